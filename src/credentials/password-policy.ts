@@ -1,0 +1,94 @@
+/**
+ * The symbols a cloud account password may contain (DOMAIN.md, password
+ * policy). Together with `A-Z a-z 0-9` this is the whole allowed alphabet.
+ */
+export const PASSWORD_SYMBOLS = '@#$%^&*-_!+=[]{}|\\:\',.?/`~"();';
+
+export const PASSWORD_MIN_LENGTH = 8;
+export const PASSWORD_MAX_LENGTH = 16;
+
+/** How many of the four character classes a password must use. */
+export const PASSWORD_MIN_CLASSES = 3;
+
+const SYMBOL_SET: ReadonlySet<string> = new Set(PASSWORD_SYMBOLS);
+
+type CharacterClass = 'lower' | 'upper' | 'digit' | 'symbol';
+
+const CLASS_NAMES: Readonly<Record<CharacterClass, string>> = {
+  lower: 'lower case letters',
+  upper: 'upper case letters',
+  digit: 'digits',
+  symbol: 'symbols',
+};
+
+function classify(char: string): CharacterClass | undefined {
+  if (char >= 'a' && char <= 'z') return 'lower';
+  if (char >= 'A' && char <= 'Z') return 'upper';
+  if (char >= '0' && char <= '9') return 'digit';
+  if (SYMBOL_SET.has(char)) return 'symbol';
+  return undefined;
+}
+
+/**
+ * Checks a password against the tenant's strong-password policy.
+ *
+ * `accountName` is the UPN's local part; a full UPN is accepted too and cut at
+ * its last `@`. Returns one human-readable problem per broken rule, empty when
+ * the password is acceptable. Messages describe the password (its length, which
+ * classes it lacks) but never quote it or any of its characters, so they are
+ * safe to print and log.
+ */
+export function checkPasswordPolicy(password: string, accountName: string): string[] {
+  const problems: string[] = [];
+  // Iterate by code point so an emoji counts as one (disallowed) character, not two.
+  const chars = [...password];
+
+  if (chars.length < PASSWORD_MIN_LENGTH || chars.length > PASSWORD_MAX_LENGTH) {
+    problems.push(
+      `is ${chars.length} characters long; use ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH}`,
+    );
+  }
+
+  const classes = new Set<CharacterClass>();
+  let spaces = 0;
+  let others = 0;
+  for (const char of chars) {
+    const characterClass = classify(char);
+    if (characterClass !== undefined) classes.add(characterClass);
+    else if (/^\s$/u.test(char)) spaces++;
+    else others++;
+  }
+
+  if (classes.size < PASSWORD_MIN_CLASSES) {
+    const missing = (['lower', 'upper', 'digit', 'symbol'] as const)
+      .filter((c) => !classes.has(c))
+      .map((c) => CLASS_NAMES[c]);
+    problems.push(
+      `uses ${classes.size} of the 4 character classes; use at least ${PASSWORD_MIN_CLASSES} ` +
+        `(missing: ${missing.join(', ')})`,
+    );
+  }
+  if (spaces > 0) {
+    problems.push(`contains ${plural(spaces, 'blank character')} (such as a space); none are allowed`);
+  }
+  if (others > 0) {
+    problems.push(
+      `contains ${plural(others, 'character')} outside the allowed set ` +
+        `(A-Z a-z 0-9 and ${PASSWORD_SYMBOLS.split('').join(' ')})`,
+    );
+  }
+
+  const localPart = accountName.includes('@')
+    ? accountName.slice(0, accountName.lastIndexOf('@'))
+    : accountName;
+  // An empty name is "contained" in every string; there is nothing to check then.
+  if (localPart !== '' && password.toLowerCase().includes(localPart.toLowerCase())) {
+    problems.push('contains the account name; choose a password without it');
+  }
+
+  return problems;
+}
+
+function plural(count: number, noun: string): string {
+  return count === 1 ? `1 ${noun}` : `${count} ${noun}s`;
+}
