@@ -1,0 +1,149 @@
+import { readCatalog } from '../catalog/read-catalog.js';
+import { GLOBAL_ADMINISTRATOR } from '../catalog/catalog.js';
+import type { Database, Queryable } from '../db/database.js';
+import { TenantctlError } from '../diagnostics/tenantctl-error.js';
+import type { Change, ChangeKind, ChangeOf } from '../plan/change.js';
+import { fingerprint, staleness } from '../plan/fingerprint.js';
+import type { PlanDocument } from '../plan/plan-document.js';
+import { readState } from '../state/read-state.js';
+import { LockNotObtained, lockTimeoutError, takeApplyLock } from './apply-lock.js';
+import { prepareCredentials, type NewCredential } from './prepare-credentials.js';
+import { GRANT_PHASE, RELEASE_PHASE, WRITERS, type StatementContext } from './statements.js';
+
+/** Who applies, from where, and how long to wait for another apply. */
+export interface ApplyContext {
+  readonly actor: string;
+  readonly host: string;
+  readonly gitCommit: string | null;
+  readonly toolVersion: string;
+  readonly lockTimeoutMs: number;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+export interface CredentialDelivery {
+  readonly userPrincipalName: string;
+  readonly recipients: readonly string[];
+}
+
+/** What an apply did, for the confirmation screen. Never a password. */
+export interface ApplyResult {
+  readonly applyId: number;
+  readonly changes: readonly Change[];
+  readonly purchases: PlanDocument['purchases'];
+  readonly credentials: readonly CredentialDelivery[];
+}
+
+function byKind<K extends ChangeKind>(changes: readonly Change[], kind: K): ChangeOf<K>[] {
+  return changes.filter((c): c is ChangeOf<K> => c.kind === kind);
+}
+
+async function runPhase(tx: Queryable, kinds: readonly ChangeKind[], changes: readonly Change[], context: StatementContext): Promise<void> {
+  for (const kind of kinds) {
+    const batch = byKind(changes, kind);
+    // The record is keyed by kind, so each writer gets only its own changes.
+    if (batch.length > 0) await (WRITERS[kind] as (tx: Queryable, c: readonly Change[], x: StatementContext) => Promise<void>)(tx, batch, context);
+  }
+}
+
+async function refuseStale(tx: Queryable, plan: PlanDocument): Promise<void> {
+  const [current, catalog] = [await readState(tx), await readCatalog(tx)];
+  const reasons = staleness(plan.fingerprint, fingerprint(current, catalog), current);
+  if (reasons.length === 0) return;
+  const shown = reasons.slice(0, 10);
+  const more = reasons.length > shown.length ? `\n  … and ${reasons.length - shown.length} more` : '';
+  throw new TenantctlError(
+    `the tenant changed since this plan was made, so it was not applied:\n  ${shown.join('\n  ')}${more}\nrun \`tenantctl plan\` again and review the new plan`,
+  );
+}
+
+async function recordPurchases(tx: Queryable, plan: PlanDocument, applyId: number, actor: string): Promise<void> {
+  if (plan.purchases.length === 0) return;
+  const rows = JSON.stringify(plan.purchases);
+  await tx.query(
+    `UPDATE subscriptions s SET seats = s.seats + x.quantity
+       FROM jsonb_to_recordset($1::jsonb) AS x(sku text, quantity int) WHERE s.sku = x.sku`,
+    [rows],
+  );
+  await tx.query(
+    `INSERT INTO purchases (apply_id, sku, quantity, unit_price, currency, monthly_cost, approved_by, plan_hash)
+     SELECT $2, sku, quantity, "unitPrice", currency, "monthlyCost", $3, $4
+       FROM jsonb_to_recordset($1::jsonb) AS x(sku text, quantity int, "unitPrice" numeric, currency text, "monthlyCost" numeric)`,
+    [rows, applyId, actor, plan.planHash],
+  );
+}
+
+async function guardAgainstLockout(tx: Queryable, minimum: number): Promise<void> {
+  const [row] = await tx.query<{ admins: number }>(
+    `SELECT count(*)::int AS admins FROM users u JOIN user_roles r ON r.user_id = u.id
+      WHERE r.role_template_id = $1 AND u.account_enabled AND u.deleted_at IS NULL`,
+    [GLOBAL_ADMINISTRATOR],
+  );
+  const admins = row?.admins ?? 0;
+  if (admins < minimum) {
+    throw new TenantctlError(
+      `refused: this apply would leave ${admins} enabled Global administrator(s), fewer than settings.minGlobalAdmins (${minimum}); nothing was changed`,
+    );
+  }
+}
+
+function recipientsOf(credential: NewCredential, adminEmail: string | null): string[] {
+  const all = [...credential.notify, ...(adminEmail ? [adminEmail] : [])];
+  return [...new Map(all.map((address) => [address.toLowerCase(), address])).values()];
+}
+
+async function queueNotifications(tx: Queryable, credentials: readonly NewCredential[], applyId: number, adminEmail: string | null): Promise<CredentialDelivery[]> {
+  const rows = credentials.map((c) => ({ upn: c.userPrincipalName, recipients: recipientsOf(c, adminEmail), password: c.temporaryPassword }));
+  const queued = rows.filter((r) => r.recipients.length > 0);
+  if (queued.length > 0) {
+    await tx.query(
+      `INSERT INTO credential_notifications (apply_id, user_id, user_principal_name, recipients, temporary_password)
+       SELECT $2, u.id, u.user_principal_name, ARRAY(SELECT jsonb_array_elements_text(x.recipients)), x.password
+         FROM jsonb_to_recordset($1::jsonb) AS x(upn text, recipients jsonb, password text)
+         JOIN users u ON lower(u.user_principal_name) = lower(x.upn)`,
+      [JSON.stringify(queued), applyId],
+    );
+  }
+  return rows.map((r) => ({ userPrincipalName: r.upn, recipients: r.recipients }));
+}
+
+/**
+ * Applies exactly the reviewed plan, all or nothing: under the tenant lock it
+ * re-reads every row the plan was made from and refuses if any changed, then
+ * runs one set-based statement per kind of change, records purchases, the
+ * audit entry and the credential notifications, and checks the lockout guard
+ * before committing. Approvals are the caller's business (checkApprovals).
+ */
+export async function applyPlan(db: Database, plan: PlanDocument, context: ApplyContext): Promise<ApplyResult> {
+  const changes = plan.changes.map(({ risks: _risks, ...change }) => change as Change);
+  const credentials = await prepareCredentials(changes, context.env);
+  const statementContext: StatementContext = {
+    credentials: new Map(credentials.map((c) => [c.userPrincipalName.toLowerCase(), c.stored])),
+  };
+  try {
+    return await db.transaction(async (tx) => {
+      await takeApplyLock(db, tx, context.lockTimeoutMs);
+      await refuseStale(tx, plan);
+      const [audit] = await tx.query<{ id: string }>(
+        `INSERT INTO applies (actor, host, git_commit, config_hash, plan_hash, tool_version, summary, changes)
+         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb) RETURNING id`,
+        [context.actor, context.host, context.gitCommit, plan.configHash, plan.planHash, context.toolVersion,
+          JSON.stringify({ ...plan.summary, purchases: plan.purchases, cost: plan.cost }), JSON.stringify(plan.changes)],
+      );
+      const applyId = Number(audit?.id);
+      await runPhase(tx, RELEASE_PHASE, changes, statementContext);
+      await recordPurchases(tx, plan, applyId, context.actor);
+      await runPhase(tx, GRANT_PHASE, changes, statementContext);
+      const touched = [...new Set(changes.map((c) => c.userPrincipalName.toLowerCase()))];
+      await tx.query(`UPDATE users SET updated_at = now(), updated_by = $2 WHERE lower(user_principal_name) = ANY($1::text[])`, [
+        touched,
+        `apply #${applyId} (${context.actor})`,
+      ]);
+      await guardAgainstLockout(tx, plan.settings.minGlobalAdmins);
+      const delivered = await queueNotifications(tx, credentials, applyId, plan.settings.adminEmail);
+      return { applyId, changes, purchases: plan.purchases, credentials: delivered };
+    });
+  } catch (cause) {
+    if (cause instanceof LockNotObtained) throw await lockTimeoutError(db, cause.timeoutMs);
+    throw cause;
+  }
+}

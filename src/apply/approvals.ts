@@ -1,0 +1,41 @@
+import { ExitCode, TenantctlError } from '../diagnostics/tenantctl-error.js';
+import type { PlanDocument } from '../plan/plan-document.js';
+import { formatMoney } from '../render/money.js';
+
+export interface ApprovalFlags {
+  readonly approvePurchases: boolean;
+  readonly approveDeletions: boolean;
+  /** --max-purchase-cost; settings.maxMonthlyPurchaseCost applies as well. */
+  readonly maxPurchaseCost: number | null;
+}
+
+/**
+ * The gates apply passes before it opens a transaction. A missing approval
+ * stops with exit 3 (nothing changed); a cap broken is an error (exit 1).
+ */
+export function checkApprovals(plan: PlanDocument, flags: ApprovalFlags): void {
+  const { currency, monthlyIncrease } = plan.cost;
+  const caps = [flags.maxPurchaseCost, plan.settings.maxMonthlyPurchaseCost].filter((c): c is number => c !== null);
+  const cap = caps.length ? Math.min(...caps) : null;
+  if (cap !== null && monthlyIncrease > cap) {
+    throw new TenantctlError(
+      `the purchases cost ${formatMoney(monthlyIncrease, currency)}/month, more than the limit of ${formatMoney(cap, currency)}/month; nothing was changed`,
+    );
+  }
+  if (plan.purchases.length > 0 && !flags.approvePurchases) {
+    const lines = plan.purchases.map(
+      (p) => `  ${p.quantity} × ${p.sku} (${p.productName}) at ${formatMoney(p.unitPrice, p.currency)} = ${formatMoney(p.monthlyCost, p.currency)}/month`,
+    );
+    throw new TenantctlError(
+      `this plan buys seats:\n${lines.join('\n')}\n  total +${formatMoney(monthlyIncrease, currency)}/month\napply stopped before changing anything: re-run with --approve-purchases to buy them`,
+      ExitCode.approvalNeeded,
+    );
+  }
+  if (plan.approvals.includes('deletions') && !flags.approveDeletions) {
+    const warning = plan.warnings.find((w) => w.code === 'DELETION_THRESHOLD')?.message ?? 'too many deletions';
+    throw new TenantctlError(
+      `${warning.replace(/; apply needs --approve-deletions$/, '')}\napply stopped before changing anything: re-run with --approve-deletions if this is intended`,
+      ExitCode.approvalNeeded,
+    );
+  }
+}

@@ -1,0 +1,58 @@
+import { checkPasswordPolicy } from '../credentials/password-policy.js';
+import { generatePassword } from '../credentials/generate-password.js';
+import { hashPassword } from '../credentials/hash-password.js';
+import { TenantctlError } from '../diagnostics/tenantctl-error.js';
+import type { Change, ChangeOf } from '../plan/change.js';
+import type { StoredCredential } from './statements.js';
+
+/** A temporary password on its way to the outbox; lives only in memory. */
+export interface NewCredential {
+  readonly userPrincipalName: string;
+  readonly temporaryPassword: string;
+  readonly stored: StoredCredential;
+  readonly notify: readonly string[];
+}
+
+type CredentialChange = ChangeOf<'user.create'> | ChangeOf<'user.password-reset'>;
+
+const needsCredential = (change: Change): change is CredentialChange =>
+  change.kind === 'user.create' || change.kind === 'user.password-reset';
+
+function obtainPassword(change: CredentialChange, env: Readonly<Record<string, string | undefined>>): string {
+  const account = change.userPrincipalName.split('@')[0] ?? '';
+  if (change.password.kind === 'generate') return generatePassword(account);
+  const variable = change.password.variable;
+  const value = env[variable];
+  if (value === undefined || value === '') {
+    throw new TenantctlError(`${change.userPrincipalName}: environment variable ${variable} (password.fromEnv) is not set; export it or remove fromEnv to generate a password`);
+  }
+  const problems = checkPasswordPolicy(value, account);
+  if (problems.length > 0) {
+    throw new TenantctlError(`${change.userPrincipalName}: the password in ${variable} breaks the password policy: ${problems.join('; ')}`);
+  }
+  return value;
+}
+
+/**
+ * Makes (or reads) and hashes every temporary password the plan needs, before
+ * the transaction opens, so a missing variable stops the apply with nothing
+ * changed and slow hashing does not hold the lock.
+ */
+export async function prepareCredentials(
+  changes: readonly Change[],
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<NewCredential[]> {
+  const wanted = changes.filter(needsCredential).map((change) => ({ change, password: obtainPassword(change, env) }));
+  return Promise.all(
+    wanted.map(async ({ change, password }) => ({
+      userPrincipalName: change.userPrincipalName,
+      temporaryPassword: password,
+      notify: change.notify,
+      stored: {
+        passwordHash: await hashPassword(password),
+        forceChange: change.forceChangePasswordNextSignIn,
+        resetToken: change.resetToken,
+      },
+    })),
+  );
+}

@@ -1,0 +1,46 @@
+import type { Queryable } from '../db/database.js';
+import type { Catalog } from './catalog.js';
+
+/** The catalog as the database has it now; service plans sorted by name. */
+export async function readCatalog(db: Queryable): Promise<Catalog> {
+  const [domains, subscriptions, roles] = await Promise.all([
+    db.query<{ name: string; verified: boolean; is_default: boolean }>('SELECT name, verified, is_default FROM domains ORDER BY name'),
+    db.query<{
+      sku: string;
+      product_name: string;
+      seats: number;
+      consumed: number;
+      unit_price: string;
+      currency: string;
+      purchasable: boolean;
+      plans: string[] | null;
+    }>(
+      `SELECT s.sku, s.product_name, s.seats, s.consumed, s.unit_price::text AS unit_price, s.currency, s.purchasable,
+              array_remove(array_agg(p.name ORDER BY p.name), NULL) AS plans
+         FROM subscriptions s LEFT JOIN service_plans p USING (sku)
+        GROUP BY s.sku ORDER BY s.sku`,
+    ),
+    db.query<{ template_id: string; display_name: string; directory_name: string; privileged: boolean }>(
+      'SELECT template_id, display_name, directory_name, privileged FROM roles ORDER BY display_name',
+    ),
+  ]);
+  return {
+    domains: domains.map((d) => ({ name: d.name, verified: d.verified, isDefault: d.is_default })),
+    subscriptions: subscriptions.map((s) => ({
+      sku: s.sku,
+      productName: s.product_name,
+      seats: s.seats,
+      consumed: s.consumed,
+      unitPrice: Number(s.unit_price),
+      currency: s.currency,
+      purchasable: s.purchasable,
+      servicePlans: s.plans ?? [],
+    })),
+    roles: roles.map((r) => ({
+      templateId: r.template_id,
+      displayName: r.display_name,
+      directoryName: r.directory_name,
+      privileged: r.privileged,
+    })),
+  };
+}

@@ -1,0 +1,83 @@
+import type { Database, Queryable } from '../db/database.js';
+import { TenantctlError } from '../diagnostics/tenantctl-error.js';
+import type { CatalogFile } from './catalog-file.js';
+
+export interface CatalogChanges {
+  readonly domains: number;
+  readonly subscriptions: number;
+  readonly servicePlans: number;
+}
+
+/** Catalog edits that would orphan users are refused, naming what is in use. */
+async function refuseOrphaning(tx: Queryable, catalog: CatalogFile): Promise<void> {
+  const domains = JSON.stringify(catalog.domains.map((d) => d.name));
+  const subscriptions = JSON.stringify(catalog.subscriptions);
+  const problems = await tx.query<{ problem: string }>(
+    `SELECT format('domain %s is removed but %s user(s) use it', u.domain, count(*)) AS problem
+       FROM users u WHERE u.domain NOT IN (SELECT jsonb_array_elements_text($1::jsonb))
+      GROUP BY u.domain
+     UNION ALL
+     SELECT format('subscription %s is removed but %s user(s) hold a license of it', a.sku, count(*))
+       FROM license_assignments a WHERE a.sku NOT IN (SELECT s->>'sku' FROM jsonb_array_elements($2::jsonb) s)
+      GROUP BY a.sku
+     UNION ALL
+     SELECT format('subscription %s would have %s seats but %s are assigned; remove licenses first', s.sku, s.seats, sub.consumed)
+       FROM jsonb_to_recordset($2::jsonb) AS s(sku text, seats int) JOIN subscriptions sub USING (sku)
+      WHERE s.seats < sub.consumed
+     UNION ALL
+     SELECT format('service plan %s is removed from %s but %s user(s) have it switched off', d.plan, d.sku, count(*))
+       FROM license_disabled_plans d
+      WHERE NOT EXISTS (SELECT 1 FROM jsonb_to_recordset($2::jsonb) AS s(sku text, "servicePlans" jsonb)
+                         WHERE s.sku = d.sku AND s."servicePlans" ? d.plan)
+      GROUP BY d.sku, d.plan
+     ORDER BY 1`,
+    [domains, subscriptions],
+  );
+  if (problems.length > 0) {
+    throw new TenantctlError(`the catalog cannot be loaded without touching users:\n  ${problems.map((p) => p.problem).join('\n  ')}`);
+  }
+}
+
+/**
+ * Makes the database's domains and subscriptions exactly those of the file,
+ * in one transaction, and never changes a user: edits that would are refused.
+ */
+export async function storeCatalog(db: Database, catalog: CatalogFile): Promise<CatalogChanges> {
+  return db.transaction(async (tx) => {
+    await refuseOrphaning(tx, catalog);
+    const domains = JSON.stringify(catalog.domains);
+    const subscriptions = JSON.stringify(catalog.subscriptions);
+    const plans = JSON.stringify(catalog.subscriptions.flatMap((s) => s.servicePlans.map((name) => ({ sku: s.sku, name }))));
+    await tx.query(`UPDATE domains SET is_default = false WHERE is_default`);
+    await tx.query(`DELETE FROM domains WHERE name NOT IN (SELECT d->>'name' FROM jsonb_array_elements($1::jsonb) d)`, [domains]);
+    const domainRows = await tx.query(
+      `INSERT INTO domains (name, verified, is_default)
+       SELECT name, verified, "isDefault" FROM jsonb_to_recordset($1::jsonb) AS d(name text, verified boolean, "isDefault" boolean)
+       ON CONFLICT (name) DO UPDATE SET verified = excluded.verified, is_default = excluded.is_default
+       RETURNING name`,
+      [domains],
+    );
+    await tx.query(
+      `DELETE FROM service_plans p WHERE NOT EXISTS (
+         SELECT 1 FROM jsonb_to_recordset($1::jsonb) AS n(sku text, name text) WHERE n.sku = p.sku AND n.name = p.name)`,
+      [plans],
+    );
+    await tx.query(`DELETE FROM subscriptions WHERE sku NOT IN (SELECT s->>'sku' FROM jsonb_array_elements($1::jsonb) s)`, [subscriptions]);
+    const subscriptionRows = await tx.query(
+      `INSERT INTO subscriptions (sku, product_name, seats, unit_price, currency, purchasable)
+       SELECT sku, "productName", seats, "unitPrice", currency, purchasable
+         FROM jsonb_to_recordset($1::jsonb)
+           AS s(sku text, "productName" text, seats int, "unitPrice" numeric, currency text, purchasable boolean)
+       ON CONFLICT (sku) DO UPDATE SET product_name = excluded.product_name, seats = excluded.seats,
+         unit_price = excluded.unit_price, currency = excluded.currency, purchasable = excluded.purchasable
+       RETURNING sku`,
+      [subscriptions],
+    );
+    const planRows = await tx.query(
+      `INSERT INTO service_plans (sku, name) SELECT sku, name FROM jsonb_to_recordset($1::jsonb) AS n(sku text, name text)
+       ON CONFLICT DO NOTHING RETURNING name`,
+      [plans],
+    );
+    return { domains: domainRows.length, subscriptions: subscriptionRows.length, servicePlans: planRows.length };
+  });
+}

@@ -1,0 +1,70 @@
+import { findRole } from '../catalog/builtin-roles.js';
+import type { LicenseAssignment, PasswordPolicy, User, UserAttributes } from '../state/tenant-state.js';
+import type { RawDefaults, RawLicense, RawUser } from './raw-config.js';
+
+const orNull = (value: string | undefined): string | null => (value === undefined || value === '' ? null : value);
+
+/** `a@x; b@y` or a list, as the admin center takes them; empty entries dropped. */
+export function splitNotify(notify: readonly string[] | string | undefined): string[] {
+  if (notify === undefined) return [];
+  const list = typeof notify === 'string' ? notify.split(';') : notify;
+  return list.map((address) => address.trim()).filter((address) => address !== '');
+}
+
+export function normalizeLicense(license: RawLicense): LicenseAssignment {
+  if (typeof license === 'string') return { sku: license.trim().toUpperCase(), disabledPlans: [] };
+  const plans = new Set((license.disabledPlans ?? []).map((plan) => plan.trim().toUpperCase()));
+  return { sku: license.sku.trim().toUpperCase(), disabledPlans: [...plans].sort() };
+}
+
+function normalizePassword(raw: RawUser['password']): PasswordPolicy {
+  return {
+    source: raw?.fromEnv ? { kind: 'env', variable: raw.fromEnv } : { kind: 'generate' },
+    forceChangePasswordNextSignIn: raw?.forceChangePasswordNextSignIn ?? true,
+    resetToken: raw?.reset === undefined ? null : String(raw.reset),
+  };
+}
+
+/** Applies `defaults` field by field: a user's own value always wins. */
+export function withDefaults(user: RawUser, defaults: RawDefaults | undefined): RawUser {
+  if (!defaults) return user;
+  const merged: Record<string, unknown> = { ...defaults, ...user };
+  if (defaults.password && user.password) merged.password = { ...defaults.password, ...user.password };
+  return merged as unknown as RawUser;
+}
+
+/**
+ * The desired `User` for one declaration. Unknown roles and licenses are kept
+ * as written (roles by their name) so that the semantic rules can report them;
+ * a configuration with errors never reaches the planner.
+ */
+export function normalizeUser(raw: RawUser): User {
+  const localPart = raw.userPrincipalName.split('@')[0] ?? raw.userPrincipalName;
+  const attributes: UserAttributes = {
+    displayName: raw.displayName,
+    givenName: orNull(raw.givenName),
+    surname: orNull(raw.surname),
+    mailNickname: raw.mailNickname ?? localPart,
+    jobTitle: orNull(raw.jobTitle),
+    department: orNull(raw.department),
+    mobilePhone: orNull(raw.mobilePhone),
+    businessPhones: [...(raw.businessPhones ?? [])],
+    streetAddress: orNull(raw.streetAddress),
+    city: orNull(raw.city),
+    state: orNull(raw.state),
+    postalCode: orNull(raw.postalCode),
+    country: orNull(raw.country),
+    usageLocation: raw.usageLocation ? raw.usageLocation.toUpperCase() : null,
+  };
+  const roles = [...new Set((raw.roles ?? []).map((role) => findRole(role)?.templateId ?? role))].sort();
+  const licenses = (raw.licenses ?? []).map(normalizeLicense).sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0));
+  return {
+    userPrincipalName: raw.userPrincipalName,
+    accountEnabled: raw.accountEnabled ?? true,
+    attributes,
+    roles,
+    licenses,
+    password: normalizePassword(raw.password),
+    notify: splitNotify(raw.notify),
+  };
+}

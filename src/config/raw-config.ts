@@ -1,0 +1,52 @@
+/**
+ * The configuration as written, after the JSON Schema accepted it
+ * (schemas/tenant.schema.json is the authority on shape; these types mirror it).
+ */
+export interface RawPassword {
+  readonly generate?: boolean;
+  readonly fromEnv?: string;
+  readonly forceChangePasswordNextSignIn?: boolean;
+  readonly reset?: string | number;
+}
+
+export type RawLicense = string | { readonly sku: string; readonly disabledPlans?: readonly string[] };
+
+export interface RawUser {
+  readonly userPrincipalName: string;
+  readonly displayName: string;
+  readonly givenName?: string;
+  readonly surname?: string;
+  readonly mailNickname?: string;
+  readonly accountEnabled?: boolean;
+  readonly jobTitle?: string;
+  readonly department?: string;
+  readonly mobilePhone?: string;
+  readonly businessPhones?: readonly string[];
+  readonly streetAddress?: string;
+  readonly city?: string;
+  readonly state?: string;
+  readonly postalCode?: string;
+  readonly country?: string;
+  readonly usageLocation?: string;
+  readonly password?: RawPassword;
+  readonly notify?: readonly string[] | string;
+  readonly roles?: readonly string[];
+  readonly licenses?: readonly RawLicense[];
+}
+
+export type RawDefaults = Partial<Omit<RawUser, 'userPrincipalName' | 'displayName' | 'givenName' | 'surname' | 'mailNickname' | 'mobilePhone' | 'roles'>>;
+
+export interface RawSettings {
+  readonly minGlobalAdmins?: number;
+  readonly adminEmail?: string;
+  readonly maxDeletions?: number;
+  readonly maxDeletionPercent?: number;
+  readonly maxSeats?: Readonly<Record<string, number>>;
+  readonly maxMonthlyPurchaseCost?: number;
+}
+
+export interface RawConfig {
+  readonly defaults?: RawDefaults;
+  readonly settings?: RawSettings;
+  readonly users?: readonly RawUser[];
+}

@@ -1,0 +1,65 @@
+import { error, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import { userKey } from '../../state/tenant-state.js';
+import { didYouMean } from '../suggest.js';
+import { at, type Rule } from './rule.js';
+
+const LOCAL_PART = /^[A-Za-z0-9'._!#^~-]+$/;
+
+/** Why a UPN is malformed (DOMAIN.md), or null when it is well-formed. */
+export function upnProblem(upn: string): string | null {
+  const parts = upn.split('@');
+  if (parts.length !== 2) return `must contain exactly one "@" (local@domain)`;
+  const [local = '', domain = ''] = parts;
+  if (local.length === 0 || local.length > 64) return `the part before "@" must be 1 to 64 characters (it is ${local.length})`;
+  if (domain.length === 0 || domain.length > 48) return `the domain must be 1 to 48 characters (it is ${domain.length})`;
+  if (upn.length > 113) return `must be at most 113 characters (it is ${upn.length})`;
+  if (!LOCAL_PART.test(local)) return `the part before "@" may only contain A-Z a-z 0-9 ' . - _ ! # ^ ~`;
+  if (local.endsWith('.')) return `must not have "." right before the "@"`;
+  if (local.startsWith('.')) return `must not start with "."`;
+  return null;
+}
+
+export const upnSyntax: Rule = ({ users }) =>
+  users.flatMap(({ user, location }) => {
+    const problem = upnProblem(user.userPrincipalName);
+    return problem
+      ? [error('UPN_INVALID', `userPrincipalName "${user.userPrincipalName}" ${problem}`, at(location, 'userPrincipalName'))]
+      : [];
+  });
+
+export const upnDomain: Rule = ({ users, catalog }) => {
+  if (!catalog) return [];
+  const verified = catalog.domains.filter((d) => d.verified).map((d) => d.name);
+  const known = new Set(catalog.domains.map((d) => d.name));
+  return users.flatMap(({ user, location }) => {
+    const domain = user.userPrincipalName.split('@')[1]?.toLowerCase();
+    if (domain === undefined || upnProblem(user.userPrincipalName) || verified.includes(domain)) return [];
+    const message = known.has(domain)
+      ? `domain "${domain}" of ${user.userPrincipalName} is not verified yet; verify it in the tenant first, or use one of: ${verified.join(', ')}`
+      : `domain "${domain}" of ${user.userPrincipalName} is not a verified domain of the tenant${didYouMean(domain, verified)}; the tenant's domains are: ${verified.join(', ')}`;
+    return [error('UPN_UNKNOWN_DOMAIN', message, at(location, 'userPrincipalName'))];
+  });
+};
+
+export const upnUnique: Rule = ({ users }) => {
+  const first = new Map<string, (typeof users)[number]>();
+  const diagnostics: Diagnostic[] = [];
+  for (const declared of users) {
+    const key = userKey(declared.user.userPrincipalName);
+    const earlier = first.get(key);
+    if (!earlier) {
+      first.set(key, declared);
+      continue;
+    }
+    const where = at(earlier.location, 'userPrincipalName');
+    diagnostics.push(
+      error(
+        'UPN_DUPLICATE',
+        `${declared.user.userPrincipalName} is declared twice (UPNs ignore case); remove one of the declarations`,
+        at(declared.location, 'userPrincipalName'),
+        where,
+      ),
+    );
+  }
+  return diagnostics;
+};

@@ -1,0 +1,81 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { packageRoot } from '../package-root.js';
+
+// ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
+
+const compiled = new Map<string, ValidateFunction>();
+
+/** Compiles (once) a schema of schemas/ by file name. */
+export function schemaValidator(name: string): ValidateFunction {
+  let validate = compiled.get(name);
+  if (!validate) {
+    const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
+    addFormats(ajv);
+    const schema = JSON.parse(fs.readFileSync(path.join(packageRoot(), 'schemas', name), 'utf8')) as object;
+    validate = ajv.compile(schema);
+    compiled.set(name, validate);
+  }
+  return validate;
+}
+
+function pointerToPath(pointer: string): (string | number)[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+}
+
+function describe(e: ErrorObject): { path: (string | number)[]; message: string } {
+  const at = pointerToPath(e.instancePath);
+  const field = at.length ? String(at[at.length - 1]) : 'the document';
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const key = (e.params as { additionalProperty: string }).additionalProperty;
+      return { path: [...at, key], message: `unknown field "${key}"; check the spelling against schemas/tenant.schema.json` };
+    }
+    case 'required':
+      return { path: at, message: `missing required field "${(e.params as { missingProperty: string }).missingProperty}"` };
+    case 'type':
+      return { path: at, message: `"${field}" must be ${(e.params as { type: string | string[] }).type}` };
+    case 'maxLength':
+    case 'minLength':
+      return { path: at, message: `"${field}" ${e.message ?? 'has the wrong length'}` };
+    case 'pattern':
+      return { path: at, message: `"${field}" has an invalid format (${e.message ?? ''})` };
+    default:
+      return { path: at, message: `"${field}" ${e.message ?? 'is invalid'}` };
+  }
+}
+
+/**
+ * Checks one document against a schema; each error becomes a diagnostic at its
+ * JSON path (lines are filled in later, only when there are problems). A
+ * failed `oneOf` explains itself through its branches' errors, so it is
+ * reported only when no branch error is on the same path.
+ */
+export function checkSchema(schemaName: string, file: string, value: unknown, code: string): Diagnostic[] {
+  const validate = schemaValidator(schemaName);
+  if (validate(value)) return [];
+  const errors = validate.errors ?? [];
+  const seen = new Set<string>();
+  const diagnostics: Diagnostic[] = [];
+  for (const e of errors) {
+    if (e.keyword === 'oneOf' || e.keyword === 'if') continue;
+    const { path: at, message } = describe(e);
+    const key = JSON.stringify(at);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    diagnostics.push(error(code, message, { file, path: at }));
+  }
+  if (diagnostics.length === 0) {
+    for (const e of errors) diagnostics.push(error(code, describe(e).message, { file, path: describe(e).path }));
+  }
+  return diagnostics;
+}

@@ -1,0 +1,87 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { TenantctlError } from '../diagnostics/tenantctl-error.js';
+import { packageRoot } from '../package-root.js';
+import type { Database, Queryable } from './database.js';
+
+/** A numbered plain-SQL file of migrations/, e.g. `0001_directory.sql`. */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+/** Any fixed number: it only has to differ from the apply lock's key. */
+const MIGRATION_LOCK_KEY = 7_346_010;
+
+export function listMigrations(directory = path.join(packageRoot(), 'migrations')): Migration[] {
+  return fs
+    .readdirSync(directory)
+    .filter((name) => /^\d{4}_[a-z0-9_]+\.sql$/.test(name))
+    .sort()
+    .map((name) => ({
+      version: Number(name.slice(0, 4)),
+      name: name.replace(/\.sql$/, ''),
+      sql: fs.readFileSync(path.join(directory, name), 'utf8'),
+    }));
+}
+
+async function appliedVersion(db: Queryable): Promise<number | null> {
+  const [table] = await db.query<{ present: boolean }>(
+    `SELECT to_regclass('public.schema_migrations') IS NOT NULL AS present`,
+  );
+  if (!table?.present) return null;
+  const [row] = await db.query<{ version: number | null }>('SELECT max(version) AS version FROM schema_migrations');
+  return row?.version ?? 0;
+}
+
+export interface MigrationResult {
+  readonly from: number;
+  readonly to: number;
+  readonly applied: readonly string[];
+}
+
+function newerThanTool(version: number, latest: number): TenantctlError {
+  return new TenantctlError(
+    `the database schema is at version ${version}, newer than this tenantctl knows (${latest}): upgrade tenantctl`,
+  );
+}
+
+/**
+ * Brings the schema to the newest migration, each migration in its own
+ * transaction and recorded in schema_migrations. Running it again is a no-op.
+ */
+export async function migrate(db: Database, migrations = listMigrations()): Promise<MigrationResult> {
+  const latest = migrations.at(-1)?.version ?? 0;
+  return db.transaction(async (tx) => {
+    if (db.kind === 'postgres') await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+    await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version    integer PRIMARY KEY,
+      name       text NOT NULL,
+      applied_at timestamptz NOT NULL DEFAULT now())`);
+    const from = (await appliedVersion(tx)) ?? 0;
+    if (from > latest) throw newerThanTool(from, latest);
+    const applied: string[] = [];
+    for (const migration of migrations.filter((m) => m.version > from)) {
+      await tx.exec(migration.sql);
+      await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
+      applied.push(migration.name);
+    }
+    return { from, to: Math.max(from, latest), applied };
+  });
+}
+
+/** Every command but init refuses a database whose schema is missing or foreign. */
+export async function requireSchema(db: Database, migrations = listMigrations()): Promise<void> {
+  const latest = migrations.at(-1)?.version ?? 0;
+  const version = await appliedVersion(db);
+  if (version === null || version === 0) {
+    throw new TenantctlError(`the database ${db.displayUrl} is not initialised: run \`tenantctl init --catalog FILE\` first`);
+  }
+  if (version > latest) throw newerThanTool(version, latest);
+  if (version < latest) {
+    throw new TenantctlError(
+      `the database ${db.displayUrl} has schema version ${version}, this tenantctl needs ${latest}: run \`tenantctl init\` to migrate`,
+    );
+  }
+}

@@ -1,0 +1,74 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { TenantctlError } from '../diagnostics/tenantctl-error.js';
+import type { Database } from './database.js';
+import { maskUrl, parseDatabaseUrl } from './database-url.js';
+import { acquireEmbeddedLock } from './embedded-lock.js';
+import { openEmbedded } from './embedded-database.js';
+import { openPostgres } from './postgres-database.js';
+
+export interface OpenOptions {
+  readonly url: string;
+  /** Shown to other sessions (pg_stat_activity, the embedded lock file). */
+  readonly actor: string;
+  /** How long to wait for an embedded database another process has open. */
+  readonly lockTimeoutMs: number;
+}
+
+function connectionProblem(cause: unknown): string {
+  const err = cause as NodeJS.ErrnoException & { code?: string };
+  switch (err.code) {
+    case 'ECONNREFUSED':
+      return 'connection refused (is the server running and listening there?)';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'host not found';
+    case 'ETIMEDOUT':
+      return 'connection timed out';
+    case '28P01':
+      return 'password authentication failed';
+    case '28000':
+      return 'authentication rejected by the server';
+    case '3D000':
+      return 'the database does not exist';
+    default:
+      return String(err.message ?? cause).split('\n')[0] ?? 'unknown error';
+  }
+}
+
+/** Opens the database a URL names; failures are one line naming the masked URL. */
+export async function openDatabase(options: OpenOptions): Promise<Database> {
+  const location = parseDatabaseUrl(options.url);
+  const displayUrl = maskUrl(options.url);
+  if (location.kind === 'postgres') {
+    try {
+      return await openPostgres(location.url, displayUrl, `tenantctl ${options.actor}`);
+    } catch (cause) {
+      throw new TenantctlError(`cannot connect to ${displayUrl}: ${connectionProblem(cause)}`);
+    }
+  }
+  if (location.directory === null) return openEmbedded(null, displayUrl);
+  const directory = location.directory;
+  try {
+    fs.mkdirSync(path.dirname(directory), { recursive: true });
+  } catch (cause) {
+    throw new TenantctlError(`cannot create the embedded database at ${displayUrl}: ${connectionProblem(cause)}`);
+  }
+  const release = await acquireEmbeddedLock(directory, options.actor, options.lockTimeoutMs);
+  try {
+    const db = await openEmbedded(directory, displayUrl);
+    return {
+      ...db,
+      async close() {
+        try {
+          await db.close();
+        } finally {
+          release();
+        }
+      },
+    };
+  } catch (cause) {
+    release();
+    throw new TenantctlError(`cannot open the embedded database at ${displayUrl}: ${connectionProblem(cause)}`);
+  }
+}

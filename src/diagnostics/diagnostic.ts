@@ -1,0 +1,67 @@
+/**
+ * Where a problem is. `path` is the JSON path inside the file's document (e.g.
+ * `['users', 3, 'licenses', 0]`); `line`/`column` are 1-based and are filled in
+ * lazily by the config locator, only for files that have problems.
+ */
+export interface SourceLocation {
+  readonly file: string;
+  readonly path?: readonly (string | number)[];
+  readonly line?: number;
+  readonly column?: number;
+}
+
+export type Severity = 'error' | 'warning';
+
+/**
+ * A problem a user can act on. `code` is stable (documented in the README) so
+ * pipelines can match on it; `message` says what is wrong and how to fix it.
+ */
+export interface Diagnostic {
+  readonly severity: Severity;
+  readonly code: string;
+  readonly message: string;
+  readonly location?: SourceLocation;
+  /** Another place involved, e.g. the first declaration of a duplicated UPN. */
+  readonly related?: SourceLocation;
+}
+
+export function error(code: string, message: string, location?: SourceLocation, related?: SourceLocation): Diagnostic {
+  return { severity: 'error', code, message, ...(location ? { location } : {}), ...(related ? { related } : {}) };
+}
+
+export function warning(code: string, message: string, location?: SourceLocation): Diagnostic {
+  return { severity: 'warning', code, message, ...(location ? { location } : {}) };
+}
+
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === 'error');
+}
+
+export function formatLocation(location: SourceLocation): string {
+  if (location.line === undefined) return location.file;
+  return `${location.file}:${location.line}:${location.column ?? 1}`;
+}
+
+/** `file:line:column: CODE: message`, the format editors and CI logs link. */
+export function formatDiagnostic(d: Diagnostic): string {
+  const where = d.location ? `${formatLocation(d.location)}: ` : '';
+  const label = d.severity === 'warning' ? `${d.code} (warning)` : d.code;
+  const related = d.related ? ` (see also ${formatLocation(d.related)})` : '';
+  return `${where}${label}: ${d.message}${related}`;
+}
+
+/** Sorted by file, then line, then column; problems without a file come first. */
+export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  return [...diagnostics].sort((a, b) => {
+    const fa = a.location?.file ?? '';
+    const fb = b.location?.file ?? '';
+    if (fa !== fb) return fa < fb ? -1 : 1;
+    const la = a.location?.line ?? 0;
+    const lb = b.location?.line ?? 0;
+    if (la !== lb) return la - lb;
+    const ca = a.location?.column ?? 0;
+    const cb = b.location?.column ?? 0;
+    if (ca !== cb) return ca - cb;
+    return a.code < b.code ? -1 : a.code > b.code ? 1 : 0;
+  });
+}

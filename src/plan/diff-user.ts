@@ -1,0 +1,109 @@
+import jsonpatch from 'fast-json-patch';
+import { roleName } from '../catalog/builtin-roles.js';
+import type { LicenseAssignment, User, UserAttributes } from '../state/tenant-state.js';
+import type { AttributeChange, Change } from './change.js';
+
+const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((v, i) => v === b[i]);
+
+function attributeChanges(from: UserAttributes, to: UserAttributes): AttributeChange[] {
+  return (Object.keys(to) as (keyof UserAttributes)[])
+    .filter((name) => {
+      const a = from[name];
+      const b = to[name];
+      return Array.isArray(a) && Array.isArray(b) ? !sameList(a, b) : a !== b;
+    })
+    .map((attribute) => ({ attribute, from: from[attribute], to: to[attribute] }));
+}
+
+export function roleChanges(upn: string, from: readonly string[], to: readonly string[]): Change[] {
+  const revoke = from.filter((role) => !to.includes(role));
+  const grant = to.filter((role) => !from.includes(role));
+  return [
+    ...revoke.map((id): Change => ({ kind: 'role.revoke', userPrincipalName: upn, roleTemplateId: id, roleName: roleName(id) })),
+    ...grant.map((id): Change => ({ kind: 'role.grant', userPrincipalName: upn, roleTemplateId: id, roleName: roleName(id) })),
+  ];
+}
+
+export function licenseChanges(upn: string, from: readonly LicenseAssignment[], to: readonly LicenseAssignment[]): Change[] {
+  const changes: Change[] = [];
+  for (const held of from) {
+    if (!to.some((l) => l.sku === held.sku)) changes.push({ kind: 'license.remove', userPrincipalName: upn, sku: held.sku });
+  }
+  for (const wanted of to) {
+    const held = from.find((l) => l.sku === wanted.sku);
+    if (!held) changes.push({ kind: 'license.assign', userPrincipalName: upn, license: wanted });
+    else if (!sameList(held.disabledPlans, wanted.disabledPlans)) {
+      changes.push({
+        kind: 'license.update',
+        userPrincipalName: upn,
+        sku: wanted.sku,
+        fromDisabledPlans: held.disabledPlans,
+        toDisabledPlans: wanted.disabledPlans,
+      });
+    }
+  }
+  return changes;
+}
+
+function createUser(desired: User): Change[] {
+  const upn = desired.userPrincipalName;
+  const password = desired.password;
+  return [
+    {
+      kind: 'user.create',
+      userPrincipalName: upn,
+      accountEnabled: desired.accountEnabled,
+      attributes: desired.attributes,
+      password: password?.source ?? { kind: 'generate' },
+      forceChangePasswordNextSignIn: password?.forceChangePasswordNextSignIn ?? true,
+      notify: desired.notify ?? [],
+      resetToken: password?.resetToken ?? null,
+    },
+    ...roleChanges(upn, [], desired.roles),
+    ...licenseChanges(upn, [], desired.licenses),
+  ];
+}
+
+/** Brings an existing user (active, deleted, or not yet managed) in line. */
+function reconcileUser(desired: User, current: User, userId: string): Change[] {
+  const upn = desired.userPrincipalName;
+  const directory = current.directory;
+  const changes: Change[] = [];
+  if (directory?.deletedAt) changes.push({ kind: 'user.restore', userPrincipalName: upn, userId });
+  if (!directory?.managed) changes.push({ kind: 'user.adopt', userPrincipalName: upn, userId });
+  const attributes = attributeChanges(current.attributes, desired.attributes);
+  if (attributes.length > 0) {
+    const patch = jsonpatch.compare(current.attributes, desired.attributes);
+    changes.push({ kind: 'user.update', userPrincipalName: upn, userId, patch, attributes });
+  }
+  if (desired.accountEnabled !== current.accountEnabled) {
+    changes.push({ kind: desired.accountEnabled ? 'user.unblock' : 'user.block', userPrincipalName: upn, userId });
+  }
+  const password = desired.password;
+  if (password?.resetToken && password.resetToken !== directory?.passwordResetToken) {
+    changes.push({
+      kind: 'user.password-reset',
+      userPrincipalName: upn,
+      userId,
+      password: password.source,
+      forceChangePasswordNextSignIn: password.forceChangePasswordNextSignIn,
+      notify: desired.notify ?? [],
+      resetToken: password.resetToken,
+    });
+  }
+  changes.push(...roleChanges(upn, current.roles, desired.roles), ...licenseChanges(upn, current.licenses, desired.licenses));
+  return changes;
+}
+
+/**
+ * The changes for one user key. `desired` undefined means "not declared":
+ * a managed user is deleted (soft); an unmanaged one is never touched.
+ */
+export function diffUser(desired: User | undefined, current: User | undefined): Change[] {
+  if (desired && !current) return createUser(desired);
+  if (!current?.directory) return [];
+  const { id, managed, deletedAt } = current.directory;
+  if (desired) return reconcileUser(desired, current, id);
+  if (managed && !deletedAt) return [{ kind: 'user.delete', userPrincipalName: current.userPrincipalName, userId: id }];
+  return [];
+}

@@ -1,0 +1,48 @@
+import type { Catalog } from '../catalog/catalog.js';
+import type { TenantState, User } from '../state/tenant-state.js';
+import { canonicalJson, sha256 } from './canonical-json.js';
+
+/**
+ * What a plan was computed from: one hash per user row (with its roles and
+ * licenses) and one for the catalog. Apply recomputes it under the lock and
+ * refuses a plan whose inputs changed.
+ */
+export interface Fingerprint {
+  readonly catalog: string;
+  readonly users: Readonly<Record<string, string>>;
+}
+
+const short = (text: string) => sha256(text).slice(0, 7 + 20);
+
+function userFingerprint(user: User): string {
+  return short(canonicalJson({ ...user, directory: { ...user.directory } }));
+}
+
+export function fingerprint(current: TenantState, catalog: Catalog): Fingerprint {
+  const users: Record<string, string> = {};
+  for (const key of [...current.users.keys()].sort()) {
+    const user = current.users.get(key);
+    if (user) users[key] = userFingerprint(user);
+  }
+  const seats = catalog.subscriptions.map(({ sku, seats: purchased, unitPrice, purchasable, servicePlans }) => ({ sku, purchased, unitPrice, purchasable, servicePlans }));
+  return { catalog: short(canonicalJson({ domains: catalog.domains, seats })), users };
+}
+
+function describeChange(key: string, user: User | undefined): string {
+  if (!user?.directory) return `${key} was deleted for good`;
+  const by = user.directory.updatedBy ? ` by ${user.directory.updatedBy}` : '';
+  return `${user.userPrincipalName} was modified (last recorded change ${user.directory.updatedAt}${by})`;
+}
+
+/** What changed since a plan was made, in words; empty when nothing did. */
+export function staleness(planned: Fingerprint, now: Fingerprint, current: TenantState): string[] {
+  const reasons: string[] = [];
+  if (planned.catalog !== now.catalog) reasons.push('the catalog (domains, subscriptions or seats) changed');
+  for (const [key, hash] of Object.entries(planned.users)) {
+    if (now.users[key] !== hash) reasons.push(describeChange(key, current.users.get(key)));
+  }
+  for (const key of Object.keys(now.users)) {
+    if (!(key in planned.users)) reasons.push(`${current.users.get(key)?.userPrincipalName ?? key} was created`);
+  }
+  return reasons;
+}

@@ -1,0 +1,77 @@
+import type { Change, RiskClass } from './change.js';
+import { canonicalJson, sha256 } from './canonical-json.js';
+import type { Fingerprint } from './fingerprint.js';
+import type { Settings } from '../state/settings.js';
+import type { Plan } from './plan.js';
+
+export const PLAN_FORMAT_VERSION = '1.0';
+
+/**
+ * The JSON plan of INTERFACE.md (`plan --format json`, and the file `--out`
+ * writes), described by schemas/plan.schema.json. Holds no secret.
+ */
+export interface PlanDocument {
+  readonly formatVersion: typeof PLAN_FORMAT_VERSION;
+  readonly tenantctlVersion: string;
+  /** sha256 of the configuration files; apply -c checks it still matches. */
+  readonly configHash: string | null;
+  /** sha256 of the changes and purchases: what the audit trail records. */
+  readonly planHash: string;
+  readonly fingerprint: Fingerprint;
+  /** The safety settings the plan was made with; apply enforces these. */
+  readonly settings: Settings;
+  readonly summary: Plan['summary'];
+  readonly approvals: Plan['approvals'];
+  readonly warnings: Plan['warnings'];
+  readonly cost: { readonly currency: string; readonly monthlyIncrease: number; readonly monthlyFreed: number };
+  readonly purchases: Plan['purchases'];
+  readonly freedSeats: Plan['freedSeats'];
+  readonly changes: readonly (Change & { readonly risks: readonly RiskClass[] })[];
+  readonly unmanagedUsers: Plan['unmanagedUsers'];
+}
+
+export function planHash(plan: Pick<Plan, 'changes' | 'purchases'>): string {
+  return sha256(canonicalJson({ changes: plan.changes.map((c) => c.change), purchases: plan.purchases }));
+}
+
+export interface PlanOrigin {
+  readonly tenantctlVersion: string;
+  readonly configHash: string | null;
+  readonly fingerprint: Fingerprint;
+  readonly settings: Settings;
+}
+
+export function toPlanDocument(plan: Plan, origin: PlanOrigin): PlanDocument {
+  const monthlyFreed = Math.round(plan.freedSeats.reduce((sum, f) => sum + f.monthlyValue * 100, 0)) / 100;
+  return {
+    formatVersion: PLAN_FORMAT_VERSION,
+    tenantctlVersion: origin.tenantctlVersion,
+    configHash: origin.configHash,
+    planHash: planHash(plan),
+    fingerprint: origin.fingerprint,
+    settings: origin.settings,
+    summary: plan.summary,
+    approvals: plan.approvals,
+    warnings: plan.warnings,
+    cost: { currency: plan.currency, monthlyIncrease: plan.monthlyCostIncrease, monthlyFreed },
+    purchases: plan.purchases,
+    freedSeats: plan.freedSeats,
+    changes: plan.changes.map(({ change, risks }) => ({ ...change, risks })),
+    unmanagedUsers: plan.unmanagedUsers,
+  };
+}
+
+/** The Plan a document describes (a saved plan read back for apply). */
+export function fromPlanDocument(document: PlanDocument): Plan {
+  return {
+    changes: document.changes.map(({ risks, ...change }) => ({ change: change as Change, risks })),
+    purchases: document.purchases,
+    freedSeats: document.freedSeats,
+    currency: document.cost.currency,
+    monthlyCostIncrease: document.cost.monthlyIncrease,
+    summary: document.summary,
+    approvals: document.approvals,
+    warnings: document.warnings,
+    unmanagedUsers: document.unmanagedUsers,
+  };
+}

@@ -1,0 +1,25 @@
+/**
+ * Safety limits from the configuration's `settings`, with the documented
+ * defaults filled in. Thresholds: an apply deleting more than `maxDeletions`
+ * users, or more than `maxDeletionPercent` of the managed users, needs
+ * `--approve-deletions`.
+ */
+export interface Settings {
+  readonly minGlobalAdmins: number;
+  readonly adminEmail: string | null;
+  readonly maxDeletions: number;
+  readonly maxDeletionPercent: number;
+  /** Per-sku cap on purchased seats after this plan; absent = no cap. */
+  readonly maxSeats: Readonly<Record<string, number>>;
+  /** Refuse plans whose purchases cost more than this per month; null = no cap. */
+  readonly maxMonthlyPurchaseCost: number | null;
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  minGlobalAdmins: 1,
+  adminEmail: null,
+  maxDeletions: 10,
+  maxDeletionPercent: 25,
+  maxSeats: {},
+  maxMonthlyPurchaseCost: null,
+};

@@ -1,0 +1,112 @@
+/**
+ * The directory as tenantctl sees it. Desired state (from YAML) and current
+ * state (from the database) are both a `TenantState`: the planner compares two
+ * values of one type and never knows where a value came from.
+ */
+
+/** Graph attributes a configuration can set, besides the UPN (the key). */
+export const USER_ATTRIBUTES = [
+  'displayName',
+  'givenName',
+  'surname',
+  'mailNickname',
+  'jobTitle',
+  'department',
+  'mobilePhone',
+  'businessPhones',
+  'streetAddress',
+  'city',
+  'state',
+  'postalCode',
+  'country',
+  'usageLocation',
+] as const;
+
+export type UserAttributeName = (typeof USER_ATTRIBUTES)[number];
+
+/**
+ * Optional text attributes are `null` when unset, never `undefined` or '', so
+ * that "not set" compares equal on both sides. `businessPhones` has at most one
+ * entry; `usageLocation` is upper case.
+ */
+export interface UserAttributes {
+  readonly displayName: string;
+  readonly givenName: string | null;
+  readonly surname: string | null;
+  readonly mailNickname: string;
+  readonly jobTitle: string | null;
+  readonly department: string | null;
+  readonly mobilePhone: string | null;
+  readonly businessPhones: readonly string[];
+  readonly streetAddress: string | null;
+  readonly city: string | null;
+  readonly state: string | null;
+  readonly postalCode: string | null;
+  readonly country: string | null;
+  readonly usageLocation: string | null;
+}
+
+/** A license of one subscription; `disabledPlans` sorted and unique. */
+export interface LicenseAssignment {
+  readonly sku: string;
+  readonly disabledPlans: readonly string[];
+}
+
+/**
+ * How the first (or a reset) temporary password is obtained. Never the password
+ * itself: `fromEnv` names a variable read only when the apply runs.
+ */
+export interface PasswordPolicy {
+  readonly source: { readonly kind: 'generate' } | { readonly kind: 'env'; readonly variable: string };
+  readonly forceChangePasswordNextSignIn: boolean;
+  /**
+   * An explicit reset request (any string, e.g. a date). A value that differs
+   * from the one last applied resets the password; `null` never does.
+   */
+  readonly resetToken: string | null;
+}
+
+/** What the database knows about a user that a configuration never states. */
+export interface DirectoryRecord {
+  readonly id: string;
+  /** Created or adopted by tenantctl; unmanaged users are never changed or deleted. */
+  readonly managed: boolean;
+  /** ISO time of the soft deletion, or null. */
+  readonly deletedAt: string | null;
+  readonly updatedAt: string;
+  readonly updatedBy: string | null;
+  /** The reset token the password was last set with (see PasswordPolicy). */
+  readonly passwordResetToken: string | null;
+  readonly passwordSetAt: string | null;
+  readonly passwordExpiresAt: string | null;
+  readonly forceChangePassword: boolean;
+}
+
+/**
+ * One user. `roles` holds role template ids, sorted; `licenses` is sorted by
+ * sku with one entry per sku. Desired users carry `password` and `notify`;
+ * current users carry `directory`.
+ */
+export interface User {
+  readonly userPrincipalName: string;
+  readonly accountEnabled: boolean;
+  readonly attributes: UserAttributes;
+  readonly roles: readonly string[];
+  readonly licenses: readonly LicenseAssignment[];
+  readonly password?: PasswordPolicy;
+  /** Who receives the credentials of a new user (at most five addresses). */
+  readonly notify?: readonly string[];
+  readonly directory?: DirectoryRecord;
+}
+
+/**
+ * Users keyed by lower-cased UPN (UPNs compare case-insensitively); the key
+ * set is unique by construction.
+ */
+export interface TenantState {
+  readonly users: ReadonlyMap<string, User>;
+}
+
+export function userKey(userPrincipalName: string): string {
+  return userPrincipalName.toLowerCase();
+}
