@@ -1,0 +1,224 @@
+import { describe, expect, it } from 'vitest';
+import type { ChangeKind } from '../../src/plan/change.js';
+import { computePlan } from '../../src/plan/compute-plan.js';
+import { admin, catalog, currentUser, desiredUser, EXCHANGE_ADMIN, GA, settings, state, subscription } from '../support/fixtures.js';
+
+const kinds = (result: ReturnType<typeof computePlan>) => result.plan.changes.map(({ change }) => `${change.kind} ${change.userPrincipalName}`);
+
+describe('computePlan: one kind of change at a time', () => {
+  const cases: { name: string; desired: ReturnType<typeof state>; current: ReturnType<typeof state>; expected: string[] }[] = [
+    {
+      name: 'nothing to do',
+      desired: state(admin.desired),
+      current: state(admin.current),
+      expected: [],
+    },
+    {
+      name: 'create with role and license',
+      desired: state(admin.desired, desiredUser('new@contoso.com', { roles: [EXCHANGE_ADMIN], licenses: [{ sku: 'STANDARDPACK', disabledPlans: [] }] })),
+      current: state(admin.current),
+      expected: ['user.create new@contoso.com', 'license.assign new@contoso.com', 'role.grant new@contoso.com'],
+    },
+    {
+      name: 'update attributes',
+      desired: state(admin.desired, desiredUser('a@contoso.com', { attributes: { jobTitle: 'Lead' } })),
+      current: state(admin.current, currentUser('a@contoso.com')),
+      expected: ['user.update a@contoso.com'],
+    },
+    {
+      name: 'delete a managed user no longer declared',
+      desired: state(admin.desired),
+      current: state(admin.current, currentUser('gone@contoso.com')),
+      expected: ['user.delete gone@contoso.com'],
+    },
+    {
+      name: 'an unmanaged user is never deleted',
+      desired: state(admin.desired),
+      current: state(admin.current, currentUser('legacy@contoso.com', {}, { managed: false })),
+      expected: [],
+    },
+    {
+      name: 'a soft-deleted user declared again is restored, not created',
+      desired: state(admin.desired, desiredUser('back@contoso.com')),
+      current: state(admin.current, currentUser('back@contoso.com', {}, { deletedAt: '2026-11-01T00:00:00.000Z' })),
+      expected: ['user.restore back@contoso.com'],
+    },
+    {
+      name: 'an existing unmanaged user that is declared is adopted',
+      desired: state(admin.desired, desiredUser('legacy@contoso.com')),
+      current: state(admin.current, currentUser('legacy@contoso.com', {}, { managed: false })),
+      expected: ['user.adopt legacy@contoso.com'],
+    },
+    {
+      name: 'block and unblock are changes of their own',
+      desired: state(admin.desired, desiredUser('b@contoso.com', { accountEnabled: false }), desiredUser('u@contoso.com')),
+      current: state(admin.current, currentUser('b@contoso.com'), currentUser('u@contoso.com', { accountEnabled: false })),
+      expected: ['user.block b@contoso.com', 'user.unblock u@contoso.com'],
+    },
+    {
+      name: 'roles granted and revoked',
+      desired: state(admin.desired, desiredUser('r@contoso.com', { roles: [GA] })),
+      current: state(admin.current, currentUser('r@contoso.com', { roles: [EXCHANGE_ADMIN] })),
+      expected: ['role.revoke r@contoso.com', 'role.grant r@contoso.com'],
+    },
+    {
+      name: 'licenses assigned, removed and plans switched off',
+      desired: state(
+        admin.desired,
+        desiredUser('l@contoso.com', { licenses: [{ sku: 'ENTERPRISEPACK', disabledPlans: ['SWAY'] }] }),
+        desiredUser('m@contoso.com', { licenses: [{ sku: 'STANDARDPACK', disabledPlans: [] }] }),
+      ),
+      current: state(
+        admin.current,
+        currentUser('l@contoso.com', { licenses: [{ sku: 'ENTERPRISEPACK', disabledPlans: [] }] }),
+        currentUser('m@contoso.com', { licenses: [{ sku: 'ENTERPRISEPACK', disabledPlans: [] }] }),
+      ),
+      expected: ['license.update l@contoso.com', 'license.remove m@contoso.com', 'license.assign m@contoso.com'],
+    },
+    {
+      name: 'a changed reset token resets the password; the same one does not',
+      desired: state(
+        admin.desired,
+        desiredUser('p@contoso.com', { password: { source: { kind: 'generate' }, forceChangePasswordNextSignIn: true, resetToken: '2026-11-25' } }),
+        desiredUser('q@contoso.com', { password: { source: { kind: 'generate' }, forceChangePasswordNextSignIn: true, resetToken: 'once' } }),
+      ),
+      current: state(admin.current, currentUser('p@contoso.com'), currentUser('q@contoso.com', {}, { passwordResetToken: 'once' })),
+      expected: ['user.password-reset p@contoso.com'],
+    },
+  ];
+
+  it.each(cases)('$name', ({ desired, current, expected }) => {
+    const result = computePlan({ desired, current, catalog: catalog(), settings: settings() });
+    expect(result.problems).toEqual([]);
+    expect(kinds(result)).toEqual(expected);
+  });
+});
+
+describe('computePlan: combinations', () => {
+  it('counts seats freed by a deletion before buying: delete + purchase in one plan', () => {
+    const e3 = { sku: 'ENTERPRISEPACK', disabledPlans: [] };
+    const result = computePlan({
+      desired: state(admin.desired, desiredUser('a@contoso.com', { licenses: [e3] }), desiredUser('b@contoso.com', { licenses: [e3] }), desiredUser('c@contoso.com', { licenses: [e3] })),
+      current: state(admin.current, currentUser('a@contoso.com', { licenses: [e3] }), currentUser('old@contoso.com', { licenses: [e3] })),
+      catalog: catalog([subscription('ENTERPRISEPACK', 2, 20)]),
+      settings: settings({ maxDeletionPercent: 50 }),
+    });
+    // 2 held now (a, old); after: a, b, c = 3; old's seat is freed first, so one seat is bought.
+    expect(result.plan.purchases).toEqual([
+      { sku: 'ENTERPRISEPACK', productName: 'Product ENTERPRISEPACK', quantity: 1, unitPrice: 20, currency: 'USD', monthlyCost: 20 },
+    ]);
+    expect(result.plan.monthlyCostIncrease).toBe(20);
+    expect(result.plan.approvals).toEqual(['purchase']);
+    expect(kinds(result)).toContain('user.delete old@contoso.com');
+    const assigns = result.plan.changes.filter(({ change }) => change.kind === 'license.assign');
+    expect(assigns.every(({ risks }) => risks.includes('purchase'))).toBe(true);
+  });
+
+  it('restores a deleted user with new licenses', () => {
+    const result = computePlan({
+      desired: state(admin.desired, desiredUser('back@contoso.com', { licenses: [{ sku: 'STANDARDPACK', disabledPlans: [] }] })),
+      current: state(admin.current, currentUser('back@contoso.com', {}, { deletedAt: '2026-11-01T00:00:00.000Z' })),
+      catalog: catalog(),
+      settings: settings(),
+    });
+    expect(kinds(result)).toEqual(['user.restore back@contoso.com', 'license.assign back@contoso.com']);
+    expect(result.plan.summary).toMatchObject({ create: 1, update: 0, delete: 0 });
+  });
+
+  it('adopts a user and changes its roles, marking the Global administrator grant privileged', () => {
+    const result = computePlan({
+      desired: state(admin.desired, desiredUser('legacy@contoso.com', { roles: [GA] })),
+      current: state(admin.current, currentUser('legacy@contoso.com', { roles: [EXCHANGE_ADMIN] }, { managed: false })),
+      catalog: catalog(),
+      settings: settings(),
+    });
+    expect(kinds(result)).toEqual(['user.adopt legacy@contoso.com', 'role.revoke legacy@contoso.com', 'role.grant legacy@contoso.com']);
+    const grant = result.plan.changes.find(({ change }) => change.kind === 'role.grant');
+    expect(grant?.risks).toEqual(['privileged']);
+    const revoke = result.plan.changes.find(({ change }) => change.kind === 'role.revoke');
+    expect(revoke?.risks).toEqual([]);
+  });
+
+  it('lists unmanaged users and leaves them alone', () => {
+    const result = computePlan({
+      desired: state(admin.desired),
+      current: state(admin.current, currentUser('zed@contoso.com', {}, { managed: false }), currentUser('amy@contoso.com', {}, { managed: false })),
+      catalog: catalog(),
+      settings: settings(),
+    });
+    expect(result.plan.changes).toEqual([]);
+    expect(result.plan.unmanagedUsers).toEqual(['amy@contoso.com', 'zed@contoso.com']);
+  });
+});
+
+describe('computePlan: safety', () => {
+  it('refuses a plan that leaves fewer enabled Global administrators than the minimum, counting blocks', () => {
+    const result = computePlan({
+      desired: state(desiredUser('admin@contoso.com', { roles: [GA], accountEnabled: false })),
+      current: state(admin.current),
+      catalog: catalog(),
+      settings: settings(),
+    });
+    expect(result.problems.join('\n')).toMatch(/leave 0 enabled Global administrator/);
+  });
+
+  it('counts an unmanaged enabled Global administrator towards the minimum', () => {
+    const result = computePlan({
+      desired: state(desiredUser('admin@contoso.com', { roles: [GA] })),
+      current: state(admin.current, currentUser('other@contoso.com', { roles: [GA] }, { managed: false })),
+      catalog: catalog(),
+      settings: settings({ minGlobalAdmins: 2 }),
+    });
+    expect(result.problems).toEqual([]);
+  });
+
+  it('refuses seats a subscription cannot buy, and seats above the cap', () => {
+    const e3 = { sku: 'ENTERPRISEPACK', disabledPlans: [] };
+    const e1 = { sku: 'STANDARDPACK', disabledPlans: [] };
+    const result = computePlan({
+      desired: state(admin.desired, desiredUser('a@contoso.com', { licenses: [e3, e1] }), desiredUser('b@contoso.com', { licenses: [e1] })),
+      current: state(admin.current),
+      catalog: catalog([{ ...subscription('ENTERPRISEPACK', 0, 20), purchasable: false }, subscription('STANDARDPACK', 1, 8)]),
+      settings: settings({ maxSeats: { STANDARDPACK: 1 } }),
+    });
+    expect(result.problems).toHaveLength(2);
+    expect(result.problems[0]).toMatch(/ENTERPRISEPACK .*not purchasable/);
+    expect(result.problems[1]).toMatch(/settings\.maxSeats\.STANDARDPACK \(1\)/);
+  });
+
+  it('needs the deletions approval above the threshold, and only warns', () => {
+    const managed = Array.from({ length: 4 }, (_, i) => currentUser(`u${i}@contoso.com`));
+    const result = computePlan({
+      desired: state(admin.desired, desiredUser('u0@contoso.com'), desiredUser('u1@contoso.com')),
+      current: state(admin.current, ...managed),
+      catalog: catalog(),
+      settings: settings(),
+    });
+    // 2 of 5 managed users (40 %) is above the default 25 %.
+    expect(result.problems).toEqual([]);
+    expect(result.plan.approvals).toEqual(['deletions']);
+    expect(result.plan.warnings[0]?.code).toBe('DELETION_THRESHOLD');
+  });
+
+  it('refuses to create a user whose password nobody would receive', () => {
+    const result = computePlan({
+      desired: state(admin.desired, desiredUser('quiet@contoso.com', { notify: [] })),
+      current: state(admin.current),
+      catalog: catalog(),
+      settings: settings({ adminEmail: null }),
+    });
+    expect(result.problems.join('\n')).toMatch(/nobody would receive the temporary password of quiet@contoso.com/);
+  });
+});
+
+describe('computePlan: determinism', () => {
+  it('gives the same plan, byte for byte, whatever the input order', () => {
+    const users = ['d', 'b', 'a', 'c'].map((n) => desiredUser(`${n}@contoso.com`, { roles: [GA, EXCHANGE_ADMIN], licenses: [{ sku: 'STANDARDPACK', disabledPlans: [] }] }));
+    const existing = ['x', 'e', 'y'].map((n) => currentUser(`${n}@contoso.com`));
+    const one = computePlan({ desired: state(...users), current: state(...existing), catalog: catalog(), settings: settings() });
+    const two = computePlan({ desired: state(...[...users].reverse()), current: state(...[...existing].reverse()), catalog: catalog(), settings: settings() });
+    expect(JSON.stringify(two)).toBe(JSON.stringify(one));
+    const order: ChangeKind[] = one.plan.changes.filter(({ change }) => change.userPrincipalName === 'a@contoso.com').map(({ change }) => change.kind);
+    expect(order).toEqual(['user.create', 'license.assign', 'role.grant', 'role.grant']);
+  });
+});
