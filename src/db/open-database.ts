@@ -13,6 +13,8 @@ export interface OpenOptions {
   readonly actor: string;
   /** How long to wait for an embedded database another process has open. */
   readonly lockTimeoutMs: number;
+  /** Create an embedded database that does not exist yet (init only). */
+  readonly create?: boolean;
 }
 
 function connectionProblem(cause: unknown): string {
@@ -49,6 +51,9 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   }
   if (location.directory === null) return openEmbedded(null, displayUrl);
   const directory = location.directory;
+  if (!options.create && !fs.existsSync(directory)) {
+    throw new TenantctlError(`there is no database at ${displayUrl}: run \`tenantctl init --catalog FILE\` first`);
+  }
   try {
     fs.mkdirSync(path.dirname(directory), { recursive: true });
   } catch (cause) {

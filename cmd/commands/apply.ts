@@ -1,0 +1,108 @@
+import os from 'node:os';
+import type { Command } from 'commander';
+import { applyPlan } from '../../src/apply/apply-plan.js';
+import { checkApprovals } from '../../src/apply/approvals.js';
+import { ExitCode, TenantctlError } from '../../src/diagnostics/tenantctl-error.js';
+import { toolVersion } from '../../src/package-root.js';
+import type { PlanDocument } from '../../src/plan/plan-document.js';
+import { renderApplyResult } from '../../src/render/apply-result.js';
+import { formatMoney } from '../../src/render/money.js';
+import { renderPlan } from '../../src/render/index.js';
+import { checkPlanMatchesConfig, readSavedPlan } from '../../src/workflow/saved-plan.js';
+import { configCommit, resolveActor } from '../actor.js';
+import { withDatabase, type DatabaseOptions } from '../database-option.js';
+import { confirm, interactive, out, useColor } from '../terminal.js';
+import { hasChanges, makePlan } from './plan.js';
+
+interface ApplyOptions extends DatabaseOptions {
+  readonly config?: string[];
+  readonly plan?: string;
+  readonly autoApprove?: boolean;
+  readonly approvePurchases?: boolean;
+  readonly approveDeletions?: boolean;
+  readonly maxPurchaseCost?: number;
+  readonly color?: boolean;
+}
+
+function parseAmount(value: string): number {
+  const amount = Number(value);
+  if (!Number.isFinite(amount) || amount < 0) throw new TenantctlError(`--max-purchase-cost takes an amount per month, e.g. 100 (got ${value})`);
+  return amount;
+}
+
+function parseSeconds(value: string): number {
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds < 0) throw new TenantctlError(`--lock-timeout takes seconds, e.g. 30 (got ${value})`);
+  return seconds;
+}
+
+async function loadPlan(options: ApplyOptions): Promise<PlanDocument> {
+  if (options.plan) {
+    const plan = readSavedPlan(options.plan);
+    if (options.config) checkPlanMatchesConfig(plan, options.config);
+    return plan;
+  }
+  if (!options.config) throw new TenantctlError('apply needs -c PATH (plan afresh) or --plan FILE (a saved plan)');
+  return makePlan({ ...options, config: options.config });
+}
+
+/** At a terminal a purchase may be approved by typing `purchase`. */
+async function approvePurchasesInteractively(plan: PlanDocument, options: ApplyOptions): Promise<boolean> {
+  if (options.approvePurchases || plan.purchases.length === 0 || !interactive()) return Boolean(options.approvePurchases);
+  const total = formatMoney(plan.cost.monthlyIncrease, plan.cost.currency);
+  return confirm(`This plan buys seats for +${total}/month. Type "purchase" to approve the purchase: `, 'purchase');
+}
+
+async function confirmApply(options: ApplyOptions): Promise<void> {
+  if (options.autoApprove) return;
+  if (!interactive()) {
+    throw new TenantctlError('apply needs confirmation: run it at a terminal, or pass --auto-approve in automation; nothing was changed');
+  }
+  if (!(await confirm('Apply these changes? Only "yes" is accepted: ', 'yes'))) {
+    throw new TenantctlError('apply cancelled; nothing was changed');
+  }
+}
+
+export function registerApply(program: Command): void {
+  program
+    .command('apply')
+    .summary('make the planned changes in one transaction')
+    .description(
+      'Apply the configuration (planned afresh) or a saved plan, all or nothing. Purchases need --approve-purchases\n' +
+        '(or typing "purchase" at a terminal); deletions above the threshold need --approve-deletions.\n\n' +
+        'Examples:\n  tenantctl apply -c examples/contoso\n  tenantctl apply --plan plan.json --auto-approve --approve-purchases',
+    )
+    .option('-c, --config <path...>', 'YAML file or directory of YAML files (repeatable)')
+    .option('--plan <file>', 'apply exactly this plan, saved by `plan --out`')
+    .option('--auto-approve', 'do not ask for confirmation')
+    .option('--approve-purchases', 'allow buying the seats the plan needs')
+    .option('--approve-deletions', 'allow deleting more users than the settings threshold')
+    .option('--max-purchase-cost <amount>', 'refuse purchases costing more than this per month', parseAmount)
+    .option('--lock-timeout <seconds>', 'how long to wait for another apply (default 10)', parseSeconds)
+    .option('--no-color', 'no colours, even at a terminal (NO_COLOR is honoured too)')
+    .action(async (options: ApplyOptions) => {
+      const plan = await loadPlan(options);
+      out(renderPlan(plan, 'text', { color: useColor(options.color) }));
+      if (!hasChanges(plan)) return;
+      const approvePurchases = await approvePurchasesInteractively(plan, options);
+      checkApprovals(plan, {
+        approvePurchases,
+        approveDeletions: Boolean(options.approveDeletions),
+        maxPurchaseCost: options.maxPurchaseCost ?? null,
+      });
+      await confirmApply(options);
+      const actor = resolveActor(options.actor);
+      const result = await withDatabase({ ...options, actor }, (db) =>
+        applyPlan(db, plan, {
+          actor,
+          host: os.hostname(),
+          gitCommit: options.config ? configCommit(options.config) : null,
+          toolVersion: toolVersion(),
+          lockTimeoutMs: (options.lockTimeout ?? 10) * 1000,
+          env: process.env,
+        }),
+      );
+      out(renderApplyResult(result));
+      process.exitCode = ExitCode.ok;
+    });
+}

@@ -1,0 +1,65 @@
+import fs from 'node:fs';
+import type { Command } from 'commander';
+import { hasErrors } from '../../src/diagnostics/diagnostic.js';
+import { ExitCode, TenantctlError } from '../../src/diagnostics/tenantctl-error.js';
+import { toolVersion } from '../../src/package-root.js';
+import type { PlanDocument } from '../../src/plan/plan-document.js';
+import { renderJson } from '../../src/render/json.js';
+import { renderPlan, type PlanFormat } from '../../src/render/index.js';
+import { planTenant } from '../../src/workflow/plan-tenant.js';
+import { resolveActor } from '../actor.js';
+import { withDatabase, type DatabaseOptions } from '../database-option.js';
+import { reportDiagnostics } from '../report-diagnostics.js';
+import { err, out, useColor } from '../terminal.js';
+
+export interface PlanOptions extends DatabaseOptions {
+  readonly config: string[];
+  readonly out?: string;
+  readonly format: PlanFormat;
+  readonly detailedExitcode?: boolean;
+  readonly color?: boolean;
+}
+
+const FORMATS: readonly PlanFormat[] = ['text', 'json', 'markdown'];
+
+/** Plans, printing diagnostics to stderr; throws when no plan can be made. */
+export async function makePlan(options: DatabaseOptions & { readonly config: string[] }): Promise<PlanDocument> {
+  const { plan, diagnostics } = await withDatabase({ ...options, actor: resolveActor(options.actor) }, (db) =>
+    planTenant(db, { configPaths: options.config, env: process.env, tenantctlVersion: toolVersion() }),
+  );
+  if (diagnostics.length > 0) err(reportDiagnostics(diagnostics, 'text'));
+  if (!plan || hasErrors(diagnostics)) {
+    throw new TenantctlError('no plan was made: fix the problems above; nothing was changed');
+  }
+  return plan;
+}
+
+export function hasChanges(plan: PlanDocument): boolean {
+  return plan.changes.length > 0 || plan.purchases.length > 0;
+}
+
+export function registerPlan(program: Command): void {
+  program
+    .command('plan')
+    .summary('show what apply would change, without changing anything')
+    .description(
+      'Diff the configuration against the database and show every change, purchase and risk.\n\n' +
+        'Examples:\n  tenantctl plan -c examples/contoso\n  tenantctl plan -c examples/contoso --out plan.json --detailed-exitcode\n' +
+        '  tenantctl plan -c examples/contoso --format markdown > comment.md',
+    )
+    .requiredOption('-c, --config <path...>', 'YAML file or directory of YAML files (repeatable)')
+    .option('--out <file>', 'save the plan (JSON, with its fingerprint) for `apply --plan`')
+    .option('--format <format>', 'text, json or markdown', 'text')
+    .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when there are, 1 on error')
+    .option('--no-color', 'no colours, even at a terminal (NO_COLOR is honoured too)')
+    .action(async (options: PlanOptions) => {
+      if (!FORMATS.includes(options.format)) throw new TenantctlError(`unknown --format ${options.format}: use text, json or markdown`);
+      const plan = await makePlan(options);
+      out(renderPlan(plan, options.format, { color: useColor(options.color) }));
+      if (options.out) {
+        fs.writeFileSync(options.out, renderJson(plan), { mode: 0o600 });
+        err(`Saved the plan to ${options.out}; apply exactly this plan with: tenantctl apply --plan ${options.out}`);
+      }
+      if (options.detailedExitcode && hasChanges(plan)) process.exitCode = ExitCode.changes;
+    });
+}

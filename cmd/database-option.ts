@@ -1,0 +1,46 @@
+import type { Command } from 'commander';
+import os from 'node:os';
+import { DEFAULT_DATABASE } from '../src/db/database-url.js';
+import type { Database } from '../src/db/database.js';
+import { requireSchema } from '../src/db/migrate.js';
+import { openDatabase } from '../src/db/open-database.js';
+
+export interface DatabaseOptions {
+  readonly database?: string;
+  readonly actor?: string;
+  readonly lockTimeout?: number;
+}
+
+export function databaseUrl(options: DatabaseOptions): string {
+  return options.database ?? process.env.TENANTCTL_DATABASE_URL ?? DEFAULT_DATABASE;
+}
+
+/**
+ * Opens the database, runs `work`, and always closes it. Every command but
+ * init requires an initialised schema of this tool's version.
+ */
+export async function withDatabase<T>(
+  options: DatabaseOptions & { readonly actor: string },
+  work: (db: Database) => Promise<T>,
+  { requireInitialised = true } = {},
+): Promise<T> {
+  const db = await openDatabase({
+    url: databaseUrl(options),
+    actor: `${options.actor}@${os.hostname()}`,
+    lockTimeoutMs: (options.lockTimeout ?? 10) * 1000,
+    create: !requireInitialised,
+  });
+  try {
+    if (requireInitialised) await requireSchema(db);
+    return await work(db);
+  } finally {
+    await db.close();
+  }
+}
+
+/** --database and --actor, on every command that opens the database. */
+export function addDatabaseOptions(command: Command): Command {
+  return command
+    .option('--database <url>', `postgres://…, a folder (embedded database) or memory:// (default: $TENANTCTL_DATABASE_URL or ${DEFAULT_DATABASE})`)
+    .option('--actor <name>', 'who is acting, for the audit trail (default: the CI user, else the OS user)');
+}

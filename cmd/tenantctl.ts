@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { ExitCode, TenantctlError } from '../src/diagnostics/tenantctl-error.js';
+import { toolVersion } from '../src/package-root.js';
+import { registerApply } from './commands/apply.js';
+import { registerInit } from './commands/init.js';
+import { registerPlan } from './commands/plan.js';
+import { registerValidate } from './commands/validate.js';
+import { addDatabaseOptions } from './database-option.js';
+import { err } from './terminal.js';
+
+const program = new Command('tenantctl')
+  .description('Declarative users, admin roles and licenses for an Office 365 for Business tenant.')
+  .version(toolVersion())
+  .showHelpAfterError('(run `tenantctl help` for the commands, `tenantctl help <command>` for one)')
+  .exitOverride();
+
+for (const register of [registerInit, registerValidate, registerPlan, registerApply]) register(program);
+for (const command of program.commands) addDatabaseOptions(command);
+program.addHelpText(
+  'after',
+  '\nDatabase: --database URL or $TENANTCTL_DATABASE_URL; postgres://…, a folder path (embedded), or memory://.\n' +
+    'Exit codes: 0 success, 1 error (nothing changed), 2 changes (plan --detailed-exitcode), 3 approval needed.',
+);
+
+/** A pg error that escaped: name the constraint rather than print a stack. */
+function databaseRefusal(cause: unknown): string | null {
+  const pgError = cause as { code?: string; message?: string; constraint?: string; detail?: string };
+  if (typeof pgError.code !== 'string' || !/^[0-9A-Z]{5}$/.test(pgError.code)) return null;
+  const constraint = pgError.constraint ? ` (constraint ${pgError.constraint})` : '';
+  const detail = pgError.detail ? `: ${pgError.detail}` : '';
+  return `the database refused the change${constraint}: ${pgError.message}${detail}; nothing was changed`;
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (cause) {
+  if (cause instanceof CommanderError) {
+    process.exitCode = cause.exitCode === 0 ? ExitCode.ok : ExitCode.error;
+  } else if (cause instanceof TenantctlError) {
+    err(`Error: ${cause.message}`);
+    process.exitCode = cause.exitCode;
+  } else {
+    const refusal = databaseRefusal(cause);
+    err(refusal ? `Error: ${refusal}` : `Error: internal error: ${(cause as Error)?.message ?? String(cause)}`);
+    if (!refusal) err('This is a bug in tenantctl; please report it. Set TENANTCTL_DEBUG=1 to see the stack trace.');
+    if (process.env.TENANTCTL_DEBUG) err(String((cause as Error)?.stack ?? cause));
+    process.exitCode = ExitCode.error;
+  }
+}

@@ -1,0 +1,201 @@
+import { diffLines } from 'diff';
+import type { ChangeKind, ChangeOf, RiskClass } from '../plan/change.js';
+import type { PlanDocument } from '../plan/plan-document.js';
+import { USER_ATTRIBUTES, type PasswordPolicy } from '../state/tenant-state.js';
+
+/**
+ * The wording of every change, shared by the text and markdown renderers so
+ * the two never disagree. A line is data (a sign and plain, unescaped text);
+ * each renderer decides colour, indentation and escaping.
+ */
+
+/** `+` adds, `-` takes away, `~` changes in place, ` ` is unchanged context of a line diff. */
+export type Sign = '+' | '-' | '~' | ' ';
+
+export interface ChangeLine {
+  readonly sign: Sign;
+  readonly text: string;
+  /** 0 for a change; 1 for the lines of a multi-line value nested under it. */
+  readonly depth: 0 | 1;
+}
+
+export type DocumentChange = PlanDocument['changes'][number];
+
+/** Everything one user's changes say, in plan order. */
+export interface UserSection {
+  readonly userPrincipalName: string;
+  readonly sign: '+' | '-' | '~';
+  /** What happens to the user as a whole, e.g. `create` or `adopt: tenantctl takes over management`. */
+  readonly note: string;
+  readonly lines: readonly ChangeLine[];
+  readonly risks: readonly RiskClass[];
+}
+
+/** What line builders need beyond the change itself. */
+export interface LineContext {
+  /** settings.adminEmail: receives a copy of every temporary password. */
+  readonly adminEmail: string | null;
+}
+
+/** Values longer than this (or spanning lines) are shown as a line diff. */
+export const MAX_INLINE_VALUE = 60;
+
+const NOT_SET = '(not set)';
+
+// C0/C1 controls (terminal escapes included) and bidirectional overrides, which
+// could make a value print as something it is not.
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** A value's text with control and bidi characters shown as `\uXXXX`. */
+export function visible(text: string): string {
+  return text.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+const quote = (text: string) => visible(JSON.stringify(text));
+
+const isUnset = (value: unknown) => value === null || value === undefined || (Array.isArray(value) && value.length === 0);
+
+/** `"Sales Lead"`, `["+31 20 555 0100"]`, `(not set)`. */
+export function formatValue(value: unknown): string {
+  if (isUnset(value)) return NOT_SET;
+  if (typeof value === 'string') return quote(value);
+  if (Array.isArray(value)) return `[${value.map((item) => formatValue(item)).join(', ')}]`;
+  return visible(JSON.stringify(value) ?? String(value));
+}
+
+const isLong = (value: unknown) => typeof value === 'string' && (value.length > MAX_INLINE_VALUE || /[\r\n]/.test(value));
+
+const asText = (value: unknown) => (typeof value === 'string' ? value.replace(/\r\n?/g, '\n') : isUnset(value) ? '' : formatValue(value));
+
+/** The nested `-`/`+`/context lines turning one text into another, line by line. */
+function lineDiff(from: string, to: string): ChangeLine[] {
+  const withEnd = (text: string) => (text === '' ? '' : `${text}\n`);
+  return diffLines(withEnd(from), withEnd(to)).flatMap((part) => {
+    const sign: Sign = part.added ? '+' : part.removed ? '-' : ' ';
+    return part.value
+      .replace(/\n$/, '')
+      .split('\n')
+      .map((line): ChangeLine => ({ sign, text: visible(line), depth: 1 }));
+  });
+}
+
+/**
+ * One attribute going from one value to another: `~ jobTitle: "A" → "B"`,
+ * `+ jobTitle: "B"` when it was not set, `- jobTitle: "A" → (not set)` when
+ * it is cleared; long or multi-line values as a line diff under the name.
+ */
+export function attributeLines(attribute: string, from: unknown, to: unknown): ChangeLine[] {
+  const sign = isUnset(from) ? '+' : isUnset(to) ? '-' : '~';
+  if (isLong(from) || isLong(to)) {
+    return [{ sign, text: `${attribute}:`, depth: 0 }, ...lineDiff(asText(from), asText(to))];
+  }
+  const text =
+    sign === '+' ? `${attribute}: ${formatValue(to)}` : `${attribute}: ${formatValue(from)} → ${formatValue(to)}`;
+  return [{ sign, text, depth: 0 }];
+}
+
+const line = (sign: Sign, text: string): ChangeLine => ({ sign, text, depth: 0 });
+
+function passwordText(source: PasswordPolicy['source'], forceChange: boolean): string {
+  const origin = source.kind === 'generate' ? 'generated' : `from $${source.variable}`;
+  return forceChange ? `${origin}, to be changed at next sign-in` : origin;
+}
+
+/** Who gets the temporary password: the user's notify list, then settings.adminEmail (as apply sends it). */
+function recipientsText(notify: readonly string[], context: LineContext): string {
+  const all = [...notify, ...(context.adminEmail ? [context.adminEmail] : [])];
+  const unique = [...new Map(all.map((address) => [address.toLowerCase(), address])).values()];
+  return unique.length > 0 ? unique.map(visible).join(', ') : 'nobody (set notify or settings.adminEmail)';
+}
+
+const plans = (list: readonly string[]) => `[${list.join(', ')}]`;
+
+type LineBuilder<K extends ChangeKind> = (change: ChangeOf<K>, context: LineContext) => ChangeLine[];
+
+/** The lines of each kind of change. A kind nobody words fails to compile. */
+const CHANGE_LINES: { readonly [K in ChangeKind]: LineBuilder<K> } = {
+  'user.create': (change, context) => [
+    ...USER_ATTRIBUTES.filter((name) => !isUnset(change.attributes[name])).flatMap((name) =>
+      attributeLines(name, null, change.attributes[name]),
+    ),
+    line('+', `sign-in: ${change.accountEnabled ? 'allowed' : 'blocked'}`),
+    line('+', `password: ${passwordText(change.password, change.forceChangePasswordNextSignIn)}`),
+    line('+', `temporary password sent to: ${recipientsText(change.notify, context)}`),
+  ],
+  'user.update': (change) => change.attributes.flatMap(({ attribute, from, to }) => attributeLines(attribute, from, to)),
+  'user.delete': () => [line('-', 'user: moved to deleted users; its licenses and roles are released')],
+  'user.restore': () => [line('+', 'user: restored from deleted users')],
+  'user.adopt': () => [line('~', 'managed by: nobody → tenantctl')],
+  'user.block': () => [line('~', 'sign-in: allowed → blocked')],
+  'user.unblock': () => [line('~', 'sign-in: blocked → allowed')],
+  'user.password-reset': (change, context) => [
+    line('~', `password: reset, ${passwordText(change.password, change.forceChangePasswordNextSignIn)}`),
+    line('~', `temporary password sent to: ${recipientsText(change.notify, context)}`),
+  ],
+  'role.grant': (change) => [line('+', `role: ${visible(change.roleName)}`)],
+  'role.revoke': (change) => [line('-', `role: ${visible(change.roleName)}`)],
+  'license.assign': ({ license }) => [
+    line('+', `license: ${license.sku}${license.disabledPlans.length > 0 ? ` (disabled: ${license.disabledPlans.join(', ')})` : ''}`),
+  ],
+  'license.update': (change) => [
+    line('~', `license ${change.sku} disabledPlans: ${plans(change.fromDisabledPlans)} → ${plans(change.toDisabledPlans)}`),
+  ],
+  'license.remove': (change) => [line('-', `license: ${change.sku}`)],
+};
+
+export function changeLines(change: DocumentChange, context: LineContext): ChangeLine[] {
+  return (CHANGE_LINES[change.kind] as LineBuilder<ChangeKind>)(change as ChangeOf<ChangeKind>, context);
+}
+
+interface UserAction {
+  readonly sign: '+' | '-' | '~';
+  readonly note: string;
+}
+
+/** What a change says about the user as a whole, for the user's header line. */
+const USER_ACTIONS: Record<ChangeKind, UserAction | null> = {
+  'user.create': { sign: '+', note: 'create' },
+  'user.restore': { sign: '+', note: 'restore' },
+  'user.adopt': { sign: '~', note: 'adopt: tenantctl takes over management' },
+  'user.delete': { sign: '-', note: 'delete' },
+  'user.update': null,
+  'user.block': null,
+  'user.unblock': null,
+  'user.password-reset': null,
+  'role.grant': null,
+  'role.revoke': null,
+  'license.assign': null,
+  'license.update': null,
+  'license.remove': null,
+};
+
+const SIGN_PRIORITY = ['+', '-', '~'] as const;
+
+function section(changes: readonly DocumentChange[], context: LineContext): UserSection {
+  const actions = changes.map((change) => USER_ACTIONS[change.kind]).filter((action): action is UserAction => action !== null);
+  const sign = SIGN_PRIORITY.find((s) => actions.some((action) => action.sign === s)) ?? '~';
+  return {
+    userPrincipalName: visible(changes[0]?.userPrincipalName ?? ''),
+    sign,
+    note: actions.length > 0 ? actions.map((action) => action.note).join('; ') : 'update',
+    lines: changes.flatMap((change) => changeLines(change, context)),
+    risks: [...new Set(changes.flatMap((change) => change.risks))],
+  };
+}
+
+/** The plan's changes grouped per user (they arrive sorted by user), in plan order. */
+export function userSections(plan: PlanDocument): UserSection[] {
+  const context: LineContext = { adminEmail: plan.settings.adminEmail };
+  const sections: UserSection[] = [];
+  let group: DocumentChange[] = [];
+  for (const change of plan.changes) {
+    const previous = group[0];
+    if (previous && previous.userPrincipalName.toLowerCase() !== change.userPrincipalName.toLowerCase()) {
+      sections.push(section(group, context));
+      group = [];
+    }
+    group.push(change);
+  }
+  if (group.length > 0) sections.push(section(group, context));
+  return sections;
+}

@@ -1,0 +1,123 @@
+import type { RiskClass } from '../plan/change.js';
+import type { PlanDocument } from '../plan/plan-document.js';
+import type { Approval } from '../plan/plan.js';
+import { visible, type ChangeLine, type DocumentChange } from './change-lines.js';
+import { formatMoney } from './money.js';
+
+/**
+ * Plan-wide wording shared by the text and markdown renderers: the warnings a
+ * reviewer must read first, the seat lines, the note on unmanaged users and
+ * the one-line summary. Plain, unescaped text.
+ */
+
+/** The apply flag that gives each approval. */
+export const APPROVAL_FLAGS: Record<Approval, string> = {
+  purchase: '--approve-purchases',
+  deletions: '--approve-deletions',
+};
+
+const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** `a, b and c`; past `cap` names, `a, b, … and 7 more`. */
+export function nameList(names: readonly string[], cap: number): string {
+  const shown = names.slice(0, cap).map(visible);
+  const rest = names.length - shown.length;
+  if (rest > 0) return `${shown.join(', ')} and ${rest} more`;
+  return shown.length <= 1 ? shown.join('') : `${shown.slice(0, -1).join(', ')} and ${shown.at(-1)}`;
+}
+
+const WARNING_NAMES = 5;
+
+const upnsOf = (changes: readonly DocumentChange[]) => [...new Set(changes.map((change) => change.userPrincipalName))];
+
+function roleWarnings(plan: PlanDocument): string[] {
+  const byRole = new Map<string, string[]>();
+  for (const change of plan.changes) {
+    if ((change.kind !== 'role.grant' && change.kind !== 'role.revoke') || !change.risks.includes('privileged')) continue;
+    const key = change.kind === 'role.grant' ? `Grants ${change.roleName} to` : `Revokes ${change.roleName} from`;
+    byRole.set(key, [...(byRole.get(key) ?? []), change.userPrincipalName]);
+  }
+  return [...byRole].map(([action, upns]) => `${visible(action)} ${nameList(upns, WARNING_NAMES)}.`);
+}
+
+/** The warning each risk class raises, from the changes carrying it. */
+const RISK_WARNINGS: Record<RiskClass, (plan: PlanDocument, changes: readonly DocumentChange[]) => string[]> = {
+  purchase: (plan) => {
+    if (plan.purchases.length === 0) return [];
+    const seats = plan.purchases.reduce((sum, p) => sum + p.quantity, 0);
+    const items = plan.purchases.map((p) => `${p.quantity} × ${p.sku}`).join(', ');
+    return [`Buys ${count(seats, 'seat', 'seats')} (${items}) for +${formatMoney(plan.cost.monthlyIncrease, plan.cost.currency)}/month.`];
+  },
+  deletion: (_plan, changes) => {
+    const upns = upnsOf(changes);
+    return upns.length > 0 ? [`Deletes ${count(upns.length, 'user', 'users')}: ${nameList(upns, WARNING_NAMES)}.`] : [];
+  },
+  privileged: roleWarnings,
+  'sign-in-blocked': (_plan, changes) => {
+    const upns = upnsOf(changes);
+    return upns.length > 0 ? [`Blocks sign-in of ${nameList(upns, WARNING_NAMES)}.`] : [];
+  },
+};
+
+const RISK_ORDER: readonly RiskClass[] = ['purchase', 'deletion', 'privileged', 'sign-in-blocked'];
+
+/**
+ * What a reviewer must read before approving, most binding first: the
+ * approvals apply will ask for, purchases, deletions, privileged role changes,
+ * sign-in blocks, then the plan's own warnings (e.g. DELETION_THRESHOLD).
+ */
+export function planWarnings(plan: PlanDocument): string[] {
+  const approvals = plan.approvals.map((approval) => `${approval} (${APPROVAL_FLAGS[approval]})`);
+  return [
+    ...(approvals.length > 0 ? [`Applying this plan needs approval: ${approvals.join(', ')}.`] : []),
+    ...RISK_ORDER.flatMap((risk) => RISK_WARNINGS[risk](plan, plan.changes.filter((change) => change.risks.includes(risk)))),
+    ...plan.warnings.map((warning) => `${visible(warning.code)}: ${visible(warning.message)}`),
+  ];
+}
+
+/** `+ purchase 2 × ENTERPRISEPACK (Office 365 Enterprise E3) at $20.00 = $40.00/month`, then freed seats. */
+export function seatLines(plan: PlanDocument): ChangeLine[] {
+  return [
+    ...plan.purchases.map(
+      (p): ChangeLine => ({
+        sign: '+',
+        text: `purchase ${p.quantity} × ${p.sku} (${visible(p.productName)}) at ${formatMoney(p.unitPrice, p.currency)} = ${formatMoney(p.monthlyCost, p.currency)}/month`,
+        depth: 0,
+      }),
+    ),
+    ...plan.freedSeats.map(
+      (f): ChangeLine => ({
+        sign: '-',
+        text: `free ${count(f.quantity, 'seat', 'seats')} of ${f.sku}: ${formatMoney(f.monthlyValue, plan.cost.currency)}/month stays billed until the subscription is reduced`,
+        depth: 0,
+      }),
+    ),
+  ];
+}
+
+const UNMANAGED_NAMES = 10;
+
+/** `3 users not managed by tenantctl are left alone: a, b and c.`; null when there are none. */
+export function unmanagedNote(plan: PlanDocument): string | null {
+  const users = plan.unmanagedUsers;
+  if (users.length === 0) return null;
+  const verb = users.length === 1 ? 'user not managed by tenantctl is' : 'users not managed by tenantctl are';
+  return `${users.length} ${verb} left alone: ${nameList(users, UNMANAGED_NAMES)}.`;
+}
+
+export function isEmptyPlanDocument(plan: PlanDocument): boolean {
+  return plan.changes.length === 0 && plan.purchases.length === 0;
+}
+
+/**
+ * `Plan: 3 to create, 2 to update, 1 to delete; 2 seats to purchase (+$40.00/month).`,
+ * or `No changes. The tenant matches the configuration.`
+ */
+export function summaryLine(plan: PlanDocument): string {
+  if (isEmptyPlanDocument(plan)) return 'No changes. The tenant matches the configuration.';
+  const { create, update, delete: deletions, seatsToPurchase } = plan.summary;
+  const users = `Plan: ${create} to create, ${update} to update, ${deletions} to delete`;
+  if (seatsToPurchase === 0) return `${users}.`;
+  const cost = formatMoney(plan.cost.monthlyIncrease, plan.cost.currency);
+  return `${users}; ${count(seatsToPurchase, 'seat', 'seats')} to purchase (+${cost}/month).`;
+}

@@ -1,0 +1,45 @@
+import { readCatalog } from '../catalog/read-catalog.js';
+import { loadConfig } from '../config/load-config.js';
+import type { Database } from '../db/database.js';
+import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { computePlan } from '../plan/compute-plan.js';
+import { fingerprint } from '../plan/fingerprint.js';
+import { toPlanDocument, type PlanDocument } from '../plan/plan-document.js';
+import { readState } from '../state/read-state.js';
+
+export interface PlanTenantOptions {
+  readonly configPaths: readonly string[];
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly tenantctlVersion: string;
+}
+
+export interface PlanTenantResult {
+  /** Null when the configuration is invalid or the plan cannot be applied. */
+  readonly plan: PlanDocument | null;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/**
+ * Configuration + database → the JSON plan document: load and validate the
+ * configuration against the tenant's catalog, read the directory, compute
+ * the plan and fingerprint what it was computed from. Reads only.
+ */
+export async function planTenant(db: Database, options: PlanTenantOptions): Promise<PlanTenantResult> {
+  const catalog = await readCatalog(db);
+  const loaded = loadConfig(options.configPaths, { catalog, env: options.env, phase: 'plan' });
+  if (!loaded.config) return { plan: null, diagnostics: loaded.diagnostics };
+  const current = await readState(db);
+  const { plan, problems } = computePlan({ desired: loaded.config.state, current, catalog, settings: loaded.config.settings });
+  if (problems.length > 0) {
+    return { plan: null, diagnostics: [...loaded.diagnostics, ...problems.map((message) => error('PLAN_REFUSED', message))] };
+  }
+  return {
+    plan: toPlanDocument(plan, {
+      tenantctlVersion: options.tenantctlVersion,
+      configHash: loaded.config.configHash,
+      fingerprint: fingerprint(current, catalog),
+      settings: loaded.config.settings,
+    }),
+    diagnostics: loaded.diagnostics,
+  };
+}

@@ -1,0 +1,37 @@
+import fs from 'node:fs';
+import { hashConfig } from '../config/load-config.js';
+import { checkSchema } from '../config/schema-check.js';
+import { loadYamlSources } from '../config/yaml-source.js';
+import { formatDiagnostic } from '../diagnostics/diagnostic.js';
+import { TenantctlError } from '../diagnostics/tenantctl-error.js';
+import { PLAN_FORMAT_VERSION, type PlanDocument } from '../plan/plan-document.js';
+
+/** Reads a plan saved by `plan --out`, refusing anything that is not one. */
+export function readSavedPlan(file: string): PlanDocument {
+  let value: unknown;
+  try {
+    value = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (cause) {
+    throw new TenantctlError(`cannot read the plan ${file}: ${(cause as Error).message}`);
+  }
+  const version = (value as { formatVersion?: unknown } | null)?.formatVersion;
+  if (version !== PLAN_FORMAT_VERSION) {
+    throw new TenantctlError(`${file} is not a tenantctl plan of format ${PLAN_FORMAT_VERSION} (formatVersion: ${JSON.stringify(version)}); make it again with \`tenantctl plan --out\``);
+  }
+  const problems = checkSchema('plan.schema.json', file, value, 'PLAN_FILE');
+  if (problems.length > 0) {
+    throw new TenantctlError(`${file} is not a valid plan:\n${problems.slice(0, 10).map(formatDiagnostic).join('\n')}`);
+  }
+  return value as PlanDocument;
+}
+
+/** With `apply --plan FILE -c PATH`: the configuration must be the one planned. */
+export function checkPlanMatchesConfig(plan: PlanDocument, configPaths: readonly string[]): void {
+  const sources = loadYamlSources(configPaths);
+  const now = hashConfig(sources.files);
+  if (now !== plan.configHash) {
+    throw new TenantctlError(
+      'the configuration given with -c is not the one this plan was made from (its files changed since); run `tenantctl plan --out` again',
+    );
+  }
+}
