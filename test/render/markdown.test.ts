@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { renderMarkdown } from '../../src/render/markdown.js';
+import { createOnly, hostileNames, large, mixed, noChanges } from './scenarios.js';
+
+/** The lines markdown interprets: everything outside fenced code blocks. */
+function outsideFences(markdown: string): string[] {
+  const lines: string[] = [];
+  let fence: string | null = null;
+  for (const line of markdown.split('\n')) {
+    const run = /^(`{3,})/.exec(line)?.[1];
+    if (fence === null && run) fence = run;
+    else if (fence !== null && run && run.length >= fence.length && line.trim() === run) fence = null;
+    else if (fence === null) lines.push(line);
+  }
+  expect(fence, 'every code fence is closed').toBeNull();
+  return lines;
+}
+
+const unescapedPipes = (row: string) => row.replace(/\\\|/g, '').split('|').length - 1;
+
+describe('renderMarkdown', () => {
+  it.each([
+    ['create-only', createOnly],
+    ['mixed', mixed],
+    ['no-changes', noChanges],
+    ['hostile-names', hostileNames],
+  ])('matches the golden file (%s)', async (name, scenario) => {
+    await expect(renderMarkdown(scenario())).toMatchFileSnapshot(`./__snapshots__/${name}.md`);
+  });
+
+  it('puts warnings and the summary table before any detail', () => {
+    const output = renderMarkdown(mixed());
+    const warning = output.indexOf('> [!WARNING]');
+    const table = output.indexOf('| To create | To update | To delete | Seats to purchase | Monthly cost |');
+    const purchases = output.indexOf('### Purchases');
+    const details = output.indexOf('<details>');
+    expect(warning).toBeGreaterThan(0);
+    expect(warning).toBeLessThan(table);
+    expect(table).toBeLessThan(purchases);
+    expect(purchases).toBeLessThan(details);
+  });
+
+  it('keeps markup in user values from breaking the layout', () => {
+    const output = renderMarkdown(hostileNames());
+    const markup = outsideFences(output);
+    // The values only appear inside the diff block.
+    expect(markup.join('\n')).not.toMatch(/Mallory|<script>|oops|\*\*bold\*\*|octocat/);
+    expect(output).toContain('+   Mallory </details> | `oops` <script>alert(1)</script>');
+    // One <details> and one </details>, both outside the code.
+    expect(markup.filter((line) => line.startsWith('<details>'))).toHaveLength(1);
+    expect(markup.filter((line) => line === '</details>')).toHaveLength(1);
+    // The fence is longer than the ``` inside the job title.
+    expect(output).toContain('\n````diff\n');
+    // Table rows keep their columns.
+    const rows = markup.filter((line) => line.startsWith('|'));
+    expect(new Set(rows.map(unescapedPipes))).toEqual(new Set([6]));
+  });
+
+  it('escapes markdown and HTML in prose and table cells', () => {
+    const plan = mixed();
+    const hostile = {
+      ...plan,
+      purchases: plan.purchases.map((p) => ({ ...p, productName: 'E3 | <b>cheap</b> `now`' })),
+      warnings: [{ code: 'CUSTOM', message: 'see [here](https://example.org) </details>' }],
+    };
+    const markup = outsideFences(renderMarkdown(hostile));
+    const row = markup.find((line) => line.startsWith('| ENTERPRISEPACK'));
+    expect(row).toBe('| ENTERPRISEPACK | E3 \\| &lt;b&gt;cheap&lt;/b&gt; \\`now\\` | 2 | \\$20.00 | \\$40.00 |');
+    expect(unescapedPipes(row ?? '')).toBe(6);
+    expect(markup).toContain('> - CUSTOM: see \\[here\\](https://example.org) &lt;/details&gt;');
+  });
+
+  it('cuts per-user details of a large plan to stay under 60,000 characters, and says how many', () => {
+    const output = renderMarkdown(large());
+    expect(output.length).toBeLessThanOrEqual(60_000);
+    const shown = output.match(/^<details>/gm)?.length ?? 0;
+    expect(shown).toBeGreaterThan(100);
+    expect(shown).toBeLessThan(2000);
+    expect(output.match(/^<\/details>$/gm)).toHaveLength(shown);
+    expect(output).toContain(`> The details of ${2000 - shown} of 2000 users (user${String(shown + 1).padStart(4, '0')}@contoso.com and the users after it) were left out`);
+    expect(output).toContain('`tenantctl plan -c PATH --format text`');
+    // The head is complete: warnings, table and purchases come first.
+    expect(output).toContain('| 2000 | 0 | 0 | 1995 | \\+\\$15960.00 |');
+    expect(outsideFences(output).at(-2)).toMatch(/^<sub>tenantctl 0.1.0 · plan sha256:[0-9a-f]{12}<\/sub>$/);
+  });
+
+  it.each([20_000, 5_000, 1_500, 600, 100, 10])('never exceeds maxLength %i', (maxLength) => {
+    for (const scenario of [large, mixed, hostileNames]) {
+      expect(renderMarkdown(scenario(), { maxLength }).length).toBeLessThanOrEqual(maxLength);
+    }
+  });
+
+  it('keeps everything when it fits', () => {
+    const output = renderMarkdown(mixed());
+    expect(output.match(/^<details>/gm)).toHaveLength(11);
+    expect(output).not.toContain('left out');
+  });
+});
