@@ -1,0 +1,100 @@
+import type { Command } from 'commander';
+import { ExitCode, TenantctlError } from '../../src/diagnostics/tenantctl-error.js';
+import { deliverPending, type NotificationDelivery, type Transport } from '../../src/outbox/deliver.js';
+import { createPickupTransport } from '../../src/outbox/pickup-transport.js';
+import { createSmtpTransport } from '../../src/outbox/smtp-transport.js';
+import { resolveActor } from '../actor.js';
+import { withDatabase, type DatabaseOptions } from '../database-option.js';
+import { out } from '../terminal.js';
+
+interface DeliverOptions extends DatabaseOptions {
+  readonly pickup?: string;
+}
+
+/** The transport, where it sends (safe to print), and how to let go of it. */
+interface Destination {
+  readonly transport: Transport;
+  readonly description: string;
+  readonly close: () => void;
+}
+
+function destination(options: DeliverOptions): Destination {
+  if (options.pickup) {
+    const transport = createPickupTransport(options.pickup);
+    return { transport, description: `the pickup folder ${transport.directory}`, close: () => undefined };
+  }
+  const url = process.env.TENANTCTL_SMTP_URL;
+  if (!url) {
+    throw new TenantctlError(
+      'deliver needs somewhere to send the credentials: set TENANTCTL_SMTP_URL (e.g. smtp://user:password@smtp.contoso.com:587) or pass --pickup DIR',
+    );
+  }
+  const transport = createSmtpTransport(url);
+  return { transport, description: transport.displayUrl, close: () => transport.close() };
+}
+
+function sender(): string | undefined {
+  const from = process.env.TENANTCTL_MAIL_FROM?.trim();
+  if (!from) return undefined;
+  if (!/^[^@\s<>]+@[^@\s<>]+$|<[^@\s<>]+@[^@\s<>]+>$/.test(from)) {
+    throw new TenantctlError(`TENANTCTL_MAIL_FROM must be an email address, e.g. "IT <it@contoso.com>" (got ${from})`);
+  }
+  return from;
+}
+
+function line(delivery: NotificationDelivery): string {
+  const who = `credentials of ${delivery.userPrincipalName}`;
+  if (delivery.status === 'failed') {
+    return `failed: ${who} to ${delivery.recipients.join(', ')}: ${delivery.error ?? 'unknown error'} (will retry on the next deliver)`;
+  }
+  const refused = new Set((delivery.rejected ?? []).map((r) => r.address.toLowerCase()));
+  const accepted = delivery.recipients.filter((r) => !refused.has(r.toLowerCase()));
+  const rejected = (delivery.rejected ?? []).map((r) => `\n  refused: ${r.address} (${r.reason}); reset the password to send new credentials`);
+  return `delivered ${who} to ${accepted.join(', ')}${rejected.join('')}`;
+}
+
+function summary(deliveries: readonly NotificationDelivery[], where: string): string {
+  const delivered = deliveries.filter((d) => d.status === 'delivered').length;
+  const failed = deliveries.length - delivered;
+  const refused = deliveries.filter((d) => (d.rejected ?? []).length > 0).length;
+  const parts = [`Delivered ${delivered} of ${deliveries.length} notification(s) via ${where}.`];
+  if (failed > 0) parts.push(`${failed} failed and stay queued.`);
+  if (refused > 0) parts.push(`${refused} reached only some of their recipients.`);
+  return parts.join(' ');
+}
+
+export function registerDeliver(program: Command): void {
+  program
+    .command('deliver')
+    .summary('send queued credential notifications (SMTP or a pickup folder)')
+    .description(
+      'Send the temporary passwords that apply queued for new users to their notify addresses and the administrator,\n' +
+        'through the SMTP relay in $TENANTCTL_SMTP_URL (smtp://user:password@host:587, or smtps://… for TLS on 465),\n' +
+        'or as .eml files (mode 0600) into a pickup folder. A delivered password is erased from the database; a failed\n' +
+        'one stays queued for the next deliver. The sender is $TENANTCTL_MAIL_FROM, else tenantctl@ the user\'s domain.\n' +
+        'Exits 1 when any notification failed or reached only some of its recipients.\n\n' +
+        'Examples:\n' +
+        '  TENANTCTL_SMTP_URL=smtp://tenantctl:secret@smtp.contoso.com:587 tenantctl deliver\n' +
+        '  tenantctl deliver --pickup /var/spool/tenantctl',
+    )
+    .option('--pickup <dir>', 'write .eml files into this folder instead of sending by SMTP')
+    .action(async (options: DeliverOptions) => {
+      // Both are checked before the database is touched.
+      const from = sender();
+      const target = destination(options);
+      try {
+        const report = await withDatabase({ ...options, actor: resolveActor(options.actor) }, (db) =>
+          deliverPending(db, target.transport, { from, onResult: (delivery) => out(line(delivery)) }),
+        );
+        const deliveries = report.notifications;
+        if (deliveries.length === 0) {
+          out('Nothing to deliver.');
+          return;
+        }
+        out(summary(deliveries, target.description));
+        if (deliveries.some((d) => d.status === 'failed' || (d.rejected ?? []).length > 0)) process.exitCode = ExitCode.error;
+      } finally {
+        target.close();
+      }
+    });
+}

@@ -1,0 +1,162 @@
+import type { Database, Queryable } from '../db/database.js';
+import { composeMessage, type CredentialMessage, type PendingNotification } from './compose-message.js';
+
+/** A recipient the mail server refused while accepting the message for the others. */
+export interface RejectedRecipient {
+  readonly address: string;
+  /** The server's reply, e.g. `550 5.1.1 no such user`. */
+  readonly reason: string;
+}
+
+/** What a transport reports once the message is out of tenantctl's hands. */
+export interface SendOutcome {
+  readonly rejected: readonly RejectedRecipient[];
+}
+
+/**
+ * Where messages go. `send` resolves once the message is accepted for at
+ * least one recipient (listing any refused in `rejected`) and rejects when it
+ * was accepted for none; either way it must never put the password into the
+ * error.
+ */
+export interface Transport {
+  send(message: CredentialMessage): Promise<SendOutcome>;
+}
+
+/** The outcome for one notification. Never carries the password. */
+export interface NotificationDelivery {
+  readonly id: number;
+  readonly userPrincipalName: string;
+  readonly recipients: readonly string[];
+  /** `failed`: still queued, with attempts and last_error recorded; the next deliver retries it. */
+  readonly status: 'delivered' | 'failed';
+  readonly error?: string;
+  /** Delivered, but not to these: the server refused them for good or for now. */
+  readonly rejected?: readonly RejectedRecipient[];
+}
+
+/** Every notification one deliverPending call tried, in id order. */
+export interface DeliveryReport {
+  readonly notifications: readonly NotificationDelivery[];
+}
+
+export interface DeliveryOptions {
+  /** The From address (TENANTCTL_MAIL_FROM); default `tenantctl@` the new user's domain. */
+  readonly from?: string;
+  /** Called after each notification's outcome is committed, e.g. to print progress. */
+  readonly onResult?: (delivery: NotificationDelivery) => void;
+}
+
+interface NotificationRow {
+  readonly id: string | number;
+  readonly user_id: string;
+  readonly user_principal_name: string;
+  readonly recipients: string[];
+  readonly temporary_password: string | null;
+}
+
+const MAX_ERROR_LENGTH = 1000;
+
+/** The error as one line for last_error and the report, with the password blotted out. */
+function describeFailure(cause: unknown, secrets: readonly string[]): string {
+  let text = (cause instanceof Error ? cause.message : String(cause)).replace(/\s+/g, ' ').trim() || 'unknown error';
+  for (const secret of secrets) if (secret) text = text.split(secret).join('****');
+  return text.length > MAX_ERROR_LENGTH ? `${text.slice(0, MAX_ERROR_LENGTH - 1)}…` : text;
+}
+
+/**
+ * Locks the next pending notification after `afterId` for this transaction.
+ * SKIP LOCKED passes over a row another deliver is sending right now, so two
+ * runs never hold (and never send) the same notification.
+ */
+async function claimNext(tx: Queryable, afterId: number): Promise<NotificationRow | null> {
+  const [row] = await tx.query<NotificationRow>(
+    `SELECT id, user_id::text AS user_id, user_principal_name, recipients, temporary_password
+       FROM credential_notifications
+      WHERE delivered_at IS NULL AND id > $1
+      ORDER BY id
+      LIMIT 1
+        FOR UPDATE SKIP LOCKED`,
+    [afterId],
+  );
+  return row ?? null;
+}
+
+/** Marks it delivered and erases the password in one statement (the table's CHECK demands both). */
+async function markDelivered(tx: Queryable, id: number): Promise<void> {
+  await tx.query(
+    `UPDATE credential_notifications
+        SET delivered_at = now(), temporary_password = NULL, attempts = attempts + 1,
+            last_attempt_at = now(), last_error = NULL
+      WHERE id = $1`,
+    [id],
+  );
+}
+
+async function markFailed(tx: Queryable, id: number, error: string): Promise<void> {
+  await tx.query(
+    `UPDATE credential_notifications
+        SET attempts = attempts + 1, last_attempt_at = now(), last_error = $2
+      WHERE id = $1`,
+    [id, error],
+  );
+}
+
+async function deliverOne(tx: Queryable, row: NotificationRow, transport: Transport, from: string | undefined): Promise<NotificationDelivery> {
+  const id = Number(row.id);
+  const identity = { id, userPrincipalName: row.user_principal_name, recipients: row.recipients };
+  const password = row.temporary_password;
+  if (password === null) {
+    const error = 'no temporary password is stored for this notification; reset the user\'s password to send new credentials';
+    await markFailed(tx, id, error);
+    return { ...identity, status: 'failed', error };
+  }
+  const notification: PendingNotification = { id, userId: row.user_id, userPrincipalName: row.user_principal_name, recipients: row.recipients, temporaryPassword: password };
+  let outcome: SendOutcome;
+  try {
+    outcome = await transport.send(composeMessage(notification, from));
+  } catch (cause) {
+    const error = describeFailure(cause, [password]);
+    await markFailed(tx, id, error);
+    return { ...identity, status: 'failed', error };
+  }
+  await markDelivered(tx, id);
+  const rejected = outcome.rejected.map((r) => ({ address: r.address, reason: describeFailure(r.reason, [password]) }));
+  return rejected.length > 0 ? { ...identity, status: 'delivered', rejected } : { ...identity, status: 'delivered' };
+}
+
+/**
+ * Sends every queued credential notification, oldest first, each in a
+ * transaction of its own: lock the row, send, then in one statement mark it
+ * delivered and erase the password, and commit. A failed send leaves the row
+ * queued with attempts + 1, last_attempt_at and last_error, and delivery goes
+ * on with the next one; each row is tried at most once per call.
+ *
+ * Never lost, never sent twice, with one window: if the process or the
+ * database connection dies after the mail server accepted the message and
+ * before the commit, the row is still pending and the next deliver sends it
+ * again. That copy carries the same Message-ID (see credentialMessageId), so
+ * it is recognisable as the same message, and mail systems that de-duplicate
+ * by Message-ID drop it. Closing the window would need the mail server to take
+ * part in the transaction, which SMTP cannot.
+ *
+ * A message accepted for some recipients and refused for others counts as
+ * delivered: sending it again would give the accepted recipients a second
+ * copy, and a refused address may be refused for good. The refused ones are
+ * reported in `rejected`.
+ */
+export async function deliverPending(db: Database, transport: Transport, options: DeliveryOptions = {}): Promise<DeliveryReport> {
+  const notifications: NotificationDelivery[] = [];
+  let afterId = 0;
+  for (;;) {
+    const delivery = await db.transaction(async (tx) => {
+      const row = await claimNext(tx, afterId);
+      return row === null ? null : deliverOne(tx, row, transport, options.from);
+    });
+    if (delivery === null) break;
+    afterId = delivery.id;
+    notifications.push(delivery);
+    options.onResult?.(delivery);
+  }
+  return { notifications };
+}

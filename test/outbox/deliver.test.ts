@@ -1,0 +1,511 @@
+// Delivery of queued credential notifications against a real SMTP server
+// (smtp-server on 127.0.0.1) and a real database: embedded PGlite and PostgreSQL.
+import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Command } from 'commander';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { registerDeliver } from '../../cmd/commands/deliver.js';
+import { addDatabaseOptions } from '../../cmd/database-option.js';
+import type { Database } from '../../src/db/database.js';
+import { migrate } from '../../src/db/migrate.js';
+import { openDatabase } from '../../src/db/open-database.js';
+import { composeMessage, credentialMessageId, defaultSender } from '../../src/outbox/compose-message.js';
+import { deliverPending, type Transport } from '../../src/outbox/deliver.js';
+import { createPickupTransport, pickupFileName } from '../../src/outbox/pickup-transport.js';
+import { createSmtpTransport } from '../../src/outbox/smtp-transport.js';
+import { describePostgres, postgresTestUrl } from '../support/postgres.js';
+
+// ---------------------------------------------------------------- SMTP server
+
+interface ReceivedMail {
+  readonly mailFrom: string;
+  readonly rcptTo: readonly string[];
+  readonly raw: string;
+}
+
+interface MailServer {
+  readonly port: number;
+  readonly received: ReceivedMail[];
+  /** Addresses whose RCPT TO the server answers with 550. */
+  readonly refuse: Set<string>;
+  close(): Promise<void>;
+}
+
+async function startMailServer(): Promise<MailServer> {
+  const received: ReceivedMail[] = [];
+  const refuse = new Set<string>();
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onRcptTo(address, _session, callback) {
+      if (!refuse.has(address.address.toLowerCase())) return callback();
+      const error = Object.assign(new Error(`5.1.1 <${address.address}>: no such user`), { responseCode: 550 });
+      callback(error);
+    },
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+        received.push({ mailFrom, rcptTo: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.server.address() as AddressInfo;
+  return {
+    port,
+    received,
+    refuse,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+function smtpTo(port: number) {
+  return createSmtpTransport(`smtp://127.0.0.1:${port}`, { tls: { rejectUnauthorized: false }, ignoreTLS: true, timeoutMs: 5000 });
+}
+
+/** A port nothing listens on: the server is down. */
+async function closedPort(): Promise<number> {
+  const server = await startMailServer();
+  await server.close();
+  return server.port;
+}
+
+function header(raw: string, name: string): string | undefined {
+  const head = raw.split(/\r?\n\r?\n/)[0] ?? '';
+  const unfolded = head.replace(/\r?\n[ \t]+/g, ' ');
+  const line = unfolded.split(/\r?\n/).find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`));
+  return line?.slice(name.length + 1).trim();
+}
+
+function sorted(addresses: readonly string[]): string[] {
+  return addresses.map((a) => a.toLowerCase()).sort();
+}
+
+// ---------------------------------------------------------------- seed data
+
+interface Seeded {
+  readonly id: number;
+  readonly userId: string;
+  readonly upn: string;
+  readonly recipients: readonly string[];
+  readonly password: string;
+}
+
+const FIVE_AND_ADMIN = ['manager@fabrikam.com', 'hr@fabrikam.com', 'it@fabrikam.com', 'desk@fabrikam.com', 'boss@fabrikam.com', 'admin@contoso.com'];
+
+/** Queues one notification per entry, as apply would, with plain SQL. */
+async function seed(db: Database, entries: ReadonlyArray<{ local: string; recipients: readonly string[]; password: string }>): Promise<Seeded[]> {
+  await db.query(`INSERT INTO domains (name, verified, is_default) VALUES ('contoso.com', true, true) ON CONFLICT DO NOTHING`);
+  const [apply] = await db.query<{ id: string }>(
+    `INSERT INTO applies (actor, host, plan_hash, tool_version, summary, changes)
+     VALUES ('test', 'test-host', 'plan-hash', '0.0.0', '{}'::jsonb, '[]'::jsonb) RETURNING id`,
+  );
+  const seeded: Seeded[] = [];
+  for (const entry of entries) {
+    const upn = `${entry.local}@contoso.com`;
+    const [user] = await db.query<{ id: string }>(
+      `INSERT INTO users (user_principal_name, display_name, mail_nickname) VALUES ($1, $2, $3) RETURNING id::text AS id`,
+      [upn, entry.local, entry.local],
+    );
+    const [row] = await db.query<{ id: string }>(
+      `INSERT INTO credential_notifications (apply_id, user_id, user_principal_name, recipients, temporary_password)
+       VALUES ($1, $2, $3, ARRAY(SELECT jsonb_array_elements_text($4::jsonb)), $5) RETURNING id`,
+      [Number(apply?.id), user?.id, upn, JSON.stringify(entry.recipients), entry.password],
+    );
+    seeded.push({ id: Number(row?.id), userId: String(user?.id), upn, recipients: entry.recipients, password: entry.password });
+  }
+  return seeded;
+}
+
+const THREE = [
+  { local: 'joep', recipients: FIVE_AND_ADMIN, password: 'Tq7#vR2=pLm9' },
+  { local: 'anna', recipients: ['office@fabrikam.com'], password: 'Zx4$Kd8!wQe1' },
+  { local: 'femke', recipients: ['lead@fabrikam.com', 'admin@contoso.com'], password: 'Hn3^Yb6&cVr5' },
+] as const;
+
+interface OutboxRow {
+  id: number;
+  temporary_password: string | null;
+  delivered: boolean;
+  attempts: number;
+  last_error: string | null;
+  attempted: boolean;
+}
+
+async function outbox(db: Database): Promise<OutboxRow[]> {
+  return db.query<OutboxRow>(
+    `SELECT id::int AS id, temporary_password, delivered_at IS NOT NULL AS delivered, attempts, last_error,
+            last_attempt_at IS NOT NULL AS attempted
+       FROM credential_notifications ORDER BY id`,
+  );
+}
+
+function expectReceivedOnce(server: MailServer, notification: Seeded, expectedRecipients = notification.recipients): ReceivedMail {
+  const copies = server.received.filter((m) => header(m.raw, 'Message-ID') === credentialMessageId(notification));
+  expect(copies).toHaveLength(1);
+  const mail = copies[0] as ReceivedMail;
+  expect(sorted(mail.rcptTo)).toEqual(sorted(expectedRecipients));
+  expect(mail.mailFrom).toBe('tenantctl@contoso.com');
+  expect(header(mail.raw, 'Subject')).toBe(`Your new Office 365 account: ${notification.upn}`);
+  expect(mail.raw).toContain(`User ID: ${notification.upn}`);
+  expect(mail.raw).toContain(`Temporary password: ${notification.password}`);
+  expect(mail.raw).toContain('https://portal.office.com');
+  return mail;
+}
+
+// ---------------------------------------------------------------- the suite, on both databases
+
+function outboxSuite(open: () => Promise<Database>): void {
+  let db: Database;
+  let server: MailServer;
+
+  beforeAll(async () => {
+    db = await open();
+    await migrate(db);
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+  beforeEach(async () => {
+    await db.query('TRUNCATE credential_notifications, users, applies, domains CASCADE');
+    server = await startMailServer();
+  });
+  afterEach(async () => {
+    await server.close();
+  });
+
+  it('delivers each notification once, to exactly its recipients, and erases its password', async () => {
+    const seeded = await seed(db, THREE);
+    const transport = smtpTo(server.port);
+    const report = await deliverPending(db, transport);
+    transport.close();
+
+    expect(report.notifications).toEqual(
+      seeded.map((n) => ({ id: n.id, userPrincipalName: n.upn, recipients: n.recipients, status: 'delivered' })),
+    );
+    expect(server.received).toHaveLength(3);
+    for (const notification of seeded) expectReceivedOnce(server, notification);
+    const joep = expectReceivedOnce(server, seeded[0] as Seeded);
+    expect(sorted((header(joep.raw, 'To') ?? '').split(/,\s*/))).toEqual(sorted(FIVE_AND_ADMIN));
+
+    expect(await outbox(db)).toEqual(
+      seeded.map((n) => ({ id: n.id, temporary_password: null, delivered: true, attempts: 1, last_error: null, attempted: true })),
+    );
+    for (const notification of seeded) expect(JSON.stringify(report)).not.toContain(notification.password);
+  });
+
+  it('sends nothing on a second deliver', async () => {
+    await seed(db, THREE);
+    const transport = smtpTo(server.port);
+    await deliverPending(db, transport);
+    const again = await deliverPending(db, transport);
+    transport.close();
+    expect(again.notifications).toEqual([]);
+    expect(server.received).toHaveLength(3);
+  });
+
+  it('keeps a refused notification queued with its password, and delivers it on the next deliver', async () => {
+    const seeded = await seed(db, THREE);
+    const [joep, anna, femke] = seeded as [Seeded, Seeded, Seeded];
+    server.refuse.add('office@fabrikam.com'); // anna's only recipient
+    const transport = smtpTo(server.port);
+    const report = await deliverPending(db, transport);
+
+    const statuses = report.notifications.map((n) => [n.userPrincipalName, n.status]);
+    expect(statuses).toEqual([
+      [joep.upn, 'delivered'],
+      [anna.upn, 'failed'],
+      [femke.upn, 'delivered'],
+    ]);
+    const failed = report.notifications[1];
+    expect(failed?.error).toMatch(/550/);
+    expect(failed?.error).not.toContain(anna.password);
+
+    const rows = await outbox(db);
+    expect(rows[1]).toMatchObject({ id: anna.id, temporary_password: anna.password, delivered: false, attempts: 1, attempted: true });
+    expect(rows[1]?.last_error).toMatch(/all recipients were rejected.*550/);
+    expect(rows[1]?.last_error).not.toContain(anna.password);
+
+    server.refuse.clear();
+    const retry = await deliverPending(db, transport);
+    transport.close();
+    expect(retry.notifications.map((n) => [n.id, n.status])).toEqual([[anna.id, 'delivered']]);
+    expectReceivedOnce(server, anna);
+    expect((await outbox(db))[1]).toMatchObject({ temporary_password: null, delivered: true, attempts: 2, last_error: null });
+  });
+
+  it('counts a message refused for some of its recipients as delivered, and names them', async () => {
+    const [femke] = await seed(db, [THREE[2]]);
+    server.refuse.add('lead@fabrikam.com');
+    const transport = smtpTo(server.port);
+    const report = await deliverPending(db, transport);
+    transport.close();
+    expect(report.notifications).toHaveLength(1);
+    expect(report.notifications[0]).toMatchObject({ status: 'delivered', rejected: [{ address: 'lead@fabrikam.com' }] });
+    expect(report.notifications[0]?.rejected?.[0]?.reason).toMatch(/^550 .*no such user/);
+    expectReceivedOnce(server, femke as Seeded, ['admin@contoso.com']);
+    expect((await outbox(db))[0]).toMatchObject({ temporary_password: null, delivered: true });
+  });
+
+  it('keeps everything queued while the server is down, then delivers on the next deliver', async () => {
+    const seeded = await seed(db, THREE);
+    const down = smtpTo(await closedPort());
+    const report = await deliverPending(db, down);
+    down.close();
+    expect(report.notifications.map((n) => n.status)).toEqual(['failed', 'failed', 'failed']);
+    expect(report.notifications[0]?.error).toMatch(/ECONNREFUSED/);
+    for (const [i, row] of (await outbox(db)).entries()) {
+      expect(row).toMatchObject({ temporary_password: seeded[i]?.password, delivered: false, attempts: 1, attempted: true });
+      expect(row.last_error).toMatch(/ECONNREFUSED/);
+    }
+
+    const up = smtpTo(server.port);
+    const retry = await deliverPending(db, up);
+    up.close();
+    expect(retry.notifications.map((n) => n.status)).toEqual(['delivered', 'delivered', 'delivered']);
+    for (const notification of seeded) expectReceivedOnce(server, notification);
+    expect((await outbox(db)).map((r) => [r.delivered, r.attempts, r.temporary_password])).toEqual([
+      [true, 2, null],
+      [true, 2, null],
+      [true, 2, null],
+    ]);
+  });
+
+  it('resends with the same Message-ID when the outcome was not recorded (the crash window)', async () => {
+    const [anna] = (await seed(db, [THREE[1]])) as [Seeded];
+    const smtp = smtpTo(server.port);
+    // Accepted by the server, then tenantctl fails before it can record the delivery.
+    const crashing: Transport = {
+      async send(message) {
+        await smtp.send(message);
+        throw new Error('lost the database connection');
+      },
+    };
+    await deliverPending(db, crashing);
+    await deliverPending(db, smtp);
+    smtp.close();
+    expect(server.received).toHaveLength(2);
+    expect(server.received.map((m) => header(m.raw, 'Message-ID'))).toEqual([credentialMessageId(anna), credentialMessageId(anna)]);
+    expect((await outbox(db))[0]).toMatchObject({ delivered: true, temporary_password: null, attempts: 2 });
+  });
+
+  it('writes .eml files readable only by their owner into a pickup folder, and erases the passwords', async () => {
+    const seeded = await seed(db, THREE);
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantctl-pickup-'));
+    const folder = path.join(root, 'outgoing');
+    try {
+      const transport = createPickupTransport(folder);
+      const report = await deliverPending(db, transport);
+      expect(report.notifications.map((n) => n.status)).toEqual(['delivered', 'delivered', 'delivered']);
+      expect(fs.statSync(folder).mode & 0o777).toBe(0o700);
+      expect(fs.readdirSync(folder).sort()).toEqual(seeded.map((n) => pickupFileName(n.id)).sort());
+      for (const notification of seeded) {
+        const file = path.join(folder, pickupFileName(notification.id));
+        expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+        const raw = fs.readFileSync(file, 'utf8');
+        expect(raw).toMatch(/\r\n\r\n/); // RFC 5322 line ends
+        expect(header(raw, 'Message-ID')).toBe(credentialMessageId(notification));
+        expect(sorted((header(raw, 'To') ?? '').split(/,\s*/))).toEqual(sorted(notification.recipients));
+        expect(raw).toContain(`User ID: ${notification.upn}`);
+        expect(raw).toContain(`Temporary password: ${notification.password}`);
+      }
+      expect((await outbox(db)).every((r) => r.delivered && r.temporary_password === null)).toBe(true);
+
+      // A retry of the same notification overwrites its file rather than adding one.
+      const first = seeded[0] as Seeded;
+      await transport.send(composeMessage({ ...first, userPrincipalName: first.upn, temporaryPassword: 'Other#Pass1' }));
+      expect(fs.readdirSync(folder)).toHaveLength(3);
+      expect(fs.readFileSync(path.join(folder, pickupFileName(first.id)), 'utf8')).toContain('Other#Pass1');
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('fails a queued notification whose password is missing, without sending it', async () => {
+    const [anna] = (await seed(db, [THREE[1]])) as [Seeded];
+    await db.query('UPDATE credential_notifications SET temporary_password = NULL');
+    const transport = smtpTo(server.port);
+    const report = await deliverPending(db, transport);
+    transport.close();
+    expect(report.notifications).toEqual([
+      expect.objectContaining({ id: anna.id, status: 'failed', error: expect.stringMatching(/no temporary password/) }),
+    ]);
+    expect(server.received).toEqual([]);
+  });
+}
+
+describe('deliverPending on the embedded database', () => {
+  outboxSuite(() => openDatabase({ url: 'memory://', actor: 'test', lockTimeoutMs: 1000 }));
+});
+
+describePostgres('deliverPending on PostgreSQL', () => {
+  let url: string;
+  beforeAll(async () => {
+    const created = await postgresTestUrl('outbox-deliver');
+    if (created === null) throw new Error('describePostgres ran without a server');
+    url = created;
+  });
+  outboxSuite(() => openDatabase({ url, actor: 'test', lockTimeoutMs: 1000 }));
+
+  it('never sends one notification twice from two concurrent delivers', async () => {
+    const [first, second] = [
+      await openDatabase({ url, actor: 'first', lockTimeoutMs: 1000 }),
+      await openDatabase({ url, actor: 'second', lockTimeoutMs: 1000 }),
+    ];
+    const server = await startMailServer();
+    try {
+      await first.query('TRUNCATE credential_notifications, users, applies, domains CASCADE');
+      const seeded = await seed(
+        first,
+        Array.from({ length: 12 }, (_, i) => ({ local: `user${i}`, recipients: [`notify${i}@fabrikam.com`, 'admin@contoso.com'], password: `Pw#${i}abcdefg` })),
+      );
+      // Each send holds its row lock a while, so the two runs truly overlap.
+      const slow = (transport: ReturnType<typeof smtpTo>): Transport => ({
+        async send(message) {
+          await new Promise((resolve) => setTimeout(resolve, 40));
+          return transport.send(message);
+        },
+      });
+      const [a, b] = [smtpTo(server.port), smtpTo(server.port)];
+      const [reportA, reportB] = await Promise.all([deliverPending(first, slow(a)), deliverPending(second, slow(b))]);
+      a.close();
+      b.close();
+
+      const idsA = reportA.notifications.map((n) => n.id);
+      const idsB = reportB.notifications.map((n) => n.id);
+      expect(idsA.length).toBeGreaterThan(0);
+      expect(idsB.length).toBeGreaterThan(0);
+      expect(idsA.filter((id) => idsB.includes(id))).toEqual([]);
+      expect([...idsA, ...idsB].sort((x, y) => x - y)).toEqual(seeded.map((n) => n.id));
+      expect(server.received).toHaveLength(seeded.length);
+      for (const notification of seeded) expectReceivedOnce(server, notification);
+      expect((await outbox(first)).every((r) => r.delivered && r.attempts === 1 && r.temporary_password === null)).toBe(true);
+    } finally {
+      await server.close();
+      await first.close();
+      await second.close();
+    }
+  });
+});
+
+// ---------------------------------------------------------------- composing and the command
+
+describe('composeMessage', () => {
+  const notification = { id: 7, userId: '0f8fad5b-d9cb-469f-a165-70867728950e', userPrincipalName: 'joep@contoso.com', recipients: ['a@fabrikam.com'], temporaryPassword: 'Tq7#vR2=pLm9' };
+
+  it('says who, the temporary password, the 90 days and where to sign in', () => {
+    const message = composeMessage(notification);
+    expect(message).toMatchObject({
+      notificationId: 7,
+      messageId: '<credentials-7.0f8fad5b-d9cb-469f-a165-70867728950e@tenantctl>',
+      from: 'tenantctl@contoso.com',
+      to: ['a@fabrikam.com'],
+      subject: 'Your new Office 365 account: joep@contoso.com',
+    });
+    expect(message.text).toContain('User ID: joep@contoso.com\nTemporary password: Tq7#vR2=pLm9\n');
+    expect(message.text).toMatch(/changed at the first sign-in,\nand within 90 days/);
+    expect(message.text).toContain('Sign in at https://portal.office.com');
+    expect(message.text).toMatch(/^[\x20-\x7e\n]*$/); // 7bit: the password stays literal
+  });
+
+  it('uses the given sender, else tenantctl@ the user\'s domain', () => {
+    expect(composeMessage(notification, 'IT <it@contoso.com>').from).toBe('IT <it@contoso.com>');
+    expect(defaultSender('Joep@Contoso.COM')).toBe('tenantctl@contoso.com');
+  });
+});
+
+describe('createSmtpTransport', () => {
+  it('refuses a URL that is not smtp:// or smtps://, with the password masked', () => {
+    expect(() => createSmtpTransport('http://user:hunter2@mail.contoso.com')).toThrow(/unsupported SMTP URL http:\/\/user:\*\*\*\*@mail\.contoso\.com/);
+    expect(() => createSmtpTransport('http://user:hunter2@mail.contoso.com')).not.toThrow(/hunter2/);
+  });
+
+  it('shows its URL with the password masked', () => {
+    const transport = createSmtpTransport('smtps://tenantctl:hunter2@mail.contoso.com:465');
+    expect(transport.displayUrl).toBe('smtps://tenantctl:****@mail.contoso.com:465');
+    transport.close();
+  });
+});
+
+describe('tenantctl deliver', () => {
+  let root: string;
+  let databaseDir: string;
+  let output: string[];
+
+  beforeAll(async () => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantctl-deliver-cmd-'));
+    databaseDir = path.join(root, 'db');
+  });
+  afterAll(() => {
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+  beforeEach(() => {
+    output = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      output.push(String(chunk));
+      return true;
+    });
+    vi.stubEnv('TENANTCTL_MAIL_FROM', '');
+    vi.stubEnv('TENANTCTL_SMTP_URL', '');
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.unstubAllEnvs();
+    process.exitCode = undefined;
+  });
+
+  async function run(...args: string[]): Promise<void> {
+    const program = new Command('tenantctl').exitOverride();
+    registerDeliver(program);
+    for (const command of program.commands) addDatabaseOptions(command);
+    await program.parseAsync(['deliver', '--database', databaseDir, '--actor', 'test', ...args], { from: 'user' });
+  }
+
+  async function withSeededDatabase(): Promise<Seeded[]> {
+    const db = await openDatabase({ url: databaseDir, actor: 'test', lockTimeoutMs: 1000, create: true });
+    try {
+      await migrate(db);
+      await db.query('TRUNCATE credential_notifications, users, applies, domains CASCADE');
+      return await seed(db, THREE.slice(0, 2));
+    } finally {
+      await db.close();
+    }
+  }
+
+  it('asks for an SMTP URL or a pickup folder', async () => {
+    await expect(run()).rejects.toThrow(/set TENANTCTL_SMTP_URL .* or pass --pickup DIR/);
+  });
+
+  it('reports failures without the SMTP password, exits 1, then delivers to a pickup folder', async () => {
+    const [joep, anna] = (await withSeededDatabase()) as [Seeded, Seeded];
+    vi.stubEnv('TENANTCTL_SMTP_URL', `smtp://tenantctl:hunter2@127.0.0.1:${await closedPort()}`);
+    await run();
+    const failed = output.join('');
+    expect(failed).toMatch(new RegExp(`^failed: credentials of ${joep.upn} to ${joep.recipients.join(', ')}: .*ECONNREFUSED.* \\(will retry on the next deliver\\)$`, 'm'));
+    expect(failed).toMatch(/^Delivered 0 of 2 notification\(s\) via smtp:\/\/tenantctl:\*\*\*\*@127\.0\.0\.1:\d+\. 2 failed and stay queued\.$/m);
+    expect(failed).not.toContain('hunter2');
+    expect(process.exitCode).toBe(1);
+
+    process.exitCode = undefined;
+    output = [];
+    const folder = path.join(root, 'pickup');
+    await run('--pickup', folder);
+    expect(output.join('')).toBe(
+      `delivered credentials of ${joep.upn} to ${joep.recipients.join(', ')}\n` +
+        `delivered credentials of ${anna.upn} to ${anna.recipients.join(', ')}\n` +
+        `Delivered 2 of 2 notification(s) via the pickup folder ${folder}.\n`,
+    );
+    expect(process.exitCode).toBeUndefined();
+
+    output = [];
+    await run('--pickup', folder);
+    expect(output.join('')).toBe('Nothing to deliver.\n');
+  });
+});
