@@ -8,6 +8,13 @@ export interface CatalogChanges {
   readonly servicePlans: number;
 }
 
+/**
+ * Seats tenantctl bought for a subscription. A catalog file states the seats
+ * bought elsewhere; purchases made by apply are added on top, so reloading
+ * the same file after an apply keeps them.
+ */
+const BOUGHT = `coalesce((SELECT sum(p.quantity) FROM purchases p WHERE p.sku = s.sku), 0)`;
+
 /** Catalog edits that would orphan users are refused, naming what is in use. */
 async function refuseOrphaning(tx: Queryable, catalog: CatalogFile): Promise<void> {
   const domains = JSON.stringify(catalog.domains.map((d) => d.name));
@@ -21,9 +28,9 @@ async function refuseOrphaning(tx: Queryable, catalog: CatalogFile): Promise<voi
        FROM license_assignments a WHERE a.sku NOT IN (SELECT s->>'sku' FROM jsonb_array_elements($2::jsonb) s)
       GROUP BY a.sku
      UNION ALL
-     SELECT format('subscription %s would have %s seats but %s are assigned; remove licenses first', s.sku, s.seats, sub.consumed)
+     SELECT format('subscription %s would have %s seats but %s are assigned; remove licenses first', s.sku, s.seats + ${BOUGHT}, sub.consumed)
        FROM jsonb_to_recordset($2::jsonb) AS s(sku text, seats int) JOIN subscriptions sub USING (sku)
-      WHERE s.seats < sub.consumed
+      WHERE s.seats + ${BOUGHT} < sub.consumed
      UNION ALL
      SELECT format('service plan %s is removed from %s but %s user(s) have it switched off', d.plan, d.sku, count(*))
        FROM license_disabled_plans d
@@ -39,7 +46,8 @@ async function refuseOrphaning(tx: Queryable, catalog: CatalogFile): Promise<voi
 }
 
 /**
- * Makes the database's domains and subscriptions exactly those of the file,
+ * Makes the database's domains and subscriptions exactly those of the file
+ * (plus the seats apply bought),
  * in one transaction, and never changes a user: edits that would are refused.
  */
 export async function storeCatalog(db: Database, catalog: CatalogFile): Promise<CatalogChanges> {
@@ -65,7 +73,7 @@ export async function storeCatalog(db: Database, catalog: CatalogFile): Promise<
     await tx.query(`DELETE FROM subscriptions WHERE sku NOT IN (SELECT s->>'sku' FROM jsonb_array_elements($1::jsonb) s)`, [subscriptions]);
     const subscriptionRows = await tx.query(
       `INSERT INTO subscriptions (sku, product_name, seats, unit_price, currency, purchasable)
-       SELECT sku, "productName", seats, "unitPrice", currency, purchasable
+       SELECT sku, "productName", seats + ${BOUGHT}, "unitPrice", currency, purchasable
          FROM jsonb_to_recordset($1::jsonb)
            AS s(sku text, "productName" text, seats int, "unitPrice" numeric, currency text, purchasable boolean)
        ON CONFLICT (sku) DO UPDATE SET product_name = excluded.product_name, seats = excluded.seats,

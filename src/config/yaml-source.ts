@@ -1,0 +1,409 @@
+import fs from 'node:fs';
+import { isNode, visit, type YAMLError } from 'yaml';
+import { error, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
+import { load } from 'js-yaml';
+import { listConfigFiles } from './config-files.js';
+import { findPosition, jsKeyOf, parseWithPositions, positionAt, type SourcePositions } from './locate.js';
+
+/**
+ * One configuration file as read from disk. `text` is the decoded UTF-8 (no
+ * BOM); `value` is the document as plain JS (objects, arrays, scalars; YAML
+ * 1.2 core schema, the values of yaml's `parse`), and is a mapping whenever
+ * the file had no problem. It is null when the file could not be parsed or
+ * broke a rule of this stage; its diagnostics say why.
+ */
+export interface ConfigFile {
+  readonly file: string;
+  readonly text: string;
+  readonly value: unknown;
+}
+
+/** Every file that could be read, in order, and every problem found reading them. */
+export interface LoadedSources {
+  readonly files: readonly ConfigFile[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/**
+ * Aliases may expand a document to at most this many values, or to twice the
+ * values it writes out if that is more: real files reuse a few anchors, a
+ * "billion laughs" file multiplies them. (yaml's own `maxAliasCount` is off:
+ * it rejects a file that uses one anchor more than 100 times.)
+ */
+const MIN_EXPANSION_LIMIT = 1_000_000;
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+interface Utf8Problem {
+  readonly line: number;
+  readonly column: number;
+  readonly byte: number;
+}
+
+/** Where the first byte that is not UTF-8 is, found only after strict decoding failed. */
+function findBadUtf8(bytes: Buffer): { text: string; problem: Utf8Problem } {
+  const lossy = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+  const bom = lossy.startsWith('\uFEFF') ? 1 : 0;
+  // The text before the first bad sequence re-encodes to the same bytes, so
+  // each U+FFFD is either a real one (EF BF BD in the file) or the bad byte.
+  let index = lossy.indexOf('\uFFFD');
+  let offset = Buffer.byteLength(lossy.slice(0, Math.max(index, 0)));
+  while (index >= 0 && bytes[offset] === 0xef && bytes[offset + 1] === 0xbf && bytes[offset + 2] === 0xbd) {
+    const next = lossy.indexOf('\uFFFD', index + 1);
+    if (next < 0) break;
+    offset += 3 + Buffer.byteLength(lossy.slice(index + 1, next));
+    index = next;
+  }
+  const before = lossy.slice(bom, Math.max(index, bom));
+  const lineStart = before.lastIndexOf('\n') + 1;
+  const line = before.length - before.replaceAll('\n', '').length + 1;
+  return { text: lossy.slice(bom), problem: { line, column: before.length - lineStart + 1, byte: bytes[offset] ?? 0 } };
+}
+
+function decodeUtf8(bytes: Buffer): { text: string; problem?: Utf8Problem } {
+  try {
+    return { text: strictUtf8.decode(bytes) };
+  } catch {
+    return findBadUtf8(bytes);
+  }
+}
+
+/** Offset of the first tab in a line's indentation (spaces, tabs and `- ` indicators), or -1. */
+function indentationTab(text: string, lineStart: number): number {
+  for (let i = lineStart; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\t') return i;
+    if (c === ' ' || (c === '-' && (text[i + 1] === ' ' || text[i + 1] === '\t'))) continue;
+    return -1;
+  }
+  return -1;
+}
+
+const SYNTAX_HINTS: Partial<Record<YAMLError['code'], string>> = {
+  BAD_INDENT: 'indent the entries of one mapping or list by the same number of spaces',
+  BLOCK_AS_IMPLICIT_KEY: 'put a value that contains ": " or " #" in quotes, or start a nested mapping on its own line',
+  MULTILINE_IMPLICIT_KEY: 'a key and its ":" must be on one line; put a value that contains ": " in quotes',
+  MISSING_CHAR: 'add the missing character',
+  BAD_DQ_ESCAPE: 'inside double quotes a backslash starts an escape; write \\\\ for a backslash, or use single quotes',
+  RESOURCE_EXHAUSTION: 'the file nests too deeply; flatten it',
+};
+
+/** What describing yaml's problems needs: the source, its parse, and where repeated keys were first given. */
+interface ProblemContext {
+  readonly file: string;
+  readonly text: string;
+  readonly positions: SourcePositions;
+  /** Offset of a repeated key → the key and the offset of its first occurrence. */
+  readonly duplicates: ReadonlyMap<number, { readonly key: string; readonly first: number }>;
+}
+
+/** Describes one of yaml's errors or warnings (all of them are errors here). */
+function describeYamlError(context: ProblemContext, problem: YAMLError): Diagnostic {
+  const { file, text, positions } = context;
+  const offset = problem.pos[0];
+  const at = (o: number): SourceLocation => ({ file, ...positionAt(positions, o) });
+  const lineStart = positions.lineCounter.lineStarts[positionAt(positions, offset).line - 1] ?? 0;
+  const tab = indentationTab(text, lineStart);
+  if (problem.code === 'TAB_AS_INDENT' || tab >= 0) {
+    const where = tab >= 0 ? tab : offset;
+    return error('YAML_TAB_INDENT', 'a tab is used for indentation, which YAML forbids; indent with spaces instead', at(where));
+  }
+  switch (problem.code) {
+    case 'DUPLICATE_KEY':
+      return describeDuplicateKey(context, offset);
+    case 'MULTIPLE_DOCS':
+      return error(
+        'YAML_MULTIPLE_DOCUMENTS',
+        'a second YAML document starts here ("---"); a file holds one document: remove the "---" line or move the rest into its own file in the same directory',
+        at(offset),
+      );
+    case 'MISSING_CHAR': {
+      const quote = openingQuote(positions, offset);
+      if (quote === undefined) return syntaxError(problem, at(offset));
+      const message = `the quote opened here is never closed, so the value runs on to line ${positionAt(positions, offset).line}; add the closing ${text[quote]}`;
+      return error('YAML_SYNTAX', message, at(quote));
+    }
+    case 'TAG_RESOLVE_FAILED':
+    case 'BAD_COLLECTION_TYPE':
+      return error('YAML_UNKNOWN_TAG', `${problem.message}; remove the "!" tag: tenantctl reads plain YAML values only`, at(offset));
+    default:
+      return syntaxError(problem, at(offset));
+  }
+}
+
+function syntaxError(problem: YAMLError, location: SourceLocation): Diagnostic {
+  const hint = SYNTAX_HINTS[problem.code] ?? 'check the indentation, quotes and brackets around here';
+  const message = problem.message.replace(/^[A-Z](?=[a-z])/, (first) => first.toLowerCase());
+  return error('YAML_SYNTAX', `${message}; ${hint}`, location);
+}
+
+/** Start of the quoted value that yaml ran to `end` looking for its closing quote. */
+function openingQuote(positions: SourcePositions, end: number): number | undefined {
+  let start: number | undefined;
+  visit(positions.document, {
+    Scalar(_, scalar) {
+      const quoted = scalar.type === 'QUOTE_DOUBLE' || scalar.type === 'QUOTE_SINGLE';
+      if (quoted && scalar.range && scalar.range[0] < end && scalar.range[1] >= end) start = scalar.range[0];
+    },
+  });
+  return start;
+}
+
+/** One pass over the document for all repeated keys yaml reported (by their offsets). */
+function findDuplicates(positions: SourcePositions, repeatedOffsets: ReadonlySet<number>): ProblemContext['duplicates'] {
+  const duplicates = new Map<number, { key: string; first: number }>();
+  if (repeatedOffsets.size === 0) return duplicates;
+  visit(positions.document, {
+    Map(_, map) {
+      const firstOffsets = new Map<string, number>();
+      for (const pair of map.items) {
+        const key = jsKeyOf(pair.key);
+        const offset = isNode(pair.key) ? pair.key.range?.[0] : undefined;
+        if (key === undefined || offset === undefined) continue;
+        const first = firstOffsets.get(key);
+        if (first === undefined) firstOffsets.set(key, offset);
+        else if (repeatedOffsets.has(offset)) duplicates.set(offset, { key, first });
+      }
+    },
+  });
+  return duplicates;
+}
+
+function describeDuplicateKey({ file, positions, duplicates }: ProblemContext, keyOffset: number): Diagnostic {
+  const here: SourceLocation = { file, ...positionAt(positions, keyOffset) };
+  const duplicate = duplicates.get(keyOffset);
+  if (!duplicate) return error('YAML_DUPLICATE_KEY', 'this key appears twice in one mapping; remove or rename one of them', here);
+  const related: SourceLocation = { file, ...positionAt(positions, duplicate.first) };
+  return error(
+    'YAML_DUPLICATE_KEY',
+    `key "${duplicate.key}" appears twice in one mapping (first on line ${related.line}); remove or rename one of them`,
+    here,
+    related,
+  );
+}
+
+/** Diagnostics for what yaml reports while composing, one per line (the first problem of a line explains the rest). */
+function composeProblems(file: string, text: string, positions: SourcePositions): Diagnostic[] {
+  const { document } = positions;
+  const problems = [...document.errors, ...document.warnings].sort((a, b) => a.pos[0] - b.pos[0]);
+  const repeated = new Set(problems.filter((p) => p.code === 'DUPLICATE_KEY').map((p) => p.pos[0]));
+  const context: ProblemContext = { file, text, positions, duplicates: findDuplicates(positions, repeated) };
+  const seenLines = new Set<number>();
+  const diagnostics: Diagnostic[] = [];
+  for (const problem of problems) {
+    const diagnostic = describeYamlError(context, problem);
+    const line = diagnostic.location?.line ?? 0;
+    if (seenLines.has(line)) continue;
+    seenLines.add(line);
+    diagnostics.push(diagnostic);
+  }
+  const version = document.directives?.yaml;
+  if (version?.explicit && version.version !== '1.2') {
+    const offset = Math.max(text.search(/^%YAML/m), 0);
+    diagnostics.push(
+      error(
+        'YAML_VERSION',
+        `the file asks for YAML ${version.version}; tenantctl reads YAML 1.2 (where yes/no/on/off are plain strings): remove the %YAML line`,
+        { file, ...positionAt(positions, offset) },
+      ),
+    );
+  }
+  return diagnostics;
+}
+
+/** Aliases that name no earlier anchor; yaml reports them only when converting to JS. */
+function unresolvedAliases(file: string, positions: SourcePositions): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  visit(positions.document, {
+    Alias(_, alias) {
+      if (alias.resolve(positions.document)) return;
+      diagnostics.push(
+        error('YAML_SYNTAX', `alias *${alias.source} refers to no anchor; define &${alias.source} on an earlier value, or fix the name`, {
+          file,
+          ...positionAt(positions, alias.range?.[0] ?? 0),
+        }),
+      );
+    },
+  });
+  return diagnostics;
+}
+
+const IN_PROGRESS = -1;
+
+/**
+ * Counts the values a document has once every alias is expanded, without
+ * expanding: a value reached twice is the same object (yaml shares aliased
+ * values), so each object is measured once. A cycle counts as infinite.
+ */
+class ExpansionMeter {
+  readonly sizes = new Map<object, number>();
+  readonly shared = new Set<object>();
+  written = 0;
+  cycle: (string | number)[] | undefined;
+  private readonly trail: (string | number)[] = [];
+
+  measure(value: unknown): number {
+    if (value === null || typeof value !== 'object') {
+      this.written++;
+      return 1;
+    }
+    const known = this.sizes.get(value);
+    if (known !== undefined) {
+      this.shared.add(value);
+      if (known !== IN_PROGRESS) return known;
+      this.cycle ??= [...this.trail];
+      return Infinity;
+    }
+    this.written++;
+    this.sizes.set(value, IN_PROGRESS);
+    let total = 1;
+    const entries: [string | number, unknown][] = Array.isArray(value) ? [...value.entries()] : Object.entries(value);
+    for (const [key, child] of entries) {
+      this.trail.push(key);
+      total += this.measure(child);
+      this.trail.pop();
+    }
+    this.sizes.set(value, total);
+    return total;
+  }
+
+  sizeOf(value: unknown): number {
+    return value !== null && typeof value === 'object' ? (this.sizes.get(value) ?? 1) : 1;
+  }
+
+  /** Path to the first alias (or anchored value) on the way to the largest expansion. */
+  culprit(root: unknown, limit: number): (string | number)[] {
+    const path: (string | number)[] = [];
+    let node = root;
+    for (;;) {
+      if (path.length > 0 && node !== null && typeof node === 'object' && this.shared.has(node)) return path;
+      const entries: [string | number, unknown][] =
+        node === null || typeof node !== 'object' ? [] : Array.isArray(node) ? [...node.entries()] : Object.entries(node);
+      let next: [string | number, unknown] | undefined;
+      for (const entry of entries) {
+        if (this.sizeOf(entry[1]) > limit && (!next || this.sizeOf(entry[1]) > this.sizeOf(next[1]))) next = entry;
+      }
+      if (!next) return path;
+      path.push(next[0]);
+      node = next[1];
+    }
+  }
+}
+
+/** YAML_ALIAS_LIMIT when aliases expand `value` beyond the limit or into a cycle. */
+function checkExpansion(file: string, positions: () => SourcePositions, value: unknown): Diagnostic | undefined {
+  const meter = new ExpansionMeter();
+  const total = meter.measure(value);
+  const limit = Math.max(MIN_EXPANSION_LIMIT, 2 * meter.written);
+  if (total <= limit) return undefined;
+  const path = meter.cycle ?? meter.culprit(value, limit);
+  const location: SourceLocation = { file, path, ...findPosition(positions(), path, 'value') };
+  if (meter.cycle) {
+    return error('YAML_ALIAS_LIMIT', 'this alias refers to a value that contains the alias itself, so it never ends; point it at another anchor', location);
+  }
+  return error(
+    'YAML_ALIAS_LIMIT',
+    `aliases expand this file to ${total.toLocaleString('en-US')} values although it writes only ${meter.written.toLocaleString('en-US')}` +
+      ` (the limit is ${limit.toLocaleString('en-US')}, against "billion laughs" files); write the values out instead of nesting aliases in aliases`,
+    location,
+  );
+}
+
+function describeTopLevel(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  if (value === null) return 'null';
+  return `a ${typeof value === 'string' ? 'string' : typeof value}`;
+}
+
+function parseWithYaml(file: string, text: string): { value: unknown; diagnostics: Diagnostic[] } {
+  const positions = parseWithPositions(text);
+  const { document } = positions;
+  const problems = composeProblems(file, text, positions);
+  if (problems.length > 0) return { value: null, diagnostics: problems };
+  if (document.contents === null) {
+    const message = 'the file is empty or holds only comments; add the configuration (a mapping such as "users:") or remove the file';
+    return { value: null, diagnostics: [error('YAML_EMPTY', message, { file, line: 1, column: 1 })] };
+  }
+  let value: unknown;
+  try {
+    value = document.toJS({ maxAliasCount: -1 });
+  } catch (cause) {
+    const aliases = unresolvedAliases(file, positions);
+    if (aliases.length > 0) return { value: null, diagnostics: aliases };
+    throw cause;
+  }
+  const expansion = text.includes('*') ? checkExpansion(file, () => positions, value) : undefined;
+  if (expansion) return { value: null, diagnostics: [expansion] };
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    const message = `the top level of the file is ${describeTopLevel(value)}, but it must be a mapping with keys such as "users:"`;
+    const at = positionAt(positions, document.contents.range[0]);
+    return { value: null, diagnostics: [error('YAML_NOT_MAPPING', message, { file, ...at })] };
+  }
+  return { value, diagnostics: [] };
+}
+
+/**
+ * Fast path: js-yaml (YAML 1.2 core schema, duplicate keys are errors) to
+ * plain JS, about ten times faster than yaml's Document model. Whatever it
+ * rejects, whatever this stage would report, and any %-directive goes through
+ * yaml, which finds every problem and its position.
+ */
+function parseText(file: string, text: string): { value: unknown; diagnostics: Diagnostic[] } {
+  if (/^%/m.test(text)) return parseWithYaml(file, text);
+  let value: unknown;
+  try {
+    value = load(text);
+  } catch {
+    return parseWithYaml(file, text);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return parseWithYaml(file, text);
+  if (text.includes('*') && checkExpansion(file, () => parseWithPositions(text), value)) return parseWithYaml(file, text);
+  return { value, diagnostics: [] };
+}
+
+/**
+ * Decodes and parses one file's bytes. Never throws: every problem (bad UTF-8,
+ * YAML syntax, duplicate keys, alias bombs, a top level that is not a mapping,
+ * ...) is an error diagnostic located at file:line:column, and `value` is then null.
+ */
+export function parseYamlSource(file: string, bytes: Buffer): { source: ConfigFile; diagnostics: Diagnostic[] } {
+  const { text, problem } = decodeUtf8(bytes);
+  if (problem) {
+    const byte = problem.byte.toString(16).toUpperCase().padStart(2, '0');
+    const message = `the file is not valid UTF-8 (byte 0x${byte} here); save it with UTF-8 encoding`;
+    return { source: { file, text, value: null }, diagnostics: [error('YAML_NOT_UTF8', message, { file, line: problem.line, column: problem.column })] };
+  }
+  try {
+    const { value, diagnostics } = parseText(file, text);
+    return { source: { file, text, value }, diagnostics };
+  } catch (cause) {
+    const message = `the YAML could not be read (${(cause as Error).message}); check that this is a tenantctl configuration file`;
+    return { source: { file, text, value: null }, diagnostics: [error('YAML_SYNTAX', message, { file })] };
+  }
+}
+
+/**
+ * Reads the files of `-c` paths (see listConfigFiles) and parses each. All
+ * problems of all files come back together, located; nothing throws. Only
+ * plain values are kept: later stages' diagnostics get their lines from
+ * locate.ts, which parses again just the files they name.
+ */
+export function loadYamlSources(paths: readonly string[]): LoadedSources {
+  const listed = listConfigFiles(paths);
+  const files: ConfigFile[] = [];
+  const diagnostics: Diagnostic[] = [...listed.diagnostics];
+  for (const file of listed.files) {
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(file);
+    } catch (cause) {
+      const reason = (cause as NodeJS.ErrnoException).code ?? (cause as Error).message;
+      diagnostics.push(error('CONFIG_UNREADABLE', `cannot read ${file} (${reason}); check that it is a readable file`, { file }));
+      continue;
+    }
+    const parsed = parseYamlSource(file, bytes);
+    files.push(parsed.source);
+    diagnostics.push(...parsed.diagnostics);
+  }
+  return { files, diagnostics };
+}

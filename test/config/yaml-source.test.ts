@@ -1,0 +1,334 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { listConfigFiles } from '../../src/config/config-files.js';
+import { locate, locateDiagnostics } from '../../src/config/locate.js';
+import { loadYamlSources, parseYamlSource, type ConfigFile } from '../../src/config/yaml-source.js';
+import { error, formatLocation, type Diagnostic } from '../../src/diagnostics/diagnostic.js';
+
+/** Fixture paths as a user would type them from the repository root. */
+const FIXTURES = path
+  .relative(process.cwd(), fileURLToPath(new URL('../fixtures/yaml', import.meta.url)))
+  .split(path.sep)
+  .join('/');
+const fixture = (name: string): string => `${FIXTURES}/${name}`;
+
+function loadOne(name: string): { source: ConfigFile | undefined; diagnostics: readonly Diagnostic[] } {
+  const loaded = loadYamlSources([fixture(name)]);
+  return { source: loaded.files[0], diagnostics: loaded.diagnostics };
+}
+
+function fromText(text: string, file = 'inline.yaml'): { source: ConfigFile; diagnostics: Diagnostic[] } {
+  return parseYamlSource(file, Buffer.from(text, 'utf8'));
+}
+
+/** `CODE@line:column`, the part of a diagnostic these tests pin down. */
+function where(d: Diagnostic): string {
+  return `${d.code}@${d.location?.line ?? '-'}:${d.location?.column ?? '-'}`;
+}
+
+describe('loadYamlSources: one diagnostic per YAML mistake, located', () => {
+  it.each([
+    ['syntax-error.yaml', 'YAML_SYNTAX@3:18'],
+    ['duplicate-key.yaml', 'YAML_DUPLICATE_KEY@5:5'],
+    ['billion-laughs.yaml', 'YAML_ALIAS_LIMIT@10:8'],
+    ['latin1.yaml', 'YAML_NOT_UTF8@3:21'],
+    ['empty.yaml', 'YAML_EMPTY@1:1'],
+    ['comments-only.yaml', 'YAML_EMPTY@1:1'],
+    ['top-level-list.yaml', 'YAML_NOT_MAPPING@2:1'],
+    ['tab-indent.yaml', 'YAML_TAB_INDENT@3:1'],
+    ['tab-after-spaces.yaml', 'YAML_TAB_INDENT@3:3'],
+    ['multiple-documents.yaml', 'YAML_MULTIPLE_DOCUMENTS@3:1'],
+  ])('%s → %s', (name, expected) => {
+    const { source, diagnostics } = loadOne(name);
+    expect(diagnostics.map(where)).toEqual([expected]);
+    expect(diagnostics[0]?.severity).toBe('error');
+    expect(diagnostics[0]?.location?.file).toBe(fixture(name));
+    expect(source?.value).toBeNull();
+  });
+
+  it('says what is wrong and how to fix it', () => {
+    const messages = Object.fromEntries(
+      ['syntax-error.yaml', 'duplicate-key.yaml', 'tab-indent.yaml', 'top-level-list.yaml', 'latin1.yaml', 'multiple-documents.yaml'].map((name) => [
+        name,
+        loadOne(name).diagnostics[0]?.message,
+      ]),
+    );
+    expect(messages).toEqual({
+      'syntax-error.yaml': 'the quote opened here is never closed, so the value runs on to line 5; add the closing "',
+      'duplicate-key.yaml': 'key "displayName" appears twice in one mapping (first on line 3); remove or rename one of them',
+      'tab-indent.yaml': 'a tab is used for indentation, which YAML forbids; indent with spaces instead',
+      'top-level-list.yaml': 'the top level of the file is a list, but it must be a mapping with keys such as "users:"',
+      'latin1.yaml': 'the file is not valid UTF-8 (byte 0xE9 here); save it with UTF-8 encoding',
+      'multiple-documents.yaml':
+        'a second YAML document starts here ("---"); a file holds one document: remove the "---" line or move the rest into its own file in the same directory',
+    });
+  });
+
+  it('YAML_DUPLICATE_KEY points at the second key and relates the first', () => {
+    const [d] = loadOne('duplicate-key.yaml').diagnostics;
+    expect(d?.related).toEqual({ file: fixture('duplicate-key.yaml'), line: 3, column: 5 });
+  });
+
+  it('treats keys that become the same JS property as duplicates', () => {
+    expect(fromText('settings:\n  1: a\n  "1": b\n').diagnostics.map(where)).toEqual(['YAML_DUPLICATE_KEY@3:3']);
+  });
+
+  it('YAML_NOT_UTF8 counts the column in characters and looks past a real U+FFFD and a BOM', () => {
+    const bytes = Buffer.concat([Buffer.from('\uFEFFa: "\uFFFD ok"\nb: "é', 'utf8'), Buffer.from([0xc3, 0x28]), Buffer.from('"\n')]);
+    expect(parseYamlSource('x.yaml', bytes).diagnostics.map(where)).toEqual(['YAML_NOT_UTF8@2:6']);
+    const onFirstLine = Buffer.concat([Buffer.from('\uFEFFab', 'utf8'), Buffer.from([0xff])]);
+    expect(parseYamlSource('x.yaml', onFirstLine).diagnostics.map(where)).toEqual(['YAML_NOT_UTF8@1:3']);
+  });
+
+  it('accepts a UTF-8 BOM and leaves it out of the text', () => {
+    const { source, diagnostics } = loadOne('bom.yaml');
+    expect(diagnostics).toEqual([]);
+    expect(source?.text.startsWith('users:')).toBe(true);
+    expect(source?.value).toEqual({ users: [{ userPrincipalName: 'bom@contoso.com' }] });
+  });
+
+  it.each([
+    ['a scalar', 'just a string\n', 'YAML_NOT_MAPPING@1:1', 'a string'],
+    ['a number', '\n42\n', 'YAML_NOT_MAPPING@2:1', 'a number'],
+    ['an explicit null', '~\n', 'YAML_NOT_MAPPING@1:1', 'null'],
+  ])('YAML_NOT_MAPPING for %s', (_, text, expected, described) => {
+    const [d] = fromText(text).diagnostics;
+    expect(d && where(d)).toBe(expected);
+    expect(d?.message).toContain(`is ${described},`);
+  });
+
+  it('reports a tab in indentation once per line, not yaml’s follow-up errors', () => {
+    expect(fromText('users:\n-\tname: x\n  b: 1\n').diagnostics.map(where)).toEqual(['YAML_TAB_INDENT@2:2', 'YAML_SYNTAX@3:1']);
+    expect(fromText('a:\n  - x\n\t- y\n').diagnostics.map(where)).toEqual(['YAML_TAB_INDENT@3:1']);
+  });
+
+  it('allows tabs where YAML allows them', () => {
+    const { source, diagnostics } = fromText('a:\t1\nb: [1,\t2]\n# c\td\nc: |\n  \tcontent\nd: x\t# e\n');
+    expect(diagnostics).toEqual([]);
+    expect(source.value).toEqual({ a: 1, b: [1, 2], c: '\tcontent\n', d: 'x' });
+  });
+
+  it('gives every syntax error of a file, one per line', () => {
+    const text = 'jobTitle: Sales: lead\nok: 1\nx: - 1\n';
+    expect(fromText(text).diagnostics.map(where)).toEqual(['YAML_SYNTAX@1:11', 'YAML_SYNTAX@3:4']);
+    expect(fromText(text).diagnostics[0]?.message).toBe(
+      'nested mappings are not allowed in compact mappings; put a value that contains ": " or " #" in quotes, or start a nested mapping on its own line',
+    );
+  });
+
+  it('rejects an unknown tag, a %YAML 1.1 directive and an alias without anchor', () => {
+    expect(fromText('users: !group [a]\n').diagnostics.map(where)).toEqual(['YAML_UNKNOWN_TAG@1:8']);
+    expect(fromText('%YAML 1.1\n---\nenabled: yes\n').diagnostics.map(where)).toEqual(['YAML_VERSION@1:1']);
+    const [alias] = fromText('a: 1\nb: *missing\n').diagnostics;
+    expect(alias && where(alias)).toBe('YAML_SYNTAX@2:4');
+    expect(alias?.message).toBe('alias *missing refers to no anchor; define &missing on an earlier value, or fix the name');
+  });
+
+  it('rejects an alias inside the value it refers to', () => {
+    const [d] = fromText('a: 1\nb: &loop [x, *loop]\n').diagnostics;
+    expect(d && where(d)).toBe('YAML_ALIAS_LIMIT@2:14');
+    expect(d?.message).toContain('never ends');
+  });
+});
+
+describe('alias expansion is bounded', () => {
+  it('stops a 9-level billion laughs file fast and small', () => {
+    const bytes = fs.readFileSync(fixture('billion-laughs.yaml'));
+    const heapBefore = process.memoryUsage().heapUsed;
+    const started = performance.now();
+    const { diagnostics } = parseYamlSource('billion-laughs.yaml', bytes);
+    const elapsed = performance.now() - started;
+    const heapGrowth = process.memoryUsage().heapUsed - heapBefore;
+    expect(diagnostics.map((d) => d.code)).toEqual(['YAML_ALIAS_LIMIT']);
+    expect(diagnostics[0]?.message).toBe(
+      'aliases expand this file to 1,234,567,900 values although it writes only 20 (the limit is 1,000,000, against "billion laughs" files);' +
+        ' write the values out instead of nesting aliases in aliases',
+    );
+    expect(elapsed).toBeLessThan(500);
+    expect(heapGrowth).toBeLessThan(50 * 1024 * 1024);
+  });
+
+  it('lets a real file reuse one anchor many times (yaml’s default maxAliasCount of 100 would not)', () => {
+    const users = Array.from({ length: 500 }, (_, i) => `  - { userPrincipalName: u${i}@contoso.com, licenses: *standard }`);
+    const text = `standard: &standard [O365_BUSINESS_PREMIUM, { sku: VISIOCLIENT, disabledPlans: [VISIOONLINE] }]\nusers:\n${users.join('\n')}\n`;
+    const { source, diagnostics } = fromText(text);
+    expect(diagnostics).toEqual([]);
+    expect(source.value).toEqual(parse(text, { maxAliasCount: -1 }));
+  });
+});
+
+describe('values', () => {
+  it.each(['valid/tenant.yaml', 'bom.yaml', 'ordered/a-defaults.yml', 'ordered/b-users.yaml', 'broken/4-valid.yaml'])(
+    '%s equals yaml’s parse',
+    (name) => {
+      const { source, diagnostics } = loadOne(name);
+      expect(diagnostics).toEqual([]);
+      expect(source?.value).toStrictEqual(parse(fs.readFileSync(fixture(name), 'utf8')));
+    },
+  );
+
+  it('reads YAML 1.2 core scalars', () => {
+    const { source } = loadOne('valid/tenant.yaml');
+    const [, second, third] = (source?.value as { users: Record<string, unknown>[] }).users;
+    expect(second).toMatchObject({
+      displayName: 'on',
+      givenName: 'yes',
+      surname: 'no',
+      jobTitle: 'off',
+      department: 755,
+      postalCode: '0755',
+      streetAddress: 15,
+      city: 31,
+      country: 1000,
+      mobilePhone: '+31 6 0000',
+      password: { forceChangePasswordNextSignIn: true },
+      licenses: [{ sku: 'ENTERPRISEPACK', disabledPlans: null }],
+    });
+    expect(third).toMatchObject({
+      displayName: 'a plain value folded over two lines',
+      jobTitle: 'Folded block scalar',
+      department: 'Literal\n  block\n',
+      surname: 'escaped "quote" and é and \t tab',
+      givenName: "it's",
+      country: null,
+      city: '',
+      empty: null,
+      date: '2024-01-15',
+      time: '12:30',
+      negative: -0.5,
+      infinity: Infinity,
+    });
+  });
+
+  it('keeps __proto__ an ordinary key', () => {
+    const { source } = fromText('__proto__: { polluted: true }\n');
+    expect(Object.getPrototypeOf(source.value)).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.keys(source.value as object)).toEqual(['__proto__']);
+  });
+});
+
+describe('files and directories', () => {
+  let scratch: string;
+  let socketServer: net.Server;
+  const socketPath = (): string => path.join(scratch, 'socket.yaml');
+
+  beforeAll(async () => {
+    scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantctl-yaml-'));
+    fs.mkdirSync(path.join(scratch, 'no-yaml'));
+    fs.writeFileSync(path.join(scratch, 'no-yaml', 'readme.txt'), 'nothing here\n');
+    socketServer = net.createServer();
+    await new Promise<void>((resolve) => socketServer.listen(socketPath(), resolve));
+  });
+
+  afterAll(async () => {
+    await new Promise<void>((resolve) => socketServer.close(() => resolve()));
+    fs.rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('takes a directory’s *.yaml and *.yml files in name order, not recursively, without dotfiles', () => {
+    const { files, diagnostics } = loadYamlSources([`${fixture('ordered')}/`]);
+    expect(diagnostics).toEqual([]);
+    expect(files.map((f) => f.file)).toEqual(['a-defaults.yml', 'b-users.yaml', 'c-more.yaml'].map((n) => fixture(`ordered/${n}`)));
+    expect(files.map((f) => f.value)).toEqual([
+      { defaults: { usageLocation: 'NL' } },
+      { users: [{ userPrincipalName: 'b@contoso.com' }] },
+      { users: [{ userPrincipalName: 'c@contoso.com' }] },
+    ]);
+  });
+
+  it('reads a file reached twice once', () => {
+    const { files } = listConfigFiles([fixture('ordered'), fixture('ordered/b-users.yaml'), `./${fixture('ordered/c-more.yaml')}`]);
+    expect(files).toEqual(['a-defaults.yml', 'b-users.yaml', 'c-more.yaml'].map((n) => fixture(`ordered/${n}`)));
+  });
+
+  it('reports a missing path, a directory without YAML files, no path at all, and an unreadable file', () => {
+    const noYaml = path.join(scratch, 'no-yaml');
+    expect(loadYamlSources([fixture('missing.yaml'), noYaml, socketPath()]).diagnostics).toEqual([
+      error('CONFIG_NOT_FOUND', `${fixture('missing.yaml')} does not exist; check the path given with -c`, { file: fixture('missing.yaml') }),
+      error('CONFIG_NO_FILES', `the directory ${noYaml} holds no .yaml or .yml files; add one, or point -c at the right directory`, { file: noYaml }),
+      error('CONFIG_UNREADABLE', `cannot read ${socketPath()} (ENXIO); check that it is a readable file`, { file: socketPath() }),
+    ]);
+    expect(loadYamlSources([]).diagnostics.map((d) => d.code)).toEqual(['CONFIG_NOT_FOUND']);
+  });
+
+  it('collects every problem of every file in one run', () => {
+    const { files, diagnostics } = loadYamlSources([fixture('broken'), fixture('missing.yaml'), fixture('latin1.yaml')]);
+    expect(files.map((f) => [path.posix.basename(f.file), f.value !== null])).toEqual([
+      ['1-duplicate-key.yaml', false],
+      ['2-tab-indent.yaml', false],
+      ['3-syntax-error.yaml', false],
+      ['4-valid.yaml', true],
+      ['5-top-level-list.yaml', false],
+      ['latin1.yaml', false],
+    ]);
+    expect(diagnostics.map((d) => `${d.location ? formatLocation(d.location) : ''} ${d.code}`)).toEqual([
+      `${fixture('missing.yaml')} CONFIG_NOT_FOUND`,
+      `${fixture('broken/1-duplicate-key.yaml')}:5:5 YAML_DUPLICATE_KEY`,
+      `${fixture('broken/2-tab-indent.yaml')}:3:1 YAML_TAB_INDENT`,
+      `${fixture('broken/3-syntax-error.yaml')}:3:18 YAML_SYNTAX`,
+      `${fixture('broken/5-top-level-list.yaml')}:2:1 YAML_NOT_MAPPING`,
+      `${fixture('latin1.yaml')}:3:21 YAML_NOT_UTF8`,
+    ]);
+  });
+});
+
+describe('locate', () => {
+  const tenant = (): ConfigFile => {
+    const { source } = loadOne('valid/tenant.yaml');
+    if (!source) throw new Error('fixture did not load');
+    return source;
+  };
+
+  it.each([
+    ['a scalar value', ['users', 0, 'displayName'], 'value', '15:18'],
+    ['the key of a scalar', ['users', 0, 'displayName'], 'key', '15:5'],
+    ['an alias value', ['users', 0, 'licenses'], undefined, '28:15'],
+    ['the key of an alias', ['users', 0, 'licenses'], 'key', '28:5'],
+    ['a path through an alias, in the anchored value', ['users', 0, 'licenses', 1, 'sku'], 'value', '11:10'],
+    ['a block list: its key by default', ['users', 1, 'licenses'], undefined, '45:5'],
+    ['a block list asked for its value', ['users', 1, 'licenses'], 'value', '46:7'],
+    ['an empty value: its key', ['users', 1, 'licenses', 0, 'disabledPlans'], 'value', '47:9'],
+    ['a list item', ['users', 2], undefined, '48:5'],
+    ['an index given as a string', ['users', '1', 'givenName'], 'value', '31:16'],
+    ['a missing key: the key of its parent', ['settings', 'maxSeats'], 'value', '5:1'],
+    ['a missing item: the key of its list', ['users', 9, 'city'], 'value', '13:1'],
+    ['the document', [], undefined, '2:1'],
+  ] as const)('%s', (_, at, pointAt, expected) => {
+    const position = locate(tenant(), at, pointAt);
+    expect(position && `${position.line}:${position.column}`).toBe(expected);
+  });
+
+  it('locateDiagnostics fills lines of path-only locations and related locations, leaving the rest alone', () => {
+    const source = tenant();
+    const file = source.file;
+    const alreadyLocated = error('X', 'kept', { file, path: ['users', 0], line: 99, column: 9 });
+    const otherFile = error('X', 'unknown file', { file: 'elsewhere.yaml', path: ['users'] });
+    const noPath = error('X', 'whole file', { file });
+    const noLocation = error('X', 'nowhere');
+    const twice = error('USER_DUPLICATE', 'declared twice', { file, path: ['users', 1, 'userPrincipalName'] }, { file, path: ['users', 0, 'userPrincipalName'] });
+    const unknownField = error('SCHEMA_UNKNOWN', 'unknown field', { file, path: ['users', 2, 'empty'] });
+    const located = locateDiagnostics([source], [alreadyLocated, otherFile, noPath, noLocation, twice, unknownField], {
+      pointAt: (d) => (d.code === 'SCHEMA_UNKNOWN' ? 'key' : undefined),
+    });
+    expect(located.slice(0, 4)).toEqual([alreadyLocated, otherFile, noPath, noLocation]);
+    expect(located[4]).toEqual({
+      ...twice,
+      location: { file, path: ['users', 1, 'userPrincipalName'], line: 29, column: 24 },
+      related: { file, path: ['users', 0, 'userPrincipalName'], line: 14, column: 24 },
+    });
+    expect(located[5]?.location).toEqual({ file, path: ['users', 2, 'empty'], line: 61, column: 5 });
+  });
+
+  it('locates deep in a large file', () => {
+    const users = Array.from({ length: 2000 }, (_, i) => `  - userPrincipalName: u${i}@contoso.com\n    city: Zürich`).join('\n');
+    const { source } = fromText(`users:\n${users}\n`, 'big.yaml');
+    const [d] = locateDiagnostics([source], [error('X', 'bad city', { file: 'big.yaml', path: ['users', 1999, 'city'] })]);
+    expect(d?.location).toMatchObject({ line: 1 + 2 * 1999 + 2, column: 11 });
+  });
+});

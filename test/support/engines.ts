@@ -1,0 +1,39 @@
+import { inject } from 'vitest';
+import type { Database } from '../../src/db/database.js';
+import { migrate } from '../../src/db/migrate.js';
+import { openDatabase } from '../../src/db/open-database.js';
+import { postgresTestUrl } from './postgres.js';
+
+/**
+ * The two database engines every integration scenario runs on. `open` gives a
+ * fresh, migrated database of its own; `url` is the URL that reaches the same
+ * database (for the CLI run as a process), or null for memory://.
+ */
+export interface Engine {
+  readonly name: 'embedded' | 'postgres';
+  readonly skip: boolean;
+  open(label: string): Promise<{ db: Database; url: string | null }>;
+}
+
+export const ENGINES: readonly Engine[] = [
+  {
+    name: 'embedded',
+    skip: false,
+    async open() {
+      const db = await openDatabase({ url: 'memory://', actor: 'test', lockTimeoutMs: 1000 });
+      await migrate(db);
+      return { db, url: null };
+    },
+  },
+  {
+    name: 'postgres',
+    skip: inject('postgresUrl') === null,
+    async open(label) {
+      const url = await postgresTestUrl(label);
+      if (!url) throw new Error('PostgreSQL is not available');
+      const db = await openDatabase({ url, actor: 'test', lockTimeoutMs: 1000 });
+      await migrate(db);
+      return { db, url };
+    },
+  },
+];
