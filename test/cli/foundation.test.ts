@@ -1,0 +1,147 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyContoso, runCli, tempDir } from '../support/cli.js';
+
+const CATALOG = 'examples/contoso/catalog.yaml';
+
+describe('tenantctl as a process, on the embedded database', () => {
+  let dir: string;
+  let database: string;
+  const env = () => ({ TENANTCTL_DATABASE_URL: database });
+
+  beforeAll(() => {
+    dir = tempDir();
+    database = path.join(dir, 'db');
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('lists only the commands that work, each with a description', async () => {
+    const help = await runCli(['--help']);
+    expect(help.code).toBe(0);
+    for (const command of ['init', 'validate', 'plan', 'apply', 'deliver']) expect(help.stdout).toMatch(new RegExp(`\\n  ${command}\\b.*\\w`));
+    const planHelp = await runCli(['help', 'plan']);
+    expect(planHelp.stdout).toContain('tenantctl plan -c examples/contoso');
+  });
+
+  it('refuses every command on a database that was never initialised, and creates nothing', async () => {
+    const plan = await runCli(['plan', '-c', 'examples/contoso'], { env: env() });
+    expect(plan.code).toBe(1);
+    expect(plan.stderr).toContain('run `tenantctl init --catalog FILE` first');
+    expect(fs.existsSync(database)).toBe(false);
+  });
+
+  it('init creates the schema and loads the catalog; running it again is a no-op', async () => {
+    const first = await runCli(['init', '--catalog', CATALOG], { env: env() });
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('Schema: migrated from version 0 to');
+    expect(first.stdout).toContain('Catalog: 3 domain(s), 6 subscription(s)');
+    const again = await runCli(['init'], { env: env() });
+    expect(again.stdout).toMatch(/Schema: up to date \(version \d+\)/);
+  });
+
+  it('plan shows every change and the purchase; --detailed-exitcode says 2', async () => {
+    const plan = await runCli(['plan', '-c', 'examples/contoso', '--detailed-exitcode'], { env: env() });
+    expect(plan.code).toBe(2);
+    expect(plan.stdout).toContain('+ megan.bowen@contoso.com (create)');
+    expect(plan.stdout).toContain('Plan: 13 to create, 0 to update, 0 to delete; 2 seats to purchase (+$35.00/month).');
+    expect(plan.stdout).not.toMatch(/\u001b\[/);
+  });
+
+  it('plan --format json prints the versioned plan', async () => {
+    const plan = await runCli(['plan', '-c', 'examples/contoso', '--format', 'json'], { env: env() });
+    expect(plan.code).toBe(0);
+    const document = JSON.parse(plan.stdout) as { formatVersion: string; summary: { create: number }; purchases: unknown[]; changes: { kind: string; userPrincipalName: string }[] };
+    expect(document.formatVersion).toBe('1.0');
+    expect(document.summary.create).toBe(13);
+    expect(document.purchases).toHaveLength(2);
+    expect(document.changes[0]).toMatchObject({ kind: 'user.create', userPrincipalName: 'alex.wilber@contoso.com' });
+  });
+
+  it('apply without a terminal and without --auto-approve refuses, changing nothing', async () => {
+    const apply = await runCli(['apply', '-c', 'examples/contoso', '--approve-purchases'], { env: env() });
+    expect(apply.code).toBe(1);
+    expect(apply.stderr).toContain('apply needs confirmation');
+  });
+
+  it('apply without --approve-purchases stops with exit 3 and says what it would buy', async () => {
+    const apply = await runCli(['apply', '-c', 'examples/contoso', '--auto-approve'], { env: env() });
+    expect(apply.code).toBe(3);
+    expect(apply.stderr).toContain('1 × ENTERPRISEPACK (Office 365 Enterprise E3) at $20.00 = $20.00/month');
+    expect(apply.stderr).toContain('total +$35.00/month');
+    expect(apply.stderr).toContain('--approve-purchases');
+    const still = await runCli(['plan', '-c', 'examples/contoso', '--detailed-exitcode'], { env: env() });
+    expect(still.code).toBe(2);
+    expect(still.stdout).toContain('13 to create');
+  });
+
+  it('--max-purchase-cost refuses purchases above the limit', async () => {
+    const apply = await runCli(['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases', '--max-purchase-cost', '30'], { env: env() });
+    expect(apply.code).toBe(1);
+    expect(apply.stderr).toContain('the purchases cost $35.00/month, more than the limit of $30.00/month');
+  });
+
+  it('apply with the approvals applies everything; the next plan has no changes', async () => {
+    const apply = await runCli(['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases', '--actor', 'ci-bot'], { env: env() });
+    expect(apply.stderr).toBe('');
+    expect(apply.code).toBe(0);
+    expect(apply.stdout).toContain('Apply #1 complete');
+    expect(apply.stdout).toContain('bought 1 × VISIOCLIENT');
+    expect(apply.stdout).toContain('joep.devries@contoso.com → joep.private@example.org, it-desk@contoso.com');
+    const plan = await runCli(['plan', '-c', 'examples/contoso', '--detailed-exitcode'], { env: env() });
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toContain('No changes.');
+  });
+
+  it('a saved plan is applied exactly, and refused once the configuration changed', async () => {
+    const config = copyContoso();
+    const planFile = path.join(dir, 'plan.json');
+    const users = path.join(config, 'users.yaml');
+    fs.writeFileSync(users, fs.readFileSync(users, 'utf8').replace('jobTitle: Sales Lead', 'jobTitle: Head of Sales'));
+    const plan = await runCli(['plan', '-c', config, '--out', planFile], { env: env() });
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toContain('~ jobTitle: "Sales Lead" → "Head of Sales"');
+    expect((fs.statSync(planFile).mode & 0o777).toString(8)).toBe('600');
+    fs.appendFileSync(users, '\n');
+    const mismatch = await runCli(['apply', '--plan', planFile, '-c', config, '--auto-approve'], { env: env() });
+    expect(mismatch.code).toBe(1);
+    expect(mismatch.stderr).toContain('not the one this plan was made from');
+    const apply = await runCli(['apply', '--plan', planFile, '--auto-approve'], { env: env() });
+    expect(apply.code).toBe(0);
+    expect(apply.stdout).toContain('changed (1): joep.devries@contoso.com');
+    const stale = await runCli(['apply', '--plan', planFile, '--auto-approve'], { env: env() });
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toMatch(/joep\.devries@contoso\.com was modified \(last recorded change .* by apply #2 \(/);
+    fs.rmSync(config, { recursive: true, force: true });
+  });
+
+  it('refuses a database whose schema is newer than the tool', async () => {
+    const newer = path.join(dir, 'newer');
+    await runCli(['init'], { env: { TENANTCTL_DATABASE_URL: newer } });
+    const { PGlite } = await import('@electric-sql/pglite');
+    const db = new PGlite(newer);
+    await db.query(`INSERT INTO schema_migrations (version, name) VALUES (999, '0999_future')`);
+    await db.close();
+    for (const args of [['init'], ['plan', '-c', 'examples/contoso']]) {
+      const run = await runCli(args, { env: { TENANTCTL_DATABASE_URL: newer } });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('newer than this tenantctl knows');
+    }
+  });
+});
+
+describe('database URLs that cannot work fail in one line naming the masked URL', () => {
+  const cases = [
+    { url: 'postgres://admin:s3cret@127.0.0.1:1/tenant', message: 'cannot connect to postgres://admin:****@127.0.0.1:1/tenant: connection refused' },
+    { url: 'postgres://admin:s3cret@[bad', message: 'malformed database URL postgres://admin:****@[bad' },
+    { url: 'mysql://admin:s3cret@localhost/tenant', message: 'unsupported database URL mysql://admin:****@localhost/tenant' },
+  ];
+  it.each(cases)('$url', async ({ url, message }) => {
+    const run = await runCli(['plan', '-c', 'examples/contoso', '--database', url]);
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toContain(message);
+    expect(run.stderr).not.toContain('s3cret');
+  });
+});

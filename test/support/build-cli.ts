@@ -1,0 +1,11 @@
+// vitest globalSetup: the CLI tests run the compiled `tenantctl` as a process,
+// so compile it once per run rather than trust a stale dist/.
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+
+export default function setup(): void {
+  const root = path.resolve(import.meta.dirname, '..', '..');
+  execFileSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(root, 'tsconfig.json')], {
+    stdio: 'inherit',
+  });
+}
