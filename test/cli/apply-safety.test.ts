@@ -1,0 +1,207 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { APPLY_LOCK_KEY } from '../../src/apply/apply-lock.js';
+import { copyContoso, ROOT, runCli, tempDir } from '../support/cli.js';
+import { describePostgres, postgresTestUrl } from '../support/postgres.js';
+
+const CATALOG = 'examples/contoso/catalog.yaml';
+const APPLY = ['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases'];
+
+async function count(url: string, sql: string): Promise<number> {
+  const client = new pg.Client(url);
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: number }>(sql);
+    return Number(rows[0]?.n);
+  } finally {
+    await client.end();
+  }
+}
+
+describePostgres('apply safety on PostgreSQL', () => {
+  let url: string;
+  const env = () => ({ TENANTCTL_DATABASE_URL: url });
+
+  beforeAll(async () => {
+    url = (await postgresTestUrl('apply_safety')) ?? '';
+  });
+
+  it('init, apply and plan --detailed-exitcode work end to end on a real server', async () => {
+    const init = await runCli(['init', '--catalog', CATALOG], { env: env() });
+    expect(init.code).toBe(0);
+    const plan = await runCli(['plan', '-c', 'examples/contoso', '--detailed-exitcode'], { env: env() });
+    expect(plan.code).toBe(2);
+  });
+
+  it('waits for the tenant lock and names its holder when it gives up', async () => {
+    const holder = new pg.Client({ connectionString: url, application_name: 'tenantctl alice@build-7' });
+    await holder.connect();
+    await holder.query('BEGIN');
+    await holder.query('SELECT pg_advisory_xact_lock($1)', [APPLY_LOCK_KEY]);
+    try {
+      const started = Date.now();
+      const apply = await runCli([...APPLY, '--lock-timeout', '1'], { env: env() });
+      expect(apply.code).toBe(1);
+      expect(apply.stderr).toMatch(/another apply holds the tenant lock \(tenantctl alice@build-7 since \d{4}-\d\d-\d\dT/);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    } finally {
+      await holder.query('ROLLBACK');
+      await holder.end();
+    }
+    expect(await count(url, 'SELECT count(*) AS n FROM users')).toBe(0);
+  });
+
+  it('two applies started at once: one applies, the other refuses the changed tenant; never both half-applied', async () => {
+    const [a, b] = await Promise.all([runCli(APPLY, { env: env() }), runCli(APPLY, { env: env() })]);
+    expect([a.code, b.code].sort()).toEqual([0, 1]);
+    const loser = a.code === 1 ? a : b;
+    expect(loser.stderr).toContain('the tenant changed since this plan was made');
+    expect(await count(url, 'SELECT count(*) AS n FROM applies')).toBe(1);
+    expect(await count(url, 'SELECT count(*) AS n FROM users')).toBe(13);
+    expect(await count(url, `SELECT seats AS n FROM subscriptions WHERE sku = 'ENTERPRISEPACK'`)).toBe(4);
+  });
+
+  it('an apply killed in the middle of its transaction leaves the database exactly as before', async () => {
+    const config = copyContoso();
+    const users = path.join(config, 'users.yaml');
+    fs.writeFileSync(users, `${fs.readFileSync(users, 'utf8')}
+  - userPrincipalName: kill.me@contoso.com
+    displayName: Kill Me
+    licenses: [ENTERPRISEPACK]
+`);
+    const before = await count(url, `SELECT count(*) AS n FROM users`);
+    // Hold the subscription row, so the apply stops inside its transaction at the purchase.
+    const blocker = new pg.Client(url);
+    await blocker.connect();
+    await blocker.query('BEGIN');
+    await blocker.query(`SELECT * FROM subscriptions WHERE sku = 'ENTERPRISEPACK' FOR UPDATE`);
+    const child = spawn(process.execPath, [path.join(ROOT, 'dist/cmd/tenantctl.js'), 'apply', '-c', config, '--auto-approve', '--approve-purchases'], {
+      env: { ...process.env, TENANTCTL_DATABASE_URL: url },
+      stdio: 'ignore',
+    });
+    try {
+      const deadline = Date.now() + 20_000;
+      // Wait until the apply has inserted the user and is blocked on the row lock.
+      while ((await count(url, `SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND application_name LIKE 'tenantctl %'`)) === 0) {
+        if (Date.now() > deadline) throw new Error('the apply never reached the purchase');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.on('close', resolve));
+    } finally {
+      await blocker.query('ROLLBACK');
+      await blocker.end();
+    }
+    // The server notices the dead connection and rolls its transaction back.
+    const deadline = Date.now() + 10_000;
+    while ((await count(url, `SELECT count(*) AS n FROM pg_stat_activity WHERE application_name LIKE 'tenantctl %'`)) > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(await count(url, `SELECT count(*) AS n FROM users`)).toBe(before);
+    expect(await count(url, `SELECT count(*) AS n FROM users WHERE user_principal_name = 'kill.me@contoso.com'`)).toBe(0);
+    expect(await count(url, 'SELECT count(*) AS n FROM applies')).toBe(1);
+    expect(await count(url, `SELECT seats AS n FROM subscriptions WHERE sku = 'ENTERPRISEPACK'`)).toBe(4);
+    fs.rmSync(config, { recursive: true, force: true });
+  });
+});
+
+describe('apply safety on the embedded database', () => {
+  let dir: string;
+  let database: string;
+  const env = (extra: Record<string, string> = {}) => ({ TENANTCTL_DATABASE_URL: database, ...extra });
+
+  beforeAll(async () => {
+    dir = tempDir();
+    database = path.join(dir, 'db');
+    await runCli(['init', '--catalog', CATALOG], { env: env() });
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('an apply killed at any moment leaves all or nothing, and the database still opens', async () => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'dist/cmd/tenantctl.js'), ...APPLY], {
+      env: { ...process.env, TENANTCTL_DATABASE_URL: database },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    // Kill it right after it printed the plan: it is then hashing passwords or inside its transaction.
+    await new Promise<void>((resolve) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        if (chunk.toString().includes('Plan: 13 to create')) {
+          child.kill('SIGKILL');
+          resolve();
+        }
+      });
+    });
+    await new Promise((resolve) => child.on('close', resolve));
+    const plan = await runCli(['plan', '-c', 'examples/contoso', '--format', 'json'], { env: env() });
+    expect(plan.code).toBe(0);
+    const created = (JSON.parse(plan.stdout) as { summary: { create: number } }).summary.create;
+    expect([0, 13]).toContain(created);
+  });
+
+  it('deletions above the threshold need --approve-deletions (exit 3); plan only warns', async () => {
+    // Whatever the killed apply left, this brings the tenant to the example.
+    const applied = await runCli(APPLY, { env: env() });
+    expect(applied.code).toBe(0);
+    const config = copyContoso();
+    const users = path.join(config, 'users.yaml');
+    const text = fs.readFileSync(users, 'utf8');
+    // Remove the last four users: 4 of 13 managed users is above 25 %.
+    fs.writeFileSync(users, text.slice(0, text.indexOf('  - userPrincipalName: emma.dekker@contoso.com')));
+    const plan = await runCli(['plan', '-c', config], { env: env() });
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toContain('DELETION_THRESHOLD');
+    const apply = await runCli(['apply', '-c', config, '--auto-approve'], { env: env() });
+    expect(apply.code).toBe(3);
+    expect(apply.stderr).toContain('4 of 13 managed users (31%) would be deleted');
+    expect(apply.stderr).toContain('--approve-deletions');
+    const approved = await runCli(['apply', '-c', config, '--auto-approve', '--approve-deletions'], { env: env() });
+    expect(approved.code).toBe(0);
+    expect(approved.stdout).toMatch(/deleted \(4\): emma\.dekker@contoso\.com/);
+    fs.rmSync(config, { recursive: true, force: true });
+  });
+
+  it('a password never appears in output, plan files or the audit trail', async () => {
+    const password = 'Zq8#Lm2!Vx7p';
+    const config = copyContoso();
+    const users = path.join(config, 'users.yaml');
+    fs.appendFileSync(users, `
+  - userPrincipalName: secret.keeper@contoso.com
+    displayName: Secret Keeper
+    password:
+      fromEnv: KEEPER_PASSWORD
+`);
+    const planFile = path.join(dir, 'secret-plan.json');
+    const runs = [
+      await runCli(['plan', '-c', config, '--out', planFile], { env: env({ KEEPER_PASSWORD: password }) }),
+      await runCli(['plan', '-c', config, '--format', 'markdown'], { env: env({ KEEPER_PASSWORD: password }) }),
+      await runCli(['apply', '--plan', planFile, '--auto-approve', '--approve-deletions'], { env: env({ KEEPER_PASSWORD: password }) }),
+    ];
+    expect(runs.map((r) => r.code)).toEqual([0, 0, 0]);
+    for (const run of runs) expect(run.stdout + run.stderr).not.toContain(password);
+    expect(fs.readFileSync(planFile, 'utf8')).not.toContain(password);
+    expect(fs.readFileSync(planFile, 'utf8')).toContain('KEEPER_PASSWORD');
+    const pickup = path.join(dir, 'pickup');
+    const deliver = await runCli(['deliver', '--pickup', pickup], { env: env() });
+    expect(deliver.code).toBe(0);
+    const mails = fs.readdirSync(pickup).map((name) => fs.readFileSync(path.join(pickup, name), 'utf8'));
+    expect(mails.some((mail) => mail.includes(password))).toBe(true);
+    const { PGlite } = await import('@electric-sql/pglite');
+    const db = new PGlite(database);
+    try {
+      const audit = await db.query<{ text: string }>('SELECT changes::text || summary::text AS text FROM applies');
+      expect(audit.rows.length).toBeGreaterThan(0);
+      for (const row of audit.rows) expect(row.text).not.toContain(password);
+      const outbox = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM credential_notifications WHERE temporary_password IS NOT NULL');
+      expect(outbox.rows[0]?.n).toBe(0);
+      const hash = await db.query<{ h: string }>(`SELECT password_hash AS h FROM users WHERE user_principal_name = 'secret.keeper@contoso.com'`);
+      expect(hash.rows[0]?.h).toMatch(/^scrypt\$/);
+      expect(hash.rows[0]?.h).not.toContain(password);
+    } finally {
+      await db.close();
+    }
+    fs.rmSync(config, { recursive: true, force: true });
+  });
+});
