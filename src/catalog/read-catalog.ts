@@ -3,9 +3,9 @@ import type { Catalog } from './catalog.js';
 
 /** The catalog as the database has it now; service plans sorted by name. */
 export async function readCatalog(db: Queryable): Promise<Catalog> {
-  const [domains, subscriptions, roles] = await Promise.all([
-    db.query<{ name: string; verified: boolean; is_default: boolean }>('SELECT name, verified, is_default FROM domains ORDER BY name'),
-    db.query<{
+  // One after another: pg deprecates overlapping queries on one client.
+  const domains = await db.query<{ name: string; verified: boolean; is_default: boolean }>('SELECT name, verified, is_default FROM domains ORDER BY name');
+  const subscriptions = await db.query<{
       sku: string;
       product_name: string;
       seats: number;
@@ -16,14 +16,13 @@ export async function readCatalog(db: Queryable): Promise<Catalog> {
       plans: string[] | null;
     }>(
       `SELECT s.sku, s.product_name, s.seats, s.consumed, s.unit_price::text AS unit_price, s.currency, s.purchasable,
-              array_remove(array_agg(p.name ORDER BY p.name), NULL) AS plans
+              array_remove(array_agg(p.name ORDER BY p.name COLLATE "C"), NULL) AS plans
          FROM subscriptions s LEFT JOIN service_plans p USING (sku)
-        GROUP BY s.sku ORDER BY s.sku`,
-    ),
-    db.query<{ template_id: string; display_name: string; directory_name: string; privileged: boolean }>(
-      'SELECT template_id, display_name, directory_name, privileged FROM roles ORDER BY display_name',
-    ),
-  ]);
+        GROUP BY s.sku ORDER BY s.sku COLLATE "C"`,
+  );
+  const roles = await db.query<{ template_id: string; display_name: string; directory_name: string; privileged: boolean }>(
+    'SELECT template_id, display_name, directory_name, privileged FROM roles ORDER BY display_name',
+  );
   return {
     domains: domains.map((d) => ({ name: d.name, verified: d.verified, isDefault: d.is_default })),
     subscriptions: subscriptions.map((s) => ({

@@ -1,0 +1,127 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { TenantctlError } from '../../src/diagnostics/tenantctl-error.js';
+import { exportConfig, type ExportedFile } from '../../src/export/export-config.js';
+import { readTenant } from '../../src/export/read-tenant.js';
+import { EXPORT_SPLITS, type ExportSplit } from '../../src/export/split-users.js';
+import { packageRoot, toolVersion } from '../../src/package-root.js';
+import { resolveActor } from '../actor.js';
+import { withDatabase, type DatabaseOptions } from '../database-option.js';
+import { reportDiagnostics } from '../report-diagnostics.js';
+import { err, out } from '../terminal.js';
+
+interface ExportOptions extends DatabaseOptions {
+  readonly out?: string;
+  readonly split?: string;
+  readonly force?: boolean;
+}
+
+/** Where the files go: one file, a directory of files, or standard output. */
+type Destination = { readonly kind: 'stdout' } | { readonly kind: 'file'; readonly file: string } | { readonly kind: 'directory'; readonly dir: string };
+
+const isDirectory = (target: string): boolean => fs.statSync(target, { throwIfNoEntry: false })?.isDirectory() ?? false;
+
+function parseSplit(value: string | undefined): ExportSplit | null {
+  if (value === undefined) return null;
+  const split = EXPORT_SPLITS.find((s) => s === value);
+  if (!split) throw new TenantctlError(`unknown --split ${value}: use department or domain`);
+  return split;
+}
+
+function destination(options: ExportOptions, split: ExportSplit | null): Destination {
+  const target = options.out;
+  if (split) {
+    if (!target) throw new TenantctlError(`--split ${split} writes several files: name the directory for them with --out DIR`);
+    if (fs.existsSync(target) && !isDirectory(target)) throw new TenantctlError(`--out ${target} is a file, but --split needs a directory`);
+    return { kind: 'directory', dir: target };
+  }
+  if (!target) return { kind: 'stdout' };
+  if (isDirectory(target)) {
+    throw new TenantctlError(`--out ${target} is a directory: name a file (e.g. ${path.join(target, 'tenant.yaml')}), or add --split department|domain`);
+  }
+  return { kind: 'file', file: target };
+}
+
+/** The modeline's schema path, relative to the directory the YAML will be in (the cwd for stdout). */
+function schemaRef(where: Destination): string {
+  const dir = where.kind === 'directory' ? where.dir : where.kind === 'file' ? path.dirname(where.file) : '.';
+  const schema = path.join(packageRoot(), 'schemas', 'tenant.schema.json');
+  return path.relative(path.resolve(dir), schema).split(path.sep).join('/');
+}
+
+function targets(where: Destination, files: readonly ExportedFile[]): { file: string; text: string }[] {
+  if (where.kind === 'stdout') return [];
+  if (where.kind === 'file') return files.map((f) => ({ file: where.file, text: f.text }));
+  return files.map((f) => ({ file: path.join(where.dir, f.path), text: f.text }));
+}
+
+/** Writes every file, or none when one exists already and --force was not given. */
+function writeFiles(written: readonly { file: string; text: string }[], force: boolean): void {
+  const existing = written.filter((w) => fs.existsSync(w.file)).map((w) => w.file);
+  if (existing.length > 0 && !force) {
+    throw new TenantctlError(`not overwriting ${existing.join(', ')}: move ${existing.length === 1 ? 'it' : 'them'} away, or add --force; nothing was written`);
+  }
+  for (const { file, text } of written) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, text, { flag: force ? 'w' : 'wx' });
+  }
+}
+
+/** Other YAML files in the directory would be merged into the configuration by `-c DIR`. */
+function strangers(dir: string, files: readonly ExportedFile[]): string[] {
+  const ours = new Set(files.map((f) => f.path));
+  return fs
+    .readdirSync(dir)
+    .filter((name) => /^[^.].*\.ya?ml$/.test(name) && !ours.has(name))
+    .sort();
+}
+
+export function registerExport(program: Command): void {
+  program
+    .command('export')
+    .summary("write the tenant's users as configuration that plans to zero changes")
+    .description(
+      "Write the directory's users (attributes, admin roles, licenses with disabled plans) as configuration.\n" +
+        'Planned against the same database it changes nothing but adopting the users; after that apply, the plan is empty.\n' +
+        'Soft-deleted users and passwords are never exported. Values every user shares go to defaults.\n' +
+        'The modeline points at schemas/tenant.schema.json relative to the output (to the current directory on stdout).\n\n' +
+        'Examples:\n  tenantctl export > tenant.yaml\n  tenantctl export --out config/tenant.yaml\n' +
+        '  tenantctl export --split department --out config   # config/tenant.yaml + config/users-<department>.yaml\n' +
+        '  tenantctl export --split domain --out config --force\n  tenantctl plan -c config                             # only user.adopt changes',
+    )
+    .option('--out <path>', 'the file to write (with --split, the directory); default: standard output')
+    .option('--split <by>', 'department or domain: tenant.yaml plus one users-<name>.yaml per department or UPN domain')
+    .option('--force', 'overwrite files that already exist')
+    .action(async (options: ExportOptions) => {
+      const split = parseSplit(options.split);
+      const where = destination(options, split);
+      const result = await withDatabase({ ...options, actor: resolveActor(options.actor) }, async (db) => {
+        const { state, catalog } = await readTenant(db);
+        return exportConfig(state, catalog, {
+          split,
+          schemaRef: schemaRef(where),
+          toolVersion: toolVersion(),
+          exportedAt: new Date().toISOString(),
+          database: db.displayUrl,
+        });
+      });
+      if (result.diagnostics.length > 0) err(reportDiagnostics(result.diagnostics, 'text'));
+      const users = `${result.userCount} user${result.userCount === 1 ? '' : 's'}`;
+      if (where.kind === 'stdout') {
+        for (const file of result.files) out(file.text);
+        err(`Exported ${users}.`);
+        return;
+      }
+      const written = targets(where, result.files);
+      writeFiles(written, options.force ?? false);
+      const config = where.kind === 'file' ? where.file : where.dir;
+      err(`Exported ${users} to ${written.map((w) => w.file).join(', ')}.`);
+      if (where.kind === 'directory') {
+        const others = strangers(where.dir, result.files);
+        if (others.length > 0) err(`Note: ${where.dir} also holds ${others.join(', ')}, which \`-c ${where.dir}\` reads too; remove what an earlier export left behind.`);
+      }
+      const next = `tenantctl plan -c ${config}   (it should change nothing but adopt users tenantctl does not manage yet)`;
+      err(result.diagnostics.length > 0 ? `Next: resolve the warnings above, then ${next}` : `Next: ${next}`);
+    });
+}

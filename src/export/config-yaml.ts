@@ -1,0 +1,56 @@
+import { Document, isMap, isPair, isScalar, isSeq, visit, type ToStringOptions } from 'yaml';
+import type { RawConfig } from '../config/raw-config.js';
+
+/** Lists written on one line, as INTERFACE.md's example writes them. */
+const FLOW_LISTS = new Set(['businessPhones', 'roles', 'disabledPlans']);
+
+/**
+ * No folding (a long street address stays on one line), `[a, b]` without
+ * padding, multi-line text as `|` blocks (never folded `>` ones), and double
+ * quotes with JSON's escapes (`"a  \nb"`, not YAML's `"a \ \nb"`).
+ */
+const TO_STRING: ToStringOptions = { lineWidth: 0, flowCollectionPadding: false, blockQuote: 'literal', doubleQuotedAsJSON: true };
+
+/** A multi-line value with spaces at the end of a line: editors strip those from a `|` block, so quote it. */
+const fragileBlock = (value: string): boolean => value.includes('\n') && /[ \t]$/m.test(value);
+
+export interface RenderOptions {
+  /** Comment lines at the top of the file, without the `#`. */
+  readonly header: readonly string[];
+  /** Comment lines placed after the entries of `settings`, without the `#`. */
+  readonly settingsComment?: readonly string[];
+}
+
+const asComment = (lines: readonly string[]): string => lines.map((line) => ` ${line.replace(/[\r\n]+/g, ' ')}`).join('\n');
+
+/**
+ * A configuration as YAML text through yaml's Document API, so that every
+ * string comes back as the same string: values that would read as another
+ * type or break the syntax (`yes`, `0123`, `null`, `key: value`, `# x`, a
+ * leading space) are quoted. `compat: 'yaml-1.1'` also quotes what YAML 1.1
+ * tools would misread (`yes`, `on`, `12:30`), although tenantctl reads 1.2.
+ */
+export function renderConfigYaml(config: RawConfig, options: RenderOptions): string {
+  const doc = new Document(config, { compat: 'yaml-1.1' });
+  doc.commentBefore = asComment(options.header);
+  visit(doc, {
+    Seq(_, seq, path) {
+      const parent = path[path.length - 1];
+      if (isPair(parent) && isScalar(parent.key) && FLOW_LISTS.has(String(parent.key.value))) seq.flow = true;
+    },
+    Scalar(_, scalar) {
+      if (typeof scalar.value === 'string' && fragileBlock(scalar.value)) scalar.type = 'QUOTE_DOUBLE';
+    },
+  });
+  // A blank line between top-level sections, and between users.
+  if (isMap(doc.contents)) {
+    for (const pair of doc.contents.items.slice(1)) if (isScalar(pair.key)) pair.key.spaceBefore = true;
+  }
+  const users = doc.get('users');
+  if (isSeq(users)) {
+    for (const user of users.items.slice(1)) if (isMap(user)) user.spaceBefore = true;
+  }
+  const settings = doc.get('settings');
+  if (options.settingsComment && isMap(settings)) settings.comment = asComment(options.settingsComment);
+  return doc.toString(TO_STRING);
+}

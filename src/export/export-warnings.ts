@@ -1,0 +1,66 @@
+import { findRole } from '../catalog/builtin-roles.js';
+import { GLOBAL_ADMINISTRATOR, type Catalog } from '../catalog/catalog.js';
+import { usageLocationProblem } from '../config/country-codes.js';
+import { upnProblem } from '../config/rules/upn-rules.js';
+import { warning, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { USER_ATTRIBUTES, type User } from '../state/tenant-state.js';
+
+function emptyAttributes(user: User): string[] {
+  return USER_ATTRIBUTES.filter((name) => {
+    const value = user.attributes[name];
+    return Array.isArray(value) ? value.some((phone) => phone === '') : value === '';
+  });
+}
+
+function userWarnings(user: User, catalog: Catalog | null): Diagnostic[] {
+  const upn = user.userPrincipalName;
+  const found: Diagnostic[] = [];
+  if (user.licenses.length > 0 && !user.attributes.usageLocation) {
+    found.push(
+      warning(
+        'EXPORT_USAGE_LOCATION_MISSING',
+        `${upn} has licenses but no usageLocation, which the configuration cannot express: validate will reject it until you add usageLocation (e.g. NL) to the user or to defaults`,
+      ),
+    );
+  }
+  const location = user.attributes.usageLocation;
+  const locationProblem = location ? usageLocationProblem(location) : null;
+  if (locationProblem) found.push(warning('EXPORT_USAGE_LOCATION_INVALID', `${upn}: ${locationProblem}; validate will reject it until it is corrected`));
+  const problem = upnProblem(upn);
+  if (problem) found.push(warning('EXPORT_UPN_INVALID', `userPrincipalName "${upn}" ${problem}; validate will reject it until the user is renamed`));
+  const domain = upn.split('@')[1]?.toLowerCase();
+  if (!problem && catalog && domain !== undefined && !catalog.domains.some((d) => d.name === domain && d.verified)) {
+    found.push(warning('EXPORT_DOMAIN_NOT_VERIFIED', `${upn} signs in with ${domain}, which is not a verified domain of the tenant; validate will reject the user until the domain is verified`));
+  }
+  for (const id of user.roles) {
+    if (!findRole(id)) found.push(warning('EXPORT_UNKNOWN_ROLE', `${upn} holds role ${id}, which is not a built-in admin role; validate will reject it`));
+  }
+  const empty = emptyAttributes(user);
+  if (empty.length > 0) {
+    found.push(
+      warning(
+        'EXPORT_EMPTY_VALUE',
+        `${upn} has an empty ${empty.join(', ')} in the database; a configuration cannot say "empty", so it was left out and the first apply will clear it (a user.update)`,
+      ),
+    );
+  }
+  return found;
+}
+
+/**
+ * What keeps an export from validating, or from planning to adoptions only:
+ * each a warning naming the user and what to do. The files are written anyway
+ * so that the rest of the tenant is not held back by one user.
+ */
+export function exportWarnings(users: readonly User[], catalog: Catalog | null): Diagnostic[] {
+  const found = users.flatMap((user) => userWarnings(user, catalog));
+  if (!users.some((user) => user.accountEnabled && user.roles.includes(GLOBAL_ADMINISTRATOR))) {
+    found.push(
+      warning(
+        'EXPORT_NO_GLOBAL_ADMIN',
+        'no exported user is an enabled Global administrator, so the configuration will not validate until one is declared (settings.minGlobalAdmins is at least 1): add roles: [Global administrator] to an enabled user',
+      ),
+    );
+  }
+  return found;
+}
