@@ -4,7 +4,9 @@ import { ExitCode, TenantctlError } from '../src/diagnostics/tenantctl-error.js'
 import { toolVersion } from '../src/package-root.js';
 import { registerApply } from './commands/apply.js';
 import { registerDeliver } from './commands/deliver.js';
+import { registerDrift } from './commands/drift.js';
 import { registerExport } from './commands/export.js';
+import { registerHistory } from './commands/history.js';
 import { registerInit } from './commands/init.js';
 import { registerPlan } from './commands/plan.js';
 import { registerValidate } from './commands/validate.js';
@@ -17,7 +19,7 @@ const program = new Command('tenantctl')
   .showHelpAfterError('(run `tenantctl help` for the commands, `tenantctl help <command>` for one)')
   .exitOverride();
 
-for (const register of [registerInit, registerValidate, registerPlan, registerApply, registerDeliver, registerExport]) register(program);
+for (const register of [registerInit, registerValidate, registerPlan, registerApply, registerDrift, registerExport, registerHistory, registerDeliver]) register(program);
 for (const command of program.commands) addDatabaseOptions(command);
 program.addHelpText(
   'after',

@@ -27,7 +27,7 @@ const credentialOf = (context: StatementContext, upn: string): StoredCredential 
 const BY_UPN = `JOIN users u ON lower(u.user_principal_name) = lower(x.upn)`;
 
 const PASSWORD_COLUMNS = `password_hash = x.hash, password_set_at = now(), password_expires_at = now() + interval '90 days',
-  force_change_password = x.force, password_reset_token = coalesce(x.token, u.password_reset_token)`;
+  force_change_password = x.force, password_reset_token = coalesce(x.token, u.password_reset_token), password_temporary = true`;
 
 /**
  * One set-based, parameterised statement (or two) per kind of change: the
@@ -40,12 +40,12 @@ export const WRITERS: { readonly [K in ChangeKind]: Writer<K> } = {
       `INSERT INTO users (user_principal_name, display_name, given_name, surname, mail_nickname, account_enabled,
          job_title, department, mobile_phone, business_phones, street_address, city, state, postal_code, country,
          usage_location, password_hash, password_set_at, password_expires_at, force_change_password,
-         password_reset_token, managed)
+         password_reset_token, password_temporary, managed)
        SELECT x.upn, x.a->>'displayName', x.a->>'givenName', x.a->>'surname', x.a->>'mailNickname', x.enabled,
          x.a->>'jobTitle', x.a->>'department', x.a->>'mobilePhone',
          ARRAY(SELECT jsonb_array_elements_text(x.a->'businessPhones')), x.a->>'streetAddress', x.a->>'city',
          x.a->>'state', x.a->>'postalCode', x.a->>'country', x.a->>'usageLocation',
-         x.hash, now(), now() + interval '90 days', x.force, x.token, true
+         x.hash, now(), now() + interval '90 days', x.force, x.token, true, true
        FROM jsonb_to_recordset($1::jsonb) AS x(upn text, a jsonb, enabled boolean, hash text, force boolean, token text)`,
       [
         json(

@@ -27,9 +27,13 @@ interface UserRow {
   password_set_at: Date | null;
   password_expires_at: Date | null;
   force_change_password: boolean;
+  password_temporary: boolean;
 }
 
 const iso = (value: Date | null): string | null => (value === null ? null : value.toISOString());
+
+/** '' written by another tool means "not set", as it does in a configuration. */
+const text = (value: string | null): string | null => (value === '' ? null : value);
 
 function toUser(row: UserRow, roles: readonly string[], licenses: readonly LicenseAssignment[]): User {
   return {
@@ -37,18 +41,18 @@ function toUser(row: UserRow, roles: readonly string[], licenses: readonly Licen
     accountEnabled: row.account_enabled,
     attributes: {
       displayName: row.display_name,
-      givenName: row.given_name,
-      surname: row.surname,
+      givenName: text(row.given_name),
+      surname: text(row.surname),
       mailNickname: row.mail_nickname,
-      jobTitle: row.job_title,
-      department: row.department,
-      mobilePhone: row.mobile_phone,
+      jobTitle: text(row.job_title),
+      department: text(row.department),
+      mobilePhone: text(row.mobile_phone),
       businessPhones: row.business_phones,
-      streetAddress: row.street_address,
-      city: row.city,
-      state: row.state,
-      postalCode: row.postal_code,
-      country: row.country,
+      streetAddress: text(row.street_address),
+      city: text(row.city),
+      state: text(row.state),
+      postalCode: text(row.postal_code),
+      country: text(row.country),
       usageLocation: row.usage_location,
     },
     roles,
@@ -63,6 +67,7 @@ function toUser(row: UserRow, roles: readonly string[], licenses: readonly Licen
       passwordSetAt: iso(row.password_set_at),
       passwordExpiresAt: iso(row.password_expires_at),
       forceChangePassword: row.force_change_password,
+      passwordTemporary: row.password_temporary,
     },
   };
 }
@@ -82,17 +87,17 @@ export async function readState(db: Queryable): Promise<TenantState> {
     `SELECT id, user_principal_name, display_name, given_name, surname, mail_nickname, account_enabled,
             job_title, department, mobile_phone, business_phones, street_address, city, state, postal_code,
             country, usage_location, managed, deleted_at, updated_at, updated_by, password_reset_token,
-            password_set_at, password_expires_at, force_change_password
+            password_set_at, password_expires_at, force_change_password, password_temporary
        FROM users ORDER BY lower(user_principal_name)`,
   );
   const roleRows = await db.query<{ user_id: string; role: string }>(
-    'SELECT user_id, role_template_id::text AS role FROM user_roles ORDER BY user_id, role_template_id::text',
+    'SELECT user_id, role_template_id::text AS role FROM user_roles ORDER BY user_id, role_template_id::text COLLATE "C"',
   );
   const licenseRows = await db.query<{ user_id: string; sku: string; disabled: string[] | null }>(
-    `SELECT a.user_id, a.sku, array_remove(array_agg(d.plan ORDER BY d.plan), NULL) AS disabled
+    `SELECT a.user_id, a.sku, array_remove(array_agg(d.plan ORDER BY d.plan COLLATE "C"), NULL) AS disabled
        FROM license_assignments a
        LEFT JOIN license_disabled_plans d ON d.user_id = a.user_id AND d.sku = a.sku
-      GROUP BY a.user_id, a.sku ORDER BY a.user_id, a.sku`,
+      GROUP BY a.user_id, a.sku ORDER BY a.user_id, a.sku COLLATE "C"`,
   );
   const roles = new Map<string, string[]>();
   for (const row of roleRows) push(roles, row.user_id, row.role);

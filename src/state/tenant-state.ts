@@ -80,6 +80,11 @@ export interface DirectoryRecord {
   readonly passwordSetAt: string | null;
   readonly passwordExpiresAt: string | null;
   readonly forceChangePassword: boolean;
+  /**
+   * The password is still the temporary one tenantctl set (at creation or on
+   * a reset): the user has not chosen their own yet.
+   */
+  readonly passwordTemporary: boolean;
 }
 
 /**

@@ -118,6 +118,7 @@ export function existing(
       passwordSetAt: '2016-04-01T09:00:00.000Z',
       passwordExpiresAt: '2016-06-30T09:00:00.000Z',
       forceChangePassword: false,
+      passwordTemporary: false,
       ...shape.directory,
     },
   };

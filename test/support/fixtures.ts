@@ -66,6 +66,7 @@ export function currentUser(upn: string, overrides: UserOverrides = {}, director
       passwordSetAt: null,
       passwordExpiresAt: null,
       forceChangePassword: false,
+      passwordTemporary: false,
       ...directory,
     },
   };

@@ -1,0 +1,275 @@
+import { roleName } from '../catalog/builtin-roles.js';
+import type { Catalog, Role } from '../catalog/catalog.js';
+import type { ChangeKind, ChangeOf } from '../plan/change.js';
+import { diffUser } from '../plan/diff-user.js';
+import { USER_ATTRIBUTES, type TenantState, type User } from '../state/tenant-state.js';
+import {
+  DRIFT_CLASSES,
+  DRIFT_KINDS,
+  DRIFT_SEVERITIES,
+  driftClass,
+  type DriftField,
+  type DriftFinding,
+  type DriftKind,
+  type DriftReport,
+  type DriftSeverity,
+  type DriftSummary,
+  type FieldValue,
+  type LastChange,
+  type RoleRef,
+} from './finding.js';
+
+export * from './finding.js';
+
+export interface DriftInput {
+  readonly desired: TenantState;
+  readonly current: TenantState;
+  readonly catalog: Catalog;
+  /** The time passwords are checked against; drift reads no clock itself. */
+  readonly now: Date;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const cents = (amount: number) => Math.round(amount * 100) / 100;
+
+/** `apply #12 (alice)`, as apply writes `users.updated_by`. */
+const APPLIED_BY = /^apply #(\d+) \((.*)\)$/s;
+
+function lastChange(user: User): LastChange {
+  const by = user.directory?.updatedBy ?? null;
+  const match = by === null ? null : APPLIED_BY.exec(by);
+  return { by, applyId: match ? Number(match[1]) : null, actor: match?.[2] ?? null, at: user.directory?.updatedAt ?? '' };
+}
+
+/** Role template ids → roles as findings name them, by the tenant's catalog (built-in names as a fallback). */
+function roleRefs(ids: readonly string[], roles: ReadonlyMap<string, Role>): RoleRef[] {
+  return ids
+    .map((id) => {
+      const role = roles.get(id);
+      return { templateId: id, displayName: role?.displayName ?? roleName(id), privileged: role?.privileged ?? false };
+    })
+    .sort((a, b) => compareText(a.displayName, b.displayName));
+}
+
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+type UserEvent = 'user.missing' | 'user.deleted' | 'user.restored' | 'user.blocked' | 'user.unblocked' | 'user.unadopted';
+
+/** What one planned change says about the drift of its user. */
+interface Reading {
+  readonly event?: UserEvent;
+  readonly fields?: readonly DriftField[];
+}
+
+interface Pair {
+  readonly desired: User;
+  readonly current: User;
+  readonly roles: ReadonlyMap<string, Role>;
+}
+
+type Reader<K extends ChangeKind> = (change: ChangeOf<K>, pair: Pair) => Reading;
+
+const names = (ids: readonly string[], pair: Pair) => roleRefs(ids, pair.roles).map((role) => role.displayName);
+const rolesField = (_change: unknown, pair: Pair): Reading => ({
+  fields: [{ field: 'roles', expected: names(pair.desired.roles, pair), actual: names(pair.current.roles, pair) }],
+});
+const skus = (user: User) => user.licenses.map((license) => license.sku).sort(compareText);
+const licensesField = (_change: unknown, pair: Pair): Reading => ({
+  fields: [{ field: 'licenses', expected: skus(pair.desired), actual: skus(pair.current) }],
+});
+
+/**
+ * Each kind of planned change, read backwards: the plan would undo it, so the
+ * tenant drifted from the configuration that way. A change kind nobody reads
+ * fails to compile. Roles and licenses are reported as whole lists.
+ */
+const READERS: { readonly [K in ChangeKind]: Reader<K> } = {
+  'user.create': () => ({ event: 'user.missing' }),
+  'user.restore': (_change, pair) => ({ event: pair.current.directory?.managed ? 'user.deleted' : 'user.missing' }),
+  'user.adopt': () => ({ event: 'user.unadopted' }),
+  'user.delete': () => ({ event: 'user.restored' }),
+  'user.block': () => ({ event: 'user.unblocked' }),
+  'user.unblock': () => ({ event: 'user.blocked' }),
+  'user.update': (change) => ({
+    fields: change.attributes.map(({ attribute, from, to }) => ({ field: attribute, expected: to as FieldValue, actual: from as FieldValue })),
+  }),
+  // A reset the configuration asks for is pending work, not drift.
+  'user.password-reset': () => ({}),
+  'role.grant': rolesField,
+  'role.revoke': rolesField,
+  'license.assign': licensesField,
+  'license.remove': licensesField,
+  'license.update': (change) => ({
+    fields: [{ field: 'disabledPlans', sku: change.sku, expected: change.toDisabledPlans, actual: change.fromDisabledPlans }],
+  }),
+};
+
+const FIELD_ORDER: readonly string[] = [...USER_ATTRIBUTES, 'accountEnabled', 'roles', 'licenses', 'disabledPlans'];
+const fieldKey = (field: DriftField) => `${String(FIELD_ORDER.indexOf(field.field)).padStart(2, '0')} ${'sku' in field ? field.sku : ''}`;
+
+/** The planner's changes for one declared user, read as drift: what happened to the user, and which fields differ. */
+function readUser(desired: User, current: User, roles: ReadonlyMap<string, Role>): { events: Set<UserEvent>; fields: DriftField[] } {
+  const pair: Pair = { desired, current, roles };
+  const events = new Set<UserEvent>();
+  const fields = new Map<string, DriftField>();
+  for (const change of diffUser(desired, current)) {
+    const reading = (READERS[change.kind] as Reader<ChangeKind>)(change, pair);
+    if (reading.event) events.add(reading.event);
+    for (const field of reading.fields ?? []) fields.set(fieldKey(field), field);
+  }
+  return { events, fields: [...fields.entries()].sort(([a], [b]) => compareText(a, b)).map(([, field]) => field) };
+}
+
+const gainsPrivilege = (fields: readonly DriftField[], roles: ReadonlyMap<string, Role>) => {
+  const privileged = new Set([...roles.values()].filter((role) => role.privileged).map((role) => role.displayName));
+  return fields.some((f) => f.field === 'roles' && f.actual.some((name) => privileged.has(name) && !f.expected.includes(name)));
+};
+
+/** Findings for a declared user, from the planner's comparison. */
+function declaredUserFindings(desired: User, current: User | undefined, roles: ReadonlyMap<string, Role>): DriftFinding[] {
+  const upn = desired.userPrincipalName;
+  if (!current?.directory) return [{ kind: 'user.missing', severity: 'medium', userPrincipalName: upn, userId: null, inDeletedUsers: false }];
+  const { id: userId, managed, deletedAt } = current.directory;
+  const { events, fields } = readUser(desired, current, roles);
+  if (events.has('user.missing')) return [{ kind: 'user.missing', severity: 'medium', userPrincipalName: upn, userId, inDeletedUsers: true }];
+  if (!managed) return [{ kind: 'user.unadopted', severity: 'low', userPrincipalName: upn, userId, fields }];
+  const who = { userPrincipalName: current.userPrincipalName, userId };
+  const last = lastChange(current);
+  const signIn: DriftField[] = [{ field: 'accountEnabled', expected: desired.accountEnabled, actual: current.accountEnabled }];
+  const findings: DriftFinding[] = [];
+  if (fields.length > 0) {
+    findings.push({ kind: 'user.changed', severity: gainsPrivilege(fields, roles) ? 'high' : 'medium', ...who, fields, lastChange: last });
+  }
+  if (events.has('user.deleted') && deletedAt) findings.push({ kind: 'user.deleted', severity: 'high', ...who, deletedAt, lastChange: last });
+  if (events.has('user.blocked')) findings.push({ kind: 'user.blocked', severity: 'medium', ...who, fields: signIn, lastChange: last });
+  if (events.has('user.unblocked')) findings.push({ kind: 'user.unblocked', severity: 'high', ...who, fields: signIn, lastChange: last });
+  return findings;
+}
+
+/** Findings for a user the configuration does not declare. */
+function undeclaredUserFindings(current: User, roles: ReadonlyMap<string, Role>): DriftFinding[] {
+  const directory = current.directory;
+  if (!directory || directory.deletedAt) return [];
+  const upn = current.userPrincipalName;
+  if (directory.managed) {
+    // The planner would delete it again: say so in drift's words.
+    const deletes = diffUser(undefined, current).some((change) => change.kind === 'user.delete');
+    return deletes ? [{ kind: 'user.restored', severity: 'high', userPrincipalName: upn, userId: directory.id, lastChange: lastChange(current) }] : [];
+  }
+  const held = roleRefs(current.roles, roles);
+  const privileged = held.some((role) => role.privileged);
+  return [
+    {
+      kind: 'user.unmanaged',
+      severity: privileged ? 'critical' : held.length > 0 ? 'high' : 'medium',
+      userPrincipalName: upn,
+      userId: directory.id,
+      displayName: current.attributes.displayName,
+      accountEnabled: current.accountEnabled,
+      privileged,
+      roles: held,
+      licenses: current.licenses,
+    },
+  ];
+}
+
+/** Seats bought and unused, and subscriptions with more assignments than seats. */
+function seatFindings(catalog: Catalog, current: TenantState): DriftFinding[] {
+  const consumed = new Map<string, number>();
+  for (const user of current.users.values()) for (const { sku } of user.licenses) consumed.set(sku, (consumed.get(sku) ?? 0) + 1);
+  return catalog.subscriptions.flatMap((s): DriftFinding[] => {
+    const used = consumed.get(s.sku) ?? 0;
+    const seat = { sku: s.sku, productName: s.productName, purchased: s.seats, consumed: used, unitPrice: s.unitPrice, currency: s.currency };
+    if (used > s.seats) {
+      return [{ kind: 'seats.overconsumed', severity: 'high', ...seat, excess: used - s.seats, monthlyCost: cents((used - s.seats) * s.unitPrice) }];
+    }
+    if (used < s.seats) {
+      return [{ kind: 'seats.unused', severity: 'info', ...seat, unused: s.seats - used, monthlyCost: cents((s.seats - used) * s.unitPrice) }];
+    }
+    return [];
+  });
+}
+
+/** Temporary passwords tenantctl set that were never changed and are past their expiry. */
+function passwordFindings(current: TenantState, now: Date): DriftFinding[] {
+  return [...current.users.values()].flatMap((user): DriftFinding[] => {
+    const directory = user.directory;
+    if (!directory || directory.deletedAt || !directory.passwordTemporary || !directory.passwordExpiresAt) return [];
+    const overdue = now.getTime() - Date.parse(directory.passwordExpiresAt);
+    if (!(overdue > 0)) return [];
+    return [
+      {
+        kind: 'password.expired',
+        severity: 'medium',
+        userPrincipalName: user.userPrincipalName,
+        userId: directory.id,
+        managed: directory.managed,
+        passwordSetAt: directory.passwordSetAt,
+        passwordExpiresAt: directory.passwordExpiresAt,
+        daysOverdue: Math.floor(overdue / DAY_MS),
+        lastChange: lastChange(user),
+      },
+    ];
+  });
+}
+
+const CLASS_ORDER = new Map(DRIFT_CLASSES.map((c, index) => [c, index]));
+const KIND_ORDER = new Map(DRIFT_KINDS.map((kind, index) => [kind, index]));
+const subjectKey = (finding: DriftFinding) => ('sku' in finding ? finding.sku : finding.userPrincipalName.toLowerCase());
+
+function compareFindings(a: DriftFinding, b: DriftFinding): number {
+  return (
+    (CLASS_ORDER.get(driftClass(a)) ?? 0) - (CLASS_ORDER.get(driftClass(b)) ?? 0) ||
+    (KIND_ORDER.get(a.kind) ?? 0) - (KIND_ORDER.get(b.kind) ?? 0) ||
+    compareText(subjectKey(a), subjectKey(b))
+  );
+}
+
+function summarize(findings: readonly DriftFinding[], currency: string): DriftSummary {
+  const bySeverity = Object.fromEntries(DRIFT_SEVERITIES.map((s) => [s, 0])) as Record<DriftSeverity, number>;
+  const byKind: Partial<Record<DriftKind, number>> = {};
+  let unusedSeats = 0;
+  let unusedCents = 0;
+  for (const finding of findings) {
+    bySeverity[finding.severity]++;
+    byKind[finding.kind] = (byKind[finding.kind] ?? 0) + 1;
+    if (finding.kind === 'seats.unused') {
+      unusedSeats += finding.unused;
+      unusedCents += Math.round(finding.monthlyCost * 100);
+    }
+  }
+  const notices = bySeverity.info;
+  return {
+    drift: findings.length > notices,
+    findings: findings.length - notices,
+    notices,
+    privilegedUnmanaged: findings.filter((f) => driftClass(f) === 'privileged').length,
+    bySeverity,
+    byKind,
+    unusedSeats,
+    unusedMonthlyCost: unusedCents / 100,
+    currency,
+  };
+}
+
+/**
+ * What differs between the configuration (desired) and the tenant (current),
+ * classified. Declared users are compared with the planner's own `diffUser`,
+ * read backwards, so drift and plan never disagree on what differs. Pure: no
+ * I/O and no clock (`now` is passed in); the same inputs give the same report.
+ */
+export function computeDrift(input: DriftInput): DriftReport {
+  const roles = new Map(input.catalog.roles.map((role) => [role.templateId, role]));
+  const keys = [...new Set([...input.desired.users.keys(), ...input.current.users.keys()])].sort();
+  const userFindings = keys.flatMap((key) => {
+    const desired = input.desired.users.get(key);
+    const current = input.current.users.get(key);
+    if (desired) return declaredUserFindings(desired, current, roles);
+    return current ? undeclaredUserFindings(current, roles) : [];
+  });
+  const findings = [...userFindings, ...seatFindings(input.catalog, input.current), ...passwordFindings(input.current, input.now)].sort(
+    compareFindings,
+  );
+  const currency = input.catalog.subscriptions[0]?.currency ?? 'USD';
+  return { checkedAt: input.now.toISOString(), findings, summary: summarize(findings, currency) };
+}

@@ -1,0 +1,178 @@
+import type { LicenseAssignment, UserAttributeName } from '../state/tenant-state.js';
+
+/**
+ * What `drift` reports: plain data tagged by `kind`, like a plan's changes.
+ * Renderers are `Record<DriftKind, …>` so a new kind nobody words fails to
+ * compile. No finding ever holds a password or a password hash.
+ */
+
+/**
+ * How much a finding matters. `info` findings (unused seats) are reported but
+ * are not drift: they never make `drift` exit 2.
+ */
+export type DriftSeverity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+
+export const DRIFT_SEVERITIES: readonly DriftSeverity[] = ['critical', 'high', 'medium', 'low', 'info'];
+
+/** A value as the configuration or the tenant has it: text, a flag, a list, or not set. */
+export type FieldValue = string | boolean | null | readonly string[];
+
+/**
+ * One field that differs, `expected` as the configuration (git) says and
+ * `actual` as the tenant has it. Roles are listed by admin center name,
+ * licenses by sku, both sorted; `disabledPlans` names the sku it belongs to.
+ */
+export type DriftField =
+  | { readonly field: UserAttributeName; readonly expected: FieldValue; readonly actual: FieldValue }
+  | { readonly field: 'accountEnabled'; readonly expected: boolean; readonly actual: boolean }
+  | { readonly field: 'roles' | 'licenses'; readonly expected: readonly string[]; readonly actual: readonly string[] }
+  | { readonly field: 'disabledPlans'; readonly sku: string; readonly expected: readonly string[]; readonly actual: readonly string[] };
+
+export type DriftFieldName = DriftField['field'];
+
+/**
+ * The last change tenantctl recorded on a user (`users.updated_by`), so a
+ * finding can be traced to an apply (`tenantctl history`). `applyId` and
+ * `actor` are null when the row was last written by something else.
+ */
+export interface LastChange {
+  readonly by: string | null;
+  readonly applyId: number | null;
+  readonly actor: string | null;
+  readonly at: string;
+}
+
+interface UserFinding<K extends string> {
+  readonly kind: K;
+  readonly severity: DriftSeverity;
+  readonly userPrincipalName: string;
+  /** The directory id; null for a declared user the tenant does not have. */
+  readonly userId: string | null;
+}
+
+/** A role as a finding names it. */
+export interface RoleRef {
+  readonly templateId: string;
+  readonly displayName: string;
+  readonly privileged: boolean;
+}
+
+interface SeatFinding<K extends string> {
+  readonly kind: K;
+  readonly severity: DriftSeverity;
+  readonly sku: string;
+  readonly productName: string;
+  /** Purchased seats. */
+  readonly purchased: number;
+  /** License assignments of the sku, deleted users' included (they hold seats until released). */
+  readonly consumed: number;
+  readonly unitPrice: number;
+  readonly currency: string;
+}
+
+export type DriftFinding =
+  /** A managed, declared user whose attributes, roles or licenses differ from the configuration. */
+  | (UserFinding<'user.changed'> & { readonly fields: readonly DriftField[]; readonly lastChange: LastChange })
+  /** A managed, declared user that is in the deleted users. */
+  | (UserFinding<'user.deleted'> & { readonly deletedAt: string; readonly lastChange: LastChange })
+  /** A declared user the tenant does not have (or has only among the deleted users, never managed). */
+  | (UserFinding<'user.missing'> & { readonly inDeletedUsers: boolean })
+  /** A managed user that is active but not declared: tenantctl deleted it and someone restored it, or its declaration was removed. */
+  | (UserFinding<'user.restored'> & { readonly lastChange: LastChange })
+  /** A managed user whose sign-in is blocked though the configuration allows it. */
+  | (UserFinding<'user.blocked'> & { readonly fields: readonly DriftField[]; readonly lastChange: LastChange })
+  /** A managed user who can sign in though the configuration blocks it. */
+  | (UserFinding<'user.unblocked'> & { readonly fields: readonly DriftField[]; readonly lastChange: LastChange })
+  /** A declared user that exists but is not managed yet: the next apply adopts it (and makes these fields match). */
+  | (UserFinding<'user.unadopted'> & { readonly fields: readonly DriftField[] })
+  /** An active user nobody declared and tenantctl did not create. */
+  | (UserFinding<'user.unmanaged'> & {
+      readonly displayName: string;
+      readonly accountEnabled: boolean;
+      readonly privileged: boolean;
+      readonly roles: readonly RoleRef[];
+      readonly licenses: readonly LicenseAssignment[];
+    })
+  /** Seats bought and not assigned: billed every month for nothing. */
+  | (SeatFinding<'seats.unused'> & { readonly unused: number; readonly monthlyCost: number })
+  /** More licenses assigned than seats bought; `monthlyCost` is what the missing seats cost. */
+  | (SeatFinding<'seats.overconsumed'> & { readonly excess: number; readonly monthlyCost: number })
+  /** A temporary password set by tenantctl, never changed, past its expiry. */
+  | (UserFinding<'password.expired'> & {
+      readonly managed: boolean;
+      readonly passwordSetAt: string | null;
+      readonly passwordExpiresAt: string;
+      readonly daysOverdue: number;
+      readonly lastChange: LastChange;
+    });
+
+export type DriftKind = DriftFinding['kind'];
+export type DriftFindingOf<K extends DriftKind> = Extract<DriftFinding, { kind: K }>;
+
+/** Every kind, in report order (after the privileged unmanaged users, which always come first). */
+export const DRIFT_KINDS: readonly DriftKind[] = [
+  'user.changed',
+  'user.deleted',
+  'user.missing',
+  'user.restored',
+  'user.blocked',
+  'user.unblocked',
+  'user.unadopted',
+  'user.unmanaged',
+  'seats.overconsumed',
+  'seats.unused',
+  'password.expired',
+];
+
+/**
+ * The sections a report is read in: an unmanaged privileged user first (the
+ * finding an auditor wants at the top), then the classes of the issue.
+ */
+export type DriftClass = 'privileged' | 'changed' | 'lifecycle' | 'unmanaged' | 'seats' | 'passwords';
+
+export const DRIFT_CLASSES: readonly DriftClass[] = ['privileged', 'changed', 'lifecycle', 'unmanaged', 'seats', 'passwords'];
+
+const CLASS_OF: Record<DriftKind, DriftClass> = {
+  'user.changed': 'changed',
+  'user.deleted': 'lifecycle',
+  'user.missing': 'lifecycle',
+  'user.restored': 'lifecycle',
+  'user.blocked': 'lifecycle',
+  'user.unblocked': 'lifecycle',
+  'user.unadopted': 'lifecycle',
+  'user.unmanaged': 'unmanaged',
+  'seats.overconsumed': 'seats',
+  'seats.unused': 'seats',
+  'password.expired': 'passwords',
+};
+
+export function driftClass(finding: DriftFinding): DriftClass {
+  return finding.kind === 'user.unmanaged' && finding.privileged ? 'privileged' : CLASS_OF[finding.kind];
+}
+
+/** Counts for the headline and for scripts. */
+export interface DriftSummary {
+  /** True when any finding is more than `info`: `drift` exits 2. */
+  readonly drift: boolean;
+  /** Findings that are drift (severity above `info`). */
+  readonly findings: number;
+  /** `info` findings: reported, not drift. */
+  readonly notices: number;
+  readonly privilegedUnmanaged: number;
+  readonly bySeverity: Readonly<Record<DriftSeverity, number>>;
+  readonly byKind: Readonly<Partial<Record<DriftKind, number>>>;
+  readonly unusedSeats: number;
+  readonly unusedMonthlyCost: number;
+  readonly currency: string;
+}
+
+/**
+ * What differs between the configuration and the tenant, at `checkedAt`.
+ * Findings are sorted: privileged unmanaged users first, then by class
+ * (DRIFT_CLASSES), kind (DRIFT_KINDS) and user or sku.
+ */
+export interface DriftReport {
+  readonly checkedAt: string;
+  readonly findings: readonly DriftFinding[];
+  readonly summary: DriftSummary;
+}

@@ -1,0 +1,206 @@
+import type { DriftDocument } from '../drift/drift-document.js';
+import {
+  DRIFT_CLASSES,
+  DRIFT_KINDS,
+  driftClass,
+  type DriftClass,
+  type DriftField,
+  type DriftFinding,
+  type DriftFindingOf,
+  type DriftKind,
+  type LastChange,
+} from '../drift/finding.js';
+import type { LicenseAssignment } from '../state/tenant-state.js';
+import { attributeLines, formatValue, MAX_INLINE_VALUE, visible, type ChangeLine } from './change-lines.js';
+import { formatMoney } from './money.js';
+
+/**
+ * The wording of drift findings, shared by the text and markdown renderers so
+ * the two never disagree. Plain, unescaped text (values already made visible);
+ * each renderer decides layout and escaping.
+ */
+
+/** One finding in words: what it is about, what happened, and the lines that show the difference. */
+export interface FindingText {
+  /** A UPN or a sku. */
+  readonly subject: string;
+  /** What happened, in one sentence; empty when the details say it all. */
+  readonly summary: string;
+  readonly details: readonly ChangeLine[];
+  /** `last apply #12 by alice`, or null when there is nothing to trace. */
+  readonly trace: string | null;
+}
+
+export interface DriftSection {
+  readonly driftClass: DriftClass;
+  readonly title: string;
+  /** How to read the section's lines, e.g. `expected (git) → actual (tenant)`; null when obvious. */
+  readonly legend: string | null;
+  readonly findings: readonly DriftFinding[];
+}
+
+export const SECTION_TITLES: Record<DriftClass, string> = {
+  privileged: 'Privileged users nobody manages',
+  changed: 'Changed outside tenantctl',
+  lifecycle: 'Deleted, restored, blocked or missing users',
+  unmanaged: 'Users nobody manages',
+  seats: 'Seats',
+  passwords: 'Temporary passwords never changed',
+};
+
+const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+const line = (text: string): ChangeLine => ({ sign: '~', text, depth: 0 });
+/** What the tenant has and the configuration does not declare. */
+const extra = (text: string): ChangeLine => ({ sign: '+', text, depth: 0 });
+const list = (items: readonly string[]) => (items.length === 0 ? '(none)' : `[${items.map(visible).join(', ')}]`);
+const day = (iso: string | null) => (iso === null ? 'unknown' : iso.slice(0, 10));
+
+export function licenseText(license: LicenseAssignment): string {
+  return license.disabledPlans.length > 0 ? `${license.sku} (disabled: ${license.disabledPlans.join(', ')})` : license.sku;
+}
+
+const isLong = (value: unknown) => typeof value === 'string' && (value.length > MAX_INLINE_VALUE || /[\r\n]/.test(value));
+
+/** `jobTitle`, `sign-in`, `license ENTERPRISEPACK disabledPlans`. */
+export function fieldLabel(field: DriftField): string {
+  if (field.field === 'accountEnabled') return 'sign-in';
+  if (field.field === 'disabledPlans') return `license ${field.sku} disabledPlans`;
+  return field.field;
+}
+
+/** One side of a field, on one line: `"Sales Lead"`, `(not set)`, `[A, B]`, `(none)`, `allowed`. */
+export function fieldValue(field: DriftField, side: 'expected' | 'actual'): string {
+  switch (field.field) {
+    case 'accountEnabled':
+      return field[side] ? 'allowed' : 'blocked';
+    case 'roles':
+    case 'licenses':
+    case 'disabledPlans':
+      return list(field[side]);
+    default:
+      return formatValue(field[side]);
+  }
+}
+
+/** `jobTitle: "Sales Lead" → "Sales Director"` (git → tenant); long text as a line diff, `-` git, `+` tenant. */
+export function fieldLines(field: DriftField): ChangeLine[] {
+  if (field.field !== 'accountEnabled' && (isLong(field.expected) || isLong(field.actual))) {
+    return attributeLines(field.field, field.expected, field.actual);
+  }
+  return [line(`${fieldLabel(field)}: ${fieldValue(field, 'expected')} → ${fieldValue(field, 'actual')}`)];
+}
+
+export function traceText(change: LastChange): string {
+  if (change.applyId !== null) return `last apply #${change.applyId} by ${visible(change.actor ?? '')}`;
+  return change.by ? `last changed by ${visible(change.by)}` : 'no apply recorded';
+}
+
+type Wording<K extends DriftKind> = (finding: DriftFindingOf<K>) => Omit<FindingText, 'subject'>;
+
+/** The words for each kind of finding. A kind nobody words fails to compile. */
+const WORDING: { readonly [K in DriftKind]: Wording<K> } = {
+  // The section title says it all; the fields are the finding.
+  'user.changed': (f) => ({ summary: '', details: f.fields.flatMap(fieldLines), trace: traceText(f.lastChange) }),
+  'user.deleted': (f) => ({
+    summary: `deleted outside tenantctl (in deleted users since ${day(f.deletedAt)}); apply restores it`,
+    details: [],
+    trace: traceText(f.lastChange),
+  }),
+  'user.missing': (f) => ({
+    summary: f.inDeletedUsers
+      ? 'declared, but only among the deleted users and never managed by tenantctl; apply restores and adopts it'
+      : 'declared, but the tenant has no such user; apply creates it',
+    details: [],
+    trace: null,
+  }),
+  'user.restored': (f) => ({
+    summary: 'managed by tenantctl and active, but not declared: restored after tenantctl deleted it, or its declaration was removed; apply deletes it',
+    details: [],
+    trace: traceText(f.lastChange),
+  }),
+  'user.blocked': (f) => ({ summary: 'blocked outside tenantctl', details: f.fields.flatMap(fieldLines), trace: traceText(f.lastChange) }),
+  'user.unblocked': (f) => ({ summary: 'unblocked outside tenantctl', details: f.fields.flatMap(fieldLines), trace: traceText(f.lastChange) }),
+  'user.unadopted': (f) => ({ summary: 'declared, not yet managed by tenantctl; apply adopts it', details: f.fields.flatMap(fieldLines), trace: null }),
+  'user.unmanaged': (f) => ({
+    summary: 'not declared and not created by tenantctl; apply never changes it (declare it to adopt it)',
+    details: [
+      extra(`displayName: ${formatValue(f.displayName)}`),
+      extra(`roles: ${list(f.roles.map((role) => role.displayName))}`),
+      extra(`licenses: ${list(f.licenses.map(licenseText))}`),
+      extra(`sign-in: ${f.accountEnabled ? 'allowed' : 'blocked'}`),
+    ],
+    trace: null,
+  }),
+  'seats.overconsumed': (f) => ({
+    summary: `${count(f.consumed, 'license', 'licenses')} assigned but ${count(f.purchased, 'seat', 'seats')} bought (${visible(f.productName)}), ${f.excess} over: ${formatMoney(f.monthlyCost, f.currency)}/month to buy them`,
+    details: [],
+    trace: null,
+  }),
+  'seats.unused': (f) => ({
+    summary: `${f.unused} of ${count(f.purchased, 'seat', 'seats')} unused (${visible(f.productName)}), ${formatMoney(f.monthlyCost, f.currency)}/month`,
+    details: [],
+    trace: null,
+  }),
+  'password.expired': (f) => ({
+    summary: `temporary password set ${day(f.passwordSetAt)}, expired ${day(f.passwordExpiresAt)} (${count(f.daysOverdue, 'day', 'days')} ago), never changed`,
+    details: [],
+    trace: traceText(f.lastChange),
+  }),
+};
+
+export function findingText(finding: DriftFinding): FindingText {
+  const subject = visible('sku' in finding ? finding.sku : finding.userPrincipalName);
+  return { subject, ...(WORDING[finding.kind] as Wording<DriftKind>)(finding) };
+}
+
+/** The findings grouped by class, in report order; empty classes left out. */
+export function driftSections(drift: DriftDocument): DriftSection[] {
+  return DRIFT_CLASSES.map((c) => ({
+    driftClass: c,
+    title: SECTION_TITLES[c],
+    legend: c === 'changed' || c === 'lifecycle' ? 'expected (git) → actual (tenant)' : null,
+    findings: drift.findings.filter((f) => driftClass(f) === c),
+  })).filter((section) => section.findings.length > 0);
+}
+
+const HEADLINE_NOUNS: Record<Exclude<DriftKind, 'seats.unused'>, [string, string]> = {
+  'user.changed': ['changed user', 'changed users'],
+  'user.deleted': ['deleted user', 'deleted users'],
+  'user.missing': ['missing user', 'missing users'],
+  'user.restored': ['restored user', 'restored users'],
+  'user.blocked': ['blocked user', 'blocked users'],
+  'user.unblocked': ['unblocked user', 'unblocked users'],
+  'user.unadopted': ['user not yet adopted', 'users not yet adopted'],
+  'user.unmanaged': ['unmanaged user', 'unmanaged users'],
+  'seats.overconsumed': ['over-consumed subscription', 'over-consumed subscriptions'],
+  'password.expired': ['expired temporary password', 'expired temporary passwords'],
+};
+
+/**
+ * `Drift: 8 findings (1 privileged unmanaged user, 4 changed users, …).` or
+ * `No drift: the tenant matches the configuration.`
+ */
+export function driftHeadline(drift: DriftDocument): string {
+  const { summary } = drift;
+  if (!summary.drift) return 'No drift: the tenant matches the configuration.';
+  const parts = summary.privilegedUnmanaged > 0 ? [count(summary.privilegedUnmanaged, 'privileged unmanaged user', 'privileged unmanaged users')] : [];
+  for (const kind of DRIFT_KINDS) {
+    if (kind === 'seats.unused') continue;
+    const n = (summary.byKind[kind] ?? 0) - (kind === 'user.unmanaged' ? summary.privilegedUnmanaged : 0);
+    const [one, many] = HEADLINE_NOUNS[kind];
+    if (n > 0) parts.push(count(n, one, many));
+  }
+  return `Drift: ${count(summary.findings, 'finding', 'findings')} (${parts.join(', ')}).`;
+}
+
+/** `5 unused seats cost $52.50/month.`, or null when every seat is used. */
+export function noticeLine(drift: DriftDocument): string | null {
+  const { unusedSeats, unusedMonthlyCost, currency } = drift.summary;
+  if (unusedSeats === 0) return null;
+  return `${count(unusedSeats, 'unused seat costs', 'unused seats cost')} ${formatMoney(unusedMonthlyCost, currency)}/month.`;
+}
+
+/** Where to go next, shown under a report with drift. */
+export const NEXT_STEPS =
+  '`tenantctl plan` shows what apply would change back; `tenantctl history` shows which apply (commit, actor) last changed each user. ' +
+  'Apply never changes unmanaged users or passwords.';

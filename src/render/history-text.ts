@@ -1,0 +1,95 @@
+import type { AppliedChange, HistoryEntry } from '../audit/read-history.js';
+import type { ChangeKind } from '../plan/change.js';
+import { changeLines, visible, type ChangeLine, type LineContext } from './change-lines.js';
+import { formatMoney } from './money.js';
+
+const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** `2026-11-25 14:02 UTC`. */
+const minute = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+
+/** `abc1234`, `abc1234+dirty`; the full commit is in the JSON. */
+function shortCommit(commit: string | null): string {
+  if (commit === null) return 'no git commit';
+  const [hash = '', ...rest] = commit.split('+');
+  return `commit ${visible([hash.slice(0, 7), ...rest].join('+'))}`;
+}
+
+/** The user as a whole, for the user's line. */
+const USER_NOTES: Partial<Record<ChangeKind, { sign: '+' | '-' | '~'; note: string }>> = {
+  'user.create': { sign: '+', note: 'created' },
+  'user.restore': { sign: '+', note: 'restored' },
+  'user.adopt': { sign: '~', note: 'adopted' },
+  'user.delete': { sign: '-', note: 'deleted' },
+};
+
+/** Users per outcome, counted from the changes themselves: a restore is not a creation. */
+function usersText(changes: readonly AppliedChange[]): string {
+  const outcome = new Map<string, string>();
+  for (const change of changes) {
+    const key = change.userPrincipalName.toLowerCase();
+    const note = USER_NOTES[change.kind]?.note;
+    if (note && note !== 'adopted') outcome.set(key, note);
+    else if (!outcome.has(key)) outcome.set(key, 'updated');
+  }
+  const counts = ['created', 'restored', 'updated', 'deleted'].map((note) => [note, [...outcome.values()].filter((o) => o === note).length] as const);
+  const parts = counts.filter(([, n]) => n > 0).map(([note, n]) => `${n} ${note}`);
+  return parts.length > 0 ? parts.join(', ') : 'no changes';
+}
+
+function summaryText(entry: HistoryEntry): string {
+  const users = usersText(entry.changes);
+  const purchases = entry.summary.purchases ?? [];
+  if (purchases.length === 0) return users;
+  const seats = purchases.reduce((sum, p) => sum + p.quantity, 0);
+  const cost = entry.summary.cost ? ` (+${formatMoney(entry.summary.cost.monthlyIncrease, entry.summary.cost.currency)}/month)` : '';
+  return `${users}; bought ${count(seats, 'seat', 'seats')}${cost}`;
+}
+
+// The audit trail does not know settings.adminEmail at the time, so the
+// recipient lines of creates and resets are left out rather than guessed.
+const CONTEXT: LineContext = { adminEmail: null };
+
+function linesOf(change: AppliedChange): ChangeLine[] {
+  // A creation's attributes are in the JSON; its blocked sign-in is worth a line.
+  if (change.kind === 'user.create') return change.accountEnabled ? [] : [{ sign: '+', text: 'sign-in: blocked', depth: 0 }];
+  if (change.kind === 'user.password-reset') return [{ sign: '~', text: 'password: reset', depth: 0 }];
+  return changeLines(change, CONTEXT);
+}
+
+function userBlock(changes: readonly AppliedChange[]): string[] {
+  const notes = changes.flatMap((change) => USER_NOTES[change.kind] ?? []);
+  const sign = notes[0]?.sign ?? '~';
+  const note = notes.length > 0 ? notes.map((n) => n.note).join(', ') : 'updated';
+  const header = `  ${sign} ${visible(changes[0]?.userPrincipalName ?? '')} (${note})`;
+  return [header, ...changes.flatMap(linesOf).map((line) => `${' '.repeat(6 + 2 * line.depth)}${line.sign} ${line.text}`.trimEnd())];
+}
+
+/** The changes of one apply grouped per user (they are stored in plan order, by user). */
+function groups(changes: readonly AppliedChange[]): AppliedChange[][] {
+  const result: AppliedChange[][] = [];
+  for (const change of changes) {
+    const last = result.at(-1);
+    if (last && last[0]?.userPrincipalName.toLowerCase() === change.userPrincipalName.toLowerCase()) last.push(change);
+    else result.push([change]);
+  }
+  return result;
+}
+
+function entryBlock(entry: HistoryEntry): string {
+  const header =
+    `#${entry.id} ${minute(entry.appliedAt)} by ${visible(entry.actor)} on ${visible(entry.host)} ` +
+    `(${shortCommit(entry.gitCommit)}) — ${summaryText(entry)}`;
+  return [header, ...groups(entry.changes).flatMap(userBlock)].join('\n');
+}
+
+/**
+ * The audit trail for a terminal, newest apply first: one header line per
+ * apply (id, time, actor, host, commit, counts), then each user it touched
+ * with its changes in the plan's own wording. No password is ever stored, so
+ * none can be shown.
+ */
+export function renderHistoryText(entries: readonly HistoryEntry[]): string {
+  if (entries.length === 0) return 'No applies recorded.\n';
+  return `${entries.map(entryBlock).join('\n\n')}\n`;
+}

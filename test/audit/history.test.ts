@@ -1,0 +1,140 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readHistory, type HistoryEntry } from '../../src/audit/read-history.js';
+import type { Database } from '../../src/db/database.js';
+import { migrate } from '../../src/db/migrate.js';
+import { openDatabase } from '../../src/db/open-database.js';
+import { renderHistoryJson } from '../../src/render/history-json.js';
+import { renderHistoryText } from '../../src/render/history-text.js';
+import { ENGINES } from '../support/engines.js';
+import { applyContext, applyContoso, loadContosoCatalog, tamper } from '../drift/contoso-tenant.js';
+import { runCli } from '../drift/run-cli.js';
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
+const schema = JSON.parse(fs.readFileSync(new URL('../../schemas/history.schema.json', import.meta.url), 'utf8')) as object;
+const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
+addFormats(ajv);
+const validate = ajv.compile(schema);
+
+const FIRST_COMMIT = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
+const SECOND_COMMIT = 'f00dfeed00000000000000000000000000000000+dirty';
+
+/** Apply times differ per run; the first apply is back-dated to a fixed one. */
+const masked = (text: string) => text.replace(/#2 \d{4}-\d\d-\d\d \d\d:\d\d UTC/, '#2 <apply time>');
+
+/** Two applies: the contoso example, then undoing the tampering drift tests find. */
+async function twoApplies(db: Database): Promise<void> {
+  await loadContosoCatalog(db);
+  await applyContoso(db, applyContext('alice', FIRST_COMMIT));
+  await tamper(db);
+  await applyContoso(db, applyContext('bob', SECOND_COMMIT));
+  await db.query(`UPDATE applies SET applied_at = '2016-01-04T09:15:00Z' WHERE id = 1`);
+}
+
+const ids = (entries: readonly HistoryEntry[]) => entries.map((entry) => entry.id);
+
+describe.each(ENGINES)('history ($name database)', (engine) => {
+  let db: Database;
+
+  beforeAll(async () => {
+    if (engine.skip) return;
+    ({ db } = await engine.open('history'));
+    await twoApplies(db);
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  it.skipIf(engine.skip)('lists both applies, newest first, with actor, commit and changes', async () => {
+    const entries = await readHistory(db);
+    expect(ids(entries)).toEqual([2, 1]);
+    expect(entries.map((e) => [e.actor, e.host, e.gitCommit])).toEqual([
+      ['bob', 'test-host', SECOND_COMMIT],
+      ['alice', 'test-host', FIRST_COMMIT],
+    ]);
+    expect(entries[1]?.summary).toMatchObject({ create: 13, update: 0, delete: 0, seatsToPurchase: 2 });
+    expect(entries[0]?.changes.map((c) => `${c.kind} ${c.userPrincipalName}`)).toEqual([
+      'role.grant alex.wilber@contoso.com',
+      'user.restore emma.dekker@contoso.com',
+      'user.update joep.devries@contoso.com',
+      'user.unblock lotte.smit@contoso.com',
+      'license.remove lucas.vandam@contoso.com',
+      'license.update pieter.bakker@contoso.com',
+    ]);
+    const text = renderHistoryText(entries);
+    expect(text).toMatch(/^#2 \d{4}-\d\d-\d\d \d\d:\d\d UTC by bob on test-host \(commit f00dfee\+dirty\) — 1 restored, 5 updated\n/);
+    await expect(masked(text)).toMatchFileSnapshot('./__snapshots__/contoso-history.txt');
+  });
+
+  it.skipIf(engine.skip)('--limit keeps the newest; --since keeps the recent', async () => {
+    expect(ids(await readHistory(db, { limit: 1 }))).toEqual([2]);
+    expect(ids(await readHistory(db, { since: new Date(Date.now() - 7 * 86_400_000) }))).toEqual([2]);
+    expect(ids(await readHistory(db, { since: new Date('2016-01-04T09:15:00Z') }))).toEqual([2, 1]);
+    expect(ids(await readHistory(db, { since: new Date('2016-01-04T09:15:01Z'), limit: 5 }))).toEqual([2]);
+    expect(ids(await readHistory(db, { since: new Date(Date.now() + 86_400_000) }))).toEqual([]);
+  });
+
+  it.skipIf(engine.skip)('writes JSON the schema accepts', async () => {
+    const json = JSON.parse(renderHistoryJson(await readHistory(db))) as { formatVersion: string; applies: { id: number }[] };
+    expect(validate(json), JSON.stringify(validate.errors)).toBe(true);
+    expect(json.formatVersion).toBe('1.0');
+    expect(json.applies.map((a) => a.id)).toEqual([2, 1]);
+  });
+
+  it.skipIf(engine.skip)('shows no password, temporary or hashed, in any format', async () => {
+    const secrets = await db.query<{ secret: string }>(
+      `SELECT temporary_password AS secret FROM credential_notifications WHERE temporary_password IS NOT NULL
+       UNION ALL SELECT password_hash FROM users WHERE password_hash IS NOT NULL`,
+    );
+    expect(secrets.length).toBeGreaterThanOrEqual(26);
+    const entries = await readHistory(db);
+    const shown = [renderHistoryText(entries), renderHistoryJson(entries)].join('\n');
+    for (const { secret } of secrets) expect(shown).not.toContain(secret);
+    expect(shown).not.toMatch(/scrypt\$/);
+  });
+});
+
+describe('the history command', () => {
+  let directory: string;
+  const database = () => ['--database', path.join(directory, 'db')];
+
+  beforeAll(async () => {
+    directory = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantctl-history-'));
+    const db = await openDatabase({ url: path.join(directory, 'db'), actor: 'test', lockTimeoutMs: 1000, create: true });
+    try {
+      await migrate(db);
+      await twoApplies(db);
+    } finally {
+      await db.close();
+    }
+  });
+  afterAll(() => {
+    fs.rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('prints the trail as text, newest first', async () => {
+    const run = await runCli(['history', ...database()]);
+    expect(run.exitCode).toBeUndefined();
+    expect(run.stdout.match(/^#\d+ /gm)).toEqual(['#2 ', '#1 ']);
+    expect(run.stdout).toContain('#1 2016-01-04 09:15 UTC by alice on test-host (commit a1b2c3d) — 13 created; bought 2 seats (+$35.00/month)');
+  });
+
+  it('takes --limit, --since and --format json', async () => {
+    const limited = JSON.parse((await runCli(['history', ...database(), '--limit', '1', '--format', 'json'])).stdout) as { applies: { id: number }[] };
+    expect(limited.applies.map((a) => a.id)).toEqual([2]);
+    const recent = JSON.parse((await runCli(['history', ...database(), '--since', '7d', '--format', 'json'])).stdout) as { applies: { id: number }[] };
+    expect(recent.applies.map((a) => a.id)).toEqual([2]);
+    const all = await runCli(['history', ...database(), '--since', '2016-01-01']);
+    expect(all.stdout.match(/^#\d+ /gm)).toEqual(['#2 ', '#1 ']);
+  });
+
+  it('refuses a bad --since, --limit or --format', async () => {
+    expect(await runCli(['history', ...database(), '--since', 'last week'])).toMatchObject({ exitCode: 1, stdout: '' });
+    expect((await runCli(['history', ...database(), '--limit', '0'])).stderr).toContain('--limit takes a whole number of applies, at least 1');
+    expect((await runCli(['history', ...database(), '--format', 'markdown'])).stderr).toContain('unknown --format markdown: use text or json');
+  });
+});

@@ -1,0 +1,118 @@
+import fs from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { describe, expect, it } from 'vitest';
+import { toDriftDocument, type DriftDocument } from '../../src/drift/drift-document.js';
+import { computeDrift, DRIFT_KINDS } from '../../src/drift/drift.js';
+import { renderDriftJson } from '../../src/render/drift-json.js';
+import { renderDriftMarkdown } from '../../src/render/drift-markdown.js';
+import { renderDriftText } from '../../src/render/drift-text.js';
+import { catalog, currentUser, desiredUser, EXCHANGE_ADMIN, GA, state, subscription } from '../support/fixtures.js';
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
+const schema = JSON.parse(fs.readFileSync(new URL('../../schemas/drift.schema.json', import.meta.url), 'utf8')) as object;
+const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
+addFormats(ajv);
+const validate = ajv.compile(schema);
+
+const NOW = new Date('2026-06-01T12:00:00.000Z');
+const APPLIED = { updatedBy: 'apply #3 (ci-bot)', updatedAt: '2026-05-01T10:00:00.000Z' };
+const DELETED = '2026-05-20T08:00:00.000Z';
+const license = (sku: string, disabledPlans: string[] = []) => ({ sku, disabledPlans });
+
+let id = 0;
+/** Fixed directory ids, so the golden files do not depend on the order tests run in. */
+const fixedIds = <T extends { directory?: { id: string } }>(user: T): T =>
+  user.directory ? { ...user, directory: { ...user.directory, id: `00000000-0000-4000-8000-${String(++id).padStart(12, '0')}` } } : user;
+
+/** One finding of every kind, with values that try to break out of their markup. */
+function everyKind(): DriftDocument {
+  id = 0;
+  const desired = [
+    desiredUser('changed@contoso.com', {
+      attributes: { jobTitle: 'Sales `Lead` | <b>boss</b>', streetAddress: 'Herengracht 1\nSecond floor' },
+      roles: [EXCHANGE_ADMIN],
+      licenses: [license('ENTERPRISEPACK', ['SWAY'])],
+    }),
+    desiredUser('deleted@contoso.com'),
+    desiredUser('missing@contoso.com'),
+    desiredUser('blocked@contoso.com'),
+    desiredUser('unblocked@contoso.com', { accountEnabled: false }),
+    desiredUser('adoptme@contoso.com', { attributes: { department: 'IT' } }),
+    desiredUser('expired@contoso.com'),
+  ];
+  const current = [
+    currentUser('changed@contoso.com', {
+      attributes: { jobTitle: 'Sales Director', streetAddress: 'Herengracht 1\nThird floor' },
+      roles: [EXCHANGE_ADMIN, GA].sort(),
+      licenses: [license('ENTERPRISEPACK')],
+    }, APPLIED),
+    currentUser('deleted@contoso.com', {}, { ...APPLIED, deletedAt: DELETED }),
+    currentUser('blocked@contoso.com', { accountEnabled: false }, APPLIED),
+    currentUser('unblocked@contoso.com', {}, APPLIED),
+    currentUser('adoptme@contoso.com', {}, { managed: false }),
+    currentUser('restored@contoso.com', {}, { updatedBy: 'psql', updatedAt: '2026-05-02T00:00:00.000Z' }),
+    currentUser('expired@contoso.com', {}, { ...APPLIED, passwordTemporary: true, passwordSetAt: '2026-01-01T09:00:00.000Z', passwordExpiresAt: '2026-04-01T09:00:00.000Z' }),
+    currentUser('mallory@contoso.com', { attributes: { displayName: '<img src=x onerror=alert(1)> | **Mallory**' }, roles: [GA] }, { managed: false }),
+    currentUser('legacy@contoso.com', { licenses: [license('STANDARDPACK', ['SWAY'])] }, { managed: false }),
+  ].map(fixedIds);
+  const tenantCatalog = catalog([subscription('ENTERPRISEPACK', 0, 20), subscription('STANDARDPACK', 4, 8)]);
+  const report = computeDrift({ desired: state(...desired), current: state(...current), catalog: tenantCatalog, now: NOW });
+  return toDriftDocument(report, { tenantctlVersion: '0.0.0-test', configHash: null });
+}
+
+const noDrift = (): DriftDocument =>
+  toDriftDocument(computeDrift({ desired: state(desiredUser('a@contoso.com')), current: state(fixedIds(currentUser('a@contoso.com'))), catalog: catalog([]), now: NOW }), {
+    tenantctlVersion: '0.0.0-test',
+    configHash: null,
+  });
+
+describe('drift renderers', () => {
+  it('has a finding of every kind in the scenario', () => {
+    expect(new Set(everyKind().findings.map((f) => f.kind))).toEqual(new Set(DRIFT_KINDS));
+  });
+
+  it('writes JSON that the schema accepts, for every kind', () => {
+    const document = JSON.parse(renderDriftJson(everyKind())) as unknown;
+    expect(validate(document), JSON.stringify(validate.errors, null, 2)).toBe(true);
+    expect(validate(JSON.parse(renderDriftJson(noDrift())))).toBe(true);
+  });
+
+  it('the schema refuses an unknown kind and a finding missing its fields', () => {
+    const document = JSON.parse(renderDriftJson(everyKind())) as { findings: Record<string, unknown>[] };
+    const [first, ...rest] = document.findings;
+    expect(validate({ ...document, findings: [{ ...first, kind: 'user.renamed' }, ...rest] })).toBe(false);
+    const changed = document.findings.find((f) => f.kind === 'user.changed') ?? {};
+    const { fields: _fields, ...withoutFields } = changed;
+    expect(validate({ ...document, findings: [withoutFields] })).toBe(false);
+  });
+
+  it('matches the golden files', async () => {
+    await expect(renderDriftText(everyKind(), { color: false })).toMatchFileSnapshot('./__snapshots__/every-kind.txt');
+    await expect(renderDriftMarkdown(everyKind())).toMatchFileSnapshot('./__snapshots__/every-kind.md');
+    await expect(renderDriftJson(everyKind())).toMatchFileSnapshot('./__snapshots__/every-kind.json');
+    await expect(renderDriftMarkdown(noDrift())).toMatchFileSnapshot('./__snapshots__/no-drift.md');
+  });
+
+  it('uses no escape codes without colour, and colours with it', () => {
+    expect(renderDriftText(everyKind(), { color: false })).not.toContain('\u001b');
+    expect(renderDriftText(everyKind(), { color: true })).toContain('\u001b[31m!\u001b[0m');
+  });
+
+  it('lets no value inject markup into the markdown', () => {
+    const markdown = renderDriftMarkdown(everyKind());
+    expect(markdown).not.toContain('<img');
+    expect(markdown).not.toContain('**Mallory**');
+    expect(markdown).not.toContain('<b>');
+    // Every table row keeps its column count: no value adds a cell.
+    for (const table of markdown.split('\n\n').filter((block) => block.startsWith('|'))) {
+      const rows = table.split('\n');
+      const cells = (row: string) => row.replace(/\\\|/g, '').split('|').length;
+      expect(new Set(rows.map(cells)).size).toBe(1);
+    }
+  });
+
+  it('says "no drift" when only notices are left', () => {
+    expect(renderDriftText(noDrift(), { color: false })).toBe('No drift: the tenant matches the configuration.\n');
+  });
+});
