@@ -23,8 +23,17 @@ for (const register of [registerInit, registerValidate, registerPlan, registerAp
 for (const command of program.commands) addDatabaseOptions(command);
 program.addHelpText(
   'after',
-  '\nDatabase: --database URL or $TENANTCTL_DATABASE_URL; postgres://…, a folder path (embedded), or memory://.\n' +
-    'Exit codes: 0 success, 1 error (nothing changed), 2 changes (plan --detailed-exitcode), 3 approval needed.',
+  '\nExamples:\n' +
+    '  tenantctl init --catalog examples/contoso/catalog.yaml\n' +
+    '  tenantctl validate -c examples/contoso\n' +
+    '  tenantctl plan -c examples/contoso --out plan.json\n' +
+    '  tenantctl apply --plan plan.json --approve-purchases\n' +
+    '  tenantctl drift -c examples/contoso --format markdown\n' +
+    '  tenantctl export --out tenant.yaml\n' +
+    '  tenantctl history --since 7d\n' +
+    '  tenantctl deliver --pickup outbox/\n' +
+    '\nDatabase: --database URL or $TENANTCTL_DATABASE_URL; postgres://…, a folder path (embedded), or memory://.\n' +
+    'Exit codes: 0 success, 1 error (nothing changed), 2 changes (plan --detailed-exitcode) or drift, 3 approval needed.',
 );
 
 /** A pg error that escaped: name the constraint rather than print a stack. */
