@@ -62,6 +62,8 @@ describePostgres('apply safety on PostgreSQL', () => {
     expect(await count(url, 'SELECT count(*) AS n FROM applies')).toBe(1);
     expect(await count(url, 'SELECT count(*) AS n FROM users')).toBe(13);
     expect(await count(url, `SELECT seats AS n FROM subscriptions WHERE sku = 'ENTERPRISEPACK'`)).toBe(4);
+    const plan = await runCli(['plan', '-c', 'examples/contoso', '--detailed-exitcode'], { env: env() });
+    expect(plan.code).toBe(0);
   });
 
   it('an apply killed in the middle of its transaction leaves the database exactly as before', async () => {

@@ -1,0 +1,93 @@
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, runCli, tempDir } from '../support/cli.js';
+
+const hasScript = (() => {
+  try {
+    execFileSync('script', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+interface Exchange {
+  readonly prompt: string;
+  readonly answer: string;
+}
+
+/**
+ * Runs tenantctl at a pseudo-terminal (util-linux `script`), answering each
+ * prompt as it appears, as an administrator at a keyboard would.
+ */
+function atTerminal(args: readonly string[], database: string, exchanges: readonly Exchange[], env: Record<string, string> = {}): Promise<{ code: number | null; output: string }> {
+  const command = [process.execPath, path.join(ROOT, 'dist/cmd/tenantctl.js'), ...args].map((part) => `'${part}'`).join(' ');
+  const child = spawn('script', ['-qfec', command, '/dev/null'], {
+    cwd: ROOT,
+    env: { ...process.env, TENANTCTL_DATABASE_URL: database, NO_COLOR: '', ...env },
+  });
+  let output = '';
+  let next = 0;
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    const exchange = exchanges[next];
+    if (exchange && output.includes(exchange.prompt)) {
+      next++;
+      child.stdin.write(`${exchange.answer}\r`);
+    }
+  });
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, output })));
+}
+
+describe.skipIf(!hasScript && process.env.CI !== 'true')('apply at a terminal', () => {
+  let dir: string;
+  let database: string;
+  const PURCHASE = 'Type "purchase" to approve the purchase';
+  const YES = 'Apply these changes? Only "yes" is accepted';
+
+  beforeAll(async () => {
+    dir = tempDir();
+    database = path.join(dir, 'db');
+    await runCli(['init', '--catalog', 'examples/contoso/catalog.yaml'], { env: { TENANTCTL_DATABASE_URL: database } });
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('colours the plan at a terminal, unless --no-color', async () => {
+    const coloured = await atTerminal(['plan', '-c', 'examples/contoso'], database, []);
+    expect(coloured.output).toMatch(/\u001b\[32m\+/);
+    const plain = await atTerminal(['plan', '-c', 'examples/contoso', '--no-color'], database, []);
+    expect(plain.output).not.toMatch(/\u001b\[/);
+    const noColor = await atTerminal(['plan', '-c', 'examples/contoso'], database, [], { NO_COLOR: '1' });
+    expect(noColor.output).not.toMatch(/\u001b\[/);
+  });
+
+  it('anything but "purchase" stops before changing anything (exit 3)', async () => {
+    const run = await atTerminal(['apply', '-c', 'examples/contoso', '--no-color'], database, [{ prompt: PURCHASE, answer: 'yes' }]);
+    expect(run.code).toBe(3);
+    expect(run.output).toContain('+$35.00/month');
+    const plan = await runCli(['plan', '-c', 'examples/contoso', '--detailed-exitcode'], { env: { TENANTCTL_DATABASE_URL: database } });
+    expect(plan.code).toBe(2);
+  });
+
+  it('"purchase" then "no" cancels; nothing changes', async () => {
+    const run = await atTerminal(['apply', '-c', 'examples/contoso', '--no-color'], database, [
+      { prompt: PURCHASE, answer: 'purchase' },
+      { prompt: YES, answer: 'no' },
+    ]);
+    expect(run.code).toBe(1);
+    expect(run.output).toContain('apply cancelled; nothing was changed');
+  });
+
+  it('"purchase" then "yes" applies, buying the seats', async () => {
+    const run = await atTerminal(['apply', '-c', 'examples/contoso', '--no-color'], database, [
+      { prompt: PURCHASE, answer: 'purchase' },
+      { prompt: YES, answer: 'yes' },
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.output).toContain('bought 1 × ENTERPRISEPACK');
+    const plan = await runCli(['plan', '-c', 'examples/contoso', '--detailed-exitcode'], { env: { TENANTCTL_DATABASE_URL: database } });
+    expect(plan.code).toBe(0);
+  });
+});
