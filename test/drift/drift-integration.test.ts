@@ -100,7 +100,8 @@ describe.each(ENGINES)('drift on the contoso example ($name database)', (engine)
     await expect(renderDriftMarkdown(report)).toMatchFileSnapshot('./__snapshots__/contoso-drift.md');
   });
 
-  it.skipIf(engine.skip || engine.name !== 'postgres')('works through a role that may only SELECT, while an apply holds the lock', async () => {
+  // Roles and grants are PostgreSQL's; the embedded database has one user.
+  if (engine.name === 'postgres') it.skipIf(engine.skip)('works through a role that may only SELECT, while an apply holds the lock', async () => {
     const role = `drift_reader_${randomBytes(4).toString('hex')}`;
     await db.exec(`CREATE ROLE ${escapeIdentifier(role)} LOGIN; GRANT SELECT ON ALL TABLES IN SCHEMA public TO ${escapeIdentifier(role)};`);
     const readerUrl = new URL(url ?? '');
