@@ -1,7 +1,16 @@
-import { formatDiagnostic, type Diagnostic } from '../src/diagnostics/diagnostic.js';
+import { formatDiagnostic, formatLocation, type Diagnostic, type SourceLocation } from '../src/diagnostics/diagnostic.js';
 
 export type DiagnosticFormat = 'text' | 'json' | 'github';
 
+export interface ReportOptions {
+  /**
+   * Whether the checks that need the tenant's catalog (domains,
+   * subscriptions, service plans) ran; only `validate` knows, and says so.
+   */
+  readonly catalogChecked?: boolean;
+}
+
+/** GitHub workflow commands: data escapes %, CR and LF; properties also : and ,. */
 function githubEscape(text: string): string {
   return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
@@ -10,40 +19,49 @@ function githubProperty(text: string): string {
   return githubEscape(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
+/** `::error file=F,line=L,col=C::CODE: message`, an annotation on the line in the pull request. */
 function github(d: Diagnostic): string {
-  const where = d.location
-    ? ` file=${githubProperty(d.location.file)}${d.location.line ? `,line=${d.location.line},col=${d.location.column ?? 1}` : ''}`
-    : '';
-  return `::${d.severity === 'warning' ? 'warning' : 'error'}${where},title=${githubProperty(d.code)}::${githubEscape(d.message)}`.replace(
-    /^(::\w+),/,
-    '$1 ',
-  );
+  const properties: string[] = [];
+  if (d.location) {
+    properties.push(`file=${githubProperty(d.location.file)}`);
+    if (d.location.line !== undefined) properties.push(`line=${d.location.line}`, `col=${d.location.column ?? 1}`);
+  }
+  const related = d.related ? ` (see also ${formatLocation(d.related)})` : '';
+  const command = d.severity === 'warning' ? 'warning' : 'error';
+  return `::${command}${properties.length > 0 ? ` ${properties.join(',')}` : ''}::${githubEscape(`${d.code}: ${d.message}${related}`)}`;
 }
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function count(diagnostics: readonly Diagnostic[]): string {
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
-  const warnings = diagnostics.length - errors;
-  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  return `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
+  return `${plural(errors, 'error')}, ${plural(diagnostics.length - errors, 'warning')}`;
 }
 
-/** All diagnostics in the chosen format; text ends with a count line. */
-export function reportDiagnostics(diagnostics: readonly Diagnostic[], format: DiagnosticFormat): string {
+function jsonLocation(location: SourceLocation | undefined): { file: string | null; line: number | null; column: number | null } {
+  return { file: location?.file ?? null, line: location?.line ?? null, column: location?.column ?? null };
+}
+
+/**
+ * All diagnostics in the chosen format, in the order given (the loader sorts
+ * them by file and line): text lines `file:line:column: CODE: message` and a
+ * count line; JSON (formatVersion 1.0) for scripts; GitHub Actions annotations.
+ */
+export function reportDiagnostics(diagnostics: readonly Diagnostic[], format: DiagnosticFormat, options: ReportOptions = {}): string {
   switch (format) {
     case 'json':
       return `${JSON.stringify(
         {
           formatVersion: '1.0',
+          ...(options.catalogChecked === undefined ? {} : { catalogChecked: options.catalogChecked }),
           errors: diagnostics.filter((d) => d.severity === 'error').length,
           warnings: diagnostics.filter((d) => d.severity === 'warning').length,
           diagnostics: diagnostics.map((d) => ({
             severity: d.severity,
             code: d.code,
             message: d.message,
-            file: d.location?.file ?? null,
-            line: d.location?.line ?? null,
-            column: d.location?.column ?? null,
-            ...(d.related ? { related: { file: d.related.file, line: d.related.line ?? null, column: d.related.column ?? null } } : {}),
+            ...jsonLocation(d.location),
+            ...(d.related ? { related: jsonLocation(d.related) } : {}),
           })),
         },
         null,

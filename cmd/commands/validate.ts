@@ -14,14 +14,21 @@ interface ValidateOptions extends DatabaseOptions {
   readonly format: DiagnosticFormat;
 }
 
-/** The catalog when a database is reachable and initialised; otherwise why not. */
+const FORMATS: readonly DiagnosticFormat[] = ['text', 'json', 'github'];
+
+const WITHOUT_CATALOG = 'the tenant\'s domains, subscriptions and service plans were not checked';
+
+/**
+ * The catalog when a database is reachable and initialised; otherwise why
+ * not. validate never fails for want of a database: it checks what it can.
+ */
 async function tryCatalog(options: ValidateOptions): Promise<{ catalog: Catalog | null; reason: string | null }> {
   try {
     const catalog = await withDatabase({ ...options, actor: resolveActor(options.actor), lockTimeout: 2 }, (db) => readCatalog(db));
     return { catalog, reason: null };
   } catch (cause) {
-    if (cause instanceof TenantctlError) return { catalog: null, reason: cause.message };
-    throw cause;
+    const reason = cause instanceof TenantctlError ? cause.message : `the catalog could not be read: ${String((cause as Error)?.message ?? cause).split('\n')[0]}`;
+    return { catalog: null, reason };
   }
 }
 
@@ -30,21 +37,25 @@ export function registerValidate(program: Command): void {
     .command('validate')
     .summary('check the configuration and report every problem at once')
     .description(
-      'Check the configuration: schema, tenant rules, and (when the database is reachable) domains, subscriptions and plans.\n\n' +
-        'Example:\n  tenantctl validate -c examples/contoso --format github',
+      'Check the configuration: schema, tenant rules, and (when the database is reachable) domains, subscriptions and plans.\n' +
+        'Every problem is printed as file:line:column: CODE: message (codes: docs/diagnostics.md). Exit 1 on any error; warnings do not fail.\n\n' +
+        'Examples:\n  tenantctl validate -c examples/contoso\n  tenantctl validate -c examples/contoso --format github',
     )
     .requiredOption('-c, --config <path...>', 'YAML file or directory of YAML files (repeatable)')
     .option('--format <format>', 'text, json or github (GitHub Actions annotations)', 'text')
     .action(async (options: ValidateOptions) => {
-      if (!['text', 'json', 'github'].includes(options.format)) {
+      if (!FORMATS.includes(options.format)) {
         throw new TenantctlError(`unknown --format ${options.format}: use text, json or github`);
       }
       const { catalog, reason } = await tryCatalog(options);
       const { diagnostics } = loadConfig(options.config, { catalog, phase: 'validate' });
-      const report = reportDiagnostics(diagnostics, options.format);
+      const report = reportDiagnostics(diagnostics, options.format, { catalogChecked: catalog !== null });
       if (report) out(report);
-      if (reason) err(`note: only the schema and the rules that need no catalog were checked (${reason})`);
+      if (reason) {
+        err(`note: checked only the schema and the rules that need no database: ${WITHOUT_CATALOG} (${reason})`);
+        if (options.format === 'github') out(`::notice::tenantctl validate: ${WITHOUT_CATALOG}; no initialised database was reachable`);
+      }
       if (hasErrors(diagnostics)) process.exitCode = ExitCode.error;
-      else if (options.format === 'text') out(`The configuration is valid${catalog ? '' : ' (without the tenant catalog)'}.`);
+      else if (options.format === 'text') out(`The configuration is valid${catalog ? '' : ` (without the tenant catalog: ${WITHOUT_CATALOG})`}.`);
     });
 }

@@ -5,11 +5,12 @@ import { DEFAULT_SETTINGS, type Settings } from '../state/settings.js';
 import { userKey, type TenantState, type User } from '../state/tenant-state.js';
 import { locateDiagnostics } from './locate.js';
 import { normalizeUser, withDefaults } from './normalize-user.js';
-import type { RawConfig, RawDefaults, RawSettings } from './raw-config.js';
-import { RULES } from './rules/index.js';
-import type { DeclaredUser } from './rules/rule.js';
-import { checkSchema } from './schema-check.js';
-import { loadYamlSources, type ConfigFile } from './yaml-source.js';
+import type { RawConfig, RawDefaults, RawSettings, RawUser } from './raw-config.js';
+import { RULES, type RuleNeeds } from './rules/index.js';
+import type { DeclaredUser, FieldBlock, RuleContext } from './rules/rule.js';
+import { readableConfig, type ReadableConfig } from './readable-config.js';
+import { checkTenantShape } from './schema-diagnostics.js';
+import { loadYamlSources, type ConfigFile, type LoadedSources } from './yaml-source.js';
 
 /**
  * A valid configuration: the desired state, its settings, where each user is
@@ -48,18 +49,26 @@ interface Section<T> {
   readonly location: SourceLocation;
 }
 
+/** A parsed file, with what the schema could not read left out. */
+interface CheckedFile {
+  readonly source: ConfigFile;
+  readonly readable: ReadableConfig;
+}
+
 /** `defaults` and `settings` may each be declared in one file only. */
 function singleSection<K extends 'defaults' | 'settings'>(
-  files: readonly ConfigFile[],
+  files: readonly CheckedFile[],
   key: K,
   diagnostics: Diagnostic[],
-): Section<NonNullable<RawConfig[K]>> | undefined {
+): { section: Section<NonNullable<RawConfig[K]>> | undefined; twice: boolean } {
   let found: Section<NonNullable<RawConfig[K]>> | undefined;
-  for (const file of files) {
-    const value = (file.value as RawConfig)[key];
+  let twice = false;
+  for (const { source, readable } of files) {
+    const value = readable.value[key];
     if (value === undefined) continue;
-    const location = { file: file.file, path: [key] };
+    const location = { file: source.file, path: [key] };
     if (found) {
+      twice = true;
       diagnostics.push(
         error('CONFIG_SECTION_TWICE', `"${key}" is declared in more than one file; keep it in one file`, location, found.location),
       );
@@ -67,7 +76,7 @@ function singleSection<K extends 'defaults' | 'settings'>(
     }
     found = { value: value as NonNullable<RawConfig[K]>, location };
   }
-  return found;
+  return { section: found, twice };
 }
 
 export function resolveSettings(raw: RawSettings | undefined): Settings {
@@ -81,50 +90,114 @@ export function resolveSettings(raw: RawSettings | undefined): Settings {
   };
 }
 
-function declareUsers(files: readonly ConfigFile[], defaults: RawDefaults | undefined): DeclaredUser[] {
-  return files.flatMap((file) =>
-    ((file.value as RawConfig).users ?? []).map((raw, index) => {
-      const merged = withDefaults(raw, defaults);
-      return { user: normalizeUser(merged), raw: merged, location: { file: file.file, path: ['users', index] } };
-    }),
-  );
+interface Declarations {
+  readonly users: DeclaredUser[];
+  /** The users none of whose fields were left out: what inherited values can be judged on. */
+  readonly intact: DeclaredUser[];
+}
+
+/** Every readable user, with defaults applied. */
+function declareUsers(files: readonly CheckedFile[], defaults: RawDefaults | undefined): Declarations {
+  const users: DeclaredUser[] = [];
+  const intact: DeclaredUser[] = [];
+  for (const { source, readable } of files) {
+    (readable.value.users ?? []).forEach((own: RawUser, index) => {
+      if (readable.droppedUsers.has(index)) return;
+      const raw = withDefaults(own, defaults);
+      const declared = { user: normalizeUser(raw), raw, own, location: { file: source.file, path: ['users', index] } };
+      users.push(declared);
+      if (!readable.repairedUsers.has(index)) intact.push(declared);
+    });
+  }
+  return { users, intact };
+}
+
+/** A problem in the same place with the same words is reported once (the schema and a rule may both find it). */
+function withoutRepeats(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = JSON.stringify([d.code, d.location?.file, d.location?.path, d.location?.line, d.location?.column, d.message]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+interface CheckedFiles {
+  readonly files: CheckedFile[];
+  readonly diagnostics: Diagnostic[];
+  /** Diagnostics about a key that must go; they point at the key rather than its value. */
+  readonly pointAtKey: Set<Diagnostic>;
+}
+
+/** Checks each parsed file against the schema and keeps what the rules can read. */
+function checkFiles(sources: LoadedSources): CheckedFiles {
+  const checked: CheckedFiles = { files: [], diagnostics: [...sources.diagnostics], pointAtKey: new Set() };
+  for (const source of sources.files) {
+    if (source.value === null) continue;
+    const shape = checkTenantShape(source.file, source.value);
+    // Not push(...): a file may hold more problems than a call takes arguments.
+    for (const d of shape.diagnostics) checked.diagnostics.push(d);
+    for (const d of shape.pointAtKey) checked.pointAtKey.add(d);
+    checked.files.push({ source, readable: readableConfig(source.value, shape) });
+  }
+  return checked;
+}
+
+/**
+ * What each kind of rule may see (undefined: it must not run). Rules about
+ * what users inherit need every file read and see only whole users; rules
+ * about every user need every user read.
+ */
+function ruleContexts(sources: LoadedSources, checked: CheckedFiles, options: LoadConfigOptions): { contexts: Record<RuleNeeds, RuleContext | undefined>; settings: Settings; users: DeclaredUser[] } {
+  const { files, diagnostics } = checked;
+  const defaults = singleSection(files, 'defaults', diagnostics);
+  const settingsSection = singleSection(files, 'settings', diagnostics).section;
+  const settings = resolveSettings(settingsSection?.value);
+  const { users, intact } = declareUsers(files, defaults.section?.value);
+  const everyFileRead =
+    !hasErrors(sources.diagnostics) && files.length === sources.files.length && !defaults.twice && files.every(({ readable }) => !readable.repairedSections);
+  const everyUserRead = everyFileRead && intact.length === users.length && files.every(({ readable }) => readable.droppedUsers.size === 0);
+  const defaultsBlock: FieldBlock | undefined = defaults.section && { fields: defaults.section.value, location: defaults.section.location, user: undefined };
+  const context: RuleContext = {
+    users,
+    blocks: [...(defaultsBlock ? [defaultsBlock] : []), ...users.map((declared) => ({ fields: declared.own, location: declared.location, user: declared }))],
+    defaults: defaultsBlock,
+    settings,
+    settingsLocation: settingsSection?.location,
+    anchor: users[0]?.location ?? (files[0] && { file: files[0].source.file, path: ['users'] }),
+    catalog: options.catalog,
+    env: options.env ?? process.env,
+    phase: options.phase,
+  };
+  const contexts = {
+    declarations: context,
+    defaults: everyFileRead ? { ...context, users: intact } : undefined,
+    everything: everyUserRead ? context : undefined,
+  };
+  return { contexts, settings, users };
 }
 
 /**
  * YAML files → desired TenantState: parse, check the schema, apply defaults,
  * run every semantic rule, and report every problem at once. Never throws for
  * a bad configuration; problems come back as diagnostics.
+ *
+ * What the schema cannot read (a value of the wrong type, a user without a
+ * required field) is left out of the semantic rules, which still check
+ * everything else; a rule that would mislead without what was left out
+ * (see RuleNeeds) is skipped or sees only the users that are whole.
  */
 export function loadConfig(paths: readonly string[], options: LoadConfigOptions): LoadConfigResult {
   const sources = loadYamlSources(paths);
-  const diagnostics: Diagnostic[] = [...sources.diagnostics];
-  const parsed = sources.files.filter((file) => file.value !== null);
-  const shaped: ConfigFile[] = [];
-  for (const file of parsed) {
-    const problems = checkSchema('tenant.schema.json', file.file, file.value, 'SCHEMA');
-    diagnostics.push(...problems);
-    if (problems.length === 0) shaped.push(file);
+  const checked = checkFiles(sources);
+  const { contexts, settings, users } = ruleContexts(sources, checked, options);
+  for (const { rule, needs } of RULES) {
+    const context = contexts[needs];
+    if (context) for (const d of rule(context)) checked.diagnostics.push(d);
   }
-  const defaults = singleSection(shaped, 'defaults', diagnostics);
-  const settingsSection = singleSection(shaped, 'settings', diagnostics);
-  const settings = resolveSettings(settingsSection?.value);
-  const users = declareUsers(shaped, defaults?.value);
-  // Rules about the whole configuration (lockout) would mislead if files were left out.
-  if (shaped.length === parsed.length && !hasErrors(sources.diagnostics)) {
-    for (const rule of RULES) {
-      diagnostics.push(
-        ...rule({
-          users,
-          settings,
-          settingsLocation: settingsSection?.location,
-          catalog: options.catalog,
-          env: options.env ?? process.env,
-          phase: options.phase,
-        }),
-      );
-    }
-  }
-  const located = sortDiagnostics(locateDiagnostics(sources.files, diagnostics));
+  const pointAt = (d: Diagnostic) => (checked.pointAtKey.has(d) ? 'key' : undefined);
+  const located = sortDiagnostics(locateDiagnostics(sources.files, withoutRepeats(checked.diagnostics), { pointAt }));
   if (hasErrors(located)) return { config: null, diagnostics: located };
   const state = new Map<string, User>();
   const declarations = new Map<string, SourceLocation>();

@@ -25,11 +25,20 @@ function normalizePassword(raw: RawUser['password']): PasswordPolicy {
   };
 }
 
-/** Applies `defaults` field by field: a user's own value always wins. */
+/**
+ * Applies `defaults` field by field: a user's own value always wins. Inside
+ * `password`, a user that says where its password comes from (`generate` or
+ * `fromEnv`) replaces both of those defaults, so `fromEnv` on a user overrides
+ * a default `generate: true` instead of contradicting it.
+ */
 export function withDefaults(user: RawUser, defaults: RawDefaults | undefined): RawUser {
   if (!defaults) return user;
   const merged: Record<string, unknown> = { ...defaults, ...user };
-  if (defaults.password && user.password) merged.password = { ...defaults.password, ...user.password };
+  if (defaults.password && user.password) {
+    const ownSource = user.password.generate !== undefined || user.password.fromEnv !== undefined;
+    const { generate: _generate, fromEnv: _fromEnv, ...rest } = defaults.password;
+    merged.password = { ...(ownSource ? rest : defaults.password), ...user.password };
+  }
   return merged as unknown as RawUser;
 }
 

@@ -1,6 +1,8 @@
 /**
- * The configuration as written, after the JSON Schema accepted it
- * (schemas/tenant.schema.json is the authority on shape; these types mirror it).
+ * The configuration as written, as the semantic rules see it: what the JSON
+ * Schema could not read has been left out (readable-config.ts), so values
+ * have these types (schemas/tenant.schema.json is the authority on shape;
+ * these types mirror it).
  */
 export interface RawPassword {
   readonly generate?: boolean;

@@ -14,7 +14,8 @@ const compiled = new Map<string, ValidateFunction>();
 export function schemaValidator(name: string): ValidateFunction {
   let validate = compiled.get(name);
   if (!validate) {
-    const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
+    // verbose: errors carry the offending value and their schema, for messages that name what is allowed.
+    const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
     addFormats(ajv);
     const schema = JSON.parse(fs.readFileSync(path.join(packageRoot(), 'schemas', name), 'utf8')) as object;
     validate = ajv.compile(schema);
@@ -23,7 +24,8 @@ export function schemaValidator(name: string): ValidateFunction {
   return validate;
 }
 
-function pointerToPath(pointer: string): (string | number)[] {
+/** A JSON pointer (`/users/0/licenses`) as a path (`['users', 0, 'licenses']`). */
+export function pointerToPath(pointer: string): (string | number)[] {
   if (pointer === '') return [];
   return pointer
     .slice(1)
@@ -54,6 +56,12 @@ function describe(e: ErrorObject): { path: (string | number)[]; message: string 
   }
 }
 
+/** ajv's errors for one document; empty when it is valid. */
+export function schemaErrors(schemaName: string, value: unknown): readonly ErrorObject[] {
+  const validate = schemaValidator(schemaName);
+  return validate(value) ? [] : [...(validate.errors ?? [])];
+}
+
 /**
  * Checks one document against a schema; each error becomes a diagnostic at its
  * JSON path (lines are filled in later, only when there are problems). A
@@ -61,9 +69,8 @@ function describe(e: ErrorObject): { path: (string | number)[]; message: string 
  * reported only when no branch error is on the same path.
  */
 export function checkSchema(schemaName: string, file: string, value: unknown, code: string): Diagnostic[] {
-  const validate = schemaValidator(schemaName);
-  if (validate(value)) return [];
-  const errors = validate.errors ?? [];
+  const errors = schemaErrors(schemaName, value);
+  if (errors.length === 0) return [];
   const seen = new Set<string>();
   const diagnostics: Diagnostic[] = [];
   for (const e of errors) {

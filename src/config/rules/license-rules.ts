@@ -1,88 +1,126 @@
-import type { Subscription } from '../../catalog/catalog.js';
+import type { Catalog, Subscription } from '../../catalog/catalog.js';
 import { error, type Diagnostic } from '../../diagnostics/diagnostic.js';
-import { didYouMean } from '../suggest.js';
-import { at, type DeclaredUser, type Rule } from './rule.js';
+import type { RawLicense } from '../raw-config.js';
+import { closest } from '../suggest.js';
+import { at, ownerName, type FieldBlock, type Rule } from './rule.js';
 
-/** Pairs of subscriptions one user may not hold together (DOMAIN.md). */
-const CONFLICTING_SKUS: readonly (readonly [string, string])[] = [['STANDARDPACK', 'ENTERPRISEPACK']];
+/** Pairs of subscriptions one user may not hold together, and why (DOMAIN.md). */
+const CONFLICTING_SKUS: readonly { readonly skus: readonly [string, string]; readonly reason: string }[] = [
+  { skus: ['STANDARDPACK', 'ENTERPRISEPACK'], reason: 'Office 365 Enterprise E1 and E3 have overlapping Exchange and SharePoint plans' },
+];
 
-/** `licenses[i]` as written, to point at the entry whatever its form. */
-function licensePath(declared: DeclaredUser, sku: string): (string | number)[] {
-  const index = (declared.raw.licenses ?? []).findIndex(
-    (license) => (typeof license === 'string' ? license : license.sku).trim().toUpperCase() === sku,
-  );
-  return index < 0 ? ['licenses'] : ['licenses', index];
+const normalize = (name: string): string => name.trim().toUpperCase();
+
+function skuOf(license: RawLicense): string {
+  return normalize(typeof license === 'string' ? license : license.sku);
 }
 
-export const usageLocationRequired: Rule = ({ users }) =>
-  users.flatMap((declared) =>
-    declared.user.licenses.length > 0 && declared.user.attributes.usageLocation === null
-      ? [
-          error(
-            'USAGE_LOCATION_REQUIRED',
-            `${declared.user.userPrincipalName} has licenses but no usageLocation; set usageLocation (ISO 3166 country code, e.g. NL) on the user or in defaults`,
-            at(declared.location, 'licenses'),
-          ),
-        ]
-      : [],
-  );
+/** Each part number of a block's licenses with the index of its first entry. */
+function firstIndexes(block: FieldBlock): Map<string, number> {
+  const first = new Map<string, number>();
+  (block.fields.licenses ?? []).forEach((license, index) => {
+    const sku = skuOf(license);
+    if (!first.has(sku)) first.set(sku, index);
+  });
+  return first;
+}
 
-function checkPlans(declared: DeclaredUser, subscription: Subscription, all: readonly Subscription[]): Diagnostic[] {
-  const license = declared.user.licenses.find((l) => l.sku === subscription.sku);
-  const where = at(declared.location, ...licensePath(declared, subscription.sku), 'disabledPlans');
-  return (license?.disabledPlans ?? []).flatMap((plan) => {
-    if (subscription.servicePlans.includes(plan)) return [];
-    const owner = all.find((s) => s.servicePlans.includes(plan));
-    return [
-      owner
-        ? error(
-            'LICENSE_PLAN_NOT_IN_SKU',
-            `service plan ${plan} is not part of ${subscription.sku} (it belongs to ${owner.sku}); ${subscription.sku} has: ${subscription.servicePlans.join(', ')}`,
-            where,
-          )
-        : error(
-            'LICENSE_UNKNOWN_PLAN',
-            `unknown service plan ${plan}${didYouMean(plan, subscription.servicePlans)}; ${subscription.sku} has: ${subscription.servicePlans.join(', ')}`,
-            where,
-          ),
-    ];
+/**
+ * What a mistyped part number most likely means: a product name ("Office 365
+ * Enterprise E3"), its short name ("E3"), or the closest part number.
+ */
+function suggestSku(written: string, subscriptions: readonly Subscription[]): string {
+  const wanted = written.trim().toLowerCase();
+  const byName = subscriptions.find((s) => s.productName.toLowerCase() === wanted);
+  const bySuffix = subscriptions.filter((s) => s.productName.toLowerCase().endsWith(` ${wanted}`));
+  const match =
+    byName ?? (bySuffix.length === 1 ? bySuffix[0] : undefined) ?? subscriptions.find((s) => s.sku === closest(written, subscriptions.map((c) => c.sku)));
+  return match ? ` (did you mean ${match.sku}, ${match.productName}?)` : '';
+}
+
+interface PlanIndex {
+  readonly bySku: ReadonlyMap<string, Subscription>;
+  /** Service plan → the first subscription that has it. */
+  readonly planOwner: ReadonlyMap<string, string>;
+}
+
+function indexCatalog(catalog: Catalog): PlanIndex {
+  const planOwner = new Map<string, string>();
+  for (const s of catalog.subscriptions) for (const plan of s.servicePlans) if (!planOwner.has(plan)) planOwner.set(plan, s.sku);
+  return { bySku: new Map(catalog.subscriptions.map((s) => [s.sku, s])), planOwner };
+}
+
+function checkPlans(block: FieldBlock, index: number, subscription: Subscription, catalog: PlanIndex): Diagnostic[] {
+  const license = block.fields.licenses?.[index];
+  if (license === undefined || typeof license === 'string') return [];
+  const plans = new Set(subscription.servicePlans);
+  return (license.disabledPlans ?? []).flatMap((written, planIndex) => {
+    const plan = normalize(written);
+    if (plans.has(plan)) return [];
+    const where = at(block.location, 'licenses', index, 'disabledPlans', planIndex);
+    const has = `${subscription.sku} has: ${subscription.servicePlans.join(', ')}`;
+    const owner = catalog.planOwner.get(plan);
+    if (owner) return [error('LICENSE_PLAN_NOT_IN_SKU', `service plan ${plan} is not part of ${subscription.sku} (it belongs to ${owner}); ${has}`, where)];
+    const match = closest(plan, subscription.servicePlans);
+    return [error('LICENSE_UNKNOWN_PLAN', `unknown service plan ${plan}${match ? ` (did you mean ${match}?)` : ''}; ${has}`, where)];
   });
 }
 
-export const licensesKnown: Rule = ({ users, catalog }) => {
-  if (!catalog) return [];
-  const bySku = new Map(catalog.subscriptions.map((s) => [s.sku, s]));
-  return users.flatMap((declared) => {
-    const seen = new Set<string>();
-    return declared.user.licenses.flatMap((license): Diagnostic[] => {
-      const where = at(declared.location, ...licensePath(declared, license.sku));
-      if (seen.has(license.sku)) {
-        return [error('LICENSE_DUPLICATE', `${license.sku} is listed twice for ${declared.user.userPrincipalName}; list each subscription once`, where)];
+/**
+ * Each block's licenses: a part number listed twice (needs no catalog), and
+ * with the catalog an unknown part number or a disabled plan the
+ * subscription does not have.
+ */
+export const licensesKnown: Rule = ({ blocks, catalog }) => {
+  const index = catalog ? indexCatalog(catalog) : undefined;
+  return blocks.flatMap((block) => {
+    const first = firstIndexes(block);
+    return (block.fields.licenses ?? []).flatMap((license, i): Diagnostic[] => {
+      const sku = skuOf(license);
+      const where = at(block.location, 'licenses', i);
+      const firstIndex = first.get(sku) ?? i;
+      if (firstIndex !== i) {
+        return [
+          error(
+            'LICENSE_DUPLICATE',
+            `${sku} is listed twice for ${ownerName(block)}; list each subscription once (one entry {sku: ${sku}, disabledPlans: [...]} switches plans off)`,
+            where,
+            at(block.location, 'licenses', firstIndex),
+          ),
+        ];
       }
-      seen.add(license.sku);
-      const subscription = bySku.get(license.sku);
+      if (!index || !catalog) return [];
+      const subscription = index.bySku.get(sku);
       if (!subscription) {
         return [
           error(
             'LICENSE_UNKNOWN_SKU',
-            `unknown subscription ${license.sku}${didYouMean(license.sku, bySku.keys())}; the tenant has: ${[...bySku.keys()].join(', ')}`,
+            `unknown subscription ${sku}${suggestSku(sku, catalog.subscriptions)}; the tenant has: ${[...index.bySku.keys()].join(', ')}`,
             where,
           ),
         ];
       }
-      return checkPlans(declared, subscription, catalog.subscriptions);
+      return checkPlans(block, i, subscription, index);
     });
   });
 };
 
-export const licensesCompatible: Rule = ({ users }) =>
-  users.flatMap((declared) => {
-    const skus = new Set(declared.user.licenses.map((l) => l.sku));
-    return CONFLICTING_SKUS.filter(([a, b]) => skus.has(a) && skus.has(b)).map(([a, b]) =>
-      error(
-        'LICENSE_CONFLICT',
-        `${a} and ${b} conflict (their Exchange and SharePoint plans overlap); assign only one of them to ${declared.user.userPrincipalName}`,
-        at(declared.location, ...licensePath(declared, b)),
-      ),
-    );
+/** Subscriptions whose plans overlap (E1 and E3) may not be assigned together; reported at the later one. */
+export const licensesCompatible: Rule = ({ blocks }) =>
+  blocks.flatMap((block) => {
+    const first = firstIndexes(block);
+    return CONFLICTING_SKUS.flatMap(({ skus: [a, b], reason }) => {
+      const ia = first.get(a);
+      const ib = first.get(b);
+      if (ia === undefined || ib === undefined) return [];
+      const [earlier, later] = ia < ib ? [ia, ib] : [ib, ia];
+      return [
+        error(
+          'LICENSE_CONFLICT',
+          `${a} and ${b} conflict (${reason}); assign only one of them to ${ownerName(block)}`,
+          at(block.location, 'licenses', later),
+          at(block.location, 'licenses', earlier),
+        ),
+      ];
+    });
   });

@@ -1,34 +1,67 @@
 import { BUILTIN_ROLES, findRole } from '../../catalog/builtin-roles.js';
 import { GLOBAL_ADMINISTRATOR } from '../../catalog/catalog.js';
 import { error } from '../../diagnostics/diagnostic.js';
+import type { SourceLocation } from '../../diagnostics/diagnostic.js';
 import { didYouMean } from '../suggest.js';
 import { at, type Rule } from './rule.js';
 
+/**
+ * The role a mistyped name most likely means: one whose words the written
+ * words begin, in order ("Global admin", "User admin"), or the closest name.
+ */
+function suggestRole(written: string): string {
+  const words = written.toLowerCase().split(/\s+/).filter((w) => w !== '');
+  const abbreviates = (name: string): boolean => {
+    const nameWords = name.toLowerCase().split(' ');
+    let at = 0;
+    for (const word of words) {
+      while (at < nameWords.length && !nameWords[at]?.startsWith(word)) at++;
+      if (at++ >= nameWords.length) return false;
+    }
+    return true;
+  };
+  const names = BUILTIN_ROLES.map((r) => r.displayName);
+  const matches = words.length > 0 ? names.filter(abbreviates) : [];
+  return matches.length === 1 ? ` (did you mean ${matches[0]}?)` : didYouMean(written, names);
+}
+
 export const rolesKnown: Rule = ({ users }) =>
   users.flatMap((declared) =>
-    (declared.raw.roles ?? []).flatMap((role, index) =>
+    (declared.own.roles ?? []).flatMap((role, index) =>
       findRole(role)
         ? []
         : [
             error(
               'ROLE_UNKNOWN',
-              `unknown admin role "${role}"${didYouMean(role, BUILTIN_ROLES.map((r) => r.displayName))}; use an admin center name such as "Global administrator" or a role template id`,
+              `unknown admin role "${role}"${suggestRole(role)}; use an admin center name such as "Global administrator" or a role template id`,
               at(declared.location, 'roles', index),
             ),
           ],
     ),
   );
 
-/** Lockout guard, checked on the configuration itself (apply checks the result too). */
-export const enoughGlobalAdmins: Rule = ({ users, settings, settingsLocation }) => {
-  const admins = users.filter(({ user }) => user.accountEnabled && user.roles.includes(GLOBAL_ADMINISTRATOR));
-  if (admins.length >= settings.minGlobalAdmins) return [];
-  const file = settingsLocation ?? users[0]?.location;
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * Lockout guard on the configuration itself: it counts only the users
+ * declared here (validate needs no database); apply checks the tenant's
+ * result as well.
+ */
+export const enoughGlobalAdmins: Rule = ({ users, settings, settingsLocation, anchor }) => {
+  const admins = users.filter(({ user }) => user.roles.includes(GLOBAL_ADMINISTRATOR));
+  const enabled = admins.filter(({ user }) => user.accountEnabled).length;
+  const required = settings.minGlobalAdmins;
+  if (enabled >= required) return [];
+  const blocked = admins.length - enabled;
+  const blockedNote = blocked === 0 ? '' : ` (${blocked} more ${blocked === 1 ? 'is' : 'are'} declared with accountEnabled: false)`;
+  const where: SourceLocation | undefined = settingsLocation ? at(settingsLocation, 'minGlobalAdmins') : anchor;
   return [
     error(
       'GLOBAL_ADMIN_MINIMUM',
-      `the configuration leaves ${admins.length} enabled Global administrator${admins.length === 1 ? '' : 's'}, fewer than settings.minGlobalAdmins (${settings.minGlobalAdmins}); a tenant without one is locked out of administration — keep at least ${settings.minGlobalAdmins} enabled user${settings.minGlobalAdmins === 1 ? '' : 's'} with roles: [Global administrator]`,
-      file ? { file: file.file, path: settingsLocation ? ['settings', 'minGlobalAdmins'] : [] } : undefined,
+      `this configuration declares ${plural(enabled, 'enabled Global administrator')}${blockedNote}, fewer than settings.minGlobalAdmins (${required}); ` +
+        `a tenant without one is locked out of administration. Only users declared in this configuration are counted: ` +
+        `give ${plural(required - enabled, 'more enabled user')} roles: [Global administrator], or lower settings.minGlobalAdmins`,
+      where,
     ),
   ];
 };

@@ -1,11 +1,18 @@
 import { error, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { userKey } from '../../state/tenant-state.js';
 import { didYouMean } from '../suggest.js';
-import { at, type Rule } from './rule.js';
+import { at, type DeclaredUser, type Rule } from './rule.js';
 
 const LOCAL_PART = /^[A-Za-z0-9'._!#^~-]+$/;
 
-/** Why a UPN is malformed (DOMAIN.md), or null when it is well-formed. */
+/** Labels of letters, digits and inner hyphens, separated by single dots. */
+const DOMAIN_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
+
+/**
+ * Why a UPN is malformed (DOMAIN.md), or null when it is well-formed. Every
+ * UPN the schema's pattern and lengths reject is malformed here too, so both
+ * report the same message.
+ */
 export function upnProblem(upn: string): string | null {
   const parts = upn.split('@');
   if (parts.length !== 2) return `must contain exactly one "@" (local@domain)`;
@@ -16,24 +23,28 @@ export function upnProblem(upn: string): string | null {
   if (!LOCAL_PART.test(local)) return `the part before "@" may only contain A-Z a-z 0-9 ' . - _ ! # ^ ~`;
   if (local.endsWith('.')) return `must not have "." right before the "@"`;
   if (local.startsWith('.')) return `must not start with "."`;
+  if (!DOMAIN_NAME.test(domain)) return `the domain may only contain letters, digits and "-", in names separated by single dots (e.g. contoso.com)`;
   return null;
 }
 
+/** The UPN_INVALID message; the schema check uses it too. */
+export function upnInvalidMessage(upn: string): string {
+  return `userPrincipalName "${upn}" ${upnProblem(upn) ?? 'is not a valid sign-in ID (local@domain)'}`;
+}
+
 export const upnSyntax: Rule = ({ users }) =>
-  users.flatMap(({ user, location }) => {
-    const problem = upnProblem(user.userPrincipalName);
-    return problem
-      ? [error('UPN_INVALID', `userPrincipalName "${user.userPrincipalName}" ${problem}`, at(location, 'userPrincipalName'))]
-      : [];
-  });
+  users.flatMap(({ user, location }) =>
+    upnProblem(user.userPrincipalName) ? [error('UPN_INVALID', upnInvalidMessage(user.userPrincipalName), at(location, 'userPrincipalName'))] : [],
+  );
 
 export const upnDomain: Rule = ({ users, catalog }) => {
   if (!catalog) return [];
   const verified = catalog.domains.filter((d) => d.verified).map((d) => d.name);
+  const verifiedSet = new Set(verified);
   const known = new Set(catalog.domains.map((d) => d.name));
   return users.flatMap(({ user, location }) => {
     const domain = user.userPrincipalName.split('@')[1]?.toLowerCase();
-    if (domain === undefined || upnProblem(user.userPrincipalName) || verified.includes(domain)) return [];
+    if (domain === undefined || upnProblem(user.userPrincipalName) || verifiedSet.has(domain)) return [];
     const message = known.has(domain)
       ? `domain "${domain}" of ${user.userPrincipalName} is not verified yet; verify it in the tenant first, or use one of: ${verified.join(', ')}`
       : `domain "${domain}" of ${user.userPrincipalName} is not a verified domain of the tenant${didYouMean(domain, verified)}; the tenant's domains are: ${verified.join(', ')}`;
@@ -41,8 +52,9 @@ export const upnDomain: Rule = ({ users, catalog }) => {
   });
 };
 
+/** A UPN declared again (ignoring case) is reported at the later place, with the first as `related`. */
 export const upnUnique: Rule = ({ users }) => {
-  const first = new Map<string, (typeof users)[number]>();
+  const first = new Map<string, DeclaredUser>();
   const diagnostics: Diagnostic[] = [];
   for (const declared of users) {
     const key = userKey(declared.user.userPrincipalName);
@@ -51,13 +63,13 @@ export const upnUnique: Rule = ({ users }) => {
       first.set(key, declared);
       continue;
     }
-    const where = at(earlier.location, 'userPrincipalName');
+    const same = earlier.user.userPrincipalName === declared.user.userPrincipalName ? '' : ` as ${earlier.user.userPrincipalName}`;
     diagnostics.push(
       error(
         'UPN_DUPLICATE',
-        `${declared.user.userPrincipalName} is declared twice (UPNs ignore case); remove one of the declarations`,
+        `${declared.user.userPrincipalName} is declared twice (it was declared before${same}; UPNs ignore case); keep one of the two declarations`,
         at(declared.location, 'userPrincipalName'),
-        where,
+        at(earlier.location, 'userPrincipalName'),
       ),
     );
   }

@@ -1,0 +1,65 @@
+/**
+ * Every code the configuration stage reports, with its severity and meaning.
+ * Codes are stable: pipelines match on them. docs/diagnostics.md documents
+ * each with an example; test/config checks that the two agree, that every
+ * code the stage's source emits is listed here, and that each has a file in
+ * examples/invalid/ that produces it.
+ */
+export interface DiagnosticCodeInfo {
+  readonly code: string;
+  /** 'error' fails validate, plan and apply; a warning never fails. */
+  readonly severity: 'error' | 'warning' | 'warning at validate, error at plan and apply';
+  readonly meaning: string;
+}
+
+export const CONFIG_DIAGNOSTIC_CODES: readonly DiagnosticCodeInfo[] = [
+  { code: 'CONFIG_NOT_FOUND', severity: 'error', meaning: 'A path given with -c does not exist (or no -c was given).' },
+  { code: 'CONFIG_UNREADABLE', severity: 'error', meaning: 'A file or directory given with -c cannot be read (permissions).' },
+  { code: 'CONFIG_NO_FILES', severity: 'error', meaning: 'A directory given with -c holds no .yaml or .yml file (catalog.yaml does not count).' },
+  { code: 'CONFIG_SECTION_TWICE', severity: 'error', meaning: '`defaults` or `settings` is declared in more than one file.' },
+  { code: 'YAML_NOT_UTF8', severity: 'error', meaning: 'The file is not UTF-8 text.' },
+  { code: 'YAML_SYNTAX', severity: 'error', meaning: 'The YAML cannot be parsed (indentation, quotes, brackets).' },
+  { code: 'YAML_TAB_INDENT', severity: 'error', meaning: 'A tab is used for indentation; YAML allows only spaces.' },
+  { code: 'YAML_DUPLICATE_KEY', severity: 'error', meaning: 'A key appears twice in one mapping.' },
+  { code: 'YAML_MULTIPLE_DOCUMENTS', severity: 'error', meaning: 'The file holds more than one YAML document (`---`).' },
+  { code: 'YAML_UNKNOWN_TAG', severity: 'error', meaning: 'A `!tag` is used; only plain YAML values are read.' },
+  { code: 'YAML_VERSION', severity: 'error', meaning: 'A `%YAML` directive asks for a version other than 1.2.' },
+  { code: 'YAML_EMPTY', severity: 'error', meaning: 'The file is empty or holds only comments.' },
+  { code: 'YAML_NOT_MAPPING', severity: 'error', meaning: 'The top level of the file is not a mapping (`users:`, `defaults:`, `settings:`).' },
+  { code: 'YAML_ALIAS_LIMIT', severity: 'error', meaning: 'Aliases expand to far more values than the file writes ("billion laughs"), or into a cycle.' },
+  { code: 'SCHEMA_UNKNOWN_FIELD', severity: 'error', meaning: 'A field the schema does not know, often a misspelling; the closest field is suggested.' },
+  { code: 'SCHEMA_REQUIRED', severity: 'error', meaning: 'A required field is missing (`userPrincipalName`, `displayName`, a license\'s `sku`).' },
+  { code: 'SCHEMA_TYPE', severity: 'error', meaning: 'A value has the wrong type (text, number, true/false, list, mapping).' },
+  { code: 'SCHEMA_LENGTH', severity: 'error', meaning: 'A text or list is longer (or shorter) than Microsoft Graph allows.' },
+  { code: 'SCHEMA_FORMAT', severity: 'error', meaning: 'A value does not have the required form (an email address, a variable name, a part number).' },
+  { code: 'SCHEMA_RANGE', severity: 'error', meaning: 'A number is outside its allowed range.' },
+  { code: 'SCHEMA_INVALID', severity: 'error', meaning: 'Any other schema rule (none of the current schema\'s rules reports it; kept for future ones).' },
+  { code: 'PHOTO_NOT_ALLOWED', severity: 'error', meaning: 'A photo field (`photo`, `thumbnailPhoto`, `picture`, `avatar`, ...): admins cannot set users\' photos.' },
+  { code: 'PASSWORD_IN_CONFIG', severity: 'error', meaning: 'A password is written in the configuration (`password: "..."`, `password: {value: ...}`, ...).' },
+  { code: 'BUSINESS_PHONES_TOO_MANY', severity: 'error', meaning: 'More than one business phone.' },
+  { code: 'UPN_INVALID', severity: 'error', meaning: 'The userPrincipalName breaks the syntax or length rules.' },
+  { code: 'UPN_UNKNOWN_DOMAIN', severity: 'error', meaning: 'The UPN\'s domain is not a verified domain of the tenant (needs the catalog).' },
+  { code: 'UPN_DUPLICATE', severity: 'error', meaning: 'A UPN is declared twice, ignoring case; both places are named.' },
+  { code: 'USAGE_LOCATION_INVALID', severity: 'error', meaning: 'usageLocation is not an ISO 3166-1 alpha-2 country code.' },
+  { code: 'USAGE_LOCATION_REQUIRED', severity: 'error', meaning: 'A user with licenses has no usageLocation (its own or from defaults).' },
+  { code: 'LICENSE_UNKNOWN_SKU', severity: 'error', meaning: 'The tenant has no subscription with this part number (needs the catalog).' },
+  { code: 'LICENSE_UNKNOWN_PLAN', severity: 'error', meaning: 'A disabled plan that no subscription of the tenant has (needs the catalog).' },
+  { code: 'LICENSE_PLAN_NOT_IN_SKU', severity: 'error', meaning: 'A disabled plan that belongs to another subscription (needs the catalog).' },
+  { code: 'LICENSE_DUPLICATE', severity: 'error', meaning: 'A subscription is listed twice for one user (or in defaults).' },
+  { code: 'LICENSE_CONFLICT', severity: 'error', meaning: 'Subscriptions that cannot be assigned together (E1 and E3).' },
+  { code: 'ROLE_UNKNOWN', severity: 'error', meaning: 'Not an admin center role name nor a role template id.' },
+  { code: 'GLOBAL_ADMIN_MINIMUM', severity: 'error', meaning: 'The configuration declares fewer enabled Global administrators than settings.minGlobalAdmins (default 1).' },
+  { code: 'NOTIFY_TOO_MANY', severity: 'error', meaning: 'More than five notify addresses.' },
+  { code: 'NOTIFY_INVALID_EMAIL', severity: 'error', meaning: 'A notify address is not a valid email address.' },
+  { code: 'NOTIFY_OWN_MAILBOX', severity: 'error', meaning: 'Credentials would go to the new user\'s own mailbox.' },
+  { code: 'NOTIFY_CREATED_MAILBOX', severity: 'error', meaning: 'Credentials would go to another mailbox this configuration creates.' },
+  { code: 'PASSWORD_SOURCE_CONFLICT', severity: 'error', meaning: 'password sets both `generate: true` and `fromEnv`.' },
+  { code: 'PASSWORD_SOURCE_MISSING', severity: 'error', meaning: 'password sets `generate: false` without `fromEnv`.' },
+  {
+    code: 'PASSWORD_ENV_UNSET',
+    severity: 'warning at validate, error at plan and apply',
+    meaning: 'The environment variable named by `password.fromEnv` is not set (or empty).',
+  },
+  { code: 'PASSWORD_POLICY', severity: 'error', meaning: 'The password in a set `fromEnv` variable breaks the password policy (its value is never printed).' },
+  { code: 'USER_NO_ACCESS', severity: 'warning', meaning: 'A user with no license and no admin role.' },
+];

@@ -1,0 +1,104 @@
+import { checkPasswordPolicy } from '../../credentials/password-policy.js';
+import { error, warning, type Diagnostic, type SourceLocation } from '../../diagnostics/diagnostic.js';
+import { at, ownerName, type DeclaredUser, type FieldBlock, type Rule } from './rule.js';
+
+/** generate and fromEnv say where the password comes from; a block must not say both, nor neither after generate: false. */
+export const passwordSource: Rule = ({ blocks }) =>
+  blocks.flatMap((block): Diagnostic[] => {
+    const password = block.fields.password;
+    if (password === undefined) return [];
+    if (password.generate === true && password.fromEnv !== undefined) {
+      return [
+        error(
+          'PASSWORD_SOURCE_CONFLICT',
+          `the password of ${ownerName(block)} is both generated (generate: true) and read from ${password.fromEnv} (fromEnv); keep one: remove generate: true to use ${password.fromEnv}, or remove fromEnv to generate one`,
+          at(block.location, 'password', 'generate'),
+        ),
+      ];
+    }
+    if (password.generate === false && password.fromEnv === undefined) {
+      return [
+        error(
+          'PASSWORD_SOURCE_MISSING',
+          `the password of ${ownerName(block)} is not generated (generate: false) but no fromEnv says where it comes from; add fromEnv: VARIABLE_NAME (the password itself never goes in the configuration), or remove generate: false`,
+          at(block.location, 'password', 'generate'),
+        ),
+      ];
+    }
+    return [];
+  });
+
+/** The schema's pattern for password.fromEnv. */
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+interface EnvUse {
+  readonly variable: string;
+  /** Where fromEnv is written: the user's own password, or defaults'. */
+  readonly location: SourceLocation;
+  readonly fromDefaults: boolean;
+  readonly users: DeclaredUser[];
+}
+
+/** Users whose password comes from a variable, grouped by where that fromEnv is written. */
+function envUses(users: readonly DeclaredUser[], defaults: FieldBlock | undefined): EnvUse[] {
+  const uses = new Map<string, EnvUse>();
+  for (const declared of users) {
+    const source = declared.user.password?.source;
+    // generate: true with fromEnv is PASSWORD_SOURCE_CONFLICT, and a name that is no variable
+    // name is SCHEMA_FORMAT: what is meant is unknown, so nothing is looked up.
+    if (source?.kind !== 'env' || declared.raw.password?.generate === true || !VARIABLE_NAME.test(source.variable)) continue;
+    const own = declared.own.password?.fromEnv !== undefined;
+    const location = own || !defaults ? at(declared.location, 'password', 'fromEnv') : at(defaults.location, 'password', 'fromEnv');
+    const key = `${location.file}\0${JSON.stringify(location.path)}`;
+    const use = uses.get(key) ?? { variable: source.variable, location, fromDefaults: !own && defaults !== undefined, users: [] };
+    use.users.push(declared);
+    uses.set(key, use);
+  }
+  return [...uses.values()];
+}
+
+function whose(use: EnvUse): string {
+  if (!use.fromDefaults) return use.users[0]?.user.userPrincipalName ?? '';
+  return `the ${use.users.length === 1 ? 'user' : `${use.users.length} users`} without a password source of their own (defaults)`;
+}
+
+function accountName(declared: DeclaredUser): string {
+  return declared.user.userPrincipalName.split('@')[0] ?? '';
+}
+
+/**
+ * A fromEnv variable must be set when the password is needed (plan and
+ * apply; at validate a missing one is only a warning) and must meet the
+ * password policy. Messages name the variable, never its value.
+ */
+export const passwordFromEnv: Rule = ({ users, defaults, env, phase }) =>
+  envUses(users, defaults).flatMap((use): Diagnostic[] => {
+    const value = env[use.variable];
+    if (value === undefined || value === '') {
+      if (phase === 'validate') {
+        return [
+          warning(
+            'PASSWORD_ENV_UNSET',
+            `environment variable ${use.variable} (the password of ${whose(use)}) is not set here; plan and apply will need it: set it (e.g. from a CI secret) before running them`,
+            use.location,
+          ),
+        ];
+      }
+      return [
+        error(
+          'PASSWORD_ENV_UNSET',
+          `environment variable ${use.variable} (the password of ${whose(use)}) is not set; set it (e.g. from a CI secret) before plan and apply, or remove fromEnv to generate a password`,
+          use.location,
+        ),
+      ];
+    }
+    const general = checkPasswordPolicy(value, '');
+    if (general.length > 0) {
+      return [error('PASSWORD_POLICY', `the password in ${use.variable} for ${whose(use)} breaks the password policy: it ${general.join('; it ')}`, use.location)];
+    }
+    return use.users.flatMap((declared) =>
+      checkPasswordPolicy(value, accountName(declared)).map((problem) =>
+        error('PASSWORD_POLICY', `the password in ${use.variable} for ${declared.user.userPrincipalName} breaks the password policy: it ${problem}`, use.location),
+      ),
+    );
+  });

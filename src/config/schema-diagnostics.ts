@@ -1,0 +1,333 @@
+import type { ErrorObject } from 'ajv/dist/2020.js';
+import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { usageLocationProblem } from './country-codes.js';
+import type { PointAt } from './locate.js';
+import { emailProblem, MAX_NOTIFY_ADDRESSES, tooManyAddresses } from './notify-addresses.js';
+import { upnInvalidMessage } from './rules/upn-rules.js';
+import { pointerToPath, schemaErrors } from './schema-check.js';
+import { closest } from './suggest.js';
+
+export type Path = readonly (string | number)[];
+
+/**
+ * What the tenant schema found in one file, and what the semantic rules must
+ * therefore not read (see readable-config.ts):
+ * - `unreadable`: values of the wrong type or users without a required field,
+ *   left out as a whole: a user (`['users', 2]`), a field of a user
+ *   (`['users', 2, 'licenses']`), a section or a field of one;
+ * - `extraneous`: keys that are not configuration (an unknown field, a photo,
+ *   a password value), left out;
+ * - `incomplete`: what holds an unknown field, often a misspelt one whose
+ *   value is then missing (`usagelocation: NL`), so what the rules see of it may be short.
+ * Any other finding (a length, a format) leaves the value readable.
+ * `pointAtKey` holds the diagnostics about a key that must go, rather than a value.
+ */
+export interface ShapeCheck {
+  readonly diagnostics: readonly Diagnostic[];
+  readonly unreadable: readonly Path[];
+  readonly extraneous: readonly Path[];
+  readonly incomplete: readonly Path[];
+  readonly pointAtKey: ReadonlySet<Diagnostic>;
+}
+
+interface Finding {
+  readonly code: string;
+  readonly path: Path;
+  readonly message: string;
+  readonly pointAt?: PointAt;
+}
+
+/** ajv keywords after which the value still has the types raw-config.ts declares. */
+const READABLE_AFTER = new Set([
+  'additionalProperties',
+  'not',
+  'maxItems',
+  'minItems',
+  'maxLength',
+  'minLength',
+  'pattern',
+  'format',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'multipleOf',
+  'propertyNames',
+]);
+
+/** Field names that hold (or ask for) a user's photo, which admins cannot set. */
+const PHOTO_FIELD = /photo|picture|avatar|image|portrait|headshot/i;
+
+/** Field names that look like a password written into the configuration. */
+const PASSWORD_FIELD = /passw|pwd|secret/i;
+
+/** Names people reach for, and the field they mean (used only when that field is allowed there). */
+const FIELD_ALIASES: Readonly<Record<string, string>> = {
+  upn: 'userPrincipalName',
+  username: 'userPrincipalName',
+  email: 'userPrincipalName',
+  name: 'displayName',
+  fullname: 'displayName',
+  firstname: 'givenName',
+  lastname: 'surname',
+  familyname: 'surname',
+  title: 'jobTitle',
+  phone: 'businessPhones',
+  officephone: 'businessPhones',
+  businessphone: 'businessPhones',
+  telephonenumber: 'businessPhones',
+  mobile: 'mobilePhone',
+  enabled: 'accountEnabled',
+  blocksignin: 'accountEnabled',
+  location: 'usageLocation',
+  countrycode: 'usageLocation',
+  license: 'licenses',
+  skus: 'licenses',
+  role: 'roles',
+  adminroles: 'roles',
+  street: 'streetAddress',
+  zip: 'postalCode',
+  zipcode: 'postalCode',
+  postcode: 'postalCode',
+  province: 'state',
+  alias: 'mailNickname',
+  user: 'users',
+  default: 'defaults',
+  setting: 'settings',
+  disabledplan: 'disabledPlans',
+  disabledservices: 'disabledPlans',
+};
+
+/** What a required field is, for the message that asks for it. */
+const REQUIRED_HINTS: Readonly<Record<string, string>> = {
+  userPrincipalName: 'the sign-in ID, e.g. joep@contoso.com',
+  displayName: 'the name shown in the address book, e.g. Joep de Vries',
+  sku: 'the part number of the subscription, e.g. ENTERPRISEPACK',
+};
+
+const TYPE_NAMES: Readonly<Record<string, string>> = {
+  string: 'text',
+  boolean: 'true or false',
+  integer: 'a whole number',
+  number: 'a number',
+  array: 'a list',
+  object: 'a mapping (field: value lines)',
+  null: 'empty',
+};
+
+const lastKey = (path: Path): string | undefined => path.findLast((segment): segment is string => typeof segment === 'string');
+const inPassword = (path: Path): boolean => path.some((segment) => typeof segment === 'string' && PASSWORD_FIELD.test(segment));
+
+/** `"licenses"`, or `an entry of "licenses"` for a list entry. */
+function fieldLabel(path: Path): string {
+  const key = lastKey(path) ?? 'the file';
+  if (key === 'the file') return 'the top level of the file';
+  return typeof path.at(-1) === 'number' ? `an entry of "${key}"` : `"${key}"`;
+}
+
+/** Where a set of fields belongs, for "allowed here" lists. */
+function ownerLabel(path: Path): string {
+  if (path.length === 0) return 'the top level of a file';
+  if (path[0] === 'users' && path.length === 2) return 'a user';
+  if (path.length === 1) return String(path[0]);
+  return lastKey(path) === 'licenses' ? 'a license' : `"${lastKey(path) ?? ''}"`;
+}
+
+function describeValue(data: unknown, secret: boolean): string {
+  if (data === null || data === undefined) return 'empty';
+  if (Array.isArray(data)) return 'a list';
+  if (ArrayBuffer.isView(data)) return 'binary data (a !!binary tag)';
+  if (typeof data === 'object') return 'a mapping';
+  if (typeof data === 'string') return 'text';
+  if (secret) return `a ${typeof data}`;
+  return typeof data === 'number' ? `the number ${data}` : String(data);
+}
+
+function describeType(expected: string | readonly string[], path: Path): string {
+  const types = typeof expected === 'string' ? [expected] : expected;
+  if (types.includes('object') && types.includes('string') && lastKey(path) === 'licenses') return 'a part number or a mapping {sku, disabledPlans}';
+  if (types.includes('array') && types.includes('string') && lastKey(path) === 'notify') return 'a list of addresses, or one text of addresses separated by ";"';
+  return types.map((type) => TYPE_NAMES[type] ?? type).join(' or ');
+}
+
+function typeHint(expected: string | readonly string[], data: unknown, path: Path): string {
+  const types = typeof expected === 'string' ? [expected] : expected;
+  const key = lastKey(path) ?? '';
+  const entry = typeof path.at(-1) === 'number';
+  if (data === null) return path.length === 1 && key === 'users' ? '; write users: [] for none' : '; give it a value, or remove the line';
+  if (inPassword(path)) return '';
+  const scalar = typeof data === 'number' || typeof data === 'boolean';
+  if (types.includes('string') && scalar) return `; put it in quotes: ${entry ? '- ' : `${key}: `}"${String(data)}"`;
+  if (types.includes('boolean') && typeof data === 'string') return '; write true or false without quotes';
+  if (types.includes('array') && (typeof data === 'string' || scalar) && !entry) return `; write it as a list: ${key}: [${String(data)}]`;
+  return '';
+}
+
+function passwordInConfig(path: Path, key: string | undefined): Finding {
+  const what = key && key !== 'password' ? `"${key}" looks like a password: ` : '';
+  return {
+    code: 'PASSWORD_IN_CONFIG',
+    path,
+    pointAt: 'key',
+    message: `${what}a password is never written in the configuration (it would be kept in Git); remove it and use password: { fromEnv: VARIABLE_NAME } to read it from the environment when apply runs, or leave it out to have one generated`,
+  };
+}
+
+function photoNotAllowed(path: Path, key: string): Finding {
+  return {
+    code: 'PHOTO_NOT_ALLOWED',
+    path,
+    pointAt: 'key',
+    message: `"${key}" cannot be set: admins cannot set users' photos, users add their own after signing in; remove this field`,
+  };
+}
+
+function unknownField(e: ErrorObject, path: Path, key: string): Finding {
+  const allowed = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+  const alias = FIELD_ALIASES[key.toLowerCase()];
+  const suggestion = alias && allowed.includes(alias) ? alias : closest(key, allowed);
+  const message = suggestion
+    ? `unknown field "${key}" (did you mean ${suggestion}?)`
+    : `unknown field "${key}"; ${ownerLabel(path)} takes: ${allowed.join(', ')}`;
+  return { code: 'SCHEMA_UNKNOWN_FIELD', path: [...path, key], pointAt: 'key', message };
+}
+
+function missingField(e: ErrorObject, path: Path): Finding {
+  const missing = (e.params as { missingProperty: string }).missingProperty;
+  const hint = REQUIRED_HINTS[missing];
+  return { code: 'SCHEMA_REQUIRED', path, message: `missing required field "${missing}"${hint ? ` (${hint})` : ''}; add it` };
+}
+
+function wrongType(e: ErrorObject, path: Path): Finding {
+  const expected = (e.params as { type: string | string[] }).type;
+  const message = `${fieldLabel(path)} must be ${describeType(expected, path)}, not ${describeValue(e.data, inPassword(path))}${typeHint(expected, e.data, path)}`;
+  return { code: 'SCHEMA_TYPE', path, message };
+}
+
+function wrongLength(e: ErrorObject, path: Path): Finding {
+  const limit = (e.params as { limit: number }).limit;
+  const label = fieldLabel(path);
+  const size = Array.isArray(e.data) ? e.data.length : [...String(e.data)].length;
+  const message = {
+    maxLength: `${label} is ${size} characters long; at most ${limit} are allowed`,
+    minLength: limit === 1 ? `${label} must not be empty` : `${label} is ${size} characters long; at least ${limit} are needed`,
+    maxItems: `${label} has ${size} entries; at most ${limit} are allowed`,
+    minItems: `${label} has ${size} entries; at least ${limit} are needed`,
+  }[e.keyword as 'maxLength' | 'minLength' | 'maxItems' | 'minItems'];
+  return { code: 'SCHEMA_LENGTH', path, message };
+}
+
+function wrongFormat(e: ErrorObject, path: Path): Finding {
+  const key = lastKey(path);
+  if (e.propertyName !== undefined) {
+    const message = `"${e.propertyName}" in ${key ?? 'this mapping'} is not a part number; write it as the catalog does (upper-case letters, digits and _, e.g. ENTERPRISEPACK)`;
+    return { code: 'SCHEMA_FORMAT', path: [...path, e.propertyName], pointAt: 'key', message };
+  }
+  if (key === 'fromEnv') {
+    return {
+      code: 'SCHEMA_FORMAT',
+      path,
+      message: 'password.fromEnv must be the name of an environment variable (letters, digits and _, not starting with a digit), e.g. JOEP_INITIAL_PASSWORD; the password itself goes in that variable',
+    };
+  }
+  if (e.keyword === 'format') return { code: 'SCHEMA_FORMAT', path, message: `${fieldLabel(path)} must be ${e.params.format === 'email' ? 'an email address, e.g. it-desk@contoso.com' : `a valid ${String(e.params.format)}`}` };
+  return { code: 'SCHEMA_FORMAT', path, message: `${fieldLabel(path)} has an invalid format (it must match ${String((e.params as { pattern: string }).pattern)})` };
+}
+
+function outOfRange(e: ErrorObject, path: Path): Finding {
+  const { comparison, limit } = e.params as { comparison?: string; limit: number };
+  const words: Record<string, string> = { '>=': 'at least', '<=': 'at most', '>': 'more than', '<': 'less than' };
+  const bound = e.keyword === 'multipleOf' ? `a multiple of ${e.params.multipleOf}` : `${words[comparison ?? ''] ?? comparison} ${limit}`;
+  return { code: 'SCHEMA_RANGE', path, message: `${fieldLabel(path)} is ${String(e.data)}; it must be ${bound}` };
+}
+
+/** The code and message for one ajv error, or null when another error explains it. */
+function translate(e: ErrorObject, path: Path): Finding | null {
+  const key = lastKey(path);
+  const notifyEntry = path.at(-2) === 'notify' && typeof path.at(-1) === 'number';
+  switch (e.keyword) {
+    case 'not':
+      // The schema's only `not`s refuse photo fields and a password value inside `password`.
+      if (path.at(-2) === 'password') return passwordInConfig(path, key);
+      if (key !== undefined && PHOTO_FIELD.test(key)) return photoNotAllowed(path, key);
+      break;
+    case 'additionalProperties': {
+      const extra = (e.params as { additionalProperty: string }).additionalProperty;
+      if (PHOTO_FIELD.test(extra)) return photoNotAllowed([...path, extra], extra);
+      if (PASSWORD_FIELD.test(extra)) return passwordInConfig([...path, extra], extra);
+      return unknownField(e, path, extra);
+    }
+    case 'propertyNames':
+      return null; // its 'pattern' error names the property
+    case 'required':
+      return missingField(e, path);
+    case 'type':
+      if (key === 'password' && path.at(-1) === 'password' && (typeof e.data === 'string' || typeof e.data === 'number')) return passwordInConfig(path, key);
+      return wrongType(e, path);
+    case 'maxItems':
+      if (key === 'businessPhones' && Array.isArray(e.data)) {
+        return {
+          code: 'BUSINESS_PHONES_TOO_MANY',
+          path: [...path, 1],
+          message: `businessPhones lists ${e.data.length} numbers, but a user has at most one business phone; keep one (a mobile number goes in mobilePhone)`,
+        };
+      }
+      if (key === 'notify' && Array.isArray(e.data)) return { code: 'NOTIFY_TOO_MANY', path: [...path, MAX_NOTIFY_ADDRESSES], message: tooManyAddresses(e.data.length) };
+      return wrongLength(e, path);
+  }
+  if (notifyEntry && typeof e.data === 'string') {
+    const problem = emailProblem(e.data);
+    if (problem) return { code: 'NOTIFY_INVALID_EMAIL', path, message: problem };
+  }
+  if (key === 'userPrincipalName' && typeof e.data === 'string') return { code: 'UPN_INVALID', path, message: upnInvalidMessage(e.data) };
+  if (key === 'usageLocation' && typeof e.data === 'string') {
+    const problem = usageLocationProblem(e.data);
+    if (problem) return { code: 'USAGE_LOCATION_INVALID', path, message: problem };
+  }
+  switch (e.keyword) {
+    case 'maxLength':
+    case 'minLength':
+    case 'minItems':
+      return wrongLength(e, path);
+    case 'pattern':
+    case 'format':
+      return wrongFormat(e, path);
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+    case 'multipleOf':
+      return outOfRange(e, path);
+    default:
+      return { code: 'SCHEMA_INVALID', path, message: `${fieldLabel(path)} ${e.message ?? 'is invalid'}` };
+  }
+}
+
+/**
+ * Checks one configuration file against schemas/tenant.schema.json. Each
+ * problem gets the most specific code there is (a photo, a password, too many
+ * phones are their own codes; SCHEMA_* otherwise), at most one per code and place.
+ */
+export function checkTenantShape(file: string, value: unknown): ShapeCheck {
+  const diagnostics: Diagnostic[] = [];
+  const unreadable: Path[] = [];
+  const extraneous: Path[] = [];
+  const incomplete: Path[] = [];
+  const pointAtKey = new Set<Diagnostic>();
+  const seen = new Set<string>();
+  for (const e of schemaErrors('tenant.schema.json', value)) {
+    const path = pointerToPath(e.instancePath);
+    if (!READABLE_AFTER.has(e.keyword)) unreadable.push(path);
+    const finding = translate(e, path);
+    if (!finding) continue;
+    if (finding.code === 'SCHEMA_UNKNOWN_FIELD') incomplete.push(path);
+    if (finding.pointAt === 'key') extraneous.push(finding.path);
+    const key = JSON.stringify([finding.code, finding.path]);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const diagnostic = error(finding.code, finding.message, { file, path: finding.path });
+    if (finding.pointAt === 'key') pointAtKey.add(diagnostic);
+    diagnostics.push(diagnostic);
+  }
+  return { diagnostics, unreadable, extraneous, incomplete, pointAtKey };
+}

@@ -1,0 +1,106 @@
+// What examples/invalid/ promises, read from its files: the tests of the
+// loader, of the CLI and of docs/diagnostics.md all check the same promises.
+import fs from 'node:fs';
+import path from 'node:path';
+import { BUILTIN_ROLES } from '../../src/catalog/builtin-roles.js';
+import type { Catalog } from '../../src/catalog/catalog.js';
+import { readCatalogFile } from '../../src/catalog/catalog-file.js';
+import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
+
+/** A repository path as a user types it from the working directory (the repository root in `npm test`). */
+export function fromRoot(file: string): string {
+  return path.relative(process.cwd(), path.join(ROOT, file)).split(path.sep).join('/') || '.';
+}
+
+export const INVALID_DIR = fromRoot('examples/invalid');
+
+/** One diagnostic an example must produce; `line` is null for a problem with no line (a directory). */
+export interface Expectation {
+  readonly file: string;
+  readonly code: string;
+  readonly severity: 'error' | 'warning';
+  readonly line: number | null;
+  readonly column: number | null;
+}
+
+/**
+ * A file of examples/invalid/, or a directory of them (a configuration of
+ * several files). Each file states at its top what it must produce:
+ * `# expect: CODE at LINE:COLUMN` (`CODE (warning) at …` for a warning,
+ * `CODE` alone for a problem without a line) and the environment it needs
+ * (`# env: NAME=value`).
+ */
+export interface InvalidExample {
+  readonly name: string;
+  /** As given to -c. */
+  readonly path: string;
+  readonly files: readonly string[];
+  readonly expectations: readonly Expectation[];
+  readonly env: Readonly<Record<string, string>>;
+}
+
+const EXPECT = /expect: ([A-Z][A-Z0-9_]+)( \(warning\))?(?: at (\d+):(\d+))?/g;
+const ENV = /^# env: ([A-Za-z_][A-Za-z0-9_]*)=(.*)$/gm;
+
+function readExample(name: string): InvalidExample {
+  const examplePath = `${INVALID_DIR}/${name}`;
+  const isDirectory = fs.statSync(examplePath).isDirectory();
+  const files = isDirectory ? fs.readdirSync(examplePath).sort().map((file) => `${examplePath}/${file}`) : [examplePath];
+  const expectations: Expectation[] = [];
+  const env: Record<string, string> = {};
+  for (const file of files) {
+    // latin1 reads every byte, so the example of a file that is not UTF-8 states its expectations too.
+    const text = fs.readFileSync(file, 'latin1');
+    for (const [, code = '', warning, line, column] of text.matchAll(EXPECT)) {
+      expectations.push({
+        file: line === undefined ? examplePath : file,
+        code,
+        severity: warning ? 'warning' : 'error',
+        line: line === undefined ? null : Number(line),
+        column: column === undefined ? null : Number(column),
+      });
+    }
+    for (const [, variable = '', value = ''] of text.matchAll(ENV)) env[variable] = value;
+  }
+  return { name, path: examplePath, files, expectations, env };
+}
+
+export function invalidExamples(): InvalidExample[] {
+  return fs
+    .readdirSync(INVALID_DIR)
+    .sort()
+    .map(readExample);
+}
+
+/** `file line:column CODE severity`, the part of a diagnostic an example pins down. */
+export function describeExpectation(e: Expectation): string {
+  return `${e.file} ${e.line ?? '-'}:${e.column ?? '-'} ${e.code} ${e.severity}`;
+}
+
+export function describeDiagnostic(d: Diagnostic): string {
+  return `${d.location?.file ?? '-'} ${d.location?.line ?? '-'}:${d.location?.column ?? '-'} ${d.code} ${d.severity}`;
+}
+
+/** The catalog `init --catalog examples/contoso/catalog.yaml` stores, as readCatalog returns it. */
+export function contosoCatalog(): Catalog {
+  const { catalog, diagnostics } = readCatalogFile(fromRoot('examples/contoso/catalog.yaml'));
+  if (!catalog) throw new Error(`examples/contoso/catalog.yaml is invalid: ${JSON.stringify(diagnostics)}`);
+  return {
+    domains: catalog.domains,
+    subscriptions: catalog.subscriptions.map((s) => ({ ...s, consumed: 0 })),
+    roles: BUILTIN_ROLES,
+  };
+}
+
+/** Codes only the catalog can find; without a database validate cannot report them. */
+export const CATALOG_CODES: ReadonlySet<string> = new Set(['UPN_UNKNOWN_DOMAIN', 'LICENSE_UNKNOWN_SKU', 'LICENSE_UNKNOWN_PLAN', 'LICENSE_PLAN_NOT_IN_SKU']);
+
+/** Codes no file can produce, and why; each is tested on its own. */
+export const NO_EXAMPLE_FILE: Readonly<Record<string, string>> = {
+  CONFIG_NOT_FOUND: 'a path that does not exist cannot be a file',
+  CONFIG_UNREADABLE: 'it needs file permissions that Git does not keep',
+  SCHEMA_INVALID: 'no rule of the current schema reports it; it is kept for rules a later schema adds',
+};
+

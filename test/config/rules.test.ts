@@ -1,0 +1,358 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig, type LoadConfigResult } from '../../src/config/load-config.js';
+import { formatDiagnostic, type Diagnostic } from '../../src/diagnostics/diagnostic.js';
+import { contosoCatalog } from './expectations.js';
+
+const catalog = contosoCatalog();
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantctl-rules-'));
+afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+let runs = 0;
+
+/** A Global administrator with a license, so that a case shows only its own problem. */
+const ADMIN = `  - userPrincipalName: admin@contoso.com
+    displayName: Admin
+    usageLocation: NL
+    roles: [Global administrator]
+    licenses: [ENTERPRISEPACK]
+`;
+
+interface Run {
+  /** File name → content; one file is `tenant.yaml`. */
+  readonly files: Readonly<Record<string, string>> | string;
+  readonly withCatalog?: boolean;
+  readonly env?: Record<string, string>;
+  readonly phase?: 'validate' | 'plan';
+}
+
+/** Writes the files to a fresh directory and loads it as `validate -c DIR` does. */
+function run({ files, withCatalog = true, env = {}, phase = 'validate' }: Run): LoadConfigResult & { dir: string } {
+  const dir = path.join(scratch, `case-${++runs}`);
+  fs.mkdirSync(dir);
+  for (const [name, text] of Object.entries(typeof files === 'string' ? { 'tenant.yaml': files } : files)) fs.writeFileSync(path.join(dir, name), text);
+  return { ...loadConfig([dir], { catalog: withCatalog ? catalog : null, env, phase }), dir };
+}
+
+/** `CODE@file:line:column` (warnings marked), file relative to the case's directory. */
+function where(d: Diagnostic, dir: string): string {
+  const file = d.location ? path.relative(dir, d.location.file) : '-';
+  return `${d.code}${d.severity === 'warning' ? '(warning)' : ''}@${file}:${d.location?.line ?? '-'}:${d.location?.column ?? '-'}`;
+}
+
+interface Case {
+  readonly name: string;
+  readonly files: Readonly<Record<string, string>> | string;
+  /** `CODE@file:line:column` of every diagnostic, in order. */
+  readonly expected: readonly string[];
+  /** A part of the first diagnostic's message. */
+  readonly message?: RegExp;
+  readonly withCatalog?: boolean;
+  readonly env?: Record<string, string>;
+  readonly phase?: 'validate' | 'plan';
+}
+
+function check(cases: readonly Case[]): void {
+  it.each(cases.map((c) => [c.name, c] as const))('%s', (_, c) => {
+    const result = run(c);
+    expect(result.diagnostics.map((d) => where(d, result.dir))).toEqual(c.expected);
+    if (c.message) expect(result.diagnostics[0]?.message).toMatch(c.message);
+    expect(result.config === null).toBe(result.diagnostics.some((d) => d.severity === 'error'));
+  });
+}
+
+const user = (fields: string, upn = 'joep@contoso.com'): string =>
+  `users:\n${ADMIN}  - userPrincipalName: ${upn}\n    displayName: Joep\n${fields
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => `    ${line}\n`)
+    .join('')}`;
+
+describe('UPN rules', () => {
+  check([
+    { name: 'a well-formed UPN of a verified domain, in any case', files: user('roles: [Billing administrator]', 'Joep.de-Vries_1@CONTOSO.COM'), expected: [] },
+    { name: 'no @', files: user('roles: [Billing administrator]', 'joep.contoso.com'), expected: ['UPN_INVALID@tenant.yaml:7:24'], message: /exactly one "@"/ },
+    { name: 'two @', files: user('roles: [Billing administrator]', 'joep@x@contoso.com'), expected: ['UPN_INVALID@tenant.yaml:7:24'], message: /exactly one "@"/ },
+    { name: 'a local part over 64', files: user('roles: [Billing administrator]', `${'j'.repeat(65)}@contoso.com`), expected: ['UPN_INVALID@tenant.yaml:7:24'], message: /1 to 64 characters \(it is 65\)/ },
+    { name: 'a domain over 48', files: user('roles: [Billing administrator]', `joep@${'d'.repeat(45)}.com`), expected: ['UPN_INVALID@tenant.yaml:7:24'], message: /domain must be 1 to 48 characters \(it is 49\)/ },
+    { name: 'a character outside the allowed set', files: user('roles: [Billing administrator]', 'jöep@contoso.com'), expected: ['UPN_INVALID@tenant.yaml:7:24'], message: /may only contain A-Z a-z 0-9/ },
+    { name: 'a "." right before the "@"', files: user('roles: [Billing administrator]', 'joep.@contoso.com'), expected: ['UPN_INVALID@tenant.yaml:7:24'], message: /"\." right before the "@"/ },
+    { name: 'a "." first', files: user('roles: [Billing administrator]', '.joep@contoso.com'), expected: ['UPN_INVALID@tenant.yaml:7:24'], message: /must not start with "\."/ },
+    { name: 'a domain with an empty name', files: user('roles: [Billing administrator]', 'joep@contoso..com'), expected: ['UPN_INVALID@tenant.yaml:7:24'], message: /single dots/ },
+    {
+      name: 'a domain that is not the tenant’s, with the closest suggested',
+      files: user('roles: [Billing administrator]', 'joep@contoso.co'),
+      expected: ['UPN_UNKNOWN_DOMAIN@tenant.yaml:7:24'],
+      message: /domain "contoso\.co" of joep@contoso\.co is not a verified domain of the tenant \(did you mean contoso\.com\?\)/,
+    },
+    { name: 'a domain of the tenant that is not verified yet', files: user('roles: [Billing administrator]', 'joep@fabrikam.com'), expected: ['UPN_UNKNOWN_DOMAIN@tenant.yaml:7:24'], message: /is not verified yet/ },
+    { name: 'without the catalog the domain is not checked', files: user('roles: [Billing administrator]', 'joep@contoso.co'), withCatalog: false, expected: [] },
+    {
+      name: 'a UPN declared twice in one file, ignoring case',
+      files: user('roles: [Billing administrator]', 'ADMIN@contoso.com'),
+      expected: ['UPN_DUPLICATE@tenant.yaml:7:24'],
+      message: /ADMIN@contoso\.com is declared twice \(it was declared before as admin@contoso\.com; UPNs ignore case\)/,
+    },
+    {
+      name: 'a UPN declared in two files',
+      files: { 'a.yaml': `users:\n${ADMIN}`, 'b.yaml': `users:\n${ADMIN}` },
+      expected: ['UPN_DUPLICATE@b.yaml:2:24'],
+    },
+  ]);
+
+  it('names both places of a duplicate, each with line and column', () => {
+    const result = run({ files: { 'a.yaml': `users:\n${ADMIN}`, 'b.yaml': `# b\nusers:\n${ADMIN}` } });
+    const [duplicate] = result.diagnostics;
+    expect(duplicate?.related).toMatchObject({ file: path.join(result.dir, 'a.yaml'), line: 2, column: 24 });
+    expect(formatDiagnostic(duplicate!)).toBe(
+      `${result.dir}/b.yaml:3:24: UPN_DUPLICATE: admin@contoso.com is declared twice (it was declared before; UPNs ignore case); keep one of the two declarations (see also ${result.dir}/a.yaml:2:24)`,
+    );
+  });
+});
+
+describe('usageLocation', () => {
+  check([
+    { name: 'a license without usageLocation', files: user('licenses: [STANDARDPACK]'), expected: ['USAGE_LOCATION_REQUIRED@tenant.yaml:9:15'], message: /joep@contoso\.com has licenses but no usageLocation/ },
+    { name: 'usageLocation from defaults counts', files: `defaults:\n  usageLocation: NL\n${user('licenses: [STANDARDPACK]')}`, expected: [] },
+    {
+      name: 'licenses from defaults without usageLocation point at the user',
+      files: `defaults:\n  licenses: [STANDARDPACK]\nusers:\n${ADMIN.replace('    licenses: [ENTERPRISEPACK]\n', '')}  - userPrincipalName: joep@contoso.com\n    displayName: Joep\n`,
+      expected: ['USAGE_LOCATION_REQUIRED@tenant.yaml:8:5'],
+      message: /^joep@contoso\.com has licenses \(from defaults\) but no usageLocation/,
+    },
+    { name: 'lower case is accepted', files: user('usageLocation: be\nlicenses: [STANDARDPACK]'), expected: [] },
+    { name: 'UK is GB', files: user('usageLocation: UK\nlicenses: [STANDARDPACK]'), expected: ['USAGE_LOCATION_INVALID@tenant.yaml:9:20'], message: /did you mean GB \(United Kingdom\)\?/ },
+    { name: 'a country name is not a code', files: user('usageLocation: Belgium\nlicenses: [STANDARDPACK]'), expected: ['USAGE_LOCATION_INVALID@tenant.yaml:9:20'], message: /did you mean BE \(Belgium\)\?/ },
+    { name: 'a code ISO 3166-1 does not assign', files: user('usageLocation: XK\nlicenses: [STANDARDPACK]'), expected: ['USAGE_LOCATION_INVALID@tenant.yaml:9:20'], message: /"XK" is not an ISO 3166-1 alpha-2 country code; use/ },
+    {
+      name: 'an invalid default is reported once, at defaults',
+      files: `defaults:\n  usageLocation: EU\n${user('licenses: [STANDARDPACK]')}${user('licenses: [STANDARDPACK]', 'anna@contoso.com').replace(/^users:\n[\s\S]*?(?=  - userPrincipalName: anna)/, '')}`,
+      expected: ['USAGE_LOCATION_INVALID@tenant.yaml:2:18'],
+    },
+  ]);
+});
+
+describe('licenses', () => {
+  check([
+    { name: 'part numbers in any case', files: user('usageLocation: NL\nlicenses: [enterprisepack, {sku: visioclient, disabledPlans: [visioonline]}]'), expected: [] },
+    { name: 'an unknown part number, the closest suggested', files: user('usageLocation: NL\nlicenses: [STANDARDPAK]'), expected: ['LICENSE_UNKNOWN_SKU@tenant.yaml:10:16'], message: /unknown subscription STANDARDPAK \(did you mean STANDARDPACK, Office 365 Enterprise E1\?\)/ },
+    { name: 'a product name instead of a part number', files: user('usageLocation: NL\nlicenses: [Office 365 Enterprise E3]'), expected: ['LICENSE_UNKNOWN_SKU@tenant.yaml:10:16'], message: /did you mean ENTERPRISEPACK, Office 365 Enterprise E3\?/ },
+    { name: 'a short product name', files: user('usageLocation: NL\nlicenses: [E5]'), expected: ['LICENSE_UNKNOWN_SKU@tenant.yaml:10:16'], message: /did you mean ENTERPRISEPREMIUM/ },
+    { name: 'without the catalog part numbers are not checked', files: user('usageLocation: NL\nlicenses: [STANDARDPAK]'), withCatalog: false, expected: [] },
+    {
+      name: 'an unknown plan, the closest of the subscription suggested',
+      files: user('usageLocation: NL\nlicenses: [{sku: ENTERPRISEPACK, disabledPlans: [SWAY, SHAREPOINTWA]}]'),
+      expected: ['LICENSE_UNKNOWN_PLAN@tenant.yaml:10:60'],
+      message: /unknown service plan SHAREPOINTWA \(did you mean SHAREPOINTWAC\?\)/,
+    },
+    {
+      name: 'a plan of another subscription',
+      files: user('usageLocation: NL\nlicenses: [{sku: STANDARDPACK, disabledPlans: [OFFICESUBSCRIPTION]}]'),
+      expected: ['LICENSE_PLAN_NOT_IN_SKU@tenant.yaml:10:52'],
+      message: /OFFICESUBSCRIPTION is not part of STANDARDPACK \(it belongs to ENTERPRISEPACK\)/,
+    },
+    { name: 'a subscription listed twice, even without the catalog', files: user('usageLocation: NL\nlicenses: [VISIOCLIENT, visioclient]'), withCatalog: false, expected: ['LICENSE_DUPLICATE@tenant.yaml:10:29'] },
+    { name: 'E1 and E3 conflict', files: user('usageLocation: NL\nlicenses: [ENTERPRISEPACK, STANDARDPACK]'), expected: ['LICENSE_CONFLICT@tenant.yaml:10:32'], message: /STANDARDPACK and ENTERPRISEPACK conflict/ },
+    { name: 'E3 and E5 do not', files: user('usageLocation: NL\nlicenses: [ENTERPRISEPACK, ENTERPRISEPREMIUM]'), expected: [] },
+    {
+      name: 'a mistake in default licenses is reported once, at defaults',
+      files: `defaults:\n  usageLocation: NL\n  licenses: [STANDARDPACK, STANDARDPACK]\n${user('')}${'  - userPrincipalName: anna@contoso.com\n    displayName: Anna\n'}`,
+      expected: ['LICENSE_DUPLICATE@tenant.yaml:3:28'],
+    },
+  ]);
+});
+
+describe('roles and the lockout guard', () => {
+  check([
+    { name: 'names in any case, directory names and template ids', files: user('roles: [global ADMINISTRATOR, Company Administrator, b0f54661-2d74-4c50-afa3-1ec803f12efe]'), expected: [] },
+    { name: 'an abbreviated role', files: user('roles: [User admin]'), expected: ['ROLE_UNKNOWN@tenant.yaml:9:13'], message: /"User admin" \(did you mean User management administrator\?\)/ },
+    { name: 'an unknown role, the closest suggested', files: user('roles: [Billing adminstrator]'), expected: ['ROLE_UNKNOWN@tenant.yaml:9:13'], message: /unknown admin role "Billing adminstrator" \(did you mean Billing administrator\?\)/ },
+    {
+      name: 'no Global administrator: at the first user',
+      files: 'users:\n  - userPrincipalName: joep@contoso.com\n    displayName: Joep\n    roles: [Billing administrator]\n',
+      expected: ['GLOBAL_ADMIN_MINIMUM@tenant.yaml:2:5'],
+      message: /^this configuration declares 0 enabled Global administrators, fewer than settings\.minGlobalAdmins \(1\).*Only users declared in this configuration are counted/,
+    },
+    {
+      name: 'a blocked Global administrator does not count: at settings.minGlobalAdmins',
+      files: `settings:\n  minGlobalAdmins: 2\n${user('accountEnabled: false\nroles: [Global administrator]')}`,
+      expected: ['GLOBAL_ADMIN_MINIMUM@tenant.yaml:2:20'],
+      message: /declares 1 enabled Global administrator \(1 more is declared with accountEnabled: false\), fewer than settings\.minGlobalAdmins \(2\)/,
+    },
+    {
+      name: 'not judged when a file could not be read (the admins may be in it)',
+      files: { 'a.yaml': 'users:\n  - userPrincipalName: joep@contoso.com\n    displayName: Joep\n    roles: [Billing administrator]\n', 'b.yaml': 'users: [\n' },
+      expected: ['YAML_SYNTAX@b.yaml:2:1'],
+    },
+    {
+      name: 'not judged when a user could not be read',
+      files: 'users:\n  - userPrincipalName: joep@contoso.com\n    displayName: Joep\n    roles: Global administrator\n',
+      expected: ['SCHEMA_TYPE@tenant.yaml:4:12'],
+    },
+  ]);
+});
+
+describe('notify', () => {
+  check([
+    { name: 'a list, or one string separated by semicolons', files: user('roles: [Billing administrator]\nnotify: "it@contoso.com;  boss@example.org ;"'), expected: [] },
+    {
+      name: 'six addresses in a list: at the sixth',
+      files: user('roles: [Billing administrator]\nnotify: [a@x.org, b@x.org, c@x.org, d@x.org, e@x.org, f@x.org]'),
+      expected: ['NOTIFY_TOO_MANY@tenant.yaml:10:59'],
+      message: /notify lists 6 addresses, but credentials go to at most 5/,
+    },
+    { name: 'six addresses in a string', files: user('roles: [Billing administrator]\nnotify: a@x.org;b@x.org;c@x.org;d@x.org;e@x.org;f@x.org'), expected: ['NOTIFY_TOO_MANY@tenant.yaml:10:13'] },
+    { name: 'not an email address', files: user('roles: [Billing administrator]\nnotify: [it-desk]'), expected: ['NOTIFY_INVALID_EMAIL@tenant.yaml:10:14'], message: /"it-desk" in notify is not a valid email address/ },
+    {
+      name: 'commas instead of semicolons',
+      files: user('roles: [Billing administrator]\nnotify: "a@x.org, b@x.org"'),
+      expected: ['NOTIFY_INVALID_EMAIL@tenant.yaml:10:13'],
+      message: /separate several addresses with ";"/,
+    },
+    { name: 'the user’s own mailbox, ignoring case', files: user('roles: [Billing administrator]\nnotify: [JOEP@contoso.com]'), expected: ['NOTIFY_OWN_MAILBOX@tenant.yaml:10:14'] },
+    {
+      name: 'the user’s own mailbox at another tenant domain, by mail nickname',
+      files: user('mailNickname: jdv\nroles: [Billing administrator]\nnotify: [jdv@contoso.onmicrosoft.com]'),
+      expected: ['NOTIFY_OWN_MAILBOX@tenant.yaml:11:14'],
+    },
+    {
+      name: 'a mailbox another declared user gets',
+      files: user('roles: [Billing administrator]\nnotify: [admin@contoso.com]'),
+      expected: ['NOTIFY_CREATED_MAILBOX@tenant.yaml:10:14'],
+      message: /admin@contoso\.com is the mailbox of a user this configuration creates/,
+    },
+    {
+      name: 'a created mailbox in defaults is reported once, at defaults',
+      files: `defaults:\n  notify: [joep@contoso.com]\n${user('roles: [Billing administrator]')}  - userPrincipalName: anna@contoso.com\n    displayName: Anna\n    roles: [Billing administrator]\n`,
+      expected: ['NOTIFY_CREATED_MAILBOX@tenant.yaml:2:12'],
+    },
+    { name: 'an address of someone not declared is fine', files: user('roles: [Billing administrator]\nnotify: [it-desk@contoso.com]'), expected: [] },
+  ]);
+});
+
+describe('passwords', () => {
+  check([
+    { name: 'a password string', files: user('roles: [Billing administrator]\npassword: "Welkom01!"'), expected: ['PASSWORD_IN_CONFIG@tenant.yaml:10:5'], message: /use password: \{ fromEnv: VARIABLE_NAME \}/ },
+    { name: 'a password number', files: user('roles: [Billing administrator]\npassword: 12345678'), expected: ['PASSWORD_IN_CONFIG@tenant.yaml:10:5'] },
+    { name: 'password.value', files: user('roles: [Billing administrator]\npassword: {value: "Welkom01!"}'), expected: ['PASSWORD_IN_CONFIG@tenant.yaml:10:16'] },
+    { name: 'password.password', files: user('roles: [Billing administrator]\npassword: {password: "Welkom01!"}'), expected: ['PASSWORD_IN_CONFIG@tenant.yaml:10:16'] },
+    { name: 'a Graph passwordProfile', files: user('roles: [Billing administrator]\npasswordProfile: {password: "Welkom01!"}'), expected: ['PASSWORD_IN_CONFIG@tenant.yaml:10:5'], message: /"passwordProfile" looks like a password/ },
+    { name: 'a password in defaults', files: `defaults:\n  password: "Welkom01!"\n${user('roles: [Billing administrator]')}`, expected: ['PASSWORD_IN_CONFIG@tenant.yaml:2:3'] },
+    { name: 'generate: true and fromEnv', files: user('roles: [Billing administrator]\npassword: {generate: true, fromEnv: JOEP_PW}'), expected: ['PASSWORD_SOURCE_CONFLICT@tenant.yaml:10:26'] },
+    { name: 'generate: false without fromEnv', files: user('roles: [Billing administrator]\npassword: {generate: false}'), expected: ['PASSWORD_SOURCE_MISSING@tenant.yaml:10:26'] },
+    {
+      name: 'a user’s fromEnv replaces a default generate: true',
+      files: `defaults:\n  password: {generate: true, forceChangePasswordNextSignIn: false}\n${user('roles: [Billing administrator]\npassword: {fromEnv: JOEP_PW}')}`,
+      env: { JOEP_PW: 'Str0ng&Long' },
+      expected: [],
+    },
+    { name: 'an unset variable is a warning at validate', files: user('roles: [Billing administrator]\npassword: {fromEnv: JOEP_PW}'), expected: ['PASSWORD_ENV_UNSET(warning)@tenant.yaml:10:25'] },
+    { name: 'an unset variable is an error at plan', files: user('roles: [Billing administrator]\npassword: {fromEnv: JOEP_PW}'), phase: 'plan', expected: ['PASSWORD_ENV_UNSET@tenant.yaml:10:25'] },
+    { name: 'an empty variable is unset', files: user('roles: [Billing administrator]\npassword: {fromEnv: JOEP_PW}'), env: { JOEP_PW: '' }, phase: 'plan', expected: ['PASSWORD_ENV_UNSET@tenant.yaml:10:25'] },
+    {
+      name: 'a default fromEnv used by several users is reported once, at defaults',
+      files: `defaults:\n  password: {fromEnv: SHARED_PW}\n${user('roles: [Billing administrator]')}`,
+      expected: ['PASSWORD_ENV_UNSET(warning)@tenant.yaml:2:23'],
+      message: /SHARED_PW \(the password of the 2 users without a password source of their own \(defaults\)\)/,
+    },
+    { name: 'a password that meets the policy', files: user('roles: [Billing administrator]\npassword: {fromEnv: JOEP_PW}'), env: { JOEP_PW: 'Str0ng&Long' }, phase: 'plan', expected: [] },
+    {
+      name: 'a password that contains the user name',
+      files: user('roles: [Billing administrator]\npassword: {fromEnv: JOEP_PW}'),
+      env: { JOEP_PW: 'MyJoep2016!' },
+      expected: ['PASSWORD_POLICY@tenant.yaml:10:25'],
+      message: /^the password in JOEP_PW for joep@contoso\.com breaks the password policy: it contains the account name/,
+    },
+    {
+      name: 'a password too short and too simple',
+      files: user('roles: [Billing administrator]\npassword: {fromEnv: JOEP_PW}'),
+      env: { JOEP_PW: 'abc def' },
+      expected: ['PASSWORD_POLICY@tenant.yaml:10:25'],
+      message: /is 7 characters long; use 8 to 16; it uses 1 of the 4 character classes.*; it contains 1 blank character/,
+    },
+  ]);
+
+  it('never prints the value of a fromEnv variable', () => {
+    const result = run({ files: user('roles: [Billing administrator]\npassword: {fromEnv: JOEP_PW}'), env: { JOEP_PW: 'zz top' } });
+    expect(result.diagnostics).toHaveLength(1);
+    expect(JSON.stringify(result.diagnostics)).not.toMatch(/zz|top/);
+  });
+});
+
+describe('fields admins cannot or need not set', () => {
+  check([
+    ...['photo', 'thumbnailPhoto', 'picture', 'avatar', 'profilePicture', 'Photo'].map((field) => ({
+      name: `${field} is refused with its reason`,
+      files: user(`roles: [Billing administrator]\n${field}: me.jpg`),
+      expected: ['PHOTO_NOT_ALLOWED@tenant.yaml:10:5'],
+      message: new RegExp(`^"${field}" cannot be set: admins cannot set users' photos, users add their own`),
+    })),
+    { name: 'a photo in defaults', files: `defaults:\n  photo: team.jpg\n${user('roles: [Billing administrator]')}`, expected: ['PHOTO_NOT_ALLOWED@tenant.yaml:2:3'] },
+    { name: 'two business phones: at the second', files: user('roles: [Billing administrator]\nbusinessPhones: ["+31 20 555 0100", "+31 20 555 0101"]'), expected: ['BUSINESS_PHONES_TOO_MANY@tenant.yaml:10:41'] },
+    { name: 'a user with no license and no role is a warning', files: user(''), expected: ['USER_NO_ACCESS(warning)@tenant.yaml:7:5'] },
+    { name: 'licenses from defaults give access', files: `defaults:\n  usageLocation: NL\n  licenses: [STANDARDPACK]\n${user('')}`, expected: [] },
+  ]);
+});
+
+describe('the schema, with specific codes', () => {
+  check([
+    { name: 'a misspelt field', files: user('roles: [Billing administrator]\ndepartement: Sales'), expected: ['SCHEMA_UNKNOWN_FIELD@tenant.yaml:10:5'], message: /^unknown field "departement" \(did you mean department\?\)$/ },
+    { name: 'a name from elsewhere', files: user('roles: [Billing administrator]\nfirstName: Joep'), expected: ['SCHEMA_UNKNOWN_FIELD@tenant.yaml:10:5'], message: /did you mean givenName\?/ },
+    { name: 'a misspelt section', files: `user:\n${ADMIN}`, expected: ['SCHEMA_UNKNOWN_FIELD@tenant.yaml:1:1'], message: /did you mean users\?/ },
+    { name: 'an unknown field with nothing close: what is allowed', files: user('roles: [Billing administrator]\nshoeSize: 44'), expected: ['SCHEMA_UNKNOWN_FIELD@tenant.yaml:10:5'], message: /a user takes: userPrincipalName, displayName, givenName/ },
+    { name: 'an unknown field of a license', files: user('usageLocation: NL\nlicenses: [{sku: STANDARDPACK, plans: [SWAY]}]'), expected: ['SCHEMA_UNKNOWN_FIELD@tenant.yaml:10:36'], message: /^unknown field "plans"; a license takes: sku, disabledPlans$/ },
+    { name: 'a user without displayName', files: `users:\n${ADMIN}  - userPrincipalName: joep@contoso.com\n`, expected: ['SCHEMA_REQUIRED@tenant.yaml:7:5'], message: /missing required field "displayName"/ },
+    { name: 'a license without sku', files: user('usageLocation: NL\nlicenses: [{disabledPlans: [SWAY]}]'), expected: ['SCHEMA_REQUIRED@tenant.yaml:10:16'] },
+    { name: 'a number for text', files: user('roles: [Billing administrator]\npostalCode: 1015'), expected: ['SCHEMA_TYPE@tenant.yaml:10:17'], message: /"postalCode" must be text, not the number 1015; put it in quotes: postalCode: "1015"/ },
+    { name: 'text for true/false', files: user('roles: [Billing administrator]\naccountEnabled: "no"'), expected: ['SCHEMA_TYPE@tenant.yaml:10:21'], message: /write true or false without quotes/ },
+    { name: 'text for a list', files: user('roles: Billing administrator'), expected: ['SCHEMA_TYPE@tenant.yaml:9:12'], message: /write it as a list: roles: \[Billing administrator\]/ },
+    { name: 'users left empty', files: 'users:\n', expected: ['SCHEMA_TYPE@tenant.yaml:1:1'], message: /"users" must be a list, not empty; write users: \[\] for none/ },
+    { name: 'a string too long', files: user(`roles: [Billing administrator]\njobTitle: ${'x'.repeat(129)}`), expected: ['SCHEMA_LENGTH@tenant.yaml:10:15'], message: /"jobTitle" is 129 characters long; at most 128 are allowed/ },
+    { name: 'an empty displayName', files: `users:\n${ADMIN}  - userPrincipalName: joep@contoso.com\n    displayName: ""\n    roles: [Billing administrator]\n`, expected: ['SCHEMA_LENGTH@tenant.yaml:8:18'], message: /"displayName" must not be empty/ },
+    {
+      name: 'fromEnv that is not a variable name (never repeated: it may be the password)',
+      files: user('roles: [Billing administrator]\npassword: {fromEnv: "Welkom 01!"}'),
+      expected: ['SCHEMA_FORMAT@tenant.yaml:10:25'],
+      message: /^password\.fromEnv must be the name of an environment variable/,
+    },
+    { name: 'a part number written in lower case in maxSeats', files: `settings:\n  maxSeats: {enterprisepack: 5}\nusers:\n${ADMIN}`, expected: ['SCHEMA_FORMAT@tenant.yaml:2:14'], message: /"enterprisepack" in maxSeats is not a part number/ },
+    { name: 'a number out of range', files: `settings:\n  minGlobalAdmins: 0\nusers:\n${ADMIN}`, expected: ['SCHEMA_RANGE@tenant.yaml:2:20'], message: /"minGlobalAdmins" is 0; it must be at least 1/ },
+    { name: 'defaults in two files', files: { 'a.yaml': `defaults:\n  usageLocation: NL\nusers:\n${ADMIN}`, 'b.yaml': 'defaults:\n  usageLocation: BE\n' }, expected: ['CONFIG_SECTION_TWICE@b.yaml:1:1'] },
+  ]);
+});
+
+describe('one run reports everything it can', () => {
+  it('a user the schema cannot read is left out; the other users are still checked', () => {
+    const result = run({ files: user('roles: [Billing administrator]\naccountEnabled: "no"') + '  - userPrincipalName: anna@contoso.co\n    displayName: Anna\n    roles: [Billing administrator]\n' });
+    expect(result.diagnostics.map((d) => where(d, result.dir))).toEqual(['SCHEMA_TYPE@tenant.yaml:10:21', 'UPN_UNKNOWN_DOMAIN@tenant.yaml:11:24']);
+  });
+
+  it('a field the schema cannot read is left out; the rest of that user is still checked', () => {
+    const result = run({ files: user('usageLocation: NL\npostalCode: 1015\nlicenses: [ENTERPRISEPAK]', 'joep@contoso.co') });
+    expect(result.diagnostics.map((d) => d.code)).toEqual(['UPN_UNKNOWN_DOMAIN', 'SCHEMA_TYPE', 'LICENSE_UNKNOWN_SKU']);
+  });
+
+  it('a file that cannot be parsed: the others are checked, but not what users inherit from defaults', () => {
+    const result = run({
+      files: {
+        'a.yaml': 'users: [\n',
+        'b.yaml': `users:\n${ADMIN}  - userPrincipalName: joep@contoso.co\n    displayName: Joep\n    licenses: [STANDARDPACK]\n`,
+      },
+    });
+    // USAGE_LOCATION_REQUIRED waits: a.yaml might have held defaults.usageLocation.
+    expect(result.diagnostics.map((d) => where(d, result.dir))).toEqual(['YAML_SYNTAX@a.yaml:2:1', 'UPN_UNKNOWN_DOMAIN@b.yaml:7:24']);
+  });
+
+  it('diagnostics are sorted by file, line and column', () => {
+    const result = run({ files: { 'b.yaml': user('photo: x\nroles: [Nope]'), 'a.yaml': 'settings:\n  maxDeletions: -1\n' } });
+    expect(result.diagnostics.map((d) => where(d, result.dir))).toEqual(['SCHEMA_RANGE@a.yaml:2:17', 'PHOTO_NOT_ALLOWED@b.yaml:9:5', 'ROLE_UNKNOWN@b.yaml:10:13']);
+  });
+
+  it('no paths and a missing path are located problems, not exceptions', () => {
+    expect(loadConfig([], { catalog: null, phase: 'validate', env: {} }).diagnostics.map((d) => d.code)).toEqual(['CONFIG_NOT_FOUND']);
+    const missing = loadConfig([path.join(scratch, 'nope.yaml')], { catalog: null, phase: 'validate', env: {} });
+    expect(missing.config).toBeNull();
+    expect(missing.diagnostics.map((d) => d.code)).toEqual(['CONFIG_NOT_FOUND']);
+  });
+});
