@@ -1,7 +1,8 @@
 import { readCatalog } from '../catalog/read-catalog.js';
 import { loadConfig } from '../config/load-config.js';
 import type { Database } from '../db/database.js';
-import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { error, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
+import type { Change } from '../plan/change.js';
 import { computePlan } from '../plan/compute-plan.js';
 import { fingerprint } from '../plan/fingerprint.js';
 import { toPlanDocument, type PlanDocument } from '../plan/plan-document.js';
@@ -19,6 +20,27 @@ export interface PlanTenantResult {
   readonly diagnostics: readonly Diagnostic[];
 }
 
+/** A user created or reset with password.fromEnv needs its variable now. */
+function unsetPasswordVariables(
+  changes: readonly Change[],
+  env: Readonly<Record<string, string | undefined>>,
+  declarations: ReadonlyMap<string, SourceLocation>,
+): Diagnostic[] {
+  return changes.flatMap((change) => {
+    if (change.kind !== 'user.create' && change.kind !== 'user.password-reset') return [];
+    if (change.password.kind !== 'env' || env[change.password.variable]) return [];
+    const why = change.kind === 'user.create' ? 'is created' : 'has its password reset';
+    const declared = declarations.get(change.userPrincipalName.toLowerCase());
+    return [
+      error(
+        'PASSWORD_ENV_UNSET',
+        `${change.userPrincipalName} ${why} with its temporary password from ${change.password.variable} (password.fromEnv), which is not set; set it (e.g. from a CI secret), or remove fromEnv to generate a password`,
+        declared ? { file: declared.file } : undefined,
+      ),
+    ];
+  });
+}
+
 /**
  * Configuration + database → the JSON plan document: load and validate the
  * configuration against the tenant's catalog, read the directory, compute
@@ -30,9 +52,11 @@ export async function planTenant(db: Database, options: PlanTenantOptions): Prom
   if (!loaded.config) return { plan: null, diagnostics: loaded.diagnostics };
   const current = await readState(db);
   const { plan, problems } = computePlan({ desired: loaded.config.state, current, catalog, settings: loaded.config.settings });
-  if (problems.length > 0) {
-    return { plan: null, diagnostics: [...loaded.diagnostics, ...problems.map((message) => error('PLAN_REFUSED', message))] };
-  }
+  const refusals = [
+    ...problems.map((message) => error('PLAN_REFUSED', message)),
+    ...unsetPasswordVariables(plan.changes.map((c) => c.change), options.env, loaded.config.declarations),
+  ];
+  if (refusals.length > 0) return { plan: null, diagnostics: [...loaded.diagnostics, ...refusals] };
   return {
     plan: toPlanDocument(plan, {
       tenantctlVersion: options.tenantctlVersion,

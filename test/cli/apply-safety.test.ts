@@ -175,6 +175,9 @@ describe('apply safety on the embedded database', () => {
     password:
       fromEnv: KEEPER_PASSWORD
 `);
+    const unset = await runCli(['plan', '-c', config], { env: env() });
+    expect(unset.code).toBe(1);
+    expect(unset.stderr).toContain('PASSWORD_ENV_UNSET: secret.keeper@contoso.com is created with its temporary password from KEEPER_PASSWORD');
     const planFile = path.join(dir, 'secret-plan.json');
     const runs = [
       await runCli(['plan', '-c', config, '--out', planFile], { env: env({ KEEPER_PASSWORD: password }) }),
@@ -183,6 +186,9 @@ describe('apply safety on the embedded database', () => {
     ];
     expect(runs.map((r) => r.code)).toEqual([0, 0, 0]);
     for (const run of runs) expect(run.stdout + run.stderr).not.toContain(password);
+    // Once the user exists, its password variable is no longer needed.
+    const later = await runCli(['plan', '-c', config, '--detailed-exitcode'], { env: env() });
+    expect(later.code).toBe(0);
     expect(fs.readFileSync(planFile, 'utf8')).not.toContain(password);
     expect(fs.readFileSync(planFile, 'utf8')).toContain('KEEPER_PASSWORD');
     const pickup = path.join(dir, 'pickup');

@@ -203,13 +203,23 @@ describe('plan and apply refuse an invalid configuration before changing anythin
     expect(await snapshot(database)).toEqual(before);
   }, 60_000);
 
-  it('a fromEnv variable that is not set is an error at apply (a warning at validate)', async () => {
-    const example = `${fromRoot('examples/invalid')}/password-env-unset.yaml`;
+  it('a fromEnv variable that is not set is an error at apply when it is needed: for a user being created', async () => {
+    const config = fs.mkdtempSync(path.join(dir, 'new-hire-'));
+    fs.cpSync(fromRoot('examples/contoso'), config, { recursive: true });
+    fs.writeFileSync(
+      path.join(config, 'new-hire.yaml'),
+      'users:\n  - userPrincipalName: new.hire@contoso.com\n    displayName: New Hire\n    password:\n      fromEnv: TENANTCTL_EXAMPLE_UNSET_PASSWORD\n',
+    );
     const before = await snapshot(database);
-    const result = await cli(['apply', '-c', example, '--auto-approve', '--approve-purchases', '--database', database]);
+    const result = await cli(['apply', '-c', config, '--auto-approve', '--approve-purchases', '--database', database]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(new RegExp(`${example}:11:16: PASSWORD_ENV_UNSET: environment variable TENANTCTL_EXAMPLE_UNSET_PASSWORD`));
+    expect(result.stderr).toContain(
+      `${config}/new-hire.yaml: PASSWORD_ENV_UNSET: new.hire@contoso.com is created with its temporary password from TENANTCTL_EXAMPLE_UNSET_PASSWORD (password.fromEnv), which is not set`,
+    );
     expect(await snapshot(database)).toEqual(before);
+    // An existing user does not need its variable any more.
+    const existing = await cli(['plan', '-c', `${fromRoot('examples/invalid')}/password-env-unset.yaml`, '--database', database]);
+    expect(existing.stderr).not.toContain('PASSWORD_ENV_UNSET');
   }, 60_000);
 });
 

@@ -67,27 +67,21 @@ function accountName(declared: DeclaredUser): string {
 }
 
 /**
- * A fromEnv variable must be set when the password is needed (plan and
- * apply; at validate a missing one is only a warning) and must meet the
- * password policy. Messages name the variable, never its value.
+ * A fromEnv variable that is set must meet the password policy; one that is
+ * not set is a warning at validate (the plan decides whether it is needed).
+ * Messages name the variable, never its value.
  */
 export const passwordFromEnv: Rule = ({ users, defaults, env, phase }) =>
   envUses(users, defaults).flatMap((use): Diagnostic[] => {
     const value = env[use.variable];
     if (value === undefined || value === '') {
-      if (phase === 'validate') {
-        return [
-          warning(
-            'PASSWORD_ENV_UNSET',
-            `environment variable ${use.variable} (the password of ${whose(use)}) is not set here; plan and apply will need it: set it (e.g. from a CI secret) before running them`,
-            use.location,
-          ),
-        ];
-      }
+      // Only a user being created or reset needs the password; at plan time
+      // the planner knows which (planTenant reports those), at validate not.
+      if (phase === 'plan') return [];
       return [
-        error(
+        warning(
           'PASSWORD_ENV_UNSET',
-          `environment variable ${use.variable} (the password of ${whose(use)}) is not set; set it (e.g. from a CI secret) before plan and apply, or remove fromEnv to generate a password`,
+          `environment variable ${use.variable} (the password of ${whose(use)}) is not set here; plan and apply need it when the user is created or its password reset: set it (e.g. from a CI secret) before running them`,
           use.location,
         ),
       ];
