@@ -2,6 +2,7 @@
 // the built CLI, as a user or a CI job runs it.
 import fs from 'node:fs';
 import path from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/open-database.js';
 import { runCli, tempDir, type CliResult } from '../support/cli.js';
@@ -131,6 +132,9 @@ describe('tenantctl validate', () => {
       column: 18,
     });
     expect(report.diagnostics.find((d) => d.code === 'UPN_DUPLICATE')?.related).toEqual({ file: `${SEVERAL}/a.yaml`, line: 11, column: 24 });
+    const ajv = new Ajv2020({ strict: true, allErrors: true });
+    const validate = ajv.compile(JSON.parse(fs.readFileSync(fromRoot('schemas/diagnostics.schema.json'), 'utf8')) as object);
+    expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
   });
 
   it('--format github prints one annotation per problem, on its line', async () => {
