@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { TenantctlError } from '../../src/diagnostics/tenantctl-error.js';
 import { exportConfig, type ExportedFile } from '../../src/export/export-config.js';
-import { readTenant } from '../../src/export/read-tenant.js';
+import { readTenant } from '../../src/state/read-tenant.js';
 import { EXPORT_SPLITS, type ExportSplit } from '../../src/export/split-users.js';
 import { packageRoot, toolVersion } from '../../src/package-root.js';
 import { resolveActor } from '../actor.js';
@@ -97,7 +97,7 @@ export function registerExport(program: Command): void {
       const split = parseSplit(options.split);
       const where = destination(options, split);
       const result = await withDatabase({ ...options, actor: resolveActor(options.actor) }, async (db) => {
-        const { state, catalog } = await readTenant(db);
+        const { current: state, catalog } = await readTenant(db);
         return exportConfig(state, catalog, {
           split,
           schemaRef: schemaRef(where),

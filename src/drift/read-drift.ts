@@ -1,10 +1,7 @@
-import type { Catalog } from '../catalog/catalog.js';
-import { readCatalog } from '../catalog/read-catalog.js';
 import { loadConfig } from '../config/load-config.js';
 import type { Database } from '../db/database.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { readState } from '../state/read-state.js';
-import type { TenantState } from '../state/tenant-state.js';
+import { readTenant } from '../state/read-tenant.js';
 import { computeDrift } from './drift.js';
 import { toDriftDocument, type DriftDocument } from './drift-document.js';
 
@@ -18,21 +15,6 @@ export interface ReadDriftResult {
   /** Null when the configuration is invalid (the diagnostics say why). */
   readonly drift: DriftDocument | null;
   readonly diagnostics: readonly Diagnostic[];
-}
-
-/**
- * The catalog and the directory as of one moment: plain SELECTs in one
- * read-only, repeatable-read transaction, so an apply committing meanwhile is
- * seen entirely or not at all. Takes no lock and writes nothing, so a database
- * role with SELECT privileges only is enough.
- */
-export async function readTenant(db: Database): Promise<{ catalog: Catalog; current: TenantState }> {
-  return db.transaction(async (tx) => {
-    await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
-    const catalog = await readCatalog(tx);
-    const current = await readState(tx);
-    return { catalog, current };
-  });
 }
 
 /**

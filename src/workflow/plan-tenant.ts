@@ -1,4 +1,3 @@
-import { readCatalog } from '../catalog/read-catalog.js';
 import { loadConfig } from '../config/load-config.js';
 import type { Database } from '../db/database.js';
 import { error, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
@@ -6,7 +5,7 @@ import type { Change } from '../plan/change.js';
 import { computePlan } from '../plan/compute-plan.js';
 import { fingerprint } from '../plan/fingerprint.js';
 import { toPlanDocument, type PlanDocument } from '../plan/plan-document.js';
-import { readState } from '../state/read-state.js';
+import { readTenant } from '../state/read-tenant.js';
 
 export interface PlanTenantOptions {
   readonly configPaths: readonly string[];
@@ -47,10 +46,9 @@ function unsetPasswordVariables(
  * the plan and fingerprint what it was computed from. Reads only.
  */
 export async function planTenant(db: Database, options: PlanTenantOptions): Promise<PlanTenantResult> {
-  const catalog = await readCatalog(db);
+  const { catalog, current } = await readTenant(db);
   const loaded = loadConfig(options.configPaths, { catalog, env: options.env, phase: 'plan' });
   if (!loaded.config) return { plan: null, diagnostics: loaded.diagnostics };
-  const current = await readState(db);
   const { plan, problems } = computePlan({ desired: loaded.config.state, current, catalog, settings: loaded.config.settings });
   const refusals = [
     ...problems.map((message) => error('PLAN_REFUSED', message)),

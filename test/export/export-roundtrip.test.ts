@@ -6,7 +6,7 @@ import { applyPlan, type ApplyContext } from '../../src/apply/apply-plan.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import type { Database } from '../../src/db/database.js';
 import { exportConfig, type ExportOptions, type ExportResult } from '../../src/export/export-config.js';
-import { readTenant } from '../../src/export/read-tenant.js';
+import { readTenant } from '../../src/state/read-tenant.js';
 import type { ExportSplit } from '../../src/export/split-users.js';
 import type { PlanDocument } from '../../src/plan/plan-document.js';
 import { planTenant } from '../../src/workflow/plan-tenant.js';
@@ -104,7 +104,7 @@ async function buildTenantWithSql(db: Database): Promise<void> {
 const OPTIONS = { schemaRef: '../schemas/tenant.schema.json', toolVersion: '0.0.0-test', exportedAt: '2026-03-01T09:30:00.000Z', database: 'memory://' };
 
 async function exportTenant(db: Database, split: ExportSplit | null): Promise<ExportResult> {
-  const { state, catalog } = await readTenant(db);
+  const { current: state, catalog } = await readTenant(db);
   const options: ExportOptions = { ...OPTIONS, split };
   return exportConfig(state, catalog, options);
 }

@@ -1,0 +1,20 @@
+import type { Catalog } from '../catalog/catalog.js';
+import { readCatalog } from '../catalog/read-catalog.js';
+import type { Database } from '../db/database.js';
+import { readState } from './read-state.js';
+import type { TenantState } from './tenant-state.js';
+
+/**
+ * The catalog and the directory as of one moment: plain SELECTs in one
+ * read-only, repeatable-read transaction, so an apply committing meanwhile is
+ * seen entirely or not at all. Takes no lock and writes nothing, so a database
+ * role with SELECT privileges only is enough.
+ */
+export async function readTenant(db: Database): Promise<{ catalog: Catalog; current: TenantState }> {
+  return db.transaction(async (tx) => {
+    await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+    const catalog = await readCatalog(tx);
+    const current = await readState(tx);
+    return { catalog, current };
+  });
+}
