@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -141,6 +142,18 @@ describe('apply safety on the embedded database', () => {
     expect(plan.code).toBe(0);
     const created = (JSON.parse(plan.stdout) as { summary: { create: number } }).summary.create;
     expect([0, 13]).toContain(created);
+  });
+
+  it('waits for another process holding the embedded database, then names it', async () => {
+    const holder = { actor: 'bob', host: os.hostname(), pid: process.pid, since: '2026-11-25T14:02:00.000Z' };
+    fs.writeFileSync(`${database}.lock`, JSON.stringify(holder));
+    try {
+      const apply = await runCli([...APPLY, '--lock-timeout', '1'], { env: env() });
+      expect(apply.code).toBe(1);
+      expect(apply.stderr).toContain(`is in use by bob on ${os.hostname()} (pid ${process.pid}) since 2026-11-25T14:02:00.000Z; waited 1s`);
+    } finally {
+      fs.rmSync(`${database}.lock`);
+    }
   });
 
   it('deletions above the threshold need --approve-deletions (exit 3); plan only warns', async () => {
