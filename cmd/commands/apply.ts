@@ -96,7 +96,7 @@ export function registerApply(program: Command): void {
         applyPlan(db, plan, {
           actor,
           host: os.hostname(),
-          gitCommit: options.config ? configCommit(options.config) : null,
+          gitCommit: plan.gitCommit ?? (options.config ? configCommit(options.config) : null),
           toolVersion: toolVersion(),
           lockTimeoutMs: (options.lockTimeout ?? 10) * 1000,
           env: process.env,

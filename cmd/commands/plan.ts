@@ -7,7 +7,7 @@ import type { PlanDocument } from '../../src/plan/plan-document.js';
 import { renderJson } from '../../src/render/json.js';
 import { renderPlan, type PlanFormat } from '../../src/render/index.js';
 import { planTenant } from '../../src/workflow/plan-tenant.js';
-import { resolveActor } from '../actor.js';
+import { configCommit, resolveActor } from '../actor.js';
 import { withDatabase, type DatabaseOptions } from '../database-option.js';
 import { reportDiagnostics } from '../report-diagnostics.js';
 import { err, out, useColor } from '../terminal.js';
@@ -25,7 +25,7 @@ const FORMATS: readonly PlanFormat[] = ['text', 'json', 'markdown'];
 /** Plans, printing diagnostics to stderr; throws when no plan can be made. */
 export async function makePlan(options: DatabaseOptions & { readonly config: string[] }): Promise<PlanDocument> {
   const { plan, diagnostics } = await withDatabase({ ...options, actor: resolveActor(options.actor) }, (db) =>
-    planTenant(db, { configPaths: options.config, env: process.env, tenantctlVersion: toolVersion() }),
+    planTenant(db, { configPaths: options.config, env: process.env, tenantctlVersion: toolVersion(), gitCommit: configCommit(options.config) }),
   );
   if (diagnostics.length > 0) err(reportDiagnostics(diagnostics, 'text'));
   if (!plan || hasErrors(diagnostics)) {

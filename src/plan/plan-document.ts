@@ -15,6 +15,8 @@ export interface PlanDocument {
   readonly tenantctlVersion: string;
   /** sha256 of the configuration files; apply -c checks it still matches. */
   readonly configHash: string | null;
+  /** The configuration's git commit at planning time, recorded by apply. */
+  readonly gitCommit?: string | null;
   /** sha256 of the changes and purchases: what the audit trail records. */
   readonly planHash: string;
   readonly fingerprint: Fingerprint;
@@ -37,6 +39,7 @@ export function planHash(plan: Pick<Plan, 'changes' | 'purchases'>): string {
 export interface PlanOrigin {
   readonly tenantctlVersion: string;
   readonly configHash: string | null;
+  readonly gitCommit?: string | null;
   readonly fingerprint: Fingerprint;
   readonly settings: Settings;
 }
@@ -47,6 +50,7 @@ export function toPlanDocument(plan: Plan, origin: PlanOrigin): PlanDocument {
     formatVersion: PLAN_FORMAT_VERSION,
     tenantctlVersion: origin.tenantctlVersion,
     configHash: origin.configHash,
+    ...(origin.gitCommit === undefined ? {} : { gitCommit: origin.gitCommit }),
     planHash: planHash(plan),
     fingerprint: origin.fingerprint,
     settings: origin.settings,

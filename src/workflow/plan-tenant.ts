@@ -11,6 +11,8 @@ export interface PlanTenantOptions {
   readonly configPaths: readonly string[];
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly tenantctlVersion: string;
+  /** The configuration's git commit, if the caller knows it. */
+  readonly gitCommit?: string | null;
 }
 
 export interface PlanTenantResult {
@@ -59,6 +61,7 @@ export async function planTenant(db: Database, options: PlanTenantOptions): Prom
     plan: toPlanDocument(plan, {
       tenantctlVersion: options.tenantctlVersion,
       configHash: loaded.config.configHash,
+      ...(options.gitCommit === undefined ? {} : { gitCommit: options.gitCommit }),
       fingerprint: fingerprint(current, catalog),
       settings: loaded.config.settings,
     }),

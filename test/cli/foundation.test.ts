@@ -1,7 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyContoso, runCli, tempDir } from '../support/cli.js';
+import { copyContoso, ROOT, runCli, tempDir } from '../support/cli.js';
 
 const CATALOG = 'examples/contoso/catalog.yaml';
 
@@ -114,6 +115,14 @@ describe('tenantctl as a process, on the embedded database', () => {
     expect(stale.code).toBe(1);
     expect(stale.stderr).toMatch(/joep\.devries@contoso\.com was modified \(last recorded change .* by apply #2 \(/);
     fs.rmSync(config, { recursive: true, force: true });
+  });
+
+  it('a saved plan carries the configuration\'s git commit for the audit trail', async () => {
+    const planFile = path.join(dir, 'committed-plan.json');
+    expect((await runCli(['plan', '-c', 'examples/contoso', '--out', planFile], { env: env() })).code).toBe(0);
+    const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    const saved = JSON.parse(fs.readFileSync(planFile, 'utf8')) as { gitCommit?: string };
+    expect(saved.gitCommit).toMatch(new RegExp(`^${head}(\\+dirty)?$`));
   });
 
   it('refuses a database whose schema is newer than the tool', async () => {
