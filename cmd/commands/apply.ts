@@ -4,7 +4,7 @@ import { applyPlan } from '../../src/apply/apply-plan.js';
 import { checkApprovals } from '../../src/apply/approvals.js';
 import { ExitCode, TenantctlError } from '../../src/diagnostics/tenantctl-error.js';
 import { toolVersion } from '../../src/package-root.js';
-import type { PlanDocument } from '../../src/plan/plan-document.js';
+import { isEmptyPlanDocument, type PlanDocument } from '../../src/plan/plan-document.js';
 import { renderApplyResult } from '../../src/render/apply-result.js';
 import { formatMoney } from '../../src/render/money.js';
 import { renderPlan } from '../../src/render/index.js';
@@ -12,7 +12,7 @@ import { checkPlanMatchesConfig, readSavedPlan } from '../../src/workflow/saved-
 import { configCommit, resolveActor } from '../actor.js';
 import { withDatabase, type DatabaseOptions } from '../database-option.js';
 import { confirm, interactive, out, useColor } from '../terminal.js';
-import { hasChanges, makePlan } from './plan.js';
+import { makePlan } from './plan.js';
 
 interface ApplyOptions extends DatabaseOptions {
   readonly config?: string[];
@@ -83,7 +83,7 @@ export function registerApply(program: Command): void {
     .action(async (options: ApplyOptions) => {
       const plan = await loadPlan(options);
       out(renderPlan(plan, 'text', { color: useColor(options.color) }));
-      if (!hasChanges(plan)) return;
+      if (isEmptyPlanDocument(plan)) return;
       const approvePurchases = await approvePurchasesInteractively(plan, options);
       checkApprovals(plan, {
         approvePurchases,

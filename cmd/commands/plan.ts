@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { hasErrors } from '../../src/diagnostics/diagnostic.js';
 import { ExitCode, TenantctlError } from '../../src/diagnostics/tenantctl-error.js';
 import { toolVersion } from '../../src/package-root.js';
-import type { PlanDocument } from '../../src/plan/plan-document.js';
+import { isEmptyPlanDocument, type PlanDocument } from '../../src/plan/plan-document.js';
 import { renderJson } from '../../src/render/json.js';
 import { renderPlan, type PlanFormat } from '../../src/render/index.js';
 import { planTenant } from '../../src/workflow/plan-tenant.js';
@@ -34,10 +34,6 @@ export async function makePlan(options: DatabaseOptions & { readonly config: str
   return plan;
 }
 
-export function hasChanges(plan: PlanDocument): boolean {
-  return plan.changes.length > 0 || plan.purchases.length > 0;
-}
-
 export function registerPlan(program: Command): void {
   program
     .command('plan')
@@ -60,6 +56,6 @@ export function registerPlan(program: Command): void {
         fs.writeFileSync(options.out, renderJson(plan), { mode: 0o600 });
         err(`Saved the plan to ${options.out}; apply exactly this plan with: tenantctl apply --plan ${options.out}`);
       }
-      if (options.detailedExitcode && hasChanges(plan)) process.exitCode = ExitCode.changes;
+      if (options.detailedExitcode && !isEmptyPlanDocument(plan)) process.exitCode = ExitCode.changes;
     });
 }

@@ -65,17 +65,7 @@ export function toPlanDocument(plan: Plan, origin: PlanOrigin): PlanDocument {
   };
 }
 
-/** The Plan a document describes (a saved plan read back for apply). */
-export function fromPlanDocument(document: PlanDocument): Plan {
-  return {
-    changes: document.changes.map(({ risks, ...change }) => ({ change: change as Change, risks })),
-    purchases: document.purchases,
-    freedSeats: document.freedSeats,
-    currency: document.cost.currency,
-    monthlyCostIncrease: document.cost.monthlyIncrease,
-    summary: document.summary,
-    approvals: document.approvals,
-    warnings: document.warnings,
-    unmanagedUsers: document.unmanagedUsers,
-  };
+/** Nothing to change and nothing to buy. */
+export function isEmptyPlanDocument(plan: Pick<PlanDocument, 'changes' | 'purchases'>): boolean {
+  return plan.changes.length === 0 && plan.purchases.length === 0;
 }

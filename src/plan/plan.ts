@@ -57,7 +57,3 @@ export interface PlanSummary {
   readonly seatsToPurchase: number;
   readonly byKind: Readonly<Partial<Record<ChangeKind, number>>>;
 }
-
-export function isEmptyPlan(plan: Plan): boolean {
-  return plan.changes.length === 0 && plan.purchases.length === 0;
-}

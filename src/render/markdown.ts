@@ -1,7 +1,7 @@
-import type { PlanDocument } from '../plan/plan-document.js';
+import { isEmptyPlanDocument, type PlanDocument } from '../plan/plan-document.js';
 import { userSections, type ChangeLine, type Sign, type UserSection } from './change-lines.js';
 import { formatMoney } from './money.js';
-import { isEmptyPlanDocument, planWarnings, summaryLine, unmanagedNote } from './plan-notices.js';
+import { planWarnings, summaryLine, unmanagedNote } from './plan-notices.js';
 
 export interface MarkdownOptions {
   /** Hard limit on the comment's length in characters (GitHub allows 65,536). Default 60,000. */

@@ -1,5 +1,5 @@
 import type { RiskClass } from '../plan/change.js';
-import type { PlanDocument } from '../plan/plan-document.js';
+import { isEmptyPlanDocument, type PlanDocument } from '../plan/plan-document.js';
 import type { Approval } from '../plan/plan.js';
 import { visible, type ChangeLine, type DocumentChange } from './change-lines.js';
 import { formatMoney } from './money.js';
@@ -103,10 +103,6 @@ export function unmanagedNote(plan: PlanDocument): string | null {
   if (users.length === 0) return null;
   const verb = users.length === 1 ? 'user not managed by tenantctl is' : 'users not managed by tenantctl are';
   return `${users.length} ${verb} left alone: ${nameList(users, UNMANAGED_NAMES)}.`;
-}
-
-export function isEmptyPlanDocument(plan: PlanDocument): boolean {
-  return plan.changes.length === 0 && plan.purchases.length === 0;
 }
 
 /**
