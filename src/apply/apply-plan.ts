@@ -41,7 +41,7 @@ async function runPhase(tx: Queryable, kinds: readonly ChangeKind[], changes: re
   for (const kind of kinds) {
     const batch = byKind(changes, kind);
     // The record is keyed by kind, so each writer gets only its own changes.
-    if (batch.length > 0) await (WRITERS[kind] as (tx: Queryable, c: readonly Change[], x: StatementContext) => Promise<void>)(tx, batch, context);
+    if (batch.length > 0) await (WRITERS[kind] as (tx: Queryable, c: readonly Change[], x: StatementContext) => Promise<unknown>)(tx, batch, context);
   }
 }
 

@@ -13,7 +13,7 @@ export interface StatementContext {
   readonly credentials: ReadonlyMap<string, StoredCredential>;
 }
 
-type Writer<K extends ChangeKind> = (tx: Queryable, changes: readonly ChangeOf<K>[], context: StatementContext) => Promise<void>;
+type Writer<K extends ChangeKind> = (tx: Queryable, changes: readonly ChangeOf<K>[], context: StatementContext) => Promise<unknown>;
 
 const json = (rows: readonly object[]) => JSON.stringify(rows);
 const ids = (changes: readonly { userId: string }[]) => changes.map((c) => c.userId);
@@ -62,11 +62,11 @@ export const WRITERS: { readonly [K in ChangeKind]: Writer<K> } = {
           }),
         ),
       ],
-    ).then(() => undefined),
+    ),
   'user.restore': (tx, changes) =>
-    tx.query('UPDATE users SET deleted_at = NULL WHERE id = ANY($1::uuid[])', [ids(changes)]).then(() => undefined),
+    tx.query('UPDATE users SET deleted_at = NULL WHERE id = ANY($1::uuid[])', [ids(changes)]),
   'user.adopt': (tx, changes) =>
-    tx.query('UPDATE users SET managed = true WHERE id = ANY($1::uuid[])', [ids(changes)]).then(() => undefined),
+    tx.query('UPDATE users SET managed = true WHERE id = ANY($1::uuid[])', [ids(changes)]),
   'user.update': (tx, changes) => {
     const rows = changes.map((c) => ({ id: c.userId, a: Object.fromEntries(c.attributes.map((a) => [a.attribute, a.to])) }));
     const set = (column: string, field: string) => `${column} = CASE WHEN x.a ? '${field}' THEN x.a->>'${field}' ELSE u.${column} END`;
@@ -94,12 +94,12 @@ export const WRITERS: { readonly [K in ChangeKind]: Writer<K> } = {
          FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, a jsonb) WHERE u.id = x.id`,
         [json(rows)],
       )
-      .then(() => undefined);
+      ;
   },
   'user.unblock': (tx, changes) =>
-    tx.query('UPDATE users SET account_enabled = true WHERE id = ANY($1::uuid[])', [ids(changes)]).then(() => undefined),
+    tx.query('UPDATE users SET account_enabled = true WHERE id = ANY($1::uuid[])', [ids(changes)]),
   'user.block': (tx, changes) =>
-    tx.query('UPDATE users SET account_enabled = false WHERE id = ANY($1::uuid[])', [ids(changes)]).then(() => undefined),
+    tx.query('UPDATE users SET account_enabled = false WHERE id = ANY($1::uuid[])', [ids(changes)]),
   'user.password-reset': (tx, changes, context) =>
     tx
       .query(
@@ -114,7 +114,7 @@ export const WRITERS: { readonly [K in ChangeKind]: Writer<K> } = {
           ),
         ],
       )
-      .then(() => undefined),
+      ,
   'user.delete': async (tx, changes) => {
     // Soft deletion, as the admin center's "Deleted users": the account stays
     // restorable, its licenses and roles are released.
@@ -129,7 +129,7 @@ export const WRITERS: { readonly [K in ChangeKind]: Writer<K> } = {
           WHERE a.user_id = u.id AND a.sku = x.sku`,
         [json(changes.map((c) => ({ upn: c.userPrincipalName, sku: c.sku })))],
       )
-      .then(() => undefined),
+      ,
   'license.update': async (tx, changes) => {
     const rows = json(changes.map((c) => ({ upn: c.userPrincipalName, sku: c.sku, plans: c.toDisabledPlans })));
     await tx.query(
@@ -155,7 +155,7 @@ export const WRITERS: { readonly [K in ChangeKind]: Writer<K> } = {
           WHERE r.user_id = u.id AND r.role_template_id = x.role`,
         [json(changes.map((c) => ({ upn: c.userPrincipalName, role: c.roleTemplateId })))],
       )
-      .then(() => undefined),
+      ,
   'role.grant': (tx, changes) =>
     tx
       .query(
@@ -163,7 +163,7 @@ export const WRITERS: { readonly [K in ChangeKind]: Writer<K> } = {
          SELECT u.id, x.role FROM jsonb_to_recordset($1::jsonb) AS x(upn text, role uuid) ${BY_UPN}`,
         [json(changes.map((c) => ({ upn: c.userPrincipalName, role: c.roleTemplateId })))],
       )
-      .then(() => undefined),
+      ,
 };
 
 async function insertDisabledPlans(tx: Queryable, rows: string): Promise<void> {
