@@ -38,7 +38,7 @@ export interface LoadConfigResult {
 }
 
 /** Hash of the files' names and bytes, in the order they are read. */
-export function hashConfig(files: readonly ConfigFile[]): string {
+export function hashConfig(files: readonly Pick<ConfigFile, 'file' | 'text'>[]): string {
   const hash = createHash('sha256');
   for (const file of files) hash.update(file.file).update('\0').update(file.text).update('\0');
   return `sha256:${hash.digest('hex')}`;

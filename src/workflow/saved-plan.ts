@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { hashConfig } from '../config/load-config.js';
 import { checkSchema } from '../config/schema-check.js';
-import { loadYamlSources } from '../config/yaml-source.js';
+import { listConfigFiles } from '../config/config-files.js';
 import { formatDiagnostic } from '../diagnostics/diagnostic.js';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 import { PLAN_FORMAT_VERSION, type PlanDocument } from '../plan/plan-document.js';
@@ -25,11 +25,24 @@ export function readSavedPlan(file: string): PlanDocument {
   return value as PlanDocument;
 }
 
-/** With `apply --plan FILE -c PATH`: the configuration must be the one planned. */
+/**
+ * With `apply --plan FILE -c PATH`: the configuration must be the one planned.
+ * Only the files' names and text are hashed, as `loadConfig` hashes them; no
+ * need to parse them again.
+ */
 export function checkPlanMatchesConfig(plan: PlanDocument, configPaths: readonly string[]): void {
-  const sources = loadYamlSources(configPaths);
-  const now = hashConfig(sources.files);
-  if (now !== plan.configHash) {
+  const { files, diagnostics } = listConfigFiles(configPaths);
+  if (diagnostics.length > 0) {
+    throw new TenantctlError(`cannot read the configuration given with -c:\n${diagnostics.map(formatDiagnostic).join('\n')}`);
+  }
+  const decoder = new TextDecoder('utf-8');
+  let texts: { file: string; text: string }[];
+  try {
+    texts = files.map((file) => ({ file, text: decoder.decode(fs.readFileSync(file)) }));
+  } catch (cause) {
+    throw new TenantctlError(`cannot read the configuration given with -c: ${(cause as Error).message}`);
+  }
+  if (hashConfig(texts) !== plan.configHash) {
     throw new TenantctlError(
       'the configuration given with -c is not the one this plan was made from (its files changed since); run `tenantctl plan --out` again',
     );

@@ -104,13 +104,13 @@ describe('tenantctl as a process, on the embedded database', () => {
     expect(plan.code).toBe(0);
     expect(plan.stdout).toContain('~ jobTitle: "Sales Lead" → "Head of Sales"');
     expect((fs.statSync(planFile).mode & 0o777).toString(8)).toBe('600');
+    const apply = await runCli(['apply', '--plan', planFile, '-c', config, '--auto-approve'], { env: env() });
+    expect(apply.code).toBe(0);
+    expect(apply.stdout).toContain('changed (1): joep.devries@contoso.com');
     fs.appendFileSync(users, '\n');
     const mismatch = await runCli(['apply', '--plan', planFile, '-c', config, '--auto-approve'], { env: env() });
     expect(mismatch.code).toBe(1);
     expect(mismatch.stderr).toContain('not the one this plan was made from');
-    const apply = await runCli(['apply', '--plan', planFile, '--auto-approve'], { env: env() });
-    expect(apply.code).toBe(0);
-    expect(apply.stdout).toContain('changed (1): joep.devries@contoso.com');
     const stale = await runCli(['apply', '--plan', planFile, '--auto-approve'], { env: env() });
     expect(stale.code).toBe(1);
     expect(stale.stderr).toMatch(/joep\.devries@contoso\.com was modified \(last recorded change .* by apply #2 \(/);
