@@ -12,9 +12,8 @@ export function renderApplyResult(result: ApplyResult): string {
   const created = users(['user.create']);
   const restored = users(['user.restore']);
   const deleted = users(['user.delete']);
-  const changed = users(result.changes.map((c) => c.kind).filter((k) => !['user.create', 'user.restore', 'user.delete'].includes(k))).filter(
-    (upn) => !created.includes(upn) && !restored.includes(upn) && !deleted.includes(upn),
-  );
+  const lifecycle = new Set([...created, ...restored, ...deleted]);
+  const changed = [...new Set(result.changes.map((c) => c.userPrincipalName))].filter((upn) => !lifecycle.has(upn));
   const lines = [`Apply #${result.applyId} complete: ${result.changes.length} change(s) committed in one transaction.`];
   const list = (label: string, upns: readonly string[]) => {
     if (upns.length > 0) lines.push(`  ${label} (${upns.length}): ${upns.join(', ')}`);
