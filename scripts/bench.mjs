@@ -42,7 +42,7 @@ async function child(step, file) {
     // "unchanged": the database already holds exactly the configuration.
     const current = step === 'plan-create' ? new Map() : new Map([...config.state.users].map(([key, user]) => [key, { ...user, directory: { id: key, managed: true, deletedAt: null } }]));
     run = () => {
-      const { plan } = computePlan({ desired: config.state, current: { users: current }, catalog: tenant, settings: config.settings });
+      const { plan } = computePlan({ desired: config.state, current: { users: current }, catalog: tenant, settings: config.settings, now: new Date() });
       return `${plan.changes.length} changes`;
     };
   }

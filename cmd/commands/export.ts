@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { TenantctlError } from '../../src/diagnostics/tenantctl-error.js';
 import { exportConfig, type ExportedFile } from '../../src/export/export-config.js';
+import { readLastSettings } from '../../src/audit/last-settings.js';
 import { readTenant } from '../../src/state/read-tenant.js';
 import { EXPORT_SPLITS, type ExportSplit } from '../../src/export/split-users.js';
 import { packageRoot, toolVersion } from '../../src/package-root.js';
@@ -98,7 +99,9 @@ export function registerExport(program: Command): void {
       const where = destination(options, split);
       const result = await withDatabase({ ...options, actor: resolveActor(options.actor) }, async (db) => {
         const { current: state, catalog } = await readTenant(db);
+        const settings = await readLastSettings(db);
         return exportConfig(state, catalog, {
+          settings,
           split,
           schemaRef: schemaRef(where),
           toolVersion: toolVersion(),

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { readCatalogFile } from '../../src/catalog/catalog-file.js';
+import { readCatalog } from '../../src/catalog/read-catalog.js';
+import { hasCatalog, NO_CATALOG } from '../../src/catalog/require-catalog.js';
 import { storeCatalog } from '../../src/catalog/store-catalog.js';
 import { migrate } from '../../src/db/migrate.js';
 import { TenantctlError } from '../../src/diagnostics/tenantctl-error.js';
@@ -42,6 +44,8 @@ export function registerInit(program: Command): void {
             out(
               `Catalog: ${stored.domains} domain(s), ${stored.subscriptions} subscription(s), ${plans} service plan(s) loaded from ${options.catalog}`,
             );
+          } else if (!hasCatalog(await readCatalog(db))) {
+            out(`Catalog: ${NO_CATALOG} (plan and apply need the tenant's domains and subscriptions)`);
           }
         },
         { requireInitialised: false },

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
-import { readCatalog } from '../../src/catalog/read-catalog.js';
+import { hasCatalog, NO_CATALOG } from '../../src/catalog/require-catalog.js';
 import type { Catalog } from '../../src/catalog/catalog.js';
 import { loadConfig } from '../../src/config/load-config.js';
+import { readTenant } from '../../src/state/read-tenant.js';
+import type { TenantState } from '../../src/state/tenant-state.js';
 import { hasErrors } from '../../src/diagnostics/diagnostic.js';
 import { ExitCode, TenantctlError } from '../../src/diagnostics/tenantctl-error.js';
 import { resolveActor } from '../actor.js';
@@ -22,13 +24,13 @@ const WITHOUT_CATALOG = 'the tenant\'s domains, subscriptions and service plans 
  * The catalog when a database is reachable and initialised; otherwise why
  * not. validate never fails for want of a database: it checks what it can.
  */
-async function tryCatalog(options: ValidateOptions): Promise<{ catalog: Catalog | null; reason: string | null }> {
+async function tryCatalog(options: ValidateOptions): Promise<{ catalog: Catalog | null; current: TenantState | null; reason: string | null }> {
   try {
-    const catalog = await withDatabase({ ...options, actor: resolveActor(options.actor), lockTimeout: 2 }, (db) => readCatalog(db));
-    return { catalog, reason: null };
+    const { catalog, current } = await withDatabase({ ...options, actor: resolveActor(options.actor), lockTimeout: 2 }, (db) => readTenant(db));
+    return hasCatalog(catalog) ? { catalog, current, reason: null } : { catalog: null, current, reason: NO_CATALOG };
   } catch (cause) {
     const reason = cause instanceof TenantctlError ? cause.message : `the catalog could not be read: ${String((cause as Error)?.message ?? cause).split('\n')[0]}`;
-    return { catalog: null, reason };
+    return { catalog: null, current: null, reason };
   }
 }
 
@@ -47,8 +49,8 @@ export function registerValidate(program: Command): void {
       if (!FORMATS.includes(options.format)) {
         throw new TenantctlError(`unknown --format ${options.format}: use text, json or github`);
       }
-      const { catalog, reason } = await tryCatalog(options);
-      const { diagnostics } = loadConfig(options.config, { catalog, phase: 'validate' });
+      const { catalog, current, reason } = await tryCatalog(options);
+      const { diagnostics } = loadConfig(options.config, { catalog, current, phase: 'validate' });
       const report = reportDiagnostics(diagnostics, options.format, { catalogChecked: catalog !== null });
       if (report) out(report);
       if (reason) {

@@ -1,10 +1,11 @@
 import { readCatalog } from '../catalog/read-catalog.js';
+import { requireCatalog } from '../catalog/require-catalog.js';
 import { GLOBAL_ADMINISTRATOR } from '../catalog/catalog.js';
 import type { Database, Queryable } from '../db/database.js';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 import type { Change, ChangeKind, ChangeOf } from '../plan/change.js';
 import { fingerprint, staleness } from '../plan/fingerprint.js';
-import type { PlanDocument } from '../plan/plan-document.js';
+import { bareChange, type PlanDocument } from '../plan/plan-document.js';
 import { readState } from '../state/read-state.js';
 import { LockNotObtained, lockTimeoutError, takeApplyLock } from './apply-lock.js';
 import { prepareCredentials, type NewCredential } from './prepare-credentials.js';
@@ -46,7 +47,7 @@ async function runPhase(tx: Queryable, kinds: readonly ChangeKind[], changes: re
 }
 
 async function refuseStale(tx: Queryable, plan: PlanDocument): Promise<void> {
-  const [current, catalog] = [await readState(tx), await readCatalog(tx)];
+  const [current, catalog] = [await readState(tx), requireCatalog(await readCatalog(tx))];
   const reasons = staleness(plan.fingerprint, fingerprint(current, catalog), current);
   if (reasons.length === 0) return;
   const shown = reasons.slice(0, 10);
@@ -92,13 +93,19 @@ function recipientsOf(credential: NewCredential, adminEmail: string | null): str
 }
 
 async function queueNotifications(tx: Queryable, credentials: readonly NewCredential[], applyId: number, adminEmail: string | null): Promise<CredentialDelivery[]> {
-  const rows = credentials.map((c) => ({ upn: c.userPrincipalName, recipients: recipientsOf(c, adminEmail), password: c.temporaryPassword }));
+  const rows = credentials.map((c) => ({
+    upn: c.userPrincipalName,
+    recipients: recipientsOf(c, adminEmail),
+    password: c.temporaryPassword,
+    reason: c.reason,
+    force: c.stored.forceChange,
+  }));
   const queued = rows.filter((r) => r.recipients.length > 0);
   if (queued.length > 0) {
     await tx.query(
-      `INSERT INTO credential_notifications (apply_id, user_id, user_principal_name, recipients, temporary_password)
-       SELECT $2, u.id, u.user_principal_name, ARRAY(SELECT jsonb_array_elements_text(x.recipients)), x.password
-         FROM jsonb_to_recordset($1::jsonb) AS x(upn text, recipients jsonb, password text)
+      `INSERT INTO credential_notifications (apply_id, user_id, user_principal_name, recipients, temporary_password, reason, force_change)
+       SELECT $2, u.id, u.user_principal_name, ARRAY(SELECT jsonb_array_elements_text(x.recipients)), x.password, x.reason, x.force
+         FROM jsonb_to_recordset($1::jsonb) AS x(upn text, recipients jsonb, password text, reason text, force boolean)
          JOIN users u ON lower(u.user_principal_name) = lower(x.upn)`,
       [JSON.stringify(queued), applyId],
     );
@@ -114,7 +121,7 @@ async function queueNotifications(tx: Queryable, credentials: readonly NewCreden
  * before committing. Approvals are the caller's business (checkApprovals).
  */
 export async function applyPlan(db: Database, plan: PlanDocument, context: ApplyContext): Promise<ApplyResult> {
-  const changes = plan.changes.map(({ risks: _risks, ...change }) => change as Change);
+  const changes = plan.changes.map(bareChange);
   const credentials = await prepareCredentials(changes, context.env);
   const statementContext: StatementContext = {
     credentials: new Map(credentials.map((c) => [c.userPrincipalName.toLowerCase(), c.stored])),
@@ -124,10 +131,12 @@ export async function applyPlan(db: Database, plan: PlanDocument, context: Apply
       await takeApplyLock(db, tx, context.lockTimeoutMs);
       await refuseStale(tx, plan);
       const [audit] = await tx.query<{ id: string }>(
-        `INSERT INTO applies (actor, host, git_commit, config_hash, plan_hash, tool_version, summary, changes)
-         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb) RETURNING id`,
+        `INSERT INTO applies (actor, host, git_commit, config_hash, plan_hash, tool_version, summary, changes, settings)
+         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9::jsonb) RETURNING id`,
         [context.actor, context.host, context.gitCommit, plan.configHash, plan.planHash, context.toolVersion,
-          JSON.stringify({ ...plan.summary, purchases: plan.purchases, cost: plan.cost }), JSON.stringify(plan.changes)],
+          JSON.stringify({ ...plan.summary, purchases: plan.purchases, cost: plan.cost }), JSON.stringify(plan.changes),
+          // The settings travel with the apply, so `export` can write back those last applied.
+          JSON.stringify(plan.settings)],
       );
       const applyId = Number(audit?.id);
       await runPhase(tx, RELEASE_PHASE, changes, statementContext);

@@ -11,6 +11,8 @@ export interface NewCredential {
   readonly temporaryPassword: string;
   readonly stored: StoredCredential;
   readonly notify: readonly string[];
+  /** What the notification tells: a new account, or a reset password. */
+  readonly reason: 'created' | 'reset';
 }
 
 type CredentialChange = ChangeOf<'user.create'> | ChangeOf<'user.password-reset'>;
@@ -48,6 +50,7 @@ export async function prepareCredentials(
       userPrincipalName: change.userPrincipalName,
       temporaryPassword: password,
       notify: change.notify,
+      reason: change.kind === 'user.create' ? ('created' as const) : ('reset' as const),
       stored: {
         passwordHash: await hashPassword(password),
         forceChange: change.forceChangePasswordNextSignIn,

@@ -35,6 +35,15 @@ const PASSWORD_COLUMNS = `password_hash = x.hash, password_set_at = now(), passw
  * nobody writes fails to compile.
  */
 export const WRITERS: { readonly [K in ChangeKind]: Writer<K> } = {
+  // Past the recycle bin's 30 days: the row goes for good (its roles and
+  // licences went at deletion); the audit entry of this apply records it.
+  'user.purge': (tx, changes) => tx.query('DELETE FROM users WHERE id = ANY($1::uuid[]) AND deleted_at IS NOT NULL', [ids(changes)]),
+  // The same row, id and all, under its new UPN: roles, licences, password and history stay.
+  'user.rename': (tx, changes) =>
+    tx.query(
+      `UPDATE users u SET user_principal_name = x.upn FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, upn text) WHERE u.id = x.id`,
+      [json(changes.map((c) => ({ id: c.userId, upn: c.userPrincipalName })))],
+    ),
   'user.create': (tx, changes, context) =>
     tx.query(
       `INSERT INTO users (user_principal_name, display_name, given_name, surname, mail_nickname, account_enabled,
@@ -182,6 +191,10 @@ async function insertDisabledPlans(tx: Queryable, rows: string): Promise<void> {
  * blocks last, after the grants that keep the tenant administrable.
  */
 export const RELEASE_PHASE: readonly ChangeKind[] = [
+  // First: a purge frees a UPN for a new account, and a rename makes the
+  // user's other changes (which find it by UPN) find it by its new one.
+  'user.purge',
+  'user.rename',
   'user.create',
   'user.restore',
   'user.adopt',

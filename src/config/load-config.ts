@@ -26,8 +26,12 @@ export interface DesiredConfig {
 
 export interface LoadConfigOptions {
   readonly catalog: Catalog | null;
+  /** The directory, for the rules that compare with it (renames); omitted: not checked. */
+  readonly current?: TenantState | null;
+  /** When the directory is judged (default: the clock). */
+  readonly now?: Date;
   readonly env?: Readonly<Record<string, string | undefined>>;
-  readonly phase: 'validate' | 'plan';
+  readonly phase: 'validate' | 'plan' | 'drift';
 }
 
 export interface LoadConfigResult {
@@ -87,6 +91,8 @@ export function resolveSettings(raw: RawSettings | undefined): Settings {
     maxDeletionPercent: raw?.maxDeletionPercent ?? DEFAULT_SETTINGS.maxDeletionPercent,
     maxSeats: raw?.maxSeats ?? DEFAULT_SETTINGS.maxSeats,
     maxMonthlyPurchaseCost: raw?.maxMonthlyPurchaseCost ?? DEFAULT_SETTINGS.maxMonthlyPurchaseCost,
+    spareSeats: raw?.spareSeats ?? DEFAULT_SETTINGS.spareSeats,
+    maxGlobalAdmins: raw?.maxGlobalAdmins ?? DEFAULT_SETTINGS.maxGlobalAdmins,
   };
 }
 
@@ -167,6 +173,8 @@ function ruleContexts(sources: LoadedSources, checked: CheckedFiles, options: Lo
     settingsLocation: settingsSection?.location,
     anchor: users[0]?.location ?? (files[0] && { file: files[0].source.file, path: ['users'] }),
     catalog: options.catalog,
+    current: options.current ?? null,
+    now: options.now ?? new Date(),
     env: options.env ?? process.env,
     phase: options.phase,
   };

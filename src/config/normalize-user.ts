@@ -75,5 +75,6 @@ export function normalizeUser(raw: RawUser): User {
     licenses,
     password: normalizePassword(raw.password),
     notify: splitNotify(raw.notify),
+    ...(raw.renamedFrom ? { renamedFrom: raw.renamedFrom } : {}),
   };
 }

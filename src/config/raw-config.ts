@@ -34,9 +34,11 @@ export interface RawUser {
   readonly notify?: readonly string[] | string;
   readonly roles?: readonly string[];
   readonly licenses?: readonly RawLicense[];
+  /** The UPN the user had before: renamed in place, keeping the account. */
+  readonly renamedFrom?: string;
 }
 
-export type RawDefaults = Partial<Omit<RawUser, 'userPrincipalName' | 'displayName' | 'givenName' | 'surname' | 'mailNickname' | 'mobilePhone' | 'roles'>>;
+export type RawDefaults = Partial<Omit<RawUser, 'userPrincipalName' | 'displayName' | 'givenName' | 'surname' | 'mailNickname' | 'mobilePhone' | 'roles' | 'renamedFrom'>>;
 
 export interface RawSettings {
   readonly minGlobalAdmins?: number;
@@ -45,6 +47,8 @@ export interface RawSettings {
   readonly maxDeletionPercent?: number;
   readonly maxSeats?: Readonly<Record<string, number>>;
   readonly maxMonthlyPurchaseCost?: number;
+  readonly spareSeats?: Readonly<Record<string, number>>;
+  readonly maxGlobalAdmins?: number;
 }
 
 export interface RawConfig {

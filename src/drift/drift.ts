@@ -2,6 +2,8 @@ import { roleName } from '../catalog/builtin-roles.js';
 import type { Catalog, Role } from '../catalog/catalog.js';
 import type { ChangeKind, ChangeOf } from '../plan/change.js';
 import { diffUser } from '../plan/diff-user.js';
+import { daysRemaining, isExpired, restorableUntil } from '../plan/recycle-bin.js';
+import { resolveRenames } from '../plan/rename.js';
 import { USER_ATTRIBUTES, type TenantState, type User } from '../state/tenant-state.js';
 import {
   DRIFT_CLASSES,
@@ -85,6 +87,10 @@ const licensesField = (_change: unknown, pair: Pair): Reading => ({
  */
 const READERS: { readonly [K in ChangeKind]: Reader<K> } = {
   'user.create': () => ({ event: 'user.missing' }),
+  // Pending work the configuration asks for, not drift: the purge precedes a
+  // create (reported as missing), the rename an account found by its old UPN.
+  'user.purge': () => ({}),
+  'user.rename': () => ({}),
   'user.restore': (_change, pair) => ({ event: pair.current.directory?.managed ? 'user.deleted' : 'user.missing' }),
   'user.adopt': () => ({ event: 'user.unadopted' }),
   'user.delete': () => ({ event: 'user.restored' }),
@@ -108,11 +114,11 @@ const FIELD_ORDER: readonly string[] = [...USER_ATTRIBUTES, 'accountEnabled', 'r
 const fieldKey = (field: DriftField) => `${String(FIELD_ORDER.indexOf(field.field)).padStart(2, '0')} ${'sku' in field ? field.sku : ''}`;
 
 /** The planner's changes for one declared user, read as drift: what happened to the user, and which fields differ. */
-function readUser(desired: User, current: User, roles: ReadonlyMap<string, Role>): { events: Set<UserEvent>; fields: DriftField[] } {
+function readUser(desired: User, current: User, roles: ReadonlyMap<string, Role>, now: Date): { events: Set<UserEvent>; fields: DriftField[] } {
   const pair: Pair = { desired, current, roles };
   const events = new Set<UserEvent>();
   const fields = new Map<string, DriftField>();
-  for (const change of diffUser(desired, current)) {
+  for (const change of diffUser(desired, current, { now })) {
     const reading = (READERS[change.kind] as Reader<ChangeKind>)(change, pair);
     if (reading.event) events.add(reading.event);
     for (const field of reading.fields ?? []) fields.set(fieldKey(field), field);
@@ -126,11 +132,11 @@ const gainsPrivilege = (fields: readonly DriftField[], roles: ReadonlyMap<string
 };
 
 /** Findings for a declared user, from the planner's comparison. */
-function declaredUserFindings(desired: User, current: User | undefined, roles: ReadonlyMap<string, Role>): DriftFinding[] {
+function declaredUserFindings(desired: User, current: User | undefined, roles: ReadonlyMap<string, Role>, now: Date): DriftFinding[] {
   const upn = desired.userPrincipalName;
   if (!current?.directory) return [{ kind: 'user.missing', severity: 'medium', userPrincipalName: upn, userId: null, inDeletedUsers: false }];
   const { id: userId, managed, deletedAt } = current.directory;
-  const { events, fields } = readUser(desired, current, roles);
+  const { events, fields } = readUser(desired, current, roles, now);
   if (events.has('user.missing')) return [{ kind: 'user.missing', severity: 'medium', userPrincipalName: upn, userId, inDeletedUsers: true }];
   if (!managed) return [{ kind: 'user.unadopted', severity: 'low', userPrincipalName: upn, userId, fields }];
   const who = { userPrincipalName: current.userPrincipalName, userId };
@@ -147,13 +153,13 @@ function declaredUserFindings(desired: User, current: User | undefined, roles: R
 }
 
 /** Findings for a user the configuration does not declare. */
-function undeclaredUserFindings(current: User, roles: ReadonlyMap<string, Role>): DriftFinding[] {
+function undeclaredUserFindings(current: User, roles: ReadonlyMap<string, Role>, now: Date): DriftFinding[] {
   const directory = current.directory;
   if (!directory || directory.deletedAt) return [];
   const upn = current.userPrincipalName;
   if (directory.managed) {
     // The planner would delete it again: say so in drift's words.
-    const deletes = diffUser(undefined, current).some((change) => change.kind === 'user.delete');
+    const deletes = diffUser(undefined, current, { now }).some((change) => change.kind === 'user.delete');
     return deletes ? [{ kind: 'user.restored', severity: 'high', userPrincipalName: upn, userId: directory.id, lastChange: lastChange(current) }] : [];
   }
   const held = roleRefs(current.roles, roles);
@@ -187,6 +193,26 @@ function seatFindings(catalog: Catalog, current: TenantState): DriftFinding[] {
       return [{ kind: 'seats.unused', severity: 'info', ...seat, unused: s.seats - used, monthlyCost: cents((s.seats - used) * s.unitPrice) }];
     }
     return [];
+  });
+}
+
+/** Deleted users the recycle bin still holds, with the days left to restore them (a notice each). */
+function recycleBinFindings(current: TenantState, now: Date): DriftFinding[] {
+  return [...current.users.values()].flatMap((user): DriftFinding[] => {
+    const directory = user.directory;
+    if (!directory?.deletedAt || isExpired(directory.deletedAt, now)) return [];
+    return [
+      {
+        kind: 'user.in-recycle-bin',
+        severity: 'info',
+        userPrincipalName: user.userPrincipalName,
+        userId: directory.id,
+        managed: directory.managed,
+        deletedAt: directory.deletedAt,
+        restorableUntil: restorableUntil(directory.deletedAt),
+        daysRemaining: daysRemaining(directory.deletedAt, now),
+      },
+    ];
   });
 }
 
@@ -260,14 +286,21 @@ function summarize(findings: readonly DriftFinding[], currency: string): DriftSu
  */
 export function computeDrift(input: DriftInput): DriftReport {
   const roles = new Map(input.catalog.roles.map((role) => [role.templateId, role]));
-  const keys = [...new Set([...input.desired.users.keys(), ...input.current.users.keys()])].sort();
+  // A pending rename compares the declaration with the account it renames, as the planner does.
+  const currentUsers = resolveRenames(input.desired, input.current, input.now).current;
+  const keys = [...new Set([...input.desired.users.keys(), ...currentUsers.keys()])].sort();
   const userFindings = keys.flatMap((key) => {
     const desired = input.desired.users.get(key);
-    const current = input.current.users.get(key);
-    if (desired) return declaredUserFindings(desired, current, roles);
-    return current ? undeclaredUserFindings(current, roles) : [];
+    const current = currentUsers.get(key);
+    if (desired) return declaredUserFindings(desired, current, roles, input.now);
+    return current ? undeclaredUserFindings(current, roles, input.now) : [];
   });
-  const findings = [...userFindings, ...seatFindings(input.catalog, input.current), ...passwordFindings(input.current, input.now)].sort(
+  const findings = [
+    ...userFindings,
+    ...recycleBinFindings(input.current, input.now),
+    ...seatFindings(input.catalog, input.current),
+    ...passwordFindings(input.current, input.now),
+  ].sort(
     compareFindings,
   );
   const currency = input.catalog.subscriptions[0]?.currency ?? 'USD';

@@ -93,6 +93,13 @@ export type DriftFinding =
       readonly roles: readonly RoleRef[];
       readonly licenses: readonly LicenseAssignment[];
     })
+  /** A deleted user still in the recycle bin: restorable (by declaring it again) until `restorableUntil`. A notice, not drift. */
+  | (UserFinding<'user.in-recycle-bin'> & {
+      readonly managed: boolean;
+      readonly deletedAt: string;
+      readonly restorableUntil: string;
+      readonly daysRemaining: number;
+    })
   /** Seats bought and not assigned: billed every month for nothing. */
   | (SeatFinding<'seats.unused'> & { readonly unused: number; readonly monthlyCost: number })
   /** More licenses assigned than seats bought; `monthlyCost` is what the missing seats cost. */
@@ -119,6 +126,7 @@ export const DRIFT_KINDS: readonly DriftKind[] = [
   'user.unblocked',
   'user.unadopted',
   'user.unmanaged',
+  'user.in-recycle-bin',
   'seats.overconsumed',
   'seats.unused',
   'password.expired',
@@ -141,6 +149,7 @@ const CLASS_OF: Record<DriftKind, DriftClass> = {
   'user.unblocked': 'lifecycle',
   'user.unadopted': 'lifecycle',
   'user.unmanaged': 'unmanaged',
+  'user.in-recycle-bin': 'lifecycle',
   'seats.overconsumed': 'seats',
   'seats.unused': 'seats',
   'password.expired': 'passwords',

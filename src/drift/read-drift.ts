@@ -24,7 +24,8 @@ export interface ReadDriftResult {
  */
 export async function readDrift(db: Database, options: ReadDriftOptions): Promise<ReadDriftResult> {
   const { catalog, current } = await readTenant(db);
-  const loaded = loadConfig(options.configPaths, { catalog, phase: 'validate' });
+  // Drift creates and resets nobody, so password variables are not looked at.
+  const loaded = loadConfig(options.configPaths, { catalog, phase: 'drift' });
   if (!loaded.config) return { drift: null, diagnostics: loaded.diagnostics };
   const report = computeDrift({ desired: loaded.config.state, current, catalog, now: options.now });
   return {

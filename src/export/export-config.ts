@@ -1,6 +1,7 @@
 import type { Catalog } from '../catalog/catalog.js';
 import type { RawConfig, RawDefaults, RawSettings, RawUser } from '../config/raw-config.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Settings } from '../state/settings.js';
 import { userKey, type TenantState, type User } from '../state/tenant-state.js';
 import { renderConfigYaml } from './config-yaml.js';
 import { declareUser, HOISTABLE_FIELDS, sharedDefaults, type HoistableField } from './declare-user.js';
@@ -17,6 +18,8 @@ export interface ExportOptions {
   readonly exportedAt: string;
   /** The database the state came from, as messages show it (password masked). */
   readonly database: string;
+  /** The settings of the latest apply, written back; null when none was recorded. */
+  readonly settings?: Settings | null;
 }
 
 /** One file to write; `path` is a bare file name, relative to where the export goes. */
@@ -49,6 +52,21 @@ const SETTINGS_COMMENT = [
  */
 const SETTINGS: RawSettings = { minGlobalAdmins: 1 };
 
+/** The settings last applied, as a configuration writes them: what is unset (null, empty) left out. */
+function appliedSettings(settings: Settings): RawSettings {
+  const hasEntries = (record: Readonly<Record<string, number>>) => Object.keys(record).length > 0;
+  return {
+    minGlobalAdmins: settings.minGlobalAdmins,
+    ...(settings.adminEmail ? { adminEmail: settings.adminEmail } : {}),
+    maxDeletions: settings.maxDeletions,
+    maxDeletionPercent: settings.maxDeletionPercent,
+    ...(hasEntries(settings.maxSeats) ? { maxSeats: settings.maxSeats } : {}),
+    ...(settings.maxMonthlyPurchaseCost !== null ? { maxMonthlyPurchaseCost: settings.maxMonthlyPurchaseCost } : {}),
+    ...(hasEntries(settings.spareSeats) ? { spareSeats: settings.spareSeats } : {}),
+    maxGlobalAdmins: settings.maxGlobalAdmins,
+  };
+}
+
 function header(options: ExportOptions, about: string): string[] {
   return [
     `yaml-language-server: $schema=${options.schemaRef}`,
@@ -58,10 +76,10 @@ function header(options: ExportOptions, about: string): string[] {
   ];
 }
 
-function compose(defaults: RawDefaults, users: readonly RawUser[] | undefined, withSettings: boolean): RawConfig {
+function compose(defaults: RawDefaults, users: readonly RawUser[] | undefined, settings: RawSettings | null): RawConfig {
   return {
     ...(Object.keys(defaults).length > 0 ? { defaults } : {}),
-    ...(withSettings ? { settings: SETTINGS } : {}),
+    ...(settings ? { settings } : {}),
     ...(users ? { users } : {}),
   };
 }
@@ -81,19 +99,22 @@ export function exportConfig(current: TenantState, catalog: Catalog | null, opti
   const hoisted = new Set<HoistableField>(HOISTABLE_FIELDS.filter((field) => field in defaults));
   const declare = (list: readonly User[]) => list.map((user) => declareUser(user, hoisted));
   const diagnostics = exportWarnings(users, catalog);
-  const settingsComment = SETTINGS_COMMENT;
+  const applied = options.settings ? appliedSettings(options.settings) : null;
+  const settings = applied ?? SETTINGS;
+  // The settings last applied are written back as they were; without any, a comment says what to add.
+  const settingsComment = applied ? undefined : SETTINGS_COMMENT;
 
   if (options.split === null) {
     const about = "The tenant's users, admin roles and licenses; planned against the same database, it changes nothing but adopting them.";
-    const text = renderConfigYaml(compose(defaults, declare(users), true), { header: header(options, about), settingsComment });
+    const text = renderConfigYaml(compose(defaults, declare(users), settings), { header: header(options, about), settingsComment });
     return { files: [{ path: TENANT_FILE, text }], diagnostics, userCount: users.length };
   }
   const tenantAbout = 'Defaults and settings; the users are in the users-*.yaml files next to this one.';
   const files: ExportedFile[] = [
-    { path: TENANT_FILE, text: renderConfigYaml(compose(defaults, undefined, true), { header: header(options, tenantAbout), settingsComment }) },
+    { path: TENANT_FILE, text: renderConfigYaml(compose(defaults, undefined, settings), { header: header(options, tenantAbout), settingsComment }) },
   ];
   for (const group of splitUsers(users, options.split)) {
-    const text = renderConfigYaml(compose({}, declare(group.users), false), { header: header(options, group.description) });
+    const text = renderConfigYaml(compose({}, declare(group.users), null), { header: header(options, group.description) });
     files.push({ path: group.fileName, text });
   }
   return { files, diagnostics, userCount: users.length };

@@ -11,6 +11,10 @@ export interface PendingNotification {
   readonly userPrincipalName: string;
   readonly recipients: readonly string[];
   readonly temporaryPassword: string;
+  /** A new account, or a password reset of an existing one. */
+  readonly reason: 'created' | 'reset';
+  /** The password must be changed at the next sign-in (password.forceChangePasswordNextSignIn). */
+  readonly forceChange: boolean;
 }
 
 /**
@@ -54,15 +58,20 @@ export function credentialMessageId(notification: Pick<PendingNotification, 'id'
 
 // Plain ASCII with short lines, so the body goes out as 7bit text: the
 // password stays literally readable in every mail client and in the raw file.
+// The words match what happened: a new account or a reset, and a change
+// required at the next sign-in only when the configuration asks for one.
 function body(notification: PendingNotification): string {
+  const what = notification.reason === 'created' ? 'A new Office 365 account has been created.' : 'The password of an Office 365 account has been reset.';
+  const change = notification.forceChange
+    ? ['The password is temporary: it must be changed at the next sign-in,', 'and within 90 days at the latest.']
+    : ['The password is temporary: it must be changed within 90 days.'];
   return [
-    'A new Office 365 account has been created.',
+    what,
     '',
     `User ID: ${notification.userPrincipalName}`,
     `Temporary password: ${notification.temporaryPassword}`,
     '',
-    'The password is temporary: it must be changed at the first sign-in,',
-    'and within 90 days at the latest.',
+    ...change,
     '',
     `Sign in at ${SIGN_IN_URL}`,
     '',
@@ -82,7 +91,10 @@ export function composeMessage(notification: PendingNotification, from?: string)
     messageId: credentialMessageId(notification),
     from: from ?? defaultSender(notification.userPrincipalName),
     to: notification.recipients,
-    subject: `Your new Office 365 account: ${notification.userPrincipalName}`,
+    subject:
+      notification.reason === 'created'
+        ? `Your new Office 365 account: ${notification.userPrincipalName}`
+        : `Your Office 365 password was reset: ${notification.userPrincipalName}`,
     text: body(notification),
     // RFC 3834: no vacation auto-replies to a machine-sent message.
     headers: { 'Auto-Submitted': 'auto-generated' },

@@ -53,6 +53,8 @@ interface NotificationRow {
   readonly user_principal_name: string;
   readonly recipients: string[];
   readonly temporary_password: string | null;
+  readonly reason: 'created' | 'reset';
+  readonly force_change: boolean;
 }
 
 const MAX_ERROR_LENGTH = 1000;
@@ -71,7 +73,7 @@ function describeFailure(cause: unknown, secrets: readonly string[]): string {
  */
 async function claimNext(tx: Queryable, afterId: number): Promise<NotificationRow | null> {
   const [row] = await tx.query<NotificationRow>(
-    `SELECT id, user_id::text AS user_id, user_principal_name, recipients, temporary_password
+    `SELECT id, user_id::text AS user_id, user_principal_name, recipients, temporary_password, reason, force_change
        FROM credential_notifications
       WHERE delivered_at IS NULL AND id > $1
       ORDER BY id
@@ -111,7 +113,7 @@ async function deliverOne(tx: Queryable, row: NotificationRow, transport: Transp
     await markFailed(tx, id, error);
     return { ...identity, status: 'failed', error };
   }
-  const notification: PendingNotification = { id, userId: row.user_id, userPrincipalName: row.user_principal_name, recipients: row.recipients, temporaryPassword: password };
+  const notification: PendingNotification = { id, userId: row.user_id, userPrincipalName: row.user_principal_name, recipients: row.recipients, temporaryPassword: password, reason: row.reason, forceChange: row.force_change };
   let outcome: SendOutcome;
   try {
     outcome = await transport.send(composeMessage(notification, from));

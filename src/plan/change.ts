@@ -36,8 +36,34 @@ export type Change =
       readonly patch: readonly Operation[];
       readonly attributes: readonly AttributeChange[];
     }
-  | { readonly kind: 'user.delete'; readonly userPrincipalName: string; readonly userId: string }
-  | { readonly kind: 'user.restore'; readonly userPrincipalName: string; readonly userId: string }
+  | {
+      readonly kind: 'user.delete';
+      readonly userPrincipalName: string;
+      readonly userId: string;
+      /** Until when the deletion can be undone (30 days from the apply's planning time). */
+      readonly restorableUntil: string;
+    }
+  | {
+      readonly kind: 'user.restore';
+      readonly userPrincipalName: string;
+      readonly userId: string;
+      readonly deletedAt: string;
+      readonly restorableUntil: string;
+    }
+  | {
+      /** The same account (id, roles, licences, password, history) under a new UPN. */
+      readonly kind: 'user.rename';
+      readonly userPrincipalName: string;
+      readonly fromUserPrincipalName: string;
+      readonly userId: string;
+    }
+  | {
+      /** A user deleted more than 30 days ago, gone for good: its row is removed so the UPN can be used again. */
+      readonly kind: 'user.purge';
+      readonly userPrincipalName: string;
+      readonly userId: string;
+      readonly deletedAt: string;
+    }
   | { readonly kind: 'user.adopt'; readonly userPrincipalName: string; readonly userId: string }
   | { readonly kind: 'user.block'; readonly userPrincipalName: string; readonly userId: string }
   | { readonly kind: 'user.unblock'; readonly userPrincipalName: string; readonly userId: string }
@@ -74,6 +100,8 @@ export type ChangeOf<K extends ChangeKind> = Extract<Change, { kind: K }>;
 
 /** Every kind, in the order changes of one user are listed and applied. */
 export const CHANGE_KINDS: readonly ChangeKind[] = [
+  'user.purge',
+  'user.rename',
   'user.create',
   'user.restore',
   'user.adopt',

@@ -1,17 +1,24 @@
 import { GLOBAL_ADMINISTRATOR, type Catalog } from '../catalog/catalog.js';
 import type { Settings } from '../state/settings.js';
 import type { LicenseAssignment, TenantState, User } from '../state/tenant-state.js';
+import { isUserChange } from './change-address.js';
 import { CHANGE_KINDS, type Change, type ChangeKind } from './change.js';
 import { diffUser } from './diff-user.js';
+import { globalAdminWarnings } from './global-admins.js';
 import type { Plan, PlanSummary, PlannedChange } from './plan.js';
+import { reclaimableSeats } from './reclaimable-seats.js';
+import { resolveRenames } from './rename.js';
 import { approvalsFor, deletionsAboveThreshold, deletionWarning, risksOf } from './risk.js';
 import { seatOutcome } from './seats.js';
+import { userSnapshot } from './user-snapshot.js';
 
 export interface PlanInput {
   readonly desired: TenantState;
   readonly current: TenantState;
   readonly catalog: Catalog;
   readonly settings: Settings;
+  /** The planning time: decides what the recycle bin still holds and until when a deletion can be undone. */
+  readonly now: Date;
 }
 
 export interface PlanResult {
@@ -44,62 +51,92 @@ function compareChanges(a: Change, b: Change): number {
 const isActive = (user: User | undefined): user is User => user !== undefined && !user.directory?.deletedAt;
 
 /** Every user as the tenant would have them after the plan: declared ones as declared, the rest as they are. */
-function usersAfter(input: PlanInput, keys: readonly string[]): User[] {
+function usersAfter(desiredUsers: ReadonlyMap<string, User>, currentUsers: ReadonlyMap<string, User>, keys: readonly string[]): User[] {
   return keys.flatMap((key) => {
-    const desired = input.desired.users.get(key);
-    const current = input.current.users.get(key);
+    const desired = desiredUsers.get(key);
+    const current = currentUsers.get(key);
     if (desired) return [desired];
     if (isActive(current) && !current.directory?.managed) return [current];
     return [];
   });
 }
 
-function enabledGlobalAdmins(users: Iterable<User>): number {
+export function enabledGlobalAdmins(users: Iterable<User>): number {
   let count = 0;
   for (const user of users) if (user.accountEnabled && user.roles.includes(GLOBAL_ADMINISTRATOR)) count++;
   return count;
 }
 
+/** What happens to each user as a whole, most telling first; a user is counted once. */
+const USER_OUTCOMES: readonly [ChangeKind, 'create' | 'restore' | 'rename' | 'delete'][] = [
+  ['user.create', 'create'],
+  ['user.restore', 'restore'],
+  ['user.rename', 'rename'],
+  ['user.delete', 'delete'],
+];
+
 function summarize(changes: readonly Change[], seatsToPurchase: number): PlanSummary {
   const byKind: Partial<Record<ChangeKind, number>> = {};
-  const created = new Set<string>();
-  const deleted = new Set<string>();
-  const touched = new Set<string>();
+  const kindsByUser = new Map<string, Set<ChangeKind>>();
   for (const change of changes) {
     byKind[change.kind] = (byKind[change.kind] ?? 0) + 1;
     const key = change.userPrincipalName.toLowerCase();
-    if (change.kind === 'user.create' || change.kind === 'user.restore') created.add(key);
-    else if (change.kind === 'user.delete') deleted.add(key);
-    touched.add(key);
+    const kinds = kindsByUser.get(key) ?? new Set<ChangeKind>();
+    kinds.add(change.kind);
+    kindsByUser.set(key, kinds);
   }
-  const updated = [...touched].filter((key) => !created.has(key) && !deleted.has(key));
-  return { create: created.size, update: updated.length, delete: deleted.size, seatsToPurchase, byKind };
+  const counts = { create: 0, restore: 0, rename: 0, update: 0, delete: 0 };
+  for (const kinds of kindsByUser.values()) {
+    const outcome = USER_OUTCOMES.find(([kind]) => kinds.has(kind))?.[1] ?? 'update';
+    counts[outcome]++;
+  }
+  return { ...counts, seatsToPurchase, byKind };
+}
+
+/** Before and after states of a user change, for policy engines reading the JSON plan. */
+function statesOf(change: Change, desired: User | undefined, current: User | undefined): PlannedChange['states'] {
+  if (change.kind === 'user.purge') return { before: userSnapshot(current), after: null };
+  if (change.kind === 'user.create') return { before: null, after: userSnapshot(desired) };
+  if (change.kind === 'user.delete') return { before: userSnapshot(current), after: null };
+  return { before: userSnapshot(current), after: userSnapshot(desired) };
 }
 
 /**
- * Compares desired with current state. Pure: no I/O, no clock, no
- * randomness; the same inputs give the same plan in any input order.
+ * Compares desired with current state. Pure: no I/O, no clock (`now` is an
+ * input), no randomness; the same inputs give the same plan in any input order.
  */
 export function computePlan(input: PlanInput): PlanResult {
-  const keys = [...new Set([...input.desired.users.keys(), ...input.current.users.keys()])].sort();
-  const changes = keys.flatMap((key) => diffUser(input.desired.users.get(key), input.current.users.get(key))).sort(compareChanges);
+  const renames = resolveRenames(input.desired, input.current, input.now);
+  const currentUsers = renames.current;
+  const keys = [...new Set([...input.desired.users.keys(), ...currentUsers.keys()])].sort();
+  const context = { now: input.now };
+  const changes = [...renames.changes, ...keys.flatMap((key) => diffUser(input.desired.users.get(key), currentUsers.get(key), context))].sort(
+    compareChanges,
+  );
 
-  const activeNow = keys.map((key) => input.current.users.get(key)).filter(isActive);
-  const after = usersAfter(input, keys);
+  const activeNow = keys.map((key) => currentUsers.get(key)).filter(isActive);
+  const after = usersAfter(input.desired.users, currentUsers, keys);
+  const unitPrices = new Map(input.catalog.subscriptions.map((s) => [s.sku, s.unitPrice]));
   const seats = seatOutcome(
     input.catalog.subscriptions,
     activeNow.map((user) => user.licenses),
     after.map((user): readonly LicenseAssignment[] => user.licenses),
     input.settings,
+    reclaimableSeats(after, unitPrices),
   );
   const purchased = new Set(seats.purchases.map((p) => p.sku));
-  const planned: PlannedChange[] = changes.map((change) => ({ change, risks: risksOf(change, purchased) }));
+  const planned: PlannedChange[] = changes.map((change) => {
+    const risks = risksOf(change, purchased);
+    if (!isUserChange(change)) return { change, risks };
+    const key = change.userPrincipalName.toLowerCase();
+    return { change, risks, states: statesOf(change, input.desired.users.get(key), currentUsers.get(key)) };
+  });
 
   const deletions = changes.filter((c) => c.kind === 'user.delete').length;
   const managedUsers = activeNow.filter((user) => user.directory?.managed).length;
   const deletionProblem = deletionsAboveThreshold({ deletions, managedUsers, settings: input.settings });
 
-  const problems = [...seats.problems];
+  const problems = [...renames.problems, ...seats.problems];
   const admins = enabledGlobalAdmins(after);
   if (admins < input.settings.minGlobalAdmins) {
     problems.push(
@@ -116,6 +153,7 @@ export function computePlan(input: PlanInput): PlanResult {
   const monthlyCostIncrease = Math.round(seats.purchases.reduce((sum, p) => sum + p.monthlyCost * 100, 0)) / 100;
   const seatsToPurchase = seats.purchases.reduce((sum, p) => sum + p.quantity, 0);
   const unmanagedUsers = activeNow.filter((user) => !user.directory?.managed && !input.desired.users.has(user.userPrincipalName.toLowerCase()));
+  const tooManyAdmins = globalAdminWarnings({ before: enabledGlobalAdmins(activeNow), after: admins, settings: input.settings });
   return {
     plan: {
       changes: planned,
@@ -125,7 +163,7 @@ export function computePlan(input: PlanInput): PlanResult {
       monthlyCostIncrease,
       summary: summarize(changes, seatsToPurchase),
       approvals: approvalsFor(seats.purchases.length > 0, deletionProblem),
-      warnings: deletionWarning(deletionProblem),
+      warnings: [...deletionWarning(deletionProblem), ...tooManyAdmins],
       unmanagedUsers: unmanagedUsers.map((user) => user.userPrincipalName),
     },
     problems,

@@ -2,6 +2,12 @@ import jsonpatch from 'fast-json-patch';
 import { roleName } from '../catalog/builtin-roles.js';
 import type { LicenseAssignment, User, UserAttributes } from '../state/tenant-state.js';
 import type { AttributeChange, Change } from './change.js';
+import { isExpired, restorableUntil } from './recycle-bin.js';
+
+/** What diffing needs besides the two users: the planning time (the planner reads no clock). */
+export interface DiffContext {
+  readonly now: Date;
+}
 
 const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((v, i) => v === b[i]);
 
@@ -69,7 +75,9 @@ function reconcileUser(desired: User, current: User, userId: string): Change[] {
   const upn = desired.userPrincipalName;
   const directory = current.directory;
   const changes: Change[] = [];
-  if (directory?.deletedAt) changes.push({ kind: 'user.restore', userPrincipalName: upn, userId });
+  if (directory?.deletedAt) {
+    changes.push({ kind: 'user.restore', userPrincipalName: upn, userId, deletedAt: directory.deletedAt, restorableUntil: restorableUntil(directory.deletedAt) });
+  }
   if (!directory?.managed) changes.push({ kind: 'user.adopt', userPrincipalName: upn, userId });
   const attributes = attributeChanges(current.attributes, desired.attributes);
   if (attributes.length > 0) {
@@ -99,11 +107,18 @@ function reconcileUser(desired: User, current: User, userId: string): Change[] {
  * The changes for one user key. `desired` undefined means "not declared":
  * a managed user is deleted (soft); an unmanaged one is never touched.
  */
-export function diffUser(desired: User | undefined, current: User | undefined): Change[] {
+export function diffUser(desired: User | undefined, current: User | undefined, context: DiffContext): Change[] {
   if (desired && !current) return createUser(desired);
   if (!current?.directory) return [];
   const { id, managed, deletedAt } = current.directory;
+  if (desired && deletedAt && isExpired(deletedAt, context.now)) {
+    // Past the recycle bin's 30 days the old account is gone for good: a new
+    // one is created, and the expired row removed so the UPN is free again.
+    return [{ kind: 'user.purge', userPrincipalName: current.userPrincipalName, userId: id, deletedAt }, ...createUser(desired)];
+  }
   if (desired) return reconcileUser(desired, current, id);
-  if (managed && !deletedAt) return [{ kind: 'user.delete', userPrincipalName: current.userPrincipalName, userId: id }];
+  if (managed && !deletedAt) {
+    return [{ kind: 'user.delete', userPrincipalName: current.userPrincipalName, userId: id, restorableUntil: restorableUntil(context.now) }];
+  }
   return [];
 }

@@ -1,10 +1,30 @@
+import { changeAddress, type ChangeAddress } from './change-address.js';
 import type { Change, RiskClass } from './change.js';
 import { canonicalJson, sha256 } from './canonical-json.js';
 import type { Fingerprint } from './fingerprint.js';
 import type { Settings } from '../state/settings.js';
 import type { Plan } from './plan.js';
+import type { UserSnapshot } from './user-snapshot.js';
 
-export const PLAN_FORMAT_VERSION = '1.0';
+/**
+ * 2.0 (issue 12): every change has an `address`; user changes carry the
+ * user's `before` and `after`; purchases list `reclaimable` seats; the
+ * summary counts restores and renames apart; new kinds user.rename and
+ * user.purge. A 1.0 plan is refused: plan again.
+ */
+export const PLAN_FORMAT_VERSION = '2.0';
+
+/**
+ * One change as the JSON plan holds it: the change itself, its stable
+ * address, its risks, and for `user.*` kinds the user's state before and
+ * after (null: no such user / no longer there).
+ */
+export type DocumentChange = Change & {
+  readonly address: ChangeAddress;
+  readonly risks: readonly RiskClass[];
+  readonly before?: UserSnapshot | null;
+  readonly after?: UserSnapshot | null;
+};
 
 /**
  * The JSON plan of INTERFACE.md (`plan --format json`, and the file `--out`
@@ -28,7 +48,7 @@ export interface PlanDocument {
   readonly cost: { readonly currency: string; readonly monthlyIncrease: number; readonly monthlyFreed: number };
   readonly purchases: Plan['purchases'];
   readonly freedSeats: Plan['freedSeats'];
-  readonly changes: readonly (Change & { readonly risks: readonly RiskClass[] })[];
+  readonly changes: readonly DocumentChange[];
   readonly unmanagedUsers: Plan['unmanagedUsers'];
 }
 
@@ -60,9 +80,15 @@ export function toPlanDocument(plan: Plan, origin: PlanOrigin): PlanDocument {
     cost: { currency: plan.currency, monthlyIncrease: plan.monthlyCostIncrease, monthlyFreed },
     purchases: plan.purchases,
     freedSeats: plan.freedSeats,
-    changes: plan.changes.map(({ change, risks }) => ({ ...change, risks })),
+    changes: plan.changes.map(({ change, risks, states }) => ({ ...change, address: changeAddress(change), risks, ...(states ?? {}) })),
     unmanagedUsers: plan.unmanagedUsers,
   };
+}
+
+/** The change alone, as apply's writers take it: what the document adds is left out. */
+export function bareChange(change: DocumentChange): Change {
+  const { address: _address, risks: _risks, before: _before, after: _after, ...bare } = change;
+  return bare as Change;
 }
 
 /** Nothing to change and nothing to buy. */

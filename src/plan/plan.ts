@@ -1,4 +1,6 @@
 import type { Change, ChangeKind, RiskClass } from './change.js';
+import type { ReclaimableSeat } from './reclaimable-seats.js';
+import type { UserSnapshot } from './user-snapshot.js';
 
 /** Seats to buy for one subscription so the plan's assignments fit. */
 export interface Purchase {
@@ -9,6 +11,10 @@ export interface Purchase {
   readonly currency: string;
   /** quantity × unitPrice, rounded to cents. */
   readonly monthlyCost: number;
+  /** How many of `quantity` only keep settings.spareSeats free (none of the plan's assignments needs them). */
+  readonly spare: number;
+  /** Blocked users holding a seat of this subscription: seats to reclaim instead of buying. */
+  readonly reclaimable: readonly ReclaimableSeat[];
 }
 
 /** Seats a plan frees (removals, deletions) that stay paid for until released. */
@@ -24,6 +30,8 @@ export type Approval = 'purchase' | 'deletions';
 export interface PlannedChange {
   readonly change: Change;
   readonly risks: readonly RiskClass[];
+  /** For changes of kind `user.*`: the user as it is (null: no such user) and as the plan leaves it (null: gone). */
+  readonly states?: { readonly before: UserSnapshot | null; readonly after: UserSnapshot | null };
 }
 
 export interface PlanWarning {
@@ -50,8 +58,11 @@ export interface Plan {
   readonly unmanagedUsers: readonly string[];
 }
 
+/** Users counted once each, by what happens to them: created, restored, renamed, deleted, or else updated. */
 export interface PlanSummary {
   readonly create: number;
+  readonly restore: number;
+  readonly rename: number;
   readonly update: number;
   readonly delete: number;
   readonly seatsToPurchase: number;

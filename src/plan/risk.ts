@@ -13,6 +13,9 @@ const RISKS: Record<ChangeKind, (change: Change) => RiskClass[]> = {
   'user.update': none,
   'user.delete': () => ['deletion'],
   'user.restore': none,
+  // A rename keeps the account, its roles and licences: it deletes nothing.
+  'user.rename': none,
+  'user.purge': none,
   'user.adopt': none,
   'user.block': () => ['sign-in-blocked'],
   'user.unblock': none,

@@ -2,6 +2,7 @@ import type { Subscription } from '../catalog/catalog.js';
 import type { Settings } from '../state/settings.js';
 import type { LicenseAssignment } from '../state/tenant-state.js';
 import type { FreedSeats, Purchase } from './plan.js';
+import type { ReclaimableSeat } from './reclaimable-seats.js';
 
 const cents = (amount: number) => Math.round(amount * 100) / 100;
 
@@ -28,35 +29,48 @@ export function seatOutcome(
   before: Iterable<readonly LicenseAssignment[]>,
   after: Iterable<readonly LicenseAssignment[]>,
   settings: Settings,
+  reclaimable: ReadonlyMap<string, readonly ReclaimableSeat[]> = new Map(),
 ): SeatOutcome {
   const held = countBySku(before);
-  const needed = countBySku(after);
+  const assigned = countBySku(after);
   const purchases: Purchase[] = [];
   const freedSeats: FreedSeats[] = [];
   const problems: string[] = [];
   for (const subscription of [...subscriptions].sort((a, b) => (a.sku < b.sku ? -1 : 1))) {
     const { sku, seats, unitPrice } = subscription;
     const now = held.get(sku) ?? 0;
-    const then = needed.get(sku) ?? 0;
+    const then = assigned.get(sku) ?? 0;
     if (then < now) freedSeats.push({ sku, quantity: now - then, monthlyValue: cents((now - then) * unitPrice) });
-    const shortfall = then - seats;
-    if (shortfall <= 0) continue;
+    // settings.spareSeats asks for that many seats to stay free after the plan.
+    const spare = settings.spareSeats[sku] ?? 0;
+    const needed = then - seats;
+    let quantity = then + spare - seats;
+    if (quantity <= 0) continue;
     if (!subscription.purchasable) {
-      problems.push(`${sku} needs ${shortfall} more seat(s) (${then} assigned, ${seats} purchased) but the catalog marks it as not purchasable; free seats or remove licenses`);
+      if (needed > 0) {
+        problems.push(`${sku} needs ${needed} more seat(s) (${then} assigned, ${seats} purchased) but the catalog marks it as not purchasable; free seats or remove licenses`);
+      }
       continue;
     }
     const cap = settings.maxSeats[sku];
-    if (cap !== undefined && seats + shortfall > cap) {
-      problems.push(`${sku} would need ${seats + shortfall} seats, above settings.maxSeats.${sku} (${cap}); raise the cap or assign fewer licenses`);
-      continue;
+    if (cap !== undefined && seats + quantity > cap) {
+      if (seats + needed > cap) {
+        problems.push(`${sku} would need ${seats + needed} seats, above settings.maxSeats.${sku} (${cap}); raise the cap or assign fewer licenses`);
+        continue;
+      }
+      // The cap wins over keeping spare seats: buy only up to it.
+      quantity = cap - seats;
+      if (quantity <= 0) continue;
     }
     purchases.push({
       sku,
       productName: subscription.productName,
-      quantity: shortfall,
+      quantity,
       unitPrice,
       currency: subscription.currency,
-      monthlyCost: cents(shortfall * unitPrice),
+      monthlyCost: cents(quantity * unitPrice),
+      spare: quantity - Math.max(needed, 0),
+      reclaimable: [...(reclaimable.get(sku) ?? [])],
     });
   }
   return { purchases, freedSeats, problems };

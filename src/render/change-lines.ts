@@ -110,6 +110,9 @@ function recipientsText(notify: readonly string[], context: LineContext): string
 
 const plans = (list: readonly string[]) => `[${list.join(', ')}]`;
 
+/** `2026-12-31`: the day part of an ISO time (UTC). */
+const day = (iso: string) => iso.slice(0, 10);
+
 type LineBuilder<K extends ChangeKind> = (change: ChangeOf<K>, context: LineContext) => ChangeLine[];
 
 /** The lines of each kind of change. A kind nobody words fails to compile. */
@@ -123,8 +126,16 @@ const CHANGE_LINES: { readonly [K in ChangeKind]: LineBuilder<K> } = {
     line('+', `temporary password sent to: ${recipientsText(change.notify, context)}`),
   ],
   'user.update': (change) => change.attributes.flatMap(({ attribute, from, to }) => attributeLines(attribute, from, to)),
-  'user.delete': () => [line('-', 'user: moved to deleted users; its licenses and roles are released')],
-  'user.restore': () => [line('+', 'user: restored from deleted users')],
+  'user.delete': (change) => [
+    line('-', `user: moved to deleted users; its licenses and roles are released; restorable until ${day(change.restorableUntil)}`),
+  ],
+  'user.restore': (change) => [line('+', `user: restored from deleted users (deleted ${day(change.deletedAt)}, restorable until ${day(change.restorableUntil)})`)],
+  'user.rename': (change) => [
+    line('~', `userPrincipalName: ${quote(change.fromUserPrincipalName)} → ${quote(change.userPrincipalName)} (same account: id, roles, licenses and password kept)`),
+  ],
+  'user.purge': (change) => [
+    line('-', `user: deleted ${day(change.deletedAt)}, more than 30 days ago: gone for good, its row is removed and a new account is created`),
+  ],
   'user.adopt': () => [line('~', 'managed by: nobody → tenantctl')],
   'user.block': () => [line('~', 'sign-in: allowed → blocked')],
   'user.unblock': () => [line('~', 'sign-in: blocked → allowed')],
@@ -156,6 +167,8 @@ interface UserAction {
 const USER_ACTIONS: Record<ChangeKind, UserAction | null> = {
   'user.create': { sign: '+', note: 'create' },
   'user.restore': { sign: '+', note: 'restore' },
+  'user.rename': { sign: '~', note: 'rename' },
+  'user.purge': { sign: '-', note: 'purge the expired deleted account' },
   'user.adopt': { sign: '~', note: 'adopt: tenantctl takes over management' },
   'user.delete': { sign: '-', note: 'delete' },
   'user.update': null,

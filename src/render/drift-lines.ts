@@ -131,6 +131,11 @@ const WORDING: { readonly [K in DriftKind]: Wording<K> } = {
     ],
     trace: null,
   }),
+  'user.in-recycle-bin': (f) => ({
+    summary: `in the recycle bin since ${day(f.deletedAt)}: ${count(f.daysRemaining, 'day', 'days')} left to restore it (until ${day(f.restorableUntil)}) by declaring it again; then it is deleted for good`,
+    details: [],
+    trace: null,
+  }),
   'seats.overconsumed': (f) => ({
     summary: `${count(f.consumed, 'license', 'licenses')} assigned but ${count(f.purchased, 'seat', 'seats')} bought (${visible(f.productName)}), ${f.excess} over: ${formatMoney(f.monthlyCost, f.currency)}/month to buy them`,
     details: [],
@@ -163,7 +168,10 @@ export function driftSections(drift: DriftDocument): DriftSection[] {
   })).filter((section) => section.findings.length > 0);
 }
 
-const HEADLINE_NOUNS: Record<Exclude<DriftKind, 'seats.unused'>, [string, string]> = {
+/** Notices (severity info) are not drift, so the headline does not count them. */
+type NoticeKind = 'seats.unused' | 'user.in-recycle-bin';
+
+const HEADLINE_NOUNS: Record<Exclude<DriftKind, NoticeKind>, [string, string]> = {
   'user.changed': ['changed user', 'changed users'],
   'user.deleted': ['deleted user', 'deleted users'],
   'user.missing': ['missing user', 'missing users'],
@@ -185,7 +193,7 @@ export function driftHeadline(drift: DriftDocument): string {
   if (!summary.drift) return 'No drift: the tenant matches the configuration.';
   const parts = summary.privilegedUnmanaged > 0 ? [count(summary.privilegedUnmanaged, 'privileged unmanaged user', 'privileged unmanaged users')] : [];
   for (const kind of DRIFT_KINDS) {
-    if (kind === 'seats.unused') continue;
+    if (kind === 'seats.unused' || kind === 'user.in-recycle-bin') continue;
     const n = (summary.byKind[kind] ?? 0) - (kind === 'user.unmanaged' ? summary.privilegedUnmanaged : 0);
     const [one, many] = HEADLINE_NOUNS[kind];
     if (n > 0) parts.push(count(n, one, many));

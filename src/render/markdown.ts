@@ -46,13 +46,13 @@ function userDetails(section: UserSection): string {
 const row = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
 
 function summaryTable(plan: PlanDocument): string {
-  const { create, update, delete: deletions, seatsToPurchase } = plan.summary;
+  const { create, restore, rename, update, delete: deletions, seatsToPurchase } = plan.summary;
   const increase = formatMoney(plan.cost.monthlyIncrease, plan.cost.currency);
   const cost = plan.cost.monthlyIncrease > 0 ? `+${increase}` : increase;
   return [
-    row(['To create', 'To update', 'To delete', 'Seats to purchase', 'Monthly cost']),
-    row(['---:', '---:', '---:', '---:', '---:']),
-    row([String(create), String(update), String(deletions), String(seatsToPurchase), escapeMarkdown(cost)]),
+    row(['To create', 'To restore', 'To rename', 'To update', 'To delete', 'Seats to purchase', 'Monthly cost']),
+    row(['---:', '---:', '---:', '---:', '---:', '---:', '---:']),
+    row([String(create), String(restore), String(rename), String(update), String(deletions), String(seatsToPurchase), escapeMarkdown(cost)]),
   ].join('\n');
 }
 
@@ -61,8 +61,8 @@ function purchasesTable(plan: PlanDocument): string | null {
   return [
     '### Purchases',
     '',
-    row(['Subscription', 'Product', 'Seats', 'Unit price', 'Monthly cost']),
-    row(['---', '---', '---:', '---:', '---:']),
+    row(['Subscription', 'Product', 'Seats', 'Unit price', 'Monthly cost', 'Reclaimable instead (blocked users)']),
+    row(['---', '---', '---:', '---:', '---:', '---']),
     ...plan.purchases.map((p) =>
       row([
         escapeMarkdown(p.sku),
@@ -70,6 +70,9 @@ function purchasesTable(plan: PlanDocument): string | null {
         String(p.quantity),
         escapeMarkdown(formatMoney(p.unitPrice, p.currency)),
         escapeMarkdown(formatMoney(p.monthlyCost, p.currency)),
+        p.reclaimable.length === 0
+          ? 'none'
+          : p.reclaimable.map((seat) => `${escapeMarkdown(seat.userPrincipalName)} (${escapeMarkdown(formatMoney(seat.monthlyCost, p.currency))})`).join(', '),
       ]),
     ),
   ].join('\n');

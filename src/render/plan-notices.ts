@@ -78,13 +78,14 @@ export function planWarnings(plan: PlanDocument): string[] {
 /** `+ purchase 2 × ENTERPRISEPACK (Office 365 Enterprise E3) at $20.00 = $40.00/month`, then freed seats. */
 export function seatLines(plan: PlanDocument): ChangeLine[] {
   return [
-    ...plan.purchases.map(
-      (p): ChangeLine => ({
+    ...plan.purchases.flatMap((p): ChangeLine[] => [
+      {
         sign: '+',
-        text: `purchase ${p.quantity} × ${p.sku} (${visible(p.productName)}) at ${formatMoney(p.unitPrice, p.currency)} = ${formatMoney(p.monthlyCost, p.currency)}/month`,
+        text: `purchase ${p.quantity} × ${p.sku} (${visible(p.productName)}) at ${formatMoney(p.unitPrice, p.currency)} = ${formatMoney(p.monthlyCost, p.currency)}/month${p.spare > 0 ? ` (${p.spare} to keep settings.spareSeats.${p.sku} free)` : ''}`,
         depth: 0,
-      }),
-    ),
+      },
+      ...reclaimableLines(p),
+    ]),
     ...plan.freedSeats.map(
       (f): ChangeLine => ({
         sign: '-',
@@ -93,6 +94,18 @@ export function seatLines(plan: PlanDocument): ChangeLine[] {
       }),
     ),
   ];
+}
+
+const RECLAIMABLE_NAMES = 5;
+
+/** Under a purchase: the seats blocked users hold, which could be reclaimed instead of bought. */
+function reclaimableLines(purchase: PlanDocument['purchases'][number]): ChangeLine[] {
+  const seats = purchase.reclaimable;
+  if (seats.length === 0) return [];
+  const total = seats.reduce((sum, seat) => sum + Math.round(seat.monthlyCost * 100), 0) / 100;
+  const names = nameList(seats.map((seat) => seat.userPrincipalName), RECLAIMABLE_NAMES);
+  const text = `or reclaim ${count(seats.length, 'seat', 'seats')} held by blocked users (${formatMoney(total, purchase.currency)}/month): ${names}`;
+  return [{ sign: ' ', text, depth: 1 }];
 }
 
 const UNMANAGED_NAMES = 10;
@@ -111,8 +124,10 @@ export function unmanagedNote(plan: PlanDocument): string | null {
  */
 export function summaryLine(plan: PlanDocument): string {
   if (isEmptyPlanDocument(plan)) return 'No changes. The tenant matches the configuration.';
-  const { create, update, delete: deletions, seatsToPurchase } = plan.summary;
-  const users = `Plan: ${create} to create, ${update} to update, ${deletions} to delete`;
+  const { create, restore, rename, update, delete: deletions, seatsToPurchase } = plan.summary;
+  // Restores and renames are named only when there are some, so the usual line stays short.
+  const lifecycle = [...(restore > 0 ? [`${restore} to restore`] : []), ...(rename > 0 ? [`${rename} to rename`] : [])];
+  const users = `Plan: ${[`${create} to create`, ...lifecycle, `${update} to update`, `${deletions} to delete`].join(', ')}`;
   if (seatsToPurchase === 0) return `${users}.`;
   const cost = formatMoney(plan.cost.monthlyIncrease, plan.cost.currency);
   return `${users}; ${count(seatsToPurchase, 'seat', 'seats')} to purchase (+${cost}/month).`;

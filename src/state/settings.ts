@@ -13,6 +13,14 @@ export interface Settings {
   readonly maxSeats: Readonly<Record<string, number>>;
   /** Refuse plans whose purchases cost more than this per month; null = no cap. */
   readonly maxMonthlyPurchaseCost: number | null;
+  /** Per-sku seats to keep free after each plan; falling below proposes a purchase (which still needs approval). */
+  readonly spareSeats: Readonly<Record<string, number>>;
+  /**
+   * More enabled Global administrators than this is a warning at plan; a plan
+   * that adds one above it needs --approve-privileged. Microsoft recommends
+   * fewer than five, hence 4.
+   */
+  readonly maxGlobalAdmins: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -22,4 +30,6 @@ export const DEFAULT_SETTINGS: Settings = {
   maxDeletionPercent: 25,
   maxSeats: {},
   maxMonthlyPurchaseCost: null,
+  spareSeats: {},
+  maxGlobalAdmins: 4,
 };

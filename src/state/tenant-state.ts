@@ -101,6 +101,8 @@ export interface User {
   readonly password?: PasswordPolicy;
   /** Who receives the credentials of a new user (at most five addresses). */
   readonly notify?: readonly string[];
+  /** Desired users only: the UPN the account had before (`renamedFrom`). */
+  readonly renamedFrom?: string;
   readonly directory?: DirectoryRecord;
 }
 

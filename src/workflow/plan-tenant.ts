@@ -1,4 +1,6 @@
+import { requireCatalog } from '../catalog/require-catalog.js';
 import { loadConfig } from '../config/load-config.js';
+import { checkPasswordPolicy } from '../credentials/password-policy.js';
 import type { Database } from '../db/database.js';
 import { error, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
 import type { Change } from '../plan/change.js';
@@ -11,6 +13,8 @@ export interface PlanTenantOptions {
   readonly configPaths: readonly string[];
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly tenantctlVersion: string;
+  /** The planning time; defaults to the clock (the planner itself reads none). */
+  readonly now?: Date;
   /** The configuration's git commit, if the caller knows it. */
   readonly gitCommit?: string | null;
 }
@@ -21,24 +25,36 @@ export interface PlanTenantResult {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-/** A user created or reset with password.fromEnv needs its variable now. */
-function unsetPasswordVariables(
+/**
+ * A user created or reset with password.fromEnv needs its variable now, and
+ * the password in it must meet the policy; for any other user the variable
+ * does not matter. Messages name the variable, never its value.
+ */
+function passwordVariableProblems(
   changes: readonly Change[],
   env: Readonly<Record<string, string | undefined>>,
   declarations: ReadonlyMap<string, SourceLocation>,
 ): Diagnostic[] {
   return changes.flatMap((change) => {
     if (change.kind !== 'user.create' && change.kind !== 'user.password-reset') return [];
-    if (change.password.kind !== 'env' || env[change.password.variable]) return [];
+    if (change.password.kind !== 'env') return [];
+    const variable = change.password.variable;
     const why = change.kind === 'user.create' ? 'is created' : 'has its password reset';
     const declared = declarations.get(change.userPrincipalName.toLowerCase());
-    return [
-      error(
-        'PASSWORD_ENV_UNSET',
-        `${change.userPrincipalName} ${why} with its temporary password from ${change.password.variable} (password.fromEnv), which is not set; set it (e.g. from a CI secret), or remove fromEnv to generate a password`,
-        declared ? { file: declared.file } : undefined,
-      ),
-    ];
+    const where = declared ? { file: declared.file } : undefined;
+    const value = env[variable];
+    if (!value) {
+      return [
+        error(
+          'PASSWORD_ENV_UNSET',
+          `${change.userPrincipalName} ${why} with its temporary password from ${variable} (password.fromEnv), which is not set; set it (e.g. from a CI secret), or remove fromEnv to generate a password`,
+          where,
+        ),
+      ];
+    }
+    const problems = checkPasswordPolicy(value, change.userPrincipalName.split('@')[0] ?? '');
+    if (problems.length === 0) return [];
+    return [error('PASSWORD_POLICY', `the password in ${variable} for ${change.userPrincipalName} (who ${why}) breaks the password policy: it ${problems.join('; it ')}`, where)];
   });
 }
 
@@ -49,12 +65,14 @@ function unsetPasswordVariables(
  */
 export async function planTenant(db: Database, options: PlanTenantOptions): Promise<PlanTenantResult> {
   const { catalog, current } = await readTenant(db);
-  const loaded = loadConfig(options.configPaths, { catalog, env: options.env, phase: 'plan' });
+  requireCatalog(catalog);
+  const now = options.now ?? new Date();
+  const loaded = loadConfig(options.configPaths, { catalog, current, now, env: options.env, phase: 'plan' });
   if (!loaded.config) return { plan: null, diagnostics: loaded.diagnostics };
-  const { plan, problems } = computePlan({ desired: loaded.config.state, current, catalog, settings: loaded.config.settings });
+  const { plan, problems } = computePlan({ desired: loaded.config.state, current, catalog, settings: loaded.config.settings, now });
   const refusals = [
     ...problems.map((message) => error('PLAN_REFUSED', message)),
-    ...unsetPasswordVariables(plan.changes.map((c) => c.change), options.env, loaded.config.declarations),
+    ...passwordVariableProblems(plan.changes.map((c) => c.change), options.env, loaded.config.declarations),
   ];
   if (refusals.length > 0) return { plan: null, diagnostics: [...loaded.diagnostics, ...refusals] };
   return {

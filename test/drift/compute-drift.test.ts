@@ -108,6 +108,7 @@ const cases: Case[] = [
     expected: [
       { kind: 'user.changed', fields: [{ field: 'licenses', expected: ['ENTERPRISEPACK'], actual: [] }] },
       { kind: 'user.deleted', severity: 'high', deletedAt: '2026-05-20T08:00:00.000Z', lastChange: TRACE },
+      { ...{ kind: 'user.in-recycle-bin', severity: 'info', userPrincipalName: joep, deletedAt: '2026-05-20T08:00:00.000Z', restorableUntil: '2026-06-19T08:00:00.000Z', daysRemaining: 17 }, managed: true },
     ],
   },
   {
@@ -120,7 +121,7 @@ const cases: Case[] = [
     name: 'declared, only an unmanaged deleted user of that name',
     desired: [desiredUser(joep)],
     current: [currentUser(joep, {}, { managed: false, deletedAt: '2026-05-20T08:00:00.000Z' })],
-    expected: [{ kind: 'user.missing', inDeletedUsers: true }],
+    expected: [{ kind: 'user.missing', inDeletedUsers: true }, { ...{ kind: 'user.in-recycle-bin', severity: 'info', userPrincipalName: joep, deletedAt: '2026-05-20T08:00:00.000Z', restorableUntil: '2026-06-19T08:00:00.000Z', daysRemaining: 17 }, managed: false }],
   },
   {
     name: 'declared, present, not yet adopted',
@@ -134,7 +135,18 @@ const cases: Case[] = [
     current: [currentUser(joep, {}, APPLIED)],
     expected: [{ kind: 'user.restored', severity: 'high', userPrincipalName: joep, lastChange: TRACE }],
   },
-  { name: 'managed, deleted by tenantctl, not declared', desired: [], current: [currentUser(joep, {}, { deletedAt: '2026-05-20T08:00:00.000Z' })], expected: [] },
+  {
+    name: 'managed, deleted by tenantctl, not declared: a notice while it is in the recycle bin, with the days left',
+    desired: [],
+    current: [currentUser(joep, {}, { deletedAt: '2026-05-20T08:00:00.000Z' })],
+    expected: [{ ...{ kind: 'user.in-recycle-bin', severity: 'info', userPrincipalName: joep, deletedAt: '2026-05-20T08:00:00.000Z', restorableUntil: '2026-06-19T08:00:00.000Z', daysRemaining: 17 }, managed: true }],
+  },
+  {
+    name: 'deleted more than 30 days ago: gone for good, no notice',
+    desired: [],
+    current: [currentUser(joep, {}, { deletedAt: '2026-04-20T08:00:00.000Z' })],
+    expected: [],
+  },
   {
     name: 'an unmanaged Global administrator is critical',
     desired: [],
@@ -216,10 +228,10 @@ describe('computeDrift: one kind of drift at a time', () => {
 
   it.each(cases)('agrees with the planner on which users differ: $name', ({ desired, current }) => {
     const report = computeDrift({ desired: state(...desired), current: state(...current), catalog: noSeats, now: NOW });
-    const users = new Set(report.findings.filter((f) => f.kind !== 'password.expired' && !('sku' in f)).map((f) => ('userPrincipalName' in f ? f.userPrincipalName : '')));
+    const users = new Set(report.findings.filter((f) => f.kind !== 'password.expired' && f.kind !== 'user.in-recycle-bin' && !('sku' in f)).map((f) => ('userPrincipalName' in f ? f.userPrincipalName : '')));
     const planned = new Set(
       [...new Set([...desired, ...current].map((u) => u.userPrincipalName))].filter((upn) => {
-        const changes = diffUser(desired.find((u) => u.userPrincipalName === upn), current.find((u) => u.userPrincipalName === upn));
+        const changes = diffUser(desired.find((u) => u.userPrincipalName === upn), current.find((u) => u.userPrincipalName === upn), { now: NOW });
         return changes.some((c) => c.kind !== 'user.password-reset');
       }),
     );

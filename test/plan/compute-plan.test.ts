@@ -3,6 +3,8 @@ import type { ChangeKind } from '../../src/plan/change.js';
 import { computePlan } from '../../src/plan/compute-plan.js';
 import { admin, catalog, currentUser, desiredUser, EXCHANGE_ADMIN, GA, settings, state, subscription } from '../support/fixtures.js';
 
+export const NOW = new Date('2026-12-01T12:00:00.000Z');
+
 const kinds = (result: ReturnType<typeof computePlan>) => result.plan.changes.map(({ change }) => `${change.kind} ${change.userPrincipalName}`);
 
 describe('computePlan: one kind of change at a time', () => {
@@ -40,8 +42,14 @@ describe('computePlan: one kind of change at a time', () => {
     {
       name: 'a soft-deleted user declared again is restored, not created',
       desired: state(admin.desired, desiredUser('back@contoso.com')),
-      current: state(admin.current, currentUser('back@contoso.com', {}, { deletedAt: '2026-11-01T00:00:00.000Z' })),
+      current: state(admin.current, currentUser('back@contoso.com', {}, { deletedAt: '2026-11-02T00:00:00.000Z' })),
       expected: ['user.restore back@contoso.com'],
+    },
+    {
+      name: 'a user deleted more than 30 days ago is gone for good: declared again, it is purged and created anew',
+      desired: state(admin.desired, desiredUser('back@contoso.com')),
+      current: state(admin.current, currentUser('back@contoso.com', {}, { deletedAt: '2026-10-31T12:00:00.000Z' })),
+      expected: ['user.purge back@contoso.com', 'user.create back@contoso.com'],
     },
     {
       name: 'an existing unmanaged user that is declared is adopted',
@@ -88,7 +96,7 @@ describe('computePlan: one kind of change at a time', () => {
   ];
 
   it.each(cases)('$name', ({ desired, current, expected }) => {
-    const result = computePlan({ desired, current, catalog: catalog(), settings: settings() });
+    const result = computePlan({ now: NOW, desired, current, catalog: catalog(), settings: settings() });
     expect(result.problems).toEqual([]);
     expect(kinds(result)).toEqual(expected);
   });
@@ -97,7 +105,7 @@ describe('computePlan: one kind of change at a time', () => {
 describe('computePlan: combinations', () => {
   it('counts seats freed by a deletion before buying: delete + purchase in one plan', () => {
     const e3 = { sku: 'ENTERPRISEPACK', disabledPlans: [] };
-    const result = computePlan({
+    const result = computePlan({ now: NOW,
       desired: state(admin.desired, desiredUser('a@contoso.com', { licenses: [e3] }), desiredUser('b@contoso.com', { licenses: [e3] }), desiredUser('c@contoso.com', { licenses: [e3] })),
       current: state(admin.current, currentUser('a@contoso.com', { licenses: [e3] }), currentUser('old@contoso.com', { licenses: [e3] })),
       catalog: catalog([subscription('ENTERPRISEPACK', 2, 20)]),
@@ -105,7 +113,7 @@ describe('computePlan: combinations', () => {
     });
     // 2 held now (a, old); after: a, b, c = 3; old's seat is freed first, so one seat is bought.
     expect(result.plan.purchases).toEqual([
-      { sku: 'ENTERPRISEPACK', productName: 'Product ENTERPRISEPACK', quantity: 1, unitPrice: 20, currency: 'USD', monthlyCost: 20 },
+      { sku: 'ENTERPRISEPACK', productName: 'Product ENTERPRISEPACK', quantity: 1, unitPrice: 20, currency: 'USD', monthlyCost: 20, spare: 0, reclaimable: [] },
     ]);
     expect(result.plan.monthlyCostIncrease).toBe(20);
     expect(result.plan.approvals).toEqual(['purchase']);
@@ -115,18 +123,20 @@ describe('computePlan: combinations', () => {
   });
 
   it('restores a deleted user with new licenses', () => {
-    const result = computePlan({
+    const result = computePlan({ now: NOW,
       desired: state(admin.desired, desiredUser('back@contoso.com', { licenses: [{ sku: 'STANDARDPACK', disabledPlans: [] }] })),
-      current: state(admin.current, currentUser('back@contoso.com', {}, { deletedAt: '2026-11-01T00:00:00.000Z' })),
+      current: state(admin.current, currentUser('back@contoso.com', {}, { deletedAt: '2026-11-02T00:00:00.000Z' })),
       catalog: catalog(),
       settings: settings(),
     });
     expect(kinds(result)).toEqual(['user.restore back@contoso.com', 'license.assign back@contoso.com']);
-    expect(result.plan.summary).toMatchObject({ create: 1, update: 0, delete: 0 });
+    // A restore is a restore, not a creation.
+    expect(result.plan.summary).toMatchObject({ create: 0, restore: 1, update: 0, delete: 0 });
+    expect(result.plan.changes[0]?.change).toMatchObject({ deletedAt: '2026-11-02T00:00:00.000Z', restorableUntil: '2026-12-02T00:00:00.000Z' });
   });
 
   it('adopts a user and changes its roles, marking the Global administrator grant privileged', () => {
-    const result = computePlan({
+    const result = computePlan({ now: NOW,
       desired: state(admin.desired, desiredUser('legacy@contoso.com', { roles: [GA] })),
       current: state(admin.current, currentUser('legacy@contoso.com', { roles: [EXCHANGE_ADMIN] }, { managed: false })),
       catalog: catalog(),
@@ -140,7 +150,7 @@ describe('computePlan: combinations', () => {
   });
 
   it('lists unmanaged users and leaves them alone', () => {
-    const result = computePlan({
+    const result = computePlan({ now: NOW,
       desired: state(admin.desired),
       current: state(admin.current, currentUser('zed@contoso.com', {}, { managed: false }), currentUser('amy@contoso.com', {}, { managed: false })),
       catalog: catalog(),
@@ -153,7 +163,7 @@ describe('computePlan: combinations', () => {
 
 describe('computePlan: safety', () => {
   it('refuses a plan that leaves fewer enabled Global administrators than the minimum, counting blocks', () => {
-    const result = computePlan({
+    const result = computePlan({ now: NOW,
       desired: state(desiredUser('admin@contoso.com', { roles: [GA], accountEnabled: false })),
       current: state(admin.current),
       catalog: catalog(),
@@ -163,7 +173,7 @@ describe('computePlan: safety', () => {
   });
 
   it('counts an unmanaged enabled Global administrator towards the minimum', () => {
-    const result = computePlan({
+    const result = computePlan({ now: NOW,
       desired: state(desiredUser('admin@contoso.com', { roles: [GA] })),
       current: state(admin.current, currentUser('other@contoso.com', { roles: [GA] }, { managed: false })),
       catalog: catalog(),
@@ -175,7 +185,7 @@ describe('computePlan: safety', () => {
   it('refuses seats a subscription cannot buy, and seats above the cap', () => {
     const e3 = { sku: 'ENTERPRISEPACK', disabledPlans: [] };
     const e1 = { sku: 'STANDARDPACK', disabledPlans: [] };
-    const result = computePlan({
+    const result = computePlan({ now: NOW,
       desired: state(admin.desired, desiredUser('a@contoso.com', { licenses: [e3, e1] }), desiredUser('b@contoso.com', { licenses: [e1] })),
       current: state(admin.current),
       catalog: catalog([{ ...subscription('ENTERPRISEPACK', 0, 20), purchasable: false }, subscription('STANDARDPACK', 1, 8)]),
@@ -188,7 +198,7 @@ describe('computePlan: safety', () => {
 
   it('needs the deletions approval above the threshold, and only warns', () => {
     const managed = Array.from({ length: 4 }, (_, i) => currentUser(`u${i}@contoso.com`));
-    const result = computePlan({
+    const result = computePlan({ now: NOW,
       desired: state(admin.desired, desiredUser('u0@contoso.com'), desiredUser('u1@contoso.com')),
       current: state(admin.current, ...managed),
       catalog: catalog(),
@@ -201,7 +211,7 @@ describe('computePlan: safety', () => {
   });
 
   it('refuses to create a user whose password nobody would receive', () => {
-    const result = computePlan({
+    const result = computePlan({ now: NOW,
       desired: state(admin.desired, desiredUser('quiet@contoso.com', { notify: [] })),
       current: state(admin.current),
       catalog: catalog(),
@@ -215,8 +225,8 @@ describe('computePlan: determinism', () => {
   it('gives the same plan, byte for byte, whatever the input order', () => {
     const users = ['d', 'b', 'a', 'c'].map((n) => desiredUser(`${n}@contoso.com`, { roles: [GA, EXCHANGE_ADMIN], licenses: [{ sku: 'STANDARDPACK', disabledPlans: [] }] }));
     const existing = ['x', 'e', 'y'].map((n) => currentUser(`${n}@contoso.com`));
-    const one = computePlan({ desired: state(...users), current: state(...existing), catalog: catalog(), settings: settings() });
-    const two = computePlan({ desired: state(...[...users].reverse()), current: state(...[...existing].reverse()), catalog: catalog(), settings: settings() });
+    const one = computePlan({ now: NOW, desired: state(...users), current: state(...existing), catalog: catalog(), settings: settings() });
+    const two = computePlan({ now: NOW, desired: state(...[...users].reverse()), current: state(...[...existing].reverse()), catalog: catalog(), settings: settings() });
     expect(JSON.stringify(two)).toBe(JSON.stringify(one));
     const order: ChangeKind[] = one.plan.changes.filter(({ change }) => change.userPrincipalName === 'a@contoso.com').map(({ change }) => change.kind);
     expect(order).toEqual(['user.create', 'license.assign', 'role.grant', 'role.grant']);

@@ -52,7 +52,9 @@ describe('userSections', () => {
       '~ harry@contoso.com (update)',
       '~ ivo@contoso.com (update)',
       '+ joep@contoso.com (create)',
+      '~ kees.jansen@contoso.com (rename)',
       '+ lisa@contoso.com (create)',
+      '+ mila@contoso.com (purge the expired deleted account; create)',
     ]);
   });
 

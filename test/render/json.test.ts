@@ -37,7 +37,7 @@ describe('renderJson', () => {
     const plan = mixed();
     const json = renderJson(plan);
     expect(json.endsWith('}\n')).toBe(true);
-    expect(json).toContain('\n  "formatVersion": "1.0",\n');
+    expect(json).toContain('\n  "formatVersion": "2.0",\n');
     expect(JSON.parse(json)).toEqual(plan);
     expect(renderJson(mixed())).toBe(json);
   });
@@ -94,6 +94,6 @@ describe('schemas/plan.schema.json', () => {
   });
 
   it('rejects another format version', () => {
-    expect(validate({ ...(JSON.parse(renderJson(mixed())) as object), formatVersion: '2.0' })).toBe(false);
+    expect(validate({ ...(JSON.parse(renderJson(mixed())) as object), formatVersion: '1.0' })).toBe(false);
   });
 });

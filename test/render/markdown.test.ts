@@ -31,7 +31,7 @@ describe('renderMarkdown', () => {
   it('puts warnings and the summary table before any detail', () => {
     const output = renderMarkdown(mixed());
     const warning = output.indexOf('> [!WARNING]');
-    const table = output.indexOf('| To create | To update | To delete | Seats to purchase | Monthly cost |');
+    const table = output.indexOf('| To create | To restore | To rename | To update | To delete | Seats to purchase | Monthly cost |');
     const purchases = output.indexOf('### Purchases');
     const details = output.indexOf('<details>');
     expect(warning).toBeGreaterThan(0);
@@ -51,9 +51,15 @@ describe('renderMarkdown', () => {
     expect(markup.filter((line) => line === '</details>')).toHaveLength(1);
     // The fence is longer than the ``` inside the job title.
     expect(output).toContain('\n````diff\n');
-    // Table rows keep their columns.
-    const rows = markup.filter((line) => line.startsWith('|'));
-    expect(new Set(rows.map(unescapedPipes))).toEqual(new Set([6]));
+    // Table rows keep their columns: every row has as many as its table's header.
+    const tables: string[][] = [];
+    markup.forEach((line, index) => {
+      if (!line.startsWith('|')) return;
+      if (!markup[index - 1]?.startsWith('|')) tables.push([]);
+      tables.at(-1)?.push(line);
+    });
+    expect(tables.length).toBeGreaterThan(0);
+    for (const table of tables) expect(new Set(table.map(unescapedPipes))).toEqual(new Set([unescapedPipes(table[0] ?? '')]));
   });
 
   it('escapes markdown and HTML in prose and table cells', () => {
@@ -65,8 +71,8 @@ describe('renderMarkdown', () => {
     };
     const markup = outsideFences(renderMarkdown(hostile));
     const row = markup.find((line) => line.startsWith('| ENTERPRISEPACK'));
-    expect(row).toBe('| ENTERPRISEPACK | E3 \\| &lt;b&gt;cheap&lt;/b&gt; \\`now\\` | 2 | \\$20.00 | \\$40.00 |');
-    expect(unescapedPipes(row ?? '')).toBe(6);
+    expect(row).toBe('| ENTERPRISEPACK | E3 \\| &lt;b&gt;cheap&lt;/b&gt; \\`now\\` | 3 | \\$20.00 | \\$60.00 | nina@contoso.com (\\$20.00) |');
+    expect(unescapedPipes(row ?? '')).toBe(7);
     expect(markup).toContain('> - CUSTOM: see \\[here\\](https://example.org) &lt;/details&gt;');
   });
 
@@ -80,7 +86,7 @@ describe('renderMarkdown', () => {
     expect(output).toContain(`> The details of ${2000 - shown} of 2000 users (user${String(shown + 1).padStart(4, '0')}@contoso.com and the users after it) were left out`);
     expect(output).toContain('`tenantctl plan -c PATH --format text`');
     // The head is complete: warnings, table and purchases come first.
-    expect(output).toContain('| 2000 | 0 | 0 | 1995 | \\+\\$15960.00 |');
+    expect(output).toContain('| 2000 | 0 | 0 | 0 | 0 | 1995 | \\+\\$15960.00 |');
     expect(outsideFences(output).at(-2)).toMatch(/^<sub>tenantctl 0.1.0 · plan sha256:[0-9a-f]{12}<\/sub>$/);
   });
 
@@ -92,7 +98,7 @@ describe('renderMarkdown', () => {
 
   it('keeps everything when it fits', () => {
     const output = renderMarkdown(mixed());
-    expect(output.match(/^<details>/gm)).toHaveLength(11);
+    expect(output.match(/^<details>/gm)).toHaveLength(13);
     expect(output).not.toContain('left out');
   });
 });

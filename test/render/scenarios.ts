@@ -46,6 +46,9 @@ export const CATALOG: Catalog = {
 };
 
 /** A sha256-shaped constant: the configuration hash is not what these tests are about. */
+/** The planning time of every scenario, so dates in plans are fixed. */
+export const NOW = new Date('2026-12-01T12:00:00.000Z');
+
 export const CONFIG_HASH = `sha256:${'c0ffee'.repeat(10)}0123`;
 
 export function attributes(userPrincipalName: string, values: Partial<UserAttributes> & { displayName: string }): UserAttributes {
@@ -77,7 +80,7 @@ interface UserShape {
 export function declared(
   userPrincipalName: string,
   values: Partial<UserAttributes> & { displayName: string },
-  shape: UserShape & { readonly password?: Partial<PasswordPolicy>; readonly notify?: readonly string[] } = {},
+  shape: UserShape & { readonly password?: Partial<PasswordPolicy>; readonly notify?: readonly string[]; readonly renamedFrom?: string } = {},
 ): User {
   return {
     userPrincipalName,
@@ -87,6 +90,7 @@ export function declared(
     licenses: shape.licenses ?? [],
     password: { source: { kind: 'generate' }, forceChangePasswordNextSignIn: true, resetToken: null, ...shape.password },
     notify: shape.notify ?? [],
+    ...(shape.renamedFrom ? { renamedFrom: shape.renamedFrom } : {}),
   };
 }
 
@@ -139,7 +143,7 @@ interface ScenarioInput {
 
 /** The plan document the CLI would show, with a fixed origin; fails on a plan the planner refuses. */
 export function planDocument({ desired, current, settings = DEFAULT_SETTINGS, catalog = CATALOG }: ScenarioInput): PlanDocument {
-  const { plan, problems } = computePlan({ desired: state(desired), current: state(current), catalog, settings });
+  const { plan, problems } = computePlan({ desired: state(desired), current: state(current), catalog, settings, now: NOW });
   if (problems.length > 0) throw new Error(`the planner refused the scenario:\n${problems.join('\n')}`);
   return toPlanDocument(plan, {
     tenantctlVersion: '0.1.0',
@@ -196,10 +200,12 @@ const NEW_ADDRESS = 'Herengracht 500, 4th floor (ask for the sales department)\n
 /**
  * Every kind of change at once: creates (one bought seat short), an update with
  * a multi-line address, a deletion over the threshold, a Global administrator
- * grant, a block, license changes, an adoption, a restore and a password reset.
+ * grant, a block, license changes, an adoption, a restore, a password reset,
+ * a rename, and a user deleted more than 30 days ago declared again (purged
+ * and created anew). Nina, blocked, holds an E3 seat the purchase could reclaim.
  */
 export function mixed(): PlanDocument {
-  const settings: Settings = { ...DEFAULT_SETTINGS, maxDeletionPercent: 10, adminEmail: 'it-desk@contoso.com' };
+  const settings: Settings = { ...DEFAULT_SETTINGS, maxDeletionPercent: 5, adminEmail: 'it-desk@contoso.com' };
   const current = [
     admin(),
     existing(
@@ -214,10 +220,13 @@ export function mixed(): PlanDocument {
     existing(
       'fatima@contoso.com',
       { displayName: 'Fatima el Amrani', usageLocation: 'NL' },
-      { directory: { deletedAt: '2016-04-20T12:00:00.000Z' } },
+      { directory: { deletedAt: '2026-11-20T12:00:00.000Z' } },
     ),
     existing('gert@contoso.com', { displayName: 'Gert Bos' }),
     existing('harry@contoso.com', { displayName: 'Harry de Groot' }, { accountEnabled: false }),
+    existing('nina@contoso.com', { displayName: 'Nina Vos', usageLocation: 'NL' }, { accountEnabled: false, licenses: [license('ENTERPRISEPACK')] }),
+    existing('kees.devries@contoso.com', { displayName: 'Kees Jansen', usageLocation: 'NL' }, { licenses: [license('STANDARDPACK')] }),
+    existing('mila@contoso.com', { displayName: 'Mila Kok' }, { directory: { deletedAt: '2026-09-01T08:00:00.000Z' } }),
     existing('ivo@contoso.com', { displayName: 'Ivo Smits' }, { roles: [EXCHANGE_ADMINISTRATOR, BILLING_ADMINISTRATOR] }),
     existing('guest.one@contoso.com', { displayName: 'Guest One' }, { directory: { managed: false, updatedBy: null } }),
     existing('printer@contoso.com', { displayName: 'Printer' }, { directory: { managed: false, updatedBy: null } }),
@@ -236,6 +245,9 @@ export function mixed(): PlanDocument {
     declared('fatima@contoso.com', { displayName: 'Fatima el Amrani', usageLocation: 'NL' }, { licenses: [license('ENTERPRISEPACK')] }),
     declared('gert@contoso.com', { displayName: 'Gert Bos' }, { password: { resetToken: '2016-05-02' }, notify: ['gert.bos@example.org'] }),
     declared('harry@contoso.com', { displayName: 'Harry de Groot' }),
+    declared('nina@contoso.com', { displayName: 'Nina Vos', usageLocation: 'NL' }, { accountEnabled: false, licenses: [license('ENTERPRISEPACK')] }),
+    declared('kees.jansen@contoso.com', { displayName: 'Kees Jansen', usageLocation: 'NL' }, { licenses: [license('STANDARDPACK')], renamedFrom: 'kees.devries@contoso.com' }),
+    declared('mila@contoso.com', { displayName: 'Mila Kok' }, { notify: ['mila.kok@example.org'] }),
     declared('ivo@contoso.com', { displayName: 'Ivo Smits' }, { roles: [BILLING_ADMINISTRATOR] }),
     declared(
       'joep@contoso.com',

@@ -37,7 +37,7 @@ describe('renderText', () => {
 
   it('ends with the summary line in its documented form', () => {
     const last = (text: string) => text.trimEnd().split('\n').at(-1);
-    expect(last(renderText(mixed(), { color: false }))).toBe('Plan: 3 to create, 7 to update, 1 to delete; 2 seats to purchase (+$40.00/month).');
+    expect(last(renderText(mixed(), { color: false }))).toBe('Plan: 3 to create, 1 to restore, 1 to rename, 7 to update, 1 to delete; 3 seats to purchase (+$60.00/month).');
     expect(last(renderText(createOnly(), { color: false }))).toBe('Plan: 2 to create, 0 to update, 0 to delete.');
   });
 

@@ -3,6 +3,7 @@ import { licensesCompatible, licensesKnown } from './license-rules.js';
 import { usageLocationRequired, usageLocationValid } from './location-rules.js';
 import { notifyAddresses, notifyMailboxes } from './notify-rules.js';
 import { passwordFromEnv, passwordSource } from './password-rules.js';
+import { renamedFromDirectory, renamedFromUnique } from './rename-rules.js';
 import { enoughGlobalAdmins, rolesKnown } from './role-rules.js';
 import type { Rule } from './rule.js';
 import { upnDomain, upnSyntax, upnUnique } from './upn-rules.js';
@@ -26,6 +27,8 @@ export const RULES: readonly RuleEntry[] = [
   { rule: upnSyntax, needs: 'declarations' },
   { rule: upnDomain, needs: 'declarations' },
   { rule: upnUnique, needs: 'declarations' },
+  { rule: renamedFromUnique, needs: 'declarations' },
+  { rule: renamedFromDirectory, needs: 'declarations' },
   { rule: rolesKnown, needs: 'declarations' },
   { rule: usageLocationValid, needs: 'declarations' },
   { rule: usageLocationRequired, needs: 'defaults' },

@@ -73,11 +73,11 @@ function accountName(declared: DeclaredUser): string {
  */
 export const passwordFromEnv: Rule = ({ users, defaults, env, phase }) =>
   envUses(users, defaults).flatMap((use): Diagnostic[] => {
+    // Only a user being created or reset needs the password: at plan time the
+    // planner knows which (planTenant checks those), and drift needs none.
+    if (phase !== 'validate') return [];
     const value = env[use.variable];
     if (value === undefined || value === '') {
-      // Only a user being created or reset needs the password; at plan time
-      // the planner knows which (planTenant reports those), at validate not.
-      if (phase === 'plan') return [];
       return [
         warning(
           'PASSWORD_ENV_UNSET',

@@ -1,7 +1,7 @@
 import type { Catalog } from '../../catalog/catalog.js';
 import type { Diagnostic, SourceLocation } from '../../diagnostics/diagnostic.js';
 import type { Settings } from '../../state/settings.js';
-import type { User } from '../../state/tenant-state.js';
+import type { TenantState, User } from '../../state/tenant-state.js';
 import type { RawUser } from '../raw-config.js';
 
 /** A user as declared: the normalised value, what applies to it, what it writes itself, and where. */
@@ -45,8 +45,12 @@ export interface RuleContext {
   readonly settingsLocation: SourceLocation | undefined;
   readonly anchor: SourceLocation | undefined;
   readonly catalog: Catalog | null;
+  /** The directory as it is, when the caller read it (plan; validate with a database); null otherwise. */
+  readonly current: TenantState | null;
+  /** The time the directory is judged at (the recycle bin's 30 days). */
+  readonly now: Date;
   readonly env: Readonly<Record<string, string | undefined>>;
-  readonly phase: 'validate' | 'plan';
+  readonly phase: 'validate' | 'plan' | 'drift';
 }
 
 /** A rule returns every finding; it runs in O(users) (maps, not scans of all users per user). */

@@ -1,0 +1,59 @@
+import { userKey, type TenantState, type User } from '../state/tenant-state.js';
+import type { ChangeOf } from './change.js';
+import { isExpired } from './recycle-bin.js';
+
+/**
+ * Renames declared with `renamedFrom`, resolved against the directory. The
+ * identity of a user is its object id, not its UPN (DOMAIN.md): a user
+ * renamed from `old` to `new` is the same account, so the planner compares
+ * the declaration of `new` with the directory's `old` and plans one rename
+ * change instead of a deletion and a creation.
+ */
+export interface RenameResolution {
+  /** The directory with each user to rename moved from its old key to its new one. */
+  readonly current: ReadonlyMap<string, User>;
+  /** One rename per user, and a purge for an expired row that held the new UPN. */
+  readonly changes: readonly (ChangeOf<'user.rename'> | ChangeOf<'user.purge'>)[];
+  readonly problems: readonly string[];
+}
+
+/** A row that is an account: active, or deleted less than 30 days ago. */
+export function isLiveAccount(user: User | undefined, now: Date): boolean {
+  const deletedAt = user?.directory?.deletedAt;
+  return user?.directory !== undefined && !(deletedAt && isExpired(deletedAt, now));
+}
+
+/** Why a rename cannot be planned; the same words validate and plan use. */
+export function bothExistProblem(from: string, to: string): string {
+  return `${to} says renamedFrom: ${from}, but both ${from} and ${to} exist in the tenant; a rename cannot merge two accounts: remove renamedFrom, or delete one of them first`;
+}
+
+export function resolveRenames(desired: TenantState, current: TenantState, now: Date): RenameResolution {
+  const moved = new Map(current.users);
+  const changes: (ChangeOf<'user.rename'> | ChangeOf<'user.purge'>)[] = [];
+  const problems: string[] = [];
+  for (const [key, user] of desired.users) {
+    if (!user.renamedFrom) continue;
+    const from = userKey(user.renamedFrom);
+    if (from === key) continue;
+    if (desired.users.has(from)) {
+      problems.push(`${user.userPrincipalName} says renamedFrom: ${user.renamedFrom}, which is declared too; one account cannot be both: remove one of the two`);
+      continue;
+    }
+    const old = current.users.get(from);
+    const taken = current.users.get(key);
+    if (!old?.directory || !isLiveAccount(old, now)) continue; // nothing to rename: already done, or never existed
+    if (isLiveAccount(taken, now)) {
+      problems.push(bothExistProblem(user.renamedFrom, user.userPrincipalName));
+      continue;
+    }
+    if (taken?.directory?.deletedAt) {
+      // An expired deleted user still holds the new UPN: remove it first.
+      changes.push({ kind: 'user.purge', userPrincipalName: taken.userPrincipalName, userId: taken.directory.id, deletedAt: taken.directory.deletedAt });
+    }
+    moved.delete(from);
+    moved.set(key, old);
+    changes.push({ kind: 'user.rename', userPrincipalName: user.userPrincipalName, fromUserPrincipalName: old.userPrincipalName, userId: old.directory.id });
+  }
+  return { current: moved, changes, problems };
+}
