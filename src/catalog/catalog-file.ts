@@ -20,7 +20,18 @@ interface RawCatalog {
     currency: string;
     purchasable?: boolean;
     servicePlans: string[];
+    planDependencies?: Record<string, string[]>;
+    unavailableIn?: Record<string, string[]>;
   }[];
+}
+
+/** Each list sorted and unique, keys in order: equal facts compare equal. */
+function sortedLists(record: Record<string, string[]> | undefined): Record<string, string[]> {
+  return Object.fromEntries(
+    Object.keys(record ?? {})
+      .sort()
+      .map((key) => [key, [...new Set(record?.[key] ?? [])].sort()]),
+  );
 }
 
 function duplicates(values: readonly string[]): number[] {
@@ -59,7 +70,32 @@ function checkCatalog(file: string, raw: RawCatalog): Diagnostic[] {
     for (const planIndex of duplicates(s.servicePlans)) {
       problems.push(error('CATALOG_INVALID', `service plan ${s.servicePlans[planIndex]} is listed twice`, { file, path: ['subscriptions', index, 'servicePlans', planIndex] }));
     }
+    problems.push(...checkPlanFacts(file, index, s));
   });
+  return problems;
+}
+
+/** Dependencies and unavailable countries may only name service plans of their own subscription. */
+function checkPlanFacts(file: string, index: number, s: RawCatalog['subscriptions'][number]): Diagnostic[] {
+  const plans = new Set(s.servicePlans);
+  const has = `${s.sku} has: ${s.servicePlans.join(', ')}`;
+  const problems: Diagnostic[] = [];
+  for (const [plan, required] of Object.entries(s.planDependencies ?? {})) {
+    const where = ['subscriptions', index, 'planDependencies', plan];
+    if (!plans.has(plan)) problems.push(error('CATALOG_INVALID', `planDependencies names ${plan}, which is not a service plan of ${s.sku}; ${has}`, { file, path: where }));
+    required.forEach((name, i) => {
+      if (!plans.has(name)) {
+        problems.push(error('CATALOG_INVALID', `${plan} depends on ${name}, which is not a service plan of ${s.sku}; a plan can only depend on a plan of its own licence; ${has}`, { file, path: [...where, i] }));
+      } else if (name === plan) {
+        problems.push(error('CATALOG_INVALID', `${plan} cannot depend on itself`, { file, path: [...where, i] }));
+      }
+    });
+  }
+  for (const plan of Object.keys(s.unavailableIn ?? {})) {
+    if (!plans.has(plan)) {
+      problems.push(error('CATALOG_INVALID', `unavailableIn names ${plan}, which is not a service plan of ${s.sku}; ${has}`, { file, path: ['subscriptions', index, 'unavailableIn', plan] }));
+    }
+  }
   return problems;
 }
 
@@ -88,6 +124,8 @@ export function readCatalogFile(path: string): { catalog: CatalogFile | null; di
         currency: s.currency,
         purchasable: s.purchasable ?? true,
         servicePlans: [...s.servicePlans],
+        planDependencies: sortedLists(s.planDependencies),
+        unavailableIn: sortedLists(s.unavailableIn),
       })),
     },
     diagnostics: [],

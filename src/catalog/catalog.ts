@@ -22,6 +22,16 @@ export interface Subscription {
   /** False when more seats cannot be bought (e.g. a trial). */
   readonly purchasable: boolean;
   readonly servicePlans: readonly string[];
+  /**
+   * Service plan → plans of this subscription it needs switched on (Entra:
+   * DependencyViolation otherwise). Absent: none known.
+   */
+  readonly planDependencies?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Service plan → usage locations (ISO 3166-1 alpha-2) where it is not
+   * offered (Entra: ProhibitedInUsageLocationViolation). Absent: none known.
+   */
+  readonly unavailableIn?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface Role {

@@ -20,6 +20,14 @@ export async function readCatalog(db: Queryable): Promise<Catalog> {
          FROM subscriptions s LEFT JOIN service_plans p USING (sku)
         GROUP BY s.sku ORDER BY s.sku COLLATE "C"`,
   );
+  const dependencies = await db.query<{ sku: string; plan: string; requires: string[] }>(
+    `SELECT sku, plan, array_agg(requires ORDER BY requires COLLATE "C") AS requires
+       FROM service_plan_dependencies GROUP BY sku, plan ORDER BY sku COLLATE "C", plan COLLATE "C"`,
+  );
+  const unavailable = await db.query<{ sku: string; plan: string; countries: string[] }>(
+    `SELECT sku, plan, array_agg(country::text ORDER BY country) AS countries
+       FROM service_plan_unavailable_countries GROUP BY sku, plan ORDER BY sku COLLATE "C", plan COLLATE "C"`,
+  );
   const roles = await db.query<{ template_id: string; display_name: string; directory_name: string; privileged: boolean }>(
     'SELECT template_id, display_name, directory_name, privileged FROM roles ORDER BY display_name',
   );
@@ -34,6 +42,8 @@ export async function readCatalog(db: Queryable): Promise<Catalog> {
       currency: s.currency,
       purchasable: s.purchasable,
       servicePlans: s.plans ?? [],
+      planDependencies: Object.fromEntries(dependencies.filter((d) => d.sku === s.sku).map((d) => [d.plan, d.requires])),
+      unavailableIn: Object.fromEntries(unavailable.filter((u) => u.sku === s.sku).map((u) => [u.plan, u.countries])),
     })),
     roles: roles.map((r) => ({
       templateId: r.template_id,

@@ -45,6 +45,28 @@ async function refuseOrphaning(tx: Queryable, catalog: CatalogFile): Promise<voi
   }
 }
 
+/** Service plan dependencies and unavailable countries: exactly those of the file (no user refers to them). */
+async function storePlanFacts(tx: Queryable, catalog: CatalogFile): Promise<void> {
+  const dependencies = catalog.subscriptions.flatMap((s) =>
+    Object.entries(s.planDependencies ?? {}).flatMap(([plan, required]) => required.map((name) => ({ sku: s.sku, plan, requires: name }))),
+  );
+  const unavailable = catalog.subscriptions.flatMap((s) =>
+    Object.entries(s.unavailableIn ?? {}).flatMap(([plan, countries]) => countries.map((country) => ({ sku: s.sku, plan, country }))),
+  );
+  await tx.query('DELETE FROM service_plan_dependencies');
+  await tx.query(
+    `INSERT INTO service_plan_dependencies (sku, plan, requires)
+     SELECT sku, plan, requires FROM jsonb_to_recordset($1::jsonb) AS d(sku text, plan text, requires text)`,
+    [JSON.stringify(dependencies)],
+  );
+  await tx.query('DELETE FROM service_plan_unavailable_countries');
+  await tx.query(
+    `INSERT INTO service_plan_unavailable_countries (sku, plan, country)
+     SELECT sku, plan, country FROM jsonb_to_recordset($1::jsonb) AS c(sku text, plan text, country text)`,
+    [JSON.stringify(unavailable)],
+  );
+}
+
 /**
  * Makes the database's domains and subscriptions exactly those of the file
  * (plus the seats apply bought),
@@ -86,6 +108,7 @@ export async function storeCatalog(db: Database, catalog: CatalogFile): Promise<
        ON CONFLICT DO NOTHING RETURNING name`,
       [plans],
     );
+    await storePlanFacts(tx, catalog);
     return { domains: domainRows.length, subscriptions: subscriptionRows.length, servicePlans: planRows.length };
   });
 }

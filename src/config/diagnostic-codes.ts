@@ -47,6 +47,8 @@ export const CONFIG_DIAGNOSTIC_CODES: readonly DiagnosticCodeInfo[] = [
   { code: 'LICENSE_PLAN_NOT_IN_SKU', severity: 'error', meaning: 'A disabled plan that belongs to another subscription (needs the catalog).' },
   { code: 'LICENSE_DUPLICATE', severity: 'error', meaning: 'A subscription is listed twice for one user (or in defaults).' },
   { code: 'LICENSE_CONFLICT', severity: 'error', meaning: 'Subscriptions that cannot be assigned together (E1 and E3).' },
+  { code: 'LICENSE_DEPENDENCY', severity: 'error', meaning: 'A service plan is on while a plan it needs (catalog `planDependencies`) is switched off; Entra: DependencyViolation.' },
+  { code: 'LICENSE_LOCATION', severity: 'error', meaning: 'A service plan is on for a user whose usageLocation it is not offered in (catalog `unavailableIn`); Entra: ProhibitedInUsageLocationViolation.' },
   { code: 'ROLE_UNKNOWN', severity: 'error', meaning: 'Not an admin center role name nor a role template id.' },
   { code: 'GLOBAL_ADMIN_MINIMUM', severity: 'error', meaning: 'The configuration declares fewer enabled Global administrators than settings.minGlobalAdmins (default 1).' },
   { code: 'NOTIFY_TOO_MANY', severity: 'error', meaning: 'More than five notify addresses.' },

@@ -77,7 +77,7 @@ describe('planning the edited contoso example', () => {
       'license.assign tim.dewit@contoso.com',
     ]);
     expect(document.purchases).toEqual([
-      { sku: 'ENTERPRISEPACK', productName: 'Office 365 Enterprise E3', quantity: 1, unitPrice: 20, currency: 'USD', monthlyCost: 20 },
+      { sku: 'ENTERPRISEPACK', productName: 'Office 365 Enterprise E3', quantity: 1, unitPrice: 20, currency: 'USD', monthlyCost: 20, spare: 0, reclaimable: [] },
     ]);
     expect(document.unmanagedUsers).toEqual(['scanner@contoso.com']);
   });
@@ -86,7 +86,7 @@ describe('planning the edited contoso example', () => {
     const plan = await runCli(['plan', '-c', config, '--format', 'markdown'], { env: env() });
     const markdown = plan.stdout;
     expect(markdown.indexOf('[!WARNING]')).toBeLessThan(markdown.indexOf('<details>'));
-    expect(markdown).toContain('| 1 | 2 | 1 | 1 | \\+\\$20.00 |');
+    expect(markdown).toContain('| 1 | 0 | 0 | 2 | 1 | 1 | \\+\\$20.00 |');
     expect(markdown.match(/<details>/g)).toHaveLength(4);
     expect(markdown).toContain('<code>- lucas.vandam@contoso.com</code> delete');
   });

@@ -95,12 +95,14 @@ export function contosoCatalog(): Catalog {
 }
 
 /** Codes only the catalog can find; without a database validate cannot report them. */
-export const CATALOG_CODES: ReadonlySet<string> = new Set(['UPN_UNKNOWN_DOMAIN', 'LICENSE_UNKNOWN_SKU', 'LICENSE_UNKNOWN_PLAN', 'LICENSE_PLAN_NOT_IN_SKU']);
+export const CATALOG_CODES: ReadonlySet<string> = new Set(['UPN_UNKNOWN_DOMAIN', 'LICENSE_UNKNOWN_SKU', 'LICENSE_UNKNOWN_PLAN', 'LICENSE_PLAN_NOT_IN_SKU', 'LICENSE_DEPENDENCY', 'LICENSE_LOCATION']);
 
 /** Codes no file can produce, and why; each is tested on its own. */
 export const NO_EXAMPLE_FILE: Readonly<Record<string, string>> = {
   CONFIG_NOT_FOUND: 'a path that does not exist cannot be a file',
   CONFIG_UNREADABLE: 'it needs file permissions that Git does not keep',
   SCHEMA_INVALID: 'no rule of the current schema reports it; it is kept for rules a later schema adds',
+  RENAME_BOTH_EXIST: 'it compares with the users in the database, which a file does not hold',
+  RENAME_DONE: 'it compares with the users in the database, which a file does not hold',
 };
 

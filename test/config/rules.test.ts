@@ -301,7 +301,7 @@ describe('the schema, with specific codes', () => {
     { name: 'a misspelt field', files: user('roles: [Billing administrator]\ndepartement: Sales'), expected: ['SCHEMA_UNKNOWN_FIELD@tenant.yaml:10:5'], message: /^unknown field "departement" \(did you mean department\?\)$/ },
     { name: 'a name from elsewhere', files: user('roles: [Billing administrator]\nfirstName: Joep'), expected: ['SCHEMA_UNKNOWN_FIELD@tenant.yaml:10:5'], message: /did you mean givenName\?/ },
     { name: 'a misspelt section', files: `user:\n${ADMIN}`, expected: ['SCHEMA_UNKNOWN_FIELD@tenant.yaml:1:1'], message: /did you mean users\?/ },
-    { name: 'an unknown field with nothing close: what is allowed', files: user('roles: [Billing administrator]\nshoeSize: 44'), expected: ['SCHEMA_UNKNOWN_FIELD@tenant.yaml:10:5'], message: /a user takes: userPrincipalName, displayName, givenName/ },
+    { name: 'an unknown field with nothing close: what is allowed', files: user('roles: [Billing administrator]\nshoeSize: 44'), expected: ['SCHEMA_UNKNOWN_FIELD@tenant.yaml:10:5'], message: /a user takes: userPrincipalName, renamedFrom, displayName, givenName/ },
     { name: 'an unknown field of a license', files: user('usageLocation: NL\nlicenses: [{sku: STANDARDPACK, plans: [SWAY]}]'), expected: ['SCHEMA_UNKNOWN_FIELD@tenant.yaml:10:36'], message: /^unknown field "plans"; a license takes: sku, disabledPlans$/ },
     { name: 'a user without displayName', files: `users:\n${ADMIN}  - userPrincipalName: joep@contoso.com\n`, expected: ['SCHEMA_REQUIRED@tenant.yaml:7:5'], message: /missing required field "displayName"/ },
     { name: 'a license without sku', files: user('usageLocation: NL\nlicenses: [{disabledPlans: [SWAY]}]'), expected: ['SCHEMA_REQUIRED@tenant.yaml:10:16'] },

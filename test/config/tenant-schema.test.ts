@@ -47,11 +47,11 @@ describe('schemas/tenant.schema.json', () => {
     expect(fields(schema, '').length).toBeGreaterThan(50);
   });
 
-  it('rejects unknown keys in every mapping (maxSeats maps part numbers to seats)', () => {
+  it('rejects unknown keys in every mapping (maxSeats and spareSeats map part numbers to seats)', () => {
     const open = fields(schema, '')
       .map(([where, node]) => [where, resolve(node)] as const)
       .filter(([, node]) => (node.type === 'object' || (Array.isArray(node.type) && node.type.includes('object'))) && node.additionalProperties !== false);
-    expect(open.map(([where]) => where)).toEqual(['.settings.maxSeats']);
+    expect(open.map(([where]) => where)).toEqual(['.settings.maxSeats', '.settings.spareSeats']);
     expect(schema.additionalProperties).toBe(false);
   });
 

@@ -19,9 +19,15 @@ export async function loadContosoCatalog(db: Database): Promise<void> {
   await storeCatalog(db, catalog);
 }
 
+/**
+ * The planning time of these tests, fixed: ten days after the tampering
+ * deletes a user, so the user is still in the recycle bin (restorable).
+ */
+export const PLANNED_AT = new Date('2016-06-30T00:00:00.000Z');
+
 /** Plans the contoso configuration afresh and applies it (purchases approved). */
 export async function applyContoso(db: Database, context: ApplyContext): Promise<ApplyResult> {
-  const result = await planTenant(db, { configPaths: CONTOSO_CONFIG, env: {}, tenantctlVersion: '0.0.0-test' });
+  const result = await planTenant(db, { configPaths: CONTOSO_CONFIG, env: {}, tenantctlVersion: '0.0.0-test', now: PLANNED_AT });
   if (!result.plan) throw new Error(`no plan: ${JSON.stringify(result.diagnostics)}`);
   return applyPlan(db, result.plan, context);
 }
@@ -46,8 +52,8 @@ export const TAMPERING: readonly string[] = [
   `INSERT INTO users (user_principal_name, display_name, mail_nickname, usage_location) VALUES ('mallory@contoso.com', 'Mallory', 'mallory', 'NL')`,
   `INSERT INTO user_roles (user_id, role_template_id) VALUES (${userId('mallory@contoso.com')}, '62e90394-69f5-4237-9190-012177145e10')`,
   `INSERT INTO license_assignments (user_id, sku) VALUES (${userId('mallory@contoso.com')}, 'O365_BUSINESS_PREMIUM')`,
-  // A managed user soft-deleted.
-  `UPDATE users SET deleted_at = '2016-05-01T10:00:00Z' WHERE user_principal_name = 'emma.dekker@contoso.com'`,
+  // A managed user soft-deleted (ten days before the tests' planning time: still in the recycle bin).
+  `UPDATE users SET deleted_at = '2016-06-20T10:00:00Z' WHERE user_principal_name = 'emma.dekker@contoso.com'`,
   // Sign-in blocked.
   `UPDATE users SET account_enabled = false WHERE user_principal_name = 'lotte.smit@contoso.com'`,
   // A temporary password past its expiry, never changed...

@@ -320,7 +320,7 @@ function outboxSuite(open: () => Promise<Database>): void {
 
       // A retry of the same notification overwrites its file rather than adding one.
       const first = seeded[0] as Seeded;
-      await transport.send(composeMessage({ ...first, userPrincipalName: first.upn, temporaryPassword: 'Other#Pass1' }));
+      await transport.send(composeMessage({ ...first, userPrincipalName: first.upn, temporaryPassword: 'Other#Pass1', reason: 'created', forceChange: true }));
       expect(fs.readdirSync(folder)).toHaveLength(3);
       expect(fs.readFileSync(path.join(folder, pickupFileName(first.id)), 'utf8')).toContain('Other#Pass1');
     } finally {
@@ -398,7 +398,15 @@ describePostgres('deliverPending on PostgreSQL', () => {
 // ---------------------------------------------------------------- composing and the command
 
 describe('composeMessage', () => {
-  const notification = { id: 7, userId: '0f8fad5b-d9cb-469f-a165-70867728950e', userPrincipalName: 'joep@contoso.com', recipients: ['a@fabrikam.com'], temporaryPassword: 'Tq7#vR2=pLm9' };
+  const notification = {
+    id: 7,
+    userId: '0f8fad5b-d9cb-469f-a165-70867728950e',
+    userPrincipalName: 'joep@contoso.com',
+    recipients: ['a@fabrikam.com'],
+    temporaryPassword: 'Tq7#vR2=pLm9',
+    reason: 'created' as const,
+    forceChange: true,
+  };
 
   it('says who, the temporary password, the 90 days and where to sign in', () => {
     const message = composeMessage(notification);
@@ -410,9 +418,19 @@ describe('composeMessage', () => {
       subject: 'Your new Office 365 account: joep@contoso.com',
     });
     expect(message.text).toContain('User ID: joep@contoso.com\nTemporary password: Tq7#vR2=pLm9\n');
-    expect(message.text).toMatch(/changed at the first sign-in,\nand within 90 days/);
+    expect(message.text).toMatch(/^A new Office 365 account has been created\./);
+    expect(message.text).toMatch(/changed at the next sign-in,\nand within 90 days/);
     expect(message.text).toContain('Sign in at https://portal.office.com');
     expect(message.text).toMatch(/^[\x20-\x7e\n]*$/); // 7bit: the password stays literal
+  });
+
+  it('says what happened: a reset is no new account, and no change is demanded at sign-in unless required', () => {
+    const reset = composeMessage({ ...notification, reason: 'reset', forceChange: false });
+    expect(reset.subject).toBe('Your Office 365 password was reset: joep@contoso.com');
+    expect(reset.text).toMatch(/^The password of an Office 365 account has been reset\./);
+    expect(reset.text).not.toContain('new Office 365 account');
+    expect(reset.text).not.toContain('sign-in,');
+    expect(reset.text).toContain('The password is temporary: it must be changed within 90 days.');
   });
 
   it('uses the given sender, else tenantctl@ the user\'s domain', () => {

@@ -1,4 +1,5 @@
 import { userHasAccess } from './access-rules.js';
+import { licenseDependencies, licenseLocations } from './assignable-rules.js';
 import { licensesCompatible, licensesKnown } from './license-rules.js';
 import { usageLocationRequired, usageLocationValid } from './location-rules.js';
 import { notifyAddresses, notifyMailboxes } from './notify-rules.js';
@@ -34,6 +35,8 @@ export const RULES: readonly RuleEntry[] = [
   { rule: usageLocationRequired, needs: 'defaults' },
   { rule: licensesKnown, needs: 'declarations' },
   { rule: licensesCompatible, needs: 'declarations' },
+  { rule: licenseDependencies, needs: 'declarations' },
+  { rule: licenseLocations, needs: 'defaults' },
   { rule: notifyAddresses, needs: 'declarations' },
   { rule: notifyMailboxes, needs: 'declarations' },
   { rule: passwordSource, needs: 'declarations' },
