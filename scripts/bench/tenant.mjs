@@ -69,7 +69,8 @@ export function makeUser(rng, index, id) {
   const local = `${given.normalize('NFD').replace(/[^A-Za-z]/g, '').toLowerCase()}.u${index}`;
   const [city, country, usageLocation, postalCode] = rng.pick(PLACES);
   const department = rng.pick(DEPARTMENTS);
-  const suite = rng.chance(0.85) ? rng.pick(SUITES) : null;
+  // Most users hold a suite; a few hold only Visio or nothing (admin and service accounts).
+  const suite = rng.chance(0.97) ? rng.pick(SUITES) : null;
   const skus = [suite, rng.chance(0.2) ? 'VISIOCLIENT' : null].filter(Boolean);
   const licenses = skus.map((sku) => {
     const plans = SUBSCRIPTIONS.find((s) => s.sku === sku).plans;
