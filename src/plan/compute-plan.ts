@@ -110,9 +110,18 @@ export function computePlan(input: PlanInput): PlanResult {
   const currentUsers = renames.current;
   const keys = [...new Set([...input.desired.users.keys(), ...currentUsers.keys()])].sort();
   const context = { now: input.now };
-  const changes = [...renames.changes, ...keys.flatMap((key) => diffUser(input.desired.users.get(key), currentUsers.get(key), context))].sort(
-    compareChanges,
-  );
+  // The roles each change's user holds now, whatever UPN the change carries (renames).
+  const heldRoles = new Map<Change, readonly string[]>();
+  for (const change of renames.changes) heldRoles.set(change, currentUsers.get(change.userPrincipalName.toLowerCase())?.roles ?? []);
+  const changes = [
+    ...renames.changes,
+    ...keys.flatMap((key) => {
+      const current = currentUsers.get(key);
+      const userChanges = diffUser(input.desired.users.get(key), current, context);
+      for (const change of userChanges) heldRoles.set(change, current?.roles ?? []);
+      return userChanges;
+    }),
+  ].sort(compareChanges);
 
   const activeNow = keys.map((key) => currentUsers.get(key)).filter(isActive);
   const after = usersAfter(input.desired.users, currentUsers, keys);
@@ -126,7 +135,7 @@ export function computePlan(input: PlanInput): PlanResult {
   );
   const purchased = new Set(seats.purchases.map((p) => p.sku));
   const planned: PlannedChange[] = changes.map((change) => {
-    const risks = risksOf(change, purchased);
+    const risks = risksOf(change, purchased, heldRoles.get(change) ?? []);
     if (!isUserChange(change)) return { change, risks };
     const key = change.userPrincipalName.toLowerCase();
     return { change, risks, states: statesOf(change, input.desired.users.get(key), currentUsers.get(key)) };
@@ -162,7 +171,12 @@ export function computePlan(input: PlanInput): PlanResult {
       currency: input.catalog.subscriptions[0]?.currency ?? 'USD',
       monthlyCostIncrease,
       summary: summarize(changes, seatsToPurchase),
-      approvals: approvalsFor(seats.purchases.length > 0, deletionProblem),
+      // More Global administrators than settings.maxGlobalAdmins added by this plan is privileged too.
+      approvals: approvalsFor(
+        seats.purchases.length > 0,
+        deletionProblem,
+        planned.some((p) => p.risks.includes('privileged')) || tooManyAdmins.some((w) => w.code === 'GLOBAL_ADMINS_ABOVE_MAX'),
+      ),
       warnings: [...deletionWarning(deletionProblem), ...tooManyAdmins],
       unmanagedUsers: unmanagedUsers.map((user) => user.userPrincipalName),
     },
