@@ -154,7 +154,7 @@ describe('computePlan: combinations', () => {
     const risks = (result: ReturnType<typeof computePlan>) =>
       Object.fromEntries(result.plan.changes.map(({ change, risks: r }) => [`${change.kind} ${change.userPrincipalName}`, r]));
     const plan = (desired: ReturnType<typeof state>, current: ReturnType<typeof state>) =>
-      computePlan({ desired, current, catalog: catalog(), settings: settings({ maxDeletions: 100, maxDeletionPercent: 100 }) });
+      computePlan({ desired, current, catalog: catalog(), settings: settings({ maxDeletions: 100, maxDeletionPercent: 100 }), now: NOW });
 
     it('granting any admin role, not only Global administrator', () => {
       const result = plan(state(admin.desired, desiredUser('ex@contoso.com', { roles: [EXCHANGE_ADMIN] })), state(admin.current));
