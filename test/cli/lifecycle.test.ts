@@ -1,0 +1,199 @@
+// The directory's lifecycle (issue 12), end to end: the built CLI as a
+// process on both databases, with plain SQL where time must pass (a user
+// deleted 31 days ago) or the database must be looked at.
+import fs from 'node:fs';
+import path from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import YAML from 'yaml';
+import { openDatabase } from '../../src/db/open-database.js';
+import { copyContoso, ROOT, runCli, tempDir, type CliResult } from '../support/cli.js';
+import { postgresTestUrl } from '../support/postgres.js';
+import { ENGINES } from '../support/engines.js';
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
+const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
+addFormats(ajv);
+const validatePlan = ajv.compile(JSON.parse(fs.readFileSync(path.join(ROOT, 'schemas', 'plan.schema.json'), 'utf8')) as object);
+
+interface PlanJson {
+  formatVersion: string;
+  summary: Record<string, number>;
+  approvals: string[];
+  purchases: { sku: string; quantity: number; spare: number; reclaimable: { userPrincipalName: string; monthlyCost: number }[] }[];
+  changes: { kind: string; userPrincipalName: string; address: string; userId?: string; before?: unknown; after?: unknown; [key: string]: unknown }[];
+}
+
+const APPROVE_ALL = ['--auto-approve', '--approve-purchases', '--approve-privileged', '--approve-deletions'];
+
+/** Edits users.yaml of a configuration copy. */
+function editUsers(config: string, edit: (text: string) => string): void {
+  const file = path.join(config, 'users.yaml');
+  const before = fs.readFileSync(file, 'utf8');
+  const after = edit(before);
+  expect(after).not.toBe(before);
+  fs.writeFileSync(file, after);
+}
+
+/** The entry of one user in users.yaml, from its `- userPrincipalName` line to the next entry. */
+const entryPattern = (upn: string) => new RegExp(`\\n  - userPrincipalName: ${upn.replace(/\./g, '\\.')}\\n[\\s\\S]*?(?=\\n\\n  (?:#|- )|\\n*$)`);
+
+describe.each(ENGINES)('the lifecycle on the $name database', (engine) => {
+  let database: string;
+  let config: string;
+  let entries: Record<string, string>;
+
+  /** Plain SQL, as an administrator (or time passing) would; the embedded database is opened only while no CLI runs. */
+  async function sql<T = Record<string, unknown>>(statement: string, params: unknown[] = []): Promise<T[]> {
+    const db = await openDatabase({ url: database, actor: 'test', lockTimeoutMs: 5000 });
+    try {
+      return await db.query<T>(statement, params);
+    } finally {
+      await db.close();
+    }
+  }
+
+  const cli = (...args: string[]): Promise<CliResult> => runCli([...args, '--database', database]);
+  const planJson = async (): Promise<PlanJson> => {
+    const run = await cli('plan', '-c', config, '--format', 'json');
+    expect(run.code, run.stderr).toBe(0);
+    const plan = JSON.parse(run.stdout) as PlanJson;
+    expect(validatePlan(plan), JSON.stringify(validatePlan.errors)).toBe(true);
+    return plan;
+  };
+  const apply = async (...flags: string[]) => {
+    const run = await cli('apply', '-c', config, ...(flags.length > 0 ? flags : APPROVE_ALL));
+    expect(run.code, run.stderr).toBe(0);
+    return run;
+  };
+  const userRow = async (upn: string) =>
+    (await sql<{ id: string; user_principal_name: string; deleted_at: Date | null }>('SELECT id::text AS id, user_principal_name, deleted_at FROM users WHERE lower(user_principal_name) = $1', [upn]))[0];
+
+  beforeAll(async () => {
+    if (engine.skip) return;
+    database = engine.name === 'postgres' ? ((await postgresTestUrl('lifecycle')) ?? '') : path.join(tempDir(), 'db');
+    config = copyContoso();
+    const text = fs.readFileSync(path.join(config, 'users.yaml'), 'utf8');
+    entries = Object.fromEntries(['emma.dekker@contoso.com', 'lucas.vandam@contoso.com'].map((upn) => [upn, entryPattern(upn).exec(text)?.[0] ?? '']));
+    expect((await cli('init', '--catalog', path.join(config, 'catalog.yaml'))).code).toBe(0);
+    await apply();
+  }, 120_000);
+
+  it.skipIf(engine.skip)('a rename keeps the account: one user.rename change, the same id, roles and licences, no deletion', async () => {
+    const before = await userRow('lotte.smit@contoso.com');
+    const roles = async (id: string) =>
+      (await sql<{ n: number }>('SELECT (SELECT count(*) FROM user_roles WHERE user_id = $1)::int + (SELECT count(*) FROM license_assignments WHERE user_id = $1)::int AS n', [id]))[0]?.n;
+    const held = await roles(before?.id ?? '');
+    expect(held).toBe(2);
+    editUsers(config, (text) => text.replace('userPrincipalName: lotte.smit@contoso.com', 'userPrincipalName: lotte.jansen@contoso.com\n    renamedFrom: lotte.smit@contoso.com'));
+
+    const plan = await planJson();
+    expect(plan.formatVersion).toBe('2.0');
+    expect(plan.changes.map((c) => `${c.kind} ${c.userPrincipalName}`)).toEqual(['user.rename lotte.jansen@contoso.com', 'user.update lotte.jansen@contoso.com']);
+    expect(plan.changes[0]).toMatchObject({ fromUserPrincipalName: 'lotte.smit@contoso.com', userId: before?.id, address: 'users/lotte.jansen@contoso.com', risks: [] });
+    expect(plan.changes[0]?.before).toMatchObject({ userPrincipalName: 'lotte.smit@contoso.com', roles: ['User management administrator'] });
+    expect(plan.changes[0]?.after).toMatchObject({ userPrincipalName: 'lotte.jansen@contoso.com', licenses: [{ sku: 'O365_BUSINESS_ESSENTIALS', disabledPlans: ['YAMMER_ENTERPRISE'] }] });
+    expect(plan.summary).toMatchObject({ create: 0, rename: 1, update: 0, delete: 0 });
+    const text = await cli('plan', '-c', config);
+    expect(text.stdout).toContain('userPrincipalName: "lotte.smit@contoso.com" → "lotte.jansen@contoso.com" (same account');
+    expect(text.stdout).toContain('Plan: 0 to create, 1 to rename, 0 to update, 0 to delete.');
+
+    await apply('--auto-approve');
+    const after = await userRow('lotte.jansen@contoso.com');
+    expect(after?.id).toBe(before?.id);
+    expect(await userRow('lotte.smit@contoso.com')).toBeUndefined();
+    expect(await roles(after?.id ?? '')).toBe(held);
+    const exported = await cli('export');
+    const lotte = (YAML.parse(exported.stdout) as { users: { userPrincipalName: string; roles?: string[]; licenses?: unknown[] }[] }).users.find(
+      (u) => u.userPrincipalName === 'lotte.jansen@contoso.com',
+    );
+    expect(lotte).toMatchObject({ roles: ['User management administrator'], licenses: [{ sku: 'O365_BUSINESS_ESSENTIALS', disabledPlans: ['YAMMER_ENTERPRISE'] }] });
+
+    // Applied: the field is harmless, and validate says it can go.
+    expect((await cli('plan', '-c', config, '--detailed-exitcode')).code).toBe(0);
+    const validate = await cli('validate', '-c', config);
+    expect(validate.code).toBe(0);
+    expect(validate.stdout).toMatch(/users\.yaml:\d+:\d+: RENAME_DONE \(warning\): lotte\.smit@contoso\.com was renamed to lotte\.jansen@contoso\.com already; renamedFrom changes nothing any more and can be removed/);
+  }, 120_000);
+
+  it.skipIf(engine.skip)('refuses, located, a rename whose old and new UPN both exist', async () => {
+    editUsers(config, (text) => text.replace('userPrincipalName: lucas.vandam@contoso.com', 'userPrincipalName: lucas.vandam@contoso.com\n    renamedFrom: emma.dekker@contoso.com'));
+    const run = await cli('plan', '-c', config);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/users\.yaml:\d+:\d+: RENAME_BOTH_EXIST: lucas\.vandam@contoso\.com says renamedFrom: emma\.dekker@contoso\.com, but both/);
+    editUsers(config, (text) => text.replace('\n    renamedFrom: emma.dekker@contoso.com', ''));
+  }, 60_000);
+
+  it.skipIf(engine.skip)('a deletion shows until when it can be undone; drift lists the recycle bin; declaring the user again within 30 days restores it', async () => {
+    const emma = await userRow('emma.dekker@contoso.com');
+    editUsers(config, (text) => text.replace(entries['emma.dekker@contoso.com'] ?? '', ''));
+    const plan = await cli('plan', '-c', config);
+    expect(plan.stdout).toMatch(/moved to deleted users; its licenses and roles are released; restorable until \d{4}-\d{2}-\d{2}/);
+    await apply('--auto-approve');
+
+    const drift = await cli('drift', '-c', config);
+    expect(drift.stdout).toMatch(/emma\.dekker@contoso\.com: in the recycle bin since \d{4}-\d{2}-\d{2}: (29|30) days left to restore it/);
+
+    editUsers(config, (text) => text.replace('\n\n  - userPrincipalName: lucas.vandam@contoso.com', `${entries['emma.dekker@contoso.com']}\n\n  - userPrincipalName: lucas.vandam@contoso.com`));
+    const restore = await cli('plan', '-c', config);
+    expect(restore.stdout).toContain('Plan: 0 to create, 1 to restore, 0 to update, 0 to delete.');
+    const json = await planJson();
+    expect(json.summary).toMatchObject({ create: 0, restore: 1 });
+    expect(json.changes[0]).toMatchObject({ kind: 'user.restore', userId: emma?.id });
+    await apply('--auto-approve');
+    expect((await userRow('emma.dekker@contoso.com'))?.id).toBe(emma?.id);
+  }, 120_000);
+
+  it.skipIf(engine.skip)('a user deleted 31 days ago is gone for good: declared again, the row is purged and a new account created, in the audit trail', async () => {
+    const old = await userRow('emma.dekker@contoso.com');
+    editUsers(config, (text) => text.replace(entries['emma.dekker@contoso.com'] ?? '', ''));
+    await apply('--auto-approve');
+    await sql(`UPDATE users SET deleted_at = now() - interval '31 days' WHERE id = $1`, [old?.id]);
+    expect((await cli('drift', '-c', config)).stdout).not.toContain('in the recycle bin');
+
+    editUsers(config, (text) => text.replace('\n\n  - userPrincipalName: lucas.vandam@contoso.com', `${entries['emma.dekker@contoso.com']}\n\n  - userPrincipalName: lucas.vandam@contoso.com`));
+    const json = await planJson();
+    expect(json.changes.slice(0, 2).map((c) => c.kind)).toEqual(['user.purge', 'user.create']);
+    expect(json.summary).toMatchObject({ create: 1, restore: 0 });
+    await apply('--auto-approve');
+    const renewed = await userRow('emma.dekker@contoso.com');
+    expect(renewed?.id).toBeDefined();
+    expect(renewed?.id).not.toBe(old?.id);
+    expect(await sql('SELECT 1 FROM users WHERE id = $1', [old?.id])).toEqual([]);
+    const history = await cli('history', '--format', 'json', '--limit', '1');
+    const [latest] = (JSON.parse(history.stdout) as { applies: { changes: { kind: string; userId?: string }[] }[] }).applies;
+    expect(latest?.changes.find((c) => c.kind === 'user.purge')).toMatchObject({ userId: old?.id });
+  }, 120_000);
+
+  it.skipIf(engine.skip)('spareSeats proposes a purchase that still needs approval, listing the seats blocked users hold', async () => {
+    const tenant = path.join(config, 'tenant.yaml');
+    fs.writeFileSync(tenant, fs.readFileSync(tenant, 'utf8').replace('  maxMonthlyPurchaseCost: 250\n', '  maxMonthlyPurchaseCost: 250\n  spareSeats:\n    O365_BUSINESS_PREMIUM: 6\n'));
+    const plan = await planJson();
+    expect(plan.changes).toEqual([]);
+    expect(plan.approvals).toEqual(['purchase']);
+    // Premium: 5 seats, 3 assigned (one to Noah, blocked); 6 to keep free → 4 to buy, all spare; Noah's seat could be reclaimed.
+    expect(plan.purchases).toEqual([
+      expect.objectContaining({ sku: 'O365_BUSINESS_PREMIUM', quantity: 4, spare: 4, reclaimable: [{ userPrincipalName: 'noah.hendriks@contoso.com', monthlyCost: 12.5 }] }),
+    ]);
+    const text = await cli('plan', '-c', config);
+    expect(text.stdout).toContain('or reclaim 1 seat held by blocked users ($12.50/month): noah.hendriks@contoso.com');
+    const refused = await cli('apply', '-c', config, '--auto-approve');
+    expect(refused.code).toBe(3);
+    await apply('--auto-approve', '--approve-purchases');
+    expect((await cli('plan', '-c', config, '--detailed-exitcode')).code).toBe(0);
+  }, 120_000);
+
+  it.skipIf(engine.skip)('export writes back the settings last applied', async () => {
+    const exported = YAML.parse((await cli('export')).stdout) as { settings: Record<string, unknown> };
+    expect(exported.settings).toEqual({
+      minGlobalAdmins: 2,
+      adminEmail: 'it-desk@contoso.com',
+      maxDeletions: 5,
+      maxDeletionPercent: 25,
+      maxMonthlyPurchaseCost: 250,
+      spareSeats: { O365_BUSINESS_PREMIUM: 6 },
+      maxGlobalAdmins: 4,
+    });
+  }, 60_000);
+});
