@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { CommanderError } from 'commander';
 import { error, type Diagnostic } from '../src/diagnostics/diagnostic.js';
 import { ExitCode, TenantctlError } from '../src/diagnostics/tenantctl-error.js';
+import { terminalMessage } from '../src/render/escape-terminal.js';
 import { reportDiagnostics } from './report-diagnostics.js';
 import { err, out } from './terminal.js';
 
@@ -65,7 +66,8 @@ function describe(cause: unknown): Failure {
 /** Reports what stopped the command, on stderr and (when JSON was asked for) on stdout; returns the exit code. */
 export function reportFailure(cause: unknown, json: boolean): number {
   const failure = describe(cause);
-  if (failure.text) err(failure.text);
+  // Messages quote file names, paths and values: shown, never obeyed.
+  if (failure.text) err(terminalMessage(failure.text));
   if (json && failure.exitCode !== ExitCode.ok) out(reportDiagnostics(failure.diagnostics, 'json'));
   return failure.exitCode;
 }

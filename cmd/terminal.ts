@@ -1,5 +1,6 @@
 import readline from 'node:readline';
 import { ExitCode, TenantctlError } from '../src/diagnostics/tenantctl-error.js';
+import { neutraliseWorkflowCommands } from '../src/render/escape-terminal.js';
 
 /**
  * Whether to colour, by the common conventions, strongest first: --no-color;
@@ -65,10 +66,19 @@ export function endQuietlyOnClosedPipe(): void {
   }
 }
 
+// Every line printed passes the workflow-command guard (see escape-terminal.ts):
+// a value a renderer failed to escape still cannot command a GitHub runner.
+const line = (text: string) => (text.endsWith('\n') ? text : `${text}\n`);
+
 export function out(text: string): void {
-  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  process.stdout.write(neutraliseWorkflowCommands(line(text)));
 }
 
 export function err(text: string): void {
-  process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+  process.stderr.write(neutraliseWorkflowCommands(line(text)));
+}
+
+/** tenantctl's own GitHub annotations (`::error file=…::…`), values already escaped with annotationText. */
+export function outAnnotations(text: string): void {
+  process.stdout.write(neutraliseWorkflowCommands(line(text), true));
 }
