@@ -1,7 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
+import { findConfigCommit } from '../src/workflow/git-commit.js';
+import { err } from './terminal.js';
 
 /** --actor, else the CI's user, else the OS user: who the audit trail names. */
 export function resolveActor(flag: string | undefined): string {
@@ -17,20 +16,11 @@ export function resolveActor(flag: string | undefined): string {
 }
 
 /**
- * The git commit of the configuration, with "+dirty" when its files have
- * uncommitted changes; null outside a git repository.
+ * The configuration's commit for plans and the audit trail (`--commit`, the
+ * CI's variable, or git run safely); a reason git was not asked goes to stderr.
  */
-export function configCommit(configPaths: readonly string[]): string | null {
-  const first = configPaths[0];
-  if (!first) return null;
-  const absolute = path.resolve(first);
-  const dir = fs.existsSync(absolute) && fs.statSync(absolute).isDirectory() ? absolute : path.dirname(absolute);
-  try {
-    const git = (...args: string[]) => execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const commit = git('rev-parse', 'HEAD');
-    const dirty = git('status', '--porcelain', '--', ...configPaths.map((p) => path.resolve(p))) !== '';
-    return dirty ? `${commit}+dirty` : commit;
-  } catch {
-    return null;
-  }
+export function configCommit(configPaths: readonly string[], flag: string | undefined): string | null {
+  const { commit, notice } = findConfigCommit({ flag, env: process.env, configPaths });
+  if (notice) err(`note: ${notice}`);
+  return commit;
 }

@@ -8,6 +8,7 @@ import { isEmptyPlanDocument, type PlanDocument } from '../../src/plan/plan-docu
 import { renderApplyResult } from '../../src/render/apply-result.js';
 import { formatMoney } from '../../src/render/money.js';
 import { renderPlan } from '../../src/render/index.js';
+import { parseCommitFlag } from '../../src/workflow/git-commit.js';
 import { checkPlanMatchesConfig, readSavedPlan } from '../../src/workflow/saved-plan.js';
 import { configCommit, resolveActor } from '../actor.js';
 import { withDatabase, type DatabaseOptions } from '../database-option.js';
@@ -22,6 +23,7 @@ interface ApplyOptions extends DatabaseOptions {
   readonly approveDeletions?: boolean;
   readonly maxPurchaseCost?: number;
   readonly color?: boolean;
+  readonly commit?: string;
 }
 
 function parseAmount(value: string): number {
@@ -74,6 +76,7 @@ export function registerApply(program: Command): void {
     )
     .option('-c, --config <path...>', 'YAML file or directory of YAML files (repeatable)')
     .option('--plan <file>', 'apply exactly this plan, saved by `plan --out`')
+    .option('--commit <sha>', 'the configuration\'s git commit for the audit trail (default: the CI\'s variable, else git)', parseCommitFlag)
     .option('--auto-approve', 'do not ask for confirmation')
     .option('--approve-purchases', 'allow buying the seats the plan needs')
     .option('--approve-deletions', 'allow deleting more users than the settings threshold')
@@ -96,7 +99,7 @@ export function registerApply(program: Command): void {
         applyPlan(db, plan, {
           actor,
           host: os.hostname(),
-          gitCommit: plan.gitCommit ?? (options.config ? configCommit(options.config) : null),
+          gitCommit: options.commit ?? plan.gitCommit ?? (options.config ? configCommit(options.config, undefined) : null),
           toolVersion: toolVersion(),
           lockTimeoutMs: (options.lockTimeout ?? 10) * 1000,
           env: process.env,

@@ -6,6 +6,7 @@ import { toolVersion } from '../../src/package-root.js';
 import { isEmptyPlanDocument, type PlanDocument } from '../../src/plan/plan-document.js';
 import { renderJson } from '../../src/render/json.js';
 import { renderPlan, type PlanFormat } from '../../src/render/index.js';
+import { parseCommitFlag } from '../../src/workflow/git-commit.js';
 import { planTenant } from '../../src/workflow/plan-tenant.js';
 import { configCommit, resolveActor } from '../actor.js';
 import { withDatabase, type DatabaseOptions } from '../database-option.js';
@@ -18,14 +19,16 @@ export interface PlanOptions extends DatabaseOptions {
   readonly format: PlanFormat;
   readonly detailedExitcode?: boolean;
   readonly color?: boolean;
+  readonly commit?: string;
 }
 
 const FORMATS: readonly PlanFormat[] = ['text', 'json', 'markdown'];
 
 /** Plans, printing diagnostics to stderr; throws when no plan can be made. */
-export async function makePlan(options: DatabaseOptions & { readonly config: string[] }): Promise<PlanDocument> {
+export async function makePlan(options: DatabaseOptions & { readonly config: string[]; readonly commit?: string }): Promise<PlanDocument> {
+  const gitCommit = configCommit(options.config, options.commit);
   const { plan, diagnostics } = await withDatabase({ ...options, actor: resolveActor(options.actor) }, (db) =>
-    planTenant(db, { configPaths: options.config, env: process.env, tenantctlVersion: toolVersion(), gitCommit: configCommit(options.config) }),
+    planTenant(db, { configPaths: options.config, env: process.env, tenantctlVersion: toolVersion(), gitCommit }),
   );
   if (diagnostics.length > 0) err(reportDiagnostics(diagnostics, 'text'));
   if (!plan || hasErrors(diagnostics)) {
@@ -46,6 +49,7 @@ export function registerPlan(program: Command): void {
     .requiredOption('-c, --config <path...>', 'YAML file or directory of YAML files (repeatable)')
     .option('--out <file>', 'save the plan (JSON, with its fingerprint) for `apply --plan`')
     .option('--format <format>', 'text, json or markdown', 'text')
+    .option('--commit <sha>', 'the configuration\'s git commit to record (default: the CI\'s variable, else git)', parseCommitFlag)
     .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when there are, 1 on error')
     .option('--no-color', 'no colours, even at a terminal (NO_COLOR is honoured too)')
     .action(async (options: PlanOptions) => {

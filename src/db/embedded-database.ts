@@ -1,5 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import type { Database, Queryable } from './database.js';
+import { SET_SEARCH_PATH } from './schema.js';
 
 /**
  * PGlite runs PostgreSQL in this process: `directory` null keeps it in memory
@@ -9,6 +10,7 @@ import type { Database, Queryable } from './database.js';
 export async function openEmbedded(directory: string | null, displayUrl: string): Promise<Database> {
   const db = directory === null ? new PGlite() : new PGlite(directory);
   await db.waitReady;
+  await db.exec(SET_SEARCH_PATH);
   const run = async <Row extends object>(target: Pick<PGlite, 'query'>, sql: string, params?: readonly unknown[]) =>
     (await target.query<Row>(sql, params as unknown[] | undefined)).rows;
   return {

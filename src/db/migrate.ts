@@ -3,6 +3,7 @@ import path from 'node:path';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 import { packageRoot } from '../package-root.js';
 import type { Database, Queryable } from './database.js';
+import { SCHEMA } from './schema.js';
 
 /** A numbered plain-SQL file of migrations/, e.g. `0001_directory.sql`. */
 export interface Migration {
@@ -26,13 +27,40 @@ export function listMigrations(directory = path.join(packageRoot(), 'migrations'
     }));
 }
 
-async function appliedVersion(db: Queryable): Promise<number | null> {
-  const [table] = await db.query<{ present: boolean }>(
-    `SELECT to_regclass('public.schema_migrations') IS NOT NULL AS present`,
-  );
-  if (!table?.present) return null;
-  const [row] = await db.query<{ version: number | null }>('SELECT max(version) AS version FROM schema_migrations');
+async function tableExists(db: Queryable, qualifiedName: string): Promise<boolean> {
+  const [table] = await db.query<{ present: boolean }>('SELECT to_regclass($1) IS NOT NULL AS present', [qualifiedName]);
+  return table?.present ?? false;
+}
+
+async function appliedVersion(db: Queryable, schema = SCHEMA): Promise<number | null> {
+  if (!(await tableExists(db, `${schema}.schema_migrations`))) return null;
+  const [row] = await db.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${schema}.schema_migrations`);
   return row?.version ?? 0;
+}
+
+/**
+ * What migrations 0001 and 0002 created, back when they ran in the role's
+ * default schema (normally `public`). Indexes, constraints, triggers and
+ * serial sequences follow their table.
+ */
+const LEGACY_TABLES = [
+  'schema_migrations', 'domains', 'roles', 'subscriptions', 'service_plans', 'users', 'user_roles',
+  'license_assignments', 'license_disabled_plans', 'applies', 'purchases', 'credential_notifications',
+] as const;
+
+/**
+ * A database initialised before tenantctl had a schema of its own keeps its
+ * tables in `public`; they move into the tenantctl schema once, in the
+ * migration transaction, data and all.
+ */
+async function adoptLegacyTables(tx: Queryable): Promise<void> {
+  if (await tableExists(tx, `${SCHEMA}.schema_migrations`)) return;
+  if (!(await tableExists(tx, 'public.schema_migrations'))) return;
+  for (const table of LEGACY_TABLES) {
+    if (await tableExists(tx, `public.${table}`)) await tx.exec(`ALTER TABLE public.${table} SET SCHEMA ${SCHEMA}`);
+  }
+  const [fn] = await tx.query<{ present: boolean }>(`SELECT to_regprocedure('public.count_consumed_seats()') IS NOT NULL AS present`);
+  if (fn?.present) await tx.exec(`ALTER FUNCTION public.count_consumed_seats() SET SCHEMA ${SCHEMA}`);
 }
 
 export interface MigrationResult {
@@ -55,6 +83,8 @@ export async function migrate(db: Database, migrations = listMigrations()): Prom
   const latest = migrations.at(-1)?.version ?? 0;
   return db.transaction(async (tx) => {
     if (db.kind === 'postgres') await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+    await tx.exec(`CREATE SCHEMA IF NOT EXISTS ${SCHEMA}`);
+    await adoptLegacyTables(tx);
     await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version    integer PRIMARY KEY,
       name       text NOT NULL,
@@ -75,6 +105,11 @@ export async function migrate(db: Database, migrations = listMigrations()): Prom
 export async function requireSchema(db: Database, migrations = listMigrations()): Promise<void> {
   const latest = migrations.at(-1)?.version ?? 0;
   const version = await appliedVersion(db);
+  if (version === null && (await appliedVersion(db, 'public')) !== null) {
+    throw new TenantctlError(
+      `the database ${db.displayUrl} keeps tenantctl's tables in the schema public: run \`tenantctl init\` to move them into the schema ${SCHEMA}`,
+    );
+  }
   if (version === null || version === 0) {
     throw new TenantctlError(`the database ${db.displayUrl} is not initialised: run \`tenantctl init --catalog FILE\` first`);
   }

@@ -1,11 +1,19 @@
 import pg from 'pg';
 import type { Database, Queryable } from './database.js';
+import { SET_SEARCH_PATH } from './schema.js';
 
 export async function openPostgres(url: string, displayUrl: string, applicationName: string): Promise<Database> {
   const client = new pg.Client({ connectionString: url, application_name: applicationName.slice(0, 63) });
   // A lost connection would otherwise surface as an unhandled 'error' event.
   client.on('error', () => undefined);
   await client.connect();
+  // After connecting, so neither the role's default nor `options` in the URL can redirect a table name.
+  try {
+    await client.query(SET_SEARCH_PATH);
+  } catch (cause) {
+    await client.end().catch(() => undefined);
+    throw cause;
+  }
   const run = async <Row extends object>(sql: string, params?: readonly unknown[]): Promise<Row[]> => {
     const result = await client.query(sql, params as unknown[] | undefined);
     return result.rows as Row[];

@@ -15,6 +15,7 @@ async function count(url: string, sql: string): Promise<number> {
   const client = new pg.Client(url);
   await client.connect();
   try {
+    await client.query('SET search_path TO tenantctl');
     const { rows } = await client.query<{ n: number }>(sql);
     return Number(rows[0]?.n);
   } finally {
@@ -60,7 +61,7 @@ describePostgres('apply safety on PostgreSQL', () => {
     expect([a.code, b.code].sort()).toEqual([0, 1]);
     const loser = a.code === 1 ? a : b;
     expect(loser.stderr).toContain('the tenant changed since this plan was made');
-    expect(await count(url, 'SELECT count(*) AS n FROM applies')).toBe(1);
+    expect(await count(url, 'SELECT count(*) AS n FROM tenantctl.applies')).toBe(1);
     expect(await count(url, 'SELECT count(*) AS n FROM users')).toBe(13);
     expect(await count(url, `SELECT seats AS n FROM subscriptions WHERE sku = 'ENTERPRISEPACK'`)).toBe(4);
     const plan = await runCli(['plan', '-c', 'examples/contoso', '--detailed-exitcode'], { env: env() });
@@ -80,7 +81,7 @@ describePostgres('apply safety on PostgreSQL', () => {
     const blocker = new pg.Client(url);
     await blocker.connect();
     await blocker.query('BEGIN');
-    await blocker.query(`SELECT * FROM subscriptions WHERE sku = 'ENTERPRISEPACK' FOR UPDATE`);
+    await blocker.query(`SELECT * FROM tenantctl.subscriptions WHERE sku = 'ENTERPRISEPACK' FOR UPDATE`);
     const child = spawn(process.execPath, [path.join(ROOT, 'dist/cmd/tenantctl.js'), 'apply', '-c', config, '--auto-approve', '--approve-purchases'], {
       env: { ...process.env, TENANTCTL_DATABASE_URL: url },
       stdio: 'ignore',
@@ -105,7 +106,7 @@ describePostgres('apply safety on PostgreSQL', () => {
     }
     expect(await count(url, `SELECT count(*) AS n FROM users`)).toBe(before);
     expect(await count(url, `SELECT count(*) AS n FROM users WHERE user_principal_name = 'kill.me@contoso.com'`)).toBe(0);
-    expect(await count(url, 'SELECT count(*) AS n FROM applies')).toBe(1);
+    expect(await count(url, 'SELECT count(*) AS n FROM tenantctl.applies')).toBe(1);
     expect(await count(url, `SELECT seats AS n FROM subscriptions WHERE sku = 'ENTERPRISEPACK'`)).toBe(4);
     fs.rmSync(config, { recursive: true, force: true });
   });
@@ -212,12 +213,12 @@ describe('apply safety on the embedded database', () => {
     const { PGlite } = await import('@electric-sql/pglite');
     const db = new PGlite(database);
     try {
-      const audit = await db.query<{ text: string }>('SELECT changes::text || summary::text AS text FROM applies');
+      const audit = await db.query<{ text: string }>('SELECT changes::text || summary::text AS text FROM tenantctl.applies');
       expect(audit.rows.length).toBeGreaterThan(0);
       for (const row of audit.rows) expect(row.text).not.toContain(password);
-      const outbox = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM credential_notifications WHERE temporary_password IS NOT NULL');
+      const outbox = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM tenantctl.credential_notifications WHERE temporary_password IS NOT NULL');
       expect(outbox.rows[0]?.n).toBe(0);
-      const hash = await db.query<{ h: string }>(`SELECT password_hash AS h FROM users WHERE user_principal_name = 'secret.keeper@contoso.com'`);
+      const hash = await db.query<{ h: string }>(`SELECT password_hash AS h FROM tenantctl.users WHERE user_principal_name = 'secret.keeper@contoso.com'`);
       expect(hash.rows[0]?.h).toMatch(/^scrypt\$/);
       expect(hash.rows[0]?.h).not.toContain(password);
     } finally {

@@ -23,7 +23,7 @@ describe('planning the edited contoso example', () => {
     // A user created outside tenantctl, straight in the database.
     const { PGlite } = await import('@electric-sql/pglite');
     const db = new PGlite(path.join(dir, 'db'));
-    await db.query(`INSERT INTO users (user_principal_name, display_name, mail_nickname) VALUES ('scanner@contoso.com', 'Scanner', 'scanner')`);
+    await db.query(`INSERT INTO tenantctl.users (user_principal_name, display_name, mail_nickname) VALUES ('scanner@contoso.com', 'Scanner', 'scanner')`);
     await db.close();
 
     config = copyContoso();

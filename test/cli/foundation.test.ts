@@ -130,7 +130,7 @@ describe('tenantctl as a process, on the embedded database', () => {
     await runCli(['init'], { env: { TENANTCTL_DATABASE_URL: newer } });
     const { PGlite } = await import('@electric-sql/pglite');
     const db = new PGlite(newer);
-    await db.query(`INSERT INTO schema_migrations (version, name) VALUES (999, '0999_future')`);
+    await db.query(`INSERT INTO tenantctl.schema_migrations (version, name) VALUES (999, '0999_future')`);
     await db.close();
     for (const args of [['init'], ['plan', '-c', 'examples/contoso']]) {
       const run = await runCli(args, { env: { TENANTCTL_DATABASE_URL: newer } });

@@ -103,7 +103,7 @@ describe.each(ENGINES)('drift on the contoso example ($name database)', (engine)
   // Roles and grants are PostgreSQL's; the embedded database has one user.
   if (engine.name === 'postgres') it.skipIf(engine.skip)('works through a role that may only SELECT, while an apply holds the lock', async () => {
     const role = `drift_reader_${randomBytes(4).toString('hex')}`;
-    await db.exec(`CREATE ROLE ${escapeIdentifier(role)} LOGIN; GRANT SELECT ON ALL TABLES IN SCHEMA public TO ${escapeIdentifier(role)};`);
+    await db.exec(`CREATE ROLE ${escapeIdentifier(role)} LOGIN; GRANT USAGE ON SCHEMA tenantctl TO ${escapeIdentifier(role)}; GRANT SELECT ON ALL TABLES IN SCHEMA tenantctl TO ${escapeIdentifier(role)};`);
     const readerUrl = new URL(url ?? '');
     readerUrl.username = role;
     const reader = await openDatabase({ url: readerUrl.toString(), actor: 'auditor', lockTimeoutMs: 1000 });

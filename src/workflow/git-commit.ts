@@ -1,0 +1,131 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { TenantctlError } from '../diagnostics/tenantctl-error.js';
+
+/**
+ * Where CI services publish the commit being built, in the order looked at.
+ * Reading a variable runs nothing, so it is preferred to asking git.
+ */
+export const CI_COMMIT_VARIABLES = [
+  'GITHUB_SHA',
+  'CI_COMMIT_SHA',
+  'BUILD_SOURCEVERSION',
+  'BITBUCKET_COMMIT',
+  'CIRCLE_SHA1',
+  'BUILDKITE_COMMIT',
+  'TRAVIS_COMMIT',
+  'DRONE_COMMIT_SHA',
+  'CODEBUILD_RESOLVED_SOURCE_VERSION',
+  'GIT_COMMIT',
+] as const;
+
+const COMMIT_ID = /^[0-9a-f]{7,64}$/i;
+
+export interface CommitLookup {
+  /** `--commit SHA`, when given. */
+  readonly flag?: string | undefined;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly configPaths: readonly string[];
+}
+
+export interface FoundCommit {
+  /** The commit id, with `+dirty` when git saw uncommitted changes to the configuration; null when unknown. */
+  readonly commit: string | null;
+  /** Why git was not asked, for a one-line notice; null when there is nothing to say. */
+  readonly notice: string | null;
+}
+
+/** `--commit` must be a commit id, so nothing else is written into the audit trail as one. */
+export function parseCommitFlag(value: string): string {
+  if (!COMMIT_ID.test(value)) throw new TenantctlError(`--commit takes a git commit id (7 to 64 hexadecimal digits), got ${JSON.stringify(value)}`);
+  return value.toLowerCase();
+}
+
+/**
+ * The configuration's commit: `--commit`, else the CI's variable, else git
+ * run so that nothing in the configuration folder can make it run a command
+ * (see `askGit`). Never throws for a missing or odd repository: the commit
+ * is then unknown (null).
+ */
+export function findConfigCommit(lookup: CommitLookup): FoundCommit {
+  if (lookup.flag) return { commit: parseCommitFlag(lookup.flag), notice: null };
+  for (const name of CI_COMMIT_VARIABLES) {
+    const value = lookup.env[name]?.trim();
+    if (value && COMMIT_ID.test(value)) return { commit: value.toLowerCase(), notice: null };
+  }
+  return askGit(lookup.configPaths);
+}
+
+const folderOf = (target: string): string => {
+  const absolute = path.resolve(target);
+  try {
+    return fs.statSync(absolute).isDirectory() ? absolute : path.dirname(absolute);
+  } catch {
+    return path.dirname(absolute);
+  }
+};
+
+/**
+ * Would git take this folder for a repository of its own (a bare one, or a
+ * git directory)? It would when it holds HEAD and objects/refs, or a
+ * commondir pointing elsewhere. A pull request can add exactly these files.
+ */
+export function looksLikeGitDirectory(folder: string): boolean {
+  const has = (name: string) => fs.existsSync(path.join(folder, name));
+  return has('HEAD') && (has('objects') || has('refs') || has('commondir') || has('config'));
+}
+
+/** The nearest folder at or above `folder` holding a `.git` (folder or gitfile): the work tree's top. */
+function workTreeTop(folder: string): string | null {
+  for (let dir = folder; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, '.git'))) return dir;
+    if (path.dirname(dir) === dir) return null;
+  }
+}
+
+/**
+ * Runs git with the repository named explicitly (GIT_DIR = the work tree's
+ * own `.git`, found by looking for it ourselves), so git never discovers a
+ * repository planted inside the configuration; system configuration, hooks
+ * and fsmonitor are switched off, and implicit bare repositories refused.
+ * A folder between the configuration and the work tree's top that looks like
+ * a repository itself is not trusted at all.
+ */
+function askGit(configPaths: readonly string[]): FoundCommit {
+  const first = configPaths[0];
+  if (!first) return { commit: null, notice: null };
+  const start = fs.realpathSync.native(folderOf(first));
+  const top = workTreeTop(start);
+  if (!top) return { commit: null, notice: null };
+  for (let dir = start; dir !== top; dir = path.dirname(dir)) {
+    if (looksLikeGitDirectory(dir)) {
+      return {
+        commit: null,
+        notice: `not asking git for the configuration's commit: ${dir} looks like a git repository of its own (HEAD, objects, refs); pass --commit SHA to record the commit`,
+      };
+    }
+  }
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !key.startsWith('GIT_')) env[key] = value;
+  Object.assign(env, {
+    GIT_DIR: path.join(top, '.git'),
+    GIT_WORK_TREE: top,
+    GIT_CEILING_DIRECTORIES: path.dirname(top),
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_OPTIONAL_LOCKS: '0',
+    GIT_TERMINAL_PROMPT: '0',
+  });
+  const hardening = ['-c', 'safe.bareRepository=explicit', '-c', 'core.fsmonitor=false', '-c', 'core.hooksPath=/dev/null', '-c', 'core.untrackedCache=false'];
+  const git = (...args: string[]) =>
+    execFileSync('git', [...hardening, ...args], { cwd: top, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 }).trim();
+  try {
+    const commit = git('rev-parse', '--verify', 'HEAD^{commit}');
+    if (!COMMIT_ID.test(commit)) return { commit: null, notice: null };
+    const pathspecs = configPaths.map((p) => (fs.existsSync(p) ? fs.realpathSync.native(p) : path.resolve(p)));
+    const dirty = git('status', '--porcelain', '--', ...pathspecs) !== '';
+    return { commit: dirty ? `${commit}+dirty` : commit, notice: null };
+  } catch {
+    return { commit: null, notice: null };
+  }
+}
