@@ -104,5 +104,6 @@ export const NO_EXAMPLE_FILE: Readonly<Record<string, string>> = {
   SCHEMA_INVALID: 'no rule of the current schema reports it; it is kept for rules a later schema adds',
   RENAME_BOTH_EXIST: 'it compares with the users in the database, which a file does not hold',
   RENAME_DONE: 'it compares with the users in the database, which a file does not hold',
+  DIAGNOSTICS_LIMIT: 'a file that shows it holds more than 1,000 problems; test/config/hostile-input.test.ts writes such files',
 };
 
