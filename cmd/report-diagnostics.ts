@@ -1,4 +1,5 @@
 import { formatDiagnostic, formatLocation, type Diagnostic, type SourceLocation } from '../src/diagnostics/diagnostic.js';
+import { annotationProperty, annotationText } from '../src/render/escape-annotation.js';
 
 export type DiagnosticFormat = 'text' | 'json' | 'github';
 
@@ -10,25 +11,20 @@ export interface ReportOptions {
   readonly catalogChecked?: boolean;
 }
 
-/** GitHub workflow commands: data escapes %, CR and LF; properties also : and ,. */
-function githubEscape(text: string): string {
-  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-
-function githubProperty(text: string): string {
-  return githubEscape(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
-}
-
-/** `::error file=F,line=L,col=C::CODE: message`, an annotation on the line in the pull request. */
+/**
+ * `::error file=F,line=L,col=C::CODE: message`, an annotation on the line in
+ * the pull request; file names and messages carry untrusted text, escaped as
+ * GitHub documents (and made visible) by escape-annotation.ts.
+ */
 function github(d: Diagnostic): string {
   const properties: string[] = [];
   if (d.location) {
-    properties.push(`file=${githubProperty(d.location.file)}`);
+    properties.push(`file=${annotationProperty(d.location.file)}`);
     if (d.location.line !== undefined) properties.push(`line=${d.location.line}`, `col=${d.location.column ?? 1}`);
   }
   const related = d.related ? ` (see also ${formatLocation(d.related)})` : '';
   const command = d.severity === 'warning' ? 'warning' : 'error';
-  return `::${command}${properties.length > 0 ? ` ${properties.join(',')}` : ''}::${githubEscape(`${d.code}: ${d.message}${related}`)}`;
+  return `::${command}${properties.length > 0 ? ` ${properties.join(',')}` : ''}::${annotationText(`${d.code}: ${d.message}${related}`)}`;
 }
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -11,6 +11,7 @@ import { registerInit } from './commands/init.js';
 import { registerPlan } from './commands/plan.js';
 import { registerValidate } from './commands/validate.js';
 import { addDatabaseOptions } from './database-option.js';
+import { terminalMessage } from '../src/render/escape-terminal.js';
 import { err } from './terminal.js';
 
 const program = new Command('tenantctl')
@@ -51,13 +52,14 @@ try {
   if (cause instanceof CommanderError) {
     process.exitCode = cause.exitCode === 0 ? ExitCode.ok : ExitCode.error;
   } else if (cause instanceof TenantctlError) {
-    err(`Error: ${cause.message}`);
+    // Messages quote file names, paths and values: shown, never obeyed.
+    err(`Error: ${terminalMessage(cause.message)}`);
     process.exitCode = cause.exitCode;
   } else {
     const refusal = databaseRefusal(cause);
-    err(refusal ? `Error: ${refusal}` : `Error: internal error: ${(cause as Error)?.message ?? String(cause)}`);
+    err(terminalMessage(refusal ? `Error: ${refusal}` : `Error: internal error: ${(cause as Error)?.message ?? String(cause)}`));
     if (!refusal) err('This is a bug in tenantctl; please report it. Set TENANTCTL_DEBUG=1 to see the stack trace.');
-    if (process.env.TENANTCTL_DEBUG) err(String((cause as Error)?.stack ?? cause));
+    if (process.env.TENANTCTL_DEBUG) err(terminalMessage(String((cause as Error)?.stack ?? cause)));
     process.exitCode = ExitCode.error;
   }
 }

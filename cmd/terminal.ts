@@ -1,4 +1,5 @@
 import readline from 'node:readline/promises';
+import { neutraliseWorkflowCommands } from '../src/render/escape-terminal.js';
 
 /** Colour only at a terminal, never when NO_COLOR is set or --no-color given. */
 export function useColor(flag: boolean | undefined): boolean {
@@ -22,10 +23,19 @@ export async function confirm(question: string, expected: string): Promise<boole
   }
 }
 
+// Every line printed passes the workflow-command guard (see escape-terminal.ts):
+// a value a renderer failed to escape still cannot command a GitHub runner.
+const line = (text: string) => (text.endsWith('\n') ? text : `${text}\n`);
+
 export function out(text: string): void {
-  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  process.stdout.write(neutraliseWorkflowCommands(line(text)));
 }
 
 export function err(text: string): void {
-  process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+  process.stderr.write(neutraliseWorkflowCommands(line(text)));
+}
+
+/** tenantctl's own GitHub annotations (`::error file=…::…`), values already escaped with annotationText. */
+export function outAnnotations(text: string): void {
+  process.stdout.write(neutraliseWorkflowCommands(line(text), true));
 }

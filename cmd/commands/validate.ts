@@ -7,7 +7,8 @@ import { ExitCode, TenantctlError } from '../../src/diagnostics/tenantctl-error.
 import { resolveActor } from '../actor.js';
 import { withDatabase, type DatabaseOptions } from '../database-option.js';
 import { reportDiagnostics, type DiagnosticFormat } from '../report-diagnostics.js';
-import { err, out } from '../terminal.js';
+import { terminalMessage } from '../../src/render/escape-terminal.js';
+import { err, out, outAnnotations } from '../terminal.js';
 
 interface ValidateOptions extends DatabaseOptions {
   readonly config: string[];
@@ -50,10 +51,10 @@ export function registerValidate(program: Command): void {
       const { catalog, reason } = await tryCatalog(options);
       const { diagnostics } = loadConfig(options.config, { catalog, phase: 'validate' });
       const report = reportDiagnostics(diagnostics, options.format, { catalogChecked: catalog !== null });
-      if (report) out(report);
+      if (report) (options.format === 'github' ? outAnnotations : out)(report);
       if (reason) {
-        err(`note: checked only the schema and the rules that need no database: ${WITHOUT_CATALOG} (${reason})`);
-        if (options.format === 'github') out(`::notice::tenantctl validate: ${WITHOUT_CATALOG}; no initialised database was reachable`);
+        err(`note: checked only the schema and the rules that need no database: ${WITHOUT_CATALOG} (${terminalMessage(reason)})`);
+        if (options.format === 'github') outAnnotations(`::notice::tenantctl validate: ${WITHOUT_CATALOG}; no initialised database was reachable`);
       }
       if (hasErrors(diagnostics)) process.exitCode = ExitCode.error;
       else if (options.format === 'text') out(`The configuration is valid${catalog ? '' : ` (without the tenant catalog: ${WITHOUT_CATALOG})`}.`);

@@ -1,3 +1,5 @@
+import { terminalText } from '../render/escape-terminal.js';
+
 /**
  * Where a problem is. `path` is the JSON path inside the file's document (e.g.
  * `['users', 3, 'licenses', 0]`); `line`/`column` are 1-based and are filled in
@@ -37,17 +39,24 @@ export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error');
 }
 
+/** `file:line:column`, raw: callers escape for their output kind. */
 export function formatLocation(location: SourceLocation): string {
   if (location.line === undefined) return location.file;
   return `${location.file}:${location.line}:${location.column ?? 1}`;
 }
 
-/** `file:line:column: CODE: message`, the format editors and CI logs link. */
+/**
+ * `file:line:column: CODE: message`, the format editors and CI logs link, for
+ * a terminal. File names and messages quote configuration values (unknown
+ * keys, UPNs, role and licence names), so the line goes through
+ * `terminalText`: no escape sequence, bidi or zero-width character, no
+ * workflow command (a file named `::add-mask::x.yaml` starts `\u003a:`).
+ */
 export function formatDiagnostic(d: Diagnostic): string {
   const where = d.location ? `${formatLocation(d.location)}: ` : '';
   const label = d.severity === 'warning' ? `${d.code} (warning)` : d.code;
   const related = d.related ? ` (see also ${formatLocation(d.related)})` : '';
-  return `${where}${label}: ${d.message}${related}`;
+  return terminalText(`${where}${label}: ${d.message}${related}`);
 }
 
 /** Sorted by file, then line, then column; problems without a file come first. */

@@ -1,0 +1,19 @@
+import { terminalText } from './escape-terminal.js';
+
+/**
+ * Untrusted text inside a GitHub Actions workflow command
+ * (`::error file=F,line=L::MESSAGE`), as GitHub documents the escaping:
+ * in the message `%`, CR and LF become `%25`, `%0D`, `%0A`; in a property
+ * value `:` and `,` also become `%3A` and `%2C`, since they separate
+ * properties. Before that, the value is made visible as for the terminal
+ * (controls, bidi, zero-width as `\uXXXX`, `##[` neutralised): the runner
+ * prints the message into the log and the annotation shows it to reviewers.
+ */
+export function annotationText(value: string): string {
+  return terminalText(value).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+/** A property value (`file=…`, `title=…`) of a workflow command. */
+export function annotationProperty(value: string): string {
+  return annotationText(value).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}

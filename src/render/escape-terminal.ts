@@ -1,0 +1,73 @@
+/**
+ * Untrusted text (configuration, catalog, database values, file names) for a
+ * terminal or a CI log. Two dangers, both handled here so every printing path
+ * shares one definition:
+ *
+ * 1. Characters that change what the reader sees: C0/C1 controls (ESC starts
+ *    cursor moves, OSC 8 links, OSC 52 clipboard writes), DEL, bidirectional
+ *    overrides and isolates, zero-width characters and line/paragraph
+ *    separators. Each is shown as `\uXXXX`, the notation JSON uses, so a
+ *    reader sees that something is there and what it is.
+ * 2. GitHub Actions workflow commands. The runner acts on any line of a job's
+ *    output that starts with `::` (after leading white space) or contains
+ *    `##[` anywhere. Neutralised visibly, in the same notation: `##[` becomes
+ *    `##\u005b` and a leading `::` becomes `\u003a:`. A zero-width character
+ *    would also break them, but would hide the change from the reader.
+ *
+ * The notation is also valid inside a JSON string and decodes to the original
+ * character, so the whole-output guard below can run over JSON unharmed.
+ */
+
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]/g;
+
+/** White space the Actions runner trims before looking for `::` (.NET `char.IsWhiteSpace`). */
+const LEADING_SPACE = '[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*';
+const COMMAND_START = new RegExp(`^(${LEADING_SPACE}):`);
+const COMMAND_LINE = new RegExp(`^(${LEADING_SPACE})::`);
+
+const escapeCode = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
+/** `##[` anywhere becomes `##\u005b`: no longer a workflow command, still readable. */
+function neutraliseHashCommands(text: string): string {
+  return text.replace(/##\[/g, '##\\u005b');
+}
+
+/**
+ * One value for terminal text, on one line: every invisible or control
+ * character (newlines included) shown as `\uXXXX`, `##[` neutralised, and a
+ * value that starts with `::` neutralised, since the caller may print it at
+ * the start of a line (a file name in a diagnostic, say).
+ */
+export function terminalText(value: string): string {
+  const shown = neutraliseHashCommands(value.replace(INVISIBLE, escapeCode));
+  return COMMAND_LINE.test(shown) ? shown.replace(COMMAND_START, '$1\\u003a') : shown;
+}
+
+/**
+ * A message that may span lines (an error with a list under it): like
+ * `terminalText`, but line breaks are kept, and each line is checked for a
+ * leading `::`. Values inside should already have gone through
+ * `terminalText`, so they cannot add lines of their own.
+ */
+export function terminalMessage(message: string): string {
+  return message
+    .split(/\r\n|\r|\n/)
+    .map((line) => terminalText(line))
+    .join('\n');
+}
+
+/**
+ * The last guard over everything tenantctl prints (`cmd/terminal.ts`), for a
+ * value a renderer forgot: no line starts with `::` and none contains `##[`.
+ * Other characters are left alone (colours are tenantctl's own). Lines are
+ * split as the runner splits them (LF, CR, CRLF). With `allowCommands`, lines
+ * starting with `::` pass: tenantctl's own annotations (`validate --format
+ * github`), whose values were escaped with `annotationText`.
+ */
+export function neutraliseWorkflowCommands(text: string, allowCommands = false): string {
+  const hashSafe = neutraliseHashCommands(text);
+  if (allowCommands) return hashSafe;
+  return hashSafe.replace(/(^|\r\n|\r|\n)([^\r\n]*)/g, (_match, lineBreak: string, line: string) =>
+    `${lineBreak}${COMMAND_LINE.test(line) ? line.replace(COMMAND_START, '$1\\u003a') : line}`,
+  );
+}

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { annotationProperty, annotationText } from '../../src/render/escape-annotation.js';
+import { markdownCell, markdownSentences, markdownText, markdownWords } from '../../src/render/escape-markdown.js';
+import { neutraliseWorkflowCommands, terminalMessage, terminalText } from '../../src/render/escape-terminal.js';
+import { HOSTILE, HOSTILE_VALUES, rawDangers, workflowCommandLines } from '../support/hostile-strings.js';
+
+describe('terminalText', () => {
+  it('shows controls, bidi, zero-width and separators as \\uXXXX', () => {
+    expect(terminalText(HOSTILE.eraseLine)).toBe('x\\u001b[1A\\u001b[2Kforged');
+    expect(terminalText(HOSTILE.rlo)).toBe('invoice\\u202etxt.exe');
+    expect(terminalText(HOSTILE.zeroWidth)).toBe('ad\\u200bmin\\u200d\\ufeff');
+    expect(terminalText(HOSTILE.separators)).toBe('line\\u2028para\\u2029end');
+    expect(terminalText(HOSTILE.c1)).toBe('c1\\u009b31mred');
+    expect(terminalText(HOSTILE.del)).toBe('del\\u007f');
+    expect(terminalText('a\tb\nc')).toBe('a\\u0009b\\u000ac');
+  });
+
+  it('neutralises workflow commands visibly', () => {
+    expect(terminalText(HOSTILE.addMaskHash)).toBe('##\\u005badd-mask]x');
+    expect(terminalText(HOSTILE.addMaskColon)).toBe('\\u003a:add-mask::x');
+    expect(terminalText('  ::error::x')).toBe('  \\u003a:error::x');
+    expect(terminalText('\u00a0::error::x')).toBe('\u00a0\\u003a:error::x');
+    expect(terminalText('a::b')).toBe('a::b');
+  });
+
+  it('leaves ordinary text, including non-Latin scripts, alone', () => {
+    for (const text of ['Joep de Vries', 'Zoë Ångström', '山田太郎', 'שלום', 'C:\\path\\file.yaml', '50% off, #1']) {
+      expect(terminalText(text)).toBe(text);
+    }
+  });
+
+  it('leaves nothing dangerous in any hostile value', () => {
+    for (const value of HOSTILE_VALUES) {
+      const shown = terminalText(value);
+      expect(rawDangers(shown)).toEqual([]);
+      expect(workflowCommandLines(shown)).toEqual([]);
+      expect(shown).not.toMatch(/[\r\n]/);
+    }
+  });
+
+  it('terminalMessage keeps line breaks but checks each line', () => {
+    expect(terminalMessage('bad value:\n::error::x\r\n  ok \u001b[2K')).toBe('bad value:\n\\u003a:error::x\n  ok \\u001b[2K');
+  });
+});
+
+describe('neutraliseWorkflowCommands', () => {
+  it('neutralises command lines however the line breaks', () => {
+    const text = neutraliseWorkflowCommands('a\n::error::x\r::warning::y\r\n ::add-mask::z\nb ##[add-mask]w\n');
+    expect(text).toBe('a\n\\u003a:error::x\r\\u003a:warning::y\r\n \\u003a:add-mask::z\nb ##\\u005badd-mask]w\n');
+    expect(workflowCommandLines(text)).toEqual([]);
+  });
+
+  it('lets tenantctl\'s own annotations through, still without ##[', () => {
+    expect(neutraliseWorkflowCommands('::error file=a.yaml::x ##[y]\n', true)).toBe('::error file=a.yaml::x ##\\u005by]\n');
+  });
+
+  it('keeps JSON valid and its values unchanged', () => {
+    const value = { title: `${HOSTILE.addMaskHash} ${HOSTILE.warningHash}`, lines: [HOSTILE.newlineCommand] };
+    const guarded = neutraliseWorkflowCommands(JSON.stringify(value, null, 2));
+    expect(workflowCommandLines(guarded)).toEqual([]);
+    expect(JSON.parse(guarded)).toEqual(value);
+  });
+});
+
+describe('annotationText', () => {
+  it('escapes as GitHub documents, after making the value visible', () => {
+    expect(annotationText('50% a\r\nb')).toBe('50%25 a\\u000d\\u000ab');
+    expect(annotationProperty('::add-mask::x.yaml,2')).toBe('\\u003a%3Aadd-mask%3A%3Ax.yaml%2C2');
+    expect(annotationText(HOSTILE.warningHash)).toBe('ok ##\\u005bwarning]forged warning');
+  });
+});
+
+describe('markdownText', () => {
+  it('shows a value as a code span, so nothing in it is live', () => {
+    expect(markdownText(HOSTILE.mention)).toBe('`@team please approve`');
+    expect(markdownText(HOSTILE.html)).toBe('`<img src=x onerror=alert(1)>`');
+    expect(markdownText(HOSTILE.autolink)).toBe('`see https://evil.example and www.evil.example`');
+    expect(markdownText('')).toBe('');
+  });
+
+  it('cannot be closed early by backticks inside', () => {
+    expect(markdownText('a`b')).toBe('``a`b``');
+    expect(markdownText(HOSTILE.backticks)).toBe('```` ``` ` code ````');
+    expect(markdownText('`x`')).toBe('`` `x` ``');
+    expect(markdownText(' x ')).toBe('`  x  `');
+  });
+
+  it('stays on one line, with invisible characters shown', () => {
+    expect(markdownText(HOSTILE.newlineCommand)).toBe('`a\\u000a::error::forged\\u000d::warning::forged`');
+    expect(markdownText(HOSTILE.rlo)).toBe('`invoice\\u202etxt.exe`');
+  });
+
+  it('escapes | in a table cell', () => {
+    expect(markdownCell(HOSTILE.table)).toBe('`\\| a \\| b \\|`');
+  });
+});
+
+describe('markdownSentences', () => {
+  it('escapes our words and puts values in code spans', () => {
+    const [sentence] = markdownSentences((show) => [`Deletes ${show('@team')} for +$40.00/month.`]);
+    expect(sentence).toBe('Deletes `@team` for \\+\\$40\\.00/month\\.');
+  });
+
+  it('cannot be forged by a value that looks like a placeholder', () => {
+    const [sentence] = markdownSentences((show) => [`a ${show('\u00000\u0000 <b>')} b`]);
+    expect(sentence).toBe('a `\\u00000\\u0000 <b>` b');
+  });
+
+  it('markdownWords leaves no HTML or markup', () => {
+    expect(markdownWords('<b>*x*</b> [a](b) $1 $2\nnext')).toBe('&lt;b&gt;\\*x\\*&lt;/b&gt; \\[a\\]\\(b\\) \\$1 \\$2 next');
+  });
+});

