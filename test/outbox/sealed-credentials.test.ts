@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir, type CliResult } from '../support/cli.js';
 
 const CATALOG = 'examples/contoso/catalog.yaml';
-const APPLY = ['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases'];
+const APPLY = ['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases', '--approve-privileged'];
 
 const ageInstalled = spawnSync('age', ['--version']).status === 0;
 // CI installs age (.ci/run); only a developer's machine without it may skip.
