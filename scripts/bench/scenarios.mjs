@@ -13,7 +13,8 @@ import { seedDirectory } from './seed.mjs';
 import { churn, makeTenant, makeUser, random, userId } from './tenant.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const CLI = path.join(here, '..', '..', 'dist', 'cmd', 'tenantctl.js');
+// The command users run (package.json "bin"), which sizes the thread pool to the cores.
+const CLI = path.join(here, '..', '..', 'dist', 'cmd', 'tenantctl.cjs');
 const FLOOR = path.join(here, 'floor.mjs');
 const HASH_FLOOR = path.join(here, 'hash-floor.mjs');
 
