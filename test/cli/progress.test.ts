@@ -13,7 +13,7 @@ describe('progress of a long apply, without a terminal', () => {
   const databases = { quiet: path.join(dir, 'quiet'), shown: path.join(dir, 'shown') };
   // Every statement sleeps (the test-only hook of README "Guarantees"), so each apply takes several seconds.
   const slow = (database: string) => ({ TENANTCTL_DATABASE_URL: database, TENANTCTL_DEBUG_STATEMENT_DELAY_MS: '150', TENANTCTL_QUIET: undefined });
-  const apply = ['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases'];
+  const apply = ['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases', '--approve-privileged'];
 
   beforeAll(async () => {
     for (const database of Object.values(databases)) {
