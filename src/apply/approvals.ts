@@ -1,5 +1,6 @@
 import { ExitCode, TenantctlError } from '../diagnostics/tenantctl-error.js';
 import type { PlanDocument } from '../plan/plan-document.js';
+import { terminalText } from '../render/escape-terminal.js';
 import { formatMoney } from '../render/money.js';
 
 export interface ApprovalFlags {
@@ -24,7 +25,7 @@ export function checkApprovals(plan: PlanDocument, flags: ApprovalFlags): void {
   }
   if (plan.purchases.length > 0 && !flags.approvePurchases) {
     const lines = plan.purchases.map(
-      (p) => `  ${p.quantity} × ${p.sku} (${p.productName}) at ${formatMoney(p.unitPrice, p.currency)} = ${formatMoney(p.monthlyCost, p.currency)}/month`,
+      (p) => `  ${p.quantity} × ${terminalText(p.sku)} (${terminalText(p.productName)}) at ${formatMoney(p.unitPrice, p.currency)} = ${formatMoney(p.monthlyCost, p.currency)}/month`,
     );
     throw new TenantctlError(
       `this plan buys seats:\n${lines.join('\n')}\n  total +${formatMoney(monthlyIncrease, currency)}/month\napply stopped before changing anything: re-run with --approve-purchases to buy them`,
