@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import os from 'node:os';
 import { DEFAULT_DATABASE } from '../src/db/database-url.js';
 import type { Database } from '../src/db/database.js';
+import type { DebugHooks } from '../src/db/debug-hooks.js';
 import { requireSchema } from '../src/db/migrate.js';
 import { openDatabase } from '../src/db/open-database.js';
 
@@ -13,6 +14,21 @@ export interface DatabaseOptions {
 
 export function databaseUrl(options: DatabaseOptions): string {
   return options.database ?? process.env.TENANTCTL_DATABASE_URL ?? DEFAULT_DATABASE;
+}
+
+/**
+ * Test-only hooks (README, "Guarantees"): TENANTCTL_DEBUG_TRACE=1 reports the
+ * progress of every transaction on stderr, TENANTCTL_DEBUG_STATEMENT_DELAY_MS
+ * sleeps before each statement, so crash tests can kill inside a transaction.
+ */
+function debugHooks(): DebugHooks | undefined {
+  const delay = Number(process.env.TENANTCTL_DEBUG_STATEMENT_DELAY_MS ?? 0);
+  const tracing = process.env.TENANTCTL_DEBUG_TRACE === '1';
+  if (!tracing && !(delay > 0)) return undefined;
+  return {
+    statementDelayMs: Number.isFinite(delay) && delay > 0 ? delay : 0,
+    trace: tracing ? (event) => process.stderr.write(`tenantctl debug: ${event}\n`) : null,
+  };
 }
 
 /**
@@ -29,6 +45,7 @@ export async function withDatabase<T>(
     actor: `${options.actor}@${os.hostname()}`,
     lockTimeoutMs: (options.lockTimeout ?? 10) * 1000,
     create: !requireInitialised,
+    debug: debugHooks(),
   });
   try {
     if (requireInitialised) await requireSchema(db);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 import type { Database } from './database.js';
 import { maskUrl, parseDatabaseUrl } from './database-url.js';
+import { instrumentDatabase, type DebugHooks } from './debug-hooks.js';
 import { acquireEmbeddedLock } from './embedded-lock.js';
 import { openEmbedded } from './embedded-database.js';
 import { openPostgres } from './postgres-database.js';
@@ -15,6 +16,8 @@ export interface OpenOptions {
   readonly lockTimeoutMs: number;
   /** Create an embedded database that does not exist yet (init only). */
   readonly create?: boolean;
+  /** Test-only tracing and slowing down (see debug-hooks.ts). */
+  readonly debug?: DebugHooks;
 }
 
 function connectionProblem(cause: unknown): string {
@@ -40,6 +43,11 @@ function connectionProblem(cause: unknown): string {
 
 /** Opens the database a URL names; failures are one line naming the masked URL. */
 export async function openDatabase(options: OpenOptions): Promise<Database> {
+  const db = await openLocation(options);
+  return options.debug ? instrumentDatabase(db, options.debug) : db;
+}
+
+async function openLocation(options: OpenOptions): Promise<Database> {
   const location = parseDatabaseUrl(options.url);
   const displayUrl = maskUrl(options.url);
   if (location.kind === 'postgres') {

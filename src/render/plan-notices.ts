@@ -18,6 +18,7 @@ import { formatMoney } from './money.js';
 export const APPROVAL_FLAGS: Record<Approval, string> = {
   purchase: '--approve-purchases',
   deletions: '--approve-deletions',
+  privileged: '--approve-privileged',
 };
 
 const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
@@ -34,18 +35,22 @@ const WARNING_NAMES = 5;
 
 const upnsOf = (changes: readonly DocumentChange[]) => [...new Set(changes.map((change) => change.userPrincipalName))];
 
-function roleWarnings(_plan: PlanDocument, changes: readonly DocumentChange[], show: ShowValue): string[] {
-  const byRole = new Map<string, { grant: boolean; roleName: string; upns: string[] }>();
+function privilegedWarnings(_plan: PlanDocument, changes: readonly DocumentChange[], show: ShowValue): string[] {
+  const byAction = new Map<string, { words: string; upns: string[] }>();
   for (const change of changes) {
-    if (change.kind !== 'role.grant' && change.kind !== 'role.revoke') continue;
-    const key = `${change.kind} ${change.roleName}`;
-    const entry = byRole.get(key) ?? { grant: change.kind === 'role.grant', roleName: change.roleName, upns: [] };
+    // The role name is a value (it may come from a catalog): shown, not trusted.
+    const words =
+      change.kind === 'role.grant' ? `Grants ${show(change.roleName)} to`
+      : change.kind === 'role.revoke' ? `Revokes ${show(change.roleName)} from`
+      : change.kind === 'user.delete' ? 'Deletes admin users'
+      : change.kind === 'user.block' ? 'Blocks sign-in of admin users'
+      : `${change.kind}:`;
+    const key = `${change.kind} ${'roleName' in change ? change.roleName : ''}`;
+    const entry = byAction.get(key) ?? { words, upns: [] };
     entry.upns.push(change.userPrincipalName);
-    byRole.set(key, entry);
+    byAction.set(key, entry);
   }
-  return [...byRole.values()].map(({ grant, roleName, upns }) =>
-    `${grant ? 'Grants' : 'Revokes'} ${show(roleName)} ${grant ? 'to' : 'from'} ${nameList(upns, WARNING_NAMES, show)}.`,
-  );
+  return [...byAction.values()].map(({ words, upns }) => `${words} ${nameList(upns, WARNING_NAMES, show)}.`);
 }
 
 /** The warning each risk class raises, from the changes carrying it. */
@@ -60,7 +65,7 @@ const RISK_WARNINGS: Record<RiskClass, (plan: PlanDocument, changes: readonly Do
     const upns = upnsOf(changes);
     return upns.length > 0 ? [`Deletes ${count(upns.length, 'user', 'users')}: ${nameList(upns, WARNING_NAMES, show)}.`] : [];
   },
-  privileged: roleWarnings,
+  privileged: privilegedWarnings,
   'sign-in-blocked': (_plan, changes, show) => {
     const upns = upnsOf(changes);
     return upns.length > 0 ? [`Blocks sign-in of ${nameList(upns, WARNING_NAMES, show)}.`] : [];
