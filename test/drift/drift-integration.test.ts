@@ -18,6 +18,7 @@ import { renderDriftText } from '../../src/render/drift-text.js';
 import { ENGINES } from '../support/engines.js';
 import { applyContext, applyContoso, CONTOSO_CONFIG, loadContosoCatalog, tamper } from './contoso-tenant.js';
 import { runCli } from './run-cli.js';
+import { installTestOutboxKey } from '../support/outbox-key.js';
 
 // ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
@@ -153,6 +154,7 @@ describe('the drift command', () => {
     const db = await openDatabase({ url: path.join(directory, 'db'), actor: 'test', lockTimeoutMs: 1000, create: true });
     try {
       await migrate(db);
+      await installTestOutboxKey(db);
       await loadContosoCatalog(db);
       await applyContoso(db, applyContext('tester', null));
     } finally {
@@ -189,8 +191,8 @@ describe('the drift command', () => {
     expect(invalid.stdout).toBe('');
     expect(invalid.stderr).toMatch(/bad\.yaml:2:\d+: .*unknown-domain\.example/);
     expect(invalid.stderr).toContain('Error: no drift report was made: fix the configuration problems above');
-    const html = await runCli(['drift', '-c', ...CONTOSO_CONFIG, ...database(), '--format', 'html']);
-    expect(html).toMatchObject({ exitCode: 1, stdout: '' });
-    expect(html.stderr).toContain('unknown --format html: use text, json or markdown');
+    const xml = await runCli(['drift', '-c', ...CONTOSO_CONFIG, ...database(), '--format', 'xml']);
+    expect(xml).toMatchObject({ exitCode: 1, stdout: '' });
+    expect(xml.stderr).toContain("option '--format <format>' argument 'xml' is invalid. Use text, json or markdown.");
   });
 });
