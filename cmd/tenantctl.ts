@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { connectionLoss } from '../src/db/connection-loss.js';
+import { DEFAULT_DATABASE, maskUrl } from '../src/db/database-url.js';
 import { ExitCode, TenantctlError } from '../src/diagnostics/tenantctl-error.js';
 import { toolVersion } from '../src/package-root.js';
 import { registerApply } from './commands/apply.js';
@@ -37,6 +39,18 @@ program.addHelpText(
     'Exit codes: 0 success, 1 error (nothing changed), 2 changes (plan --detailed-exitcode) or drift, 3 approval needed.',
 );
 
+/**
+ * A lost connection that escaped the database layer (which names the server
+ * itself): still one line, naming the server as the command was given it.
+ */
+function lostConnection(cause: unknown): string | null {
+  const why = connectionLoss(cause);
+  if (why === null) return null;
+  const flag = process.argv.findIndex((arg) => arg === '--database' || arg.startsWith('--database='));
+  const given = flag < 0 ? undefined : process.argv[flag]?.includes('=') ? process.argv[flag]?.slice('--database='.length) : process.argv[flag + 1];
+  return `lost the connection to ${maskUrl(given ?? process.env.TENANTCTL_DATABASE_URL ?? DEFAULT_DATABASE)} (${why})`;
+}
+
 /** A pg error that escaped: name the constraint rather than print a stack. */
 function databaseRefusal(cause: unknown): string | null {
   const pgError = cause as { code?: string; message?: string; constraint?: string; detail?: string };
@@ -56,7 +70,7 @@ try {
     err(`Error: ${terminalMessage(cause.message)}`);
     process.exitCode = cause.exitCode;
   } else {
-    const refusal = databaseRefusal(cause);
+    const refusal = lostConnection(cause) ?? databaseRefusal(cause);
     err(terminalMessage(refusal ? `Error: ${refusal}` : `Error: internal error: ${(cause as Error)?.message ?? String(cause)}`));
     if (!refusal) err('This is a bug in tenantctl; please report it. Set TENANTCTL_DEBUG=1 to see the stack trace.');
     if (process.env.TENANTCTL_DEBUG) err(terminalMessage(String((cause as Error)?.stack ?? cause)));

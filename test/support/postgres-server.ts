@@ -15,7 +15,12 @@ const TEST_USER = 'tenantctl_test';
 
 export interface PostgresServer {
   url: string;
+  /** Stops the server for good and deletes its files. */
   stop(): Promise<void>;
+  /** Shuts the server down (`pg_ctl stop -m MODE`), keeping its files, to be started again. */
+  halt(mode: 'smart' | 'fast' | 'immediate'): Promise<void>;
+  /** Starts a halted server again on the same port and files. */
+  restart(): Promise<void>;
 }
 
 // Absolute path of a server binary: the versioned dir first, so a different
@@ -81,7 +86,15 @@ async function logTail(logFile: string, lines = 40): Promise<string> {
   return text.trimEnd().split('\n').slice(-lines).join('\n');
 }
 
-export async function startPostgres(): Promise<PostgresServer> {
+export interface StartOptions {
+  /**
+   * Keep synchronous_commit on, so a commit survives an immediate shutdown
+   * (a crash) of the server: the fault tests stop and restart their server.
+   */
+  readonly durableCommits?: boolean;
+}
+
+export async function startPostgres(options: StartOptions = {}): Promise<PostgresServer> {
   const initdb = requireBinary('initdb');
   const pgCtl = requireBinary('pg_ctl');
 
@@ -109,24 +122,49 @@ export async function startPostgres(): Promise<PostgresServer> {
     await runPg(initdb, ['-D', dataDir, '--auth=trust', `--username=${TEST_USER}`, '-E', 'UTF8', '--locale=C', '--no-sync'], dir);
 
     const port = await freePort();
-    // Durability settings are off: the cluster is deleted after the run.
+    // Durability settings are off: the cluster is deleted after the run. Without
+    // fsync a commit still survives the server's crash (not the machine's).
     const serverOptions = [
       `-k '${dir}'`,
       `-p ${port}`,
       '-c listen_addresses=127.0.0.1',
       '-c fsync=off',
-      '-c synchronous_commit=off',
+      options.durableCommits ? '' : '-c synchronous_commit=off',
       '-c full_page_writes=off',
-    ].join(' ');
+    ].filter((option) => option !== '').join(' ');
+    const start = () => runPg(pgCtl, ['start', '-D', dataDir, '-l', logFile, '-w', '-t', '30', '-o', serverOptions], dir);
     started = true;
-    await runPg(pgCtl, ['start', '-D', dataDir, '-l', logFile, '-w', '-t', '30', '-o', serverOptions], dir);
+    await start();
 
-    return { url: `postgres://${TEST_USER}@127.0.0.1:${port}/postgres`, stop };
+    return {
+      url: `postgres://${TEST_USER}@127.0.0.1:${port}/postgres`,
+      stop,
+      async halt(mode) {
+        await runPg(pgCtl, ['stop', '-D', dataDir, '-m', mode, '-w', '-t', '60'], dir);
+        started = false;
+      },
+      async restart() {
+        started = true;
+        await start();
+      },
+    };
   } catch (error) {
     const tail = await logTail(logFile);
     await stop();
     throw new Error(`Could not start PostgreSQL: ${describeFailure(error)}\n--- server log (tail) ---\n${tail}`);
   }
+}
+
+/** A fresh PostgreSQL data directory (initdb, not started) in a new temp folder; returns its path. */
+export async function initDataDirectory(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'tenantctl-pgdata-'));
+  if (asRoot) {
+    const { uid, gid } = postgresIds();
+    await chown(dir, uid, gid);
+  }
+  const dataDir = join(dir, 'data');
+  await runPg(requireBinary('initdb'), ['-D', dataDir, '--auth=trust', `--username=${TEST_USER}`, '-E', 'UTF8', '--locale=C', '--no-sync'], dir);
+  return dataDir;
 }
 
 // Creates a database on the server at adminUrl and returns its URL.
