@@ -1,83 +1,61 @@
 #!/usr/bin/env node
-// `npm run bench`: speed and memory of the pipeline on generated tenants.
-// Targets live here, not in timed tests. Each measurement runs in its own
-// process so its peak RSS is its own.
+// `npm run bench`: tenantctl end to end, as administrators run it. For each
+// size it generates a tenant, seeds it by SQL on a throwaway PostgreSQL and
+// on the embedded database, and runs the built CLI as a process:
 //
-//   npm run bench            10,000 users
-//   npm run bench -- --full  also 100,000 users (minutes, several GB)
-import { spawnSync } from 'node:child_process';
+//   adopt   export, plan and apply of the adoption of an existing directory
+//   steady  plan (text and JSON), drift and validate with nothing to change
+//   churn   plan and apply of 1 % changed, 0.5 % added, 0.5 % removed
+//   create  apply creating 500 users (smallest size only), beside the
+//           hashing floor (500 × one hash ÷ cores)
+//
+// Each figure is the median wall time of --repeat runs (default 3) and the
+// peak RSS of the process, beside the floor of the same run (scripts/bench/
+// floor.mjs). It prints a table and writes BENCHMARKS.md (--no-write: not).
+//
+//   npm run bench -- --sizes 1000,10000,100000 [--repeat 3] [--engines postgres,embedded]
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { generateTenantYaml } from './bench-yaml.mjs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { postgresAvailable, startPostgres } from './postgres-server.mjs';
+import { runScenarios } from './bench/scenarios.mjs';
+import { renderReport, renderTable } from './bench/report.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const dist = (file) => pathToFileURL(path.join(here, '..', 'dist', 'src', file)).href;
+const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-function catalog() {
-  const plans = ['EXCHANGE_S_STANDARD', 'SHAREPOINTSTANDARD', 'OFFICE_BUSINESS'];
-  return {
-    domains: [{ name: 'contoso.com', verified: true, isDefault: true }],
-    subscriptions: [
-      { sku: 'O365_BUSINESS_PREMIUM', productName: 'Premium', seats: 1_000_000, consumed: 0, unitPrice: 12.5, currency: 'USD', purchasable: true, servicePlans: plans },
-      { sku: 'VISIOCLIENT', productName: 'Visio', seats: 1_000_000, consumed: 0, unitPrice: 15, currency: 'USD', purchasable: true, servicePlans: ['VISIOONLINE', 'VISIO_CLIENT_SUBSCRIPTION', 'EXCHANGE_S_FOUNDATION'] },
-    ],
-    roles: [],
-  };
-}
+const { values } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '1000,10000' },
+    repeat: { type: 'string', default: '3' },
+    engines: { type: 'string', default: 'postgres,embedded' },
+    create: { type: 'string', default: '500' },
+    'no-write': { type: 'boolean', default: false },
+    out: { type: 'string', default: path.join(root, 'BENCHMARKS.md') },
+  },
+});
+const sizes = values.sizes.split(',').map((s) => Number(s.replace(/_/g, '')));
+if (sizes.some((n) => !Number.isInteger(n) || n < 100)) throw new Error(`--sizes takes user counts of at least 100, e.g. 1000,10000 (got ${values.sizes})`);
+const engines = values.engines.split(',');
+const repeat = Number(values.repeat);
 
-async function child(step, file) {
-  const { loadConfig } = await import(dist('config/load-config.js'));
-  const { computePlan } = await import(dist('plan/compute-plan.js'));
-  const { BUILTIN_ROLES } = await import(dist('catalog/builtin-roles.js'));
-  const tenant = { ...catalog(), roles: BUILTIN_ROLES };
-  const load = () => loadConfig([file], { catalog: tenant, env: {}, phase: 'plan' });
-  let run;
-  if (step === 'load') {
-    run = () => `${load().config?.state.users.size ?? 0} users valid`;
-  } else {
-    const { config, diagnostics } = load();
-    if (!config) throw new Error(JSON.stringify(diagnostics.slice(0, 3)));
-    // "unchanged": the database already holds exactly the configuration.
-    const current = step === 'plan-create' ? new Map() : new Map([...config.state.users].map(([key, user]) => [key, { ...user, directory: { id: key, managed: true, deletedAt: null } }]));
-    run = () => {
-      const { plan } = computePlan({ desired: config.state, current: { users: current }, catalog: tenant, settings: config.settings });
-      return `${plan.changes.length} changes`;
-    };
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantctl-bench-'));
+let server = null;
+try {
+  if (engines.includes('postgres')) {
+    if (!postgresAvailable()) throw new Error('PostgreSQL 15 binaries not found (initdb, pg_ctl, postgres): install postgresql-15, or run with --engines embedded');
+    server = await startPostgres();
   }
-  const started = performance.now();
-  const detail = run();
-  console.log(JSON.stringify({ ms: performance.now() - started, rssMB: process.resourceUsage().maxRSS / 1024, detail }));
-}
-
-function measure(step, file) {
-  const run = spawnSync(process.execPath, ['--max-old-space-size=8192', fileURLToPath(import.meta.url), '--child', step, file], { encoding: 'utf8' });
-  if (run.status !== 0) return { error: (run.stderr || run.stdout).trim().split('\n').slice(-3).join(' ') };
-  return JSON.parse(run.stdout.trim().split('\n').at(-1));
-}
-
-async function main(args) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantctl-bench-'));
-  try {
-    const sizes = args.includes('--full') ? [10_000, 100_000] : [10_000];
-    console.log(`node ${process.version}, ${os.cpus().length} CPUs`);
-    for (const count of sizes) {
-      const file = path.join(dir, `tenant-${count}.yaml`);
-      fs.writeFileSync(file, generateTenantYaml(count).replaceAll('User administrator', 'User management administrator'));
-      console.log(`${count} users (${(fs.statSync(file).size / 1e6).toFixed(1)} MB):`);
-      for (const [label, step] of [['loadConfig (parse, schema, rules)', 'load'], ['computePlan, all new', 'plan-create'], ['computePlan, no changes', 'plan-same']]) {
-        const r = measure(step, file);
-        console.log(`  ${label.padEnd(36)} ${r.error ? `failed: ${r.error}` : `${(r.ms / 1000).toFixed(2).padStart(6)} s  peak RSS ${r.rssMB.toFixed(0).padStart(5)} MB  (${r.detail})`}`);
-      }
-    }
-    console.log('\nThe YAML stage alone (scripts/bench-yaml.mjs):');
-    spawnSync(process.execPath, [path.join(here, 'bench-yaml.mjs'), ...(args.includes('--full') ? [] : ['--skip-100k'])], { stdio: 'inherit' });
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+  const started = new Date();
+  const results = await runScenarios({ work, sizes, engines, repeat, createCount: Number(values.create), adminUrl: server?.url ?? null, log: (line) => console.error(line) });
+  const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
+  console.log(renderTable(results));
+  if (!values['no-write']) {
+    fs.writeFileSync(values.out, renderReport(results, { command, started }));
+    console.error(`Wrote ${path.relative(process.cwd(), values.out)}`);
   }
+} finally {
+  await server?.stop();
+  fs.rmSync(work, { recursive: true, force: true });
 }
-
-const [flag, step, file] = process.argv.slice(2);
-if (flag === '--child') await child(step, file);
-else await main(process.argv.slice(2));

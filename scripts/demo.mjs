@@ -15,7 +15,7 @@ fs.rmSync(path.join(root, `${database}.lock`), { force: true });
 const steps = [
   ['init', '--catalog', 'examples/contoso/catalog.yaml'],
   ['plan', '-c', 'examples/contoso'],
-  ['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases', '--actor', 'demo'],
+  ['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases', '--approve-privileged', '--actor', 'demo'],
   ['plan', '-c', 'examples/contoso', '--detailed-exitcode'],
 ];
 

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import type { Command } from 'commander';
 import { applyPlan } from '../../src/apply/apply-plan.js';
-import { checkApprovals } from '../../src/apply/approvals.js';
+import { checkApprovals, privilegedLines } from '../../src/apply/approvals.js';
 import { ExitCode, TenantctlError } from '../../src/diagnostics/tenantctl-error.js';
 import { toolVersion } from '../../src/package-root.js';
 import { isEmptyPlanDocument, type PlanDocument } from '../../src/plan/plan-document.js';
@@ -12,7 +12,7 @@ import { parseCommitFlag } from '../../src/workflow/git-commit.js';
 import { checkPlanMatchesConfig, readSavedPlan } from '../../src/workflow/saved-plan.js';
 import { configCommit, resolveActor } from '../actor.js';
 import { withDatabase, type DatabaseOptions } from '../database-option.js';
-import { confirm, interactive, out, useColor } from '../terminal.js';
+import { confirm, err, interactive, out, useColor } from '../terminal.js';
 import { makePlan } from './plan.js';
 
 interface ApplyOptions extends DatabaseOptions {
@@ -21,6 +21,7 @@ interface ApplyOptions extends DatabaseOptions {
   readonly autoApprove?: boolean;
   readonly approvePurchases?: boolean;
   readonly approveDeletions?: boolean;
+  readonly approvePrivileged?: boolean;
   readonly maxPurchaseCost?: number;
   readonly color?: boolean;
   readonly commit?: string;
@@ -55,6 +56,13 @@ async function approvePurchasesInteractively(plan: PlanDocument, options: ApplyO
   return confirm(`This plan buys seats for +${total}/month. Type "purchase" to approve the purchase: `, 'purchase');
 }
 
+/** At a terminal, privileged changes may be approved by typing `privileged`. */
+async function approvePrivilegedInteractively(plan: PlanDocument, options: ApplyOptions): Promise<boolean> {
+  if (options.approvePrivileged || !plan.approvals.includes('privileged') || !interactive()) return Boolean(options.approvePrivileged);
+  err(`This plan makes privileged changes:\n${privilegedLines(plan).join('\n')}`);
+  return confirm('Type "privileged" to approve the privileged changes: ', 'privileged');
+}
+
 async function confirmApply(options: ApplyOptions): Promise<void> {
   if (options.autoApprove) return;
   if (!interactive()) {
@@ -71,7 +79,8 @@ export function registerApply(program: Command): void {
     .summary('make the planned changes in one transaction')
     .description(
       'Apply the configuration (planned afresh) or a saved plan, all or nothing. Purchases need --approve-purchases\n' +
-        '(or typing "purchase" at a terminal); deletions above the threshold need --approve-deletions.\n\n' +
+        '(or typing "purchase" at a terminal); deletions above the threshold need --approve-deletions; granting an admin role,\n' +
+        'or deleting or blocking a user who holds one, needs --approve-privileged (or typing "privileged" at a terminal).\n\n' +
         'Examples:\n  tenantctl apply -c examples/contoso\n  tenantctl apply --plan plan.json --auto-approve --approve-purchases',
     )
     .option('-c, --config <path...>', 'YAML file or directory of YAML files (repeatable)')
@@ -80,6 +89,7 @@ export function registerApply(program: Command): void {
     .option('--auto-approve', 'do not ask for confirmation')
     .option('--approve-purchases', 'allow buying the seats the plan needs')
     .option('--approve-deletions', 'allow deleting more users than the settings threshold')
+    .option('--approve-privileged', 'allow granting admin roles, and deleting or blocking users who hold one')
     .option('--max-purchase-cost <amount>', 'refuse purchases costing more than this per month', parseAmount)
     .option('--lock-timeout <seconds>', 'how long to wait for another apply (default 10)', parseSeconds)
     .option('--no-color', 'no colours, even at a terminal (NO_COLOR is honoured too)')
@@ -88,9 +98,12 @@ export function registerApply(program: Command): void {
       out(renderPlan(plan, 'text', { color: useColor(options.color) }));
       if (isEmptyPlanDocument(plan)) return;
       const approvePurchases = await approvePurchasesInteractively(plan, options);
+      // A purchase refused at the prompt stops apply; no need to ask the next question.
+      const purchasesSettled = approvePurchases || plan.purchases.length === 0;
       checkApprovals(plan, {
         approvePurchases,
         approveDeletions: Boolean(options.approveDeletions),
+        approvePrivileged: purchasesSettled ? await approvePrivilegedInteractively(plan, options) : Boolean(options.approvePrivileged),
         maxPurchaseCost: options.maxPurchaseCost ?? null,
       });
       await confirmApply(options);

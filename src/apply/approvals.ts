@@ -1,10 +1,13 @@
 import { ExitCode, TenantctlError } from '../diagnostics/tenantctl-error.js';
 import type { PlanDocument } from '../plan/plan-document.js';
 import { formatMoney } from '../render/money.js';
+import { describePrivilegedChange } from '../plan/privileged-roles.js';
+import type { Change } from '../plan/change.js';
 
 export interface ApprovalFlags {
   readonly approvePurchases: boolean;
   readonly approveDeletions: boolean;
+  readonly approvePrivileged: boolean;
   /** --max-purchase-cost; settings.maxMonthlyPurchaseCost applies as well. */
   readonly maxPurchaseCost: number | null;
 }
@@ -38,4 +41,20 @@ export function checkApprovals(plan: PlanDocument, flags: ApprovalFlags): void {
       ExitCode.approvalNeeded,
     );
   }
+  if (plan.approvals.includes('privileged') && !flags.approvePrivileged) {
+    throw new TenantctlError(
+      `this plan makes privileged changes:\n${privilegedLines(plan).join('\n')}\napply stopped before changing anything: re-run with --approve-privileged if this is intended`,
+      ExitCode.approvalNeeded,
+    );
+  }
+}
+
+const SHOWN_PRIVILEGED = 20;
+
+/** One line per privileged change, the first 20 and a count of the rest. */
+export function privilegedLines(plan: PlanDocument): string[] {
+  const changes = plan.changes.filter((c) => c.risks.includes('privileged'));
+  const lines = changes.slice(0, SHOWN_PRIVILEGED).map((c) => `  ${describePrivilegedChange(c as Change)}`);
+  if (changes.length > SHOWN_PRIVILEGED) lines.push(`  … and ${changes.length - SHOWN_PRIVILEGED} more`);
+  return lines;
 }

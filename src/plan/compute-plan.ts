@@ -82,7 +82,16 @@ function summarize(changes: readonly Change[], seatsToPurchase: number): PlanSum
  */
 export function computePlan(input: PlanInput): PlanResult {
   const keys = [...new Set([...input.desired.users.keys(), ...input.current.users.keys()])].sort();
-  const changes = keys.flatMap((key) => diffUser(input.desired.users.get(key), input.current.users.get(key))).sort(compareChanges);
+  // The roles each change's user holds now, whatever UPN the change carries (renames).
+  const heldRoles = new Map<Change, readonly string[]>();
+  const changes = keys
+    .flatMap((key) => {
+      const current = input.current.users.get(key);
+      const userChanges = diffUser(input.desired.users.get(key), current);
+      for (const change of userChanges) heldRoles.set(change, current?.roles ?? []);
+      return userChanges;
+    })
+    .sort(compareChanges);
 
   const activeNow = keys.map((key) => input.current.users.get(key)).filter(isActive);
   const after = usersAfter(input, keys);
@@ -93,7 +102,7 @@ export function computePlan(input: PlanInput): PlanResult {
     input.settings,
   );
   const purchased = new Set(seats.purchases.map((p) => p.sku));
-  const planned: PlannedChange[] = changes.map((change) => ({ change, risks: risksOf(change, purchased) }));
+  const planned: PlannedChange[] = changes.map((change) => ({ change, risks: risksOf(change, purchased, heldRoles.get(change) ?? []) }));
 
   const deletions = changes.filter((c) => c.kind === 'user.delete').length;
   const managedUsers = activeNow.filter((user) => user.directory?.managed).length;
@@ -124,7 +133,7 @@ export function computePlan(input: PlanInput): PlanResult {
       currency: input.catalog.subscriptions[0]?.currency ?? 'USD',
       monthlyCostIncrease,
       summary: summarize(changes, seatsToPurchase),
-      approvals: approvalsFor(seats.purchases.length > 0, deletionProblem),
+      approvals: approvalsFor(seats.purchases.length > 0, deletionProblem, planned.some((p) => p.risks.includes('privileged'))),
       warnings: deletionWarning(deletionProblem),
       unmanagedUsers: unmanagedUsers.map((user) => user.userPrincipalName),
     },

@@ -18,7 +18,7 @@ export interface FreedSeats {
   readonly monthlyValue: number;
 }
 
-export type Approval = 'purchase' | 'deletions';
+export type Approval = 'purchase' | 'deletions' | 'privileged';
 
 /** A change with the risk classes it carries; the plan's unit of review. */
 export interface PlannedChange {

@@ -1,13 +1,11 @@
-import { GLOBAL_ADMINISTRATOR } from '../catalog/catalog.js';
 import type { Settings } from '../state/settings.js';
 import type { Change, ChangeKind, RiskClass } from './change.js';
 import type { Approval, PlanWarning } from './plan.js';
+import { isPrivilegedChange } from './privileged-roles.js';
 
 const none = (): RiskClass[] => [];
-const privilegedRole = (change: Change): RiskClass[] =>
-  'roleTemplateId' in change && change.roleTemplateId === GLOBAL_ADMINISTRATOR ? ['privileged'] : [];
 
-/** The risk classes of each kind of change; purchases are added by sku. */
+/** The risk classes of each kind of change; purchases (by sku) and privileged (privileged-roles.ts) are added by risksOf. */
 const RISKS: Record<ChangeKind, (change: Change) => RiskClass[]> = {
   'user.create': (change) => (change.kind === 'user.create' && !change.accountEnabled ? ['sign-in-blocked'] : []),
   'user.update': none,
@@ -17,16 +15,18 @@ const RISKS: Record<ChangeKind, (change: Change) => RiskClass[]> = {
   'user.block': () => ['sign-in-blocked'],
   'user.unblock': none,
   'user.password-reset': none,
-  'role.grant': privilegedRole,
-  'role.revoke': privilegedRole,
+  'role.grant': none,
+  'role.revoke': none,
   'license.assign': none,
   'license.update': none,
   'license.remove': none,
 };
 
-export function risksOf(change: Change, purchasedSkus: ReadonlySet<string>): RiskClass[] {
+/** `heldRoles`: the admin roles the change's user holds now (empty for a new user). */
+export function risksOf(change: Change, purchasedSkus: ReadonlySet<string>, heldRoles: readonly string[]): RiskClass[] {
   const risks = RISKS[change.kind](change);
   if (change.kind === 'license.assign' && purchasedSkus.has(change.license.sku)) risks.push('purchase');
+  if (isPrivilegedChange(change, heldRoles)) risks.push('privileged');
   return risks;
 }
 
@@ -49,8 +49,12 @@ export function deletionsAboveThreshold({ deletions, managedUsers, settings }: D
   return null;
 }
 
-export function approvalsFor(hasPurchases: boolean, deletionProblem: string | null): Approval[] {
-  return [...(hasPurchases ? (['purchase'] as const) : []), ...(deletionProblem ? (['deletions'] as const) : [])];
+export function approvalsFor(hasPurchases: boolean, deletionProblem: string | null, hasPrivileged: boolean): Approval[] {
+  return [
+    ...(hasPurchases ? (['purchase'] as const) : []),
+    ...(deletionProblem ? (['deletions'] as const) : []),
+    ...(hasPrivileged ? (['privileged'] as const) : []),
+  ];
 }
 
 export function deletionWarning(problem: string | null): PlanWarning[] {

@@ -14,6 +14,7 @@ import { formatMoney } from './money.js';
 export const APPROVAL_FLAGS: Record<Approval, string> = {
   purchase: '--approve-purchases',
   deletions: '--approve-deletions',
+  privileged: '--approve-privileged',
 };
 
 const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
@@ -30,14 +31,19 @@ const WARNING_NAMES = 5;
 
 const upnsOf = (changes: readonly DocumentChange[]) => [...new Set(changes.map((change) => change.userPrincipalName))];
 
-function roleWarnings(plan: PlanDocument): string[] {
-  const byRole = new Map<string, string[]>();
+function privilegedWarnings(plan: PlanDocument): string[] {
+  const byAction = new Map<string, string[]>();
   for (const change of plan.changes) {
-    if ((change.kind !== 'role.grant' && change.kind !== 'role.revoke') || !change.risks.includes('privileged')) continue;
-    const key = change.kind === 'role.grant' ? `Grants ${change.roleName} to` : `Revokes ${change.roleName} from`;
-    byRole.set(key, [...(byRole.get(key) ?? []), change.userPrincipalName]);
+    if (!change.risks.includes('privileged')) continue;
+    const action =
+      change.kind === 'role.grant' ? `Grants ${change.roleName} to`
+      : change.kind === 'role.revoke' ? `Revokes ${change.roleName} from`
+      : change.kind === 'user.delete' ? 'Deletes admin users'
+      : change.kind === 'user.block' ? 'Blocks sign-in of admin users'
+      : `${change.kind}:`;
+    byAction.set(action, [...(byAction.get(action) ?? []), change.userPrincipalName]);
   }
-  return [...byRole].map(([action, upns]) => `${visible(action)} ${nameList(upns, WARNING_NAMES)}.`);
+  return [...byAction].map(([action, upns]) => `${visible(action)} ${nameList(upns, WARNING_NAMES)}.`);
 }
 
 /** The warning each risk class raises, from the changes carrying it. */
@@ -52,7 +58,7 @@ const RISK_WARNINGS: Record<RiskClass, (plan: PlanDocument, changes: readonly Do
     const upns = upnsOf(changes);
     return upns.length > 0 ? [`Deletes ${count(upns.length, 'user', 'users')}: ${nameList(upns, WARNING_NAMES)}.`] : [];
   },
-  privileged: roleWarnings,
+  privileged: privilegedWarnings,
   'sign-in-blocked': (_plan, changes) => {
     const upns = upnsOf(changes);
     return upns.length > 0 ? [`Blocks sign-in of ${nameList(upns, WARNING_NAMES)}.`] : [];

@@ -9,7 +9,7 @@ import { copyContoso, ROOT, runCli, tempDir } from '../support/cli.js';
 import { describePostgres, postgresTestUrl } from '../support/postgres.js';
 
 const CATALOG = 'examples/contoso/catalog.yaml';
-const APPLY = ['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases'];
+const APPLY = ['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases', '--approve-privileged'];
 
 async function count(url: string, sql: string): Promise<number> {
   const client = new pg.Client(url);
@@ -82,7 +82,7 @@ describePostgres('apply safety on PostgreSQL', () => {
     await blocker.connect();
     await blocker.query('BEGIN');
     await blocker.query(`SELECT * FROM tenantctl.subscriptions WHERE sku = 'ENTERPRISEPACK' FOR UPDATE`);
-    const child = spawn(process.execPath, [path.join(ROOT, 'dist/cmd/tenantctl.js'), 'apply', '-c', config, '--auto-approve', '--approve-purchases'], {
+    const child = spawn(process.execPath, [path.join(ROOT, 'dist/cmd/tenantctl.js'), 'apply', '-c', config, '--auto-approve', '--approve-purchases', '--approve-privileged'], {
       env: { ...process.env, TENANTCTL_DATABASE_URL: url },
       stdio: 'ignore',
     });

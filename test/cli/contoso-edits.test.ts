@@ -19,7 +19,7 @@ describe('planning the edited contoso example', () => {
   beforeAll(async () => {
     dir = tempDir();
     expect((await runCli(['init', '--catalog', 'examples/contoso/catalog.yaml'], { env: env() })).code).toBe(0);
-    expect((await runCli(['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases'], { env: env() })).code).toBe(0);
+    expect((await runCli(['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases', '--approve-privileged'], { env: env() })).code).toBe(0);
     // A user created outside tenantctl, straight in the database.
     const { PGlite } = await import('@electric-sql/pglite');
     const db = new PGlite(path.join(dir, 'db'));

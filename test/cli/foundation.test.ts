@@ -61,7 +61,7 @@ describe('tenantctl as a process, on the embedded database', () => {
   });
 
   it('apply without a terminal and without --auto-approve refuses, changing nothing', async () => {
-    const apply = await runCli(['apply', '-c', 'examples/contoso', '--approve-purchases'], { env: env() });
+    const apply = await runCli(['apply', '-c', 'examples/contoso', '--approve-purchases', '--approve-privileged'], { env: env() });
     expect(apply.code).toBe(1);
     expect(apply.stderr).toContain('apply needs confirmation');
   });
@@ -78,13 +78,13 @@ describe('tenantctl as a process, on the embedded database', () => {
   });
 
   it('--max-purchase-cost refuses purchases above the limit', async () => {
-    const apply = await runCli(['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases', '--max-purchase-cost', '30'], { env: env() });
+    const apply = await runCli(['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases', '--approve-privileged', '--max-purchase-cost', '30'], { env: env() });
     expect(apply.code).toBe(1);
     expect(apply.stderr).toContain('the purchases cost $35.00/month, more than the limit of $30.00/month');
   });
 
   it('apply with the approvals applies everything; the next plan has no changes', async () => {
-    const apply = await runCli(['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases', '--actor', 'ci-bot'], { env: env() });
+    const apply = await runCli(['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases', '--approve-privileged', '--actor', 'ci-bot'], { env: env() });
     expect(apply.stderr).toBe('');
     expect(apply.code).toBe(0);
     expect(apply.stdout).toContain('Apply #1 complete');

@@ -46,6 +46,7 @@ describe.skipIf(!hasScript && process.env.CI !== 'true')('apply at a terminal', 
   let database: string;
   const PURCHASE = 'Type "purchase" to approve the purchase';
   const YES = 'Apply these changes? Only "yes" is accepted';
+  const PRIVILEGED = 'Type "privileged" to approve the privileged changes';
 
   beforeAll(async () => {
     dir = tempDir();
@@ -71,18 +72,32 @@ describe.skipIf(!hasScript && process.env.CI !== 'true')('apply at a terminal', 
     expect(plan.code).toBe(2);
   });
 
-  it('"purchase" then "no" cancels; nothing changes', async () => {
+  it('anything but "privileged" for the admin roles stops before changing anything (exit 3), naming them', async () => {
     const run = await atTerminal(['apply', '-c', 'examples/contoso', '--no-color'], database, [
       { prompt: PURCHASE, answer: 'purchase' },
+      { prompt: PRIVILEGED, answer: 'yes' },
+    ]);
+    expect(run.code).toBe(3);
+    expect(run.output).toContain('grants Global administrator to megan.bowen@contoso.com');
+    expect(run.output).toContain('re-run with --approve-privileged');
+    const plan = await runCli(['plan', '-c', 'examples/contoso', '--detailed-exitcode'], { env: { TENANTCTL_DATABASE_URL: database } });
+    expect(plan.code).toBe(2);
+  });
+
+  it('"purchase", "privileged" then "no" cancels; nothing changes', async () => {
+    const run = await atTerminal(['apply', '-c', 'examples/contoso', '--no-color'], database, [
+      { prompt: PURCHASE, answer: 'purchase' },
+      { prompt: PRIVILEGED, answer: 'privileged' },
       { prompt: YES, answer: 'no' },
     ]);
     expect(run.code).toBe(1);
     expect(run.output).toContain('apply cancelled; nothing was changed');
   });
 
-  it('"purchase" then "yes" applies, buying the seats', async () => {
+  it('"purchase", "privileged" then "yes" applies, buying the seats', async () => {
     const run = await atTerminal(['apply', '-c', 'examples/contoso', '--no-color'], database, [
       { prompt: PURCHASE, answer: 'purchase' },
+      { prompt: PRIVILEGED, answer: 'privileged' },
       { prompt: YES, answer: 'yes' },
     ]);
     expect(run.code).toBe(0);

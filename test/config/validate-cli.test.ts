@@ -187,14 +187,14 @@ describe('plan and apply refuse an invalid configuration before changing anythin
   beforeAll(async () => {
     database = path.join(dir, 'applied');
     fs.cpSync(databases[0] ?? '', database, { recursive: true });
-    const apply = await cli(['apply', '-c', CONTOSO, '--auto-approve', '--approve-purchases', '--database', database]);
+    const apply = await cli(['apply', '-c', CONTOSO, '--auto-approve', '--approve-purchases', '--approve-privileged', '--database', database]);
     expect(apply.stderr).not.toMatch(STACK_FRAME);
     expect(apply.code).toBe(0);
   }, 120_000);
 
   it.each([
     ['plan', ['plan', '-c', SEVERAL]],
-    ['apply', ['apply', '-c', SEVERAL, '--auto-approve', '--approve-purchases']],
+    ['apply', ['apply', '-c', SEVERAL, '--auto-approve', '--approve-purchases', '--approve-privileged']],
   ])('%s: exit 1, every problem listed, the database unchanged', async (_, args) => {
     const before = await snapshot(database);
     expect((before[0] as unknown[]).length).toBe(13);
@@ -215,7 +215,7 @@ describe('plan and apply refuse an invalid configuration before changing anythin
       'users:\n  - userPrincipalName: new.hire@contoso.com\n    displayName: New Hire\n    password:\n      fromEnv: TENANTCTL_EXAMPLE_UNSET_PASSWORD\n',
     );
     const before = await snapshot(database);
-    const result = await cli(['apply', '-c', config, '--auto-approve', '--approve-purchases', '--database', database]);
+    const result = await cli(['apply', '-c', config, '--auto-approve', '--approve-purchases', '--approve-privileged', '--database', database]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(
       `${config}/new-hire.yaml: PASSWORD_ENV_UNSET: new.hire@contoso.com is created with its temporary password from TENANTCTL_EXAMPLE_UNSET_PASSWORD (password.fromEnv), which is not set`,

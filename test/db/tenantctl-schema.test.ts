@@ -98,7 +98,7 @@ describePostgres('a role whose search_path puts a decoy first', () => {
     url = (await postgresTestUrl('decoy_search_path')) ?? '';
     const owner = { TENANTCTL_DATABASE_URL: url };
     expect((await runCli(['init', '--catalog', CATALOG], { env: owner })).code).toBe(0);
-    const apply = await runCli(['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases'], { env: owner });
+    const apply = await runCli(['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases', '--approve-privileged'], { env: owner });
     expect(apply.code, apply.stderr).toBe(0);
 
     // public.users and friends, found first by the role's default search_path.

@@ -47,7 +47,7 @@ describe.each(ENGINES)('reconciling the contoso example on the $name database', 
       ['ENTERPRISEPACK', 1, 20],
       ['VISIOCLIENT', 1, 15],
     ]);
-    expect(first.approvals).toEqual(['purchase']);
+    expect(first.approvals).toEqual(['purchase', 'privileged']);
   });
 
   it.skipIf(engine.skip)('applies it in one transaction, then plans no changes', async () => {

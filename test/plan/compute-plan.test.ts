@@ -137,6 +137,54 @@ describe('computePlan: combinations', () => {
     expect(grant?.risks).toEqual(['privileged']);
     const revoke = result.plan.changes.find(({ change }) => change.kind === 'role.revoke');
     expect(revoke?.risks).toEqual([]);
+    expect(result.plan.approvals).toEqual(['privileged']);
+  });
+
+  describe('privileged changes need their own approval', () => {
+    const risks = (result: ReturnType<typeof computePlan>) =>
+      Object.fromEntries(result.plan.changes.map(({ change, risks: r }) => [`${change.kind} ${change.userPrincipalName}`, r]));
+    const plan = (desired: ReturnType<typeof state>, current: ReturnType<typeof state>) =>
+      computePlan({ desired, current, catalog: catalog(), settings: settings({ maxDeletions: 100, maxDeletionPercent: 100 }) });
+
+    it('granting any admin role, not only Global administrator', () => {
+      const result = plan(state(admin.desired, desiredUser('ex@contoso.com', { roles: [EXCHANGE_ADMIN] })), state(admin.current));
+      expect(risks(result)['role.grant ex@contoso.com']).toEqual(['privileged']);
+      expect(result.plan.approvals).toEqual(['privileged']);
+    });
+
+    it('deleting or blocking a user who holds an admin role; the same without a role is not privileged', () => {
+      const result = plan(
+        state(admin.desired, desiredUser('blocked.admin@contoso.com', { accountEnabled: false, roles: [EXCHANGE_ADMIN] }), desiredUser('blocked@contoso.com', { accountEnabled: false })),
+        state(
+          admin.current,
+          currentUser('gone.admin@contoso.com', { roles: [EXCHANGE_ADMIN] }),
+          currentUser('gone@contoso.com'),
+          currentUser('blocked.admin@contoso.com', { roles: [EXCHANGE_ADMIN] }),
+          currentUser('blocked@contoso.com'),
+        ),
+      );
+      expect(risks(result)).toEqual({
+        'user.delete gone.admin@contoso.com': ['deletion', 'privileged'],
+        'user.delete gone@contoso.com': ['deletion'],
+        'user.block blocked.admin@contoso.com': ['sign-in-blocked', 'privileged'],
+        'user.block blocked@contoso.com': ['sign-in-blocked'],
+      });
+      expect(result.plan.approvals).toEqual(['privileged']);
+    });
+
+    it('revoking Global administrator is privileged, revoking another role is not', () => {
+      const result = plan(
+        state(admin.desired, desiredUser('second@contoso.com'), desiredUser('third@contoso.com')),
+        state(admin.current, currentUser('second@contoso.com', { roles: [GA] }), currentUser('third@contoso.com', { roles: [EXCHANGE_ADMIN] })),
+      );
+      expect(risks(result)).toEqual({ 'role.revoke second@contoso.com': ['privileged'], 'role.revoke third@contoso.com': [] });
+      expect(result.plan.approvals).toEqual(['privileged']);
+    });
+
+    it('a plan without any of these needs no privileged approval', () => {
+      const result = plan(state(admin.desired, desiredUser('a@contoso.com', { attributes: { jobTitle: 'Lead' } })), state(admin.current, currentUser('a@contoso.com')));
+      expect(result.plan.approvals).toEqual([]);
+    });
   });
 
   it('lists unmanaged users and leaves them alone', () => {

@@ -26,7 +26,7 @@ interface Reference {
 /** Kills needed per backend, and how many must land inside the apply's transaction. */
 export const KILLS = LONG_MODE ? { kills: 20, insideTransaction: 10 } : { kills: 3, insideTransaction: 1 };
 
-const applyArgs = (config: string) => ['apply', '-c', config, '--auto-approve', '--actor', 'reliability'];
+const applyArgs = (config: string) => ['apply', '-c', config, '--auto-approve', '--approve-privileged', '--actor', 'reliability'];
 
 async function referenceApply(backend: CrashBackend, config: string): Promise<Reference> {
   const run = runTraced(applyArgs(config), backend.env);

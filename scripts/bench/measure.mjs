@@ -1,0 +1,62 @@
+// Runs a process as a user would and measures it: wall time from spawn to
+// exit, and peak RSS as the kernel accounts it (GNU time's %M, the maximum
+// resident set size of the process, read after it exits).
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const TIME = '/usr/bin/time';
+export const rssAvailable = fs.existsSync(TIME);
+
+/** Runs `argv`; resolves to { code, stdout, stderr, ms, rssMB } (rssMB null without GNU time). */
+export function measure(argv, { env = {}, cwd } = {}) {
+  const rssFile = path.join(os.tmpdir(), `tenantctl-bench-rss-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  const [file, args] = rssAvailable ? [TIME, ['-f', '%M', '-o', rssFile, ...argv]] : [argv[0], argv.slice(1)];
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(file, args, { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const stdout = [];
+    const stderr = [];
+    child.stdout.on('data', (chunk) => stdout.push(chunk));
+    child.stderr.on('data', (chunk) => stderr.push(chunk));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const ms = performance.now() - started;
+      let rssMB = null;
+      if (rssAvailable) {
+        const kb = Number(fs.readFileSync(rssFile, 'utf8').trim().split('\n').at(-1));
+        fs.rmSync(rssFile, { force: true });
+        rssMB = kb / 1024;
+      }
+      resolve({ code, stdout: Buffer.concat(stdout).toString(), stderr: Buffer.concat(stderr).toString(), ms, rssMB });
+    });
+  });
+}
+
+export const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+};
+
+/**
+ * Runs `once` `repeat` times (with `prepare` before each, untimed) and keeps
+ * the median wall time and the highest peak RSS. Fails loudly on an
+ * unexpected exit code: a benchmark of an error is no benchmark.
+ */
+export async function repeated(label, repeat, once, { prepare, expect = [0] } = {}) {
+  const runs = [];
+  for (let i = 0; i < repeat; i++) {
+    if (prepare) await prepare(i);
+    const run = await once(i);
+    if (!expect.includes(run.code)) {
+      throw new Error(`${label}: exit ${run.code}\n${run.stderr.slice(-3000)}\n${run.stdout.slice(-2000)}`);
+    }
+    runs.push(run);
+  }
+  return {
+    ms: median(runs.map((r) => r.ms)),
+    rssMB: runs.some((r) => r.rssMB === null) ? null : Math.max(...runs.map((r) => r.rssMB)),
+    last: runs.at(-1),
+  };
+}

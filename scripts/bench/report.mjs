@@ -1,0 +1,38 @@
+// The benchmark's table, for the terminal and for BENCHMARKS.md.
+import os from 'node:os';
+
+const seconds = (ms) => (ms / 1000).toFixed(2);
+const TARGETS = {
+  'postgres 10000 steady: plan': 800,
+  'postgres 100000 steady: plan': 5000,
+};
+
+export function renderTable({ results }) {
+  const header = ['users', 'database', 'step', 'median s', 'peak RSS MB', 'floor s', '× floor', 'target s'];
+  const lines = results.map((r) => {
+    const target = TARGETS[`${r.engine} ${r.size} ${r.step}`];
+    return [r.size.toLocaleString('en-US'), r.engine, r.step, seconds(r.ms), r.rssMB === null ? 'n/a' : r.rssMB.toFixed(0), seconds(r.floorMs), (r.ms / r.floorMs).toFixed(1), target ? seconds(target) : ''];
+  });
+  const rows = [header, header.map(() => '---'), ...lines];
+  return rows.map((row) => `| ${row.join(' | ')} |`).join('\n');
+}
+
+export function renderReport(run, { command, started }) {
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  return [
+    '# Benchmarks',
+    '',
+    'tenantctl run as a process, end to end, on generated tenants (see `scripts/bench.mjs`).',
+    'Each figure is the median wall time of the repeats and the peak RSS of the process.',
+    'The floor is the same run\'s cost of parsing the same files with js-yaml and reading the same rows',
+    'with one plain query per table (`scripts/bench/floor.mjs`); for creating users it is the',
+    `hashing alone: count × one scrypt hash (${run.msPerHash.toFixed(0)} ms) ÷ ${run.cores} cores.`,
+    '',
+    `- Command: \`${command}\``,
+    `- Date: ${started.toISOString()}`,
+    `- Machine: ${cpu}, ${run.cores} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node ${process.version}`,
+    '',
+    renderTable(run),
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,124 @@
+// The benchmark's scenarios, for one size and one database at a time. Each
+// apply runs on a fresh copy of the database it was planned against (a
+// PostgreSQL template, or a copy of the embedded folder), so the repeats
+// measure the same work.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createDatabase } from '../postgres-server.mjs';
+import { writeCatalog, writeConfig } from './config.mjs';
+import { measure, repeated } from './measure.mjs';
+import { seedDirectory } from './seed.mjs';
+import { churn, makeTenant, makeUser, random, userId } from './tenant.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const CLI = path.join(here, '..', '..', 'dist', 'cmd', 'tenantctl.js');
+const FLOOR = path.join(here, 'floor.mjs');
+const HASH_FLOOR = path.join(here, 'hash-floor.mjs');
+
+/** Where a database lives, and how to make a copy of it. */
+function engineFor(kind, adminUrl, work) {
+  let count = 0;
+  if (kind === 'postgres') {
+    const nameOf = (url) => decodeURIComponent(new URL(url).pathname.slice(1));
+    return {
+      kind,
+      create: (label) => createDatabase(adminUrl, `bench_${label}_${count++}`),
+      copy: (url, label) => createDatabase(adminUrl, `bench_${label}_${count++}`, nameOf(url)),
+    };
+  }
+  return {
+    kind,
+    create: async (label) => path.join(work, `db-${label}-${count++}`),
+    copy: async (folder, label) => {
+      const target = path.join(work, `db-${label}-${count++}`);
+      fs.cpSync(folder, target, { recursive: true });
+      return target;
+    },
+  };
+}
+
+export async function runScenarios({ work, sizes, engines, repeat, createCount, adminUrl, log }) {
+  const results = [];
+  const cores = os.availableParallelism();
+  const hash = JSON.parse((await measure([process.execPath, HASH_FLOOR])).stdout);
+  log(`one scrypt hash: ${hash.msPerHash.toFixed(0)} ms; ${cores} cores`);
+  for (const size of sizes) {
+    const dir = path.join(work, `n${size}`);
+    const users = makeTenant(size, 1);
+    const configDir = path.join(dir, 'config');
+    writeConfig(configDir, users);
+    const churnDir = path.join(dir, 'churn');
+    const churned = churn(users, 2);
+    writeConfig(churnDir, churned);
+    const createDir = path.join(dir, 'create');
+    const rng = random(3);
+    writeConfig(createDir, [...users, ...Array.from({ length: createCount }, (_, k) => makeUser(rng, size + 1_000_000 + k, userId(3, k)))]);
+    const catalog = path.join(dir, 'catalog.yaml');
+    writeCatalog(catalog, size + createCount);
+    const added = churned.length - users.length + Math.round(size * 0.005);
+    for (const kind of engines) {
+      log(`${size} users, ${kind}:`);
+      const rows = await runOne({ size, kind, dir, configDir, churnDir, createDir, catalog, engine: engineFor(kind, adminUrl, work), repeat, log,
+        create: size === sizes[0] ? createCount : 0, hashFloorMs: (n) => (n * hash.msPerHash) / cores, added });
+      results.push(...rows);
+    }
+  }
+  return { results, cores, msPerHash: hash.msPerHash };
+}
+
+async function runOne({ size, kind, dir, configDir, churnDir, createDir, catalog, engine, repeat, log, create, hashFloorMs, added }) {
+  const rows = [];
+  const outboxKey = path.join(dir, `outbox-${kind}.key`);
+  const cli = (database, args) => measure([process.execPath, CLI, ...args], { env: { TENANTCTL_DATABASE_URL: database, TENANTCTL_OUTBOX_KEY: outboxKey }, cwd: dir });
+  const record = (step, figure, floorMs, extra = {}) => {
+    const row = { size, engine: kind, step, ms: figure.ms, rssMB: figure.rssMB, floorMs, ...extra };
+    rows.push(row);
+    log(`  ${step.padEnd(22)} ${(figure.ms / 1000).toFixed(2).padStart(7)} s  ${figure.rssMB === null ? '' : `${figure.rssMB.toFixed(0)} MB`}  (floor ${(floorMs / 1000).toFixed(2)} s)`);
+  };
+
+  const base = await engine.create(`${kind}_${size}`);
+  const init = await cli(base, ['init', '--catalog', catalog]);
+  if (init.code !== 0) throw new Error(`init failed: ${init.stderr}`);
+  await seedDirectory(base, (await import('./tenant.mjs')).makeTenant(size, 1));
+  const floor = async (database, config) => (await repeated('floor', repeat, () => measure([process.execPath, FLOOR, database, config]))).ms;
+
+  // adopt: export the directory, plan its adoption, apply it.
+  const exported = path.join(dir, `exported-${kind}`);
+  const readFloor = await floor(base, configDir);
+  record('adopt: export', await repeated('export', repeat, () => cli(base, ['export', '--split', 'department', '--out', exported, '--force'])), readFloor);
+  const adoptPlan = path.join(dir, `adopt-${kind}.json`);
+  record('adopt: plan', await repeated('adopt plan', repeat, () => cli(base, ['plan', '-c', exported, '--out', adoptPlan])), readFloor);
+  let adopted = null;
+  record('adopt: apply', await repeated('adopt apply', repeat, () => cli(adopted, ['apply', '--plan', adoptPlan, '--auto-approve']), {
+    prepare: async () => { adopted = await engine.copy(base, `${kind}_${size}_adopted`); },
+  }), readFloor);
+
+  // steady: nothing to change.
+  const steadyFloor = await floor(adopted, configDir);
+  const steadyPlan = await repeated('steady plan', repeat, () => cli(adopted, ['plan', '-c', configDir, '--detailed-exitcode']));
+  record('steady: plan', steadyPlan, steadyFloor, { target: size === 10_000 && kind === 'postgres' ? 800 : size === 100_000 && kind === 'postgres' ? 5000 : null });
+  record('steady: plan --format json', await repeated('steady plan json', repeat, () => cli(adopted, ['plan', '-c', configDir, '--format', 'json'])), steadyFloor);
+  record('steady: drift', await repeated('steady drift', repeat, () => cli(adopted, ['drift', '-c', configDir])), steadyFloor);
+  record('steady: validate', await repeated('validate', repeat, () => cli(adopted, ['validate', '-c', configDir])), steadyFloor);
+
+  // churn: 1 % changed, 0.5 % added, 0.5 % removed.
+  const churnPlan = path.join(dir, `churn-${kind}.json`);
+  const planned = await repeated('churn plan', repeat, () => cli(adopted, ['plan', '-c', churnDir, '--out', churnPlan]));
+  record('churn: plan', planned, steadyFloor);
+  let churning = null;
+  const applied = await repeated('churn apply', repeat, () => cli(churning, ['apply', '--plan', churnPlan, '--auto-approve', '--approve-deletions']), {
+    prepare: async () => { churning = await engine.copy(adopted, `${kind}_${size}_churn`); },
+  });
+  record('churn: apply', applied, steadyFloor + hashFloorMs(added), { note: `includes hashing ${added} new passwords` });
+
+  if (create > 0) {
+    let creating = null;
+    const created = await repeated('create', repeat, () => cli(creating, ['apply', '-c', createDir, '--auto-approve']), {
+      prepare: async () => { creating = await engine.copy(adopted, `${kind}_${size}_create`); },
+    });
+    record(`create: apply ${create} users`, created, hashFloorMs(create), { note: 'floor: hashing alone' });
+  }
+  return rows;
+}

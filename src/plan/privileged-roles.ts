@@ -1,0 +1,41 @@
+import { GLOBAL_ADMINISTRATOR } from '../catalog/catalog.js';
+import type { Change } from './change.js';
+
+/**
+ * Which changes need `--approve-privileged` (README "Approvals and saved
+ * plans"). Every role tenantctl manages is an admin role, and each of them
+ * can reset passwords, buy, or change what users reach (DOMAIN.md), so
+ * granting any of them is privileged. Global administrator is the most
+ * privileged: revoking it is privileged too (the lockout guard alone keeps a
+ * minimum, not the right people). Deleting or blocking a user who holds any
+ * admin role takes an administrator away, so it is privileged as well.
+ */
+export function isPrivilegedChange(change: Change, heldRoles: readonly string[]): boolean {
+  switch (change.kind) {
+    case 'role.grant':
+      return true;
+    case 'role.revoke':
+      return change.roleTemplateId === GLOBAL_ADMINISTRATOR;
+    case 'user.delete':
+    case 'user.block':
+      return heldRoles.length > 0;
+    default:
+      return false;
+  }
+}
+
+/** `grants Global administrator to a@contoso.com`: one privileged change, in words. Plain, unescaped text. */
+export function describePrivilegedChange(change: Change): string {
+  switch (change.kind) {
+    case 'role.grant':
+      return `grants ${change.roleName} to ${change.userPrincipalName}`;
+    case 'role.revoke':
+      return `revokes ${change.roleName} from ${change.userPrincipalName}`;
+    case 'user.delete':
+      return `deletes ${change.userPrincipalName}, who holds an admin role`;
+    case 'user.block':
+      return `blocks sign-in of ${change.userPrincipalName}, who holds an admin role`;
+    default:
+      return `${change.kind} ${change.userPrincipalName}`;
+  }
+}

@@ -1,0 +1,82 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyContoso, runCli, tempDir } from '../support/cli.js';
+
+interface JsonPlan {
+  readonly approvals: string[];
+  readonly changes: { kind: string; userPrincipalName: string; risks: string[] }[];
+}
+
+/** Finding 9: granting Global administrator applied with --auto-approve alone. */
+describe('privileged changes need --approve-privileged', () => {
+  let dir: string;
+  let database: string;
+  let config: string;
+  const env = () => ({ TENANTCTL_DATABASE_URL: database });
+  const users = () => path.join(config, 'users.yaml');
+  const edit = (from: string, to: string) => {
+    const text = fs.readFileSync(users(), 'utf8');
+    expect(text).toContain(from);
+    fs.writeFileSync(users(), text.replace(from, to));
+  };
+  const unchanged = async () => (await runCli(['plan', '-c', config, '--detailed-exitcode'], { env: env() })).code;
+
+  beforeAll(async () => {
+    dir = tempDir();
+    database = path.join(dir, 'db');
+    expect((await runCli(['init', '--catalog', 'examples/contoso/catalog.yaml'], { env: env() })).code).toBe(0);
+    expect((await runCli(['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases', '--approve-privileged'], { env: env() })).code).toBe(0);
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('granting Global administrator to a user: exit 3 naming it, nothing changed; applies with the flag', async () => {
+    config = copyContoso();
+    edit('    jobTitle: Sales Lead\n', '    jobTitle: Sales Lead\n    roles: [Global administrator]\n');
+    const plan = await runCli(['plan', '-c', config, '--format', 'json'], { env: env() });
+    const document = JSON.parse(plan.stdout) as JsonPlan;
+    expect(document.approvals).toEqual(['privileged']);
+    expect(document.changes).toEqual([expect.objectContaining({ kind: 'role.grant', userPrincipalName: 'joep.devries@contoso.com', risks: ['privileged'] })]);
+    const text = await runCli(['plan', '-c', config], { env: env() });
+    expect(text.stdout).toContain('! Applying this plan needs approval: privileged (--approve-privileged).');
+    expect(text.stdout).toContain('! Grants Global administrator to joep.devries@contoso.com.');
+    const refused = await runCli(['apply', '-c', config, '--auto-approve'], { env: env() });
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain('this plan makes privileged changes:\n  grants Global administrator to joep.devries@contoso.com\napply stopped before changing anything: re-run with --approve-privileged');
+    expect(await unchanged()).toBe(2);
+    const approved = await runCli(['apply', '-c', config, '--auto-approve', '--approve-privileged'], { env: env() });
+    expect(approved.code).toBe(0);
+    expect(await unchanged()).toBe(0);
+  });
+
+  it('deleting or blocking a user who holds an admin role: risk privileged in the JSON plan, exit 3 without the flag', async () => {
+    const start = fs.readFileSync(users(), 'utf8').indexOf('  - userPrincipalName: alex.wilber@contoso.com');
+    const end = fs.readFileSync(users(), 'utf8').indexOf('  # A break-glass admin account');
+    const text = fs.readFileSync(users(), 'utf8');
+    fs.writeFileSync(users(), text.slice(0, start) + text.slice(end));
+    edit('    displayName: Break-glass administrator\n', '    displayName: Break-glass administrator\n    accountEnabled: false\n');
+    const plan = await runCli(['plan', '-c', config, '--format', 'json'], { env: env() });
+    expect(plan.code).toBe(0);
+    const document = JSON.parse(plan.stdout) as JsonPlan;
+    expect(document.approvals).toEqual(['privileged']);
+    expect(document.changes.map(({ kind, userPrincipalName, risks }) => ({ kind, userPrincipalName, risks }))).toEqual([
+      { kind: 'user.delete', userPrincipalName: 'alex.wilber@contoso.com', risks: ['deletion', 'privileged'] },
+      { kind: 'user.block', userPrincipalName: 'breakglass@contoso.onmicrosoft.com', risks: ['sign-in-blocked', 'privileged'] },
+    ]);
+    const refused = await runCli(['apply', '-c', config, '--auto-approve', '--approve-deletions'], { env: env() });
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain('  deletes alex.wilber@contoso.com, who holds an admin role\n');
+    expect(refused.stderr).toContain('  blocks sign-in of breakglass@contoso.onmicrosoft.com, who holds an admin role\n');
+    expect(await unchanged()).toBe(2);
+  });
+
+  it('the lockout guard stays: --approve-privileged cannot remove the last Global administrators', async () => {
+    edit('    roles: [Global administrator]\n    licenses:\n      - ENTERPRISEPREMIUM', '    licenses:\n      - ENTERPRISEPREMIUM');
+    const refused = await runCli(['apply', '-c', config, '--auto-approve', '--approve-deletions', '--approve-privileged'], { env: env() });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('fewer than settings.minGlobalAdmins (2)');
+    edit('    licenses:\n      - ENTERPRISEPREMIUM', '    roles: [Global administrator]\n    licenses:\n      - ENTERPRISEPREMIUM');
+    expect(await unchanged()).toBe(2);
+    fs.rmSync(config, { recursive: true, force: true });
+  });
+});
