@@ -38,7 +38,7 @@ describe.skipIf(!postgresAvailable())('PostgreSQL faults: the server stopped, th
   const env = (extra: Record<string, string> = {}) => ({ TENANTCTL_DATABASE_URL: url, ...extra });
   const configOf = (which: 'a' | 'b') => (which === 'a' ? tenant.configA : tenant.configB);
   const other = () => (current === 'a' ? 'b' : 'a');
-  const applyArgs = (which: 'a' | 'b') => ['apply', '-c', configOf(which), '--auto-approve', '--actor', 'faults'];
+  const applyArgs = (which: 'a' | 'b') => ['apply', '-c', configOf(which), '--auto-approve', '--approve-privileged', '--actor', 'faults'];
 
   /** The target configuration's directory, with one more apply than `before` in the audit trail. */
   const applied = (target: 'a' | 'b', before: DirectoryDump): DirectoryDump => ({
