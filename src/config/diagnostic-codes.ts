@@ -15,6 +15,16 @@ export interface DiagnosticCodeInfo {
 export const CONFIG_DIAGNOSTIC_CODES: readonly DiagnosticCodeInfo[] = [
   { code: 'CONFIG_NOT_FOUND', severity: 'error', meaning: 'A path given with -c does not exist (or no -c was given).' },
   { code: 'CONFIG_UNREADABLE', severity: 'error', meaning: 'A file or directory given with -c cannot be read (permissions).' },
+  {
+    code: 'CONFIG_NOT_A_FILE',
+    severity: 'error',
+    meaning: 'A path given with -c (or --catalog) is a device, a named pipe (FIFO) or a socket: only regular files are read.',
+  },
+  {
+    code: 'CONFIG_TOO_LARGE',
+    severity: 'error',
+    meaning: 'A file is larger than 64 MiB, or the files of one configuration are larger than 256 MiB together (README, "Limits on input").',
+  },
   { code: 'CONFIG_NO_FILES', severity: 'error', meaning: 'A directory given with -c holds no .yaml or .yml file (catalog.yaml does not count).' },
   { code: 'CONFIG_SECTION_TWICE', severity: 'error', meaning: '`defaults` or `settings` is declared in more than one file.' },
   { code: 'YAML_NOT_UTF8', severity: 'error', meaning: 'The file is not UTF-8 text.' },
@@ -34,6 +44,11 @@ export const CONFIG_DIAGNOSTIC_CODES: readonly DiagnosticCodeInfo[] = [
   { code: 'SCHEMA_FORMAT', severity: 'error', meaning: 'A value does not have the required form (an email address, a variable name, a part number).' },
   { code: 'SCHEMA_RANGE', severity: 'error', meaning: 'A number is outside its allowed range.' },
   { code: 'SCHEMA_INVALID', severity: 'error', meaning: 'Any other schema rule (none of the current schema\'s rules reports it; kept for future ones).' },
+  {
+    code: 'TEXT_NOT_STORABLE',
+    severity: 'error',
+    meaning: 'A text holds what the database cannot store: a NUL character (`"\\0"`) or half of a character (a lone surrogate such as `"\\uDC00"`).',
+  },
   { code: 'PHOTO_NOT_ALLOWED', severity: 'error', meaning: 'A photo field (`photo`, `thumbnailPhoto`, `picture`, `avatar`, ...): admins cannot set users\' photos.' },
   { code: 'PASSWORD_IN_CONFIG', severity: 'error', meaning: 'A password is written in the configuration (`password: "..."`, `password: {value: ...}`, ...).' },
   { code: 'BUSINESS_PHONES_TOO_MANY', severity: 'error', meaning: 'More than one business phone.' },

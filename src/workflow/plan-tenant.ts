@@ -8,6 +8,7 @@ import { computePlan } from '../plan/compute-plan.js';
 import { fingerprint } from '../plan/fingerprint.js';
 import { toPlanDocument, type PlanDocument } from '../plan/plan-document.js';
 import { readTenant } from '../state/read-tenant.js';
+import { NO_PROGRESS, type ProgressReporter } from './progress.js';
 
 export interface PlanTenantOptions {
   readonly configPaths: readonly string[];
@@ -17,6 +18,8 @@ export interface PlanTenantOptions {
   readonly now?: Date;
   /** The configuration's git commit, if the caller knows it. */
   readonly gitCommit?: string | null;
+  /** Told as each stage starts: reading, loading, planning. */
+  readonly onProgress?: ProgressReporter;
 }
 
 export interface PlanTenantResult {
@@ -64,11 +67,15 @@ function passwordVariableProblems(
  * the plan and fingerprint what it was computed from. Reads only.
  */
 export async function planTenant(db: Database, options: PlanTenantOptions): Promise<PlanTenantResult> {
+  const progress = options.onProgress ?? NO_PROGRESS;
+  progress({ stage: 'reading the directory', done: 0, total: 3 });
   const { catalog, current } = await readTenant(db);
   requireCatalog(catalog);
   const now = options.now ?? new Date();
+  progress({ stage: 'loading the configuration', done: 1, total: 3 });
   const loaded = loadConfig(options.configPaths, { catalog, current, now, env: options.env, phase: 'plan' });
   if (!loaded.config) return { plan: null, diagnostics: loaded.diagnostics };
+  progress({ stage: 'computing the plan', done: 2, total: 3 });
   const { plan, problems } = computePlan({ desired: loaded.config.state, current, catalog, settings: loaded.config.settings, now });
   const refusals = [
     ...problems.map((message) => error('PLAN_REFUSED', message)),

@@ -2,6 +2,7 @@
 // built CLI: every one ends quickly with a located error, never a hang, a
 // blow-up or a raw database error. (How quickly is the benchmark's business;
 // here a case only has to finish within the normal test timeout.)
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -78,5 +79,82 @@ describe('hostile configurations: bounded work, located errors', () => {
     expect(lines.filter((line) => line.startsWith(`${file}:3:24: UPN_DUPLICATE: a@contoso.com is declared twice`)).length).toBeGreaterThan(900);
     expect(lines.at(-2)).toBe(`${file}:3:24: DIAGNOSTICS_LIMIT: … and 39,002 more problems not shown (limit 1,000); fix the ones above and run validate again`);
     expect(lines.at(-1)).toBe('20001 errors, 20001 warnings');
+  });
+});
+
+describe('hostile input files: only regular files, within the limits', () => {
+  const fifo = path.join(scratch, 'pipe.yaml');
+  const NOT_A_FILE = 'not a regular file; tenantctl reads only regular files (save the content to a file and give its path)';
+
+  it('-c /dev/zero: refused before reading, not 12 GB later', async () => {
+    const result = await validate('-c', '/dev/zero');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe(`/dev/zero: CONFIG_NOT_A_FILE: /dev/zero is a character device, ${NOT_A_FILE}\n1 error, 0 warnings\n`);
+  });
+
+  it('-c on a FIFO: refused, not a hang', async () => {
+    execFileSync('mkfifo', [fifo]);
+    const result = await validate('-c', fifo);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(`${fifo}: CONFIG_NOT_A_FILE: ${fifo} is a named pipe (FIFO), ${NOT_A_FILE}`);
+  });
+
+  it('init --catalog and apply --plan refuse devices and FIFOs the same way', async () => {
+    if (!fs.existsSync(fifo)) execFileSync('mkfifo', [fifo]);
+    const init = await runCli(['init', '--database', 'memory://', '--catalog', '/dev/zero']);
+    expect(init.code).toBe(1);
+    expect(init.stderr).toContain(`/dev/zero: CONFIG_NOT_A_FILE: /dev/zero is a character device, ${NOT_A_FILE}`);
+    const apply = await runCli(['apply', '--database', 'memory://', '--plan', fifo, '--auto-approve']);
+    expect(apply.code).toBe(1);
+    expect(apply.stderr).toContain(`cannot read the plan: ${fifo} is a named pipe (FIFO), ${NOT_A_FILE}`);
+  });
+
+  it('a configuration file over 64 MiB is refused with the limit named', async () => {
+    const file = path.join(scratch, 'huge.yaml');
+    fs.writeFileSync(file, 'users: []\n');
+    fs.truncateSync(file, 64 * 1024 * 1024 + 1);
+    const result = await validate('-c', file);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(`${file}: CONFIG_TOO_LARGE: ${file} is larger than 64 MiB, the limit for one configuration file; split it into several files`);
+  });
+});
+
+describe('values the database cannot store: refused by validate, located, never a raw database error at apply', () => {
+  const user = (displayName: string) =>
+    `users:\n  - userPrincipalName: megan.bowen@contoso.com\n    displayName: "${displayName}"\n    roles: [Global administrator]\n`;
+
+  it.each([
+    ['a NUL character', 'a\\0b', 'holds a NUL character (\\0), which the database cannot store; remove it'],
+    ['a lone surrogate', '\\uDC00', 'holds half of a character (a lone surrogate, \\uDC00), which cannot be stored as UTF-8; remove it or write the whole character'],
+  ])('displayName with %s: validate and apply fail with TEXT_NOT_STORABLE, nothing is changed', async (_, value, reason) => {
+    const file = write(`unstorable-${value.length}.yaml`, user(value));
+    const result = await validate('-c', file);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe(`${file}:3:18: TEXT_NOT_STORABLE: "displayName" ${reason}\n1 error, 0 warnings\n`);
+    const database = path.join(scratch, `db-${value.length}`);
+    expect((await runCli(['init', '--database', database, '--catalog', 'examples/contoso/catalog.yaml'])).code).toBe(0);
+    const apply = await runCli(['apply', '--database', database, '-c', file, '--auto-approve', '--approve-privileged']);
+    expect(apply.code).toBe(1);
+    expect(apply.stderr).toContain(`${file}:3:18: TEXT_NOT_STORABLE`);
+    expectNoCrash(apply);
+    const exported = await runCli(['export', '--database', database]);
+    expect(exported.stdout).not.toContain('megan.bowen');
+  });
+
+  it('a catalog price with a third decimal and the currency XXX are refused at init, located', async () => {
+    const catalog = fs.readFileSync('examples/contoso/catalog.yaml', 'utf8').replace('unitPrice: 5.00', 'unitPrice: 0.004').replace(/currency: USD/g, 'currency: XXX');
+    const file = write('catalog.yaml', catalog);
+    const result = await runCli(['init', '--database', 'memory://', '--catalog', file]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`${file}:13:16: CATALOG_INVALID: unitPrice 0.004 of O365_BUSINESS_ESSENTIALS has more than two decimals, which would be stored as 0.00; write the price in whole cents`);
+    expect(result.stderr).toContain(`${file}:14:15: CATALOG_INVALID: currency XXX of O365_BUSINESS_ESSENTIALS is not an ISO 4217 currency in use`);
+  });
+
+  it('a catalog text with a NUL character is refused at init, located', async () => {
+    const catalog = fs.readFileSync('examples/contoso/catalog.yaml', 'utf8').replace('productName: Office 365 Business Essentials', 'productName: "Office\\0 365"');
+    const file = write('catalog-nul.yaml', catalog);
+    const result = await runCli(['init', '--database', 'memory://', '--catalog', file]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`${file}:11:18: TEXT_NOT_STORABLE: "productName" holds a NUL character`);
   });
 });
