@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 
 /**
  * From here on, whatever this process creates (PGlite's table files, its
@@ -16,6 +17,14 @@ export function restrictUmask(): void {
 
 /** Makes a folder 0700 and everything in it 0700 (folders) or 0600 (files); symlinks are left alone, not followed. */
 export function makeTreePrivate(directory: string): void {
+  try {
+    chmodTree(directory);
+  } catch (cause) {
+    throw new TenantctlError(`cannot make ${directory} private to its owner: ${(cause as Error).message}; fix its owner or modes (chmod -R go= ${directory})`);
+  }
+}
+
+function chmodTree(directory: string): void {
   const stack = [directory];
   while (stack.length > 0) {
     const current = stack.pop() as string;
