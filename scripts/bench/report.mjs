@@ -2,6 +2,9 @@
 import os from 'node:os';
 
 const seconds = (ms) => (ms / 1000).toFixed(2);
+
+/** BENCHMARKS.md: everything from this line on is kept when the benchmark rewrites the file. */
+export const NOTES_MARKER = '<!-- Notes below this line are kept when npm run bench rewrites the file. -->';
 const TARGETS = {
   'postgres 10000 steady: plan': 800,
   'postgres 100000 steady: plan': 5000,
