@@ -101,3 +101,34 @@ export function whichState(dump: DirectoryDump, before: DirectoryDump, after: Di
   if (dump.directory === after.directory && dump.applies === before.applies + 1) return 'after';
   return null;
 }
+
+/** Asserts two dumps are equal, showing where they first differ rather than both whole. */
+export function expectSameDirectory(actual: DirectoryDump, expected: DirectoryDump, what: string): void {
+  if (actual.applies !== expected.applies) throw new Error(`${what}: ${actual.applies} applies in the audit trail, expected ${expected.applies}`);
+  if (actual.directory === expected.directory) return;
+  let at = 0;
+  while (actual.directory[at] === expected.directory[at]) at++;
+  const around = (text: string) => text.slice(Math.max(0, at - 150), at + 150);
+  throw new Error(`${what}: the directory differs at character ${at}:\n  found:    …${around(actual.directory)}…\n  expected: …${around(expected.directory)}…`);
+}
+
+/** Rows of one query, on a PostgreSQL URL or an embedded folder no process has open. */
+export async function queryRows<Row extends object>(location: string, sql: string): Promise<Row[]> {
+  if (/^postgres(ql)?:\/\//.test(location)) {
+    const client = new pg.Client({ connectionString: location });
+    await client.connect();
+    try {
+      await client.query(SEARCH_PATH);
+      return (await client.query(sql)).rows as Row[];
+    } finally {
+      await client.end();
+    }
+  }
+  const db = new PGlite(location);
+  try {
+    await db.exec(SEARCH_PATH);
+    return (await db.query<Row>(sql)).rows;
+  } finally {
+    await db.close();
+  }
+}
