@@ -3,7 +3,7 @@ import { GLOBAL_ADMINISTRATOR } from '../catalog/catalog.js';
 import type { Database, Queryable } from '../db/database.js';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 import type { Change, ChangeKind, ChangeOf } from '../plan/change.js';
-import { fingerprint, staleness } from '../plan/fingerprint.js';
+import { fingerprint, staleMessage, staleness } from '../plan/fingerprint.js';
 import type { PlanDocument } from '../plan/plan-document.js';
 import { readState } from '../state/read-state.js';
 import { LockNotObtained, lockTimeoutError, takeApplyLock } from './apply-lock.js';
@@ -18,6 +18,11 @@ export interface ApplyContext {
   readonly toolVersion: string;
   readonly lockTimeoutMs: number;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /**
+   * Run under the tenant lock before anything is written; throws to refuse.
+   * `apply --plan` recomputes the saved plan here (verify-saved-plan.ts).
+   */
+  readonly verifyUnderLock?: (tx: Queryable) => Promise<void>;
 }
 
 export interface CredentialDelivery {
@@ -48,12 +53,7 @@ async function runPhase(tx: Queryable, kinds: readonly ChangeKind[], changes: re
 async function refuseStale(tx: Queryable, plan: PlanDocument): Promise<void> {
   const [current, catalog] = [await readState(tx), await readCatalog(tx)];
   const reasons = staleness(plan.fingerprint, fingerprint(current, catalog), current);
-  if (reasons.length === 0) return;
-  const shown = reasons.slice(0, 10);
-  const more = reasons.length > shown.length ? `\n  … and ${reasons.length - shown.length} more` : '';
-  throw new TenantctlError(
-    `the tenant changed since this plan was made, so it was not applied:\n  ${shown.join('\n  ')}${more}\nrun \`tenantctl plan\` again and review the new plan`,
-  );
+  if (reasons.length > 0) throw new TenantctlError(staleMessage(reasons));
 }
 
 async function recordPurchases(tx: Queryable, plan: PlanDocument, applyId: number, actor: string): Promise<void> {
@@ -123,6 +123,7 @@ export async function applyPlan(db: Database, plan: PlanDocument, context: Apply
     return await db.transaction(async (tx) => {
       await takeApplyLock(db, tx, context.lockTimeoutMs);
       await refuseStale(tx, plan);
+      await context.verifyUnderLock?.(tx);
       const [audit] = await tx.query<{ id: string }>(
         `INSERT INTO applies (actor, host, git_commit, config_hash, plan_hash, tool_version, summary, changes)
          VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb) RETURNING id`,

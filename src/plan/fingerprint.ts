@@ -43,3 +43,11 @@ export function staleness(planned: Fingerprint, now: Fingerprint, current: Tenan
   }
   return reasons;
 }
+
+const SHOWN_REASONS = 10;
+
+/** What apply says when rows a plan was computed from changed since it was made. */
+export function staleMessage(reasons: readonly string[]): string {
+  const more = reasons.length > SHOWN_REASONS ? `\n  … and ${reasons.length - SHOWN_REASONS} more` : '';
+  return `the tenant changed since this plan was made, so it was not applied:\n  ${reasons.slice(0, SHOWN_REASONS).join('\n  ')}${more}\nrun \`tenantctl plan\` again and review the new plan`;
+}
