@@ -1,4 +1,4 @@
-import { formatDiagnostic, formatLocation, type Diagnostic, type SourceLocation } from '../src/diagnostics/diagnostic.js';
+import { countDiagnostics, formatDiagnostic, formatLocation, type Diagnostic, type SourceLocation } from '../src/diagnostics/diagnostic.js';
 import { annotationProperty, annotationText } from '../src/render/escape-annotation.js';
 
 export type DiagnosticFormat = 'text' | 'json' | 'github';
@@ -29,9 +29,10 @@ function github(d: Diagnostic): string {
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
+/** `2 errors, 1 warning`: every problem found, also those a capped list only counted. */
 function count(diagnostics: readonly Diagnostic[]): string {
-  const errors = diagnostics.filter((d) => d.severity === 'error').length;
-  return `${plural(errors, 'error')}, ${plural(diagnostics.length - errors, 'warning')}`;
+  const { errors, warnings } = countDiagnostics(diagnostics);
+  return `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
 }
 
 function jsonLocation(location: SourceLocation | undefined): { file: string | null; line: number | null; column: number | null } {
@@ -50,8 +51,7 @@ export function reportDiagnostics(diagnostics: readonly Diagnostic[], format: Di
         {
           formatVersion: '1.0',
           ...(options.catalogChecked === undefined ? {} : { catalogChecked: options.catalogChecked }),
-          errors: diagnostics.filter((d) => d.severity === 'error').length,
-          warnings: diagnostics.filter((d) => d.severity === 'warning').length,
+          ...countDiagnostics(diagnostics),
           diagnostics: diagnostics.map((d) => ({
             severity: d.severity,
             code: d.code,

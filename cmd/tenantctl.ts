@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-import { Command, CommanderError } from 'commander';
-import { ExitCode, TenantctlError } from '../src/diagnostics/tenantctl-error.js';
+import { Command } from 'commander';
 import { toolVersion } from '../src/package-root.js';
 import { registerApply } from './commands/apply.js';
 import { registerDeliver } from './commands/deliver.js';
@@ -11,8 +10,11 @@ import { registerInit } from './commands/init.js';
 import { registerPlan } from './commands/plan.js';
 import { registerValidate } from './commands/validate.js';
 import { addDatabaseOptions } from './database-option.js';
-import { terminalMessage } from '../src/render/escape-terminal.js';
-import { err } from './terminal.js';
+import { asksForJson, reportFailure } from './failure.js';
+import { acceptGlobalOptionsBeforeCommand, checkRequiredOptionsAfterUnknownOnes } from './global-options.js';
+import { endQuietlyOnClosedPipe } from './terminal.js';
+
+endQuietlyOnClosedPipe();
 
 const program = new Command('tenantctl')
   .description('Declarative users, admin roles and licenses for an Office 365 for Business tenant.')
@@ -22,6 +24,13 @@ const program = new Command('tenantctl')
 
 for (const register of [registerInit, registerValidate, registerPlan, registerApply, registerDrift, registerExport, registerHistory, registerDeliver]) register(program);
 for (const command of program.commands) addDatabaseOptions(command);
+/** The command that ran, for its --format when it fails. */
+let running: Command | undefined;
+program.hook('preAction', (_program, command) => {
+  running = command;
+});
+acceptGlobalOptionsBeforeCommand(program);
+checkRequiredOptionsAfterUnknownOnes(program);
 program.addHelpText(
   'after',
   '\nExamples:\n' +
@@ -33,33 +42,14 @@ program.addHelpText(
     '  tenantctl export --out tenant.yaml\n' +
     '  tenantctl history --since 7d\n' +
     '  tenantctl deliver --pickup outbox/\n' +
-    '\nDatabase: --database URL or $TENANTCTL_DATABASE_URL; postgres://…, a folder path (embedded), or memory://.\n' +
-    'Exit codes: 0 success, 1 error (nothing changed), 2 changes (plan --detailed-exitcode) or drift, 3 approval needed.',
+    '\nDatabase: --database URL (before or after the command) or $TENANTCTL_DATABASE_URL; postgres://…, a folder path (embedded), or memory://.\n' +
+    'Exit codes: 0 success, 1 error (nothing changed), 2 changes (plan --detailed-exitcode) or drift, 3 approval needed,\n' +
+    '130 cancelled at a prompt, 141 the reader of the output went away (e.g. | head).',
 );
 
-/** A pg error that escaped: name the constraint rather than print a stack. */
-function databaseRefusal(cause: unknown): string | null {
-  const pgError = cause as { code?: string; message?: string; constraint?: string; detail?: string };
-  if (typeof pgError.code !== 'string' || !/^[0-9A-Z]{5}$/.test(pgError.code)) return null;
-  const constraint = pgError.constraint ? ` (constraint ${pgError.constraint})` : '';
-  const detail = pgError.detail ? `: ${pgError.detail}` : '';
-  return `the database refused the change${constraint}: ${pgError.message}${detail}; nothing was changed`;
-}
 
 try {
   await program.parseAsync(process.argv);
 } catch (cause) {
-  if (cause instanceof CommanderError) {
-    process.exitCode = cause.exitCode === 0 ? ExitCode.ok : ExitCode.error;
-  } else if (cause instanceof TenantctlError) {
-    // Messages quote file names, paths and values: shown, never obeyed.
-    err(`Error: ${terminalMessage(cause.message)}`);
-    process.exitCode = cause.exitCode;
-  } else {
-    const refusal = databaseRefusal(cause);
-    err(terminalMessage(refusal ? `Error: ${refusal}` : `Error: internal error: ${(cause as Error)?.message ?? String(cause)}`));
-    if (!refusal) err('This is a bug in tenantctl; please report it. Set TENANTCTL_DEBUG=1 to see the stack trace.');
-    if (process.env.TENANTCTL_DEBUG) err(terminalMessage(String((cause as Error)?.stack ?? cause)));
-    process.exitCode = ExitCode.error;
-  }
+  process.exitCode = reportFailure(cause, asksForJson(process.argv.slice(2), running));
 }

@@ -1,25 +1,68 @@
-import readline from 'node:readline/promises';
+import readline from 'node:readline';
+import { ExitCode, TenantctlError } from '../src/diagnostics/tenantctl-error.js';
 import { neutraliseWorkflowCommands } from '../src/render/escape-terminal.js';
 
-/** Colour only at a terminal, never when NO_COLOR is set or --no-color given. */
-export function useColor(flag: boolean | undefined): boolean {
+/**
+ * Whether to colour, by the common conventions, strongest first: --no-color;
+ * FORCE_COLOR (0 or false: never; 1, 2, 3, true or empty: always, even
+ * piped); NO_COLOR (set and not empty: never); TERM=dumb; else at a terminal.
+ */
+export function useColor(flag: boolean | undefined, env: NodeJS.ProcessEnv = process.env, isTTY = Boolean(process.stdout.isTTY)): boolean {
   if (flag === false) return false;
-  if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false;
-  return Boolean(process.stdout.isTTY);
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return force !== '0' && force.toLowerCase() !== 'false';
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.TERM === 'dumb') return false;
+  return isTTY;
 }
 
 export function interactive(): boolean {
   return Boolean(process.stdin.isTTY && process.stdout.isTTY);
 }
 
-/** Asks one question at the terminal; true only for exactly `expected`. */
-export async function confirm(question: string, expected: string): Promise<boolean> {
+/** What Ctrl-C or Ctrl-D at a prompt throws: exit 130, nothing changed. */
+export class Cancelled extends TenantctlError {
+  constructor() {
+    super('cancelled, nothing was changed', ExitCode.cancelled);
+  }
+}
+
+/**
+ * Asks one question at the terminal; true only for exactly `expected`.
+ * Ctrl-C (SIGINT at the prompt) and Ctrl-D (end of input) reject with
+ * Cancelled rather than leave the question hanging.
+ */
+export function confirm(question: string, expected: string): Promise<boolean> {
   const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
-  try {
-    const answer = await rl.question(question);
-    return answer.trim() === expected;
-  } finally {
-    rl.close();
+  return new Promise<boolean>((resolve, reject) => {
+    let answered = false;
+    rl.on('SIGINT', () => rl.close());
+    rl.on('close', () => {
+      if (answered) return;
+      process.stdout.write('\n');
+      reject(new Cancelled());
+    });
+    rl.question(question, (answer) => {
+      answered = true;
+      rl.close();
+      resolve(answer.trim() === expected);
+    });
+  });
+}
+
+/**
+ * A reader that stops early (`tenantctl plan | head -1`) closes the pipe:
+ * stop at once, quietly, with the status of a process that a shell's
+ * SIGPIPE ended (128 + 13), as cat or git do. Node ignores SIGPIPE, so
+ * without this the next write throws EPIPE as an unhandled 'error' event.
+ */
+export function endQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (cause: NodeJS.ErrnoException) => {
+      if (cause.code === 'EPIPE') process.exit(ExitCode.closedPipe);
+      if (stream !== process.stderr) process.stderr.write(`Error: cannot write the output: ${cause.message}\n`);
+      process.exit(ExitCode.error);
+    });
   }
 }
 

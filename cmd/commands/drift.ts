@@ -9,6 +9,7 @@ import { renderDriftMarkdown } from '../../src/render/drift-markdown.js';
 import { renderDriftText } from '../../src/render/drift-text.js';
 import { resolveActor } from '../actor.js';
 import { withDatabase, type DatabaseOptions } from '../database-option.js';
+import { formatOption } from '../format-option.js';
 import { reportDiagnostics } from '../report-diagnostics.js';
 import { err, out, useColor } from '../terminal.js';
 
@@ -40,15 +41,16 @@ export function registerDrift(program: Command): void {
         'Exit codes: 0 no drift (unused seats are a notice, not drift), 2 drift found, 1 error.',
     )
     .requiredOption('-c, --config <path...>', 'YAML file or directory of YAML files (repeatable)')
-    .option('--format <format>', 'text, json or markdown', 'text')
+    .addOption(formatOption(['text', 'json', 'markdown'], 'text, json or markdown'))
     .option('--no-color', 'no colours, even at a terminal (NO_COLOR is honoured too)')
     .action(async (options: DriftOptions) => {
-      if (!Object.hasOwn(RENDERERS, options.format)) throw new TenantctlError(`unknown --format ${options.format}: use text, json or markdown`);
       const { drift, diagnostics } = await withDatabase({ ...options, actor: resolveActor(options.actor) }, (db) =>
         readDrift(db, { configPaths: options.config, now: new Date(), tenantctlVersion: toolVersion() }),
       );
       if (diagnostics.length > 0) err(reportDiagnostics(diagnostics, 'text'));
-      if (!drift || hasErrors(diagnostics)) throw new TenantctlError('no drift report was made: fix the configuration problems above');
+      if (!drift || hasErrors(diagnostics)) {
+        throw new TenantctlError('no drift report was made: fix the configuration problems above', ExitCode.error, diagnostics);
+      }
       out(RENDERERS[options.format](drift, useColor(options.color)));
       process.exitCode = drift.drift ? ExitCode.changes : ExitCode.ok;
     });

@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import { readHistory } from '../../src/audit/read-history.js';
 import { parseLimit, parseSince } from '../../src/audit/since.js';
-import { TenantctlError } from '../../src/diagnostics/tenantctl-error.js';
 import { renderHistoryJson } from '../../src/render/history-json.js';
 import { renderHistoryText } from '../../src/render/history-text.js';
 import { resolveActor } from '../actor.js';
 import { withDatabase, type DatabaseOptions } from '../database-option.js';
+import { formatOption } from '../format-option.js';
 import { out } from '../terminal.js';
 
 interface HistoryOptions extends DatabaseOptions {
@@ -24,11 +24,10 @@ export function registerHistory(program: Command): void {
         'No password is ever recorded, so none is shown.\n\n' +
         'Examples:\n  tenantctl history --limit 5\n  tenantctl history --since 7d\n  tenantctl history --since 2026-11-01 --format json',
     )
-    .option('--format <format>', 'text or json', 'text')
+    .addOption(formatOption(['text', 'json'], 'text or json'))
     .option('--since <date>', 'only applies since then: an age (12h, 7d, 2w), a date (2026-11-25, UTC) or an ISO time')
     .option('--limit <n>', 'at most this many applies, the newest', parseLimit)
     .action(async (options: HistoryOptions) => {
-      if (options.format !== 'text' && options.format !== 'json') throw new TenantctlError(`unknown --format ${options.format}: use text or json`);
       const since = options.since === undefined ? null : parseSince(options.since, new Date());
       const entries = await withDatabase({ ...options, actor: resolveActor(options.actor) }, (db) =>
         readHistory(db, { since, limit: options.limit ?? null }),

@@ -10,6 +10,7 @@ import { parseCommitFlag } from '../../src/workflow/git-commit.js';
 import { planTenant } from '../../src/workflow/plan-tenant.js';
 import { configCommit, resolveActor } from '../actor.js';
 import { withDatabase, type DatabaseOptions } from '../database-option.js';
+import { formatOption } from '../format-option.js';
 import { reportDiagnostics } from '../report-diagnostics.js';
 import { err, out, useColor } from '../terminal.js';
 
@@ -22,8 +23,6 @@ export interface PlanOptions extends DatabaseOptions {
   readonly commit?: string;
 }
 
-const FORMATS: readonly PlanFormat[] = ['text', 'json', 'markdown'];
-
 /** Plans, printing diagnostics to stderr; throws when no plan can be made. */
 export async function makePlan(options: DatabaseOptions & { readonly config: string[]; readonly commit?: string }): Promise<PlanDocument> {
   const gitCommit = configCommit(options.config, options.commit);
@@ -32,7 +31,7 @@ export async function makePlan(options: DatabaseOptions & { readonly config: str
   );
   if (diagnostics.length > 0) err(reportDiagnostics(diagnostics, 'text'));
   if (!plan || hasErrors(diagnostics)) {
-    throw new TenantctlError('no plan was made: fix the problems above; nothing was changed');
+    throw new TenantctlError('no plan was made: fix the problems above; nothing was changed', ExitCode.error, diagnostics);
   }
   return plan;
 }
@@ -48,12 +47,11 @@ export function registerPlan(program: Command): void {
     )
     .requiredOption('-c, --config <path...>', 'YAML file or directory of YAML files (repeatable)')
     .option('--out <file>', 'save the plan (JSON, with its fingerprint) for `apply --plan`')
-    .option('--format <format>', 'text, json or markdown', 'text')
+    .addOption(formatOption(['text', 'json', 'markdown'], 'text, json or markdown'))
     .option('--commit <sha>', 'the configuration\'s git commit to record (default: the CI\'s variable, else git)', parseCommitFlag)
     .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when there are, 1 on error')
     .option('--no-color', 'no colours, even at a terminal (NO_COLOR is honoured too)')
     .action(async (options: PlanOptions) => {
-      if (!FORMATS.includes(options.format)) throw new TenantctlError(`unknown --format ${options.format}: use text, json or markdown`);
       const plan = await makePlan(options);
       out(renderPlan(plan, options.format, { color: useColor(options.color) }));
       if (options.out) {

@@ -6,6 +6,7 @@ import { hasErrors } from '../../src/diagnostics/diagnostic.js';
 import { ExitCode, TenantctlError } from '../../src/diagnostics/tenantctl-error.js';
 import { resolveActor } from '../actor.js';
 import { withDatabase, type DatabaseOptions } from '../database-option.js';
+import { formatOption } from '../format-option.js';
 import { reportDiagnostics, type DiagnosticFormat } from '../report-diagnostics.js';
 import { terminalMessage } from '../../src/render/escape-terminal.js';
 import { err, out, outAnnotations } from '../terminal.js';
@@ -14,8 +15,6 @@ interface ValidateOptions extends DatabaseOptions {
   readonly config: string[];
   readonly format: DiagnosticFormat;
 }
-
-const FORMATS: readonly DiagnosticFormat[] = ['text', 'json', 'github'];
 
 const WITHOUT_CATALOG = 'the tenant\'s domains, subscriptions and service plans were not checked';
 
@@ -43,11 +42,8 @@ export function registerValidate(program: Command): void {
         'Examples:\n  tenantctl validate -c examples/contoso\n  tenantctl validate -c examples/contoso --format github',
     )
     .requiredOption('-c, --config <path...>', 'YAML file or directory of YAML files (repeatable)')
-    .option('--format <format>', 'text, json or github (GitHub Actions annotations)', 'text')
+    .addOption(formatOption(['text', 'json', 'github'], 'text, json or github (GitHub Actions annotations)'))
     .action(async (options: ValidateOptions) => {
-      if (!FORMATS.includes(options.format)) {
-        throw new TenantctlError(`unknown --format ${options.format}: use text, json or github`);
-      }
       const { catalog, reason } = await tryCatalog(options);
       const { diagnostics } = loadConfig(options.config, { catalog, phase: 'validate' });
       const report = reportDiagnostics(diagnostics, options.format, { catalogChecked: catalog !== null });

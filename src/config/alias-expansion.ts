@@ -1,5 +1,6 @@
 import { error, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
-import { findPosition, type SourcePositions } from './locate.js';
+import { findPosition } from './locate.js';
+import type { PositionIndex } from './position-index.js';
 
 /**
  * Aliases may expand a document to at most this many values, or to twice the
@@ -72,7 +73,7 @@ class ExpansionMeter {
 }
 
 /** YAML_ALIAS_LIMIT when aliases expand `value` beyond the limit or into a cycle. */
-export function checkExpansion(file: string, positions: () => SourcePositions, value: unknown): Diagnostic | undefined {
+export function checkExpansion(file: string, positions: () => PositionIndex, value: unknown): Diagnostic | undefined {
   const meter = new ExpansionMeter();
   const total = meter.measure(value);
   const limit = Math.max(MIN_EXPANSION_LIMIT, 2 * meter.written);

@@ -62,4 +62,9 @@ export const CONFIG_DIAGNOSTIC_CODES: readonly DiagnosticCodeInfo[] = [
   },
   { code: 'PASSWORD_POLICY', severity: 'error', meaning: 'The password in a set `fromEnv` variable breaks the password policy (its value is never printed).' },
   { code: 'USER_NO_ACCESS', severity: 'warning', meaning: 'A user with no license and no admin role.' },
+  {
+    code: 'DIAGNOSTICS_LIMIT',
+    severity: 'error',
+    meaning: 'More than 1,000 problems: the first 1,000 are listed, this last line counts the rest (a warning when all of them are warnings).',
+  },
 ];

@@ -3,6 +3,7 @@ import type { Catalog } from '../catalog/catalog.js';
 import { error, hasErrors, sortDiagnostics, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
 import { DEFAULT_SETTINGS, type Settings } from '../state/settings.js';
 import { userKey, type TenantState, type User } from '../state/tenant-state.js';
+import { limitDiagnostics } from './diagnostic-limit.js';
 import { locateDiagnostics } from './locate.js';
 import { normalizeUser, withDefaults } from './normalize-user.js';
 import type { RawConfig, RawDefaults, RawSettings, RawUser } from './raw-config.js';
@@ -33,7 +34,7 @@ export interface LoadConfigOptions {
 export interface LoadConfigResult {
   /** Null when any error was found. */
   readonly config: DesiredConfig | null;
-  /** Errors and warnings, located and sorted by file and line. */
+  /** Errors and warnings, located and sorted by file and line; at most MAX_DIAGNOSTICS and a DIAGNOSTICS_LIMIT notice. */
   readonly diagnostics: readonly Diagnostic[];
 }
 
@@ -128,17 +129,20 @@ interface CheckedFiles {
   readonly diagnostics: Diagnostic[];
   /** Diagnostics about a key that must go; they point at the key rather than its value. */
   readonly pointAtKey: Set<Diagnostic>;
+  /** Schema errors counted but not built (see ShapeCheck.omitted). */
+  omitted: number;
 }
 
 /** Checks each parsed file against the schema and keeps what the rules can read. */
 function checkFiles(sources: LoadedSources): CheckedFiles {
-  const checked: CheckedFiles = { files: [], diagnostics: [...sources.diagnostics], pointAtKey: new Set() };
+  const checked: CheckedFiles = { files: [], diagnostics: [...sources.diagnostics], pointAtKey: new Set(), omitted: 0 };
   for (const source of sources.files) {
     if (source.value === null) continue;
     const shape = checkTenantShape(source.file, source.value);
     // Not push(...): a file may hold more problems than a call takes arguments.
     for (const d of shape.diagnostics) checked.diagnostics.push(d);
     for (const d of shape.pointAtKey) checked.pointAtKey.add(d);
+    checked.omitted += shape.omitted;
     checked.files.push({ source, readable: readableConfig(source.value, shape) });
   }
   return checked;
@@ -197,7 +201,10 @@ export function loadConfig(paths: readonly string[], options: LoadConfigOptions)
     if (context) for (const d of rule(context)) checked.diagnostics.push(d);
   }
   const pointAt = (d: Diagnostic) => (checked.pointAtKey.has(d) ? 'key' : undefined);
-  const located = sortDiagnostics(locateDiagnostics(sources.files, withoutRepeats(checked.diagnostics), { pointAt }));
+  const located = limitDiagnostics(sortDiagnostics(locateDiagnostics(sources.files, withoutRepeats(checked.diagnostics), { pointAt })), {
+    errors: checked.omitted,
+    warnings: 0,
+  });
   if (hasErrors(located)) return { config: null, diagnostics: located };
   const state = new Map<string, User>();
   const declarations = new Map<string, SourceLocation>();

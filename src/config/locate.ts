@@ -1,12 +1,9 @@
-import { isAlias, isCollection, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
 import type { Diagnostic, SourceLocation } from '../diagnostics/diagnostic.js';
+import { buildPositionIndex, lineAndColumn, type IndexedEntry, type IndexedNode, type PositionIndex } from './position-index.js';
+import type { SourcePosition } from './yaml-document.js';
 import type { ConfigFile } from './yaml-source.js';
 
-/** A 1-based line and column; columns count UTF-16 code units, as editors do. */
-export interface SourcePosition {
-  readonly line: number;
-  readonly column: number;
-}
+export { jsKeyOf, parseWithPositions, positionAt, type SourcePosition, type SourcePositions } from './yaml-document.js';
 
 /**
  * Which end of a map pair a problem is about: the key (an unknown or missing
@@ -14,48 +11,11 @@ export interface SourcePosition {
  */
 export type PointAt = 'key' | 'value';
 
-/** A document parsed with source ranges, and the line starts to turn offsets into positions. */
-export interface SourcePositions {
-  readonly document: Document.Parsed;
-  readonly lineCounter: LineCounter;
-}
-
-/** The object key a scalar map key becomes in JS (as yaml's `toJS` spells it); undefined for collections. */
-export function jsKeyOf(key: unknown): string | undefined {
-  if (!isScalar(key)) return undefined;
-  return key.value === null ? '' : String(key.value);
-}
-
-/**
- * Keys are equal when they become the same JS property, so `1:` and `"1":` in
- * one mapping are duplicates instead of one silently overwriting the other.
- */
-function sameJsKey(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  const ka = jsKeyOf(a);
-  return ka !== undefined && ka === jsKeyOf(b);
-}
-
-/**
- * The one way this stage parses YAML into a Document: YAML 1.2 core schema,
- * source ranges, nothing logged to the console.
- */
-export function parseWithPositions(text: string): SourcePositions {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, logLevel: 'error', uniqueKeys: sameJsKey });
-  return { document, lineCounter };
-}
-
-export function positionAt(positions: SourcePositions, offset: number): SourcePosition {
-  const { line, col } = positions.lineCounter.linePos(offset);
-  return { line, column: col };
-}
-
 interface Found {
   /** The node at the path, or at its deepest existing ancestor. */
-  readonly node: unknown;
-  /** The map pair whose value `node` is, if it was reached through a key. */
-  readonly pair: Pair<unknown, unknown> | undefined;
+  readonly node: IndexedNode | undefined;
+  /** The map entry whose value `node` is, if it was reached through a key. */
+  readonly entry: IndexedEntry | undefined;
   readonly complete: boolean;
 }
 
@@ -64,36 +24,25 @@ function seqIndex(segment: string | number): number {
   return /^\d+$/.test(segment) ? Number(segment) : -1;
 }
 
-/** Walks `path` through maps, sequences and (resolved) aliases. */
-function descend(document: Document.Parsed, path: readonly (string | number)[]): Found {
-  let node: unknown = document.contents;
-  let pair: Pair<unknown, unknown> | undefined;
+/** Walks `path` through maps, sequences and (resolved) aliases; each step is a lookup, not a search. */
+function descend(root: IndexedNode | undefined, path: readonly (string | number)[]): Found {
+  let node = root;
+  let entry: IndexedEntry | undefined;
   for (const segment of path) {
-    const target = isAlias(node) ? node.resolve(document) : node;
-    if (isMap(target)) {
-      const wanted = String(segment);
-      const next = target.items.findLast((item) => jsKeyOf(item.key) === wanted);
-      if (!next) return { node, pair, complete: false };
-      pair = next;
+    const target = node?.kind === 'alias' ? node.target : node;
+    if (target?.kind === 'map') {
+      const next = target.entries.get(String(segment));
+      if (!next) return { node, entry, complete: false };
+      entry = next;
       node = next.value;
-    } else if (isSeq(target) && target.items[seqIndex(segment)] !== undefined) {
-      pair = undefined;
+    } else if (target?.kind === 'seq' && target.items[seqIndex(segment)] !== undefined) {
+      entry = undefined;
       node = target.items[seqIndex(segment)];
     } else {
-      return { node, pair, complete: false };
+      return { node, entry, complete: false };
     }
   }
-  return { node, pair, complete: true };
-}
-
-function startOf(node: unknown): number | undefined {
-  return isNode(node) ? (node as Node).range?.[0] : undefined;
-}
-
-/** A value that is absent in the source (`key:` with nothing after it). */
-function isEmpty(node: unknown): boolean {
-  const range = isNode(node) ? (node as Node).range : undefined;
-  return !range || range[0] === range[1];
+  return { node, entry, complete: true };
 }
 
 /**
@@ -102,35 +51,35 @@ function isEmpty(node: unknown): boolean {
  * A missing path points at its deepest existing ancestor, at its key if it has one.
  */
 function offsetFor(found: Found, pointAt: PointAt | undefined): number | undefined {
-  const { node, pair, complete } = found;
-  const keyStart = pair ? startOf(pair.key) : undefined;
-  if (keyStart === undefined) return startOf(node);
-  if (!complete || pointAt === 'key' || isEmpty(node)) return keyStart;
-  if (pointAt === undefined && isCollection(node) && !node.flow) return keyStart;
-  return startOf(node) ?? keyStart;
+  const { node, entry, complete } = found;
+  const keyStart = entry?.keyStart;
+  if (keyStart === undefined) return node?.start;
+  if (!complete || pointAt === 'key' || node?.start === undefined) return keyStart;
+  if (pointAt === undefined && (node.kind === 'map' || node.kind === 'seq') && !node.flow) return keyStart;
+  return node.start;
 }
 
-/** Position of `path` in a parsed document; undefined only for an empty document. */
-export function findPosition(positions: SourcePositions, path: readonly (string | number)[], pointAt?: PointAt): SourcePosition | undefined {
-  const offset = offsetFor(descend(positions.document, path), pointAt);
-  return offset === undefined ? undefined : positionAt(positions, offset);
+/** Position of `path` in an indexed file; undefined only for an empty document. */
+export function findPosition(index: PositionIndex, path: readonly (string | number)[], pointAt?: PointAt): SourcePosition | undefined {
+  const offset = offsetFor(descend(index.root, path), pointAt);
+  return offset === undefined ? undefined : lineAndColumn(index, offset);
 }
 
-/** Parsed documents, kept only as long as their ConfigFile is. */
-const parsedSources = new WeakMap<ConfigFile, SourcePositions>();
+/** Position indexes, kept only as long as their ConfigFile is. */
+const indexes = new WeakMap<ConfigFile, PositionIndex>();
 
 /**
  * Line and column of `path` in a loaded file. The first call for a file
- * parses it again with positions (the loader's fast path keeps none); later
- * calls reuse that parse while the ConfigFile is alive.
+ * builds its position index (the loader's fast path keeps no positions);
+ * later calls reuse it while the ConfigFile is alive.
  */
 export function locate(source: ConfigFile, path: readonly (string | number)[], pointAt?: PointAt): SourcePosition | undefined {
-  let positions = parsedSources.get(source);
-  if (!positions) {
-    positions = parseWithPositions(source.text);
-    parsedSources.set(source, positions);
+  let index = indexes.get(source);
+  if (!index) {
+    index = buildPositionIndex(source.text);
+    indexes.set(source, index);
   }
-  return findPosition(positions, path, pointAt);
+  return findPosition(index, path, pointAt);
 }
 
 export interface LocateOptions {
@@ -144,7 +93,7 @@ export interface LocateOptions {
 /**
  * Fills line and column of every location (and related location) that has a
  * file and a path but no line. Only files that such a diagnostic names are
- * parsed again; diagnostics for unknown files are returned unchanged.
+ * indexed, each once; diagnostics for unknown files are returned unchanged.
  */
 export function locateDiagnostics(files: readonly ConfigFile[], diagnostics: readonly Diagnostic[], options: LocateOptions = {}): Diagnostic[] {
   const byName = new Map(files.map((source) => [source.file, source]));

@@ -1,6 +1,7 @@
 import type { ErrorObject } from 'ajv/dist/2020.js';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { usageLocationProblem } from './country-codes.js';
+import { MAX_DIAGNOSTICS } from './diagnostic-limit.js';
 import type { PointAt } from './locate.js';
 import { emailProblem, MAX_NOTIFY_ADDRESSES, tooManyAddresses } from './notify-addresses.js';
 import { upnInvalidMessage } from './rules/upn-rules.js';
@@ -28,12 +29,18 @@ export interface ShapeCheck {
   readonly extraneous: readonly Path[];
   readonly incomplete: readonly Path[];
   readonly pointAtKey: ReadonlySet<Diagnostic>;
+  /**
+   * Errors found but not built as diagnostics: past MAX_DIAGNOSTICS + 1 in
+   * one file, only counted (a run lists at most MAX_DIAGNOSTICS anyway).
+   */
+  readonly omitted: number;
 }
 
 interface Finding {
   readonly code: string;
   readonly path: Path;
-  readonly message: string;
+  /** A function when the message costs work (a suggestion), so that only listed problems pay for it. */
+  readonly message: string | (() => string);
   readonly pointAt?: PointAt;
 }
 
@@ -185,10 +192,10 @@ function photoNotAllowed(path: Path, key: string): Finding {
 function unknownField(e: ErrorObject, path: Path, key: string): Finding {
   const allowed = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
   const alias = FIELD_ALIASES[key.toLowerCase()];
-  const suggestion = alias && allowed.includes(alias) ? alias : closest(key, allowed);
-  const message = suggestion
-    ? `unknown field "${key}" (did you mean ${suggestion}?)`
-    : `unknown field "${key}"; ${ownerLabel(path)} takes: ${allowed.join(', ')}`;
+  const message = (): string => {
+    const suggestion = alias && allowed.includes(alias) ? alias : closest(key, allowed);
+    return suggestion ? `unknown field "${key}" (did you mean ${suggestion}?)` : `unknown field "${key}"; ${ownerLabel(path)} takes: ${allowed.join(', ')}`;
+  };
   return { code: 'SCHEMA_UNKNOWN_FIELD', path: [...path, key], pointAt: 'key', message };
 }
 
@@ -315,6 +322,7 @@ export function checkTenantShape(file: string, value: unknown): ShapeCheck {
   const incomplete: Path[] = [];
   const pointAtKey = new Set<Diagnostic>();
   const seen = new Set<string>();
+  let omitted = 0;
   for (const e of schemaErrors('tenant.schema.json', value)) {
     const path = pointerToPath(e.instancePath);
     if (!READABLE_AFTER.has(e.keyword)) unreadable.push(path);
@@ -325,9 +333,14 @@ export function checkTenantShape(file: string, value: unknown): ShapeCheck {
     const key = JSON.stringify([finding.code, finding.path]);
     if (seen.has(key)) continue;
     seen.add(key);
-    const diagnostic = error(finding.code, finding.message, { file, path: finding.path });
+    if (diagnostics.length > MAX_DIAGNOSTICS) {
+      omitted++;
+      continue;
+    }
+    const message = typeof finding.message === 'string' ? finding.message : finding.message();
+    const diagnostic = error(finding.code, message, { file, path: finding.path });
     if (finding.pointAt === 'key') pointAtKey.add(diagnostic);
     diagnostics.push(diagnostic);
   }
-  return { diagnostics, unreadable, extraneous, incomplete, pointAtKey };
+  return { diagnostics, unreadable, extraneous, incomplete, pointAtKey, omitted };
 }

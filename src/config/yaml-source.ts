@@ -1,10 +1,11 @@
 import fs from 'node:fs';
-import { isNode, visit, type YAMLError } from 'yaml';
+import { isAlias, isNode, visit, YAMLParseError, type YAMLError } from 'yaml';
 import { error, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
 import { load } from 'js-yaml';
 import { checkExpansion } from './alias-expansion.js';
 import { listConfigFiles } from './config-files.js';
 import { jsKeyOf, parseWithPositions, positionAt, type SourcePositions } from './locate.js';
+import { buildPositionIndex } from './position-index.js';
 
 /**
  * One configuration file as read from disk. `text` is the decoded UTF-8 (no
@@ -143,10 +144,14 @@ function openingQuote(positions: SourcePositions, end: number): number | undefin
   return start;
 }
 
-/** One pass over the document for all repeated keys yaml reported (by their offsets). */
-function findDuplicates(positions: SourcePositions, repeatedOffsets: ReadonlySet<number>): ProblemContext['duplicates'] {
+/**
+ * Every repeated key, in one pass over the document (yaml's own check is a
+ * linear search per key, so it is off; see yaml-document.ts). Keys repeat
+ * when they become the same JS property, so `1:` and `"1":` in one mapping
+ * are duplicates instead of one silently overwriting the other.
+ */
+function findDuplicates(positions: SourcePositions): ProblemContext['duplicates'] {
   const duplicates = new Map<number, { key: string; first: number }>();
-  if (repeatedOffsets.size === 0) return duplicates;
   visit(positions.document, {
     Map(_, map) {
       const firstOffsets = new Map<string, number>();
@@ -156,7 +161,7 @@ function findDuplicates(positions: SourcePositions, repeatedOffsets: ReadonlySet
         if (key === undefined || offset === undefined) continue;
         const first = firstOffsets.get(key);
         if (first === undefined) firstOffsets.set(key, offset);
-        else if (repeatedOffsets.has(offset)) duplicates.set(offset, { key, first });
+        else duplicates.set(offset, { key, first });
       }
     },
   });
@@ -179,9 +184,10 @@ function describeDuplicateKey({ file, positions, duplicates }: ProblemContext, k
 /** Diagnostics for what yaml reports while composing, one per line (the first problem of a line explains the rest). */
 function composeProblems(file: string, text: string, positions: SourcePositions): Diagnostic[] {
   const { document } = positions;
-  const problems = [...document.errors, ...document.warnings].sort((a, b) => a.pos[0] - b.pos[0]);
-  const repeated = new Set(problems.filter((p) => p.code === 'DUPLICATE_KEY').map((p) => p.pos[0]));
-  const context: ProblemContext = { file, text, positions, duplicates: findDuplicates(positions, repeated) };
+  const duplicates = findDuplicates(positions);
+  const repeatedKeys = [...duplicates.keys()].map((offset) => new YAMLParseError([offset, offset + 1], 'DUPLICATE_KEY', 'Map keys must be unique'));
+  const problems = [...document.errors, ...document.warnings, ...repeatedKeys].sort((a, b) => a.pos[0] - b.pos[0]);
+  const context: ProblemContext = { file, text, positions, duplicates };
   const seenLines = new Set<number>();
   const diagnostics: Diagnostic[] = [];
   for (const problem of problems) {
@@ -205,16 +211,25 @@ function composeProblems(file: string, text: string, positions: SourcePositions)
   return diagnostics;
 }
 
-/** Aliases that name no earlier anchor; yaml reports them only when converting to JS. */
+/**
+ * Aliases that name no earlier anchor; yaml reports them only when converting
+ * to JS. One pass in document order, the order in which yaml looks anchors up
+ * (asking each alias to resolve itself walks the whole document each time).
+ */
 function unresolvedAliases(file: string, positions: SourcePositions): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
+  const anchors = new Set<string>();
   visit(positions.document, {
-    Alias(_, alias) {
-      if (alias.resolve(positions.document)) return;
+    Node(_, node) {
+      if (!isAlias(node)) {
+        if (node.anchor) anchors.add(node.anchor);
+        return;
+      }
+      if (anchors.has(node.source)) return;
       diagnostics.push(
-        error('YAML_SYNTAX', `alias *${alias.source} refers to no anchor; define &${alias.source} on an earlier value, or fix the name`, {
+        error('YAML_SYNTAX', `alias *${node.source} refers to no anchor; define &${node.source} on an earlier value, or fix the name`, {
           file,
-          ...positionAt(positions, alias.range?.[0] ?? 0),
+          ...positionAt(positions, node.range?.[0] ?? 0),
         }),
       );
     },
@@ -245,7 +260,7 @@ function parseWithYaml(file: string, text: string): { value: unknown; diagnostic
     if (aliases.length > 0) return { value: null, diagnostics: aliases };
     throw cause;
   }
-  const expansion = text.includes('*') ? checkExpansion(file, () => positions, value) : undefined;
+  const expansion = text.includes('*') ? checkExpansion(file, () => buildPositionIndex(text), value) : undefined;
   if (expansion) return { value: null, diagnostics: [expansion] };
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     const message = `the top level of the file is ${describeTopLevel(value)}, but it must be a mapping with keys such as "users:"`;
@@ -270,7 +285,7 @@ function parseText(file: string, text: string): { value: unknown; diagnostics: D
     return parseWithYaml(file, text);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return parseWithYaml(file, text);
-  if (text.includes('*') && checkExpansion(file, () => parseWithPositions(text), value)) return parseWithYaml(file, text);
+  if (text.includes('*') && checkExpansion(file, () => buildPositionIndex(text), value)) return parseWithYaml(file, text);
   return { value, diagnostics: [] };
 }
 

@@ -25,6 +25,30 @@ export interface Diagnostic {
   readonly location?: SourceLocation;
   /** Another place involved, e.g. the first declaration of a duplicated UPN. */
   readonly related?: SourceLocation;
+  /**
+   * Only on the notice that closes a capped list (DIAGNOSTICS_LIMIT): the
+   * problems it stands for, which were counted but not listed.
+   */
+  readonly omitted?: DiagnosticCounts;
+}
+
+export interface DiagnosticCounts {
+  readonly errors: number;
+  readonly warnings: number;
+}
+
+/** Errors and warnings found, including those a capped list only counted. */
+export function countDiagnostics(diagnostics: readonly Diagnostic[]): DiagnosticCounts {
+  let errors = 0;
+  let warnings = 0;
+  for (const d of diagnostics) {
+    if (d.omitted) {
+      errors += d.omitted.errors;
+      warnings += d.omitted.warnings;
+    } else if (d.severity === 'error') errors++;
+    else warnings++;
+  }
+  return { errors, warnings };
 }
 
 export function error(code: string, message: string, location?: SourceLocation, related?: SourceLocation): Diagnostic {

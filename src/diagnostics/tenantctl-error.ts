@@ -3,9 +3,11 @@ import type { Diagnostic } from './diagnostic.js';
 /**
  * Exit codes of INTERFACE.md. `error` covers everything that leaves the
  * database untouched for a reason the user must fix; `approvalNeeded` is apply
- * stopping before any change because an approval flag was not given.
+ * stopping before any change because an approval flag was not given;
+ * `cancelled` is Ctrl-C or Ctrl-D at a prompt; `closedPipe` is the reader of
+ * standard output going away (128 + SIGPIPE, as a shell reports it).
  */
-export const ExitCode = { ok: 0, error: 1, changes: 2, approvalNeeded: 3 } as const;
+export const ExitCode = { ok: 0, error: 1, changes: 2, approvalNeeded: 3, cancelled: 130, closedPipe: 141 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 /**

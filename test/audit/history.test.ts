@@ -135,6 +135,6 @@ describe('the history command', () => {
   it('refuses a bad --since, --limit or --format', async () => {
     expect(await runCli(['history', ...database(), '--since', 'last week'])).toMatchObject({ exitCode: 1, stdout: '' });
     expect((await runCli(['history', ...database(), '--limit', '0'])).stderr).toContain('--limit takes a whole number of applies, at least 1');
-    expect((await runCli(['history', ...database(), '--format', 'markdown'])).stderr).toContain('unknown --format markdown: use text or json');
+    expect((await runCli(['history', ...database(), '--format', 'markdown'])).stderr).toContain("argument 'markdown' is invalid. Use text or json.");
   });
 });

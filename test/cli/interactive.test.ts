@@ -15,8 +15,12 @@ const hasScript = (() => {
 
 interface Exchange {
   readonly prompt: string;
+  /** Typed and followed by Enter, unless it is a control key (Ctrl-C, Ctrl-D). */
   readonly answer: string;
 }
+
+const CTRL_C = '\u0003';
+const CTRL_D = '\u0004';
 
 /**
  * Runs tenantctl at a pseudo-terminal (util-linux `script`), answering each
@@ -35,7 +39,7 @@ function atTerminal(args: readonly string[], database: string, exchanges: readon
     const exchange = exchanges[next];
     if (exchange && output.includes(exchange.prompt)) {
       next++;
-      child.stdin.write(`${exchange.answer}\r`);
+      child.stdin.write(/^[\u0000-\u001f]$/.test(exchange.answer) ? exchange.answer : `${exchange.answer}\r`);
     }
   });
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, output })));
@@ -62,6 +66,30 @@ describe.skipIf(!hasScript && process.env.CI !== 'true')('apply at a terminal', 
     expect(plain.output).not.toMatch(/\u001b\[/);
     const noColor = await atTerminal(['plan', '-c', 'examples/contoso'], database, [], { NO_COLOR: '1' });
     expect(noColor.output).not.toMatch(/\u001b\[/);
+  });
+
+  it('FORCE_COLOR=0 and TERM=dumb turn colours off at a terminal too', async () => {
+    const forcedOff = await atTerminal(['plan', '-c', 'examples/contoso'], database, [], { FORCE_COLOR: '0' });
+    expect(forcedOff.output).toContain('tenantctl will perform the following actions');
+    expect(forcedOff.output).not.toMatch(/\u001b\[3\dm/);
+    const dumb = await atTerminal(['plan', '-c', 'examples/contoso'], database, [], { TERM: 'dumb' });
+    expect(dumb.output).toContain('tenantctl will perform the following actions');
+    expect(dumb.output).not.toMatch(/\u001b\[3\dm/);
+  });
+
+  it.each([
+    ['Ctrl-C', CTRL_C, 'purchase'],
+    ['Ctrl-D', CTRL_D, 'purchase'],
+    ['Ctrl-C', CTRL_C, 'yes'],
+    ['Ctrl-D', CTRL_D, 'yes'],
+  ])('%s at the "%s" prompt cancels with exit 130; nothing changes', async (_key, answer, prompt) => {
+    const exchanges = prompt === 'yes' ? [{ prompt: PURCHASE, answer: 'purchase' }, { prompt: YES, answer }] : [{ prompt: PURCHASE, answer }];
+    const run = await atTerminal(['apply', '-c', 'examples/contoso', '--no-color'], database, exchanges);
+    expect(run.output).toContain('cancelled, nothing was changed');
+    expect(run.output).not.toMatch(/internal error|This is a bug|Aborted/);
+    expect(run.code).toBe(130);
+    const plan = await runCli(['plan', '-c', 'examples/contoso', '--detailed-exitcode'], { env: { TENANTCTL_DATABASE_URL: database } });
+    expect(plan.code).toBe(2);
   });
 
   it('anything but "purchase" stops before changing anything (exit 3)', async () => {

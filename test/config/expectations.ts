@@ -102,5 +102,6 @@ export const NO_EXAMPLE_FILE: Readonly<Record<string, string>> = {
   CONFIG_NOT_FOUND: 'a path that does not exist cannot be a file',
   CONFIG_UNREADABLE: 'it needs file permissions that Git does not keep',
   SCHEMA_INVALID: 'no rule of the current schema reports it; it is kept for rules a later schema adds',
+  DIAGNOSTICS_LIMIT: 'a file that shows it holds more than 1,000 problems; test/config/hostile-input.test.ts writes such files',
 };
 

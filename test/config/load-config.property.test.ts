@@ -1,6 +1,7 @@
 // Mutated configurations, fed to the loader: whatever an administrator (or a
 // broken merge, or a binary file) puts in the YAML, loadConfig returns
-// diagnostics or a valid state, quickly, and never throws.
+// diagnostics or a valid state, and never throws. (A hang fails the test by
+// its timeout; how fast a load is belongs to the benchmark, not here.)
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,9 +19,6 @@ const ORIGINAL: Readonly<Record<(typeof FILES)[number], string>> = {
   'tenant.yaml': fs.readFileSync(fromRoot('examples/contoso/tenant.yaml'), 'utf8'),
   'users.yaml': fs.readFileSync(fromRoot('examples/contoso/users.yaml'), 'utf8'),
 };
-/** A generous bound for one load of a 13-user configuration; a hang or a blow-up exceeds it by far. */
-const MAX_MS = 2_000;
-
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantctl-property-'));
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
 let runs = 0;
@@ -126,14 +124,13 @@ function toYaml(document: unknown): string {
   }
 }
 
-/** Loads a directory of the given files (text or bytes), timing it. */
-function load(files: Readonly<Record<string, string | Uint8Array>>, phase: 'validate' | 'plan'): { result: LoadConfigResult; ms: number; dir: string } {
+/** Loads a directory of the given files (text or bytes). */
+function load(files: Readonly<Record<string, string | Uint8Array>>, phase: 'validate' | 'plan'): { result: LoadConfigResult; dir: string } {
   const dir = path.join(scratch, `run-${++runs}`);
   fs.mkdirSync(dir);
   for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content);
-  const started = performance.now();
   const result = loadConfig([dir], { catalog, env: {}, phase });
-  return { result, ms: performance.now() - started, dir };
+  return { result, dir };
 }
 
 /** How many users the files declare, when every one of them is a YAML mapping. */
@@ -148,8 +145,7 @@ function declaredUsers(files: Readonly<Record<string, string | Uint8Array>>): nu
 
 /** What must hold whatever the input: located, known codes; an error, or a state with a user per declaration. */
 function expectSound(files: Readonly<Record<string, string | Uint8Array>>, phase: 'validate' | 'plan'): void {
-  const { result, ms } = load(files, phase);
-  expect(ms).toBeLessThan(MAX_MS);
+  const { result } = load(files, phase);
   for (const d of result.diagnostics) {
     expect(CODES.has(d.code), d.code).toBe(true);
     expect(d.message).not.toBe('');
@@ -221,8 +217,7 @@ describe('loadConfig on mutated configurations', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 3_000 }), fc.boolean(), (bytes, beside) => {
         const files: Record<string, string | Uint8Array> = beside ? { ...ORIGINAL, 'users.yaml': bytes } : { 'random.yaml': bytes };
-        const { result, ms } = load(files, 'validate');
-        expect(ms).toBeLessThan(MAX_MS);
+        const { result } = load(files, 'validate');
         expect(result.diagnostics.every((d) => CODES.has(d.code))).toBe(true);
         if (result.config) expect(result.diagnostics.some((d) => d.severity === 'error')).toBe(false);
         else expect(result.diagnostics.some((d) => d.severity === 'error')).toBe(true);

@@ -83,7 +83,9 @@ describe('schemas/tenant.schema.json', () => {
     const time = (n: number): number => {
       const value = document(n);
       const started = performance.now();
-      expect(checkTenantShape('t.yaml', value).diagnostics).toHaveLength(3 * n);
+      const shape = checkTenantShape('t.yaml', value);
+      // Past the list's limit, problems are counted rather than built.
+      expect(shape.diagnostics.length + shape.omitted).toBe(3 * n);
       return performance.now() - started;
     };
     time(2_000);

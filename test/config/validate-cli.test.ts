@@ -163,7 +163,7 @@ describe('tenantctl validate', () => {
   it('refuses an unknown --format', async () => {
     const result = await cli(['validate', '-c', CONTOSO, '--format', 'xml', '--database', 'memory://']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('unknown --format xml: use text, json or github');
+    expect(result.stderr).toContain("option '--format <format>' argument 'xml' is invalid. Use text, json or github.");
   });
 });
 

@@ -1,0 +1,73 @@
+import type { Command } from 'commander';
+import { CommanderError } from 'commander';
+import { error, type Diagnostic } from '../src/diagnostics/diagnostic.js';
+import { ExitCode, TenantctlError } from '../src/diagnostics/tenantctl-error.js';
+import { terminalMessage } from '../src/render/escape-terminal.js';
+import { reportDiagnostics } from './report-diagnostics.js';
+import { err, out } from './terminal.js';
+
+/** A pg error that escaped: name the constraint rather than print a stack. */
+function databaseRefusal(cause: unknown): string | null {
+  const pgError = cause as { code?: string; message?: string; constraint?: string; detail?: string };
+  if (typeof pgError.code !== 'string' || !/^[0-9A-Z]{5}$/.test(pgError.code)) return null;
+  const constraint = pgError.constraint ? ` (constraint ${pgError.constraint})` : '';
+  const detail = pgError.detail ? `: ${pgError.detail}` : '';
+  return `the database refused the change${constraint}: ${pgError.message}${detail}; nothing was changed`;
+}
+
+/**
+ * Whether the command line asked for JSON: from the parsed command when it
+ * got that far, else from the raw arguments (commander refused them).
+ */
+export function asksForJson(argv: readonly string[], command: Command | undefined): boolean {
+  if (command) return command.opts().format === 'json';
+  return argv.some((arg, i) => arg === '--format=json' || (arg === '--format' && argv[i + 1] === 'json'));
+}
+
+interface Failure {
+  readonly exitCode: number;
+  /** For standard error; commander has printed its own already. */
+  readonly text: string | null;
+  /** The same failure for a script reading the JSON on standard output. */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/**
+ * Stable codes for failures that are not about one place in the
+ * configuration: USAGE (the command line), FAILED (an expected refusal, its
+ * message says why), CANCELLED (Ctrl-C/Ctrl-D at a prompt), DATABASE_REFUSED,
+ * INTERNAL_ERROR (a bug).
+ */
+function describe(cause: unknown): Failure {
+  if (cause instanceof CommanderError) {
+    const exitCode = cause.exitCode === 0 ? ExitCode.ok : ExitCode.error;
+    return { exitCode, text: null, diagnostics: [error('USAGE', cause.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' '))] };
+  }
+  if (cause instanceof TenantctlError) {
+    const cancelled = cause.exitCode === ExitCode.cancelled;
+    const own = error(cancelled ? 'CANCELLED' : 'FAILED', cause.message);
+    return {
+      exitCode: cause.exitCode,
+      text: cancelled ? cause.message : `Error: ${cause.message}`,
+      diagnostics: cause.diagnostics.length > 0 ? cause.diagnostics : [own],
+    };
+  }
+  const refusal = databaseRefusal(cause);
+  if (refusal) return { exitCode: ExitCode.error, text: `Error: ${refusal}`, diagnostics: [error('DATABASE_REFUSED', refusal)] };
+  const message = `internal error: ${(cause as Error)?.message ?? String(cause)}`;
+  const debug = process.env.TENANTCTL_DEBUG ? `\n${String((cause as Error)?.stack ?? cause)}` : '';
+  return {
+    exitCode: ExitCode.error,
+    text: `Error: ${message}\nThis is a bug in tenantctl; please report it. Set TENANTCTL_DEBUG=1 to see the stack trace.${debug}`,
+    diagnostics: [error('INTERNAL_ERROR', message)],
+  };
+}
+
+/** Reports what stopped the command, on stderr and (when JSON was asked for) on stdout; returns the exit code. */
+export function reportFailure(cause: unknown, json: boolean): number {
+  const failure = describe(cause);
+  // Messages quote file names, paths and values: shown, never obeyed.
+  if (failure.text) err(terminalMessage(failure.text));
+  if (json && failure.exitCode !== ExitCode.ok) out(reportDiagnostics(failure.diagnostics, 'json'));
+  return failure.exitCode;
+}

@@ -1,0 +1,34 @@
+import type { Diagnostic, DiagnosticCounts } from '../diagnostics/diagnostic.js';
+
+/**
+ * At most this many problems are listed per run (and per file by the schema
+ * check, which would otherwise build one diagnostic per unknown key of a
+ * hostile file); the rest are counted. A real configuration with more
+ * problems than this is fixed a thousand at a time.
+ */
+export const MAX_DIAGNOSTICS = 1_000;
+
+const number = (n: number): string => n.toLocaleString('en-US');
+
+/**
+ * The first MAX_DIAGNOSTICS of `sorted` and, when there were more (or when
+ * an earlier stage counted problems it did not build, `uncounted`), a last
+ * DIAGNOSTICS_LIMIT notice that stands for the rest: an error when any of
+ * them is one, so a capped list fails exactly when the full list would. It
+ * points at the first problem it leaves out, when that has a place.
+ */
+export function limitDiagnostics(sorted: readonly Diagnostic[], uncounted: DiagnosticCounts = { errors: 0, warnings: 0 }): Diagnostic[] {
+  const rest = sorted.slice(MAX_DIAGNOSTICS);
+  if (rest.length === 0 && uncounted.errors === 0 && uncounted.warnings === 0) return [...sorted];
+  const errors = uncounted.errors + rest.filter((d) => d.severity === 'error').length;
+  const warnings = uncounted.warnings + rest.length - rest.filter((d) => d.severity === 'error').length;
+  const total = errors + warnings;
+  const notice: Diagnostic = {
+    severity: errors > 0 ? 'error' : 'warning',
+    code: 'DIAGNOSTICS_LIMIT',
+    message: `… and ${number(total)} more problem${total === 1 ? '' : 's'} not shown (limit ${number(MAX_DIAGNOSTICS)}); fix the ones above and run validate again`,
+    ...(rest[0]?.location ? { location: rest[0].location } : {}),
+    omitted: { errors, warnings },
+  };
+  return [...sorted.slice(0, MAX_DIAGNOSTICS), notice];
+}

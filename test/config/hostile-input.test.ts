@@ -1,0 +1,82 @@
+// The hostile inputs of issue 10, each reproduced exactly and run through the
+// built CLI: every one ends quickly with a located error, never a hang, a
+// blow-up or a raw database error. (How quickly is the benchmark's business;
+// here a case only has to finish within the normal test timeout.)
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli, tempDir } from '../support/cli.js';
+
+const scratch = tempDir('tenantctl-hostile-');
+afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+const LONG = process.env.TENANTCTL_LONG === '1';
+
+function write(name: string, content: string | Buffer): string {
+  const file = path.join(scratch, name);
+  fs.writeFileSync(file, content);
+  return file;
+}
+
+/** validate with no database to reach (the checks that need none still run). */
+const validate = (...args: string[]) => runCli(['validate', '--database', 'memory://', ...args]);
+
+const LOCATED = /^[^\n:]+:\d+:\d+: [A-Z][A-Z0-9_]+/;
+
+function expectNoCrash(result: { stdout: string; stderr: string }): void {
+  expect(result.stderr).not.toMatch(/internal error|\n\s+at [^\n]+:\d+:\d+\)?\n/);
+}
+
+/** One user followed by `count` unknown keys. */
+function unknownKeys(count: number): string {
+  const keys = Array.from({ length: count }, (_, i) => `    k${i}: v\n`).join('');
+  return `users:\n  - userPrincipalName: a@contoso.com\n    displayName: A\n${keys}`;
+}
+
+describe('hostile configurations: bounded work, located errors', () => {
+  it('a 1.5 MB file with one user and 100,000 unknown keys: the first 1,000 listed, the rest counted', async () => {
+    const text = unknownKeys(100_000);
+    expect(text.length).toBeGreaterThan(1_300_000);
+    const file = write('keys.yaml', text);
+    const result = await validate('-c', file);
+    expect(result.code).toBe(1);
+    expectNoCrash(result);
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe(`${file}:4:5: SCHEMA_UNKNOWN_FIELD: unknown field "k0"; a user takes: ${lines[0]?.split('takes: ')[1]}`);
+    expect(lines.filter((line) => line.includes(': SCHEMA_UNKNOWN_FIELD: '))).toHaveLength(1_000);
+    expect(lines.at(-2)).toBe(`${file}:1004:5: DIAGNOSTICS_LIMIT: … and 99,000 more problems not shown (limit 1,000); fix the ones above and run validate again`);
+    expect(lines.at(-1)).toBe('100000 errors, 0 warnings');
+  });
+
+  it('--format json counts every problem and lists 1,000 of them and the notice', async () => {
+    const file = write('keys-json.yaml', unknownKeys(5_000));
+    const result = await validate('-c', file, '--format', 'json');
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout) as { errors: number; warnings: number; diagnostics: { code: string; line: number }[] };
+    expect(report.errors).toBe(5_000);
+    expect(report.diagnostics).toHaveLength(1_001);
+    expect(report.diagnostics.at(-1)).toMatchObject({ code: 'DIAGNOSTICS_LIMIT', line: 1004 });
+  });
+
+  it.runIf(LONG)('1,000,000 unknown keys (15 MB): the same, without gigabytes', async () => {
+    const file = write('keys-1m.yaml', unknownKeys(1_000_000));
+    const result = await validate('-c', file);
+    expect(result.code).toBe(1);
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toBe('1000000 errors, 0 warnings');
+  }, 300_000);
+
+  it('one anchored user and 20,000 "- *u" alias lines (140 KB): every duplicate located, the list capped', async () => {
+    const text = `users:\n  - &u\n    userPrincipalName: a@contoso.com\n    displayName: A\n${'  - *u\n'.repeat(20_000)}`;
+    expect(text.length).toBeGreaterThan(140_000);
+    const file = write('aliases.yaml', text);
+    const result = await validate('-c', file);
+    expect(result.code).toBe(1);
+    expectNoCrash(result);
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines.slice(0, -1).every((line) => LOCATED.test(line))).toBe(true);
+    // A path through an alias points into the anchored value, here the one UPN all 20,001 users share.
+    expect(lines.filter((line) => line.startsWith(`${file}:3:24: UPN_DUPLICATE: a@contoso.com is declared twice`)).length).toBeGreaterThan(900);
+    expect(lines.at(-2)).toBe(`${file}:3:24: DIAGNOSTICS_LIMIT: … and 39,002 more problems not shown (limit 1,000); fix the ones above and run validate again`);
+    expect(lines.at(-1)).toBe('20001 errors, 20001 warnings');
+  });
+});
