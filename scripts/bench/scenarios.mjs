@@ -91,7 +91,7 @@ async function runOne({ size, kind, dir, configDir, churnDir, createDir, catalog
   const adoptPlan = path.join(dir, `adopt-${kind}.json`);
   record('adopt: plan', await repeated('adopt plan', repeat, () => cli(base, ['plan', '-c', exported, '--out', adoptPlan])), readFloor);
   let adopted = null;
-  record('adopt: apply', await repeated('adopt apply', repeat, () => cli(adopted, ['apply', '--plan', adoptPlan, '--auto-approve']), {
+  record('adopt: apply', await repeated('adopt apply', repeat, () => cli(adopted, ['apply', '--plan', adoptPlan, '-c', exported, '--auto-approve', '--approve-privileged']), {
     prepare: async () => { adopted = await engine.copy(base, `${kind}_${size}_adopted`); },
   }), readFloor);
 
@@ -108,14 +108,14 @@ async function runOne({ size, kind, dir, configDir, churnDir, createDir, catalog
   const planned = await repeated('churn plan', repeat, () => cli(adopted, ['plan', '-c', churnDir, '--out', churnPlan]));
   record('churn: plan', planned, steadyFloor);
   let churning = null;
-  const applied = await repeated('churn apply', repeat, () => cli(churning, ['apply', '--plan', churnPlan, '--auto-approve', '--approve-deletions']), {
+  const applied = await repeated('churn apply', repeat, () => cli(churning, ['apply', '--plan', churnPlan, '-c', churnDir, '--auto-approve', '--approve-deletions', '--approve-privileged']), {
     prepare: async () => { churning = await engine.copy(adopted, `${kind}_${size}_churn`); },
   });
   record('churn: apply', applied, steadyFloor + hashFloorMs(added), { note: `includes hashing ${added} new passwords` });
 
   if (create > 0) {
     let creating = null;
-    const created = await repeated('create', repeat, () => cli(creating, ['apply', '-c', createDir, '--auto-approve']), {
+    const created = await repeated('create', repeat, () => cli(creating, ['apply', '-c', createDir, '--auto-approve', '--approve-privileged']), {
       prepare: async () => { creating = await engine.copy(adopted, `${kind}_${size}_create`); },
     });
     record(`create: apply ${create} users`, created, hashFloorMs(create), { note: 'floor: hashing alone' });
