@@ -131,6 +131,9 @@ export async function applyPlan(db: Database, plan: PlanDocument, context: Apply
           JSON.stringify({ ...plan.summary, purchases: plan.purchases, cost: plan.cost }), JSON.stringify(plan.changes)],
       );
       const applyId = Number(audit?.id);
+      // Marks this transaction as tenantctl's own, so migration 0004's triggers
+      // do not stamp the rows it writes as changed outside tenantctl.
+      await tx.query(`SELECT set_config('tenantctl.apply_id', $1, true)`, [String(applyId)]);
       await runPhase(tx, RELEASE_PHASE, changes, statementContext);
       await recordPurchases(tx, plan, applyId, context.actor);
       await runPhase(tx, GRANT_PHASE, changes, statementContext);

@@ -27,7 +27,7 @@ export interface FindingText {
   /** What happened, in one sentence; empty when the details say it all. */
   readonly summary: string;
   readonly details: readonly ChangeLine[];
-  /** `last apply #12 by alice`, or null when there is nothing to trace. */
+  /** `last apply #12 by alice` or `changed outside tenantctl by database role X at T`; null when there is nothing to trace. */
   readonly trace: string | null;
 }
 
@@ -92,6 +92,7 @@ export function fieldLines(field: DriftField): ChangeLine[] {
 
 export function traceText(change: LastChange): string {
   if (change.applyId !== null) return `last apply #${change.applyId} by ${visible(change.actor ?? '')}`;
+  if (change.outsideRole !== null) return `changed outside tenantctl by database role ${visible(change.outsideRole)} at ${visible(change.at)}`;
   return change.by ? `last changed by ${visible(change.by)}` : 'no apply recorded';
 }
 
