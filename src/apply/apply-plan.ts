@@ -5,10 +5,13 @@ import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 import type { Change, ChangeKind, ChangeOf } from '../plan/change.js';
 import { fingerprint, staleMessage, staleness } from '../plan/fingerprint.js';
 import type { PlanDocument } from '../plan/plan-document.js';
+import { storedRecipient } from '../outbox/outbox-key.js';
+import { sealSecret } from '../outbox/seal.js';
 import { readState } from '../state/read-state.js';
 import { LockNotObtained, lockTimeoutError, takeApplyLock } from './apply-lock.js';
 import { prepareCredentials, type NewCredential } from './prepare-credentials.js';
 import { GRANT_PHASE, RELEASE_PHASE, WRITERS, type StatementContext } from './statements.js';
+import { NO_PROGRESS, type ProgressReporter } from '../workflow/progress.js';
 
 /** Who applies, from where, and how long to wait for another apply. */
 export interface ApplyContext {
@@ -23,6 +26,8 @@ export interface ApplyContext {
    * `apply --plan` recomputes the saved plan here (verify-saved-plan.ts).
    */
   readonly verifyUnderLock?: (tx: Queryable) => Promise<void>;
+  /** Told as passwords are hashed and statements run. */
+  readonly onProgress?: ProgressReporter;
 }
 
 export interface CredentialDelivery {
@@ -42,11 +47,12 @@ function byKind<K extends ChangeKind>(changes: readonly Change[], kind: K): Chan
   return changes.filter((c): c is ChangeOf<K> => c.kind === kind);
 }
 
-async function runPhase(tx: Queryable, kinds: readonly ChangeKind[], changes: readonly Change[], context: StatementContext): Promise<void> {
+async function runPhase(tx: Queryable, kinds: readonly ChangeKind[], changes: readonly Change[], context: StatementContext, step: () => void): Promise<void> {
   for (const kind of kinds) {
     const batch = byKind(changes, kind);
     // The record is keyed by kind, so each writer gets only its own changes.
     if (batch.length > 0) await (WRITERS[kind] as (tx: Queryable, c: readonly Change[], x: StatementContext) => Promise<unknown>)(tx, batch, context);
+    step();
   }
 }
 
@@ -91,16 +97,28 @@ function recipientsOf(credential: NewCredential, adminEmail: string | null): str
   return [...new Map(all.map((address) => [address.toLowerCase(), address])).values()];
 }
 
+/**
+ * Queues one notification per new credential that has somewhere to go, each
+ * password sealed for the outbox's public key: the clear text never reaches
+ * the database, so neither its table files nor its WAL ever hold it.
+ */
 async function queueNotifications(tx: Queryable, credentials: readonly NewCredential[], applyId: number, adminEmail: string | null): Promise<CredentialDelivery[]> {
   const rows = credentials.map((c) => ({ upn: c.userPrincipalName, recipients: recipientsOf(c, adminEmail), password: c.temporaryPassword }));
   const queued = rows.filter((r) => r.recipients.length > 0);
   if (queued.length > 0) {
+    const recipient = await storedRecipient(tx);
+    if (recipient === null) {
+      throw new TenantctlError(
+        `this database has no outbox key to seal ${queued.length} temporary password(s) for: run \`tenantctl init\` once (it creates the key); nothing was changed`,
+      );
+    }
+    const sealed = await Promise.all(queued.map(async (r) => ({ upn: r.upn, recipients: r.recipients, sealed: await sealSecret(recipient, r.password) })));
     await tx.query(
-      `INSERT INTO credential_notifications (apply_id, user_id, user_principal_name, recipients, temporary_password)
-       SELECT $2, u.id, u.user_principal_name, ARRAY(SELECT jsonb_array_elements_text(x.recipients)), x.password
-         FROM jsonb_to_recordset($1::jsonb) AS x(upn text, recipients jsonb, password text)
+      `INSERT INTO credential_notifications (apply_id, user_id, user_principal_name, recipients, sealed_password)
+       SELECT $2, u.id, u.user_principal_name, ARRAY(SELECT jsonb_array_elements_text(x.recipients)), x.sealed
+         FROM jsonb_to_recordset($1::jsonb) AS x(upn text, recipients jsonb, sealed text)
          JOIN users u ON lower(u.user_principal_name) = lower(x.upn)`,
-      [JSON.stringify(queued), applyId],
+      [JSON.stringify(sealed), applyId],
     );
   }
   return rows.map((r) => ({ userPrincipalName: r.upn, recipients: r.recipients }));
@@ -115,15 +133,22 @@ async function queueNotifications(tx: Queryable, credentials: readonly NewCreden
  */
 export async function applyPlan(db: Database, plan: PlanDocument, context: ApplyContext): Promise<ApplyResult> {
   const changes = plan.changes.map(({ risks: _risks, ...change }) => change as Change);
-  const credentials = await prepareCredentials(changes, context.env);
+  const progress = context.onProgress ?? NO_PROGRESS;
+  const credentials = await prepareCredentials(changes, context.env, progress);
+  // Steps of the transaction: the staleness check, each kind of change, the rest.
+  const total = 2 + RELEASE_PHASE.length + GRANT_PHASE.length;
+  let done = 0;
+  const step = () => progress({ stage: 'applying in one transaction', done: ++done, total });
   const statementContext: StatementContext = {
     credentials: new Map(credentials.map((c) => [c.userPrincipalName.toLowerCase(), c.stored])),
   };
   try {
     return await db.transaction(async (tx) => {
       await takeApplyLock(db, tx, context.lockTimeoutMs);
+      progress({ stage: 'applying in one transaction', done, total });
       await refuseStale(tx, plan);
       await context.verifyUnderLock?.(tx);
+      step();
       const [audit] = await tx.query<{ id: string }>(
         `INSERT INTO applies (actor, host, git_commit, config_hash, plan_hash, tool_version, summary, changes)
          VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb) RETURNING id`,
@@ -134,9 +159,9 @@ export async function applyPlan(db: Database, plan: PlanDocument, context: Apply
       // Marks this transaction as tenantctl's own, so migration 0004's triggers
       // do not stamp the rows it writes as changed outside tenantctl.
       await tx.query(`SELECT set_config('tenantctl.apply_id', $1, true)`, [String(applyId)]);
-      await runPhase(tx, RELEASE_PHASE, changes, statementContext);
+      await runPhase(tx, RELEASE_PHASE, changes, statementContext, step);
       await recordPurchases(tx, plan, applyId, context.actor);
-      await runPhase(tx, GRANT_PHASE, changes, statementContext);
+      await runPhase(tx, GRANT_PHASE, changes, statementContext, step);
       const touched = [...new Set(changes.map((c) => c.userPrincipalName.toLowerCase()))];
       await tx.query(`UPDATE users SET updated_at = now(), updated_by = $2 WHERE lower(user_principal_name) = ANY($1::text[])`, [
         touched,
@@ -144,6 +169,7 @@ export async function applyPlan(db: Database, plan: PlanDocument, context: Apply
       ]);
       await guardAgainstLockout(tx, plan.settings.minGlobalAdmins);
       const delivered = await queueNotifications(tx, credentials, applyId, plan.settings.adminEmail);
+      step();
       return { applyId, changes, purchases: plan.purchases, credentials: delivered };
     });
   } catch (cause) {

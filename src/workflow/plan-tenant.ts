@@ -8,6 +8,7 @@ import { fingerprint } from '../plan/fingerprint.js';
 import { toPlanDocument, type PlanDocument } from '../plan/plan-document.js';
 import { readTenant } from '../state/read-tenant.js';
 import type { TenantState } from '../state/tenant-state.js';
+import { NO_PROGRESS, type ProgressReporter } from './progress.js';
 
 export interface PlanTenantOptions {
   readonly configPaths: readonly string[];
@@ -15,6 +16,8 @@ export interface PlanTenantOptions {
   readonly tenantctlVersion: string;
   /** The configuration's git commit, if the caller knows it. */
   readonly gitCommit?: string | null;
+  /** Told as each stage starts: reading, loading, planning. */
+  readonly onProgress?: ProgressReporter;
 }
 
 export interface PlanTenantResult {
@@ -50,6 +53,8 @@ function unsetPasswordVariables(
  * the plan and fingerprint what it was computed from. Reads only.
  */
 export async function planTenant(db: Database, options: PlanTenantOptions): Promise<PlanTenantResult> {
+  const progress = options.onProgress ?? NO_PROGRESS;
+  progress({ stage: 'reading the directory', done: 0, total: 3 });
   return planFromSnapshot(await readTenant(db), options);
 }
 
@@ -64,8 +69,11 @@ export interface TenantSnapshot {
  * transaction under the tenant lock, where a saved plan is recomputed.
  */
 export function planFromSnapshot({ catalog, current }: TenantSnapshot, options: PlanTenantOptions): PlanTenantResult {
+  const progress = options.onProgress ?? NO_PROGRESS;
+  progress({ stage: 'loading the configuration', done: 1, total: 3 });
   const loaded = loadConfig(options.configPaths, { catalog, env: options.env, phase: 'plan' });
   if (!loaded.config) return { plan: null, diagnostics: loaded.diagnostics };
+  progress({ stage: 'computing the plan', done: 2, total: 3 });
   const { plan, problems } = computePlan({ desired: loaded.config.state, current, catalog, settings: loaded.config.settings });
   const refusals = [
     ...problems.map((message) => error('PLAN_REFUSED', message)),
