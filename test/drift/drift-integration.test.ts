@@ -57,7 +57,7 @@ function masked(json: string): string {
 
 function outsideMasked(text: string): string {
   return text
-    .replace(/database role [a-z_]+ at \d{4}-\d\d-\d\dT[\d:.]+Z/g, 'database role <role> at <time>')
+    .replace(/database role (`?)[^\s`]+?\1 at (`?)\d{4}-\d\d-\d\dT[\d:.]+Z\2/g, 'database role <role> at <time>')
     .replace(/database role [a-z_]+/g, 'database role <role>');
 }
 
