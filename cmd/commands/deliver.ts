@@ -5,6 +5,7 @@ import { loadOutboxKey } from '../../src/outbox/load-outbox-key.js';
 import { configuredKeyPath, OUTBOX_KEY_VARIABLE } from '../../src/outbox/outbox-key.js';
 import { createPickupTransport } from '../../src/outbox/pickup-transport.js';
 import { createSmtpTransport } from '../../src/outbox/smtp-transport.js';
+import { terminalText } from '../../src/render/escape-terminal.js';
 import { resolveActor } from '../actor.js';
 import { withDatabase, type DatabaseOptions } from '../database-option.js';
 import { out } from '../terminal.js';
@@ -49,11 +50,11 @@ function sender(): string | undefined {
 function line(delivery: NotificationDelivery): string {
   const who = `credentials of ${delivery.userPrincipalName}`;
   if (delivery.status === 'failed') {
-    return `failed: ${who} to ${delivery.recipients.join(', ')}: ${delivery.error ?? 'unknown error'} (will retry on the next deliver)`;
+    return `failed: ${who} to ${delivery.recipients.join(', ')}: ${terminalText(delivery.error ?? 'unknown error')} (will retry on the next deliver)`;
   }
   const refused = new Set((delivery.rejected ?? []).map((r) => r.address.toLowerCase()));
   const accepted = delivery.recipients.filter((r) => !refused.has(r.toLowerCase()));
-  const rejected = (delivery.rejected ?? []).map((r) => `\n  refused: ${r.address} (${r.reason}); reset the password to send new credentials`);
+  const rejected = (delivery.rejected ?? []).map((r) => `\n  refused: ${terminalText(r.address)} (${terminalText(r.reason)}); reset the password to send new credentials`);
   return `delivered ${who} to ${accepted.join(', ')}${rejected.join('')}`;
 }
 

@@ -4,6 +4,7 @@ import { canonicalJson, sha256 } from './canonical-json.js';
 import type { Fingerprint } from './fingerprint.js';
 import type { Settings } from '../state/settings.js';
 import type { Plan } from './plan.js';
+import { RECYCLE_BIN_DAYS } from './recycle-bin.js';
 import type { UserSnapshot } from './user-snapshot.js';
 
 /**
@@ -89,6 +90,17 @@ export function toPlanDocument(plan: Plan, origin: PlanOrigin): PlanDocument {
 export function bareChange(change: DocumentChange): Change {
   const { address: _address, risks: _risks, before: _before, after: _after, ...bare } = change;
   return bare as Change;
+}
+
+/**
+ * When a plan was made, as far as it says: a deletion is restorable for 30
+ * days from then. Null for a plan without deletions (nothing in it depends
+ * on the time but what the recycle bin holds).
+ */
+export function plannedAt(plan: Pick<PlanDocument, 'changes'>): Date | null {
+  const deletion = plan.changes.find((c) => c.kind === 'user.delete');
+  if (!deletion || deletion.kind !== 'user.delete') return null;
+  return new Date(Date.parse(deletion.restorableUntil) - RECYCLE_BIN_DAYS * 24 * 60 * 60 * 1000);
 }
 
 /** Nothing to change and nothing to buy. */

@@ -1,3 +1,4 @@
+import type { Catalog } from '../catalog/catalog.js';
 import { requireCatalog } from '../catalog/require-catalog.js';
 import { loadConfig } from '../config/load-config.js';
 import { checkPasswordPolicy } from '../credentials/password-policy.js';
@@ -8,6 +9,7 @@ import { computePlan } from '../plan/compute-plan.js';
 import { fingerprint } from '../plan/fingerprint.js';
 import { toPlanDocument, type PlanDocument } from '../plan/plan-document.js';
 import { readTenant } from '../state/read-tenant.js';
+import type { TenantState } from '../state/tenant-state.js';
 import { NO_PROGRESS, type ProgressReporter } from './progress.js';
 
 export interface PlanTenantOptions {
@@ -69,7 +71,21 @@ function passwordVariableProblems(
 export async function planTenant(db: Database, options: PlanTenantOptions): Promise<PlanTenantResult> {
   const progress = options.onProgress ?? NO_PROGRESS;
   progress({ stage: 'reading the directory', done: 0, total: 3 });
-  const { catalog, current } = await readTenant(db);
+  return planFromSnapshot(await readTenant(db), options);
+}
+
+/** What the database held when planning: the catalog and the directory. */
+export interface TenantSnapshot {
+  readonly catalog: Catalog;
+  readonly current: TenantState;
+}
+
+/**
+ * The same as planTenant from a snapshot already read, e.g. inside apply's
+ * transaction under the tenant lock, where a saved plan is recomputed.
+ */
+export function planFromSnapshot({ catalog, current }: TenantSnapshot, options: PlanTenantOptions): PlanTenantResult {
+  const progress = options.onProgress ?? NO_PROGRESS;
   requireCatalog(catalog);
   const now = options.now ?? new Date();
   progress({ stage: 'loading the configuration', done: 1, total: 3 });
