@@ -8,9 +8,13 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cli = path.join(root, 'dist', 'cmd', 'tenantctl.js');
 const database = path.join('.tenantctl', 'demo-db');
+// The outbox's private key (it opens the sealed temporary passwords), kept
+// beside the demo database: .tenantctl/ is ignored by git.
+const outboxKey = path.join('.tenantctl', 'demo-outbox.key');
 
 fs.rmSync(path.join(root, database), { recursive: true, force: true });
 fs.rmSync(path.join(root, `${database}.lock`), { force: true });
+fs.rmSync(path.join(root, outboxKey), { force: true });
 
 const steps = [
   ['init', '--catalog', 'examples/contoso/catalog.yaml'],
@@ -24,7 +28,7 @@ for (const args of steps) {
   const run = spawnSync(process.execPath, [cli, ...args], {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, TENANTCTL_DATABASE_URL: database },
+    env: { ...process.env, TENANTCTL_DATABASE_URL: database, TENANTCTL_OUTBOX_KEY: outboxKey },
   });
   if (run.status !== 0) {
     process.stderr.write(`\ndemo: \`tenantctl ${args[0]}\` exited with ${run.status}\n`);

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { ExitCode, TenantctlError } from '../../src/diagnostics/tenantctl-error.js';
 import { deliverPending, type NotificationDelivery, type Transport } from '../../src/outbox/deliver.js';
+import { loadOutboxKey } from '../../src/outbox/load-outbox-key.js';
+import { configuredKeyPath, OUTBOX_KEY_VARIABLE } from '../../src/outbox/outbox-key.js';
 import { createPickupTransport } from '../../src/outbox/pickup-transport.js';
 import { createSmtpTransport } from '../../src/outbox/smtp-transport.js';
 import { resolveActor } from '../actor.js';
@@ -9,6 +11,7 @@ import { out } from '../terminal.js';
 
 interface DeliverOptions extends DatabaseOptions {
   readonly pickup?: string;
+  readonly outboxKey?: string;
 }
 
 /** The transport, where it sends (safe to print), and how to let go of it. */
@@ -78,14 +81,18 @@ export function registerDeliver(program: Command): void {
         '  tenantctl deliver --pickup /var/spool/tenantctl',
     )
     .option('--pickup <dir>', 'write .eml files into this folder instead of sending by SMTP')
+    .option('--outbox-key <file>', `the outbox's private key, to open the sealed credentials (default: $${OUTBOX_KEY_VARIABLE}, else where init put it)`)
     .action(async (options: DeliverOptions) => {
       // Both are checked before the database is touched.
       const from = sender();
       const target = destination(options);
       try {
-        const report = await withDatabase({ ...options, actor: resolveActor(options.actor) }, (db) =>
-          deliverPending(db, target.transport, { from, onResult: (delivery) => out(line(delivery)) }),
-        );
+        const report = await withDatabase({ ...options, actor: resolveActor(options.actor) }, async (db) => {
+          const [pending] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM credential_notifications WHERE delivered_at IS NULL');
+          if (!pending?.n) return { notifications: [] };
+          const key = await loadOutboxKey(db, configuredKeyPath(options.outboxKey));
+          return deliverPending(db, target.transport, { identities: key.identities, from, onResult: (delivery) => out(line(delivery)) });
+        });
         const deliveries = report.notifications;
         if (deliveries.length === 0) {
           out('Nothing to deliver.');

@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { readCatalogFile } from '../../src/catalog/catalog-file.js';
 import { storeCatalog } from '../../src/catalog/store-catalog.js';
 import { migrate } from '../../src/db/migrate.js';
+import { configuredKeyPath, OUTBOX_KEY_VARIABLE } from '../../src/outbox/outbox-key.js';
+import { setupOutboxKey, type OutboxKeySetup } from '../../src/outbox/setup-outbox-key.js';
 import { TenantctlError } from '../../src/diagnostics/tenantctl-error.js';
 import { resolveActor } from '../actor.js';
 import { withDatabase, type DatabaseOptions } from '../database-option.js';
@@ -10,6 +12,24 @@ import { out } from '../terminal.js';
 
 interface InitOptions extends DatabaseOptions {
   readonly catalog?: string;
+  readonly outboxKey?: string;
+  readonly rotateOutboxKey?: boolean;
+}
+
+function describeKey(setup: OutboxKeySetup): string {
+  switch (setup.status) {
+    case 'created':
+      return `Outbox key: created ${setup.file} (mode 0600; public key ${setup.recipient}). deliver needs this file: keep it outside the repository, with whoever runs deliver`;
+    case 'adopted':
+      return `Outbox key: credentials will be sealed for ${setup.recipient}, the key in ${setup.file}`;
+    case 'kept':
+      return setup.fileFound
+        ? `Outbox key: credentials are sealed for ${setup.recipient}; the private key is ${setup.file}`
+        : `Outbox key: credentials are sealed for ${setup.recipient}; its private key is not at ${setup.file} (deliver needs it, via --outbox-key or $${OUTBOX_KEY_VARIABLE})`;
+    case 'rotated':
+      return `Outbox key: rotated; credentials are now sealed for ${setup.recipient}, the key in ${setup.file} (${setup.resealed} queued credential(s) sealed again)` +
+        (setup.previousFile ? `; the previous key ${setup.previousFile} opens nothing any more: delete it` : '');
+  }
 }
 
 export function registerInit(program: Command): void {
@@ -21,6 +41,8 @@ export function registerInit(program: Command): void {
         'Example:\n  tenantctl init --catalog examples/contoso/catalog.yaml',
     )
     .option('--catalog <file>', 'YAML file with the tenant\'s domains and subscriptions')
+    .option('--outbox-key <file>', `the outbox's private key file, created (0600) when missing (default: $${OUTBOX_KEY_VARIABLE}, else ~/.config/tenantctl/outbox/<public key>.key)`)
+    .option('--rotate-outbox-key', 'replace the outbox key with a new one, sealing every queued credential again')
     .action(async (options: InitOptions) => {
       // The catalog is checked before the database is touched.
       const catalog = options.catalog ? readCatalogFile(options.catalog) : null;
@@ -36,6 +58,11 @@ export function registerInit(program: Command): void {
               ? `Schema: up to date (version ${result.to}) in ${db.displayUrl}`
               : `Schema: migrated from version ${result.from} to ${result.to} (${result.applied.join(', ')}) in ${db.displayUrl}`,
           );
+          out(describeKey(await setupOutboxKey(db, {
+            configured: configuredKeyPath(options.outboxKey),
+            rotate: options.rotateOutboxKey === true,
+            lockTimeoutMs: (options.lockTimeout ?? 10) * 1000,
+          })));
           if (catalog?.catalog) {
             const stored = await storeCatalog(db, catalog.catalog);
             const plans = catalog.catalog.subscriptions.reduce((n, s) => n + s.servicePlans.length, 0);

@@ -5,6 +5,8 @@ import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 import type { Change, ChangeKind, ChangeOf } from '../plan/change.js';
 import { fingerprint, staleness } from '../plan/fingerprint.js';
 import type { PlanDocument } from '../plan/plan-document.js';
+import { storedRecipient } from '../outbox/outbox-key.js';
+import { sealSecret } from '../outbox/seal.js';
 import { readState } from '../state/read-state.js';
 import { LockNotObtained, lockTimeoutError, takeApplyLock } from './apply-lock.js';
 import { prepareCredentials, type NewCredential } from './prepare-credentials.js';
@@ -91,16 +93,28 @@ function recipientsOf(credential: NewCredential, adminEmail: string | null): str
   return [...new Map(all.map((address) => [address.toLowerCase(), address])).values()];
 }
 
+/**
+ * Queues one notification per new credential that has somewhere to go, each
+ * password sealed for the outbox's public key: the clear text never reaches
+ * the database, so neither its table files nor its WAL ever hold it.
+ */
 async function queueNotifications(tx: Queryable, credentials: readonly NewCredential[], applyId: number, adminEmail: string | null): Promise<CredentialDelivery[]> {
   const rows = credentials.map((c) => ({ upn: c.userPrincipalName, recipients: recipientsOf(c, adminEmail), password: c.temporaryPassword }));
   const queued = rows.filter((r) => r.recipients.length > 0);
   if (queued.length > 0) {
+    const recipient = await storedRecipient(tx);
+    if (recipient === null) {
+      throw new TenantctlError(
+        `this database has no outbox key to seal ${queued.length} temporary password(s) for: run \`tenantctl init\` once (it creates the key); nothing was changed`,
+      );
+    }
+    const sealed = await Promise.all(queued.map(async (r) => ({ upn: r.upn, recipients: r.recipients, sealed: await sealSecret(recipient, r.password) })));
     await tx.query(
-      `INSERT INTO credential_notifications (apply_id, user_id, user_principal_name, recipients, temporary_password)
-       SELECT $2, u.id, u.user_principal_name, ARRAY(SELECT jsonb_array_elements_text(x.recipients)), x.password
-         FROM jsonb_to_recordset($1::jsonb) AS x(upn text, recipients jsonb, password text)
+      `INSERT INTO credential_notifications (apply_id, user_id, user_principal_name, recipients, sealed_password)
+       SELECT $2, u.id, u.user_principal_name, ARRAY(SELECT jsonb_array_elements_text(x.recipients)), x.sealed
+         FROM jsonb_to_recordset($1::jsonb) AS x(upn text, recipients jsonb, sealed text)
          JOIN users u ON lower(u.user_principal_name) = lower(x.upn)`,
-      [JSON.stringify(queued), applyId],
+      [JSON.stringify(sealed), applyId],
     );
   }
   return rows.map((r) => ({ userPrincipalName: r.upn, recipients: r.recipients }));

@@ -1,5 +1,6 @@
 import type { Database, Queryable } from '../db/database.js';
 import { composeMessage, type CredentialMessage, type PendingNotification } from './compose-message.js';
+import { openSealed } from './seal.js';
 
 /** A recipient the mail server refused while accepting the message for the others. */
 export interface RejectedRecipient {
@@ -41,6 +42,8 @@ export interface DeliveryReport {
 }
 
 export interface DeliveryOptions {
+  /** The outbox's private key(s) (AGE-SECRET-KEY-1…), to open each sealed password. */
+  readonly identities: readonly string[];
   /** The From address (TENANTCTL_MAIL_FROM); default `tenantctl@` the new user's domain. */
   readonly from?: string;
   /** Called after each notification's outcome is committed, e.g. to print progress. */
@@ -52,7 +55,8 @@ interface NotificationRow {
   readonly user_id: string;
   readonly user_principal_name: string;
   readonly recipients: string[];
-  readonly temporary_password: string | null;
+  readonly sealed_password: string | null;
+  readonly last_error: string | null;
 }
 
 const MAX_ERROR_LENGTH = 1000;
@@ -71,7 +75,7 @@ function describeFailure(cause: unknown, secrets: readonly string[]): string {
  */
 async function claimNext(tx: Queryable, afterId: number): Promise<NotificationRow | null> {
   const [row] = await tx.query<NotificationRow>(
-    `SELECT id, user_id::text AS user_id, user_principal_name, recipients, temporary_password
+    `SELECT id, user_id::text AS user_id, user_principal_name, recipients, sealed_password, last_error
        FROM credential_notifications
       WHERE delivered_at IS NULL AND id > $1
       ORDER BY id
@@ -82,11 +86,11 @@ async function claimNext(tx: Queryable, afterId: number): Promise<NotificationRo
   return row ?? null;
 }
 
-/** Marks it delivered and erases the password in one statement (the table's CHECK demands both). */
+/** Marks it delivered and erases the sealed password in one statement (the table's CHECK demands both). */
 async function markDelivered(tx: Queryable, id: number): Promise<void> {
   await tx.query(
     `UPDATE credential_notifications
-        SET delivered_at = now(), temporary_password = NULL, attempts = attempts + 1,
+        SET delivered_at = now(), sealed_password = NULL, attempts = attempts + 1,
             last_attempt_at = now(), last_error = NULL
       WHERE id = $1`,
     [id],
@@ -102,19 +106,26 @@ async function markFailed(tx: Queryable, id: number, error: string): Promise<voi
   );
 }
 
-async function deliverOne(tx: Queryable, row: NotificationRow, transport: Transport, from: string | undefined): Promise<NotificationDelivery> {
+async function deliverOne(tx: Queryable, row: NotificationRow, transport: Transport, options: DeliveryOptions): Promise<NotificationDelivery> {
   const id = Number(row.id);
   const identity = { id, userPrincipalName: row.user_principal_name, recipients: row.recipients };
-  const password = row.temporary_password;
-  if (password === null) {
-    const error = 'no temporary password is stored for this notification; reset the user\'s password to send new credentials';
+  if (row.sealed_password === null) {
+    const error = row.last_error ?? 'no temporary password is stored for this notification; reset the user\'s password to send new credentials';
+    await markFailed(tx, id, error);
+    return { ...identity, status: 'failed', error };
+  }
+  let password: string;
+  try {
+    password = await openSealed(options.identities, row.sealed_password);
+  } catch {
+    const error = 'the outbox key cannot open this sealed password (it was sealed for another key); deliver with that key, or reset the user\'s password to send new credentials';
     await markFailed(tx, id, error);
     return { ...identity, status: 'failed', error };
   }
   const notification: PendingNotification = { id, userId: row.user_id, userPrincipalName: row.user_principal_name, recipients: row.recipients, temporaryPassword: password };
   let outcome: SendOutcome;
   try {
-    outcome = await transport.send(composeMessage(notification, from));
+    outcome = await transport.send(composeMessage(notification, options.from));
   } catch (cause) {
     const error = describeFailure(cause, [password]);
     await markFailed(tx, id, error);
@@ -127,8 +138,9 @@ async function deliverOne(tx: Queryable, row: NotificationRow, transport: Transp
 
 /**
  * Sends every queued credential notification, oldest first, each in a
- * transaction of its own: lock the row, send, then in one statement mark it
- * delivered and erase the password, and commit. A failed send leaves the row
+ * transaction of its own: lock the row, open its sealed password with the
+ * outbox key (in memory only), send, then in one statement mark it delivered
+ * and erase the sealed password, and commit. A failed send leaves the row
  * queued with attempts + 1, last_attempt_at and last_error, and delivery goes
  * on with the next one; each row is tried at most once per call.
  *
@@ -145,13 +157,13 @@ async function deliverOne(tx: Queryable, row: NotificationRow, transport: Transp
  * copy, and a refused address may be refused for good. The refused ones are
  * reported in `rejected`.
  */
-export async function deliverPending(db: Database, transport: Transport, options: DeliveryOptions = {}): Promise<DeliveryReport> {
+export async function deliverPending(db: Database, transport: Transport, options: DeliveryOptions): Promise<DeliveryReport> {
   const notifications: NotificationDelivery[] = [];
   let afterId = 0;
   for (;;) {
     const delivery = await db.transaction(async (tx) => {
       const row = await claimNext(tx, afterId);
-      return row === null ? null : deliverOne(tx, row, transport, options.from);
+      return row === null ? null : deliverOne(tx, row, transport, options);
     });
     if (delivery === null) break;
     afterId = delivery.id;

@@ -13,6 +13,8 @@ import { renderHistoryText } from '../../src/render/history-text.js';
 import { ENGINES } from '../support/engines.js';
 import { applyContext, applyContoso, loadContosoCatalog, tamper } from '../drift/contoso-tenant.js';
 import { runCli } from '../drift/run-cli.js';
+import { installTestOutboxKey, TEST_OUTBOX_IDENTITY } from '../support/outbox-key.js';
+import { openSealed } from '../../src/outbox/seal.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 const schema = JSON.parse(fs.readFileSync(new URL('../../schemas/history.schema.json', import.meta.url), 'utf8')) as object;
@@ -86,10 +88,10 @@ describe.each(ENGINES)('history ($name database)', (engine) => {
   });
 
   it.skipIf(engine.skip)('shows no password, temporary or hashed, in any format', async () => {
-    const secrets = await db.query<{ secret: string }>(
-      `SELECT temporary_password AS secret FROM credential_notifications WHERE temporary_password IS NOT NULL
-       UNION ALL SELECT password_hash FROM users WHERE password_hash IS NOT NULL`,
-    );
+    const sealed = await db.query<{ sealed: string }>('SELECT sealed_password AS sealed FROM credential_notifications WHERE sealed_password IS NOT NULL');
+    const hashes = await db.query<{ secret: string }>('SELECT password_hash AS secret FROM users WHERE password_hash IS NOT NULL');
+    const opened = await Promise.all(sealed.map(async (r) => ({ secret: await openSealed([TEST_OUTBOX_IDENTITY], r.sealed) })));
+    const secrets = [...opened, ...hashes];
     expect(secrets.length).toBeGreaterThanOrEqual(26);
     const entries = await readHistory(db);
     const shown = [renderHistoryText(entries), renderHistoryJson(entries)].join('\n');
@@ -107,6 +109,7 @@ describe('the history command', () => {
     const db = await openDatabase({ url: path.join(directory, 'db'), actor: 'test', lockTimeoutMs: 1000, create: true });
     try {
       await migrate(db);
+      await installTestOutboxKey(db);
       await twoApplies(db);
     } finally {
       await db.close();

@@ -216,7 +216,7 @@ describe('apply safety on the embedded database', () => {
       const audit = await db.query<{ text: string }>('SELECT changes::text || summary::text AS text FROM tenantctl.applies');
       expect(audit.rows.length).toBeGreaterThan(0);
       for (const row of audit.rows) expect(row.text).not.toContain(password);
-      const outbox = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM tenantctl.credential_notifications WHERE temporary_password IS NOT NULL');
+      const outbox = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM tenantctl.credential_notifications WHERE sealed_password IS NOT NULL');
       expect(outbox.rows[0]?.n).toBe(0);
       const hash = await db.query<{ h: string }>(`SELECT password_hash AS h FROM tenantctl.users WHERE user_principal_name = 'secret.keeper@contoso.com'`);
       expect(hash.rows[0]?.h).toMatch(/^scrypt\$/);

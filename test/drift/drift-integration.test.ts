@@ -18,6 +18,7 @@ import { renderDriftText } from '../../src/render/drift-text.js';
 import { ENGINES } from '../support/engines.js';
 import { applyContext, applyContoso, CONTOSO_CONFIG, loadContosoCatalog, tamper } from './contoso-tenant.js';
 import { runCli } from './run-cli.js';
+import { installTestOutboxKey } from '../support/outbox-key.js';
 
 // ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
@@ -153,6 +154,7 @@ describe('the drift command', () => {
     const db = await openDatabase({ url: path.join(directory, 'db'), actor: 'test', lockTimeoutMs: 1000, create: true });
     try {
       await migrate(db);
+      await installTestOutboxKey(db);
       await loadContosoCatalog(db);
       await applyContoso(db, applyContext('tester', null));
     } finally {

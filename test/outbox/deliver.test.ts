@@ -15,7 +15,9 @@ import { openDatabase } from '../../src/db/open-database.js';
 import { composeMessage, credentialMessageId, defaultSender } from '../../src/outbox/compose-message.js';
 import { deliverPending, type Transport } from '../../src/outbox/deliver.js';
 import { createPickupTransport, pickupFileName } from '../../src/outbox/pickup-transport.js';
+import { openSealed, sealSecret } from '../../src/outbox/seal.js';
 import { createSmtpTransport } from '../../src/outbox/smtp-transport.js';
+import { installTestOutboxKey, TEST_OUTBOX_IDENTITY, TEST_OUTBOX_RECIPIENT } from '../support/outbox-key.js';
 import { describePostgres, postgresTestUrl } from '../support/postgres.js';
 
 // ---------------------------------------------------------------- SMTP server
@@ -100,7 +102,7 @@ interface Seeded {
 
 const FIVE_AND_ADMIN = ['manager@fabrikam.com', 'hr@fabrikam.com', 'it@fabrikam.com', 'desk@fabrikam.com', 'boss@fabrikam.com', 'admin@contoso.com'];
 
-/** Queues one notification per entry, as apply would, with plain SQL. */
+/** Queues one notification per entry, sealed for the test key as apply would, with plain SQL. */
 async function seed(db: Database, entries: ReadonlyArray<{ local: string; recipients: readonly string[]; password: string }>): Promise<Seeded[]> {
   await db.query(`INSERT INTO domains (name, verified, is_default) VALUES ('contoso.com', true, true) ON CONFLICT DO NOTHING`);
   const [apply] = await db.query<{ id: string }>(
@@ -115,9 +117,9 @@ async function seed(db: Database, entries: ReadonlyArray<{ local: string; recipi
       [upn, entry.local, entry.local],
     );
     const [row] = await db.query<{ id: string }>(
-      `INSERT INTO credential_notifications (apply_id, user_id, user_principal_name, recipients, temporary_password)
+      `INSERT INTO credential_notifications (apply_id, user_id, user_principal_name, recipients, sealed_password)
        VALUES ($1, $2, $3, ARRAY(SELECT jsonb_array_elements_text($4::jsonb)), $5) RETURNING id`,
-      [Number(apply?.id), user?.id, upn, JSON.stringify(entry.recipients), entry.password],
+      [Number(apply?.id), user?.id, upn, JSON.stringify(entry.recipients), await sealSecret(TEST_OUTBOX_RECIPIENT, entry.password)],
     );
     seeded.push({ id: Number(row?.id), userId: String(user?.id), upn, recipients: entry.recipients, password: entry.password });
   }
@@ -132,6 +134,7 @@ const THREE = [
 
 interface OutboxRow {
   id: number;
+  /** The password, opened from its sealed form; null once erased. */
   temporary_password: string | null;
   delivered: boolean;
   attempts: number;
@@ -140,12 +143,20 @@ interface OutboxRow {
 }
 
 async function outbox(db: Database): Promise<OutboxRow[]> {
-  return db.query<OutboxRow>(
-    `SELECT id::int AS id, temporary_password, delivered_at IS NOT NULL AS delivered, attempts, last_error,
+  const rows = await db.query<OutboxRow & { sealed_password: string | null }>(
+    `SELECT id::int AS id, sealed_password, delivered_at IS NOT NULL AS delivered, attempts, last_error,
             last_attempt_at IS NOT NULL AS attempted
        FROM credential_notifications ORDER BY id`,
   );
+  return Promise.all(
+    rows.map(async ({ sealed_password, ...row }) => ({
+      ...row,
+      temporary_password: sealed_password === null ? null : await openSealed([TEST_OUTBOX_IDENTITY], sealed_password),
+    })),
+  );
 }
+
+const KEY = { identities: [TEST_OUTBOX_IDENTITY] };
 
 function expectReceivedOnce(server: MailServer, notification: Seeded, expectedRecipients = notification.recipients): ReceivedMail {
   const copies = server.received.filter((m) => header(m.raw, 'Message-ID') === credentialMessageId(notification));
@@ -169,6 +180,7 @@ function outboxSuite(open: () => Promise<Database>): void {
   beforeAll(async () => {
     db = await open();
     await migrate(db);
+    await installTestOutboxKey(db);
   });
   afterAll(async () => {
     await db?.close();
@@ -184,7 +196,7 @@ function outboxSuite(open: () => Promise<Database>): void {
   it('delivers each notification once, to exactly its recipients, and erases its password', async () => {
     const seeded = await seed(db, THREE);
     const transport = smtpTo(server.port);
-    const report = await deliverPending(db, transport);
+    const report = await deliverPending(db, transport, KEY);
     transport.close();
 
     expect(report.notifications).toEqual(
@@ -204,8 +216,8 @@ function outboxSuite(open: () => Promise<Database>): void {
   it('sends nothing on a second deliver', async () => {
     await seed(db, THREE);
     const transport = smtpTo(server.port);
-    await deliverPending(db, transport);
-    const again = await deliverPending(db, transport);
+    await deliverPending(db, transport, KEY);
+    const again = await deliverPending(db, transport, KEY);
     transport.close();
     expect(again.notifications).toEqual([]);
     expect(server.received).toHaveLength(3);
@@ -216,7 +228,7 @@ function outboxSuite(open: () => Promise<Database>): void {
     const [joep, anna, femke] = seeded as [Seeded, Seeded, Seeded];
     server.refuse.add('office@fabrikam.com'); // anna's only recipient
     const transport = smtpTo(server.port);
-    const report = await deliverPending(db, transport);
+    const report = await deliverPending(db, transport, KEY);
 
     const statuses = report.notifications.map((n) => [n.userPrincipalName, n.status]);
     expect(statuses).toEqual([
@@ -234,7 +246,7 @@ function outboxSuite(open: () => Promise<Database>): void {
     expect(rows[1]?.last_error).not.toContain(anna.password);
 
     server.refuse.clear();
-    const retry = await deliverPending(db, transport);
+    const retry = await deliverPending(db, transport, KEY);
     transport.close();
     expect(retry.notifications.map((n) => [n.id, n.status])).toEqual([[anna.id, 'delivered']]);
     expectReceivedOnce(server, anna);
@@ -245,7 +257,7 @@ function outboxSuite(open: () => Promise<Database>): void {
     const [femke] = await seed(db, [THREE[2]]);
     server.refuse.add('lead@fabrikam.com');
     const transport = smtpTo(server.port);
-    const report = await deliverPending(db, transport);
+    const report = await deliverPending(db, transport, KEY);
     transport.close();
     expect(report.notifications).toHaveLength(1);
     expect(report.notifications[0]).toMatchObject({ status: 'delivered', rejected: [{ address: 'lead@fabrikam.com' }] });
@@ -257,7 +269,7 @@ function outboxSuite(open: () => Promise<Database>): void {
   it('keeps everything queued while the server is down, then delivers on the next deliver', async () => {
     const seeded = await seed(db, THREE);
     const down = smtpTo(await closedPort());
-    const report = await deliverPending(db, down);
+    const report = await deliverPending(db, down, KEY);
     down.close();
     expect(report.notifications.map((n) => n.status)).toEqual(['failed', 'failed', 'failed']);
     expect(report.notifications[0]?.error).toMatch(/ECONNREFUSED/);
@@ -267,7 +279,7 @@ function outboxSuite(open: () => Promise<Database>): void {
     }
 
     const up = smtpTo(server.port);
-    const retry = await deliverPending(db, up);
+    const retry = await deliverPending(db, up, KEY);
     up.close();
     expect(retry.notifications.map((n) => n.status)).toEqual(['delivered', 'delivered', 'delivered']);
     for (const notification of seeded) expectReceivedOnce(server, notification);
@@ -288,8 +300,8 @@ function outboxSuite(open: () => Promise<Database>): void {
         throw new Error('lost the database connection');
       },
     };
-    await deliverPending(db, crashing);
-    await deliverPending(db, smtp);
+    await deliverPending(db, crashing, KEY);
+    await deliverPending(db, smtp, KEY);
     smtp.close();
     expect(server.received).toHaveLength(2);
     expect(server.received.map((m) => header(m.raw, 'Message-ID'))).toEqual([credentialMessageId(anna), credentialMessageId(anna)]);
@@ -302,7 +314,7 @@ function outboxSuite(open: () => Promise<Database>): void {
     const folder = path.join(root, 'outgoing');
     try {
       const transport = createPickupTransport(folder);
-      const report = await deliverPending(db, transport);
+      const report = await deliverPending(db, transport, KEY);
       expect(report.notifications.map((n) => n.status)).toEqual(['delivered', 'delivered', 'delivered']);
       expect(fs.statSync(folder).mode & 0o777).toBe(0o700);
       expect(fs.readdirSync(folder).sort()).toEqual(seeded.map((n) => pickupFileName(n.id)).sort());
@@ -330,9 +342,9 @@ function outboxSuite(open: () => Promise<Database>): void {
 
   it('fails a queued notification whose password is missing, without sending it', async () => {
     const [anna] = (await seed(db, [THREE[1]])) as [Seeded];
-    await db.query('UPDATE credential_notifications SET temporary_password = NULL');
+    await db.query('UPDATE credential_notifications SET sealed_password = NULL');
     const transport = smtpTo(server.port);
-    const report = await deliverPending(db, transport);
+    const report = await deliverPending(db, transport, KEY);
     transport.close();
     expect(report.notifications).toEqual([
       expect.objectContaining({ id: anna.id, status: 'failed', error: expect.stringMatching(/no temporary password/) }),
@@ -374,7 +386,7 @@ describePostgres('deliverPending on PostgreSQL', () => {
         },
       });
       const [a, b] = [smtpTo(server.port), smtpTo(server.port)];
-      const [reportA, reportB] = await Promise.all([deliverPending(first, slow(a)), deliverPending(second, slow(b))]);
+      const [reportA, reportB] = await Promise.all([deliverPending(first, slow(a), KEY), deliverPending(second, slow(b), KEY)]);
       a.close();
       b.close();
 
@@ -472,6 +484,7 @@ describe('tenantctl deliver', () => {
     const db = await openDatabase({ url: databaseDir, actor: 'test', lockTimeoutMs: 1000, create: true });
     try {
       await migrate(db);
+      await installTestOutboxKey(db);
       await db.query('TRUNCATE credential_notifications, users, applies, domains CASCADE');
       return await seed(db, THREE.slice(0, 2));
     } finally {

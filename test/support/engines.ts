@@ -2,6 +2,7 @@ import { inject } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrate.js';
 import { openDatabase } from '../../src/db/open-database.js';
+import { installTestOutboxKey } from './outbox-key.js';
 import { postgresTestUrl } from './postgres.js';
 
 /**
@@ -22,6 +23,7 @@ export const ENGINES: readonly Engine[] = [
     async open() {
       const db = await openDatabase({ url: 'memory://', actor: 'test', lockTimeoutMs: 1000 });
       await migrate(db);
+      await installTestOutboxKey(db);
       return { db, url: null };
     },
   },
@@ -33,6 +35,7 @@ export const ENGINES: readonly Engine[] = [
       if (!url) throw new Error('PostgreSQL is not available');
       const db = await openDatabase({ url, actor: 'test', lockTimeoutMs: 1000 });
       await migrate(db);
+      await installTestOutboxKey(db);
       return { db, url };
     },
   },

@@ -1,0 +1,80 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { TenantctlError } from '../diagnostics/tenantctl-error.js';
+
+export interface WriteOptions {
+  /** The file's mode, set explicitly (the umask does not apply). Default 0600. */
+  readonly mode?: number;
+  /** false: never replace an existing file (the call returns false instead). Default true. */
+  readonly replace?: boolean;
+}
+
+function refuseNonFile(target: string): void {
+  let stat: fs.Stats;
+  try {
+    stat = fs.lstatSync(target);
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw cause;
+  }
+  if (stat.isSymbolicLink()) {
+    throw new TenantctlError(`refusing to write ${target}: it is a symbolic link (remove it, or name the real file)`);
+  }
+  if (!stat.isFile()) throw new TenantctlError(`refusing to write ${target}: it exists and is not a regular file`);
+}
+
+function syncDirectory(directory: string): void {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(directory, 'r');
+    fs.fsyncSync(fd);
+  } catch {
+    // Some platforms cannot fsync a directory; the file itself is synced.
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/**
+ * The one way tenantctl writes a file (plans, exports, .eml messages, keys).
+ * The content goes to a random name in the target's folder, created with
+ * O_CREAT|O_EXCL|O_NOFOLLOW (a file or symlink planted there makes the open
+ * fail rather than redirect it), gets its mode set explicitly, is synced,
+ * and is then renamed over the target, which replaces a symlink planted at
+ * the target instead of following it. Readers see the old file or the whole
+ * new one. Returns false only when `replace` is false and the target exists.
+ */
+export function writePrivateFile(target: string, content: string | Uint8Array, options: WriteOptions = {}): boolean {
+  const mode = options.mode ?? 0o600;
+  const file = path.resolve(target);
+  const directory = path.dirname(file);
+  refuseNonFile(file);
+  const temporary = path.join(directory, `.${path.basename(file)}.${randomBytes(12).toString('hex')}.tmp`);
+  const flags = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW;
+  const fd = fs.openSync(temporary, flags, mode);
+  try {
+    try {
+      fs.fchmodSync(fd, mode);
+      fs.writeFileSync(fd, content);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    if (options.replace === false) {
+      try {
+        // link() fails when the target exists: creation without replacing.
+        fs.linkSync(temporary, file);
+      } catch (cause) {
+        if ((cause as NodeJS.ErrnoException).code === 'EEXIST') return false;
+        throw cause;
+      }
+    } else {
+      fs.renameSync(temporary, file);
+    }
+  } finally {
+    fs.rmSync(temporary, { force: true });
+  }
+  syncDirectory(directory);
+  return true;
+}

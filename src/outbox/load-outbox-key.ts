@@ -1,0 +1,35 @@
+import fs from 'node:fs';
+import type { Queryable } from '../db/database.js';
+import { TenantctlError } from '../diagnostics/tenantctl-error.js';
+import { defaultKeyPath, OUTBOX_KEY_VARIABLE, readKeyFile, storedRecipient, type OutboxKeyFile } from './outbox-key.js';
+
+/**
+ * The private key deliver opens sealed credentials with: the file named by
+ * --outbox-key or TENANTCTL_OUTBOX_KEY, else init's default place for this
+ * database's public key. Refuses a missing file, one others may read, and a
+ * key that is not this database's.
+ */
+export async function loadOutboxKey(db: Queryable, configured: string | null): Promise<OutboxKeyFile> {
+  const stored = await storedRecipient(db);
+  const file = configured ?? (stored ? defaultKeyPath(stored) : null);
+  if (file === null) {
+    throw new TenantctlError('this database has no outbox key: run `tenantctl init` once to create one');
+  }
+  const key = await readKeyFile(file);
+  if (key === null) {
+    throw new TenantctlError(
+      `deliver needs the outbox's private key to open the queued credentials, and there is no file ${file}: ` +
+        `set ${OUTBOX_KEY_VARIABLE} or pass --outbox-key with the file \`tenantctl init\` created`,
+    );
+  }
+  const mode = fs.statSync(file).mode & 0o777;
+  if ((mode & 0o077) !== 0) {
+    throw new TenantctlError(`the outbox key ${file} may be read by others (mode ${mode.toString(8).padStart(4, '0')}): run chmod 600 on it, and rotate the key if others did read it`);
+  }
+  if (stored !== null && !key.recipients.includes(stored)) {
+    throw new TenantctlError(
+      `the key in ${file} is not this database's outbox key: credentials are sealed for ${stored}, the file holds ${key.recipients.join(', ')}; pass the right file`,
+    );
+  }
+  return key;
+}

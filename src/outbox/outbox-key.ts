@@ -1,0 +1,84 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { generateX25519Identity, identityToRecipient } from 'age-encryption';
+import type { Queryable } from '../db/database.js';
+import { TenantctlError } from '../diagnostics/tenantctl-error.js';
+
+/**
+ * The outbox's private key as `age-keygen` writes it: comment lines and one
+ * or more `AGE-SECRET-KEY-1…` lines. More than one only while a rotation is
+ * under way (the new key first, then the one it replaces), so a crash in the
+ * middle leaves every queued credential openable.
+ */
+export interface OutboxKeyFile {
+  readonly path: string;
+  readonly identities: readonly string[];
+  /** The public key (age1…) of each identity, in the same order. */
+  readonly recipients: readonly string[];
+}
+
+export const OUTBOX_KEY_VARIABLE = 'TENANTCTL_OUTBOX_KEY';
+
+/**
+ * Where a key lives when neither --outbox-key nor TENANTCTL_OUTBOX_KEY names
+ * it: under the user's configuration folder, outside any repository, named
+ * after its public key so several databases never share one file by accident.
+ */
+export function defaultKeyPath(recipient: string): string {
+  const config = process.env.XDG_CONFIG_HOME || path.join(os.homedir(), '.config');
+  return path.join(config, 'tenantctl', 'outbox', `${recipient}.key`);
+}
+
+export function configuredKeyPath(option: string | undefined): string | null {
+  const named = option ?? process.env[OUTBOX_KEY_VARIABLE];
+  return named ? path.resolve(named) : null;
+}
+
+export async function generateIdentity(): Promise<{ identity: string; recipient: string }> {
+  const identity = await generateX25519Identity();
+  return { identity, recipient: await identityToRecipient(identity) };
+}
+
+/** The file's text in age-keygen's format, so `age -d -i FILE` reads it as is. */
+export function formatKeyFile(entries: readonly { identity: string; recipient: string; note: string }[]): string {
+  return entries.map((e) => `# ${e.note}\n# public key: ${e.recipient}\n${e.identity}\n`).join('');
+}
+
+export async function readKeyFile(file: string): Promise<OutboxKeyFile | null> {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return null;
+    throw new TenantctlError(`cannot read the outbox key ${file}: ${code ?? String(cause)}`);
+  }
+  const identities = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.startsWith('AGE-SECRET-KEY-1'));
+  const recipients: string[] = [];
+  for (const identity of identities) {
+    try {
+      recipients.push(await identityToRecipient(identity));
+    } catch {
+      throw new TenantctlError(`the outbox key ${file} holds a malformed AGE-SECRET-KEY line; restore the file init wrote`);
+    }
+  }
+  if (identities.length === 0) {
+    throw new TenantctlError(`${file} holds no outbox key (no AGE-SECRET-KEY-1… line); restore the file init wrote`);
+  }
+  return { path: file, identities, recipients };
+}
+
+/** The public key queued credentials are sealed for, or null before init made one. */
+export async function storedRecipient(db: Queryable): Promise<string | null> {
+  const [row] = await db.query<{ recipient: string }>('SELECT recipient FROM outbox_key');
+  return row?.recipient ?? null;
+}
+
+export async function storeRecipient(db: Queryable, recipient: string): Promise<void> {
+  await db.query(
+    `INSERT INTO outbox_key (recipient) VALUES ($1)
+     ON CONFLICT (singleton) DO UPDATE SET recipient = EXCLUDED.recipient, created_at = now()`,
+    [recipient],
+  );
+}

@@ -1,0 +1,145 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { LockNotObtained, lockTimeoutError, takeApplyLock } from '../apply/apply-lock.js';
+import type { Database } from '../db/database.js';
+import { TenantctlError } from '../diagnostics/tenantctl-error.js';
+import { refuseTrackedPath } from '../files/git-work-tree.js';
+import { writePrivateFile } from '../files/write-private-file.js';
+import {
+  defaultKeyPath, formatKeyFile, generateIdentity, readKeyFile, storedRecipient, storeRecipient, OUTBOX_KEY_VARIABLE,
+} from './outbox-key.js';
+import { openSealed, sealSecret } from './seal.js';
+
+/** What init did about the outbox key, for its report. */
+export type OutboxKeySetup =
+  | { readonly status: 'created' | 'adopted'; readonly file: string; readonly recipient: string }
+  | { readonly status: 'kept'; readonly file: string; readonly recipient: string; readonly fileFound: boolean }
+  | { readonly status: 'rotated'; readonly file: string; readonly recipient: string; readonly resealed: number; readonly previousFile: string | null };
+
+export interface OutboxKeyRequest {
+  /** --outbox-key or TENANTCTL_OUTBOX_KEY, resolved; null: the default place. */
+  readonly configured: string | null;
+  readonly rotate: boolean;
+  readonly lockTimeoutMs: number;
+}
+
+const HOW = `name a file outside the repository with --outbox-key or ${OUTBOX_KEY_VARIABLE}, or have git ignore it`;
+
+const note = () => `tenantctl outbox key, created ${new Date().toISOString()}`;
+
+/** Writes a new key file without replacing an existing one; null when one appeared first. */
+function createKeyFile(file: string, identity: string, recipient: string): boolean {
+  refuseTrackedPath(file, 'to write the outbox key to', HOW);
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  return writePrivateFile(file, formatKeyFile([{ identity, recipient, note: note() }]), { replace: false });
+}
+
+async function firstKey(db: Database, configured: string | null): Promise<OutboxKeySetup> {
+  if (configured !== null) {
+    const existing = await readKeyFile(configured);
+    if (existing === null) {
+      const fresh = await generateIdentity();
+      if (createKeyFile(configured, fresh.identity, fresh.recipient)) {
+        await storeRecipient(db, fresh.recipient);
+        return { status: 'created', file: configured, recipient: fresh.recipient };
+      }
+    }
+    refuseTrackedPath(configured, 'the outbox key', HOW);
+    const key = existing ?? (await readKeyFile(configured));
+    const recipient = key?.recipients[0];
+    if (!recipient) throw new TenantctlError(`the outbox key ${configured} vanished while init read it; run init again`);
+    await storeRecipient(db, recipient);
+    return { status: 'adopted', file: configured, recipient };
+  }
+  const fresh = await generateIdentity();
+  const file = defaultKeyPath(fresh.recipient);
+  createKeyFile(file, fresh.identity, fresh.recipient);
+  await storeRecipient(db, fresh.recipient);
+  return { status: 'created', file, recipient: fresh.recipient };
+}
+
+/**
+ * Replaces the outbox key: every queued credential is opened with the current
+ * key and sealed again for a new one, in one transaction under the apply lock.
+ * The new key file first holds both keys, so a crash at any point leaves every
+ * queued credential openable; once the database has committed, it is
+ * rewritten with the new key alone.
+ */
+async function rotate(db: Database, stored: string, request: OutboxKeyRequest): Promise<OutboxKeySetup> {
+  const currentFile = request.configured ?? defaultKeyPath(stored);
+  const current = await readKeyFile(currentFile);
+  const usable = current !== null && current.recipients.includes(stored);
+  const [queued] = await db.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM credential_notifications WHERE delivered_at IS NULL AND sealed_password IS NOT NULL',
+  );
+  if ((queued?.n ?? 0) > 0 && !usable) {
+    throw new TenantctlError(
+      `${queued?.n} queued credential(s) are sealed for the current outbox key ${stored}, which is not in ${currentFile}: ` +
+        'pass --outbox-key with that key\'s file so they can be sealed again, or deliver them first',
+    );
+  }
+  const fresh = await generateIdentity();
+  const file = request.configured ?? defaultKeyPath(fresh.recipient);
+  refuseTrackedPath(file, 'to write the outbox key to', HOW);
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const newEntry = { identity: fresh.identity, recipient: fresh.recipient, note: note() };
+  const previous = usable && file === currentFile
+    ? current.identities.map((identity, i) => ({ identity, recipient: current.recipients[i] ?? '', note: 'previous key, kept until the rotation commits' }))
+    : [];
+  writePrivateFile(file, formatKeyFile([newEntry, ...previous]));
+  let resealed = 0;
+  try {
+    await db.transaction(async (tx) => {
+      await takeApplyLock(db, tx, request.lockTimeoutMs);
+      const rows = await tx.query<{ id: string; sealed_password: string }>(
+        `SELECT id, sealed_password FROM credential_notifications
+          WHERE delivered_at IS NULL AND sealed_password IS NOT NULL ORDER BY id FOR UPDATE`,
+      );
+      const resealedRows: { id: number; sealed: string }[] = [];
+      for (const row of rows) {
+        let secret: string;
+        try {
+          secret = await openSealed(current?.identities ?? [], row.sealed_password);
+        } catch {
+          continue; // sealed for some older, lost key: it stays undeliverable either way
+        }
+        resealedRows.push({ id: Number(row.id), sealed: await sealSecret(fresh.recipient, secret) });
+      }
+      if (resealedRows.length > 0) {
+        await tx.query(
+          `UPDATE credential_notifications c SET sealed_password = x.sealed
+             FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, sealed text) WHERE c.id = x.id`,
+          [JSON.stringify(resealedRows)],
+        );
+      }
+      await storeRecipient(tx, fresh.recipient);
+      resealed = resealedRows.length;
+    });
+  } catch (cause) {
+    if (previous.length > 0) writePrivateFile(file, formatKeyFile(previous));
+    if (cause instanceof LockNotObtained) throw await lockTimeoutError(db, cause.timeoutMs);
+    throw cause;
+  }
+  if (previous.length > 0) writePrivateFile(file, formatKeyFile([newEntry]));
+  return { status: 'rotated', file, recipient: fresh.recipient, resealed, previousFile: file === currentFile ? null : currentFile };
+}
+
+/**
+ * init's part in sealed credentials: make sure the database holds the public
+ * key queued credentials are sealed for, creating the key pair (private half
+ * in a 0600 file outside the repository) on first use, or rotating it.
+ */
+export async function setupOutboxKey(db: Database, request: OutboxKeyRequest): Promise<OutboxKeySetup> {
+  const stored = await storedRecipient(db);
+  if (stored === null) return firstKey(db, request.configured);
+  if (request.rotate) return rotate(db, stored, request);
+  const file = request.configured ?? defaultKeyPath(stored);
+  const key = await readKeyFile(file);
+  if (key !== null && !key.recipients.includes(stored)) {
+    throw new TenantctlError(
+      `the key in ${file} is not this database's outbox key: credentials are sealed for ${stored}, the file holds ${key.recipients.join(', ')}; ` +
+        'pass the right file, or --rotate-outbox-key with the current key to replace it',
+    );
+  }
+  return { status: 'kept', file, recipient: stored, fileFound: key !== null };
+}

@@ -1,0 +1,195 @@
+// Sealed credentials (INTERFACE.md): init makes the outbox key, apply seals
+// each temporary password for it, deliver opens them with the private key,
+// the standard `age` tool opens them too, and the key can be rotated.
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, tempDir, type CliResult } from '../support/cli.js';
+
+const CATALOG = 'examples/contoso/catalog.yaml';
+const APPLY = ['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases', '--approve-privileged'];
+
+const ageInstalled = spawnSync('age', ['--version']).status === 0;
+// CI installs age (.ci/run); only a developer's machine without it may skip.
+const itWithAge = it.skipIf(!ageInstalled && process.env.CI !== 'true');
+
+interface Sealed {
+  readonly upn: string;
+  readonly sealed: string;
+}
+
+async function sealedRows(database: string): Promise<Sealed[]> {
+  const db = new PGlite(database);
+  try {
+    const { rows } = await db.query<Sealed>(
+      'SELECT user_principal_name AS upn, sealed_password AS sealed FROM tenantctl.credential_notifications WHERE sealed_password IS NOT NULL ORDER BY id',
+    );
+    return rows;
+  } finally {
+    await db.close();
+  }
+}
+
+async function storedRecipient(database: string): Promise<string | undefined> {
+  const db = new PGlite(database);
+  try {
+    return (await db.query<{ recipient: string }>('SELECT recipient FROM tenantctl.outbox_key')).rows[0]?.recipient;
+  } finally {
+    await db.close();
+  }
+}
+
+function ageOpen(keyFile: string, sealed: string): string {
+  return execFileSync('age', ['--decrypt', '--identity', keyFile], { input: sealed, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+function publicKeyOf(keyFile: string): string {
+  const match = /^# public key: (age1[0-9a-z]+)$/m.exec(fs.readFileSync(keyFile, 'utf8'));
+  if (!match?.[1]) throw new Error(`no public key comment in ${keyFile}`);
+  return match[1];
+}
+
+/** Every .eml in the folder, by the UPN in its subject, with the password it carries. */
+function deliveredPasswords(folder: string): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const name of fs.readdirSync(folder)) {
+    const raw = fs.readFileSync(path.join(folder, name), 'utf8');
+    const upn = /^User ID: (\S+)\r?$/m.exec(raw)?.[1];
+    const password = /^Temporary password: (\S+)\r?$/m.exec(raw)?.[1];
+    if (upn && password) found.set(upn, password);
+  }
+  return found;
+}
+
+function ok(run: CliResult): CliResult {
+  expect(run.stderr).toBe('');
+  expect(run.code).toBe(0);
+  return run;
+}
+
+// Each case runs several CLI processes in a row.
+describe('sealed credentials', { timeout: 120_000 }, () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = tempDir('tenantctl-sealed-');
+  });
+  afterAll(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  itWithAge('init creates the key, apply seals each password for it, and age and deliver both open them', async () => {
+    const database = path.join(dir, 'db');
+    const keyFile = path.join(dir, 'keys', 'outbox.key');
+    const env = { TENANTCTL_DATABASE_URL: database, TENANTCTL_OUTBOX_KEY: keyFile };
+    const init = ok(await runCli(['init', '--catalog', CATALOG], { env }));
+    expect(init.stdout).toContain(`Outbox key: created ${keyFile} (mode 0600; public key ${publicKeyOf(keyFile)})`);
+    expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
+    expect(await storedRecipient(database)).toBe(publicKeyOf(keyFile));
+    // Running init again keeps the key.
+    expect(ok(await runCli(['init'], { env })).stdout).toContain(`credentials are sealed for ${publicKeyOf(keyFile)}; the private key is ${keyFile}`);
+
+    ok(await runCli(APPLY, { env }));
+    const sealed = await sealedRows(database);
+    expect(sealed.length).toBe(13);
+    const opened = new Map(sealed.map((row) => [row.upn, ageOpen(keyFile, row.sealed)]));
+    for (const password of opened.values()) expect(password).toMatch(/^\S{12,}$/);
+
+    const pickup = path.join(dir, 'pickup');
+    const deliver = ok(await runCli(['deliver', '--pickup', pickup], { env }));
+    expect(deliver.stdout).toContain('Delivered 13 of 13 notification(s)');
+    expect(deliveredPasswords(pickup)).toEqual(opened);
+    expect(await sealedRows(database)).toEqual([]);
+  });
+
+  it('deliver refuses clearly without the key file or with another key, and delivers nothing', async () => {
+    const database = path.join(dir, 'db-refuse');
+    const keyFile = path.join(dir, 'refuse.key');
+    const env = { TENANTCTL_DATABASE_URL: database, TENANTCTL_OUTBOX_KEY: keyFile };
+    ok(await runCli(['init', '--catalog', CATALOG], { env }));
+    ok(await runCli(APPLY, { env }));
+    const pickup = path.join(dir, 'refused-pickup');
+
+    const missing = path.join(dir, 'nowhere.key');
+    const noKey = await runCli(['deliver', '--pickup', pickup], { env: { ...env, TENANTCTL_OUTBOX_KEY: missing } });
+    expect(noKey.code).toBe(1);
+    expect(noKey.stderr).toContain(`deliver needs the outbox's private key to open the queued credentials, and there is no file ${missing}`);
+
+    const other = path.join(dir, 'other.key');
+    ok(await runCli(['init'], { env: { TENANTCTL_DATABASE_URL: path.join(dir, 'db-other'), TENANTCTL_OUTBOX_KEY: other } }));
+    const wrong = await runCli(['deliver', '--pickup', pickup, '--outbox-key', other], { env });
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain(`the key in ${other} is not this database's outbox key: credentials are sealed for ${publicKeyOf(keyFile)}`);
+
+    fs.chmodSync(keyFile, 0o644);
+    const readable = await runCli(['deliver', '--pickup', pickup], { env });
+    expect(readable.code).toBe(1);
+    expect(readable.stderr).toContain('may be read by others (mode 0644)');
+    fs.chmodSync(keyFile, 0o600);
+
+    expect(fs.existsSync(pickup)).toBe(false);
+    expect((await sealedRows(database)).length).toBe(13);
+  });
+
+  itWithAge('rotating the key seals every queued credential again for the new key, and the old key opens nothing', async () => {
+    const database = path.join(dir, 'db-rotate');
+    const keyFile = path.join(dir, 'rotate.key');
+    const env = { TENANTCTL_DATABASE_URL: database, TENANTCTL_OUTBOX_KEY: keyFile };
+    ok(await runCli(['init', '--catalog', CATALOG], { env }));
+    ok(await runCli(APPLY, { env }));
+    const oldKey = path.join(dir, 'rotate.key.old');
+    fs.copyFileSync(keyFile, oldKey);
+    const before = new Map((await sealedRows(database)).map((row) => [row.upn, ageOpen(keyFile, row.sealed)]));
+
+    const rotated = ok(await runCli(['init', '--rotate-outbox-key'], { env }));
+    const newRecipient = publicKeyOf(keyFile);
+    expect(newRecipient).not.toBe(publicKeyOf(oldKey));
+    expect(rotated.stdout).toContain(`Outbox key: rotated; credentials are now sealed for ${newRecipient}, the key in ${keyFile} (13 queued credential(s) sealed again)`);
+    expect(await storedRecipient(database)).toBe(newRecipient);
+    expect(fs.readFileSync(keyFile, 'utf8').match(/AGE-SECRET-KEY-1/g)).toHaveLength(1);
+    expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
+
+    const after = await sealedRows(database);
+    for (const row of after) {
+      expect(() => ageOpen(oldKey, row.sealed)).toThrow();
+      expect(ageOpen(keyFile, row.sealed)).toBe(before.get(row.upn));
+    }
+    const stale = await runCli(['deliver', '--pickup', path.join(dir, 'never'), '--outbox-key', oldKey], { env });
+    expect(stale.code).toBe(1);
+
+    const pickup = path.join(dir, 'rotate-pickup');
+    ok(await runCli(['deliver', '--pickup', pickup], { env }));
+    expect(deliveredPasswords(pickup)).toEqual(before);
+  });
+
+  it('with no key configured, init puts it under the user\'s configuration folder and deliver finds it there', async () => {
+    const database = path.join(dir, 'db-default');
+    const config = path.join(dir, 'xdg');
+    const env = { TENANTCTL_DATABASE_URL: database, TENANTCTL_OUTBOX_KEY: undefined, XDG_CONFIG_HOME: config };
+    ok(await runCli(['init', '--catalog', CATALOG], { env }));
+    const recipient = await storedRecipient(database);
+    const keyFile = path.join(config, 'tenantctl', 'outbox', `${recipient}.key`);
+    expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
+    expect(fs.statSync(path.dirname(keyFile)).mode & 0o777).toBe(0o700);
+    ok(await runCli(APPLY, { env }));
+    const pickup = path.join(dir, 'default-pickup');
+    expect(ok(await runCli(['deliver', '--pickup', pickup], { env })).stdout).toContain('Delivered 13 of 13');
+  });
+
+  it('init refuses a key path git would commit, and accepts one git ignores', async () => {
+    const repo = path.join(dir, 'repo');
+    fs.mkdirSync(repo);
+    execFileSync('git', ['init', '-q', repo]);
+    const database = path.join(dir, 'db-git');
+    const tracked = path.join(repo, 'secrets', 'outbox.key');
+    const refused = await runCli(['init'], { env: { TENANTCTL_DATABASE_URL: database, TENANTCTL_OUTBOX_KEY: tracked } });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`refusing to write the outbox key to ${tracked}: it is inside the git work tree ${repo} and git does not ignore it`);
+    expect(fs.existsSync(tracked)).toBe(false);
+
+    fs.writeFileSync(path.join(repo, '.gitignore'), 'secrets/\n');
+    ok(await runCli(['init'], { env: { TENANTCTL_DATABASE_URL: database, TENANTCTL_OUTBOX_KEY: tracked } }));
+    expect(fs.statSync(tracked).mode & 0o777).toBe(0o600);
+  });
+});
