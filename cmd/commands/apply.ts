@@ -14,8 +14,10 @@ import { configCommit, resolveActor } from '../actor.js';
 import { withDatabase, type DatabaseOptions } from '../database-option.js';
 import { confirm, err, interactive, out, useColor } from '../terminal.js';
 import { makePlan } from './plan.js';
+import { startProgress, type ProgressOptions } from '../progress.js';
 
-interface ApplyOptions extends DatabaseOptions {
+interface ApplyOptions extends DatabaseOptions, ProgressOptions {
+  readonly verbose?: boolean;
   readonly config?: string[];
   readonly plan?: string;
   readonly autoApprove?: boolean;
@@ -93,7 +95,10 @@ export function registerApply(program: Command): void {
     .option('--max-purchase-cost <amount>', 'refuse purchases costing more than this per month', parseAmount)
     .option('--lock-timeout <seconds>', 'how long to wait for another apply (default 10)', parseSeconds)
     .option('--no-color', 'no colours, even at a terminal (NO_COLOR is honoured too)')
+    .option('--quiet', 'no progress on stderr, however long the apply takes (also TENANTCTL_QUIET=1)')
+    .option('--verbose', 'list every new user and where its credentials go, however many')
     .action(async (options: ApplyOptions) => {
+      const started = Date.now();
       const plan = await loadPlan(options);
       out(renderPlan(plan, 'text', { color: useColor(options.color) }));
       if (isEmptyPlanDocument(plan)) return;
@@ -108,6 +113,8 @@ export function registerApply(program: Command): void {
       });
       await confirmApply(options);
       const actor = resolveActor(options.actor);
+      // Unattended, plan and apply are one wait; after a prompt the clock starts again.
+      const progress = startProgress(options, options.autoApprove ? started : Date.now());
       const result = await withDatabase({ ...options, actor }, (db) =>
         applyPlan(db, plan, {
           actor,
@@ -116,9 +123,10 @@ export function registerApply(program: Command): void {
           toolVersion: toolVersion(),
           lockTimeoutMs: (options.lockTimeout ?? 10) * 1000,
           env: process.env,
+          onProgress: progress.report,
         }),
-      );
-      out(renderApplyResult(result));
+      ).finally(() => progress.stop());
+      out(renderApplyResult(result, { verbose: Boolean(options.verbose) }));
       process.exitCode = ExitCode.ok;
     });
 }

@@ -9,9 +9,10 @@ import { packageRoot, toolVersion } from '../../src/package-root.js';
 import { resolveActor } from '../actor.js';
 import { withDatabase, type DatabaseOptions } from '../database-option.js';
 import { reportDiagnostics } from '../report-diagnostics.js';
+import { startProgress, type ProgressOptions } from '../progress.js';
 import { err, out } from '../terminal.js';
 
-interface ExportOptions extends DatabaseOptions {
+interface ExportOptions extends DatabaseOptions, ProgressOptions {
   readonly out?: string;
   readonly split?: string;
   readonly force?: boolean;
@@ -93,11 +94,15 @@ export function registerExport(program: Command): void {
     .option('--out <path>', 'the file to write (with --split, the directory); default: standard output')
     .option('--split <by>', 'department or domain: tenant.yaml plus one users-<name>.yaml per department or UPN domain')
     .option('--force', 'overwrite files that already exist')
+    .option('--quiet', 'no progress on stderr, however long the export takes (also TENANTCTL_QUIET=1)')
     .action(async (options: ExportOptions) => {
       const split = parseSplit(options.split);
       const where = destination(options, split);
+      const progress = startProgress(options);
       const result = await withDatabase({ ...options, actor: resolveActor(options.actor) }, async (db) => {
+        progress.report({ stage: 'reading the directory', done: 0, total: 2 });
         const { current: state, catalog } = await readTenant(db);
+        progress.report({ stage: 'writing the configuration', done: 1, total: 2 });
         return exportConfig(state, catalog, {
           split,
           schemaRef: schemaRef(where),
@@ -105,7 +110,7 @@ export function registerExport(program: Command): void {
           exportedAt: new Date().toISOString(),
           database: db.displayUrl,
         });
-      });
+      }).finally(() => progress.stop());
       if (result.diagnostics.length > 0) err(reportDiagnostics(result.diagnostics, 'text'));
       const users = `${result.userCount} user${result.userCount === 1 ? '' : 's'}`;
       if (where.kind === 'stdout') {

@@ -12,9 +12,10 @@ import { configCommit, resolveActor } from '../actor.js';
 import { withDatabase, type DatabaseOptions } from '../database-option.js';
 import { formatOption } from '../format-option.js';
 import { reportDiagnostics } from '../report-diagnostics.js';
+import { startProgress, type ProgressOptions } from '../progress.js';
 import { err, out, useColor } from '../terminal.js';
 
-export interface PlanOptions extends DatabaseOptions {
+export interface PlanOptions extends DatabaseOptions, ProgressOptions {
   readonly config: string[];
   readonly out?: string;
   readonly format: PlanFormat;
@@ -24,11 +25,12 @@ export interface PlanOptions extends DatabaseOptions {
 }
 
 /** Plans, printing diagnostics to stderr; throws when no plan can be made. */
-export async function makePlan(options: DatabaseOptions & { readonly config: string[]; readonly commit?: string }): Promise<PlanDocument> {
+export async function makePlan(options: DatabaseOptions & ProgressOptions & { readonly config: string[]; readonly commit?: string }): Promise<PlanDocument> {
   const gitCommit = configCommit(options.config, options.commit);
+  const progress = startProgress(options);
   const { plan, diagnostics } = await withDatabase({ ...options, actor: resolveActor(options.actor) }, (db) =>
-    planTenant(db, { configPaths: options.config, env: process.env, tenantctlVersion: toolVersion(), gitCommit }),
-  );
+    planTenant(db, { configPaths: options.config, env: process.env, tenantctlVersion: toolVersion(), gitCommit, onProgress: progress.report }),
+  ).finally(() => progress.stop());
   if (diagnostics.length > 0) err(reportDiagnostics(diagnostics, 'text'));
   if (!plan || hasErrors(diagnostics)) {
     throw new TenantctlError('no plan was made: fix the problems above; nothing was changed', ExitCode.error, diagnostics);
@@ -51,6 +53,7 @@ export function registerPlan(program: Command): void {
     .option('--commit <sha>', 'the configuration\'s git commit to record (default: the CI\'s variable, else git)', parseCommitFlag)
     .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when there are, 1 on error')
     .option('--no-color', 'no colours, even at a terminal (NO_COLOR is honoured too)')
+    .option('--quiet', 'no progress on stderr, however long planning takes (also TENANTCTL_QUIET=1)')
     .action(async (options: PlanOptions) => {
       const plan = await makePlan(options);
       out(renderPlan(plan, options.format, { color: useColor(options.color) }));

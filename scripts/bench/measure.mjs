@@ -1,6 +1,7 @@
 // Runs a process as a user would and measures it: wall time from spawn to
-// exit, and peak RSS as the kernel accounts it (GNU time's %M, the maximum
-// resident set size of the process, read after it exits).
+// exit, CPU time (user + system) and peak RSS as the kernel accounts them
+// (GNU time's %U, %S and %M, read after the process exits). CPU time is the
+// steadier figure on a machine others are using too.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,10 +10,10 @@ import path from 'node:path';
 const TIME = '/usr/bin/time';
 export const rssAvailable = fs.existsSync(TIME);
 
-/** Runs `argv`; resolves to { code, stdout, stderr, ms, rssMB } (rssMB null without GNU time). */
+/** Runs `argv`; resolves to { code, stdout, stderr, ms, cpuMs, rssMB } (cpuMs, rssMB null without GNU time). */
 export function measure(argv, { env = {}, cwd } = {}) {
   const rssFile = path.join(os.tmpdir(), `tenantctl-bench-rss-${process.pid}-${Math.random().toString(36).slice(2)}`);
-  const [file, args] = rssAvailable ? [TIME, ['-f', '%M', '-o', rssFile, ...argv]] : [argv[0], argv.slice(1)];
+  const [file, args] = rssAvailable ? [TIME, ['-f', '%M %U %S', '-o', rssFile, ...argv]] : [argv[0], argv.slice(1)];
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(file, args, { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -24,12 +25,15 @@ export function measure(argv, { env = {}, cwd } = {}) {
     child.on('close', (code) => {
       const ms = performance.now() - started;
       let rssMB = null;
+      let cpuMs = null;
       if (rssAvailable) {
-        const kb = Number(fs.readFileSync(rssFile, 'utf8').trim().split('\n').at(-1));
+        // The last line: GNU time writes "Command exited with non-zero status" before it.
+        const [kb, user, system] = fs.readFileSync(rssFile, 'utf8').trim().split('\n').at(-1).split(' ').map(Number);
         fs.rmSync(rssFile, { force: true });
         rssMB = kb / 1024;
+        cpuMs = (user + system) * 1000;
       }
-      resolve({ code, stdout: Buffer.concat(stdout).toString(), stderr: Buffer.concat(stderr).toString(), ms, rssMB });
+      resolve({ code, stdout: Buffer.concat(stdout).toString(), stderr: Buffer.concat(stderr).toString(), ms, cpuMs, rssMB });
     });
   });
 }
@@ -56,6 +60,7 @@ export async function repeated(label, repeat, once, { prepare, expect = [0] } = 
   }
   return {
     ms: median(runs.map((r) => r.ms)),
+    cpuMs: runs.some((r) => r.cpuMs === null) ? null : median(runs.map((r) => r.cpuMs)),
     rssMB: runs.some((r) => r.rssMB === null) ? null : Math.max(...runs.map((r) => r.rssMB)),
     last: runs.at(-1),
   };

@@ -8,10 +8,10 @@ const TARGETS = {
 };
 
 export function renderTable({ results }) {
-  const header = ['users', 'database', 'step', 'median s', 'peak RSS MB', 'floor s', '× floor', 'target s'];
+  const header = ['users', 'database', 'step', 'median s', 'CPU s', 'peak RSS MB', 'floor s', '× floor', 'target s'];
   const lines = results.map((r) => {
     const target = TARGETS[`${r.engine} ${r.size} ${r.step}`];
-    return [r.size.toLocaleString('en-US'), r.engine, r.step, seconds(r.ms), r.rssMB === null ? 'n/a' : r.rssMB.toFixed(0), seconds(r.floorMs), (r.ms / r.floorMs).toFixed(1), target ? seconds(target) : ''];
+    return [r.size.toLocaleString('en-US'), r.engine, r.step, seconds(r.ms), r.cpuMs === null ? 'n/a' : seconds(r.cpuMs), r.rssMB === null ? 'n/a' : r.rssMB.toFixed(0), seconds(r.floorMs), (r.ms / r.floorMs).toFixed(1), target ? seconds(target) : ''];
   });
   const rows = [header, header.map(() => '---'), ...lines];
   return rows.map((row) => `| ${row.join(' | ')} |`).join('\n');
@@ -23,7 +23,8 @@ export function renderReport(run, { command, started }) {
     '# Benchmarks',
     '',
     'tenantctl run as a process, end to end, on generated tenants (see `scripts/bench.mjs`).',
-    'Each figure is the median wall time of the repeats and the peak RSS of the process.',
+    'Each figure is the median wall time of the repeats, the median CPU time (user + system, steadier than',
+    'wall time when the machine is shared) and the highest peak RSS of the process.',
     'The floor is the same run\'s cost of parsing the same files with js-yaml and reading the same rows',
     'with one plain query per table (`scripts/bench/floor.mjs`); for creating users it is the',
     `hashing alone: count × one scrypt hash (${run.msPerHash.toFixed(0)} ms) ÷ ${run.cores} cores.`,

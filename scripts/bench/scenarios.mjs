@@ -13,7 +13,8 @@ import { seedDirectory } from './seed.mjs';
 import { churn, makeTenant, makeUser, random, userId } from './tenant.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const CLI = path.join(here, '..', '..', 'dist', 'cmd', 'tenantctl.js');
+// The command users run (package.json "bin"), which sizes the thread pool to the cores.
+const CLI = path.join(here, '..', '..', 'dist', 'cmd', 'tenantctl.cjs');
 const FLOOR = path.join(here, 'floor.mjs');
 const HASH_FLOOR = path.join(here, 'hash-floor.mjs');
 
@@ -73,9 +74,9 @@ async function runOne({ size, kind, dir, configDir, churnDir, createDir, catalog
   const outboxKey = path.join(dir, `outbox-${kind}.key`);
   const cli = (database, args) => measure([process.execPath, CLI, ...args], { env: { TENANTCTL_DATABASE_URL: database, TENANTCTL_OUTBOX_KEY: outboxKey }, cwd: dir });
   const record = (step, figure, floorMs, extra = {}) => {
-    const row = { size, engine: kind, step, ms: figure.ms, rssMB: figure.rssMB, floorMs, ...extra };
+    const row = { size, engine: kind, step, ms: figure.ms, cpuMs: figure.cpuMs, rssMB: figure.rssMB, floorMs, ...extra };
     rows.push(row);
-    log(`  ${step.padEnd(22)} ${(figure.ms / 1000).toFixed(2).padStart(7)} s  ${figure.rssMB === null ? '' : `${figure.rssMB.toFixed(0)} MB`}  (floor ${(floorMs / 1000).toFixed(2)} s)`);
+    log(`  ${step.padEnd(26)} ${(figure.ms / 1000).toFixed(2).padStart(7)} s  ${figure.cpuMs === null ? '' : `CPU ${(figure.cpuMs / 1000).toFixed(2)} s  ${figure.rssMB.toFixed(0)} MB`}  (floor ${(floorMs / 1000).toFixed(2)} s)`);
   };
 
   const base = await engine.create(`${kind}_${size}`);
@@ -108,14 +109,14 @@ async function runOne({ size, kind, dir, configDir, churnDir, createDir, catalog
   const planned = await repeated('churn plan', repeat, () => cli(adopted, ['plan', '-c', churnDir, '--out', churnPlan]));
   record('churn: plan', planned, steadyFloor);
   let churning = null;
-  const applied = await repeated('churn apply', repeat, () => cli(churning, ['apply', '--plan', churnPlan, '--auto-approve', '--approve-deletions']), {
+  const applied = await repeated('churn apply', repeat, () => cli(churning, ['apply', '--plan', churnPlan, '--auto-approve', '--approve-deletions', '--approve-privileged']), {
     prepare: async () => { churning = await engine.copy(adopted, `${kind}_${size}_churn`); },
   });
   record('churn: apply', applied, steadyFloor + hashFloorMs(added), { note: `includes hashing ${added} new passwords` });
 
   if (create > 0) {
     let creating = null;
-    const created = await repeated('create', repeat, () => cli(creating, ['apply', '-c', createDir, '--auto-approve']), {
+    const created = await repeated('create', repeat, () => cli(creating, ['apply', '-c', createDir, '--auto-approve', '--approve-privileged']), {
       prepare: async () => { creating = await engine.copy(adopted, `${kind}_${size}_create`); },
     });
     record(`create: apply ${create} users`, created, hashFloorMs(create), { note: 'floor: hashing alone' });

@@ -11,6 +11,7 @@ import { readState } from '../state/read-state.js';
 import { LockNotObtained, lockTimeoutError, takeApplyLock } from './apply-lock.js';
 import { prepareCredentials, type NewCredential } from './prepare-credentials.js';
 import { GRANT_PHASE, RELEASE_PHASE, WRITERS, type StatementContext } from './statements.js';
+import { NO_PROGRESS, type ProgressReporter } from '../workflow/progress.js';
 
 /** Who applies, from where, and how long to wait for another apply. */
 export interface ApplyContext {
@@ -20,6 +21,8 @@ export interface ApplyContext {
   readonly toolVersion: string;
   readonly lockTimeoutMs: number;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Told as passwords are hashed and statements run. */
+  readonly onProgress?: ProgressReporter;
 }
 
 export interface CredentialDelivery {
@@ -39,11 +42,12 @@ function byKind<K extends ChangeKind>(changes: readonly Change[], kind: K): Chan
   return changes.filter((c): c is ChangeOf<K> => c.kind === kind);
 }
 
-async function runPhase(tx: Queryable, kinds: readonly ChangeKind[], changes: readonly Change[], context: StatementContext): Promise<void> {
+async function runPhase(tx: Queryable, kinds: readonly ChangeKind[], changes: readonly Change[], context: StatementContext, step: () => void): Promise<void> {
   for (const kind of kinds) {
     const batch = byKind(changes, kind);
     // The record is keyed by kind, so each writer gets only its own changes.
     if (batch.length > 0) await (WRITERS[kind] as (tx: Queryable, c: readonly Change[], x: StatementContext) => Promise<unknown>)(tx, batch, context);
+    step();
   }
 }
 
@@ -129,14 +133,21 @@ async function queueNotifications(tx: Queryable, credentials: readonly NewCreden
  */
 export async function applyPlan(db: Database, plan: PlanDocument, context: ApplyContext): Promise<ApplyResult> {
   const changes = plan.changes.map(({ risks: _risks, ...change }) => change as Change);
-  const credentials = await prepareCredentials(changes, context.env);
+  const progress = context.onProgress ?? NO_PROGRESS;
+  const credentials = await prepareCredentials(changes, context.env, progress);
+  // Steps of the transaction: the staleness check, each kind of change, the rest.
+  const total = 2 + RELEASE_PHASE.length + GRANT_PHASE.length;
+  let done = 0;
+  const step = () => progress({ stage: 'applying in one transaction', done: ++done, total });
   const statementContext: StatementContext = {
     credentials: new Map(credentials.map((c) => [c.userPrincipalName.toLowerCase(), c.stored])),
   };
   try {
     return await db.transaction(async (tx) => {
       await takeApplyLock(db, tx, context.lockTimeoutMs);
+      progress({ stage: 'applying in one transaction', done, total });
       await refuseStale(tx, plan);
+      step();
       const [audit] = await tx.query<{ id: string }>(
         `INSERT INTO applies (actor, host, git_commit, config_hash, plan_hash, tool_version, summary, changes)
          VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb) RETURNING id`,
@@ -144,9 +155,9 @@ export async function applyPlan(db: Database, plan: PlanDocument, context: Apply
           JSON.stringify({ ...plan.summary, purchases: plan.purchases, cost: plan.cost }), JSON.stringify(plan.changes)],
       );
       const applyId = Number(audit?.id);
-      await runPhase(tx, RELEASE_PHASE, changes, statementContext);
+      await runPhase(tx, RELEASE_PHASE, changes, statementContext, step);
       await recordPurchases(tx, plan, applyId, context.actor);
-      await runPhase(tx, GRANT_PHASE, changes, statementContext);
+      await runPhase(tx, GRANT_PHASE, changes, statementContext, step);
       const touched = [...new Set(changes.map((c) => c.userPrincipalName.toLowerCase()))];
       await tx.query(`UPDATE users SET updated_at = now(), updated_by = $2 WHERE lower(user_principal_name) = ANY($1::text[])`, [
         touched,
@@ -154,6 +165,7 @@ export async function applyPlan(db: Database, plan: PlanDocument, context: Apply
       ]);
       await guardAgainstLockout(tx, plan.settings.minGlobalAdmins);
       const delivered = await queueNotifications(tx, credentials, applyId, plan.settings.adminEmail);
+      step();
       return { applyId, changes, purchases: plan.purchases, credentials: delivered };
     });
   } catch (cause) {

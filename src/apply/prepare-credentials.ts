@@ -4,6 +4,7 @@ import { hashPassword } from '../credentials/hash-password.js';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 import type { Change, ChangeOf } from '../plan/change.js';
 import type { StoredCredential } from './statements.js';
+import { NO_PROGRESS, type ProgressReporter } from '../workflow/progress.js';
 
 /** A temporary password on its way to the outbox; lives only in memory. */
 export interface NewCredential {
@@ -41,18 +42,24 @@ function obtainPassword(change: CredentialChange, env: Readonly<Record<string, s
 export async function prepareCredentials(
   changes: readonly Change[],
   env: Readonly<Record<string, string | undefined>>,
+  progress: ProgressReporter = NO_PROGRESS,
 ): Promise<NewCredential[]> {
   const wanted = changes.filter(needsCredential).map((change) => ({ change, password: obtainPassword(change, env) }));
+  const stage = 'hashing new passwords';
+  let hashed = 0;
+  if (wanted.length > 0) progress({ stage, done: 0, total: wanted.length });
+  // All at once: node:crypto's scrypt runs on libuv's thread pool, which the
+  // CLI sizes to the machine's cores, so every core hashes.
   return Promise.all(
-    wanted.map(async ({ change, password }) => ({
-      userPrincipalName: change.userPrincipalName,
-      temporaryPassword: password,
-      notify: change.notify,
-      stored: {
-        passwordHash: await hashPassword(password),
-        forceChange: change.forceChangePasswordNextSignIn,
-        resetToken: change.resetToken,
-      },
-    })),
+    wanted.map(async ({ change, password }) => {
+      const passwordHash = await hashPassword(password);
+      progress({ stage, done: ++hashed, total: wanted.length });
+      return {
+        userPrincipalName: change.userPrincipalName,
+        temporaryPassword: password,
+        notify: change.notify,
+        stored: { passwordHash, forceChange: change.forceChangePasswordNextSignIn, resetToken: change.resetToken },
+      };
+    }),
   );
 }

@@ -1,11 +1,43 @@
 import type { ApplyResult } from '../apply/apply-plan.js';
 import { formatMoney } from './money.js';
 
+/** Up to this many new credentials are listed one per line; more are summarised by recipients. */
+export const CREDENTIALS_LISTED = 20;
+
+export interface ApplyResultOptions {
+  /** List every credential, however many. */
+  readonly verbose?: boolean;
+}
+
+const NOBODY = 'nobody (no notify, no settings.adminEmail): reset the password to send new credentials';
+
+function credentialLines(credentials: ApplyResult['credentials'], verbose: boolean): string[] {
+  if (verbose || credentials.length <= CREDENTIALS_LISTED) {
+    return credentials.map((c) => `  ${c.userPrincipalName} → ${c.recipients.length > 0 ? c.recipients.join(', ') : NOBODY}`);
+  }
+  // Hundreds of new users: one line per set of recipients, largest first.
+  const groups = new Map<string, string[]>();
+  for (const c of credentials) {
+    const key = c.recipients.join(', ');
+    groups.set(key, [...(groups.get(key) ?? []), c.userPrincipalName]);
+  }
+  const lines = [...groups]
+    .sort(([a, x], [b, y]) => y.length - x.length || a.localeCompare(b))
+    .map(([recipients, users]) => {
+      const who = users.length === 1 ? '1 user' : `${users.length} users`;
+      if (recipients !== '') return `  ${who} → ${recipients}`;
+      const named = users.slice(0, 5).join(', ') + (users.length > 5 ? ` and ${users.length - 5} more` : '');
+      return `  ${who} (${named}) → ${NOBODY}`;
+    });
+  return [...lines, '  (--verbose lists each user)'];
+}
+
 /**
  * The confirmation screen: what was created, changed, deleted and bought,
- * and where each new user's credentials go. Never a password.
+ * and where each new user's credentials go, summarised by recipients when
+ * there are many. Never a password.
  */
-export function renderApplyResult(result: ApplyResult): string {
+export function renderApplyResult(result: ApplyResult, options: ApplyResultOptions = {}): string {
   const users = (kinds: readonly string[]) => [
     ...new Set(result.changes.filter((c) => kinds.includes(c.kind)).map((c) => c.userPrincipalName)),
   ];
@@ -27,13 +59,7 @@ export function renderApplyResult(result: ApplyResult): string {
   }
   if (result.credentials.length > 0) {
     lines.push('Temporary passwords (never shown here) are queued for delivery:');
-    for (const c of result.credentials) {
-      lines.push(
-        c.recipients.length > 0
-          ? `  ${c.userPrincipalName} → ${c.recipients.join(', ')}`
-          : `  ${c.userPrincipalName} → nobody (no notify, no settings.adminEmail): reset the password to send new credentials`,
-      );
-    }
+    lines.push(...credentialLines(result.credentials, Boolean(options.verbose)));
     lines.push('Send them with: tenantctl deliver');
   }
   return `${lines.join('\n')}\n`;

@@ -6,6 +6,7 @@ import { computePlan } from '../plan/compute-plan.js';
 import { fingerprint } from '../plan/fingerprint.js';
 import { toPlanDocument, type PlanDocument } from '../plan/plan-document.js';
 import { readTenant } from '../state/read-tenant.js';
+import { NO_PROGRESS, type ProgressReporter } from './progress.js';
 
 export interface PlanTenantOptions {
   readonly configPaths: readonly string[];
@@ -13,6 +14,8 @@ export interface PlanTenantOptions {
   readonly tenantctlVersion: string;
   /** The configuration's git commit, if the caller knows it. */
   readonly gitCommit?: string | null;
+  /** Told as each stage starts: reading, loading, planning. */
+  readonly onProgress?: ProgressReporter;
 }
 
 export interface PlanTenantResult {
@@ -48,9 +51,13 @@ function unsetPasswordVariables(
  * the plan and fingerprint what it was computed from. Reads only.
  */
 export async function planTenant(db: Database, options: PlanTenantOptions): Promise<PlanTenantResult> {
+  const progress = options.onProgress ?? NO_PROGRESS;
+  progress({ stage: 'reading the directory', done: 0, total: 3 });
   const { catalog, current } = await readTenant(db);
+  progress({ stage: 'loading the configuration', done: 1, total: 3 });
   const loaded = loadConfig(options.configPaths, { catalog, env: options.env, phase: 'plan' });
   if (!loaded.config) return { plan: null, diagnostics: loaded.diagnostics };
+  progress({ stage: 'computing the plan', done: 2, total: 3 });
   const { plan, problems } = computePlan({ desired: loaded.config.state, current, catalog, settings: loaded.config.settings });
   const refusals = [
     ...problems.map((message) => error('PLAN_REFUSED', message)),

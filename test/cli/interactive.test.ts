@@ -30,7 +30,7 @@ function atTerminal(args: readonly string[], database: string, exchanges: readon
   const command = [process.execPath, path.join(ROOT, 'dist/cmd/tenantctl.js'), ...args].map((part) => `'${part}'`).join(' ');
   const child = spawn('script', ['-qfec', command, '/dev/null'], {
     cwd: ROOT,
-    env: { ...process.env, TENANTCTL_DATABASE_URL: database, NO_COLOR: '', ...env },
+    env: { ...process.env, TENANTCTL_DATABASE_URL: database, NO_COLOR: '', TENANTCTL_QUIET: '1', ...env },
   });
   let output = '';
   let next = 0;

@@ -18,10 +18,17 @@ export interface CliOptions {
   readonly input?: string;
 }
 
+/**
+ * No progress lines: on a loaded machine any command may pass the two seconds
+ * after which progress shows, and tests compare stderr exactly. The progress
+ * tests override this.
+ */
+export const QUIET = { TENANTCTL_QUIET: '1' } as const;
+
 /** Runs the built tenantctl as a user would, without a terminal. */
 export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', TENANTCTL_DATABASE_URL: undefined, ...options.env };
+    const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', TENANTCTL_DATABASE_URL: undefined, ...QUIET, ...options.env };
     for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
     const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? ROOT, env: env as NodeJS.ProcessEnv });
     let stdout = '';

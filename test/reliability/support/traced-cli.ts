@@ -27,7 +27,7 @@ export function runTraced(args: readonly string[], env: Readonly<Record<string, 
   const started = Date.now();
   const child = spawn(process.execPath, [CLI, ...args], {
     cwd: ROOT,
-    env: { ...process.env, NO_COLOR: '1', ...env, TENANTCTL_DEBUG_TRACE: '1' },
+    env: { ...process.env, NO_COLOR: '1', TENANTCTL_QUIET: '1', ...env, TENANTCTL_DEBUG_TRACE: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const events: TraceEvent[] = [];

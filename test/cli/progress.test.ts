@@ -1,0 +1,79 @@
+// Progress on stderr for long commands: a plain line every few seconds
+// without a terminal, nothing with --quiet; and a confirmation that
+// summarises hundreds of credentials by recipients.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderApplyResult } from '../../src/render/apply-result.js';
+import type { ApplyResult } from '../../src/apply/apply-plan.js';
+import { runCli, tempDir } from '../support/cli.js';
+
+describe('progress of a long apply, without a terminal', () => {
+  const dir = tempDir();
+  const databases = { quiet: path.join(dir, 'quiet'), shown: path.join(dir, 'shown') };
+  // Every statement sleeps (the test-only hook of README "Guarantees"), so each apply takes several seconds.
+  const slow = (database: string) => ({ TENANTCTL_DATABASE_URL: database, TENANTCTL_DEBUG_STATEMENT_DELAY_MS: '150', TENANTCTL_QUIET: undefined });
+  const apply = ['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases', '--approve-privileged'];
+
+  beforeAll(async () => {
+    for (const database of Object.values(databases)) {
+      const init = await runCli(['init', '--catalog', 'examples/contoso/catalog.yaml'], { env: { TENANTCTL_DATABASE_URL: database } });
+      expect(init.code, init.stderr).toBe(0);
+    }
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('prints a plain line naming the stage and how far it is', async () => {
+    const run = await runCli(apply, { env: slow(databases.shown) });
+    expect(run.code, run.stderr).toBe(0);
+    // Planning, then hashing and writing: which stage passes the two seconds depends on the machine.
+    expect(run.stderr).toMatch(/^tenantctl: (reading the directory|loading the configuration|computing the plan|hashing new passwords|applying in one transaction): \d+\/\d+ \(\d+ %\), \d+ s$/m);
+    expect(run.stdout).toContain('complete: ');
+  }, 120_000);
+
+  it('prints none with --quiet', async () => {
+    const run = await runCli([...apply, '--quiet'], { env: slow(databases.quiet) });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('complete: ');
+    expect(run.stderr).not.toMatch(/^tenantctl: /m);
+  }, 120_000);
+});
+
+function result(count: number, recipients: (i: number) => string[]): ApplyResult {
+  const upn = (i: number) => `user${String(i).padStart(3, '0')}@contoso.com`;
+  return {
+    applyId: 7,
+    changes: [],
+    purchases: [],
+    credentials: Array.from({ length: count }, (_, i) => ({ userPrincipalName: upn(i), recipients: recipients(i) })),
+  } as unknown as ApplyResult;
+}
+
+describe('the confirmation after creating users', () => {
+  const byTeam = (i: number) => (i % 10 === 0 ? [] : i % 3 === 0 ? ['lead@contoso.com', 'it@contoso.com'] : ['it@contoso.com']);
+
+  it('summarises hundreds of credentials by recipients, largest group first', () => {
+    expect(renderApplyResult(result(300, byTeam))).toBe(
+      [
+        'Apply #7 complete: 0 change(s) committed in one transaction.',
+        'Temporary passwords (never shown here) are queued for delivery:',
+        '  180 users → it@contoso.com',
+        '  90 users → lead@contoso.com, it@contoso.com',
+        '  30 users (user000@contoso.com, user010@contoso.com, user020@contoso.com, user030@contoso.com, user040@contoso.com and 25 more)' +
+          ' → nobody (no notify, no settings.adminEmail): reset the password to send new credentials',
+        '  (--verbose lists each user)',
+        'Send them with: tenantctl deliver',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('lists each user with --verbose, and when there are few', () => {
+    const verbose = renderApplyResult(result(300, byTeam), { verbose: true }).split('\n');
+    expect(verbose.filter((line) => line.startsWith('  user'))).toHaveLength(300);
+    expect(verbose).toContain('  user003@contoso.com → lead@contoso.com, it@contoso.com');
+    const few = renderApplyResult(result(3, byTeam)).split('\n');
+    expect(few).toContain('  user001@contoso.com → it@contoso.com');
+    expect(few).not.toContain('  (--verbose lists each user)');
+  });
+});
