@@ -19,7 +19,7 @@ export function databaseUrl(options: DatabaseOptions): string {
 /**
  * Test-only hooks (README, "Guarantees"): TENANTCTL_DEBUG_TRACE=1 reports the
  * progress of every transaction on stderr, TENANTCTL_DEBUG_STATEMENT_DELAY_MS
- * sleeps before each statement, so crash tests can kill inside a transaction.
+ * sleeps before each statement inside a transaction, so crash tests can kill inside a transaction.
  */
 function debugHooks(): DebugHooks | undefined {
   const delay = Number(process.env.TENANTCTL_DEBUG_STATEMENT_DELAY_MS ?? 0);

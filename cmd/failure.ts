@@ -1,10 +1,25 @@
 import type { Command } from 'commander';
 import { CommanderError } from 'commander';
+import { connectionLoss } from '../src/db/connection-loss.js';
+import { DEFAULT_DATABASE, maskUrl } from '../src/db/database-url.js';
 import { error, type Diagnostic } from '../src/diagnostics/diagnostic.js';
 import { ExitCode, TenantctlError } from '../src/diagnostics/tenantctl-error.js';
 import { terminalMessage } from '../src/render/escape-terminal.js';
 import { reportDiagnostics } from './report-diagnostics.js';
 import { err, out } from './terminal.js';
+
+/**
+ * A lost connection that escaped the database layer (which names the server
+ * itself): still one line, naming the server as the command was given it.
+ */
+function lostConnection(cause: unknown): string | null {
+  const why = connectionLoss(cause);
+  if (why === null) return null;
+  const argv = process.argv;
+  const flag = argv.findIndex((arg) => arg === '--database' || arg.startsWith('--database='));
+  const given = flag < 0 ? undefined : argv[flag]?.includes('=') ? argv[flag]?.slice('--database='.length) : argv[flag + 1];
+  return `lost the connection to ${maskUrl(given ?? process.env.TENANTCTL_DATABASE_URL ?? DEFAULT_DATABASE)} (${why})`;
+}
 
 /** A pg error that escaped: name the constraint rather than print a stack. */
 function databaseRefusal(cause: unknown): string | null {
@@ -52,6 +67,8 @@ function describe(cause: unknown): Failure {
       diagnostics: cause.diagnostics.length > 0 ? cause.diagnostics : [own],
     };
   }
+  const lost = lostConnection(cause);
+  if (lost) return { exitCode: ExitCode.error, text: `Error: ${lost}`, diagnostics: [error('FAILED', lost)] };
   const refusal = databaseRefusal(cause);
   if (refusal) return { exitCode: ExitCode.error, text: `Error: ${refusal}`, diagnostics: [error('DATABASE_REFUSED', refusal)] };
   const message = `internal error: ${(cause as Error)?.message ?? String(cause)}`;

@@ -14,7 +14,12 @@ const execFileAsync = promisify(execFile);
 const PG_BIN_DIR = '/usr/lib/postgresql/15/bin';
 const TEST_USER = 'tenantctl_test';
 
-/** @typedef {{ url: string, stop(): Promise<void> }} PostgresServer */
+/**
+ * `stop` ends the server for good and deletes its files; `halt` shuts it down
+ * (`pg_ctl stop -m MODE`) keeping them, and `restart` starts it again on the
+ * same port (the fault tests).
+ * @typedef {{ url: string, stop(): Promise<void>, halt(mode: 'smart' | 'fast' | 'immediate'): Promise<void>, restart(): Promise<void> }} PostgresServer
+ */
 
 // Absolute path of a server binary: the versioned dir first, so a different
 // major version earlier on PATH cannot be picked up by accident.
@@ -79,8 +84,13 @@ async function logTail(logFile, lines = 40) {
   return text.trimEnd().split('\n').slice(-lines).join('\n');
 }
 
-/** @returns {Promise<PostgresServer>} */
-export async function startPostgres() {
+/**
+ * With `durableCommits`, synchronous_commit stays on, so a commit survives an
+ * immediate shutdown (a crash) of the server: the fault tests restart theirs.
+ * @param {{ durableCommits?: boolean }} [options]
+ * @returns {Promise<PostgresServer>}
+ */
+export async function startPostgres(options = {}) {
   const initdb = requireBinary('initdb');
   const pgCtl = requireBinary('pg_ctl');
 
@@ -108,24 +118,49 @@ export async function startPostgres() {
     await runPg(initdb, ['-D', dataDir, '--auth=trust', `--username=${TEST_USER}`, '-E', 'UTF8', '--locale=C', '--no-sync'], dir);
 
     const port = await freePort();
-    // Durability settings are off: the cluster is deleted after the run.
+    // Durability settings are off: the cluster is deleted after the run. Without
+    // fsync a commit still survives the server's crash (not the machine's).
     const serverOptions = [
       `-k '${dir}'`,
       `-p ${port}`,
       '-c listen_addresses=127.0.0.1',
       '-c fsync=off',
-      '-c synchronous_commit=off',
+      options.durableCommits ? '' : '-c synchronous_commit=off',
       '-c full_page_writes=off',
-    ].join(' ');
+    ].filter((option) => option !== '').join(' ');
+    const start = () => runPg(pgCtl, ['start', '-D', dataDir, '-l', logFile, '-w', '-t', '30', '-o', serverOptions], dir);
     started = true;
-    await runPg(pgCtl, ['start', '-D', dataDir, '-l', logFile, '-w', '-t', '30', '-o', serverOptions], dir);
+    await start();
 
-    return { url: `postgres://${TEST_USER}@127.0.0.1:${port}/postgres`, stop };
+    return {
+      url: `postgres://${TEST_USER}@127.0.0.1:${port}/postgres`,
+      stop,
+      async halt(mode) {
+        await runPg(pgCtl, ['stop', '-D', dataDir, '-m', mode, '-w', '-t', '60'], dir);
+        started = false;
+      },
+      async restart() {
+        started = true;
+        await start();
+      },
+    };
   } catch (error) {
     const tail = await logTail(logFile);
     await stop();
     throw new Error(`Could not start PostgreSQL: ${describeFailure(error)}\n--- server log (tail) ---\n${tail}`);
   }
+}
+
+/** A fresh PostgreSQL data directory (initdb, never started) in a new temp folder; returns its path. */
+export async function initDataDirectory() {
+  const dir = await mkdtemp(join(tmpdir(), 'tenantctl-pgdata-'));
+  if (asRoot) {
+    const { uid, gid } = postgresIds();
+    await chown(dir, uid, gid);
+  }
+  const dataDir = join(dir, 'data');
+  await runPg(requireBinary('initdb'), ['-D', dataDir, '--auth=trust', `--username=${TEST_USER}`, '-E', 'UTF8', '--locale=C', '--no-sync'], dir);
+  return dataDir;
 }
 
 /**

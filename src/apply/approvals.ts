@@ -1,5 +1,6 @@
 import { ExitCode, TenantctlError } from '../diagnostics/tenantctl-error.js';
 import type { PlanDocument } from '../plan/plan-document.js';
+import { terminalText } from '../render/escape-terminal.js';
 import { formatMoney } from '../render/money.js';
 import { describePrivilegedChange } from '../plan/privileged-roles.js';
 import type { Change } from '../plan/change.js';
@@ -27,7 +28,7 @@ export function checkApprovals(plan: PlanDocument, flags: ApprovalFlags): void {
   }
   if (plan.purchases.length > 0 && !flags.approvePurchases) {
     const lines = plan.purchases.map(
-      (p) => `  ${p.quantity} × ${p.sku} (${p.productName}) at ${formatMoney(p.unitPrice, p.currency)} = ${formatMoney(p.monthlyCost, p.currency)}/month`,
+      (p) => `  ${p.quantity} × ${terminalText(p.sku)} (${terminalText(p.productName)}) at ${formatMoney(p.unitPrice, p.currency)} = ${formatMoney(p.monthlyCost, p.currency)}/month`,
     );
     throw new TenantctlError(
       `this plan buys seats:\n${lines.join('\n')}\n  total +${formatMoney(monthlyIncrease, currency)}/month\napply stopped before changing anything: re-run with --approve-purchases to buy them`,
@@ -54,7 +55,7 @@ const SHOWN_PRIVILEGED = 20;
 /** One line per privileged change, the first 20 and a count of the rest. */
 export function privilegedLines(plan: PlanDocument): string[] {
   const changes = plan.changes.filter((c) => c.risks.includes('privileged'));
-  const lines = changes.slice(0, SHOWN_PRIVILEGED).map((c) => `  ${describePrivilegedChange(c as Change)}`);
+  const lines = changes.slice(0, SHOWN_PRIVILEGED).map((c) => `  ${terminalText(describePrivilegedChange(c as Change))}`);
   if (changes.length > SHOWN_PRIVILEGED) lines.push(`  … and ${changes.length - SHOWN_PRIVILEGED} more`);
   return lines;
 }

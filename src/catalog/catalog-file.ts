@@ -65,7 +65,7 @@ function checkCatalog(file: string, raw: RawCatalog): Diagnostic[] {
 
 /** Reads and checks a catalog file; every problem is a located diagnostic. */
 export function readCatalogFile(path: string): { catalog: CatalogFile | null; diagnostics: readonly Diagnostic[] } {
-  const sources = loadYamlSources([path]);
+  const sources = loadYamlSources([path], 'a catalog file');
   const diagnostics: Diagnostic[] = [...sources.diagnostics];
   const file = sources.files[0];
   if (file && file.value !== null) {

@@ -15,6 +15,16 @@ export interface DiagnosticCodeInfo {
 export const CONFIG_DIAGNOSTIC_CODES: readonly DiagnosticCodeInfo[] = [
   { code: 'CONFIG_NOT_FOUND', severity: 'error', meaning: 'A path given with -c does not exist (or no -c was given).' },
   { code: 'CONFIG_UNREADABLE', severity: 'error', meaning: 'A file or directory given with -c cannot be read (permissions).' },
+  {
+    code: 'CONFIG_NOT_A_FILE',
+    severity: 'error',
+    meaning: 'A path given with -c (or --catalog) is a device, a named pipe (FIFO) or a socket: only regular files are read.',
+  },
+  {
+    code: 'CONFIG_TOO_LARGE',
+    severity: 'error',
+    meaning: 'A file is larger than 64 MiB, or the files of one configuration are larger than 256 MiB together (README, "Limits on input").',
+  },
   { code: 'CONFIG_NO_FILES', severity: 'error', meaning: 'A directory given with -c holds no .yaml or .yml file (catalog.yaml does not count).' },
   { code: 'CONFIG_SECTION_TWICE', severity: 'error', meaning: '`defaults` or `settings` is declared in more than one file.' },
   { code: 'YAML_NOT_UTF8', severity: 'error', meaning: 'The file is not UTF-8 text.' },

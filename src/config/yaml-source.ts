@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import { isAlias, isNode, visit, YAMLParseError, type YAMLError } from 'yaml';
 import { error, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
 import { load } from 'js-yaml';
@@ -6,6 +5,7 @@ import { checkExpansion } from './alias-expansion.js';
 import { listConfigFiles } from './config-files.js';
 import { jsKeyOf, parseWithPositions, positionAt, type SourcePositions } from './locate.js';
 import { buildPositionIndex } from './position-index.js';
+import { formatBytes, INPUT_LIMITS, readInputFile, type InputProblem } from './read-input-file.js';
 
 /**
  * One configuration file as read from disk. `text` is the decoded UTF-8 (no
@@ -310,28 +310,44 @@ export function parseYamlSource(file: string, bytes: Buffer): { source: ConfigFi
   }
 }
 
+/** Why a file was not read, as a diagnostic; `pastTotal`: it would take the configuration past its total limit. */
+function unreadFile(file: string, problem: InputProblem, pastTotal: boolean): Diagnostic {
+  switch (problem.kind) {
+    case 'not-a-file':
+      return error('CONFIG_NOT_A_FILE', problem.message, { file });
+    case 'too-large': {
+      const together = `the configuration's files are larger than ${formatBytes(INPUT_LIMITS.configuration)} together, the limit for one configuration; ${file} goes past it: split the tenant into several configurations`;
+      return error('CONFIG_TOO_LARGE', pastTotal ? together : problem.message, { file });
+    }
+    case 'unreadable':
+      return error('CONFIG_UNREADABLE', problem.message, { file });
+  }
+}
+
 /**
  * Reads the files of `-c` paths (see listConfigFiles) and parses each. All
  * problems of all files come back together, located; nothing throws. Only
  * plain values are kept: later stages' diagnostics get their lines from
- * locate.ts, which parses again just the files they name.
+ * locate.ts, which indexes again just the files they name. Only regular
+ * files are read, each and all together within INPUT_LIMITS; `what` names
+ * one file in messages ("one configuration file", "a catalog file").
  */
-export function loadYamlSources(paths: readonly string[]): LoadedSources {
+export function loadYamlSources(paths: readonly string[], what = 'one configuration file'): LoadedSources {
   const listed = listConfigFiles(paths);
   const files: ConfigFile[] = [];
   const diagnostics: Diagnostic[] = [...listed.diagnostics];
+  let total = 0;
   for (const file of listed.files) {
-    let bytes: Buffer;
-    try {
-      bytes = fs.readFileSync(file);
-    } catch (cause) {
-      const reason = (cause as NodeJS.ErrnoException).code ?? (cause as Error).message;
-      diagnostics.push(error('CONFIG_UNREADABLE', `cannot read ${file} (${reason}); check that it is a readable file`, { file }));
+    const remaining = INPUT_LIMITS.configuration - total;
+    const read = readInputFile(file, Math.min(INPUT_LIMITS.file, remaining), what);
+    if (read.problem) {
+      diagnostics.push(unreadFile(file, read.problem, remaining < INPUT_LIMITS.file));
       continue;
     }
-    const parsed = parseYamlSource(file, bytes);
+    total += read.bytes.length;
+    const parsed = parseYamlSource(file, read.bytes);
     files.push(parsed.source);
-    diagnostics.push(...parsed.diagnostics);
+    for (const d of parsed.diagnostics) diagnostics.push(d);
   }
   return { files, diagnostics };
 }

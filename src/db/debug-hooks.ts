@@ -8,7 +8,7 @@ import type { Database, Queryable } from './database.js';
  * TENANTCTL_DEBUG_STATEMENT_DELAY_MS; nothing else reads those variables.
  */
 export interface DebugHooks {
-  /** Sleep this long before every statement (0: none). */
+  /** Sleep this long before every statement inside a transaction (0: none). */
   readonly statementDelayMs: number;
   /** Called with `transaction begin`, `statement …`, `transaction committed` and so on. */
   readonly trace: ((event: string) => void) | null;
@@ -31,7 +31,7 @@ export function instrumentDatabase(db: Database, hooks: DebugHooks): Database {
   if (hooks.statementDelayMs <= 0 && hooks.trace === null) return db;
   const trace = hooks.trace ?? (() => undefined);
   const before = async (sql: string, where: string) => {
-    if (hooks.statementDelayMs > 0) await sleep(hooks.statementDelayMs);
+    if (hooks.statementDelayMs > 0 && where === 'in transaction') await sleep(hooks.statementDelayMs);
     trace(`statement ${where}: ${statementLabel(sql)}`);
   };
   const wrap = (target: Queryable, where: string): Queryable => ({

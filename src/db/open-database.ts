@@ -1,9 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
+import { connectionLoss } from './connection-loss.js';
 import type { Database } from './database.js';
 import { maskUrl, parseDatabaseUrl } from './database-url.js';
 import { instrumentDatabase, type DebugHooks } from './debug-hooks.js';
+import { checkEmbeddedFolder } from './embedded-folder.js';
 import { acquireEmbeddedLock } from './embedded-lock.js';
 import { openEmbedded } from './embedded-database.js';
 import { openPostgres } from './postgres-database.js';
@@ -37,8 +39,19 @@ function connectionProblem(cause: unknown): string {
     case '3D000':
       return 'the database does not exist';
     default:
-      return String(err.message ?? cause).split('\n')[0] ?? 'unknown error';
+      return connectionLoss(cause) ?? String(err.message ?? cause).split('\n')[0] ?? 'unknown error';
   }
+}
+
+/**
+ * PGlite fails on a damaged folder with WebAssembly's own words ("Aborted()",
+ * "failed to initialize properly"), or a bare object; say what it means.
+ */
+function embeddedProblem(cause: unknown): string {
+  const code = (cause as NodeJS.ErrnoException | null)?.code;
+  if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return connectionProblem(cause);
+  const said = cause instanceof Error ? (cause.message.split('\n')[0] ?? '').replace(/\s*Build with -s\w+ for more info\.?/, '').slice(0, 200) : '';
+  return `its files are damaged${said ? ` (${said})` : ''}; restore the folder from a backup, or move it away and run \`tenantctl init\``;
 }
 
 /** Opens the database a URL names; failures are one line naming the masked URL. */
@@ -69,6 +82,12 @@ async function openLocation(options: OpenOptions): Promise<Database> {
   }
   const release = await acquireEmbeddedLock(directory, options.actor, options.lockTimeoutMs);
   try {
+    checkEmbeddedFolder(directory, displayUrl);
+  } catch (cause) {
+    release();
+    throw cause;
+  }
+  try {
     const db = await openEmbedded(directory, displayUrl);
     return {
       ...db,
@@ -82,6 +101,6 @@ async function openLocation(options: OpenOptions): Promise<Database> {
     };
   } catch (cause) {
     release();
-    throw new TenantctlError(`cannot open the embedded database at ${displayUrl}: ${connectionProblem(cause)}`);
+    throw new TenantctlError(`cannot open the embedded database at ${displayUrl}: ${embeddedProblem(cause)}`);
   }
 }

@@ -1,11 +1,22 @@
 import pg from 'pg';
+import { TenantctlError } from '../diagnostics/tenantctl-error.js';
+import { connectionLoss } from './connection-loss.js';
 import type { Database, Queryable } from './database.js';
 import { SET_SEARCH_PATH } from './schema.js';
 
 export async function openPostgres(url: string, displayUrl: string, applicationName: string): Promise<Database> {
   const client = new pg.Client({ connectionString: url, application_name: applicationName.slice(0, 63) });
-  // A lost connection would otherwise surface as an unhandled 'error' event.
-  client.on('error', () => undefined);
+  // A lost connection would otherwise surface as an unhandled 'error' event;
+  // kept, as it says why better than the next query's "not queryable".
+  let lost: unknown = null;
+  client.on('error', (cause) => {
+    lost ??= cause;
+  });
+  /** The one line a user sees when the server goes away, password masked. */
+  const lostConnection = (cause: unknown, consequence: string): unknown => {
+    const why = connectionLoss(lost) ?? connectionLoss(cause);
+    return why === null ? cause : new TenantctlError(`lost the connection to ${displayUrl} (${why})${consequence}`);
+  };
   await client.connect();
   // After connecting, so neither the role's default nor `options` in the URL can redirect a table name.
   try {
@@ -14,12 +25,18 @@ export async function openPostgres(url: string, displayUrl: string, applicationN
     await client.end().catch(() => undefined);
     throw cause;
   }
-  const run = async <Row extends object>(sql: string, params?: readonly unknown[]): Promise<Row[]> => {
-    const result = await client.query(sql, params as unknown[] | undefined);
-    return result.rows as Row[];
+  let inTransaction = false;
+  const send = async (sql: string, params?: readonly unknown[]) => {
+    try {
+      return await client.query(sql, params as unknown[] | undefined);
+    } catch (cause) {
+      throw lostConnection(cause, inTransaction ? '; the transaction was rolled back, none of its changes were saved' : '');
+    }
   };
+  const run = async <Row extends object>(sql: string, params?: readonly unknown[]): Promise<Row[]> =>
+    (await send(sql, params)).rows as Row[];
   const exec = async (sql: string) => {
-    await client.query(sql);
+    await send(sql);
   };
   const queryable: Queryable = { query: run, exec };
   return {
@@ -28,15 +45,24 @@ export async function openPostgres(url: string, displayUrl: string, applicationN
     query: run,
     exec,
     async transaction(work) {
-      await client.query('BEGIN');
+      await send('BEGIN');
+      inTransaction = true;
+      let result;
       try {
-        const result = await work(queryable);
-        await client.query('COMMIT');
-        return result;
+        result = await work(queryable);
       } catch (cause) {
         await client.query('ROLLBACK').catch(() => undefined);
         throw cause;
+      } finally {
+        inTransaction = false;
       }
+      try {
+        await client.query('COMMIT');
+      } catch (cause) {
+        // The server may have committed before the connection went.
+        throw lostConnection(cause, ' while committing: whether the changes were saved is unknown; run `tenantctl history` to see');
+      }
+      return result;
     },
     async close() {
       await client.end();

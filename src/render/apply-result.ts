@@ -1,5 +1,8 @@
 import type { ApplyResult } from '../apply/apply-plan.js';
+import { terminalText } from './escape-terminal.js';
 import { formatMoney } from './money.js';
+
+const names = (values: readonly string[]) => values.map(terminalText).join(', ');
 
 /** Up to this many new credentials are listed one per line; more are summarised by recipients. */
 export const CREDENTIALS_LISTED = 20;
@@ -13,7 +16,7 @@ const NOBODY = 'nobody (no notify, no settings.adminEmail): reset the password t
 
 function credentialLines(credentials: ApplyResult['credentials'], verbose: boolean): string[] {
   if (verbose || credentials.length <= CREDENTIALS_LISTED) {
-    return credentials.map((c) => `  ${c.userPrincipalName} → ${c.recipients.length > 0 ? c.recipients.join(', ') : NOBODY}`);
+    return credentials.map((c) => `  ${terminalText(c.userPrincipalName)} → ${c.recipients.length > 0 ? names(c.recipients) : NOBODY}`);
   }
   // Hundreds of new users: one line per set of recipients, largest first.
   const groups = new Map<string, string[]>();
@@ -25,8 +28,8 @@ function credentialLines(credentials: ApplyResult['credentials'], verbose: boole
     .sort(([a, x], [b, y]) => y.length - x.length || a.localeCompare(b))
     .map(([recipients, users]) => {
       const who = users.length === 1 ? '1 user' : `${users.length} users`;
-      if (recipients !== '') return `  ${who} → ${recipients}`;
-      const named = users.slice(0, 5).join(', ') + (users.length > 5 ? ` and ${users.length - 5} more` : '');
+      if (recipients !== '') return `  ${who} → ${terminalText(recipients)}`;
+      const named = names(users.slice(0, 5)) + (users.length > 5 ? ` and ${users.length - 5} more` : '');
       return `  ${who} (${named}) → ${NOBODY}`;
     });
   return [...lines, '  (--verbose lists each user)'];
@@ -35,7 +38,8 @@ function credentialLines(credentials: ApplyResult['credentials'], verbose: boole
 /**
  * The confirmation screen: what was created, changed, deleted and bought,
  * and where each new user's credentials go, summarised by recipients when
- * there are many. Never a password.
+ * there are many. Never a password. UPNs, recipients, skus and product names
+ * are shown through `terminalText`.
  */
 export function renderApplyResult(result: ApplyResult, options: ApplyResultOptions = {}): string {
   const users = (kinds: readonly string[]) => [
@@ -48,14 +52,14 @@ export function renderApplyResult(result: ApplyResult, options: ApplyResultOptio
   const changed = [...new Set(result.changes.map((c) => c.userPrincipalName))].filter((upn) => !lifecycle.has(upn));
   const lines = [`Apply #${result.applyId} complete: ${result.changes.length} change(s) committed in one transaction.`];
   const list = (label: string, upns: readonly string[]) => {
-    if (upns.length > 0) lines.push(`  ${label} (${upns.length}): ${upns.join(', ')}`);
+    if (upns.length > 0) lines.push(`  ${label} (${upns.length}): ${names(upns)}`);
   };
   list('created', created);
   list('restored', restored);
   list('changed', changed);
   list('deleted', deleted);
   for (const p of result.purchases) {
-    lines.push(`  bought ${p.quantity} × ${p.sku} (${p.productName}) at ${formatMoney(p.unitPrice, p.currency)}: +${formatMoney(p.monthlyCost, p.currency)}/month`);
+    lines.push(`  bought ${p.quantity} × ${terminalText(p.sku)} (${terminalText(p.productName)}) at ${formatMoney(p.unitPrice, p.currency)}: +${formatMoney(p.monthlyCost, p.currency)}/month`);
   }
   if (result.credentials.length > 0) {
     lines.push('Temporary passwords (never shown here) are queued for delivery:');

@@ -2,6 +2,7 @@ import { diffLines } from 'diff';
 import type { ChangeKind, ChangeOf, RiskClass } from '../plan/change.js';
 import type { PlanDocument } from '../plan/plan-document.js';
 import { USER_ATTRIBUTES, type PasswordPolicy } from '../state/tenant-state.js';
+import { terminalText } from './escape-terminal.js';
 
 /**
  * The wording of every change, shared by the text and markdown renderers so
@@ -42,14 +43,13 @@ export const MAX_INLINE_VALUE = 60;
 
 const NOT_SET = '(not set)';
 
-// C0/C1 controls (terminal escapes included) and bidirectional overrides, which
-// could make a value print as something it is not.
-const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-
-/** A value's text with control and bidi characters shown as `\uXXXX`. */
-export function visible(text: string): string {
-  return text.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
+/**
+ * A value's text for terminal text and code blocks: controls, bidi and
+ * zero-width characters shown as `\uXXXX`, workflow commands neutralised.
+ * The same function as `terminalText` (escape-terminal.ts), under the name
+ * the line builders have always used.
+ */
+export const visible: (text: string) => string = terminalText;
 
 const quote = (text: string) => visible(JSON.stringify(text));
 
@@ -97,7 +97,7 @@ export function attributeLines(attribute: string, from: unknown, to: unknown): C
 const line = (sign: Sign, text: string): ChangeLine => ({ sign, text, depth: 0 });
 
 function passwordText(source: PasswordPolicy['source'], forceChange: boolean): string {
-  const origin = source.kind === 'generate' ? 'generated' : `from $${source.variable}`;
+  const origin = source.kind === 'generate' ? 'generated' : `from $${visible(source.variable)}`;
   return forceChange ? `${origin}, to be changed at next sign-in` : origin;
 }
 
@@ -108,7 +108,7 @@ function recipientsText(notify: readonly string[], context: LineContext): string
   return unique.length > 0 ? unique.map(visible).join(', ') : 'nobody (set notify or settings.adminEmail)';
 }
 
-const plans = (list: readonly string[]) => `[${list.join(', ')}]`;
+const plans = (list: readonly string[]) => `[${list.map(visible).join(', ')}]`;
 
 type LineBuilder<K extends ChangeKind> = (change: ChangeOf<K>, context: LineContext) => ChangeLine[];
 
@@ -135,12 +135,12 @@ const CHANGE_LINES: { readonly [K in ChangeKind]: LineBuilder<K> } = {
   'role.grant': (change) => [line('+', `role: ${visible(change.roleName)}`)],
   'role.revoke': (change) => [line('-', `role: ${visible(change.roleName)}`)],
   'license.assign': ({ license }) => [
-    line('+', `license: ${license.sku}${license.disabledPlans.length > 0 ? ` (disabled: ${license.disabledPlans.join(', ')})` : ''}`),
+    line('+', `license: ${visible(license.sku)}${license.disabledPlans.length > 0 ? ` (disabled: ${license.disabledPlans.map(visible).join(', ')})` : ''}`),
   ],
   'license.update': (change) => [
-    line('~', `license ${change.sku} disabledPlans: ${plans(change.fromDisabledPlans)} → ${plans(change.toDisabledPlans)}`),
+    line('~', `license ${visible(change.sku)} disabledPlans: ${plans(change.fromDisabledPlans)} → ${plans(change.toDisabledPlans)}`),
   ],
-  'license.remove': (change) => [line('-', `license: ${change.sku}`)],
+  'license.remove': (change) => [line('-', `license: ${visible(change.sku)}`)],
 };
 
 export function changeLines(change: DocumentChange, context: LineContext): ChangeLine[] {

@@ -12,6 +12,7 @@ import {
 } from '../drift/finding.js';
 import type { LicenseAssignment } from '../state/tenant-state.js';
 import { attributeLines, formatValue, MAX_INLINE_VALUE, visible, type ChangeLine } from './change-lines.js';
+import type { ShowValue } from './escape-markdown.js';
 import { formatMoney } from './money.js';
 
 /**
@@ -56,7 +57,8 @@ const list = (items: readonly string[]) => (items.length === 0 ? '(none)' : `[${
 const day = (iso: string | null) => (iso === null ? 'unknown' : iso.slice(0, 10));
 
 export function licenseText(license: LicenseAssignment): string {
-  return license.disabledPlans.length > 0 ? `${license.sku} (disabled: ${license.disabledPlans.join(', ')})` : license.sku;
+  const sku = visible(license.sku);
+  return license.disabledPlans.length > 0 ? `${sku} (disabled: ${license.disabledPlans.map(visible).join(', ')})` : sku;
 }
 
 const isLong = (value: unknown) => typeof value === 'string' && (value.length > MAX_INLINE_VALUE || /[\r\n]/.test(value));
@@ -64,7 +66,7 @@ const isLong = (value: unknown) => typeof value === 'string' && (value.length > 
 /** `jobTitle`, `sign-in`, `license ENTERPRISEPACK disabledPlans`. */
 export function fieldLabel(field: DriftField): string {
   if (field.field === 'accountEnabled') return 'sign-in';
-  if (field.field === 'disabledPlans') return `license ${field.sku} disabledPlans`;
+  if (field.field === 'disabledPlans') return `license ${visible(field.sku)} disabledPlans`;
   return field.field;
 }
 
@@ -90,9 +92,13 @@ export function fieldLines(field: DriftField): ChangeLine[] {
   return [line(`${fieldLabel(field)}: ${fieldValue(field, 'expected')} → ${fieldValue(field, 'actual')}`)];
 }
 
-export function traceText(change: LastChange): string {
-  if (change.applyId !== null) return `last apply #${change.applyId} by ${visible(change.actor ?? '')}`;
-  return change.by ? `last changed by ${visible(change.by)}` : 'no apply recorded';
+/**
+ * `last apply #12 by alice`. The actor is a value, and so is `#12` for
+ * markdown, where GitHub would link it to issue 12: `show` wraps both.
+ */
+export function traceText(change: LastChange, show: ShowValue = visible): string {
+  if (change.applyId !== null) return `last apply ${show(`#${change.applyId}`)} by ${show(change.actor ?? '')}`;
+  return change.by ? `last changed by ${show(change.by)}` : 'no apply recorded';
 }
 
 type Wording<K extends DriftKind> = (finding: DriftFindingOf<K>) => Omit<FindingText, 'subject'>;

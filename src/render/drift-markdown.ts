@@ -1,85 +1,117 @@
 import type { DriftDocument } from '../drift/drift-document.js';
 import type { DriftClass, DriftFinding, DriftFindingOf } from '../drift/finding.js';
-import { driftHeadline, driftSections, fieldLabel, fieldValue, findingText, licenseText, NEXT_STEPS, noticeLine, type DriftSection } from './drift-lines.js';
-import { escapeHtml, escapeMarkdown } from './markdown.js';
+import { driftHeadline, driftSections, fieldLabel, fieldValue, findingText, licenseText, NEXT_STEPS, noticeLine, traceText, type DriftSection } from './drift-lines.js';
+import { markdownCell, markdownHtml, markdownSentences, markdownWords } from './escape-markdown.js';
+import { countThatFit, joinBlocks, joinedLength, truncate } from './markdown-budget.js';
+import { DEFAULT_MARKDOWN_MAX_LENGTH } from './markdown.js';
 import { formatMoney } from './money.js';
 
-const row = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
-const cell = (text: string) => (text === '' ? ' ' : escapeMarkdown(text));
+export interface DriftMarkdownOptions {
+  /** Hard limit on the report's length in characters (GitHub allows 65,536). Default 60,000. */
+  readonly maxLength?: number;
+}
 
-function table(header: readonly string[], align: readonly string[], rows: readonly (readonly string[])[]): string {
-  return [row(header), row(align), ...rows.map((cells) => row(cells.map(cell)))].join('\n');
+/** A cell is a value (a code span) or tenantctl's words; empty is a space. */
+const value = (text: string) => (text === '' ? ' ' : markdownCell(text));
+const words = (text: string) => (text === '' ? ' ' : markdownWords(text));
+const trace = (finding: { readonly lastChange: Parameters<typeof traceText>[0] }) =>
+  markdownSentences((show) => [traceText(finding.lastChange, show)], { cell: true })[0] ?? ' ';
+
+const row = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+
+/** One rendered table row and the finding it belongs to (a changed user has a row per field). */
+interface Row {
+  readonly finding: DriftFinding;
+  readonly text: string;
+}
+
+interface Table {
+  readonly header: readonly string[];
+  readonly align: readonly string[];
+  readonly rows: readonly Row[];
 }
 
 type Unmanaged = DriftFindingOf<'user.unmanaged'>;
 
-function unmanagedTable(findings: readonly DriftFinding[]): string {
+function unmanagedTable(findings: readonly DriftFinding[]): Table {
   const users = findings.filter((f): f is Unmanaged => f.kind === 'user.unmanaged');
-  return table(
-    ['User', 'Display name', 'Roles', 'Licenses', 'Sign-in', 'Severity'],
-    ['---', '---', '---', '---', '---', '---'],
-    users.map((f) => [
-      f.userPrincipalName,
-      f.displayName,
-      f.roles.map((role) => role.displayName).join(', ') || '(none)',
-      f.licenses.map(licenseText).join(', ') || '(none)',
-      f.accountEnabled ? 'allowed' : 'blocked',
-      f.severity,
-    ]),
-  );
+  return {
+    header: ['User', 'Display name', 'Roles', 'Licenses', 'Sign-in', 'Severity'],
+    align: ['---', '---', '---', '---', '---', '---'],
+    rows: users.map((f) => ({
+      finding: f,
+      text: row([
+        value(f.userPrincipalName),
+        value(f.displayName),
+        f.roles.length > 0 ? value(f.roles.map((role) => role.displayName).join(', ')) : words('(none)'),
+        f.licenses.length > 0 ? value(f.licenses.map(licenseText).join(', ')) : words('(none)'),
+        words(f.accountEnabled ? 'allowed' : 'blocked'),
+        words(f.severity),
+      ]),
+    })),
+  };
 }
 
-function changedTable(findings: readonly DriftFinding[]): string {
-  const rows = findings.flatMap((f) => {
-    if (f.kind !== 'user.changed') return [];
-    const trace = findingText(f).trace ?? '';
-    return f.fields.map((field) => [f.userPrincipalName, fieldLabel(field), fieldValue(field, 'expected'), fieldValue(field, 'actual'), trace]);
-  });
-  return table(['User', 'Field', 'Expected (git)', 'Actual (tenant)', 'Last apply'], ['---', '---', '---', '---', '---'], rows);
+function changedTable(findings: readonly DriftFinding[]): Table {
+  return {
+    header: ['User', 'Field', 'Expected (git)', 'Actual (tenant)', 'Last apply'],
+    align: ['---', '---', '---', '---', '---'],
+    rows: findings.flatMap((f) =>
+      f.kind !== 'user.changed'
+        ? []
+        : f.fields.map((field) => ({
+            finding: f,
+            text: row([value(f.userPrincipalName), value(fieldLabel(field)), value(fieldValue(field, 'expected')), value(fieldValue(field, 'actual')), trace(f)]),
+          })),
+    ),
+  };
 }
 
-function lifecycleTable(findings: readonly DriftFinding[]): string {
-  return table(
-    ['User', 'Finding', 'Severity', 'Last apply'],
-    ['---', '---', '---', '---'],
-    findings.map((f) => {
+function lifecycleTable(findings: readonly DriftFinding[]): Table {
+  return {
+    header: ['User', 'Finding', 'Severity', 'Last apply'],
+    align: ['---', '---', '---', '---'],
+    rows: findings.map((f) => {
       const text = findingText(f);
-      const detail = [text.summary, ...text.details.map((line) => line.text)].filter((part) => part !== '').join('; ');
-      return [text.subject, detail, f.severity, text.trace ?? ''];
+      // The summary is our words; the detail lines quote values.
+      const detail = [...(text.summary ? [markdownWords(text.summary)] : []), ...text.details.map((line) => markdownCell(line.text))].join('; ');
+      return { finding: f, text: row([value(text.subject), detail || ' ', words(f.severity), 'lastChange' in f ? trace(f) : ' ']) };
     }),
-  );
+  };
 }
 
-function seatsTable(findings: readonly DriftFinding[]): string {
-  return table(
-    ['Subscription', 'Product', 'Seats bought', 'Assigned', 'Difference', 'Monthly cost'],
-    ['---', '---', '---:', '---:', '---', '---:'],
-    findings.flatMap((f) => {
-      if (f.kind === 'seats.unused') {
-        return [[f.sku, f.productName, String(f.purchased), String(f.consumed), `${f.unused} unused`, formatMoney(f.monthlyCost, f.currency)]];
-      }
-      if (f.kind === 'seats.overconsumed') {
-        return [[f.sku, f.productName, String(f.purchased), String(f.consumed), `${f.excess} over`, `+${formatMoney(f.monthlyCost, f.currency)}`]];
-      }
-      return [];
+function seatsTable(findings: readonly DriftFinding[]): Table {
+  return {
+    header: ['Subscription', 'Product', 'Seats bought', 'Assigned', 'Difference', 'Monthly cost'],
+    align: ['---', '---', '---:', '---:', '---', '---:'],
+    rows: findings.flatMap((f) => {
+      if (f.kind !== 'seats.unused' && f.kind !== 'seats.overconsumed') return [];
+      const difference = f.kind === 'seats.unused' ? `${f.unused} unused` : `${f.excess} over`;
+      const cost = `${f.kind === 'seats.overconsumed' ? '+' : ''}${formatMoney(f.monthlyCost, f.currency)}`;
+      return [{ finding: f, text: row([value(f.sku), value(f.productName), String(f.purchased), String(f.consumed), words(difference), words(cost)]) }];
     }),
-  );
+  };
 }
 
-function passwordsTable(findings: readonly DriftFinding[]): string {
-  return table(
-    ['User', 'Set', 'Expired', 'Days overdue', 'Last apply'],
-    ['---', '---', '---', '---:', '---'],
-    findings.flatMap((f) =>
+function passwordsTable(findings: readonly DriftFinding[]): Table {
+  return {
+    header: ['User', 'Set', 'Expired', 'Days overdue', 'Last apply'],
+    align: ['---', '---', '---', '---:', '---'],
+    rows: findings.flatMap((f) =>
       f.kind === 'password.expired'
-        ? [[f.userPrincipalName, f.passwordSetAt?.slice(0, 10) ?? 'unknown', f.passwordExpiresAt.slice(0, 10), String(f.daysOverdue), findingText(f).trace ?? '']]
+        ? [
+            {
+              finding: f,
+              text: row([value(f.userPrincipalName), words(f.passwordSetAt?.slice(0, 10) ?? 'unknown'), words(f.passwordExpiresAt.slice(0, 10)), String(f.daysOverdue), trace(f)]),
+            },
+          ]
         : [],
     ),
-  );
+  };
 }
 
 /** The table each class is shown in. A class nobody tabulates fails to compile. */
-const TABLES: Record<DriftClass, (findings: readonly DriftFinding[]) => string> = {
+const TABLES: Record<DriftClass, (findings: readonly DriftFinding[]) => Table> = {
   privileged: unmanagedTable,
   changed: changedTable,
   lifecycle: lifecycleTable,
@@ -88,42 +120,78 @@ const TABLES: Record<DriftClass, (findings: readonly DriftFinding[]) => string> 
   passwords: passwordsTable,
 };
 
-function sectionBlock(section: DriftSection): string {
-  return [`### ${escapeMarkdown(section.title)} (${section.findings.length})`, '', TABLES[section.driftClass](section.findings)].join('\n');
+/** Report order: privileged and unmanaged users first (an auditor's first question), then the rest. */
+const FIRST: readonly DriftClass[] = ['privileged', 'unmanaged'];
+const inReportOrder = (sections: readonly DriftSection[]) => [
+  ...FIRST.flatMap((c) => sections.filter((s) => s.driftClass === c)),
+  ...sections.filter((s) => !FIRST.includes(s.driftClass)),
+];
+
+function tableBlock(section: DriftSection, table: Table, shown: number): string {
+  const total = section.findings.length;
+  const findingsShown = new Set(table.rows.slice(0, shown).map((r) => r.finding)).size;
+  const count = findingsShown < total ? `${findingsShown} of ${total} shown` : String(total);
+  return [`### ${markdownWords(section.title)} (${count})`, '', row(table.header), row(table.align), ...table.rows.slice(0, shown).map((r) => r.text)].join('\n');
 }
 
 /** The finding an auditor must not miss, as a GitHub alert above everything else. */
 function privilegedAlert(drift: DriftDocument): string | null {
   const users = drift.findings.filter((f): f is Unmanaged => f.kind === 'user.unmanaged' && f.privileged);
   if (users.length === 0) return null;
+  const lines = markdownSentences((show) =>
+    users.map((f) => `${show(f.userPrincipalName)} holds ${show(f.roles.filter((r) => r.privileged).map((r) => r.displayName).join(', '))} and is not managed by tenantctl.`),
+  );
+  return ['> [!CAUTION]', ...lines.map((line) => `> ${line}`)].join('\n');
+}
+
+function omissionNote(left: number, total: number, maxLength: number): string {
   return [
-    '> [!CAUTION]',
-    ...users.map(
-      (f) =>
-        `> ${escapeMarkdown(f.userPrincipalName)} holds ${escapeMarkdown(f.roles.filter((r) => r.privileged).map((r) => r.displayName).join(', '))} ` +
-        'and is not managed by tenantctl.',
-    ),
+    '> [!NOTE]',
+    `> ${left} of ${total} findings were left out to keep this report under ${maxLength} characters; ` +
+      'privileged and unmanaged users come first. See every finding with `tenantctl drift -c PATH --format json` (or `--format text`).',
   ].join('\n');
 }
 
 /**
  * The drift report for an issue or a chat message: title, headline and the
  * cost of unused seats, an alert for privileged unmanaged users, then one
- * table per class. Every value from the tenant or the configuration is
- * escaped, so no user name or attribute can inject markup.
+ * table per class, privileged and unmanaged users first. Values are code
+ * spans, so no user name or attribute can mention, link or inject markup.
+ * Never longer than `maxLength`: the headline, the alert and the privileged
+ * users are kept; other rows are cut from the end, with a note.
  */
-export function renderDriftMarkdown(drift: DriftDocument): string {
+export function renderDriftMarkdown(drift: DriftDocument, options: DriftMarkdownOptions = {}): string {
+  const maxLength = options.maxLength ?? DEFAULT_MARKDOWN_MAX_LENGTH;
   const notice = noticeLine(drift);
-  const headline = `**${escapeMarkdown(driftHeadline(drift))}**${notice ? ` ${escapeMarkdown(notice)}` : ''}`;
-  const footer = `<sub>tenantctl ${escapeHtml(drift.tenantctlVersion)} · checked ${escapeHtml(drift.checkedAt)}</sub>`;
-  const blocks = [
-    '## tenantctl drift',
-    headline,
-    privilegedAlert(drift),
-    ...driftSections(drift).map(sectionBlock),
-    // Our own words, with code spans meant as such: no value from the tenant in it.
-    drift.drift ? NEXT_STEPS : null,
-    footer,
-  ].filter((block): block is string => block !== null);
-  return `${blocks.join('\n\n')}\n`;
+  const headline = `**${markdownWords(driftHeadline(drift))}**${notice ? ` ${markdownWords(notice)}` : ''}`;
+  const footer = `<sub>tenantctl ${markdownHtml(drift.tenantctlVersion)} · checked ${markdownHtml(drift.checkedAt)}</sub>`;
+  const alert = privilegedAlert(drift);
+  // Our own words, with code spans meant as such: no value from the tenant in it.
+  const nextSteps = drift.drift ? NEXT_STEPS : null;
+  const top = ['## tenantctl drift', headline, alert].filter((block): block is string => block !== null);
+  const bottom = [nextSteps, footer].filter((block): block is string => block !== null);
+  const sections = inReportOrder(driftSections(drift)).map((section) => ({ section, table: TABLES[section.driftClass](section.findings) }));
+
+  const full = [...top, ...sections.map(({ section, table }) => tableBlock(section, table, table.rows.length)), ...bottom];
+  if (joinedLength(full) <= maxLength) return joinBlocks(full);
+
+  const total = drift.findings.length;
+  const privileged = sections.filter(({ section }) => section.driftClass === 'privileged');
+  const shown = privileged.map(({ section, table }) => ({ section, table, rows: table.rows.length }));
+  let budget = maxLength - joinedLength([...top, ...shown.map((s) => tableBlock(s.section, s.table, s.rows)), omissionNote(total, total, maxLength), ...bottom]);
+  for (const { section, table } of sections) {
+    if (section.driftClass === 'privileged') continue;
+    // The frame with its longest heading (`n of n shown`), plus the blank line before it.
+    const n = section.findings.length;
+    const frame = tableBlock(section, table, 0).replace(`(0 of ${n} shown)`, `(${n} of ${n} shown)`).length + 2;
+    const rows = countThatFit(table.rows.map((r) => r.text), budget - frame, 1);
+    if (rows === 0) break;
+    budget -= tableBlock(section, table, rows).length + 2;
+    shown.push({ section, table, rows });
+    if (rows < table.rows.length) break;
+  }
+  const blocks = shown.map((s) => tableBlock(s.section, s.table, s.rows));
+  const shownFindings = new Set(shown.flatMap((s) => s.table.rows.slice(0, s.rows).map((r) => r.finding))).size;
+  const text = joinBlocks([...top, ...blocks, omissionNote(total - shownFindings, total, maxLength), ...bottom]);
+  return text.length <= maxLength ? text : truncate(text, maxLength);
 }

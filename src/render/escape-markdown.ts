@@ -43,7 +43,9 @@ export function markdownWords(words: string): string {
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/[\\`*_{}[\]()#+\-.!|~$:]/g, (c) => `\\${c}`);
+    .replace(/[\\`*_{}[\]#|~$!]/g, (c) => `\\${c}`)
+    .replace(/^([+-])/, '\\$1')
+    .replace(/^(\d+)([.)])/, '$1\\$2');
 }
 
 /** A function that shows one untrusted value inside a sentence. */

@@ -1,5 +1,8 @@
+import type { RiskClass } from '../plan/change.js';
 import { isEmptyPlanDocument, type PlanDocument } from '../plan/plan-document.js';
-import { userSections, type ChangeLine, type Sign, type UserSection } from './change-lines.js';
+import { changeLines, userSections, type ChangeLine, type DocumentChange, type Sign, type UserSection } from './change-lines.js';
+import { markdownCell, markdownHtml, markdownSentences, markdownWords } from './escape-markdown.js';
+import { countThatFit, joinBlocks, joinedLength, truncate } from './markdown-budget.js';
 import { formatMoney } from './money.js';
 import { planWarnings, summaryLine, unmanagedNote } from './plan-notices.js';
 
@@ -10,25 +13,30 @@ export interface MarkdownOptions {
 
 export const DEFAULT_MARKDOWN_MAX_LENGTH = 60_000;
 
-/** Text for markdown prose and table cells: no HTML, links, emphasis, code or cell breaks. */
-export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/[\\`*_{}[\]#|~$]/g, (c) => `\\${c}`)
-    .replace(/\r?\n|\r/g, ' ')
-    .replace(/^([+-])/, '\\$1');
-}
-
-/** Text inside raw HTML (`<summary>`), where markdown escapes do not apply. */
+/** Text inside raw HTML, where markdown escapes do not apply. Untrusted values: `markdownHtml`. */
 export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
+/**
+ * Changes a reviewer approves one by one, most binding first: listed in full
+ * before any detail. Purchases are approved as a whole, from the purchases
+ * table, which is never cut either.
+ */
+export const APPROVAL_RISKS: readonly RiskClass[] = ['privileged', 'deletion'];
+
+/** The order of the per-user details: what needs approval, then blocked sign-ins, then the rest. */
+const DETAIL_ORDER: readonly RiskClass[] = [...APPROVAL_RISKS, 'purchase', 'sign-in-blocked'];
+
+const rank = (risks: readonly RiskClass[], order: readonly RiskClass[]) => {
+  const index = order.findIndex((risk) => risks.includes(risk));
+  return index === -1 ? order.length : index;
+};
+
 /** GitHub's `diff` highlighting knows `+`, `-` and `!` (changed) at the start of a line. */
 const DIFF_SIGN: Record<Sign, string> = { '+': '+', '-': '-', '~': '!', ' ': ' ' };
 
+// Line texts are terminal-safe already (visible), and a code block shows them literally.
 const diffLine = (line: ChangeLine) => `${DIFF_SIGN[line.sign]} ${'  '.repeat(line.depth)}${line.text}`.trimEnd();
 
 /** A code fence longer than any run of backticks inside, so no value can close it. */
@@ -39,7 +47,7 @@ function fenced(info: string, lines: readonly string[]): string {
 }
 
 function userDetails(section: UserSection): string {
-  const summary = `<code>${section.sign} ${escapeHtml(section.userPrincipalName)}</code> ${escapeHtml(section.note)}`;
+  const summary = `<code>${section.sign} ${markdownHtml(section.userPrincipalName)}</code> ${markdownHtml(section.note)}`;
   return [`<details><summary>${summary}</summary>`, '', fenced('diff', section.lines.map(diffLine)), '', '</details>'].join('\n');
 }
 
@@ -52,7 +60,7 @@ function summaryTable(plan: PlanDocument): string {
   return [
     row(['To create', 'To update', 'To delete', 'Seats to purchase', 'Monthly cost']),
     row(['---:', '---:', '---:', '---:', '---:']),
-    row([String(create), String(update), String(deletions), String(seatsToPurchase), escapeMarkdown(cost)]),
+    row([String(create), String(update), String(deletions), String(seatsToPurchase), markdownWords(cost)]),
   ].join('\n');
 }
 
@@ -65,11 +73,11 @@ function purchasesTable(plan: PlanDocument): string | null {
     row(['---', '---', '---:', '---:', '---:']),
     ...plan.purchases.map((p) =>
       row([
-        escapeMarkdown(p.sku),
-        escapeMarkdown(p.productName),
+        markdownCell(p.sku),
+        markdownCell(p.productName),
         String(p.quantity),
-        escapeMarkdown(formatMoney(p.unitPrice, p.currency)),
-        escapeMarkdown(formatMoney(p.monthlyCost, p.currency)),
+        markdownWords(formatMoney(p.unitPrice, p.currency)),
+        markdownWords(formatMoney(p.monthlyCost, p.currency)),
       ]),
     ),
   ].join('\n');
@@ -84,86 +92,110 @@ function freedSeatsTable(plan: PlanDocument): string | null {
     '',
     row(['Subscription', 'Seats', 'Monthly value']),
     row(['---', '---:', '---:']),
-    ...plan.freedSeats.map((f) =>
-      row([escapeMarkdown(f.sku), String(f.quantity), escapeMarkdown(formatMoney(f.monthlyValue, plan.cost.currency))]),
-    ),
+    ...plan.freedSeats.map((f) => row([markdownCell(f.sku), String(f.quantity), markdownWords(formatMoney(f.monthlyValue, plan.cost.currency))])),
   ].join('\n');
 }
 
 function warningAlert(plan: PlanDocument): string | null {
-  const warnings = planWarnings(plan);
+  const warnings = markdownSentences((show) => planWarnings(plan, show));
   if (warnings.length === 0) return null;
-  return ['> [!WARNING]', ...warnings.map((warning) => `> - ${escapeMarkdown(warning)}`)].join('\n');
+  return ['> [!WARNING]', ...warnings.map((warning) => `> - ${warning}`)].join('\n');
 }
 
-function omissionNote(omitted: readonly UserSection[], total: number, maxLength: number): string {
-  const first = omitted[0] ? ` (${escapeMarkdown(omitted[0].userPrincipalName)} and the users after it)` : '';
+/** One row per change that needs approval, most binding first: `| user | change | needs |`. */
+function approvalRows(plan: PlanDocument): string[] {
+  const context = { adminEmail: plan.settings.adminEmail };
+  return plan.changes
+    .map((change, index) => ({ change, index, rank: rank(change.risks, APPROVAL_RISKS) }))
+    .filter(({ rank: r }) => r < APPROVAL_RISKS.length)
+    .sort((a, b) => a.rank - b.rank || a.index - b.index)
+    .map(({ change }: { change: DocumentChange }) => {
+      const first = changeLines(change, context)[0];
+      const what = first ? `${first.sign} ${first.text}` : change.kind;
+      const needs = APPROVAL_RISKS.filter((risk) => change.risks.includes(risk)).join(', ');
+      return row([markdownCell(change.userPrincipalName), markdownCell(what), markdownWords(needs)]);
+    });
+}
+
+function approvalBlock(rows: readonly string[], shown: number): string | null {
+  if (rows.length === 0) return null;
+  const left = rows.length - shown;
+  const note = left > 0 ? [`${left} more of the ${rows.length} changes needing approval are not listed here, to stay under the comment size limit; the warnings above count them all, and the saved plan lists every one.`] : [];
   return [
-    '> [!NOTE]',
-    `> The details of ${omitted.length} of ${total} users${first} were left out to keep this comment under ${maxLength} characters. ` +
-      'See every change with `tenantctl plan -c PATH --format text`, or in the JSON plan (`tenantctl plan -c PATH --format json`).',
+    `### Needs approval (${rows.length})`,
+    '',
+    row(['User', 'Change', 'Needs']),
+    row(['---', '---', '---']),
+    ...rows.slice(0, shown),
+    ...(note.length > 0 ? ['', ...note.map(markdownWords)] : []),
   ].join('\n');
 }
 
-const join = (blocks: readonly string[]) => `${blocks.join('\n\n')}\n`;
-
-/** Cuts at a character boundary (not inside a surrogate pair), for the last-resort truncation. */
-function truncate(text: string, maxLength: number): string {
-  const marker = '\n\n… (truncated)\n';
-  if (maxLength <= marker.length) return text.slice(0, Math.max(0, maxLength));
-  let end = maxLength - marker.length;
-  const last = text.charCodeAt(end - 1);
-  if (last >= 0xd800 && last <= 0xdbff) end--;
-  return `${text.slice(0, end)}${marker}`;
+function omissionNote(omitted: number, total: number, maxLength: number, approvalsComplete: boolean): string {
+  const approvals = approvalsComplete ? 'every change needing approval is listed above, and ' : '';
+  return [
+    '> [!NOTE]',
+    `> The details of ${omitted} of ${total} users were left out to keep this comment under ${maxLength} characters; ${approvals}` +
+      'the users shown come first by importance (approvals, then blocked sign-ins). ' +
+      'See every change in the saved plan (`tenantctl plan --out plan.json`, kept as the pipeline\'s artifact) ' +
+      'or with `tenantctl plan -c PATH --format json`.',
+  ].join('\n');
 }
 
-/** Title, then either "no changes" or warnings, summary table, seats and the users left alone. */
-function headBlocks(plan: PlanDocument): string[] {
-  const unmanaged = unmanagedNote(plan);
-  const overview = isEmptyPlanDocument(plan)
-    ? [escapeMarkdown(summaryLine(plan))]
-    : [warningAlert(plan), summaryTable(plan), purchasesTable(plan), freedSeatsTable(plan)];
-  return ['## tenantctl plan', ...overview, unmanaged ? escapeMarkdown(unmanaged) : null].filter((block): block is string => block !== null);
-}
-
-/**
- * The per-user details that fit: all of them, or as many as fit from the
- * start followed by a note on the rest. Every block costs its length plus the
- * blank line joining it; the note is sized for the worst case (every user left
- * out, named by the longest UPN) so the real one always fits.
- */
-function detailBlocks(sections: readonly UserSection[], budget: number, maxLength: number): string[] {
-  const heading = `### Changes per user (${sections.length})`;
-  const details = sections.map(userDetails);
-  const separator = '\n\n'.length;
-  const cost = (blocks: readonly string[]) => blocks.reduce((sum, block) => sum + block.length + separator, 0);
-  if (cost([heading, ...details]) <= budget) return [heading, ...details];
-
-  const named = (section: UserSection) => escapeMarkdown(section.userPrincipalName).length;
-  const longest = sections.reduce((a, b) => (named(b) > named(a) ? b : a));
-  let used = cost([heading, omissionNote([longest, ...sections.slice(1)], sections.length, maxLength)]);
-  let kept = 0;
-  for (const block of details) {
-    if (used + block.length + separator > budget) break;
-    used += block.length + separator;
-    kept++;
-  }
-  return [heading, ...details.slice(0, kept), omissionNote(sections.slice(kept), sections.length, maxLength)];
+/** The per-user sections, what needs approval first; otherwise in plan order (by user). */
+function byImportance(sections: readonly UserSection[]): UserSection[] {
+  return sections
+    .map((section, index) => ({ section, index, rank: rank(section.risks, DETAIL_ORDER) }))
+    .sort((a, b) => a.rank - b.rank || a.index - b.index)
+    .map(({ section }) => section);
 }
 
 /**
  * The plan as a pull-request comment: title, warnings and a summary table
- * first, then purchases, freed seats, and each user's changes in a collapsed
- * `diff` block. Never longer than `maxLength`: per-user details are cut from
- * the end, with a note saying how many were left out and where to see them.
+ * first, then purchases, freed seats, every change that needs approval, and
+ * each user's changes in a collapsed `diff` block, the users with changes
+ * needing approval first. Never longer than `maxLength`: the summary, the
+ * warnings and the approval list are kept; per-user details are cut from the
+ * end, with a note saying how many were left out and where to see them all.
+ * Only a plan whose approval list alone overflows has that list cut (with a
+ * count); values are code spans or fenced code, never live markdown.
  */
 export function renderMarkdown(plan: PlanDocument, options: MarkdownOptions = {}): string {
   const maxLength = options.maxLength ?? DEFAULT_MARKDOWN_MAX_LENGTH;
-  const head = headBlocks(plan);
-  const footer = `<sub>tenantctl ${escapeHtml(plan.tenantctlVersion)} · plan ${escapeHtml(plan.planHash.slice(0, 'sha256:'.length + 12))}</sub>`;
-  const sections = userSections(plan);
-  const budget = maxLength - join([...head, footer]).length;
-  const text = join([...head, ...(sections.length > 0 ? detailBlocks(sections, budget, maxLength) : []), footer]);
+  const footer = `<sub>tenantctl ${markdownHtml(plan.tenantctlVersion)} · plan ${markdownHtml(plan.planHash.slice(0, 'sha256:'.length + 12))}</sub>`;
+  const unmanaged = markdownSentences((show) => [unmanagedNote(plan, show)].filter((note): note is string => note !== null));
+  if (isEmptyPlanDocument(plan)) return joinBlocks(['## tenantctl plan', markdownWords(summaryLine(plan)), ...unmanaged, footer]);
+
+  const head = ['## tenantctl plan', warningAlert(plan), summaryTable(plan), purchasesTable(plan), freedSeatsTable(plan)].filter(
+    (block): block is string => block !== null,
+  );
+  const approvals = approvalRows(plan);
+  const sections = byImportance(userSections(plan));
+  const heading = `### Changes per user (${sections.length})`;
+  const details = sections.map(userDetails);
+  const all = [...head, approvalBlock(approvals, approvals.length), ...unmanaged, heading, ...details, footer].filter(
+    (block): block is string => block !== null,
+  );
+  if (joinedLength(all) <= maxLength) return joinBlocks(all);
+
+  // Something must go. Measure what stays (the note sized for its longest wording), then
+  // give the approval list what it needs and the details what is left.
+  const must = [...head, ...unmanaged, heading, omissionNote(sections.length, sections.length, maxLength, true), footer];
+  const approvalFrame = approvalBlock(approvals, 0);
+  const approvalBudget = maxLength - joinedLength(approvalFrame ? [...must, approvalFrame] : must);
+  const approvalsShown = Math.min(approvals.length, countThatFit(approvals, approvalBudget, 1));
+  const approvalList = approvalBlock(approvals, approvalsShown);
+  const withApprovals = approvalList ? [...head, approvalList] : head;
+  const detailBudget = maxLength - joinedLength([...withApprovals, ...unmanaged, heading, must.at(-2) ?? '', footer]) - 2;
+  const kept = countThatFit(details, detailBudget, 2);
+  const text = joinBlocks([
+    ...withApprovals,
+    ...unmanaged,
+    heading,
+    ...details.slice(0, kept),
+    omissionNote(sections.length - kept, sections.length, maxLength, approvalsShown === approvals.length),
+    footer,
+  ]);
   // Only a head longer than the limit on its own gets here (it is not expected to).
   return text.length <= maxLength ? text : truncate(text, maxLength);
 }

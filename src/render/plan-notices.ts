@@ -2,12 +2,16 @@ import type { RiskClass } from '../plan/change.js';
 import { isEmptyPlanDocument, type PlanDocument } from '../plan/plan-document.js';
 import type { Approval } from '../plan/plan.js';
 import { visible, type ChangeLine, type DocumentChange } from './change-lines.js';
+import type { ShowValue } from './escape-markdown.js';
 import { formatMoney } from './money.js';
 
 /**
  * Plan-wide wording shared by the text and markdown renderers: the warnings a
  * reviewer must read first, the seat lines, the note on unmanaged users and
- * the one-line summary. Plain, unescaped text.
+ * the one-line summary. tenantctl's own words, with every untrusted value
+ * (UPN, role name, sku, product name, warning text) passed through `show`:
+ * `terminalText` (the default) for a terminal, a code span for markdown
+ * (`markdownSentences`), so each output kind escapes values its own way.
  */
 
 /** The apply flag that gives each approval. */
@@ -20,8 +24,8 @@ export const APPROVAL_FLAGS: Record<Approval, string> = {
 const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 /** `a, b and c`; past `cap` names, `a, b, … and 7 more`. */
-export function nameList(names: readonly string[], cap: number): string {
-  const shown = names.slice(0, cap).map(visible);
+export function nameList(names: readonly string[], cap: number, show: ShowValue = visible): string {
+  const shown = names.slice(0, cap).map(show);
   const rest = names.length - shown.length;
   if (rest > 0) return `${shown.join(', ')} and ${rest} more`;
   return shown.length <= 1 ? shown.join('') : `${shown.slice(0, -1).join(', ')} and ${shown.at(-1)}`;
@@ -31,37 +35,40 @@ const WARNING_NAMES = 5;
 
 const upnsOf = (changes: readonly DocumentChange[]) => [...new Set(changes.map((change) => change.userPrincipalName))];
 
-function privilegedWarnings(plan: PlanDocument): string[] {
-  const byAction = new Map<string, string[]>();
-  for (const change of plan.changes) {
-    if (!change.risks.includes('privileged')) continue;
-    const action =
-      change.kind === 'role.grant' ? `Grants ${change.roleName} to`
-      : change.kind === 'role.revoke' ? `Revokes ${change.roleName} from`
+function privilegedWarnings(_plan: PlanDocument, changes: readonly DocumentChange[], show: ShowValue): string[] {
+  const byAction = new Map<string, { words: string; upns: string[] }>();
+  for (const change of changes) {
+    // The role name is a value (it may come from a catalog): shown, not trusted.
+    const words =
+      change.kind === 'role.grant' ? `Grants ${show(change.roleName)} to`
+      : change.kind === 'role.revoke' ? `Revokes ${show(change.roleName)} from`
       : change.kind === 'user.delete' ? 'Deletes admin users'
       : change.kind === 'user.block' ? 'Blocks sign-in of admin users'
       : `${change.kind}:`;
-    byAction.set(action, [...(byAction.get(action) ?? []), change.userPrincipalName]);
+    const key = `${change.kind} ${'roleName' in change ? change.roleName : ''}`;
+    const entry = byAction.get(key) ?? { words, upns: [] };
+    entry.upns.push(change.userPrincipalName);
+    byAction.set(key, entry);
   }
-  return [...byAction].map(([action, upns]) => `${visible(action)} ${nameList(upns, WARNING_NAMES)}.`);
+  return [...byAction.values()].map(({ words, upns }) => `${words} ${nameList(upns, WARNING_NAMES, show)}.`);
 }
 
 /** The warning each risk class raises, from the changes carrying it. */
-const RISK_WARNINGS: Record<RiskClass, (plan: PlanDocument, changes: readonly DocumentChange[]) => string[]> = {
-  purchase: (plan) => {
+const RISK_WARNINGS: Record<RiskClass, (plan: PlanDocument, changes: readonly DocumentChange[], show: ShowValue) => string[]> = {
+  purchase: (plan, _changes, show) => {
     if (plan.purchases.length === 0) return [];
     const seats = plan.purchases.reduce((sum, p) => sum + p.quantity, 0);
-    const items = plan.purchases.map((p) => `${p.quantity} × ${p.sku}`).join(', ');
+    const items = plan.purchases.map((p) => `${p.quantity} × ${show(p.sku)}`).join(', ');
     return [`Buys ${count(seats, 'seat', 'seats')} (${items}) for +${formatMoney(plan.cost.monthlyIncrease, plan.cost.currency)}/month.`];
   },
-  deletion: (_plan, changes) => {
+  deletion: (_plan, changes, show) => {
     const upns = upnsOf(changes);
-    return upns.length > 0 ? [`Deletes ${count(upns.length, 'user', 'users')}: ${nameList(upns, WARNING_NAMES)}.`] : [];
+    return upns.length > 0 ? [`Deletes ${count(upns.length, 'user', 'users')}: ${nameList(upns, WARNING_NAMES, show)}.`] : [];
   },
   privileged: privilegedWarnings,
-  'sign-in-blocked': (_plan, changes) => {
+  'sign-in-blocked': (_plan, changes, show) => {
     const upns = upnsOf(changes);
-    return upns.length > 0 ? [`Blocks sign-in of ${nameList(upns, WARNING_NAMES)}.`] : [];
+    return upns.length > 0 ? [`Blocks sign-in of ${nameList(upns, WARNING_NAMES, show)}.`] : [];
   },
 };
 
@@ -72,12 +79,13 @@ const RISK_ORDER: readonly RiskClass[] = ['purchase', 'deletion', 'privileged', 
  * approvals apply will ask for, purchases, deletions, privileged role changes,
  * sign-in blocks, then the plan's own warnings (e.g. DELETION_THRESHOLD).
  */
-export function planWarnings(plan: PlanDocument): string[] {
+export function planWarnings(plan: PlanDocument, show: ShowValue = visible): string[] {
   const approvals = plan.approvals.map((approval) => `${approval} (${APPROVAL_FLAGS[approval]})`);
   return [
     ...(approvals.length > 0 ? [`Applying this plan needs approval: ${approvals.join(', ')}.`] : []),
-    ...RISK_ORDER.flatMap((risk) => RISK_WARNINGS[risk](plan, plan.changes.filter((change) => change.risks.includes(risk)))),
-    ...plan.warnings.map((warning) => `${visible(warning.code)}: ${visible(warning.message)}`),
+    ...RISK_ORDER.flatMap((risk) => RISK_WARNINGS[risk](plan, plan.changes.filter((change) => change.risks.includes(risk)), show)),
+    // A warning's message quotes values (UPNs, limits): shown whole as a value.
+    ...plan.warnings.map((warning) => `${warning.code}: ${show(warning.message)}`),
   ];
 }
 
@@ -87,14 +95,14 @@ export function seatLines(plan: PlanDocument): ChangeLine[] {
     ...plan.purchases.map(
       (p): ChangeLine => ({
         sign: '+',
-        text: `purchase ${p.quantity} × ${p.sku} (${visible(p.productName)}) at ${formatMoney(p.unitPrice, p.currency)} = ${formatMoney(p.monthlyCost, p.currency)}/month`,
+        text: `purchase ${p.quantity} × ${visible(p.sku)} (${visible(p.productName)}) at ${formatMoney(p.unitPrice, p.currency)} = ${formatMoney(p.monthlyCost, p.currency)}/month`,
         depth: 0,
       }),
     ),
     ...plan.freedSeats.map(
       (f): ChangeLine => ({
         sign: '-',
-        text: `free ${count(f.quantity, 'seat', 'seats')} of ${f.sku}: ${formatMoney(f.monthlyValue, plan.cost.currency)}/month stays billed until the subscription is reduced`,
+        text: `free ${count(f.quantity, 'seat', 'seats')} of ${visible(f.sku)}: ${formatMoney(f.monthlyValue, plan.cost.currency)}/month stays billed until the subscription is reduced`,
         depth: 0,
       }),
     ),
@@ -104,11 +112,11 @@ export function seatLines(plan: PlanDocument): ChangeLine[] {
 const UNMANAGED_NAMES = 10;
 
 /** `3 users not managed by tenantctl are left alone: a, b and c.`; null when there are none. */
-export function unmanagedNote(plan: PlanDocument): string | null {
+export function unmanagedNote(plan: PlanDocument, show: ShowValue = visible): string | null {
   const users = plan.unmanagedUsers;
   if (users.length === 0) return null;
   const verb = users.length === 1 ? 'user not managed by tenantctl is' : 'users not managed by tenantctl are';
-  return `${users.length} ${verb} left alone: ${nameList(users, UNMANAGED_NAMES)}.`;
+  return `${users.length} ${verb} left alone: ${nameList(users, UNMANAGED_NAMES, show)}.`;
 }
 
 /**

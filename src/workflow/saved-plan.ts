@@ -1,16 +1,18 @@
-import fs from 'node:fs';
 import { hashConfig } from '../config/load-config.js';
 import { checkSchema } from '../config/schema-check.js';
 import { listConfigFiles } from '../config/config-files.js';
+import { INPUT_LIMITS, readInputFile } from '../config/read-input-file.js';
 import { formatDiagnostic } from '../diagnostics/diagnostic.js';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 import { PLAN_FORMAT_VERSION, type PlanDocument } from '../plan/plan-document.js';
 
 /** Reads a plan saved by `plan --out`, refusing anything that is not one. */
 export function readSavedPlan(file: string): PlanDocument {
+  const read = readInputFile(file, INPUT_LIMITS.plan, 'a saved plan');
+  if (read.problem) throw new TenantctlError(`cannot read the plan: ${read.problem.message}`);
   let value: unknown;
   try {
-    value = JSON.parse(fs.readFileSync(file, 'utf8'));
+    value = JSON.parse(read.bytes.toString('utf8'));
   } catch (cause) {
     throw new TenantctlError(`cannot read the plan ${file}: ${(cause as Error).message}`);
   }
@@ -36,12 +38,11 @@ export function checkPlanMatchesConfig(plan: PlanDocument, configPaths: readonly
     throw new TenantctlError(`cannot read the configuration given with -c:\n${diagnostics.map(formatDiagnostic).join('\n')}`);
   }
   const decoder = new TextDecoder('utf-8');
-  let texts: { file: string; text: string }[];
-  try {
-    texts = files.map((file) => ({ file, text: decoder.decode(fs.readFileSync(file)) }));
-  } catch (cause) {
-    throw new TenantctlError(`cannot read the configuration given with -c: ${(cause as Error).message}`);
-  }
+  const texts = files.map((file) => {
+    const read = readInputFile(file, INPUT_LIMITS.file, 'one configuration file');
+    if (read.problem) throw new TenantctlError(`cannot read the configuration given with -c: ${read.problem.message}`);
+    return { file, text: decoder.decode(read.bytes) };
+  });
   if (hashConfig(texts) !== plan.configHash) {
     throw new TenantctlError(
       'the configuration given with -c is not the one this plan was made from (its files changed since); run `tenantctl plan --out` again',

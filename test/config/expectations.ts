@@ -102,6 +102,8 @@ export const NO_EXAMPLE_FILE: Readonly<Record<string, string>> = {
   CONFIG_NOT_FOUND: 'a path that does not exist cannot be a file',
   CONFIG_UNREADABLE: 'it needs file permissions that Git does not keep',
   SCHEMA_INVALID: 'no rule of the current schema reports it; it is kept for rules a later schema adds',
+  CONFIG_NOT_A_FILE: 'Git keeps no devices, named pipes or sockets; test/config/hostile-input.test.ts gives -c /dev/zero and a FIFO',
+  CONFIG_TOO_LARGE: 'a file over 64 MiB does not belong in the repository; test/config/hostile-input.test.ts writes one',
   DIAGNOSTICS_LIMIT: 'a file that shows it holds more than 1,000 problems; test/config/hostile-input.test.ts writes such files',
 };
 

@@ -2,6 +2,7 @@
 // built CLI: every one ends quickly with a located error, never a hang, a
 // blow-up or a raw database error. (How quickly is the benchmark's business;
 // here a case only has to finish within the normal test timeout.)
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -78,5 +79,42 @@ describe('hostile configurations: bounded work, located errors', () => {
     expect(lines.filter((line) => line.startsWith(`${file}:3:24: UPN_DUPLICATE: a@contoso.com is declared twice`)).length).toBeGreaterThan(900);
     expect(lines.at(-2)).toBe(`${file}:3:24: DIAGNOSTICS_LIMIT: … and 39,002 more problems not shown (limit 1,000); fix the ones above and run validate again`);
     expect(lines.at(-1)).toBe('20001 errors, 20001 warnings');
+  });
+});
+
+describe('hostile input files: only regular files, within the limits', () => {
+  const fifo = path.join(scratch, 'pipe.yaml');
+  const NOT_A_FILE = 'not a regular file; tenantctl reads only regular files (save the content to a file and give its path)';
+
+  it('-c /dev/zero: refused before reading, not 12 GB later', async () => {
+    const result = await validate('-c', '/dev/zero');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe(`/dev/zero: CONFIG_NOT_A_FILE: /dev/zero is a character device, ${NOT_A_FILE}\n1 error, 0 warnings\n`);
+  });
+
+  it('-c on a FIFO: refused, not a hang', async () => {
+    execFileSync('mkfifo', [fifo]);
+    const result = await validate('-c', fifo);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(`${fifo}: CONFIG_NOT_A_FILE: ${fifo} is a named pipe (FIFO), ${NOT_A_FILE}`);
+  });
+
+  it('init --catalog and apply --plan refuse devices and FIFOs the same way', async () => {
+    if (!fs.existsSync(fifo)) execFileSync('mkfifo', [fifo]);
+    const init = await runCli(['init', '--database', 'memory://', '--catalog', '/dev/zero']);
+    expect(init.code).toBe(1);
+    expect(init.stderr).toContain(`/dev/zero: CONFIG_NOT_A_FILE: /dev/zero is a character device, ${NOT_A_FILE}`);
+    const apply = await runCli(['apply', '--database', 'memory://', '--plan', fifo, '--auto-approve']);
+    expect(apply.code).toBe(1);
+    expect(apply.stderr).toContain(`cannot read the plan: ${fifo} is a named pipe (FIFO), ${NOT_A_FILE}`);
+  });
+
+  it('a configuration file over 64 MiB is refused with the limit named', async () => {
+    const file = path.join(scratch, 'huge.yaml');
+    fs.writeFileSync(file, 'users: []\n');
+    fs.truncateSync(file, 64 * 1024 * 1024 + 1);
+    const result = await validate('-c', file);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(`${file}: CONFIG_TOO_LARGE: ${file} is larger than 64 MiB, the limit for one configuration file; split it into several files`);
   });
 });

@@ -247,12 +247,16 @@ describe('files and directories', () => {
     expect(files).toEqual(['a-defaults.yml', 'b-users.yaml', 'c-more.yaml'].map((n) => fixture(`ordered/${n}`)));
   });
 
-  it('reports a missing path, a directory without YAML files, no path at all, and an unreadable file', () => {
+  it('reports a missing path, a directory without YAML files, no path at all, and a socket (not a regular file)', () => {
     const noYaml = path.join(scratch, 'no-yaml');
     expect(loadYamlSources([fixture('missing.yaml'), noYaml, socketPath()]).diagnostics).toEqual([
       error('CONFIG_NOT_FOUND', `${fixture('missing.yaml')} does not exist; check the path given with -c`, { file: fixture('missing.yaml') }),
       error('CONFIG_NO_FILES', `the directory ${noYaml} holds no .yaml or .yml files; add one, or point -c at the right directory`, { file: noYaml }),
-      error('CONFIG_UNREADABLE', `cannot read ${socketPath()} (ENXIO); check that it is a readable file`, { file: socketPath() }),
+      error(
+        'CONFIG_NOT_A_FILE',
+        `${socketPath()} is a socket, not a regular file; tenantctl reads only regular files (save the content to a file and give its path)`,
+        { file: socketPath() },
+      ),
     ]);
     expect(loadYamlSources([]).diagnostics.map((d) => d.code)).toEqual(['CONFIG_NOT_FOUND']);
   });

@@ -6,6 +6,7 @@ import { toDriftDocument, type DriftDocument } from '../../src/drift/drift-docum
 import { computeDrift, DRIFT_KINDS } from '../../src/drift/drift.js';
 import { renderDriftJson } from '../../src/render/drift-json.js';
 import { renderDriftMarkdown } from '../../src/render/drift-markdown.js';
+import { liveMarkdown, markdownOutsideCode } from '../support/hostile-strings.js';
 import { renderDriftText } from '../../src/render/drift-text.js';
 import { catalog, currentUser, desiredUser, EXCHANGE_ADMIN, GA, state, subscription } from '../support/fixtures.js';
 
@@ -101,9 +102,10 @@ describe('drift renderers', () => {
 
   it('lets no value inject markup into the markdown', () => {
     const markdown = renderDriftMarkdown(everyKind());
-    expect(markdown).not.toContain('<img');
-    expect(markdown).not.toContain('**Mallory**');
-    expect(markdown).not.toContain('<b>');
+    // Values are code spans: outside them, nothing of theirs is left to interpret.
+    expect(liveMarkdown(markdown)).toEqual([]);
+    expect(markdownOutsideCode(markdown)).not.toMatch(/<img|\*\*Mallory|<b>/);
+    expect(markdown).toContain('`<img src=x onerror=alert(1)> \\| **Mallory**`');
     // Every table row keeps its column count: no value adds a cell.
     for (const table of markdown.split('\n\n').filter((block) => block.startsWith('|'))) {
       const rows = table.split('\n');

@@ -98,7 +98,7 @@ describe('markdownText', () => {
 describe('markdownSentences', () => {
   it('escapes our words and puts values in code spans', () => {
     const [sentence] = markdownSentences((show) => [`Deletes ${show('@team')} for +$40.00/month.`]);
-    expect(sentence).toBe('Deletes `@team` for \\+\\$40\\.00/month\\.');
+    expect(sentence).toBe('Deletes `@team` for +\\$40.00/month.');
   });
 
   it('cannot be forged by a value that looks like a placeholder', () => {
@@ -107,6 +107,6 @@ describe('markdownSentences', () => {
   });
 
   it('markdownWords leaves no HTML or markup', () => {
-    expect(markdownWords('<b>*x*</b> [a](b) $1 $2\nnext')).toBe('&lt;b&gt;\\*x\\*&lt;/b&gt; \\[a\\]\\(b\\) \\$1 \\$2 next');
+    expect(markdownWords('<b>*x*</b> [a](b) $1 $2\nnext')).toBe('&lt;b&gt;\\*x\\*&lt;/b&gt; \\[a\\](b) \\$1 \\$2 next');
   });
 });

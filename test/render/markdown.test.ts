@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../../src/render/markdown.js';
+import { liveMarkdown } from '../support/hostile-strings.js';
 import { createOnly, hostileNames, large, mixed, noChanges } from './scenarios.js';
 
 /** The lines markdown interprets: everything outside fenced code blocks. */
@@ -56,18 +57,18 @@ describe('renderMarkdown', () => {
     expect(new Set(rows.map(unescapedPipes))).toEqual(new Set([6]));
   });
 
-  it('escapes markdown and HTML in prose and table cells', () => {
+  it('shows values in prose and table cells as code spans, markup and mentions dead', () => {
     const plan = mixed();
     const hostile = {
       ...plan,
-      purchases: plan.purchases.map((p) => ({ ...p, productName: 'E3 | <b>cheap</b> `now`' })),
+      purchases: plan.purchases.map((p) => ({ ...p, productName: 'E3 | <b>cheap</b> `now` @team' })),
       warnings: [{ code: 'CUSTOM', message: 'see [here](https://example.org) </details>' }],
     };
     const markup = outsideFences(renderMarkdown(hostile));
-    const row = markup.find((line) => line.startsWith('| ENTERPRISEPACK'));
-    expect(row).toBe('| ENTERPRISEPACK | E3 \\| &lt;b&gt;cheap&lt;/b&gt; \\`now\\` | 2 | \\$20.00 | \\$40.00 |');
+    const row = markup.find((line) => line.startsWith('| `ENTERPRISEPACK`'));
+    expect(row).toBe('| `ENTERPRISEPACK` | ``E3 \\| <b>cheap</b> `now` @team`` | 2 | \\$20.00 | \\$40.00 |');
     expect(unescapedPipes(row ?? '')).toBe(6);
-    expect(markup).toContain('> - CUSTOM: see \\[here\\](https://example.org) &lt;/details&gt;');
+    expect(markup).toContain('> - CUSTOM: `see [here](https://example.org) </details>`');
   });
 
   it('cuts per-user details of a large plan to stay under 60,000 characters, and says how many', () => {
@@ -77,8 +78,9 @@ describe('renderMarkdown', () => {
     expect(shown).toBeGreaterThan(100);
     expect(shown).toBeLessThan(2000);
     expect(output.match(/^<\/details>$/gm)).toHaveLength(shown);
-    expect(output).toContain(`> The details of ${2000 - shown} of 2000 users (user${String(shown + 1).padStart(4, '0')}@contoso.com and the users after it) were left out`);
-    expect(output).toContain('`tenantctl plan -c PATH --format text`');
+    expect(output).toContain(`> The details of ${2000 - shown} of 2000 users were left out to keep this comment under 60000 characters;`);
+    expect(output).toContain('`tenantctl plan --out plan.json`');
+    expect(output).toContain('`tenantctl plan -c PATH --format json`');
     // The head is complete: warnings, table and purchases come first.
     expect(output).toContain('| 2000 | 0 | 0 | 1995 | \\+\\$15960.00 |');
     expect(outsideFences(output).at(-2)).toMatch(/^<sub>tenantctl 0.1.0 · plan sha256:[0-9a-f]{12}<\/sub>$/);
@@ -88,6 +90,10 @@ describe('renderMarkdown', () => {
     for (const scenario of [large, mixed, hostileNames]) {
       expect(renderMarkdown(scenario(), { maxLength }).length).toBeLessThanOrEqual(maxLength);
     }
+  });
+
+  it('leaves nothing live outside code: no mention, HTML, link or autolink', () => {
+    for (const scenario of [mixed, hostileNames, createOnly, large]) expect(liveMarkdown(renderMarkdown(scenario()))).toEqual([]);
   });
 
   it('keeps everything when it fits', () => {

@@ -128,7 +128,7 @@ export const state = (users: readonly User[]): TenantState => ({
   users: new Map(users.map((user) => [user.userPrincipalName.toLowerCase(), user])),
 });
 
-const license = (sku: string, disabledPlans: string[] = []): LicenseAssignment => ({ sku, disabledPlans });
+export const license = (sku: string, disabledPlans: string[] = []): LicenseAssignment => ({ sku, disabledPlans });
 
 interface ScenarioInput {
   readonly desired: readonly User[];
@@ -149,9 +149,9 @@ export function planDocument({ desired, current, settings = DEFAULT_SETTINGS, ca
   });
 }
 
-const admin = () =>
+export const admin = () =>
   existing('admin@contoso.com', { displayName: 'Tenant Admin' }, { roles: [GLOBAL_ADMINISTRATOR] });
-const adminDeclared = () => declared('admin@contoso.com', { displayName: 'Tenant Admin' }, { roles: [GLOBAL_ADMINISTRATOR] });
+export const adminDeclared = () => declared('admin@contoso.com', { displayName: 'Tenant Admin' }, { roles: [GLOBAL_ADMINISTRATOR] });
 
 /** Two new users in a tenant with free seats: no purchase, no warning. */
 export function createOnly(): PlanDocument {
@@ -297,4 +297,24 @@ export function large(count = 2000): PlanDocument {
     );
   }
   return planDocument({ current: [admin()], desired });
+}
+
+/**
+ * A plan of `count` users in which what needs approval sorts last by name:
+ * two Global administrators deleted (`zz-admin…`), one granted
+ * (`zz-grant…`), `count` updates to ordinary users and a purchase.
+ */
+export function hugeWithApprovals(count = 5000): PlanDocument {
+  const current = [admin(), existing('zz-admin1@contoso.com', { displayName: 'Old Admin 1' }, { roles: [GLOBAL_ADMINISTRATOR] })];
+  current.push(existing('zz-admin2@contoso.com', { displayName: 'Old Admin 2' }, { roles: [GLOBAL_ADMINISTRATOR] }));
+  current.push(existing('zz-grant@contoso.com', { displayName: 'New Admin' }));
+  const desired = [adminDeclared(), declared('zz-grant@contoso.com', { displayName: 'New Admin' }, { roles: [GLOBAL_ADMINISTRATOR] })];
+  desired.push(declared('zz-buyer@contoso.com', { displayName: 'Buyer', usageLocation: 'NL' }, { licenses: [license('VISIOCLIENT')], notify: ['it-desk@contoso.com'] }));
+  for (let i = 1; i <= count; i++) {
+    const upn = `user${String(i).padStart(5, '0')}@contoso.com`;
+    current.push(existing(upn, { displayName: `User ${i}`, jobTitle: 'Clerk' }));
+    desired.push(declared(upn, { displayName: `User ${i}`, jobTitle: 'Senior clerk', department: 'Operations' }));
+  }
+  const catalog = { ...CATALOG, subscriptions: CATALOG.subscriptions.map((s) => (s.sku === 'VISIOCLIENT' ? { ...s, seats: 0 } : s)) };
+  return planDocument({ current, desired, catalog });
 }

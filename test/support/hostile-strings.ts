@@ -51,3 +51,31 @@ export function rawDangers(output: string, allowAnsiColours = false): string[] {
   const text = allowAnsiColours ? output.replace(/\u001b\[[0-9;]*m/g, '') : output;
   return [...text.matchAll(new RegExp(RAW_DANGER, 'g'))].map((m) => `U+${m[0].charCodeAt(0).toString(16).padStart(4, '0')} at ${m.index}`);
 }
+
+/**
+ * The markdown GitHub would interpret: the text with fenced code blocks,
+ * inline code spans and `<code>…</code>` removed (nothing in them is live).
+ */
+export function markdownOutsideCode(markdown: string): string {
+  const lines: string[] = [];
+  let fence: string | null = null;
+  for (const line of markdown.split('\n')) {
+    const run = /^(`{3,})/.exec(line)?.[1];
+    if (fence === null && run) fence = run;
+    else if (fence !== null && run && run.length >= fence.length && line.trim() === run) fence = null;
+    else if (fence === null) lines.push(line);
+  }
+  return lines
+    .join('\n')
+    .replace(/(`+)(?!`)[\s\S]*?[^`]\1(?!`)/g, ' CODE ')
+    .replace(/<code>[^<]*<\/code>/g, ' CODE ');
+}
+
+/** What would be live in markdown: a mention, a raw HTML tag of a value, an autolink, a link. */
+export function liveMarkdown(markdown: string): string[] {
+  const outside = markdownOutsideCode(markdown);
+  const ours = /^<\/?(details|summary|sub)>|<\/?(details|summary|sub|code)>/g;
+  const problems: string[] = [];
+  for (const match of outside.replace(ours, '').matchAll(/<[a-z!/][^>]*>|(?<![\w`])@[a-z0-9]|https?:\/\/|www\.|\]\(|\b[\w.+-]+@[\w-]+\.[\w.]+/gi)) problems.push(match[0]);
+  return problems;
+}

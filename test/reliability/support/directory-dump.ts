@@ -101,3 +101,13 @@ export function whichState(dump: DirectoryDump, before: DirectoryDump, after: Di
   if (dump.directory === after.directory && dump.applies === before.applies + 1) return 'after';
   return null;
 }
+
+/** Asserts two dumps are equal, showing where they first differ rather than both whole. */
+export function expectSameDirectory(actual: DirectoryDump, expected: DirectoryDump, what: string): void {
+  if (actual.applies !== expected.applies) throw new Error(`${what}: ${actual.applies} applies in the audit trail, expected ${expected.applies}`);
+  if (actual.directory === expected.directory) return;
+  let at = 0;
+  while (actual.directory[at] === expected.directory[at]) at++;
+  const around = (text: string) => text.slice(Math.max(0, at - 150), at + 150);
+  throw new Error(`${what}: the directory differs at character ${at}:\n  found:    …${around(actual.directory)}…\n  expected: …${around(expected.directory)}…`);
+}

@@ -1,0 +1,88 @@
+import fs from 'node:fs';
+
+const MiB = 1024 * 1024;
+
+/**
+ * Limits on what tenantctl reads (README "Limits on input"). A configuration
+ * file of 100,000 users is about 40 MiB; a saved plan that creates them all
+ * is larger, so plans get their own limit.
+ */
+export const INPUT_LIMITS = {
+  /** One configuration or catalog file. */
+  file: 64 * MiB,
+  /** All files of one `-c` configuration together. */
+  configuration: 256 * MiB,
+  /** A plan saved by `plan --out`, read by `apply --plan`. */
+  plan: 256 * MiB,
+} as const;
+
+export function formatBytes(bytes: number): string {
+  if (bytes < MiB) return `${bytes.toLocaleString('en-US')} bytes`;
+  return bytes % MiB === 0 ? `${bytes / MiB} MiB` : `${(bytes / MiB).toFixed(1)} MiB`;
+}
+
+/** Why an input file was not read: it is not a regular file, it is too large, or the system refused. */
+export type InputProblem =
+  | { readonly kind: 'not-a-file'; readonly message: string }
+  | { readonly kind: 'too-large'; readonly message: string }
+  | { readonly kind: 'unreadable'; readonly message: string };
+
+export type InputRead = { readonly bytes: Buffer; readonly problem?: undefined } | { readonly bytes?: undefined; readonly problem: InputProblem };
+
+function describeType(stat: fs.Stats): string {
+  if (stat.isDirectory()) return 'a directory';
+  if (stat.isFIFO()) return 'a named pipe (FIFO)';
+  if (stat.isCharacterDevice()) return 'a character device';
+  if (stat.isBlockDevice()) return 'a block device';
+  if (stat.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+function notAFile(file: string, stat: fs.Stats): InputProblem {
+  return { kind: 'not-a-file', message: `${file} is ${describeType(stat)}, not a regular file; tenantctl reads only regular files (save the content to a file and give its path)` };
+}
+
+function tooLarge(file: string, limit: number, what: string): InputProblem {
+  return { kind: 'too-large', message: `${file} is larger than ${formatBytes(limit)}, the limit for ${what}; split it into several files` };
+}
+
+/**
+ * Reads a regular file of at most `limit` bytes. A device, FIFO or socket is
+ * refused before it is opened for reading (`/dev/zero` never ends, a FIFO
+ * blocks forever); the file is opened non-blocking and checked again by its
+ * descriptor, in case the path changed in between; and at most limit + 1
+ * bytes are read, whatever size the file claims (a file may grow, a /proc
+ * file says 0). Never throws.
+ */
+export function readInputFile(file: string, limit: number, what: string): InputRead {
+  let fd: number | undefined;
+  try {
+    const before = fs.statSync(file);
+    if (!before.isFile()) return { problem: notAFile(file, before) };
+    if (before.size > limit) return { problem: tooLarge(file, limit, what) };
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    const opened = fs.fstatSync(fd);
+    if (!opened.isFile()) return { problem: notAFile(file, opened) };
+    // Sized for what the file claims, plus one byte to notice that it grew.
+    let chunk = Buffer.allocUnsafe(Math.min(limit + 1, Math.max(opened.size + 1, 64 * 1024)));
+    let length = 0;
+    for (;;) {
+      if (length === chunk.length) {
+        if (length > limit) break;
+        const grown = Buffer.allocUnsafe(Math.min(limit + 1, chunk.length * 2));
+        chunk.copy(grown, 0, 0, length);
+        chunk = grown;
+      }
+      const read = fs.readSync(fd, chunk, length, chunk.length - length, null);
+      if (read === 0) break;
+      length += read;
+    }
+    if (length > limit) return { problem: tooLarge(file, limit, what) };
+    return { bytes: chunk.subarray(0, length) };
+  } catch (cause) {
+    const e = cause as NodeJS.ErrnoException;
+    return { problem: { kind: 'unreadable', message: `cannot read ${file} (${e.code ?? e.message}); check that it is a readable file` } };
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { toDriftDocument } from '../../src/drift/drift-document.js';
+import { computeDrift } from '../../src/drift/drift.js';
+import { renderDriftMarkdown } from '../../src/render/drift-markdown.js';
+import { HOSTILE_VALUES, liveMarkdown } from '../support/hostile-strings.js';
+import { catalog, currentUser, desiredUser, GA, state } from '../support/fixtures.js';
+
+const NOW = new Date('2026-06-01T12:00:00.000Z');
+const APPLIED = { updatedBy: 'apply #3 (ci-bot)', updatedAt: '2026-05-01T10:00:00.000Z' };
+
+/**
+ * Issue 13's report: 1,000 unmanaged users gave 75,868 characters. Here
+ * 1,500 of them, with hostile display names, 150 changed users, and three
+ * privileged unmanaged accounts that sort last by name.
+ */
+function bigDrift(unmanaged = 1500) {
+  const desired = [];
+  const current = [];
+  for (let i = 0; i < 150; i++) {
+    const upn = `changed${String(i).padStart(3, '0')}@contoso.com`;
+    desired.push(desiredUser(upn, { attributes: { jobTitle: 'Clerk' } }));
+    current.push(currentUser(upn, { attributes: { jobTitle: 'Boss' } }, APPLIED));
+  }
+  for (let i = 0; i < unmanaged; i++) {
+    const upn = `legacy${String(i).padStart(5, '0')}@contoso.com`;
+    current.push(currentUser(upn, { attributes: { displayName: `Legacy ${i} ${HOSTILE_VALUES[i % HOSTILE_VALUES.length]}` } }, { managed: false }));
+  }
+  for (const name of ['zz-root1', 'zz-root2', 'zz-root3']) current.push(currentUser(`${name}@contoso.com`, { roles: [GA] }, { managed: false }));
+  const report = computeDrift({ desired: state(...desired), current: state(...current), catalog: catalog([]), now: NOW });
+  return toDriftDocument(report, { tenantctlVersion: '0.0.0-test', configHash: null });
+}
+
+describe('drift markdown of a large tenant', () => {
+  const drift = bigDrift();
+  const output = renderDriftMarkdown(drift);
+
+  it('stays under 60,000 characters (GitHub allows 65,536)', () => {
+    expect(drift.findings.length).toBe(1653);
+    expect(output.length).toBeLessThanOrEqual(60_000);
+  });
+
+  it('keeps the headline, the privileged alert and every privileged account, first', () => {
+    expect(output).toContain('**Drift: 1653 findings (3 privileged unmanaged users, 150 changed users, 1500 unmanaged users).**');
+    for (const name of ['zz-root1', 'zz-root2', 'zz-root3']) {
+      expect(output).toContain(`> \`${name}@contoso.com\` holds \`Global administrator\` and is not managed by tenantctl.`);
+      expect(output).toContain(`| \`${name}@contoso.com\` |`);
+    }
+    const privileged = output.indexOf('### Privileged users nobody manages (3)');
+    const unmanaged = output.indexOf('### Users nobody manages (');
+    expect(privileged).toBeGreaterThan(0);
+    expect(unmanaged).toBeGreaterThan(privileged);
+  });
+
+  it('cuts the rest from the end and says how much and how to see it all', () => {
+    const shownUnmanaged = Number(/### Users nobody manages \((\d+) of 1500 shown\)/.exec(output)?.[1]);
+    expect(shownUnmanaged).toBeGreaterThan(100);
+    expect(output.match(/^\| `legacy\d+@contoso\.com` \|/gm)).toHaveLength(shownUnmanaged);
+    // Unmanaged come before changed users, so the changed ones are the first cut.
+    expect(output).not.toContain('### Changed outside tenantctl');
+    expect(output).toContain(`> ${1653 - 3 - shownUnmanaged} of 1653 findings were left out to keep this report under 60000 characters;`);
+    expect(output).toContain('`tenantctl drift -c PATH --format json`');
+  });
+
+  it('leaves no value live, even cut', () => {
+    expect(liveMarkdown(output)).toEqual([]);
+  });
+
+  it('never exceeds a smaller limit and keeps the privileged accounts', () => {
+    for (const maxLength of [20_000, 5_000, 2_000]) {
+      const small = renderDriftMarkdown(drift, { maxLength });
+      expect(small.length).toBeLessThanOrEqual(maxLength);
+      expect(small).toContain('| `zz-root3@contoso.com` |');
+    }
+  });
+
+  it('keeps everything when it fits', () => {
+    const small = bigDrift(20);
+    const full = renderDriftMarkdown(small);
+    expect(full).not.toContain('left out');
+    expect(full.match(/^\| `legacy\d+@contoso\.com` \|/gm)).toHaveLength(20);
+  });
+});

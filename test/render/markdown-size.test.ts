@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { renderMarkdown } from '../../src/render/markdown.js';
+import { hugeWithApprovals } from './scenarios.js';
+
+const GITHUB_LIMIT = 65_536;
+
+describe('plan markdown of a 5,000-user plan', () => {
+  const plan = hugeWithApprovals(5000);
+  const output = renderMarkdown(plan);
+
+  it('stays under GitHub\'s comment limit (and the default 60,000)', () => {
+    expect(plan.changes.length).toBeGreaterThan(5000);
+    expect(output.length).toBeLessThanOrEqual(60_000);
+    expect(output.length).toBeLessThan(GITHUB_LIMIT);
+  });
+
+  it('keeps the summary, the purchases and every change that needs approval', () => {
+    expect(output).toContain('| 1 | 5001 | 2 | 1 |');
+    expect(output).toMatch(/\| `VISIOCLIENT` \| `Visio Pro for Office 365` \| 1 \|/);
+    expect(output).toContain('### Needs approval (');
+    for (const upn of ['zz-admin1@contoso.com', 'zz-admin2@contoso.com']) {
+      // `deletion`, and `privileged` too once deleting an administrator carries that risk.
+      expect(output).toMatch(new RegExp(`^\\| \`${upn}\` \\| \`- user: moved to deleted users; its licenses and roles are released\` \\| (privileged, )?deletion \\|$`, 'm'));
+    }
+    expect(output).toContain('| `zz-grant@contoso.com` | `+ role: Global administrator` | privileged |');
+  });
+
+  it('shows the deleted Global administrators\' details before plain updates, and says what it left out', () => {
+    const details = [...output.matchAll(/^<details><summary><code>(.) ([^<]+)<\/code>/gm)].map((m) => m[2]);
+    // Approvals first (privileged, then deletions), then the purchase, then the plain updates by name.
+    expect(new Set(details.slice(0, 3))).toEqual(new Set(['zz-admin1@contoso.com', 'zz-admin2@contoso.com', 'zz-grant@contoso.com']));
+    expect(details[3]).toBe('zz-buyer@contoso.com');
+    expect(details[4]).toBe('user00001@contoso.com');
+    expect(details.length).toBeGreaterThan(100);
+    expect(details.length).toBeLessThan(5004);
+    expect(output).toContain(`> The details of ${5004 - details.length} of 5004 users were left out to keep this comment under 60000 characters; every change needing approval is listed above`);
+  });
+
+  it('never exceeds a smaller limit, keeping the approval list as long as it fits', () => {
+    for (const maxLength of [30_000, 10_000, 3_000]) {
+      const small = renderMarkdown(plan, { maxLength });
+      expect(small.length).toBeLessThanOrEqual(maxLength);
+      expect(small).toContain('zz-admin1@contoso.com');
+    }
+  });
+});
