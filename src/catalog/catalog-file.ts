@@ -1,8 +1,11 @@
+import { limitDiagnostics } from '../config/diagnostic-limit.js';
 import { checkSchema } from '../config/schema-check.js';
+import { unstorableText } from '../config/storable-text.js';
 import { locateDiagnostics } from '../config/locate.js';
 import { loadYamlSources } from '../config/yaml-source.js';
 import { error, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Domain, Subscription } from './catalog.js';
+import { CURRENCY_CODES } from './currency-codes.js';
 
 /** A catalog file's content; `consumed` is the database's business, not the file's. */
 export interface CatalogFile {
@@ -51,6 +54,7 @@ function checkCatalog(file: string, raw: RawCatalog): Diagnostic[] {
   }
   const currency = raw.subscriptions[0]?.currency;
   raw.subscriptions.forEach((s, index) => {
+    problems.push(...priceProblems(file, s, index));
     if (s.currency !== currency) {
       problems.push(
         error('CATALOG_INVALID', `all subscriptions must be billed in one currency (${currency}), not ${s.currency}`, { file, path: ['subscriptions', index, 'currency'] }),
@@ -63,6 +67,32 @@ function checkCatalog(file: string, raw: RawCatalog): Diagnostic[] {
   return problems;
 }
 
+/** Prices are stored in cents: a third decimal would be lost without a word. */
+function hasCents(price: number): boolean {
+  return Number(price.toFixed(2)) === price;
+}
+
+function priceProblems(file: string, s: RawCatalog['subscriptions'][number], index: number): Diagnostic[] {
+  const problems: Diagnostic[] = [];
+  if (!hasCents(s.unitPrice)) {
+    problems.push(
+      error('CATALOG_INVALID', `unitPrice ${s.unitPrice} of ${s.sku} has more than two decimals, which would be stored as ${s.unitPrice.toFixed(2)}; write the price in whole cents`, {
+        file,
+        path: ['subscriptions', index, 'unitPrice'],
+      }),
+    );
+  }
+  if (!CURRENCY_CODES.has(s.currency)) {
+    problems.push(
+      error('CATALOG_INVALID', `currency ${s.currency} of ${s.sku} is not an ISO 4217 currency in use; write the code of the currency the tenant is billed in, e.g. USD or EUR`, {
+        file,
+        path: ['subscriptions', index, 'currency'],
+      }),
+    );
+  }
+  return problems;
+}
+
 /** Reads and checks a catalog file; every problem is a located diagnostic. */
 export function readCatalogFile(path: string): { catalog: CatalogFile | null; diagnostics: readonly Diagnostic[] } {
   const sources = loadYamlSources([path], 'a catalog file');
@@ -70,11 +100,12 @@ export function readCatalogFile(path: string): { catalog: CatalogFile | null; di
   const file = sources.files[0];
   if (file && file.value !== null) {
     const shape = checkSchema('catalog.schema.json', file.file, file.value, 'CATALOG_SCHEMA');
-    diagnostics.push(...shape);
+    for (const d of shape) diagnostics.push(d);
+    for (const d of unstorableText(file.file, file.value)) diagnostics.push(d);
     if (shape.length === 0) diagnostics.push(...checkCatalog(file.file, file.value as RawCatalog));
   }
   if (diagnostics.length > 0 || !file) {
-    return { catalog: null, diagnostics: sortDiagnostics(locateDiagnostics(sources.files, diagnostics)) };
+    return { catalog: null, diagnostics: limitDiagnostics(sortDiagnostics(locateDiagnostics(sources.files, diagnostics))) };
   }
   const raw = file.value as RawCatalog;
   return {

@@ -44,6 +44,11 @@ export const CONFIG_DIAGNOSTIC_CODES: readonly DiagnosticCodeInfo[] = [
   { code: 'SCHEMA_FORMAT', severity: 'error', meaning: 'A value does not have the required form (an email address, a variable name, a part number).' },
   { code: 'SCHEMA_RANGE', severity: 'error', meaning: 'A number is outside its allowed range.' },
   { code: 'SCHEMA_INVALID', severity: 'error', meaning: 'Any other schema rule (none of the current schema\'s rules reports it; kept for future ones).' },
+  {
+    code: 'TEXT_NOT_STORABLE',
+    severity: 'error',
+    meaning: 'A text holds what the database cannot store: a NUL character (`"\\0"`) or half of a character (a lone surrogate such as `"\\uDC00"`).',
+  },
   { code: 'PHOTO_NOT_ALLOWED', severity: 'error', meaning: 'A photo field (`photo`, `thumbnailPhoto`, `picture`, `avatar`, ...): admins cannot set users\' photos.' },
   { code: 'PASSWORD_IN_CONFIG', severity: 'error', meaning: 'A password is written in the configuration (`password: "..."`, `password: {value: ...}`, ...).' },
   { code: 'BUSINESS_PHONES_TOO_MANY', severity: 'error', meaning: 'More than one business phone.' },

@@ -11,6 +11,7 @@ import { RULES, type RuleNeeds } from './rules/index.js';
 import type { DeclaredUser, FieldBlock, RuleContext } from './rules/rule.js';
 import { readableConfig, type ReadableConfig } from './readable-config.js';
 import { checkTenantShape } from './schema-diagnostics.js';
+import { unstorableText } from './storable-text.js';
 import { loadYamlSources, type ConfigFile, type LoadedSources } from './yaml-source.js';
 
 /**
@@ -143,6 +144,7 @@ function checkFiles(sources: LoadedSources): CheckedFiles {
     for (const d of shape.diagnostics) checked.diagnostics.push(d);
     for (const d of shape.pointAtKey) checked.pointAtKey.add(d);
     checked.omitted += shape.omitted;
+    for (const d of unstorableText(source.file, source.value)) checked.diagnostics.push(d);
     checked.files.push({ source, readable: readableConfig(source.value, shape) });
   }
   return checked;

@@ -118,3 +118,43 @@ describe('hostile input files: only regular files, within the limits', () => {
     expect(result.stdout).toContain(`${file}: CONFIG_TOO_LARGE: ${file} is larger than 64 MiB, the limit for one configuration file; split it into several files`);
   });
 });
+
+describe('values the database cannot store: refused by validate, located, never a raw database error at apply', () => {
+  const user = (displayName: string) =>
+    `users:\n  - userPrincipalName: megan.bowen@contoso.com\n    displayName: "${displayName}"\n    roles: [Global administrator]\n`;
+
+  it.each([
+    ['a NUL character', 'a\\0b', 'holds a NUL character (\\0), which the database cannot store; remove it'],
+    ['a lone surrogate', '\\uDC00', 'holds half of a character (a lone surrogate, \\uDC00), which cannot be stored as UTF-8; remove it or write the whole character'],
+  ])('displayName with %s: validate and apply fail with TEXT_NOT_STORABLE, nothing is changed', async (_, value, reason) => {
+    const file = write(`unstorable-${value.length}.yaml`, user(value));
+    const result = await validate('-c', file);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe(`${file}:3:18: TEXT_NOT_STORABLE: "displayName" ${reason}\n1 error, 0 warnings\n`);
+    const database = path.join(scratch, `db-${value.length}`);
+    expect((await runCli(['init', '--database', database, '--catalog', 'examples/contoso/catalog.yaml'])).code).toBe(0);
+    const apply = await runCli(['apply', '--database', database, '-c', file, '--auto-approve', '--approve-privileged']);
+    expect(apply.code).toBe(1);
+    expect(apply.stderr).toContain(`${file}:3:18: TEXT_NOT_STORABLE`);
+    expectNoCrash(apply);
+    const exported = await runCli(['export', '--database', database]);
+    expect(exported.stdout).not.toContain('megan.bowen');
+  });
+
+  it('a catalog price with a third decimal and the currency XXX are refused at init, located', async () => {
+    const catalog = fs.readFileSync('examples/contoso/catalog.yaml', 'utf8').replace('unitPrice: 5.00', 'unitPrice: 0.004').replace(/currency: USD/g, 'currency: XXX');
+    const file = write('catalog.yaml', catalog);
+    const result = await runCli(['init', '--database', 'memory://', '--catalog', file]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`${file}:13:16: CATALOG_INVALID: unitPrice 0.004 of O365_BUSINESS_ESSENTIALS has more than two decimals, which would be stored as 0.00; write the price in whole cents`);
+    expect(result.stderr).toContain(`${file}:14:15: CATALOG_INVALID: currency XXX of O365_BUSINESS_ESSENTIALS is not an ISO 4217 currency in use`);
+  });
+
+  it('a catalog text with a NUL character is refused at init, located', async () => {
+    const catalog = fs.readFileSync('examples/contoso/catalog.yaml', 'utf8').replace('productName: Office 365 Business Essentials', 'productName: "Office\\0 365"');
+    const file = write('catalog-nul.yaml', catalog);
+    const result = await runCli(['init', '--database', 'memory://', '--catalog', file]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`${file}:11:18: TEXT_NOT_STORABLE: "productName" holds a NUL character`);
+  });
+});

@@ -111,3 +111,24 @@ export function expectSameDirectory(actual: DirectoryDump, expected: DirectoryDu
   const around = (text: string) => text.slice(Math.max(0, at - 150), at + 150);
   throw new Error(`${what}: the directory differs at character ${at}:\n  found:    …${around(actual.directory)}…\n  expected: …${around(expected.directory)}…`);
 }
+
+/** Rows of one query, on a PostgreSQL URL or an embedded folder no process has open. */
+export async function queryRows<Row extends object>(location: string, sql: string): Promise<Row[]> {
+  if (/^postgres(ql)?:\/\//.test(location)) {
+    const client = new pg.Client({ connectionString: location });
+    await client.connect();
+    try {
+      await client.query(SEARCH_PATH);
+      return (await client.query(sql)).rows as Row[];
+    } finally {
+      await client.end();
+    }
+  }
+  const db = new PGlite(location);
+  try {
+    await db.exec(SEARCH_PATH);
+    return (await db.query<Row>(sql)).rows;
+  } finally {
+    await db.close();
+  }
+}
