@@ -20,9 +20,13 @@ describe('tenantctl installed from its packed tarball into an empty folder', () 
   let files: readonly string[];
   let installed = '';
 
-  /** npx in the team's folder; --no: never download a package of that name from the registry. */
+  /**
+   * npx in the team's folder; --no: never download a package of that name
+   * from the registry; `--` so that npx keeps none of the options (its own
+   * --version in particular).
+   */
   const npx = (args: readonly string[]) =>
-    spawnSync('npx', ['--no', 'tenantctl', ...args], {
+    spawnSync('npx', ['--no', '--', 'tenantctl', ...args], {
       cwd: team,
       encoding: 'utf8',
       env: { ...process.env, NO_COLOR: '1', TENANTCTL_QUIET: '1', TENANTCTL_DATABASE_URL: '', XDG_CONFIG_HOME: path.join(work, 'xdg') },
