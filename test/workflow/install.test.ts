@@ -4,6 +4,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, tempDir } from '../support/cli.js';
 
+/** The environment without TENANTCTL_DATABASE_URL: the team's folder uses the default, .tenantctl/db. */
+function withoutDatabaseUrl(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.TENANTCTL_DATABASE_URL;
+  return env;
+}
+
 interface PackedFile {
   readonly path: string;
 }
@@ -29,7 +36,7 @@ describe('tenantctl installed from its packed tarball into an empty folder', () 
     spawnSync('npx', ['--no', '--', 'tenantctl', ...args], {
       cwd: team,
       encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '1', TENANTCTL_QUIET: '1', TENANTCTL_DATABASE_URL: '', XDG_CONFIG_HOME: path.join(work, 'xdg') },
+      env: { ...withoutDatabaseUrl(), NO_COLOR: '1', TENANTCTL_QUIET: '1', XDG_CONFIG_HOME: path.join(work, 'xdg') },
     });
 
   beforeAll(() => {
