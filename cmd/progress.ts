@@ -41,7 +41,7 @@ export function startProgress(options: ProgressOptions, started = Date.now()): P
   const showBar = (event: ProgressEvent) => {
     if (!bar) {
       bar = new cliProgress.SingleBar(
-        { stream, format: '{stage} [{bar}] {value}/{total}', hideCursor: true, clearOnComplete: true, barsize: 30, etaBuffer: 20 },
+        { stream, format: '{stage} [{bar}] {value}/{total}', hideCursor: false, clearOnComplete: true, barsize: 30, etaBuffer: 20 },
         cliProgress.Presets.shades_classic,
       );
       bar.start(event.total, event.done, { stage: terminalText(event.stage) });

@@ -1,5 +1,6 @@
 import { countDiagnostics, formatDiagnostic, formatLocation, type Diagnostic, type SourceLocation } from '../src/diagnostics/diagnostic.js';
 import { annotationProperty, annotationText } from '../src/render/escape-annotation.js';
+import { jsonText } from '../src/render/escape-json.js';
 
 export type DiagnosticFormat = 'text' | 'json' | 'github';
 
@@ -47,7 +48,7 @@ function jsonLocation(location: SourceLocation | undefined): { file: string | nu
 export function reportDiagnostics(diagnostics: readonly Diagnostic[], format: DiagnosticFormat, options: ReportOptions = {}): string {
   switch (format) {
     case 'json':
-      return `${JSON.stringify(
+      return `${jsonText(
         {
           formatVersion: '1.0',
           ...(options.catalogChecked === undefined ? {} : { catalogChecked: options.catalogChecked }),
@@ -60,8 +61,6 @@ export function reportDiagnostics(diagnostics: readonly Diagnostic[], format: Di
             ...(d.related ? { related: jsonLocation(d.related) } : {}),
           })),
         },
-        null,
-        2,
       )}\n`;
     case 'github':
       return diagnostics.map((d) => `${github(d)}\n`).join('');

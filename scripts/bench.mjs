@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { postgresAvailable, startPostgres } from './postgres-server.mjs';
 import { runScenarios } from './bench/scenarios.mjs';
-import { renderReport, renderTable } from './bench/report.mjs';
+import { NOTES_MARKER, renderReport, renderTable } from './bench/report.mjs';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -52,7 +52,10 @@ try {
   const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
   console.log(renderTable(results));
   if (!values['no-write']) {
-    fs.writeFileSync(values.out, renderReport(results, { command, started }));
+    // Notes written by hand below the marker (before/after figures, analysis) survive a new run.
+    const previous = fs.existsSync(values.out) ? fs.readFileSync(values.out, 'utf8') : '';
+    const kept = previous.includes(NOTES_MARKER) ? previous.slice(previous.indexOf(NOTES_MARKER)) : `${NOTES_MARKER}\n`;
+    fs.writeFileSync(values.out, `${renderReport(results, { command, started })}\n${kept}`);
     console.error(`Wrote ${path.relative(process.cwd(), values.out)}`);
   }
 } finally {

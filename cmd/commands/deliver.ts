@@ -5,6 +5,7 @@ import { loadOutboxKey } from '../../src/outbox/load-outbox-key.js';
 import { configuredKeyPath, OUTBOX_KEY_VARIABLE } from '../../src/outbox/outbox-key.js';
 import { createPickupTransport } from '../../src/outbox/pickup-transport.js';
 import { createSmtpTransport } from '../../src/outbox/smtp-transport.js';
+import { terminalText } from '../../src/render/escape-terminal.js';
 import { resolveActor } from '../actor.js';
 import { withDatabase, type DatabaseOptions } from '../database-option.js';
 import { out } from '../terminal.js';
@@ -12,6 +13,7 @@ import { out } from '../terminal.js';
 interface DeliverOptions extends DatabaseOptions {
   readonly pickup?: string;
   readonly outboxKey?: string;
+  readonly smtpInsecureLoopback?: boolean;
 }
 
 /** The transport, where it sends (safe to print), and how to let go of it. */
@@ -32,7 +34,7 @@ function destination(options: DeliverOptions): Destination {
       'deliver needs somewhere to send the credentials: set TENANTCTL_SMTP_URL (e.g. smtp://user:password@smtp.contoso.com:587) or pass --pickup DIR',
     );
   }
-  const transport = createSmtpTransport(url);
+  const transport = createSmtpTransport(url, { insecureLoopback: options.smtpInsecureLoopback === true });
   return { transport, description: transport.displayUrl, close: () => transport.close() };
 }
 
@@ -48,11 +50,11 @@ function sender(): string | undefined {
 function line(delivery: NotificationDelivery): string {
   const who = `credentials of ${delivery.userPrincipalName}`;
   if (delivery.status === 'failed') {
-    return `failed: ${who} to ${delivery.recipients.join(', ')}: ${delivery.error ?? 'unknown error'} (will retry on the next deliver)`;
+    return `failed: ${who} to ${delivery.recipients.join(', ')}: ${terminalText(delivery.error ?? 'unknown error')} (will retry on the next deliver)`;
   }
   const refused = new Set((delivery.rejected ?? []).map((r) => r.address.toLowerCase()));
   const accepted = delivery.recipients.filter((r) => !refused.has(r.toLowerCase()));
-  const rejected = (delivery.rejected ?? []).map((r) => `\n  refused: ${r.address} (${r.reason}); reset the password to send new credentials`);
+  const rejected = (delivery.rejected ?? []).map((r) => `\n  refused: ${terminalText(r.address)} (${terminalText(r.reason)}); reset the password to send new credentials`);
   return `delivered ${who} to ${accepted.join(', ')}${rejected.join('')}`;
 }
 
@@ -72,8 +74,9 @@ export function registerDeliver(program: Command): void {
     .summary('send queued credential notifications (SMTP or a pickup folder)')
     .description(
       'Send the temporary passwords that apply queued for new users to their notify addresses and the administrator,\n' +
-        'through the SMTP relay in $TENANTCTL_SMTP_URL (smtp://user:password@host:587, or smtps://… for TLS on 465),\n' +
-        'or as .eml files (mode 0600) into a pickup folder. A delivered password is erased from the database; a failed\n' +
+        'through the SMTP relay in $TENANTCTL_SMTP_URL (smtp://user:password@host:587 with STARTTLS required, or smtps://… for TLS on 465),\n' +
+        'or as .eml files (mode 0600) into a pickup folder. Each password is opened from its sealed form with the outbox key\n' +
+        '($TENANTCTL_OUTBOX_KEY or --outbox-key). A delivered password is erased from the database; a failed\n' +
         'one stays queued for the next deliver. The sender is $TENANTCTL_MAIL_FROM, else tenantctl@ the user\'s domain.\n' +
         'Exits 1 when any notification failed or reached only some of its recipients.\n\n' +
         'Examples:\n' +
@@ -81,6 +84,7 @@ export function registerDeliver(program: Command): void {
         '  tenantctl deliver --pickup /var/spool/tenantctl',
     )
     .option('--pickup <dir>', 'write .eml files into this folder instead of sending by SMTP')
+    .option('--smtp-insecure-loopback', 'send without TLS, to a relay on this machine only (127.0.0.1, ::1, localhost)')
     .option('--outbox-key <file>', `the outbox's private key, to open the sealed credentials (default: $${OUTBOX_KEY_VARIABLE}, else where init put it)`)
     .action(async (options: DeliverOptions) => {
       // Both are checked before the database is touched.

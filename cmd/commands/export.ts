@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { writePrivateFile } from '../../src/files/write-private-file.js';
 import { TenantctlError } from '../../src/diagnostics/tenantctl-error.js';
 import { exportConfig, type ExportedFile } from '../../src/export/export-config.js';
 import { readTenant } from '../../src/state/read-tenant.js';
@@ -65,7 +66,9 @@ function writeFiles(written: readonly { file: string; text: string }[], force: b
   }
   for (const { file, text } of written) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, text, { flag: force ? 'w' : 'wx' });
+    if (!writePrivateFile(file, text, { replace: force })) {
+      throw new TenantctlError(`not overwriting ${file}: it appeared while exporting; add --force to replace it`);
+    }
   }
 }
 
@@ -108,7 +111,6 @@ export function registerExport(program: Command): void {
           schemaRef: schemaRef(where),
           toolVersion: toolVersion(),
           exportedAt: new Date().toISOString(),
-          database: db.displayUrl,
         });
       }).finally(() => progress.stop());
       if (result.diagnostics.length > 0) err(reportDiagnostics(result.diagnostics, 'text'));

@@ -1,4 +1,4 @@
-import fs from 'node:fs';
+import { writePrivateFile } from '../../src/files/write-private-file.js';
 import type { Command } from 'commander';
 import { hasErrors } from '../../src/diagnostics/diagnostic.js';
 import { ExitCode, TenantctlError } from '../../src/diagnostics/tenantctl-error.js';
@@ -58,7 +58,7 @@ export function registerPlan(program: Command): void {
       const plan = await makePlan(options);
       out(renderPlan(plan, options.format, { color: useColor(options.color) }));
       if (options.out) {
-        fs.writeFileSync(options.out, renderJson(plan), { mode: 0o600 });
+        writePrivateFile(options.out, renderJson(plan));
         err(`Saved the plan to ${options.out}; apply exactly this plan with: tenantctl apply --plan ${options.out}`);
       }
       if (options.detailedExitcode && !isEmptyPlanDocument(plan)) process.exitCode = ExitCode.changes;

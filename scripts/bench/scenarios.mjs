@@ -44,7 +44,7 @@ export async function runScenarios({ work, sizes, engines, repeat, createCount, 
   const results = [];
   const cores = os.availableParallelism();
   const hash = JSON.parse((await measure([process.execPath, HASH_FLOOR])).stdout);
-  log(`one scrypt hash: ${hash.msPerHash.toFixed(0)} ms; ${cores} cores`);
+  log(`one scrypt hash: ${hash.cpuMsPerHash.toFixed(0)} ms of CPU (${hash.msPerHash.toFixed(0)} ms wall); ${cores} cores`);
   for (const size of sizes) {
     const dir = path.join(work, `n${size}`);
     const users = makeTenant(size, 1);
@@ -62,19 +62,20 @@ export async function runScenarios({ work, sizes, engines, repeat, createCount, 
     for (const kind of engines) {
       log(`${size} users, ${kind}:`);
       const rows = await runOne({ size, kind, dir, configDir, churnDir, createDir, catalog, engine: engineFor(kind, adminUrl, work), repeat, log,
-        create: size === sizes[0] ? createCount : 0, hashFloorMs: (n) => (n * hash.msPerHash) / cores, added });
+        create: size === sizes[0] ? createCount : 0, hashFloorMs: (n) => (n * hash.cpuMsPerHash) / cores, hashCpuMs: (n) => n * hash.cpuMsPerHash, added });
       results.push(...rows);
     }
   }
-  return { results, cores, msPerHash: hash.msPerHash };
+  return { results, cores, msPerHash: hash.cpuMsPerHash };
 }
 
-async function runOne({ size, kind, dir, configDir, churnDir, createDir, catalog, engine, repeat, log, create, hashFloorMs, added }) {
+async function runOne({ size, kind, dir, configDir, churnDir, createDir, catalog, engine, repeat, log, create, hashFloorMs, hashCpuMs, added }) {
   const rows = [];
   const outboxKey = path.join(dir, `outbox-${kind}.key`);
   const cli = (database, args) => measure([process.execPath, CLI, ...args], { env: { TENANTCTL_DATABASE_URL: database, TENANTCTL_OUTBOX_KEY: outboxKey }, cwd: dir });
-  const record = (step, figure, floorMs, extra = {}) => {
-    const row = { size, engine: kind, step, ms: figure.ms, cpuMs: figure.cpuMs, rssMB: figure.rssMB, floorMs, ...extra };
+  const record = (step, figure, floor, extra = {}) => {
+    const floorMs = floor.ms;
+    const row = { size, engine: kind, step, ms: figure.ms, cpuMs: figure.cpuMs, rssMB: figure.rssMB, floorMs, floorCpuMs: floor.cpuMs, ...extra };
     rows.push(row);
     log(`  ${step.padEnd(26)} ${(figure.ms / 1000).toFixed(2).padStart(7)} s  ${figure.cpuMs === null ? '' : `CPU ${(figure.cpuMs / 1000).toFixed(2)} s  ${figure.rssMB.toFixed(0)} MB`}  (floor ${(floorMs / 1000).toFixed(2)} s)`);
   };
@@ -83,7 +84,7 @@ async function runOne({ size, kind, dir, configDir, churnDir, createDir, catalog
   const init = await cli(base, ['init', '--catalog', catalog]);
   if (init.code !== 0) throw new Error(`init failed: ${init.stderr}`);
   await seedDirectory(base, (await import('./tenant.mjs')).makeTenant(size, 1));
-  const floor = async (database, config) => (await repeated('floor', repeat, () => measure([process.execPath, FLOOR, database, config]))).ms;
+  const floor = async (database, config) => repeated('floor', repeat, () => measure([process.execPath, FLOOR, database, config]));
 
   // adopt: export the directory, plan its adoption, apply it.
   const exported = path.join(dir, `exported-${kind}`);
@@ -112,14 +113,16 @@ async function runOne({ size, kind, dir, configDir, churnDir, createDir, catalog
   const applied = await repeated('churn apply', repeat, () => cli(churning, ['apply', '--plan', churnPlan, '--auto-approve', '--approve-deletions', '--approve-privileged']), {
     prepare: async () => { churning = await engine.copy(adopted, `${kind}_${size}_churn`); },
   });
-  record('churn: apply', applied, steadyFloor + hashFloorMs(added), { note: `includes hashing ${added} new passwords` });
+  record('churn: apply', applied, { ms: steadyFloor.ms + hashFloorMs(added), cpuMs: steadyFloor.cpuMs === null ? null : steadyFloor.cpuMs + hashCpuMs(added) }, { note: `includes hashing ${added} new passwords` });
 
   if (create > 0) {
     let creating = null;
     const created = await repeated('create', repeat, () => cli(creating, ['apply', '-c', createDir, '--auto-approve', '--approve-privileged']), {
       prepare: async () => { creating = await engine.copy(adopted, `${kind}_${size}_create`); },
     });
-    record(`create: apply ${create} users`, created, hashFloorMs(create), { note: 'floor: hashing alone' });
+    // The share of the process's CPU time that is hashing: everything else should vanish next to it.
+    const share = created.cpuMs === null ? null : hashCpuMs(create) / created.cpuMs;
+    record(`create: apply ${create} users`, created, { ms: hashFloorMs(create), cpuMs: hashCpuMs(create) }, { note: share === null ? 'floor: hashing alone' : `hashing is ${Math.round(share * 100)} % of its CPU time` });
   }
   return rows;
 }

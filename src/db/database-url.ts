@@ -8,9 +8,29 @@ export type DatabaseLocation =
   | { readonly kind: 'postgres'; readonly url: string }
   | { readonly kind: 'embedded'; readonly directory: string | null };
 
-/** `postgres://user:secret@host/db` → `postgres://user:****@host/db`. */
+const SECRET_PARAMETERS = 'password|sslpassword|pass|pwd';
+
+/**
+ * The URL with every password replaced by `****`, for messages and files:
+ * the userinfo of `scheme://user:secret@host` up to its last `@` (a password
+ * may hold a raw `@`), `password=` query parameters, and `password=` in the
+ * key=value connection string form (`host=db password='s e'`).
+ */
 export function maskUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@]*@/i, '$1****@');
+  let masked = url;
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(masked);
+  if (scheme) {
+    // The last `@` anywhere: a raw `?`, `#` or `/` in the password must not end the
+    // userinfo early. A stray `@` later in the URL only masks more than needed.
+    const rest = masked.slice(scheme[0].length);
+    const at = rest.lastIndexOf('@');
+    const colon = rest.indexOf(':');
+    if (at !== -1 && colon !== -1 && colon < at) {
+      masked = `${scheme[0]}${rest.slice(0, colon)}:****${rest.slice(at)}`;
+    }
+  }
+  masked = masked.replace(new RegExp(`([?&](?:${SECRET_PARAMETERS})=)[^&#]*`, 'gi'), '$1****');
+  return masked.replace(new RegExp(`(^|\\s)((?:${SECRET_PARAMETERS})\\s*=\\s*)('(?:[^'\\\\]|\\\\.)*'|\\S*)`, 'gi'), '$1$2****');
 }
 
 export function parseDatabaseUrl(url: string): DatabaseLocation {

@@ -9,6 +9,7 @@ import { checkEmbeddedFolder } from './embedded-folder.js';
 import { acquireEmbeddedLock } from './embedded-lock.js';
 import { openEmbedded } from './embedded-database.js';
 import { openPostgres } from './postgres-database.js';
+import { ignoreStateFolder, makeTreePrivate, restrictUmask } from '../files/private-tree.js';
 
 export interface OpenOptions {
   readonly url: string;
@@ -76,13 +77,17 @@ async function openLocation(options: OpenOptions): Promise<Database> {
     throw new TenantctlError(`there is no database at ${displayUrl}: run \`tenantctl init --catalog FILE\` first`);
   }
   try {
-    fs.mkdirSync(path.dirname(directory), { recursive: true });
+    restrictUmask();
+    fs.mkdirSync(path.dirname(directory), { recursive: true, mode: 0o700 });
+    ignoreStateFolder(directory);
   } catch (cause) {
     throw new TenantctlError(`cannot create the embedded database at ${displayUrl}: ${connectionProblem(cause)}`);
   }
   const release = await acquireEmbeddedLock(directory, options.actor, options.lockTimeoutMs);
   try {
     checkEmbeddedFolder(directory, displayUrl);
+    // Files an older tenantctl (or another umask) left readable become private.
+    makeTreePrivate(directory);
   } catch (cause) {
     release();
     throw cause;
@@ -95,6 +100,12 @@ async function openLocation(options: OpenOptions): Promise<Database> {
         try {
           await db.close();
         } finally {
+          // PGlite sets some files' modes itself (pg_internal.init 0644).
+          try {
+            makeTreePrivate(directory);
+          } catch {
+            // Checked again, with a message, on the next open.
+          }
           release();
         }
       },

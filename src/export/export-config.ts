@@ -15,8 +15,6 @@ export interface ExportOptions {
   readonly toolVersion: string;
   /** When the state was read (ISO 8601); the caller's clock, as this function has none. */
   readonly exportedAt: string;
-  /** The database the state came from, as messages show it (password masked). */
-  readonly database: string;
 }
 
 /** One file to write; `path` is a bare file name, relative to where the export goes. */
@@ -52,7 +50,8 @@ const SETTINGS: RawSettings = { minGlobalAdmins: 1 };
 function header(options: ExportOptions, about: string): string[] {
   return [
     `yaml-language-server: $schema=${options.schemaRef}`,
-    `Exported by tenantctl ${options.toolVersion} at ${options.exportedAt} from ${options.database}.`,
+    // Never the database's URL: the file is meant to be committed, and a URL can carry a password.
+    `Exported by tenantctl ${options.toolVersion} at ${options.exportedAt}.`,
     about,
     'Passwords are never exported: the users keep the ones they have.',
   ];

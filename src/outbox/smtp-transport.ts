@@ -5,11 +5,16 @@ import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 import { mailOptions } from './compose-message.js';
 import type { RejectedRecipient, Transport } from './deliver.js';
 
-/** Settings a URL cannot carry conveniently (tests, unusual relays). */
+/** Settings a URL cannot carry (tests, unusual relays). */
 export interface SmtpTransportOptions {
+  /** Extra TLS settings, e.g. a private CA for the relay's certificate. */
   readonly tls?: ConnectionOptions;
-  /** Never upgrade with STARTTLS, even when the server offers it. */
-  readonly ignoreTLS?: boolean;
+  /**
+   * Send without TLS. Only for a relay on this machine (127.0.0.0/8, ::1,
+   * localhost), where the connection never crosses a network; refused for
+   * any other host (`deliver --smtp-insecure-loopback`).
+   */
+  readonly insecureLoopback?: boolean;
   /** Milliseconds to wait for the connection, the greeting and each reply. */
   readonly timeoutMs?: number;
 }
@@ -25,7 +30,7 @@ export interface SmtpTransport extends Transport {
 const DEFAULT_TIMEOUT_MS = 30_000;
 
 function parseSmtpUrl(url: string): URL {
-  const problem = `unsupported SMTP URL ${maskUrl(url)}: use smtp://user:password@host:587 (STARTTLS when offered) or smtps://user:password@host:465`;
+  const problem = `unsupported SMTP URL ${maskUrl(url)}: use smtp://user:password@host:587 (STARTTLS) or smtps://user:password@host:465`;
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -33,7 +38,17 @@ function parseSmtpUrl(url: string): URL {
     throw new TenantctlError(problem);
   }
   if ((parsed.protocol !== 'smtp:' && parsed.protocol !== 'smtps:') || parsed.hostname === '') throw new TenantctlError(problem);
+  // nodemailer would let URL parameters (ignoreTLS, requireTLS, tls.*) override the TLS rules below.
+  if (parsed.search !== '') {
+    throw new TenantctlError(`the SMTP URL ${maskUrl(url)} has parameters (${parsed.search.slice(1).split('&').map((p) => p.split('=')[0]).join(', ')}); tenantctl takes none: remove them`);
+  }
   return parsed;
+}
+
+/** 127.0.0.0/8, ::1 and localhost: a relay on this machine. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
 function decoded(text: string): string {
@@ -45,22 +60,33 @@ function decoded(text: string): string {
 }
 
 /**
- * Sends through the relay a URL names: `smtp://user:password@host:port` or
- * `smtps://…` (TLS from the start). nodemailer's query options work too, e.g.
- * `?requireTLS=true` or `?tls.rejectUnauthorized=false`. Errors never contain
+ * Sends through the relay a URL names: `smtp://user:password@host:port`
+ * (STARTTLS required) or `smtps://…` (TLS from the start). Without TLS only
+ * with `insecureLoopback`, to a relay on this machine. Errors never contain
  * the URL's password.
  */
 export function createSmtpTransport(url: string, options: SmtpTransportOptions = {}): SmtpTransport {
   const parsed = parseSmtpUrl(url);
   const secrets = [parsed.password, decoded(parsed.password)].filter((s) => s.length > 0);
   const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const secure = parsed.protocol === 'smtps:';
+  if (options.insecureLoopback && !isLoopbackHost(parsed.hostname)) {
+    throw new TenantctlError(
+      `--smtp-insecure-loopback is only for a relay on this machine (127.0.0.1, ::1, localhost), not ${parsed.hostname}: the credentials would cross the network in the clear`,
+    );
+  }
+  const user = decoded(parsed.username);
   const transporter = nodemailer.createTransport({
-    url,
+    host: parsed.hostname.replace(/^\[|\]$/g, ''),
+    port: parsed.port ? Number(parsed.port) : secure ? 465 : 587,
+    secure,
+    // STARTTLS or nothing: a relay that does not offer it is refused, never spoken to in the clear.
+    requireTLS: !options.insecureLoopback,
+    ...(user ? { auth: { user, pass: decoded(parsed.password) } } : {}),
     connectionTimeout: timeout,
     greetingTimeout: timeout,
     socketTimeout: timeout,
     ...(options.tls ? { tls: options.tls } : {}),
-    ...(options.ignoreTLS ? { ignoreTLS: true } : {}),
   });
   const redact = (text: string) => secrets.reduce((t, secret) => t.split(secret).join('****'), text);
   return {

@@ -1,4 +1,4 @@
-import { terminalText } from './escape-terminal.js';
+import { visibleCharacters } from './escape-terminal.js';
 
 /**
  * Untrusted text inside a GitHub Actions workflow command
@@ -8,9 +8,11 @@ import { terminalText } from './escape-terminal.js';
  * properties. Before that, the value is made visible as for the terminal
  * (controls, bidi, zero-width as `\uXXXX`, `##[` neutralised): the runner
  * prints the message into the log and the annotation shows it to reviewers.
+ * A leading `::` is kept: the value follows `::error …::` and cannot start
+ * the line, so a file named `::x.yaml` is still named exactly (`%3A%3Ax.yaml`).
  */
 export function annotationText(value: string): string {
-  return terminalText(value).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  return visibleCharacters(value).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 
 /** A property value (`file=…`, `title=…`) of a workflow command. */

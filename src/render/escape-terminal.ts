@@ -18,18 +18,31 @@
  * character, so the whole-output guard below can run over JSON unharmed.
  */
 
-const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]/g;
+const BEYOND_C0 = '\\u007f-\\u009f\\u00ad\\u061c\\u180e\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u2064\\u2066-\\u206f\\ufeff\\ufff9-\\ufffb';
+const INVISIBLE = new RegExp(`[\\u0000-\\u001f${BEYOND_C0}]`, 'g');
+/** The invisible characters other than C0 controls (which JSON.stringify already escapes). */
+export const INVISIBLE_BEYOND_C0 = new RegExp(`[${BEYOND_C0}]`, 'g');
 
 /** White space the Actions runner trims before looking for `::` (.NET `char.IsWhiteSpace`). */
 const LEADING_SPACE = '[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*';
 const COMMAND_START = new RegExp(`^(${LEADING_SPACE}):`);
 const COMMAND_LINE = new RegExp(`^(${LEADING_SPACE})::`);
 
-const escapeCode = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+export const escapeCode = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
 /** `##[` anywhere becomes `##\u005b`: no longer a workflow command, still readable. */
-function neutraliseHashCommands(text: string): string {
+export function neutraliseHashCommands(text: string): string {
   return text.replace(/##\[/g, '##\\u005b');
+}
+
+/**
+ * A value with every invisible or control character shown as `\uXXXX` and
+ * `##[` neutralised, but a leading `::` kept: for places where the value can
+ * never start a line, such as a GitHub annotation's properties and message
+ * (which follow `::error …::`). Elsewhere use `terminalText`.
+ */
+export function visibleCharacters(value: string): string {
+  return neutraliseHashCommands(value.replace(INVISIBLE, escapeCode));
 }
 
 /**
@@ -39,7 +52,7 @@ function neutraliseHashCommands(text: string): string {
  * the start of a line (a file name in a diagnostic, say).
  */
 export function terminalText(value: string): string {
-  const shown = neutraliseHashCommands(value.replace(INVISIBLE, escapeCode));
+  const shown = visibleCharacters(value);
   return COMMAND_LINE.test(shown) ? shown.replace(COMMAND_START, '$1\\u003a') : shown;
 }
 

@@ -1,4 +1,5 @@
 import type { PlanDocument } from '../plan/plan-document.js';
+import { jsonText } from './escape-json.js';
 
 /**
  * The JSON plan of INTERFACE.md (schemas/plan.schema.json): two-space
@@ -6,5 +7,5 @@ import type { PlanDocument } from '../plan/plan-document.js';
  * newline, so the same plan always gives the same bytes.
  */
 export function renderJson(plan: PlanDocument): string {
-  return `${JSON.stringify(plan, null, 2)}\n`;
+  return `${jsonText(plan)}\n`;
 }

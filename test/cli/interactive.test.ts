@@ -83,7 +83,11 @@ describe.skipIf(!hasScript && process.env.CI !== 'true')('apply at a terminal', 
     ['Ctrl-C', CTRL_C, 'yes'],
     ['Ctrl-D', CTRL_D, 'yes'],
   ])('%s at the "%s" prompt cancels with exit 130; nothing changes', async (_key, answer, prompt) => {
-    const exchanges = prompt === 'yes' ? [{ prompt: PURCHASE, answer: 'purchase' }, { prompt: YES, answer }] : [{ prompt: PURCHASE, answer }];
+    // The contoso plan buys seats and grants admin roles: both are confirmed before the final "yes".
+    const exchanges =
+      prompt === 'yes'
+        ? [{ prompt: PURCHASE, answer: 'purchase' }, { prompt: PRIVILEGED, answer: 'privileged' }, { prompt: YES, answer }]
+        : [{ prompt: PURCHASE, answer }];
     const run = await atTerminal(['apply', '-c', 'examples/contoso', '--no-color'], database, exchanges);
     expect(run.output).toContain('cancelled, nothing was changed');
     expect(run.output).not.toMatch(/internal error|This is a bug|Aborted/);

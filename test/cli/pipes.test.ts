@@ -53,7 +53,7 @@ describe('in a pipe whose reader stops early (| head -1)', () => {
     fs.writeFileSync(config, manyUsers(100, 'South'));
     const env = { TENANTCTL_DATABASE_URL: database };
     await runCli(['init', '--catalog', 'examples/contoso/catalog.yaml'], { env });
-    const apply = await runCli(['apply', '-c', applied, '--auto-approve'], { env });
+    const apply = await runCli(['apply', '-c', applied, '--auto-approve', '--approve-privileged'], { env });
     if (apply.code !== 0) throw new Error(`apply failed: ${apply.stderr}`);
   }, 600_000);
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -15,7 +15,6 @@ const OPTIONS: ExportOptions = {
   schemaRef: '../schemas/tenant.schema.json',
   toolVersion: '0.0.0-test',
   exportedAt: '2026-03-01T09:30:00.000Z',
-  database: 'postgres://tenantctl:****@db.contoso.internal/tenant',
 };
 
 const BILLING_ADMIN = 'b0f54661-2d74-4c50-afa3-1ec803f12efe';
@@ -124,7 +123,7 @@ describe('exportConfig: one file', () => {
   it('starts with the schema modeline, then says who exported it, when and from where', () => {
     const lines = only(exportConfig(sampleTenant(), null, OPTIONS)).split('\n');
     expect(lines[0]).toBe('# yaml-language-server: $schema=../schemas/tenant.schema.json');
-    expect(lines[1]).toBe('# Exported by tenantctl 0.0.0-test at 2026-03-01T09:30:00.000Z from postgres://tenantctl:****@db.contoso.internal/tenant.');
+    expect(lines[1]).toBe('# Exported by tenantctl 0.0.0-test at 2026-03-01T09:30:00.000Z.');
   });
 
   it('reloads to exactly the users it was made from', () => {
@@ -333,7 +332,7 @@ describe('exportConfig: --split', () => {
     expect(result.files.map((f) => f.path)).toEqual(['tenant.yaml', 'users-contoso.com.yaml', 'users-contoso.onmicrosoft.com.yaml']);
     expect(result.files[2]?.text.split('\n').slice(0, 3)).toEqual([
       '# yaml-language-server: $schema=../schemas/tenant.schema.json',
-      '# Exported by tenantctl 0.0.0-test at 2026-03-01T09:30:00.000Z from postgres://tenantctl:****@db.contoso.internal/tenant.',
+      '# Exported by tenantctl 0.0.0-test at 2026-03-01T09:30:00.000Z.',
       '# Users who sign in with @contoso.onmicrosoft.com.',
     ]);
     expectSameUsers(tenant, result);

@@ -101,7 +101,7 @@ async function buildTenantWithSql(db: Database): Promise<void> {
   }
 }
 
-const OPTIONS = { schemaRef: '../schemas/tenant.schema.json', toolVersion: '0.0.0-test', exportedAt: '2026-03-01T09:30:00.000Z', database: 'memory://' };
+const OPTIONS = { schemaRef: '../schemas/tenant.schema.json', toolVersion: '0.0.0-test', exportedAt: '2026-03-01T09:30:00.000Z' };
 
 async function exportTenant(db: Database, split: ExportSplit | null): Promise<ExportResult> {
   const { current: state, catalog } = await readTenant(db);

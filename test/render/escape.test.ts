@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { annotationProperty, annotationText } from '../../src/render/escape-annotation.js';
+import { jsonText } from '../../src/render/escape-json.js';
 import { markdownCell, markdownSentences, markdownText, markdownWords } from '../../src/render/escape-markdown.js';
 import { neutraliseWorkflowCommands, terminalMessage, terminalText } from '../../src/render/escape-terminal.js';
 import { HOSTILE, HOSTILE_VALUES, rawDangers, workflowCommandLines } from '../support/hostile-strings.js';
@@ -65,7 +66,8 @@ describe('neutraliseWorkflowCommands', () => {
 describe('annotationText', () => {
   it('escapes as GitHub documents, after making the value visible', () => {
     expect(annotationText('50% a\r\nb')).toBe('50%25 a\\u000d\\u000ab');
-    expect(annotationProperty('::add-mask::x.yaml,2')).toBe('\\u003a%3Aadd-mask%3A%3Ax.yaml%2C2');
+    expect(annotationProperty('::add-mask::x.yaml,2')).toBe('%3A%3Aadd-mask%3A%3Ax.yaml%2C2');
+    expect(annotationText('::error::x')).toBe('::error::x');
     expect(annotationText(HOSTILE.warningHash)).toBe('ok ##\\u005bwarning]forged warning');
   });
 });
@@ -108,5 +110,16 @@ describe('markdownSentences', () => {
 
   it('markdownWords leaves no HTML or markup', () => {
     expect(markdownWords('<b>*x*</b> [a](b) $1 $2\nnext')).toBe('&lt;b&gt;\\*x\\*&lt;/b&gt; \\[a\\](b) \\$1 \\$2 next');
+  });
+});
+
+describe('jsonText', () => {
+  it('writes every hostile value escaped, and reads back the same document', () => {
+    const document = { values: HOSTILE_VALUES, nested: { [HOSTILE.rlo]: HOSTILE.addMaskHash } };
+    const text = jsonText(document);
+    expect(rawDangers(text)).toEqual([]);
+    expect(workflowCommandLines(text)).toEqual([]);
+    expect(JSON.parse(text)).toEqual(document);
+    expect(text).toContain('"invoice\\u202etxt.exe"');
   });
 });

@@ -16,6 +16,8 @@ export interface CliOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly cwd?: string;
   readonly input?: string;
+  /** Run under this umask (e.g. 0o000), through /bin/sh. */
+  readonly umask?: number;
 }
 
 /**
@@ -30,7 +32,10 @@ export function runCli(args: readonly string[], options: CliOptions = {}): Promi
   return new Promise((resolve, reject) => {
     const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', TENANTCTL_DATABASE_URL: undefined, ...QUIET, ...options.env };
     for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? ROOT, env: env as NodeJS.ProcessEnv });
+    const [file, argv] = options.umask === undefined
+      ? [process.execPath, [CLI, ...args]]
+      : ['/bin/sh', ['-c', `umask ${options.umask.toString(8).padStart(3, '0')}; exec "$0" "$@"`, process.execPath, CLI, ...args]];
+    const child = spawn(file, argv, { cwd: options.cwd ?? ROOT, env: env as NodeJS.ProcessEnv });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

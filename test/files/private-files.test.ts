@@ -1,0 +1,171 @@
+// Files private by construction (issue 9, findings 3 and 5): the embedded
+// database, plans, exports, .eml files and keys are 0600/0700 whatever the
+// umask, never written through a planted symlink, and never where git would
+// commit them.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writePrivateFile } from '../../src/files/write-private-file.js';
+import { runCli, tempDir, type CliResult } from '../support/cli.js';
+
+const CATALOG = path.resolve('examples/contoso/catalog.yaml');
+const CONFIG = path.resolve('examples/contoso');
+const APPLY = ['apply', '-c', CONFIG, '--auto-approve', '--approve-purchases', '--approve-privileged'];
+
+function ok(run: CliResult): CliResult {
+  expect(run.stderr).not.toMatch(/^Error/m);
+  expect(run.code).toBe(0);
+  return run;
+}
+
+/** Every path under `root` whose mode is not 0700 (folders) or 0600 (files). */
+function notPrivate(root: string): string[] {
+  const found: string[] = [];
+  const walk = (p: string) => {
+    const stat = fs.lstatSync(p);
+    if (stat.isDirectory()) {
+      if ((stat.mode & 0o777) !== 0o700) found.push(`${p} ${(stat.mode & 0o777).toString(8)}`);
+      for (const name of fs.readdirSync(p)) walk(path.join(p, name));
+    } else if ((stat.mode & 0o777) !== 0o600) {
+      found.push(`${p} ${(stat.mode & 0o777).toString(8)}`);
+    }
+  };
+  walk(root);
+  return found;
+}
+
+const mode = (file: string) => fs.statSync(file).mode & 0o777;
+
+describe('writePrivateFile', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = tempDir('tenantctl-write-');
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('writes 0600 even under umask 000, and replaces an existing file\'s looser mode', () => {
+    const previous = process.umask(0);
+    try {
+      const file = path.join(dir, 'plan.json');
+      fs.writeFileSync(file, 'old', { mode: 0o666 });
+      fs.chmodSync(file, 0o666);
+      writePrivateFile(file, 'new');
+      expect(fs.readFileSync(file, 'utf8')).toBe('new');
+      expect(mode(file)).toBe(0o600);
+    } finally {
+      process.umask(previous);
+    }
+  });
+
+  it('refuses a symlink planted at the target and leaves what it points to alone', () => {
+    const victim = path.join(dir, 'victim');
+    fs.writeFileSync(victim, 'precious');
+    const target = path.join(dir, 'out.json');
+    fs.symlinkSync(victim, target);
+    expect(() => writePrivateFile(target, 'attack')).toThrow(/refusing to write .*out\.json: it is a symbolic link/);
+    expect(fs.readFileSync(victim, 'utf8')).toBe('precious');
+  });
+
+  it('does not create over an existing file when asked not to replace', () => {
+    const file = path.join(dir, 'key');
+    expect(writePrivateFile(file, 'first', { replace: false })).toBe(true);
+    expect(writePrivateFile(file, 'second', { replace: false })).toBe(false);
+    expect(fs.readFileSync(file, 'utf8')).toBe('first');
+    expect(fs.readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+  });
+});
+
+describe('the CLI writes only private files', { timeout: 120_000 }, () => {
+  let work: string;
+  let keyFile: string;
+  let env: Record<string, string | undefined>;
+
+  beforeAll(async () => {
+    work = tempDir('tenantctl-private-');
+    keyFile = path.join(tempDir('tenantctl-private-key-'), 'outbox.key');
+    // The default database, .tenantctl/db under the working folder, under umask 000.
+    env = { TENANTCTL_OUTBOX_KEY: keyFile };
+    ok(await runCli(['init', '--catalog', CATALOG], { cwd: work, env, umask: 0 }));
+    ok(await runCli(APPLY, { cwd: work, env, umask: 0 }));
+  });
+  afterAll(() => {
+    fs.rmSync(work, { recursive: true, force: true });
+    fs.rmSync(path.dirname(keyFile), { recursive: true, force: true });
+  });
+
+  it('the embedded database, its WAL included, is 0700/0600 under umask 000, and .tenantctl/ ignores itself', async () => {
+    const state = path.join(work, '.tenantctl');
+    expect(fs.readFileSync(path.join(state, '.gitignore'), 'utf8')).toMatch(/^\*$/m);
+    expect(fs.readdirSync(path.join(state, 'db', 'pg_wal')).length).toBeGreaterThan(0);
+    expect(notPrivate(path.join(state, 'db'))).toEqual([]);
+    expect(mode(keyFile)).toBe(0o600);
+    // git agrees: nothing under .tenantctl/ would be committed.
+    execFileSync('git', ['init', '-q', work]);
+    expect(execFileSync('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: work, encoding: 'utf8' })).not.toContain('.tenantctl');
+    fs.rmSync(path.join(work, '.git'), { recursive: true, force: true });
+  });
+
+  it('an existing database with loose modes is made private when opened', async () => {
+    const table = path.join(work, '.tenantctl', 'db', 'PG_VERSION');
+    fs.chmodSync(table, 0o666);
+    ok(await runCli(['history'], { cwd: work, env }));
+    expect(mode(table)).toBe(0o600);
+  });
+
+  it('plan --out and export --out write 0600 under umask 000, and refuse a planted symlink', async () => {
+    const victim = path.join(work, 'victim.txt');
+    fs.writeFileSync(victim, 'precious');
+    const plan = path.join(work, 'plan.json');
+    ok(await runCli(['plan', '-c', CONFIG, '--out', plan], { cwd: work, env, umask: 0 }));
+    expect(mode(plan)).toBe(0o600);
+    const exported = path.join(work, 'export.yaml');
+    ok(await runCli(['export', '--out', exported], { cwd: work, env, umask: 0 }));
+    expect(mode(exported)).toBe(0o600);
+
+    for (const args of [['plan', '-c', CONFIG, '--out', 'link.json'], ['export', '--out', 'link.yaml', '--force']]) {
+      const link = path.join(work, args.includes('link.json') ? 'link.json' : 'link.yaml');
+      fs.symlinkSync(victim, link);
+      const run = await runCli(args, { cwd: work, env });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`refusing to write ${link}: it is a symbolic link`);
+      expect(fs.readFileSync(victim, 'utf8')).toBe('precious');
+    }
+  });
+
+  it('deliver --pickup refuses a folder git would commit or others may write, and ignores planted symlinks', async () => {
+    const repo = path.join(work, 'repo');
+    fs.mkdirSync(repo);
+    execFileSync('git', ['init', '-q', repo]);
+    const tracked = await runCli(['deliver', '--pickup', path.join(repo, 'outbox')], { cwd: work, env });
+    expect(tracked.code).toBe(1);
+    expect(tracked.stderr).toContain(`refusing the pickup folder ${path.join(repo, 'outbox', 'credentials-0.eml')}: it is inside the git work tree ${repo} and git does not ignore it`);
+    expect(fs.existsSync(path.join(repo, 'outbox'))).toBe(false);
+
+    const open = path.join(work, 'open-outbox');
+    fs.mkdirSync(open);
+    fs.chmodSync(open, 0o777);
+    const writable = await runCli(['deliver', '--pickup', open], { cwd: work, env });
+    expect(writable.code).toBe(1);
+    expect(writable.stderr).toContain(`refusing the pickup folder ${open}: others may write to it (mode 0777)`);
+    expect(fs.readdirSync(open)).toEqual([]);
+
+    // The predictable temporary name the old writer used, and the first target, both planted.
+    const pickup = path.join(work, 'outbox');
+    fs.mkdirSync(pickup, { mode: 0o700 });
+    const victim = path.join(work, 'stolen.eml');
+    fs.writeFileSync(victim, '');
+    for (const name of ['.credentials-1.eml.12345.tmp', 'credentials-1.eml']) fs.symlinkSync(victim, path.join(pickup, name));
+    const deliver = await runCli(['deliver', '--pickup', pickup], { cwd: work, env, umask: 0 });
+    expect(deliver.code).toBe(1);
+    expect(deliver.stdout).toContain('refusing to write');
+    expect(fs.readFileSync(victim, 'utf8')).toBe('');
+    const written = fs.readdirSync(pickup).filter((n) => /^credentials-\d+\.eml$/.test(n) && !fs.lstatSync(path.join(pickup, n)).isSymbolicLink());
+    expect(written.length).toBe(12);
+    for (const name of written) expect(mode(path.join(pickup, name))).toBe(0o600);
+
+    // git ignores the folder: allowed.
+    fs.writeFileSync(path.join(repo, '.gitignore'), 'outbox/\n');
+    ok(await runCli(['deliver', '--pickup', path.join(repo, 'outbox')], { cwd: work, env }));
+  });
+});

@@ -1,0 +1,91 @@
+// SMTP requires TLS (issue 9, finding 6): a relay that offers no STARTTLS is
+// refused, nothing is sent in the clear and nothing is marked delivered; the
+// only way around it is an explicit flag, for a relay on this machine.
+import type { AddressInfo } from 'node:net';
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isLoopbackHost } from '../../src/outbox/smtp-transport.js';
+import { runCli, tempDir } from '../support/cli.js';
+
+const APPLY = ['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases', '--approve-privileged'];
+
+describe('deliver over SMTP without TLS', { timeout: 120_000 }, () => {
+  let dir: string;
+  let server: SMTPServer;
+  let port: number;
+  const received: string[] = [];
+  const env = () => ({ TENANTCTL_DATABASE_URL: path.join(dir, 'db'), TENANTCTL_SMTP_URL: `smtp://tenantctl:hunter2@127.0.0.1:${port}` });
+
+  async function pending(): Promise<number> {
+    const db = new PGlite(path.join(dir, 'db'));
+    try {
+      return (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM tenantctl.credential_notifications WHERE delivered_at IS NULL AND sealed_password IS NOT NULL')).rows[0]?.n ?? -1;
+    } finally {
+      await db.close();
+    }
+  }
+
+  beforeAll(async () => {
+    dir = tempDir('tenantctl-smtp-tls-');
+    server = new SMTPServer({
+      disabledCommands: ['STARTTLS'],
+      authOptional: true,
+      allowInsecureAuth: true,
+      logger: false,
+      onData(stream, _session, callback) {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          received.push(Buffer.concat(chunks).toString('utf8'));
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.server.address() as AddressInfo).port;
+    expect((await runCli(['init', '--catalog', 'examples/contoso/catalog.yaml'], { env: env() })).code).toBe(0);
+    expect((await runCli(APPLY, { env: env() })).code).toBe(0);
+  });
+  afterAll(async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('fails clearly when the relay offers no STARTTLS, sends nothing and keeps everything queued', async () => {
+    const run = await runCli(['deliver'], { env: env() });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^failed: credentials of \S+ to .*STARTTLS.*\(will retry on the next deliver\)$/m);
+    expect(run.stdout).toContain('Delivered 0 of 13 notification(s)');
+    expect(run.stdout + run.stderr).not.toContain('hunter2');
+    expect(received).toEqual([]);
+    expect(await pending()).toBe(13);
+  });
+
+  it('refuses --smtp-insecure-loopback for a relay on another host, and URL parameters that would weaken TLS', async () => {
+    const remote = await runCli(['deliver', '--smtp-insecure-loopback'], { env: { ...env(), TENANTCTL_SMTP_URL: 'smtp://tenantctl:hunter2@mail.contoso.com:25' } });
+    expect(remote.code).toBe(1);
+    expect(remote.stderr).toContain('--smtp-insecure-loopback is only for a relay on this machine (127.0.0.1, ::1, localhost), not mail.contoso.com');
+    const weakened = await runCli(['deliver'], { env: { ...env(), TENANTCTL_SMTP_URL: `smtp://127.0.0.1:${port}?ignoreTLS=true` } });
+    expect(weakened.code).toBe(1);
+    expect(weakened.stderr).toContain('has parameters (ignoreTLS); tenantctl takes none');
+    expect(received).toEqual([]);
+    expect(await pending()).toBe(13);
+  });
+
+  it('delivers to a loopback relay without TLS only when told to', async () => {
+    // This test relay takes no AUTH, so the URL names no user.
+    const run = await runCli(['deliver', '--smtp-insecure-loopback'], { env: { ...env(), TENANTCTL_SMTP_URL: `smtp://127.0.0.1:${port}` } });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(received).toHaveLength(13);
+    expect(await pending()).toBe(0);
+  });
+
+  it('knows which hosts are this machine', () => {
+    expect(['127.0.0.1', '127.1.2.3', 'localhost', '[::1]', '::1'].every(isLoopbackHost)).toBe(true);
+    expect(['10.0.0.1', 'mail.contoso.com', '127.0.0.1.evil.example', 'localhost.evil.example'].some(isLoopbackHost)).toBe(false);
+  });
+});
