@@ -80,14 +80,13 @@ describe.skipIf(!hasScript && process.env.CI !== 'true')('apply at a terminal', 
   it.each([
     ['Ctrl-C', CTRL_C, 'purchase'],
     ['Ctrl-D', CTRL_D, 'purchase'],
+    ['Ctrl-C', CTRL_C, 'privileged'],
     ['Ctrl-C', CTRL_C, 'yes'],
     ['Ctrl-D', CTRL_D, 'yes'],
   ])('%s at the "%s" prompt cancels with exit 130; nothing changes', async (_key, answer, prompt) => {
-    // The contoso plan buys seats and grants admin roles: both are confirmed before the final "yes".
-    const exchanges =
-      prompt === 'yes'
-        ? [{ prompt: PURCHASE, answer: 'purchase' }, { prompt: PRIVILEGED, answer: 'privileged' }, { prompt: YES, answer }]
-        : [{ prompt: PURCHASE, answer }];
+    const before = { purchase: [], privileged: [{ prompt: PURCHASE, answer: 'purchase' }], yes: [{ prompt: PURCHASE, answer: 'purchase' }, { prompt: PRIVILEGED, answer: 'privileged' }] }[prompt] ?? [];
+    const at = { purchase: PURCHASE, privileged: PRIVILEGED, yes: YES }[prompt] ?? YES;
+    const exchanges = [...before, { prompt: at, answer }];
     const run = await atTerminal(['apply', '-c', 'examples/contoso', '--no-color'], database, exchanges);
     expect(run.output).toContain('cancelled, nothing was changed');
     expect(run.output).not.toMatch(/internal error|This is a bug|Aborted/);
