@@ -9,7 +9,10 @@ import { renderApplyResult } from '../../src/render/apply-result.js';
 import { formatMoney } from '../../src/render/money.js';
 import { renderPlan } from '../../src/render/index.js';
 import { parseCommitFlag } from '../../src/workflow/git-commit.js';
+import type { Queryable } from '../../src/db/database.js';
+import { readTenant } from '../../src/state/read-tenant.js';
 import { checkPlanMatchesConfig, readSavedPlan } from '../../src/workflow/saved-plan.js';
+import { recomputeSavedPlan, recomputeUnderLock, refuseTampered } from '../../src/workflow/verify-saved-plan.js';
 import { configCommit, resolveActor } from '../actor.js';
 import { withDatabase, type DatabaseOptions } from '../database-option.js';
 import { confirm, err, interactive, out, useColor } from '../terminal.js';
@@ -41,14 +44,43 @@ function parseSeconds(value: string): number {
   return seconds;
 }
 
-async function loadPlan(options: ApplyOptions): Promise<PlanDocument> {
-  if (options.plan) {
-    const plan = readSavedPlan(options.plan);
-    if (options.config) checkPlanMatchesConfig(plan, options.config);
-    return plan;
+/** The plan to apply, and what must be checked again under the tenant lock. */
+interface LoadedPlan {
+  readonly plan: PlanDocument;
+  readonly verifyUnderLock?: (tx: Queryable) => Promise<void>;
+}
+
+/**
+ * `apply --plan FILE -c PATH`: the file is only a record of what was
+ * reviewed. Apply plans again from the configuration and the database, and
+ * goes on with that plan only if it is exactly the file's (checked now, for
+ * the screen and the approvals, and again under the lock).
+ */
+async function loadSavedPlan(file: string, options: ApplyOptions): Promise<LoadedPlan> {
+  const saved = readSavedPlan(file);
+  refuseTampered(file, saved);
+  if (!options.config) {
+    throw new TenantctlError(
+      `apply --plan ${file} needs -c PATH too: the configuration the plan was made from. apply plans again from it and applies the result only if it is exactly the saved plan; nothing was changed`,
+    );
   }
-  if (!options.config) throw new TenantctlError('apply needs -c PATH (plan afresh) or --plan FILE (a saved plan)');
-  return makePlan({ ...options, config: options.config });
+  checkPlanMatchesConfig(saved, options.config);
+  const planOptions = {
+    configPaths: options.config,
+    env: process.env,
+    tenantctlVersion: toolVersion(),
+    gitCommit: configCommit(options.config, options.commit) ?? saved.gitCommit ?? null,
+  };
+  const plan = await withDatabase({ ...options, actor: resolveActor(options.actor) }, async (db) =>
+    recomputeSavedPlan(file, saved, await readTenant(db), planOptions),
+  );
+  return { plan, verifyUnderLock: (tx) => recomputeUnderLock(tx, file, saved, planOptions) };
+}
+
+async function loadPlan(options: ApplyOptions): Promise<LoadedPlan> {
+  if (options.plan) return loadSavedPlan(options.plan, options);
+  if (!options.config) throw new TenantctlError('apply needs -c PATH (plan afresh) or --plan FILE -c PATH (a saved plan)');
+  return { plan: await makePlan({ ...options, config: options.config }) };
 }
 
 /** At a terminal a purchase may be approved by typing `purchase`. */
@@ -83,10 +115,12 @@ export function registerApply(program: Command): void {
       'Apply the configuration (planned afresh) or a saved plan, all or nothing. Purchases need --approve-purchases\n' +
         '(or typing "purchase" at a terminal); deletions above the threshold need --approve-deletions; granting an admin role,\n' +
         'or deleting or blocking a user who holds one, needs --approve-privileged (or typing "privileged" at a terminal).\n\n' +
-        'Examples:\n  tenantctl apply -c examples/contoso\n  tenantctl apply --plan plan.json --auto-approve --approve-purchases',
+        'A saved plan is applied only if planning again from the configuration (-c, required) and the database gives\n' +
+        'exactly that plan; what it needs approved, costs and mails comes from that recomputation, never from the file.\n\n' +
+        'Examples:\n  tenantctl apply -c examples/contoso\n  tenantctl apply --plan plan.json -c examples/contoso --auto-approve --approve-purchases',
     )
     .option('-c, --config <path...>', 'YAML file or directory of YAML files (repeatable)')
-    .option('--plan <file>', 'apply exactly this plan, saved by `plan --out`')
+    .option('--plan <file>', 'apply exactly this plan, saved by `plan --out`, if -c still gives it')
     .option('--commit <sha>', 'the configuration\'s git commit for the audit trail (default: the CI\'s variable, else git)', parseCommitFlag)
     .option('--auto-approve', 'do not ask for confirmation')
     .option('--approve-purchases', 'allow buying the seats the plan needs')
@@ -99,7 +133,7 @@ export function registerApply(program: Command): void {
     .option('--verbose', 'list every new user and where its credentials go, however many')
     .action(async (options: ApplyOptions) => {
       const started = Date.now();
-      const plan = await loadPlan(options);
+      const { plan, verifyUnderLock } = await loadPlan(options);
       out(renderPlan(plan, 'text', { color: useColor(options.color) }));
       if (isEmptyPlanDocument(plan)) return;
       const approvePurchases = await approvePurchasesInteractively(plan, options);
@@ -119,10 +153,11 @@ export function registerApply(program: Command): void {
         applyPlan(db, plan, {
           actor,
           host: os.hostname(),
-          gitCommit: options.commit ?? plan.gitCommit ?? (options.config ? configCommit(options.config, undefined) : null),
+          gitCommit: plan.gitCommit ?? null,
           toolVersion: toolVersion(),
           lockTimeoutMs: (options.lockTimeout ?? 10) * 1000,
           env: process.env,
+          ...(verifyUnderLock ? { verifyUnderLock } : {}),
           onProgress: progress.report,
         }),
       ).finally(() => progress.stop());

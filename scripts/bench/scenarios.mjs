@@ -93,7 +93,7 @@ async function runOne({ size, kind, dir, configDir, churnDir, createDir, catalog
   const adoptPlan = path.join(dir, `adopt-${kind}.json`);
   record('adopt: plan', await repeated('adopt plan', repeat, () => cli(base, ['plan', '-c', exported, '--out', adoptPlan])), readFloor);
   let adopted = null;
-  record('adopt: apply', await repeated('adopt apply', repeat, () => cli(adopted, ['apply', '--plan', adoptPlan, '--auto-approve']), {
+  record('adopt: apply', await repeated('adopt apply', repeat, () => cli(adopted, ['apply', '--plan', adoptPlan, '-c', exported, '--auto-approve', '--approve-privileged']), {
     prepare: async () => { adopted = await engine.copy(base, `${kind}_${size}_adopted`); },
   }), readFloor);
 
@@ -110,7 +110,7 @@ async function runOne({ size, kind, dir, configDir, churnDir, createDir, catalog
   const planned = await repeated('churn plan', repeat, () => cli(adopted, ['plan', '-c', churnDir, '--out', churnPlan]));
   record('churn: plan', planned, steadyFloor);
   let churning = null;
-  const applied = await repeated('churn apply', repeat, () => cli(churning, ['apply', '--plan', churnPlan, '--auto-approve', '--approve-deletions', '--approve-privileged']), {
+  const applied = await repeated('churn apply', repeat, () => cli(churning, ['apply', '--plan', churnPlan, '-c', churnDir, '--auto-approve', '--approve-deletions', '--approve-privileged']), {
     prepare: async () => { churning = await engine.copy(adopted, `${kind}_${size}_churn`); },
   });
   record('churn: apply', applied, { ms: steadyFloor.ms + hashFloorMs(added), cpuMs: steadyFloor.cpuMs === null ? null : steadyFloor.cpuMs + hashCpuMs(added) }, { note: `includes hashing ${added} new passwords` });

@@ -3,7 +3,7 @@ import { GLOBAL_ADMINISTRATOR } from '../catalog/catalog.js';
 import type { Database, Queryable } from '../db/database.js';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 import type { Change, ChangeKind, ChangeOf } from '../plan/change.js';
-import { fingerprint, staleness } from '../plan/fingerprint.js';
+import { fingerprint, staleMessage, staleness } from '../plan/fingerprint.js';
 import type { PlanDocument } from '../plan/plan-document.js';
 import { storedRecipient } from '../outbox/outbox-key.js';
 import { sealSecret } from '../outbox/seal.js';
@@ -21,6 +21,11 @@ export interface ApplyContext {
   readonly toolVersion: string;
   readonly lockTimeoutMs: number;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /**
+   * Run under the tenant lock before anything is written; throws to refuse.
+   * `apply --plan` recomputes the saved plan here (verify-saved-plan.ts).
+   */
+  readonly verifyUnderLock?: (tx: Queryable) => Promise<void>;
   /** Told as passwords are hashed and statements run. */
   readonly onProgress?: ProgressReporter;
 }
@@ -54,12 +59,7 @@ async function runPhase(tx: Queryable, kinds: readonly ChangeKind[], changes: re
 async function refuseStale(tx: Queryable, plan: PlanDocument): Promise<void> {
   const [current, catalog] = [await readState(tx), await readCatalog(tx)];
   const reasons = staleness(plan.fingerprint, fingerprint(current, catalog), current);
-  if (reasons.length === 0) return;
-  const shown = reasons.slice(0, 10);
-  const more = reasons.length > shown.length ? `\n  … and ${reasons.length - shown.length} more` : '';
-  throw new TenantctlError(
-    `the tenant changed since this plan was made, so it was not applied:\n  ${shown.join('\n  ')}${more}\nrun \`tenantctl plan\` again and review the new plan`,
-  );
+  if (reasons.length > 0) throw new TenantctlError(staleMessage(reasons));
 }
 
 async function recordPurchases(tx: Queryable, plan: PlanDocument, applyId: number, actor: string): Promise<void> {
@@ -147,6 +147,7 @@ export async function applyPlan(db: Database, plan: PlanDocument, context: Apply
       await takeApplyLock(db, tx, context.lockTimeoutMs);
       progress({ stage: 'applying in one transaction', done, total });
       await refuseStale(tx, plan);
+      await context.verifyUnderLock?.(tx);
       step();
       const [audit] = await tx.query<{ id: string }>(
         `INSERT INTO applies (actor, host, git_commit, config_hash, plan_hash, tool_version, summary, changes)
@@ -155,6 +156,9 @@ export async function applyPlan(db: Database, plan: PlanDocument, context: Apply
           JSON.stringify({ ...plan.summary, purchases: plan.purchases, cost: plan.cost }), JSON.stringify(plan.changes)],
       );
       const applyId = Number(audit?.id);
+      // Marks this transaction as tenantctl's own, so migration 0004's triggers
+      // do not stamp the rows it writes as changed outside tenantctl.
+      await tx.query(`SELECT set_config('tenantctl.apply_id', $1, true)`, [String(applyId)]);
       await runPhase(tx, RELEASE_PHASE, changes, statementContext, step);
       await recordPurchases(tx, plan, applyId, context.actor);
       await runPhase(tx, GRANT_PHASE, changes, statementContext, step);

@@ -3,6 +3,7 @@ import type { Catalog, Role } from '../catalog/catalog.js';
 import type { ChangeKind, ChangeOf } from '../plan/change.js';
 import { diffUser } from '../plan/diff-user.js';
 import { USER_ATTRIBUTES, type TenantState, type User } from '../state/tenant-state.js';
+import { lastWriter } from '../state/last-writer.js';
 import {
   DRIFT_CLASSES,
   DRIFT_KINDS,
@@ -32,13 +33,16 @@ export interface DriftInput {
 const DAY_MS = 24 * 60 * 60 * 1000;
 const cents = (amount: number) => Math.round(amount * 100) / 100;
 
-/** `apply #12 (alice)`, as apply writes `users.updated_by`. */
-const APPLIED_BY = /^apply #(\d+) \((.*)\)$/s;
-
 function lastChange(user: User): LastChange {
   const by = user.directory?.updatedBy ?? null;
-  const match = by === null ? null : APPLIED_BY.exec(by);
-  return { by, applyId: match ? Number(match[1]) : null, actor: match?.[2] ?? null, at: user.directory?.updatedAt ?? '' };
+  const writer = lastWriter(by);
+  return {
+    by,
+    applyId: writer.kind === 'apply' ? writer.applyId : null,
+    actor: writer.kind === 'apply' ? writer.actor : null,
+    outsideRole: writer.kind === 'outside' ? writer.role : null,
+    at: user.directory?.updatedAt ?? '',
+  };
 }
 
 /** Role template ids → roles as findings name them, by the tenant's catalog (built-in names as a fallback). */

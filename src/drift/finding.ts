@@ -31,14 +31,17 @@ export type DriftField =
 export type DriftFieldName = DriftField['field'];
 
 /**
- * The last change tenantctl recorded on a user (`users.updated_by`), so a
- * finding can be traced to an apply (`tenantctl history`). `applyId` and
- * `actor` are null when the row was last written by something else.
+ * The last write recorded on a user (`users.updated_by`), so a finding can
+ * be traced to an apply (`tenantctl history`) or to the database role that
+ * changed it outside tenantctl. `applyId` and `actor` are null when the row
+ * was last written by something else; `outsideRole` is null unless the
+ * database stamped the write as made outside tenantctl (migration 0004).
  */
 export interface LastChange {
   readonly by: string | null;
   readonly applyId: number | null;
   readonly actor: string | null;
+  readonly outsideRole: string | null;
   readonly at: string;
 }
 

@@ -1,5 +1,6 @@
 import type { Catalog } from '../catalog/catalog.js';
 import type { TenantState, User } from '../state/tenant-state.js';
+import { lastWriter } from '../state/last-writer.js';
 import { canonicalJson, sha256 } from './canonical-json.js';
 
 /**
@@ -27,8 +28,11 @@ export function fingerprint(current: TenantState, catalog: Catalog): Fingerprint
 
 function describeChange(key: string, user: User | undefined): string {
   if (!user?.directory) return `${key} was deleted for good`;
-  const by = user.directory.updatedBy ? ` by ${user.directory.updatedBy}` : '';
-  return `${user.userPrincipalName} was modified (last recorded change ${user.directory.updatedAt}${by})`;
+  const { updatedAt, updatedBy } = user.directory;
+  const writer = lastWriter(updatedBy);
+  if (writer.kind === 'outside') return `${user.userPrincipalName} was changed outside tenantctl by database role ${writer.role} at ${updatedAt}`;
+  const by = updatedBy ? ` by ${updatedBy}` : '';
+  return `${user.userPrincipalName} was modified (last recorded change ${updatedAt}${by})`;
 }
 
 /** What changed since a plan was made, in words; empty when nothing did. */
@@ -42,4 +46,12 @@ export function staleness(planned: Fingerprint, now: Fingerprint, current: Tenan
     if (!(key in planned.users)) reasons.push(`${current.users.get(key)?.userPrincipalName ?? key} was created`);
   }
   return reasons;
+}
+
+const SHOWN_REASONS = 10;
+
+/** What apply says when rows a plan was computed from changed since it was made. */
+export function staleMessage(reasons: readonly string[]): string {
+  const more = reasons.length > SHOWN_REASONS ? `\n  … and ${reasons.length - SHOWN_REASONS} more` : '';
+  return `the tenant changed since this plan was made, so it was not applied:\n  ${reasons.slice(0, SHOWN_REASONS).join('\n  ')}${more}\nrun \`tenantctl plan\` again and review the new plan`;
 }

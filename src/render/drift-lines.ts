@@ -28,7 +28,7 @@ export interface FindingText {
   /** What happened, in one sentence; empty when the details say it all. */
   readonly summary: string;
   readonly details: readonly ChangeLine[];
-  /** `last apply #12 by alice`, or null when there is nothing to trace. */
+  /** `last apply #12 by alice` or `changed outside tenantctl by database role X at T`; null when there is nothing to trace. */
   readonly trace: string | null;
 }
 
@@ -93,11 +93,13 @@ export function fieldLines(field: DriftField): ChangeLine[] {
 }
 
 /**
- * `last apply #12 by alice`. The actor is a value, and so is `#12` for
+ * `last apply #12 by alice`, or `changed outside tenantctl by database role X at T`
+ * when the database stamped the last write as not tenantctl's. The actor is a value, and so is `#12` for
  * markdown, where GitHub would link it to issue 12: `show` wraps both.
  */
 export function traceText(change: LastChange, show: ShowValue = visible): string {
   if (change.applyId !== null) return `last apply ${show(`#${change.applyId}`)} by ${show(change.actor ?? '')}`;
+  if (change.outsideRole !== null) return `changed outside tenantctl by database role ${show(change.outsideRole)} at ${show(change.at)}`;
   return change.by ? `last changed by ${show(change.by)}` : 'no apply recorded';
 }
 

@@ -1,3 +1,4 @@
+import type { Catalog } from '../catalog/catalog.js';
 import { loadConfig } from '../config/load-config.js';
 import type { Database } from '../db/database.js';
 import { error, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
@@ -6,6 +7,7 @@ import { computePlan } from '../plan/compute-plan.js';
 import { fingerprint } from '../plan/fingerprint.js';
 import { toPlanDocument, type PlanDocument } from '../plan/plan-document.js';
 import { readTenant } from '../state/read-tenant.js';
+import type { TenantState } from '../state/tenant-state.js';
 import { NO_PROGRESS, type ProgressReporter } from './progress.js';
 
 export interface PlanTenantOptions {
@@ -53,7 +55,21 @@ function unsetPasswordVariables(
 export async function planTenant(db: Database, options: PlanTenantOptions): Promise<PlanTenantResult> {
   const progress = options.onProgress ?? NO_PROGRESS;
   progress({ stage: 'reading the directory', done: 0, total: 3 });
-  const { catalog, current } = await readTenant(db);
+  return planFromSnapshot(await readTenant(db), options);
+}
+
+/** What the database held when planning: the catalog and the directory. */
+export interface TenantSnapshot {
+  readonly catalog: Catalog;
+  readonly current: TenantState;
+}
+
+/**
+ * The same as planTenant from a snapshot already read, e.g. inside apply's
+ * transaction under the tenant lock, where a saved plan is recomputed.
+ */
+export function planFromSnapshot({ catalog, current }: TenantSnapshot, options: PlanTenantOptions): PlanTenantResult {
+  const progress = options.onProgress ?? NO_PROGRESS;
   progress({ stage: 'loading the configuration', done: 1, total: 3 });
   const loaded = loadConfig(options.configPaths, { catalog, env: options.env, phase: 'plan' });
   if (!loaded.config) return { plan: null, diagnostics: loaded.diagnostics };

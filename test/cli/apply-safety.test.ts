@@ -196,7 +196,7 @@ describe('apply safety on the embedded database', () => {
     const runs = [
       await runCli(['plan', '-c', config, '--out', planFile], { env: env({ KEEPER_PASSWORD: password }) }),
       await runCli(['plan', '-c', config, '--format', 'markdown'], { env: env({ KEEPER_PASSWORD: password }) }),
-      await runCli(['apply', '--plan', planFile, '--auto-approve', '--approve-deletions'], { env: env({ KEEPER_PASSWORD: password }) }),
+      await runCli(['apply', '--plan', planFile, '-c', config, '--auto-approve', '--approve-deletions'], { env: env({ KEEPER_PASSWORD: password }) }),
     ];
     expect(runs.map((r) => r.code)).toEqual([0, 0, 0]);
     for (const run of runs) expect(run.stdout + run.stderr).not.toContain(password);

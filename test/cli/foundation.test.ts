@@ -111,7 +111,8 @@ describe('tenantctl as a process, on the embedded database', () => {
     const mismatch = await runCli(['apply', '--plan', planFile, '-c', config, '--auto-approve'], { env: env() });
     expect(mismatch.code).toBe(1);
     expect(mismatch.stderr).toContain('not the one this plan was made from');
-    const stale = await runCli(['apply', '--plan', planFile, '--auto-approve'], { env: env() });
+    fs.writeFileSync(users, fs.readFileSync(users, 'utf8').replace(/\n$/, ''));
+    const stale = await runCli(['apply', '--plan', planFile, '-c', config, '--auto-approve'], { env: env() });
     expect(stale.code).toBe(1);
     expect(stale.stderr).toMatch(/joep\.devries@contoso\.com was modified \(last recorded change .* by apply #2 \(/);
     fs.rmSync(config, { recursive: true, force: true });

@@ -78,20 +78,15 @@ describe.skipIf(!hasScript && process.env.CI !== 'true')('apply at a terminal', 
   });
 
   it.each([
-    ['Ctrl-C', 'purchase', CTRL_C],
-    ['Ctrl-D', 'purchase', CTRL_D],
-    ['Ctrl-C', 'privileged', CTRL_C],
-    ['Ctrl-D', 'privileged', CTRL_D],
-    ['Ctrl-C', 'yes', CTRL_C],
-    ['Ctrl-D', 'yes', CTRL_D],
-  ])('%s at the "%s" prompt cancels with exit 130; nothing changes', async (_key, prompt, answer) => {
-    const steps = [
-      { prompt: PURCHASE, answer: 'purchase' },
-      { prompt: PRIVILEGED, answer: 'privileged' },
-      { prompt: YES, answer: 'yes' },
-    ];
-    const last = steps.findIndex((step) => step.answer === prompt);
-    const exchanges = [...steps.slice(0, last), { prompt: steps[last]!.prompt, answer }];
+    ['Ctrl-C', CTRL_C, 'purchase'],
+    ['Ctrl-D', CTRL_D, 'purchase'],
+    ['Ctrl-C', CTRL_C, 'privileged'],
+    ['Ctrl-C', CTRL_C, 'yes'],
+    ['Ctrl-D', CTRL_D, 'yes'],
+  ])('%s at the "%s" prompt cancels with exit 130; nothing changes', async (_key, answer, prompt) => {
+    const before = { purchase: [], privileged: [{ prompt: PURCHASE, answer: 'purchase' }], yes: [{ prompt: PURCHASE, answer: 'purchase' }, { prompt: PRIVILEGED, answer: 'privileged' }] }[prompt] ?? [];
+    const at = { purchase: PURCHASE, privileged: PRIVILEGED, yes: YES }[prompt] ?? YES;
+    const exchanges = [...before, { prompt: at, answer }];
     const run = await atTerminal(['apply', '-c', 'examples/contoso', '--no-color'], database, exchanges);
     expect(run.output).toContain('cancelled, nothing was changed');
     expect(run.output).not.toMatch(/internal error|This is a bug|Aborted/);

@@ -6,7 +6,7 @@ import { catalog, currentUser, desiredUser, EXCHANGE_ADMIN, GA, state, subscript
 
 const NOW = new Date('2026-06-01T12:00:00.000Z');
 const APPLIED = { updatedBy: 'apply #7 (alice)', updatedAt: '2026-05-01T10:00:00.000Z' };
-const TRACE = { by: 'apply #7 (alice)', applyId: 7, actor: 'alice', at: '2026-05-01T10:00:00.000Z' };
+const TRACE = { by: 'apply #7 (alice)', applyId: 7, actor: 'alice', outsideRole: null, at: '2026-05-01T10:00:00.000Z' };
 const E3 = { sku: 'ENTERPRISEPACK', disabledPlans: [] };
 const noSeats = catalog([]);
 
@@ -203,7 +203,18 @@ const cases: Case[] = [
     name: 'last change written by something other than an apply',
     desired: [desiredUser(joep, { attributes: { city: 'Utrecht' } })],
     current: [currentUser(joep, {}, { updatedBy: 'psql', updatedAt: '2026-05-03T00:00:00.000Z' })],
-    expected: [{ kind: 'user.changed', lastChange: { by: 'psql', applyId: null, actor: null, at: '2026-05-03T00:00:00.000Z' } }],
+    expected: [{ kind: 'user.changed', lastChange: { by: 'psql', applyId: null, actor: null, outsideRole: null, at: '2026-05-03T00:00:00.000Z' } }],
+  },
+  {
+    name: 'last change stamped by the database as made outside tenantctl',
+    desired: [desiredUser(joep, { attributes: { city: 'Utrecht' } })],
+    current: [currentUser(joep, {}, { updatedBy: 'outside tenantctl by database role dba', updatedAt: '2026-05-03T00:00:00.000Z' })],
+    expected: [
+      {
+        kind: 'user.changed',
+        lastChange: { by: 'outside tenantctl by database role dba', applyId: null, actor: null, outsideRole: 'dba', at: '2026-05-03T00:00:00.000Z' },
+      },
+    ],
   },
 ];
 

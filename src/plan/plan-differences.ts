@@ -1,0 +1,119 @@
+import type { Change, ChangeKind } from './change.js';
+import { canonicalJson } from './canonical-json.js';
+import type { PlanDocument } from './plan-document.js';
+
+/**
+ * How a saved plan differs from the plan recomputed from the configuration
+ * and the database, in words a reviewer can check ("the saved plan grants
+ * Global administrator to x, the configuration does not"). Empty when they
+ * are the same plan. The plan's origin (tool version, git commit) is not
+ * compared; everything apply acts on is. Plain, unescaped text.
+ */
+export function planDifferences(saved: PlanDocument, fresh: PlanDocument): string[] {
+  const differences = [
+    ...changeDifferences(saved.changes, fresh.changes),
+    ...purchaseDifferences(saved, fresh),
+    ...settingDifferences(saved.settings, fresh.settings),
+  ];
+  if (canonicalJson(saved.approvals) !== canonicalJson(fresh.approvals)) {
+    differences.push(`the saved plan asks for the approvals ${list(saved.approvals)}, the configuration needs ${list(fresh.approvals)}`);
+  }
+  const covered = new Set(['changes', 'purchases', 'settings', 'approvals', 'tenantctlVersion', 'gitCommit']);
+  for (const key of Object.keys({ ...saved, ...fresh }) as (keyof PlanDocument)[]) {
+    if (covered.has(key)) continue;
+    if (canonicalJson(saved[key]) !== canonicalJson(fresh[key])) {
+      differences.push(`the saved plan's ${key} is ${brief(saved[key])}, the recomputed plan's ${brief(fresh[key])}`);
+    }
+  }
+  return differences;
+}
+
+const list = (values: readonly string[]) => (values.length === 0 ? 'none' : `[${values.join(', ')}]`);
+
+/** At most 120 characters of a value's JSON, enough to recognise it. */
+function brief(value: unknown): string {
+  const json = JSON.stringify(value) ?? 'nothing';
+  return json.length > 120 ? `${json.slice(0, 117)}…` : json;
+}
+
+type DocumentChange = PlanDocument['changes'][number];
+
+/** `grants Global administrator to a@contoso.com`: what a change does, as a verb phrase. */
+const DESCRIBE: Record<ChangeKind, (change: never) => string> = {
+  'user.create': (c: Extract<Change, { kind: 'user.create' }>) => `creates ${c.userPrincipalName}`,
+  'user.update': (c: Extract<Change, { kind: 'user.update' }>) => `updates ${c.userPrincipalName}`,
+  'user.delete': (c: Extract<Change, { kind: 'user.delete' }>) => `deletes ${c.userPrincipalName}`,
+  'user.restore': (c: Extract<Change, { kind: 'user.restore' }>) => `restores ${c.userPrincipalName}`,
+  'user.adopt': (c: Extract<Change, { kind: 'user.adopt' }>) => `adopts ${c.userPrincipalName}`,
+  'user.block': (c: Extract<Change, { kind: 'user.block' }>) => `blocks sign-in of ${c.userPrincipalName}`,
+  'user.unblock': (c: Extract<Change, { kind: 'user.unblock' }>) => `unblocks ${c.userPrincipalName}`,
+  'user.password-reset': (c: Extract<Change, { kind: 'user.password-reset' }>) => `resets the password of ${c.userPrincipalName}`,
+  'role.grant': (c: Extract<Change, { kind: 'role.grant' }>) => `grants ${c.roleName} to ${c.userPrincipalName}`,
+  'role.revoke': (c: Extract<Change, { kind: 'role.revoke' }>) => `revokes ${c.roleName} from ${c.userPrincipalName}`,
+  'license.assign': (c: Extract<Change, { kind: 'license.assign' }>) => `assigns ${c.license.sku} to ${c.userPrincipalName}`,
+  'license.update': (c: Extract<Change, { kind: 'license.update' }>) => `changes the ${c.sku} plans of ${c.userPrincipalName}`,
+  'license.remove': (c: Extract<Change, { kind: 'license.remove' }>) => `removes ${c.sku} from ${c.userPrincipalName}`,
+};
+
+export function describeChange(change: DocumentChange): string {
+  const describe = DESCRIBE[change.kind] as ((c: DocumentChange) => string) | undefined;
+  return describe ? describe(change) : `makes a change of unknown kind ${JSON.stringify(change.kind)} to ${change.userPrincipalName}`;
+}
+
+/** One change's identity: its kind, user and the role or sku it concerns. */
+function identity(change: DocumentChange): string {
+  const detail = 'roleTemplateId' in change ? change.roleTemplateId : 'sku' in change ? change.sku : 'license' in change ? change.license.sku : '';
+  return `${change.kind} ${change.userPrincipalName.toLowerCase()} ${detail}`;
+}
+
+function fieldsThatDiffer(a: DocumentChange, b: DocumentChange): string[] {
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+  return keys.filter((key) => canonicalJson((a as Record<string, unknown>)[key]) !== canonicalJson((b as Record<string, unknown>)[key]));
+}
+
+function changeDifferences(saved: readonly DocumentChange[], fresh: readonly DocumentChange[]): string[] {
+  const byIdentity = (changes: readonly DocumentChange[]) => {
+    const map = new Map<string, DocumentChange[]>();
+    for (const change of changes) map.set(identity(change), [...(map.get(identity(change)) ?? []), change]);
+    return map;
+  };
+  const savedById = byIdentity(saved);
+  const freshById = byIdentity(fresh);
+  const differences: string[] = [];
+  for (const [id, changes] of savedById) {
+    const matching = freshById.get(id) ?? [];
+    changes.forEach((change, index) => {
+      const counterpart = matching[index];
+      if (!counterpart) differences.push(`the saved plan ${describeChange(change)}, the configuration does not`);
+      else if (canonicalJson(change) !== canonicalJson(counterpart)) {
+        differences.push(`the saved plan ${describeChange(change)} with different ${fieldsThatDiffer(change, counterpart).join(', ')} than the configuration`);
+      }
+    });
+  }
+  for (const [id, changes] of freshById) {
+    for (const change of changes.slice((savedById.get(id) ?? []).length)) {
+      differences.push(`the configuration ${describeChange(change)}, the saved plan does not`);
+    }
+  }
+  if (differences.length === 0 && canonicalJson(saved) !== canonicalJson(fresh)) differences.push('the saved plan lists its changes in a different order');
+  return differences;
+}
+
+function purchaseDifferences(saved: PlanDocument, fresh: PlanDocument): string[] {
+  const describe = (sku: string, p: PlanDocument['purchases'][number] | undefined) =>
+    p ? `buys ${p.quantity} seats of ${sku} at ${p.unitPrice} ${p.currency} each (${p.monthlyCost} ${p.currency}/month)` : `buys no seats of ${sku}`;
+  const skus = [...new Set([...saved.purchases, ...fresh.purchases].map((p) => p.sku))];
+  return skus.flatMap((sku) => {
+    const a = saved.purchases.find((p) => p.sku === sku);
+    const b = fresh.purchases.find((p) => p.sku === sku);
+    if (canonicalJson(a) === canonicalJson(b)) return [];
+    return [`the saved plan ${describe(sku, a)}, the configuration ${describe(sku, b)}`];
+  });
+}
+
+function settingDifferences(saved: PlanDocument['settings'], fresh: PlanDocument['settings']): string[] {
+  const keys = [...new Set([...Object.keys(saved), ...Object.keys(fresh)])].sort() as (keyof PlanDocument['settings'])[];
+  return keys
+    .filter((key) => canonicalJson(saved[key]) !== canonicalJson(fresh[key]))
+    .map((key) => `the saved plan has settings.${key} ${brief(saved[key])}, the configuration ${brief(fresh[key])}`);
+}

@@ -1,0 +1,69 @@
+import { readCatalog } from '../catalog/read-catalog.js';
+import type { Queryable } from '../db/database.js';
+import { formatDiagnostic } from '../diagnostics/diagnostic.js';
+import { TenantctlError } from '../diagnostics/tenantctl-error.js';
+import type { Change } from '../plan/change.js';
+import { fingerprint, staleMessage, staleness } from '../plan/fingerprint.js';
+import { planDifferences } from '../plan/plan-differences.js';
+import { planHash, type PlanDocument } from '../plan/plan-document.js';
+import { readState } from '../state/read-state.js';
+import { planFromSnapshot, type PlanTenantOptions, type TenantSnapshot } from './plan-tenant.js';
+
+/**
+ * A saved plan is a record of what was reviewed, never an instruction: apply
+ * recomputes the plan from the configuration and the database and applies
+ * the recomputation, only when it is exactly the saved plan. Risks,
+ * approvals, costs, recipients, settings and password sources therefore
+ * come from the configuration, never from the file.
+ */
+
+/** planHash as `plan --out` computed it from the file's own changes and purchases. */
+export function contentHash(plan: Pick<PlanDocument, 'changes' | 'purchases'>): string {
+  const changes = plan.changes.map(({ risks, ...change }) => ({ change: change as Change, risks }));
+  return planHash({ changes, purchases: plan.purchases });
+}
+
+/** Refuses a file whose changes or purchases were edited without its planHash. */
+export function refuseTampered(file: string, plan: PlanDocument): void {
+  if (contentHash(plan) === plan.planHash) return;
+  throw new TenantctlError(
+    `${file} was edited after \`tenantctl plan --out\` wrote it: its planHash does not match its changes and purchases, so it was not applied; make the plan again with \`tenantctl plan --out\` and review it`,
+  );
+}
+
+const SHOWN = 10;
+
+function listed(reasons: readonly string[]): string {
+  const more = reasons.length > SHOWN ? `\n  … and ${reasons.length - SHOWN} more` : '';
+  return `  ${reasons.slice(0, SHOWN).join('\n  ')}${more}`;
+}
+
+/**
+ * Plans again from `snapshot` and the configuration and returns that plan,
+ * or throws naming why it is not the saved one: the configuration no longer
+ * plans, the tenant changed (staleness), or the plans differ.
+ */
+export function recomputeSavedPlan(file: string, saved: PlanDocument, snapshot: TenantSnapshot, options: PlanTenantOptions): PlanDocument {
+  const { plan, diagnostics } = planFromSnapshot(snapshot, options);
+  if (!plan) {
+    const errors = diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
+    throw new TenantctlError(`${file} was not applied: the configuration no longer gives a plan:\n${listed(errors)}`);
+  }
+  const now = fingerprint(snapshot.current, snapshot.catalog);
+  const stale = staleness(saved.fingerprint, now, snapshot.current);
+  if (stale.length > 0) throw new TenantctlError(staleMessage(stale));
+  const differences = planDifferences(saved, plan);
+  if (differences.length > 0) {
+    throw new TenantctlError(
+      `${file} is not the plan the configuration and the tenant give, so it was not applied:\n${listed(differences)}\n` +
+        'only a plan that `tenantctl plan --out` made from this configuration is applied; make it again and review it',
+    );
+  }
+  return plan;
+}
+
+/** The same, read inside apply's transaction after the tenant lock is taken. */
+export async function recomputeUnderLock(tx: Queryable, file: string, saved: PlanDocument, options: PlanTenantOptions): Promise<void> {
+  const snapshot = { catalog: await readCatalog(tx), current: await readState(tx) };
+  recomputeSavedPlan(file, saved, snapshot, options);
+}

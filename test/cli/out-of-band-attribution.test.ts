@@ -1,0 +1,115 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyContoso, runCli, tempDir } from '../support/cli.js';
+import { describePostgres, postgresTestUrl } from '../support/postgres.js';
+
+/** Runs SQL as an administrator with psql would, outside tenantctl; returns the database role it ran as. */
+type OutOfBand = (sql: string) => Promise<string>;
+
+const SEARCH_PATH = 'SET search_path TO tenantctl, public';
+
+async function embeddedOutOfBand(directory: string, sql: string): Promise<string> {
+  const db = new PGlite(directory);
+  try {
+    await db.exec(`${SEARCH_PATH}; ${sql}`);
+    const { rows } = await db.query<{ role: string }>('SELECT current_user AS role');
+    return rows[0]?.role ?? '';
+  } finally {
+    await db.close();
+  }
+}
+
+async function postgresOutOfBand(url: string, sql: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    // Qualified names and the server's default search_path: the triggers must not depend on it.
+    await client.query(sql.replace(/\b(UPDATE|FROM|INTO) (users|user_roles)\b/g, '$1 tenantctl.$2'));
+    const { rows } = await client.query<{ role: string }>('SELECT current_user AS role');
+    return rows[0]?.role ?? '';
+  } finally {
+    await client.end();
+  }
+}
+
+const TIME = '\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z';
+
+/** Finding 10: a change made directly in the database was blamed on the last apply. */
+function attributionSuite(setup: () => { env: Record<string, string>; outOfBand: OutOfBand }) {
+  let config: string;
+  let planFile: string;
+  let dir: string;
+  let env: Record<string, string>;
+  let outOfBand: OutOfBand;
+
+  beforeAll(async () => {
+    ({ env, outOfBand } = setup());
+    dir = tempDir();
+    expect((await runCli(['init', '--catalog', 'examples/contoso/catalog.yaml'], { env })).code).toBe(0);
+    expect((await runCli(['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases', '--approve-privileged', '--actor', 'sven'], { env })).code).toBe(0);
+    config = copyContoso();
+    const users = path.join(config, 'users.yaml');
+    fs.writeFileSync(users, fs.readFileSync(users, 'utf8').replace('jobTitle: Sales Lead', 'jobTitle: Head of Sales'));
+    planFile = path.join(dir, 'plan.json');
+    expect((await runCli(['plan', '-c', config, '--out', planFile], { env })).code).toBe(0);
+  });
+  afterAll(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(config, { recursive: true, force: true });
+  });
+
+  it('right after an apply, the stale-plan message names the apply, not an outsider', async () => {
+    const drift = await runCli(['drift', '-c', 'examples/contoso', '--format', 'json'], { env });
+    expect(drift.stdout).not.toContain('outside tenantctl by database role');
+  });
+
+  it('an UPDATE and a role removed in SQL: apply --plan and drift name the database role and the time', async () => {
+    const role = await outOfBand(
+      `UPDATE users SET city = 'Haarlem' WHERE user_principal_name = 'lotte.smit@contoso.com';
+       DELETE FROM user_roles WHERE role_template_id = '29232cdf-9323-42fd-ade2-1d097af3e4de'
+         AND user_id = (SELECT id FROM users WHERE user_principal_name = 'alex.wilber@contoso.com');`,
+    );
+    expect(role).not.toBe('');
+    const apply = await runCli(['apply', '--plan', planFile, '-c', config, '--auto-approve'], { env });
+    expect(apply.code).toBe(1);
+    expect(apply.stderr).toMatch(new RegExp(`lotte\\.smit@contoso\\.com was changed outside tenantctl by database role ${role} at ${TIME}`));
+    expect(apply.stderr).toMatch(new RegExp(`alex\\.wilber@contoso\\.com was changed outside tenantctl by database role ${role} at ${TIME}`));
+    expect(apply.stderr).not.toContain('by apply #1 (sven)');
+    const drift = await runCli(['drift', '-c', config], { env });
+    expect(drift.code).toBe(2);
+    expect(drift.stdout).toMatch(new RegExp(`lotte\\.smit@contoso\\.com \\[medium, changed outside tenantctl by database role ${role} at ${TIME}\\]`));
+    expect(drift.stdout).toMatch(new RegExp(`alex\\.wilber@contoso\\.com \\[\\w+, changed outside tenantctl by database role ${role} at ${TIME}\\]`));
+  });
+
+  it('once apply has written the users again, only a later outside change is named', async () => {
+    expect((await runCli(['apply', '-c', config, '--auto-approve', '--approve-privileged', '--actor', 'ines'], { env })).code).toBe(0);
+    const alex = path.join(config, 'users.yaml');
+    fs.writeFileSync(alex, fs.readFileSync(alex, 'utf8').replace('jobTitle: Systems Engineer', 'jobTitle: Systems Architect'));
+    expect((await runCli(['plan', '-c', config, '--out', planFile], { env })).code).toBe(0);
+    const role = await outOfBand(`UPDATE users SET city = 'Leiden' WHERE user_principal_name = 'noah.hendriks@contoso.com'`);
+    const apply = await runCli(['apply', '--plan', planFile, '-c', config, '--auto-approve'], { env });
+    expect(apply.code).toBe(1);
+    expect(apply.stderr).toMatch(new RegExp(`the tenant changed since this plan was made, so it was not applied:\n  noah\\.hendriks@contoso\\.com was changed outside tenantctl by database role ${role} at ${TIME}\n`));
+    const drift = await runCli(['drift', '-c', config], { env });
+    expect(drift.stdout).toMatch(new RegExp(`~ noah\\.hendriks@contoso\\.com \\[medium, changed outside tenantctl by database role ${role} at ${TIME}\\]`));
+    expect(drift.stdout).not.toContain('lotte.smit@contoso.com [');
+  });
+}
+
+describe('out-of-band edits are attributed (embedded database)', () => {
+  const dir = tempDir();
+  const database = path.join(dir, 'db');
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  attributionSuite(() => ({ env: { TENANTCTL_DATABASE_URL: database }, outOfBand: (sql) => embeddedOutOfBand(database, sql) }));
+});
+
+describePostgres('out-of-band edits are attributed (PostgreSQL)', () => {
+  let url = '';
+  beforeAll(async () => {
+    url = (await postgresTestUrl('out_of_band')) ?? '';
+  });
+  attributionSuite(() => ({ env: { TENANTCTL_DATABASE_URL: url }, outOfBand: (sql) => postgresOutOfBand(url, sql) }));
+});

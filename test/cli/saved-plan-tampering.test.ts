@@ -1,0 +1,201 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GLOBAL_ADMINISTRATOR } from '../../src/catalog/catalog.js';
+import type { PlanDocument } from '../../src/plan/plan-document.js';
+import { contentHash } from '../../src/workflow/verify-saved-plan.js';
+import { dumpEmbedded, dumpPostgres, type DirectoryDump } from '../reliability/support/directory-dump.js';
+import { copyContoso, runCli, tempDir } from '../support/cli.js';
+import { describePostgres, postgresTestUrl } from '../support/postgres.js';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] extends object ? Mutable<T[K]> : T[K] };
+type EditablePlan = Mutable<PlanDocument> & Record<string, unknown>;
+type EditableChange = EditablePlan['changes'][number] & Record<string, unknown>;
+
+const CI_SECRET = 'ci-deploy-secret-Zq8#Lm2!Vx7p';
+const ATTACKER = 'mallory@evil.example';
+
+/**
+ * Finding 1, each attack exactly as reported: a `plan --out` file edited by
+ * hand. `expected` is what apply must say once planHash was updated to match
+ * (so the edit is caught by the recomputation, not by the hash).
+ */
+interface Attack {
+  readonly name: string;
+  readonly edit: (plan: EditablePlan, context: { userIds: ReadonlyMap<string, string> }) => void;
+  readonly flags: readonly string[];
+  readonly expected: readonly string[];
+}
+
+const changesOf = (plan: EditablePlan) => plan.changes as EditableChange[];
+const find = (plan: EditablePlan, kind: string, upn: string) => {
+  const change = changesOf(plan).find((c) => c.kind === kind && c.userPrincipalName === upn);
+  if (!change) throw new Error(`the base plan has no ${kind} of ${upn}`);
+  return change;
+};
+
+const ATTACKS: readonly Attack[] = [
+  {
+    name: 'a role.grant edited to Global administrator',
+    edit: (plan) => Object.assign(find(plan, 'role.grant', 'joep.devries@contoso.com'), { roleTemplateId: GLOBAL_ADMINISTRATOR, roleName: 'Global administrator' }),
+    flags: ['--approve-privileged'],
+    expected: [
+      'the saved plan grants Global administrator to joep.devries@contoso.com, the configuration does not',
+      'the configuration grants Exchange administrator to joep.devries@contoso.com, the saved plan does not',
+    ],
+  },
+  {
+    name: 'an appended user.create with password.fromEnv CI_DEPLOY_SECRET and an outside notify',
+    edit: (plan) => {
+      const create = find(plan, 'user.create', 'tim.dewit@contoso.com');
+      plan.changes.push({ ...create, userPrincipalName: 'helper@contoso.com', password: { kind: 'env', variable: 'CI_DEPLOY_SECRET' }, notify: [ATTACKER] } as never);
+      plan.summary.create += 1;
+    },
+    flags: ['--approve-privileged'],
+    expected: ['the saved plan creates helper@contoso.com, the configuration does not'],
+  },
+  {
+    name: 'an existing user.create switched to CI_DEPLOY_SECRET, mailed outside',
+    edit: (plan) => Object.assign(find(plan, 'user.create', 'tim.dewit@contoso.com'), { password: { kind: 'env', variable: 'CI_DEPLOY_SECRET' }, notify: [ATTACKER] }),
+    flags: ['--approve-privileged'],
+    expected: ['the saved plan creates tim.dewit@contoso.com with different notify, password than the configuration'],
+  },
+  {
+    name: 'settings.adminEmail changed',
+    edit: (plan) => {
+      plan.settings.adminEmail = ATTACKER;
+    },
+    flags: ['--approve-privileged'],
+    expected: [`the saved plan has settings.adminEmail "${ATTACKER}", the configuration "it-desk@contoso.com"`],
+  },
+  {
+    name: 'approvals and risks emptied',
+    edit: (plan) => {
+      plan.approvals = [];
+      for (const change of changesOf(plan)) change.risks = [];
+    },
+    flags: [],
+    expected: [
+      'the saved plan grants Exchange administrator to joep.devries@contoso.com with different risks than the configuration',
+      'the saved plan asks for the approvals none, the configuration needs [privileged]',
+    ],
+  },
+  {
+    name: 'a purchase of 1,000 seats at unitPrice 0',
+    edit: (plan) => {
+      plan.purchases.push({ sku: 'ENTERPRISEPACK', productName: 'Office 365 Enterprise E3', quantity: 1000, unitPrice: 0, currency: 'USD', monthlyCost: 0 } as never);
+      plan.summary.seatsToPurchase += 1000;
+    },
+    flags: ['--approve-privileged', '--approve-purchases', '--max-purchase-cost', '50'],
+    expected: ['the saved plan buys 1000 seats of ENTERPRISEPACK at 0 USD each (0 USD/month), the configuration buys no seats of ENTERPRISEPACK'],
+  },
+  {
+    name: 'a purchase past --max-purchase-cost 50, its cost edited down',
+    edit: (plan) => {
+      plan.purchases.push({ sku: 'ENTERPRISEPACK', productName: 'Office 365 Enterprise E3', quantity: 1000, unitPrice: 20, currency: 'USD', monthlyCost: 20 } as never);
+      plan.cost.monthlyIncrease = 20;
+    },
+    flags: ['--approve-privileged', '--approve-purchases', '--max-purchase-cost', '50'],
+    expected: ['the saved plan buys 1000 seats of ENTERPRISEPACK at 20 USD each (20 USD/month), the configuration buys no seats of ENTERPRISEPACK'],
+  },
+  {
+    name: '12 deletions appended, without --approve-deletions',
+    edit: (plan, { userIds }) => {
+      const victims = [...userIds].filter(([upn]) => upn !== 'joep.devries@contoso.com').slice(0, 12);
+      for (const [upn, id] of victims) plan.changes.push({ kind: 'user.delete', userPrincipalName: upn, userId: id, risks: ['deletion'] } as never);
+      plan.summary.delete += victims.length;
+    },
+    flags: ['--approve-privileged'],
+    expected: ['the saved plan deletes alex.wilber@contoso.com, the configuration does not', 'the saved plan deletes noah.hendriks@contoso.com, the configuration does not', '\n  … and '],
+  },
+];
+
+interface Backend {
+  readonly env: () => Record<string, string>;
+  readonly dump: () => Promise<DirectoryDump>;
+}
+
+function attackSuite(backend: Backend, attacks: readonly Attack[], { bothVariants }: { bothVariants: boolean }) {
+  let dir: string;
+  let config: string;
+  let basePlan: string;
+  let base: EditablePlan;
+  let userIds: Map<string, string>;
+  const env = () => ({ ...backend.env(), CI_DEPLOY_SECRET: CI_SECRET });
+
+  beforeAll(async () => {
+    dir = tempDir();
+    expect((await runCli(['init', '--catalog', 'examples/contoso/catalog.yaml'], { env: env() })).code).toBe(0);
+    expect((await runCli(['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases', '--approve-privileged'], { env: env() })).code).toBe(0);
+    // What a pull request proposes and a reviewer approved: a role for Joep and one new user.
+    config = copyContoso();
+    const usersFile = path.join(config, 'users.yaml');
+    fs.writeFileSync(
+      usersFile,
+      fs.readFileSync(usersFile, 'utf8').replace('    jobTitle: Sales Lead\n', '    jobTitle: Sales Lead\n    roles: [Exchange administrator]\n') +
+        '\n  - userPrincipalName: tim.dewit@contoso.com\n    displayName: Tim de Wit\n    notify: [tim.dewit@example.org]\n',
+    );
+    basePlan = path.join(dir, 'reviewed.json');
+    expect((await runCli(['plan', '-c', config, '--out', basePlan], { env: env() })).code).toBe(0);
+    base = JSON.parse(fs.readFileSync(basePlan, 'utf8')) as EditablePlan;
+    const users = (JSON.parse((await backend.dump()).directory) as { users: { id: string; user_principal_name: string }[] }).users;
+    userIds = new Map(users.map((u) => [u.user_principal_name, u.id]));
+  });
+  afterAll(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(config, { recursive: true, force: true });
+  });
+
+  const variants = bothVariants ? [false, true] : [true];
+  for (const attack of attacks) {
+    for (const rehash of variants) {
+      it(`${attack.name}${rehash ? ', planHash updated to match' : ', planHash left as it was'}: refused, nothing changed, nothing mailed`, async () => {
+        const edited = structuredClone(base);
+        attack.edit(edited, { userIds });
+        if (rehash) edited.planHash = contentHash(edited as PlanDocument);
+        const file = path.join(dir, 'edited.json');
+        fs.writeFileSync(file, JSON.stringify(edited, null, 2));
+        const before = await backend.dump();
+        const run = await runCli(['apply', '--plan', file, '-c', config, '--auto-approve', ...attack.flags], { env: env() });
+        expect(run.code).toBe(1);
+        const hashCatchesIt = contentHash(edited as PlanDocument) !== base.planHash;
+        if (!rehash && hashCatchesIt) {
+          expect(run.stderr).toContain(`${file} was edited after \`tenantctl plan --out\` wrote it: its planHash does not match its changes and purchases`);
+        } else {
+          expect(run.stderr).toContain(`${file} is not the plan the configuration and the tenant give, so it was not applied:`);
+          for (const line of attack.expected) expect(run.stderr).toContain(line);
+        }
+        expect(run.stdout + run.stderr).not.toContain(CI_SECRET);
+        expect(await backend.dump()).toEqual(before);
+      });
+    }
+  }
+
+  it('-c is required with --plan, and says why', async () => {
+    const run = await runCli(['apply', '--plan', basePlan, '--auto-approve', '--approve-privileged'], { env: env() });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`apply --plan ${basePlan} needs -c PATH too: the configuration the plan was made from.`);
+  });
+
+  it('the reviewed plan itself applies, and history records its hash', async () => {
+    const run = await runCli(['apply', '--plan', basePlan, '-c', config, '--auto-approve', '--approve-privileged'], { env: env() });
+    expect(run.code).toBe(0);
+    const history = JSON.parse((await runCli(['history', '--format', 'json', '--limit', '1'], { env: env() })).stdout) as { applies: { planHash: string }[] };
+    expect(history.applies[0]?.planHash).toBe(base.planHash);
+  });
+}
+
+describe('apply --plan applies only what was reviewed (embedded database)', () => {
+  const dir = tempDir();
+  const database = path.join(dir, 'db');
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  attackSuite({ env: () => ({ TENANTCTL_DATABASE_URL: database }), dump: () => dumpEmbedded(database) }, ATTACKS, { bothVariants: true });
+});
+
+describePostgres('apply --plan applies only what was reviewed (PostgreSQL)', () => {
+  let url = '';
+  beforeAll(async () => {
+    url = (await postgresTestUrl('saved_plan_tampering')) ?? '';
+  });
+  attackSuite({ env: () => ({ TENANTCTL_DATABASE_URL: url }), dump: () => dumpPostgres(url) }, ATTACKS, { bothVariants: false });
+});
