@@ -1,0 +1,99 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, runCli } from '../support/cli.js';
+import { githubRunSteps, gitopsRepo, runStep, type WorkflowStep } from './gitops-repo.js';
+
+const WORKFLOWS = path.join(ROOT, 'examples/gitops/github/.github/workflows');
+const VALIDATOR = path.join(ROOT, 'node_modules/.bin/action-validator');
+
+describe('the GitHub Actions workflows of examples/gitops/github', () => {
+  it.each(fs.readdirSync(WORKFLOWS))('%s passes action-validator (the official workflow schema)', (file) => {
+    const run = spawnSync(VALIDATOR, [path.join(WORKFLOWS, file)], { encoding: 'utf8' });
+    // It only warns that it does not check the globs of `paths:` filters.
+    expect((run.stdout + run.stderr).replace(/^WARNING: Glob validation is not yet supported\..*$/gm, '').trim()).toBe('');
+    expect(run.status).toBe(0);
+  });
+
+  it('action-validator does catch a broken workflow', () => {
+    const broken = path.join(fs.mkdtempSync(path.join(ROOT, 'node_modules', '.tmp-workflow-')), 'broken.yml');
+    fs.writeFileSync(broken, 'name: broken\non: [pull_request]\njobs:\n  plan:\n    runs-on: ubuntu-latest\n    step:\n      - run: echo\n');
+    const run = spawnSync(VALIDATOR, [broken], { encoding: 'utf8' });
+    fs.rmSync(path.dirname(broken), { recursive: true, force: true });
+    expect(run.status).not.toBe(0);
+  });
+});
+
+describe('every tenantctl line of the GitHub workflows, run against the contoso example', () => {
+  let repo: string;
+  const env = () => ({ TENANTCTL_DATABASE_URL: path.join(repo, '.tenantctl', 'db'), NO_COLOR: '1', XDG_CONFIG_HOME: path.join(repo, '.xdg'), GITHUB_SHA: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678' });
+  const steps = (file: string) => githubRunSteps(path.join(WORKFLOWS, file));
+  const step = (file: string, name: string): WorkflowStep => {
+    const found = steps(file).find((s) => s.name === name);
+    if (!found) throw new Error(`${file} has no step "${name}"`);
+    return found;
+  };
+  const executed = new Set<string>();
+  const run = (file: string, name: string) => {
+    executed.add(`${file}: ${name}`);
+    return runStep(repo, step(file, name), env());
+  };
+
+  beforeAll(async () => {
+    repo = gitopsRepo('github');
+    const init = await runCli(['init', '--catalog', 'catalog.yaml'], { cwd: repo, env: env() });
+    if (init.code !== 0) throw new Error(init.stderr);
+  });
+  afterAll(() => fs.rmSync(repo, { recursive: true, force: true }));
+
+  it('pull request: validate passes, plan writes the comment and the plan file', () => {
+    const validate = run('plan.yml', 'Validate');
+    expect(validate.stderr).toBe('');
+    expect(validate.status).toBe(0);
+    const plan = run('plan.yml', 'Plan');
+    expect(plan.status).toBe(0);
+    expect(plan.outputs).toEqual({ made: 'true' });
+    expect(fs.readFileSync(path.join(repo, 'plan.md'), 'utf8')).toContain('megan.bowen@contoso.com');
+    expect(JSON.parse(fs.readFileSync(path.join(repo, 'plan.json'), 'utf8'))).toMatchObject({ formatVersion: expect.any(String) });
+  });
+
+  it('merge: the saved plan stops for approval (exit 3 → needs-approval), then the approved job applies it', async () => {
+    const first = run('apply.yml', 'Apply the saved plan, without approvals');
+    expect(first.status).toBe(0);
+    expect(first.outputs).toEqual({ 'needs-approval': 'true' });
+    expect(first.stderr).toContain('--approve-purchases');
+    expect((await runCli(['plan', '-c', 'tenant', '--detailed-exitcode'], { cwd: repo, env: env() })).code).toBe(2);
+
+    const approved = run('apply.yml', 'Apply the saved plan, approved');
+    expect(approved.stderr).not.toMatch(/Error:/);
+    expect(approved.status).toBe(0);
+    expect((await runCli(['plan', '-c', 'tenant', '--detailed-exitcode'], { cwd: repo, env: env() })).code).toBe(0);
+    const history = await runCli(['history', '--format', 'json', '--limit', '1'], { cwd: repo, env: env() });
+    expect(history.stdout).toContain(env().GITHUB_SHA);
+  });
+
+  it('nightly: no drift says drift=false; a change behind git\'s back says drift=true with the report', async () => {
+    const clean = run('drift.yml', 'Drift');
+    expect(clean.status).toBe(0);
+    expect(clean.outputs).toEqual({ drift: 'false' });
+
+    // Someone changes a job title outside tenantctl: here, by applying an edited copy.
+    const edited = path.join(repo, 'edited');
+    fs.cpSync(path.join(repo, 'tenant'), edited, { recursive: true });
+    const users = path.join(edited, 'users.yaml');
+    fs.writeFileSync(users, fs.readFileSync(users, 'utf8').replace('jobTitle: IT Director', 'jobTitle: Chief Everything Officer'));
+    expect((await runCli(['apply', '-c', edited, '--auto-approve'], { cwd: repo, env: env() })).code).toBe(0);
+
+    const drifted = run('drift.yml', 'Drift');
+    expect(drifted.status).toBe(0);
+    expect(drifted.outputs).toEqual({ drift: 'true' });
+    expect(fs.readFileSync(path.join(repo, 'drift.md'), 'utf8')).toContain('Chief Everything Officer');
+  });
+
+  it('ran every step of the workflows that calls tenantctl', () => {
+    const all = fs.readdirSync(WORKFLOWS).flatMap((file) => steps(file).map((s) => `${file}: ${s.name}`));
+    expect(all.length).toBeGreaterThanOrEqual(5);
+    expect([...executed].sort()).toEqual([...new Set(all)].sort());
+  });
+});

@@ -1,0 +1,97 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, tempDir } from '../support/cli.js';
+
+/** The environment without TENANTCTL_DATABASE_URL: the team's folder uses the default, .tenantctl/db. */
+function withoutDatabaseUrl(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.TENANTCTL_DATABASE_URL;
+  return env;
+}
+
+interface PackedFile {
+  readonly path: string;
+}
+
+/**
+ * The packed tarball installed into an empty folder, as a team installs it
+ * in its own configuration repository, then used there through npx.
+ * Dependencies come from npm's cache (filled by `npm ci`), so no network is
+ * needed when the cache is warm.
+ */
+describe('tenantctl installed from its packed tarball into an empty folder', () => {
+  let work: string;
+  let team: string;
+  let files: readonly string[];
+  let installed = '';
+
+  /**
+   * npx in the team's folder; --no: never download a package of that name
+   * from the registry; `--` so that npx keeps none of the options (its own
+   * --version in particular).
+   */
+  const npx = (args: readonly string[]) =>
+    spawnSync('npx', ['--no', '--', 'tenantctl', ...args], {
+      cwd: team,
+      encoding: 'utf8',
+      env: { ...withoutDatabaseUrl(), NO_COLOR: '1', TENANTCTL_QUIET: '1', XDG_CONFIG_HOME: path.join(work, 'xdg') },
+    });
+
+  beforeAll(() => {
+    work = tempDir('tenantctl-install-');
+    team = path.join(work, 'contoso-tenant');
+    fs.mkdirSync(team);
+    // dist/ is fresh (the suite's global setup compiled it), so pack without the prepare script.
+    const packed = JSON.parse(
+      execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' }),
+    ) as { filename: string; files: PackedFile[] }[];
+    const tarball = path.join(work, packed[0]!.filename);
+    files = packed[0]!.files.map((f) => f.path);
+    execFileSync('npm', ['install', tarball, '--prefer-offline', '--no-audit', '--no-fund'], { cwd: team, stdio: 'ignore' });
+    installed = tarball;
+    fs.mkdirSync(path.join(team, 'tenant'));
+    for (const file of ['tenant.yaml', 'users.yaml']) fs.copyFileSync(path.join(ROOT, 'examples/contoso', file), path.join(team, 'tenant', file));
+    fs.copyFileSync(path.join(ROOT, 'examples/contoso/catalog.yaml'), path.join(team, 'catalog.yaml'));
+  }, 600_000);
+  afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+  it('packs only what runs: compiled JavaScript, migrations, schemas, README', () => {
+    expect(installed).toMatch(/tenantctl-.*\.tgz$/);
+    expect(files).toContain('package.json');
+    expect(files).toContain('README.md');
+    expect(files).toContain('dist/cmd/tenantctl.js');
+    expect(files.some((f) => f.startsWith('migrations/') && f.endsWith('.sql'))).toBe(true);
+    expect(files).toContain('schemas/tenant.schema.json');
+    const unexpected = files.filter(
+      (f) => !/^(package\.json|README\.md|LICENSE)$/.test(f) && !/^dist\/.*\.c?js$/.test(f) && !/^migrations\/[^/]+\.sql$/.test(f) && !/^schemas\/[^/]+\.json$/.test(f),
+    );
+    expect(unexpected).toEqual([]);
+    expect(files.filter((f) => /test|\.ts$|\.map$/.test(f))).toEqual([]);
+  });
+
+  it('npx tenantctl init, plan and apply work there, on the embedded database', () => {
+    const version = npx(['--version']);
+    expect(version.stdout.trim()).toBe(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version);
+
+    const init = npx(['init', '--catalog', 'catalog.yaml']);
+    expect(init.stderr).toBe('');
+    expect(init.status).toBe(0);
+    expect(init.stdout).toContain('Catalog: 3 domain(s), 6 subscription(s)');
+    expect(fs.existsSync(path.join(team, '.tenantctl', 'db'))).toBe(true);
+
+    const plan = npx(['plan', '-c', 'tenant', '--detailed-exitcode']);
+    expect(plan.status).toBe(2);
+    expect(plan.stdout).toContain('13 to create');
+
+    const apply = npx(['apply', '-c', 'tenant', '--auto-approve', '--approve-purchases', '--approve-privileged']);
+    expect(apply.stderr).not.toMatch(/internal error|Error:/);
+    expect(apply.status).toBe(0);
+    expect(apply.stdout).toMatch(/Apply #1 complete/);
+
+    const again = npx(['plan', '-c', 'tenant', '--detailed-exitcode']);
+    expect(again.status).toBe(0);
+    expect(again.stdout).toContain('No changes.');
+  }, 300_000);
+});
