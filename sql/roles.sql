@@ -44,7 +44,8 @@ REVOKE ALL ON tenantctl.credential_notifications FROM tenantctl_reader;
 GRANT tenantctl_reader TO tenantctl_writer;
 GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA tenantctl TO tenantctl_writer;
 REVOKE INSERT, UPDATE, DELETE ON tenantctl.schema_migrations, tenantctl.domains, tenantctl.roles,
-  tenantctl.service_plans, tenantctl.outbox_key FROM tenantctl_writer;
+  tenantctl.service_plans, tenantctl.service_plan_dependencies, tenantctl.service_plan_unavailable_countries,
+  tenantctl.outbox_key FROM tenantctl_writer;
 REVOKE ALL ON tenantctl.credential_notifications FROM tenantctl_writer;
 GRANT INSERT ON tenantctl.credential_notifications TO tenantctl_writer;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA tenantctl TO tenantctl_writer;

@@ -82,4 +82,21 @@ describe.each(ENGINES)('seat counting on the $name database', (engine) => {
     ).rejects.toThrow('roll back');
     expect(await seatCounts(db)).toEqual(before);
   });
+  it.skipIf(engine.skip)('counts a write by another tool whose search_path does not name tenantctl (migration 0007)', async () => {
+    const counted = await db.transaction(async (tx) => {
+      await tx.query('SET LOCAL search_path TO public');
+      await tx.query(`INSERT INTO tenantctl.license_assignments (user_id, sku)
+                        SELECT id, 'VISIOCLIENT' FROM tenantctl.users
+                         WHERE user_principal_name = 'user3@contoso.com'
+                           AND NOT EXISTS (SELECT 1 FROM tenantctl.license_assignments a
+                                            WHERE a.user_id = users.id AND a.sku = 'VISIOCLIENT')`);
+      const [row] = await tx.query<{ consumed: number; counted: number }>(
+        `SELECT s.consumed, (SELECT count(*)::int FROM tenantctl.license_assignments a WHERE a.sku = s.sku) AS counted
+           FROM tenantctl.subscriptions s WHERE s.sku = 'VISIOCLIENT'`,
+      );
+      throw Object.assign(new Error('roll back'), { row });
+    }).catch((cause: { row?: { consumed: number; counted: number } }) => cause.row);
+    expect(counted).toBeDefined();
+    expect(counted?.consumed).toBe(counted?.counted);
+  });
 });
