@@ -83,7 +83,7 @@ const ATTACKS: readonly Attack[] = [
   {
     name: 'a purchase of 1,000 seats at unitPrice 0',
     edit: (plan) => {
-      plan.purchases.push({ sku: 'ENTERPRISEPACK', productName: 'Office 365 Enterprise E3', quantity: 1000, unitPrice: 0, currency: 'USD', monthlyCost: 0 } as never);
+      plan.purchases.push({ sku: 'ENTERPRISEPACK', productName: 'Office 365 Enterprise E3', quantity: 1000, unitPrice: 0, currency: 'USD', monthlyCost: 0, spare: 0, reclaimable: [] } as never);
       plan.summary.seatsToPurchase += 1000;
     },
     flags: ['--approve-privileged', '--approve-purchases', '--max-purchase-cost', '50'],
@@ -92,7 +92,7 @@ const ATTACKS: readonly Attack[] = [
   {
     name: 'a purchase past --max-purchase-cost 50, its cost edited down',
     edit: (plan) => {
-      plan.purchases.push({ sku: 'ENTERPRISEPACK', productName: 'Office 365 Enterprise E3', quantity: 1000, unitPrice: 20, currency: 'USD', monthlyCost: 20 } as never);
+      plan.purchases.push({ sku: 'ENTERPRISEPACK', productName: 'Office 365 Enterprise E3', quantity: 1000, unitPrice: 20, currency: 'USD', monthlyCost: 20, spare: 0, reclaimable: [] } as never);
       plan.cost.monthlyIncrease = 20;
     },
     flags: ['--approve-privileged', '--approve-purchases', '--max-purchase-cost', '50'],
@@ -102,7 +102,21 @@ const ATTACKS: readonly Attack[] = [
     name: '12 deletions appended, without --approve-deletions',
     edit: (plan, { userIds }) => {
       const victims = [...userIds].filter(([upn]) => upn !== 'joep.devries@contoso.com').slice(0, 12);
-      for (const [upn, id] of victims) plan.changes.push({ kind: 'user.delete', userPrincipalName: upn, userId: id, risks: ['deletion'] } as never);
+      // Shaped as plan format 2.0 writes a deletion, so the file passes the
+      // schema and only the recomputation can tell it was not reviewed.
+      const before = (upn: string) => ({
+        userPrincipalName: upn, accountEnabled: true, deletedAt: null, roles: [], licenses: [],
+        attributes: {
+          displayName: upn, givenName: null, surname: null, mailNickname: upn.split('@')[0], jobTitle: null, department: null, mobilePhone: null,
+          businessPhones: [], streetAddress: null, city: null, state: null, postalCode: null, country: null, usageLocation: null,
+        },
+      });
+      for (const [upn, id] of victims) {
+        plan.changes.push({
+          kind: 'user.delete', userPrincipalName: upn, userId: id, restorableUntil: '2099-01-01T00:00:00.000Z',
+          address: `users/${upn}`, risks: ['deletion'], before: before(upn), after: null,
+        } as never);
+      }
       plan.summary.delete += victims.length;
     },
     flags: ['--approve-privileged'],

@@ -72,7 +72,7 @@ describe.each(ENGINES)('no temporary password rests anywhere but in the delivere
     };
     await run(['init', '--catalog', path.resolve('examples/contoso/catalog.yaml')]);
     await run(['plan', '-c', config, '--out', 'plan.json']);
-    await run(['apply', '--plan', 'plan.json', '--auto-approve', '--approve-purchases', '--approve-privileged']);
+    await run(['apply', '--plan', 'plan.json', '-c', config, '--auto-approve', '--approve-purchases', '--approve-privileged']);
     await run(['plan', '-c', config, '--format', 'json']);
     await run(['drift', '-c', config], [0, 2]);
     await run(['export', '--out', 'export.yaml']);
