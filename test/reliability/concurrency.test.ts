@@ -43,7 +43,7 @@ for (const engine of ENGINES) {
 
       // The embedded database lets one process in at a time: the others wait on its lock file.
       const runs = await Promise.all(
-        [1, 2, 3, 4].map(() => runCli(['apply', '--plan', planFile, ...APPROVALS, '--lock-timeout', '300'], { env: env() })),
+        [1, 2, 3, 4].map(() => runCli(['apply', '--plan', planFile, '-c', 'examples/contoso', ...APPROVALS, '--lock-timeout', '300'], { env: env() })),
       );
       expect(runs.map((r) => r.code).sort()).toEqual([0, 1, 1, 1]);
       for (const loser of runs.filter((r) => r.code === 1)) {
