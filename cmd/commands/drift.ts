@@ -4,6 +4,8 @@ import { ExitCode, TenantctlError } from '../../src/diagnostics/tenantctl-error.
 import type { DriftDocument } from '../../src/drift/drift-document.js';
 import { readDrift } from '../../src/drift/read-drift.js';
 import { toolVersion } from '../../src/package-root.js';
+import { writePrivateFile } from '../../src/files/write-private-file.js';
+import { renderDriftHtml } from '../../src/render/drift-html.js';
 import { renderDriftJson } from '../../src/render/drift-json.js';
 import { renderDriftMarkdown } from '../../src/render/drift-markdown.js';
 import { renderDriftText } from '../../src/render/drift-text.js';
@@ -11,13 +13,17 @@ import { resolveActor } from '../actor.js';
 import { withDatabase, type DatabaseOptions } from '../database-option.js';
 import { formatOption } from '../format-option.js';
 import { reportDiagnostics } from '../report-diagnostics.js';
+import { terminalText } from '../../src/render/escape-terminal.js';
 import { err, out, useColor } from '../terminal.js';
 
-export type DriftFormat = 'text' | 'json' | 'markdown';
+const ensureFinalNewline = (text: string) => (text.endsWith('\n') ? text : `${text}\n`);
+
+export type DriftFormat = 'text' | 'json' | 'markdown' | 'html';
 
 interface DriftOptions extends DatabaseOptions {
   readonly config: string[];
   readonly format: DriftFormat;
+  readonly out?: string;
   readonly color?: boolean;
 }
 
@@ -25,6 +31,7 @@ const RENDERERS: Record<DriftFormat, (drift: DriftDocument, color: boolean) => s
   text: (drift, color) => renderDriftText(drift, { color }),
   json: (drift) => renderDriftJson(drift),
   markdown: (drift) => renderDriftMarkdown(drift),
+  html: (drift) => renderDriftHtml(drift),
 };
 
 export function registerDrift(program: Command): void {
@@ -37,11 +44,13 @@ export function registerDrift(program: Command): void {
         'unused and over-consumed seats, and temporary passwords past their expiry that were never changed.\n\n' +
         'Read-only: takes no lock, and a database role with SELECT privileges only is enough.\n\n' +
         'Examples:\n  tenantctl drift -c examples/contoso\n  tenantctl drift -c examples/contoso --format markdown > drift.md\n' +
-        '  tenantctl drift -c examples/contoso --format json > drift.json\n\n' +
+        '  tenantctl drift -c examples/contoso --format json > drift.json\n' +
+        '  tenantctl drift -c examples/contoso --format html --out drift.html\n\n' +
         'Exit codes: 0 no drift (unused seats are a notice, not drift), 2 drift found, 1 error.',
     )
     .requiredOption('-c, --config <path...>', 'YAML file or directory of YAML files (repeatable)')
-    .addOption(formatOption(['text', 'json', 'markdown'], 'text, json or markdown'))
+    .addOption(formatOption(['text', 'json', 'markdown', 'html'], 'text, json, markdown or html (one self-contained page)'))
+    .option('--out <file>', 'write the report to this file (mode 0600, never through a symlink) instead of standard output')
     .option('--no-color', 'no colours, even at a terminal (NO_COLOR is honoured too)')
     .action(async (options: DriftOptions) => {
       const { drift, diagnostics } = await withDatabase({ ...options, actor: resolveActor(options.actor) }, (db) =>
@@ -51,7 +60,13 @@ export function registerDrift(program: Command): void {
       if (!drift || hasErrors(diagnostics)) {
         throw new TenantctlError('no drift report was made: fix the configuration problems above', ExitCode.error, diagnostics);
       }
-      out(RENDERERS[options.format](drift, useColor(options.color)));
+      if (options.out) {
+        // A file is read later, not at this terminal: no colours in it.
+        writePrivateFile(options.out, ensureFinalNewline(RENDERERS[options.format](drift, false)));
+        err(`Wrote the drift report (${options.format}) to ${terminalText(options.out)}`);
+      } else {
+        out(RENDERERS[options.format](drift, useColor(options.color)));
+      }
       process.exitCode = drift.drift ? ExitCode.changes : ExitCode.ok;
     });
 }

@@ -45,11 +45,12 @@ export function registerPlan(program: Command): void {
     .description(
       'Diff the configuration against the database and show every change, purchase and risk.\n\n' +
         'Examples:\n  tenantctl plan -c examples/contoso\n  tenantctl plan -c examples/contoso --out plan.json --detailed-exitcode\n' +
-        '  tenantctl plan -c examples/contoso --format markdown > comment.md',
+        '  tenantctl plan -c examples/contoso --format markdown > comment.md\n' +
+        '  tenantctl plan -c examples/contoso --format html > plan.html',
     )
     .requiredOption('-c, --config <path...>', 'YAML file or directory of YAML files (repeatable)')
     .option('--out <file>', 'save the plan (JSON, with its fingerprint) for `apply --plan`')
-    .addOption(formatOption(['text', 'json', 'markdown'], 'text, json or markdown'))
+    .addOption(formatOption(['text', 'json', 'markdown', 'html'], 'text, json, markdown or html (one self-contained page; --out still saves the JSON plan)'))
     .option('--commit <sha>', 'the configuration\'s git commit to record (default: the CI\'s variable, else git)', parseCommitFlag)
     .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when there are, 1 on error')
     .option('--no-color', 'no colours, even at a terminal (NO_COLOR is honoured too)')

@@ -48,7 +48,7 @@ describe('tenantctl follows the command-line conventions', () => {
   });
 
   it.each([
-    [['plan', '-c', 'examples/contoso', '--format', 'jsno'], /argument 'jsno' is invalid\. Did you mean json\? Use text, json or markdown\./],
+    [['plan', '-c', 'examples/contoso', '--format', 'jsno'], /argument 'jsno' is invalid\. Did you mean json\? Use text, json, markdown or html\./],
     [['drift', '-c', 'examples/contoso', '--format', 'markdwn'], /Did you mean markdown\?/],
     [['validate', '-c', 'examples/contoso', '--format', 'gihub'], /Did you mean github\? Use text, json or github\./],
     [['history', '--format', 'josn'], /Did you mean json\? Use text or json\./],

@@ -5,6 +5,7 @@ import { openDatabase } from '../../src/db/open-database.js';
 import { runCli, tempDir, type CliResult } from '../support/cli.js';
 import { postgresTestUrl } from '../support/postgres.js';
 import { HOSTILE, liveMarkdown, rawDangers, workflowCommandLines } from '../support/hostile-strings.js';
+import { HOSTILE_CATALOG as CATALOG, HOSTILE_UNMANAGED as UNMANAGED, HOSTILE_USERS as USERS } from '../support/hostile-tenant.js';
 import { inject } from 'vitest';
 
 /**
@@ -17,43 +18,6 @@ import { inject } from 'vitest';
 
 const q = (value: string) => JSON.stringify(value); // YAML reads JSON strings, \u escapes included
 
-const CATALOG = `domains:
-  - { name: contoso.com, verified: true, default: true }
-subscriptions:
-  - sku: ENTERPRISEPACK
-    productName: ${q(`E3 ${HOSTILE.osc52} ${HOSTILE.addMaskHash} ${HOSTILE.mention} ${HOSTILE.html}`)}
-    seats: 1
-    unitPrice: 20.00
-    currency: USD
-    servicePlans: [EXCHANGE_S_ENTERPRISE, SWAY]
-`;
-
-const USERS = `defaults:
-  usageLocation: NL
-  notify: [it-desk@contoso.com]
-settings:
-  minGlobalAdmins: 1
-users:
-  - userPrincipalName: admin@contoso.com
-    displayName: Admin
-    roles: [Global administrator]
-  - userPrincipalName: hostile@contoso.com
-    displayName: ${q(`${HOSTILE.eraseLine} ${HOSTILE.mention} ${HOSTILE.rlo}`)}
-    givenName: ${q(HOSTILE.zeroWidth)}
-    surname: ${q(HOSTILE.isolate)}
-    jobTitle: ${q(HOSTILE.warningHash)}
-    department: ${q(HOSTILE.addMaskColon)}
-    streetAddress: ${q([HOSTILE.newlineCommand, HOSTILE.osc8, HOSTILE.addMaskHash, HOSTILE.errorColon, HOSTILE.separators, HOSTILE.c1, HOSTILE.del, HOSTILE.backticks].join('\n'))}
-    city: ${q(HOSTILE.autolink)}
-    postalCode: ${q(HOSTILE.table)}
-    country: ${q(HOSTILE.link)}
-    licenses: [ENTERPRISEPACK]
-  - userPrincipalName: second@contoso.com
-    displayName: ${q(HOSTILE.html)}
-    jobTitle: ${q(HOSTILE.email)}
-    licenses: [ENTERPRISEPACK]
-`;
-
 /** A configuration error in a file whose name is a workflow command, quoting hostile keys, roles and licences. */
 const BAD = `users:
   - userPrincipalName: bad@contoso.com
@@ -64,13 +28,6 @@ const BAD = `users:
   - userPrincipalName: ${q(`${HOSTILE.errorColon}\u001b[2K@contoso.com`)}
     displayName: ${q(HOSTILE.osc8)}
 `;
-
-/** Unmanaged users put straight into the database, as another admin tool would. */
-const UNMANAGED = [
-  ['legacy1@contoso.com', `${HOSTILE.eraseLine} ${HOSTILE.mention}`, HOSTILE.addMaskHash],
-  ['legacy2@contoso.com', `${HOSTILE.html} ${HOSTILE.autolink}`, HOSTILE.errorColon],
-  ['legacy3@contoso.com', `${HOSTILE.rlo}${HOSTILE.zeroWidth}`, HOSTILE.newlineCommand],
-] as const;
 
 interface Problems {
   readonly raw: string[];
@@ -144,7 +101,7 @@ describe.each([
     expect(JSON.stringify(JSON.parse(validateJson.stdout))).toContain('::add-mask::x.yaml');
 
     // plan in every format; the values come from the configuration and the catalog.
-    for (const format of ['text', 'markdown', 'json']) {
+    for (const format of ['text', 'markdown', 'json', 'html']) {
       const plan = await cli(['plan', '-c', config, '--format', format]);
       expect(plan.code, plan.stderr).toBe(0);
       expect(problems(plan), format).toEqual(clean);
@@ -171,7 +128,7 @@ describe.each([
       await db.close();
     }
 
-    for (const format of ['text', 'markdown', 'json']) {
+    for (const format of ['text', 'markdown', 'json', 'html']) {
       const drift = await cli(['drift', '-c', config, '--format', format]);
       expect(drift.code, drift.stderr).toBe(2);
       expect(problems(drift), format).toEqual(clean);

@@ -215,6 +215,6 @@ describe('the drift command', () => {
     expect(invalid.stderr).toContain('Error: no drift report was made: fix the configuration problems above');
     const xml = await runCli(['drift', '-c', ...CONTOSO_CONFIG, ...database(), '--format', 'xml']);
     expect(xml).toMatchObject({ exitCode: 1, stdout: '' });
-    expect(xml.stderr).toContain("option '--format <format>' argument 'xml' is invalid. Use text, json or markdown.");
+    expect(xml.stderr).toContain("option '--format <format>' argument 'xml' is invalid. Did you mean html? Use text, json, markdown or html.");
   });
 });

@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli } from '../support/cli.js';
-import { githubRunSteps, gitopsRepo, runStep, type WorkflowStep } from './gitops-repo.js';
+import { githubRunSteps, gitopsRepo, runStep, runStepAsync, type WorkflowStep } from './gitops-repo.js';
+import { TlsSmtpRelay } from './tls-smtp-relay.js';
 
 const WORKFLOWS = path.join(ROOT, 'examples/gitops/github/.github/workflows');
 const VALIDATOR = path.join(ROOT, 'node_modules/.bin/action-validator');
@@ -25,8 +26,9 @@ describe('the GitHub Actions workflows of examples/gitops/github', () => {
   });
 });
 
-describe('every tenantctl line of the GitHub workflows, run against the contoso example', () => {
+describe('every tenantctl line of the GitHub workflows, run against the contoso example', { timeout: 120_000 }, () => {
   let repo: string;
+  let relay: TlsSmtpRelay;
   const env = () => ({ TENANTCTL_DATABASE_URL: path.join(repo, '.tenantctl', 'db'), NO_COLOR: '1', XDG_CONFIG_HOME: path.join(repo, '.xdg'), GITHUB_SHA: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678' });
   const steps = (file: string) => githubRunSteps(path.join(WORKFLOWS, file));
   const step = (file: string, name: string): WorkflowStep => {
@@ -44,8 +46,13 @@ describe('every tenantctl line of the GitHub workflows, run against the contoso 
     repo = gitopsRepo('github');
     const init = await runCli(['init', '--catalog', 'catalog.yaml'], { cwd: repo, env: env() });
     if (init.code !== 0) throw new Error(init.stderr);
+    relay = new TlsSmtpRelay(repo);
+    await relay.start();
   });
-  afterAll(() => fs.rmSync(repo, { recursive: true, force: true }));
+  afterAll(async () => {
+    await relay?.stop();
+    fs.rmSync(repo, { recursive: true, force: true });
+  });
 
   it('pull request: validate passes, plan writes the comment and the plan file', () => {
     const validate = run('plan.yml', 'Validate');
@@ -58,7 +65,7 @@ describe('every tenantctl line of the GitHub workflows, run against the contoso 
     expect(JSON.parse(fs.readFileSync(path.join(repo, 'plan.json'), 'utf8'))).toMatchObject({ formatVersion: expect.any(String) });
   });
 
-  it('merge: the saved plan stops for approval (exit 3 → needs-approval), then the approved job applies it', async () => {
+  it('merge: the saved plan stops for approval (exit 3 → needs-approval), then the approved job applies it, then deliver sends the credentials', async () => {
     const first = run('apply.yml', 'Apply the saved plan, without approvals');
     expect(first.status).toBe(0);
     expect(first.outputs).toEqual({ 'needs-approval': 'true' });
@@ -71,6 +78,22 @@ describe('every tenantctl line of the GitHub workflows, run against the contoso 
     expect((await runCli(['plan', '-c', 'tenant', '--detailed-exitcode'], { cwd: repo, env: env() })).code).toBe(0);
     const history = await runCli(['history', '--format', 'json', '--limit', '1'], { cwd: repo, env: env() });
     expect(history.stdout).toContain(env().GITHUB_SHA);
+
+    // The deliver job: the key comes from a secret (its text), the relay's URL from another.
+    const runnerTemp = fs.mkdtempSync(path.join(repo, '.runner-temp-'));
+    executed.add("apply.yml: Deliver the new users' credentials");
+    const deliver = await runStepAsync(repo, step('apply.yml', "Deliver the new users' credentials"), {
+      ...env(),
+      OUTBOX_KEY: fs.readFileSync(process.env.TENANTCTL_OUTBOX_KEY!, 'utf8'),
+      TENANTCTL_SMTP_URL: relay.url,
+      NODE_EXTRA_CA_CERTS: relay.caFile,
+      RUNNER_TEMP: runnerTemp,
+    });
+    expect(deliver.stderr).toBe('');
+    expect(deliver.status).toBe(0);
+    expect(deliver.stdout).toMatch(/^Delivered 13 of 13 notification\(s\) via smtp:\/\/tenantctl:\*+@127\.0\.0\.1:\d+\.$/m);
+    expect(relay.received.length).toBeGreaterThanOrEqual(13);
+    expect(fs.readdirSync(runnerTemp)).toEqual([]);
   });
 
   it('nightly: no drift says drift=false; a change behind git\'s back says drift=true with the report', async () => {

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
@@ -43,21 +43,77 @@ export interface StepRun {
   readonly outputs: Record<string, string>;
 }
 
-/** Runs one step's script as the runner does: `bash --noprofile --norc -eo pipefail`, in the repository. */
-export function runStep(repo: string, step: WorkflowStep, env: Record<string, string>): StepRun {
+function stepProcess(repo: string, env: Record<string, string>): { outputFile: string; options: { cwd: string; env: NodeJS.ProcessEnv } } {
   const outputFile = path.join(repo, '.github-output');
   fs.writeFileSync(outputFile, '');
-  const run = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run], {
-    cwd: repo,
-    encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? repo, GITHUB_OUTPUT: outputFile, TENANTCTL_QUIET: '1', ...env },
-  });
-  const outputs = Object.fromEntries(
+  return {
+    outputFile,
+    options: { cwd: repo, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? repo, GITHUB_OUTPUT: outputFile, TENANTCTL_QUIET: '1', ...env } },
+  };
+}
+
+function stepOutputs(outputFile: string): Record<string, string> {
+  return Object.fromEntries(
     fs
       .readFileSync(outputFile, 'utf8')
       .split('\n')
       .filter(Boolean)
       .map((line) => line.split('=', 2) as [string, string]),
   );
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr, outputs };
+}
+
+const RUNNER_SHELL = ['--noprofile', '--norc', '-eo', 'pipefail', '-c'];
+
+/** Runs one step's script as the runner does: `bash --noprofile --norc -eo pipefail`, in the repository. */
+export function runStep(repo: string, step: WorkflowStep, env: Record<string, string>): StepRun {
+  const { outputFile, options } = stepProcess(repo, env);
+  const run = spawnSync('bash', [...RUNNER_SHELL, step.run], { ...options, encoding: 'utf8' });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr, outputs: stepOutputs(outputFile) };
+}
+
+/** runStep without blocking this process, for steps that talk to a server the test runs (an SMTP relay). */
+export function runStepAsync(repo: string, step: WorkflowStep, env: Record<string, string>): Promise<StepRun> {
+  const { outputFile, options } = stepProcess(repo, env);
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', [...RUNNER_SHELL, step.run], options);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr, outputs: stepOutputs(outputFile) }));
+  });
+}
+
+/** A GitLab CI job as it runs: its script lines (templates of `extends` and YAML aliases resolved). */
+export interface GitlabJob {
+  readonly name: string;
+  readonly script: readonly string[];
+}
+
+/** A script's lines: GitLab flattens the arrays that YAML aliases (`- *gitlab-api`) nest in it. */
+const flatten = (lines: readonly unknown[]): string[] => lines.flatMap((l) => (Array.isArray(l) ? flatten(l) : [String(l)]));
+
+/** The jobs of a .gitlab-ci.yml (not the hidden `.templates`), with their resolved scripts. */
+export function gitlabJobs(file: string): GitlabJob[] {
+  const pipeline = parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const keywords = new Set(['default', 'variables', 'stages', 'include', 'workflow', 'image', 'services', 'cache', 'before_script', 'after_script']);
+  const scriptOf = (name: string): unknown[] => {
+    const job = pipeline[name] as { script?: unknown[]; extends?: string | string[] } | undefined;
+    if (!job) throw new Error(`${file}: no job or template named ${name}`);
+    if (job.script) return job.script;
+    const parents = typeof job.extends === 'string' ? [job.extends] : (job.extends ?? []);
+    return parents.map(scriptOf).findLast((s) => s.length > 0) ?? [];
+  };
+  return Object.keys(pipeline)
+    .filter((name) => !name.startsWith('.') && !keywords.has(name))
+    .map((name) => ({ name, script: flatten(scriptOf(name)) }));
+}
+
+/** The packed tarball of this checkout (dist/ is fresh: the suite's global setup compiled it), in `dir`. */
+export function packTenantctl(dir: string): string {
+  const packed = JSON.parse(
+    execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8' }),
+  ) as { filename: string }[];
+  return path.join(dir, packed[0]!.filename);
 }

@@ -1,0 +1,110 @@
+import type { DriftDocument } from '../drift/drift-document.js';
+import { DRIFT_SEVERITIES, driftClass, type DriftFinding, type DriftFindingOf } from '../drift/finding.js';
+import { driftHeadline, findingText, licenseText, NEXT_STEPS, noticeLine, SECTION_TITLES, traceText } from './drift-lines.js';
+import { htmlSentences, htmlText, htmlValue } from './escape-html.js';
+import { htmlPage } from './html-page.js';
+import { badge, cards, filterForm, kindCounts, lines, section, table, type Markup, type Row } from './html-parts.js';
+import { formatMoney } from './money.js';
+
+/**
+ * The drift report as one self-contained HTML page: the headline, then the
+ * accounts an auditor asks about first (privileged users nobody manages,
+ * then every unmanaged user), then the other findings; all three tables
+ * answer the same kind filter and text search. Same wording as the text and
+ * markdown reports (drift-lines.ts); every value through `htmlText`.
+ */
+
+type Unmanaged = DriftFindingOf<'user.unmanaged'>;
+
+const severity = (finding: DriftFinding) => badge(finding.severity, finding.severity);
+const none = '<span class="muted">(none)</span>';
+
+function header(drift: DriftDocument): Markup {
+  const notice = noticeLine(drift);
+  const meta = [`tenantctl ${drift.tenantctlVersion}`, `checked ${drift.checkedAt}`, ...(drift.configHash ? [`configuration ${drift.configHash.slice(0, 'sha256:'.length + 12)}`] : [])];
+  return [
+    '<header>',
+    '<h1>tenantctl drift</h1>',
+    `<p class="lead">${htmlText(driftHeadline(drift))}</p>`,
+    ...(notice ? [`<p>${htmlText(notice)}</p>`] : []),
+    `<p class="meta">${meta.map(htmlText).join(' · ')}</p>`,
+    '</header>',
+  ].join('\n');
+}
+
+function summaryCards(drift: DriftDocument): Markup {
+  const { summary } = drift;
+  return cards([
+    ['Findings (drift)', String(summary.findings)],
+    ['Privileged unmanaged', String(summary.privilegedUnmanaged)],
+    ['Unmanaged users', String(summary.byKind['user.unmanaged'] ?? 0)],
+    ...DRIFT_SEVERITIES.filter((s) => s !== 'info').map((s): [string, string] => [s[0]?.toUpperCase() + s.slice(1), String(summary.bySeverity[s])]),
+    ['Notices', String(summary.notices)],
+    ['Unused seats', `${summary.unusedSeats} (${formatMoney(summary.unusedMonthlyCost, summary.currency)}/month)`],
+  ]);
+}
+
+function unmanagedRow(f: Unmanaged): Row {
+  const roles = f.roles.map((role) => `${htmlValue(role.displayName)}${role.privileged ? ` ${badge('privileged', 'needs')}` : ''}`).join('<br>');
+  return {
+    kind: f.kind,
+    cells: [
+      htmlValue(f.userPrincipalName),
+      htmlValue(f.displayName),
+      roles || none,
+      f.licenses.length > 0 ? f.licenses.map((license) => htmlValue(licenseText(license))).join('<br>') : none,
+      htmlText(f.accountEnabled ? 'allowed' : 'blocked'),
+      severity(f),
+    ],
+  };
+}
+
+const UNMANAGED_COLUMNS = [{ title: 'User' }, { title: 'Display name' }, { title: 'Roles' }, { title: 'Licenses' }, { title: 'Sign-in' }, { title: 'Severity' }];
+
+function unmanagedSection(findings: readonly DriftFinding[], privileged: boolean): Markup | null {
+  const users = findings.filter((f): f is Unmanaged => f.kind === 'user.unmanaged' && driftClass(f) === (privileged ? 'privileged' : 'unmanaged'));
+  if (users.length === 0) return null;
+  const lead = privileged
+    ? '<p>These accounts hold an admin role and are neither declared nor created by tenantctl: nobody reviews them in a pull request.</p>'
+    : '<p class="muted">Not declared and not created by tenantctl; apply never changes them (declare one to adopt it).</p>';
+  const title = privileged ? SECTION_TITLES.privileged : SECTION_TITLES.unmanaged;
+  return section(`${title} (${users.length})`, [lead, table(UNMANAGED_COLUMNS, users.map(unmanagedRow), { id: privileged ? 'privileged' : 'unmanaged', filterable: true })], privileged ? 'alert' : 'warn');
+}
+
+function findingRow(f: DriftFinding): Row {
+  const text = findingText(f);
+  const summary = text.summary ? `<p>${htmlText(text.summary)}</p>` : '';
+  const trace = 'lastChange' in f ? htmlSentences((show) => [traceText(f.lastChange, show)])[0] ?? '' : '';
+  return { kind: f.kind, cells: [htmlValue(text.subject), htmlText(f.kind), severity(f), `${summary}${lines(text.details)}`, trace] };
+}
+
+function otherSection(findings: readonly DriftFinding[]): Markup | null {
+  const rest = findings.filter((f) => f.kind !== 'user.unmanaged');
+  if (rest.length === 0) return null;
+  return section(`Other findings (${rest.length})`, [
+    '<p class="muted">Changed fields read expected (git) → actual (tenant).</p>',
+    table([{ title: 'User or subscription' }, { title: 'Kind' }, { title: 'Severity' }, { title: 'Finding' }, { title: 'Last change' }], rest.map(findingRow), {
+      id: 'findings',
+      filterable: true,
+    }),
+  ]);
+}
+
+/** `tenantctl`'s own advice, with its backtick-quoted commands shown as code. */
+const nextSteps = () => `<p>${htmlText(NEXT_STEPS).replace(/`([^`]+)`/g, '<code>$1</code>')}</p>`;
+
+/** The whole page; a report without findings says so under the summary. */
+export function renderDriftHtml(drift: DriftDocument): string {
+  const { findings } = drift;
+  const parts = [
+    header(drift),
+    summaryCards(drift),
+    findings.length > 0 ? filterForm(kindCounts(findings.map((f) => f.kind)), 'field, subscription') : null,
+    unmanagedSection(findings, true),
+    unmanagedSection(findings, false),
+    otherSection(findings),
+    drift.drift ? nextSteps() : null,
+    `<footer>${htmlText(`Made by tenantctl ${drift.tenantctlVersion} at ${drift.checkedAt}.`)}</footer>`,
+  ];
+  return htmlPage({ title: 'tenantctl drift', body: parts.filter((part): part is Markup => part !== null).join('\n') });
+}
