@@ -16,7 +16,9 @@ function reference(value: unknown): string {
 describe('canonicalJson', () => {
   it('writes what JSON.stringify with a key-sorting replacer writes, for any value', () => {
     const value = fc.anything({
-      key: fc.oneof(fc.string(), fc.constantFrom('0', '1', '10', '2', '01', '-1', '4294967295', '4294967294', 'a', 'toJSON')),
+      // Not "__proto__": the old definition dropped such a key (its copy set the
+      // prototype instead); the new one writes it. Plans never hold one.
+      key: fc.oneof(fc.string().filter((k) => k !== '__proto__'), fc.constantFrom('0', '1', '10', '2', '01', '-1', '4294967295', '4294967294', 'a', 'toJSON')),
       withDate: true,
       withNullPrototype: true,
       withSparseArray: true,
