@@ -60,7 +60,9 @@ export function registerPlan(program: Command): void {
       out(renderPlan(plan, options.format, { color: useColor(options.color) }));
       if (options.out) {
         writePrivateFile(options.out, renderJson(plan));
-        err(`Saved the plan to ${options.out}; apply exactly this plan with: tenantctl apply --plan ${options.out}`);
+        // apply recomputes a saved plan from the configuration, so it needs -c as well.
+        const config = options.config.map((c) => `-c ${c}`).join(' ');
+        err(`Saved the plan to ${options.out}; apply exactly this plan with: tenantctl apply --plan ${options.out} ${config}`);
       }
       if (options.detailedExitcode && !isEmptyPlanDocument(plan)) process.exitCode = ExitCode.changes;
     });
