@@ -342,6 +342,25 @@ function unreadFile(file: string, problem: InputProblem, pastTotal: boolean): Di
  * one file in messages ("one configuration file", "a catalog file").
  */
 export function loadYamlSources(paths: readonly string[], what = 'one configuration file'): LoadedSources {
+  const reading = readEachFile(paths, what);
+  for (let step = reading.next(); ; step = reading.next()) if (step.done) return step.value;
+}
+
+/**
+ * The same, letting the event loop run between files: a query sent before
+ * (the directory's read) then runs on the database server while the files
+ * are parsed here.
+ */
+export async function loadYamlSourcesYielding(paths: readonly string[], what = 'one configuration file'): Promise<LoadedSources> {
+  const reading = readEachFile(paths, what);
+  for (let step = reading.next(); ; step = reading.next()) {
+    if (step.done) return step.value;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** Reads and parses the files one by one, pausing (yield) after each. */
+function* readEachFile(paths: readonly string[], what: string): Generator<void, LoadedSources> {
   const listed = listConfigFiles(paths);
   const files: ConfigFile[] = [];
   const diagnostics: Diagnostic[] = [...listed.diagnostics];
@@ -357,6 +376,7 @@ export function loadYamlSources(paths: readonly string[], what = 'one configurat
     const parsed = parseYamlSource(file, read.bytes);
     files.push(parsed.source);
     for (const d of parsed.diagnostics) diagnostics.push(d);
+    yield;
   }
   return { files, diagnostics };
 }
