@@ -1,9 +1,10 @@
 import { isAlias, isNode, visit, YAMLParseError, type YAMLError } from 'yaml';
 import { error, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
-import { load } from 'js-yaml';
+import { constructFromEvents, parseEvents, type Event } from 'js-yaml';
 import { checkExpansion } from './alias-expansion.js';
 import { listConfigFiles } from './config-files.js';
-import { jsKeyOf, parseWithPositions, positionAt, type SourcePositions } from './locate.js';
+import { jsKeyOf, parseWithPositions, positionAt, rememberRegions, type SourcePositions } from './locate.js';
+import { findRegions, type FileRegions } from './yaml-regions.js';
 import { buildPositionIndex } from './position-index.js';
 import { formatBytes, INPUT_LIMITS, readInputFile, type InputProblem } from './read-input-file.js';
 
@@ -276,17 +277,23 @@ function parseWithYaml(file: string, text: string): { value: unknown; diagnostic
  * rejects, whatever this stage would report, and any %-directive goes through
  * yaml, which finds every problem and its position.
  */
-function parseText(file: string, text: string): { value: unknown; diagnostics: Diagnostic[] } {
+function parseText(file: string, text: string): { value: unknown; diagnostics: Diagnostic[]; regions?: FileRegions } {
   if (/^%/m.test(text)) return parseWithYaml(file, text);
   let value: unknown;
+  let events: Event[];
   try {
-    value = load(text);
+    // js-yaml's load() is these two steps; the events also give where each entry is.
+    events = parseEvents(text, {});
+    const documents = constructFromEvents(events, { source: text });
+    if (documents.length !== 1) return parseWithYaml(file, text);
+    value = documents[0];
   } catch {
     return parseWithYaml(file, text);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return parseWithYaml(file, text);
   if (text.includes('*') && checkExpansion(file, () => buildPositionIndex(text), value)) return parseWithYaml(file, text);
-  return { value, diagnostics: [] };
+  const regions = findRegions(text, events);
+  return { value, diagnostics: [], ...(regions ? { regions } : {}) };
 }
 
 /**
@@ -302,8 +309,10 @@ export function parseYamlSource(file: string, bytes: Buffer): { source: ConfigFi
     return { source: { file, text, value: null }, diagnostics: [error('YAML_NOT_UTF8', message, { file, line: problem.line, column: problem.column })] };
   }
   try {
-    const { value, diagnostics } = parseText(file, text);
-    return { source: { file, text, value }, diagnostics };
+    const { value, diagnostics, regions } = parseText(file, text);
+    const source = { file, text, value };
+    if (regions) rememberRegions(source, regions);
+    return { source, diagnostics };
   } catch (cause) {
     const message = `the YAML could not be read (${(cause as Error).message}); check that this is a tenantctl configuration file`;
     return { source: { file, text, value: null }, diagnostics: [error('YAML_SYNTAX', message, { file })] };

@@ -103,7 +103,7 @@ export function planFromSnapshot({ catalog, current }: TenantSnapshot, options: 
       tenantctlVersion: options.tenantctlVersion,
       configHash: loaded.config.configHash,
       ...(options.gitCommit === undefined ? {} : { gitCommit: options.gitCommit }),
-      fingerprint: fingerprint(current, catalog),
+      fingerprint: () => fingerprint(current, catalog),
       settings: loaded.config.settings,
     }),
     diagnostics: loaded.diagnostics,

@@ -23,6 +23,8 @@ const MARKER = '<!-- tenantctl-plan -->';
 
 interface PipelineRun {
   readonly code: number | null;
+  readonly stdout: string;
+  /** stdout and stderr together, as a job log reads. */
   readonly output: string;
   /** Each job's result as gitlab-ci-local's summary gives it: PASS, WARN (allowed failure) or FAIL. */
   readonly results: Record<string, string>;
@@ -67,13 +69,14 @@ describe('the GitLab pipeline of examples/gitops/gitlab, run by gitlab-ci-local'
     return new Promise((resolve, reject) => {
       const child = spawn(GITLAB_CI_LOCAL, argv, { cwd: repo, env });
       let output = '';
-      child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+      let stdout = '';
+      child.stdout.on('data', (c: Buffer) => ((stdout += c.toString()), (output += c.toString())));
       child.stderr.on('data', (c: Buffer) => (output += c.toString()));
       child.on('error', reject);
       child.on('close', (code) => {
         const results = Object.fromEntries([...output.matchAll(/^ (PASS|WARN|FAIL) +(\S+)/gm)].map((m) => [m[2]!, m[1]!]));
         for (const [job, result] of Object.entries(results)) if (result !== 'FAIL') ran.add(job);
-        resolve({ code, output, results });
+        resolve({ code, stdout, output, results });
       });
     });
   }
@@ -170,6 +173,13 @@ describe('the GitLab pipeline of examples/gitops/gitlab, run by gitlab-ci-local'
     const merge = git('rev-parse', 'HEAD');
     api.merged.push({ iid: MR, mergeCommitSha: merge, pipeline: { id: 100, status: 'success' }, planJob: { id: 500, artifact } });
 
+    // Nothing is approved by default: the approval is a manual job, optional so that a plan
+    // needing none does not block the pipeline; no merge-request or schedule job runs here.
+    const listed = JSON.parse((await pipeline(['--list-json'], {})).stdout) as { name: string; when: string; allow_failure: unknown }[];
+    const when = Object.fromEntries(listed.map((j) => [j.name, j.when]));
+    expect(when).toEqual({ validate: 'never', plan: 'never', apply: 'on_success', 'apply-approved': 'manual', deliver: 'on_success', 'deliver-approved': 'on_success', drift: 'never' });
+    expect(listed.find((j) => j.name === 'apply-approved')?.allow_failure).toBe(true);
+
     const run = await pipeline(['--manual', 'apply-approved'], {
       TENANTCTL_DATABASE_WRITER_URL: db,
       TENANTCTL_DATABASE_DELIVER_URL: db,
@@ -250,5 +260,17 @@ describe('the GitLab pipeline of examples/gitops/gitlab, run by gitlab-ci-local'
     const jobs = gitlabJobs(path.join(EXAMPLE, '.gitlab-ci.yml')).filter((j) => j.script.some((line) => line.includes('tenantctl ')));
     expect(jobs.map((j) => j.name).sort()).toEqual(['apply', 'apply-approved', 'deliver', 'deliver-approved', 'drift', 'plan', 'validate']);
     expect([...ran].filter((job) => jobs.some((j) => j.name === job)).sort()).toEqual(jobs.map((j) => j.name).sort());
+  });
+});
+
+describe('the configuration repositories of examples/gitops', () => {
+  // They are the contoso example, with the schema taken from the installed package.
+  it.each(['github', 'gitlab'])('%s holds the contoso example as it is', (example) => {
+    const dir = path.join(ROOT, 'examples/gitops', example);
+    const contoso = (file: string) => fs.readFileSync(path.join(ROOT, 'examples/contoso', file), 'utf8');
+    const schema = (text: string) => text.replace('$schema=../../schemas/', '$schema=../node_modules/tenantctl/schemas/');
+    expect(fs.readFileSync(path.join(dir, 'catalog.yaml'), 'utf8')).toBe(contoso('catalog.yaml'));
+    for (const file of ['tenant.yaml', 'users.yaml']) expect(fs.readFileSync(path.join(dir, 'tenant', file), 'utf8')).toBe(schema(contoso(file)));
+    expect(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).toBe(fs.readFileSync(path.join(ROOT, 'examples/gitops/github/package.json'), 'utf8'));
   });
 });
