@@ -1,7 +1,7 @@
 import { loadConfig } from '../config/load-config.js';
 import type { Database } from '../db/database.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { readTenant } from '../state/read-tenant.js';
+import { readWhileParsing } from '../workflow/read-while-parsing.js';
 import { computeDrift } from './drift.js';
 import { toDriftDocument, type DriftDocument } from './drift-document.js';
 
@@ -23,9 +23,10 @@ export interface ReadDriftResult {
  * gives diagnostics and no report, as `plan` does.
  */
 export async function readDrift(db: Database, options: ReadDriftOptions): Promise<ReadDriftResult> {
-  const { catalog, current } = await readTenant(db);
+  const { snapshot, sources } = await readWhileParsing(db, options.configPaths);
+  const { catalog, current } = snapshot;
   // Drift creates and resets nobody, so password variables are not looked at.
-  const loaded = loadConfig(options.configPaths, { catalog, phase: 'drift' });
+  const loaded = loadConfig(options.configPaths, { catalog, phase: 'drift', sources });
   if (!loaded.config) return { drift: null, diagnostics: loaded.diagnostics };
   const report = computeDrift({ desired: loaded.config.state, current, catalog, now: options.now });
   return {

@@ -1,5 +1,5 @@
 import type { Change, ChangeKind } from './change.js';
-import { canonicalJson } from './canonical-json.js';
+import { jsonEqual } from './json-equal.js';
 import type { PlanDocument } from './plan-document.js';
 
 /**
@@ -15,13 +15,13 @@ export function planDifferences(saved: PlanDocument, fresh: PlanDocument): strin
     ...purchaseDifferences(saved, fresh),
     ...settingDifferences(saved.settings, fresh.settings),
   ];
-  if (canonicalJson(saved.approvals) !== canonicalJson(fresh.approvals)) {
+  if (!jsonEqual(saved.approvals, fresh.approvals)) {
     differences.push(`the saved plan asks for the approvals ${list(saved.approvals)}, the configuration needs ${list(fresh.approvals)}`);
   }
   const covered = new Set(['changes', 'purchases', 'settings', 'approvals', 'tenantctlVersion', 'gitCommit']);
   for (const key of Object.keys({ ...saved, ...fresh }) as (keyof PlanDocument)[]) {
     if (covered.has(key)) continue;
-    if (canonicalJson(saved[key]) !== canonicalJson(fresh[key])) {
+    if (!jsonEqual(saved[key], fresh[key])) {
       differences.push(`the saved plan's ${key} is ${brief(saved[key])}, the recomputed plan's ${brief(fresh[key])}`);
     }
   }
@@ -70,7 +70,7 @@ function identity(change: DocumentChange): string {
 
 function fieldsThatDiffer(a: DocumentChange, b: DocumentChange): string[] {
   const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
-  return keys.filter((key) => canonicalJson((a as Record<string, unknown>)[key]) !== canonicalJson((b as Record<string, unknown>)[key]));
+  return keys.filter((key) => !jsonEqual((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
 }
 
 function changeDifferences(saved: readonly DocumentChange[], fresh: readonly DocumentChange[]): string[] {
@@ -87,7 +87,7 @@ function changeDifferences(saved: readonly DocumentChange[], fresh: readonly Doc
     changes.forEach((change, index) => {
       const counterpart = matching[index];
       if (!counterpart) differences.push(`the saved plan ${describeChange(change)}, the configuration does not`);
-      else if (canonicalJson(change) !== canonicalJson(counterpart)) {
+      else if (!jsonEqual(change, counterpart)) {
         differences.push(`the saved plan ${describeChange(change)} with different ${fieldsThatDiffer(change, counterpart).join(', ')} than the configuration`);
       }
     });
@@ -97,7 +97,7 @@ function changeDifferences(saved: readonly DocumentChange[], fresh: readonly Doc
       differences.push(`the configuration ${describeChange(change)}, the saved plan does not`);
     }
   }
-  if (differences.length === 0 && canonicalJson(saved) !== canonicalJson(fresh)) differences.push('the saved plan lists its changes in a different order');
+  if (differences.length === 0 && !jsonEqual(saved, fresh)) differences.push('the saved plan lists its changes in a different order');
   return differences;
 }
 
@@ -108,7 +108,7 @@ function purchaseDifferences(saved: PlanDocument, fresh: PlanDocument): string[]
   return skus.flatMap((sku) => {
     const a = saved.purchases.find((p) => p.sku === sku);
     const b = fresh.purchases.find((p) => p.sku === sku);
-    if (canonicalJson(a) === canonicalJson(b)) return [];
+    if (jsonEqual(a, b)) return [];
     return [`the saved plan ${describe(sku, a)}, the configuration ${describe(sku, b)}`];
   });
 }
@@ -116,6 +116,6 @@ function purchaseDifferences(saved: PlanDocument, fresh: PlanDocument): string[]
 function settingDifferences(saved: PlanDocument['settings'], fresh: PlanDocument['settings']): string[] {
   const keys = [...new Set([...Object.keys(saved), ...Object.keys(fresh)])].sort() as (keyof PlanDocument['settings'])[];
   return keys
-    .filter((key) => canonicalJson(saved[key]) !== canonicalJson(fresh[key]))
+    .filter((key) => !jsonEqual(saved[key], fresh[key]))
     .map((key) => `the saved plan has settings.${key} ${brief(saved[key])}, the configuration ${brief(fresh[key])}`);
 }

@@ -1,7 +1,7 @@
 import type { Catalog } from '../catalog/catalog.js';
 import { requireCatalog } from '../catalog/require-catalog.js';
 import { loadConfig } from '../config/load-config.js';
-import { loadYamlSourcesYielding, type LoadedSources } from '../config/yaml-source.js';
+import type { LoadedSources } from '../config/yaml-source.js';
 import { checkPasswordPolicy } from '../credentials/password-policy.js';
 import type { Database } from '../db/database.js';
 import { error, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
@@ -9,9 +9,9 @@ import type { Change } from '../plan/change.js';
 import { computePlan } from '../plan/compute-plan.js';
 import { fingerprint } from '../plan/fingerprint.js';
 import { toPlanDocument, type PlanDocument } from '../plan/plan-document.js';
-import { readTenant } from '../state/read-tenant.js';
 import type { TenantState } from '../state/tenant-state.js';
 import { NO_PROGRESS, type ProgressReporter } from './progress.js';
+import { readWhileParsing } from './read-while-parsing.js';
 
 export interface PlanTenantOptions {
   readonly configPaths: readonly string[];
@@ -72,12 +72,8 @@ function passwordVariableProblems(
 export async function planTenant(db: Database, options: PlanTenantOptions): Promise<PlanTenantResult> {
   const progress = options.onProgress ?? NO_PROGRESS;
   progress({ stage: 'reading the directory', done: 0, total: 3 });
-  // The database server reads the directory while this process parses the files.
-  const reading = readTenant(db);
-  // Its failure is thrown below, once the files are read; until then it must not count as unhandled.
-  reading.catch(() => undefined);
-  const sources = await loadYamlSourcesYielding(options.configPaths);
-  return planFromSnapshot(await reading, options, sources);
+  const { snapshot, sources } = await readWhileParsing(db, options.configPaths);
+  return planFromSnapshot(snapshot, options, sources);
 }
 
 /** What the database held when planning: the catalog and the directory. */

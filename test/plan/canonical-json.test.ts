@@ -3,6 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src/plan/canonical-json.js';
+import { jsonEqual } from '../../src/plan/json-equal.js';
 
 function reference(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => {
@@ -36,5 +37,38 @@ describe('canonicalJson', () => {
   it('sorts keys at every level, index keys first in numeric order, and leaves out undefined', () => {
     expect(canonicalJson({ b: 1, a: { d: [undefined, () => 1], c: undefined }, 10: 'x', 9: 'y' })).toBe('{"9":"y","10":"x","a":{"d":[null,null]},"b":1}');
     expect(canonicalJson(new Date(0))).toBe('"1970-01-01T00:00:00.000Z"');
+  });
+});
+
+describe('jsonEqual', () => {
+  const anything = fc.anything({
+    key: fc.oneof(fc.string().filter((k) => k !== '__proto__'), fc.constantFrom('0', '1', '10', 'a', 'b')),
+    withDate: true,
+    withNullPrototype: true,
+    withSparseArray: true,
+    withBoxedValues: false,
+    withBigInt: false,
+  });
+
+  it('is canonicalJson(a) === canonicalJson(b), for any two values and for a value and its copy with keys reordered', () => {
+    const reordered = (value: unknown): unknown => {
+      if (value === null || typeof value !== 'object' || value instanceof Date) return value;
+      if (Array.isArray(value)) return value.map(reordered);
+      return Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reordered(v)]));
+    };
+    fc.assert(
+      fc.property(anything, anything, (a, b) => {
+        expect(jsonEqual(a, b)).toBe(canonicalJson(a) === canonicalJson(b));
+        expect(jsonEqual(a, reordered(a))).toBe(canonicalJson(a) === canonicalJson(reordered(a)));
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('treats what JSON leaves out as absent, and what it writes as null as null', () => {
+    expect(jsonEqual({ a: 1, b: undefined }, { a: 1 })).toBe(true);
+    expect(jsonEqual([undefined, NaN], [null, null])).toBe(true);
+    expect(jsonEqual({ a: [1, { b: 2 }] }, { a: [1, { b: 3 }] })).toBe(false);
+    expect(jsonEqual(new Date(0), '1970-01-01T00:00:00.000Z')).toBe(true);
   });
 });
