@@ -1,24 +1,43 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { packageRoot } from '../package-root.js';
 
-// ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
-const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
+// Not bundled: ajv itself is loaded only when a schema has no compiled validator.
+const load = createRequire(import.meta.url);
 
 const compiled = new Map<string, ValidateFunction>();
 
-/** Compiles (once) a schema of schemas/ by file name. */
+/**
+ * The validator scripts/compile-schemas.mjs built from this very schema text
+ * (dist/validators/), or null: none built, or built from another version.
+ */
+export function prebuiltValidator(name: string, text: string): ValidateFunction | null {
+  const file = path.join(packageRoot(), 'dist', 'validators', name.replace(/\.json$/, '.cjs'));
+  if (!fs.existsSync(file)) return null;
+  const validate = load(file) as ValidateFunction & { schemaSha256?: string };
+  return validate.schemaSha256 === createHash('sha256').update(text).digest('hex') ? validate : null;
+}
+
+export function compileValidator(text: string): ValidateFunction {
+  const { Ajv2020: Ajv } = load('ajv/dist/2020.js') as { Ajv2020: typeof Ajv2020 };
+  // ajv-formats is CommonJS: its export is the function.
+  const addFormats = load('ajv-formats') as (ajv: Ajv2020) => Ajv2020;
+  // verbose: errors carry the offending value and their schema, for messages that name what is allowed.
+  const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
+  addFormats(ajv);
+  return ajv.compile(JSON.parse(text) as object);
+}
+
+/** The validator of a schema of schemas/ by file name: prebuilt, else compiled (once). */
 export function schemaValidator(name: string): ValidateFunction {
   let validate = compiled.get(name);
   if (!validate) {
-    // verbose: errors carry the offending value and their schema, for messages that name what is allowed.
-    const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
-    addFormats(ajv);
-    const schema = JSON.parse(fs.readFileSync(path.join(packageRoot(), 'schemas', name), 'utf8')) as object;
-    validate = ajv.compile(schema);
+    const text = fs.readFileSync(path.join(packageRoot(), 'schemas', name), 'utf8');
+    validate = prebuiltValidator(name, text) ?? compileValidator(text);
     compiled.set(name, validate);
   }
   return validate;

@@ -69,8 +69,13 @@ describe('tenantctl installed from its packed tarball into an empty folder', () 
     );
     expect(unexpected).toEqual([]);
     expect(files.filter((f) => /test|\.ts$|\.map$/.test(f))).toEqual([]);
-    // The command is one bundled file (scripts/bundle.mjs) and its launcher.
-    expect(files.filter((f) => f.startsWith('dist/')).sort()).toEqual(['dist/cmd/tenantctl.cjs', 'dist/cmd/tenantctl.js']);
+    // The command is one bundled file (scripts/bundle.mjs), its launcher and the schemas' compiled validators.
+    expect(files.filter((f) => f.startsWith('dist/')).sort()).toEqual([
+      'dist/cmd/tenantctl.cjs',
+      'dist/cmd/tenantctl.js',
+      'dist/validators/plan.schema.cjs',
+      'dist/validators/tenant.schema.cjs',
+    ]);
   });
 
   it('npx tenantctl init, plan and apply work there, on the embedded database', () => {

@@ -1,0 +1,51 @@
+// The validators compiled at build time (scripts/compile-schemas.mjs) must
+// report exactly what ajv compiling the schema at run time reports.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { load } from 'js-yaml';
+import { compileValidator, prebuiltValidator } from '../../src/config/schema-check.js';
+import { fromRoot } from './expectations.js';
+
+const schemaText = (name: string) => fs.readFileSync(fromRoot(path.join('schemas', name)), 'utf8');
+
+describe('prebuilt schema validators', () => {
+  it('exist for the current schemas, and none for a changed schema', () => {
+    for (const name of ['tenant.schema.json', 'plan.schema.json']) {
+      expect(prebuiltValidator(name, schemaText(name)), name).not.toBeNull();
+      expect(prebuiltValidator(name, `${schemaText(name)} `), name).toBeNull();
+    }
+  });
+
+  it('give the same errors as the schema compiled at run time, for every example configuration', () => {
+    const text = schemaText('tenant.schema.json');
+    const prebuilt = prebuiltValidator('tenant.schema.json', text)!;
+    const compiled = compileValidator(text);
+    const dir = fromRoot('examples/invalid');
+    const files = [...fs.readdirSync(dir).map((f) => path.join(dir, f)), fromRoot('examples/contoso/users.yaml'), fromRoot('examples/contoso/tenant.yaml')];
+    for (const file of files.filter((f) => /\.ya?ml$/.test(f))) {
+      let value: unknown;
+      try {
+        value = load(fs.readFileSync(file, 'utf8'));
+      } catch {
+        continue;
+      }
+      // verbose errors also carry the schema and the data, the same objects either way.
+      const errors = (validate: typeof prebuilt) =>
+        validate(value) ? [] : (validate.errors ?? []).map(({ instancePath, schemaPath, keyword, params, message }) => ({ instancePath, schemaPath, keyword, params, message }));
+      expect(errors(prebuilt), file).toEqual(errors(compiled));
+    }
+  });
+
+  it('give the same errors for a plan document', () => {
+    const text = schemaText('plan.schema.json');
+    const bad = { formatVersion: '2.0', changes: [{ kind: 'user.create', userPrincipalName: 7 }], extra: true };
+    const prebuilt = prebuiltValidator('plan.schema.json', text)!;
+    const compiled = compileValidator(text);
+    expect(prebuilt(bad)).toBe(false);
+    expect(compiled(bad)).toBe(false);
+    const essential = (validate: typeof prebuilt) => (validate.errors ?? []).map(({ instancePath, schemaPath, keyword, params }) => ({ instancePath, schemaPath, keyword, params }));
+    expect(essential(prebuilt).length).toBeGreaterThan(0);
+    expect(essential(prebuilt)).toEqual(essential(compiled));
+  });
+});
