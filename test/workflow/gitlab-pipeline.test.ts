@@ -64,8 +64,9 @@ describe('the GitLab pipeline of examples/gitops/gitlab, run by gitlab-ci-local'
       ...Object.entries(all).flatMap(([k, v]) => ['--variable', `${k}=${v}`]),
       ...args,
     ];
-    const env: NodeJS.ProcessEnv = { ...process.env, GCL_IGNORE_PREDEFINED_VARS: predefined.join(','), TENANTCTL_QUIET: '1' };
-    delete env.TENANTCTL_DATABASE_URL;
+    // Nothing of the machine's own CI (were it GitLab) or database leaks into the jobs.
+    const inherited = Object.entries(process.env).filter(([k]) => !/^(CI_|GITLAB_|TENANTCTL_DATABASE_URL$)/.test(k));
+    const env: NodeJS.ProcessEnv = { ...Object.fromEntries(inherited), GCL_IGNORE_PREDEFINED_VARS: predefined.join(','), TENANTCTL_QUIET: '1' };
     return new Promise((resolve, reject) => {
       const child = spawn(GITLAB_CI_LOCAL, argv, { cwd: repo, env });
       let output = '';
