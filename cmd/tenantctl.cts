@@ -8,4 +8,6 @@
 import os = require('node:os');
 
 process.env.UV_THREADPOOL_SIZE ??= String(Math.max(4, os.availableParallelism()));
-void import('./tenantctl.js');
+// The bundled CLI (scripts/bundle.mjs); a variable, as it is built after tsc runs.
+const bundle = './tenantctl.js';
+void import(bundle);

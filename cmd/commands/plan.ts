@@ -5,6 +5,7 @@ import { ExitCode, TenantctlError } from '../../src/diagnostics/tenantctl-error.
 import { toolVersion } from '../../src/package-root.js';
 import { isEmptyPlanDocument, type PlanDocument } from '../../src/plan/plan-document.js';
 import { renderJson } from '../../src/render/json.js';
+import { terminalText } from '../../src/render/escape-terminal.js';
 import { renderPlan, type PlanFormat } from '../../src/render/index.js';
 import { parseCommitFlag } from '../../src/workflow/git-commit.js';
 import { planTenant } from '../../src/workflow/plan-tenant.js';
@@ -56,11 +57,20 @@ export function registerPlan(program: Command): void {
     .option('--no-color', 'no colours, even at a terminal (NO_COLOR is honoured too)')
     .option('--quiet', 'no progress on stderr, however long planning takes (also TENANTCTL_QUIET=1)')
     .action(async (options: PlanOptions) => {
+      // --out is the JSON plan apply reads; a page written there would be a plan apply cannot use.
+      if (options.out && /\.html?$/i.test(options.out)) {
+        throw new TenantctlError(
+          `--out saves the JSON plan for \`apply --plan\`, not a report (got ${terminalText(options.out)}): ` +
+            'write the page with --format html > plan.html, and the plan with --out plan.json',
+        );
+      }
       const plan = await makePlan(options);
       out(renderPlan(plan, options.format, { color: useColor(options.color) }));
       if (options.out) {
         writePrivateFile(options.out, renderJson(plan));
-        err(`Saved the plan to ${options.out}; apply exactly this plan with: tenantctl apply --plan ${options.out}`);
+        // apply recomputes a saved plan from the configuration, so it needs -c as well.
+        const config = options.config.map((c) => `-c ${c}`).join(' ');
+        err(`Saved the plan to ${options.out}; apply exactly this plan with: tenantctl apply --plan ${options.out} ${config}`);
       }
       if (options.detailedExitcode && !isEmptyPlanDocument(plan)) process.exitCode = ExitCode.changes;
     });

@@ -2,7 +2,8 @@
 // The planner's output must not change with speed work: this plans a
 // generated tenant (fixed seed, seeded directory with fixed ids and
 // timestamps) on the embedded database in text and JSON, and either saves
-// the outputs or compares them byte for byte with saved ones.
+// the outputs or compares them byte for byte with saved ones. Standard error
+// is compared too: it holds the located warnings.
 //
 //   node scripts/bench/check-output.mjs --save DIR      before
 //   node scripts/bench/check-output.mjs --compare DIR   after (exit 1 on any difference)
@@ -16,8 +17,9 @@ import { writeCatalog, writeConfig } from './config.mjs';
 import { seedDirectory } from './seed.mjs';
 import { churn, makeTenant } from './tenant.mjs';
 
-const CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'cmd', 'tenantctl.js');
-const { values } = parseArgs({ options: { save: { type: 'string' }, compare: { type: 'string' }, size: { type: 'string', default: '3000' } } });
+const { values } = parseArgs({ options: { save: { type: 'string' }, compare: { type: 'string' }, size: { type: 'string', default: '3000' }, cli: { type: 'string' } } });
+// --cli: another build's CLI, e.g. the main branch's, to save its outputs with this script.
+const CLI = values.cli ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'cmd', 'tenantctl.js');
 const target = values.save ?? values.compare;
 if (!target) throw new Error('use --save DIR or --compare DIR');
 
@@ -38,12 +40,21 @@ try {
   await seedDirectory(database, users.filter((_, i) => i % 50 !== 7), { managed: true });
   await seedDirectory(database, users.filter((_, i) => i % 50 === 7), { managed: false });
   const outputs = {};
+  // A deleted user is restorable until 30 days after planning, and the plan's
+  // hash covers that time: both differ from run to run, everything else must not.
+  const withoutClock = (text) =>
+    text
+      .replace(/("restorableUntil": ")[^"]+"/g, '$1<planned + 30 days>"')
+      .replace(/("planHash": "sha256:)[0-9a-f]+"/g, '$1<hash>"')
+      .replace(/(plan sha256:)[0-9a-f]+/g, '$1<hash>');
+  // Progress lines tell elapsed seconds, which differ from run to run.
+  const withoutProgress = (text) => text.split('\n').filter((line) => !/^tenantctl: .*\d+ s$/.test(line)).join('\n');
   for (const [name, config] of [['steady', users], ['churn', churn(users, 2)]]) {
     const dir = path.join(work, name);
     writeConfig(dir, config);
     for (const format of ['text', 'json', 'markdown']) {
       const run = cli(['plan', '-c', dir, '--format', format]);
-      outputs[`${name}.${format}`] = `exit ${run.status}\n${run.stdout}`;
+      outputs[`${name}.${format}`] = `exit ${run.status}\n${withoutClock(run.stdout)}\n--- stderr\n${withoutProgress(run.stderr)}`;
     }
   }
   if (values.save) {

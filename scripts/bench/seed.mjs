@@ -13,6 +13,9 @@ export async function seedDirectory(url, users, { managed = false } = {}) {
   const db = await openDatabase({ url, actor: 'bench', lockTimeoutMs: 10_000 });
   try {
     await db.transaction(async (tx) => {
+      // Marked as tenantctl's own write, so the out-of-band attribution
+      // triggers (migration 0004) keep the fixed timestamps instead of now().
+      await tx.query(`SELECT set_config('tenantctl.apply_id', 'seed', true)`);
       for (let start = 0; start < users.length; start += CHUNK) {
         const chunk = users.slice(start, start + CHUNK);
         await tx.query(

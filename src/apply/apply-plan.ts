@@ -110,6 +110,7 @@ async function queueNotifications(tx: Queryable, credentials: readonly NewCreden
     password: c.temporaryPassword,
     reason: c.reason,
     force: c.stored.forceChange,
+    sealed: c.sealed,
   }));
   const queued = rows.filter((r) => r.recipients.length > 0);
   if (queued.length > 0) {
@@ -119,8 +120,15 @@ async function queueNotifications(tx: Queryable, credentials: readonly NewCreden
         `this database has no outbox key to seal ${queued.length} temporary password(s) for: run \`tenantctl init\` once (it creates the key); nothing was changed`,
       );
     }
+    // Sealed while hashing, unless the key changed since (init --rotate-outbox-key).
     const sealed = await Promise.all(
-      queued.map(async (r) => ({ upn: r.upn, recipients: r.recipients, sealed: await sealSecret(recipient, r.password), reason: r.reason, force: r.force })),
+      queued.map(async (r) => ({
+        upn: r.upn,
+        recipients: r.recipients,
+        sealed: r.sealed?.recipient === recipient ? r.sealed.value : await sealSecret(recipient, r.password),
+        reason: r.reason,
+        force: r.force,
+      })),
     );
     await tx.query(
       `INSERT INTO credential_notifications (apply_id, user_id, user_principal_name, recipients, sealed_password, reason, force_change)
@@ -143,7 +151,8 @@ async function queueNotifications(tx: Queryable, credentials: readonly NewCreden
 export async function applyPlan(db: Database, plan: PlanDocument, context: ApplyContext): Promise<ApplyResult> {
   const changes = plan.changes.map(bareChange);
   const progress = context.onProgress ?? NO_PROGRESS;
-  const credentials = await prepareCredentials(changes, context.env, progress);
+  const needsSealing = changes.some((c) => c.kind === 'user.create' || c.kind === 'user.password-reset');
+  const credentials = await prepareCredentials(changes, context.env, progress, needsSealing ? await storedRecipient(db) : null);
   // Steps of the transaction: the staleness check, each kind of change, the rest.
   const total = 2 + RELEASE_PHASE.length + GRANT_PHASE.length;
   let done = 0;

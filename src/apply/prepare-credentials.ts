@@ -4,6 +4,7 @@ import { hashPassword } from '../credentials/hash-password.js';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 import type { Change, ChangeOf } from '../plan/change.js';
 import type { StoredCredential } from './statements.js';
+import { sealSecret } from '../outbox/seal.js';
 import { NO_PROGRESS, type ProgressReporter } from '../workflow/progress.js';
 
 /** A temporary password on its way to the outbox; lives only in memory. */
@@ -14,6 +15,8 @@ export interface NewCredential {
   readonly notify: readonly string[];
   /** What the notification tells: a new account, or a reset password. */
   readonly reason: 'created' | 'reset';
+  /** The password sealed for the outbox key that was current before the transaction, and that key. */
+  readonly sealed: { readonly recipient: string; readonly value: string } | null;
 }
 
 type CredentialChange = ChangeOf<'user.create'> | ChangeOf<'user.password-reset'>;
@@ -39,12 +42,14 @@ function obtainPassword(change: CredentialChange, env: Readonly<Record<string, s
 /**
  * Makes (or reads) and hashes every temporary password the plan needs, before
  * the transaction opens, so a missing variable stops the apply with nothing
- * changed and slow hashing does not hold the lock.
+ * changed and slow hashing does not hold the lock; and seals each for
+ * `recipient`, the outbox key as it was (the transaction checks it still is).
  */
 export async function prepareCredentials(
   changes: readonly Change[],
   env: Readonly<Record<string, string | undefined>>,
   progress: ProgressReporter = NO_PROGRESS,
+  recipient: string | null = null,
 ): Promise<NewCredential[]> {
   const wanted = changes.filter(needsCredential).map((change) => ({ change, password: obtainPassword(change, env) }));
   const stage = 'hashing new passwords';
@@ -52,17 +57,24 @@ export async function prepareCredentials(
   if (wanted.length > 0) progress({ stage, done: 0, total: wanted.length });
   // All at once: node:crypto's scrypt runs on libuv's thread pool, which the
   // CLI sizes to the machine's cores, so every core hashes.
-  return Promise.all(
-    wanted.map(async ({ change, password }) => {
-      const passwordHash = await hashPassword(password);
+  const hashes = wanted.map(({ password }) =>
+    hashPassword(password).then((passwordHash) => {
       progress({ stage, done: ++hashed, total: wanted.length });
-      return {
-        userPrincipalName: change.userPrincipalName,
-        temporaryPassword: password,
-        notify: change.notify,
-        reason: change.kind === 'user.create' ? ('created' as const) : ('reset' as const),
-        stored: { passwordHash, forceChange: change.forceChangePasswordNextSignIn, resetToken: change.resetToken },
-      };
+      return passwordHash;
     }),
+  );
+  // Meanwhile this thread seals each password for the outbox (age's X25519 is
+  // JavaScript), which would otherwise wait for the hashing to end.
+  const sealed: (NewCredential['sealed'])[] = [];
+  for (const { password } of wanted) sealed.push(recipient === null ? null : { recipient, value: await sealSecret(recipient, password) });
+  return Promise.all(
+    wanted.map(async ({ change, password }, i) => ({
+      userPrincipalName: change.userPrincipalName,
+      temporaryPassword: password,
+      notify: change.notify,
+      reason: change.kind === 'user.create' ? ('created' as const) : ('reset' as const),
+      stored: { passwordHash: await hashes[i]!, forceChange: change.forceChangePasswordNextSignIn, resetToken: change.resetToken },
+      sealed: sealed[i] ?? null,
+    })),
   );
 }

@@ -34,6 +34,8 @@ export interface LoadConfigOptions {
   readonly now?: Date;
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly phase: 'validate' | 'plan' | 'drift';
+  /** The files of `paths`, already read (see loadYamlSourcesYielding); omitted: read here. */
+  readonly sources?: LoadedSources;
 }
 
 export interface LoadConfigResult {
@@ -203,7 +205,7 @@ function ruleContexts(sources: LoadedSources, checked: CheckedFiles, options: Lo
  * (see RuleNeeds) is skipped or sees only the users that are whole.
  */
 export function loadConfig(paths: readonly string[], options: LoadConfigOptions): LoadConfigResult {
-  const sources = loadYamlSources(paths);
+  const sources = options.sources ?? loadYamlSources(paths);
   const checked = checkFiles(sources);
   const { contexts, settings, users } = ruleContexts(sources, checked, options);
   for (const { rule, needs } of RULES) {

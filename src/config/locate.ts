@@ -1,5 +1,6 @@
 import type { Diagnostic, SourceLocation } from '../diagnostics/diagnostic.js';
-import { buildPositionIndex, lineAndColumn, type IndexedEntry, type IndexedNode, type PositionIndex } from './position-index.js';
+import { buildPositionIndex, lineAndColumn, lineStarts, type IndexedEntry, type IndexedNode, type PositionIndex } from './position-index.js';
+import type { FileRegions } from './yaml-regions.js';
 import type { SourcePosition } from './yaml-document.js';
 import type { ConfigFile } from './yaml-source.js';
 
@@ -67,19 +68,75 @@ export function findPosition(index: PositionIndex, path: readonly (string | numb
 
 /** Position indexes, kept only as long as their ConfigFile is. */
 const indexes = new WeakMap<ConfigFile, PositionIndex>();
+const regionsOf = new WeakMap<ConfigFile, FileRegions>();
+/** Per file: region start → that region's own index (offsets relative to the region). */
+const regionIndexes = new WeakMap<ConfigFile, Map<number, IndexedNode | undefined>>();
+const lineStartsOf = new WeakMap<ConfigFile, PositionIndex>();
 
-/**
- * Line and column of `path` in a loaded file. The first call for a file
- * builds its position index (the loader's fast path keeps no positions);
- * later calls reuse it while the ConfigFile is alive.
- */
-export function locate(source: ConfigFile, path: readonly (string | number)[], pointAt?: PointAt): SourcePosition | undefined {
+/** Keeps where a file's entries and list items are (see yaml-regions.ts), for as long as the file is. */
+export function rememberRegions(source: ConfigFile, regions: FileRegions): void {
+  regionsOf.set(source, regions);
+}
+
+function wholeIndex(source: ConfigFile): PositionIndex {
   let index = indexes.get(source);
   if (!index) {
     index = buildPositionIndex(source.text);
     indexes.set(source, index);
   }
-  return findPosition(index, path, pointAt);
+  return index;
+}
+
+/** The index of text[start, end), or undefined when it holds an alias (which may name an anchor outside it). */
+function regionIndex(source: ConfigFile, start: number, end: number): IndexedNode | undefined | null {
+  let cache = regionIndexes.get(source);
+  if (!cache) regionIndexes.set(source, (cache = new Map()));
+  if (cache.has(start)) return cache.get(start) ?? null;
+  const text = source.text.slice(start, end);
+  const root = text.includes('*') ? undefined : buildPositionIndex(text).root;
+  cache.set(start, root);
+  return root ?? null;
+}
+
+/**
+ * Position of `path` from the region it lies in, re-reading that entry or
+ * list item only; null when the region cannot answer as the whole file would
+ * (the caller then indexes the whole file).
+ */
+function locateInRegion(source: ConfigFile, regions: FileRegions, path: readonly (string | number)[], pointAt?: PointAt): SourcePosition | undefined | null {
+  const [first, second] = path;
+  const entry = first === undefined ? undefined : regions.entries.get(String(first));
+  if (!entry) return null;
+  const item = second === undefined || !entry.items ? -1 : seqIndex(second);
+  const toFile = (offset: number | undefined, base: number): SourcePosition | undefined => {
+    let starts = lineStartsOf.get(source);
+    if (!starts) lineStartsOf.set(source, (starts = { root: undefined, lineStarts: lineStarts(source.text) }));
+    return offset === undefined ? undefined : lineAndColumn(starts, base + offset);
+  };
+  if (entry.items && item >= 0 && item < entry.items.length - 1) {
+    const start = entry.items[item]!;
+    const root = regionIndex(source, start, entry.items[item + 1]!);
+    if (root?.kind !== 'seq' || root.items.length !== 1) return null;
+    return toFile(offsetFor(descend(root, [0, ...path.slice(2)]), pointAt), start);
+  }
+  const root = regionIndex(source, entry.start, entry.end);
+  if (root?.kind !== 'map' || !root.entries.has(String(first)) || new Set(root.entries.values()).size !== 1) return null;
+  return toFile(offsetFor(descend(root, path), pointAt), entry.start);
+}
+
+/**
+ * Line and column of `path` in a loaded file. The loader's fast path keeps
+ * no positions, only where each entry and list item is: a path is located by
+ * re-reading its region, or, failing that, by indexing the whole file once
+ * (kept while the ConfigFile is alive).
+ */
+export function locate(source: ConfigFile, path: readonly (string | number)[], pointAt?: PointAt): SourcePosition | undefined {
+  const regions = regionsOf.get(source);
+  if (regions && !indexes.has(source)) {
+    const found = locateInRegion(source, regions, path, pointAt);
+    if (found !== null) return found;
+  }
+  return findPosition(wholeIndex(source), path, pointAt);
 }
 
 export interface LocateOptions {

@@ -80,7 +80,8 @@ export function lineAndColumn(index: PositionIndex, offset: number): { line: num
   return { line: low + 1, column: offset - (starts[low] ?? 0) + 1 };
 }
 
-function lineStartsOf(text: string): number[] {
+/** Offset at which each line of `text` starts. */
+export function lineStarts(text: string): number[] {
   const starts = [0];
   for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
   return starts;
@@ -95,7 +96,7 @@ const PLAIN_TEXT_START = /^[A-EG-MO-SU-Za-eg-mo-su-z]/;
  * The JS property names a scalar key becomes. js-yaml spells a null key
  * "null" and yaml spells it "", so a null key answers to both.
  */
-function keyNames(text: string, event: ScalarEvent): string[] {
+export function keyNames(text: string, event: ScalarEvent): string[] {
   const source = event.valueStart < 0 ? '' : getScalarValue(text, event);
   if (event.style !== SCALAR_STYLE.PLAIN || event.tagStart >= 0 || PLAIN_TEXT_START.test(source)) return [source];
   for (const tag of IMPLICIT_TAGS) {
@@ -274,14 +275,14 @@ function indexFromDocument(text: string): IndexedNode | undefined {
  * check that both agree).
  */
 export function buildPositionIndex(text: string, via?: 'events' | 'document'): PositionIndex {
-  const lineStarts = lineStartsOf(text);
+  const starts = lineStarts(text);
   const fromEvents = (): IndexedNode | undefined => new EventIndexBuilder(text).build(parseEvents(text, { maxDepth: 1_000 }));
-  if (via) return { root: via === 'events' ? fromEvents() : indexFromDocument(text), lineStarts };
+  if (via) return { root: via === 'events' ? fromEvents() : indexFromDocument(text), lineStarts: starts };
   let root: IndexedNode | undefined;
   try {
     root = fromEvents();
   } catch {
     root = indexFromDocument(text);
   }
-  return { root, lineStarts };
+  return { root, lineStarts: starts };
 }

@@ -1,9 +1,10 @@
 import { isAlias, isNode, visit, YAMLParseError, type YAMLError } from 'yaml';
 import { error, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
-import { load } from 'js-yaml';
+import { constructFromEvents, parseEvents, type Event } from 'js-yaml';
 import { checkExpansion } from './alias-expansion.js';
 import { listConfigFiles } from './config-files.js';
-import { jsKeyOf, parseWithPositions, positionAt, type SourcePositions } from './locate.js';
+import { jsKeyOf, parseWithPositions, positionAt, rememberRegions, type SourcePositions } from './locate.js';
+import { findRegions, type FileRegions } from './yaml-regions.js';
 import { buildPositionIndex } from './position-index.js';
 import { formatBytes, INPUT_LIMITS, readInputFile, type InputProblem } from './read-input-file.js';
 
@@ -276,17 +277,23 @@ function parseWithYaml(file: string, text: string): { value: unknown; diagnostic
  * rejects, whatever this stage would report, and any %-directive goes through
  * yaml, which finds every problem and its position.
  */
-function parseText(file: string, text: string): { value: unknown; diagnostics: Diagnostic[] } {
+function parseText(file: string, text: string): { value: unknown; diagnostics: Diagnostic[]; regions?: FileRegions } {
   if (/^%/m.test(text)) return parseWithYaml(file, text);
   let value: unknown;
+  let events: Event[];
   try {
-    value = load(text);
+    // js-yaml's load() is these two steps; the events also give where each entry is.
+    events = parseEvents(text, {});
+    const documents = constructFromEvents(events, { source: text });
+    if (documents.length !== 1) return parseWithYaml(file, text);
+    value = documents[0];
   } catch {
     return parseWithYaml(file, text);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return parseWithYaml(file, text);
   if (text.includes('*') && checkExpansion(file, () => buildPositionIndex(text), value)) return parseWithYaml(file, text);
-  return { value, diagnostics: [] };
+  const regions = findRegions(text, events);
+  return { value, diagnostics: [], ...(regions ? { regions } : {}) };
 }
 
 /**
@@ -302,8 +309,10 @@ export function parseYamlSource(file: string, bytes: Buffer): { source: ConfigFi
     return { source: { file, text, value: null }, diagnostics: [error('YAML_NOT_UTF8', message, { file, line: problem.line, column: problem.column })] };
   }
   try {
-    const { value, diagnostics } = parseText(file, text);
-    return { source: { file, text, value }, diagnostics };
+    const { value, diagnostics, regions } = parseText(file, text);
+    const source = { file, text, value };
+    if (regions) rememberRegions(source, regions);
+    return { source, diagnostics };
   } catch (cause) {
     const message = `the YAML could not be read (${(cause as Error).message}); check that this is a tenantctl configuration file`;
     return { source: { file, text, value: null }, diagnostics: [error('YAML_SYNTAX', message, { file })] };
@@ -333,6 +342,25 @@ function unreadFile(file: string, problem: InputProblem, pastTotal: boolean): Di
  * one file in messages ("one configuration file", "a catalog file").
  */
 export function loadYamlSources(paths: readonly string[], what = 'one configuration file'): LoadedSources {
+  const reading = readEachFile(paths, what);
+  for (let step = reading.next(); ; step = reading.next()) if (step.done) return step.value;
+}
+
+/**
+ * The same, letting the event loop run between files: a query sent before
+ * (the directory's read) then runs on the database server while the files
+ * are parsed here.
+ */
+export async function loadYamlSourcesYielding(paths: readonly string[], what = 'one configuration file'): Promise<LoadedSources> {
+  const reading = readEachFile(paths, what);
+  for (let step = reading.next(); ; step = reading.next()) {
+    if (step.done) return step.value;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** Reads and parses the files one by one, pausing (yield) after each. */
+function* readEachFile(paths: readonly string[], what: string): Generator<void, LoadedSources> {
   const listed = listConfigFiles(paths);
   const files: ConfigFile[] = [];
   const diagnostics: Diagnostic[] = [...listed.diagnostics];
@@ -348,6 +376,7 @@ export function loadYamlSources(paths: readonly string[], what = 'one configurat
     const parsed = parseYamlSource(file, read.bytes);
     files.push(parsed.source);
     for (const d of parsed.diagnostics) diagnostics.push(d);
+    yield;
   }
   return { files, diagnostics };
 }

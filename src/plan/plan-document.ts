@@ -61,19 +61,26 @@ export interface PlanOrigin {
   readonly tenantctlVersion: string;
   readonly configHash: string | null;
   readonly gitCommit?: string | null;
-  readonly fingerprint: Fingerprint;
+  /** Or how to compute it, when first read: a plan only shown (text, markdown) never needs it. */
+  readonly fingerprint: Fingerprint | (() => Fingerprint);
   readonly settings: Settings;
 }
 
 export function toPlanDocument(plan: Plan, origin: PlanOrigin): PlanDocument {
   const monthlyFreed = Math.round(plan.freedSeats.reduce((sum, f) => sum + f.monthlyValue * 100, 0)) / 100;
+  let fingerprint = typeof origin.fingerprint === 'function' ? undefined : origin.fingerprint;
+  const computeFingerprint = origin.fingerprint;
   return {
     formatVersion: PLAN_FORMAT_VERSION,
     tenantctlVersion: origin.tenantctlVersion,
     configHash: origin.configHash,
     ...(origin.gitCommit === undefined ? {} : { gitCommit: origin.gitCommit }),
     planHash: planHash(plan),
-    fingerprint: origin.fingerprint,
+    // A getter in this place keeps the key order of the JSON document.
+    get fingerprint(): Fingerprint {
+      fingerprint ??= (computeFingerprint as () => Fingerprint)();
+      return fingerprint;
+    },
     settings: origin.settings,
     summary: plan.summary,
     approvals: plan.approvals,

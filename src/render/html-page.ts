@@ -54,8 +54,10 @@ footer { margin-top: 24px; color: var(--muted); font-size: 12px; }
 /**
  * Kind filter and text search over every row of the tables marked
  * `data-filterable`. Rows carry their kind in `data-kind` (tenantctl's own
- * names); the search matches a row's textContent. Nothing read here is ever
- * written back as markup: only `hidden` and one counter's textContent change.
+ * names); the search matches a row's textContent, every word anywhere in the
+ * row. A table left without rows shows the note after it. Nothing read here
+ * is ever written back as markup: only `hidden` and one counter's
+ * textContent change.
  */
 const SCRIPT = `
 (function () {
@@ -65,6 +67,7 @@ const SCRIPT = `
   var kind = document.getElementById('filter-kind');
   var search = document.getElementById('filter-text');
   var shown = document.getElementById('filter-shown');
+  var tables = Array.prototype.slice.call(document.querySelectorAll('table[data-filterable]'));
   var rows = Array.prototype.slice.call(document.querySelectorAll('table[data-filterable] tbody tr'));
   var texts = rows.map(function (row) { return row.textContent.toLowerCase(); });
   function apply() {
@@ -76,6 +79,11 @@ const SCRIPT = `
         words.every(function (word) { return texts[i].indexOf(word) !== -1; });
       row.hidden = !match;
       if (match) count += 1;
+    });
+    tables.forEach(function (table) {
+      var note = table.nextElementSibling;
+      var any = Array.prototype.some.call(table.tBodies[0].rows, function (row) { return !row.hidden; });
+      if (note && note.classList.contains('empty')) note.hidden = any;
     });
     shown.textContent = count + ' of ' + rows.length + ' shown';
   }

@@ -31,7 +31,8 @@ export function table(columns: readonly Column[], rows: readonly Row[], options:
   const body = rows
     .map((row) => `<tr${attribute('data-kind', row.kind)}>${row.cells.map((cell, i) => `<td${numeric(columns[i])}>${cell}</td>`).join('')}</tr>`)
     .join('\n');
-  return `<table${attribute('id', options.id)}${options.filterable ? ' data-filterable' : ''}>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
+  const empty = options.filterable ? '\n<p class="muted empty" hidden>No rows match the filter.</p>' : '';
+  return `<table${attribute('id', options.id)}${options.filterable ? ' data-filterable' : ''}>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>${empty}`;
 }
 
 /** A titled block; `tone` marks what a reviewer must not miss. */

@@ -1,6 +1,7 @@
 import type { Catalog } from '../catalog/catalog.js';
 import { requireCatalog } from '../catalog/require-catalog.js';
 import { loadConfig } from '../config/load-config.js';
+import { loadYamlSourcesYielding, type LoadedSources } from '../config/yaml-source.js';
 import { checkPasswordPolicy } from '../credentials/password-policy.js';
 import type { Database } from '../db/database.js';
 import { error, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
@@ -71,7 +72,12 @@ function passwordVariableProblems(
 export async function planTenant(db: Database, options: PlanTenantOptions): Promise<PlanTenantResult> {
   const progress = options.onProgress ?? NO_PROGRESS;
   progress({ stage: 'reading the directory', done: 0, total: 3 });
-  return planFromSnapshot(await readTenant(db), options);
+  // The database server reads the directory while this process parses the files.
+  const reading = readTenant(db);
+  // Its failure is thrown below, once the files are read; until then it must not count as unhandled.
+  reading.catch(() => undefined);
+  const sources = await loadYamlSourcesYielding(options.configPaths);
+  return planFromSnapshot(await reading, options, sources);
 }
 
 /** What the database held when planning: the catalog and the directory. */
@@ -84,12 +90,12 @@ export interface TenantSnapshot {
  * The same as planTenant from a snapshot already read, e.g. inside apply's
  * transaction under the tenant lock, where a saved plan is recomputed.
  */
-export function planFromSnapshot({ catalog, current }: TenantSnapshot, options: PlanTenantOptions): PlanTenantResult {
+export function planFromSnapshot({ catalog, current }: TenantSnapshot, options: PlanTenantOptions, sources?: LoadedSources): PlanTenantResult {
   const progress = options.onProgress ?? NO_PROGRESS;
   requireCatalog(catalog);
   const now = options.now ?? new Date();
   progress({ stage: 'loading the configuration', done: 1, total: 3 });
-  const loaded = loadConfig(options.configPaths, { catalog, current, now, env: options.env, phase: 'plan' });
+  const loaded = loadConfig(options.configPaths, { catalog, current, now, env: options.env, phase: 'plan', ...(sources ? { sources } : {}) });
   if (!loaded.config) return { plan: null, diagnostics: loaded.diagnostics };
   progress({ stage: 'computing the plan', done: 2, total: 3 });
   const { plan, problems } = computePlan({ desired: loaded.config.state, current, catalog, settings: loaded.config.settings, now });
@@ -103,7 +109,7 @@ export function planFromSnapshot({ catalog, current }: TenantSnapshot, options: 
       tenantctlVersion: options.tenantctlVersion,
       configHash: loaded.config.configHash,
       ...(options.gitCommit === undefined ? {} : { gitCommit: options.gitCommit }),
-      fingerprint: fingerprint(current, catalog),
+      fingerprint: () => fingerprint(current, catalog),
       settings: loaded.config.settings,
     }),
     diagnostics: loaded.diagnostics,

@@ -154,13 +154,16 @@ describe.skipIf(setup.path === null)('HTML reports in headless Chromium', () => 
     await page.selectOption('#filter-kind', 'license.assign');
     expect((await visibleRows(page)).map((row) => row.kind)).toEqual(['license.assign']);
 
+    expect(await page.isVisible('#changes + p.empty')).toBe(false);
     await page.fill('#filter-text', 'no such user anywhere');
     expect(await visibleRows(page)).toEqual([]);
+    expect(await page.isVisible('#changes + p.empty')).toBe(true);
     expect(await page.textContent('#filter-shown')).toBe('0 of 34 shown');
 
     await page.selectOption('#filter-kind', '');
     await page.fill('#filter-text', '');
     expect((await visibleRows(page)).length).toBe(34);
+    expect(await page.isVisible('#changes + p.empty')).toBe(false);
 
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     const screenshot = path.join(ARTIFACTS, 'html-report-plan.png');
@@ -188,6 +191,9 @@ describe.skipIf(setup.path === null)('HTML reports in headless Chromium', () => 
     const rows = await visibleRows(page);
     expect(rows.length).toBe(HOSTILE_UNMANAGED.length);
     expect(rows.every((row) => row.kind === 'user.unmanaged')).toBe(true);
+    // The other findings' table is left without rows: its note says so.
+    expect(await page.isVisible('#findings + p.empty')).toBe(true);
+    expect(await page.isVisible('#privileged + p.empty')).toBe(false);
 
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: path.join(ARTIFACTS, 'html-report-drift.png') });

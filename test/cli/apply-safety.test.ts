@@ -140,7 +140,7 @@ describe('apply safety on the embedded database', () => {
     });
     await new Promise((resolve) => child.on('close', resolve));
     const plan = await runCli(['plan', '-c', 'examples/contoso', '--format', 'json'], { env: env() });
-    expect(plan.code).toBe(0);
+    expect(plan.code, plan.stderr).toBe(0);
     const created = (JSON.parse(plan.stdout) as { summary: { create: number } }).summary.create;
     expect([0, 13]).toContain(created);
   });

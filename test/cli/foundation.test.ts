@@ -104,6 +104,8 @@ describe('tenantctl as a process, on the embedded database', () => {
     expect(plan.code).toBe(0);
     expect(plan.stdout).toContain('~ jobTitle: "Sales Lead" → "Head of Sales"');
     expect((fs.statSync(planFile).mode & 0o777).toString(8)).toBe('600');
+    // The command it suggests is the one that works: apply recomputes a saved plan from -c.
+    expect(plan.stderr).toContain(`apply exactly this plan with: tenantctl apply --plan ${planFile} -c ${config}`);
     const apply = await runCli(['apply', '--plan', planFile, '-c', config, '--auto-approve'], { env: env() });
     expect(apply.code).toBe(0);
     expect(apply.stdout).toContain('changed (1): joep.devries@contoso.com');

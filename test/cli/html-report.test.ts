@@ -76,6 +76,13 @@ describe.each([
     expect(html.match(/<tr data-kind="/g)).toHaveLength(json.changes.length);
     // Approvals come before the per-user changes.
     expect(html.indexOf('Needs approval')).toBeLessThan(html.indexOf('Changes per user'));
+
+    // --out is the plan apply reads: a page name there is a mistake, refused before planning.
+    const mistaken = await cli(db, ['plan', '-c', CONTOSO, '--format', 'html', '--out', 'plan.html']);
+    expect(mistaken.code).toBe(1);
+    expect(mistaken.stdout).toBe('');
+    expect(mistaken.stderr).toContain('--out saves the JSON plan for `apply --plan`, not a report (got plan.html)');
+    expect(fs.existsSync(path.join(work, 'plan.html'))).toBe(false);
   });
 
   it.skipIf(skip)('drift of the contoso example, to a private file with --out; a symlink is refused; a mistyped format is named', async () => {

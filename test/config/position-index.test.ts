@@ -6,8 +6,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { findPosition, locateDiagnostics, type PointAt } from '../../src/config/locate.js';
+import { findPosition, locate, locateDiagnostics, type PointAt } from '../../src/config/locate.js';
 import { buildPositionIndex } from '../../src/config/position-index.js';
+import { findRegions } from '../../src/config/yaml-regions.js';
+import { parseEvents } from 'js-yaml';
 import { parseYamlSource } from '../../src/config/yaml-source.js';
 import { error } from '../../src/diagnostics/diagnostic.js';
 import { fromRoot } from './expectations.js';
@@ -118,5 +120,67 @@ describe('position index', () => {
     const diagnostics = lines.map((_, i) => error('X', 'x', { file: 'aliases.yaml', path: ['users', i + 1, 'displayName'] }));
     const located = locateDiagnostics([source], diagnostics);
     expect(located.every((d) => d.location?.line === 4 && d.location.column === 18)).toBe(true);
+  });
+
+  // What js-yaml reads (the loader's fast path), written every way a region
+  // boundary could be misread: comments between items, an item's anchor on its
+  // own line, nested lists, block scalars, flow values, aliases across items.
+  const REGIONS = `---
+# heading comment
+defaults:
+  usageLocation: NL   # trailing comment
+users:
+  # a comment before the first item
+  - userPrincipalName: a@contoso.com
+    jobTitle: |
+      - not an item
+      users: not a key
+    notify: [x@contoso.com,
+      y@contoso.com]
+
+  - &second
+    userPrincipalName: b@contoso.com
+  -
+    userPrincipalName: c@contoso.com
+  - - nested
+    - list
+  - { userPrincipalName: "d@contoso.com", roles: [a] }
+  - userPrincipalName: e@contoso.com
+    licenses: *second
+  - plain scalar item
+"quoted key": 1
+~: null key
+settings: {maxSeats: 3}
+last:
+- at column one
+- again
+# trailing comment
+`;
+
+  it.each([['regions', REGIONS], ...documents.filter(([name]) => name !== 'every kind of value')])(
+    'locating by region agrees with the whole file on every path of %s',
+    (_, text) => {
+      const { source, diagnostics } = parseYamlSource('f.yaml', Buffer.from(text));
+      if (diagnostics.length > 0 || source.value === null) return;
+      const whole = buildPositionIndex(source.text);
+      for (const pointAt of [undefined, 'key', 'value'] as (PointAt | undefined)[]) {
+        const mismatches = pathsOf(source.value).filter((at) => JSON.stringify(locate(source, at, pointAt)) !== JSON.stringify(findPosition(whole, at, pointAt)));
+        expect(mismatches.map((at) => `${JSON.stringify(at)} ${pointAt}: ${JSON.stringify(locate(source, at, pointAt))} vs ${JSON.stringify(findPosition(whole, at, pointAt))}`)).toEqual([]);
+      }
+    },
+  );
+
+  it('records a region per top-level entry and per item of a block list', () => {
+    const regions = findRegions(REGIONS, parseEvents(REGIONS, {}));
+    expect([...(regions?.entries.keys() ?? [])]).toEqual(['defaults', 'users', 'quoted key', 'null', '', 'settings', 'last']);
+    // An item is known by the line its value starts on: the item whose anchor or
+    // "-" stands alone on the line above shares a region with the item before it
+    // (locating there falls back to the whole file, as the test above checks).
+    expect(regions?.entries.get('users')?.items?.length).toBe(7 + 1);
+    expect(regions?.entries.get('last')?.items?.length).toBe(2 + 1);
+    expect(regions?.entries.get('settings')?.items).toBeUndefined();
+    expect(findRegions('{users: []}', parseEvents('{users: []}', {}))).toBeUndefined();
+    // An explicit key ("? ") is not first on its line: the whole file is indexed instead.
+    expect(findRegions('? a\n: b\n', parseEvents('? a\n: b\n', {}))).toBeUndefined();
   });
 });

@@ -71,12 +71,18 @@ describe('plan page', () => {
     expect(renderPlan(plan, 'html', { color: true })).toBe(html);
   });
 
-  it('lists purchases with their cost, deletions and privileged changes in their own tables', () => {
-    const html = renderPlanHtml(mixed());
-    expect(html).toMatch(/<table id="purchases">[\s\S]*\$\d+\.\d\d[\s\S]*<\/table>/);
+  it('lists purchases with their cost, deletions and privileged changes in their own tables', async () => {
     const plan = mixed();
-    if (plan.changes.some((c) => c.kind === 'user.delete')) expect(html).toContain('<table id="deletions">');
-    if (plan.changes.some((c) => c.risks.includes('privileged'))) expect(html).toContain('<table id="privileged">');
+    const html = renderPlanHtml(plan);
+    const rowsOf = (id: string) => (new RegExp(`<table id="${id}">[\\s\\S]*?</table>`).exec(html)?.[0].match(/<tr>/g)?.length ?? 0) - 1;
+    expect(rowsOf('purchases')).toBe(plan.purchases.length);
+    expect(html).toMatch(/<table id="purchases">[\s\S]*\$\d+\.\d\d[\s\S]*<\/table>/);
+    expect(rowsOf('deletions')).toBe(plan.changes.filter((c) => c.kind === 'user.delete').length);
+    expect(rowsOf('privileged')).toBe(plan.changes.filter((c) => c.risks.includes('privileged')).length);
+    expect(rowsOf('deletions')).toBeGreaterThan(0);
+    expect(rowsOf('privileged')).toBeGreaterThan(0);
+    expect(html).toContain('deletions: --approve-deletions');
+    await expect(html).toMatchFileSnapshot('__snapshots__/mixed.html');
   });
 
   it('escapes every value of a hostile plan', () => {
@@ -113,7 +119,7 @@ function hostileDrift(): DriftDocument {
 }
 
 describe('drift page', () => {
-  it('puts privileged, then unmanaged accounts first, then the other findings, all filterable', () => {
+  it('puts privileged, then unmanaged accounts first, then the other findings, all filterable', async () => {
     const drift = hostileDrift();
     const html = renderDriftHtml(drift);
     expectSafePage(html);
@@ -124,6 +130,7 @@ describe('drift page', () => {
     expect(html).toContain('<table id="privileged" data-filterable>');
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;\\u001b]8;;https://evil.example\\u0007click');
     expect(html).toContain('ad\\u200bmin\\u200d\\ufeff');
+    await expect(html).toMatchFileSnapshot('__snapshots__/drift-hostile.html');
   });
 
   it('shows no filter when there is nothing to filter', () => {

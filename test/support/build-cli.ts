@@ -1,5 +1,5 @@
 // vitest globalSetup: the CLI tests run the compiled `tenantctl` as a process,
-// so compile it once per run rather than trust a stale dist/.
+// so compile and bundle it once per run rather than trust a stale dist/.
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 
@@ -8,4 +8,5 @@ export default function setup(): void {
   execFileSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(root, 'tsconfig.json')], {
     stdio: 'inherit',
   });
+  execFileSync(process.execPath, [path.join(root, 'scripts', 'bundle.mjs')], { stdio: 'inherit' });
 }

@@ -69,6 +69,8 @@ describe('tenantctl installed from its packed tarball into an empty folder', () 
     );
     expect(unexpected).toEqual([]);
     expect(files.filter((f) => /test|\.ts$|\.map$/.test(f))).toEqual([]);
+    // The command is one bundled file (scripts/bundle.mjs) and its launcher.
+    expect(files.filter((f) => f.startsWith('dist/')).sort()).toEqual(['dist/cmd/tenantctl.cjs', 'dist/cmd/tenantctl.js']);
   });
 
   it('npx tenantctl init, plan and apply work there, on the embedded database', () => {
