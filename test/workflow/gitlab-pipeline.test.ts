@@ -233,6 +233,25 @@ describe('the GitLab pipeline of examples/gitops/gitlab, run by gitlab-ci-local'
     expect(api.writes().filter((w) => w.includes('/issues'))).toEqual([`POST ${issues}`, `PUT ${issues}/1`, `POST ${issues}/1/notes`, `PUT ${issues}/1`]);
   });
 
+  it('a token GitLab refuses fails the plan job, naming the refusal, and posts nothing', async () => {
+    const plan = gitlabJobs(path.join(EXAMPLE, '.gitlab-ci.yml')).find((j) => j.name === 'plan')!;
+    const writes = api.writes().length;
+    // As GitLab's runner runs a job's script: bash, -e and pipefail, in the project directory.
+    const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', plan.script.join('\n')], {
+      cwd: repo,
+      env: {
+        ...process.env, TENANTCTL_DATABASE_URL: db, NO_COLOR: '1', TENANTCTL_QUIET: '1', TENANTCTL_GITLAB_TOKEN: 'glpat-revoked',
+        CI_API_V4_URL: api.url, CI_PROJECT_ID: PROJECT, CI_MERGE_REQUEST_IID: String(MR), CI_COMMIT_SHORT_SHA: 'abcdef12',
+      },
+    });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(status).toBe(22);
+    expect(stderr).toContain('The requested URL returned error: 401');
+    expect(api.writes()).toHaveLength(writes);
+  });
+
   it("merge request with a mistake: the validate job's script exits 1, naming it in the log and in the code-quality report", () => {
     const validate = gitlabJobs(path.join(EXAMPLE, '.gitlab-ci.yml')).find((j) => j.name === 'validate')!;
     editUsers('city: Utrecht', 'city: 5');
