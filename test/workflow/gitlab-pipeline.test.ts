@@ -64,8 +64,9 @@ describe('the GitLab pipeline of examples/gitops/gitlab, run by gitlab-ci-local'
       ...Object.entries(all).flatMap(([k, v]) => ['--variable', `${k}=${v}`]),
       ...args,
     ];
-    const env: NodeJS.ProcessEnv = { ...process.env, GCL_IGNORE_PREDEFINED_VARS: predefined.join(','), TENANTCTL_QUIET: '1' };
-    delete env.TENANTCTL_DATABASE_URL;
+    // Nothing of the machine's own CI (were it GitLab) or database leaks into the jobs.
+    const inherited = Object.entries(process.env).filter(([k]) => !/^(CI_|GITLAB_|TENANTCTL_DATABASE_URL$)/.test(k));
+    const env: NodeJS.ProcessEnv = { ...Object.fromEntries(inherited), GCL_IGNORE_PREDEFINED_VARS: predefined.join(','), TENANTCTL_QUIET: '1' };
     return new Promise((resolve, reject) => {
       const child = spawn(GITLAB_CI_LOCAL, argv, { cwd: repo, env });
       let output = '';
@@ -230,6 +231,25 @@ describe('the GitLab pipeline of examples/gitops/gitlab, run by gitlab-ci-local'
     expect(api.issues).toHaveLength(1);
     expect(api.issues[0]).toMatchObject({ state: 'closed', notes: [expect.stringMatching(/^No drift any more/)] });
     expect(api.writes().filter((w) => w.includes('/issues'))).toEqual([`POST ${issues}`, `PUT ${issues}/1`, `POST ${issues}/1/notes`, `PUT ${issues}/1`]);
+  });
+
+  it('a token GitLab refuses fails the plan job, naming the refusal, and posts nothing', async () => {
+    const plan = gitlabJobs(path.join(EXAMPLE, '.gitlab-ci.yml')).find((j) => j.name === 'plan')!;
+    const writes = api.writes().length;
+    // As GitLab's runner runs a job's script: bash, -e and pipefail, in the project directory.
+    const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', plan.script.join('\n')], {
+      cwd: repo,
+      env: {
+        ...process.env, TENANTCTL_DATABASE_URL: db, NO_COLOR: '1', TENANTCTL_QUIET: '1', TENANTCTL_GITLAB_TOKEN: 'glpat-revoked',
+        CI_API_V4_URL: api.url, CI_PROJECT_ID: PROJECT, CI_MERGE_REQUEST_IID: String(MR), CI_COMMIT_SHORT_SHA: 'abcdef12',
+      },
+    });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(status).toBe(22);
+    expect(stderr).toContain('The requested URL returned error: 401');
+    expect(api.writes()).toHaveLength(writes);
   });
 
   it("merge request with a mistake: the validate job's script exits 1, naming it in the log and in the code-quality report", () => {
