@@ -9,7 +9,8 @@ import { renderApplyResult } from '../../src/render/apply-result.js';
 import { formatMoney } from '../../src/render/money.js';
 import { renderPlan } from '../../src/render/index.js';
 import { parseCommitFlag } from '../../src/workflow/git-commit.js';
-import type { Queryable } from '../../src/db/database.js';
+import { loadYamlSources } from '../../src/config/yaml-source.js';
+import type { TenantSnapshot } from '../../src/workflow/plan-tenant.js';
 import { readTenant } from '../../src/state/read-tenant.js';
 import { checkPlanMatchesConfig, readSavedPlan } from '../../src/workflow/saved-plan.js';
 import { recomputeSavedPlan, recomputeUnderLock, refuseTampered } from '../../src/workflow/verify-saved-plan.js';
@@ -47,7 +48,7 @@ function parseSeconds(value: string): number {
 /** The plan to apply, and what must be checked again under the tenant lock. */
 interface LoadedPlan {
   readonly plan: PlanDocument;
-  readonly verifyUnderLock?: (tx: Queryable) => Promise<void>;
+  readonly verifyUnderLock?: (snapshot: TenantSnapshot) => void;
 }
 
 /**
@@ -71,10 +72,11 @@ async function loadSavedPlan(file: string, options: ApplyOptions): Promise<Loade
     tenantctlVersion: toolVersion(),
     gitCommit: configCommit(options.config, options.commit) ?? saved.gitCommit ?? null,
   };
+  const sources = loadYamlSources(options.config);
   const plan = await withDatabase({ ...options, actor: resolveActor(options.actor) }, async (db) =>
-    recomputeSavedPlan(file, saved, await readTenant(db), planOptions),
+    recomputeSavedPlan(file, saved, await readTenant(db), planOptions, sources),
   );
-  return { plan, verifyUnderLock: (tx) => recomputeUnderLock(tx, file, saved, planOptions) };
+  return { plan, verifyUnderLock: (snapshot) => recomputeUnderLock(snapshot, file, saved, planOptions, sources) };
 }
 
 async function loadPlan(options: ApplyOptions): Promise<LoadedPlan> {

@@ -2,6 +2,7 @@ import { readCatalog } from '../catalog/read-catalog.js';
 import { requireCatalog } from '../catalog/require-catalog.js';
 import { GLOBAL_ADMINISTRATOR } from '../catalog/catalog.js';
 import type { Database, Queryable } from '../db/database.js';
+import type { TenantSnapshot } from '../workflow/plan-tenant.js';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 import type { Change, ChangeKind, ChangeOf } from '../plan/change.js';
 import { fingerprint, staleMessage, staleness } from '../plan/fingerprint.js';
@@ -24,9 +25,10 @@ export interface ApplyContext {
   readonly env: Readonly<Record<string, string | undefined>>;
   /**
    * Run under the tenant lock before anything is written; throws to refuse.
-   * `apply --plan` recomputes the saved plan here (verify-saved-plan.ts).
+   * `apply --plan` recomputes the saved plan here (verify-saved-plan.ts),
+   * from the directory and catalog just read under the lock.
    */
-  readonly verifyUnderLock?: (tx: Queryable) => Promise<void>;
+  readonly verifyUnderLock?: (snapshot: TenantSnapshot) => void;
   /** Told as passwords are hashed and statements run. */
   readonly onProgress?: ProgressReporter;
 }
@@ -57,10 +59,13 @@ async function runPhase(tx: Queryable, kinds: readonly ChangeKind[], changes: re
   }
 }
 
-async function refuseStale(tx: Queryable, plan: PlanDocument): Promise<void> {
-  const [current, catalog] = [await readState(tx), requireCatalog(await readCatalog(tx))];
+/** Refuses a plan whose rows changed since; returns what it read. */
+async function refuseStale(tx: Queryable, plan: PlanDocument): Promise<TenantSnapshot> {
+  const [current, catalog] = [await readState(tx), await readCatalog(tx)];
+  requireCatalog(catalog);
   const reasons = staleness(plan.fingerprint, fingerprint(current, catalog), current);
   if (reasons.length > 0) throw new TenantctlError(staleMessage(reasons));
+  return { current, catalog };
 }
 
 async function recordPurchases(tx: Queryable, plan: PlanDocument, applyId: number, actor: string): Promise<void> {
@@ -164,8 +169,8 @@ export async function applyPlan(db: Database, plan: PlanDocument, context: Apply
     return await db.transaction(async (tx) => {
       await takeApplyLock(db, tx, context.lockTimeoutMs);
       progress({ stage: 'applying in one transaction', done, total });
-      await refuseStale(tx, plan);
-      await context.verifyUnderLock?.(tx);
+      const snapshot = await refuseStale(tx, plan);
+      context.verifyUnderLock?.(snapshot);
       step();
       const [audit] = await tx.query<{ id: string }>(
         `INSERT INTO applies (actor, host, git_commit, config_hash, plan_hash, tool_version, summary, changes, settings)

@@ -1,11 +1,10 @@
-import { readCatalog } from '../catalog/read-catalog.js';
-import type { Queryable } from '../db/database.js';
+import { sourcesUnchanged } from '../config/sources-unchanged.js';
+import { loadYamlSources, type LoadedSources } from '../config/yaml-source.js';
 import { formatDiagnostic } from '../diagnostics/diagnostic.js';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 import { fingerprint, staleMessage, staleness } from '../plan/fingerprint.js';
 import { planDifferences } from '../plan/plan-differences.js';
 import { bareChange, planHash, plannedAt, type PlanDocument } from '../plan/plan-document.js';
-import { readState } from '../state/read-state.js';
 import { planFromSnapshot, type PlanTenantOptions, type TenantSnapshot } from './plan-tenant.js';
 
 /**
@@ -42,9 +41,9 @@ function listed(reasons: readonly string[]): string {
  * or throws naming why it is not the saved one: the configuration no longer
  * plans, the tenant changed (staleness), or the plans differ.
  */
-export function recomputeSavedPlan(file: string, saved: PlanDocument, snapshot: TenantSnapshot, options: PlanTenantOptions): PlanDocument {
+export function recomputeSavedPlan(file: string, saved: PlanDocument, snapshot: TenantSnapshot, options: PlanTenantOptions, sources?: LoadedSources): PlanDocument {
   // Recomputed as of the time the saved plan was made, so dates in it (until when a deletion can be undone) match.
-  const { plan, diagnostics } = planFromSnapshot(snapshot, { ...options, now: options.now ?? plannedAt(saved) ?? new Date() });
+  const { plan, diagnostics } = planFromSnapshot(snapshot, { ...options, now: options.now ?? plannedAt(saved) ?? new Date() }, sources);
   if (!plan) {
     const errors = diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
     throw new TenantctlError(`${file} was not applied: the configuration no longer gives a plan:\n${listed(errors)}`);
@@ -62,8 +61,12 @@ export function recomputeSavedPlan(file: string, saved: PlanDocument, snapshot: 
   return plan;
 }
 
-/** The same, read inside apply's transaction after the tenant lock is taken. */
-export async function recomputeUnderLock(tx: Queryable, file: string, saved: PlanDocument, options: PlanTenantOptions): Promise<void> {
-  const snapshot = { catalog: await readCatalog(tx), current: await readState(tx) };
-  recomputeSavedPlan(file, saved, snapshot, options);
+/**
+ * The same under the tenant lock, from the directory and catalog apply read
+ * there. The files are parsed again only if they changed since `sources`
+ * (read for the first recomputation) were.
+ */
+export function recomputeUnderLock(snapshot: TenantSnapshot, file: string, saved: PlanDocument, options: PlanTenantOptions, sources: LoadedSources): void {
+  const now = sourcesUnchanged(sources, options.configPaths) ? sources : loadYamlSources(options.configPaths);
+  recomputeSavedPlan(file, saved, snapshot, options, now);
 }

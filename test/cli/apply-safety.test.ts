@@ -110,6 +110,38 @@ describePostgres('apply safety on PostgreSQL', () => {
     expect(await count(url, `SELECT seats AS n FROM subscriptions WHERE sku = 'ENTERPRISEPACK'`)).toBe(4);
     fs.rmSync(config, { recursive: true, force: true });
   });
+
+  it('apply --plan re-reads the configuration under the lock: an edit made while it waited is refused', async () => {
+    const config = copyContoso();
+    const users = path.join(config, 'users.yaml');
+    const planFile = path.join(tempDir('tenantctl-lock-edit-'), 'plan.json');
+    fs.writeFileSync(users, fs.readFileSync(users, 'utf8').replace('jobTitle: Sales Lead', 'jobTitle: Head of Sales'));
+    expect((await runCli(['plan', '-c', config, '--out', planFile], { env: env() })).code).toBe(0);
+    const holder = new pg.Client({ connectionString: url, application_name: 'tenantctl holder' });
+    await holder.connect();
+    await holder.query('BEGIN');
+    await holder.query('SELECT pg_advisory_xact_lock($1)', [APPLY_LOCK_KEY]);
+    const waiting = runCli(['apply', '--plan', planFile, '-c', config, '--auto-approve'], { env: env() });
+    try {
+      const deadline = Date.now() + 20_000;
+      // The apply has recomputed the plan once (unchanged files) and now waits for the lock.
+      while ((await count(url, `SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND application_name LIKE 'tenantctl %' AND application_name <> 'tenantctl holder'`)) === 0) {
+        if (Date.now() > deadline) throw new Error('the apply never waited for the lock');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      // The same size and layout, another job title: its parse from before the wait must not be used.
+      fs.writeFileSync(users, fs.readFileSync(users, 'utf8').replace('jobTitle: Head of Sales', 'jobTitle: Head of Sa1es'));
+    } finally {
+      await holder.query('ROLLBACK');
+      await holder.end();
+    }
+    const apply = await waiting;
+    expect(apply.code).toBe(1);
+    expect(apply.stderr).toContain('is not the plan the configuration and the tenant give');
+    expect(apply.stderr).toContain('joep.devries@contoso.com');
+    expect(await count(url, `SELECT count(*) AS n FROM users WHERE job_title LIKE 'Head of Sa%'`)).toBe(0);
+    fs.rmSync(config, { recursive: true, force: true });
+  });
 });
 
 describe('apply safety on the embedded database', () => {
