@@ -20,6 +20,41 @@ export function renderTable({ results }) {
   return rows.map((row) => `| ${row.join(' | ')} |`).join('\n');
 }
 
+/** The issue's targets (issue 11), each judged from this run's figures; absent sizes are "not measured". */
+export function renderTargets({ results }) {
+  const find = (engine, size, step) => results.find((r) => r.engine === engine && r.size === size && r.step === step);
+  const sum = (rows) => (rows.every(Boolean) ? rows.reduce((total, r) => total + r.ms, 0) : null);
+  const rows = [];
+  const judge = (target, measured, met) => rows.push([target, measured ?? 'not measured', measured === null ? '—' : met ? '**yes**' : 'no']);
+  const plan10k = find('postgres', 10_000, 'steady: plan');
+  judge('steady `plan`, PostgreSQL, 10,000 users ≤ 0.8 s', plan10k ? `${seconds(plan10k.ms)} s` : null, plan10k && plan10k.ms <= 800);
+  const plan100k = find('postgres', 100_000, 'steady: plan');
+  judge(
+    'steady `plan`, PostgreSQL, 100,000 users ≤ 5 s and ≤ 1 GiB',
+    plan100k ? `${seconds(plan100k.ms)} s, ${plan100k.rssMB?.toFixed(0) ?? 'n/a'} MB` : null,
+    plan100k && plan100k.ms <= 5000 && (plan100k.rssMB ?? Infinity) <= 1024,
+  );
+  const churn = sum([find('postgres', 100_000, 'churn: plan'), find('postgres', 100_000, 'churn: apply')]);
+  judge('churn at 100,000 (`plan` + `apply`), PostgreSQL, ≤ 8 s', churn === null ? null : `${seconds(churn)} s`, churn !== null && churn <= 8000);
+  const adopt = sum(['adopt: export', 'adopt: plan', 'adopt: apply'].map((step) => find('postgres', 100_000, step)));
+  judge('adopt of 100,000 (export + plan + apply), PostgreSQL, ≤ 12 s', adopt === null ? null : `${seconds(adopt)} s`, adopt !== null && adopt <= 12_000);
+  const ratios = results.map((r) => r.ms / r.floorMs);
+  const worst = results[ratios.indexOf(Math.max(...ratios))];
+  judge('every figure within 2× of the same run\'s floor', worst ? `worst ${(worst.ms / worst.floorMs).toFixed(1)}× (${worst.size.toLocaleString('en-US')} ${worst.engine} ${worst.step}); ${ratios.filter((x) => x <= 2).length} of ${ratios.length} within 2×` : null, ratios.every((x) => x <= 2));
+  const pairs = results.filter((r) => r.engine === 'embedded').map((e) => [e, find('postgres', e.size, e.step)]).filter(([, p]) => p);
+  const slowest = pairs.reduce((worstPair, pair) => (!worstPair || pair[0].ms / pair[1].ms > worstPair[0].ms / worstPair[1].ms ? pair : worstPair), null);
+  judge(
+    'the embedded database within 2× of PostgreSQL',
+    slowest ? `worst ${(slowest[0].ms / slowest[1].ms).toFixed(1)}× (${slowest[0].size.toLocaleString('en-US')} ${slowest[0].step}); ${pairs.filter(([e, p]) => e.ms <= 2 * p.ms).length} of ${pairs.length} steps within 2×` : null,
+    pairs.every(([e, p]) => e.ms <= 2 * p.ms),
+  );
+  for (const create of results.filter((r) => r.step.startsWith('create:'))) {
+    judge(`${create.step} at ≥ 90 % of the hashing floor (${create.engine})`, `${Math.round((100 * create.floorMs) / create.ms)} % (${seconds(create.ms)} s against ${seconds(create.floorMs)} s)`, create.floorMs / create.ms >= 0.9);
+  }
+  const table = [['target', 'measured (this run, wall time)', 'met?'], ['---', '---', '---'], ...rows];
+  return table.map((row) => `| ${row.join(' | ')} |`).join('\n');
+}
+
 export function renderReport(run, { command, started }) {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   return [
@@ -37,6 +72,10 @@ export function renderReport(run, { command, started }) {
     `- Machine: ${cpu}, ${run.cores} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node ${process.version}`,
     '',
     renderTable(run),
+    '',
+    '## Targets',
+    '',
+    renderTargets(run),
     '',
   ].join('\n');
 }
