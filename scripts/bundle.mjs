@@ -8,7 +8,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import './compile-schemas.mjs';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 

@@ -156,8 +156,7 @@ async function queueNotifications(tx: Queryable, credentials: readonly NewCreden
 export async function applyPlan(db: Database, plan: PlanDocument, context: ApplyContext): Promise<ApplyResult> {
   const changes = plan.changes.map(bareChange);
   const progress = context.onProgress ?? NO_PROGRESS;
-  const needsSealing = changes.some((c) => c.kind === 'user.create' || c.kind === 'user.password-reset');
-  const credentials = await prepareCredentials(changes, context.env, progress, needsSealing ? await storedRecipient(db) : null);
+  const credentials = await prepareCredentials(changes, context.env, progress, () => storedRecipient(db));
   // Steps of the transaction: the staleness check, each kind of change, the rest.
   const total = 2 + RELEASE_PHASE.length + GRANT_PHASE.length;
   let done = 0;

@@ -43,15 +43,16 @@ function obtainPassword(change: CredentialChange, env: Readonly<Record<string, s
  * Makes (or reads) and hashes every temporary password the plan needs, before
  * the transaction opens, so a missing variable stops the apply with nothing
  * changed and slow hashing does not hold the lock; and seals each for
- * `recipient`, the outbox key as it was (the transaction checks it still is).
+ * the outbox key as `outboxRecipient` reads it (the transaction checks it still is).
  */
 export async function prepareCredentials(
   changes: readonly Change[],
   env: Readonly<Record<string, string | undefined>>,
   progress: ProgressReporter = NO_PROGRESS,
-  recipient: string | null = null,
+  outboxRecipient: () => Promise<string | null> = async () => null,
 ): Promise<NewCredential[]> {
   const wanted = changes.filter(needsCredential).map((change) => ({ change, password: obtainPassword(change, env) }));
+  const recipient = wanted.length > 0 ? await outboxRecipient() : null;
   const stage = 'hashing new passwords';
   let hashed = 0;
   if (wanted.length > 0) progress({ stage, done: 0, total: wanted.length });

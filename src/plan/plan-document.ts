@@ -68,8 +68,8 @@ export interface PlanOrigin {
 
 export function toPlanDocument(plan: Plan, origin: PlanOrigin): PlanDocument {
   const monthlyFreed = Math.round(plan.freedSeats.reduce((sum, f) => sum + f.monthlyValue * 100, 0)) / 100;
-  let fingerprint = typeof origin.fingerprint === 'function' ? undefined : origin.fingerprint;
-  const computeFingerprint = origin.fingerprint;
+  const given = origin.fingerprint;
+  let fingerprint: Fingerprint | undefined;
   return {
     formatVersion: PLAN_FORMAT_VERSION,
     tenantctlVersion: origin.tenantctlVersion,
@@ -78,7 +78,7 @@ export function toPlanDocument(plan: Plan, origin: PlanOrigin): PlanDocument {
     planHash: planHash(plan),
     // A getter in this place keeps the key order of the JSON document.
     get fingerprint(): Fingerprint {
-      fingerprint ??= (computeFingerprint as () => Fingerprint)();
+      fingerprint ??= typeof given === 'function' ? given() : given;
       return fingerprint;
     },
     settings: origin.settings,
