@@ -4,16 +4,15 @@ import { applyPlan } from '../../src/apply/apply-plan.js';
 import { checkApprovals, privilegedLines } from '../../src/apply/approvals.js';
 import { ExitCode, TenantctlError } from '../../src/diagnostics/tenantctl-error.js';
 import { toolVersion } from '../../src/package-root.js';
-import { isEmptyPlanDocument, type PlanDocument } from '../../src/plan/plan-document.js';
+import { isEmptyPlanDocument, plannedAt, type PlanDocument } from '../../src/plan/plan-document.js';
 import { renderApplyResult } from '../../src/render/apply-result.js';
 import { formatMoney } from '../../src/render/money.js';
 import { renderPlan } from '../../src/render/index.js';
 import { parseCommitFlag } from '../../src/workflow/git-commit.js';
-import { loadYamlSources } from '../../src/config/yaml-source.js';
 import type { TenantSnapshot } from '../../src/workflow/plan-tenant.js';
-import { readTenant } from '../../src/state/read-tenant.js';
+import { readWhileParsing } from '../../src/workflow/read-while-parsing.js';
 import { checkPlanMatchesConfig, readSavedPlan } from '../../src/workflow/saved-plan.js';
-import { recomputeSavedPlan, recomputeUnderLock, refuseTampered } from '../../src/workflow/verify-saved-plan.js';
+import { firstReading, recomputeSavedPlan, recomputeUnderLock, refuseTampered } from '../../src/workflow/verify-saved-plan.js';
 import { configCommit, resolveActor } from '../actor.js';
 import { withDatabase, type DatabaseOptions } from '../database-option.js';
 import { confirm, err, interactive, out, useColor } from '../terminal.js';
@@ -71,12 +70,14 @@ async function loadSavedPlan(file: string, options: ApplyOptions): Promise<Loade
     env: process.env,
     tenantctlVersion: toolVersion(),
     gitCommit: configCommit(options.config, options.commit) ?? saved.gitCommit ?? null,
+    // One planning time for both recomputations: as of the saved plan's, so dates in it match.
+    now: plannedAt(saved) ?? new Date(),
   };
-  const sources = loadYamlSources(options.config);
-  const plan = await withDatabase({ ...options, actor: resolveActor(options.actor) }, async (db) =>
-    recomputeSavedPlan(file, saved, await readTenant(db), planOptions, sources),
-  );
-  return { plan, verifyUnderLock: (snapshot) => recomputeUnderLock(snapshot, file, saved, planOptions, sources) };
+  const { plan, first } = await withDatabase({ ...options, actor: resolveActor(options.actor) }, async (db) => {
+    const { snapshot, sources } = await readWhileParsing(db, planOptions.configPaths);
+    return { plan: recomputeSavedPlan(file, saved, snapshot, planOptions, sources), first: firstReading(snapshot, sources) };
+  });
+  return { plan, verifyUnderLock: (snapshot) => recomputeUnderLock(snapshot, file, saved, planOptions, first) };
 }
 
 async function loadPlan(options: ApplyOptions): Promise<LoadedPlan> {

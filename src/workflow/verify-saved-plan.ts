@@ -2,7 +2,9 @@ import { sourcesUnchanged } from '../config/sources-unchanged.js';
 import { loadYamlSources, type LoadedSources } from '../config/yaml-source.js';
 import { formatDiagnostic } from '../diagnostics/diagnostic.js';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
-import { fingerprint, staleMessage, staleness } from '../plan/fingerprint.js';
+import type { Catalog } from '../catalog/catalog.js';
+import { fingerprint, sameFingerprint, staleMessage, staleness, type Fingerprint } from '../plan/fingerprint.js';
+import { jsonEqual } from '../plan/json-equal.js';
 import { planDifferences } from '../plan/plan-differences.js';
 import { bareChange, planHash, plannedAt, type PlanDocument } from '../plan/plan-document.js';
 import { planFromSnapshot, type PlanTenantOptions, type TenantSnapshot } from './plan-tenant.js';
@@ -62,11 +64,31 @@ export function recomputeSavedPlan(file: string, saved: PlanDocument, snapshot: 
 }
 
 /**
- * The same under the tenant lock, from the directory and catalog apply read
- * there. The files are parsed again only if they changed since `sources`
- * (read for the first recomputation) were.
+ * What the first recomputation (before the lock) was made from: the files'
+ * parse, and the catalog and fingerprint of the directory read then. The
+ * directory itself is not kept, so it can be freed while apply waits.
  */
-export function recomputeUnderLock(snapshot: TenantSnapshot, file: string, saved: PlanDocument, options: PlanTenantOptions, sources: LoadedSources): void {
-  const now = sourcesUnchanged(sources, options.configPaths) ? sources : loadYamlSources(options.configPaths);
-  recomputeSavedPlan(file, saved, snapshot, options, now);
+export interface FirstReading {
+  readonly sources: LoadedSources;
+  readonly catalog: Catalog;
+  readonly fingerprint: Fingerprint;
+}
+
+export function firstReading(snapshot: TenantSnapshot, sources: LoadedSources): FirstReading {
+  return { sources, catalog: snapshot.catalog, fingerprint: fingerprint(snapshot.current, snapshot.catalog) };
+}
+
+/**
+ * The same under the tenant lock, from the directory and catalog apply read
+ * there. A plan is a function of the files, the catalog, the directory, the
+ * planning time and the environment; the last two are fixed in `options`.
+ * When the files have the same text, the catalog is equal and every user row
+ * hashes the same as at the first recomputation, planning again would give
+ * that plan again (100,000 adoptions: 5 s), so it is not done. Otherwise the
+ * plan is recomputed, parsing the files again only if they changed.
+ */
+export function recomputeUnderLock(snapshot: TenantSnapshot, file: string, saved: PlanDocument, options: PlanTenantOptions & { readonly now: Date }, first: FirstReading): void {
+  const unchanged = sourcesUnchanged(first.sources, options.configPaths);
+  if (unchanged && jsonEqual(first.catalog, snapshot.catalog) && sameFingerprint(first.fingerprint, fingerprint(snapshot.current, snapshot.catalog))) return;
+  recomputeSavedPlan(file, saved, snapshot, options, unchanged ? first.sources : loadYamlSources(options.configPaths));
 }

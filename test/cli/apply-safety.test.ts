@@ -142,6 +142,42 @@ describePostgres('apply safety on PostgreSQL', () => {
     expect(await count(url, `SELECT count(*) AS n FROM users WHERE job_title LIKE 'Head of Sa%'`)).toBe(0);
     fs.rmSync(config, { recursive: true, force: true });
   });
+
+  it('apply --plan plans again under the lock when the catalog changed while it waited, even where user rows did not', async () => {
+    const config = copyContoso();
+    const users = path.join(config, 'users.yaml');
+    const planFile = path.join(tempDir('tenantctl-lock-catalog-'), 'plan.json');
+    fs.writeFileSync(users, fs.readFileSync(users, 'utf8').replace('jobTitle: Sales Lead', 'jobTitle: Sales Lead\n    roles: [Password administrator]'));
+    expect((await runCli(['plan', '-c', config, '--out', planFile], { env: env() })).code).toBe(0);
+    const holder = new pg.Client({ connectionString: url, application_name: 'tenantctl holder' });
+    await holder.connect();
+    await holder.query('BEGIN');
+    await holder.query('SELECT pg_advisory_xact_lock($1)', [APPLY_LOCK_KEY]);
+    const waiting = runCli(['apply', '--plan', planFile, '-c', config, '--auto-approve', '--approve-privileged'], { env: env() });
+    try {
+      const deadline = Date.now() + 20_000;
+      while ((await count(url, `SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND application_name LIKE 'tenantctl %' AND application_name <> 'tenantctl holder'`)) === 0) {
+        if (Date.now() > deadline) throw new Error(`the apply never waited for the lock: ${JSON.stringify(await Promise.race([waiting, 'still running']))}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      // Not part of any user row's fingerprint, yet it makes a licence in the configuration invalid:
+      // Finance's E3 has SWAY switched off and Skype (MCOSTANDARD) on.
+      const writer = new pg.Client(url);
+      await writer.connect();
+      await writer.query(`INSERT INTO tenantctl.service_plan_dependencies (sku, plan, requires) VALUES ('ENTERPRISEPACK', 'MCOSTANDARD', 'SWAY')`);
+      await writer.end();
+    } finally {
+      await holder.query('ROLLBACK');
+      await holder.end();
+    }
+    const apply = await waiting;
+    expect(apply.code, apply.stderr).toBe(1);
+    expect(apply.stderr).toContain('the configuration no longer gives a plan');
+    expect(apply.stderr).toContain('MCOSTANDARD');
+    expect(await count(url, `SELECT count(*) AS n FROM users WHERE job_title = 'Sales Lead' AND id IN (SELECT r.user_id FROM user_roles r JOIN roles o ON o.template_id = r.role_template_id WHERE o.display_name = 'Password administrator')`)).toBe(0);
+    await count(url, `WITH r AS (DELETE FROM service_plan_dependencies WHERE plan = 'MCOSTANDARD' AND requires = 'SWAY' RETURNING 1) SELECT count(*) AS n FROM r`);
+    fs.rmSync(config, { recursive: true, force: true });
+  });
 });
 
 describe('apply safety on the embedded database', () => {
