@@ -33,18 +33,62 @@ function readHolder(lockFile: string): LockHolder | null {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Filesystems without hard links; there the lock file is created and written in two steps. */
+const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EXDEV', 'ENOSYS']);
+
+/**
+ * Creates the lock file already holding `content`, or returns false if it
+ * exists. Written beside it first and hard-linked into place, because a
+ * process killed between creating the file and writing it would leave an
+ * empty lock that names nobody, so nobody could take it over.
+ */
+function createLockFile(lockFile: string, content: string): boolean {
+  const staging = `${lockFile}.${process.pid}.new`;
+  fs.rmSync(staging, { force: true });
+  fs.writeFileSync(staging, content, { flag: 'wx', mode: 0o600 });
+  try {
+    fs.linkSync(staging, lockFile);
+    return true;
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code ?? '';
+    if (code === 'EEXIST') return false;
+    if (!NO_HARD_LINKS.has(code)) throw cause;
+  } finally {
+    fs.rmSync(staging, { force: true });
+  }
+  try {
+    fs.writeFileSync(lockFile, content, { flag: 'wx', mode: 0o600 });
+    return true;
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw cause;
+  }
+}
+
+/** A lock file naming nobody is one a process died writing, once it is older than any write takes. */
+const UNREADABLE_LOCK_STALE_MS = 5_000;
+
+function abandoned(lockFile: string, holder: LockHolder | null): boolean {
+  if (holder) return holder.host === os.hostname() && !processAlive(holder.pid);
+  try {
+    return Date.now() - fs.lstatSync(lockFile).mtimeMs > UNREADABLE_LOCK_STALE_MS;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * PGlite keeps a whole PostgreSQL in one process, so two processes must never
  * open the same folder. An exclusive lock file beside the folder serialises
- * them; one left by a process that died is taken over. Returns the release.
+ * them; one left by a process that died (or an empty one, left by a process
+ * killed while writing it with an older version) is taken over. Returns the release.
  */
 export async function acquireEmbeddedLock(directory: string, actor: string, timeoutMs: number): Promise<() => void> {
   const lockFile = `${directory}.lock`;
   const me: LockHolder = { actor, host: os.hostname(), pid: process.pid, since: new Date().toISOString() };
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    try {
-      fs.writeFileSync(lockFile, JSON.stringify(me), { flag: 'wx', mode: 0o600 });
+    if (createLockFile(lockFile, JSON.stringify(me))) {
       let released = false;
       const release = () => {
         if (released) return;
@@ -53,11 +97,9 @@ export async function acquireEmbeddedLock(directory: string, actor: string, time
       };
       process.once('exit', release);
       return release;
-    } catch (cause) {
-      if ((cause as NodeJS.ErrnoException).code !== 'EEXIST') throw cause;
     }
     const holder = readHolder(lockFile);
-    if (holder && holder.host === os.hostname() && !processAlive(holder.pid)) {
+    if (abandoned(lockFile, holder)) {
       fs.rmSync(lockFile, { force: true });
       continue;
     }
