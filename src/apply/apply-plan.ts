@@ -161,9 +161,7 @@ export async function applyPlan(db: Database, plan: PlanDocument, context: Apply
   const total = 2 + RELEASE_PHASE.length + GRANT_PHASE.length;
   let done = 0;
   const step = () => progress({ stage: 'applying in one transaction', done: ++done, total });
-  const statementContext: StatementContext = {
-    credentials: new Map(credentials.map((c) => [c.userPrincipalName.toLowerCase(), c.stored])),
-  };
+  const prepared = new Map(credentials.map((c) => [c.userPrincipalName.toLowerCase(), c.stored]));
   try {
     return await db.transaction(async (tx) => {
       await takeApplyLock(db, tx, context.lockTimeoutMs);
@@ -183,14 +181,17 @@ export async function applyPlan(db: Database, plan: PlanDocument, context: Apply
       // Marks this transaction as tenantctl's own, so migration 0004's triggers
       // do not stamp the rows it writes as changed outside tenantctl.
       await tx.query(`SELECT set_config('tenantctl.apply_id', $1, true)`, [String(applyId)]);
+      const statementContext: StatementContext = { credentials: prepared, stamp: `apply #${applyId} (${context.actor})` };
       await runPhase(tx, RELEASE_PHASE, changes, statementContext, step);
       await recordPurchases(tx, plan, applyId, context.actor);
       await runPhase(tx, GRANT_PHASE, changes, statementContext, step);
       const touched = [...new Set(changes.map((c) => c.userPrincipalName.toLowerCase()))];
-      await tx.query(`UPDATE users SET updated_at = now(), updated_by = $2 WHERE lower(user_principal_name) = ANY($1::text[])`, [
-        touched,
-        `apply #${applyId} (${context.actor})`,
-      ]);
+      // Rows a writer stamped already (adoptions) keep their one new version.
+      await tx.query(
+        `UPDATE users SET updated_at = now(), updated_by = $2
+          WHERE lower(user_principal_name) = ANY($1::text[]) AND (updated_at IS DISTINCT FROM now() OR updated_by IS DISTINCT FROM $2)`,
+        [touched, statementContext.stamp],
+      );
       await guardAgainstLockout(tx, plan.settings.minGlobalAdmins);
       const delivered = await queueNotifications(tx, credentials, applyId, plan.settings.adminEmail);
       step();

@@ -11,6 +11,8 @@ export interface StoredCredential {
 export interface StatementContext {
   /** UPN (lower case) → credential, for every create and password reset. */
   readonly credentials: ReadonlyMap<string, StoredCredential>;
+  /** `apply #id (actor)`: what this apply stamps the users it touches with. */
+  readonly stamp: string;
 }
 
 type Writer<K extends ChangeKind> = (tx: Queryable, changes: readonly ChangeOf<K>[], context: StatementContext) => Promise<unknown>;
@@ -74,8 +76,10 @@ export const WRITERS: { readonly [K in ChangeKind]: Writer<K> } = {
     ),
   'user.restore': (tx, changes) =>
     tx.query('UPDATE users SET deleted_at = NULL WHERE id = ANY($1::uuid[])', [ids(changes)]),
-  'user.adopt': (tx, changes) =>
-    tx.query('UPDATE users SET managed = true WHERE id = ANY($1::uuid[])', [ids(changes)]),
+  // Stamped here, so the closing stamp of every touched user (applyPlan)
+  // need not write a second version of each adopted row.
+  'user.adopt': (tx, changes, context) =>
+    tx.query('UPDATE users SET managed = true, updated_at = now(), updated_by = $2 WHERE id = ANY($1::uuid[])', [ids(changes), context.stamp]),
   'user.update': (tx, changes) => {
     const rows = changes.map((c) => ({ id: c.userId, a: Object.fromEntries(c.attributes.map((a) => [a.attribute, a.to])) }));
     const set = (column: string, field: string) => `${column} = CASE WHEN x.a ? '${field}' THEN x.a->>'${field}' ELSE u.${column} END`;
