@@ -2,14 +2,14 @@ import { Document, isMap, isPair, isScalar, isSeq, visit, type ToStringOptions }
 import type { RawConfig } from '../config/raw-config.js';
 
 /** Lists written on one line, as INTERFACE.md's example writes them. */
-const FLOW_LISTS = new Set(['businessPhones', 'roles', 'disabledPlans']);
+export const FLOW_LISTS: ReadonlySet<string> = new Set(['businessPhones', 'roles', 'disabledPlans']);
 
 /**
  * No folding (a long street address stays on one line), `[a, b]` without
  * padding, multi-line text as `|` blocks (never folded `>` ones), and double
  * quotes with JSON's escapes (`"a  \nb"`, not YAML's `"a \ \nb"`).
  */
-const TO_STRING: ToStringOptions = { lineWidth: 0, flowCollectionPadding: false, blockQuote: 'literal', doubleQuotedAsJSON: true };
+export const TO_STRING: ToStringOptions = { lineWidth: 0, flowCollectionPadding: false, blockQuote: 'literal', doubleQuotedAsJSON: true };
 
 /** A multi-line value with spaces at the end of a line: editors strip those from a `|` block, so quote it. */
 const fragileBlock = (value: string): boolean => value.includes('\n') && /[ \t]$/m.test(value);
@@ -31,17 +31,8 @@ const asComment = (lines: readonly string[]): string => lines.map((line) => ` ${
  * tools would misread (`yes`, `on`, `12:30`), although tenantctl reads 1.2.
  */
 export function renderConfigYaml(config: RawConfig, options: RenderOptions): string {
-  const doc = new Document(config, { compat: 'yaml-1.1' });
+  const doc = configDocument(config);
   doc.commentBefore = asComment(options.header);
-  visit(doc, {
-    Seq(_, seq, path) {
-      const parent = path[path.length - 1];
-      if (isPair(parent) && isScalar(parent.key) && FLOW_LISTS.has(String(parent.key.value))) seq.flow = true;
-    },
-    Scalar(_, scalar) {
-      if (typeof scalar.value === 'string' && fragileBlock(scalar.value)) scalar.type = 'QUOTE_DOUBLE';
-    },
-  });
   // A blank line between top-level sections, and between users.
   if (isMap(doc.contents)) {
     for (const pair of doc.contents.items.slice(1)) if (isScalar(pair.key)) pair.key.spaceBefore = true;
@@ -53,4 +44,24 @@ export function renderConfigYaml(config: RawConfig, options: RenderOptions): str
   const settings = doc.get('settings');
   if (options.settingsComment && isMap(settings)) settings.comment = asComment(options.settingsComment);
   return doc.toString(TO_STRING);
+}
+
+/**
+ * Any part of a configuration as a Document styled as renderConfigYaml styles
+ * it (FLOW_LISTS on one line, fragile multi-line text double-quoted), before
+ * blank lines and comments: emit-config-yaml.ts hands what it cannot prove it
+ * writes identically to this, so both paths share one definition of style.
+ */
+export function configDocument(value: unknown): Document {
+  const doc = new Document(value, { compat: 'yaml-1.1' });
+  visit(doc, {
+    Seq(_, seq, path) {
+      const parent = path[path.length - 1];
+      if (isPair(parent) && isScalar(parent.key) && FLOW_LISTS.has(String(parent.key.value))) seq.flow = true;
+    },
+    Scalar(_, scalar) {
+      if (typeof scalar.value === 'string' && fragileBlock(scalar.value)) scalar.type = 'QUOTE_DOUBLE';
+    },
+  });
+  return doc;
 }

@@ -3,7 +3,7 @@ import type { RawConfig, RawDefaults, RawSettings, RawUser } from '../config/raw
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Settings } from '../state/settings.js';
 import { userKey, type TenantState, type User } from '../state/tenant-state.js';
-import { renderConfigYaml } from './config-yaml.js';
+import { emitConfigYaml } from './emit-config-yaml.js';
 import { declareUser, HOISTABLE_FIELDS, sharedDefaults, type HoistableField } from './declare-user.js';
 import { exportWarnings } from './export-warnings.js';
 import { splitUsers, type ExportSplit } from './split-users.js';
@@ -105,15 +105,15 @@ export function exportConfig(current: TenantState, catalog: Catalog | null, opti
 
   if (options.split === null) {
     const about = "The tenant's users, admin roles and licenses; planned against the same database, it changes nothing but adopting them.";
-    const text = renderConfigYaml(compose(defaults, declare(users), settings), { header: header(options, about), settingsComment });
+    const text = emitConfigYaml(compose(defaults, declare(users), settings), { header: header(options, about), settingsComment });
     return { files: [{ path: TENANT_FILE, text }], diagnostics, userCount: users.length };
   }
   const tenantAbout = 'Defaults and settings; the users are in the users-*.yaml files next to this one.';
   const files: ExportedFile[] = [
-    { path: TENANT_FILE, text: renderConfigYaml(compose(defaults, undefined, settings), { header: header(options, tenantAbout), settingsComment }) },
+    { path: TENANT_FILE, text: emitConfigYaml(compose(defaults, undefined, settings), { header: header(options, tenantAbout), settingsComment }) },
   ];
   for (const group of splitUsers(users, options.split)) {
-    const text = renderConfigYaml(compose({}, declare(group.users), null), { header: header(options, group.description) });
+    const text = emitConfigYaml(compose({}, declare(group.users), null), { header: header(options, group.description) });
     files.push({ path: group.fileName, text });
   }
   return { files, diagnostics, userCount: users.length };
