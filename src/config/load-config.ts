@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Catalog } from '../catalog/catalog.js';
-import { error, hasErrors, sortDiagnostics, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
+import { error, hasErrors, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
 import { DEFAULT_SETTINGS, type Settings } from '../state/settings.js';
 import { userKey, type TenantState, type User } from '../state/tenant-state.js';
-import { limitDiagnostics } from './diagnostic-limit.js';
-import { locateDiagnostics } from './locate.js';
+import { limitDiagnostics, MAX_DIAGNOSTICS } from './diagnostic-limit.js';
+import { locateFirst } from './locate-first.js';
 import { normalizeUser, withDefaults } from './normalize-user.js';
 import type { RawConfig, RawDefaults, RawSettings, RawUser } from './raw-config.js';
 import { RULES, type RuleNeeds } from './rules/index.js';
@@ -213,7 +213,8 @@ export function loadConfig(paths: readonly string[], options: LoadConfigOptions)
     if (context) for (const d of rule(context)) checked.diagnostics.push(d);
   }
   const pointAt = (d: Diagnostic) => (checked.pointAtKey.has(d) ? 'key' : undefined);
-  const located = limitDiagnostics(sortDiagnostics(locateDiagnostics(sources.files, withoutRepeats(checked.diagnostics), { pointAt })), {
+  // The listed ones and the first left out, whose place the limit's notice gives.
+  const located = limitDiagnostics(locateFirst(sources.files, withoutRepeats(checked.diagnostics), MAX_DIAGNOSTICS + 1, { pointAt }), {
     errors: checked.omitted,
     warnings: 0,
   });

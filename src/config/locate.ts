@@ -125,6 +125,23 @@ function locateInRegion(source: ConfigFile, regions: FileRegions, path: readonly
 }
 
 /**
+ * Where `path` lies in its file as far as the loader's regions tell without
+ * reading anything again: the start of its list item, or of its top-level
+ * entry. Positions in an earlier region come before those in a later one.
+ * Undefined when the regions cannot tell (none were kept, or the file has
+ * aliases, whose positions are where their anchors are).
+ */
+export function regionStartOf(source: ConfigFile, path: readonly (string | number)[]): number | undefined {
+  const regions = regionsOf.get(source);
+  const [first, second] = path;
+  if (!regions || first === undefined || source.text.includes('*')) return undefined;
+  const entry = regions.entries.get(String(first));
+  if (!entry) return undefined;
+  const item = second === undefined || !entry.items ? -1 : seqIndex(second);
+  return entry.items && item >= 0 && item < entry.items.length - 1 ? entry.items[item] : entry.start;
+}
+
+/**
  * Line and column of `path` in a loaded file. The loader's fast path keeps
  * no positions, only where each entry and list item is: a path is located by
  * re-reading its region, or, failing that, by indexing the whole file once

@@ -29,7 +29,8 @@ export function bothExistProblem(from: string, to: string): string {
 }
 
 export function resolveRenames(desired: TenantState, current: TenantState, now: Date): RenameResolution {
-  const moved = new Map(current.users);
+  // Copied only when a rename moves someone: 100,000 users and no rename need no copy.
+  let moved: Map<string, User> | undefined;
   const changes: (ChangeOf<'user.rename'> | ChangeOf<'user.purge'>)[] = [];
   const problems: string[] = [];
   for (const [key, user] of desired.users) {
@@ -51,9 +52,10 @@ export function resolveRenames(desired: TenantState, current: TenantState, now: 
       // An expired deleted user still holds the new UPN: remove it first.
       changes.push({ kind: 'user.purge', userPrincipalName: taken.userPrincipalName, userId: taken.directory.id, deletedAt: taken.directory.deletedAt });
     }
+    moved ??= new Map(current.users);
     moved.delete(from);
     moved.set(key, old);
     changes.push({ kind: 'user.rename', userPrincipalName: user.userPrincipalName, fromUserPrincipalName: old.userPrincipalName, userId: old.directory.id });
   }
-  return { current: moved, changes, problems };
+  return { current: moved ?? current.users, changes, problems };
 }

@@ -9,14 +9,16 @@ import { at, type DeclaredUser, type Rule } from './rule.js';
  * both be renamed from it.
  */
 export const renamedFromUnique: Rule = ({ users }) => {
-  const declared = new Map(users.map((d) => [userKey(d.user.userPrincipalName), d]));
+  // Indexed only once some user is renamed: most configurations rename nobody.
+  let declaredUsers: Map<string, DeclaredUser> | undefined;
+  const declared = () => (declaredUsers ??= new Map(users.map((d) => [userKey(d.user.userPrincipalName), d])));
   const claimed = new Map<string, DeclaredUser>();
   const diagnostics: Diagnostic[] = [];
   for (const d of users) {
     const from = d.user.renamedFrom;
     if (!from || userKey(from) === userKey(d.user.userPrincipalName)) continue;
     const where = at(d.location, 'renamedFrom');
-    const other = declared.get(userKey(from));
+    const other = declared().get(userKey(from));
     if (other) {
       diagnostics.push(
         error(
