@@ -126,23 +126,29 @@ function blockSeq(items: readonly unknown[], indent: string): string | null {
  * is no single-line scalar (multi-line text, null, a function…).
  */
 function scalar(value: unknown, place: ScalarPlace): string | null {
+  let key: string;
   if (typeof value === 'string') {
     if (writesPlain(value, place)) return value;
     if (value.includes('\n')) return null;
-    const cache = BY_YAML[place];
-    let text = cache.get(value);
-    if (text === undefined) {
-      text = scalarByDocument(value, place);
-      if (cache.size < CACHE_LIMIT) cache.set(value, text);
-    }
-    return text;
+    key = value;
+  } else if (typeof value === 'boolean' || typeof value === 'number' || typeof value === 'bigint') {
+    // Not a string, so apart from the strings: `false` and "false", 0 and -0 are written differently.
+    key = `${typeof value}:${Object.is(value, -0) ? '-0' : String(value)}`;
+  } else {
+    return null;
   }
-  if (typeof value === 'boolean' || typeof value === 'number' || typeof value === 'bigint') return scalarByDocument(value, place);
-  return null;
+  const cache = typeof value === 'string' ? BY_YAML[place] : OTHER_BY_YAML[place];
+  let text = cache.get(key);
+  if (text === undefined) {
+    text = scalarByDocument(value, place);
+    if (cache.size < CACHE_LIMIT) cache.set(key, text);
+  }
+  return text;
 }
 
-/** yaml's text for strings seen before (a department, a city, a SKU repeat across users), per place. */
+/** yaml's text for scalars seen before (a department, a city, a SKU, `false` repeat across users), per place. */
 const BY_YAML: Record<ScalarPlace, Map<string, string | null>> = { value: new Map(), item: new Map(), flow: new Map() };
+const OTHER_BY_YAML: Record<ScalarPlace, Map<string, string | null>> = { value: new Map(), item: new Map(), flow: new Map() };
 const CACHE_LIMIT = 100_000;
 
 /**

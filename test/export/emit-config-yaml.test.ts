@@ -143,6 +143,12 @@ describe('emitConfigYaml writes exactly what yaml writes', () => {
       { users: [{ userPrincipalName: 'a', displayName: 'A', when: new Date(0), toJSON: () => 'x' }, 'not a map', 7] },
       { users: [{ userPrincipalName: 'a', displayName: 'A', password: { reset: 3, fromEnv: 'X' }, n: -0, f: 1.5, big: 10n, inf: -Infinity }] },
       { users: [{ 'key: x': 'a', yes: 'b', '': 'c', [`k${'x'.repeat(1100)}`]: 'd' }] },
+      {
+        users: [
+          { userPrincipalName: 'a', n: 0, m: -0, b: false, s: 'false', one: 1, big: 1n, nan: NaN, list: [0, -0, true, 'true'] },
+          { userPrincipalName: 'b', n: -0, m: 0, b: 'false', s: false, one: '1', big: '1', nan: 'NaN', list: ['0', '-0', 'true', true] },
+        ],
+      },
       // eslint-disable-next-line no-sparse-arrays
       { users: [{ userPrincipalName: 'a', roles: ['x', , 'y'] }] },
     ];
