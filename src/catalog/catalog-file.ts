@@ -137,7 +137,7 @@ export function readCatalogFile(path: string): { catalog: CatalogFile | null; di
   if (file && file.value !== null) {
     const shape = checkSchema('catalog.schema.json', file.file, file.value, 'CATALOG_SCHEMA');
     for (const d of shape) diagnostics.push(d);
-    for (const d of unstorableText(file.file, file.value)) diagnostics.push(d);
+    for (const d of unstorableText(file.file, file.value, file.text)) diagnostics.push(d);
     if (shape.length === 0) diagnostics.push(...checkCatalog(file.file, file.value as RawCatalog));
   }
   if (diagnostics.length > 0 || !file) {

@@ -152,7 +152,7 @@ function checkFiles(sources: LoadedSources): CheckedFiles {
     for (const d of shape.diagnostics) checked.diagnostics.push(d);
     for (const d of shape.pointAtKey) checked.pointAtKey.add(d);
     checked.omitted += shape.omitted;
-    for (const d of unstorableText(source.file, source.value)) checked.diagnostics.push(d);
+    for (const d of unstorableText(source.file, source.value, source.text)) checked.diagnostics.push(d);
     checked.files.push({ source, readable: readableConfig(source.value, shape) });
   }
   return checked;

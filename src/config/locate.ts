@@ -124,6 +124,15 @@ function locateInRegion(source: ConfigFile, regions: FileRegions, path: readonly
   return toFile(offsetFor(descend(root, path), pointAt), entry.start);
 }
 
+const aliased = new WeakMap<ConfigFile, boolean>();
+
+/** Whether the text has a `*` anywhere, looked for once per file. */
+function mayHoldAliases(source: ConfigFile): boolean {
+  let found = aliased.get(source);
+  if (found === undefined) aliased.set(source, (found = source.text.includes('*')));
+  return found;
+}
+
 /**
  * Where `path` lies in its file as far as the loader's regions tell without
  * reading anything again: the start of its list item, or of its top-level
@@ -134,7 +143,7 @@ function locateInRegion(source: ConfigFile, regions: FileRegions, path: readonly
 export function regionStartOf(source: ConfigFile, path: readonly (string | number)[]): number | undefined {
   const regions = regionsOf.get(source);
   const [first, second] = path;
-  if (!regions || first === undefined || source.text.includes('*')) return undefined;
+  if (!regions || first === undefined || mayHoldAliases(source)) return undefined;
   const entry = regions.entries.get(String(first));
   if (!entry) return undefined;
   const item = second === undefined || !entry.items ? -1 : seqIndex(second);

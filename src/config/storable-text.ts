@@ -17,6 +17,8 @@ export function unstorableReason(text: string): string | undefined {
   return `holds half of a character (a lone surrogate, \\u${code}), which cannot be stored as UTF-8; remove it or write the whole character`;
 }
 
+const ESCAPE_OR_NUL = /[\\\0]/;
+
 type Path = readonly (string | number)[];
 
 /** `"displayName"` or `an entry of "roles"`, for what the message names. */
@@ -32,7 +34,10 @@ function label(path: Path): string {
  * accept is a known field name or a part number.) One pass; a value reached
  * again through an alias is checked once.
  */
-export function unstorableText(file: string, value: unknown): Diagnostic[] {
+export function unstorableText(file: string, value: unknown, text?: string): Diagnostic[] {
+  // Text decoded from valid UTF-8 holds no lone surrogate, so a value can get
+  // one, or a NUL, only from a NUL in the text or an escape (`"\0"`, `"\uDC00"`).
+  if (text !== undefined && !ESCAPE_OR_NUL.test(text)) return [];
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<object>();
   const pending: { value: unknown; path: Path }[] = [{ value, path: [] }];

@@ -22,7 +22,7 @@ function plansOn(subscription: Subscription, license: RawLicense): string[] {
 
 /** Per licence entry (a user's own, or defaults'): each plan on whose required plan is off. */
 export const licenseDependencies: Rule = ({ blocks, catalog }) => {
-  if (!catalog) return [];
+  if (!catalog?.subscriptions.some((s) => s.planDependencies)) return [];
   const bySku = new Map(catalog.subscriptions.map((s) => [s.sku, s]));
   return blocks.flatMap((block) =>
     (block.fields.licenses ?? []).flatMap((license, index): Diagnostic[] => {
@@ -46,7 +46,7 @@ export const licenseDependencies: Rule = ({ blocks, catalog }) => {
 
 /** Per user, with what it inherits: each plan on that its usage location does not offer. */
 export const licenseLocations: Rule = ({ users, catalog }) => {
-  if (!catalog) return [];
+  if (!catalog?.subscriptions.some((s) => s.unavailableIn)) return [];
   const bySku = new Map(catalog.subscriptions.map((s) => [s.sku, s]));
   return users.flatMap(({ user, raw, own, location }): Diagnostic[] => {
     const country = raw.usageLocation?.toUpperCase();

@@ -42,18 +42,24 @@ interface PlanIndex {
   readonly bySku: ReadonlyMap<string, Subscription>;
   /** Service plan → the first subscription that has it. */
   readonly planOwner: ReadonlyMap<string, string>;
+  /** Part number → its service plans, as a set (100,000 users: one set per subscription, not per licence). */
+  readonly plansOf: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 function indexCatalog(catalog: Catalog): PlanIndex {
   const planOwner = new Map<string, string>();
   for (const s of catalog.subscriptions) for (const plan of s.servicePlans) if (!planOwner.has(plan)) planOwner.set(plan, s.sku);
-  return { bySku: new Map(catalog.subscriptions.map((s) => [s.sku, s])), planOwner };
+  return {
+    bySku: new Map(catalog.subscriptions.map((s) => [s.sku, s])),
+    planOwner,
+    plansOf: new Map(catalog.subscriptions.map((s) => [s.sku, new Set(s.servicePlans)])),
+  };
 }
 
 function checkPlans(block: FieldBlock, index: number, subscription: Subscription, catalog: PlanIndex): Diagnostic[] {
   const license = block.fields.licenses?.[index];
-  if (license === undefined || typeof license === 'string') return [];
-  const plans = new Set(subscription.servicePlans);
+  if (license === undefined || typeof license === 'string' || !license.disabledPlans?.length) return [];
+  const plans = catalog.plansOf.get(subscription.sku) ?? new Set(subscription.servicePlans);
   return (license.disabledPlans ?? []).flatMap((written, planIndex) => {
     const plan = normalize(written);
     if (plans.has(plan)) return [];
@@ -77,14 +83,14 @@ export const licensesKnown: Rule = ({ blocks, catalog }) => {
     const first = firstIndexes(block);
     return (block.fields.licenses ?? []).flatMap((license, i): Diagnostic[] => {
       const sku = skuOf(license);
-      const where = at(block.location, 'licenses', i);
+      const where = () => at(block.location, 'licenses', i);
       const firstIndex = first.get(sku) ?? i;
       if (firstIndex !== i) {
         return [
           error(
             'LICENSE_DUPLICATE',
             `${sku} is listed twice for ${ownerName(block)}; list each subscription once (one entry {sku: ${sku}, disabledPlans: [...]} switches plans off)`,
-            where,
+            where(),
             at(block.location, 'licenses', firstIndex),
           ),
         ];
@@ -96,7 +102,7 @@ export const licensesKnown: Rule = ({ blocks, catalog }) => {
           error(
             'LICENSE_UNKNOWN_SKU',
             `unknown subscription ${sku}${suggestSku(sku, catalog.subscriptions)}; the tenant has: ${[...index.bySku.keys()].join(', ')}`,
-            where,
+            where(),
           ),
         ];
       }
