@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { generateX25519Identity, identityToRecipient } from 'age-encryption';
 import type { Queryable } from '../db/database.js';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 
@@ -35,7 +34,11 @@ export function configuredKeyPath(option: string | undefined): string | null {
   return named ? path.resolve(named) : null;
 }
 
+// Loaded when first needed (see seal.ts).
+const age = () => import('age-encryption');
+
 export async function generateIdentity(): Promise<{ identity: string; recipient: string }> {
+  const { generateX25519Identity, identityToRecipient } = await age();
   const identity = await generateX25519Identity();
   return { identity, recipient: await identityToRecipient(identity) };
 }
@@ -56,6 +59,7 @@ export async function readKeyFile(file: string): Promise<OutboxKeyFile | null> {
   }
   const identities = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.startsWith('AGE-SECRET-KEY-1'));
   const recipients: string[] = [];
+  const { identityToRecipient } = await age();
   for (const identity of identities) {
     try {
       recipients.push(await identityToRecipient(identity));

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import nodemailer from 'nodemailer';
 import { mailOptions } from './compose-message.js';
 import type { Transport } from './deliver.js';
 import { writePrivateFile } from '../files/write-private-file.js';
@@ -25,11 +24,13 @@ export function pickupFileName(notificationId: number): string {
 export function createPickupTransport(directory: string): PickupTransport {
   const folder = path.resolve(directory);
   checkPickupFolder(folder);
-  const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+  // nodemailer is loaded by the first message (see smtp-transport.ts).
+  let composer: Promise<ReturnType<(typeof import('nodemailer'))['createTransport']>> | undefined;
+  const compose = () => (composer ??= import('nodemailer').then(({ default: mailer }) => mailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' })));
   return {
     directory: folder,
     async send(message) {
-      const info = await composer.sendMail(mailOptions(message));
+      const info = await (await compose()).sendMail(mailOptions(message));
       const raw = Buffer.isBuffer(info.message) ? info.message : Buffer.from(String(info.message));
       writePrivateFile(path.join(folder, pickupFileName(message.notificationId)), raw);
       return { rejected: [] };

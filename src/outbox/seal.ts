@@ -1,4 +1,5 @@
-import { armor, Decrypter, Encrypter } from 'age-encryption';
+// Loaded when first needed: most commands seal nothing, and every command starts faster without it.
+const age = () => import('age-encryption');
 
 /**
  * Seals one temporary password for the outbox's public key, as an ASCII-armored
@@ -6,6 +7,7 @@ import { armor, Decrypter, Encrypter } from 'age-encryption';
  * `age -d -i KEYFILE` opens by hand.
  */
 export async function sealSecret(recipient: string, secret: string): Promise<string> {
+  const { armor, Encrypter } = await age();
   const encrypter = new Encrypter();
   encrypter.addRecipient(recipient);
   return armor.encode(await encrypter.encrypt(secret));
@@ -13,6 +15,7 @@ export async function sealSecret(recipient: string, secret: string): Promise<str
 
 /** Opens a sealed secret; throws when none of the identities can. */
 export async function openSealed(identities: readonly string[], sealed: string): Promise<string> {
+  const { armor, Decrypter } = await age();
   const decrypter = new Decrypter();
   for (const identity of identities) decrypter.addIdentity(identity);
   return decrypter.decrypt(armor.decode(sealed), 'text');

@@ -1,4 +1,5 @@
-import nodemailer, { type SMTPSentMessageInfo } from 'nodemailer';
+import type { SMTPSentMessageInfo } from 'nodemailer';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import type { ConnectionOptions } from 'node:tls';
 import { maskUrl } from '../db/database-url.js';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
@@ -76,7 +77,7 @@ export function createSmtpTransport(url: string, options: SmtpTransportOptions =
     );
   }
   const user = decoded(parsed.username);
-  const transporter = nodemailer.createTransport({
+  const settings: SMTPTransport.Options = {
     host: parsed.hostname.replace(/^\[|\]$/g, ''),
     port: parsed.port ? Number(parsed.port) : secure ? 465 : 587,
     secure,
@@ -87,14 +88,17 @@ export function createSmtpTransport(url: string, options: SmtpTransportOptions =
     greetingTimeout: timeout,
     socketTimeout: timeout,
     ...(options.tls ? { tls: options.tls } : {}),
-  });
+  };
+  // nodemailer is loaded by the first send: only deliver needs it, and every command starts faster without it.
+  let transporter: Promise<ReturnType<(typeof import('nodemailer'))['createTransport']>> | undefined;
+  const connect = () => (transporter ??= import('nodemailer').then(({ default: mailer }) => mailer.createTransport(settings)));
   const redact = (text: string) => secrets.reduce((t, secret) => t.split(secret).join('****'), text);
   return {
     displayUrl: maskUrl(url),
     async send(message) {
       let info: SMTPSentMessageInfo;
       try {
-        info = await transporter.sendMail(mailOptions(message));
+        info = await (await connect()).sendMail(mailOptions(message));
       } catch (cause) {
         throw new Error(redact(cause instanceof Error ? cause.message : String(cause)));
       }
@@ -106,7 +110,7 @@ export function createSmtpTransport(url: string, options: SmtpTransportOptions =
       return { rejected };
     },
     close() {
-      transporter.close();
+      void transporter?.then((t) => t.close());
     },
   };
 }

@@ -69,13 +69,13 @@ describe('tenantctl installed from its packed tarball into an empty folder', () 
     );
     expect(unexpected).toEqual([]);
     expect(files.filter((f) => /test|\.ts$|\.map$/.test(f))).toEqual([]);
-    // The command is one bundled file (scripts/bundle.mjs), its launcher and the schemas' compiled validators.
-    expect(files.filter((f) => f.startsWith('dist/')).sort()).toEqual([
-      'dist/cmd/tenantctl.cjs',
-      'dist/cmd/tenantctl.js',
-      'dist/validators/plan.schema.cjs',
-      'dist/validators/tenant.schema.cjs',
-    ]);
+    // The command is one bundled file (scripts/bundle.mjs), the chunks it loads on demand (the mailer and
+    // age), its launcher and the schemas' compiled validators.
+    const chunks = fs.readdirSync(path.join(ROOT, 'dist', 'cmd', 'chunks')).map((f) => `dist/cmd/chunks/${f}`);
+    expect(chunks.some((f) => f.includes('nodemailer'))).toBe(true);
+    expect(files.filter((f) => f.startsWith('dist/')).sort()).toEqual(
+      [...chunks, 'dist/cmd/tenantctl.cjs', 'dist/cmd/tenantctl.js', 'dist/validators/plan.schema.cjs', 'dist/validators/tenant.schema.cjs'].sort(),
+    );
   });
 
   it('npx tenantctl init, plan and apply work there, on the embedded database', () => {
