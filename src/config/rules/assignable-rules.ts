@@ -14,6 +14,9 @@ import { at, ownerName, type Rule } from './rule.js';
 const skuOf = (license: RawLicense) => (typeof license === 'string' ? license : license.sku).trim().toUpperCase();
 const disabledOf = (license: RawLicense) => new Set(typeof license === 'string' ? [] : (license.disabledPlans ?? []).map((p) => p.trim().toUpperCase()));
 
+/** Whether the catalog states any such fact for a subscription (read from the database, none is `{}`). */
+const stated = (facts: Readonly<Record<string, readonly string[]>> | undefined): boolean => facts !== undefined && Object.keys(facts).length > 0;
+
 /** The plans of a licence that are on: every plan of the subscription not in disabledPlans. */
 function plansOn(subscription: Subscription, license: RawLicense): string[] {
   const disabled = disabledOf(license);
@@ -22,8 +25,8 @@ function plansOn(subscription: Subscription, license: RawLicense): string[] {
 
 /** Per licence entry (a user's own, or defaults'): each plan on whose required plan is off. */
 export const licenseDependencies: Rule = ({ blocks, catalog }) => {
-  if (!catalog?.subscriptions.some((s) => s.planDependencies)) return [];
-  const bySku = new Map(catalog.subscriptions.map((s) => [s.sku, s]));
+  const bySku = new Map((catalog?.subscriptions ?? []).filter((s) => stated(s.planDependencies)).map((s) => [s.sku, s]));
+  if (bySku.size === 0) return [];
   return blocks.flatMap((block) =>
     (block.fields.licenses ?? []).flatMap((license, index): Diagnostic[] => {
       const subscription = bySku.get(skuOf(license));
@@ -46,8 +49,8 @@ export const licenseDependencies: Rule = ({ blocks, catalog }) => {
 
 /** Per user, with what it inherits: each plan on that its usage location does not offer. */
 export const licenseLocations: Rule = ({ users, catalog }) => {
-  if (!catalog?.subscriptions.some((s) => s.unavailableIn)) return [];
-  const bySku = new Map(catalog.subscriptions.map((s) => [s.sku, s]));
+  const bySku = new Map((catalog?.subscriptions ?? []).filter((s) => stated(s.unavailableIn)).map((s) => [s.sku, s]));
+  if (bySku.size === 0) return [];
   return users.flatMap(({ user, raw, own, location }): Diagnostic[] => {
     const country = raw.usageLocation?.toUpperCase();
     if (!country) return [];
