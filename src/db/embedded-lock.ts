@@ -65,13 +65,19 @@ function createLockFile(lockFile: string, content: string): boolean {
   }
 }
 
-/** A lock file naming nobody is one a process died writing, once it is older than any write takes. */
-const UNREADABLE_LOCK_STALE_MS = 5_000;
+/** An empty lock file is one a process died writing, once it is older than any write takes. */
+const EMPTY_LOCK_STALE_MS = 5_000;
 
+/**
+ * Only an empty lock names nobody. One this process cannot read (another OS
+ * user's, mode 0600) or cannot parse may belong to a live process, so it is
+ * waited for, never taken over.
+ */
 function abandoned(lockFile: string, holder: LockHolder | null): boolean {
   if (holder) return holder.host === os.hostname() && !processAlive(holder.pid);
   try {
-    return Date.now() - fs.lstatSync(lockFile).mtimeMs > UNREADABLE_LOCK_STALE_MS;
+    const stat = fs.lstatSync(lockFile);
+    return stat.isFile() && stat.size === 0 && Date.now() - stat.mtimeMs > EMPTY_LOCK_STALE_MS;
   } catch {
     return false;
   }

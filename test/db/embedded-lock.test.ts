@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { acquireEmbeddedLock } from '../../src/db/embedded-lock.js';
+import { ROOT } from '../support/cli.js';
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantctl-lock-'));
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
@@ -47,5 +48,57 @@ describe('the embedded database lock file', () => {
     const fresh = folder();
     fs.writeFileSync(`${fresh}.lock`, '');
     await expect(acquireEmbeddedLock(fresh, 'bob', 300)).rejects.toThrow(/is in use by another process; waited 0s/);
+  });
+
+  it('is never taken over from a live holder because its content cannot be read or parsed, however old', async () => {
+    const db = folder();
+    // Not empty, so not a process killed while creating it (a lock of another version, or garbage): waited for, as before.
+    fs.writeFileSync(`${db}.lock`, '{"actor":"carol","ho');
+    const old = new Date(Date.now() - 60_000);
+    fs.utimesSync(`${db}.lock`, old, old);
+    await expect(acquireEmbeddedLock(db, 'bob', 300)).rejects.toThrow(/is in use by another process; waited 0s/);
+    expect(fs.readFileSync(`${db}.lock`, 'utf8')).toBe('{"actor":"carol","ho');
+  });
+
+  it('is not written through a symbolic link planted at its staging name', async () => {
+    const db = folder();
+    const target = path.join(scratch, `target${count}`);
+    fs.writeFileSync(target, 'keep me');
+    fs.symlinkSync(target, `${db}.lock.${process.pid}.new`);
+    const release = await acquireEmbeddedLock(db, 'alice', 1000);
+    expect(fs.readFileSync(target, 'utf8')).toBe('keep me');
+    expect(fs.lstatSync(`${db}.lock`).isSymbolicLink()).toBe(false);
+    expect(JSON.parse(fs.readFileSync(`${db}.lock`, 'utf8'))).toMatchObject({ actor: 'alice', pid: process.pid });
+    expect(fs.existsSync(`${db}.lock.${process.pid}.new`)).toBe(false);
+    release();
+  });
+
+  // Another OS user's lock (mode 0600) cannot be read; its holder is alive, so it must be waited for.
+  it.runIf(process.getuid?.() === 0)('is never taken over from a live holder of another OS user whose lock cannot be read', async () => {
+    const shared = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantctl-shared-lock-'));
+    try {
+      fs.chmodSync(shared, 0o777);
+      // The compiled lock module, where the other user can read it.
+      for (const file of ['db/embedded-lock.js', 'diagnostics/tenantctl-error.js']) {
+        fs.mkdirSync(path.join(shared, 'lib', path.dirname(file)), { recursive: true });
+        fs.copyFileSync(path.join(ROOT, 'dist', 'src', file), path.join(shared, 'lib', file));
+      }
+      const db = path.join(shared, 'db');
+      const release = await acquireEmbeddedLock(db, 'alice', 1000);
+      try {
+        const old = new Date(Date.now() - 60_000);
+        fs.utimesSync(`${db}.lock`, old, old);
+        const script = `import { acquireEmbeddedLock } from ${JSON.stringify(path.join(shared, 'lib', 'db', 'embedded-lock.js'))};
+try { await acquireEmbeddedLock(${JSON.stringify(db)}, 'mallory', 300); console.log('TOOK THE LOCK'); } catch (e) { console.log(e.message); }`;
+        const other = spawnSync(process.execPath, ['--input-type=module', '-e', script], { uid: 65534, gid: 65534, cwd: shared, encoding: 'utf8' });
+        expect(other.stderr).toBe('');
+        expect(other.stdout).toMatch(/is in use by another process; waited 0s/);
+        expect(JSON.parse(fs.readFileSync(`${db}.lock`, 'utf8'))).toMatchObject({ actor: 'alice', pid: process.pid });
+      } finally {
+        release();
+      }
+    } finally {
+      fs.rmSync(shared, { recursive: true, force: true });
+    }
   });
 });
