@@ -23,6 +23,30 @@ async function count(url: string, sql: string): Promise<number> {
   }
 }
 
+/**
+ * Holds the tenant lock, starts `apply`, waits until it waits for the lock,
+ * runs `meanwhile`, then lets it go on; resolves to the apply's result.
+ */
+async function whileApplyWaits(url: string, apply: () => ReturnType<typeof runCli>, meanwhile: () => Promise<void> | void): ReturnType<typeof runCli> {
+  const holder = new pg.Client({ connectionString: url, application_name: 'tenantctl holder' });
+  await holder.connect();
+  await holder.query('BEGIN');
+  await holder.query('SELECT pg_advisory_xact_lock($1)', [APPLY_LOCK_KEY]);
+  const waiting = apply();
+  try {
+    const deadline = Date.now() + 20_000;
+    while ((await count(url, `SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND application_name LIKE 'tenantctl %' AND application_name <> 'tenantctl holder'`)) === 0) {
+      if (Date.now() > deadline) throw new Error(`the apply never waited for the lock: ${JSON.stringify(await Promise.race([waiting, 'still running']))}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await meanwhile();
+  } finally {
+    await holder.query('ROLLBACK');
+    await holder.end();
+  }
+  return waiting;
+}
+
 describePostgres('apply safety on PostgreSQL', () => {
   let url: string;
   const env = () => ({ TENANTCTL_DATABASE_URL: url });
@@ -117,25 +141,13 @@ describePostgres('apply safety on PostgreSQL', () => {
     const planFile = path.join(tempDir('tenantctl-lock-edit-'), 'plan.json');
     fs.writeFileSync(users, fs.readFileSync(users, 'utf8').replace('jobTitle: Sales Lead', 'jobTitle: Head of Sales'));
     expect((await runCli(['plan', '-c', config, '--out', planFile], { env: env() })).code).toBe(0);
-    const holder = new pg.Client({ connectionString: url, application_name: 'tenantctl holder' });
-    await holder.connect();
-    await holder.query('BEGIN');
-    await holder.query('SELECT pg_advisory_xact_lock($1)', [APPLY_LOCK_KEY]);
-    const waiting = runCli(['apply', '--plan', planFile, '-c', config, '--auto-approve'], { env: env() });
-    try {
-      const deadline = Date.now() + 20_000;
-      // The apply has recomputed the plan once (unchanged files) and now waits for the lock.
-      while ((await count(url, `SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND application_name LIKE 'tenantctl %' AND application_name <> 'tenantctl holder'`)) === 0) {
-        if (Date.now() > deadline) throw new Error('the apply never waited for the lock');
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+    // The apply recomputes the plan once (unchanged files), then waits for the lock.
+    const apply = await whileApplyWaits(
+      url,
+      () => runCli(['apply', '--plan', planFile, '-c', config, '--auto-approve'], { env: env() }),
       // The same size and layout, another job title: its parse from before the wait must not be used.
-      fs.writeFileSync(users, fs.readFileSync(users, 'utf8').replace('jobTitle: Head of Sales', 'jobTitle: Head of Sa1es'));
-    } finally {
-      await holder.query('ROLLBACK');
-      await holder.end();
-    }
-    const apply = await waiting;
+      () => fs.writeFileSync(users, fs.readFileSync(users, 'utf8').replace('jobTitle: Head of Sales', 'jobTitle: Head of Sa1es')),
+    );
     expect(apply.code).toBe(1);
     expect(apply.stderr).toContain('is not the plan the configuration and the tenant give');
     expect(apply.stderr).toContain('joep.devries@contoso.com');
@@ -149,28 +161,13 @@ describePostgres('apply safety on PostgreSQL', () => {
     const planFile = path.join(tempDir('tenantctl-lock-catalog-'), 'plan.json');
     fs.writeFileSync(users, fs.readFileSync(users, 'utf8').replace('jobTitle: Sales Lead', 'jobTitle: Sales Lead\n    roles: [Password administrator]'));
     expect((await runCli(['plan', '-c', config, '--out', planFile], { env: env() })).code).toBe(0);
-    const holder = new pg.Client({ connectionString: url, application_name: 'tenantctl holder' });
-    await holder.connect();
-    await holder.query('BEGIN');
-    await holder.query('SELECT pg_advisory_xact_lock($1)', [APPLY_LOCK_KEY]);
-    const waiting = runCli(['apply', '--plan', planFile, '-c', config, '--auto-approve', '--approve-privileged'], { env: env() });
-    try {
-      const deadline = Date.now() + 20_000;
-      while ((await count(url, `SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND application_name LIKE 'tenantctl %' AND application_name <> 'tenantctl holder'`)) === 0) {
-        if (Date.now() > deadline) throw new Error(`the apply never waited for the lock: ${JSON.stringify(await Promise.race([waiting, 'still running']))}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+    const apply = await whileApplyWaits(
+      url,
+      () => runCli(['apply', '--plan', planFile, '-c', config, '--auto-approve', '--approve-privileged'], { env: env() }),
       // Not part of any user row's fingerprint, yet it makes a licence in the configuration invalid:
       // Finance's E3 has SWAY switched off and Skype (MCOSTANDARD) on.
-      const writer = new pg.Client(url);
-      await writer.connect();
-      await writer.query(`INSERT INTO tenantctl.service_plan_dependencies (sku, plan, requires) VALUES ('ENTERPRISEPACK', 'MCOSTANDARD', 'SWAY')`);
-      await writer.end();
-    } finally {
-      await holder.query('ROLLBACK');
-      await holder.end();
-    }
-    const apply = await waiting;
+      () => count(url, `WITH d AS (INSERT INTO service_plan_dependencies (sku, plan, requires) VALUES ('ENTERPRISEPACK', 'MCOSTANDARD', 'SWAY') RETURNING 1) SELECT count(*) AS n FROM d`).then(() => undefined),
+    );
     expect(apply.code, apply.stderr).toBe(1);
     expect(apply.stderr).toContain('the configuration no longer gives a plan');
     expect(apply.stderr).toContain('MCOSTANDARD');
