@@ -57,7 +57,17 @@ interface LoadedPlan {
  * the screen and the approvals, and again under the lock).
  */
 async function loadSavedPlan(file: string, options: ApplyOptions): Promise<LoadedPlan> {
-  const saved = readSavedPlan(file);
+  const { plan: saved, requireValid } = readSavedPlan(file);
+  try {
+    return await verifySavedPlan(file, saved, options);
+  } catch (cause) {
+    // A file that breaks the schema is refused as such, whatever else is wrong with it.
+    requireValid();
+    throw cause;
+  }
+}
+
+async function verifySavedPlan(file: string, saved: PlanDocument, options: ApplyOptions): Promise<LoadedPlan> {
   refuseTampered(file, saved);
   if (!options.config) {
     throw new TenantctlError(

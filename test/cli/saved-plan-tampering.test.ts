@@ -185,6 +185,31 @@ function attackSuite(backend: Backend, attacks: readonly Attack[], { bothVariant
     }
   }
 
+  // Only a file that is exactly the recomputed plan skips the schema check of its changes; any other is checked first.
+  const MALFORMED: readonly { name: string; edit: (plan: EditablePlan) => void; rehash: boolean; config: boolean }[] = [
+    { name: 'a change replaced by null', edit: (plan) => void ((plan.changes as unknown[])[0] = null), rehash: false, config: true },
+    { name: 'a userPrincipalName made a number, planHash updated to match', edit: (plan) => void (changesOf(plan)[0]!.userPrincipalName = 7 as unknown as string), rehash: true, config: true },
+    { name: 'a change given an unknown field, planHash updated, without -c', edit: (plan) => void (changesOf(plan)[0]!['sneaky'] = true), rehash: true, config: false },
+    { name: 'a gitCommit of 100 characters', edit: (plan) => void (plan.gitCommit = 'a'.repeat(100)), rehash: false, config: true },
+    { name: 'an unknown top-level field', edit: (plan) => void (plan['extra'] = 1), rehash: false, config: true },
+  ];
+  for (const malformed of MALFORMED) {
+    it(`${malformed.name}: refused as not a valid plan, nothing changed`, async () => {
+      const edited = structuredClone(base);
+      malformed.edit(edited);
+      if (malformed.rehash) edited.planHash = contentHash(edited as PlanDocument);
+      const file = path.join(dir, 'malformed.json');
+      fs.writeFileSync(file, JSON.stringify(edited, null, 2));
+      const before = await backend.dump();
+      const run = await runCli(['apply', '--plan', file, ...(malformed.config ? ['-c', config] : []), '--auto-approve', '--approve-privileged'], { env: env() });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`${file} is not a valid plan:`);
+      expect(run.stderr).toContain('PLAN_FILE');
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+      expect(await backend.dump()).toEqual(before);
+    });
+  }
+
   it('-c is required with --plan, and says why', async () => {
     const run = await runCli(['apply', '--plan', basePlan, '--auto-approve', '--approve-privileged'], { env: env() });
     expect(run.code).toBe(1);
