@@ -73,14 +73,45 @@ const EMPTY_LOCK_STALE_MS = 5_000;
  * user's, mode 0600) or cannot parse may belong to a live process, so it is
  * waited for, never taken over.
  */
-function abandoned(lockFile: string, holder: LockHolder | null): boolean {
+function abandoned(stat: fs.BigIntStats, holder: LockHolder | null): boolean {
   if (holder) return holder.host === os.hostname() && !processAlive(holder.pid);
+  return stat.isFile() && stat.size === 0n && Date.now() - Number(stat.mtimeMs) > EMPTY_LOCK_STALE_MS;
+}
+
+function identify(file: string): fs.BigIntStats | null {
   try {
-    const stat = fs.lstatSync(lockFile);
-    return stat.isFile() && stat.size === 0 && Date.now() - stat.mtimeMs > EMPTY_LOCK_STALE_MS;
+    return fs.lstatSync(file, { bigint: true });
   } catch {
-    return false;
+    return null;
   }
+}
+
+/** The same file, unchanged: a removed file's inode number may be given to the next one, its time and size hardly. */
+const sameFile = (a: fs.BigIntStats, b: fs.BigIntStats): boolean => a.dev === b.dev && a.ino === b.ino && a.mtimeNs === b.mtimeNs && a.size === b.size;
+
+/**
+ * Removes the lock file `judged` abandoned, only if it is still that file.
+ * Two waiters may judge the same dead lock; the second to remove it must
+ * not remove the lock the first has created since. So it is moved aside
+ * (one atomic step) and compared with what was judged, and another
+ * process's lock is put back.
+ */
+export function takeOverAbandoned(lockFile: string, judged: fs.BigIntStats): void {
+  const aside = `${lockFile}.${process.pid}.stale`;
+  try {
+    fs.renameSync(lockFile, aside);
+  } catch {
+    return;
+  }
+  const moved = identify(aside);
+  if (!moved || !sameFile(moved, judged)) {
+    try {
+      fs.linkSync(aside, lockFile);
+    } catch {
+      // Another lock was created meanwhile; it holds.
+    }
+  }
+  fs.rmSync(aside, { force: true });
 }
 
 /**
@@ -104,9 +135,11 @@ export async function acquireEmbeddedLock(directory: string, actor: string, time
       process.once('exit', release);
       return release;
     }
+    // Which file is judged, before reading it: only that one may be taken over.
+    const judged = identify(lockFile);
     const holder = readHolder(lockFile);
-    if (abandoned(lockFile, holder)) {
-      fs.rmSync(lockFile, { force: true });
+    if (judged && abandoned(judged, holder)) {
+      takeOverAbandoned(lockFile, judged);
       continue;
     }
     if (Date.now() >= deadline) {
