@@ -107,8 +107,12 @@ export function takeOverAbandoned(lockFile: string, judged: fs.BigIntStats): voi
   if (!moved || !sameFile(moved, judged)) {
     try {
       fs.linkSync(aside, lockFile);
-    } catch {
-      // Another lock was created meanwhile; it holds.
+    } catch (cause) {
+      // EEXIST: another lock was created meanwhile; it holds. Without hard links, moved back if none was.
+      if (NO_HARD_LINKS.has((cause as NodeJS.ErrnoException).code ?? '') && identify(lockFile) === null) {
+        fs.renameSync(aside, lockFile);
+        return;
+      }
     }
   }
   fs.rmSync(aside, { force: true });
