@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
@@ -43,8 +44,8 @@ const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EXDEV', 'ENOSY
  * empty lock that names nobody, so nobody could take it over.
  */
 function createLockFile(lockFile: string, content: string): boolean {
-  const staging = `${lockFile}.${process.pid}.new`;
-  fs.rmSync(staging, { force: true });
+  // Not the pid alone: processes in two containers sharing the folder may have the same one.
+  const staging = `${lockFile}.${process.pid}.${randomBytes(6).toString('hex')}.new`;
   fs.writeFileSync(staging, content, { flag: 'wx', mode: 0o600 });
   try {
     fs.linkSync(staging, lockFile);

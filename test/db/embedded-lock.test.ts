@@ -60,16 +60,18 @@ describe('the embedded database lock file', () => {
     expect(fs.readFileSync(`${db}.lock`, 'utf8')).toBe('{"actor":"carol","ho');
   });
 
-  it('is not written through a symbolic link planted at its staging name', async () => {
+  it('is not written through a symbolic link planted where it stages, nor removes the staging file of a process with its pid', async () => {
     const db = folder();
     const target = path.join(scratch, `target${count}`);
     fs.writeFileSync(target, 'keep me');
+    // The staging name of older versions: pid only. Another container's process may have this pid too.
     fs.symlinkSync(target, `${db}.lock.${process.pid}.new`);
     const release = await acquireEmbeddedLock(db, 'alice', 1000);
     expect(fs.readFileSync(target, 'utf8')).toBe('keep me');
     expect(fs.lstatSync(`${db}.lock`).isSymbolicLink()).toBe(false);
     expect(JSON.parse(fs.readFileSync(`${db}.lock`, 'utf8'))).toMatchObject({ actor: 'alice', pid: process.pid });
-    expect(fs.existsSync(`${db}.lock.${process.pid}.new`)).toBe(false);
+    expect(fs.lstatSync(`${db}.lock.${process.pid}.new`).isSymbolicLink()).toBe(true);
+    expect(fs.readdirSync(scratch).filter((name) => name.startsWith(`${path.basename(db)}.`)).sort()).toEqual([`${path.basename(db)}.lock`, `${path.basename(db)}.lock.${process.pid}.new`]);
     release();
   });
 
