@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
@@ -43,8 +44,8 @@ const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EXDEV', 'ENOSY
  * empty lock that names nobody, so nobody could take it over.
  */
 function createLockFile(lockFile: string, content: string): boolean {
-  const staging = `${lockFile}.${process.pid}.new`;
-  fs.rmSync(staging, { force: true });
+  // Not the pid alone: processes in two containers sharing the folder may have the same one.
+  const staging = `${lockFile}.${process.pid}.${randomBytes(6).toString('hex')}.new`;
   fs.writeFileSync(staging, content, { flag: 'wx', mode: 0o600 });
   try {
     fs.linkSync(staging, lockFile);
@@ -73,14 +74,49 @@ const EMPTY_LOCK_STALE_MS = 5_000;
  * user's, mode 0600) or cannot parse may belong to a live process, so it is
  * waited for, never taken over.
  */
-function abandoned(lockFile: string, holder: LockHolder | null): boolean {
+function abandoned(stat: fs.BigIntStats, holder: LockHolder | null): boolean {
   if (holder) return holder.host === os.hostname() && !processAlive(holder.pid);
+  return stat.isFile() && stat.size === 0n && Date.now() - Number(stat.mtimeMs) > EMPTY_LOCK_STALE_MS;
+}
+
+function identify(file: string): fs.BigIntStats | null {
   try {
-    const stat = fs.lstatSync(lockFile);
-    return stat.isFile() && stat.size === 0 && Date.now() - stat.mtimeMs > EMPTY_LOCK_STALE_MS;
+    return fs.lstatSync(file, { bigint: true });
   } catch {
-    return false;
+    return null;
   }
+}
+
+/** The same file, unchanged: a removed file's inode number may be given to the next one, its time and size hardly. */
+const sameFile = (a: fs.BigIntStats, b: fs.BigIntStats): boolean => a.dev === b.dev && a.ino === b.ino && a.mtimeNs === b.mtimeNs && a.size === b.size;
+
+/**
+ * Removes the lock file `judged` abandoned, only if it is still that file.
+ * Two waiters may judge the same dead lock; the second to remove it must
+ * not remove the lock the first has created since. So it is moved aside
+ * (one atomic step) and compared with what was judged, and another
+ * process's lock is put back.
+ */
+export function takeOverAbandoned(lockFile: string, judged: fs.BigIntStats): void {
+  const aside = `${lockFile}.${process.pid}.stale`;
+  try {
+    fs.renameSync(lockFile, aside);
+  } catch {
+    return;
+  }
+  const moved = identify(aside);
+  if (!moved || !sameFile(moved, judged)) {
+    try {
+      fs.linkSync(aside, lockFile);
+    } catch (cause) {
+      // EEXIST: another lock was created meanwhile; it holds. Without hard links, moved back if none was.
+      if (NO_HARD_LINKS.has((cause as NodeJS.ErrnoException).code ?? '') && identify(lockFile) === null) {
+        fs.renameSync(aside, lockFile);
+        return;
+      }
+    }
+  }
+  fs.rmSync(aside, { force: true });
 }
 
 /**
@@ -104,9 +140,11 @@ export async function acquireEmbeddedLock(directory: string, actor: string, time
       process.once('exit', release);
       return release;
     }
+    // Which file is judged, before reading it: only that one may be taken over.
+    const judged = identify(lockFile);
     const holder = readHolder(lockFile);
-    if (abandoned(lockFile, holder)) {
-      fs.rmSync(lockFile, { force: true });
+    if (judged && abandoned(judged, holder)) {
+      takeOverAbandoned(lockFile, judged);
       continue;
     }
     if (Date.now() >= deadline) {

@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Queryable } from '../db/database.js';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
+// Loaded when first needed (see seal.ts).
+import { loadAge as age } from './on-demand-libraries.js';
 
 /**
  * The outbox's private key as `age-keygen` writes it: comment lines and one
@@ -34,8 +36,6 @@ export function configuredKeyPath(option: string | undefined): string | null {
   return named ? path.resolve(named) : null;
 }
 
-// Loaded when first needed (see seal.ts).
-const age = () => import('age-encryption');
 
 export async function generateIdentity(): Promise<{ identity: string; recipient: string }> {
   const { generateX25519Identity, identityToRecipient } = await age();

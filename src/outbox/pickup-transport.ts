@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { mailOptions } from './compose-message.js';
+import { loadMailer } from './on-demand-libraries.js';
 import type { Transport } from './deliver.js';
 import { writePrivateFile } from '../files/write-private-file.js';
 import { checkPickupFolder } from './pickup-folder.js';
@@ -26,7 +27,7 @@ export function createPickupTransport(directory: string): PickupTransport {
   checkPickupFolder(folder);
   // nodemailer is loaded by the first message (see smtp-transport.ts).
   let composer: Promise<ReturnType<(typeof import('nodemailer'))['createTransport']>> | undefined;
-  const compose = () => (composer ??= import('nodemailer').then(({ default: mailer }) => mailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' })));
+  const compose = () => (composer ??= loadMailer().then(({ default: mailer }) => mailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' })));
   return {
     directory: folder,
     async send(message) {

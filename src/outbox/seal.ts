@@ -1,5 +1,5 @@
 // Loaded when first needed: most commands seal nothing, and every command starts faster without it.
-const age = () => import('age-encryption');
+import { loadAge as age } from './on-demand-libraries.js';
 
 /**
  * Seals one temporary password for the outbox's public key, as an ASCII-armored

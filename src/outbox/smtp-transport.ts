@@ -3,6 +3,7 @@ import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import type { ConnectionOptions } from 'node:tls';
 import { maskUrl } from '../db/database-url.js';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
+import { loadMailer } from './on-demand-libraries.js';
 import { mailOptions } from './compose-message.js';
 import type { RejectedRecipient, Transport } from './deliver.js';
 
@@ -91,7 +92,7 @@ export function createSmtpTransport(url: string, options: SmtpTransportOptions =
   };
   // nodemailer is loaded by the first send: only deliver needs it, and every command starts faster without it.
   let transporter: Promise<ReturnType<(typeof import('nodemailer'))['createTransport']>> | undefined;
-  const connect = () => (transporter ??= import('nodemailer').then(({ default: mailer }) => mailer.createTransport(settings)));
+  const connect = () => (transporter ??= loadMailer().then(({ default: mailer }) => mailer.createTransport(settings)));
   const redact = (text: string) => secrets.reduce((t, secret) => t.split(secret).join('****'), text);
   return {
     displayUrl: maskUrl(url),
@@ -110,7 +111,11 @@ export function createSmtpTransport(url: string, options: SmtpTransportOptions =
       return { rejected };
     },
     close() {
-      void transporter?.then((t) => t.close());
+      // Nothing to close when nodemailer could not be loaded; each send reported that already.
+      void transporter?.then(
+        (t) => t.close(),
+        () => undefined,
+      );
     },
   };
 }

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { acquireEmbeddedLock } from '../../src/db/embedded-lock.js';
+import { acquireEmbeddedLock, takeOverAbandoned } from '../../src/db/embedded-lock.js';
 import { ROOT } from '../support/cli.js';
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantctl-lock-'));
@@ -60,16 +60,18 @@ describe('the embedded database lock file', () => {
     expect(fs.readFileSync(`${db}.lock`, 'utf8')).toBe('{"actor":"carol","ho');
   });
 
-  it('is not written through a symbolic link planted at its staging name', async () => {
+  it('is not written through a symbolic link planted where it stages, nor removes the staging file of a process with its pid', async () => {
     const db = folder();
     const target = path.join(scratch, `target${count}`);
     fs.writeFileSync(target, 'keep me');
+    // The staging name of older versions: pid only. Another container's process may have this pid too.
     fs.symlinkSync(target, `${db}.lock.${process.pid}.new`);
     const release = await acquireEmbeddedLock(db, 'alice', 1000);
     expect(fs.readFileSync(target, 'utf8')).toBe('keep me');
     expect(fs.lstatSync(`${db}.lock`).isSymbolicLink()).toBe(false);
     expect(JSON.parse(fs.readFileSync(`${db}.lock`, 'utf8'))).toMatchObject({ actor: 'alice', pid: process.pid });
-    expect(fs.existsSync(`${db}.lock.${process.pid}.new`)).toBe(false);
+    expect(fs.lstatSync(`${db}.lock.${process.pid}.new`).isSymbolicLink()).toBe(true);
+    expect(fs.readdirSync(scratch).filter((name) => name.startsWith(`${path.basename(db)}.`)).sort()).toEqual([`${path.basename(db)}.lock`, `${path.basename(db)}.lock.${process.pid}.new`]);
     release();
   });
 
@@ -100,5 +102,28 @@ try { await acquireEmbeddedLock(${JSON.stringify(db)}, 'mallory', 300); console.
     } finally {
       fs.rmSync(shared, { recursive: true, force: true });
     }
+  });
+
+  it('is not removed by a second waiter that judged the dead lock the first has replaced since', async () => {
+    const db = folder();
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString();
+    fs.writeFileSync(`${db}.lock`, JSON.stringify({ actor: 'bob', host: os.hostname(), pid: Number(dead), since: new Date().toISOString() }));
+    const old = new Date(Date.now() - 60_000);
+    fs.utimesSync(`${db}.lock`, old, old);
+    // Both waiters judged bob's lock abandoned; the first took it over.
+    const judged = fs.lstatSync(`${db}.lock`, { bigint: true });
+    fs.rmSync(`${db}.lock`);
+    const release = await acquireEmbeddedLock(db, 'alice', 1000);
+    // The second now takes over what it judged: alice's lock must stay.
+    takeOverAbandoned(`${db}.lock`, judged);
+    expect(JSON.parse(fs.readFileSync(`${db}.lock`, 'utf8'))).toMatchObject({ actor: 'alice', pid: process.pid });
+    await expect(acquireEmbeddedLock(db, 'carol', 300)).rejects.toThrow(/is in use by alice/);
+    expect(fs.readdirSync(scratch).filter((name) => name.startsWith(`${path.basename(db)}.`))).toEqual([`${path.basename(db)}.lock`]);
+    release();
+    // What it judged, still there, it takes over.
+    fs.writeFileSync(`${db}.lock`, '');
+    fs.utimesSync(`${db}.lock`, old, old);
+    takeOverAbandoned(`${db}.lock`, fs.lstatSync(`${db}.lock`, { bigint: true }));
+    expect(fs.existsSync(`${db}.lock`)).toBe(false);
   });
 });

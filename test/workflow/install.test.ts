@@ -1,8 +1,9 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, tempDir } from '../support/cli.js';
+import { TlsSmtpRelay } from './tls-smtp-relay.js';
 
 /** The environment without TENANTCTL_DATABASE_URL: the team's folder uses the default, .tenantctl/db. */
 function withoutDatabaseUrl(): NodeJS.ProcessEnv {
@@ -37,6 +38,21 @@ describe('tenantctl installed from its packed tarball into an empty folder', () 
       cwd: team,
       encoding: 'utf8',
       env: { ...withoutDatabaseUrl(), NO_COLOR: '1', TENANTCTL_QUIET: '1', XDG_CONFIG_HOME: path.join(work, 'xdg') },
+    });
+
+  /** The same without blocking this process, whose SMTP relay must answer meanwhile. */
+  const npxAsync = (args: readonly string[], extra: Record<string, string>) =>
+    new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+      const child = spawn('npx', ['--no', '--', 'tenantctl', ...args], {
+        cwd: team,
+        env: { ...withoutDatabaseUrl(), NO_COLOR: '1', TENANTCTL_QUIET: '1', XDG_CONFIG_HOME: path.join(work, 'xdg'), ...extra },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on('error', reject);
+      child.on('close', (status) => resolve({ status, stdout, stderr }));
     });
 
   beforeAll(() => {
@@ -100,5 +116,30 @@ describe('tenantctl installed from its packed tarball into an empty folder', () 
     const again = npx(['plan', '-c', 'tenant', '--detailed-exitcode']);
     expect(again.status).toBe(0);
     expect(again.stdout).toContain('No changes.');
+  }, 300_000);
+
+  // The mailer and age are chunks loaded on demand: deliver must find them in the installed package.
+  it('npx tenantctl deliver sends the queued passwords by SMTP, and the next one into a pickup folder', async () => {
+    const relay = new TlsSmtpRelay(work);
+    await relay.start();
+    try {
+      const sent = await npxAsync(['deliver'], { TENANTCTL_SMTP_URL: relay.url, NODE_EXTRA_CA_CERTS: relay.caFile });
+      expect(sent.stderr).not.toMatch(/internal error|Error:|\n\s+at /);
+      expect(sent.status, sent.stdout + sent.stderr).toBe(0);
+      expect(sent.stdout).toContain('Delivered 13 of 13 notification(s)');
+      expect(relay.received).toHaveLength(13);
+    } finally {
+      await relay.stop();
+    }
+    fs.appendFileSync(path.join(team, 'tenant', 'users.yaml'), '  - userPrincipalName: new.hire@contoso.com\n    displayName: New Hire\n');
+    expect(npx(['apply', '-c', 'tenant', '--auto-approve', '--approve-purchases']).status).toBe(0);
+    const pickup = path.join(work, 'pickup');
+    fs.mkdirSync(pickup, { mode: 0o700 });
+    const written = npx(['deliver', '--pickup', pickup]);
+    expect(written.stderr).not.toMatch(/internal error|Error:|\n\s+at /);
+    expect(written.status, written.stdout + written.stderr).toBe(0);
+    const files = fs.readdirSync(pickup);
+    expect(files).toHaveLength(1);
+    expect(fs.readFileSync(path.join(pickup, files[0]!), 'utf8')).toContain('new.hire@contoso.com');
   }, 300_000);
 });

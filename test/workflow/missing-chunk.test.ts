@@ -1,0 +1,93 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QUIET, ROOT, tempDir } from '../support/cli.js';
+
+/**
+ * nodemailer and age-encryption are bundled into chunks that the CLI imports
+ * only when a command needs them (scripts/bundle.mjs). An installation that
+ * lacks one must say so in words, never as a stack trace or "a bug in
+ * tenantctl", and change nothing. The CLI runs from a copy of dist/cmd in
+ * ROOT/dist (so that its own files and node_modules are found as installed)
+ * with one chunk left out.
+ */
+const CHUNKS = path.join(ROOT, 'dist', 'cmd', 'chunks');
+
+function chunkHolding(text: string): string {
+  const found = fs.readdirSync(CHUNKS).filter((name) => fs.readFileSync(path.join(CHUNKS, name), 'utf8').includes(text));
+  expect(found).toHaveLength(1);
+  return found[0]!;
+}
+
+describe('a tenantctl whose on-demand chunk is missing', () => {
+  let copies: string;
+  let work: string;
+  let config: string;
+  const env = () => ({ ...process.env, ...QUIET, NO_COLOR: '1', TENANTCTL_DATABASE_URL: path.join(work, 'db'), XDG_CONFIG_HOME: path.join(work, 'xdg'), TENANTCTL_SMTP_URL: undefined });
+
+  /** The CLI copied without the chunk that holds `text` (or whole), run with `args`. */
+  const cliWithout = (text: string | null) => {
+    const dir = fs.mkdtempSync(path.join(copies, 'cmd-'));
+    fs.copyFileSync(path.join(ROOT, 'dist', 'cmd', 'tenantctl.js'), path.join(dir, 'tenantctl.js'));
+    fs.cpSync(CHUNKS, path.join(dir, 'chunks'), { recursive: true });
+    if (text !== null) fs.rmSync(path.join(dir, 'chunks', chunkHolding(text)));
+    return (args: readonly string[], extra: Record<string, string> = {}) => {
+      const run = spawnSync(process.execPath, [path.join(dir, 'tenantctl.js'), ...args], { cwd: work, encoding: 'utf8', env: { ...env(), ...extra } as NodeJS.ProcessEnv });
+      return { code: run.status, output: `${run.stdout}${run.stderr}` };
+    };
+  };
+  const unclear = /internal error|a bug in tenantctl|\n\s+at |ERR_MODULE_NOT_FOUND \{|Node\.js v/;
+
+  beforeAll(() => {
+    copies = fs.mkdtempSync(path.join(ROOT, 'dist', 'test-copies-'));
+    work = tempDir('tenantctl-missing-chunk-');
+    config = path.join(work, 'tenant');
+    fs.cpSync(path.join(ROOT, 'examples', 'contoso'), config, { recursive: true });
+    const whole = cliWithout(null);
+    expect(whole(['init', '--catalog', path.join(config, 'catalog.yaml')]).code).toBe(0);
+    fs.rmSync(path.join(config, 'catalog.yaml'));
+    const apply = whole(['apply', '-c', config, '--auto-approve', '--approve-purchases', '--approve-privileged']);
+    expect(apply.code, apply.output).toBe(0);
+  }, 120_000);
+  afterAll(() => {
+    fs.rmSync(copies, { recursive: true, force: true });
+    fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  it('without the mailer, deliver to a pickup folder or by SMTP says what is missing, keeps every password queued, and prints no stack', () => {
+    const deliver = cliWithout('nodemailer');
+    const pickup = path.join(work, 'pickup');
+    fs.mkdirSync(pickup, { mode: 0o700 });
+    const toFolder = deliver(['deliver', '--pickup', pickup]);
+    expect(toFolder.code).toBe(1);
+    expect(toFolder.output).toContain('tenantctl could not load nodemailer, which it needs to write mail');
+    expect(toFolder.output).toContain('install tenantctl again');
+    expect(toFolder.output).toMatch(/13 failed and stay queued/);
+    expect(toFolder.output).not.toMatch(unclear);
+    expect(fs.readdirSync(pickup)).toEqual([]);
+    // Nothing listens there: the mailer's absence is found before any connection.
+    const bySmtp = deliver(['deliver', '--smtp-insecure-loopback'], { TENANTCTL_SMTP_URL: 'smtp://tenantctl:s3cret-relay@127.0.0.1:9' });
+    expect(bySmtp.code).toBe(1);
+    expect(bySmtp.output).toContain('tenantctl could not load nodemailer');
+    expect(bySmtp.output).toMatch(/13 failed and stay queued/);
+    expect(bySmtp.output).not.toMatch(unclear);
+    expect(bySmtp.output).not.toContain('s3cret-relay');
+    // With its chunk back, the same installation delivers every one.
+    const whole = cliWithout(null)(['deliver', '--pickup', pickup]);
+    expect(whole.code, whole.output).toBe(0);
+    expect(fs.readdirSync(pickup)).toHaveLength(13);
+  });
+
+  it('without age, apply refuses to create a user whose password it cannot seal, says why, and changes nothing', () => {
+    fs.appendFileSync(path.join(config, 'users.yaml'), '  - userPrincipalName: new.hire@contoso.com\n    displayName: New Hire\n');
+    const cli = cliWithout('AGE-SECRET-KEY-1');
+    const apply = cli(['apply', '-c', config, '--auto-approve', '--approve-purchases', '--approve-privileged']);
+    expect(apply.code).toBe(1);
+    expect(apply.output).toContain('tenantctl could not load age-encryption, which it needs to seal and open temporary passwords');
+    expect(apply.output).not.toMatch(unclear);
+    const plan = cliWithout(null)(['plan', '-c', config, '--detailed-exitcode']);
+    expect(plan.code, plan.output).toBe(2);
+    expect(plan.output).toContain('1 to create');
+  });
+});
