@@ -12,7 +12,7 @@ import { parseCommitFlag } from '../../src/workflow/git-commit.js';
 import type { TenantSnapshot } from '../../src/workflow/plan-tenant.js';
 import { readWhileParsing } from '../../src/workflow/read-while-parsing.js';
 import { checkPlanMatchesConfig, readSavedPlan } from '../../src/workflow/saved-plan.js';
-import { firstReading, recomputeSavedPlan, recomputeUnderLock, refuseTampered } from '../../src/workflow/verify-saved-plan.js';
+import { recomputeSavedPlan, recomputeUnderLock, refuseTampered } from '../../src/workflow/verify-saved-plan.js';
 import { configCommit, resolveActor } from '../actor.js';
 import { withDatabase, type DatabaseOptions } from '../database-option.js';
 import { confirm, err, interactive, out, useColor } from '../terminal.js';
@@ -85,7 +85,7 @@ async function verifySavedPlan(file: string, saved: PlanDocument, options: Apply
   };
   const { plan, first } = await withDatabase({ ...options, actor: resolveActor(options.actor) }, async (db) => {
     const { snapshot, sources } = await readWhileParsing(db, planOptions.configPaths);
-    return { plan: recomputeSavedPlan(file, saved, snapshot, planOptions, sources), first: firstReading(snapshot, sources) };
+    return { plan: recomputeSavedPlan(file, saved, snapshot, planOptions, sources), first: { sources, catalog: snapshot.catalog } };
   });
   return { plan, verifyUnderLock: (snapshot) => recomputeUnderLock(snapshot, file, saved, planOptions, first) };
 }

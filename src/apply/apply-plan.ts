@@ -26,7 +26,8 @@ export interface ApplyContext {
   /**
    * Run under the tenant lock before anything is written; throws to refuse.
    * `apply --plan` recomputes the saved plan here (verify-saved-plan.ts),
-   * from the directory and catalog just read under the lock.
+   * from the directory and catalog just read under the lock and found not
+   * stale against the plan's fingerprint.
    */
   readonly verifyUnderLock?: (snapshot: TenantSnapshot) => void;
   /** Told as passwords are hashed and statements run. */

@@ -36,7 +36,6 @@ export function configuredKeyPath(option: string | undefined): string | null {
   return named ? path.resolve(named) : null;
 }
 
-
 export async function generateIdentity(): Promise<{ identity: string; recipient: string }> {
   const { generateX25519Identity, identityToRecipient } = await age();
   const identity = await generateX25519Identity();

@@ -40,14 +40,6 @@ function computeFingerprint(current: TenantState, catalog: Catalog): Fingerprint
   return { catalog: short({ domains: catalog.domains, seats }), users };
 }
 
-/** The same rows: the same catalog hash and the same users with the same hashes. */
-export function sameFingerprint(a: Fingerprint, b: Fingerprint): boolean {
-  if (a.catalog !== b.catalog) return false;
-  const keys = Object.keys(a.users);
-  if (keys.length !== Object.keys(b.users).length) return false;
-  return keys.every((key) => a.users[key] === b.users[key]);
-}
-
 function describeChange(key: string, user: User | undefined): string {
   if (!user?.directory) return `${key} was deleted for good`;
   const { updatedAt, updatedBy } = user.directory;

@@ -3,7 +3,7 @@ import { loadYamlSources, type LoadedSources } from '../config/yaml-source.js';
 import { formatDiagnostic } from '../diagnostics/diagnostic.js';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 import type { Catalog } from '../catalog/catalog.js';
-import { fingerprint, sameFingerprint, staleMessage, staleness, type Fingerprint } from '../plan/fingerprint.js';
+import { fingerprint, staleMessage, staleness } from '../plan/fingerprint.js';
 import { jsonEqual } from '../plan/json-equal.js';
 import { planDifferences } from '../plan/plan-differences.js';
 import { bareChange, planHash, plannedAt, type PlanDocument } from '../plan/plan-document.js';
@@ -63,32 +63,25 @@ export function recomputeSavedPlan(file: string, saved: PlanDocument, snapshot: 
   return plan;
 }
 
-/**
- * What the first recomputation (before the lock) was made from: the files'
- * parse, and the catalog and fingerprint of the directory read then. The
- * directory itself is not kept, so it can be freed while apply waits.
- */
+/** What the first recomputation (before the lock) was made from, besides the user rows. */
 export interface FirstReading {
   readonly sources: LoadedSources;
   readonly catalog: Catalog;
-  readonly fingerprint: Fingerprint;
-}
-
-export function firstReading(snapshot: TenantSnapshot, sources: LoadedSources): FirstReading {
-  return { sources, catalog: snapshot.catalog, fingerprint: fingerprint(snapshot.current, snapshot.catalog) };
 }
 
 /**
  * The same under the tenant lock, from the directory and catalog apply read
- * there. A plan is a function of the files, the catalog, the directory, the
- * planning time and the environment; the last two are fixed in `options`.
- * When the files have the same text, the catalog is equal and every user row
- * hashes the same as at the first recomputation, planning again would give
- * that plan again (100,000 adoptions: 5 s), so it is not done. Otherwise the
- * plan is recomputed, parsing the files again only if they changed.
+ * there. A plan is a function of the files, the catalog, the user rows, the
+ * planning time and the environment; the last two are fixed in `options`,
+ * and the user rows are those of the first recomputation: both readings
+ * passed the staleness check against the saved fingerprint (recomputeSavedPlan,
+ * and applyPlan's before it calls this). So when the files have the same
+ * text and the catalog is equal, planning again would give that plan again
+ * (100,000 adoptions: 5 s), and is not done. Otherwise the plan is
+ * recomputed, parsing the files again only if they changed.
  */
 export function recomputeUnderLock(snapshot: TenantSnapshot, file: string, saved: PlanDocument, options: PlanTenantOptions & { readonly now: Date }, first: FirstReading): void {
   const unchanged = sourcesUnchanged(first.sources, options.configPaths);
-  if (unchanged && jsonEqual(first.catalog, snapshot.catalog) && sameFingerprint(first.fingerprint, fingerprint(snapshot.current, snapshot.catalog))) return;
+  if (unchanged && jsonEqual(first.catalog, snapshot.catalog)) return;
   recomputeSavedPlan(file, saved, snapshot, options, unchanged ? first.sources : loadYamlSources(options.configPaths));
 }
