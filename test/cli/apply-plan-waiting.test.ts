@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
 import { beforeAll, expect, it } from 'vitest';
-import { APPLY_LOCK_KEY } from '../../src/apply/apply-lock.js';
-import { copyContoso, runCli, tempDir, type CliResult } from '../support/cli.js';
+import { count, whileApplyWaits } from '../support/apply-lock-wait.js';
+import { copyContoso, runCli, tempDir } from '../support/cli.js';
 import { describePostgres, postgresTestUrl } from '../support/postgres.js';
 
 /**
@@ -12,39 +11,6 @@ import { describePostgres, postgresTestUrl } from '../support/postgres.js';
  * change only what the files' listing and targets are, never the text of
  * a file read before, while apply waits for the lock: each must be refused.
  */
-async function count(url: string, sql: string): Promise<number> {
-  const client = new pg.Client(url);
-  await client.connect();
-  try {
-    await client.query('SET search_path TO tenantctl');
-    const { rows } = await client.query<{ n: number }>(sql);
-    return Number(rows[0]?.n);
-  } finally {
-    await client.end();
-  }
-}
-
-/** Runs `apply --plan` while the tenant lock is held, calls `meanwhile` once it waits, then lets it go on. */
-async function applyWhileWaiting(url: string, args: readonly string[], meanwhile: () => void): Promise<CliResult> {
-  const holder = new pg.Client({ connectionString: url, application_name: 'tenantctl holder' });
-  await holder.connect();
-  await holder.query('BEGIN');
-  await holder.query('SELECT pg_advisory_xact_lock($1)', [APPLY_LOCK_KEY]);
-  const waiting = runCli(args, { env: { TENANTCTL_DATABASE_URL: url } });
-  try {
-    const deadline = Date.now() + 20_000;
-    while ((await count(url, `SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND application_name LIKE 'tenantctl %' AND application_name <> 'tenantctl holder'`)) === 0) {
-      if (Date.now() > deadline) throw new Error(`the apply never waited for the lock: ${JSON.stringify(await Promise.race([waiting, 'still running']))}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    meanwhile();
-  } finally {
-    await holder.query('ROLLBACK');
-    await holder.end();
-  }
-  return waiting;
-}
-
 describePostgres('apply --plan on PostgreSQL: files that change while it waits for the lock', () => {
   let url: string;
   const env = () => ({ TENANTCTL_DATABASE_URL: url });
@@ -61,7 +27,7 @@ describePostgres('apply --plan on PostgreSQL: files that change while it waits f
     const planFile = path.join(tempDir('tenantctl-wait-added-'), 'plan.json');
     fs.writeFileSync(users, fs.readFileSync(users, 'utf8').replace('jobTitle: Sales Lead', 'jobTitle: Head of Sales'));
     expect((await runCli(['plan', '-c', config, '--out', planFile], { env: env() })).code).toBe(0);
-    const apply = await applyWhileWaiting(url, ['apply', '--plan', planFile, '-c', config, '--auto-approve'], () => {
+    const apply = await whileApplyWaits(url, () => runCli(['apply', '--plan', planFile, '-c', config, '--auto-approve'], { env: env() }), () => {
       fs.writeFileSync(path.join(config, 'zz-late.yaml'), 'users:\n  - userPrincipalName: late.comer@contoso.com\n    displayName: Late Comer\n');
     });
     expect(apply.code, apply.stderr).toBe(1);
@@ -81,7 +47,7 @@ describePostgres('apply --plan on PostgreSQL: files that change while it waits f
     fs.symlinkSync(path.join(elsewhere, 'reviewed.yaml'), path.join(config, 'users.yaml'));
     const planFile = path.join(elsewhere, 'plan.json');
     expect((await runCli(['plan', '-c', config, '--out', planFile], { env: env() })).code).toBe(0);
-    const apply = await applyWhileWaiting(url, ['apply', '--plan', planFile, '-c', config, '--auto-approve'], () => {
+    const apply = await whileApplyWaits(url, () => runCli(['apply', '--plan', planFile, '-c', config, '--auto-approve'], { env: env() }), () => {
       // The same name in the directory, the same listing: only the link's target differs.
       fs.symlinkSync(path.join(elsewhere, 'other.yaml'), path.join(config, 'users.yaml.new'));
       fs.renameSync(path.join(config, 'users.yaml.new'), path.join(config, 'users.yaml'));
@@ -101,7 +67,7 @@ describePostgres('apply --plan on PostgreSQL: files that change while it waits f
     fs.writeFileSync(users, fs.readFileSync(users, 'utf8').replace('jobTitle: Sales Lead', 'jobTitle: Head of Sales'));
     expect((await runCli(['plan', '-c', config, '--out', planFile], { env: env() })).code).toBe(0);
     // Rewritten with the same text: a new file, not a new configuration.
-    const apply = await applyWhileWaiting(url, ['apply', '--plan', planFile, '-c', config, '--auto-approve'], () => {
+    const apply = await whileApplyWaits(url, () => runCli(['apply', '--plan', planFile, '-c', config, '--auto-approve'], { env: env() }), () => {
       fs.writeFileSync(`${users}.new`, fs.readFileSync(users));
       fs.renameSync(`${users}.new`, users);
     });

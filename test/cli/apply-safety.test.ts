@@ -5,47 +5,12 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APPLY_LOCK_KEY } from '../../src/apply/apply-lock.js';
+import { count, whileApplyWaits } from '../support/apply-lock-wait.js';
 import { copyContoso, ROOT, runCli, tempDir } from '../support/cli.js';
 import { describePostgres, postgresTestUrl } from '../support/postgres.js';
 
 const CATALOG = 'examples/contoso/catalog.yaml';
 const APPLY = ['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases', '--approve-privileged'];
-
-async function count(url: string, sql: string): Promise<number> {
-  const client = new pg.Client(url);
-  await client.connect();
-  try {
-    await client.query('SET search_path TO tenantctl');
-    const { rows } = await client.query<{ n: number }>(sql);
-    return Number(rows[0]?.n);
-  } finally {
-    await client.end();
-  }
-}
-
-/**
- * Holds the tenant lock, starts `apply`, waits until it waits for the lock,
- * runs `meanwhile`, then lets it go on; resolves to the apply's result.
- */
-async function whileApplyWaits(url: string, apply: () => ReturnType<typeof runCli>, meanwhile: () => Promise<void> | void): ReturnType<typeof runCli> {
-  const holder = new pg.Client({ connectionString: url, application_name: 'tenantctl holder' });
-  await holder.connect();
-  await holder.query('BEGIN');
-  await holder.query('SELECT pg_advisory_xact_lock($1)', [APPLY_LOCK_KEY]);
-  const waiting = apply();
-  try {
-    const deadline = Date.now() + 20_000;
-    while ((await count(url, `SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND application_name LIKE 'tenantctl %' AND application_name <> 'tenantctl holder'`)) === 0) {
-      if (Date.now() > deadline) throw new Error(`the apply never waited for the lock: ${JSON.stringify(await Promise.race([waiting, 'still running']))}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    await meanwhile();
-  } finally {
-    await holder.query('ROLLBACK');
-    await holder.end();
-  }
-  return waiting;
-}
 
 describePostgres('apply safety on PostgreSQL', () => {
   let url: string;
@@ -166,7 +131,7 @@ describePostgres('apply safety on PostgreSQL', () => {
       () => runCli(['apply', '--plan', planFile, '-c', config, '--auto-approve', '--approve-privileged'], { env: env() }),
       // Not part of any user row's fingerprint, yet it makes a licence in the configuration invalid:
       // Finance's E3 has SWAY switched off and Skype (MCOSTANDARD) on.
-      () => count(url, `WITH d AS (INSERT INTO service_plan_dependencies (sku, plan, requires) VALUES ('ENTERPRISEPACK', 'MCOSTANDARD', 'SWAY') RETURNING 1) SELECT count(*) AS n FROM d`).then(() => undefined),
+      () => count(url, `WITH d AS (INSERT INTO service_plan_dependencies (sku, plan, requires) VALUES ('ENTERPRISEPACK', 'MCOSTANDARD', 'SWAY') RETURNING 1) SELECT count(*) AS n FROM d`),
     );
     expect(apply.code, apply.stderr).toBe(1);
     expect(apply.stderr).toContain('the configuration no longer gives a plan');

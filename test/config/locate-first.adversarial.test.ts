@@ -3,11 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { sortDiagnostics, warning, type Diagnostic } from '../../src/diagnostics/diagnostic.js';
-import { limitDiagnostics } from '../../src/config/diagnostic-limit.js';
-import { locateDiagnostics, type PointAt } from '../../src/config/locate.js';
-import { locateFirst } from '../../src/config/locate-first.js';
 import { loadYamlSources } from '../../src/config/yaml-source.js';
+import { drawnDiagnostic, expectFirstLocated, expectLimitedAsBefore } from '../support/locate-first-check.js';
 
 /**
  * locateFirst against files written every way YAML allows that the loader's
@@ -66,7 +63,7 @@ const location = fc.oneof(
   fc.record({ file: fc.constantFrom(...names), line: fc.integer({ min: 1, max: 20 }), column: fc.integer({ min: 1, max: 9 }) }),
   fc.constant(undefined),
 );
-const diagnostic = fc.record({ code: fc.constantFrom('A_ONE', 'B_TWO'), key: fc.boolean(), location }).map(({ code, key, location: where }) => ({ d: warning(code, 'x', where), key }));
+const diagnostic = drawnDiagnostic(location);
 
 describe('locateFirst on files written every way YAML allows', () => {
   it('reads every fixture without a problem', () => {
@@ -76,30 +73,14 @@ describe('locateFirst on files written every way YAML allows', () => {
 
   it('gives the first k problems exactly as locating and sorting them all does', () => {
     fc.assert(
-      fc.property(fc.array(diagnostic, { minLength: 1, maxLength: 60 }), fc.nat(), (drawn, pick) => {
-        const diagnostics: Diagnostic[] = drawn.map(({ d }) => d);
-        const keyed = new Set(drawn.filter(({ key }) => key).map(({ d }) => d));
-        const options = { pointAt: (d: Diagnostic): PointAt | undefined => (keyed.has(d) ? 'key' : undefined) };
-        const all = sortDiagnostics(locateDiagnostics(sources.files, diagnostics, options));
-        const first = 1 + (pick % diagnostics.length);
-        const found = locateFirst(sources.files, diagnostics, first, options);
-        expect(found).toHaveLength(diagnostics.length);
-        expect(found.slice(0, first)).toEqual(all.slice(0, first));
-      }),
+      fc.property(fc.array(diagnostic, { minLength: 1, maxLength: 60 }), fc.nat(), (drawn, pick) => expectFirstLocated(sources.files, drawn, pick)),
       { numRuns: 1500 },
     );
   });
 
   it('past 1,000 problems, lists and counts exactly what locating everything did, and the notice points at the same place', () => {
     fc.assert(
-      fc.property(fc.array(diagnostic, { minLength: 1001, maxLength: 1150 }), (drawn) => {
-        const diagnostics: Diagnostic[] = drawn.map(({ d }) => d);
-        const keyed = new Set(drawn.filter(({ key }) => key).map(({ d }) => d));
-        const options = { pointAt: (d: Diagnostic): PointAt | undefined => (keyed.has(d) ? 'key' : undefined) };
-        const before = limitDiagnostics(sortDiagnostics(locateDiagnostics(sources.files, diagnostics, options)));
-        const now = limitDiagnostics(locateFirst(sources.files, diagnostics, 1001, options));
-        expect(now).toEqual(before);
-      }),
+      fc.property(fc.array(diagnostic, { minLength: 1001, maxLength: 1150 }), (drawn) => expectLimitedAsBefore(sources.files, drawn)),
       { numRuns: 30 },
     );
   });

@@ -3,10 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { sortDiagnostics, warning, type Diagnostic } from '../../src/diagnostics/diagnostic.js';
-import { locateDiagnostics, type PointAt } from '../../src/config/locate.js';
+import { warning } from '../../src/diagnostics/diagnostic.js';
 import { locateFirst } from '../../src/config/locate-first.js';
 import { loadYamlSources } from '../../src/config/yaml-source.js';
+import { drawnDiagnostic, expectFirstLocated } from '../support/locate-first-check.js';
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantctl-locate-first-'));
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
@@ -32,24 +32,12 @@ const location = fc.oneof(
   fc.record({ file: fc.constantFrom(...names), line: fc.integer({ min: 1, max: 40 }), column: fc.integer({ min: 1, max: 9 }) }),
   fc.constant(undefined),
 );
-const diagnostic = fc.record({ code: fc.constantFrom('A_ONE', 'B_TWO'), key: fc.boolean(), location }).map(({ code, key, location: where }) => {
-  const d = warning(code, 'x', where);
-  return { d, key };
-});
+const diagnostic = drawnDiagnostic(location);
 
 describe('locateFirst', () => {
   it('gives the first k problems exactly as locating and sorting them all does', () => {
     fc.assert(
-      fc.property(fc.array(diagnostic, { minLength: 1, maxLength: 40 }), fc.nat(), (drawn, pick) => {
-        const diagnostics: Diagnostic[] = drawn.map(({ d }) => d);
-        const keyed = new Set(drawn.filter(({ key }) => key).map(({ d }) => d));
-        const options = { pointAt: (d: Diagnostic): PointAt | undefined => (keyed.has(d) ? 'key' : undefined) };
-        const all = sortDiagnostics(locateDiagnostics(sources.files, diagnostics, options));
-        const first = 1 + (pick % diagnostics.length);
-        const found = locateFirst(sources.files, diagnostics, first, options);
-        expect(found).toHaveLength(diagnostics.length);
-        expect(found.slice(0, first)).toEqual(all.slice(0, first));
-      }),
+      fc.property(fc.array(diagnostic, { minLength: 1, maxLength: 40 }), fc.nat(), (drawn, pick) => expectFirstLocated(sources.files, drawn, pick)),
       { numRuns: 1500 },
     );
   });
