@@ -6,7 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { hashPassword, verifyPassword } from '../../src/credentials/hash-password.js';
 import type { ChangeOf } from '../../src/plan/change.js';
-import { prepareCredentials } from '../../src/apply/prepare-credentials.js';
+import { prepareCredentials, startCredentials } from '../../src/apply/prepare-credentials.js';
 import { openSealed } from '../../src/outbox/seal.js';
 import { TEST_OUTBOX_IDENTITY, TEST_OUTBOX_KEY_FILE, TEST_OUTBOX_RECIPIENT } from '../support/outbox-key.js';
 
@@ -117,5 +117,35 @@ describe('prepareCredentials', () => {
     await expect(prepareCredentials(users(12), {}, undefined, unreadable, { concurrency: 2, hash })).rejects.toThrow('the outbox key could not be read');
     expect(seen.running).toBe(0);
     expect(seen.started).toBeLessThan(12);
+  });
+
+  it('started early and abandoned (the database did not open): no hash starts after, and abandon waits for the running ones', async () => {
+    const { seen, hash } = counting();
+    const started = startCredentials(users(12), {}, undefined, { concurrency: 2, hash });
+    expect(seen.started).toBe(2);
+    await started.abandon();
+    expect(seen.running).toBe(0);
+    const startedWhenAbandoned = seen.started;
+    expect(startedWhenAbandoned).toBeLessThan(12);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(seen.started).toBe(startedWhenAbandoned);
+  });
+
+  it('started early, finished once the key is known: the same credentials as in one go', async () => {
+    const started = startCredentials(users(3), {}, undefined, { concurrency: 2 });
+    const credentials = await started.finish(async () => TEST_OUTBOX_RECIPIENT);
+    expect(credentials.map((c) => c.userPrincipalName)).toEqual(users(3).map((u) => u.userPrincipalName));
+    for (const c of credentials) {
+      expect(await verifyPassword(c.temporaryPassword, c.stored.passwordHash)).toBe(true);
+      expect(await openSealed([TEST_OUTBOX_IDENTITY], c.sealed!.value)).toBe(c.temporaryPassword);
+    }
+    // Abandoning after the end changes nothing and does not throw.
+    await started.abandon();
+  });
+
+  it('a missing variable throws from startCredentials itself, before any hash starts', () => {
+    const { seen, hash } = counting();
+    expect(() => startCredentials([create('env@contoso.com', 'NEW_HIRE_PASSWORD')], {}, undefined, { hash })).toThrow('NEW_HIRE_PASSWORD');
+    expect(seen.started).toBe(0);
   });
 });
