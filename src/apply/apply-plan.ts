@@ -174,9 +174,10 @@ export async function applyPlan(db: Database, plan: PlanDocument, context: Apply
       const snapshot = await refuseStale(tx, plan);
       context.verifyUnderLock?.(snapshot);
       step();
+      // The changes go in as `json` (migration 0008): stored as written, not decomposed.
       const [audit] = await tx.query<{ id: string }>(
         `INSERT INTO applies (actor, host, git_commit, config_hash, plan_hash, tool_version, summary, changes, settings)
-         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9::jsonb) RETURNING id`,
+         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::json, $9::jsonb) RETURNING id`,
         [context.actor, context.host, context.gitCommit, plan.configHash, plan.planHash, context.toolVersion,
           JSON.stringify({ ...plan.summary, purchases: plan.purchases, cost: plan.cost }), JSON.stringify(plan.changes),
           // The settings travel with the apply, so `export` can write back those last applied.
