@@ -1,10 +1,11 @@
 import os from 'node:os';
 import type { Command } from 'commander';
-import { applyPlan } from '../../src/apply/apply-plan.js';
+import { applyPlan, type ApplyResult } from '../../src/apply/apply-plan.js';
 import { checkApprovals, privilegedLines } from '../../src/apply/approvals.js';
+import { startCredentials, type CredentialsInProgress } from '../../src/apply/prepare-credentials.js';
 import { ExitCode, TenantctlError } from '../../src/diagnostics/tenantctl-error.js';
 import { toolVersion } from '../../src/package-root.js';
-import { isEmptyPlanDocument, plannedAt, type PlanDocument } from '../../src/plan/plan-document.js';
+import { bareChange, isEmptyPlanDocument, plannedAt, type PlanDocument } from '../../src/plan/plan-document.js';
 import { renderApplyResult } from '../../src/render/apply-result.js';
 import { formatMoney } from '../../src/render/money.js';
 import { renderPlan } from '../../src/render/index.js';
@@ -162,18 +163,30 @@ export function registerApply(program: Command): void {
       const actor = resolveActor(options.actor);
       // Unattended, plan and apply are one wait; after a prompt the clock starts again.
       const progress = startProgress(options, options.autoApprove ? started : Date.now());
-      const result = await withDatabase({ ...options, actor }, (db) =>
-        applyPlan(db, plan, {
-          actor,
-          host: os.hostname(),
-          gitCommit: plan.gitCommit ?? null,
-          toolVersion: toolVersion(),
-          lockTimeoutMs: (options.lockTimeout ?? 10) * 1000,
-          env: process.env,
-          ...(verifyUnderLock ? { verifyUnderLock } : {}),
-          onProgress: progress.report,
-        }),
-      ).finally(() => progress.stop());
+      let credentials: CredentialsInProgress | undefined;
+      let result: ApplyResult;
+      try {
+        // New passwords hash on the other cores while the database opens.
+        credentials = startCredentials(plan.changes.map(bareChange), process.env, progress.report);
+        result = await withDatabase({ ...options, actor }, (db) =>
+          applyPlan(db, plan, {
+            actor,
+            host: os.hostname(),
+            gitCommit: plan.gitCommit ?? null,
+            toolVersion: toolVersion(),
+            lockTimeoutMs: (options.lockTimeout ?? 10) * 1000,
+            env: process.env,
+            ...(verifyUnderLock ? { verifyUnderLock } : {}),
+            onProgress: progress.report,
+            credentials,
+          }),
+        );
+      } catch (cause) {
+        await credentials?.abandon();
+        throw cause;
+      } finally {
+        progress.stop();
+      }
       out(renderApplyResult(result, { verbose: Boolean(options.verbose) }));
       process.exitCode = ExitCode.ok;
     });

@@ -17,6 +17,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const CLI = path.join(here, '..', '..', 'dist', 'cmd', 'tenantctl.cjs');
 const FLOOR = path.join(here, 'floor.mjs');
 const HASH_FLOOR = path.join(here, 'hash-floor.mjs');
+/** One scrypt hash alone, timed in a process of its own (hash-floor.mjs). */
+const oneHash = async () => JSON.parse((await measure([process.execPath, HASH_FLOOR])).stdout);
 
 /** Where a database lives, and how to make a copy of it. */
 function engineFor(kind, adminUrl, work) {
@@ -43,7 +45,7 @@ function engineFor(kind, adminUrl, work) {
 export async function runScenarios({ work, sizes, engines, repeat, createCount, adminUrl, log }) {
   const results = [];
   const cores = os.availableParallelism();
-  const hash = JSON.parse((await measure([process.execPath, HASH_FLOOR])).stdout);
+  const hash = await oneHash();
   log(`one scrypt hash: ${hash.cpuMsPerHash.toFixed(0)} ms of CPU (${hash.msPerHash.toFixed(0)} ms wall); ${cores} cores`);
   for (const size of sizes) {
     const dir = path.join(work, `n${size}`);
@@ -62,14 +64,14 @@ export async function runScenarios({ work, sizes, engines, repeat, createCount, 
     for (const kind of engines) {
       log(`${size} users, ${kind}:`);
       const rows = await runOne({ size, kind, dir, configDir, churnDir, createDir, catalog, engine: engineFor(kind, adminUrl, work), repeat, log,
-        create: size === sizes[0] ? createCount : 0, hashFloorMs: (n) => (n * hash.cpuMsPerHash) / cores, hashCpuMs: (n) => n * hash.cpuMsPerHash, added });
+        create: size === sizes[0] ? createCount : 0, cores, hashFloorMs: (n) => (n * hash.cpuMsPerHash) / cores, hashCpuMs: (n) => n * hash.cpuMsPerHash, added });
       results.push(...rows);
     }
   }
   return { results, cores, msPerHash: hash.cpuMsPerHash };
 }
 
-async function runOne({ size, kind, dir, configDir, churnDir, createDir, catalog, engine, repeat, log, create, hashFloorMs, hashCpuMs, added }) {
+async function runOne({ size, kind, dir, configDir, churnDir, createDir, catalog, engine, repeat, log, create, cores, hashFloorMs, hashCpuMs, added }) {
   const rows = [];
   const outboxKey = path.join(dir, `outbox-${kind}.key`);
   const cli = (database, args) => measure([process.execPath, CLI, ...args], { env: { TENANTCTL_DATABASE_URL: database, TENANTCTL_OUTBOX_KEY: outboxKey }, cwd: dir });
@@ -116,13 +118,29 @@ async function runOne({ size, kind, dir, configDir, churnDir, createDir, catalog
   record('churn: apply', applied, { ms: steadyFloor.ms + hashFloorMs(added), cpuMs: steadyFloor.cpuMs === null ? null : steadyFloor.cpuMs + hashCpuMs(added) }, { note: `includes hashing ${added} new passwords` });
 
   if (create > 0) {
+    // The host's speed drifts by 10-20 % over minutes, so one hash is timed
+    // again right before and right after each repeat (5 hashes each, medians),
+    // and the floor is the median of those: "count × one hash ÷ cores" as fast
+    // as this host hashed around the step, not minutes before it.
     let creating = null;
-    const created = await repeated('create', repeat, () => cli(creating, ['apply', '-c', createDir, '--auto-approve', '--approve-privileged']), {
+    const nearby = [];
+    const created = await repeated('create', repeat, async () => {
+      const before = await oneHash();
+      const run = await cli(creating, ['apply', '-c', createDir, '--auto-approve', '--approve-privileged']);
+      const after = await oneHash();
+      nearby.push(before.cpuMsPerHash, after.cpuMsPerHash);
+      return run;
+    }, {
       prepare: async () => { creating = await engine.copy(adopted, `${kind}_${size}_create`); },
     });
+    // An even count of samples: the mean of the two middle ones, leaning neither way.
+    const sorted = [...nearby].sort((a, b) => a - b);
+    const msPerHash = (sorted[(sorted.length - 1) >> 1] + sorted[sorted.length >> 1]) / 2;
+    const floor = { ms: (create * msPerHash) / cores, cpuMs: create * msPerHash };
     // The share of the process's CPU time that is hashing: everything else should vanish next to it.
-    const share = created.cpuMs === null ? null : hashCpuMs(create) / created.cpuMs;
-    record(`create: apply ${create} users`, created, { ms: hashFloorMs(create), cpuMs: hashCpuMs(create) }, { note: share === null ? 'floor: hashing alone' : `hashing is ${Math.round(share * 100)} % of its CPU time` });
+    const share = created.cpuMs === null ? null : floor.cpuMs / created.cpuMs;
+    const timed = `one hash ${msPerHash.toFixed(0)} ms of CPU around the step`;
+    record(`create: apply ${create} users`, created, floor, { note: share === null ? `floor: hashing alone, ${timed}` : `${timed}; hashing is ${Math.round(share * 100)} % of its CPU time` });
   }
   return rows;
 }

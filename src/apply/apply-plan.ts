@@ -11,7 +11,7 @@ import { storedRecipient } from '../outbox/outbox-key.js';
 import { sealSecret } from '../outbox/seal.js';
 import { readState } from '../state/read-state.js';
 import { LockNotObtained, lockTimeoutError, takeApplyLock } from './apply-lock.js';
-import { prepareCredentials, type NewCredential } from './prepare-credentials.js';
+import { prepareCredentials, type CredentialsInProgress, type NewCredential } from './prepare-credentials.js';
 import { GRANT_PHASE, RELEASE_PHASE, WRITERS, type StatementContext } from './statements.js';
 import { NO_PROGRESS, type ProgressReporter } from '../workflow/progress.js';
 
@@ -32,6 +32,8 @@ export interface ApplyContext {
   readonly verifyUnderLock?: (snapshot: TenantSnapshot) => void;
   /** Told as passwords are hashed and statements run. */
   readonly onProgress?: ProgressReporter;
+  /** The plan's new passwords, hashing since before the database was opened (startCredentials); else hashed here. */
+  readonly credentials?: CredentialsInProgress;
 }
 
 export interface CredentialDelivery {
@@ -157,7 +159,9 @@ async function queueNotifications(tx: Queryable, credentials: readonly NewCreden
 export async function applyPlan(db: Database, plan: PlanDocument, context: ApplyContext): Promise<ApplyResult> {
   const changes = plan.changes.map(bareChange);
   const progress = context.onProgress ?? NO_PROGRESS;
-  const credentials = await prepareCredentials(changes, context.env, progress, () => storedRecipient(db));
+  const credentials = context.credentials
+    ? await context.credentials.finish(() => storedRecipient(db))
+    : await prepareCredentials(changes, context.env, progress, () => storedRecipient(db));
   // Steps of the transaction: the staleness check, each kind of change, the rest.
   const total = 2 + RELEASE_PHASE.length + GRANT_PHASE.length;
   let done = 0;
@@ -170,9 +174,10 @@ export async function applyPlan(db: Database, plan: PlanDocument, context: Apply
       const snapshot = await refuseStale(tx, plan);
       context.verifyUnderLock?.(snapshot);
       step();
+      // The changes go in as `json` (migration 0008): stored as written, not decomposed.
       const [audit] = await tx.query<{ id: string }>(
         `INSERT INTO applies (actor, host, git_commit, config_hash, plan_hash, tool_version, summary, changes, settings)
-         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9::jsonb) RETURNING id`,
+         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::json, $9::jsonb) RETURNING id`,
         [context.actor, context.host, context.gitCommit, plan.configHash, plan.planHash, context.toolVersion,
           JSON.stringify({ ...plan.summary, purchases: plan.purchases, cost: plan.cost }), JSON.stringify(plan.changes),
           // The settings travel with the apply, so `export` can write back those last applied.

@@ -1,10 +1,10 @@
 import { checkPasswordPolicy } from '../credentials/password-policy.js';
 import { generatePassword } from '../credentials/generate-password.js';
-import { hashPassword } from '../credentials/hash-password.js';
+import { hashPasswords, type HashingOptions } from '../credentials/hash-passwords.js';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 import type { Change, ChangeOf } from '../plan/change.js';
 import type { StoredCredential } from './statements.js';
-import { sealSecret } from '../outbox/seal.js';
+import { sealerFor } from '../outbox/seal.js';
 import { NO_PROGRESS, type ProgressReporter } from '../workflow/progress.js';
 
 /** A temporary password on its way to the outbox; lives only in memory. */
@@ -39,43 +39,94 @@ function obtainPassword(change: CredentialChange, env: Readonly<Record<string, s
   return value;
 }
 
+/** Lets the event loop run: a hash that ended gets its successor started before more sealing. */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** New passwords being hashed; `finish` seals them and waits for the hashes. */
+export interface CredentialsInProgress {
+  /**
+   * Seals each password for the outbox key `outboxRecipient` reads (the
+   * transaction checks it still is) and resolves once every hash has ended.
+   * If reading the key or sealing fails, no further hash starts and the
+   * failure is thrown once the running ones have ended.
+   */
+  finish(outboxRecipient: () => Promise<string | null>): Promise<NewCredential[]>;
+  /** Starts no further hash; resolves once the running ones have ended. For a caller that fails before `finish`. */
+  abandon(): Promise<void>;
+}
+
 /**
- * Makes (or reads) and hashes every temporary password the plan needs, before
- * the transaction opens, so a missing variable stops the apply with nothing
- * changed and slow hashing does not hold the lock; and seals each for
- * the outbox key as `outboxRecipient` reads it (the transaction checks it still is).
+ * Makes (or reads) every temporary password the plan needs and starts hashing
+ * them, before the transaction opens, so a missing variable stops the apply
+ * (thrown here, before any hash starts) with nothing changed and slow hashing
+ * does not hold the lock. The hashes run on the thread pool, one per core
+ * (hash-passwords.ts), while this thread goes on: `apply` opens the database
+ * meanwhile, and `finish` seals each password, one between two turns of the
+ * event loop, so a core whose hash ended is given the next one at once.
  */
+export function startCredentials(
+  changes: readonly Change[],
+  env: Readonly<Record<string, string | undefined>>,
+  progress: ProgressReporter = NO_PROGRESS,
+  hashingOptions: Pick<HashingOptions, 'concurrency' | 'hash'> = {},
+): CredentialsInProgress {
+  const wanted = changes.filter(needsCredential).map((change) => ({ change, password: obtainPassword(change, env) }));
+  if (wanted.length === 0) return { finish: async () => [], abandon: async () => undefined };
+  const stage = 'hashing new passwords';
+  progress({ stage, done: 0, total: wanted.length });
+  const hashing = hashPasswords(wanted.map(({ password }) => password), {
+    ...hashingOptions,
+    onHashed: (done) => progress({ stage, done, total: wanted.length }),
+  });
+  // Awaited in finish; until then a failed hash must not count as an unhandled rejection.
+  hashing.hashes.catch(() => undefined);
+  const abandon = async () => {
+    hashing.stop();
+    await hashing.hashes.catch(() => undefined);
+  };
+  return {
+    abandon,
+    async finish(outboxRecipient) {
+      let sealed: NewCredential['sealed'][];
+      try {
+        sealed = await sealAll(wanted.map(({ password }) => password), outboxRecipient);
+      } catch (cause) {
+        await abandon();
+        throw cause;
+      }
+      const hashes = await hashing.hashes;
+      return wanted.map(({ change, password }, i) => ({
+        userPrincipalName: change.userPrincipalName,
+        temporaryPassword: password,
+        notify: change.notify,
+        reason: change.kind === 'user.create' ? ('created' as const) : ('reset' as const),
+        stored: { passwordHash: hashes[i]!, forceChange: change.forceChangePasswordNextSignIn, resetToken: change.resetToken },
+        sealed: sealed[i] ?? null,
+      }));
+    },
+  };
+}
+
+/** `startCredentials` and `finish` in one: hashes and seals every new password. */
 export async function prepareCredentials(
   changes: readonly Change[],
   env: Readonly<Record<string, string | undefined>>,
   progress: ProgressReporter = NO_PROGRESS,
   outboxRecipient: () => Promise<string | null> = async () => null,
+  hashingOptions: Pick<HashingOptions, 'concurrency' | 'hash'> = {},
 ): Promise<NewCredential[]> {
-  const wanted = changes.filter(needsCredential).map((change) => ({ change, password: obtainPassword(change, env) }));
-  const recipient = wanted.length > 0 ? await outboxRecipient() : null;
-  const stage = 'hashing new passwords';
-  let hashed = 0;
-  if (wanted.length > 0) progress({ stage, done: 0, total: wanted.length });
-  // All at once: node:crypto's scrypt runs on libuv's thread pool, which the
-  // CLI sizes to the machine's cores, so every core hashes.
-  const hashes = wanted.map(({ password }) =>
-    hashPassword(password).then((passwordHash) => {
-      progress({ stage, done: ++hashed, total: wanted.length });
-      return passwordHash;
-    }),
-  );
-  // Meanwhile this thread seals each password for the outbox (age's X25519 is
-  // JavaScript), which would otherwise wait for the hashing to end.
-  const sealed: (NewCredential['sealed'])[] = [];
-  for (const { password } of wanted) sealed.push(recipient === null ? null : { recipient, value: await sealSecret(recipient, password) });
-  return Promise.all(
-    wanted.map(async ({ change, password }, i) => ({
-      userPrincipalName: change.userPrincipalName,
-      temporaryPassword: password,
-      notify: change.notify,
-      reason: change.kind === 'user.create' ? ('created' as const) : ('reset' as const),
-      stored: { passwordHash: await hashes[i]!, forceChange: change.forceChangePasswordNextSignIn, resetToken: change.resetToken },
-      sealed: sealed[i] ?? null,
-    })),
-  );
+  return startCredentials(changes, env, progress, hashingOptions).finish(outboxRecipient);
+}
+
+/** Each password sealed for the outbox key current now, or null without one. */
+async function sealAll(passwords: readonly string[], outboxRecipient: () => Promise<string | null>): Promise<NewCredential['sealed'][]> {
+  const recipient = await outboxRecipient();
+  if (recipient === null) return passwords.map(() => null);
+  const seal = await sealerFor(recipient);
+  const sealed: NewCredential['sealed'][] = [];
+  for (const password of passwords) {
+    await yieldToEventLoop();
+    sealed.push({ recipient, value: await seal(password) });
+  }
+  return sealed;
 }

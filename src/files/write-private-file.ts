@@ -24,6 +24,33 @@ function refuseNonFile(target: string): void {
   if (!stat.isFile()) throw new TenantctlError(`refusing to write ${target}: it exists and is not a regular file`);
 }
 
+/** Text written in pieces goes out through a buffer of this size. */
+const PIECE_BUFFER_BYTES = 1 << 20;
+
+function writeAll(fd: number, bytes: Uint8Array): void {
+  for (let done = 0; done < bytes.length; ) done += fs.writeSync(fd, bytes, done, bytes.length - done);
+}
+
+/**
+ * Writes text given in pieces (a 200 MB plan, say) through one reused buffer,
+ * so that neither the whole text nor its UTF-8 copy is ever in memory.
+ */
+function writePieces(fd: number, pieces: Iterable<string>): void {
+  const buffer = Buffer.allocUnsafe(PIECE_BUFFER_BYTES);
+  let used = 0;
+  const flush = () => {
+    writeAll(fd, buffer.subarray(0, used));
+    used = 0;
+  };
+  for (const piece of pieces) {
+    // A UTF-16 code unit takes at most 3 bytes of UTF-8.
+    if (used + piece.length * 3 > buffer.length) flush();
+    if (piece.length * 3 > buffer.length) writeAll(fd, Buffer.from(piece, 'utf8'));
+    else used += buffer.write(piece, used, 'utf8');
+  }
+  flush();
+}
+
 function syncDirectory(directory: string): void {
   let fd: number | undefined;
   try {
@@ -44,8 +71,9 @@ function syncDirectory(directory: string): void {
  * and is then renamed over the target, which replaces a symlink planted at
  * the target instead of following it. Readers see the old file or the whole
  * new one. Returns false only when `replace` is false and the target exists.
+ * `content` may be given in pieces, which are written as they come.
  */
-export function writePrivateFile(target: string, content: string | Uint8Array, options: WriteOptions = {}): boolean {
+export function writePrivateFile(target: string, content: string | Uint8Array | Iterable<string>, options: WriteOptions = {}): boolean {
   const mode = options.mode ?? 0o600;
   const file = path.resolve(target);
   const directory = path.dirname(file);
@@ -56,7 +84,8 @@ export function writePrivateFile(target: string, content: string | Uint8Array, o
   try {
     try {
       fs.fchmodSync(fd, mode);
-      fs.writeFileSync(fd, content);
+      if (typeof content === 'string' || content instanceof Uint8Array) fs.writeFileSync(fd, content);
+      else writePieces(fd, content);
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);

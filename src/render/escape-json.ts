@@ -1,4 +1,8 @@
-import { escapeCode, INVISIBLE_BEYOND_C0, neutraliseHashCommands } from './escape-terminal.js';
+import { escapeCode, INVISIBLE_BEYOND_C0 } from './escape-terminal.js';
+
+/** Both rules of `jsonText` in one pass: an invisible character, or `##[`. */
+const UNSAFE_IN_JSON = new RegExp(`${INVISIBLE_BEYOND_C0.source}|##\\[`, 'g');
+const safe = (match: string) => (match === '##[' ? '##\\u005b' : escapeCode(match));
 
 /**
  * JSON for stdout and files, with the same safety as terminal text and no
@@ -11,5 +15,14 @@ import { escapeCode, INVISIBLE_BEYOND_C0, neutraliseHashCommands } from './escap
  * printable ASCII.)
  */
 export function jsonText(value: unknown, indent = 2): string {
-  return neutraliseHashCommands(JSON.stringify(value, null, indent).replace(INVISIBLE_BEYOND_C0, escapeCode));
+  return jsonTextPiece(JSON.stringify(value, null, indent));
+}
+
+/**
+ * `jsonText`'s escaping, for JSON text already serialised: the whole of it, or
+ * any piece that does not cut a string in two. (No replacement can make or
+ * break a `##[`: an escape holds no `#` or `[`, and `##\u005b` no `[`.)
+ */
+export function jsonTextPiece(json: string): string {
+  return json.replace(UNSAFE_IN_JSON, safe);
 }

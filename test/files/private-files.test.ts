@@ -67,6 +67,30 @@ describe('writePrivateFile', () => {
     expect(fs.readFileSync(victim, 'utf8')).toBe('precious');
   });
 
+  it('writes text given in pieces as the same bytes, however the pieces fall around its buffer', () => {
+    const file = path.join(dir, 'pieces.json');
+    // Multi-byte characters, pieces that fill the 1 MiB buffer unevenly, and one larger than it.
+    const pieces = ['{"a": "é🎉', 'x'.repeat(349_525), '\u2028', 'ü'.repeat(400_000), '😀'.repeat(600_000), '"}', '', '\n'];
+    writePrivateFile(file, pieces.values());
+    const written = fs.readFileSync(file);
+    const expected = Buffer.from(pieces.join(''), 'utf8');
+    expect(written.length).toBe(expected.length);
+    // Buffer.equals: a deep comparison of 4 MB byte by byte is slow.
+    expect(written.equals(expected)).toBe(true);
+    expect(mode(file)).toBe(0o600);
+  });
+
+  it('leaves no file behind when producing a piece fails', () => {
+    const file = path.join(dir, 'failing.json');
+    function* failing(): Generator<string> {
+      yield 'x'.repeat(2_000_000);
+      throw new Error('boom');
+    }
+    expect(() => writePrivateFile(file, failing())).toThrow('boom');
+    expect(fs.existsSync(file)).toBe(false);
+    expect(fs.readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+  });
+
   it('does not create over an existing file when asked not to replace', () => {
     const file = path.join(dir, 'key');
     expect(writePrivateFile(file, 'first', { replace: false })).toBe(true);
