@@ -23,8 +23,20 @@ const CLI = values.cli ?? path.join(path.dirname(fileURLToPath(import.meta.url))
 const target = values.save ?? values.compare;
 if (!target) throw new Error('use --save DIR or --compare DIR');
 
-// A fixed path: the plan's configHash covers the files' paths.
+// A fixed path: the plan's configHash covers the files' paths. So runs take
+// turns: a second run at the same time would seed the first one's database.
 const work = path.join(os.tmpdir(), 'tenantctl-output-check');
+const turn = `${work}.lock`;
+for (let waited = 0; ; waited++) {
+  try {
+    fs.mkdirSync(turn);
+    break;
+  } catch (cause) {
+    if (cause.code !== 'EEXIST' || waited >= 600) throw new Error(`${turn} is held by another run; remove it if no run is going on`, { cause });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+process.on('exit', () => fs.rmSync(turn, { recursive: true, force: true }));
 fs.rmSync(work, { recursive: true, force: true });
 fs.mkdirSync(work, { recursive: true });
 try {

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { Catalog } from '../catalog/catalog.js';
+import { hashConfig } from './config-hash.js';
 import { error, hasErrors, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
 import { DEFAULT_SETTINGS, type Settings } from '../state/settings.js';
 import { userKey, type TenantState, type User } from '../state/tenant-state.js';
@@ -43,13 +43,6 @@ export interface LoadConfigResult {
   readonly config: DesiredConfig | null;
   /** Errors and warnings, located and sorted by file and line; at most MAX_DIAGNOSTICS and a DIAGNOSTICS_LIMIT notice. */
   readonly diagnostics: readonly Diagnostic[];
-}
-
-/** Hash of the files' names and bytes, in the order they are read. */
-export function hashConfig(files: readonly Pick<ConfigFile, 'file' | 'text'>[]): string {
-  const hash = createHash('sha256');
-  for (const file of files) hash.update(file.file).update('\0').update(file.text).update('\0');
-  return `sha256:${hash.digest('hex')}`;
 }
 
 interface Section<T> {
@@ -226,7 +219,7 @@ export function loadConfig(paths: readonly string[], options: LoadConfigOptions)
     declarations.set(userKey(user.userPrincipalName), location);
   }
   return {
-    config: { state: { users: state }, settings, declarations, configHash: hashConfig(sources.files) },
+    config: { state: { users: state }, settings, declarations, configHash: sources.configHash ?? hashConfig(sources.files) },
     diagnostics: located,
   };
 }

@@ -2,6 +2,7 @@ import { isAlias, isNode, visit, YAMLParseError, type YAMLError } from 'yaml';
 import { error, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
 import { constructFromEvents, parseEvents, type Event } from 'js-yaml';
 import { checkExpansion } from './alias-expansion.js';
+import { hashConfigBytes } from './config-hash.js';
 import { listConfigFiles } from './config-files.js';
 import { jsKeyOf, parseWithPositions, positionAt, rememberRegions, type SourcePositions } from './locate.js';
 import { findRegions, type FileRegions } from './yaml-regions.js';
@@ -25,6 +26,8 @@ export interface ConfigFile {
 export interface LoadedSources {
   readonly files: readonly ConfigFile[];
   readonly diagnostics: readonly Diagnostic[];
+  /** hashConfig(files), when it was worked out while the files were parsed. */
+  readonly configHash?: string;
 }
 
 
@@ -342,8 +345,8 @@ function unreadFile(file: string, problem: InputProblem, pastTotal: boolean): Di
  * one file in messages ("one configuration file", "a catalog file").
  */
 export function loadYamlSources(paths: readonly string[], what = 'one configuration file'): LoadedSources {
-  const reading = readEachFile(paths, what);
-  for (let step = reading.next(); ; step = reading.next()) if (step.done) return step.value;
+  const parsing = parseEachFile(readFiles(paths, what));
+  for (let step = parsing.next(); ; step = parsing.next()) if (step.done) return step.value;
 }
 
 /**
@@ -352,28 +355,57 @@ export function loadYamlSources(paths: readonly string[], what = 'one configurat
  * are parsed here.
  */
 export async function loadYamlSourcesYielding(paths: readonly string[], what = 'one configuration file'): Promise<LoadedSources> {
-  const reading = readEachFile(paths, what);
-  for (let step = reading.next(); ; step = reading.next()) {
-    if (step.done) return step.value;
-    await new Promise((resolve) => setImmediate(resolve));
+  const read = readFiles(paths, what);
+  const readable = read.files.flatMap((file) => ('bytes' in file ? [file] : []));
+  const hashing = hashConfigBytes(readable);
+  // Awaited only once the files are parsed; until then a failure must not count as unhandled.
+  hashing.catch(() => undefined);
+  const parsing = parseEachFile(read);
+  for (let step = parsing.next(); ; step = parsing.next()) {
+    if (!step.done) {
+      await new Promise((resolve) => setImmediate(resolve));
+      continue;
+    }
+    // A file that is not UTF-8 was decoded with replacements: its text is not its bytes.
+    const decodedAsRead = !step.value.diagnostics.some((d) => d.code === 'YAML_NOT_UTF8');
+    return decodedAsRead ? { ...step.value, configHash: await hashing } : step.value;
   }
 }
 
-/** Reads and parses the files one by one, pausing (yield) after each. */
-function* readEachFile(paths: readonly string[], what: string): Generator<void, LoadedSources> {
+interface ReadFiles {
+  readonly listed: readonly Diagnostic[];
+  /** In the order they are listed: each file's bytes, or why it was not read. */
+  readonly files: readonly ({ readonly file: string; readonly bytes: Buffer } | { readonly file: string; readonly problem: Diagnostic })[];
+}
+
+/** Reads every file of the paths, each and all together within INPUT_LIMITS. */
+function readFiles(paths: readonly string[], what: string): ReadFiles {
   const listed = listConfigFiles(paths);
-  const files: ConfigFile[] = [];
-  const diagnostics: Diagnostic[] = [...listed.diagnostics];
+  const files: ReadFiles['files'][number][] = [];
   let total = 0;
   for (const file of listed.files) {
     const remaining = INPUT_LIMITS.configuration - total;
     const read = readInputFile(file, Math.min(INPUT_LIMITS.file, remaining), what);
     if (read.problem) {
-      diagnostics.push(unreadFile(file, read.problem, remaining < INPUT_LIMITS.file));
+      files.push({ file, problem: unreadFile(file, read.problem, remaining < INPUT_LIMITS.file) });
       continue;
     }
     total += read.bytes.length;
-    const parsed = parseYamlSource(file, read.bytes);
+    files.push({ file, bytes: read.bytes });
+  }
+  return { listed: listed.diagnostics, files };
+}
+
+/** Parses the files one by one, pausing (yield) after each. */
+function* parseEachFile(read: ReadFiles): Generator<void, LoadedSources> {
+  const files: ConfigFile[] = [];
+  const diagnostics: Diagnostic[] = [...read.listed];
+  for (const file of read.files) {
+    if ('problem' in file) {
+      diagnostics.push(file.problem);
+      continue;
+    }
+    const parsed = parseYamlSource(file.file, file.bytes);
     files.push(parsed.source);
     for (const d of parsed.diagnostics) diagnostics.push(d);
     yield;

@@ -37,29 +37,30 @@ function detailKey(change: Change): string {
   return '';
 }
 
-function compareChanges(a: Change, b: Change): number {
-  const ka = a.userPrincipalName.toLowerCase();
-  const kb = b.userPrincipalName.toLowerCase();
-  if (ka !== kb) return ka < kb ? -1 : 1;
-  const order = (KIND_ORDER.get(a.kind) ?? 0) - (KIND_ORDER.get(b.kind) ?? 0);
-  if (order !== 0) return order;
-  const da = detailKey(a);
-  const db = detailKey(b);
-  return da < db ? -1 : da > db ? 1 : 0;
+/** What compareChanges orders by, worked out once per change rather than once per comparison. */
+interface SortKey {
+  readonly change: Change;
+  readonly user: string;
+  readonly kind: number;
+  readonly detail: string;
+}
+
+function sortKey(change: Change): SortKey {
+  return { change, user: change.userPrincipalName.toLowerCase(), kind: KIND_ORDER.get(change.kind) ?? 0, detail: detailKey(change) };
+}
+
+function compareKeys(a: SortKey, b: SortKey): number {
+  if (a.user !== b.user) return a.user < b.user ? -1 : 1;
+  if (a.kind !== b.kind) return a.kind - b.kind;
+  return a.detail < b.detail ? -1 : a.detail > b.detail ? 1 : 0;
+}
+
+/** By user (ignoring case), then kind, then the role or sku; a stable sort, so equal changes keep their order. */
+function sortChanges(changes: readonly Change[]): Change[] {
+  return changes.map(sortKey).sort(compareKeys).map((key) => key.change);
 }
 
 const isActive = (user: User | undefined): user is User => user !== undefined && !user.directory?.deletedAt;
-
-/** Every user as the tenant would have them after the plan: declared ones as declared, the rest as they are. */
-function usersAfter(desiredUsers: ReadonlyMap<string, User>, currentUsers: ReadonlyMap<string, User>, keys: readonly string[]): User[] {
-  return keys.flatMap((key) => {
-    const desired = desiredUsers.get(key);
-    const current = currentUsers.get(key);
-    if (desired) return [desired];
-    if (isActive(current) && !current.directory?.managed) return [current];
-    return [];
-  });
-}
 
 export function enabledGlobalAdmins(users: Iterable<User>): number {
   let count = 0;
@@ -108,23 +109,32 @@ function statesOf(change: Change, desired: User | undefined, current: User | und
 export function computePlan(input: PlanInput): PlanResult {
   const renames = resolveRenames(input.desired, input.current, input.now);
   const currentUsers = renames.current;
-  const keys = [...new Set([...input.desired.users.keys(), ...currentUsers.keys()])].sort();
+  const allKeys = new Set(input.desired.users.keys());
+  for (const key of currentUsers.keys()) allKeys.add(key);
+  const keys = [...allKeys].sort();
   const context = { now: input.now };
   // The roles each change's user holds now, whatever UPN the change carries (renames).
   const heldRoles = new Map<Change, readonly string[]>();
   for (const change of renames.changes) heldRoles.set(change, currentUsers.get(change.userPrincipalName.toLowerCase())?.roles ?? []);
-  const changes = [
-    ...renames.changes,
-    ...keys.flatMap((key) => {
-      const current = currentUsers.get(key);
-      const userChanges = diffUser(input.desired.users.get(key), current, context);
-      for (const change of userChanges) heldRoles.set(change, current?.roles ?? []);
-      return userChanges;
-    }),
-  ].sort(compareChanges);
+  const unsorted: Change[] = [...renames.changes];
+  // Every active user as they are now, and every user as the tenant would have
+  // them after the plan: declared ones as declared, the rest as they are.
+  const activeNow: User[] = [];
+  const after: User[] = [];
+  for (const key of keys) {
+    const desired = input.desired.users.get(key);
+    const current = currentUsers.get(key);
+    for (const change of diffUser(desired, current, context)) {
+      heldRoles.set(change, current?.roles ?? []);
+      unsorted.push(change);
+    }
+    const active = isActive(current);
+    if (active) activeNow.push(current);
+    if (desired) after.push(desired);
+    else if (active && !current.directory?.managed) after.push(current);
+  }
+  const changes = sortChanges(unsorted);
 
-  const activeNow = keys.map((key) => currentUsers.get(key)).filter(isActive);
-  const after = usersAfter(input.desired.users, currentUsers, keys);
   const unitPrices = new Map(input.catalog.subscriptions.map((s) => [s.sku, s.unitPrice]));
   const seats = seatOutcome(
     input.catalog.subscriptions,

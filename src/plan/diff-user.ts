@@ -11,17 +11,28 @@ export interface DiffContext {
 
 const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((v, i) => v === b[i]);
 
+/*
+ * Loops rather than filter/map chains: a plan diffs every declared user, and
+ * in the usual plan almost none has changed, so the lists built per user
+ * (about fifteen at 100,000 users) were the planner's main garbage.
+ */
+const NO_CHANGES: readonly never[] = Object.freeze([]);
+
 function attributeChanges(from: UserAttributes, to: UserAttributes): AttributeChange[] {
-  return (Object.keys(to) as (keyof UserAttributes)[])
-    .filter((name) => {
-      const a = from[name];
-      const b = to[name];
-      return Array.isArray(a) && Array.isArray(b) ? !sameList(a, b) : a !== b;
-    })
-    .map((attribute) => ({ attribute, from: from[attribute], to: to[attribute] }));
+  let changes: AttributeChange[] | undefined;
+  // for-in visits own keys in Object.keys order (plain objects), without building the list.
+  for (const key in to) {
+    const name = key as keyof UserAttributes;
+    const a = from[name];
+    const b = to[name];
+    if (Array.isArray(a) && Array.isArray(b) ? sameList(a, b) : a === b) continue;
+    (changes ??= []).push({ attribute: name, from: a, to: b });
+  }
+  return changes ?? (NO_CHANGES as never[]);
 }
 
-export function roleChanges(upn: string, from: readonly string[], to: readonly string[]): Change[] {
+export function roleChanges(upn: string, from: readonly string[], to: readonly string[]): readonly Change[] {
+  if (sameList(from, to)) return NO_CHANGES;
   const revoke = from.filter((role) => !to.includes(role));
   const grant = to.filter((role) => !from.includes(role));
   return [
@@ -30,7 +41,11 @@ export function roleChanges(upn: string, from: readonly string[], to: readonly s
   ];
 }
 
-export function licenseChanges(upn: string, from: readonly LicenseAssignment[], to: readonly LicenseAssignment[]): Change[] {
+const sameLicenses = (a: readonly LicenseAssignment[], b: readonly LicenseAssignment[]) =>
+  a.length === b.length && a.every((held, i) => held.sku === b[i]!.sku && sameList(held.disabledPlans, b[i]!.disabledPlans));
+
+export function licenseChanges(upn: string, from: readonly LicenseAssignment[], to: readonly LicenseAssignment[]): readonly Change[] {
+  if (sameLicenses(from, to)) return NO_CHANGES;
   const changes: Change[] = [];
   for (const held of from) {
     if (!to.some((l) => l.sku === held.sku)) changes.push({ kind: 'license.remove', userPrincipalName: upn, sku: held.sku });
@@ -99,7 +114,8 @@ function reconcileUser(desired: User, current: User, userId: string): Change[] {
       resetToken: password.resetToken,
     });
   }
-  changes.push(...roleChanges(upn, current.roles, desired.roles), ...licenseChanges(upn, current.licenses, desired.licenses));
+  for (const change of roleChanges(upn, current.roles, desired.roles)) changes.push(change);
+  for (const change of licenseChanges(upn, current.licenses, desired.licenses)) changes.push(change);
   return changes;
 }
 
@@ -107,9 +123,9 @@ function reconcileUser(desired: User, current: User, userId: string): Change[] {
  * The changes for one user key. `desired` undefined means "not declared":
  * a managed user is deleted (soft); an unmanaged one is never touched.
  */
-export function diffUser(desired: User | undefined, current: User | undefined, context: DiffContext): Change[] {
+export function diffUser(desired: User | undefined, current: User | undefined, context: DiffContext): readonly Change[] {
   if (desired && !current) return createUser(desired);
-  if (!current?.directory) return [];
+  if (!current?.directory) return NO_CHANGES;
   const { id, managed, deletedAt } = current.directory;
   if (desired && deletedAt && isExpired(deletedAt, context.now)) {
     // Past the recycle bin's 30 days the old account is gone for good: a new
@@ -120,5 +136,5 @@ export function diffUser(desired: User | undefined, current: User | undefined, c
   if (managed && !deletedAt) {
     return [{ kind: 'user.delete', userPrincipalName: current.userPrincipalName, userId: id, restorableUntil: restorableUntil(context.now) }];
   }
-  return [];
+  return NO_CHANGES;
 }

@@ -1,75 +1,129 @@
 import type { Queryable } from '../db/database.js';
+import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 import { userKey, type LicenseAssignment, type TenantState, type User } from './tenant-state.js';
 
-interface UserRow {
-  id: string;
-  user_principal_name: string;
-  display_name: string;
-  given_name: string | null;
-  surname: string | null;
-  mail_nickname: string;
-  account_enabled: boolean;
-  job_title: string | null;
-  department: string | null;
-  mobile_phone: string | null;
-  business_phones: string[];
-  street_address: string | null;
-  city: string | null;
-  state: string | null;
-  postal_code: string | null;
-  country: string | null;
-  usage_location: string | null;
-  managed: boolean;
-  deleted_at: Date | null;
-  updated_at: Date;
-  updated_by: string | null;
-  password_reset_token: string | null;
-  password_set_at: Date | null;
-  password_expires_at: Date | null;
-  force_change_password: boolean;
-  password_temporary: boolean;
-}
+/*
+ * The directory is read as three JSON documents, one per table, each a list
+ * of positional rows: the database server builds them (on PostgreSQL, in its
+ * own process, while this one parses the configuration) and JSON.parse reads
+ * them far faster than the driver turns 100,000 rows of 26 columns into
+ * objects (about a third of the CPU time at 100,000 users).
+ */
 
-const iso = (value: Date | null): string | null => (value === null ? null : value.toISOString());
+/** An ISO 8601 UTC timestamp as Date.prototype.toISOString writes it, made by the server; NULL stays null. */
+const iso = (column: string): string =>
+  `CASE WHEN isfinite(${column}) THEN to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') ELSE ${column}::text END`;
+
+/** The columns of a user row, in the order of UserRow below. */
+const USER_COLUMNS = [
+  'id',
+  'user_principal_name',
+  'display_name',
+  'given_name',
+  'surname',
+  'mail_nickname',
+  'account_enabled',
+  'job_title',
+  'department',
+  'mobile_phone',
+  'business_phones',
+  'street_address',
+  'city',
+  'state',
+  'postal_code',
+  'country',
+  'usage_location',
+  'managed',
+  iso('deleted_at'),
+  iso('updated_at'),
+  'updated_by',
+  'password_reset_token',
+  iso('password_set_at'),
+  iso('password_expires_at'),
+  'force_change_password',
+  'password_temporary',
+].join(', ');
+
+type UserRow = [
+  id: string,
+  userPrincipalName: string,
+  displayName: string,
+  givenName: string | null,
+  surname: string | null,
+  mailNickname: string,
+  accountEnabled: boolean,
+  jobTitle: string | null,
+  department: string | null,
+  mobilePhone: string | null,
+  businessPhones: string[],
+  streetAddress: string | null,
+  city: string | null,
+  state: string | null,
+  postalCode: string | null,
+  country: string | null,
+  usageLocation: string | null,
+  managed: boolean,
+  deletedAt: string | null,
+  updatedAt: string,
+  updatedBy: string | null,
+  passwordResetToken: string | null,
+  passwordSetAt: string | null,
+  passwordExpiresAt: string | null,
+  forceChangePassword: boolean,
+  passwordTemporary: boolean,
+];
+
+/** A timestamp column's text; `infinity` (which the schema does not forbid) has no place in a directory. */
+function timestamp(value: string | null, upn: string, column: string): string | null {
+  if (value === null || value.endsWith('Z')) return value;
+  throw new TenantctlError(`the directory's row for ${JSON.stringify(upn)} has ${column} = ${value}, which is not a point in time; correct it in the database`);
+}
 
 /** '' written by another tool means "not set", as it does in a configuration. */
 const text = (value: string | null): string | null => (value === '' ? null : value);
 
 function toUser(row: UserRow, roles: readonly string[], licenses: readonly LicenseAssignment[]): User {
+  const upn = row[1];
   return {
-    userPrincipalName: row.user_principal_name,
-    accountEnabled: row.account_enabled,
+    userPrincipalName: upn,
+    accountEnabled: row[6],
     attributes: {
-      displayName: row.display_name,
-      givenName: text(row.given_name),
-      surname: text(row.surname),
-      mailNickname: row.mail_nickname,
-      jobTitle: text(row.job_title),
-      department: text(row.department),
-      mobilePhone: text(row.mobile_phone),
-      businessPhones: row.business_phones,
-      streetAddress: text(row.street_address),
-      city: text(row.city),
-      state: text(row.state),
-      postalCode: text(row.postal_code),
-      country: text(row.country),
-      usageLocation: row.usage_location,
+      displayName: row[2],
+      givenName: text(row[3]),
+      surname: text(row[4]),
+      mailNickname: row[5],
+      jobTitle: text(row[7]),
+      department: text(row[8]),
+      mobilePhone: text(row[9]),
+      businessPhones: row[10],
+      streetAddress: text(row[11]),
+      city: text(row[12]),
+      state: text(row[13]),
+      postalCode: text(row[14]),
+      country: text(row[15]),
+      usageLocation: row[16],
     },
     roles,
     licenses,
     directory: {
-      id: row.id,
-      managed: row.managed,
-      deletedAt: iso(row.deleted_at),
-      updatedAt: row.updated_at.toISOString(),
-      updatedBy: row.updated_by,
-      passwordResetToken: row.password_reset_token,
-      passwordSetAt: iso(row.password_set_at),
-      passwordExpiresAt: iso(row.password_expires_at),
-      forceChangePassword: row.force_change_password,
-      passwordTemporary: row.password_temporary,
+      id: row[0],
+      managed: row[17],
+      deletedAt: timestamp(row[18], upn, 'deleted_at'),
+      updatedAt: timestamp(row[19], upn, 'updated_at')!,
+      updatedBy: row[20],
+      passwordResetToken: row[21],
+      passwordSetAt: timestamp(row[22], upn, 'password_set_at'),
+      passwordExpiresAt: timestamp(row[23], upn, 'password_expires_at'),
+      forceChangePassword: row[24],
+      passwordTemporary: row[25],
     },
   };
+}
+
+/** One query's rows, aggregated by the server into one JSON list (`rows`: json_build_array(...) per row, in order). */
+async function readList<Row>(db: Queryable, rows: string, from: string, order: string): Promise<Row[]> {
+  const [result] = await db.query<{ list: string }>(`SELECT coalesce(json_agg(${rows} ORDER BY ${order}), '[]')::text AS list FROM ${from}`);
+  return JSON.parse(result!.list) as Row[];
 }
 
 function push<V>(map: Map<string, V[]>, key: string, value: V): void {
@@ -83,29 +137,27 @@ function push<V>(map: Map<string, V[]>, key: string, value: V): void {
  * and licenses. Three set-wide queries whatever the number of users.
  */
 export async function readState(db: Queryable): Promise<TenantState> {
-  const users = await db.query<UserRow>(
-    `SELECT id, user_principal_name, display_name, given_name, surname, mail_nickname, account_enabled,
-            job_title, department, mobile_phone, business_phones, street_address, city, state, postal_code,
-            country, usage_location, managed, deleted_at, updated_at, updated_by, password_reset_token,
-            password_set_at, password_expires_at, force_change_password, password_temporary
-       FROM users ORDER BY lower(user_principal_name)`,
+  const users = await readList<UserRow>(db, `json_build_array(${USER_COLUMNS})`, 'users', 'lower(user_principal_name)');
+  const roleRows = await readList<[userId: string, role: string]>(
+    db,
+    'json_build_array(user_id, role_template_id::text)',
+    'user_roles',
+    'user_id, role_template_id::text COLLATE "C"',
   );
-  const roleRows = await db.query<{ user_id: string; role: string }>(
-    'SELECT user_id, role_template_id::text AS role FROM user_roles ORDER BY user_id, role_template_id::text COLLATE "C"',
-  );
-  const licenseRows = await db.query<{ user_id: string; sku: string; disabled: string[] | null }>(
-    `SELECT a.user_id, a.sku, array_remove(array_agg(d.plan ORDER BY d.plan COLLATE "C"), NULL) AS disabled
-       FROM license_assignments a
-       LEFT JOIN license_disabled_plans d ON d.user_id = a.user_id AND d.sku = a.sku
-      GROUP BY a.user_id, a.sku ORDER BY a.user_id, a.sku COLLATE "C"`,
+  const licenseRows = await readList<[userId: string, sku: string, disabled: string[] | null]>(
+    db,
+    'json_build_array(user_id, sku, disabled)',
+    `(SELECT a.user_id, a.sku, array_remove(array_agg(d.plan ORDER BY d.plan COLLATE "C"), NULL) AS disabled
+        FROM license_assignments a
+        LEFT JOIN license_disabled_plans d ON d.user_id = a.user_id AND d.sku = a.sku
+       GROUP BY a.user_id, a.sku) AS assignments`,
+    'user_id, sku COLLATE "C"',
   );
   const roles = new Map<string, string[]>();
-  for (const row of roleRows) push(roles, row.user_id, row.role);
+  for (const [userId, role] of roleRows) push(roles, userId, role);
   const licenses = new Map<string, LicenseAssignment[]>();
-  for (const row of licenseRows) push(licenses, row.user_id, { sku: row.sku, disabledPlans: row.disabled ?? [] });
+  for (const [userId, sku, disabled] of licenseRows) push(licenses, userId, { sku, disabledPlans: disabled ?? [] });
   const state = new Map<string, User>();
-  for (const row of users) {
-    state.set(userKey(row.user_principal_name), toUser(row, roles.get(row.id) ?? [], licenses.get(row.id) ?? []));
-  }
+  for (const row of users) state.set(userKey(row[1]), toUser(row, roles.get(row[0]) ?? [], licenses.get(row[0]) ?? []));
   return { users: state };
 }

@@ -15,14 +15,9 @@ function skuOf(license: RawLicense): string {
   return normalize(typeof license === 'string' ? license : license.sku);
 }
 
-/** Each part number of a block's licenses with the index of its first entry. */
-function firstIndexes(block: FieldBlock): Map<string, number> {
-  const first = new Map<string, number>();
-  (block.fields.licenses ?? []).forEach((license, index) => {
-    const sku = skuOf(license);
-    if (!first.has(sku)) first.set(sku, index);
-  });
-  return first;
+/** A block's part numbers, normalised, in order; indexOf finds a part number's first entry. */
+function skusOf(block: FieldBlock): string[] {
+  return (block.fields.licenses ?? []).map(skuOf);
 }
 
 /**
@@ -79,54 +74,55 @@ function checkPlans(block: FieldBlock, index: number, subscription: Subscription
  */
 export const licensesKnown: Rule = ({ blocks, catalog }) => {
   const index = catalog ? indexCatalog(catalog) : undefined;
-  return blocks.flatMap((block) => {
-    const first = firstIndexes(block);
-    return (block.fields.licenses ?? []).flatMap((license, i): Diagnostic[] => {
-      const sku = skuOf(license);
-      const where = () => at(block.location, 'licenses', i);
-      const firstIndex = first.get(sku) ?? i;
+  const diagnostics: Diagnostic[] = [];
+  for (const block of blocks) {
+    const skus = skusOf(block);
+    skus.forEach((sku, i) => {
+      const firstIndex = skus.indexOf(sku);
       if (firstIndex !== i) {
-        return [
+        diagnostics.push(
           error(
             'LICENSE_DUPLICATE',
             `${sku} is listed twice for ${ownerName(block)}; list each subscription once (one entry {sku: ${sku}, disabledPlans: [...]} switches plans off)`,
-            where(),
+            at(block.location, 'licenses', i),
             at(block.location, 'licenses', firstIndex),
           ),
-        ];
+        );
+        return;
       }
-      if (!index || !catalog) return [];
+      if (!index || !catalog) return;
       const subscription = index.bySku.get(sku);
       if (!subscription) {
-        return [
-          error(
-            'LICENSE_UNKNOWN_SKU',
-            `unknown subscription ${sku}${suggestSku(sku, catalog.subscriptions)}; the tenant has: ${[...index.bySku.keys()].join(', ')}`,
-            where(),
-          ),
-        ];
+        const message = `unknown subscription ${sku}${suggestSku(sku, catalog.subscriptions)}; the tenant has: ${[...index.bySku.keys()].join(', ')}`;
+        diagnostics.push(error('LICENSE_UNKNOWN_SKU', message, at(block.location, 'licenses', i)));
+        return;
       }
-      return checkPlans(block, i, subscription, index);
+      for (const d of checkPlans(block, i, subscription, index)) diagnostics.push(d);
     });
-  });
+  }
+  return diagnostics;
 };
 
 /** Subscriptions whose plans overlap (E1 and E3) may not be assigned together; reported at the later one. */
-export const licensesCompatible: Rule = ({ blocks }) =>
-  blocks.flatMap((block) => {
-    const first = firstIndexes(block);
-    return CONFLICTING_SKUS.flatMap(({ skus: [a, b], reason }) => {
-      const ia = first.get(a);
-      const ib = first.get(b);
-      if (ia === undefined || ib === undefined) return [];
+export const licensesCompatible: Rule = ({ blocks }) => {
+  const diagnostics: Diagnostic[] = [];
+  for (const block of blocks) {
+    if ((block.fields.licenses?.length ?? 0) < 2) continue;
+    const skus = skusOf(block);
+    for (const { skus: [a, b], reason } of CONFLICTING_SKUS) {
+      const ia = skus.indexOf(a);
+      const ib = skus.indexOf(b);
+      if (ia < 0 || ib < 0) continue;
       const [earlier, later] = ia < ib ? [ia, ib] : [ib, ia];
-      return [
+      diagnostics.push(
         error(
           'LICENSE_CONFLICT',
           `${a} and ${b} conflict (${reason}); assign only one of them to ${ownerName(block)}`,
           at(block.location, 'licenses', later),
           at(block.location, 'licenses', earlier),
         ),
-      ];
-    });
-  });
+      );
+    }
+  }
+  return diagnostics;
+};

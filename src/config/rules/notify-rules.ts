@@ -6,19 +6,26 @@ import { at, type DeclaredUser, type FieldBlock, type Rule, type RuleContext } f
 interface WrittenAddress {
   /** Trimmed, as the credentials would be sent to it. */
   readonly address: string;
-  readonly location: SourceLocation;
+  /** Its index in the notify list, or undefined when notify is one string. */
+  readonly index: number | undefined;
 }
 
-/** A block's notify addresses, each located at its list entry (or at the string that holds it). */
+/** A block's notify addresses, each with where it is written (locations are made only for findings). */
 function addressesOf(block: FieldBlock): WrittenAddress[] {
   const notify = block.fields.notify;
   if (notify === undefined) return [];
-  if (typeof notify === 'string') {
-    const location = at(block.location, 'notify');
-    return splitNotify(notify).map((address) => ({ address, location }));
-  }
-  return notify.flatMap((written, index) => (written.trim() === '' ? [] : [{ address: written.trim(), location: at(block.location, 'notify', index) }]));
+  if (typeof notify === 'string') return splitNotify(notify).map((address) => ({ address, index: undefined }));
+  const addresses: WrittenAddress[] = [];
+  notify.forEach((written, index) => {
+    const address = written.trim();
+    if (address !== '') addresses.push({ address, index });
+  });
+  return addresses;
 }
+
+/** Where an address is written: its list entry, or the string that holds it. */
+const locationOf = (block: FieldBlock, { index }: WrittenAddress): SourceLocation =>
+  index === undefined ? at(block.location, 'notify') : at(block.location, 'notify', index);
 
 /** At most five addresses, each a valid email address; checked where notify is written. */
 export const notifyAddresses: Rule = ({ blocks }) =>
@@ -31,14 +38,11 @@ export const notifyAddresses: Rule = ({ blocks }) =>
       const where = typeof notify === 'string' ? at(block.location, 'notify') : at(block.location, 'notify', MAX_NOTIFY_ADDRESSES);
       problems.push(error('NOTIFY_TOO_MANY', tooManyAddresses(count), where));
     }
-    const written =
-      typeof notify === 'string'
-        ? splitNotify(notify).map((address) => ({ written: address, location: at(block.location, 'notify') }))
-        : notify.map((address, index) => ({ written: address, location: at(block.location, 'notify', index) }));
-    for (const { written: address, location } of written) {
+    const written = typeof notify === 'string' ? splitNotify(notify) : notify;
+    written.forEach((address, index) => {
       const problem = emailProblem(address);
-      if (problem) problems.push(error('NOTIFY_INVALID_EMAIL', problem, location));
-    }
+      if (problem) problems.push(error('NOTIFY_INVALID_EMAIL', problem, typeof notify === 'string' ? at(block.location, 'notify') : at(block.location, 'notify', index)));
+    });
     return problems;
   });
 
@@ -86,29 +90,33 @@ function mailboxOwner({ users, catalog }: RuleContext): (address: string) => Dec
  */
 export const notifyMailboxes: Rule = (context) => {
   const ownerOf = mailboxOwner(context);
-  return context.blocks.flatMap((block) =>
-    addressesOf(block).flatMap(({ address, location }): Diagnostic[] => {
-      const owner = ownerOf(address.toLowerCase());
-      if (!owner) return [];
-      const upn = owner.user.userPrincipalName;
-      if (owner === block.user) {
-        return [
-          error(
-            'NOTIFY_OWN_MAILBOX',
-            `${address} is the new user's own mailbox: ${upn} cannot read it before signing in with these credentials; send them to a manager, the help desk or a private address`,
-            location,
-          ),
-        ];
-      }
-      const whose = address.toLowerCase() === upn.toLowerCase() ? 'the mailbox of a user' : `a mailbox of ${upn}, a user`;
-      return [
-        error(
-          'NOTIFY_CREATED_MAILBOX',
-          `${address} is ${whose} this configuration creates: nobody can read it yet; send the credentials to a mailbox that exists already`,
-          location,
-          at(owner.location, 'userPrincipalName'),
-        ),
-      ];
-    }),
-  );
+  const diagnostics: Diagnostic[] = [];
+  for (const block of context.blocks) {
+    for (const written of addressesOf(block)) {
+      const owner = ownerOf(written.address.toLowerCase());
+      if (owner) diagnostics.push(mailboxFinding(block, written, owner));
+    }
+  }
+  return diagnostics;
 };
+
+/** Why sending credentials to `address` fails: it is a mailbox of `owner`, which this configuration creates. */
+function mailboxFinding(block: FieldBlock, written: WrittenAddress, owner: DeclaredUser): Diagnostic {
+  const { address } = written;
+  const location = locationOf(block, written);
+  const upn = owner.user.userPrincipalName;
+  if (owner === block.user) {
+    return error(
+      'NOTIFY_OWN_MAILBOX',
+      `${address} is the new user's own mailbox: ${upn} cannot read it before signing in with these credentials; send them to a manager, the help desk or a private address`,
+      location,
+    );
+  }
+  const whose = address.toLowerCase() === upn.toLowerCase() ? 'the mailbox of a user' : `a mailbox of ${upn}, a user`;
+  return error(
+    'NOTIFY_CREATED_MAILBOX',
+    `${address} is ${whose} this configuration creates: nobody can read it yet; send the credentials to a mailbox that exists already`,
+    location,
+    at(owner.location, 'userPrincipalName'),
+  );
+}
