@@ -1,15 +1,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
+import { onDemand } from '../on-demand.js';
 import { connectionLoss } from './connection-loss.js';
 import type { Database } from './database.js';
 import { maskUrl, parseDatabaseUrl } from './database-url.js';
 import { instrumentDatabase, type DebugHooks } from './debug-hooks.js';
 import { checkEmbeddedFolder } from './embedded-folder.js';
 import { acquireEmbeddedLock } from './embedded-lock.js';
-import { openEmbedded } from './embedded-database.js';
-import { openPostgres } from './postgres-database.js';
 import { ignoreStateFolder, makeTreePrivate, restrictUmask } from '../files/private-tree.js';
+
+// Each engine's driver is loaded only when a database of its kind is opened:
+// PGlite alone is half a megabyte of JavaScript to compile on every start.
+const loadPostgres = onDemand('the PostgreSQL driver', 'to open a PostgreSQL database', () => import('./postgres-database.js'));
+const loadEmbedded = onDemand('PGlite', 'to open the embedded database', () => import('./embedded-database.js'));
 
 export interface OpenOptions {
   readonly url: string;
@@ -65,12 +69,14 @@ async function openLocation(options: OpenOptions): Promise<Database> {
   const location = parseDatabaseUrl(options.url);
   const displayUrl = maskUrl(options.url);
   if (location.kind === 'postgres') {
+    const { openPostgres } = await loadPostgres();
     try {
       return await openPostgres(location.url, displayUrl, `tenantctl ${options.actor}`);
     } catch (cause) {
       throw new TenantctlError(`cannot connect to ${displayUrl}: ${connectionProblem(cause)}`);
     }
   }
+  const { openEmbedded } = await loadEmbedded();
   if (location.directory === null) return openEmbedded(null, displayUrl);
   const directory = location.directory;
   if (!options.create && !fs.existsSync(directory)) {

@@ -1,4 +1,4 @@
-import { hashConfig } from '../config/load-config.js';
+import { hashConfig } from '../config/config-hash.js';
 import { checkSchema } from '../config/schema-check.js';
 import { listConfigFiles } from '../config/config-files.js';
 import { INPUT_LIMITS, readInputFile } from '../config/read-input-file.js';

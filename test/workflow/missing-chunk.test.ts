@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUIET, ROOT, tempDir } from '../support/cli.js';
 
 /**
- * nodemailer and age-encryption are bundled into chunks that the CLI imports
- * only when a command needs them (scripts/bundle.mjs). An installation that
+ * nodemailer, age-encryption and each database's driver are bundled into
+ * chunks that the CLI imports only when a command needs them (scripts/bundle.mjs). An installation that
  * lacks one must say so in words, never as a stack trace or "a bug in
  * tenantctl", and change nothing. The CLI runs from a copy of dist/cmd in
  * ROOT/dist (so that its own files and node_modules are found as installed)
@@ -89,5 +89,17 @@ describe('a tenantctl whose on-demand chunk is missing', () => {
     const plan = cliWithout(null)(['plan', '-c', config, '--detailed-exitcode']);
     expect(plan.code, plan.output).toBe(2);
     expect(plan.output).toContain('1 to create');
+  });
+
+  it('without PGlite, a command on the embedded database says what is missing and changes nothing', () => {
+    const cli = cliWithout('kind: "embedded"');
+    for (const args of [['plan', '-c', config], ['drift', '-c', config]]) {
+      const run = cli(args);
+      expect(run.code).toBe(1);
+      expect(run.output).toContain('tenantctl could not load PGlite, which it needs to open the embedded database');
+      expect(run.output).not.toMatch(unclear);
+    }
+    const plan = cliWithout(null)(['plan', '-c', config, '--detailed-exitcode']);
+    expect(plan.code, plan.output).toBe(2);
   });
 });
