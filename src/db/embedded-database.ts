@@ -1,6 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import v8 from 'node:v8';
 import type { Database, Queryable } from './database.js';
+import { wireQuery } from './embedded-wire.js';
 import { SET_SEARCH_PATH } from './schema.js';
 
 /**
@@ -36,25 +37,34 @@ export async function openEmbedded(directory: string | null, displayUrl: string)
   const db = directory === null ? new PGlite(options) : new PGlite(directory, options);
   await db.waitReady;
   await db.exec(SET_SEARCH_PATH);
-  const run = async <Row extends object>(target: Pick<PGlite, 'query'>, sql: string, params?: readonly unknown[]) =>
-    (await target.query<Row>(sql, params as unknown[] | undefined)).rows;
+  // PGlite's query() waits for an open transaction (its transaction mutex);
+  // statements outside one wait here the same way.
+  let tail: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
+    const run = tail.then(work);
+    tail = run.catch(() => undefined);
+    return run;
+  };
   return {
     kind: 'embedded',
     displayUrl,
-    query: (sql, params) => run(db, sql, params),
-    async exec(sql) {
-      await db.exec(sql);
-    },
+    query: (sql, params) => exclusive(() => wireQuery(db, sql, params ?? [], false)),
+    exec: (sql) =>
+      exclusive(async () => {
+        await db.exec(sql);
+      }),
     transaction(work) {
-      return db.transaction((tx) => {
-        const queryable: Queryable = {
-          query: (sql, params) => run(tx, sql, params),
-          exec: async (sql) => {
-            await tx.exec(sql);
-          },
-        };
-        return work(queryable);
-      });
+      return exclusive(() =>
+        db.transaction((tx) => {
+          const queryable: Queryable = {
+            query: (sql, params) => wireQuery(db, sql, params ?? [], true),
+            exec: async (sql) => {
+              await tx.exec(sql);
+            },
+          };
+          return work(queryable);
+        }),
+      );
     },
     async close() {
       await db.close();
