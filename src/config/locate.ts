@@ -98,6 +98,20 @@ function regionIndex(source: ConfigFile, start: number, end: number): IndexedNod
   return root ?? null;
 }
 
+/*
+ * A list item's line `  - word…` (a plain key or scalar right after the dash):
+ * its value starts at the word, which is where indexing the item would point.
+ * Most diagnostics about a whole user (USER_NO_ACCESS: hundreds at 100,000
+ * users) point there; anything else (a comment, anchor, tag, quote, flow or
+ * nested item, a value on the next line) is indexed.
+ */
+const PLAIN_ITEM = / *- +(?=[A-Za-z0-9_])/y;
+
+function plainItemValue(text: string, lineStart: number): number | undefined {
+  PLAIN_ITEM.lastIndex = lineStart;
+  return PLAIN_ITEM.test(text) ? PLAIN_ITEM.lastIndex : undefined;
+}
+
 /**
  * Position of `path` from the region it lies in, re-reading that entry or
  * list item only; null when the region cannot answer as the whole file would
@@ -115,6 +129,8 @@ function locateInRegion(source: ConfigFile, regions: FileRegions, path: readonly
   };
   if (entry.items && item >= 0 && item < entry.items.length - 1) {
     const start = entry.items[item]!;
+    const value = path.length === 2 ? plainItemValue(source.text, start) : undefined;
+    if (value !== undefined) return toFile(value, 0);
     const root = regionIndex(source, start, entry.items[item + 1]!);
     if (root?.kind !== 'seq' || root.items.length !== 1) return null;
     return toFile(offsetFor(descend(root, [0, ...path.slice(2)]), pointAt), start);

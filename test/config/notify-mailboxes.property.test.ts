@@ -20,8 +20,9 @@ function referenceOwners(users: readonly DeclaredUser[], catalog: Catalog | null
   return mailboxes;
 }
 
-// Few letters and domains, so that UPNs, nicknames and addresses collide often.
-const part = fc.stringMatching(/^[aAbB.]{1,3}$/);
+// Few letters and domains, so that UPNs, nicknames and addresses collide
+// often; "İ" lower-cases to two characters ("i̇"), so lengths differ.
+const part = fc.stringMatching(/^[aAbB.İi]{1,3}$/);
 const domain = fc.constantFrom('contoso.com', 'Contoso.com', 'fabrikam.net', 'x.org');
 const upn = fc.oneof(fc.tuple(part, domain).map(([local, at]) => `${local}@${at}`), part);
 const address = fc.oneof(upn, fc.tuple(part, fc.constantFrom('', '@', 'b@')).map(([local, tail]) => `${local}@${tail}`));
@@ -32,7 +33,9 @@ describe('notify: mailboxes this configuration creates', () => {
       fc.property(
         fc.array(fc.record({ upn, nickname: part, notify: fc.array(address, { maxLength: 3 }) }), { minLength: 1, maxLength: 8 }),
         fc.option(fc.subarray(['contoso.com', 'fabrikam.net']), { nil: null }),
-        (declared, domains) => {
+        // Past 16 addresses the rule indexes the users; below, it reads them for each address.
+        fc.boolean(),
+        (declared, domains, padded) => {
           const catalog = domains === null ? null : ({ domains: domains.map((name) => ({ name, verified: true, default: false })), subscriptions: [], roles: [] } as unknown as Catalog);
           const users = declared.map(
             (d, index) =>
@@ -42,7 +45,8 @@ describe('notify: mailboxes this configuration creates', () => {
               }) as unknown as DeclaredUser,
           );
           const blocks: FieldBlock[] = users.map((user, index) => ({ fields: { notify: declared[index]!.notify }, location: user.location, user }));
-          const found = notifyMailboxes({ users, blocks, catalog } as unknown as RuleContext);
+          const padding: FieldBlock[] = padded ? [{ fields: { notify: Array(17).fill('zz@nowhere.example') }, location: { file: 'tenant.yaml', path: ['defaults'] }, user: undefined }] : [];
+          const found = notifyMailboxes({ users, blocks: [...blocks, ...padding], catalog } as unknown as RuleContext);
           const owners = referenceOwners(users, catalog);
           const expected = blocks.flatMap((block) =>
             (declared[blocks.indexOf(block)]!.notify)

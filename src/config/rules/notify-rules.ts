@@ -53,9 +53,13 @@ export const notifyAddresses: Rule = ({ blocks }) =>
  * are indexed by UPN and by nickname, not by every address they create
  * (100,000 users at three domains made 400,000 strings).
  */
-function mailboxOwner({ users, catalog }: RuleContext): (address: string) => DeclaredUser | undefined {
+function mailboxOwner({ users, catalog }: RuleContext, addresses: number): (address: string) => DeclaredUser | undefined {
   // Domain names never hold an `@` (catalog schema), so an address splits at its last one.
   const tenantDomains = new Set((catalog?.domains ?? []).map((d) => d.name.toLowerCase()));
+  const upnDomain = (upn: string) => upn.toLowerCase().split('@')[1] ?? '';
+  // A few addresses (usually one, in defaults) are looked for user by user:
+  // cheaper than lower-casing and indexing 100,000 UPNs and nicknames.
+  if (addresses <= FEW_ADDRESSES) return (address) => scanForOwner(users, address, (domain, upn) => tenantDomains.has(domain) || upnDomain(upn) === domain);
   const byUpn = new Map<string, number>();
   const byNickname = new Map<string, number[]>();
   users.forEach((declared, index) => {
@@ -66,7 +70,6 @@ function mailboxOwner({ users, catalog }: RuleContext): (address: string) => Dec
     if (same) same.push(index);
     else byNickname.set(nickname, [index]);
   });
-  const upnDomain = (index: number) => users[index]!.user.userPrincipalName.toLowerCase().split('@')[1] ?? '';
   return (address) => {
     let owner = byUpn.get(address) ?? users.length;
     const split = address.lastIndexOf('@');
@@ -74,7 +77,7 @@ function mailboxOwner({ users, catalog }: RuleContext): (address: string) => Dec
       const domain = address.slice(split + 1);
       for (const index of byNickname.get(address.slice(0, split)) ?? []) {
         if (index >= owner) break;
-        if (tenantDomains.has(domain) || upnDomain(index) === domain) {
+        if (tenantDomains.has(domain) || upnDomain(users[index]!.user.userPrincipalName) === domain) {
           owner = index;
           break;
         }
@@ -84,18 +87,44 @@ function mailboxOwner({ users, catalog }: RuleContext): (address: string) => Dec
   };
 }
 
+const FEW_ADDRESSES = 16;
+
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/** Whether `text` lower-cased may be `lower`: lower-casing keeps an ASCII text's length. */
+const mayLowerTo = (text: string, lower: string) => text.length === lower.length || NON_ASCII.test(text);
+
+/** mailboxOwner's answer for one address, found by reading the users in order (the first match is the first declared). */
+function scanForOwner(
+  users: readonly DeclaredUser[],
+  address: string,
+  atUsersDomain: (domain: string, upn: string) => boolean,
+): DeclaredUser | undefined {
+  const split = address.lastIndexOf('@');
+  const local = split >= 0 ? address.slice(0, split) : null;
+  const domain = address.slice(split + 1);
+  for (const declared of users) {
+    const upn = declared.user.userPrincipalName;
+    if (mayLowerTo(upn, address) && upn.toLowerCase() === address) return declared;
+    if (local === null) continue;
+    const nickname = declared.user.attributes.mailNickname;
+    if (mayLowerTo(nickname, local) && nickname.toLowerCase() === local && atUsersDomain(domain, upn)) return declared;
+  }
+  return undefined;
+}
+
 /**
  * Credentials must reach someone who can read them: never the new user's own
  * mailbox, nor another mailbox this configuration creates.
  */
 export const notifyMailboxes: Rule = (context) => {
-  const ownerOf = mailboxOwner(context);
+  const written = context.blocks.flatMap((block) => addressesOf(block).map((address) => ({ block, address })));
+  if (written.length === 0) return [];
+  const ownerOf = mailboxOwner(context, written.length);
   const diagnostics: Diagnostic[] = [];
-  for (const block of context.blocks) {
-    for (const written of addressesOf(block)) {
-      const owner = ownerOf(written.address.toLowerCase());
-      if (owner) diagnostics.push(mailboxFinding(block, written, owner));
-    }
+  for (const { block, address } of written) {
+    const owner = ownerOf(address.address.toLowerCase());
+    if (owner) diagnostics.push(mailboxFinding(block, address, owner));
   }
   return diagnostics;
 };
