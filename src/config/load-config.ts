@@ -215,8 +215,9 @@ export function loadConfig(paths: readonly string[], options: LoadConfigOptions)
   const state = new Map<string, User>();
   const declarations = new Map<string, SourceLocation>();
   for (const { user, location } of users) {
-    state.set(userKey(user.userPrincipalName), user);
-    declarations.set(userKey(user.userPrincipalName), location);
+    const key = userKey(user.userPrincipalName);
+    state.set(key, user);
+    declarations.set(key, location);
   }
   return {
     config: { state: { users: state }, settings, declarations, configHash: sources.configHash ?? hashConfig(sources.files) },

@@ -13,8 +13,9 @@ export function splitNotify(notify: readonly string[] | string | undefined): str
 
 export function normalizeLicense(license: RawLicense): LicenseAssignment {
   if (typeof license === 'string') return { sku: license.trim().toUpperCase(), disabledPlans: [] };
-  const plans = new Set((license.disabledPlans ?? []).map((plan) => plan.trim().toUpperCase()));
-  return { sku: license.sku.trim().toUpperCase(), disabledPlans: [...plans].sort() };
+  const written = license.disabledPlans ?? [];
+  const plans = written.length === 0 ? [] : [...new Set(written.map((plan) => plan.trim().toUpperCase()))].sort();
+  return { sku: license.sku.trim().toUpperCase(), disabledPlans: plans };
 }
 
 function normalizePassword(raw: RawUser['password']): PasswordPolicy {
@@ -82,8 +83,12 @@ export function normalizeUser(raw: RawUser): User {
     country: orNull(raw.country),
     usageLocation: raw.usageLocation ? raw.usageLocation.toUpperCase() : null,
   };
-  const roles = [...new Set((raw.roles ?? []).map((role) => findRole(role)?.templateId ?? role))].sort();
-  const licenses = (raw.licenses ?? []).map(normalizeLicense).sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0));
+  // Most users hold no role, and one licence or none: no Set or sort for those.
+  const ownRoles = raw.roles ?? [];
+  const roles = ownRoles.length === 0 ? [] : [...new Set(ownRoles.map((role) => findRole(role)?.templateId ?? role))].sort();
+  const ownLicenses = raw.licenses ?? [];
+  const licenses =
+    ownLicenses.length <= 1 ? ownLicenses.map(normalizeLicense) : ownLicenses.map(normalizeLicense).sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0));
   return {
     userPrincipalName: raw.userPrincipalName,
     accountEnabled: raw.accountEnabled ?? true,
