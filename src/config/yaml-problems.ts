@@ -1,0 +1,218 @@
+import { isAlias, isNode, visit, YAMLParseError, type YAMLError } from 'yaml';
+import { error, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
+import { checkExpansion } from './alias-expansion.js';
+import { jsKeyOf, parseWithPositions, positionAt, type SourcePositions } from './locate.js';
+import { buildPositionIndex } from './position-index.js';
+
+/*
+ * The slow path of reading a configuration file: yaml's Document model, which
+ * finds every problem js-yaml rejects (or this stage would report) and where
+ * it is, and says what is wrong in words an administrator can act on.
+ */
+
+/** Offset of the first tab in a line's indentation (spaces, tabs and `- ` indicators), or -1. */
+function indentationTab(text: string, lineStart: number): number {
+  for (let i = lineStart; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\t') return i;
+    if (c === ' ' || (c === '-' && (text[i + 1] === ' ' || text[i + 1] === '\t'))) continue;
+    return -1;
+  }
+  return -1;
+}
+
+const SYNTAX_HINTS: Partial<Record<YAMLError['code'], string>> = {
+  BAD_INDENT: 'indent the entries of one mapping or list by the same number of spaces',
+  BLOCK_AS_IMPLICIT_KEY: 'put a value that contains ": " or " #" in quotes, or start a nested mapping on its own line',
+  MULTILINE_IMPLICIT_KEY: 'a key and its ":" must be on one line; put a value that contains ": " in quotes',
+  MISSING_CHAR: 'add the missing character',
+  BAD_DQ_ESCAPE: 'inside double quotes a backslash starts an escape; write \\\\ for a backslash, or use single quotes',
+  RESOURCE_EXHAUSTION: 'the file nests too deeply; flatten it',
+};
+
+/** What describing yaml's problems needs: the source, its parse, and where repeated keys were first given. */
+interface ProblemContext {
+  readonly file: string;
+  readonly text: string;
+  readonly positions: SourcePositions;
+  /** Offset of a repeated key → the key and the offset of its first occurrence. */
+  readonly duplicates: ReadonlyMap<number, { readonly key: string; readonly first: number }>;
+}
+
+/** Describes one of yaml's errors or warnings (all of them are errors here). */
+function describeYamlError(context: ProblemContext, problem: YAMLError): Diagnostic {
+  const { file, text, positions } = context;
+  const offset = problem.pos[0];
+  const at = (o: number): SourceLocation => ({ file, ...positionAt(positions, o) });
+  const lineStart = positions.lineCounter.lineStarts[positionAt(positions, offset).line - 1] ?? 0;
+  const tab = indentationTab(text, lineStart);
+  if (problem.code === 'TAB_AS_INDENT' || tab >= 0) {
+    const where = tab >= 0 ? tab : offset;
+    return error('YAML_TAB_INDENT', 'a tab is used for indentation, which YAML forbids; indent with spaces instead', at(where));
+  }
+  switch (problem.code) {
+    case 'DUPLICATE_KEY':
+      return describeDuplicateKey(context, offset);
+    case 'MULTIPLE_DOCS':
+      return error(
+        'YAML_MULTIPLE_DOCUMENTS',
+        'a second YAML document starts here ("---"); a file holds one document: remove the "---" line or move the rest into its own file in the same directory',
+        at(offset),
+      );
+    case 'MISSING_CHAR': {
+      const quote = openingQuote(positions, offset);
+      if (quote === undefined) return syntaxError(problem, at(offset));
+      const message = `the quote opened here is never closed, so the value runs on to line ${positionAt(positions, offset).line}; add the closing ${text[quote]}`;
+      return error('YAML_SYNTAX', message, at(quote));
+    }
+    case 'TAG_RESOLVE_FAILED':
+    case 'BAD_COLLECTION_TYPE':
+      return error('YAML_UNKNOWN_TAG', `${problem.message}; remove the "!" tag: tenantctl reads plain YAML values only`, at(offset));
+    default:
+      return syntaxError(problem, at(offset));
+  }
+}
+
+function syntaxError(problem: YAMLError, location: SourceLocation): Diagnostic {
+  const hint = SYNTAX_HINTS[problem.code] ?? 'check the indentation, quotes and brackets around here';
+  const message = problem.message.replace(/^[A-Z](?=[a-z])/, (first) => first.toLowerCase());
+  return error('YAML_SYNTAX', `${message}; ${hint}`, location);
+}
+
+/** Start of the quoted value that yaml ran to `end` looking for its closing quote. */
+function openingQuote(positions: SourcePositions, end: number): number | undefined {
+  let start: number | undefined;
+  visit(positions.document, {
+    Scalar(_, scalar) {
+      const quoted = scalar.type === 'QUOTE_DOUBLE' || scalar.type === 'QUOTE_SINGLE';
+      if (quoted && scalar.range && scalar.range[0] < end && scalar.range[1] >= end) start = scalar.range[0];
+    },
+  });
+  return start;
+}
+
+/**
+ * Every repeated key, in one pass over the document (yaml's own check is a
+ * linear search per key, so it is off; see yaml-document.ts). Keys repeat
+ * when they become the same JS property, so `1:` and `"1":` in one mapping
+ * are duplicates instead of one silently overwriting the other.
+ */
+function findDuplicates(positions: SourcePositions): ProblemContext['duplicates'] {
+  const duplicates = new Map<number, { key: string; first: number }>();
+  visit(positions.document, {
+    Map(_, map) {
+      const firstOffsets = new Map<string, number>();
+      for (const pair of map.items) {
+        const key = jsKeyOf(pair.key);
+        const offset = isNode(pair.key) ? pair.key.range?.[0] : undefined;
+        if (key === undefined || offset === undefined) continue;
+        const first = firstOffsets.get(key);
+        if (first === undefined) firstOffsets.set(key, offset);
+        else duplicates.set(offset, { key, first });
+      }
+    },
+  });
+  return duplicates;
+}
+
+function describeDuplicateKey({ file, positions, duplicates }: ProblemContext, keyOffset: number): Diagnostic {
+  const here: SourceLocation = { file, ...positionAt(positions, keyOffset) };
+  const duplicate = duplicates.get(keyOffset);
+  if (!duplicate) return error('YAML_DUPLICATE_KEY', 'this key appears twice in one mapping; remove or rename one of them', here);
+  const related: SourceLocation = { file, ...positionAt(positions, duplicate.first) };
+  return error(
+    'YAML_DUPLICATE_KEY',
+    `key "${duplicate.key}" appears twice in one mapping (first on line ${related.line}); remove or rename one of them`,
+    here,
+    related,
+  );
+}
+
+/** Diagnostics for what yaml reports while composing, one per line (the first problem of a line explains the rest). */
+function composeProblems(file: string, text: string, positions: SourcePositions): Diagnostic[] {
+  const { document } = positions;
+  const duplicates = findDuplicates(positions);
+  const repeatedKeys = [...duplicates.keys()].map((offset) => new YAMLParseError([offset, offset + 1], 'DUPLICATE_KEY', 'Map keys must be unique'));
+  const problems = [...document.errors, ...document.warnings, ...repeatedKeys].sort((a, b) => a.pos[0] - b.pos[0]);
+  const context: ProblemContext = { file, text, positions, duplicates };
+  const seenLines = new Set<number>();
+  const diagnostics: Diagnostic[] = [];
+  for (const problem of problems) {
+    const diagnostic = describeYamlError(context, problem);
+    const line = diagnostic.location?.line ?? 0;
+    if (seenLines.has(line)) continue;
+    seenLines.add(line);
+    diagnostics.push(diagnostic);
+  }
+  const version = document.directives?.yaml;
+  if (version?.explicit && version.version !== '1.2') {
+    const offset = Math.max(text.search(/^%YAML/m), 0);
+    diagnostics.push(
+      error(
+        'YAML_VERSION',
+        `the file asks for YAML ${version.version}; tenantctl reads YAML 1.2 (where yes/no/on/off are plain strings): remove the %YAML line`,
+        { file, ...positionAt(positions, offset) },
+      ),
+    );
+  }
+  return diagnostics;
+}
+
+/**
+ * Aliases that name no earlier anchor; yaml reports them only when converting
+ * to JS. One pass in document order, the order in which yaml looks anchors up
+ * (asking each alias to resolve itself walks the whole document each time).
+ */
+function unresolvedAliases(file: string, positions: SourcePositions): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const anchors = new Set<string>();
+  visit(positions.document, {
+    Node(_, node) {
+      if (!isAlias(node)) {
+        if (node.anchor) anchors.add(node.anchor);
+        return;
+      }
+      if (anchors.has(node.source)) return;
+      diagnostics.push(
+        error('YAML_SYNTAX', `alias *${node.source} refers to no anchor; define &${node.source} on an earlier value, or fix the name`, {
+          file,
+          ...positionAt(positions, node.range?.[0] ?? 0),
+        }),
+      );
+    },
+  });
+  return diagnostics;
+}
+
+function describeTopLevel(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  if (value === null) return 'null';
+  return `a ${typeof value === 'string' ? 'string' : typeof value}`;
+}
+
+export function parseWithYaml(file: string, text: string): { value: unknown; diagnostics: Diagnostic[] } {
+  const positions = parseWithPositions(text);
+  const { document } = positions;
+  const problems = composeProblems(file, text, positions);
+  if (problems.length > 0) return { value: null, diagnostics: problems };
+  if (document.contents === null) {
+    const message = 'the file is empty or holds only comments; add the configuration (a mapping such as "users:") or remove the file';
+    return { value: null, diagnostics: [error('YAML_EMPTY', message, { file, line: 1, column: 1 })] };
+  }
+  let value: unknown;
+  try {
+    value = document.toJS({ maxAliasCount: -1 });
+  } catch (cause) {
+    const aliases = unresolvedAliases(file, positions);
+    if (aliases.length > 0) return { value: null, diagnostics: aliases };
+    throw cause;
+  }
+  const expansion = text.includes('*') ? checkExpansion(file, () => buildPositionIndex(text), value) : undefined;
+  if (expansion) return { value: null, diagnostics: [expansion] };
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    const message = `the top level of the file is ${describeTopLevel(value)}, but it must be a mapping with keys such as "users:"`;
+    const at = positionAt(positions, document.contents.range[0]);
+    return { value: null, diagnostics: [error('YAML_NOT_MAPPING', message, { file, ...at })] };
+  }
+  return { value, diagnostics: [] };
+}
