@@ -37,7 +37,7 @@ function detailKey(change: Change): string {
   return '';
 }
 
-/** What compareChanges orders by, worked out once per change rather than once per comparison. */
+/** What changes are ordered by, worked out once per change rather than once per comparison. */
 interface SortKey {
   readonly change: Change;
   readonly user: string;
