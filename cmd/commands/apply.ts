@@ -9,12 +9,13 @@ import { bareChange, isEmptyPlanDocument, plannedAt, type PlanDocument } from '.
 import { renderApplyResult } from '../../src/render/apply-result.js';
 import { formatMoney } from '../../src/render/money.js';
 import { renderPlan } from '../../src/render/index.js';
-import { parseCommitFlag } from '../../src/workflow/git-commit.js';
-import type { TenantSnapshot } from '../../src/workflow/plan-tenant.js';
 import { readWhileParsing } from '../../src/workflow/read-while-parsing.js';
-import { checkPlanMatchesConfig, readSavedPlan } from '../../src/workflow/saved-plan.js';
+import { findConfigCommit, parseCommitFlag } from '../../src/workflow/git-commit.js';
+import type { TenantSnapshot } from '../../src/workflow/plan-tenant.js';
+import { quickCheck, reusablePlanning, type QuickCheck } from '../../src/workflow/quick-check.js';
+import { checkPlanMatchesConfig, parseSavedPlan, readPlanBytes } from '../../src/workflow/saved-plan.js';
 import { recomputeSavedPlan, recomputeUnderLock, refuseTampered } from '../../src/workflow/verify-saved-plan.js';
-import { configCommit, resolveActor } from '../actor.js';
+import { resolveActor } from '../actor.js';
 import { withDatabase, type DatabaseOptions } from '../database-option.js';
 import { confirm, err, interactive, out, useColor } from '../terminal.js';
 import { makePlan } from './plan.js';
@@ -51,16 +52,43 @@ interface LoadedPlan {
   readonly verifyUnderLock?: (snapshot: TenantSnapshot) => void;
 }
 
+/** TENANTCTL_DEBUG_TRACE: which check a saved plan went through, for the tests. */
+function trace(event: string): void {
+  if (process.env.TENANTCTL_DEBUG_TRACE === '1') process.stderr.write(`tenantctl debug: saved plan: ${event}\n`);
+}
+
 /**
  * `apply --plan FILE -c PATH`: the file is only a record of what was
  * reviewed. Apply plans again from the configuration and the database, and
  * goes on with that plan only if it is exactly the file's (checked now, for
- * the screen and the approvals, and again under the lock).
+ * the screen and the approvals, and again under the lock). First quickly:
+ * is the file byte for byte what `plan --out` writes for the recomputed plan?
+ * Otherwise in full, with the messages (in their order) that say what is wrong.
  */
 async function loadSavedPlan(file: string, options: ApplyOptions): Promise<LoadedPlan> {
-  const { plan: saved, requireValid } = readSavedPlan(file);
+  const bytes = readPlanBytes(file);
+  const config = options.config;
+  const quick = config
+    ? await quickCheck(file, bytes, {
+        configPaths: config,
+        commitFlag: options.commit,
+        env: process.env,
+        tenantctlVersion: toolVersion(),
+        read: () => withDatabase({ ...options, actor: resolveActor(options.actor) }, (db) => readWhileParsing(db, config)),
+      })
+    : undefined;
+  if (quick?.exact) {
+    trace('exactly the recomputed plan');
+    if (quick.commit.notice) err(`note: ${quick.commit.notice}`);
+    const { plan, options: planOptions, reading } = quick;
+    const first = { sources: reading.sources, catalog: reading.snapshot.catalog };
+    // Byte for byte the file: under the lock the recomputation stands for it.
+    return { plan, verifyUnderLock: (snapshot) => recomputeUnderLock(snapshot, file, plan, planOptions, first) };
+  }
+  if (quick) trace(`checked in full: ${quick.why}`);
+  const { plan: saved, requireValid } = parseSavedPlan(file, bytes);
   try {
-    return await verifySavedPlan(file, saved, options);
+    return await verifySavedPlan(file, saved, options, quick);
   } catch (cause) {
     // A file that breaks the schema is refused as such, whatever else is wrong with it.
     requireValid();
@@ -68,27 +96,34 @@ async function loadSavedPlan(file: string, options: ApplyOptions): Promise<Loade
   }
 }
 
-async function verifySavedPlan(file: string, saved: PlanDocument, options: ApplyOptions): Promise<LoadedPlan> {
+/** The full check of the parsed file, using what the quick check read and planned. */
+async function verifySavedPlan(file: string, saved: PlanDocument, options: ApplyOptions, quick: QuickCheck | undefined): Promise<LoadedPlan> {
   refuseTampered(file, saved);
-  if (!options.config) {
+  const config = options.config;
+  if (!config) {
     throw new TenantctlError(
       `apply --plan ${file} needs -c PATH too: the configuration the plan was made from. apply plans again from it and applies the result only if it is exactly the saved plan; nothing was changed`,
     );
   }
-  checkPlanMatchesConfig(saved, options.config);
-  const planOptions = {
-    configPaths: options.config,
+  checkPlanMatchesConfig(saved, config);
+  const commit = quick?.commit ?? findConfigCommit({ flag: options.commit, env: process.env, configPaths: config });
+  if (commit.notice) err(`note: ${commit.notice}`);
+  const gitCommit = commit.commit ?? saved.gitCommit ?? null;
+  const planned = reusablePlanning(quick, plannedAt(saved), gitCommit);
+  const planOptions = planned?.options ?? {
+    configPaths: config,
     env: process.env,
     tenantctlVersion: toolVersion(),
-    gitCommit: configCommit(options.config, options.commit) ?? saved.gitCommit ?? null,
+    gitCommit,
     // One planning time for both recomputations: as of the saved plan's, so dates in it match.
     now: plannedAt(saved) ?? new Date(),
   };
-  const { plan, first } = await withDatabase({ ...options, actor: resolveActor(options.actor) }, async (db) => {
-    const { snapshot, sources } = await readWhileParsing(db, planOptions.configPaths);
-    return { plan: recomputeSavedPlan(file, saved, snapshot, planOptions, sources), first: { sources, catalog: snapshot.catalog } };
-  });
-  return { plan, verifyUnderLock: (snapshot) => recomputeUnderLock(snapshot, file, saved, planOptions, first) };
+  const reading = quick?.reading ?? (await withDatabase({ ...options, actor: resolveActor(options.actor) }, (db) => readWhileParsing(db, config)));
+  if ('failure' in reading) throw reading.failure;
+  const { snapshot, sources } = reading;
+  const plan = recomputeSavedPlan(file, saved, snapshot, planOptions, sources, planned?.result);
+  const first = { sources, catalog: snapshot.catalog };
+  return { plan, verifyUnderLock: (current) => recomputeUnderLock(current, file, saved, planOptions, first) };
 }
 
 async function loadPlan(options: ApplyOptions): Promise<LoadedPlan> {

@@ -22,17 +22,23 @@ function invalidPlan(file: string, problems: readonly Diagnostic[]): TenantctlEr
   return new TenantctlError(`${file} is not a valid plan:\n${problems.slice(0, 10).map(formatDiagnostic).join('\n')}`);
 }
 
-/**
- * Reads a plan saved by `plan --out`, refusing anything that is not one: not
- * JSON, another format version, or a document whose fields besides the
- * changes break the schema. The changes are checked by `requireValid`.
- */
-export function readSavedPlan(file: string): SavedPlan {
+/** The bytes of a saved plan, within the limit on plans. */
+export function readPlanBytes(file: string): Buffer {
   const read = readInputFile(file, INPUT_LIMITS.plan, 'a saved plan');
   if (read.problem) throw new TenantctlError(`cannot read the plan: ${read.problem.message}`);
+  return read.bytes;
+}
+
+/**
+ * Parses a plan saved by `plan --out` (its bytes from readPlanBytes),
+ * refusing anything that is not one: not JSON, another format version, or a
+ * document whose fields besides the changes break the schema. The changes
+ * are checked by `requireValid`.
+ */
+export function parseSavedPlan(file: string, bytes: Buffer): SavedPlan {
   let value: unknown;
   try {
-    value = JSON.parse(read.bytes.toString('utf8'));
+    value = JSON.parse(bytes.toString('utf8'));
   } catch (cause) {
     throw new TenantctlError(`cannot read the plan ${file}: ${(cause as Error).message}`);
   }

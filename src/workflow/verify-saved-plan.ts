@@ -7,7 +7,7 @@ import { fingerprint, staleMessage, staleness } from '../plan/fingerprint.js';
 import { jsonEqual } from '../plan/json-equal.js';
 import { planDifferences } from '../plan/plan-differences.js';
 import { bareChange, planHash, plannedAt, type PlanDocument } from '../plan/plan-document.js';
-import { planFromSnapshot, type PlanTenantOptions, type TenantSnapshot } from './plan-tenant.js';
+import { planFromSnapshot, type PlanTenantOptions, type PlanTenantResult, type TenantSnapshot } from './plan-tenant.js';
 
 /**
  * A saved plan is a record of what was reviewed, never an instruction: apply
@@ -41,11 +41,20 @@ function listed(reasons: readonly string[]): string {
 /**
  * Plans again from `snapshot` and the configuration and returns that plan,
  * or throws naming why it is not the saved one: the configuration no longer
- * plans, the tenant changed (staleness), or the plans differ.
+ * plans, the tenant changed (staleness), or the plans differ. `planned` is
+ * that planning when it was already done, from this snapshot and these
+ * sources and options.
  */
-export function recomputeSavedPlan(file: string, saved: PlanDocument, snapshot: TenantSnapshot, options: PlanTenantOptions, sources?: LoadedSources): PlanDocument {
+export function recomputeSavedPlan(
+  file: string,
+  saved: PlanDocument,
+  snapshot: TenantSnapshot,
+  options: PlanTenantOptions,
+  sources?: LoadedSources,
+  planned?: PlanTenantResult,
+): PlanDocument {
   // Recomputed as of the time the saved plan was made, so dates in it (until when a deletion can be undone) match.
-  const { plan, diagnostics } = planFromSnapshot(snapshot, { ...options, now: options.now ?? plannedAt(saved) ?? new Date() }, sources);
+  const { plan, diagnostics } = planned ?? planFromSnapshot(snapshot, { ...options, now: options.now ?? plannedAt(saved) ?? new Date() }, sources);
   if (!plan) {
     const errors = diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
     throw new TenantctlError(`${file} was not applied: the configuration no longer gives a plan:\n${listed(errors)}`);
@@ -75,7 +84,7 @@ export interface FirstReading {
  * planning time and the environment; the last two are fixed in `options`,
  * and the user rows are those of the first recomputation: both readings
  * passed the staleness check against the saved fingerprint (recomputeSavedPlan,
- * and applyPlan's before it calls this). So when the files have the same
+ * or the byte comparison of exactSavedPlan, and applyPlan's before it calls this). So when the files have the same
  * text and the catalog is equal, planning again would give that plan again
  * (100,000 adoptions: 5 s), and is not done. Otherwise the plan is
  * recomputed, parsing the files again only if they changed.

@@ -1,0 +1,97 @@
+import { hashConfig } from '../config/config-hash.js';
+import type { LoadedSources } from '../config/yaml-source.js';
+import { exactSavedPlan, scanPlanFile, type PlanFileInputs } from './exact-saved-plan.js';
+import { findConfigCommit, type FoundCommit } from './git-commit.js';
+import { planFromSnapshot, type PlanTenantOptions, type PlanTenantResult, type TenantSnapshot } from './plan-tenant.js';
+
+/** How apply recomputes a saved plan: as of one planning time, with one git commit. */
+export type SavedPlanOptions = PlanTenantOptions & { readonly now: Date; readonly gitCommit: string | null };
+
+/** The directory and the configuration's files, read together. */
+export interface Read {
+  readonly snapshot: TenantSnapshot;
+  readonly sources: LoadedSources;
+}
+
+/** What was read, or why it could not be. */
+export type Reading = Read | { readonly failure: unknown };
+
+/**
+ * What the quick check of a saved plan found: either that the file is
+ * exactly the recomputed plan, or what it read and planned on the way, which
+ * the full check uses instead of doing it again.
+ */
+export type QuickCheck =
+  | { readonly exact: true; readonly plan: NonNullable<PlanTenantResult['plan']>; readonly options: SavedPlanOptions; readonly commit: FoundCommit; readonly reading: Read }
+  | {
+      readonly exact: false;
+      /** Why the file is checked in full (for TENANTCTL_DEBUG_TRACE; no text from the file). */
+      readonly why: string;
+      readonly commit?: FoundCommit;
+      readonly reading?: Reading;
+      readonly planned?: { readonly inputs: PlanFileInputs; readonly options: SavedPlanOptions; readonly result: PlanTenantResult };
+    };
+
+export interface QuickCheckContext {
+  readonly configPaths: readonly string[];
+  readonly commitFlag: string | undefined;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly tenantctlVersion: string;
+  /** Reads the directory while parsing the configuration (readWhileParsing, in its own connection). */
+  readonly read: () => Promise<Read>;
+}
+
+/**
+ * Recomputes the plan with what the file's text says it was made from
+ * (scanPlanFile), and compares the bytes. Throws nothing: what is wrong is
+ * for the full check to say, in its order (a tampered file is named as such
+ * before a database that cannot be read).
+ */
+export async function quickCheck(file: string, bytes: Buffer, context: QuickCheckContext): Promise<QuickCheck> {
+  const inputs = scanPlanFile(bytes);
+  if (!inputs) return { exact: false, why: 'not laid out as plan --out writes a plan' };
+  let commit: FoundCommit;
+  try {
+    commit = findConfigCommit({ flag: context.commitFlag, env: context.env, configPaths: context.configPaths });
+  } catch {
+    return { exact: false, why: 'the configuration has no commit to read' };
+  }
+  let reading: Read;
+  try {
+    reading = await context.read();
+  } catch (failure) {
+    return { exact: false, why: 'the database was not read', commit, reading: { failure } };
+  }
+  const { snapshot, sources } = reading;
+  // The hash loadConfig gives the plan: another configuration cannot give the same bytes, so no need to plan.
+  if ((sources.configHash ?? hashConfig(sources.files)) !== inputs.configHash) return { exact: false, why: 'made from another configuration', commit, reading };
+  const options: SavedPlanOptions = {
+    configPaths: context.configPaths,
+    env: context.env,
+    tenantctlVersion: context.tenantctlVersion,
+    gitCommit: commit.commit ?? inputs.gitCommit ?? null,
+    now: inputs.plannedAt ?? new Date(),
+  };
+  let result: PlanTenantResult;
+  try {
+    result = planFromSnapshot(snapshot, options, sources);
+  } catch {
+    return { exact: false, why: 'planning failed', commit, reading };
+  }
+  const planned = { inputs, options, result };
+  if (!result.plan) return { exact: false, why: 'the configuration gives no plan', commit, reading, planned };
+  const exactness = exactSavedPlan(file, bytes, result.plan, inputs);
+  if (!exactness.exact) return { exact: false, why: exactness.why, commit, reading, planned };
+  return { exact: true, plan: result.plan, options, commit, reading };
+}
+
+/**
+ * The quick check's planning, for the full check of the parsed file: when the
+ * file says what the scan read (the planning time, and so the git commit the
+ * recomputation records), the same inputs gave that plan.
+ */
+export function reusablePlanning(quick: QuickCheck | undefined, plannedAt: Date | null, gitCommit: string | null): { readonly options: SavedPlanOptions; readonly result: PlanTenantResult } | undefined {
+  const planned = quick && !quick.exact ? quick.planned : undefined;
+  if (!planned || planned.inputs.plannedAt?.getTime() !== plannedAt?.getTime() || planned.options.gitCommit !== gitCommit) return undefined;
+  return planned;
+}
