@@ -87,4 +87,30 @@ describe.each(ENGINES)('the users an apply stamps ($name database)', (engine) =>
     const [adopted] = await db.query<{ managed: boolean }>(`SELECT managed FROM users WHERE user_principal_name = 'ad.opt@contoso.com'`);
     expect(adopted?.managed).toBe(true);
   });
+
+  it.skipIf(engine.skip)('adopt users on the pages they are on: no second copy of any row elsewhere (HOT updates, migration 0009)', async () => {
+    ({ db } = await engine.open('apply_hot'));
+    const { catalog } = readCatalogFile('examples/contoso/catalog.yaml');
+    if (!catalog) throw new Error('the example catalog is invalid');
+    await storeCatalog(db, catalog);
+    // Enough rows for many pages: at full pages, every adopted row would move to a new one.
+    await db.query(
+      `INSERT INTO users (user_principal_name, display_name, mail_nickname, job_title, department, city)
+       SELECT 'user' || n || '@contoso.com', 'User number ' || n, 'user' || n, 'Engineer of things', 'Engineering', 'Amsterdam'
+         FROM generate_series(1, 400) AS n`,
+    );
+    const pages = () => db!.query<{ id: string; upn: string; page: string }>(
+      `SELECT id, user_principal_name AS upn, split_part(trim(both '()' from ctid::text), ',', 1) AS page FROM users ORDER BY id`,
+    );
+    const before = await pages();
+    expect(new Set(before.map((r) => r.page)).size).toBeGreaterThan(10);
+    const current = await plan(db);
+    const changes = before.map((r) => ({ kind: 'user.adopt', userPrincipalName: r.upn, userId: r.id, address: `user.adopt:${r.upn}`, risks: [] }));
+    // No administrator exists yet: the lockout guard is not what this test is about.
+    const adoptAll = { ...current, settings: { ...current.settings, minGlobalAdmins: 0 }, changes: changes as unknown as PlanDocument['changes'] };
+    const adopted = await applyPlan(db, adoptAll, context);
+    expect(await pages()).toEqual(before);
+    const rows = await stamps(db, adopted.applyId);
+    expect(rows.filter((r) => r.updated_by === `apply #${adopted.applyId} (tester)` && r.at_apply)).toHaveLength(400);
+  });
 });

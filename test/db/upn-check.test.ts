@@ -87,5 +87,7 @@ describe.each(ENGINES)('the users table\'s UPN check (migration 0009, $name data
       `SELECT attcompression::text AS method FROM pg_attribute WHERE attrelid = 'applies'::regclass AND attname = 'changes'`,
     );
     expect(column?.method).toBe(engine.name === 'postgres' ? 'l' : '');
+    const [table] = await db.query<{ options: string[] }>(`SELECT reloptions AS options FROM pg_class WHERE oid = 'users'::regclass`);
+    expect(table?.options).toEqual(['fillfactor=50']);
   });
 });
