@@ -5,7 +5,7 @@ import { hasErrors } from '../../src/diagnostics/diagnostic.js';
 import { ExitCode, TenantctlError } from '../../src/diagnostics/tenantctl-error.js';
 import { toolVersion } from '../../src/package-root.js';
 import { isEmptyPlanDocument, type PlanDocument } from '../../src/plan/plan-document.js';
-import { planJsonPieces } from '../../src/render/json.js';
+import { planJsonChunks } from '../../src/render/json.js';
 import { terminalText } from '../../src/render/escape-terminal.js';
 import { renderPlan, type PlanFormat } from '../../src/render/index.js';
 import { parseCommitFlag } from '../../src/workflow/git-commit.js';
@@ -75,7 +75,7 @@ export function registerPlan(program: Command): void {
       out(shown);
       if (options.out) {
         // Written in pieces: 100,000 adoptions are 200 MB of JSON. The JSON just shown is the same text.
-        writePrivateFile(options.out, options.format === 'json' ? shown : planJsonPieces(plan));
+        writePrivateFile(options.out, options.format === 'json' ? shown : planJsonChunks(plan));
         // apply recomputes a saved plan from the configuration, so it needs -c as well.
         const config = options.config.map((c) => `-c ${c}`).join(' ');
         err(`Saved the plan to ${options.out}; apply exactly this plan with: tenantctl apply --plan ${options.out} ${config}`);
