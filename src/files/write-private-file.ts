@@ -32,10 +32,12 @@ function writeAll(fd: number, bytes: Uint8Array): void {
 }
 
 /**
- * Writes text given in pieces (a 200 MB plan, say) through one reused buffer,
- * so that neither the whole text nor its UTF-8 copy is ever in memory.
+ * Writes content given in pieces (a 200 MB plan, say) as they come: text
+ * through one reused buffer, so that neither the whole text nor its UTF-8
+ * copy is ever in memory; bytes (planJsonChunks' megabyte chunks) as they
+ * are, small ones gathered into the buffer.
  */
-function writePieces(fd: number, pieces: Iterable<string>): void {
+function writePieces(fd: number, pieces: Iterable<string | Uint8Array>): void {
   const buffer = Buffer.allocUnsafe(PIECE_BUFFER_BYTES);
   let used = 0;
   const flush = () => {
@@ -43,6 +45,16 @@ function writePieces(fd: number, pieces: Iterable<string>): void {
     used = 0;
   };
   for (const piece of pieces) {
+    if (typeof piece !== 'string') {
+      // Large ones go out directly, after what the buffer holds.
+      if (piece.length * 2 > buffer.length || used + piece.length > buffer.length) flush();
+      if (piece.length * 2 > buffer.length) writeAll(fd, piece);
+      else {
+        buffer.set(piece, used);
+        used += piece.length;
+      }
+      continue;
+    }
     // A UTF-16 code unit takes at most 3 bytes of UTF-8.
     if (used + piece.length * 3 > buffer.length) flush();
     if (piece.length * 3 > buffer.length) writeAll(fd, Buffer.from(piece, 'utf8'));
@@ -71,9 +83,10 @@ function syncDirectory(directory: string): void {
  * and is then renamed over the target, which replaces a symlink planted at
  * the target instead of following it. Readers see the old file or the whole
  * new one. Returns false only when `replace` is false and the target exists.
- * `content` may be given in pieces, which are written as they come.
+ * `content` may be given in pieces (strings or bytes), which are written as
+ * they come.
  */
-export function writePrivateFile(target: string, content: string | Uint8Array | Iterable<string>, options: WriteOptions = {}): boolean {
+export function writePrivateFile(target: string, content: string | Uint8Array | Iterable<string | Uint8Array>, options: WriteOptions = {}): boolean {
   const mode = options.mode ?? 0o600;
   const file = path.resolve(target);
   const directory = path.dirname(file);

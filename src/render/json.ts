@@ -1,5 +1,7 @@
 import type { PlanDocument } from '../plan/plan-document.js';
 import { jsonTextPiece } from './escape-json.js';
+import { ByteChunks, OWN, own, writeAscii, writeByte, writeKey, writeLineStart, writeOwn } from './json-bytes.js';
+import { writeChange } from './json-change.js';
 
 /**
  * The JSON plan of INTERFACE.md (schemas/plan.schema.json): two-space
@@ -10,38 +12,58 @@ export function renderJson(plan: PlanDocument): string {
   return [...planJsonPieces(plan)].join('');
 }
 
-/** `"changes": []` as JSON.stringify(document, null, 2) writes it at the top level. */
-const EMPTY_CHANGES = '\n  "changes": []';
-/** How JSON.stringify({ changes: [...] }, null, 2) starts and ends around the elements. */
-const BATCH_HEAD = '{\n  "changes": [\n    '.length;
-const BATCH_TAIL = '\n  ]\n}'.length;
-/** Changes serialised per JSON.stringify call: large enough to be fast, small enough to stay out of the old generation. */
-const BATCH = 256;
-
 /**
- * The same text as `renderJson`, in pieces of at most `BATCH` changes each,
- * for `plan --out`: a plan of 100,000 adoptions is 200 MB of JSON, which as
- * one string (and its UTF-8 copy) costs seconds and about 1 GB of memory.
- * Each batch is serialised by JSON.stringify as the `changes` of a document of
- * its own, where its elements sit at the depth they have in the plan, so the
- * text between the brackets is exactly what JSON.stringify of the whole plan
- * writes there; it is escaped by the same rules (jsonTextPiece: `##[` lies
- * inside one string, hence inside one piece).
+ * The UTF-8 bytes of `jsonTextPiece(JSON.stringify(plan, null, 2))` and a
+ * newline (what `renderJson` returns), in chunks of about a megabyte, for
+ * `plan --out` and for comparing a plan with a saved one: a plan of 100,000
+ * adoptions is 200 MB of JSON, which as one string (and its UTF-8 copy)
+ * costs seconds and about 1 GB of memory. Written by json-bytes.ts, which
+ * gives JSON.stringify's bytes for every value, several times faster; a
+ * chunk is handed out after each change. Each chunk is new (callers may keep
+ * them) and valid UTF-8 on its own. (`chunkBytes`: for tests.)
  */
-export function* planJsonPieces(plan: PlanDocument): Generator<string> {
-  const changes = plan.changes;
-  // A copy with its own key order, the changes left empty (and the fingerprint read once).
-  const envelope = jsonTextPiece(JSON.stringify({ ...plan, changes: [] }, null, 2));
-  const at = envelope.indexOf(EMPTY_CHANGES);
-  if (changes.length === 0 || at < 0) {
-    yield `${changes.length === 0 ? envelope : jsonTextPiece(JSON.stringify(plan, null, 2))}\n`;
+export function* planJsonChunks(plan: PlanDocument, chunkBytes?: number): Generator<Buffer> {
+  const out = new ByteChunks(chunkBytes);
+  const document: unknown = plan;
+  const how = own('', document, 0);
+  if (how !== OWN || typeof document !== 'object' || document === null || Array.isArray(document)) {
+    // Not a plan's shape: as JSON.stringify writes it (which throws where it throws).
+    out.text(`${typeof how === 'string' ? how : jsonTextPiece(JSON.stringify(document, null, 2))}\n`);
+    yield* out.finish();
     return;
   }
-  const open = at + EMPTY_CHANGES.length - 1;
-  yield `${envelope.slice(0, open)}\n    `;
-  for (let start = 0; start < changes.length; start += BATCH) {
-    const batch = JSON.stringify({ changes: changes.slice(start, start + BATCH) }, null, 2);
-    yield `${start === 0 ? '' : ',\n    '}${jsonTextPiece(batch.slice(BATCH_HEAD, batch.length - BATCH_TAIL))}`;
+  const fields = document as Record<string, unknown>;
+  let first = true;
+  for (const key of Object.keys(fields)) {
+    const value = fields[key];
+    const how = own(key, value, 1);
+    if (how === undefined) continue;
+    writeKey(out, first, 1, key);
+    first = false;
+    if (how !== OWN) out.text(how);
+    else if (key === 'changes' && Array.isArray(value) && value.length > 0) yield* changes(out, value);
+    else writeOwn(out, value, 1);
   }
-  yield `\n  ${envelope.slice(open)}\n`;
+  writeAscii(out, first ? '{}\n' : '\n}\n');
+  yield* out.finish();
+}
+
+/** The elements of `changes` (at depth 2), a chunk handed out whenever one is full. */
+function* changes(out: ByteChunks, changes: readonly unknown[]): Generator<Buffer> {
+  writeByte(out, 0x5b);
+  for (let index = 0; index < changes.length; index++) {
+    writeLineStart(out, index === 0, 2);
+    if (!writeChange(out, index, changes[index], 2)) writeAscii(out, 'null');
+    yield* out.take();
+  }
+  writeLineStart(out, true, 1);
+  writeByte(out, 0x5d);
+}
+
+/**
+ * The same text as `renderJson`, in pieces (one per chunk of
+ * `planJsonChunks`): for `plan --out` and callers that want strings.
+ */
+export function* planJsonPieces(plan: PlanDocument, chunkBytes?: number): Generator<string> {
+  for (const chunk of planJsonChunks(plan, chunkBytes)) yield chunk.toString('utf8');
 }

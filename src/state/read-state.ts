@@ -120,10 +120,23 @@ function toUser(row: UserRow, roles: readonly string[], licenses: readonly Licen
   };
 }
 
-/** One query's rows, aggregated by the server into one JSON list (`rows`: json_build_array(...) per row, in order). */
-async function readList<Row>(db: Queryable, rows: string, from: string, order: string): Promise<Row[]> {
+/** One query's rows, aggregated by the server into one JSON list (`rows`: json_build_array(...) per row, in order), and that list's text. */
+async function readList<Row>(db: Queryable, rows: string, from: string, order: string): Promise<{ readonly rows: Row[]; readonly text: string }> {
   const [result] = await db.query<{ list: string }>(`SELECT coalesce(json_agg(${rows} ORDER BY ${order}), '[]')::text AS list FROM ${from}`);
-  return JSON.parse(result!.list) as Row[];
+  return { rows: JSON.parse(result!.list) as Row[], text: result!.list };
+}
+
+/**
+ * The documents each directory read was built from. A state is a function of
+ * them, so two reads with the same texts hold the same rows: apply reads the
+ * directory again under the lock and need not hash 100,000 users again
+ * (fingerprint.ts) to know that nothing changed.
+ */
+const readings = new WeakMap<TenantState, readonly string[]>();
+
+/** The texts `state` was read from, when readState read it. */
+export function readingOf(state: TenantState): readonly string[] | undefined {
+  return readings.get(state);
 }
 
 function push<V>(map: Map<string, V[]>, key: string, value: V): void {
@@ -137,14 +150,14 @@ function push<V>(map: Map<string, V[]>, key: string, value: V): void {
  * and licenses. Three set-wide queries whatever the number of users.
  */
 export async function readState(db: Queryable): Promise<TenantState> {
-  const users = await readList<UserRow>(db, `json_build_array(${USER_COLUMNS})`, 'users', 'lower(user_principal_name)');
-  const roleRows = await readList<[userId: string, role: string]>(
+  const { rows: users, text: usersText } = await readList<UserRow>(db, `json_build_array(${USER_COLUMNS})`, 'users', 'lower(user_principal_name)');
+  const { rows: roleRows, text: rolesText } = await readList<[userId: string, role: string]>(
     db,
     'json_build_array(user_id, role_template_id::text)',
     'user_roles',
     'user_id, role_template_id::text COLLATE "C"',
   );
-  const licenseRows = await readList<[userId: string, sku: string, disabled: string[] | null]>(
+  const { rows: licenseRows, text: licensesText } = await readList<[userId: string, sku: string, disabled: string[] | null]>(
     db,
     'json_build_array(user_id, sku, disabled)',
     `(SELECT a.user_id, a.sku, array_remove(array_agg(d.plan ORDER BY d.plan COLLATE "C"), NULL) AS disabled
@@ -159,5 +172,7 @@ export async function readState(db: Queryable): Promise<TenantState> {
   for (const [userId, sku, disabled] of licenseRows) push(licenses, userId, { sku, disabledPlans: disabled ?? [] });
   const state = new Map<string, User>();
   for (const row of users) state.set(userKey(row[1]), toUser(row, roles.get(row[0]) ?? [], licenses.get(row[0]) ?? []));
-  return { users: state };
+  const tenant: TenantState = { users: state };
+  readings.set(tenant, [usersText, rolesText, licensesText]);
+  return tenant;
 }

@@ -1,6 +1,6 @@
 import { checkSchema } from '../config/schema-check.js';
 import { PLAN_FORMAT_VERSION, plannedAt, type PlanDocument } from '../plan/plan-document.js';
-import { planJsonPieces } from '../render/json.js';
+import { planJsonChunks } from '../render/json.js';
 
 /**
  * `apply --plan FILE -c PATH` applies a saved plan only when planning again
@@ -93,15 +93,16 @@ function envelopeValid(file: string, view: PlanDocument): boolean {
 }
 
 /**
- * Where `pieces`, written one after another, first differ from `bytes`; -1
- * when they are the same bytes. Stops at the first piece that differs.
+ * Where `pieces` (text or UTF-8 bytes), written one after another, first
+ * differ from `bytes`; -1 when they are the same bytes. Stops at the first
+ * piece that differs.
  */
-export function firstDifference(pieces: Iterable<string>, bytes: Buffer): number {
+export function firstDifference(pieces: Iterable<string | Uint8Array>, bytes: Buffer): number {
   let offset = 0;
   for (const piece of pieces) {
-    const encoded = Buffer.from(piece, 'utf8');
+    const encoded = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece;
     const end = offset + encoded.length;
-    if (end > bytes.length || !encoded.equals(bytes.subarray(offset, end))) {
+    if (end > bytes.length || Buffer.compare(encoded, bytes.subarray(offset, end)) !== 0) {
       let at = 0;
       while (offset + at < bytes.length && at < encoded.length && encoded[at] === bytes[offset + at]) at++;
       return offset + at;
@@ -125,6 +126,6 @@ export function exactSavedPlan(file: string, bytes: Buffer, plan: PlanDocument, 
   if (plannedAt(plan)?.getTime() !== inputs.plannedAt?.getTime()) return { exact: false, why: 'it was planned at another time' };
   const view = withFileOrigin(plan, inputs);
   if (!envelopeValid(file, view)) return { exact: false, why: 'its envelope breaks the schema' };
-  const at = firstDifference(planJsonPieces(view), bytes);
+  const at = firstDifference(planJsonChunks(view), bytes);
   return at < 0 ? { exact: true } : { exact: false, why: `it differs from the recomputed plan at byte ${at}` };
 }

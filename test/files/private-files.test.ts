@@ -80,6 +80,27 @@ describe('writePrivateFile', () => {
     expect(mode(file)).toBe(0o600);
   });
 
+  it('writes pieces of text and bytes mixed in their order, small ones gathered and large ones written directly', () => {
+    const file = path.join(dir, 'bytes.json');
+    const utf8 = (text: string) => Buffer.from(text, 'utf8');
+    // A large byte piece after buffered text must not overtake it; small ones after it must follow it.
+    const pieces: (string | Uint8Array)[] = [
+      '{"a": "é',
+      utf8('🎉'.repeat(10)),
+      utf8('b'.repeat(600_000)),
+      'ü'.repeat(100_000),
+      new Uint8Array(utf8('c'.repeat(1_200_000))),
+      utf8('d'.repeat(700_000)),
+      utf8('e'.repeat(700_000)),
+      new Uint8Array(0),
+      '"}\n',
+    ];
+    writePrivateFile(file, pieces.values());
+    const expected = Buffer.concat(pieces.map((piece) => (typeof piece === 'string' ? utf8(piece) : piece)));
+    expect(fs.readFileSync(file).equals(expected)).toBe(true);
+    expect(mode(file)).toBe(0o600);
+  });
+
   it('leaves no file behind when producing a piece fails', () => {
     const file = path.join(dir, 'failing.json');
     function* failing(): Generator<string> {

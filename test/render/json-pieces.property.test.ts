@@ -27,9 +27,15 @@ describe('planJsonPieces (plan --out)', () => {
 
   it('splits a large plan into many pieces, none holding the whole document', () => {
     const plan = large(700);
+    const whole = wholeText(plan);
+    // Chunks of a megabyte: a 700-change plan is about 1.3 MB.
     const pieces = [...planJsonPieces(plan)];
-    expect(pieces.length).toBeGreaterThan(3);
-    expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan(wholeText(plan).length / 2);
+    expect(pieces.length).toBeGreaterThan(1);
+    expect(Math.max(...pieces.map((p) => Buffer.byteLength(p)))).toBeLessThanOrEqual(1 << 20);
+    const small = [...planJsonPieces(plan, 64 * 1024)];
+    expect(small.length).toBeGreaterThan(3);
+    expect(Math.max(...small.map((p) => p.length))).toBeLessThan(whole.length / 2);
+    expect(small.join('')).toBe(whole);
   });
 
   it('gives the same bytes whatever text the changes hold, at any count', () => {

@@ -45,6 +45,12 @@ describe('firstDifference compares pieces of text with bytes', () => {
     expect(firstDifference([], Buffer.alloc(0))).toBe(-1);
   });
 
+  it('takes UTF-8 bytes as pieces too (planJsonChunks)', () => {
+    const chunks = pieces.map((piece) => Buffer.from(piece, 'utf8'));
+    expect(firstDifference(chunks, Buffer.from('{"a": "Bâtiment"}\n'))).toBe(-1);
+    expect(firstDifference([chunks[0]!, pieces[1]!, chunks[2]!], Buffer.from('{"a": "Bâtiment"]\n'))).toBe(17);
+  });
+
   it('stops reading the pieces at the first that differs', () => {
     let read = 0;
     function* counted() {
