@@ -15,7 +15,7 @@ import { readWhileParsing } from '../../src/workflow/read-while-parsing.js';
 import { checkPlanMatchesConfig, readSavedPlan } from '../../src/workflow/saved-plan.js';
 import { recomputeSavedPlan, recomputeUnderLock, refuseTampered } from '../../src/workflow/verify-saved-plan.js';
 import { configCommit, resolveActor } from '../actor.js';
-import { withDatabase, type DatabaseOptions } from '../database-option.js';
+import { databaseSession, type DatabaseOptions, type DatabaseSession } from '../database-option.js';
 import { confirm, err, interactive, out, useColor } from '../terminal.js';
 import { makePlan } from './plan.js';
 import { startProgress, type ProgressOptions } from '../progress.js';
@@ -57,10 +57,10 @@ interface LoadedPlan {
  * goes on with that plan only if it is exactly the file's (checked now, for
  * the screen and the approvals, and again under the lock).
  */
-async function loadSavedPlan(file: string, options: ApplyOptions): Promise<LoadedPlan> {
+async function loadSavedPlan(file: string, options: ApplyOptions, session: DatabaseSession): Promise<LoadedPlan> {
   const { plan: saved, requireValid } = readSavedPlan(file);
   try {
-    return await verifySavedPlan(file, saved, options);
+    return await verifySavedPlan(file, saved, options, session);
   } catch (cause) {
     // A file that breaks the schema is refused as such, whatever else is wrong with it.
     requireValid();
@@ -68,7 +68,7 @@ async function loadSavedPlan(file: string, options: ApplyOptions): Promise<Loade
   }
 }
 
-async function verifySavedPlan(file: string, saved: PlanDocument, options: ApplyOptions): Promise<LoadedPlan> {
+async function verifySavedPlan(file: string, saved: PlanDocument, options: ApplyOptions, session: DatabaseSession): Promise<LoadedPlan> {
   refuseTampered(file, saved);
   if (!options.config) {
     throw new TenantctlError(
@@ -84,17 +84,17 @@ async function verifySavedPlan(file: string, saved: PlanDocument, options: Apply
     // One planning time for both recomputations: as of the saved plan's, so dates in it match.
     now: plannedAt(saved) ?? new Date(),
   };
-  const { plan, first } = await withDatabase({ ...options, actor: resolveActor(options.actor) }, async (db) => {
+  const { plan, first } = await session.use(async (db) => {
     const { snapshot, sources } = await readWhileParsing(db, planOptions.configPaths);
     return { plan: recomputeSavedPlan(file, saved, snapshot, planOptions, sources), first: { sources, catalog: snapshot.catalog } };
   });
   return { plan, verifyUnderLock: (snapshot) => recomputeUnderLock(snapshot, file, saved, planOptions, first) };
 }
 
-async function loadPlan(options: ApplyOptions): Promise<LoadedPlan> {
-  if (options.plan) return loadSavedPlan(options.plan, options);
+async function loadPlan(options: ApplyOptions, session: DatabaseSession): Promise<LoadedPlan> {
+  if (options.plan) return loadSavedPlan(options.plan, options, session);
   if (!options.config) throw new TenantctlError('apply needs -c PATH (plan afresh) or --plan FILE -c PATH (a saved plan)');
-  return { plan: await makePlan({ ...options, config: options.config }) };
+  return { plan: await makePlan({ ...options, config: options.config }, session) };
 }
 
 /** At a terminal a purchase may be approved by typing `purchase`. */
@@ -146,48 +146,58 @@ export function registerApply(program: Command): void {
     .option('--quiet', 'no progress on stderr, however long the apply takes (also TENANTCTL_QUIET=1)')
     .option('--verbose', 'list every new user and where its credentials go, however many')
     .action(async (options: ApplyOptions) => {
-      const started = Date.now();
-      const { plan, verifyUnderLock } = await loadPlan(options);
-      out(renderPlan(plan, 'text', { color: useColor(options.color) }));
-      if (isEmptyPlanDocument(plan)) return;
-      const approvePurchases = await approvePurchasesInteractively(plan, options);
-      // A purchase refused at the prompt stops apply; no need to ask the next question.
-      const purchasesSettled = approvePurchases || plan.purchases.length === 0;
-      checkApprovals(plan, {
-        approvePurchases,
-        approveDeletions: Boolean(options.approveDeletions),
-        approvePrivileged: purchasesSettled ? await approvePrivilegedInteractively(plan, options) : Boolean(options.approvePrivileged),
-        maxPurchaseCost: options.maxPurchaseCost ?? null,
-      });
-      await confirmApply(options);
-      const actor = resolveActor(options.actor);
-      // Unattended, plan and apply are one wait; after a prompt the clock starts again.
-      const progress = startProgress(options, options.autoApprove ? started : Date.now());
-      let credentials: CredentialsInProgress | undefined;
-      let result: ApplyResult;
+      // Unattended, planning and applying share one opening of the database; a prompt never holds it open.
+      const session = databaseSession({ ...options, actor: resolveActor(options.actor) }, { keepOpen: Boolean(options.autoApprove) });
       try {
-        // New passwords hash on the other cores while the database opens.
-        credentials = startCredentials(plan.changes.map(bareChange), process.env, progress.report);
-        result = await withDatabase({ ...options, actor }, (db) =>
-          applyPlan(db, plan, {
-            actor,
-            host: os.hostname(),
-            gitCommit: plan.gitCommit ?? null,
-            toolVersion: toolVersion(),
-            lockTimeoutMs: (options.lockTimeout ?? 10) * 1000,
-            env: process.env,
-            ...(verifyUnderLock ? { verifyUnderLock } : {}),
-            onProgress: progress.report,
-            credentials,
-          }),
-        );
-      } catch (cause) {
-        await credentials?.abandon();
-        throw cause;
+        await planAndApply(options, session);
       } finally {
-        progress.stop();
+        await session.close();
       }
-      out(renderApplyResult(result, { verbose: Boolean(options.verbose) }));
-      process.exitCode = ExitCode.ok;
     });
+}
+
+async function planAndApply(options: ApplyOptions, session: DatabaseSession): Promise<void> {
+  const started = Date.now();
+  const { plan, verifyUnderLock } = await loadPlan(options, session);
+  out(renderPlan(plan, 'text', { color: useColor(options.color) }));
+  if (isEmptyPlanDocument(plan)) return;
+  const approvePurchases = await approvePurchasesInteractively(plan, options);
+  // A purchase refused at the prompt stops apply; no need to ask the next question.
+  const purchasesSettled = approvePurchases || plan.purchases.length === 0;
+  checkApprovals(plan, {
+    approvePurchases,
+    approveDeletions: Boolean(options.approveDeletions),
+    approvePrivileged: purchasesSettled ? await approvePrivilegedInteractively(plan, options) : Boolean(options.approvePrivileged),
+    maxPurchaseCost: options.maxPurchaseCost ?? null,
+  });
+  await confirmApply(options);
+  const actor = resolveActor(options.actor);
+  // Unattended, plan and apply are one wait; after a prompt the clock starts again.
+  const progress = startProgress(options, options.autoApprove ? started : Date.now());
+  let credentials: CredentialsInProgress | undefined;
+  let result: ApplyResult;
+  try {
+    // New passwords hash on the other cores while the database opens.
+    credentials = startCredentials(plan.changes.map(bareChange), process.env, progress.report);
+    result = await session.use((db) =>
+      applyPlan(db, plan, {
+        actor,
+        host: os.hostname(),
+        gitCommit: plan.gitCommit ?? null,
+        toolVersion: toolVersion(),
+        lockTimeoutMs: (options.lockTimeout ?? 10) * 1000,
+        env: process.env,
+        ...(verifyUnderLock ? { verifyUnderLock } : {}),
+        onProgress: progress.report,
+        credentials,
+      }),
+    );
+  } catch (cause) {
+    await credentials?.abandon();
+    throw cause;
+  } finally {
+    progress.stop();
+  }
+  out(renderApplyResult(result, { verbose: Boolean(options.verbose) }));
+  process.exitCode = ExitCode.ok;
 }

@@ -1,5 +1,6 @@
 import { writePrivateFile } from '../../src/files/write-private-file.js';
 import type { Command } from 'commander';
+import type { Database } from '../../src/db/database.js';
 import { hasErrors } from '../../src/diagnostics/diagnostic.js';
 import { ExitCode, TenantctlError } from '../../src/diagnostics/tenantctl-error.js';
 import { toolVersion } from '../../src/package-root.js';
@@ -10,7 +11,7 @@ import { renderPlan, type PlanFormat } from '../../src/render/index.js';
 import { parseCommitFlag } from '../../src/workflow/git-commit.js';
 import { planTenant } from '../../src/workflow/plan-tenant.js';
 import { configCommit, resolveActor } from '../actor.js';
-import { withDatabase, type DatabaseOptions } from '../database-option.js';
+import { withDatabase, type DatabaseOptions, type DatabaseSession } from '../database-option.js';
 import { formatOption } from '../format-option.js';
 import { reportDiagnostics } from '../report-diagnostics.js';
 import { startProgress, type ProgressOptions } from '../progress.js';
@@ -25,13 +26,18 @@ export interface PlanOptions extends DatabaseOptions, ProgressOptions {
   readonly commit?: string;
 }
 
-/** Plans, printing diagnostics to stderr; throws when no plan can be made. */
-export async function makePlan(options: DatabaseOptions & ProgressOptions & { readonly config: string[]; readonly commit?: string }): Promise<PlanDocument> {
+/** Plans, printing diagnostics to stderr; throws when no plan can be made. `session`: the database apply goes on with. */
+export async function makePlan(
+  options: DatabaseOptions & ProgressOptions & { readonly config: string[]; readonly commit?: string },
+  session?: DatabaseSession,
+): Promise<PlanDocument> {
   const gitCommit = configCommit(options.config, options.commit);
   const progress = startProgress(options);
-  const { plan, diagnostics } = await withDatabase({ ...options, actor: resolveActor(options.actor) }, (db) =>
-    planTenant(db, { configPaths: options.config, env: process.env, tenantctlVersion: toolVersion(), gitCommit, onProgress: progress.report }),
-  ).finally(() => progress.stop());
+  const work = (db: Database) =>
+    planTenant(db, { configPaths: options.config, env: process.env, tenantctlVersion: toolVersion(), gitCommit, onProgress: progress.report });
+  const { plan, diagnostics } = await (session ? session.use(work) : withDatabase({ ...options, actor: resolveActor(options.actor) }, work)).finally(() =>
+    progress.stop(),
+  );
   if (diagnostics.length > 0) err(reportDiagnostics(diagnostics, 'text'));
   if (!plan || hasErrors(diagnostics)) {
     throw new TenantctlError('no plan was made: fix the problems above; nothing was changed', ExitCode.error, diagnostics);

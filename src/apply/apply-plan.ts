@@ -87,6 +87,33 @@ async function recordPurchases(tx: Queryable, plan: PlanDocument, applyId: numbe
   );
 }
 
+/**
+ * Stamps every user the plan touched with this apply, once. A user is found
+ * by id (the primary key) when one of its changes names the row, else by UPN
+ * (created users, and role or licence changes of users with no other change):
+ * matching 100,000 UPNs by lower() read the whole table. A purge's id names
+ * a row that is gone, and a new account may have its UPN. Adopted users are
+ * left out: the adoption stamped them, and their rows keep one new version.
+ */
+async function stampTouchedUsers(tx: Queryable, changes: readonly Change[], stamp: string): Promise<void> {
+  const adopted = new Set<string>();
+  const byId = new Map<string, string>();
+  for (const change of changes) {
+    if (change.kind === 'user.adopt') adopted.add(change.userId);
+    else if ('userId' in change && change.kind !== 'user.purge') byId.set(change.userPrincipalName.toLowerCase(), change.userId);
+  }
+  const ids = [...new Set([...byId.values()].filter((id) => !adopted.has(id)))];
+  const adoptedUpns = new Set(changes.filter((c) => c.kind === 'user.adopt').map((c) => c.userPrincipalName.toLowerCase()));
+  const upns = [...new Set(changes.map((c) => c.userPrincipalName.toLowerCase()))].filter((upn) => !byId.has(upn) && !adoptedUpns.has(upn));
+  if (ids.length === 0 && upns.length === 0) return;
+  await tx.query(
+    `UPDATE users SET updated_at = now(), updated_by = $3
+      WHERE (id = ANY($1::uuid[]) OR lower(user_principal_name) = ANY($2::text[]))
+        AND (updated_at IS DISTINCT FROM now() OR updated_by IS DISTINCT FROM $3)`,
+    [ids, upns, stamp],
+  );
+}
+
 async function guardAgainstLockout(tx: Queryable, minimum: number): Promise<void> {
   const [row] = await tx.query<{ admins: number }>(
     `SELECT count(*)::int AS admins FROM users u JOIN user_roles r ON r.user_id = u.id
@@ -191,13 +218,7 @@ export async function applyPlan(db: Database, plan: PlanDocument, context: Apply
       await runPhase(tx, RELEASE_PHASE, changes, statementContext, step);
       await recordPurchases(tx, plan, applyId, context.actor);
       await runPhase(tx, GRANT_PHASE, changes, statementContext, step);
-      const touched = [...new Set(changes.map((c) => c.userPrincipalName.toLowerCase()))];
-      // Rows a writer stamped already (adoptions) keep their one new version.
-      await tx.query(
-        `UPDATE users SET updated_at = now(), updated_by = $2
-          WHERE lower(user_principal_name) = ANY($1::text[]) AND (updated_at IS DISTINCT FROM now() OR updated_by IS DISTINCT FROM $2)`,
-        [touched, statementContext.stamp],
-      );
+      await stampTouchedUsers(tx, changes, statementContext.stamp);
       await guardAgainstLockout(tx, plan.settings.minGlobalAdmins);
       const delivered = await queueNotifications(tx, credentials, applyId, plan.settings.adminEmail);
       step();

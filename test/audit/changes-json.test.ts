@@ -42,7 +42,9 @@ describe.each(ENGINES)('the audit trail\'s changes as json (migration 0008, $nam
        VALUES ('alice', 'old-host', 'hash-1', '0.0.9', '{"adopt": 1}'::jsonb, $1::jsonb)`,
       [JSON.stringify(OLD_CHANGES)],
     );
-    expect(await migrate(db)).toMatchObject({ from: 7, applied: ['0008_audit_changes_json'] });
+    const migrated = await migrate(db);
+    expect(migrated).toMatchObject({ from: 7 });
+    expect(migrated.applied[0]).toBe('0008_audit_changes_json');
 
     const [old] = await readHistory(db);
     expect(old?.changes).toEqual(OLD_CHANGES);
