@@ -258,6 +258,11 @@ function writeArray(out: ByteChunks, array: readonly unknown[], depth: number): 
   for (let i = 0; i < length; i++) {
     writeLineStart(out, i === 0, depth + 1);
     const value = array[i];
+    // Most values in a plan are strings: no need to ask `own`.
+    if (typeof value === 'string') {
+      writeString(out, value);
+      continue;
+    }
     const how = own(i, value, depth + 1);
     if (how === OWN) writeOwn(out, value, depth + 1);
     else out.text(how ?? 'null');
@@ -270,6 +275,12 @@ function writeObject(out: ByteChunks, object: Record<string, unknown>, depth: nu
   let first = true;
   for (const key of Object.keys(object)) {
     const value = object[key];
+    if (typeof value === 'string') {
+      writeKey(out, first, depth + 1, key);
+      first = false;
+      writeString(out, value);
+      continue;
+    }
     const how = own(key, value, depth + 1);
     if (how === undefined) continue;
     writeKey(out, first, depth + 1, key);

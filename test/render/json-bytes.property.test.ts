@@ -192,6 +192,36 @@ describe('planJsonChunks: the bytes of JSON.stringify, escaped', () => {
   });
 });
 
+describe('planJsonChunks under a toJSON defined on a prototype', () => {
+  const define = (prototype: object, toJSON: (this: unknown, key: string) => unknown) =>
+    Object.defineProperty(prototype, 'toJSON', { value: toJSON, configurable: true, writable: true });
+
+  it('BigInt.prototype.toJSON: the same bytes, `after` alike or not', () => {
+    define(BigInt.prototype, function (this: unknown, key: string) {
+      return `${key}=${String(this)}`;
+    });
+    try {
+      const snapshot = () => ({ userPrincipalName: 'a@b', seats: 3n, nested: { n: [1n, 2n] } });
+      expectSame({ ...base, changes: [{ kind: 'user.adopt', before: snapshot(), after: snapshot() }] });
+      expectSame({ ...base, changes: [{ kind: 'user.adopt', before: snapshot(), after: { ...snapshot(), seats: 4n } }] }, 5);
+    } finally {
+      delete (BigInt.prototype as { toJSON?: unknown }).toJSON;
+    }
+  });
+
+  it('Object.prototype.toJSON: every object is what its toJSON returns', () => {
+    define(Object.prototype, function (this: unknown, key: string) {
+      return Array.isArray(this) ? this : { key, kind: typeof this };
+    });
+    try {
+      expectSame(mixed());
+      expectSame({ changes: [{ before: { a: 1 }, after: { a: 1 } }] }, 3);
+    } finally {
+      delete (Object.prototype as { toJSON?: unknown }).toJSON;
+    }
+  });
+});
+
 describe('sameJson (when `after` may be copied from `before`)', () => {
   it('holds only where JSON.stringify writes the same text', () => {
     fc.assert(
