@@ -7,6 +7,7 @@ import { ExitCode, TenantctlError } from '../../src/diagnostics/tenantctl-error.
 import { toolVersion } from '../../src/package-root.js';
 import { bareChange, isEmptyPlanDocument, plannedAt, type PlanDocument } from '../../src/plan/plan-document.js';
 import { renderApplyResult } from '../../src/render/apply-result.js';
+import { keepReadingTexts } from '../../src/state/read-state.js';
 import { formatMoney } from '../../src/render/money.js';
 import { renderPlan } from '../../src/render/index.js';
 import { readWhileParsing } from '../../src/workflow/read-while-parsing.js';
@@ -181,6 +182,8 @@ export function registerApply(program: Command): void {
     .option('--quiet', 'no progress on stderr, however long the apply takes (also TENANTCTL_QUIET=1)')
     .option('--verbose', 'list every new user and where its credentials go, however many')
     .action(async (options: ApplyOptions) => {
+      // The directory is read again under the lock; equal texts spare hashing every user again.
+      keepReadingTexts();
       // Unattended, planning and applying share one opening of the database; a prompt never holds it open.
       const session = databaseSession({ ...options, actor: resolveActor(options.actor) }, { keepOpen: Boolean(options.autoApprove) });
       try {

@@ -130,9 +130,17 @@ async function readList<Row>(db: Queryable, rows: string, from: string, order: s
  * The documents each directory read was built from. A state is a function of
  * them, so two reads with the same texts hold the same rows: apply reads the
  * directory again under the lock and need not hash 100,000 users again
- * (fingerprint.ts) to know that nothing changed.
+ * (fingerprint.ts) to know that nothing changed. Kept only once a command
+ * asks (keepReadingTexts): 100,000 users' texts are 70-150 MB, which every
+ * other command would carry to its end for nothing.
  */
 const readings = new WeakMap<TenantState, readonly string[]>();
+let keepingTexts = false;
+
+/** From now on, each read keeps its texts for as long as its state lives (apply), or no longer does. */
+export function keepReadingTexts(keep = true): void {
+  keepingTexts = keep;
+}
 
 /** The texts `state` was read from, when readState read it. */
 export function readingOf(state: TenantState): readonly string[] | undefined {
@@ -173,6 +181,6 @@ export async function readState(db: Queryable): Promise<TenantState> {
   const state = new Map<string, User>();
   for (const row of users) state.set(userKey(row[1]), toUser(row, roles.get(row[0]) ?? [], licenses.get(row[0]) ?? []));
   const tenant: TenantState = { users: state };
-  readings.set(tenant, [usersText, rolesText, licensesText]);
+  if (keepingTexts) readings.set(tenant, [usersText, rolesText, licensesText]);
   return tenant;
 }
