@@ -97,13 +97,15 @@ async function recordPurchases(tx: Queryable, plan: PlanDocument, applyId: numbe
  */
 async function stampTouchedUsers(tx: Queryable, changes: readonly Change[], stamp: string): Promise<void> {
   const adopted = new Set<string>();
+  const adoptedUpns = new Set<string>();
   const byId = new Map<string, string>();
   for (const change of changes) {
-    if (change.kind === 'user.adopt') adopted.add(change.userId);
-    else if ('userId' in change && change.kind !== 'user.purge') byId.set(change.userPrincipalName.toLowerCase(), change.userId);
+    if (change.kind === 'user.adopt') {
+      adopted.add(change.userId);
+      adoptedUpns.add(change.userPrincipalName.toLowerCase());
+    } else if ('userId' in change && change.kind !== 'user.purge') byId.set(change.userPrincipalName.toLowerCase(), change.userId);
   }
   const ids = [...new Set([...byId.values()].filter((id) => !adopted.has(id)))];
-  const adoptedUpns = new Set(changes.filter((c) => c.kind === 'user.adopt').map((c) => c.userPrincipalName.toLowerCase()));
   const upns = [...new Set(changes.map((c) => c.userPrincipalName.toLowerCase()))].filter((upn) => !byId.has(upn) && !adoptedUpns.has(upn));
   if (ids.length === 0 && upns.length === 0) return;
   await tx.query(

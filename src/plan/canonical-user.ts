@@ -55,8 +55,7 @@ function writeShaped(record: Readonly<Record<string, unknown>>, { sorted, heads 
   return `${text}}`;
 }
 
-const object = (value: unknown, key: string, known: Shape, field = leaf): string | undefined =>
-  fits(value, known) ? writeShaped(value, known, field) : writeJson(value, key);
+const object = (value: unknown, key: string, known: Shape): string | undefined => (fits(value, known) ? writeShaped(value, known, leaf) : writeJson(value, key));
 
 function licenses(value: unknown, key: string): string | undefined {
   if (!Array.isArray(value) || Object.getPrototypeOf(value) !== Array.prototype) return writeJson(value, key);
