@@ -1,6 +1,9 @@
 import { PGlite } from '@electric-sql/pglite';
+import fs from 'node:fs';
+import path from 'node:path';
 import v8 from 'node:v8';
 import type { Database, Queryable } from './database.js';
+import { prebuiltCluster } from './embedded-cluster.js';
 import { SET_SEARCH_PATH } from './schema.js';
 
 /**
@@ -30,9 +33,13 @@ const START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB']
  * for one process (`memory://`). One process at a time may open a directory;
  * the caller holds the embedded lock file for that (see embedded-lock.ts).
  */
-export async function openEmbedded(directory: string | null, displayUrl: string): Promise<Database> {
+export async function openEmbedded(directory: string | null, displayUrl: string, trace?: (event: string) => void): Promise<Database> {
   v8.setFlagsFromString(`--wasm-tiering-budget=${WASM_TIERING_BUDGET}`);
-  const options = { startParams: START_PARAMS };
+  // A new database starts as a copy of the prebuilt empty cluster, not from initdb.
+  const fresh = directory === null || !fs.existsSync(path.join(directory, 'PG_VERSION'));
+  const cluster = fresh ? prebuiltCluster() : undefined;
+  if (fresh) trace?.(`embedded database: new, ${cluster ? 'from the prebuilt cluster' : 'made by initdb'}`);
+  const options = { startParams: START_PARAMS, loadDataDir: cluster };
   const db = directory === null ? new PGlite(options) : new PGlite(directory, options);
   await db.waitReady;
   await db.exec(SET_SEARCH_PATH);

@@ -8,5 +8,5 @@ export default function setup(): void {
   execFileSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(root, 'tsconfig.json')], {
     stdio: 'inherit',
   });
-  for (const script of ['compile-schemas.mjs', 'bundle.mjs']) execFileSync(process.execPath, [path.join(root, 'scripts', script)], { stdio: 'inherit' });
+  for (const script of ['compile-schemas.mjs', 'bundle.mjs', 'embedded-cluster.mjs']) execFileSync(process.execPath, [path.join(root, 'scripts', script)], { stdio: 'inherit' });
 }

@@ -81,16 +81,29 @@ describe('tenantctl installed from its packed tarball into an empty folder', () 
     expect(files.some((f) => f.startsWith('migrations/') && f.endsWith('.sql'))).toBe(true);
     expect(files).toContain('schemas/tenant.schema.json');
     const unexpected = files.filter(
-      (f) => !/^(package\.json|README\.md|LICENSE)$/.test(f) && !/^dist\/.*\.c?js$/.test(f) && !/^migrations\/[^/]+\.sql$/.test(f) && !/^schemas\/[^/]+\.json$/.test(f),
+      (f) =>
+        !/^(package\.json|README\.md|LICENSE)$/.test(f) &&
+        !/^dist\/.*\.c?js$/.test(f) &&
+        !/^dist\/embedded\/cluster\.(json|tar\.gz)$/.test(f) &&
+        !/^migrations\/[^/]+\.sql$/.test(f) &&
+        !/^schemas\/[^/]+\.json$/.test(f),
     );
     expect(unexpected).toEqual([]);
     expect(files.filter((f) => /test|\.ts$|\.map$/.test(f))).toEqual([]);
     // The command is one bundled file (scripts/bundle.mjs), the chunks it loads on demand (the mailer and
-    // age), its launcher and the schemas' compiled validators.
+    // age), its launcher, the schemas' compiled validators and the empty embedded cluster.
     const chunks = fs.readdirSync(path.join(ROOT, 'dist', 'cmd', 'chunks')).map((f) => `dist/cmd/chunks/${f}`);
     expect(chunks.some((f) => f.includes('nodemailer'))).toBe(true);
     expect(files.filter((f) => f.startsWith('dist/')).sort()).toEqual(
-      [...chunks, 'dist/cmd/tenantctl.cjs', 'dist/cmd/tenantctl.js', 'dist/validators/plan.schema.cjs', 'dist/validators/tenant.schema.cjs'].sort(),
+      [
+        ...chunks,
+        'dist/cmd/tenantctl.cjs',
+        'dist/cmd/tenantctl.js',
+        'dist/embedded/cluster.json',
+        'dist/embedded/cluster.tar.gz',
+        'dist/validators/plan.schema.cjs',
+        'dist/validators/tenant.schema.cjs',
+      ].sort(),
     );
   });
 
@@ -103,6 +116,14 @@ describe('tenantctl installed from its packed tarball into an empty folder', () 
     expect(init.status).toBe(0);
     expect(init.stdout).toContain('Catalog: 3 domain(s), 6 subscription(s)');
     expect(fs.existsSync(path.join(team, '.tenantctl', 'db'))).toBe(true);
+    // The installed package's prebuilt cluster, not initdb, made it.
+    const traced = spawnSync('npx', ['--no', '--', 'tenantctl', 'init', '--catalog', 'catalog.yaml', '--database', path.join(work, 'traced-db')], {
+      cwd: team,
+      encoding: 'utf8',
+      env: { ...withoutDatabaseUrl(), TENANTCTL_QUIET: '1', TENANTCTL_DEBUG_TRACE: '1', XDG_CONFIG_HOME: path.join(work, 'xdg') },
+    });
+    expect(traced.stderr).toContain('tenantctl debug: embedded database: new, from the prebuilt cluster\n');
+    expect(traced.status).toBe(0);
 
     const plan = npx(['plan', '-c', 'tenant', '--detailed-exitcode']);
     expect(plan.status).toBe(2);
