@@ -75,7 +75,7 @@ async function loadSavedPlan(file: string, options: ApplyOptions, session: Datab
         commitFlag: options.commit,
         env: process.env,
         tenantctlVersion: toolVersion(),
-        read: () => session.use((db) => readWhileParsing(db, config)),
+        read: () => session.use((db) => readWhileParsing(db, config, { env: process.env, phase: 'plan' })),
       })
     : undefined;
   if (quick?.exact) {

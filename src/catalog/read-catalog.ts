@@ -1,55 +1,62 @@
 import type { Queryable } from '../db/database.js';
 import type { Catalog } from './catalog.js';
 
+/**
+ * The catalog's five tables as JSON lists, in one statement: plan reads the
+ * catalog while it parses the configuration, where each round trip waits for
+ * the parse to let the event loop run. Each list is ordered as its own query was.
+ */
+const CATALOG_QUERY = `SELECT
+  (SELECT coalesce(json_agg(json_build_array(name, verified, is_default) ORDER BY name), '[]')::text FROM domains) AS domains,
+  (SELECT coalesce(json_agg(json_build_array(sku, product_name, seats, consumed, unit_price, currency, purchasable, plans) ORDER BY sku COLLATE "C"), '[]')::text
+     FROM (SELECT s.sku, s.product_name, s.seats, s.consumed, s.unit_price::text AS unit_price, s.currency, s.purchasable,
+                  array_remove(array_agg(p.name ORDER BY p.name COLLATE "C"), NULL) AS plans
+             FROM subscriptions s LEFT JOIN service_plans p USING (sku)
+            GROUP BY s.sku) AS s) AS subscriptions,
+  (SELECT coalesce(json_agg(json_build_array(sku, plan, requires) ORDER BY sku COLLATE "C", plan COLLATE "C"), '[]')::text
+     FROM (SELECT sku, plan, array_agg(requires ORDER BY requires COLLATE "C") AS requires
+             FROM service_plan_dependencies GROUP BY sku, plan) AS d) AS dependencies,
+  (SELECT coalesce(json_agg(json_build_array(sku, plan, countries) ORDER BY sku COLLATE "C", plan COLLATE "C"), '[]')::text
+     FROM (SELECT sku, plan, array_agg(country::text ORDER BY country) AS countries
+             FROM service_plan_unavailable_countries GROUP BY sku, plan) AS u) AS unavailable,
+  (SELECT coalesce(json_agg(json_build_array(template_id, display_name, directory_name, privileged) ORDER BY display_name), '[]')::text FROM roles) AS roles`;
+
+type DomainRow = [name: string, verified: boolean, isDefault: boolean];
+type SubscriptionRow = [
+  sku: string,
+  productName: string,
+  seats: number,
+  consumed: number,
+  unitPrice: string,
+  currency: string,
+  purchasable: boolean,
+  plans: string[] | null,
+];
+type PlanFactRow<T> = [sku: string, plan: string, facts: T];
+type RoleRow = [templateId: string, displayName: string, directoryName: string, privileged: boolean];
+
 /** The catalog as the database has it now; service plans sorted by name. */
 export async function readCatalog(db: Queryable): Promise<Catalog> {
-  // One after another: pg deprecates overlapping queries on one client.
-  const domains = await db.query<{ name: string; verified: boolean; is_default: boolean }>('SELECT name, verified, is_default FROM domains ORDER BY name');
-  const subscriptions = await db.query<{
-      sku: string;
-      product_name: string;
-      seats: number;
-      consumed: number;
-      unit_price: string;
-      currency: string;
-      purchasable: boolean;
-      plans: string[] | null;
-    }>(
-      `SELECT s.sku, s.product_name, s.seats, s.consumed, s.unit_price::text AS unit_price, s.currency, s.purchasable,
-              array_remove(array_agg(p.name ORDER BY p.name COLLATE "C"), NULL) AS plans
-         FROM subscriptions s LEFT JOIN service_plans p USING (sku)
-        GROUP BY s.sku ORDER BY s.sku COLLATE "C"`,
-  );
-  const dependencies = await db.query<{ sku: string; plan: string; requires: string[] }>(
-    `SELECT sku, plan, array_agg(requires ORDER BY requires COLLATE "C") AS requires
-       FROM service_plan_dependencies GROUP BY sku, plan ORDER BY sku COLLATE "C", plan COLLATE "C"`,
-  );
-  const unavailable = await db.query<{ sku: string; plan: string; countries: string[] }>(
-    `SELECT sku, plan, array_agg(country::text ORDER BY country) AS countries
-       FROM service_plan_unavailable_countries GROUP BY sku, plan ORDER BY sku COLLATE "C", plan COLLATE "C"`,
-  );
-  const roles = await db.query<{ template_id: string; display_name: string; directory_name: string; privileged: boolean }>(
-    'SELECT template_id, display_name, directory_name, privileged FROM roles ORDER BY display_name',
-  );
+  const [row] = await db.query<Record<'domains' | 'subscriptions' | 'dependencies' | 'unavailable' | 'roles', string>>(CATALOG_QUERY);
+  const domains = JSON.parse(row!.domains) as DomainRow[];
+  const subscriptions = JSON.parse(row!.subscriptions) as SubscriptionRow[];
+  const dependencies = JSON.parse(row!.dependencies) as PlanFactRow<string[]>[];
+  const unavailable = JSON.parse(row!.unavailable) as PlanFactRow<string[]>[];
+  const roles = JSON.parse(row!.roles) as RoleRow[];
   return {
-    domains: domains.map((d) => ({ name: d.name, verified: d.verified, isDefault: d.is_default })),
-    subscriptions: subscriptions.map((s) => ({
-      sku: s.sku,
-      productName: s.product_name,
-      seats: s.seats,
-      consumed: s.consumed,
-      unitPrice: Number(s.unit_price),
-      currency: s.currency,
-      purchasable: s.purchasable,
-      servicePlans: s.plans ?? [],
-      planDependencies: Object.fromEntries(dependencies.filter((d) => d.sku === s.sku).map((d) => [d.plan, d.requires])),
-      unavailableIn: Object.fromEntries(unavailable.filter((u) => u.sku === s.sku).map((u) => [u.plan, u.countries])),
+    domains: domains.map(([name, verified, isDefault]) => ({ name, verified, isDefault })),
+    subscriptions: subscriptions.map(([sku, productName, seats, consumed, unitPrice, currency, purchasable, plans]) => ({
+      sku,
+      productName,
+      seats,
+      consumed,
+      unitPrice: Number(unitPrice),
+      currency,
+      purchasable,
+      servicePlans: plans ?? [],
+      planDependencies: Object.fromEntries(dependencies.filter((d) => d[0] === sku).map(([, plan, requires]) => [plan, requires])),
+      unavailableIn: Object.fromEntries(unavailable.filter((u) => u[0] === sku).map(([, plan, countries]) => [plan, countries])),
     })),
-    roles: roles.map((r) => ({
-      templateId: r.template_id,
-      displayName: r.display_name,
-      directoryName: r.directory_name,
-      privileged: r.privileged,
-    })),
+    roles: roles.map(([templateId, displayName, directoryName, privileged]) => ({ templateId, displayName, directoryName, privileged })),
   };
 }

@@ -7,11 +7,12 @@ import { limitDiagnostics, MAX_DIAGNOSTICS } from './diagnostic-limit.js';
 import { locateFirst } from './locate-first.js';
 import { normalizeUser, withDefaults } from './normalize-user.js';
 import type { RawConfig, RawDefaults, RawSettings, RawUser } from './raw-config.js';
-import { RULES, type RuleNeeds } from './rules/index.js';
-import type { DeclaredUser, FieldBlock, RuleContext } from './rules/rule.js';
+import { RULES, type RuleEntry, type RuleNeeds } from './rules/index.js';
+import type { ConfigContext, DeclaredUser, FieldBlock } from './rules/rule.js';
 import { readableConfig, type ReadableConfig } from './readable-config.js';
 import { checkTenantShape } from './schema-diagnostics.js';
 import { unstorableText } from './storable-text.js';
+import { runSteps, type Steps } from './steps.js';
 import { loadYamlSources, type ConfigFile, type LoadedSources } from './yaml-source.js';
 
 /**
@@ -135,8 +136,8 @@ interface CheckedFiles {
   omitted: number;
 }
 
-/** Checks each parsed file against the schema and keeps what the rules can read. */
-function checkFiles(sources: LoadedSources): CheckedFiles {
+/** Checks each parsed file against the schema and keeps what the rules can read, a file per step. */
+function* checkFiles(sources: LoadedSources): Steps<CheckedFiles> {
   const checked: CheckedFiles = { files: [], diagnostics: [...sources.diagnostics], pointAtKey: new Set(), omitted: 0 };
   for (const source of sources.files) {
     if (source.value === null) continue;
@@ -147,16 +148,30 @@ function checkFiles(sources: LoadedSources): CheckedFiles {
     checked.omitted += shape.omitted;
     for (const d of unstorableText(source.file, source.value, source.text)) checked.diagnostics.push(d);
     checked.files.push({ source, readable: readableConfig(source.value, shape) });
+    yield;
   }
   return checked;
 }
+
+/** What loadConfig needs besides the files' own text; none of it is read from the database. */
+export interface ConfigOptions {
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly phase: 'validate' | 'plan' | 'drift';
+}
+
+/** What the database holds that the remaining rules need (see LoadConfigOptions). */
+export type DatabaseFacts = Pick<LoadConfigOptions, 'catalog' | 'current' | 'now'>;
 
 /**
  * What each kind of rule may see (undefined: it must not run). Rules about
  * what users inherit need every file read and see only whole users; rules
  * about every user need every user read.
  */
-function ruleContexts(sources: LoadedSources, checked: CheckedFiles, options: LoadConfigOptions): { contexts: Record<RuleNeeds, RuleContext | undefined>; settings: Settings; users: DeclaredUser[] } {
+function ruleContexts(
+  sources: LoadedSources,
+  checked: CheckedFiles,
+  options: ConfigOptions,
+): { contexts: Record<RuleNeeds, ConfigContext | undefined>; settings: Settings; users: DeclaredUser[] } {
   const { files, diagnostics } = checked;
   const defaults = singleSection(files, 'defaults', diagnostics);
   const settingsSection = singleSection(files, 'settings', diagnostics).section;
@@ -166,16 +181,13 @@ function ruleContexts(sources: LoadedSources, checked: CheckedFiles, options: Lo
     !hasErrors(sources.diagnostics) && files.length === sources.files.length && !defaults.twice && files.every(({ readable }) => !readable.repairedSections);
   const everyUserRead = everyFileRead && intact.length === users.length && files.every(({ readable }) => readable.droppedUsers.size === 0);
   const defaultsBlock: FieldBlock | undefined = defaults.section && { fields: defaults.section.value, location: defaults.section.location, user: undefined };
-  const context: RuleContext = {
+  const context: ConfigContext = {
     users,
     blocks: [...(defaultsBlock ? [defaultsBlock] : []), ...users.map((declared) => ({ fields: declared.own, location: declared.location, user: declared }))],
     defaults: defaultsBlock,
     settings,
     settingsLocation: settingsSection?.location,
     anchor: users[0]?.location ?? (files[0] && { file: files[0].source.file, path: ['users'] }),
-    catalog: options.catalog,
-    current: options.current ?? null,
-    now: options.now ?? new Date(),
     env: options.env ?? process.env,
     phase: options.phase,
   };
@@ -187,27 +199,56 @@ function ruleContexts(sources: LoadedSources, checked: CheckedFiles, options: Lo
   return { contexts, settings, users };
 }
 
+/** The configuration checked as far as it can be without the database (checkConfigSteps). */
+export interface CheckedConfig {
+  readonly sources: LoadedSources;
+  readonly checked: CheckedFiles;
+  readonly contexts: Record<RuleNeeds, ConfigContext | undefined>;
+  readonly settings: Settings;
+  readonly users: readonly DeclaredUser[];
+  /** The findings of each rule that reads only the configuration. */
+  readonly findings: ReadonlyMap<RuleEntry, readonly Diagnostic[]>;
+  /** What they were found with: a caller with other options must check again. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly phase: ConfigOptions['phase'];
+}
+
 /**
- * YAML files → desired TenantState: parse, check the schema, apply defaults,
- * run every semantic rule, and report every problem at once. Never throws for
- * a bad configuration; problems come back as diagnostics.
- *
- * What the schema cannot read (a value of the wrong type, a user without a
- * required field) is left out of the semantic rules, which still check
- * everything else; a rule that would mislead without what was left out
- * (see RuleNeeds) is skipped or sees only the users that are whole.
+ * The first half of loadConfig, which needs nothing from the database: the
+ * schema, defaults and every rule that reads only the configuration, one
+ * file or rule per step. Plan runs it while the directory is still being read.
  */
-export function loadConfig(paths: readonly string[], options: LoadConfigOptions): LoadConfigResult {
-  const sources = options.sources ?? loadYamlSources(paths);
-  const checked = checkFiles(sources);
+export function* checkConfigSteps(sources: LoadedSources, options: ConfigOptions): Steps<CheckedConfig> {
+  const checked = yield* checkFiles(sources);
   const { contexts, settings, users } = ruleContexts(sources, checked, options);
-  for (const { rule, needs } of RULES) {
-    const context = contexts[needs];
-    if (context) for (const d of rule(context)) checked.diagnostics.push(d);
+  const findings = new Map<RuleEntry, readonly Diagnostic[]>();
+  for (const entry of RULES) {
+    const context = contexts[entry.needs];
+    if (entry.reads !== 'configuration' || !context) continue;
+    yield;
+    findings.set(entry, entry.rule(context));
+  }
+  return { sources, checked, contexts, settings, users, findings, env: options.env ?? process.env, phase: options.phase };
+}
+
+/**
+ * The second half: the rules that need the catalog or the directory, then
+ * every finding in the order the rules are listed, located and limited, and
+ * the desired state. `config` is left as it was, so it may be finished again.
+ */
+export function finishConfig(config: CheckedConfig, facts: DatabaseFacts): LoadConfigResult {
+  const { sources, checked, contexts, settings, users, findings } = config;
+  const diagnostics = [...checked.diagnostics];
+  const now = facts.now ?? new Date();
+  for (const entry of RULES) {
+    const context = contexts[entry.needs];
+    if (!context) continue;
+    const found = entry.reads === 'configuration' ? (findings.get(entry) ?? []) : entry.rule({ ...context, catalog: facts.catalog, current: facts.current ?? null, now });
+    for (const d of found) diagnostics.push(d);
   }
   const pointAt = (d: Diagnostic) => (checked.pointAtKey.has(d) ? 'key' : undefined);
   // The listed ones and the first left out, whose place the limit's notice gives.
-  const located = limitDiagnostics(locateFirst(sources.files, withoutRepeats(checked.diagnostics), MAX_DIAGNOSTICS + 1, { pointAt }), {
+  const located = limitDiagnostics(locateFirst(sources.files, withoutRepeats(diagnostics), MAX_DIAGNOSTICS + 1, { pointAt }), {
     errors: checked.omitted,
     warnings: 0,
   });
@@ -223,4 +264,19 @@ export function loadConfig(paths: readonly string[], options: LoadConfigOptions)
     config: { state: { users: state }, settings, declarations, configHash: sources.configHash ?? hashConfig(sources.files) },
     diagnostics: located,
   };
+}
+
+/**
+ * YAML files → desired TenantState: parse, check the schema, apply defaults,
+ * run every semantic rule, and report every problem at once. Never throws for
+ * a bad configuration; problems come back as diagnostics.
+ *
+ * What the schema cannot read (a value of the wrong type, a user without a
+ * required field) is left out of the semantic rules, which still check
+ * everything else; a rule that would mislead without what was left out
+ * (see RuleNeeds) is skipped or sees only the users that are whole.
+ */
+export function loadConfig(paths: readonly string[], options: LoadConfigOptions): LoadConfigResult {
+  const sources = options.sources ?? loadYamlSources(paths);
+  return finishConfig(runSteps(checkConfigSteps(sources, options)), options);
 }

@@ -7,6 +7,7 @@ import { rememberRegions } from './locate.js';
 import { parseWithYaml } from './yaml-problems.js';
 import { findRegions, type FileRegions } from './yaml-regions.js';
 import { buildPositionIndex } from './position-index.js';
+import { runSteps, runStepsYielding, type Steps } from './steps.js';
 import { formatBytes, INPUT_LIMITS, readInputFile, type InputProblem } from './read-input-file.js';
 
 /**
@@ -138,8 +139,7 @@ function unreadFile(file: string, problem: InputProblem, pastTotal: boolean): Di
  * one file in messages ("one configuration file", "a catalog file").
  */
 export function loadYamlSources(paths: readonly string[], what = 'one configuration file'): LoadedSources {
-  const parsing = parseEachFile(readFiles(paths, what));
-  for (let step = parsing.next(); ; step = parsing.next()) if (step.done) return step.value;
+  return runSteps(parseEachFile(readFiles(paths, what)));
 }
 
 /**
@@ -153,16 +153,10 @@ export async function loadYamlSourcesYielding(paths: readonly string[], what = '
   const hashing = hashConfigBytes(readable);
   // Awaited only once the files are parsed; until then a failure must not count as unhandled.
   hashing.catch(() => undefined);
-  const parsing = parseEachFile(read);
-  for (let step = parsing.next(); ; step = parsing.next()) {
-    if (!step.done) {
-      await new Promise((resolve) => setImmediate(resolve));
-      continue;
-    }
-    // A file that is not UTF-8 was decoded with replacements: its text is not its bytes.
-    const decodedAsRead = !step.value.diagnostics.some((d) => d.code === 'YAML_NOT_UTF8');
-    return decodedAsRead ? { ...step.value, configHash: await hashing } : step.value;
-  }
+  const sources = await runStepsYielding(parseEachFile(read));
+  // A file that is not UTF-8 was decoded with replacements: its text is not its bytes.
+  const decodedAsRead = !sources.diagnostics.some((d) => d.code === 'YAML_NOT_UTF8');
+  return decodedAsRead ? { ...sources, configHash: await hashing } : sources;
 }
 
 interface ReadFiles {
@@ -190,7 +184,7 @@ function readFiles(paths: readonly string[], what: string): ReadFiles {
 }
 
 /** Parses the files one by one, pausing (yield) after each. */
-function* parseEachFile(read: ReadFiles): Generator<void, LoadedSources> {
+function* parseEachFile(read: ReadFiles): Steps<LoadedSources> {
   const files: ConfigFile[] = [];
   const diagnostics: Diagnostic[] = [...read.listed];
   for (const file of read.files) {

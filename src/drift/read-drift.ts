@@ -1,4 +1,4 @@
-import { loadConfig } from '../config/load-config.js';
+import { finishConfig } from '../config/load-config.js';
 import type { Database } from '../db/database.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { readWhileParsing } from '../workflow/read-while-parsing.js';
@@ -23,10 +23,10 @@ export interface ReadDriftResult {
  * gives diagnostics and no report, as `plan` does.
  */
 export async function readDrift(db: Database, options: ReadDriftOptions): Promise<ReadDriftResult> {
-  const { snapshot, sources } = await readWhileParsing(db, options.configPaths);
-  const { catalog, current } = snapshot;
   // Drift creates and resets nobody, so password variables are not looked at.
-  const loaded = loadConfig(options.configPaths, { catalog, phase: 'drift', sources });
+  const { snapshot, checked } = await readWhileParsing(db, options.configPaths, { phase: 'drift' });
+  const { catalog, current } = snapshot;
+  const loaded = finishConfig(checked, { catalog });
   if (!loaded.config) return { drift: null, diagnostics: loaded.diagnostics };
   const report = computeDrift({ desired: loaded.config.state, current, catalog, now: options.now });
   return {

@@ -13,8 +13,9 @@ import type { TenantState } from './tenant-state.js';
 export async function readTenant(db: Database): Promise<{ catalog: Catalog; current: TenantState }> {
   return db.transaction(async (tx) => {
     await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
-    const catalog = await readCatalog(tx);
+    // The directory first: its statement is the long one, sent while plan still parses.
     const current = await readState(tx);
+    const catalog = await readCatalog(tx);
     return { catalog, current };
   });
 }

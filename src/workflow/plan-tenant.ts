@@ -1,6 +1,6 @@
 import type { Catalog } from '../catalog/catalog.js';
 import { requireCatalog } from '../catalog/require-catalog.js';
-import { loadConfig } from '../config/load-config.js';
+import { finishConfig, loadConfig, type CheckedConfig } from '../config/load-config.js';
 import type { LoadedSources } from '../config/yaml-source.js';
 import { checkPasswordPolicy } from '../credentials/password-policy.js';
 import type { Database } from '../db/database.js';
@@ -72,8 +72,8 @@ function passwordVariableProblems(
 export async function planTenant(db: Database, options: PlanTenantOptions): Promise<PlanTenantResult> {
   const progress = options.onProgress ?? NO_PROGRESS;
   progress({ stage: 'reading the directory', done: 0, total: 3 });
-  const { snapshot, sources } = await readWhileParsing(db, options.configPaths);
-  return planFromSnapshot(snapshot, options, sources);
+  const { snapshot, sources, checked } = await readWhileParsing(db, options.configPaths, { env: options.env, phase: 'plan' });
+  return planFromSnapshot(snapshot, options, sources, checked);
 }
 
 /** What the database held when planning: the catalog and the directory. */
@@ -86,12 +86,21 @@ export interface TenantSnapshot {
  * The same as planTenant from a snapshot already read, e.g. inside apply's
  * transaction under the tenant lock, where a saved plan is recomputed.
  */
-export function planFromSnapshot({ catalog, current }: TenantSnapshot, options: PlanTenantOptions, sources?: LoadedSources): PlanTenantResult {
+export function planFromSnapshot(
+  { catalog, current }: TenantSnapshot,
+  options: PlanTenantOptions,
+  sources?: LoadedSources,
+  checked?: CheckedConfig,
+): PlanTenantResult {
   const progress = options.onProgress ?? NO_PROGRESS;
   requireCatalog(catalog);
   const now = options.now ?? new Date();
   progress({ stage: 'loading the configuration', done: 1, total: 3 });
-  const loaded = loadConfig(options.configPaths, { catalog, current, now, env: options.env, phase: 'plan', ...(sources ? { sources } : {}) });
+  // The rules that need no database may have run already, with these files and options.
+  const reusable = checked && sources && checked.sources === sources && checked.phase === 'plan' && checked.env === (options.env ?? process.env);
+  const loaded = reusable
+    ? finishConfig(checked, { catalog, current, now })
+    : loadConfig(options.configPaths, { catalog, current, now, env: options.env, phase: 'plan', ...(sources ? { sources } : {}) });
   if (!loaded.config) return { plan: null, diagnostics: loaded.diagnostics };
   progress({ stage: 'computing the plan', done: 2, total: 3 });
   const { plan, problems } = computePlan({ desired: loaded.config.state, current, catalog, settings: loaded.config.settings, now });

@@ -1,4 +1,5 @@
 import { hashConfig } from '../config/config-hash.js';
+import type { CheckedConfig } from '../config/load-config.js';
 import type { LoadedSources } from '../config/yaml-source.js';
 import { exactSavedPlan, scanPlanFile, type PlanFileInputs } from './exact-saved-plan.js';
 import { findConfigCommit, type FoundCommit } from './git-commit.js';
@@ -11,6 +12,8 @@ export type SavedPlanOptions = PlanTenantOptions & { readonly now: Date; readonl
 export interface Read {
   readonly snapshot: TenantSnapshot;
   readonly sources: LoadedSources;
+  /** The rules that need no database, run while the directory was read (readWhileParsing). */
+  readonly checked?: CheckedConfig;
 }
 
 /** What was read, or why it could not be. */
@@ -74,7 +77,7 @@ export async function quickCheck(file: string, bytes: Buffer, context: QuickChec
   };
   let result: PlanTenantResult;
   try {
-    result = planFromSnapshot(snapshot, options, sources);
+    result = planFromSnapshot(snapshot, options, sources, reading.checked);
   } catch {
     return { exact: false, why: 'planning failed', commit, reading };
   }

@@ -1,17 +1,29 @@
+import { checkConfigSteps, type CheckedConfig, type ConfigOptions } from '../config/load-config.js';
+import { runStepsYielding } from '../config/steps.js';
 import { loadYamlSourcesYielding, type LoadedSources } from '../config/yaml-source.js';
 import type { Database } from '../db/database.js';
 import { readTenant } from '../state/read-tenant.js';
 import type { TenantSnapshot } from './plan-tenant.js';
 
+export interface Reading {
+  readonly snapshot: TenantSnapshot;
+  readonly sources: LoadedSources;
+}
+
 /**
  * The directory (readTenant) and the configuration's files, read together:
  * the database server runs the directory's queries while this process parses
  * the files one by one, letting the event loop send the next query between them.
+ * With `check`, the rules that need no database run next, still while the
+ * directory is read (at 100,000 users its results arrive after the parse).
  */
-export async function readWhileParsing(db: Database, configPaths: readonly string[]): Promise<{ snapshot: TenantSnapshot; sources: LoadedSources }> {
+export function readWhileParsing(db: Database, configPaths: readonly string[]): Promise<Reading>;
+export function readWhileParsing(db: Database, configPaths: readonly string[], check: ConfigOptions): Promise<Reading & { checked: CheckedConfig }>;
+export async function readWhileParsing(db: Database, configPaths: readonly string[], check?: ConfigOptions): Promise<Reading & { checked?: CheckedConfig }> {
   const reading = readTenant(db);
   // Its failure is thrown below, once the files are read; until then it must not count as unhandled.
   reading.catch(() => undefined);
   const sources = await loadYamlSourcesYielding(configPaths);
-  return { snapshot: await reading, sources };
+  const checked = check && (await runStepsYielding(checkConfigSteps(sources, check)));
+  return { snapshot: await reading, sources, ...(checked ? { checked } : {}) };
 }

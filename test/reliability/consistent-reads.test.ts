@@ -9,7 +9,13 @@ import { execEmbedded, execPostgres } from './support/directory-dump.js';
 import { runTraced, type TracedRun } from './support/traced-cli.js';
 
 const USERS = 100;
-const APPLY = ['--auto-approve', '--approve-privileged', '--actor', 'reliability'];
+const APPLY = ['--auto-approve', '--approve-privileged', '--approve-purchases', '--actor', 'reliability'];
+/**
+ * Applying B buys E1 seats: the catalog changes with the directory, so a
+ * reader that read the directory before the commit and the catalog after it
+ * would count seats to buy that neither state has.
+ */
+const E1_SEATS = USERS - 20;
 
 /** What a reader printed that tells the state it saw: the plan's and the drift report's summaries. */
 interface Seen {
@@ -51,7 +57,7 @@ describePostgres('plan and drift during an apply on PostgreSQL', () => {
   beforeAll(async () => {
     dir = tempDir('tenantctl-reads-');
     url = (await postgresTestUrl('consistent_reads')) ?? '';
-    tenant = writeBulkTenant(dir, USERS);
+    tenant = writeBulkTenant(dir, USERS, E1_SEATS);
     expect((await runCli(['init', '--catalog', tenant.catalog], { env: { TENANTCTL_DATABASE_URL: url } })).code).toBe(0);
     await execPostgres(url, tenant.seedSql);
   });
@@ -134,7 +140,7 @@ describe('plan and drift during an apply on the embedded database', () => {
   beforeAll(async () => {
     dir = tempDir('tenantctl-reads-');
     database = path.join(dir, 'db');
-    tenant = writeBulkTenant(dir, USERS);
+    tenant = writeBulkTenant(dir, USERS, E1_SEATS);
     expect((await runCli(['init', '--catalog', tenant.catalog], { env: { TENANTCTL_DATABASE_URL: database } })).code).toBe(0);
     await execEmbedded(database, tenant.seedSql);
   });

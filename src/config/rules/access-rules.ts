@@ -1,8 +1,8 @@
 import { warning } from '../../diagnostics/diagnostic.js';
-import type { Rule } from './rule.js';
+import type { ConfigRule } from './rule.js';
 
 /** A user with neither a license nor a role can sign in but use nothing: likely an oversight. */
-export const userHasAccess: Rule = ({ users }) =>
+export const userHasAccess: ConfigRule = ({ users }) =>
   users.flatMap(({ user, location }) =>
     user.licenses.length === 0 && user.roles.length === 0
       ? [

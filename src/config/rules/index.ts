@@ -6,7 +6,7 @@ import { notifyAddresses, notifyMailboxes } from './notify-rules.js';
 import { passwordFromEnv, passwordSource } from './password-rules.js';
 import { renamedFromDirectory, renamedFromUnique } from './rename-rules.js';
 import { enoughGlobalAdmins, rolesKnown } from './role-rules.js';
-import type { Rule } from './rule.js';
+import type { ConfigRule, Rule } from './rule.js';
 import { upnDomain, upnSyntax, upnUnique } from './upn-rules.js';
 
 /**
@@ -18,29 +18,33 @@ import { upnDomain, upnSyntax, upnUnique } from './upn-rules.js';
  */
 export type RuleNeeds = 'declarations' | 'defaults' | 'everything';
 
-export interface RuleEntry {
-  readonly rule: Rule;
-  readonly needs: RuleNeeds;
-}
+/**
+ * `reads`: whether the rule needs what the database holds (the catalog, the
+ * directory, the time it is judged at), or only the configuration; the
+ * latter run while plan still reads the directory.
+ */
+export type RuleEntry =
+  | { readonly rule: ConfigRule; readonly needs: RuleNeeds; readonly reads: 'configuration' }
+  | { readonly rule: Rule; readonly needs: RuleNeeds; readonly reads: 'database' };
 
 /** Every semantic rule, run in this order; each reports all its findings. */
 export const RULES: readonly RuleEntry[] = [
-  { rule: upnSyntax, needs: 'declarations' },
-  { rule: upnDomain, needs: 'declarations' },
-  { rule: upnUnique, needs: 'declarations' },
-  { rule: renamedFromUnique, needs: 'declarations' },
-  { rule: renamedFromDirectory, needs: 'declarations' },
-  { rule: rolesKnown, needs: 'declarations' },
-  { rule: usageLocationValid, needs: 'declarations' },
-  { rule: usageLocationRequired, needs: 'defaults' },
-  { rule: licensesKnown, needs: 'declarations' },
-  { rule: licensesCompatible, needs: 'declarations' },
-  { rule: licenseDependencies, needs: 'declarations' },
-  { rule: licenseLocations, needs: 'defaults' },
-  { rule: notifyAddresses, needs: 'declarations' },
-  { rule: notifyMailboxes, needs: 'declarations' },
-  { rule: passwordSource, needs: 'declarations' },
-  { rule: passwordFromEnv, needs: 'defaults' },
-  { rule: userHasAccess, needs: 'defaults' },
-  { rule: enoughGlobalAdmins, needs: 'everything' },
+  { rule: upnSyntax, needs: 'declarations', reads: 'configuration' },
+  { rule: upnDomain, needs: 'declarations', reads: 'database' },
+  { rule: upnUnique, needs: 'declarations', reads: 'configuration' },
+  { rule: renamedFromUnique, needs: 'declarations', reads: 'configuration' },
+  { rule: renamedFromDirectory, needs: 'declarations', reads: 'database' },
+  { rule: rolesKnown, needs: 'declarations', reads: 'configuration' },
+  { rule: usageLocationValid, needs: 'declarations', reads: 'configuration' },
+  { rule: usageLocationRequired, needs: 'defaults', reads: 'configuration' },
+  { rule: licensesKnown, needs: 'declarations', reads: 'database' },
+  { rule: licensesCompatible, needs: 'declarations', reads: 'configuration' },
+  { rule: licenseDependencies, needs: 'declarations', reads: 'database' },
+  { rule: licenseLocations, needs: 'defaults', reads: 'database' },
+  { rule: notifyAddresses, needs: 'declarations', reads: 'configuration' },
+  { rule: notifyMailboxes, needs: 'declarations', reads: 'database' },
+  { rule: passwordSource, needs: 'declarations', reads: 'configuration' },
+  { rule: passwordFromEnv, needs: 'defaults', reads: 'configuration' },
+  { rule: userHasAccess, needs: 'defaults', reads: 'configuration' },
+  { rule: enoughGlobalAdmins, needs: 'everything', reads: 'configuration' },
 ];

@@ -2,7 +2,7 @@ import type { Catalog, Subscription } from '../../catalog/catalog.js';
 import { error, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { RawLicense } from '../raw-config.js';
 import { closest } from '../suggest.js';
-import { at, ownerName, type FieldBlock, type Rule } from './rule.js';
+import { at, type ConfigRule, type FieldBlock, ownerName, type Rule } from './rule.js';
 
 /** Pairs of subscriptions one user may not hold together, and why (DOMAIN.md). */
 const CONFLICTING_SKUS: readonly { readonly skus: readonly [string, string]; readonly reason: string }[] = [
@@ -104,7 +104,7 @@ export const licensesKnown: Rule = ({ blocks, catalog }) => {
 };
 
 /** Subscriptions whose plans overlap (E1 and E3) may not be assigned together; reported at the later one. */
-export const licensesCompatible: Rule = ({ blocks }) => {
+export const licensesCompatible: ConfigRule = ({ blocks }) => {
   const diagnostics: Diagnostic[] = [];
   for (const block of blocks) {
     if ((block.fields.licenses?.length ?? 0) < 2) continue;

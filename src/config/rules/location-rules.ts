@@ -1,13 +1,13 @@
 import { error } from '../../diagnostics/diagnostic.js';
 import { usageLocationProblem } from '../country-codes.js';
-import { at, type Rule } from './rule.js';
+import { at, type ConfigRule } from './rule.js';
 
 /**
  * Licenses need a usageLocation (services differ by country), the user's own
  * or the default one. Reported at the user's licenses, or at the user when
  * the licenses come from defaults (one finding per user, each on its own line).
  */
-export const usageLocationRequired: Rule = ({ users }) =>
+export const usageLocationRequired: ConfigRule = ({ users }) =>
   users.flatMap((declared) => {
     if (declared.user.licenses.length === 0 || declared.user.attributes.usageLocation !== null) return [];
     const inherited = declared.own.licenses === undefined ? ' (from defaults)' : '';
@@ -21,7 +21,7 @@ export const usageLocationRequired: Rule = ({ users }) =>
   });
 
 /** usageLocation must be an assigned ISO 3166-1 alpha-2 code; checked where it is written. */
-export const usageLocationValid: Rule = ({ blocks }) =>
+export const usageLocationValid: ConfigRule = ({ blocks }) =>
   blocks.flatMap((block) => {
     const value = block.fields.usageLocation;
     const problem = value === undefined ? null : usageLocationProblem(value);

@@ -1,7 +1,7 @@
 import { error, type Diagnostic, type SourceLocation } from '../../diagnostics/diagnostic.js';
 import { emailProblem, MAX_NOTIFY_ADDRESSES, tooManyAddresses } from '../notify-addresses.js';
 import { splitNotify } from '../normalize-user.js';
-import { at, type DeclaredUser, type FieldBlock, type Rule, type RuleContext } from './rule.js';
+import { at, type ConfigRule, type DeclaredUser, type FieldBlock, type Rule, type RuleContext } from './rule.js';
 
 interface WrittenAddress {
   /** Trimmed, as the credentials would be sent to it. */
@@ -28,7 +28,7 @@ const locationOf = (block: FieldBlock, { index }: WrittenAddress): SourceLocatio
   index === undefined ? at(block.location, 'notify') : at(block.location, 'notify', index);
 
 /** At most five addresses, each a valid email address; checked where notify is written. */
-export const notifyAddresses: Rule = ({ blocks }) =>
+export const notifyAddresses: ConfigRule = ({ blocks }) =>
   blocks.flatMap((block): Diagnostic[] => {
     const notify = block.fields.notify;
     if (notify === undefined) return [];

@@ -1,9 +1,9 @@
 import { checkPasswordPolicy } from '../../credentials/password-policy.js';
 import { error, warning, type Diagnostic, type SourceLocation } from '../../diagnostics/diagnostic.js';
-import { at, ownerName, type DeclaredUser, type FieldBlock, type Rule } from './rule.js';
+import { at, type ConfigRule, type DeclaredUser, type FieldBlock, ownerName } from './rule.js';
 
 /** generate and fromEnv say where the password comes from; a block must not say both, nor neither after generate: false. */
-export const passwordSource: Rule = ({ blocks }) =>
+export const passwordSource: ConfigRule = ({ blocks }) =>
   blocks.flatMap((block): Diagnostic[] => {
     const password = block.fields.password;
     if (password === undefined) return [];
@@ -71,7 +71,7 @@ function accountName(declared: DeclaredUser): string {
  * not set is a warning at validate (the plan decides whether it is needed).
  * Messages name the variable, never its value.
  */
-export const passwordFromEnv: Rule = ({ users, defaults, env, phase }) =>
+export const passwordFromEnv: ConfigRule = ({ users, defaults, env, phase }) =>
   envUses(users, defaults).flatMap((use): Diagnostic[] => {
     // Only a user being created or reset needs the password: at plan time the
     // planner knows which (planTenant checks those), and drift needs none.

@@ -1,14 +1,14 @@
 import { error, warning, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { bothExistProblem, isLiveAccount } from '../../plan/rename.js';
 import { userKey } from '../../state/tenant-state.js';
-import { at, type DeclaredUser, type Rule } from './rule.js';
+import { at, type ConfigRule, type DeclaredUser, type Rule } from './rule.js';
 
 /**
  * `renamedFrom` names the account a user was before. That account cannot be
  * declared as well (one account cannot be two users), and two users cannot
  * both be renamed from it.
  */
-export const renamedFromUnique: Rule = ({ users }) => {
+export const renamedFromUnique: ConfigRule = ({ users }) => {
   // Indexed only once some user is renamed: most configurations rename nobody.
   let declaredUsers: Map<string, DeclaredUser> | undefined;
   const declared = () => (declaredUsers ??= new Map(users.map((d) => [userKey(d.user.userPrincipalName), d])));

@@ -3,7 +3,7 @@ import { GLOBAL_ADMINISTRATOR } from '../../catalog/catalog.js';
 import { error } from '../../diagnostics/diagnostic.js';
 import type { SourceLocation } from '../../diagnostics/diagnostic.js';
 import { didYouMean } from '../suggest.js';
-import { at, type Rule } from './rule.js';
+import { at, type ConfigRule } from './rule.js';
 
 /**
  * The role a mistyped name most likely means: one whose words the written
@@ -25,7 +25,7 @@ function suggestRole(written: string): string {
   return matches.length === 1 ? ` (did you mean ${matches[0]}?)` : didYouMean(written, names);
 }
 
-export const rolesKnown: Rule = ({ users }) =>
+export const rolesKnown: ConfigRule = ({ users }) =>
   users.flatMap((declared) =>
     (declared.own.roles ?? []).flatMap((role, index) =>
       findRole(role)
@@ -47,7 +47,7 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' 
  * declared here (validate needs no database); apply checks the tenant's
  * result as well.
  */
-export const enoughGlobalAdmins: Rule = ({ users, settings, settingsLocation, anchor }) => {
+export const enoughGlobalAdmins: ConfigRule = ({ users, settings, settingsLocation, anchor }) => {
   const admins = users.filter(({ user }) => user.roles.includes(GLOBAL_ADMINISTRATOR));
   const enabled = admins.filter(({ user }) => user.accountEnabled).length;
   const required = settings.minGlobalAdmins;

@@ -56,6 +56,15 @@ export interface RuleContext {
 /** A rule returns every finding; it runs in O(users) (maps, not scans of all users per user). */
 export type Rule = (context: RuleContext) => Diagnostic[];
 
+/** What the configuration alone tells: everything a rule sees but what the database holds. */
+export type ConfigContext = Omit<RuleContext, 'catalog' | 'current' | 'now'>;
+
+/**
+ * A rule that reads nothing from the database: plan runs it while the
+ * directory is still being read (load-config.ts, checkConfigSteps).
+ */
+export type ConfigRule = (context: ConfigContext) => Diagnostic[];
+
 export function at(location: SourceLocation, ...path: (string | number)[]): SourceLocation {
   return { ...location, path: [...(location.path ?? []), ...path] };
 }

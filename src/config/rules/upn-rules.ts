@@ -1,7 +1,7 @@
 import { error, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { userKey } from '../../state/tenant-state.js';
 import { didYouMean } from '../suggest.js';
-import { at, type DeclaredUser, type Rule } from './rule.js';
+import { at, type ConfigRule, type DeclaredUser, type Rule } from './rule.js';
 
 const LOCAL_PART = /^[A-Za-z0-9'._!#^~-]+$/;
 
@@ -44,7 +44,7 @@ export function upnInvalidMessage(upn: string): string {
   return `userPrincipalName "${upn}" ${upnProblem(upn) ?? 'is not a valid sign-in ID (local@domain)'}`;
 }
 
-export const upnSyntax: Rule = ({ users }) => {
+export const upnSyntax: ConfigRule = ({ users }) => {
   const diagnostics: Diagnostic[] = [];
   for (const { user, location } of users) {
     if (upnProblem(user.userPrincipalName)) diagnostics.push(error('UPN_INVALID', upnInvalidMessage(user.userPrincipalName), at(location, 'userPrincipalName')));
@@ -73,7 +73,7 @@ export const upnDomain: Rule = ({ users, catalog }) => {
 };
 
 /** A UPN declared again (ignoring case) is reported at the later place, with the first as `related`. */
-export const upnUnique: Rule = ({ users }) => {
+export const upnUnique: ConfigRule = ({ users }) => {
   const first = new Map<string, DeclaredUser>();
   const diagnostics: Diagnostic[] = [];
   for (const declared of users) {

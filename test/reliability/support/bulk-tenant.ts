@@ -84,7 +84,8 @@ SELECT id, 'ENTERPRISEPACK' FROM users WHERE user_principal_name LIKE 'user%';
 }
 
 /** Writes the catalog and both configurations into `dir`. */
-export function writeBulkTenant(dir: string, size: number): BulkTenant {
+/** `e1Seats`: the E1 seats bought already; fewer than `size` makes applying B buy the rest. */
+export function writeBulkTenant(dir: string, size: number, e1Seats = size + 10): BulkTenant {
   const write = (name: string, text: string) => {
     const file = path.join(dir, name);
     fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -92,7 +93,7 @@ export function writeBulkTenant(dir: string, size: number): BulkTenant {
     return file;
   };
   return {
-    catalog: write('catalog.yaml', catalogYaml(size, size + 10)),
+    catalog: write('catalog.yaml', catalogYaml(size, e1Seats)),
     configA: write('a/users.yaml', configYaml(size, 'A')),
     configB: write('b/users.yaml', configYaml(size, 'B')),
     seedSql: seedSql(size),

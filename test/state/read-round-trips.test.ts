@@ -1,0 +1,59 @@
+// plan, drift and apply read the tenant while they parse the configuration,
+// and each round trip to the database waits until the parse lets the event
+// loop run (between files, between rules): the directory is one statement and
+// the catalog another, in one read-only snapshot, whatever the tenant's size.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { runCli, tempDir } from '../support/cli.js';
+import { postgresTestUrl } from '../support/postgres.js';
+
+const READ = [
+  'transaction begin',
+  'statement in transaction: SET TRANSACTION',
+  'statement in transaction: SELECT … FROM users',
+  'statement in transaction: SELECT … FROM domains',
+  'transaction commit',
+  'transaction committed',
+];
+
+/** The traced events of each transaction, in order. */
+function transactions(stderr: string): string[][] {
+  const found: string[][] = [];
+  for (const line of stderr.split('\n')) {
+    const event = line.replace(/^tenantctl debug: /, '');
+    if (event === 'transaction begin') found.push([]);
+    if (line.startsWith('tenantctl debug: ') && !event.startsWith('statement outside') && found.length > 0) found.at(-1)!.push(event);
+  }
+  return found;
+}
+
+describe.each([
+  { name: 'embedded', skip: false },
+  { name: 'postgres', skip: inject('postgresUrl') === null },
+])('reading the tenant ($name)', ({ name, skip }) => {
+  const dir = tempDir();
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it.skipIf(skip)('plan and drift read it in two statements of one transaction, and apply reads it so again under its lock', async () => {
+    const database = name === 'embedded' ? path.join(dir, 'db') : (await postgresTestUrl('read-round-trips'))!;
+    const env = { TENANTCTL_DATABASE_URL: database, TENANTCTL_OUTBOX_KEY: path.join(dir, 'outbox.key') };
+    const init = await runCli(['init', '--catalog', 'examples/contoso/catalog.yaml'], { env });
+    expect(init.code, init.stderr).toBe(0);
+
+    const traced = { ...env, TENANTCTL_DEBUG_TRACE: '1' };
+    const plan = await runCli(['plan', '-c', 'examples/contoso'], { env: traced });
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(transactions(plan.stderr)).toEqual([READ]);
+    const drift = await runCli(['drift', '-c', 'examples/contoso'], { env: traced });
+    expect(transactions(drift.stderr)).toEqual([READ]);
+
+    const apply = await runCli(['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases', '--approve-privileged'], { env: traced });
+    expect(apply.code, apply.stderr).toBe(0);
+    const [read, applied] = transactions(apply.stderr);
+    expect(read).toEqual(READ);
+    // Under the lock: the directory, then the catalog, each one statement, before any write.
+    const reads = applied!.filter((event) => event.startsWith('statement in transaction: SELECT … FROM'));
+    expect(reads.slice(0, 2)).toEqual(['statement in transaction: SELECT … FROM users', 'statement in transaction: SELECT … FROM domains']);
+  }, 120_000);
+});
