@@ -5,8 +5,5 @@ import path from 'node:path';
 
 export default function setup(): void {
   const root = path.resolve(import.meta.dirname, '..', '..');
-  execFileSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(root, 'tsconfig.json')], {
-    stdio: 'inherit',
-  });
-  for (const script of ['compile-schemas.mjs', 'bundle.mjs', 'embedded-cluster.mjs']) execFileSync(process.execPath, [path.join(root, 'scripts', script)], { stdio: 'inherit' });
+  for (const script of ['compile-ts.mjs', 'compile-schemas.mjs', 'bundle.mjs', 'embedded-cluster.mjs']) execFileSync(process.execPath, [path.join(root, 'scripts', script)], { stdio: 'inherit' });
 }
