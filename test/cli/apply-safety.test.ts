@@ -12,7 +12,13 @@ import { describePostgres, postgresTestUrl } from '../support/postgres.js';
 const CATALOG = 'examples/contoso/catalog.yaml';
 const APPLY = ['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases', '--approve-privileged'];
 
-describePostgres('apply safety on PostgreSQL', () => {
+/**
+ * The two databases' suites run side by side (each its own database, its tests
+ * in order): one waits on a lock or PostgreSQL while the other runs PGlite.
+ */
+const SIDE_BY_SIDE = { concurrent: true } as const;
+
+describePostgres('apply safety on PostgreSQL', SIDE_BY_SIDE, () => {
   let url: string;
   const env = () => ({ TENANTCTL_DATABASE_URL: url });
 
@@ -20,14 +26,14 @@ describePostgres('apply safety on PostgreSQL', () => {
     url = (await postgresTestUrl('apply_safety')) ?? '';
   });
 
-  it('init, apply and plan --detailed-exitcode work end to end on a real server', async () => {
+  it.sequential('init, apply and plan --detailed-exitcode work end to end on a real server', async () => {
     const init = await runCli(['init', '--catalog', CATALOG], { env: env() });
     expect(init.code).toBe(0);
     const plan = await runCli(['plan', '-c', 'examples/contoso', '--detailed-exitcode'], { env: env() });
     expect(plan.code).toBe(2);
   });
 
-  it('waits for the tenant lock and names its holder when it gives up', async () => {
+  it.sequential('waits for the tenant lock and names its holder when it gives up', async () => {
     const holder = new pg.Client({ connectionString: url, application_name: 'tenantctl alice@build-7' });
     await holder.connect();
     await holder.query('BEGIN');
@@ -45,7 +51,7 @@ describePostgres('apply safety on PostgreSQL', () => {
     expect(await count(url, 'SELECT count(*) AS n FROM users')).toBe(0);
   });
 
-  it('two applies started at once: one applies, the other refuses the changed tenant; never both half-applied', async () => {
+  it.sequential('two applies started at once: one applies, the other refuses the changed tenant; never both half-applied', async () => {
     const [a, b] = await Promise.all([runCli(APPLY, { env: env() }), runCli(APPLY, { env: env() })]);
     expect([a.code, b.code].sort()).toEqual([0, 1]);
     const loser = a.code === 1 ? a : b;
@@ -57,7 +63,7 @@ describePostgres('apply safety on PostgreSQL', () => {
     expect(plan.code).toBe(0);
   });
 
-  it('an apply killed in the middle of its transaction leaves the database exactly as before', async () => {
+  it.sequential('an apply killed in the middle of its transaction leaves the database exactly as before', async () => {
     const config = copyContoso();
     const users = path.join(config, 'users.yaml');
     fs.writeFileSync(users, `${fs.readFileSync(users, 'utf8')}
@@ -77,8 +83,9 @@ describePostgres('apply safety on PostgreSQL', () => {
     });
     try {
       const deadline = Date.now() + 20_000;
-      // Wait until the apply has inserted the user and is blocked on the row lock.
-      while ((await count(url, `SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND application_name LIKE 'tenantctl %'`)) === 0) {
+      // Wait until the apply has inserted the user and is blocked on the row lock (this database's
+      // sessions only: other test files run tenantctl on the same server meanwhile).
+      while ((await count(url, `SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND application_name LIKE 'tenantctl %' AND datname = current_database()`)) === 0) {
         if (Date.now() > deadline) throw new Error('the apply never reached the purchase');
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
@@ -90,7 +97,7 @@ describePostgres('apply safety on PostgreSQL', () => {
     }
     // The server notices the dead connection and rolls its transaction back.
     const deadline = Date.now() + 10_000;
-    while ((await count(url, `SELECT count(*) AS n FROM pg_stat_activity WHERE application_name LIKE 'tenantctl %'`)) > 0 && Date.now() < deadline) {
+    while ((await count(url, `SELECT count(*) AS n FROM pg_stat_activity WHERE application_name LIKE 'tenantctl %' AND datname = current_database()`)) > 0 && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(await count(url, `SELECT count(*) AS n FROM users`)).toBe(before);
@@ -100,7 +107,7 @@ describePostgres('apply safety on PostgreSQL', () => {
     fs.rmSync(config, { recursive: true, force: true });
   });
 
-  it('apply --plan re-reads the configuration under the lock: an edit made while it waited is refused', async () => {
+  it.sequential('apply --plan re-reads the configuration under the lock: an edit made while it waited is refused', async () => {
     const config = copyContoso();
     const users = path.join(config, 'users.yaml');
     const planFile = path.join(tempDir('tenantctl-lock-edit-'), 'plan.json');
@@ -120,7 +127,7 @@ describePostgres('apply safety on PostgreSQL', () => {
     fs.rmSync(config, { recursive: true, force: true });
   });
 
-  it('apply --plan plans again under the lock when the catalog changed while it waited, even where user rows did not', async () => {
+  it.sequential('apply --plan plans again under the lock when the catalog changed while it waited, even where user rows did not', async () => {
     const config = copyContoso();
     const users = path.join(config, 'users.yaml');
     const planFile = path.join(tempDir('tenantctl-lock-catalog-'), 'plan.json');
@@ -142,7 +149,7 @@ describePostgres('apply safety on PostgreSQL', () => {
   });
 });
 
-describe('apply safety on the embedded database', () => {
+describe('apply safety on the embedded database', SIDE_BY_SIDE, () => {
   let dir: string;
   let database: string;
   const env = (extra: Record<string, string> = {}) => ({ TENANTCTL_DATABASE_URL: database, ...extra });
@@ -154,7 +161,7 @@ describe('apply safety on the embedded database', () => {
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('an apply killed at any moment leaves all or nothing, and the database still opens', async () => {
+  it.sequential('an apply killed at any moment leaves all or nothing, and the database still opens', async () => {
     const child = spawn(process.execPath, [path.join(ROOT, 'dist/cmd/tenantctl.js'), ...APPLY], {
       env: { ...process.env, TENANTCTL_DATABASE_URL: database },
       stdio: ['ignore', 'pipe', 'ignore'],
@@ -175,7 +182,7 @@ describe('apply safety on the embedded database', () => {
     expect([0, 13]).toContain(created);
   });
 
-  it('waits for another process holding the embedded database, then names it', async () => {
+  it.sequential('waits for another process holding the embedded database, then names it', async () => {
     const holder = { actor: 'bob', host: os.hostname(), pid: process.pid, since: '2026-11-25T14:02:00.000Z' };
     fs.writeFileSync(`${database}.lock`, JSON.stringify(holder));
     try {
@@ -187,7 +194,7 @@ describe('apply safety on the embedded database', () => {
     }
   });
 
-  it('deletions above the threshold need --approve-deletions (exit 3); plan only warns', async () => {
+  it.sequential('deletions above the threshold need --approve-deletions (exit 3); plan only warns', async () => {
     // Whatever the killed apply left, this brings the tenant to the example.
     const applied = await runCli(APPLY, { env: env() });
     expect(applied.code).toBe(0);
@@ -209,7 +216,7 @@ describe('apply safety on the embedded database', () => {
     fs.rmSync(config, { recursive: true, force: true });
   });
 
-  it('a password never appears in output, plan files or the audit trail', async () => {
+  it.sequential('a password never appears in output, plan files or the audit trail', async () => {
     const password = 'Zq8#Lm2!Vx7p';
     const config = copyContoso();
     const users = path.join(config, 'users.yaml');

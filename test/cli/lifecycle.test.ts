@@ -39,71 +39,107 @@ function editUsers(config: string, edit: (text: string) => string): void {
 /** The entry of one user in users.yaml, from its `- userPrincipalName` line to the next entry. */
 const entryPattern = (upn: string) => new RegExp(`\\n  - userPrincipalName: ${upn.replace(/\./g, '\\.')}\\n[\\s\\S]*?(?=\\n\\n  (?:#|- )|\\n*$)`);
 
-describe.each(ENGINES)('the lifecycle on the $name database', (engine) => {
+/**
+ * The two databases' suites run side by side (each its own database and
+ * configuration, its tests in order): one waits on PostgreSQL while the other runs PGlite.
+ */
+const SIDE_BY_SIDE = { concurrent: true } as const;
+
+describe.each(ENGINES)('the lifecycle on the $name database', SIDE_BY_SIDE, (engine) => {
   let database: string;
   let config: string;
   let entries: Record<string, string>;
+  /** Where `plan --out` saves the JSON plan. */
+  let planFile: string;
+  const cleanup: string[] = [];
 
-  /** Plain SQL, as an administrator (or time passing) would; the embedded database is opened only while no CLI runs. */
-  async function sql<T = Record<string, unknown>>(statement: string, params: unknown[] = []): Promise<T[]> {
+  /**
+   * Plain SQL, as an administrator (or time passing) would; the embedded database is opened only while no CLI runs.
+   * Several statements with nothing run between them share one opening (each costs PGlite's start).
+   */
+  async function withSql<R>(work: (sql: <T extends object = Record<string, unknown>>(statement: string, params?: unknown[]) => Promise<T[]>) => Promise<R>): Promise<R> {
     const db = await openDatabase({ url: database, actor: 'test', lockTimeoutMs: 5000 });
     try {
-      return await db.query<T>(statement, params);
+      return await work((statement, params = []) => db.query(statement, params));
     } finally {
       await db.close();
     }
   }
+  const sql = <T extends object = Record<string, unknown>>(statement: string, params: unknown[] = []): Promise<T[]> => withSql((run) => run<T>(statement, params));
 
   const cli = (...args: string[]): Promise<CliResult> => runCli([...args, '--database', database]);
+  const validPlan = (json: string): PlanJson => {
+    const plan = JSON.parse(json) as PlanJson;
+    expect(validatePlan(plan), JSON.stringify(validatePlan.errors)).toBe(true);
+    return plan;
+  };
   const planJson = async (): Promise<PlanJson> => {
     const run = await cli('plan', '-c', config, '--format', 'json');
     expect(run.code, run.stderr).toBe(0);
-    const plan = JSON.parse(run.stdout) as PlanJson;
-    expect(validatePlan(plan), JSON.stringify(validatePlan.errors)).toBe(true);
-    return plan;
+    return validPlan(run.stdout);
+  };
+  /** The plan as text and as JSON from one run: `plan --out` prints the one and saves the other. */
+  const planTextAndJson = async (): Promise<{ text: CliResult; json: PlanJson }> => {
+    fs.rmSync(planFile, { force: true });
+    const text = await cli('plan', '-c', config, '--out', planFile);
+    expect(text.code, text.stderr).toBe(0);
+    return { text, json: validPlan(fs.readFileSync(planFile, 'utf8')) };
   };
   const apply = async (...flags: string[]) => {
     const run = await cli('apply', '-c', config, ...(flags.length > 0 ? flags : APPROVE_ALL));
     expect(run.code, run.stderr).toBe(0);
     return run;
   };
-  const userRow = async (upn: string) =>
-    (await sql<{ id: string; user_principal_name: string; deleted_at: Date | null }>('SELECT id::text AS id, user_principal_name, deleted_at FROM users WHERE lower(user_principal_name) = $1', [upn]))[0];
+  type UserRow = { id: string; user_principal_name: string; deleted_at: Date | null };
+  const userRowQuery = async (run: typeof sql, upn: string) =>
+    (await run<UserRow>('SELECT id::text AS id, user_principal_name, deleted_at FROM users WHERE lower(user_principal_name) = $1', [upn]))[0];
+  const userRow = (upn: string) => userRowQuery(sql, upn);
 
   beforeAll(async () => {
     if (engine.skip) return;
-    database = engine.name === 'postgres' ? ((await postgresTestUrl('lifecycle')) ?? '') : path.join(tempDir(), 'db');
+    const dir = tempDir();
+    cleanup.push(dir);
+    planFile = path.join(dir, 'plan.json');
+    database = engine.name === 'postgres' ? ((await postgresTestUrl('lifecycle')) ?? '') : path.join(dir, 'db');
     config = copyContoso();
+    cleanup.push(config);
     const text = fs.readFileSync(path.join(config, 'users.yaml'), 'utf8');
     entries = Object.fromEntries(['emma.dekker@contoso.com', 'lucas.vandam@contoso.com'].map((upn) => [upn, entryPattern(upn).exec(text)?.[0] ?? '']));
     expect((await cli('init', '--catalog', path.join(config, 'catalog.yaml'))).code).toBe(0);
     await apply();
   }, 120_000);
+  afterAll(() => {
+    for (const dir of cleanup) fs.rmSync(dir, { recursive: true, force: true });
+  });
 
-  it.skipIf(engine.skip)('a rename keeps the account: one user.rename change, the same id, roles and licences, no deletion', async () => {
-    const before = await userRow('lotte.smit@contoso.com');
-    const roles = async (id: string) =>
-      (await sql<{ n: number }>('SELECT (SELECT count(*) FROM user_roles WHERE user_id = $1)::int + (SELECT count(*) FROM license_assignments WHERE user_id = $1)::int AS n', [id]))[0]?.n;
-    const held = await roles(before?.id ?? '');
+  it.skipIf(engine.skip).sequential('a rename keeps the account: one user.rename change, the same id, roles and licences, no deletion', async () => {
+    const roles = async (run: typeof sql, id: string) =>
+      (await run<{ n: number }>('SELECT (SELECT count(*) FROM user_roles WHERE user_id = $1)::int + (SELECT count(*) FROM license_assignments WHERE user_id = $1)::int AS n', [id]))[0]?.n;
+    const [before, held] = await withSql(async (run) => {
+      const row = await userRowQuery(run, 'lotte.smit@contoso.com');
+      return [row, await roles(run, row?.id ?? '')] as const;
+    });
     expect(held).toBe(2);
     editUsers(config, (text) => text.replace('userPrincipalName: lotte.smit@contoso.com', 'userPrincipalName: lotte.jansen@contoso.com\n    renamedFrom: lotte.smit@contoso.com'));
 
-    const plan = await planJson();
+    const { text, json: plan } = await planTextAndJson();
     expect(plan.formatVersion).toBe('2.0');
     expect(plan.changes.map((c) => `${c.kind} ${c.userPrincipalName}`)).toEqual(['user.rename lotte.jansen@contoso.com', 'user.update lotte.jansen@contoso.com']);
     expect(plan.changes[0]).toMatchObject({ fromUserPrincipalName: 'lotte.smit@contoso.com', userId: before?.id, address: 'users/lotte.jansen@contoso.com', risks: [] });
     expect(plan.changes[0]?.before).toMatchObject({ userPrincipalName: 'lotte.smit@contoso.com', roles: ['User management administrator'] });
     expect(plan.changes[0]?.after).toMatchObject({ userPrincipalName: 'lotte.jansen@contoso.com', licenses: [{ sku: 'O365_BUSINESS_ESSENTIALS', disabledPlans: ['YAMMER_ENTERPRISE'] }] });
     expect(plan.summary).toMatchObject({ create: 0, rename: 1, update: 0, delete: 0 });
-    const text = await cli('plan', '-c', config);
     expect(text.stdout).toContain('userPrincipalName: "lotte.smit@contoso.com" → "lotte.jansen@contoso.com" (same account');
     expect(text.stdout).toContain('Plan: 0 to create, 1 to rename, 0 to update, 0 to delete.');
 
     await apply('--auto-approve');
-    const after = await userRow('lotte.jansen@contoso.com');
+    const [after, gone, heldAfter] = await withSql(async (run) => {
+      const row = await userRowQuery(run, 'lotte.jansen@contoso.com');
+      return [row, await userRowQuery(run, 'lotte.smit@contoso.com'), await roles(run, row?.id ?? '')] as const;
+    });
     expect(after?.id).toBe(before?.id);
-    expect(await userRow('lotte.smit@contoso.com')).toBeUndefined();
-    expect(await roles(after?.id ?? '')).toBe(held);
+    expect(gone).toBeUndefined();
+    expect(heldAfter).toBe(held);
     const exported = await cli('export');
     const lotte = (YAML.parse(exported.stdout) as { users: { userPrincipalName: string; roles?: string[]; licenses?: unknown[] }[] }).users.find(
       (u) => u.userPrincipalName === 'lotte.jansen@contoso.com',
@@ -117,7 +153,7 @@ describe.each(ENGINES)('the lifecycle on the $name database', (engine) => {
     expect(validate.stdout).toMatch(/users\.yaml:\d+:\d+: RENAME_DONE \(warning\): lotte\.smit@contoso\.com was renamed to lotte\.jansen@contoso\.com already; renamedFrom changes nothing any more and can be removed/);
   }, 120_000);
 
-  it.skipIf(engine.skip)('refuses, located, a rename whose old and new UPN both exist', async () => {
+  it.skipIf(engine.skip).sequential('refuses, located, a rename whose old and new UPN both exist', async () => {
     editUsers(config, (text) => text.replace('userPrincipalName: lucas.vandam@contoso.com', 'userPrincipalName: lucas.vandam@contoso.com\n    renamedFrom: emma.dekker@contoso.com'));
     const run = await cli('plan', '-c', config);
     expect(run.code).toBe(1);
@@ -125,7 +161,7 @@ describe.each(ENGINES)('the lifecycle on the $name database', (engine) => {
     editUsers(config, (text) => text.replace('\n    renamedFrom: emma.dekker@contoso.com', ''));
   }, 60_000);
 
-  it.skipIf(engine.skip)('a deletion shows until when it can be undone; drift lists the recycle bin; declaring the user again within 30 days restores it', async () => {
+  it.skipIf(engine.skip).sequential('a deletion shows until when it can be undone; drift lists the recycle bin; declaring the user again within 30 days restores it', async () => {
     const emma = await userRow('emma.dekker@contoso.com');
     editUsers(config, (text) => text.replace(entries['emma.dekker@contoso.com'] ?? '', ''));
     const plan = await cli('plan', '-c', config);
@@ -136,16 +172,15 @@ describe.each(ENGINES)('the lifecycle on the $name database', (engine) => {
     expect(drift.stdout).toMatch(/emma\.dekker@contoso\.com: in the recycle bin since \d{4}-\d{2}-\d{2}: (29|30) days left to restore it/);
 
     editUsers(config, (text) => text.replace('\n\n  - userPrincipalName: lucas.vandam@contoso.com', `${entries['emma.dekker@contoso.com']}\n\n  - userPrincipalName: lucas.vandam@contoso.com`));
-    const restore = await cli('plan', '-c', config);
+    const { text: restore, json } = await planTextAndJson();
     expect(restore.stdout).toContain('Plan: 0 to create, 1 to restore, 0 to update, 0 to delete.');
-    const json = await planJson();
     expect(json.summary).toMatchObject({ create: 0, restore: 1 });
     expect(json.changes[0]).toMatchObject({ kind: 'user.restore', userId: emma?.id });
     await apply('--auto-approve');
     expect((await userRow('emma.dekker@contoso.com'))?.id).toBe(emma?.id);
   }, 120_000);
 
-  it.skipIf(engine.skip)('a user deleted 31 days ago is gone for good: declared again, the row is purged and a new account created, in the audit trail', async () => {
+  it.skipIf(engine.skip).sequential('a user deleted 31 days ago is gone for good: declared again, the row is purged and a new account created, in the audit trail', async () => {
     const old = await userRow('emma.dekker@contoso.com');
     editUsers(config, (text) => text.replace(entries['emma.dekker@contoso.com'] ?? '', ''));
     await apply('--auto-approve');
@@ -157,26 +192,25 @@ describe.each(ENGINES)('the lifecycle on the $name database', (engine) => {
     expect(json.changes.slice(0, 2).map((c) => c.kind)).toEqual(['user.purge', 'user.create']);
     expect(json.summary).toMatchObject({ create: 1, restore: 0 });
     await apply('--auto-approve');
-    const renewed = await userRow('emma.dekker@contoso.com');
+    const [renewed, oldRows] = await withSql(async (run) => [await userRowQuery(run, 'emma.dekker@contoso.com'), await run('SELECT 1 FROM users WHERE id = $1', [old?.id])] as const);
     expect(renewed?.id).toBeDefined();
     expect(renewed?.id).not.toBe(old?.id);
-    expect(await sql('SELECT 1 FROM users WHERE id = $1', [old?.id])).toEqual([]);
+    expect(oldRows).toEqual([]);
     const history = await cli('history', '--format', 'json', '--limit', '1');
     const [latest] = (JSON.parse(history.stdout) as { applies: { changes: { kind: string; userId?: string }[] }[] }).applies;
     expect(latest?.changes.find((c) => c.kind === 'user.purge')).toMatchObject({ userId: old?.id });
   }, 120_000);
 
-  it.skipIf(engine.skip)('spareSeats proposes a purchase that still needs approval, listing the seats blocked users hold', async () => {
+  it.skipIf(engine.skip).sequential('spareSeats proposes a purchase that still needs approval, listing the seats blocked users hold', async () => {
     const tenant = path.join(config, 'tenant.yaml');
     fs.writeFileSync(tenant, fs.readFileSync(tenant, 'utf8').replace('  maxMonthlyPurchaseCost: 250\n', '  maxMonthlyPurchaseCost: 250\n  spareSeats:\n    O365_BUSINESS_PREMIUM: 6\n'));
-    const plan = await planJson();
+    const { text, json: plan } = await planTextAndJson();
     expect(plan.changes).toEqual([]);
     expect(plan.approvals).toEqual(['purchase']);
     // Premium: 5 seats, 3 assigned (one to Noah, blocked); 6 to keep free → 4 to buy, all spare; Noah's seat could be reclaimed.
     expect(plan.purchases).toEqual([
       expect.objectContaining({ sku: 'O365_BUSINESS_PREMIUM', quantity: 4, spare: 4, reclaimable: [{ userPrincipalName: 'noah.hendriks@contoso.com', monthlyCost: 12.5 }] }),
     ]);
-    const text = await cli('plan', '-c', config);
     expect(text.stdout).toContain('or reclaim 1 seat held by blocked users ($12.50/month): noah.hendriks@contoso.com');
     const refused = await cli('apply', '-c', config, '--auto-approve');
     expect(refused.code).toBe(3);
@@ -184,7 +218,7 @@ describe.each(ENGINES)('the lifecycle on the $name database', (engine) => {
     expect((await cli('plan', '-c', config, '--detailed-exitcode')).code).toBe(0);
   }, 120_000);
 
-  it.skipIf(engine.skip)('export writes back the settings last applied', async () => {
+  it.skipIf(engine.skip).sequential('export writes back the settings last applied', async () => {
     const exported = YAML.parse((await cli('export')).stdout) as { settings: Record<string, unknown> };
     expect(exported.settings).toEqual({
       minGlobalAdmins: 2,

@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dumpEmbedded, dumpPostgres, type DirectoryDump } from '../reliability/support/directory-dump.js';
+import { dumpEmbeddedLean, dumpPostgres, type DirectoryDump } from '../reliability/support/directory-dump.js';
 import { copyContoso, QUIET, ROOT, runCli, tempDir } from '../support/cli.js';
 import { describePostgres, postgresTestUrl } from '../support/postgres.js';
 
@@ -122,11 +122,24 @@ interface Backend {
   readonly dump: () => Promise<DirectoryDump>;
 }
 
+/** Tests in order, inside a suite that runs beside the other database's. */
 function exactSuite(backend: Backend) {
   let dir: string;
   let config: string;
   let planFile: string;
   let text: string;
+  /**
+   * The directory as the last dump saw it. Only the last test applies, so it is
+   * the state each edit's run starts from: dumped once after each run (before
+   * its assertions, so a test that fails leaves the next one its true start),
+   * not once before and once after.
+   */
+  let lastDump: DirectoryDump;
+  const dumpAfterRun = async (): Promise<{ before: DirectoryDump; after: DirectoryDump }> => {
+    const before = lastDump;
+    lastDump = await backend.dump();
+    return { before, after: lastDump };
+  };
   const env = () => ({ ...backend.env(), TENANTCTL_DEBUG_TRACE: '1' });
   const apply = (file: string, extra: readonly string[] = []) =>
     runCli(['apply', '--plan', file, '-c', config, '--approve-privileged', ...extra], { env: env() });
@@ -154,13 +167,14 @@ function exactSuite(backend: Backend) {
     expect((await runCli(['plan', '-c', config, '--out', planFile], { env: backend.env() })).code).toBe(0);
     text = fs.readFileSync(planFile, 'utf8');
     for (const kind of ['"kind": "user.delete"', '"kind": "user.create"', '"kind": "role.grant"', FENNA, 'Bâtiment']) expect(text).toContain(kind);
+    lastDump = await backend.dump();
   });
   afterAll(() => {
     fs.rmSync(dir, { recursive: true, force: true });
     fs.rmSync(config, { recursive: true, force: true });
   });
 
-  it('the file plan --out wrote is taken without a full check', async () => {
+  it.sequential('the file plan --out wrote is taken without a full check', async () => {
     const run = await apply(planFile);
     expect(run.stderr).toContain(EXACT);
     expect(run.stderr).not.toContain(IN_FULL);
@@ -168,18 +182,25 @@ function exactSuite(backend: Backend) {
     expect(run.code).toBe(1);
   });
 
-  it('so is the JSON plan --format json prints, saved with a redirection: the same bytes as --out', async () => {
+  it.sequential('so is the JSON plan --format json prints, saved with a redirection: the same bytes as --out', async () => {
     const file = path.join(dir, 'stdout.json');
     const saved = path.join(dir, 'saved-too.json');
     const out = fs.openSync(file, 'w');
     try {
       // One run, so one planning time: a deletion's restorable-until date is in the plan.
-      const plan = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cmd', 'tenantctl.js'), 'plan', '-c', config, '--format', 'json', '--out', saved], {
+      // Not spawnSync: the other database's suite runs meanwhile.
+      const plan = spawn(process.execPath, [path.join(ROOT, 'dist', 'cmd', 'tenantctl.js'), 'plan', '-c', config, '--format', 'json', '--out', saved], {
         cwd: ROOT,
         env: { ...process.env, NO_COLOR: '1', ...QUIET, ...backend.env() },
         stdio: ['ignore', out, 'pipe'],
       });
-      expect(plan.status, plan.stderr.toString()).toBe(0);
+      let stderr = '';
+      plan.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const status = await new Promise<number | null>((resolve, reject) => {
+        plan.on('error', reject);
+        plan.on('close', resolve);
+      });
+      expect(status, stderr).toBe(0);
     } finally {
       fs.closeSync(out);
     }
@@ -190,24 +211,24 @@ function exactSuite(backend: Backend) {
   });
 
   for (const edit of EDITS) {
-    it(`${edit.name}: checked in full, ${edit.expected[0] === ACCEPTED ? 'and taken' : 'and refused'} as before, nothing changed`, async () => {
+    it.sequential(`${edit.name}: checked in full, ${edit.expected[0] === ACCEPTED ? 'and taken' : 'and refused'} as before, nothing changed`, async () => {
       const file = path.join(dir, 'edited.json');
       const edited = edit.edit(text);
       expect(edited).not.toBe(text);
       fs.writeFileSync(file, edited);
-      const before = await backend.dump();
       const run = await apply(file);
+      const { before, after } = await dumpAfterRun();
       expect(run.code).toBe(1);
       expect(run.stderr.split('\n').filter((l) => !l.includes('statement') && !l.includes('transaction')).join('\n')).toContain(IN_FULL);
       expect(run.stderr).not.toContain(EXACT);
       for (const line of edit.expected) expect(run.stderr).toContain(line);
       if (edit.expected[0] !== ACCEPTED) expect(run.stderr).not.toContain(ACCEPTED);
       expect(run.stderr).not.toMatch(/\n\s+at /);
-      expect(await backend.dump()).toEqual(before);
+      expect(after).toEqual(before);
     });
   }
 
-  it('a tampered file made from a configuration changed since is named tampered first, as before', async () => {
+  it.sequential('a tampered file made from a configuration changed since is named tampered first, as before', async () => {
     const other = copyContoso();
     try {
       fs.cpSync(config, other, { recursive: true });
@@ -223,7 +244,7 @@ function exactSuite(backend: Backend) {
     }
   });
 
-  it('another tool version and another commit of the same plan: taken without a full check, the commit of -c recorded', async () => {
+  it.sequential('another tool version and another commit of the same plan: taken without a full check, the commit of -c recorded', async () => {
     const file = path.join(dir, 'other-origin.json');
     const edited = text.replace(/"tenantctlVersion": "[^"]*"/, '"tenantctlVersion": "0.0.1-older"').replace(/"gitCommit": (null|"[^"]*")/, '"gitCommit": "1111111111111111111111111111111111111111"');
     expect(edited).toContain('0.0.1-older');
@@ -242,14 +263,20 @@ function exactSuite(backend: Backend) {
   });
 }
 
-describe('apply --plan of an exact file (embedded database)', () => {
+/**
+ * The two databases' suites run side by side (each its own database, its tests
+ * in order): one waits on PostgreSQL while the other runs PGlite.
+ */
+const SIDE_BY_SIDE = { concurrent: true } as const;
+
+describe('apply --plan of an exact file (embedded database)', SIDE_BY_SIDE, () => {
   const dir = tempDir();
   const database = path.join(dir, 'db');
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-  exactSuite({ env: () => ({ TENANTCTL_DATABASE_URL: database }), dump: () => dumpEmbedded(database) });
+  exactSuite({ env: () => ({ TENANTCTL_DATABASE_URL: database }), dump: () => dumpEmbeddedLean(database) });
 });
 
-describePostgres('apply --plan of an exact file (PostgreSQL)', () => {
+describePostgres('apply --plan of an exact file (PostgreSQL)', SIDE_BY_SIDE, () => {
   let url = '';
   beforeAll(async () => {
     url = (await postgresTestUrl('saved_plan_exact')) ?? '';

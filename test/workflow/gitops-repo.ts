@@ -1,16 +1,19 @@
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { parse } from 'yaml';
-import { ROOT, tempDir } from '../support/cli.js';
+import { ROOT } from '../support/cli.js';
+import { memoryTempDir } from './memory-dir.js';
 
 /**
  * A copy of an example configuration repository from examples/gitops/, with
  * this checkout's tenantctl linked in as `npm ci` would install it there,
- * so the workflows' own `npx --no tenantctl …` lines run unchanged.
+ * so the workflows' own `npx --no tenantctl …` lines run unchanged. In memory
+ * where the machine has it, as the workflows' embedded database is written there.
  */
 export function gitopsRepo(example: string): string {
-  const repo = tempDir('tenantctl-gitops-');
+  const repo = memoryTempDir('tenantctl-gitops-');
   fs.cpSync(path.join(ROOT, 'examples', 'gitops', example), repo, { recursive: true });
   fs.mkdirSync(path.join(repo, 'node_modules', '.bin'), { recursive: true });
   fs.symlinkSync(ROOT, path.join(repo, 'node_modules', 'tenantctl'), 'dir');
@@ -110,10 +113,15 @@ export function gitlabJobs(file: string): GitlabJob[] {
     .map((name) => ({ name, script: flatten(scriptOf(name)) }));
 }
 
+const execFileAsync = promisify(execFile);
+
+/** A command's stdout, without blocking this process (other work goes on meanwhile); rejects, with its stderr, if it fails. */
+export async function commandOutput(file: string, args: readonly string[], cwd: string): Promise<string> {
+  return (await execFileAsync(file, args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })).stdout;
+}
+
 /** The packed tarball of this checkout (dist/ is fresh: the suite's global setup compiled it), in `dir`. */
-export function packTenantctl(dir: string): string {
-  const packed = JSON.parse(
-    execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8' }),
-  ) as { filename: string }[];
+export async function packTenantctl(dir: string): Promise<string> {
+  const packed = JSON.parse(await commandOutput('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], ROOT)) as { filename: string }[];
   return path.join(dir, packed[0]!.filename);
 }

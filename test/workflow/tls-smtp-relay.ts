@@ -18,8 +18,9 @@ export class TlsSmtpRelay {
   constructor(dir: string) {
     const key = path.join(dir, 'relay-key.pem');
     this.caFile = path.join(dir, 'relay-cert.pem');
+    // An ECDSA P-256 key, as many relays have: made at once, where an RSA key took ~0.25 s of CPU.
     execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', this.caFile, '-days', '1',
+      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', this.caFile, '-days', '1',
       '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
     ], { stdio: 'ignore' });
     this.server = new SMTPServer({
