@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { hasCatalog, NO_CATALOG } from '../../src/catalog/require-catalog.js';
 import type { Catalog } from '../../src/catalog/catalog.js';
-import { loadConfig } from '../../src/config/load-config.js';
+import { checkConfigSteps, finishConfig } from '../../src/config/load-config.js';
+import { runStepsYielding } from '../../src/config/steps.js';
+import { loadYamlSourcesYielding } from '../../src/config/yaml-source.js';
 import { readTenant } from '../../src/state/read-tenant.js';
 import type { TenantState } from '../../src/state/tenant-state.js';
 import { hasErrors } from '../../src/diagnostics/diagnostic.js';
@@ -46,8 +48,12 @@ export function registerValidate(program: Command): void {
     .requiredOption('-c, --config <path...>', 'YAML file or directory of YAML files (repeatable)')
     .addOption(formatOption(['text', 'json', 'github'], 'text, json or github (GitHub Actions annotations)'))
     .action(async (options: ValidateOptions) => {
-      const { catalog, current, reason } = await tryCatalog(options);
-      const { diagnostics } = loadConfig(options.config, { catalog, current, phase: 'validate' });
+      // The database is opened and read while the files are parsed and checked as far as they can be without it.
+      const reading = tryCatalog(options);
+      const sources = await loadYamlSourcesYielding(options.config);
+      const checked = await runStepsYielding(checkConfigSteps(sources, { phase: 'validate' }));
+      const { catalog, current, reason } = await reading;
+      const { diagnostics } = finishConfig(checked, { catalog, current });
       const report = reportDiagnostics(diagnostics, options.format, { catalogChecked: catalog !== null });
       if (report) (options.format === 'github' ? outAnnotations : out)(report);
       if (reason) {

@@ -27,14 +27,22 @@ export interface DesiredConfig {
   readonly configHash: string;
 }
 
-export interface LoadConfigOptions {
+/** What the checks need besides the files; none of it is read from the database. */
+export interface ConfigOptions {
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly phase: 'validate' | 'plan' | 'drift';
+}
+
+/** What the database holds that some rules need. */
+export interface DatabaseFacts {
   readonly catalog: Catalog | null;
   /** The directory, for the rules that compare with it (renames); omitted: not checked. */
   readonly current?: TenantState | null;
   /** When the directory is judged (default: the clock). */
   readonly now?: Date;
-  readonly env?: Readonly<Record<string, string | undefined>>;
-  readonly phase: 'validate' | 'plan' | 'drift';
+}
+
+export interface LoadConfigOptions extends ConfigOptions, DatabaseFacts {
   /** The files of `paths`, already read (see loadYamlSourcesYielding); omitted: read here. */
   readonly sources?: LoadedSources;
 }
@@ -152,15 +160,6 @@ function* checkFiles(sources: LoadedSources): Steps<CheckedFiles> {
   }
   return checked;
 }
-
-/** What loadConfig needs besides the files' own text; none of it is read from the database. */
-export interface ConfigOptions {
-  readonly env?: Readonly<Record<string, string | undefined>>;
-  readonly phase: 'validate' | 'plan' | 'drift';
-}
-
-/** What the database holds that the remaining rules need (see LoadConfigOptions). */
-export type DatabaseFacts = Pick<LoadConfigOptions, 'catalog' | 'current' | 'now'>;
 
 /**
  * What each kind of rule may see (undefined: it must not run). Rules about
