@@ -27,7 +27,7 @@ export async function whileApplyWaits(url: string, apply: () => Promise<CliResul
   const waiting = apply();
   try {
     const deadline = Date.now() + 20_000;
-    while ((await count(url, `SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND application_name LIKE 'tenantctl %' AND application_name <> 'tenantctl holder'`)) === 0) {
+    while ((await count(url, `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND application_name LIKE 'tenantctl %' AND application_name <> 'tenantctl holder'`)) === 0) {
       if (Date.now() > deadline) throw new Error(`the apply never waited for the lock: ${JSON.stringify(await Promise.race([waiting, 'still running']))}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
