@@ -1,5 +1,5 @@
 import type { SMTPSentMessageInfo } from 'nodemailer';
-import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
+import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import type { ConnectionOptions } from 'node:tls';
 import { maskUrl } from '../db/database-url.js';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
@@ -78,7 +78,14 @@ export function createSmtpTransport(url: string, options: SmtpTransportOptions =
     );
   }
   const user = decoded(parsed.username);
-  const settings: SMTPTransport.Options = {
+  const settings: SMTPPool.Options = {
+    // One connection for the whole run (deliver sends one message at a time), not a TLS
+    // handshake and a login per message; a relay may delay each greeting or limit connections.
+    pool: true,
+    maxConnections: 1,
+    // A message whose connection drops while it is sent fails, as without a pool: sent again
+    // automatically it could reach its recipients twice (see deliver.ts on that window).
+    maxRequeues: 0,
     host: parsed.hostname.replace(/^\[|\]$/g, ''),
     port: parsed.port ? Number(parsed.port) : secure ? 465 : 587,
     secure,

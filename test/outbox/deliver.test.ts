@@ -31,6 +31,8 @@ interface ReceivedMail {
 interface MailServer {
   readonly port: number;
   readonly received: ReceivedMail[];
+  /** How many connections clients opened. */
+  readonly connections: () => number;
   /** Addresses whose RCPT TO the server answers with 550. */
   readonly refuse: Set<string>;
   close(): Promise<void>;
@@ -39,10 +41,15 @@ interface MailServer {
 async function startMailServer(): Promise<MailServer> {
   const received: ReceivedMail[] = [];
   const refuse = new Set<string>();
+  let connections = 0;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onConnect(_session, callback) {
+      connections += 1;
+      callback();
+    },
     onRcptTo(address, _session, callback) {
       if (!refuse.has(address.address.toLowerCase())) return callback();
       const error = Object.assign(new Error(`5.1.1 <${address.address}>: no such user`), { responseCode: 550 });
@@ -63,6 +70,7 @@ async function startMailServer(): Promise<MailServer> {
   return {
     port,
     received,
+    connections: () => connections,
     refuse,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
@@ -203,6 +211,8 @@ function outboxSuite(open: () => Promise<Database>): void {
       seeded.map((n) => ({ id: n.id, userPrincipalName: n.upn, recipients: n.recipients, status: 'delivered' })),
     );
     expect(server.received).toHaveLength(3);
+    // One connection for the run, not a handshake per message.
+    expect(server.connections()).toBe(1);
     for (const notification of seeded) expectReceivedOnce(server, notification);
     const joep = expectReceivedOnce(server, seeded[0] as Seeded);
     expect(sorted((header(joep.raw, 'To') ?? '').split(/,\s*/))).toEqual(sorted(FIVE_AND_ADMIN));
