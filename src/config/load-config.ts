@@ -45,6 +45,8 @@ export interface DatabaseFacts {
 export interface LoadConfigOptions extends ConfigOptions, DatabaseFacts {
   /** The files of `paths`, already read (see loadYamlSourcesYielding); omitted: read here. */
   readonly sources?: LoadedSources;
+  /** Those files already checked as far as they can be without the database; used only if made from them with these options. */
+  readonly checked?: CheckedConfig;
 }
 
 export interface LoadConfigResult {
@@ -277,5 +279,7 @@ export function finishConfig(config: CheckedConfig, facts: DatabaseFacts): LoadC
  */
 export function loadConfig(paths: readonly string[], options: LoadConfigOptions): LoadConfigResult {
   const sources = options.sources ?? loadYamlSources(paths);
-  return finishConfig(runSteps(checkConfigSteps(sources, options)), options);
+  const { checked } = options;
+  const fits = checked !== undefined && checked.sources === sources && checked.phase === options.phase && checked.env === (options.env ?? process.env);
+  return finishConfig(fits ? checked : runSteps(checkConfigSteps(sources, options)), options);
 }

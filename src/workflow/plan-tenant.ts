@@ -1,6 +1,6 @@
 import type { Catalog } from '../catalog/catalog.js';
 import { requireCatalog } from '../catalog/require-catalog.js';
-import { finishConfig, loadConfig, type CheckedConfig } from '../config/load-config.js';
+import { loadConfig, type CheckedConfig } from '../config/load-config.js';
 import type { LoadedSources } from '../config/yaml-source.js';
 import { checkPasswordPolicy } from '../credentials/password-policy.js';
 import type { Database } from '../db/database.js';
@@ -96,11 +96,8 @@ export function planFromSnapshot(
   requireCatalog(catalog);
   const now = options.now ?? new Date();
   progress({ stage: 'loading the configuration', done: 1, total: 3 });
-  // The rules that need no database may have run already, with these files and options.
-  const reusable = checked && sources && checked.sources === sources && checked.phase === 'plan' && checked.env === (options.env ?? process.env);
-  const loaded = reusable
-    ? finishConfig(checked, { catalog, current, now })
-    : loadConfig(options.configPaths, { catalog, current, now, env: options.env, phase: 'plan', ...(sources ? { sources } : {}) });
+  // The checks that need no database may have run already, while the directory was read.
+  const loaded = loadConfig(options.configPaths, { catalog, current, now, env: options.env, phase: 'plan', sources, checked });
   if (!loaded.config) return { plan: null, diagnostics: loaded.diagnostics };
   progress({ stage: 'computing the plan', done: 2, total: 3 });
   const { plan, problems } = computePlan({ desired: loaded.config.state, current, catalog, settings: loaded.config.settings, now });

@@ -1,20 +1,11 @@
 import { hashConfig } from '../config/config-hash.js';
-import type { CheckedConfig } from '../config/load-config.js';
-import type { LoadedSources } from '../config/yaml-source.js';
 import { exactSavedPlan, scanPlanFile, type PlanFileInputs } from './exact-saved-plan.js';
 import { findConfigCommit, type FoundCommit } from './git-commit.js';
-import { planFromSnapshot, type PlanTenantOptions, type PlanTenantResult, type TenantSnapshot } from './plan-tenant.js';
+import { planFromSnapshot, type PlanTenantOptions, type PlanTenantResult } from './plan-tenant.js';
+import type { Read } from './read-while-parsing.js';
 
 /** How apply recomputes a saved plan: as of one planning time, with one git commit. */
 export type SavedPlanOptions = PlanTenantOptions & { readonly now: Date; readonly gitCommit: string | null };
-
-/** The directory and the configuration's files, read together. */
-export interface Read {
-  readonly snapshot: TenantSnapshot;
-  readonly sources: LoadedSources;
-  /** The rules that need no database, run while the directory was read (readWhileParsing). */
-  readonly checked?: CheckedConfig;
-}
 
 /** What was read, or why it could not be. */
 export type Reading = Read | { readonly failure: unknown };

@@ -5,9 +5,12 @@ import type { Database } from '../db/database.js';
 import { readTenant } from '../state/read-tenant.js';
 import type { TenantSnapshot } from './plan-tenant.js';
 
-export interface Reading {
+/** The directory and the configuration's files, read together. */
+export interface Read {
   readonly snapshot: TenantSnapshot;
   readonly sources: LoadedSources;
+  /** The checks that need no database, when asked for (`check`). */
+  readonly checked?: CheckedConfig;
 }
 
 /**
@@ -17,9 +20,9 @@ export interface Reading {
  * With `check`, the rules that need no database run next, still while the
  * directory is read (at 100,000 users its results arrive after the parse).
  */
-export function readWhileParsing(db: Database, configPaths: readonly string[]): Promise<Reading>;
-export function readWhileParsing(db: Database, configPaths: readonly string[], check: ConfigOptions): Promise<Reading & { checked: CheckedConfig }>;
-export async function readWhileParsing(db: Database, configPaths: readonly string[], check?: ConfigOptions): Promise<Reading & { checked?: CheckedConfig }> {
+export function readWhileParsing(db: Database, configPaths: readonly string[]): Promise<Read>;
+export function readWhileParsing(db: Database, configPaths: readonly string[], check: ConfigOptions): Promise<Read & { checked: CheckedConfig }>;
+export async function readWhileParsing(db: Database, configPaths: readonly string[], check?: ConfigOptions): Promise<Read> {
   const reading = readTenant(db);
   // Its failure is thrown below, once the files are read; until then it must not count as unhandled.
   reading.catch(() => undefined);
