@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dumpEmbeddedLean, dumpPostgres, type DirectoryDump } from '../reliability/support/directory-dump.js';
+import { dumpEmbedded, dumpPostgres, type DirectoryDump } from '../reliability/support/directory-dump.js';
 import { copyContoso, QUIET, ROOT, runCli, tempDir } from '../support/cli.js';
 import { describePostgres, postgresTestUrl } from '../support/postgres.js';
 
@@ -273,7 +273,7 @@ describe('apply --plan of an exact file (embedded database)', SIDE_BY_SIDE, () =
   const dir = tempDir();
   const database = path.join(dir, 'db');
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-  exactSuite({ env: () => ({ TENANTCTL_DATABASE_URL: database }), dump: () => dumpEmbeddedLean(database) });
+  exactSuite({ env: () => ({ TENANTCTL_DATABASE_URL: database }), dump: () => dumpEmbedded(database) });
 });
 
 describePostgres('apply --plan of an exact file (PostgreSQL)', SIDE_BY_SIDE, () => {

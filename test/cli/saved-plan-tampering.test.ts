@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GLOBAL_ADMINISTRATOR } from '../../src/catalog/catalog.js';
 import type { PlanDocument } from '../../src/plan/plan-document.js';
 import { contentHash } from '../../src/workflow/verify-saved-plan.js';
-import { dumpEmbeddedLean, dumpPostgres, type DirectoryDump } from '../reliability/support/directory-dump.js';
+import { dumpEmbedded, dumpPostgres, type DirectoryDump } from '../reliability/support/directory-dump.js';
 import { copyContoso, runCli, tempDir, type CliResult } from '../support/cli.js';
 import { describePostgres, postgresTestUrl } from '../support/postgres.js';
 
@@ -257,7 +257,7 @@ describe('apply --plan applies only what was reviewed (embedded database)', SIDE
   const dir = tempDir();
   const database = path.join(dir, 'db');
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-  attackSuite({ env: () => ({ TENANTCTL_DATABASE_URL: database }), dump: () => dumpEmbeddedLean(database) }, ATTACKS, { bothVariants: true });
+  attackSuite({ env: () => ({ TENANTCTL_DATABASE_URL: database }), dump: () => dumpEmbedded(database) }, ATTACKS, { bothVariants: true });
 });
 
 describePostgres('apply --plan applies only what was reviewed (PostgreSQL)', SIDE_BY_SIDE, () => {

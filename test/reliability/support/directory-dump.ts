@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { openEmbedded } from '../../../src/db/embedded-database.js';
 
 /**
  * The tenant directory as canonical text: users (every column but the two
@@ -49,30 +50,18 @@ export async function dumpPostgres(url: string): Promise<DirectoryDump> {
   }
 }
 
-/** Reads an embedded database folder no process has open. */
-export async function dumpEmbedded(directory: string): Promise<DirectoryDump> {
-  const db = new PGlite(directory);
-  try {
-    await db.exec(SEARCH_PATH);
-    const { rows } = await db.query<Row>(DIRECTORY);
-    return { directory: rows[0]?.dump ?? '', applies: rows[0]?.applies ?? -1 };
-  } finally {
-    await db.close();
-  }
-}
-
 /**
- * dumpEmbedded with PGlite started as the CLI starts it (openEmbedded: a
- * smaller buffer cache, and no optimising recompilation of PostgreSQL's
- * WebAssembly on background threads): half the CPU of each dump, for files
- * that dump after every one of dozens of CLI runs. The same query, the same dump.
+ * Reads an embedded database folder no process has open. PGlite starts as the
+ * CLI starts it (openEmbedded: a smaller buffer cache, no optimising
+ * recompilation of PostgreSQL's WebAssembly): half the CPU of a default start,
+ * for files that dump after every one of dozens of CLI runs.
  */
-export async function dumpEmbeddedLean(directory: string): Promise<DirectoryDump> {
+export async function dumpEmbedded(directory: string): Promise<DirectoryDump> {
   // openEmbedded would make a new database where there is none.
   if (!fs.existsSync(path.join(directory, 'PG_VERSION'))) throw new Error(`no embedded database at ${directory}`);
-  const { openEmbedded } = await import('../../../src/db/embedded-database.js');
   const db = await openEmbedded(directory, directory);
   try {
+    await db.exec(SEARCH_PATH);
     const [row] = await db.query<Row>(DIRECTORY);
     return { directory: row?.dump ?? '', applies: row?.applies ?? -1 };
   } finally {
