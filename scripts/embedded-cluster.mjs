@@ -6,16 +6,17 @@
 // empty cluster only (tenantctl's schema is still migrated at init), and it
 // records the PGlite version that made it: src/db/embedded-cluster.ts runs
 // initdb as before when the installed PGlite is another version.
+//
+// It runs after tsc, and asks the compiled tenantctl where the cluster goes and
+// which PGlite is installed, so both read them the same way.
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
+import { installedPgliteVersion, prebuiltClusterDir } from '../dist/src/db/embedded-cluster.js';
 
-const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
-const out = path.join(root, 'dist', 'embedded');
-const pgliteManifest = path.join(path.dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite')), '..', 'package.json');
-const { version } = JSON.parse(fs.readFileSync(pgliteManifest, 'utf8'));
+const out = prebuiltClusterDir();
+const version = installedPgliteVersion();
+if (!version) throw new Error('embedded-cluster: the installed @electric-sql/pglite has no readable version');
 
 // The same PGlite makes the same cluster: a build that has one for this version keeps it.
 try {

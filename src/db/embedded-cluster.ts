@@ -10,7 +10,7 @@ import { packageRoot } from '../package-root.js';
  * undefined, and PGlite runs initdb (about 3.5 s of CPU) as it would without
  * it: when the build made none, or made it with another PGlite version.
  */
-export function prebuiltCluster(dir = path.join(packageRoot(), 'dist', 'embedded')): Blob | undefined {
+export function prebuiltCluster(dir = prebuiltClusterDir()): Blob | undefined {
   let made: { pglite?: unknown };
   try {
     made = JSON.parse(fs.readFileSync(path.join(dir, 'cluster.json'), 'utf8')) as { pglite?: unknown };
@@ -27,7 +27,13 @@ export function prebuiltCluster(dir = path.join(packageRoot(), 'dist', 'embedded
   }
 }
 
-function installedPgliteVersion(): string | undefined {
+/** Where the build keeps the cluster (cluster.tar.gz) and what made it (cluster.json). */
+export function prebuiltClusterDir(): string {
+  return path.join(packageRoot(), 'dist', 'embedded');
+}
+
+/** The version of the PGlite this tenantctl loads; the cluster is used only if the same one made it. */
+export function installedPgliteVersion(): string | undefined {
   try {
     const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
     const manifest = JSON.parse(fs.readFileSync(path.join(path.dirname(entry), '..', 'package.json'), 'utf8')) as { version?: unknown };

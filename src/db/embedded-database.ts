@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import v8 from 'node:v8';
 import type { Database, Queryable } from './database.js';
+import type { DebugHooks } from './debug-hooks.js';
 import { prebuiltCluster } from './embedded-cluster.js';
 import { SET_SEARCH_PATH } from './schema.js';
 
@@ -33,7 +34,7 @@ const START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB']
  * for one process (`memory://`). One process at a time may open a directory;
  * the caller holds the embedded lock file for that (see embedded-lock.ts).
  */
-export async function openEmbedded(directory: string | null, displayUrl: string, trace?: (event: string) => void): Promise<Database> {
+export async function openEmbedded(directory: string | null, displayUrl: string, trace: DebugHooks['trace'] = null): Promise<Database> {
   v8.setFlagsFromString(`--wasm-tiering-budget=${WASM_TIERING_BUDGET}`);
   // A new database starts as a copy of the prebuilt empty cluster, not from initdb.
   const fresh = directory === null || !fs.existsSync(path.join(directory, 'PG_VERSION'));

@@ -77,7 +77,7 @@ async function openLocation(options: OpenOptions): Promise<Database> {
     }
   }
   const { openEmbedded } = await loadEmbedded();
-  if (location.directory === null) return openEmbedded(null, displayUrl, options.debug?.trace ?? undefined);
+  if (location.directory === null) return openEmbedded(null, displayUrl, options.debug?.trace);
   const directory = location.directory;
   if (!options.create && !fs.existsSync(directory)) {
     throw new TenantctlError(`there is no database at ${displayUrl}: run \`tenantctl init --catalog FILE\` first`);
@@ -99,7 +99,7 @@ async function openLocation(options: OpenOptions): Promise<Database> {
     throw cause;
   }
   try {
-    const db = await openEmbedded(directory, displayUrl, options.debug?.trace ?? undefined);
+    const db = await openEmbedded(directory, displayUrl, options.debug?.trace);
     return {
       ...db,
       async close() {
