@@ -25,20 +25,48 @@ import { NOTES_MARKER, renderReport, renderTable } from './bench/report.mjs';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-const { values } = parseArgs({
-  options: {
-    sizes: { type: 'string', default: '1000,10000' },
-    repeat: { type: 'string', default: '3' },
-    engines: { type: 'string', default: 'postgres,embedded' },
-    create: { type: 'string', default: '500' },
-    'no-write': { type: 'boolean', default: false },
-    out: { type: 'string', default: path.join(root, 'BENCHMARKS.md') },
-  },
-});
+const USAGE = `usage: npm run bench -- [--sizes 1000,10000,100000] [--repeat 3] [--engines postgres,embedded]
+                        [--create 500] [--no-write] [--out BENCHMARKS.md]
+  --sizes    user counts to generate, each at least 100 (default 1000,10000)
+  --repeat   runs of each step; the median is reported (default 3)
+  --engines  postgres, embedded or both (default both)
+  --create   users created by the create step, at the smallest size (default 500)
+  --no-write print the table only; BENCHMARKS.md is left as it is
+  --out      the report to write (default BENCHMARKS.md)`;
+
+/** A wrong option ends the script with what was wrong and the usage, not a stack trace. */
+function usageError(message) {
+  console.error(`${message}\n${USAGE}`);
+  process.exit(2);
+}
+
+let values;
+try {
+  ({ values } = parseArgs({
+    options: {
+      sizes: { type: 'string', default: '1000,10000' },
+      repeat: { type: 'string', default: '3' },
+      engines: { type: 'string', default: 'postgres,embedded' },
+      create: { type: 'string', default: '500' },
+      'no-write': { type: 'boolean', default: false },
+      out: { type: 'string', default: path.join(root, 'BENCHMARKS.md') },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  }));
+} catch (cause) {
+  usageError(cause.message);
+}
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 const sizes = values.sizes.split(',').map((s) => Number(s.replace(/_/g, '')));
-if (sizes.some((n) => !Number.isInteger(n) || n < 100)) throw new Error(`--sizes takes user counts of at least 100, e.g. 1000,10000 (got ${values.sizes})`);
+if (sizes.some((n) => !Number.isInteger(n) || n < 100)) usageError(`--sizes takes user counts of at least 100, e.g. 1000,10000 (got ${values.sizes})`);
 const engines = values.engines.split(',');
+if (engines.length === 0 || engines.some((e) => e !== 'postgres' && e !== 'embedded')) usageError(`--engines takes postgres, embedded or both (got ${values.engines})`);
 const repeat = Number(values.repeat);
+if (!Number.isInteger(repeat) || repeat < 1) usageError(`--repeat takes a number of runs of at least 1 (got ${values.repeat})`);
+if (!Number.isInteger(Number(values.create)) || Number(values.create) < 1) usageError(`--create takes a number of users of at least 1 (got ${values.create})`);
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantctl-bench-'));
 let server = null;
