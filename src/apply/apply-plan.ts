@@ -9,7 +9,7 @@ import { fingerprint, staleMessage, staleness } from '../plan/fingerprint.js';
 import { bareChange, type PlanDocument } from '../plan/plan-document.js';
 import { storedRecipient } from '../outbox/outbox-key.js';
 import { sealSecret } from '../outbox/seal.js';
-import { readState } from '../state/read-state.js';
+import { readStateAgain } from '../state/read-state.js';
 import { LockNotObtained, lockTimeoutError, takeApplyLock } from './apply-lock.js';
 import { prepareCredentials, type CredentialsInProgress, type NewCredential } from './prepare-credentials.js';
 import { GRANT_PHASE, RELEASE_PHASE, WRITERS, type StatementContext } from './statements.js';
@@ -64,7 +64,7 @@ async function runPhase(tx: Queryable, kinds: readonly ChangeKind[], changes: re
 
 /** Refuses a plan whose rows changed since; returns what it read. */
 async function refuseStale(tx: Queryable, plan: PlanDocument): Promise<TenantSnapshot> {
-  const [current, catalog] = [await readState(tx), await readCatalog(tx)];
+  const [current, catalog] = [await readStateAgain(tx), await readCatalog(tx)];
   requireCatalog(catalog);
   const reasons = staleness(plan.fingerprint, fingerprint(current, catalog), current);
   if (reasons.length > 0) throw new TenantctlError(staleMessage(reasons));

@@ -1,0 +1,71 @@
+// Apply reads the directory again under its lock. When the server's digests of
+// the directory's three lists are those of the read it planned from, that
+// read's state stands and the lists are not sent again; any change to a user,
+// a role or a licence, even one of the same length, reads the directory in full.
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/db/database.js';
+import { instrumentDatabase } from '../../src/db/debug-hooks.js';
+import { keepReadingTexts, readState, readStateAgain } from '../../src/state/read-state.js';
+import { ENGINES } from '../support/engines.js';
+
+const ROLE = '62e90394-69f5-4237-9190-012177145e10';
+
+describe.each(ENGINES)('reading the directory again ($name)', (engine) => {
+  let db: Database | undefined;
+  afterAll(async () => {
+    keepReadingTexts(false);
+    await db?.close();
+  });
+
+  it.skipIf(engine.skip)('gives the same state while nothing changed, and a new one after any change', async () => {
+    ({ db } = await engine.open('read-again'));
+    await db.query(`INSERT INTO domains (name, verified, is_default) VALUES ('contoso.com', true, true)`);
+    await db.query(`INSERT INTO subscriptions (sku, product_name, seats, unit_price, currency) VALUES ('E3', 'Office 365 E3', 10, 20, 'USD')`);
+    for (const [upn, city] of [['a@contoso.com', 'Amsterdam'], ['b@contoso.com', 'Zürich']]) {
+      await db.query(`INSERT INTO users (user_principal_name, display_name, mail_nickname, usage_location, city) VALUES ($1, $1, split_part($1, '@', 1), 'NL', $2)`, [upn, city]);
+    }
+    const statements: string[] = [];
+    const traced = instrumentDatabase(db, { statementDelayMs: 0, trace: (event) => statements.push(event) });
+    const again = async () => {
+      statements.length = 0;
+      const state = await traced.transaction((tx) => readStateAgain(tx));
+      return { state, statements: statements.filter((event) => event.startsWith('statement')) };
+    };
+
+    keepReadingTexts();
+    const first = await readState(db);
+    const unchanged = await again();
+    expect(unchanged.state).toBe(first);
+    expect(unchanged.statements).toEqual(['statement in transaction: WITH … FROM users']);
+    // A read is compared with once: apply goes on to write, and does not keep 100,000 users for nothing.
+    const unkept = await again();
+    expect(unkept.statements).toEqual(['statement in transaction: SELECT … FROM users']);
+    expect(unkept.state).toEqual(first);
+
+    // A role, a licence, and an attribute of the same length, each in its own
+    // list only: the table's triggers, which would also stamp the user, are off.
+    const changes = [
+      ['user_roles', `INSERT INTO user_roles (user_id, role_template_id) SELECT id, '${ROLE}' FROM users WHERE user_principal_name = 'b@contoso.com'`],
+      ['license_assignments', `INSERT INTO license_assignments (user_id, sku) SELECT id, 'E3' FROM users WHERE user_principal_name = 'a@contoso.com'`],
+      ['users', `UPDATE users SET city = 'Amsterdaz' WHERE user_principal_name = 'a@contoso.com'`],
+    ] as const;
+    let previous = first;
+    for (const [table, change] of changes) {
+      const before = await readState(db);
+      await db.query(`ALTER TABLE ${table} DISABLE TRIGGER USER`);
+      await db.query(change);
+      await db.query(`ALTER TABLE ${table} ENABLE TRIGGER USER`);
+      const changed = await again();
+      expect(changed.state, change).not.toEqual(before);
+      expect(changed.statements, change).toEqual(['statement in transaction: WITH … FROM users', 'statement in transaction: SELECT … FROM users']);
+      expect(changed.state, change).toEqual(await readState(db));
+      previous = changed.state;
+    }
+    // Only the changed list differs from the first read's; the users' list still is as it was.
+    expect(previous.users.get('b@contoso.com')?.directory?.updatedAt).toBe(first.users.get('b@contoso.com')?.directory?.updatedAt);
+    const users = previous.users;
+    expect(users.get('a@contoso.com')?.attributes.city).toBe('Amsterdaz');
+    expect(users.get('a@contoso.com')?.licenses.map((l) => l.sku)).toEqual(['E3']);
+    expect(users.get('b@contoso.com')?.roles).toEqual([ROLE]);
+  });
+});
