@@ -200,8 +200,9 @@ export async function readState(db: Queryable): Promise<TenantState> {
   for (const row of users) state.set(userKey(row[1]), toUser(row, roles.get(row[0]) ?? [], licenses.get(row[0]) ?? []));
   const tenant: TenantState = { users: state };
   if (keepingTexts) {
-    readings.set(tenant, [usersText, rolesText, licensesText]);
-    lastReading = { state: tenant, texts: [usersText, rolesText, licensesText] };
+    const texts = [usersText, rolesText, licensesText] as const;
+    readings.set(tenant, texts);
+    lastReading = { state: tenant, texts };
   }
   return tenant;
 }
