@@ -154,11 +154,11 @@ SELECT encode(sha256(convert_to(users, 'UTF8')), 'hex') AS users,
 
 /**
  * The documents each directory read was built from. A state is a function of
- * them, so two reads with the same texts hold the same rows: apply reads the
- * directory again under the lock and need not hash 100,000 users again
- * (fingerprint.ts) to know that nothing changed. Kept only once a command
- * asks (keepReadingTexts): 100,000 users' texts are 70-150 MB, which every
- * other command would carry to its end for nothing.
+ * them, so two reads with the same texts hold the same rows: apply checks the
+ * directory again under the lock (readStateAgain) and fingerprints what it
+ * finds, and the same texts need not hash 100,000 users again (fingerprint.ts).
+ * Kept only once a command asks (keepReadingTexts): 100,000 users' texts are
+ * 70-150 MB, which every other command would carry to its end for nothing.
  */
 const readings = new WeakMap<TenantState, readonly string[]>();
 let keepingTexts = false;
