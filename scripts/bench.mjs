@@ -66,7 +66,8 @@ const engines = values.engines.split(',');
 if (engines.length === 0 || engines.some((e) => e !== 'postgres' && e !== 'embedded')) usageError(`--engines takes postgres, embedded or both (got ${values.engines})`);
 const repeat = Number(values.repeat);
 if (!Number.isInteger(repeat) || repeat < 1) usageError(`--repeat takes a number of runs of at least 1 (got ${values.repeat})`);
-if (!Number.isInteger(Number(values.create)) || Number(values.create) < 1) usageError(`--create takes a number of users of at least 1 (got ${values.create})`);
+const createCount = Number(values.create);
+if (!Number.isInteger(createCount) || createCount < 1) usageError(`--create takes a number of users of at least 1 (got ${values.create})`);
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantctl-bench-'));
 let server = null;
@@ -76,7 +77,7 @@ try {
     server = await startPostgres();
   }
   const started = new Date();
-  const results = await runScenarios({ work, sizes, engines, repeat, createCount: Number(values.create), adminUrl: server?.url ?? null, log: (line) => console.error(line) });
+  const results = await runScenarios({ work, sizes, engines, repeat, createCount, adminUrl: server?.url ?? null, log: (line) => console.error(line) });
   const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
   console.log(renderTable(results));
   if (!values['no-write']) {

@@ -162,13 +162,13 @@ SELECT encode(sha256(convert_to(users, 'UTF8')), 'hex') AS users,
  */
 const readings = new WeakMap<TenantState, readonly string[]>();
 let keepingTexts = false;
-/** The last read that kept its texts, for readStateAgain. */
-let lastReading: { readonly state: TenantState; readonly texts: readonly [users: string, roles: string, licenses: string] } | undefined;
+/** The last read that kept its texts: readStateAgain compares the directory with it. */
+let lastRead: TenantState | undefined;
 
 /** From now on, each read keeps its texts for as long as its state lives (apply), or no longer does. */
 export function keepReadingTexts(keep = true): void {
   keepingTexts = keep;
-  if (!keep) lastReading = undefined;
+  if (!keep) lastRead = undefined;
 }
 
 /** The texts `state` was read from, when readState read it. */
@@ -200,9 +200,8 @@ export async function readState(db: Queryable): Promise<TenantState> {
   for (const row of users) state.set(userKey(row[1]), toUser(row, roles.get(row[0]) ?? [], licenses.get(row[0]) ?? []));
   const tenant: TenantState = { users: state };
   if (keepingTexts) {
-    const texts = [usersText, rolesText, licensesText] as const;
-    readings.set(tenant, texts);
-    lastReading = { state: tenant, texts };
+    readings.set(tenant, [usersText, rolesText, licensesText]);
+    lastRead = tenant;
   }
   return tenant;
 }
@@ -218,14 +217,15 @@ const sha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').di
  * else is read in full.
  */
 export async function readStateAgain(db: Queryable): Promise<TenantState> {
-  const last = lastReading;
+  const last = lastRead;
   // Taken, not kept: apply writes after this, and 100,000 users' state and texts are 300 MB.
-  lastReading = undefined;
-  if (!last) return readState(db);
+  lastRead = undefined;
+  const texts = last && readings.get(last);
+  if (!last || !texts) return readState(db);
   const asking = db.query<{ users: string; roles: string; licenses: string }>(DIRECTORY_DIGESTS_QUERY);
   // Worked out while the server builds the lists: 70 MB take a tenth of a second.
-  const [users, roles, licenses] = last.texts.map(sha256Hex);
+  const [users, roles, licenses] = texts.map(sha256Hex);
   const [row] = await asking;
   const same = row !== undefined && row.users === users && row.roles === roles && row.licenses === licenses;
-  return same ? last.state : readState(db);
+  return same ? last : readState(db);
 }
