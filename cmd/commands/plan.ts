@@ -10,6 +10,7 @@ import { terminalText } from '../../src/render/escape-terminal.js';
 import { renderPlan, type PlanFormat } from '../../src/render/index.js';
 import { parseCommitFlag } from '../../src/workflow/git-commit.js';
 import { planTenant } from '../../src/workflow/plan-tenant.js';
+import { withinPlanLimit } from '../../src/workflow/saved-plan.js';
 import { configCommit, resolveActor } from '../actor.js';
 import { withDatabase, type DatabaseOptions, type DatabaseSession } from '../database-option.js';
 import { formatOption } from '../format-option.js';
@@ -75,7 +76,8 @@ export function registerPlan(program: Command): void {
       out(shown);
       if (options.out) {
         // Written in pieces: 100,000 adoptions are 200 MB of JSON. The JSON just shown is the same text.
-        writePrivateFile(options.out, options.format === 'json' ? shown : planJsonChunks(plan));
+        const pieces = options.format === 'json' ? [Buffer.from(shown, 'utf8')] : planJsonChunks(plan);
+        writePrivateFile(options.out, withinPlanLimit(options.out, pieces));
         // apply recomputes a saved plan from the configuration, so it needs -c as well.
         const config = options.config.map((c) => `-c ${c}`).join(' ');
         err(`Saved the plan to ${options.out}; apply exactly this plan with: tenantctl apply --plan ${options.out} ${config}`);

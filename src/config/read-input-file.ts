@@ -42,8 +42,10 @@ function notAFile(file: string, stat: fs.Stats): InputProblem {
   return { kind: 'not-a-file', message: `${file} is ${describeType(stat)}, not a regular file; tenantctl reads only regular files (save the content to a file and give its path)` };
 }
 
-function tooLarge(file: string, limit: number, what: string): InputProblem {
-  return { kind: 'too-large', message: `${file} is larger than ${formatBytes(limit)}, the limit for ${what}; split it into several files` };
+const SPLIT_IT = 'split it into several files';
+
+function tooLarge(file: string, limit: number, what: string, advice: string): InputProblem {
+  return { kind: 'too-large', message: `${file} is larger than ${formatBytes(limit)}, the limit for ${what}; ${advice}` };
 }
 
 /**
@@ -52,14 +54,14 @@ function tooLarge(file: string, limit: number, what: string): InputProblem {
  * blocks forever); the file is opened non-blocking and checked again by its
  * descriptor, in case the path changed in between; and at most limit + 1
  * bytes are read, whatever size the file claims (a file may grow, a /proc
- * file says 0). Never throws.
+ * file says 0). Never throws. `advice` ends the message of a file too large.
  */
-export function readInputFile(file: string, limit: number, what: string): InputRead {
+export function readInputFile(file: string, limit: number, what: string, advice = SPLIT_IT): InputRead {
   let fd: number | undefined;
   try {
     const before = fs.statSync(file);
     if (!before.isFile()) return { problem: notAFile(file, before) };
-    if (before.size > limit) return { problem: tooLarge(file, limit, what) };
+    if (before.size > limit) return { problem: tooLarge(file, limit, what, advice) };
     fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
     const opened = fs.fstatSync(fd);
     if (!opened.isFile()) return { problem: notAFile(file, opened) };
@@ -77,7 +79,7 @@ export function readInputFile(file: string, limit: number, what: string): InputR
       if (read === 0) break;
       length += read;
     }
-    if (length > limit) return { problem: tooLarge(file, limit, what) };
+    if (length > limit) return { problem: tooLarge(file, limit, what, advice) };
     return { bytes: chunk.subarray(0, length) };
   } catch (cause) {
     const e = cause as NodeJS.ErrnoException;

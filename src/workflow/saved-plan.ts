@@ -1,7 +1,7 @@
 import { hashConfig } from '../config/config-hash.js';
 import { checkSchema } from '../config/schema-check.js';
 import { listConfigFiles } from '../config/config-files.js';
-import { INPUT_LIMITS, readInputFile } from '../config/read-input-file.js';
+import { formatBytes, INPUT_LIMITS, readInputFile } from '../config/read-input-file.js';
 import { formatDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 import { PLAN_FORMAT_VERSION, type PlanDocument } from '../plan/plan-document.js';
@@ -22,11 +22,36 @@ function invalidPlan(file: string, problems: readonly Diagnostic[]): TenantctlEr
   return new TenantctlError(`${file} is not a valid plan:\n${problems.slice(0, 10).map(formatDiagnostic).join('\n')}`);
 }
 
+/**
+ * What to do when a plan is larger than `apply --plan` reads (about 125,000
+ * adopted users): the same change, planned afresh at apply, or in parts.
+ */
+const TOO_LARGE_TO_SAVE =
+  'make the change in smaller steps (adopt or create the users over several pull requests), ' +
+  'or apply it without a saved plan: `tenantctl apply -c PATH` plans afresh and asks for the same approvals';
+
 /** The bytes of a saved plan, within the limit on plans. */
 export function readPlanBytes(file: string): Buffer {
-  const read = readInputFile(file, INPUT_LIMITS.plan, 'a saved plan');
+  const read = readInputFile(file, INPUT_LIMITS.plan, 'a saved plan', TOO_LARGE_TO_SAVE);
   if (read.problem) throw new TenantctlError(`cannot read the plan: ${read.problem.message}`);
   return read.bytes;
+}
+
+/**
+ * The pieces `plan --out` writes, refused once they pass the limit on plans:
+ * a plan `apply --plan` would refuse is found out when it is made, on the
+ * pull request, not on merge. Throwing mid-write leaves no file
+ * (writePrivateFile writes to a temporary file first).
+ */
+export function* withinPlanLimit(file: string, pieces: Iterable<string | Uint8Array>, limit: number = INPUT_LIMITS.plan): Generator<string | Uint8Array> {
+  let bytes = 0;
+  for (const piece of pieces) {
+    bytes += typeof piece === 'string' ? Buffer.byteLength(piece) : piece.byteLength;
+    if (bytes > limit) {
+      throw new TenantctlError(`the plan is larger than ${formatBytes(limit)}, the limit for a saved plan, so it was not saved to ${file}; ${TOO_LARGE_TO_SAVE}`);
+    }
+    yield piece;
+  }
 }
 
 /**
