@@ -26,28 +26,28 @@ export function checkApprovals(plan: PlanDocument, flags: ApprovalFlags): void {
       `the purchases cost ${formatMoney(monthlyIncrease, currency)}/month, more than the limit of ${formatMoney(cap, currency)}/month; nothing was changed`,
     );
   }
+  const missing: { readonly what: string; readonly flag: string; readonly why: string }[] = [];
   if (plan.purchases.length > 0 && !flags.approvePurchases) {
     const lines = plan.purchases.map(
       (p) => `  ${p.quantity} × ${terminalText(p.sku)} (${terminalText(p.productName)}) at ${formatMoney(p.unitPrice, p.currency)} = ${formatMoney(p.monthlyCost, p.currency)}/month`,
     );
-    throw new TenantctlError(
-      `this plan buys seats:\n${lines.join('\n')}\n  total +${formatMoney(monthlyIncrease, currency)}/month\napply stopped before changing anything: re-run with --approve-purchases to buy them`,
-      ExitCode.approvalNeeded,
-    );
+    missing.push({ what: `this plan buys seats:\n${lines.join('\n')}\n  total +${formatMoney(monthlyIncrease, currency)}/month`, flag: '--approve-purchases', why: 'to buy them' });
   }
   if (plan.approvals.includes('deletions') && !flags.approveDeletions) {
     const warning = plan.warnings.find((w) => w.code === 'DELETION_THRESHOLD')?.message ?? 'too many deletions';
-    throw new TenantctlError(
-      `${warning.replace(/; apply needs --approve-deletions$/, '')}\napply stopped before changing anything: re-run with --approve-deletions if this is intended`,
-      ExitCode.approvalNeeded,
-    );
+    missing.push({ what: warning.replace(/; apply needs --approve-deletions$/, ''), flag: '--approve-deletions', why: 'if this is intended' });
   }
   if (plan.approvals.includes('privileged') && !flags.approvePrivileged) {
-    throw new TenantctlError(
-      `this plan makes privileged changes:\n${privilegedLines(plan).join('\n')}\napply stopped before changing anything: re-run with --approve-privileged if this is intended`,
-      ExitCode.approvalNeeded,
-    );
+    missing.push({ what: `this plan makes privileged changes:\n${privilegedLines(plan).join('\n')}`, flag: '--approve-privileged', why: 'if this is intended' });
   }
+  // Every approval missing is named at once: one re-run, not one per approval.
+  const [only] = missing;
+  if (!only) return;
+  const rerun = missing.length === 1 ? `${only.flag} ${only.why}` : `${missing.map((m) => m.flag).join(' ')} if this is intended (it needs ${missing.length} approvals)`;
+  throw new TenantctlError(
+    `${missing.map((m) => m.what).join('\n')}\napply stopped before changing anything: re-run with ${rerun}`,
+    ExitCode.approvalNeeded,
+  );
 }
 
 const SHOWN_PRIVILEGED = 20;

@@ -80,3 +80,25 @@ describe('privileged changes need --approve-privileged', () => {
     fs.rmSync(config, { recursive: true, force: true });
   });
 });
+
+/** Every approval a plan lacks is named at once, not one re-run per approval. */
+describe('apply names every missing approval together', () => {
+  let dir: string;
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('the first apply of contoso buys seats and grants admin roles: exit 3 naming both flags, nothing changed', async () => {
+    dir = tempDir();
+    const env = { TENANTCTL_DATABASE_URL: path.join(dir, 'db') };
+    expect((await runCli(['init', '--catalog', 'examples/contoso/catalog.yaml'], { env })).code).toBe(0);
+    const refused = await runCli(['apply', '-c', 'examples/contoso', '--auto-approve'], { env });
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toMatch(/^Error: this plan buys seats:\n(  .*\n)+  total \+.*\/month\nthis plan makes privileged changes:\n(  .*\n)+/);
+    expect(refused.stderr).toContain('apply stopped before changing anything: re-run with --approve-purchases --approve-privileged if this is intended (it needs 2 approvals)');
+    const onlyOne = await runCli(['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases'], { env });
+    expect(onlyOne.code).toBe(3);
+    expect(onlyOne.stderr).not.toContain('buys seats');
+    expect(onlyOne.stderr).toContain('re-run with --approve-privileged if this is intended');
+    const plan = await runCli(['plan', '-c', 'examples/contoso', '--format', 'json'], { env });
+    expect((JSON.parse(plan.stdout) as { summary: { create: number } }).summary.create).toBeGreaterThan(0);
+  });
+});
