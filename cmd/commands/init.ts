@@ -5,7 +5,7 @@ import { hasCatalog, NO_CATALOG } from '../../src/catalog/require-catalog.js';
 import { storeCatalog } from '../../src/catalog/store-catalog.js';
 import { migrate } from '../../src/db/migrate.js';
 import { configuredKeyPath, OUTBOX_KEY_VARIABLE } from '../../src/outbox/outbox-key.js';
-import { setupOutboxKey, type OutboxKeySetup } from '../../src/outbox/setup-outbox-key.js';
+import { refuseKeyPathEarly, setupOutboxKey, type OutboxKeySetup } from '../../src/outbox/setup-outbox-key.js';
 import { TenantctlError } from '../../src/diagnostics/tenantctl-error.js';
 import { resolveActor } from '../actor.js';
 import { withDatabase, type DatabaseOptions } from '../database-option.js';
@@ -51,6 +51,8 @@ export function registerInit(program: Command): void {
       if (catalog && !catalog.catalog) {
         throw new TenantctlError(`the catalog ${options.catalog} is invalid:\n${reportDiagnostics(catalog.diagnostics, 'text').trimEnd()}`);
       }
+      const configuredKey = configuredKeyPath(options.outboxKey);
+      refuseKeyPathEarly(configuredKey);
       await withDatabase(
         { ...options, actor: resolveActor(options.actor) },
         async (db) => {
@@ -61,7 +63,7 @@ export function registerInit(program: Command): void {
               : `Schema: migrated from version ${result.from} to ${result.to} (${result.applied.join(', ')}) in ${db.displayUrl}`,
           );
           out(describeKey(await setupOutboxKey(db, {
-            configured: configuredKeyPath(options.outboxKey),
+            configured: configuredKey,
             rotate: options.rotateOutboxKey === true,
             lockTimeoutMs: (options.lockTimeout ?? 10) * 1000,
           })));

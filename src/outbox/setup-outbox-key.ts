@@ -125,6 +125,16 @@ async function rotate(db: Database, stored: string, request: OutboxKeyRequest): 
 }
 
 /**
+ * The configured key file's place, checked before init touches the database:
+ * a path refused after the schema was migrated would leave exit 1 with a
+ * changed database.
+ */
+export function refuseKeyPathEarly(configured: string | null): void {
+  if (configured === null) return;
+  refuseTrackedPath(configured, fs.existsSync(configured) ? 'the outbox key' : 'to write the outbox key to', HOW);
+}
+
+/**
  * init's part in sealed credentials: make sure the database holds the public
  * key queued credentials are sealed for, creating the key pair (private half
  * in a 0600 file outside the repository) on first use, or rotating it.

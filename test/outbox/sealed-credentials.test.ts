@@ -187,6 +187,9 @@ describe('sealed credentials', { timeout: 120_000 }, () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(`refusing to write the outbox key to ${tracked}: it is inside the git work tree ${repo} and git does not ignore it`);
     expect(fs.existsSync(tracked)).toBe(false);
+    // Refused before the database is touched: exit 1 means nothing changed.
+    expect(refused.stdout).not.toContain('Schema:');
+    expect(fs.existsSync(database)).toBe(false);
 
     fs.writeFileSync(path.join(repo, '.gitignore'), 'secrets/\n');
     ok(await runCli(['init'], { env: { TENANTCTL_DATABASE_URL: database, TENANTCTL_OUTBOX_KEY: tracked } }));
