@@ -93,11 +93,14 @@ export function registerDeliver(program: Command): void {
       try {
         const report = await withDatabase({ ...options, actor: resolveActor(options.actor) }, async (db) => {
           const [pending] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM credential_notifications WHERE delivered_at IS NULL');
-          if (!pending?.n) return { notifications: [] };
+          if (!pending?.n) return { notifications: [], heldBack: 0 };
           const key = await loadOutboxKey(db, configuredKeyPath(options.outboxKey));
           return deliverPending(db, target.transport, { identities: key.identities, from, onResult: (delivery) => out(line(delivery)) });
         });
         const deliveries = report.notifications;
+        if (report.heldBack > 0) {
+          out(`Held back ${report.heldBack} notification(s) of users deleted since apply queued them: sent if they are restored, erased when they are deleted for good.`);
+        }
         if (deliveries.length === 0) {
           out('Nothing to deliver.');
           return;

@@ -39,7 +39,18 @@ export interface NotificationDelivery {
 /** Every notification one deliverPending call tried, in id order. */
 export interface DeliveryReport {
   readonly notifications: readonly NotificationDelivery[];
+  /** Queued for users deleted since (in the recycle bin): kept, not sent, until a restore. */
+  readonly heldBack: number;
 }
+
+/**
+ * A user deleted after its credentials were queued is in the recycle bin: a
+ * message saying its account was created would be wrong, and the password
+ * would open nothing. The notification stays queued, sealed: restored (with
+ * its password, as Entra restores it) the user gets it on the next deliver;
+ * deleted for good, the row goes with the user (ON DELETE CASCADE).
+ */
+const USER_NOT_DELETED = 'NOT EXISTS (SELECT 1 FROM users u WHERE u.id = c.user_id AND u.deleted_at IS NOT NULL)';
 
 export interface DeliveryOptions {
   /** The outbox's private key(s) (AGE-SECRET-KEY-1…), to open each sealed password. */
@@ -77,10 +88,10 @@ function describeFailure(cause: unknown, secrets: readonly string[]): string {
  */
 async function claimNext(tx: Queryable, afterId: number): Promise<NotificationRow | null> {
   const [row] = await tx.query<NotificationRow>(
-    `SELECT id, user_id::text AS user_id, user_principal_name, recipients, sealed_password, last_error, reason, force_change
-       FROM credential_notifications
-      WHERE delivered_at IS NULL AND id > $1
-      ORDER BY id
+    `SELECT c.id, c.user_id::text AS user_id, c.user_principal_name, c.recipients, c.sealed_password, c.last_error, c.reason, c.force_change
+       FROM credential_notifications c
+      WHERE c.delivered_at IS NULL AND c.id > $1 AND ${USER_NOT_DELETED}
+      ORDER BY c.id
       LIMIT 1
         FOR UPDATE SKIP LOCKED`,
     [afterId],
@@ -172,5 +183,8 @@ export async function deliverPending(db: Database, transport: Transport, options
     notifications.push(delivery);
     options.onResult?.(delivery);
   }
-  return { notifications };
+  const [held] = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM credential_notifications c WHERE c.delivered_at IS NULL AND NOT ${USER_NOT_DELETED}`,
+  );
+  return { notifications, heldBack: held?.n ?? 0 };
 }

@@ -93,15 +93,33 @@ describePostgres('least-privilege roles from sql/roles.sql', { timeout: 120_000 
     expect(runs.history.stdout.trim()).not.toBe('');
   });
 
-  it('the deliverer delivers, and reads nothing of the directory', async () => {
+  it('the deliverer delivers, and reads nothing of the directory but which users are deleted', async () => {
+    // Deleted since apply queued its credentials: held back, as users.deleted_at says.
+    const setDeleted = (deleted: boolean) =>
+      asRole(owner, (client) => client.query(`UPDATE tenantctl.users SET deleted_at = ${deleted ? 'now()' : 'NULL'} WHERE user_principal_name = 'lucas.vandam@contoso.com'`));
+    await setDeleted(true);
     const deliver = await as('deliverer', ['deliver', '--pickup', pickup]);
     expect(deliver.stderr).toBe('');
     expect(deliver.code).toBe(0);
-    expect(deliver.stdout).toContain('Delivered 13 of 13 notification(s)');
+    expect(deliver.stdout).toContain('Held back 1 notification(s) of users deleted since apply queued them');
+    expect(deliver.stdout).toContain('Delivered 12 of 12 notification(s)');
     await asRole(urls.deliverer, async (client) => {
       await expect(client.query('SELECT * FROM tenantctl.users')).rejects.toThrow(/permission denied/);
+      await expect(client.query('SELECT user_principal_name FROM tenantctl.users')).rejects.toThrow(/permission denied/);
       await expect(client.query('SELECT * FROM tenantctl.applies')).rejects.toThrow(/permission denied/);
     });
     refusedCleanly(await as('deliverer', ['plan', ...CONTOSO]));
+
+    // A tenant whose roles.sql predates the hold-back gets the grant from migration 0010.
+    await asRole(owner, async (client) => {
+      await client.query('REVOKE SELECT (id, deleted_at) ON tenantctl.users FROM tenantctl_deliverer');
+      await client.query('SET search_path TO tenantctl');
+      await client.query(fs.readFileSync(path.join(ROOT, 'migrations', '0010_deliverer_sees_deleted_users.sql'), 'utf8'));
+    });
+    await setDeleted(false);
+    const restored = await as('deliverer', ['deliver', '--pickup', pickup]);
+    expect(restored.stderr).toBe('');
+    expect(restored.stdout).toContain('Delivered 1 of 1 notification(s)');
+    expect(restored.stdout).not.toContain('Held back');
   });
 });

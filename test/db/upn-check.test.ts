@@ -74,7 +74,7 @@ describe.each(ENGINES)('the users table\'s UPN check (migration 0009, $name data
     await migrate(db, listMigrations().filter((m) => m.version <= 8));
     await db.query(`INSERT INTO domains (name, verified, is_default) VALUES ('contoso.com', true, true)`);
     await insertUser(db, 'joep@contoso.com');
-    expect(await migrate(db)).toMatchObject({ from: 8, applied: ['0009_cheaper_row_writes'] });
+    expect(await migrate(db, listMigrations().filter((m) => m.version <= 9))).toMatchObject({ from: 8, applied: ['0009_cheaper_row_writes'] });
 
     expect(await db.query('SELECT user_principal_name FROM users')).toEqual([{ user_principal_name: 'joep@contoso.com' }]);
     await insertUser(db, `${'a'.repeat(64)}@contoso.com`);

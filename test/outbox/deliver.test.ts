@@ -229,7 +229,7 @@ function outboxSuite(open: () => Promise<Database>): void {
     await deliverPending(db, transport, KEY);
     const again = await deliverPending(db, transport, KEY);
     transport.close();
-    expect(again.notifications).toEqual([]);
+    expect(again).toEqual({ notifications: [], heldBack: 0 });
     expect(server.received).toHaveLength(3);
   });
 
@@ -348,6 +348,26 @@ function outboxSuite(open: () => Promise<Database>): void {
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }
+  });
+
+  it('holds back the credentials of a user deleted since they were queued, and sends them once the user is restored', async () => {
+    const seeded = await seed(db, THREE);
+    const [joep, anna, femke] = seeded as [Seeded, Seeded, Seeded];
+    // In the recycle bin, as apply's user.delete leaves a user.
+    await db.query('UPDATE users SET deleted_at = now() WHERE lower(user_principal_name) = lower($1)', [anna.upn]);
+    const transport = smtpTo(server.port);
+    const first = await deliverPending(db, transport, KEY);
+    expect(first.notifications.map((n) => n.id)).toEqual([joep.id, femke.id]);
+    expect(first.heldBack).toBe(1);
+    expect(server.received.some((m) => m.raw.includes(anna.upn))).toBe(false);
+    // Still queued and sealed: nothing lost while the account is in the recycle bin.
+    expect((await outbox(db)).find((row) => row.id === anna.id)).toMatchObject({ delivered: false, attempts: 0, temporary_password: anna.password });
+
+    await db.query('UPDATE users SET deleted_at = NULL');
+    const restored = await deliverPending(db, transport, KEY);
+    transport.close();
+    expect(restored).toEqual({ notifications: [expect.objectContaining({ id: anna.id, status: 'delivered' })], heldBack: 0 });
+    expectReceivedOnce(server, anna);
   });
 
   it('fails a queued notification whose password is missing, without sending it', async () => {
