@@ -165,14 +165,22 @@ describe('licenses', () => {
 
 describe('roles and the lockout guard', () => {
   check([
-    { name: 'names in any case, directory names and template ids', files: user('roles: [global ADMINISTRATOR, Company Administrator, b0f54661-2d74-4c50-afa3-1ec803f12efe]'), expected: [] },
+    { name: 'names in any case, directory names and template ids', files: user('roles: [global ADMINISTRATOR, User Account Administrator, b0f54661-2d74-4c50-afa3-1ec803f12efe]'), expected: [] },
+    {
+      name: 'one role twice, by its name and its directory name: at the second',
+      files: user('roles: [Global administrator, Company Administrator]'),
+      expected: ['ROLE_DUPLICATE@tenant.yaml:9:35'],
+      message: /^Global administrator is listed twice for joep@contoso\.com \("Global administrator" and "Company Administrator" are the same role\); list each role once$/,
+    },
+    { name: 'one role twice, written the same', files: user('roles: [Exchange administrator, Exchange administrator]'), expected: ['ROLE_DUPLICATE@tenant.yaml:9:37'], message: /^Exchange administrator is listed twice for joep@contoso\.com; list each role once$/ },
     { name: 'an abbreviated role', files: user('roles: [User admin]'), expected: ['ROLE_UNKNOWN@tenant.yaml:9:13'], message: /"User admin" \(did you mean User management administrator\?\)/ },
     { name: 'an unknown role, the closest suggested', files: user('roles: [Billing adminstrator]'), expected: ['ROLE_UNKNOWN@tenant.yaml:9:13'], message: /unknown admin role "Billing adminstrator" \(did you mean Billing administrator\?\)/ },
     {
       name: 'no Global administrator: at the first user',
       files: 'users:\n  - userPrincipalName: joep@contoso.com\n    displayName: Joep\n    roles: [Billing administrator]\n',
       expected: ['GLOBAL_ADMIN_MINIMUM@tenant.yaml:2:5'],
-      message: /^this configuration declares 0 enabled Global administrators, fewer than settings\.minGlobalAdmins \(1\).*Only users declared in this configuration are counted/,
+      // minGlobalAdmins cannot go below 1, so lowering it is not offered.
+      message: /^this configuration declares 0 enabled Global administrators, fewer than settings\.minGlobalAdmins \(1\).*Only users declared in this configuration are counted: give 1 more enabled user roles: \[Global administrator\]$/,
     },
     {
       name: 'a blocked Global administrator does not count: at settings.minGlobalAdmins',

@@ -25,20 +25,38 @@ function suggestRole(written: string): string {
   return matches.length === 1 ? ` (did you mean ${matches[0]}?)` : didYouMean(written, names);
 }
 
+/** Each user's roles: a name or template id that is no role, and a role listed twice (by either). */
 export const rolesKnown: ConfigRule = ({ users }) =>
-  users.flatMap((declared) =>
-    (declared.own.roles ?? []).flatMap((role, index) =>
-      findRole(role)
-        ? []
-        : [
-            error(
-              'ROLE_UNKNOWN',
-              `unknown admin role "${role}"${suggestRole(role)}; use an admin center name such as "Global administrator" or a role template id`,
-              at(declared.location, 'roles', index),
-            ),
-          ],
-    ),
-  );
+  users.flatMap((declared) => {
+    const firstIndex = new Map<string, number>();
+    return (declared.own.roles ?? []).flatMap((role, index) => {
+      const known = findRole(role);
+      if (!known) {
+        return [
+          error(
+            'ROLE_UNKNOWN',
+            `unknown admin role "${role}"${suggestRole(role)}; use an admin center name such as "Global administrator" or a role template id`,
+            at(declared.location, 'roles', index),
+          ),
+        ];
+      }
+      const first = firstIndex.get(known.templateId);
+      if (first === undefined) {
+        firstIndex.set(known.templateId, index);
+        return [];
+      }
+      const written = (declared.own.roles ?? [])[first] ?? '';
+      const same = written.trim().toLowerCase() === role.trim().toLowerCase() ? '' : ` ("${written}" and "${role}" are the same role)`;
+      return [
+        error(
+          'ROLE_DUPLICATE',
+          `${known.displayName} is listed twice for ${declared.user.userPrincipalName}${same}; list each role once`,
+          at(declared.location, 'roles', index),
+          at(declared.location, 'roles', first),
+        ),
+      ];
+    });
+  });
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -60,7 +78,8 @@ export const enoughGlobalAdmins: ConfigRule = ({ users, settings, settingsLocati
       'GLOBAL_ADMIN_MINIMUM',
       `this configuration declares ${plural(enabled, 'enabled Global administrator')}${blockedNote}, fewer than settings.minGlobalAdmins (${required}); ` +
         `a tenant without one is locked out of administration. Only users declared in this configuration are counted: ` +
-        `give ${plural(required - enabled, 'more enabled user')} roles: [Global administrator], or lower settings.minGlobalAdmins`,
+        // The schema's least minGlobalAdmins is 1: lowering it is advice only above that.
+        `give ${plural(required - enabled, 'more enabled user')} roles: [Global administrator]${required > 1 ? ', or lower settings.minGlobalAdmins' : ''}`,
       where,
     ),
   ];
