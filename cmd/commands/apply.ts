@@ -15,7 +15,7 @@ import { findConfigCommit, parseCommitFlag } from '../../src/workflow/git-commit
 import type { TenantSnapshot } from '../../src/workflow/plan-tenant.js';
 import { quickCheck, reusablePlanning, type QuickCheck } from '../../src/workflow/quick-check.js';
 import { checkPlanMatchesConfig, parseSavedPlan, readPlanBytes } from '../../src/workflow/saved-plan.js';
-import { recomputeSavedPlan, recomputeUnderLock, refuseTampered } from '../../src/workflow/verify-saved-plan.js';
+import { recomputeSavedPlan, recomputeUnderLock, refuseOtherTime, refuseTampered } from '../../src/workflow/verify-saved-plan.js';
 import { resolveActor } from '../actor.js';
 import { databaseSession, type DatabaseOptions, type DatabaseSession } from '../database-option.js';
 import { confirm, err, interactive, out, useColor } from '../terminal.js';
@@ -82,6 +82,7 @@ async function loadSavedPlan(file: string, options: ApplyOptions, session: Datab
     trace('exactly the recomputed plan');
     if (quick.commit.notice) err(`note: ${quick.commit.notice}`);
     const { plan, options: planOptions, reading } = quick;
+    if (plannedAt(plan)) refuseOtherTime(file, plan, reading.snapshot, planOptions, reading.sources, reading.checked);
     const first = { sources: reading.sources, catalog: reading.snapshot.catalog };
     // Byte for byte the file: under the lock the recomputation stands for it.
     return { plan, verifyUnderLock: (snapshot) => recomputeUnderLock(snapshot, file, plan, planOptions, first) };
@@ -123,6 +124,7 @@ async function verifySavedPlan(file: string, saved: PlanDocument, options: Apply
   if ('failure' in reading) throw reading.failure;
   const { snapshot, sources } = reading;
   const plan = recomputeSavedPlan(file, saved, snapshot, planOptions, sources, planned?.result);
+  if (plannedAt(saved)) refuseOtherTime(file, plan, snapshot, planOptions, sources, 'checked' in reading ? reading.checked : undefined);
   const first = { sources, catalog: snapshot.catalog };
   return { plan, verifyUnderLock: (current) => recomputeUnderLock(current, file, saved, planOptions, first) };
 }

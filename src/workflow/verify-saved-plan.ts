@@ -1,4 +1,5 @@
 import { sourcesUnchanged } from '../config/sources-unchanged.js';
+import type { CheckedConfig } from '../config/load-config.js';
 import { loadYamlSources, type LoadedSources } from '../config/yaml-source.js';
 import { formatDiagnostic } from '../diagnostics/diagnostic.js';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
@@ -6,6 +7,8 @@ import type { Catalog } from '../catalog/catalog.js';
 import { fingerprint, staleMessage, staleness } from '../plan/fingerprint.js';
 import { jsonEqual } from '../plan/json-equal.js';
 import { planDifferences } from '../plan/plan-differences.js';
+import { isExpired } from '../plan/recycle-bin.js';
+import type { User } from '../state/tenant-state.js';
 import { bareChange, planHash, plannedAt, type PlanDocument } from '../plan/plan-document.js';
 import { planFromSnapshot, type PlanTenantOptions, type PlanTenantResult, type TenantSnapshot } from './plan-tenant.js';
 
@@ -70,6 +73,61 @@ export function recomputeSavedPlan(
     );
   }
   return plan;
+}
+
+/** How far the clock of the machine that made a plan may run ahead of this one's. */
+const CLOCK_SKEW_MS = 5 * 60 * 1000;
+
+/** Whether a user in the recycle bin was restorable at one time and not at the other. */
+function expiredBetween(users: Iterable<User>, one: Date, other: Date): boolean {
+  for (const user of users) {
+    const deletedAt = user.directory?.deletedAt;
+    if (deletedAt && isExpired(deletedAt, one) !== isExpired(deletedAt, other)) return true;
+  }
+  return false;
+}
+
+const decision = (change: PlanDocument['changes'][number]): string => `${change.kind} ${change.userPrincipalName}`;
+
+/**
+ * A saved plan with deletions is recomputed as of the time it was made (its
+ * restorableUntil dates tell it), so that the plan reviewed on a pull request
+ * is the same plan on merge, days later. That time comes from the file, so it
+ * may decide nothing: a plan made later than this clock is refused, and
+ * planning now must make the same changes to the same users. The recycle bin
+ * depends on the time: a user deleted 29 days ago is restored, 31 days ago
+ * created again. Only the dates may differ.
+ */
+export function refuseOtherTime(
+  file: string,
+  plan: PlanDocument,
+  snapshot: TenantSnapshot,
+  options: PlanTenantOptions & { readonly now: Date },
+  sources?: LoadedSources,
+  checked?: CheckedConfig,
+): void {
+  const clock = new Date();
+  if (options.now.getTime() > clock.getTime() + CLOCK_SKEW_MS) {
+    throw new TenantctlError(
+      `${file} says it was made at ${options.now.toISOString()}, later than this machine's clock (${clock.toISOString()}), so it was not applied; ` +
+        'check the clock of the machine that made it, and make the plan again with `tenantctl plan --out`',
+    );
+  }
+  // The time decides only through isExpired: when no deleted user passed its 30 days in between, nothing differs.
+  if (!expiredBetween(snapshot.current.users.values(), options.now, clock)) return;
+  const { plan: now } = planFromSnapshot(snapshot, { ...options, now: clock }, sources, checked);
+  const then = plan.changes.map(decision);
+  const current = (now?.changes ?? []).map(decision);
+  const thenSet = new Set(then);
+  const currentSet = new Set(current);
+  const onlyThen = then.filter((d) => !currentSet.has(d));
+  const onlyNow = current.filter((d) => !thenSet.has(d));
+  if (now && onlyThen.length === 0 && onlyNow.length === 0) return;
+  const reasons = [...onlyThen.map((d) => `as of then: ${d}`), ...onlyNow.map((d) => `planned now: ${d}`)];
+  throw new TenantctlError(
+    `${file} was made as of ${options.now.toISOString()}; planned again now, the changes differ, so it was not applied:\n${listed(reasons.length > 0 ? reasons : ['the configuration no longer gives a plan'])}\n` +
+      'users in the recycle bin are restorable for 30 days, so what a plan does to them depends on when it is applied; make the plan again with `tenantctl plan --out` and review it',
+  );
 }
 
 /** What the first recomputation (before the lock) was made from, besides the user rows. */
