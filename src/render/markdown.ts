@@ -64,6 +64,18 @@ function summaryTable(plan: PlanDocument): string {
   ].join('\n');
 }
 
+/** As many as the text plan names: the table is never cut, so a cell must stay short whatever the plan. */
+const RECLAIMABLE_NAMES = 5;
+
+function reclaimableCell(purchase: PlanDocument['purchases'][number]): string {
+  const seats = purchase.reclaimable;
+  if (seats.length === 0) return 'none';
+  const named = seats.slice(0, RECLAIMABLE_NAMES).map((seat) => `${markdownCell(seat.userPrincipalName)} (${markdownWords(formatMoney(seat.monthlyCost, purchase.currency))})`);
+  if (seats.length === named.length) return named.join(', ');
+  const total = seats.reduce((sum, seat) => sum + Math.round(seat.monthlyCost * 100), 0) / 100;
+  return `${named.join(', ')} and ${seats.length - named.length} more (${seats.length} seats, ${markdownWords(formatMoney(total, purchase.currency))}/month in all)`;
+}
+
 function purchasesTable(plan: PlanDocument): string | null {
   if (plan.purchases.length === 0) return null;
   return [
@@ -78,9 +90,7 @@ function purchasesTable(plan: PlanDocument): string | null {
         String(p.quantity),
         markdownWords(formatMoney(p.unitPrice, p.currency)),
         markdownWords(formatMoney(p.monthlyCost, p.currency)),
-        p.reclaimable.length === 0
-          ? 'none'
-          : p.reclaimable.map((seat) => `${markdownCell(seat.userPrincipalName)} (${markdownWords(formatMoney(seat.monthlyCost, p.currency))})`).join(', '),
+        reclaimableCell(p),
       ]),
     ),
   ].join('\n');
@@ -139,7 +149,7 @@ function omissionNote(omitted: number, total: number, maxLength: number, approva
   return [
     '> [!NOTE]',
     `> The details of ${omitted} of ${total} users were left out to keep this comment under ${maxLength} characters; ${approvals}` +
-      'the users shown come first by importance (approvals, then blocked sign-ins). ' +
+      'the users shown come first by importance (approvals, then purchases, then blocked sign-ins). ' +
       'See every change in the saved plan (`tenantctl plan --out plan.json`, kept as the pipeline\'s artifact) ' +
       'or with `tenantctl plan -c PATH --format json`.',
   ].join('\n');

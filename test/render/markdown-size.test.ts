@@ -44,3 +44,20 @@ describe('plan markdown of a 5,000-user plan', () => {
     }
   });
 });
+
+describe('plan markdown of a purchase that 3,000 blocked users could cover instead', () => {
+  const base = hugeWithApprovals(500);
+  const reclaimable = Array.from({ length: 3000 }, (_, i) => ({ userPrincipalName: `blocked${String(i).padStart(4, '0')}@contoso.com`, monthlyCost: 15 }));
+  const plan = { ...base, purchases: base.purchases.map((p) => ({ ...p, reclaimable })) };
+  const output = renderMarkdown(plan);
+
+  it('names five of them and counts the rest, so the approvals still fit', () => {
+    expect(plan.purchases.length).toBeGreaterThan(0);
+    expect(output.length).toBeLessThanOrEqual(60_000);
+    expect(output).toContain('`blocked0004@contoso.com` (\\$15.00) and 2995 more (3000 seats, \\$45000.00/month in all) |');
+    expect(output).not.toContain('blocked0005@contoso.com');
+    expect(output).toContain('### Needs approval (');
+    expect(output).toContain('| `zz-grant@contoso.com` | `+ role: Global administrator` | privileged |');
+    expect(output).not.toContain('(truncated)');
+  });
+});
