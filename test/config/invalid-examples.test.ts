@@ -80,10 +80,10 @@ describe('examples/invalid at plan time', () => {
 
   it('the password policy message describes the password without quoting it', () => {
     const example = examples.find((e) => e.name === 'password-policy.yaml');
-    const value = example?.env.TENANTCTL_EXAMPLE_WEAK_PASSWORD;
+    const value = example?.env.EXAMPLE_WEAK_PASSWORD;
     expect(value).toBeTruthy();
     const { diagnostics } = load(example!);
-    expect(diagnostics[0]?.message).toContain('is 6 characters long');
+    expect(diagnostics[0]?.message).toContain('is shorter than 8 characters');
     expect(JSON.stringify(diagnostics)).not.toContain(value);
   });
 

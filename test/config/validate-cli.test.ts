@@ -18,7 +18,7 @@ const WORKERS = 3;
 const STACK_FRAME = /^\s+at .+[:(]/m;
 
 /** No variable an example names may leak in from the environment the tests run in. */
-const CLEAN_ENV = { TENANTCTL_EXAMPLE_UNSET_PASSWORD: undefined, TENANTCTL_EXAMPLE_WEAK_PASSWORD: undefined, MEGAN_INITIAL_PASSWORD: undefined };
+const CLEAN_ENV = { EXAMPLE_UNSET_PASSWORD: undefined, EXAMPLE_WEAK_PASSWORD: undefined, MEGAN_INITIAL_PASSWORD: undefined };
 
 const cli = (args: readonly string[], env: Record<string, string | undefined> = {}): Promise<CliResult> =>
   runCli(args, { cwd: process.cwd(), env: { ...CLEAN_ENV, ...env } });
@@ -212,13 +212,13 @@ describe('plan and apply refuse an invalid configuration before changing anythin
     fs.cpSync(fromRoot('examples/contoso'), config, { recursive: true });
     fs.writeFileSync(
       path.join(config, 'new-hire.yaml'),
-      'users:\n  - userPrincipalName: new.hire@contoso.com\n    displayName: New Hire\n    password:\n      fromEnv: TENANTCTL_EXAMPLE_UNSET_PASSWORD\n',
+      'users:\n  - userPrincipalName: new.hire@contoso.com\n    displayName: New Hire\n    password:\n      fromEnv: EXAMPLE_UNSET_PASSWORD\n',
     );
     const before = await snapshot(database);
     const result = await cli(['apply', '-c', config, '--auto-approve', '--approve-purchases', '--approve-privileged', '--database', database]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(
-      `${config}/new-hire.yaml: PASSWORD_ENV_UNSET: new.hire@contoso.com is created with its temporary password from TENANTCTL_EXAMPLE_UNSET_PASSWORD (password.fromEnv), which is not set`,
+      `${config}/new-hire.yaml: PASSWORD_ENV_UNSET: new.hire@contoso.com is created with its temporary password from EXAMPLE_UNSET_PASSWORD (password.fromEnv), which is not set`,
     );
     expect(await snapshot(database)).toEqual(before);
     // An existing user does not need its variable any more.

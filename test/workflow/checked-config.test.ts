@@ -43,7 +43,7 @@ describe('the configuration checked in two halves', () => {
     const sources = loadYamlSources(paths);
     const snapshot = { catalog: contosoCatalog(), current: empty };
     const options = (env: Record<string, string>): PlanTenantOptions => ({ configPaths: paths, env, tenantctlVersion: '0.0.0-test', now });
-    const set = { TENANTCTL_EXAMPLE_UNSET_PASSWORD: 'Horse-9-Battery' };
+    const set = { EXAMPLE_UNSET_PASSWORD: 'Horse-9-Battery' };
     const check = (from: typeof sources, phase: 'plan' | 'validate', env: Record<string, string>) => runSteps(checkConfigSteps(from, { phase, env }));
     // What planning these files afresh gives, with the variable unset and set.
     const unset = planFromSnapshot(snapshot, options({}), sources);

@@ -1,6 +1,13 @@
 import { checkPasswordPolicy } from '../../credentials/password-policy.js';
+import { isReservedVariable, variableValue } from '../../credentials/password-variable.js';
 import { error, warning, type Diagnostic, type SourceLocation } from '../../diagnostics/diagnostic.js';
 import { at, type ConfigRule, type DeclaredUser, type FieldBlock, ownerName } from './rule.js';
+
+/** JOEP_INITIAL_PASSWORD for joep@contoso.com, as INTERFACE's example names it. */
+function suggestedVariable(block: FieldBlock): string {
+  const local = block.user?.user.userPrincipalName.split('@')[0] ?? 'NEW_USERS';
+  return `${local.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_INITIAL_PASSWORD`;
+}
 
 /** generate and fromEnv say where the password comes from; a block must not say both, nor neither after generate: false. */
 export const passwordSource: ConfigRule = ({ blocks }) =>
@@ -13,6 +20,15 @@ export const passwordSource: ConfigRule = ({ blocks }) =>
           'PASSWORD_SOURCE_CONFLICT',
           `the password of ${ownerName(block)} is both generated (generate: true) and read from ${password.fromEnv} (fromEnv); keep one: remove generate: true to use ${password.fromEnv}, or remove fromEnv to generate one`,
           at(block.location, 'password', 'generate'),
+        ),
+      ];
+    }
+    if (typeof password.fromEnv === 'string' && isReservedVariable(password.fromEnv)) {
+      return [
+        error(
+          'PASSWORD_ENV_RESERVED',
+          `the password of ${ownerName(block)} would be read from ${password.fromEnv}, one of tenantctl's own settings (TENANTCTL_*: database and SMTP URLs, key files), which are never a password source; name a variable that holds only this password, e.g. ${suggestedVariable(block)}`,
+          at(block.location, 'password', 'fromEnv'),
         ),
       ];
     }
@@ -44,9 +60,9 @@ function envUses(users: readonly DeclaredUser[], defaults: FieldBlock | undefine
   const uses = new Map<string, EnvUse>();
   for (const declared of users) {
     const source = declared.user.password?.source;
-    // generate: true with fromEnv is PASSWORD_SOURCE_CONFLICT, and a name that is no variable
-    // name is SCHEMA_FORMAT: what is meant is unknown, so nothing is looked up.
-    if (source?.kind !== 'env' || declared.raw.password?.generate === true || !VARIABLE_NAME.test(source.variable)) continue;
+    // generate: true with fromEnv is PASSWORD_SOURCE_CONFLICT, a name that is no variable
+    // name is SCHEMA_FORMAT, and a reserved one PASSWORD_ENV_RESERVED: nothing is looked up.
+    if (source?.kind !== 'env' || declared.raw.password?.generate === true || !VARIABLE_NAME.test(source.variable) || isReservedVariable(source.variable)) continue;
     const own = declared.own.password?.fromEnv !== undefined;
     const location = own || !defaults ? at(declared.location, 'password', 'fromEnv') : at(defaults.location, 'password', 'fromEnv');
     const key = `${location.file}\0${JSON.stringify(location.path)}`;
@@ -62,21 +78,21 @@ function whose(use: EnvUse): string {
   return `the ${use.users.length === 1 ? 'user' : `${use.users.length} users`} without a password source of their own (defaults)`;
 }
 
-function accountName(declared: DeclaredUser): string {
-  return declared.user.userPrincipalName.split('@')[0] ?? '';
-}
-
 /**
  * A fromEnv variable that is set must meet the password policy; one that is
  * not set is a warning at validate (the plan decides whether it is needed).
- * Messages name the variable, never its value.
+ * Messages name the variable, never its value. Not checked here: whether it
+ * holds the account name. A pull request chooses the account names, so that
+ * check, run on every user, would tell it piece by piece what any variable of
+ * the CI job holds; apply checks it, for the users it creates, before it
+ * changes anything.
  */
 export const passwordFromEnv: ConfigRule = ({ users, defaults, env, phase }) =>
   envUses(users, defaults).flatMap((use): Diagnostic[] => {
     // Only a user being created or reset needs the password: at plan time the
     // planner knows which (planTenant checks those), and drift needs none.
     if (phase !== 'validate') return [];
-    const value = env[use.variable];
+    const value = variableValue(env, use.variable);
     if (value === undefined || value === '') {
       return [
         warning(
@@ -86,13 +102,7 @@ export const passwordFromEnv: ConfigRule = ({ users, defaults, env, phase }) =>
         ),
       ];
     }
-    const general = checkPasswordPolicy(value, '');
-    if (general.length > 0) {
-      return [error('PASSWORD_POLICY', `the password in ${use.variable} for ${whose(use)} breaks the password policy: it ${general.join('; it ')}`, use.location)];
-    }
-    return use.users.flatMap((declared) =>
-      checkPasswordPolicy(value, accountName(declared)).map((problem) =>
-        error('PASSWORD_POLICY', `the password in ${use.variable} for ${declared.user.userPrincipalName} breaks the password policy: it ${problem}`, use.location),
-      ),
-    );
+    const problems = checkPasswordPolicy(value, '');
+    if (problems.length === 0) return [];
+    return [error('PASSWORD_POLICY', `the password in ${use.variable} for ${whose(use)} breaks the password policy: it ${problems.join('; it ')}`, use.location)];
   });
