@@ -37,7 +37,7 @@ describe('renderJson', () => {
     const plan = mixed();
     const json = renderJson(plan);
     expect(json.endsWith('}\n')).toBe(true);
-    expect(json).toContain('\n  "formatVersion": "2.0",\n');
+    expect(json).toContain('\n  "formatVersion": "2.1",\n');
     expect(JSON.parse(json)).toEqual(plan);
     expect(renderJson(mixed())).toBe(json);
   });
