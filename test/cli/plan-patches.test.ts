@@ -139,7 +139,7 @@ describe('patches in the JSON plan of the edited contoso example', () => {
     expect(state).toEqual(after(sanne));
   });
 
-  it('plan --out saved the same bytes; apply takes the file as the recomputed plan, and leaves the tenant as the patches say', async () => {
+  it('plan --out saved the same bytes; apply refuses it as format 2.0 or with a patch edited, takes it as the recomputed plan, and leaves the tenant as the patches say', async () => {
     const saved = fs.readFileSync(planFile);
     expect(saved.equals(Buffer.from(stdout))).toBe(true);
 
@@ -151,6 +151,13 @@ describe('patches in the JSON plan of the edited contoso example', () => {
     const refused = await runCli(['apply', '--plan', tampered, '-c', config, '--auto-approve'], { env: env() });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('was edited after `tenantctl plan --out` wrote it');
+
+    // A plan of format 2.0 (as the version before made it) is refused, saying what to do.
+    const older = path.join(dir, 'older.json');
+    fs.writeFileSync(older, stdout.replace('"formatVersion": "2.1"', '"formatVersion": "2.0"'));
+    const old = await runCli(['apply', '--plan', older, '-c', config, '--auto-approve'], { env: env() });
+    expect(old.code).toBe(1);
+    expect(old.stderr).toContain(`${older} is not a tenantctl plan of format 2.1 (formatVersion: "2.0"); make it again with \`tenantctl plan --out\``);
 
     const applied = await runCli(['apply', '--plan', planFile, '-c', config, '--auto-approve'], { env: { ...env(), TENANTCTL_DEBUG_TRACE: '1' } });
     expect(applied.code, applied.stderr).toBe(0);
