@@ -32,7 +32,7 @@ export type Change =
       readonly kind: 'user.update';
       readonly userPrincipalName: string;
       readonly userId: string;
-      /** RFC 6902 patch from the current attributes to the desired ones. */
+      /** RFC 6902 patch from the current attributes to the desired ones: against the user state's `attributes`, not the whole state. */
       readonly patch: readonly Operation[];
       readonly attributes: readonly AttributeChange[];
     }
@@ -65,8 +65,8 @@ export type Change =
       readonly deletedAt: string;
     }
   | { readonly kind: 'user.adopt'; readonly userPrincipalName: string; readonly userId: string }
-  | { readonly kind: 'user.block'; readonly userPrincipalName: string; readonly userId: string }
-  | { readonly kind: 'user.unblock'; readonly userPrincipalName: string; readonly userId: string }
+  | SignInChange<'user.block'>
+  | SignInChange<'user.unblock'>
   | {
       readonly kind: 'user.password-reset';
       readonly userPrincipalName: string;
@@ -85,8 +85,19 @@ export type Change =
       readonly sku: string;
       readonly fromDisabledPlans: readonly string[];
       readonly toDisabledPlans: readonly string[];
+      /** RFC 6902 patch of the user's state before the plan: this licence's disabledPlans, by its index there (state-patch.ts). */
+      readonly patch: readonly Operation[];
     }
   | { readonly kind: 'license.remove'; readonly userPrincipalName: string; readonly sku: string };
+
+/** Sign-in blocked or allowed again: an update of the user's `accountEnabled`. */
+interface SignInChange<K extends string> {
+  readonly kind: K;
+  readonly userPrincipalName: string;
+  readonly userId: string;
+  /** RFC 6902 patch of the user's state before the plan: `/accountEnabled` (state-patch.ts). */
+  readonly patch: readonly Operation[];
+}
 
 interface RoleChange<K extends string> {
   readonly kind: K;

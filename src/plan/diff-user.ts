@@ -3,6 +3,7 @@ import { roleName } from '../catalog/builtin-roles.js';
 import type { LicenseAssignment, User, UserAttributes } from '../state/tenant-state.js';
 import type { AttributeChange, Change } from './change.js';
 import { isExpired, restorableUntil } from './recycle-bin.js';
+import { accountEnabledPatch, disabledPlansPatch } from './state-patch.js';
 
 /** What diffing needs besides the two users: the planning time (the planner reads no clock). */
 export interface DiffContext {
@@ -51,7 +52,9 @@ export function licenseChanges(upn: string, from: readonly LicenseAssignment[], 
     if (!to.some((l) => l.sku === held.sku)) changes.push({ kind: 'license.remove', userPrincipalName: upn, sku: held.sku });
   }
   for (const wanted of to) {
-    const held = from.find((l) => l.sku === wanted.sku);
+    // The index is the licence's place in the user's state before the plan (`from`): where its patch points.
+    const index = from.findIndex((l) => l.sku === wanted.sku);
+    const held = from[index];
     if (!held) changes.push({ kind: 'license.assign', userPrincipalName: upn, license: wanted });
     else if (!sameList(held.disabledPlans, wanted.disabledPlans)) {
       changes.push({
@@ -60,6 +63,7 @@ export function licenseChanges(upn: string, from: readonly LicenseAssignment[], 
         sku: wanted.sku,
         fromDisabledPlans: held.disabledPlans,
         toDisabledPlans: wanted.disabledPlans,
+        patch: disabledPlansPatch(index, wanted.sku, wanted.disabledPlans),
       });
     }
   }
@@ -100,7 +104,7 @@ function reconcileUser(desired: User, current: User, userId: string): Change[] {
     changes.push({ kind: 'user.update', userPrincipalName: upn, userId, patch, attributes });
   }
   if (desired.accountEnabled !== current.accountEnabled) {
-    changes.push({ kind: desired.accountEnabled ? 'user.unblock' : 'user.block', userPrincipalName: upn, userId });
+    changes.push({ kind: desired.accountEnabled ? 'user.unblock' : 'user.block', userPrincipalName: upn, userId, patch: accountEnabledPatch(desired.accountEnabled) });
   }
   const password = desired.password;
   if (password?.resetToken && password.resetToken !== directory?.passwordResetToken) {

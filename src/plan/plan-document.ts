@@ -12,8 +12,14 @@ import type { UserSnapshot } from './user-snapshot.js';
  * user's `before` and `after`; purchases list `reclaimable` seats; the
  * summary counts restores and renames apart; new kinds user.rename and
  * user.purge. A 1.0 plan is refused: plan again.
+ *
+ * 2.1: user.block, user.unblock and license.update carry a `patch` (of the
+ * user's state before the plan; state-patch.ts), as user.update did.
+ * Additive: a 2.0 reader that ignores unknown fields reads a 2.1 plan. Apply
+ * still takes only plans of its own version: a saved plan must be exactly
+ * the recomputed one, which a 2.0 plan with these kinds is not.
  */
-export const PLAN_FORMAT_VERSION = '2.0';
+export const PLAN_FORMAT_VERSION = '2.1';
 
 /**
  * One change as the JSON plan holds it: the change itself, its stable

@@ -102,7 +102,7 @@ const ATTACKS: readonly Attack[] = [
     name: '12 deletions appended, without --approve-deletions',
     edit: (plan, { userIds }) => {
       const victims = [...userIds].filter(([upn]) => upn !== 'joep.devries@contoso.com').slice(0, 12);
-      // Shaped as plan format 2.0 writes a deletion, so the file passes the
+      // Shaped as plan --out writes a deletion, so the file passes the
       // schema and only the recomputation can tell it was not reviewed.
       const before = (upn: string) => ({
         userPrincipalName: upn, accountEnabled: true, deletedAt: null, roles: [], licenses: [],

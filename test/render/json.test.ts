@@ -37,7 +37,7 @@ describe('renderJson', () => {
     const plan = mixed();
     const json = renderJson(plan);
     expect(json.endsWith('}\n')).toBe(true);
-    expect(json).toContain('\n  "formatVersion": "2.0",\n');
+    expect(json).toContain('\n  "formatVersion": "2.1",\n');
     expect(JSON.parse(json)).toEqual(plan);
     expect(renderJson(mixed())).toBe(json);
   });
@@ -93,7 +93,32 @@ describe('schemas/plan.schema.json', () => {
     expect(validate({ ...document, changes })).toBe(false);
   });
 
+  /** The mixed plan with each change of `kind` edited. */
+  const withEdited = (kind: string, edit: (change: Record<string, unknown>) => Record<string, unknown>): unknown => {
+    const document = JSON.parse(renderJson(mixed())) as { changes: Record<string, unknown>[] };
+    expect(document.changes.some((change) => change.kind === kind)).toBe(true);
+    return { ...document, changes: document.changes.map((change) => (change.kind === kind ? edit(change) : change)) };
+  };
+
+  it.each([
+    ['user.block', 'without a patch', ({ patch: _patch, ...c }: Record<string, unknown>) => c],
+    ['user.unblock', 'without a patch', ({ patch: _patch, ...c }: Record<string, unknown>) => c],
+    ['license.update', 'without a patch', ({ patch: _patch, ...c }: Record<string, unknown>) => c],
+    ['user.block', 'whose patch unblocks', (c: Record<string, unknown>) => ({ ...c, patch: [{ op: 'replace', path: '/accountEnabled', value: true }] })],
+    ['user.unblock', 'whose patch touches another field', (c: Record<string, unknown>) => ({ ...c, patch: [{ op: 'replace', path: '/roles', value: [] }] })],
+    ['user.block', 'whose patch is against the attributes', (c: Record<string, unknown>) => ({ ...c, patch: [{ op: 'replace', path: '/displayName', value: 'x' }] })],
+    ['license.update', 'whose patch lacks the test of the sku', (c: Record<string, unknown>) => ({ ...c, patch: (c.patch as unknown[]).slice(1) })],
+    ['license.update', 'whose patch does more', (c: Record<string, unknown>) => ({ ...c, patch: [...(c.patch as unknown[]), { op: 'remove', path: '/licenses/1' }] })],
+    ['license.update', 'whose patch names the licence by sku', (c: Record<string, unknown>) => ({
+      ...c,
+      patch: [{ op: 'test', path: '/licenses/ENTERPRISEPACK/sku', value: 'ENTERPRISEPACK' }, { op: 'replace', path: '/licenses/ENTERPRISEPACK/disabledPlans', value: ['SWAY'] }],
+    })],
+  ])('rejects a %s %s', (kind, _name, edit) => {
+    expect(validate(withEdited(kind, edit))).toBe(false);
+  });
+
   it('rejects another format version', () => {
     expect(validate({ ...(JSON.parse(renderJson(mixed())) as object), formatVersion: '1.0' })).toBe(false);
+    expect(validate({ ...(JSON.parse(renderJson(mixed())) as object), formatVersion: '2.0' })).toBe(false);
   });
 });
