@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { findWorkTree } from '../files/git-work-tree.js';
 
 /** Names a directory contributes: `*.yaml` and `*.yml`, like a shell glob (so no dotfiles). */
 const CONFIG_FILE_NAME = /^[^.].*\.ya?ml$/;
@@ -26,15 +27,31 @@ function isMissing(cause: unknown): boolean {
   return code === 'ENOENT' || code === 'ENOTDIR';
 }
 
-/** The YAML files directly inside `dir`, sorted by name; symbolic links to files count. */
-function yamlFilesIn(dir: string): string[] {
-  return fs
+/**
+ * The YAML files directly inside `dir`, sorted by name; symbolic links to
+ * files count when the file is inside the repository (the git work tree
+ * holding `dir`, else `dir` itself). A pull request can add a link: one to
+ * `/proc/self/environ` or a key file on the CI runner would be read and its
+ * keys named in the output. Those are `outside`.
+ */
+function yamlFilesIn(dir: string): { names: string[]; outside: string[] } {
+  const entries = fs
     .readdirSync(dir, { withFileTypes: true })
-    .filter((entry) => CONFIG_FILE_NAME.test(entry.name) && !CATALOG_FILE_NAME.test(entry.name))
-    .filter((entry) => entry.isFile() || (entry.isSymbolicLink() && isFileTarget(path.join(dir, entry.name))))
-    .map((entry) => entry.name)
-    .sort();
+    .filter((entry) => CONFIG_FILE_NAME.test(entry.name) && !CATALOG_FILE_NAME.test(entry.name));
+  const names: string[] = [];
+  const outside: string[] = [];
+  let root: string | undefined;
+  for (const entry of entries) {
+    if (entry.isFile()) names.push(entry.name);
+    if (!entry.isSymbolicLink() || !isFileTarget(path.join(dir, entry.name))) continue;
+    root ??= fs.realpathSync(findWorkTree(path.join(dir, entry.name)) ?? dir);
+    if (within(root, fs.realpathSync(path.join(dir, entry.name)))) names.push(entry.name);
+    else outside.push(entry.name);
+  }
+  return { names: names.sort(), outside: outside.sort() };
 }
+
+const within = (root: string, file: string): boolean => file.startsWith(root.endsWith(path.sep) ? root : `${root}${path.sep}`);
 
 function isFileTarget(file: string): boolean {
   try {
@@ -83,13 +100,20 @@ export function listConfigFiles(paths: readonly string[]): { files: string[]; di
       continue;
     }
     let names: string[];
+    let outside: string[];
     try {
-      names = yamlFilesIn(given);
+      ({ names, outside } = yamlFilesIn(given));
+      for (const name of outside) {
+        const file = path.posix.join(shown, name);
+        diagnostics.push(
+          error('CONFIG_LINK_OUTSIDE', `${file} is a symbolic link to a file outside the repository; tenantctl follows links only to files inside it: copy the file into the repository, or remove the link`, { file }),
+        );
+      }
     } catch (cause) {
       diagnostics.push(error('CONFIG_UNREADABLE', `cannot list the directory ${shown} (${describeFsError(cause)}); check its permissions`, { file: shown }));
       continue;
     }
-    if (names.length === 0) {
+    if (names.length === 0 && outside.length === 0) {
       diagnostics.push(
         error('CONFIG_NO_FILES', `the directory ${shown} holds no .yaml or .yml files; add one, or point -c at the right directory`, { file: shown }),
       );
