@@ -102,7 +102,7 @@ export function planFromSnapshot(
   progress({ stage: 'computing the plan', done: 2, total: 3 });
   const { plan, problems } = computePlan({ desired: loaded.config.state, current, catalog, settings: loaded.config.settings, now });
   const refusals = [
-    ...problems.map((message) => error('PLAN_REFUSED', message)),
+    ...problems.map((problem) => error('PLAN_REFUSED', problem.message)),
     ...passwordVariableProblems(plan.changes.map((c) => c.change), options.env, loaded.config.declarations),
   ];
   if (refusals.length > 0) return { plan: null, diagnostics: [...loaded.diagnostics, ...refusals] };
