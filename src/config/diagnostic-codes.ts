@@ -1,5 +1,6 @@
 /**
- * Every code the configuration stage reports, with its severity and meaning.
+ * Every code the configuration stage reports (and PLAN_REFUSED, the
+ * planner's refusals located in the configuration), with its severity and meaning.
  * Codes are stable: pipelines match on them. docs/diagnostics.md documents
  * each with an example; test/config checks that the two agree, that every
  * code the stage's source emits is listed here, and that each has a file in
@@ -86,6 +87,14 @@ export const CONFIG_DIAGNOSTIC_CODES: readonly DiagnosticCodeInfo[] = [
   { code: 'PASSWORD_ENV_RESERVED', severity: 'error', meaning: 'password.fromEnv names one of tenantctl\'s own variables (TENANTCTL_*), which are never a password source.' },
   { code: 'PASSWORD_POLICY', severity: 'error', meaning: 'The password in a set `fromEnv` variable breaks the password policy (its value is never printed).' },
   { code: 'USER_NO_ACCESS', severity: 'warning', meaning: 'A user with no license and no admin role.' },
+  {
+    code: 'PLAN_REFUSED',
+    severity: 'error',
+    meaning:
+      'At plan and apply only: the plan against the database breaks a safety rule, and no approval can override it: ' +
+      'seats above a `settings.maxSeats` cap (at the cap), seats of a subscription the catalog marks as not purchasable (at the first license that needs one), ' +
+      'fewer enabled Global administrators than `settings.minGlobalAdmins` (at the setting), a temporary password nobody would receive (at the user), a rename the directory refuses (at `renamedFrom`).',
+  },
   {
     code: 'DIAGNOSTICS_LIMIT',
     severity: 'error',

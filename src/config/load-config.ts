@@ -18,12 +18,20 @@ import { loadYamlSources, type ConfigFile, type LoadedSources } from './yaml-sou
 /**
  * A valid configuration: the desired state, its settings, where each user is
  * declared, and a hash of the files it came from (a saved plan records it so
- * apply can tell the configuration changed).
+ * apply can tell the configuration changed). `files`, `declarations` and the
+ * sections' locations let a problem found later (the planner's) be located
+ * as the loader's are (locateDiagnostics); nothing is located until then.
  */
 export interface DesiredConfig {
   readonly state: TenantState;
   readonly settings: Settings;
-  readonly declarations: ReadonlyMap<string, SourceLocation>;
+  /** By user key: where each user is declared (`{ file, path: ['users', i] }`) and what its own entry writes. */
+  readonly declarations: ReadonlyMap<string, DeclaredUser>;
+  /** Where `defaults` and `settings` are declared (`{ file, path: ['settings'] }`); undefined when they are not. */
+  readonly defaultsLocation: SourceLocation | undefined;
+  readonly settingsLocation: SourceLocation | undefined;
+  /** The files the configuration was read from. */
+  readonly files: readonly ConfigFile[];
   readonly configHash: string;
 }
 
@@ -255,14 +263,23 @@ export function finishConfig(config: CheckedConfig, facts: DatabaseFacts): LoadC
   });
   if (hasErrors(located)) return { config: null, diagnostics: located };
   const state = new Map<string, User>();
-  const declarations = new Map<string, SourceLocation>();
-  for (const { user, location } of users) {
-    const key = userKey(user.userPrincipalName);
-    state.set(key, user);
-    declarations.set(key, location);
+  const declarations = new Map<string, DeclaredUser>();
+  for (const declared of users) {
+    const key = userKey(declared.user.userPrincipalName);
+    state.set(key, declared.user);
+    declarations.set(key, declared);
   }
+  const sections = contexts.declarations;
   return {
-    config: { state: { users: state }, settings, declarations, configHash: sources.configHash ?? hashConfig(sources.files) },
+    config: {
+      state: { users: state },
+      settings,
+      declarations,
+      defaultsLocation: sections?.defaults?.location,
+      settingsLocation: sections?.settingsLocation,
+      files: sources.files,
+      configHash: sources.configHash ?? hashConfig(sources.files),
+    },
     diagnostics: located,
   };
 }

@@ -6,6 +6,7 @@ import { CHANGE_KINDS, type Change, type ChangeKind } from './change.js';
 import { diffUser } from './diff-user.js';
 import { globalAdminWarnings } from './global-admins.js';
 import type { Plan, PlanSummary, PlannedChange } from './plan.js';
+import type { PlanProblem } from './plan-problem.js';
 import { reclaimableSeats } from './reclaimable-seats.js';
 import { resolveRenames } from './rename.js';
 import { approvalsFor, deletionsAboveThreshold, deletionWarning, risksOf } from './risk.js';
@@ -23,8 +24,8 @@ export interface PlanInput {
 
 export interface PlanResult {
   readonly plan: Plan;
-  /** Why this plan may not be applied at all (lockout, unbuyable seats). */
-  readonly problems: readonly string[];
+  /** Why this plan may not be applied at all (lockout, unbuyable seats), each with what it concerns. */
+  readonly problems: readonly PlanProblem[];
 }
 
 const KIND_ORDER = new Map(CHANGE_KINDS.map((kind, index) => [kind, index]));
@@ -103,6 +104,19 @@ function statesOf(change: Change, desired: User | undefined, current: User | und
 }
 
 /**
+ * A subscription short of seats it cannot buy is about the first license the
+ * plan assigns of it (changes are sorted by user), if it assigns one: that
+ * is where the configuration asks for the seat. Looked for only when such a
+ * problem exists.
+ */
+function toFirstAssignment(problem: PlanProblem, changes: readonly Change[]): PlanProblem {
+  const { concerns } = problem;
+  if (concerns.kind !== 'subscription') return problem;
+  const first = changes.find((change) => change.kind === 'license.assign' && change.license.sku === concerns.sku);
+  return first ? { ...problem, concerns: { kind: 'license', userPrincipalName: first.userPrincipalName, sku: concerns.sku } } : problem;
+}
+
+/**
  * Compares desired with current state. Pure: no I/O, no clock (`now` is an
  * input), no randomness; the same inputs give the same plan in any input order.
  */
@@ -155,18 +169,20 @@ export function computePlan(input: PlanInput): PlanResult {
   const managedUsers = activeNow.filter((user) => user.directory?.managed).length;
   const deletionProblem = deletionsAboveThreshold({ deletions, managedUsers, settings: input.settings });
 
-  const problems = [...renames.problems, ...seats.problems];
+  const problems: PlanProblem[] = [...renames.problems, ...seats.problems.map((problem) => toFirstAssignment(problem, changes))];
   const admins = enabledGlobalAdmins(after);
   if (admins < input.settings.minGlobalAdmins) {
-    problems.push(
-      `this plan would leave ${admins} enabled Global administrator(s), fewer than settings.minGlobalAdmins (${input.settings.minGlobalAdmins}); the tenant would be locked out of administration`,
-    );
+    problems.push({
+      message: `this plan would leave ${admins} enabled Global administrator(s), fewer than settings.minGlobalAdmins (${input.settings.minGlobalAdmins}); the tenant would be locked out of administration`,
+      concerns: { kind: 'setting', path: ['minGlobalAdmins'] },
+    });
   }
   for (const change of changes) {
     if ((change.kind === 'user.create' || change.kind === 'user.password-reset') && change.notify.length === 0 && !input.settings.adminEmail) {
-      problems.push(
-        `nobody would receive the temporary password of ${change.userPrincipalName}: set notify on the user or settings.adminEmail`,
-      );
+      problems.push({
+        message: `nobody would receive the temporary password of ${change.userPrincipalName}: set notify on the user or settings.adminEmail`,
+        concerns: { kind: 'user', userPrincipalName: change.userPrincipalName },
+      });
     }
   }
   const monthlyCostIncrease = Math.round(seats.purchases.reduce((sum, p) => sum + p.monthlyCost * 100, 0)) / 100;

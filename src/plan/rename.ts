@@ -1,5 +1,6 @@
 import { userKey, type TenantState, type User } from '../state/tenant-state.js';
 import type { ChangeOf } from './change.js';
+import type { PlanProblem } from './plan-problem.js';
 import { isExpired } from './recycle-bin.js';
 
 /**
@@ -14,7 +15,8 @@ export interface RenameResolution {
   readonly current: ReadonlyMap<string, User>;
   /** One rename per user, and a purge for an expired row that held the new UPN. */
   readonly changes: readonly (ChangeOf<'user.rename'> | ChangeOf<'user.purge'>)[];
-  readonly problems: readonly string[];
+  /** About the renamed user's `renamedFrom`. */
+  readonly problems: readonly PlanProblem[];
 }
 
 /** A row that is an account: active, or deleted less than 30 days ago. */
@@ -32,20 +34,24 @@ export function resolveRenames(desired: TenantState, current: TenantState, now: 
   // Copied only when a rename moves someone: 100,000 users and no rename need no copy.
   let moved: Map<string, User> | undefined;
   const changes: (ChangeOf<'user.rename'> | ChangeOf<'user.purge'>)[] = [];
-  const problems: string[] = [];
+  const problems: PlanProblem[] = [];
   for (const [key, user] of desired.users) {
     if (!user.renamedFrom) continue;
+    const concerns = { kind: 'user', userPrincipalName: user.userPrincipalName, field: 'renamedFrom' } as const;
     const from = userKey(user.renamedFrom);
     if (from === key) continue;
     if (desired.users.has(from)) {
-      problems.push(`${user.userPrincipalName} says renamedFrom: ${user.renamedFrom}, which is declared too; one account cannot be both: remove one of the two`);
+      problems.push({
+        message: `${user.userPrincipalName} says renamedFrom: ${user.renamedFrom}, which is declared too; one account cannot be both: remove one of the two`,
+        concerns,
+      });
       continue;
     }
     const old = current.users.get(from);
     const taken = current.users.get(key);
     if (!old?.directory || !isLiveAccount(old, now)) continue; // nothing to rename: already done, or never existed
     if (isLiveAccount(taken, now)) {
-      problems.push(bothExistProblem(user.renamedFrom, user.userPrincipalName));
+      problems.push({ message: bothExistProblem(user.renamedFrom, user.userPrincipalName), concerns });
       continue;
     }
     if (taken?.directory?.deletedAt) {

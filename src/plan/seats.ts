@@ -2,6 +2,7 @@ import type { Subscription } from '../catalog/catalog.js';
 import type { Settings } from '../state/settings.js';
 import type { LicenseAssignment } from '../state/tenant-state.js';
 import type { FreedSeats, Purchase } from './plan.js';
+import type { PlanProblem } from './plan-problem.js';
 import type { ReclaimableSeat } from './reclaimable-seats.js';
 
 const cents = (amount: number) => Math.round(amount * 100) / 100;
@@ -9,8 +10,11 @@ const cents = (amount: number) => Math.round(amount * 100) / 100;
 export interface SeatOutcome {
   readonly purchases: readonly Purchase[];
   readonly freedSeats: readonly FreedSeats[];
-  /** Reasons the plan cannot be applied at all (not purchasable, over a cap). */
-  readonly problems: readonly string[];
+  /**
+   * Reasons the plan cannot be applied at all: over a cap (about
+   * settings.maxSeats), or not purchasable (about the subscription).
+   */
+  readonly problems: readonly PlanProblem[];
 }
 
 function countBySku(holdings: Iterable<readonly LicenseAssignment[]>): Map<string, number> {
@@ -35,7 +39,7 @@ export function seatOutcome(
   const assigned = countBySku(after);
   const purchases: Purchase[] = [];
   const freedSeats: FreedSeats[] = [];
-  const problems: string[] = [];
+  const problems: PlanProblem[] = [];
   for (const subscription of [...subscriptions].sort((a, b) => (a.sku < b.sku ? -1 : 1))) {
     const { sku, seats, unitPrice } = subscription;
     const now = held.get(sku) ?? 0;
@@ -48,14 +52,20 @@ export function seatOutcome(
     if (quantity <= 0) continue;
     if (!subscription.purchasable) {
       if (needed > 0) {
-        problems.push(`${sku} needs ${needed} more seat(s) (${then} assigned, ${seats} purchased) but the catalog marks it as not purchasable; free seats or remove licenses`);
+        problems.push({
+          message: `${sku} needs ${needed} more seat(s) (${then} assigned, ${seats} purchased) but the catalog marks it as not purchasable; free seats or remove licenses`,
+          concerns: { kind: 'subscription', sku },
+        });
       }
       continue;
     }
     const cap = settings.maxSeats[sku];
     if (cap !== undefined && seats + quantity > cap) {
       if (seats + needed > cap) {
-        problems.push(`${sku} would need ${seats + needed} seats, above settings.maxSeats.${sku} (${cap}); raise the cap or assign fewer licenses`);
+        problems.push({
+          message: `${sku} would need ${seats + needed} seats, above settings.maxSeats.${sku} (${cap}); raise the cap or assign fewer licenses`,
+          concerns: { kind: 'setting', path: ['maxSeats', sku] },
+        });
         continue;
       }
       // The cap wins over keeping spare seats: buy only up to it.

@@ -2,14 +2,13 @@ import type { Catalog } from '../catalog/catalog.js';
 import { requireCatalog } from '../catalog/require-catalog.js';
 import { loadConfig, type CheckedConfig } from '../config/load-config.js';
 import type { LoadedSources } from '../config/yaml-source.js';
-import { checkPasswordPolicy } from '../credentials/password-policy.js';
 import type { Database } from '../db/database.js';
-import { error, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
-import type { Change } from '../plan/change.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { computePlan } from '../plan/compute-plan.js';
 import { fingerprint } from '../plan/fingerprint.js';
 import { toPlanDocument, type PlanDocument } from '../plan/plan-document.js';
 import type { TenantState } from '../state/tenant-state.js';
+import { planRefusals } from './plan-refusals.js';
 import { NO_PROGRESS, type ProgressReporter } from './progress.js';
 import { readWhileParsing } from './read-while-parsing.js';
 
@@ -29,39 +28,6 @@ export interface PlanTenantResult {
   /** Null when the configuration is invalid or the plan cannot be applied. */
   readonly plan: PlanDocument | null;
   readonly diagnostics: readonly Diagnostic[];
-}
-
-/**
- * A user created or reset with password.fromEnv needs its variable now, and
- * the password in it must meet the policy; for any other user the variable
- * does not matter. Messages name the variable, never its value.
- */
-function passwordVariableProblems(
-  changes: readonly Change[],
-  env: Readonly<Record<string, string | undefined>>,
-  declarations: ReadonlyMap<string, SourceLocation>,
-): Diagnostic[] {
-  return changes.flatMap((change) => {
-    if (change.kind !== 'user.create' && change.kind !== 'user.password-reset') return [];
-    if (change.password.kind !== 'env') return [];
-    const variable = change.password.variable;
-    const why = change.kind === 'user.create' ? 'is created' : 'has its password reset';
-    const declared = declarations.get(change.userPrincipalName.toLowerCase());
-    const where = declared ? { file: declared.file } : undefined;
-    const value = env[variable];
-    if (!value) {
-      return [
-        error(
-          'PASSWORD_ENV_UNSET',
-          `${change.userPrincipalName} ${why} with its temporary password from ${variable} (password.fromEnv), which is not set; set it (e.g. from a CI secret), or remove fromEnv to generate a password`,
-          where,
-        ),
-      ];
-    }
-    const problems = checkPasswordPolicy(value, change.userPrincipalName.split('@')[0] ?? '');
-    if (problems.length === 0) return [];
-    return [error('PASSWORD_POLICY', `the password in ${variable} for ${change.userPrincipalName} (who ${why}) breaks the password policy: it ${problems.join('; it ')}`, where)];
-  });
 }
 
 /**
@@ -101,10 +67,7 @@ export function planFromSnapshot(
   if (!loaded.config) return { plan: null, diagnostics: loaded.diagnostics };
   progress({ stage: 'computing the plan', done: 2, total: 3 });
   const { plan, problems } = computePlan({ desired: loaded.config.state, current, catalog, settings: loaded.config.settings, now });
-  const refusals = [
-    ...problems.map((message) => error('PLAN_REFUSED', message)),
-    ...passwordVariableProblems(plan.changes.map((c) => c.change), options.env, loaded.config.declarations),
-  ];
+  const refusals = planRefusals(problems, plan.changes.map((c) => c.change), options.env, loaded.config);
   if (refusals.length > 0) return { plan: null, diagnostics: [...loaded.diagnostics, ...refusals] };
   return {
     plan: toPlanDocument(plan, {

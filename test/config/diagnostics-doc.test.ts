@@ -143,12 +143,15 @@ describe('docs/diagnostics.md', () => {
     await expect(render()).toMatchFileSnapshot('../../docs/diagnostics.md');
   });
 
-  it('lists exactly the codes the configuration stage can report', () => {
-    const sources = fs
-      .readdirSync(path.join(ROOT, 'src/config'), { recursive: true, encoding: 'utf8' })
-      .filter((file) => file.endsWith('.ts'))
-      .map((file) => fs.readFileSync(path.join(ROOT, 'src/config', file), 'utf8'))
-      .join('\n');
+  it('lists exactly the codes the configuration stage, and the plan refusals located in it, can report', () => {
+    const files = [
+      ...fs
+        .readdirSync(path.join(ROOT, 'src/config'), { recursive: true, encoding: 'utf8' })
+        .filter((file) => file.endsWith('.ts'))
+        .map((file) => path.join('src/config', file)),
+      'src/workflow/plan-refusals.ts',
+    ];
+    const sources = files.map((file) => fs.readFileSync(path.join(ROOT, file), 'utf8')).join('\n');
     const emitted = new Set([...sources.matchAll(/(?:\berror|\bwarning)\(\s*'([A-Z][A-Z0-9_]+)'|\bcode: '([A-Z][A-Z0-9_]+)'/g)].map((m) => m[1] ?? m[2]));
     expect([...emitted].sort()).toEqual(CONFIG_DIAGNOSTIC_CODES.map((c) => c.code).filter((code) => code !== 'SCHEMA_INVALID' || emitted.has(code)).sort());
   });

@@ -105,6 +105,8 @@ export const NO_EXAMPLE_FILE: Readonly<Record<string, string>> = {
   RENAME_BOTH_EXIST: 'it compares with the users in the database, which a file does not hold',
   RENAME_DONE: 'it compares with the users in the database, which a file does not hold',
   CONFIG_LINK_OUTSIDE: 'a link out of the repository points at a different file on each machine; test/config/config-files.test.ts makes one',
+  PLAN_REFUSED:
+    'the planner finds it, comparing with the seats and users in the database, which a file does not hold; test/cli/plan-refusals.test.ts runs plan and apply on each that can reach them',
   CONFIG_NOT_A_FILE: 'Git keeps no devices, named pipes or sockets; test/config/hostile-input.test.ts gives -c /dev/zero and a FIFO',
   CONFIG_TOO_LARGE: 'a file over 64 MiB does not belong in the repository; test/config/hostile-input.test.ts writes one',
   DIAGNOSTICS_LIMIT: 'a file that shows it holds more than 1,000 problems; test/config/hostile-input.test.ts writes such files',

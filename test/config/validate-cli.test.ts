@@ -218,7 +218,8 @@ describe('plan and apply refuse an invalid configuration before changing anythin
     const result = await cli(['apply', '-c', config, '--auto-approve', '--approve-purchases', '--approve-privileged', '--database', database]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(
-      `${config}/new-hire.yaml: PASSWORD_ENV_UNSET: new.hire@contoso.com is created with its temporary password from EXAMPLE_UNSET_PASSWORD (password.fromEnv), which is not set`,
+      // Where validate locates the same variable: the fromEnv value.
+      `${config}/new-hire.yaml:5:16: PASSWORD_ENV_UNSET: new.hire@contoso.com is created with its temporary password from EXAMPLE_UNSET_PASSWORD (password.fromEnv), which is not set`,
     );
     expect(await snapshot(database)).toEqual(before);
     // An existing user does not need its variable any more.

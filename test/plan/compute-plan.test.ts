@@ -217,7 +217,12 @@ describe('computePlan: safety', () => {
       catalog: catalog(),
       settings: settings(),
     });
-    expect(result.problems.join('\n')).toMatch(/leave 0 enabled Global administrator/);
+    expect(result.problems).toEqual([
+      {
+        message: expect.stringMatching(/leave 0 enabled Global administrator/),
+        concerns: { kind: 'setting', path: ['minGlobalAdmins'] },
+      },
+    ]);
   });
 
   it('counts an unmanaged enabled Global administrator towards the minimum', () => {
@@ -239,9 +244,33 @@ describe('computePlan: safety', () => {
       catalog: catalog([{ ...subscription('ENTERPRISEPACK', 0, 20), purchasable: false }, subscription('STANDARDPACK', 1, 8)]),
       settings: settings({ maxSeats: { STANDARDPACK: 1 } }),
     });
-    expect(result.problems).toHaveLength(2);
-    expect(result.problems[0]).toMatch(/ENTERPRISEPACK .*not purchasable/);
-    expect(result.problems[1]).toMatch(/settings\.maxSeats\.STANDARDPACK \(1\)/);
+    // The seat that cannot be bought is about the first license that needs it; the cap, about the setting.
+    expect(result.problems).toEqual([
+      {
+        message: expect.stringMatching(/ENTERPRISEPACK .*not purchasable/),
+        concerns: { kind: 'license', userPrincipalName: 'a@contoso.com', sku: 'ENTERPRISEPACK' },
+      },
+      {
+        message: expect.stringMatching(/settings\.maxSeats\.STANDARDPACK \(1\)/),
+        concerns: { kind: 'setting', path: ['maxSeats', 'STANDARDPACK'] },
+      },
+    ]);
+  });
+
+  it('a subscription short of seats it cannot buy, with no license the plan assigns of it, is about the subscription', () => {
+    const e3 = { sku: 'ENTERPRISEPACK', disabledPlans: [] };
+    const result = computePlan({ now: NOW,
+      desired: state(admin.desired, desiredUser('a@contoso.com', { licenses: [e3] })),
+      current: state(admin.current, currentUser('a@contoso.com', { licenses: [e3] })),
+      catalog: catalog([{ ...subscription('ENTERPRISEPACK', 0, 20), purchasable: false }]),
+      settings: settings(),
+    });
+    expect(result.problems).toEqual([
+      {
+        message: 'ENTERPRISEPACK needs 1 more seat(s) (1 assigned, 0 purchased) but the catalog marks it as not purchasable; free seats or remove licenses',
+        concerns: { kind: 'subscription', sku: 'ENTERPRISEPACK' },
+      },
+    ]);
   });
 
   it('needs the deletions approval above the threshold, and only warns', () => {
@@ -265,7 +294,12 @@ describe('computePlan: safety', () => {
       catalog: catalog(),
       settings: settings({ adminEmail: null }),
     });
-    expect(result.problems.join('\n')).toMatch(/nobody would receive the temporary password of quiet@contoso.com/);
+    expect(result.problems).toEqual([
+      {
+        message: 'nobody would receive the temporary password of quiet@contoso.com: set notify on the user or settings.adminEmail',
+        concerns: { kind: 'user', userPrincipalName: 'quiet@contoso.com' },
+      },
+    ]);
   });
 });
 

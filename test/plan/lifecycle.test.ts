@@ -40,7 +40,12 @@ describe('computePlan: renames keep the account', () => {
   it('refuses when the old and the new UPN both exist', () => {
     const taken = currentUser('joep.jansen@contoso.com');
     const result = computePlan({ desired: state(admin.desired, renamed), current: state(admin.current, old, taken), catalog: catalog(), settings: settings(), now: NOW });
-    expect(result.problems).toEqual([expect.stringMatching(/both joep\.devries@contoso\.com and joep\.jansen@contoso\.com exist/)]);
+    expect(result.problems).toEqual([
+      {
+        message: expect.stringMatching(/both joep\.devries@contoso\.com and joep\.jansen@contoso\.com exist/),
+        concerns: { kind: 'user', userPrincipalName: 'joep.jansen@contoso.com', field: 'renamedFrom' },
+      },
+    ]);
   });
 
   it('refuses when the old UPN is declared too', () => {
@@ -51,7 +56,12 @@ describe('computePlan: renames keep the account', () => {
       settings: settings(),
       now: NOW,
     });
-    expect(result.problems).toEqual([expect.stringMatching(/renamedFrom: joep\.devries@contoso\.com, which is declared too/)]);
+    expect(result.problems).toEqual([
+      {
+        message: expect.stringMatching(/renamedFrom: joep\.devries@contoso\.com, which is declared too/),
+        concerns: { kind: 'user', userPrincipalName: 'joep.jansen@contoso.com', field: 'renamedFrom' },
+      },
+    ]);
   });
 
   it('renames a user in the recycle bin and restores it, and purges an expired row that holds the new UPN', () => {

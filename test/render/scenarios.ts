@@ -144,7 +144,7 @@ interface ScenarioInput {
 /** The plan document the CLI would show, with a fixed origin; fails on a plan the planner refuses. */
 export function planDocument({ desired, current, settings = DEFAULT_SETTINGS, catalog = CATALOG }: ScenarioInput): PlanDocument {
   const { plan, problems } = computePlan({ desired: state(desired), current: state(current), catalog, settings, now: NOW });
-  if (problems.length > 0) throw new Error(`the planner refused the scenario:\n${problems.join('\n')}`);
+  if (problems.length > 0) throw new Error(`the planner refused the scenario:\n${problems.map((p) => p.message).join('\n')}`);
   return toPlanDocument(plan, {
     tenantctlVersion: '0.1.0',
     configHash: CONFIG_HASH,

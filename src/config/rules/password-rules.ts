@@ -55,6 +55,16 @@ interface EnvUse {
   readonly users: DeclaredUser[];
 }
 
+/**
+ * Where the fromEnv a user's password is read from is written: in the user's
+ * own entry, or else in `defaults` (declared at `defaults`). Validate, plan
+ * and apply point there.
+ */
+export function fromEnvLocation(declared: DeclaredUser, defaults: SourceLocation | undefined): SourceLocation {
+  const own = declared.own.password?.fromEnv !== undefined;
+  return own || !defaults ? at(declared.location, 'password', 'fromEnv') : at(defaults, 'password', 'fromEnv');
+}
+
 /** Users whose password comes from a variable, grouped by where that fromEnv is written. */
 function envUses(users: readonly DeclaredUser[], defaults: FieldBlock | undefined): EnvUse[] {
   const uses = new Map<string, EnvUse>();
@@ -64,7 +74,7 @@ function envUses(users: readonly DeclaredUser[], defaults: FieldBlock | undefine
     // name is SCHEMA_FORMAT, and a reserved one PASSWORD_ENV_RESERVED: nothing is looked up.
     if (source?.kind !== 'env' || declared.raw.password?.generate === true || !VARIABLE_NAME.test(source.variable) || isReservedVariable(source.variable)) continue;
     const own = declared.own.password?.fromEnv !== undefined;
-    const location = own || !defaults ? at(declared.location, 'password', 'fromEnv') : at(defaults.location, 'password', 'fromEnv');
+    const location = fromEnvLocation(declared, defaults?.location);
     const key = `${location.file}\0${JSON.stringify(location.path)}`;
     const use = uses.get(key) ?? { variable: source.variable, location, fromDefaults: !own && defaults !== undefined, users: [] };
     use.users.push(declared);

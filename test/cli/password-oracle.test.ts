@@ -1,0 +1,35 @@
+// password.fromEnv and the account-name rule. A pull request chooses both the
+// variable and the account names, so plan (run on the pull request, with the
+// job's secrets in its environment) must not say whether a variable's value
+// holds a name: it would be a substring test of any secret. apply, run on what
+// was merged, checks it before changing anything.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { copyContoso, runCli, tempDir } from '../support/cli.js';
+
+const TIM = '\n  - userPrincipalName: tim.dewit@contoso.com\n    displayName: Tim de Wit\n    password:\n      fromEnv: TIM_PASSWORD\n';
+
+describe('a fromEnv password holding the account name', () => {
+  const dir = tempDir();
+  const config = copyContoso();
+  afterAll(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(config, { recursive: true, force: true });
+  });
+
+  it('passes validate and plan without a word about the value, and is refused by apply before any change', async () => {
+    fs.appendFileSync(path.join(config, 'users.yaml'), TIM);
+    const env = { TENANTCTL_DATABASE_URL: path.join(dir, 'db'), TIM_PASSWORD: 'tim.dewit#2016A' };
+    expect((await runCli(['init', '--catalog', 'examples/contoso/catalog.yaml'], { env })).code).toBe(0);
+    const validate = await runCli(['validate', '-c', config], { env });
+    expect(validate.stdout + validate.stderr).not.toContain('PASSWORD_POLICY');
+    const plan = await runCli(['plan', '-c', config], { env });
+    expect(plan.code).toBe(0);
+    expect(plan.stderr).not.toContain('PASSWORD_POLICY');
+    const apply = await runCli(['apply', '-c', config, '--auto-approve', '--approve-purchases', '--approve-privileged'], { env });
+    expect(apply.code).toBe(1);
+    expect(apply.stderr).toContain('tim.dewit@contoso.com: the password in TIM_PASSWORD breaks the password policy: contains the account name; choose a password without it');
+    expect((await runCli(['history'], { env })).stdout).toBe('No applies recorded.\n');
+  });
+});

@@ -1,0 +1,169 @@
+// What only plan can refuse (the planner's PLAN_REFUSED, and the password
+// variables of the users it creates) is located like validate's findings:
+// `file:line:column: CODE: message`, exit 1, nothing changed. The CLI as a
+// process on embedded databases of its own, whose directories stay empty:
+// every user of examples/contoso is to be created.
+import fs from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { copyContoso, ROOT, runCli, tempDir } from '../support/cli.js';
+
+const NOT_MADE = 'Error: no plan was made: fix the problems above; nothing was changed';
+
+/**
+ * `file:line:column` of the first `text` in `file` (after `after`, if given),
+ * `offset` columns into it: where a diagnostic about it must point.
+ */
+function positionOf(file: string, text: string, { offset = 0, after = '' }: { offset?: number; after?: string } = {}): string {
+  const content = fs.readFileSync(file, 'utf8');
+  const index = content.indexOf(text, content.indexOf(after));
+  expect(index, `${text} in ${file}`).toBeGreaterThanOrEqual(0);
+  const before = content.slice(0, index);
+  const line = before.split('\n').length;
+  const column = index - (before.lastIndexOf('\n') + 1) + 1 + offset;
+  return `${file}:${line}:${column}`;
+}
+
+function edit(file: string, from: string, to: string): void {
+  const text = fs.readFileSync(file, 'utf8');
+  expect(text).toContain(from);
+  fs.writeFileSync(file, text.replace(from, to));
+}
+
+const lines = (text: string): string[] => text.trimEnd().split('\n');
+
+interface JsonDiagnostics {
+  readonly diagnostics: readonly { severity: string; code: string; message: string; file: string | null; line: number | null; column: number | null }[];
+}
+
+async function initDatabase(catalog: string): Promise<string> {
+  const database = path.join(tempDir(), 'db');
+  const init = await runCli(['init', '--catalog', catalog], { env: { TENANTCTL_DATABASE_URL: database } });
+  expect(init.code, init.stderr).toBe(0);
+  return database;
+}
+
+describe('plan-time refusals are located in the configuration', () => {
+  let database: string;
+  const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, { env: { TENANTCTL_DATABASE_URL: database, ...env } });
+
+  beforeAll(async () => {
+    database = await initDatabase(path.join(ROOT, 'examples', 'contoso', 'catalog.yaml'));
+  });
+
+  it('a seat cap exceeded points at settings.maxSeats.SKU, in text and JSON, at plan and apply, and nothing changes', async () => {
+    const config = copyContoso();
+    const tenant = path.join(config, 'tenant.yaml');
+    edit(tenant, '  maxMonthlyPurchaseCost: 250\n', '  maxMonthlyPurchaseCost: 250\n  maxSeats:\n    VISIOCLIENT: 1\n');
+    const where = positionOf(tenant, 'VISIOCLIENT: 1', { offset: 'VISIOCLIENT: '.length });
+    const refusal = `${where}: PLAN_REFUSED: VISIOCLIENT would need 2 seats, above settings.maxSeats.VISIOCLIENT (1); raise the cap or assign fewer licenses`;
+
+    const plan = await cli(['plan', '-c', config]);
+    expect(plan.code).toBe(1);
+    expect(plan.stdout).toBe('');
+    expect(lines(plan.stderr)).toEqual([refusal, '1 error, 0 warnings', NOT_MADE]);
+
+    const json = await cli(['plan', '-c', config, '--format', 'json']);
+    expect(json.code).toBe(1);
+    const [line, column] = where.split(':').slice(-2).map(Number);
+    expect((JSON.parse(json.stdout) as JsonDiagnostics).diagnostics).toEqual([
+      {
+        severity: 'error',
+        code: 'PLAN_REFUSED',
+        message: 'VISIOCLIENT would need 2 seats, above settings.maxSeats.VISIOCLIENT (1); raise the cap or assign fewer licenses',
+        file: tenant,
+        line,
+        column,
+      },
+    ]);
+
+    const apply = await cli(['apply', '-c', config, '--auto-approve', '--approve-purchases', '--approve-privileged']);
+    expect(apply.code).toBe(1);
+    expect(lines(apply.stderr)).toContain(refusal);
+    const history = await cli(['history', '--format', 'json']);
+    expect(history.code, history.stderr).toBe(0);
+    expect((JSON.parse(history.stdout) as { applies: unknown[] }).applies).toEqual([]);
+    fs.rmSync(config, { recursive: true, force: true });
+  });
+
+  it("a password nobody would receive points at the user's declaration; its fromEnv variable where validate points", async () => {
+    const config = copyContoso();
+    const users = path.join(config, 'users.yaml');
+    edit(path.join(config, 'tenant.yaml'), '  adminEmail: it-desk@contoso.com\n', '');
+    fs.appendFileSync(users, '\n  - userPrincipalName: quiet@contoso.com\n    displayName: Quiet\n    roles: [Exchange administrator]\n    notify: []\n    password:\n      fromEnv: QUIET_PASSWORD\n');
+    const declared = positionOf(users, 'userPrincipalName: quiet@contoso.com');
+    const fromEnv = positionOf(users, 'fromEnv: QUIET_PASSWORD', { offset: 'fromEnv: '.length });
+    const nobody = `${declared}: PLAN_REFUSED: nobody would receive the temporary password of quiet@contoso.com: set notify on the user or settings.adminEmail`;
+
+    const validate = await cli(['validate', '-c', config]);
+    expect(validate.stdout).toContain(`${fromEnv}: PASSWORD_ENV_UNSET (warning): environment variable QUIET_PASSWORD`);
+
+    const unset = await cli(['plan', '-c', config]);
+    expect(unset.code).toBe(1);
+    expect(lines(unset.stderr)).toEqual([
+      nobody,
+      `${fromEnv}: PASSWORD_ENV_UNSET: quiet@contoso.com is created with its temporary password from QUIET_PASSWORD (password.fromEnv), which is not set; set it (e.g. from a CI secret), or remove fromEnv to generate a password`,
+      '2 errors, 0 warnings',
+      NOT_MADE,
+    ]);
+
+    const weak = await cli(['plan', '-c', config], { QUIET_PASSWORD: 'abc' });
+    expect(weak.code).toBe(1);
+    expect(lines(weak.stderr)).toEqual([
+      nobody,
+      `${fromEnv}: PASSWORD_POLICY: the password in QUIET_PASSWORD for quiet@contoso.com (who is created) breaks the password policy: it is 3 characters long; use 8 to 16; it uses 1 of the 4 character classes; use at least 3 (missing: upper case letters, digits, symbols)`,
+      '2 errors, 0 warnings',
+      NOT_MADE,
+    ]);
+    const validateWeak = await cli(['validate', '-c', config], { QUIET_PASSWORD: 'abc' });
+    expect(validateWeak.stdout).toContain(`${fromEnv}: PASSWORD_POLICY: the password in QUIET_PASSWORD for quiet@contoso.com breaks the password policy`);
+
+    const json = await cli(['plan', '-c', config, '--format', 'json'], { QUIET_PASSWORD: 'abc' });
+    expect(json.code).toBe(1);
+    const located = (JSON.parse(json.stdout) as JsonDiagnostics).diagnostics.map((d) => `${d.file}:${d.line}:${d.column}: ${d.code}`);
+    expect(located).toEqual([`${declared}: PLAN_REFUSED`, `${fromEnv}: PASSWORD_POLICY`]);
+
+    const apply = await cli(['apply', '-c', config, '--auto-approve', '--approve-privileged'], { QUIET_PASSWORD: 'abc' });
+    expect(apply.code).toBe(1);
+    expect(lines(apply.stderr).slice(0, 2)).toEqual(lines(weak.stderr).slice(0, 2));
+    fs.rmSync(config, { recursive: true, force: true });
+  });
+
+  it('a fromEnv inherited from defaults is located at defaults, as validate locates it', async () => {
+    const config = copyContoso();
+    const tenant = path.join(config, 'tenant.yaml');
+    edit(tenant, '  notify: [it-desk@contoso.com]\n', '  notify: [it-desk@contoso.com]\n  password:\n    fromEnv: CONTOSO_PASSWORD\n');
+    const fromEnv = positionOf(tenant, 'fromEnv: CONTOSO_PASSWORD', { offset: 'fromEnv: '.length });
+    const validate = await cli(['validate', '-c', config]);
+    expect(validate.stdout).toContain(`${fromEnv}: PASSWORD_ENV_UNSET (warning): environment variable CONTOSO_PASSWORD`);
+
+    const plan = await cli(['plan', '-c', config]);
+    expect(plan.code).toBe(1);
+    const unset = lines(plan.stderr).filter((line) => line.includes('PASSWORD_ENV_UNSET'));
+    // Every user but the break-glass account, whose own password block says nothing of a source but inherits it too.
+    expect(unset.length).toBeGreaterThan(10);
+    for (const line of unset) expect(line.startsWith(`${fromEnv}: PASSWORD_ENV_UNSET: `), line).toBe(true);
+    fs.rmSync(config, { recursive: true, force: true });
+  });
+});
+
+describe('a subscription whose seats cannot be bought', () => {
+  it('points at the first license the plan assigns of it', async () => {
+    const config = copyContoso();
+    const catalog = path.join(config, 'catalog.yaml');
+    edit(catalog, '    productName: Visio Pro for Office 365\n', '    productName: Visio Pro for Office 365\n    purchasable: false\n');
+    const database = await initDatabase(catalog);
+    const users = path.join(config, 'users.yaml');
+    // alex.wilber@contoso.com sorts first of the two users given VISIOCLIENT; at the entry's value, as validate points at a licence.
+    const expected = positionOf(users, 'VISIOCLIENT', { after: 'userPrincipalName: alex.wilber@contoso.com' });
+
+    const plan = await runCli(['plan', '-c', config], { env: { TENANTCTL_DATABASE_URL: database } });
+    expect(plan.code).toBe(1);
+    expect(lines(plan.stderr)).toEqual([
+      `${expected}: PLAN_REFUSED: VISIOCLIENT needs 1 more seat(s) (2 assigned, 1 purchased) but the catalog marks it as not purchasable; free seats or remove licenses`,
+      '1 error, 0 warnings',
+      NOT_MADE,
+    ]);
+    fs.rmSync(config, { recursive: true, force: true });
+  });
+});
