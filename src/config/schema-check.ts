@@ -53,14 +53,16 @@ export function pointerToPath(pointer: string): (string | number)[] {
     .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
 }
 
-function describe(e: ErrorObject): { path: (string | number)[]; message: string } {
+function describe(e: ErrorObject, schemaName: string): { path: (string | number)[]; message: string } {
   const at = pointerToPath(e.instancePath);
   const field = at.length ? String(at[at.length - 1]) : 'the document';
   switch (e.keyword) {
     case 'additionalProperties': {
       const key = (e.params as { additionalProperty: string }).additionalProperty;
-      return { path: [...at, key], message: `unknown field "${key}"; check the spelling against schemas/tenant.schema.json` };
+      return { path: [...at, key], message: `unknown field "${key}"; check the spelling against schemas/${schemaName}` };
     }
+    case 'const':
+      return { path: at, message: `"${field}" must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}` };
     case 'required':
       return { path: at, message: `missing required field "${(e.params as { missingProperty: string }).missingProperty}"` };
     case 'type':
@@ -94,14 +96,17 @@ export function checkSchema(schemaName: string, file: string, value: unknown, co
   const diagnostics: Diagnostic[] = [];
   for (const e of errors) {
     if (e.keyword === 'oneOf' || e.keyword === 'if') continue;
-    const { path: at, message } = describe(e);
+    const { path: at, message } = describe(e, schemaName);
     const key = JSON.stringify(at);
     if (seen.has(key)) continue;
     seen.add(key);
     diagnostics.push(error(code, message, { file, path: at }));
   }
   if (diagnostics.length === 0) {
-    for (const e of errors) diagnostics.push(error(code, describe(e).message, { file, path: describe(e).path }));
+    for (const e of errors) {
+      const { path: at, message } = describe(e, schemaName);
+      diagnostics.push(error(code, message, { file, path: at }));
+    }
   }
   return diagnostics;
 }

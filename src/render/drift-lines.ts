@@ -183,7 +183,8 @@ const HEADLINE_NOUNS: Record<Exclude<DriftKind, NoticeKind>, [string, string]> =
   'user.changed': ['changed user', 'changed users'],
   'user.deleted': ['deleted user', 'deleted users'],
   'user.missing': ['missing user', 'missing users'],
-  'user.restored': ['restored user', 'restored users'],
+  // Restored behind tenantctl's back, or its declaration removed: drift cannot tell which.
+  'user.restored': ['managed user not declared', 'managed users not declared'],
   'user.blocked': ['blocked user', 'blocked users'],
   'user.unblocked': ['unblocked user', 'unblocked users'],
   'user.unadopted': ['user not yet adopted', 'users not yet adopted'],

@@ -67,7 +67,8 @@ const RISK_WARNINGS: Record<RiskClass, (plan: PlanDocument, changes: readonly Do
   },
   privileged: privilegedWarnings,
   'sign-in-blocked': (_plan, changes, show) => {
-    const upns = upnsOf(changes);
+    // An admin's block is named under the privileged changes already ("Blocks sign-in of admin users").
+    const upns = upnsOf(changes.filter((change) => !change.risks.includes('privileged')));
     return upns.length > 0 ? [`Blocks sign-in of ${nameList(upns, WARNING_NAMES, show)}.`] : [];
   },
 };

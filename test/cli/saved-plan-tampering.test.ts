@@ -209,12 +209,12 @@ function attackSuite(backend: Backend, attacks: readonly Attack[], { bothVariant
   }
 
   // Only a file that is exactly the recomputed plan skips the schema check of its changes; any other is checked first.
-  const MALFORMED: readonly { name: string; edit: (plan: EditablePlan) => void; rehash: boolean; config: boolean }[] = [
+  const MALFORMED: readonly { name: string; edit: (plan: EditablePlan) => void; rehash: boolean; config: boolean; says?: string }[] = [
     { name: 'a change replaced by null', edit: (plan) => void ((plan.changes as unknown[])[0] = null), rehash: false, config: true },
     { name: 'a userPrincipalName made a number, planHash updated to match', edit: (plan) => void (changesOf(plan)[0]!.userPrincipalName = 7 as unknown as string), rehash: true, config: true },
     { name: 'a change given an unknown field, planHash updated, without -c', edit: (plan) => void (changesOf(plan)[0]!['sneaky'] = true), rehash: true, config: false },
     { name: 'a gitCommit of 100 characters', edit: (plan) => void (plan.gitCommit = 'a'.repeat(100)), rehash: false, config: true },
-    { name: 'an unknown top-level field', edit: (plan) => void (plan['extra'] = 1), rehash: false, config: true },
+    { name: 'an unknown top-level field', edit: (plan) => void (plan['extra'] = 1), rehash: false, config: true, says: 'unknown field "extra"; check the spelling against schemas/plan.schema.json' },
   ];
   for (const malformed of MALFORMED) {
     it.sequential(`${malformed.name}: refused as not a valid plan, nothing changed`, async () => {
@@ -228,6 +228,7 @@ function attackSuite(backend: Backend, attacks: readonly Attack[], { bothVariant
       expect(run.code).toBe(1);
       expect(run.stderr).toContain(`${file} is not a valid plan:`);
       expect(run.stderr).toContain('PLAN_FILE');
+      if (malformed.says) expect(run.stderr).toContain(malformed.says);
       expect(run.stderr).not.toMatch(/\n\s+at /);
       expect(after).toEqual(before);
     });

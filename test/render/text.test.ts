@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderText } from '../../src/render/text.js';
-import { createOnly, hostileNames, large, mixed, noChanges } from './scenarios.js';
+import { GLOBAL_ADMINISTRATOR } from '../../src/catalog/catalog.js';
+import { admin, adminDeclared, createOnly, declared, existing, hostileNames, large, mixed, noChanges, planDocument } from './scenarios.js';
 
 describe('renderText', () => {
   it('shows new users with every attribute they get, and where their password comes from', async () => {
@@ -54,5 +55,21 @@ describe('renderText', () => {
     const output = renderText(large(), { color: false });
     expect(output.match(/^\+ user\d{4}@contoso\.com \(create\)$/gm)).toHaveLength(2000);
     expect(output).toContain('! Buys 1995 seats (1995 × STANDARDPACK) for +$15960.00/month.');
+  });
+});
+
+describe('warnings of blocked sign-ins', () => {
+  it('name an admin\'s block once, under the privileged changes, and the others\' on their own line', () => {
+    const second = (enabled: boolean, make: typeof declared | typeof existing) =>
+      make('r2@contoso.com', { displayName: 'R2' }, { roles: [GLOBAL_ADMINISTRATOR], accountEnabled: enabled });
+    const plain = (enabled: boolean, make: typeof declared | typeof existing) => make('pat@contoso.com', { displayName: 'Pat' }, { accountEnabled: enabled });
+    const plan = planDocument({
+      desired: [adminDeclared(), second(false, declared), plain(false, declared)],
+      current: [admin(), second(true, existing), plain(true, existing)],
+    });
+    const output = renderText(plan, { color: false });
+    expect(output).toContain('Blocks sign-in of admin users r2@contoso.com.');
+    expect(output).toContain('Blocks sign-in of pat@contoso.com.');
+    expect(output).not.toContain('Blocks sign-in of r2@contoso.com');
   });
 });
