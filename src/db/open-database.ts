@@ -60,6 +60,15 @@ function embeddedProblem(cause: unknown): string {
 }
 
 /** Opens the database a URL names; failures are one line naming the masked URL. */
+/** An empty folder is no database either: a command that only reads must not make one there. */
+function missingOrEmpty(directory: string): boolean {
+  try {
+    return fs.readdirSync(directory).length === 0;
+  } catch (cause) {
+    return (cause as NodeJS.ErrnoException).code === 'ENOENT';
+  }
+}
+
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   const db = await openLocation(options);
   return options.debug ? instrumentDatabase(db, options.debug) : db;
@@ -79,7 +88,7 @@ async function openLocation(options: OpenOptions): Promise<Database> {
   const { openEmbedded } = await loadEmbedded();
   if (location.directory === null) return openEmbedded(null, displayUrl, options.debug?.trace);
   const directory = location.directory;
-  if (!options.create && !fs.existsSync(directory)) {
+  if (!options.create && missingOrEmpty(directory)) {
     throw new TenantctlError(`there is no database at ${displayUrl}: run \`tenantctl init --catalog FILE\` first`);
   }
   try {

@@ -62,6 +62,16 @@ describe('an embedded database folder that is damaged or foreign', () => {
     expect(fs.existsSync(`${foreign}.lock`)).toBe(false);
   });
 
+  it('an empty folder is no database for a command that only reads: nothing is made in it', async () => {
+    const empty = path.join(dir, 'empty');
+    fs.mkdirSync(empty);
+    for (const args of [['history'], ['plan', '-c', 'examples/contoso']]) {
+      const result = await runCli(args, { env: { TENANTCTL_DATABASE_URL: empty } });
+      expectOneLine(result, /there is no database at .*empty: run `tenantctl init --catalog FILE` first$/);
+    }
+    expect(fs.readdirSync(empty)).toEqual([]);
+  });
+
   it('a truncated PG_VERSION is reported as damage', async () => {
     const damaged = copy('truncated');
     fs.truncateSync(path.join(damaged, 'PG_VERSION'), 0);
