@@ -163,6 +163,20 @@ describe('sealed credentials', { timeout: 120_000 }, () => {
     expect(deliveredPasswords(pickup)).toEqual(before);
   });
 
+  it('--rotate-outbox-key refuses to write over a key file that holds another key', async () => {
+    const database = path.join(dir, 'db-rotate-foreign');
+    const keyFile = path.join(dir, 'rotate-foreign.key');
+    ok(await runCli(['init'], { env: { TENANTCTL_DATABASE_URL: database, TENANTCTL_OUTBOX_KEY: keyFile } }));
+    const foreign = path.join(dir, 'foreign.key');
+    ok(await runCli(['init'], { env: { TENANTCTL_DATABASE_URL: path.join(dir, 'db-foreign'), TENANTCTL_OUTBOX_KEY: foreign } }));
+    const before = fs.readFileSync(foreign, 'utf8');
+    const refused = await runCli(['init', '--rotate-outbox-key', '--outbox-key', foreign], { env: { TENANTCTL_DATABASE_URL: database } });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`refusing to rotate the outbox key into ${foreign}: it holds ${publicKeyOf(foreign)}, not this database's key ${publicKeyOf(keyFile)}`);
+    expect(fs.readFileSync(foreign, 'utf8')).toBe(before);
+    expect(await storedRecipient(database)).toBe(publicKeyOf(keyFile));
+  });
+
   it('with no key configured, init puts it under the user\'s configuration folder and deliver finds it there', async () => {
     const database = path.join(dir, 'db-default');
     const config = path.join(dir, 'xdg');
