@@ -56,7 +56,7 @@ export function registerInit(program: Command): void {
         throw new TenantctlError(`the catalog ${options.catalog} is invalid:\n${reportDiagnostics(catalog.diagnostics, 'text').trimEnd()}`);
       }
       const configuredKey = configuredKeyPath(options.outboxKey);
-      refuseKeyPathEarly(configuredKey);
+      refuseKeyPathEarly(configuredKey, options.rotateOutboxKey === true);
       await withDatabase(
         { ...options, actor: resolveActor(options.actor) },
         async (db) => {

@@ -7,7 +7,7 @@ import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 import { refuseTrackedPath } from '../files/git-work-tree.js';
 import { writePrivateFile } from '../files/write-private-file.js';
 import {
-  defaultKeyPath, formatKeyFile, generateIdentity, readKeyFile, storedRecipient, storeRecipient, OUTBOX_KEY_VARIABLE,
+  defaultKeyPath, formatKeyFile, generateIdentity, readKeyFile, refuseReadableKey, storedRecipient, storeRecipient, OUTBOX_KEY_VARIABLE,
 } from './outbox-key.js';
 import { openSealed, sealSecret } from './seal.js';
 
@@ -53,6 +53,7 @@ async function firstKey(db: Database, configured: string | null): Promise<Outbox
       }
     }
     refuseTrackedPath(configured, 'the outbox key', HOW);
+    refuseReadableKey(configured);
     const key = existing ?? (await readKeyFile(configured));
     const recipient = key?.recipients[0];
     if (!recipient) throw new TenantctlError(`the outbox key ${configured} vanished while init read it; run init again`);
@@ -162,13 +163,16 @@ async function rotate(db: Database, stored: string, request: OutboxKeyRequest): 
 }
 
 /**
- * The configured key file's place, checked before init touches the database:
- * a path refused after the schema was migrated would leave exit 1 with a
- * changed database.
+ * The configured key file's place and mode, checked before init touches the
+ * database: a path refused after the schema was migrated would leave exit 1
+ * with a changed database.
  */
-export function refuseKeyPathEarly(configured: string | null): void {
+export function refuseKeyPathEarly(configured: string | null, rotate: boolean): void {
   if (configured === null) return;
-  refuseTrackedPath(configured, fs.existsSync(configured) ? 'the outbox key' : 'to write the outbox key to', HOW);
+  const exists = fs.existsSync(configured);
+  refuseTrackedPath(configured, exists ? 'the outbox key' : 'to write the outbox key to', HOW);
+  // Rotating is the remedy for a key others may have read: the new file is 0600.
+  if (exists && !rotate) refuseReadableKey(configured);
 }
 
 /**
@@ -182,6 +186,7 @@ export async function setupOutboxKey(db: Database, request: OutboxKeyRequest): P
   if (request.rotate) return rotate(db, stored, request);
   const file = request.configured ?? defaultKeyPath(stored);
   const key = await readKeyFile(file);
+  if (key !== null) refuseReadableKey(file);
   if (key !== null && !key.recipients.includes(stored)) {
     throw new TenantctlError(
       `the key in ${file} is not this database's outbox key: credentials are sealed for ${stored}, the file holds ${key.recipients.join(', ')}; ` +
