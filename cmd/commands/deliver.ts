@@ -92,9 +92,10 @@ export function registerDeliver(program: Command): void {
       const target = destination(options);
       try {
         const report = await withDatabase({ ...options, actor: resolveActor(options.actor) }, async (db) => {
+          // Checked even with nothing queued, so a misconfigured job fails now, not at the first credential.
+          const key = await loadOutboxKey(db, configuredKeyPath(options.outboxKey));
           const [pending] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM credential_notifications WHERE delivered_at IS NULL');
           if (!pending?.n) return { notifications: [], heldBack: 0 };
-          const key = await loadOutboxKey(db, configuredKeyPath(options.outboxKey));
           return deliverPending(db, target.transport, { identities: key.identities, from, onResult: (delivery) => out(line(delivery)) });
         });
         const deliveries = report.notifications;

@@ -25,6 +25,10 @@ function describeKey(setup: OutboxKeySetup): string {
     case 'adopted':
       return `Outbox key: credentials will be sealed for ${setup.recipient}, the key in ${setup.file}`;
     case 'kept':
+      if (setup.otherKeys > 0) {
+        return `Outbox key: credentials are sealed for ${setup.recipient}, one of the ${setup.otherKeys + 1} keys in ${setup.file} ` +
+          '(a key rotation whose commit went unconfirmed keeps both); run `tenantctl init --rotate-outbox-key` to seal every queued credential for one new key and keep it alone';
+      }
       return setup.fileFound
         ? `Outbox key: credentials are sealed for ${setup.recipient}; the private key is ${setup.file}`
         : `Outbox key: credentials are sealed for ${setup.recipient}; its private key is not at ${setup.file} (deliver needs it, via --outbox-key or $${OUTBOX_KEY_VARIABLE})`;
@@ -52,7 +56,7 @@ export function registerInit(program: Command): void {
         throw new TenantctlError(`the catalog ${options.catalog} is invalid:\n${reportDiagnostics(catalog.diagnostics, 'text').trimEnd()}`);
       }
       const configuredKey = configuredKeyPath(options.outboxKey);
-      refuseKeyPathEarly(configuredKey);
+      refuseKeyPathEarly(configuredKey, options.rotateOutboxKey === true);
       await withDatabase(
         { ...options, actor: resolveActor(options.actor) },
         async (db) => {

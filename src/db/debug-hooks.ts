@@ -1,3 +1,4 @@
+import { CommitOutcomeUnknown } from './commit-outcome-unknown.js';
 import type { Database, Queryable } from './database.js';
 
 /**
@@ -58,7 +59,7 @@ export function instrumentDatabase(db: Database, hooks: DebugHooks): Database {
         trace('transaction committed');
         return result;
       } catch (cause) {
-        trace('transaction rolled back');
+        trace(cause instanceof CommitOutcomeUnknown ? 'transaction outcome unknown' : 'transaction rolled back');
         throw cause;
       }
     },

@@ -9,6 +9,12 @@ export interface LockHolder {
   readonly host: string;
   readonly pid: number;
   readonly since: string;
+  /**
+   * When that process started, as the kernel counts it (processStart); absent
+   * where /proc is, and in locks of older versions. Tells a dead holder from
+   * an unrelated process that was given its pid since.
+   */
+  readonly started?: string;
 }
 
 export function describeHolder(holder: LockHolder): string {
@@ -22,6 +28,37 @@ function processAlive(pid: number): boolean {
   } catch (cause) {
     return (cause as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/**
+ * On Linux: the boot's id and the process's start time in clock ticks since
+ * boot (field 22 of /proc/PID/stat), which together name one process for
+ * good. null where there is no /proc, or no such process.
+ */
+export function processStart(pid: number): string | null {
+  let stat: string;
+  try {
+    stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return null;
+  }
+  // The command name (field 2) is in parentheses and may hold spaces and parentheses itself.
+  const ticks = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  if (ticks === undefined || !/^\d+$/.test(ticks)) return null;
+  let boot = '';
+  try {
+    boot = fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+  } catch {
+    // The start time alone still tells most reused pids apart.
+  }
+  return `${boot}/${ticks}`;
+}
+
+/** The holder's pid is alive but is some other process, started since it was recorded. */
+function pidReused(holder: LockHolder): boolean {
+  if (holder.started === undefined) return false;
+  const now = processStart(holder.pid);
+  return now !== null && now !== holder.started;
 }
 
 function readHolder(lockFile: string): LockHolder | null {
@@ -70,12 +107,14 @@ function createLockFile(lockFile: string, content: string): boolean {
 const EMPTY_LOCK_STALE_MS = 5_000;
 
 /**
- * Only an empty lock names nobody. One this process cannot read (another OS
+ * A lock naming a process of this host is abandoned when that process is
+ * dead, or when its pid now belongs to a process that started at another
+ * time. Only an empty lock names nobody. One this process cannot read (another OS
  * user's, mode 0600) or cannot parse may belong to a live process, so it is
  * waited for, never taken over.
  */
 function abandoned(stat: fs.BigIntStats, holder: LockHolder | null): boolean {
-  if (holder) return holder.host === os.hostname() && !processAlive(holder.pid);
+  if (holder) return holder.host === os.hostname() && (!processAlive(holder.pid) || pidReused(holder));
   return stat.isFile() && stat.size === 0n && Date.now() - Number(stat.mtimeMs) > EMPTY_LOCK_STALE_MS;
 }
 
@@ -122,12 +161,14 @@ export function takeOverAbandoned(lockFile: string, judged: fs.BigIntStats): voi
 /**
  * PGlite keeps a whole PostgreSQL in one process, so two processes must never
  * open the same folder. An exclusive lock file beside the folder serialises
- * them; one left by a process that died (or an empty one, left by a process
- * killed while writing it with an older version) is taken over. Returns the release.
+ * them; one left by a process that died, even if its pid has been given to
+ * another process since (or an empty one, left by a process killed while
+ * writing it with an older version) is taken over. Returns the release.
  */
 export async function acquireEmbeddedLock(directory: string, actor: string, timeoutMs: number): Promise<() => void> {
   const lockFile = `${directory}.lock`;
-  const me: LockHolder = { actor, host: os.hostname(), pid: process.pid, since: new Date().toISOString() };
+  const started = processStart(process.pid);
+  const me: LockHolder = { actor, host: os.hostname(), pid: process.pid, since: new Date().toISOString(), ...(started === null ? {} : { started }) };
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (createLockFile(lockFile, JSON.stringify(me))) {

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 import { onDemand } from '../on-demand.js';
 import { connectionLoss } from './connection-loss.js';
@@ -8,7 +7,8 @@ import { maskUrl, parseDatabaseUrl } from './database-url.js';
 import { instrumentDatabase, type DebugHooks } from './debug-hooks.js';
 import { checkEmbeddedFolder } from './embedded-folder.js';
 import { acquireEmbeddedLock } from './embedded-lock.js';
-import { ignoreStateFolder, makeTreePrivate, restrictUmask } from '../files/private-tree.js';
+import { makeTreePrivate, restrictUmask } from '../files/private-tree.js';
+import { prepareDatabaseParent } from '../files/state-folder.js';
 
 // Each engine's driver is loaded only when a database of its kind is opened:
 // PGlite alone is half a megabyte of JavaScript to compile on every start.
@@ -93,9 +93,9 @@ async function openLocation(options: OpenOptions): Promise<Database> {
   }
   try {
     restrictUmask();
-    fs.mkdirSync(path.dirname(directory), { recursive: true, mode: 0o700 });
-    ignoreStateFolder(directory);
+    prepareDatabaseParent(directory);
   } catch (cause) {
+    if (cause instanceof TenantctlError) throw cause;
     throw new TenantctlError(`cannot create the embedded database at ${displayUrl}: ${connectionProblem(cause)}`);
   }
   const release = await acquireEmbeddedLock(directory, options.actor, options.lockTimeoutMs);

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
+import { CommitOutcomeUnknown } from './commit-outcome-unknown.js';
 import { connectionLoss } from './connection-loss.js';
 import type { Database, Queryable } from './database.js';
 import { SET_SEARCH_PATH } from './schema.js';
@@ -59,8 +60,11 @@ export async function openPostgres(url: string, displayUrl: string, applicationN
       try {
         await client.query('COMMIT');
       } catch (cause) {
-        // The server may have committed before the connection went.
-        throw lostConnection(cause, ' while committing: whether the changes were saved is unknown; run `tenantctl history` to see');
+        // The server may have committed before the connection went; only
+        // its own error reply on a live connection says it did not.
+        const why = connectionLoss(lost) ?? connectionLoss(cause);
+        if (why === null && cause instanceof pg.DatabaseError) throw cause;
+        throw new CommitOutcomeUnknown(displayUrl, why ?? `no reply to COMMIT: ${(cause as Error)?.message ?? String(cause)}`);
       }
       return result;
     },

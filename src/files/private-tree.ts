@@ -38,20 +38,3 @@ function chmodTree(directory: string): void {
     }
   }
 }
-
-/**
- * `.tenantctl/` (the default home of the embedded database) holds a
- * `.gitignore` of `*`, so a routine `git add -A` in the configuration
- * repository never commits the database.
- */
-export function ignoreStateFolder(directory: string): void {
-  const folder = path.dirname(directory);
-  if (path.basename(folder) !== '.tenantctl') return;
-  const file = path.join(folder, '.gitignore');
-  if (fs.existsSync(file)) return;
-  try {
-    fs.writeFileSync(file, '# tenantctl\'s embedded database and keys: never commit them.\n*\n', { flag: 'wx', mode: 0o600 });
-  } catch (cause) {
-    if ((cause as NodeJS.ErrnoException).code !== 'EEXIST') throw cause;
-  }
-}

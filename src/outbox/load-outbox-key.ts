@@ -1,7 +1,6 @@
-import fs from 'node:fs';
 import type { Queryable } from '../db/database.js';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
-import { defaultKeyPath, OUTBOX_KEY_VARIABLE, readKeyFile, storedRecipient, type OutboxKeyFile } from './outbox-key.js';
+import { defaultKeyPath, OUTBOX_KEY_VARIABLE, readKeyFile, refuseReadableKey, storedRecipient, type OutboxKeyFile } from './outbox-key.js';
 
 /**
  * The private key deliver opens sealed credentials with: the file named by
@@ -22,10 +21,7 @@ export async function loadOutboxKey(db: Queryable, configured: string | null): P
         `set ${OUTBOX_KEY_VARIABLE} or pass --outbox-key with the file \`tenantctl init\` created`,
     );
   }
-  const mode = fs.statSync(file).mode & 0o777;
-  if ((mode & 0o077) !== 0) {
-    throw new TenantctlError(`the outbox key ${file} may be read by others (mode ${mode.toString(8).padStart(4, '0')}): run chmod 600 on it, and rotate the key if others did read it`);
-  }
+  refuseReadableKey(file);
   if (stored !== null && !key.recipients.includes(stored)) {
     throw new TenantctlError(
       `the key in ${file} is not this database's outbox key: credentials are sealed for ${stored}, the file holds ${key.recipients.join(', ')}; pass the right file`,

@@ -72,6 +72,26 @@ export async function readKeyFile(file: string): Promise<OutboxKeyFile | null> {
   return { path: file, identities, recipients };
 }
 
+/**
+ * A private key others may read is one to stop using: init refuses to adopt
+ * or keep it and deliver to open anything with it, in the same words.
+ */
+export function refuseReadableKey(file: string): void {
+  let mode: number;
+  try {
+    mode = fs.statSync(file).mode & 0o777;
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw new TenantctlError(`cannot read the outbox key ${file}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`);
+  }
+  if ((mode & 0o077) !== 0) {
+    throw new TenantctlError(
+      `the outbox key ${file} may be read by others (mode ${mode.toString(8).padStart(4, '0')}): run chmod 600 on it, ` +
+        'and rotate the key (`tenantctl init --rotate-outbox-key`) if others did read it',
+    );
+  }
+}
+
 /** The public key queued credentials are sealed for, or null before init made one. */
 export async function storedRecipient(db: Queryable): Promise<string | null> {
   const [row] = await db.query<{ recipient: string }>('SELECT recipient FROM outbox_key');

@@ -1,19 +1,27 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { LockNotObtained, lockTimeoutError, takeApplyLock } from '../apply/apply-lock.js';
+import { CommitOutcomeUnknown } from '../db/commit-outcome-unknown.js';
 import type { Database } from '../db/database.js';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 import { refuseTrackedPath } from '../files/git-work-tree.js';
 import { writePrivateFile } from '../files/write-private-file.js';
 import {
-  defaultKeyPath, formatKeyFile, generateIdentity, readKeyFile, storedRecipient, storeRecipient, OUTBOX_KEY_VARIABLE,
+  defaultKeyPath, formatKeyFile, generateIdentity, readKeyFile, refuseReadableKey, storedRecipient, storeRecipient, OUTBOX_KEY_VARIABLE,
 } from './outbox-key.js';
 import { openSealed, sealSecret } from './seal.js';
 
 /** What init did about the outbox key, for its report. */
 export type OutboxKeySetup =
   | { readonly status: 'created' | 'adopted'; readonly file: string; readonly recipient: string }
-  | { readonly status: 'kept'; readonly file: string; readonly recipient: string; readonly fileFound: boolean }
+  | {
+      readonly status: 'kept';
+      readonly file: string;
+      readonly recipient: string;
+      readonly fileFound: boolean;
+      /** Keys in the file besides the database's: left by a rotation whose commit went unconfirmed. */
+      readonly otherKeys: number;
+    }
   | { readonly status: 'rotated'; readonly file: string; readonly recipient: string; readonly resealed: number; readonly previousFile: string | null };
 
 export interface OutboxKeyRequest {
@@ -45,6 +53,7 @@ async function firstKey(db: Database, configured: string | null): Promise<Outbox
       }
     }
     refuseTrackedPath(configured, 'the outbox key', HOW);
+    refuseReadableKey(configured);
     const key = existing ?? (await readKeyFile(configured));
     const recipient = key?.recipients[0];
     if (!recipient) throw new TenantctlError(`the outbox key ${configured} vanished while init read it; run init again`);
@@ -59,11 +68,29 @@ async function firstKey(db: Database, configured: string | null): Promise<Outbox
 }
 
 /**
+ * The rotation's commit went unconfirmed: the database seals for the new key
+ * or still for the previous one, and only looking tells which. Both keys are
+ * kept where they are, so every queued credential opens either way.
+ */
+function rotationOutcomeUnknown(lost: CommitOutcomeUnknown, file: string, previousFile: string | null): TenantctlError {
+  const kept = previousFile === null
+    ? `${file} keeps both the new key and the previous one`
+    : `the new key is in ${file} and the previous one stays in ${previousFile}: keep both files`;
+  const check = previousFile === null ? `tenantctl init --outbox-key ${file}` : 'tenantctl init';
+  return new TenantctlError(
+    `lost the connection to ${lost.displayUrl} (${lost.why}) while committing the outbox key rotation: ` +
+      `whether the database now seals for the new key or the previous one is unknown. ${kept}, so every queued credential opens either way; ` +
+      `run \`${check}\` to see which key the database holds, and \`tenantctl init --rotate-outbox-key\` to end with one key`,
+  );
+}
+
+/**
  * Replaces the outbox key: every queued credential is opened with the current
  * key and sealed again for a new one, in one transaction under the apply lock.
  * The new key file first holds both keys, so a crash at any point leaves every
- * queued credential openable; once the database has committed, it is
- * rewritten with the new key alone.
+ * queued credential openable. Only a confirmed commit drops the previous key
+ * (the file is rewritten with the new key alone), only a confirmed rollback
+ * drops the new one; when the commit's outcome is unknown both stay.
  */
 async function rotate(db: Database, stored: string, request: OutboxKeyRequest): Promise<OutboxKeySetup> {
   const currentFile = request.configured ?? defaultKeyPath(stored);
@@ -78,12 +105,20 @@ async function rotate(db: Database, stored: string, request: OutboxKeyRequest): 
         'pass --outbox-key with that key\'s file so they can be sealed again, or deliver them first',
     );
   }
+  if (current !== null && !usable && request.configured !== null) {
+    // Rewriting it would destroy a key that may be another database's.
+    throw new TenantctlError(
+      `refusing to rotate the outbox key into ${currentFile}: it holds ${current.recipients.join(', ')}, not this database's key ${stored}; ` +
+        'pass --outbox-key with the current key\'s file, or with a file that does not exist yet',
+    );
+  }
   const fresh = await generateIdentity();
   const file = request.configured ?? defaultKeyPath(fresh.recipient);
+  const previousFile = file === currentFile ? null : currentFile;
   refuseTrackedPath(file, 'to write the outbox key to', HOW);
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const newEntry = { identity: fresh.identity, recipient: fresh.recipient, note: note() };
-  const previous = usable && file === currentFile
+  const previous = usable && previousFile === null
     ? current.identities.map((identity, i) => ({ identity, recipient: current.recipients[i] ?? '', note: 'previous key, kept until the rotation commits' }))
     : [];
   writePrivateFile(file, formatKeyFile([newEntry, ...previous]));
@@ -116,22 +151,28 @@ async function rotate(db: Database, stored: string, request: OutboxKeyRequest): 
       resealed = resealedRows.length;
     });
   } catch (cause) {
+    if (cause instanceof CommitOutcomeUnknown) throw rotationOutcomeUnknown(cause, file, previousFile);
+    // Rolled back: the database still seals for the previous key, and nothing for the new one.
     if (previous.length > 0) writePrivateFile(file, formatKeyFile(previous));
+    else if (previousFile !== null) fs.rmSync(file, { force: true });
     if (cause instanceof LockNotObtained) throw await lockTimeoutError(db, cause.timeoutMs);
     throw cause;
   }
   if (previous.length > 0) writePrivateFile(file, formatKeyFile([newEntry]));
-  return { status: 'rotated', file, recipient: fresh.recipient, resealed, previousFile: file === currentFile ? null : currentFile };
+  return { status: 'rotated', file, recipient: fresh.recipient, resealed, previousFile };
 }
 
 /**
- * The configured key file's place, checked before init touches the database:
- * a path refused after the schema was migrated would leave exit 1 with a
- * changed database.
+ * The configured key file's place and mode, checked before init touches the
+ * database: a path refused after the schema was migrated would leave exit 1
+ * with a changed database.
  */
-export function refuseKeyPathEarly(configured: string | null): void {
+export function refuseKeyPathEarly(configured: string | null, rotate: boolean): void {
   if (configured === null) return;
-  refuseTrackedPath(configured, fs.existsSync(configured) ? 'the outbox key' : 'to write the outbox key to', HOW);
+  const exists = fs.existsSync(configured);
+  refuseTrackedPath(configured, exists ? 'the outbox key' : 'to write the outbox key to', HOW);
+  // Rotating is the remedy for a key others may have read: the new file is 0600.
+  if (exists && !rotate) refuseReadableKey(configured);
 }
 
 /**
@@ -145,11 +186,12 @@ export async function setupOutboxKey(db: Database, request: OutboxKeyRequest): P
   if (request.rotate) return rotate(db, stored, request);
   const file = request.configured ?? defaultKeyPath(stored);
   const key = await readKeyFile(file);
+  if (key !== null) refuseReadableKey(file);
   if (key !== null && !key.recipients.includes(stored)) {
     throw new TenantctlError(
       `the key in ${file} is not this database's outbox key: credentials are sealed for ${stored}, the file holds ${key.recipients.join(', ')}; ` +
         'pass the right file, or --rotate-outbox-key with the current key to replace it',
     );
   }
-  return { status: 'kept', file, recipient: stored, fileFound: key !== null };
+  return { status: 'kept', file, recipient: stored, fileFound: key !== null, otherKeys: key === null ? 0 : key.recipients.length - 1 };
 }

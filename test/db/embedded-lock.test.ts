@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { acquireEmbeddedLock, takeOverAbandoned } from '../../src/db/embedded-lock.js';
+import { acquireEmbeddedLock, processStart, takeOverAbandoned } from '../../src/db/embedded-lock.js';
 import { ROOT } from '../support/cli.js';
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantctl-lock-'));
@@ -28,6 +28,29 @@ describe('the embedded database lock file', () => {
     const release = await acquireEmbeddedLock(db, 'alice', 1000);
     expect(JSON.parse(fs.readFileSync(`${db}.lock`, 'utf8'))).toMatchObject({ actor: 'alice' });
     release();
+  });
+
+  it.skipIf(processStart(process.pid) === null)('is taken over from a process that died when its pid now belongs to another live process', async () => {
+    const db = folder();
+    const live = process.pid;
+    const started = processStart(live) ?? '';
+    const first = await acquireEmbeddedLock(db, 'alice', 1000);
+    expect(JSON.parse(fs.readFileSync(`${db}.lock`, 'utf8'))).toMatchObject({ pid: live, started });
+    first();
+    // Recorded by a process that had this pid before the one alive now.
+    const reused = `${started.split('/')[0]}/${Number(started.split('/')[1]) - 1}`;
+    fs.writeFileSync(`${db}.lock`, JSON.stringify({ actor: 'bob', host: os.hostname(), pid: live, since: new Date().toISOString(), started: reused }));
+    const release = await acquireEmbeddedLock(db, 'alice', 1000);
+    expect(JSON.parse(fs.readFileSync(`${db}.lock`, 'utf8'))).toMatchObject({ actor: 'alice', started });
+    release();
+  });
+
+  it('is waited for while a live process holds it, as its start time or an older lock without one says', async () => {
+    for (const started of [processStart(process.pid) ?? undefined, undefined]) {
+      const db = folder();
+      fs.writeFileSync(`${db}.lock`, JSON.stringify({ actor: 'bob', host: os.hostname(), pid: process.pid, since: new Date().toISOString(), started }));
+      await expect(acquireEmbeddedLock(db, 'alice', 300)).rejects.toThrow(/is in use by bob on .* \(pid \d+\) since/);
+    }
   });
 
   it('is taken over when empty and older than any write takes (a process killed while writing it)', async () => {

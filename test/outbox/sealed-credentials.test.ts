@@ -163,6 +163,71 @@ describe('sealed credentials', { timeout: 120_000 }, () => {
     expect(deliveredPasswords(pickup)).toEqual(before);
   });
 
+  it('--rotate-outbox-key refuses to write over a key file that holds another key', async () => {
+    const database = path.join(dir, 'db-rotate-foreign');
+    const keyFile = path.join(dir, 'rotate-foreign.key');
+    ok(await runCli(['init'], { env: { TENANTCTL_DATABASE_URL: database, TENANTCTL_OUTBOX_KEY: keyFile } }));
+    const foreign = path.join(dir, 'foreign.key');
+    ok(await runCli(['init'], { env: { TENANTCTL_DATABASE_URL: path.join(dir, 'db-foreign'), TENANTCTL_OUTBOX_KEY: foreign } }));
+    const before = fs.readFileSync(foreign, 'utf8');
+    const refused = await runCli(['init', '--rotate-outbox-key', '--outbox-key', foreign], { env: { TENANTCTL_DATABASE_URL: database } });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`refusing to rotate the outbox key into ${foreign}: it holds ${publicKeyOf(foreign)}, not this database's key ${publicKeyOf(keyFile)}`);
+    expect(fs.readFileSync(foreign, 'utf8')).toBe(before);
+    expect(await storedRecipient(database)).toBe(publicKeyOf(keyFile));
+  });
+
+  it('init refuses a key others may read, as deliver does, before it touches the database', async () => {
+    const keyFile = path.join(dir, 'readable.key');
+    ok(await runCli(['init'], { env: { TENANTCTL_DATABASE_URL: path.join(dir, 'db-readable-source'), TENANTCTL_OUTBOX_KEY: keyFile } }));
+    fs.chmodSync(keyFile, 0o644);
+    const refusal = `the outbox key ${keyFile} may be read by others (mode 0644): run chmod 600 on it, and rotate the key`;
+
+    // Adopting it for a new database: refused, and the database is not even created.
+    const fresh = path.join(dir, 'db-readable');
+    const adopt = await runCli(['init'], { env: { TENANTCTL_DATABASE_URL: fresh, TENANTCTL_OUTBOX_KEY: keyFile } });
+    expect(adopt.code).toBe(1);
+    expect(adopt.stderr).toContain(refusal);
+    expect(adopt.stdout).not.toContain('Schema:');
+    expect(fs.existsSync(fresh)).toBe(false);
+
+    // Keeping it for the database that made it: refused too.
+    const keep = await runCli(['init'], { env: { TENANTCTL_DATABASE_URL: path.join(dir, 'db-readable-source'), TENANTCTL_OUTBOX_KEY: keyFile } });
+    expect(keep.code).toBe(1);
+    expect(keep.stderr).toContain(refusal);
+
+    // Rotating is the remedy: the new key file is 0600.
+    ok(await runCli(['init', '--rotate-outbox-key'], { env: { TENANTCTL_DATABASE_URL: path.join(dir, 'db-readable-source'), TENANTCTL_OUTBOX_KEY: keyFile } }));
+    expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
+  });
+
+  it('deliver checks the key even when nothing is queued', async () => {
+    const database = path.join(dir, 'db-idle');
+    const keyFile = path.join(dir, 'idle.key');
+    const env = { TENANTCTL_DATABASE_URL: database, TENANTCTL_OUTBOX_KEY: keyFile };
+    ok(await runCli(['init', '--catalog', CATALOG], { env }));
+    const pickup = path.join(dir, 'idle-pickup');
+    expect(ok(await runCli(['deliver', '--pickup', pickup], { env })).stdout).toBe('Nothing to deliver.\n');
+
+    const other = path.join(dir, 'idle-other.key');
+    ok(await runCli(['init'], { env: { TENANTCTL_DATABASE_URL: path.join(dir, 'db-idle-other'), TENANTCTL_OUTBOX_KEY: other } }));
+    const cases: [string, string][] = [
+      [other, `the key in ${other} is not this database's outbox key: credentials are sealed for ${publicKeyOf(keyFile)}`],
+      [path.join(dir, 'idle-missing.key'), `there is no file ${path.join(dir, 'idle-missing.key')}`],
+      [dir, `cannot read the outbox key ${dir}: EISDIR`],
+    ];
+    for (const [key, message] of cases) {
+      const run = await runCli(['deliver', '--pickup', pickup, '--outbox-key', key], { env });
+      expect(run.code, key).toBe(1);
+      expect(run.stderr).toContain(message);
+      expect(run.stdout).not.toContain('Nothing to deliver');
+    }
+    fs.chmodSync(keyFile, 0o640);
+    const readable = await runCli(['deliver', '--pickup', pickup], { env });
+    expect(readable.code).toBe(1);
+    expect(readable.stderr).toContain(`the outbox key ${keyFile} may be read by others (mode 0640)`);
+  });
+
   it('with no key configured, init puts it under the user\'s configuration folder and deliver finds it there', async () => {
     const database = path.join(dir, 'db-default');
     const config = path.join(dir, 'xdg');

@@ -1,0 +1,146 @@
+// The folder an embedded database lives in (INTERFACE.md, "The embedded
+// database's folder and files are private to their owner", README "Files"):
+// .tenantctl/ must be a real folder of this user's with a .gitignore of `*`,
+// and another parent must not be writable by others.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prepareDatabaseParent } from '../../src/files/state-folder.js';
+import { runCli, tempDir } from '../support/cli.js';
+
+const IGNORED = '# tenantctl\'s embedded database and keys: never commit them.\n*\n';
+const NOBODY = 65534;
+const asRoot = process.geteuid?.() === 0;
+
+describe('the embedded database\'s folder', () => {
+  let dir: string;
+  let n = 0;
+  /** A fresh working folder, and the default database path in it. */
+  const work = () => {
+    const folder = path.join(dir, `w${n++}`);
+    fs.mkdirSync(folder);
+    return { folder, state: path.join(folder, '.tenantctl'), database: path.join(folder, '.tenantctl', 'db') };
+  };
+  beforeAll(() => {
+    dir = tempDir('tenantctl-state-folder-');
+  });
+  afterAll(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('creates .tenantctl/ 0700 with a .gitignore of *', () => {
+    const { state, database } = work();
+    prepareDatabaseParent(database);
+    expect(fs.statSync(state).mode & 0o777).toBe(0o700);
+    expect(fs.readFileSync(path.join(state, '.gitignore'), 'utf8')).toBe(IGNORED);
+  });
+
+  it.each([['!db/\n*\n!db/\n'], [''], ['db.lock\n'], ['*\n!db\n']])('rewrites a .gitignore that is not just * (%j), so git never sees the database', (content) => {
+    const { folder, state, database } = work();
+    fs.mkdirSync(state, { mode: 0o700 });
+    fs.writeFileSync(path.join(state, '.gitignore'), content);
+    prepareDatabaseParent(database);
+    expect(fs.readFileSync(path.join(state, '.gitignore'), 'utf8')).toBe(IGNORED);
+    // git agrees: nothing under .tenantctl/ would be committed.
+    fs.mkdirSync(database);
+    fs.writeFileSync(path.join(database, 'PG_VERSION'), '18\n');
+    execFileSync('git', ['init', '-q', folder]);
+    expect(execFileSync('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: folder, encoding: 'utf8' })).not.toContain('.tenantctl');
+  });
+
+  it('keeps a .gitignore that says * with other comments', () => {
+    const { state, database } = work();
+    fs.mkdirSync(state, { mode: 0o700 });
+    fs.writeFileSync(path.join(state, '.gitignore'), '# mine\n\n*\n');
+    prepareDatabaseParent(database);
+    expect(fs.readFileSync(path.join(state, '.gitignore'), 'utf8')).toBe('# mine\n\n*\n');
+  });
+
+  it('refuses a .gitignore that is a symlink, and leaves its target alone', () => {
+    const { folder, state, database } = work();
+    fs.mkdirSync(state, { mode: 0o700 });
+    const target = path.join(folder, 'elsewhere');
+    fs.writeFileSync(target, '!db/\n');
+    fs.symlinkSync(target, path.join(state, '.gitignore'));
+    expect(() => prepareDatabaseParent(database)).toThrow(`refusing ${path.join(state, '.gitignore')}: it is a symbolic link; remove it`);
+    expect(fs.readFileSync(target, 'utf8')).toBe('!db/\n');
+  });
+
+  it('refuses a .tenantctl that is a symlink, and writes nothing where it points', () => {
+    const { folder, state, database } = work();
+    const target = path.join(folder, 'docs');
+    fs.mkdirSync(target);
+    fs.symlinkSync(target, state);
+    expect(() => prepareDatabaseParent(database)).toThrow(`refusing ${state}: it is a symbolic link (to ${target})`);
+    expect(fs.readdirSync(target)).toEqual([]);
+  });
+
+  it('refuses a database folder in .tenantctl/ that is a symlink', () => {
+    const { folder, state, database } = work();
+    fs.mkdirSync(state, { mode: 0o700 });
+    fs.mkdirSync(path.join(folder, 'real'));
+    fs.symlinkSync(path.join(folder, 'real'), database);
+    expect(() => prepareDatabaseParent(database)).toThrow(`refusing the embedded database ${database}: it is a symbolic link`);
+  });
+
+  it('makes a .tenantctl/ others may enter or write 0700', () => {
+    const { state, database } = work();
+    fs.mkdirSync(state);
+    fs.chmodSync(state, 0o777);
+    prepareDatabaseParent(database);
+    expect(fs.statSync(state).mode & 0o777).toBe(0o700);
+  });
+
+  it.skipIf(!asRoot)('refuses a .tenantctl/, or a database folder, that belongs to another user', () => {
+    const { state, database } = work();
+    fs.mkdirSync(state, { mode: 0o700 });
+    fs.chownSync(state, NOBODY, NOBODY);
+    expect(() => prepareDatabaseParent(database)).toThrow(`refusing ${state}: it belongs to another user (uid ${NOBODY})`);
+    expect(fs.existsSync(path.join(state, '.gitignore'))).toBe(false);
+    fs.chownSync(state, 0, 0);
+    fs.mkdirSync(database, { mode: 0o700 });
+    fs.chownSync(database, NOBODY, NOBODY);
+    expect(() => prepareDatabaseParent(database)).toThrow(`refusing the embedded database ${database}: it belongs to another user (uid ${NOBODY})`);
+  });
+
+  it('refuses another parent folder others may write, unless it is sticky, and never changes it', () => {
+    const { folder } = work();
+    const shared = path.join(folder, 'shared');
+    fs.mkdirSync(shared);
+    fs.chmodSync(shared, 0o777);
+    expect(() => prepareDatabaseParent(path.join(shared, 'db'))).toThrow(`refusing the embedded database ${path.join(shared, 'db')}: others may write to its folder ${shared} (mode 0777)`);
+    expect(fs.statSync(shared).mode & 0o777).toBe(0o777);
+    fs.chmodSync(shared, 0o1777);
+    prepareDatabaseParent(path.join(shared, 'db'));
+    fs.chmodSync(shared, 0o755);
+    prepareDatabaseParent(path.join(shared, 'db'));
+    expect(fs.existsSync(path.join(shared, '.gitignore'))).toBe(false);
+  });
+
+  it('init refuses a .tenantctl symlink a repository carries, with one line, and writes nothing through it', { timeout: 60_000 }, async () => {
+    const { folder, state } = work();
+    const target = path.join(folder, 'config');
+    fs.mkdirSync(target);
+    fs.symlinkSync('config', state);
+    const init = await runCli(['init'], { cwd: folder, env: { TENANTCTL_OUTBOX_KEY: path.join(dir, 'symlink.key') } });
+    expect(init.code).toBe(1);
+    expect(init.stderr).toBe(
+      `Error: refusing ${state}: it is a symbolic link (to config), and tenantctl would write the embedded database and its .gitignore wherever it points; ` +
+        'remove the link (run `tenantctl init` to create a real folder), or give --database the real folder\n',
+    );
+    expect(fs.readdirSync(target)).toEqual([]);
+  });
+
+  it('init fixes a .tenantctl/ others may write and a .gitignore that lets git see the database', { timeout: 60_000 }, async () => {
+    const { state } = work();
+    fs.mkdirSync(state);
+    fs.chmodSync(state, 0o777);
+    fs.writeFileSync(path.join(state, '.gitignore'), '!db/\n');
+    const init = await runCli(['init'], { cwd: path.dirname(state), env: { TENANTCTL_OUTBOX_KEY: path.join(dir, 'fix.key') } });
+    expect(init.stderr).toBe('');
+    expect(init.code).toBe(0);
+    expect(fs.statSync(state).mode & 0o777).toBe(0o700);
+    expect(fs.readFileSync(path.join(state, '.gitignore'), 'utf8')).toBe(IGNORED);
+  });
+});
