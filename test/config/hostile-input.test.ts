@@ -82,6 +82,54 @@ describe('hostile configurations: bounded work, located errors', () => {
   }, 120_000);
 });
 
+/** `defaults.jobTitle` anchored as one long string, and `users` users each echoing it through `line(i)`. */
+function longAnchor(length: number, users: number, line: string): string {
+  const entries = Array.from({ length: users }, (_, i) => `  - userPrincipalName: u${i}@contoso.com\n    displayName: U${i}\n    ${line}\n`);
+  return `defaults: {jobTitle: &a ${'x'.repeat(length)}}\nusers:\n${entries.join('')}`;
+}
+
+describe('one long anchored string, echoed through aliases: bounded work and output', () => {
+  it('a 100 KB string as the key of 200 users (120 KB written, 20 MB expanded): refused at the first user, in two lines', async () => {
+    const text = longAnchor(100_000, 200, '*a : 1');
+    expect(text.length).toBeLessThan(120_000);
+    const file = write('long-key.yaml', text);
+    const result = await validate('-c', file);
+    expect(result.code).toBe(1);
+    expectNoCrash(result);
+    expect(result.stdout).toBe(
+      // An alias used as a key is not indexed (position-index.ts): the error points at the user whose entry holds it.
+      `${file}:3:5: YAML_ALIAS_LIMIT: aliases expand this file to 20,109,601 characters of text although it is only ${text.length.toLocaleString('en-US')} long` +
+        ' (the limit is 16,777,216: twice its length, or 16 MiB if that is more); write long values out where they are needed instead of repeating them through aliases\n' +
+        '1 error, 0 warnings\n',
+    );
+  }, 120_000);
+
+  it('a 10 KB string as a role of 1,000 users (10 MB expanded, under the limit): every message quotes at most 200 characters of it', async () => {
+    const file = write('long-role.yaml', longAnchor(10_000, 1_000, 'roles: [*a]'));
+    const result = await validate('-c', file);
+    expect(result.code).toBe(1);
+    expectNoCrash(result);
+    const lines = result.stdout.trimEnd().split('\n');
+    const unknown = lines.filter((line) => line.includes(': ROLE_UNKNOWN: '));
+    expect(unknown.length).toBeGreaterThan(400);
+    expect(unknown[0]).toBe(
+      `${file}:5:13: ROLE_UNKNOWN: unknown admin role "${'x'.repeat(200)}… (10,000 characters)"; use an admin center name such as "Global administrator" or a role template id`,
+    );
+    expect(Math.max(...lines.map((line) => line.length))).toBeLessThan(2_200 + file.length);
+    expect(result.stdout.length).toBeLessThan(1_000_000);
+  }, 120_000);
+
+  it('a 10 KB unknown key in 1,000 users: no suggestion worked out, every message short', async () => {
+    const file = write('long-unknown-key.yaml', longAnchor(10_000, 1_000, '*a : 1'));
+    const result = await validate('-c', file);
+    expect(result.code).toBe(1);
+    expectNoCrash(result);
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines[1]).toMatch(new RegExp(`^${file}:3:5: SCHEMA_UNKNOWN_FIELD: unknown field "x{200}… \\(10,000 characters\\)"; a user takes: userPrincipalName, `));
+    expect(Math.max(...lines.map((line) => line.length))).toBeLessThan(2_200 + file.length);
+  }, 120_000);
+});
+
 describe('hostile input files: only regular files, within the limits', () => {
   const fifo = path.join(scratch, 'pipe.yaml');
   const NOT_A_FILE = 'not a regular file; tenantctl reads only regular files (save the content to a file and give its path)';
