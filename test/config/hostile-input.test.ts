@@ -167,6 +167,49 @@ describe('hostile input files: only regular files, within the limits', () => {
   });
 });
 
+/** A catalog of `subscriptions` subscriptions of `plans` plans each; in each, the first `dependents` plans need the plans from `from` on. */
+function catalogOf(subscriptions: number, plans: number, dependents = 0, from = 0): string {
+  const names = Array.from({ length: plans }, (_, i) => `P${String(i).padStart(4, '0')}`);
+  const needs = `[${names.slice(from).join(', ')}]`;
+  const dependencies = dependents === 0 ? '' : `    planDependencies:\n${names.slice(0, dependents).map((plan) => `      ${plan}: ${needs}\n`).join('')}`;
+  const entries = Array.from(
+    { length: subscriptions },
+    (_, i) => `  - sku: PACK_${i}\n    productName: Pack ${i}\n    seats: 10\n    unitPrice: 1.00\n    currency: USD\n    servicePlans: [${names.join(', ')}]\n${dependencies}`,
+  );
+  return `domains:\n  - { name: contoso.com, verified: true, default: true }\nsubscriptions:\n${entries.join('')}`;
+}
+
+describe('hostile catalogs: refused by init before the database is touched, located', () => {
+  const init = (file: string) => runCli(['init', '--database', path.join(scratch, 'never-made'), '--catalog', file]);
+
+  it('the reported 216 KB catalog (600 plans, 100 of them needing 300): refused by the limit of 500 plans per subscription', async () => {
+    const file = write('catalog-600-plans.yaml', catalogOf(1, 600, 100, 300));
+    const result = await init(file);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`Error: the catalog ${file} is invalid:\n${file}:9:19: CATALOG_SCHEMA: "servicePlans" must NOT have more than 500 items\n1 error, 0 warnings\n`);
+    expect(fs.existsSync(path.join(scratch, 'never-made'))).toBe(false);
+  });
+
+  it('20,000 dependencies in one subscription (100 plans each needing 200): CATALOG_TOO_LARGE at its planDependencies', async () => {
+    const file = write('catalog-dependencies.yaml', catalogOf(1, 500, 100, 300));
+    const result = await init(file);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      `${file}:10:5: CATALOG_TOO_LARGE: PACK_0 states 20,000 plan dependencies, more than the 1,000 a subscription may; state only the dependencies Entra enforces\n1 error, 0 warnings\n`,
+    );
+  });
+
+  it('41 subscriptions of 500 plans: CATALOG_TOO_LARGE at the subscription that passes 20,000 plans, once', async () => {
+    const file = write('catalog-plans.yaml', catalogOf(41, 500));
+    const result = await init(file);
+    expect(result.code).toBe(1);
+    const line = 3 + 40 * 6 + 6;
+    expect(result.stderr).toContain(
+      `${file}:${line}:19: CATALOG_TOO_LARGE: with PACK_40, the catalog states more than 20,000 service plans, the limit for one catalog; load only the subscriptions the tenant has\n1 error, 0 warnings\n`,
+    );
+  });
+});
+
 describe('values the database cannot store: refused by validate, located, never a raw database error at apply', () => {
   const user = (displayName: string) =>
     `users:\n  - userPrincipalName: megan.bowen@contoso.com\n    displayName: "${displayName}"\n    roles: [Global administrator]\n`;
