@@ -420,4 +420,20 @@ describe('licence rules on a catalog already in the database: bounded output wha
       'BIGPACK of joep@contoso.com: service plan P0000 is on but needs P0001, P0002, which disabledPlans switches off; Entra refuses this assignment (DependencyViolation): also switch off P0000, or switch them back on',
     ]);
   });
+
+  it('a catalog of 1,000 domains and 500 plans: messages name the first 20 domains and 100 plans, and count them all', () => {
+    const domains = Array.from({ length: 1_000 }, (_, i) => ({ name: `d${i}.example`, verified: true, isDefault: i === 0 }));
+    const wide = { ...catalog, domains, subscriptions: [...catalog.subscriptions, { ...big, servicePlans: plans.slice(0, 500), planDependencies: {}, unavailableIn: {} }] };
+    const text = `users:\n  - userPrincipalName: joep@elsewhere.example\n    displayName: Joep\n    usageLocation: NL\n    licenses:\n      - sku: BIGPACK\n        disabledPlans: [NOPE]\n`;
+    const one = path.join(scratch, 'wide-catalog');
+    fs.mkdirSync(one);
+    fs.writeFileSync(path.join(one, 'tenant.yaml'), text);
+    const { diagnostics } = loadConfig([one], { catalog: wide, env: {}, phase: 'validate' });
+    const domain = diagnostics.find((d) => d.code === 'UPN_UNKNOWN_DOMAIN');
+    expect(domain?.message).toBe(
+      `domain "elsewhere.example" of joep@elsewhere.example is not a verified domain of the tenant; the tenant's domains are: ${domains.slice(0, 20).map((d) => d.name).join(', ')}, … (1,000 in all)`,
+    );
+    const plan = diagnostics.find((d) => d.code === 'LICENSE_UNKNOWN_PLAN');
+    expect(plan?.message).toBe(`unknown service plan NOPE; BIGPACK has: ${plans.slice(0, 100).join(', ')}, … (500 in all)`);
+  });
 });
