@@ -35,6 +35,17 @@ type SubscriptionRow = [
 type PlanFactRow<T> = [sku: string, plan: string, facts: T];
 type RoleRow = [templateId: string, displayName: string, directoryName: string, privileged: boolean];
 
+/** Each subscription's facts, in the rows' order: one pass, not a search of every row per subscription. */
+function factsBySku(rows: readonly PlanFactRow<string[]>[]): Map<string, Record<string, string[]>> {
+  const bySku = new Map<string, Record<string, string[]>>();
+  for (const [sku, plan, facts] of rows) {
+    const record = bySku.get(sku) ?? {};
+    record[plan] = facts;
+    bySku.set(sku, record);
+  }
+  return bySku;
+}
+
 /** The catalog as the database has it now; service plans sorted by name. */
 export async function readCatalog(db: Queryable): Promise<Catalog> {
   const [row] = await db.query<Record<'domains' | 'subscriptions' | 'dependencies' | 'unavailable' | 'roles', string>>(CATALOG_QUERY);
@@ -43,6 +54,8 @@ export async function readCatalog(db: Queryable): Promise<Catalog> {
   const dependencies = JSON.parse(row!.dependencies) as PlanFactRow<string[]>[];
   const unavailable = JSON.parse(row!.unavailable) as PlanFactRow<string[]>[];
   const roles = JSON.parse(row!.roles) as RoleRow[];
+  const dependenciesOf = factsBySku(dependencies);
+  const unavailableOf = factsBySku(unavailable);
   return {
     domains: domains.map(([name, verified, isDefault]) => ({ name, verified, isDefault })),
     subscriptions: subscriptions.map(([sku, productName, seats, consumed, unitPrice, currency, purchasable, plans]) => ({
@@ -54,8 +67,8 @@ export async function readCatalog(db: Queryable): Promise<Catalog> {
       currency,
       purchasable,
       servicePlans: plans ?? [],
-      planDependencies: Object.fromEntries(dependencies.filter((d) => d[0] === sku).map(([, plan, requires]) => [plan, requires])),
-      unavailableIn: Object.fromEntries(unavailable.filter((u) => u[0] === sku).map(([, plan, countries]) => [plan, countries])),
+      planDependencies: dependenciesOf.get(sku) ?? {},
+      unavailableIn: unavailableOf.get(sku) ?? {},
     })),
     roles: roles.map(([templateId, displayName, directoryName, privileged]) => ({ templateId, displayName, directoryName, privileged })),
   };

@@ -38,7 +38,7 @@ export const CONFIG_DIAGNOSTIC_CODES: readonly DiagnosticCodeInfo[] = [
   { code: 'YAML_VERSION', severity: 'error', meaning: 'A `%YAML` directive asks for a version other than 1.2.' },
   { code: 'YAML_EMPTY', severity: 'error', meaning: 'The file is empty or holds only comments.' },
   { code: 'YAML_NOT_MAPPING', severity: 'error', meaning: 'The top level of the file is not a mapping (`users:`, `defaults:`, `settings:`).' },
-  { code: 'YAML_ALIAS_LIMIT', severity: 'error', meaning: 'Aliases expand to far more values than the file writes ("billion laughs"), or into a cycle.' },
+  { code: 'YAML_ALIAS_LIMIT', severity: 'error', meaning: 'Aliases expand to far more values or text than the file writes ("billion laughs", one long value repeated), or into a cycle.' },
   { code: 'SCHEMA_UNKNOWN_FIELD', severity: 'error', meaning: 'A field the schema does not know, often a misspelling; the closest field is suggested.' },
   { code: 'SCHEMA_REQUIRED', severity: 'error', meaning: 'A required field is missing (`userPrincipalName`, `displayName`, a license\'s `sku`).' },
   { code: 'SCHEMA_TYPE', severity: 'error', meaning: 'A value has the wrong type (text, number, true/false, list, mapping).' },

@@ -126,6 +126,8 @@ interface Frame {
 /** Builds the index from js-yaml's event stream (one document; a second one is ignored). */
 class EventIndexBuilder {
   private readonly anchors = new Map<string, IndexedNode>();
+  /** The key names of each anchored scalar, for an alias used as a key (`*a : 1`). */
+  private readonly anchoredNames = new Map<string, readonly string[]>();
   private readonly stack: Frame[] = [];
   private root: IndexedNode | undefined;
   private documents = 0;
@@ -165,13 +167,18 @@ class EventIndexBuilder {
         const start = this.scalarStart(event);
         const node: IndexedScalar = { kind: 'scalar', start };
         this.anchor(event.anchorStart, event.anchorEnd, node);
-        this.attach(node, event);
+        const frame = this.stack.at(-1);
+        const anchored = event.anchorStart >= 0;
+        // Key names cost a read of the scalar: only for a key, or what an alias may use as one.
+        const names = anchored || (frame?.node.kind === 'map' && !frame.key) ? keyNames(text, event) : undefined;
+        if (anchored && names) this.anchoredNames.set(text.slice(event.anchorStart, event.anchorEnd), names);
+        this.attach(node, names);
         if (event.valueEnd >= 0) this.tokenEnd = event.valueEnd;
         return;
       }
       case EVENT_ID.ALIAS: {
         const name = text.slice(event.anchorStart, event.anchorEnd);
-        this.attach({ kind: 'alias', start: event.anchorStart - 1, target: this.anchors.get(name) }, undefined);
+        this.attach({ kind: 'alias', start: event.anchorStart - 1, target: this.anchors.get(name) }, this.anchoredNames.get(name));
         this.tokenEnd = event.anchorEnd;
         return;
       }
@@ -199,8 +206,11 @@ class EventIndexBuilder {
     if (start >= 0) this.anchors.set(this.text.slice(start, end), node);
   }
 
-  /** Places a value read (a collection as soon as it opens) in its parent. */
-  private attach(node: IndexedNode, scalar: ScalarEvent | undefined): void {
+  /**
+   * Places a value read (a collection as soon as it opens) in its parent;
+   * `names`: the property names it becomes as a key (a scalar, or an alias of one).
+   */
+  private attach(node: IndexedNode, names: readonly string[] | undefined): void {
     const frame = this.stack.at(-1);
     if (!frame) {
       this.root ??= node;
@@ -212,8 +222,8 @@ class EventIndexBuilder {
       return;
     }
     if (!frame.key) {
-      // Only a scalar key has a property name; a collection or alias key is skipped.
-      frame.key = { names: scalar ? keyNames(this.text, scalar) : [], start: node.start };
+      // Only a scalar key (or an alias of one) has a property name; a collection key is skipped.
+      frame.key = { names: names ?? [], start: node.start };
       return;
     }
     for (const name of frame.key.names) parent.entries.set(name, { keyStart: frame.key.start, value: node });
@@ -242,7 +252,7 @@ function indexFromDocument(text: string): IndexedNode | undefined {
     if (isMap(node)) {
       const map: IndexedMap = { kind: 'map', start, flow: Boolean(node.flow), entries: new Map() };
       for (const pair of node.items) {
-        const key = jsKeyOf(pair.key);
+        const key = jsKeyOf(isAlias(pair.key) ? pair.key.resolve(document) : pair.key);
         const keyStart = (pair.key as Node | null)?.range?.[0];
         if (key === undefined) continue;
         const names = isScalar(pair.key) && pair.key.value === null ? ['null', ''] : [key];

@@ -88,7 +88,7 @@ function parseText(file: string, text: string): { value: unknown; diagnostics: D
     return parseWithYaml(file, text);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return parseWithYaml(file, text);
-  if (text.includes('*') && checkExpansion(file, () => buildPositionIndex(text), value)) return parseWithYaml(file, text);
+  if (text.includes('*') && checkExpansion(file, () => buildPositionIndex(text), value, text.length)) return parseWithYaml(file, text);
   const regions = findRegions(text, events);
   return { value, diagnostics: [], ...(regions ? { regions } : {}) };
 }

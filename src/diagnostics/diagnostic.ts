@@ -1,4 +1,5 @@
 import { terminalText } from '../render/escape-terminal.js';
+import { boundMessage } from './bounded-message.js';
 
 /**
  * Where a problem is. `path` is the JSON path inside the file's document (e.g.
@@ -16,7 +17,8 @@ export type Severity = 'error' | 'warning';
 
 /**
  * A problem a user can act on. `code` is stable (documented in the README) so
- * pipelines can match on it; `message` says what is wrong and how to fix it.
+ * pipelines can match on it; `message` says what is wrong and how to fix it,
+ * and is bounded (see bounded-message.ts) when built with `error` or `warning`.
  */
 export interface Diagnostic {
   readonly severity: Severity;
@@ -52,11 +54,11 @@ export function countDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic
 }
 
 export function error(code: string, message: string, location?: SourceLocation, related?: SourceLocation): Diagnostic {
-  return { severity: 'error', code, message, ...(location ? { location } : {}), ...(related ? { related } : {}) };
+  return { severity: 'error', code, message: boundMessage(message), ...(location ? { location } : {}), ...(related ? { related } : {}) };
 }
 
 export function warning(code: string, message: string, location?: SourceLocation): Diagnostic {
-  return { severity: 'warning', code, message, ...(location ? { location } : {}) };
+  return { severity: 'warning', code, message: boundMessage(message), ...(location ? { location } : {}) };
 }
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {

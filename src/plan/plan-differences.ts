@@ -73,14 +73,24 @@ function fieldsThatDiffer(a: DocumentChange, b: DocumentChange): string[] {
   return keys.filter((key) => !jsonEqual((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
 }
 
+/**
+ * Changes grouped by identity, in order. Linear: a crafted plan may repeat
+ * one change 100,000 times, and apply compares it while holding the lock.
+ */
+function byIdentity(changes: readonly DocumentChange[]): Map<string, DocumentChange[]> {
+  const map = new Map<string, DocumentChange[]>();
+  for (const change of changes) {
+    const id = identity(change);
+    const group = map.get(id);
+    if (group) group.push(change);
+    else map.set(id, [change]);
+  }
+  return map;
+}
+
 function changeDifferences(saved: readonly DocumentChange[], fresh: readonly DocumentChange[]): string[] {
   // The usual case, in one pass; the details below only when something differs.
   if (jsonEqual(saved, fresh)) return [];
-  const byIdentity = (changes: readonly DocumentChange[]) => {
-    const map = new Map<string, DocumentChange[]>();
-    for (const change of changes) map.set(identity(change), [...(map.get(identity(change)) ?? []), change]);
-    return map;
-  };
   const savedById = byIdentity(saved);
   const freshById = byIdentity(fresh);
   const differences: string[] = [];
@@ -106,13 +116,25 @@ function changeDifferences(saved: readonly DocumentChange[], fresh: readonly Doc
 function purchaseDifferences(saved: PlanDocument, fresh: PlanDocument): string[] {
   const describe = (sku: string, p: PlanDocument['purchases'][number] | undefined) =>
     p ? `buys ${p.quantity} seats of ${sku} at ${p.unitPrice} ${p.currency} each (${p.monthlyCost} ${p.currency}/month)` : `buys no seats of ${sku}`;
-  const skus = [...new Set([...saved.purchases, ...fresh.purchases].map((p) => p.sku))];
-  return skus.flatMap((sku) => {
-    const a = saved.purchases.find((p) => p.sku === sku);
-    const b = fresh.purchases.find((p) => p.sku === sku);
+  // The first purchase of each sku, as a search from the start finds it: a map, not a search per sku.
+  const bySku = (purchases: PlanDocument['purchases']) => {
+    const map = new Map<string, PlanDocument['purchases'][number]>();
+    for (const p of purchases) if (!map.has(p.sku)) map.set(p.sku, p);
+    return map;
+  };
+  const savedBySku = bySku(saved.purchases);
+  const freshBySku = bySku(fresh.purchases);
+  const skus = new Set([...savedBySku.keys(), ...freshBySku.keys()]);
+  const differences = [...skus].flatMap((sku) => {
+    const a = savedBySku.get(sku);
+    const b = freshBySku.get(sku);
     if (jsonEqual(a, b)) return [];
     return [`the saved plan ${describe(sku, a)}, the configuration ${describe(sku, b)}`];
   });
+  if (differences.length === 0 && !jsonEqual(saved.purchases, fresh.purchases)) {
+    differences.push('the saved plan lists its purchases in a different order, or one of them twice');
+  }
+  return differences;
 }
 
 function settingDifferences(saved: PlanDocument['settings'], fresh: PlanDocument['settings']): string[] {

@@ -82,6 +82,53 @@ describe('hostile configurations: bounded work, located errors', () => {
   }, 120_000);
 });
 
+/** `defaults.jobTitle` anchored as one long string, and `users` users each echoing it through `line(i)`. */
+function longAnchor(length: number, users: number, line: string): string {
+  const entries = Array.from({ length: users }, (_, i) => `  - userPrincipalName: u${i}@contoso.com\n    displayName: U${i}\n    ${line}\n`);
+  return `defaults: {jobTitle: &a ${'x'.repeat(length)}}\nusers:\n${entries.join('')}`;
+}
+
+describe('one long anchored string, echoed through aliases: bounded work and output', () => {
+  it('a 100 KB string as the key of 200 users (120 KB written, 20 MB expanded): refused at the first alias, in two lines', async () => {
+    const text = longAnchor(100_000, 200, '*a : 1');
+    expect(text.length).toBeLessThan(120_000);
+    const file = write('long-key.yaml', text);
+    const result = await validate('-c', file);
+    expect(result.code).toBe(1);
+    expectNoCrash(result);
+    expect(result.stdout).toBe(
+      `${file}:5:5: YAML_ALIAS_LIMIT: aliases expand this file to 20,109,601 characters of text although it is only ${text.length.toLocaleString('en-US')} long` +
+        ' (the limit is 16,777,216: twice its length, or 16 MiB if that is more); write long values out where they are needed instead of repeating them through aliases\n' +
+        '1 error, 0 warnings\n',
+    );
+  }, 120_000);
+
+  it('a 10 KB string as a role of 1,000 users (10 MB expanded, under the limit): every message quotes at most 200 characters of it', async () => {
+    const file = write('long-role.yaml', longAnchor(10_000, 1_000, 'roles: [*a]'));
+    const result = await validate('-c', file);
+    expect(result.code).toBe(1);
+    expectNoCrash(result);
+    const lines = result.stdout.trimEnd().split('\n');
+    const unknown = lines.filter((line) => line.includes(': ROLE_UNKNOWN: '));
+    expect(unknown.length).toBeGreaterThan(400);
+    expect(unknown[0]).toBe(
+      `${file}:5:13: ROLE_UNKNOWN: unknown admin role "${'x'.repeat(200)}… (10,000 characters)"; use an admin center name such as "Global administrator" or a role template id`,
+    );
+    expect(Math.max(...lines.map((line) => line.length))).toBeLessThan(2_200 + file.length);
+    expect(result.stdout.length).toBeLessThan(1_000_000);
+  }, 120_000);
+
+  it('a 10 KB unknown key in 1,000 users: no suggestion worked out, every message short', async () => {
+    const file = write('long-unknown-key.yaml', longAnchor(10_000, 1_000, '*a : 1'));
+    const result = await validate('-c', file);
+    expect(result.code).toBe(1);
+    expectNoCrash(result);
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines[1]).toMatch(new RegExp(`^${file}:5:5: SCHEMA_UNKNOWN_FIELD: unknown field "x{200}… \\(10,000 characters\\)"; a user takes: userPrincipalName, `));
+    expect(Math.max(...lines.map((line) => line.length))).toBeLessThan(2_200 + file.length);
+  }, 120_000);
+});
+
 describe('hostile input files: only regular files, within the limits', () => {
   const fifo = path.join(scratch, 'pipe.yaml');
   const NOT_A_FILE = 'not a regular file; tenantctl reads only regular files (save the content to a file and give its path)';
@@ -116,6 +163,49 @@ describe('hostile input files: only regular files, within the limits', () => {
     const result = await validate('-c', file);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(`${file}: CONFIG_TOO_LARGE: ${file} is larger than 64 MiB, the limit for one configuration file; split it into several files`);
+  });
+});
+
+/** A catalog of `subscriptions` subscriptions of `plans` plans each; in each, the first `dependents` plans need the plans from `from` on. */
+function catalogOf(subscriptions: number, plans: number, dependents = 0, from = 0): string {
+  const names = Array.from({ length: plans }, (_, i) => `P${String(i).padStart(4, '0')}`);
+  const needs = `[${names.slice(from).join(', ')}]`;
+  const dependencies = dependents === 0 ? '' : `    planDependencies:\n${names.slice(0, dependents).map((plan) => `      ${plan}: ${needs}\n`).join('')}`;
+  const entries = Array.from(
+    { length: subscriptions },
+    (_, i) => `  - sku: PACK_${i}\n    productName: Pack ${i}\n    seats: 10\n    unitPrice: 1.00\n    currency: USD\n    servicePlans: [${names.join(', ')}]\n${dependencies}`,
+  );
+  return `domains:\n  - { name: contoso.com, verified: true, default: true }\nsubscriptions:\n${entries.join('')}`;
+}
+
+describe('hostile catalogs: refused by init before the database is touched, located', () => {
+  const init = (file: string) => runCli(['init', '--database', path.join(scratch, 'never-made'), '--catalog', file]);
+
+  it('the reported 216 KB catalog (600 plans, 100 of them needing 300): refused by the limit of 500 plans per subscription', async () => {
+    const file = write('catalog-600-plans.yaml', catalogOf(1, 600, 100, 300));
+    const result = await init(file);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`Error: the catalog ${file} is invalid:\n${file}:9:19: CATALOG_SCHEMA: "servicePlans" must NOT have more than 500 items\n1 error, 0 warnings\n`);
+    expect(fs.existsSync(path.join(scratch, 'never-made'))).toBe(false);
+  });
+
+  it('20,000 dependencies in one subscription (100 plans each needing 200): CATALOG_TOO_LARGE at its planDependencies', async () => {
+    const file = write('catalog-dependencies.yaml', catalogOf(1, 500, 100, 300));
+    const result = await init(file);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      `${file}:10:5: CATALOG_TOO_LARGE: PACK_0 states 20,000 plan dependencies, more than the 1,000 a subscription may; state only the dependencies Entra enforces\n1 error, 0 warnings\n`,
+    );
+  });
+
+  it('41 subscriptions of 500 plans: CATALOG_TOO_LARGE at the subscription that passes 20,000 plans, once', async () => {
+    const file = write('catalog-plans.yaml', catalogOf(41, 500));
+    const result = await init(file);
+    expect(result.code).toBe(1);
+    const line = 3 + 40 * 6 + 6;
+    expect(result.stderr).toContain(
+      `${file}:${line}:19: CATALOG_TOO_LARGE: with PACK_40, the catalog states more than 20,000 service plans, the limit for one catalog; load only the subscriptions the tenant has\n1 error, 0 warnings\n`,
+    );
   });
 });
 

@@ -113,6 +113,14 @@ describe('position index', () => {
     expect(at(['settings', 'minGlobalAdmins'], 'value')).toBe('31:20');
   });
 
+  it.each(['events', 'document'] as const)('from %s: points at an alias used as a key, under the name of the text it stands for', (via) => {
+    const text = 'defaults: {jobTitle: &a long-title, department: &n 12}\nusers:\n  - userPrincipalName: a@contoso.com\n    *a : 1\n    *n : 2\n';
+    const index = buildPositionIndex(text, via);
+    expect(findPosition(index, ['users', 0, 'long-title'], 'key')).toEqual({ line: 4, column: 5 });
+    expect(findPosition(index, ['users', 0, 'long-title'], 'value')).toEqual({ line: 4, column: 10 });
+    expect(findPosition(index, ['users', 0, '12'], 'key')).toEqual({ line: 5, column: 5 });
+  });
+
   it('locates 20,000 diagnostics through 20,000 aliases, each alias resolved once', () => {
     const lines = Array.from({ length: 20_000 }, () => '  - *u');
     const text = `users:\n  - &u\n    userPrincipalName: a@contoso.com\n    displayName: A\n${lines.join('\n')}\n`;

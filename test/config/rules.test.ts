@@ -369,3 +369,75 @@ describe('one run reports everything it can', () => {
     expect(missing.diagnostics.map((d) => d.code)).toEqual(['CONFIG_NOT_FOUND']);
   });
 });
+
+describe('licence rules on a catalog already in the database: bounded output whatever it states', () => {
+  // The reported catalog: 600 plans, 100 of them each needing plans 300-599; 60 users switch those off through one alias.
+  const plans = Array.from({ length: 600 }, (_, i) => `P${String(i).padStart(4, '0')}`);
+  const needed = plans.slice(300);
+  const big = {
+    sku: 'BIGPACK',
+    productName: 'Big pack',
+    seats: 1_000,
+    consumed: 0,
+    unitPrice: 1,
+    currency: 'USD',
+    purchasable: true,
+    servicePlans: plans,
+    planDependencies: Object.fromEntries(plans.slice(0, 100).map((plan) => [plan, needed])),
+    unavailableIn: Object.fromEntries(plans.map((plan) => [plan, ['NL', 'BE']])),
+  };
+  const bigCatalog = { ...catalog, subscriptions: [...catalog.subscriptions, big] };
+  const users = Array.from(
+    { length: 60 },
+    (_, i) => `  - userPrincipalName: u${i}@contoso.com\n    displayName: U${i}\n    licenses:\n      - sku: BIGPACK\n        disabledPlans: ${i === 0 ? `&d [${needed.join(', ')}]` : '*d'}\n`,
+  );
+  const dir = path.join(scratch, 'big-catalog');
+  fs.mkdirSync(dir);
+  fs.writeFileSync(path.join(dir, 'tenant.yaml'), `defaults:\n  usageLocation: NL\nusers:\n${ADMIN}${users.join('')}`);
+
+  it('one LICENSE_DEPENDENCY per licence naming a few plans and counting the rest, not one per (plan, plan it needs): 1,800,000', () => {
+    const { diagnostics } = loadConfig([dir], { catalog: bigCatalog, env: {}, phase: 'validate' });
+    const dependencies = diagnostics.filter((d) => d.code === 'LICENSE_DEPENDENCY');
+    expect(dependencies).toHaveLength(60);
+    expect(dependencies[0]?.message).toBe(
+      'BIGPACK of u0@contoso.com: 100 service plans are on but need plans that disabledPlans switches off: ' +
+        ['P0000', 'P0001', 'P0002', 'P0003', 'P0004'].map((plan) => `${plan} needs P0300, P0301, P0302, P0303, P0304, … (300 in all)`).join('; ') +
+        '; and 95 more; Entra refuses this assignment (DependencyViolation): also switch off the plans that are on, or switch the plans they need back on',
+    );
+    // Every plan on is unavailable in NL: one LICENSE_LOCATION per user, each message bounded.
+    const locations = diagnostics.filter((d) => d.code === 'LICENSE_LOCATION');
+    expect(locations).toHaveLength(60);
+    expect(locations[0]?.message).toBe(
+      'u0@contoso.com has usageLocation NL, where P0000, P0001, P0002, P0003, P0004, … (300 in all) of BIGPACK are not offered; Entra refuses this assignment (ProhibitedInUsageLocationViolation): add them to the licence\'s disabledPlans',
+    );
+    expect(Math.max(...diagnostics.map((d) => d.message.length))).toBeLessThan(2_100);
+  });
+
+  it('one plan needing two plans that are off: one diagnostic naming both', () => {
+    const small = { ...big, planDependencies: { P0000: ['P0001', 'P0002'] }, unavailableIn: {} };
+    const text = `users:\n${ADMIN}  - userPrincipalName: joep@contoso.com\n    displayName: Joep\n    usageLocation: NL\n    licenses:\n      - sku: BIGPACK\n        disabledPlans: [P0002, P0001]\n`;
+    const one = path.join(scratch, 'two-needed');
+    fs.mkdirSync(one);
+    fs.writeFileSync(path.join(one, 'tenant.yaml'), text);
+    const { diagnostics } = loadConfig([one], { catalog: { ...catalog, subscriptions: [...catalog.subscriptions, small] }, env: {}, phase: 'validate' });
+    expect(diagnostics.map((d) => d.message)).toEqual([
+      'BIGPACK of joep@contoso.com: service plan P0000 is on but needs P0001, P0002, which disabledPlans switches off; Entra refuses this assignment (DependencyViolation): also switch off P0000, or switch them back on',
+    ]);
+  });
+
+  it('a catalog of 1,000 domains and 500 plans: messages name the first 20 domains and 100 plans, and count them all', () => {
+    const domains = Array.from({ length: 1_000 }, (_, i) => ({ name: `d${i}.example`, verified: true, isDefault: i === 0 }));
+    const wide = { ...catalog, domains, subscriptions: [...catalog.subscriptions, { ...big, servicePlans: plans.slice(0, 500), planDependencies: {}, unavailableIn: {} }] };
+    const text = `users:\n  - userPrincipalName: joep@elsewhere.example\n    displayName: Joep\n    usageLocation: NL\n    licenses:\n      - sku: BIGPACK\n        disabledPlans: [NOPE]\n`;
+    const one = path.join(scratch, 'wide-catalog');
+    fs.mkdirSync(one);
+    fs.writeFileSync(path.join(one, 'tenant.yaml'), text);
+    const { diagnostics } = loadConfig([one], { catalog: wide, env: {}, phase: 'validate' });
+    const domain = diagnostics.find((d) => d.code === 'UPN_UNKNOWN_DOMAIN');
+    expect(domain?.message).toBe(
+      `domain "elsewhere.example" of joep@elsewhere.example is not a verified domain of the tenant; the tenant's domains are: ${domains.slice(0, 20).map((d) => d.name).join(', ')}, … (1,000 in all)`,
+    );
+    const plan = diagnostics.find((d) => d.code === 'LICENSE_UNKNOWN_PLAN');
+    expect(plan?.message).toBe(`unknown service plan NOPE; BIGPACK has: ${plans.slice(0, 100).join(', ')}, … (500 in all)`);
+  });
+});

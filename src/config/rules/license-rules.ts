@@ -28,8 +28,8 @@ function suggestSku(written: string, subscriptions: readonly Subscription[]): st
   const wanted = written.trim().toLowerCase();
   const byName = subscriptions.find((s) => s.productName.toLowerCase() === wanted);
   const bySuffix = subscriptions.filter((s) => s.productName.toLowerCase().endsWith(` ${wanted}`));
-  const match =
-    byName ?? (bySuffix.length === 1 ? bySuffix[0] : undefined) ?? subscriptions.find((s) => s.sku === closest(written, subscriptions.map((c) => c.sku)));
+  const nearest = byName || bySuffix.length === 1 ? undefined : closest(written, subscriptions.map((c) => c.sku));
+  const match = byName ?? (bySuffix.length === 1 ? bySuffix[0] : undefined) ?? subscriptions.find((s) => s.sku === nearest);
   return match ? ` (did you mean ${match.sku}, ${match.productName}?)` : '';
 }
 
@@ -39,6 +39,17 @@ interface PlanIndex {
   readonly planOwner: ReadonlyMap<string, string>;
   /** Part number → its service plans, as a set (100,000 users: one set per subscription, not per licence). */
   readonly plansOf: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Part number → `SKU has: A, B, …`, written once, not per unknown plan. */
+  readonly plansText: ReadonlyMap<string, string>;
+}
+
+/** Service plans named in one message; a catalog may state 500 per subscription. */
+const SHOWN_PLANS = 100;
+
+function plansText(subscription: Subscription): string {
+  const plans = subscription.servicePlans;
+  const shown = plans.length <= SHOWN_PLANS ? plans.join(', ') : `${plans.slice(0, SHOWN_PLANS).join(', ')}, … (${plans.length.toLocaleString('en-US')} in all)`;
+  return `${subscription.sku} has: ${shown}`;
 }
 
 function indexCatalog(catalog: Catalog): PlanIndex {
@@ -48,6 +59,7 @@ function indexCatalog(catalog: Catalog): PlanIndex {
     bySku: new Map(catalog.subscriptions.map((s) => [s.sku, s])),
     planOwner,
     plansOf: new Map(catalog.subscriptions.map((s) => [s.sku, new Set(s.servicePlans)])),
+    plansText: new Map(catalog.subscriptions.map((s) => [s.sku, plansText(s)])),
   };
 }
 
@@ -59,7 +71,7 @@ function checkPlans(block: FieldBlock, index: number, subscription: Subscription
     const plan = normalize(written);
     if (plans.has(plan)) return [];
     const where = at(block.location, 'licenses', index, 'disabledPlans', planIndex);
-    const has = `${subscription.sku} has: ${subscription.servicePlans.join(', ')}`;
+    const has = catalog.plansText.get(subscription.sku) ?? plansText(subscription);
     const owner = catalog.planOwner.get(plan);
     if (owner) return [error('LICENSE_PLAN_NOT_IN_SKU', `service plan ${plan} is not part of ${subscription.sku} (it belongs to ${owner}); ${has}`, where)];
     const match = closest(plan, subscription.servicePlans);
@@ -74,6 +86,8 @@ function checkPlans(block: FieldBlock, index: number, subscription: Subscription
  */
 export const licensesKnown: Rule = ({ blocks, catalog }) => {
   const index = catalog ? indexCatalog(catalog) : undefined;
+  const partNumbers = [...(index?.bySku.keys() ?? [])];
+  const tenantHas = partNumbers.length <= SHOWN_PLANS ? partNumbers.join(', ') : `${partNumbers.slice(0, SHOWN_PLANS).join(', ')}, … (${partNumbers.length.toLocaleString('en-US')} in all)`;
   const diagnostics: Diagnostic[] = [];
   for (const block of blocks) {
     const skus = skusOf(block);
@@ -93,7 +107,7 @@ export const licensesKnown: Rule = ({ blocks, catalog }) => {
       if (!index || !catalog) return;
       const subscription = index.bySku.get(sku);
       if (!subscription) {
-        const message = `unknown subscription ${sku}${suggestSku(sku, catalog.subscriptions)}; the tenant has: ${[...index.bySku.keys()].join(', ')}`;
+        const message = `unknown subscription ${sku}${suggestSku(sku, catalog.subscriptions)}; the tenant has: ${tenantHas}`;
         diagnostics.push(error('LICENSE_UNKNOWN_SKU', message, at(block.location, 'licenses', i)));
         return;
       }

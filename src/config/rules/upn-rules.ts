@@ -52,11 +52,22 @@ export const upnSyntax: ConfigRule = ({ users }) => {
   return diagnostics;
 };
 
+/** Verified domains named in one UPN_UNKNOWN_DOMAIN message; the rest are counted. */
+const SHOWN_DOMAINS = 20;
+
 export const upnDomain: Rule = ({ users, catalog }) => {
   if (!catalog) return [];
   const verified = catalog.domains.filter((d) => d.verified).map((d) => d.name);
   const verifiedSet = new Set(verified);
   const known = new Set(catalog.domains.map((d) => d.name));
+  // Built once, not per user: a tenant may have a thousand domains.
+  const listed = verified.length <= SHOWN_DOMAINS ? verified.join(', ') : `${verified.slice(0, SHOWN_DOMAINS).join(', ')}, … (${verified.length.toLocaleString('en-US')} in all)`;
+  const suggestions = new Map<string, string>();
+  const suggest = (domain: string): string => {
+    const suggestion = suggestions.get(domain) ?? didYouMean(domain, verified);
+    suggestions.set(domain, suggestion);
+    return suggestion;
+  };
   const diagnostics: Diagnostic[] = [];
   for (const { user, location } of users) {
     const upn = user.userPrincipalName;
@@ -65,8 +76,8 @@ export const upnDomain: Rule = ({ users, catalog }) => {
     const domain = upn.slice(upn.indexOf('@') + 1).toLowerCase();
     if (verifiedSet.has(domain)) continue;
     const message = known.has(domain)
-      ? `domain "${domain}" of ${upn} is not verified yet; verify it in the tenant first, or use one of: ${verified.join(', ')}`
-      : `domain "${domain}" of ${upn} is not a verified domain of the tenant${didYouMean(domain, verified)}; the tenant's domains are: ${verified.join(', ')}`;
+      ? `domain "${domain}" of ${upn} is not verified yet; verify it in the tenant first, or use one of: ${listed}`
+      : `domain "${domain}" of ${upn} is not a verified domain of the tenant${suggest(domain)}; the tenant's domains are: ${listed}`;
     diagnostics.push(error('UPN_UNKNOWN_DOMAIN', message, at(location, 'userPrincipalName')));
   }
   return diagnostics;

@@ -1,0 +1,44 @@
+/**
+ * Messages quote what the input wrote (keys, values, role names, part
+ * numbers), and input is unbounded: a 100 KB key quoted in 1,000 messages is
+ * 100 MB of output. These bound what one message can echo, in one place (the
+ * Diagnostic constructors), whatever the rule that wrote it.
+ */
+
+/** The longest run of characters without a space or a quote that a message shows whole. */
+export const MAX_ECHOED_RUN = 200;
+
+/** The longest message, in characters, after long runs are cut. */
+export const MAX_MESSAGE = 2_000;
+
+const number = (n: number): string => n.toLocaleString('en-US');
+
+/** `text` cut to about `length` characters, never between the two halves of a character. */
+function headOf(text: string, length: number): string {
+  const code = text.charCodeAt(length - 1);
+  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? length - 1 : length);
+}
+
+function tailOf(text: string, length: number): string {
+  const start = text.length - length;
+  const code = text.charCodeAt(start);
+  return text.slice(code >= 0xdc00 && code <= 0xdfff ? start + 1 : start);
+}
+
+const LONG_RUN = new RegExp(`[^\\s"]{${MAX_ECHOED_RUN + 1},}`, 'g');
+
+/**
+ * `message` with every run of more than MAX_ECHOED_RUN characters (no space,
+ * no quote: a quoted key or value stays quoted) cut to its first
+ * MAX_ECHOED_RUN and its full length (`xxxx… (100,000 characters)`); and if
+ * it is still longer than MAX_MESSAGE (long text with spaces in it), its
+ * middle left out, so both what is wrong and what to do stay.
+ */
+export function boundMessage(message: string): string {
+  if (message.length <= MAX_ECHOED_RUN) return message;
+  const cut = message.replace(LONG_RUN, (run) => `${headOf(run, MAX_ECHOED_RUN)}… (${number(run.length)} characters)`);
+  if (cut.length <= MAX_MESSAGE) return cut;
+  const head = headOf(cut, MAX_MESSAGE * 0.6);
+  const tail = tailOf(cut, MAX_MESSAGE * 0.3);
+  return `${head} … (${number(cut.length - head.length - tail.length)} characters left out) … ${tail}`;
+}
