@@ -39,13 +39,15 @@ describePostgres('apply --plan on PostgreSQL: files that change while it waits f
 
   it('refuses when a symbolic link among the files was pointed at another file with other text', async () => {
     const config = copyContoso();
-    const elsewhere = tempDir('tenantctl-wait-link-');
+    // Links are followed only to files inside the configuration (or its repository): a folder of it that -c does not read.
+    const elsewhere = path.join(config, 'parts');
+    fs.mkdirSync(elsewhere);
     const text = fs.readFileSync(path.join(config, 'users.yaml'), 'utf8').replace('jobTitle: Sales Lead', 'jobTitle: Head of Sales');
     fs.writeFileSync(path.join(elsewhere, 'reviewed.yaml'), text);
     fs.writeFileSync(path.join(elsewhere, 'other.yaml'), text.replace('jobTitle: Head of Sales', 'jobTitle: Head of Sa1es'));
     fs.rmSync(path.join(config, 'users.yaml'));
     fs.symlinkSync(path.join(elsewhere, 'reviewed.yaml'), path.join(config, 'users.yaml'));
-    const planFile = path.join(elsewhere, 'plan.json');
+    const planFile = path.join(tempDir('tenantctl-wait-link-'), 'plan.json');
     expect((await runCli(['plan', '-c', config, '--out', planFile], { env: env() })).code).toBe(0);
     const apply = await whileApplyWaits(url, () => runCli(['apply', '--plan', planFile, '-c', config, '--auto-approve'], { env: env() }), () => {
       // The same name in the directory, the same listing: only the link's target differs.
@@ -57,7 +59,7 @@ describePostgres('apply --plan on PostgreSQL: files that change while it waits f
     expect(apply.stderr).toContain('joep.devries@contoso.com');
     expect(await count(url, `SELECT count(*) AS n FROM users WHERE job_title LIKE 'Head of Sa%'`)).toBe(0);
     fs.rmSync(config, { recursive: true, force: true });
-    fs.rmSync(elsewhere, { recursive: true, force: true });
+    fs.rmSync(path.dirname(planFile), { recursive: true, force: true });
   });
 
   it('applies when nothing changed while it waited (the skipped second planning still applies the reviewed plan)', async () => {

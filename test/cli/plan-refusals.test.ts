@@ -111,7 +111,7 @@ describe('plan-time refusals are located in the configuration', () => {
     expect(weak.code).toBe(1);
     expect(lines(weak.stderr)).toEqual([
       nobody,
-      `${fromEnv}: PASSWORD_POLICY: the password in QUIET_PASSWORD for quiet@contoso.com (who is created) breaks the password policy: it is 3 characters long; use 8 to 16; it uses 1 of the 4 character classes; use at least 3 (missing: upper case letters, digits, symbols)`,
+      `${fromEnv}: PASSWORD_POLICY: the password in QUIET_PASSWORD for quiet@contoso.com (who is created) breaks the password policy: it is shorter than 8 characters; use 8 to 16; it uses 1 of the 4 character classes; use at least 3 (missing: upper case letters, digits, symbols)`,
       '2 errors, 0 warnings',
       NOT_MADE,
     ]);
