@@ -7,6 +7,7 @@ import { migrate } from '../../src/db/migrate.js';
 import { configuredKeyPath, OUTBOX_KEY_VARIABLE } from '../../src/outbox/outbox-key.js';
 import { refuseKeyPathEarly, setupOutboxKey, type OutboxKeySetup } from '../../src/outbox/setup-outbox-key.js';
 import { TenantctlError } from '../../src/diagnostics/tenantctl-error.js';
+import { terminalText } from '../../src/render/escape-terminal.js';
 import { resolveActor } from '../actor.js';
 import { withDatabase, type DatabaseOptions } from '../database-option.js';
 import { reportDiagnostics } from '../report-diagnostics.js';
@@ -16,6 +17,7 @@ interface InitOptions extends DatabaseOptions {
   readonly catalog?: string;
   readonly outboxKey?: string;
   readonly rotateOutboxKey?: boolean;
+  readonly discardLostCredentials?: boolean;
 }
 
 function describeKey(setup: OutboxKeySetup): string {
@@ -34,7 +36,10 @@ function describeKey(setup: OutboxKeySetup): string {
         : `Outbox key: credentials are sealed for ${setup.recipient}; its private key is not at ${setup.file} (deliver needs it, via --outbox-key or $${OUTBOX_KEY_VARIABLE})`;
     case 'rotated':
       return `Outbox key: rotated; credentials are now sealed for ${setup.recipient}, the key in ${setup.file} (${setup.resealed} queued credential(s) sealed again)` +
-        (setup.previousFile ? `; the previous key ${setup.previousFile} opens nothing any more: delete it` : '');
+        (setup.previousFile ? `; the previous key ${setup.previousFile} opens nothing any more: delete it` : '') +
+        (setup.discarded.length > 0
+          ? `\nErased ${setup.discarded.length} queued credential(s) no key could open; reset the passwords of ${setup.discarded.map(terminalText).join(', ')} (password.reset in the configuration) to send new ones`
+          : '');
   }
 }
 
@@ -49,11 +54,15 @@ export function registerInit(program: Command): void {
     .option('--catalog <file>', 'YAML file with the tenant\'s domains and subscriptions')
     .option('--outbox-key <file>', `the outbox's private key file, created (0600) when missing (default: $${OUTBOX_KEY_VARIABLE}, else ~/.config/tenantctl/outbox/<public key>.key)`)
     .option('--rotate-outbox-key', 'replace the outbox key with a new one, sealing every queued credential again')
+    .option('--discard-lost-credentials', 'with --rotate-outbox-key, when the current key is lost: erase the queued credentials no key opens, naming their users')
     .action(async (options: InitOptions) => {
       // The catalog is checked before the database is touched.
       const catalog = options.catalog ? readCatalogFile(options.catalog) : null;
       if (catalog && !catalog.catalog) {
         throw new TenantctlError(`the catalog ${options.catalog} is invalid:\n${reportDiagnostics(catalog.diagnostics, 'text').trimEnd()}`);
+      }
+      if (options.discardLostCredentials && !options.rotateOutboxKey) {
+        throw new TenantctlError('--discard-lost-credentials goes with --rotate-outbox-key: it erases, while rotating, the queued credentials no key opens');
       }
       const configuredKey = configuredKeyPath(options.outboxKey);
       refuseKeyPathEarly(configuredKey, options.rotateOutboxKey === true);
@@ -69,6 +78,7 @@ export function registerInit(program: Command): void {
           out(describeKey(await setupOutboxKey(db, {
             configured: configuredKey,
             rotate: options.rotateOutboxKey === true,
+            discardLost: options.discardLostCredentials === true,
             lockTimeoutMs: (options.lockTimeout ?? 10) * 1000,
           })));
           if (catalog?.catalog) {

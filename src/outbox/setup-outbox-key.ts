@@ -22,12 +22,26 @@ export type OutboxKeySetup =
       /** Keys in the file besides the database's: left by a rotation whose commit went unconfirmed. */
       readonly otherKeys: number;
     }
-  | { readonly status: 'rotated'; readonly file: string; readonly recipient: string; readonly resealed: number; readonly previousFile: string | null };
+  | {
+      readonly status: 'rotated';
+      readonly file: string;
+      readonly recipient: string;
+      readonly resealed: number;
+      readonly previousFile: string | null;
+      /** With discardLost: the users whose queued credentials no key opened, now erased. */
+      readonly discarded: readonly string[];
+    };
 
 export interface OutboxKeyRequest {
   /** --outbox-key or TENANTCTL_OUTBOX_KEY, resolved; null: the default place. */
   readonly configured: string | null;
   readonly rotate: boolean;
+  /**
+   * With rotate, when the current key is lost: erase the queued credentials
+   * no key in the file opens (they can never be delivered) instead of
+   * refusing, and name their users, whose passwords must be reset.
+   */
+  readonly discardLost?: boolean;
   readonly lockTimeoutMs: number;
 }
 
@@ -99,10 +113,11 @@ async function rotate(db: Database, stored: string, request: OutboxKeyRequest): 
   const [queued] = await db.query<{ n: number }>(
     'SELECT count(*)::int AS n FROM credential_notifications WHERE delivered_at IS NULL AND sealed_password IS NOT NULL',
   );
-  if ((queued?.n ?? 0) > 0 && !usable) {
+  if ((queued?.n ?? 0) > 0 && !usable && !request.discardLost) {
     throw new TenantctlError(
       `${queued?.n} queued credential(s) are sealed for the current outbox key ${stored}, which is not in ${currentFile}: ` +
-        'pass --outbox-key with that key\'s file so they can be sealed again, or deliver them first',
+        'pass --outbox-key with that key\'s file so they can be sealed again, or deliver them first; ' +
+        'if that key is lost, add --discard-lost-credentials to erase them and reset those users\' passwords',
     );
   }
   if (current !== null && !usable && request.configured !== null) {
@@ -123,22 +138,30 @@ async function rotate(db: Database, stored: string, request: OutboxKeyRequest): 
     : [];
   writePrivateFile(file, formatKeyFile([newEntry, ...previous]));
   let resealed = 0;
+  let discarded: string[] = [];
   try {
     await db.transaction(async (tx) => {
       await takeApplyLock(db, tx, request.lockTimeoutMs);
-      const rows = await tx.query<{ id: string; sealed_password: string }>(
-        `SELECT id, sealed_password FROM credential_notifications
+      const rows = await tx.query<{ id: string; sealed_password: string; user_principal_name: string }>(
+        `SELECT id, sealed_password, user_principal_name FROM credential_notifications
           WHERE delivered_at IS NULL AND sealed_password IS NOT NULL ORDER BY id FOR UPDATE`,
       );
       const resealedRows: { id: number; sealed: string }[] = [];
+      const lost: { id: number; upn: string }[] = [];
       for (const row of rows) {
         let secret: string;
         try {
           secret = await openSealed(current?.identities ?? [], row.sealed_password);
         } catch {
-          continue; // sealed for some older, lost key: it stays undeliverable either way
+          // Sealed for a lost key: undeliverable either way; erased only when asked.
+          lost.push({ id: Number(row.id), upn: row.user_principal_name });
+          continue;
         }
         resealedRows.push({ id: Number(row.id), sealed: await sealSecret(fresh.recipient, secret) });
+      }
+      if (request.discardLost && lost.length > 0) {
+        await tx.query('DELETE FROM credential_notifications WHERE id = ANY($1::bigint[])', [lost.map((l) => l.id)]);
+        discarded = lost.map((l) => l.upn);
       }
       if (resealedRows.length > 0) {
         await tx.query(
@@ -159,7 +182,7 @@ async function rotate(db: Database, stored: string, request: OutboxKeyRequest): 
     throw cause;
   }
   if (previous.length > 0) writePrivateFile(file, formatKeyFile([newEntry]));
-  return { status: 'rotated', file, recipient: fresh.recipient, resealed, previousFile };
+  return { status: 'rotated', file, recipient: fresh.recipient, resealed, previousFile, discarded };
 }
 
 /**

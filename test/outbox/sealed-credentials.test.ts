@@ -163,6 +163,34 @@ describe('sealed credentials', { timeout: 120_000 }, () => {
     expect(deliveredPasswords(pickup)).toEqual(before);
   });
 
+  it('a lost key: rotating is refused, naming the way out; with --discard-lost-credentials the credentials are erased and their users named', async () => {
+    const database = path.join(dir, 'db-lost');
+    const lostKey = path.join(dir, 'lost.key');
+    const env = { TENANTCTL_DATABASE_URL: database, TENANTCTL_OUTBOX_KEY: lostKey };
+    ok(await runCli(['init', '--catalog', CATALOG], { env }));
+    ok(await runCli(APPLY, { env }));
+    fs.rmSync(lostKey);
+    const fresh = path.join(dir, 'after-loss.key');
+    const withFresh = { TENANTCTL_DATABASE_URL: database, TENANTCTL_OUTBOX_KEY: fresh };
+
+    const alone = await runCli(['init', '--discard-lost-credentials'], { env: withFresh });
+    expect(alone.code).toBe(1);
+    expect(alone.stderr).toContain('--discard-lost-credentials goes with --rotate-outbox-key');
+    const refused = await runCli(['init', '--rotate-outbox-key'], { env: withFresh });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('13 queued credential(s) are sealed for the current outbox key');
+    expect(refused.stderr).toContain('if that key is lost, add --discard-lost-credentials to erase them and reset those users\' passwords');
+    expect((await sealedRows(database)).length).toBe(13);
+
+    const recovered = ok(await runCli(['init', '--rotate-outbox-key', '--discard-lost-credentials'], { env: withFresh }));
+    expect(recovered.stdout).toContain('(0 queued credential(s) sealed again)');
+    expect(recovered.stdout).toMatch(/Erased 13 queued credential\(s\) no key could open; reset the passwords of .*joep\.devries@contoso\.com.* \(password\.reset in the configuration\) to send new ones/);
+    expect(await storedRecipient(database)).toBe(publicKeyOf(fresh));
+    expect(await sealedRows(database)).toEqual([]);
+    const deliver = ok(await runCli(['deliver', '--pickup', path.join(dir, 'after-loss-pickup')], { env: withFresh }));
+    expect(deliver.stdout).toContain('Nothing to deliver.');
+  });
+
   it('--rotate-outbox-key refuses to write over a key file that holds another key', async () => {
     const database = path.join(dir, 'db-rotate-foreign');
     const keyFile = path.join(dir, 'rotate-foreign.key');
