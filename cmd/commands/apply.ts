@@ -116,6 +116,7 @@ async function verifySavedPlan(file: string, saved: PlanDocument, options: Apply
     configPaths: config,
     env: process.env,
     tenantctlVersion: toolVersion(),
+    forApply: true,
     gitCommit,
     // One planning time for both recomputations: as of the saved plan's, so dates in it match.
     now: plannedAt(saved) ?? new Date(),
@@ -132,7 +133,7 @@ async function verifySavedPlan(file: string, saved: PlanDocument, options: Apply
 async function loadPlan(options: ApplyOptions, session: DatabaseSession): Promise<LoadedPlan> {
   if (options.plan) return loadSavedPlan(options.plan, options, session);
   if (!options.config) throw new TenantctlError('apply needs -c PATH (plan afresh) or --plan FILE -c PATH (a saved plan)');
-  return { plan: await makePlan({ ...options, config: options.config }, session) };
+  return { plan: await makePlan({ ...options, config: options.config, forApply: true }, session) };
 }
 
 /** At a terminal a purchase may be approved by typing `purchase`. */

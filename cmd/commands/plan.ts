@@ -29,13 +29,13 @@ export interface PlanOptions extends DatabaseOptions, ProgressOptions {
 
 /** Plans, printing diagnostics to stderr; throws when no plan can be made. `session`: the database apply goes on with. */
 export async function makePlan(
-  options: DatabaseOptions & ProgressOptions & { readonly config: string[]; readonly commit?: string },
+  options: DatabaseOptions & ProgressOptions & { readonly config: string[]; readonly commit?: string; readonly forApply?: boolean },
   session?: DatabaseSession,
 ): Promise<PlanDocument> {
   const gitCommit = configCommit(options.config, options.commit);
   const progress = startProgress(options);
   const work = (db: Database) =>
-    planTenant(db, { configPaths: options.config, env: process.env, tenantctlVersion: toolVersion(), gitCommit, onProgress: progress.report });
+    planTenant(db, { configPaths: options.config, env: process.env, tenantctlVersion: toolVersion(), gitCommit, onProgress: progress.report, forApply: options.forApply === true });
   const { plan, diagnostics } = await (session ? session.use(work) : withDatabase({ ...options, actor: resolveActor(options.actor) }, work)).finally(() =>
     progress.stop(),
   );

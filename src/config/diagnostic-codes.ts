@@ -9,7 +9,7 @@
 export interface DiagnosticCodeInfo {
   readonly code: string;
   /** 'error' fails validate, plan and apply; a warning never fails. */
-  readonly severity: 'error' | 'warning' | 'warning at validate, error at plan and apply';
+  readonly severity: 'error' | 'warning' | 'warning at validate and plan, error at apply';
   readonly meaning: string;
 }
 
@@ -81,7 +81,7 @@ export const CONFIG_DIAGNOSTIC_CODES: readonly DiagnosticCodeInfo[] = [
   { code: 'RENAME_DONE', severity: 'warning', meaning: 'The rename was applied already (only the new UPN exists); `renamedFrom` can be removed (needs the database).' },
   {
     code: 'PASSWORD_ENV_UNSET',
-    severity: 'warning at validate, error at plan and apply',
+    severity: 'warning at validate and plan, error at apply',
     meaning: 'The environment variable named by `password.fromEnv` is not set (or empty).',
   },
   { code: 'PASSWORD_ENV_RESERVED', severity: 'error', meaning: 'password.fromEnv names one of tenantctl\'s own variables (TENANTCTL_*), which are never a password source.' },

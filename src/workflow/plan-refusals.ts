@@ -5,7 +5,7 @@ import { fromEnvLocation } from '../config/rules/password-rules.js';
 import { at } from '../config/rules/rule.js';
 import { checkPasswordPolicy } from '../credentials/password-policy.js';
 import { variableValue } from '../credentials/password-variable.js';
-import { error, sortDiagnostics, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
+import { error, warning, sortDiagnostics, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
 import type { Change } from '../plan/change.js';
 import type { PlanProblem, PlanProblemSubject } from '../plan/plan-problem.js';
 import { userKey } from '../state/tenant-state.js';
@@ -52,7 +52,7 @@ function subjectLocation(config: DesiredConfig, subject: PlanProblemSubject): So
  * does not matter. Located where validate locates the same variable (the
  * user's password.fromEnv, or defaults'). Messages name the variable, never its value.
  */
-function passwordVariableProblems(changes: readonly Change[], env: Readonly<Record<string, string | undefined>>, config: DesiredConfig): Diagnostic[] {
+function passwordVariableProblems(changes: readonly Change[], env: Readonly<Record<string, string | undefined>>, config: DesiredConfig, forApply: boolean): Diagnostic[] {
   return changes.flatMap((change) => {
     if (change.kind !== 'user.create' && change.kind !== 'user.password-reset') return [];
     if (change.password.kind !== 'env') return [];
@@ -62,6 +62,15 @@ function passwordVariableProblems(changes: readonly Change[], env: Readonly<Reco
     const where = declared && fromEnvLocation(declared, config.defaultsLocation);
     const value = variableValue(env, variable);
     if (!value) {
+      if (!forApply) {
+        return [
+          warning(
+            'PASSWORD_ENV_UNSET',
+            `${change.userPrincipalName} ${why} with its temporary password from ${variable} (password.fromEnv), which is not set here; apply needs it: set it (e.g. from a CI secret) where apply runs, or remove fromEnv to generate a password`,
+            where,
+          ),
+        ];
+      }
       return [
         error(
           'PASSWORD_ENV_UNSET',
@@ -90,10 +99,11 @@ export function planRefusals(
   changes: readonly Change[],
   env: Readonly<Record<string, string | undefined>>,
   config: DesiredConfig,
+  forApply: boolean,
 ): Diagnostic[] {
   const refusals = [
     ...problems.map((problem) => error('PLAN_REFUSED', problem.message, subjectLocation(config, problem.concerns))),
-    ...passwordVariableProblems(changes, env, config),
+    ...passwordVariableProblems(changes, env, config, forApply),
   ];
   return refusals.length === 0 ? refusals : sortDiagnostics(locateDiagnostics(config.files, refusals));
 }

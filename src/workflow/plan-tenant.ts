@@ -4,6 +4,7 @@ import { loadConfig, type CheckedConfig } from '../config/load-config.js';
 import type { LoadedSources } from '../config/yaml-source.js';
 import type { Database } from '../db/database.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { hasErrors } from '../diagnostics/diagnostic.js';
 import { computePlan } from '../plan/compute-plan.js';
 import { fingerprint } from '../plan/fingerprint.js';
 import { toPlanDocument, type PlanDocument } from '../plan/plan-document.js';
@@ -22,6 +23,13 @@ export interface PlanTenantOptions {
   readonly gitCommit?: string | null;
   /** Told as each stage starts: reading, loading, planning. */
   readonly onProgress?: ProgressReporter;
+  /**
+   * Planning for apply, which needs the password.fromEnv variables of the
+   * users it creates or resets. A plan on a pull request is made without
+   * them (only the pipeline that applies holds those secrets): a missing one
+   * is a warning there.
+   */
+  readonly forApply?: boolean;
 }
 
 export interface PlanTenantResult {
@@ -67,8 +75,8 @@ export function planFromSnapshot(
   if (!loaded.config) return { plan: null, diagnostics: loaded.diagnostics };
   progress({ stage: 'computing the plan', done: 2, total: 3 });
   const { plan, problems } = computePlan({ desired: loaded.config.state, current, catalog, settings: loaded.config.settings, now });
-  const refusals = planRefusals(problems, plan.changes.map((c) => c.change), options.env, loaded.config);
-  if (refusals.length > 0) return { plan: null, diagnostics: [...loaded.diagnostics, ...refusals] };
+  const refusals = planRefusals(problems, plan.changes.map((c) => c.change), options.env, loaded.config, options.forApply === true);
+  if (hasErrors(refusals)) return { plan: null, diagnostics: [...loaded.diagnostics, ...refusals] };
   return {
     plan: toPlanDocument(plan, {
       tenantctlVersion: options.tenantctlVersion,
@@ -77,6 +85,6 @@ export function planFromSnapshot(
       fingerprint: () => fingerprint(current, catalog),
       settings: loaded.config.settings,
     }),
-    diagnostics: loaded.diagnostics,
+    diagnostics: refusals.length > 0 ? [...loaded.diagnostics, ...refusals] : loaded.diagnostics,
   };
 }

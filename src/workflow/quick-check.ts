@@ -63,6 +63,8 @@ export async function quickCheck(file: string, bytes: Buffer, context: QuickChec
     configPaths: context.configPaths,
     env: context.env,
     tenantctlVersion: context.tenantctlVersion,
+    // Only apply checks a saved plan: the password variables must be there.
+    forApply: true,
     gitCommit: commit.commit ?? inputs.gitCommit ?? null,
     now: inputs.plannedAt ?? new Date(),
   };

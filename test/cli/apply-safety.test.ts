@@ -226,15 +226,22 @@ describe('apply safety on the embedded database', SIDE_BY_SIDE, () => {
     password:
       fromEnv: KEEPER_PASSWORD
 `);
-    const unset = await runCli(['plan', '-c', config], { env: env() });
-    expect(unset.code).toBe(1);
-    expect(unset.stderr).toContain('PASSWORD_ENV_UNSET: secret.keeper@contoso.com is created with its temporary password from KEEPER_PASSWORD');
+    // The pull request's plan job holds no password secrets: a warning; apply without the secret refuses.
+    const reviewed = path.join(dir, 'reviewed-plan.json');
+    const unset = await runCli(['plan', '-c', config, '--out', reviewed], { env: env() });
+    expect(unset.code).toBe(0);
+    expect(unset.stderr).toContain('PASSWORD_ENV_UNSET (warning): secret.keeper@contoso.com is created with its temporary password from KEEPER_PASSWORD');
+    const refused = await runCli(['apply', '--plan', reviewed, '-c', config, '--auto-approve', '--approve-deletions'], { env: env() });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('PASSWORD_ENV_UNSET: secret.keeper@contoso.com is created with its temporary password from KEEPER_PASSWORD');
     const planFile = path.join(dir, 'secret-plan.json');
     const runs = [
       await runCli(['plan', '-c', config, '--out', planFile], { env: env({ KEEPER_PASSWORD: password }) }),
       await runCli(['plan', '-c', config, '--format', 'markdown'], { env: env({ KEEPER_PASSWORD: password }) }),
-      await runCli(['apply', '--plan', planFile, '-c', config, '--auto-approve', '--approve-deletions'], { env: env({ KEEPER_PASSWORD: password }) }),
+      // The plan reviewed without the secret is applied where the secret is: the same plan.
+      await runCli(['apply', '--plan', reviewed, '-c', config, '--auto-approve', '--approve-deletions'], { env: env({ KEEPER_PASSWORD: password }) }),
     ];
+    expect(fs.readFileSync(planFile)).toEqual(fs.readFileSync(reviewed));
     expect(runs.map((r) => r.code)).toEqual([0, 0, 0]);
     for (const run of runs) expect(run.stdout + run.stderr).not.toContain(password);
     // Once the user exists, its password variable is no longer needed.

@@ -42,7 +42,8 @@ describe('the configuration checked in two halves', () => {
     const paths = [fromRoot(UNSET)];
     const sources = loadYamlSources(paths);
     const snapshot = { catalog: contosoCatalog(), current: empty };
-    const options = (env: Record<string, string>): PlanTenantOptions => ({ configPaths: paths, env, tenantctlVersion: '0.0.0-test', now });
+    // Planned for apply: an unset variable is an error there (a warning in a plan for review).
+    const options = (env: Record<string, string>): PlanTenantOptions => ({ configPaths: paths, env, tenantctlVersion: '0.0.0-test', now, forApply: true });
     const set = { EXAMPLE_UNSET_PASSWORD: 'Horse-9-Battery' };
     const check = (from: typeof sources, phase: 'plan' | 'validate', env: Record<string, string>) => runSteps(checkConfigSteps(from, { phase, env }));
     // What planning these files afresh gives, with the variable unset and set.

@@ -107,7 +107,7 @@ export const passwordFromEnv: ConfigRule = ({ users, defaults, env, phase }) =>
       return [
         warning(
           'PASSWORD_ENV_UNSET',
-          `environment variable ${use.variable} (the password of ${whose(use)}) is not set here; plan and apply need it when the user is created or its password reset: set it (e.g. from a CI secret) before running them`,
+          `environment variable ${use.variable} (the password of ${whose(use)}) is not set here; apply needs it when the user is created or its password reset: set it (e.g. from a CI secret) where apply runs`,
           use.location,
         ),
       ];
