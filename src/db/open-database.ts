@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { refuseTrackedPath } from '../files/git-work-tree.js';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 import { onDemand } from '../on-demand.js';
 import { connectionLoss } from './connection-loss.js';
@@ -60,6 +61,8 @@ function embeddedProblem(cause: unknown): string {
 }
 
 /** Opens the database a URL names; failures are one line naming the masked URL. */
+const NOT_IN_GIT = 'give --database a folder outside the repository, or have git ignore it (the default .tenantctl/db is ignored)';
+
 /** An empty folder is no database either: a command that only reads must not make one there. */
 function missingOrEmpty(directory: string): boolean {
   try {
@@ -94,6 +97,9 @@ async function openLocation(options: OpenOptions): Promise<Database> {
   try {
     restrictUmask();
     prepareDatabaseParent(directory);
+    // Its files hold password hashes, sealed credentials and the audit trail: a routine
+    // `git add -A` must not commit them (checked once .tenantctl/'s .gitignore is in place).
+    if (options.create && missingOrEmpty(directory)) refuseTrackedPath(directory, 'to create the embedded database at', NOT_IN_GIT, 'PG_VERSION');
   } catch (cause) {
     if (cause instanceof TenantctlError) throw cause;
     throw new TenantctlError(`cannot create the embedded database at ${displayUrl}: ${connectionProblem(cause)}`);

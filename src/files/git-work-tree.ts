@@ -41,10 +41,12 @@ function gitIgnores(top: string, file: string): boolean {
 /**
  * Refuses a secret's path inside a git work tree unless git ignores it, so a
  * routine `git add -A` cannot commit it. `what` names the file in the message.
+ * A folder that does not exist yet is asked about through a file in it
+ * (`inside`): git matches `name/` patterns only against folders it sees.
  */
-export function refuseTrackedPath(file: string, what: string, how: string): void {
+export function refuseTrackedPath(file: string, what: string, how: string, inside?: string): void {
   const resolved = path.resolve(file);
   const top = findWorkTree(resolved);
-  if (top === null || gitIgnores(top, resolved)) return;
+  if (top === null || gitIgnores(top, inside === undefined ? resolved : path.join(resolved, inside))) return;
   throw new TenantctlError(`refusing ${what} ${resolved}: it is inside the git work tree ${top} and git does not ignore it; ${how}`);
 }

@@ -144,3 +144,27 @@ describe('the embedded database\'s folder', () => {
     expect(fs.readFileSync(path.join(state, '.gitignore'), 'utf8')).toBe(IGNORED);
   });
 });
+
+describe('a --database folder inside a git work tree', () => {
+  let repo: string;
+  beforeAll(() => {
+    repo = tempDir('tenantctl-db-in-git-');
+    execFileSync('git', ['init', '-q', repo]);
+  });
+  afterAll(() => fs.rmSync(repo, { recursive: true, force: true }));
+
+  it('is refused by init unless git ignores it; the default .tenantctl/db is ignored', async () => {
+    const tracked = path.join(repo, 'tenantdb');
+    const refused = await runCli(['init'], { cwd: repo, env: { TENANTCTL_DATABASE_URL: tracked, TENANTCTL_OUTBOX_KEY: path.join(tempDir(), 'outbox.key') } });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`refusing to create the embedded database at ${tracked}: it is inside the git work tree ${repo} and git does not ignore it; give --database a folder outside the repository, or have git ignore it`);
+    expect(fs.existsSync(tracked)).toBe(false);
+
+    fs.writeFileSync(path.join(repo, '.gitignore'), 'tenantdb/\n');
+    const ignored = await runCli(['init'], { cwd: repo, env: { TENANTCTL_DATABASE_URL: tracked, TENANTCTL_OUTBOX_KEY: path.join(tempDir(), 'outbox.key') } });
+    expect(ignored.code, ignored.stderr).toBe(0);
+    const byDefault = await runCli(['init'], { cwd: repo, env: { TENANTCTL_OUTBOX_KEY: path.join(tempDir(), 'outbox.key') } });
+    expect(byDefault.code, byDefault.stderr).toBe(0);
+    expect(execFileSync('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: repo, encoding: 'utf8' })).toBe('?? .gitignore\n');
+  });
+});
