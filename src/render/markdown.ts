@@ -4,7 +4,7 @@ import { changeLines, userSections, type ChangeLine, type DocumentChange, type S
 import { markdownCell, markdownHtml, markdownSentences, markdownWords } from './escape-markdown.js';
 import { countThatFit, joinBlocks, joinedLength, truncate } from './markdown-budget.js';
 import { formatMoney } from './money.js';
-import { planWarnings, summaryLine, unmanagedNote } from './plan-notices.js';
+import { planWarnings, RECLAIMABLE_NAMES, reclaimableTotal, summaryLine, unmanagedNote } from './plan-notices.js';
 
 export interface MarkdownOptions {
   /** Hard limit on the comment's length in characters (GitHub allows 65,536). Default 60,000. */
@@ -64,15 +64,13 @@ function summaryTable(plan: PlanDocument): string {
   ].join('\n');
 }
 
-/** As many as the text plan names: the table is never cut, so a cell must stay short whatever the plan. */
-const RECLAIMABLE_NAMES = 5;
-
+/** As many names as the text plan gives: the table is never cut, so a cell must stay short whatever the plan. */
 function reclaimableCell(purchase: PlanDocument['purchases'][number]): string {
   const seats = purchase.reclaimable;
   if (seats.length === 0) return 'none';
   const named = seats.slice(0, RECLAIMABLE_NAMES).map((seat) => `${markdownCell(seat.userPrincipalName)} (${markdownWords(formatMoney(seat.monthlyCost, purchase.currency))})`);
   if (seats.length === named.length) return named.join(', ');
-  const total = seats.reduce((sum, seat) => sum + Math.round(seat.monthlyCost * 100), 0) / 100;
+  const total = reclaimableTotal(purchase);
   return `${named.join(', ')} and ${seats.length - named.length} more (${seats.length} seats, ${markdownWords(formatMoney(total, purchase.currency))}/month in all)`;
 }
 

@@ -111,13 +111,19 @@ export function seatLines(plan: PlanDocument): ChangeLine[] {
   ];
 }
 
-const RECLAIMABLE_NAMES = 5;
+/** How many blocked users a purchase's reclaimable seats name, in every format. */
+export const RECLAIMABLE_NAMES = 5;
+
+/** What a purchase's reclaimable seats cost per month together, summed in cents. */
+export function reclaimableTotal(purchase: PlanDocument['purchases'][number]): number {
+  return purchase.reclaimable.reduce((sum, seat) => sum + Math.round(seat.monthlyCost * 100), 0) / 100;
+}
 
 /** Under a purchase: the seats blocked users hold, which could be reclaimed instead of bought. */
 function reclaimableLines(purchase: PlanDocument['purchases'][number]): ChangeLine[] {
   const seats = purchase.reclaimable;
   if (seats.length === 0) return [];
-  const total = seats.reduce((sum, seat) => sum + Math.round(seat.monthlyCost * 100), 0) / 100;
+  const total = reclaimableTotal(purchase);
   const names = nameList(seats.map((seat) => seat.userPrincipalName), RECLAIMABLE_NAMES);
   const text = `or reclaim ${count(seats.length, 'seat', 'seats')} held by blocked users (${formatMoney(total, purchase.currency)}/month): ${names}`;
   return [{ sign: ' ', text, depth: 1 }];

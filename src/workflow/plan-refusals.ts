@@ -62,21 +62,12 @@ function passwordVariableProblems(changes: readonly Change[], env: Readonly<Reco
     const where = declared && fromEnvLocation(declared, config.defaultsLocation);
     const value = variableValue(env, variable);
     if (!value) {
-      if (!forApply) {
-        return [
-          warning(
-            'PASSWORD_ENV_UNSET',
-            `${change.userPrincipalName} ${why} with its temporary password from ${variable} (password.fromEnv), which is not set here; apply needs it: set it (e.g. from a CI secret) where apply runs, or remove fromEnv to generate a password`,
-            where,
-          ),
-        ];
-      }
+      const unset = `${change.userPrincipalName} ${why} with its temporary password from ${variable} (password.fromEnv), which is not set`;
+      // A plan for review is made without the password secrets; apply needs them.
       return [
-        error(
-          'PASSWORD_ENV_UNSET',
-          `${change.userPrincipalName} ${why} with its temporary password from ${variable} (password.fromEnv), which is not set; set it (e.g. from a CI secret), or remove fromEnv to generate a password`,
-          where,
-        ),
+        forApply
+          ? error('PASSWORD_ENV_UNSET', `${unset}; set it (e.g. from a CI secret), or remove fromEnv to generate a password`, where)
+          : warning('PASSWORD_ENV_UNSET', `${unset} here; apply needs it: set it (e.g. from a CI secret) where apply runs, or remove fromEnv to generate a password`, where),
       ];
     }
     // Not whether it holds the account name: see passwordFromEnv. apply checks that (prepare-credentials).
