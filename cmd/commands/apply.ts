@@ -111,7 +111,8 @@ async function verifySavedPlan(file: string, saved: PlanDocument, options: Apply
   const commit = quick?.commit ?? findConfigCommit({ flag: options.commit, env: process.env, configPaths: config });
   if (commit.notice) err(`note: ${commit.notice}`);
   const gitCommit = commit.commit ?? saved.gitCommit ?? null;
-  const planned = reusablePlanning(quick, plannedAt(saved), gitCommit);
+  const madeAt = plannedAt(saved);
+  const planned = reusablePlanning(quick, madeAt, gitCommit);
   const planOptions = planned?.options ?? {
     configPaths: config,
     env: process.env,
@@ -119,13 +120,13 @@ async function verifySavedPlan(file: string, saved: PlanDocument, options: Apply
     forApply: true,
     gitCommit,
     // One planning time for both recomputations: as of the saved plan's, so dates in it match.
-    now: plannedAt(saved) ?? new Date(),
+    now: madeAt ?? new Date(),
   };
   const reading = quick?.reading ?? (await session.use((db) => readWhileParsing(db, config)));
   if ('failure' in reading) throw reading.failure;
   const { snapshot, sources } = reading;
   const plan = recomputeSavedPlan(file, saved, snapshot, planOptions, sources, planned?.result);
-  if (plannedAt(saved)) refuseOtherTime(file, plan, snapshot, planOptions, sources, 'checked' in reading ? reading.checked : undefined);
+  if (madeAt) refuseOtherTime(file, plan, snapshot, planOptions, sources, reading.checked);
   const first = { sources, catalog: snapshot.catalog };
   return { plan, verifyUnderLock: (current) => recomputeUnderLock(current, file, saved, planOptions, first) };
 }
