@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
+import { findWorkTree } from './git-work-tree.js';
 
 export interface WriteOptions {
   /** The file's mode, set explicitly (the umask does not apply). Default 0600. */
@@ -22,6 +23,32 @@ function refuseNonFile(target: string): void {
     throw new TenantctlError(`refusing to write ${target}: it is a symbolic link (remove it, or name the real file)`);
   }
   if (!stat.isFile()) throw new TenantctlError(`refusing to write ${target}: it exists and is not a regular file`);
+}
+
+/**
+ * A folder on the way to the target that is a symbolic link inside a git
+ * work tree: a checkout may carry one (`reports -> /home/runner/.ssh`), and a
+ * pipeline's `--out reports/plan.json` would write through it. Links outside
+ * any work tree are the machine's own layout (`/tmp` on macOS, a dotfiles
+ * `~/.config`) and are followed.
+ */
+function refuseLinkedFolder(directory: string, target: string): void {
+  for (let folder = directory; path.dirname(folder) !== folder; folder = path.dirname(folder)) {
+    let link: boolean;
+    try {
+      link = fs.lstatSync(folder).isSymbolicLink();
+    } catch {
+      // A missing folder fails the write itself, with the system's message.
+      continue;
+    }
+    // The work tree is looked for above the link, so one pointing into another repository is no way out.
+    const top = link ? findWorkTree(folder) : null;
+    if (top !== null) {
+      throw new TenantctlError(
+        `refusing to write ${target}: the folder ${folder} on its path is a symbolic link inside the git work tree ${top} (a checked-out repository may carry one); name the real folder`,
+      );
+    }
+  }
 }
 
 /** Text written in pieces goes out through a buffer of this size. */
@@ -77,7 +104,7 @@ function syncDirectory(directory: string): void {
 
 /**
  * The one way tenantctl writes a file (plans, exports, .eml messages, keys).
- * The content goes to a random name in the target's folder, created with
+ * No folder on the way to it inside a git work tree may be a symbolic link. The content goes to a random name in the target's folder, created with
  * O_CREAT|O_EXCL|O_NOFOLLOW (a file or symlink planted there makes the open
  * fail rather than redirect it), gets its mode set explicitly, is synced,
  * and is then renamed over the target, which replaces a symlink planted at
@@ -90,6 +117,7 @@ export function writePrivateFile(target: string, content: string | Uint8Array | 
   const mode = options.mode ?? 0o600;
   const file = path.resolve(target);
   const directory = path.dirname(file);
+  refuseLinkedFolder(directory, file);
   refuseNonFile(file);
   const temporary = path.join(directory, `.${path.basename(file)}.${randomBytes(12).toString('hex')}.tmp`);
   const flags = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW;

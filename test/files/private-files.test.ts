@@ -67,6 +67,33 @@ describe('writePrivateFile', () => {
     expect(fs.readFileSync(victim, 'utf8')).toBe('precious');
   });
 
+  it('refuses a folder on the path that is a symbolic link inside a git work tree, wherever it points', () => {
+    const repo = path.join(dir, 'repo');
+    const victim = path.join(dir, 'victim-folder');
+    const other = path.join(dir, 'other-repo');
+    fs.mkdirSync(path.join(repo, 'deep'), { recursive: true });
+    fs.mkdirSync(victim);
+    fs.mkdirSync(path.join(other, '.git'), { recursive: true });
+    execFileSync('git', ['init', '-q', repo]);
+    // What a checkout may carry: a link to a folder of the runner, and one into another repository.
+    fs.symlinkSync(victim, path.join(repo, 'reports'));
+    fs.symlinkSync(other, path.join(repo, 'deep', 'elsewhere'));
+    const viaLink = path.join(repo, 'reports', 'plan.json');
+    expect(() => writePrivateFile(viaLink, 'attack')).toThrow(
+      `refusing to write ${viaLink}: the folder ${path.join(repo, 'reports')} on its path is a symbolic link inside the git work tree ${repo}`,
+    );
+    const intoRepo = path.join(repo, 'deep', 'elsewhere', 'plan.json');
+    expect(() => writePrivateFile(intoRepo, 'attack')).toThrow(`the folder ${path.join(repo, 'deep', 'elsewhere')} on its path is a symbolic link`);
+    expect(fs.readdirSync(victim)).toEqual([]);
+    expect(fs.readdirSync(other)).toEqual(['.git']);
+
+    // Outside any work tree a linked folder is the machine's own layout, and is followed.
+    const linked = path.join(dir, 'linked');
+    fs.symlinkSync(victim, linked);
+    writePrivateFile(path.join(linked, 'plan.json'), 'fine');
+    expect(fs.readFileSync(path.join(victim, 'plan.json'), 'utf8')).toBe('fine');
+  });
+
   it('writes text given in pieces as the same bytes, however the pieces fall around its buffer', () => {
     const file = path.join(dir, 'pieces.json');
     // Multi-byte characters, pieces that fill the 1 MiB buffer unevenly, and one larger than it.
@@ -176,6 +203,19 @@ describe('the CLI writes only private files', { timeout: 120_000 }, () => {
       expect(run.stderr).toContain(`refusing to write ${link}: it is a symbolic link`);
       expect(fs.readFileSync(victim, 'utf8')).toBe('precious');
     }
+  });
+
+  it('plan --out refuses a folder of the checkout that is a symbolic link', async () => {
+    const repo = path.join(work, 'checkout');
+    const runnerFolder = path.join(work, 'runner-folder');
+    fs.mkdirSync(repo);
+    fs.mkdirSync(runnerFolder);
+    execFileSync('git', ['init', '-q', repo]);
+    fs.symlinkSync(runnerFolder, path.join(repo, 'reports'));
+    const run = await runCli(['plan', '-c', CONFIG, '--out', 'reports/plan.json'], { cwd: repo, env: { ...env, TENANTCTL_DATABASE_URL: path.join(work, '.tenantctl', 'db') } });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`refusing to write ${path.join(repo, 'reports', 'plan.json')}: the folder ${path.join(repo, 'reports')} on its path is a symbolic link`);
+    expect(fs.readdirSync(runnerFolder)).toEqual([]);
   });
 
   it('deliver --pickup refuses a folder git would commit or others may write, and ignores planted symlinks', async () => {
