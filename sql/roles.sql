@@ -13,7 +13,8 @@
 --
 -- Only the owner can run init (DDL, the catalog, the outbox key). No role but
 -- the owner and the deliverer can read the sealed credentials; the deliverer
--- reads nothing else of the directory. Running the script again is harmless.
+-- reads nothing else of the directory. No role but the owner can read the
+-- password hashes. Running the script again is harmless.
 
 DO $$
 BEGIN
@@ -33,9 +34,22 @@ REVOKE ALL ON SCHEMA tenantctl FROM PUBLIC;
 REVOKE ALL ON ALL TABLES IN SCHEMA tenantctl FROM PUBLIC;
 GRANT USAGE ON SCHEMA tenantctl TO tenantctl_reader, tenantctl_writer, tenantctl_deliverer;
 
--- Reader: every table but the outbox of sealed credentials.
+-- Reader: every table but the outbox of sealed credentials, and of users every
+-- column but password_hash. Its credentials are the most exposed (a pull
+-- request runs code in that job), and the hashes of temporary passwords, some
+-- chosen by people (password.fromEnv), could be guessed offline; no command
+-- reads them. Revoking the table's SELECT revokes its columns' too, so each
+-- run starts afresh. The columns are named: a migration that adds one to users
+-- grants it to the reader too (where roles.sql ran, as 0011 does) and adds it
+-- here; test/db/least-privilege.test.ts fails until both do.
 GRANT SELECT ON ALL TABLES IN SCHEMA tenantctl TO tenantctl_reader;
 REVOKE ALL ON tenantctl.credential_notifications FROM tenantctl_reader;
+REVOKE SELECT ON tenantctl.users FROM tenantctl_reader;
+GRANT SELECT (id, user_principal_name, domain, display_name, given_name, surname, mail_nickname,
+  account_enabled, job_title, department, mobile_phone, business_phones, street_address, city, state,
+  postal_code, country, usage_location, password_set_at, password_expires_at, force_change_password,
+  password_reset_token, managed, created_at, updated_at, updated_by, deleted_at, password_temporary)
+  ON tenantctl.users TO tenantctl_reader;
 
 -- Writer: what the reader has, plus the rows an apply writes. It may queue a
 -- sealed credential but not read one back, and has no DDL (not the owner, no

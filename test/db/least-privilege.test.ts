@@ -1,16 +1,21 @@
 // Least privilege on PostgreSQL (issue 9, item 9): sql/roles.sql makes a
 // read-only role, a writer for apply without DDL, and a deliverer; each
-// command runs under its role, and only the owner and the deliverer can read
-// the sealed credentials.
+// command runs under its role, only the owner and the deliverer can read
+// the sealed credentials, and only the owner the password hashes.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg, { escapeIdentifier } from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { listMigrations } from '../../src/db/migrate.js';
 import { ROOT, runCli, tempDir, type CliResult } from '../support/cli.js';
 import { describePostgres, postgresTestUrl } from '../support/postgres.js';
+import { grantedPrivileges, unreadableColumns } from '../support/role-privileges.js';
 
 const CONTOSO = ['-c', 'examples/contoso'];
+const ROLES_SQL = fs.readFileSync(path.join(ROOT, 'sql', 'roles.sql'), 'utf8');
+/** What a tenant that last ran roles.sql before migration 0011 has. */
+const ROLES_SQL_0010 = fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'roles-sql', 'roles-0010.sql'), 'utf8');
 
 async function asRole<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client(url);
@@ -40,7 +45,7 @@ describePostgres('least-privilege roles from sql/roles.sql', { timeout: 120_000 
     expect(init.code, init.stderr).toBe(0);
     const suffix = randomBytes(4).toString('hex');
     await asRole(owner, async (client) => {
-      await client.query(fs.readFileSync(path.join(ROOT, 'sql', 'roles.sql'), 'utf8'));
+      await client.query(ROLES_SQL);
       for (const kind of ['reader', 'writer', 'deliverer'] as const) {
         const login = `${kind}_${suffix}`;
         await client.query(`CREATE ROLE ${escapeIdentifier(login)} LOGIN; GRANT ${escapeIdentifier(`tenantctl_${kind}`)} TO ${escapeIdentifier(login)}`);
@@ -64,6 +69,24 @@ describePostgres('least-privilege roles from sql/roles.sql', { timeout: 120_000 
     });
   });
 
+  it('the reader reads every column of every table but the outbox and users.password_hash', async () => {
+    await asRole(urls.reader, async (client) => {
+      for (const sql of [
+        'SELECT password_hash FROM tenantctl.users',
+        'SELECT * FROM tenantctl.users',
+        'SELECT to_jsonb(u) FROM tenantctl.users u',
+        `SELECT count(*) FROM tenantctl.users WHERE password_hash LIKE 'scrypt%'`,
+      ]) {
+        await expect(client.query(sql), sql).rejects.toThrow(/permission denied/);
+      }
+      await client.query('SELECT id, user_principal_name, updated_by, deleted_at FROM tenantctl.users');
+    });
+    // A column a migration adds but roles.sql does not grant shows up here.
+    const hidden = await asRole(owner, (client) => unreadableColumns(client, 'tenantctl_reader'));
+    expect(hidden.filter((column) => !column.startsWith('credential_notifications.'))).toEqual(['users.password_hash']);
+    expect(hidden).toContain('credential_notifications.sealed_password');
+  });
+
   it('the writer applies, but cannot read a sealed credential back, change the schema, or run init', async () => {
     const apply = await as('writer', ['apply', ...CONTOSO, '--auto-approve', '--approve-purchases', '--approve-privileged']);
     expect(apply.stderr).toBe('');
@@ -75,6 +98,27 @@ describePostgres('least-privilege roles from sql/roles.sql', { timeout: 120_000 
       await expect(client.query(`UPDATE tenantctl.outbox_key SET created_at = now()`)).rejects.toThrow(/permission denied/);
     });
     refusedCleanly(await as('writer', ['init', '--rotate-outbox-key']));
+  });
+
+  it('the writer writes password hashes but cannot read one back, copy one, or see one in a refusal', async () => {
+    await asRole(urls.writer, async (client) => {
+      for (const sql of [
+        'SELECT password_hash FROM tenantctl.users',
+        'UPDATE tenantctl.users SET job_title = password_hash',
+        'UPDATE tenantctl.users SET job_title = job_title RETURNING password_hash',
+        `DELETE FROM tenantctl.users WHERE password_hash LIKE 'scrypt%'`,
+      ]) {
+        await expect(client.query(sql), sql).rejects.toThrow(/permission denied/);
+      }
+      // tenantctl prints a refusal's detail; PostgreSQL leaves out of a failing
+      // row the columns the role may not read, so a merge pipeline's log never holds a hash.
+      const refusal = await client
+        .query(`UPDATE tenantctl.users SET display_name = '' WHERE user_principal_name = 'joep.devries@contoso.com'`)
+        .then(() => null, (cause: pg.DatabaseError) => cause);
+      expect(refusal?.code).toBe('23514');
+      expect(refusal?.detail).toContain('Failing row contains');
+      expect(refusal?.detail).not.toContain('scrypt');
+    });
   });
 
   it('the reader runs plan, drift, export, history and validate', async () => {
@@ -121,5 +165,31 @@ describePostgres('least-privilege roles from sql/roles.sql', { timeout: 120_000 
     expect(restored.stderr).toBe('');
     expect(restored.stdout).toContain('Delivered 1 of 1 notification(s)');
     expect(restored.stdout).not.toContain('Held back');
+  });
+
+  it('a tenant whose roles.sql predates migration 0011 gets from the migrations since what roles.sql grants now', async () => {
+    await asRole(owner, async (client) => {
+      const granted = await grantedPrivileges(client);
+      await client.query(ROLES_SQL_0010);
+      expect(await grantedPrivileges(client)).not.toEqual(granted);
+      await client.query('SET search_path TO tenantctl');
+      for (const migration of listMigrations().filter((m) => m.version > 10)) await client.query(migration.sql);
+      expect(await grantedPrivileges(client)).toEqual(granted);
+      // Running roles.sql again changes nothing.
+      await client.query('RESET search_path');
+      await client.query(ROLES_SQL);
+      expect(await grantedPrivileges(client)).toEqual(granted);
+    });
+    const plan = await as('reader', ['plan', ...CONTOSO, '--detailed-exitcode']);
+    expect(plan.stderr).toBe('');
+    expect(plan.code).toBe(0);
+  });
+
+  it('where roles.sql never ran, the migrations since 0010 grant its roles nothing', async () => {
+    const elsewhere = (await postgresTestUrl('least_privilege_no_roles')) ?? '';
+    const init = await runCli(['init', '--catalog', 'examples/contoso/catalog.yaml'], { env: { TENANTCTL_DATABASE_URL: elsewhere } });
+    expect(init.code, init.stderr).toBe(0);
+    // 0010 grants the deliverer these wherever the role exists; without roles.sql's USAGE on the schema they open nothing.
+    expect(await asRole(elsewhere, grantedPrivileges)).toEqual(['tenantctl_deliverer SELECT users(deleted_at)', 'tenantctl_deliverer SELECT users(id)']);
   });
 });
