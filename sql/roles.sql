@@ -62,6 +62,16 @@ REVOKE INSERT, UPDATE, DELETE ON tenantctl.schema_migrations, tenantctl.domains,
   tenantctl.outbox_key FROM tenantctl_writer;
 REVOKE ALL ON tenantctl.credential_notifications FROM tenantctl_writer;
 GRANT INSERT ON tenantctl.credential_notifications TO tenantctl_writer;
+-- The audit trail is appended to, never rewritten: an apply inserts its own
+-- row and its purchases and neither updates nor deletes any, so the merge
+-- pipeline cannot rewrite or erase who applied and bought what. Id and time
+-- come from the database (no column grant for them): an appended row can be
+-- neither backdated nor slipped in among earlier ones.
+REVOKE ALL ON tenantctl.applies, tenantctl.purchases FROM tenantctl_writer;
+GRANT INSERT (actor, host, git_commit, config_hash, plan_hash, tool_version, summary, changes, settings)
+  ON tenantctl.applies TO tenantctl_writer;
+GRANT INSERT (apply_id, sku, quantity, unit_price, currency, monthly_cost, approved_by, plan_hash)
+  ON tenantctl.purchases TO tenantctl_writer;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA tenantctl TO tenantctl_writer;
 
 -- Deliverer: the outbox alone (and the schema version every command checks).

@@ -7,8 +7,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pg, { escapeIdentifier } from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import YAML from 'yaml';
 import { listMigrations } from '../../src/db/migrate.js';
-import { ROOT, runCli, tempDir, type CliResult } from '../support/cli.js';
+import { copyContoso, ROOT, runCli, tempDir, type CliResult } from '../support/cli.js';
 import { describePostgres, postgresTestUrl } from '../support/postgres.js';
 import { grantedPrivileges, unreadableColumns } from '../support/role-privileges.js';
 
@@ -27,6 +28,15 @@ async function asRole<T>(url: string, work: (client: pg.Client) => Promise<T>): 
   }
 }
 
+type UserEntry = Record<string, unknown> & { userPrincipalName: string };
+
+/** Rewrites the users of a configuration copy (comments are not kept). */
+function editUsers(config: string, edit: (users: UserEntry[]) => UserEntry[]): void {
+  const file = path.join(config, 'users.yaml');
+  const document = YAML.parse(fs.readFileSync(file, 'utf8')) as { users: UserEntry[] };
+  fs.writeFileSync(file, YAML.stringify({ users: edit(document.users) }));
+}
+
 function refusedCleanly(run: CliResult): void {
   expect(run.code).toBe(1);
   expect(run.stderr).toMatch(/permission denied/);
@@ -37,6 +47,8 @@ describePostgres('least-privilege roles from sql/roles.sql', { timeout: 120_000 
   let owner: string;
   const urls = { reader: '', writer: '', deliverer: '' };
   let pickup: string;
+  /** The configuration the writer's last apply made the tenant. */
+  let config = 'examples/contoso';
 
   beforeAll(async () => {
     owner = (await postgresTestUrl('least_privilege')) ?? '';
@@ -57,6 +69,7 @@ describePostgres('least-privilege roles from sql/roles.sql', { timeout: 120_000 
   });
   afterAll(() => {
     fs.rmSync(path.dirname(pickup), { recursive: true, force: true });
+    if (config !== 'examples/contoso') fs.rmSync(config, { recursive: true, force: true });
   });
 
   const as = (kind: keyof typeof urls, args: string[]) => runCli(args, { env: { TENANTCTL_DATABASE_URL: urls[kind] } });
@@ -167,6 +180,72 @@ describePostgres('least-privilege roles from sql/roles.sql', { timeout: 120_000 
     expect(restored.stdout).not.toContain('Held back');
   });
 
+  it('the writer renames, updates, deletes, restores, purges, creates and buys, and appends to the audit trail but cannot rewrite it', async () => {
+    config = copyContoso();
+    const contoso = YAML.parse(fs.readFileSync(path.join(config, 'users.yaml'), 'utf8')) as { users: UserEntry[] };
+    const declared = (upn: string) => contoso.users.find((u) => u.userPrincipalName === upn)!;
+    const apply = async (...flags: string[]) => {
+      const run = await as('writer', ['apply', '-c', config, '--auto-approve', ...flags]);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+    };
+    editUsers(config, (users) =>
+      users
+        .filter((u) => !['lucas.vandam@contoso.com', 'emma.dekker@contoso.com'].includes(u.userPrincipalName))
+        .map((u) => (u.userPrincipalName === 'isabella.janssen@contoso.com' ? { ...u, jobTitle: 'Senior Account Manager' } : u))
+        .map((u) => (u.userPrincipalName === 'lotte.smit@contoso.com' ? { ...u, userPrincipalName: 'lotte.jansen@contoso.com', renamedFrom: 'lotte.smit@contoso.com' } : u)),
+    );
+    await apply();
+    // Emma's 30 days in the recycle bin are over: declared again, her row (and,
+    // by cascade as the table's owner, her delivered notification) is purged.
+    const emma = await asRole(owner, async (client) => {
+      const { rows } = await client.query<{ id: string }>(
+        `UPDATE tenantctl.users SET deleted_at = now() - interval '31 days' WHERE user_principal_name = 'emma.dekker@contoso.com' RETURNING id`,
+      );
+      return rows[0]!.id;
+    });
+    const notificationsOf = (userId: string) =>
+      asRole(owner, async (client) => (await client.query('SELECT id FROM tenantctl.credential_notifications WHERE user_id = $1', [userId])).rowCount);
+    expect(await notificationsOf(emma)).toBe(1);
+    editUsers(config, (users) => [
+      ...users.map(({ renamedFrom: _done, ...u }) => (u.userPrincipalName === 'joep.devries@contoso.com' ? { ...u, licenses: ['O365_BUSINESS_PREMIUM', 'VISIOCLIENT'] } : u)),
+      declared('lucas.vandam@contoso.com'),
+      declared('emma.dekker@contoso.com'),
+    ]);
+    await apply('--approve-purchases');
+    expect(await notificationsOf(emma)).toBe(0);
+
+    expect((await as('reader', ['plan', '-c', config, '--detailed-exitcode'])).code).toBe(0);
+    const history = async () => (await as('reader', ['history', '--format', 'json'])).stdout;
+    const before = await history();
+    const applies = (JSON.parse(before) as { applies: { changes: { kind: string }[]; summary: { purchases: unknown[] } }[] }).applies;
+    const kinds = new Set(applies.slice(0, 2).flatMap((a) => a.changes.map((c) => c.kind)));
+    for (const kind of ['user.rename', 'user.update', 'user.delete', 'user.restore', 'user.purge', 'user.create', 'license.assign']) expect(kinds).toContain(kind);
+    expect(applies[0]?.summary.purchases).toHaveLength(1);
+
+    await asRole(urls.writer, async (client) => {
+      const row = `'ci_apply', 'runner', 'sha256:0', '0.1.0', '{}', '[]'`;
+      for (const sql of [
+        `UPDATE tenantctl.applies SET actor = 'someone else'`,
+        'DELETE FROM tenantctl.applies WHERE id = (SELECT max(id) FROM tenantctl.applies)',
+        `UPDATE tenantctl.purchases SET approved_by = 'someone else'`,
+        'DELETE FROM tenantctl.purchases',
+        'TRUNCATE tenantctl.applies CASCADE',
+        // Appended rows take their id and time from the database: none slips in between or backdated.
+        `INSERT INTO tenantctl.applies (id, actor, host, plan_hash, tool_version, summary, changes) VALUES (2, ${row})`,
+        `INSERT INTO tenantctl.applies (applied_at, actor, host, plan_hash, tool_version, summary, changes) VALUES ('2020-01-01', ${row})`,
+        `INSERT INTO tenantctl.purchases (id, apply_id, sku, quantity, unit_price, currency, monthly_cost, approved_by, plan_hash)
+           VALUES (1, 1, 'VISIOCLIENT', 1, 15, 'USD', 15, 'ci_apply', 'sha256:0')`,
+        `INSERT INTO tenantctl.purchases (approved_at, apply_id, sku, quantity, unit_price, currency, monthly_cost, approved_by, plan_hash)
+           VALUES ('2020-01-01', 1, 'VISIOCLIENT', 1, 15, 'USD', 15, 'ci_apply', 'sha256:0')`,
+        `SELECT setval('tenantctl.applies_id_seq', 1)`,
+      ]) {
+        await expect(client.query(sql), sql).rejects.toThrow(/permission denied/);
+      }
+    });
+    expect(await history()).toBe(before);
+  });
+
   it('a tenant whose roles.sql predates migration 0011 gets from the migrations since what roles.sql grants now', async () => {
     await asRole(owner, async (client) => {
       const granted = await grantedPrivileges(client);
@@ -180,7 +259,7 @@ describePostgres('least-privilege roles from sql/roles.sql', { timeout: 120_000 
       await client.query(ROLES_SQL);
       expect(await grantedPrivileges(client)).toEqual(granted);
     });
-    const plan = await as('reader', ['plan', ...CONTOSO, '--detailed-exitcode']);
+    const plan = await as('reader', ['plan', '-c', config, '--detailed-exitcode']);
     expect(plan.stderr).toBe('');
     expect(plan.code).toBe(0);
   });
