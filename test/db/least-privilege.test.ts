@@ -246,6 +246,36 @@ describePostgres('least-privilege roles from sql/roles.sql', { timeout: 120_000 
     expect(await history()).toBe(before);
   });
 
+  it('the writer leaves the catalog to init, and queues credentials only as undelivered', async () => {
+    await asRole(urls.writer, async (client) => {
+      for (const sql of [
+        `UPDATE tenantctl.subscriptions SET unit_price = 0`,
+        `UPDATE tenantctl.subscriptions SET purchasable = false WHERE sku = 'VISIOCLIENT'`,
+        `INSERT INTO tenantctl.subscriptions (sku, product_name, seats, unit_price, currency) VALUES ('FREE', 'Free', 100, 0, 'USD')`,
+        `DELETE FROM tenantctl.subscriptions WHERE sku = 'O365_BUSINESS_ESSENTIALS'`,
+        `UPDATE tenantctl.domains SET verified = true`,
+        `UPDATE tenantctl.user_roles SET granted_at = now()`,
+        `UPDATE tenantctl.license_assignments SET sku = 'VISIOCLIENT'`,
+        `INSERT INTO tenantctl.credential_notifications (apply_id, user_id, user_principal_name, recipients, delivered_at)
+           SELECT 1, id, user_principal_name, '{it-desk@contoso.com}', now() FROM tenantctl.users LIMIT 1`,
+      ]) {
+        await expect(client.query(sql), sql).rejects.toThrow(/permission denied/);
+      }
+    });
+  });
+
+  it('a table a later migration adds is granted to no role until roles.sql names it', async () => {
+    await asRole(owner, async (client) => {
+      await client.query('CREATE TABLE tenantctl.added_later (id int)');
+      try {
+        await client.query(ROLES_SQL);
+        expect((await grantedPrivileges(client)).filter((grant) => grant.includes('added_later'))).toEqual([]);
+      } finally {
+        await client.query('DROP TABLE tenantctl.added_later');
+      }
+    });
+  });
+
   it('a tenant whose roles.sql predates migration 0011 gets from the migrations since what roles.sql grants now', async () => {
     await asRole(owner, async (client) => {
       const granted = await grantedPrivileges(client);
