@@ -2,7 +2,7 @@
 -- the schema tenantctl (the one `tenantctl init` runs as), in the tenant's
 -- database, after every `tenantctl init` that migrated the schema:
 --
---   psql "postgres://owner@db/tenant" -f sql/roles.sql
+--   psql -v ON_ERROR_STOP=1 "postgres://owner@db/tenant" -f sql/roles.sql
 --
 -- It creates three group roles (NOLOGIN) and grants them what their commands
 -- need, nothing more; give each login role the one it needs:
@@ -13,7 +13,15 @@
 --
 -- Only the owner can run init (DDL, the catalog, the outbox key). No role but
 -- the owner and the deliverer can read the sealed credentials; the deliverer
--- reads nothing else of the directory. Running the script again is harmless.
+-- reads nothing else of the directory. No role but the owner can read the
+-- password hashes. No role but the owner can change or delete a recorded apply.
+--
+-- Each role gets exactly what is granted below, whatever an earlier version of
+-- this script granted, and nothing on a table a later migration adds until it
+-- is named here (that migration names it here). Running the script again is
+-- harmless; it is one transaction, so a command never meets a role half-granted.
+
+BEGIN;
 
 DO $$
 BEGIN
@@ -31,24 +39,59 @@ END $$;
 -- Nobody but the owner creates objects in tenantctl's schema.
 REVOKE ALL ON SCHEMA tenantctl FROM PUBLIC;
 REVOKE ALL ON ALL TABLES IN SCHEMA tenantctl FROM PUBLIC;
+REVOKE ALL ON ALL SEQUENCES IN SCHEMA tenantctl FROM PUBLIC;
 GRANT USAGE ON SCHEMA tenantctl TO tenantctl_reader, tenantctl_writer, tenantctl_deliverer;
 
--- Reader: every table but the outbox of sealed credentials.
-GRANT SELECT ON ALL TABLES IN SCHEMA tenantctl TO tenantctl_reader;
-REVOKE ALL ON tenantctl.credential_notifications FROM tenantctl_reader;
+-- From nothing (revoking a table's privileges revokes its columns' too).
+REVOKE ALL ON ALL TABLES IN SCHEMA tenantctl FROM tenantctl_reader, tenantctl_writer, tenantctl_deliverer;
+REVOKE ALL ON ALL SEQUENCES IN SCHEMA tenantctl FROM tenantctl_reader, tenantctl_writer, tenantctl_deliverer;
 
--- Writer: what the reader has, plus the rows an apply writes. It may queue a
--- sealed credential but not read one back, and has no DDL (not the owner, no
--- CREATE on the schema). The catalog (domains, roles, service plans) and the
--- outbox key are init's, read-only here; seats change by purchase.
-GRANT tenantctl_reader TO tenantctl_writer;
-GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA tenantctl TO tenantctl_writer;
-REVOKE INSERT, UPDATE, DELETE ON tenantctl.schema_migrations, tenantctl.domains, tenantctl.roles,
+-- Reader: every table but the outbox of sealed credentials, and of users every
+-- column but password_hash. Its credentials are the most exposed (a pull
+-- request runs code in that job), and the hashes of temporary passwords, some
+-- chosen by people (password.fromEnv), could be guessed offline; no command
+-- reads them. The columns are named: a migration that adds one to users
+-- grants it to the reader too (where roles.sql ran, as 0011 does) and adds it
+-- here; test/db/least-privilege.test.ts fails until both do.
+GRANT SELECT ON tenantctl.schema_migrations, tenantctl.domains, tenantctl.roles, tenantctl.subscriptions,
   tenantctl.service_plans, tenantctl.service_plan_dependencies, tenantctl.service_plan_unavailable_countries,
-  tenantctl.outbox_key FROM tenantctl_writer;
-REVOKE ALL ON tenantctl.credential_notifications FROM tenantctl_writer;
-GRANT INSERT ON tenantctl.credential_notifications TO tenantctl_writer;
-GRANT USAGE ON ALL SEQUENCES IN SCHEMA tenantctl TO tenantctl_writer;
+  tenantctl.user_roles, tenantctl.license_assignments, tenantctl.license_disabled_plans,
+  tenantctl.applies, tenantctl.purchases, tenantctl.outbox_key
+  TO tenantctl_reader;
+GRANT SELECT (id, user_principal_name, domain, display_name, given_name, surname, mail_nickname,
+  account_enabled, job_title, department, mobile_phone, business_phones, street_address, city, state,
+  postal_code, country, usage_location, password_set_at, password_expires_at, force_change_password,
+  password_reset_token, managed, created_at, updated_at, updated_by, deleted_at, password_temporary)
+  ON tenantctl.users TO tenantctl_reader;
+
+-- Writer: what the reader reads, plus what an apply writes, named statement by
+-- statement (src/apply), and no more. It has no DDL (not the owner, no CREATE
+-- on the schema) and cannot disable a trigger (only the owner can).
+GRANT tenantctl_reader TO tenantctl_writer;
+-- The directory. A purge's DELETE cascades into the outbox as the tables'
+-- owner, so the writer needs no DELETE there.
+GRANT INSERT, UPDATE, DELETE ON tenantctl.users TO tenantctl_writer;
+GRANT INSERT, DELETE ON tenantctl.user_roles, tenantctl.license_assignments, tenantctl.license_disabled_plans
+  TO tenantctl_writer;
+-- The catalog (domains, roles, subscriptions, service plans) and the outbox key
+-- are init's: seats change by purchase, and the seat-count trigger (which runs
+-- as the writer) keeps consumed; prices and plans are read-only here.
+GRANT UPDATE (seats, consumed) ON tenantctl.subscriptions TO tenantctl_writer;
+-- The audit trail is appended to, never rewritten: an apply inserts its own
+-- row and its purchases and neither updates nor deletes any, so the merge
+-- pipeline cannot rewrite or erase who applied and bought what. Id and time
+-- come from the database (no grant on those columns): an appended row can be
+-- neither backdated nor slipped in among earlier ones.
+GRANT INSERT (actor, host, git_commit, config_hash, plan_hash, tool_version, summary, changes, settings)
+  ON tenantctl.applies TO tenantctl_writer;
+GRANT INSERT (apply_id, sku, quantity, unit_price, currency, monthly_cost, approved_by, plan_hash)
+  ON tenantctl.purchases TO tenantctl_writer;
+-- It queues a sealed credential, undelivered, but cannot read one back.
+GRANT INSERT (apply_id, user_id, user_principal_name, recipients, sealed_password, reason, force_change)
+  ON tenantctl.credential_notifications TO tenantctl_writer;
+-- The ids' defaults draw from these as the writer (setval needs UPDATE: not granted).
+GRANT USAGE ON SEQUENCE tenantctl.applies_id_seq, tenantctl.purchases_id_seq, tenantctl.credential_notifications_id_seq
+  TO tenantctl_writer;
 
 -- Deliverer: the outbox alone (and the schema version every command checks).
 GRANT SELECT ON tenantctl.schema_migrations, tenantctl.outbox_key TO tenantctl_deliverer;
@@ -57,3 +100,5 @@ GRANT SELECT ON tenantctl.credential_notifications TO tenantctl_deliverer;
 GRANT SELECT (id, deleted_at) ON tenantctl.users TO tenantctl_deliverer;
 GRANT UPDATE (sealed_password, delivered_at, attempts, last_attempt_at, last_error)
   ON tenantctl.credential_notifications TO tenantctl_deliverer;
+
+COMMIT;

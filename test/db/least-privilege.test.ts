@@ -1,16 +1,22 @@
 // Least privilege on PostgreSQL (issue 9, item 9): sql/roles.sql makes a
 // read-only role, a writer for apply without DDL, and a deliverer; each
-// command runs under its role, and only the owner and the deliverer can read
-// the sealed credentials.
+// command runs under its role, only the owner and the deliverer can read
+// the sealed credentials, and only the owner the password hashes.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg, { escapeIdentifier } from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ROOT, runCli, tempDir, type CliResult } from '../support/cli.js';
+import YAML from 'yaml';
+import { listMigrations } from '../../src/db/migrate.js';
+import { copyContoso, ROOT, runCli, tempDir, type CliResult } from '../support/cli.js';
 import { describePostgres, postgresTestUrl } from '../support/postgres.js';
+import { grantedPrivileges, unreadableColumns } from '../support/role-privileges.js';
 
 const CONTOSO = ['-c', 'examples/contoso'];
+const ROLES_SQL = fs.readFileSync(path.join(ROOT, 'sql', 'roles.sql'), 'utf8');
+/** What a tenant that last ran roles.sql before migration 0011 has. */
+const ROLES_SQL_0010 = fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'roles-sql', 'roles-0010.sql'), 'utf8');
 
 async function asRole<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client(url);
@@ -20,6 +26,15 @@ async function asRole<T>(url: string, work: (client: pg.Client) => Promise<T>): 
   } finally {
     await client.end();
   }
+}
+
+type UserEntry = Record<string, unknown> & { userPrincipalName: string };
+
+/** Rewrites the users of a configuration copy (comments are not kept). */
+function editUsers(config: string, edit: (users: UserEntry[]) => UserEntry[]): void {
+  const file = path.join(config, 'users.yaml');
+  const document = YAML.parse(fs.readFileSync(file, 'utf8')) as { users: UserEntry[] };
+  fs.writeFileSync(file, YAML.stringify({ users: edit(document.users) }));
 }
 
 function refusedCleanly(run: CliResult): void {
@@ -32,6 +47,8 @@ describePostgres('least-privilege roles from sql/roles.sql', { timeout: 120_000 
   let owner: string;
   const urls = { reader: '', writer: '', deliverer: '' };
   let pickup: string;
+  /** The configuration the writer's last apply made the tenant. */
+  let config = 'examples/contoso';
 
   beforeAll(async () => {
     owner = (await postgresTestUrl('least_privilege')) ?? '';
@@ -40,7 +57,7 @@ describePostgres('least-privilege roles from sql/roles.sql', { timeout: 120_000 
     expect(init.code, init.stderr).toBe(0);
     const suffix = randomBytes(4).toString('hex');
     await asRole(owner, async (client) => {
-      await client.query(fs.readFileSync(path.join(ROOT, 'sql', 'roles.sql'), 'utf8'));
+      await client.query(ROLES_SQL);
       for (const kind of ['reader', 'writer', 'deliverer'] as const) {
         const login = `${kind}_${suffix}`;
         await client.query(`CREATE ROLE ${escapeIdentifier(login)} LOGIN; GRANT ${escapeIdentifier(`tenantctl_${kind}`)} TO ${escapeIdentifier(login)}`);
@@ -52,6 +69,7 @@ describePostgres('least-privilege roles from sql/roles.sql', { timeout: 120_000 
   });
   afterAll(() => {
     fs.rmSync(path.dirname(pickup), { recursive: true, force: true });
+    if (config !== 'examples/contoso') fs.rmSync(config, { recursive: true, force: true });
   });
 
   const as = (kind: keyof typeof urls, args: string[]) => runCli(args, { env: { TENANTCTL_DATABASE_URL: urls[kind] } });
@@ -62,6 +80,24 @@ describePostgres('least-privilege roles from sql/roles.sql', { timeout: 120_000 
       await expect(client.query('SELECT sealed_password FROM tenantctl.credential_notifications')).rejects.toThrow(/permission denied/);
       await expect(client.query('SELECT count(*) FROM tenantctl.credential_notifications')).rejects.toThrow(/permission denied/);
     });
+  });
+
+  it('the reader reads every column of every table but the outbox and users.password_hash', async () => {
+    await asRole(urls.reader, async (client) => {
+      for (const sql of [
+        'SELECT password_hash FROM tenantctl.users',
+        'SELECT * FROM tenantctl.users',
+        'SELECT to_jsonb(u) FROM tenantctl.users u',
+        `SELECT count(*) FROM tenantctl.users WHERE password_hash LIKE 'scrypt%'`,
+      ]) {
+        await expect(client.query(sql), sql).rejects.toThrow(/permission denied/);
+      }
+      await client.query('SELECT id, user_principal_name, updated_by, deleted_at FROM tenantctl.users');
+    });
+    // A column a migration adds but roles.sql does not grant shows up here.
+    const hidden = await asRole(owner, (client) => unreadableColumns(client, 'tenantctl_reader'));
+    expect(hidden.filter((column) => !column.startsWith('credential_notifications.'))).toEqual(['users.password_hash']);
+    expect(hidden).toContain('credential_notifications.sealed_password');
   });
 
   it('the writer applies, but cannot read a sealed credential back, change the schema, or run init', async () => {
@@ -75,6 +111,27 @@ describePostgres('least-privilege roles from sql/roles.sql', { timeout: 120_000 
       await expect(client.query(`UPDATE tenantctl.outbox_key SET created_at = now()`)).rejects.toThrow(/permission denied/);
     });
     refusedCleanly(await as('writer', ['init', '--rotate-outbox-key']));
+  });
+
+  it('the writer writes password hashes but cannot read one back, copy one, or see one in a refusal', async () => {
+    await asRole(urls.writer, async (client) => {
+      for (const sql of [
+        'SELECT password_hash FROM tenantctl.users',
+        'UPDATE tenantctl.users SET job_title = password_hash',
+        'UPDATE tenantctl.users SET job_title = job_title RETURNING password_hash',
+        `DELETE FROM tenantctl.users WHERE password_hash LIKE 'scrypt%'`,
+      ]) {
+        await expect(client.query(sql), sql).rejects.toThrow(/permission denied/);
+      }
+      // tenantctl prints a refusal's detail; PostgreSQL leaves out of a failing
+      // row the columns the role may not read, so a merge pipeline's log never holds a hash.
+      const refusal = await client
+        .query(`UPDATE tenantctl.users SET display_name = '' WHERE user_principal_name = 'joep.devries@contoso.com'`)
+        .then(() => null, (cause: pg.DatabaseError) => cause);
+      expect(refusal?.code).toBe('23514');
+      expect(refusal?.detail).toContain('Failing row contains');
+      expect(refusal?.detail).not.toContain('scrypt');
+    });
   });
 
   it('the reader runs plan, drift, export, history and validate', async () => {
@@ -121,5 +178,127 @@ describePostgres('least-privilege roles from sql/roles.sql', { timeout: 120_000 
     expect(restored.stderr).toBe('');
     expect(restored.stdout).toContain('Delivered 1 of 1 notification(s)');
     expect(restored.stdout).not.toContain('Held back');
+  });
+
+  it('the writer renames, updates, deletes, restores, purges, creates and buys, and appends to the audit trail but cannot rewrite it', async () => {
+    config = copyContoso();
+    const contoso = YAML.parse(fs.readFileSync(path.join(config, 'users.yaml'), 'utf8')) as { users: UserEntry[] };
+    const declared = (upn: string) => contoso.users.find((u) => u.userPrincipalName === upn)!;
+    const apply = async (...flags: string[]) => {
+      const run = await as('writer', ['apply', '-c', config, '--auto-approve', ...flags]);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+    };
+    editUsers(config, (users) =>
+      users
+        .filter((u) => !['lucas.vandam@contoso.com', 'emma.dekker@contoso.com'].includes(u.userPrincipalName))
+        .map((u) => (u.userPrincipalName === 'isabella.janssen@contoso.com' ? { ...u, jobTitle: 'Senior Account Manager' } : u))
+        .map((u) => (u.userPrincipalName === 'lotte.smit@contoso.com' ? { ...u, userPrincipalName: 'lotte.jansen@contoso.com', renamedFrom: 'lotte.smit@contoso.com' } : u)),
+    );
+    await apply();
+    // Emma's 30 days in the recycle bin are over: declared again, her row (and,
+    // by cascade as the table's owner, her delivered notification) is purged.
+    const emma = await asRole(owner, async (client) => {
+      const { rows } = await client.query<{ id: string }>(
+        `UPDATE tenantctl.users SET deleted_at = now() - interval '31 days' WHERE user_principal_name = 'emma.dekker@contoso.com' RETURNING id`,
+      );
+      return rows[0]!.id;
+    });
+    const notificationsOf = (userId: string) =>
+      asRole(owner, async (client) => (await client.query('SELECT id FROM tenantctl.credential_notifications WHERE user_id = $1', [userId])).rowCount);
+    expect(await notificationsOf(emma)).toBe(1);
+    editUsers(config, (users) => [
+      ...users.map(({ renamedFrom: _done, ...u }) => (u.userPrincipalName === 'joep.devries@contoso.com' ? { ...u, licenses: ['O365_BUSINESS_PREMIUM', 'VISIOCLIENT'] } : u)),
+      declared('lucas.vandam@contoso.com'),
+      declared('emma.dekker@contoso.com'),
+    ]);
+    await apply('--approve-purchases');
+    expect(await notificationsOf(emma)).toBe(0);
+
+    expect((await as('reader', ['plan', '-c', config, '--detailed-exitcode'])).code).toBe(0);
+    const history = async () => (await as('reader', ['history', '--format', 'json'])).stdout;
+    const before = await history();
+    const applies = (JSON.parse(before) as { applies: { changes: { kind: string }[]; summary: { purchases: unknown[] } }[] }).applies;
+    const kinds = new Set(applies.slice(0, 2).flatMap((a) => a.changes.map((c) => c.kind)));
+    for (const kind of ['user.rename', 'user.update', 'user.delete', 'user.restore', 'user.purge', 'user.create', 'license.assign']) expect(kinds).toContain(kind);
+    expect(applies[0]?.summary.purchases).toHaveLength(1);
+
+    await asRole(urls.writer, async (client) => {
+      const row = `'ci_apply', 'runner', 'sha256:0', '0.1.0', '{}', '[]'`;
+      for (const sql of [
+        `UPDATE tenantctl.applies SET actor = 'someone else'`,
+        'DELETE FROM tenantctl.applies WHERE id = (SELECT max(id) FROM tenantctl.applies)',
+        `UPDATE tenantctl.purchases SET approved_by = 'someone else'`,
+        'DELETE FROM tenantctl.purchases',
+        'TRUNCATE tenantctl.applies CASCADE',
+        // Appended rows take their id and time from the database: none slips in between or backdated.
+        `INSERT INTO tenantctl.applies (id, actor, host, plan_hash, tool_version, summary, changes) VALUES (2, ${row})`,
+        `INSERT INTO tenantctl.applies (applied_at, actor, host, plan_hash, tool_version, summary, changes) VALUES ('2020-01-01', ${row})`,
+        `INSERT INTO tenantctl.purchases (id, apply_id, sku, quantity, unit_price, currency, monthly_cost, approved_by, plan_hash)
+           VALUES (1, 1, 'VISIOCLIENT', 1, 15, 'USD', 15, 'ci_apply', 'sha256:0')`,
+        `INSERT INTO tenantctl.purchases (approved_at, apply_id, sku, quantity, unit_price, currency, monthly_cost, approved_by, plan_hash)
+           VALUES ('2020-01-01', 1, 'VISIOCLIENT', 1, 15, 'USD', 15, 'ci_apply', 'sha256:0')`,
+        `SELECT setval('tenantctl.applies_id_seq', 1)`,
+      ]) {
+        await expect(client.query(sql), sql).rejects.toThrow(/permission denied/);
+      }
+    });
+    expect(await history()).toBe(before);
+  });
+
+  it('the writer leaves the catalog to init, and queues credentials only as undelivered', async () => {
+    await asRole(urls.writer, async (client) => {
+      for (const sql of [
+        `UPDATE tenantctl.subscriptions SET unit_price = 0`,
+        `UPDATE tenantctl.subscriptions SET purchasable = false WHERE sku = 'VISIOCLIENT'`,
+        `INSERT INTO tenantctl.subscriptions (sku, product_name, seats, unit_price, currency) VALUES ('FREE', 'Free', 100, 0, 'USD')`,
+        `DELETE FROM tenantctl.subscriptions WHERE sku = 'O365_BUSINESS_ESSENTIALS'`,
+        `UPDATE tenantctl.domains SET verified = true`,
+        `UPDATE tenantctl.user_roles SET granted_at = now()`,
+        `UPDATE tenantctl.license_assignments SET sku = 'VISIOCLIENT'`,
+        `INSERT INTO tenantctl.credential_notifications (apply_id, user_id, user_principal_name, recipients, delivered_at)
+           SELECT 1, id, user_principal_name, '{it-desk@contoso.com}', now() FROM tenantctl.users LIMIT 1`,
+      ]) {
+        await expect(client.query(sql), sql).rejects.toThrow(/permission denied/);
+      }
+    });
+  });
+
+  it('a table a later migration adds is granted to no role until roles.sql names it', async () => {
+    await asRole(owner, async (client) => {
+      await client.query('CREATE TABLE tenantctl.added_later (id int)');
+      try {
+        await client.query(ROLES_SQL);
+        expect((await grantedPrivileges(client)).filter((grant) => grant.includes('added_later'))).toEqual([]);
+      } finally {
+        await client.query('DROP TABLE tenantctl.added_later');
+      }
+    });
+  });
+
+  it('a tenant whose roles.sql predates migration 0011 gets from the migrations since what roles.sql grants now', async () => {
+    await asRole(owner, async (client) => {
+      const granted = await grantedPrivileges(client);
+      await client.query(ROLES_SQL_0010);
+      expect(await grantedPrivileges(client)).not.toEqual(granted);
+      await client.query('SET search_path TO tenantctl');
+      for (const migration of listMigrations().filter((m) => m.version > 10)) await client.query(migration.sql);
+      expect(await grantedPrivileges(client)).toEqual(granted);
+      // Running roles.sql again changes nothing.
+      await client.query('RESET search_path');
+      await client.query(ROLES_SQL);
+      expect(await grantedPrivileges(client)).toEqual(granted);
+    });
+    const plan = await as('reader', ['plan', '-c', config, '--detailed-exitcode']);
+    expect(plan.stderr).toBe('');
+    expect(plan.code).toBe(0);
+  });
+
+  it('where roles.sql never ran, the migrations since 0010 grant its roles nothing', async () => {
+    const elsewhere = (await postgresTestUrl('least_privilege_no_roles')) ?? '';
+    const init = await runCli(['init', '--catalog', 'examples/contoso/catalog.yaml'], { env: { TENANTCTL_DATABASE_URL: elsewhere } });
+    expect(init.code, init.stderr).toBe(0);
+    // 0010 grants the deliverer these wherever the role exists; without roles.sql's USAGE on the schema they open nothing.
+    expect(await asRole(elsewhere, grantedPrivileges)).toEqual(['tenantctl_deliverer SELECT users(deleted_at)', 'tenantctl_deliverer SELECT users(id)']);
   });
 });
