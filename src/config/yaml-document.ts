@@ -1,4 +1,4 @@
-import { isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { isScalar, LineCounter, Parser, parseDocument, YAMLParseError, type CST, type Document } from 'yaml';
 
 /** A 1-based line and column; columns count UTF-16 code units, as editors do. */
 export interface SourcePosition {
@@ -19,14 +19,52 @@ export function jsKeyOf(key: unknown): string | undefined {
 }
 
 /**
+ * Deeper than any configuration (users, a user, its licenses, a licence, its
+ * disabledPlans: 6 levels). yaml composes a document by recursion, one level of
+ * nesting after another, and catches the stack overflow of a file nested
+ * thousands deep only to carry on at the end of the stack; there a regular
+ * expression compiled for the first time makes V8 abort the process
+ * ("RegExpCompiler Allocation failed") instead of throwing.
+ */
+export const MAX_NESTING = 64;
+
+/**
+ * Where the first collection nested deeper than MAX_NESTING starts, from
+ * yaml's concrete syntax tree (which its parser builds without recursion,
+ * and which is walked here with a stack); undefined when there is none.
+ */
+function tooDeep(tokens: Iterable<CST.Token>): number | undefined {
+  const pending: { token: CST.Token; depth: number }[] = [];
+  for (const token of tokens) if (token.type === 'document' && token.value) pending.push({ token: token.value, depth: 1 });
+  while (pending.length > 0) {
+    const { token, depth } = pending.pop()!;
+    if (token.type !== 'block-map' && token.type !== 'block-seq' && token.type !== 'flow-collection') continue;
+    if (depth > MAX_NESTING) return token.offset;
+    for (const item of token.items) {
+      if ('key' in item && item.key) pending.push({ token: item.key, depth: depth + 1 });
+      if (item.value) pending.push({ token: item.value, depth: depth + 1 });
+    }
+  }
+  return undefined;
+}
+
+/**
  * The one way this stage parses YAML into a Document: YAML 1.2 core schema,
  * source ranges, nothing logged to the console. yaml does not look for
  * repeated keys (its check is a linear search per key, quadratic in a
  * mapping's size); the caller finds them in one pass (see yaml-source.ts).
+ * A file nested deeper than MAX_NESTING is not composed: its document is
+ * empty, with one RESOURCE_EXHAUSTION error where the nesting goes too deep.
  */
 export function parseWithPositions(text: string): SourcePositions {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, logLevel: 'error', uniqueKeys: false });
+  const deep = tooDeep(new Parser(lineCounter.addNewLine).parse(text));
+  if (deep === undefined) {
+    const document = parseDocument(text, { prettyErrors: false, logLevel: 'error', uniqueKeys: false });
+    return { document, lineCounter };
+  }
+  const document = parseDocument('', { prettyErrors: false, logLevel: 'error' });
+  document.errors.push(new YAMLParseError([deep, deep + 1], 'RESOURCE_EXHAUSTION', `the values here nest more than ${MAX_NESTING} levels deep`));
   return { document, lineCounter };
 }
 

@@ -27,7 +27,7 @@ const SYNTAX_HINTS: Partial<Record<YAMLError['code'], string>> = {
   MULTILINE_IMPLICIT_KEY: 'a key and its ":" must be on one line; put a value that contains ": " in quotes',
   MISSING_CHAR: 'add the missing character',
   BAD_DQ_ESCAPE: 'inside double quotes a backslash starts an escape; write \\\\ for a backslash, or use single quotes',
-  RESOURCE_EXHAUSTION: 'the file nests too deeply; flatten it',
+  RESOURCE_EXHAUSTION: 'flatten them: a configuration nests 6 levels at most',
 };
 
 /** What describing yaml's problems needs: the source, its parse, and where repeated keys were first given. */

@@ -160,6 +160,34 @@ describe('alias expansion is bounded', () => {
   });
 });
 
+describe('nesting is bounded', () => {
+  // yaml composes by recursion and used to carry on at the end of the stack after
+  // catching its overflow: "[" × 20,000 under defaults aborted the test's process
+  // (V8's "RegExpCompiler Allocation failed - process out of memory").
+  it.each(['[', '{a: ', '- ', '? '])('reports %j nested 20,000 deep once, where the 65th level starts', (open) => {
+    for (const key of ['users', 'defaults', 'photo']) {
+      const close = { '[': ']', '{a: ': '}', '- ': '', '? ': '' }[open]!;
+      const block = open === '- ' || open === '? ';
+      const text = block ? `${key}:\n${open.repeat(20_000)}x\n` : `${key}: ${open.repeat(20_000)}x${close.repeat(20_000)}\n`;
+      const { source, diagnostics } = fromText(text);
+      expect(source.value).toBeNull();
+      // A "? " mapping starts at its first key, after its own "? ".
+      const column = block ? 1 + (open === '? ' ? 64 : 63) * open.length : key.length + 3 + 63 * open.length;
+      expect(diagnostics.map(where)).toEqual([`YAML_SYNTAX@${block ? 2 : 1}:${column}`]);
+      expect(diagnostics[0]!.message).toBe('the values here nest more than 64 levels deep; flatten them: a configuration nests 6 levels at most');
+    }
+  });
+
+  it('composes 64 levels as usual', () => {
+    const { source, diagnostics } = fromText(`defaults: ${'['.repeat(63)}x${']'.repeat(63)}\n`);
+    expect(diagnostics).toEqual([]);
+    let value = (source.value as { defaults: unknown }).defaults;
+    let depth = 1;
+    while (Array.isArray(value)) [value, depth] = [value[0], depth + 1];
+    expect(depth).toBe(64);
+  });
+});
+
 describe('values', () => {
   it.each(['valid/tenant.yaml', 'bom.yaml', 'ordered/a-defaults.yml', 'ordered/b-users.yaml', 'broken/4-valid.yaml'])(
     '%s equals yaml’s parse',
