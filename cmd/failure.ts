@@ -4,6 +4,7 @@ import { connectionLoss } from '../src/db/connection-loss.js';
 import { DEFAULT_DATABASE, maskUrl } from '../src/db/database-url.js';
 import { error, type Diagnostic } from '../src/diagnostics/diagnostic.js';
 import { ExitCode, TenantctlError } from '../src/diagnostics/tenantctl-error.js';
+import { fileSystemReason, isFileSystemError } from '../src/files/file-system-refusal.js';
 import { terminalMessage } from '../src/render/escape-terminal.js';
 import { reportDiagnostics } from './report-diagnostics.js';
 import { err, out } from './terminal.js';
@@ -19,6 +20,30 @@ function lostConnection(cause: unknown): string | null {
   const flag = argv.findIndex((arg) => arg === '--database' || arg.startsWith('--database='));
   const given = flag < 0 ? undefined : argv[flag]?.includes('=') ? argv[flag]?.slice('--database='.length) : argv[flag + 1];
   return `lost the connection to ${maskUrl(given ?? process.env.TENANTCTL_DATABASE_URL ?? DEFAULT_DATABASE)} (${why})`;
+}
+
+const ATTEMPTS: Readonly<Record<string, string>> = {
+  mkdir: 'create the folder',
+  open: 'open',
+  lstat: 'look at',
+  stat: 'look at',
+  scandir: 'read the folder',
+  rename: 'rename',
+  link: 'create',
+  unlink: 'remove',
+  rmdir: 'remove',
+  chmod: 'change the mode of',
+  write: 'write',
+};
+
+/**
+ * The operating system refusing a path the user gave (a file where a folder
+ * should be, no permission, a full disk): one line naming the path, not a
+ * bug report. pg's errors have no path, so they are never taken for this.
+ */
+function fileSystemRefusal(cause: unknown): string | null {
+  if (!isFileSystemError(cause) || typeof cause.path !== 'string') return null;
+  return `cannot ${ATTEMPTS[cause.syscall] ?? 'use'} ${cause.path}: ${fileSystemReason(cause)}`;
 }
 
 /** A pg error that escaped: name the constraint rather than print a stack. */
@@ -69,6 +94,8 @@ function describe(cause: unknown): Failure {
   }
   const lost = lostConnection(cause);
   if (lost) return { exitCode: ExitCode.error, text: `Error: ${lost}`, diagnostics: [error('FAILED', lost)] };
+  const refused = fileSystemRefusal(cause);
+  if (refused) return { exitCode: ExitCode.error, text: `Error: ${refused}`, diagnostics: [error('FAILED', refused)] };
   const refusal = databaseRefusal(cause);
   if (refusal) return { exitCode: ExitCode.error, text: `Error: ${refusal}`, diagnostics: [error('DATABASE_REFUSED', refusal)] };
   const message = `internal error: ${(cause as Error)?.message ?? String(cause)}`;

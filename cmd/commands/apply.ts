@@ -144,6 +144,13 @@ async function approvePurchasesInteractively(plan: PlanDocument, options: ApplyO
   return confirm(`This plan buys seats for +${total}/month. Type "purchase" to approve the purchase: `, 'purchase');
 }
 
+/** At a terminal, deletions above the threshold may be approved by typing `deletions`, as INTERFACE lets every approval be. */
+async function approveDeletionsInteractively(plan: PlanDocument, options: ApplyOptions): Promise<boolean> {
+  if (options.approveDeletions || !plan.approvals.includes('deletions') || !interactive()) return Boolean(options.approveDeletions);
+  const deletions = plan.changes.filter((c) => c.kind === 'user.delete').length;
+  return confirm(`This plan deletes ${deletions} users, more than the settings allow. Type "deletions" to approve the deletions: `, 'deletions');
+}
+
 /** At a terminal, privileged changes may be approved by typing `privileged`. */
 async function approvePrivilegedInteractively(plan: PlanDocument, options: ApplyOptions): Promise<boolean> {
   if (options.approvePrivileged || !plan.approvals.includes('privileged') || !interactive()) return Boolean(options.approvePrivileged);
@@ -167,8 +174,9 @@ export function registerApply(program: Command): void {
     .summary('make the planned changes in one transaction')
     .description(
       'Apply the configuration (planned afresh) or a saved plan, all or nothing. Purchases need --approve-purchases\n' +
-        '(or typing "purchase" at a terminal); deletions above the threshold need --approve-deletions; granting an admin role,\n' +
-        'or deleting or blocking a user who holds one, needs --approve-privileged (or typing "privileged" at a terminal).\n\n' +
+        '(or typing "purchase" at a terminal); deletions above the threshold need --approve-deletions (or typing\n' +
+        '"deletions"); granting an admin role, or deleting or blocking a user who holds one, needs --approve-privileged\n' +
+        '(or typing "privileged" at a terminal).\n\n' +
         'A saved plan is applied only if planning again from the configuration (-c, required) and the database gives\n' +
         'exactly that plan; what it needs approved, costs and mails comes from that recomputation, never from the file.\n\n' +
         'Examples:\n  tenantctl apply -c examples/contoso\n  tenantctl apply --plan plan.json -c examples/contoso --auto-approve --approve-purchases',
@@ -204,12 +212,14 @@ async function planAndApply(options: ApplyOptions, session: DatabaseSession): Pr
   out(renderPlan(plan, 'text', { color: useColor(options.color) }));
   if (isEmptyPlanDocument(plan)) return;
   const approvePurchases = await approvePurchasesInteractively(plan, options);
-  // A purchase refused at the prompt stops apply; no need to ask the next question.
+  // An approval refused at a prompt stops apply; no need to ask the next question.
   const purchasesSettled = approvePurchases || plan.purchases.length === 0;
+  const approveDeletions = purchasesSettled ? await approveDeletionsInteractively(plan, options) : Boolean(options.approveDeletions);
+  const deletionsSettled = approveDeletions || !plan.approvals.includes('deletions');
   checkApprovals(plan, {
     approvePurchases,
-    approveDeletions: Boolean(options.approveDeletions),
-    approvePrivileged: purchasesSettled ? await approvePrivilegedInteractively(plan, options) : Boolean(options.approvePrivileged),
+    approveDeletions,
+    approvePrivileged: purchasesSettled && deletionsSettled ? await approvePrivilegedInteractively(plan, options) : Boolean(options.approvePrivileged),
     maxPurchaseCost: options.maxPurchaseCost ?? null,
   });
   await confirmApply(options);

@@ -73,11 +73,15 @@ export function registerPlan(program: Command): void {
       }
       const plan = await makePlan(options);
       const shown = renderPlan(plan, options.format, { color: useColor(options.color) });
-      out(shown);
+      // Saved before it is shown: a plan that cannot be saved is an error, and under --format json
+      // standard output must then hold only the error's document, not the plan followed by it.
       if (options.out) {
-        // Written in pieces: 100,000 adoptions are 200 MB of JSON. The JSON just shown is the same text.
+        // Written in pieces: 100,000 adoptions are 200 MB of JSON. The JSON shown is the same text.
         const pieces = options.format === 'json' ? [Buffer.from(shown, 'utf8')] : planJsonChunks(plan);
         writePrivateFile(options.out, withinPlanLimit(options.out, pieces));
+      }
+      out(shown);
+      if (options.out) {
         // apply recomputes a saved plan from the configuration, so it needs -c as well.
         const config = options.config.map((c) => `-c ${c}`).join(' ');
         err(`Saved the plan to ${options.out}; apply exactly this plan with: tenantctl apply --plan ${options.out} ${config}`);

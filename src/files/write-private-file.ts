@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
+import { fileSystemReason, isFileSystemError } from './file-system-refusal.js';
 import { findWorkTree } from './git-work-tree.js';
 
 export interface WriteOptions {
@@ -114,6 +115,19 @@ function syncDirectory(directory: string): void {
  * they come.
  */
 export function writePrivateFile(target: string, content: string | Uint8Array | Iterable<string | Uint8Array>, options: WriteOptions = {}): boolean {
+  try {
+    return writeThroughTemporary(target, content, options);
+  } catch (cause) {
+    // A missing folder, a full disk, no permission: the user's path, not a bug. The message names the
+    // target the user gave, not the temporary file the operating system refused.
+    if (!isFileSystemError(cause)) throw cause;
+    const folder = path.dirname(path.resolve(target));
+    const hint = cause.code === 'ENOENT' && !fs.existsSync(folder) ? `its folder ${folder} does not exist; create it, or name another file` : fileSystemReason(cause);
+    throw new TenantctlError(`cannot write ${target}: ${hint}`);
+  }
+}
+
+function writeThroughTemporary(target: string, content: string | Uint8Array | Iterable<string | Uint8Array>, options: WriteOptions): boolean {
   const mode = options.mode ?? 0o600;
   const file = path.resolve(target);
   const directory = path.dirname(file);

@@ -193,9 +193,20 @@ async function rotate(db: Database, stored: string, request: OutboxKeyRequest): 
 export function refuseKeyPathEarly(configured: string | null, rotate: boolean): void {
   if (configured === null) return;
   const exists = fs.existsSync(configured);
+  if (exists && !fs.statSync(configured).isFile()) throw new TenantctlError(`the outbox key ${configured} is not a file; name the key file, or a new file for init to create`);
+  if (!exists) refuseUncreatableFolder(configured);
   refuseTrackedPath(configured, exists ? 'the outbox key' : 'to write the outbox key to', HOW);
   // Rotating is the remedy for a key others may have read: the new file is 0600.
   if (exists && !rotate) refuseReadableKey(configured);
+}
+
+/** The new key's folder is made (createKeyFile) below the nearest one that exists, which must be a folder. */
+function refuseUncreatableFolder(file: string): void {
+  let folder = path.dirname(path.resolve(file));
+  while (!fs.existsSync(folder) && path.dirname(folder) !== folder) folder = path.dirname(folder);
+  if (!fs.statSync(folder).isDirectory()) {
+    throw new TenantctlError(`cannot create the outbox key ${file}: ${folder} is a file, not a folder; name a file in a folder`);
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import { userKey, type TenantState, type User } from '../state/tenant-state.js';
 import type { ChangeOf } from './change.js';
 import type { PlanProblem } from './plan-problem.js';
-import { isExpired } from './recycle-bin.js';
+import { isExpired, restorableUntil } from './recycle-bin.js';
 
 /**
  * Renames declared with `renamedFrom`, resolved against the directory. The
@@ -25,8 +25,16 @@ export function isLiveAccount(user: User | undefined, now: Date): boolean {
   return user?.directory !== undefined && !(deletedAt && isExpired(deletedAt, now));
 }
 
-/** Why a rename cannot be planned; the same words validate and plan use. */
-export function bothExistProblem(from: string, to: string): string {
+/**
+ * Why a rename cannot be planned; the same words validate and plan use.
+ * `toDeletedAt`: the new UPN is held by a user in deleted users, which
+ * deleting cannot free (DOMAIN.md: the name is free once it is gone for good).
+ */
+export function bothExistProblem(from: string, to: string, toDeletedAt?: string | null): string {
+  if (toDeletedAt) {
+    const until = restorableUntil(toDeletedAt).slice(0, 10);
+    return `${to} says renamedFrom: ${from}, but ${to} is still the name of a deleted user, restorable until ${until}; the name is free only once that user is gone for good: choose another new name, or rename after ${until}`;
+  }
   return `${to} says renamedFrom: ${from}, but both ${from} and ${to} exist in the tenant; a rename cannot merge two accounts: remove renamedFrom, or delete one of them first`;
 }
 
@@ -51,7 +59,7 @@ export function resolveRenames(desired: TenantState, current: TenantState, now: 
     const taken = current.users.get(key);
     if (!old?.directory || !isLiveAccount(old, now)) continue; // nothing to rename: already done, or never existed
     if (isLiveAccount(taken, now)) {
-      problems.push({ message: bothExistProblem(user.renamedFrom, user.userPrincipalName), concerns });
+      problems.push({ message: bothExistProblem(user.renamedFrom, user.userPrincipalName, taken?.directory?.deletedAt), concerns });
       continue;
     }
     if (taken?.directory?.deletedAt) {

@@ -2,7 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, runCli, tempDir } from '../support/cli.js';
+import { copyContoso, ROOT, runCli, tempDir } from '../support/cli.js';
 
 const hasScript = (() => {
   try {
@@ -135,5 +135,36 @@ describe.skipIf(!hasScript && process.env.CI !== 'true')('apply at a terminal', 
     expect(run.output).toContain('bought 1 × ENTERPRISEPACK');
     const plan = await runCli(['plan', '-c', 'examples/contoso', '--detailed-exitcode'], { env: { TENANTCTL_DATABASE_URL: database } });
     expect(plan.code).toBe(0);
+  });
+
+  it('deletions above the threshold are approved by typing "deletions", as purchases and privileged changes are', async () => {
+    // After the apply above: four of the 13 users leave, more than maxDeletionPercent (25 %) allows.
+    const config = copyContoso();
+    const users = path.join(config, 'users.yaml');
+    const leaving = ['emma.dekker', 'fenna.deboer', 'isabella.janssen', 'joep.devries'];
+    const blocks = fs.readFileSync(users, 'utf8').split('\n\n');
+    fs.writeFileSync(users, blocks.filter((block) => !leaving.some((upn) => block.includes(`${upn}@`))).join('\n\n'));
+    const DELETIONS = 'This plan deletes 4 users, more than the settings allow. Type "deletions" to approve the deletions';
+    const unchanged = async () => {
+      const plan = await runCli(['plan', '-c', config, '--detailed-exitcode'], { env: { TENANTCTL_DATABASE_URL: database } });
+      expect(plan.code).toBe(2);
+    };
+    try {
+      const refused = await atTerminal(['apply', '-c', config, '--no-color'], database, [{ prompt: DELETIONS, answer: 'yes' }]);
+      expect(refused.code).toBe(3);
+      expect(refused.output).toContain('re-run with --approve-deletions');
+      await unchanged();
+      const cancelled = await atTerminal(['apply', '-c', config, '--no-color'], database, [{ prompt: DELETIONS, answer: CTRL_D }]);
+      expect(cancelled.code).toBe(130);
+      await unchanged();
+      const run = await atTerminal(['apply', '-c', config, '--no-color'], database, [
+        { prompt: DELETIONS, answer: 'deletions' },
+        { prompt: YES, answer: 'yes' },
+      ]);
+      expect(run.code).toBe(0);
+      expect(run.output).toContain('deleted (4): emma.dekker@contoso.com, fenna.deboer@contoso.com, isabella.janssen@contoso.com, joep.devries@contoso.com');
+    } finally {
+      fs.rmSync(config, { recursive: true, force: true });
+    }
   });
 });

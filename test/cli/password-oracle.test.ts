@@ -29,7 +29,12 @@ describe('a fromEnv password holding the account name', () => {
     expect(plan.stderr).not.toContain('PASSWORD_POLICY');
     const apply = await runCli(['apply', '-c', config, '--auto-approve', '--approve-purchases', '--approve-privileged'], { env });
     expect(apply.code).toBe(1);
-    expect(apply.stderr).toContain('tim.dewit@contoso.com: the password in TIM_PASSWORD breaks the password policy: contains the account name; choose a password without it');
+    // Located as every other problem of the configuration is: at the fromEnv naming the variable.
+    const users = path.join(config, 'users.yaml');
+    const line = fs.readFileSync(users, 'utf8').split('\n').findIndex((l) => l.includes('fromEnv: TIM_PASSWORD')) + 1;
+    expect(apply.stderr).toContain(
+      `${users}:${line}:16: PASSWORD_POLICY: the password in TIM_PASSWORD for tim.dewit@contoso.com (who is created) breaks the password policy: it contains the account name; choose a password without it`,
+    );
     expect((await runCli(['history'], { env })).stdout).toBe('No applies recorded.\n');
   });
 });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig, type LoadConfigResult } from '../../src/config/load-config.js';
 import { formatDiagnostic, type Diagnostic } from '../../src/diagnostics/diagnostic.js';
+import { currentUser, state } from '../support/fixtures.js';
 import { contosoCatalog } from './expectations.js';
 
 const catalog = contosoCatalog();
@@ -439,5 +440,20 @@ describe('licence rules on a catalog already in the database: bounded output wha
     );
     const plan = diagnostics.find((d) => d.code === 'LICENSE_UNKNOWN_PLAN');
     expect(plan?.message).toBe(`unknown service plan NOPE; BIGPACK has: ${plans.slice(0, 100).join(', ')}, … (500 in all)`);
+  });
+});
+
+describe('renamedFrom against the directory (validate with a database)', () => {
+  it('a new UPN held by a deleted user: RENAME_BOTH_EXIST says until when, not to delete one of them', () => {
+    const files = `users:\n${ADMIN}  - userPrincipalName: joep.jansen@contoso.com\n    displayName: Joep\n    renamedFrom: joep.devries@contoso.com\n`;
+    const current = state(currentUser('joep.devries@contoso.com'), currentUser('joep.jansen@contoso.com', {}, { deletedAt: '2026-11-20T00:00:00.000Z' }));
+    const dir = path.join(scratch, `case-${++runs}`);
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'tenant.yaml'), files);
+    const { diagnostics } = loadConfig([dir], { catalog, env: {}, phase: 'validate', current, now: new Date('2026-12-01T12:00:00.000Z') });
+    expect(diagnostics.filter((d) => d.code === 'RENAME_BOTH_EXIST').map((d) => formatDiagnostic(d).replace(`${dir}/`, ''))).toEqual([
+      'tenant.yaml:9:18: RENAME_BOTH_EXIST: joep.jansen@contoso.com says renamedFrom: joep.devries@contoso.com, but joep.jansen@contoso.com is still the name of a deleted user, ' +
+        'restorable until 2026-12-20; the name is free only once that user is gone for good: choose another new name, or rename after 2026-12-20',
+    ]);
   });
 });

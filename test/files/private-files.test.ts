@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TenantctlError } from '../../src/diagnostics/tenantctl-error.js';
 import { writePrivateFile } from '../../src/files/write-private-file.js';
 import { runCli, tempDir, type CliResult } from '../support/cli.js';
 
@@ -139,6 +140,17 @@ describe('writePrivateFile', () => {
     expect(fs.readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('names the file asked for, not its temporary name, when the operating system refuses it', () => {
+    const missing = path.join(dir, 'no-such-folder', 'plan.json');
+    expect(() => writePrivateFile(missing, '{}')).toThrow(
+      new TenantctlError(`cannot write ${missing}: its folder ${path.dirname(missing)} does not exist; create it, or name another file`),
+    );
+    const blocker = path.join(dir, 'a-file');
+    fs.writeFileSync(blocker, '');
+    const under = path.join(blocker, 'plan.json');
+    expect(() => writePrivateFile(under, '{}')).toThrow(new TenantctlError(`cannot write ${under}: a part of the path is a file, not a folder (ENOTDIR)`));
+  });
+
   it('does not create over an existing file when asked not to replace', () => {
     const file = path.join(dir, 'key');
     expect(writePrivateFile(file, 'first', { replace: false })).toBe(true);
@@ -216,6 +228,31 @@ describe('the CLI writes only private files', { timeout: 120_000 }, () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`refusing to write ${path.join(repo, 'reports', 'plan.json')}: the folder ${path.join(repo, 'reports')} on its path is a symbolic link`);
     expect(fs.readdirSync(runnerFolder)).toEqual([]);
+  });
+
+  it('a path the operating system refuses is one line naming it, exit 1, and one JSON document under --format json', async () => {
+    const missing = path.join(work, 'no-such-folder');
+    const blocker = path.join(work, 'not-a-folder');
+    fs.writeFileSync(blocker, '');
+    const refusals: [string[], string][] = [
+      [['plan', '-c', CONFIG, '--out', path.join(missing, 'plan.json')], `cannot write ${path.join(missing, 'plan.json')}: its folder ${missing} does not exist; create it, or name another file`],
+      [['drift', '-c', CONFIG, '--out', path.join(blocker, 'drift.md')], `cannot write ${path.join(blocker, 'drift.md')}: a part of the path is a file, not a folder (ENOTDIR)`],
+      [['export', '--out', path.join(blocker, 'tenant.yaml')], `cannot look at ${path.join(blocker, 'tenant.yaml')}: a part of the path is a file, not a folder (ENOTDIR)`],
+      [['export', '--split', 'department', '--out', path.join(blocker, 'config')], `cannot create the folder ${path.join(blocker, 'config')}: a part of the path is a file, not a folder (ENOTDIR)`],
+      [['deliver', '--pickup', path.join(blocker, 'outbox')], `cannot look at ${path.join(blocker, 'outbox')}: a part of the path is a file, not a folder (ENOTDIR)`],
+    ];
+    for (const [args, message] of refusals) {
+      const run = await runCli(args, { cwd: work, env });
+      expect(run.code, args.join(' ')).toBe(1);
+      expect(run.stderr).toBe(`Error: ${message}\n`);
+    }
+    // The plan is saved before it is shown: a plan that cannot be saved leaves only the error's document on stdout.
+    const json = await runCli(['plan', '-c', CONFIG, '--format', 'json', '--out', path.join(missing, 'plan.json')], { cwd: work, env });
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout).diagnostics).toEqual([
+      expect.objectContaining({ code: 'FAILED', message: `cannot write ${path.join(missing, 'plan.json')}: its folder ${missing} does not exist; create it, or name another file` }),
+    ]);
+    expect(fs.existsSync(missing)).toBe(false);
   });
 
   it('deliver --pickup refuses a folder git would commit or others may write, and ignores planted symlinks', async () => {

@@ -288,4 +288,24 @@ describe('sealed credentials', { timeout: 120_000 }, () => {
     ok(await runCli(['init'], { env: { TENANTCTL_DATABASE_URL: database, TENANTCTL_OUTBOX_KEY: tracked } }));
     expect(fs.statSync(tracked).mode & 0o777).toBe(0o600);
   });
+
+  it('init refuses a key path it could not create, or a folder given as the key, before the database is touched', async () => {
+    const database = path.join(dir, 'db-bad-key');
+    const file = path.join(dir, 'a-file');
+    fs.writeFileSync(file, '');
+    const folder = path.join(dir, 'a-folder');
+    fs.mkdirSync(folder, { mode: 0o700 });
+    const refusals: [string, string][] = [
+      [path.join(file, 'outbox', 'outbox.key'), `cannot create the outbox key ${path.join(file, 'outbox', 'outbox.key')}: ${file} is a file, not a folder; name a file in a folder`],
+      [folder, `the outbox key ${folder} is not a file; name the key file, or a new file for init to create`],
+    ];
+    for (const [key, message] of refusals) {
+      const refused = await runCli(['init', '--outbox-key', key], { env: { TENANTCTL_DATABASE_URL: database } });
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toBe(`Error: ${message}\n`);
+      // exit 1: nothing changed, so no database was made and migrated.
+      expect(refused.stdout).toBe('');
+      expect(fs.existsSync(database)).toBe(false);
+    }
+  });
 });

@@ -48,6 +48,20 @@ describe('computePlan: renames keep the account', () => {
     ]);
   });
 
+  it('refuses when the new UPN is a deleted user\'s, saying until when, not to delete one of them', () => {
+    // Deleting cannot free the name: the user holding it is deleted already, and keeps it for 30 days.
+    const holder = currentUser('joep.jansen@contoso.com', {}, { deletedAt: '2026-11-20T00:00:00.000Z' });
+    const result = computePlan({ desired: state(admin.desired, renamed), current: state(admin.current, old, holder), catalog: catalog(), settings: settings(), now: NOW });
+    expect(result.problems).toEqual([
+      {
+        message:
+          'joep.jansen@contoso.com says renamedFrom: joep.devries@contoso.com, but joep.jansen@contoso.com is still the name of a deleted user, restorable until 2026-12-20; ' +
+          'the name is free only once that user is gone for good: choose another new name, or rename after 2026-12-20',
+        concerns: { kind: 'user', userPrincipalName: 'joep.jansen@contoso.com', field: 'renamedFrom' },
+      },
+    ]);
+  });
+
   it('refuses when the old UPN is declared too', () => {
     const result = computePlan({
       desired: state(admin.desired, renamed, desiredUser('joep.devries@contoso.com')),

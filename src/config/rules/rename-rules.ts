@@ -59,9 +59,10 @@ export const renamedFromDirectory: Rule = ({ users, current, now }) => {
     const from = user.renamedFrom;
     if (!from || userKey(from) === userKey(user.userPrincipalName)) return [];
     const old = isLiveAccount(current.users.get(userKey(from)), now);
-    const renamed = isLiveAccount(current.users.get(userKey(user.userPrincipalName)), now);
+    const holder = current.users.get(userKey(user.userPrincipalName));
+    const renamed = isLiveAccount(holder, now);
     const where = at(location, 'renamedFrom');
-    if (old && renamed) return [error('RENAME_BOTH_EXIST', bothExistProblem(from, user.userPrincipalName), where)];
+    if (old && renamed) return [error('RENAME_BOTH_EXIST', bothExistProblem(from, user.userPrincipalName, holder?.directory?.deletedAt), where)];
     if (!old && renamed) {
       return [warning('RENAME_DONE', `${from} was renamed to ${user.userPrincipalName} already; renamedFrom changes nothing any more and can be removed`, where)];
     }
