@@ -28,7 +28,7 @@ async function refuseOrphaning(tx: Queryable, catalog: CatalogFile): Promise<voi
        FROM license_assignments a WHERE a.sku NOT IN (SELECT s->>'sku' FROM jsonb_array_elements($2::jsonb) s)
       GROUP BY a.sku
      UNION ALL
-     SELECT format('subscription %s would have %s seats but %s are assigned; remove licenses first', s.sku, s.seats + ${BOUGHT}, sub.consumed)
+     SELECT format('subscription %s would have %s seat(s) but %s license(s) of it are assigned; remove licenses first', s.sku, s.seats + ${BOUGHT}, sub.consumed)
        FROM jsonb_to_recordset($2::jsonb) AS s(sku text, seats int) JOIN subscriptions sub USING (sku)
       WHERE s.seats + ${BOUGHT} < sub.consumed
      UNION ALL
