@@ -67,6 +67,17 @@ export interface LookalikeInput {
   readonly settings: Settings;
 }
 
+/** Longest name a warning quotes whole: the warnings are shown in full at the top of every plan, and the database may hold any length. */
+const MAX_QUOTED = 120;
+/** Code points named as the difference between two display names. */
+const MAX_UNLIKE = 8;
+
+function quoted(name: string): string {
+  if (name.length <= MAX_QUOTED) return name;
+  const end = /[\ud800-\udbff]/.test(name.charAt(MAX_QUOTED - 1)) ? MAX_QUOTED - 1 : MAX_QUOTED;
+  return `${name.slice(0, end)}… (${name.length} characters)`;
+}
+
 const localPart = (upn: string) => upn.slice(0, upn.lastIndexOf('@'));
 const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1).toLowerCase();
 
@@ -141,14 +152,15 @@ function nameWarnings({ changes, current, desired }: LookalikeInput): PlanWarnin
     const other = upns.otherThan(upnSkeletons[i] ?? '', key, key, from);
     if (!other) return [];
     const what = from ? `the new name this plan gives ${from}` : 'created by this plan';
-    return [`${upn}, ${what}, looks like ${other.shown}, ${whose(other)}`];
+    return [`${upn}, ${what}, looks like ${quoted(other.shown)}, ${whose(other)}`];
   });
   const nameItems = newNames.flatMap(({ key, upn, name, renamedFrom: from }, i) => {
     const other = names.otherThan(nameSkeletons[i] ?? '', name.toLowerCase(), key, from);
     if (!other) return [];
     const unlike = unlikeCharacters(name, other.shown);
-    const how = unlike.length > 0 ? `written with ${unlike.join(', ')}` : 'written differently';
-    return [`the displayName "${name}" of ${upn} looks like "${other.shown}" of ${other.user.userPrincipalName}, ${whose(other)}, but is ${how}`];
+    const listed = unlike.length > MAX_UNLIKE ? `${unlike.slice(0, MAX_UNLIKE).join(', ')} and ${unlike.length - MAX_UNLIKE} more` : unlike.join(', ');
+    const how = unlike.length > 0 ? `written with ${listed}` : 'written differently';
+    return [`the displayName "${quoted(name)}" of ${upn} looks like "${quoted(other.shown)}" of ${quoted(other.user.userPrincipalName)}, ${whose(other)}, but is ${how}`];
   });
   return [
     ...warning('LOOKALIKE_UPN', upnItems, 'Make sure each is the account meant: in the plan, a look-alike passes for the other.'),

@@ -66,6 +66,14 @@ describe('look-alike names a plan brings in', () => {
     expect(warningsOf([adminDeclared(), meganDeclared(), rnegan(declared)], [admin(), megan(), rnegan(existing)])).toEqual([]);
   });
 
+  it('quotes a long name cut short: the warnings are always shown whole, at the top', () => {
+    const long = `Megan ${'Bowen '.repeat(2000)}`;
+    const stored = existing('long@contoso.com', { displayName: long }, { directory: { managed: false } });
+    const [warning] = warningsOf([adminDeclared(), meganDeclared(), declared('m.bowen@contoso.com', { displayName: long.replace('M', 'М') }, {})], [admin(), megan(), stored]);
+    expect(warning?.message).toMatch(/^the displayName ".egan Bowen .*… \(12006 characters\)" of m\.bowen@contoso\.com looks like "Megan Bowen .*… \(12006 characters\)" of long@contoso\.com/);
+    expect(warning?.message.length).toBeLessThan(600);
+  });
+
   it('names five and counts the rest', () => {
     const fakes = ['rnegan.bowen', 'megan.b0wen', 'megan.bovven', 'rnegan.b0wen', 'rnegan.bovven', 'megan.b0vven'];
     const [warning] = warningsOf([adminDeclared(), meganDeclared(), ...fakes.map((local, i) => declared(`${local}@contoso.com`, { displayName: `Fake ${i}` }, {}))]);
