@@ -168,11 +168,16 @@ function nameWarnings({ changes, current, desired }: LookalikeInput): PlanWarnin
   ];
 }
 
-/** Where temporary passwords go: a recipient outside the tenant's domains at one that looks like them, or like another recipient's. */
+/**
+ * Where temporary passwords go: a recipient outside the tenant's domains at
+ * one that looks like them or like another recipient's (`contoso.corn`), or
+ * that begins like one of the tenant's (`contoso.com.evil.example`).
+ */
 function domainWarnings({ changes, desired, catalog, settings }: LookalikeInput): PlanWarning[] {
   const sends = changes.flatMap((change) => (change.kind === 'user.create' || change.kind === 'user.password-reset' ? [change] : []));
   if (sends.length === 0) return [];
   const tenantDomains = new Set(catalog.domains.map((d) => d.name.toLowerCase()));
+  const tenantBySkeleton = new Map([...tenantDomains].map((domain) => [confusableSkeleton(domain), domain]));
   // Tenant domains first, so a bucket always holds them; then each other domain once (thousands of users share a few).
   const domains = new Set(tenantDomains);
   if (settings.adminEmail) domains.add(domainOf(settings.adminEmail));
@@ -187,17 +192,30 @@ function domainWarnings({ changes, desired, catalog, settings }: LookalikeInput)
     known.set(skeleton, bucket);
   }
 
+  /** What a recipient's domain passes for, or null; once per domain. */
+  const resemblances = new Map<string, string | null>();
+  const resemblance = (domain: string): string | null => {
+    if (tenantDomains.has(domain)) return null;
+    const bucket = known.get(skeletonOf.get(domain) ?? confusableSkeleton(domain)) ?? [];
+    const other = bucket.find((d) => d !== domain && tenantDomains.has(d)) ?? bucket.find((d) => d !== domain);
+    if (other !== undefined) return `which looks like ${other}, ${tenantDomains.has(other) ? 'a domain of the tenant' : 'a domain other notify addresses use'}`;
+    // A tenant domain (or its look-alike) ending where a label or a hyphenated part of one ends.
+    for (let at = domain.length - 1; at > 0; at--) {
+      if (domain[at] !== '.' && domain[at] !== '-') continue;
+      const tenant = tenantBySkeleton.get(confusableSkeleton(domain.slice(0, at)));
+      if (tenant !== undefined) return `which begins like ${tenant}, a domain of the tenant, but is another domain`;
+    }
+    return null;
+  };
+
   const items: string[] = [];
   for (const change of sends) {
     const recipients = [...change.notify, ...(settings.adminEmail ? [settings.adminEmail] : [])];
     for (const address of new Set(recipients)) {
       const domain = domainOf(address);
-      if (tenantDomains.has(domain)) continue;
-      const bucket = known.get(skeletonOf.get(domain) ?? '') ?? [];
-      const other = bucket.find((d) => d !== domain && tenantDomains.has(d)) ?? bucket.find((d) => d !== domain);
-      if (other === undefined) continue;
-      const tenant = tenantDomains.has(other) ? ', a domain of the tenant' : ', a domain other notify addresses use';
-      items.push(`${address}, which receives the temporary password of ${change.userPrincipalName}, is at ${domain}, which looks like ${other}${tenant}`);
+      if (!resemblances.has(domain)) resemblances.set(domain, resemblance(domain));
+      const like = resemblances.get(domain);
+      if (like) items.push(`${address}, which receives the temporary password of ${change.userPrincipalName}, is at ${domain}, ${like}`);
     }
   }
   return warning('LOOKALIKE_DOMAIN', items, 'Make sure the password goes where it is meant to.');

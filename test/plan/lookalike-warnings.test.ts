@@ -102,6 +102,15 @@ describe('look-alike domains of temporary password recipients', () => {
     ]);
   });
 
+  it('a new user\'s password going to a domain that begins like the tenant\'s', () => {
+    const [warning] = warningsOf([adminDeclared(), meganDeclared(), declared('new@contoso.com', { displayName: 'New' }, { notify: ['it-desk@contoso.com.evil.example', 'it-desk@c0ntoso.com-mail.example'] })]);
+    expect(warning?.message).toBe(
+      'it-desk@contoso.com.evil.example, which receives the temporary password of new@contoso.com, is at contoso.com.evil.example, which begins like contoso.com, a domain of the tenant, but is another domain; ' +
+        'it-desk@c0ntoso.com-mail.example, which receives the temporary password of new@contoso.com, is at c0ntoso.com-mail.example, which begins like contoso.com, a domain of the tenant, but is another domain. ' +
+        'Make sure the password goes where it is meant to.',
+    );
+  });
+
   it('shows in the warning box of the PR comment', () => {
     const plan = planDocument({
       desired: [adminDeclared(), meganDeclared(), declared('new@contoso.com', { displayName: 'New' }, { notify: ['it-desk@c0ntoso.com'] })],
