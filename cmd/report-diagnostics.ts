@@ -1,6 +1,7 @@
 import { countDiagnostics, formatDiagnostic, formatLocation, type Diagnostic, type SourceLocation } from '../src/diagnostics/diagnostic.js';
 import { annotationProperty, annotationText } from '../src/render/escape-annotation.js';
 import { jsonText } from '../src/render/escape-json.js';
+import { terminalMessage, terminalText } from '../src/render/escape-terminal.js';
 
 export type DiagnosticFormat = 'text' | 'json' | 'github';
 
@@ -27,6 +28,16 @@ function github(d: Diagnostic): string {
   const command = d.severity === 'warning' ? 'warning' : 'error';
   return `::${command}${properties.length > 0 ? ` ${properties.join(',')}` : ''}::${annotationText(`${d.code}: ${d.message}${related}`)}`;
 }
+
+/**
+ * A message as the text format shows it, for the JSON: messages are prose
+ * for people and quote what the input wrote (a UPN holding ESC, CR or LF, say),
+ * and scripts print them as they are (GitLab's job log renders ANSI escapes).
+ * One about a place in the configuration is one line, as `file:line:col:`
+ * shows it; a refusal may keep its list on lines of their own. The `file`
+ * itself stays exact: it is data, the path to annotate.
+ */
+const jsonMessage = (d: Diagnostic): string => (d.location ? terminalText(d.message) : terminalMessage(d.message));
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -56,7 +67,7 @@ export function reportDiagnostics(diagnostics: readonly Diagnostic[], format: Di
           diagnostics: diagnostics.map((d) => ({
             severity: d.severity,
             code: d.code,
-            message: d.message,
+            message: jsonMessage(d),
             ...jsonLocation(d.location),
             ...(d.related ? { related: jsonLocation(d.related) } : {}),
           })),

@@ -5,6 +5,7 @@ import { isUserChange } from './change-address.js';
 import { CHANGE_KINDS, type Change, type ChangeKind } from './change.js';
 import { diffUser } from './diff-user.js';
 import { globalAdminWarnings } from './global-admins.js';
+import { lookalikeWarnings } from './lookalike-warnings.js';
 import type { Plan, PlanSummary, PlannedChange } from './plan.js';
 import type { PlanProblem } from './plan-problem.js';
 import { reclaimableSeats } from './reclaimable-seats.js';
@@ -203,7 +204,11 @@ export function computePlan(input: PlanInput): PlanResult {
         deletionProblem,
         planned.some((p) => p.risks.includes('privileged')) || tooManyAdmins.some((w) => w.code === 'GLOBAL_ADMINS_ABOVE_MAX'),
       ),
-      warnings: [...deletionWarning(deletionProblem), ...tooManyAdmins],
+      warnings: [
+        ...deletionWarning(deletionProblem),
+        ...tooManyAdmins,
+        ...lookalikeWarnings({ changes, current: currentUsers, desired: input.desired.users, catalog: input.catalog, settings: input.settings }),
+      ],
       unmanagedUsers: unmanagedUsers.map((user) => user.userPrincipalName),
     },
     problems,

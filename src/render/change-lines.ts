@@ -101,10 +101,14 @@ function passwordText(source: PasswordPolicy['source'], forceChange: boolean): s
   return forceChange ? `${origin}, to be changed at next sign-in` : origin;
 }
 
-/** Who gets the temporary password: the user's notify list, then settings.adminEmail (as apply sends it). */
-function recipientsText(notify: readonly string[], context: LineContext): string {
+/** Who gets the temporary password: the user's notify list, then settings.adminEmail (as apply sends it), each once. */
+export function passwordRecipients(notify: readonly string[], context: LineContext): string[] {
   const all = [...notify, ...(context.adminEmail ? [context.adminEmail] : [])];
-  const unique = [...new Map(all.map((address) => [address.toLowerCase(), address])).values()];
+  return [...new Map(all.map((address) => [address.toLowerCase(), address])).values()];
+}
+
+function recipientsText(notify: readonly string[], context: LineContext): string {
+  const unique = passwordRecipients(notify, context);
   return unique.length > 0 ? unique.map(visible).join(', ') : 'nobody (set notify or settings.adminEmail)';
 }
 

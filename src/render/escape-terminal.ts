@@ -4,10 +4,16 @@
  * shares one definition:
  *
  * 1. Characters that change what the reader sees: C0/C1 controls (ESC starts
- *    cursor moves, OSC 8 links, OSC 52 clipboard writes), DEL, bidirectional
- *    overrides and isolates, zero-width characters and line/paragraph
- *    separators. Each is shown as `\uXXXX`, the notation JSON uses, so a
- *    reader sees that something is there and what it is.
+ *    cursor moves, OSC 8 links, OSC 52 clipboard writes), DEL, format
+ *    characters (bidirectional overrides and isolates, zero-width characters,
+ *    Unicode tags, which can spell out hidden ASCII), line/paragraph
+ *    separators, and every other character Unicode says to draw as nothing
+ *    (Default_Ignorable_Code_Point: variation selectors, Hangul fillers, the
+ *    combining grapheme joiner). Each is shown as `\uXXXX`, the notation JSON
+ *    uses (a character beyond U+FFFF as its two UTF-16 halves, as JSON writes
+ *    it), so a reader sees that something is there and what it is. So is a
+ *    pile of more than MAX_STACKED_MARKS combining marks on one letter: drawn,
+ *    it spills over the lines above and below and can cover them.
  * 2. GitHub Actions workflow commands. The runner acts on any line of a job's
  *    output that starts with `::` (after leading white space) or contains
  *    `##[` anywhere. Neutralised visibly, in the same notation: `##[` becomes
@@ -18,17 +24,32 @@
  * character, so the whole-output guard below can run over JSON unharmed.
  */
 
-const BEYOND_C0 = '\\u007f-\\u009f\\u00ad\\u061c\\u180e\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u2064\\u2066-\\u206f\\ufeff\\ufff9-\\ufffb';
-const INVISIBLE = new RegExp(`[\\u0000-\\u001f${BEYOND_C0}]`, 'g');
+/** Invisible characters other than the C0 controls (U+0000–U+001F, which JSON.stringify escapes itself). */
+const BEYOND_C0 = '\\u007f-\\u009f\\p{Cf}\\p{Zl}\\p{Zp}\\p{Default_Ignorable_Code_Point}';
+const INVISIBLE = new RegExp(`[\\u0000-\\u001f${BEYOND_C0}]`, 'gu');
 /** The invisible characters other than C0 controls (which JSON.stringify already escapes). */
-export const INVISIBLE_BEYOND_C0 = new RegExp(`[${BEYOND_C0}]`, 'g');
+export const INVISIBLE_BEYOND_C0 = new RegExp(`[${BEYOND_C0}]`, 'gu');
+
+/**
+ * Combining marks one letter may carry as drawn. Real text stacks at most
+ * about four (Vietnamese two, pointed Hebrew with cantillation or Tibetan
+ * stacks four); "Zalgo" text stacks dozens to paint over neighbouring lines.
+ * Marks that take no room of their own (Mn) and enclosing marks (Me) count.
+ */
+export const MAX_STACKED_MARKS = 4;
+export const MARK_PILE = new RegExp(`[\\p{Mn}\\p{Me}]{${MAX_STACKED_MARKS + 1},}`, 'gu');
 
 /** White space the Actions runner trims before looking for `::` (.NET `char.IsWhiteSpace`). */
 const LEADING_SPACE = '[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*';
 const COMMAND_START = new RegExp(`^(${LEADING_SPACE}):`);
 const COMMAND_LINE = new RegExp(`^(${LEADING_SPACE})::`);
 
-export const escapeCode = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+/** Every UTF-16 code unit of `text` as `\uXXXX`, which a JSON string decodes back to `text`. */
+export function escapeCode(text: string): string {
+  let escaped = '';
+  for (let i = 0; i < text.length; i++) escaped += `\\u${text.charCodeAt(i).toString(16).padStart(4, '0')}`;
+  return escaped;
+}
 
 /** `##[` anywhere becomes `##\u005b`: no longer a workflow command, still readable. */
 export function neutraliseHashCommands(text: string): string {
@@ -36,13 +57,13 @@ export function neutraliseHashCommands(text: string): string {
 }
 
 /**
- * A value with every invisible or control character shown as `\uXXXX` and
- * `##[` neutralised, but a leading `::` kept: for places where the value can
+ * A value with every invisible or control character, and every pile of
+ * combining marks, shown as `\uXXXX` and `##[` neutralised, but a leading `::` kept: for places where the value can
  * never start a line, such as a GitHub annotation's properties and message
  * (which follow `::error …::`). Elsewhere use `terminalText`.
  */
 export function visibleCharacters(value: string): string {
-  return neutraliseHashCommands(value.replace(INVISIBLE, escapeCode));
+  return neutraliseHashCommands(value.replace(INVISIBLE, escapeCode).replace(MARK_PILE, escapeCode));
 }
 
 /**

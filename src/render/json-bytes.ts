@@ -1,4 +1,5 @@
 import { jsonTextPiece } from './escape-json.js';
+import { INVISIBLE_BEYOND_C0, MARK_PILE } from './escape-terminal.js';
 
 /**
  * Pretty JSON written straight into UTF-8 bytes: for any value, exactly the
@@ -70,9 +71,18 @@ export class ByteChunks {
   }
 }
 
-/** JSON.stringify's escapes and then jsonText's: a string that can hold anything. */
-const UNSAFE_STRING =
-  /["\\\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff]|##\[/;
+/**
+ * JSON.stringify's escapes (`"`, `\\`, C0 controls, lone surrogates) and then
+ * jsonText's (escape-terminal.ts's invisible characters, piles of combining
+ * marks, `##[`): a string without any of them is its own JSON text between quotes.
+ */
+const UNSAFE_STRING = new RegExp(`["\\\\\\u0000-\\u001f\\ud800-\\udfff]|${INVISIBLE_BEYOND_C0.source}|${MARK_PILE.source}|##\\[`, 'u');
+
+/** What this writer leaves to the slow path among the two-byte characters: the invisible ones, and combining marks (which may pile up). */
+const NOT_PLAIN = new RegExp(`${INVISIBLE_BEYOND_C0.source}|[\\p{Mn}\\p{Me}]`, 'u');
+
+/** 1 for each character from U+00A0 to U+07FF that this writer encodes itself. */
+const PLAIN_TWO_BYTE = new Uint8Array(0x800).map((_, c) => (c >= 0xa0 && !NOT_PLAIN.test(String.fromCharCode(c)) ? 1 : 0));
 
 function writeSlowString(out: ByteChunks, value: string): void {
   out.text(UNSAFE_STRING.test(value) ? jsonTextPiece(JSON.stringify(value)) : `"${value}"`);
@@ -81,7 +91,8 @@ function writeSlowString(out: ByteChunks, value: string): void {
 /**
  * A string as a JSON string. Printable ASCII other than `"`, `\` and `#`, and
  * the characters from U+00A0 to U+07FF that neither JSON.stringify nor
- * jsonTextPiece escapes (accented letters, Greek, Cyrillic, Hebrew) are
+ * jsonTextPiece escapes (accented letters, Greek, Cyrillic, Hebrew letters:
+ * all but combining marks and a few format characters, PLAIN_TWO_BYTE) are
  * encoded here; a string with anything else takes the slow path.
  */
 export function writeString(out: ByteChunks, value: string): void {
@@ -95,7 +106,7 @@ export function writeString(out: ByteChunks, value: string): void {
     if (c >= SPACE && c <= TILDE) {
       if (c === QUOTE || c === BACKSLASH || c === HASH) return writeSlowString(out, value);
       chunk[at++] = c;
-    } else if (c >= 0xa0 && c < 0x800 && c !== 0xad && c !== 0x61c) {
+    } else if (c < 0x800 && PLAIN_TWO_BYTE[c] === 1) {
       chunk[at++] = 0xc0 | (c >> 6);
       chunk[at++] = 0x80 | (c & 0x3f);
     } else {

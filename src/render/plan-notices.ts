@@ -4,6 +4,7 @@ import type { Approval } from '../plan/plan.js';
 import { visible, type ChangeLine, type DocumentChange } from './change-lines.js';
 import type { ShowValue } from './escape-markdown.js';
 import { formatMoney } from './money.js';
+import { passwordResetWarnings } from './password-reset-notices.js';
 
 /**
  * Plan-wide wording shared by the text and markdown renderers: the warnings a
@@ -78,13 +79,15 @@ const RISK_ORDER: readonly RiskClass[] = ['purchase', 'deletion', 'privileged', 
 /**
  * What a reviewer must read before approving, most binding first: the
  * approvals apply will ask for, purchases, deletions, privileged role changes,
- * sign-in blocks, then the plan's own warnings (e.g. DELETION_THRESHOLD).
+ * sign-in blocks, password resets and where they go, then the plan's own
+ * warnings (e.g. DELETION_THRESHOLD).
  */
 export function planWarnings(plan: PlanDocument, show: ShowValue = visible): string[] {
   const approvals = plan.approvals.map((approval) => `${approval} (${APPROVAL_FLAGS[approval]})`);
   return [
     ...(approvals.length > 0 ? [`Applying this plan needs approval: ${approvals.join(', ')}.`] : []),
     ...RISK_ORDER.flatMap((risk) => RISK_WARNINGS[risk](plan, plan.changes.filter((change) => change.risks.includes(risk)), show)),
+    ...passwordResetWarnings(plan, show),
     // A warning's message quotes values (UPNs, limits): shown whole as a value.
     ...plan.warnings.map((warning) => `${warning.code}: ${show(warning.message)}`),
   ];

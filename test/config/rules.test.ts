@@ -78,6 +78,13 @@ describe('UPN rules', () => {
     { name: 'a local part over 64', files: user('roles: [Billing administrator]', `${'j'.repeat(65)}@contoso.com`), expected: ['UPN_INVALID@tenant.yaml:7:24'], message: /1 to 64 characters \(it is 65\)/ },
     { name: 'a domain over 48', files: user('roles: [Billing administrator]', `joep@${'d'.repeat(45)}.com`), expected: ['UPN_INVALID@tenant.yaml:7:24'], message: /domain must be 1 to 48 characters \(it is 49\)/ },
     { name: 'a character outside the allowed set', files: user('roles: [Billing administrator]', 'jöep@contoso.com'), expected: ['UPN_INVALID@tenant.yaml:7:24'], message: /may only contain A-Z a-z 0-9/ },
+    {
+      name: 'a Cyrillic look-alike letter, named by code point (the quoted UPN looks valid)',
+      files: user('roles: [Billing administrator]', 'megаn.bowen@contoso.com'),
+      expected: ['UPN_INVALID@tenant.yaml:7:24'],
+      message: /may only contain A-Z a-z 0-9 ' \. - _ ! # \^ ~; it holds "а" \(U\+0430\)$/,
+    },
+    { name: 'a zero-width space in the domain', files: user('roles: [Billing administrator]', 'joep@conto\u200bso.com'), expected: ['UPN_INVALID@tenant.yaml:7:24'], message: /single dots \(e\.g\. contoso\.com\); it holds "\u200b" \(U\+200B\)$/ },
     { name: 'a "." right before the "@"', files: user('roles: [Billing administrator]', 'joep.@contoso.com'), expected: ['UPN_INVALID@tenant.yaml:7:24'], message: /"\." right before the "@"/ },
     { name: 'a "." first', files: user('roles: [Billing administrator]', '.joep@contoso.com'), expected: ['UPN_INVALID@tenant.yaml:7:24'], message: /must not start with "\."/ },
     { name: 'a domain with an empty name', files: user('roles: [Billing administrator]', 'joep@contoso..com'), expected: ['UPN_INVALID@tenant.yaml:7:24'], message: /single dots/ },

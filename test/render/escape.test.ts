@@ -16,6 +16,24 @@ describe('terminalText', () => {
     expect(terminalText('a\tb\nc')).toBe('a\\u0009b\\u000ac');
   });
 
+  it('shows every character drawn as nothing, beyond U+FFFF as its two UTF-16 halves', () => {
+    // Tags spell "approve" invisibly; as JSON writes such a character, so the notation decodes back to it.
+    expect(terminalText(HOSTILE.tags)).toBe(`ok${['61', '70', '70', '72', '6f', '76', '65'].map((low) => `\\udb40\\udc${low}`).join('')}`);
+    expect(terminalText(HOSTILE.fillers)).toBe('Megan\\u3164Bowen\\u115f\\u1160\\uffa0\\ufe0f\\u034f');
+    // Other format characters: Arabic number sign, Khmer inherent vowel, Mongolian free variation selector, invisible musical symbol.
+    expect(terminalText('\u0600\u17b4\u180b\u{1d173}')).toBe('\\u0600\\u17b4\\u180b\\ud834\\udd73');
+    expect(JSON.parse(`"${terminalText(HOSTILE.tags)}"`)).toBe(HOSTILE.tags);
+  });
+
+  it('shows a pile of more than four combining marks, which would be drawn over the lines around it', () => {
+    expect(terminalText(`e${'\u0301'.repeat(5)}`)).toBe(`e${'\\u0301'.repeat(5)}`);
+    expect(terminalText(HOSTILE.zalgo)).toBe(`ok${'\\u0336\\u0334\\u0353\\u0359\\u035a'.repeat(6)}`);
+    // Real text stacks up to four: Vietnamese (decomposed), pointed Hebrew with cantillation, a Tibetan stack.
+    for (const text of ['Nguye\u0302\u0303n', 'e\u0323\u0302\u0301', '\u05e9\u05bc\u05c1\u05b8\u0591', '\u0f56\u0f66\u0f92\u0fb2\u0f74\u0f56']) {
+      expect(terminalText(text)).toBe(text);
+    }
+  });
+
   it('neutralises workflow commands visibly', () => {
     expect(terminalText(HOSTILE.addMaskHash)).toBe('##\\u005badd-mask]x');
     expect(terminalText(HOSTILE.addMaskColon)).toBe('\\u003a:add-mask::x');
@@ -121,5 +139,6 @@ describe('jsonText', () => {
     expect(workflowCommandLines(text)).toEqual([]);
     expect(JSON.parse(text)).toEqual(document);
     expect(text).toContain('"invoice\\u202etxt.exe"');
+    expect(text).toContain('"ok\\udb40\\udc61\\udb40\\udc70');
   });
 });

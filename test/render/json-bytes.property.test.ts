@@ -6,14 +6,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { PlanDocument } from '../../src/plan/plan-document.js';
-import { escapeCode, INVISIBLE_BEYOND_C0, neutraliseHashCommands } from '../../src/render/escape-terminal.js';
+import { escapeCode, INVISIBLE_BEYOND_C0, MARK_PILE, neutraliseHashCommands } from '../../src/render/escape-terminal.js';
 import { ByteChunks, writeJsonValue } from '../../src/render/json-bytes.js';
 import { sameJson } from '../../src/render/json-change.js';
 import { planJsonChunks, planJsonPieces, renderJson } from '../../src/render/json.js';
 import { hostileNames, mixed } from './scenarios.js';
 
 /** What `plan --out` wrote before it had a writer of its own: JSON.stringify, escaped in two passes of its own. */
-const oracle = (value: unknown) => `${neutraliseHashCommands((JSON.stringify(value, null, 2) as string).replace(INVISIBLE_BEYOND_C0, escapeCode))}\n`;
+const UNSEEN = new RegExp(`${INVISIBLE_BEYOND_C0.source}|${MARK_PILE.source}`, 'gu');
+const oracle = (value: unknown) => `${neutraliseHashCommands((JSON.stringify(value, null, 2) as string).replace(UNSEEN, escapeCode))}\n`;
 
 /** The plan as planJsonChunks writes it, cut into chunks of `chunkBytes`. */
 function written(plan: unknown, chunkBytes?: number): { readonly bytes: Buffer; readonly chunks: readonly Buffer[] } {
@@ -40,6 +41,10 @@ const TRICKY = [
   '##[', '#', '##', '[', ']', '\u2028', '\u2029', '\u0085', '\u007f', '\u009f', '\u00ad', '\u061c', '\u180e', '\u200b', '\u200f', '\u202a', '\u202e',
   '\u2060', '\u2066', '\u206f', '\ufeff', '\ufff9', '\ufffb', '\ufffc', '\u0000', '\u001f', '\u0020', '\u007e', '\n', '\r', '\t', '"', '\\', '/', '{', '},',
   ',\n    ', '": ', 'é', 'ı', '🎉', '\ud800', '\udfff', '\ud83c', '\udf89', '\ud83c\udf89', 'a',
+  // Drawn as nothing, two of them among the two-byte characters written without JSON.stringify.
+  '\u034f', '\u0600', '\u06dd', '\u3164', '\ufe0f', '\u{e0061}', '\udb40',
+  // Combining marks, one (written as is) or a pile (escaped).
+  '\u0301', '\u0336\u0334\u0353\u0359\u035a',
 ];
 /** Any UTF-16 code unit, lone surrogates included. */
 const codeUnit = fc.integer({ min: 0, max: 0xffff }).map((unit) => String.fromCharCode(unit));
@@ -141,6 +146,15 @@ describe('planJsonChunks: the bytes of JSON.stringify, escaped', () => {
       for (const chunkBytes of [undefined, 1, 2, 7, 64, 1000]) expectSame(scenario, chunkBytes);
       expect(renderJson(scenario)).toBe(oracle(scenario));
     }
+  });
+
+  it('escapes characters drawn as nothing, and piles of marks, also between letters it writes itself', () => {
+    const value = { displayName: 'Меgаn\u034fBowen\u0600', jobTitle: 'ok\u{e0061}', city: `Zoe\u0308 e${'\u0301'.repeat(5)}` };
+    const text = Buffer.concat(written(value).chunks).toString('utf8');
+    expect(text).toContain('"Меgаn\\u034fBowen\\u0600"');
+    expect(text).toContain('"ok\\udb40\\udc61"');
+    expect(text).toContain(`"Zoe\u0308 e${'\\u0301'.repeat(5)}"`);
+    expect(JSON.parse(text)).toEqual(value);
   });
 
   it('on generated plans: hostile strings, unusual shapes, before and after alike or almost alike', () => {

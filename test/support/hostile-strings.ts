@@ -34,12 +34,19 @@ export const HOSTILE = {
   del: 'del\u007f',
   backticks: '``` ` code',
   issueRef: '#1 GH-2',
+  /** Unicode tags spell ASCII that nothing draws ("ASCII smuggling"): here "approve". */
+  tags: 'ok\u{e0061}\u{e0070}\u{e0070}\u{e0072}\u{e006f}\u{e0076}\u{e0065}',
+  /** Characters drawn as nothing that are not format characters: Hangul fillers, a variation selector, the combining grapheme joiner. */
+  fillers: 'Megan\u3164Bowen\u115f\u1160\uffa0\ufe0f\u034f',
+  /** A letter under a pile of combining marks, drawn over the lines above and below it. */
+  zalgo: `ok${'\u0336\u0334\u0353\u0359\u035a'.repeat(6)}`,
 } as const;
 
 export const HOSTILE_VALUES: readonly string[] = Object.values(HOSTILE);
 
-/** Characters that must never reach output raw. */
-export const RAW_DANGER = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
+/** Characters that must never reach output raw, and piles of more than four combining marks. */
+export const RAW_DANGER =
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\u3164\ufe00-\ufe0f\ufeff\uffa0\u{e0000}-\u{e007f}]|[\u0300-\u036f\u0483-\u0489\u20d0-\u20ff]{5,}/u;
 
 /** A line the Actions runner would treat as a workflow command. */
 export function workflowCommandLines(output: string): string[] {
@@ -49,7 +56,7 @@ export function workflowCommandLines(output: string): string[] {
 /** Raw dangerous characters in output, as `U+XXXX` at their index, for readable failures. */
 export function rawDangers(output: string, allowAnsiColours = false): string[] {
   const text = allowAnsiColours ? output.replace(/\u001b\[[0-9;]*m/g, '') : output;
-  return [...text.matchAll(new RegExp(RAW_DANGER, 'g'))].map((m) => `U+${m[0].charCodeAt(0).toString(16).padStart(4, '0')} at ${m.index}`);
+  return [...text.matchAll(new RegExp(RAW_DANGER, 'gu'))].map((m) => `U+${(m[0].codePointAt(0) ?? 0).toString(16).padStart(4, '0')} at ${m.index}`);
 }
 
 /**

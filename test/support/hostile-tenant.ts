@@ -43,6 +43,10 @@ users:
     displayName: ${q(HOSTILE.html)}
     jobTitle: ${q(HOSTILE.email)}
     licenses: [ENTERPRISEPACK]
+  - userPrincipalName: unseen@contoso.com
+    displayName: ${q(HOSTILE.fillers)}
+    jobTitle: ${q(HOSTILE.tags)}
+    department: ${q(HOSTILE.zalgo)}
 `;
 
 /** Unmanaged users put straight into the database, as another admin tool would. */
@@ -50,5 +54,6 @@ export const HOSTILE_UNMANAGED = [
   ['legacy1@contoso.com', `${HOSTILE.eraseLine} ${HOSTILE.mention}`, HOSTILE.addMaskHash],
   ['legacy2@contoso.com', `${HOSTILE.html} ${HOSTILE.autolink}`, HOSTILE.errorColon],
   ['legacy3@contoso.com', `${HOSTILE.rlo}${HOSTILE.zeroWidth}`, HOSTILE.newlineCommand],
+  ['legacy4@contoso.com', `${HOSTILE.fillers}${HOSTILE.zalgo}`, HOSTILE.tags],
 ] as const;
 

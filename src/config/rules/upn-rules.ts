@@ -16,6 +16,24 @@ const DOMAIN_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?
 const WELL_FORMED =
   /^[A-Za-z0-9'_!#^~-](?:[A-Za-z0-9'._!#^~-]*[A-Za-z0-9'_!#^~-])?@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
 
+const LOCAL_CHARACTER = /[A-Za-z0-9'._!#^~-]/;
+const DOMAIN_CHARACTER = /[A-Za-z0-9.-]/;
+/** Characters named as the reason a UPN is refused; the rest are counted. */
+const NAMED_CHARACTERS = 3;
+
+/**
+ * `; it holds "а" (U+0430)`: the characters that are not allowed, by code
+ * point, since a Cyrillic а or a zero-width space looks allowed (or like
+ * nothing) in the message that quotes the UPN.
+ */
+function holds(part: string, allowed: RegExp): string {
+  const refused = [...new Set(part)].filter((c) => !allowed.test(c));
+  if (refused.length === 0) return '';
+  const named = refused.slice(0, NAMED_CHARACTERS).map((c) => `"${c}" (U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')})`);
+  const more = refused.length > NAMED_CHARACTERS ? ` and ${refused.length - NAMED_CHARACTERS} more` : '';
+  return `; it holds ${named.join(', ')}${more}`;
+}
+
 /**
  * Why a UPN is malformed (DOMAIN.md), or null when it is well-formed. Every
  * UPN the schema's pattern and lengths reject is malformed here too, so both
@@ -32,10 +50,10 @@ export function upnProblem(upn: string): string | null {
   if (local.length === 0 || local.length > 64) return `the part before "@" must be 1 to 64 characters (it is ${local.length})`;
   if (domain.length === 0 || domain.length > 48) return `the domain must be 1 to 48 characters (it is ${domain.length})`;
   if (upn.length > 113) return `must be at most 113 characters (it is ${upn.length})`;
-  if (!LOCAL_PART.test(local)) return `the part before "@" may only contain A-Z a-z 0-9 ' . - _ ! # ^ ~`;
+  if (!LOCAL_PART.test(local)) return `the part before "@" may only contain A-Z a-z 0-9 ' . - _ ! # ^ ~${holds(local, LOCAL_CHARACTER)}`;
   if (local.endsWith('.')) return `must not have "." right before the "@"`;
   if (local.startsWith('.')) return `must not start with "."`;
-  if (!DOMAIN_NAME.test(domain)) return `the domain may only contain letters, digits and "-", in names separated by single dots (e.g. contoso.com)`;
+  if (!DOMAIN_NAME.test(domain)) return `the domain may only contain letters, digits and "-", in names separated by single dots (e.g. contoso.com)${holds(domain, DOMAIN_CHARACTER)}`;
   return null;
 }
 

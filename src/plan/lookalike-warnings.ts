@@ -1,0 +1,226 @@
+import { roleName } from '../catalog/builtin-roles.js';
+import type { Catalog } from '../catalog/catalog.js';
+import type { Settings } from '../state/settings.js';
+import type { User } from '../state/tenant-state.js';
+import type { Change } from './change.js';
+import { confusableSkeleton, unlikeCharacters } from './confusable-skeleton.js';
+import type { PlanWarning } from './plan.js';
+
+/**
+ * A pull request can grant Global administrator to `rnegan.bowen@contoso.com`
+ * or `megan.bowen@contoso.onmicrosoft.com`, or name a new account "Меgan
+ * Bowen" in Cyrillic letters, and the reviewer reads the name of the admin
+ * they know; it can send a temporary password to `it-desk@contoso.corn`. The
+ * plan says so, for every name it brings in (a created user, a rename's new
+ * UPN, a new display name, a recipient of a temporary password) that looks
+ * like another one without being it. Names that were there already are not
+ * the plan's doing and are not repeated on every plan.
+ */
+
+/** Look-alikes named in one warning; the rest are counted. */
+const NAMED = 5;
+/** Distinct names kept per skeleton: whichever name is asked about, one of them is another. */
+const KEPT = 3;
+
+interface Holder {
+  /** The account: its UPN, lower-cased. */
+  readonly key: string;
+  /** The name as compared: the UPN or display name, lower-cased. */
+  readonly text: string;
+  readonly shown: string;
+  readonly existing: boolean;
+  readonly user: User;
+}
+
+/**
+ * The names of the directory that share a skeleton with a name the plan
+ * brings in: a few distinct ones each, existing users' first. Only those
+ * skeletons are kept, so a plan adding five users to 100,000 stores five.
+ */
+class Skeletons {
+  private readonly buckets = new Map<string, Holder[]>();
+
+  constructor(wanted: Iterable<string>) {
+    for (const skeleton of wanted) this.buckets.set(skeleton, []);
+  }
+
+  /** Keeps the name `holder()` describes if its skeleton is wanted (and not full): made only then, as most names are not. */
+  add(skeleton: string, holder: () => Holder): void {
+    const bucket = this.buckets.get(skeleton);
+    if (!bucket || bucket.length >= KEPT) return;
+    const made = holder();
+    if (!bucket.some((h) => h.text === made.text)) bucket.push(made);
+  }
+
+  /** Another account's name with this skeleton, written differently from `text`; `key` and `renamedFrom` are the account asked about. */
+  otherThan(skeleton: string, text: string, key: string, renamedFrom: string | undefined): Holder | undefined {
+    return this.buckets.get(skeleton)?.find((h) => h.text !== text && h.key !== key && h.key !== renamedFrom);
+  }
+}
+
+export interface LookalikeInput {
+  readonly changes: readonly Change[];
+  /** Every user as the tenant has it now, by lower-cased UPN (a renamed one under its new UPN); deleted ones are skipped. */
+  readonly current: ReadonlyMap<string, User>;
+  readonly desired: ReadonlyMap<string, User>;
+  readonly catalog: Catalog;
+  readonly settings: Settings;
+}
+
+/** Longest name a warning quotes whole: the warnings are shown in full at the top of every plan, and the database may hold any length. */
+const MAX_QUOTED = 120;
+/** Code points named as the difference between two display names. */
+const MAX_UNLIKE = 8;
+
+function quoted(name: string): string {
+  if (name.length <= MAX_QUOTED) return name;
+  const end = /[\ud800-\udbff]/.test(name.charAt(MAX_QUOTED - 1)) ? MAX_QUOTED - 1 : MAX_QUOTED;
+  return `${name.slice(0, end)}… (${name.length} characters)`;
+}
+
+const localPart = (upn: string) => upn.slice(0, upn.lastIndexOf('@'));
+const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1).toLowerCase();
+
+function whose(other: Holder): string {
+  const roles = other.user.roles.length > 0 ? ` holding ${other.user.roles.map(roleName).sort().join(', ')}` : '';
+  return `${other.existing ? 'an existing user' : 'also in this plan'}${roles}`;
+}
+
+function warning(code: string, items: readonly string[], advice: string): PlanWarning[] {
+  if (items.length === 0) return [];
+  const rest = items.length > NAMED ? `; and ${items.length - NAMED} more` : '';
+  return [{ code, message: `${items.slice(0, NAMED).join('; ')}${rest}. ${advice}` }];
+}
+
+interface NewName {
+  readonly key: string;
+  readonly upn: string;
+  readonly name: string;
+  readonly renamedFrom: string | undefined;
+}
+
+/** Both kinds of user names: a UPN by its local part (the domain aside), a display name whole. */
+function nameWarnings({ changes, current, desired }: LookalikeInput): PlanWarning[] {
+  const renamedFrom = new Map<string, string>();
+  for (const change of changes) if (change.kind === 'user.rename') renamedFrom.set(change.userPrincipalName.toLowerCase(), change.fromUserPrincipalName.toLowerCase());
+  const newUpns: NewName[] = [];
+  const newNames: NewName[] = [];
+  for (const change of changes) {
+    const key = change.userPrincipalName.toLowerCase();
+    const named = (name: string): NewName => ({ key, upn: change.userPrincipalName, name, renamedFrom: renamedFrom.get(key) });
+    if (change.kind === 'user.create' || change.kind === 'user.rename') newUpns.push(named(change.userPrincipalName));
+    if (change.kind === 'user.create') newNames.push(named(change.attributes.displayName));
+    if (change.kind === 'user.update') {
+      const to = change.attributes.find((a) => a.attribute === 'displayName')?.to;
+      if (typeof to === 'string') newNames.push(named(to));
+    }
+  }
+  if (newUpns.length === 0 && newNames.length === 0) return [];
+
+  const upnSkeletons = newUpns.map(({ upn }) => confusableSkeleton(localPart(upn)));
+  const nameSkeletons = newNames.map(({ name }) => confusableSkeleton(name));
+  const upns = new Skeletons(upnSkeletons);
+  const names = new Skeletons(nameSkeletons);
+  const addUpn = (user: User, existing: boolean) => {
+    const upn = user.userPrincipalName;
+    upns.add(confusableSkeleton(localPart(upn)), () => ({ key: upn.toLowerCase(), text: upn.toLowerCase(), shown: upn, existing, user }));
+  };
+  const addName = (user: User, existing: boolean) => {
+    const name = user.attributes.displayName;
+    names.add(confusableSkeleton(name), () => ({ key: user.userPrincipalName.toLowerCase(), text: name.toLowerCase(), shown: name, existing, user }));
+  };
+  // Each account's names once, as it is now; a declared name only where it differs from that.
+  const live = (user: User | undefined) => (user && !user.directory?.deletedAt ? user : undefined);
+  for (const [key, user] of desired) {
+    const now = live(current.get(key));
+    if (newUpns.length > 0) {
+      if (now) addUpn(now, true);
+      if (now?.userPrincipalName !== user.userPrincipalName) addUpn(user, false);
+    }
+    if (newNames.length > 0) {
+      if (now) addName(now, true);
+      if (now?.attributes.displayName !== user.attributes.displayName) addName(user, false);
+    }
+  }
+  for (const [key, user] of current) {
+    if (desired.has(key) || !live(user)) continue;
+    if (newUpns.length > 0) addUpn(user, true);
+    if (newNames.length > 0) addName(user, true);
+  }
+
+  const upnItems = newUpns.flatMap(({ key, upn, renamedFrom: from }, i) => {
+    const other = upns.otherThan(upnSkeletons[i] ?? '', key, key, from);
+    if (!other) return [];
+    const what = from ? `the new name this plan gives ${from}` : 'created by this plan';
+    return [`${upn}, ${what}, looks like ${quoted(other.shown)}, ${whose(other)}`];
+  });
+  const nameItems = newNames.flatMap(({ key, upn, name, renamedFrom: from }, i) => {
+    const other = names.otherThan(nameSkeletons[i] ?? '', name.toLowerCase(), key, from);
+    if (!other) return [];
+    const unlike = unlikeCharacters(name, other.shown);
+    const listed = unlike.length > MAX_UNLIKE ? `${unlike.slice(0, MAX_UNLIKE).join(', ')} and ${unlike.length - MAX_UNLIKE} more` : unlike.join(', ');
+    const how = unlike.length > 0 ? `written with ${listed}` : 'written differently';
+    return [`the displayName "${quoted(name)}" of ${upn} looks like "${quoted(other.shown)}" of ${quoted(other.user.userPrincipalName)}, ${whose(other)}, but is ${how}`];
+  });
+  return [
+    ...warning('LOOKALIKE_UPN', upnItems, 'Make sure each is the account meant: in the plan, a look-alike passes for the other.'),
+    ...warning('LOOKALIKE_DISPLAY_NAME', nameItems, 'Make sure this is not an account posing as the other in the address book.'),
+  ];
+}
+
+/**
+ * Where temporary passwords go: a recipient outside the tenant's domains at
+ * one that looks like them or like another recipient's (`contoso.corn`), or
+ * that begins like one of the tenant's (`contoso.com.evil.example`).
+ */
+function domainWarnings({ changes, desired, catalog, settings }: LookalikeInput): PlanWarning[] {
+  const sends = changes.flatMap((change) => (change.kind === 'user.create' || change.kind === 'user.password-reset' ? [change] : []));
+  if (sends.length === 0) return [];
+  const tenantDomains = new Set(catalog.domains.map((d) => d.name.toLowerCase()));
+  const tenantBySkeleton = new Map([...tenantDomains].map((domain) => [confusableSkeleton(domain), domain]));
+  // Tenant domains first, so a bucket always holds them; then each other domain once (thousands of users share a few).
+  const domains = new Set(tenantDomains);
+  if (settings.adminEmail) domains.add(domainOf(settings.adminEmail));
+  for (const user of desired.values()) for (const address of user.notify ?? []) domains.add(domainOf(address));
+  const skeletonOf = new Map<string, string>();
+  const known = new Map<string, string[]>();
+  for (const domain of domains) {
+    const skeleton = confusableSkeleton(domain);
+    skeletonOf.set(domain, skeleton);
+    const bucket = known.get(skeleton) ?? [];
+    if (bucket.length < KEPT) bucket.push(domain);
+    known.set(skeleton, bucket);
+  }
+
+  /** What a recipient's domain passes for, or null; once per domain. */
+  const resemblances = new Map<string, string | null>();
+  const resemblance = (domain: string): string | null => {
+    if (tenantDomains.has(domain)) return null;
+    const bucket = known.get(skeletonOf.get(domain) ?? confusableSkeleton(domain)) ?? [];
+    const other = bucket.find((d) => d !== domain && tenantDomains.has(d)) ?? bucket.find((d) => d !== domain);
+    if (other !== undefined) return `which looks like ${other}, ${tenantDomains.has(other) ? 'a domain of the tenant' : 'a domain other notify addresses use'}`;
+    // A tenant domain (or its look-alike) ending where a label or a hyphenated part of one ends.
+    for (let at = domain.length - 1; at > 0; at--) {
+      if (domain[at] !== '.' && domain[at] !== '-') continue;
+      const tenant = tenantBySkeleton.get(confusableSkeleton(domain.slice(0, at)));
+      if (tenant !== undefined) return `which begins like ${tenant}, a domain of the tenant, but is another domain`;
+    }
+    return null;
+  };
+
+  const items: string[] = [];
+  for (const change of sends) {
+    const recipients = [...change.notify, ...(settings.adminEmail ? [settings.adminEmail] : [])];
+    for (const address of new Set(recipients)) {
+      const domain = domainOf(address);
+      if (!resemblances.has(domain)) resemblances.set(domain, resemblance(domain));
+      const like = resemblances.get(domain);
+      if (like) items.push(`${address}, which receives the temporary password of ${change.userPrincipalName}, is at ${domain}, ${like}`);
+    }
+  }
+  return warning('LOOKALIKE_DOMAIN', items, 'Make sure the password goes where it is meant to.');
+}
+
+export function lookalikeWarnings(input: LookalikeInput): PlanWarning[] {
+  return [...nameWarnings(input), ...domainWarnings(input)];
+}

@@ -1,0 +1,36 @@
+import type { PlanDocument } from '../plan/plan-document.js';
+import { passwordRecipients, visible } from './change-lines.js';
+import type { ShowValue } from './escape-markdown.js';
+
+/**
+ * A password reset hands a working credential for an account that exists,
+ * and may hold an admin role, to the addresses the configuration names: a
+ * pull request that adds `password.reset` and its own `notify` address takes
+ * the account over, and needs no approval. So each reset is named up front,
+ * with where its password goes, admins first, instead of only in the user's
+ * folded details.
+ */
+
+/** Resets named one by one; the rest are counted. Each names all its recipients: at most five notify addresses and settings.adminEmail. */
+const NAMED_RESETS = 5;
+
+const list = (items: readonly string[], show: ShowValue) => {
+  const shown = items.map(show);
+  return shown.length <= 1 ? shown.join('') : `${shown.slice(0, -1).join(', ')} and ${shown.at(-1)}`;
+};
+
+export function passwordResetWarnings(plan: PlanDocument, show: ShowValue = visible): string[] {
+  const context = { adminEmail: plan.settings.adminEmail };
+  const resets = plan.changes.flatMap((change) => (change.kind === 'user.password-reset' ? [change] : []));
+  if (resets.length === 0) return [];
+  const rolesOf = (change: (typeof resets)[number]) => change.before?.roles ?? [];
+  const ordered = [...resets.filter((change) => rolesOf(change).length > 0), ...resets.filter((change) => rolesOf(change).length === 0)];
+  const named = ordered.slice(0, NAMED_RESETS).map((change) => {
+    const roles = rolesOf(change);
+    const admin = roles.length > 0 ? `, who holds ${list(roles, show)},` : '';
+    const recipients = passwordRecipients(change.notify, context);
+    return `Resets the password of ${show(change.userPrincipalName)}${admin} and sends the temporary password to ${list(recipients, show) || 'nobody'}.`;
+  });
+  const rest = ordered.length - named.length;
+  return rest > 0 ? [...named, `Resets the passwords of ${rest} more users; where each one's goes is in its details.`] : named;
+}
