@@ -3,7 +3,7 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { Settings } from '../state/settings.js';
 import type { User } from '../state/tenant-state.js';
 import type { Change } from './change.js';
-import { confusableSkeleton, unlikeCharacters } from './confusable-skeleton.js';
+import { confusableSkeleton, skeletonKey, unlikeCharacters } from './confusable-skeleton.js';
 import type { PlanWarning } from './plan.js';
 
 /**
@@ -39,17 +39,25 @@ interface Holder {
  */
 class Skeletons {
   private readonly buckets = new Map<string, Holder[]>();
+  /** skeletonKey of the wanted skeletons: a name without one of these cannot have one of them. */
+  private readonly keys = new Set<number>();
 
-  constructor(wanted: Iterable<string>) {
-    for (const skeleton of wanted) this.buckets.set(skeleton, []);
+  /** `skeletons[i]` is the skeleton of `names[i]`; the key is the name's (a skeleton's own may differ). */
+  constructor(names: readonly string[], skeletons: readonly string[]) {
+    for (const skeleton of skeletons) this.buckets.set(skeleton, []);
+    for (const name of names) this.keys.add(skeletonKey(name));
   }
 
-  /** Keeps the name `holder()` describes if its skeleton is wanted (and not full): made only then, as most names are not. */
-  add(skeleton: string, holder: () => Holder): void {
-    const bucket = this.buckets.get(skeleton);
+  /** Whether `name` (its first `end` characters) may have a wanted skeleton: one pass, no allocation, and false for most names. */
+  wants(name: string, end = name.length): boolean {
+    return this.keys.has(skeletonKey(name, end));
+  }
+
+  /** Keeps `holder`, named `name`, if its skeleton is wanted and its bucket not full. */
+  put(name: string, holder: Holder): void {
+    const bucket = this.buckets.get(confusableSkeleton(name));
     if (!bucket || bucket.length >= KEPT) return;
-    const made = holder();
-    if (!bucket.some((h) => h.text === made.text)) bucket.push(made);
+    if (!bucket.some((h) => h.text === holder.text)) bucket.push(holder);
   }
 
   /** Another account's name with this skeleton, written differently from `text`; `key` and `renamedFrom` are the account asked about. */
@@ -78,7 +86,12 @@ function quoted(name: string): string {
   return `${name.slice(0, end)}… (${name.length} characters)`;
 }
 
-const localPart = (upn: string) => upn.slice(0, upn.lastIndexOf('@'));
+/** Where a UPN's local part ends (as `slice` reads `lastIndexOf`'s -1: one before the end). */
+const localEnd = (upn: string) => {
+  const at = upn.lastIndexOf('@');
+  return at < 0 ? upn.length - 1 : at;
+};
+const localPart = (upn: string) => upn.slice(0, localEnd(upn));
 const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1).toLowerCase();
 
 function whose(other: Holder): string {
@@ -117,17 +130,20 @@ function nameWarnings({ changes, current, desired }: LookalikeInput): PlanWarnin
   }
   if (newUpns.length === 0 && newNames.length === 0) return [];
 
-  const upnSkeletons = newUpns.map(({ upn }) => confusableSkeleton(localPart(upn)));
+  const upnParts = newUpns.map(({ upn }) => localPart(upn));
+  const upnSkeletons = upnParts.map(confusableSkeleton);
   const nameSkeletons = newNames.map(({ name }) => confusableSkeleton(name));
-  const upns = new Skeletons(upnSkeletons);
-  const names = new Skeletons(nameSkeletons);
+  const upns = new Skeletons(upnParts, upnSkeletons);
+  const names = new Skeletons(newNames.map(({ name }) => name), nameSkeletons);
   const addUpn = (user: User, existing: boolean) => {
     const upn = user.userPrincipalName;
-    upns.add(confusableSkeleton(localPart(upn)), () => ({ key: upn.toLowerCase(), text: upn.toLowerCase(), shown: upn, existing, user }));
+    if (!upns.wants(upn, localEnd(upn))) return;
+    upns.put(localPart(upn), { key: upn.toLowerCase(), text: upn.toLowerCase(), shown: upn, existing, user });
   };
   const addName = (user: User, existing: boolean) => {
     const name = user.attributes.displayName;
-    names.add(confusableSkeleton(name), () => ({ key: user.userPrincipalName.toLowerCase(), text: name.toLowerCase(), shown: name, existing, user }));
+    if (!names.wants(name)) return;
+    names.put(name, { key: user.userPrincipalName.toLowerCase(), text: name.toLowerCase(), shown: name, existing, user });
   };
   // Each account's names once, as it is now; a declared name only where it differs from that.
   const live = (user: User | undefined) => (user && !user.directory?.deletedAt ? user : undefined);

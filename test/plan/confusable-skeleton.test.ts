@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { confusableSkeleton, unlikeCharacters } from '../../src/plan/confusable-skeleton.js';
+import fc from 'fast-check';
+import { confusableSkeleton, skeletonKey, unlikeCharacters } from '../../src/plan/confusable-skeleton.js';
 
 describe('confusableSkeleton', () => {
   it.each([
@@ -38,5 +39,31 @@ describe('unlikeCharacters', () => {
   it('names the characters that are not ASCII and not in the other name', () => {
     expect(unlikeCharacters('Меgаn Bowen', 'Megan Bowen')).toEqual(['U+041C', 'U+0435', 'U+0430']);
     expect(unlikeCharacters('rnegan', 'megan')).toEqual([]);
+  });
+});
+
+describe('skeletonKey', () => {
+  // Names are skipped by their key before their skeleton is made: two names a
+  // reader cannot tell apart must never have different keys. Few characters,
+  // most of them ones the skeleton changes, so that many strings share one.
+  const tricky = fc.constantFrom(...'aAeEiIlL|10oOrRnNmMvVwWcCdDsS.-Ѕѕ͏Һһ𝐌Ｍ'.match(/./gsu)!);
+  it('is the same for names with the same skeleton', () => {
+    const byKey = new Map<string, number>();
+    fc.assert(
+      fc.property(fc.array(tricky, { maxLength: 6 }), (chars) => {
+        const name = chars.join('');
+        const skeleton = confusableSkeleton(name);
+        const key = skeletonKey(name);
+        if (!byKey.has(skeleton)) byKey.set(skeleton, key);
+        expect(key, `${JSON.stringify(name)} (skeleton ${JSON.stringify(skeleton)})`).toBe(byKey.get(skeleton));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('tells most different names apart', () => {
+    expect(skeletonKey('megan.bowen')).toBe(skeletonKey('rnegan.bowen'));
+    expect(skeletonKey('megan.bowen')).not.toBe(skeletonKey('megan.bowes'));
+    expect(skeletonKey('Aiko Smith')).not.toBe(skeletonKey('Aiko Smyth'));
   });
 });

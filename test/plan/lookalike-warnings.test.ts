@@ -50,6 +50,15 @@ describe('look-alike names a plan brings in', () => {
     ]);
   });
 
+  it('a look-alike whose skeleton keeps a letter of another script (the key is the name\'s, not the skeleton\'s)', () => {
+    // Cyrillic capital shha has no Latin look-alike in the table, and its small letter does: the skeleton
+    // keeps "һ", whose own skeleton would be "h". Both names must still be found by the same key.
+    const helen = existing('helen.smith@contoso.com', { displayName: 'Һe1en Smith' }, GA);
+    const warnings = warningsOf([adminDeclared(), meganDeclared(), declared('helen.smith@contoso.com', { displayName: 'Һe1en Smith' }, GA), declared('h.smith@contoso.com', { displayName: 'Һelen Smith' })], [admin(), megan(), helen]);
+    expect(warnings.map((w) => w.code)).toEqual(['LOOKALIKE_DISPLAY_NAME']);
+    expect(warnings[0]!.message).toMatch(/^the displayName "Һelen Smith" of h\.smith@contoso\.com looks like "Һe1en Smith" of helen\.smith@contoso\.com/);
+  });
+
   it('a rename to a look-alike of another user, but not of its own old name', () => {
     const lotte = existing('lotte.smit@contoso.com', { displayName: 'Lotte Smit' });
     const renamed = (upn: string) => declared(upn, { displayName: 'Lotte Smit' }, { renamedFrom: 'lotte.smit@contoso.com' });
