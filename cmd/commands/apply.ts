@@ -175,7 +175,7 @@ export function registerApply(program: Command): void {
     .description(
       'Apply the configuration (planned afresh) or a saved plan, all or nothing. Purchases need --approve-purchases\n' +
         '(or typing "purchase" at a terminal); deletions above the threshold need --approve-deletions (or typing\n' +
-        '"deletions"); granting an admin role, or deleting or blocking a user who holds one, needs --approve-privileged\n' +
+        '"deletions"); granting an admin role, or deleting, blocking or resetting the password of a user who holds one, needs --approve-privileged\n' +
         '(or typing "privileged" at a terminal).\n\n' +
         'A saved plan is applied only if planning again from the configuration (-c, required) and the database gives\n' +
         'exactly that plan; what it needs approved, costs and mails comes from that recomputation, never from the file.\n\n' +
@@ -187,7 +187,7 @@ export function registerApply(program: Command): void {
     .option('--auto-approve', 'do not ask for confirmation')
     .option('--approve-purchases', 'allow buying the seats the plan needs')
     .option('--approve-deletions', 'allow deleting more users than the settings threshold')
-    .option('--approve-privileged', 'allow granting admin roles, and deleting or blocking users who hold one')
+    .option('--approve-privileged', 'allow granting admin roles, and deleting, blocking or resetting the password of users who hold one')
     .option('--max-purchase-cost <amount>', 'refuse purchases costing more than this per month', parseAmount)
     .option('--lock-timeout <seconds>', 'how long to wait for another apply (default 10)', parseSeconds)
     .option('--no-color', 'no colours, even at a terminal (NO_COLOR is honoured too)')

@@ -9,6 +9,10 @@ import type { Change } from './change.js';
  * privileged: revoking it is privileged too (the lockout guard alone keeps a
  * minimum, not the right people). Deleting or blocking a user who holds any
  * admin role takes an administrator away, so it is privileged as well.
+ * Resetting such a user's password is too: the temporary password goes to
+ * the addresses the configuration names, so a pull request that changes an
+ * admin's notify and resets the password would otherwise take the account
+ * over with no approval beyond the merge.
  */
 export function isPrivilegedChange(change: Change, heldRoles: readonly string[]): boolean {
   switch (change.kind) {
@@ -18,6 +22,7 @@ export function isPrivilegedChange(change: Change, heldRoles: readonly string[])
       return change.roleTemplateId === GLOBAL_ADMINISTRATOR;
     case 'user.delete':
     case 'user.block':
+    case 'user.password-reset':
       return heldRoles.length > 0;
     default:
       return false;
@@ -35,6 +40,8 @@ export function describePrivilegedChange(change: Change): string {
       return `deletes ${change.userPrincipalName}, who holds an admin role`;
     case 'user.block':
       return `blocks sign-in of ${change.userPrincipalName}, who holds an admin role`;
+    case 'user.password-reset':
+      return `resets the password of ${change.userPrincipalName}, who holds an admin role`;
     default:
       return `${change.kind} ${change.userPrincipalName}`;
   }

@@ -39,6 +39,8 @@ const upnsOf = (changes: readonly DocumentChange[]) => [...new Set(changes.map((
 function privilegedWarnings(_plan: PlanDocument, changes: readonly DocumentChange[], show: ShowValue): string[] {
   const byAction = new Map<string, { words: string; upns: string[] }>();
   for (const change of changes) {
+    // An admin's password reset is named by passwordResetNotices, with the roles and where the password goes.
+    if (change.kind === 'user.password-reset') continue;
     // The role name is a value (it may come from a catalog): shown, not trusted.
     const words =
       change.kind === 'role.grant' ? `Grants ${show(change.roleName)} to`

@@ -69,7 +69,11 @@ describe('password variables, notifications and Global administrators', () => {
     expect((await cli(['deliver', '--pickup', pickup])).code).toBe(0);
     for (const file of fs.readdirSync(pickup)) fs.rmSync(path.join(pickup, file));
     fs.writeFileSync(users(), fs.readFileSync(users(), 'utf8').replace('      reset: 2026-12-01\n', '      reset: 2026-12-01\n      forceChangePasswordNextSignIn: false\n'));
-    const applied = await cli(['apply', '-c', config, '--auto-approve'], { FEMKE_PASSWORD: 'N3w#Start2016' });
+    // femke holds an admin role: her temporary password goes where the configuration says, so the reset is privileged.
+    const refused = await cli(['apply', '-c', config, '--auto-approve'], { FEMKE_PASSWORD: 'N3w#Start2016' });
+    expect(refused.code, refused.stderr).toBe(3);
+    expect(refused.stderr).toContain('resets the password of femke.jansen@contoso.com, who holds an admin role');
+    const applied = await cli(['apply', '-c', config, '--auto-approve', '--approve-privileged'], { FEMKE_PASSWORD: 'N3w#Start2016' });
     expect(applied.code, applied.stderr).toBe(0);
     expect((await cli(['deliver', '--pickup', pickup])).code).toBe(0);
     const [file] = fs.readdirSync(pickup);

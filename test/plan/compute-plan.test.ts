@@ -182,6 +182,16 @@ describe('computePlan: combinations', () => {
       expect(result.plan.approvals).toEqual(['privileged']);
     });
 
+    it('resetting the password of a user who holds an admin role (it goes where the configuration says); of another user it is not', () => {
+      const reset = { password: { source: { kind: 'generate' as const }, forceChangePasswordNextSignIn: true, resetToken: '2026-12-01' } };
+      const result = plan(
+        state(admin.desired, desiredUser('ex@contoso.com', { roles: [EXCHANGE_ADMIN], ...reset }), desiredUser('plain@contoso.com', reset)),
+        state(admin.current, currentUser('ex@contoso.com', { roles: [EXCHANGE_ADMIN] }), currentUser('plain@contoso.com')),
+      );
+      expect(risks(result)).toEqual({ 'user.password-reset ex@contoso.com': ['privileged'], 'user.password-reset plain@contoso.com': [] });
+      expect(result.plan.approvals).toEqual(['privileged']);
+    });
+
     it('revoking Global administrator is privileged, revoking another role is not', () => {
       const result = plan(
         state(admin.desired, desiredUser('second@contoso.com'), desiredUser('third@contoso.com')),

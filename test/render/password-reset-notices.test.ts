@@ -1,7 +1,7 @@
 // A pull request that sets password.reset on an existing admin and names its
-// own notify address takes the account over; apply asks no approval for it.
-// The reviewer must see it before the folded details: in the warnings of the
-// text plan, the PR comment and the HTML report.
+// own notify address takes the account over. Apply asks --approve-privileged
+// for it, and the reviewer must see it before the folded details: in the
+// warnings of the text plan, the PR comment and the HTML report.
 import { describe, expect, it } from 'vitest';
 import { GLOBAL_ADMINISTRATOR } from '../../src/catalog/catalog.js';
 import { renderMarkdown } from '../../src/render/markdown.js';
@@ -28,7 +28,8 @@ describe('a password reset of an existing account', () => {
     const text = renderText(takeover(), { color: false });
     const warnings = text.slice(0, text.indexOf('tenantctl will perform'));
     expect(warnings).toBe(
-      '! Resets the password of megan.bowen@contoso.com, who holds Global administrator, and sends the temporary password to megan.bowen@examp1e.org and it-desk@contoso.com.\n\n',
+      '! Applying this plan needs approval: privileged (--approve-privileged).\n' +
+        '! Resets the password of megan.bowen@contoso.com, who holds Global administrator, and sends the temporary password to megan.bowen@examp1e.org and it-desk@contoso.com.\n\n',
     );
   });
 
@@ -57,6 +58,7 @@ describe('a password reset of an existing account', () => {
     });
     const warnings = renderText(plan, { color: false }).split('\n').filter((line) => line.startsWith('! '));
     expect(warnings).toEqual([
+      '! Applying this plan needs approval: privileged (--approve-privileged).',
       '! Resets the password of admin@contoso.com, who holds Global administrator, and sends the temporary password to it-desk@contoso.com.',
       ...people.slice(0, 4).map((upn) => `! Resets the password of ${upn} and sends the temporary password to it-desk@contoso.com.`),
       "! Resets the passwords of 2 more users; where each one's goes is in its details.",
