@@ -73,16 +73,17 @@ export function formatLocation(location: SourceLocation): string {
 
 /**
  * `file:line:column: CODE: message`, the format editors and CI logs link, for
- * a terminal. File names and messages quote configuration values (unknown
+ * a terminal; a warning's message starts `warning: `, so that the code stays
+ * a bare code for whatever parses the line. File names and messages quote configuration values (unknown
  * keys, UPNs, role and licence names), so the line goes through
  * `terminalText`: no escape sequence, bidi or zero-width character, no
  * workflow command (a file named `::add-mask::x.yaml` starts `\u003a:`).
  */
 export function formatDiagnostic(d: Diagnostic): string {
   const where = d.location ? `${formatLocation(d.location)}: ` : '';
-  const label = d.severity === 'warning' ? `${d.code} (warning)` : d.code;
+  const severity = d.severity === 'warning' ? 'warning: ' : '';
   const related = d.related ? ` (see also ${formatLocation(d.related)})` : '';
-  return terminalText(`${where}${label}: ${d.message}${related}`);
+  return terminalText(`${where}${d.code}: ${severity}${d.message}${related}`);
 }
 
 /** Sorted by file, then line, then column; problems without a file come first. */

@@ -230,7 +230,7 @@ describe('apply safety on the embedded database', SIDE_BY_SIDE, () => {
     const reviewed = path.join(dir, 'reviewed-plan.json');
     const unset = await runCli(['plan', '-c', config, '--out', reviewed], { env: env() });
     expect(unset.code).toBe(0);
-    expect(unset.stderr).toContain('PASSWORD_ENV_UNSET (warning): secret.keeper@contoso.com is created with its temporary password from KEEPER_PASSWORD');
+    expect(unset.stderr).toContain('PASSWORD_ENV_UNSET: warning: secret.keeper@contoso.com is created with its temporary password from KEEPER_PASSWORD');
     const refused = await runCli(['apply', '--plan', reviewed, '-c', config, '--auto-approve', '--approve-deletions'], { env: env() });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('PASSWORD_ENV_UNSET: secret.keeper@contoso.com is created with its temporary password from KEEPER_PASSWORD');

@@ -96,14 +96,14 @@ describe('plan-time refusals are located in the configuration', () => {
     const nobody = `${declared}: PLAN_REFUSED: nobody would receive the temporary password of quiet@contoso.com: set notify on the user or settings.adminEmail`;
 
     const validate = await cli(['validate', '-c', config]);
-    expect(validate.stdout).toContain(`${fromEnv}: PASSWORD_ENV_UNSET (warning): environment variable QUIET_PASSWORD`);
+    expect(validate.stdout).toContain(`${fromEnv}: PASSWORD_ENV_UNSET: warning: environment variable QUIET_PASSWORD`);
 
     const unset = await cli(['plan', '-c', config]);
     expect(unset.code).toBe(1);
     // Unset is a warning at plan (a pull request's plan job holds no password secrets), an error at apply.
     expect(lines(unset.stderr)).toEqual([
       nobody,
-      `${fromEnv}: PASSWORD_ENV_UNSET (warning): quiet@contoso.com is created with its temporary password from QUIET_PASSWORD (password.fromEnv), which is not set here; apply needs it: set it (e.g. from a CI secret) where apply runs, or remove fromEnv to generate a password`,
+      `${fromEnv}: PASSWORD_ENV_UNSET: warning: quiet@contoso.com is created with its temporary password from QUIET_PASSWORD (password.fromEnv), which is not set here; apply needs it: set it (e.g. from a CI secret) where apply runs, or remove fromEnv to generate a password`,
       '1 error, 1 warning',
       NOT_MADE,
     ]);
@@ -136,14 +136,14 @@ describe('plan-time refusals are located in the configuration', () => {
     edit(tenant, '  notify: [it-desk@contoso.com]\n', '  notify: [it-desk@contoso.com]\n  password:\n    fromEnv: CONTOSO_PASSWORD\n');
     const fromEnv = positionOf(tenant, 'fromEnv: CONTOSO_PASSWORD', { offset: 'fromEnv: '.length });
     const validate = await cli(['validate', '-c', config]);
-    expect(validate.stdout).toContain(`${fromEnv}: PASSWORD_ENV_UNSET (warning): environment variable CONTOSO_PASSWORD`);
+    expect(validate.stdout).toContain(`${fromEnv}: PASSWORD_ENV_UNSET: warning: environment variable CONTOSO_PASSWORD`);
 
     const plan = await cli(['plan', '-c', config]);
     expect(plan.code).toBe(0);
     const unset = lines(plan.stderr).filter((line) => line.includes('PASSWORD_ENV_UNSET'));
     // Every user but the break-glass account, whose own password block says nothing of a source but inherits it too.
     expect(unset.length).toBeGreaterThan(10);
-    for (const line of unset) expect(line.startsWith(`${fromEnv}: PASSWORD_ENV_UNSET (warning): `), line).toBe(true);
+    for (const line of unset) expect(line.startsWith(`${fromEnv}: PASSWORD_ENV_UNSET: warning: `), line).toBe(true);
     const apply = await cli(['apply', '-c', config, '--auto-approve', '--approve-purchases', '--approve-privileged']);
     expect(apply.code).toBe(1);
     const refused = lines(apply.stderr).filter((line) => line.includes('PASSWORD_ENV_UNSET'));

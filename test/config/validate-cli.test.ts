@@ -25,7 +25,7 @@ const cli = (args: readonly string[], env: Record<string, string | undefined> = 
 
 function line(e: Expectation): string {
   const where = e.line === null ? e.file : `${e.file}:${e.line}:${e.column}`;
-  return `${where}: ${e.code}${e.severity === 'warning' ? ' (warning)' : ''}: `;
+  return `${where}: ${e.code}: ${e.severity === 'warning' ? 'warning: ' : ''}`;
 }
 
 let dir: string;
@@ -83,8 +83,13 @@ describe('tenantctl validate', () => {
       const fails = example.expectations.some((e) => e.severity === 'error');
       expect({ example: example.name, code: result?.code }).toEqual({ example: example.name, code: fails ? 1 : 0 });
       const printed = (result?.stdout ?? '').split('\n');
-      const problems = printed.filter((l) => /: [A-Z][A-Z0-9_]+( \(warning\))?: /.test(l));
-      expect(problems.map((l) => l.slice(0, l.indexOf(': ', l.search(/: [A-Z]/) + 2) + 2)), example.name).toEqual(example.expectations.map(line));
+      const problems = printed.filter((l) => /: [A-Z][A-Z0-9_]+: /.test(l));
+      // `file:line:column: CODE: `, and `warning: ` after it for a warning.
+      const head = (l: string) => {
+        const end = l.indexOf(': ', l.search(/: [A-Z]/) + 2) + 2;
+        return l.slice(0, end) + (l.startsWith('warning: ', end) ? 'warning: ' : '');
+      };
+      expect(problems.map(head), example.name).toEqual(example.expectations.map(line));
       expect(result?.stderr ?? '', example.name).not.toMatch(STACK_FRAME);
       expect(result?.stderr ?? '', example.name).not.toContain('internal error');
       if (needsCatalog(example)) expect(result?.stderr, example.name).toBe('');
