@@ -6,9 +6,9 @@ import type { ShowValue } from './escape-markdown.js';
  * A password reset hands a working credential for an account that exists,
  * and may hold an admin role, to the addresses the configuration names: a
  * pull request that adds `password.reset` and its own `notify` address takes
- * the account over, and needs no approval. So each reset is named up front,
- * with where its password goes, admins first, instead of only in the user's
- * folded details.
+ * the account over (an admin's reset needs --approve-privileged; another
+ * user's needs no approval). So each reset is named up front, with where its
+ * password goes, admins first, instead of only in the user's folded details.
  */
 
 /** Resets named one by one; the rest are counted. Each names all its recipients: at most five notify addresses and settings.adminEmail. */
