@@ -138,7 +138,7 @@ const CHANGE_LINES: { readonly [K in ChangeKind]: LineBuilder<K> } = {
     line('~', `userPrincipalName: ${quote(change.fromUserPrincipalName)} → ${quote(change.userPrincipalName)} (same account: id, roles, licenses and password kept)`),
   ],
   'user.purge': (change) => [
-    line('-', `user: deleted ${day(change.deletedAt)}, more than 30 days ago: gone for good, its row is removed and a new account is created`),
+    line('-', `user: deleted ${day(change.deletedAt)}, more than 30 days ago: gone for good, its row is removed and its name is free again`),
   ],
   'user.adopt': () => [line('~', 'managed by: nobody → tenantctl')],
   'user.block': () => [line('~', 'sign-in: allowed → blocked')],
