@@ -68,6 +68,7 @@ export const CONFIG_DIAGNOSTIC_CODES: readonly DiagnosticCodeInfo[] = [
   { code: 'LICENSE_LOCATION', severity: 'error', meaning: 'A service plan is on for a user whose usageLocation it is not offered in (catalog `unavailableIn`); Entra: ProhibitedInUsageLocationViolation.' },
   { code: 'ROLE_UNKNOWN', severity: 'error', meaning: 'Not an admin center role name nor a role template id.' },
   { code: 'ROLE_DUPLICATE', severity: 'error', meaning: 'A role is listed twice for one user, by name or by template id.' },
+  { code: 'GLOBAL_ADMIN_LIMITS', severity: 'error', meaning: 'settings.maxGlobalAdmins (default 4) is below settings.minGlobalAdmins: no tenant meets both.' },
   { code: 'GLOBAL_ADMIN_MINIMUM', severity: 'error', meaning: 'The configuration declares fewer enabled Global administrators than settings.minGlobalAdmins (default 1).' },
   { code: 'NOTIFY_TOO_MANY', severity: 'error', meaning: 'More than five notify addresses.' },
   { code: 'NOTIFY_INVALID_EMAIL', severity: 'error', meaning: 'A notify address is not a valid email address.' },

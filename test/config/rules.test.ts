@@ -197,6 +197,18 @@ describe('roles and the lockout guard', () => {
       message: /declares 1 enabled Global administrator \(1 more is declared with accountEnabled: false\), fewer than settings\.minGlobalAdmins \(2\)/,
     },
     {
+      name: 'maxGlobalAdmins below minGlobalAdmins: at maxGlobalAdmins',
+      files: `settings:\n  minGlobalAdmins: 2\n  maxGlobalAdmins: 1\n${user('roles: [Global administrator]')}`,
+      expected: ['GLOBAL_ADMIN_LIMITS@tenant.yaml:3:20'],
+      message: /^settings\.maxGlobalAdmins is 1 \(4 when not set\), below settings\.minGlobalAdmins \(2\): .*set maxGlobalAdmins to 2 or more, or lower minGlobalAdmins$/,
+    },
+    {
+      name: 'minGlobalAdmins above the default maximum (4), maxGlobalAdmins not set',
+      files: `settings:\n  minGlobalAdmins: 5\n${user('roles: [Global administrator]')}`,
+      expected: ['GLOBAL_ADMIN_LIMITS@tenant.yaml:1:1', 'GLOBAL_ADMIN_MINIMUM@tenant.yaml:2:20'],
+    },
+    { name: 'maxGlobalAdmins equal to minGlobalAdmins is fine', files: `settings:\n  minGlobalAdmins: 1\n  maxGlobalAdmins: 1\n${user('roles: [Global administrator]')}`, expected: [] },
+    {
       name: 'not judged when a file could not be read (the admins may be in it)',
       files: { 'a.yaml': 'users:\n  - userPrincipalName: joep@contoso.com\n    displayName: Joep\n    roles: [Billing administrator]\n', 'b.yaml': 'users: [\n' },
       expected: ['YAML_SYNTAX@b.yaml:2:1'],

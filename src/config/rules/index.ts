@@ -5,7 +5,7 @@ import { usageLocationRequired, usageLocationValid } from './location-rules.js';
 import { notifyAddresses, notifyMailboxes } from './notify-rules.js';
 import { passwordFromEnv, passwordSource } from './password-rules.js';
 import { renamedFromDirectory, renamedFromUnique } from './rename-rules.js';
-import { enoughGlobalAdmins, rolesKnown } from './role-rules.js';
+import { enoughGlobalAdmins, globalAdminLimits, rolesKnown } from './role-rules.js';
 import type { ConfigRule, Rule } from './rule.js';
 import { upnDomain, upnSyntax, upnUnique } from './upn-rules.js';
 
@@ -46,5 +46,6 @@ export const RULES: readonly RuleEntry[] = [
   { rule: passwordSource, needs: 'declarations', reads: 'configuration' },
   { rule: passwordFromEnv, needs: 'defaults', reads: 'configuration' },
   { rule: userHasAccess, needs: 'defaults', reads: 'configuration' },
+  { rule: globalAdminLimits, needs: 'defaults', reads: 'configuration' },
   { rule: enoughGlobalAdmins, needs: 'everything', reads: 'configuration' },
 ];

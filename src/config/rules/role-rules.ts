@@ -84,3 +84,21 @@ export const enoughGlobalAdmins: ConfigRule = ({ users, settings, settingsLocati
     ),
   ];
 };
+
+/**
+ * settings.maxGlobalAdmins below settings.minGlobalAdmins: a tenant with
+ * enough Global administrators has too many, so every plan would warn and
+ * every new one need --approve-privileged. A contradiction, not a policy.
+ */
+export const globalAdminLimits: ConfigRule = ({ settings, settingsLocation, anchor }) => {
+  const { minGlobalAdmins: min, maxGlobalAdmins: max } = settings;
+  if (max >= min) return [];
+  return [
+    error(
+      'GLOBAL_ADMIN_LIMITS',
+      `settings.maxGlobalAdmins is ${max} (4 when not set), below settings.minGlobalAdmins (${min}): a tenant with enough Global administrators would have too many; ` +
+        `set maxGlobalAdmins to ${min} or more, or lower minGlobalAdmins`,
+      settingsLocation ? at(settingsLocation, 'maxGlobalAdmins') : anchor,
+    ),
+  ];
+};
