@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkConfigSteps, finishConfig, loadConfig } from '../../src/config/load-config.js';
+import { RULES } from '../../src/config/rules/index.js';
 import { runSteps } from '../../src/config/steps.js';
 import { loadYamlSources } from '../../src/config/yaml-source.js';
 import { planFromSnapshot, type PlanTenantOptions } from '../../src/workflow/plan-tenant.js';
@@ -34,8 +35,10 @@ describe('the configuration checked in two halves', () => {
     const steps = checkConfigSteps(sources, { phase: 'plan', env: {} });
     let pauses = 0;
     while (!steps.next().done) pauses += 1;
-    // Three files, then the twelve rules that read only the configuration.
-    expect(pauses).toBe(sources.files.length + 12);
+    // Three files, then each rule that reads only the configuration (thirteen).
+    const configurationRules = RULES.filter((entry) => entry.reads === 'configuration').length;
+    expect(configurationRules).toBe(13);
+    expect(pauses).toBe(sources.files.length + configurationRules);
   });
 
   it('plan does not reuse a check made with other password variables, on other files or for another command', () => {
