@@ -6,6 +6,7 @@ import { startCredentials, type CredentialsInProgress } from '../../src/apply/pr
 import { ExitCode, TenantctlError } from '../../src/diagnostics/tenantctl-error.js';
 import { toolVersion } from '../../src/package-root.js';
 import { bareChange, isEmptyPlanDocument, plannedAt, type PlanDocument } from '../../src/plan/plan-document.js';
+import type { Approval } from '../../src/plan/plan.js';
 import { renderApplyResult } from '../../src/render/apply-result.js';
 import { keepReadingTexts } from '../../src/state/read-state.js';
 import { formatMoney } from '../../src/render/money.js';
@@ -137,25 +138,45 @@ async function loadPlan(options: ApplyOptions, session: DatabaseSession): Promis
   return { plan: await makePlan({ ...options, config: options.config, forApply: true }, session) };
 }
 
-/** At a terminal a purchase may be approved by typing `purchase`. */
-async function approvePurchasesInteractively(plan: PlanDocument, options: ApplyOptions): Promise<boolean> {
-  if (options.approvePurchases || plan.purchases.length === 0 || !interactive()) return Boolean(options.approvePurchases);
-  const total = formatMoney(plan.cost.monthlyIncrease, plan.cost.currency);
-  return confirm(`This plan buys seats for +${total}/month. Type "purchase" to approve the purchase: `, 'purchase');
+/** What each approval's prompt shows first (if anything) and asks, at a terminal. */
+const PROMPTS: Readonly<Record<Approval, (plan: PlanDocument) => { readonly shown?: string; readonly question: string }>> = {
+  purchase: (plan) => ({
+    question: `This plan buys seats for +${formatMoney(plan.cost.monthlyIncrease, plan.cost.currency)}/month. Type "purchase" to approve the purchase: `,
+  }),
+  deletions: (plan) => ({
+    question: `This plan deletes ${plan.changes.filter((c) => c.kind === 'user.delete').length} users, more than the settings allow. Type "deletions" to approve the deletions: `,
+  }),
+  privileged: (plan) => ({
+    shown: `This plan makes privileged changes:\n${privilegedLines(plan).join('\n')}`,
+    question: 'Type "privileged" to approve the privileged changes: ',
+  }),
+};
+
+const FLAGS: Readonly<Record<Approval, keyof ApplyOptions>> = {
+  purchase: 'approvePurchases',
+  deletions: 'approveDeletions',
+  privileged: 'approvePrivileged',
+};
+
+async function ask({ shown, question }: { readonly shown?: string; readonly question: string }, word: string): Promise<boolean> {
+  if (shown) err(shown);
+  return confirm(question, word);
 }
 
-/** At a terminal, deletions above the threshold may be approved by typing `deletions`, as INTERFACE lets every approval be. */
-async function approveDeletionsInteractively(plan: PlanDocument, options: ApplyOptions): Promise<boolean> {
-  if (options.approveDeletions || !plan.approvals.includes('deletions') || !interactive()) return Boolean(options.approveDeletions);
-  const deletions = plan.changes.filter((c) => c.kind === 'user.delete').length;
-  return confirm(`This plan deletes ${deletions} users, more than the settings allow. Type "deletions" to approve the deletions: `, 'deletions');
-}
-
-/** At a terminal, privileged changes may be approved by typing `privileged`. */
-async function approvePrivilegedInteractively(plan: PlanDocument, options: ApplyOptions): Promise<boolean> {
-  if (options.approvePrivileged || !plan.approvals.includes('privileged') || !interactive()) return Boolean(options.approvePrivileged);
-  err(`This plan makes privileged changes:\n${privilegedLines(plan).join('\n')}`);
-  return confirm('Type "privileged" to approve the privileged changes: ', 'privileged');
+/**
+ * Each approval the plan needs: given by its flag or, at a terminal, by
+ * typing its word (INTERFACE lets every approval be), asked in this order.
+ * An approval refused at a prompt stops apply, so no later one is asked.
+ */
+async function approvalsGiven(plan: PlanDocument, options: ApplyOptions): Promise<Record<Approval, boolean>> {
+  const given = { purchase: false, deletions: false, privileged: false };
+  let refused = false;
+  for (const approval of ['purchase', 'deletions', 'privileged'] as const) {
+    const needed = plan.approvals.includes(approval);
+    given[approval] = Boolean(options[FLAGS[approval]]) || (needed && !refused && interactive() && (await ask(PROMPTS[approval](plan), approval)));
+    if (needed && !given[approval]) refused = true;
+  }
+  return given;
 }
 
 async function confirmApply(options: ApplyOptions): Promise<void> {
@@ -211,15 +232,11 @@ async function planAndApply(options: ApplyOptions, session: DatabaseSession): Pr
   const { plan, verifyUnderLock } = await loadPlan(options, session);
   out(renderPlan(plan, 'text', { color: useColor(options.color) }));
   if (isEmptyPlanDocument(plan)) return;
-  const approvePurchases = await approvePurchasesInteractively(plan, options);
-  // An approval refused at a prompt stops apply; no need to ask the next question.
-  const purchasesSettled = approvePurchases || plan.purchases.length === 0;
-  const approveDeletions = purchasesSettled ? await approveDeletionsInteractively(plan, options) : Boolean(options.approveDeletions);
-  const deletionsSettled = approveDeletions || !plan.approvals.includes('deletions');
+  const given = await approvalsGiven(plan, options);
   checkApprovals(plan, {
-    approvePurchases,
-    approveDeletions,
-    approvePrivileged: purchasesSettled && deletionsSettled ? await approvePrivilegedInteractively(plan, options) : Boolean(options.approvePrivileged),
+    approvePurchases: given.purchase,
+    approveDeletions: given.deletions,
+    approvePrivileged: given.privileged,
     maxPurchaseCost: options.maxPurchaseCost ?? null,
   });
   await confirmApply(options);
