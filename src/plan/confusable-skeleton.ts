@@ -1,3 +1,5 @@
+import { codePointName } from '../diagnostics/code-point.js';
+
 /**
  * What a name looks like, so that two names a reader cannot tell apart
  * compare equal: `rnegan.bowen` and `megan.bowen`, `c0ntoso.com` and
@@ -81,5 +83,5 @@ function keyOfSkeleton(text: string, end = text.length): number {
 export function unlikeCharacters(text: string, other: string): string[] {
   const theirs = new Set(other);
   const codes = [...new Set(text)].filter((c) => NOT_ASCII.test(c) && !theirs.has(c));
-  return codes.map((c) => `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`);
+  return codes.map(codePointName);
 }

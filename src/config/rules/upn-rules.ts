@@ -1,3 +1,4 @@
+import { codePointName } from '../../diagnostics/code-point.js';
 import { error, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { userKey } from '../../state/tenant-state.js';
 import { didYouMean } from '../suggest.js';
@@ -29,7 +30,7 @@ const NAMED_CHARACTERS = 3;
 function holds(part: string, allowed: RegExp): string {
   const refused = [...new Set(part)].filter((c) => !allowed.test(c));
   if (refused.length === 0) return '';
-  const named = refused.slice(0, NAMED_CHARACTERS).map((c) => `"${c}" (U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')})`);
+  const named = refused.slice(0, NAMED_CHARACTERS).map((c) => `"${c}" (${codePointName(c)})`);
   const more = refused.length > NAMED_CHARACTERS ? ` and ${refused.length - NAMED_CHARACTERS} more` : '';
   return `; it holds ${named.join(', ')}${more}`;
 }
