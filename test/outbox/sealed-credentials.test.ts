@@ -79,6 +79,16 @@ describe('sealed credentials', { timeout: 120_000 }, () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  /** A tenant of its own (`db-NAME`, key `NAME.key`), initialised, with the example applied: credentials are queued. */
+  async function queuedTenant(name: string) {
+    const database = path.join(dir, `db-${name}`);
+    const keyFile = path.join(dir, `${name}.key`);
+    const env = { TENANTCTL_DATABASE_URL: database, TENANTCTL_OUTBOX_KEY: keyFile };
+    ok(await runCli(['init', '--catalog', CATALOG], { env }));
+    ok(await runCli(APPLY, { env }));
+    return { database, keyFile, env };
+  }
+
   itWithAge('init creates the key, apply seals each password for it, and age and deliver both open them', async () => {
     const database = path.join(dir, 'db');
     const keyFile = path.join(dir, 'keys', 'outbox.key');
@@ -104,11 +114,7 @@ describe('sealed credentials', { timeout: 120_000 }, () => {
   });
 
   it('deliver refuses clearly without the key file or with another key, and delivers nothing', async () => {
-    const database = path.join(dir, 'db-refuse');
-    const keyFile = path.join(dir, 'refuse.key');
-    const env = { TENANTCTL_DATABASE_URL: database, TENANTCTL_OUTBOX_KEY: keyFile };
-    ok(await runCli(['init', '--catalog', CATALOG], { env }));
-    ok(await runCli(APPLY, { env }));
+    const { database, keyFile, env } = await queuedTenant('refuse');
     const pickup = path.join(dir, 'refused-pickup');
 
     const missing = path.join(dir, 'nowhere.key');
@@ -133,11 +139,7 @@ describe('sealed credentials', { timeout: 120_000 }, () => {
   });
 
   itWithAge('rotating the key seals every queued credential again for the new key, and the old key opens nothing', async () => {
-    const database = path.join(dir, 'db-rotate');
-    const keyFile = path.join(dir, 'rotate.key');
-    const env = { TENANTCTL_DATABASE_URL: database, TENANTCTL_OUTBOX_KEY: keyFile };
-    ok(await runCli(['init', '--catalog', CATALOG], { env }));
-    ok(await runCli(APPLY, { env }));
+    const { database, keyFile, env } = await queuedTenant('rotate');
     const oldKey = path.join(dir, 'rotate.key.old');
     fs.copyFileSync(keyFile, oldKey);
     const before = new Map((await sealedRows(database)).map((row) => [row.upn, ageOpen(keyFile, row.sealed)]));
@@ -164,11 +166,7 @@ describe('sealed credentials', { timeout: 120_000 }, () => {
   });
 
   it('a lost key: rotating is refused, naming the way out; with --discard-lost-credentials the credentials are erased and their users named', async () => {
-    const database = path.join(dir, 'db-lost');
-    const lostKey = path.join(dir, 'lost.key');
-    const env = { TENANTCTL_DATABASE_URL: database, TENANTCTL_OUTBOX_KEY: lostKey };
-    ok(await runCli(['init', '--catalog', CATALOG], { env }));
-    ok(await runCli(APPLY, { env }));
+    const { database, keyFile: lostKey, env } = await queuedTenant('lost');
     fs.rmSync(lostKey);
     const fresh = path.join(dir, 'after-loss.key');
     const withFresh = { TENANTCTL_DATABASE_URL: database, TENANTCTL_OUTBOX_KEY: fresh };
