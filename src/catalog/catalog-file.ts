@@ -6,6 +6,7 @@ import { loadYamlSources } from '../config/yaml-source.js';
 import { error, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Domain, Subscription } from './catalog.js';
 import { CURRENCY_CODES } from './currency-codes.js';
+import { formatCount } from '../diagnostics/message-lists.js';
 
 /** A catalog file's content; `consumed` is the database's business, not the file's. */
 export interface CatalogFile {
@@ -64,8 +65,6 @@ export const CATALOG_LIMITS = {
   unavailable: 20_000,
 } as const;
 
-const number = (n: number): string => n.toLocaleString('en-US');
-
 const pairs = (record: Record<string, string[]> | undefined): number => Object.values(record ?? {}).reduce((sum, list) => sum + list.length, 0);
 
 /** CATALOG_TOO_LARGE where a subscription takes the catalog past one of CATALOG_LIMITS, once per limit. */
@@ -78,7 +77,7 @@ function checkCatalogSize(file: string, raw: RawCatalog): Diagnostic[] {
     const dependencies = pairs(s.planDependencies);
     if (dependencies > CATALOG_LIMITS.dependenciesPerSubscription) {
       tooLarge(
-        `${s.sku} states ${number(dependencies)} plan dependencies, more than the ${number(CATALOG_LIMITS.dependenciesPerSubscription)} a subscription may; state only the dependencies Entra enforces`,
+        `${s.sku} states ${formatCount(dependencies)} plan dependencies, more than the ${formatCount(CATALOG_LIMITS.dependenciesPerSubscription)} a subscription may; state only the dependencies Entra enforces`,
         ['subscriptions', index, 'planDependencies'],
       );
     }
@@ -90,7 +89,7 @@ function checkCatalogSize(file: string, raw: RawCatalog): Diagnostic[] {
       if (totals[key] <= CATALOG_LIMITS[key] || past.has(key)) continue;
       past.add(key);
       tooLarge(
-        `with ${s.sku}, the catalog states more than ${number(CATALOG_LIMITS[key])} ${what[key]}, the limit for one catalog; load only the subscriptions the tenant has`,
+        `with ${s.sku}, the catalog states more than ${formatCount(CATALOG_LIMITS[key])} ${what[key]}, the limit for one catalog; load only the subscriptions the tenant has`,
         ['subscriptions', index, field[key]],
       );
     }

@@ -1,6 +1,7 @@
 import { error, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
 import { findPosition, type PointAt } from './locate.js';
 import type { PositionIndex } from './position-index.js';
+import { formatCount } from '../diagnostics/message-lists.js';
 
 /**
  * Aliases may expand a document to at most this many values, or to twice the
@@ -115,8 +116,6 @@ class ExpansionMeter {
   }
 }
 
-const number = (n: number): string => n.toLocaleString('en-US');
-
 /**
  * YAML_ALIAS_LIMIT when aliases expand `value` (parsed from a file of
  * `textLength` characters) beyond either limit or into a cycle.
@@ -137,15 +136,15 @@ export function checkExpansion(file: string, positions: () => PositionIndex, val
   if (tooMany) {
     return error(
       'YAML_ALIAS_LIMIT',
-      `aliases expand this file to ${number(total.values)} values although it writes only ${number(meter.written)}` +
-        ` (the limit is ${number(limit)}, against "billion laughs" files); write the values out instead of nesting aliases in aliases`,
+      `aliases expand this file to ${formatCount(total.values)} values although it writes only ${formatCount(meter.written)}` +
+        ` (the limit is ${formatCount(limit)}, against "billion laughs" files); write the values out instead of nesting aliases in aliases`,
       location,
     );
   }
   return error(
     'YAML_ALIAS_LIMIT',
-    `aliases expand this file to ${number(total.characters)} characters of text although it is only ${number(textLength)} long` +
-      ` (the limit is ${number(characterLimit)}: twice its length, or 16 MiB if that is more); write long values out where they are needed instead of repeating them through aliases`,
+    `aliases expand this file to ${formatCount(total.characters)} characters of text although it is only ${formatCount(textLength)} long` +
+      ` (the limit is ${formatCount(characterLimit)}: twice its length, or 16 MiB if that is more); write long values out where they are needed instead of repeating them through aliases`,
     location,
   );
 }

@@ -1,4 +1,5 @@
 import type { Diagnostic, DiagnosticCounts } from '../diagnostics/diagnostic.js';
+import { formatCount } from '../diagnostics/message-lists.js';
 
 /**
  * At most this many problems are listed per run (and per file by the schema
@@ -7,8 +8,6 @@ import type { Diagnostic, DiagnosticCounts } from '../diagnostics/diagnostic.js'
  * problems than this is fixed a thousand at a time.
  */
 export const MAX_DIAGNOSTICS = 1_000;
-
-const number = (n: number): string => n.toLocaleString('en-US');
 
 /**
  * The first MAX_DIAGNOSTICS of `sorted` and, when there were more (or when
@@ -26,7 +25,7 @@ export function limitDiagnostics(sorted: readonly Diagnostic[], uncounted: Diagn
   const notice: Diagnostic = {
     severity: errors > 0 ? 'error' : 'warning',
     code: 'DIAGNOSTICS_LIMIT',
-    message: `… and ${number(total)} more problem${total === 1 ? '' : 's'} not shown (limit ${number(MAX_DIAGNOSTICS)}); fix the ones above and run validate again`,
+    message: `… and ${formatCount(total)} more problem${total === 1 ? '' : 's'} not shown (limit ${formatCount(MAX_DIAGNOSTICS)}); fix the ones above and run validate again`,
     ...(rest[0]?.location ? { location: rest[0].location } : {}),
     omitted: { errors, warnings },
   };

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { formatCount } from '../diagnostics/message-lists.js';
 
 const MiB = 1024 * 1024;
 
@@ -17,7 +18,7 @@ export const INPUT_LIMITS = {
 } as const;
 
 export function formatBytes(bytes: number): string {
-  if (bytes < MiB) return `${bytes.toLocaleString('en-US')} bytes`;
+  if (bytes < MiB) return `${formatCount(bytes)} bytes`;
   return bytes % MiB === 0 ? `${bytes / MiB} MiB` : `${(bytes / MiB).toFixed(1)} MiB`;
 }
 

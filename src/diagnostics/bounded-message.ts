@@ -1,3 +1,5 @@
+import { formatCount } from './message-lists.js';
+
 /**
  * Messages quote what the input wrote (keys, values, role names, part
  * numbers), and input is unbounded: a 100 KB key quoted in 1,000 messages is
@@ -10,8 +12,6 @@ export const MAX_ECHOED_RUN = 200;
 
 /** The longest message, in characters, after long runs are cut. */
 export const MAX_MESSAGE = 2_000;
-
-const number = (n: number): string => n.toLocaleString('en-US');
 
 /** `text` cut to about `length` characters, never between the two halves of a character. */
 function headOf(text: string, length: number): string {
@@ -36,9 +36,9 @@ const LONG_RUN = new RegExp(`[^\\s"]{${MAX_ECHOED_RUN + 1},}`, 'g');
  */
 export function boundMessage(message: string): string {
   if (message.length <= MAX_ECHOED_RUN) return message;
-  const cut = message.replace(LONG_RUN, (run) => `${headOf(run, MAX_ECHOED_RUN)}… (${number(run.length)} characters)`);
+  const cut = message.replace(LONG_RUN, (run) => `${headOf(run, MAX_ECHOED_RUN)}… (${formatCount(run.length)} characters)`);
   if (cut.length <= MAX_MESSAGE) return cut;
   const head = headOf(cut, MAX_MESSAGE * 0.6);
   const tail = tailOf(cut, MAX_MESSAGE * 0.3);
-  return `${head} … (${number(cut.length - head.length - tail.length)} characters left out) … ${tail}`;
+  return `${head} … (${formatCount(cut.length - head.length - tail.length)} characters left out) … ${tail}`;
 }

@@ -2,6 +2,7 @@ import type { Subscription } from '../../catalog/catalog.js';
 import { error, type Diagnostic, type SourceLocation } from '../../diagnostics/diagnostic.js';
 import type { RawLicense } from '../raw-config.js';
 import { at, ownerName, type Rule } from './rule.js';
+import { formatCount, someOf } from '../../diagnostics/message-lists.js';
 
 /**
  * Licences Entra would refuse to assign although every name in them is
@@ -19,13 +20,6 @@ const stated = (facts: Readonly<Record<string, readonly string[]>> | undefined):
 
 /** At most this many plans (and plans each needs) are named in one message; the rest are counted. */
 const SHOWN_PLANS = 5;
-
-const number = (n: number): string => n.toLocaleString('en-US');
-
-/** `A, B, C` or `A, B, C, … (40 in all)`. */
-function someOf(names: readonly string[]): string {
-  return names.length <= SHOWN_PLANS ? names.join(', ') : `${names.slice(0, SHOWN_PLANS).join(', ')}, … (${number(names.length)} in all)`;
-}
 
 interface Dependencies {
   readonly subscription: Subscription;
@@ -73,12 +67,12 @@ function dependencyMessage(sku: string, owner: string, unmet: readonly [string, 
   if (unmet.length === 1 && first) {
     const [plan, needs] = first;
     const them = needs.length === 1 ? needs[0] : 'them';
-    return `${sku} of ${owner}: service plan ${plan} is on but needs ${someOf(needs)}, which disabledPlans switches off; ${entra}: also switch off ${plan}, or switch ${them} back on`;
+    return `${sku} of ${owner}: service plan ${plan} is on but needs ${someOf(needs, SHOWN_PLANS)}, which disabledPlans switches off; ${entra}: also switch off ${plan}, or switch ${them} back on`;
   }
-  const shown = unmet.slice(0, SHOWN_PLANS).map(([plan, needs]) => `${plan} needs ${someOf(needs)}`);
-  const more = unmet.length > SHOWN_PLANS ? `; and ${number(unmet.length - SHOWN_PLANS)} more` : '';
+  const shown = unmet.slice(0, SHOWN_PLANS).map(([plan, needs]) => `${plan} needs ${someOf(needs, SHOWN_PLANS)}`);
+  const more = unmet.length > SHOWN_PLANS ? `; and ${formatCount(unmet.length - SHOWN_PLANS)} more` : '';
   return (
-    `${sku} of ${owner}: ${number(unmet.length)} service plans are on but need plans that disabledPlans switches off: ${shown.join('; ')}${more}; ` +
+    `${sku} of ${owner}: ${formatCount(unmet.length)} service plans are on but need plans that disabledPlans switches off: ${shown.join('; ')}${more}; ` +
     `${entra}: also switch off the plans that are on, or switch the plans they need back on`
   );
 }
@@ -141,7 +135,7 @@ export const licenseLocations: Rule = ({ users, catalog }) => {
       // Where the user can fix it: its own licence entry, else its own usageLocation, else the user.
       const where: SourceLocation =
         ownIndex >= 0 ? at(location, 'licenses', ownIndex) : own.usageLocation !== undefined ? at(location, 'usageLocation') : location;
-      const plans = someOf(refused);
+      const plans = someOf(refused, SHOWN_PLANS);
       return [
         error(
           'LICENSE_LOCATION',

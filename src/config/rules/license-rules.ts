@@ -3,6 +3,7 @@ import { error, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { RawLicense } from '../raw-config.js';
 import { closest } from '../suggest.js';
 import { at, type ConfigRule, type FieldBlock, ownerName, type Rule } from './rule.js';
+import { someOf } from '../../diagnostics/message-lists.js';
 
 /** Pairs of subscriptions one user may not hold together, and why (DOMAIN.md). */
 const CONFLICTING_SKUS: readonly { readonly skus: readonly [string, string]; readonly reason: string }[] = [
@@ -47,9 +48,7 @@ interface PlanIndex {
 const SHOWN_PLANS = 100;
 
 function plansText(subscription: Subscription): string {
-  const plans = subscription.servicePlans;
-  const shown = plans.length <= SHOWN_PLANS ? plans.join(', ') : `${plans.slice(0, SHOWN_PLANS).join(', ')}, … (${plans.length.toLocaleString('en-US')} in all)`;
-  return `${subscription.sku} has: ${shown}`;
+  return `${subscription.sku} has: ${someOf(subscription.servicePlans, SHOWN_PLANS)}`;
 }
 
 function indexCatalog(catalog: Catalog): PlanIndex {
@@ -87,7 +86,7 @@ function checkPlans(block: FieldBlock, index: number, subscription: Subscription
 export const licensesKnown: Rule = ({ blocks, catalog }) => {
   const index = catalog ? indexCatalog(catalog) : undefined;
   const partNumbers = [...(index?.bySku.keys() ?? [])];
-  const tenantHas = partNumbers.length <= SHOWN_PLANS ? partNumbers.join(', ') : `${partNumbers.slice(0, SHOWN_PLANS).join(', ')}, … (${partNumbers.length.toLocaleString('en-US')} in all)`;
+  const tenantHas = someOf(partNumbers, SHOWN_PLANS);
   const diagnostics: Diagnostic[] = [];
   for (const block of blocks) {
     const skus = skusOf(block);

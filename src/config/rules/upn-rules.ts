@@ -3,6 +3,7 @@ import { error, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { userKey } from '../../state/tenant-state.js';
 import { didYouMean } from '../suggest.js';
 import { at, type ConfigRule, type DeclaredUser, type Rule } from './rule.js';
+import { someOf } from '../../diagnostics/message-lists.js';
 
 const LOCAL_PART = /^[A-Za-z0-9'._!#^~-]+$/;
 
@@ -80,7 +81,7 @@ export const upnDomain: Rule = ({ users, catalog }) => {
   const verifiedSet = new Set(verified);
   const known = new Set(catalog.domains.map((d) => d.name));
   // Built once, not per user: a tenant may have a thousand domains.
-  const listed = verified.length <= SHOWN_DOMAINS ? verified.join(', ') : `${verified.slice(0, SHOWN_DOMAINS).join(', ')}, … (${verified.length.toLocaleString('en-US')} in all)`;
+  const listed = someOf(verified, SHOWN_DOMAINS);
   const suggestions = new Map<string, string>();
   const suggest = (domain: string): string => {
     const suggestion = suggestions.get(domain) ?? didYouMean(domain, verified);
