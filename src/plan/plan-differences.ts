@@ -1,6 +1,7 @@
 import type { Change, ChangeKind } from './change.js';
 import { jsonEqual } from './json-equal.js';
 import type { PlanDocument } from './plan-document.js';
+import { groupInto } from '../group-into.js';
 
 /**
  * How a saved plan differs from the plan recomputed from the configuration
@@ -80,10 +81,7 @@ function fieldsThatDiffer(a: DocumentChange, b: DocumentChange): string[] {
 function byIdentity(changes: readonly DocumentChange[]): Map<string, DocumentChange[]> {
   const map = new Map<string, DocumentChange[]>();
   for (const change of changes) {
-    const id = identity(change);
-    const group = map.get(id);
-    if (group) group.push(change);
-    else map.set(id, [change]);
+    groupInto(map, identity(change), change);
   }
   return map;
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Queryable } from '../db/database.js';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 import { userKey, type LicenseAssignment, type TenantState, type User } from './tenant-state.js';
+import { groupInto } from '../group-into.js';
 
 /*
  * The directory is read as three JSON documents, one per table, each a list
@@ -176,12 +177,6 @@ export function readingOf(state: TenantState): readonly string[] | undefined {
   return readings.get(state);
 }
 
-function push<V>(map: Map<string, V[]>, key: string, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}
-
 /**
  * The directory as it is: every user, soft-deleted ones included, with roles
  * and licenses. One statement of three set-wide lists whatever the number of users.
@@ -193,9 +188,9 @@ export async function readState(db: Queryable): Promise<TenantState> {
   const roleRows = JSON.parse(rolesText) as [userId: string, role: string][];
   const licenseRows = JSON.parse(licensesText) as [userId: string, sku: string, disabled: string[] | null][];
   const roles = new Map<string, string[]>();
-  for (const [userId, role] of roleRows) push(roles, userId, role);
+  for (const [userId, role] of roleRows) groupInto(roles, userId, role);
   const licenses = new Map<string, LicenseAssignment[]>();
-  for (const [userId, sku, disabled] of licenseRows) push(licenses, userId, { sku, disabledPlans: disabled ?? [] });
+  for (const [userId, sku, disabled] of licenseRows) groupInto(licenses, userId, { sku, disabledPlans: disabled ?? [] });
   const state = new Map<string, User>();
   for (const row of users) state.set(userKey(row[1]), toUser(row, roles.get(row[0]) ?? [], licenses.get(row[0]) ?? []));
   const tenant: TenantState = { users: state };

@@ -3,6 +3,7 @@ import { error, type Diagnostic, type SourceLocation } from '../../diagnostics/d
 import type { RawLicense } from '../raw-config.js';
 import { at, ownerName, type Rule } from './rule.js';
 import { formatCount, someOf } from '../../diagnostics/message-lists.js';
+import { groupInto } from '../../group-into.js';
 
 /**
  * Licences Entra would refuse to assign although every name in them is
@@ -33,11 +34,7 @@ function indexDependencies(subscription: Subscription): Dependencies {
   const order = new Map(subscription.servicePlans.map((plan, i) => [plan, i]));
   const dependents = new Map<string, string[]>();
   for (const plan of subscription.servicePlans) {
-    for (const required of subscription.planDependencies?.[plan] ?? []) {
-      const group = dependents.get(required);
-      if (group) group.push(plan);
-      else dependents.set(required, [plan]);
-    }
+    for (const required of subscription.planDependencies?.[plan] ?? []) groupInto(dependents, required, plan);
   }
   return { subscription, dependents, order };
 }
@@ -51,10 +48,7 @@ function unmetDependencies(index: Dependencies, disabled: ReadonlySet<string>): 
   const unmet = new Map<string, string[]>();
   for (const required of disabled) {
     for (const plan of index.dependents.get(required) ?? []) {
-      if (disabled.has(plan)) continue;
-      const needs = unmet.get(plan);
-      if (needs) needs.push(required);
-      else unmet.set(plan, [required]);
+      if (!disabled.has(plan)) groupInto(unmet, plan, required);
     }
   }
   const place = (plan: string) => index.order.get(plan) ?? 0;
@@ -108,11 +102,7 @@ export const licenseDependencies: Rule = ({ blocks, catalog }) => {
 function unavailableByCountry(subscription: Subscription): Map<string, string[]> {
   const byCountry = new Map<string, string[]>();
   for (const plan of subscription.servicePlans) {
-    for (const country of new Set(subscription.unavailableIn?.[plan] ?? [])) {
-      const plans = byCountry.get(country);
-      if (plans) plans.push(plan);
-      else byCountry.set(country, [plan]);
-    }
+    for (const country of new Set(subscription.unavailableIn?.[plan] ?? [])) groupInto(byCountry, country, plan);
   }
   return byCountry;
 }
