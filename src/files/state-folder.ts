@@ -2,13 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 import { writePrivateFile } from './write-private-file.js';
+import { modeText } from './file-mode.js';
 
 /** tenantctl's own folder under the working directory, the default home of the embedded database. */
 const STATE_FOLDER = '.tenantctl';
 
 const IGNORE_ALL = '# tenantctl\'s embedded database and keys: never commit them.\n*\n';
-
-const octal = (mode: number) => (mode & 0o7777).toString(8).padStart(4, '0');
 
 /** null where there are no user ids (Windows): ownership is not checked there. */
 const myUid = (): number | null => (typeof process.geteuid === 'function' ? process.geteuid() : null);
@@ -101,7 +100,7 @@ function prepareChosenParent(parent: string, directory: string): void {
   const sticky = (stat.mode & 0o1000) !== 0;
   if ((stat.mode & 0o022) !== 0 && !sticky) {
     throw new TenantctlError(
-      `refusing the embedded database ${directory}: others may write to its folder ${parent} (mode ${octal(stat.mode)}), so they could replace the database or its lock; ` +
+      `refusing the embedded database ${directory}: others may write to its folder ${parent} (mode ${modeText(stat.mode)}), so they could replace the database or its lock; ` +
         `run chmod go-w ${parent}, or give --database a folder in another place`,
     );
   }

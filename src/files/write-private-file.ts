@@ -105,7 +105,8 @@ function syncDirectory(directory: string): void {
 
 /**
  * The one way tenantctl writes a file (plans, exports, .eml messages, keys).
- * No folder on the way to it inside a git work tree may be a symbolic link. The content goes to a random name in the target's folder, created with
+ * No folder on the way to it inside a git work tree may be a symbolic link.
+ * The content goes to a random name in the target's folder, created with
  * O_CREAT|O_EXCL|O_NOFOLLOW (a file or symlink planted there makes the open
  * fail rather than redirect it), gets its mode set explicitly, is synced,
  * and is then renamed over the target, which replaces a symlink planted at

@@ -5,6 +5,7 @@ import type { Queryable } from '../db/database.js';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 // Loaded when first needed (see seal.ts).
 import { loadAge as age } from './on-demand-libraries.js';
+import { modeText } from '../files/file-mode.js';
 
 /**
  * The outbox's private key as `age-keygen` writes it: comment lines and one
@@ -86,7 +87,7 @@ export function refuseReadableKey(file: string): void {
   }
   if ((mode & 0o077) !== 0) {
     throw new TenantctlError(
-      `the outbox key ${file} may be read by others (mode ${mode.toString(8).padStart(4, '0')}): run chmod 600 on it, ` +
+      `the outbox key ${file} may be read by others (mode ${modeText(mode)}): run chmod 600 on it, ` +
         'and rotate the key (`tenantctl init --rotate-outbox-key`) if others did read it',
     );
   }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 import { refuseTrackedPath } from '../files/git-work-tree.js';
+import { modeText } from '../files/file-mode.js';
 
 /**
  * A pickup folder receives temporary passwords in the clear, so: never one git
@@ -21,7 +22,7 @@ export function checkPickupFolder(folder: string): void {
   if (!stat.isDirectory()) throw new TenantctlError(`refusing the pickup folder ${folder}: it is not a folder`);
   if ((stat.mode & 0o022) !== 0) {
     throw new TenantctlError(
-      `refusing the pickup folder ${folder}: others may write to it (mode ${(stat.mode & 0o777).toString(8).padStart(4, '0')}), so they could redirect the messages; run chmod go-w on it`,
+      `refusing the pickup folder ${folder}: others may write to it (mode ${modeText(stat.mode & 0o777)}), so they could redirect the messages; run chmod go-w on it`,
     );
   }
 }
