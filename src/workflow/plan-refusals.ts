@@ -73,7 +73,7 @@ function passwordVariableProblems(changes: readonly Change[], env: Readonly<Reco
     // Whether it holds the account name only at apply: see passwordFromEnv. A plan for a pull request must
     // not tell it, account name by account name, what the variable holds; apply, which runs only reviewed
     // configuration, says so located at the fromEnv like the rest (prepare-credentials checks it again).
-    const problems = checkPasswordPolicy(value, forApply ? (change.userPrincipalName.split('@')[0] ?? '') : '');
+    const problems = checkPasswordPolicy(value, forApply ? change.userPrincipalName : '');
     if (problems.length === 0) return [];
     return [error('PASSWORD_POLICY', `the password in ${variable} for ${change.userPrincipalName} (who ${why}) breaks the password policy: it ${problems.join('; it ')}`, where)];
   });
