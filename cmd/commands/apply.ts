@@ -2,6 +2,7 @@ import os from 'node:os';
 import type { Command } from 'commander';
 import { applyPlan, type ApplyResult } from '../../src/apply/apply-plan.js';
 import { checkApprovals, privilegedLines } from '../../src/apply/approvals.js';
+import type { ApprovalSource } from '../../src/apply/recorded-approvals.js';
 import { startCredentials, type CredentialsInProgress } from '../../src/apply/prepare-credentials.js';
 import { ExitCode, TenantctlError } from '../../src/diagnostics/tenantctl-error.js';
 import { toolVersion } from '../../src/package-root.js';
@@ -168,25 +169,27 @@ async function ask({ shown, question }: { readonly shown?: string; readonly ques
  * typing its word (INTERFACE lets every approval be), asked in this order.
  * An approval refused at a prompt stops apply, so no later one is asked.
  */
-async function approvalsGiven(plan: PlanDocument, options: ApplyOptions): Promise<Record<Approval, boolean>> {
-  const given = { purchase: false, deletions: false, privileged: false };
+async function approvalsGiven(plan: PlanDocument, options: ApplyOptions): Promise<Partial<Record<Approval, ApprovalSource>>> {
+  const given: Partial<Record<Approval, ApprovalSource>> = {};
   let refused = false;
   for (const approval of ['purchase', 'deletions', 'privileged'] as const) {
     const needed = plan.approvals.includes(approval);
-    given[approval] = Boolean(options[FLAGS[approval]]) || (needed && !refused && interactive() && (await ask(PROMPTS[approval](plan), approval)));
+    if (options[FLAGS[approval]]) given[approval] = 'flag';
+    else if (needed && !refused && interactive() && (await ask(PROMPTS[approval](plan), approval))) given[approval] = 'prompt';
     if (needed && !given[approval]) refused = true;
   }
   return given;
 }
 
-async function confirmApply(options: ApplyOptions): Promise<void> {
-  if (options.autoApprove) return;
+async function confirmApply(options: ApplyOptions): Promise<ApprovalSource> {
+  if (options.autoApprove) return 'flag';
   if (!interactive()) {
     throw new TenantctlError('apply needs confirmation: run it at a terminal, or pass --auto-approve in automation; nothing was changed');
   }
   if (!(await confirm('Apply these changes? Only "yes" is accepted: ', 'yes'))) {
     throw new TenantctlError('apply cancelled; nothing was changed');
   }
+  return 'prompt';
 }
 
 export function registerApply(program: Command): void {
@@ -234,12 +237,12 @@ async function planAndApply(options: ApplyOptions, session: DatabaseSession): Pr
   if (isEmptyPlanDocument(plan)) return;
   const given = await approvalsGiven(plan, options);
   checkApprovals(plan, {
-    approvePurchases: given.purchase,
-    approveDeletions: given.deletions,
-    approvePrivileged: given.privileged,
+    approvePurchases: given.purchase !== undefined,
+    approveDeletions: given.deletions !== undefined,
+    approvePrivileged: given.privileged !== undefined,
     maxPurchaseCost: options.maxPurchaseCost ?? null,
   });
-  await confirmApply(options);
+  const approvals = { ...given, confirmation: await confirmApply(options) };
   const actor = resolveActor(options.actor);
   // Unattended, plan and apply are one wait; after a prompt the clock starts again.
   const progress = startProgress(options, options.autoApprove ? started : Date.now());
@@ -254,6 +257,7 @@ async function planAndApply(options: ApplyOptions, session: DatabaseSession): Pr
         host: os.hostname(),
         gitCommit: plan.gitCommit ?? null,
         toolVersion: toolVersion(),
+        approvals,
         lockTimeoutMs: (options.lockTimeout ?? 10) * 1000,
         env: process.env,
         ...(verifyUnderLock ? { verifyUnderLock } : {}),

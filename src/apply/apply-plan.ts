@@ -14,6 +14,7 @@ import { LockNotObtained, lockTimeoutError, takeApplyLock } from './apply-lock.j
 import { prepareCredentials, type CredentialsInProgress, type NewCredential } from './prepare-credentials.js';
 import { GRANT_PHASE, RELEASE_PHASE, WRITERS, type StatementContext } from './statements.js';
 import { NO_PROGRESS, type ProgressReporter } from '../workflow/progress.js';
+import { recordApprovals, type ApplyApprovals } from './recorded-approvals.js';
 
 /** Who applies, from where, and how long to wait for another apply. */
 export interface ApplyContext {
@@ -21,6 +22,8 @@ export interface ApplyContext {
   readonly host: string;
   readonly gitCommit: string | null;
   readonly toolVersion: string;
+  /** How the apply was confirmed and its approvals given, for the audit trail. */
+  readonly approvals: ApplyApprovals;
   readonly lockTimeoutMs: number;
   readonly env: Readonly<Record<string, string | undefined>>;
   /**
@@ -183,9 +186,12 @@ async function queueNotifications(tx: Queryable, credentials: readonly NewCreden
  * re-reads every row the plan was made from and refuses if any changed, then
  * runs one set-based statement per kind of change, records purchases, the
  * audit entry and the credential notifications, and checks the lockout guard
- * before committing. Approvals are the caller's business (checkApprovals).
+ * before committing. The caller asks for the approvals (checkApprovals); an
+ * apply is refused, never recorded, without how each one needed was given.
  */
 export async function applyPlan(db: Database, plan: PlanDocument, context: ApplyContext): Promise<ApplyResult> {
+  const approvals = recordApprovals(plan.approvals, context.approvals);
+  if (approvals.missing.length > 0) throw new Error(`applyPlan: the plan needs the approvals ${approvals.missing.join(', ')}, not given`);
   const changes = plan.changes.map(bareChange);
   const progress = context.onProgress ?? NO_PROGRESS;
   const credentials = context.credentials
@@ -205,12 +211,12 @@ export async function applyPlan(db: Database, plan: PlanDocument, context: Apply
       step();
       // The changes go in as `json` (migration 0008): stored as written, not decomposed.
       const [audit] = await tx.query<{ id: string }>(
-        `INSERT INTO applies (actor, host, git_commit, config_hash, plan_hash, tool_version, summary, changes, settings)
-         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::json, $9::jsonb) RETURNING id`,
+        `INSERT INTO applies (actor, host, git_commit, config_hash, plan_hash, tool_version, summary, changes, settings, approvals)
+         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::json, $9::jsonb, $10::jsonb) RETURNING id`,
         [context.actor, context.host, context.gitCommit, plan.configHash, plan.planHash, context.toolVersion,
           JSON.stringify({ ...plan.summary, purchases: plan.purchases, cost: plan.cost }), JSON.stringify(plan.changes),
           // The settings travel with the apply, so `export` can write back those last applied.
-          JSON.stringify(plan.settings)],
+          JSON.stringify(plan.settings), JSON.stringify(approvals.record)],
       );
       const applyId = Number(audit?.id);
       // Marks this transaction as tenantctl's own, so migration 0004's triggers

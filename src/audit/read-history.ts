@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/database.js';
 import type { PlanDocument } from '../plan/plan-document.js';
+import type { ApplyApprovals } from '../apply/recorded-approvals.js';
 
 /** One change as the audit trail stored it: the plan's change with its risks. */
 export type AppliedChange = PlanDocument['changes'][number];
@@ -27,6 +28,8 @@ export interface HistoryEntry {
   readonly toolVersion: string;
   readonly summary: AppliedSummary;
   readonly changes: readonly AppliedChange[];
+  /** How it was confirmed and its plan's approvals given; null for applies made before tenantctl recorded them (migration 0014). */
+  readonly approvals: ApplyApprovals | null;
 }
 
 export interface HistoryQuery {
@@ -47,12 +50,13 @@ interface ApplyRow {
   tool_version: string;
   summary: AppliedSummary;
   changes: AppliedChange[];
+  approvals: ApplyApprovals | null;
 }
 
 /** The audit trail, newest apply first. One parameterised SELECT; reads only. */
 export async function readHistory(db: Queryable, query: HistoryQuery = {}): Promise<HistoryEntry[]> {
   const rows = await db.query<ApplyRow>(
-    `SELECT id::text AS id, applied_at, actor, host, git_commit, config_hash, plan_hash, tool_version, summary, changes
+    `SELECT id::text AS id, applied_at, actor, host, git_commit, config_hash, plan_hash, tool_version, summary, changes, approvals
        FROM applies
       WHERE $1::timestamptz IS NULL OR applied_at >= $1::timestamptz
       ORDER BY id DESC
@@ -70,10 +74,12 @@ export async function readHistory(db: Queryable, query: HistoryQuery = {}): Prom
     toolVersion: row.tool_version,
     summary: row.summary,
     changes: row.changes,
+    approvals: row.approvals,
   }));
 }
 
-export const HISTORY_FORMAT_VERSION = '1.0';
+/** 1.1 added `approvals`. */
+export const HISTORY_FORMAT_VERSION = '1.1';
 
 /** `history --format json`, described by schemas/history.schema.json. */
 export interface HistoryDocument {

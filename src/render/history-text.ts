@@ -76,16 +76,38 @@ function groups(changes: readonly AppliedChange[]): AppliedChange[][] {
   return result;
 }
 
+/** What each approval is called, its flag and the word typed for it at a terminal. */
+const APPROVALS = [
+  ['confirmation', 'confirmed', '--auto-approve', 'yes'],
+  ['purchase', 'purchase approved', '--approve-purchases', 'purchase'],
+  ['deletions', 'deletions approved', '--approve-deletions', 'deletions'],
+  ['privileged', 'privileged changes approved', '--approve-privileged', 'privileged'],
+] as const;
+
+/** `confirmed by --auto-approve; privileged changes approved by typing "privileged" at a terminal`. */
+function approvalsText(approvals: HistoryEntry['approvals']): string {
+  if (approvals === null || typeof approvals !== 'object') return 'approvals: not recorded (applied before tenantctl recorded them)';
+  const parts: string[] = [];
+  for (const [key, done, flag, word] of APPROVALS) {
+    const source: unknown = approvals[key];
+    if (source === undefined) continue;
+    const how = source === 'flag' ? flag : source === 'prompt' ? `typing "${word}" at a terminal` : visible(JSON.stringify(source));
+    parts.push(`${done} by ${how}`);
+  }
+  return parts.join('; ');
+}
+
 function entryBlock(entry: HistoryEntry): string {
   const header =
     `#${entry.id} ${minute(entry.appliedAt)} by ${visible(entry.actor)} on ${visible(entry.host)} ` +
     `(${shortCommit(entry.gitCommit)}) — ${summaryText(entry)}`;
-  return [header, ...groups(entry.changes).flatMap(userBlock)].join('\n');
+  return [header, `  ${approvalsText(entry.approvals)}`, ...groups(entry.changes).flatMap(userBlock)].join('\n');
 }
 
 /**
  * The audit trail for a terminal, newest apply first: one header line per
- * apply (id, time, actor, host, commit, counts), then each user it touched
+ * apply (id, time, actor, host, commit, counts), how it was confirmed and
+ * its approvals given, then each user it touched
  * with its changes in the plan's own wording. No password is ever stored, so
  * none can be shown.
  */

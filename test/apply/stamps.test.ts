@@ -6,8 +6,9 @@ import type { Database } from '../../src/db/database.js';
 import type { PlanDocument } from '../../src/plan/plan-document.js';
 import { planTenant } from '../../src/workflow/plan-tenant.js';
 import { ENGINES } from '../support/engines.js';
+import { ALL_APPROVALS } from '../support/approvals.js';
 
-const context: ApplyContext = { actor: 'tester', host: 'test-host', gitCommit: null, toolVersion: '0.0.0-test', lockTimeoutMs: 2000, env: {} };
+const context: ApplyContext = { actor: 'tester', host: 'test-host', gitCommit: null, toolVersion: '0.0.0-test', approvals: ALL_APPROVALS, lockTimeoutMs: 2000, env: {} };
 const EXCHANGE_ADMINISTRATOR = '29232cdf-9323-42fd-ade2-1d097af3e4de';
 
 async function plan(db: Database): Promise<PlanDocument> {

@@ -83,8 +83,26 @@ describe.each(ENGINES)('history ($name database)', (engine) => {
   it.skipIf(engine.skip)('writes JSON the schema accepts', async () => {
     const json = JSON.parse(renderHistoryJson(await readHistory(db))) as { formatVersion: string; applies: { id: number }[] };
     expect(validate(json), JSON.stringify(validate.errors)).toBe(true);
-    expect(json.formatVersion).toBe('1.0');
+    expect(json.formatVersion).toBe('1.1');
     expect(json.applies.map((a) => a.id)).toEqual([2, 1]);
+  });
+
+  it.skipIf(engine.skip)('records how each apply was confirmed and each approval its plan needed, no other', async () => {
+    const [second, first] = await readHistory(db);
+    // The first apply buys seats and grants Global administrator; the second grants Exchange administrator.
+    expect(first?.approvals).toEqual({ confirmation: 'flag', purchase: 'flag', privileged: 'flag' });
+    expect(second?.approvals).toEqual({ confirmation: 'flag', privileged: 'flag' });
+    expect(renderHistoryText(first ? [first] : [])).toContain(
+      '\n  confirmed by --auto-approve; purchase approved by --approve-purchases; privileged changes approved by --approve-privileged\n',
+    );
+  });
+
+  it.skipIf(engine.skip)('says when an apply predates the recording of approvals, or its record is not one tenantctl wrote', async () => {
+    const [, first] = await readHistory(db);
+    if (!first) throw new Error('no first apply');
+    expect(renderHistoryText([{ ...first, approvals: null }])).toMatch(/^#1 .*\n {2}approvals: not recorded \(applied before tenantctl recorded them\)\n/);
+    const forged = { ...first, approvals: { confirmation: 'by the CEO\u001b[2J' } } as unknown as HistoryEntry;
+    expect(renderHistoryText([forged])).toContain('\n  confirmed by "by the CEO\\u001b[2J"\n');
   });
 
   it.skipIf(engine.skip)('shows no password, temporary or hashed, in any format', async () => {

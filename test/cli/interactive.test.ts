@@ -59,6 +59,12 @@ describe.skipIf(!hasScript && process.env.CI !== 'true')('apply at a terminal', 
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+  /** What the audit trail recorded of the newest apply's approvals. */
+  const newestApprovals = async () => {
+    const history = await runCli(['history', '--limit', '1', '--format', 'json'], { env: { TENANTCTL_DATABASE_URL: database } });
+    return (JSON.parse(history.stdout) as { applies: { approvals: unknown }[] }).applies[0]?.approvals;
+  };
+
   it('colours the plan at a terminal, unless --no-color', async () => {
     const coloured = await atTerminal(['plan', '-c', 'examples/contoso'], database, []);
     expect(coloured.output).toMatch(/\u001b\[32m\+/);
@@ -135,6 +141,7 @@ describe.skipIf(!hasScript && process.env.CI !== 'true')('apply at a terminal', 
     expect(run.output).toContain('bought 1 × ENTERPRISEPACK');
     const plan = await runCli(['plan', '-c', 'examples/contoso', '--detailed-exitcode'], { env: { TENANTCTL_DATABASE_URL: database } });
     expect(plan.code).toBe(0);
+    expect(await newestApprovals()).toEqual({ confirmation: 'prompt', purchase: 'prompt', privileged: 'prompt' });
   });
 
   it('deletions above the threshold are approved by typing "deletions", as purchases and privileged changes are', async () => {
@@ -162,6 +169,7 @@ describe.skipIf(!hasScript && process.env.CI !== 'true')('apply at a terminal', 
         { prompt: YES, answer: 'yes' },
       ]);
       expect(run.code).toBe(0);
+      expect(await newestApprovals()).toEqual({ confirmation: 'prompt', deletions: 'prompt' });
       expect(run.output).toContain('deleted (4): emma.dekker@contoso.com, fenna.deboer@contoso.com, isabella.janssen@contoso.com, joep.devries@contoso.com');
     } finally {
       fs.rmSync(config, { recursive: true, force: true });

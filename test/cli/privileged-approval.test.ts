@@ -44,9 +44,13 @@ describe('privileged changes need --approve-privileged', () => {
     expect(refused.code).toBe(3);
     expect(refused.stderr).toContain('this plan makes privileged changes:\n  grants Global administrator to joep.devries@contoso.com\napply stopped before changing anything: re-run with --approve-privileged');
     expect(await unchanged()).toBe(2);
-    const approved = await runCli(['apply', '-c', config, '--auto-approve', '--approve-privileged'], { env: env() });
+    // --approve-purchases approves nothing here (no seats are bought), so the audit trail leaves it out.
+    const approved = await runCli(['apply', '-c', config, '--auto-approve', '--approve-privileged', '--approve-purchases'], { env: env() });
     expect(approved.code).toBe(0);
     expect(await unchanged()).toBe(0);
+    const history = await runCli(['history', '--limit', '1', '--format', 'json'], { env: env() });
+    expect((JSON.parse(history.stdout) as { applies: { approvals: unknown }[] }).applies[0]?.approvals).toEqual({ confirmation: 'flag', privileged: 'flag' });
+    expect((await runCli(['history', '--limit', '1'], { env: env() })).stdout).toContain('\n  confirmed by --auto-approve; privileged changes approved by --approve-privileged\n');
   });
 
   it('deleting or blocking a user who holds an admin role: risk privileged in the JSON plan, exit 3 without the flag', async () => {

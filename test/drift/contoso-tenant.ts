@@ -5,12 +5,13 @@ import { readCatalogFile } from '../../src/catalog/catalog-file.js';
 import { storeCatalog } from '../../src/catalog/store-catalog.js';
 import type { Database } from '../../src/db/database.js';
 import { planTenant } from '../../src/workflow/plan-tenant.js';
+import { ALL_APPROVALS } from '../support/approvals.js';
 
 /** The configuration files by name: the example's folder also holds its catalog. */
 export const CONTOSO_CONFIG = ['examples/contoso/tenant.yaml', 'examples/contoso/users.yaml'];
 
 export function applyContext(actor: string, gitCommit: string | null): ApplyContext {
-  return { actor, host: 'test-host', gitCommit, toolVersion: '0.0.0-test', lockTimeoutMs: 2000, env: {} };
+  return { actor, host: 'test-host', gitCommit, toolVersion: '0.0.0-test', approvals: ALL_APPROVALS, lockTimeoutMs: 2000, env: {} };
 }
 
 export async function loadContosoCatalog(db: Database): Promise<void> {

@@ -11,8 +11,9 @@ import type { ExportSplit } from '../../src/export/split-users.js';
 import type { PlanDocument } from '../../src/plan/plan-document.js';
 import { planTenant } from '../../src/workflow/plan-tenant.js';
 import { ENGINES } from '../support/engines.js';
+import { ALL_APPROVALS } from '../support/approvals.js';
 
-const context: ApplyContext = { actor: 'tester', host: 'test-host', gitCommit: null, toolVersion: '0.0.0-test', lockTimeoutMs: 2000, env: {} };
+const context: ApplyContext = { actor: 'tester', host: 'test-host', gitCommit: null, toolVersion: '0.0.0-test', approvals: ALL_APPROVALS, lockTimeoutMs: 2000, env: {} };
 const GA = '62e90394-69f5-4237-9190-012177145e10';
 const EXCHANGE_ADMIN = '29232cdf-9323-42fd-ade2-1d097af3e4de';
 const BILLING_ADMIN = 'b0f54661-2d74-4c50-afa3-1ec803f12efe';

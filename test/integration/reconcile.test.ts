@@ -7,9 +7,10 @@ import { migrate } from '../../src/db/migrate.js';
 import type { PlanDocument } from '../../src/plan/plan-document.js';
 import { planTenant } from '../../src/workflow/plan-tenant.js';
 import { ENGINES } from '../support/engines.js';
+import { ALL_APPROVALS } from '../support/approvals.js';
 
 const CONFIG = ['examples/contoso'];
-const context: ApplyContext = { actor: 'tester', host: 'test-host', gitCommit: null, toolVersion: '0.0.0-test', lockTimeoutMs: 2000, env: {} };
+const context: ApplyContext = { actor: 'tester', host: 'test-host', gitCommit: null, toolVersion: '0.0.0-test', approvals: ALL_APPROVALS, lockTimeoutMs: 2000, env: {} };
 
 function contosoCatalog(): CatalogFile {
   const { catalog, diagnostics } = readCatalogFile('examples/contoso/catalog.yaml');
@@ -48,6 +49,13 @@ describe.each(ENGINES)('reconciling the contoso example on the $name database', 
       ['VISIOCLIENT', 1, 15],
     ]);
     expect(first.approvals).toEqual(['purchase', 'privileged']);
+  });
+
+  it.skipIf(engine.skip)('is not applied, nor recorded, without how each approval it needs was given', async () => {
+    const unapproved = { ...context, approvals: { confirmation: 'flag', purchase: 'flag' } } as const;
+    await expect(applyPlan(db, await plan(db), unapproved)).rejects.toThrow('the plan needs the approvals privileged, not given');
+    expect(await db.query('SELECT id FROM applies')).toEqual([]);
+    expect((await plan(db)).summary).toMatchObject({ create: 13 });
   });
 
   it.skipIf(engine.skip)('applies it in one transaction, then plans no changes', async () => {
