@@ -101,13 +101,15 @@ function entryBlock(entry: HistoryEntry): string {
   const header =
     `#${entry.id} ${minute(entry.appliedAt)} by ${visible(entry.actor)} on ${visible(entry.host)} ` +
     `(${shortCommit(entry.gitCommit)}) — ${summaryText(entry)}`;
-  return [header, `  ${approvalsText(entry.approvals)}`, ...groups(entry.changes).flatMap(userBlock)].join('\n');
+  // The plan's hash as the pull request's comment shows it in its footer, to match the two.
+  const plan = `plan ${visible(entry.planHash.slice(0, 'sha256:'.length + 12))}`;
+  return [header, `  ${plan}; ${approvalsText(entry.approvals)}`, ...groups(entry.changes).flatMap(userBlock)].join('\n');
 }
 
 /**
  * The audit trail for a terminal, newest apply first: one header line per
- * apply (id, time, actor, host, commit, counts), how it was confirmed and
- * its approvals given, then each user it touched
+ * apply (id, time, actor, host, commit, counts), its plan's hash, how it
+ * was confirmed and its approvals given, then each user it touched
  * with its changes in the plan's own wording. No password is ever stored, so
  * none can be shown.
  */
