@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { readHistory } from '../../src/audit/read-history.js';
-import { parseLimit, parseSince } from '../../src/audit/since.js';
+import { parseLimit, parseSince, parseUser } from '../../src/audit/since.js';
 import { renderHistoryJson } from '../../src/render/history-json.js';
 import { renderHistoryText } from '../../src/render/history-text.js';
 import { resolveActor } from '../actor.js';
@@ -12,6 +12,7 @@ interface HistoryOptions extends DatabaseOptions {
   readonly format: string;
   readonly since?: string;
   readonly limit?: number;
+  readonly user?: string;
 }
 
 export function registerHistory(program: Command): void {
@@ -22,16 +23,18 @@ export function registerHistory(program: Command): void {
       'List the applies recorded in the database, newest first: when, by whom, from which host and git commit, and every ' +
         'change each made. Use it to trace a drift finding ("last apply #12") to a commit and a person. ' +
         'No password is ever recorded, so none is shown.\n\n' +
-        'Examples:\n  tenantctl history --limit 5\n  tenantctl history --since 7d\n  tenantctl history --since 2026-11-01 --format json',
+        'Examples:\n  tenantctl history --limit 5\n  tenantctl history --since 7d\n  tenantctl history --user megan.bowen@contoso.com\n  tenantctl history --since 2026-11-01 --format json',
     )
     .addOption(formatOption(['text', 'json'], 'text or json'))
     .option('--since <date>', 'only applies since then: an age (12h, 7d, 2w), a date (2026-11-25, UTC) or an ISO time')
     .option('--limit <n>', 'at most this many applies, the newest', parseLimit)
+    .option('--user <upn>', 'only the applies that changed this user (or renamed it from this name), and only its changes', parseUser)
     .action(async (options: HistoryOptions) => {
       const since = options.since === undefined ? null : parseSince(options.since, new Date());
       const entries = await withDatabase({ ...options, actor: resolveActor(options.actor) }, (db) =>
-        readHistory(db, { since, limit: options.limit ?? null }),
+        readHistory(db, { since, limit: options.limit ?? null, user: options.user ?? null }),
       );
-      out(options.format === 'json' ? renderHistoryJson(entries) : renderHistoryText(entries));
+      const user = options.user ?? null;
+      out(options.format === 'json' ? renderHistoryJson(entries, user) : renderHistoryText(entries, user));
     });
 }

@@ -37,6 +37,11 @@ export interface HistoryQuery {
   readonly since?: Date | null;
   /** At most this many, the newest. */
   readonly limit?: number | null;
+  /**
+   * Only applies that changed this user (by UPN, in any case, or renamed it
+   * from this UPN), and of each only that user's changes.
+   */
+  readonly user?: string | null;
 }
 
 interface ApplyRow {
@@ -55,13 +60,21 @@ interface ApplyRow {
 
 /** The audit trail, newest apply first. One parameterised SELECT; reads only. */
 export async function readHistory(db: Queryable, query: HistoryQuery = {}): Promise<HistoryEntry[]> {
+  // The user's changes are picked out by the server: an adoption's apply stores 100,000 users' changes.
   const rows = await db.query<ApplyRow>(
-    `SELECT id::text AS id, applied_at, actor, host, git_commit, config_hash, plan_hash, tool_version, summary, changes, approvals
-       FROM applies
-      WHERE $1::timestamptz IS NULL OR applied_at >= $1::timestamptz
+    `WITH listed AS (
+       SELECT a.*, CASE WHEN $3::text IS NOT NULL THEN
+                (SELECT json_agg(c.change ORDER BY c.n) FROM json_array_elements(a.changes) WITH ORDINALITY AS c(change, n)
+                  WHERE lower(c.change->>'userPrincipalName') = $3 OR lower(c.change->>'fromUserPrincipalName') = $3) END AS of_user
+         FROM applies a
+        WHERE $1::timestamptz IS NULL OR a.applied_at >= $1::timestamptz)
+     SELECT id::text AS id, applied_at, actor, host, git_commit, config_hash, plan_hash, tool_version, summary, approvals,
+            CASE WHEN $3::text IS NULL THEN changes ELSE of_user END AS changes
+       FROM listed
+      WHERE $3::text IS NULL OR of_user IS NOT NULL
       ORDER BY id DESC
       LIMIT $2::int`,
-    [query.since ? query.since.toISOString() : null, query.limit ?? null],
+    [query.since ? query.since.toISOString() : null, query.limit ?? null, query.user?.toLowerCase() ?? null],
   );
   return rows.map((row) => ({
     id: Number(row.id),
@@ -78,15 +91,17 @@ export async function readHistory(db: Queryable, query: HistoryQuery = {}): Prom
   }));
 }
 
-/** 1.1 added `approvals`. */
+/** 1.1 added `approvals`, and `user` for `--user`. */
 export const HISTORY_FORMAT_VERSION = '1.1';
 
 /** `history --format json`, described by schemas/history.schema.json. */
 export interface HistoryDocument {
   readonly formatVersion: typeof HISTORY_FORMAT_VERSION;
+  /** `--user`: each apply lists only this user's changes. */
+  readonly user?: string;
   readonly applies: readonly HistoryEntry[];
 }
 
-export function toHistoryDocument(entries: readonly HistoryEntry[]): HistoryDocument {
-  return { formatVersion: HISTORY_FORMAT_VERSION, applies: entries };
+export function toHistoryDocument(entries: readonly HistoryEntry[], user: string | null = null): HistoryDocument {
+  return { formatVersion: HISTORY_FORMAT_VERSION, ...(user === null ? {} : { user }), applies: entries };
 }

@@ -37,3 +37,12 @@ export function parseLimit(text: string): number {
   }
   return Number(value);
 }
+
+/** `--user`: a user principal name, as `name@domain`; matched in any case. */
+export function parseUser(text: string): string {
+  const value = text.trim();
+  if (!/^[^@\s]+@[^@\s]+$/.test(value) || value.length > 256) {
+    throw new TenantctlError(`--user takes a user principal name such as megan.bowen@contoso.com (got ${JSON.stringify(text)})`);
+  }
+  return value;
+}

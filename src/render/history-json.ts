@@ -2,6 +2,6 @@ import { toHistoryDocument, type HistoryEntry } from '../audit/read-history.js';
 import { jsonText } from './escape-json.js';
 
 /** `history --format json` (schemas/history.schema.json): two-space indentation and a final newline. */
-export function renderHistoryJson(entries: readonly HistoryEntry[]): string {
-  return `${jsonText(toHistoryDocument(entries))}\n`;
+export function renderHistoryJson(entries: readonly HistoryEntry[], user: string | null = null): string {
+  return `${jsonText(toHistoryDocument(entries, user))}\n`;
 }

@@ -37,8 +37,15 @@ function usersText(changes: readonly AppliedChange[]): string {
   return parts.length > 0 ? parts.join(', ') : 'no changes';
 }
 
-function summaryText(entry: HistoryEntry): string {
-  const users = usersText(entry.changes);
+/** The whole apply's users per outcome, from its summary, when only one user's changes are listed. */
+function summaryUsersText(summary: HistoryEntry['summary']): string {
+  const counts = [['created', summary.create], ['restored', summary.restore], ['updated', summary.update], ['deleted', summary.delete]] as const;
+  const parts = counts.filter(([, n]) => typeof n === 'number' && n > 0).map(([note, n]) => `${n} ${note}`);
+  return `the whole apply: ${parts.length > 0 ? parts.join(', ') : 'no changes'}`;
+}
+
+function summaryText(entry: HistoryEntry, oneUser: boolean): string {
+  const users = oneUser ? summaryUsersText(entry.summary) : usersText(entry.changes);
   const purchases = entry.summary.purchases ?? [];
   if (purchases.length === 0) return users;
   const seats = purchases.reduce((sum, p) => sum + p.quantity, 0);
@@ -97,10 +104,10 @@ function approvalsText(approvals: HistoryEntry['approvals']): string {
   return parts.join('; ');
 }
 
-function entryBlock(entry: HistoryEntry): string {
+function entryBlock(entry: HistoryEntry, oneUser: boolean): string {
   const header =
     `#${entry.id} ${minute(entry.appliedAt)} by ${visible(entry.actor)} on ${visible(entry.host)} ` +
-    `(${shortCommit(entry.gitCommit)}) — ${summaryText(entry)}`;
+    `(${shortCommit(entry.gitCommit)}) — ${summaryText(entry, oneUser)}`;
   // The plan's hash as the pull request's comment shows it in its footer, to match the two.
   const plan = `plan ${visible(entry.planHash.slice(0, 'sha256:'.length + 12))}`;
   return [header, `  ${plan}; ${approvalsText(entry.approvals)}`, ...groups(entry.changes).flatMap(userBlock)].join('\n');
@@ -113,7 +120,12 @@ function entryBlock(entry: HistoryEntry): string {
  * with its changes in the plan's own wording. No password is ever stored, so
  * none can be shown.
  */
-export function renderHistoryText(entries: readonly HistoryEntry[]): string {
+export function renderHistoryText(entries: readonly HistoryEntry[], user: string | null = null): string {
+  if (user !== null) {
+    if (entries.length === 0) return `No apply recorded changed ${visible(user)}.\n`;
+    const heading = `Applies that changed ${visible(user)} (or renamed it from that name), newest first; each lists only its changes to that user.`;
+    return `${heading}\n\n${entries.map((entry) => entryBlock(entry, true)).join('\n\n')}\n`;
+  }
   if (entries.length === 0) return 'No applies recorded.\n';
-  return `${entries.map(entryBlock).join('\n\n')}\n`;
+  return `${entries.map((entry) => entryBlock(entry, false)).join('\n\n')}\n`;
 }

@@ -81,6 +81,18 @@ describe.each(ENGINES)('history ($name database)', (engine) => {
     expect(ids(await readHistory(db, { since: new Date(Date.now() + 86_400_000) }))).toEqual([]);
   });
 
+  it.skipIf(engine.skip)('picks out one user\'s changes, in plan order, in any case of its UPN', async () => {
+    const entries = await readHistory(db, { user: 'ALEX.Wilber@contoso.com' });
+    expect(entries.map((e) => [e.id, e.changes.map((c) => c.kind)])).toEqual([
+      [2, ['role.grant']],
+      [1, ['user.create', 'license.assign', 'license.assign', 'role.grant', 'role.grant']],
+    ]);
+    expect(entries[1]?.summary).toMatchObject({ create: 13 });
+    expect(await readHistory(db, { user: 'alex.wilber@contoso.com', limit: 1 })).toHaveLength(1);
+    expect(await readHistory(db, { user: 'emma.dekker@contoso.com', since: new Date('2016-01-04T09:15:01Z') })).toHaveLength(1);
+    expect(await readHistory(db, { user: 'nobody@contoso.com' })).toEqual([]);
+  });
+
   it.skipIf(engine.skip)('writes JSON the schema accepts', async () => {
     const json = JSON.parse(renderHistoryJson(await readHistory(db))) as { formatVersion: string; applies: { id: number }[] };
     expect(validate(json), JSON.stringify(validate.errors)).toBe(true);
@@ -154,7 +166,41 @@ describe('the history command', () => {
     expect(all.stdout.match(/^#\d+ /gm)).toEqual(['#2 ', '#1 ']);
   });
 
-  it('refuses a bad --since, --limit or --format', async () => {
+  it('--user keeps the applies that changed one user, and of each only its changes', async () => {
+    const run = await runCli(['history', ...database(), '--user', 'Joep.DeVries@contoso.com']);
+    expect(run.exitCode).toBeUndefined();
+    expect(run.stdout).toMatch(/^Applies that changed Joep\.DeVries@contoso\.com \(or renamed it from that name\), newest first; each lists only its changes to that user\.\n\n#2 /);
+    expect(run.stdout.match(/^#\d+ .*/gm)).toEqual([
+      expect.stringMatching(/^#2 .* — the whole apply: 1 restored, 5 updated$/),
+      '#1 2016-01-04 09:15 UTC by alice on test-host (commit a1b2c3d) — the whole apply: 13 created; bought 2 seats (+$35.00/month)',
+    ]);
+    expect(run.stdout.match(/^ {2}[+~-] \S+/gm)).toEqual(['  ~ joep.devries@contoso.com', '  + joep.devries@contoso.com']);
+    expect(run.stdout).toContain('~ jobTitle: "Sales Director" → "Sales Lead"');
+    const json = JSON.parse((await runCli(['history', ...database(), '--user', 'alex.wilber@contoso.com', '--limit', '1', '--format', 'json'])).stdout) as {
+      user: string;
+      applies: { id: number; changes: { kind: string; userPrincipalName: string }[] }[];
+    };
+    expect(validate(json), JSON.stringify(validate.errors)).toBe(true);
+    expect(json.user).toBe('alex.wilber@contoso.com');
+    expect(json.applies.map((a) => [a.id, a.changes.map((c) => `${c.kind} ${c.userPrincipalName}`)])).toEqual([[2, ['role.grant alex.wilber@contoso.com']]]);
+    expect((await runCli(['history', ...database(), '--user', 'nobody@contoso.com'])).stdout).toBe('No apply recorded changed nobody@contoso.com.\n');
+  });
+
+  it('--user follows a rename by its old name', async () => {
+    const db = await openDatabase({ url: path.join(directory, 'db'), actor: 'test', lockTimeoutMs: 1000 });
+    try {
+      const changes = JSON.stringify([{ kind: 'user.rename', userPrincipalName: 'joep.janssen@contoso.com', fromUserPrincipalName: 'joep.devries@contoso.com', userId: '00000000-0000-0000-0000-000000000001' }]);
+      await db.query(`INSERT INTO applies (actor, host, plan_hash, tool_version, summary, changes) VALUES ('carol', 'test-host', 'sha256:00', '0.0.0-test', '{}', $1::json)`, [changes]);
+    } finally {
+      await db.close();
+    }
+    const json = JSON.parse((await runCli(['history', ...database(), '--user', 'joep.devries@contoso.com', '--format', 'json'])).stdout) as { applies: { id: number; approvals: unknown }[] };
+    expect(json.applies.map((a) => [a.id, a.approvals])).toEqual([[3, null], [2, expect.anything()], [1, expect.anything()]]);
+    expect((await runCli(['history', ...database(), '--user', 'joep.janssen@contoso.com'])).stdout.match(/^#\d+ /gm)).toEqual(['#3 ']);
+  });
+
+  it('refuses a bad --since, --limit, --user or --format', async () => {
+    expect((await runCli(['history', ...database(), '--user', 'joep'])).stderr).toContain('--user takes a user principal name such as megan.bowen@contoso.com (got "joep")');
     expect(await runCli(['history', ...database(), '--since', 'last week'])).toMatchObject({ exitCode: 1, stdout: '' });
     expect((await runCli(['history', ...database(), '--limit', '0'])).stderr).toContain('--limit takes a whole number of applies, at least 1');
     expect((await runCli(['history', ...database(), '--format', 'markdown'])).stderr).toContain("argument 'markdown' is invalid. Use text or json.");
