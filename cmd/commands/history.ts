@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { readHistory } from '../../src/audit/read-history.js';
-import { parseLimit, parseSince, parseUser } from '../../src/audit/since.js';
+import { parseLimit, parseSince, parseUser } from '../../src/audit/history-options.js';
 import { renderHistoryJson } from '../../src/render/history-json.js';
 import { renderHistoryText } from '../../src/render/history-text.js';
 import { resolveActor } from '../actor.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseLimit, parseSince } from '../../src/audit/since.js';
+import { parseLimit, parseSince, parseUser } from '../../src/audit/history-options.js';
 
 const NOW = new Date('2026-11-25T14:00:00.000Z');
 
@@ -30,5 +30,15 @@ describe('parseLimit', () => {
 
   it.each(['0', '-1', '1.5', 'ten', '', '99999999999999999999'])('refuses %j', (text) => {
     expect(() => parseLimit(text)).toThrow(/--limit takes a whole number of applies, at least 1/);
+  });
+});
+
+describe('parseUser', () => {
+  it('takes a user principal name, trimmed', () => {
+    expect(parseUser(' Megan.Bowen@contoso.com ')).toBe('Megan.Bowen@contoso.com');
+  });
+
+  it.each(['megan', '@contoso.com', 'megan@', 'a@b@c', 'megan bowen@contoso.com', ''])('refuses %j, naming what it takes', (text) => {
+    expect(() => parseUser(text)).toThrow(/^--user takes a user principal name such as megan.bowen@contoso.com/);
   });
 });
