@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { ROOT, runCli } from '../support/cli.js';
 import { githubRunSteps, gitopsRepo, runStep, runStepAsync, type WorkflowStep } from './gitops-repo.js';
 import { TlsSmtpRelay } from './tls-smtp-relay.js';
@@ -23,6 +24,58 @@ describe('the GitHub Actions workflows of examples/gitops/github', () => {
     const run = spawnSync(VALIDATOR, [broken], { encoding: 'utf8' });
     fs.rmSync(path.dirname(broken), { recursive: true, force: true });
     expect(run.status).not.toBe(0);
+  });
+});
+
+interface Job {
+  readonly environment?: unknown;
+  readonly env?: Record<string, string>;
+  readonly steps: readonly { readonly run?: string; readonly env?: Record<string, string> }[];
+}
+
+const secretsIn = (value: unknown) => [...new Set([...JSON.stringify(value ?? null).matchAll(/secrets\.([A-Za-z0-9_]+)/g)].map((m) => m[1]))];
+
+describe('who can read the secrets of the GitHub workflows', () => {
+  const workflows = fs.readdirSync(WORKFLOWS).map((file) => {
+    const workflow = parse(fs.readFileSync(path.join(WORKFLOWS, file), 'utf8')) as { on: Record<string, unknown>; jobs: Record<string, Job> };
+    return { file, on: Object.keys(workflow.on), jobs: Object.entries(workflow.jobs) };
+  });
+
+  // GitHub runs a pull request's workflows as its branch has them: whoever can push a branch can read what they may.
+  it('a pull request\'s jobs get only the read-only role\'s URL', () => {
+    const onPullRequests = workflows.filter((w) => w.on.some((event) => event.startsWith('pull_request')));
+    expect(onPullRequests.map((w) => w.file)).toEqual(['plan.yml']);
+    for (const { jobs } of onPullRequests) for (const [, job] of jobs) expect(secretsIn(job)).toEqual(['TENANTCTL_DATABASE_READONLY_URL']);
+  });
+
+  it('every other secret is an environment\'s, whose deployment branches the README limits to main', () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const environments = new Set<string>();
+    for (const { jobs } of workflows) {
+      for (const [name, job] of jobs) {
+        if (secretsIn(job).every((secret) => secret === 'TENANTCTL_DATABASE_READONLY_URL')) continue;
+        expect(job.environment, `job ${name} uses ${secretsIn(job).join(', ')}`).toEqual(expect.any(String));
+        environments.add(String(job.environment));
+      }
+    }
+    expect([...environments].sort()).toEqual(['tenant-apply', 'tenant-approvals', 'tenant-deliver']);
+    expect(readme).toContain('`tenant-apply`, `tenant-approvals` and\n   `tenant-deliver`, each with deployment branches limited to `main`');
+  });
+
+  it('npm ci runs no install script and sees no secret: each is given to the step that runs tenantctl', () => {
+    for (const { file, jobs } of workflows) {
+      for (const [name, job] of jobs) {
+        expect(secretsIn(job.env), `${file}: job ${name}'s env`).toEqual([]);
+        const installs = job.steps.filter((step) => step.run?.includes('npm ci'));
+        expect(installs.length, `${file}: job ${name}`).toBeLessThanOrEqual(1);
+        for (const step of installs) {
+          expect(step.run).toContain('--ignore-scripts');
+          expect(secretsIn(step.env)).toEqual([]);
+        }
+      }
+    }
+    const gitlab = parse(fs.readFileSync(path.join(ROOT, 'examples/gitops/gitlab/.gitlab-ci.yml'), 'utf8')) as { default: { before_script: string[] } };
+    expect(gitlab.default.before_script.filter((line) => line.includes('npm ci'))).toEqual([expect.stringContaining('--ignore-scripts')]);
   });
 });
 
