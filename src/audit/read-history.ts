@@ -19,7 +19,10 @@ export type AppliedSummary = PlanDocument['summary'] & {
 export interface HistoryEntry {
   readonly id: number;
   readonly appliedAt: string;
+  /** Who the apply said was acting (--actor, the CI's user): the applier's own word. */
   readonly actor: string;
+  /** The database role whose credentials wrote it, set by the database; null for applies before migration 0014. */
+  readonly databaseRole: string | null;
   readonly host: string;
   /** The configuration's commit, `+dirty` when it had uncommitted edits; null outside git. */
   readonly gitCommit: string | null;
@@ -48,6 +51,7 @@ interface ApplyRow {
   id: string;
   applied_at: Date;
   actor: string;
+  database_role: string | null;
   host: string;
   git_commit: string | null;
   config_hash: string | null;
@@ -68,7 +72,7 @@ export async function readHistory(db: Queryable, query: HistoryQuery = {}): Prom
                   WHERE lower(c.change->>'userPrincipalName') = $3 OR lower(c.change->>'fromUserPrincipalName') = $3) END AS of_user
          FROM applies a
         WHERE $1::timestamptz IS NULL OR a.applied_at >= $1::timestamptz)
-     SELECT id::text AS id, applied_at, actor, host, git_commit, config_hash, plan_hash, tool_version, summary, approvals,
+     SELECT id::text AS id, applied_at, actor, database_role, host, git_commit, config_hash, plan_hash, tool_version, summary, approvals,
             CASE WHEN $3::text IS NULL THEN changes ELSE of_user END AS changes
        FROM listed
       WHERE $3::text IS NULL OR of_user IS NOT NULL
@@ -80,6 +84,7 @@ export async function readHistory(db: Queryable, query: HistoryQuery = {}): Prom
     id: Number(row.id),
     appliedAt: row.applied_at.toISOString(),
     actor: row.actor,
+    databaseRole: row.database_role,
     host: row.host,
     gitCommit: row.git_commit,
     configHash: row.config_hash,
@@ -91,7 +96,7 @@ export async function readHistory(db: Queryable, query: HistoryQuery = {}): Prom
   }));
 }
 
-/** 1.1 added `approvals`, and `user` for `--user`. */
+/** 1.1 added `approvals` and `databaseRole`, and `user` for `--user`. */
 export const HISTORY_FORMAT_VERSION = '1.1';
 
 /** `history --format json`, described by schemas/history.schema.json. */

@@ -110,13 +110,16 @@ function entryBlock(entry: HistoryEntry, oneUser: boolean): string {
     `(${shortCommit(entry.gitCommit)}) — ${summaryText(entry, oneUser)}`;
   // The plan's hash as the pull request's comment shows it in its footer, to match the two.
   const plan = `plan ${visible(entry.planHash.slice(0, 'sha256:'.length + 12))}`;
-  return [header, `  ${plan}; ${approvalsText(entry.approvals)}`, ...groups(entry.changes).flatMap(userBlock)].join('\n');
+  // The actor is the applier's own word; the database role is the database's.
+  const role = entry.databaseRole === null ? 'database role not recorded' : `database role ${visible(entry.databaseRole)}`;
+  return [header, `  ${plan}; ${role}; ${approvalsText(entry.approvals)}`, ...groups(entry.changes).flatMap(userBlock)].join('\n');
 }
 
 /**
  * The audit trail for a terminal, newest apply first: one header line per
- * apply (id, time, actor, host, commit, counts), its plan's hash, how it
- * was confirmed and its approvals given, then each user it touched
+ * apply (id, time, actor, host, commit, counts), its plan's hash, the
+ * database role that wrote it, how it was confirmed and its approvals given,
+ * then each user it touched
  * with its changes in the plan's own wording. No password is ever stored, so
  * none can be shown.
  */

@@ -25,9 +25,9 @@ const validate = ajv.compile(schema);
 const FIRST_COMMIT = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 const SECOND_COMMIT = 'f00dfeed00000000000000000000000000000000+dirty';
 
-/** Apply times and plan hashes (which cover the planning time) differ per run; the first apply is back-dated to a fixed one. */
+/** Apply times, plan hashes (which cover the planning time) and database roles differ per run or engine; the first apply is back-dated to a fixed one. */
 const masked = (text: string) =>
-  text.replace(/#2 \d{4}-\d\d-\d\d \d\d:\d\d UTC/, '#2 <apply time>').replace(/^ {2}plan sha256:[0-9a-f]{12};/gm, '  plan <hash>;');
+  text.replace(/#2 \d{4}-\d\d-\d\d \d\d:\d\d UTC/, '#2 <apply time>').replace(/^ {2}plan sha256:[0-9a-f]{12}; database role [^;]+;/gm, '  plan <hash>; database role <role>;');
 
 /** Two applies: the contoso example, then undoing the tampering drift tests find. */
 async function twoApplies(db: Database): Promise<void> {
@@ -104,16 +104,18 @@ describe.each(ENGINES)('history ($name database)', (engine) => {
     const [second, first] = await readHistory(db);
     // The first apply buys seats and grants Global administrator; the second grants Exchange administrator.
     expect(first?.approvals).toEqual({ confirmation: 'flag', purchase: 'flag', privileged: 'flag' });
+    const [session] = await db.query<{ role: string }>('SELECT session_user AS role');
+    expect([first?.databaseRole, second?.databaseRole]).toEqual([session?.role, session?.role]);
     expect(second?.approvals).toEqual({ confirmation: 'flag', privileged: 'flag' });
     expect(renderHistoryText(first ? [first] : [])).toContain(
-      `\n  plan ${first?.planHash.slice(0, 19)}; confirmed by --auto-approve; purchase approved by --approve-purchases; privileged changes approved by --approve-privileged\n`,
+      `\n  plan ${first?.planHash.slice(0, 19)}; database role ${first?.databaseRole}; confirmed by --auto-approve; purchase approved by --approve-purchases; privileged changes approved by --approve-privileged\n`,
     );
   });
 
   it.skipIf(engine.skip)('says when an apply predates the recording of approvals, or its record is not one tenantctl wrote', async () => {
     const [, first] = await readHistory(db);
     if (!first) throw new Error('no first apply');
-    expect(renderHistoryText([{ ...first, approvals: null }])).toMatch(/^#1 .*\n {2}plan sha256:[0-9a-f]{12}; approvals: not recorded \(applied before tenantctl recorded them\)\n/);
+    expect(renderHistoryText([{ ...first, approvals: null, databaseRole: null }])).toMatch(/^#1 .*\n {2}plan sha256:[0-9a-f]{12}; database role not recorded; approvals: not recorded \(applied before tenantctl recorded them\)\n/);
     const forged = { ...first, approvals: { confirmation: 'by the CEO\u001b[2J' } } as unknown as HistoryEntry;
     expect(renderHistoryText([forged])).toContain('; confirmed by "by the CEO\\u001b[2J"\n');
   });

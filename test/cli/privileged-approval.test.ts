@@ -50,7 +50,7 @@ describe('privileged changes need --approve-privileged', () => {
     expect(await unchanged()).toBe(0);
     const history = await runCli(['history', '--limit', '1', '--format', 'json'], { env: env() });
     expect((JSON.parse(history.stdout) as { applies: { approvals: unknown }[] }).applies[0]?.approvals).toEqual({ confirmation: 'flag', privileged: 'flag' });
-    expect((await runCli(['history', '--limit', '1'], { env: env() })).stdout).toContain('; confirmed by --auto-approve; privileged changes approved by --approve-privileged\n');
+    expect((await runCli(['history', '--limit', '1'], { env: env() })).stdout).toContain('; database role postgres; confirmed by --auto-approve; privileged changes approved by --approve-privileged\n');
   });
 
   it('deleting or blocking a user who holds an admin role: risk privileged in the JSON plan, exit 3 without the flag', async () => {

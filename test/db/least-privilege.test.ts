@@ -218,7 +218,9 @@ describePostgres('least-privilege roles from sql/roles.sql', { timeout: 120_000 
     expect((await as('reader', ['plan', '-c', config, '--detailed-exitcode'])).code).toBe(0);
     const history = async () => (await as('reader', ['history', '--format', 'json'])).stdout;
     const before = await history();
-    const applies = (JSON.parse(before) as { applies: { changes: { kind: string }[]; summary: { purchases: unknown[] } }[] }).applies;
+    const applies = (JSON.parse(before) as { applies: { databaseRole: string; changes: { kind: string }[]; summary: { purchases: unknown[] } }[] }).applies;
+    // Whatever --actor says, the database records whose credentials applied.
+    expect(applies[0]?.databaseRole).toBe(new URL(urls.writer).username);
     const kinds = new Set(applies.slice(0, 2).flatMap((a) => a.changes.map((c) => c.kind)));
     for (const kind of ['user.rename', 'user.update', 'user.delete', 'user.restore', 'user.purge', 'user.create', 'license.assign']) expect(kinds).toContain(kind);
     expect(applies[0]?.summary.purchases).toHaveLength(1);
@@ -234,6 +236,7 @@ describePostgres('least-privilege roles from sql/roles.sql', { timeout: 120_000 
         // Appended rows take their id and time from the database: none slips in between or backdated.
         `INSERT INTO tenantctl.applies (id, actor, host, plan_hash, tool_version, summary, changes) VALUES (2, ${row})`,
         `INSERT INTO tenantctl.applies (applied_at, actor, host, plan_hash, tool_version, summary, changes) VALUES ('2020-01-01', ${row})`,
+        `INSERT INTO tenantctl.applies (database_role, actor, host, plan_hash, tool_version, summary, changes) VALUES ('tenantctl_owner', ${row})`,
         `INSERT INTO tenantctl.purchases (id, apply_id, sku, quantity, unit_price, currency, monthly_cost, approved_by, plan_hash)
            VALUES (1, 1, 'VISIOCLIENT', 1, 15, 'USD', 15, 'ci_apply', 'sha256:0')`,
         `INSERT INTO tenantctl.purchases (approved_at, apply_id, sku, quantity, unit_price, currency, monthly_cost, approved_by, plan_hash)
