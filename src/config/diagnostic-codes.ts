@@ -14,13 +14,13 @@ export interface DiagnosticCodeInfo {
 }
 
 export const CONFIG_DIAGNOSTIC_CODES: readonly DiagnosticCodeInfo[] = [
-  { code: 'CONFIG_NOT_FOUND', severity: 'error', meaning: 'A path given with -c does not exist (or no -c was given).' },
+  { code: 'CONFIG_NOT_FOUND', severity: 'error', meaning: 'A path given with -c (or init --catalog) does not exist (or no -c was given).' },
   { code: 'CONFIG_UNREADABLE', severity: 'error', meaning: 'A file or directory given with -c cannot be read (permissions).' },
   { code: 'CONFIG_LINK_OUTSIDE', severity: 'error', meaning: 'A YAML file in a `-c` directory is a symbolic link to a file outside the repository (the git work tree, else the directory).' },
   {
     code: 'CONFIG_NOT_A_FILE',
     severity: 'error',
-    meaning: 'A path given with -c (or --catalog) is a device, a named pipe (FIFO) or a socket: only regular files are read.',
+    meaning: 'A path given with -c (or --catalog) is a device, a named pipe (FIFO) or a socket: only regular files are read. init --catalog also refuses a directory: a catalog is one file.',
   },
   {
     code: 'CONFIG_TOO_LARGE',
