@@ -93,7 +93,7 @@ export const CONFIG_DIAGNOSTIC_CODES: readonly DiagnosticCodeInfo[] = [
     severity: 'error',
     meaning:
       'At plan and apply only: the plan against the database breaks a safety rule, and no approval can override it: ' +
-      'seats above a `settings.maxSeats` cap (at the cap), seats of a subscription the catalog marks as not purchasable (at the first license that needs one), ' +
+      'seats above a `settings.maxSeats` cap (at the cap), purchases costing more per month than `settings.maxMonthlyPurchaseCost` (at the setting), seats of a subscription the catalog marks as not purchasable (at the first license that needs one), ' +
       'fewer enabled Global administrators than `settings.minGlobalAdmins` (at the setting), a temporary password nobody would receive (at the user), a rename the directory refuses (at `renamedFrom`).',
   },
   {

@@ -80,7 +80,7 @@ describe('tenantctl as a process, on the embedded database', () => {
   it('--max-purchase-cost refuses purchases above the limit', async () => {
     const apply = await runCli(['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases', '--approve-privileged', '--max-purchase-cost', '30'], { env: env() });
     expect(apply.code).toBe(1);
-    expect(apply.stderr).toContain('the purchases cost $35.00/month, more than the limit of $30.00/month');
+    expect(apply.stderr).toContain('Error: the purchases cost $35.00/month, more than --max-purchase-cost ($30.00/month); nothing was changed\n');
   });
 
   it('apply with the approvals applies everything; the next plan has no changes', async () => {
