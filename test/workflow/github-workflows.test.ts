@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import YAML from 'yaml';
 import { ROOT, runCli } from '../support/cli.js';
 import { githubRunSteps, gitopsRepo, runStep, runStepAsync, type WorkflowStep } from './gitops-repo.js';
 import { TlsSmtpRelay } from './tls-smtp-relay.js';
@@ -15,6 +16,26 @@ describe('the GitHub Actions workflows of examples/gitops/github', () => {
     // It only warns that it does not check the globs of `paths:` filters.
     expect((run.stdout + run.stderr).replace(/^WARNING: Glob validation is not yet supported\..*$/gm, '').trim()).toBe('');
     expect(run.status).toBe(0);
+  });
+
+  it('each job connects as the least-privileged role of sql/roles.sql, and the README names every secret the workflows use', () => {
+    const databaseOf = (file: string) => {
+      const workflow = YAML.parse(fs.readFileSync(path.join(WORKFLOWS, file), 'utf8')) as { jobs: Record<string, { env?: Record<string, string> }> };
+      return Object.fromEntries(Object.entries(workflow.jobs).map(([job, { env }]) => [job, env?.TENANTCTL_DATABASE_URL]));
+    };
+    const secret = (name: string) => `\${{ secrets.${name} }}`;
+    // A pull request's configuration is untrusted: validate and plan run as tenantctl_reader, like drift.
+    expect(databaseOf('plan.yml')).toEqual({ plan: secret('TENANTCTL_DATABASE_READONLY_URL') });
+    expect(databaseOf('drift.yml')).toEqual({ drift: secret('TENANTCTL_DATABASE_READONLY_URL') });
+    expect(databaseOf('apply.yml')).toEqual({
+      apply: secret('TENANTCTL_DATABASE_WRITER_URL'),
+      'apply-approved': secret('TENANTCTL_DATABASE_WRITER_URL'),
+      deliver: secret('TENANTCTL_DATABASE_DELIVER_URL'),
+    });
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const setup = readme.slice(readme.indexOf('## From an empty repository'), readme.indexOf('### The same on GitLab'));
+    const used = new Set(fs.readdirSync(WORKFLOWS).flatMap((file) => [...fs.readFileSync(path.join(WORKFLOWS, file), 'utf8').matchAll(/secrets\.([A-Z_]+)/g)].map((m) => m[1] ?? '')));
+    for (const name of used) expect(setup, name).toContain(`\`${name}\``);
   });
 
   it('action-validator does catch a broken workflow', () => {
