@@ -103,7 +103,7 @@ export function checkPlanMatchesConfig(plan: PlanDocument, configPaths: readonly
   });
   if (hashConfig(texts) !== plan.configHash) {
     throw new TenantctlError(
-      'the configuration given with -c is not the one this plan was made from (its files changed since); run `tenantctl plan --out` again',
+      'the configuration given with -c is not the one this plan was made from: a file changed since, or -c names other files, or the same files by other paths or in another order, than when planning; give -c as it was given to `tenantctl plan --out`, or plan again',
     );
   }
 }
