@@ -154,6 +154,9 @@ describe('hostile input files: only regular files, within the limits', () => {
     const apply = await runCli(['apply', '--database', 'memory://', '--plan', fifo, '--auto-approve']);
     expect(apply.code).toBe(1);
     expect(apply.stderr).toContain(`cannot read the plan: ${fifo} is a named pipe (FIFO), ${NOT_A_FILE}`);
+    const missing = path.join(scratch, 'no-such-plan.json');
+    const absent = await runCli(['apply', '--database', 'memory://', '--plan', missing, '-c', 'examples/contoso', '--auto-approve']);
+    expect(absent).toMatchObject({ code: 1, stderr: `Error: cannot read the plan ${missing}: no such file or folder (ENOENT)\n` });
   });
 
   it('init --catalog names --catalog for a path that is not there, and refuses a directory rather than read its first file', async () => {
