@@ -335,3 +335,16 @@ describePostgres('sql/roles.sql run by an owner who may not create roles', { tim
     });
   });
 });
+
+describePostgres('a database URL naming a role the server does not know', () => {
+  it('is refused in one line that gives the server\'s reason, not only "authentication rejected"', async () => {
+    const url = new URL((await postgresTestUrl('unknown_role')) ?? '');
+    url.username = `nobody_${randomBytes(4).toString('hex')}`;
+    const run = await runCli(['plan', ...CONTOSO], { env: { TENANTCTL_DATABASE_URL: url.toString() } });
+    expect(run).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: `Error: cannot connect to ${url.toString()}: authentication rejected by the server (role "${url.username}" does not exist)\n`,
+    });
+  });
+});
