@@ -46,10 +46,21 @@ function fileSystemRefusal(cause: unknown): string | null {
   return `cannot ${ATTEMPTS[cause.syscall] ?? 'use'} ${cause.path}: ${fileSystemReason(cause)}`;
 }
 
+/**
+ * SQLSTATE 42501: the role in the database URL lacks a privilege. Usually the
+ * URL of another command's role (sql/roles.sql), so say which role does what.
+ */
+const INSUFFICIENT_PRIVILEGE = '42501';
+const ROLES_FOR_COMMANDS =
+  'sql/roles.sql gives tenantctl_reader what validate, plan, drift, export and history need, tenantctl_writer apply and tenantctl_deliverer deliver; init needs the owner';
+
 /** A pg error that escaped: name the constraint rather than print a stack. */
 function databaseRefusal(cause: unknown): string | null {
   const pgError = cause as { code?: string; message?: string; constraint?: string; detail?: string };
   if (typeof pgError.code !== 'string' || !/^[0-9A-Z]{5}$/.test(pgError.code)) return null;
+  if (pgError.code === INSUFFICIENT_PRIVILEGE) {
+    return `the database role of this connection may not do what this command needs (${pgError.message}); ${ROLES_FOR_COMMANDS}; nothing was changed`;
+  }
   const constraint = pgError.constraint ? ` (constraint ${pgError.constraint})` : '';
   const detail = pgError.detail ? `: ${pgError.detail}` : '';
   return `the database refused the change${constraint}: ${pgError.message}${detail}; nothing was changed`;

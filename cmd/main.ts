@@ -41,10 +41,13 @@ program.addHelpText(
     '  tenantctl drift -c examples/contoso --format markdown\n' +
     '  tenantctl export --out tenant.yaml\n' +
     '  tenantctl history --since 7d\n' +
-    '  tenantctl deliver --pickup outbox/\n' +
-    '\nDatabase: --database URL (before or after the command) or $TENANTCTL_DATABASE_URL; postgres://…, a folder path (embedded), or memory://.\n' +
-    'Exit codes: 0 success, 1 error (nothing changed), 2 changes (plan --detailed-exitcode) or drift, 3 approval needed,\n' +
-    '130 cancelled at a prompt, 141 the reader of the output went away (e.g. | head).',
+    '  tenantctl deliver --pickup /var/spool/tenantctl\n' +
+    // Text after the help is not wrapped by commander: kept under 80 columns here.
+    '\nDatabase: --database URL (before or after the command) or\n' +
+    '$TENANTCTL_DATABASE_URL; postgres://…, a folder path (embedded), or memory://.\n' +
+    'Exit codes: 0 success, 1 error (nothing changed), 2 changes (plan\n' +
+    '--detailed-exitcode) or drift, 3 approval needed, 130 cancelled at a prompt,\n' +
+    '141 the reader of the output went away (e.g. | head).',
 );
 
 

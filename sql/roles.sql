@@ -1,6 +1,8 @@
 -- Least privilege for tenantctl on PostgreSQL. Run it as the role that owns
 -- the schema tenantctl (the one `tenantctl init` runs as), in the tenant's
--- database, after every `tenantctl init` that migrated the schema:
+-- database, after every `tenantctl init` that migrated the schema. That role
+-- needs CREATEROLE (ALTER ROLE owner CREATEROLE, as a superuser) to create the
+-- group roles below and to grant them to login roles:
 --
 --   psql -v ON_ERROR_STOP=1 "postgres://owner@db/tenant" -f sql/roles.sql
 --
@@ -22,6 +24,17 @@
 -- harmless; it is one transaction, so a command never meets a role half-granted.
 
 BEGIN;
+
+-- Creating the group roles takes CREATEROLE, which the owner of a database
+-- usually lacks: say so, rather than PostgreSQL's "permission denied to create role".
+DO $$
+BEGIN
+  IF (SELECT count(*) FROM pg_roles WHERE rolname IN ('tenantctl_reader', 'tenantctl_writer', 'tenantctl_deliverer')) < 3
+     AND NOT (SELECT rolcreaterole OR rolsuper FROM pg_roles WHERE rolname = current_user) THEN
+    RAISE EXCEPTION 'roles.sql creates the group roles tenantctl_reader, tenantctl_writer and tenantctl_deliverer, and the role % may not create roles; nothing was changed', current_user
+      USING HINT = format('give the owner CREATEROLE as a superuser (ALTER ROLE %I CREATEROLE), which granting the roles to login roles needs too, and run roles.sql again', current_user);
+  END IF;
+END $$;
 
 DO $$
 BEGIN

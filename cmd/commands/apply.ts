@@ -197,13 +197,14 @@ export function registerApply(program: Command): void {
     .command('apply')
     .summary('make the planned changes in one transaction')
     .description(
-      'Apply the configuration (planned afresh) or a saved plan, all or nothing. Purchases need --approve-purchases\n' +
-        '(or typing "purchase" at a terminal); deletions above the threshold need --approve-deletions (or typing\n' +
-        '"deletions"); granting an admin role, or deleting, blocking or resetting the password of a user who holds one, needs --approve-privileged\n' +
+      // Paragraphs without line breaks of their own: commander wraps them to the terminal (example lines it leaves alone up to 80 columns).
+      'Apply the configuration (planned afresh) or a saved plan, all or nothing. Purchases need --approve-purchases ' +
+        '(or typing "purchase" at a terminal); deletions above the threshold need --approve-deletions (or typing ' +
+        '"deletions"); granting an admin role, or deleting, blocking or resetting the password of a user who holds one, needs --approve-privileged ' +
         '(or typing "privileged" at a terminal).\n\n' +
-        'A saved plan is applied only if planning again from the configuration (-c, required) and the database gives\n' +
+        'A saved plan is applied only if planning again from the configuration (-c, required) and the database gives ' +
         'exactly that plan; what it needs approved, costs and mails comes from that recomputation, never from the file.\n\n' +
-        'Examples:\n  tenantctl apply -c examples/contoso\n  tenantctl apply --plan plan.json -c examples/contoso --auto-approve --approve-purchases',
+        'Examples:\n  tenantctl apply -c examples/contoso\n  tenantctl apply --plan plan.json -c examples/contoso --auto-approve \\\n      --approve-purchases',
     )
     .option('-c, --config <path...>', 'YAML file or directory of YAML files (repeatable)')
     .option('--plan <file>', 'apply exactly this plan, saved by `plan --out`, if -c still gives it')

@@ -73,14 +73,14 @@ export function registerDeliver(program: Command): void {
     .command('deliver')
     .summary('send queued credential notifications (SMTP or a pickup folder)')
     .description(
-      'Send the temporary passwords that apply queued for new users to their notify addresses and the administrator,\n' +
-        'through the SMTP relay in $TENANTCTL_SMTP_URL (smtp://user:password@host:587 with STARTTLS required, or smtps://… for TLS on 465),\n' +
-        'or as .eml files (mode 0600) into a pickup folder. Each password is opened from its sealed form with the outbox key\n' +
-        '($TENANTCTL_OUTBOX_KEY or --outbox-key). A delivered password is erased from the database; a failed\n' +
-        'one stays queued for the next deliver. The sender is $TENANTCTL_MAIL_FROM, else tenantctl@ the user\'s domain.\n' +
+      'Send the temporary passwords that apply queued for new users to their notify addresses and the administrator, ' +
+        'through the SMTP relay in $TENANTCTL_SMTP_URL (smtp://user:password@host:587 with STARTTLS required, or smtps://… for TLS on 465), ' +
+        'or as .eml files (mode 0600) into a pickup folder. Each password is opened from its sealed form with the outbox key ' +
+        '($TENANTCTL_OUTBOX_KEY or --outbox-key). A delivered password is erased from the database; a failed ' +
+        'one stays queued for the next deliver. The sender is $TENANTCTL_MAIL_FROM, else tenantctl@ the user\'s domain.\n\n' +
         'Exits 1 when any notification failed or reached only some of its recipients.\n\n' +
         'Examples:\n' +
-        '  TENANTCTL_SMTP_URL=smtp://tenantctl:secret@smtp.contoso.com:587 tenantctl deliver\n' +
+        '  TENANTCTL_SMTP_URL=smtp://tenantctl:secret@smtp.contoso.com:587 \\\n      tenantctl deliver\n' +
         '  tenantctl deliver --pickup /var/spool/tenantctl',
     )
     .option('--pickup <dir>', 'write .eml files into this folder instead of sending by SMTP')

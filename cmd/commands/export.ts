@@ -87,13 +87,13 @@ export function registerExport(program: Command): void {
     .command('export')
     .summary("write the tenant's users as configuration that plans to zero changes")
     .description(
-      "Write the directory's users (attributes, admin roles, licenses with disabled plans) as configuration.\n" +
-        'Planned against the same database it changes nothing but adopting the users; after that apply, the plan is empty.\n' +
-        'Soft-deleted users and passwords are never exported. Values every user shares go to defaults.\n' +
+      "Write the directory's users (attributes, admin roles, licenses with disabled plans) as configuration. " +
+        'Planned against the same database it changes nothing but adopting the users; after that apply, the plan is empty. ' +
+        'Soft-deleted users and passwords are never exported. Values every user shares go to defaults. ' +
         'The modeline points at schemas/tenant.schema.json relative to the output (to the current directory on stdout).\n\n' +
         'Examples:\n  tenantctl export > tenant.yaml\n  tenantctl export --out config/tenant.yaml\n' +
-        '  tenantctl export --split department --out config   # config/tenant.yaml + config/users-<department>.yaml\n' +
-        '  tenantctl export --split domain --out config --force\n  tenantctl plan -c config                             # only user.adopt changes',
+        '  tenantctl export --split department --out config  # tenant.yaml, users-*.yaml\n' +
+        '  tenantctl export --split domain --out config --force\n  tenantctl plan -c config                          # only user.adopt changes',
     )
     .option('--out <path>', 'the file to write (with --split, the directory); default: standard output')
     .option('--split <by>', 'department or domain: tenant.yaml plus one users-<name>.yaml per department or UPN domain')

@@ -41,7 +41,7 @@ export function registerValidate(program: Command): void {
     .command('validate')
     .summary('check the configuration and report every problem at once')
     .description(
-      'Check the configuration: schema, tenant rules, and (when the database is reachable) domains, subscriptions and plans.\n' +
+      'Check the configuration: schema, tenant rules, and (when the database is reachable) domains, subscriptions and plans. ' +
         'Every problem is printed as file:line:column: CODE: message (codes: docs/diagnostics.md). Exit 1 on any error; warnings do not fail.\n\n' +
         'Examples:\n  tenantctl validate -c examples/contoso\n  tenantctl validate -c examples/contoso --format github',
     )

@@ -19,11 +19,15 @@ export interface ApprovalFlags {
  */
 export function checkApprovals(plan: PlanDocument, flags: ApprovalFlags): void {
   const { currency, monthlyIncrease } = plan.cost;
-  const caps = [flags.maxPurchaseCost, plan.settings.maxMonthlyPurchaseCost].filter((c): c is number => c !== null);
-  const cap = caps.length ? Math.min(...caps) : null;
-  if (cap !== null && monthlyIncrease > cap) {
+  // settings.maxMonthlyPurchaseCost is refused when planning already (PLAN_REFUSED, located); checked again here.
+  const caps = [
+    { cap: flags.maxPurchaseCost, name: '--max-purchase-cost' },
+    { cap: plan.settings.maxMonthlyPurchaseCost, name: 'settings.maxMonthlyPurchaseCost' },
+  ].filter((c): c is { cap: number; name: string } => c.cap !== null && monthlyIncrease > c.cap);
+  const [broken] = caps;
+  if (broken) {
     throw new TenantctlError(
-      `the purchases cost ${formatMoney(monthlyIncrease, currency)}/month, more than the limit of ${formatMoney(cap, currency)}/month; nothing was changed`,
+      `the purchases cost ${formatMoney(monthlyIncrease, currency)}/month, more than ${broken.name} (${formatMoney(broken.cap, currency)}/month); nothing was changed`,
     );
   }
   const missing: { readonly what: string; readonly flag: string; readonly why: string }[] = [];

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { limitDiagnostics } from '../config/diagnostic-limit.js';
 import { checkSchema } from '../config/schema-check.js';
 import { unstorableText } from '../config/storable-text.js';
@@ -182,8 +183,24 @@ function priceProblems(file: string, s: RawCatalog['subscriptions'][number], ind
   return problems;
 }
 
+/**
+ * What `-c` would accept but `--catalog` does not: a path that is not there is
+ * named with the flag it came from, and a directory is refused (as `-c` it
+ * would be read as the directory's first YAML file, likely not the catalog).
+ */
+function givenPathProblem(path: string): Diagnostic | null {
+  const stat = fs.statSync(path, { throwIfNoEntry: false });
+  if (!stat) return error('CONFIG_NOT_FOUND', `${path} does not exist; check the path given with --catalog`, { file: path });
+  if (stat.isDirectory()) {
+    return error('CONFIG_NOT_A_FILE', `${path} is a directory; --catalog takes one YAML file, such as catalog.yaml`, { file: path });
+  }
+  return null;
+}
+
 /** Reads and checks a catalog file; every problem is a located diagnostic. */
 export function readCatalogFile(path: string): { catalog: CatalogFile | null; diagnostics: readonly Diagnostic[] } {
+  const given = givenPathProblem(path);
+  if (given) return { catalog: null, diagnostics: [given] };
   const sources = loadYamlSources([path], 'a catalog file');
   const diagnostics: Diagnostic[] = [...sources.diagnostics];
   const file = sources.files[0];

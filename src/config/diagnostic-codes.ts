@@ -14,13 +14,13 @@ export interface DiagnosticCodeInfo {
 }
 
 export const CONFIG_DIAGNOSTIC_CODES: readonly DiagnosticCodeInfo[] = [
-  { code: 'CONFIG_NOT_FOUND', severity: 'error', meaning: 'A path given with -c does not exist (or no -c was given).' },
+  { code: 'CONFIG_NOT_FOUND', severity: 'error', meaning: 'A path given with -c (or init --catalog) does not exist (or no -c was given).' },
   { code: 'CONFIG_UNREADABLE', severity: 'error', meaning: 'A file or directory given with -c cannot be read (permissions).' },
   { code: 'CONFIG_LINK_OUTSIDE', severity: 'error', meaning: 'A YAML file in a `-c` directory is a symbolic link to a file outside the repository (the git work tree, else the directory).' },
   {
     code: 'CONFIG_NOT_A_FILE',
     severity: 'error',
-    meaning: 'A path given with -c (or --catalog) is a device, a named pipe (FIFO) or a socket: only regular files are read.',
+    meaning: 'A path given with -c (or --catalog) is a device, a named pipe (FIFO) or a socket: only regular files are read. init --catalog also refuses a directory: a catalog is one file.',
   },
   {
     code: 'CONFIG_TOO_LARGE',
@@ -93,7 +93,7 @@ export const CONFIG_DIAGNOSTIC_CODES: readonly DiagnosticCodeInfo[] = [
     severity: 'error',
     meaning:
       'At plan and apply only: the plan against the database breaks a safety rule, and no approval can override it: ' +
-      'seats above a `settings.maxSeats` cap (at the cap), seats of a subscription the catalog marks as not purchasable (at the first license that needs one), ' +
+      'seats above a `settings.maxSeats` cap (at the cap), purchases costing more per month than `settings.maxMonthlyPurchaseCost` (at the setting), seats of a subscription the catalog marks as not purchasable (at the first license that needs one), ' +
       'fewer enabled Global administrators than `settings.minGlobalAdmins` (at the setting), a temporary password nobody would receive (at the user), a rename the directory refuses (at `renamedFrom`).',
   },
   {

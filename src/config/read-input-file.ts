@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { formatCount } from '../diagnostics/message-lists.js';
+import { fileSystemReason, isFileSystemError } from '../files/file-system-refusal.js';
 
 const MiB = 1024 * 1024;
 
@@ -83,8 +84,9 @@ export function readInputFile(file: string, limit: number, what: string, advice 
     if (length > limit) return { problem: tooLarge(file, limit, what, advice) };
     return { bytes: chunk.subarray(0, length) };
   } catch (cause) {
-    const e = cause as NodeJS.ErrnoException;
-    return { problem: { kind: 'unreadable', message: `cannot read ${file} (${e.code ?? e.message}); check that it is a readable file` } };
+    // In words, with the code to search for: `no such file or folder (ENOENT)`, `permission denied (EACCES)`.
+    const why = isFileSystemError(cause) ? fileSystemReason(cause) : (cause as Error).message;
+    return { problem: { kind: 'unreadable', message: `cannot read ${file}: ${why}` } };
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }

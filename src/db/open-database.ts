@@ -41,7 +41,8 @@ function connectionProblem(cause: unknown): string {
     case '28P01':
       return 'password authentication failed';
     case '28000':
-      return 'authentication rejected by the server';
+      // The server's reason names the role or the pg_hba.conf rule (no password): what to fix.
+      return `authentication rejected by the server (${String(err.message ?? '').split('\n')[0]})`;
     case '3D000':
       return 'the database does not exist';
     default:

@@ -96,7 +96,7 @@ export type DriftFinding =
       readonly roles: readonly RoleRef[];
       readonly licenses: readonly LicenseAssignment[];
     })
-  /** A deleted user still in the recycle bin: restorable (by declaring it again) until `restorableUntil`. A notice, not drift. */
+  /** A deleted user still in the recycle bin: restorable (apply restores it while it is declared) until `restorableUntil`. A notice, not drift. */
   | (UserFinding<'user.in-recycle-bin'> & {
       readonly managed: boolean;
       readonly deletedAt: string;

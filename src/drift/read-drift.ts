@@ -1,3 +1,4 @@
+import { requireCatalog } from '../catalog/require-catalog.js';
 import { finishConfig } from '../config/load-config.js';
 import type { Database } from '../db/database.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
@@ -26,6 +27,8 @@ export async function readDrift(db: Database, options: ReadDriftOptions): Promis
   // Drift creates and resets nobody, so password variables are not looked at.
   const { snapshot, checked } = await readWhileParsing(db, options.configPaths, { phase: 'drift' });
   const { catalog, current } = snapshot;
+  // One line, as plan says it, rather than an unknown domain and subscription for every user.
+  requireCatalog(catalog);
   const loaded = finishConfig(checked, { catalog });
   if (!loaded.config) return { drift: null, diagnostics: loaded.diagnostics };
   const report = computeDrift({ desired: loaded.config.state, current, catalog, now: options.now });

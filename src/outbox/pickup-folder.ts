@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 import { refuseTrackedPath } from '../files/git-work-tree.js';
 import { modeText } from '../files/file-mode.js';
@@ -11,7 +10,8 @@ import { modeText } from '../files/file-mode.js';
  * could plant or swap files there). A missing folder is created 0700.
  */
 export function checkPickupFolder(folder: string): void {
-  refuseTrackedPath(path.join(folder, 'credentials-0.eml'), 'the pickup folder', 'pick a folder outside the repository, or have git ignore it');
+  // Asked through a file in it (git matches `outbox/` only against folders it sees), named as the folder.
+  refuseTrackedPath(folder, 'the pickup folder', 'pick a folder outside the repository, or have git ignore it', 'credentials-0.eml');
   const stat = fs.lstatSync(folder, { throwIfNoEntry: false });
   if (!stat) {
     fs.mkdirSync(folder, { recursive: true, mode: 0o700 });

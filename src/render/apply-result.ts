@@ -36,7 +36,7 @@ function credentialLines(credentials: ApplyResult['credentials'], verbose: boole
 }
 
 /**
- * The confirmation screen: what was created, changed, deleted and bought,
+ * The confirmation screen: what was created, restored, renamed, changed, deleted and bought,
  * and where each new user's credentials go, summarised by recipients when
  * there are many. Never a password. UPNs, recipients, skus and product names
  * are shown through `terminalText`.
@@ -48,7 +48,9 @@ export function renderApplyResult(result: ApplyResult, options: ApplyResultOptio
   const created = users(['user.create']);
   const restored = users(['user.restore']);
   const deleted = users(['user.delete']);
-  const lifecycle = new Set([...created, ...restored, ...deleted]);
+  // A rename is the same account under a new UPN: named with both, as the plan shows it.
+  const renames = result.changes.flatMap((c) => (c.kind === 'user.rename' ? [c] : []));
+  const lifecycle = new Set([...created, ...restored, ...deleted, ...renames.map((c) => c.userPrincipalName)]);
   const changed = [...new Set(result.changes.map((c) => c.userPrincipalName))].filter((upn) => !lifecycle.has(upn));
   const lines = [`Apply #${result.applyId} complete: ${result.changes.length} change(s) committed in one transaction.`];
   const list = (label: string, upns: readonly string[]) => {
@@ -56,6 +58,9 @@ export function renderApplyResult(result: ApplyResult, options: ApplyResultOptio
   };
   list('created', created);
   list('restored', restored);
+  if (renames.length > 0) {
+    lines.push(`  renamed (${renames.length}): ${renames.map((c) => `${terminalText(c.fromUserPrincipalName)} → ${terminalText(c.userPrincipalName)}`).join(', ')}`);
+  }
   list('changed', changed);
   list('deleted', deleted);
   for (const p of result.purchases) {

@@ -140,7 +140,8 @@ const WORDING: { readonly [K in DriftKind]: Wording<K> } = {
     trace: null,
   }),
   'user.in-recycle-bin': (f) => ({
-    summary: `in the recycle bin since ${day(f.deletedAt)}: ${count(f.daysRemaining, 'day', 'days')} left to restore it (until ${day(f.restorableUntil)}) by declaring it again; then it is deleted for good`,
+    // Also shown for a user still declared (deleted outside tenantctl), which apply restores: not "declare it again".
+    summary: `in the recycle bin since ${day(f.deletedAt)}: ${count(f.daysRemaining, 'day', 'days')} left to restore it (until ${day(f.restorableUntil)}), which apply does while the configuration declares it; then it is deleted for good`,
     details: [],
     trace: null,
   }),

@@ -19,6 +19,8 @@ function shortCommit(commit: string | null): string {
 const USER_NOTES: Partial<Record<ChangeKind, { sign: '+' | '-' | '~'; note: string }>> = {
   'user.create': { sign: '+', note: 'created' },
   'user.restore': { sign: '+', note: 'restored' },
+  // The same account under a new UPN, as the plan counted it ("1 to rename").
+  'user.rename': { sign: '~', note: 'renamed' },
   'user.adopt': { sign: '~', note: 'adopted' },
   'user.delete': { sign: '-', note: 'deleted' },
 };
@@ -32,14 +34,16 @@ function usersText(changes: readonly AppliedChange[]): string {
     if (note && note !== 'adopted') outcome.set(key, note);
     else if (!outcome.has(key)) outcome.set(key, 'updated');
   }
-  const counts = ['created', 'restored', 'updated', 'deleted'].map((note) => [note, [...outcome.values()].filter((o) => o === note).length] as const);
+  const counts = ['created', 'restored', 'renamed', 'updated', 'deleted'].map((note) => [note, [...outcome.values()].filter((o) => o === note).length] as const);
   const parts = counts.filter(([, n]) => n > 0).map(([note, n]) => `${n} ${note}`);
   return parts.length > 0 ? parts.join(', ') : 'no changes';
 }
 
 /** The whole apply's users per outcome, from its summary, when only one user's changes are listed. */
 function summaryUsersText(summary: HistoryEntry['summary']): string {
-  const counts = [['created', summary.create], ['restored', summary.restore], ['updated', summary.update], ['deleted', summary.delete]] as const;
+  const counts = [
+    ['created', summary.create], ['restored', summary.restore], ['renamed', summary.rename], ['updated', summary.update], ['deleted', summary.delete],
+  ] as const;
   const parts = counts.filter(([, n]) => typeof n === 'number' && n > 0).map(([note, n]) => `${n} ${note}`);
   return `the whole apply: ${parts.length > 0 ? parts.join(', ') : 'no changes'}`;
 }

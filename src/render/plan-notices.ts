@@ -37,23 +37,25 @@ const WARNING_NAMES = 5;
 const upnsOf = (changes: readonly DocumentChange[]) => [...new Set(changes.map((change) => change.userPrincipalName))];
 
 function privilegedWarnings(_plan: PlanDocument, changes: readonly DocumentChange[], show: ShowValue): string[] {
-  const byAction = new Map<string, { words: string; upns: string[] }>();
+  /** The words before the users' names, by how many users they name. */
+  const byAction = new Map<string, { words: (users: number) => string; upns: string[] }>();
+  const adminUsers = (users: number) => (users === 1 ? 'admin user' : 'admin users');
   for (const change of changes) {
     // An admin's password reset is named by passwordResetNotices, with the roles and where the password goes.
     if (change.kind === 'user.password-reset') continue;
     // The role name is a value (it may come from a catalog): shown, not trusted.
     const words =
-      change.kind === 'role.grant' ? `Grants ${show(change.roleName)} to`
-      : change.kind === 'role.revoke' ? `Revokes ${show(change.roleName)} from`
-      : change.kind === 'user.delete' ? 'Deletes admin users'
-      : change.kind === 'user.block' ? 'Blocks sign-in of admin users'
-      : `${change.kind}:`;
+      change.kind === 'role.grant' ? () => `Grants ${show(change.roleName)} to`
+      : change.kind === 'role.revoke' ? () => `Revokes ${show(change.roleName)} from`
+      : change.kind === 'user.delete' ? (users: number) => `Deletes ${adminUsers(users)}`
+      : change.kind === 'user.block' ? (users: number) => `Blocks sign-in of ${adminUsers(users)}`
+      : () => `${change.kind}:`;
     const key = `${change.kind} ${'roleName' in change ? change.roleName : ''}`;
     const entry = byAction.get(key) ?? { words, upns: [] };
     entry.upns.push(change.userPrincipalName);
     byAction.set(key, entry);
   }
-  return [...byAction.values()].map(({ words, upns }) => `${words} ${nameList(upns, WARNING_NAMES, show)}.`);
+  return [...byAction.values()].map(({ words, upns }) => `${words(upns.length)} ${nameList(upns, WARNING_NAMES, show)}.`);
 }
 
 /** The warning each risk class raises, from the changes carrying it. */
@@ -70,7 +72,7 @@ const RISK_WARNINGS: Record<RiskClass, (plan: PlanDocument, changes: readonly Do
   },
   privileged: privilegedWarnings,
   'sign-in-blocked': (_plan, changes, show) => {
-    // An admin's block is named under the privileged changes already ("Blocks sign-in of admin users").
+    // An admin's block is named under the privileged changes already ("Blocks sign-in of admin user …").
     const upns = upnsOf(changes.filter((change) => !change.risks.includes('privileged')));
     return upns.length > 0 ? [`Blocks sign-in of ${nameList(upns, WARNING_NAMES, show)}.`] : [];
   },

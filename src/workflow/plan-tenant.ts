@@ -9,7 +9,7 @@ import { computePlan } from '../plan/compute-plan.js';
 import { fingerprint } from '../plan/fingerprint.js';
 import { toPlanDocument, type PlanDocument } from '../plan/plan-document.js';
 import type { TenantState } from '../state/tenant-state.js';
-import { planRefusals } from './plan-refusals.js';
+import { planRefusals, purchaseCapProblems } from './plan-refusals.js';
 import { NO_PROGRESS, type ProgressReporter } from './progress.js';
 import { readWhileParsing } from './read-while-parsing.js';
 
@@ -75,7 +75,8 @@ export function planFromSnapshot(
   if (!loaded.config) return { plan: null, diagnostics: loaded.diagnostics };
   progress({ stage: 'computing the plan', done: 2, total: 3 });
   const { plan, problems } = computePlan({ desired: loaded.config.state, current, catalog, settings: loaded.config.settings, now });
-  const refusals = planRefusals(problems, plan.changes.map((c) => c.change), options.env, loaded.config, options.forApply === true);
+  const capped = purchaseCapProblems({ monthlyIncrease: plan.monthlyCostIncrease, currency: plan.currency }, loaded.config.settings);
+  const refusals = planRefusals([...problems, ...capped], plan.changes.map((c) => c.change), options.env, loaded.config, options.forApply === true);
   if (hasErrors(refusals)) return { plan: null, diagnostics: [...loaded.diagnostics, ...refusals] };
   return {
     plan: toPlanDocument(plan, {

@@ -33,7 +33,11 @@ const TOO_LARGE_TO_SAVE =
 /** The bytes of a saved plan, within the limit on plans. */
 export function readPlanBytes(file: string): Buffer {
   const read = readInputFile(file, INPUT_LIMITS.plan, 'a saved plan', TOO_LARGE_TO_SAVE);
-  if (read.problem) throw new TenantctlError(`cannot read the plan: ${read.problem.message}`);
+  if (read.problem) {
+    // `cannot read the plan plan.json: no such file or folder (ENOENT)`, not `cannot read the plan: cannot read plan.json: …`.
+    const message = read.problem.kind === 'unreadable' ? read.problem.message.replace(/^cannot read /, 'cannot read the plan ') : `cannot read the plan: ${read.problem.message}`;
+    throw new TenantctlError(message);
+  }
   return read.bytes;
 }
 
@@ -103,7 +107,7 @@ export function checkPlanMatchesConfig(plan: PlanDocument, configPaths: readonly
   });
   if (hashConfig(texts) !== plan.configHash) {
     throw new TenantctlError(
-      'the configuration given with -c is not the one this plan was made from (its files changed since); run `tenantctl plan --out` again',
+      'the configuration given with -c is not the one this plan was made from: a file changed since, or -c names other files, or the same files by other paths or in another order, than when planning; give -c as it was given to `tenantctl plan --out`, or plan again',
     );
   }
 }

@@ -80,7 +80,7 @@ describe('tenantctl as a process, on the embedded database', () => {
   it('--max-purchase-cost refuses purchases above the limit', async () => {
     const apply = await runCli(['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases', '--approve-privileged', '--max-purchase-cost', '30'], { env: env() });
     expect(apply.code).toBe(1);
-    expect(apply.stderr).toContain('the purchases cost $35.00/month, more than the limit of $30.00/month');
+    expect(apply.stderr).toContain('Error: the purchases cost $35.00/month, more than --max-purchase-cost ($30.00/month); nothing was changed\n');
   });
 
   it('apply with the approvals applies everything; the next plan has no changes', async () => {
@@ -109,6 +109,13 @@ describe('tenantctl as a process, on the embedded database', () => {
     const apply = await runCli(['apply', '--plan', planFile, '-c', config, '--auto-approve'], { env: env() });
     expect(apply.code).toBe(0);
     expect(apply.stdout).toContain('changed (1): joep.devries@contoso.com');
+    // The same files, named one by one in another order: the order and paths are part of what was planned, and the message says so.
+    const files = fs.readdirSync(config).filter((name) => name !== 'catalog.yaml').sort().reverse().flatMap((name) => ['-c', path.join(config, name)]);
+    const otherPaths = await runCli(['apply', '--plan', planFile, ...files, '--auto-approve'], { env: env() });
+    expect(otherPaths).toMatchObject({
+      code: 1,
+      stderr: 'Error: the configuration given with -c is not the one this plan was made from: a file changed since, or -c names other files, or the same files by other paths or in another order, than when planning; give -c as it was given to `tenantctl plan --out`, or plan again\n',
+    });
     fs.appendFileSync(users, '\n');
     const mismatch = await runCli(['apply', '--plan', planFile, '-c', config, '--auto-approve'], { env: env() });
     expect(mismatch.code).toBe(1);

@@ -23,6 +23,14 @@ describe('a database without a catalog says so in one line', () => {
     }
   });
 
+  it('at drift: exit 1 and that line, not an unknown-domain error for every user', async () => {
+    const run = await runCli(['drift', '-c', 'examples/contoso', '--database', database]);
+    expect(run).toMatchObject({ code: 1, stdout: '', stderr: NO_CATALOG });
+    const json = await runCli(['drift', '-c', 'examples/contoso', '--format', 'json', '--database', database]);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout).diagnostics).toEqual([expect.objectContaining({ code: 'FAILED', message: NO_CATALOG.slice('Error: '.length, -1) })]);
+  });
+
   it('at validate: the configuration is checked without the catalog, and the note says why', async () => {
     const run = await runCli(['validate', '-c', 'examples/contoso', '--database', database]);
     expect(run.code).toBe(0);

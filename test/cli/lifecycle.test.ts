@@ -132,7 +132,13 @@ describe.each(ENGINES)('the lifecycle on the $name database', SIDE_BY_SIDE, (eng
     expect(text.stdout).toContain('userPrincipalName: "lotte.smit@contoso.com" → "lotte.jansen@contoso.com" (same account');
     expect(text.stdout).toContain('Plan: 0 to create, 1 to rename, 0 to update, 0 to delete.');
 
-    await apply('--auto-approve');
+    const applied = await apply('--auto-approve');
+    // The confirmation says what the plan said: a rename, naming both UPNs, not a changed user.
+    expect(applied.stdout).toContain('\n  renamed (1): lotte.smit@contoso.com → lotte.jansen@contoso.com\n');
+    expect(applied.stdout).not.toContain('changed (');
+    // And the audit trail too.
+    const history = await cli('history', '--limit', '1');
+    expect(history.stdout).toMatch(/^#\d+ .* — 1 renamed\n  ~ lotte\.jansen@contoso\.com \(renamed\)\n      ~ userPrincipalName: "lotte\.smit@contoso\.com" → "lotte\.jansen@contoso\.com"/);
     const [after, gone, heldAfter] = await withSql(async (run) => {
       const row = await userRowQuery(run, 'lotte.jansen@contoso.com');
       return [row, await userRowQuery(run, 'lotte.smit@contoso.com'), await roles(run, row?.id ?? '')] as const;

@@ -86,6 +86,33 @@ describe('plan-time refusals are located in the configuration', () => {
     fs.rmSync(config, { recursive: true, force: true });
   });
 
+  it('purchases above settings.maxMonthlyPurchaseCost are refused at plan, located at the setting, not first approved and then refused by apply', async () => {
+    const config = copyContoso();
+    const tenant = path.join(config, 'tenant.yaml');
+    // The example buys 1 × ENTERPRISEPACK and 1 × VISIOCLIENT: $35.00/month.
+    edit(tenant, '  maxMonthlyPurchaseCost: 250\n', '  maxMonthlyPurchaseCost: 30\n');
+    const where = positionOf(tenant, 'maxMonthlyPurchaseCost: 30', { offset: 'maxMonthlyPurchaseCost: '.length });
+    const refusal = `${where}: PLAN_REFUSED: the purchases cost $35.00/month, more than settings.maxMonthlyPurchaseCost ($30.00/month); raise the limit, or assign fewer licenses of subscriptions without free seats`;
+
+    const plan = await cli(['plan', '-c', config, '--detailed-exitcode']);
+    expect(plan.code).toBe(1);
+    expect(plan.stdout).toBe('');
+    expect(lines(plan.stderr)).toEqual([refusal, '1 error, 0 warnings', NOT_MADE]);
+
+    const apply = await cli(['apply', '-c', config, '--auto-approve', '--approve-purchases', '--approve-privileged']);
+    expect(apply.code).toBe(1);
+    expect(lines(apply.stderr)).toEqual([refusal, '1 error, 0 warnings', NOT_MADE]);
+    const history = await cli(['history', '--format', 'json']);
+    expect((JSON.parse(history.stdout) as { applies: unknown[] }).applies).toEqual([]);
+
+    // At the limit it plans and needs only the approval of the purchase.
+    edit(tenant, '  maxMonthlyPurchaseCost: 30\n', '  maxMonthlyPurchaseCost: 35\n');
+    const within = await cli(['plan', '-c', config]);
+    expect(within.code, within.stderr).toBe(0);
+    expect(within.stdout).toContain('2 seats to purchase (+$35.00/month)');
+    fs.rmSync(config, { recursive: true, force: true });
+  });
+
   it("a password nobody would receive points at the user's declaration; its fromEnv variable where validate points", async () => {
     const config = copyContoso();
     const users = path.join(config, 'users.yaml');

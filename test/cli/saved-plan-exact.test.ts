@@ -73,7 +73,7 @@ const EDITS: readonly Edit[] = [
   {
     name: 'configHash in the envelope',
     edit: (text) => text.replace(/("configHash": "sha256:)([0-9a-f])/, (_, head: string, digit: string) => `${head}${digit === '0' ? '1' : '0'}`),
-    expected: ['the configuration given with -c is not the one this plan was made from (its files changed since); run `tenantctl plan --out` again'],
+    expected: ['the configuration given with -c is not the one this plan was made from: a file changed since, or -c names other files, or the same files by other paths or in another order, than when planning; give -c as it was given to `tenantctl plan --out`, or plan again'],
   },
   {
     name: 'a tenantctlVersion the schema refuses (empty)',

@@ -154,6 +154,24 @@ describe('hostile input files: only regular files, within the limits', () => {
     const apply = await runCli(['apply', '--database', 'memory://', '--plan', fifo, '--auto-approve']);
     expect(apply.code).toBe(1);
     expect(apply.stderr).toContain(`cannot read the plan: ${fifo} is a named pipe (FIFO), ${NOT_A_FILE}`);
+    const missing = path.join(scratch, 'no-such-plan.json');
+    const absent = await runCli(['apply', '--database', 'memory://', '--plan', missing, '-c', 'examples/contoso', '--auto-approve']);
+    expect(absent).toMatchObject({ code: 1, stderr: `Error: cannot read the plan ${missing}: no such file or folder (ENOENT)\n` });
+  });
+
+  it('init --catalog names --catalog for a path that is not there, and refuses a directory rather than read its first file', async () => {
+    const missing = path.join(scratch, 'no-such-catalog.yaml');
+    const absent = await runCli(['init', '--database', 'memory://', '--catalog', missing]);
+    expect(absent).toMatchObject({
+      code: 1,
+      stderr: `Error: the catalog ${missing} is invalid:\n${missing}: CONFIG_NOT_FOUND: ${missing} does not exist; check the path given with --catalog\n1 error, 0 warnings\n`,
+    });
+    // examples/contoso holds catalog.yaml, but -c would read its first file, tenant.yaml.
+    const folder = await runCli(['init', '--database', 'memory://', '--catalog', 'examples/contoso']);
+    expect(folder).toMatchObject({
+      code: 1,
+      stderr: 'Error: the catalog examples/contoso is invalid:\nexamples/contoso: CONFIG_NOT_A_FILE: examples/contoso is a directory; --catalog takes one YAML file, such as catalog.yaml\n1 error, 0 warnings\n',
+    });
   });
 
   it('a configuration file over 64 MiB is refused with the limit named', async () => {

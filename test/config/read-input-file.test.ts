@@ -49,7 +49,7 @@ describe('readInputFile', () => {
     expect(readInputFile(scratch, 10, 'a test file').problem?.message).toContain('is a directory, not a regular file');
     expect(readInputFile(path.join(scratch, 'missing.yaml'), 10, 'a test file').problem).toEqual({
       kind: 'unreadable',
-      message: `cannot read ${path.join(scratch, 'missing.yaml')} (ENOENT); check that it is a readable file`,
+      message: `cannot read ${path.join(scratch, 'missing.yaml')}: no such file or folder (ENOENT)`,
     });
   });
 });

@@ -39,8 +39,10 @@ function editUsers(config: string, edit: (users: UserEntry[]) => UserEntry[]): v
 
 function refusedCleanly(run: CliResult): void {
   expect(run.code).toBe(1);
-  expect(run.stderr).toMatch(/permission denied/);
-  expect(run.stderr).not.toMatch(/^\s+at /m);
+  // One line naming the privilege the server refused and which role each command needs; never "refused the change" for a read.
+  expect(run.stderr).toMatch(
+    /^Error: the database role of this connection may not do what this command needs \(permission denied for [^)]+\); sql\/roles\.sql gives tenantctl_reader what validate, plan, drift, export and history need, tenantctl_writer apply and tenantctl_deliverer deliver; init needs the owner; nothing was changed\n$/,
+  );
 }
 
 describePostgres('least-privilege roles from sql/roles.sql', { timeout: 120_000 }, () => {
@@ -303,5 +305,49 @@ describePostgres('least-privilege roles from sql/roles.sql', { timeout: 120_000 
     expect(init.code, init.stderr).toBe(0);
     // 0010 grants the deliverer these wherever the role exists; without roles.sql's USAGE on the schema they open nothing.
     expect(await asRole(elsewhere, grantedPrivileges)).toEqual(['tenantctl_deliverer SELECT users(deleted_at)', 'tenantctl_deliverer SELECT users(id)']);
+  });
+});
+
+describePostgres('sql/roles.sql run by an owner who may not create roles', { timeout: 120_000 }, () => {
+  it('stops before changing anything, naming CREATEROLE and how to give it; with CREATEROLE it runs', async () => {
+    const admin = (await postgresTestUrl('roles_sql_no_createrole')) ?? '';
+    const suffix = randomBytes(4).toString('hex');
+    const ownerRole = `owner_${suffix}`;
+    await asRole(admin, async (client) => {
+      await client.query(`CREATE ROLE ${escapeIdentifier(ownerRole)} LOGIN`);
+      await client.query(`ALTER DATABASE ${escapeIdentifier(new URL(admin).pathname.slice(1))} OWNER TO ${escapeIdentifier(ownerRole)}`);
+    });
+    const url = new URL(admin);
+    url.username = ownerRole;
+    url.password = '';
+    const ownerUrl = url.toString();
+    const init = await runCli(['init', '--catalog', 'examples/contoso/catalog.yaml'], { env: { TENANTCTL_DATABASE_URL: ownerUrl } });
+    expect(init.code, init.stderr).toBe(0);
+    // The group roles are cluster-wide and other files create them: this run's own names stand for a cluster that has none yet.
+    const script = ROLES_SQL.replaceAll(/tenantctl_(reader|writer|deliverer)/g, `tenantctl_$1_${suffix}`);
+    const refused = await asRole(ownerUrl, (client) => client.query(script).then(() => null, (cause: unknown) => cause as { message: string; hint?: string }));
+    expect(refused?.message).toBe(
+      `roles.sql creates the group roles tenantctl_reader_${suffix}, tenantctl_writer_${suffix} and tenantctl_deliverer_${suffix}, and the role ${ownerRole} may not create roles; nothing was changed`,
+    );
+    expect(refused?.hint).toBe(`give the owner CREATEROLE as a superuser (ALTER ROLE ${ownerRole} CREATEROLE), which granting the roles to login roles needs too, and run roles.sql again`);
+    await asRole(admin, (client) => client.query(`ALTER ROLE ${escapeIdentifier(ownerRole)} CREATEROLE`));
+    await asRole(ownerUrl, async (client) => {
+      await client.query(script);
+      const { rows } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_roles WHERE rolname LIKE 'tenantctl\\_%\\_${suffix}'`);
+      expect(rows[0]?.n).toBe(3);
+    });
+  });
+});
+
+describePostgres('a database URL naming a role the server does not know', () => {
+  it('is refused in one line that gives the server\'s reason, not only "authentication rejected"', async () => {
+    const url = new URL((await postgresTestUrl('unknown_role')) ?? '');
+    url.username = `nobody_${randomBytes(4).toString('hex')}`;
+    const run = await runCli(['plan', ...CONTOSO], { env: { TENANTCTL_DATABASE_URL: url.toString() } });
+    expect(run).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: `Error: cannot connect to ${url.toString()}: authentication rejected by the server (role "${url.username}" does not exist)\n`,
+    });
   });
 });

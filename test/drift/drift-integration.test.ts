@@ -113,6 +113,11 @@ describe.each(ENGINES)('drift on the contoso example ($name database)', (engine)
     const role = engine.name === 'embedded' ? 'postgres' : 'tenantctl_test';
     expect(changed).toMatchObject({ lastChange: { by: `outside tenantctl by database role ${role}`, applyId: null, actor: null, outsideRole: role } });
 
+    // emma.dekker is still declared: drift says apply restores her, and must not also tell to declare her "again".
+    const text = renderDriftText(report, { color: false });
+    expect(text).toContain('emma.dekker@contoso.com: in the recycle bin since 2016-06-20: 20 days left to restore it (until 2016-07-20), which apply does while the configuration declares it; then it is deleted for good');
+    expect(text).not.toContain('declaring it again');
+
     const json = renderDriftJson(report);
     expect(validate(JSON.parse(json)), JSON.stringify(validate.errors)).toBe(true);
     await expect(masked(json)).toMatchFileSnapshot('./__snapshots__/contoso-drift.json');

@@ -58,6 +58,19 @@ describe('renderText', () => {
   });
 });
 
+describe('warnings of deleted admins', () => {
+  it('say "admin user" for one and "admin users" for more', () => {
+    const adminNamed = (upn: string, make: typeof declared | typeof existing) => make(upn, { displayName: upn }, { roles: [GLOBAL_ADMINISTRATOR] });
+    const one = renderText(planDocument({ desired: [adminDeclared()], current: [admin(), adminNamed('r2@contoso.com', existing)] }), { color: false });
+    expect(one).toContain('! Deletes admin user r2@contoso.com.\n');
+    const two = renderText(
+      planDocument({ desired: [adminDeclared()], current: [admin(), adminNamed('r2@contoso.com', existing), adminNamed('r3@contoso.com', existing)] }),
+      { color: false },
+    );
+    expect(two).toContain('! Deletes admin users r2@contoso.com and r3@contoso.com.\n');
+  });
+});
+
 describe('warnings of blocked sign-ins', () => {
   it('name an admin\'s block once, under the privileged changes, and the others\' on their own line', () => {
     const second = (enabled: boolean, make: typeof declared | typeof existing) =>
@@ -68,7 +81,7 @@ describe('warnings of blocked sign-ins', () => {
       current: [admin(), second(true, existing), plain(true, existing)],
     });
     const output = renderText(plan, { color: false });
-    expect(output).toContain('Blocks sign-in of admin users r2@contoso.com.');
+    expect(output).toContain('Blocks sign-in of admin user r2@contoso.com.');
     expect(output).toContain('Blocks sign-in of pat@contoso.com.');
     expect(output).not.toContain('Blocks sign-in of r2@contoso.com');
   });

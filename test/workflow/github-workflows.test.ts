@@ -18,6 +18,27 @@ describe('the GitHub Actions workflows of examples/gitops/github', () => {
     expect(run.status).toBe(0);
   });
 
+  it('each job connects as the least-privileged role of sql/roles.sql, and the README names every secret the workflows use', () => {
+    // Each URL is set on the steps that run tenantctl (see below); a job's steps all use one.
+    const databaseOf = (file: string) => {
+      const workflow = parse(fs.readFileSync(path.join(WORKFLOWS, file), 'utf8')) as { jobs: Record<string, Job> };
+      return Object.fromEntries(Object.entries(workflow.jobs).map(([job, { steps }]) => [job, [...new Set(steps.flatMap((step) => step.env?.TENANTCTL_DATABASE_URL ?? []))]]));
+    };
+    const secret = (name: string) => [`\${{ secrets.${name} }}`];
+    // A pull request's configuration is untrusted: validate and plan run as tenantctl_reader, like drift.
+    expect(databaseOf('plan.yml')).toEqual({ plan: secret('TENANTCTL_DATABASE_READONLY_URL') });
+    expect(databaseOf('drift.yml')).toEqual({ drift: secret('TENANTCTL_DATABASE_READONLY_URL') });
+    expect(databaseOf('apply.yml')).toEqual({
+      apply: secret('TENANTCTL_DATABASE_WRITER_URL'),
+      'apply-approved': secret('TENANTCTL_DATABASE_WRITER_URL'),
+      deliver: secret('TENANTCTL_DATABASE_DELIVER_URL'),
+    });
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const setup = readme.slice(readme.indexOf('## From an empty repository'), readme.indexOf('### The same on GitLab'));
+    const used = new Set(fs.readdirSync(WORKFLOWS).flatMap((file) => [...fs.readFileSync(path.join(WORKFLOWS, file), 'utf8').matchAll(/secrets\.([A-Z_]+)/g)].map((m) => m[1] ?? '')));
+    for (const name of used) expect(setup, name).toContain(`\`${name}\``);
+  });
+
   it('action-validator does catch a broken workflow', () => {
     const broken = path.join(fs.mkdtempSync(path.join(ROOT, 'node_modules', '.tmp-workflow-')), 'broken.yml');
     fs.writeFileSync(broken, 'name: broken\non: [pull_request]\njobs:\n  plan:\n    runs-on: ubuntu-latest\n    step:\n      - run: echo\n');
