@@ -138,7 +138,7 @@ describe.each(ENGINES)('the lifecycle on the $name database', SIDE_BY_SIDE, (eng
     expect(applied.stdout).not.toContain('changed (');
     // And the audit trail too.
     const history = await cli('history', '--limit', '1');
-    expect(history.stdout).toMatch(/^#\d+ .* — 1 renamed\n  ~ lotte\.jansen@contoso\.com \(renamed\)\n      ~ userPrincipalName: "lotte\.smit@contoso\.com" → "lotte\.jansen@contoso\.com"/);
+    expect(history.stdout).toMatch(/^#\d+ .* — 1 renamed\n  plan sha256:[0-9a-f]{12}; database role [^;\n]+; confirmed by --auto-approve\n  ~ lotte\.jansen@contoso\.com \(renamed\)\n      ~ userPrincipalName: "lotte\.smit@contoso\.com" → "lotte\.jansen@contoso\.com"/);
     const [after, gone, heldAfter] = await withSql(async (run) => {
       const row = await userRowQuery(run, 'lotte.jansen@contoso.com');
       return [row, await userRowQuery(run, 'lotte.smit@contoso.com'), await roles(run, row?.id ?? '')] as const;
