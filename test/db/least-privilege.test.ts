@@ -245,6 +245,16 @@ describePostgres('least-privilege roles from sql/roles.sql', { timeout: 120_000 
       ]) {
         await expect(client.query(sql), sql).rejects.toThrow(/permission denied/);
       }
+      // Nor pass a write of its own off as a recorded apply's, to be stamped with it (migration 0015).
+      await client.query('BEGIN');
+      await client.query(`SELECT set_config('tenantctl.apply_id', (SELECT max(id)::text FROM tenantctl.applies), true)`);
+      await expect(
+        client.query(
+          `INSERT INTO tenantctl.user_roles (user_id, role_template_id)
+           SELECT id, '62e90394-69f5-4237-9190-012177145e10' FROM tenantctl.users WHERE user_principal_name = 'sanne.visser@contoso.com'`,
+        ),
+      ).rejects.toThrow(/names no apply recorded in this transaction/);
+      await client.query('ROLLBACK');
     });
     expect(await history()).toBe(before);
   });
