@@ -96,7 +96,7 @@ describe.each(ENGINES)('history ($name database)', (engine) => {
   it.skipIf(engine.skip)('writes JSON the schema accepts', async () => {
     const json = JSON.parse(renderHistoryJson(await readHistory(db))) as { formatVersion: string; applies: { id: number }[] };
     expect(validate(json), JSON.stringify(validate.errors)).toBe(true);
-    expect(json.formatVersion).toBe('1.1');
+    expect(json.formatVersion).toBe('1.2');
     expect(json.applies.map((a) => a.id)).toEqual([2, 1]);
   });
 
@@ -171,12 +171,15 @@ describe('the history command', () => {
   it('--user keeps the applies that changed one user, and of each only its changes', async () => {
     const run = await runCli(['history', ...database(), '--user', 'Joep.DeVries@contoso.com']);
     expect(run.exitCode).toBeUndefined();
-    expect(run.stdout).toMatch(/^Applies that changed Joep\.DeVries@contoso\.com \(or renamed it from that name\), newest first; each lists only its changes to that user\.\n\n#2 /);
-    expect(run.stdout.match(/^#\d+ .*/gm)).toEqual([
+    // Between the applies, the job title changed outside tenantctl (migration 0016 keeps it).
+    expect(run.stdout).toMatch(/^Applies and other writes that changed Joep\.DeVries@contoso\.com \(or renamed it from that name\), newest first; each lists only its changes to that user\.\n\n#2 /);
+    expect(run.stdout.match(/^(#\d+|outside tenantctl) .*/gm)).toEqual([
       expect.stringMatching(/^#2 .* — the whole apply: 1 restored, 5 updated$/),
+      expect.stringMatching(/^outside tenantctl .* by database role \S+ — changed 1 user$/),
       '#1 2016-01-04 09:15 UTC by alice on test-host (commit a1b2c3d) — the whole apply: 13 created; bought 2 seats (+$35.00/month)',
     ]);
-    expect(run.stdout.match(/^ {2}[+~-] \S+/gm)).toEqual(['  ~ joep.devries@contoso.com', '  + joep.devries@contoso.com']);
+    expect(run.stdout.match(/^ {2}[+~-] \S+/gm)).toEqual(['  ~ joep.devries@contoso.com', '  ~ joep.devries@contoso.com', '  + joep.devries@contoso.com']);
+    expect(run.stdout).toContain('~ jobTitle: "Sales Lead" → "Sales Director"');
     expect(run.stdout).toContain('~ jobTitle: "Sales Director" → "Sales Lead"');
     const json = JSON.parse((await runCli(['history', ...database(), '--user', 'alex.wilber@contoso.com', '--limit', '1', '--format', 'json'])).stdout) as {
       user: string;
@@ -185,7 +188,7 @@ describe('the history command', () => {
     expect(validate(json), JSON.stringify(validate.errors)).toBe(true);
     expect(json.user).toBe('alex.wilber@contoso.com');
     expect(json.applies.map((a) => [a.id, a.changes.map((c) => `${c.kind} ${c.userPrincipalName}`)])).toEqual([[2, ['role.grant alex.wilber@contoso.com']]]);
-    expect((await runCli(['history', ...database(), '--user', 'nobody@contoso.com'])).stdout).toBe('No apply recorded changed nobody@contoso.com.\n');
+    expect((await runCli(['history', ...database(), '--user', 'nobody@contoso.com'])).stdout).toBe('No apply recorded changed nobody@contoso.com, and nothing else wrote it.\n');
   });
 
   it('--user follows a rename by its old name', async () => {
