@@ -59,10 +59,28 @@ function summaryText(entry: HistoryEntry, oneUser: boolean): string {
 // recipient lines of creates and resets are left out rather than guessed.
 const CONTEXT: LineContext = { adminEmail: null };
 
+/**
+ * What a deletion took away, by name, from the user's state before it (the
+ * plan's `before`): a leaver's admin roles and licences are released with it,
+ * and an auditor asks which and when. Entries from before format 2.0 of the
+ * plan have no `before`, and so no such lines.
+ */
+function releasedLines(change: AppliedChange): ChangeLine[] {
+  const before = change.before;
+  if (!before || typeof before !== 'object') return [];
+  const roles = Array.isArray(before.roles) ? before.roles : [];
+  const licenses = Array.isArray(before.licenses) ? before.licenses : [];
+  return [
+    ...roles.map((role): ChangeLine => ({ sign: '-', text: `role: ${visible(String(role))} (released)`, depth: 0 })),
+    ...licenses.map((license): ChangeLine => ({ sign: '-', text: `license: ${visible(String(license?.sku))} (released)`, depth: 0 })),
+  ];
+}
+
 function linesOf(change: AppliedChange): ChangeLine[] {
   // A creation's attributes are in the JSON; its blocked sign-in is worth a line.
   if (change.kind === 'user.create') return change.accountEnabled ? [] : [{ sign: '+', text: 'sign-in: blocked', depth: 0 }];
   if (change.kind === 'user.password-reset') return [{ sign: '~', text: 'password: reset', depth: 0 }];
+  if (change.kind === 'user.delete') return [...changeLines(change, CONTEXT), ...releasedLines(change)];
   return changeLines(change, CONTEXT);
 }
 

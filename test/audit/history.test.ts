@@ -120,6 +120,28 @@ describe.each(ENGINES)('history ($name database)', (engine) => {
     expect(renderHistoryText([forged])).toContain('; confirmed by "by the CEO\\u001b[2J"\n');
   });
 
+  it.skipIf(engine.skip)('names the admin roles and licences a deletion released, from the state before it', async () => {
+    const [, first] = await readHistory(db);
+    if (!first) throw new Error('no first apply');
+    const before = { ...first.changes.find((c) => c.kind === 'user.create')?.after, roles: ['Global administrator', 'Pass\u202eword administrator'], licenses: [{ sku: 'ENTERPRISEPACK', disabledPlans: ['SWAY'] }] };
+    const deletion = {
+      kind: 'user.delete', userPrincipalName: 'alex.wilber@contoso.com', userId: '00000000-0000-0000-0000-000000000001',
+      restorableUntil: '2016-02-03T09:15:00.000Z', address: 'users/alex.wilber@contoso.com', risks: ['deletion', 'privileged'], before, after: null,
+    } as unknown as HistoryEntry['changes'][number];
+    const text = renderHistoryText([{ ...first, changes: [deletion] }]);
+    expect(text.split('\n').slice(2)).toEqual([
+      '  - alex.wilber@contoso.com (deleted)',
+      '      - user: moved to deleted users; its licenses and roles are released; restorable until 2016-02-03',
+      '      - role: Global administrator (released)',
+      '      - role: Pass\\u202eword administrator (released)',
+      '      - license: ENTERPRISEPACK (released)',
+      '',
+    ]);
+    // Recorded before plans carried the state before (format 2.0): the deletion alone.
+    const { before: _before, ...older } = deletion as unknown as Record<string, unknown>;
+    expect(renderHistoryText([{ ...first, changes: [older as unknown as HistoryEntry['changes'][number]] }])).not.toContain('(released)');
+  });
+
   it.skipIf(engine.skip)('shows no password, temporary or hashed, in any format', async () => {
     const sealed = await db.query<{ sealed: string }>('SELECT sealed_password AS sealed FROM credential_notifications WHERE sealed_password IS NOT NULL');
     const hashes = await db.query<{ secret: string }>('SELECT password_hash AS secret FROM users WHERE password_hash IS NOT NULL');
