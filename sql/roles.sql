@@ -16,7 +16,8 @@
 -- Only the owner can run init (DDL, the catalog, the outbox key). No role but
 -- the owner and the deliverer can read the sealed credentials; the deliverer
 -- reads nothing else of the directory. No role but the owner can read the
--- password hashes. No role but the owner can change or delete a recorded apply.
+-- password hashes. No role but the owner can change or delete a recorded apply,
+-- nor add, change or delete an entry of other_writes (its triggers write it).
 --
 -- Each role gets exactly what is granted below, whatever an earlier version of
 -- this script granted, and nothing on a table a later migration adds until it
@@ -69,7 +70,7 @@ REVOKE ALL ON ALL SEQUENCES IN SCHEMA tenantctl FROM tenantctl_reader, tenantctl
 GRANT SELECT ON tenantctl.schema_migrations, tenantctl.domains, tenantctl.roles, tenantctl.subscriptions,
   tenantctl.service_plans, tenantctl.service_plan_dependencies, tenantctl.service_plan_unavailable_countries,
   tenantctl.user_roles, tenantctl.license_assignments, tenantctl.license_disabled_plans,
-  tenantctl.applies, tenantctl.purchases, tenantctl.outbox_key
+  tenantctl.applies, tenantctl.purchases, tenantctl.outbox_key, tenantctl.other_writes
   TO tenantctl_reader;
 GRANT SELECT (id, user_principal_name, domain, display_name, given_name, surname, mail_nickname,
   account_enabled, job_title, department, mobile_phone, business_phones, street_address, city, state,

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { readHistory } from '../../src/audit/read-history.js';
+import { readOtherWrites } from '../../src/audit/read-other-writes.js';
 import { parseLimit, parseSince, parseUser } from '../../src/audit/history-options.js';
 import { renderHistoryJson } from '../../src/render/history-json.js';
 import { renderHistoryText } from '../../src/render/history-text.js';
@@ -21,20 +22,23 @@ export function registerHistory(program: Command): void {
     .summary('show the audit trail: which commit and actor applied which changes')
     .description(
       'List the applies recorded in the database, newest first: when, by whom, from which host and git commit, and every ' +
-        'change each made. Use it to trace a drift finding ("last apply #12") to a commit and a person. ' +
+        'change each made. Between them, every other write to the directory, the catalog or the outbox key: by init ' +
+        '(prices, seats, domains, the key) or outside tenantctl (psql, a script), with the database role that made it. ' +
+        'Use it to trace a drift finding ("last apply #12") to a commit and a person. ' +
         'No password is ever recorded, so none is shown.\n\n' +
         'Examples:\n  tenantctl history --limit 5\n  tenantctl history --since 7d\n  tenantctl history --user megan.bowen@contoso.com\n  tenantctl history --since 2026-11-01 --format json',
     )
     .addOption(formatOption(['text', 'json'], 'text or json'))
-    .option('--since <date>', 'only applies since then: an age (12h, 7d, 2w), a date (2026-11-25, UTC) or an ISO time')
-    .option('--limit <n>', 'at most this many applies, the newest', parseLimit)
-    .option('--user <upn>', 'only the applies that changed this user (or renamed it from this name), and only its changes', parseUser)
+    .option('--since <date>', 'only entries since then: an age (12h, 7d, 2w), a date (2026-11-25, UTC) or an ISO time')
+    .option('--limit <n>', 'at most this many entries, the newest (in JSON: this many applies, and this many other writes)', parseLimit)
+    .option('--user <upn>', 'only the entries that changed this user (or renamed it from this name), and only its changes', parseUser)
     .action(async (options: HistoryOptions) => {
       const since = options.since === undefined ? null : parseSince(options.since, new Date());
-      const entries = await withDatabase({ ...options, actor: resolveActor(options.actor) }, (db) =>
-        readHistory(db, { since, limit: options.limit ?? null, user: options.user ?? null }),
+      const query = { since, limit: options.limit ?? null, user: options.user ?? null };
+      const [entries, otherWrites] = await withDatabase({ ...options, actor: resolveActor(options.actor) }, async (db) =>
+        [await readHistory(db, query), await readOtherWrites(db, query)] as const,
       );
       const user = options.user ?? null;
-      out(options.format === 'json' ? renderHistoryJson(entries, user) : renderHistoryText(entries, user));
+      out(options.format === 'json' ? renderHistoryJson(entries, user, otherWrites) : renderHistoryText(entries, user, otherWrites, query.limit));
     });
 }

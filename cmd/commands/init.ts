@@ -1,4 +1,6 @@
+import os from 'node:os';
 import type { Command } from 'commander';
+import type { CommandMark } from '../../src/audit/command-mark.js';
 import { readCatalogFile } from '../../src/catalog/catalog-file.js';
 import { readCatalog } from '../../src/catalog/read-catalog.js';
 import { hasCatalog, NO_CATALOG } from '../../src/catalog/require-catalog.js';
@@ -66,8 +68,11 @@ export function registerInit(program: Command): void {
       }
       const configuredKey = configuredKeyPath(options.outboxKey);
       refuseKeyPathEarly(configuredKey, options.rotateOutboxKey === true);
+      const actor = resolveActor(options.actor);
+      // Kept with each row init writes (other_writes), beside the database role.
+      const mark: CommandMark = { command: 'init', actor, host: os.hostname() };
       await withDatabase(
-        { ...options, actor: resolveActor(options.actor) },
+        { ...options, actor },
         async (db) => {
           const result = await migrate(db);
           out(
@@ -80,9 +85,10 @@ export function registerInit(program: Command): void {
             rotate: options.rotateOutboxKey === true,
             discardLost: options.discardLostCredentials === true,
             lockTimeoutMs: (options.lockTimeout ?? 10) * 1000,
+            mark,
           })));
           if (catalog?.catalog) {
-            const stored = await storeCatalog(db, catalog.catalog);
+            const stored = await storeCatalog(db, catalog.catalog, mark);
             const plans = catalog.catalog.subscriptions.reduce((n, s) => n + s.servicePlans.length, 0);
             out(
               `Catalog: ${stored.domains} domain(s), ${stored.subscriptions} subscription(s), ${plans} service plan(s) loaded from ${options.catalog}`,

@@ -15,7 +15,13 @@ export async function seedDirectory(url, users, { managed = false } = {}) {
     await db.transaction(async (tx) => {
       // Marked as tenantctl's own write, so the out-of-band attribution
       // triggers (migration 0004) keep the fixed timestamps instead of now().
-      await tx.query(`SELECT set_config('tenantctl.apply_id', 'seed', true)`);
+      // The mark must name an apply of this transaction (migration 0015):
+      // the seed records one, with no changes and no settings.
+      const [seed] = await tx.query(
+        `INSERT INTO applies (actor, host, plan_hash, tool_version, summary, changes)
+         VALUES ('bench seed', 'bench', 'sha256:seed', '0', '{}', '[]') RETURNING id::text AS id`,
+      );
+      await tx.query(`SELECT set_config('tenantctl.apply_id', $1, true)`, [seed.id]);
       for (let start = 0; start < users.length; start += CHUNK) {
         const chunk = users.slice(start, start + CHUNK);
         await tx.query(

@@ -1,6 +1,7 @@
 import type { Queryable } from '../db/database.js';
 import type { PlanDocument } from '../plan/plan-document.js';
 import type { ApplyApprovals } from '../apply/recorded-approvals.js';
+import type { OtherWritesEntry } from './read-other-writes.js';
 
 /** One change as the audit trail stored it: the plan's change with its risks. */
 export type AppliedChange = PlanDocument['changes'][number];
@@ -96,8 +97,8 @@ export async function readHistory(db: Queryable, query: HistoryQuery = {}): Prom
   }));
 }
 
-/** 1.1 added `approvals` and `databaseRole`, and `user` for `--user`. */
-export const HISTORY_FORMAT_VERSION = '1.1';
+/** 1.1 added `approvals` and `databaseRole`, and `user` for `--user`; 1.2 `otherWrites`. */
+export const HISTORY_FORMAT_VERSION = '1.2';
 
 /** `history --format json`, described by schemas/history.schema.json. */
 export interface HistoryDocument {
@@ -105,8 +106,10 @@ export interface HistoryDocument {
   /** `--user`: each apply lists only this user's changes. */
   readonly user?: string;
   readonly applies: readonly HistoryEntry[];
+  /** What no apply wrote (init, or outside tenantctl), one entry per transaction, newest first. */
+  readonly otherWrites: readonly OtherWritesEntry[];
 }
 
-export function toHistoryDocument(entries: readonly HistoryEntry[], user: string | null = null): HistoryDocument {
-  return { formatVersion: HISTORY_FORMAT_VERSION, ...(user === null ? {} : { user }), applies: entries };
+export function toHistoryDocument(entries: readonly HistoryEntry[], user: string | null = null, otherWrites: readonly OtherWritesEntry[] = []): HistoryDocument {
+  return { formatVersion: HISTORY_FORMAT_VERSION, ...(user === null ? {} : { user }), applies: entries, otherWrites };
 }

@@ -1,3 +1,4 @@
+import { markCommand, type CommandMark } from '../audit/command-mark.js';
 import type { Database, Queryable } from '../db/database.js';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 import type { CatalogFile } from './catalog-file.js';
@@ -53,16 +54,29 @@ async function storePlanFacts(tx: Queryable, catalog: CatalogFile): Promise<void
   const unavailable = catalog.subscriptions.flatMap((s) =>
     Object.entries(s.unavailableIn ?? {}).flatMap(([plan, countries]) => countries.map((country) => ({ sku: s.sku, plan, country }))),
   );
-  await tx.query('DELETE FROM service_plan_dependencies');
+  // Only the rows that come or go are written, so other_writes (migration 0016) records what changed.
   await tx.query(
-    `INSERT INTO service_plan_dependencies (sku, plan, requires)
-     SELECT sku, plan, requires FROM jsonb_to_recordset($1::jsonb) AS d(sku text, plan text, requires text)`,
+    `DELETE FROM service_plan_dependencies p WHERE NOT EXISTS (
+       SELECT 1 FROM jsonb_to_recordset($1::jsonb) AS d(sku text, plan text, requires text)
+        WHERE d.sku = p.sku AND d.plan = p.plan AND d.requires = p.requires)`,
     [JSON.stringify(dependencies)],
   );
-  await tx.query('DELETE FROM service_plan_unavailable_countries');
+  await tx.query(
+    `INSERT INTO service_plan_dependencies (sku, plan, requires)
+     SELECT sku, plan, requires FROM jsonb_to_recordset($1::jsonb) AS d(sku text, plan text, requires text)
+     ON CONFLICT DO NOTHING`,
+    [JSON.stringify(dependencies)],
+  );
+  await tx.query(
+    `DELETE FROM service_plan_unavailable_countries p WHERE NOT EXISTS (
+       SELECT 1 FROM jsonb_to_recordset($1::jsonb) AS c(sku text, plan text, country text)
+        WHERE c.sku = p.sku AND c.plan = p.plan AND c.country = p.country)`,
+    [JSON.stringify(unavailable)],
+  );
   await tx.query(
     `INSERT INTO service_plan_unavailable_countries (sku, plan, country)
-     SELECT sku, plan, country FROM jsonb_to_recordset($1::jsonb) AS c(sku text, plan text, country text)`,
+     SELECT sku, plan, country FROM jsonb_to_recordset($1::jsonb) AS c(sku text, plan text, country text)
+     ON CONFLICT DO NOTHING`,
     [JSON.stringify(unavailable)],
   );
 }
@@ -71,14 +85,22 @@ async function storePlanFacts(tx: Queryable, catalog: CatalogFile): Promise<void
  * Makes the database's domains and subscriptions exactly those of the file
  * (plus the seats apply bought),
  * in one transaction, and never changes a user: edits that would are refused.
+ * Each row that changes is kept in other_writes, marked as init's by `mark`.
  */
-export async function storeCatalog(db: Database, catalog: CatalogFile): Promise<CatalogChanges> {
+export async function storeCatalog(db: Database, catalog: CatalogFile, mark?: CommandMark): Promise<CatalogChanges> {
   return db.transaction(async (tx) => {
+    if (mark) await markCommand(tx, mark);
     await refuseOrphaning(tx, catalog);
     const domains = JSON.stringify(catalog.domains);
     const subscriptions = JSON.stringify(catalog.subscriptions);
     const plans = JSON.stringify(catalog.subscriptions.flatMap((s) => s.servicePlans.map((name) => ({ sku: s.sku, name }))));
-    await tx.query(`UPDATE domains SET is_default = false WHERE is_default`);
+    // Only a default that stops being one is unset (the single-default index allows one at a time),
+    // so reloading the same file writes nothing.
+    await tx.query(
+      `UPDATE domains SET is_default = false
+        WHERE is_default AND name NOT IN (SELECT d->>'name' FROM jsonb_array_elements($1::jsonb) d WHERE (d->>'isDefault')::boolean)`,
+      [domains],
+    );
     await tx.query(`DELETE FROM domains WHERE name NOT IN (SELECT d->>'name' FROM jsonb_array_elements($1::jsonb) d)`, [domains]);
     const domainRows = await tx.query(
       `INSERT INTO domains (name, verified, is_default)

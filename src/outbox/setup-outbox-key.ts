@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { LockNotObtained, lockTimeoutError, takeApplyLock } from '../apply/apply-lock.js';
+import { markCommand, type CommandMark } from '../audit/command-mark.js';
 import { CommitOutcomeUnknown } from '../db/commit-outcome-unknown.js';
 import type { Database } from '../db/database.js';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
@@ -43,6 +44,8 @@ export interface OutboxKeyRequest {
    */
   readonly discardLost?: boolean;
   readonly lockTimeoutMs: number;
+  /** Who init says it is, kept with the key's change in other_writes (migration 0016). */
+  readonly mark?: CommandMark;
 }
 
 const HOW = `name a file outside the repository with --outbox-key or ${OUTBOX_KEY_VARIABLE}, or have git ignore it`;
@@ -56,13 +59,21 @@ function createKeyFile(file: string, identity: string, recipient: string): boole
   return writePrivateFile(file, formatKeyFile([{ identity, recipient, note: note() }]), { replace: false });
 }
 
-async function firstKey(db: Database, configured: string | null): Promise<OutboxKeySetup> {
+/** Stores the first public key, marked as init's. */
+async function storeFirstRecipient(db: Database, recipient: string, mark: CommandMark | undefined): Promise<void> {
+  await db.transaction(async (tx) => {
+    if (mark) await markCommand(tx, mark);
+    await storeRecipient(tx, recipient);
+  });
+}
+
+async function firstKey(db: Database, configured: string | null, mark: CommandMark | undefined): Promise<OutboxKeySetup> {
   if (configured !== null) {
     const existing = await readKeyFile(configured);
     if (existing === null) {
       const fresh = await generateIdentity();
       if (createKeyFile(configured, fresh.identity, fresh.recipient)) {
-        await storeRecipient(db, fresh.recipient);
+        await storeFirstRecipient(db, fresh.recipient, mark);
         return { status: 'created', file: configured, recipient: fresh.recipient };
       }
     }
@@ -71,13 +82,13 @@ async function firstKey(db: Database, configured: string | null): Promise<Outbox
     const key = existing ?? (await readKeyFile(configured));
     const recipient = key?.recipients[0];
     if (!recipient) throw new TenantctlError(`the outbox key ${configured} vanished while init read it; run init again`);
-    await storeRecipient(db, recipient);
+    await storeFirstRecipient(db, recipient, mark);
     return { status: 'adopted', file: configured, recipient };
   }
   const fresh = await generateIdentity();
   const file = defaultKeyPath(fresh.recipient);
   createKeyFile(file, fresh.identity, fresh.recipient);
-  await storeRecipient(db, fresh.recipient);
+  await storeFirstRecipient(db, fresh.recipient, mark);
   return { status: 'created', file, recipient: fresh.recipient };
 }
 
@@ -142,6 +153,7 @@ async function rotate(db: Database, stored: string, request: OutboxKeyRequest): 
   try {
     await db.transaction(async (tx) => {
       await takeApplyLock(db, tx, request.lockTimeoutMs);
+      if (request.mark) await markCommand(tx, request.mark);
       const rows = await tx.query<{ id: string; sealed_password: string; user_principal_name: string }>(
         `SELECT id, sealed_password, user_principal_name FROM credential_notifications
           WHERE delivered_at IS NULL AND sealed_password IS NOT NULL ORDER BY id FOR UPDATE`,
@@ -216,7 +228,7 @@ function refuseUncreatableFolder(file: string): void {
  */
 export async function setupOutboxKey(db: Database, request: OutboxKeyRequest): Promise<OutboxKeySetup> {
   const stored = await storedRecipient(db);
-  if (stored === null) return firstKey(db, request.configured);
+  if (stored === null) return firstKey(db, request.configured, request.mark);
   if (request.rotate) return rotate(db, stored, request);
   const file = request.configured ?? defaultKeyPath(stored);
   const key = await readKeyFile(file);

@@ -1,7 +1,9 @@
 import type { AppliedChange, HistoryEntry } from '../audit/read-history.js';
+import type { OtherWritesEntry } from '../audit/read-other-writes.js';
 import type { ChangeKind } from '../plan/change.js';
 import { changeLines, visible, type ChangeLine, type LineContext } from './change-lines.js';
 import { formatMoney } from './money.js';
+import { otherWritesBlock } from './other-writes-text.js';
 
 const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
@@ -61,10 +63,28 @@ function summaryText(entry: HistoryEntry, oneUser: boolean): string {
 // recipient lines of creates and resets are left out rather than guessed.
 const CONTEXT: LineContext = { adminEmail: null };
 
+/**
+ * What a deletion took away, by name, from the user's state before it (the
+ * plan's `before`): a leaver's admin roles and licences are released with it,
+ * and an auditor asks which and when. Entries from before format 2.0 of the
+ * plan have no `before`, and so no such lines.
+ */
+function releasedLines(change: AppliedChange): ChangeLine[] {
+  const before = change.before;
+  if (!before || typeof before !== 'object') return [];
+  const roles = Array.isArray(before.roles) ? before.roles : [];
+  const licenses = Array.isArray(before.licenses) ? before.licenses : [];
+  return [
+    ...roles.map((role): ChangeLine => ({ sign: '-', text: `role: ${visible(String(role))} (released)`, depth: 0 })),
+    ...licenses.map((license): ChangeLine => ({ sign: '-', text: `license: ${visible(String(license?.sku))} (released)`, depth: 0 })),
+  ];
+}
+
 function linesOf(change: AppliedChange): ChangeLine[] {
   // A creation's attributes are in the JSON; its blocked sign-in is worth a line.
   if (change.kind === 'user.create') return change.accountEnabled ? [] : [{ sign: '+', text: 'sign-in: blocked', depth: 0 }];
   if (change.kind === 'user.password-reset') return [{ sign: '~', text: 'password: reset', depth: 0 }];
+  if (change.kind === 'user.delete') return [...changeLines(change, CONTEXT), ...releasedLines(change)];
   return changeLines(change, CONTEXT);
 }
 
@@ -119,20 +139,38 @@ function entryBlock(entry: HistoryEntry, oneUser: boolean): string {
   return [header, `  ${plan}; ${role}; ${approvalsText(entry.approvals)}`, ...groups(entry.changes).flatMap(userBlock)].join('\n');
 }
 
+/** Applies and other writes in one list, newest first, at most `limit` of them. */
+function timeline(entries: readonly HistoryEntry[], otherWrites: readonly OtherWritesEntry[], limit: number | null, oneUser: boolean): string[] {
+  const all = [
+    ...entries.map((entry) => ({ at: entry.appliedAt, block: () => entryBlock(entry, oneUser) })),
+    ...otherWrites.map((entry) => ({ at: entry.writtenAt, block: () => otherWritesBlock(entry) })),
+  ].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+  return all.slice(0, limit ?? all.length).map((item) => item.block());
+}
+
 /**
- * The audit trail for a terminal, newest apply first: one header line per
+ * The audit trail for a terminal, newest first: one header line per
  * apply (id, time, actor, host, commit, counts), its plan's hash, the
  * database role that wrote it, how it was confirmed and its approvals given,
  * then each user it touched
- * with its changes in the plan's own wording. No password is ever stored, so
- * none can be shown.
+ * with its changes in the plan's own wording; between them, what was written
+ * by init or outside tenantctl (other-writes-text.ts). `limit` cuts the
+ * merged list. No password is ever stored, so none can be shown.
  */
-export function renderHistoryText(entries: readonly HistoryEntry[], user: string | null = null): string {
+export function renderHistoryText(
+  entries: readonly HistoryEntry[],
+  user: string | null = null,
+  otherWrites: readonly OtherWritesEntry[] = [],
+  limit: number | null = null,
+): string {
+  const blocks = timeline(entries, otherWrites, limit, user !== null);
   if (user !== null) {
-    if (entries.length === 0) return `No apply recorded changed ${visible(user)}.\n`;
-    const heading = `Applies that changed ${visible(user)} (or renamed it from that name), newest first; each lists only its changes to that user.`;
-    return `${heading}\n\n${entries.map((entry) => entryBlock(entry, true)).join('\n\n')}\n`;
+    if (blocks.length === 0) return `No apply recorded changed ${visible(user)}, and nothing else wrote it.\n`;
+    const heading = otherWrites.length === 0
+      ? `Applies that changed ${visible(user)} (or renamed it from that name), newest first; each lists only its changes to that user.`
+      : `Applies and other writes that changed ${visible(user)} (or renamed it from that name), newest first; each lists only its changes to that user.`;
+    return `${heading}\n\n${blocks.join('\n\n')}\n`;
   }
-  if (entries.length === 0) return 'No applies recorded.\n';
-  return `${entries.map((entry) => entryBlock(entry, false)).join('\n\n')}\n`;
+  if (blocks.length === 0) return 'No applies recorded.\n';
+  return `${blocks.join('\n\n')}\n`;
 }

@@ -54,7 +54,12 @@ describe.each(ENGINES)('the users an apply stamps ($name database)', (engine) =>
 
     // Two accounts that existed before tenantctl, with stamps of their own.
     await db.transaction(async (tx) => {
-      await tx.query(`SELECT set_config('tenantctl.apply_id', 'seed', true)`);
+      // Marked as an apply's (of this transaction: migration 0015), so the accounts keep their own stamps.
+      const [seed] = await tx.query<{ id: string }>(
+        `INSERT INTO applies (actor, host, plan_hash, tool_version, summary, changes)
+         VALUES ('seed', 'test-host', 'sha256:seed', '0', '{}', '[]') RETURNING id::text AS id`,
+      );
+      await tx.query(`SELECT set_config('tenantctl.apply_id', $1, true)`, [seed!.id]);
       await tx.query(
         `INSERT INTO users (user_principal_name, display_name, mail_nickname, updated_at, updated_by)
          VALUES ('ad.opt@contoso.com', 'Ad Opt', 'ad.opt', '2026-01-01T00:00:00Z', 'seed'),

@@ -96,7 +96,7 @@ describe.each(ENGINES)('history ($name database)', (engine) => {
   it.skipIf(engine.skip)('writes JSON the schema accepts', async () => {
     const json = JSON.parse(renderHistoryJson(await readHistory(db))) as { formatVersion: string; applies: { id: number }[] };
     expect(validate(json), JSON.stringify(validate.errors)).toBe(true);
-    expect(json.formatVersion).toBe('1.1');
+    expect(json.formatVersion).toBe('1.2');
     expect(json.applies.map((a) => a.id)).toEqual([2, 1]);
   });
 
@@ -118,6 +118,28 @@ describe.each(ENGINES)('history ($name database)', (engine) => {
     expect(renderHistoryText([{ ...first, approvals: null, databaseRole: null }])).toMatch(/^#1 .*\n {2}plan sha256:[0-9a-f]{12}; database role not recorded; approvals: not recorded \(applied before tenantctl recorded them\)\n/);
     const forged = { ...first, approvals: { confirmation: 'by the CEO\u001b[2J' } } as unknown as HistoryEntry;
     expect(renderHistoryText([forged])).toContain('; confirmed by "by the CEO\\u001b[2J"\n');
+  });
+
+  it.skipIf(engine.skip)('names the admin roles and licences a deletion released, from the state before it', async () => {
+    const [, first] = await readHistory(db);
+    if (!first) throw new Error('no first apply');
+    const before = { ...first.changes.find((c) => c.kind === 'user.create')?.after, roles: ['Global administrator', 'Pass\u202eword administrator'], licenses: [{ sku: 'ENTERPRISEPACK', disabledPlans: ['SWAY'] }] };
+    const deletion = {
+      kind: 'user.delete', userPrincipalName: 'alex.wilber@contoso.com', userId: '00000000-0000-0000-0000-000000000001',
+      restorableUntil: '2016-02-03T09:15:00.000Z', address: 'users/alex.wilber@contoso.com', risks: ['deletion', 'privileged'], before, after: null,
+    } as unknown as HistoryEntry['changes'][number];
+    const text = renderHistoryText([{ ...first, changes: [deletion] }]);
+    expect(text.split('\n').slice(2)).toEqual([
+      '  - alex.wilber@contoso.com (deleted)',
+      '      - user: moved to deleted users; its licenses and roles are released; restorable until 2016-02-03',
+      '      - role: Global administrator (released)',
+      '      - role: Pass\\u202eword administrator (released)',
+      '      - license: ENTERPRISEPACK (released)',
+      '',
+    ]);
+    // Recorded before plans carried the state before (format 2.0): the deletion alone.
+    const { before: _before, ...older } = deletion as unknown as Record<string, unknown>;
+    expect(renderHistoryText([{ ...first, changes: [older as unknown as HistoryEntry['changes'][number]] }])).not.toContain('(released)');
   });
 
   it.skipIf(engine.skip)('shows no password, temporary or hashed, in any format', async () => {
@@ -171,12 +193,15 @@ describe('the history command', () => {
   it('--user keeps the applies that changed one user, and of each only its changes', async () => {
     const run = await runCli(['history', ...database(), '--user', 'Joep.DeVries@contoso.com']);
     expect(run.exitCode).toBeUndefined();
-    expect(run.stdout).toMatch(/^Applies that changed Joep\.DeVries@contoso\.com \(or renamed it from that name\), newest first; each lists only its changes to that user\.\n\n#2 /);
-    expect(run.stdout.match(/^#\d+ .*/gm)).toEqual([
+    // Between the applies, the job title changed outside tenantctl (migration 0016 keeps it).
+    expect(run.stdout).toMatch(/^Applies and other writes that changed Joep\.DeVries@contoso\.com \(or renamed it from that name\), newest first; each lists only its changes to that user\.\n\n#2 /);
+    expect(run.stdout.match(/^(#\d+|outside tenantctl) .*/gm)).toEqual([
       expect.stringMatching(/^#2 .* — the whole apply: 1 restored, 5 updated$/),
+      expect.stringMatching(/^outside tenantctl .* by database role \S+ — changed 1 user$/),
       '#1 2016-01-04 09:15 UTC by alice on test-host (commit a1b2c3d) — the whole apply: 13 created; bought 2 seats (+$35.00/month)',
     ]);
-    expect(run.stdout.match(/^ {2}[+~-] \S+/gm)).toEqual(['  ~ joep.devries@contoso.com', '  + joep.devries@contoso.com']);
+    expect(run.stdout.match(/^ {2}[+~-] \S+/gm)).toEqual(['  ~ joep.devries@contoso.com', '  ~ joep.devries@contoso.com', '  + joep.devries@contoso.com']);
+    expect(run.stdout).toContain('~ jobTitle: "Sales Lead" → "Sales Director"');
     expect(run.stdout).toContain('~ jobTitle: "Sales Director" → "Sales Lead"');
     const json = JSON.parse((await runCli(['history', ...database(), '--user', 'alex.wilber@contoso.com', '--limit', '1', '--format', 'json'])).stdout) as {
       user: string;
@@ -185,7 +210,7 @@ describe('the history command', () => {
     expect(validate(json), JSON.stringify(validate.errors)).toBe(true);
     expect(json.user).toBe('alex.wilber@contoso.com');
     expect(json.applies.map((a) => [a.id, a.changes.map((c) => `${c.kind} ${c.userPrincipalName}`)])).toEqual([[2, ['role.grant alex.wilber@contoso.com']]]);
-    expect((await runCli(['history', ...database(), '--user', 'nobody@contoso.com'])).stdout).toBe('No apply recorded changed nobody@contoso.com.\n');
+    expect((await runCli(['history', ...database(), '--user', 'nobody@contoso.com'])).stdout).toBe('No apply recorded changed nobody@contoso.com, and nothing else wrote it.\n');
   });
 
   it('--user follows a rename by its old name', async () => {

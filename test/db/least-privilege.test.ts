@@ -244,9 +244,24 @@ describePostgres('least-privilege roles from sql/roles.sql', { timeout: 120_000 
         `INSERT INTO tenantctl.purchases (approved_at, apply_id, sku, quantity, unit_price, currency, monthly_cost, approved_by, plan_hash)
            VALUES ('2020-01-01', 1, 'VISIOCLIENT', 1, 15, 'USD', 15, 'ci_apply', 'sha256:0')`,
         `SELECT setval('tenantctl.applies_id_seq', 1)`,
+        // Writes no apply made are kept by the database's own triggers (migration 0016): none can be forged or erased.
+        `INSERT INTO tenantctl.other_writes (table_name, operation) VALUES ('users', 'update')`,
+        `UPDATE tenantctl.other_writes SET database_role = 'someone else'`,
+        'DELETE FROM tenantctl.other_writes',
+        'TRUNCATE tenantctl.other_writes',
       ]) {
         await expect(client.query(sql), sql).rejects.toThrow(/permission denied/);
       }
+      // Nor pass a write of its own off as a recorded apply's, to be stamped with it (migration 0015).
+      await client.query('BEGIN');
+      await client.query(`SELECT set_config('tenantctl.apply_id', (SELECT max(id)::text FROM tenantctl.applies), true)`);
+      await expect(
+        client.query(
+          `INSERT INTO tenantctl.user_roles (user_id, role_template_id)
+           SELECT id, '62e90394-69f5-4237-9190-012177145e10' FROM tenantctl.users WHERE user_principal_name = 'sanne.visser@contoso.com'`,
+        ),
+      ).rejects.toThrow(/names no apply recorded in this transaction/);
+      await client.query('ROLLBACK');
     });
     expect(await history()).toBe(before);
   });

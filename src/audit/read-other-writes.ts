@@ -1,0 +1,84 @@
+import type { Queryable } from '../db/database.js';
+import type { HistoryQuery } from './read-history.js';
+
+/** A column's value as other_writes keeps it (JSON of the row; secrets replaced by a note). */
+export type WrittenRow = Readonly<Record<string, unknown>>;
+
+/**
+ * One row written by anything but an apply, as other_writes (migration 0016)
+ * keeps it: the table, the operation, whose row it is (for the directory's
+ * tables) and the row before and after; for an update only the columns that
+ * changed. Never a password hash or a sealed credential.
+ */
+export interface OtherWrite {
+  readonly table: string;
+  readonly operation: 'insert' | 'update' | 'delete';
+  /** The user the row is (users) or belongs to (roles, licences, queued credentials); null for the catalog and the outbox key. */
+  readonly userId: string | null;
+  readonly userPrincipalName: string | null;
+  /** The row's primary key (`{"sku": "ENTERPRISEPACK"}`), which an update's columns leave out unless it changed. */
+  readonly key: WrittenRow;
+  readonly before: WrittenRow | null;
+  readonly after: WrittenRow | null;
+}
+
+/**
+ * The writes of one transaction that was not an apply: by tenantctl init
+ * (the catalog, the outbox key), or outside tenantctl (psql, a script,
+ * another tool). The database sets the time and the role; `actor` and `host`
+ * are what init was told, like an apply's actor.
+ */
+export interface OtherWritesEntry {
+  readonly writtenAt: string;
+  /** The login that wrote them (session_user), set by the database. */
+  readonly databaseRole: string;
+  /** `init` when tenantctl init wrote them; null: written outside tenantctl. */
+  readonly command: 'init' | null;
+  readonly actor: string | null;
+  readonly host: string | null;
+  /** In the order they were written. */
+  readonly writes: readonly OtherWrite[];
+}
+
+interface EntryRow {
+  written_at: Date;
+  database_role: string;
+  command: 'init' | null;
+  actor: string | null;
+  host: string | null;
+  writes: OtherWrite[];
+}
+
+/**
+ * The writes no apply made, one entry per transaction, newest first; the
+ * same filters as the applies (since, limit, user: a user's rows by UPN in
+ * any case, or by the id of any account that had that UPN). One
+ * parameterised SELECT; reads only.
+ */
+export async function readOtherWrites(db: Queryable, query: HistoryQuery = {}): Promise<OtherWritesEntry[]> {
+  const rows = await db.query<EntryRow>(
+    `WITH accounts AS (
+       SELECT id FROM users WHERE lower(user_principal_name) = $3
+       UNION SELECT user_id FROM other_writes WHERE lower(user_principal_name) = $3 AND user_id IS NOT NULL),
+     picked AS (
+       SELECT w.* FROM other_writes w
+        WHERE ($1::timestamptz IS NULL OR w.written_at >= $1::timestamptz)
+          AND ($3::text IS NULL OR lower(w.user_principal_name) = $3 OR w.user_id IN (SELECT id FROM accounts)))
+     SELECT written_at, database_role, command, actor, host,
+            json_agg(json_build_object('table', table_name, 'operation', operation, 'userId', user_id,
+              'userPrincipalName', user_principal_name, 'key', row_key, 'before', before, 'after', after) ORDER BY id) AS writes
+       FROM picked
+      GROUP BY transaction_id, written_at, database_role, command, actor, host
+      ORDER BY min(id) DESC
+      LIMIT $2::int`,
+    [query.since ? query.since.toISOString() : null, query.limit ?? null, query.user?.toLowerCase() ?? null],
+  );
+  return rows.map((row) => ({
+    writtenAt: row.written_at.toISOString(),
+    databaseRole: row.database_role,
+    command: row.command,
+    actor: row.actor,
+    host: row.host,
+    writes: row.writes,
+  }));
+}

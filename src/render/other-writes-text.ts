@@ -1,0 +1,125 @@
+import type { OtherWrite, OtherWritesEntry, WrittenRow } from '../audit/read-other-writes.js';
+import { roleName } from '../catalog/builtin-roles.js';
+import { terminalText } from './escape-terminal.js';
+
+/** `2026-11-25 14:02 UTC`. */
+const minute = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+
+/** `job_title` → `jobTitle`: the names users know from the configuration and the catalog file. */
+const fieldName = (column: string) => column.replace(/_([a-z])/g, (_m, letter: string) => letter.toUpperCase());
+
+const value = (v: unknown) => terminalText(JSON.stringify(v) ?? 'null');
+const text = (v: unknown) => terminalText(typeof v === 'string' ? v : JSON.stringify(v) ?? '');
+
+/** What a row's object is: a user, a subscription (with its plans), a domain, a role or the outbox key. */
+type ObjectKind = 'user' | 'catalog' | 'outbox';
+
+interface TableWording {
+  readonly kind: ObjectKind;
+  /** The object's heading; the same for every row of one object. */
+  readonly object: (row: WrittenRow, write: OtherWrite) => string;
+  /** True for the table whose insert or delete creates or removes the object itself. */
+  readonly primary?: boolean;
+  /** The object's own line for an insert or delete of a row of a dependent table. */
+  readonly line?: (row: WrittenRow) => string;
+  /** Columns an insert's lines leave out: keys and bookkeeping, in the heading or beside the point. */
+  readonly hidden?: readonly string[];
+}
+
+const userObject = (_row: WrittenRow, write: OtherWrite) =>
+  write.userPrincipalName === null ? `user ${text(write.userId)}` : text(write.userPrincipalName);
+const subscriptionObject = (row: WrittenRow) => `subscription ${text(row.sku)}`;
+
+const TABLES: Readonly<Record<string, TableWording>> = {
+  users: { kind: 'user', object: userObject, primary: true, hidden: ['id', 'domain', 'created_at', 'updated_at', 'updated_by', 'user_principal_name'] },
+  user_roles: { kind: 'user', object: userObject, line: (row) => `role: ${text(roleName(String(row.role_template_id)))}` },
+  license_assignments: { kind: 'user', object: userObject, line: (row) => `license: ${text(row.sku)}` },
+  license_disabled_plans: { kind: 'user', object: userObject, line: (row) => `license ${text(row.sku)} disabled plan: ${text(row.plan)}` },
+  credential_notifications: { kind: 'user', object: userObject, line: () => 'queued temporary password: erased, not delivered' },
+  subscriptions: { kind: 'catalog', object: subscriptionObject, primary: true, hidden: ['sku', 'consumed'] },
+  service_plans: { kind: 'catalog', object: subscriptionObject, line: (row) => `service plan: ${text(row.name)}` },
+  service_plan_dependencies: { kind: 'catalog', object: subscriptionObject, line: (row) => `plan dependency: ${text(row.plan)} needs ${text(row.requires)}` },
+  service_plan_unavailable_countries: { kind: 'catalog', object: subscriptionObject, line: (row) => `plan ${text(row.plan)} unavailable in: ${text(row.country)}` },
+  domains: { kind: 'catalog', object: (row) => `domain ${text(row.name)}`, primary: true, hidden: ['name'] },
+  roles: { kind: 'catalog', object: (row) => `role ${text(roleName(String(row.template_id)))}`, primary: true, hidden: ['template_id'] },
+  outbox_key: { kind: 'outbox', object: () => 'outbox key', primary: true, hidden: ['singleton'] },
+};
+
+const GENERIC: TableWording = { kind: 'catalog', object: (_row, write) => text(write.table) };
+
+const SIGN = { insert: '+', delete: '-', update: '~' } as const;
+const NOTE = { user: { insert: 'created', delete: 'deleted for good' }, catalog: { insert: 'added', delete: 'removed' }, outbox: { insert: 'set', delete: 'removed' } } as const;
+
+interface ObjectBlock {
+  readonly kind: ObjectKind;
+  readonly heading: string;
+  sign: '+' | '-' | '~';
+  note: string;
+  readonly lines: string[];
+}
+
+/** A row's lines: each column an insert sets, each column an update changes, or the dependent row that came or went. */
+function linesOf(write: OtherWrite, wording: TableWording): string[] {
+  const row = write.after ?? write.before ?? {};
+  if (write.operation === 'update') {
+    const columns = [...new Set([...Object.keys(write.before ?? {}), ...Object.keys(write.after ?? {})])];
+    const label = wording.line && !wording.primary ? `${wording.line({ ...write.key, ...write.before })}: ` : '';
+    return columns.map((c) => `~ ${label}${fieldName(c)}: ${value(write.before?.[c] ?? null)} → ${value(write.after?.[c] ?? null)}`);
+  }
+  if (wording.line) return [`${SIGN[write.operation]} ${wording.line(row)}`];
+  if (write.operation === 'delete') return [];
+  const hidden = new Set(wording.hidden ?? []);
+  return Object.entries(row)
+    .filter(([column, v]) => !hidden.has(column) && v !== null && !(Array.isArray(v) && v.length === 0))
+    .map(([column, v]) => `+ ${fieldName(column)}: ${value(v)}`);
+}
+
+/** One transaction's rows grouped per object, in the order each object was first written. */
+function blocksOf(writes: readonly OtherWrite[]): ObjectBlock[] {
+  const blocks = new Map<string, ObjectBlock>();
+  for (const write of writes) {
+    const wording = TABLES[write.table] ?? GENERIC;
+    const heading = wording.object({ ...write.key, ...(write.after ?? write.before) }, write);
+    const key = `${wording.kind}\u0000${heading}`;
+    let block = blocks.get(key);
+    if (!block) {
+      block = { kind: wording.kind, heading, sign: '~', note: 'updated', lines: [] };
+      blocks.set(key, block);
+    }
+    if (wording.primary && write.operation !== 'update') {
+      block.sign = SIGN[write.operation];
+      block.note = NOTE[wording.kind][write.operation];
+    }
+    block.lines.push(...linesOf(write, wording));
+  }
+  return [...blocks.values()];
+}
+
+/** `changed 1 user, the catalog`. */
+function whatChanged(blocks: readonly ObjectBlock[]): string {
+  const users = blocks.filter((b) => b.kind === 'user').length;
+  const parts = [
+    ...(users > 0 ? [`${users} ${users === 1 ? 'user' : 'users'}`] : []),
+    ...(blocks.some((b) => b.kind === 'catalog') ? ['the catalog'] : []),
+    ...(blocks.some((b) => b.kind === 'outbox') ? ['the outbox key'] : []),
+  ];
+  return `changed ${parts.join(', ')}`;
+}
+
+/**
+ * One transaction no apply made, for `history`: who (init and what it was
+ * told, or outside tenantctl) and the database role, then each user, subscription,
+ * domain, role or key it wrote, with the columns set or changed. Every value
+ * is shown through terminalText.
+ */
+export function otherWritesBlock(entry: OtherWritesEntry): string {
+  const blocks = blocksOf(entry.writes);
+  const role = `database role ${terminalText(entry.databaseRole)}`;
+  const who = entry.command === 'init'
+    ? `init ${minute(entry.writtenAt)} by ${terminalText(entry.actor ?? 'unknown')} on ${terminalText(entry.host ?? 'unknown')} (${role})`
+    : `outside tenantctl ${minute(entry.writtenAt)} by ${role}`;
+  return [
+    `${who} — ${whatChanged(blocks)}`,
+    ...blocks.flatMap((b) => [`  ${b.sign} ${b.heading} (${b.note})`, ...b.lines.map((line) => `      ${line}`)]),
+  ].join('\n');
+}
