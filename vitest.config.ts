@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { defineConfig } from 'vitest/config';
+import LongestFirst from './test/support/longest-first.js';
 
 export default defineConfig({
   test: {
@@ -13,5 +14,7 @@ export default defineConfig({
     maxWorkers: Math.max(2, os.availableParallelism()),
     // Hooks create databases and may wait on a freshly started server.
     hookTimeout: 60_000,
+    // Longest files first also in a clean clone, which has no timings of earlier runs.
+    sequence: { sequencer: LongestFirst },
   },
 });

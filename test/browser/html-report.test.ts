@@ -7,6 +7,7 @@ import { openDatabase } from '../../src/db/open-database.js';
 import { CHROMIUM_ARGS, setUpChromium } from '../support/chromium.js';
 import { ROOT, runCli, tempDir } from '../support/cli.js';
 import { HOSTILE_CATALOG, HOSTILE_UNMANAGED, HOSTILE_USERS } from '../support/hostile-tenant.js';
+import { contosoFolder } from '../support/contoso-database.js';
 
 /**
  * The HTML reports in a real headless Chromium (Debian's package, installed
@@ -75,8 +76,7 @@ describe.skipIf(setup.path === null)('HTML reports in headless Chromium', () => 
   beforeAll(async () => {
     work = tempDir('tenantctl-browser-');
     // The contoso example's plan, as a reviewer gets it.
-    const contoso = path.join(work, 'db-contoso');
-    expect((await cli(['init', '--catalog', path.join(CONTOSO, 'catalog.yaml')], contoso)).code).toBe(0);
+    const contoso = contosoFolder('initialised', path.join(work, 'db-contoso'));
     const plan = await cli(['plan', '-c', CONTOSO, '--format', 'html'], contoso);
     expect(plan.code, plan.stderr).toBe(0);
     pages.plan = path.join(work, 'plan.html');

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { runCli, tempDir } from '../support/cli.js';
-import { postgresTestUrl } from '../support/postgres.js';
+import { contosoFolder, contosoPostgres } from '../support/contoso-database.js';
 
 const SCHEMA_CHECK = 'tenantctl debug: statement outside transaction: SELECT … FROM tenantctl.schema_migrations';
 const openings = (stderr: string) => stderr.split('\n').filter((line) => line === SCHEMA_CHECK).length;
@@ -18,12 +18,8 @@ describe.each([
   const dir = tempDir();
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  const fresh = async (label: string): Promise<string> => {
-    const database = name === 'embedded' ? path.join(dir, label) : await postgresTestUrl(`apply-one-opening-${label}`);
-    const init = await runCli(['init', '--catalog', 'examples/contoso/catalog.yaml'], { env: { TENANTCTL_DATABASE_URL: database! } });
-    expect(init.code, init.stderr).toBe(0);
-    return database!;
-  };
+  const fresh = async (label: string): Promise<string> =>
+    name === 'embedded' ? contosoFolder('initialised', path.join(dir, label)) : contosoPostgres('initialised', `apply-one-opening-${label}`);
 
   it.skipIf(skip)('opens the database once to plan and apply the configuration', async () => {
     const env = { TENANTCTL_DATABASE_URL: await fresh('config'), TENANTCTL_DEBUG_TRACE: '1' };

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { count, whileApplyWaits } from '../support/apply-lock-wait.js';
 import { copyContoso, runCli, tempDir } from '../support/cli.js';
-import { describePostgres, postgresTestUrl } from '../support/postgres.js';
+import { describePostgres } from '../support/postgres.js';
+import { contosoPostgres } from '../support/contoso-database.js';
 
 /**
  * apply --plan skips planning a second time under the lock when the files,
@@ -16,9 +17,7 @@ describePostgres('apply --plan on PostgreSQL: files that change while it waits f
   const env = () => ({ TENANTCTL_DATABASE_URL: url });
 
   beforeAll(async () => {
-    url = (await postgresTestUrl('apply_plan_waiting')) ?? '';
-    expect((await runCli(['init', '--catalog', 'examples/contoso/catalog.yaml'], { env: env() })).code).toBe(0);
-    expect((await runCli(['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases', '--approve-privileged'], { env: env() })).code).toBe(0);
+    url = await contosoPostgres('applied', 'apply_plan_waiting');
   });
 
   it('refuses when a file was added to the configuration directory, though no file read before changed', async () => {

@@ -8,6 +8,7 @@ import { APPLY_LOCK_KEY } from '../../src/apply/apply-lock.js';
 import { count, whileApplyWaits } from '../support/apply-lock-wait.js';
 import { copyContoso, ROOT, runCli, tempDir } from '../support/cli.js';
 import { describePostgres, postgresTestUrl } from '../support/postgres.js';
+import { contosoFolder } from '../support/contoso-database.js';
 
 const CATALOG = 'examples/contoso/catalog.yaml';
 const APPLY = ['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases', '--approve-privileged'];
@@ -154,10 +155,9 @@ describe('apply safety on the embedded database', SIDE_BY_SIDE, () => {
   let database: string;
   const env = (extra: Record<string, string> = {}) => ({ TENANTCTL_DATABASE_URL: database, ...extra });
 
-  beforeAll(async () => {
+  beforeAll(() => {
     dir = tempDir();
-    database = path.join(dir, 'db');
-    await runCli(['init', '--catalog', CATALOG], { env: env() });
+    database = contosoFolder('initialised', path.join(dir, 'db'));
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 

@@ -4,6 +4,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyContoso, ROOT, runCli, tempDir } from '../support/cli.js';
+import { contosoFolder } from '../support/contoso-database.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 
@@ -18,8 +19,7 @@ describe('planning the edited contoso example', () => {
 
   beforeAll(async () => {
     dir = tempDir();
-    expect((await runCli(['init', '--catalog', 'examples/contoso/catalog.yaml'], { env: env() })).code).toBe(0);
-    expect((await runCli(['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases', '--approve-privileged'], { env: env() })).code).toBe(0);
+    contosoFolder('applied', path.join(dir, 'db'));
     // A user created outside tenantctl, straight in the database.
     const { PGlite } = await import('@electric-sql/pglite');
     const db = new PGlite(path.join(dir, 'db'));

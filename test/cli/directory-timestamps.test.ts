@@ -4,7 +4,8 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../support/cli.js';
-import { describePostgres, postgresTestUrl } from '../support/postgres.js';
+import { describePostgres } from '../support/postgres.js';
+import { contosoFolder, contosoPostgres } from '../support/contoso-database.js';
 
 /*
  * The directory is read as JSON the server builds, timestamps formatted by
@@ -35,14 +36,13 @@ async function postgresSql(url: string, sql: string): Promise<void> {
 
 const LOTTE = 'lotte.smit@contoso.com';
 
-function timestampSuite(setup: () => { env: Record<string, string>; sql: Sql }) {
+/** `setup` gives the contoso example's database after its first apply. */
+function timestampSuite(setup: () => Promise<{ env: Record<string, string>; sql: Sql }>) {
   let env: Record<string, string>;
   let sql: Sql;
 
   beforeAll(async () => {
-    ({ env, sql } = setup());
-    expect((await runCli(['init', '--catalog', 'examples/contoso/catalog.yaml'], { env })).code).toBe(0);
-    expect((await runCli(['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases', '--approve-privileged'], { env })).code).toBe(0);
+    ({ env, sql } = await setup());
   });
 
   it('reads microseconds as the milliseconds they begin with', async () => {
@@ -75,13 +75,15 @@ describe('directory timestamps (embedded database)', () => {
   const dir = tempDir();
   const database = path.join(dir, 'db');
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-  timestampSuite(() => ({ env: { TENANTCTL_DATABASE_URL: database }, sql: (sql) => embeddedSql(database, sql) }));
+  timestampSuite(async () => {
+    contosoFolder('applied', database);
+    return { env: { TENANTCTL_DATABASE_URL: database }, sql: (sql) => embeddedSql(database, sql) };
+  });
 });
 
 describePostgres('directory timestamps (PostgreSQL)', () => {
-  let url = '';
-  beforeAll(async () => {
-    url = (await postgresTestUrl('directory_timestamps')) ?? '';
+  timestampSuite(async () => {
+    const url = await contosoPostgres('applied', 'directory_timestamps');
+    return { env: { TENANTCTL_DATABASE_URL: url }, sql: (sql) => postgresSql(url, sql) };
   });
-  timestampSuite(() => ({ env: { TENANTCTL_DATABASE_URL: url }, sql: (sql) => postgresSql(url, sql) }));
 });

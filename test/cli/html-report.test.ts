@@ -7,6 +7,7 @@ import { rawDangers, workflowCommandLines } from '../support/hostile-strings.js'
 import { HOSTILE_CATALOG, HOSTILE_UNMANAGED, HOSTILE_USERS } from '../support/hostile-tenant.js';
 import { checkPolicy, foreignMarkup } from '../support/html-tags.js';
 import { postgresTestUrl } from '../support/postgres.js';
+import { contosoFolder, contosoPostgres } from '../support/contoso-database.js';
 
 /**
  * `plan --format html` and `drift --format html` run as processes on both
@@ -44,9 +45,8 @@ describe.each([
   beforeAll(async () => {
     if (skip) return;
     work = tempDir('tenantctl-html-');
-    for (const key of ['contoso', 'hostile'] as const) {
-      databases[key] = name === 'postgres' ? ((await postgresTestUrl(`html_${key}`)) ?? '') : path.join(work, `db-${key}`);
-    }
+    databases.contoso = name === 'postgres' ? await contosoPostgres('initialised', 'html_contoso') : contosoFolder('initialised', path.join(work, 'db-contoso'));
+    databases.hostile = name === 'postgres' ? ((await postgresTestUrl('html_hostile')) ?? '') : path.join(work, 'db-hostile');
     fs.writeFileSync(path.join(work, 'catalog.yaml'), HOSTILE_CATALOG);
     fs.mkdirSync(path.join(work, 'hostile'));
     fs.writeFileSync(path.join(work, 'hostile', 'users.yaml'), HOSTILE_USERS);
@@ -58,9 +58,6 @@ describe.each([
 
   it.skipIf(skip)('plan of the contoso example: summary, approvals with costs, then every change; --out still saves the JSON plan', async () => {
     const db = databases.contoso;
-    const init = await cli(db, ['init', '--catalog', path.join(CONTOSO, 'catalog.yaml')]);
-    expect(init.code, init.stderr).toBe(0);
-
     const plan = await cli(db, ['plan', '-c', CONTOSO, '--format', 'html', '--out', 'plan.json']);
     expect(plan.code, plan.stderr).toBe(0);
     const html = plan.stdout;

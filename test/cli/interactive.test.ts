@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyContoso, ROOT, runCli, tempDir } from '../support/cli.js';
+import { contosoFolder } from '../support/contoso-database.js';
 
 const hasScript = (() => {
   try {
@@ -52,10 +53,9 @@ describe.skipIf(!hasScript && process.env.CI !== 'true')('apply at a terminal', 
   const YES = 'Apply these changes? Only "yes" is accepted';
   const PRIVILEGED = 'Type "privileged" to approve the privileged changes';
 
-  beforeAll(async () => {
+  beforeAll(() => {
     dir = tempDir();
-    database = path.join(dir, 'db');
-    await runCli(['init', '--catalog', 'examples/contoso/catalog.yaml'], { env: { TENANTCTL_DATABASE_URL: database } });
+    database = contosoFolder('initialised', path.join(dir, 'db'));
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli, tempDir } from '../support/cli.js';
+import { contosoFolder } from '../support/contoso-database.js';
 
 const CLI = path.join(ROOT, 'dist', 'cmd', 'tenantctl.js');
 
@@ -46,13 +47,12 @@ describe('in a pipe whose reader stops early (| head -1)', () => {
 
   beforeAll(async () => {
     dir = tempDir();
-    database = path.join(dir, 'db');
+    database = contosoFolder('initialised', path.join(dir, 'db'));
     config = path.join(dir, 'changed.yaml');
     const applied = path.join(dir, 'applied.yaml');
     fs.writeFileSync(applied, manyUsers(100, 'North'));
     fs.writeFileSync(config, manyUsers(100, 'South'));
     const env = { TENANTCTL_DATABASE_URL: database };
-    await runCli(['init', '--catalog', 'examples/contoso/catalog.yaml'], { env });
     const apply = await runCli(['apply', '-c', applied, '--auto-approve', '--approve-privileged'], { env });
     if (apply.code !== 0) throw new Error(`apply failed: ${apply.stderr}`);
   }, 600_000);

@@ -5,6 +5,7 @@ import addFormatsModule from 'ajv-formats';
 import jsonpatch, { type Operation } from 'fast-json-patch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyContoso, ROOT, runCli, tempDir } from '../support/cli.js';
+import { contosoFolder } from '../support/contoso-database.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 
@@ -66,8 +67,7 @@ describe('patches in the JSON plan of the edited contoso example', () => {
 
   beforeAll(async () => {
     dir = tempDir();
-    expect((await runCli(['init', '--catalog', 'examples/contoso/catalog.yaml'], { env: env() })).code).toBe(0);
-    expect((await runCli(['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases', '--approve-privileged'], { env: env() })).code).toBe(0);
+    contosoFolder('applied', path.join(dir, 'db'));
     config = copyContoso();
     users = path.join(config, 'users.yaml');
     let text = fs.readFileSync(users, 'utf8');

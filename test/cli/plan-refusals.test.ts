@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { copyContoso, ROOT, runCli, tempDir } from '../support/cli.js';
+import { copyContoso, runCli, tempDir } from '../support/cli.js';
+import { contosoFolder } from '../support/contoso-database.js';
 
 const NOT_MADE = 'Error: no plan was made: fix the problems above; nothing was changed';
 
@@ -47,8 +48,8 @@ describe('plan-time refusals are located in the configuration', () => {
   let database: string;
   const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, { env: { TENANTCTL_DATABASE_URL: database, ...env } });
 
-  beforeAll(async () => {
-    database = await initDatabase(path.join(ROOT, 'examples', 'contoso', 'catalog.yaml'));
+  beforeAll(() => {
+    database = contosoFolder('initialised', path.join(tempDir(), 'db'));
   });
 
   it('a seat cap exceeded points at settings.maxSeats.SKU, in text and JSON, at plan and apply, and nothing changes', async () => {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyContoso, runCli, tempDir } from '../support/cli.js';
+import { contosoFolder } from '../support/contoso-database.js';
 
 interface JsonPlan {
   readonly approvals: string[];
@@ -22,11 +23,9 @@ describe('privileged changes need --approve-privileged', () => {
   };
   const unchanged = async () => (await runCli(['plan', '-c', config, '--detailed-exitcode'], { env: env() })).code;
 
-  beforeAll(async () => {
+  beforeAll(() => {
     dir = tempDir();
-    database = path.join(dir, 'db');
-    expect((await runCli(['init', '--catalog', 'examples/contoso/catalog.yaml'], { env: env() })).code).toBe(0);
-    expect((await runCli(['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases', '--approve-privileged'], { env: env() })).code).toBe(0);
+    database = contosoFolder('applied', path.join(dir, 'db'));
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -92,8 +91,7 @@ describe('apply names every missing approval together', () => {
 
   it('the first apply of contoso buys seats and grants admin roles: exit 3 naming both flags, nothing changed', async () => {
     dir = tempDir();
-    const env = { TENANTCTL_DATABASE_URL: path.join(dir, 'db') };
-    expect((await runCli(['init', '--catalog', 'examples/contoso/catalog.yaml'], { env })).code).toBe(0);
+    const env = { TENANTCTL_DATABASE_URL: contosoFolder('initialised', path.join(dir, 'db')) };
     const refused = await runCli(['apply', '-c', 'examples/contoso', '--auto-approve'], { env });
     expect(refused.code).toBe(3);
     expect(refused.stderr).toMatch(/^Error: this plan buys seats:\n(  .*\n)+  total \+.*\/month\nthis plan makes privileged changes:\n(  .*\n)+/);

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderApplyResult } from '../../src/render/apply-result.js';
 import type { ApplyResult } from '../../src/apply/apply-plan.js';
 import { runCli, tempDir } from '../support/cli.js';
+import { contosoFolder } from '../support/contoso-database.js';
 
 describe('progress of a long apply, without a terminal', () => {
   const dir = tempDir();
@@ -15,11 +16,8 @@ describe('progress of a long apply, without a terminal', () => {
   const slow = (database: string) => ({ TENANTCTL_DATABASE_URL: database, TENANTCTL_DEBUG_STATEMENT_DELAY_MS: '150', TENANTCTL_QUIET: undefined });
   const apply = ['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases', '--approve-privileged'];
 
-  beforeAll(async () => {
-    for (const database of Object.values(databases)) {
-      const init = await runCli(['init', '--catalog', 'examples/contoso/catalog.yaml'], { env: { TENANTCTL_DATABASE_URL: database } });
-      expect(init.code, init.stderr).toBe(0);
-    }
+  beforeAll(() => {
+    for (const database of Object.values(databases)) contosoFolder('initialised', database);
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dumpEmbedded, dumpPostgres, type DirectoryDump } from '../reliability/support/directory-dump.js';
 import { copyContoso, QUIET, ROOT, runCli, tempDir } from '../support/cli.js';
-import { describePostgres, postgresTestUrl } from '../support/postgres.js';
+import { describePostgres } from '../support/postgres.js';
+import { contosoFolder, contosoPostgres } from '../support/contoso-database.js';
 
 /**
  * apply --plan takes a file that is byte for byte what `plan --out` writes for
@@ -146,8 +147,6 @@ function exactSuite(backend: Backend) {
 
   beforeAll(async () => {
     dir = tempDir();
-    expect((await runCli(['init', '--catalog', 'examples/contoso/catalog.yaml'], { env: backend.env() })).code).toBe(0);
-    expect((await runCli(['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases', '--approve-privileged'], { env: backend.env() })).code).toBe(0);
     // A role for Joep, a new user, Fenna (whose address is not ASCII) updated, Noah deleted.
     config = copyContoso();
     const usersFile = path.join(config, 'users.yaml');
@@ -272,6 +271,9 @@ const SIDE_BY_SIDE = { concurrent: true } as const;
 describe('apply --plan of an exact file (embedded database)', SIDE_BY_SIDE, () => {
   const dir = tempDir();
   const database = path.join(dir, 'db');
+  beforeAll(() => {
+    contosoFolder('applied', database);
+  });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
   exactSuite({ env: () => ({ TENANTCTL_DATABASE_URL: database }), dump: () => dumpEmbedded(database) });
 });
@@ -279,7 +281,7 @@ describe('apply --plan of an exact file (embedded database)', SIDE_BY_SIDE, () =
 describePostgres('apply --plan of an exact file (PostgreSQL)', SIDE_BY_SIDE, () => {
   let url = '';
   beforeAll(async () => {
-    url = (await postgresTestUrl('saved_plan_exact')) ?? '';
+    url = await contosoPostgres('applied', 'saved_plan_exact');
   });
   exactSuite({ env: () => ({ TENANTCTL_DATABASE_URL: url }), dump: () => dumpPostgres(url) });
 });

@@ -6,7 +6,8 @@ import type { PlanDocument } from '../../src/plan/plan-document.js';
 import { contentHash } from '../../src/workflow/verify-saved-plan.js';
 import { dumpEmbedded, dumpPostgres, type DirectoryDump } from '../reliability/support/directory-dump.js';
 import { copyContoso, runCli, tempDir, type CliResult } from '../support/cli.js';
-import { describePostgres, postgresTestUrl } from '../support/postgres.js';
+import { describePostgres } from '../support/postgres.js';
+import { contosoFolder, contosoPostgres } from '../support/contoso-database.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] extends object ? Mutable<T[K]> : T[K] };
 type EditablePlan = Mutable<PlanDocument> & Record<string, unknown>;
@@ -152,8 +153,6 @@ function attackSuite(backend: Backend, attacks: readonly Attack[], { bothVariant
 
   beforeAll(async () => {
     dir = tempDir();
-    expect((await runCli(['init', '--catalog', 'examples/contoso/catalog.yaml'], { env: env() })).code).toBe(0);
-    expect((await runCli(['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases', '--approve-privileged'], { env: env() })).code).toBe(0);
     // What a pull request proposes and a reviewer approved: a role for Joep and one new user.
     config = copyContoso();
     const usersFile = path.join(config, 'users.yaml');
@@ -257,6 +256,9 @@ const SIDE_BY_SIDE = { concurrent: true } as const;
 describe('apply --plan applies only what was reviewed (embedded database)', SIDE_BY_SIDE, () => {
   const dir = tempDir();
   const database = path.join(dir, 'db');
+  beforeAll(() => {
+    contosoFolder('applied', database);
+  });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
   attackSuite({ env: () => ({ TENANTCTL_DATABASE_URL: database }), dump: () => dumpEmbedded(database) }, ATTACKS, { bothVariants: true });
 });
@@ -264,7 +266,7 @@ describe('apply --plan applies only what was reviewed (embedded database)', SIDE
 describePostgres('apply --plan applies only what was reviewed (PostgreSQL)', SIDE_BY_SIDE, () => {
   let url = '';
   beforeAll(async () => {
-    url = (await postgresTestUrl('saved_plan_tampering')) ?? '';
+    url = await contosoPostgres('applied', 'saved_plan_tampering');
   });
   attackSuite({ env: () => ({ TENANTCTL_DATABASE_URL: url }), dump: () => dumpPostgres(url) }, ATTACKS, { bothVariants: false });
 });

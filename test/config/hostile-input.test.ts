@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../support/cli.js';
+import { contosoFolder } from '../support/contoso-database.js';
 
 const scratch = tempDir('tenantctl-hostile-');
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
@@ -239,8 +240,7 @@ describe('values the database cannot store: refused by validate, located, never 
     const result = await validate('-c', file);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe(`${file}:3:18: TEXT_NOT_STORABLE: "displayName" ${reason}\n1 error, 0 warnings\n`);
-    const database = path.join(scratch, `db-${value.length}`);
-    expect((await runCli(['init', '--database', database, '--catalog', 'examples/contoso/catalog.yaml'])).code).toBe(0);
+    const database = contosoFolder('initialised', path.join(scratch, `db-${value.length}`));
     const apply = await runCli(['apply', '--database', database, '-c', file, '--auto-approve', '--approve-privileged']);
     expect(apply.code).toBe(1);
     expect(apply.stderr).toContain(`${file}:3:18: TEXT_NOT_STORABLE`);

@@ -6,10 +6,10 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/open-database.js';
 import { runCli, tempDir, type CliResult } from '../support/cli.js';
+import { contosoFolder } from '../support/contoso-database.js';
 import { CATALOG_CODES, fromRoot, invalidExamples, type Expectation, type InvalidExample } from './expectations.js';
 
 const CONTOSO = fromRoot('examples/contoso');
-const CATALOG = fromRoot('examples/contoso/catalog.yaml');
 const SEVERAL = `${fromRoot('examples/invalid')}/several-mistakes`;
 /** Parallel validate runs, each with its own copy of the database (an embedded database admits one process at a time). */
 const WORKERS = 3;
@@ -31,19 +31,10 @@ function line(e: Expectation): string {
 let dir: string;
 let databases: string[];
 
-beforeAll(async () => {
+beforeAll(() => {
   dir = tempDir('tenantctl-validate-');
-  const first = path.join(dir, 'db-0');
-  const init = await cli(['init', '--catalog', CATALOG, '--database', first]);
-  expect(init.stderr).toBe('');
-  expect(init.code).toBe(0);
-  databases = [first];
-  for (let i = 1; i < WORKERS; i++) {
-    const copy = path.join(dir, `db-${i}`);
-    fs.cpSync(first, copy, { recursive: true });
-    databases.push(copy);
-  }
-}, 120_000);
+  databases = Array.from({ length: WORKERS }, (_, i) => contosoFolder('initialised', path.join(dir, `db-${i}`)));
+});
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -189,13 +180,9 @@ async function snapshot(database: string): Promise<unknown[]> {
 describe('plan and apply refuse an invalid configuration before changing anything', () => {
   let database: string;
 
-  beforeAll(async () => {
-    database = path.join(dir, 'applied');
-    fs.cpSync(databases[0] ?? '', database, { recursive: true });
-    const apply = await cli(['apply', '-c', CONTOSO, '--auto-approve', '--approve-purchases', '--approve-privileged', '--database', database]);
-    expect(apply.stderr).not.toMatch(STACK_FRAME);
-    expect(apply.code).toBe(0);
-  }, 120_000);
+  beforeAll(() => {
+    database = contosoFolder('applied', path.join(dir, 'applied'));
+  });
 
   it.each([
     ['plan', ['plan', '-c', SEVERAL]],

@@ -12,6 +12,7 @@ import { openDatabase } from '../../src/db/open-database.js';
 import { runCli, tempDir } from '../support/cli.js';
 import { ENGINES } from '../support/engines.js';
 import { describePostgres, postgresTestUrl } from '../support/postgres.js';
+import { contosoPostgres } from '../support/contoso-database.js';
 
 const CATALOG = 'examples/contoso/catalog.yaml';
 
@@ -95,11 +96,7 @@ describePostgres('a role whose search_path puts a decoy first', () => {
   let decoyUrl: string;
 
   beforeAll(async () => {
-    url = (await postgresTestUrl('decoy_search_path')) ?? '';
-    const owner = { TENANTCTL_DATABASE_URL: url };
-    expect((await runCli(['init', '--catalog', CATALOG], { env: owner })).code).toBe(0);
-    const apply = await runCli(['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases', '--approve-privileged'], { env: owner });
-    expect(apply.code, apply.stderr).toBe(0);
+    url = await contosoPostgres('applied', 'decoy_search_path');
 
     // public.users and friends, found first by the role's default search_path.
     const role = `decoy_${randomBytes(4).toString('hex')}`;

@@ -7,6 +7,8 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir, type CliResult } from '../support/cli.js';
+import { TEST_OUTBOX_KEY_FILE } from '../support/outbox-key.js';
+import { contosoFolder } from '../support/contoso-database.js';
 
 const CATALOG = 'examples/contoso/catalog.yaml';
 const APPLY = ['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases', '--approve-privileged'];
@@ -79,13 +81,16 @@ describe('sealed credentials', { timeout: 120_000 }, () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  /** A tenant of its own (`db-NAME`, key `NAME.key`), initialised, with the example applied: credentials are queued. */
-  async function queuedTenant(name: string) {
-    const database = path.join(dir, `db-${name}`);
+  /**
+   * A tenant of its own (`db-NAME`, key `NAME.key`), initialised, with the example applied:
+   * credentials are queued. A copy of the database the global setup made so, and of the key
+   * it sealed them for (the first case makes its own with init and apply).
+   */
+  function queuedTenant(name: string) {
+    const database = contosoFolder('applied', path.join(dir, `db-${name}`));
     const keyFile = path.join(dir, `${name}.key`);
+    fs.copyFileSync(TEST_OUTBOX_KEY_FILE, keyFile);
     const env = { TENANTCTL_DATABASE_URL: database, TENANTCTL_OUTBOX_KEY: keyFile };
-    ok(await runCli(['init', '--catalog', CATALOG], { env }));
-    ok(await runCli(APPLY, { env }));
     return { database, keyFile, env };
   }
 
@@ -114,7 +119,7 @@ describe('sealed credentials', { timeout: 120_000 }, () => {
   });
 
   it('deliver refuses clearly without the key file or with another key, and delivers nothing', async () => {
-    const { database, keyFile, env } = await queuedTenant('refuse');
+    const { database, keyFile, env } = queuedTenant('refuse');
     const pickup = path.join(dir, 'refused-pickup');
 
     const missing = path.join(dir, 'nowhere.key');
@@ -139,7 +144,7 @@ describe('sealed credentials', { timeout: 120_000 }, () => {
   });
 
   itWithAge('rotating the key seals every queued credential again for the new key, and the old key opens nothing', async () => {
-    const { database, keyFile, env } = await queuedTenant('rotate');
+    const { database, keyFile, env } = queuedTenant('rotate');
     const oldKey = path.join(dir, 'rotate.key.old');
     fs.copyFileSync(keyFile, oldKey);
     const before = new Map((await sealedRows(database)).map((row) => [row.upn, ageOpen(keyFile, row.sealed)]));
@@ -166,7 +171,7 @@ describe('sealed credentials', { timeout: 120_000 }, () => {
   });
 
   it('a lost key: rotating is refused, naming the way out; with --discard-lost-credentials the credentials are erased and their users named', async () => {
-    const { database, keyFile: lostKey, env } = await queuedTenant('lost');
+    const { database, keyFile: lostKey, env } = queuedTenant('lost');
     fs.rmSync(lostKey);
     const fresh = path.join(dir, 'after-loss.key');
     const withFresh = { TENANTCTL_DATABASE_URL: database, TENANTCTL_OUTBOX_KEY: fresh };

@@ -9,8 +9,7 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isLoopbackHost } from '../../src/outbox/smtp-transport.js';
 import { runCli, tempDir } from '../support/cli.js';
-
-const APPLY = ['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases', '--approve-privileged'];
+import { contosoFolder } from '../support/contoso-database.js';
 
 describe('deliver over SMTP without TLS', { timeout: 120_000 }, () => {
   let dir: string;
@@ -46,8 +45,7 @@ describe('deliver over SMTP without TLS', { timeout: 120_000 }, () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.server.address() as AddressInfo).port;
-    expect((await runCli(['init', '--catalog', 'examples/contoso/catalog.yaml'], { env: env() })).code).toBe(0);
-    expect((await runCli(APPLY, { env: env() })).code).toBe(0);
+    contosoFolder('applied', path.join(dir, 'db'));
   });
   afterAll(async () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));

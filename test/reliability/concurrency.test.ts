@@ -2,11 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../support/cli.js';
-import { postgresTestUrl } from '../support/postgres.js';
 import { ENGINES } from '../support/engines.js';
+import { contosoFolder, contosoPostgres } from '../support/contoso-database.js';
 import { queryRows } from './support/directory-dump.js';
 
-const CATALOG = 'examples/contoso/catalog.yaml';
 const APPROVALS = ['--auto-approve', '--approve-purchases', '--approve-privileged'];
 
 interface PlanFile {
@@ -14,12 +13,9 @@ interface PlanFile {
   readonly summary: Record<string, number>;
 }
 
-/** Each engine gets a fresh, initialised database: a folder, or a PostgreSQL database of its own. */
+/** Each engine gets a fresh database with the contoso catalog: a folder, or a PostgreSQL database of its own. */
 async function freshDatabase(engine: 'embedded' | 'postgres', dir: string, label: string): Promise<string> {
-  const location = engine === 'postgres' ? ((await postgresTestUrl(label)) ?? '') : path.join(dir, label);
-  const init = await runCli(['init', '--catalog', CATALOG], { env: { TENANTCTL_DATABASE_URL: location } });
-  expect(init.code).toBe(0);
-  return location;
+  return engine === 'postgres' ? contosoPostgres('initialised', label) : contosoFolder('initialised', path.join(dir, label));
 }
 
 for (const engine of ENGINES) {

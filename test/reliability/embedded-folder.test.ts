@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EMBEDDED_POSTGRES_MAJOR } from '../../src/db/embedded-folder.js';
 import { runCli, tempDir, type CliResult } from '../support/cli.js';
 import { initDataDirectory, postgresAvailable } from '../support/postgres-server.js';
+import { contosoFolder } from '../support/contoso-database.js';
 
 const CATALOG = 'examples/contoso/catalog.yaml';
 
@@ -30,10 +31,9 @@ describe('an embedded database folder that is damaged or foreign', () => {
   let dir: string;
   let healthy: string;
 
-  beforeAll(async () => {
+  beforeAll(() => {
     dir = tempDir('tenantctl-folder-');
-    healthy = path.join(dir, 'healthy');
-    expect((await runCli(['init', '--catalog', CATALOG], { env: { TENANTCTL_DATABASE_URL: healthy } })).code).toBe(0);
+    healthy = contosoFolder('initialised', path.join(dir, 'healthy'));
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 

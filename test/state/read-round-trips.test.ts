@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { runCli, tempDir } from '../support/cli.js';
-import { postgresTestUrl } from '../support/postgres.js';
+import { contosoFolder, contosoPostgres } from '../support/contoso-database.js';
 
 const READ = [
   'transaction begin',
@@ -36,10 +36,8 @@ describe.each([
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it.skipIf(skip)('plan and drift read it in two statements of one transaction, and apply reads it so again under its lock', async () => {
-    const database = name === 'embedded' ? path.join(dir, 'db') : (await postgresTestUrl('read-round-trips'))!;
-    const env = { TENANTCTL_DATABASE_URL: database, TENANTCTL_OUTBOX_KEY: path.join(dir, 'outbox.key') };
-    const init = await runCli(['init', '--catalog', 'examples/contoso/catalog.yaml'], { env });
-    expect(init.code, init.stderr).toBe(0);
+    const database = name === 'embedded' ? contosoFolder('initialised', path.join(dir, 'db')) : await contosoPostgres('initialised', 'read-round-trips');
+    const env = { TENANTCTL_DATABASE_URL: database };
 
     const traced = { ...env, TENANTCTL_DEBUG_TRACE: '1' };
     const plan = await runCli(['plan', '-c', 'examples/contoso'], { env: traced });

@@ -7,15 +7,16 @@ import { createDatabase } from './postgres-server.js';
 /**
  * Creates a fresh database for the calling test file and returns its URL, or
  * null when PostgreSQL tests are skipped. A database per file lets files run
- * in parallel without seeing each other's data.
+ * in parallel without seeing each other's data. With `template`, a copy of
+ * that database (contoso-database.ts).
  */
-export async function postgresTestUrl(name: string): Promise<string | null> {
+export async function postgresTestUrl(name: string, template?: string): Promise<string | null> {
   const adminUrl = inject('postgresUrl');
   if (adminUrl === null) return null;
   const slug = name.toLowerCase().replace(/[^a-z0-9_]+/g, '_').slice(0, 40);
   // Random suffix: the same name may be used by parallel files or repeated runs
   // against an external server (TENANTCTL_TEST_POSTGRES_URL).
-  return createDatabase(adminUrl, `tenantctl_${slug}_${randomBytes(4).toString('hex')}`);
+  return createDatabase(adminUrl, `tenantctl_${slug}_${randomBytes(4).toString('hex')}`, template);
 }
 
 /** `describe` that skips its suite when no PostgreSQL server is available. */

@@ -1,0 +1,27 @@
+// A database of its own for a test, holding the contoso example after init or
+// after its first apply: a copy of the one the global setup made with the
+// built CLI (contoso-templates.ts), with the test outbox key. For tests whose
+// subject starts after that point; tests of init or of that first apply run
+// them themselves.
+import fs from 'node:fs';
+import { inject } from 'vitest';
+import type { ContosoStage } from './contoso-templates.js';
+import { postgresTestUrl } from './postgres.js';
+
+export { CONTOSO_APPLY, type ContosoStage } from './contoso-templates.js';
+
+/** Copies the embedded database to `folder`, which must not exist yet; returns `folder`. */
+export function contosoFolder(stage: ContosoStage, folder: string): string {
+  if (fs.existsSync(folder)) throw new Error(`${folder} exists already`);
+  fs.cpSync(inject('contosoTemplates').folders[stage], folder, { recursive: true });
+  return folder;
+}
+
+/** A new PostgreSQL database (named as postgresTestUrl names it) made from the template; returns its URL. */
+export async function contosoPostgres(stage: ContosoStage, label: string): Promise<string> {
+  const names = inject('contosoTemplates').postgres;
+  if (names === null) throw new Error('PostgreSQL is not available');
+  const url = await postgresTestUrl(label, names[stage]);
+  if (url === null) throw new Error('PostgreSQL is not available');
+  return url;
+}
