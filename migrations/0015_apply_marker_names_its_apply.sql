@@ -30,23 +30,16 @@ BEGIN
   RETURN NULL;
 END $$;
 
-CREATE OR REPLACE TRIGGER users_apply_marker_names_apply
-  BEFORE INSERT OR UPDATE OR DELETE ON users
-  FOR EACH STATEMENT WHEN (coalesce(current_setting('tenantctl.apply_id', true), '') <> '')
-  EXECUTE FUNCTION refuse_apply_marker_without_apply();
-CREATE OR REPLACE TRIGGER user_roles_apply_marker_names_apply
-  BEFORE INSERT OR UPDATE OR DELETE ON user_roles
-  FOR EACH STATEMENT WHEN (coalesce(current_setting('tenantctl.apply_id', true), '') <> '')
-  EXECUTE FUNCTION refuse_apply_marker_without_apply();
-CREATE OR REPLACE TRIGGER license_assignments_apply_marker_names_apply
-  BEFORE INSERT OR UPDATE OR DELETE ON license_assignments
-  FOR EACH STATEMENT WHEN (coalesce(current_setting('tenantctl.apply_id', true), '') <> '')
-  EXECUTE FUNCTION refuse_apply_marker_without_apply();
-CREATE OR REPLACE TRIGGER license_disabled_plans_apply_marker_names_apply
-  BEFORE INSERT OR UPDATE OR DELETE ON license_disabled_plans
-  FOR EACH STATEMENT WHEN (coalesce(current_setting('tenantctl.apply_id', true), '') <> '')
-  EXECUTE FUNCTION refuse_apply_marker_without_apply();
-CREATE OR REPLACE TRIGGER subscriptions_apply_marker_names_apply
-  BEFORE INSERT OR UPDATE OR DELETE ON subscriptions
-  FOR EACH STATEMENT WHEN (coalesce(current_setting('tenantctl.apply_id', true), '') <> '')
-  EXECUTE FUNCTION refuse_apply_marker_without_apply();
+-- The same statement-level trigger on each table an apply writes.
+DO $$
+DECLARE
+  written text;
+BEGIN
+  FOREACH written IN ARRAY ARRAY['users', 'user_roles', 'license_assignments', 'license_disabled_plans', 'subscriptions'] LOOP
+    EXECUTE format(
+      $sql$CREATE OR REPLACE TRIGGER %I BEFORE INSERT OR UPDATE OR DELETE ON %I
+             FOR EACH STATEMENT WHEN (coalesce(current_setting('tenantctl.apply_id', true), '') <> '')
+             EXECUTE FUNCTION refuse_apply_marker_without_apply()$sql$,
+      written || '_apply_marker_names_apply', written);
+  END LOOP;
+END $$;

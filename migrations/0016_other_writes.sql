@@ -99,57 +99,38 @@ BEGIN
   RETURN NULL;
 END $$;
 
-CREATE OR REPLACE TRIGGER users_log_other_write
-  AFTER INSERT OR UPDATE OR DELETE ON users FOR EACH ROW
-  WHEN (coalesce(current_setting('tenantctl.apply_id', true), '') = '')
-  EXECUTE FUNCTION log_other_write('updated_at', 'updated_by');
-CREATE OR REPLACE TRIGGER user_roles_log_other_write
-  AFTER INSERT OR UPDATE OR DELETE ON user_roles FOR EACH ROW
-  WHEN (coalesce(current_setting('tenantctl.apply_id', true), '') = '')
-  EXECUTE FUNCTION log_other_write();
-CREATE OR REPLACE TRIGGER license_assignments_log_other_write
-  AFTER INSERT OR UPDATE OR DELETE ON license_assignments FOR EACH ROW
-  WHEN (coalesce(current_setting('tenantctl.apply_id', true), '') = '')
-  EXECUTE FUNCTION log_other_write();
-CREATE OR REPLACE TRIGGER license_disabled_plans_log_other_write
-  AFTER INSERT OR UPDATE OR DELETE ON license_disabled_plans FOR EACH ROW
-  WHEN (coalesce(current_setting('tenantctl.apply_id', true), '') = '')
-  EXECUTE FUNCTION log_other_write();
--- A queued credential erased without being delivered (init --discard-lost-credentials,
--- psql); deliver only updates, and an apply's purge is the apply's.
-CREATE OR REPLACE TRIGGER credential_notifications_log_other_write
-  AFTER DELETE ON credential_notifications FOR EACH ROW
-  WHEN (coalesce(current_setting('tenantctl.apply_id', true), '') = '')
-  EXECUTE FUNCTION log_other_write();
-CREATE OR REPLACE TRIGGER domains_log_other_write
-  AFTER INSERT OR UPDATE OR DELETE ON domains FOR EACH ROW
-  WHEN (coalesce(current_setting('tenantctl.apply_id', true), '') = '')
-  EXECUTE FUNCTION log_other_write();
-CREATE OR REPLACE TRIGGER roles_log_other_write
-  AFTER INSERT OR UPDATE OR DELETE ON roles FOR EACH ROW
-  WHEN (coalesce(current_setting('tenantctl.apply_id', true), '') = '')
-  EXECUTE FUNCTION log_other_write();
--- An apply's purchases are in purchases; its seat writes carry its mark.
-CREATE OR REPLACE TRIGGER subscriptions_log_other_write
-  AFTER INSERT OR UPDATE OR DELETE ON subscriptions FOR EACH ROW
-  WHEN (coalesce(current_setting('tenantctl.apply_id', true), '') = '')
-  EXECUTE FUNCTION log_other_write('consumed');
-CREATE OR REPLACE TRIGGER service_plans_log_other_write
-  AFTER INSERT OR UPDATE OR DELETE ON service_plans FOR EACH ROW
-  WHEN (coalesce(current_setting('tenantctl.apply_id', true), '') = '')
-  EXECUTE FUNCTION log_other_write();
-CREATE OR REPLACE TRIGGER service_plan_dependencies_log_other_write
-  AFTER INSERT OR UPDATE OR DELETE ON service_plan_dependencies FOR EACH ROW
-  WHEN (coalesce(current_setting('tenantctl.apply_id', true), '') = '')
-  EXECUTE FUNCTION log_other_write();
-CREATE OR REPLACE TRIGGER service_plan_unavailable_countries_log_other_write
-  AFTER INSERT OR UPDATE OR DELETE ON service_plan_unavailable_countries FOR EACH ROW
-  WHEN (coalesce(current_setting('tenantctl.apply_id', true), '') = '')
-  EXECUTE FUNCTION log_other_write();
-CREATE OR REPLACE TRIGGER outbox_key_log_other_write
-  AFTER INSERT OR UPDATE OR DELETE ON outbox_key FOR EACH ROW
-  WHEN (coalesce(current_setting('tenantctl.apply_id', true), '') = '')
-  EXECUTE FUNCTION log_other_write();
+-- The same row-level trigger on each table of the directory, the catalog and
+-- the outbox key, with the columns whose change alone is not worth an entry.
+DO $$
+DECLARE
+  logged record;
+BEGIN
+  FOR logged IN SELECT * FROM (VALUES
+      ('users', 'INSERT OR UPDATE OR DELETE', ARRAY['updated_at', 'updated_by']),
+      ('user_roles', 'INSERT OR UPDATE OR DELETE', ARRAY[]::text[]),
+      ('license_assignments', 'INSERT OR UPDATE OR DELETE', ARRAY[]::text[]),
+      ('license_disabled_plans', 'INSERT OR UPDATE OR DELETE', ARRAY[]::text[]),
+      -- A queued credential erased without being delivered (init --discard-lost-credentials,
+      -- psql); deliver only updates, and an apply's purge is the apply's.
+      ('credential_notifications', 'DELETE', ARRAY[]::text[]),
+      ('domains', 'INSERT OR UPDATE OR DELETE', ARRAY[]::text[]),
+      ('roles', 'INSERT OR UPDATE OR DELETE', ARRAY[]::text[]),
+      -- An apply's purchases are in purchases; its seat writes carry its mark.
+      ('subscriptions', 'INSERT OR UPDATE OR DELETE', ARRAY['consumed']),
+      ('service_plans', 'INSERT OR UPDATE OR DELETE', ARRAY[]::text[]),
+      ('service_plan_dependencies', 'INSERT OR UPDATE OR DELETE', ARRAY[]::text[]),
+      ('service_plan_unavailable_countries', 'INSERT OR UPDATE OR DELETE', ARRAY[]::text[]),
+      ('outbox_key', 'INSERT OR UPDATE OR DELETE', ARRAY[]::text[])
+    ) AS t(name, events, quiet)
+  LOOP
+    EXECUTE format(
+      $sql$CREATE OR REPLACE TRIGGER %I AFTER %s ON %I FOR EACH ROW
+             WHEN (coalesce(current_setting('tenantctl.apply_id', true), '') = '')
+             EXECUTE FUNCTION log_other_write(%s)$sql$,
+      logged.name || '_log_other_write', logged.events, logged.name,
+      (SELECT coalesce(string_agg(quote_literal(column_name), ', '), '') FROM unnest(logged.quiet) AS column_name));
+  END LOOP;
+END $$;
 
 -- The stamp on a user row (0004) named current_user: after SET ROLE, the
 -- role set rather than the login that connected. It names the login now, as
