@@ -4,11 +4,10 @@ import type { ChangeKind } from '../plan/change.js';
 import { changeLines, visible, type ChangeLine, type LineContext } from './change-lines.js';
 import { formatMoney } from './money.js';
 import { otherWritesBlock } from './other-writes-text.js';
+import { utcMinute } from './utc-minute.js';
 
 const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
-/** `2026-11-25 14:02 UTC`. */
-const minute = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 
 /** `abc1234`, `abc1234+dirty`; the full commit is in the JSON. */
 function shortCommit(commit: string | null): string {
@@ -27,6 +26,8 @@ const USER_NOTES: Partial<Record<ChangeKind, { sign: '+' | '-' | '~'; note: stri
   'user.delete': { sign: '-', note: 'deleted' },
 };
 
+const OUTCOMES = ['created', 'restored', 'renamed', 'updated', 'deleted'] as const;
+
 /** Users per outcome, counted from the changes themselves: a restore is not a creation. */
 function usersText(changes: readonly AppliedChange[]): string {
   const outcome = new Map<string, string>();
@@ -36,18 +37,20 @@ function usersText(changes: readonly AppliedChange[]): string {
     if (note && note !== 'adopted') outcome.set(key, note);
     else if (!outcome.has(key)) outcome.set(key, 'updated');
   }
-  const counts = ['created', 'restored', 'renamed', 'updated', 'deleted'].map((note) => [note, [...outcome.values()].filter((o) => o === note).length] as const);
-  const parts = counts.filter(([, n]) => n > 0).map(([note, n]) => `${n} ${note}`);
+  const outcomes = [...outcome.values()];
+  return outcomesText(OUTCOMES.map((note) => [note, outcomes.filter((o) => o === note).length]));
+}
+
+/** `1 restored, 5 updated`: the outcomes that happened, in OUTCOMES' order. */
+function outcomesText(counts: readonly (readonly [string, unknown])[]): string {
+  const parts = counts.filter(([, n]) => typeof n === 'number' && n > 0).map(([note, n]) => `${n} ${note}`);
   return parts.length > 0 ? parts.join(', ') : 'no changes';
 }
 
 /** The whole apply's users per outcome, from its summary, when only one user's changes are listed. */
 function summaryUsersText(summary: HistoryEntry['summary']): string {
-  const counts = [
-    ['created', summary.create], ['restored', summary.restore], ['renamed', summary.rename], ['updated', summary.update], ['deleted', summary.delete],
-  ] as const;
-  const parts = counts.filter(([, n]) => typeof n === 'number' && n > 0).map(([note, n]) => `${n} ${note}`);
-  return `the whole apply: ${parts.length > 0 ? parts.join(', ') : 'no changes'}`;
+  const { create, restore, rename, update, delete: deleted } = summary;
+  return `the whole apply: ${outcomesText([['created', create], ['restored', restore], ['renamed', rename], ['updated', update], ['deleted', deleted]])}`;
 }
 
 function summaryText(entry: HistoryEntry, oneUser: boolean): string {
@@ -130,7 +133,7 @@ function approvalsText(approvals: HistoryEntry['approvals']): string {
 
 function entryBlock(entry: HistoryEntry, oneUser: boolean): string {
   const header =
-    `#${entry.id} ${minute(entry.appliedAt)} by ${visible(entry.actor)} on ${visible(entry.host)} ` +
+    `#${entry.id} ${utcMinute(entry.appliedAt)} by ${visible(entry.actor)} on ${visible(entry.host)} ` +
     `(${shortCommit(entry.gitCommit)}) — ${summaryText(entry, oneUser)}`;
   // The plan's hash as the pull request's comment shows it in its footer, to match the two.
   const plan = `plan ${visible(entry.planHash.slice(0, 'sha256:'.length + 12))}`;
@@ -149,13 +152,13 @@ function timeline(entries: readonly HistoryEntry[], otherWrites: readonly OtherW
 }
 
 /**
- * The audit trail for a terminal, newest first: one header line per
- * apply (id, time, actor, host, commit, counts), its plan's hash, the
- * database role that wrote it, how it was confirmed and its approvals given,
- * then each user it touched
- * with its changes in the plan's own wording; between them, what was written
- * by init or outside tenantctl (other-writes-text.ts). `limit` cuts the
- * merged list. No password is ever stored, so none can be shown.
+ * The audit trail for a terminal, newest first: one header line per apply
+ * (id, time, actor, host, commit, counts); a line with its plan's hash, the
+ * database role that wrote it, how it was confirmed and its approvals given;
+ * then each user it touched, with its changes in the plan's own wording.
+ * Between the applies, what init or anything outside tenantctl wrote
+ * (other-writes-text.ts). `limit` cuts the merged list. No password is ever
+ * stored, so none can be shown.
  */
 export function renderHistoryText(
   entries: readonly HistoryEntry[],

@@ -1,9 +1,8 @@
 import type { OtherWrite, OtherWritesEntry, WrittenRow } from '../audit/read-other-writes.js';
 import { roleName } from '../catalog/builtin-roles.js';
 import { terminalText } from './escape-terminal.js';
+import { utcMinute } from './utc-minute.js';
 
-/** `2026-11-25 14:02 UTC`. */
-const minute = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 
 /** `job_title` → `jobTitle`: the names users know from the configuration and the catalog file. */
 const fieldName = (column: string) => column.replace(/_([a-z])/g, (_m, letter: string) => letter.toUpperCase());
@@ -116,8 +115,8 @@ export function otherWritesBlock(entry: OtherWritesEntry): string {
   const blocks = blocksOf(entry.writes);
   const role = `database role ${terminalText(entry.databaseRole)}`;
   const who = entry.command === 'init'
-    ? `init ${minute(entry.writtenAt)} by ${terminalText(entry.actor ?? 'unknown')} on ${terminalText(entry.host ?? 'unknown')} (${role})`
-    : `outside tenantctl ${minute(entry.writtenAt)} by ${role}`;
+    ? `init ${utcMinute(entry.writtenAt)} by ${terminalText(entry.actor ?? 'unknown')} on ${terminalText(entry.host ?? 'unknown')} (${role})`
+    : `outside tenantctl ${utcMinute(entry.writtenAt)} by ${role}`;
   return [
     `${who} — ${whatChanged(blocks)}`,
     ...blocks.flatMap((b) => [`  ${b.sign} ${b.heading} (${b.note})`, ...b.lines.map((line) => `      ${line}`)]),
