@@ -21,13 +21,16 @@ import { SET_SEARCH_PATH } from './schema.js';
 const WASM_TIERING_BUDGET = 1_800_000_000;
 
 /**
- * PGlite's own start parameters, with a smaller buffer cache. PostgreSQL
- * zeroes its whole shared memory as it starts, and the default 128 MB of
- * buffers was most of it: 0.1 s of CPU and 100 MB of memory on every
- * command, for a cache the operating system's page cache already provides.
- * A start parameter only: nothing in the database's files changes.
+ * PGlite's own start parameters, with a small buffer cache. PostgreSQL's
+ * shared memory is mapped as it starts, and Emscripten's mmap zeroes the
+ * whole segment in WebAssembly's baseline code: profiled, 0.22 s of CPU for
+ * the 42 MB that 32 MB of buffers made, 0.07 s for the 15 MB of 8 MB, on
+ * every command. The operating system's page cache holds the files anyway:
+ * with 2 MB, alternated with 32 MB, neither the adoption of 100,000 users
+ * (every row rewritten) nor a steady plan of them was slower (BENCHMARKS.md,
+ * tenth session). A start parameter only: nothing in the files changes.
  */
-const START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'];
+const START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=2MB'];
 
 /**
  * PGlite runs PostgreSQL in this process: `directory` null keeps it in memory
