@@ -217,7 +217,7 @@ export function registerApply(program: Command): void {
     .option('--lock-timeout <seconds>', 'how long to wait for another apply (default 10)', parseSeconds)
     .option('--no-color', 'no colours, even at a terminal (NO_COLOR is honoured too)')
     .option('--quiet', 'no progress on stderr, however long the apply takes (also TENANTCTL_QUIET=1)')
-    .option('--verbose', 'list every new user and where its credentials go, however many')
+    .option('--verbose', 'name every user created, changed or deleted, and where each new user\'s credentials go, however many')
     .action(async (options: ApplyOptions) => {
       // The directory is read again under the lock; equal texts spare hashing every user again.
       keepReadingTexts();

@@ -7,9 +7,22 @@ const names = (values: readonly string[]) => values.map(terminalText).join(', ')
 /** Up to this many new credentials are listed one per line; more are summarised by recipients. */
 export const CREDENTIALS_LISTED = 20;
 
+/**
+ * Up to this many users are named on each line of what was created, changed
+ * and so on; the count says how many there were. Adopting a directory of
+ * 100,000 users named each of them on one line of 2.6 MB in the CI log.
+ */
+export const USERS_NAMED = 20;
+
 export interface ApplyResultOptions {
-  /** List every credential, however many. */
+  /** Name every user and list every credential, however many. */
   readonly verbose?: boolean;
+}
+
+/** `a, b, c and 99980 more`: the first USERS_NAMED entries, each shown by `show`, or all of them. */
+function firstOf<T>(entries: readonly T[], show: (entry: T) => string, all: boolean): string {
+  if (all || entries.length <= USERS_NAMED) return entries.map(show).join(', ');
+  return `${entries.slice(0, USERS_NAMED).map(show).join(', ')} and ${entries.length - USERS_NAMED} more`;
 }
 
 const NOBODY = 'nobody (no notify, no settings.adminEmail): reset the password to send new credentials';
@@ -53,16 +66,19 @@ export function renderApplyResult(result: ApplyResult, options: ApplyResultOptio
   const lifecycle = new Set([...created, ...restored, ...deleted, ...renames.map((c) => c.userPrincipalName)]);
   const changed = [...new Set(result.changes.map((c) => c.userPrincipalName))].filter((upn) => !lifecycle.has(upn));
   const lines = [`Apply #${result.applyId} complete: ${result.changes.length} change(s) committed in one transaction.`];
-  const list = (label: string, upns: readonly string[]) => {
-    if (upns.length > 0) lines.push(`  ${label} (${upns.length}): ${names(upns)}`);
+  const verbose = Boolean(options.verbose);
+  let shortened = false;
+  const list = <T>(label: string, entries: readonly T[], show: (entry: T) => string) => {
+    if (entries.length === 0) return;
+    shortened ||= !verbose && entries.length > USERS_NAMED;
+    lines.push(`  ${label} (${entries.length}): ${firstOf(entries, show, verbose)}`);
   };
-  list('created', created);
-  list('restored', restored);
-  if (renames.length > 0) {
-    lines.push(`  renamed (${renames.length}): ${renames.map((c) => `${terminalText(c.fromUserPrincipalName)} → ${terminalText(c.userPrincipalName)}`).join(', ')}`);
-  }
-  list('changed', changed);
-  list('deleted', deleted);
+  list('created', created, terminalText);
+  list('restored', restored, terminalText);
+  list('renamed', renames, (c) => `${terminalText(c.fromUserPrincipalName)} → ${terminalText(c.userPrincipalName)}`);
+  list('changed', changed, terminalText);
+  list('deleted', deleted, terminalText);
+  if (shortened) lines.push('  (--verbose names every user; `tenantctl history` keeps every change)');
   for (const p of result.purchases) {
     lines.push(`  bought ${p.quantity} × ${terminalText(p.sku)} (${terminalText(p.productName)}) at ${formatMoney(p.unitPrice, p.currency)}: +${formatMoney(p.monthlyCost, p.currency)}/month`);
   }

@@ -75,3 +75,37 @@ describe('the confirmation after creating users', () => {
     expect(few).not.toContain('  (--verbose lists each user)');
   });
 });
+
+describe('the confirmation after changing many users', () => {
+  const upn = (i: number) => `user${String(i).padStart(5, '0')}@contoso.com`;
+  const applied = (changed: number, deleted: number): ApplyResult =>
+    ({
+      applyId: 9,
+      changes: [
+        ...Array.from({ length: changed }, (_, i) => ({ kind: 'user.adopt', userPrincipalName: upn(i) })),
+        ...Array.from({ length: deleted }, (_, i) => ({ kind: 'user.delete', userPrincipalName: upn(changed + i) })),
+      ],
+      purchases: [],
+      credentials: [],
+    }) as unknown as ApplyResult;
+
+  it('names the first 20 users of each kind and counts the rest', () => {
+    const lines = renderApplyResult(applied(100_000, 2)).split('\n');
+    expect(lines[0]).toBe('Apply #9 complete: 100002 change(s) committed in one transaction.');
+    const first20 = Array.from({ length: 20 }, (_, i) => upn(i)).join(', ');
+    expect(lines[1]).toBe(`  changed (100000): ${first20} and 99980 more`);
+    expect(lines[2]).toBe('  deleted (2): user100000@contoso.com, user100001@contoso.com');
+    expect(lines[3]).toBe('  (--verbose names every user; `tenantctl history` keeps every change)');
+    expect(lines).toHaveLength(5);
+  });
+
+  it('names every user with --verbose, and says nothing more when all fit', () => {
+    const verbose = renderApplyResult(applied(100, 0), { verbose: true }).split('\n');
+    expect(verbose[1]?.split(', ')).toHaveLength(100);
+    expect(verbose.join('\n')).not.toContain('--verbose');
+    const few = renderApplyResult(applied(20, 1));
+    expect(few).toContain(`  changed (20): ${Array.from({ length: 20 }, (_, i) => upn(i)).join(', ')}\n`);
+    expect(few).not.toContain('more');
+    expect(few).not.toContain('--verbose');
+  });
+});
