@@ -1,7 +1,7 @@
 import { ExitCode, TenantctlError } from '../diagnostics/tenantctl-error.js';
 import type { PlanDocument } from '../plan/plan-document.js';
 import { terminalText } from '../render/escape-terminal.js';
-import { formatMoney } from '../render/money.js';
+import { costAboveCap, formatMoney } from '../render/money.js';
 import { describePrivilegedChange } from '../plan/privileged-roles.js';
 import type { Change } from '../plan/change.js';
 
@@ -20,16 +20,11 @@ export interface ApprovalFlags {
 export function checkApprovals(plan: PlanDocument, flags: ApprovalFlags): void {
   const { currency, monthlyIncrease } = plan.cost;
   // settings.maxMonthlyPurchaseCost is refused when planning already (PLAN_REFUSED, located); checked again here.
-  const caps = [
-    { cap: flags.maxPurchaseCost, name: '--max-purchase-cost' },
-    { cap: plan.settings.maxMonthlyPurchaseCost, name: 'settings.maxMonthlyPurchaseCost' },
-  ].filter((c): c is { cap: number; name: string } => c.cap !== null && monthlyIncrease > c.cap);
-  const [broken] = caps;
-  if (broken) {
-    throw new TenantctlError(
-      `the purchases cost ${formatMoney(monthlyIncrease, currency)}/month, more than ${broken.name} (${formatMoney(broken.cap, currency)}/month); nothing was changed`,
-    );
-  }
+  const broken = [
+    { cap: flags.maxPurchaseCost, limit: '--max-purchase-cost' },
+    { cap: plan.settings.maxMonthlyPurchaseCost, limit: 'settings.maxMonthlyPurchaseCost' },
+  ].find((c): c is { cap: number; limit: string } => c.cap !== null && monthlyIncrease > c.cap);
+  if (broken) throw new TenantctlError(`${costAboveCap(monthlyIncrease, broken.cap, currency, broken.limit)}; nothing was changed`);
   const missing: { readonly what: string; readonly flag: string; readonly why: string }[] = [];
   if (plan.purchases.length > 0 && !flags.approvePurchases) {
     const lines = plan.purchases.map(

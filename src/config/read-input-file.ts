@@ -27,7 +27,8 @@ export function formatBytes(bytes: number): string {
 export type InputProblem =
   | { readonly kind: 'not-a-file'; readonly message: string }
   | { readonly kind: 'too-large'; readonly message: string }
-  | { readonly kind: 'unreadable'; readonly message: string };
+  /** `reason`: why, in words with the code (`no such file or folder (ENOENT)`), for callers that name the file their own way. */
+  | { readonly kind: 'unreadable'; readonly message: string; readonly reason: string };
 
 export type InputRead = { readonly bytes: Buffer; readonly problem?: undefined } | { readonly bytes?: undefined; readonly problem: InputProblem };
 
@@ -86,7 +87,7 @@ export function readInputFile(file: string, limit: number, what: string, advice 
   } catch (cause) {
     // In words, with the code to search for: `no such file or folder (ENOENT)`, `permission denied (EACCES)`.
     const why = isFileSystemError(cause) ? fileSystemReason(cause) : (cause as Error).message;
-    return { problem: { kind: 'unreadable', message: `cannot read ${file}: ${why}` } };
+    return { problem: { kind: 'unreadable', message: `cannot read ${file}: ${why}`, reason: why } };
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }

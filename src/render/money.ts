@@ -7,3 +7,8 @@ export function formatMoney(amount: number, currency: string): string {
   const symbol = SYMBOLS[currency];
   return symbol ? `${sign}${symbol}${value}` : `${sign}${value} ${currency}`;
 }
+
+/** `the purchases cost $35.00/month, more than settings.maxMonthlyPurchaseCost ($30.00/month)`: plan's refusal and apply's say it alike. */
+export function costAboveCap(monthlyIncrease: number, cap: number, currency: string, limit: string): string {
+  return `the purchases cost ${formatMoney(monthlyIncrease, currency)}/month, more than ${limit} (${formatMoney(cap, currency)}/month)`;
+}

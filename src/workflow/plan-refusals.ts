@@ -8,7 +8,7 @@ import { variableValue } from '../credentials/password-variable.js';
 import { error, warning, sortDiagnostics, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
 import type { Change } from '../plan/change.js';
 import type { PlanProblem, PlanProblemSubject } from '../plan/plan-problem.js';
-import { formatMoney } from '../render/money.js';
+import { costAboveCap } from '../render/money.js';
 import type { Settings } from '../state/settings.js';
 import { userKey } from '../state/tenant-state.js';
 
@@ -56,10 +56,9 @@ function subjectLocation(config: DesiredConfig, subject: PlanProblemSubject): So
 export function purchaseCapProblems(cost: { readonly monthlyIncrease: number; readonly currency: string }, settings: Pick<Settings, 'maxMonthlyPurchaseCost'>): PlanProblem[] {
   const cap = settings.maxMonthlyPurchaseCost;
   if (cap === null || cost.monthlyIncrease <= cap) return [];
-  const money = (amount: number) => formatMoney(amount, cost.currency);
   return [
     {
-      message: `the purchases cost ${money(cost.monthlyIncrease)}/month, more than settings.maxMonthlyPurchaseCost (${money(cap)}/month); raise the limit, or assign fewer licenses of subscriptions without free seats`,
+      message: `${costAboveCap(cost.monthlyIncrease, cap, cost.currency, 'settings.maxMonthlyPurchaseCost')}; raise the limit, or assign fewer licenses of subscriptions without free seats`,
       concerns: { kind: 'setting', path: ['maxMonthlyPurchaseCost'] },
     },
   ];

@@ -35,8 +35,8 @@ export function readPlanBytes(file: string): Buffer {
   const read = readInputFile(file, INPUT_LIMITS.plan, 'a saved plan', TOO_LARGE_TO_SAVE);
   if (read.problem) {
     // `cannot read the plan plan.json: no such file or folder (ENOENT)`, not `cannot read the plan: cannot read plan.json: …`.
-    const message = read.problem.kind === 'unreadable' ? read.problem.message.replace(/^cannot read /, 'cannot read the plan ') : `cannot read the plan: ${read.problem.message}`;
-    throw new TenantctlError(message);
+    const { problem } = read;
+    throw new TenantctlError(problem.kind === 'unreadable' ? `cannot read the plan ${file}: ${problem.reason}` : `cannot read the plan: ${problem.message}`);
   }
   return read.bytes;
 }

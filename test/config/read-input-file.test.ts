@@ -50,6 +50,7 @@ describe('readInputFile', () => {
     expect(readInputFile(path.join(scratch, 'missing.yaml'), 10, 'a test file').problem).toEqual({
       kind: 'unreadable',
       message: `cannot read ${path.join(scratch, 'missing.yaml')}: no such file or folder (ENOENT)`,
+      reason: 'no such file or folder (ENOENT)',
     });
   });
 });
