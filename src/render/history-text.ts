@@ -8,7 +8,6 @@ import { utcMinute } from './utc-minute.js';
 
 const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
-
 /** `abc1234`, `abc1234+dirty`; the full commit is in the JSON. */
 function shortCommit(commit: string | null): string {
   if (commit === null) return 'no git commit';

@@ -3,7 +3,6 @@ import { roleName } from '../catalog/builtin-roles.js';
 import { terminalText } from './escape-terminal.js';
 import { utcMinute } from './utc-minute.js';
 
-
 /** `job_title` → `jobTitle`: the names users know from the configuration and the catalog file. */
 const fieldName = (column: string) => column.replace(/_([a-z])/g, (_m, letter: string) => letter.toUpperCase());
 
