@@ -71,6 +71,28 @@ if (!Number.isInteger(createCount) || createCount < 1) usageError(`--create take
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantctl-bench-'));
 let server = null;
+// A run of the largest sizes takes half an hour and gigabytes of temporary files: an interrupted
+// one stops its server and removes them, as a finished one does, instead of leaving them behind.
+let interrupted = false;
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
+  process.once(signal, () => {
+    interrupted = true;
+    // Steps and clients fail as the server stops under them: nothing of theirs to report.
+    process.on('uncaughtException', () => {});
+    process.on('unhandledRejection', () => {});
+    console.error(`\n${signal}: stopping the benchmark's PostgreSQL and removing ${work}`);
+    Promise.resolve(server?.stop())
+      .catch(() => undefined)
+      .finally(() => {
+        fs.rmSync(work, { recursive: true, force: true });
+        // GNU time's figures of the step that was running (scripts/bench/measure.mjs).
+        for (const name of fs.readdirSync(os.tmpdir())) {
+          if (name.startsWith(`tenantctl-bench-rss-${process.pid}-`)) fs.rmSync(path.join(os.tmpdir(), name), { force: true });
+        }
+        process.exit(code);
+      });
+  });
+}
 try {
   if (engines.includes('postgres')) {
     if (!postgresAvailable()) throw new Error('PostgreSQL 15 binaries not found (initdb, pg_ctl, postgres): install postgresql-15, or run with --engines embedded');
@@ -87,6 +109,10 @@ try {
     fs.writeFileSync(values.out, `${renderReport(results, { command, started })}\n${kept}`);
     console.error(`Wrote ${path.relative(process.cwd(), values.out)}`);
   }
+} catch (error) {
+  // A step that failed because the server stopped under it: the signal's handler ends the process.
+  if (interrupted) await new Promise(() => {});
+  throw error;
 } finally {
   await server?.stop();
   fs.rmSync(work, { recursive: true, force: true });
