@@ -4,7 +4,7 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import type { Database, Queryable } from './database.js';
 import type { DebugHooks } from './debug-hooks.js';
-import { prebuiltCluster } from './embedded-cluster.js';
+import { copyPrebuiltCluster, prebuiltCluster } from './embedded-cluster.js';
 import { SET_SEARCH_PATH } from './schema.js';
 
 /**
@@ -39,10 +39,12 @@ const START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=2MB'];
  */
 export async function openEmbedded(directory: string | null, displayUrl: string, trace: DebugHooks['trace'] = null): Promise<Database> {
   v8.setFlagsFromString(`--wasm-tiering-budget=${WASM_TIERING_BUDGET}`);
-  // A new database starts as a copy of the prebuilt empty cluster, not from initdb.
+  // A new database starts as a copy of the prebuilt empty cluster, not from initdb:
+  // its files copied into the folder, or (in memory, or if they are missing) its tarball.
   const fresh = directory === null || !fs.existsSync(path.join(directory, 'PG_VERSION'));
-  const cluster = fresh ? prebuiltCluster() : undefined;
-  if (fresh) trace?.(`embedded database: new, ${cluster ? 'from the prebuilt cluster' : 'made by initdb'}`);
+  const copied = fresh && directory !== null && copyPrebuiltCluster(directory);
+  const cluster = fresh && !copied ? prebuiltCluster() : undefined;
+  if (fresh) trace?.(`embedded database: new, ${copied ? 'copied from the prebuilt cluster' : cluster ? 'from the prebuilt cluster\'s tarball' : 'made by initdb'}`);
   const options = { startParams: START_PARAMS, loadDataDir: cluster };
   const db = directory === null ? new PGlite(options) : new PGlite(directory, options);
   await db.waitReady;

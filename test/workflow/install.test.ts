@@ -85,16 +85,21 @@ describe('tenantctl installed from its packed tarball into an empty folder', () 
         !/^(package\.json|README\.md|LICENSE)$/.test(f) &&
         !/^dist\/.*\.c?js$/.test(f) &&
         !/^dist\/embedded\/cluster\.(json|tar\.gz)$/.test(f) &&
+        !f.startsWith('dist/embedded/cluster/') &&
         !/^migrations\/[^/]+\.sql$/.test(f) &&
         !/^schemas\/[^/]+\.json$/.test(f),
     );
     expect(unexpected).toEqual([]);
-    expect(files.filter((f) => /test|\.ts$|\.map$/.test(f))).toEqual([]);
+    // (PostgreSQL's own pg_filenode.map files are the cluster's, not source maps.)
+    expect(files.filter((f) => /test|\.ts$|\.map$/.test(f) && !/^dist\/embedded\/cluster\/(.*\/)?pg_filenode\.map$/.test(f))).toEqual([]);
     // The command is one bundled file (scripts/bundle.mjs), the chunks it loads on demand (the mailer and
     // age), its launcher, the schemas' compiled validators and the empty embedded cluster.
     const chunks = fs.readdirSync(path.join(ROOT, 'dist', 'cmd', 'chunks')).map((f) => `dist/cmd/chunks/${f}`);
     expect(chunks.some((f) => f.includes('nodemailer'))).toBe(true);
-    expect(files.filter((f) => f.startsWith('dist/')).sort()).toEqual(
+    // The cluster's own files: as many as the build recorded (npm packs no empty folder: they are listed there).
+    const made = JSON.parse(fs.readFileSync(path.join(ROOT, 'dist', 'embedded', 'cluster.json'), 'utf8')) as { files: number };
+    expect(files.filter((f) => f.startsWith('dist/embedded/cluster/')).length).toBe(made.files);
+    expect(files.filter((f) => f.startsWith('dist/') && !f.startsWith('dist/embedded/cluster/')).sort()).toEqual(
       [
         ...chunks,
         'dist/cmd/tenantctl.cjs',
@@ -122,7 +127,7 @@ describe('tenantctl installed from its packed tarball into an empty folder', () 
       encoding: 'utf8',
       env: { ...withoutDatabaseUrl(), TENANTCTL_QUIET: '1', TENANTCTL_DEBUG_TRACE: '1', XDG_CONFIG_HOME: path.join(work, 'xdg') },
     });
-    expect(traced.stderr).toContain('tenantctl debug: embedded database: new, from the prebuilt cluster\n');
+    expect(traced.stderr).toContain('tenantctl debug: embedded database: new, copied from the prebuilt cluster\n');
     expect(traced.status).toBe(0);
 
     const plan = npx(['plan', '-c', 'tenant', '--detailed-exitcode']);
