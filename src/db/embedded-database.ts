@@ -8,17 +8,23 @@ import { copyPrebuiltCluster, prebuiltCluster } from './embedded-cluster.js';
 import { SET_SEARCH_PATH } from './schema.js';
 
 /**
- * V8 runs PGlite's WebAssembly (PostgreSQL, 9 MB) with its baseline compiler
- * and recompiles each function that has run for a while with its optimising
- * compiler, on background threads. PostgreSQL's start alone runs enough code
- * for hundreds of recompilations: about half a second of CPU on every command,
- * competing for the machine's cores, and the process waits for them before it
- * exits. The optimised code gained nothing measurable on any command, up to an
- * apply adopting 100,000 users (50 s of CPU either way), so a function is recompiled
- * only after a thousand times the usual work. Set before the first PGlite
- * compiles its module; V8 reads the budget whenever it instantiates one.
+ * V8 runs PGlite's WebAssembly (PostgreSQL, 9 MB) with its baseline compiler,
+ * Liftoff, and recompiles each function that has run for a while with its
+ * optimising compiler, TurboFan. PostgreSQL's start alone runs enough code for
+ * hundreds of recompilations: about half a second of CPU on every command, and
+ * the optimised code gained nothing measurable on any command, up to an apply
+ * adopting 100,000 users. A budget a thousand times the usual one stopped all
+ * but one: PostgreSQL's expression interpreter, one 38 KB function whose loop
+ * spends the budget by its size on each turn, was recompiled within the first
+ * queries of every command, 135 ms of TurboFan that the CLI's thread waited for
+ * (profiled on a 1,000-user plan). So Liftoff's code only: a 1,000-user embedded
+ * plan 1.11 -> 0.97 s, 1.35 -> 1.20 s of CPU; 10,000 users the same; a steady
+ * plan of 100,000 the same, their adoption (every row written) 4-8 % slower,
+ * where the interpreter's optimised code would have paid (BENCHMARKS.md, eleventh
+ * session). The embedded database is for the small tenants; the large ones use
+ * PostgreSQL. Set before the first PGlite compiles its module.
  */
-const WASM_TIERING_BUDGET = 1_800_000_000;
+const WASM_FLAGS = ['--liftoff-only', '--wasm-tiering-budget=1800000000'];
 
 /**
  * PGlite's own start parameters, with a small buffer cache. PostgreSQL's
@@ -38,7 +44,7 @@ const START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=2MB'];
  * the caller holds the embedded lock file for that (see embedded-lock.ts).
  */
 export async function openEmbedded(directory: string | null, displayUrl: string, trace: DebugHooks['trace'] = null): Promise<Database> {
-  v8.setFlagsFromString(`--wasm-tiering-budget=${WASM_TIERING_BUDGET}`);
+  for (const flag of WASM_FLAGS) v8.setFlagsFromString(flag);
   // A new database starts as a copy of the prebuilt empty cluster, not from initdb:
   // its files copied into the folder, or (in memory, or if they are missing) its tarball.
   const fresh = directory === null || !fs.existsSync(path.join(directory, 'PG_VERSION'));
