@@ -16,7 +16,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { CLUSTER_FOLDER, clusterFiles, installedPgliteVersion, prebuiltClusterDir } from '../dist/src/db/embedded-cluster.js';
+import { CLUSTER_FOLDER, clusterFiles, installedPgliteVersion, prebuiltClusterDir, wholeClusterFolder } from '../dist/src/db/embedded-cluster.js';
 
 const out = prebuiltClusterDir();
 const version = installedPgliteVersion();
@@ -25,8 +25,7 @@ if (!version) throw new Error('embedded-cluster: the installed @electric-sql/pgl
 // The same PGlite makes the same cluster: a build that has one for this version keeps it.
 try {
   const made = JSON.parse(fs.readFileSync(path.join(out, 'cluster.json'), 'utf8'));
-  const folder = clusterFiles(path.join(out, CLUSTER_FOLDER));
-  if (made.pglite === version && fs.statSync(path.join(out, 'cluster.tar.gz')).size === made.bytes && folder.files.length === made.files && folder.bytes === made.fileBytes) process.exit(0);
+  if (wholeClusterFolder(out) && fs.statSync(path.join(out, 'cluster.tar.gz')).size === made.bytes) process.exit(0);
 } catch {
   // None yet, or unreadable: make it.
 }

@@ -78,21 +78,13 @@ export function clusterFiles(root: string): { folders: string[]; files: string[]
  * as a database, is written last.
  */
 export function copyPrebuiltCluster(target: string, dir = prebuiltClusterDir()): boolean {
-  const made = madeByInstalledPglite(dir);
-  if (!made) return false;
+  const whole = wholeClusterFolder(dir);
+  if (!whole) return false;
   const source = path.join(dir, CLUSTER_FOLDER);
-  let listed: ReturnType<typeof clusterFiles>;
-  try {
-    listed = clusterFiles(source);
-  } catch {
-    return false;
-  }
-  const folders = made.folders;
-  if (!Array.isArray(folders) || !folders.every((folder) => typeof folder === 'string' && isInside(folder))) return false;
-  if (listed.files.length !== made.files || listed.bytes !== made.fileBytes || !listed.files.includes('PG_VERSION')) return false;
+  const { folders, files } = whole;
   fs.mkdirSync(target, { recursive: true, mode: 0o700 });
-  for (const folder of folders as string[]) fs.mkdirSync(path.join(target, folder), { mode: 0o700 });
-  const ordered = [...listed.files.filter((file) => file !== 'PG_VERSION'), 'PG_VERSION'];
+  for (const folder of folders) fs.mkdirSync(path.join(target, folder), { mode: 0o700 });
+  const ordered = [...files.filter((file) => file !== 'PG_VERSION'), 'PG_VERSION'];
   const flags = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW;
   for (const file of ordered) {
     const fd = fs.openSync(path.join(target, file), flags, 0o600);
@@ -103,6 +95,25 @@ export function copyPrebuiltCluster(target: string, dir = prebuiltClusterDir()):
     }
   }
   return true;
+}
+
+/**
+ * The cluster folder's files and the folders cluster.json lists, if the
+ * installed PGlite made them and the files are all there as the build counted
+ * them; the build (scripts/embedded-cluster.mjs) keeps a whole one.
+ */
+export function wholeClusterFolder(dir = prebuiltClusterDir()): { folders: string[]; files: string[] } | undefined {
+  const made = madeByInstalledPglite(dir);
+  const folders = made?.folders;
+  if (!Array.isArray(folders) || !folders.every((folder) => typeof folder === 'string' && isInside(folder))) return undefined;
+  let listed: ReturnType<typeof clusterFiles>;
+  try {
+    listed = clusterFiles(path.join(dir, CLUSTER_FOLDER));
+  } catch {
+    return undefined;
+  }
+  if (listed.files.length !== made?.files || listed.bytes !== made.fileBytes || !listed.files.includes('PG_VERSION')) return undefined;
+  return { folders: folders as string[], files: listed.files };
 }
 
 /** A relative path that stays inside the folder it is joined to. */
