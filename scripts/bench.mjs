@@ -20,6 +20,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { postgresAvailable, startPostgres } from './postgres-server.mjs';
+import { removeRssFiles } from './bench/measure.mjs';
 import { runScenarios } from './bench/scenarios.mjs';
 import { NOTES_MARKER, renderReport, renderTable } from './bench/report.mjs';
 
@@ -71,6 +72,11 @@ if (!Number.isInteger(createCount) || createCount < 1) usageError(`--create take
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantctl-bench-'));
 let server = null;
+const cleanUp = async () => {
+  await server?.stop();
+  fs.rmSync(work, { recursive: true, force: true });
+  removeRssFiles();
+};
 // A run of the largest sizes takes half an hour and gigabytes of temporary files: an interrupted
 // one stops its server and removes them, as a finished one does, instead of leaving them behind.
 let interrupted = false;
@@ -81,16 +87,9 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
     process.on('uncaughtException', () => {});
     process.on('unhandledRejection', () => {});
     console.error(`\n${signal}: stopping the benchmark's PostgreSQL and removing ${work}`);
-    Promise.resolve(server?.stop())
+    cleanUp()
       .catch(() => undefined)
-      .finally(() => {
-        fs.rmSync(work, { recursive: true, force: true });
-        // GNU time's figures of the step that was running (scripts/bench/measure.mjs).
-        for (const name of fs.readdirSync(os.tmpdir())) {
-          if (name.startsWith(`tenantctl-bench-rss-${process.pid}-`)) fs.rmSync(path.join(os.tmpdir(), name), { force: true });
-        }
-        process.exit(code);
-      });
+      .finally(() => process.exit(code));
   });
 }
 try {
@@ -114,6 +113,5 @@ try {
   if (interrupted) await new Promise(() => {});
   throw error;
 } finally {
-  await server?.stop();
-  fs.rmSync(work, { recursive: true, force: true });
+  await cleanUp();
 }

@@ -10,9 +10,16 @@ import path from 'node:path';
 const TIME = '/usr/bin/time';
 export const rssAvailable = fs.existsSync(TIME);
 
+const rssFilePrefix = `tenantctl-bench-rss-${process.pid}-`;
+
+/** Removes GNU time's figure files this process left (a step interrupted before it read its own). */
+export function removeRssFiles() {
+  for (const name of fs.readdirSync(os.tmpdir())) if (name.startsWith(rssFilePrefix)) fs.rmSync(path.join(os.tmpdir(), name), { force: true });
+}
+
 /** Runs `argv`; resolves to { code, stdout, stderr, ms, cpuMs, rssMB } (cpuMs, rssMB null without GNU time). */
 export function measure(argv, { env = {}, cwd } = {}) {
-  const rssFile = path.join(os.tmpdir(), `tenantctl-bench-rss-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  const rssFile = path.join(os.tmpdir(), `${rssFilePrefix}${Math.random().toString(36).slice(2)}`);
   const [file, args] = rssAvailable ? [TIME, ['-f', '%M %U %S', '-o', rssFile, ...argv]] : [argv[0], argv.slice(1)];
   return new Promise((resolve, reject) => {
     const started = performance.now();

@@ -44,6 +44,7 @@ export const FILE_SECONDS: Readonly<Record<string, number>> = {
   'test/cli/contoso-edits.test.ts': 12,
   'test/cli/git-commit.test.ts': 12,
   'test/db/embedded-cluster.test.ts': 12,
+  'test/scripts/bench-interrupt.test.ts': 12,
   'test/outbox/deliver.test.ts': 11,
   'test/workflow/missing-chunk.test.ts': 11,
   'test/db/tenantctl-schema.test.ts': 10,
