@@ -2,9 +2,10 @@
 // Compiles the JSON Schemas that tenantctl checks documents against into
 // standalone validators (dist/validators/NAME.cjs), so a run loads a compiled
 // function instead of compiling the schema with ajv on every start (about
-// 90 ms for the configuration's schema, 180 ms for the plan's). Each file
-// records the sha256 of the schema it came from; src/config/schema-check.ts
-// compiles at run time instead when they differ.
+// 90 ms for the configuration's schema, 180 ms for the plan's, 95 ms for the
+// catalog's on every `init --catalog`). Each file records the sha256 of the
+// schema it came from; src/config/schema-check.ts compiles at run time instead
+// when they differ.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -17,7 +18,7 @@ const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.join(root, 'dist', 'validators');
 fs.mkdirSync(out, { recursive: true });
 
-for (const name of ['tenant.schema.json', 'plan.schema.json']) {
+for (const name of ['tenant.schema.json', 'plan.schema.json', 'catalog.schema.json']) {
   const text = fs.readFileSync(path.join(root, 'schemas', name), 'utf8');
   // The options of schema-check.ts's runtime compilation, plus code generation.
   const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true, code: { source: true } });

@@ -11,7 +11,7 @@ const schemaText = (name: string) => fs.readFileSync(fromRoot(path.join('schemas
 
 describe('prebuilt schema validators', () => {
   it('exist for the current schemas, and none for a changed schema', () => {
-    for (const name of ['tenant.schema.json', 'plan.schema.json']) {
+    for (const name of ['tenant.schema.json', 'plan.schema.json', 'catalog.schema.json']) {
       expect(prebuiltValidator(name, schemaText(name)), name).not.toBeNull();
       expect(prebuiltValidator(name, `${schemaText(name)} `), name).toBeNull();
     }
@@ -47,5 +47,21 @@ describe('prebuilt schema validators', () => {
     const essential = (validate: typeof prebuilt) => (validate.errors ?? []).map(({ instancePath, schemaPath, keyword, params }) => ({ instancePath, schemaPath, keyword, params }));
     expect(essential(prebuilt).length).toBeGreaterThan(0);
     expect(essential(prebuilt)).toEqual(essential(compiled));
+  });
+
+  it('give the same errors for the example catalog and for a broken one', () => {
+    const text = schemaText('catalog.schema.json');
+    const prebuilt = prebuiltValidator('catalog.schema.json', text)!;
+    const compiled = compileValidator(text);
+    const good = load(fs.readFileSync(fromRoot('examples/contoso/catalog.yaml'), 'utf8'));
+    expect(prebuilt(good)).toBe(true);
+    expect(compiled(good)).toBe(true);
+    const bad = { domains: [{ name: 7, verified: 'yes' }], subscriptions: [{ sku: 'X', seats: -1, servicePlans: 'ALL' }], extra: 1 };
+    const errors = (validate: typeof prebuilt) => {
+      validate(bad);
+      return (validate.errors ?? []).map(({ instancePath, schemaPath, keyword, params, message }) => ({ instancePath, schemaPath, keyword, params, message }));
+    };
+    expect(errors(prebuilt).length).toBeGreaterThan(2);
+    expect(errors(prebuilt)).toEqual(errors(compiled));
   });
 });

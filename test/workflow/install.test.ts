@@ -106,6 +106,7 @@ describe('tenantctl installed from its packed tarball into an empty folder', () 
         'dist/cmd/tenantctl.js',
         'dist/embedded/cluster.json',
         'dist/embedded/cluster.tar.gz',
+        'dist/validators/catalog.schema.cjs',
         'dist/validators/plan.schema.cjs',
         'dist/validators/tenant.schema.cjs',
       ].sort(),
