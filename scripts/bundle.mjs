@@ -33,7 +33,8 @@ const notCloudflare = {
   },
 };
 await build({
-  entryPoints: { tenantctl: path.join(root, 'dist', 'cmd', 'main.js') },
+  // The password hasher runs as a process of its own (src/credentials/hasher-process.ts).
+  entryPoints: { tenantctl: path.join(root, 'dist', 'cmd', 'main.js'), 'tenantctl-hasher': path.join(root, 'dist', 'cmd', 'hasher.js') },
   outdir: path.join(root, 'dist', 'cmd'),
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',

@@ -18,7 +18,7 @@ const cpuNow = () => {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
 };
-await hashPassword('Warm-up-1a'); // first call pays for OpenSSL's initialisation
+await hashPassword('Warm-up-1a'); // pays for OpenSSL's initialisation, and maps the thread's memory (scenarios.mjs)
 for (let i = 0; i < samples; i++) {
   const [started, startedCpu] = [performance.now(), cpuNow()];
   await hashPassword(`Bench-pass-${i}A`);

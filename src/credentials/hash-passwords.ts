@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { hashPassword } from './hash-password.js';
+import { HASHER_PROCESS_MIN_HASHES, startHasherProcess } from './hasher-process.js';
 
 /** Hashing many passwords, under way: `hashes` settles when every started hash has ended. */
 export interface Hashing {
@@ -14,7 +15,7 @@ export interface HashingOptions {
   readonly concurrency?: number;
   /** Told after each hash, with how many are done. */
   readonly onHashed?: (done: number) => void;
-  /** The hash function (tests observe it); default `hashPassword`. */
+  /** The hash function (tests observe it); default `hashPassword`, in the hasher's process for several (hasher-process.ts). */
   readonly hash?: (password: string) => Promise<string>;
 }
 
@@ -33,7 +34,8 @@ export interface HashingOptions {
  */
 export function hashPasswords(passwords: readonly string[], options: HashingOptions = {}): Hashing {
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? os.availableParallelism()));
-  const hash = options.hash ?? hashPassword;
+  const hasher = options.hash || passwords.length < HASHER_PROCESS_MIN_HASHES ? null : startHasherProcess(concurrency);
+  const hash = options.hash ?? hasher?.hash ?? hashPassword;
   const results: string[] = new Array<string>(passwords.length);
   let next = 0;
   let done = 0;
@@ -46,6 +48,7 @@ export function hashPasswords(passwords: readonly string[], options: HashingOpti
 
   const finishIfIdle = () => {
     if (running > 0) return;
+    hasher?.close();
     if (failure !== null) settle.reject(failure.cause);
     else if (done === passwords.length) settle.resolve(results);
   };

@@ -102,6 +102,7 @@ describe('tenantctl installed from its packed tarball into an empty folder', () 
     expect(files.filter((f) => f.startsWith('dist/') && !f.startsWith('dist/embedded/cluster/')).sort()).toEqual(
       [
         ...chunks,
+        'dist/cmd/tenantctl-hasher.js',
         'dist/cmd/tenantctl.cjs',
         'dist/cmd/tenantctl.js',
         'dist/embedded/cluster.json',

@@ -1,0 +1,55 @@
+// The new passwords are hashed in a process of their own
+// (src/credentials/hasher-process.ts). If it dies mid-apply (the OOM killer,
+// an operator's kill), the apply fails with a message that says so, and the
+// directory is unchanged: no user half made, no credential queued.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/open-database.js';
+import { runCli, tempDir } from '../support/cli.js';
+import { CONTOSO_APPLY, contosoFolder } from '../support/contoso-database.js';
+
+/** The pid of a hasher process whose parent's command line names `marker`, once one runs. */
+async function hasherOf(marker: string, until: Promise<unknown>): Promise<number | null> {
+  let over = false;
+  void until.finally(() => (over = true));
+  while (!over) {
+    for (const pid of fs.readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+      try {
+        if (!fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('tenantctl-hasher.js')) continue;
+        const ppid = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1];
+        if (fs.readFileSync(`/proc/${ppid}/cmdline`, 'utf8').includes(marker)) return Number(pid);
+      } catch {
+        // It ended while being read.
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  return null;
+}
+
+describe.runIf(process.platform === 'linux')('apply, when the password hasher dies', () => {
+  const dir = tempDir();
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('fails with the reason, exit 1, and changes nothing', async () => {
+    const database = contosoFolder('initialised', path.join(dir, 'db-hasher-killed'));
+    const apply = runCli([...CONTOSO_APPLY, '--database', database]);
+    const hasher = await hasherOf(database, apply);
+    expect(hasher).not.toBeNull();
+    process.kill(hasher!, 'SIGKILL');
+    const result = await apply;
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      'Error: the password hasher (the process tenantctl hashes new passwords in) was stopped by SIGKILL before it had hashed every password: nothing was applied; run the apply again\n',
+    );
+    const db = await openDatabase({ url: database, actor: 'test' });
+    try {
+      expect(await db.query('SELECT count(*)::int AS n FROM users')).toEqual([{ n: 0 }]);
+      expect(await db.query('SELECT count(*)::int AS n FROM credential_notifications')).toEqual([{ n: 0 }]);
+      expect(await db.query('SELECT count(*)::int AS n FROM applies')).toEqual([{ n: 0 }]);
+    } finally {
+      await db.close();
+    }
+  }, 60_000);
+});
