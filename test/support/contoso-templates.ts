@@ -9,7 +9,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { runCli, tempDir } from './cli.js';
-import { TEST_OUTBOX_KEY_FILE, writeTestOutboxKey } from './outbox-key.js';
+import { migrate } from '../../src/db/migrate.js';
+import { openDatabase } from '../../src/db/open-database.js';
+import { installTestOutboxKey, TEST_OUTBOX_KEY_FILE, writeTestOutboxKey } from './outbox-key.js';
 import { createDatabase } from './postgres-server.js';
 
 export type ContosoStage = 'initialised' | 'applied';
@@ -18,6 +20,13 @@ export type ContosoStage = 'initialised' | 'applied';
 export interface ContosoTemplates {
   /** Embedded database folders. */
   readonly folders: Readonly<Record<ContosoStage, string>>;
+  /**
+   * An embedded database folder migrated, with the test outbox key and nothing
+   * else (no catalog, no trace of an init): what engines.ts gives its tests.
+   */
+  readonly migrated: string;
+  /** A folder for the tests' own copies, removed with the templates when the run ends. */
+  readonly scratch: string;
   /** Database names on the test server, or null when PostgreSQL tests are skipped. */
   readonly postgres: Readonly<Record<ContosoStage, string>> | null;
 }
@@ -28,6 +37,17 @@ export const CONTOSO_APPLY = ['apply', '-c', 'examples/contoso', '--auto-approve
 async function run(args: readonly string[], database: string): Promise<void> {
   const result = await runCli(args, { env: { TENANTCTL_DATABASE_URL: database, TENANTCTL_OUTBOX_KEY: TEST_OUTBOX_KEY_FILE } });
   if (result.code !== 0 || result.stderr !== '') throw new Error(`tenantctl ${args.join(' ')} on a template database exited ${result.code}: ${result.stderr}`);
+}
+
+/** A new embedded database in `folder`, migrated in this process, with the test outbox key. */
+async function makeMigrated(folder: string): Promise<void> {
+  const db = await openDatabase({ url: folder, actor: 'test', lockTimeoutMs: 1000, create: true });
+  try {
+    await migrate(db);
+    await installTestOutboxKey(db);
+  } finally {
+    await db.close();
+  }
 }
 
 /**
@@ -53,7 +73,11 @@ export async function makeContosoTemplates(adminUrl: string | null): Promise<{ t
     }
   };
 
+  const migrated = path.join(dir, 'migrated');
+  const scratch = path.join(dir, 'scratch');
+  fs.mkdirSync(scratch);
   const embedded = async () => {
+    await makeMigrated(migrated);
     await run(['init', '--catalog', 'examples/contoso/catalog.yaml'], folders.initialised);
     fs.cpSync(folders.initialised, folders.applied, { recursive: true });
     await run(CONTOSO_APPLY, folders.applied);
@@ -73,5 +97,5 @@ export async function makeContosoTemplates(adminUrl: string | null): Promise<{ t
     await remove();
     throw error;
   }
-  return { templates: { folders, postgres: adminUrl === null ? null : names }, remove };
+  return { templates: { folders, migrated, scratch, postgres: adminUrl === null ? null : names }, remove };
 }

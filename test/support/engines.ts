@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { inject } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrate.js';
@@ -16,14 +18,20 @@ export interface Engine {
   open(label: string): Promise<{ db: Database; url: string | null }>;
 }
 
+/** A new folder for an embedded database, removed with the templates when the run ends. */
+const newFolder = (): string => fs.mkdtempSync(path.join(inject('contosoTemplates').scratch, 'engine-'));
+
 export const ENGINES: readonly Engine[] = [
   {
     name: 'embedded',
     skip: false,
+    // A copy of the migrated template (contoso-templates.ts) in a folder, not
+    // memory:// migrated here: 0.6 s of CPU against 1.8 s (PGlite loads
+    // memory:// from the cluster's tarball, then the migrations run).
     async open() {
-      const db = await openDatabase({ url: 'memory://', actor: 'test', lockTimeoutMs: 1000 });
-      await migrate(db);
-      await installTestOutboxKey(db);
+      const folder = path.join(newFolder(), 'db');
+      fs.cpSync(inject('contosoTemplates').migrated, folder, { recursive: true });
+      const db = await openDatabase({ url: folder, actor: 'test', lockTimeoutMs: 1000 });
       return { db, url: null };
     },
   },
