@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { openDatabase } from '../../src/db/open-database.js';
 import { copyContoso, ROOT, runCli, tempDir, type CliResult } from '../support/cli.js';
-import { postgresTestUrl } from '../support/postgres.js';
+import { contosoFolder, contosoPostgres } from '../support/contoso-database.js';
 import { ENGINES } from '../support/engines.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
@@ -100,13 +100,12 @@ describe.each(ENGINES)('the lifecycle on the $name database', SIDE_BY_SIDE, (eng
     const dir = tempDir();
     cleanup.push(dir);
     planFile = path.join(dir, 'plan.json');
-    database = engine.name === 'postgres' ? ((await postgresTestUrl('lifecycle')) ?? '') : path.join(dir, 'db');
+    // The contoso example, initialised and applied once, as every test here starts from it.
+    database = engine.name === 'postgres' ? await contosoPostgres('applied', 'lifecycle') : contosoFolder('applied', path.join(dir, 'db'));
     config = copyContoso();
     cleanup.push(config);
     const text = fs.readFileSync(path.join(config, 'users.yaml'), 'utf8');
     entries = Object.fromEntries(['emma.dekker@contoso.com', 'lucas.vandam@contoso.com'].map((upn) => [upn, entryPattern(upn).exec(text)?.[0] ?? '']));
-    expect((await cli('init', '--catalog', path.join(config, 'catalog.yaml'))).code).toBe(0);
-    await apply();
   }, 120_000);
   afterAll(() => {
     for (const dir of cleanup) fs.rmSync(dir, { recursive: true, force: true });
