@@ -103,10 +103,15 @@ describe('the embedded database lock file', () => {
     const shared = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantctl-shared-lock-'));
     try {
       fs.chmodSync(shared, 0o777);
-      // The compiled lock module, where the other user can read it.
+      // The compiled lock module, where the other user can read it. Modes are set explicitly:
+      // an earlier test in this worker may have left the umask at 077, as tenantctl does.
       for (const file of ['db/embedded-lock.js', 'diagnostics/tenantctl-error.js']) {
-        fs.mkdirSync(path.join(shared, 'lib', path.dirname(file)), { recursive: true });
+        for (const folder of ['lib', path.join('lib', path.dirname(file))]) {
+          fs.mkdirSync(path.join(shared, folder), { recursive: true });
+          fs.chmodSync(path.join(shared, folder), 0o755);
+        }
         fs.copyFileSync(path.join(ROOT, 'dist', 'src', file), path.join(shared, 'lib', file));
+        fs.chmodSync(path.join(shared, 'lib', file), 0o644);
       }
       const db = path.join(shared, 'db');
       const release = await acquireEmbeddedLock(db, 'alice', 1000);

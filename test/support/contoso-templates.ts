@@ -41,12 +41,17 @@ async function run(args: readonly string[], database: string): Promise<void> {
 
 /** A new embedded database in `folder`, migrated in this process, with the test outbox key. */
 async function makeMigrated(folder: string): Promise<void> {
+  // Opening restricts this process's umask to 077, as tenantctl does; the test
+  // workers inherit this process's umask, so it is put back.
+  const umask = process.umask(0o022);
+  process.umask(umask);
   const db = await openDatabase({ url: folder, actor: 'test', lockTimeoutMs: 1000, create: true });
   try {
     await migrate(db);
     await installTestOutboxKey(db);
   } finally {
     await db.close();
+    process.umask(umask);
   }
 }
 
