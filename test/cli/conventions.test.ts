@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli, tempDir } from '../support/cli.js';
-import { contosoFolder } from '../support/contoso-database.js';
+import { contosoDatabase } from '../support/contoso-database.js';
 
 const diagnosticsSchema = JSON.parse(fs.readFileSync(path.join(ROOT, 'schemas/diagnostics.schema.json'), 'utf8')) as object;
 const validDiagnostics = new Ajv2020({ strict: true, allowUnionTypes: true }).compile(diagnosticsSchema);
@@ -26,9 +26,9 @@ describe('tenantctl follows the command-line conventions', () => {
   let database: string;
   const env = () => ({ TENANTCTL_DATABASE_URL: database });
 
-  beforeAll(() => {
+  beforeAll(async () => {
     dir = tempDir();
-    database = contosoFolder('initialised', path.join(dir, 'db'));
+    database = await contosoDatabase('initialised', 'conventions', path.join(dir, 'db'));
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 

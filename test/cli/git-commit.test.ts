@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CI_COMMIT_VARIABLES } from '../../src/workflow/git-commit.js';
 import { copyContoso, runCli, tempDir } from '../support/cli.js';
-import { contosoFolder } from '../support/contoso-database.js';
+import { contosoDatabase } from '../support/contoso-database.js';
 
 /** No CI variable, so tenantctl has to ask git (the path under attack). */
 const NO_CI = Object.fromEntries(CI_COMMIT_VARIABLES.map((name) => [name, undefined]));
@@ -60,9 +60,9 @@ describe('plan never runs a command planted in the configuration folder', () => 
   let database: string;
   const env = (extra: Record<string, string | undefined> = {}) => ({ TENANTCTL_DATABASE_URL: database, ...NO_CI, ...extra });
 
-  beforeAll(() => {
+  beforeAll(async () => {
     dir = tempDir();
-    database = contosoFolder('initialised', path.join(dir, 'db'));
+    database = await contosoDatabase('initialised', 'git_commit', path.join(dir, 'db'));
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 

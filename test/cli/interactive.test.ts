@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyContoso, ROOT, runCli, tempDir } from '../support/cli.js';
-import { contosoFolder } from '../support/contoso-database.js';
+import { contosoDatabase } from '../support/contoso-database.js';
 
 const hasScript = (() => {
   try {
@@ -53,9 +53,9 @@ describe.skipIf(!hasScript && process.env.CI !== 'true')('apply at a terminal', 
   const YES = 'Apply these changes? Only "yes" is accepted';
   const PRIVILEGED = 'Type "privileged" to approve the privileged changes';
 
-  beforeAll(() => {
+  beforeAll(async () => {
     dir = tempDir();
-    database = contosoFolder('initialised', path.join(dir, 'db'));
+    database = await contosoDatabase('initialised', 'interactive', path.join(dir, 'db'));
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 

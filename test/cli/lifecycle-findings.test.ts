@@ -1,10 +1,11 @@
 // The smaller findings of issue 12, each as a user meets it: the CLI as a
-// process on an embedded database of its own.
+// process on a database of its own (a copy of the contoso example on
+// PostgreSQL when the test server runs; an embedded one without a catalog).
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { copyContoso, runCli, tempDir } from '../support/cli.js';
-import { contosoFolder } from '../support/contoso-database.js';
+import { contosoDatabase } from '../support/contoso-database.js';
 
 const NO_CATALOG = 'Error: no catalog is loaded: run tenantctl init --catalog FILE\n';
 
@@ -48,7 +49,7 @@ describe('password variables, notifications and Global administrators', () => {
   const users = () => path.join(config, 'users.yaml');
 
   beforeAll(async () => {
-    database = contosoFolder('initialised', path.join(tempDir(), 'db'));
+    database = await contosoDatabase('initialised', 'lifecycle_findings', path.join(tempDir(), 'db'));
     config = copyContoso();
     // Femke's temporary password comes from FEMKE_PASSWORD; she must change it at her next sign-in.
     fs.appendFileSync(

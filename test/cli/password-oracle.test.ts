@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { copyContoso, runCli, tempDir } from '../support/cli.js';
-import { contosoFolder } from '../support/contoso-database.js';
+import { contosoDatabase } from '../support/contoso-database.js';
 
 const TIM = '\n  - userPrincipalName: tim.dewit@contoso.com\n    displayName: Tim de Wit\n    password:\n      fromEnv: TIM_PASSWORD\n';
 
@@ -21,7 +21,7 @@ describe('a fromEnv password holding the account name', () => {
 
   it('passes validate and plan without a word about the value, and is refused by apply before any change', async () => {
     fs.appendFileSync(path.join(config, 'users.yaml'), TIM);
-    const env = { TENANTCTL_DATABASE_URL: contosoFolder('initialised', path.join(dir, 'db')), TIM_PASSWORD: 'tim.dewit#2016A' };
+    const env = { TENANTCTL_DATABASE_URL: await contosoDatabase('initialised', 'password_oracle', path.join(dir, 'db')), TIM_PASSWORD: 'tim.dewit#2016A' };
     const validate = await runCli(['validate', '-c', config], { env });
     expect(validate.stdout + validate.stderr).not.toContain('PASSWORD_POLICY');
     const plan = await runCli(['plan', '-c', config], { env });

@@ -5,7 +5,7 @@ import addFormatsModule from 'ajv-formats';
 import jsonpatch, { type Operation } from 'fast-json-patch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyContoso, ROOT, runCli, tempDir } from '../support/cli.js';
-import { contosoFolder } from '../support/contoso-database.js';
+import { contosoDatabase } from '../support/contoso-database.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 
@@ -55,7 +55,8 @@ describe('patches in the JSON plan of the edited contoso example', () => {
   let plan: Plan;
   let stdout: string;
   let planFile: string;
-  const env = () => ({ TENANTCTL_DATABASE_URL: path.join(dir, 'db') });
+  let database: string;
+  const env = () => ({ TENANTCTL_DATABASE_URL: database });
   const of = (kind: string, upn: string) => {
     const found = plan.changes.filter((c) => c.kind === kind && c.userPrincipalName === upn);
     expect(found, `${kind} ${upn}`).toHaveLength(1);
@@ -67,7 +68,7 @@ describe('patches in the JSON plan of the edited contoso example', () => {
 
   beforeAll(async () => {
     dir = tempDir();
-    contosoFolder('applied', path.join(dir, 'db'));
+    database = await contosoDatabase('applied', 'plan_patches', path.join(dir, 'db'));
     config = copyContoso();
     users = path.join(config, 'users.yaml');
     let text = fs.readFileSync(users, 'utf8');

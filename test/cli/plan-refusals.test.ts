@@ -1,13 +1,14 @@
 // What only plan can refuse (the planner's PLAN_REFUSED, and the password
 // variables of the users it creates) is located like validate's findings:
 // `file:line:column: CODE: message`, exit 1, nothing changed. The CLI as a
-// process on embedded databases of its own, whose directories stay empty:
-// every user of examples/contoso is to be created.
+// process on databases of its own where every user of examples/contoso is
+// still to be created: a copy of the initialised example (on PostgreSQL when
+// the test server runs), and an embedded one from an edited catalog.
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { copyContoso, runCli, tempDir } from '../support/cli.js';
-import { contosoFolder } from '../support/contoso-database.js';
+import { contosoDatabase } from '../support/contoso-database.js';
 
 const NOT_MADE = 'Error: no plan was made: fix the problems above; nothing was changed';
 
@@ -48,8 +49,8 @@ describe('plan-time refusals are located in the configuration', () => {
   let database: string;
   const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, { env: { TENANTCTL_DATABASE_URL: database, ...env } });
 
-  beforeAll(() => {
-    database = contosoFolder('initialised', path.join(tempDir(), 'db'));
+  beforeAll(async () => {
+    database = await contosoDatabase('initialised', 'plan_refusals', path.join(tempDir(), 'db'));
   });
 
   it('a seat cap exceeded points at settings.maxSeats.SKU, in text and JSON, at plan and apply, and nothing changes', async () => {

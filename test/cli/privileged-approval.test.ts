@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyContoso, runCli, tempDir } from '../support/cli.js';
-import { contosoFolder } from '../support/contoso-database.js';
+import { contosoDatabase } from '../support/contoso-database.js';
 
 interface JsonPlan {
   readonly approvals: string[];
@@ -23,9 +23,9 @@ describe('privileged changes need --approve-privileged', () => {
   };
   const unchanged = async () => (await runCli(['plan', '-c', config, '--detailed-exitcode'], { env: env() })).code;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     dir = tempDir();
-    database = contosoFolder('applied', path.join(dir, 'db'));
+    database = await contosoDatabase('applied', 'privileged_approval', path.join(dir, 'db'));
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -49,7 +49,9 @@ describe('privileged changes need --approve-privileged', () => {
     expect(await unchanged()).toBe(0);
     const history = await runCli(['history', '--limit', '1', '--format', 'json'], { env: env() });
     expect((JSON.parse(history.stdout) as { applies: { approvals: unknown }[] }).applies[0]?.approvals).toEqual({ confirmation: 'flag', privileged: 'flag' });
-    expect((await runCli(['history', '--limit', '1'], { env: env() })).stdout).toContain('; database role postgres; confirmed by --auto-approve; privileged changes approved by --approve-privileged\n');
+    // The role the CLI connects as: the test server's user on PostgreSQL, postgres on the embedded database.
+    const role = database.startsWith('postgres') ? new URL(database).username : 'postgres';
+    expect((await runCli(['history', '--limit', '1'], { env: env() })).stdout).toContain(`; database role ${role}; confirmed by --auto-approve; privileged changes approved by --approve-privileged\n`);
   });
 
   it('deleting or blocking a user who holds an admin role: risk privileged in the JSON plan, exit 3 without the flag', async () => {
@@ -91,7 +93,7 @@ describe('apply names every missing approval together', () => {
 
   it('the first apply of contoso buys seats and grants admin roles: exit 3 naming both flags, nothing changed', async () => {
     dir = tempDir();
-    const env = { TENANTCTL_DATABASE_URL: contosoFolder('initialised', path.join(dir, 'db')) };
+    const env = { TENANTCTL_DATABASE_URL: await contosoDatabase('initialised', 'privileged_approval_2', path.join(dir, 'db')) };
     const refused = await runCli(['apply', '-c', 'examples/contoso', '--auto-approve'], { env });
     expect(refused.code).toBe(3);
     expect(refused.stderr).toMatch(/^Error: this plan buys seats:\n(  .*\n)+  total \+.*\/month\nthis plan makes privileged changes:\n(  .*\n)+/);

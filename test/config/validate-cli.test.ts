@@ -6,12 +6,15 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/open-database.js';
 import { runCli, tempDir, type CliResult } from '../support/cli.js';
-import { contosoFolder } from '../support/contoso-database.js';
+import { contosoDatabase, contosoFolder } from '../support/contoso-database.js';
 import { CATALOG_CODES, fromRoot, invalidExamples, type Expectation, type InvalidExample } from './expectations.js';
 
 const CONTOSO = fromRoot('examples/contoso');
 const SEVERAL = `${fromRoot('examples/invalid')}/several-mistakes`;
-/** Parallel validate runs, each with its own copy of the database (an embedded database admits one process at a time). */
+/**
+ * Parallel validate runs: on PostgreSQL all on the one database, on the
+ * embedded database each with its own copy (it admits one process at a time).
+ */
 const WORKERS = 3;
 
 /** A stack frame (`    at fn (file:line:col)`) on stderr means an exception reached the user. */
@@ -29,11 +32,14 @@ function line(e: Expectation): string {
 }
 
 let dir: string;
+/** The initialised contoso example, for each of the WORKERS. */
 let databases: string[];
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = tempDir('tenantctl-validate-');
-  databases = Array.from({ length: WORKERS }, (_, i) => contosoFolder('initialised', path.join(dir, `db-${i}`)));
+  const first = await contosoDatabase('initialised', 'validate_cli', path.join(dir, 'db-0'));
+  const embedded = first === path.join(dir, 'db-0');
+  databases = Array.from({ length: WORKERS }, (_, i) => (i === 0 || !embedded ? first : contosoFolder('initialised', path.join(dir, `db-${i}`))));
 });
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -180,8 +186,8 @@ async function snapshot(database: string): Promise<unknown[]> {
 describe('plan and apply refuse an invalid configuration before changing anything', () => {
   let database: string;
 
-  beforeAll(() => {
-    database = contosoFolder('applied', path.join(dir, 'applied'));
+  beforeAll(async () => {
+    database = await contosoDatabase('applied', 'validate_cli_applied', path.join(dir, 'applied'));
   });
 
   it.each([
