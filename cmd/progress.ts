@@ -22,7 +22,12 @@ export function quietRequested(options: ProgressOptions): boolean {
   return Boolean(options.quiet) || process.env.TENANTCTL_QUIET === '1';
 }
 
-const percent = (e: ProgressEvent) => (e.total > 0 ? ` (${Math.floor((e.done / e.total) * 100)} %)` : '');
+/** `: 120/500 (24 %)`; nothing for a stage of no countable units (total 0), such as waiting on the database. */
+const count = (e: ProgressEvent) => (e.total > 0 ? `: ${e.done}/${e.total} (${Math.floor((e.done / e.total) * 100)} %)` : '');
+
+/** The bar's line: the stage, then the bar and count when the stage has units to count. */
+const barLine: cliProgress.GenericFormatter = (options, params, payload: { stage: string }) =>
+  params.total > 0 ? cliProgress.Format.Formatter({ ...options, format: '{stage} [{bar}] {value}/{total}' }, params, payload) : payload.stage;
 
 /**
  * Progress on stderr for a command that may take long: nothing for the first
@@ -41,7 +46,7 @@ export function startProgress(options: ProgressOptions, started = Date.now()): P
   const showBar = (event: ProgressEvent) => {
     if (!bar) {
       bar = new cliProgress.SingleBar(
-        { stream, format: '{stage} [{bar}] {value}/{total}', hideCursor: false, clearOnComplete: true, barsize: 30, etaBuffer: 20 },
+        { stream, format: barLine, hideCursor: false, clearOnComplete: true, barsize: 30, etaBuffer: 20 },
         cliProgress.Presets.shades_classic,
       );
       bar.start(event.total, event.done, { stage: terminalText(event.stage) });
@@ -56,10 +61,12 @@ export function startProgress(options: ProgressOptions, started = Date.now()): P
   };
   const printLine = (event: ProgressEvent) => {
     lastLine = Date.now();
-    stream.write(`tenantctl: ${terminalText(event.stage)}: ${event.done}/${event.total}${percent(event)}, ${Math.round((lastLine - started) / 1000)} s\n`);
+    stream.write(`tenantctl: ${terminalText(event.stage)}${count(event)}, ${Math.round((lastLine - started) / 1000)} s\n`);
   };
+  let stopped = false;
   const show = () => {
-    if (!latest || Date.now() - started < SHOW_AFTER_MS) return;
+    // A report after stop (a stage reached once the results are printing) must not draw again.
+    if (stopped || !latest || Date.now() - started < SHOW_AFTER_MS) return;
     if (stream.isTTY) showBar(latest);
     else if (Date.now() - lastLine >= LINE_EVERY_MS) printLine(latest);
   };
@@ -73,6 +80,7 @@ export function startProgress(options: ProgressOptions, started = Date.now()): P
       show();
     },
     stop: () => {
+      stopped = true;
       clearInterval(timer);
       if (bar) (bar as cliProgress.SingleBar).stop();
       bar = null;

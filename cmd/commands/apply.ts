@@ -12,6 +12,7 @@ import { renderApplyResult } from '../../src/render/apply-result.js';
 import { keepReadingTexts } from '../../src/state/read-state.js';
 import { formatMoney } from '../../src/render/money.js';
 import { renderPlan } from '../../src/render/index.js';
+import type { ProgressReporter } from '../../src/workflow/progress.js';
 import { readWhileParsing } from '../../src/workflow/read-while-parsing.js';
 import { findConfigCommit, parseCommitFlag } from '../../src/workflow/git-commit.js';
 import type { TenantSnapshot } from '../../src/workflow/plan-tenant.js';
@@ -68,7 +69,8 @@ function trace(event: string): void {
  * is the file byte for byte what `plan --out` writes for the recomputed plan?
  * Otherwise in full, with the messages (in their order) that say what is wrong.
  */
-async function loadSavedPlan(file: string, options: ApplyOptions, session: DatabaseSession): Promise<LoadedPlan> {
+async function loadSavedPlan(file: string, options: ApplyOptions, session: DatabaseSession, report: ProgressReporter): Promise<LoadedPlan> {
+  report({ stage: 'reading the saved plan', done: 0, total: 0 });
   const bytes = readPlanBytes(file);
   const config = options.config;
   const quick = config
@@ -77,7 +79,8 @@ async function loadSavedPlan(file: string, options: ApplyOptions, session: Datab
         commitFlag: options.commit,
         env: process.env,
         tenantctlVersion: toolVersion(),
-        read: () => session.use((db) => readWhileParsing(db, config, { env: process.env, phase: 'plan' })),
+        read: () => session.use((db) => readWhileParsing(db, config, { env: process.env, phase: 'plan' }, report)),
+        onProgress: report,
       })
     : undefined;
   if (quick?.exact) {
@@ -90,9 +93,10 @@ async function loadSavedPlan(file: string, options: ApplyOptions, session: Datab
     return { plan, verifyUnderLock: (snapshot) => recomputeUnderLock(snapshot, file, plan, planOptions, first) };
   }
   if (quick) trace(`checked in full: ${quick.why}`);
+  report({ stage: 'checking the saved plan', done: 0, total: 0 });
   const { plan: saved, requireValid } = parseSavedPlan(file, bytes);
   try {
-    return await verifySavedPlan(file, saved, options, session, quick);
+    return await verifySavedPlan(file, saved, options, session, quick, report);
   } catch (cause) {
     // A file that breaks the schema is refused as such, whatever else is wrong with it.
     requireValid();
@@ -101,7 +105,14 @@ async function loadSavedPlan(file: string, options: ApplyOptions, session: Datab
 }
 
 /** The full check of the parsed file, using what the quick check read and planned. */
-async function verifySavedPlan(file: string, saved: PlanDocument, options: ApplyOptions, session: DatabaseSession, quick: QuickCheck | undefined): Promise<LoadedPlan> {
+async function verifySavedPlan(
+  file: string,
+  saved: PlanDocument,
+  options: ApplyOptions,
+  session: DatabaseSession,
+  quick: QuickCheck | undefined,
+  report: ProgressReporter,
+): Promise<LoadedPlan> {
   refuseTampered(file, saved);
   const config = options.config;
   if (!config) {
@@ -124,19 +135,20 @@ async function verifySavedPlan(file: string, saved: PlanDocument, options: Apply
     // One planning time for both recomputations: as of the saved plan's, so dates in it match.
     now: madeAt ?? new Date(),
   };
-  const reading = quick?.reading ?? (await session.use((db) => readWhileParsing(db, config)));
+  const reading = quick?.reading ?? (await session.use((db) => readWhileParsing(db, config, undefined, report)));
   if ('failure' in reading) throw reading.failure;
   const { snapshot, sources } = reading;
+  report({ stage: 'checking the saved plan', done: 0, total: 0 });
   const plan = recomputeSavedPlan(file, saved, snapshot, planOptions, sources, planned?.result);
   if (madeAt) refuseOtherTime(file, plan, snapshot, planOptions, sources, reading.checked);
   const first = { sources, catalog: snapshot.catalog };
   return { plan, verifyUnderLock: (current) => recomputeUnderLock(current, file, saved, planOptions, first) };
 }
 
-async function loadPlan(options: ApplyOptions, session: DatabaseSession): Promise<LoadedPlan> {
-  if (options.plan) return loadSavedPlan(options.plan, options, session);
+async function loadPlan(options: ApplyOptions, session: DatabaseSession, report: ProgressReporter): Promise<LoadedPlan> {
+  if (options.plan) return loadSavedPlan(options.plan, options, session, report);
   if (!options.config) throw new TenantctlError('apply needs -c PATH (plan afresh) or --plan FILE -c PATH (a saved plan)');
-  return { plan: await makePlan({ ...options, config: options.config, forApply: true }, session) };
+  return { plan: await makePlan({ ...options, config: options.config, forApply: true }, session, report) };
 }
 
 /** What each approval's prompt shows first (if anything) and asks, at a terminal. */
@@ -233,7 +245,8 @@ export function registerApply(program: Command): void {
 
 async function planAndApply(options: ApplyOptions, session: DatabaseSession): Promise<void> {
   const started = Date.now();
-  const { plan, verifyUnderLock } = await loadPlan(options, session);
+  const loading = startProgress(options, started);
+  const { plan, verifyUnderLock } = await loadPlan(options, session, loading.report).finally(() => loading.stop());
   out(renderPlan(plan, 'text', { color: useColor(options.color) }));
   if (isEmptyPlanDocument(plan)) return;
   const given = await approvalsGiven(plan, options);

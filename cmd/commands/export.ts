@@ -104,10 +104,10 @@ export function registerExport(program: Command): void {
       const where = destination(options, split);
       const progress = startProgress(options);
       const result = await withDatabase({ ...options, actor: resolveActor(options.actor) }, async (db) => {
-        progress.report({ stage: 'reading the directory', done: 0, total: 2 });
+        progress.report({ stage: 'reading the directory', done: 0, total: 0 });
         const { current: state, catalog } = await readTenant(db);
         const settings = await readLastSettings(db);
-        progress.report({ stage: 'writing the configuration', done: 1, total: 2 });
+        progress.report({ stage: 'writing the configuration', done: 0, total: 0 });
         return exportConfig(state, catalog, {
           settings,
           split,

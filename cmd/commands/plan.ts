@@ -10,6 +10,7 @@ import { terminalText } from '../../src/render/escape-terminal.js';
 import { renderPlan, type PlanFormat } from '../../src/render/index.js';
 import { parseCommitFlag } from '../../src/workflow/git-commit.js';
 import { planTenant } from '../../src/workflow/plan-tenant.js';
+import type { ProgressReporter } from '../../src/workflow/progress.js';
 import { withinPlanLimit } from '../../src/workflow/saved-plan.js';
 import { configCommit, resolveActor } from '../actor.js';
 import { withDatabase, type DatabaseOptions, type DatabaseSession } from '../database-option.js';
@@ -27,13 +28,17 @@ export interface PlanOptions extends DatabaseOptions, ProgressOptions {
   readonly commit?: string;
 }
 
-/** Plans, printing diagnostics to stderr; throws when no plan can be made. `session`: the database apply goes on with. */
+/**
+ * Plans, printing diagnostics to stderr; throws when no plan can be made. `session`: the database apply goes on with;
+ * `report`: where apply shows its progress (otherwise plan shows its own).
+ */
 export async function makePlan(
   options: DatabaseOptions & ProgressOptions & { readonly config: string[]; readonly commit?: string; readonly forApply?: boolean },
   session?: DatabaseSession,
+  report?: ProgressReporter,
 ): Promise<PlanDocument> {
   const gitCommit = configCommit(options.config, options.commit);
-  const progress = startProgress(options);
+  const progress = report ? { report, stop: () => undefined } : startProgress(options);
   const work = (db: Database) =>
     planTenant(db, { configPaths: options.config, env: process.env, tenantctlVersion: toolVersion(), gitCommit, onProgress: progress.report, forApply: options.forApply === true });
   const { plan, diagnostics } = await (session ? session.use(work) : withDatabase({ ...options, actor: resolveActor(options.actor) }, work)).finally(() =>

@@ -139,21 +139,25 @@ function unreadFile(file: string, problem: InputProblem, pastTotal: boolean): Di
  * one file in messages ("one configuration file", "a catalog file").
  */
 export function loadYamlSources(paths: readonly string[], what = 'one configuration file'): LoadedSources {
-  return runSteps(parseEachFile(readFiles(paths, what)));
+  return runSteps(parseEachFile(readFiles(paths, what), () => undefined));
 }
 
 /**
  * The same, letting the event loop run between files: a query sent before
  * (the directory's read) then runs on the database server while the files
- * are parsed here.
+ * are parsed here. `onParsed`: how many of the files are parsed, for progress.
  */
-export async function loadYamlSourcesYielding(paths: readonly string[], what = 'one configuration file'): Promise<LoadedSources> {
+export async function loadYamlSourcesYielding(
+  paths: readonly string[],
+  what = 'one configuration file',
+  onParsed: (done: number, total: number) => void = () => undefined,
+): Promise<LoadedSources> {
   const read = readFiles(paths, what);
   const readable = read.files.flatMap((file) => ('bytes' in file ? [file] : []));
   const hashing = hashConfigBytes(readable);
   // Awaited only once the files are parsed; until then a failure must not count as unhandled.
   hashing.catch(() => undefined);
-  const sources = await runStepsYielding(parseEachFile(read));
+  const sources = await runStepsYielding(parseEachFile(read, onParsed));
   // A file that is not UTF-8 was decoded with replacements: its text is not its bytes.
   const decodedAsRead = !sources.diagnostics.some((d) => d.code === 'YAML_NOT_UTF8');
   return decodedAsRead ? { ...sources, configHash: await hashing } : sources;
@@ -184,10 +188,11 @@ function readFiles(paths: readonly string[], what: string): ReadFiles {
 }
 
 /** Parses the files one by one, pausing (yield) after each. */
-function* parseEachFile(read: ReadFiles): Steps<LoadedSources> {
+function* parseEachFile(read: ReadFiles, onParsed: (done: number, total: number) => void): Steps<LoadedSources> {
   const files: ConfigFile[] = [];
   const diagnostics: Diagnostic[] = [...read.listed];
-  for (const file of read.files) {
+  onParsed(0, read.files.length);
+  for (const [index, file] of read.files.entries()) {
     if ('problem' in file) {
       diagnostics.push(file.problem);
       continue;
@@ -195,6 +200,7 @@ function* parseEachFile(read: ReadFiles): Steps<LoadedSources> {
     const parsed = parseYamlSource(file.file, file.bytes);
     files.push(parsed.source);
     for (const d of parsed.diagnostics) diagnostics.push(d);
+    onParsed(index + 1, read.files.length);
     yield;
   }
   return { files, diagnostics };

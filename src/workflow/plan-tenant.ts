@@ -21,7 +21,7 @@ export interface PlanTenantOptions {
   readonly now?: Date;
   /** The configuration's git commit, if the caller knows it. */
   readonly gitCommit?: string | null;
-  /** Told as each stage starts: reading, loading, planning. */
+  /** Told as each file is parsed and as each later stage starts (checking, reading the directory, planning). */
   readonly onProgress?: ProgressReporter;
   /**
    * Planning for apply, which needs the password.fromEnv variables of the
@@ -45,8 +45,7 @@ export interface PlanTenantResult {
  */
 export async function planTenant(db: Database, options: PlanTenantOptions): Promise<PlanTenantResult> {
   const progress = options.onProgress ?? NO_PROGRESS;
-  progress({ stage: 'reading the directory', done: 0, total: 3 });
-  const { snapshot, sources, checked } = await readWhileParsing(db, options.configPaths, { env: options.env, phase: 'plan' });
+  const { snapshot, sources, checked } = await readWhileParsing(db, options.configPaths, { env: options.env, phase: 'plan' }, progress);
   return planFromSnapshot(snapshot, options, sources, checked);
 }
 
@@ -69,11 +68,11 @@ export function planFromSnapshot(
   const progress = options.onProgress ?? NO_PROGRESS;
   requireCatalog(catalog);
   const now = options.now ?? new Date();
-  progress({ stage: 'loading the configuration', done: 1, total: 3 });
+  progress({ stage: 'checking the configuration against the directory', done: 0, total: 0 });
   // The checks that need no database may have run already, while the directory was read.
   const loaded = loadConfig(options.configPaths, { catalog, current, now, env: options.env, phase: 'plan', sources, checked });
   if (!loaded.config) return { plan: null, diagnostics: loaded.diagnostics };
-  progress({ stage: 'computing the plan', done: 2, total: 3 });
+  progress({ stage: 'computing the plan', done: 0, total: 0 });
   const { plan, problems } = computePlan({ desired: loaded.config.state, current, catalog, settings: loaded.config.settings, now });
   const capped = purchaseCapProblems({ monthlyIncrease: plan.monthlyCostIncrease, currency: plan.currency }, loaded.config.settings);
   const refusals = planRefusals([...problems, ...capped], plan.changes.map((c) => c.change), options.env, loaded.config, options.forApply === true);

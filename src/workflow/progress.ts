@@ -1,7 +1,8 @@
 /**
  * How far a long step has come: `done` of `total` units of `stage` (e.g. 120
- * of 500 passwords hashed). src/ only reports through this callback; cmd/
- * decides whether and how to show it.
+ * of 500 passwords hashed); total 0 for a stage with nothing to count (waiting
+ * on the database). src/ only reports through this callback; cmd/ decides
+ * whether and how to show it.
  */
 export interface ProgressEvent {
   readonly stage: string;

@@ -2,6 +2,7 @@ import { hashConfig } from '../config/config-hash.js';
 import { exactSavedPlan, scanPlanFile, type PlanFileInputs } from './exact-saved-plan.js';
 import { findConfigCommit, type FoundCommit } from './git-commit.js';
 import { planFromSnapshot, type PlanTenantOptions, type PlanTenantResult } from './plan-tenant.js';
+import type { ProgressReporter } from './progress.js';
 import type { Read } from './read-while-parsing.js';
 
 /** How apply recomputes a saved plan: as of one planning time, with one git commit. */
@@ -33,6 +34,8 @@ export interface QuickCheckContext {
   readonly tenantctlVersion: string;
   /** Reads the directory while parsing the configuration (readWhileParsing, in its own connection). */
   readonly read: () => Promise<Read>;
+  /** Told as planning again and comparing start; not kept in the options apply checks with again under the lock. */
+  readonly onProgress?: ProgressReporter;
 }
 
 /**
@@ -70,12 +73,13 @@ export async function quickCheck(file: string, bytes: Buffer, context: QuickChec
   };
   let result: PlanTenantResult;
   try {
-    result = planFromSnapshot(snapshot, options, sources, reading.checked);
+    result = planFromSnapshot(snapshot, context.onProgress ? { ...options, onProgress: context.onProgress } : options, sources, reading.checked);
   } catch {
     return { exact: false, why: 'planning failed', commit, reading };
   }
   const planned = { inputs, options, result };
   if (!result.plan) return { exact: false, why: 'the configuration gives no plan', commit, reading, planned };
+  context.onProgress?.({ stage: 'comparing the plan with the saved plan', done: 0, total: 0 });
   const exactness = exactSavedPlan(file, bytes, result.plan, inputs);
   if (!exactness.exact) return { exact: false, why: exactness.why, commit, reading, planned };
   return { exact: true, plan: result.plan, options, commit, reading };

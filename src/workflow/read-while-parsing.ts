@@ -4,6 +4,7 @@ import { loadYamlSourcesYielding, type LoadedSources } from '../config/yaml-sour
 import type { Database } from '../db/database.js';
 import { readTenant } from '../state/read-tenant.js';
 import type { TenantSnapshot } from './plan-tenant.js';
+import { NO_PROGRESS, type ProgressReporter } from './progress.js';
 
 /** The directory and the configuration's files, read together. */
 export interface Read {
@@ -20,13 +21,22 @@ export interface Read {
  * With `check`, the rules that need no database run next, still while the
  * directory is read (at 100,000 users its results arrive after the parse).
  */
-export function readWhileParsing(db: Database, configPaths: readonly string[]): Promise<Read>;
-export function readWhileParsing(db: Database, configPaths: readonly string[], check: ConfigOptions): Promise<Read & { checked: CheckedConfig }>;
-export async function readWhileParsing(db: Database, configPaths: readonly string[], check?: ConfigOptions): Promise<Read> {
+export function readWhileParsing(db: Database, configPaths: readonly string[], check?: undefined, progress?: ProgressReporter): Promise<Read>;
+export function readWhileParsing(db: Database, configPaths: readonly string[], check: ConfigOptions, progress?: ProgressReporter): Promise<Read & { checked: CheckedConfig }>;
+export async function readWhileParsing(db: Database, configPaths: readonly string[], check?: ConfigOptions, progress: ProgressReporter = NO_PROGRESS): Promise<Read> {
+  let directoryRead = false;
   const reading = readTenant(db);
   // Its failure is thrown below, once the files are read; until then it must not count as unhandled.
-  reading.catch(() => undefined);
-  const sources = await loadYamlSourcesYielding(configPaths);
+  reading.then(
+    () => {
+      directoryRead = true;
+    },
+    () => undefined,
+  );
+  const sources = await loadYamlSourcesYielding(configPaths, undefined, (done, total) => progress({ stage: 'reading the configuration files', done, total }));
+  if (check) progress({ stage: 'checking the configuration', done: 0, total: 0 });
   const checked = check && (await runStepsYielding(checkConfigSteps(sources, check)));
+  // At 100,000 users the directory's rows arrive after the parse: say what is awaited.
+  if (!directoryRead) progress({ stage: 'reading the directory', done: 0, total: 0 });
   return { snapshot: await reading, sources, ...(checked ? { checked } : {}) };
 }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderApplyResult } from '../../src/render/apply-result.js';
 import type { ApplyResult } from '../../src/apply/apply-plan.js';
-import { runCli, tempDir } from '../support/cli.js';
+import { copyContoso, runCli, tempDir } from '../support/cli.js';
 import { contosoFolder } from '../support/contoso-database.js';
 
 describe('progress of a long apply, without a terminal', () => {
@@ -25,7 +25,9 @@ describe('progress of a long apply, without a terminal', () => {
     const run = await runCli(apply, { env: slow(databases.shown) });
     expect(run.code, run.stderr).toBe(0);
     // Planning, then hashing and writing: which stage passes the two seconds depends on the machine.
-    expect(run.stderr).toMatch(/^tenantctl: (reading the directory|loading the configuration|computing the plan|hashing new passwords|applying in one transaction): \d+\/\d+ \(\d+ %\), \d+ s$/m);
+    expect(run.stderr).toMatch(
+      /^tenantctl: (reading the configuration files: \d+\/\d+ \(\d+ %\)|checking the configuration|reading the directory|checking the configuration against the directory|computing the plan|hashing new passwords: \d+\/\d+ \(\d+ %\)|applying in one transaction: \d+\/\d+ \(\d+ %\)), \d+ s$/m,
+    );
     expect(run.stdout).toContain('complete: ');
   }, 120_000);
 
@@ -35,6 +37,36 @@ describe('progress of a long apply, without a terminal', () => {
     expect(run.stdout).toContain('complete: ');
     expect(run.stderr).not.toMatch(/^tenantctl: /m);
   }, 120_000);
+});
+
+describe('progress while reading, without a terminal', () => {
+  const dir = tempDir();
+  // Each statement of the directory's read sleeps a second: the read takes about three.
+  const slow = (database: string) => ({ TENANTCTL_DATABASE_URL: database, TENANTCTL_DEBUG_STATEMENT_DELAY_MS: '1000', TENANTCTL_QUIET: undefined });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('plan names what it waits for once two seconds have passed', async () => {
+    const run = await runCli(['plan', '-c', 'examples/contoso'], { env: slow(contosoFolder('applied', path.join(dir, 'applied'))) });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/^tenantctl: reading the directory, [23] s$/m);
+  }, 60_000);
+
+  it('apply --plan shows progress while it reads and plans again, before anything is printed', async () => {
+    const database = contosoFolder('initialised', path.join(dir, 'initialised'));
+    const saved = path.join(dir, 'plan.json');
+    expect((await runCli(['plan', '-c', 'examples/contoso', '--out', saved], { env: { TENANTCTL_DATABASE_URL: database } })).code).toBe(0);
+    const changed = copyContoso();
+    try {
+      fs.appendFileSync(path.join(changed, 'tenant.yaml'), '\n# edited after the plan was saved\n');
+      const run = await runCli(['apply', '--plan', saved, '-c', changed, '--auto-approve'], { env: slow(database) });
+      // Refused (another configuration), after the read: the progress came from loading the plan.
+      expect(run.code).not.toBe(0);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toMatch(/^tenantctl: reading the directory, [23] s$/m);
+    } finally {
+      fs.rmSync(changed, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 function result(count: number, recipients: (i: number) => string[]): ApplyResult {
