@@ -1,4 +1,4 @@
-import { createHash, webcrypto } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { ConfigFile } from './yaml-source.js';
 
 /** Hash of the files' names and texts, in the order they are read (the plan's configHash). */
@@ -12,15 +12,14 @@ const hasBom = (bytes: Buffer) => bytes[0] === 0xef && bytes[1] === 0xbb && byte
 
 /**
  * hashConfig of the files as read, before they are decoded: the same value
- * whenever every file is valid UTF-8 (decoding then only drops a BOM). It is
- * worked out on libuv's thread pool (WebCrypto digests there), beside the
- * parse, where hashConfig re-encoded every text on the CLI's thread
- * (0.2 s for 100,000 users' files).
+ * whenever every file is valid UTF-8 (decoding then only drops a BOM), where
+ * hashConfig re-encoded every text (0.2 s for 100,000 users' files). Hashed
+ * piece by piece: joining 45 MB of files into one buffer for WebCrypto cost
+ * 120 ms on this kind of virtual machine (faulting in fresh pages), hashing
+ * them in place 26 ms.
  */
-export async function hashConfigBytes(files: readonly { readonly file: string; readonly bytes: Buffer }[]): Promise<string> {
-  const nul = Buffer.alloc(1);
-  const parts: Buffer[] = [];
-  for (const { file, bytes } of files) parts.push(Buffer.from(file, 'utf8'), nul, hasBom(bytes) ? bytes.subarray(3) : bytes, nul);
-  const digest = await webcrypto.subtle.digest('SHA-256', Buffer.concat(parts));
-  return `sha256:${Buffer.from(digest).toString('hex')}`;
+export function hashConfigBytes(files: readonly { readonly file: string; readonly bytes: Buffer }[]): string {
+  const hash = createHash('sha256');
+  for (const { file, bytes } of files) hash.update(file, 'utf8').update('\0').update(hasBom(bytes) ? bytes.subarray(3) : bytes).update('\0');
+  return `sha256:${hash.digest('hex')}`;
 }

@@ -154,13 +154,11 @@ export async function loadYamlSourcesYielding(
 ): Promise<LoadedSources> {
   const read = readFiles(paths, what);
   const readable = read.files.flatMap((file) => ('bytes' in file ? [file] : []));
-  const hashing = hashConfigBytes(readable);
-  // Awaited only once the files are parsed; until then a failure must not count as unhandled.
-  hashing.catch(() => undefined);
+  const configHash = hashConfigBytes(readable);
   const sources = await runStepsYielding(parseEachFile(read, onParsed));
   // A file that is not UTF-8 was decoded with replacements: its text is not its bytes.
   const decodedAsRead = !sources.diagnostics.some((d) => d.code === 'YAML_NOT_UTF8');
-  return decodedAsRead ? { ...sources, configHash: await hashing } : sources;
+  return decodedAsRead ? { ...sources, configHash } : sources;
 }
 
 interface ReadFiles {
