@@ -1,7 +1,7 @@
 import type { Catalog } from '../catalog/catalog.js';
 import type { TenantState, User } from '../state/tenant-state.js';
 import { lastWriter } from '../state/last-writer.js';
-import { readingOf } from '../state/read-state.js';
+import { readingOf, sameTexts, type DirectoryTexts } from '../state/read-state.js';
 import { canonicalJson, sha256 } from './canonical-json.js';
 import { canonicalUser } from './canonical-user.js';
 
@@ -31,9 +31,7 @@ const computed = new WeakMap<TenantState, { readonly catalog: Catalog; readonly 
  * when the texts are the same, so are the rows and their hashes (100,000
  * users: 1.5 s to hash again). Only the texts are kept, not the read.
  */
-let lastRead: { readonly texts: readonly string[]; readonly users: Readonly<Record<string, string>> } | undefined;
-
-const sameTexts = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((text, i) => text === b[i]);
+let lastRead: { readonly texts: DirectoryTexts; readonly users: Readonly<Record<string, string>> } | undefined;
 
 export function fingerprint(current: TenantState, catalog: Catalog): Fingerprint {
   const known = computed.get(current);
