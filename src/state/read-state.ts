@@ -126,14 +126,22 @@ function toUser(row: UserRow, roles: readonly string[], licenses: readonly Licen
 const ROWS_PER_PART = 2000;
 
 /**
+ * The users' columns the read needs, named: the least-privilege roles
+ * (sql/roles.sql) may read only these, never the password hash, so never `*`.
+ */
+const USER_TABLE_COLUMNS = `id, user_principal_name, display_name, given_name, surname, mail_nickname, account_enabled, job_title, department,
+  mobile_phone, business_phones, street_address, city, state, postal_code, country, usage_location, managed, deleted_at, updated_at,
+  updated_by, password_reset_token, password_set_at, password_expires_at, force_change_password, password_temporary`;
+
+/**
  * A table's rows as JSON lists the server builds, one row (`part`, `chunk`,
  * `text`) per ROWS_PER_PART rows, in `order`; `rows`: json_build_array(...)
- * per row. One list of 100,000 users was one 70 MB protocol message, which
+ * per row, of the named `columns`. One list of 100,000 users was one 70 MB protocol message, which
  * the driver gathered by doubling a buffer: 0.5 s of faulting in fresh pages
  * on this kind of virtual machine, where 2,000-row parts reuse one buffer.
  */
-const listParts = (part: number, rows: string, from: string, order: string) => `SELECT ${part} AS part, chunk, json_agg(${rows} ORDER BY ${order})::text AS text
-  FROM (SELECT *, ((row_number() OVER (ORDER BY ${order}) - 1) / ${ROWS_PER_PART})::int AS chunk FROM ${from}) AS numbered
+const listParts = (part: number, rows: string, columns: string, from: string, order: string) => `SELECT ${part} AS part, chunk, json_agg(${rows} ORDER BY ${order})::text AS text
+  FROM (SELECT ${columns}, ((row_number() OVER (ORDER BY ${order}) - 1) / ${ROWS_PER_PART})::int AS chunk FROM ${from}) AS numbered
  GROUP BY chunk`;
 
 /**
@@ -144,13 +152,14 @@ const listParts = (part: number, rows: string, from: string, order: string) => `
  * table has no parts.
  */
 const DIRECTORY_QUERY = `SELECT part, chunk, text FROM (
-${listParts(0, `json_build_array(${USER_COLUMNS})`, 'users', 'lower(user_principal_name)')}
+${listParts(0, `json_build_array(${USER_COLUMNS})`, USER_TABLE_COLUMNS, 'users', 'lower(user_principal_name)')}
 UNION ALL
-${listParts(1, 'json_build_array(user_id, role_template_id::text)', 'user_roles', 'user_id, role_template_id::text COLLATE "C"')}
+${listParts(1, 'json_build_array(user_id, role_template_id::text)', 'user_id, role_template_id', 'user_roles', 'user_id, role_template_id::text COLLATE "C"')}
 UNION ALL
 ${listParts(
   2,
   'json_build_array(user_id, sku, disabled)',
+  'user_id, sku, disabled',
   `(SELECT a.user_id, a.sku, array_remove(array_agg(d.plan ORDER BY d.plan COLLATE "C"), NULL) AS disabled
       FROM license_assignments a
       LEFT JOIN license_disabled_plans d ON d.user_id = a.user_id AND d.sku = a.sku
