@@ -5,10 +5,10 @@ import { userKey, type LicenseAssignment, type TenantState, type User } from './
 import { groupInto } from '../group-into.js';
 
 /*
- * The directory is read as three JSON lists, one per table (each sent in
- * parts of ROWS_PER_PART rows), of positional rows: the database server builds them (on PostgreSQL, in its
- * own process, while this one parses the configuration) and JSON.parse reads
- * them far faster than the driver turns 100,000 rows of 26 columns into
+ * The directory is read as three JSON lists of positional rows, one per
+ * table, each sent in parts of ROWS_PER_PART rows: the database server builds
+ * them (on PostgreSQL, in its own process, while this one parses the
+ * configuration) and JSON.parse reads them far faster than the driver turns 100,000 rows of 26 columns into
  * objects (about a third of the CPU time at 100,000 users).
  */
 
@@ -16,8 +16,8 @@ import { groupInto } from '../group-into.js';
 const iso = (column: string): string =>
   `CASE WHEN isfinite(${column}) THEN to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') ELSE ${column}::text END`;
 
-/** The columns of a user row, in the order of UserRow below. */
-const USER_COLUMNS = [
+/** The users' columns a read needs, in the order of UserRow below. */
+const USER_TABLE_COLUMNS = [
   'id',
   'user_principal_name',
   'display_name',
@@ -36,15 +36,20 @@ const USER_COLUMNS = [
   'country',
   'usage_location',
   'managed',
-  iso('deleted_at'),
-  iso('updated_at'),
+  'deleted_at',
+  'updated_at',
   'updated_by',
   'password_reset_token',
-  iso('password_set_at'),
-  iso('password_expires_at'),
+  'password_set_at',
+  'password_expires_at',
   'force_change_password',
   'password_temporary',
-].join(', ');
+] as const;
+
+const TIMESTAMP_COLUMNS: ReadonlySet<string> = new Set(['deleted_at', 'updated_at', 'password_set_at', 'password_expires_at']);
+
+/** A user row's values as the server sends them: the columns, timestamps as ISO text. */
+const USER_COLUMNS = USER_TABLE_COLUMNS.map((column) => (TIMESTAMP_COLUMNS.has(column) ? iso(column) : column)).join(', ');
 
 type UserRow = [
   id: string,
@@ -126,19 +131,13 @@ function toUser(row: UserRow, roles: readonly string[], licenses: readonly Licen
 const ROWS_PER_PART = 2000;
 
 /**
- * The users' columns the read needs, named: the least-privilege roles
- * (sql/roles.sql) may read only these, never the password hash, so never `*`.
- */
-const USER_TABLE_COLUMNS = `id, user_principal_name, display_name, given_name, surname, mail_nickname, account_enabled, job_title, department,
-  mobile_phone, business_phones, street_address, city, state, postal_code, country, usage_location, managed, deleted_at, updated_at,
-  updated_by, password_reset_token, password_set_at, password_expires_at, force_change_password, password_temporary`;
-
-/**
  * A table's rows as JSON lists the server builds, one row (`part`, `chunk`,
  * `text`) per ROWS_PER_PART rows, in `order`; `rows`: json_build_array(...)
- * per row, of the named `columns`. One list of 100,000 users was one 70 MB protocol message, which
- * the driver gathered by doubling a buffer: 0.5 s of faulting in fresh pages
- * on this kind of virtual machine, where 2,000-row parts reuse one buffer.
+ * per row, of the named `columns` (never `*`: the least-privilege roles of
+ * sql/roles.sql may read only the columns they need, never a password hash).
+ * One list of 100,000 users was one 70 MB protocol message, which the driver
+ * gathered by doubling a buffer: 0.5 s of faulting in fresh pages on this kind
+ * of virtual machine, where 2,000-row parts reuse one buffer.
  */
 const listParts = (part: number, rows: string, columns: string, from: string, order: string) => `SELECT ${part} AS part, chunk, json_agg(${rows} ORDER BY ${order})::text AS text
   FROM (SELECT ${columns}, ((row_number() OVER (ORDER BY ${order}) - 1) / ${ROWS_PER_PART})::int AS chunk FROM ${from}) AS numbered
@@ -152,7 +151,7 @@ const listParts = (part: number, rows: string, columns: string, from: string, or
  * table has no parts.
  */
 const DIRECTORY_QUERY = `SELECT part, chunk, text FROM (
-${listParts(0, `json_build_array(${USER_COLUMNS})`, USER_TABLE_COLUMNS, 'users', 'lower(user_principal_name)')}
+${listParts(0, `json_build_array(${USER_COLUMNS})`, USER_TABLE_COLUMNS.join(', '), 'users', 'lower(user_principal_name)')}
 UNION ALL
 ${listParts(1, 'json_build_array(user_id, role_template_id::text)', 'user_id, role_template_id', 'user_roles', 'user_id, role_template_id::text COLLATE "C"')}
 UNION ALL
