@@ -2,33 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/open-database.js';
 import { copyContoso, ROOT, runCli, tempDir } from '../support/cli.js';
 import { contosoDatabase } from '../support/contoso-database.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
-
-/** Runs `sql` on the database straight, as something other than tenantctl would. */
-async function queryOutsideTenantctl(database: string, sql: string): Promise<void> {
-  if (/^postgres(ql)?:\/\//.test(database)) {
-    const client = new pg.Client({ connectionString: database });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-    return;
-  }
-  const { PGlite } = await import('@electric-sql/pglite');
-  const db = new PGlite(database);
-  try {
-    await db.query(sql);
-  } finally {
-    await db.close();
-  }
-}
 
 /**
  * The planner issue's acceptance scenario: the contoso example after a few
@@ -44,7 +23,12 @@ describe('planning the edited contoso example', () => {
     dir = tempDir();
     database = await contosoDatabase('applied', 'contoso_edits', path.join(dir, 'db'));
     // A user created outside tenantctl, straight in the database.
-    await queryOutsideTenantctl(database, `INSERT INTO tenantctl.users (user_principal_name, display_name, mail_nickname) VALUES ('scanner@contoso.com', 'Scanner', 'scanner')`);
+    const db = await openDatabase({ url: database, actor: 'test', lockTimeoutMs: 1000 });
+    try {
+      await db.query(`INSERT INTO tenantctl.users (user_principal_name, display_name, mail_nickname) VALUES ('scanner@contoso.com', 'Scanner', 'scanner')`);
+    } finally {
+      await db.close();
+    }
 
     config = copyContoso();
     const users = path.join(config, 'users.yaml');
