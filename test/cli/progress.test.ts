@@ -48,7 +48,7 @@ describe('progress while reading, without a terminal', () => {
   it('plan names what it waits for once two seconds have passed', async () => {
     const run = await runCli(['plan', '-c', 'examples/contoso'], { env: slow(contosoFolder('applied', path.join(dir, 'applied'))) });
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toMatch(/^tenantctl: reading the directory, [23] s$/m);
+    expect(run.stderr).toMatch(/^tenantctl: reading the directory, \d+ s$/m);
   }, 60_000);
 
   it('apply --plan shows progress while it reads and plans again, before anything is printed', async () => {
@@ -62,7 +62,7 @@ describe('progress while reading, without a terminal', () => {
       // Refused (another configuration), after the read: the progress came from loading the plan.
       expect(run.code).not.toBe(0);
       expect(run.stdout).toBe('');
-      expect(run.stderr).toMatch(/^tenantctl: reading the directory, [23] s$/m);
+      expect(run.stderr).toMatch(/^tenantctl: reading the directory, \d+ s$/m);
     } finally {
       fs.rmSync(changed, { recursive: true, force: true });
     }
