@@ -41,8 +41,11 @@ describe('progress of a long apply, without a terminal', () => {
 
 describe('progress while reading, without a terminal', () => {
   const dir = tempDir();
-  // Each statement of the directory's read sleeps a second: the read takes about three.
-  const slow = (database: string) => ({ TENANTCTL_DATABASE_URL: database, TENANTCTL_DEBUG_STATEMENT_DELAY_MS: '1000', TENANTCTL_QUIET: undefined });
+  // Each of the directory read's three statements sleeps 2.5 s: the read takes about 7.5 s. On a
+  // loaded host opening the database may pass the two seconds, so the first line names an earlier
+  // stage and the next comes only 5 s later (LINE_EVERY_MS, on a 0.5 s timer): the read must outlast
+  // 5.5 s after its stage is reported (once the files are parsed) for a line to surely fall inside it.
+  const slow = (database: string) => ({ TENANTCTL_DATABASE_URL: database, TENANTCTL_DEBUG_STATEMENT_DELAY_MS: '2500', TENANTCTL_QUIET: undefined });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('plan names what it waits for once two seconds have passed', async () => {
