@@ -99,15 +99,34 @@ describe.skipIf(!postgresAvailable())('PostgreSQL faults: the server stopped, th
    * the transaction is then open and has changed rows.
    */
   async function faultDuringTransaction(fault: () => Promise<void>): Promise<{ code: number | null; stderr: string; events: readonly TraceEvent[] }> {
-    const run = runTraced(applyArgs(other()), env({ TENANTCTL_DEBUG_STATEMENT_DELAY_MS: '100' }));
-    let faulted: Promise<void> | null = null;
-    run.onEvent(({ event }) => {
-      if (faulted === null && beganApply(run.events) && event === 'statement in transaction: INSERT INTO applies') faulted = fault();
-    });
-    const exit = await run.exit;
-    await faulted;
-    expect(faulted, 'the apply never reached its audit entry').not.toBeNull();
-    return { code: exit.code, stderr: exit.stderr, events: run.events };
+    // Hold the subscriptions' rows: the apply's licence changes, after its audit entry, count seats
+    // in them, so its transaction waits there, open, until the fault (else on a loaded host it may
+    // commit before pg_ctl stops the server). Let go once the fault is done.
+    const blocker = new pg.Client({ connectionString: url });
+    blocker.on('error', () => undefined); // the fault may end this session too
+    await blocker.connect();
+    await blocker.query('BEGIN');
+    await blocker.query('SELECT 1 FROM tenantctl.subscriptions FOR UPDATE');
+    let released: Promise<void> | null = null;
+    const release = () =>
+      (released ??= blocker
+        .query('ROLLBACK')
+        .then(() => undefined, () => undefined)
+        .then(() => blocker.end())
+        .catch(() => undefined));
+    try {
+      const run = runTraced(applyArgs(other()), env({ TENANTCTL_DEBUG_STATEMENT_DELAY_MS: '100' }));
+      let faulted: Promise<void> | null = null;
+      run.onEvent(({ event }) => {
+        if (faulted === null && beganApply(run.events) && event === 'statement in transaction: INSERT INTO applies') faulted = fault().finally(release);
+      });
+      const exit = await run.exit;
+      await faulted;
+      expect(faulted, 'the apply never reached its audit entry').not.toBeNull();
+      return { code: exit.code, stderr: exit.stderr, events: run.events };
+    } finally {
+      await release();
+    }
   }
 
   it.each(['fast', 'immediate'] as const)('server stopped (%s) during the transaction: one line, exit 1, nothing saved; works once it is back', async (mode) => {
