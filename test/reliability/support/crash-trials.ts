@@ -118,7 +118,8 @@ async function trial(
 
 /**
  * Alternates the tenant between configurations A and B, killing each apply,
- * until KILLS.kills kills happened; returns how many landed inside the
+ * until KILLS.kills kills happened, KILLS.insideTransaction of them inside
+ * the apply's transaction; returns how many landed inside the
  * apply's transaction (proved: the apply had begun it, had not reported its
  * commit, and the state found is the state before).
  */
@@ -131,7 +132,9 @@ export async function crashTrials(backend: CrashBackend, random: SeededRandom, c
   let before = toA.dump;
   let kills = 0;
   let inside = 0;
-  for (let index = 0; kills < KILLS.kills && index < KILLS.kills * 3; index++) {
+  // Until enough kills, and enough of them inside the transaction: on a loaded host a kill aimed at a
+  // statement may land after the commit. Bounded: three trials per kill wanted at most.
+  for (let index = 0; (kills < KILLS.kills || inside < KILLS.insideTransaction) && index < KILLS.kills * 3; index++) {
     const target: 'a' | 'b' = current === 'a' ? 'b' : 'a';
     const result = await trial(backend, random, index, configs[target], before, references[target]);
     console.log(result.description);
