@@ -6,8 +6,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/open-database.js';
-import { runCli, tempDir } from '../support/cli.js';
+import { copyContoso, runCli, tempDir } from '../support/cli.js';
 import { CONTOSO_APPLY, contosoFolder } from '../support/contoso-database.js';
+
+/**
+ * New users besides the example's 13: enough hashes that the hasher still runs
+ * when the /proc scan finds it on a loaded host (13 take well under a second).
+ * It is killed at once, so the extra hashes cost nothing when all goes well.
+ */
+const EXTRA_USERS = 200;
 
 /** The pid of a hasher process whose parent's command line names `marker`, once one runs. */
 async function hasherOf(marker: string, until: Promise<unknown>): Promise<number | null> {
@@ -34,10 +41,22 @@ describe.runIf(process.platform === 'linux')('apply, when the password hasher di
 
   it('fails with the reason, exit 1, and changes nothing', async () => {
     const database = contosoFolder('initialised', path.join(dir, 'db-hasher-killed'));
-    const apply = runCli([...CONTOSO_APPLY, '--database', database]);
-    const hasher = await hasherOf(database, apply);
-    expect(hasher).not.toBeNull();
-    process.kill(hasher!, 'SIGKILL');
+    const config = copyContoso();
+    const extra = Array.from({ length: EXTRA_USERS }, (_, i) => `  - userPrincipalName: hashed.${i}@contoso.com\n    displayName: Hashed ${i}\n    roles: [Service administrator]\n`);
+    fs.appendFileSync(path.join(config, 'users.yaml'), `\n${extra.join('')}`);
+    const args = CONTOSO_APPLY.map((arg) => (arg === 'examples/contoso' ? config : arg));
+    const apply = runCli([...args, '--database', database]);
+    try {
+      const hasher = await hasherOf(database, apply);
+      if (hasher === null) throw new Error(`the apply ended before its hasher was found: ${JSON.stringify(await apply)}`);
+      try {
+        process.kill(hasher, 'SIGKILL');
+      } catch (cause) {
+        throw new Error(`the hasher (pid ${hasher}) had ended before it could be killed: ${String(cause)}`);
+      }
+    } finally {
+      await apply.finally(() => fs.rmSync(config, { recursive: true, force: true }));
+    }
     const result = await apply;
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
