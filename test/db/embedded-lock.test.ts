@@ -70,6 +70,9 @@ describe('the embedded database lock file', () => {
     release();
     const fresh = folder();
     fs.writeFileSync(`${fresh}.lock`, '');
+    // Dated a minute ahead: still fresh (under EMPTY_LOCK_STALE_MS old) however slowly a loaded host gets to the check.
+    const ahead = new Date(Date.now() + 60_000);
+    fs.utimesSync(`${fresh}.lock`, ahead, ahead);
     await expect(acquireEmbeddedLock(fresh, 'bob', 300)).rejects.toThrow(/is in use by another process; waited 0s/);
   });
 

@@ -80,12 +80,12 @@ function smtpTo(port: number) {
   return createSmtpTransport(`smtp://127.0.0.1:${port}`, { insecureLoopback: true, timeoutMs: 5000 });
 }
 
-/** A port nothing listens on: the server is down. */
-async function closedPort(): Promise<number> {
-  const server = await startMailServer();
-  await server.close();
-  return server.port;
-}
+/**
+ * A port nothing listens on: the server is down. Port 1 (tcpmux, privileged),
+ * as elsewhere in the suite: a port freed after listening could be taken again
+ * meanwhile by a server of another test file running alongside.
+ */
+const CLOSED_PORT = 1;
 
 function header(raw: string, name: string): string | undefined {
   const head = raw.split(/\r?\n\r?\n/)[0] ?? '';
@@ -278,7 +278,7 @@ function outboxSuite(open: () => Promise<Database>): void {
 
   it('keeps everything queued while the server is down, then delivers on the next deliver', async () => {
     const seeded = await seed(db, THREE);
-    const down = smtpTo(await closedPort());
+    const down = smtpTo(CLOSED_PORT);
     const report = await deliverPending(db, down, KEY);
     down.close();
     expect(report.notifications.map((n) => n.status)).toEqual(['failed', 'failed', 'failed']);
@@ -546,7 +546,7 @@ describe('tenantctl deliver', () => {
 
   it('reports failures without the SMTP password, exits 1, then delivers to a pickup folder', async () => {
     const [joep, anna] = (await withSeededDatabase()) as [Seeded, Seeded];
-    vi.stubEnv('TENANTCTL_SMTP_URL', `smtp://tenantctl:hunter2@127.0.0.1:${await closedPort()}`);
+    vi.stubEnv('TENANTCTL_SMTP_URL', `smtp://tenantctl:hunter2@127.0.0.1:${CLOSED_PORT}`);
     await run();
     const failed = output.join('');
     expect(failed).toMatch(new RegExp(`^failed: credentials of ${joep.upn} to ${joep.recipients.join(', ')}: .*ECONNREFUSED.* \\(will retry on the next deliver\\)$`, 'm'));
