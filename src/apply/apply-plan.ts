@@ -6,6 +6,7 @@ import type { TenantSnapshot } from '../workflow/plan-tenant.js';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 import type { Change, ChangeKind, ChangeOf } from '../plan/change.js';
 import { fingerprint, staleMessage, staleness } from '../plan/fingerprint.js';
+import { readLastSettings } from '../audit/last-settings.js';
 import { bareChange, type PlanDocument } from '../plan/plan-document.js';
 import { storedRecipient } from '../outbox/outbox-key.js';
 import { sealSecret } from '../outbox/seal.js';
@@ -71,7 +72,8 @@ async function refuseStale(tx: Queryable, plan: PlanDocument): Promise<TenantSna
   requireCatalog(catalog);
   const reasons = staleness(plan.fingerprint, fingerprint(current, catalog), current);
   if (reasons.length > 0) throw new TenantctlError(staleMessage(reasons));
-  return { current, catalog };
+  // A saved plan is recomputed under the lock with these too (verifyUnderLock).
+  return { current, catalog, applied: await readLastSettings(tx) };
 }
 
 async function recordPurchases(tx: Queryable, plan: PlanDocument, applyId: number, actor: string): Promise<void> {

@@ -10,7 +10,7 @@ import type { Plan, PlanSummary, PlannedChange } from './plan.js';
 import type { PlanProblem } from './plan-problem.js';
 import { reclaimableSeats } from './reclaimable-seats.js';
 import { resolveRenames } from './rename.js';
-import { approvalsFor, deletionsAboveThreshold, deletionWarning, risksOf } from './risk.js';
+import { approvalsFor, deletionsAboveThreshold, deletionWarning, loosenedLimitWarnings, risksOf } from './risk.js';
 import { seatOutcome } from './seats.js';
 import { userSnapshot } from './user-snapshot.js';
 
@@ -19,6 +19,8 @@ export interface PlanInput {
   readonly current: TenantState;
   readonly catalog: Catalog;
   readonly settings: Settings;
+  /** The settings the latest apply recorded (null: none did): the deletion limits are held to them where lower. */
+  readonly applied?: Settings | null;
   /** The planning time: decides what the recycle bin still holds and until when a deletion can be undone. */
   readonly now: Date;
 }
@@ -168,7 +170,7 @@ export function computePlan(input: PlanInput): PlanResult {
 
   const deletions = changes.filter((c) => c.kind === 'user.delete').length;
   const managedUsers = activeNow.filter((user) => user.directory?.managed).length;
-  const deletionProblem = deletionsAboveThreshold({ deletions, managedUsers, settings: input.settings });
+  const deletionProblem = deletionsAboveThreshold({ deletions, managedUsers, settings: input.settings, applied: input.applied ?? null });
 
   const problems: PlanProblem[] = [...renames.problems, ...seats.problems.map((problem) => toFirstAssignment(problem, changes))];
   const admins = enabledGlobalAdmins(after);
@@ -206,6 +208,7 @@ export function computePlan(input: PlanInput): PlanResult {
       ),
       warnings: [
         ...deletionWarning(deletionProblem),
+        ...loosenedLimitWarnings(input.settings, input.applied ?? null),
         ...tooManyAdmins,
         ...lookalikeWarnings({ changes, current: currentUsers, desired: input.desired.users, catalog: input.catalog, settings: input.settings }),
       ],

@@ -37,19 +37,50 @@ export interface DeletionCheck {
   readonly deletions: number;
   readonly managedUsers: number;
   readonly settings: Settings;
+  /** The settings the latest apply recorded; null when none did. */
+  readonly applied: Settings | null;
+}
+
+type DeletionSetting = 'maxDeletions' | 'maxDeletionPercent';
+const DELETION_SETTINGS: readonly DeletionSetting[] = ['maxDeletions', 'maxDeletionPercent'];
+
+/**
+ * The limit a plan is held to: the configuration's, or the last apply's when
+ * that is lower. The configuration comes from the change under review, so a
+ * pull request that raises the limit and deletes in one go would otherwise
+ * waive the approval meant for it; a raised limit counts once applied.
+ */
+function deletionLimit(setting: DeletionSetting, { settings, applied }: DeletionCheck): { readonly value: number; readonly text: string } {
+  const unit = setting === 'maxDeletionPercent' ? '%' : '';
+  if (applied && applied[setting] < settings[setting]) {
+    return { value: applied[setting], text: `${applied[setting]}${unit} as last applied; the configuration's ${settings[setting]}${unit} counts once an apply has recorded it` };
+  }
+  return { value: settings[setting], text: `${settings[setting]}${unit}` };
 }
 
 /** Over the threshold: more than maxDeletions users, or more than maxDeletionPercent of the managed users. */
-export function deletionsAboveThreshold({ deletions, managedUsers, settings }: DeletionCheck): string | null {
+export function deletionsAboveThreshold(check: DeletionCheck): string | null {
+  const { deletions, managedUsers } = check;
   if (deletions === 0) return null;
-  if (deletions > settings.maxDeletions) {
-    return `${deletions} users would be deleted, more than settings.maxDeletions (${settings.maxDeletions})`;
+  const most = deletionLimit('maxDeletions', check);
+  if (deletions > most.value) {
+    return `${deletions} users would be deleted, more than settings.maxDeletions (${most.text})`;
   }
   const percent = managedUsers === 0 ? 100 : (deletions / managedUsers) * 100;
-  if (percent > settings.maxDeletionPercent) {
-    return `${deletions} of ${managedUsers} managed users (${Math.round(percent)}%) would be deleted, more than settings.maxDeletionPercent (${settings.maxDeletionPercent}%)`;
+  const share = deletionLimit('maxDeletionPercent', check);
+  if (percent > share.value) {
+    return `${deletions} of ${managedUsers} managed users (${Math.round(percent)}%) would be deleted, more than settings.maxDeletionPercent (${share.text})`;
   }
   return null;
+}
+
+/** Each deletion limit the configuration raises above the last apply's, for reviewers to see in the pull request. */
+export function loosenedLimitWarnings(settings: Settings, applied: Settings | null): PlanWarning[] {
+  if (!applied) return [];
+  return DELETION_SETTINGS.filter((setting) => settings[setting] > applied[setting]).map((setting) => ({
+    code: 'DELETION_LIMIT_RAISED',
+    message: `settings.${setting} rises from ${applied[setting]} (as last applied) to ${settings[setting]}: this plan is still held to ${applied[setting]}, and the new limit counts once an apply has recorded it`,
+  }));
 }
 
 export function approvalsFor(hasPurchases: boolean, deletionProblem: string | null, hasPrivileged: boolean): Approval[] {

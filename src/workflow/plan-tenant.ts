@@ -8,6 +8,7 @@ import { hasErrors } from '../diagnostics/diagnostic.js';
 import { computePlan } from '../plan/compute-plan.js';
 import { fingerprint } from '../plan/fingerprint.js';
 import { toPlanDocument, type PlanDocument } from '../plan/plan-document.js';
+import type { Settings } from '../state/settings.js';
 import type { TenantState } from '../state/tenant-state.js';
 import { planRefusals, purchaseCapProblems } from './plan-refusals.js';
 import { NO_PROGRESS, type ProgressReporter } from './progress.js';
@@ -53,6 +54,8 @@ export async function planTenant(db: Database, options: PlanTenantOptions): Prom
 export interface TenantSnapshot {
   readonly catalog: Catalog;
   readonly current: TenantState;
+  /** The settings the latest apply recorded (readLastSettings); absent or null: none recorded. */
+  readonly applied?: Settings | null;
 }
 
 /**
@@ -60,7 +63,7 @@ export interface TenantSnapshot {
  * transaction under the tenant lock, where a saved plan is recomputed.
  */
 export function planFromSnapshot(
-  { catalog, current }: TenantSnapshot,
+  { catalog, current, applied }: TenantSnapshot,
   options: PlanTenantOptions,
   sources?: LoadedSources,
   checked?: CheckedConfig,
@@ -73,7 +76,7 @@ export function planFromSnapshot(
   const loaded = loadConfig(options.configPaths, { catalog, current, now, env: options.env, phase: 'plan', sources, checked });
   if (!loaded.config) return { plan: null, diagnostics: loaded.diagnostics };
   progress({ stage: 'computing the plan', done: 0, total: 0 });
-  const { plan, problems } = computePlan({ desired: loaded.config.state, current, catalog, settings: loaded.config.settings, now });
+  const { plan, problems } = computePlan({ desired: loaded.config.state, current, catalog, settings: loaded.config.settings, applied: applied ?? null, now });
   const capped = purchaseCapProblems({ monthlyIncrease: plan.monthlyCostIncrease, currency: plan.currency }, loaded.config.settings);
   const refusals = planRefusals([...problems, ...capped], plan.changes.map((c) => c.change), options.env, loaded.config, options.forApply === true);
   if (hasErrors(refusals)) return { plan: null, diagnostics: [...loaded.diagnostics, ...refusals] };

@@ -201,6 +201,31 @@ describe('apply safety on the embedded database', SIDE_BY_SIDE, () => {
     }
   });
 
+  it.sequential('a configuration that raises the deletion limits is held to those last applied', async () => {
+    expect((await runCli(APPLY, { env: env() })).code).toBe(0);
+    const config = copyContoso();
+    const users = path.join(config, 'users.yaml');
+    const text = fs.readFileSync(users, 'utf8');
+    // The last four users (4 of 13, 31 %) and, in the same change, limits that would allow it.
+    fs.writeFileSync(users, text.slice(0, text.indexOf('  - userPrincipalName: emma.dekker@contoso.com')));
+    const tenant = path.join(config, 'tenant.yaml');
+    const settings = fs.readFileSync(tenant, 'utf8');
+    expect(settings).toContain('maxDeletionPercent: 25');
+    fs.writeFileSync(tenant, settings.replace('maxDeletions: 5', 'maxDeletions: 1000').replace('maxDeletionPercent: 25', 'maxDeletionPercent: 100'));
+    const plan = await runCli(['plan', '-c', config, '--format', 'json'], { env: env() });
+    expect(plan.code, plan.stderr).toBe(0);
+    const document = JSON.parse(plan.stdout) as { approvals: string[]; warnings: { code: string; message: string }[] };
+    expect(document.approvals).toEqual(['deletions']);
+    expect(document.warnings.map((w) => w.code)).toEqual(['DELETION_THRESHOLD', 'DELETION_LIMIT_RAISED', 'DELETION_LIMIT_RAISED']);
+    expect(document.warnings[0]!.message).toContain("more than settings.maxDeletionPercent (25% as last applied; the configuration's 100% counts once an apply has recorded it)");
+    const apply = await runCli(['apply', '-c', config, '--auto-approve'], { env: env() });
+    expect(apply.code).toBe(3);
+    expect(apply.stderr).toContain('--approve-deletions');
+    const after = await runCli(['plan', '-c', 'examples/contoso', '--detailed-exitcode'], { env: env() });
+    expect(after.code, after.stdout).toBe(0);
+    fs.rmSync(config, { recursive: true, force: true });
+  });
+
   it.sequential('deletions above the threshold need --approve-deletions (exit 3); plan only warns', async () => {
     // Whatever the killed apply left, this brings the tenant to the example.
     const applied = await runCli(APPLY, { env: env() });

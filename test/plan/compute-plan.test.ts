@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChangeKind } from '../../src/plan/change.js';
 import { computePlan } from '../../src/plan/compute-plan.js';
+import type { Settings } from '../../src/state/settings.js';
 import { admin, catalog, currentUser, desiredUser, EXCHANGE_ADMIN, GA, settings, state, subscription } from '../support/fixtures.js';
 
 export const NOW = new Date('2026-12-01T12:00:00.000Z');
@@ -295,6 +296,51 @@ describe('computePlan: safety', () => {
     expect(result.problems).toEqual([]);
     expect(result.plan.approvals).toEqual(['deletions']);
     expect(result.plan.warnings[0]?.code).toBe('DELETION_THRESHOLD');
+  });
+
+  describe('deletion limits raised by the configuration', () => {
+    // 2 of 5 managed users (40 %): within a raised 50 %, above the 25 % last applied.
+    const deleting = (config: Partial<Settings>, applied: Settings | null) =>
+      computePlan({
+        now: NOW,
+        desired: state(admin.desired, desiredUser('u0@contoso.com'), desiredUser('u1@contoso.com')),
+        current: state(admin.current, ...Array.from({ length: 4 }, (_, i) => currentUser(`u${i}@contoso.com`))),
+        catalog: catalog(),
+        settings: settings(config),
+        applied,
+      }).plan;
+
+    it('hold the plan to the limits last applied, and say so', () => {
+      const plan = deleting({ maxDeletions: 1000, maxDeletionPercent: 50 }, settings({ maxDeletions: 10, maxDeletionPercent: 25 }));
+      expect(plan.approvals).toEqual(['deletions']);
+      expect(plan.warnings).toEqual([
+        {
+          code: 'DELETION_THRESHOLD',
+          message: "2 of 5 managed users (40%) would be deleted, more than settings.maxDeletionPercent (25% as last applied; the configuration's 50% counts once an apply has recorded it); apply needs --approve-deletions",
+        },
+        {
+          code: 'DELETION_LIMIT_RAISED',
+          message: 'settings.maxDeletions rises from 10 (as last applied) to 1000: this plan is still held to 10, and the new limit counts once an apply has recorded it',
+        },
+        {
+          code: 'DELETION_LIMIT_RAISED',
+          message: 'settings.maxDeletionPercent rises from 25 (as last applied) to 50: this plan is still held to 25, and the new limit counts once an apply has recorded it',
+        },
+      ]);
+    });
+
+    it('use the limits once applied, or when no apply recorded any', () => {
+      expect(deleting({ maxDeletionPercent: 50 }, settings({ maxDeletionPercent: 50 })).approvals).toEqual([]);
+      expect(deleting({ maxDeletionPercent: 50 }, null).approvals).toEqual([]);
+      expect(deleting({ maxDeletionPercent: 50 }, null).warnings).toEqual([]);
+    });
+
+    it('use the configuration where it is the stricter', () => {
+      const plan = deleting({ maxDeletionPercent: 25 }, settings({ maxDeletionPercent: 50 }));
+      expect(plan.approvals).toEqual(['deletions']);
+      expect(plan.warnings.map((w) => w.code)).toEqual(['DELETION_THRESHOLD']);
+      expect(plan.warnings[0]?.message).toContain('settings.maxDeletionPercent (25%)');
+    });
   });
 
   it('refuses to create a user whose password nobody would receive', () => {
