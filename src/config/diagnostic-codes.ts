@@ -25,7 +25,8 @@ export const CONFIG_DIAGNOSTIC_CODES: readonly DiagnosticCodeInfo[] = [
   {
     code: 'CONFIG_TOO_LARGE',
     severity: 'error',
-    meaning: 'A file is larger than 64 MiB, or the files of one configuration are larger than 256 MiB together (README, "Limits on input").',
+    meaning:
+      'A file is larger than 64 MiB, or the files of one configuration are larger than 256 MiB or hold more than 10,000,000 values together (README, "Limits on input").',
   },
   { code: 'CONFIG_NO_FILES', severity: 'error', meaning: 'A directory given with -c holds no .yaml or .yml file (catalog.yaml does not count).' },
   { code: 'CONFIG_SECTION_TWICE', severity: 'error', meaning: '`defaults` or `settings` is declared in more than one file.' },
@@ -46,6 +47,16 @@ export const CONFIG_DIAGNOSTIC_CODES: readonly DiagnosticCodeInfo[] = [
   { code: 'SCHEMA_FORMAT', severity: 'error', meaning: 'A value does not have the required form (an email address, a variable name, a part number).' },
   { code: 'SCHEMA_RANGE', severity: 'error', meaning: 'A number is outside its allowed range.' },
   { code: 'SCHEMA_INVALID', severity: 'error', meaning: 'Any other schema rule (none of the current schema\'s rules reports it; kept for future ones).' },
+  {
+    code: 'SCHEMA_VALUE_TOO_LARGE',
+    severity: 'error',
+    meaning: 'A user, a top-level section or the top level holds more than 10,000 values (keys, list items, scalars): the file is not checked further.',
+  },
+  {
+    code: 'SCHEMA_CHECK_STOPPED',
+    severity: 'error',
+    meaning: 'The schema check of a file stopped after more than 10,000 problems; its later users were not checked.',
+  },
   {
     code: 'TEXT_NOT_STORABLE',
     severity: 'error',

@@ -14,6 +14,12 @@ export const INPUT_LIMITS = {
   file: 64 * MiB,
   /** All files of one `-c` configuration together. */
   configuration: 256 * MiB,
+  /**
+   * Values (keys, list items, scalars) of one configuration's files together:
+   * parsed, each costs 150-250 bytes of memory, so 256 MiB of short values
+   * would not fit in Node's default heap. 100,000 users are about 3.3 million.
+   */
+  configurationValues: 10_000_000,
   /** A plan saved by `plan --out`, read by `apply --plan`. */
   plan: 256 * MiB,
 } as const;

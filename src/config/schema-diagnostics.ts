@@ -5,7 +5,8 @@ import { MAX_DIAGNOSTICS } from './diagnostic-limit.js';
 import type { PointAt } from './locate.js';
 import { emailProblem, MAX_NOTIFY_ADDRESSES, tooManyAddresses } from './notify-addresses.js';
 import { upnInvalidMessage } from './rules/upn-rules.js';
-import { pointerToPath, schemaErrors } from './schema-check.js';
+import { boundedSchemaErrors, checkStopped, measureParts } from './schema-bounds.js';
+import { pointerToPath } from './schema-check.js';
 import { closest } from './suggest.js';
 
 export type Path = readonly (string | number)[];
@@ -34,6 +35,8 @@ export interface ShapeCheck {
    * one file, only counted (a run lists at most MAX_DIAGNOSTICS anyway).
    */
   readonly omitted: number;
+  /** The file was too large to check, or its check stopped (schema-bounds.ts): no rule may read it. */
+  readonly abandoned: boolean;
 }
 
 interface Finding {
@@ -323,7 +326,11 @@ export function checkTenantShape(file: string, value: unknown): ShapeCheck {
   const pointAtKey = new Set<Diagnostic>();
   const seen = new Set<string>();
   let omitted = 0;
-  for (const e of schemaErrors('tenant.schema.json', value)) {
+  const { oversized, userValues } = measureParts(file, value);
+  if (oversized.length > 0) return { diagnostics: oversized, unreadable, extraneous, incomplete, pointAtKey, omitted, abandoned: true };
+  const { errors, stoppedAt } = boundedSchemaErrors(value, userValues);
+  if (stoppedAt !== undefined) diagnostics.push(checkStopped(file, stoppedAt, errors.length));
+  for (const e of errors) {
     const path = pointerToPath(e.instancePath);
     if (!READABLE_AFTER.has(e.keyword)) unreadable.push(path);
     const finding = translate(e, path);
@@ -342,5 +349,5 @@ export function checkTenantShape(file: string, value: unknown): ShapeCheck {
     if (finding.pointAt === 'key') pointAtKey.add(diagnostic);
     diagnostics.push(diagnostic);
   }
-  return { diagnostics, unreadable, extraneous, incomplete, pointAtKey, omitted };
+  return { diagnostics, unreadable, extraneous, incomplete, pointAtKey, omitted, abandoned: stoppedAt !== undefined };
 }

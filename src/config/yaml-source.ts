@@ -9,6 +9,8 @@ import { findRegions, type FileRegions } from './yaml-regions.js';
 import { buildPositionIndex } from './position-index.js';
 import { runSteps, runStepsYielding, type Steps } from './steps.js';
 import { formatBytes, INPUT_LIMITS, readInputFile, type InputProblem } from './read-input-file.js';
+import { countValues } from './schema-bounds.js';
+import { formatCount } from '../diagnostics/message-lists.js';
 
 /**
  * One configuration file as read from disk. `text` is the decoded UTF-8 (no
@@ -74,13 +76,15 @@ function decodeUtf8(bytes: Buffer): { text: string; problem?: Utf8Problem } {
  * rejects, whatever this stage would report, and any %-directive goes through
  * yaml, which finds every problem and its position.
  */
-function parseText(file: string, text: string): { value: unknown; diagnostics: Diagnostic[]; regions?: FileRegions } {
+function parseText(file: string, text: string, valueBudget: number): { value: unknown; diagnostics: Diagnostic[]; regions?: FileRegions; values?: number } {
   if (/^%/m.test(text)) return parseWithYaml(file, text);
   let value: unknown;
   let events: Event[];
   try {
     // js-yaml's load() is these two steps; the events also give where each entry is.
     events = parseEvents(text, {});
+    // Too many to keep: not built at all (the caller says so).
+    if (events.length > valueBudget) return { value: null, diagnostics: [], values: events.length };
     const documents = constructFromEvents(events, { source: text });
     if (documents.length !== 1) return parseWithYaml(file, text);
     value = documents[0];
@@ -90,7 +94,8 @@ function parseText(file: string, text: string): { value: unknown; diagnostics: D
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return parseWithYaml(file, text);
   if (text.includes('*') && checkExpansion(file, () => buildPositionIndex(text), value, text.length)) return parseWithYaml(file, text);
   const regions = findRegions(text, events);
-  return { value, diagnostics: [], ...(regions ? { regions } : {}) };
+  // An event per scalar, and per collection its start and end: as many as countValues counts, give or take one per collection.
+  return { value, diagnostics: [], values: events.length, ...(regions ? { regions } : {}) };
 }
 
 /**
@@ -98,21 +103,21 @@ function parseText(file: string, text: string): { value: unknown; diagnostics: D
  * YAML syntax, duplicate keys, alias bombs, a top level that is not a mapping,
  * ...) is an error diagnostic located at file:line:column, and `value` is then null.
  */
-export function parseYamlSource(file: string, bytes: Buffer): { source: ConfigFile; diagnostics: Diagnostic[] } {
+export function parseYamlSource(file: string, bytes: Buffer, valueBudget = Number.POSITIVE_INFINITY): { source: ConfigFile; diagnostics: Diagnostic[]; values: number } {
   const { text, problem } = decodeUtf8(bytes);
   if (problem) {
     const byte = problem.byte.toString(16).toUpperCase().padStart(2, '0');
     const message = `the file is not valid UTF-8 (byte 0x${byte} here); save it with UTF-8 encoding`;
-    return { source: { file, text, value: null }, diagnostics: [error('YAML_NOT_UTF8', message, { file, line: problem.line, column: problem.column })] };
+    return { source: { file, text, value: null }, diagnostics: [error('YAML_NOT_UTF8', message, { file, line: problem.line, column: problem.column })], values: 0 };
   }
   try {
-    const { value, diagnostics, regions } = parseText(file, text);
+    const { value, diagnostics, regions, values } = parseText(file, text, valueBudget);
     const source = { file, text, value };
     if (regions) rememberRegions(source, regions);
-    return { source, diagnostics };
+    return { source, diagnostics, values: values ?? countValues(value, Number.MAX_SAFE_INTEGER) };
   } catch (cause) {
     const message = `the YAML could not be read (${(cause as Error).message}); check that this is a tenantctl configuration file`;
-    return { source: { file, text, value: null }, diagnostics: [error('YAML_SYNTAX', message, { file })] };
+    return { source: { file, text, value: null }, diagnostics: [error('YAML_SYNTAX', message, { file })], values: 0 };
   }
 }
 
@@ -185,19 +190,32 @@ function readFiles(paths: readonly string[], what: string): ReadFiles {
   return { listed: listed.diagnostics, files };
 }
 
+function tooManyValues(file: string): string {
+  const limit = formatCount(INPUT_LIMITS.configurationValues);
+  return `the configuration's files hold more than ${limit} values (keys, list items and scalars) together, the limit for one configuration (about 300,000 users); ${file} goes past it: split the tenant into several configurations`;
+}
+
 /** Parses the files one by one, pausing (yield) after each. */
 function* parseEachFile(read: ReadFiles, onParsed: (done: number, total: number) => void): Steps<LoadedSources> {
   const files: ConfigFile[] = [];
   const diagnostics: Diagnostic[] = [...read.listed];
+  let values = 0;
   onParsed(0, read.files.length);
   for (const [index, file] of read.files.entries()) {
     if ('problem' in file) {
       diagnostics.push(file.problem);
       continue;
     }
-    const parsed = parseYamlSource(file.file, file.bytes);
-    files.push(parsed.source);
-    for (const d of parsed.diagnostics) diagnostics.push(d);
+    const parsed = parseYamlSource(file.file, file.bytes, INPUT_LIMITS.configurationValues - values);
+    values += parsed.values;
+    if (values > INPUT_LIMITS.configurationValues) {
+      // Not built, or let go at once: the limit is there so that the values fit in memory.
+      files.push({ ...parsed.source, value: null });
+      diagnostics.push(error('CONFIG_TOO_LARGE', tooManyValues(file.file), { file: file.file }));
+    } else {
+      files.push(parsed.source);
+      for (const d of parsed.diagnostics) diagnostics.push(d);
+    }
     onParsed(index + 1, read.files.length);
     yield;
   }

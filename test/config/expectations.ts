@@ -110,5 +110,7 @@ export const NO_EXAMPLE_FILE: Readonly<Record<string, string>> = {
   CONFIG_NOT_A_FILE: 'Git keeps no devices, named pipes or sockets; test/config/hostile-input.test.ts gives -c /dev/zero and a FIFO',
   CONFIG_TOO_LARGE: 'a file over 64 MiB does not belong in the repository; test/config/hostile-input.test.ts writes one',
   DIAGNOSTICS_LIMIT: 'a file that shows it holds more than 1,000 problems; test/config/hostile-input.test.ts writes such files',
+  SCHEMA_VALUE_TOO_LARGE: 'a user of more than 10,000 values does not belong in the repository; test/config/hostile-input.test.ts writes one',
+  SCHEMA_CHECK_STOPPED: 'a file that shows it holds more than 10,000 problems; test/config/hostile-input.test.ts writes one',
 };
 

@@ -3,6 +3,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { SCHEMA_BOUNDS } from '../../src/config/schema-bounds.js';
 import { checkTenantShape } from '../../src/config/schema-diagnostics.js';
 import { fromRoot } from './expectations.js';
 
@@ -76,15 +77,46 @@ describe('schemas/tenant.schema.json', () => {
     expect(withRefs.map(([name]) => name)).toEqual([]);
   });
 
+  const everyUserWrong = (n: number) => ({
+    users: Array.from({ length: n }, (_, i) => ({ userPrincipalName: `u${i}@contoso.com`, displayName: 'U', postalCode: 1015, photo: 'x', jobtitle: 'y' })),
+  });
+
   it('checks a file where every user has mistakes, counting what it does not list', () => {
-    // Its time, linear in the users, is measured by `npm run bench` (validate), not asserted here.
-    const n = 20_000;
-    const value = {
-      users: Array.from({ length: n }, (_, i) => ({ userPrincipalName: `u${i}@contoso.com`, displayName: 'U', postalCode: 1015, photo: 'x', jobtitle: 'y' })),
-    };
-    const shape = checkTenantShape('t.yaml', value);
+    const n = 3_000;
+    const shape = checkTenantShape('t.yaml', everyUserWrong(n));
     // Past the list's limit, problems are counted rather than built.
     expect(shape.diagnostics.length + shape.omitted).toBe(3 * n);
     expect(shape.omitted).toBeGreaterThan(0);
+    expect(shape.abandoned).toBe(false);
+  });
+
+  it('stops checking a file past 10,000 problems, says where, and leaves it to no rule', () => {
+    // Its time, linear in the users checked, is measured by `npm run bench` (validate), not asserted here.
+    const shape = checkTenantShape('t.yaml', everyUserWrong(20_000));
+    const found = shape.diagnostics.length + shape.omitted;
+    expect(found).toBeGreaterThan(SCHEMA_BOUNDS.problemsPerFile);
+    expect(found).toBeLessThan(3 * 20_000);
+    expect(shape.abandoned).toBe(true);
+    const stopped = shape.diagnostics[0]!;
+    expect(stopped.code).toBe('SCHEMA_CHECK_STOPPED');
+    expect(stopped.location).toEqual({ file: 't.yaml' });
+    expect(stopped.message).toMatch(/^the schema check of this file stopped before user [\d,]+, after [\d,]+ problems; its later users were not checked/);
+  });
+
+  it('refuses a user of more than 10,000 values as one problem, at that user, without checking the file further', () => {
+    const user: Record<string, unknown> = { userPrincipalName: 'a@contoso.com', displayName: 'A' };
+    for (let i = 0; i < 100_000; i++) user[`k${i}`] = 1;
+    const shape = checkTenantShape('t.yaml', { users: [{ userPrincipalName: 'b@contoso.com', displayName: 'B', photo: 'x' }, user] });
+    expect(shape.abandoned).toBe(true);
+    expect(shape.omitted).toBe(0);
+    expect(shape.diagnostics.map((d) => [d.code, d.location?.path])).toEqual([['SCHEMA_VALUE_TOO_LARGE', ['users', 1]]]);
+    expect(shape.diagnostics[0]!.message).toBe('user 2 of this file holds more than 10,000 values (keys, list items and scalars), which no tenantctl configuration needs: remove what does not belong there');
+  });
+
+  it('checks users in slices with every problem at its own index', () => {
+    // 45,000 values: three slices, the later ones' paths counted from the file's first user.
+    const value = { users: Array.from({ length: 5_000 }, (_, i) => ({ userPrincipalName: `u${i}@contoso.com`, displayName: 'U', ...(i % 2_000 === 1_999 || i === 4_999 ? { photo: 'x' } : {}) })) };
+    const paths = checkTenantShape('t.yaml', value).diagnostics.map((d) => d.location?.path);
+    expect(paths).toEqual([['users', 1999, 'photo'], ['users', 3999, 'photo'], ['users', 4999, 'photo']]);
   });
 });

@@ -362,3 +362,23 @@ describe('locate', () => {
     expect(d?.location).toMatchObject({ line: 1 + 2 * 1999 + 2, column: 11 });
   });
 });
+
+describe('parseYamlSource: the values a configuration may still hold', () => {
+  const bytes = Buffer.from('users:\n  - userPrincipalName: a@contoso.com\n    displayName: A\n');
+
+  it('counts the values it parsed, about one per key, item and scalar (and a few per document)', () => {
+    const parsed = parseYamlSource('t.yaml', bytes);
+    expect(parsed.values).toBeGreaterThanOrEqual(7);
+    expect(parsed.values).toBeLessThanOrEqual(16);
+    expect(parsed.source.value).toEqual({ users: [{ userPrincipalName: 'a@contoso.com', displayName: 'A' }] });
+  });
+
+  it('builds nothing past the budget, and says how many there were', () => {
+    const counted = parseYamlSource('t.yaml', bytes).values;
+    expect(parseYamlSource('t.yaml', bytes, counted).source.value).not.toBeNull();
+    const over = parseYamlSource('t.yaml', bytes, counted - 1);
+    expect(over.source.value).toBeNull();
+    expect(over.values).toBe(counted);
+    expect(over.diagnostics).toEqual([]);
+  });
+});
