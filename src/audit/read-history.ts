@@ -66,6 +66,7 @@ interface ApplyRow {
 /** The audit trail, newest apply first. One parameterised SELECT; reads only. */
 export async function readHistory(db: Queryable, query: HistoryQuery = {}): Promise<HistoryEntry[]> {
   // The user's changes are picked out by the server: an adoption's apply stores 100,000 users' changes.
+  // The order names listed.id: a bare `id` is the text output column, which puts #9 before #13.
   const rows = await db.query<ApplyRow>(
     `WITH listed AS (
        SELECT a.*, CASE WHEN $3::text IS NOT NULL THEN
@@ -77,7 +78,7 @@ export async function readHistory(db: Queryable, query: HistoryQuery = {}): Prom
             CASE WHEN $3::text IS NULL THEN changes ELSE of_user END AS changes
        FROM listed
       WHERE $3::text IS NULL OR of_user IS NOT NULL
-      ORDER BY id DESC
+      ORDER BY listed.id DESC
       LIMIT $2::int`,
     [query.since ? query.since.toISOString() : null, query.limit ?? null, query.user?.toLowerCase() ?? null],
   );

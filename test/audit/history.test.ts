@@ -155,6 +155,33 @@ describe.each(ENGINES)('history ($name database)', (engine) => {
   });
 });
 
+describe.each(ENGINES)('history of more than nine applies ($name database)', (engine) => {
+  let db: Database;
+
+  beforeAll(async () => {
+    if (engine.skip) return;
+    ({ db } = await engine.open('history-order'));
+    // Thirteen applies; the odd ones change megan.bowen. Ids 10 to 13 sort before 2 as text.
+    await db.query(
+      `INSERT INTO applies (actor, host, plan_hash, tool_version, summary, changes)
+       SELECT 'carol', 'test-host', 'sha256:00', '0.0.0-test', '{}',
+              json_build_array(json_build_object('kind', 'user.update', 'userPrincipalName', CASE WHEN n % 2 = 1 THEN 'megan.bowen@contoso.com' ELSE 'alex.wilber@contoso.com' END))
+         FROM generate_series(1, 13) AS n ORDER BY n`,
+    );
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  it.skipIf(engine.skip)('lists them newest first by number, and --limit keeps the newest', async () => {
+    expect(ids(await readHistory(db))).toEqual([13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1]);
+    expect(ids(await readHistory(db, { limit: 1 }))).toEqual([13]);
+    expect(ids(await readHistory(db, { limit: 3, since: new Date('2016-01-01T00:00:00Z') }))).toEqual([13, 12, 11]);
+    expect(ids(await readHistory(db, { user: 'megan.bowen@contoso.com' }))).toEqual([13, 11, 9, 7, 5, 3, 1]);
+    expect(ids(await readHistory(db, { user: 'Alex.Wilber@contoso.com', limit: 2 }))).toEqual([12, 10]);
+  });
+});
+
 describe('the history command', () => {
   let directory: string;
   const database = () => ['--database', path.join(directory, 'db')];
