@@ -9,16 +9,44 @@ export type DatabaseLocation =
   | { readonly kind: 'embedded'; readonly directory: string | null };
 
 const SECRET_PARAMETERS = 'password|sslpassword|pass|pwd';
+const SECRET_NAME = new RegExp(`^(?:${SECRET_PARAMETERS})$`, 'i');
+
+/**
+ * The names pg-connection-string may read a query parameter's name as. The
+ * WHATWG URL parser drops tabs and line breaks anywhere and URLSearchParams
+ * percent-decodes (`pass%77ord` is `password`); but when the URL holds a
+ * space or a stray `%`, pg first runs encodeURI over it, which keeps them.
+ */
+function parameterNames(raw: string): string[] {
+  const formDecoded = (name: string): string => [...new URLSearchParams(`${name}=`).keys()][0] ?? name;
+  const names = [formDecoded(raw.replace(/[\t\n\r]/g, ''))];
+  try {
+    names.push(formDecoded(encodeURI(raw).replace(/%25(\d\d)/g, '%$1')));
+  } catch {
+    // A lone surrogate: encodeURI throws, and so would pg, which then connects to nothing.
+  }
+  return names.map((name) => name.trim());
+}
+
+/** `?password=…`, however the name is encoded: pg decodes it before reading it. */
+function maskParameters(url: string): string {
+  return url.replace(/([?&])([^&#=]*)=([^&#]*)/g, (whole, separator: string, name: string) =>
+    parameterNames(name).some((decoded) => SECRET_NAME.test(decoded)) ? `${separator}${name}=****` : whole,
+  );
+}
 
 /**
  * The URL with every password replaced by `****`, for messages and files:
  * the userinfo of `scheme://user:secret@host` up to its last `@` (a password
- * may hold a raw `@`), `password=` query parameters, and `password=` in the
- * key=value connection string form (`host=db password='s e'`).
+ * may hold a raw `@`), `password=` query parameters (`pass%77ord=` too), and
+ * `password=` in the key=value connection string form (`host=db password='s e'`)
+ * or in a path.
  */
 export function maskUrl(url: string): string {
   let masked = url;
-  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(masked);
+  // Anything before the scheme too (` postgres://`, `"postgres://…"`): parseDatabaseUrl
+  // refuses such a string, naming it, and its password must not show there either.
+  const scheme = /^[^]*?[a-z][a-z0-9+.-]*:\/\//i.exec(masked);
   if (scheme) {
     // The last `@` anywhere: a raw `?`, `#` or `/` in the password must not end the
     // userinfo early. A stray `@` later in the URL only masks more than needed.
@@ -29,8 +57,9 @@ export function maskUrl(url: string): string {
       masked = `${scheme[0]}${rest.slice(0, colon)}:****${rest.slice(at)}`;
     }
   }
-  masked = masked.replace(new RegExp(`([?&](?:${SECRET_PARAMETERS})=)[^&#]*`, 'gi'), '$1****');
-  return masked.replace(new RegExp(`(^|\\s)((?:${SECRET_PARAMETERS})\\s*=\\s*)('(?:[^'\\\\]|\\\\.)*'|\\S*)`, 'gi'), '$1$2****');
+  masked = maskParameters(masked);
+  // An unterminated quote (libpq refuses it) still hides everything after it.
+  return masked.replace(new RegExp(`(^|[\\s/\\\\])((?:${SECRET_PARAMETERS})\\s*=\\s*)('(?:[^'\\\\]|\\\\.)*(?:'|$)|\\S*)`, 'gi'), '$1$2****');
 }
 
 export function parseDatabaseUrl(url: string): DatabaseLocation {

@@ -153,6 +153,8 @@ describe('tenantctl as a process, on the embedded database', () => {
 describe('database URLs that cannot work fail in one line naming the masked URL', () => {
   const cases = [
     { url: 'postgres://admin:s3cret@127.0.0.1:1/tenant', message: 'cannot connect to postgres://admin:****@127.0.0.1:1/tenant: connection refused' },
+    // pg decodes the parameter's name to `password`.
+    { url: 'postgres://admin@127.0.0.1:1/tenant?pass%77ord=s3cret', message: 'cannot connect to postgres://admin@127.0.0.1:1/tenant?pass%77ord=****: connection refused' },
     { url: 'postgres://admin:s3cret@[bad', message: 'malformed database URL postgres://admin:****@[bad' },
     { url: 'mysql://admin:s3cret@localhost/tenant', message: 'unsupported database URL mysql://admin:****@localhost/tenant' },
   ];
