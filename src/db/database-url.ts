@@ -44,9 +44,9 @@ function maskParameters(url: string): string {
  */
 export function maskUrl(url: string): string {
   let masked = url;
-  // Anything before the scheme too (` postgres://`, `"postgres://…"`): parseDatabaseUrl
-  // refuses such a string, naming it, and its password must not show there either.
-  const scheme = /^[^]*?[a-z][a-z0-9+.-]*:\/\//i.exec(masked);
+  // Anything before the scheme too (` postgres://`, `"postgres://…"`), and our schemes
+  // short of slashes: parseDatabaseUrl refuses such strings, naming them.
+  const scheme = /^[^]*?[a-z][a-z0-9+.-]*:\/\/|^\s*(?:postgres(?:ql)?|memory):\/?/i.exec(masked);
   if (scheme) {
     // The last `@` anywhere: a raw `?`, `#` or `/` in the password must not end the
     // userinfo early. A stray `@` later in the URL only masks more than needed.
@@ -62,6 +62,43 @@ export function maskUrl(url: string): string {
   return masked.replace(new RegExp(`(^|[\\s/\\\\])((?:${SECRET_PARAMETERS})\\s*=\\s*)('(?:[^'\\\\]|\\\\.)*(?:'|$)|\\S*)`, 'gi'), '$1$2****');
 }
 
+/** libpq's connection keywords (PostgreSQL 17), as in `host=db port=5432 user=owner`. */
+const LIBPQ_KEYWORDS = [
+  'host', 'hostaddr', 'port', 'dbname', 'user', 'password', 'passfile', 'require_auth', 'channel_binding',
+  'connect_timeout', 'client_encoding', 'options', 'application_name', 'fallback_application_name',
+  'keepalives', 'keepalives_idle', 'keepalives_interval', 'keepalives_count', 'tcp_user_timeout',
+  'replication', 'gssencmode', 'sslmode', 'requiressl', 'sslnegotiation', 'sslcompression', 'sslcert',
+  'sslkey', 'sslpassword', 'sslcertmode', 'sslrootcert', 'sslcrl', 'sslcrldir', 'sslsni', 'requirepeer',
+  'ssl_min_protocol_version', 'ssl_max_protocol_version', 'krbsrvname', 'gsslib', 'gssdelegation',
+  'service', 'target_session_attrs', 'load_balance_hosts',
+];
+/** A keyword starting the string or a word in it: a folder named `data=1` is still a folder. */
+const CONNINFO = new RegExp(`(?:^|\\s)(?:${LIBPQ_KEYWORDS.join('|')})\\s*=`, 'i');
+/** A password anywhere (`./db/password=…`) is never a folder name anybody meant. */
+const PASSWORD_ASSIGNMENT = /(?:^|[^a-z0-9_])(?:ssl)?password\s*=/i;
+
+const FORMS = 'use postgres://user:password@host:port/database, memory:// or a folder path for the embedded database';
+
+/**
+ * A string meant for a server, which as a folder path would put its password
+ * in a file name and make a local database the administrator never asked for.
+ */
+function notAFolder(url: string): string | null {
+  const masked = maskUrl(url);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) return `unsupported database URL ${masked}: ${FORMS}`;
+  if (url.includes('://') || /^\s*(?:postgres(?:ql)?|memory):/i.test(url)) {
+    return `malformed database URL ${masked}: a database URL starts with postgres:// or memory://, with no spaces or quotes around it; or give a folder path for the embedded database`;
+  }
+  if (CONNINFO.test(url) || PASSWORD_ASSIGNMENT.test(url)) {
+    return (
+      `the database URL ${masked} is a key=value connection string, which tenantctl does not take: ` +
+      'write it as postgres://user:password@host:port/dbname (percent-encode @ : / ? # % in the password, e.g. @ as %40) ' +
+      'with any other keys as parameters (?sslmode=verify-full), or give memory:// or a folder path for the embedded database'
+    );
+  }
+  return null;
+}
+
 export function parseDatabaseUrl(url: string): DatabaseLocation {
   if (/^postgres(ql)?:\/\//i.test(url)) {
     try {
@@ -75,11 +112,8 @@ export function parseDatabaseUrl(url: string): DatabaseLocation {
     return { kind: 'postgres', url };
   }
   if (url === 'memory://') return { kind: 'embedded', directory: null };
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
-    throw new TenantctlError(
-      `unsupported database URL ${maskUrl(url)}: use postgres://…, memory:// or a folder path for the embedded database`,
-    );
-  }
+  const refusal = notAFolder(url);
+  if (refusal !== null) throw new TenantctlError(refusal);
   if (url.trim() === '') throw new TenantctlError('empty database URL: use postgres://…, memory:// or a folder path');
   return { kind: 'embedded', directory: path.resolve(url) };
 }

@@ -166,3 +166,32 @@ describe('database URLs that cannot work fail in one line naming the masked URL'
     expect(run.stderr).not.toContain('s3cret');
   });
 });
+
+describe('a database URL meant for a server is never taken for a folder', () => {
+  // Each would have become a folder under the working directory, its name holding the password.
+  it.each([
+    {
+      url: 'host=127.0.0.1 port=1 user=u password=S3cretPW',
+      message: 'the database URL host=127.0.0.1 port=1 user=u password=**** is a key=value connection string',
+      fix: 'write it as postgres://user:password@host:port/dbname',
+    },
+    {
+      url: ' "postgres://u:S3cretPW@127.0.0.1:1/tenant"',
+      message: 'malformed database URL  "postgres://u:****@127.0.0.1:1/tenant"',
+      fix: 'with no spaces or quotes around it',
+    },
+  ])('$url', async ({ url, message, fix }) => {
+    const cwd = tempDir();
+    try {
+      const run = await runCli(['init', '--catalog', path.join(ROOT, CATALOG)], { cwd, env: { TENANTCTL_DATABASE_URL: url } });
+      expect(run.code).toBe(1);
+      expect(run.stderr.trim().split('\n')).toHaveLength(1);
+      expect(run.stderr).toContain(message);
+      expect(run.stderr).toContain(fix);
+      expect(`${run.stdout}${run.stderr}`).not.toContain('S3cretPW');
+      expect(fs.readdirSync(cwd)).toEqual([]);
+    } finally {
+      fs.rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+});

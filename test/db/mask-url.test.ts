@@ -33,6 +33,8 @@ describe('maskUrl', () => {
     ['postgres://[2001:db8::1]:5432/tenant?sslmode=require', 'postgres://[2001:db8::1]:5432/tenant?sslmode=require'],
     // Strings parseDatabaseUrl refuses, and names in its message.
     [' "postgres://admin:s3cret@db/tenant"', ' "postgres://admin:****@db/tenant"'],
+    ['postgres:/admin:s3cret@db/tenant', 'postgres:/admin:****@db/tenant'],
+    ['postgresql:admin:s3cret@db/tenant', 'postgresql:admin:****@db/tenant'],
     ["host=db password='s3 cret", 'host=db password=****'],
     ['./dbs/password=s3cret', './dbs/password=****'],
   ])('%j', (url, masked) => {

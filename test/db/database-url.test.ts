@@ -1,0 +1,40 @@
+// Which database a --database string names, and which strings name none.
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseDatabaseUrl } from '../../src/db/database-url.js';
+
+describe('parseDatabaseUrl', () => {
+  it.each([
+    ['postgres://owner:s3cret@db:5432/tenant', { kind: 'postgres', url: 'postgres://owner:s3cret@db:5432/tenant' }],
+    ['memory://', { kind: 'embedded', directory: null }],
+    ['.tenantctl/db', { kind: 'embedded', directory: path.resolve('.tenantctl/db') }],
+    // Folder names that merely look like settings stay folders.
+    ['data=1', { kind: 'embedded', directory: path.resolve('data=1') }],
+    ['backups/hostname=web1', { kind: 'embedded', directory: path.resolve('backups/hostname=web1') }],
+    ['my passwords', { kind: 'embedded', directory: path.resolve('my passwords') }],
+  ])('%j', (url, location) => {
+    expect(parseDatabaseUrl(url)).toEqual(location);
+  });
+
+  it.each([
+    ['host=127.0.0.1 port=1 user=u password=S3cretPW', 'is a key=value connection string'],
+    ["host=db dbname=tenant password = 'S3cret PW'", 'is a key=value connection string'],
+    ['dbname=tenant sslmode=verify-full', 'is a key=value connection string'],
+    ['HOST=db', 'is a key=value connection string'],
+    ['./dbs/password=S3cretPW', 'is a key=value connection string'],
+    ['mysql://u:S3cretPW@db/tenant', 'unsupported database URL mysql://u:****@db/tenant'],
+    ['file:///srv/tenant', 'unsupported database URL file:///srv/tenant'],
+    [' postgres://u:S3cretPW@db/tenant', 'malformed database URL  postgres://u:****@db/tenant'],
+    ['"postgres://u:S3cretPW@db/tenant"', 'malformed database URL "postgres://u:****@db/tenant"'],
+    ['postgres:/u:S3cretPW@db/tenant', 'malformed database URL postgres:/u:****@db/tenant'],
+    ['memory:', 'malformed database URL memory:'],
+    ['', 'empty database URL'],
+  ])('refuses %j', (url, message) => {
+    expect(() => parseDatabaseUrl(url)).toThrow(message);
+    try {
+      parseDatabaseUrl(url);
+    } catch (cause) {
+      expect((cause as Error).message).not.toMatch(/S3cret/);
+    }
+  });
+});
