@@ -4,7 +4,8 @@ import { codePointName } from '../diagnostics/code-point.js';
  * What a name looks like, so that two names a reader cannot tell apart
  * compare equal: `rnegan.bowen` and `megan.bowen`, `c0ntoso.com` and
  * `contoso.com`, a display name written with Cyrillic `М`, `е`, `а` and the
- * same name in Latin letters. After the skeletons of Unicode's confusable
+ * same name in Latin letters, `Megan Bowen` with a zero-width space, a soft
+ * hyphen or a second space in it. After the skeletons of Unicode's confusable
  * detection (UTS #39), cut down to the letters that pass for Latin ones:
  * names in this directory are read as Latin text, and UPNs and email
  * addresses are ASCII already (validation refuses anything else).
@@ -23,33 +24,56 @@ const LIKE_LATIN: Readonly<Record<string, string>> = {
 };
 
 const NOT_ASCII = /[^\u0000-\u007f]/;
+/**
+ * Characters drawn as nothing (zero-width spaces and joiners, the soft
+ * hyphen, variation selectors, tags, bidi controls, Hangul fillers): UTS #39
+ * removes them, since a name with one reads as the name without it.
+ */
+const DRAWN_AS_NOTHING = /\p{Default_Ignorable_Code_Point}/gu;
+/** White space a reader cannot count or tell apart (a run of spaces, a tab, U+00A0, U+3000): read as one space, and none at the ends. */
+const SPACE_TO_FOLD = /\s{2,}|[^\S ]/g;
 const LIKE_LATIN_CHARACTER = new RegExp(`[${Object.keys(LIKE_LATIN).join('')}]`, 'gu');
 
 /** Two letters in a row drawn as one. */
 const PAIRS: Readonly<Record<string, string>> = { rn: 'm', vv: 'w', cl: 'd' };
 
 /**
- * The skeleton: compatibility forms folded (fullwidth and mathematical
- * letters, ligatures: NFKC), other scripts' look-alikes replaced by the Latin
- * letter, then I, | and 1 as l and 0 as o, lower case, and the pairs drawn
- * as one letter (rn, vv, cl) as that letter, left to right. Called for every
+ * The skeleton: characters drawn as nothing removed (before NFKC, so that
+ * one between a letter and its accent does not keep them apart, and after,
+ * since NFKC makes U+3164 of the halfwidth Hangul filler), compatibility
+ * forms folded (fullwidth and mathematical letters, ligatures, the wide and
+ * narrow spaces: NFKC), other scripts' look-alikes replaced by the Latin
+ * letter, white space folded to single spaces and trimmed, then I, | and 1
+ * as l and 0 as o, lower case, and the pairs drawn as one letter (rn, vv, cl)
+ * as that letter, left to right. Called for every
  * user of a plan that brings in a name (200,000 names at 100,000 users), so
  * it is a few passes of the engine's own string functions, which return
  * their input untouched when there is nothing to replace.
  */
 export function confusableSkeleton(text: string): string {
   // Other scripts' capitals become Latin ones first, so that a Cyrillic І is drawn as l too.
-  const latin = NOT_ASCII.test(text) ? text.normalize('NFKC').replace(LIKE_LATIN_CHARACTER, (ch) => LIKE_LATIN[ch] ?? ch) : text;
+  const latin = NOT_ASCII.test(text) ? visibleLetters(text).replace(LIKE_LATIN_CHARACTER, (ch) => LIKE_LATIN[ch] ?? ch) : text;
   return latin
+    .replace(SPACE_TO_FOLD, ' ')
+    .trim()
     .replace(/[I|1]/g, 'l')
     .replace(/0/g, 'o')
     .toLowerCase()
     .replace(/rn|vv|cl/g, (pair) => PAIRS[pair]!);
 }
 
-/** Characters the skeleton turns into others or makes of others (and i, which I folds to); the rest it only lower-cases. */
+/** `text` without the characters drawn as nothing, its compatibility forms folded. */
+function visibleLetters(text: string): string {
+  return text.replace(DRAWN_AS_NOTHING, '').normalize('NFKC').replace(DRAWN_AS_NOTHING, '');
+}
+
+/**
+ * Characters the skeleton turns into others or makes of others (and i, which
+ * I folds to), and the white space it folds or trims; the rest it only
+ * lower-cases.
+ */
 const UNSTABLE = new Uint8Array(128);
-for (const ch of 'il|10ornmvwcd') UNSTABLE[ch.charCodeAt(0)] = 1;
+for (const ch of 'il|10ornmvwcd \t\n\v\f\r') UNSTABLE[ch.charCodeAt(0)] = 1;
 
 /**
  * A number two names with the same skeleton always share (of `text`, its

@@ -79,6 +79,8 @@ export interface LookalikeInput {
 const MAX_QUOTED = 120;
 /** Code points named as the difference between two display names. */
 const MAX_UNLIKE = 8;
+/** ASCII white space the skeleton folds (a run, a tab, a space at either end), which a quoted name barely shows: said in words. */
+const SPACED_ODDLY = /\s\s|[\t\n\v\f\r]|^\s|\s$/;
 
 function quoted(name: string): string {
   if (name.length <= MAX_QUOTED) return name;
@@ -175,7 +177,7 @@ function nameWarnings({ changes, current, desired }: LookalikeInput): PlanWarnin
     if (!other) return [];
     const unlike = unlikeCharacters(name, other.shown);
     const listed = unlike.length > MAX_UNLIKE ? `${unlike.slice(0, MAX_UNLIKE).join(', ')} and ${unlike.length - MAX_UNLIKE} more` : unlike.join(', ');
-    const how = unlike.length > 0 ? `written with ${listed}` : 'written differently';
+    const how = unlike.length > 0 ? `written with ${listed}` : SPACED_ODDLY.test(name) ? 'spaced differently' : 'written differently';
     return [`the displayName "${quoted(name)}" of ${upn} looks like "${quoted(other.shown)}" of ${quoted(other.user.userPrincipalName)}, ${whose(other)}, but is ${how}`];
   });
   return [

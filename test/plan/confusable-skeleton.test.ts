@@ -20,8 +20,34 @@ describe('confusableSkeleton', () => {
     expect(confusableSkeleton(text)).toBe(confusableSkeleton(other));
   });
 
+  // Written with escapes, so that the test's own source shows what is there.
+  it.each([
+    ['a zero-width space', 'Megan Bowen\u200b'],
+    ['a soft hyphen', 'Megan Bo\u00adwen'],
+    ['a variation selector', 'Megan\ufe0f Bowen'],
+    ['a tag character', 'Megan Bowen\u{e0041}'],
+    ['a zero-width joiner and non-joiner', 'Me\u200dgan Bo\u200cwen'],
+    ['a right-to-left override and its pop', '\u202eMegan Bowen\u202c'],
+    ['a right-to-left mark and an isolate', 'Megan\u200f \u2067Bowen\u2069'],
+    ['a Hangul filler, also in its halfwidth form', 'Megan\u3164 Bowen\uffa0'],
+    ['a combining grapheme joiner between a letter and its accent', 'Zoe\u034f\u0308', 'Zoë'],
+    ['two spaces', 'Megan  Bowen'],
+    ['a tab', 'Megan\tBowen'],
+    ['a space at either end', ' Megan Bowen '],
+    ['a no-break space', 'Megan\u00a0Bowen'],
+    ['an em space and a thin space', 'Megan\u2003\u2009Bowen'],
+    ['an ideographic space', 'Megan\u3000Bowen'],
+    ['an ogham space mark', 'Megan\u1680Bowen'],
+    ['a zero-width space between two spaces', 'Megan \u200b Bowen'],
+  ])('a name with %s looks like the name without it', (_what, text, other = 'Megan Bowen') => {
+    expect(confusableSkeleton(text)).toBe(confusableSkeleton(other));
+    expect(skeletonKey(text)).toBe(skeletonKey(other));
+  });
+
   it.each([
     ['megan.bowen', 'meghan.bowen'],
+    ['Megan Bowen', 'MeganBowen'], // a space is seen, however wide
+    ['Megan Bowen', 'Megan-Bowen'],
     ['megan.bowen', 'megan_bowen'],
     ['Zoë', 'Zoe'],
     ['Мария', 'Maria'], // Cyrillic written as Cyrillic: a different name, not a disguise
@@ -46,7 +72,7 @@ describe('skeletonKey', () => {
   // Names are skipped by their key before their skeleton is made: two names a
   // reader cannot tell apart must never have different keys. Few characters,
   // most of them ones the skeleton changes, so that many strings share one.
-  const tricky = fc.constantFrom(...'aAeEiIlL|10oOrRnNmMvVwWcCdDsS.-Ѕѕ͏Һһ𝐌Ｍ'.match(/./gsu)!);
+  const tricky = fc.constantFrom(...'aAeEiIlL|10oOrRnNmMvVwWcCdDsS.-Ѕѕ͏Һһ𝐌Ｍ \t\u00a0\u3000\u200b\u00ad\u{e0041}'.match(/./gsu)!);
   it('is the same for names with the same skeleton', () => {
     const byKey = new Map<string, number>();
     fc.assert(

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { GLOBAL_ADMINISTRATOR } from '../../src/catalog/catalog.js';
 import { renderMarkdown } from '../../src/render/markdown.js';
+import { renderText } from '../../src/render/text.js';
 import { DEFAULT_SETTINGS } from '../../src/state/settings.js';
 import { admin, adminDeclared, declared, existing, planDocument } from '../render/scenarios.js';
 
@@ -48,6 +49,34 @@ describe('look-alike names a plan brings in', () => {
           'but is written with U+041C, U+0435, U+0430. Make sure this is not an account posing as the other in the address book.',
       },
     ]);
+  });
+
+  it('a display name with a character drawn as nothing, named and shown escaped in text output', () => {
+    const desired = [adminDeclared(), meganDeclared(), declared('m.bowen@contoso.com', { displayName: 'Megan Bowen\u200b' }, GA)];
+    expect(warningsOf(desired)).toEqual([
+      {
+        code: 'LOOKALIKE_DISPLAY_NAME',
+        message:
+          'the displayName "Megan Bowen\u200b" of m.bowen@contoso.com looks like "Megan Bowen" of megan.bowen@contoso.com, an existing user holding Global administrator, ' +
+          'but is written with U+200B. Make sure this is not an account posing as the other in the address book.',
+      },
+    ]);
+    const text = renderText(planDocument({ desired, current: [admin(), megan()], settings: SETTINGS }), { color: false });
+    expect(text).toContain('! LOOKALIKE_DISPLAY_NAME: the displayName "Megan Bowen\\u200b" of m.bowen@contoso.com looks like "Megan Bowen"');
+  });
+
+  it.each([
+    ['Megan Bo\u00adwen', 'written with U+00AD'],
+    ['Megan\ufe0f Bowen', 'written with U+FE0F'],
+    ['Megan Bowen\u{e0041}', 'written with U+E0041'],
+    ['\u202eMegan Bowen\u202c', 'written with U+202E, U+202C'],
+    ['Megan\u00a0Bowen', 'written with U+00A0'],
+    ['Megan  Bowen', 'spaced differently'],
+    ['Megan Bowen ', 'spaced differently'],
+  ])('a display name %j, %s', (name, how) => {
+    const [warning] = warningsOf([adminDeclared(), meganDeclared(), declared('m.bowen@contoso.com', { displayName: name }, GA)]);
+    expect(warning?.code).toBe('LOOKALIKE_DISPLAY_NAME');
+    expect(warning?.message).toContain(`looks like "Megan Bowen" of megan.bowen@contoso.com, an existing user holding Global administrator, but is ${how}. Make sure`);
   });
 
   it('a look-alike whose skeleton keeps a letter of another script (the key is the name\'s, not the skeleton\'s)', () => {
