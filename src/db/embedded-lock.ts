@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
+import { terminalText } from '../render/escape-terminal.js';
 
 /** Who holds a lock, for the message the waiting process prints. */
 export interface LockHolder {
@@ -17,8 +18,10 @@ export interface LockHolder {
   readonly started?: string;
 }
 
+/** The lock file is another process's word (its --actor, any text): shown, never obeyed, on one line. */
 export function describeHolder(holder: LockHolder): string {
-  return `${holder.actor} on ${holder.host} (pid ${holder.pid}) since ${holder.since}`;
+  const shown = (value: unknown) => terminalText(String(value));
+  return `${shown(holder.actor)} on ${shown(holder.host)} (pid ${shown(holder.pid)}) since ${shown(holder.since)}`;
 }
 
 function processAlive(pid: number): boolean {

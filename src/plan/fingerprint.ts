@@ -1,6 +1,7 @@
 import type { Catalog } from '../catalog/catalog.js';
 import type { TenantState, User } from '../state/tenant-state.js';
 import { lastWriter } from '../state/last-writer.js';
+import { terminalText } from '../render/escape-terminal.js';
 import { readingOf, sameTexts, type DirectoryTexts } from '../state/read-state.js';
 import { canonicalJson, sha256 } from './canonical-json.js';
 import { canonicalUser } from './canonical-user.js';
@@ -58,13 +59,19 @@ function computeFingerprint(current: TenantState, catalog: Catalog): Fingerprint
   return { catalog: short({ domains: catalog.domains, seats }), users: userHashes(current) };
 }
 
+/**
+ * The database's words for a changed row: UPNs, the actor an apply recorded
+ * (any --actor) and database role names are shown through `terminalText`, so
+ * none can break the refusal into lines of its own.
+ */
 function describeChange(key: string, user: User | undefined): string {
-  if (!user?.directory) return `${key} was deleted for good`;
+  if (!user?.directory) return `${terminalText(key)} was deleted for good`;
   const { updatedAt, updatedBy } = user.directory;
+  const who = terminalText(user.userPrincipalName);
   const writer = lastWriter(updatedBy);
-  if (writer.kind === 'outside') return `${user.userPrincipalName} was changed outside tenantctl by database role ${writer.role} at ${updatedAt}`;
-  const by = updatedBy ? ` by ${updatedBy}` : '';
-  return `${user.userPrincipalName} was modified (last recorded change ${updatedAt}${by})`;
+  if (writer.kind === 'outside') return `${who} was changed outside tenantctl by database role ${terminalText(writer.role)} at ${updatedAt}`;
+  const by = updatedBy ? ` by ${terminalText(updatedBy)}` : '';
+  return `${who} was modified (last recorded change ${updatedAt}${by})`;
 }
 
 /** What changed since a plan was made, in words; empty when nothing did. */
@@ -75,7 +82,7 @@ export function staleness(planned: Fingerprint, now: Fingerprint, current: Tenan
     if (now.users[key] !== hash) reasons.push(describeChange(key, current.users.get(key)));
   }
   for (const key of Object.keys(now.users)) {
-    if (!(key in planned.users)) reasons.push(`${current.users.get(key)?.userPrincipalName ?? key} was created`);
+    if (!(key in planned.users)) reasons.push(`${terminalText(current.users.get(key)?.userPrincipalName ?? key)} was created`);
   }
   return reasons;
 }

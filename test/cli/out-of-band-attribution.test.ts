@@ -97,6 +97,24 @@ function attributionSuite(setup: () => { env: Record<string, string>; outOfBand:
     expect(drift.stdout).toMatch(new RegExp(`~ noah\\.hendriks@contoso\\.com \\[medium, changed outside tenantctl by database role ${role} at ${TIME}\\]`));
     expect(drift.stdout).not.toContain('lotte.smit@contoso.com [');
   });
+
+  it('an actor whose name breaks lines is named escaped, on the stale-plan reason\'s one line', async () => {
+    const users = path.join(config, 'users.yaml');
+    const older = path.join(dir, 'older.json');
+    fs.writeFileSync(users, fs.readFileSync(users, 'utf8').replace('jobTitle: Head of Sales', 'jobTitle: Sales Director'));
+    expect((await runCli(['plan', '-c', config, '--out', older], { env })).code).toBe(0);
+    fs.writeFileSync(users, fs.readFileSync(users, 'utf8').replace('jobTitle: Sales Director', 'jobTitle: Chief Sales Officer'));
+    const hostile = await runCli(['apply', '-c', config, '--auto-approve', '--approve-privileged', '--actor', 'x\n::add-mask::y\r::error::z'], { env });
+    expect(hostile.code, hostile.stderr).toBe(0);
+    // The files as planned: only the tenant changed since.
+    fs.writeFileSync(users, fs.readFileSync(users, 'utf8').replace('jobTitle: Chief Sales Officer', 'jobTitle: Sales Director'));
+    const apply = await runCli(['apply', '--plan', older, '-c', config, '--auto-approve'], { env });
+    expect(apply.code).toBe(1);
+    expect(apply.stderr).toMatch(
+      new RegExp(`\n  joep\\.devries@contoso\\.com was modified \\(last recorded change ${TIME} by apply #\\d+ \\(x\\\\u000a::add-mask::y\\\\u000d::error::z\\)\\)\n`),
+    );
+    expect(apply.stderr).not.toMatch(/^\\u003a:|^::/m);
+  });
 }
 
 describe('out-of-band edits are attributed (embedded database)', () => {

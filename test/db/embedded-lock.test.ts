@@ -53,6 +53,14 @@ describe('the embedded database lock file', () => {
     }
   });
 
+  it('names its holder on one line, whatever the --actor it was taken with holds', async () => {
+    const db = folder();
+    fs.writeFileSync(`${db}.lock`, JSON.stringify({ actor: 'bob\n::error::forged', host: 'build\u001b[2J', pid: process.pid, since: '2026-11-25T14:02:00.000Z\r::add-mask::x' }));
+    await expect(acquireEmbeddedLock(db, 'alice', 300)).rejects.toThrow(
+      `is in use by bob\\u000a::error::forged on build\\u001b[2J (pid ${process.pid}) since 2026-11-25T14:02:00.000Z\\u000d::add-mask::x; waited 0s`,
+    );
+  });
+
   it('is taken over when empty and older than any write takes (a process killed while writing it)', async () => {
     const db = folder();
     fs.writeFileSync(`${db}.lock`, '');
@@ -108,7 +116,7 @@ describe('the embedded database lock file', () => {
       fs.chmodSync(shared, 0o777);
       // The compiled lock module, where the other user can read it. Modes are set explicitly:
       // an earlier test in this worker may have left the umask at 077, as tenantctl does.
-      for (const file of ['db/embedded-lock.js', 'diagnostics/tenantctl-error.js']) {
+      for (const file of ['db/embedded-lock.js', 'diagnostics/tenantctl-error.js', 'render/escape-terminal.js']) {
         for (const folder of ['lib', path.join('lib', path.dirname(file))]) {
           fs.mkdirSync(path.join(shared, folder), { recursive: true });
           fs.chmodSync(path.join(shared, folder), 0o755);
