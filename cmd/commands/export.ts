@@ -3,6 +3,8 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { writePrivateFile } from '../../src/files/write-private-file.js';
 import { TenantctlError } from '../../src/diagnostics/tenantctl-error.js';
+import { isConfigFileName } from '../../src/config/config-files.js';
+import { terminalText } from '../../src/render/escape-terminal.js';
 import { exportConfig, type ExportedFile } from '../../src/export/export-config.js';
 import { readLastSettings } from '../../src/audit/last-settings.js';
 import { readTenant } from '../../src/state/read-tenant.js';
@@ -78,7 +80,7 @@ function strangers(dir: string, files: readonly ExportedFile[]): string[] {
   const ours = new Set(files.map((f) => f.path));
   return fs
     .readdirSync(dir)
-    .filter((name) => /^[^.].*\.ya?ml$/.test(name) && !ours.has(name))
+    .filter((name) => isConfigFileName(name) && !ours.has(name))
     .sort();
 }
 
@@ -129,7 +131,8 @@ export function registerExport(program: Command): void {
       err(`Exported ${users} to ${written.map((w) => w.file).join(', ')}.`);
       if (where.kind === 'directory') {
         const others = strangers(where.dir, result.files);
-        if (others.length > 0) err(`Note: ${where.dir} also holds ${others.join(', ')}, which \`-c ${where.dir}\` reads too; remove what an earlier export left behind.`);
+        // File names are anyone's: shown escaped, one line each however they were named.
+        if (others.length > 0) err(`Note: ${where.dir} also holds ${others.map(terminalText).join(', ')}, which \`-c ${where.dir}\` reads too; remove what an earlier export left behind.`);
       }
       const next = `tenantctl plan -c ${config}   (it should change nothing but adopt users tenantctl does not manage yet)`;
       err(result.diagnostics.length > 0 ? `Next: resolve the warnings above, then ${next}` : `Next: ${next}`);

@@ -3,14 +3,24 @@ import path from 'node:path';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { findWorkTree } from '../files/git-work-tree.js';
 
-/** Names a directory contributes: `*.yaml` and `*.yml`, like a shell glob (so no dotfiles). */
-const CONFIG_FILE_NAME = /^[^.].*\.ya?ml$/;
+/**
+ * Names a directory contributes: `*.yaml` and `*.yml`, like a shell glob (so
+ * no dotfiles). With `s`, `.` also matches a line break: a file named
+ * `a<newline>b.yaml` is a YAML file like any other, and skipping it silently
+ * would leave its users out and plan them deleted. Messages show it escaped.
+ */
+const CONFIG_FILE_NAME = /^[^.].*\.ya?ml$/s;
 
 /**
  * The tenant's catalog (`init --catalog`) may live beside the configuration
  * it describes; it is not configuration, so a directory never contributes it.
  */
 const CATALOG_FILE_NAME = /^catalog\.ya?ml$/;
+
+/** Whether `-c DIR` reads the file of this name in DIR (export warns of those it did not write). */
+export function isConfigFileName(name: string): boolean {
+  return CONFIG_FILE_NAME.test(name) && !CATALOG_FILE_NAME.test(name);
+}
 
 /** A path as messages show it: as the user gave it, with POSIX separators. */
 export function displayPath(given: string): string {
@@ -37,7 +47,7 @@ function isMissing(cause: unknown): boolean {
 function yamlFilesIn(dir: string): { names: string[]; outside: string[] } {
   const entries = fs
     .readdirSync(dir, { withFileTypes: true })
-    .filter((entry) => CONFIG_FILE_NAME.test(entry.name) && !CATALOG_FILE_NAME.test(entry.name));
+    .filter((entry) => isConfigFileName(entry.name));
   const names: string[] = [];
   const outside: string[] = [];
   let root: string | undefined;
