@@ -53,12 +53,16 @@ function describeYamlError(context: ProblemContext, problem: YAMLError): Diagnos
   switch (problem.code) {
     case 'DUPLICATE_KEY':
       return describeDuplicateKey(context, offset);
-    case 'MULTIPLE_DOCS':
+    case 'MULTIPLE_DOCS': {
+      // Without "---", the first document was ended by a "..." line.
+      const marker = text.startsWith('---', offset) ? '---' : '...';
+      const started = marker === '---' ? 'starts here ("---")' : 'starts here, after the "..." line that ends the first';
       return error(
         'YAML_MULTIPLE_DOCUMENTS',
-        'a second YAML document starts here ("---"); a file holds one document: remove the "---" line or move the rest into its own file in the same directory',
+        `a second YAML document ${started}; a file holds one document: remove the "${marker}" line or move the rest into its own file in the same directory`,
         at(offset),
       );
+    }
     case 'MISSING_CHAR': {
       const quote = openingQuote(positions, offset);
       if (quote === undefined) return syntaxError(problem, at(offset));

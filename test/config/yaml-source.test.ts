@@ -382,3 +382,19 @@ describe('parseYamlSource: the values a configuration may still hold', () => {
     expect(over.diagnostics).toEqual([]);
   });
 });
+
+describe('YAML_MULTIPLE_DOCUMENTS names the line that ends the first document', () => {
+  const problem = (text: string) => parseYamlSource('t.yaml', Buffer.from(text)).diagnostics.map((d) => [d.code, d.message, d.location?.line]);
+
+  it('"---"', () => {
+    expect(problem('users: []\n---\nusers: []\n')).toEqual([
+      ['YAML_MULTIPLE_DOCUMENTS', 'a second YAML document starts here ("---"); a file holds one document: remove the "---" line or move the rest into its own file in the same directory', 2],
+    ]);
+  });
+
+  it('"...", with no "---" in the file', () => {
+    const [found] = problem('users: []\n...\nsettings:\n  minGlobalAdmins: 1\n');
+    expect(found?.[0]).toBe('YAML_MULTIPLE_DOCUMENTS');
+    expect(found?.[1]).toBe('a second YAML document starts here, after the "..." line that ends the first; a file holds one document: remove the "..." line or move the rest into its own file in the same directory');
+  });
+});
