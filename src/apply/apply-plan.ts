@@ -1,4 +1,4 @@
-import { readCatalog } from '../catalog/read-catalog.js';
+import { readCatalogAndSettings } from '../catalog/read-catalog.js';
 import { requireCatalog } from '../catalog/require-catalog.js';
 import { GLOBAL_ADMINISTRATOR } from '../catalog/catalog.js';
 import type { Database, Queryable } from '../db/database.js';
@@ -6,7 +6,6 @@ import type { TenantSnapshot } from '../workflow/plan-tenant.js';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 import type { Change, ChangeKind, ChangeOf } from '../plan/change.js';
 import { fingerprint, staleMessage, staleness } from '../plan/fingerprint.js';
-import { readLastSettings } from '../audit/last-settings.js';
 import { bareChange, type PlanDocument } from '../plan/plan-document.js';
 import { storedRecipient } from '../outbox/outbox-key.js';
 import { sealSecret } from '../outbox/seal.js';
@@ -68,12 +67,13 @@ async function runPhase(tx: Queryable, kinds: readonly ChangeKind[], changes: re
 
 /** Refuses a plan whose rows changed since; returns what it read. */
 async function refuseStale(tx: Queryable, plan: PlanDocument): Promise<TenantSnapshot> {
-  const [current, catalog] = [await readStateAgain(tx), await readCatalog(tx)];
+  const current = await readStateAgain(tx);
+  // The applied settings too: a saved plan is recomputed under the lock with them (verifyUnderLock).
+  const { catalog, applied } = await readCatalogAndSettings(tx);
   requireCatalog(catalog);
   const reasons = staleness(plan.fingerprint, fingerprint(current, catalog), current);
   if (reasons.length > 0) throw new TenantctlError(staleMessage(reasons));
-  // A saved plan is recomputed under the lock with these too (verifyUnderLock).
-  return { current, catalog, applied: await readLastSettings(tx) };
+  return { current, catalog, applied };
 }
 
 async function recordPurchases(tx: Queryable, plan: PlanDocument, applyId: number, actor: string): Promise<void> {

@@ -7,8 +7,13 @@ import { DEFAULT_SETTINGS, type Settings } from '../state/settings.js';
  * defaults; null when no apply recorded any.
  */
 export async function readLastSettings(db: Queryable): Promise<Settings | null> {
-  const [row] = await db.query<{ settings: Partial<Settings> }>(
-    'SELECT settings FROM applies WHERE settings IS NOT NULL ORDER BY id DESC LIMIT 1',
+  const [row] = await db.query<{ settings: string }>(
+    'SELECT settings::text AS settings FROM applies WHERE settings IS NOT NULL ORDER BY id DESC LIMIT 1',
   );
-  return row ? { ...DEFAULT_SETTINGS, ...row.settings } : null;
+  return appliedSettings(row?.settings ?? null);
+}
+
+/** Recorded settings (their JSON text) with those added since filled in by their defaults. */
+export function appliedSettings(text: string | null): Settings | null {
+  return text === null ? null : { ...DEFAULT_SETTINGS, ...(JSON.parse(text) as Partial<Settings>) };
 }

@@ -1,10 +1,13 @@
+import { appliedSettings } from '../audit/last-settings.js';
 import type { Queryable } from '../db/database.js';
+import type { Settings } from '../state/settings.js';
 import type { Catalog } from './catalog.js';
 
 /**
  * The catalog's five tables as JSON lists, in one statement: plan reads the
  * catalog while it parses the configuration, where each round trip waits for
  * the parse to let the event loop run. Each list is ordered as its own query was.
+ * It also reads the settings the latest apply recorded (readCatalogAndSettings).
  */
 const CATALOG_QUERY = `SELECT
   (SELECT coalesce(json_agg(json_build_array(name, verified, is_default) ORDER BY name), '[]')::text FROM domains) AS domains,
@@ -19,7 +22,8 @@ const CATALOG_QUERY = `SELECT
   (SELECT coalesce(json_agg(json_build_array(sku, plan, countries) ORDER BY sku COLLATE "C", plan COLLATE "C"), '[]')::text
      FROM (SELECT sku, plan, array_agg(country::text ORDER BY country) AS countries
              FROM service_plan_unavailable_countries GROUP BY sku, plan) AS u) AS unavailable,
-  (SELECT coalesce(json_agg(json_build_array(template_id, display_name, directory_name, privileged) ORDER BY display_name), '[]')::text FROM roles) AS roles`;
+  (SELECT coalesce(json_agg(json_build_array(template_id, display_name, directory_name, privileged) ORDER BY display_name), '[]')::text FROM roles) AS roles,
+  (SELECT settings::text FROM applies WHERE settings IS NOT NULL ORDER BY id DESC LIMIT 1) AS applied`;
 
 type DomainRow = [name: string, verified: boolean, isDefault: boolean];
 type SubscriptionRow = [
@@ -48,12 +52,25 @@ function factsBySku(rows: readonly PlanFactRow<string[]>[]): Map<string, Record<
 
 /** The catalog as the database has it now; service plans sorted by name. */
 export async function readCatalog(db: Queryable): Promise<Catalog> {
-  const [row] = await db.query<Record<'domains' | 'subscriptions' | 'dependencies' | 'unavailable' | 'roles', string>>(CATALOG_QUERY);
-  const domains = JSON.parse(row!.domains) as DomainRow[];
-  const subscriptions = JSON.parse(row!.subscriptions) as SubscriptionRow[];
-  const dependencies = JSON.parse(row!.dependencies) as PlanFactRow<string[]>[];
-  const unavailable = JSON.parse(row!.unavailable) as PlanFactRow<string[]>[];
-  const roles = JSON.parse(row!.roles) as RoleRow[];
+  return (await readCatalogAndSettings(db)).catalog;
+}
+
+/**
+ * The catalog, and the settings the latest apply recorded (null: none did),
+ * which hold a plan to the deletion limits its configuration would loosen:
+ * in the same statement, so that planning costs no round trip more.
+ */
+export async function readCatalogAndSettings(db: Queryable): Promise<{ catalog: Catalog; applied: Settings | null }> {
+  const [row] = await db.query<Record<'domains' | 'subscriptions' | 'dependencies' | 'unavailable' | 'roles', string> & { applied: string | null }>(CATALOG_QUERY);
+  return { catalog: catalogFrom(row!), applied: appliedSettings(row!.applied) };
+}
+
+function catalogFrom(row: Record<'domains' | 'subscriptions' | 'dependencies' | 'unavailable' | 'roles', string>): Catalog {
+  const domains = JSON.parse(row.domains) as DomainRow[];
+  const subscriptions = JSON.parse(row.subscriptions) as SubscriptionRow[];
+  const dependencies = JSON.parse(row.dependencies) as PlanFactRow<string[]>[];
+  const unavailable = JSON.parse(row.unavailable) as PlanFactRow<string[]>[];
+  const roles = JSON.parse(row.roles) as RoleRow[];
   const dependenciesOf = factsBySku(dependencies);
   const unavailableOf = factsBySku(unavailable);
   return {

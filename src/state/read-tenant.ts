@@ -1,6 +1,5 @@
-import { readLastSettings } from '../audit/last-settings.js';
 import type { Catalog } from '../catalog/catalog.js';
-import { readCatalog } from '../catalog/read-catalog.js';
+import { readCatalogAndSettings } from '../catalog/read-catalog.js';
 import type { Database } from '../db/database.js';
 import { readState } from './read-state.js';
 import type { Settings } from './settings.js';
@@ -19,7 +18,7 @@ export async function readTenant(db: Database): Promise<{ catalog: Catalog; curr
     await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
     // The directory first: its statement is the long one, sent while plan still parses.
     const current = await readState(tx);
-    const catalog = await readCatalog(tx);
-    return { catalog, current, applied: await readLastSettings(tx) };
+    const { catalog, applied } = await readCatalogAndSettings(tx);
+    return { catalog, current, applied };
   });
 }

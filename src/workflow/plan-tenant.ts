@@ -54,7 +54,7 @@ export async function planTenant(db: Database, options: PlanTenantOptions): Prom
 export interface TenantSnapshot {
   readonly catalog: Catalog;
   readonly current: TenantState;
-  /** The settings the latest apply recorded (readLastSettings); absent or null: none recorded. */
+  /** The settings the latest apply recorded (readCatalogAndSettings); absent or null: none recorded. */
   readonly applied?: Settings | null;
 }
 
