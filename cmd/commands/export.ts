@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { writePrivateFile } from '../../src/files/write-private-file.js';
+import { writePrivateFiles } from '../../src/files/write-private-file.js';
 import { TenantctlError } from '../../src/diagnostics/tenantctl-error.js';
 import { isConfigFileName } from '../../src/config/config-files.js';
 import { terminalText } from '../../src/render/escape-terminal.js';
@@ -61,17 +61,38 @@ function targets(where: Destination, files: readonly ExportedFile[]): { file: st
   return files.map((f) => ({ file: path.join(where.dir, f.path), text: f.text }));
 }
 
-/** Writes every file, or none when one exists already and --force was not given. */
+/**
+ * Writes every file or none: none when one exists already and --force was not
+ * given, or when one cannot be written (a symlink, not a regular file, a full
+ * disk). Folders created for them are removed again when nothing was written.
+ */
 function writeFiles(written: readonly { file: string; text: string }[], force: boolean): void {
-  const existing = written.filter((w) => fs.existsSync(w.file)).map((w) => w.file);
-  if (existing.length > 0 && !force) {
-    throw new TenantctlError(`not overwriting ${existing.join(', ')}: move ${existing.length === 1 ? 'it' : 'them'} away, or add --force; nothing was written`);
-  }
-  for (const { file, text } of written) {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    if (!writePrivateFile(file, text, { replace: force })) {
-      throw new TenantctlError(`not overwriting ${file}: it appeared while exporting; add --force to replace it`);
+  const folders = [...new Set(written.map((w) => path.dirname(w.file)))];
+  const created = folders.map((folder) => ({ folder, top: fs.mkdirSync(folder, { recursive: true }) }));
+  try {
+    const existing = writePrivateFiles(
+      written.map((w) => ({ target: w.file, content: w.text })),
+      { replace: force },
+    );
+    if (existing.length > 0) {
+      throw new TenantctlError(`not overwriting ${existing.join(', ')}: move ${existing.length === 1 ? 'it' : 'them'} away, or add --force; nothing was written`);
     }
+  } catch (cause) {
+    for (const { folder, top } of created) removeEmptyFolders(folder, top);
+    throw cause;
+  }
+}
+
+/** From `folder` up to `top` (the first one mkdir created; none when undefined), as long as they are empty. */
+function removeEmptyFolders(folder: string, top: string | undefined): void {
+  if (top === undefined) return;
+  for (let current = path.resolve(folder); ; current = path.dirname(current)) {
+    try {
+      fs.rmdirSync(current);
+    } catch {
+      return;
+    }
+    if (current === path.resolve(top)) return;
   }
 }
 
@@ -128,13 +149,14 @@ export function registerExport(program: Command): void {
       const written = targets(where, result.files);
       writeFiles(written, options.force ?? false);
       const config = where.kind === 'file' ? where.file : where.dir;
-      err(`Exported ${users} to ${written.map((w) => w.file).join(', ')}.`);
+      err(`Exported ${users} to ${written.map((w) => terminalText(w.file)).join(', ')}.`);
       if (where.kind === 'directory') {
-        const others = strangers(where.dir, result.files);
         // File names are anyone's: shown escaped, one line each however they were named.
-        if (others.length > 0) err(`Note: ${where.dir} also holds ${others.map(terminalText).join(', ')}, which \`-c ${where.dir}\` reads too; remove what an earlier export left behind.`);
+        const others = strangers(where.dir, result.files).map(terminalText);
+        const dir = terminalText(where.dir);
+        if (others.length > 0) err(`Note: ${dir} also holds ${others.join(', ')}, which \`-c ${dir}\` reads too; remove what an earlier export left behind.`);
       }
-      const next = `tenantctl plan -c ${config}   (it should change nothing but adopt users tenantctl does not manage yet)`;
+      const next = `tenantctl plan -c ${terminalText(config)}   (it should change nothing but adopt users tenantctl does not manage yet)`;
       err(result.diagnostics.length > 0 ? `Next: resolve the warnings above, then ${next}` : `Next: ${next}`);
     });
 }

@@ -103,6 +103,14 @@ function syncDirectory(directory: string): void {
   }
 }
 
+/** Content given whole, or in pieces (strings or bytes) that are written as they come. */
+export type FileContent = string | Uint8Array | Iterable<string | Uint8Array>;
+
+export interface PrivateFile {
+  readonly target: string;
+  readonly content: FileContent;
+}
+
 /**
  * The one way tenantctl writes a file (plans, exports, .eml messages, keys).
  * No folder on the way to it inside a git work tree may be a symbolic link.
@@ -115,12 +123,51 @@ function syncDirectory(directory: string): void {
  * `content` may be given in pieces (strings or bytes), which are written as
  * they come.
  */
-export function writePrivateFile(target: string, content: string | Uint8Array | Iterable<string | Uint8Array>, options: WriteOptions = {}): boolean {
+export function writePrivateFile(target: string, content: FileContent, options: WriteOptions = {}): boolean {
+  return writePrivateFiles([{ target, content }], options).length === 0;
+}
+
+/**
+ * Several files as writePrivateFile writes one, all or none (an export split
+ * over a folder): every target is checked before any is written, all are
+ * written to temporary names, and only then renamed into place one after the
+ * other. Should a rename fail, the files already placed are put back as they
+ * were (the old ones were kept under another name until all were placed).
+ * Returns the targets that exist already, having written nothing, when
+ * `replace` is false and any does; otherwise an empty list.
+ */
+export function writePrivateFiles(files: readonly PrivateFile[], options: WriteOptions = {}): string[] {
+  const replace = options.replace !== false;
+  const wanted = files.map((f) => ({ ...f, file: path.resolve(f.target) }));
+  for (const { target, file } of wanted) {
+    refusedAt(target, () => {
+      refuseLinkedFolder(path.dirname(file), file);
+      refuseNonFile(file);
+    });
+  }
+  if (!replace) {
+    const existing = wanted.filter(({ target, file }) => refusedAt(target, () => fs.lstatSync(file, { throwIfNoEntry: false })) !== undefined);
+    if (existing.length > 0) return existing.map((w) => w.target);
+  }
+  const staged: Staged[] = [];
   try {
-    return writeThroughTemporary(target, content, options);
+    for (const w of wanted) staged.push(refusedAt(w.target, () => stage(w.target, w.file, w.content, options.mode ?? 0o600)));
+    return commit(staged, replace);
+  } finally {
+    for (const { temporary } of staged) fs.rmSync(temporary, { force: true });
+  }
+}
+
+/**
+ * Runs one step on `target`, turning the operating system's refusal (a
+ * missing folder, a full disk, no permission: the user's path, not a bug)
+ * into a message that names the target the user gave, not the temporary
+ * file the operating system refused.
+ */
+function refusedAt<T>(target: string, step: () => T): T {
+  try {
+    return step();
   } catch (cause) {
-    // A missing folder, a full disk, no permission: the user's path, not a bug. The message names the
-    // target the user gave, not the temporary file the operating system refused.
     if (!isFileSystemError(cause)) throw cause;
     const folder = path.dirname(path.resolve(target));
     const hint = cause.code === 'ENOENT' && !fs.existsSync(folder) ? `its folder ${folder} does not exist; create it, or name another file` : fileSystemReason(cause);
@@ -128,38 +175,144 @@ export function writePrivateFile(target: string, content: string | Uint8Array | 
   }
 }
 
-function writeThroughTemporary(target: string, content: string | Uint8Array | Iterable<string | Uint8Array>, options: WriteOptions): boolean {
-  const mode = options.mode ?? 0o600;
-  const file = path.resolve(target);
-  const directory = path.dirname(file);
-  refuseLinkedFolder(directory, file);
-  refuseNonFile(file);
-  const temporary = path.join(directory, `.${path.basename(file)}.${randomBytes(12).toString('hex')}.tmp`);
+/** A file written under its temporary name; dev and ino tell it from whatever else may take its name. */
+interface Staged {
+  readonly target: string;
+  readonly file: string;
+  readonly temporary: string;
+  readonly dev: number;
+  readonly ino: number;
+}
+
+const temporaryName = (file: string, suffix: string): string =>
+  path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(12).toString('hex')}.${suffix}`);
+
+function stage(target: string, file: string, content: FileContent, mode: number): Staged {
+  const temporary = temporaryName(file, 'tmp');
   const flags = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW;
   const fd = fs.openSync(temporary, flags, mode);
   try {
-    try {
-      fs.fchmodSync(fd, mode);
-      if (typeof content === 'string' || content instanceof Uint8Array) fs.writeFileSync(fd, content);
-      else writePieces(fd, content);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    if (options.replace === false) {
-      try {
-        // link() fails when the target exists: creation without replacing.
-        fs.linkSync(temporary, file);
-      } catch (cause) {
-        if ((cause as NodeJS.ErrnoException).code === 'EEXIST') return false;
-        throw cause;
-      }
-    } else {
-      fs.renameSync(temporary, file);
-    }
-  } finally {
+    fs.fchmodSync(fd, mode);
+    if (typeof content === 'string' || content instanceof Uint8Array) fs.writeFileSync(fd, content);
+    else writePieces(fd, content);
+    fs.fsyncSync(fd);
+    const { dev, ino } = fs.fstatSync(fd);
+    return { target, file, temporary, dev, ino };
+  } catch (cause) {
     fs.rmSync(temporary, { force: true });
+    throw cause;
+  } finally {
+    fs.closeSync(fd);
   }
-  syncDirectory(directory);
-  return true;
+}
+
+/** A file renamed or linked into place, and where the file it replaced was kept (null: there was none, or one file only is written). */
+interface Placed {
+  readonly staged: Staged;
+  readonly kept: string | null;
+}
+
+/** Puts every staged file in place, or (should one fail) none; returns the target that appeared meanwhile, if `replace` is false. */
+function commit(staged: readonly Staged[], replace: boolean): string[] {
+  const placed: Placed[] = [];
+  // One file needs nothing kept: a failed rename leaves the old file as it was.
+  const keepOld = staged.length > 1;
+  for (const file of staged) {
+    let done: Placed | null;
+    try {
+      done = refusedAt(file.target, () => place(file, replace, keepOld));
+    } catch (cause) {
+      throw withStuck(cause, putBack(placed));
+    }
+    if (done === null) {
+      const stuck = putBack(placed);
+      if (stuck.length > 0) throw withStuck(new TenantctlError(`not overwriting ${file.target}: it appeared while writing`), stuck);
+      return [file.target];
+    }
+    placed.push(done);
+  }
+  for (const { kept } of placed) if (kept !== null) fs.rmSync(kept, { force: true });
+  for (const directory of new Set(staged.map((s) => path.dirname(s.file)))) syncDirectory(directory);
+  return [];
+}
+
+/** The failure, saying which files it left changed: rare (the folder changed meanwhile), but then they need a look. */
+function withStuck(cause: unknown, stuck: readonly string[]): unknown {
+  if (stuck.length === 0 || !(cause instanceof TenantctlError)) return cause;
+  const one = stuck.length === 1;
+  return new TenantctlError(`${cause.message}; ${stuck.join(', ')} could not be put back as ${one ? 'it was' : 'they were'} before: check ${one ? 'it' : 'them'}`);
+}
+
+/** Null when `replace` is false and the target appeared since it was checked. */
+function place(file: Staged, replace: boolean, keepOld: boolean): Placed | null {
+  if (!replace) {
+    try {
+      // link() fails when the target exists: creation without replacing.
+      fs.linkSync(file.temporary, file.file);
+    } catch (cause) {
+      if ((cause as NodeJS.ErrnoException).code === 'EEXIST') return null;
+      throw cause;
+    }
+    return { staged: file, kept: null };
+  }
+  const kept = keepOld ? keep(file.file) : null;
+  try {
+    fs.renameSync(file.temporary, file.file);
+  } catch (cause) {
+    if (kept !== null) restore(kept, file.file);
+    throw cause;
+  }
+  return { staged: file, kept };
+}
+
+/**
+ * The file about to be replaced, under a second name in its folder, so that
+ * it can be put back. A hard link leaves it where it is; where there are none
+ * (FAT, some network shares) or the file is another user's (Linux's
+ * protected_hardlinks), it is moved aside, missing for a moment instead.
+ * Null when there is no file to keep.
+ */
+function keep(file: string): string | null {
+  // Checked again: what took the target's name since (a folder, say) must not be moved aside as if it were the file.
+  refuseNonFile(file);
+  const kept = temporaryName(file, 'old');
+  try {
+    fs.linkSync(file, kept);
+    return kept;
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return null;
+  }
+  try {
+    fs.renameSync(file, kept);
+    return kept;
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw cause;
+  }
+}
+
+/** Renaming a hard link over its twin does nothing (POSIX), so the kept name is removed after. */
+function restore(kept: string, file: string): void {
+  fs.renameSync(kept, file);
+  fs.rmSync(kept, { force: true });
+}
+
+/** Undoes `placed`, last first; returns the targets it could not put back. */
+function putBack(placed: readonly Placed[]): string[] {
+  const stuck: string[] = [];
+  for (const { staged, kept } of [...placed].reverse()) {
+    try {
+      if (kept !== null) restore(kept, staged.file);
+      else removeIfOurs(staged);
+    } catch {
+      stuck.push(staged.target);
+    }
+  }
+  return stuck;
+}
+
+/** A file this call created is removed; whatever has taken its name since is left alone. */
+function removeIfOurs(file: Staged): void {
+  const now = fs.lstatSync(file.file, { throwIfNoEntry: false });
+  if (now && now.dev === file.dev && now.ino === file.ino) fs.unlinkSync(file.file);
 }

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TenantctlError } from '../../src/diagnostics/tenantctl-error.js';
-import { writePrivateFile } from '../../src/files/write-private-file.js';
+import { writePrivateFile, writePrivateFiles } from '../../src/files/write-private-file.js';
 import { runCli, tempDir, type CliResult } from '../support/cli.js';
 
 const CATALOG = path.resolve('examples/contoso/catalog.yaml');
@@ -37,6 +37,19 @@ function notPrivate(root: string): string[] {
 }
 
 const mode = (file: string) => fs.statSync(file).mode & 0o777;
+
+/** A folder's entries as they are: each file's mode and bytes, each link's target, by name. */
+function folderState(folder: string): Record<string, string> {
+  const state: Record<string, string> = {};
+  for (const name of fs.readdirSync(folder).sort()) {
+    const entry = path.join(folder, name);
+    const stat = fs.lstatSync(entry);
+    if (stat.isSymbolicLink()) state[name] = `link to ${fs.readlinkSync(entry)}`;
+    else if (stat.isFile()) state[name] = `file ${(stat.mode & 0o777).toString(8)} ${fs.readFileSync(entry).toString('base64')}`;
+    else state[name] = 'other';
+  }
+  return state;
+}
 
 describe('writePrivateFile', () => {
   let dir: string;
@@ -160,6 +173,97 @@ describe('writePrivateFile', () => {
   });
 });
 
+describe('writePrivateFiles', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = tempDir('tenantctl-write-all-');
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  /** A fresh folder holding an old a.yaml and c.yaml: what a failed write must leave exactly as it was. */
+  function folderWithOldFiles(name: string): string {
+    const folder = path.join(dir, name);
+    fs.mkdirSync(folder);
+    fs.writeFileSync(path.join(folder, 'a.yaml'), 'old a\n', { mode: 0o644 });
+    fs.writeFileSync(path.join(folder, 'c.yaml'), 'old c\n', { mode: 0o640 });
+    return folder;
+  }
+
+  it('refuses every target before writing any: a symlink among them leaves the folder as it was', () => {
+    const folder = folderWithOldFiles('symlink');
+    const victim = path.join(dir, 'victim');
+    fs.writeFileSync(victim, 'precious');
+    fs.symlinkSync(victim, path.join(folder, 'b.yaml'));
+    const before = folderState(folder);
+    const files = ['a.yaml', 'b.yaml', 'c.yaml', 'd.yaml'].map((name) => ({ target: path.join(folder, name), content: `new ${name}\n` }));
+    expect(() => writePrivateFiles(files)).toThrow(`refusing to write ${path.join(folder, 'b.yaml')}: it is a symbolic link`);
+    expect(folderState(folder)).toEqual(before);
+    expect(fs.readFileSync(victim, 'utf8')).toBe('precious');
+  });
+
+  it('writes nothing when producing one file fails', () => {
+    const folder = folderWithOldFiles('failing');
+    const before = folderState(folder);
+    function* failing(): Generator<string> {
+      yield 'half of b';
+      throw new Error('boom');
+    }
+    const files = [
+      { target: path.join(folder, 'a.yaml'), content: 'new a\n' },
+      { target: path.join(folder, 'b.yaml'), content: failing() },
+      { target: path.join(folder, 'c.yaml'), content: 'new c\n' },
+    ];
+    expect(() => writePrivateFiles(files)).toThrow('boom');
+    expect(folderState(folder)).toEqual(before);
+  });
+
+  it('puts the files already placed back as they were when the last cannot be placed', () => {
+    const folder = folderWithOldFiles('rename');
+    const before = folderState(folder);
+    // Producing c.yaml turns d.yaml into a folder after the checks: a, b and c are in place when d fails.
+    function* thenBlockD(): Generator<string> {
+      fs.mkdirSync(path.join(folder, 'd.yaml'));
+      yield 'new c\n';
+    }
+    const files = [
+      { target: path.join(folder, 'a.yaml'), content: 'new a\n' },
+      { target: path.join(folder, 'b.yaml'), content: 'new b\n' },
+      { target: path.join(folder, 'c.yaml'), content: thenBlockD() },
+      { target: path.join(folder, 'd.yaml'), content: 'new d\n' },
+    ];
+    expect(() => writePrivateFiles(files)).toThrow(`refusing to write ${path.join(folder, 'd.yaml')}: it exists and is not a regular file`);
+    expect(folderState(folder)).toEqual({ ...before, 'd.yaml': 'other' });
+  });
+
+  it('without replace, reports the existing targets and writes none; one appearing meanwhile undoes the others', () => {
+    const folder = folderWithOldFiles('no-replace');
+    const before = folderState(folder);
+    const fresh = (names: string[]) => names.map((name) => ({ target: path.join(folder, name), content: `new ${name}\n` }));
+    expect(writePrivateFiles(fresh(['b.yaml', 'c.yaml', 'd.yaml']), { replace: false })).toEqual([path.join(folder, 'c.yaml')]);
+    expect(folderState(folder)).toEqual(before);
+
+    function* thenCreateF(): Generator<string> {
+      fs.writeFileSync(path.join(folder, 'f.yaml'), 'theirs');
+      yield 'new e\n';
+    }
+    const racing = [...fresh(['b.yaml', 'd.yaml']), { target: path.join(folder, 'e.yaml'), content: thenCreateF() }, ...fresh(['f.yaml'])];
+    expect(writePrivateFiles(racing, { replace: false })).toEqual([path.join(folder, 'f.yaml')]);
+    expect(folderState(folder)).toEqual({ ...before, 'f.yaml': folderState(folder)['f.yaml'] });
+    expect(fs.readFileSync(path.join(folder, 'f.yaml'), 'utf8')).toBe('theirs');
+  });
+
+  it('writes them all, 0600, replacing the old ones and leaving nothing else behind', () => {
+    const folder = folderWithOldFiles('success');
+    const files = ['a.yaml', 'b.yaml', 'c.yaml'].map((name) => ({ target: path.join(folder, name), content: `new ${name}\n` }));
+    expect(writePrivateFiles(files)).toEqual([]);
+    expect(fs.readdirSync(folder).sort()).toEqual(['a.yaml', 'b.yaml', 'c.yaml']);
+    for (const { target, content } of files) {
+      expect(fs.readFileSync(target, 'utf8')).toBe(content);
+      expect(mode(target)).toBe(0o600);
+    }
+  });
+});
+
 describe('the CLI writes only private files', { timeout: 120_000 }, () => {
   let work: string;
   let keyFile: string;
@@ -215,6 +319,49 @@ describe('the CLI writes only private files', { timeout: 120_000 }, () => {
       expect(run.stderr).toContain(`refusing to write ${link}: it is a symbolic link`);
       expect(fs.readFileSync(victim, 'utf8')).toBe('precious');
     }
+  });
+
+  it('export --split --force refused for one symlinked target writes none of its files', async () => {
+    const victim = path.join(work, 'split-victim.yaml');
+    fs.writeFileSync(victim, 'precious');
+    const folder = path.join(work, 'split');
+    fs.mkdirSync(folder);
+    // What --force would have replaced, a file of an earlier export it would not write, and the planted link.
+    fs.writeFileSync(path.join(folder, 'tenant.yaml'), '# an earlier export\n', { mode: 0o644 });
+    fs.writeFileSync(path.join(folder, 'users-finance.yaml'), 'users: []\n');
+    fs.writeFileSync(path.join(folder, 'users-sales-old.yaml'), 'users: []\n');
+    fs.symlinkSync(victim, path.join(folder, 'users-it.yaml'));
+    const before = folderState(folder);
+    const run = await runCli(['export', '--split', 'department', '--out', folder, '--force'], { cwd: work, env });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(`Error: refusing to write ${path.join(folder, 'users-it.yaml')}: it is a symbolic link (remove it, or name the real file)\n`);
+    expect(folderState(folder)).toEqual(before);
+    expect(fs.readFileSync(victim, 'utf8')).toBe('precious');
+
+    // A folder created for the export is removed again when nothing was written.
+    const repo = path.join(work, 'split-checkout');
+    const runnerFolder = path.join(work, 'split-runner-folder');
+    fs.mkdirSync(repo);
+    fs.mkdirSync(runnerFolder);
+    execFileSync('git', ['init', '-q', repo]);
+    fs.symlinkSync(runnerFolder, path.join(repo, 'reports'));
+    const linked = await runCli(['export', '--split', 'department', '--out', path.join(repo, 'reports', 'config')], { cwd: work, env });
+    expect(linked.code).toBe(1);
+    expect(linked.stderr).toContain('on its path is a symbolic link');
+    expect(fs.readdirSync(runnerFolder)).toEqual([]);
+
+    // With the link gone the same export writes every file, and names the one it left alone.
+    fs.rmSync(path.join(folder, 'users-it.yaml'));
+    const done = ok(await runCli(['export', '--split', 'department', '--out', folder, '--force'], { cwd: work, env }));
+    expect(fs.readdirSync(folder).filter((n) => n.startsWith('.'))).toEqual([]);
+    expect(fs.readFileSync(path.join(folder, 'tenant.yaml'), 'utf8')).toContain('Exported by tenantctl');
+    expect(done.stderr).toContain(`Note: ${folder} also holds users-sales-old.yaml`);
+
+    // A name found in the folder is anyone's: its escape sequence is shown, not sent to the terminal.
+    fs.writeFileSync(path.join(folder, 'users-\u001b]52;c;b3duZWQ=\u0007.yaml'), 'users: []\n');
+    const shown = ok(await runCli(['export', '--split', 'department', '--out', folder, '--force'], { cwd: work, env }));
+    expect(shown.stderr).toContain('users-\\u001b]52;c;b3duZWQ=\\u0007.yaml');
+    expect(shown.stderr).not.toContain('\u001b');
   });
 
   it('plan --out refuses a folder of the checkout that is a symbolic link', async () => {
