@@ -6,7 +6,6 @@ import { TenantctlError } from '../../src/diagnostics/tenantctl-error.js';
 import { isConfigFileName } from '../../src/config/config-files.js';
 import { terminalText } from '../../src/render/escape-terminal.js';
 import { exportConfig, type ExportedFile } from '../../src/export/export-config.js';
-import { readLastSettings } from '../../src/audit/last-settings.js';
 import { readTenant } from '../../src/state/read-tenant.js';
 import { EXPORT_SPLITS, type ExportSplit } from '../../src/export/split-users.js';
 import { packageRoot, toolVersion } from '../../src/package-root.js';
@@ -128,8 +127,8 @@ export function registerExport(program: Command): void {
       const progress = startProgress(options);
       const result = await withDatabase({ ...options, actor: resolveActor(options.actor) }, async (db) => {
         progress.report({ stage: 'reading the directory', done: 0, total: 0 });
-        const { current: state, catalog } = await readTenant(db);
-        const settings = await readLastSettings(db);
+        // The settings the latest apply recorded come with the read, in its snapshot.
+        const { current: state, catalog, applied: settings } = await readTenant(db);
         progress.report({ stage: 'writing the configuration', done: 0, total: 0 });
         return exportConfig(state, catalog, {
           settings,

@@ -282,6 +282,17 @@ describe('the CLI writes only private files', { timeout: 120_000 }, () => {
     fs.rmSync(path.dirname(keyFile), { recursive: true, force: true });
   });
 
+  /** A git checkout (`PREFIXcheckout`) whose `reports` folder is a symbolic link to a runner's folder. */
+  function linkedCheckout(prefix: string): { repo: string; runnerFolder: string } {
+    const repo = path.join(work, `${prefix}checkout`);
+    const runnerFolder = path.join(work, `${prefix}runner-folder`);
+    fs.mkdirSync(repo);
+    fs.mkdirSync(runnerFolder);
+    execFileSync('git', ['init', '-q', repo]);
+    fs.symlinkSync(runnerFolder, path.join(repo, 'reports'));
+    return { repo, runnerFolder };
+  }
+
   it('the embedded database, its WAL included, is 0700/0600 under umask 000, and .tenantctl/ ignores itself', async () => {
     const state = path.join(work, '.tenantctl');
     expect(fs.readFileSync(path.join(state, '.gitignore'), 'utf8')).toMatch(/^\*$/m);
@@ -339,12 +350,7 @@ describe('the CLI writes only private files', { timeout: 120_000 }, () => {
     expect(fs.readFileSync(victim, 'utf8')).toBe('precious');
 
     // A folder created for the export is removed again when nothing was written.
-    const repo = path.join(work, 'split-checkout');
-    const runnerFolder = path.join(work, 'split-runner-folder');
-    fs.mkdirSync(repo);
-    fs.mkdirSync(runnerFolder);
-    execFileSync('git', ['init', '-q', repo]);
-    fs.symlinkSync(runnerFolder, path.join(repo, 'reports'));
+    const { repo, runnerFolder } = linkedCheckout('split-');
     const linked = await runCli(['export', '--split', 'department', '--out', path.join(repo, 'reports', 'config')], { cwd: work, env });
     expect(linked.code).toBe(1);
     expect(linked.stderr).toContain('on its path is a symbolic link');
@@ -365,12 +371,7 @@ describe('the CLI writes only private files', { timeout: 120_000 }, () => {
   });
 
   it('plan --out refuses a folder of the checkout that is a symbolic link', async () => {
-    const repo = path.join(work, 'checkout');
-    const runnerFolder = path.join(work, 'runner-folder');
-    fs.mkdirSync(repo);
-    fs.mkdirSync(runnerFolder);
-    execFileSync('git', ['init', '-q', repo]);
-    fs.symlinkSync(runnerFolder, path.join(repo, 'reports'));
+    const { repo, runnerFolder } = linkedCheckout('');
     const run = await runCli(['plan', '-c', CONFIG, '--out', 'reports/plan.json'], { cwd: repo, env: { ...env, TENANTCTL_DATABASE_URL: path.join(work, '.tenantctl', 'db') } });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`refusing to write ${path.join(repo, 'reports', 'plan.json')}: the folder ${path.join(repo, 'reports')} on its path is a symbolic link`);
