@@ -296,6 +296,15 @@ describe('passwords', () => {
       expected: ['PASSWORD_ENV_RESERVED@tenant.yaml:10:25'],
       message: /^the password of joep@contoso\.com would be read from TENANTCTL_DATABASE_URL, one of tenantctl's own settings .* e\.g\. JOEP_INITIAL_PASSWORD$/,
     },
+    ...['CI_JOB_TOKEN', 'CI_REGISTRY_PASSWORD', 'GITHUB_TOKEN', 'ACTIONS_RUNTIME_TOKEN', 'RUNNER_TOKEN', 'gitlab_token'].map((variable) => ({
+      name: `${variable}, set by the CI platform for every job, as the password source`,
+      files: user(`roles: [Billing administrator]\npassword: {fromEnv: ${variable}}`),
+      // Too short and too simple: described, it would tell the pull request what the job's token is like.
+      env: { [variable]: 'abc' },
+      expected: ['PASSWORD_ENV_RESERVED@tenant.yaml:10:25'],
+      message: new RegExp(`^the password of joep@contoso\\.com would be read from ${variable}, one of the variables the CI platform sets for its jobs .* e\\.g\\. JOEP_INITIAL_PASSWORD$`),
+    })),
+    { name: 'a variable that only contains a CI prefix is a source like any other', files: user('roles: [Billing administrator]\npassword: {fromEnv: JOEP_CI_PW}'), env: { JOEP_CI_PW: 'Str0ng&Long' }, expected: [] },
     { name: 'a variable named like an object property is only a name', files: user('roles: [Billing administrator]\npassword: {fromEnv: __proto__}'), env: {}, expected: ['PASSWORD_ENV_UNSET(warning)@tenant.yaml:10:25'] },
     {
       name: 'a password too short and too simple',

@@ -1,5 +1,5 @@
 import { checkPasswordPolicy } from '../../credentials/password-policy.js';
-import { isReservedVariable, variableValue } from '../../credentials/password-variable.js';
+import { isReservedVariable, reservedVariable, variableValue } from '../../credentials/password-variable.js';
 import { error, warning, type Diagnostic, type SourceLocation } from '../../diagnostics/diagnostic.js';
 import { at, type ConfigRule, type DeclaredUser, type FieldBlock, ownerName } from './rule.js';
 
@@ -23,11 +23,15 @@ export const passwordSource: ConfigRule = ({ blocks }) =>
         ),
       ];
     }
-    if (typeof password.fromEnv === 'string' && isReservedVariable(password.fromEnv)) {
+    const reserved = typeof password.fromEnv === 'string' ? reservedVariable(password.fromEnv) : null;
+    if (reserved !== null) {
+      const whose = reserved === 'tenantctl'
+        ? "one of tenantctl's own settings (TENANTCTL_*: database and SMTP URLs, key files)"
+        : 'one of the variables the CI platform sets for its jobs (CI_*, GITLAB_*, GITHUB_*, ACTIONS_*, RUNNER_*: job tokens, registry passwords)';
       return [
         error(
           'PASSWORD_ENV_RESERVED',
-          `the password of ${ownerName(block)} would be read from ${password.fromEnv}, one of tenantctl's own settings (TENANTCTL_*: database and SMTP URLs, key files), which are never a password source; name a variable that holds only this password, e.g. ${suggestedVariable(block)}`,
+          `the password of ${ownerName(block)} would be read from ${password.fromEnv}, ${whose}, which are never a password source; name a variable that holds only this password, e.g. ${suggestedVariable(block)}`,
           at(block.location, 'password', 'fromEnv'),
         ),
       ];
