@@ -1,14 +1,22 @@
 // Sealed credentials (INTERFACE.md): init makes the outbox key, apply seals
 // each temporary password for it, deliver opens them with the private key,
 // the standard `age` tool opens them too, and the key can be rotated.
+//
+// The keys and the sealing, not the engine, are the subject: the tenants are
+// PostgreSQL databases when the suite's server runs (a CLI process on one
+// costs a third of one that starts the embedded database), else embedded
+// folders. Only the refusals that must leave no database behind use a folder
+// on either: that no folder appears is what shows nothing was touched.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir, type CliResult } from '../support/cli.js';
 import { TEST_OUTBOX_KEY_FILE } from '../support/outbox-key.js';
-import { contosoFolder } from '../support/contoso-database.js';
+import { contosoDatabase, type ContosoStage } from '../support/contoso-database.js';
+import { postgresTestUrl } from '../support/postgres.js';
 
 const CATALOG = 'examples/contoso/catalog.yaml';
 const APPLY = ['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases', '--approve-privileged'];
@@ -22,25 +30,34 @@ interface Sealed {
   readonly sealed: string;
 }
 
-async function sealedRows(database: string): Promise<Sealed[]> {
+/** Rows of one query on the database, a PostgreSQL URL or an embedded folder. */
+async function select<T>(database: string, sql: string): Promise<T[]> {
+  if (/^postgres(ql)?:\/\//.test(database)) {
+    const client = new pg.Client({ connectionString: database });
+    await client.connect();
+    try {
+      return (await client.query(sql)).rows as T[];
+    } finally {
+      await client.end();
+    }
+  }
   const db = new PGlite(database);
   try {
-    const { rows } = await db.query<Sealed>(
-      'SELECT user_principal_name AS upn, sealed_password AS sealed FROM tenantctl.credential_notifications WHERE sealed_password IS NOT NULL ORDER BY id',
-    );
-    return rows;
+    return (await db.query<T>(sql)).rows;
   } finally {
     await db.close();
   }
 }
 
+async function sealedRows(database: string): Promise<Sealed[]> {
+  return select<Sealed>(
+    database,
+    'SELECT user_principal_name AS upn, sealed_password AS sealed FROM tenantctl.credential_notifications WHERE sealed_password IS NOT NULL ORDER BY id',
+  );
+}
+
 async function storedRecipient(database: string): Promise<string | undefined> {
-  const db = new PGlite(database);
-  try {
-    return (await db.query<{ recipient: string }>('SELECT recipient FROM tenantctl.outbox_key')).rows[0]?.recipient;
-  } finally {
-    await db.close();
-  }
+  return (await select<{ recipient: string }>(database, 'SELECT recipient FROM tenantctl.outbox_key'))[0]?.recipient;
 }
 
 function ageOpen(keyFile: string, sealed: string): string {
@@ -81,13 +98,19 @@ describe('sealed credentials', { timeout: 120_000 }, () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  /** A new, empty database of its own: on the test server when it runs, else the folder `db-NAME`. */
+  async function emptyDatabase(name: string): Promise<string> {
+    return (await postgresTestUrl(`sealed_${name}`)) ?? path.join(dir, `db-${name}`);
+  }
+
   /**
-   * A tenant of its own (`db-NAME`, key `NAME.key`), initialised, with the example applied:
-   * credentials are queued. A copy of the database the global setup made so, and of the key
-   * it sealed them for (the first case makes its own with init and apply).
+   * A tenant of its own (`sealed_NAME` on the test server, else the folder `db-NAME`; key
+   * `NAME.key`), initialised, and by default with the example applied: credentials are queued.
+   * A copy of the database the global setup made so, and of the key it sealed them for (the
+   * first case makes its own with init and apply).
    */
-  function queuedTenant(name: string) {
-    const database = contosoFolder('applied', path.join(dir, `db-${name}`));
+  async function contosoTenant(name: string, stage: ContosoStage = 'applied') {
+    const database = await contosoDatabase(stage, `sealed_${name}`, path.join(dir, `db-${name}`));
     const keyFile = path.join(dir, `${name}.key`);
     fs.copyFileSync(TEST_OUTBOX_KEY_FILE, keyFile);
     const env = { TENANTCTL_DATABASE_URL: database, TENANTCTL_OUTBOX_KEY: keyFile };
@@ -95,7 +118,7 @@ describe('sealed credentials', { timeout: 120_000 }, () => {
   }
 
   itWithAge('init creates the key, apply seals each password for it, and age and deliver both open them', async () => {
-    const database = path.join(dir, 'db');
+    const database = await emptyDatabase('first');
     const keyFile = path.join(dir, 'keys', 'outbox.key');
     const env = { TENANTCTL_DATABASE_URL: database, TENANTCTL_OUTBOX_KEY: keyFile };
     const init = ok(await runCli(['init', '--catalog', CATALOG], { env }));
@@ -119,7 +142,7 @@ describe('sealed credentials', { timeout: 120_000 }, () => {
   });
 
   it('deliver refuses clearly without the key file or with another key, and delivers nothing', async () => {
-    const { database, keyFile, env } = queuedTenant('refuse');
+    const { database, keyFile, env } = await contosoTenant('refuse');
     const pickup = path.join(dir, 'refused-pickup');
 
     const missing = path.join(dir, 'nowhere.key');
@@ -128,7 +151,7 @@ describe('sealed credentials', { timeout: 120_000 }, () => {
     expect(noKey.stderr).toContain(`deliver needs the outbox's private key to open the queued credentials, and there is no file ${missing}`);
 
     const other = path.join(dir, 'other.key');
-    ok(await runCli(['init'], { env: { TENANTCTL_DATABASE_URL: path.join(dir, 'db-other'), TENANTCTL_OUTBOX_KEY: other } }));
+    ok(await runCli(['init'], { env: { TENANTCTL_DATABASE_URL: await emptyDatabase('other'), TENANTCTL_OUTBOX_KEY: other } }));
     const wrong = await runCli(['deliver', '--pickup', pickup, '--outbox-key', other], { env });
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toContain(`the key in ${other} is not this database's outbox key: credentials are sealed for ${publicKeyOf(keyFile)}`);
@@ -144,7 +167,7 @@ describe('sealed credentials', { timeout: 120_000 }, () => {
   });
 
   itWithAge('rotating the key seals every queued credential again for the new key, and the old key opens nothing', async () => {
-    const { database, keyFile, env } = queuedTenant('rotate');
+    const { database, keyFile, env } = await contosoTenant('rotate');
     const oldKey = path.join(dir, 'rotate.key.old');
     fs.copyFileSync(keyFile, oldKey);
     const before = new Map((await sealedRows(database)).map((row) => [row.upn, ageOpen(keyFile, row.sealed)]));
@@ -171,7 +194,7 @@ describe('sealed credentials', { timeout: 120_000 }, () => {
   });
 
   it('a lost key: rotating is refused, naming the way out; with --discard-lost-credentials the credentials are erased and their users named', async () => {
-    const { database, keyFile: lostKey, env } = queuedTenant('lost');
+    const { database, keyFile: lostKey, env } = await contosoTenant('lost');
     fs.rmSync(lostKey);
     const fresh = path.join(dir, 'after-loss.key');
     const withFresh = { TENANTCTL_DATABASE_URL: database, TENANTCTL_OUTBOX_KEY: fresh };
@@ -195,11 +218,11 @@ describe('sealed credentials', { timeout: 120_000 }, () => {
   });
 
   it('--rotate-outbox-key refuses to write over a key file that holds another key', async () => {
-    const database = path.join(dir, 'db-rotate-foreign');
+    const database = await emptyDatabase('rotate-foreign');
     const keyFile = path.join(dir, 'rotate-foreign.key');
     ok(await runCli(['init'], { env: { TENANTCTL_DATABASE_URL: database, TENANTCTL_OUTBOX_KEY: keyFile } }));
     const foreign = path.join(dir, 'foreign.key');
-    ok(await runCli(['init'], { env: { TENANTCTL_DATABASE_URL: path.join(dir, 'db-foreign'), TENANTCTL_OUTBOX_KEY: foreign } }));
+    ok(await runCli(['init'], { env: { TENANTCTL_DATABASE_URL: await emptyDatabase('foreign'), TENANTCTL_OUTBOX_KEY: foreign } }));
     const before = fs.readFileSync(foreign, 'utf8');
     const refused = await runCli(['init', '--rotate-outbox-key', '--outbox-key', foreign], { env: { TENANTCTL_DATABASE_URL: database } });
     expect(refused.code).toBe(1);
@@ -210,11 +233,12 @@ describe('sealed credentials', { timeout: 120_000 }, () => {
 
   it('init refuses a key others may read, as deliver does, before it touches the database', async () => {
     const keyFile = path.join(dir, 'readable.key');
-    ok(await runCli(['init'], { env: { TENANTCTL_DATABASE_URL: path.join(dir, 'db-readable-source'), TENANTCTL_OUTBOX_KEY: keyFile } }));
+    const source = await emptyDatabase('readable-source');
+    ok(await runCli(['init'], { env: { TENANTCTL_DATABASE_URL: source, TENANTCTL_OUTBOX_KEY: keyFile } }));
     fs.chmodSync(keyFile, 0o644);
     const refusal = `the outbox key ${keyFile} may be read by others (mode 0644): run chmod 600 on it, and rotate the key`;
 
-    // Adopting it for a new database: refused, and the database is not even created.
+    // Adopting it for a new database: refused, and the database is not even created (a folder on either engine, to show it).
     const fresh = path.join(dir, 'db-readable');
     const adopt = await runCli(['init'], { env: { TENANTCTL_DATABASE_URL: fresh, TENANTCTL_OUTBOX_KEY: keyFile } });
     expect(adopt.code).toBe(1);
@@ -223,25 +247,23 @@ describe('sealed credentials', { timeout: 120_000 }, () => {
     expect(fs.existsSync(fresh)).toBe(false);
 
     // Keeping it for the database that made it: refused too.
-    const keep = await runCli(['init'], { env: { TENANTCTL_DATABASE_URL: path.join(dir, 'db-readable-source'), TENANTCTL_OUTBOX_KEY: keyFile } });
+    const keep = await runCli(['init'], { env: { TENANTCTL_DATABASE_URL: source, TENANTCTL_OUTBOX_KEY: keyFile } });
     expect(keep.code).toBe(1);
     expect(keep.stderr).toContain(refusal);
 
     // Rotating is the remedy: the new key file is 0600.
-    ok(await runCli(['init', '--rotate-outbox-key'], { env: { TENANTCTL_DATABASE_URL: path.join(dir, 'db-readable-source'), TENANTCTL_OUTBOX_KEY: keyFile } }));
+    ok(await runCli(['init', '--rotate-outbox-key'], { env: { TENANTCTL_DATABASE_URL: source, TENANTCTL_OUTBOX_KEY: keyFile } }));
     expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
   });
 
   it('deliver checks the key even when nothing is queued', async () => {
-    const database = path.join(dir, 'db-idle');
-    const keyFile = path.join(dir, 'idle.key');
-    const env = { TENANTCTL_DATABASE_URL: database, TENANTCTL_OUTBOX_KEY: keyFile };
-    ok(await runCli(['init', '--catalog', CATALOG], { env }));
+    // Initialised, nothing applied: nothing is queued.
+    const { keyFile, env } = await contosoTenant('idle', 'initialised');
     const pickup = path.join(dir, 'idle-pickup');
     expect(ok(await runCli(['deliver', '--pickup', pickup], { env })).stdout).toBe('Nothing to deliver.\n');
 
     const other = path.join(dir, 'idle-other.key');
-    ok(await runCli(['init'], { env: { TENANTCTL_DATABASE_URL: path.join(dir, 'db-idle-other'), TENANTCTL_OUTBOX_KEY: other } }));
+    ok(await runCli(['init'], { env: { TENANTCTL_DATABASE_URL: await emptyDatabase('idle-other'), TENANTCTL_OUTBOX_KEY: other } }));
     const cases: [string, string][] = [
       [other, `the key in ${other} is not this database's outbox key: credentials are sealed for ${publicKeyOf(keyFile)}`],
       [path.join(dir, 'idle-missing.key'), `there is no file ${path.join(dir, 'idle-missing.key')}`],
@@ -260,7 +282,7 @@ describe('sealed credentials', { timeout: 120_000 }, () => {
   });
 
   it('with no key configured, init puts it under the user\'s configuration folder and deliver finds it there', async () => {
-    const database = path.join(dir, 'db-default');
+    const database = await emptyDatabase('default');
     const config = path.join(dir, 'xdg');
     const env = { TENANTCTL_DATABASE_URL: database, TENANTCTL_OUTBOX_KEY: undefined, XDG_CONFIG_HOME: config };
     ok(await runCli(['init', '--catalog', CATALOG], { env }));
@@ -288,7 +310,7 @@ describe('sealed credentials', { timeout: 120_000 }, () => {
     expect(fs.existsSync(database)).toBe(false);
 
     fs.writeFileSync(path.join(repo, '.gitignore'), 'secrets/\n');
-    ok(await runCli(['init'], { env: { TENANTCTL_DATABASE_URL: database, TENANTCTL_OUTBOX_KEY: tracked } }));
+    ok(await runCli(['init'], { env: { TENANTCTL_DATABASE_URL: await emptyDatabase('git'), TENANTCTL_OUTBOX_KEY: tracked } }));
     expect(fs.statSync(tracked).mode & 0o777).toBe(0o600);
   });
 
