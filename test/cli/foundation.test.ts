@@ -1,19 +1,50 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyContoso, ROOT, runCli, tempDir } from '../support/cli.js';
+import { postgresTestUrl } from '../support/postgres.js';
 
 const CATALOG = 'examples/contoso/catalog.yaml';
 
-describe('tenantctl as a process, on the embedded database', () => {
+/** Runs one statement on the database, a PostgreSQL URL or an embedded folder. */
+async function execute(database: string, sql: string): Promise<void> {
+  if (/^postgres(ql)?:\/\//.test(database)) {
+    const client = new pg.Client({ connectionString: database });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+    return;
+  }
+  const db = new PGlite(database);
+  try {
+    await db.query(sql);
+  } finally {
+    await db.close();
+  }
+}
+
+// The commands, not the engine, are the subject: the database is on the test
+// server when it runs, where a CLI process costs a third of one that starts the
+// embedded database (whose init and first apply the global setup runs with the
+// built CLI on every run, contoso-templates.ts, and which has tests of its own),
+// else an embedded folder. The refusal of a never-initialised database looks at
+// a folder on either: that none appears is what shows nothing was created.
+describe('tenantctl as a process', () => {
   let dir: string;
   let database: string;
   const env = () => ({ TENANTCTL_DATABASE_URL: database });
+  /** A new, empty database of its own: on the test server when it runs, else the folder `NAME`. */
+  const emptyDatabase = async (name: string) => (await postgresTestUrl(`foundation_${name}`)) ?? path.join(dir, name);
 
-  beforeAll(() => {
+  beforeAll(async () => {
     dir = tempDir();
-    database = path.join(dir, 'db');
+    database = await emptyDatabase('db');
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -26,10 +57,11 @@ describe('tenantctl as a process, on the embedded database', () => {
   });
 
   it('refuses every command on a database that was never initialised, and creates nothing', async () => {
-    const plan = await runCli(['plan', '-c', 'examples/contoso'], { env: env() });
+    const never = path.join(dir, 'never');
+    const plan = await runCli(['plan', '-c', 'examples/contoso'], { env: { TENANTCTL_DATABASE_URL: never } });
     expect(plan.code).toBe(1);
     expect(plan.stderr).toContain('run `tenantctl init --catalog FILE` first');
-    expect(fs.existsSync(database)).toBe(false);
+    expect(fs.existsSync(never)).toBe(false);
   });
 
   it('init creates the schema and loads the catalog; running it again is a no-op', async () => {
@@ -136,12 +168,9 @@ describe('tenantctl as a process, on the embedded database', () => {
   });
 
   it('refuses a database whose schema is newer than the tool', async () => {
-    const newer = path.join(dir, 'newer');
+    const newer = await emptyDatabase('newer');
     await runCli(['init'], { env: { TENANTCTL_DATABASE_URL: newer } });
-    const { PGlite } = await import('@electric-sql/pglite');
-    const db = new PGlite(newer);
-    await db.query(`INSERT INTO tenantctl.schema_migrations (version, name) VALUES (999, '0999_future')`);
-    await db.close();
+    await execute(newer, `INSERT INTO tenantctl.schema_migrations (version, name) VALUES (999, '0999_future')`);
     for (const args of [['init'], ['plan', '-c', 'examples/contoso']]) {
       const run = await runCli(args, { env: { TENANTCTL_DATABASE_URL: newer } });
       expect(run.code).toBe(1);
