@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TenantctlError } from '../../src/diagnostics/tenantctl-error.js';
 import { writePrivateFile, writePrivateFiles } from '../../src/files/write-private-file.js';
 import { runCli, tempDir, type CliResult } from '../support/cli.js';
+import { contosoDatabase } from '../support/contoso-database.js';
+import { TEST_OUTBOX_KEY_FILE } from '../support/outbox-key.js';
 
 const CATALOG = path.resolve('examples/contoso/catalog.yaml');
 const CONFIG = path.resolve('examples/contoso');
@@ -267,15 +269,30 @@ describe('writePrivateFiles', () => {
 describe('the CLI writes only private files', { timeout: 120_000 }, () => {
   let work: string;
   let keyFile: string;
+  /** The default embedded database, .tenantctl/db under `work`, made by init and apply under umask 000. */
+  let embeddedEnv: Record<string, string | undefined>;
+  /**
+   * For the files the commands write, whatever the engine: the contoso example after its first
+   * apply, on the test server when it runs (a CLI process there costs a third of one that starts
+   * the embedded database), with the key its credentials are sealed for.
+   */
   let env: Record<string, string | undefined>;
 
   beforeAll(async () => {
     work = tempDir('tenantctl-private-');
-    keyFile = path.join(tempDir('tenantctl-private-key-'), 'outbox.key');
-    // The default database, .tenantctl/db under the working folder, under umask 000.
-    env = { TENANTCTL_OUTBOX_KEY: keyFile };
-    ok(await runCli(['init', '--catalog', CATALOG], { cwd: work, env, umask: 0 }));
-    ok(await runCli(APPLY, { cwd: work, env, umask: 0 }));
+    const keys = tempDir('tenantctl-private-key-');
+    keyFile = path.join(keys, 'outbox.key');
+    embeddedEnv = { TENANTCTL_OUTBOX_KEY: keyFile };
+    const testKey = path.join(keys, 'test-outbox.key');
+    fs.copyFileSync(TEST_OUTBOX_KEY_FILE, testKey);
+    const [database] = await Promise.all([
+      contosoDatabase('applied', 'private_files', path.join(keys, 'db')),
+      (async () => {
+        ok(await runCli(['init', '--catalog', CATALOG], { cwd: work, env: embeddedEnv, umask: 0 }));
+        ok(await runCli(APPLY, { cwd: work, env: embeddedEnv, umask: 0 }));
+      })(),
+    ]);
+    env = { TENANTCTL_DATABASE_URL: database, TENANTCTL_OUTBOX_KEY: testKey };
   });
   afterAll(() => {
     fs.rmSync(work, { recursive: true, force: true });
@@ -308,7 +325,7 @@ describe('the CLI writes only private files', { timeout: 120_000 }, () => {
   it('an existing database with loose modes is made private when opened', async () => {
     const table = path.join(work, '.tenantctl', 'db', 'PG_VERSION');
     fs.chmodSync(table, 0o666);
-    ok(await runCli(['history'], { cwd: work, env }));
+    ok(await runCli(['history'], { cwd: work, env: embeddedEnv }));
     expect(mode(table)).toBe(0o600);
   });
 
@@ -372,7 +389,7 @@ describe('the CLI writes only private files', { timeout: 120_000 }, () => {
 
   it('plan --out refuses a folder of the checkout that is a symbolic link', async () => {
     const { repo, runnerFolder } = linkedCheckout('');
-    const run = await runCli(['plan', '-c', CONFIG, '--out', 'reports/plan.json'], { cwd: repo, env: { ...env, TENANTCTL_DATABASE_URL: path.join(work, '.tenantctl', 'db') } });
+    const run = await runCli(['plan', '-c', CONFIG, '--out', 'reports/plan.json'], { cwd: repo, env });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`refusing to write ${path.join(repo, 'reports', 'plan.json')}: the folder ${path.join(repo, 'reports')} on its path is a symbolic link`);
     expect(fs.readdirSync(runnerFolder)).toEqual([]);
