@@ -3,10 +3,13 @@
 // decide nothing. Found by an attack: a plan made with the clock 40 days
 // ahead purged a user deleted minutes before (restorable) and created it
 // anew. The clock is moved for one process at a time with a preloaded module.
+// The clock, not the engine, is the subject: the contoso database after its
+// first apply (contosoDatabase), on PostgreSQL when the suite's server runs.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyContoso, runCli, tempDir } from '../support/cli.js';
+import { contosoDatabase } from '../support/contoso-database.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const APPROVALS = ['--auto-approve', '--approve-purchases', '--approve-privileged', '--approve-deletions'];
@@ -29,7 +32,7 @@ describe('apply --plan plans as of its own clock', () => {
 
   beforeAll(async () => {
     dir = tempDir();
-    env = { TENANTCTL_DATABASE_URL: path.join(dir, 'db') };
+    env = { TENANTCTL_DATABASE_URL: await contosoDatabase('applied', 'saved_plan_time', path.join(dir, 'db')) };
     shift = path.join(dir, 'shift.cjs');
     fs.writeFileSync(
       shift,
@@ -42,9 +45,7 @@ class Shifted extends Real {
 globalThis.Date = Shifted;
 `,
     );
-    expect((await runCli(['init', '--catalog', 'examples/contoso/catalog.yaml'], { env })).code).toBe(0);
     config = copyContoso();
-    expect((await runCli(['apply', '-c', config, ...APPROVALS], { env })).code).toBe(0);
     // lucas goes to the recycle bin now; then the configuration brings him back and removes noah.
     const users = path.join(config, 'users.yaml');
     const text = fs.readFileSync(users, 'utf8');
