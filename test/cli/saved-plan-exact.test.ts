@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { dumpEmbedded, dumpPostgres, type DirectoryDump } from '../reliability/support/directory-dump.js';
 import { copyContoso, QUIET, ROOT, runCli, tempDir } from '../support/cli.js';
 import { describePostgres } from '../support/postgres.js';
@@ -121,6 +121,13 @@ const EDITS: readonly Edit[] = [
 interface Backend {
   readonly env: () => Record<string, string>;
   readonly dump: () => Promise<DirectoryDump>;
+  /**
+   * Whether to run every case, or only the one that shows the quick check
+   * holds on this engine: that the plan it recomputes is byte for byte the one
+   * `plan --out` wrote. Each case after that is about the plan file, not the
+   * engine, and a run on the embedded database costs three times the CPU.
+   */
+  readonly allCases: boolean;
 }
 
 /** Tests in order, inside a suite that runs beside the other database's. */
@@ -166,7 +173,7 @@ function exactSuite(backend: Backend) {
     expect((await runCli(['plan', '-c', config, '--out', planFile], { env: backend.env() })).code).toBe(0);
     text = fs.readFileSync(planFile, 'utf8');
     for (const kind of ['"kind": "user.delete"', '"kind": "user.create"', '"kind": "role.grant"', FENNA, 'Bâtiment']) expect(text).toContain(kind);
-    lastDump = await backend.dump();
+    if (backend.allCases) lastDump = await backend.dump();
   });
   afterAll(() => {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -180,6 +187,8 @@ function exactSuite(backend: Backend) {
     expect(run.stderr).toContain(ACCEPTED);
     expect(run.code).toBe(1);
   });
+
+  if (!backend.allCases) return;
 
   it.sequential('so is the JSON plan --format json prints, saved with a redirection: the same bytes as --out', async () => {
     const file = path.join(dir, 'stdout.json');
@@ -268,6 +277,11 @@ function exactSuite(backend: Backend) {
  */
 const SIDE_BY_SIDE = { concurrent: true } as const;
 
+/**
+ * The embedded database runs the first case only (Backend.allCases): the file
+ * plan --out wrote is taken without a full check. The edits, each refused or
+ * taken as before, are checked on PostgreSQL, or here when no server runs.
+ */
 describe('apply --plan of an exact file (embedded database)', SIDE_BY_SIDE, () => {
   const dir = tempDir();
   const database = path.join(dir, 'db');
@@ -275,7 +289,7 @@ describe('apply --plan of an exact file (embedded database)', SIDE_BY_SIDE, () =
     contosoFolder('applied', database);
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-  exactSuite({ env: () => ({ TENANTCTL_DATABASE_URL: database }), dump: () => dumpEmbedded(database) });
+  exactSuite({ env: () => ({ TENANTCTL_DATABASE_URL: database }), dump: () => dumpEmbedded(database), allCases: inject('postgresUrl') === null });
 });
 
 describePostgres('apply --plan of an exact file (PostgreSQL)', SIDE_BY_SIDE, () => {
@@ -283,5 +297,5 @@ describePostgres('apply --plan of an exact file (PostgreSQL)', SIDE_BY_SIDE, () 
   beforeAll(async () => {
     url = await contosoPostgres('applied', 'saved_plan_exact');
   });
-  exactSuite({ env: () => ({ TENANTCTL_DATABASE_URL: url }), dump: () => dumpPostgres(url) });
+  exactSuite({ env: () => ({ TENANTCTL_DATABASE_URL: url }), dump: () => dumpPostgres(url), allCases: true });
 });
