@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { GLOBAL_ADMINISTRATOR } from '../../src/catalog/catalog.js';
 import type { PlanDocument } from '../../src/plan/plan-document.js';
 import { contentHash } from '../../src/workflow/verify-saved-plan.js';
@@ -131,7 +131,7 @@ interface Backend {
 }
 
 /** Tests in order, inside a suite that runs beside the other database's. */
-function attackSuite(backend: Backend, attacks: readonly Attack[], { bothVariants }: { bothVariants: boolean }) {
+function attackSuite(backend: Backend, attacks: readonly Attack[], { bothVariants, allCases }: { bothVariants: boolean; allCases: boolean }) {
   let dir: string;
   let config: string;
   let basePlan: string;
@@ -215,7 +215,7 @@ function attackSuite(backend: Backend, attacks: readonly Attack[], { bothVariant
     { name: 'a gitCommit of 100 characters', edit: (plan) => void (plan.gitCommit = 'a'.repeat(100)), rehash: false, config: true },
     { name: 'an unknown top-level field', edit: (plan) => void (plan['extra'] = 1), rehash: false, config: true, says: 'unknown field "extra"; check the spelling against schemas/plan.schema.json' },
   ];
-  for (const malformed of MALFORMED) {
+  for (const malformed of allCases ? MALFORMED : []) {
     it.sequential(`${malformed.name}: refused as not a valid plan, nothing changed`, async () => {
       const edited = structuredClone(base);
       malformed.edit(edited);
@@ -233,11 +233,13 @@ function attackSuite(backend: Backend, attacks: readonly Attack[], { bothVariant
     });
   }
 
-  it.sequential('-c is required with --plan, and says why', async () => {
-    const run = await runCli(['apply', '--plan', basePlan, '--auto-approve', '--approve-privileged'], { env: env() });
-    expect(run.code).toBe(1);
-    expect(run.stderr).toContain(`apply --plan ${basePlan} needs -c PATH too: the configuration the plan was made from.`);
-  });
+  if (allCases) {
+    it.sequential('-c is required with --plan, and says why', async () => {
+      const run = await runCli(['apply', '--plan', basePlan, '--auto-approve', '--approve-privileged'], { env: env() });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`apply --plan ${basePlan} needs -c PATH too: the configuration the plan was made from.`);
+    });
+  }
 
   it.sequential('the reviewed plan itself applies, and history records its hash', async () => {
     const run = await runCli(['apply', '--plan', basePlan, '-c', config, '--auto-approve', '--approve-privileged'], { env: env() });
@@ -253,6 +255,15 @@ function attackSuite(backend: Backend, attacks: readonly Attack[], { bothVariant
  */
 const SIDE_BY_SIDE = { concurrent: true } as const;
 
+/**
+ * Each attack, malformed file and variant is about the plan file, not the
+ * engine, and a run on the embedded database costs three times the CPU: they
+ * run on PostgreSQL, and the embedded database keeps one attack (refused,
+ * nothing changed) and the reviewed plan applied, or all of them when no
+ * server runs.
+ */
+const EVERY_CASE_EMBEDDED = inject('postgresUrl') === null;
+
 describe('apply --plan applies only what was reviewed (embedded database)', SIDE_BY_SIDE, () => {
   const dir = tempDir();
   const database = path.join(dir, 'db');
@@ -260,7 +271,10 @@ describe('apply --plan applies only what was reviewed (embedded database)', SIDE
     contosoFolder('applied', database);
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-  attackSuite({ env: () => ({ TENANTCTL_DATABASE_URL: database }), dump: () => dumpEmbedded(database) }, ATTACKS, { bothVariants: true });
+  attackSuite({ env: () => ({ TENANTCTL_DATABASE_URL: database }), dump: () => dumpEmbedded(database) }, EVERY_CASE_EMBEDDED ? ATTACKS : ATTACKS.slice(0, 1), {
+    bothVariants: EVERY_CASE_EMBEDDED,
+    allCases: EVERY_CASE_EMBEDDED,
+  });
 });
 
 describePostgres('apply --plan applies only what was reviewed (PostgreSQL)', SIDE_BY_SIDE, () => {
@@ -268,5 +282,5 @@ describePostgres('apply --plan applies only what was reviewed (PostgreSQL)', SID
   beforeAll(async () => {
     url = await contosoPostgres('applied', 'saved_plan_tampering');
   });
-  attackSuite({ env: () => ({ TENANTCTL_DATABASE_URL: url }), dump: () => dumpPostgres(url) }, ATTACKS, { bothVariants: false });
+  attackSuite({ env: () => ({ TENANTCTL_DATABASE_URL: url }), dump: () => dumpPostgres(url) }, ATTACKS, { bothVariants: true, allCases: true });
 });
