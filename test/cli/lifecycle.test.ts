@@ -1,6 +1,10 @@
 // The directory's lifecycle (issue 12), end to end: the built CLI as a
-// process on both databases, with plain SQL where time must pass (a user
-// deleted 31 days ago) or the database must be looked at.
+// process, with plain SQL where time must pass (a user deleted 31 days ago)
+// or the database must be looked at. Every test runs on PostgreSQL; on the
+// embedded database, whose engine has tests of its own, one representative
+// runs as well (a deletion, a purge and a new account: the most the engine
+// does of any of them), and every test when the test server does not run.
+// Each embedded CLI process starts PGlite: 1.1 s of CPU against 0.3 s.
 import fs from 'node:fs';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -44,6 +48,8 @@ const entryPattern = (upn: string) => new RegExp(`\\n  - userPrincipalName: ${up
  * configuration, its tests in order): one waits on PostgreSQL while the other runs PGlite.
  */
 const SIDE_BY_SIDE = { concurrent: true } as const;
+
+const POSTGRES_SKIPPED = ENGINES.some((e) => e.name === 'postgres' && e.skip);
 
 describe.each(ENGINES)('the lifecycle on the $name database', SIDE_BY_SIDE, (engine) => {
   let database: string;
@@ -95,6 +101,11 @@ describe.each(ENGINES)('the lifecycle on the $name database', SIDE_BY_SIDE, (eng
     (await run<UserRow>('SELECT id::text AS id, user_principal_name, deleted_at FROM users WHERE lower(user_principal_name) = $1', [upn]))[0];
   const userRow = (upn: string) => userRowQuery(sql, upn);
 
+  /** A test on both databases. */
+  const onBoth = it.skipIf(engine.skip).sequential;
+  /** A test on PostgreSQL, and on the embedded database only when PostgreSQL's tests are skipped. */
+  const onPostgres: typeof onBoth = engine.name === 'postgres' || POSTGRES_SKIPPED ? onBoth : ((() => undefined) as unknown as typeof onBoth);
+
   beforeAll(async () => {
     if (engine.skip) return;
     const dir = tempDir();
@@ -111,7 +122,7 @@ describe.each(ENGINES)('the lifecycle on the $name database', SIDE_BY_SIDE, (eng
     for (const dir of cleanup) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it.skipIf(engine.skip).sequential('a rename keeps the account: one user.rename change, the same id, roles and licences, no deletion', async () => {
+  onPostgres('a rename keeps the account: one user.rename change, the same id, roles and licences, no deletion', async () => {
     const roles = async (run: typeof sql, id: string) =>
       (await run<{ n: number }>('SELECT (SELECT count(*) FROM user_roles WHERE user_id = $1)::int + (SELECT count(*) FROM license_assignments WHERE user_id = $1)::int AS n', [id]))[0]?.n;
     const [before, held] = await withSql(async (run) => {
@@ -158,7 +169,7 @@ describe.each(ENGINES)('the lifecycle on the $name database', SIDE_BY_SIDE, (eng
     expect(validate.stdout).toMatch(/users\.yaml:\d+:\d+: RENAME_DONE: warning: lotte\.smit@contoso\.com was renamed to lotte\.jansen@contoso\.com already; renamedFrom changes nothing any more and can be removed/);
   }, 120_000);
 
-  it.skipIf(engine.skip).sequential('refuses, located, a rename whose old and new UPN both exist', async () => {
+  onPostgres('refuses, located, a rename whose old and new UPN both exist', async () => {
     editUsers(config, (text) => text.replace('userPrincipalName: lucas.vandam@contoso.com', 'userPrincipalName: lucas.vandam@contoso.com\n    renamedFrom: emma.dekker@contoso.com'));
     const run = await cli('plan', '-c', config);
     expect(run.code).toBe(1);
@@ -166,7 +177,7 @@ describe.each(ENGINES)('the lifecycle on the $name database', SIDE_BY_SIDE, (eng
     editUsers(config, (text) => text.replace('\n    renamedFrom: emma.dekker@contoso.com', ''));
   }, 60_000);
 
-  it.skipIf(engine.skip).sequential('a deletion shows until when it can be undone; drift lists the recycle bin; declaring the user again within 30 days restores it', async () => {
+  onPostgres('a deletion shows until when it can be undone; drift lists the recycle bin; declaring the user again within 30 days restores it', async () => {
     const emma = await userRow('emma.dekker@contoso.com');
     editUsers(config, (text) => text.replace(entries['emma.dekker@contoso.com'] ?? '', ''));
     const plan = await cli('plan', '-c', config);
@@ -185,7 +196,7 @@ describe.each(ENGINES)('the lifecycle on the $name database', SIDE_BY_SIDE, (eng
     expect((await userRow('emma.dekker@contoso.com'))?.id).toBe(emma?.id);
   }, 120_000);
 
-  it.skipIf(engine.skip).sequential('a user deleted 31 days ago is gone for good: declared again, the row is purged and a new account created, in the audit trail', async () => {
+  onBoth('a user deleted 31 days ago is gone for good: declared again, the row is purged and a new account created, in the audit trail', async () => {
     const old = await userRow('emma.dekker@contoso.com');
     editUsers(config, (text) => text.replace(entries['emma.dekker@contoso.com'] ?? '', ''));
     await apply('--auto-approve');
@@ -206,7 +217,7 @@ describe.each(ENGINES)('the lifecycle on the $name database', SIDE_BY_SIDE, (eng
     expect(latest?.changes.find((c) => c.kind === 'user.purge')).toMatchObject({ userId: old?.id });
   }, 120_000);
 
-  it.skipIf(engine.skip).sequential('spareSeats proposes a purchase that still needs approval, listing the seats blocked users hold', async () => {
+  onPostgres('spareSeats proposes a purchase that still needs approval, listing the seats blocked users hold', async () => {
     const tenant = path.join(config, 'tenant.yaml');
     fs.writeFileSync(tenant, fs.readFileSync(tenant, 'utf8').replace('  maxMonthlyPurchaseCost: 250\n', '  maxMonthlyPurchaseCost: 250\n  spareSeats:\n    O365_BUSINESS_PREMIUM: 6\n'));
     const { text, json: plan } = await planTextAndJson();
@@ -223,7 +234,7 @@ describe.each(ENGINES)('the lifecycle on the $name database', SIDE_BY_SIDE, (eng
     expect((await cli('plan', '-c', config, '--detailed-exitcode')).code).toBe(0);
   }, 120_000);
 
-  it.skipIf(engine.skip).sequential('export writes back the settings last applied', async () => {
+  onPostgres('export writes back the settings last applied', async () => {
     const exported = YAML.parse((await cli('export')).stdout) as { settings: Record<string, unknown> };
     expect(exported.settings).toEqual({
       minGlobalAdmins: 2,
