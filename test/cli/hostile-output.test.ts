@@ -45,12 +45,17 @@ function problems(result: CliResult, allowAnnotations = false): Problems {
 
 const clean: Problems = { raw: [], commands: [] };
 
+/**
+ * What is printed does not depend on the engine the values were stored in, so
+ * this runs on PostgreSQL when the test server runs, else on the embedded
+ * database: there each of the scenario's 18 processes would start PGlite (1.2
+ * against 0.4 s of CPU). The hostile values' way into the embedded database
+ * and back out (init, apply, rows inserted, drift) stays proven on both
+ * engines by html-report.test.ts.
+ */
 const postgresAvailable = inject('postgresUrl') !== null;
 
-describe.each([
-  { name: 'embedded', skip: false },
-  { name: 'postgres', skip: !postgresAvailable },
-])('hostile text through every printing path ($name database)', ({ name, skip }) => {
+describe('hostile text through every printing path', () => {
   let work: string;
   let database: string;
   let config: string;
@@ -59,9 +64,8 @@ describe.each([
     runCli([...args, '--database', database], { cwd, env: { TENANTCTL_OUTBOX_KEY: path.join(work, 'outbox.key') } });
 
   beforeAll(async () => {
-    if (skip) return;
     work = tempDir('tenantctl-hostile-');
-    database = name === 'postgres' ? ((await postgresTestUrl(`hostile_${Date.now()}`)) ?? '') : path.join(work, 'db');
+    database = postgresAvailable ? ((await postgresTestUrl(`hostile_${Date.now()}`)) ?? '') : path.join(work, 'db');
     fs.writeFileSync(path.join(work, 'catalog.yaml'), CATALOG);
     config = path.join(work, 'config');
     fs.mkdirSync(config);
@@ -76,7 +80,7 @@ describe.each([
     if (work) fs.rmSync(work, { recursive: true, force: true });
   });
 
-  it.skipIf(skip)('init, validate, plan, apply, drift, history, export and deliver print nothing a terminal or a runner obeys', async () => {
+  it('init, validate, plan, apply, drift, history, export and deliver print nothing a terminal or a runner obeys', async () => {
     const init = await cli(['init', '--catalog', 'catalog.yaml']);
     expect(init.code, init.stderr).toBe(0);
     expect(problems(init)).toEqual(clean);
