@@ -1,18 +1,20 @@
 // The smaller findings of issue 12, each as a user meets it: the CLI as a
-// process on a database of its own (a copy of the contoso example on
-// PostgreSQL when the test server runs; an embedded one without a catalog).
+// process on a database of its own (an empty one initialised without a
+// catalog, or a copy of the contoso example), on PostgreSQL when the test
+// server runs, else embedded: the engine is not the subject here.
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { copyContoso, runCli, tempDir } from '../support/cli.js';
 import { contosoDatabase } from '../support/contoso-database.js';
+import { postgresTestUrl } from '../support/postgres.js';
 
 const NO_CATALOG = 'Error: no catalog is loaded: run tenantctl init --catalog FILE\n';
 
 describe('a database without a catalog says so in one line', () => {
   let database: string;
   beforeAll(async () => {
-    database = path.join(tempDir(), 'db');
+    database = (await postgresTestUrl('lifecycle_no_catalog')) ?? path.join(tempDir(), 'db');
     const init = await runCli(['init', '--database', database]);
     expect(init.code).toBe(0);
     expect(init.stdout).toContain('Catalog: no catalog is loaded: run tenantctl init --catalog FILE');
@@ -49,7 +51,8 @@ describe('password variables, notifications and Global administrators', () => {
   const users = () => path.join(config, 'users.yaml');
 
   beforeAll(async () => {
-    database = await contosoDatabase('initialised', 'lifecycle_findings', path.join(tempDir(), 'db'));
+    // The example applied already: the apply below creates Femke alone (each created user's password is hashed).
+    database = await contosoDatabase('applied', 'lifecycle_findings', path.join(tempDir(), 'db'));
     config = copyContoso();
     // Femke's temporary password comes from FEMKE_PASSWORD; she must change it at her next sign-in.
     fs.appendFileSync(
