@@ -1,7 +1,8 @@
 // The GitLab pipeline of examples/gitops/gitlab, run by gitlab-ci-local
 // (shell executor) in a copy of that configuration repository with this
-// checkout's packed tarball installed, on the embedded database, against a
-// local stand-in for GitLab's API and a local TLS SMTP relay: merge request →
+// checkout's packed tarball installed, on PostgreSQL (where the suite's server
+// runs: the variables are database URLs, as a real project's would be; the
+// embedded engine has tests of its own), against a local stand-in for GitLab's API and a local TLS SMTP relay: merge request →
 // one note, updated on the next push; merge → the saved plan applied after the
 // manual approval, credentials delivered; schedule → one drift issue, closed
 // when the drift is gone.
@@ -10,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli } from '../support/cli.js';
-import { contosoFolder } from '../support/contoso-database.js';
+import { contosoDatabase } from '../support/contoso-database.js';
 import { commandOutput, gitlabJobs, packTenantctl } from './gitops-repo.js';
 import { LocalGitlabApi } from './local-gitlab-api.js';
 import { memoryTempDir } from './memory-dir.js';
@@ -98,15 +99,15 @@ describe('the GitLab pipeline of examples/gitops/gitlab, run by gitlab-ci-local'
     // In memory where the machine has it: every job's npm ci rewrites node_modules.
     work = memoryTempDir('tenantctl-gitlab-');
     repo = path.join(work, 'contoso-tenant');
-    db = path.join(work, 'db');
     fs.cpSync(EXAMPLE, repo, { recursive: true });
     // The database is made from catalog.yaml alone (tenantctl of this checkout), while the
     // repository gets its tarball installed: that catalog is the contoso example's (see the
-    // last test), so the database is a copy of the contoso one made by init.
-    contosoFolder('initialised', db);
+    // last test), so the database is a copy of the contoso one made by init. On PostgreSQL, a
+    // tenantctl process costs a third of one that starts the embedded database (some 20 here).
+    db = await contosoDatabase('initialised', 'gitlab_pipeline', path.join(work, 'db'));
 
     // As the README says: the packed tarball in vendor/, installed, package-lock.json committed.
-    const tarball = await packTenantctl(work);
+    const { tarball } = await packTenantctl(work);
     const manifest = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8')) as { devDependencies: { tenantctl: string } };
     const vendored = path.join(repo, manifest.devDependencies.tenantctl.replace(/^file:/, ''));
     fs.mkdirSync(path.dirname(vendored));
