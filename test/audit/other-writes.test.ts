@@ -6,8 +6,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import pg from 'pg';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +16,7 @@ import { runCli, tempDir, type CliResult } from '../support/cli.js';
 import { ENGINES } from '../support/engines.js';
 import { postgresTestUrl } from '../support/postgres.js';
 import { applyContext, applyContoso, loadContosoCatalog, tamper, TAMPERING } from '../drift/contoso-tenant.js';
+import { databaseRows } from '../support/database-rows.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 const schema = JSON.parse(fs.readFileSync(new URL('../../schemas/history.schema.json', import.meta.url), 'utf8')) as object;
@@ -118,35 +117,14 @@ describe('history of init and of writes outside tenantctl', { timeout: 120_000 }
 
   const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-  async function onServer<T>(sql: string): Promise<T[]> {
-    const client = new pg.Client({ connectionString: database });
-    await client.connect();
-    try {
-      return (await client.query(sql)).rows as T[];
-    } finally {
-      await client.end();
-    }
-  }
-
   /** SQL as an administrator with psql would run it, while no tenantctl command runs. */
-  async function outOfBand(sql: string): Promise<void> {
-    if (database.startsWith('postgres')) {
-      await onServer(`SET search_path TO tenantctl; ${sql}`);
-      return;
-    }
-    const db = new PGlite(database);
-    try {
-      await db.exec(`SET search_path TO tenantctl; ${sql}`);
-    } finally {
-      await db.close();
-    }
-  }
+  const outOfBand = async (sql: string): Promise<void> => void (await databaseRows(database, `SET search_path TO tenantctl; ${sql}`));
 
   beforeAll(async () => {
     dir = tempDir('tenantctl-other-writes-');
     const url = await postgresTestUrl('other_writes_cli');
     database = url ?? path.join(dir, 'db');
-    role = url === null ? 'postgres' : (await onServer<{ role: string }>('SELECT session_user AS role'))[0]!.role;
+    role = url === null ? 'postgres' : (await databaseRows<{ role: string }>(database, 'SELECT session_user AS role'))[0]!.role;
     env = { TENANTCTL_DATABASE_URL: database, TENANTCTL_OUTBOX_KEY: path.join(dir, 'outbox.key') };
     catalog = path.join(dir, 'catalog.yaml');
     fs.copyFileSync('examples/contoso/catalog.yaml', catalog);

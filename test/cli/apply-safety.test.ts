@@ -9,29 +9,10 @@ import { count, whileApplyWaits } from '../support/apply-lock-wait.js';
 import { copyContoso, ROOT, runCli, tempDir } from '../support/cli.js';
 import { describePostgres, postgresTestUrl } from '../support/postgres.js';
 import { contosoDatabase, contosoFolder } from '../support/contoso-database.js';
+import { databaseRows } from '../support/database-rows.js';
 
 const CATALOG = 'examples/contoso/catalog.yaml';
 const APPLY = ['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases', '--approve-privileged'];
-
-/** The rows `sql` gives on the database at `database`: a PostgreSQL URL or an embedded database folder no process has open. */
-async function rows<T>(database: string, sql: string): Promise<T[]> {
-  if (/^postgres(ql)?:/.test(database)) {
-    const client = new pg.Client(database);
-    await client.connect();
-    try {
-      return (await client.query(sql)).rows as T[];
-    } finally {
-      await client.end();
-    }
-  }
-  const { PGlite } = await import('@electric-sql/pglite');
-  const db = new PGlite(database);
-  try {
-    return (await db.query<T>(sql)).rows;
-  } finally {
-    await db.close();
-  }
-}
 
 /**
  * The two databases' suites run side by side (each its own database, its tests
@@ -327,12 +308,12 @@ describe('apply safety, whichever the database', { timeout: 120_000 }, () => {
     expect(deliver.code).toBe(0);
     const mails = fs.readdirSync(pickup).map((name) => fs.readFileSync(path.join(pickup, name), 'utf8'));
     expect(mails.some((mail) => mail.includes(password))).toBe(true);
-    const audit = await rows<{ text: string }>(database, 'SELECT changes::text || summary::text AS text FROM tenantctl.applies');
+    const audit = await databaseRows<{ text: string }>(database, 'SELECT changes::text || summary::text AS text FROM tenantctl.applies');
     expect(audit.length).toBeGreaterThan(0);
     for (const row of audit) expect(row.text).not.toContain(password);
-    const outbox = await rows<{ n: number }>(database, 'SELECT count(*)::int AS n FROM tenantctl.credential_notifications WHERE sealed_password IS NOT NULL');
+    const outbox = await databaseRows<{ n: number }>(database, 'SELECT count(*)::int AS n FROM tenantctl.credential_notifications WHERE sealed_password IS NOT NULL');
     expect(outbox[0]?.n).toBe(0);
-    const hash = await rows<{ h: string }>(database, `SELECT password_hash AS h FROM tenantctl.users WHERE user_principal_name = 'secret.keeper@contoso.com'`);
+    const hash = await databaseRows<{ h: string }>(database, `SELECT password_hash AS h FROM tenantctl.users WHERE user_principal_name = 'secret.keeper@contoso.com'`);
     expect(hash[0]?.h).toMatch(/^scrypt\$/);
     expect(hash[0]?.h).not.toContain(password);
     fs.rmSync(config, { recursive: true, force: true });

@@ -1,33 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyContoso, ROOT, runCli, tempDir } from '../support/cli.js';
 import { postgresTestUrl } from '../support/postgres.js';
+import { databaseRows } from '../support/database-rows.js';
 
 const CATALOG = 'examples/contoso/catalog.yaml';
-
-/** Runs one statement on the database, a PostgreSQL URL or an embedded folder. */
-async function execute(database: string, sql: string): Promise<void> {
-  if (/^postgres(ql)?:\/\//.test(database)) {
-    const client = new pg.Client({ connectionString: database });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-    return;
-  }
-  const db = new PGlite(database);
-  try {
-    await db.query(sql);
-  } finally {
-    await db.close();
-  }
-}
 
 // The commands, not the engine, are the subject: the database is on the test
 // server when it runs, where a CLI process costs a third of one that starts the
@@ -170,7 +149,7 @@ describe('tenantctl as a process', () => {
   it('refuses a database whose schema is newer than the tool', async () => {
     const newer = await emptyDatabase('newer');
     await runCli(['init'], { env: { TENANTCTL_DATABASE_URL: newer } });
-    await execute(newer, `INSERT INTO tenantctl.schema_migrations (version, name) VALUES (999, '0999_future')`);
+    await databaseRows(newer, `INSERT INTO tenantctl.schema_migrations (version, name) VALUES (999, '0999_future')`);
     for (const args of [['init'], ['plan', '-c', 'examples/contoso']]) {
       const run = await runCli(args, { env: { TENANTCTL_DATABASE_URL: newer } });
       expect(run.code).toBe(1);

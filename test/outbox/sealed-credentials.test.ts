@@ -10,13 +10,12 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir, type CliResult } from '../support/cli.js';
 import { TEST_OUTBOX_KEY_FILE } from '../support/outbox-key.js';
 import { contosoDatabase, type ContosoStage } from '../support/contoso-database.js';
 import { postgresTestUrl } from '../support/postgres.js';
+import { databaseRows } from '../support/database-rows.js';
 
 const CATALOG = 'examples/contoso/catalog.yaml';
 const APPLY = ['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases', '--approve-privileged'];
@@ -30,34 +29,15 @@ interface Sealed {
   readonly sealed: string;
 }
 
-/** Rows of one query on the database, a PostgreSQL URL or an embedded folder. */
-async function select<T>(database: string, sql: string): Promise<T[]> {
-  if (/^postgres(ql)?:\/\//.test(database)) {
-    const client = new pg.Client({ connectionString: database });
-    await client.connect();
-    try {
-      return (await client.query(sql)).rows as T[];
-    } finally {
-      await client.end();
-    }
-  }
-  const db = new PGlite(database);
-  try {
-    return (await db.query<T>(sql)).rows;
-  } finally {
-    await db.close();
-  }
-}
-
 async function sealedRows(database: string): Promise<Sealed[]> {
-  return select<Sealed>(
+  return databaseRows<Sealed>(
     database,
     'SELECT user_principal_name AS upn, sealed_password AS sealed FROM tenantctl.credential_notifications WHERE sealed_password IS NOT NULL ORDER BY id',
   );
 }
 
 async function storedRecipient(database: string): Promise<string | undefined> {
-  return (await select<{ recipient: string }>(database, 'SELECT recipient FROM tenantctl.outbox_key'))[0]?.recipient;
+  return (await databaseRows<{ recipient: string }>(database, 'SELECT recipient FROM tenantctl.outbox_key'))[0]?.recipient;
 }
 
 function ageOpen(keyFile: string, sealed: string): string {
