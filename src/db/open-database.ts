@@ -89,8 +89,10 @@ async function openLocation(options: OpenOptions): Promise<Database> {
       throw new TenantctlError(`cannot connect to ${displayUrl}: ${connectionProblem(cause)}`);
     }
   }
-  const { openEmbedded } = await loadEmbedded();
-  if (location.directory === null) return openEmbedded(null, displayUrl, options.debug?.trace);
+  if (location.directory === null) {
+    const { openEmbedded } = await loadEmbedded();
+    return openEmbedded(null, displayUrl, options.debug?.trace);
+  }
   const directory = location.directory;
   if (!options.create && missingOrEmpty(directory)) {
     throw new TenantctlError(`there is no database at ${displayUrl}: run \`tenantctl init --catalog FILE\` first`);
@@ -105,6 +107,8 @@ async function openLocation(options: OpenOptions): Promise<Database> {
     if (cause instanceof TenantctlError) throw cause;
     throw new TenantctlError(`cannot create the embedded database at ${displayUrl}: ${connectionProblem(cause)}`);
   }
+  // Loaded only now: a folder that holds no database is refused without compiling PGlite.
+  const { openEmbedded } = await loadEmbedded();
   const release = await acquireEmbeddedLock(directory, options.actor, options.lockTimeoutMs);
   try {
     checkEmbeddedFolder(directory, displayUrl);
