@@ -1,5 +1,6 @@
 import type { ErrorObject } from 'ajv/dist/2020.js';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { couldBePassword } from '../credentials/password-policy.js';
 import { usageLocationProblem } from './country-codes.js';
 import { MAX_DIAGNOSTICS } from './diagnostic-limit.js';
 import type { PointAt } from './locate.js';
@@ -174,7 +175,8 @@ function typeHint(expected: string | readonly string[], data: unknown, path: Pat
 }
 
 function passwordInConfig(path: Path, key: string | undefined): Finding {
-  const what = key && key !== 'password' ? `"${key}" looks like a password: ` : '';
+  const shown = key !== undefined && !couldBePassword(key);
+  const what = key && key !== 'password' ? (shown ? `"${key}" looks like a password: ` : 'this key looks like a password (not shown here): ') : '';
   return {
     code: 'PASSWORD_IN_CONFIG',
     path,
@@ -195,9 +197,20 @@ function photoNotAllowed(path: Path, key: string): Finding {
 function unknownField(e: ErrorObject, path: Path, key: string): Finding {
   const allowed = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
   const alias = FIELD_ALIASES[key.toLowerCase()];
+  if (couldBePassword(key)) return unknownSecretKey(path, key, allowed);
   const message = (): string => {
     const suggestion = alias && allowed.includes(alias) ? alias : closest(key, allowed);
     return suggestion ? `unknown field "${key}" (did you mean ${suggestion}?)` : `unknown field "${key}"; ${ownerLabel(path)} takes: ${allowed.join(', ')}`;
+  };
+  return { code: 'SCHEMA_UNKNOWN_FIELD', path: [...path, key], pointAt: 'key', message };
+}
+
+/** An unknown key not quoted back: written like a password, it may be one. */
+function unknownSecretKey(path: Path, key: string, allowed: readonly string[]): Finding {
+  const message = (): string => {
+    const suggestion = closest(key, allowed);
+    const instead = suggestion ? `did you mean ${suggestion}?` : `${ownerLabel(path)} takes: ${allowed.join(', ')}`;
+    return `unknown field, not shown here: it may be a password (${instead}); a password is never written in the configuration: use password: { fromEnv: VARIABLE_NAME }, or leave it out to have one generated`;
   };
   return { code: 'SCHEMA_UNKNOWN_FIELD', path: [...path, key], pointAt: 'key', message };
 }

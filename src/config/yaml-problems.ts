@@ -3,6 +3,7 @@ import { error, type Diagnostic, type SourceLocation } from '../diagnostics/diag
 import { checkExpansion } from './alias-expansion.js';
 import { jsKeyOf, parseWithPositions, positionAt, type SourcePositions } from './locate.js';
 import { buildPositionIndex } from './position-index.js';
+import { couldBePassword } from '../credentials/password-policy.js';
 
 /*
  * The slow path of reading a configuration file: yaml's Document model, which
@@ -126,7 +127,7 @@ function describeDuplicateKey({ file, positions, duplicates }: ProblemContext, k
   const related: SourceLocation = { file, ...positionAt(positions, duplicate.first) };
   return error(
     'YAML_DUPLICATE_KEY',
-    `key "${duplicate.key}" appears twice in one mapping (first on line ${related.line}); remove or rename one of them`,
+    `${couldBePassword(duplicate.key) ? 'a key (not shown here: it may be a password)' : `key "${duplicate.key}"`} appears twice in one mapping (first on line ${related.line}); remove or rename one of them`,
     here,
     related,
   );

@@ -30,6 +30,22 @@ function classify(char: string): CharacterClass | undefined {
 }
 
 /**
+ * Whether text written where a name belongs (a YAML key) could be a password
+ * typed in the wrong place, `password: { Welkom2016!Secret }`: long enough and
+ * of three character classes, as the policy asks. Field names (camelCase
+ * letters) and part numbers (upper case and _) are not, so they can be quoted
+ * back in messages; text that could be is never shown.
+ */
+export function couldBePassword(text: string): boolean {
+  const classes = new Set<CharacterClass>();
+  for (const char of text) {
+    const characterClass = classify(char);
+    if (characterClass !== undefined) classes.add(characterClass);
+  }
+  return text.length >= PASSWORD_MIN_LENGTH && classes.size >= PASSWORD_MIN_CLASSES;
+}
+
+/**
  * Checks a password against the tenant's strong-password policy.
  *
  * `accountName` is the UPN's local part; a full UPN is accepted too and cut at

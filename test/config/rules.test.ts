@@ -267,6 +267,32 @@ describe('passwords', () => {
     { name: 'password.password', files: user('roles: [Billing administrator]\npassword: {password: "Welkom01!"}'), expected: ['PASSWORD_IN_CONFIG@tenant.yaml:10:16'] },
     { name: 'a Graph passwordProfile', files: user('roles: [Billing administrator]\npasswordProfile: {password: "Welkom01!"}'), expected: ['PASSWORD_IN_CONFIG@tenant.yaml:10:5'], message: /"passwordProfile" looks like a password/ },
     { name: 'a password in defaults', files: `defaults:\n  password: "Welkom01!"\n${user('roles: [Billing administrator]')}`, expected: ['PASSWORD_IN_CONFIG@tenant.yaml:2:3'] },
+    // A password typed where a key goes is never quoted back: the message would put it in CI logs and PR annotations.
+    {
+      name: 'a password written as a key of password',
+      files: user('roles: [Billing administrator]\npassword: { Welkom2016!Secret }'),
+      expected: ['PASSWORD_IN_CONFIG@tenant.yaml:10:17'],
+      message: /^(?!.*Welkom2016)this key looks like a password \(not shown here\)/,
+    },
+    {
+      name: 'a password written as a key of password in defaults, beside generate',
+      files: `defaults:\n  password: { generate: true, Summer2016! }\n${user('roles: [Billing administrator]')}`,
+      expected: ['SCHEMA_UNKNOWN_FIELD@tenant.yaml:2:31'],
+      message: /^(?!.*Summer2016)unknown field, not shown here: it may be a password \("password" takes: generate, fromEnv/,
+    },
+    {
+      name: 'a password-like key close to a field name keeps the suggestion, not the key',
+      files: user('roles: [Billing administrator]\npassword: { geNerate1!: true }'),
+      expected: ['SCHEMA_UNKNOWN_FIELD@tenant.yaml:10:17'],
+      message: /^(?!.*geNerate1)unknown field, not shown here: it may be a password \(did you mean generate\?\)/,
+    },
+    {
+      name: 'a password written twice as a key',
+      files: user('roles: [Billing administrator]\npassword: { Welkom2016!Secret, Welkom2016!Secret }'),
+      expected: ['YAML_DUPLICATE_KEY@tenant.yaml:10:36'],
+      message: /^(?!.*Welkom2016)a key \(not shown here: it may be a password\) appears twice/,
+    },
+    { name: 'a field name misspelt in password is quoted', files: user('roles: [Billing administrator]\npassword: { fromenv: JOEP_PW }'), expected: ['SCHEMA_UNKNOWN_FIELD@tenant.yaml:10:17'], message: /^unknown field "fromenv" \(did you mean fromEnv\?\)/ },
     { name: 'generate: true and fromEnv', files: user('roles: [Billing administrator]\npassword: {generate: true, fromEnv: JOEP_PW}'), expected: ['PASSWORD_SOURCE_CONFLICT@tenant.yaml:10:26'] },
     { name: 'generate: false without fromEnv', files: user('roles: [Billing administrator]\npassword: {generate: false}'), expected: ['PASSWORD_SOURCE_MISSING@tenant.yaml:10:26'] },
     {
