@@ -6,19 +6,34 @@
  * (the database URL, the SMTP URL, key files: TENANTCTL_*), and the
  * credentials the CI platform gives every job (GitLab's CI_JOB_TOKEN and
  * CI_REGISTRY_PASSWORD, GitHub's GITHUB_TOKEN and ACTIONS_RUNTIME_TOKEN, a
- * runner's RUNNER_*), which reach merge-request pipelines that see no
- * protected secret.
+ * runner's RUNNER_*, Azure Pipelines' SYSTEM_ACCESSTOKEN), which reach
+ * merge-request pipelines that see no protected secret, and variables
+ * named as another service's credentials (PGPASSWORD, AWS_*, *_TOKEN,
+ * *_SECRET, *_API_KEY). A list, so not every secret: the plan names the
+ * variable each password comes from for the reviewer.
  */
 const OWN_PREFIX = 'TENANTCTL_';
-const CI_PREFIXES = ['CI_', 'GITLAB_', 'GITHUB_', 'ACTIONS_', 'RUNNER_'] as const;
+/** What CI platforms set for every job: GitLab, GitHub, Azure Pipelines, Bitbucket, CircleCI, Buildkite, Jenkins, Travis, Drone. */
+const CI_PREFIXES = [
+  'CI_', 'GITLAB_', 'GITHUB_', 'ACTIONS_', 'RUNNER_', 'SYSTEM_', 'AGENT_', 'BUILD_', 'BITBUCKET_', 'CIRCLE_', 'BUILDKITE_', 'JENKINS_', 'TRAVIS_', 'DRONE_',
+] as const;
+/**
+ * Variables that hold another service's credentials by their name: libpq's
+ * password and password file, cloud and registry accounts, and any token,
+ * secret or key. A new user's temporary password is none of these.
+ */
+const CREDENTIAL_PREFIXES = ['PGPASS', 'AWS_', 'AZURE_', 'ARM_', 'GOOGLE_', 'GCP_', 'NPM_', 'DOCKER_'] as const;
+const CREDENTIAL_WORDS = /(^|_)(TOKEN|SECRET|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|DATABASE_URL)(_|$)|TOKEN$/;
 
-export type ReservedKind = 'tenantctl' | 'ci';
+export type ReservedKind = 'tenantctl' | 'ci' | 'credential';
 
 /** Why `name` is never a password source, or null when it may be one. */
 export function reservedVariable(name: string): ReservedKind | null {
   const upper = name.toUpperCase();
   if (upper.startsWith(OWN_PREFIX)) return 'tenantctl';
-  return CI_PREFIXES.some((prefix) => upper.startsWith(prefix)) ? 'ci' : null;
+  if (CI_PREFIXES.some((prefix) => upper.startsWith(prefix))) return 'ci';
+  if (CREDENTIAL_PREFIXES.some((prefix) => upper.startsWith(prefix)) || CREDENTIAL_WORDS.test(upper)) return 'credential';
+  return null;
 }
 
 export function isReservedVariable(name: string): boolean {

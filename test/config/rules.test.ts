@@ -322,13 +322,26 @@ describe('passwords', () => {
       expected: ['PASSWORD_ENV_RESERVED@tenant.yaml:10:25'],
       message: /^the password of joep@contoso\.com would be read from TENANTCTL_DATABASE_URL, one of tenantctl's own settings .* e\.g\. JOEP_INITIAL_PASSWORD$/,
     },
-    ...['CI_JOB_TOKEN', 'CI_REGISTRY_PASSWORD', 'GITHUB_TOKEN', 'ACTIONS_RUNTIME_TOKEN', 'RUNNER_TOKEN', 'gitlab_token'].map((variable) => ({
+    ...['CI_JOB_TOKEN', 'CI_REGISTRY_PASSWORD', 'GITHUB_TOKEN', 'ACTIONS_RUNTIME_TOKEN', 'RUNNER_TOKEN', 'gitlab_token', 'SYSTEM_ACCESSTOKEN', 'BITBUCKET_ACCESS_TOKEN', 'CIRCLE_TOKEN'].map((variable) => ({
       name: `${variable}, set by the CI platform for every job, as the password source`,
       files: user(`roles: [Billing administrator]\npassword: {fromEnv: ${variable}}`),
       // Too short and too simple: described, it would tell the pull request what the job's token is like.
       env: { [variable]: 'abc' },
       expected: ['PASSWORD_ENV_RESERVED@tenant.yaml:10:25'],
-      message: new RegExp(`^the password of joep@contoso\\.com would be read from ${variable}, one of the variables the CI platform sets for its jobs .* e\\.g\\. JOEP_INITIAL_PASSWORD$`),
+      message: new RegExp(`^the password of joep@contoso\\.com would be read from ${variable}, one of the variables a CI platform sets for its jobs .* e\\.g\\. JOEP_INITIAL_PASSWORD$`),
+    })),
+    ...['PGPASSWORD', 'AWS_SECRET_ACCESS_KEY', 'NPM_TOKEN', 'DEPLOY_API_KEY', 'SMTP_SECRET', 'DATABASE_URL', 'VAULTTOKEN'].map((variable) => ({
+      name: `${variable}, named as another service's credential, as the password source`,
+      files: user(`roles: [Billing administrator]\npassword: {fromEnv: ${variable}}`),
+      env: { [variable]: 'abc' },
+      expected: ['PASSWORD_ENV_RESERVED@tenant.yaml:10:25'],
+      message: new RegExp(`^the password of joep@contoso\\.com would be read from ${variable}, named as another service's credential .* e\\.g\\. JOEP_INITIAL_PASSWORD$`),
+    })),
+    ...['PGARCIA_INITIAL_PASSWORD', 'TOKENIZED_PW', 'BUILDER_PW'].map((variable) => ({
+      name: `${variable}, which only looks like a reserved name, is a source like any other`,
+      files: user(`roles: [Billing administrator]\npassword: {fromEnv: ${variable}}`),
+      env: { [variable]: 'Str0ng&Long' },
+      expected: [],
     })),
     { name: 'a variable that only contains a CI prefix is a source like any other', files: user('roles: [Billing administrator]\npassword: {fromEnv: JOEP_CI_PW}'), env: { JOEP_CI_PW: 'Str0ng&Long' }, expected: [] },
     { name: 'a variable named like an object property is only a name', files: user('roles: [Billing administrator]\npassword: {fromEnv: __proto__}'), env: {}, expected: ['PASSWORD_ENV_UNSET(warning)@tenant.yaml:10:25'] },

@@ -25,9 +25,11 @@ export const passwordSource: ConfigRule = ({ blocks }) =>
     }
     const reserved = typeof password.fromEnv === 'string' ? reservedVariable(password.fromEnv) : null;
     if (reserved !== null) {
-      const whose = reserved === 'tenantctl'
-        ? "one of tenantctl's own settings (TENANTCTL_*: database and SMTP URLs, key files)"
-        : 'one of the variables the CI platform sets for its jobs (CI_*, GITLAB_*, GITHUB_*, ACTIONS_*, RUNNER_*: job tokens, registry passwords)';
+      const whose = {
+        tenantctl: "one of tenantctl's own settings (TENANTCTL_*: database and SMTP URLs, key files)",
+        ci: 'one of the variables a CI platform sets for its jobs (CI_*, GITLAB_*, GITHUB_*, ACTIONS_*, RUNNER_*, SYSTEM_*, AGENT_*, BUILD_*, BITBUCKET_*, CIRCLE_*, BUILDKITE_*, JENKINS_*, TRAVIS_*, DRONE_*: job tokens, registry passwords)',
+        credential: "named as another service's credential (PGPASSWORD, AWS_*, AZURE_*, ARM_*, GOOGLE_*, GCP_*, NPM_*, DOCKER_*, or a TOKEN, SECRET, API_KEY, ACCESS_KEY or PRIVATE_KEY)",
+      }[reserved];
       return [
         error(
           'PASSWORD_ENV_RESERVED',
