@@ -87,6 +87,12 @@ const EDITS: readonly Edit[] = [
     expected: ['is not a valid plan:', 'PLAN_FILE'],
   },
   {
+    // The audit trail records it as the plan's commit when apply finds none itself: only a commit id gets there.
+    name: 'a gitCommit that is not a commit id',
+    edit: (text) => text.replace(/"gitCommit": (null|"[^"]*")/, '"gitCommit": "reviewed-in-PR-42 by security team"'),
+    expected: ['is not a valid plan:', 'PLAN_FILE'],
+  },
+  {
     name: 'text after the document',
     edit: (text) => `${text}{}\n`,
     expected: ['cannot read the plan'],
