@@ -63,6 +63,22 @@ function yamlFilesIn(dir: string): { names: string[]; outside: string[] } {
 
 const within = (root: string, file: string): boolean => file.startsWith(root.endsWith(path.sep) ? root : `${root}${path.sep}`);
 
+/**
+ * Whether a `-c` path inside a git work tree leads, through a symbolic link
+ * (itself, or a folder on its way), out of that work tree. A pull request can
+ * replace `tenant/` with a link to any folder of the CI runner, whose YAML
+ * files would then be read and their keys named in the output. Outside git
+ * there is no pull request to fear: a path given through a link is the
+ * administrator's own choice.
+ */
+function leadsOutOfWorkTree(given: string): boolean {
+  const top = findWorkTree(given);
+  if (top === null) return false;
+  const root = fs.realpathSync(top);
+  const real = fs.realpathSync(given);
+  return real !== root && !within(root, real);
+}
+
 function isFileTarget(file: string): boolean {
   try {
     return fs.statSync(file).isFile();
@@ -102,6 +118,13 @@ export function listConfigFiles(paths: readonly string[]): { files: string[]; di
         isMissing(cause)
           ? error('CONFIG_NOT_FOUND', `${shown} does not exist; check the path given with -c`, { file: shown })
           : error('CONFIG_UNREADABLE', `cannot read ${shown} (${describeFsError(cause)}); check its permissions`, { file: shown }),
+      );
+      continue;
+    }
+    if (leadsOutOfWorkTree(given)) {
+      const what = stat.isDirectory() ? 'a directory' : 'a file';
+      diagnostics.push(
+        error('CONFIG_LINK_OUTSIDE', `${shown} leads through a symbolic link to ${what} outside the repository that holds it; tenantctl reads a configuration in a repository only from inside it: copy the files into the repository, or remove the link`, { file: shown }),
       );
       continue;
     }

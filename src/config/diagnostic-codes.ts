@@ -16,7 +16,7 @@ export interface DiagnosticCodeInfo {
 export const CONFIG_DIAGNOSTIC_CODES: readonly DiagnosticCodeInfo[] = [
   { code: 'CONFIG_NOT_FOUND', severity: 'error', meaning: 'A path given with -c (or init --catalog) does not exist (or no -c was given).' },
   { code: 'CONFIG_UNREADABLE', severity: 'error', meaning: 'A file or directory given with -c cannot be read (permissions).' },
-  { code: 'CONFIG_LINK_OUTSIDE', severity: 'error', meaning: 'A YAML file in a `-c` directory is a symbolic link to a file outside the repository (the git work tree, else the directory).' },
+  { code: 'CONFIG_LINK_OUTSIDE', severity: 'error', meaning: 'A YAML file in a `-c` directory is a symbolic link to a file outside the repository (the git work tree, else the directory), or a `-c` path in a git work tree leads through a link out of it.' },
   {
     code: 'CONFIG_NOT_A_FILE',
     severity: 'error',

@@ -46,6 +46,38 @@ describe('symbolic links in a -c directory', () => {
     ]);
   });
 
+  // A pull request can replace the -c directory itself (or a folder on its path) with a link.
+  it('in a git work tree: a -c directory or file that leads through a link out of it is refused, one that stays inside is read', () => {
+    const repo = newDir();
+    execFileSync('git', ['init', '-q', repo]);
+    const secrets = newDir();
+    fs.writeFileSync(path.join(secrets, 'kubeconfig.yaml'), 'apiVersion: v1\nusers: []\n');
+    fs.symlinkSync(secrets, path.join(repo, 'tenant'));
+    fs.symlinkSync(path.join(secrets, 'kubeconfig.yaml'), path.join(repo, 'tenant.yaml'));
+    fs.symlinkSync(secrets, path.join(repo, 'config'));
+    fs.mkdirSync(path.join(repo, 'real'));
+    fs.writeFileSync(path.join(repo, 'real', 'a.yaml'), USERS);
+    fs.symlinkSync('real', path.join(repo, 'inside'));
+
+    const given = [path.join(repo, 'tenant'), path.join(repo, 'tenant.yaml'), path.join(repo, 'config', 'kubeconfig.yaml'), path.join(repo, 'inside')];
+    const { files, diagnostics } = listConfigFiles(given);
+    expect(files).toEqual([`${repo}/inside/a.yaml`]);
+    expect(diagnostics.map((d) => [d.code, d.location?.file])).toEqual(given.slice(0, 3).map((file) => ['CONFIG_LINK_OUTSIDE', file]));
+    expect(diagnostics[0]?.message).toBe(
+      `${repo}/tenant leads through a symbolic link to a directory outside the repository that holds it; tenantctl reads a configuration in a repository only from inside it: copy the files into the repository, or remove the link`,
+    );
+    expect(diagnostics[1]?.message).toMatch(/^\S+tenant\.yaml leads through a symbolic link to a file outside/);
+  });
+
+  it('outside git: a -c path through a link is the administrator\'s own and is read', () => {
+    const dir = newDir();
+    fs.mkdirSync(path.join(dir, 'real'));
+    fs.writeFileSync(path.join(dir, 'real', 'a.yaml'), USERS);
+    const elsewhere = newDir();
+    fs.symlinkSync(path.join(dir, 'real'), path.join(elsewhere, 'tenant'));
+    expect(listConfigFiles([path.join(elsewhere, 'tenant')])).toEqual({ files: [`${elsewhere}/tenant/a.yaml`], diagnostics: [] });
+  });
+
   it('outside git: followed within the directory only', () => {
     const dir = newDir();
     const tenant = path.join(dir, 'tenant');
