@@ -28,6 +28,9 @@ function countBySku(holdings: Iterable<readonly LicenseAssignment[]>): Map<strin
  * active user holds now and would hold, so seats freed by removals and
  * deletions are counted before anything is bought.
  */
+/** A subscription's seats are a PostgreSQL integer (the catalog's schema caps them the same way). */
+const MAX_SEATS = 2_147_483_647;
+
 export function seatOutcome(
   subscriptions: readonly Subscription[],
   before: Iterable<readonly LicenseAssignment[]>,
@@ -71,6 +74,13 @@ export function seatOutcome(
       // The cap wins over keeping spare seats: buy only up to it.
       quantity = cap - seats;
       if (quantity <= 0) continue;
+    }
+    if (seats + quantity > MAX_SEATS) {
+      problems.push({
+        message: `${sku} would need ${seats + quantity} seats, more than one subscription holds (${MAX_SEATS}); lower settings.spareSeats.${sku} or assign fewer licenses`,
+        concerns: { kind: 'setting', path: ['spareSeats', sku] },
+      });
+      continue;
     }
     purchases.push({
       sku,

@@ -268,6 +268,24 @@ describe('computePlan: safety', () => {
     ]);
   });
 
+  // The seats column is a PostgreSQL integer: a plan that buys past it could never be applied.
+  it('refuses spare seats that would take a subscription past the seats one can hold', () => {
+    const e1 = { sku: 'STANDARDPACK', disabledPlans: [] };
+    const result = computePlan({ now: NOW,
+      desired: state(admin.desired, desiredUser('a@contoso.com', { licenses: [e1] })),
+      current: state(admin.current),
+      catalog: catalog([subscription('STANDARDPACK', 10, 8)]),
+      settings: settings({ spareSeats: { STANDARDPACK: 2_147_483_647 } }),
+    });
+    expect(result.plan.purchases).toEqual([]);
+    expect(result.problems).toEqual([
+      {
+        message: 'STANDARDPACK would need 2147483648 seats, more than one subscription holds (2147483647); lower settings.spareSeats.STANDARDPACK or assign fewer licenses',
+        concerns: { kind: 'setting', path: ['spareSeats', 'STANDARDPACK'] },
+      },
+    ]);
+  });
+
   it('a subscription short of seats it cannot buy, with no license the plan assigns of it, is about the subscription', () => {
     const e3 = { sku: 'ENTERPRISEPACK', disabledPlans: [] };
     const result = computePlan({ now: NOW,
