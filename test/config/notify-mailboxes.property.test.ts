@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Catalog } from '../../src/catalog/catalog.js';
 import type { DeclaredUser, FieldBlock, RuleContext } from '../../src/config/rules/rule.js';
 import { notifyMailboxes } from '../../src/config/rules/notify-rules.js';
+import { DEFAULT_SETTINGS } from '../../src/state/settings.js';
 
 /** The definition the rule had: every created mailbox in one map, the first user to create it owning it. */
 function referenceOwners(users: readonly DeclaredUser[], catalog: Catalog | null): Map<string, DeclaredUser> {
@@ -46,7 +47,7 @@ describe('notify: mailboxes this configuration creates', () => {
           );
           const blocks: FieldBlock[] = users.map((user, index) => ({ fields: { notify: declared[index]!.notify }, location: user.location, user }));
           const padding: FieldBlock[] = padded ? [{ fields: { notify: Array(17).fill('zz@nowhere.example') }, location: { file: 'tenant.yaml', path: ['defaults'] }, user: undefined }] : [];
-          const found = notifyMailboxes({ users, blocks: [...blocks, ...padding], catalog } as unknown as RuleContext);
+          const found = notifyMailboxes({ users, blocks: [...blocks, ...padding], catalog, settings: DEFAULT_SETTINGS, current: null } as unknown as RuleContext);
           const owners = referenceOwners(users, catalog);
           const expected = blocks.flatMap((block) =>
             (declared[blocks.indexOf(block)]!.notify)

@@ -524,3 +524,27 @@ describe('renamedFrom against the directory (validate with a database)', () => {
     ]);
   });
 });
+
+// DOMAIN.md: credentials never go to a mailbox nobody can read yet; adminEmail gets a copy of all of them.
+describe('settings.adminEmail against the directory (validate with a database, plan)', () => {
+  const files = `settings:\n  adminEmail: newbie@contoso.com\nusers:\n${ADMIN}  - userPrincipalName: newbie@contoso.com\n    displayName: Newbie\n    roles: [Billing administrator]\n`;
+  const load = (current: ReturnType<typeof state> | null) => {
+    const dir = path.join(scratch, `case-${++runs}`);
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'tenant.yaml'), files);
+    const { diagnostics } = loadConfig([dir], { catalog, env: {}, phase: 'validate', current, now: new Date('2026-12-01T12:00:00.000Z') });
+    return diagnostics.filter((d) => d.code === 'NOTIFY_CREATED_MAILBOX').map((d) => formatDiagnostic(d).replaceAll(`${dir}/`, ''));
+  };
+
+  it('a mailbox of a user the plan creates is refused at adminEmail', () => {
+    expect(load(state(currentUser('admin@contoso.com')))).toEqual([
+      'tenant.yaml:2:15: NOTIFY_CREATED_MAILBOX: settings.adminEmail newbie@contoso.com is a mailbox of newbie@contoso.com, a user this plan creates: nobody can read it yet, ' +
+        "and it would get every temporary password of the apply, its owner's own among them; set adminEmail to a mailbox that exists already (see also tenant.yaml:9:24)",
+    ]);
+  });
+
+  it('the mailbox of a declared user who exists already is fine, and without the directory nothing is judged', () => {
+    expect(load(state(currentUser('admin@contoso.com'), currentUser('newbie@contoso.com')))).toEqual([]);
+    expect(load(null)).toEqual([]);
+  });
+});

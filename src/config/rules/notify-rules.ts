@@ -1,6 +1,7 @@
 import { error, type Diagnostic, type SourceLocation } from '../../diagnostics/diagnostic.js';
 import { emailProblem, MAX_NOTIFY_ADDRESSES, tooManyAddresses } from '../notify-addresses.js';
 import { splitNotify } from '../normalize-user.js';
+import { userKey } from '../../state/tenant-state.js';
 import { at, type ConfigRule, type DeclaredUser, type FieldBlock, type Rule, type RuleContext } from './rule.js';
 
 interface WrittenAddress {
@@ -119,15 +120,38 @@ function scanForOwner(
  */
 export const notifyMailboxes: Rule = (context) => {
   const written = context.blocks.flatMap((block) => addressesOf(block).map((address) => ({ block, address })));
-  if (written.length === 0) return [];
-  const ownerOf = mailboxOwner(context, written.length);
+  const adminEmail = context.settings.adminEmail;
+  if (written.length === 0 && !adminEmail) return [];
+  const ownerOf = mailboxOwner(context, written.length + 1);
   const diagnostics: Diagnostic[] = [];
   for (const { block, address } of written) {
     const owner = ownerOf(address.address.toLowerCase());
     if (owner) diagnostics.push(mailboxFinding(block, address, owner));
   }
+  if (adminEmail) diagnostics.push(...adminMailboxFinding(context, adminEmail, ownerOf));
   return diagnostics;
 };
+
+/**
+ * settings.adminEmail gets a copy of every temporary password: a mailbox of a
+ * user this plan creates cannot read them, its owner's own among them. Only
+ * known once the directory is read: a declared user who exists already is a
+ * mailbox like any other.
+ */
+function adminMailboxFinding({ current, settingsLocation, anchor }: RuleContext, adminEmail: string, ownerOf: (address: string) => DeclaredUser | undefined): Diagnostic[] {
+  if (!current) return [];
+  const owner = ownerOf(adminEmail.trim().toLowerCase());
+  if (!owner || current.users.has(userKey(owner.user.userPrincipalName))) return [];
+  const where = settingsLocation ? at(settingsLocation, 'adminEmail') : anchor;
+  return [
+    error(
+      'NOTIFY_CREATED_MAILBOX',
+      `settings.adminEmail ${adminEmail} is a mailbox of ${owner.user.userPrincipalName}, a user this plan creates: nobody can read it yet, and it would get every temporary password of the apply, its owner's own among them; set adminEmail to a mailbox that exists already`,
+      where,
+      at(owner.location, 'userPrincipalName'),
+    ),
+  ];
+}
 
 /** Why sending credentials to `address` fails: it is a mailbox of `owner`, which this configuration creates. */
 function mailboxFinding(block: FieldBlock, written: WrittenAddress, owner: DeclaredUser): Diagnostic {
