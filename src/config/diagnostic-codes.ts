@@ -70,7 +70,7 @@ export const CONFIG_DIAGNOSTIC_CODES: readonly DiagnosticCodeInfo[] = [
   { code: 'UPN_DUPLICATE', severity: 'error', meaning: 'A UPN is declared twice, ignoring case; both places are named.' },
   { code: 'USAGE_LOCATION_INVALID', severity: 'error', meaning: 'usageLocation is not an ISO 3166-1 alpha-2 country code.' },
   { code: 'USAGE_LOCATION_REQUIRED', severity: 'error', meaning: 'A user with licenses has no usageLocation (its own or from defaults).' },
-  { code: 'LICENSE_UNKNOWN_SKU', severity: 'error', meaning: 'The tenant has no subscription with this part number (needs the catalog).' },
+  { code: 'LICENSE_UNKNOWN_SKU', severity: 'error', meaning: 'The tenant has no subscription with this part number, in a licence or in settings.maxSeats or spareSeats (needs the catalog).' },
   { code: 'LICENSE_UNKNOWN_PLAN', severity: 'error', meaning: 'A disabled plan that no subscription of the tenant has (needs the catalog).' },
   { code: 'LICENSE_PLAN_NOT_IN_SKU', severity: 'error', meaning: 'A disabled plan that belongs to another subscription (needs the catalog).' },
   { code: 'LICENSE_DUPLICATE', severity: 'error', meaning: 'A subscription is listed twice for one user (or in defaults).' },

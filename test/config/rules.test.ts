@@ -148,6 +148,14 @@ describe('licenses', () => {
     { name: 'a product name instead of a part number', files: user('usageLocation: NL\nlicenses: [Office 365 Enterprise E3]'), expected: ['LICENSE_UNKNOWN_SKU@tenant.yaml:10:16'], message: /did you mean ENTERPRISEPACK, Office 365 Enterprise E3\?/ },
     { name: 'a short product name', files: user('usageLocation: NL\nlicenses: [E5]'), expected: ['LICENSE_UNKNOWN_SKU@tenant.yaml:10:16'], message: /did you mean ENTERPRISEPREMIUM/ },
     { name: 'without the catalog part numbers are not checked', files: user('usageLocation: NL\nlicenses: [STANDARDPAK]'), withCatalog: false, expected: [] },
+    // A cap on a mistyped part number caps nothing: the plan would buy what it was meant to stop.
+    {
+      name: 'an unknown part number in settings.maxSeats or spareSeats',
+      files: `settings:\n  maxSeats:\n    VISIOCLENT: 1\n  spareSeats:\n    ENTERPRISEPACK: 1\n    STANDARDPAK: 2\n${user('roles: [Billing administrator]')}`,
+      expected: ['LICENSE_UNKNOWN_SKU@tenant.yaml:3:17', 'LICENSE_UNKNOWN_SKU@tenant.yaml:6:18'],
+      message: /^settings\.maxSeats names unknown subscription VISIOCLENT \(did you mean VISIOCLIENT, [^)]*\?\), so it would hold nothing back; the tenant has: /,
+    },
+    { name: 'settings part numbers without the catalog are not checked', files: `settings:\n  maxSeats:\n    VISIOCLENT: 1\n${user('roles: [Billing administrator]')}`, withCatalog: false, expected: [] },
     {
       name: 'an unknown plan, the closest of the subscription suggested',
       files: user('usageLocation: NL\nlicenses: [{sku: ENTERPRISEPACK, disabledPlans: [SWAY, SHAREPOINTWA]}]'),

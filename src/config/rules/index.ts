@@ -1,6 +1,6 @@
 import { userHasAccess } from './access-rules.js';
 import { licenseDependencies, licenseLocations } from './assignable-rules.js';
-import { licensesCompatible, licensesKnown } from './license-rules.js';
+import { licensesCompatible, licensesKnown, seatSettingsKnown } from './license-rules.js';
 import { usageLocationRequired, usageLocationValid } from './location-rules.js';
 import { notifyAddresses, notifyMailboxes } from './notify-rules.js';
 import { passwordFromEnv, passwordSource } from './password-rules.js';
@@ -38,6 +38,7 @@ export const RULES: readonly RuleEntry[] = [
   { rule: usageLocationValid, needs: 'declarations', reads: 'configuration' },
   { rule: usageLocationRequired, needs: 'defaults', reads: 'configuration' },
   { rule: licensesKnown, needs: 'declarations', reads: 'database' },
+  { rule: seatSettingsKnown, needs: 'declarations', reads: 'database' },
   { rule: licensesCompatible, needs: 'declarations', reads: 'configuration' },
   { rule: licenseDependencies, needs: 'declarations', reads: 'database' },
   { rule: licenseLocations, needs: 'defaults', reads: 'database' },

@@ -139,3 +139,23 @@ export const licensesCompatible: ConfigRule = ({ blocks }) => {
   }
   return diagnostics;
 };
+
+/**
+ * settings.maxSeats and spareSeats name part numbers of the catalog: a cap
+ * on a mistyped one (VISIOCLENT) caps nothing, and the plan would buy what
+ * the administrator meant to stop, without a word.
+ */
+export const seatSettingsKnown: Rule = ({ settings, settingsLocation, anchor, catalog }) => {
+  if (!catalog) return [];
+  const known = new Set(catalog.subscriptions.map((s) => s.sku));
+  const tenantHas = someOf([...known], SHOWN_PLANS);
+  const diagnostics: Diagnostic[] = [];
+  for (const setting of ['maxSeats', 'spareSeats'] as const) {
+    for (const sku of Object.keys(settings[setting])) {
+      if (known.has(sku)) continue;
+      const message = `settings.${setting} names unknown subscription ${sku}${suggestSku(sku, catalog.subscriptions)}, so it would hold nothing back; the tenant has: ${tenantHas}`;
+      diagnostics.push(error('LICENSE_UNKNOWN_SKU', message, settingsLocation ? at(settingsLocation, setting, sku) : anchor));
+    }
+  }
+  return diagnostics;
+};
