@@ -170,7 +170,7 @@ function typeHint(expected: string | readonly string[], data: unknown, path: Pat
   const scalar = typeof data === 'number' || typeof data === 'boolean';
   // The number as parsed, not as written: 01015 and +3161… would lose their 0 and +, so the value is the writer's to copy.
   if (types.includes('string') && typeof data === 'number') return `; put the value in quotes as written (${entry ? '- ' : `${key}: `}"…"): unquoted, YAML reads it as a number and drops a leading 0 or +`;
-  if (types.includes('string') && scalar) return `; put it in quotes: ${entry ? '- ' : `${key}: `}"${String(data)}"`;
+  if (types.includes('string') && typeof data === 'boolean') return `; put it in quotes: ${entry ? '- ' : `${key}: `}"${String(data)}"`;
   if (types.includes('boolean') && typeof data === 'string') return '; write true or false without quotes';
   if (types.includes('array') && (typeof data === 'string' || scalar) && !entry) return `; write it as a list: ${key}: [${String(data)}]`;
   return '';

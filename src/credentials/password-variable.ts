@@ -14,7 +14,7 @@
  */
 const OWN_PREFIX = 'TENANTCTL_';
 /** What CI platforms set for every job: GitLab, GitHub, Azure Pipelines, Bitbucket, CircleCI, Buildkite, Jenkins, Travis, Drone. */
-const CI_PREFIXES = [
+export const CI_PREFIXES = [
   'CI_', 'GITLAB_', 'GITHUB_', 'ACTIONS_', 'RUNNER_', 'SYSTEM_', 'AGENT_', 'BUILD_', 'BITBUCKET_', 'CIRCLE_', 'BUILDKITE_', 'JENKINS_', 'TRAVIS_', 'DRONE_',
 ] as const;
 /**
@@ -22,7 +22,7 @@ const CI_PREFIXES = [
  * password and password file, cloud and registry accounts, and any token,
  * secret or key. A new user's temporary password is none of these.
  */
-const CREDENTIAL_PREFIXES = ['PGPASS', 'AWS_', 'AZURE_', 'ARM_', 'GOOGLE_', 'GCP_', 'NPM_', 'DOCKER_'] as const;
+export const CREDENTIAL_PREFIXES = ['PGPASS', 'AWS_', 'AZURE_', 'ARM_', 'GOOGLE_', 'GCP_', 'NPM_', 'DOCKER_'] as const;
 const CREDENTIAL_WORDS = /(^|_)(TOKEN|SECRET|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|DATABASE_URL)(_|$)|TOKEN$/;
 
 export type ReservedKind = 'tenantctl' | 'ci' | 'credential';

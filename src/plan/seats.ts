@@ -23,14 +23,14 @@ function countBySku(holdings: Iterable<readonly LicenseAssignment[]>): Map<strin
   return counts;
 }
 
+/** A subscription's seats are a PostgreSQL integer (the catalog's schema caps them the same way). */
+const MAX_SEATS = 2_147_483_647;
+
 /**
  * Seats after the whole plan: `before` and `after` are the licenses every
  * active user holds now and would hold, so seats freed by removals and
  * deletions are counted before anything is bought.
  */
-/** A subscription's seats are a PostgreSQL integer (the catalog's schema caps them the same way). */
-const MAX_SEATS = 2_147_483_647;
-
 export function seatOutcome(
   subscriptions: readonly Subscription[],
   before: Iterable<readonly LicenseAssignment[]>,

@@ -1,5 +1,5 @@
 import { checkPasswordPolicy } from '../../credentials/password-policy.js';
-import { isReservedVariable, reservedVariable, variableValue } from '../../credentials/password-variable.js';
+import { CI_PREFIXES, CREDENTIAL_PREFIXES, isReservedVariable, reservedVariable, variableValue } from '../../credentials/password-variable.js';
 import { error, warning, type Diagnostic, type SourceLocation } from '../../diagnostics/diagnostic.js';
 import { at, type ConfigRule, type DeclaredUser, type FieldBlock, ownerName } from './rule.js';
 
@@ -27,8 +27,8 @@ export const passwordSource: ConfigRule = ({ blocks }) =>
     if (reserved !== null) {
       const whose = {
         tenantctl: "one of tenantctl's own settings (TENANTCTL_*: database and SMTP URLs, key files)",
-        ci: 'one of the variables a CI platform sets for its jobs (CI_*, GITLAB_*, GITHUB_*, ACTIONS_*, RUNNER_*, SYSTEM_*, AGENT_*, BUILD_*, BITBUCKET_*, CIRCLE_*, BUILDKITE_*, JENKINS_*, TRAVIS_*, DRONE_*: job tokens, registry passwords)',
-        credential: "named as another service's credential (PGPASSWORD, AWS_*, AZURE_*, ARM_*, GOOGLE_*, GCP_*, NPM_*, DOCKER_*, or a TOKEN, SECRET, API_KEY, ACCESS_KEY or PRIVATE_KEY)",
+        ci: `one of the variables a CI platform sets for its jobs (${CI_PREFIXES.map((prefix) => `${prefix}*`).join(', ')}: job tokens, registry passwords)`,
+        credential: `named as another service's credential (${CREDENTIAL_PREFIXES.map((prefix) => `${prefix}*`).join(', ')}, or a TOKEN, SECRET, API_KEY, ACCESS_KEY or PRIVATE_KEY)`,
       }[reserved];
       return [
         error(
