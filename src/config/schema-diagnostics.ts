@@ -172,6 +172,10 @@ function typeHint(expected: string | readonly string[], data: unknown, path: Pat
   if (types.includes('string') && typeof data === 'number') return `; put the value in quotes as written (${entry ? '- ' : `${key}: `}"…"): unquoted, YAML reads it as a number and drops a leading 0 or +`;
   if (types.includes('string') && typeof data === 'boolean') return `; put it in quotes: ${entry ? '- ' : `${key}: `}"${String(data)}"`;
   if (types.includes('boolean') && typeof data === 'string') return '; write true or false without quotes';
+  if ((types.includes('integer') || types.includes('number')) && typeof data === 'string') {
+    const digits = /^\s*(\d{1,15})\s*$/.exec(data)?.[1];
+    return digits !== undefined ? `; write it without quotes: ${entry ? '- ' : `${key}: `}${digits}` : '; write a number without quotes';
+  }
   if (types.includes('array') && (typeof data === 'string' || scalar) && !entry) return `; write it as a list: ${key}: [${String(data)}]`;
   return '';
 }

@@ -380,6 +380,7 @@ describe('fields admins cannot or need not set', () => {
     { name: 'a photo in defaults', files: `defaults:\n  photo: team.jpg\n${user('roles: [Billing administrator]')}`, expected: ['PHOTO_NOT_ALLOWED@tenant.yaml:2:3'] },
     { name: 'two business phones: at the second', files: user('roles: [Billing administrator]\nbusinessPhones: ["+31 20 555 0100", "+31 20 555 0101"]'), expected: ['BUSINESS_PHONES_TOO_MANY@tenant.yaml:10:41'] },
     { name: 'a user with no license and no role is a warning', files: user(''), expected: ['USER_NO_ACCESS(warning)@tenant.yaml:7:5'] },
+    { name: 'a blocked user with no license and no role is the state of a leaver, not an oversight', files: user('accountEnabled: false'), expected: [] },
     { name: 'licenses from defaults give access', files: `defaults:\n  usageLocation: NL\n  licenses: [STANDARDPACK]\n${user('')}`, expected: [] },
   ]);
 });
@@ -395,6 +396,8 @@ describe('the schema, with specific codes', () => {
     { name: 'a license without sku', files: user('usageLocation: NL\nlicenses: [{disabledPlans: [SWAY]}]'), expected: ['SCHEMA_REQUIRED@tenant.yaml:10:16'] },
     // The hint never offers the parsed number to copy: "1015" would store a postal code without its 0.
     { name: 'a number for text', files: user('roles: [Billing administrator]\npostalCode: 01015'), expected: ['SCHEMA_TYPE@tenant.yaml:10:17'], message: /^"postalCode" must be text, not the number 1015; put the value in quotes as written \(postalCode: "…"\): unquoted, YAML reads it as a number and drops a leading 0 or \+$/ },
+    { name: 'a number in quotes', files: `settings:\n  maxDeletions: "5"\n${user('roles: [Billing administrator]')}`, expected: ['SCHEMA_TYPE@tenant.yaml:2:17'], message: /must be .*; write it without quotes: maxDeletions: 5$/ },
+    { name: 'text for a number', files: `settings:\n  maxDeletions: five\n${user('roles: [Billing administrator]')}`, expected: ['SCHEMA_TYPE@tenant.yaml:2:17'], message: /; write a number without quotes$/ },
     { name: 'text for true/false', files: user('roles: [Billing administrator]\naccountEnabled: "no"'), expected: ['SCHEMA_TYPE@tenant.yaml:10:21'], message: /write true or false without quotes/ },
     { name: 'text for a list', files: user('roles: Billing administrator'), expected: ['SCHEMA_TYPE@tenant.yaml:9:12'], message: /write it as a list: roles: \[Billing administrator\]/ },
     { name: 'users left empty', files: 'users:\n', expected: ['SCHEMA_TYPE@tenant.yaml:1:1'], message: /"users" must be a list, not empty; write users: \[\] for none/ },
