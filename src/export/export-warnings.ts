@@ -1,7 +1,9 @@
 import { findRole } from '../catalog/builtin-roles.js';
 import { GLOBAL_ADMINISTRATOR, type Catalog } from '../catalog/catalog.js';
 import { usageLocationProblem } from '../config/country-codes.js';
+import { dependencyMessage, licenceRefusals, SHOWN_PLANS } from '../config/rules/assignable-rules.js';
 import { upnProblem } from '../config/rules/upn-rules.js';
+import { someOf } from '../diagnostics/message-lists.js';
 import { warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { USER_ATTRIBUTES, type User } from '../state/tenant-state.js';
 
@@ -12,7 +14,33 @@ function emptyAttributes(user: User): string[] {
   });
 }
 
-function userWarnings(user: User, catalog: Catalog | null): Diagnostic[] {
+type RefusalCheck = ReturnType<typeof licenceRefusals>;
+
+/** Licences as the directory holds them that validate refuses (set outside tenantctl, or before the catalog stated the fact). */
+function refusedLicences(user: User, refusals: RefusalCheck): Diagnostic[] {
+  const upn = user.userPrincipalName;
+  const country = user.attributes.usageLocation ?? null;
+  return user.licenses.flatMap(({ sku, disabledPlans }) => {
+    const refused = refusals(sku, disabledPlans, country);
+    if (!refused) return [];
+    const found: Diagnostic[] = [];
+    if (refused.unmet.length > 0) {
+      found.push(warning('EXPORT_LICENSE_DEPENDENCY', `${dependencyMessage(sku, upn, refused.unmet)}; validate will reject the exported licence until it is corrected`));
+    }
+    if (refused.notOffered.length > 0) {
+      const plans = someOf(refused.notOffered, SHOWN_PLANS);
+      found.push(
+        warning(
+          'EXPORT_LICENSE_LOCATION',
+          `${upn} has usageLocation ${country}, where ${plans} of ${sku} ${refused.notOffered.length === 1 ? 'is' : 'are'} not offered; validate will reject the exported licence until ${refused.notOffered.length === 1 ? 'it is' : 'they are'} added to its disabledPlans`,
+        ),
+      );
+    }
+    return found;
+  });
+}
+
+function userWarnings(user: User, catalog: Catalog | null, refusals: RefusalCheck | null): Diagnostic[] {
   const upn = user.userPrincipalName;
   const found: Diagnostic[] = [];
   if (user.licenses.length > 0 && !user.attributes.usageLocation) {
@@ -35,6 +63,7 @@ function userWarnings(user: User, catalog: Catalog | null): Diagnostic[] {
   for (const id of user.roles) {
     if (!findRole(id)) found.push(warning('EXPORT_UNKNOWN_ROLE', `${upn} holds role ${id}, which is not a built-in admin role; validate will reject it`));
   }
+  if (refusals) found.push(...refusedLicences(user, refusals));
   const empty = emptyAttributes(user);
   if (empty.length > 0) {
     found.push(
@@ -53,7 +82,8 @@ function userWarnings(user: User, catalog: Catalog | null): Diagnostic[] {
  * so that the rest of the tenant is not held back by one user.
  */
 export function exportWarnings(users: readonly User[], catalog: Catalog | null): Diagnostic[] {
-  const found = users.flatMap((user) => userWarnings(user, catalog));
+  const refusals = catalog ? licenceRefusals(catalog.subscriptions) : null;
+  const found = users.flatMap((user) => userWarnings(user, catalog, refusals));
   if (!users.some((user) => user.accountEnabled && user.roles.includes(GLOBAL_ADMINISTRATOR))) {
     found.push(
       warning(

@@ -380,4 +380,43 @@ describe('exportConfig: warnings', () => {
     expect(result.diagnostics[1]?.message).toContain('y@contoso.com has an empty businessPhones, city');
     expect(parse(only(result)).users[2]).toEqual({ userPrincipalName: 'y@contoso.com', displayName: 'y' });
   });
+
+  it('names licences validate will refuse by the catalog\'s plan facts, and validate refuses exactly those', () => {
+    const e3 = {
+      sku: 'ENTERPRISEPACK',
+      productName: 'Office 365 E3',
+      seats: 10,
+      consumed: 3,
+      unitPrice: 20,
+      currency: 'EUR',
+      purchasable: true,
+      servicePlans: ['EXCHANGE_S_ENTERPRISE', 'TEAMS1', 'YAMMER_ENTERPRISE', 'SWAY'],
+      planDependencies: { TEAMS1: ['EXCHANGE_S_ENTERPRISE'] },
+      unavailableIn: { YAMMER_ENTERPRISE: ['CN'] },
+    };
+    const withFacts: Catalog = { ...catalog, subscriptions: [e3] };
+    const licence = (disabledPlans: string[]) => ({ licenses: [{ sku: 'ENTERPRISEPACK', disabledPlans }] });
+    const result = exportConfig(
+      state(
+        admin,
+        currentUser('dep@contoso.com', { ...licence(['EXCHANGE_S_ENTERPRISE']), attributes: { usageLocation: 'NL' } }),
+        currentUser('cn@contoso.com', { ...licence([]), attributes: { usageLocation: 'CN' } }),
+        currentUser('fine@contoso.com', { ...licence(['EXCHANGE_S_ENTERPRISE', 'TEAMS1', 'YAMMER_ENTERPRISE']), attributes: { usageLocation: 'CN' } }),
+      ),
+      withFacts,
+      OPTIONS,
+    );
+    // In the order of the exported users (by UPN).
+    expect(codes(result)).toEqual(['warning EXPORT_LICENSE_LOCATION', 'warning EXPORT_LICENSE_DEPENDENCY']);
+    expect(result.diagnostics[1]?.message).toMatch(/^ENTERPRISEPACK of dep@contoso\.com: service plan TEAMS1 is on but needs EXCHANGE_S_ENTERPRISE, .*; validate will reject the exported licence until it is corrected$/);
+    expect(result.diagnostics[0]?.message).toBe(
+      'cn@contoso.com has usageLocation CN, where YAMMER_ENTERPRISE of ENTERPRISEPACK is not offered; validate will reject the exported licence until it is added to its disabledPlans',
+    );
+    const dir = path.join(scratch, `run-${++runs}`);
+    fs.mkdirSync(dir);
+    for (const file of result.files) fs.writeFileSync(path.join(dir, file.path), file.text);
+    const loaded = loadConfig([dir], { catalog: withFacts, phase: 'validate', env: {} });
+    const refused = loaded.diagnostics.filter((d) => d.code.startsWith('LICENSE_')).map((d) => `${d.code} ${d.message.slice(0, 40)}`);
+    expect(refused.sort()).toEqual([expect.stringMatching(/^LICENSE_DEPENDENCY ENTERPRISEPACK of dep@contoso\.com/), expect.stringMatching(/^LICENSE_LOCATION cn@contoso\.com/)]);
+  });
 });

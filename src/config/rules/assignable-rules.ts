@@ -20,7 +20,7 @@ const disabledOf = (license: RawLicense) => new Set(typeof license === 'string' 
 const stated = (facts: Readonly<Record<string, readonly string[]>> | undefined): boolean => facts !== undefined && Object.keys(facts).length > 0;
 
 /** At most this many plans (and plans each needs) are named in one message; the rest are counted. */
-const SHOWN_PLANS = 5;
+export const SHOWN_PLANS = 5;
 
 interface Dependencies {
   readonly subscription: Subscription;
@@ -55,7 +55,7 @@ function unmetDependencies(index: Dependencies, disabled: ReadonlySet<string>): 
   return [...unmet].sort(([a], [b]) => place(a) - place(b)).map(([plan, needs]) => [plan, needs.sort((a, b) => place(a) - place(b))]);
 }
 
-function dependencyMessage(sku: string, owner: string, unmet: readonly [string, readonly string[]][]): string {
+export function dependencyMessage(sku: string, owner: string, unmet: readonly [string, readonly string[]][]): string {
   const entra = 'Entra refuses this assignment (DependencyViolation)';
   const [first] = unmet;
   if (unmet.length === 1 && first) {
@@ -105,6 +105,31 @@ function unavailableByCountry(subscription: Subscription): Map<string, string[]>
     for (const country of new Set(subscription.unavailableIn?.[plan] ?? [])) groupInto(byCountry, country, plan);
   }
   return byCountry;
+}
+
+/** What Entra would refuse of one licence: plans on that need a plan switched off, and plans on where the user is that are not offered there. */
+export interface LicenceRefusals {
+  readonly unmet: readonly [plan: string, needs: readonly string[]][];
+  readonly notOffered: readonly string[];
+}
+
+/**
+ * The two checks above for licences as the directory holds them (export
+ * warns of what validate will refuse). Null when the catalog states nothing
+ * about the licence's subscription, so most licences cost one lookup.
+ */
+export function licenceRefusals(subscriptions: readonly Subscription[]): (sku: string, disabledPlans: readonly string[], country: string | null) => LicenceRefusals | null {
+  const dependencies = new Map(subscriptions.filter((s) => stated(s.planDependencies)).map((s) => [s.sku, indexDependencies(s)]));
+  const locations = new Map(subscriptions.filter((s) => stated(s.unavailableIn)).map((s) => [s.sku, unavailableByCountry(s)]));
+  return (sku, disabledPlans, country) => {
+    const index = dependencies.get(sku);
+    const byCountry = locations.get(sku);
+    if (!index && !byCountry) return null;
+    const disabled = new Set(disabledPlans);
+    const unmet = index && disabled.size > 0 ? unmetDependencies(index, disabled) : [];
+    const notOffered = country ? (byCountry?.get(country.toUpperCase()) ?? []).filter((plan) => !disabled.has(plan)) : [];
+    return unmet.length > 0 || notOffered.length > 0 ? { unmet, notOffered } : null;
+  };
 }
 
 /** Per user, with what it inherits: each plan on that its usage location does not offer. */
