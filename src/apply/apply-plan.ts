@@ -208,7 +208,11 @@ export async function applyPlan(db: Database, plan: PlanDocument, context: Apply
     return await db.transaction(async (tx) => {
       await takeApplyLock(db, tx, context.lockTimeoutMs);
       progress({ stage: 'applying in one transaction', done, total });
-      const snapshot = await refuseStale(tx, plan);
+      const stale = refuseStale(tx, plan);
+      // Built while the server works out the directory's digests (100,000
+      // adoptions: a 120 MB text), not after, with the lock held.
+      const changesText = JSON.stringify(plan.changes);
+      const snapshot = await stale;
       context.verifyUnderLock?.(snapshot);
       step();
       // The changes go in as `json` (migration 0008): stored as written, not decomposed.
@@ -216,7 +220,7 @@ export async function applyPlan(db: Database, plan: PlanDocument, context: Apply
         `INSERT INTO applies (actor, host, git_commit, config_hash, plan_hash, tool_version, summary, changes, settings, approvals)
          VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::json, $9::jsonb, $10::jsonb) RETURNING id`,
         [context.actor, context.host, context.gitCommit, plan.configHash, plan.planHash, context.toolVersion,
-          JSON.stringify({ ...plan.summary, purchases: plan.purchases, cost: plan.cost }), JSON.stringify(plan.changes),
+          JSON.stringify({ ...plan.summary, purchases: plan.purchases, cost: plan.cost }), changesText,
           // The settings travel with the apply, so `export` can write back those last applied.
           JSON.stringify(plan.settings), JSON.stringify(approvals.record)],
       );
