@@ -90,6 +90,7 @@ export const CONFIG_DIAGNOSTIC_CODES: readonly DiagnosticCodeInfo[] = [
   { code: 'RENAME_OLD_DECLARED', severity: 'error', meaning: 'A user is `renamedFrom` a UPN that is declared too; one account cannot be two users.' },
   { code: 'RENAME_TWICE', severity: 'error', meaning: 'Two users are `renamedFrom` the same UPN; one account takes one new name.' },
   { code: 'RENAME_BOTH_EXIST', severity: 'error', meaning: 'The old and the new UPN of a rename both exist in the tenant; a rename cannot merge two accounts (needs the database).' },
+  { code: 'RENAME_SOURCE_MISSING', severity: 'warning', meaning: 'No account has the UPN `renamedFrom` names (usually a typo), so the user is created as a new account, not renamed (needs the database).' },
   { code: 'RENAME_DONE', severity: 'warning', meaning: 'The rename was applied already (only the new UPN exists); `renamedFrom` can be removed (needs the database).' },
   {
     code: 'PASSWORD_ENV_UNSET',

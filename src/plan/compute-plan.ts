@@ -9,7 +9,7 @@ import { lookalikeWarnings } from './lookalike-warnings.js';
 import type { Plan, PlanSummary, PlannedChange } from './plan.js';
 import type { PlanProblem } from './plan-problem.js';
 import { reclaimableSeats } from './reclaimable-seats.js';
-import { resolveRenames } from './rename.js';
+import { renameSourceWarnings, resolveRenames } from './rename.js';
 import { approvalsFor, deletionsAboveThreshold, deletionWarning, loosenedLimitWarnings, risksOf } from './risk.js';
 import { seatOutcome } from './seats.js';
 import { userSnapshot } from './user-snapshot.js';
@@ -211,6 +211,7 @@ export function computePlan(input: PlanInput): PlanResult {
         ...loosenedLimitWarnings(input.settings, input.applied ?? null),
         ...tooManyAdmins,
         ...lookalikeWarnings({ changes, current: currentUsers, desired: input.desired.users, catalog: input.catalog, settings: input.settings }),
+        ...renameSourceWarnings(changes, input.desired.users),
       ],
       unmanagedUsers: unmanagedUsers.map((user) => user.userPrincipalName),
     },

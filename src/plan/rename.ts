@@ -1,5 +1,7 @@
 import { userKey, type TenantState, type User } from '../state/tenant-state.js';
-import type { ChangeOf } from './change.js';
+import { someOf } from '../diagnostics/message-lists.js';
+import type { Change, ChangeOf } from './change.js';
+import type { PlanWarning } from './plan.js';
 import type { PlanProblem } from './plan-problem.js';
 import { isExpired, restorableUntil } from './recycle-bin.js';
 
@@ -72,4 +74,30 @@ export function resolveRenames(desired: TenantState, current: TenantState, now: 
     changes.push({ kind: 'user.rename', userPrincipalName: user.userPrincipalName, fromUserPrincipalName: old.userPrincipalName, userId: old.directory.id });
   }
   return { current: moved ?? current.users, changes, problems };
+}
+
+/**
+ * Users the plan creates although they say `renamedFrom`: no account has the
+ * old name, usually because it is mistyped, and the account they meant is
+ * left as it is (or deleted, if tenantctl manages it) while a new one, with a
+ * new object id, mailbox and password, takes the new name. A rename already
+ * done raises nothing: the new name exists, so nothing is created.
+ */
+export function renameSourceWarnings(changes: readonly Change[], desired: ReadonlyMap<string, User>): PlanWarning[] {
+  const named: string[] = [];
+  for (const change of changes) {
+    if (change.kind !== 'user.create') continue;
+    const key = change.userPrincipalName.toLowerCase();
+    const from = desired.get(key)?.renamedFrom;
+    if (from !== undefined && userKey(from) !== key) named.push(`${change.userPrincipalName} (renamedFrom: ${from})`);
+  }
+  if (named.length === 0) return [];
+  return [
+    {
+      code: 'RENAME_SOURCE_MISSING',
+      message:
+        `no account is named as renamedFrom says, so ${named.length === 1 ? 'this user is created as a new account' : 'these users are created as new accounts'}, not renamed: ${someOf(named, 5)}. ` +
+        'A new account has a new object id, an empty mailbox and a new password; correct renamedFrom to the account\'s current UPN, or remove it if the account is new',
+    },
+  ];
 }

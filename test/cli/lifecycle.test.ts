@@ -169,6 +169,18 @@ describe.each(ENGINES)('the lifecycle on the $name database', SIDE_BY_SIDE, (eng
     expect(validate.stdout).toMatch(/users\.yaml:\d+:\d+: RENAME_DONE: warning: lotte\.smit@contoso\.com was renamed to lotte\.jansen@contoso\.com already; renamedFrom changes nothing any more and can be removed/);
   }, 120_000);
 
+  onPostgres('warns, located and in the plan, of a renamedFrom that names no account: the user would be a new account', async () => {
+    editUsers(config, (text) => text.replace('userPrincipalName: lucas.vandam@contoso.com', 'userPrincipalName: lucas.devries@contoso.com\n    renamedFrom: lucas.vandamm@contoso.com'));
+    const run = await cli('plan', '-c', config);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/users\.yaml:\d+:\d+: RENAME_SOURCE_MISSING: warning: lucas\.devries@contoso\.com says renamedFrom: lucas\.vandamm@contoso\.com, but no account is named lucas\.vandamm@contoso\.com, so the plan creates/);
+    expect(run.stdout).toMatch(/RENAME_SOURCE_MISSING: no account is named as renamedFrom says, so this user is created as a new account, not renamed: lucas\.devries@contoso\.com \(renamedFrom: lucas\.vandamm@contoso\.com\)/);
+    expect(run.stdout).toMatch(/\+ .*lucas\.devries@contoso\.com/);
+    expect(run.stdout).toMatch(/- .*lucas\.vandam@contoso\.com/);
+    editUsers(config, (text) => text.replace('userPrincipalName: lucas.devries@contoso.com\n    renamedFrom: lucas.vandamm@contoso.com', 'userPrincipalName: lucas.vandam@contoso.com'));
+    expect((await cli('plan', '-c', config, '--detailed-exitcode')).code).toBe(0);
+  }, 60_000);
+
   onPostgres('refuses, located, a rename whose old and new UPN both exist', async () => {
     editUsers(config, (text) => text.replace('userPrincipalName: lucas.vandam@contoso.com', 'userPrincipalName: lucas.vandam@contoso.com\n    renamedFrom: emma.dekker@contoso.com'));
     const run = await cli('plan', '-c', config);

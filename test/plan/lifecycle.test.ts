@@ -37,6 +37,29 @@ describe('computePlan: renames keep the account', () => {
     expect(result.plan.changes).toEqual([]);
   });
 
+  it('warns when renamedFrom names no account: the plan creates a new one, it does not rename', () => {
+    const typo = desiredUser('joep.jansen@contoso.com', { roles: [GA], licenses: [E3], renamedFrom: 'joep.devires@contoso.com', attributes: joep });
+    const result = computePlan({ desired: state(admin.desired, typo), current: state(admin.current, old), catalog: catalog(), settings: settings(), now: NOW });
+    expect(kinds(result).slice(0, 2)).toEqual(['user.delete joep.devries@contoso.com', 'user.create joep.jansen@contoso.com']);
+    expect(result.plan.warnings.filter((w) => w.code === 'RENAME_SOURCE_MISSING')).toEqual([
+      {
+        code: 'RENAME_SOURCE_MISSING',
+        message:
+          'no account is named as renamedFrom says, so this user is created as a new account, not renamed: joep.jansen@contoso.com (renamedFrom: joep.devires@contoso.com). ' +
+          "A new account has a new object id, an empty mailbox and a new password; correct renamedFrom to the account's current UPN, or remove it if the account is new",
+      },
+    ]);
+  });
+
+  it('does not warn of a rename already done, or of a renamedFrom that only changes case', () => {
+    const applied = currentUser('joep.jansen@contoso.com', { roles: [GA], licenses: [E3], attributes: joep });
+    const done = computePlan({ desired: state(admin.desired, renamed), current: state(admin.current, applied), catalog: catalog(), settings: settings(), now: NOW });
+    const sameName = desiredUser('joep.jansen@contoso.com', { roles: [GA], licenses: [E3], renamedFrom: 'Joep.Jansen@contoso.com', attributes: joep });
+    const created = computePlan({ desired: state(admin.desired, sameName), current: state(admin.current), catalog: catalog(), settings: settings(), now: NOW });
+    expect(kinds(created)[0]).toBe('user.create joep.jansen@contoso.com');
+    expect([...done.plan.warnings, ...created.plan.warnings].map((w) => w.code)).not.toContain('RENAME_SOURCE_MISSING');
+  });
+
   it('refuses when the old and the new UPN both exist', () => {
     const taken = currentUser('joep.jansen@contoso.com');
     const result = computePlan({ desired: state(admin.desired, renamed), current: state(admin.current, old, taken), catalog: catalog(), settings: settings(), now: NOW });

@@ -51,7 +51,7 @@ export const renamedFromUnique: ConfigRule = ({ users }) => {
  * With the directory at hand (plan, and validate when a database is
  * reachable): a rename whose old and new UPN both exist cannot be planned;
  * one already applied (only the new UPN exists) is harmless, and the field
- * can go.
+ * can go; one whose old UPN is nobody's (usually mistyped) makes a new account.
  */
 export const renamedFromDirectory: Rule = ({ users, current, now }) => {
   if (!current) return [];
@@ -65,6 +65,15 @@ export const renamedFromDirectory: Rule = ({ users, current, now }) => {
     if (old && renamed) return [error('RENAME_BOTH_EXIST', bothExistProblem(from, user.userPrincipalName, holder?.directory?.deletedAt), where)];
     if (!old && renamed) {
       return [warning('RENAME_DONE', `${from} was renamed to ${user.userPrincipalName} already; renamedFrom changes nothing any more and can be removed`, where)];
+    }
+    if (!old) {
+      return [
+        warning(
+          'RENAME_SOURCE_MISSING',
+          `${user.userPrincipalName} says renamedFrom: ${from}, but no account is named ${from}, so the plan creates ${user.userPrincipalName} as a new account (a new object id, an empty mailbox, a new password), not a rename; correct renamedFrom to the account's current UPN, or remove it if the account is new`,
+          where,
+        ),
+      ];
     }
     return [];
   });
