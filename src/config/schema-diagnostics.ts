@@ -267,7 +267,10 @@ function outOfRange(e: ErrorObject, path: Path): Finding {
   const { comparison, limit } = e.params as { comparison?: string; limit: number };
   const words: Record<string, string> = { '>=': 'at least', '<=': 'at most', '>': 'more than', '<': 'less than' };
   const bound = e.keyword === 'multipleOf' ? `a multiple of ${e.params.multipleOf}` : `${words[comparison ?? ''] ?? comparison} ${limit}`;
-  return { code: 'SCHEMA_RANGE', path, message: `${fieldLabel(path)} is ${String(e.data)}; it must be ${bound}` };
+  // Past 2^53 the parsed number is not the one written (…993 reads as …992): not quoted back as if it were.
+  const inexact = typeof e.data === 'number' && Number.isInteger(e.data) && !Number.isSafeInteger(e.data);
+  const value = inexact ? 'a number beyond ±9,007,199,254,740,991, too large to read exactly' : String(e.data);
+  return { code: 'SCHEMA_RANGE', path, message: `${fieldLabel(path)} is ${value}; it must be ${bound}` };
 }
 
 /** The code and message for one ajv error, or null when another error explains it. */

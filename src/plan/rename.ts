@@ -10,7 +10,9 @@ import { isExpired, restorableUntil } from './recycle-bin.js';
  * identity of a user is its object id, not its UPN (DOMAIN.md): a user
  * renamed from `old` to `new` is the same account, so the planner compares
  * the declaration of `new` with the directory's `old` and plans one rename
- * change instead of a deletion and a creation.
+ * change instead of a deletion and a creation. A UPN written in another case
+ * than the directory's is renamed too: the account is the same, its name is
+ * not.
  */
 export interface RenameResolution {
   /** The directory with each user to rename moved from its old key to its new one. */
@@ -46,10 +48,16 @@ export function resolveRenames(desired: TenantState, current: TenantState, now: 
   const changes: (ChangeOf<'user.rename'> | ChangeOf<'user.purge'>)[] = [];
   const problems: PlanProblem[] = [];
   for (const [key, user] of desired.users) {
-    if (!user.renamedFrom) continue;
+    if (!user.renamedFrom || userKey(user.renamedFrom) === key) {
+      const held = current.users.get(key);
+      // A UPN keeps the case it is written in: a new case is a rename of the same account, not an update of its nickname alone.
+      if (held?.directory && held.userPrincipalName !== user.userPrincipalName && isLiveAccount(held, now)) {
+        changes.push({ kind: 'user.rename', userPrincipalName: user.userPrincipalName, fromUserPrincipalName: held.userPrincipalName, userId: held.directory.id });
+      }
+      continue;
+    }
     const concerns = { kind: 'user', userPrincipalName: user.userPrincipalName, field: 'renamedFrom' } as const;
     const from = userKey(user.renamedFrom);
-    if (from === key) continue;
     if (desired.users.has(from)) {
       problems.push({
         message: `${user.userPrincipalName} says renamedFrom: ${user.renamedFrom}, which is declared too; one account cannot be both: remove one of the two`,

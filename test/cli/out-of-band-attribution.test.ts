@@ -54,7 +54,8 @@ function attributionSuite(setup: () => { env: Record<string, string>; outOfBand:
     const users = path.join(config, 'users.yaml');
     fs.writeFileSync(users, fs.readFileSync(users, 'utf8').replace('jobTitle: Sales Lead', 'jobTitle: Head of Sales'));
     planFile = path.join(dir, 'plan.json');
-    expect((await runCli(['plan', '-c', config, '--out', planFile], { env })).code).toBe(0);
+    const planned = await runCli(['plan', '-c', config, '--out', planFile], { env });
+    expect(planned.code, planned.stderr).toBe(0);
   });
   afterAll(() => {
     fs.rmSync(dir, { recursive: true, force: true });

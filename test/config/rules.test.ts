@@ -410,6 +410,7 @@ describe('the schema, with specific codes', () => {
       message: /^password\.fromEnv must be the name of an environment variable/,
     },
     { name: 'a part number written in lower case in maxSeats', files: `settings:\n  maxSeats: {enterprisepack: 5}\nusers:\n${ADMIN}`, expected: ['SCHEMA_FORMAT@tenant.yaml:2:14'], message: /"enterprisepack" in maxSeats is not a part number/ },
+    { name: 'a number past 2^53 is not quoted back as parsed', files: `settings:\n  spareSeats:\n    ENTERPRISEPACK: 9007199254740993\nusers:\n${ADMIN}`, expected: ['SCHEMA_RANGE@tenant.yaml:3:21'], message: /^"ENTERPRISEPACK" is a number beyond ±9,007,199,254,740,991, too large to read exactly; it must be at most \d+$/ },
     { name: 'a number out of range', files: `settings:\n  minGlobalAdmins: 0\nusers:\n${ADMIN}`, expected: ['SCHEMA_RANGE@tenant.yaml:2:20'], message: /"minGlobalAdmins" is 0; it must be at least 1/ },
     { name: 'defaults in two files', files: { 'a.yaml': `defaults:\n  usageLocation: NL\nusers:\n${ADMIN}`, 'b.yaml': 'defaults:\n  usageLocation: BE\n' }, expected: ['CONFIG_SECTION_TWICE@b.yaml:1:1'] },
   ]);

@@ -60,6 +60,18 @@ describe('computePlan: renames keep the account', () => {
     expect([...done.plan.warnings, ...created.plan.warnings].map((w) => w.code)).not.toContain('RENAME_SOURCE_MISSING');
   });
 
+  it('renames a UPN written in another case: the same account, under the name as written', () => {
+    const upper = desiredUser('Joep.DeVries@contoso.com', { roles: [GA], licenses: [E3], attributes: { ...joep, mailNickname: 'joep.devries' } });
+    const result = computePlan({ desired: state(admin.desired, upper), current: state(admin.current, old), catalog: catalog(), settings: settings(), now: NOW });
+    expect(result.problems).toEqual([]);
+    expect(result.plan.changes.map(({ change }) => change)).toEqual([
+      { kind: 'user.rename', userPrincipalName: 'Joep.DeVries@contoso.com', fromUserPrincipalName: 'joep.devries@contoso.com', userId: old.directory?.id },
+    ]);
+    expect(result.plan.summary).toMatchObject({ create: 0, rename: 1, update: 0, delete: 0 });
+    const same = computePlan({ desired: state(admin.desired, desiredUser('joep.devries@contoso.com', { roles: [GA], licenses: [E3], attributes: joep })), current: state(admin.current, old), catalog: catalog(), settings: settings(), now: NOW });
+    expect(same.plan.changes).toEqual([]);
+  });
+
   it('refuses when the old and the new UPN both exist', () => {
     const taken = currentUser('joep.jansen@contoso.com');
     const result = computePlan({ desired: state(admin.desired, renamed), current: state(admin.current, old, taken), catalog: catalog(), settings: settings(), now: NOW });
