@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TenantctlError } from '../../src/diagnostics/tenantctl-error.js';
 import { writePrivateFile, writePrivateFiles } from '../../src/files/write-private-file.js';
 import { runCli, tempDir, type CliResult } from '../support/cli.js';
@@ -252,6 +252,44 @@ describe('writePrivateFiles', () => {
     expect(writePrivateFiles(racing, { replace: false })).toEqual([path.join(folder, 'f.yaml')]);
     expect(folderState(folder)).toEqual({ ...before, 'f.yaml': folderState(folder)['f.yaml'] });
     expect(fs.readFileSync(path.join(folder, 'f.yaml'), 'utf8')).toBe('theirs');
+  });
+
+  describe('where the file system refuses hard links (FAT, a share, another user\'s file under protected_hardlinks)', () => {
+    // The fallback cannot be reached on this machine's file system: link() is made to fail as those do.
+    afterEach(() => {
+      vi.restoreAllMocks();
+    });
+    const noHardLinks = () =>
+      vi.spyOn(fs, 'linkSync').mockImplementation(() => {
+        throw Object.assign(new Error('EPERM: operation not permitted, link'), { code: 'EPERM' });
+      });
+
+    it('moves each old file aside instead, and leaves nothing else behind', () => {
+      const folder = folderWithOldFiles('no-links');
+      const link = noHardLinks();
+      const files = ['a.yaml', 'b.yaml', 'c.yaml'].map((name) => ({ target: path.join(folder, name), content: `new ${name}\n` }));
+      expect(writePrivateFiles(files)).toEqual([]);
+      expect(link).toHaveBeenCalled();
+      expect(fs.readdirSync(folder).sort()).toEqual(['a.yaml', 'b.yaml', 'c.yaml']);
+      for (const { target, content } of files) expect(fs.readFileSync(target, 'utf8')).toBe(content);
+    });
+
+    it('still puts the old files back when a later one cannot be placed', () => {
+      const folder = folderWithOldFiles('no-links-rollback');
+      const before = folderState(folder);
+      noHardLinks();
+      function* thenBlockD(): Generator<string> {
+        fs.mkdirSync(path.join(folder, 'd.yaml'));
+        yield 'new c\n';
+      }
+      const files = [
+        { target: path.join(folder, 'a.yaml'), content: 'new a\n' },
+        { target: path.join(folder, 'c.yaml'), content: thenBlockD() },
+        { target: path.join(folder, 'd.yaml'), content: 'new d\n' },
+      ];
+      expect(() => writePrivateFiles(files)).toThrow(`refusing to write ${path.join(folder, 'd.yaml')}: it exists and is not a regular file`);
+      expect(folderState(folder)).toEqual({ ...before, 'd.yaml': 'other' });
+    });
   });
 
   it('writes them all, 0600, replacing the old ones and leaving nothing else behind', () => {
