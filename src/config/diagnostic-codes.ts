@@ -99,7 +99,7 @@ export const CONFIG_DIAGNOSTIC_CODES: readonly DiagnosticCodeInfo[] = [
   },
   { code: 'PASSWORD_ENV_RESERVED', severity: 'error', meaning: 'password.fromEnv names one of tenantctl\'s own variables (TENANTCTL_*), one a CI platform sets for its jobs (CI_*, GITLAB_*, GITHUB_*, SYSTEM_*, BITBUCKET_*, …), or one named as another service\'s credential (PGPASSWORD, AWS_*, *_TOKEN, *_SECRET, …), which are never a password source.' },
   { code: 'PASSWORD_POLICY', severity: 'error', meaning: 'The password in a set `fromEnv` variable breaks the password policy (its value is never printed; whether it holds the account name is checked at apply only).' },
-  { code: 'USER_NO_ACCESS', severity: 'warning', meaning: 'A user with no license and no admin role.' },
+  { code: 'USER_NO_ACCESS', severity: 'warning', meaning: 'A user who can sign in but has no license and no admin role (a blocked one is not flagged: that is how a leaver\'s account is kept).' },
   {
     code: 'PLAN_REFUSED',
     severity: 'error',

@@ -151,8 +151,11 @@ function describeValue(data: unknown, secret: boolean): string {
   if (typeof data === 'object') return 'a mapping';
   if (typeof data === 'string') return 'text';
   if (secret) return `a ${typeof data}`;
-  return typeof data === 'number' ? `the number ${data}` : String(data);
+  return typeof data === 'number' ? (readExactly(data) ? `the number ${data}` : 'a number with more digits than YAML reads exactly') : String(data);
 }
+
+/** Whether the parsed number is the one written: past 15 digits (a long phone number) the digits shown would be others. */
+const readExactly = (n: number): boolean => Number.isSafeInteger(n) || (Number.isFinite(n) && !/e/i.test(String(n)) && String(n).replace(/\D/g, '').length <= 15);
 
 function describeType(expected: string | readonly string[], path: Path): string {
   const types = typeof expected === 'string' ? [expected] : expected;
@@ -176,6 +179,7 @@ function typeHint(expected: string | readonly string[], data: unknown, path: Pat
     const digits = /^\s*(\d{1,15})\s*$/.exec(data)?.[1];
     return digits !== undefined ? `; write it without quotes: ${entry ? '- ' : `${key}: `}${digits}` : '; write a number without quotes';
   }
+  if (types.includes('array') && typeof data === 'number' && !entry) return `; write it as a list, each value in quotes as written: ${key}: ["…"]`;
   if (types.includes('array') && (typeof data === 'string' || scalar) && !entry) return `; write it as a list: ${key}: [${String(data)}]`;
   return '';
 }

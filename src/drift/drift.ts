@@ -114,7 +114,7 @@ const READERS: { readonly [K in ChangeKind]: Reader<K> } = {
   }),
 };
 
-const FIELD_ORDER: readonly string[] = [...USER_ATTRIBUTES, 'accountEnabled', 'roles', 'licenses', 'disabledPlans'];
+const FIELD_ORDER: readonly string[] = ['userPrincipalName', ...USER_ATTRIBUTES, 'accountEnabled', 'roles', 'licenses', 'disabledPlans'];
 const fieldKey = (field: DriftField) => `${String(FIELD_ORDER.indexOf(field.field)).padStart(2, '0')} ${'sku' in field ? field.sku : ''}`;
 
 /** The planner's changes for one declared user, read as drift: what happened to the user, and which fields differ. */
@@ -126,6 +126,11 @@ function readUser(desired: User, current: User, roles: ReadonlyMap<string, Role>
     const reading = (READERS[change.kind] as Reader<ChangeKind>)(change, pair);
     if (reading.event) events.add(reading.event);
     for (const field of reading.fields ?? []) fields.set(fieldKey(field), field);
+  }
+  // The same account (found by its UPN in any case) under its name in another case: the plan renames it back.
+  if (desired.userPrincipalName !== current.userPrincipalName) {
+    const field: DriftField = { field: 'userPrincipalName', expected: desired.userPrincipalName, actual: current.userPrincipalName };
+    fields.set(fieldKey(field), field);
   }
   return { events, fields: [...fields.entries()].sort(([a], [b]) => compareText(a, b)).map(([, field]) => field) };
 }

@@ -23,7 +23,7 @@ export type FieldValue = string | boolean | null | readonly string[];
  * licenses by sku, both sorted; `disabledPlans` names the sku it belongs to.
  */
 export type DriftField =
-  | { readonly field: UserAttributeName; readonly expected: FieldValue; readonly actual: FieldValue }
+  | { readonly field: UserAttributeName | 'userPrincipalName'; readonly expected: FieldValue; readonly actual: FieldValue }
   | { readonly field: 'accountEnabled'; readonly expected: boolean; readonly actual: boolean }
   | { readonly field: 'roles' | 'licenses'; readonly expected: readonly string[]; readonly actual: readonly string[] }
   | { readonly field: 'disabledPlans'; readonly sku: string; readonly expected: readonly string[]; readonly actual: readonly string[] };

@@ -3,6 +3,7 @@ import { GLOBAL_ADMINISTRATOR, type Catalog } from '../catalog/catalog.js';
 import { usageLocationProblem } from '../config/country-codes.js';
 import { dependencyMessage, licenceRefusals, SHOWN_PLANS } from '../config/rules/assignable-rules.js';
 import { upnProblem } from '../config/rules/upn-rules.js';
+import { limitDiagnostics } from '../config/diagnostic-limit.js';
 import { someOf } from '../diagnostics/message-lists.js';
 import { warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { USER_ATTRIBUTES, type User } from '../state/tenant-state.js';
@@ -83,7 +84,8 @@ function userWarnings(user: User, catalog: Catalog | null, refusals: RefusalChec
  */
 export function exportWarnings(users: readonly User[], catalog: Catalog | null): Diagnostic[] {
   const refusals = catalog ? licenceRefusals(catalog.subscriptions) : null;
-  const found = users.flatMap((user) => userWarnings(user, catalog, refusals));
+  const found: Diagnostic[] = [];
+  // First: it is about the whole tenant, and must not be among those a long list cuts off.
   if (!users.some((user) => user.accountEnabled && user.roles.includes(GLOBAL_ADMINISTRATOR))) {
     found.push(
       warning(
@@ -92,5 +94,7 @@ export function exportWarnings(users: readonly User[], catalog: Catalog | null):
       ),
     );
   }
-  return found;
+  for (const user of users) found.push(...userWarnings(user, catalog, refusals));
+  // As validate lists them: a directory of 100,000 users may hold as many, which nobody reads one by one.
+  return limitDiagnostics(found);
 }

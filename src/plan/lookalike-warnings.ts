@@ -123,7 +123,9 @@ function nameWarnings({ changes, current, desired }: LookalikeInput): PlanWarnin
   for (const change of changes) {
     const key = change.userPrincipalName.toLowerCase();
     const named = (name: string): NewName => ({ key, upn: change.userPrincipalName, name, renamedFrom: renamedFrom.get(key) });
-    if (change.kind === 'user.create' || change.kind === 'user.rename') newUpns.push(named(change.userPrincipalName));
+    // A rename to the same name in another case brings in no new name: its look-alikes were there before.
+    const newCase = change.kind === 'user.rename' && change.fromUserPrincipalName.toLowerCase() === key;
+    if (change.kind === 'user.create' || (change.kind === 'user.rename' && !newCase)) newUpns.push(named(change.userPrincipalName));
     if (change.kind === 'user.create') newNames.push(named(change.attributes.displayName));
     if (change.kind === 'user.update') {
       const to = change.attributes.find((a) => a.attribute === 'displayName')?.to;

@@ -47,13 +47,16 @@ export function resolveRenames(desired: TenantState, current: TenantState, now: 
   let moved: Map<string, User> | undefined;
   const changes: (ChangeOf<'user.rename'> | ChangeOf<'user.purge'>)[] = [];
   const problems: PlanProblem[] = [];
+  // A UPN keeps the case it is written in: a new case is a rename of the same account, not an update of its nickname alone.
+  const inNewCase = (key: string, user: User): void => {
+    const held = current.users.get(key);
+    if (held?.directory && held.userPrincipalName !== user.userPrincipalName && isLiveAccount(held, now)) {
+      changes.push({ kind: 'user.rename', userPrincipalName: user.userPrincipalName, fromUserPrincipalName: held.userPrincipalName, userId: held.directory.id });
+    }
+  };
   for (const [key, user] of desired.users) {
     if (!user.renamedFrom || userKey(user.renamedFrom) === key) {
-      const held = current.users.get(key);
-      // A UPN keeps the case it is written in: a new case is a rename of the same account, not an update of its nickname alone.
-      if (held?.directory && held.userPrincipalName !== user.userPrincipalName && isLiveAccount(held, now)) {
-        changes.push({ kind: 'user.rename', userPrincipalName: user.userPrincipalName, fromUserPrincipalName: held.userPrincipalName, userId: held.directory.id });
-      }
+      inNewCase(key, user);
       continue;
     }
     const concerns = { kind: 'user', userPrincipalName: user.userPrincipalName, field: 'renamedFrom' } as const;
@@ -67,7 +70,11 @@ export function resolveRenames(desired: TenantState, current: TenantState, now: 
     }
     const old = current.users.get(from);
     const taken = current.users.get(key);
-    if (!old?.directory || !isLiveAccount(old, now)) continue; // nothing to rename: already done, or never existed
+    if (!old?.directory || !isLiveAccount(old, now)) {
+      // Nothing to rename from: already done, or never existed. The name may still be in a new case.
+      inNewCase(key, user);
+      continue;
+    }
     if (isLiveAccount(taken, now)) {
       problems.push({ message: bothExistProblem(user.renamedFrom, user.userPrincipalName, taken?.directory?.deletedAt), concerns });
       continue;

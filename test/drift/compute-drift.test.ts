@@ -250,6 +250,20 @@ describe('computeDrift: one kind of drift at a time', () => {
     expect(users).toEqual(new Set([...planned, ...unmanaged.map((u) => u.userPrincipalName)]));
   });
 
+  it('reports a UPN changed in case outside tenantctl, which the plan would rename back', () => {
+    const same = { mailNickname: 'joep', displayName: 'Joep' };
+    const findings = drift(state(desiredUser(joep, { attributes: same })), state(currentUser('Joep@Contoso.com', { attributes: same }, APPLIED)));
+    expect(findings).toEqual([
+      {
+        kind: 'user.changed',
+        severity: 'medium',
+        userPrincipalName: 'Joep@Contoso.com',
+        fields: [{ field: 'userPrincipalName', expected: joep, actual: 'Joep@Contoso.com' }],
+        lastChange: TRACE,
+      },
+    ]);
+  });
+
   it('reports every field of a user in one finding, attributes first in Graph order', () => {
     const desired = desiredUser(joep, { attributes: { surname: 'de Vries', city: 'Amsterdam' }, roles: [GA], licenses: [E3] });
     const current = currentUser(joep, { attributes: { surname: 'Vries', city: 'Haarlem' }, roles: [], licenses: [] }, APPLIED);

@@ -381,6 +381,14 @@ describe('exportConfig: warnings', () => {
     expect(parse(only(result)).users[2]).toEqual({ userPrincipalName: 'y@contoso.com', displayName: 'y' });
   });
 
+  it('lists at most 1,000 warnings, the tenant-wide one first, and counts the rest', () => {
+    const users = Array.from({ length: 1_200 }, (_, i) => currentUser(`u${i}@contoso.com`, { licenses: [{ sku: 'STANDARDPACK', disabledPlans: [] }], attributes: { usageLocation: null } }));
+    const result = exportConfig(state(...users), null, OPTIONS);
+    expect(result.diagnostics).toHaveLength(1_001);
+    expect(result.diagnostics[0]?.code).toBe('EXPORT_NO_GLOBAL_ADMIN');
+    expect(result.diagnostics.at(-1)).toMatchObject({ code: 'DIAGNOSTICS_LIMIT', severity: 'warning', omitted: { errors: 0, warnings: 201 } });
+  });
+
   it('names licences validate will refuse by the catalog\'s plan facts, and validate refuses exactly those', () => {
     const e3 = {
       sku: 'ENTERPRISEPACK',

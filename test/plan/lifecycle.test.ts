@@ -68,6 +68,10 @@ describe('computePlan: renames keep the account', () => {
       { kind: 'user.rename', userPrincipalName: 'Joep.DeVries@contoso.com', fromUserPrincipalName: 'joep.devries@contoso.com', userId: old.directory?.id },
     ]);
     expect(result.plan.summary).toMatchObject({ create: 0, rename: 1, update: 0, delete: 0 });
+    // renamedFrom left in place after its rename is done does not hide a new case.
+    const after = desiredUser('Joep.DeVries@contoso.com', { roles: [GA], licenses: [E3], renamedFrom: 'joep.old@contoso.com', attributes: { ...joep, mailNickname: 'joep.devries' } });
+    const kept = computePlan({ desired: state(admin.desired, after), current: state(admin.current, old), catalog: catalog(), settings: settings(), now: NOW });
+    expect(kept.plan.changes.map(({ change }) => change.kind)).toEqual(['user.rename']);
     const same = computePlan({ desired: state(admin.desired, desiredUser('joep.devries@contoso.com', { roles: [GA], licenses: [E3], attributes: joep })), current: state(admin.current, old), catalog: catalog(), settings: settings(), now: NOW });
     expect(same.plan.changes).toEqual([]);
   });

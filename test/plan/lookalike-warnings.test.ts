@@ -102,6 +102,11 @@ describe('look-alike names a plan brings in', () => {
     expect(warningsOf([adminDeclared(), meganDeclared(), jan('jan.devries@contoso.com', declared), jan('jan.devries2@contoso.com', declared)], [admin(), megan(), jan('jan.devries@contoso.com', existing)])).toEqual([]);
     const rnegan = (make: typeof declared | typeof existing) => make('rnegan.bowen@contoso.com', { displayName: 'R. Negan' }, {});
     expect(warningsOf([adminDeclared(), meganDeclared(), rnegan(declared)], [admin(), megan(), rnegan(existing)])).toEqual([]);
+    // Megan's UPN written in another case is a rename, but brings in no name rnegan did not pass for already.
+    const upper = declared('Megan.Bowen@contoso.com', { displayName: 'Megan Bowen', mailNickname: 'megan.bowen' }, GA);
+    const plan = planDocument({ desired: [adminDeclared(), upper, rnegan(declared)], current: [admin(), megan(), rnegan(existing)], settings: SETTINGS });
+    expect(plan.changes.map((c) => c.kind)).toEqual(['user.rename']);
+    expect(plan.warnings.filter((w) => w.code.startsWith('LOOKALIKE_'))).toEqual([]);
   });
 
   it('quotes a long name cut short: the warnings are always shown whole, at the top', () => {

@@ -121,14 +121,21 @@ export interface LicenceRefusals {
 export function licenceRefusals(subscriptions: readonly Subscription[]): (sku: string, disabledPlans: readonly string[], country: string | null) => LicenceRefusals | null {
   const dependencies = new Map(subscriptions.filter((s) => stated(s.planDependencies)).map((s) => [s.sku, indexDependencies(s)]));
   const locations = new Map(subscriptions.filter((s) => stated(s.unavailableIn)).map((s) => [s.sku, unavailableByCountry(s)]));
+  // Users share a few lists of plans switched off and a few countries: each combination is worked out once.
+  const known = new Map<string, LicenceRefusals | null>();
   return (sku, disabledPlans, country) => {
     const index = dependencies.get(sku);
     const byCountry = locations.get(sku);
     if (!index && !byCountry) return null;
+    const key = `${sku}\n${country ?? ''}\n${disabledPlans.join('\n')}`;
+    const seen = known.get(key);
+    if (seen !== undefined) return seen;
     const disabled = new Set(disabledPlans);
     const unmet = index && disabled.size > 0 ? unmetDependencies(index, disabled) : [];
     const notOffered = country ? (byCountry?.get(country.toUpperCase()) ?? []).filter((plan) => !disabled.has(plan)) : [];
-    return unmet.length > 0 || notOffered.length > 0 ? { unmet, notOffered } : null;
+    const refusals = unmet.length > 0 || notOffered.length > 0 ? { unmet, notOffered } : null;
+    known.set(key, refusals);
+    return refusals;
   };
 }
 
