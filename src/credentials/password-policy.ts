@@ -82,15 +82,9 @@ export function checkPasswordPolicy(password: string, accountName: string): stri
         `(missing: ${missing.join(', ')})`,
     );
   }
-  if (spaces > 0) {
-    problems.push(`contains ${plural(spaces, 'blank character')} (such as a space); none are allowed`);
-  }
-  if (others > 0) {
-    problems.push(
-      `contains ${plural(others, 'character')} outside the allowed set ` +
-        `(A-Z a-z 0-9 and ${PASSWORD_SYMBOLS.split('').join(' ')})`,
-    );
-  }
+  // Nor how many: a count of blanks or of other characters tells of a secret's make-up.
+  if (spaces > 0) problems.push('contains blank characters (such as a space); none are allowed');
+  if (others > 0) problems.push(`contains characters outside the allowed set (A-Z a-z 0-9 and ${PASSWORD_SYMBOLS.split('').join(' ')})`);
 
   const localPart = accountName.includes('@')
     ? accountName.slice(0, accountName.lastIndexOf('@'))
@@ -101,8 +95,4 @@ export function checkPasswordPolicy(password: string, accountName: string): stri
   }
 
   return problems;
-}
-
-function plural(count: number, noun: string): string {
-  return count === 1 ? `1 ${noun}` : `${count} ${noun}s`;
 }
