@@ -86,6 +86,7 @@ async function loadSavedPlan(file: string, options: ApplyOptions, session: Datab
   if (quick?.exact) {
     trace('exactly the recomputed plan');
     if (quick.commit.notice) err(`note: ${quick.commit.notice}`);
+    noteCommitFromFile(quick.commit.commit, quick.plan.gitCommit);
     const { plan, options: planOptions, reading } = quick;
     if (plannedAt(plan)) refuseOtherTime(file, plan, reading.snapshot, planOptions, reading.sources, reading.checked);
     const first = { sources: reading.sources, catalog: reading.snapshot.catalog };
@@ -102,6 +103,16 @@ async function loadSavedPlan(file: string, options: ApplyOptions, session: Datab
     requireValid();
     throw cause;
   }
+}
+
+/**
+ * With no commit of its own (no --commit, CI variable or git work tree), apply
+ * records the one the saved plan names, which a well-formed but false id in an
+ * edited file could be: said where whoever applies sees it.
+ */
+function noteCommitFromFile(own: string | null, fromFile: string | null | undefined): void {
+  if (own !== null || !fromFile) return;
+  err(`note: no commit found for the configuration (no --commit, CI variable or git work tree); the audit trail records ${fromFile} as the saved plan names it, unchecked: pass --commit SHA to record the commit applied`);
 }
 
 /** The full check of the parsed file, using what the quick check read and planned. */
@@ -123,6 +134,7 @@ async function verifySavedPlan(
   checkPlanMatchesConfig(saved, config);
   const commit = quick?.commit ?? findConfigCommit({ flag: options.commit, env: process.env, configPaths: config });
   if (commit.notice) err(`note: ${commit.notice}`);
+  noteCommitFromFile(commit.commit, saved.gitCommit);
   const gitCommit = commit.commit ?? saved.gitCommit ?? null;
   const madeAt = plannedAt(saved);
   const planned = reusablePlanning(quick, madeAt, gitCommit);

@@ -6,6 +6,7 @@ import { dumpEmbedded, dumpPostgres, type DirectoryDump } from '../reliability/s
 import { copyContoso, QUIET, ROOT, runCli, tempDir } from '../support/cli.js';
 import { describePostgres } from '../support/postgres.js';
 import { contosoFolder, contosoPostgres } from '../support/contoso-database.js';
+import { CI_COMMIT_VARIABLES } from '../../src/workflow/git-commit.js';
 
 /**
  * apply --plan takes a file that is byte for byte what `plan --out` writes for
@@ -256,6 +257,20 @@ function exactSuite(backend: Backend) {
     } finally {
       fs.rmSync(other, { recursive: true, force: true });
     }
+  });
+
+  it.sequential('with no commit of its own, apply says it would record the saved plan\'s, unchecked', async () => {
+    const file = path.join(dir, 'file-commit.json');
+    fs.writeFileSync(file, text.replace(/"gitCommit": (null|"[^"]*")/, '"gitCommit": "3333333333333333333333333333333333333333"'));
+    const noCi = Object.fromEntries(CI_COMMIT_VARIABLES.map((name) => [name, '']));
+    // Stops for confirmation (no --auto-approve): nothing is applied, the note comes first.
+    const run = await runCli(['apply', '--plan', file, '-c', config, '--approve-privileged'], { env: { ...env(), ...noCi } });
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toContain('nothing was changed');
+    expect(run.stderr).toContain('the audit trail records 3333333333333333333333333333333333333333 as the saved plan names it, unchecked: pass --commit SHA');
+    const own = await runCli(['apply', '--plan', file, '-c', config, '--approve-privileged', '--commit', '4444444444444444444444444444444444444444'], { env: { ...env(), ...noCi } });
+    expect(own.code, own.stderr).toBe(1);
+    expect(own.stderr).not.toContain('as the saved plan names it');
   });
 
   it.sequential('another tool version and another commit of the same plan: taken without a full check, the commit of -c recorded', async () => {
