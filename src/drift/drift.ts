@@ -169,7 +169,10 @@ function undeclaredUserFindings(current: User, roles: ReadonlyMap<string, Role>,
   if (directory.managed) {
     // The planner would delete it again: say so in drift's words.
     const deletes = diffUser(undefined, current, { now }).some((change) => change.kind === 'user.delete');
-    return deletes ? [{ kind: 'user.restored', severity: 'high', userPrincipalName: upn, userId: directory.id, lastChange: lastChange(current) }] : [];
+    if (!deletes) return [];
+    const held = roleRefs(current.roles, roles);
+    const privileged = held.some((role) => role.privileged);
+    return [{ kind: 'user.restored', severity: privileged ? 'critical' : 'high', userPrincipalName: upn, userId: directory.id, privileged, roles: held, lastChange: lastChange(current) }];
   }
   const held = roleRefs(current.roles, roles);
   const privileged = held.some((role) => role.privileged);

@@ -80,8 +80,13 @@ export type DriftFinding =
   | (UserFinding<'user.deleted'> & { readonly deletedAt: string; readonly lastChange: LastChange })
   /** A declared user the tenant does not have (or has only among the deleted users, never managed). */
   | (UserFinding<'user.missing'> & { readonly inDeletedUsers: boolean })
-  /** A managed user that is active but not declared: tenantctl deleted it and someone restored it, or its declaration was removed. */
-  | (UserFinding<'user.restored'> & { readonly lastChange: LastChange })
+  /**
+   * A managed user that is active but not declared: tenantctl deleted it and
+   * someone restored it, its declaration was removed, or it was written into
+   * the directory as managed outside tenantctl. Critical when it holds a
+   * privileged role, as an unmanaged one is: an admin nobody declared.
+   */
+  | (UserFinding<'user.restored'> & { readonly privileged: boolean; readonly roles: readonly RoleRef[]; readonly lastChange: LastChange })
   /** A managed user whose sign-in is blocked though the configuration allows it. */
   | (UserFinding<'user.blocked'> & { readonly fields: readonly DriftField[]; readonly lastChange: LastChange })
   /** A managed user who can sign in though the configuration blocks it. */

@@ -122,8 +122,9 @@ const WORDING: { readonly [K in DriftKind]: Wording<K> } = {
     trace: null,
   }),
   'user.restored': (f) => ({
-    summary: 'managed by tenantctl and active, but not declared: restored after tenantctl deleted it, or its declaration was removed; apply deletes it',
-    details: [],
+    summary:
+      'managed by tenantctl and active, but not declared: restored after tenantctl deleted it, its declaration removed, or written in as managed outside tenantctl; apply deletes it',
+    details: f.roles.length > 0 ? [extra(`roles: ${list(f.roles.map((role) => role.displayName))}`)] : [],
     trace: traceText(f.lastChange),
   }),
   'user.blocked': (f) => ({ summary: 'blocked outside tenantctl', details: f.fields.flatMap(fieldLines), trace: traceText(f.lastChange) }),

@@ -133,7 +133,22 @@ const cases: Case[] = [
     name: 'managed, active, not declared: restored outside tenantctl',
     desired: [],
     current: [currentUser(joep, {}, APPLIED)],
-    expected: [{ kind: 'user.restored', severity: 'high', userPrincipalName: joep, lastChange: TRACE }],
+    expected: [{ kind: 'user.restored', severity: 'high', userPrincipalName: joep, privileged: false, roles: [], lastChange: TRACE }],
+  },
+  {
+    // Written into the directory as managed, by SQL: an admin nobody declared, whatever its flag says.
+    name: 'managed, active, not declared, holding Global administrator: critical, naming the role',
+    desired: [],
+    current: [currentUser('svc-backup@contoso.com', { roles: [GA] }, { updatedBy: 'outside tenantctl by database role ci_apply', updatedAt: '2026-05-02T00:00:00.000Z' })],
+    expected: [
+      {
+        kind: 'user.restored',
+        severity: 'critical',
+        userPrincipalName: 'svc-backup@contoso.com',
+        privileged: true,
+        roles: [expect.objectContaining({ displayName: 'Global administrator' })],
+      },
+    ],
   },
   {
     name: 'managed, deleted by tenantctl, not declared: a notice while it is in the recycle bin, with the days left',
