@@ -284,6 +284,33 @@ describePostgres('least-privilege roles from sql/roles.sql', { timeout: 120_000 
     });
   });
 
+  it('the writer cannot pass a write of its own off as init\'s (migration 0017)', async () => {
+    const marked = async (url: string, sql: string) =>
+      asRole(url, async (client) => {
+        await client.query('BEGIN');
+        await client.query(`SELECT set_config('tenantctl.command', 'init', true), set_config('tenantctl.actor', 'alice', true)`);
+        await client.query(sql);
+        await client.query('COMMIT');
+      });
+    const newest = async () =>
+      asRole(owner, async (client) => (await client.query<{ command: string | null; actor: string | null; table_name: string }>(
+        'SELECT command, actor, table_name FROM tenantctl.other_writes ORDER BY id DESC LIMIT 1',
+      )).rows[0]);
+    const title = await asRole(owner, async (client) => (await client.query<{ job_title: string }>(`SELECT job_title FROM tenantctl.users WHERE user_principal_name = 'sanne.visser@contoso.com'`)).rows[0]?.job_title);
+    await marked(urls.writer, `UPDATE tenantctl.subscriptions SET seats = seats + 20 WHERE sku = 'ENTERPRISEPREMIUM'`);
+    // Kept as written outside tenantctl, with the actor it claimed: the writer cannot run init.
+    expect(await newest()).toEqual({ command: null, actor: 'alice', table_name: 'subscriptions' });
+    await marked(owner, `UPDATE tenantctl.users SET job_title = 'Backdoor' WHERE user_principal_name = 'sanne.visser@contoso.com'`);
+    // init never writes the directory, whoever marks the write.
+    expect(await newest()).toEqual({ command: null, actor: 'alice', table_name: 'users' });
+    await marked(owner, `UPDATE tenantctl.subscriptions SET seats = seats - 20 WHERE sku = 'ENTERPRISEPREMIUM'`);
+    expect(await newest()).toEqual({ command: 'init', actor: 'alice', table_name: 'subscriptions' });
+    const history = await as('reader', ['history', '--limit', '3']);
+    // The claimed actor is not shown as if init had been told it.
+    expect(history.stdout).toMatch(/^outside tenantctl \S+ \S+ UTC by database role writer_[0-9a-f]+ — changed the catalog$/m);
+    await asRole(owner, (client) => client.query(`UPDATE tenantctl.users SET job_title = $1 WHERE user_principal_name = 'sanne.visser@contoso.com'`, [title]));
+  });
+
   it('a table a later migration adds is granted to no role until roles.sql names it', async () => {
     await asRole(owner, async (client) => {
       await client.query('CREATE TABLE tenantctl.added_later (id int)');
