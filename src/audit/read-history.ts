@@ -34,6 +34,8 @@ export interface HistoryEntry {
   readonly changes: readonly AppliedChange[];
   /** How it was confirmed and its plan's approvals given; null for applies made before tenantctl recorded them (migration 0014). */
   readonly approvals: ApplyApprovals | null;
+  /** settings.adminEmail as the apply recorded it: where every temporary password it made went too. Null when unset. */
+  readonly adminEmail?: string | null;
 }
 
 export interface HistoryQuery {
@@ -61,6 +63,7 @@ interface ApplyRow {
   summary: AppliedSummary;
   changes: AppliedChange[];
   approvals: ApplyApprovals | null;
+  admin_email: string | null;
 }
 
 /** The audit trail, newest apply first. One parameterised SELECT; reads only. */
@@ -75,6 +78,7 @@ export async function readHistory(db: Queryable, query: HistoryQuery = {}): Prom
          FROM applies a
         WHERE $1::timestamptz IS NULL OR a.applied_at >= $1::timestamptz)
      SELECT id::text AS id, applied_at, actor, database_role, host, git_commit, config_hash, plan_hash, tool_version, summary, approvals,
+            settings->>'adminEmail' AS admin_email,
             CASE WHEN $3::text IS NULL THEN changes ELSE of_user END AS changes
        FROM listed
       WHERE $3::text IS NULL OR of_user IS NOT NULL
@@ -95,11 +99,12 @@ export async function readHistory(db: Queryable, query: HistoryQuery = {}): Prom
     summary: row.summary,
     changes: row.changes,
     approvals: row.approvals,
+    adminEmail: row.admin_email ?? null,
   }));
 }
 
 /** 1.1 added `approvals` and `databaseRole`, and `user` for `--user`; 1.2 `otherWrites`. */
-export const HISTORY_FORMAT_VERSION = '1.2';
+export const HISTORY_FORMAT_VERSION = '1.3';
 
 /** `history --format json`, described by schemas/history.schema.json. */
 export interface HistoryDocument {

@@ -1,7 +1,7 @@
 import type { AppliedChange, HistoryEntry } from '../audit/read-history.js';
 import type { OtherWritesEntry } from '../audit/read-other-writes.js';
 import type { ChangeKind } from '../plan/change.js';
-import { changeLines, visible, type ChangeLine, type LineContext } from './change-lines.js';
+import { changeLines, passwordRecipients, visible, type ChangeLine, type LineContext } from './change-lines.js';
 import { formatMoney } from './money.js';
 import { otherWritesBlock } from './other-writes-text.js';
 import { utcMinute } from './utc-minute.js';
@@ -61,9 +61,6 @@ function summaryText(entry: HistoryEntry, oneUser: boolean): string {
   return `${users}; bought ${count(seats, 'seat', 'seats')}${cost}`;
 }
 
-// The audit trail does not know settings.adminEmail at the time, so the
-// recipient lines of creates and resets are left out rather than guessed.
-const CONTEXT: LineContext = { adminEmail: null };
 
 /**
  * What a deletion took away, by name, from the user's state before it (the
@@ -82,20 +79,32 @@ function releasedLines(change: AppliedChange): ChangeLine[] {
   ];
 }
 
-function linesOf(change: AppliedChange): ChangeLine[] {
-  // A creation's attributes are in the JSON; its blocked sign-in is worth a line.
-  if (change.kind === 'user.create') return change.accountEnabled ? [] : [{ sign: '+', text: 'sign-in: blocked', depth: 0 }];
-  if (change.kind === 'user.password-reset') return [{ sign: '~', text: 'password: reset', depth: 0 }];
-  if (change.kind === 'user.delete') return [...changeLines(change, CONTEXT), ...releasedLines(change)];
-  return changeLines(change, CONTEXT);
+/**
+ * Where a temporary password went: the change's notify and the adminEmail the
+ * apply recorded. An entry from before either was recorded says nothing
+ * rather than guess.
+ */
+function recipientLine(change: AppliedChange, context: LineContext, sign: '+' | '~'): ChangeLine[] {
+  const notify = (change as { notify?: unknown }).notify;
+  if (!Array.isArray(notify)) return [];
+  const recipients = passwordRecipients(notify.map(String), context);
+  return recipients.length > 0 ? [{ sign, text: `temporary password sent to: ${recipients.map(visible).join(', ')}`, depth: 0 }] : [];
 }
 
-function userBlock(changes: readonly AppliedChange[]): string[] {
+function linesOf(change: AppliedChange, context: LineContext): ChangeLine[] {
+  // A creation's attributes are in the JSON; its blocked sign-in is worth a line.
+  if (change.kind === 'user.create') return [...(change.accountEnabled ? [] : [{ sign: '+', text: 'sign-in: blocked', depth: 0 } as const]), ...recipientLine(change, context, '+')];
+  if (change.kind === 'user.password-reset') return [{ sign: '~', text: 'password: reset', depth: 0 }, ...recipientLine(change, context, '~')];
+  if (change.kind === 'user.delete') return [...changeLines(change, context), ...releasedLines(change)];
+  return changeLines(change, context);
+}
+
+function userBlock(changes: readonly AppliedChange[], context: LineContext): string[] {
   const notes = changes.flatMap((change) => USER_NOTES[change.kind] ?? []);
   const sign = notes[0]?.sign ?? '~';
   const note = notes.length > 0 ? notes.map((n) => n.note).join(', ') : 'updated';
   const header = `  ${sign} ${visible(changes[0]?.userPrincipalName ?? '')} (${note})`;
-  return [header, ...changes.flatMap(linesOf).map((line) => `${' '.repeat(6 + 2 * line.depth)}${line.sign} ${line.text}`.trimEnd())];
+  return [header, ...changes.flatMap((change) => linesOf(change, context)).map((line) => `${' '.repeat(6 + 2 * line.depth)}${line.sign} ${line.text}`.trimEnd())];
 }
 
 /** The changes of one apply grouped per user (they are stored in plan order, by user). */
@@ -138,7 +147,7 @@ function entryBlock(entry: HistoryEntry, oneUser: boolean): string {
   const plan = `plan ${visible(entry.planHash.slice(0, 'sha256:'.length + 12))}`;
   // The actor is the applier's own word; the database role is the database's.
   const role = entry.databaseRole === null ? 'database role not recorded' : `database role ${visible(entry.databaseRole)}`;
-  return [header, `  ${plan}; ${role}; ${approvalsText(entry.approvals)}`, ...groups(entry.changes).flatMap(userBlock)].join('\n');
+  return [header, `  ${plan}; ${role}; ${approvalsText(entry.approvals)}`, ...groups(entry.changes).flatMap((changes) => userBlock(changes, { adminEmail: entry.adminEmail ?? null }))].join('\n');
 }
 
 /** Applies and other writes in one list, newest first, at most `limit` of them. */
