@@ -110,8 +110,19 @@ function whatChanged(blocks: readonly ObjectBlock[]): string {
  * domain, role or key it wrote, with the columns set or changed. Every value
  * is shown through terminalText.
  */
+/**
+ * A user deleted for good takes its roles and licences with it, and their
+ * rows are kept after the user's row is gone: named by the UPN the same
+ * transaction's delete of the user gives, not as another user by its id.
+ */
+function withKnownUsers(writes: readonly OtherWrite[]): readonly OtherWrite[] {
+  const names = new Map<string, string>();
+  for (const w of writes) if (w.userId !== null && w.userPrincipalName !== null) names.set(w.userId, w.userPrincipalName);
+  return writes.map((w) => (w.userPrincipalName === null && w.userId !== null && names.has(w.userId) ? { ...w, userPrincipalName: names.get(w.userId) ?? null } : w));
+}
+
 export function otherWritesBlock(entry: OtherWritesEntry): string {
-  const blocks = blocksOf(entry.writes);
+  const blocks = blocksOf(withKnownUsers(entry.writes));
   const role = `database role ${terminalText(entry.databaseRole)}`;
   const who = entry.command === 'init'
     ? `init ${utcMinute(entry.writtenAt)} by ${terminalText(entry.actor ?? 'unknown')} on ${terminalText(entry.host ?? 'unknown')} (${role})`

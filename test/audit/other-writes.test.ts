@@ -90,6 +90,16 @@ describe.each(ENGINES)('other writes ($name database)', (engine) => {
     const text = renderHistoryText([], null, [revoked, granted] as OtherWritesEntry[]);
     expect(text.match(/^ {6}[+-] role: .*$/gm)).toEqual(['      - role: Global administrator', '      + role: Global administrator']);
   });
+
+  it.skipIf(engine.skip)('a user deleted for good is one user, its released roles and licences under its name', async () => {
+    await db.query(`DELETE FROM users WHERE user_principal_name = 'daan.mulder@contoso.com'`);
+    const [deleted] = await readOtherWrites(db, { limit: 1 });
+    const text = renderHistoryText([], null, [deleted] as OtherWritesEntry[]);
+    expect(text).toMatch(/— changed 1 user\n/);
+    expect(text).toMatch(/^ {2}- daan\.mulder@contoso\.com \(deleted for good\)$/m);
+    expect(text).toContain('      - license: STANDARDPACK');
+    expect(text).not.toMatch(/user [0-9a-f]{8}-/);
+  });
 });
 
 // The CLI's side of the same trail. The engine is not its subject (the cases
