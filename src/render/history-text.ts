@@ -4,6 +4,7 @@ import type { ChangeKind } from '../plan/change.js';
 import { changeLines, passwordRecipients, visible, type ChangeLine, type LineContext } from './change-lines.js';
 import { formatMoney } from './money.js';
 import { otherWritesBlock } from './other-writes-text.js';
+import { passesForAscii } from './passes-for-ascii.js';
 import { utcMinute } from './utc-minute.js';
 
 const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
@@ -141,7 +142,7 @@ function approvalsText(approvals: HistoryEntry['approvals']): string {
 
 function entryBlock(entry: HistoryEntry, oneUser: boolean): string {
   const header =
-    `#${entry.id} ${utcMinute(entry.appliedAt)} by ${visible(entry.actor)} on ${visible(entry.host)} ` +
+    `#${entry.id} ${utcMinute(entry.appliedAt)} by ${visible(entry.actor)}${passesForAscii(entry.actor)} on ${visible(entry.host)}${passesForAscii(entry.host)} ` +
     `(${shortCommit(entry.gitCommit)}) — ${summaryText(entry, oneUser)}`;
   // The plan's hash as the pull request's comment shows it in its footer, to match the two.
   const plan = `plan ${visible(entry.planHash.slice(0, 'sha256:'.length + 12))}`;

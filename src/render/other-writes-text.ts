@@ -1,6 +1,7 @@
 import type { OtherWrite, OtherWritesEntry, WrittenRow } from '../audit/read-other-writes.js';
 import { roleName } from '../catalog/builtin-roles.js';
 import { terminalText } from './escape-terminal.js';
+import { passesForAscii } from './passes-for-ascii.js';
 import { utcMinute } from './utc-minute.js';
 
 /** `job_title` → `jobTitle`: the names users know from the configuration and the catalog file. */
@@ -125,7 +126,7 @@ export function otherWritesBlock(entry: OtherWritesEntry): string {
   const blocks = blocksOf(withKnownUsers(entry.writes));
   const role = `database role ${terminalText(entry.databaseRole)}`;
   const who = entry.command === 'init'
-    ? `init ${utcMinute(entry.writtenAt)} by ${terminalText(entry.actor ?? 'unknown')} on ${terminalText(entry.host ?? 'unknown')} (${role})`
+    ? `init ${utcMinute(entry.writtenAt)} by ${terminalText(entry.actor ?? 'unknown')}${passesForAscii(entry.actor ?? '')} on ${terminalText(entry.host ?? 'unknown')}${passesForAscii(entry.host ?? '')} (${role})`
     : `outside tenantctl ${utcMinute(entry.writtenAt)} by ${role}`;
   return [
     `${who} — ${whatChanged(blocks)}`,
