@@ -9,7 +9,8 @@
 -- owns the table (init runs as the owner, which can change anything anyway),
 -- and not to the directory's tables, which init never writes. Any other
 -- marked write is kept as written outside tenantctl (command null), with
--- the actor and host it claimed. Running this file again changes nothing.
+-- the actor and host it claimed, and so is any such entry kept before.
+-- Running this file again changes nothing.
 
 CREATE OR REPLACE FUNCTION log_other_write() RETURNS trigger LANGUAGE plpgsql
 SECURITY DEFINER SET search_path FROM CURRENT AS $$
@@ -57,3 +58,12 @@ BEGIN
           other_write_image(before), other_write_image(after));
   RETURN NULL;
 END $$;
+
+-- Entries kept before this migration carry the mark as it was set: the same
+-- rule applied to them, so an old forged "init" reads as what it was. Only the
+-- label changes; the role, time, actor claimed and rows written stay.
+UPDATE other_writes w SET command = NULL
+ WHERE w.command IS NOT NULL
+   AND (w.table_name IN ('users', 'user_roles', 'license_assignments', 'license_disabled_plans')
+        OR NOT EXISTS (SELECT 1 FROM pg_roles r JOIN pg_class c ON c.oid = to_regclass(w.table_name)
+                        WHERE r.rolname = w.database_role AND pg_has_role(r.oid, c.relowner, 'MEMBER')));

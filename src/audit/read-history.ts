@@ -34,7 +34,11 @@ export interface HistoryEntry {
   readonly changes: readonly AppliedChange[];
   /** How it was confirmed and its plan's approvals given; null for applies made before tenantctl recorded them (migration 0014). */
   readonly approvals: ApplyApprovals | null;
-  /** settings.adminEmail as the apply recorded it: where every temporary password it made went too. Null when unset. */
+  /**
+   * settings.adminEmail as the apply recorded it: where every temporary
+   * password it made went too. Null when unset; absent for an apply that
+   * recorded no settings (before migration 0006), where it is not known.
+   */
   readonly adminEmail?: string | null;
 }
 
@@ -64,6 +68,7 @@ interface ApplyRow {
   changes: AppliedChange[];
   approvals: ApplyApprovals | null;
   admin_email: string | null;
+  settings_recorded: boolean;
 }
 
 /** The audit trail, newest apply first. One parameterised SELECT; reads only. */
@@ -78,7 +83,7 @@ export async function readHistory(db: Queryable, query: HistoryQuery = {}): Prom
          FROM applies a
         WHERE $1::timestamptz IS NULL OR a.applied_at >= $1::timestamptz)
      SELECT id::text AS id, applied_at, actor, database_role, host, git_commit, config_hash, plan_hash, tool_version, summary, approvals,
-            settings->>'adminEmail' AS admin_email,
+            settings->>'adminEmail' AS admin_email, settings IS NOT NULL AS settings_recorded,
             CASE WHEN $3::text IS NULL THEN changes ELSE of_user END AS changes
        FROM listed
       WHERE $3::text IS NULL OR of_user IS NOT NULL
@@ -99,7 +104,7 @@ export async function readHistory(db: Queryable, query: HistoryQuery = {}): Prom
     summary: row.summary,
     changes: row.changes,
     approvals: row.approvals,
-    adminEmail: row.admin_email ?? null,
+    ...(row.settings_recorded ? { adminEmail: row.admin_email ?? null } : {}),
   }));
 }
 

@@ -83,24 +83,25 @@ function releasedLines(change: AppliedChange): ChangeLine[] {
 /**
  * Where a temporary password went: the change's notify and the adminEmail the
  * apply recorded. An entry from before either was recorded says nothing
- * rather than guess.
+ * rather than guess (context null).
  */
-function recipientLine(change: AppliedChange, context: LineContext, sign: '+' | '~'): ChangeLine[] {
+function recipientLine(change: AppliedChange, context: LineContext | null, sign: '+' | '~'): ChangeLine[] {
   const notify = (change as { notify?: unknown }).notify;
-  if (!Array.isArray(notify)) return [];
+  if (context === null || !Array.isArray(notify)) return [];
   const recipients = passwordRecipients(notify.map(String), context);
   return recipients.length > 0 ? [{ sign, text: `temporary password sent to: ${recipients.map(visible).join(', ')}`, depth: 0 }] : [];
 }
 
-function linesOf(change: AppliedChange, context: LineContext): ChangeLine[] {
+function linesOf(change: AppliedChange, recipients: LineContext | null): ChangeLine[] {
+  const context = recipients ?? { adminEmail: null };
   // A creation's attributes are in the JSON; its blocked sign-in is worth a line.
-  if (change.kind === 'user.create') return [...(change.accountEnabled ? [] : [{ sign: '+', text: 'sign-in: blocked', depth: 0 } as const]), ...recipientLine(change, context, '+')];
-  if (change.kind === 'user.password-reset') return [{ sign: '~', text: 'password: reset', depth: 0 }, ...recipientLine(change, context, '~')];
+  if (change.kind === 'user.create') return [...(change.accountEnabled ? [] : [{ sign: '+', text: 'sign-in: blocked', depth: 0 } as const]), ...recipientLine(change, recipients, '+')];
+  if (change.kind === 'user.password-reset') return [{ sign: '~', text: 'password: reset', depth: 0 }, ...recipientLine(change, recipients, '~')];
   if (change.kind === 'user.delete') return [...changeLines(change, context), ...releasedLines(change)];
   return changeLines(change, context);
 }
 
-function userBlock(changes: readonly AppliedChange[], context: LineContext): string[] {
+function userBlock(changes: readonly AppliedChange[], context: LineContext | null): string[] {
   const notes = changes.flatMap((change) => USER_NOTES[change.kind] ?? []);
   const sign = notes[0]?.sign ?? '~';
   const note = notes.length > 0 ? notes.map((n) => n.note).join(', ') : 'updated';
@@ -148,7 +149,7 @@ function entryBlock(entry: HistoryEntry, oneUser: boolean): string {
   const plan = `plan ${visible(entry.planHash.slice(0, 'sha256:'.length + 12))}`;
   // The actor is the applier's own word; the database role is the database's.
   const role = entry.databaseRole === null ? 'database role not recorded' : `database role ${visible(entry.databaseRole)}`;
-  return [header, `  ${plan}; ${role}; ${approvalsText(entry.approvals)}`, ...groups(entry.changes).flatMap((changes) => userBlock(changes, { adminEmail: entry.adminEmail ?? null }))].join('\n');
+  return [header, `  ${plan}; ${role}; ${approvalsText(entry.approvals)}`, ...groups(entry.changes).flatMap((changes) => userBlock(changes, entry.adminEmail === undefined ? null : { adminEmail: entry.adminEmail }))].join('\n');
 }
 
 /** Applies and other writes in one list, newest first, at most `limit` of them. */

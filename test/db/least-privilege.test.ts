@@ -309,6 +309,24 @@ describePostgres('least-privilege roles from sql/roles.sql', { timeout: 120_000 
     // The claimed actor is not shown as if init had been told it.
     expect(history.stdout).toMatch(/^outside tenantctl \S+ \S+ UTC by database role writer_[0-9a-f]+ — changed the catalog$/m);
     await asRole(owner, (client) => client.query(`UPDATE tenantctl.users SET job_title = $1 WHERE user_principal_name = 'sanne.visser@contoso.com'`, [title]));
+
+    // Entries kept before 0017 with a forged mark lose it when it runs; init's own keep theirs.
+    const writer = new URL(urls.writer).username;
+    const labels = await asRole(owner, async (client) => {
+      const ownerRole = (await client.query<{ role: string }>('SELECT session_user AS role')).rows[0]!.role;
+      await client.query(
+        `INSERT INTO tenantctl.other_writes (command, actor, table_name, operation, database_role) VALUES
+           ('init', 'forged-1', 'subscriptions', 'update', $1), ('init', 'forged-2', 'users', 'update', $2), ('init', 'real', 'subscriptions', 'update', $2)`,
+        [writer, ownerRole],
+      );
+      await client.query('SET search_path TO tenantctl');
+      await client.query(listMigrations().find((m) => m.version === 17)!.sql);
+      await client.query('RESET search_path');
+      return (await client.query<{ actor: string; command: string | null }>(
+        `SELECT actor, command FROM tenantctl.other_writes WHERE actor IN ('forged-1', 'forged-2', 'real') ORDER BY actor`,
+      )).rows;
+    });
+    expect(labels).toEqual([{ actor: 'forged-1', command: null }, { actor: 'forged-2', command: null }, { actor: 'real', command: 'init' }]);
   });
 
   it('a table a later migration adds is granted to no role until roles.sql names it', async () => {

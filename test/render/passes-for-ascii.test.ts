@@ -27,6 +27,14 @@ describe('names that pass for ASCII ones', () => {
     ['Ивана', ''],
     ['\u0430lice', ' (written with U+0430)'],
     ['ali\u200bce', ' (written with U+200B)'],
+    // Whatever else the name holds.
+    ['\u0430lice\u0007', ' (written with U+0430)'],
+    ['\u0430lice \u{1f389}', ' (written with U+0430)'],
+    ['d\u0430n M\u00fcller', ' (written with U+0430)'],
+    // Other alphabets' own letters.
+    ['Y\u0131ld\u0131z', ''],
+    ['\u039a\u0391\u03a4\u0395\u03a1\u0399\u039d\u0391', ''],
+    ['\u4e2d\u6587', ''],
   ])('%j: %j', (name, note) => {
     expect(passesForAscii(name)).toBe(note);
   });
