@@ -166,16 +166,14 @@ function undeclaredUserFindings(current: User, roles: ReadonlyMap<string, Role>,
   const directory = current.directory;
   if (!directory || directory.deletedAt) return [];
   const upn = current.userPrincipalName;
+  const held = roleRefs(current.roles, roles);
+  const privileged = held.some((role) => role.privileged);
   if (directory.managed) {
     // The planner would delete it again: say so in drift's words.
     const deletes = diffUser(undefined, current, { now }).some((change) => change.kind === 'user.delete');
     if (!deletes) return [];
-    const held = roleRefs(current.roles, roles);
-    const privileged = held.some((role) => role.privileged);
     return [{ kind: 'user.restored', severity: privileged ? 'critical' : 'high', userPrincipalName: upn, userId: directory.id, privileged, roles: held, lastChange: lastChange(current) }];
   }
-  const held = roleRefs(current.roles, roles);
-  const privileged = held.some((role) => role.privileged);
   return [
     {
       kind: 'user.unmanaged',

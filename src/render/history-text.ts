@@ -62,7 +62,6 @@ function summaryText(entry: HistoryEntry, oneUser: boolean): string {
   return `${users}; bought ${count(seats, 'seat', 'seats')}${cost}`;
 }
 
-
 /**
  * What a deletion took away, by name, from the user's state before it (the
  * plan's `before`): a leaver's admin roles and licences are released with it,
@@ -92,6 +91,7 @@ function recipientLine(change: AppliedChange, context: LineContext | null, sign:
   return recipients.length > 0 ? [{ sign, text: `temporary password sent to: ${recipients.map(visible).join(', ')}`, depth: 0 }] : [];
 }
 
+/** `recipients`: null where the apply recorded no settings, so nobody is named as a password's recipient. */
 function linesOf(change: AppliedChange, recipients: LineContext | null): ChangeLine[] {
   const context = recipients ?? { adminEmail: null };
   // A creation's attributes are in the JSON; its blocked sign-in is worth a line.

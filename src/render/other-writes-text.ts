@@ -106,12 +106,6 @@ function whatChanged(blocks: readonly ObjectBlock[]): string {
 }
 
 /**
- * One transaction no apply made, for `history`: who (init and what it was
- * told, or outside tenantctl) and the database role, then each user, subscription,
- * domain, role or key it wrote, with the columns set or changed. Every value
- * is shown through terminalText.
- */
-/**
  * A user deleted for good takes its roles and licences with it, and their
  * rows are kept after the user's row is gone: named by the UPN the same
  * transaction's delete of the user gives, not as another user by its id.
@@ -122,6 +116,12 @@ function withKnownUsers(writes: readonly OtherWrite[]): readonly OtherWrite[] {
   return writes.map((w) => (w.userPrincipalName === null && w.userId !== null && names.has(w.userId) ? { ...w, userPrincipalName: names.get(w.userId) ?? null } : w));
 }
 
+/**
+ * One transaction no apply made, for `history`: who (init and what it was
+ * told, or outside tenantctl) and the database role, then each user, subscription,
+ * domain, role or key it wrote, with the columns set or changed. Every value
+ * is shown through terminalText.
+ */
 export function otherWritesBlock(entry: OtherWritesEntry): string {
   const blocks = blocksOf(withKnownUsers(entry.writes));
   const role = `database role ${terminalText(entry.databaseRole)}`;

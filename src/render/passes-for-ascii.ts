@@ -1,11 +1,10 @@
+import { codePointName } from '../diagnostics/code-point.js';
 import { confusableSkeleton } from '../plan/confusable-skeleton.js';
 
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 const ASCII_LETTER = /[A-Za-z]/;
 /** Letters of a language's own alphabet, not a disguise: the Turkish dotless and dotted i. */
 const OWN_LETTERS = new Set(['\u0131', '\u0130']);
-
-const codePoint = (c: string) => `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
 
 /**
  * ` (written with U+0430)` when `name` holds characters that pass for ASCII
@@ -25,5 +24,5 @@ export function passesForAscii(name: string): string {
     // Drawn as nothing, or (in a name that reads as ASCII) as an ASCII letter or digit.
     return skeleton === '' || (mixed && /^[a-z0-9]+$/.test(skeleton) && skeleton !== c);
   });
-  return disguised.length > 0 ? ` (written with ${disguised.slice(0, 5).map(codePoint).join(', ')}${disguised.length > 5 ? ', …' : ''})` : '';
+  return disguised.length > 0 ? ` (written with ${disguised.slice(0, 5).map(codePointName).join(', ')}${disguised.length > 5 ? ', …' : ''})` : '';
 }
