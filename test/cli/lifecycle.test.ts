@@ -169,6 +169,21 @@ describe.each(ENGINES)('the lifecycle on the $name database', SIDE_BY_SIDE, (eng
     expect(validate.stdout).toMatch(/users\.yaml:\d+:\d+: RENAME_DONE: warning: lotte\.smit@contoso\.com was renamed to lotte\.jansen@contoso\.com already; renamedFrom changes nothing any more and can be removed/);
   }, 120_000);
 
+  onPostgres('a UPN written in another case is renamed in place: the same id, and the next plan is empty', async () => {
+    const before = await userRow('lucas.vandam@contoso.com');
+    editUsers(config, (text) => text.replace('userPrincipalName: lucas.vandam@contoso.com', 'userPrincipalName: Lucas.VanDam@contoso.com\n    mailNickname: lucas.vandam'));
+    const { json: plan } = await planTextAndJson();
+    expect(plan.changes.map((c) => `${c.kind} ${c.userPrincipalName}`)).toEqual(['user.rename Lucas.VanDam@contoso.com']);
+    await apply('--auto-approve');
+    const after = await userRow('lucas.vandam@contoso.com');
+    expect(after).toMatchObject({ id: before?.id, user_principal_name: 'Lucas.VanDam@contoso.com' });
+    expect((await cli('plan', '-c', config, '--detailed-exitcode')).code).toBe(0);
+    // Back as it was, for the tests after this one.
+    editUsers(config, (text) => text.replace('userPrincipalName: Lucas.VanDam@contoso.com\n    mailNickname: lucas.vandam', 'userPrincipalName: lucas.vandam@contoso.com'));
+    await apply('--auto-approve');
+    expect((await userRow('lucas.vandam@contoso.com'))?.user_principal_name).toBe('lucas.vandam@contoso.com');
+  }, 60_000);
+
   onPostgres('warns, located and in the plan, of a renamedFrom that names no account: the user would be a new account', async () => {
     editUsers(config, (text) => text.replace('userPrincipalName: lucas.vandam@contoso.com', 'userPrincipalName: lucas.devries@contoso.com\n    renamedFrom: lucas.vandamm@contoso.com'));
     const run = await cli('plan', '-c', config);
