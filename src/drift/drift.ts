@@ -3,8 +3,9 @@ import type { Catalog, Role } from '../catalog/catalog.js';
 import type { ChangeKind, ChangeOf } from '../plan/change.js';
 import { diffUser } from '../plan/diff-user.js';
 import { daysRemaining, isExpired, restorableUntil } from '../plan/recycle-bin.js';
+import { renamedOutside, type RenamedOutside } from '../plan/outside-renames.js';
 import { resolveRenames } from '../plan/rename.js';
-import { USER_ATTRIBUTES, type TenantState, type User } from '../state/tenant-state.js';
+import { USER_ATTRIBUTES, userKey, type TenantState, type User } from '../state/tenant-state.js';
 import { lastWriter } from '../state/last-writer.js';
 import {
   DRIFT_CLASSES,
@@ -189,6 +190,25 @@ function undeclaredUserFindings(current: User, roles: ReadonlyMap<string, Role>,
   ];
 }
 
+/** An account renamed outside tenantctl while the configuration declares its old UPN. */
+function renamedFinding({ declared, account, rename }: RenamedOutside, roles: ReadonlyMap<string, Role>): DriftFinding {
+  const held = roleRefs(account.roles, roles);
+  const privileged = held.some((role) => role.privileged);
+  return {
+    kind: 'user.renamed',
+    severity: privileged ? 'critical' : 'high',
+    userPrincipalName: account.userPrincipalName,
+    userId: account.directory!.id,
+    declaredAs: declared.userPrincipalName,
+    managed: account.directory!.managed,
+    renamedAt: rename.at,
+    renamedBy: rename.databaseRole,
+    privileged,
+    roles: held,
+    lastChange: lastChange(account),
+  };
+}
+
 /** Seats bought and unused, and subscriptions with more assignments than seats. */
 function seatFindings(catalog: Catalog, current: TenantState): DriftFinding[] {
   const consumed = new Map<string, number>();
@@ -298,13 +318,19 @@ export function computeDrift(input: DriftInput): DriftReport {
   const roles = new Map(input.catalog.roles.map((role) => [role.templateId, role]));
   // A pending rename compares the declaration with the account it renames, as the planner does.
   const currentUsers = resolveRenames(input.desired, input.current, input.now).current;
-  const keys = [...new Set([...input.desired.users.keys(), ...currentUsers.keys()])].sort();
-  const userFindings = keys.flatMap((key) => {
-    const desired = input.desired.users.get(key);
-    const current = currentUsers.get(key);
-    if (desired) return declaredUserFindings(desired, current, roles, input.now);
-    return current ? undeclaredUserFindings(current, roles, input.now) : [];
-  });
+  const renamed = renamedOutside(input.desired.users, currentUsers, input.current.outsideRenames, input.now);
+  // One finding for the pair, not a missing user and an undeclared one.
+  const paired = new Set(renamed.flatMap(({ declared, account }) => [userKey(declared.userPrincipalName), userKey(account.userPrincipalName)]));
+  const keys = [...new Set([...input.desired.users.keys(), ...currentUsers.keys()])].filter((key) => !paired.has(key)).sort();
+  const userFindings = [
+    ...renamed.map((pair) => renamedFinding(pair, roles)),
+    ...keys.flatMap((key) => {
+      const desired = input.desired.users.get(key);
+      const current = currentUsers.get(key);
+      if (desired) return declaredUserFindings(desired, current, roles, input.now);
+      return current ? undeclaredUserFindings(current, roles, input.now) : [];
+    }),
+  ];
   const findings = [
     ...userFindings,
     ...recycleBinFindings(input.current, input.now),

@@ -87,6 +87,23 @@ export type DriftFinding =
    * privileged role, as an unmanaged one is: an admin nobody declared.
    */
   | (UserFinding<'user.restored'> & { readonly privileged: boolean; readonly roles: readonly RoleRef[]; readonly lastChange: LastChange })
+  /**
+   * An active account the tenant has under `userPrincipalName` and the
+   * configuration declares under `declaredAs`, the UPN it had until it was
+   * renamed outside tenantctl (other_writes). Apply would create a new
+   * account under `declaredAs` and, when tenantctl manages this one, delete
+   * it. Critical when it holds a privileged role.
+   */
+  | (UserFinding<'user.renamed'> & {
+      readonly declaredAs: string;
+      readonly managed: boolean;
+      readonly renamedAt: string;
+      /** The login that renamed it (session_user). */
+      readonly renamedBy: string;
+      readonly privileged: boolean;
+      readonly roles: readonly RoleRef[];
+      readonly lastChange: LastChange;
+    })
   /** A managed user whose sign-in is blocked though the configuration allows it. */
   | (UserFinding<'user.blocked'> & { readonly fields: readonly DriftField[]; readonly lastChange: LastChange })
   /** A managed user who can sign in though the configuration blocks it. */
@@ -129,6 +146,7 @@ export const DRIFT_KINDS: readonly DriftKind[] = [
   'user.changed',
   'user.deleted',
   'user.missing',
+  'user.renamed',
   'user.restored',
   'user.blocked',
   'user.unblocked',
@@ -152,6 +170,7 @@ const CLASS_OF: Record<DriftKind, DriftClass> = {
   'user.changed': 'changed',
   'user.deleted': 'lifecycle',
   'user.missing': 'lifecycle',
+  'user.renamed': 'lifecycle',
   'user.restored': 'lifecycle',
   'user.blocked': 'lifecycle',
   'user.unblocked': 'lifecycle',

@@ -10,6 +10,7 @@ import type { Plan, PlanSummary, PlannedChange } from './plan.js';
 import type { PlanProblem } from './plan-problem.js';
 import { reclaimableSeats } from './reclaimable-seats.js';
 import { renameSourceWarnings, resolveRenames } from './rename.js';
+import { renamedOutside, renamedOutsideWarnings } from './outside-renames.js';
 import { approvalsFor, deletionsAboveThreshold, deletionWarning, loosenedLimitWarnings, risksOf } from './risk.js';
 import { seatOutcome } from './seats.js';
 import { userSnapshot } from './user-snapshot.js';
@@ -212,6 +213,7 @@ export function computePlan(input: PlanInput): PlanResult {
         ...tooManyAdmins,
         ...lookalikeWarnings({ changes, current: currentUsers, desired: input.desired.users, catalog: input.catalog, settings: input.settings }),
         ...renameSourceWarnings(changes, input.desired.users),
+        ...renamedOutsideWarnings(renamedOutside(input.desired.users, currentUsers, input.current.outsideRenames, input.now)),
       ],
       unmanagedUsers: unmanagedUsers.map((user) => user.userPrincipalName),
     },

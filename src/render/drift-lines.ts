@@ -121,6 +121,17 @@ const WORDING: { readonly [K in DriftKind]: Wording<K> } = {
     details: [],
     trace: null,
   }),
+  'user.renamed': (f) => ({
+    summary: f.managed
+      ? 'renamed outside tenantctl while the configuration declares its old UPN; apply creates a new account under the old UPN and deletes this one: declare the new UPN, or rename it back with renamedFrom'
+      : 'renamed outside tenantctl while the configuration declares its old UPN; apply creates a new account under the old UPN (this one is not managed and is left as it is): declare the new UPN, or rename it back with renamedFrom',
+    details: [
+      line(`userPrincipalName: ${formatValue(f.declaredAs)} → ${formatValue(f.userPrincipalName)}`),
+      extra(`renamed ${day(f.renamedAt)} by database role ${visible(f.renamedBy)}`),
+      ...(f.roles.length > 0 ? [extra(`roles: ${list(f.roles.map((role) => role.displayName))}`)] : []),
+    ],
+    trace: traceText(f.lastChange),
+  }),
   'user.restored': (f) => ({
     summary:
       'managed by tenantctl and active, but not declared: restored after tenantctl deleted it, its declaration removed, or written in as managed outside tenantctl; apply deletes it',
@@ -185,6 +196,7 @@ const HEADLINE_NOUNS: Record<Exclude<DriftKind, NoticeKind>, [string, string]> =
   'user.changed': ['changed user', 'changed users'],
   'user.deleted': ['deleted user', 'deleted users'],
   'user.missing': ['missing user', 'missing users'],
+  'user.renamed': ['user renamed outside tenantctl', 'users renamed outside tenantctl'],
   // Restored behind tenantctl's back, or its declaration removed: drift cannot tell which.
   'user.restored': ['managed user not declared', 'managed users not declared'],
   'user.blocked': ['blocked user', 'blocked users'],

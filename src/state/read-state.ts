@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Queryable } from '../db/database.js';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
-import { userKey, type LicenseAssignment, type TenantState, type User } from './tenant-state.js';
+import { userKey, type LicenseAssignment, type OutsideRename, type TenantState, type User } from './tenant-state.js';
 import { groupInto } from '../group-into.js';
 
 /*
@@ -144,11 +144,20 @@ const listParts = (part: number, rows: string, columns: string, from: string, or
  GROUP BY chunk`;
 
 /**
+ * A UPN change written outside tenantctl, as other_writes keeps it (0016),
+ * in the words of its partial index (0018) so the read uses it.
+ */
+const OUTSIDE_RENAME = `w.table_name = 'users' AND w.operation = 'update' AND w.before ? 'user_principal_name'`;
+
+/**
  * The directory as three JSON lists (users, their roles, their licences), each
  * in parts, in one statement: plan sends it while it parses the configuration,
  * and each further round trip would wait for the parse to let the event loop
  * run. Users come first: the statement's trace label names them. An empty
- * table has no parts.
+ * table has no parts. A fourth list, in one part and only when there is one,
+ * holds the UPN changes made outside tenantctl (TenantState.outsideRenames);
+ * it is not one of the lists apply compares under the lock, since each such
+ * change changes the users' list too.
  */
 const DIRECTORY_QUERY = `SELECT part, chunk, text FROM (
 ${listParts(0, `json_build_array(${USER_COLUMNS})`, USER_TABLE_COLUMNS.join(', '), 'users', 'lower(user_principal_name)')}
@@ -165,6 +174,12 @@ ${listParts(
      GROUP BY a.user_id, a.sku) AS assignments`,
   'user_id, sku COLLATE "C"',
 )}
+UNION ALL
+SELECT 3 AS part, 0 AS chunk, json_agg(json_build_array(w.user_id, w.before->>'user_principal_name', w.after->>'user_principal_name',
+         ${iso('w.written_at')}, w.database_role) ORDER BY w.id)::text AS text
+  FROM other_writes w JOIN users u ON u.id = w.user_id AND u.deleted_at IS NULL
+ WHERE ${OUTSIDE_RENAME}
+HAVING count(*) > 0
 ) AS parts ORDER BY part, chunk`;
 
 /** One list's parts joined, hashed: the digest of what the client joins from the same parts. */
@@ -218,7 +233,11 @@ export function readingOf(state: TenantState): DirectoryTexts | undefined {
 export async function readState(db: Queryable): Promise<TenantState> {
   const rows = await db.query<{ part: number; text: string }>(DIRECTORY_QUERY);
   const texts: [string[], string[], string[]] = [[], [], []];
-  for (const { part, text } of rows) texts[part]!.push(text);
+  let renamesText: string | undefined;
+  for (const { part, text } of rows) {
+    if (part === 3) renamesText = text;
+    else texts[part]!.push(text);
+  }
   const [usersTexts, rolesTexts, licensesTexts] = texts;
   const roles = new Map<string, string[]>();
   for (const text of rolesTexts) {
@@ -234,12 +253,23 @@ export async function readState(db: Queryable): Promise<TenantState> {
   for (const text of usersTexts) {
     for (const row of JSON.parse(text) as UserRow[]) state.set(userKey(row[1]), toUser(row, roles.get(row[0]) ?? [], licenses.get(row[0]) ?? []));
   }
-  const tenant: TenantState = { users: state };
+  const outsideRenames = renamesText === undefined ? undefined : readOutsideRenames(renamesText);
+  const tenant: TenantState = outsideRenames ? { users: state, outsideRenames } : { users: state };
   if (keepingTexts) {
     readings.set(tenant, texts);
     lastRead = tenant;
   }
   return tenant;
+}
+
+/** Part 3 of DIRECTORY_QUERY: the outside renames of accounts not deleted, oldest first. */
+function readOutsideRenames(text: string): ReadonlyMap<string, readonly OutsideRename[]> {
+  const renames = new Map<string, OutsideRename[]>();
+  for (const [userId, from, to, at, databaseRole] of JSON.parse(text) as [string, string | null, string | null, string, string][]) {
+    // A UPN is never null (NOT NULL); a row edited by hand could say anything but a rename.
+    if (typeof from === 'string' && typeof to === 'string') groupInto(renames, userId, { from, to, at, databaseRole });
+  }
+  return renames;
 }
 
 /** The digest of a list's parts joined, without joining them. */

@@ -112,6 +112,22 @@ export interface User {
  */
 export interface TenantState {
   readonly users: ReadonlyMap<string, User>;
+  /**
+   * Current state only: the UPN changes made outside tenantctl (other_writes)
+   * to accounts not deleted, by account id, oldest first. Absent when there
+   * are none.
+   */
+  readonly outsideRenames?: ReadonlyMap<string, readonly OutsideRename[]>;
+}
+
+/** One UPN change written outside tenantctl, as the database recorded it. */
+export interface OutsideRename {
+  readonly from: string;
+  readonly to: string;
+  /** ISO time of the write. */
+  readonly at: string;
+  /** The login that wrote it (session_user). */
+  readonly databaseRole: string;
 }
 
 export function userKey(userPrincipalName: string): string {

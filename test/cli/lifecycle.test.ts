@@ -184,6 +184,31 @@ describe.each(ENGINES)('the lifecycle on the $name database', SIDE_BY_SIDE, (eng
     expect((await userRow('lucas.vandam@contoso.com'))?.user_principal_name).toBe('lucas.vandam@contoso.com');
   }, 60_000);
 
+  onPostgres('an account renamed in SQL: plan warns before it recreates it, drift names the rename, and renamedFrom takes it back', async () => {
+    const before = await userRow('lucas.vandam@contoso.com');
+    await sql(`UPDATE users SET user_principal_name = 'lucas.devries@contoso.com' WHERE id = $1`, [before?.id]);
+    const { text, json: plan } = await planTextAndJson();
+    expect(plan.changes.slice(0, 2).map((c) => `${c.kind} ${c.userPrincipalName}`)).toEqual(['user.delete lucas.devries@contoso.com', 'user.create lucas.vandam@contoso.com']);
+    const warning = (plan as unknown as { warnings: { code: string; message: string }[] }).warnings.find((w) => w.code === 'RENAMED_OUTSIDE');
+    expect(warning?.message).toMatch(/lucas\.vandam@contoso\.com, now lucas\.devries@contoso\.com \(renamed \d{4}-\d\d-\d\d by database role [^)]+\)/);
+    expect(warning?.message).toContain('renamedFrom: lucas.devries@contoso.com under lucas.vandam@contoso.com');
+    expect(text.stdout).toContain('! RENAMED_OUTSIDE: ');
+    const drift = await cli('drift', '-c', config, '--format', 'json');
+    expect(drift.code).toBe(2);
+    const findings = (JSON.parse(drift.stdout) as { findings: { kind: string; userPrincipalName?: string; declaredAs?: string; userId?: string }[] }).findings;
+    expect(findings.filter((f) => f.userPrincipalName?.startsWith('lucas.'))).toEqual([
+      expect.objectContaining({ kind: 'user.renamed', userPrincipalName: 'lucas.devries@contoso.com', declaredAs: 'lucas.vandam@contoso.com', userId: before?.id }),
+    ]);
+    editUsers(config, (text) => text.replace('userPrincipalName: lucas.vandam@contoso.com', 'userPrincipalName: lucas.vandam@contoso.com\n    renamedFrom: lucas.devries@contoso.com'));
+    const { json: back } = await planTextAndJson();
+    expect(back.changes.map((c) => `${c.kind} ${c.userPrincipalName}`)).toEqual(['user.rename lucas.vandam@contoso.com']);
+    await apply('--auto-approve');
+    expect(await userRow('lucas.vandam@contoso.com')).toMatchObject({ id: before?.id, user_principal_name: 'lucas.vandam@contoso.com' });
+    editUsers(config, (text) => text.replace('\n    renamedFrom: lucas.devries@contoso.com', ''));
+    expect((await cli('plan', '-c', config, '--detailed-exitcode')).code).toBe(0);
+    expect((await cli('drift', '-c', config)).code).toBe(0);
+  }, 90_000);
+
   onPostgres('warns, located and in the plan, of a renamedFrom that names no account: the user would be a new account', async () => {
     editUsers(config, (text) => text.replace('userPrincipalName: lucas.vandam@contoso.com', 'userPrincipalName: lucas.devries@contoso.com\n    renamedFrom: lucas.vandamm@contoso.com'));
     const run = await cli('plan', '-c', config);

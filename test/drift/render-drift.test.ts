@@ -41,6 +41,7 @@ function everyKind(): DriftDocument {
     desiredUser('unblocked@contoso.com', { accountEnabled: false }),
     desiredUser('adoptme@contoso.com', { attributes: { department: 'IT' } }),
     desiredUser('expired@contoso.com'),
+    desiredUser('renamed.old@contoso.com', { roles: [GA] }),
   ];
   const current = [
     currentUser('changed@contoso.com', {
@@ -56,9 +57,13 @@ function everyKind(): DriftDocument {
     currentUser('expired@contoso.com', {}, { ...APPLIED, passwordTemporary: true, passwordSetAt: '2026-01-01T09:00:00.000Z', passwordExpiresAt: '2026-04-01T09:00:00.000Z' }),
     currentUser('mallory@contoso.com', { attributes: { displayName: '<img src=x onerror=alert(1)> | **Mallory**' }, roles: [GA] }, { managed: false }),
     currentUser('legacy@contoso.com', { licenses: [license('STANDARDPACK', ['SWAY'])] }, { managed: false }),
+    currentUser('renamed.new@contoso.com', { roles: [GA] }, { updatedBy: 'ops', updatedAt: '2026-05-03T00:00:00.000Z' }),
   ].map(fixedIds);
   const tenantCatalog = catalog([subscription('ENTERPRISEPACK', 0, 20), subscription('STANDARDPACK', 4, 8)]);
-  const report = computeDrift({ desired: state(...desired), current: state(...current), catalog: tenantCatalog, now: NOW });
+  const renamedId = current.at(-1)!.directory!.id;
+  const rename = { from: 'renamed.old@contoso.com', to: 'renamed.new@contoso.com', at: '2026-05-03T00:00:00.000Z', databaseRole: 'ops` | <b>@admins</b>' };
+  const tenant = { ...state(...current), outsideRenames: new Map([[renamedId, [rename]]]) };
+  const report = computeDrift({ desired: state(...desired), current: tenant, catalog: tenantCatalog, now: NOW });
   return toDriftDocument(report, { tenantctlVersion: '0.0.0-test', configHash: null });
 }
 
