@@ -91,6 +91,7 @@ export const CONFIG_DIAGNOSTIC_CODES: readonly DiagnosticCodeInfo[] = [
   { code: 'RENAME_TWICE', severity: 'error', meaning: 'Two users are `renamedFrom` the same UPN; one account takes one new name.' },
   { code: 'RENAME_BOTH_EXIST', severity: 'error', meaning: 'The old and the new UPN of a rename both exist in the tenant; a rename cannot merge two accounts (needs the database).' },
   { code: 'RENAME_SOURCE_MISSING', severity: 'warning', meaning: 'No account has the UPN `renamedFrom` names (usually a typo), so the user is created as a new account, not renamed (needs the database).' },
+  { code: 'RENAMED_OUTSIDE', severity: 'warning', meaning: 'The account this user was had its UPN changed outside tenantctl, and its new UPN is not declared: the plan creates a new account and deletes the renamed one if tenantctl manages it (needs the database).' },
   { code: 'RENAME_DONE', severity: 'warning', meaning: 'The rename was applied already (only the new UPN exists); `renamedFrom` can be removed (needs the database).' },
   {
     code: 'PASSWORD_ENV_UNSET',

@@ -193,6 +193,11 @@ describe.each(ENGINES)('the lifecycle on the $name database', SIDE_BY_SIDE, (eng
     expect(warning?.message).toMatch(/lucas\.vandam@contoso\.com, now lucas\.devries@contoso\.com \(renamed \d{4}-\d\d-\d\d by database role [^)]+\)/);
     expect(warning?.message).toContain('renamedFrom: lucas.devries@contoso.com under lucas.vandam@contoso.com');
     expect(text.stdout).toContain('! RENAMED_OUTSIDE: ');
+    const validate = await cli('validate', '-c', config);
+    expect(validate.code).toBe(0);
+    expect(validate.stdout).toMatch(
+      /users\.yaml:\d+:\d+: RENAMED_OUTSIDE: warning: lucas\.vandam@contoso\.com was renamed lucas\.devries@contoso\.com outside tenantctl on \d{4}-\d\d-\d\d \(database role [^)]+\); .* and lucas\.devries@contoso\.com is deleted: declare lucas\.devries@contoso\.com instead, or add renamedFrom: lucas\.devries@contoso\.com to rename it back/,
+    );
     const drift = await cli('drift', '-c', config, '--format', 'json');
     expect(drift.code).toBe(2);
     const findings = (JSON.parse(drift.stdout) as { findings: { kind: string; userPrincipalName?: string; declaredAs?: string; userId?: string }[] }).findings;
@@ -200,7 +205,8 @@ describe.each(ENGINES)('the lifecycle on the $name database', SIDE_BY_SIDE, (eng
       expect.objectContaining({ kind: 'user.renamed', userPrincipalName: 'lucas.devries@contoso.com', declaredAs: 'lucas.vandam@contoso.com', userId: before?.id }),
     ]);
     editUsers(config, (text) => text.replace('userPrincipalName: lucas.vandam@contoso.com', 'userPrincipalName: lucas.vandam@contoso.com\n    renamedFrom: lucas.devries@contoso.com'));
-    const { json: back } = await planTextAndJson();
+    const { text: backText, json: back } = await planTextAndJson();
+    expect(backText.stderr).not.toContain('RENAMED_OUTSIDE');
     expect(back.changes.map((c) => `${c.kind} ${c.userPrincipalName}`)).toEqual(['user.rename lucas.vandam@contoso.com']);
     await apply('--auto-approve');
     expect(await userRow('lucas.vandam@contoso.com')).toMatchObject({ id: before?.id, user_principal_name: 'lucas.vandam@contoso.com' });

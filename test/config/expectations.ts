@@ -104,6 +104,7 @@ export const NO_EXAMPLE_FILE: Readonly<Record<string, string>> = {
   SCHEMA_INVALID: 'no rule of the current schema reports it; it is kept for rules a later schema adds',
   RENAME_BOTH_EXIST: 'it compares with the users in the database, which a file does not hold',
   RENAME_DONE: 'it compares with the users in the database, which a file does not hold',
+  RENAMED_OUTSIDE: 'it reads the renames the database recorded, which a file does not hold; test/cli/lifecycle.test.ts makes one in SQL',
   RENAME_SOURCE_MISSING: 'it compares with the users in the database, which a file does not hold; test/cli/lifecycle.test.ts plans one',
   CONFIG_LINK_OUTSIDE: 'a link out of the repository points at a different file on each machine; test/config/config-files.test.ts makes one',
   PLAN_REFUSED:

@@ -4,7 +4,7 @@ import { licensesCompatible, licensesKnown, seatSettingsKnown } from './license-
 import { usageLocationRequired, usageLocationValid } from './location-rules.js';
 import { notifyAddresses, notifyMailboxes } from './notify-rules.js';
 import { passwordFromEnv, passwordSource } from './password-rules.js';
-import { renamedFromDirectory, renamedFromUnique } from './rename-rules.js';
+import { renamedFromDirectory, renamedFromUnique, renamedOutsideDirectory } from './rename-rules.js';
 import { enoughGlobalAdmins, globalAdminLimits, rolesKnown } from './role-rules.js';
 import type { ConfigRule, Rule } from './rule.js';
 import { upnDomain, upnSyntax, upnUnique } from './upn-rules.js';
@@ -34,6 +34,7 @@ export const RULES: readonly RuleEntry[] = [
   { rule: upnUnique, needs: 'declarations', reads: 'configuration' },
   { rule: renamedFromUnique, needs: 'declarations', reads: 'configuration' },
   { rule: renamedFromDirectory, needs: 'declarations', reads: 'database' },
+  { rule: renamedOutsideDirectory, needs: 'everything', reads: 'database' },
   { rule: rolesKnown, needs: 'declarations', reads: 'configuration' },
   { rule: usageLocationValid, needs: 'declarations', reads: 'configuration' },
   { rule: usageLocationRequired, needs: 'defaults', reads: 'configuration' },

@@ -1,4 +1,5 @@
 import { error, warning, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import { renamedOutside } from '../../plan/outside-renames.js';
 import { bothExistProblem, isLiveAccount } from '../../plan/rename.js';
 import { userKey } from '../../state/tenant-state.js';
 import { at, type ConfigRule, type DeclaredUser, type Rule } from './rule.js';
@@ -77,4 +78,31 @@ export const renamedFromDirectory: Rule = ({ users, current, now }) => {
     }
     return [];
   });
+};
+
+/**
+ * With the directory at hand: a user declared under the UPN an account had
+ * until it was renamed outside tenantctl (the database recorded it), and not
+ * declared under its new one. The plan would make a new account of the
+ * declaration and delete the renamed one; located at the declaration, so the
+ * pull request's annotations show it beside the plan's RENAMED_OUTSIDE.
+ * An account that some `renamedFrom` names is being renamed back: no warning.
+ */
+export const renamedOutsideDirectory: Rule = ({ users, current, now }) => {
+  if (!current?.outsideRenames || current.outsideRenames.size === 0) return [];
+  const declared = new Map(users.map((d) => [userKey(d.user.userPrincipalName), d]));
+  const renamingBack = new Set(users.flatMap(({ user }) => (user.renamedFrom ? [userKey(user.renamedFrom)] : [])));
+  const desired = new Map([...declared].map(([key, d]) => [key, d.user]));
+  return renamedOutside(desired, current.users, current.outsideRenames, now)
+    .filter(({ account }) => !renamingBack.has(userKey(account.userPrincipalName)))
+    .map(({ declared: user, account, rename }) => {
+      const was = user.userPrincipalName;
+      const is = account.userPrincipalName;
+      const deletes = account.directory?.managed ? ` and ${is} is deleted` : '';
+      return warning(
+        'RENAMED_OUTSIDE',
+        `${was} was renamed ${is} outside tenantctl on ${rename.at.slice(0, 10)} (database role ${rename.databaseRole}); declared under its old UPN, it is created as a new account (a new object id, an empty mailbox, a new password)${deletes}: declare ${is} instead, or add renamedFrom: ${is} to rename it back`,
+        at(declared.get(userKey(was))!.location, 'userPrincipalName'),
+      );
+    });
 };
