@@ -38,11 +38,11 @@ function isMissing(cause: unknown): boolean {
 }
 
 /**
- * The YAML files directly inside `dir`, sorted by name; symbolic links to
- * files count when the file is inside the repository (the git work tree
- * holding `dir`, else `dir` itself). A pull request can add a link: one to
- * `/proc/self/environ` or a key file on the CI runner would be read and its
- * keys named in the output. Those are `outside`.
+ * The entries by a YAML name directly inside `dir`, sorted by name, whatever
+ * they are; symbolic links count when they lead inside the repository (the
+ * git work tree holding `dir`, else `dir` itself). A pull request can add a
+ * link: one to `/proc/self/environ` or a key file on the CI runner would be
+ * read and its keys named in the output. Those are `outside`.
  */
 function yamlFilesIn(dir: string): { names: string[]; outside: string[] } {
   const entries = fs
@@ -52,13 +52,23 @@ function yamlFilesIn(dir: string): { names: string[]; outside: string[] } {
   const outside: string[] = [];
   let root: string | undefined;
   for (const entry of entries) {
-    if (entry.isFile()) names.push(entry.name);
-    if (!entry.isSymbolicLink() || !isFileTarget(path.join(dir, entry.name))) continue;
-    root ??= fs.realpathSync(findWorkTree(path.join(dir, entry.name)) ?? dir);
-    if (within(root, fs.realpathSync(path.join(dir, entry.name)))) names.push(entry.name);
-    else outside.push(entry.name);
+    // Anything else by a YAML name is read, and refused by the reader as what it is (a folder, a FIFO, a
+    // device, a dangling link): skipped in silence, its users would be planned deleted.
+    const target = entry.isSymbolicLink() ? realTarget(path.join(dir, entry.name)) : null;
+    if (target !== null) root ??= fs.realpathSync(findWorkTree(path.join(dir, entry.name)) ?? dir);
+    if (target !== null && !within(root!, target)) outside.push(entry.name);
+    else names.push(entry.name);
   }
   return { names: names.sort(), outside: outside.sort() };
+}
+
+/** Where a symbolic link leads, or null when it leads nowhere (dangling, a loop): the reader says why. */
+function realTarget(link: string): string | null {
+  try {
+    return fs.realpathSync(link);
+  } catch {
+    return null;
+  }
 }
 
 const within = (root: string, file: string): boolean => file.startsWith(root.endsWith(path.sep) ? root : `${root}${path.sep}`);
@@ -77,14 +87,6 @@ function leadsOutOfWorkTree(given: string): boolean {
   const root = fs.realpathSync(top);
   const real = fs.realpathSync(given);
   return real !== root && !within(root, real);
-}
-
-function isFileTarget(file: string): boolean {
-  try {
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
 }
 
 /**

@@ -106,6 +106,35 @@ describe('symbolic links in a -c directory', () => {
   });
 });
 
+// Skipping an entry in silence would leave its users out and plan them deleted, with a green validate.
+describe('an entry by a YAML name that is not a regular file', () => {
+  it('is refused, named, whatever it is: a FIFO, a folder, a dangling or looping link, a link to a device', async () => {
+    const repo = newDir();
+    execFileSync('git', ['init', '-q', repo]);
+    fs.writeFileSync(path.join(repo, 'a.yaml'), USERS);
+    execFileSync('mkfifo', [path.join(repo, 'fifo.yaml')]);
+    fs.mkdirSync(path.join(repo, 'folder.yaml'));
+    fs.symlinkSync('missing.yaml', path.join(repo, 'dangling.yaml'));
+    fs.symlinkSync('loop-b.yaml', path.join(repo, 'loop-a.yaml'));
+    fs.symlinkSync('loop-a.yaml', path.join(repo, 'loop-b.yaml'));
+    fs.symlinkSync('/dev/null', path.join(repo, 'null.yaml'));
+
+    const listed = listConfigFiles([repo]);
+    expect(listed.files).toEqual(['a', 'dangling', 'fifo', 'folder', 'loop-a', 'loop-b'].map((name) => `${repo}/${name}.yaml`));
+    expect(listed.diagnostics.map((d) => [d.code, d.location?.file])).toEqual([['CONFIG_LINK_OUTSIDE', `${repo}/null.yaml`]]);
+
+    const run = await runCli(['validate', '-c', repo], { env: { TENANTCTL_DATABASE_URL: path.join(newDir(), 'db') } });
+    expect(run.code).toBe(1);
+    const lines = run.stdout.split('\n');
+    const said = (name: string) => lines.find((line) => line.startsWith(`${repo}/${name}.yaml: `));
+    expect(said('fifo')).toContain('CONFIG_NOT_A_FILE: ');
+    expect(said('folder')).toContain('CONFIG_NOT_A_FILE: ');
+    expect(said('dangling')).toMatch(/CONFIG_UNREADABLE: .*ENOENT/);
+    expect(said('loop-a')).toMatch(/CONFIG_UNREADABLE: .*ELOOP/);
+    expect(said('null')).toContain('CONFIG_LINK_OUTSIDE: ');
+  });
+});
+
 // A name with a line break is still a *.yaml name: `.` once failed to match the
 // break, and the file was skipped without a word, its users planned deleted.
 describe('a -c directory file whose name holds a line break', () => {
