@@ -301,7 +301,13 @@ describe('passwords', () => {
       message: /^(?!.*Welkom2016)a key \(not shown here: it may be a password\) appears twice/,
     },
     { name: 'a field name misspelt in password is quoted', files: user('roles: [Billing administrator]\npassword: { fromenv: JOEP_PW }'), expected: ['SCHEMA_UNKNOWN_FIELD@tenant.yaml:10:17'], message: /^unknown field "fromenv" \(did you mean fromEnv\?\)/ },
-    { name: 'generate: true and fromEnv', files: user('roles: [Billing administrator]\npassword: {generate: true, fromEnv: JOEP_PW}'), expected: ['PASSWORD_SOURCE_CONFLICT@tenant.yaml:10:26'] },
+    { name: 'generate: true and fromEnv', files: user('roles: [Billing administrator]\npassword: {generate: true, fromEnv: JOEP_PW}'), expected: ['PASSWORD_SOURCE_CONFLICT@tenant.yaml:10:26'], message: /read from JOEP_PW \(fromEnv\); keep one: remove generate: true to use JOEP_PW/ },
+    {
+      name: 'generate: true and a fromEnv that is no variable name (never repeated: it may be the password)',
+      files: user('roles: [Billing administrator]\npassword: {generate: true, fromEnv: "Welkom2016!"}'),
+      expected: ['PASSWORD_SOURCE_CONFLICT@tenant.yaml:10:26', 'SCHEMA_FORMAT@tenant.yaml:10:41'],
+      message: /^(?!.*Welkom2016).*read from a variable \(fromEnv\); keep one: remove generate: true to use the variable fromEnv names/,
+    },
     { name: 'generate: false without fromEnv', files: user('roles: [Billing administrator]\npassword: {generate: false}'), expected: ['PASSWORD_SOURCE_MISSING@tenant.yaml:10:26'] },
     {
       name: 'a user’s fromEnv replaces a default generate: true',

@@ -15,10 +15,12 @@ export const passwordSource: ConfigRule = ({ blocks }) =>
     const password = block.fields.password;
     if (password === undefined) return [];
     if (password.generate === true && password.fromEnv !== undefined) {
+      // A fromEnv that is no variable name may be the password itself, typed in: never repeated.
+      const variable = typeof password.fromEnv === 'string' && VARIABLE_NAME.test(password.fromEnv) ? password.fromEnv : null;
       return [
         error(
           'PASSWORD_SOURCE_CONFLICT',
-          `the password of ${ownerName(block)} is both generated (generate: true) and read from ${password.fromEnv} (fromEnv); keep one: remove generate: true to use ${password.fromEnv}, or remove fromEnv to generate one`,
+          `the password of ${ownerName(block)} is both generated (generate: true) and read from ${variable ?? 'a variable'} (fromEnv); keep one: remove generate: true to use ${variable ?? 'the variable fromEnv names'}, or remove fromEnv to generate one`,
           at(block.location, 'password', 'generate'),
         ),
       ];
