@@ -1,6 +1,7 @@
 import type { ErrorObject } from 'ajv/dist/2020.js';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { couldBePassword } from '../credentials/password-policy.js';
+import { codePointCount } from '../diagnostics/code-point.js';
 import { usageLocationProblem } from './country-codes.js';
 import { MAX_DIAGNOSTICS } from './diagnostic-limit.js';
 import type { PointAt } from './locate.js';
@@ -240,7 +241,7 @@ function wrongType(e: ErrorObject, path: Path): Finding {
 function wrongLength(e: ErrorObject, path: Path): Finding {
   const limit = (e.params as { limit: number }).limit;
   const label = fieldLabel(path);
-  const size = Array.isArray(e.data) ? e.data.length : [...String(e.data)].length;
+  const size = Array.isArray(e.data) ? e.data.length : codePointCount(String(e.data));
   const message = {
     maxLength: `${label} is ${size} characters long; at most ${limit} are allowed`,
     minLength: limit === 1 ? `${label} must not be empty` : `${label} is ${size} characters long; at least ${limit} are needed`,

@@ -25,7 +25,32 @@ function tailOf(text: string, length: number): string {
   return text.slice(code >= 0xdc00 && code <= 0xdfff ? start + 1 : start);
 }
 
-const LONG_RUN = new RegExp(`[^\\s"]{${MAX_ECHOED_RUN + 1},}`, 'g');
+/** Spaces and line breaks as `\s` reads them, and the quote: what ends a run. */
+const RUN_END = /[\s"]/g;
+
+/**
+ * Each run of more than MAX_ECHOED_RUN characters without a space or a quote,
+ * cut. From one end of a run to the next, not /[^\s"]{201,}/g: that
+ * expression overflowed V8's stack on a run of a few million characters (a
+ * 6 MB value in a file).
+ */
+function cutLongRuns(message: string): string {
+  let out = '';
+  let from = 0;
+  let start = 0;
+  RUN_END.lastIndex = 0;
+  for (;;) {
+    const end = RUN_END.exec(message)?.index ?? message.length;
+    if (end - start > MAX_ECHOED_RUN) {
+      const run = message.slice(start, end);
+      out += `${message.slice(from, start)}${headOf(run, MAX_ECHOED_RUN)}… (${formatCount(run.length)} characters)`;
+      from = end;
+    }
+    if (end === message.length) break;
+    start = end + 1;
+  }
+  return from === 0 ? message : out + message.slice(from);
+}
 
 /**
  * `message` with every run of more than MAX_ECHOED_RUN characters (no space,
@@ -36,7 +61,7 @@ const LONG_RUN = new RegExp(`[^\\s"]{${MAX_ECHOED_RUN + 1},}`, 'g');
  */
 export function boundMessage(message: string): string {
   if (message.length <= MAX_ECHOED_RUN) return message;
-  const cut = message.replace(LONG_RUN, (run) => `${headOf(run, MAX_ECHOED_RUN)}… (${formatCount(run.length)} characters)`);
+  const cut = cutLongRuns(message);
   if (cut.length <= MAX_MESSAGE) return cut;
   const head = headOf(cut, MAX_MESSAGE * 0.6);
   const tail = tailOf(cut, MAX_MESSAGE * 0.3);

@@ -24,6 +24,15 @@ describe('messages echo a bounded part of the input', () => {
     expect(bounded.endsWith('" is too long; at most 128 characters are allowed')).toBe(true);
   });
 
+  it('cuts a run of millions of characters, and several runs in one message', () => {
+    // A regular expression for the run overflowed the stack here: a 6 MB value in one file was an internal error.
+    const bounded = boundMessage(`unknown role "${'K'.repeat(8_000_000)}"; use an admin center name`);
+    expect(bounded).toBe(`unknown role "${'K'.repeat(200)}… (8,000,000 characters)"; use an admin center name`);
+    expect(boundMessage(`${'a'.repeat(300)} and ${'b'.repeat(201)}\n${'c'.repeat(200)}`)).toBe(
+      `${'a'.repeat(200)}… (300 characters) and ${'b'.repeat(200)}… (201 characters)\n${'c'.repeat(200)}`,
+    );
+  });
+
   it('never cuts between the two halves of a character', () => {
     const bounded = boundMessage(`"${'x'.repeat(199)}${'😀'.repeat(1_000)}"`);
     expect(bounded).toBe(`"${'x'.repeat(199)}… (2,199 characters)"`);
