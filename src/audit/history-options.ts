@@ -19,7 +19,11 @@ const ISO_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}
 export function parseSince(text: string, now: Date): Date {
   const value = text.trim();
   const age = /^(\d+)([hdw])$/.exec(value);
-  if (age) return new Date(now.getTime() - Number(age[1]) * (UNIT_MS[age[2] ?? ''] ?? 0));
+  if (age) {
+    const since = now.getTime() - Number(age[1]) * (UNIT_MS[age[2] ?? ''] ?? 0);
+    // An age longer than a date can hold (99999999999d) asks for everything, as one back to 1970 does.
+    return new Date(Number.isFinite(since) && since > 0 ? since : 0);
+  }
   if (ISO_DATE.test(value) || ISO_TIME.test(value)) {
     const time = new Date(ISO_DATE.test(value) ? `${value}T00:00:00Z` : value);
     if (!Number.isNaN(time.getTime()) && realDay(value.slice(0, 10))) return time;

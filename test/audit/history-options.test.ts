@@ -14,6 +14,10 @@ describe('parseSince', () => {
     ['2026-11-01T09:30:00Z', '2026-11-01T09:30:00.000Z'],
     ['2026-11-01T09:30+01:00', '2026-11-01T08:30:00.000Z'],
     ['2024-02-29', '2024-02-29T00:00:00.000Z'],
+    // Longer ago than a date can hold, or than 1970: everything.
+    ['99999999999d', '1970-01-01T00:00:00.000Z'],
+    ['9'.repeat(400) + 'w', '1970-01-01T00:00:00.000Z'],
+    ['30000w', '1970-01-01T00:00:00.000Z'],
   ])('%s → %s', (text, expected) => {
     expect(parseSince(text, NOW).toISOString()).toBe(expected);
   });
