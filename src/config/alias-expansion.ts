@@ -9,7 +9,7 @@ import { formatCount } from '../diagnostics/message-lists.js';
  * "billion laughs" file multiplies them. (yaml's own `maxAliasCount` is off:
  * it rejects a file that uses one anchor more than 100 times.)
  */
-const MIN_EXPANSION_LIMIT = 1_000_000;
+export const MIN_EXPANSION_LIMIT = 1_000_000;
 
 /**
  * Aliases may expand a document to at most this many characters of text
@@ -117,12 +117,26 @@ class ExpansionMeter {
 }
 
 /**
- * YAML_ALIAS_LIMIT when aliases expand `value` (parsed from a file of
- * `textLength` characters) beyond either limit or into a cycle.
+ * The values `value` (parsed from a file of `textLength` characters) holds
+ * once its aliases are expanded, which count toward the configuration's
+ * total as written ones do; and YAML_ALIAS_LIMIT when they expand it beyond
+ * either limit or into a cycle.
  */
-export function checkExpansion(file: string, positions: () => PositionIndex, value: unknown, textLength: number): Diagnostic | undefined {
+/** The values a document holds once expanded, and those it writes itself. */
+export function expansionOf(value: unknown): { readonly values: number; readonly written: number } {
   const meter = new ExpansionMeter();
   const total = meter.measure(value);
+  return { values: total.values, written: meter.written };
+}
+
+export function checkExpansion(file: string, positions: () => PositionIndex, value: unknown, textLength: number): { readonly problem?: Diagnostic; readonly values: number; readonly written: number } {
+  const meter = new ExpansionMeter();
+  const total = meter.measure(value);
+  const problem = expansionProblem(file, positions, value, textLength, meter, total);
+  return problem ? { problem, values: total.values, written: meter.written } : { values: total.values, written: meter.written };
+}
+
+function expansionProblem(file: string, positions: () => PositionIndex, value: unknown, textLength: number, meter: ExpansionMeter, total: Size): Diagnostic | undefined {
   const limit = Math.max(MIN_EXPANSION_LIMIT, 2 * meter.written);
   const characterLimit = Math.max(MIN_EXPANSION_CHARACTERS, 2 * textLength);
   if (total.values <= limit && total.characters <= characterLimit) return undefined;

@@ -1,6 +1,7 @@
 import type { Catalog } from '../catalog/catalog.js';
 import { hashConfig } from './config-hash.js';
-import { error, hasErrors, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
+import { error, hasErrors, type Diagnostic, type DiagnosticCounts, type SourceLocation } from '../diagnostics/diagnostic.js';
+import { DiagnosticBudget, RULE_DIAGNOSTICS, withoutDropped } from '../diagnostics/diagnostic-budget.js';
 import { DEFAULT_SETTINGS, type Settings } from '../state/settings.js';
 import { userKey, type TenantState, type User } from '../state/tenant-state.js';
 import { limitDiagnostics, MAX_DIAGNOSTICS } from './diagnostic-limit.js';
@@ -219,6 +220,9 @@ export interface CheckedConfig {
   readonly users: readonly DeclaredUser[];
   /** The findings of each rule that reads only the configuration. */
   readonly findings: ReadonlyMap<RuleEntry, readonly Diagnostic[]>;
+  /** How many of them are kept, and the problems they found past RULE_DIAGNOSTICS, counted only. */
+  readonly kept: number;
+  readonly dropped: DiagnosticCounts;
   /** What they were found with: a caller with other options must check again. */
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly phase: ConfigOptions['phase'];
@@ -233,13 +237,17 @@ export function* checkConfigSteps(sources: LoadedSources, options: ConfigOptions
   const checked = yield* checkFiles(sources);
   const { contexts, settings, users } = ruleContexts(sources, checked, options);
   const findings = new Map<RuleEntry, readonly Diagnostic[]>();
+  const budget = new DiagnosticBudget(RULE_DIAGNOSTICS);
+  let kept = 0;
   for (const entry of RULES) {
     const context = contexts[entry.needs];
     if (entry.reads !== 'configuration' || !context) continue;
     yield;
-    findings.set(entry, entry.rule(context));
+    const found = withoutDropped(budget.run(() => entry.rule(context)));
+    kept += found.length;
+    findings.set(entry, found);
   }
-  return { sources, checked, contexts, settings, users, findings, env: options.env ?? process.env, phase: options.phase };
+  return { sources, checked, contexts, settings, users, findings, kept, dropped: budget.dropped, env: options.env ?? process.env, phase: options.phase };
 }
 
 /**
@@ -251,17 +259,22 @@ export function finishConfig(config: CheckedConfig, facts: DatabaseFacts): LoadC
   const { sources, checked, contexts, settings, users, findings } = config;
   const diagnostics = [...checked.diagnostics];
   const now = facts.now ?? new Date();
+  // What the rules that read the configuration kept counts against the same budget.
+  const budget = new DiagnosticBudget(RULE_DIAGNOSTICS - config.kept);
   for (const entry of RULES) {
     const context = contexts[entry.needs];
     if (!context) continue;
-    const found = entry.reads === 'configuration' ? (findings.get(entry) ?? []) : entry.rule({ ...context, catalog: facts.catalog, current: facts.current ?? null, now });
+    const found =
+      entry.reads === 'configuration'
+        ? (findings.get(entry) ?? [])
+        : withoutDropped(budget.run(() => entry.rule({ ...context, catalog: facts.catalog, current: facts.current ?? null, now })));
     for (const d of found) diagnostics.push(d);
   }
   const pointAt = (d: Diagnostic) => (checked.pointAtKey.has(d) ? 'key' : undefined);
   // The listed ones and the first left out, whose place the limit's notice gives.
   const located = limitDiagnostics(locateFirst(sources.files, withoutRepeats(diagnostics), MAX_DIAGNOSTICS + 1, { pointAt }), {
-    errors: checked.omitted,
-    warnings: 0,
+    errors: checked.omitted + config.dropped.errors + budget.dropped.errors,
+    warnings: config.dropped.warnings + budget.dropped.warnings,
   });
   if (hasErrors(located)) return { config: null, diagnostics: located };
   const state = new Map<string, User>();

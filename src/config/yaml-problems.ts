@@ -212,7 +212,7 @@ export function parseWithYaml(file: string, text: string): { value: unknown; dia
     if (aliases.length > 0) return { value: null, diagnostics: aliases };
     throw cause;
   }
-  const expansion = text.includes('*') ? checkExpansion(file, () => buildPositionIndex(text), value, text.length) : undefined;
+  const expansion = text.includes('*') ? checkExpansion(file, () => buildPositionIndex(text), value, text.length).problem : undefined;
   if (expansion) return { value: null, diagnostics: [expansion] };
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     const message = `the top level of the file is ${describeTopLevel(value)}, but it must be a mapping with keys such as "users:"`;

@@ -1,6 +1,6 @@
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { constructFromEvents, parseEvents, type Event } from 'js-yaml';
-import { checkExpansion } from './alias-expansion.js';
+import { checkExpansion, expansionOf, MIN_EXPANSION_LIMIT } from './alias-expansion.js';
 import { hashConfigBytes } from './config-hash.js';
 import { listConfigFiles } from './config-files.js';
 import { rememberRegions } from './locate.js';
@@ -76,7 +76,7 @@ function decodeUtf8(bytes: Buffer): { text: string; problem?: Utf8Problem } {
  * rejects, whatever this stage would report, and any %-directive goes through
  * yaml, which finds every problem and its position.
  */
-function parseText(file: string, text: string, valueBudget: number): { value: unknown; diagnostics: Diagnostic[]; regions?: FileRegions; values?: number } {
+function parseText(file: string, text: string, valueBudget: number): { value: unknown; diagnostics: Diagnostic[]; regions?: FileRegions; values?: number; written?: number } {
   if (/^%/m.test(text)) return parseWithYaml(file, text);
   let value: unknown;
   let events: Event[];
@@ -92,10 +92,12 @@ function parseText(file: string, text: string, valueBudget: number): { value: un
     return parseWithYaml(file, text);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return parseWithYaml(file, text);
-  if (text.includes('*') && checkExpansion(file, () => buildPositionIndex(text), value, text.length)) return parseWithYaml(file, text);
+  const expanded = text.includes('*') ? checkExpansion(file, () => buildPositionIndex(text), value, text.length) : undefined;
+  if (expanded?.problem) return parseWithYaml(file, text);
   const regions = findRegions(text, events);
-  // An event per scalar, and per collection its start and end: as many as countValues counts, give or take one per collection.
-  return { value, diagnostics: [], values: events.length, ...(regions ? { regions } : {}) };
+  // An event per scalar, and per collection its start and end: as many as countValues counts, give or take one per
+  // collection. Aliases count what they expand to: every later stage reads each expanded value.
+  return { value, diagnostics: [], values: expanded?.values ?? events.length, written: events.length, ...(regions ? { regions } : {}) };
 }
 
 /**
@@ -103,21 +105,28 @@ function parseText(file: string, text: string, valueBudget: number): { value: un
  * YAML syntax, duplicate keys, alias bombs, a top level that is not a mapping,
  * ...) is an error diagnostic located at file:line:column, and `value` is then null.
  */
-export function parseYamlSource(file: string, bytes: Buffer, valueBudget = Number.POSITIVE_INFINITY): { source: ConfigFile; diagnostics: Diagnostic[]; values: number } {
+export function parseYamlSource(
+  file: string,
+  bytes: Buffer,
+  valueBudget = Number.POSITIVE_INFINITY,
+): { source: ConfigFile; diagnostics: Diagnostic[]; values: number; written: number } {
   const { text, problem } = decodeUtf8(bytes);
   if (problem) {
     const byte = problem.byte.toString(16).toUpperCase().padStart(2, '0');
     const message = `the file is not valid UTF-8 (byte 0x${byte} here); save it with UTF-8 encoding`;
-    return { source: { file, text, value: null }, diagnostics: [error('YAML_NOT_UTF8', message, { file, line: problem.line, column: problem.column })], values: 0 };
+    return { source: { file, text, value: null }, diagnostics: [error('YAML_NOT_UTF8', message, { file, line: problem.line, column: problem.column })], values: 0, written: 0 };
   }
   try {
-    const { value, diagnostics, regions, values } = parseText(file, text, valueBudget);
+    const { value, diagnostics, regions, values, written } = parseText(file, text, valueBudget);
     const source = { file, text, value };
     if (regions) rememberRegions(source, regions);
-    return { source, diagnostics, values: values ?? countValues(value, Number.MAX_SAFE_INTEGER) };
+    if (values !== undefined) return { source, diagnostics, values, written: written ?? values };
+    const size = value !== null && text.includes('*') ? expansionOf(value) : undefined;
+    const counted = size?.values ?? countValues(value, Number.MAX_SAFE_INTEGER);
+    return { source, diagnostics, values: counted, written: size?.written ?? counted };
   } catch (cause) {
     const message = `the YAML could not be read (${(cause as Error).message}); check that this is a tenantctl configuration file`;
-    return { source: { file, text, value: null }, diagnostics: [error('YAML_SYNTAX', message, { file })], values: 0 };
+    return { source: { file, text, value: null }, diagnostics: [error('YAML_SYNTAX', message, { file })], values: 0, written: 0 };
   }
 }
 
@@ -195,11 +204,19 @@ function tooManyValues(file: string): string {
   return `the configuration's files hold more than ${limit} values (keys, list items and scalars) together, the limit for one configuration (about 300,000 users); ${file} goes past it: split the tenant into several configurations`;
 }
 
+function aliasesTooMany(values: number, written: number): string {
+  return (
+    `aliases expand the configuration's files to ${formatCount(values)} values together although they write only ${formatCount(written)}` +
+    ` (the limit is ${formatCount(Math.max(MIN_EXPANSION_LIMIT, 2 * written))}, against "billion laughs" files split over several files); write the values out instead of repeating them through aliases`
+  );
+}
+
 /** Parses the files one by one, pausing (yield) after each. */
 function* parseEachFile(read: ReadFiles, onParsed: (done: number, total: number) => void): Steps<LoadedSources> {
   const files: ConfigFile[] = [];
   const diagnostics: Diagnostic[] = [...read.listed];
   let values = 0;
+  let written = 0;
   onParsed(0, read.files.length);
   for (const [index, file] of read.files.entries()) {
     if ('problem' in file) {
@@ -208,10 +225,15 @@ function* parseEachFile(read: ReadFiles, onParsed: (done: number, total: number)
     }
     const parsed = parseYamlSource(file.file, file.bytes, INPUT_LIMITS.configurationValues - values);
     values += parsed.values;
+    written += parsed.written;
     if (values > INPUT_LIMITS.configurationValues) {
       // Not built, or let go at once: the limit is there so that the values fit in memory.
       files.push({ ...parsed.source, value: null });
       diagnostics.push(error('CONFIG_TOO_LARGE', tooManyValues(file.file), { file: file.file }));
+    } else if (parsed.values > parsed.written && values > Math.max(MIN_EXPANSION_LIMIT, 2 * written)) {
+      // Each file within its own limit, a dozen of them are a dozen bombs: the limit holds for all files together.
+      files.push({ ...parsed.source, value: null });
+      diagnostics.push(error('YAML_ALIAS_LIMIT', aliasesTooMany(values, written), { file: file.file }));
     } else {
       files.push(parsed.source);
       for (const d of parsed.diagnostics) diagnostics.push(d);

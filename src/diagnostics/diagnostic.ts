@@ -1,5 +1,6 @@
 import { terminalText } from '../render/escape-terminal.js';
 import { boundMessage } from './bounded-message.js';
+import { DROPPED_ERROR, DROPPED_WARNING, openBudget } from './diagnostic-budget.js';
 
 /**
  * Where a problem is. `path` is the JSON path inside the file's document (e.g.
@@ -54,10 +55,12 @@ export function countDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic
 }
 
 export function error(code: string, message: string, location?: SourceLocation, related?: SourceLocation): Diagnostic {
+  if (openBudget()?.take('error') === false) return DROPPED_ERROR;
   return { severity: 'error', code, message: boundMessage(message), ...(location ? { location } : {}), ...(related ? { related } : {}) };
 }
 
 export function warning(code: string, message: string, location?: SourceLocation): Diagnostic {
+  if (openBudget()?.take('warning') === false) return DROPPED_WARNING;
   return { severity: 'warning', code, message: boundMessage(message), ...(location ? { location } : {}) };
 }
 

@@ -103,6 +103,44 @@ describe('hostile configurations: bounded work, located errors', () => {
     expect(result.stdout).not.toMatch(/b\.yaml:\d/);
   }, 120_000);
 
+  /** `users` users sharing one anchored list of `items` unknown roles: items × users problems from a small file. */
+  const sharedRoles = (prefix: string, items: number, users: number): string =>
+    `users:\n  - {userPrincipalName: ${prefix}0@contoso.com, displayName: U, roles: &r [${Array(items).fill('x').join(',')}]}\n` +
+    Array.from({ length: users - 1 }, (_, i) => `  - {userPrincipalName: ${prefix}${i + 1}@contoso.com, displayName: U, roles: *r}\n`).join('');
+
+  it('a 27 KB file that makes a million problems: all counted, 10,000 built, within 300 MB of heap', async () => {
+    const file = write('shared-roles.yaml', sharedRoles('u', 9_990, 100));
+    expect(fs.statSync(file).size).toBeLessThan(30_000);
+    // One diagnostic object per problem was 1.5 GB here, and a dozen such files a crash.
+    const result = await runCli(['validate', '--database', NO_DATABASE, '-c', file], { env: { NODE_OPTIONS: '--max-old-space-size=300' } });
+    expect(result.code).toBe(1);
+    expectNoCrash(result);
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(1_002);
+    expect(lines[0]).toMatch(/:2:\d+: ROLE_UNKNOWN: unknown admin role "x"/);
+    expect(lines.at(-2)).toMatch(/DIAGNOSTICS_LIMIT: … and 998,001 more problems not shown \(limit 1,000\)/);
+    expect(lines.at(-1)).toBe('999001 errors, 0 warnings');
+  }, 120_000);
+
+  it('files each within their own alias limit: the limit holds for all of them together', async () => {
+    const dir = path.join(scratch, 'alias-files');
+    fs.mkdirSync(dir);
+    // 600,000 values each from 12 KB: one file passes, the second takes the configuration past 1,000,000.
+    const junk = `users: []\njunk:\n  - &r [${Array(6_000).fill('x').join(',')}]\n${'  - *r\n'.repeat(99)}`;
+    for (const name of ['a', 'b', 'c']) fs.writeFileSync(path.join(dir, `${name}.yaml`), junk);
+    const result = await validate('-c', dir);
+    expect(result.code).toBe(1);
+    expectNoCrash(result);
+    const lines = result.stdout.trimEnd().split('\n');
+    for (const name of ['b', 'c']) {
+      const file = path.join(dir, `${name}.yaml`);
+      expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^${file}: YAML_ALIAS_LIMIT: aliases expand the configuration's files to [\\d,]+ values together although they write only [\\d,]+`)));
+    }
+    expect(result.stdout).toContain('(the limit is 1,000,000, against "billion laughs" files split over several files)');
+    // Not built, so not checked either.
+    expect(result.stdout).not.toMatch(/[bc]\.yaml:\d+:\d+:/);
+  }, 120_000);
+
   it('one anchored user and 20,000 "- *u" alias lines (140 KB): every duplicate located, the list capped', async () => {
     const text = `users:\n  - &u\n    userPrincipalName: a@contoso.com\n    displayName: A\n${'  - *u\n'.repeat(20_000)}`;
     expect(text.length).toBeGreaterThan(140_000);

@@ -26,8 +26,15 @@ function suggestRole(written: string): string {
 }
 
 /** Each user's roles: a name or template id that is no role, and a role listed twice (by either). */
-export const rolesKnown: ConfigRule = ({ users }) =>
-  users.flatMap((declared) => {
+export const rolesKnown: ConfigRule = ({ users }) => {
+  // A name mistyped once is usually mistyped for every user that has it: its suggestion is worked out once.
+  const suggestions = new Map<string, string>();
+  const suggestion = (role: string): string => {
+    let found = suggestions.get(role);
+    if (found === undefined) suggestions.set(role, (found = suggestRole(role)));
+    return found;
+  };
+  return users.flatMap((declared) => {
     const firstIndex = new Map<string, number>();
     return (declared.own.roles ?? []).flatMap((role, index) => {
       const known = findRole(role);
@@ -35,7 +42,7 @@ export const rolesKnown: ConfigRule = ({ users }) =>
         return [
           error(
             'ROLE_UNKNOWN',
-            `unknown admin role "${role}"${suggestRole(role)}; use an admin center name such as "Global administrator" or a role template id`,
+            `unknown admin role "${role}"${suggestion(role)}; use an admin center name such as "Global administrator" or a role template id`,
             at(declared.location, 'roles', index),
           ),
         ];
@@ -57,6 +64,7 @@ export const rolesKnown: ConfigRule = ({ users }) =>
       ];
     });
   });
+};
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
