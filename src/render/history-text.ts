@@ -1,6 +1,7 @@
 import type { AppliedChange, HistoryEntry } from '../audit/read-history.js';
 import type { OtherWritesEntry } from '../audit/read-other-writes.js';
 import type { ChangeKind } from '../plan/change.js';
+import { restorableUntil } from '../plan/recycle-bin.js';
 import { changeLines, passwordRecipients, visible, type ChangeLine, type LineContext } from './change-lines.js';
 import { formatMoney } from './money.js';
 import { otherWritesBlock } from './other-writes-text.js';
@@ -91,22 +92,26 @@ function recipientLine(change: AppliedChange, context: LineContext | null, sign:
   return recipients.length > 0 ? [{ sign, text: `temporary password sent to: ${recipients.map(visible).join(', ')}`, depth: 0 }] : [];
 }
 
-/** `recipients`: null where the apply recorded no settings, so nobody is named as a password's recipient. */
-function linesOf(change: AppliedChange, recipients: LineContext | null): ChangeLine[] {
+/**
+ * `recipients`: null where the apply recorded no settings, so nobody is named as a password's recipient.
+ * A deletion is restorable for 30 days from when it was applied, which the database recorded; the plan's
+ * date is when it was planned, and a saved plan's date is only what its file says.
+ */
+function linesOf(change: AppliedChange, recipients: LineContext | null, appliedAt: string): ChangeLine[] {
   const context = recipients ?? { adminEmail: null };
   // A creation's attributes are in the JSON; its blocked sign-in is worth a line.
   if (change.kind === 'user.create') return [...(change.accountEnabled ? [] : [{ sign: '+', text: 'sign-in: blocked', depth: 0 } as const]), ...recipientLine(change, recipients, '+')];
   if (change.kind === 'user.password-reset') return [{ sign: '~', text: 'password: reset', depth: 0 }, ...recipientLine(change, recipients, '~')];
-  if (change.kind === 'user.delete') return [...changeLines(change, context), ...releasedLines(change)];
+  if (change.kind === 'user.delete') return [...changeLines({ ...change, restorableUntil: restorableUntil(appliedAt) }, context), ...releasedLines(change)];
   return changeLines(change, context);
 }
 
-function userBlock(changes: readonly AppliedChange[], context: LineContext | null): string[] {
+function userBlock(changes: readonly AppliedChange[], context: LineContext | null, appliedAt: string): string[] {
   const notes = changes.flatMap((change) => USER_NOTES[change.kind] ?? []);
   const sign = notes[0]?.sign ?? '~';
   const note = notes.length > 0 ? notes.map((n) => n.note).join(', ') : 'updated';
   const header = `  ${sign} ${visible(changes[0]?.userPrincipalName ?? '')} (${note})`;
-  return [header, ...changes.flatMap((change) => linesOf(change, context)).map((line) => `${' '.repeat(6 + 2 * line.depth)}${line.sign} ${line.text}`.trimEnd())];
+  return [header, ...changes.flatMap((change) => linesOf(change, context, appliedAt)).map((line) => `${' '.repeat(6 + 2 * line.depth)}${line.sign} ${line.text}`.trimEnd())];
 }
 
 /** The changes of one apply grouped per user (they are stored in plan order, by user). */
@@ -149,7 +154,7 @@ function entryBlock(entry: HistoryEntry, oneUser: boolean): string {
   const plan = `plan ${visible(entry.planHash.slice(0, 'sha256:'.length + 12))}`;
   // The actor is the applier's own word; the database role is the database's.
   const role = entry.databaseRole === null ? 'database role not recorded' : `database role ${visible(entry.databaseRole)}`;
-  return [header, `  ${plan}; ${role}; ${approvalsText(entry.approvals)}`, ...groups(entry.changes).flatMap((changes) => userBlock(changes, entry.adminEmail === undefined ? null : { adminEmail: entry.adminEmail }))].join('\n');
+  return [header, `  ${plan}; ${role}; ${approvalsText(entry.approvals)}`, ...groups(entry.changes).flatMap((changes) => userBlock(changes, entry.adminEmail === undefined ? null : { adminEmail: entry.adminEmail }, entry.appliedAt))].join('\n');
 }
 
 /** Applies and other writes in one list, newest first, at most `limit` of them. */
