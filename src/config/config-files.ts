@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { findWorkTree } from '../files/git-work-tree.js';
+import { formatCount } from '../diagnostics/message-lists.js';
+import { INPUT_LIMITS } from './read-input-file.js';
 
 /**
  * Names a directory contributes: `*.yaml` and `*.yml`, like a shell glob (so
@@ -155,6 +157,13 @@ export function listConfigFiles(paths: readonly string[]): { files: string[]; di
       continue;
     }
     for (const name of names) add(path.posix.join(shown, name));
+  }
+  const past = files[INPUT_LIMITS.configurationFiles];
+  if (past !== undefined) {
+    // None is read: each costs a read and a parse, whatever it holds.
+    const limit = formatCount(INPUT_LIMITS.configurationFiles);
+    const message = `${past} takes the configuration to more than ${limit} YAML files, the limit for one configuration; put many users in each file (one per department, as export --split writes them)`;
+    return { files: [], diagnostics: [...diagnostics, error('CONFIG_TOO_LARGE', message, { file: past })] };
   }
   return { files, diagnostics };
 }

@@ -64,7 +64,7 @@ export interface IndexedAlias {
 export interface PositionIndex {
   readonly root: IndexedNode | undefined;
   /** Offset at which each line starts; lineStarts[0] is 0. */
-  readonly lineStarts: readonly number[];
+  readonly lineStarts: ArrayLike<number>;
 }
 
 /** 1-based line and column (UTF-16 code units, as editors count) of an offset. */
@@ -80,10 +80,18 @@ export function lineAndColumn(index: PositionIndex, offset: number): { line: num
   return { line: low + 1, column: offset - (starts[low] ?? 0) + 1 };
 }
 
-/** Offset at which each line of `text` starts. */
-export function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
+/**
+ * Offset at which each line of `text` starts, counted first and then written
+ * into one typed array, a character at a time: a file of 60,000,000 empty
+ * lines took 12 s and 2 GB as a growing array of numbers with a search per
+ * line. (A file is at most 64 MiB: offsets fit.)
+ */
+export function lineStarts(text: string): Uint32Array {
+  let lines = 1;
+  for (let at = 0; at < text.length; at++) if (text.charCodeAt(at) === 10) lines++;
+  const starts = new Uint32Array(lines);
+  let line = 1;
+  for (let at = 0; at < text.length; at++) if (text.charCodeAt(at) === 10) starts[line++] = at + 1;
   return starts;
 }
 

@@ -135,6 +135,30 @@ describe('an entry by a YAML name that is not a regular file', () => {
   });
 });
 
+describe('the number of files', () => {
+  it('more than 100,000 YAML files are refused before one is read, naming the file that passed the limit', () => {
+    const dir = newDir();
+    const one = path.join(dir, 'one.yaml');
+    fs.writeFileSync(one, 'users: []\n');
+    const many = path.join(dir, 'many');
+    fs.mkdirSync(many);
+    // Hard links, fast to make; a file takes at most 65,000 of them.
+    const two = path.join(dir, 'two.yaml');
+    fs.copyFileSync(one, two);
+    for (let i = 0; i < 100_000; i++) fs.linkSync(i % 2 === 0 ? one : two, path.join(many, `u${i}.yaml`));
+    expect(listConfigFiles([many]).files).toHaveLength(100_000);
+    const { files, diagnostics } = listConfigFiles([many, one]);
+    expect(files).toEqual([]);
+    expect(diagnostics).toEqual([
+      expect.objectContaining({
+        code: 'CONFIG_TOO_LARGE',
+        location: { file: one },
+        message: `${one} takes the configuration to more than 100,000 YAML files, the limit for one configuration; put many users in each file (one per department, as export --split writes them)`,
+      }),
+    ]);
+  }, 60_000);
+});
+
 // A name with a line break is still a *.yaml name: `.` once failed to match the
 // break, and the file was skipped without a word, its users planned deleted.
 describe('a -c directory file whose name holds a line break', () => {
