@@ -46,31 +46,51 @@ function isMissing(cause: unknown): boolean {
  * link: one to `/proc/self/environ` or a key file on the CI runner would be
  * read and its keys named in the output. Those are `outside`.
  */
-function yamlFilesIn(dir: string): { names: string[]; outside: string[] } {
+function yamlFilesIn(dir: string): { names: string[]; outside: string[]; broken: { name: string; code: string }[] } {
   const entries = fs
     .readdirSync(dir, { withFileTypes: true })
     .filter((entry) => isConfigFileName(entry.name));
   const names: string[] = [];
   const outside: string[] = [];
+  const broken: { name: string; code: string }[] = [];
   let root: string | undefined;
   for (const entry of entries) {
     // Anything else by a YAML name is read, and refused by the reader as what it is (a folder, a FIFO, a
-    // device, a dangling link): skipped in silence, its users would be planned deleted.
-    const target = entry.isSymbolicLink() ? realTarget(path.join(dir, entry.name)) : null;
-    if (target !== null) root ??= fs.realpathSync(findWorkTree(path.join(dir, entry.name)) ?? dir);
-    if (target !== null && !within(root!, target)) outside.push(entry.name);
-    else names.push(entry.name);
+    // device): skipped in silence, its users would be planned deleted.
+    if (!entry.isSymbolicLink()) {
+      names.push(entry.name);
+      continue;
+    }
+    const link = path.join(dir, entry.name);
+    const target = realTarget(link);
+    if (typeof target !== 'string') broken.push({ name: entry.name, code: target.code });
+    else if (within((root ??= fs.realpathSync(findWorkTree(link) ?? dir)), target)) names.push(entry.name);
+    else outside.push(entry.name);
   }
-  return { names: names.sort(), outside: outside.sort() };
+  return { names: names.sort(), outside: outside.sort(), broken: broken.sort((a, b) => (a.name < b.name ? -1 : 1)) };
 }
 
-/** Where a symbolic link leads, or null when it leads nowhere (dangling, a loop): the reader says why. */
-function realTarget(link: string): string | null {
+/** Where a symbolic link leads, or why it leads nowhere (ENOENT: dangling, ELOOP: a loop). */
+function realTarget(link: string): string | { readonly code: string } {
   try {
     return fs.realpathSync(link);
-  } catch {
-    return null;
+  } catch (cause) {
+    return { code: describeFsError(cause) };
   }
+}
+
+function brokenLink(shown: string, link: string, code: string): Diagnostic {
+  if (code === 'ELOOP') {
+    return error('CONFIG_UNREADABLE', `${shown} is a symbolic link that leads round in a loop (ELOOP); point it at a file, or remove it`, { file: shown });
+  }
+  let to = '';
+  try {
+    to = ` to ${JSON.stringify(fs.readlinkSync(link))}`;
+  } catch {
+    // Removed in between: the code says enough.
+  }
+  const what = code === 'ENOENT' ? ', which does not exist (ENOENT)' : ` that cannot be followed (${code})`;
+  return error('CONFIG_UNREADABLE', `${shown} is a symbolic link${to}${what}; point it at a file of the repository, or remove it`, { file: shown });
 }
 
 const within = (root: string, file: string): boolean => file.startsWith(root.endsWith(path.sep) ? root : `${root}${path.sep}`);
@@ -138,8 +158,10 @@ export function listConfigFiles(paths: readonly string[]): { files: string[]; di
     }
     let names: string[];
     let outside: string[];
+    let broken: { name: string; code: string }[];
     try {
-      ({ names, outside } = yamlFilesIn(given));
+      ({ names, outside, broken } = yamlFilesIn(given));
+      for (const { name, code } of broken) diagnostics.push(brokenLink(path.posix.join(shown, name), path.join(given, name), code));
       for (const name of outside) {
         const file = path.posix.join(shown, name);
         diagnostics.push(
@@ -150,7 +172,7 @@ export function listConfigFiles(paths: readonly string[]): { files: string[]; di
       diagnostics.push(error('CONFIG_UNREADABLE', `cannot list the directory ${shown} (${describeFsError(cause)}); check its permissions`, { file: shown }));
       continue;
     }
-    if (names.length === 0 && outside.length === 0) {
+    if (names.length === 0 && outside.length === 0 && broken.length === 0) {
       diagnostics.push(
         error('CONFIG_NO_FILES', `the directory ${shown} holds no .yaml or .yml files; add one, or point -c at the right directory`, { file: shown }),
       );

@@ -120,8 +120,13 @@ describe('an entry by a YAML name that is not a regular file', () => {
     fs.symlinkSync('/dev/null', path.join(repo, 'null.yaml'));
 
     const listed = listConfigFiles([repo]);
-    expect(listed.files).toEqual(['a', 'dangling', 'fifo', 'folder', 'loop-a', 'loop-b'].map((name) => `${repo}/${name}.yaml`));
-    expect(listed.diagnostics.map((d) => [d.code, d.location?.file])).toEqual([['CONFIG_LINK_OUTSIDE', `${repo}/null.yaml`]]);
+    expect(listed.files).toEqual(['a', 'fifo', 'folder'].map((name) => `${repo}/${name}.yaml`));
+    expect(listed.diagnostics.map((d) => [d.code, d.location?.file])).toEqual([
+      ['CONFIG_UNREADABLE', `${repo}/dangling.yaml`],
+      ['CONFIG_UNREADABLE', `${repo}/loop-a.yaml`],
+      ['CONFIG_UNREADABLE', `${repo}/loop-b.yaml`],
+      ['CONFIG_LINK_OUTSIDE', `${repo}/null.yaml`],
+    ]);
 
     const run = await runCli(['validate', '-c', repo], { env: { TENANTCTL_DATABASE_URL: path.join(newDir(), 'db') } });
     expect(run.code).toBe(1);
@@ -129,8 +134,10 @@ describe('an entry by a YAML name that is not a regular file', () => {
     const said = (name: string) => lines.find((line) => line.startsWith(`${repo}/${name}.yaml: `));
     expect(said('fifo')).toContain('CONFIG_NOT_A_FILE: ');
     expect(said('folder')).toContain('CONFIG_NOT_A_FILE: ');
-    expect(said('dangling')).toMatch(/CONFIG_UNREADABLE: .*ENOENT/);
-    expect(said('loop-a')).toMatch(/CONFIG_UNREADABLE: .*ELOOP/);
+    expect(said('dangling')).toBe(
+      `${repo}/dangling.yaml: CONFIG_UNREADABLE: ${repo}/dangling.yaml is a symbolic link to "missing.yaml", which does not exist (ENOENT); point it at a file of the repository, or remove it`,
+    );
+    expect(said('loop-a')).toBe(`${repo}/loop-a.yaml: CONFIG_UNREADABLE: ${repo}/loop-a.yaml is a symbolic link that leads round in a loop (ELOOP); point it at a file, or remove it`);
     expect(said('null')).toContain('CONFIG_LINK_OUTSIDE: ');
   });
 });
