@@ -122,13 +122,6 @@ class ExpansionMeter {
  * total as written ones do; and YAML_ALIAS_LIMIT when they expand it beyond
  * either limit or into a cycle.
  */
-/** The values a document holds once expanded, and those it writes itself. */
-export function expansionOf(value: unknown): { readonly values: number; readonly written: number } {
-  const meter = new ExpansionMeter();
-  const total = meter.measure(value);
-  return { values: total.values, written: meter.written };
-}
-
 export function checkExpansion(file: string, positions: () => PositionIndex, value: unknown, textLength: number): { readonly problem?: Diagnostic; readonly values: number; readonly written: number } {
   const meter = new ExpansionMeter();
   const total = meter.measure(value);

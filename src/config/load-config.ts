@@ -220,8 +220,7 @@ export interface CheckedConfig {
   readonly users: readonly DeclaredUser[];
   /** The findings of each rule that reads only the configuration. */
   readonly findings: ReadonlyMap<RuleEntry, readonly Diagnostic[]>;
-  /** How many of them are kept, and the problems they found past RULE_DIAGNOSTICS, counted only. */
-  readonly kept: number;
+  /** The problems they found past RULE_DIAGNOSTICS, counted only. */
   readonly dropped: DiagnosticCounts;
   /** What they were found with: a caller with other options must check again. */
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -238,16 +237,13 @@ export function* checkConfigSteps(sources: LoadedSources, options: ConfigOptions
   const { contexts, settings, users } = ruleContexts(sources, checked, options);
   const findings = new Map<RuleEntry, readonly Diagnostic[]>();
   const budget = new DiagnosticBudget(RULE_DIAGNOSTICS);
-  let kept = 0;
   for (const entry of RULES) {
     const context = contexts[entry.needs];
     if (entry.reads !== 'configuration' || !context) continue;
     yield;
-    const found = withoutDropped(budget.run(() => entry.rule(context)));
-    kept += found.length;
-    findings.set(entry, found);
+    findings.set(entry, withoutDropped(budget.run(() => entry.rule(context))));
   }
-  return { sources, checked, contexts, settings, users, findings, kept, dropped: budget.dropped, env: options.env ?? process.env, phase: options.phase };
+  return { sources, checked, contexts, settings, users, findings, dropped: budget.dropped, env: options.env ?? process.env, phase: options.phase };
 }
 
 /**
@@ -260,7 +256,9 @@ export function finishConfig(config: CheckedConfig, facts: DatabaseFacts): LoadC
   const diagnostics = [...checked.diagnostics];
   const now = facts.now ?? new Date();
   // What the rules that read the configuration kept counts against the same budget.
-  const budget = new DiagnosticBudget(RULE_DIAGNOSTICS - config.kept);
+  let kept = 0;
+  for (const found of findings.values()) kept += found.length;
+  const budget = new DiagnosticBudget(RULE_DIAGNOSTICS - kept);
   for (const entry of RULES) {
     const context = contexts[entry.needs];
     if (!context) continue;

@@ -195,7 +195,7 @@ function describeTopLevel(value: unknown): string {
   return `a ${typeof value === 'string' ? 'string' : typeof value}`;
 }
 
-export function parseWithYaml(file: string, text: string): { value: unknown; diagnostics: Diagnostic[] } {
+export function parseWithYaml(file: string, text: string): { value: unknown; diagnostics: Diagnostic[]; values?: number; written?: number } {
   const positions = parseWithPositions(text);
   const { document } = positions;
   const problems = composeProblems(file, text, positions);
@@ -212,12 +212,13 @@ export function parseWithYaml(file: string, text: string): { value: unknown; dia
     if (aliases.length > 0) return { value: null, diagnostics: aliases };
     throw cause;
   }
-  const expansion = text.includes('*') ? checkExpansion(file, () => buildPositionIndex(text), value, text.length).problem : undefined;
-  if (expansion) return { value: null, diagnostics: [expansion] };
+  // Measured once here: the caller counts the expanded values toward the configuration's total.
+  const expansion = text.includes('*') ? checkExpansion(file, () => buildPositionIndex(text), value, text.length) : undefined;
+  if (expansion?.problem) return { value: null, diagnostics: [expansion.problem] };
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     const message = `the top level of the file is ${describeTopLevel(value)}, but it must be a mapping with keys such as "users:"`;
     const at = positionAt(positions, document.contents.range[0]);
     return { value: null, diagnostics: [error('YAML_NOT_MAPPING', message, { file, ...at })] };
   }
-  return { value, diagnostics: [] };
+  return { value, diagnostics: [], ...(expansion ? { values: expansion.values, written: expansion.written } : {}) };
 }

@@ -1,6 +1,6 @@
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { constructFromEvents, parseEvents, type Event } from 'js-yaml';
-import { checkExpansion, expansionOf, MIN_EXPANSION_LIMIT } from './alias-expansion.js';
+import { checkExpansion, MIN_EXPANSION_LIMIT } from './alias-expansion.js';
 import { hashConfigBytes } from './config-hash.js';
 import { listConfigFiles } from './config-files.js';
 import { rememberRegions } from './locate.js';
@@ -120,10 +120,9 @@ export function parseYamlSource(
     const { value, diagnostics, regions, values, written } = parseText(file, text, valueBudget);
     const source = { file, text, value };
     if (regions) rememberRegions(source, regions);
-    if (values !== undefined) return { source, diagnostics, values, written: written ?? values };
-    const size = value !== null && text.includes('*') ? expansionOf(value) : undefined;
-    const counted = size?.values ?? countValues(value, Number.MAX_SAFE_INTEGER);
-    return { source, diagnostics, values: counted, written: size?.written ?? counted };
+    // Without aliases (nothing measured them) what a file holds is what it writes.
+    const counted = values ?? countValues(value, Number.MAX_SAFE_INTEGER);
+    return { source, diagnostics, values: counted, written: written ?? counted };
   } catch (cause) {
     const message = `the YAML could not be read (${(cause as Error).message}); check that this is a tenantctl configuration file`;
     return { source: { file, text, value: null }, diagnostics: [error('YAML_SYNTAX', message, { file })], values: 0, written: 0 };

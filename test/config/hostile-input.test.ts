@@ -127,7 +127,8 @@ describe('hostile configurations: bounded work, located errors', () => {
     fs.mkdirSync(dir);
     // 600,000 values each from 12 KB: one file passes, the second takes the configuration past 1,000,000.
     const junk = `users: []\njunk:\n  - &r [${Array(6_000).fill('x').join(',')}]\n${'  - *r\n'.repeat(99)}`;
-    for (const name of ['a', 'b', 'c']) fs.writeFileSync(path.join(dir, `${name}.yaml`), junk);
+    // c.yaml's directive sends it through the parser that finds every problem: its aliases count the same.
+    for (const name of ['a', 'b', 'c']) fs.writeFileSync(path.join(dir, `${name}.yaml`), `${name === 'c' ? '%YAML 1.2\n---\n' : ''}${junk}`);
     const result = await validate('-c', dir);
     expect(result.code).toBe(1);
     expectNoCrash(result);
