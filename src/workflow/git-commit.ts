@@ -77,6 +77,14 @@ export function looksLikeGitDirectory(folder: string): boolean {
 }
 
 /** The nearest folder at or above `folder` holding a `.git` (folder or gitfile): the work tree's top. */
+function existingRealPath(folder: string): string | null {
+  try {
+    return fs.realpathSync.native(folder);
+  } catch {
+    return null;
+  }
+}
+
 function workTreeTop(folder: string): string | null {
   for (let dir = folder; ; dir = path.dirname(dir)) {
     if (fs.existsSync(path.join(dir, '.git'))) return dir;
@@ -95,9 +103,10 @@ function workTreeTop(folder: string): string | null {
 function askGit(configPaths: readonly string[]): FoundCommit {
   const first = configPaths[0];
   if (!first) return { commit: null, notice: null };
-  const start = fs.realpathSync.native(folderOf(first));
-  const top = workTreeTop(start);
-  if (!top) return { commit: null, notice: null };
+  // A path that does not exist has no commit; loading it says CONFIG_NOT_FOUND.
+  const start = existingRealPath(folderOf(first));
+  const top = start === null ? null : workTreeTop(start);
+  if (start === null || !top) return { commit: null, notice: null };
   for (let dir = start; dir !== top; dir = path.dirname(dir)) {
     if (looksLikeGitDirectory(dir)) {
       return {

@@ -159,6 +159,17 @@ describe('plan-time refusals are located in the configuration', () => {
     fs.rmSync(config, { recursive: true, force: true });
   });
 
+  it('a -c path under a folder that does not exist is CONFIG_NOT_FOUND at plan and apply, as at validate', async () => {
+    const cwd = tempDir();
+    for (const command of [['plan'], ['plan', '--format', 'json'], ['apply', '--auto-approve']]) {
+      const run = await runCli([...command, '-c', 'no/such.yaml'], { cwd, env: { TENANTCTL_DATABASE_URL: database } });
+      expect(run.code, run.stderr).toBe(1);
+      const text = command.includes('json') ? run.stdout : run.stderr;
+      expect(text).toContain(command.includes('json') ? '"code": "CONFIG_NOT_FOUND"' : 'no/such.yaml: CONFIG_NOT_FOUND: no/such.yaml does not exist; check the path given with -c');
+      expect(run.stderr).not.toContain('ENOENT');
+    }
+  });
+
   it('a fromEnv inherited from defaults is located at defaults, as validate locates it', async () => {
     const config = copyContoso();
     const tenant = path.join(config, 'tenant.yaml');
