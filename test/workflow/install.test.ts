@@ -70,16 +70,19 @@ describe('tenantctl installed from its packed tarball into an empty folder', () 
   }, 600_000);
   afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
-  it('packs only what runs: compiled JavaScript, migrations, schemas, README', () => {
+  it('packs only what runs and what the README and help point to: compiled JavaScript, migrations, schemas, roles, codes, README', () => {
     expect(installed).toMatch(/tenantctl-.*\.tgz$/);
     expect(files).toContain('package.json');
     expect(files).toContain('README.md');
     expect(files).toContain('dist/cmd/tenantctl.js');
     expect(files.some((f) => f.startsWith('migrations/') && f.endsWith('.sql'))).toBe(true);
     expect(files).toContain('schemas/tenant.schema.json');
+    // README's database roles and validate's help name these two by path.
+    expect(files).toContain('sql/roles.sql');
+    expect(files).toContain('docs/diagnostics.md');
     const unexpected = files.filter(
       (f) =>
-        !/^(package\.json|README\.md|LICENSE)$/.test(f) &&
+        !/^(package\.json|README\.md|LICENSE|sql\/roles\.sql|docs\/diagnostics\.md)$/.test(f) &&
         !/^dist\/.*\.c?js$/.test(f) &&
         !/^dist\/embedded\/cluster\.(json|tar\.gz)$/.test(f) &&
         !f.startsWith('dist/embedded/cluster/') &&
