@@ -47,13 +47,21 @@ interface PlanIndex {
 /** Service plans named in one message; a catalog may state 500 per subscription. */
 const SHOWN_PLANS = 100;
 
+/**
+ * Names in code-unit order, as the database returns them: the same message
+ * whether the catalog came from the database or straight from its file.
+ */
+const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const sorted = (names: Iterable<string>): string[] => [...names].sort(byCodeUnit);
+
 function plansText(subscription: Subscription): string {
-  return `${subscription.sku} has: ${someOf(subscription.servicePlans, SHOWN_PLANS)}`;
+  return `${subscription.sku} has: ${someOf(sorted(subscription.servicePlans), SHOWN_PLANS)}`;
 }
 
 function indexCatalog(catalog: Catalog): PlanIndex {
   const planOwner = new Map<string, string>();
-  for (const s of catalog.subscriptions) for (const plan of s.servicePlans) if (!planOwner.has(plan)) planOwner.set(plan, s.sku);
+  const bySkuOrder = [...catalog.subscriptions].sort((a, b) => byCodeUnit(a.sku, b.sku));
+  for (const s of bySkuOrder) for (const plan of s.servicePlans) if (!planOwner.has(plan)) planOwner.set(plan, s.sku);
   return {
     bySku: new Map(catalog.subscriptions.map((s) => [s.sku, s])),
     planOwner,
@@ -85,8 +93,7 @@ function checkPlans(block: FieldBlock, index: number, subscription: Subscription
  */
 export const licensesKnown: Rule = ({ blocks, catalog }) => {
   const index = catalog ? indexCatalog(catalog) : undefined;
-  const partNumbers = [...(index?.bySku.keys() ?? [])];
-  const tenantHas = someOf(partNumbers, SHOWN_PLANS);
+  const tenantHas = someOf(sorted(index?.bySku.keys() ?? []), SHOWN_PLANS);
   const diagnostics: Diagnostic[] = [];
   for (const block of blocks) {
     const skus = skusOf(block);
@@ -148,7 +155,7 @@ export const licensesCompatible: ConfigRule = ({ blocks }) => {
 export const seatSettingsKnown: Rule = ({ settings, settingsLocation, anchor, catalog }) => {
   if (!catalog) return [];
   const known = new Set(catalog.subscriptions.map((s) => s.sku));
-  const tenantHas = someOf([...known], SHOWN_PLANS);
+  const tenantHas = someOf(sorted(known), SHOWN_PLANS);
   const diagnostics: Diagnostic[] = [];
   for (const setting of ['maxSeats', 'spareSeats'] as const) {
     for (const sku of Object.keys(settings[setting])) {
