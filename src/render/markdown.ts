@@ -1,4 +1,5 @@
 import type { RiskClass } from '../plan/change.js';
+import type { Approval } from '../plan/plan.js';
 import { isEmptyPlanDocument, type PlanDocument } from '../plan/plan-document.js';
 import { changeLines, userSections, type ChangeLine, type DocumentChange, type Sign, type UserSection } from './change-lines.js';
 import { markdownCell, markdownHtml, markdownSentences, markdownWords } from './escape-markdown.js';
@@ -24,6 +25,9 @@ export function escapeHtml(text: string): string {
  * table, which is never cut either.
  */
 export const APPROVAL_RISKS: readonly RiskClass[] = ['privileged', 'deletion'];
+
+/** The approval a risk of APPROVAL_RISKS asks for: a deletion only above the plan's threshold. */
+const APPROVAL_OF: Readonly<Record<string, Approval>> = { privileged: 'privileged', deletion: 'deletions' };
 
 /** The order of the per-user details: what needs approval, then blocked sign-ins, then the rest. */
 const DETAIL_ORDER: readonly RiskClass[] = [...APPROVAL_RISKS, 'purchase', 'sign-in-blocked'];
@@ -116,14 +120,16 @@ function warningAlert(plan: PlanDocument): string | null {
 /** One row per change that needs approval, most binding first: `| user | change | needs |`. */
 function approvalRows(plan: PlanDocument): string[] {
   const context = { adminEmail: plan.settings.adminEmail };
+  // Deletions within settings.maxDeletions need no --approve-deletions: listing them here would say they did.
+  const needed = APPROVAL_RISKS.filter((risk) => plan.approvals.includes(APPROVAL_OF[risk] ?? 'privileged'));
   return plan.changes
-    .map((change, index) => ({ change, index, rank: rank(change.risks, APPROVAL_RISKS) }))
-    .filter(({ rank: r }) => r < APPROVAL_RISKS.length)
+    .map((change, index) => ({ change, index, rank: rank(change.risks, needed) }))
+    .filter(({ rank: r }) => r < needed.length)
     .sort((a, b) => a.rank - b.rank || a.index - b.index)
     .map(({ change }: { change: DocumentChange }) => {
       const first = changeLines(change, context)[0];
       const what = first ? `${first.sign} ${first.text}` : change.kind;
-      const needs = APPROVAL_RISKS.filter((risk) => change.risks.includes(risk)).join(', ');
+      const needs = needed.filter((risk) => change.risks.includes(risk)).join(', ');
       return row([markdownCell(change.userPrincipalName), markdownCell(what), markdownWords(needs)]);
     });
 }

@@ -29,6 +29,17 @@ describe('renderMarkdown', () => {
     await expect(renderMarkdown(scenario())).toMatchFileSnapshot(`./__snapshots__/${name}.md`);
   });
 
+  it('lists a deletion under "Needs approval" only when the plan needs --approve-deletions', () => {
+    const plan = mixed();
+    expect(plan.approvals).toContain('deletions');
+    const deletion = '| `dave@contoso.com` | `- user: moved to deleted users;';
+    expect(renderMarkdown(plan)).toContain(deletion);
+    const withinThreshold = renderMarkdown({ ...plan, approvals: plan.approvals.filter((approval) => approval !== 'deletions') });
+    expect(withinThreshold).toContain('### Needs approval (2)');
+    expect(withinThreshold).not.toContain(deletion);
+    expect(withinThreshold).toContain('<details><summary><code>- dave@contoso.com</code>');
+  });
+
   it('puts warnings and the summary table before any detail', () => {
     const output = renderMarkdown(mixed());
     const warning = output.indexOf('> [!WARNING]');
