@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { error, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { findWorkTree } from '../files/git-work-tree.js';
 import { formatCount } from '../diagnostics/message-lists.js';
 import { INPUT_LIMITS } from './read-input-file.js';
@@ -114,7 +114,8 @@ function leadsOutOfWorkTree(given: string): boolean {
 /**
  * Expands `-c` paths into the files to read, in order: a file is taken as
  * given; a directory contributes its `*.yaml`/`*.yml` files (not recursively),
- * sorted by name, except `catalog.yaml`. A file reached twice is read once. Returned paths are for
+ * sorted by name, except `catalog.yaml`. A file or directory reached twice is read once, with a
+ * warning. Returned paths are for
  * messages and for reading (relative paths stay relative to the cwd). Never
  * throws: a missing path, an empty directory or an unreadable directory is a
  * diagnostic.
@@ -122,12 +123,22 @@ function leadsOutOfWorkTree(given: string): boolean {
 export function listConfigFiles(paths: readonly string[]): { files: string[]; diagnostics: Diagnostic[] } {
   const files: string[] = [];
   const diagnostics: Diagnostic[] = [];
-  const seen = new Set<string>();
-  const add = (file: string): void => {
-    const key = path.resolve(file);
-    if (seen.has(key)) return;
-    seen.add(key);
-    files.push(file);
+  // Resolved path → how it was first given: a file is read once, and a repeat is said, not swallowed.
+  const seen = new Map<string, string>();
+  /** True when `given` was reached before (a warning says so); else remembers it as `described`. */
+  const repeated = (given: string, described: string): boolean => {
+    const key = path.resolve(given);
+    const first = seen.get(key);
+    if (first === undefined) {
+      seen.set(key, described);
+      return false;
+    }
+    const what = first === described ? `${described} is given twice with -c` : `${first} and ${described} are the same, each given with -c`;
+    diagnostics.push(warning('CONFIG_GIVEN_TWICE', `${what}; it is read once: remove the repeated -c`, { file: given }));
+    return true;
+  };
+  const add = (file: string, inDirectory?: string): void => {
+    if (!repeated(file, inDirectory === undefined ? file : `${file} (in the directory ${inDirectory})`)) files.push(file);
   };
   if (paths.length === 0) {
     diagnostics.push(error('CONFIG_NOT_FOUND', 'no configuration was given; pass a YAML file or a directory of YAML files with -c PATH'));
@@ -156,6 +167,7 @@ export function listConfigFiles(paths: readonly string[]): { files: string[]; di
       add(shown);
       continue;
     }
+    if (repeated(shown, shown)) continue;
     let names: string[];
     let outside: string[];
     let broken: { name: string; code: string }[];
@@ -178,7 +190,7 @@ export function listConfigFiles(paths: readonly string[]): { files: string[]; di
       );
       continue;
     }
-    for (const name of names) add(path.posix.join(shown, name));
+    for (const name of names) add(path.posix.join(shown, name), shown);
   }
   const past = files[INPUT_LIMITS.configurationFiles];
   if (past !== undefined) {

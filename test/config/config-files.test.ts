@@ -209,3 +209,33 @@ describe('export --split into a folder holding other files', () => {
     expect(run.stderr).toContain(`Note: ${out} also holds a\\u000a::error::forged.yaml, old.yml, which \`-c ${out}\` reads too;`);
   });
 });
+
+describe('a path given twice with -c', () => {
+  it('is read once, and a warning says so: a file twice, a directory twice, a file also in a directory given', () => {
+    const dir = newDir();
+    const tenant = path.join(dir, 'tenant');
+    fs.mkdirSync(tenant);
+    fs.writeFileSync(path.join(tenant, 'a.yaml'), USERS);
+    fs.writeFileSync(path.join(tenant, 'b.yaml'), 'users: []\n');
+    const a = path.join(tenant, 'a.yaml');
+
+    const { files, diagnostics } = listConfigFiles([a, tenant, tenant, a, `${tenant}/./a.yaml`]);
+    expect(files).toEqual([a, `${tenant}/b.yaml`]);
+    expect(diagnostics.map((d) => [d.severity, d.code, d.location?.file, d.message])).toEqual([
+      ['warning', 'CONFIG_GIVEN_TWICE', a, `${a} and ${a} (in the directory ${tenant}) are the same, each given with -c; it is read once: remove the repeated -c`],
+      ['warning', 'CONFIG_GIVEN_TWICE', tenant, `${tenant} is given twice with -c; it is read once: remove the repeated -c`],
+      ['warning', 'CONFIG_GIVEN_TWICE', a, `${a} is given twice with -c; it is read once: remove the repeated -c`],
+      ['warning', 'CONFIG_GIVEN_TWICE', `${tenant}/./a.yaml`, `${a} and ${tenant}/./a.yaml are the same, each given with -c; it is read once: remove the repeated -c`],
+    ]);
+  });
+
+  it('validate passes with the warning, and reads the file once', async () => {
+    const dir = newDir();
+    const file = path.join(dir, 'tenant.yaml');
+    fs.writeFileSync(file, USERS.replace('displayName: Joep\n', 'displayName: Joep\n    roles: [Global administrator]\n'));
+    const run = await runCli(['validate', '-c', file, '-c', file], { env: { TENANTCTL_DATABASE_URL: path.join(dir, 'no-db') } });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout + run.stderr).toContain(`${file}: CONFIG_GIVEN_TWICE: warning: ${file} is given twice with -c; it is read once: remove the repeated -c`);
+    expect(run.stdout + run.stderr).not.toContain('UPN_DUPLICATE');
+  });
+});
