@@ -82,7 +82,8 @@ export type DriftFinding =
   | (UserFinding<'user.missing'> & { readonly inDeletedUsers: boolean })
   /**
    * A managed user that is active but not declared: tenantctl deleted it and
-   * someone restored it, its declaration was removed, or it was written into
+   * someone restored it, its declaration was removed (or renamed, by an apply
+   * of another copy of the configuration), or it was written into
    * the directory as managed outside tenantctl. Critical when it holds a
    * privileged role, as an unmanaged one is: an admin nobody declared.
    */

@@ -134,7 +134,7 @@ const WORDING: { readonly [K in DriftKind]: Wording<K> } = {
   }),
   'user.restored': (f) => ({
     summary:
-      'managed by tenantctl and active, but not declared: restored after tenantctl deleted it, its declaration removed, or written in as managed outside tenantctl; apply deletes it',
+      'managed by tenantctl and active, but not declared: restored after tenantctl deleted it, its declaration removed (or renamed by an apply of another copy of the configuration, as its last apply may show), or written in as managed outside tenantctl; apply deletes it',
     details: f.roles.length > 0 ? [extra(`roles: ${list(f.roles.map((role) => role.displayName))}`)] : [],
     trace: traceText(f.lastChange),
   }),
