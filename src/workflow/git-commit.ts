@@ -5,7 +5,8 @@ import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 
 /**
  * Where CI services publish the commit being built, in the order looked at.
- * Reading a variable runs nothing, so it is preferred to asking git.
+ * Preferred to git's HEAD (a CI may check out a merge it names so); git
+ * still says whether the configuration has uncommitted changes.
  */
 export const CI_COMMIT_VARIABLES = [
   'GITHUB_SHA',
@@ -21,6 +22,7 @@ export const CI_COMMIT_VARIABLES = [
 ] as const;
 
 const COMMIT_ID = /^[0-9a-f]{7,64}$/i;
+const DIRTY = '+dirty';
 
 export interface CommitLookup {
   /** `--commit SHA`, when given. */
@@ -43,18 +45,22 @@ export function parseCommitFlag(value: string): string {
 }
 
 /**
- * The configuration's commit: `--commit`, else the CI's variable, else git
+ * The configuration's commit: `--commit`, else the CI's variable (with
+ * `+dirty` when git sees the configuration changed), else git's HEAD; git is
  * run so that nothing in the configuration folder can make it run a command
  * (see `askGit`). Never throws for a missing or odd repository: the commit
  * is then unknown (null).
  */
 export function findConfigCommit(lookup: CommitLookup): FoundCommit {
   if (lookup.flag) return { commit: parseCommitFlag(lookup.flag), notice: null };
+  const asked = askGit(lookup.configPaths);
   for (const name of CI_COMMIT_VARIABLES) {
     const value = lookup.env[name]?.trim();
-    if (value && COMMIT_ID.test(value)) return { commit: value.toLowerCase(), notice: null };
+    if (!value || !COMMIT_ID.test(value)) continue;
+    // A job that edits the configuration after checkout applies what no commit holds: say so, as git would.
+    return { commit: `${value.toLowerCase()}${asked.commit?.endsWith(DIRTY) ? DIRTY : ''}`, notice: null };
   }
-  return askGit(lookup.configPaths);
+  return asked;
 }
 
 const folderOf = (target: string): string => {
@@ -133,7 +139,7 @@ function askGit(configPaths: readonly string[]): FoundCommit {
     if (!COMMIT_ID.test(commit)) return { commit: null, notice: null };
     const pathspecs = configPaths.map((p) => (fs.existsSync(p) ? fs.realpathSync.native(p) : path.resolve(p)));
     const dirty = git('status', '--porcelain', '--', ...pathspecs) !== '';
-    return { commit: dirty ? `${commit}+dirty` : commit, notice: null };
+    return { commit: dirty ? `${commit}${DIRTY}` : commit, notice: null };
   } catch {
     return { commit: null, notice: null };
   }

@@ -113,10 +113,19 @@ describe('plan never runs a command planted in the configuration folder', () => 
     fs.appendFileSync(path.join(config, 'users.yaml'), '\n');
     expect((await runCli(['plan', '-c', config, '--out', planFile], { env: env() })).code).toBe(0);
     expect(savedCommit(planFile)).toBe(`${head}+dirty`);
+    // The CI's variable names the commit, and git still says the configuration was edited after checkout.
+    const sha = 'b'.repeat(40);
+    expect((await runCli(['plan', '-c', config, '--out', planFile], { env: env({ GITHUB_SHA: sha }) })).code).toBe(0);
+    expect(savedCommit(planFile)).toBe(`${sha}+dirty`);
+    expect(fs.existsSync(marker)).toBe(false);
+    git(repo, '-c', 'core.fsmonitor=false', 'commit', '-q', '-am', 'edited');
+    expect((await runCli(['plan', '-c', config, '--out', planFile], { env: env({ GITHUB_SHA: sha }) })).code).toBe(0);
+    expect(savedCommit(planFile)).toBe(sha);
+    expect(fs.existsSync(marker)).toBe(false);
     fs.rmSync(repo, { recursive: true, force: true });
   });
 
-  it('the CI variable or --commit give the commit without running git; a malformed --commit is refused', async () => {
+  it('the CI variable or --commit give the commit, and a planted repository still runs nothing; a malformed --commit is refused', async () => {
     const config = copyContoso();
     const marker = plantRepository(config);
     const planFile = path.join(dir, 'ci.json');
