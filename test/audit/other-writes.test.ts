@@ -94,6 +94,9 @@ describe.each(ENGINES)('other writes ($name database)', (engine) => {
   it.skipIf(engine.skip)('a user deleted for good is one user, its released roles and licences under its name', async () => {
     await db.query(`DELETE FROM users WHERE user_principal_name = 'daan.mulder@contoso.com'`);
     const [deleted] = await readOtherWrites(db, { limit: 1 });
+    // The cascade's rows too, though they are deleted after the user's row is gone (migration 0019).
+    expect(deleted?.writes.map((w) => [w.table, w.userPrincipalName])).toEqual(deleted?.writes.map((w) => [w.table, 'daan.mulder@contoso.com']));
+    expect(deleted?.writes.map((w) => w.table)).toContain('license_assignments');
     const text = renderHistoryText([], null, [deleted] as OtherWritesEntry[]);
     expect(text).toMatch(/— changed 1 user\n/);
     expect(text).toMatch(/^ {2}- daan\.mulder@contoso\.com \(deleted for good\)$/m);
