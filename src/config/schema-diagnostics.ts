@@ -165,6 +165,18 @@ function describeType(expected: string | readonly string[], path: Path): string 
   return types.map((type) => TYPE_NAMES[type] ?? type).join(' or ');
 }
 
+/** YAML 1.1's words for true and false, which YAML 1.2 (and tenantctl) reads as text. */
+const YAML_11_BOOLEANS: Readonly<Record<string, boolean>> = { yes: true, y: true, on: true, no: false, n: false, off: false };
+
+/** Text where true or false belongs: quoted true/false, or a YAML 1.1 word written unquoted. */
+function booleanHint(text: string, lead: string): string {
+  const word = text.trim().toLowerCase();
+  if (word === 'true' || word === 'false') return `; write it without quotes: ${lead}${word}`;
+  const meant = YAML_11_BOOLEANS[word];
+  if (meant !== undefined) return `; YAML reads ${word} as text, not as ${String(meant)}: write ${lead}${String(meant)}`;
+  return '; write true or false';
+}
+
 function typeHint(expected: string | readonly string[], data: unknown, path: Path): string {
   const types = typeof expected === 'string' ? [expected] : expected;
   const key = lastKey(path) ?? '';
@@ -175,7 +187,7 @@ function typeHint(expected: string | readonly string[], data: unknown, path: Pat
   // The number as parsed, not as written: 01015 and +3161… would lose their 0 and +, so the value is the writer's to copy.
   if (types.includes('string') && typeof data === 'number') return `; put the value in quotes as written (${entry ? '- ' : `${key}: `}"…"): unquoted, YAML reads it as a number and drops a leading 0 or +`;
   if (types.includes('string') && typeof data === 'boolean') return `; put it in quotes: ${entry ? '- ' : `${key}: `}"${String(data)}"`;
-  if (types.includes('boolean') && typeof data === 'string') return '; write true or false without quotes';
+  if (types.includes('boolean') && typeof data === 'string') return booleanHint(data, entry ? '- ' : `${key}: `);
   if ((types.includes('integer') || types.includes('number')) && typeof data === 'string') {
     const digits = /^\s*(\d{1,15})\s*$/.exec(data)?.[1];
     return digits !== undefined ? `; write it without quotes: ${entry ? '- ' : `${key}: `}${digits}` : '; write a number without quotes';
