@@ -203,15 +203,17 @@ export function readCatalogFile(path: string): { catalog: CatalogFile | null; di
   if (given) return { catalog: null, diagnostics: [given] };
   const sources = loadYamlSources([path], 'a catalog file');
   const diagnostics: Diagnostic[] = [...sources.diagnostics];
+  const atKey = new Set<Diagnostic>();
   const file = sources.files[0];
   if (file && file.value !== null) {
-    const shape = checkSchema('catalog.schema.json', file.file, file.value, 'CATALOG_SCHEMA');
+    const shape = checkSchema('catalog.schema.json', file.file, file.value, 'CATALOG_SCHEMA', atKey);
     for (const d of shape) diagnostics.push(d);
     for (const d of unstorableText(file.file, file.value, file.text)) diagnostics.push(d);
     if (shape.length === 0) diagnostics.push(...checkCatalog(file.file, file.value as RawCatalog));
   }
   if (diagnostics.length > 0 || !file) {
-    return { catalog: null, diagnostics: limitDiagnostics(sortDiagnostics(locateDiagnostics(sources.files, diagnostics))) };
+    const located = locateDiagnostics(sources.files, diagnostics, { pointAt: (d) => (atKey.has(d) ? 'key' : undefined) });
+    return { catalog: null, diagnostics: limitDiagnostics(sortDiagnostics(located)) };
   }
   const raw = file.value as RawCatalog;
   return {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { packageRoot } from '../package-root.js';
+import { closest } from './suggest.js';
 
 // Not bundled: ajv itself is loaded only when a schema has no compiled validator.
 const load = createRequire(import.meta.url);
@@ -53,13 +54,20 @@ export function pointerToPath(pointer: string): (string | number)[] {
     .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
 }
 
-function describe(e: ErrorObject, schemaName: string): { path: (string | number)[]; message: string } {
+/** An unknown field's message lists what is allowed in its place up to this many; past it, names the schema. */
+const LISTED_FIELDS = 12;
+
+function describe(e: ErrorObject, schemaName: string): { path: (string | number)[]; message: string; atKey?: boolean } {
   const at = pointerToPath(e.instancePath);
   const field = at.length ? String(at[at.length - 1]) : 'the document';
   switch (e.keyword) {
     case 'additionalProperties': {
       const key = (e.params as { additionalProperty: string }).additionalProperty;
-      return { path: [...at, key], message: `unknown field "${key}"; check the spelling against schemas/${schemaName}` };
+      const allowed = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+      const suggestion = closest(key, allowed);
+      if (suggestion) return { path: [...at, key], message: `unknown field "${key}" (did you mean ${suggestion}?)`, atKey: true };
+      const instead = allowed.length > 0 && allowed.length <= LISTED_FIELDS ? `allowed here: ${allowed.join(', ')}` : `check the spelling against schemas/${schemaName}`;
+      return { path: [...at, key], message: `unknown field "${key}"; ${instead}`, atKey: true };
     }
     case 'const':
       return { path: at, message: `"${field}" must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}` };
@@ -87,20 +95,23 @@ export function schemaErrors(schemaName: string, value: unknown): readonly Error
  * Checks one document against a schema; each error becomes a diagnostic at its
  * JSON path (lines are filled in later, only when there are problems). A
  * failed `oneOf` explains itself through its branches' errors, so it is
- * reported only when no branch error is on the same path.
+ * reported only when no branch error is on the same path. An unknown field's
+ * diagnostic goes into `pointAtKey`: it is located at the key, not its value.
  */
-export function checkSchema(schemaName: string, file: string, value: unknown, code: string): Diagnostic[] {
+export function checkSchema(schemaName: string, file: string, value: unknown, code: string, pointAtKey?: Set<Diagnostic>): Diagnostic[] {
   const errors = schemaErrors(schemaName, value);
   if (errors.length === 0) return [];
   const seen = new Set<string>();
   const diagnostics: Diagnostic[] = [];
   for (const e of errors) {
     if (e.keyword === 'oneOf' || e.keyword === 'if') continue;
-    const { path: at, message } = describe(e, schemaName);
+    const { path: at, message, atKey } = describe(e, schemaName);
     const key = JSON.stringify(at);
     if (seen.has(key)) continue;
     seen.add(key);
-    diagnostics.push(error(code, message, { file, path: at }));
+    const diagnostic = error(code, message, { file, path: at });
+    if (atKey) pointAtKey?.add(diagnostic);
+    diagnostics.push(diagnostic);
   }
   if (diagnostics.length === 0) {
     for (const e of errors) {

@@ -1,4 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readCatalogFile } from '../../src/catalog/catalog-file.js';
 import { checkSchema } from '../../src/config/schema-check.js';
 import { PLAN_FORMAT_VERSION } from '../../src/plan/plan-document.js';
 
@@ -9,5 +13,30 @@ describe('checkSchema messages', () => {
     const found = messages({ formatVersion: '9.9', extra: 1 });
     expect(found).toContain('unknown field "extra"; check the spelling against schemas/plan.schema.json');
     expect(found).toContain(`"formatVersion" must be ${JSON.stringify(PLAN_FORMAT_VERSION)}`);
+  });
+});
+
+describe('the catalog file: a mistyped key', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantctl-catalog-key-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const example = fs.readFileSync(path.join(import.meta.dirname, '..', '..', 'examples', 'contoso', 'catalog.yaml'), 'utf8');
+
+  function problems(edit: (text: string) => string): string[] {
+    const file = path.join(dir, `catalog-${Math.random().toString(36).slice(2)}.yaml`);
+    fs.writeFileSync(file, edit(example));
+    return readCatalogFile(file).diagnostics.map((d) => `${d.location?.line}:${d.location?.column}: ${d.message}`);
+  }
+
+  it('is located at the key and suggests the field meant', () => {
+    const line = example.split('\n').findIndex((l) => l.includes('seats: 5')) + 1;
+    expect(problems((text) => text.replace('    seats: 5', '    seat: 5'))).toContain(`${line}:5: unknown field "seat" (did you mean seats?)`);
+    const top = example.split('\n').indexOf('subscriptions:') + 1;
+    expect(problems((text) => text.replace('\nsubscriptions:', '\nsubscriptons:'))).toContain(`${top}:1: unknown field "subscriptons" (did you mean subscriptions?)`);
+  });
+
+  it('lists what the place takes when nothing is close', () => {
+    expect(problems((text) => text.replace('    seats: 5', '    seats: 5\n    zzqq: 1'))).toContainEqual(
+      expect.stringMatching(/: unknown field "zzqq"; allowed here: sku, productName, seats, unitPrice, currency, purchasable, servicePlans, planDependencies, unavailableIn$/),
+    );
   });
 });
