@@ -4,6 +4,7 @@ import { listConfigFiles } from '../config/config-files.js';
 import { formatBytes, INPUT_LIMITS, readInputFile } from '../config/read-input-file.js';
 import { formatDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
+import { jsonSyntaxError, lineAndColumn } from '../files/json-syntax-error.js';
 import { PLAN_FORMAT_VERSION, type PlanDocument } from '../plan/plan-document.js';
 
 /** A plan file as read, and the check of its changes against the schema. */
@@ -58,6 +59,16 @@ export function* withinPlanLimit(file: string, pieces: Iterable<string | Uint8Ar
   }
 }
 
+/** A plan file JSON.parse refused: where it stops being JSON, and what to do about it. */
+function notJson(file: string, text: string, cause: unknown): TenantctlError {
+  const syntax = jsonSyntaxError(text);
+  const where = syntax ? lineAndColumn(text, syntax.offset) : null;
+  const what = syntax && where ? `${file}:${where.line}:${where.column}: not valid JSON: ${syntax.problem}` : `not valid JSON (${(cause as Error).message})`;
+  return new TenantctlError(
+    `cannot read the plan ${file}: ${what}; it is not a plan tenantctl wrote, or it was damaged (cut short or edited): make it again with \`tenantctl plan --out\``,
+  );
+}
+
 /**
  * Parses a plan saved by `plan --out` (its bytes from readPlanBytes),
  * refusing anything that is not one: not JSON, another format version, or a
@@ -66,10 +77,11 @@ export function* withinPlanLimit(file: string, pieces: Iterable<string | Uint8Ar
  */
 export function parseSavedPlan(file: string, bytes: Buffer): SavedPlan {
   let value: unknown;
+  const text = bytes.toString('utf8');
   try {
-    value = JSON.parse(bytes.toString('utf8'));
+    value = JSON.parse(text);
   } catch (cause) {
-    throw new TenantctlError(`cannot read the plan ${file}: ${(cause as Error).message}`);
+    throw notJson(file, text, cause);
   }
   const version = (value as { formatVersion?: unknown } | null)?.formatVersion;
   if (version !== PLAN_FORMAT_VERSION) {

@@ -96,12 +96,12 @@ const EDITS: readonly Edit[] = [
   {
     name: 'text after the document',
     edit: (text) => `${text}{}\n`,
-    expected: ['cannot read the plan'],
+    expected: ['cannot read the plan', ': not valid JSON: expected the end of the file after the document, found "{"', 'make it again with `tenantctl plan --out`'],
   },
   {
     name: 'a byte-order mark',
     edit: (text) => `\uFEFF${text}`,
-    expected: ['cannot read the plan'],
+    expected: ['cannot read the plan', ':1:1: not valid JSON: expected a value, found U+FEFF'],
   },
   {
     name: 'one space more after a colon (the same document)',
