@@ -58,12 +58,13 @@ function line(delivery: NotificationDelivery): string {
   return `delivered ${who} to ${accepted.join(', ')}${rejected.join('')}`;
 }
 
-function summary(deliveries: readonly NotificationDelivery[], where: string): string {
+function summary(deliveries: readonly NotificationDelivery[], notTried: number, where: string): string {
   const delivered = deliveries.filter((d) => d.status === 'delivered').length;
   const failed = deliveries.length - delivered;
   const refused = deliveries.filter((d) => (d.rejected ?? []).length > 0).length;
-  const parts = [`Delivered ${delivered} of ${deliveries.length} notification(s) via ${where}.`];
-  if (failed > 0) parts.push(`${failed} failed and stay queued.`);
+  const parts = [`Delivered ${delivered} of ${deliveries.length + notTried} notification(s) via ${where}.`];
+  if (notTried > 0) parts.push(`${failed} failed and ${notTried} more ${notTried === 1 ? 'was' : 'were'} not tried, as the relay itself failed (above); all ${failed + notTried} stay queued for the next deliver.`);
+  else if (failed > 0) parts.push(`${failed} failed and stay queued.`);
   if (refused > 0) parts.push(`${refused} reached only some of their recipients.`);
   return parts.join(' ');
 }
@@ -95,7 +96,7 @@ export function registerDeliver(program: Command): void {
           // Checked even with nothing queued, so a misconfigured job fails now, not at the first credential.
           const key = await loadOutboxKey(db, configuredKeyPath(options.outboxKey));
           const [pending] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM credential_notifications WHERE delivered_at IS NULL');
-          if (!pending?.n) return { notifications: [], heldBack: 0 };
+          if (!pending?.n) return { notifications: [], heldBack: 0, notTried: 0 };
           return deliverPending(db, target.transport, { identities: key.identities, from, onResult: (delivery) => out(line(delivery)) });
         });
         const deliveries = report.notifications;
@@ -106,7 +107,7 @@ export function registerDeliver(program: Command): void {
           out('Nothing to deliver.');
           return;
         }
-        out(summary(deliveries, target.description));
+        out(summary(deliveries, report.notTried, target.description));
         if (deliveries.some((d) => d.status === 'failed' || (d.rejected ?? []).length > 0)) process.exitCode = ExitCode.error;
       } finally {
         target.close();

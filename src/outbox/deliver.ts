@@ -1,5 +1,6 @@
 import type { Database, Queryable } from '../db/database.js';
 import { composeMessage, type CredentialMessage, type PendingNotification } from './compose-message.js';
+import { RelayUnusable } from './relay-failure.js';
 import { openSealed } from './seal.js';
 
 /** A recipient the mail server refused while accepting the message for the others. */
@@ -34,6 +35,8 @@ export interface NotificationDelivery {
   readonly error?: string;
   /** Delivered, but not to these: the server refused them for good or for now. */
   readonly rejected?: readonly RejectedRecipient[];
+  /** Failed for the relay itself (no connection, no TLS, login refused): the rest were not tried. */
+  readonly relayUnusable?: true;
 }
 
 /** Every notification one deliverPending call tried, in id order. */
@@ -41,6 +44,8 @@ export interface DeliveryReport {
   readonly notifications: readonly NotificationDelivery[];
   /** Queued for users deleted since (in the recycle bin): kept, not sent, until a restore. */
   readonly heldBack: number;
+  /** Still queued and not tried, as the relay failed on the last one tried. */
+  readonly notTried: number;
 }
 
 /**
@@ -142,7 +147,7 @@ async function deliverOne(tx: Queryable, row: NotificationRow, transport: Transp
   } catch (cause) {
     const error = describeFailure(cause, [password]);
     await markFailed(tx, id, error);
-    return { ...identity, status: 'failed', error };
+    return { ...identity, status: 'failed', error, ...(cause instanceof RelayUnusable ? { relayUnusable: true as const } : {}) };
   }
   await markDelivered(tx, id);
   const rejected = outcome.rejected.map((r) => ({ address: r.address, reason: describeFailure(r.reason, [password]) }));
@@ -155,7 +160,8 @@ async function deliverOne(tx: Queryable, row: NotificationRow, transport: Transp
  * outbox key (in memory only), send, then in one statement mark it delivered
  * and erase the sealed password, and commit. A failed send leaves the row
  * queued with attempts + 1, last_attempt_at and last_error, and delivery goes
- * on with the next one; each row is tried at most once per call.
+ * on with the next one; each row is tried at most once per call. A failure of
+ * the relay itself (RelayUnusable) stops it: the rest stay queued, not tried.
  *
  * Never lost, never sent twice, with one window: if the process or the
  * database connection dies after the mail server accepted the message and
@@ -182,9 +188,14 @@ export async function deliverPending(db: Database, transport: Transport, options
     afterId = delivery.id;
     notifications.push(delivery);
     options.onResult?.(delivery);
+    if (delivery.relayUnusable) break;
   }
-  const [held] = await db.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM credential_notifications c WHERE c.delivered_at IS NULL AND NOT ${USER_NOT_DELETED}`,
+  const [counts] = await db.query<{ held: number; not_tried: number }>(
+    `SELECT count(*) FILTER (WHERE NOT ${USER_NOT_DELETED})::int AS held,
+            count(*) FILTER (WHERE c.id > $1::bigint AND ${USER_NOT_DELETED})::int AS not_tried
+       FROM credential_notifications c WHERE c.delivered_at IS NULL`,
+    // Null (nothing counted) unless the relay stopped the run.
+    [notifications.at(-1)?.relayUnusable ? afterId : null],
   );
-  return { notifications, heldBack: held?.n ?? 0 };
+  return { notifications, heldBack: counts?.held ?? 0, notTried: counts?.not_tried ?? 0 };
 }

@@ -6,6 +6,7 @@ import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 import { loadMailer } from './on-demand-libraries.js';
 import { mailOptions } from './compose-message.js';
 import type { RejectedRecipient, Transport } from './deliver.js';
+import { sendFailure } from './relay-failure.js';
 
 /** Settings a URL cannot carry (tests, unusual relays). */
 export interface SmtpTransportOptions {
@@ -101,6 +102,8 @@ export function createSmtpTransport(url: string, options: SmtpTransportOptions =
   let transporter: Promise<ReturnType<(typeof import('nodemailer'))['createTransport']>> | undefined;
   const connect = () => (transporter ??= loadMailer().then(({ default: mailer }) => mailer.createTransport(settings)));
   const redact = (text: string) => secrets.reduce((t, secret) => t.split(secret).join('****'), text);
+  const host = settings.host ?? '';
+  const relay = `${host.includes(':') ? `[${host}]` : host}:${settings.port ?? ''}`;
   return {
     displayUrl: maskUrl(url),
     async send(message) {
@@ -108,7 +111,7 @@ export function createSmtpTransport(url: string, options: SmtpTransportOptions =
       try {
         info = await (await connect()).sendMail(mailOptions(message));
       } catch (cause) {
-        throw new Error(redact(cause instanceof Error ? cause.message : String(cause)));
+        throw sendFailure(cause, relay, redact);
       }
       const errors = info.rejectedErrors ?? [];
       const rejected: RejectedRecipient[] = info.rejected.map((address) => {

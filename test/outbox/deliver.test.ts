@@ -229,7 +229,7 @@ function outboxSuite(open: () => Promise<Database>): void {
     await deliverPending(db, transport, KEY);
     const again = await deliverPending(db, transport, KEY);
     transport.close();
-    expect(again).toEqual({ notifications: [], heldBack: 0 });
+    expect(again).toEqual({ notifications: [], heldBack: 0, notTried: 0 });
     expect(server.received).toHaveLength(3);
   });
 
@@ -281,23 +281,45 @@ function outboxSuite(open: () => Promise<Database>): void {
     const down = smtpTo(CLOSED_PORT);
     const report = await deliverPending(db, down, KEY);
     down.close();
-    expect(report.notifications.map((n) => n.status)).toEqual(['failed', 'failed', 'failed']);
+    // The relay itself failed: the other two would fail the same way, each after its own wait.
+    expect(report.notifications.map((n) => [n.status, n.relayUnusable])).toEqual([['failed', true]]);
+    expect(report.notTried).toBe(2);
     expect(report.notifications[0]?.error).toMatch(/ECONNREFUSED/);
-    for (const [i, row] of (await outbox(db)).entries()) {
-      expect(row).toMatchObject({ temporary_password: seeded[i]?.password, delivered: false, attempts: 1, attempted: true });
-      expect(row.last_error).toMatch(/ECONNREFUSED/);
-    }
+    const rows = await outbox(db);
+    for (const [i, row] of rows.entries()) expect(row).toMatchObject({ temporary_password: seeded[i]?.password, delivered: false, attempts: i === 0 ? 1 : 0 });
+    expect(rows[0]?.last_error).toMatch(/ECONNREFUSED/);
 
     const up = smtpTo(server.port);
     const retry = await deliverPending(db, up, KEY);
     up.close();
     expect(retry.notifications.map((n) => n.status)).toEqual(['delivered', 'delivered', 'delivered']);
+    expect(retry.notTried).toBe(0);
     for (const notification of seeded) expectReceivedOnce(server, notification);
     expect((await outbox(db)).map((r) => [r.delivered, r.attempts, r.temporary_password])).toEqual([
       [true, 2, null],
-      [true, 2, null],
-      [true, 2, null],
+      [true, 1, null],
+      [true, 1, null],
     ]);
+  });
+
+  it('goes on past a message the relay refuses: only a failure of the relay itself stops the run', async () => {
+    await seed(db, THREE);
+    const smtp = smtpTo(server.port);
+    let sends = 0;
+    const refusingTheFirst: Transport = {
+      async send(message) {
+        if (++sends === 1) throw new Error('554 5.7.1 message refused');
+        return smtp.send(message);
+      },
+    };
+    const report = await deliverPending(db, refusingTheFirst, KEY);
+    smtp.close();
+    expect(report.notifications.map((n) => [n.status, n.relayUnusable])).toEqual([
+      ['failed', undefined],
+      ['delivered', undefined],
+      ['delivered', undefined],
+    ]);
+    expect(report.notTried).toBe(0);
   });
 
   it('resends with the same Message-ID when the outcome was not recorded (the crash window)', async () => {
@@ -366,7 +388,7 @@ function outboxSuite(open: () => Promise<Database>): void {
     await db.query('UPDATE users SET deleted_at = NULL');
     const restored = await deliverPending(db, transport, KEY);
     transport.close();
-    expect(restored).toEqual({ notifications: [expect.objectContaining({ id: anna.id, status: 'delivered' })], heldBack: 0 });
+    expect(restored).toEqual({ notifications: [expect.objectContaining({ id: anna.id, status: 'delivered' })], heldBack: 0, notTried: 0 });
     expectReceivedOnce(server, anna);
   });
 
@@ -550,7 +572,9 @@ describe('tenantctl deliver', () => {
     await run();
     const failed = output.join('');
     expect(failed).toMatch(new RegExp(`^failed: credentials of ${joep.upn} to ${joep.recipients.join(', ')}: .*ECONNREFUSED.* \\(will retry on the next deliver\\)$`, 'm'));
-    expect(failed).toMatch(/^Delivered 0 of 2 notification\(s\) via smtp:\/\/tenantctl:\*\*\*\*@127\.0\.0\.1:\d+\. 2 failed and stay queued\.$/m);
+    expect(failed).toMatch(
+      /^Delivered 0 of 2 notification\(s\) via smtp:\/\/tenantctl:\*\*\*\*@127\.0\.0\.1:\d+\. 1 failed and 1 more was not tried, as the relay itself failed \(above\); all 2 stay queued for the next deliver\.$/m,
+    );
     expect(failed).not.toContain('hunter2');
     expect(process.exitCode).toBe(1);
 

@@ -1,0 +1,32 @@
+/**
+ * A failure of the relay itself (no connection, no TLS, a refused login),
+ * not of one message: every message after it would fail the same way, each
+ * after its own timeout, so deliver stops at the first.
+ */
+export class RelayUnusable extends Error {}
+
+// nodemailer's codes for the connection and the login, as against one message's envelope or content.
+const RELAY_CODES: ReadonlySet<string> = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ETLS', 'EAUTH', 'ENOAUTH', 'EPROXY']);
+
+interface MailerError {
+  readonly code?: unknown;
+  readonly command?: unknown;
+  readonly message?: unknown;
+}
+
+/**
+ * A send's failure in tenantctl's words, `redact` applied to whatever the
+ * relay or nodemailer said (it may quote the URL's password).
+ */
+export function sendFailure(cause: unknown, relay: string, redact: (text: string) => string): Error {
+  const e = (cause ?? {}) as MailerError;
+  const said = redact(typeof e.message === 'string' ? e.message : String(cause));
+  // requireTLS: nodemailer sends STARTTLS whether or not the relay offers it, and fails on the refusal.
+  const noStartTls = (e.code === 'ETLS' && e.command === 'STARTTLS' && /upgrading/i.test(said)) || /does not support required STARTTLS/i.test(said);
+  if (noStartTls) {
+    return new RelayUnusable(
+      `the relay ${relay} does not offer TLS (STARTTLS: ${said}), so nothing was sent: use a relay that does (smtp://…:587), or smtps://…:465 for TLS from the start; only a relay on this machine may be used without TLS, with deliver --smtp-insecure-loopback`,
+    );
+  }
+  return typeof e.code === 'string' && RELAY_CODES.has(e.code) ? new RelayUnusable(said) : new Error(said);
+}
