@@ -3,7 +3,8 @@
  * column: Node 20's JSON.parse names no position ("Unexpected end of JSON
  * input"). A scan with a stack of its own, no recursion, so a plan file
  * nested a million deep costs no more than its length. Only asked once
- * JSON.parse has refused the text.
+ * JSON.parse has refused the text. Nesting is bounded (MAX_DEPTH): a 256 MiB
+ * file of `[` would otherwise make a stack of 268 million entries.
  */
 export interface JsonSyntaxError {
   /** UTF-16 offset of the first character that cannot be there (the text's length when it ends too soon). */
@@ -16,6 +17,8 @@ type Want = 'value' | 'valueOrEnd' | 'key' | 'keyOrEnd' | 'colon' | 'commaOrEnd'
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const ESCAPE = /\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})/y;
 const LITERALS = ['true', 'false', 'null'] as const;
+/** Far past any plan tenantctl writes (a handful of levels), far below what memory bounds. */
+export const MAX_DEPTH = 10_000;
 const INVISIBLE = /^[\p{C}\p{Z}]$/u;
 
 function found(text: string, at: number): string {
@@ -86,6 +89,7 @@ export function jsonSyntaxError(text: string): JsonSyntaxError | null {
     }
     // A value.
     if (c === '{' || c === '[') {
+      if (stack.length === MAX_DEPTH) return { offset: i, problem: `nested more than ${MAX_DEPTH.toLocaleString('en-US')} levels deep, which no plan is` };
       stack.push(c === '{' ? '}' : ']');
       i++;
       want = c === '{' ? 'keyOrEnd' : 'valueOrEnd';
@@ -117,4 +121,35 @@ export function lineAndColumn(text: string, offset: number): { readonly line: nu
     lineStart = at + 1;
   }
   return { line, column: offset - lineStart + 1 };
+}
+
+/**
+ * The byte offset where `bytes` (JSON, or what claims to be) opens more than
+ * MAX_DEPTH arrays and objects at once, or -1. JSON.parse has no such bound:
+ * 20 million `[` cost it 6.5 s and 1.4 GB, the 256 MiB a plan may be about
+ * 65 s and 11 GB. Brackets inside strings do not count.
+ */
+export function tooDeepAt(bytes: Buffer): number {
+  let depth = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (b === 0x22) {
+      // Jump to the closing quote (one after an even run of backslashes): most of a plan is strings.
+      let end = i;
+      do {
+        end = bytes.indexOf(0x22, end + 1);
+        if (end < 0) return -1;
+      } while (escapedQuote(bytes, end));
+      i = end;
+    } else if (b === 0x5b || b === 0x7b) {
+      if (++depth > MAX_DEPTH) return i;
+    } else if (b === 0x5d || b === 0x7d) depth--;
+  }
+  return -1;
+}
+
+function escapedQuote(bytes: Buffer, quote: number): boolean {
+  let backslashes = 0;
+  for (let k = quote - 1; bytes[k] === 0x5c; k--) backslashes++;
+  return backslashes % 2 === 1;
 }

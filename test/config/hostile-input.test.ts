@@ -235,6 +235,17 @@ describe('hostile input files: only regular files, within the limits', () => {
     expect(absent).toMatchObject({ code: 1, stderr: `Error: cannot read the plan ${missing}: no such file or folder (ENOENT)\n` });
   });
 
+  it('apply --plan refuses a plan nested deeper than any plan before JSON.parse spends seconds and gigabytes on it', async () => {
+    // 20 MB of `[`: JSON.parse alone takes 6.5 s and 1.4 GB here; the 256 MiB a plan may be, 65 s and 11 GB.
+    const deep = path.join(scratch, 'deep-plan.json');
+    fs.writeFileSync(deep, '['.repeat(20_000_000));
+    const apply = await runCli(['apply', '--database', 'memory://', '--plan', deep, '-c', 'examples/contoso', '--auto-approve'], { env: { NODE_OPTIONS: '--max-old-space-size=300' } });
+    expect(apply).toMatchObject({
+      code: 1,
+      stderr: `Error: cannot read the plan ${deep}: ${deep}:1:10001: nested more than 10,000 levels deep, which no plan is; it is not a plan tenantctl wrote: make it again with \`tenantctl plan --out\`\n`,
+    });
+  }, 60_000);
+
   it('init --catalog names --catalog for a path that is not there, and refuses a directory rather than read its first file', async () => {
     const missing = path.join(scratch, 'no-such-catalog.yaml');
     const absent = await runCli(['init', '--database', 'memory://', '--catalog', missing]);

@@ -2,7 +2,7 @@
 // what is JSON, and points inside the text (or at its end) when it is not.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jsonSyntaxError, lineAndColumn } from '../../src/files/json-syntax-error.js';
+import { jsonSyntaxError, lineAndColumn, MAX_DEPTH, tooDeepAt } from '../../src/files/json-syntax-error.js';
 
 const parses = (text: string): boolean => {
   try {
@@ -46,7 +46,9 @@ describe('jsonSyntaxError', () => {
     ['{"a": [', 7, 'the file ends before the JSON does'],
     ['{} {}', 3, 'expected the end of the file after the document, found "{"'],
     ['\uFEFF{}', 0, 'expected a value, found U+FEFF'],
-    ['['.repeat(1_000_000), 1_000_000, 'the file ends before the JSON does'],
+    ['['.repeat(10_000), 10_000, 'the file ends before the JSON does'],
+    // A stack of 268 million entries for a 256 MiB file of `[`, were nesting not bounded.
+    ['['.repeat(1_000_000), 10_000, 'nested more than 10,000 levels deep, which no plan is'],
   ])('%j: at %i, %s', (text, offset, problem) => {
     expect(jsonSyntaxError(text)).toEqual({ offset, problem });
   });
@@ -54,5 +56,27 @@ describe('jsonSyntaxError', () => {
   it('gives the line and column of an offset', () => {
     expect(lineAndColumn('{\n  "a": x\n}', 9)).toEqual({ line: 2, column: 8 });
     expect(lineAndColumn('x', 0)).toEqual({ line: 1, column: 1 });
+  });
+});
+
+describe('tooDeepAt', () => {
+  const deepest = (text: string) => tooDeepAt(Buffer.from(text));
+
+  it('finds the bracket that opens level 10,001, counting none inside strings', () => {
+    expect(deepest('['.repeat(MAX_DEPTH))).toBe(-1);
+    expect(deepest('['.repeat(MAX_DEPTH + 5))).toBe(MAX_DEPTH);
+    expect(deepest(`["${'['.repeat(MAX_DEPTH + 5)}"]`)).toBe(-1);
+    expect(deepest(`["a\\\\", ${'{"a":'.repeat(MAX_DEPTH + 1)}`)).toBe(8 + 5 * (MAX_DEPTH - 1)); // the first [ is level 1
+    expect(deepest(`["\\"${'['.repeat(MAX_DEPTH + 1)}"]`)).toBe(-1);
+  });
+
+  it('agrees with a count over the parsed value for any JSON', () => {
+    const depthOf = (value: unknown): number => (value !== null && typeof value === 'object' ? 1 + Math.max(0, ...Object.values(value).map(depthOf)) : 0);
+    fc.assert(
+      fc.property(fc.json({ depthSize: 'large' }), (text) => {
+        expect(tooDeepAt(Buffer.from(text))).toBe(depthOf(JSON.parse(text)) > MAX_DEPTH ? expect.any(Number) : -1);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
