@@ -13,7 +13,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 export function sourcesUnchanged(sources: LoadedSources, paths: readonly string[]): boolean {
   if (sources.diagnostics.length > 0) return false;
   const listed = listConfigFiles(paths);
-  if (listed.diagnostics.length > 0 || listed.files.length !== sources.files.length) return false;
+  if (listed.diagnostics.some((d) => d.severity === 'error') || listed.files.length !== sources.files.length) return false;
   return listed.files.every((file, i) => {
     const source = sources.files[i];
     if (source?.file !== file) return false;

@@ -1,12 +1,15 @@
 /**
- * A failure of the relay itself (no connection, no TLS, a refused login),
+ * A failure of the relay itself (unreachable, no TLS, a refused login),
  * not of one message: every message after it would fail the same way, each
  * after its own timeout, so deliver stops at the first.
  */
 export class RelayUnusable extends Error {}
 
-// nodemailer's codes for the connection and the login, as against one message's envelope or content.
-const RELAY_CODES: ReadonlySet<string> = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ETLS', 'EAUTH', 'ENOAUTH', 'EPROXY']);
+// What fails before any message's own data is sent: the relay's name, the connection, TLS, the login.
+// Not a timeout or a dropped connection: nodemailer reports a stall at one message's RCPT the same way
+// (ETIMEDOUT, ECONNECTION), and stopping there would keep that message first and block the rest on every run.
+const RELAY_CODES: ReadonlySet<string> = new Set(['EDNS', 'ETLS', 'EAUTH', 'ENOAUTH', 'EPROXY']);
+const UNREACHABLE = /\b(ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN)\b/;
 
 interface MailerError {
   readonly code?: unknown;
@@ -28,5 +31,6 @@ export function sendFailure(cause: unknown, relay: string, redact: (text: string
       `the relay ${relay} does not offer TLS (STARTTLS: ${said}), so nothing was sent: use a relay that does (smtp://…:587), or smtps://…:465 for TLS from the start; only a relay on this machine may be used without TLS, with deliver --smtp-insecure-loopback`,
     );
   }
-  return typeof e.code === 'string' && RELAY_CODES.has(e.code) ? new RelayUnusable(said) : new Error(said);
+  const unreachable = e.code === 'ESOCKET' && UNREACHABLE.test(said);
+  return unreachable || (typeof e.code === 'string' && RELAY_CODES.has(e.code)) ? new RelayUnusable(said) : new Error(said);
 }

@@ -98,6 +98,19 @@ function workTreeTop(folder: string): string | null {
   }
 }
 
+const globEscaped = (text: string): string => text.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
+
+/**
+ * What tenantctl reads of a -c path, for git status: a file itself, a
+ * directory's YAML files (not its subfolders, nor a plan.json written there,
+ * which would mark every apply of that plan +dirty).
+ */
+function readPathspecs(given: string): string[] {
+  const real = fs.existsSync(given) ? fs.realpathSync.native(given) : path.resolve(given);
+  if (!fs.statSync(real, { throwIfNoEntry: false })?.isDirectory()) return [`:(literal)${real}`];
+  return ['yaml', 'yml'].map((ext) => `:(glob,icase)${globEscaped(real)}/*.${ext}`);
+}
+
 /**
  * Runs git with the repository named explicitly (GIT_DIR = the work tree's
  * own `.git`, found by looking for it ourselves), so git never discovers a
@@ -137,7 +150,7 @@ function askGit(configPaths: readonly string[]): FoundCommit {
   try {
     const commit = git('rev-parse', '--verify', 'HEAD^{commit}');
     if (!COMMIT_ID.test(commit)) return { commit: null, notice: null };
-    const pathspecs = configPaths.map((p) => (fs.existsSync(p) ? fs.realpathSync.native(p) : path.resolve(p)));
+    const pathspecs = configPaths.flatMap(readPathspecs);
     const dirty = git('status', '--porcelain', '--', ...pathspecs) !== '';
     return { commit: dirty ? `${commit}${DIRTY}` : commit, notice: null };
   } catch {

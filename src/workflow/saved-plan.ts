@@ -116,8 +116,10 @@ export function parseSavedPlan(file: string, bytes: Buffer): SavedPlan {
  */
 export function checkPlanMatchesConfig(plan: PlanDocument, configPaths: readonly string[]): void {
   const { files, diagnostics } = listConfigFiles(configPaths);
-  if (diagnostics.length > 0) {
-    throw new TenantctlError(`cannot read the configuration given with -c:\n${diagnostics.map(formatDiagnostic).join('\n')}`);
+  // A warning (a path given twice) lists the same files: only errors stop the check.
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0) {
+    throw new TenantctlError(`cannot read the configuration given with -c:\n${errors.map(formatDiagnostic).join('\n')}`);
   }
   const decoder = new TextDecoder('utf-8');
   const texts = files.map((file) => {

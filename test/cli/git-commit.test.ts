@@ -121,6 +121,13 @@ describe('plan never runs a command planted in the configuration folder', () => 
     git(repo, '-c', 'core.fsmonitor=false', 'commit', '-q', '-am', 'edited');
     expect((await runCli(['plan', '-c', config, '--out', planFile], { env: env({ GITHUB_SHA: sha }) })).code).toBe(0);
     expect(savedCommit(planFile)).toBe(sha);
+    // A plan written into the folder is not configuration; a new YAML file there is.
+    const inFolder = path.join(config, 'plan.json');
+    expect((await runCli(['plan', '-c', config, '--out', inFolder], { env: env({ GITHUB_SHA: sha }) })).code).toBe(0);
+    expect(savedCommit(inFolder)).toBe(sha);
+    fs.writeFileSync(path.join(config, 'extra.yaml'), 'users: []\n');
+    await runCli(['plan', '-c', config, '--out', planFile], { env: env({ GITHUB_SHA: sha }) });
+    expect(savedCommit(planFile)).toBe(`${sha}+dirty`);
     expect(fs.existsSync(marker)).toBe(false);
     fs.rmSync(repo, { recursive: true, force: true });
   });

@@ -6,6 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { listConfigFiles } from '../../src/config/config-files.js';
+import type { PlanDocument } from '../../src/plan/plan-document.js';
+import { checkPlanMatchesConfig } from '../../src/workflow/saved-plan.js';
 import { runCli, tempDir } from '../support/cli.js';
 
 const dirs: string[] = [];
@@ -237,5 +239,14 @@ describe('a path given twice with -c', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout + run.stderr).toContain(`${file}: CONFIG_GIVEN_TWICE: warning: ${file} is given twice with -c; it is read once: remove the repeated -c`);
     expect(run.stdout + run.stderr).not.toContain('UPN_DUPLICATE');
+  });
+
+  it('is no reason for apply --plan to refuse the configuration: only errors are', () => {
+    const dir = newDir();
+    const file = path.join(dir, 'tenant.yaml');
+    fs.writeFileSync(file, USERS);
+    const plan = { configHash: 'sha256:not-these-files' } as unknown as PlanDocument;
+    expect(() => checkPlanMatchesConfig(plan, [file, file])).toThrow(/is not the one this plan was made from/);
+    expect(() => checkPlanMatchesConfig(plan, [file, file])).not.toThrow(/cannot read the configuration/);
   });
 });
