@@ -39,7 +39,8 @@ function skipString(text: string, start: number): number | JsonSyntaxError {
       if (!ESCAPE.test(text)) return { offset: i, problem: 'an escape in a string that JSON does not have' };
       i = ESCAPE.lastIndex;
     } else if (c < 0x20) {
-      return { offset: i, problem: `${found(text, i)} inside a string (a string ends on the line it starts)` };
+      const why = c === 0x0a || c === 0x0d ? 'a string ends on the line it starts' : 'JSON writes a control character in a string only as an escape, such as \\u0007';
+      return { offset: i, problem: `${found(text, i)} inside a string (${why})` };
     } else i++;
   }
   return { offset: text.length, problem: 'a string that is never closed' };
@@ -121,35 +122,4 @@ export function lineAndColumn(text: string, offset: number): { readonly line: nu
     lineStart = at + 1;
   }
   return { line, column: offset - lineStart + 1 };
-}
-
-/**
- * The byte offset where `bytes` (JSON, or what claims to be) opens more than
- * MAX_DEPTH arrays and objects at once, or -1. JSON.parse has no such bound:
- * 20 million `[` cost it 6.5 s and 1.4 GB, the 256 MiB a plan may be about
- * 65 s and 11 GB. Brackets inside strings do not count.
- */
-export function tooDeepAt(bytes: Buffer): number {
-  let depth = 0;
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i];
-    if (b === 0x22) {
-      // Jump to the closing quote (one after an even run of backslashes): most of a plan is strings.
-      let end = i;
-      do {
-        end = bytes.indexOf(0x22, end + 1);
-        if (end < 0) return -1;
-      } while (escapedQuote(bytes, end));
-      i = end;
-    } else if (b === 0x5b || b === 0x7b) {
-      if (++depth > MAX_DEPTH) return i;
-    } else if (b === 0x5d || b === 0x7d) depth--;
-  }
-  return -1;
-}
-
-function escapedQuote(bytes: Buffer, quote: number): boolean {
-  let backslashes = 0;
-  for (let k = quote - 1; bytes[k] === 0x5c; k--) backslashes++;
-  return backslashes % 2 === 1;
 }

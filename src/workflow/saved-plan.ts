@@ -4,7 +4,8 @@ import { listConfigFiles } from '../config/config-files.js';
 import { formatBytes, INPUT_LIMITS, readInputFile } from '../config/read-input-file.js';
 import { formatDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
-import { jsonSyntaxError, lineAndColumn, MAX_DEPTH, tooDeepAt } from '../files/json-syntax-error.js';
+import { beyondBounds, PLAN_BOUNDS } from '../files/json-bounds.js';
+import { jsonSyntaxError, lineAndColumn } from '../files/json-syntax-error.js';
 import { PLAN_FORMAT_VERSION, type PlanDocument } from '../plan/plan-document.js';
 
 /** A plan file as read, and the check of its changes against the schema. */
@@ -77,12 +78,12 @@ function notJson(file: string, text: string, cause: unknown): TenantctlError {
  */
 export function parseSavedPlan(file: string, bytes: Buffer): SavedPlan {
   let value: unknown;
-  const deep = tooDeepAt(bytes);
-  if (deep >= 0) {
-    const before = bytes.toString('utf8', 0, deep);
+  const beyond = beyondBounds(bytes, PLAN_BOUNDS);
+  if (beyond) {
+    const before = bytes.toString('utf8', 0, beyond.offset);
     const where = lineAndColumn(before, before.length);
     throw new TenantctlError(
-      `cannot read the plan ${file}: ${file}:${where.line}:${where.column}: nested more than ${MAX_DEPTH.toLocaleString('en-US')} levels deep, which no plan is; it is not a plan tenantctl wrote: make it again with \`tenantctl plan --out\``,
+      `cannot read the plan ${file}: ${file}:${where.line}:${where.column}: ${beyond.problem}; it is not a plan tenantctl wrote: make it again with \`tenantctl plan --out\``,
     );
   }
   const text = bytes.toString('utf8');

@@ -242,7 +242,27 @@ describe('hostile input files: only regular files, within the limits', () => {
     const apply = await runCli(['apply', '--database', 'memory://', '--plan', deep, '-c', 'examples/contoso', '--auto-approve'], { env: { NODE_OPTIONS: '--max-old-space-size=300' } });
     expect(apply).toMatchObject({
       code: 1,
-      stderr: `Error: cannot read the plan ${deep}: ${deep}:1:10001: nested more than 10,000 levels deep, which no plan is; it is not a plan tenantctl wrote: make it again with \`tenantctl plan --out\`\n`,
+      stderr: `Error: cannot read the plan ${deep}: ${deep}:1:65: nested more than 64 levels deep, which no plan is; it is not a plan tenantctl wrote: make it again with \`tenantctl plan --out\`\n`,
+    });
+  }, 60_000);
+
+  it('apply --plan refuses a plan with more arrays, objects or values for its size than any plan, before JSON.parse', async () => {
+    // A 256 MiB file of `[],` cost JSON.parse 215 s and 7 GB; these are small copies of such files.
+    const wide = path.join(scratch, 'wide-plan.json');
+    fs.writeFileSync(wide, `[${'[],'.repeat(1_000_000)}[]]`);
+    const containers = await runCli(['apply', '--database', 'memory://', '--plan', wide, '-c', 'examples/contoso', '--auto-approve'], { env: { NODE_OPTIONS: '--max-old-space-size=300' } });
+    // 3,000,003 bytes allow 100,000 + 62,500 arrays: the one after them opens at column 3 × 162,500 − 1.
+    expect(containers).toMatchObject({
+      code: 1,
+      stderr: `Error: cannot read the plan ${wide}: ${wide}:1:487499: more than 162,500 arrays and objects, far more for its size than any plan holds; it is not a plan tenantctl wrote: make it again with \`tenantctl plan --out\`\n`,
+    });
+    const many = path.join(scratch, 'many-values.json');
+    fs.writeFileSync(many, `[${'0,'.repeat(2_000_000)}0]`);
+    const values = await runCli(['apply', '--database', 'memory://', '--plan', many, '-c', 'examples/contoso', '--auto-approve'], { env: { NODE_OPTIONS: '--max-old-space-size=300' } });
+    // 4,000,003 bytes allow 100,000 + 500,000 values: the array is one, each comma one more.
+    expect(values).toMatchObject({
+      code: 1,
+      stderr: `Error: cannot read the plan ${many}: ${many}:1:1200001: more than 600,000 values, far more for its size than any plan holds; it is not a plan tenantctl wrote: make it again with \`tenantctl plan --out\`\n`,
     });
   }, 60_000);
 

@@ -1,0 +1,73 @@
+/**
+ * How much structure a plan file may hold before JSON.parse is let near it.
+ * JSON.parse bounds neither nesting nor the number of values: a 256 MiB file
+ * (the limit on plans) of `[[],[],…` cost it 215 s and 7 GB, and files of
+ * many nests 9,999 deep brought V8 down. `plan --out` writes at most 7 levels,
+ * one array or object per 72 bytes or more (one per 122 in an adoption of
+ * 100,000 users) and one value per 9 bytes or more (its two-space
+ * indentation alone gives that), so these bounds refuse no plan it writes
+ * and cap what parsing the largest file allowed can cost at a few seconds.
+ */
+export interface JsonBounds {
+  /** Arrays and objects open at once. */
+  readonly depth: number;
+  /** At most this many arrays and objects in all, plus one per `bytesPerContainer` bytes of the file. */
+  readonly containers: number;
+  readonly bytesPerContainer: number;
+  /** At most this many values and fields (commas, plus arrays and objects), plus one per `bytesPerItem` bytes. */
+  readonly items: number;
+  readonly bytesPerItem: number;
+}
+
+export const PLAN_BOUNDS: JsonBounds = { depth: 64, containers: 100_000, bytesPerContainer: 48, items: 100_000, bytesPerItem: 8 };
+
+export interface BoundsProblem {
+  /** Byte offset of the bracket or comma that passed the bound. */
+  readonly offset: number;
+  readonly problem: string;
+}
+
+const count = (n: number): string => n.toLocaleString('en-US');
+
+/**
+ * Where `bytes` (JSON, or what claims to be) first passes `bounds`, or null.
+ * One pass, skipping strings with indexOf (most of a plan is strings), so
+ * brackets and commas inside strings do not count. Whether the text is JSON
+ * at all is for JSON.parse to say after.
+ */
+export function beyondBounds(bytes: Buffer, bounds: JsonBounds): BoundsProblem | null {
+  const maxContainers = bounds.containers + Math.floor(bytes.length / bounds.bytesPerContainer);
+  const maxItems = bounds.items + Math.floor(bytes.length / bounds.bytesPerItem);
+  let depth = 0;
+  let containers = 0;
+  let items = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (b === 0x22) {
+      let end = i;
+      do {
+        end = bytes.indexOf(0x22, end + 1);
+        if (end < 0) return null;
+      } while (escapedQuote(bytes, end));
+      i = end;
+    } else if (b === 0x5b || b === 0x7b) {
+      if (++depth > bounds.depth) return { offset: i, problem: `nested more than ${count(bounds.depth)} levels deep, which no plan is` };
+      if (++containers > maxContainers) {
+        return { offset: i, problem: `more than ${count(maxContainers)} arrays and objects, far more for its size than any plan holds` };
+      }
+      if (++items > maxItems) return tooManyItems(i, maxItems);
+    } else if (b === 0x5d || b === 0x7d) depth--;
+    else if (b === 0x2c && ++items > maxItems) return tooManyItems(i, maxItems);
+  }
+  return null;
+}
+
+function tooManyItems(offset: number, max: number): BoundsProblem {
+  return { offset, problem: `more than ${count(max)} values, far more for its size than any plan holds` };
+}
+
+function escapedQuote(bytes: Buffer, quote: number): boolean {
+  let backslashes = 0;
+  for (let k = quote - 1; bytes[k] === 0x5c; k--) backslashes++;
+  return backslashes % 2 === 1;
+}
