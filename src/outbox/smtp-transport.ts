@@ -63,6 +63,25 @@ function decoded(text: string): string {
 }
 
 /**
+ * The forms in which the relay's password can come back in its replies:
+ * as written in the URL, decoded, and as nodemailer sends it in AUTH PLAIN
+ * (base64 of NUL user NUL password) and AUTH LOGIN (base64 of the password).
+ * A relay that echoes the command it refuses would otherwise put the
+ * password, merely base64-encoded, in the report and in last_error. Without
+ * the padding, so an echo that drops it is caught too.
+ */
+export function credentialForms(user: string, password: string): string[] {
+  const pass = decoded(password);
+  if (pass.length === 0) return [];
+  const base64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
+  const encoded = [base64(`\u0000${user}\u0000${pass}`), base64(pass)];
+  return [...new Set([password, pass, ...encoded, ...encoded.map((e) => e.replace(/=+$/, ''))])]
+    .filter((s) => s.length > 0)
+    // The longest first: the password inside its own base64 form would otherwise break that form up before it is found.
+    .sort((a, b) => b.length - a.length);
+}
+
+/**
  * Sends through the relay a URL names: `smtp://user:password@host:port`
  * (STARTTLS required) or `smtps://…` (TLS from the start). Without TLS only
  * with `insecureLoopback`, to a relay on this machine. Errors never contain
@@ -70,7 +89,7 @@ function decoded(text: string): string {
  */
 export function createSmtpTransport(url: string, options: SmtpTransportOptions = {}): SmtpTransport {
   const parsed = parseSmtpUrl(url);
-  const secrets = [parsed.password, decoded(parsed.password)].filter((s) => s.length > 0);
+  const secrets = credentialForms(decoded(parsed.username), parsed.password);
   const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const secure = parsed.protocol === 'smtps:';
   if (options.insecureLoopback && !isLoopbackHost(parsed.hostname)) {

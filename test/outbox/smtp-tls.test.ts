@@ -92,3 +92,50 @@ describe('deliver over SMTP without TLS', { timeout: 120_000 }, () => {
     expect(['10.0.0.1', 'mail.contoso.com', '127.0.0.1.evil.example', 'localhost.evil.example'].some(isLoopbackHost)).toBe(false);
   });
 });
+
+describe('deliver to a relay that echoes the login it refuses', { timeout: 120_000 }, () => {
+  let dir: string;
+  let server: SMTPServer;
+  let port: number;
+  const password = 'p@ss wörd';
+  const base64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
+  const forms = [password, encodeURIComponent(password), base64(`\u0000tenantctl\u0000${password}`), base64(password)];
+
+  beforeAll(async () => {
+    dir = tempDir('tenantctl-smtp-echo-');
+    server = new SMTPServer({
+      disabledCommands: ['STARTTLS'],
+      allowInsecureAuth: true,
+      logger: false,
+      onAuth(auth, _session, callback) {
+        // A hostile or careless relay quoting back what it was sent, in every encoding a client uses.
+        callback(new Error(`refused AUTH ${auth.method} ${base64(`\u0000${auth.username}\u0000${auth.password}`)} (${base64(auth.password ?? '')}) for ${auth.password}`));
+      },
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.server.address() as AddressInfo).port;
+    contosoFolder('applied', path.join(dir, 'db'));
+  });
+  afterAll(async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps the password out of the report and the outbox in every form the relay echoes', async () => {
+    const url = `smtp://tenantctl:${encodeURIComponent(password)}@127.0.0.1:${port}`;
+    const run = await runCli(['deliver', '--smtp-insecure-loopback'], { env: { TENANTCTL_DATABASE_URL: path.join(dir, 'db'), TENANTCTL_SMTP_URL: url } });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/failed: credentials of \S+ to .*refused AUTH PLAIN \*\*\*\* \(\*\*\*\*\) for \*\*\*\*/);
+    const db = new PGlite(path.join(dir, 'db'));
+    try {
+      const { rows } = await db.query<{ last_error: string }>('SELECT last_error FROM tenantctl.credential_notifications WHERE last_error IS NOT NULL');
+      expect(rows.length).toBeGreaterThan(0);
+      for (const form of forms) {
+        expect(run.stdout + run.stderr).not.toContain(form);
+        for (const row of rows) expect(row.last_error).not.toContain(form);
+      }
+    } finally {
+      await db.close();
+    }
+  });
+});
