@@ -46,28 +46,45 @@ function isMissing(cause: unknown): boolean {
  * link: one to `/proc/self/environ` or a key file on the CI runner would be
  * read and its keys named in the output. Those are `outside`.
  */
-function yamlFilesIn(dir: string): { names: string[]; outside: string[]; broken: { name: string; code: string }[] } {
+/** An entry of a directory to read, and the real path it is known by (one file reached twice is read once). */
+interface Entry {
+  readonly name: string;
+  readonly real: string;
+}
+
+function yamlFilesIn(dir: string): { names: Entry[]; outside: string[]; broken: { name: string; code: string }[] } {
   const entries = fs
     .readdirSync(dir, { withFileTypes: true })
     .filter((entry) => isConfigFileName(entry.name));
-  const names: string[] = [];
+  const names: Entry[] = [];
   const outside: string[] = [];
+  // One realpath for the directory, not one per file: a file that is no link is its entry in the real directory.
+  const realDir = realOrResolved(dir);
   const broken: { name: string; code: string }[] = [];
   let root: string | undefined;
   for (const entry of entries) {
     // Anything else by a YAML name is read, and refused by the reader as what it is (a folder, a FIFO, a
     // device): skipped in silence, its users would be planned deleted.
     if (!entry.isSymbolicLink()) {
-      names.push(entry.name);
+      names.push({ name: entry.name, real: path.join(realDir, entry.name) });
       continue;
     }
     const link = path.join(dir, entry.name);
     const target = realTarget(link);
     if (typeof target !== 'string') broken.push({ name: entry.name, code: target.code });
-    else if (within((root ??= fs.realpathSync(findWorkTree(link) ?? dir)), target)) names.push(entry.name);
+    else if (within((root ??= fs.realpathSync(findWorkTree(link) ?? dir)), target)) names.push({ name: entry.name, real: target });
     else outside.push(entry.name);
   }
-  return { names: names.sort(), outside: outside.sort(), broken: broken.sort((a, b) => (a.name < b.name ? -1 : 1)) };
+  return { names: names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)), outside: outside.sort(), broken: broken.sort((a, b) => (a.name < b.name ? -1 : 1)) };
+}
+
+/** The real path of what `given` names; as given, made absolute, should it vanish in between. */
+function realOrResolved(given: string): string {
+  try {
+    return fs.realpathSync(given);
+  } catch {
+    return path.resolve(given);
+  }
 }
 
 /** Where a symbolic link leads, or why it leads nowhere (ENOENT: dangling, ELOOP: a loop). */
@@ -123,22 +140,31 @@ function leadsOutOfWorkTree(given: string): boolean {
 export function listConfigFiles(paths: readonly string[]): { files: string[]; diagnostics: Diagnostic[] } {
   const files: string[] = [];
   const diagnostics: Diagnostic[] = [];
-  // Resolved path → how it was first given: a file is read once, and a repeat is said, not swallowed.
-  const seen = new Map<string, string>();
-  /** True when `given` was reached before (a warning says so); else remembers it as `described`. */
-  const repeated = (given: string, described: string): boolean => {
-    const key = path.resolve(given);
-    const first = seen.get(key);
+  // Real path → how it was first given, and its path made absolute: a file is read once, and a repeat is said, not swallowed.
+  const seen = new Map<string, { readonly described: string; readonly resolved: string }>();
+  /**
+   * True when `given` (known by the real path `real`) was reached before (a
+   * warning says so); else remembers it as `described`. Through a symbolic
+   * link the same file would be read twice, each of its users declared twice.
+   */
+  const repeated = (given: string, described: string, real: string): boolean => {
+    const first = seen.get(real);
     if (first === undefined) {
-      seen.set(key, described);
+      seen.set(real, { described, resolved: path.resolve(given) });
       return false;
     }
-    const what = first === described ? `${described} is given twice with -c` : `${first} and ${described} are the same, each given with -c`;
-    diagnostics.push(warning('CONFIG_GIVEN_TWICE', `${what}; it is read once: remove the repeated -c`, { file: given }));
+    let message: string;
+    if (first.resolved !== path.resolve(given)) {
+      message = `${first.described} and ${described} are the same file, one reached through a symbolic link; it is read once: remove the link, or the -c that reaches it again`;
+    } else {
+      const what = first.described === described ? `${described} is given twice with -c` : `${first.described} and ${described} are the same, each given with -c`;
+      message = `${what}; it is read once: remove the repeated -c`;
+    }
+    diagnostics.push(warning('CONFIG_GIVEN_TWICE', message, { file: given }));
     return true;
   };
-  const add = (file: string, inDirectory?: string): void => {
-    if (!repeated(file, inDirectory === undefined ? file : `${file} (in the directory ${inDirectory})`)) files.push(file);
+  const add = (file: string, real: string, inDirectory?: string): void => {
+    if (!repeated(file, inDirectory === undefined ? file : `${file} (in the directory ${inDirectory})`, real)) files.push(file);
   };
   if (paths.length === 0) {
     diagnostics.push(error('CONFIG_NOT_FOUND', 'no configuration was given; pass a YAML file or a directory of YAML files with -c PATH'));
@@ -164,11 +190,11 @@ export function listConfigFiles(paths: readonly string[]): { files: string[]; di
       continue;
     }
     if (!stat.isDirectory()) {
-      add(shown);
+      add(shown, realOrResolved(given));
       continue;
     }
-    if (repeated(shown, shown)) continue;
-    let names: string[];
+    if (repeated(shown, shown, realOrResolved(given))) continue;
+    let names: Entry[];
     let outside: string[];
     let broken: { name: string; code: string }[];
     try {
@@ -190,7 +216,7 @@ export function listConfigFiles(paths: readonly string[]): { files: string[]; di
       );
       continue;
     }
-    for (const name of names) add(path.posix.join(shown, name), shown);
+    for (const { name, real } of names) add(path.posix.join(shown, name), real, shown);
   }
   const past = files[INPUT_LIMITS.configurationFiles];
   if (past !== undefined) {

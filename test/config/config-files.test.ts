@@ -231,6 +231,30 @@ describe('a path given twice with -c', () => {
     ]);
   });
 
+  it('is read once when a symbolic link leads to it again: a link beside it, a linked directory', async () => {
+    const dir = newDir();
+    const tenant = path.join(dir, 'tenant');
+    fs.mkdirSync(tenant);
+    fs.writeFileSync(path.join(tenant, 'a.yaml'), USERS.replace('displayName: Joep\n', 'displayName: Joep\n    roles: [Global administrator]\n'));
+    fs.symlinkSync('a.yaml', path.join(tenant, 'staff.yaml'));
+    fs.symlinkSync('tenant', path.join(dir, 'linked'));
+    const a = path.join(tenant, 'a.yaml');
+    const linked = path.join(dir, 'linked');
+
+    const { files, diagnostics } = listConfigFiles([tenant, linked, path.join(linked, 'a.yaml')]);
+    expect(files).toEqual([a]);
+    expect(diagnostics.map((d) => [d.code, d.location?.file, d.message])).toEqual([
+      ['CONFIG_GIVEN_TWICE', `${tenant}/staff.yaml`, `${a} (in the directory ${tenant}) and ${tenant}/staff.yaml (in the directory ${tenant}) are the same file, one reached through a symbolic link; it is read once: remove the link, or the -c that reaches it again`],
+      ['CONFIG_GIVEN_TWICE', linked, `${tenant} and ${linked} are the same file, one reached through a symbolic link; it is read once: remove the link, or the -c that reaches it again`],
+      ['CONFIG_GIVEN_TWICE', `${linked}/a.yaml`, `${a} (in the directory ${tenant}) and ${linked}/a.yaml are the same file, one reached through a symbolic link; it is read once: remove the link, or the -c that reaches it again`],
+    ]);
+    // Read twice, each of its users was declared twice: UPN_DUPLICATE for every one of them.
+    const run = await runCli(['validate', '-c', tenant], { env: { TENANTCTL_DATABASE_URL: path.join(dir, 'no-db') } });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout + run.stderr).toContain('CONFIG_GIVEN_TWICE');
+    expect(run.stdout + run.stderr).not.toContain('UPN_DUPLICATE');
+  });
+
   it('validate passes with the warning, and reads the file once', async () => {
     const dir = newDir();
     const file = path.join(dir, 'tenant.yaml');
