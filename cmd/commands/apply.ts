@@ -12,6 +12,7 @@ import { renderApplyResult } from '../../src/render/apply-result.js';
 import { keepReadingTexts } from '../../src/state/read-state.js';
 import { formatMoney } from '../../src/render/money.js';
 import { renderPlan } from '../../src/render/index.js';
+import { terminalText } from '../../src/render/escape-terminal.js';
 import type { ProgressReporter } from '../../src/workflow/progress.js';
 import { readWhileParsing } from '../../src/workflow/read-while-parsing.js';
 import { findConfigCommit, parseCommitFlag } from '../../src/workflow/git-commit.js';
@@ -69,9 +70,11 @@ function trace(event: string): void {
  * is the file byte for byte what `plan --out` writes for the recomputed plan?
  * Otherwise in full, with the messages (in their order) that say what is wrong.
  */
-async function loadSavedPlan(file: string, options: ApplyOptions, session: DatabaseSession, report: ProgressReporter): Promise<LoadedPlan> {
+async function loadSavedPlan(given: string, options: ApplyOptions, session: DatabaseSession, report: ProgressReporter): Promise<LoadedPlan> {
   report({ stage: 'reading the saved plan', done: 0, total: 0 });
-  const bytes = readPlanBytes(file);
+  // As every message names it: a line break in the name would start a line of its own.
+  const file = terminalText(given);
+  const bytes = readPlanBytes(given, file);
   const config = options.config;
   const quick = config
     ? await quickCheck(file, bytes, {

@@ -6,7 +6,7 @@ import { ExitCode, TenantctlError } from '../../src/diagnostics/tenantctl-error.
 import { toolVersion } from '../../src/package-root.js';
 import { isEmptyPlanDocument, type PlanDocument } from '../../src/plan/plan-document.js';
 import { planJsonChunks } from '../../src/render/json.js';
-import { terminalText } from '../../src/render/escape-terminal.js';
+import { shellWord, terminalText } from '../../src/render/escape-terminal.js';
 import { renderPlan, type PlanFormat } from '../../src/render/index.js';
 import { parseCommitFlag } from '../../src/workflow/git-commit.js';
 import { planTenant } from '../../src/workflow/plan-tenant.js';
@@ -88,8 +88,8 @@ export function registerPlan(program: Command): void {
       out(shown);
       if (options.out) {
         // apply recomputes a saved plan from the configuration, so it needs -c as well.
-        const config = options.config.map((c) => `-c ${c}`).join(' ');
-        err(`Saved the plan to ${options.out}; apply exactly this plan with: tenantctl apply --plan ${options.out} ${config}`);
+        const config = options.config.map((c) => `-c ${shellWord(c)}`).join(' ');
+        err(`Saved the plan to ${terminalText(options.out)}; apply exactly this plan with: tenantctl apply --plan ${shellWord(options.out)} ${config}`);
       }
       if (options.detailedExitcode && !isEmptyPlanDocument(plan)) process.exitCode = ExitCode.changes;
     });

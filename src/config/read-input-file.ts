@@ -69,17 +69,18 @@ function tooLarge(file: string, limit: number, what: string, advice: string): In
  * blocks forever); the file is opened non-blocking and checked again by its
  * descriptor, in case the path changed in between; and at most limit + 1
  * bytes are read, whatever size the file claims (a file may grow, a /proc
- * file says 0). Never throws. `advice` ends the message of a file too large.
+ * file says 0). Never throws. `advice` ends the message of a file too large;
+ * messages name the file as `shown`.
  */
-export function readInputFile(file: string, limit: number, what: string, advice = SPLIT_IT): InputRead {
+export function readInputFile(file: string, limit: number, what: string, advice = SPLIT_IT, shown = file): InputRead {
   let fd: number | undefined;
   try {
     const before = fs.statSync(file);
-    if (!before.isFile()) return { problem: notAFile(file, before) };
-    if (before.size > limit) return { problem: tooLarge(file, limit, what, advice) };
+    if (!before.isFile()) return { problem: notAFile(shown, before) };
+    if (before.size > limit) return { problem: tooLarge(shown, limit, what, advice) };
     fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
     const opened = fs.fstatSync(fd);
-    if (!opened.isFile()) return { problem: notAFile(file, opened) };
+    if (!opened.isFile()) return { problem: notAFile(shown, opened) };
     // Sized for what the file claims, plus one byte to notice that it grew; 64 KiB for a file that claims
     // nothing (/proc). Not 64 KiB for every file: each file's bytes are kept, and 50,000 small files kept 3 GB.
     let chunk = Buffer.allocUnsafe(Math.min(limit + 1, opened.size > 0 ? opened.size + 1 : 64 * 1024));
@@ -95,12 +96,12 @@ export function readInputFile(file: string, limit: number, what: string, advice 
       if (read === 0) break;
       length += read;
     }
-    if (length > limit) return { problem: tooLarge(file, limit, what, advice) };
+    if (length > limit) return { problem: tooLarge(shown, limit, what, advice) };
     return { bytes: chunk.subarray(0, length) };
   } catch (cause) {
     // In words, with the code to search for: `no such file or folder (ENOENT)`, `permission denied (EACCES)`.
     const why = isFileSystemError(cause) ? fileSystemReason(cause) : (cause as Error).message;
-    return { problem: { kind: 'unreadable', message: `cannot read ${file}: ${why}`, reason: why } };
+    return { problem: { kind: 'unreadable', message: `cannot read ${shown}: ${why}`, reason: why } };
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }

@@ -105,3 +105,15 @@ export function neutraliseWorkflowCommands(text: string, allowCommands = false):
     `${lineBreak}${COMMAND_LINE.test(line) ? line.replace(COMMAND_START, '$1\\u003a') : line}`,
   );
 }
+
+const PLAIN_SHELL_WORD = /^[A-Za-z0-9_./:@%+=,-]+$/;
+
+/**
+ * A path in a command line shown to be copied: as it is when a POSIX shell
+ * reads it as one word, else in single quotes (a space, `$`, `;`), and
+ * through `terminalText`, so a line break in a file name cannot start a
+ * line of its own.
+ */
+export function shellWord(word: string): string {
+  return terminalText(PLAIN_SHELL_WORD.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`);
+}

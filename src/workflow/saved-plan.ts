@@ -32,13 +32,13 @@ const TOO_LARGE_TO_SAVE =
   'make the change in smaller steps (adopt or create the users over several pull requests), ' +
   'or apply it without a saved plan: `tenantctl apply -c PATH` plans afresh and asks for the same approvals';
 
-/** The bytes of a saved plan, within the limit on plans. */
-export function readPlanBytes(file: string): Buffer {
-  const read = readInputFile(file, INPUT_LIMITS.plan, 'a saved plan', TOO_LARGE_TO_SAVE);
+/** The bytes of a saved plan, within the limit on plans; messages name it as `shown`. */
+export function readPlanBytes(file: string, shown = file): Buffer {
+  const read = readInputFile(file, INPUT_LIMITS.plan, 'a saved plan', TOO_LARGE_TO_SAVE, shown);
   if (read.problem) {
     // `cannot read the plan plan.json: no such file or folder (ENOENT)`, not `cannot read the plan: cannot read plan.json: …`.
     const { problem } = read;
-    throw new TenantctlError(problem.kind === 'unreadable' ? `cannot read the plan ${file}: ${problem.reason}` : `cannot read the plan: ${problem.message}`);
+    throw new TenantctlError(problem.kind === 'unreadable' ? `cannot read the plan ${shown}: ${problem.reason}` : `cannot read the plan: ${problem.message}`);
   }
   return read.bytes;
 }
