@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { ExitCode, TenantctlError } from '../../src/diagnostics/tenantctl-error.js';
 import { deliverPending, type NotificationDelivery, type Transport } from '../../src/outbox/deliver.js';
 import { loadOutboxKey } from '../../src/outbox/load-outbox-key.js';
+import { loadMailer } from '../../src/outbox/on-demand-libraries.js';
 import { configuredKeyPath, OUTBOX_KEY_VARIABLE } from '../../src/outbox/outbox-key.js';
 import { createPickupTransport } from '../../src/outbox/pickup-transport.js';
 import { createSmtpTransport } from '../../src/outbox/smtp-transport.js';
@@ -97,6 +98,10 @@ export function registerDeliver(program: Command): void {
           const key = await loadOutboxKey(db, configuredKeyPath(options.outboxKey));
           const [pending] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM credential_notifications WHERE delivered_at IS NULL');
           if (!pending?.n) return { notifications: [], heldBack: 0, notTried: 0 };
+          // Without the mailer every notification would fail the same way, one by one: said once, before any is tried.
+          await loadMailer().catch((cause: unknown) => {
+            throw new TenantctlError(`${(cause as Error).message}; nothing was sent, and all ${pending.n} notification(s) stay queued`);
+          });
           return deliverPending(db, target.transport, { identities: key.identities, from, onResult: (delivery) => out(line(delivery)) });
         });
         const deliveries = report.notifications;
