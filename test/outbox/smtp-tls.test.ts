@@ -5,15 +5,27 @@ import type { AddressInfo } from 'node:net';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { SMTPServer } from 'smtp-server';
+import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isLoopbackHost } from '../../src/outbox/smtp-transport.js';
 import { runCli, tempDir } from '../support/cli.js';
 import { contosoFolder } from '../support/contoso-database.js';
 
+/** A relay without STARTTLS on a free loopback port, and a copy of the applied example's database beside it. */
+async function startRelay(prefix: string, options: SMTPServerOptions): Promise<{ dir: string; port: number; stop: () => Promise<void> }> {
+  const dir = tempDir(prefix);
+  const server = new SMTPServer({ disabledCommands: ['STARTTLS'], allowInsecureAuth: true, logger: false, ...options });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  contosoFolder('applied', path.join(dir, 'db'));
+  const stop = async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  return { dir, port: (server.server.address() as AddressInfo).port, stop };
+}
+
 describe('deliver over SMTP without TLS', { timeout: 120_000 }, () => {
   let dir: string;
-  let server: SMTPServer;
   let port: number;
   const received: string[] = [];
   const env = () => ({ TENANTCTL_DATABASE_URL: path.join(dir, 'db'), TENANTCTL_SMTP_URL: `smtp://tenantctl:hunter2@127.0.0.1:${port}` });
@@ -27,13 +39,10 @@ describe('deliver over SMTP without TLS', { timeout: 120_000 }, () => {
     }
   }
 
+  let stop: () => Promise<void>;
   beforeAll(async () => {
-    dir = tempDir('tenantctl-smtp-tls-');
-    server = new SMTPServer({
-      disabledCommands: ['STARTTLS'],
+    ({ dir, port, stop } = await startRelay('tenantctl-smtp-tls-', {
       authOptional: true,
-      allowInsecureAuth: true,
-      logger: false,
       onData(stream, _session, callback) {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
@@ -42,15 +51,9 @@ describe('deliver over SMTP without TLS', { timeout: 120_000 }, () => {
           callback();
         });
       },
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    port = (server.server.address() as AddressInfo).port;
-    contosoFolder('applied', path.join(dir, 'db'));
+    }));
   });
-  afterAll(async () => {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => stop());
 
   it('fails clearly when the relay offers no STARTTLS, sends nothing and keeps everything queued', async () => {
     const run = await runCli(['deliver'], { env: env() });
@@ -95,31 +98,21 @@ describe('deliver over SMTP without TLS', { timeout: 120_000 }, () => {
 
 describe('deliver to a relay that echoes the login it refuses', { timeout: 120_000 }, () => {
   let dir: string;
-  let server: SMTPServer;
   let port: number;
   const password = 'p@ss wörd';
   const base64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
   const forms = [password, encodeURIComponent(password), base64(`\u0000tenantctl\u0000${password}`), base64(password)];
 
+  let stop: () => Promise<void>;
   beforeAll(async () => {
-    dir = tempDir('tenantctl-smtp-echo-');
-    server = new SMTPServer({
-      disabledCommands: ['STARTTLS'],
-      allowInsecureAuth: true,
-      logger: false,
+    ({ dir, port, stop } = await startRelay('tenantctl-smtp-echo-', {
       onAuth(auth, _session, callback) {
         // A hostile or careless relay quoting back what it was sent, in every encoding a client uses.
         callback(new Error(`refused AUTH ${auth.method} ${base64(`\u0000${auth.username}\u0000${auth.password}`)} (${base64(auth.password ?? '')}) for ${auth.password}`));
       },
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    port = (server.server.address() as AddressInfo).port;
-    contosoFolder('applied', path.join(dir, 'db'));
+    }));
   });
-  afterAll(async () => {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => stop());
 
   it('keeps the password out of the report and the outbox in every form the relay echoes', async () => {
     const url = `smtp://tenantctl:${encodeURIComponent(password)}@127.0.0.1:${port}`;
