@@ -39,6 +39,12 @@ function isMissing(cause: unknown): boolean {
   return code === 'ENOENT' || code === 'ENOTDIR';
 }
 
+/** An entry of a directory to read, and the real path it is known by (one file reached twice is read once). */
+interface Entry {
+  readonly name: string;
+  readonly real: string;
+}
+
 /**
  * The entries by a YAML name directly inside `dir`, sorted by name, whatever
  * they are; symbolic links count when they lead inside the repository (the
@@ -46,12 +52,6 @@ function isMissing(cause: unknown): boolean {
  * link: one to `/proc/self/environ` or a key file on the CI runner would be
  * read and its keys named in the output. Those are `outside`.
  */
-/** An entry of a directory to read, and the real path it is known by (one file reached twice is read once). */
-interface Entry {
-  readonly name: string;
-  readonly real: string;
-}
-
 function yamlFilesIn(dir: string): { names: Entry[]; outside: string[]; broken: { name: string; code: string }[] } {
   const entries = fs
     .readdirSync(dir, { withFileTypes: true })

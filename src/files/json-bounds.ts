@@ -4,8 +4,8 @@
  * (the limit on plans) of `[[],[],…` cost it 215 s and 7 GB, and files of
  * many nests 9,999 deep brought V8 down. `plan --out` writes at most 7 levels,
  * one array or object per 72 bytes or more (one per 122 in an adoption of
- * 100,000 users) and one value per 9 bytes or more (its two-space
- * indentation alone gives that), so these bounds refuse no plan it writes
+ * 100,000 users) and one value per 9 bytes or more (each on an indented
+ * line of its own, every short one deep inside), so these bounds refuse no plan it writes
  * and cap what parsing the largest file allowed can cost at a few seconds.
  */
 export interface JsonBounds {

@@ -67,8 +67,8 @@ function decoded(text: string): string {
  * as written in the URL, decoded, and as nodemailer sends it in AUTH PLAIN
  * (base64 of NUL user NUL password) and AUTH LOGIN (base64 of the password).
  * A relay that echoes the command it refuses would otherwise put the
- * password, merely base64-encoded, in the report and in last_error. Without
- * the padding, so an echo that drops it is caught too.
+ * password, merely base64-encoded, in the report and in last_error. With and
+ * without the padding, so an echo that drops it is caught too.
  */
 export function credentialForms(user: string, password: string): string[] {
   const pass = decoded(password);
