@@ -56,8 +56,11 @@ export function credentialMessageId(notification: Pick<PendingNotification, 'id'
   return `<credentials-${notification.id}.${notification.userId}@tenantctl>`;
 }
 
-// Plain ASCII with short lines, so the body goes out as 7bit text: the
-// password stays literally readable in every mail client and in the raw file.
+// Plain ASCII with short lines, so the body goes out as 7bit text and the
+// password stays literally readable in the raw file. A UPN of more than 67
+// characters makes its line longer than 76, and nodemailer then sends the
+// body quoted-printable (a `=` in the password as `=3D`; deliver.ts blots
+// out both forms); mail clients show it decoded.
 // The words match what happened: a new account or a reset, and a change
 // required at the next sign-in only when the configuration asks for one.
 function body(notification: PendingNotification): string {

@@ -79,10 +79,22 @@ interface NotificationRow {
 
 const MAX_ERROR_LENGTH = 1000;
 
+/**
+ * The forms in which a relay that quotes the message it refuses can give the
+ * temporary password back: as written, and quoted-printable (`=` as `=3D`),
+ * which nodemailer turns to for the whole body once a line passes 76
+ * characters, as `User ID: …` does for a long UPN. The policy's other
+ * characters are printable ASCII, which quoted-printable leaves as they are,
+ * and the password's line is too short to be broken.
+ */
+function passwordForms(password: string): string[] {
+  return [...new Set([password.replaceAll('=', '=3D'), password])];
+}
+
 /** The error as one line for last_error and the report, with the password blotted out. */
-function describeFailure(cause: unknown, secrets: readonly string[]): string {
+function describeFailure(cause: unknown, password: string): string {
   let text = (cause instanceof Error ? cause.message : String(cause)).replace(/\s+/g, ' ').trim() || 'unknown error';
-  for (const secret of secrets) if (secret) text = text.split(secret).join('****');
+  if (password) for (const secret of passwordForms(password)) text = text.split(secret).join('****');
   return text.length > MAX_ERROR_LENGTH ? `${text.slice(0, MAX_ERROR_LENGTH - 1)}…` : text;
 }
 
@@ -145,12 +157,12 @@ async function deliverOne(tx: Queryable, row: NotificationRow, transport: Transp
   try {
     outcome = await transport.send(composeMessage(notification, options.from));
   } catch (cause) {
-    const error = describeFailure(cause, [password]);
+    const error = describeFailure(cause, password);
     await markFailed(tx, id, error);
     return { ...identity, status: 'failed', error, ...(cause instanceof RelayUnusable ? { relayUnusable: true as const } : {}) };
   }
   await markDelivered(tx, id);
-  const rejected = outcome.rejected.map((r) => ({ address: r.address, reason: describeFailure(r.reason, [password]) }));
+  const rejected = outcome.rejected.map((r) => ({ address: r.address, reason: describeFailure(r.reason, password) }));
   return rejected.length > 0 ? { ...identity, status: 'delivered', rejected } : { ...identity, status: 'delivered' };
 }
 

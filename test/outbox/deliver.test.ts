@@ -35,12 +35,15 @@ interface MailServer {
   readonly connections: () => number;
   /** Addresses whose RCPT TO the server answers with 550. */
   readonly refuse: Set<string>;
+  /** Whether the server refuses each message, quoting its body as it came (a content filter that says what it saw). */
+  readonly quoteBody: { value: boolean };
   close(): Promise<void>;
 }
 
 async function startMailServer(): Promise<MailServer> {
   const received: ReceivedMail[] = [];
   const refuse = new Set<string>();
+  const quoteBody = { value: false };
   let connections = 0;
   const server = new SMTPServer({
     authOptional: true,
@@ -59,6 +62,10 @@ async function startMailServer(): Promise<MailServer> {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
+        if (quoteBody.value) {
+          const body = Buffer.concat(chunks).toString('utf8').split(/\r?\n\r?\n/).slice(1).join(' ');
+          return callback(Object.assign(new Error(`5.7.1 content refused: ${body}`), { responseCode: 554 }));
+        }
         const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
         received.push({ mailFrom, rcptTo: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
         callback();
@@ -72,6 +79,7 @@ async function startMailServer(): Promise<MailServer> {
     received,
     connections: () => connections,
     refuse,
+    quoteBody,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
@@ -300,6 +308,25 @@ function outboxSuite(open: () => Promise<Database>): void {
       [true, 1, null],
       [true, 1, null],
     ]);
+  });
+
+  it('keeps the temporary password out of last_error when the relay quotes the message it refuses, in its transfer encoding too', async () => {
+    // A UPN this long puts "User ID: …" past 76 characters, so nodemailer sends the body quoted-printable: `=` goes as `=3D`.
+    const local = 'joep.van.der.berg-de.vries.quoted-printable-body.for-the-test';
+    const [joep] = (await seed(db, [{ ...THREE[0], local }])) as [Seeded];
+    server.quoteBody.value = true;
+    const transport = smtpTo(server.port);
+    const report = await deliverPending(db, transport, KEY);
+    transport.close();
+    const error = report.notifications[0]?.error ?? '';
+    expect(error).toMatch(/554 .*content refused: .*Temporary password: \*\*\*\*/);
+    expect(error).toContain(`User ID: ${joep.upn.slice(0, 20)}`);
+    const [row] = await outbox(db);
+    expect(row).toMatchObject({ temporary_password: joep.password, delivered: false, attempts: 1 });
+    for (const text of [error, row?.last_error ?? '']) {
+      expect(text).not.toContain(joep.password);
+      expect(text).not.toContain(joep.password.replaceAll('=', '=3D'));
+    }
   });
 
   it('goes on past a message the relay refuses: only a failure of the relay itself stops the run', async () => {
