@@ -54,6 +54,18 @@ export function pointerToPath(pointer: string): (string | number)[] {
     .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
 }
 
+/**
+ * YAML 1.1's merge key. tenantctl reads YAML 1.2, where `<<` is a key like any
+ * other (both of its parsers agree), so `<<: *base` merges nothing: said as
+ * such, not as a misspelt field.
+ */
+export const MERGE_KEY = '<<';
+
+/** What to say of a `<<` key in `owner` (`a user`, `defaults`); `instead` is what to do besides writing the fields out. */
+export function mergeKeyMessage(owner: string, instead = ''): string {
+  return `"<<" is a YAML merge key, which tenantctl does not read: it reads YAML 1.2, where "<<" is a field like any other, so nothing is merged into ${owner} here; write the fields out${instead}`;
+}
+
 /** An unknown field's message lists what is allowed in its place up to this many; past it, names the schema. */
 const LISTED_FIELDS = 12;
 
@@ -63,6 +75,10 @@ function describe(e: ErrorObject, schemaName: string): { path: (string | number)
   switch (e.keyword) {
     case 'additionalProperties': {
       const key = (e.params as { additionalProperty: string }).additionalProperty;
+      if (key === MERGE_KEY) {
+        const owner = at.length === 0 ? 'the top level of the file' : typeof at.at(-1) === 'number' ? `an entry of "${String(at.at(-2))}"` : `"${field}"`;
+        return { path: [...at, key], message: mergeKeyMessage(owner), atKey: true };
+      }
       const allowed = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
       const suggestion = closest(key, allowed);
       if (suggestion) return { path: [...at, key], message: `unknown field "${key}" (did you mean ${suggestion}?)`, atKey: true };

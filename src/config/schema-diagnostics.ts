@@ -8,7 +8,7 @@ import type { PointAt } from './locate.js';
 import { emailProblem, MAX_NOTIFY_ADDRESSES, tooManyAddresses } from './notify-addresses.js';
 import { upnInvalidMessage } from './rules/upn-rules.js';
 import { boundedSchemaErrors, checkStopped, measureParts } from './schema-bounds.js';
-import { pointerToPath } from './schema-check.js';
+import { MERGE_KEY, mergeKeyMessage, pointerToPath } from './schema-check.js';
 import { closest } from './suggest.js';
 
 export type Path = readonly (string | number)[];
@@ -217,7 +217,13 @@ function photoNotAllowed(path: Path, key: string): Finding {
   };
 }
 
+function mergeKey(path: Path): Finding {
+  const instead = path[0] === 'users' ? ', or put what every user shares under defaults: in tenant.yaml' : '';
+  return { code: 'SCHEMA_UNKNOWN_FIELD', path: [...path, MERGE_KEY], pointAt: 'key', message: mergeKeyMessage(ownerLabel(path), instead) };
+}
+
 function unknownField(e: ErrorObject, path: Path, key: string): Finding {
+  if (key === MERGE_KEY) return mergeKey(path);
   const allowed = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
   const alias = FIELD_ALIASES[key.toLowerCase()];
   if (couldBePassword(key)) return unknownSecretKey(path, key, allowed);
@@ -241,7 +247,9 @@ function unknownSecretKey(path: Path, key: string, allowed: readonly string[]): 
 function missingField(e: ErrorObject, path: Path): Finding {
   const missing = (e.params as { missingProperty: string }).missingProperty;
   const hint = REQUIRED_HINTS[missing];
-  return { code: 'SCHEMA_REQUIRED', path, message: `missing required field "${missing}"${hint ? ` (${hint})` : ''}; add it` };
+  // The fields `<<: *base` was meant to bring in.
+  const merging = typeof e.data === 'object' && e.data !== null && Object.hasOwn(e.data, MERGE_KEY);
+  return { code: 'SCHEMA_REQUIRED', path, message: `missing required field "${missing}"${hint ? ` (${hint})` : ''}; add it${merging ? ' (the "<<" merge key brings nothing in)' : ''}` };
 }
 
 function wrongType(e: ErrorObject, path: Path): Finding {

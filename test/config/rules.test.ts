@@ -398,6 +398,19 @@ describe('the schema, with specific codes', () => {
     { name: 'a misspelt section', files: `user:\n${ADMIN}`, expected: ['SCHEMA_UNKNOWN_FIELD@tenant.yaml:1:1'], message: /did you mean users\?/ },
     { name: 'an unknown field with nothing close: what is allowed', files: user('roles: [Billing administrator]\nshoeSize: 44'), expected: ['SCHEMA_UNKNOWN_FIELD@tenant.yaml:10:5'], message: /a user takes: userPrincipalName, renamedFrom, displayName, givenName/ },
     { name: 'an unknown field of a license', files: user('usageLocation: NL\nlicenses: [{sku: STANDARDPACK, plans: [SWAY]}]'), expected: ['SCHEMA_UNKNOWN_FIELD@tenant.yaml:10:36'], message: /^unknown field "plans"; a license takes: sku, disabledPlans$/ },
+    {
+      name: 'a YAML merge key: said to merge nothing, not taken for a misspelt field',
+      files: user('roles: [Billing administrator]\n<<: {department: Sales}'),
+      expected: ['SCHEMA_UNKNOWN_FIELD@tenant.yaml:10:5'],
+      message: /^"<<" is a YAML merge key, which tenantctl does not read: it reads YAML 1\.2, where "<<" is a field like any other, so nothing is merged into a user here; write the fields out, or put what every user shares under defaults: in tenant\.yaml$/,
+    },
+    {
+      name: 'a user merged from an anchor: the fields it was meant to bring in are missing, and say why',
+      files: `users:\n${ADMIN}  - &joep\n    userPrincipalName: joep@contoso.com\n    displayName: Joep\n    roles: [Billing administrator]\n  - <<: *joep\n    userPrincipalName: anna@contoso.com\n`,
+      expected: ['SCHEMA_REQUIRED@tenant.yaml:11:5', 'SCHEMA_UNKNOWN_FIELD@tenant.yaml:11:5'],
+      message: /^missing required field "displayName" \(.*\); add it \(the "<<" merge key brings nothing in\)$/,
+    },
+    { name: 'a merge key in defaults', files: `defaults:\n  <<: {usageLocation: NL}\n${user('roles: [Billing administrator]')}`, expected: ['SCHEMA_UNKNOWN_FIELD@tenant.yaml:2:3'], message: /so nothing is merged into defaults here; write the fields out$/ },
     { name: 'a user without displayName', files: `users:\n${ADMIN}  - userPrincipalName: joep@contoso.com\n`, expected: ['SCHEMA_REQUIRED@tenant.yaml:7:5'], message: /missing required field "displayName"/ },
     { name: 'a license without sku', files: user('usageLocation: NL\nlicenses: [{disabledPlans: [SWAY]}]'), expected: ['SCHEMA_REQUIRED@tenant.yaml:10:16'] },
     // The hint never offers the parsed number to copy: "1015" would store a postal code without its 0.

@@ -34,6 +34,13 @@ describe('the catalog file: a mistyped key', () => {
     expect(problems((text) => text.replace('\nsubscriptions:', '\nsubscriptons:'))).toContain(`${top}:1: unknown field "subscriptons" (did you mean subscriptions?)`);
   });
 
+  it('says a YAML merge key merges nothing', () => {
+    const line = example.split('\n').findIndex((l) => l.includes('seats: 5')) + 1;
+    expect(problems((text) => text.replace('    seats: 5', '    seats: 5\n    <<: {currency: EUR}'))).toContain(
+      `${line + 1}:5: "<<" is a YAML merge key, which tenantctl does not read: it reads YAML 1.2, where "<<" is a field like any other, so nothing is merged into an entry of "subscriptions" here; write the fields out`,
+    );
+  });
+
   it('lists what the place takes when nothing is close', () => {
     expect(problems((text) => text.replace('    seats: 5', '    seats: 5\n    zzqq: 1'))).toContainEqual(
       expect.stringMatching(/: unknown field "zzqq"; allowed here: sku, productName, seats, unitPrice, currency, purchasable, servicePlans, planDependencies, unavailableIn$/),
