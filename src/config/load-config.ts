@@ -12,6 +12,7 @@ import { RULES, type RuleEntry, type RuleNeeds } from './rules/index.js';
 import type { ConfigContext, DeclaredUser, FieldBlock } from './rules/rule.js';
 import { readableConfig, type ReadableConfig } from './readable-config.js';
 import { checkTenantShape } from './schema-diagnostics.js';
+import { mergeAliasRepeats } from './alias-repeats.js';
 import { unstorableText } from './storable-text.js';
 import { runSteps, type Steps } from './steps.js';
 import { loadYamlSources, type ConfigFile, type LoadedSources } from './yaml-source.js';
@@ -270,7 +271,10 @@ export function finishConfig(config: CheckedConfig, facts: DatabaseFacts): LoadC
   }
   const pointAt = (d: Diagnostic) => (checked.pointAtKey.has(d) ? 'key' : undefined);
   // The listed ones and the first left out, whose place the limit's notice gives.
-  const located = limitDiagnostics(locateFirst(sources.files, withoutRepeats(diagnostics), MAX_DIAGNOSTICS + 1, { pointAt }), {
+  const distinct = withoutRepeats(diagnostics);
+  const sorted = locateFirst(sources.files, distinct, MAX_DIAGNOSTICS + 1, { pointAt });
+  // Merged only when every problem was located: a capped list stays the first problems, counted as before.
+  const located = limitDiagnostics(distinct.length <= MAX_DIAGNOSTICS + 1 ? mergeAliasRepeats(sorted) : sorted, {
     errors: checked.omitted + config.dropped.errors + budget.dropped.errors,
     warnings: config.dropped.warnings + budget.dropped.warnings,
   });

@@ -163,6 +163,14 @@ describe('licenses', () => {
       message: /unknown service plan SHAREPOINTWA \(did you mean SHAREPOINTWAC\?\)/,
     },
     {
+      name: 'an unknown plan in licences three users share through an alias: said once, where it is written, with how many use it',
+      files: `users:\n${ADMIN}${['a', 'b', 'c']
+        .map((u, i) => `  - userPrincipalName: ${u}@contoso.com\n    displayName: ${u}\n    usageLocation: NL\n    licenses: ${i === 0 ? '&team [{sku: ENTERPRISEPACK, disabledPlans: [SHAREPOINTWA]}]' : '*team'}\n`)
+        .join('')}`,
+      expected: ['LICENSE_UNKNOWN_PLAN@tenant.yaml:10:60'],
+      message: /^unknown service plan SHAREPOINTWA \(did you mean SHAREPOINTWAC\?\).* \(the value here is used in 3 places, through aliases\)$/,
+    },
+    {
       name: 'a plan of another subscription',
       files: user('usageLocation: NL\nlicenses: [{sku: STANDARDPACK, disabledPlans: [OFFICESUBSCRIPTION]}]'),
       expected: ['LICENSE_PLAN_NOT_IN_SKU@tenant.yaml:10:52'],
