@@ -16,7 +16,7 @@ import { formatCount } from '../diagnostics/message-lists.js';
  */
 export function mergeAliasRepeats(sorted: readonly Diagnostic[]): Diagnostic[] {
   const keys = sorted.map((d) =>
-    d.location?.line === undefined ? null : JSON.stringify([d.severity, d.code, d.location.file, d.location.line, d.location.column, d.message]),
+    d.location?.line === undefined ? null : JSON.stringify([d.severity, d.code, d.location.file, d.location.line, d.location.column, d.message, d.related]),
   );
   const counts = new Map<string, number>();
   for (const key of keys) if (key !== null) counts.set(key, (counts.get(key) ?? 0) + 1);
