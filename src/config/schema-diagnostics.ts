@@ -218,7 +218,7 @@ function photoNotAllowed(path: Path, key: string): Finding {
 }
 
 function mergeKey(path: Path): Finding {
-  const instead = path[0] === 'users' ? ', or put what every user shares under defaults: in tenant.yaml' : '';
+  const instead = path[0] === 'users' ? ', or put what every user shares in the defaults section' : '';
   return { code: 'SCHEMA_UNKNOWN_FIELD', path: [...path, MERGE_KEY], pointAt: 'key', message: mergeKeyMessage(ownerLabel(path), instead) };
 }
 

@@ -410,7 +410,7 @@ describe('the schema, with specific codes', () => {
       name: 'a YAML merge key: said to merge nothing, not taken for a misspelt field',
       files: user('roles: [Billing administrator]\n<<: {department: Sales}'),
       expected: ['SCHEMA_UNKNOWN_FIELD@tenant.yaml:10:5'],
-      message: /^"<<" is a YAML merge key, which tenantctl does not read: it reads YAML 1\.2, where "<<" is a field like any other, so nothing is merged into a user here; write the fields out, or put what every user shares under defaults: in tenant\.yaml$/,
+      message: /^"<<" is a YAML merge key, which tenantctl does not read: it reads YAML 1\.2, where "<<" is a field like any other, so nothing is merged into a user here; write the fields out, or put what every user shares in the defaults section$/,
     },
     {
       name: 'a user merged from an anchor: the fields it was meant to bring in are missing, and say why',
