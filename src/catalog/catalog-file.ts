@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { mergeAliasRepeats } from '../config/alias-repeats.js';
 import { limitDiagnostics } from '../config/diagnostic-limit.js';
 import { checkSchema } from '../config/schema-check.js';
 import { unstorableText } from '../config/storable-text.js';
@@ -213,7 +214,7 @@ export function readCatalogFile(path: string): { catalog: CatalogFile | null; di
   }
   if (diagnostics.length > 0 || !file) {
     const located = locateDiagnostics(sources.files, diagnostics, { pointAt: (d) => (atKey.has(d) ? 'key' : undefined) });
-    return { catalog: null, diagnostics: limitDiagnostics(sortDiagnostics(located)) };
+    return { catalog: null, diagnostics: limitDiagnostics(mergeAliasRepeats(sortDiagnostics(located))) };
   }
   const raw = file.value as RawCatalog;
   return {

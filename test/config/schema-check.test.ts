@@ -34,6 +34,16 @@ describe('the catalog file: a mistyped key', () => {
     expect(problems((text) => text.replace('\nsubscriptions:', '\nsubscriptons:'))).toContain(`${top}:1: unknown field "subscriptons" (did you mean subscriptions?)`);
   });
 
+  it('says a problem in service plans two subscriptions share through an alias once', () => {
+    const first = '    servicePlans: [EXCHANGE_S_STANDARD, SHAREPOINTSTANDARD, SHAREPOINTWAC, MCOSTANDARD, YAMMER_ENTERPRISE, SWAY,\n                   PROJECTWORKMANAGEMENT]';
+    const second = '    servicePlans: [EXCHANGE_S_STANDARD, SHAREPOINTSTANDARD, SHAREPOINTWAC, MCOSTANDARD, YAMMER_ENTERPRISE, SWAY,\n                   PROJECTWORKMANAGEMENT, OFFICE_BUSINESS]';
+    expect(example).toContain(first);
+    expect(example).toContain(second);
+    const line = example.split('\n').findIndex((l) => l.includes('servicePlans:')) + 1;
+    const found = problems((text) => text.replace(first, '    servicePlans: &plans [EXCHANGE_S_STANDARD, Bad Plan!]').replace(second, '    servicePlans: *plans'));
+    expect(found).toEqual([`${line}:48: "1" has an invalid format (must match pattern "^[A-Za-z0-9_]+$") (the value here is used in 2 places, through aliases)`]);
+  });
+
   it('says a YAML merge key merges nothing', () => {
     const line = example.split('\n').findIndex((l) => l.includes('seats: 5')) + 1;
     expect(problems((text) => text.replace('    seats: 5', '    seats: 5\n    <<: {currency: EUR}'))).toContain(
