@@ -71,12 +71,15 @@ const LISTED_FIELDS = 12;
 
 function describe(e: ErrorObject, schemaName: string): { path: (string | number)[]; message: string; atKey?: boolean } {
   const at = pointerToPath(e.instancePath);
-  const field = at.length ? String(at[at.length - 1]) : 'the document';
+  const last = at.at(-1);
+  const field = last === undefined ? 'the document' : String(last);
+  // An entry of a list by its place, not its index: `item 2 of "servicePlans"`, not `"1"`.
+  const label = typeof last === 'number' ? `item ${last + 1} of "${String(at.at(-2) ?? 'the list')}"` : `"${field}"`;
   switch (e.keyword) {
     case 'additionalProperties': {
       const key = (e.params as { additionalProperty: string }).additionalProperty;
       if (key === MERGE_KEY) {
-        const owner = at.length === 0 ? 'the top level of the file' : typeof at.at(-1) === 'number' ? `an entry of "${String(at.at(-2))}"` : `"${field}"`;
+        const owner = at.length === 0 ? 'the top level of the file' : typeof last === 'number' ? `an entry of "${String(at.at(-2))}"` : `"${field}"`;
         return { path: [...at, key], message: mergeKeyMessage(owner), atKey: true };
       }
       const allowed = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
@@ -86,18 +89,18 @@ function describe(e: ErrorObject, schemaName: string): { path: (string | number)
       return { path: [...at, key], message: `unknown field "${key}"; ${instead}`, atKey: true };
     }
     case 'const':
-      return { path: at, message: `"${field}" must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}` };
+      return { path: at, message: `${label} must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}` };
     case 'required':
       return { path: at, message: `missing required field "${(e.params as { missingProperty: string }).missingProperty}"` };
     case 'type':
-      return { path: at, message: `"${field}" must be ${(e.params as { type: string | string[] }).type}` };
+      return { path: at, message: `${label} must be ${(e.params as { type: string | string[] }).type}` };
     case 'maxLength':
     case 'minLength':
-      return { path: at, message: `"${field}" ${e.message ?? 'has the wrong length'}` };
+      return { path: at, message: `${label} ${e.message ?? 'has the wrong length'}` };
     case 'pattern':
-      return { path: at, message: `"${field}" has an invalid format (${e.message ?? ''})` };
+      return { path: at, message: `${label} has an invalid format (${e.message ?? ''})` };
     default:
-      return { path: at, message: `"${field}" ${e.message ?? 'is invalid'}` };
+      return { path: at, message: `${label} ${e.message ?? 'is invalid'}` };
   }
 }
 
