@@ -7,12 +7,13 @@ import { formatCount } from '../diagnostics/message-lists.js';
  * and each finding is located at the one place it is written. Listed per
  * user, the same line would stand there six times over, each one a
  * line to fix, and a pull request would get six annotations on it. Said
- * once, with how many places use the value.
+ * once, with how many times it was found there; the totals still count each.
  *
  * The same code, words and place can only be one value reached through
- * aliases: two values are never written at the same line and column. For a
- * list of every problem, located: a list cut at the limit is left as it is,
- * so that what it lists and what its notice counts still add up.
+ * aliases: two values are never written at the same line and column. Only
+ * for a list of every problem found, each located: a list cut at the limit,
+ * or with problems only counted, is left as it is, so that what it lists and
+ * what it counts still add up.
  */
 export function mergeAliasRepeats(sorted: readonly Diagnostic[]): Diagnostic[] {
   const keys = sorted.map((d) =>
@@ -26,7 +27,12 @@ export function mergeAliasRepeats(sorted: readonly Diagnostic[]): Diagnostic[] {
     const count = key == null ? 1 : (counts.get(key) ?? 0);
     if (count === 0) return; // listed already
     if (key != null) counts.set(key, 0);
-    merged.push(count === 1 ? d : { ...d, message: `${d.message} (the value here is used in ${formatCount(count)} places, through aliases)` });
+    if (count === 1) merged.push(d);
+    else {
+      // Counted as the problems it stands for (countDiagnostics), so a merge never changes the totals.
+      const omitted = d.severity === 'error' ? { errors: count, warnings: 0 } : { errors: 0, warnings: count };
+      merged.push({ ...d, message: `${d.message} (found ${formatCount(count)} times here: the value is reached through aliases)`, omitted });
+    }
   });
   return merged;
 }

@@ -1,4 +1,4 @@
-import type { Diagnostic, DiagnosticCounts } from '../diagnostics/diagnostic.js';
+import { countDiagnostics, type Diagnostic, type DiagnosticCounts } from '../diagnostics/diagnostic.js';
 import { formatCount } from '../diagnostics/message-lists.js';
 
 /**
@@ -19,8 +19,10 @@ export const MAX_DIAGNOSTICS = 1_000;
 export function limitDiagnostics(sorted: readonly Diagnostic[], uncounted: DiagnosticCounts = { errors: 0, warnings: 0 }): Diagnostic[] {
   const rest = sorted.slice(MAX_DIAGNOSTICS);
   if (rest.length === 0 && uncounted.errors === 0 && uncounted.warnings === 0) return [...sorted];
-  const errors = uncounted.errors + rest.filter((d) => d.severity === 'error').length;
-  const warnings = uncounted.warnings + rest.length - rest.filter((d) => d.severity === 'error').length;
+  // A problem merged from several (alias-repeats.ts) counts as each of them.
+  const left = countDiagnostics(rest);
+  const errors = uncounted.errors + left.errors;
+  const warnings = uncounted.warnings + left.warnings;
   const total = errors + warnings;
   const notice: Diagnostic = {
     severity: errors > 0 ? 'error' : 'warning',

@@ -273,11 +273,10 @@ export function finishConfig(config: CheckedConfig, facts: DatabaseFacts): LoadC
   // The listed ones and the first left out, whose place the limit's notice gives.
   const distinct = withoutRepeats(diagnostics);
   const sorted = locateFirst(sources.files, distinct, MAX_DIAGNOSTICS + 1, { pointAt });
-  // Merged only when every problem was located: a capped list stays the first problems, counted as before.
-  const located = limitDiagnostics(distinct.length <= MAX_DIAGNOSTICS + 1 ? mergeAliasRepeats(sorted) : sorted, {
-    errors: checked.omitted + config.dropped.errors + budget.dropped.errors,
-    warnings: config.dropped.warnings + budget.dropped.warnings,
-  });
+  const uncounted = { errors: checked.omitted + config.dropped.errors + budget.dropped.errors, warnings: config.dropped.warnings + budget.dropped.warnings };
+  // Merged only when every problem was built and located: a capped list stays the first problems, counted as before.
+  const complete = distinct.length <= MAX_DIAGNOSTICS + 1 && uncounted.errors === 0 && uncounted.warnings === 0;
+  const located = limitDiagnostics(complete ? mergeAliasRepeats(sorted) : sorted, uncounted);
   if (hasErrors(located)) return { config: null, diagnostics: located };
   const state = new Map<string, User>();
   const declarations = new Map<string, DeclaredUser>();

@@ -29,8 +29,10 @@ export interface Diagnostic {
   /** Another place involved, e.g. the first declaration of a duplicated UPN. */
   readonly related?: SourceLocation;
   /**
-   * Only on the notice that closes a capped list (DIAGNOSTICS_LIMIT): the
-   * problems it stands for, which were counted but not listed.
+   * The problems it stands for, counted instead of it: on the notice that
+   * closes a capped list (DIAGNOSTICS_LIMIT), those counted but not listed;
+   * on a problem found several times at one place through aliases
+   * (alias-repeats.ts), each time.
    */
   readonly omitted?: DiagnosticCounts;
 }

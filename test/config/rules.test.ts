@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig, type LoadConfigResult } from '../../src/config/load-config.js';
-import { formatDiagnostic, type Diagnostic } from '../../src/diagnostics/diagnostic.js';
+import { countDiagnostics, formatDiagnostic, type Diagnostic } from '../../src/diagnostics/diagnostic.js';
 import { currentUser, state } from '../support/fixtures.js';
 import { contosoCatalog } from './expectations.js';
 
@@ -168,7 +168,7 @@ describe('licenses', () => {
         .map((u, i) => `  - userPrincipalName: ${u}@contoso.com\n    displayName: ${u}\n    usageLocation: NL\n    licenses: ${i === 0 ? '&team [{sku: ENTERPRISEPACK, disabledPlans: [SHAREPOINTWA]}]' : '*team'}\n`)
         .join('')}`,
       expected: ['LICENSE_UNKNOWN_PLAN@tenant.yaml:10:60'],
-      message: /^unknown service plan SHAREPOINTWA \(did you mean SHAREPOINTWAC\?\).* \(the value here is used in 3 places, through aliases\)$/,
+      message: /^unknown service plan SHAREPOINTWA \(did you mean SHAREPOINTWAC\?\).* \(found 3 times here: the value is reached through aliases\)$/,
     },
     {
       name: 'a plan of another subscription',
@@ -481,6 +481,31 @@ describe('one run reports everything it can', () => {
     const missing = loadConfig([path.join(scratch, 'nope.yaml')], { catalog: null, phase: 'validate', env: {} });
     expect(missing.config).toBeNull();
     expect(missing.diagnostics.map((d) => d.code)).toEqual(['CONFIG_NOT_FOUND']);
+  });
+});
+
+describe('problems found through aliases: listed once, counted each time', () => {
+  const team = (users: number, licences: string): string =>
+    `users:\n${ADMIN}${Array.from({ length: users }, (_, i) => `  - {userPrincipalName: u${i}@contoso.com, displayName: U, usageLocation: NL, licenses: ${i === 0 ? `&team ${licences}` : '*team'}}\n`).join('')}`;
+  const load = (name: string, text: string) => {
+    const dir = path.join(scratch, name);
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'tenant.yaml'), text);
+    return loadConfig([dir], { catalog, env: {}, phase: 'validate' }).diagnostics;
+  };
+
+  it('the totals count every user the value reaches, as without the merge', () => {
+    const diagnostics = load('aliases-counted', team(3, '[{sku: ENTERPRISEPACK, disabledPlans: [SHAREPOINTWA]}]'));
+    expect(diagnostics).toHaveLength(1);
+    expect(countDiagnostics(diagnostics)).toEqual({ errors: 3, warnings: 0 });
+  });
+
+  it('a list the schema check capped is left as it is: what it lists and what it counts add up', () => {
+    // 1,100 users share one licence with an unknown field: the schema check builds 1,000 and counts the rest.
+    const diagnostics = load('aliases-capped', team(1_100, '[{sku: ENTERPRISEPACK, plans: [SWAY]}]'));
+    expect(diagnostics.some((d) => d.message.includes('through aliases'))).toBe(false);
+    expect(countDiagnostics(diagnostics)).toEqual({ errors: 1_100, warnings: 0 });
+    expect(diagnostics.at(-1)?.code).toBe('DIAGNOSTICS_LIMIT');
   });
 });
 

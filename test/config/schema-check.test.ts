@@ -41,7 +41,7 @@ describe('the catalog file: a mistyped key', () => {
     expect(example).toContain(second);
     const line = example.split('\n').findIndex((l) => l.includes('servicePlans:')) + 1;
     const found = problems((text) => text.replace(first, '    servicePlans: &plans [EXCHANGE_S_STANDARD, Bad Plan!]').replace(second, '    servicePlans: *plans'));
-    expect(found).toEqual([`${line}:48: item 2 of "servicePlans" has an invalid format (must match pattern "^[A-Za-z0-9_]+$") (the value here is used in 2 places, through aliases)`]);
+    expect(found).toEqual([`${line}:48: item 2 of "servicePlans" has an invalid format (must match pattern "^[A-Za-z0-9_]+$") (found 2 times here: the value is reached through aliases)`]);
   });
 
   it('says a YAML merge key merges nothing', () => {
