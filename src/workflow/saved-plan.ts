@@ -99,13 +99,14 @@ export function parseSavedPlan(file: string, bytes: Buffer): SavedPlan {
   let checked = false;
   const requireValid = () => {
     if (checked) return;
-    const problems = checkSchema('plan.schema.json', file, value, 'PLAN_FILE');
+    // The first problem: a plan tenantctl wrote has none, and a hostile one's every error would cost minutes (firstErrorValidator).
+    const problems = checkSchema('plan.schema.json', file, value, 'PLAN_FILE', undefined, true);
     if (problems.length > 0) throw invalidPlan(file, problems);
     checked = true;
   };
   const changes = (value as { changes?: unknown }).changes;
   if (!Array.isArray(changes)) requireValid();
-  const envelope = checkSchema('plan.schema.json', file, { ...(value as object), changes: [] }, 'PLAN_FILE');
+  const envelope = checkSchema('plan.schema.json', file, { ...(value as object), changes: [] }, 'PLAN_FILE', undefined, true);
   if (envelope.length > 0) throw invalidPlan(file, envelope);
   return { plan: value as PlanDocument, requireValid };
 }

@@ -15,18 +15,22 @@ const only = (bounds: Partial<JsonBounds>): JsonBounds => ({
   bytesPerContainer: Infinity,
   items: Infinity,
   bytesPerItem: Infinity,
+  fields: Infinity,
+  bytesPerField: Infinity,
   ...bounds,
 });
 
-/** Depth, arrays and objects, and items (commas plus arrays and objects) of a parsed value, as the scan counts them in its text. */
-function shape(value: unknown): { depth: number; containers: number; items: number } {
-  if (value === null || typeof value !== 'object') return { depth: 0, containers: 0, items: 0 };
+/** Depth, arrays and objects, items (commas plus arrays and objects) and fields (commas inside objects) of a parsed value, as the scan counts them in its text. */
+function shape(value: unknown): { depth: number; containers: number; items: number; fields: number } {
+  if (value === null || typeof value !== 'object') return { depth: 0, containers: 0, items: 0, fields: 0 };
   const members = Object.values(value);
   const inner = members.map(shape);
+  const commas = Math.max(0, members.length - 1);
   return {
     depth: 1 + Math.max(0, ...inner.map((s) => s.depth)),
     containers: 1 + inner.reduce((sum, s) => sum + s.containers, 0),
-    items: 1 + Math.max(0, members.length - 1) + inner.reduce((sum, s) => sum + s.items, 0),
+    items: 1 + commas + inner.reduce((sum, s) => sum + s.items, 0),
+    fields: (Array.isArray(value) ? 0 : commas) + inner.reduce((sum, s) => sum + s.fields, 0),
   };
 }
 
@@ -54,12 +58,20 @@ describe('beyondBounds', () => {
     expect(scan('["1,2,3,4,5,6"]', bounds)).toBeNull();
   });
 
+  it('counts the fields of objects, not the values of lists', () => {
+    const bounds = only({ fields: 2, bytesPerField: 1_000 });
+    expect(scan('{"a":1,"b":[1,2,3,4,5],"c":{"d":1}}', bounds)).toBeNull();
+    expect(scan('[{"a":1,"b":2},{"c":3,"d":4}]', bounds)).toBeNull();
+    expect(scan('{"a":1,"b":2,"c":3,"d":4}', bounds)).toEqual({ offset: 18, problem: 'more than 2 fields in objects, far more for its size than any plan holds' });
+    expect(scan('{"a,b,c,d":1}', bounds)).toBeNull();
+  });
+
   it('agrees with a count over the parsed value for any JSON', () => {
     fc.assert(
-      fc.property(fc.json({ depthSize: 'large' }), fc.nat(12), fc.nat(40), fc.nat(80), (text, depth, containers, items) => {
+      fc.property(fc.json({ depthSize: 'large' }), fc.nat(12), fc.nat(40), fc.nat(80), fc.nat(40), (text, depth, containers, items, fields) => {
         const s = shape(JSON.parse(text));
-        const over = s.depth > depth || s.containers > containers || s.items > items;
-        const found = scan(text, only({ depth, containers, bytesPerContainer: Infinity, items, bytesPerItem: Infinity }));
+        const over = s.depth > depth || s.containers > containers || s.items > items || s.fields > fields;
+        const found = scan(text, only({ depth, containers, items, fields }));
         expect(found === null).toBe(!over);
         if (found) expect([0x5b, 0x7b, 0x2c]).toContain(Buffer.from(text)[found.offset]);
       }),
@@ -77,6 +89,7 @@ describe('beyondBounds', () => {
       expect(s.depth).toBeLessThanOrEqual(8);
       expect(text.length / s.containers).toBeGreaterThan(PLAN_BOUNDS.bytesPerContainer);
       expect(text.length / s.items).toBeGreaterThan(PLAN_BOUNDS.bytesPerItem * 2);
+      expect(text.length / s.fields).toBeGreaterThan(PLAN_BOUNDS.bytesPerField * 1.5);
     }
   });
 });
