@@ -28,9 +28,28 @@ export interface JsonBounds {
    */
   readonly fields: number;
   readonly bytesPerField: number;
+  /**
+   * At most this many fields in any one object, plus one per
+   * `bytesPerObjectField` bytes: JSON.parse slows down as one object grows
+   * into the millions of names (2 million took it 13 s here). A plan's largest
+   * object is its fingerprint's, one field of about 110 bytes for each user
+   * of the tenant.
+   */
+  readonly objectFields: number;
+  readonly bytesPerObjectField: number;
 }
 
-export const PLAN_BOUNDS: JsonBounds = { depth: 64, containers: 100_000, bytesPerContainer: 48, items: 100_000, bytesPerItem: 8, fields: 100_000, bytesPerField: 16 };
+export const PLAN_BOUNDS: JsonBounds = {
+  depth: 64,
+  containers: 100_000,
+  bytesPerContainer: 48,
+  items: 100_000,
+  bytesPerItem: 8,
+  fields: 100_000,
+  bytesPerField: 16,
+  objectFields: 100_000,
+  bytesPerObjectField: 128,
+};
 
 export interface BoundsProblem {
   /** Byte offset of the bracket or comma that passed the bound. */
@@ -50,8 +69,10 @@ export function beyondBounds(bytes: Buffer, bounds: JsonBounds): BoundsProblem |
   const maxContainers = bounds.containers + Math.floor(bytes.length / bounds.bytesPerContainer);
   const maxItems = bounds.items + Math.floor(bytes.length / bounds.bytesPerItem);
   const maxFields = bounds.fields + Math.floor(bytes.length / bounds.bytesPerField);
-  // Whether the container open at each depth is an object.
+  const maxObjectFields = bounds.objectFields + Math.floor(bytes.length / bounds.bytesPerObjectField);
+  // Whether the container open at each depth is an object, and the fields of that object so far.
   const inObject: number[] = [];
+  const objectFields: number[] = [];
   let depth = 0;
   let containers = 0;
   let items = 0;
@@ -68,6 +89,7 @@ export function beyondBounds(bytes: Buffer, bounds: JsonBounds): BoundsProblem |
     } else if (b === 0x5b || b === 0x7b) {
       if (++depth > bounds.depth) return { offset: i, problem: `nested more than ${count(bounds.depth)} levels deep, which no plan is` };
       inObject[depth] = b === 0x7b ? 1 : 0;
+      objectFields[depth] = 0;
       if (++containers > maxContainers) {
         return { offset: i, problem: `more than ${count(maxContainers)} arrays and objects, far more for its size than any plan holds` };
       }
@@ -75,8 +97,11 @@ export function beyondBounds(bytes: Buffer, bounds: JsonBounds): BoundsProblem |
     } else if (b === 0x5d || b === 0x7d) depth--;
     else if (b === 0x2c) {
       if (++items > maxItems) return tooManyItems(i, maxItems);
-      if (depth > 0 && inObject[depth] === 1 && ++fields > maxFields) {
-        return { offset: i, problem: `more than ${count(maxFields)} fields in objects, far more for its size than any plan holds` };
+      if (depth > 0 && inObject[depth] === 1) {
+        if (++fields > maxFields) return { offset: i, problem: `more than ${count(maxFields)} fields in objects, far more for its size than any plan holds` };
+        const inThis = (objectFields[depth] ?? 0) + 1;
+        objectFields[depth] = inThis;
+        if (inThis > maxObjectFields) return { offset: i, problem: `an object of more than ${count(maxObjectFields)} fields, far more for its size than any plan holds` };
       }
     }
   }

@@ -17,6 +17,8 @@ const only = (bounds: Partial<JsonBounds>): JsonBounds => ({
   bytesPerItem: Infinity,
   fields: Infinity,
   bytesPerField: Infinity,
+  objectFields: Infinity,
+  bytesPerObjectField: Infinity,
   ...bounds,
 });
 
@@ -64,6 +66,9 @@ describe('beyondBounds', () => {
     expect(scan('[{"a":1,"b":2},{"c":3,"d":4}]', bounds)).toBeNull();
     expect(scan('{"a":1,"b":2,"c":3,"d":4}', bounds)).toEqual({ offset: 18, problem: 'more than 2 fields in objects, far more for its size than any plan holds' });
     expect(scan('{"a,b,c,d":1}', bounds)).toBeNull();
+    const perObject = only({ objectFields: 2, bytesPerObjectField: 1_000 });
+    expect(scan('[{"a":1,"b":2,"c":3},{"d":{"e":1,"f":2,"g":3},"h":4}]', perObject)).toBeNull();
+    expect(scan('{"a":{"b":1,"c":2},"d":3,"e":4,"f":5}', perObject)).toEqual({ offset: 30, problem: 'an object of more than 2 fields, far more for its size than any plan holds' });
   });
 
   it('agrees with a count over the parsed value for any JSON', () => {
