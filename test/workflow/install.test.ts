@@ -109,6 +109,7 @@ describe('tenantctl installed from its packed tarball into an empty folder', () 
         'dist/embedded/cluster.tar.gz',
         'dist/validators/catalog.schema.cjs',
         'dist/validators/plan.schema.cjs',
+        'dist/validators/plan.schema.first.cjs',
         'dist/validators/tenant.schema.cjs',
       ].sort(),
     );
