@@ -39,6 +39,12 @@ function isMissing(cause: unknown): boolean {
   return code === 'ENOENT' || code === 'ENOTDIR';
 }
 
+/** A link out of the repository's files: out of the repository, or into its `.git`. */
+interface Outside {
+  readonly name: string;
+  readonly intoGit: boolean;
+}
+
 /** An entry of a directory to read, and the real path it is known by (one file reached twice is read once). */
 interface Entry {
   readonly name: string;
@@ -52,12 +58,12 @@ interface Entry {
  * link: one to `/proc/self/environ` or a key file on the CI runner would be
  * read and its keys named in the output. Those are `outside`.
  */
-function yamlFilesIn(dir: string): { names: Entry[]; outside: string[]; broken: { name: string; code: string }[] } {
+function yamlFilesIn(dir: string): { names: Entry[]; outside: Outside[]; broken: { name: string; code: string }[] } {
   const entries = fs
     .readdirSync(dir, { withFileTypes: true })
     .filter((entry) => isConfigFileName(entry.name));
   const names: Entry[] = [];
-  const outside: string[] = [];
+  const outside: Outside[] = [];
   // One realpath for the directory, not one per file: a file that is no link is its entry in the real directory.
   const realDir = realOrResolved(dir);
   const broken: { name: string; code: string }[] = [];
@@ -72,10 +78,13 @@ function yamlFilesIn(dir: string): { names: Entry[]; outside: string[]; broken: 
     const link = path.join(dir, entry.name);
     const target = realTarget(link);
     if (typeof target !== 'string') broken.push({ name: entry.name, code: target.code });
-    else if (within((root ??= fs.realpathSync(findWorkTree(link) ?? dir)), target)) names.push({ name: entry.name, real: target });
-    else outside.push(entry.name);
+    else {
+      root ??= fs.realpathSync(findWorkTree(link) ?? dir);
+      if (inRepository(root, target)) names.push({ name: entry.name, real: target });
+      else outside.push({ name: entry.name, intoGit: within(root, target) });
+    }
   }
-  return { names: names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)), outside: outside.sort(), broken: broken.sort((a, b) => (a.name < b.name ? -1 : 1)) };
+  return { names: names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)), outside: outside.sort((a, b) => (a.name < b.name ? -1 : 1)), broken: broken.sort((a, b) => (a.name < b.name ? -1 : 1)) };
 }
 
 /** The real path of what `given` names; as given, made absolute, should it vanish in between. */
@@ -113,19 +122,33 @@ function brokenLink(shown: string, link: string, code: string): Diagnostic {
 const within = (root: string, file: string): boolean => file.startsWith(root.endsWith(path.sep) ? root : `${root}${path.sep}`);
 
 /**
+ * Whether `real` is one of the repository's files: inside `root`, and not in
+ * git's own folder. `.git/` holds the repository's config (remote URLs with
+ * tokens in them, credential helpers), hooks and objects, none of it
+ * configuration; a link a pull request adds to `.git/config` is no more a
+ * file of the repository than one to `/etc/passwd`.
+ */
+const inRepository = (root: string, real: string): boolean => within(root, real) && !path.relative(root, real).split(path.sep).includes('.git');
+
+/**
  * Whether a `-c` path inside a git work tree leads, through a symbolic link
- * (itself, or a folder on its way), out of that work tree. A pull request can
+ * (itself, or a folder on its way), out of that work tree or into its `.git`. A pull request can
  * replace `tenant/` with a link to any folder of the CI runner, whose YAML
  * files would then be read and their keys named in the output. Outside git
  * there is no pull request to fear: a path given through a link is the
- * administrator's own choice.
+ * administrator's own choice. Says which: out of the work tree, or into its
+ * `.git`.
  */
-function leadsOutOfWorkTree(given: string): boolean {
+function leadsOutOfWorkTree(given: string): 'out' | 'git' | null {
   const top = findWorkTree(given);
-  if (top === null) return false;
+  if (top === null) return null;
   const root = fs.realpathSync(top);
   const real = fs.realpathSync(given);
-  return real !== root && !within(root, real);
+  if (real === root) return null;
+  if (!within(root, real)) return 'out';
+  // Into .git only through a link: one given there by name is the administrator's own choice.
+  const throughLink = path.relative(root, real) !== path.relative(path.resolve(top), path.resolve(given));
+  return throughLink && !inRepository(root, real) ? 'git' : null;
 }
 
 /**
@@ -182,11 +205,14 @@ export function listConfigFiles(paths: readonly string[]): { files: string[]; di
       );
       continue;
     }
-    if (leadsOutOfWorkTree(given)) {
+    const out = leadsOutOfWorkTree(given);
+    if (out !== null) {
       const what = stat.isDirectory() ? 'a directory' : 'a file';
-      diagnostics.push(
-        error('CONFIG_LINK_OUTSIDE', `${shown} leads through a symbolic link to ${what} outside the repository that holds it; tenantctl reads a configuration in a repository only from inside it: copy the files into the repository, or remove the link`, { file: shown }),
-      );
+      const message =
+        out === 'git'
+          ? `${shown} leads through a symbolic link to ${what} in the .git folder of the repository that holds it, which holds git's own files, not configuration; tenantctl reads a configuration in a repository only from its files: copy the files into the repository, or remove the link`
+          : `${shown} leads through a symbolic link to ${what} outside the repository that holds it; tenantctl reads a configuration in a repository only from inside it: copy the files into the repository, or remove the link`;
+      diagnostics.push(error('CONFIG_LINK_OUTSIDE', message, { file: shown }));
       continue;
     }
     if (!stat.isDirectory()) {
@@ -195,16 +221,17 @@ export function listConfigFiles(paths: readonly string[]): { files: string[]; di
     }
     if (repeated(shown, shown, realOrResolved(given))) continue;
     let names: Entry[];
-    let outside: string[];
+    let outside: Outside[];
     let broken: { name: string; code: string }[];
     try {
       ({ names, outside, broken } = yamlFilesIn(given));
       for (const { name, code } of broken) diagnostics.push(brokenLink(path.posix.join(shown, name), path.join(given, name), code));
-      for (const name of outside) {
+      for (const { name, intoGit } of outside) {
         const file = path.posix.join(shown, name);
-        diagnostics.push(
-          error('CONFIG_LINK_OUTSIDE', `${file} is a symbolic link to a file outside the repository; tenantctl follows links only to files inside it: copy the file into the repository, or remove the link`, { file }),
-        );
+        const message = intoGit
+          ? `${file} is a symbolic link to a file in the repository's .git folder, which holds git's own files, not configuration; tenantctl follows links only to files of the repository: copy the file into the repository, or remove the link`
+          : `${file} is a symbolic link to a file outside the repository; tenantctl follows links only to files inside it: copy the file into the repository, or remove the link`;
+        diagnostics.push(error('CONFIG_LINK_OUTSIDE', message, { file }));
       }
     } catch (cause) {
       diagnostics.push(error('CONFIG_UNREADABLE', `cannot list the directory ${shown} (${describeFsError(cause)}); check its permissions`, { file: shown }));

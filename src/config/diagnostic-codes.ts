@@ -17,7 +17,7 @@ export const CONFIG_DIAGNOSTIC_CODES: readonly DiagnosticCodeInfo[] = [
   { code: 'CONFIG_NOT_FOUND', severity: 'error', meaning: 'A path given with -c (or init --catalog) does not exist (or no -c was given).' },
   { code: 'CONFIG_GIVEN_TWICE', severity: 'warning', meaning: 'The same file or directory is reached twice: given twice with -c, a file given with -c is also in a directory given with -c, or a symbolic link leads to a file or directory read already. It is read once.' },
   { code: 'CONFIG_UNREADABLE', severity: 'error', meaning: 'A file or directory given with -c cannot be read (permissions).' },
-  { code: 'CONFIG_LINK_OUTSIDE', severity: 'error', meaning: 'A YAML file in a `-c` directory is a symbolic link to a file outside the repository (the git work tree, else the directory), or a `-c` path in a git work tree leads through a link out of it.' },
+  { code: 'CONFIG_LINK_OUTSIDE', severity: 'error', meaning: 'A YAML file in a `-c` directory is a symbolic link to a file outside the repository (the git work tree, else the directory) or inside its `.git` folder, or a `-c` path in a git work tree leads through a link out of it or into its `.git`.' },
   {
     code: 'CONFIG_NOT_A_FILE',
     severity: 'error',

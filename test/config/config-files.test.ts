@@ -71,6 +71,44 @@ describe('symbolic links in a -c directory', () => {
     expect(diagnostics[1]?.message).toMatch(/^\S+tenant\.yaml leads through a symbolic link to a file outside/);
   });
 
+  // .git/config can hold a remote URL with a token in it; git indents it with tabs, but a pull request could also link a hook or a YAML file it plants there.
+  it('in a git work tree: a link into .git is refused as not one of the repository\'s files, from a directory or as the -c path', async () => {
+    const repo = newDir();
+    execFileSync('git', ['init', '-q', repo]);
+    const tenant = path.join(repo, 'tenant');
+    fs.mkdirSync(tenant);
+    fs.writeFileSync(path.join(tenant, 'a.yaml'), USERS);
+    fs.writeFileSync(path.join(repo, '.git', 'planted.yaml'), 'users: []\ntoken: ghp_0123456789\n');
+    fs.symlinkSync('../.git/config', path.join(tenant, 'x.yaml'));
+    fs.symlinkSync(path.join(repo, '.git', 'planted.yaml'), path.join(tenant, 'y.yaml'));
+    fs.symlinkSync('.git', path.join(repo, 'config'));
+    fs.symlinkSync('.git/planted.yaml', path.join(repo, 'planted.yaml'));
+
+    const fromDir = listConfigFiles([tenant]);
+    expect(fromDir.files).toEqual([`${tenant}/a.yaml`]);
+    expect(fromDir.diagnostics.map((d) => [d.code, d.location?.file, d.message])).toEqual(
+      ['x', 'y'].map((name) => [
+        'CONFIG_LINK_OUTSIDE',
+        `${tenant}/${name}.yaml`,
+        `${tenant}/${name}.yaml is a symbolic link to a file in the repository's .git folder, which holds git's own files, not configuration; tenantctl follows links only to files of the repository: copy the file into the repository, or remove the link`,
+      ]),
+    );
+    const given = [path.join(repo, 'config'), path.join(repo, 'planted.yaml')];
+    const asPaths = listConfigFiles(given);
+    expect(asPaths.files).toEqual([]);
+    expect(asPaths.diagnostics.map((d) => d.message)).toEqual([
+      `${repo}/config leads through a symbolic link to a directory in the .git folder of the repository that holds it, which holds git's own files, not configuration; tenantctl reads a configuration in a repository only from its files: copy the files into the repository, or remove the link`,
+      `${repo}/planted.yaml leads through a symbolic link to a file in the .git folder of the repository that holds it, which holds git's own files, not configuration; tenantctl reads a configuration in a repository only from its files: copy the files into the repository, or remove the link`,
+    ]);
+    // Named by the administrator, a file there is read: no link, no pull request.
+    expect(listConfigFiles([path.join(repo, '.git', 'planted.yaml')]).files).toEqual([`${repo}/.git/planted.yaml`]);
+
+    const run = await runCli(['validate', '-c', tenant], { env: { TENANTCTL_DATABASE_URL: path.join(repo, 'db') } });
+    expect(run.code).toBe(1);
+    expect(run.stdout + run.stderr).toContain(`${tenant}/y.yaml: CONFIG_LINK_OUTSIDE: `);
+    expect(run.stdout + run.stderr).not.toContain('ghp_');
+  });
+
   it('outside git: a -c path through a link is the administrator\'s own and is read', () => {
     const dir = newDir();
     fs.mkdirSync(path.join(dir, 'real'));
