@@ -110,10 +110,26 @@ const PLAIN_SHELL_WORD = /^[A-Za-z0-9_./:@%+=,-]+$/;
 
 /**
  * A path in a command line shown to be copied: as it is when a POSIX shell
- * reads it as one word, else in single quotes (a space, `$`, `;`), and
- * through `terminalText`, so a line break in a file name cannot start a
- * line of its own.
+ * reads it as one word, else in single quotes (a space, `$`, `;`). A path
+ * that `terminalText` would change (an invisible or control character, a
+ * pile of combining marks, `##[`) is written `$'…'` with each such character
+ * as `\uXXXX` or `\UXXXXXXXX`, which bash, zsh, ksh and POSIX.1-2024 shells
+ * decode back to it: the line stays safe to print and still names the file.
+ * In single quotes those escapes would be taken literally.
  */
 export function shellWord(word: string): string {
-  return terminalText(PLAIN_SHELL_WORD.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`);
+  const quoted = PLAIN_SHELL_WORD.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
+  if (terminalText(quoted) === quoted) return quoted;
+  const escaped = word
+    .replace(/[\\']/g, '\\$&')
+    .replace(INVISIBLE, ansiEscape)
+    .replace(MARK_PILE, (pile) => [...pile].map(ansiEscape).join(''))
+    .replace(/##\[/g, '##\\u005b');
+  return terminalText(`$'${escaped}'`);
+}
+
+/** One character as `$'…'` spells it: `\uXXXX`, or `\UXXXXXXXX` beyond U+FFFF. */
+function ansiEscape(character: string): string {
+  const code = character.codePointAt(0) ?? 0;
+  return code > 0xffff ? `\\U${code.toString(16).padStart(8, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
 }

@@ -52,4 +52,21 @@ describe('plan file names', { timeout: 120_000 }, () => {
     });
     expect(stdout).toContain('changed (1): joep.devries@contoso.com');
   });
+
+  it('plan --out suggests, for a path with invisible characters, a command that shows them and that bash still runs', async () => {
+    const config = copyContoso();
+    const users = path.join(config, 'users.yaml');
+    fs.writeFileSync(users, fs.readFileSync(users, 'utf8').replace('jobTitle: Sales Lead', 'jobTitle: Sales Director'));
+    const out = path.join(dir, 'plan\u200b\u202e.json');
+    const plan = await runCli(['plan', '-c', config, '--out', out], { env: env() });
+    expect(plan.code, plan.stderr).toBe(0);
+    const suggested = /apply exactly this plan with: tenantctl (apply .*)$/m.exec(plan.stderr)?.[1];
+    expect(suggested).toBe(`apply --plan $'${dir}/plan\\u200b\\u202e.json' -c ${config}`);
+    const stdout = execFileSync('bash', ['-c', `"$0" "$1" ${suggested} --auto-approve`, process.execPath, CLI_PATH], {
+      cwd: ROOT,
+      env: { ...process.env, ...QUIET, ...env(), NO_COLOR: '1' },
+      encoding: 'utf8',
+    });
+    expect(stdout).toContain('changed (1): joep.devries@contoso.com');
+  });
 });

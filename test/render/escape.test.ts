@@ -1,8 +1,10 @@
+import { execFileSync } from 'node:child_process';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { annotationProperty, annotationText } from '../../src/render/escape-annotation.js';
 import { jsonText } from '../../src/render/escape-json.js';
 import { markdownCell, markdownSentences, markdownText, markdownWords } from '../../src/render/escape-markdown.js';
-import { neutraliseWorkflowCommands, terminalMessage, terminalText } from '../../src/render/escape-terminal.js';
+import { neutraliseWorkflowCommands, shellWord, terminalMessage, terminalText } from '../../src/render/escape-terminal.js';
 import { HOSTILE, HOSTILE_VALUES, rawDangers, workflowCommandLines } from '../support/hostile-strings.js';
 
 describe('terminalText', () => {
@@ -59,6 +61,34 @@ describe('terminalText', () => {
 
   it('terminalMessage keeps line breaks but checks each line', () => {
     expect(terminalMessage('bad value:\n::error::x\r\n  ok \u001b[2K')).toBe('bad value:\n\\u003a:error::x\n  ok \\u001b[2K');
+  });
+});
+
+describe('shellWord', () => {
+  /** What bash makes of each word, read back as bytes: one bash for all of them. */
+  const asBashReadsThem = (words: readonly string[]): string[] => {
+    const script = words.map((word) => `printf '%s\\0' ${shellWord(word)}`).join('\n');
+    return execFileSync('bash', ['-c', script], { encoding: 'utf8' }).split('\0').slice(0, -1);
+  };
+
+  it('leaves a plain path alone, single-quotes one a shell would split, and spells invisible characters as $\'\\u…\'', () => {
+    expect(shellWord('plans/next.json')).toBe('plans/next.json');
+    expect(shellWord("saved plans/plan $1's.json")).toBe("'saved plans/plan $1'\\''s.json'");
+    expect(shellWord('a\u200bb\n::error::x.json')).toBe("$'a\\u200bb\\u000a::error::x.json'");
+    expect(shellWord("tag\u{e0041}'s \\ ##[x].json")).toBe("$'tag\\U000e0041\\'s \\\\ ##\\u005bx].json'");
+    expect(shellWord('::x.json')).toBe("$'::x.json'");
+  });
+
+  it('is a word bash reads back as the very name, and safe to print as it stands, for any name', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: 'grapheme', minLength: 1 }).filter((word) => !word.includes('\0')), { minLength: 1, maxLength: 40 }), (words) => {
+        for (const word of words) expect(terminalText(shellWord(word))).toBe(shellWord(word));
+        expect(asBashReadsThem(words)).toEqual(words);
+      }),
+      { numRuns: 25 },
+    );
+    const hostile = [...HOSTILE_VALUES, 'a\u0301\u0301\u0301\u0301\u0301\u0301b', '\u{e0001}\u{e0068}i', 'x\u0085y\u2028z', "'\\'"];
+    expect(asBashReadsThem(hostile)).toEqual(hostile);
   });
 });
 
