@@ -49,6 +49,7 @@ interface Outside {
 interface Entry {
   readonly name: string;
   readonly real: string;
+  readonly link: boolean;
 }
 
 /**
@@ -72,7 +73,7 @@ function yamlFilesIn(dir: string): { names: Entry[]; outside: Outside[]; broken:
     // Anything else by a YAML name is read, and refused by the reader as what it is (a folder, a FIFO, a
     // device): skipped in silence, its users would be planned deleted.
     if (!entry.isSymbolicLink()) {
-      names.push({ name: entry.name, real: path.join(realDir, entry.name) });
+      names.push({ name: entry.name, real: path.join(realDir, entry.name), link: false });
       continue;
     }
     const link = path.join(dir, entry.name);
@@ -80,11 +81,24 @@ function yamlFilesIn(dir: string): { names: Entry[]; outside: Outside[]; broken:
     if (typeof target !== 'string') broken.push({ name: entry.name, code: target.code });
     else {
       root ??= fs.realpathSync(findWorkTree(link) ?? dir);
-      if (inRepository(root, target)) names.push({ name: entry.name, real: target });
+      if (inRepository(root, target)) names.push({ name: entry.name, real: target, link: true });
       else outside.push({ name: entry.name, intoGit: within(root, target) });
     }
   }
   return { names: names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)), outside: outside.sort((a, b) => (a.name < b.name ? -1 : 1)), broken: broken.sort((a, b) => (a.name < b.name ? -1 : 1)) };
+}
+
+/**
+ * The entries in name order, except that a link to a file of the same
+ * directory comes after all of them, so the file is read by its own name and
+ * the link is the repeat that is warned of. In name order, a pull request's
+ * `0.yaml -> users.yaml` would become the name the users are read under: the
+ * configuration's hash would change and a plan saved before be refused.
+ */
+function fileBeforeItsLinks(entries: readonly Entry[]): Entry[] {
+  const files = new Set(entries.filter((entry) => !entry.link).map((entry) => entry.real));
+  const toFile = (entry: Entry) => entry.link && files.has(entry.real);
+  return [...entries.filter((entry) => !toFile(entry)), ...entries.filter(toFile)];
 }
 
 /** The real path of what `given` names; as given, made absolute, should it vanish in between. */
@@ -243,7 +257,7 @@ export function listConfigFiles(paths: readonly string[]): { files: string[]; di
       );
       continue;
     }
-    for (const { name, real } of names) add(path.posix.join(shown, name), real, shown);
+    for (const { name, real } of fileBeforeItsLinks(names)) add(path.posix.join(shown, name), real, shown);
   }
   const past = files[INPUT_LIMITS.configurationFiles];
   if (past !== undefined) {

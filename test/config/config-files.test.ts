@@ -293,6 +293,25 @@ describe('a path given twice with -c', () => {
     expect(run.stdout + run.stderr).not.toContain('UPN_DUPLICATE');
   });
 
+  // In name order the link would be the name the file is read under: the configuration's hash would change, a saved plan be refused.
+  it('is read by its own name when a link to it beside it sorts first, the link named as the repeat', () => {
+    const tenant = path.join(newDir(), 'tenant');
+    fs.mkdirSync(tenant);
+    fs.writeFileSync(path.join(tenant, 'users.yaml'), USERS);
+    fs.writeFileSync(path.join(tenant, 'b.yaml'), 'users: []\n');
+    const before = listConfigFiles([tenant]);
+    fs.symlinkSync('users.yaml', path.join(tenant, '0.yaml'));
+    fs.symlinkSync('b.yaml', path.join(tenant, 'a.yaml'));
+
+    const { files, diagnostics } = listConfigFiles([tenant]);
+    expect(files).toEqual(before.files);
+    expect(files).toEqual([`${tenant}/b.yaml`, `${tenant}/users.yaml`]);
+    expect(diagnostics.map((d) => [d.code, d.location?.file])).toEqual([
+      ['CONFIG_GIVEN_TWICE', `${tenant}/0.yaml`],
+      ['CONFIG_GIVEN_TWICE', `${tenant}/a.yaml`],
+    ]);
+  });
+
   it('validate passes with the warning, and reads the file once', async () => {
     const dir = newDir();
     const file = path.join(dir, 'tenant.yaml');
