@@ -87,6 +87,32 @@ export function mergeKeyMessage(owner: string, instead = ''): string {
   return `"<<" is a YAML merge key, which tenantctl does not read: it reads YAML 1.2, where "<<" is a field like any other, so nothing is merged into ${owner} here; write the fields out${instead}`;
 }
 
+/**
+ * The mappings (as JSON paths) where a `<<` key was refused, as unknown or
+ * as a name the mapping does not take. What is under that key is said no
+ * more: `"<<" must be a whole number` would only repeat that it is no merge.
+ */
+export function mergeKeyParents(errors: readonly ErrorObject[]): Set<string> {
+  const parents = new Set<string>();
+  for (const e of errors) {
+    const key = e.keyword === 'additionalProperties' ? (e.params as { additionalProperty?: string }).additionalProperty : e.propertyName;
+    if (key === MERGE_KEY) parents.add(JSON.stringify(pointerToPath(e.instancePath)));
+  }
+  return parents;
+}
+
+/** Whether `path` lies at or under a `<<` key refused in one of `parents`. */
+export function underMergeKey(path: readonly (string | number)[], parents: ReadonlySet<string>): boolean {
+  if (parents.size === 0) return false;
+  for (let i = path.indexOf(MERGE_KEY); i >= 0; i = path.indexOf(MERGE_KEY, i + 1)) {
+    if (parents.has(JSON.stringify(path.slice(0, i)))) return true;
+  }
+  return false;
+}
+
+/** Only YAML has merge keys: in a saved plan (JSON) "<<" is a field like any other. */
+const fromYaml = (schemaName: string): boolean => schemaName !== 'plan.schema.json';
+
 /** An unknown field's message lists what is allowed in its place up to this many; past it, names the schema. */
 const LISTED_FIELDS = 12;
 
@@ -96,10 +122,16 @@ function describe(e: ErrorObject, schemaName: string): { path: (string | number)
   const field = last === undefined ? 'the document' : String(last);
   // An entry of a list by its place, not its index: `item 2 of "servicePlans"`, not `"1"`.
   const label = typeof last === 'number' ? `item ${last + 1} of "${String(at.at(-2) ?? 'the list')}"` : `"${field}"`;
+  const yaml = fromYaml(schemaName);
+  // A key refused by propertyNames: the key is the problem, not the mapping.
+  if (e.propertyName !== undefined && e.keyword !== 'propertyNames') {
+    if (e.propertyName === MERGE_KEY && yaml) return { path: [...at, e.propertyName], message: mergeKeyMessage(`"${field}"`), atKey: true };
+    return { path: [...at, e.propertyName], message: `"${e.propertyName}" in "${field}" ${e.message ?? 'is not a valid name'}`, atKey: true };
+  }
   switch (e.keyword) {
     case 'additionalProperties': {
       const key = (e.params as { additionalProperty: string }).additionalProperty;
-      if (key === MERGE_KEY) {
+      if (key === MERGE_KEY && yaml) {
         const owner = at.length === 0 ? 'the top level of the file' : typeof last === 'number' ? `an entry of "${String(at.at(-2))}"` : `"${field}"`;
         return { path: [...at, key], message: mergeKeyMessage(owner), atKey: true };
       }
@@ -111,8 +143,10 @@ function describe(e: ErrorObject, schemaName: string): { path: (string | number)
     }
     case 'const':
       return { path: at, message: `${label} must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}` };
-    case 'required':
-      return { path: at, message: `missing required field "${(e.params as { missingProperty: string }).missingProperty}"` };
+    case 'required': {
+      const merging = yaml && typeof e.data === 'object' && e.data !== null && Object.hasOwn(e.data, MERGE_KEY);
+      return { path: at, message: `missing required field "${(e.params as { missingProperty: string }).missingProperty}"${merging ? ' (the "<<" merge key brings nothing in)' : ''}` };
+    }
     case 'type':
       return { path: at, message: `${label} must be ${(e.params as { type: string | string[] }).type}` };
     case 'maxLength':
@@ -143,8 +177,11 @@ export function checkSchema(schemaName: string, file: string, value: unknown, co
   if (errors.length === 0) return [];
   const seen = new Set<string>();
   const diagnostics: Diagnostic[] = [];
+  const merging = fromYaml(schemaName) ? mergeKeyParents(errors) : new Set<string>();
   for (const e of errors) {
-    if (e.keyword === 'oneOf' || e.keyword === 'if') continue;
+    // propertyNames: the error inside it names the key.
+    if (e.keyword === 'oneOf' || e.keyword === 'if' || e.keyword === 'propertyNames') continue;
+    if (underMergeKey(pointerToPath(e.instancePath), merging)) continue;
     const { path: at, message, atKey } = describe(e, schemaName);
     const key = JSON.stringify(at);
     if (seen.has(key)) continue;

@@ -8,7 +8,7 @@ import type { PointAt } from './locate.js';
 import { emailProblem, MAX_NOTIFY_ADDRESSES, tooManyAddresses } from './notify-addresses.js';
 import { upnInvalidMessage } from './rules/upn-rules.js';
 import { boundedSchemaErrors, checkStopped, measureParts } from './schema-bounds.js';
-import { MERGE_KEY, mergeKeyMessage, pointerToPath } from './schema-check.js';
+import { MERGE_KEY, mergeKeyMessage, mergeKeyParents, pointerToPath, underMergeKey } from './schema-check.js';
 import { closest } from './suggest.js';
 
 export type Path = readonly (string | number)[];
@@ -218,7 +218,8 @@ function photoNotAllowed(path: Path, key: string): Finding {
 }
 
 function mergeKey(path: Path): Finding {
-  const instead = path[0] === 'users' ? ', or put what every user shares in the defaults section' : '';
+  // Said of a user itself: what a user's password or licence shares, defaults does not hold.
+  const instead = path[0] === 'users' && path.length === 2 ? ', or put what every user shares in the defaults section' : '';
   return { code: 'SCHEMA_UNKNOWN_FIELD', path: [...path, MERGE_KEY], pointAt: 'key', message: mergeKeyMessage(ownerLabel(path), instead) };
 }
 
@@ -273,6 +274,7 @@ function wrongLength(e: ErrorObject, path: Path): Finding {
 
 function wrongFormat(e: ErrorObject, path: Path): Finding {
   const key = lastKey(path);
+  if (e.propertyName === MERGE_KEY) return { ...mergeKey(path), code: 'SCHEMA_FORMAT' };
   if (e.propertyName !== undefined) {
     const message = `"${e.propertyName}" in ${key ?? 'this mapping'} is not a part number; write it as the catalog does (upper-case letters, digits and _, e.g. ENTERPRISEPACK)`;
     return { code: 'SCHEMA_FORMAT', path: [...path, e.propertyName], pointAt: 'key', message };
@@ -377,9 +379,11 @@ export function checkTenantShape(file: string, value: unknown): ShapeCheck {
   if (oversized.length > 0) return { diagnostics: oversized, unreadable, extraneous, incomplete, pointAtKey, omitted, abandoned: true };
   const { errors, stoppedAt } = boundedSchemaErrors(value, userValues);
   if (stoppedAt !== undefined) diagnostics.push(checkStopped(file, stoppedAt, errors.length));
+  const merging = mergeKeyParents(errors);
   for (const e of errors) {
     const path = pointerToPath(e.instancePath);
     if (!READABLE_AFTER.has(e.keyword)) unreadable.push(path);
+    if (underMergeKey(path, merging)) continue;
     const finding = translate(e, path);
     if (!finding) continue;
     if (finding.code === 'SCHEMA_UNKNOWN_FIELD') incomplete.push(path);

@@ -418,6 +418,18 @@ describe('the schema, with specific codes', () => {
       expected: ['SCHEMA_REQUIRED@tenant.yaml:11:5', 'SCHEMA_UNKNOWN_FIELD@tenant.yaml:11:5'],
       message: /^missing required field "displayName" \(.*\); add it \(the "<<" merge key brings nothing in\)$/,
     },
+    {
+      name: 'a merge key in maxSeats, whose keys are part numbers: said to merge nothing, and nothing more of it',
+      files: `settings:\n  spareSeats: &spare\n    ENTERPRISEPACK: 2\n  maxSeats:\n    <<: *spare\n${user('roles: [Billing administrator]')}`,
+      expected: ['SCHEMA_FORMAT@tenant.yaml:5:5'],
+      message: /^"<<" is a YAML merge key, which tenantctl does not read: .* so nothing is merged into "maxSeats" here; write the fields out$/,
+    },
+    {
+      name: 'a merge key in a licence: no word of defaults, which holds no licence fields',
+      files: user('usageLocation: NL\nlicenses: [{sku: STANDARDPACK, <<: {disabledPlans: [SWAY]}}]'),
+      expected: ['SCHEMA_UNKNOWN_FIELD@tenant.yaml:10:36'],
+      message: /so nothing is merged into .* here; write the fields out$/,
+    },
     { name: 'a merge key in defaults', files: `defaults:\n  <<: {usageLocation: NL}\n${user('roles: [Billing administrator]')}`, expected: ['SCHEMA_UNKNOWN_FIELD@tenant.yaml:2:3'], message: /so nothing is merged into defaults here; write the fields out$/ },
     { name: 'a user without displayName', files: `users:\n${ADMIN}  - userPrincipalName: joep@contoso.com\n`, expected: ['SCHEMA_REQUIRED@tenant.yaml:7:5'], message: /missing required field "displayName"/ },
     { name: 'a license without sku', files: user('usageLocation: NL\nlicenses: [{disabledPlans: [SWAY]}]'), expected: ['SCHEMA_REQUIRED@tenant.yaml:10:16'] },

@@ -14,6 +14,10 @@ describe('checkSchema messages', () => {
     expect(found).toContain('unknown field "extra"; check the spelling against schemas/plan.schema.json');
     expect(found).toContain(`"formatVersion" must be ${JSON.stringify(PLAN_FORMAT_VERSION)}`);
   });
+
+  it('calls "<<" in a saved plan an unknown field: JSON has no merge keys', () => {
+    expect(messages({ '<<': 1 })).toContain('unknown field "<<"; check the spelling against schemas/plan.schema.json');
+  });
 });
 
 describe('the catalog file: a mistyped key', () => {
@@ -49,6 +53,20 @@ describe('the catalog file: a mistyped key', () => {
     expect(problems((text) => text.replace('    seats: 5', '    seats: 5\n    <<: {currency: EUR}'))).toContain(
       `${line + 1}:5: "<<" is a YAML merge key, which tenantctl does not read: it reads YAML 1.2, where "<<" is a field like any other, so nothing is merged into an entry of "subscriptions" here; write the fields out`,
     );
+  });
+
+  it('says a merge key in planDependencies, whose keys are plan names, merges nothing, and says no more of what is under it', () => {
+    const line = example.split('\n').indexOf('    planDependencies:') + 1;
+    const found = problems((text) => text.replace('    planDependencies:\n', '    planDependencies:\n      <<: {SWAY: [SHAREPOINTSTANDARD]}\n      bad-name: [SWAY]\n'));
+    expect(found).toEqual([
+      `${line + 1}:7: "<<" is a YAML merge key, which tenantctl does not read: it reads YAML 1.2, where "<<" is a field like any other, so nothing is merged into "planDependencies" here; write the fields out`,
+      `${line + 2}:7: "bad-name" in "planDependencies" must match pattern "^[A-Za-z0-9_]+$"`,
+    ]);
+  });
+
+  it('says a subscription merged from an anchor lacks what the merge was meant to bring in', () => {
+    const found = problems((text) => text.replace('subscriptions:\n', 'subscriptions:\n  - <<: {productName: Shared}\n    sku: MERGED\n'));
+    expect(found).toContainEqual(expect.stringMatching(/: missing required field "productName" \(the "<<" merge key brings nothing in\)$/));
   });
 
   it('lists what the place takes when nothing is close', () => {
