@@ -8,6 +8,8 @@
  * line of its own, every short one deep inside), so these bounds refuse no plan it writes
  * and cap what parsing the largest file allowed can cost at a few seconds.
  */
+import { arrayIndex, SHAPE_FIELDS, Shapes, shortText, TOO_MANY_SHAPES, TOO_MANY_TEXTS } from './json-shapes.js';
+
 export interface JsonBounds {
   /** Arrays and objects open at once. */
   readonly depth: number;
@@ -38,13 +40,16 @@ export interface JsonBounds {
   readonly objectFields: number;
   readonly bytesPerObjectField: number;
   /**
-   * At most this many different field names in all, plus one per
-   * `bytesPerName` bytes. Each new name is a string V8 interns: 6.9 million
-   * names in 64 MiB took JSON.parse 6.3 s and 1.5 GB. A plan repeats a few
-   * dozen names, but for its fingerprint, which names each user once.
+   * At most this many different field names and short texts (strings of at
+   * most 10 characters) in all, plus one per `bytesPerText` bytes. V8 interns
+   * each, in a table that grows with every new one: 6.9 million names in 64
+   * MiB took JSON.parse 6.3 s and 1.5 GB, 33.5 million short texts in 256 MiB
+   * 33 s and 3.1 GB. A plan repeats a few dozen names, but for its
+   * fingerprint, which names each user once; an adoption of 100,000 users
+   * has 23,000 different short texts in 203 MB.
    */
-  readonly names: number;
-  readonly bytesPerName: number;
+  readonly texts: number;
+  readonly bytesPerText: number;
   /**
    * At most this many shapes of small objects, plus one per `bytesPerShape`
    * bytes. A shape is the list of an object's first `SHAPE_FIELDS` names in
@@ -59,13 +64,6 @@ export interface JsonBounds {
   readonly bytesPerShape: number;
 }
 
-/**
- * V8's JSON.parse gives an object of more fields a dictionary, not a hidden
- * class (measured on Node 20: 128 fields cost a class each, 129 none).
- */
-const SHAPE_FIELDS = 128;
-const NAME_SPAN = 2 ** 27;
-const SEEN_PER_SHAPE = 8;
 
 export const PLAN_BOUNDS: JsonBounds = {
   depth: 64,
@@ -77,8 +75,8 @@ export const PLAN_BOUNDS: JsonBounds = {
   bytesPerField: 16,
   objectFields: 100_000,
   bytesPerObjectField: 128,
-  names: 100_000,
-  bytesPerName: 128,
+  texts: 100_000,
+  bytesPerText: 128,
   shapes: 10_000,
   bytesPerShape: 1_024,
 };
@@ -103,7 +101,7 @@ export function beyondBounds(bytes: Buffer, bounds: JsonBounds): BoundsProblem |
   const maxFields = bounds.fields + Math.floor(bytes.length / bounds.bytesPerField);
   const maxObjectFields = bounds.objectFields + Math.floor(bytes.length / bounds.bytesPerObjectField);
   const shapes = new Shapes(
-    bounds.names + Math.floor(bytes.length / bounds.bytesPerName),
+    bounds.texts + Math.floor(bytes.length / bounds.bytesPerText),
     bounds.shapes + Math.floor(bytes.length / bounds.bytesPerShape),
   );
   // Per depth: whether the container open there is an object, its fields so
@@ -126,15 +124,16 @@ export function beyondBounds(bytes: Buffer, bounds: JsonBounds): BoundsProblem |
         end = bytes.indexOf(0x22, end + 1);
         if (end < 0) return null;
       } while (escapedQuote(bytes, end));
+      let next = 0;
       if (depth > 0 && expectName[depth]) {
         expectName[depth] = false;
-        const named = (objectNames[depth] ?? 0) + 1;
-        objectNames[depth] = named;
-        const next = named <= SHAPE_FIELDS ? shapes.extend(objectShape[depth] ?? 0, bytes, i + 1, end) : shapes.name(bytes, i + 1, end);
-        if (next === TOO_MANY_NAMES) return { offset: i, problem: `more than ${count(shapes.maxNames)} different field names, far more for its size than any plan holds` };
-        if (next === TOO_MANY_SHAPES) return { offset: i, problem: `objects of more than ${count(shapes.maxShapes)} different shapes, far more for its size than any plan holds` };
-        if (named <= SHAPE_FIELDS) objectShape[depth] = next;
-      }
+        // An index ("0", "17") is an element of the object, not a field: it neither shapes it nor counts towards its 128 fields.
+        const named = arrayIndex(bytes, i + 1, end) ? SHAPE_FIELDS + 1 : (objectNames[depth] = (objectNames[depth] ?? 0) + 1);
+        next = named <= SHAPE_FIELDS ? shapes.extend(objectShape[depth] ?? 0, bytes, i + 1, end) : shapes.text(bytes, i + 1, end);
+        if (named <= SHAPE_FIELDS && next >= 0) objectShape[depth] = next;
+      } else if (shortText(bytes, i + 1, end)) next = shapes.text(bytes, i + 1, end);
+      if (next === TOO_MANY_TEXTS) return { offset: i, problem: `more than ${count(shapes.maxTexts)} different field names and short texts, far more for its size than any plan holds` };
+      if (next === TOO_MANY_SHAPES) return { offset: i, problem: `objects of more than ${count(shapes.maxShapes)} different shapes, far more for its size than any plan holds` };
       i = end;
     } else if (b === 0x5b || b === 0x7b) {
       if (++depth > bounds.depth) return { offset: i, problem: `nested more than ${count(bounds.depth)} levels deep, which no plan is` };
@@ -160,79 +159,6 @@ export function beyondBounds(bytes: Buffer, bounds: JsonBounds): BoundsProblem |
     }
   }
   return null;
-}
-
-const TOO_MANY_NAMES = -1;
-const TOO_MANY_SHAPES = -2;
-
-/**
- * The field names met so far, and the shapes they make: a tree whose root
- * (0) is the empty object and whose every other node is a list of names, as
- * V8's hidden classes are linked by the name that extends each.
- */
-class Shapes {
-  private readonly ids = new Map<string, number>();
-  private readonly children = new Map<number, number>();
-  // For each shape, the first few names that extended it (their places in
-  // the file, then the shape each made): objects of one kind repeat their
-  // names in one order, so most names are found here without making a
-  // string of them.
-  private readonly seen: number[][] = [];
-  private shapes = 0;
-  private misses = 0;
-
-  constructor(
-    readonly maxNames: number,
-    readonly maxShapes: number,
-  ) {}
-
-  /**
-   * The name's number, or TOO_MANY_NAMES. Names are taken as written: one
-   * spelt two ways (an escape) counts twice, which no plan does.
-   */
-  name(bytes: Buffer, start: number, end: number): number {
-    const name = bytes.toString('latin1', start, end);
-    const known = this.ids.get(name);
-    if (known !== undefined) return known;
-    if (this.ids.size >= this.maxNames) return TOO_MANY_NAMES;
-    this.ids.set(name, this.ids.size);
-    return this.ids.size - 1;
-  }
-
-  /** The shape `shape` extended by the name at `start`..`end`, or TOO_MANY_NAMES or TOO_MANY_SHAPES. */
-  extend(shape: number, bytes: Buffer, start: number, end: number): number {
-    let seen = this.seen[shape];
-    if (seen === undefined) this.seen[shape] = seen = [];
-    for (let k = 0; k < seen.length; k += 3) {
-      if (sameBytes(bytes, seen[k] ?? 0, seen[k + 1] ?? 0, start, end)) return seen[k + 2] ?? 0;
-    }
-    const id = this.name(bytes, start, end);
-    if (id < 0) return id;
-    // Exact below 2^53: a name takes 4 bytes at least, so both numbers stay
-    // below 2^26 in any file under 256 MiB, the limit on plans.
-    const key = shape * NAME_SPAN + id;
-    let next = this.children.get(key);
-    if (next === undefined) {
-      if (this.shapes >= this.maxShapes) return TOO_MANY_SHAPES;
-      next = ++this.shapes;
-      this.children.set(key, next);
-    }
-    if (seen.length < SEEN_PER_SHAPE * 3) seen.push(start, end, next);
-    else {
-      // Full: the objects that opened the file need not be the common ones.
-      const slot = (this.misses++ % SEEN_PER_SHAPE) * 3;
-      seen[slot] = start;
-      seen[slot + 1] = end;
-      seen[slot + 2] = next;
-    }
-    return next;
-  }
-}
-
-function sameBytes(bytes: Buffer, aStart: number, aEnd: number, bStart: number, bEnd: number): boolean {
-  if (aEnd - aStart !== bEnd - bStart) return false;
-  for (let k = 0; k < aEnd - aStart; k++) if (bytes[aStart + k] !== bytes[bStart + k]) return false;
-  return true;
 }
 
 function tooManyItems(offset: number, max: number): BoundsProblem {

@@ -277,7 +277,7 @@ describe('hostile input files: only regular files, within the limits', () => {
     const wide = plan(one, `{${Array.from({ length: 1_000_000 }, (_, i) => `"${i.toString(36)}":0`).join(',')}}`);
     const inOne = await wide.run();
     expect(inOne.code).toBe(1);
-    expect(inOne.stderr).toMatch(refused(one, `more than ${(100_000 + Math.floor(wide.size / 128)).toLocaleString('en-US')} different field names`));
+    expect(inOne.stderr).toMatch(refused(one, `more than ${(100_000 + Math.floor(wide.size / 128)).toLocaleString('en-US')} different field names and short texts`));
     const same = path.join(scratch, 'one-name-repeated.json');
     const repeated = plan(same, `{${Array(1_000_000).fill('"k":0').join(',')}}`);
     const sameName = await repeated.run();
@@ -319,6 +319,24 @@ describe('hostile input files: only regular files, within the limits', () => {
     const inOrders = await run(reordered);
     expect(inOrders.code).toBe(1);
     expect(inOrders.stderr).toMatch(refused(reordered, fs.statSync(reordered).size));
+    // 128 index fields ("0") in front of each: elements to V8, so the names after them still build a class each.
+    const indexed = path.join(scratch, 'index-prefixed.json');
+    fs.writeFileSync(indexed, `[${Array.from({ length: 1_000 }, () => `{${'"0":0,'.repeat(128)}${Array.from({ length: 127 }, () => `"${(n++).toString(36)}":0`).join(',')}}`).join(',')}]`);
+    const behindIndexes = await run(indexed);
+    expect(behindIndexes.code).toBe(1);
+    expect(behindIndexes.stderr).toMatch(refused(indexed, fs.statSync(indexed).size));
+  }, 60_000);
+
+  it('apply --plan refuses more different short texts for its size than any plan, before JSON.parse interns each', async () => {
+    // V8 interns every string of at most 10 characters: 256 MiB of 33.5 million different ones cost JSON.parse 33 s and 3.1 GB.
+    const file = path.join(scratch, 'short-texts.json');
+    fs.writeFileSync(file, `[${Array.from({ length: 1_000_000 }, (_, i) => `"${i.toString(36)}"`).join(',')}]`);
+    const size = fs.statSync(file).size;
+    const apply = await runCli(['apply', '--database', 'memory://', '--plan', file, '-c', 'examples/contoso', '--auto-approve'], { env: { NODE_OPTIONS: '--max-old-space-size=300' } });
+    expect(apply.code).toBe(1);
+    expect(apply.stderr).toMatch(
+      new RegExp(`^Error: cannot read the plan ${file}: ${file}:1:\\d+: more than ${(100_000 + Math.floor(size / 128)).toLocaleString('en-US')} different field names and short texts, far more for its size than any plan holds; it is not a plan tenantctl wrote`),
+    );
   }, 60_000);
 
   it('apply --plan names the first schema problem of a plan of 10,000 empty changes, not all 1.2 million', async () => {

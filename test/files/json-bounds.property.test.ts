@@ -19,32 +19,36 @@ const only = (bounds: Partial<JsonBounds>): JsonBounds => ({
   bytesPerField: Infinity,
   objectFields: Infinity,
   bytesPerObjectField: Infinity,
-  names: Infinity,
-  bytesPerName: Infinity,
+  texts: Infinity,
+  bytesPerText: Infinity,
   shapes: Infinity,
   bytesPerShape: Infinity,
   ...bounds,
 });
 
 /**
- * The different field names of a parsed value, and its shapes: the lists of
- * an object's first 128 names that start no other, counted once each, as V8
- * makes a hidden class for each.
+ * The strings V8 interns for a parsed value (its different field names and
+ * string values of at most 10 characters), and its shapes: the lists of an
+ * object's first 128 names that are no index, each list that starts no
+ * other counted once, as V8 makes a hidden class for each.
  */
-function namesAndShapes(value: unknown): { names: number; shapes: number } {
-  const names = new Set<string>();
+function textsAndShapes(value: unknown): { texts: number; shapes: number } {
+  const texts = new Set<string>();
   const shapes = new Set<string>();
+  const isIndex = (key: string) => /^(0|[1-9][0-9]{0,9})$/.test(key) && Number(key) <= 4_294_967_294;
   const visit = (v: unknown): void => {
+    if (typeof v === 'string' && [...v].length <= 10) texts.add(v);
     if (v === null || typeof v !== 'object') return;
     if (!Array.isArray(v)) {
       const keys = Object.keys(v);
-      for (const key of keys) names.add(key);
-      for (let n = 1; n <= Math.min(keys.length, 128); n++) shapes.add(JSON.stringify(keys.slice(0, n)));
+      for (const key of keys) texts.add(key);
+      const named = keys.filter((key) => !isIndex(key));
+      for (let n = 1; n <= Math.min(named.length, 128); n++) shapes.add(JSON.stringify(named.slice(0, n)));
     }
     Object.values(v).forEach(visit);
   };
   visit(value);
-  return { names: names.size, shapes: shapes.size };
+  return { texts: texts.size, shapes: shapes.size };
 }
 
 /** Depth, arrays and objects, items (commas plus arrays and objects) and fields (commas inside objects) of a parsed value, as the scan counts them in its text. */
@@ -96,15 +100,21 @@ describe('beyondBounds', () => {
     expect(scan('{"a":{"b":1,"c":2},"d":3,"e":4,"f":5}', perObject)).toEqual({ offset: 30, problem: 'an object of more than 2 fields, far more for its size than any plan holds' });
   });
 
-  it('counts the different field names, however often each is used', () => {
-    const bounds = only({ names: 3, bytesPerName: 1_000 });
-    expect(scan('[{"a":1,"b":2,"c":3},{"c":1,"a":{"b":2}},{"a":"d"}]', bounds)).toBeNull();
-    expect(scan('[{"a":1,"b":2},{"c":{"d":1}}]', bounds)).toEqual({ offset: 21, problem: 'more than 3 different field names, far more for its size than any plan holds' });
-    expect(scan('{"a":"x","b":"y","c":["d","e"]}', bounds)).toBeNull();
+  it('counts the different field names and short texts, however often each is used', () => {
+    const bounds = only({ texts: 3, bytesPerText: 1_000 });
+    const problem = 'more than 3 different field names and short texts, far more for its size than any plan holds';
+    expect(scan('[{"a":1,"b":2,"c":3},{"c":1,"a":{"b":2}},{"a":"b"}]', bounds)).toBeNull();
+    expect(scan('[{"a":1,"b":2},{"c":{"d":1}}]', bounds)).toEqual({ offset: 21, problem });
+    expect(scan('["a","b","c","a","d"]', bounds)).toEqual({ offset: 17, problem });
+    // Longer than 10 characters once read: not interned, not counted.
+    expect(scan('["0123456789a","0123456789b","0123456789c","0123456789d"]', bounds)).toBeNull();
+    // 10 characters, however written: escapes, and letters of two or four bytes.
+    const tens = '["\\u0030\\u0031\\u0032\\u0033\\u0034\\u0035\\u0036\\u0037\\u0038\\u0039","éééééééééé","🙂🙂🙂🙂🙂","d"]';
+    expect(scan(tens, bounds)?.offset).toBe(Buffer.from(tens).indexOf('"d"'));
     // Beyond its 128th field an object makes no shape, but its names still count.
     const wide = `{${Array.from({ length: 200 }, (_, i) => `"k${i}":0`).join(',')}}`;
-    expect(scan(wide, only({ names: 199, bytesPerName: 1e9 }))?.problem).toBe('more than 199 different field names, far more for its size than any plan holds');
-    expect(scan(wide, only({ names: 200, bytesPerName: 1e9 }))).toBeNull();
+    expect(scan(wide, only({ texts: 199, bytesPerText: 1e9 }))?.problem).toBe('more than 199 different field names and short texts, far more for its size than any plan holds');
+    expect(scan(wide, only({ texts: 200, bytesPerText: 1e9 }))).toBeNull();
   });
 
   it('counts the shapes of objects: each list of first names not seen before', () => {
@@ -117,6 +127,14 @@ describe('beyondBounds', () => {
     const wide = `{${Array.from({ length: 200 }, (_, i) => `"k${i}":0`).join(',')}}`;
     expect(scan(wide, only({ shapes: 128, bytesPerShape: 1e9 }))).toBeNull();
     expect(scan(`[${wide},{"k0":0,"x":0}]`, only({ shapes: 128, bytesPerShape: 1e9 }))?.problem).toBe('objects of more than 128 different shapes, far more for its size than any plan holds');
+    // An index is an element, not a field: 128 of them in front leave the names after them shaping the object, as V8 does.
+    const indexed = (prefix: string) => `[{${prefix.repeat(128)}"a":0,"b":0},{"b":0,"a":0}]`;
+    for (const prefix of ['"0":0,', '"\\u0030":0,', '"4294967294":0,']) {
+      expect(scan(indexed(prefix), only({ shapes: 3, bytesPerShape: 1e9 }))?.problem).toBe('objects of more than 3 different shapes, far more for its size than any plan holds');
+    }
+    // No index: too large, a leading zero, a sign. These do count as fields.
+    // The first object has 130 fields, so no shapes past its 128th; the second makes two.
+    for (const prefix of ['"4294967295":0,', '"01":0,', '"-1":0,']) expect(scan(indexed(prefix), only({ shapes: 130, bytesPerShape: 1e9 }))).toBeNull();
   });
 
   it('finds a name among many it has seen at one shape, whichever came first', () => {
@@ -139,12 +157,12 @@ describe('beyondBounds', () => {
     );
   });
 
-  it('agrees with a count of names and shapes over the parsed value for any JSON', () => {
+  it('agrees with a count of interned texts and shapes over the parsed value for any JSON', () => {
     fc.assert(
-      fc.property(fc.json({ depthSize: 'large' }), fc.nat(30), fc.nat(30), (text, names, shapes) => {
-        const s = namesAndShapes(JSON.parse(text));
-        const found = scan(text, only({ names, shapes }));
-        expect(found === null).toBe(s.names <= names && s.shapes <= shapes);
+      fc.property(fc.json({ depthSize: 'large' }), fc.nat(30), fc.nat(30), (text, texts, shapes) => {
+        const s = textsAndShapes(JSON.parse(text));
+        const found = scan(text, only({ texts, shapes }));
+        expect(found === null).toBe(s.texts <= texts && s.shapes <= shapes);
         if (found) expect(Buffer.from(text)[found.offset]).toBe(0x22);
       }),
       { numRuns: 1_000 },
@@ -162,8 +180,8 @@ describe('beyondBounds', () => {
       expect(text.length / s.containers).toBeGreaterThan(PLAN_BOUNDS.bytesPerContainer);
       expect(text.length / s.items).toBeGreaterThan(PLAN_BOUNDS.bytesPerItem * 2);
       expect(text.length / s.fields).toBeGreaterThan(PLAN_BOUNDS.bytesPerField * 1.5);
-      const { names, shapes } = namesAndShapes(JSON.parse(text));
-      expect(names).toBeLessThan(PLAN_BOUNDS.names / 100);
+      const { texts, shapes } = textsAndShapes(JSON.parse(text));
+      expect(texts).toBeLessThan(PLAN_BOUNDS.texts / 100);
       expect(shapes).toBeLessThan(PLAN_BOUNDS.shapes / 10);
     }
   });
