@@ -81,6 +81,27 @@ export function credentialForms(user: string, password: string): string[] {
     .sort((a, b) => b.length - a.length);
 }
 
+/** A password form shorter than this is not blotted out of a relay's words, which are then not shown. */
+const MIN_BLOTTED = 8;
+
+/**
+ * What hides `secrets` (credentialForms) in what the relay or nodemailer
+ * says: each form blotted out as `****`. A short password cannot be: blotting
+ * "ab" out of `535 Authentication failed` leaves the words around it, and
+ * where the blots fall spells the password out. Words with a short form in
+ * them are replaced as a whole.
+ */
+export function relayRedactor(secrets: readonly string[]): (text: string) => string {
+  return (text) => {
+    const found = secrets.filter((secret) => text.includes(secret));
+    if (found.length === 0) return text;
+    if (found.some((secret) => secret.length < MIN_BLOTTED)) {
+      return `(what the relay said is not shown: the SMTP password is shorter than ${MIN_BLOTTED} characters, too short to blot out of it without showing where it was; use a longer one)`;
+    }
+    return found.reduce((t, secret) => t.split(secret).join('****'), text);
+  };
+}
+
 /**
  * Sends through the relay a URL names: `smtp://user:password@host:port`
  * (STARTTLS required) or `smtps://…` (TLS from the start). Without TLS only
@@ -120,7 +141,7 @@ export function createSmtpTransport(url: string, options: SmtpTransportOptions =
   // nodemailer is loaded by the first send: only deliver needs it, and every command starts faster without it.
   let transporter: Promise<ReturnType<(typeof import('nodemailer'))['createTransport']>> | undefined;
   const connect = () => (transporter ??= loadMailer().then(({ default: mailer }) => mailer.createTransport(settings)));
-  const redact = (text: string) => secrets.reduce((t, secret) => t.split(secret).join('****'), text);
+  const redact = relayRedactor(secrets);
   const host = settings.host ?? '';
   const relay = `${host.includes(':') ? `[${host}]` : host}:${settings.port ?? ''}`;
   return {

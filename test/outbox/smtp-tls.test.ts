@@ -7,7 +7,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isLoopbackHost } from '../../src/outbox/smtp-transport.js';
+import { credentialForms, isLoopbackHost, relayRedactor } from '../../src/outbox/smtp-transport.js';
 import { runCli, tempDir } from '../support/cli.js';
 import { contosoFolder } from '../support/contoso-database.js';
 
@@ -113,6 +113,17 @@ describe('deliver to a relay that echoes the login it refuses', { timeout: 120_0
     }));
   });
   afterAll(() => stop());
+
+  // Blotted out of "535 Authentication failed", "a" would leave `535 Authentic****tion f****iled`: the blots spell it.
+  it('shows none of what the relay said when the password is too short to blot out, and all of it when the password is not in it', () => {
+    const short = relayRedactor(credentialForms('tenantctl', 'a'));
+    expect(short('535 Authentication failed')).toBe(
+      '(what the relay said is not shown: the SMTP password is shorter than 8 characters, too short to blot out of it without showing where it was; use a longer one)',
+    );
+    expect(short('connect ECONNREFUSED 127.0.0.1:587')).toBe('connect ECONNREFUSED 127.0.0.1:587');
+    const long = relayRedactor(credentialForms('tenantctl', 'correct horse'));
+    expect(long('535 refused correct horse, Y29ycmVjdCBob3JzZQ==')).toBe('535 refused ****, ****');
+  });
 
   it('keeps the password out of the report and the outbox in every form the relay echoes', async () => {
     const url = `smtp://tenantctl:${encodeURIComponent(password)}@127.0.0.1:${port}`;
