@@ -107,6 +107,12 @@ describe('UPN rules', () => {
       files: { 'a.yaml': `users:\n${ADMIN}`, 'b.yaml': `users:\n${ADMIN}` },
       expected: ['UPN_DUPLICATE@b.yaml:2:24'],
     },
+    {
+      name: 'a user repeated through an alias: named at the alias, not at the anchored UPN both share',
+      files: `users:\n${ADMIN}  - &joep\n    userPrincipalName: joep@contoso.com\n    displayName: Joep\n    roles: [Billing administrator]\n  - *joep\n`,
+      expected: ['UPN_DUPLICATE@tenant.yaml:11:5'],
+      message: /^joep@contoso\.com is declared twice: this entry is an alias of the user declared before, so it declares that user again; remove the alias$/,
+    },
   ]);
 
   it('names both places of a duplicate, each with line and column', () => {

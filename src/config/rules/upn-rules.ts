@@ -114,6 +114,18 @@ export const upnUnique: ConfigRule = ({ users }) => {
       first.set(key, declared);
       continue;
     }
+    if (declared.own === earlier.own) {
+      // One entry reached again through an alias (`- *joep`): its fields are the anchor's, so the place to name is the alias.
+      diagnostics.push(
+        error(
+          'UPN_DUPLICATE',
+          `${declared.user.userPrincipalName} is declared twice: this entry is an alias of the user declared before, so it declares that user again; remove the alias`,
+          declared.location,
+          earlier.location,
+        ),
+      );
+      continue;
+    }
     const same = earlier.user.userPrincipalName === declared.user.userPrincipalName ? '' : ` as ${earlier.user.userPrincipalName}`;
     diagnostics.push(
       error(
