@@ -128,9 +128,14 @@ export function beyondBounds(bytes: Buffer, bounds: JsonBounds): BoundsProblem |
       if (depth > 0 && expectName[depth]) {
         expectName[depth] = false;
         // An index ("0", "17") is an element of the object, not a field: it neither shapes it nor counts towards its 128 fields.
-        const named = arrayIndex(bytes, i + 1, end) ? SHAPE_FIELDS + 1 : (objectNames[depth] = (objectNames[depth] ?? 0) + 1);
-        next = named <= SHAPE_FIELDS ? shapes.extend(objectShape[depth] ?? 0, bytes, i + 1, end) : shapes.text(bytes, i + 1, end);
-        if (named <= SHAPE_FIELDS && next >= 0) objectShape[depth] = next;
+        let shaping = false;
+        if (!arrayIndex(bytes, i + 1, end)) {
+          const named = (objectNames[depth] ?? 0) + 1;
+          objectNames[depth] = named;
+          shaping = named <= SHAPE_FIELDS;
+        }
+        next = shaping ? shapes.extend(objectShape[depth] ?? 0, bytes, i + 1, end) : shapes.text(bytes, i + 1, end);
+        if (shaping && next >= 0) objectShape[depth] = next;
       } else if (shortText(bytes, i + 1, end)) next = shapes.text(bytes, i + 1, end);
       if (next === TOO_MANY_TEXTS) return { offset: i, problem: `more than ${count(shapes.maxTexts)} different field names and short texts, far more for its size than any plan holds` };
       if (next === TOO_MANY_SHAPES) return { offset: i, problem: `objects of more than ${count(shapes.maxShapes)} different shapes, far more for its size than any plan holds` };
