@@ -8,7 +8,7 @@
  * line of its own, every short one deep inside), so these bounds refuse no plan it writes
  * and cap what parsing the largest file allowed can cost at a few seconds.
  */
-import { arrayIndex, SHAPE_FIELDS, Shapes, shortText, TOO_MANY_SHAPES, TOO_MANY_TEXTS } from './json-shapes.js';
+import { arrayIndex, SHAPE_FIELDS, Shapes, shortText, TOO_MANY_TEXTS } from './json-shapes.js';
 
 export interface JsonBounds {
   /** Arrays and objects open at once. */
@@ -52,13 +52,16 @@ export interface JsonBounds {
   readonly bytesPerText: number;
   /**
    * At most this many shapes of small objects, plus one per `bytesPerShape`
-   * bytes. A shape is the list of an object's first `SHAPE_FIELDS` names in
-   * their order, counted as V8 does: one for each list that is not the start
-   * of one seen before. V8 builds a hidden class for each, kept while the
-   * objects live: small objects of 127 names each, all different, cost it
-   * 14 s and 2.6 GB for 16 MiB, and 127 names reordered in each object 7 s
-   * and 1 GB for 64 MiB. An object of more fields V8 keeps as a dictionary,
-   * which costs no shape. A plan has a few hundred shapes.
+   * bytes. A shape is an object's number of fields (names that are no index,
+   * at most SHAPE_FIELDS) with a list of its first names in their order,
+   * counted as V8 does: one for each list that is not the start of one seen
+   * before in an object of as many fields. V8 builds a hidden class for
+   * each, kept while the objects live: small objects of 127 names each, all
+   * different, cost it 14 s and 2.6 GB for 16 MiB; 127 names reordered in
+   * each object 7 s and 1 GB for 64 MiB; the same names in objects of every
+   * size from 1 to 128, 71 s and 4.4 GB for 256 MiB. An object of more
+   * fields V8 keeps as a dictionary, which costs no shape. A plan has a few
+   * hundred shapes.
    */
   readonly shapes: number;
   readonly bytesPerShape: number;
@@ -105,12 +108,12 @@ export function beyondBounds(bytes: Buffer, bounds: JsonBounds): BoundsProblem |
     bounds.shapes + Math.floor(bytes.length / bounds.bytesPerShape),
   );
   // Per depth: whether the container open there is an object, its fields so
-  // far (by commas), its names so far, the shape they make, and whether the
-  // next string in it is a name.
+  // far (by commas), where its first names that are no index are written
+  // (start and end of each; one more than SHAPE_FIELDS says it has more),
+  // and whether the next string in it is a name.
   const inObject: number[] = [0];
   const objectFields: number[] = [0];
-  const objectNames: number[] = [0];
-  const objectShape: number[] = [0];
+  const objectNames: number[][] = [[]];
   const expectName: boolean[] = [false];
   let depth = 0;
   let containers = 0;
@@ -128,30 +131,38 @@ export function beyondBounds(bytes: Buffer, bounds: JsonBounds): BoundsProblem |
       if (depth > 0 && expectName[depth]) {
         expectName[depth] = false;
         // An index ("0", "17") is an element of the object, not a field: it neither shapes it nor counts towards its 128 fields.
-        let shaping = false;
-        if (!arrayIndex(bytes, i + 1, end)) {
-          const named = (objectNames[depth] ?? 0) + 1;
-          objectNames[depth] = named;
-          shaping = named <= SHAPE_FIELDS;
+        // The names that may shape it are counted as texts when it closes, most of them found among the shapes' names.
+        const names = objectNames[depth] ?? [];
+        if (names.length > SHAPE_FIELDS * 2 || arrayIndex(bytes, i + 1, end)) next = shapes.text(bytes, i + 1, end);
+        else if (names.length < SHAPE_FIELDS * 2) names.push(i + 1, end);
+        else {
+          // The 129th: V8 makes the object a dictionary, so its names are texts only.
+          next = shapes.texts(bytes, names);
+          if (next >= 0) next = shapes.text(bytes, i + 1, end);
+          names.push(i + 1, end);
         }
-        next = shaping ? shapes.extend(objectShape[depth] ?? 0, bytes, i + 1, end) : shapes.text(bytes, i + 1, end);
-        if (shaping && next >= 0) objectShape[depth] = next;
       } else if (shortText(bytes, i + 1, end)) next = shapes.text(bytes, i + 1, end);
-      if (next === TOO_MANY_TEXTS) return { offset: i, problem: `more than ${count(shapes.maxTexts)} different field names and short texts, far more for its size than any plan holds` };
-      if (next === TOO_MANY_SHAPES) return { offset: i, problem: `objects of more than ${count(shapes.maxShapes)} different shapes, far more for its size than any plan holds` };
+      if (next === TOO_MANY_TEXTS) return tooManyTexts(i, shapes.maxTexts);
       i = end;
     } else if (b === 0x5b || b === 0x7b) {
       if (++depth > bounds.depth) return { offset: i, problem: `nested more than ${count(bounds.depth)} levels deep, which no plan is` };
       inObject[depth] = b === 0x7b ? 1 : 0;
       objectFields[depth] = 0;
-      objectNames[depth] = 0;
-      objectShape[depth] = 0;
+      const names = objectNames[depth];
+      if (names === undefined) objectNames[depth] = [];
+      else names.length = 0;
       expectName[depth] = b === 0x7b;
       if (++containers > maxContainers) {
         return { offset: i, problem: `more than ${count(maxContainers)} arrays and objects, far more for its size than any plan holds` };
       }
       if (++items > maxItems) return tooManyItems(i, maxItems);
-    } else if (b === 0x5d || b === 0x7d) depth--;
+    } else if (b === 0x5d || b === 0x7d) {
+      if (b === 0x7d && inObject[depth] === 1) {
+        const shaped = shapes.shape(bytes, objectNames[depth] ?? []);
+        if (shaped !== null) return shaped.tooMany === 'texts' ? tooManyTexts(shaped.offset, shapes.maxTexts) : { offset: shaped.offset, problem: `objects of more than ${count(shapes.maxShapes)} different shapes, far more for its size than any plan holds` };
+      }
+      depth--;
+    }
     else if (b === 0x2c) {
       if (++items > maxItems) return tooManyItems(i, maxItems);
       if (depth > 0 && inObject[depth] === 1) {
@@ -164,6 +175,10 @@ export function beyondBounds(bytes: Buffer, bounds: JsonBounds): BoundsProblem |
     }
   }
   return null;
+}
+
+function tooManyTexts(offset: number, max: number): BoundsProblem {
+  return { offset, problem: `more than ${count(max)} different field names and short texts, far more for its size than any plan holds` };
 }
 
 function tooManyItems(offset: number, max: number): BoundsProblem {

@@ -21,14 +21,15 @@ const MAX_INDEX = 4_294_967_294;
 
 const NAME_SPAN = 2 ** 27;
 const SEEN_PER_SHAPE = 8;
-const RECENT_TEXTS = 4_096;
+const RECENT_TEXTS = 65_536;
 
 export const TOO_MANY_TEXTS = -1;
-export const TOO_MANY_SHAPES = -2;
+const TOO_MANY_SHAPES = -2;
 
 /**
  * The interned strings met so far, and the shapes field names make: a tree
- * whose root (0) is the empty object and whose every other node is a list of
+ * with a root for each number of fields (V8 starts an object of n fields
+ * from a class of its own for n), whose every other node is a list of
  * names, as V8's hidden classes are linked by the name that extends each.
  */
 export class Shapes {
@@ -41,7 +42,8 @@ export class Shapes {
   private readonly recentStart = new Int32Array(RECENT_TEXTS).fill(-1);
   private readonly recentLength = new Int32Array(RECENT_TEXTS);
   private readonly recentId = new Int32Array(RECENT_TEXTS);
-  private shapes = 0;
+  // Shapes 1 to SHAPE_FIELDS are the roots, one for each number of fields: not counted.
+  private shapes = SHAPE_FIELDS;
   private misses = 0;
 
   constructor(
@@ -80,8 +82,33 @@ export class Shapes {
     return this.ids.size - 1;
   }
 
+  /**
+   * Counts the shapes of an object closed with these names (start and end of
+   * each in `bytes`, as many as it has, or more than SHAPE_FIELDS, which were
+   * counted as texts when they passed it), and its names as texts. V8 starts
+   * each object from a class for its number of fields, so objects of
+   * different sizes share no shapes, whatever their names. Null, or where the
+   * name that makes one shape or text too many is written.
+   */
+  shape(bytes: Buffer, names: readonly number[]): { readonly offset: number; readonly tooMany: 'texts' | 'shapes' } | null {
+    const fields = names.length / 2;
+    if (fields === 0 || fields > SHAPE_FIELDS) return null;
+    let shape = fields; // the root for objects of this many fields
+    for (let k = 0; k < names.length; k += 2) {
+      shape = this.extend(shape, bytes, names[k] ?? 0, names[k + 1] ?? 0);
+      if (shape < 0) return { offset: (names[k] ?? 1) - 1, tooMany: shape === TOO_MANY_TEXTS ? 'texts' : 'shapes' };
+    }
+    return null;
+  }
+
+  /** Counts the names (start and end of each) as texts: TOO_MANY_TEXTS, or 0. */
+  texts(bytes: Buffer, names: readonly number[]): number {
+    for (let k = 0; k < names.length; k += 2) if (this.text(bytes, names[k] ?? 0, names[k + 1] ?? 0) < 0) return TOO_MANY_TEXTS;
+    return 0;
+  }
+
   /** The shape `shape` extended by the name at `start`..`end`, or TOO_MANY_TEXTS or TOO_MANY_SHAPES. */
-  extend(shape: number, bytes: Buffer, start: number, end: number): number {
+  private extend(shape: number, bytes: Buffer, start: number, end: number): number {
     let seen = this.seen[shape];
     if (seen === undefined) this.seen[shape] = seen = [];
     for (let k = 0; k < seen.length; k += 3) {
@@ -94,7 +121,7 @@ export class Shapes {
     const key = shape * NAME_SPAN + id;
     let next = this.children.get(key);
     if (next === undefined) {
-      if (this.shapes >= this.maxShapes) return TOO_MANY_SHAPES;
+      if (this.shapes - SHAPE_FIELDS >= this.maxShapes) return TOO_MANY_SHAPES;
       next = ++this.shapes;
       this.children.set(key, next);
     }

@@ -326,6 +326,13 @@ describe('hostile input files: only regular files, within the limits', () => {
     const behindIndexes = await run(indexed);
     expect(behindIndexes.code).toBe(1);
     expect(behindIndexes.stderr).toMatch(refused(indexed, fs.statSync(indexed).size));
+    // The same names in objects of 1 to 128 fields: V8 starts each size from a class of its own, so they share no shapes.
+    const shared = Array.from({ length: 128 }, (_, i) => `"n${i}":0`);
+    const sizes = path.join(scratch, 'every-size.json');
+    fs.writeFileSync(sizes, `[${Array.from({ length: 20 * 128 }, (_, k) => `{${[`"c${Math.floor(k / 128)}":0`, ...shared.slice(1, (k % 128) + 1)].join(',')}}`).join(',')}]`);
+    const ofEverySize = await run(sizes);
+    expect(ofEverySize.code).toBe(1);
+    expect(ofEverySize.stderr).toMatch(refused(sizes, fs.statSync(sizes).size));
   }, 60_000);
 
   it('apply --plan refuses more different short texts for its size than any plan, before JSON.parse interns each', async () => {

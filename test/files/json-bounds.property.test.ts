@@ -28,9 +28,9 @@ const only = (bounds: Partial<JsonBounds>): JsonBounds => ({
 
 /**
  * The strings V8 interns for a parsed value (its different field names and
- * string values of at most 10 characters), and its shapes: the lists of an
- * object's first 128 names that are no index, each list that starts no
- * other counted once, as V8 makes a hidden class for each.
+ * string values of at most 10 characters), and its shapes: for each object
+ * of at most 128 names that are no index, its number of names and each list
+ * of its first names, counted once, as V8 makes a hidden class for each.
  */
 function textsAndShapes(value: unknown): { texts: number; shapes: number } {
   const texts = new Set<string>();
@@ -43,7 +43,8 @@ function textsAndShapes(value: unknown): { texts: number; shapes: number } {
       const keys = Object.keys(v);
       for (const key of keys) texts.add(key);
       const named = keys.filter((key) => !isIndex(key));
-      for (let n = 1; n <= Math.min(named.length, 128); n++) shapes.add(JSON.stringify(named.slice(0, n)));
+      // V8 starts from a class for the object's number of fields, and gives one of more than 128 a dictionary.
+      if (named.length <= 128) for (let n = 1; n <= named.length; n++) shapes.add(JSON.stringify([named.length, ...named.slice(0, n)]));
     }
     Object.values(v).forEach(visit);
   };
@@ -104,7 +105,8 @@ describe('beyondBounds', () => {
     const bounds = only({ texts: 3, bytesPerText: 1_000 });
     const problem = 'more than 3 different field names and short texts, far more for its size than any plan holds';
     expect(scan('[{"a":1,"b":2,"c":3},{"c":1,"a":{"b":2}},{"a":"b"}]', bounds)).toBeNull();
-    expect(scan('[{"a":1,"b":2},{"c":{"d":1}}]', bounds)).toEqual({ offset: 21, problem });
+    // An object's names are counted when it closes, the inner one first: "c" is the fourth.
+    expect(scan('[{"a":1,"b":2},{"c":{"d":1}}]', bounds)).toEqual({ offset: 16, problem });
     expect(scan('["a","b","c","a","d"]', bounds)).toEqual({ offset: 17, problem });
     // Longer than 10 characters once read: not interned, not counted.
     expect(scan('["0123456789a","0123456789b","0123456789c","0123456789d"]', bounds)).toBeNull();
@@ -117,24 +119,28 @@ describe('beyondBounds', () => {
     expect(scan(wide, only({ texts: 200, bytesPerText: 1e9 }))).toBeNull();
   });
 
-  it('counts the shapes of objects: each list of first names not seen before', () => {
+  it('counts the shapes of objects: each list of first names not seen before in an object of as many fields', () => {
     const bounds = only({ shapes: 3, bytesPerShape: 1_000 });
-    // {a,b} and {a,b,c} share a and a,b: three shapes in all, however many objects.
-    expect(scan('[{"a":1,"b":2},{"a":3,"b":4,"c":5},{"a":{"a":{"a":1}}}]', bounds)).toBeNull();
+    const problem = 'objects of more than 3 different shapes, far more for its size than any plan holds';
+    // {a,b} twice is a and a,b; {a} (twice, nested) is a again, in objects of one field: three shapes.
+    expect(scan('[{"a":1,"b":2},{"a":3,"b":4},{"a":{"a":1}}]', bounds)).toBeNull();
     // {b,a} is not {a,b}: the same names in another order are two more.
-    expect(scan('[{"a":1,"b":2},{"b":1,"a":2}]', bounds)).toEqual({ offset: 22, problem: 'objects of more than 3 different shapes, far more for its size than any plan holds' });
-    // Names past the 128th make none: one object of 200 fields is 128 shapes.
+    expect(scan('[{"a":1,"b":2},{"b":1,"a":2}]', bounds)).toEqual({ offset: 22, problem });
+    // Nor does {a,b,c} share a and a,b with {a,b}: V8 starts each from a class for its number of fields.
+    const sizes = '[{"a":1,"b":2},{"a":1,"b":2,"c":3}]';
+    expect(scan(sizes, bounds)).toEqual({ offset: sizes.indexOf('"b"', 10), problem });
+    // An object of more than 128 fields makes none: V8 gives it a dictionary.
     const wide = `{${Array.from({ length: 200 }, (_, i) => `"k${i}":0`).join(',')}}`;
-    expect(scan(wide, only({ shapes: 128, bytesPerShape: 1e9 }))).toBeNull();
-    expect(scan(`[${wide},{"k0":0,"x":0}]`, only({ shapes: 128, bytesPerShape: 1e9 }))?.problem).toBe('objects of more than 128 different shapes, far more for its size than any plan holds');
+    expect(scan(`[${wide},{"k0":0,"x":0}]`, only({ shapes: 2, bytesPerShape: 1e9 }))).toBeNull();
+    expect(scan(`[${wide},{"k0":0,"x":0}]`, only({ shapes: 1, bytesPerShape: 1e9 }))?.problem).toBe('objects of more than 1 different shapes, far more for its size than any plan holds');
     // An index is an element, not a field: 128 of them in front leave the names after them shaping the object, as V8 does.
     const indexed = (prefix: string) => `[{${prefix.repeat(128)}"a":0,"b":0},{"b":0,"a":0}]`;
     for (const prefix of ['"0":0,', '"\\u0030":0,', '"4294967294":0,']) {
       expect(scan(indexed(prefix), only({ shapes: 3, bytesPerShape: 1e9 }))?.problem).toBe('objects of more than 3 different shapes, far more for its size than any plan holds');
     }
     // No index: too large, a leading zero, a sign. These do count as fields.
-    // The first object has 130 fields, so no shapes past its 128th; the second makes two.
-    for (const prefix of ['"4294967295":0,', '"01":0,', '"-1":0,']) expect(scan(indexed(prefix), only({ shapes: 130, bytesPerShape: 1e9 }))).toBeNull();
+    // The first object has 130 fields, so it makes no shapes; the second makes two.
+    for (const prefix of ['"4294967295":0,', '"01":0,', '"-1":0,']) expect(scan(indexed(prefix), only({ shapes: 2, bytesPerShape: 1e9 }))).toBeNull();
   });
 
   it('finds a name among many it has seen at one shape, whichever came first', () => {
