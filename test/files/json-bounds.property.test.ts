@@ -21,6 +21,7 @@ const only = (bounds: Partial<JsonBounds>): JsonBounds => ({
   bytesPerObjectField: Infinity,
   texts: Infinity,
   bytesPerText: Infinity,
+  nameBytes: Infinity,
   shapes: Infinity,
   bytesPerShape: Infinity,
   ...bounds,
@@ -117,6 +118,12 @@ describe('beyondBounds', () => {
     const wide = `{${Array.from({ length: 200 }, (_, i) => `"k${i}":0`).join(',')}}`;
     expect(scan(wide, only({ texts: 199, bytesPerText: 1e9 }))?.problem).toBe('more than 199 different field names and short texts, far more for its size than any plan holds');
     expect(scan(wide, only({ texts: 200, bytesPerText: 1e9 }))).toBeNull();
+  });
+
+  it('refuses a field name longer than any plan\'s, which V8 would hash by its length alone', () => {
+    const long = 'n'.repeat(1_024);
+    expect(scan(`[{"${long}":1},"${long}x"]`)).toBeNull();
+    expect(scan(`[{"a":1},{"${long}x":1}]`)).toEqual({ offset: 10, problem: 'a field name of more than 1,024 bytes, far longer than any plan\'s' });
   });
 
   it('counts the shapes of objects: each list of first names not seen before in an object of as many fields', () => {
