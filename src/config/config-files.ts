@@ -142,7 +142,10 @@ const within = (root: string, file: string): boolean => file.startsWith(root.end
  * configuration; a link a pull request adds to `.git/config` is no more a
  * file of the repository than one to `/etc/passwd`.
  */
-const inRepository = (root: string, real: string): boolean => within(root, real) && !path.relative(root, real).split(path.sep).includes('.git');
+const inRepository = (root: string, real: string): boolean => within(root, real) && !path.relative(root, real).split(path.sep).some(isGitFolderName);
+
+/** `.git` in any case: on macOS and Windows `.GIT/config` is git's config, and realpath keeps the case it was given. */
+const isGitFolderName = (segment: string): boolean => segment.toLowerCase() === '.git';
 
 /**
  * Whether a `-c` path inside a git work tree leads, through a symbolic link

@@ -81,13 +81,17 @@ describe('symbolic links in a -c directory', () => {
     fs.writeFileSync(path.join(repo, '.git', 'planted.yaml'), 'users: []\ntoken: ghp_0123456789\n');
     fs.symlinkSync('../.git/config', path.join(tenant, 'x.yaml'));
     fs.symlinkSync(path.join(repo, '.git', 'planted.yaml'), path.join(tenant, 'y.yaml'));
+    // Spelt .GIT, as a link may on a file system that ignores case (made here as a folder of its own).
+    fs.mkdirSync(path.join(repo, '.GIT'));
+    fs.writeFileSync(path.join(repo, '.GIT', 'config.yaml'), 'users: []\n');
+    fs.symlinkSync('../.GIT/config.yaml', path.join(tenant, 'z.yaml'));
     fs.symlinkSync('.git', path.join(repo, 'config'));
     fs.symlinkSync('.git/planted.yaml', path.join(repo, 'planted.yaml'));
 
     const fromDir = listConfigFiles([tenant]);
     expect(fromDir.files).toEqual([`${tenant}/a.yaml`]);
     expect(fromDir.diagnostics.map((d) => [d.code, d.location?.file, d.message])).toEqual(
-      ['x', 'y'].map((name) => [
+      ['x', 'y', 'z'].map((name) => [
         'CONFIG_LINK_OUTSIDE',
         `${tenant}/${name}.yaml`,
         `${tenant}/${name}.yaml is a symbolic link to a file in the repository's .git folder, which holds git's own files, not configuration; tenantctl follows links only to files of the repository: copy the file into the repository, or remove the link`,
