@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { packageRoot } from '../package-root.js';
+import { MERGE_KEY, mergeKeyMessage, mergeKeyParents, mergeNote, underMergeKey } from './merge-key.js';
 import { closest } from './suggest.js';
 
 // Not bundled: ajv itself is loaded only when a schema has no compiled validator.
@@ -75,41 +76,6 @@ export function pointerToPath(pointer: string): (string | number)[] {
     .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
 }
 
-/**
- * YAML 1.1's merge key. tenantctl reads YAML 1.2, where `<<` is a key like any
- * other (both of its parsers agree), so `<<: *base` merges nothing: said as
- * such, not as a misspelt field.
- */
-export const MERGE_KEY = '<<';
-
-/** What to say of a `<<` key in `owner` (`a user`, `defaults`); `instead` is what to do besides writing the fields out. */
-export function mergeKeyMessage(owner: string, instead = ''): string {
-  return `"<<" is a YAML merge key, which tenantctl does not read: it reads YAML 1.2, where "<<" is a field like any other, so nothing is merged into ${owner} here; write the fields out${instead}`;
-}
-
-/**
- * The mappings (as JSON paths) where a `<<` key was refused, as unknown or
- * as a name the mapping does not take. What is under that key is said no
- * more: `"<<" must be a whole number` would only repeat that it is no merge.
- */
-export function mergeKeyParents(errors: readonly ErrorObject[]): Set<string> {
-  const parents = new Set<string>();
-  for (const e of errors) {
-    const key = e.keyword === 'additionalProperties' ? (e.params as { additionalProperty?: string }).additionalProperty : e.propertyName;
-    if (key === MERGE_KEY) parents.add(JSON.stringify(pointerToPath(e.instancePath)));
-  }
-  return parents;
-}
-
-/** Whether `path` lies at or under a `<<` key refused in one of `parents`. */
-export function underMergeKey(path: readonly (string | number)[], parents: ReadonlySet<string>): boolean {
-  if (parents.size === 0) return false;
-  for (let i = path.indexOf(MERGE_KEY); i >= 0; i = path.indexOf(MERGE_KEY, i + 1)) {
-    if (parents.has(JSON.stringify(path.slice(0, i)))) return true;
-  }
-  return false;
-}
-
 /** Only YAML has merge keys: in a saved plan (JSON) "<<" is a field like any other. */
 const fromYaml = (schemaName: string): boolean => schemaName !== 'plan.schema.json';
 
@@ -144,8 +110,7 @@ function describe(e: ErrorObject, schemaName: string): { path: (string | number)
     case 'const':
       return { path: at, message: `${label} must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}` };
     case 'required': {
-      const merging = yaml && typeof e.data === 'object' && e.data !== null && Object.hasOwn(e.data, MERGE_KEY);
-      return { path: at, message: `missing required field "${(e.params as { missingProperty: string }).missingProperty}"${merging ? ' (the "<<" merge key brings nothing in)' : ''}` };
+      return { path: at, message: `missing required field "${(e.params as { missingProperty: string }).missingProperty}"${yaml ? mergeNote(e.data) : ''}` };
     }
     case 'type':
       return { path: at, message: `${label} must be ${(e.params as { type: string | string[] }).type}` };
@@ -181,7 +146,7 @@ export function checkSchema(schemaName: string, file: string, value: unknown, co
   for (const e of errors) {
     // propertyNames: the error inside it names the key.
     if (e.keyword === 'oneOf' || e.keyword === 'if' || e.keyword === 'propertyNames') continue;
-    if (underMergeKey(pointerToPath(e.instancePath), merging)) continue;
+    if (underMergeKey(e.instancePath, merging)) continue;
     const { path: at, message, atKey } = describe(e, schemaName);
     const key = JSON.stringify(at);
     if (seen.has(key)) continue;

@@ -8,8 +8,10 @@ import type { PointAt } from './locate.js';
 import { emailProblem, MAX_NOTIFY_ADDRESSES, tooManyAddresses } from './notify-addresses.js';
 import { upnInvalidMessage } from './rules/upn-rules.js';
 import { boundedSchemaErrors, checkStopped, measureParts } from './schema-bounds.js';
-import { MERGE_KEY, mergeKeyMessage, mergeKeyParents, pointerToPath, underMergeKey } from './schema-check.js';
+import { MERGE_KEY, mergeKeyMessage, mergeKeyParents, mergeNote, underMergeKey } from './merge-key.js';
+import { pointerToPath } from './schema-check.js';
 import { closest } from './suggest.js';
+import { lastKey, PASSWORD_FIELD, typeMismatch } from './type-messages.js';
 
 export type Path = readonly (string | number)[];
 
@@ -70,8 +72,6 @@ const READABLE_AFTER = new Set([
 /** Field names that hold (or ask for) a user's photo, which admins cannot set. */
 const PHOTO_FIELD = /photo|picture|avatar|image|portrait|headshot/i;
 
-/** Field names that look like a password written into the configuration. */
-const PASSWORD_FIELD = /passw|pwd|secret/i;
 
 /** Names people reach for, and the field they mean (used only when that field is allowed there). */
 const FIELD_ALIASES: Readonly<Record<string, string>> = {
@@ -117,19 +117,6 @@ const REQUIRED_HINTS: Readonly<Record<string, string>> = {
   sku: 'the part number of the subscription, e.g. ENTERPRISEPACK',
 };
 
-const TYPE_NAMES: Readonly<Record<string, string>> = {
-  string: 'text',
-  boolean: 'true or false',
-  integer: 'a whole number',
-  number: 'a number',
-  array: 'a list',
-  object: 'a mapping (field: value lines)',
-  null: 'empty',
-};
-
-const lastKey = (path: Path): string | undefined => path.findLast((segment): segment is string => typeof segment === 'string');
-const inPassword = (path: Path): boolean => path.some((segment) => typeof segment === 'string' && PASSWORD_FIELD.test(segment));
-
 /** `"licenses"`, or `an entry of "licenses"` for a list entry. */
 function fieldLabel(path: Path): string {
   const key = lastKey(path) ?? 'the file';
@@ -143,58 +130,6 @@ function ownerLabel(path: Path): string {
   if (path[0] === 'users' && path.length === 2) return 'a user';
   if (path.length === 1) return String(path[0]);
   return lastKey(path) === 'licenses' ? 'a license' : `"${lastKey(path) ?? ''}"`;
-}
-
-function describeValue(data: unknown, secret: boolean): string {
-  if (data === null || data === undefined) return 'empty';
-  if (Array.isArray(data)) return 'a list';
-  if (ArrayBuffer.isView(data)) return 'binary data (a !!binary tag)';
-  if (typeof data === 'object') return 'a mapping';
-  if (typeof data === 'string') return 'text';
-  if (secret) return `a ${typeof data}`;
-  return typeof data === 'number' ? (readExactly(data) ? `the number ${data}` : 'a number with more digits than YAML reads exactly') : String(data);
-}
-
-/** Whether the parsed number is the one written: past 15 digits (a long phone number) the digits shown would be others. */
-const readExactly = (n: number): boolean => Number.isSafeInteger(n) || (Number.isFinite(n) && !/e/i.test(String(n)) && String(n).replace(/\D/g, '').length <= 15);
-
-function describeType(expected: string | readonly string[], path: Path): string {
-  const types = typeof expected === 'string' ? [expected] : expected;
-  if (types.includes('object') && types.includes('string') && lastKey(path) === 'licenses') return 'a part number or a mapping {sku, disabledPlans}';
-  if (types.includes('array') && types.includes('string') && lastKey(path) === 'notify') return 'a list of addresses, or one text of addresses separated by ";"';
-  return types.map((type) => TYPE_NAMES[type] ?? type).join(' or ');
-}
-
-/** YAML 1.1's words for true and false, which YAML 1.2 (and tenantctl) reads as text. */
-const YAML_11_BOOLEANS: Readonly<Record<string, boolean>> = { yes: true, y: true, on: true, no: false, n: false, off: false };
-
-/** Text where true or false belongs: quoted true/false, or a YAML 1.1 word written unquoted. */
-function booleanHint(text: string, lead: string): string {
-  const word = text.trim().toLowerCase();
-  if (word === 'true' || word === 'false') return `; write it without quotes: ${lead}${word}`;
-  const meant = YAML_11_BOOLEANS[word];
-  if (meant !== undefined) return `; YAML reads ${word} as text, not as ${String(meant)}: write ${lead}${String(meant)}`;
-  return '; write true or false';
-}
-
-function typeHint(expected: string | readonly string[], data: unknown, path: Path): string {
-  const types = typeof expected === 'string' ? [expected] : expected;
-  const key = lastKey(path) ?? '';
-  const entry = typeof path.at(-1) === 'number';
-  if (data === null) return path.length === 1 && key === 'users' ? '; write users: [] for none' : '; give it a value, or remove the line';
-  if (inPassword(path)) return '';
-  const scalar = typeof data === 'number' || typeof data === 'boolean';
-  // The number as parsed, not as written: 01015 and +3161… would lose their 0 and +, so the value is the writer's to copy.
-  if (types.includes('string') && typeof data === 'number') return `; put the value in quotes as written (${entry ? '- ' : `${key}: `}"…"): unquoted, YAML reads it as a number and drops a leading 0 or +`;
-  if (types.includes('string') && typeof data === 'boolean') return `; put it in quotes: ${entry ? '- ' : `${key}: `}"${String(data)}"`;
-  if (types.includes('boolean') && typeof data === 'string') return booleanHint(data, entry ? '- ' : `${key}: `);
-  if ((types.includes('integer') || types.includes('number')) && typeof data === 'string') {
-    const digits = /^\s*(\d{1,15})\s*$/.exec(data)?.[1];
-    return digits !== undefined ? `; write it without quotes: ${entry ? '- ' : `${key}: `}${digits}` : '; write a number without quotes';
-  }
-  if (types.includes('array') && typeof data === 'number' && !entry) return `; write it as a list, each value in quotes as written: ${key}: ["…"]`;
-  if (types.includes('array') && (typeof data === 'string' || scalar) && !entry) return `; write it as a list: ${key}: [${String(data)}]`;
-  return '';
 }
 
 function passwordInConfig(path: Path, key: string | undefined): Finding {
@@ -248,14 +183,12 @@ function unknownSecretKey(path: Path, key: string, allowed: readonly string[]): 
 function missingField(e: ErrorObject, path: Path): Finding {
   const missing = (e.params as { missingProperty: string }).missingProperty;
   const hint = REQUIRED_HINTS[missing];
-  // The fields `<<: *base` was meant to bring in.
-  const merging = typeof e.data === 'object' && e.data !== null && Object.hasOwn(e.data, MERGE_KEY);
-  return { code: 'SCHEMA_REQUIRED', path, message: `missing required field "${missing}"${hint ? ` (${hint})` : ''}; add it${merging ? ' (the "<<" merge key brings nothing in)' : ''}` };
+  return { code: 'SCHEMA_REQUIRED', path, message: `missing required field "${missing}"${hint ? ` (${hint})` : ''}; add it${mergeNote(e.data)}` };
 }
 
 function wrongType(e: ErrorObject, path: Path): Finding {
   const expected = (e.params as { type: string | string[] }).type;
-  const message = `${fieldLabel(path)} must be ${describeType(expected, path)}, not ${describeValue(e.data, inPassword(path))}${typeHint(expected, e.data, path)}`;
+  const message = `${fieldLabel(path)} ${typeMismatch(expected, e.data, path)}`;
   return { code: 'SCHEMA_TYPE', path, message };
 }
 
@@ -383,7 +316,7 @@ export function checkTenantShape(file: string, value: unknown): ShapeCheck {
   for (const e of errors) {
     const path = pointerToPath(e.instancePath);
     if (!READABLE_AFTER.has(e.keyword)) unreadable.push(path);
-    if (underMergeKey(path, merging)) continue;
+    if (underMergeKey(e.instancePath, merging)) continue;
     const finding = translate(e, path);
     if (!finding) continue;
     if (finding.code === 'SCHEMA_UNKNOWN_FIELD') incomplete.push(path);
