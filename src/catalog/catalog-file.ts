@@ -207,7 +207,7 @@ export function readCatalogFile(path: string): { catalog: CatalogFile | null; di
   const atKey = new Set<Diagnostic>();
   const file = sources.files[0];
   if (file && file.value !== null) {
-    const shape = checkSchema('catalog.schema.json', file.file, file.value, 'CATALOG_SCHEMA', atKey);
+    const shape = checkSchema('catalog.schema.json', file.file, file.value, 'CATALOG_SCHEMA', { pointAtKey: atKey });
     for (const d of shape) diagnostics.push(d);
     for (const d of unstorableText(file.file, file.value, file.text)) diagnostics.push(d);
     if (shape.length === 0) diagnostics.push(...checkCatalog(file.file, file.value as RawCatalog));

@@ -137,7 +137,13 @@ export function schemaErrors(schemaName: string, value: unknown, firstOnly = fal
  * reported only when no branch error is on the same path. An unknown field's
  * diagnostic goes into `pointAtKey`: it is located at the key, not its value.
  */
-export function checkSchema(schemaName: string, file: string, value: unknown, code: string, pointAtKey?: Set<Diagnostic>, firstOnly = false): Diagnostic[] {
+export function checkSchema(
+  schemaName: string,
+  file: string,
+  value: unknown,
+  code: string,
+  { pointAtKey, firstOnly = false }: { readonly pointAtKey?: Set<Diagnostic>; readonly firstOnly?: boolean } = {},
+): Diagnostic[] {
   const errors = schemaErrors(schemaName, value, firstOnly);
   if (errors.length === 0) return [];
   const seen = new Set<string>();

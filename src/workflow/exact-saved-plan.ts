@@ -89,7 +89,7 @@ function withFileOrigin(plan: PlanDocument, inputs: PlanFileInputs): PlanDocumen
  */
 function envelopeValid(file: string, view: PlanDocument): boolean {
   const envelope = { ...view, fingerprint: { ...view.fingerprint, users: {} }, changes: [] };
-  return checkSchema('plan.schema.json', file, envelope, 'PLAN_FILE', undefined, true).length === 0;
+  return checkSchema('plan.schema.json', file, envelope, 'PLAN_FILE', { firstOnly: true }).length === 0;
 }
 
 /**

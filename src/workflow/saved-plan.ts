@@ -109,14 +109,14 @@ export function parseSavedPlan(file: string, bytes: Buffer): SavedPlan {
   const requireValid = () => {
     if (checked) return;
     // The first problem: a plan tenantctl wrote has none, and a hostile one's every error would cost minutes (firstErrorValidator).
-    const problems = checkSchema('plan.schema.json', file, value, 'PLAN_FILE', undefined, true);
+    const problems = checkSchema('plan.schema.json', file, value, 'PLAN_FILE', { firstOnly: true });
     if (problems.length > 0) throw invalidPlan(file, problems);
     checked = true;
   };
   const changes = (value as { changes?: unknown }).changes;
   // Setting the changes aside copies the envelope: a plan's has 15 fields, a hostile one's may have millions (seconds to copy).
   if (!Array.isArray(changes) || hasMoreFields(value as object, ENVELOPE_FIELDS)) requireValid();
-  const envelope = checkSchema('plan.schema.json', file, { ...(value as object), changes: [] }, 'PLAN_FILE', undefined, true);
+  const envelope = checkSchema('plan.schema.json', file, { ...(value as object), changes: [] }, 'PLAN_FILE', { firstOnly: true });
   if (envelope.length > 0) throw invalidPlan(file, envelope);
   return { plan: value as PlanDocument, requireValid };
 }
