@@ -8,7 +8,7 @@
  * line of its own, every short one deep inside), so these bounds refuse no plan it writes
  * and cap what parsing the largest file allowed can cost at a few seconds.
  */
-import { arrayIndex, SHAPE_FIELDS, Shapes, shortText, TOO_MANY_TEXTS } from './json-shapes.js';
+import { Shapes, shortText, TOO_MANY_TEXTS } from './json-shapes.js';
 
 export interface JsonBounds {
   /** Arrays and objects open at once. */
@@ -118,8 +118,8 @@ export function beyondBounds(bytes: Buffer, bounds: JsonBounds): BoundsProblem |
   );
   // Per depth: whether the container open there is an object, its fields so
   // far (by commas), where its first names that are no index are written
-  // (start and end of each; one more than SHAPE_FIELDS says it has more),
-  // and whether the next string in it is a name.
+  // (start and end of each; see Shapes.name), and whether the next string
+  // in it is a name.
   const inObject: number[] = [0];
   const objectFields: number[] = [0];
   const objectNames: number[][] = [[]];
@@ -140,17 +140,7 @@ export function beyondBounds(bytes: Buffer, bounds: JsonBounds): BoundsProblem |
       if (depth > 0 && expectName[depth]) {
         expectName[depth] = false;
         if (end - i - 1 > bounds.nameBytes) return { offset: i, problem: `a field name of more than ${count(bounds.nameBytes)} bytes, far longer than any plan's` };
-        // An index ("0", "17") is an element of the object, not a field: it neither shapes it nor counts towards its 128 fields.
-        // The names that may shape it are counted as texts when it closes, most of them found among the shapes' names.
-        const names = objectNames[depth] ?? [];
-        if (names.length > SHAPE_FIELDS * 2 || arrayIndex(bytes, i + 1, end)) next = shapes.text(bytes, i + 1, end);
-        else if (names.length < SHAPE_FIELDS * 2) names.push(i + 1, end);
-        else {
-          // The 129th: V8 makes the object a dictionary, so its names are texts only.
-          next = shapes.texts(bytes, names);
-          if (next >= 0) next = shapes.text(bytes, i + 1, end);
-          names.push(i + 1, end);
-        }
+        next = shapes.name(bytes, objectNames[depth] ?? [], i + 1, end);
       } else if (shortText(bytes, i + 1, end)) next = shapes.text(bytes, i + 1, end);
       if (next === TOO_MANY_TEXTS) return tooManyTexts(i, shapes.maxTexts);
       i = end;
@@ -169,7 +159,8 @@ export function beyondBounds(bytes: Buffer, bounds: JsonBounds): BoundsProblem |
     } else if (b === 0x5d || b === 0x7d) {
       if (b === 0x7d && inObject[depth] === 1) {
         const shaped = shapes.shape(bytes, objectNames[depth] ?? []);
-        if (shaped !== null) return shaped.tooMany === 'texts' ? tooManyTexts(shaped.offset, shapes.maxTexts) : { offset: shaped.offset, problem: `objects of more than ${count(shapes.maxShapes)} different shapes, far more for its size than any plan holds` };
+        if (shaped?.tooMany === 'texts') return tooManyTexts(shaped.offset, shapes.maxTexts);
+        if (shaped) return { offset: shaped.offset, problem: `objects of more than ${count(shapes.maxShapes)} different shapes, far more for its size than any plan holds` };
       }
       depth--;
     }

@@ -11,7 +11,7 @@
  * an index ("0", "17") are the object's elements and do not count; the same
  * name twice counts twice.
  */
-export const SHAPE_FIELDS = 128;
+const SHAPE_FIELDS = 128;
 
 /** V8 interns a string value of at most this many UTF-16 units (measured: 10 cost twice what 11 do). */
 const SHORT_TEXT = 10;
@@ -101,8 +101,26 @@ export class Shapes {
     return null;
   }
 
+  /**
+   * A field name of the object whose names so far are `names` (start and end
+   * of each that is no index, one more than SHAPE_FIELDS when it has more):
+   * 0, or TOO_MANY_TEXTS. An index ("0", "17") is an element, not a field:
+   * it neither shapes the object nor counts towards its 128 fields. The
+   * names that may shape it are counted as texts when it closes (shape()),
+   * most of them found among the shapes' names without making a string.
+   */
+  name(bytes: Buffer, names: number[], start: number, end: number): number {
+    if (names.length > SHAPE_FIELDS * 2 || arrayIndex(bytes, start, end)) return this.text(bytes, start, end);
+    if (names.length === SHAPE_FIELDS * 2) {
+      // The 129th: V8 makes the object a dictionary, so its names are texts only.
+      if (this.texts(bytes, names) < 0 || this.text(bytes, start, end) < 0) return TOO_MANY_TEXTS;
+    }
+    names.push(start, end);
+    return 0;
+  }
+
   /** Counts the names (start and end of each) as texts: TOO_MANY_TEXTS, or 0. */
-  texts(bytes: Buffer, names: readonly number[]): number {
+  private texts(bytes: Buffer, names: readonly number[]): number {
     for (let k = 0; k < names.length; k += 2) if (this.text(bytes, names[k] ?? 0, names[k + 1] ?? 0) < 0) return TOO_MANY_TEXTS;
     return 0;
   }
@@ -167,7 +185,7 @@ export function shortText(bytes: Buffer, start: number, end: number): boolean {
  * (`0`, `17`, up to 2^32 − 2, no leading zero), which V8 keeps as an element,
  * not a field. Escapes are read: `"\u0030"` is `"0"`.
  */
-export function arrayIndex(bytes: Buffer, start: number, end: number): boolean {
+function arrayIndex(bytes: Buffer, start: number, end: number): boolean {
   const first = bytes[start];
   // Most names start with a letter. A digit is at most 6 bytes written (`\u0030`).
   if (first === undefined || (first !== 0x5c && (first < 0x30 || first > 0x39)) || end - start > 10 * 6) return false;
