@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig, type LoadConfigResult } from '../../src/config/load-config.js';
 import { countDiagnostics, formatDiagnostic, type Diagnostic } from '../../src/diagnostics/diagnostic.js';
+import type { TenantState } from '../../src/state/tenant-state.js';
 import { currentUser, state } from '../support/fixtures.js';
 import { contosoCatalog } from './expectations.js';
 
@@ -26,14 +27,18 @@ interface Run {
   readonly withCatalog?: boolean;
   readonly env?: Record<string, string>;
   readonly phase?: 'validate' | 'plan';
+  /** The directory as validate with a database reads it; none by default. */
+  readonly current?: TenantState;
 }
 
+const NOW = new Date('2026-12-01T12:00:00.000Z');
+
 /** Writes the files to a fresh directory and loads it as `validate -c DIR` does. */
-function run({ files, withCatalog = true, env = {}, phase = 'validate' }: Run): LoadConfigResult & { dir: string } {
+function run({ files, withCatalog = true, env = {}, phase = 'validate', current }: Run): LoadConfigResult & { dir: string } {
   const dir = path.join(scratch, `case-${++runs}`);
   fs.mkdirSync(dir);
   for (const [name, text] of Object.entries(typeof files === 'string' ? { 'tenant.yaml': files } : files)) fs.writeFileSync(path.join(dir, name), text);
-  return { ...loadConfig([dir], { catalog: withCatalog ? catalog : null, env, phase }), dir };
+  return { ...loadConfig([dir], { catalog: withCatalog ? catalog : null, env, phase, current: current ?? null, now: NOW }), dir };
 }
 
 /** `CODE@file:line:column` (warnings marked), file relative to the case's directory. */
@@ -52,6 +57,7 @@ interface Case {
   readonly withCatalog?: boolean;
   readonly env?: Record<string, string>;
   readonly phase?: 'validate' | 'plan';
+  readonly current?: TenantState;
 }
 
 function check(cases: readonly Case[]): void {
@@ -183,8 +189,36 @@ describe('licenses', () => {
       message: /OFFICESUBSCRIPTION is not part of STANDARDPACK \(it belongs to ENTERPRISEPACK\)/,
     },
     { name: 'a subscription listed twice, even without the catalog', files: user('usageLocation: NL\nlicenses: [VISIOCLIENT, visioclient]'), withCatalog: false, expected: ['LICENSE_DUPLICATE@tenant.yaml:10:29'] },
-    { name: 'E1 and E3 conflict', files: user('usageLocation: NL\nlicenses: [ENTERPRISEPACK, STANDARDPACK]'), expected: ['LICENSE_CONFLICT@tenant.yaml:10:32'], message: /STANDARDPACK and ENTERPRISEPACK conflict/ },
+    {
+      name: 'E1 and E3 conflict',
+      files: user('usageLocation: NL\nlicenses: [ENTERPRISEPACK, STANDARDPACK]'),
+      expected: ['LICENSE_CONFLICT@tenant.yaml:10:32'],
+      message:
+        /^ENTERPRISEPACK and STANDARDPACK conflict: Entra refuses them on one user \(MutuallyExclusiveViolation\), as both would give Exchange Online \(EXCHANGE_S_ENTERPRISE in ENTERPRISEPACK, EXCHANGE_S_STANDARD in STANDARDPACK\) and SharePoint Online \(SHAREPOINTENTERPRISE in ENTERPRISEPACK, SHAREPOINTSTANDARD in STANDARDPACK\); assign only one of them to joep@contoso\.com, or switch one plan of each pair off in disabledPlans$/,
+    },
+    { name: 'E1 and E3 conflict without the catalog too', files: user('usageLocation: NL\nlicenses: [ENTERPRISEPACK, STANDARDPACK]'), withCatalog: false, expected: ['LICENSE_CONFLICT@tenant.yaml:10:32'] },
+    // The same clash of plans: E5 holds E3's, the Business suites E1's (DOMAIN.md).
+    { name: 'E1 and E5 conflict', files: user('usageLocation: NL\nlicenses: [STANDARDPACK, ENTERPRISEPREMIUM]'), expected: ['LICENSE_CONFLICT@tenant.yaml:10:30'], message: /^STANDARDPACK and ENTERPRISEPREMIUM conflict/ },
+    { name: 'Business Premium and E3 conflict', files: user('usageLocation: NL\nlicenses: [O365_BUSINESS_PREMIUM, VISIOCLIENT, ENTERPRISEPACK]'), expected: ['LICENSE_CONFLICT@tenant.yaml:10:52'] },
+    {
+      name: 'Business Essentials and E5 conflict without the catalog too',
+      files: user('usageLocation: NL\nlicenses: [O365_BUSINESS_ESSENTIALS, ENTERPRISEPREMIUM]'),
+      withCatalog: false,
+      expected: ['LICENSE_CONFLICT@tenant.yaml:10:42'],
+    },
+    {
+      name: 'only in the plans that clash',
+      files: user('usageLocation: NL\nlicenses: [STANDARDPACK, {sku: ENTERPRISEPACK, disabledPlans: [EXCHANGE_S_ENTERPRISE]}]'),
+      expected: ['LICENSE_CONFLICT@tenant.yaml:10:30'],
+      message: /as both would give SharePoint Online \(SHAREPOINTSTANDARD in STANDARDPACK, SHAREPOINTENTERPRISE in ENTERPRISEPACK\);/,
+    },
+    {
+      name: 'E1 and E3 with one of each pair switched off do not conflict',
+      files: user('usageLocation: NL\nlicenses: [STANDARDPACK, {sku: ENTERPRISEPACK, disabledPlans: [exchange_s_enterprise, SHAREPOINTENTERPRISE, SHAREPOINTWAC, SWAY]}]'),
+      expected: [],
+    },
     { name: 'E3 and E5 do not', files: user('usageLocation: NL\nlicenses: [ENTERPRISEPACK, ENTERPRISEPREMIUM]'), expected: [] },
+    { name: 'E1 and Business Premium do not', files: user('usageLocation: NL\nlicenses: [STANDARDPACK, O365_BUSINESS_PREMIUM]'), expected: [] },
     {
       name: 'a mistake in default licenses is reported once, at defaults',
       files: `defaults:\n  usageLocation: NL\n  licenses: [STANDARDPACK, STANDARDPACK]\n${user('')}${'  - userPrincipalName: anna@contoso.com\n    displayName: Anna\n'}`,
@@ -267,15 +301,77 @@ describe('notify', () => {
       expected: ['NOTIFY_OWN_MAILBOX@tenant.yaml:11:14'],
     },
     {
-      name: 'a mailbox another declared user gets',
+      name: 'a mailbox another declared user gets, in a new tenant',
       files: user('roles: [Billing administrator]\nnotify: [admin@contoso.com]'),
+      current: state(),
       expected: ['NOTIFY_CREATED_MAILBOX@tenant.yaml:10:14'],
       message: /admin@contoso\.com is the mailbox of a user this configuration creates/,
     },
     {
       name: 'a created mailbox in defaults is reported once, at defaults',
       files: `defaults:\n  notify: [joep@contoso.com]\n${user('roles: [Billing administrator]')}  - userPrincipalName: anna@contoso.com\n    displayName: Anna\n    roles: [Billing administrator]\n`,
+      current: state(),
       expected: ['NOTIFY_CREATED_MAILBOX@tenant.yaml:2:12'],
+    },
+    // The everyday case once users are managed: a newcomer's credentials go to a colleague declared here.
+    {
+      name: 'the mailbox of a declared user who exists already is fine',
+      files: user('roles: [Billing administrator]\nnotify: [admin@contoso.com, ADMIN@contoso.onmicrosoft.com]'),
+      current: state(currentUser('admin@contoso.com')),
+      expected: [],
+    },
+    {
+      name: 'without the directory, a mailbox of another declared user is not judged',
+      files: user('roles: [Billing administrator]\nnotify: [admin@contoso.com]'),
+      expected: [],
+    },
+    {
+      name: 'a user renamed from a UPN that is not in the directory is created: its mailbox cannot be read yet',
+      files: `users:\n${ADMIN}  - userPrincipalName: megan@contoso.com\n    displayName: Megan\n    renamedFrom: megan.old@contoso.com\n    roles: [Billing administrator]\n${user('roles: [Billing administrator]\nnotify: [megan@contoso.com]').replace(`users:\n${ADMIN}`, '')}`,
+      current: state(currentUser('admin@contoso.com')),
+      expected: ['RENAME_SOURCE_MISSING(warning)@tenant.yaml:9:18', 'NOTIFY_CREATED_MAILBOX@tenant.yaml:14:14'],
+    },
+    {
+      name: 'a user renamed from one in the directory has a mailbox already',
+      files: `users:\n${ADMIN}  - userPrincipalName: megan@contoso.com\n    displayName: Megan\n    renamedFrom: megan.old@contoso.com\n    roles: [Billing administrator]\n${user('roles: [Billing administrator]\nnotify: [megan@contoso.com, megan.old@contoso.com]').replace(`users:\n${ADMIN}`, '')}`,
+      current: state(currentUser('admin@contoso.com'), currentUser('megan.old@contoso.com')),
+      expected: [],
+    },
+    // A rename keeps the mailbox: the old UPN, and the old nickname at every tenant domain, are still the user's own.
+    {
+      name: 'a reset during a rename, sent to the old UPN: the user’s own mailbox',
+      files: `users:\n${ADMIN}  - userPrincipalName: joep.jansen@contoso.com\n    displayName: Joep\n    renamedFrom: joep.devries@contoso.com\n    roles: [Billing administrator]\n    password: { reset: 2026-12-05 }\n    notify: [Joep.DeVries@contoso.com]\n`,
+      current: state(currentUser('admin@contoso.com'), currentUser('joep.devries@contoso.com', { attributes: { mailNickname: 'jdv' } })),
+      expected: ['NOTIFY_OWN_MAILBOX@tenant.yaml:12:14'],
+      message: /Joep\.DeVries@contoso\.com is the user's own mailbox \(the one it has as joep\.devries@contoso\.com, which the rename keeps\): joep\.jansen@contoso\.com cannot read it/,
+    },
+    {
+      name: 'a reset during a rename, sent to the old nickname at another tenant domain: the user’s own mailbox',
+      files: `users:\n${ADMIN}  - userPrincipalName: joep.jansen@contoso.com\n    displayName: Joep\n    renamedFrom: joep.devries@contoso.com\n    roles: [Billing administrator]\n    password: { reset: 2026-12-05 }\n    notify: [jdv@contoso.onmicrosoft.com]\n`,
+      current: state(currentUser('admin@contoso.com'), currentUser('joep.devries@contoso.com', { attributes: { mailNickname: 'jdv' } })),
+      expected: ['NOTIFY_OWN_MAILBOX@tenant.yaml:12:14'],
+    },
+    {
+      name: 'without the directory, the old UPN of a rename is the user’s own mailbox all the same',
+      files: `users:\n${ADMIN}  - userPrincipalName: joep.jansen@contoso.com\n    displayName: Joep\n    renamedFrom: joep.devries@contoso.com\n    roles: [Billing administrator]\n    notify: [joep.devries@contoso.onmicrosoft.com]\n`,
+      expected: ['NOTIFY_OWN_MAILBOX@tenant.yaml:11:14'],
+    },
+    {
+      name: 'a mailbox of a user this plan deletes',
+      files: user('roles: [Billing administrator]\nnotify: [it-desk@contoso.com, Daan@contoso.onmicrosoft.com]'),
+      current: state(currentUser('admin@contoso.com'), currentUser('daan@contoso.com')),
+      expected: ['NOTIFY_DELETED_MAILBOX@tenant.yaml:10:35'],
+      message: /Daan@contoso\.onmicrosoft\.com is a mailbox of daan@contoso\.com, a user this plan deletes \(it is no longer declared\): nobody could read the credentials there/,
+    },
+    {
+      name: 'a mailbox of a user nobody manages, or one deleted already, is not judged',
+      files: user('roles: [Billing administrator]\nnotify: [daan@contoso.com, noah@contoso.com]'),
+      current: state(
+        currentUser('admin@contoso.com'),
+        currentUser('daan@contoso.com', {}, { managed: false }),
+        currentUser('noah@contoso.com', {}, { deletedAt: '2026-11-30T00:00:00.000Z' }),
+      ),
+      expected: [],
     },
     { name: 'an address of someone not declared is fine', files: user('roles: [Billing administrator]\nnotify: [it-desk@contoso.com]'), expected: [] },
   ]);

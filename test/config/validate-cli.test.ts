@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/open-database.js';
 import { runCli, tempDir, type CliResult } from '../support/cli.js';
 import { contosoDatabase, contosoFolder } from '../support/contoso-database.js';
-import { CATALOG_CODES, fromRoot, invalidExamples, type Expectation, type InvalidExample } from './expectations.js';
+import { DATABASE_CODES, fromRoot, invalidExamples, type Expectation, type InvalidExample } from './expectations.js';
 
 const CONTOSO = fromRoot('examples/contoso');
 const SEVERAL = `${fromRoot('examples/invalid')}/several-mistakes`;
@@ -64,7 +64,7 @@ describe('tenantctl validate', () => {
     const results = new Map<string, CliResult>();
     // Opening the database takes a second; only the examples of catalog codes need it (the
     // loader's tests show the others report the same without it), the rest run without one.
-    const needsCatalog = (example: InvalidExample): boolean => example.expectations.some((e) => CATALOG_CODES.has(e.code));
+    const needsCatalog = (example: InvalidExample): boolean => example.expectations.some((e) => DATABASE_CODES.has(e.code));
     const noDatabase = path.join(dir, 'none');
     const queue = [...examples];
     await Promise.all(

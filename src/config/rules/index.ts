@@ -1,6 +1,7 @@
 import { userHasAccess } from './access-rules.js';
 import { licenseDependencies, licenseLocations } from './assignable-rules.js';
-import { licensesCompatible, licensesKnown, seatSettingsKnown } from './license-rules.js';
+import { licensesCompatible } from './license-conflicts.js';
+import { licensesKnown, seatSettingsKnown } from './license-rules.js';
 import { usageLocationRequired, usageLocationValid } from './location-rules.js';
 import { notifyAddresses, notifyMailboxes } from './notify-rules.js';
 import { passwordFromEnv, passwordSource } from './password-rules.js';
@@ -40,7 +41,7 @@ export const RULES: readonly RuleEntry[] = [
   { rule: usageLocationRequired, needs: 'defaults', reads: 'configuration' },
   { rule: licensesKnown, needs: 'declarations', reads: 'database' },
   { rule: seatSettingsKnown, needs: 'declarations', reads: 'database' },
-  { rule: licensesCompatible, needs: 'declarations', reads: 'configuration' },
+  { rule: licensesCompatible, needs: 'declarations', reads: 'database' },
   { rule: licenseDependencies, needs: 'declarations', reads: 'database' },
   { rule: licenseLocations, needs: 'defaults', reads: 'database' },
   { rule: notifyAddresses, needs: 'declarations', reads: 'configuration' },

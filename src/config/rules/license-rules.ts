@@ -2,13 +2,8 @@ import type { Catalog, Subscription } from '../../catalog/catalog.js';
 import { error, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { RawLicense } from '../raw-config.js';
 import { closest } from '../suggest.js';
-import { at, type ConfigRule, type FieldBlock, ownerName, type Rule } from './rule.js';
+import { at, type FieldBlock, ownerName, type Rule } from './rule.js';
 import { someOf } from '../../diagnostics/message-lists.js';
-
-/** Pairs of subscriptions one user may not hold together, and why (DOMAIN.md). */
-const CONFLICTING_SKUS: readonly { readonly skus: readonly [string, string]; readonly reason: string }[] = [
-  { skus: ['STANDARDPACK', 'ENTERPRISEPACK'], reason: 'Office 365 Enterprise E1 and E3 have overlapping Exchange and SharePoint plans' },
-];
 
 const normalize = (name: string): string => name.trim().toUpperCase();
 
@@ -119,30 +114,6 @@ export const licensesKnown: Rule = ({ blocks, catalog }) => {
       }
       for (const d of checkPlans(block, i, subscription, index)) diagnostics.push(d);
     });
-  }
-  return diagnostics;
-};
-
-/** Subscriptions whose plans overlap (E1 and E3) may not be assigned together; reported at the later one. */
-export const licensesCompatible: ConfigRule = ({ blocks }) => {
-  const diagnostics: Diagnostic[] = [];
-  for (const block of blocks) {
-    if ((block.fields.licenses?.length ?? 0) < 2) continue;
-    const skus = skusOf(block);
-    for (const { skus: [a, b], reason } of CONFLICTING_SKUS) {
-      const ia = skus.indexOf(a);
-      const ib = skus.indexOf(b);
-      if (ia < 0 || ib < 0) continue;
-      const [earlier, later] = ia < ib ? [ia, ib] : [ib, ia];
-      diagnostics.push(
-        error(
-          'LICENSE_CONFLICT',
-          `${a} and ${b} conflict (${reason}); assign only one of them to ${ownerName(block)}`,
-          at(block.location, 'licenses', later),
-          at(block.location, 'licenses', earlier),
-        ),
-      );
-    }
   }
   return diagnostics;
 };

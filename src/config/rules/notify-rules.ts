@@ -1,7 +1,8 @@
 import { error, type Diagnostic, type SourceLocation } from '../../diagnostics/diagnostic.js';
 import { emailProblem, MAX_NOTIFY_ADDRESSES, tooManyAddresses } from '../notify-addresses.js';
 import { splitNotify } from '../normalize-user.js';
-import { userKey } from '../../state/tenant-state.js';
+import { isLiveAccount } from '../../plan/rename.js';
+import { userKey, type TenantState, type User } from '../../state/tenant-state.js';
 import { at, type ConfigRule, type DeclaredUser, type FieldBlock, type Rule, type RuleContext } from './rule.js';
 
 interface WrittenAddress {
@@ -48,44 +49,75 @@ export const notifyAddresses: ConfigRule = ({ blocks }) =>
   });
 
 /**
- * Whose mailbox an address (lower-cased) is, among those this configuration
- * creates: each UPN, and `mailNickname@domain` at the UPN's domain and (with
- * the catalog) at every tenant domain. The first user declared wins. Users
- * are indexed by UPN and by nickname, not by every address they create
- * (100,000 users at three domains made 400,000 strings).
+ * One mailbox: its UPN, and `nickname@domain` at the UPN's domain and (with
+ * the catalog) at every tenant domain.
  */
-function mailboxOwner({ users, catalog }: RuleContext, addresses: number): (address: string) => DeclaredUser | undefined {
-  // Domain names never hold an `@` (catalog schema), so an address splits at its last one.
-  const tenantDomains = new Set((catalog?.domains ?? []).map((d) => d.name.toLowerCase()));
-  const upnDomain = (upn: string) => upn.toLowerCase().split('@')[1] ?? '';
-  // A few addresses (usually one, in defaults) are looked for user by user:
-  // cheaper than lower-casing and indexing 100,000 UPNs and nicknames.
-  if (addresses <= FEW_ADDRESSES) return (address) => scanForOwner(users, address, (domain, upn) => tenantDomains.has(domain) || upnDomain(upn) === domain);
+interface Mailbox {
+  readonly upn: string;
+  readonly nickname: string;
+}
+
+/**
+ * Finds whose mailbox an address (lower-cased) is, among `owners` in order:
+ * the first one wins. A few addresses (usually one, in defaults) are looked
+ * for owner by owner: cheaper than lower-casing and indexing 100,000 UPNs
+ * and nicknames. More are looked up in maps of UPNs and of nicknames, not
+ * of every address an owner has (100,000 users at three domains made
+ * 400,000 strings).
+ */
+function ownerFinder<T>(
+  owners: readonly T[],
+  mailboxesOf: (owner: T) => readonly Mailbox[],
+  tenantDomains: ReadonlySet<string>,
+  addresses: number,
+): (address: string) => T | undefined {
+  const mailboxes = owners.map(mailboxesOf);
+  if (addresses <= FEW_ADDRESSES) {
+    return (address) => {
+      const found = mailboxes.findIndex((list) => list.some((mailbox) => isAddressOf(address, mailbox, tenantDomains)));
+      return found < 0 ? undefined : owners[found];
+    };
+  }
   const byUpn = new Map<string, number>();
-  const byNickname = new Map<string, number[]>();
-  users.forEach((declared, index) => {
-    const upn = declared.user.userPrincipalName.toLowerCase();
-    if (!byUpn.has(upn)) byUpn.set(upn, index);
-    const nickname = declared.user.attributes.mailNickname.toLowerCase();
-    const same = byNickname.get(nickname);
-    if (same) same.push(index);
-    else byNickname.set(nickname, [index]);
+  const byNickname = new Map<string, { readonly index: number; readonly upn: string }[]>();
+  mailboxes.forEach((list, index) => {
+    for (const { upn, nickname } of list) {
+      const key = upn.toLowerCase();
+      if (!byUpn.has(key)) byUpn.set(key, index);
+      const lower = nickname.toLowerCase();
+      const same = byNickname.get(lower);
+      if (same) same.push({ index, upn });
+      else byNickname.set(lower, [{ index, upn }]);
+    }
   });
   return (address) => {
-    let owner = byUpn.get(address) ?? users.length;
+    let found = byUpn.get(address) ?? owners.length;
     const split = address.lastIndexOf('@');
     if (split >= 0) {
       const domain = address.slice(split + 1);
-      for (const index of byNickname.get(address.slice(0, split)) ?? []) {
-        if (index >= owner) break;
-        if (tenantDomains.has(domain) || upnDomain(users[index]!.user.userPrincipalName) === domain) {
-          owner = index;
+      for (const { index, upn } of byNickname.get(address.slice(0, split)) ?? []) {
+        if (index >= found) break;
+        if (atMailboxDomain(domain, upn, tenantDomains)) {
+          found = index;
           break;
         }
       }
     }
-    return users[owner];
+    return owners[found];
   };
+}
+
+const upnDomain = (upn: string) => upn.toLowerCase().split('@')[1] ?? '';
+
+const atMailboxDomain = (domain: string, upn: string, tenantDomains: ReadonlySet<string>) => tenantDomains.has(domain) || upnDomain(upn) === domain;
+
+/** Whether an address (lower-cased) reaches a mailbox. Domain names never hold an `@` (catalog schema), so it splits at its last one. */
+function isAddressOf(address: string, { upn, nickname }: Mailbox, tenantDomains: ReadonlySet<string>): boolean {
+  if (mayLowerTo(upn, address) && upn.toLowerCase() === address) return true;
+  const split = address.lastIndexOf('@');
+  if (split < 0) return false;
+  const local = address.slice(0, split);
+  return mayLowerTo(nickname, local) && nickname.toLowerCase() === local && atMailboxDomain(address.slice(split + 1), upn, tenantDomains);
 }
 
 const FEW_ADDRESSES = 16;
@@ -95,81 +127,147 @@ const NON_ASCII = /[^\x00-\x7f]/;
 /** Whether `text` lower-cased may be `lower`: lower-casing keeps an ASCII text's length. */
 const mayLowerTo = (text: string, lower: string) => text.length === lower.length || NON_ASCII.test(text);
 
-/** mailboxOwner's answer for one address, found by reading the users in order (the first match is the first declared). */
-function scanForOwner(
-  users: readonly DeclaredUser[],
-  address: string,
-  atUsersDomain: (domain: string, upn: string) => boolean,
-): DeclaredUser | undefined {
-  const split = address.lastIndexOf('@');
-  const local = split >= 0 ? address.slice(0, split) : null;
-  const domain = address.slice(split + 1);
-  for (const declared of users) {
-    const upn = declared.user.userPrincipalName;
-    if (mayLowerTo(upn, address) && upn.toLowerCase() === address) return declared;
-    if (local === null) continue;
-    const nickname = declared.user.attributes.mailNickname;
-    if (mayLowerTo(nickname, local) && nickname.toLowerCase() === local && atUsersDomain(domain, upn)) return declared;
+/**
+ * A declared user's mailboxes: its own, and for a rename the one it has
+ * now, which the rename keeps (its old UPN, and with the directory its old
+ * nickname): the user's own mailbox all the same.
+ */
+function declaredMailboxes(current: TenantState | null): (declared: DeclaredUser) => readonly Mailbox[] {
+  return ({ user }) => {
+    const own = { upn: user.userPrincipalName, nickname: user.attributes.mailNickname };
+    if (user.renamedFrom === undefined) return [own];
+    const before = current?.users.get(userKey(user.renamedFrom));
+    return [own, { upn: user.renamedFrom, nickname: before?.attributes.mailNickname ?? user.renamedFrom.split('@')[0] ?? '' }];
+  };
+}
+
+/** The users this plan deletes: managed, not deleted, declared neither under their UPN nor as a rename's old UPN. */
+function usersDeleted(users: readonly DeclaredUser[], current: TenantState): User[] {
+  const declared = new Set<string>();
+  for (const { user } of users) {
+    declared.add(userKey(user.userPrincipalName));
+    if (user.renamedFrom !== undefined) declared.add(userKey(user.renamedFrom));
   }
-  return undefined;
+  return [...current.users.values()].filter((user) => user.directory?.managed && !user.directory.deletedAt && !declared.has(userKey(user.userPrincipalName)));
+}
+
+const currentMailbox = (user: User): readonly Mailbox[] => [{ upn: user.userPrincipalName, nickname: user.attributes.mailNickname }];
+
+/** Whether a declared user's account is there already (under its UPN or the one it is renamed from), or restorable. */
+function existsAlready({ user }: DeclaredUser, { current, now }: RuleContext): boolean {
+  if (!current) return false;
+  const live = (upn: string) => isLiveAccount(current.users.get(userKey(upn)), now);
+  return live(user.userPrincipalName) || (user.renamedFrom !== undefined && live(user.renamedFrom));
+}
+
+/** Whose mailbox an address is: a declared user's, or one this plan deletes (only known with the directory). */
+interface MailboxOwners {
+  readonly tenantDomains: ReadonlySet<string>;
+  readonly declared: (address: string) => DeclaredUser | undefined;
+  readonly deleted: (address: string) => User | undefined;
+}
+
+function mailboxOwners({ users, catalog, current }: RuleContext, addresses: number): MailboxOwners {
+  const tenantDomains = new Set((catalog?.domains ?? []).map((d) => d.name.toLowerCase()));
+  const deleted = current ? usersDeleted(users, current) : [];
+  return {
+    tenantDomains,
+    declared: ownerFinder(users, declaredMailboxes(current), tenantDomains, addresses),
+    deleted: deleted.length > 0 ? ownerFinder(deleted, currentMailbox, tenantDomains, addresses) : () => undefined,
+  };
 }
 
 /**
  * Credentials must reach someone who can read them: never the new user's own
- * mailbox, nor another mailbox this configuration creates.
+ * mailbox (nor the one it has before a rename), nor the mailbox of a user this
+ * plan creates or deletes. Whether a declared user exists is only known with
+ * the directory: without it (validate offline) only the user's own mailbox is
+ * judged, as notifying a colleague declared here is the common case.
  */
 export const notifyMailboxes: Rule = (context) => {
   const written = context.blocks.flatMap((block) => addressesOf(block).map((address) => ({ block, address })));
   const adminEmail = context.settings.adminEmail;
   if (written.length === 0 && !adminEmail) return [];
-  const ownerOf = mailboxOwner(context, written.length + 1);
+  const owners = mailboxOwners(context, written.length + 1);
   const diagnostics: Diagnostic[] = [];
   for (const { block, address } of written) {
-    const owner = ownerOf(address.address.toLowerCase());
-    if (owner) diagnostics.push(mailboxFinding(block, address, owner));
+    const finding = mailboxFinding(context, owners, block, address);
+    if (finding) diagnostics.push(finding);
   }
-  if (adminEmail) diagnostics.push(...adminMailboxFinding(context, adminEmail, ownerOf));
+  if (adminEmail) diagnostics.push(...adminMailboxFinding(context, adminEmail, owners));
   return diagnostics;
 };
 
 /**
  * settings.adminEmail gets a copy of every temporary password: a mailbox of a
- * user this plan creates cannot read them, its owner's own among them. Only
- * known once the directory is read: a declared user who exists already is a
- * mailbox like any other.
+ * user this plan creates cannot read them, its owner's own among them, and one
+ * of a user it deletes goes with that user. Only known once the directory is
+ * read: a declared user who exists already is a mailbox like any other.
  */
-function adminMailboxFinding({ current, settingsLocation, anchor }: RuleContext, adminEmail: string, ownerOf: (address: string) => DeclaredUser | undefined): Diagnostic[] {
-  if (!current) return [];
-  const owner = ownerOf(adminEmail.trim().toLowerCase());
-  if (!owner || current.users.has(userKey(owner.user.userPrincipalName))) return [];
-  const where = settingsLocation ? at(settingsLocation, 'adminEmail') : anchor;
+function adminMailboxFinding(context: RuleContext, adminEmail: string, owners: MailboxOwners): Diagnostic[] {
+  if (!context.current) return [];
+  const address = adminEmail.trim().toLowerCase();
+  const where = context.settingsLocation ? at(context.settingsLocation, 'adminEmail') : context.anchor;
+  const owner = owners.declared(address);
+  if (owner && !existsAlready(owner, context)) {
+    return [
+      error(
+        'NOTIFY_CREATED_MAILBOX',
+        `settings.adminEmail ${adminEmail} is a mailbox of ${owner.user.userPrincipalName}, a user this plan creates: nobody can read it yet, and it would get every temporary password of the apply, its owner's own among them; set adminEmail to a mailbox that exists already`,
+        where,
+        at(owner.location, 'userPrincipalName'),
+      ),
+    ];
+  }
+  const gone = owner ? undefined : owners.deleted(address);
+  if (!gone || !where) return [];
   return [
     error(
-      'NOTIFY_CREATED_MAILBOX',
-      `settings.adminEmail ${adminEmail} is a mailbox of ${owner.user.userPrincipalName}, a user this plan creates: nobody can read it yet, and it would get every temporary password of the apply, its owner's own among them; set adminEmail to a mailbox that exists already`,
+      'NOTIFY_DELETED_MAILBOX',
+      `settings.adminEmail ${adminEmail} is a mailbox of ${gone.userPrincipalName}, a user this plan deletes (it is no longer declared): nobody could read the temporary passwords of the apply there; set adminEmail to a mailbox that stays`,
       where,
-      at(owner.location, 'userPrincipalName'),
     ),
   ];
 }
 
-/** Why sending credentials to `address` fails: it is a mailbox of `owner`, which this configuration creates. */
-function mailboxFinding(block: FieldBlock, written: WrittenAddress, owner: DeclaredUser): Diagnostic {
+/**
+ * Why sending credentials to an address fails: it is the new user's own
+ * mailbox, or one of a user this plan creates or deletes; undefined when it
+ * does not.
+ */
+function mailboxFinding(context: RuleContext, owners: MailboxOwners, block: FieldBlock, written: WrittenAddress): Diagnostic | undefined {
   const { address } = written;
+  const lower = address.toLowerCase();
   const location = locationOf(block, written);
-  const upn = owner.user.userPrincipalName;
-  if (owner === block.user) {
+  const owner = owners.declared(lower);
+  if (owner && owner === block.user) {
+    const upn = owner.user.userPrincipalName;
+    const before = owner.user.renamedFrom;
+    const own = { upn, nickname: owner.user.attributes.mailNickname };
+    const whose = before !== undefined && !isAddressOf(lower, own, owners.tenantDomains) ? `the user's own mailbox (the one it has as ${before}, which the rename keeps)` : "the new user's own mailbox";
     return error(
       'NOTIFY_OWN_MAILBOX',
-      `${address} is the new user's own mailbox: ${upn} cannot read it before signing in with these credentials; send them to a manager, the help desk or a private address`,
+      `${address} is ${whose}: ${upn} cannot read it before signing in with these credentials; send them to a manager, the help desk or a private address`,
       location,
     );
   }
-  const whose = address.toLowerCase() === upn.toLowerCase() ? 'the mailbox of a user' : `a mailbox of ${upn}, a user`;
+  if (owner) {
+    if (!context.current || existsAlready(owner, context)) return undefined;
+    const upn = owner.user.userPrincipalName;
+    const whose = lower === upn.toLowerCase() ? 'the mailbox of a user' : `a mailbox of ${upn}, a user`;
+    return error(
+      'NOTIFY_CREATED_MAILBOX',
+      `${address} is ${whose} this configuration creates: nobody can read it yet; send the credentials to a mailbox that exists already`,
+      location,
+      at(owner.location, 'userPrincipalName'),
+    );
+  }
+  const gone = owners.deleted(lower);
+  if (!gone) return undefined;
+  const whose = lower === gone.userPrincipalName.toLowerCase() ? 'the mailbox of a user' : `a mailbox of ${gone.userPrincipalName}, a user`;
   return error(
-    'NOTIFY_CREATED_MAILBOX',
-    `${address} is ${whose} this configuration creates: nobody can read it yet; send the credentials to a mailbox that exists already`,
+    'NOTIFY_DELETED_MAILBOX',
+    `${address} is ${whose} this plan deletes (it is no longer declared): nobody could read the credentials there; send them to a mailbox that stays`,
     location,
-    at(owner.location, 'userPrincipalName'),
   );
 }
