@@ -244,10 +244,13 @@ function mailboxFinding(context: RuleContext, owners: MailboxOwners, block: Fiel
     const upn = owner.user.userPrincipalName;
     const before = owner.user.renamedFrom;
     const own = { upn, nickname: owner.user.attributes.mailNickname };
-    const whose = before !== undefined && !isAddressOf(lower, own, owners.tenantDomains) ? `the user's own mailbox (the one it has as ${before}, which the rename keeps)` : "the new user's own mailbox";
+    const whose =
+      before !== undefined && !isAddressOf(lower, own, owners.tenantDomains)
+        ? `${upn}'s own mailbox, which it keeps through the rename from ${before}: it cannot read it`
+        : `the new user's own mailbox: ${upn} cannot read it`;
     return error(
       'NOTIFY_OWN_MAILBOX',
-      `${address} is ${whose}: ${upn} cannot read it before signing in with these credentials; send them to a manager, the help desk or a private address`,
+      `${address} is ${whose} before signing in with these credentials; send them to a manager, the help desk or a private address`,
       location,
     );
   }
