@@ -96,7 +96,7 @@ GRANT UPDATE (seats, consumed) ON tenantctl.subscriptions TO tenantctl_writer;
 -- pipeline cannot rewrite or erase who applied and bought what. Id and time
 -- come from the database (no grant on those columns): an appended row can be
 -- neither backdated nor slipped in among earlier ones.
-GRANT INSERT (actor, host, git_commit, config_hash, plan_hash, tool_version, summary, changes, settings, approvals)
+GRANT INSERT (actor, host, git_commit, config_hash, plan_hash, tool_version, summary, changes, settings, approvals, plan_digest)
   ON tenantctl.applies TO tenantctl_writer;
 GRANT INSERT (apply_id, sku, quantity, unit_price, currency, monthly_cost, approved_by, plan_hash)
   ON tenantctl.purchases TO tenantctl_writer;

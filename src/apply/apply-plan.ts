@@ -5,7 +5,8 @@ import type { Database, Queryable } from '../db/database.js';
 import type { TenantSnapshot } from '../workflow/plan-tenant.js';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 import type { Change, ChangeKind, ChangeOf } from '../plan/change.js';
-import { fingerprint, staleMessage, staleness } from '../plan/fingerprint.js';
+import { fingerprint, planDigest, staleness } from '../plan/fingerprint.js';
+import { StalePlan, staleOrApplied } from './stale-plan.js';
 import { bareChange, type PlanDocument } from '../plan/plan-document.js';
 import { storedRecipient } from '../outbox/outbox-key.js';
 import { sealSecret } from '../outbox/seal.js';
@@ -72,7 +73,7 @@ async function refuseStale(tx: Queryable, plan: PlanDocument): Promise<TenantSna
   const { catalog, applied } = await readCatalogAndSettings(tx);
   requireCatalog(catalog);
   const reasons = staleness(plan.fingerprint, fingerprint(current, catalog), current);
-  if (reasons.length > 0) throw new TenantctlError(staleMessage(reasons));
+  if (reasons.length > 0) throw new StalePlan(reasons);
   return { current, catalog, applied };
 }
 
@@ -212,17 +213,23 @@ export async function applyPlan(db: Database, plan: PlanDocument, context: Apply
       // Built while the server works out the directory's digests (100,000
       // adoptions: a 120 MB text), not after, with the lock held.
       const changesText = JSON.stringify(plan.changes);
-      const snapshot = await stale;
-      context.verifyUnderLock?.(snapshot);
+      const snapshot = await stale.catch((cause: unknown) => staleOrApplied(tx, plan, cause));
+      try {
+        context.verifyUnderLock?.(snapshot);
+      } catch (cause) {
+        await staleOrApplied(tx, plan, cause);
+      }
       step();
       // The changes go in as `json` (migration 0008): stored as written, not decomposed.
       const [audit] = await tx.query<{ id: string }>(
-        `INSERT INTO applies (actor, host, git_commit, config_hash, plan_hash, tool_version, summary, changes, settings, approvals)
-         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::json, $9::jsonb, $10::jsonb) RETURNING id`,
+        `INSERT INTO applies (actor, host, git_commit, config_hash, plan_hash, tool_version, summary, changes, settings, approvals, plan_digest)
+         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::json, $9::jsonb, $10::jsonb, $11) RETURNING id`,
         [context.actor, context.host, context.gitCommit, plan.configHash, plan.planHash, context.toolVersion,
           JSON.stringify({ ...plan.summary, purchases: plan.purchases, cost: plan.cost }), changesText,
           // The settings travel with the apply, so `export` can write back those last applied.
-          JSON.stringify(plan.settings), JSON.stringify(approvals.record)],
+          JSON.stringify(plan.settings), JSON.stringify(approvals.record),
+          // Which plan this was, so a saved plan applied again is told it was (cmd/commands/apply.ts).
+          planDigest(plan)],
       );
       const applyId = Number(audit?.id);
       // Marks this transaction as tenantctl's own, so migration 0004's triggers

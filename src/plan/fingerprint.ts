@@ -94,3 +94,12 @@ export function staleMessage(reasons: readonly string[]): string {
   const more = reasons.length > SHOWN_REASONS ? `\n  … and ${reasons.length - SHOWN_REASONS} more` : '';
   return `the tenant changed since this plan was made, so it was not applied:\n  ${reasons.slice(0, SHOWN_REASONS).join('\n  ')}${more}\nrun \`tenantctl plan\` again and review the new plan`;
 }
+
+/**
+ * Which plan an apply applied: its fingerprint (the rows it was made from)
+ * and its planHash (its changes and purchases). A plan with the same changes
+ * made from other rows has another digest.
+ */
+export function planDigest(plan: { readonly fingerprint: Fingerprint; readonly planHash: string }): string {
+  return sha256(canonicalJson({ fingerprint: plan.fingerprint, planHash: plan.planHash }));
+}

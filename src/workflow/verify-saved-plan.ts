@@ -4,7 +4,8 @@ import { loadYamlSources, type LoadedSources } from '../config/yaml-source.js';
 import { formatDiagnostic } from '../diagnostics/diagnostic.js';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 import type { Catalog } from '../catalog/catalog.js';
-import { fingerprint, staleMessage, staleness } from '../plan/fingerprint.js';
+import { StalePlan } from '../apply/stale-plan.js';
+import { fingerprint, staleness } from '../plan/fingerprint.js';
 import { jsonEqual } from '../plan/json-equal.js';
 import { planDifferences } from '../plan/plan-differences.js';
 import { isExpired } from '../plan/recycle-bin.js';
@@ -64,7 +65,7 @@ export function recomputeSavedPlan(
   }
   const now = fingerprint(snapshot.current, snapshot.catalog);
   const stale = staleness(saved.fingerprint, now, snapshot.current);
-  if (stale.length > 0) throw new TenantctlError(staleMessage(stale));
+  if (stale.length > 0) throw new StalePlan(stale);
   const differences = planDifferences(saved, plan);
   if (differences.length > 0) {
     throw new TenantctlError(

@@ -1,0 +1,38 @@
+import { findApplyOfPlan, type EarlierApply } from '../audit/applied-plan.js';
+import type { Queryable } from '../db/database.js';
+import { ExitCode, TenantctlError } from '../diagnostics/tenantctl-error.js';
+import { planDigest, staleMessage, type Fingerprint } from '../plan/fingerprint.js';
+import { terminalText } from '../render/escape-terminal.js';
+
+/** A plan made from rows that changed since: refused, unless it was applied itself (staleOrApplied). */
+export class StalePlan extends TenantctlError {
+  constructor(reasons: readonly string[]) {
+    super(staleMessage(reasons));
+  }
+}
+
+/**
+ * Exactly this plan was applied already (a pipeline's apply job run again, or
+ * two applies of one plan at once): nothing to do, and not a failure.
+ */
+export class PlanAppliedAlready extends TenantctlError {
+  constructor(readonly appliedAs: EarlierApply) {
+    // The actor and host are the audit trail's, whoever wrote them: shown escaped.
+    super(
+      `this plan was applied already, as apply #${appliedAs.id} at ${appliedAs.appliedAt} by ${terminalText(appliedAs.actor)} on ${terminalText(appliedAs.host)}; nothing was changed now`,
+      ExitCode.ok,
+    );
+  }
+}
+
+/**
+ * Rethrows why a plan was not applied: when it is stale because it was
+ * applied itself (its digest is in the audit trail), PlanAppliedAlready.
+ */
+export async function staleOrApplied(db: Queryable, plan: { readonly fingerprint: Fingerprint; readonly planHash: string }, cause: unknown): Promise<never> {
+  if (cause instanceof StalePlan) {
+    const appliedAs = await findApplyOfPlan(db, planDigest(plan));
+    if (appliedAs) throw new PlanAppliedAlready(appliedAs);
+  }
+  throw cause;
+}
