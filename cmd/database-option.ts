@@ -5,6 +5,7 @@ import type { Database } from '../src/db/database.js';
 import type { DebugHooks } from '../src/db/debug-hooks.js';
 import { requireSchema } from '../src/db/migrate.js';
 import { openDatabase } from '../src/db/open-database.js';
+import { TenantctlError } from '../src/diagnostics/tenantctl-error.js';
 
 export interface DatabaseOptions {
   readonly database?: string;
@@ -95,9 +96,19 @@ export function databaseSession(options: DatabaseOptions & { readonly actor: str
   return session;
 }
 
-/** --database and --actor, on every command that opens the database. */
+export function parseSeconds(value: string): number {
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds < 0) throw new TenantctlError(`--lock-timeout takes seconds, e.g. 30 (got ${value})`);
+  return seconds;
+}
+
+/** How long a command waits for the embedded database another process has open, or for another apply. */
+export const LOCK_TIMEOUT_HELP = 'seconds to wait while another tenantctl holds the embedded database, or another apply the tenant lock (default 10)';
+
+/** --database, --actor and --lock-timeout, on every command that opens the database. */
 export function addDatabaseOptions(command: Command): Command {
   return command
     .option('--database <url>', `postgres://…, a folder (embedded database) or memory:// (default: $TENANTCTL_DATABASE_URL or ${DEFAULT_DATABASE})`)
-    .option('--actor <name>', 'who is acting, for the audit trail (default: the CI user, else the OS user)');
+    .option('--actor <name>', 'who is acting, for the audit trail (default: the CI user, else the OS user)')
+    .option('--lock-timeout <seconds>', LOCK_TIMEOUT_HELP, parseSeconds);
 }

@@ -1,7 +1,8 @@
 import type { Command, Option } from 'commander';
+import { LOCK_TIMEOUT_HELP, parseSeconds } from './database-option.js';
 
 /** Options that mean the same to every command and may come before its name. */
-const GLOBAL_OPTIONS = ['database', 'actor'] as const;
+const GLOBAL_OPTIONS = ['database', 'actor', 'lockTimeout'] as const;
 
 /**
  * `tenantctl --database URL init` as well as `tenantctl init --database URL`:
@@ -11,7 +12,8 @@ const GLOBAL_OPTIONS = ['database', 'actor'] as const;
 export function acceptGlobalOptionsBeforeCommand(program: Command): void {
   program
     .option('--database <url>', 'postgres://…, a folder (embedded database) or memory://; also accepted after the command')
-    .option('--actor <name>', 'who is acting, for the audit trail; also accepted after the command');
+    .option('--actor <name>', 'who is acting, for the audit trail; also accepted after the command')
+    .option('--lock-timeout <seconds>', `${LOCK_TIMEOUT_HELP}; also accepted after the command`, parseSeconds);
   program.hook('preAction', (_program, command) => {
     for (const name of GLOBAL_OPTIONS) {
       const value: unknown = program.getOptionValue(name);

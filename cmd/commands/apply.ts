@@ -47,12 +47,6 @@ function parseAmount(value: string): number {
   return amount;
 }
 
-function parseSeconds(value: string): number {
-  const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds < 0) throw new TenantctlError(`--lock-timeout takes seconds, e.g. 30 (got ${value})`);
-  return seconds;
-}
-
 /** The plan to apply, and what must be checked again under the tenant lock. */
 interface LoadedPlan {
   readonly plan: PlanDocument;
@@ -249,7 +243,6 @@ export function registerApply(program: Command): void {
     .option('--approve-deletions', 'allow deleting more users than the settings threshold')
     .option('--approve-privileged', 'allow granting admin roles, and deleting, blocking or resetting the password of users who hold one')
     .option('--max-purchase-cost <amount>', 'refuse purchases costing more than this per month', parseAmount)
-    .option('--lock-timeout <seconds>', 'how long to wait for another apply (default 10)', parseSeconds)
     .option('--no-color', 'no colours, even at a terminal (NO_COLOR is honoured too)')
     .option('--quiet', 'no progress on stderr, however long the apply takes (also TENANTCTL_QUIET=1)')
     .option('--verbose', 'name every user created, changed or deleted, and where each new user\'s credentials go, however many')
@@ -290,6 +283,7 @@ async function planAndApply(options: ApplyOptions, session: DatabaseSession): Pr
     approveDeletions: given.deletions !== undefined,
     approvePrivileged: given.privileged !== undefined,
     maxPurchaseCost: options.maxPurchaseCost ?? null,
+    autoApproveMissing: !options.autoApprove && !interactive(),
   });
   const approvals = { ...given, confirmation: await confirmApply(options) };
   const actor = resolveActor(options.actor);

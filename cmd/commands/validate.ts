@@ -28,7 +28,7 @@ const WITHOUT_CATALOG = 'the tenant\'s domains, subscriptions and service plans 
  */
 async function tryCatalog(options: ValidateOptions): Promise<{ catalog: Catalog | null; current: TenantState | null; reason: string | null }> {
   try {
-    const { catalog, current } = await withDatabase({ ...options, actor: resolveActor(options.actor), lockTimeout: 2 }, (db) => readTenant(db));
+    const { catalog, current } = await withDatabase({ ...options, actor: resolveActor(options.actor), lockTimeout: options.lockTimeout ?? 2 }, (db) => readTenant(db));
     return hasCatalog(catalog) ? { catalog, current, reason: null } : { catalog: null, current, reason: NO_CATALOG };
   } catch (cause) {
     const reason = cause instanceof TenantctlError ? cause.message : `the catalog could not be read: ${String((cause as Error)?.message ?? cause).split('\n')[0]}`;

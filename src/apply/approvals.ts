@@ -11,6 +11,8 @@ export interface ApprovalFlags {
   readonly approvePrivileged: boolean;
   /** --max-purchase-cost; settings.maxMonthlyPurchaseCost applies as well. */
   readonly maxPurchaseCost: number | null;
+  /** No --auto-approve and no terminal to confirm at: the re-run needs it too, or it fails next at the confirmation. */
+  readonly autoApproveMissing?: boolean;
 }
 
 /**
@@ -42,7 +44,12 @@ export function checkApprovals(plan: PlanDocument, flags: ApprovalFlags): void {
   // Every approval missing is named at once: one re-run, not one per approval.
   const [only] = missing;
   if (!only) return;
-  const rerun = missing.length === 1 ? `${only.flag} ${only.why}` : `${missing.map((m) => m.flag).join(' ')} if this is intended (it needs ${missing.length} approvals)`;
+  const autoApprove = flags.autoApproveMissing ? ' --auto-approve' : '';
+  const confirm = flags.autoApproveMissing ? '; --auto-approve confirms the apply where no terminal is there to type "yes" at' : '';
+  const rerun =
+    missing.length === 1
+      ? `${only.flag}${autoApprove} ${only.why}${confirm ? ` (${confirm.slice(2)})` : ''}`
+      : `${missing.map((m) => m.flag).join(' ')}${autoApprove} if this is intended (it needs ${missing.length} approvals${confirm})`;
   throw new TenantctlError(
     `${missing.map((m) => m.what).join('\n')}\napply stopped before changing anything: re-run with ${rerun}`,
     ExitCode.approvalNeeded,

@@ -21,7 +21,10 @@ export interface LockHolder {
 /** The lock file is another process's word (its --actor, any text): shown, never obeyed, on one line. */
 export function describeHolder(holder: LockHolder): string {
   const shown = (value: unknown) => terminalText(String(value));
-  return `${shown(holder.actor)} on ${shown(holder.host)} (pid ${shown(holder.pid)}) since ${shown(holder.since)}`;
+  // The CLI's actor is `user@host` (as PostgreSQL's application_name shows it): the host is said once.
+  const actor = String(holder.actor);
+  const who = actor.endsWith(`@${String(holder.host)}`) ? actor.slice(0, actor.length - String(holder.host).length - 1) : actor;
+  return `${shown(who)} on ${shown(holder.host)} (pid ${shown(holder.pid)}) since ${shown(holder.since)}`;
 }
 
 function processAlive(pid: number): boolean {

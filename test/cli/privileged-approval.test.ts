@@ -102,6 +102,14 @@ describe('apply names every missing approval together', () => {
     expect(onlyOne.code).toBe(3);
     expect(onlyOne.stderr).not.toContain('buys seats');
     expect(onlyOne.stderr).toContain('re-run with --approve-privileged if this is intended');
+    // Without --auto-approve and without a terminal, following the advice must not just fail at the confirmation next.
+    const unattended = await runCli(['apply', '-c', 'examples/contoso'], { env });
+    expect(unattended.code).toBe(3);
+    expect(unattended.stderr).toContain(
+      're-run with --approve-purchases --approve-privileged --auto-approve if this is intended (it needs 2 approvals; --auto-approve confirms the apply where no terminal is there to type "yes" at)',
+    );
+    const oneUnattended = await runCli(['apply', '-c', 'examples/contoso', '--approve-purchases'], { env });
+    expect(oneUnattended.stderr).toContain('re-run with --approve-privileged --auto-approve if this is intended (--auto-approve confirms the apply where no terminal');
     const plan = await runCli(['plan', '-c', 'examples/contoso', '--format', 'json'], { env });
     expect((JSON.parse(plan.stdout) as { summary: { create: number } }).summary.create).toBeGreaterThan(0);
   });
