@@ -198,6 +198,13 @@ describe('apply safety on the embedded database', SIDE_BY_SIDE, () => {
       const apply = await runCli([...APPLY, '--lock-timeout', '1'], { env: env() });
       expect(apply.code).toBe(1);
       expect(apply.stderr).toContain(`is in use by bob on ${os.hostname()} (pid ${process.pid}) since 2026-11-25T14:02:00.000Z; waited 1s`);
+      // The advice holds for every command, --lock-timeout before or after its name; the CLI's user@host actor names the host once.
+      fs.writeFileSync(`${database}.lock`, JSON.stringify({ ...holder, actor: `bob@${os.hostname()}` }));
+      for (const args of [['plan', '-c', 'examples/contoso', '--lock-timeout', '1'], ['--lock-timeout', '1', 'history']]) {
+        const waited = await runCli(args, { env: env() });
+        expect(waited.code, args.join(' ')).toBe(1);
+        expect(waited.stderr, args.join(' ')).toContain(`is in use by bob on ${os.hostname()} (pid ${process.pid}) since 2026-11-25T14:02:00.000Z; waited 1s (raise --lock-timeout to wait longer)`);
+      }
     } finally {
       fs.rmSync(`${database}.lock`);
     }
