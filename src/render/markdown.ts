@@ -149,11 +149,14 @@ function approvalBlock(rows: readonly string[], shown: number): string | null {
 }
 
 function omissionNote(omitted: number, total: number, maxLength: number, approvalsComplete: boolean): string {
-  const approvals = approvalsComplete ? 'every change needing approval is listed above, and ' : '';
+  const kept = [
+    ...(approvalsComplete ? ['every change needing approval is listed above'] : []),
+    // With none shown, there is no order to speak of.
+    ...(omitted < total ? ['the users shown come first by importance (approvals, then purchases, then blocked sign-ins)'] : []),
+  ];
   return [
     '> [!NOTE]',
-    `> The details of ${omitted} of ${total} users were left out to keep this comment under ${maxLength} characters; ${approvals}` +
-      'the users shown come first by importance (approvals, then purchases, then blocked sign-ins). ' +
+    `> The details of ${omitted} of ${total} users were left out to keep this comment under ${maxLength} characters${kept.length > 0 ? `; ${kept.join(', and ')}` : ''}. ` +
       'See every change in the saved plan (`tenantctl plan --out plan.json`, kept as the pipeline\'s artifact) ' +
       'or with `tenantctl plan -c PATH --format json`.',
   ].join('\n');

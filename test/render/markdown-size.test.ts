@@ -43,6 +43,14 @@ describe('plan markdown of a 5,000-user plan', () => {
       expect(small).toContain('zz-admin1@contoso.com');
     }
   });
+
+  it('with every change needing approval, and so no user\'s details shown, does not speak of the order of those shown', () => {
+    const everyOne = { ...plan, changes: plan.changes.map((change) => ({ ...change, risks: [...new Set([...change.risks, 'privileged' as const])] })) };
+    const full = renderMarkdown(everyOne);
+    expect(full).not.toMatch(/^<details>/m);
+    expect(full).toMatch(/> The details of 5004 of 5004 users were left out to keep this comment under 60000 characters\. See every change in the saved plan/);
+    expect(full).not.toContain('the users shown come first');
+  });
 });
 
 describe('plan markdown of a purchase that 3,000 blocked users could cover instead', () => {
