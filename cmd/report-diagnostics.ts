@@ -1,5 +1,6 @@
 import { countDiagnostics, formatDiagnostic, formatLocation, type Diagnostic, type SourceLocation } from '../src/diagnostics/diagnostic.js';
-import { annotationProperty, annotationText } from '../src/render/escape-annotation.js';
+import path from 'node:path';
+import { annotationPath, annotationText } from '../src/render/escape-annotation.js';
 import { jsonText } from '../src/render/escape-json.js';
 import { terminalMessage, terminalText } from '../src/render/escape-terminal.js';
 
@@ -14,6 +15,18 @@ export interface ReportOptions {
 }
 
 /**
+ * A path as GitHub resolves an annotation's: from the repository's root
+ * (GITHUB_WORKSPACE), not from the step's working directory, which may be a
+ * folder inside it. A path outside the workspace is left as given.
+ */
+function workspacePath(file: string): string {
+  const workspace = process.env.GITHUB_WORKSPACE;
+  if (!workspace) return file;
+  const relative = path.relative(workspace, path.resolve(file));
+  return relative === '' || relative.split(path.sep)[0] === '..' || path.isAbsolute(relative) ? file : relative;
+}
+
+/**
  * `::error file=F,line=L,col=C::CODE: message`, an annotation on the line in
  * the pull request; file names and messages carry untrusted text, escaped as
  * GitHub documents (and made visible) by escape-annotation.ts.
@@ -21,7 +34,7 @@ export interface ReportOptions {
 function github(d: Diagnostic): string {
   const properties: string[] = [];
   if (d.location) {
-    properties.push(`file=${annotationProperty(d.location.file)}`);
+    properties.push(`file=${annotationPath(workspacePath(d.location.file))}`);
     if (d.location.line !== undefined) properties.push(`line=${d.location.line}`, `col=${d.location.column ?? 1}`);
   }
   const related = d.related ? ` (see also ${formatLocation(d.related)})` : '';

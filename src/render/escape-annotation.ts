@@ -19,3 +19,16 @@ export function annotationText(value: string): string {
 export function annotationProperty(value: string): string {
   return annotationText(value).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
+
+/**
+ * A file's path as the `file=` property: GitHub matches it against the
+ * repository's files, so a CR or LF in a name goes as `%0D` or `%0A`, which
+ * the runner decodes back, rather than made visible as `\u000a`; the rest as
+ * any property value.
+ */
+export function annotationPath(value: string): string {
+  return value
+    .split(/(\r|\n)/)
+    .map((part) => (part === '\r' ? '%0D' : part === '\n' ? '%0A' : annotationProperty(part)))
+    .join('');
+}

@@ -148,6 +148,19 @@ describe('tenantctl validate', () => {
     expect(lines[0]).toMatch(new RegExp(`^::error file=${SEVERAL}/a\\.yaml,line=9,col=18::USAGE_LOCATION_INVALID: usageLocation "UK" is not`));
   });
 
+  // A step with `working-directory: infra` gives -c relative to infra/; GitHub reads file= from the repository's root.
+  it('--format github names files from GITHUB_WORKSPACE, whatever folder the step runs in', async () => {
+    const workspace = path.join(dir, 'workspace');
+    const infra = path.join(workspace, 'infra');
+    fs.mkdirSync(path.join(infra, 'tenant'), { recursive: true });
+    fs.copyFileSync(`${fromRoot('examples/invalid')}/user-no-access.yaml`, path.join(infra, 'tenant', 'users.yaml'));
+    const run = (env: Record<string, string>) =>
+      runCli(['validate', '-c', 'tenant', '--database', path.join(dir, 'none'), '--format', 'github'], { cwd: infra, env });
+    expect((await run({ GITHUB_WORKSPACE: workspace })).stdout).toMatch(/^::warning file=infra\/tenant\/users\.yaml,line=10,col=5::USER_NO_ACCESS: /);
+    expect((await run({ GITHUB_WORKSPACE: path.join(dir, 'elsewhere') })).stdout).toMatch(/^::warning file=tenant\/users\.yaml,line=10,col=5::/);
+    expect((await run({})).stdout).toMatch(/^::warning file=tenant\/users\.yaml,line=10,col=5::/);
+  });
+
   it('--format github marks warnings as warnings and does not fail', async () => {
     const example = `${fromRoot('examples/invalid')}/user-no-access.yaml`;
     const result = await cli(['validate', '-c', example, '--database', databases[0] ?? '', '--format', 'github']);

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { annotationProperty, annotationText } from '../../src/render/escape-annotation.js';
+import { annotationPath, annotationProperty, annotationText } from '../../src/render/escape-annotation.js';
 import { jsonText } from '../../src/render/escape-json.js';
 import { markdownCell, markdownSentences, markdownText, markdownWords } from '../../src/render/escape-markdown.js';
 import { neutraliseWorkflowCommands, shellWord, terminalMessage, terminalText } from '../../src/render/escape-terminal.js';
@@ -117,6 +117,11 @@ describe('annotationText', () => {
     expect(annotationProperty('::add-mask::x.yaml,2')).toBe('%3A%3Aadd-mask%3A%3Ax.yaml%2C2');
     expect(annotationText('::error::x')).toBe('::error::x');
     expect(annotationText(HOSTILE.warningHash)).toBe('ok ##\\u005bwarning]forged warning');
+  });
+
+  it('sends a line break in a file name as GitHub decodes it, so the annotation names the real file', () => {
+    expect(annotationPath('gh/line\nbreak\r.yaml')).toBe('gh/line%0Abreak%0D.yaml');
+    expect(annotationPath('a:b,c%\u001b[31m.yaml')).toBe('a%3Ab%2Cc%25\\u001b[31m.yaml');
   });
 });
 

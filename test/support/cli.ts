@@ -39,7 +39,8 @@ const NO_EXTRA_CAS = { NODE_EXTRA_CA_CERTS: undefined } as const;
 /** Runs the built tenantctl as a user would, without a terminal. */
 export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', TENANTCTL_DATABASE_URL: undefined, ...NO_EXTRA_CAS, ...QUIET, ...options.env };
+    // GITHUB_WORKSPACE (a run on GitHub's runners) would make annotations' paths relative to it.
+    const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', TENANTCTL_DATABASE_URL: undefined, GITHUB_WORKSPACE: undefined, ...NO_EXTRA_CAS, ...QUIET, ...options.env };
     for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
     const [file, argv] = options.umask === undefined
       ? [process.execPath, [CLI, ...args]]
