@@ -219,6 +219,18 @@ function wrongFormat(e: ErrorObject, path: Path): Finding {
       message: 'password.fromEnv must be the name of an environment variable (letters, digits and _, not starting with a digit), e.g. JOEP_INITIAL_PASSWORD; the password itself goes in that variable',
     };
   }
+  if (key === 'mailNickname' && typeof e.data === 'string') {
+    return {
+      code: 'SCHEMA_FORMAT',
+      path,
+      message:
+        `mailNickname ${JSON.stringify(e.data)} is not a mail alias Exchange accepts: use letters A-Z a-z, digits and ! # $ % & ' * + - / = ? ^ _ \` { | } ~, ` +
+        'with dots only between them (no spaces, no @ ( ) \\ [ ] " ; : < > ,), e.g. joep.devries',
+    };
+  }
+  if (key === 'displayName') {
+    return { code: 'SCHEMA_FORMAT', path, message: 'displayName is only blank space, which the address book would show as no name; write the name people know the user by, e.g. "Joep de Vries"' };
+  }
   if (e.keyword === 'format') return { code: 'SCHEMA_FORMAT', path, message: `${fieldLabel(path)} must be ${e.params.format === 'email' ? 'an email address, e.g. it-desk@contoso.com' : `a valid ${String(e.params.format)}`}` };
   return { code: 'SCHEMA_FORMAT', path, message: `${fieldLabel(path)} has an invalid format (it must match ${String((e.params as { pattern: string }).pattern)})` };
 }

@@ -503,6 +503,22 @@ describe('fields admins cannot or need not set', () => {
 
 describe('the schema, with specific codes', () => {
   check([
+    // What Graph and Exchange refuse for a mail alias and a name (helper-64): not left for the tenant to refuse.
+    {
+      name: 'a mail nickname with a space and an @',
+      files: user('roles: [Billing administrator]\nmailNickname: "joe doe@x"'),
+      expected: ['SCHEMA_FORMAT@tenant.yaml:10:19'],
+      message: /^mailNickname "joe doe@x" is not a mail alias Exchange accepts: use letters A-Z a-z, digits and .* with dots only between them \(no spaces, no @ \( \) \\ \[ \] " ; : < > ,\), e\.g\. joep\.devries$/,
+    },
+    { name: 'a mail nickname starting with a dot', files: user('roles: [Billing administrator]\nmailNickname: .joep'), expected: ['SCHEMA_FORMAT@tenant.yaml:10:19'] },
+    { name: 'a mail nickname with two dots together', files: user('roles: [Billing administrator]\nmailNickname: joep..dv'), expected: ['SCHEMA_FORMAT@tenant.yaml:10:19'] },
+    { name: 'a mail nickname of every character Exchange takes', files: user("roles: [Billing administrator]\nmailNickname: \"o'k.a+b!#$%&*/=?^_`{|}~-9\""), expected: [] },
+    {
+      name: 'a display name of blank space only',
+      files: `users:\n${ADMIN}  - userPrincipalName: joep@contoso.com\n    displayName: "   "\n    roles: [Billing administrator]\n`,
+      expected: ['SCHEMA_FORMAT@tenant.yaml:8:18'],
+      message: /^displayName is only blank space, which the address book would show as no name; write the name people know the user by, e\.g\. "Joep de Vries"$/,
+    },
     { name: 'a misspelt field', files: user('roles: [Billing administrator]\ndepartement: Sales'), expected: ['SCHEMA_UNKNOWN_FIELD@tenant.yaml:10:5'], message: /^unknown field "departement" \(did you mean department\?\)$/ },
     { name: 'a name from elsewhere', files: user('roles: [Billing administrator]\nfirstName: Joep'), expected: ['SCHEMA_UNKNOWN_FIELD@tenant.yaml:10:5'], message: /did you mean givenName\?/ },
     { name: 'a misspelt section', files: `user:\n${ADMIN}`, expected: ['SCHEMA_UNKNOWN_FIELD@tenant.yaml:1:1'], message: /did you mean users\?/ },
