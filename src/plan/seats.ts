@@ -23,6 +23,18 @@ function countBySku(holdings: Iterable<readonly LicenseAssignment[]>): Map<strin
   return counts;
 }
 
+const NAMED_HOLDERS = 3;
+
+/** Where seats could come from instead: blocked users who still hold one (DOMAIN.md, Lifecycle facts). */
+function reclaimHint(holders: readonly ReclaimableSeat[] | undefined): string {
+  if (!holders || holders.length === 0) return '';
+  const named = holders.slice(0, NAMED_HOLDERS).map((h) => h.userPrincipalName);
+  const rest = holders.length - named.length;
+  const who = rest > 0 ? `${named.join(', ')} and ${rest} more` : named.length === 1 ? named[0] : `${named.slice(0, -1).join(', ')} and ${named.at(-1)}`;
+  const blocked = holders.length === 1 ? 'a blocked user, holds one' : `blocked users, hold one each`;
+  return `, or reclaim seats: ${who}, ${blocked} (remove the licence from the configuration to free it)`;
+}
+
 /** A subscription's seats are a PostgreSQL integer (the catalog's schema caps them the same way). */
 const MAX_SEATS = 2_147_483_647;
 
@@ -56,7 +68,7 @@ export function seatOutcome(
     if (!subscription.purchasable) {
       if (needed > 0) {
         problems.push({
-          message: `${sku} needs ${needed} more seat(s) (${then} assigned, ${seats} purchased) but the catalog marks it as not purchasable; free seats or remove licenses`,
+          message: `${sku} needs ${needed} more seat(s) (${then} assigned, ${seats} purchased) but the catalog marks it as not purchasable; free seats or remove licenses${reclaimHint(reclaimable.get(sku))}`,
           concerns: { kind: 'subscription', sku },
         });
       }
@@ -66,7 +78,7 @@ export function seatOutcome(
     if (cap !== undefined && seats + quantity > cap) {
       if (seats + needed > cap) {
         problems.push({
-          message: `${sku} would need ${seats + needed} seats, above settings.maxSeats.${sku} (${cap}); raise the cap or assign fewer licenses`,
+          message: `${sku} would need ${seats + needed} seats, above settings.maxSeats.${sku} (${cap}); raise the cap or assign fewer licenses${reclaimHint(reclaimable.get(sku))}`,
           concerns: { kind: 'setting', path: ['maxSeats', sku] },
         });
         continue;

@@ -268,6 +268,33 @@ describe('computePlan: safety', () => {
     ]);
   });
 
+  // DOMAIN.md: a blocked user keeps holding its seats, so that is where seats can be found instead of bought.
+  it('a refusal for seats names the blocked users who hold one, as a purchase does', () => {
+    const e1 = { sku: 'STANDARDPACK', disabledPlans: [] };
+    const blocked = (upn: string) => desiredUser(upn, { accountEnabled: false, licenses: [e1] });
+    const holders = ['d@contoso.com', 'b@contoso.com', 'c@contoso.com', 'e@contoso.com'];
+    const result = computePlan({ now: NOW,
+      desired: state(admin.desired, desiredUser('a@contoso.com', { licenses: [e1] }), ...holders.map(blocked)),
+      current: state(admin.current, ...holders.map((upn) => currentUser(upn, { accountEnabled: false, licenses: [e1] }))),
+      catalog: catalog([subscription('STANDARDPACK', 4, 8)]),
+      settings: settings({ maxSeats: { STANDARDPACK: 4 } }),
+    });
+    expect(result.problems.map((p) => p.message)).toEqual([
+      'STANDARDPACK would need 5 seats, above settings.maxSeats.STANDARDPACK (4); raise the cap or assign fewer licenses, or reclaim seats: ' +
+        'b@contoso.com, c@contoso.com, d@contoso.com and 1 more, blocked users, hold one each (remove the licence from the configuration to free it)',
+    ]);
+    const one = computePlan({ now: NOW,
+      desired: state(admin.desired, desiredUser('a@contoso.com', { licenses: [e1] }), blocked('b@contoso.com')),
+      current: state(admin.current, currentUser('b@contoso.com', { accountEnabled: false, licenses: [e1] })),
+      catalog: catalog([{ ...subscription('STANDARDPACK', 1, 8), purchasable: false }]),
+      settings: settings(),
+    });
+    expect(one.problems.map((p) => p.message)).toEqual([
+      'STANDARDPACK needs 1 more seat(s) (2 assigned, 1 purchased) but the catalog marks it as not purchasable; free seats or remove licenses, or reclaim seats: ' +
+        'b@contoso.com, a blocked user, holds one (remove the licence from the configuration to free it)',
+    ]);
+  });
+
   // The seats column is a PostgreSQL integer: a plan that buys past it could never be applied.
   it('refuses spare seats that would take a subscription past the seats one can hold', () => {
     const e1 = { sku: 'STANDARDPACK', disabledPlans: [] };
