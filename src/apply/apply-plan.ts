@@ -205,6 +205,8 @@ export async function applyPlan(db: Database, plan: PlanDocument, context: Apply
   let done = 0;
   const step = () => progress({ stage: 'applying in one transaction', done: ++done, total });
   const prepared = new Map(credentials.map((c) => [c.userPrincipalName.toLowerCase(), c.stored]));
+  // Which plan this is, so a saved plan applied again is told it was (stale-plan.ts); worked out before the lock.
+  const digest = planDigest(plan);
   try {
     return await db.transaction(async (tx) => {
       await takeApplyLock(db, tx, context.lockTimeoutMs);
@@ -228,8 +230,7 @@ export async function applyPlan(db: Database, plan: PlanDocument, context: Apply
           JSON.stringify({ ...plan.summary, purchases: plan.purchases, cost: plan.cost }), changesText,
           // The settings travel with the apply, so `export` can write back those last applied.
           JSON.stringify(plan.settings), JSON.stringify(approvals.record),
-          // Which plan this was, so a saved plan applied again is told it was (cmd/commands/apply.ts).
-          planDigest(plan)],
+          digest],
       );
       const applyId = Number(audit?.id);
       // Marks this transaction as tenantctl's own, so migration 0004's triggers
