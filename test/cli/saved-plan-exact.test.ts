@@ -285,10 +285,11 @@ function exactSuite(backend: Backend) {
     expect(run.code, run.stderr).toBe(0);
     const history = JSON.parse((await runCli(['history', '--format', 'json', '--limit', '1'], { env: backend.env() })).stdout) as { applies: Record<string, unknown>[] };
     expect(JSON.stringify(history.applies[0])).toContain(commit);
-    // Applied: the same file now differs from the plan the tenant gives.
+    // Applied: the same file now differs from the plan the tenant gives, and is found in the audit trail.
     const again = await apply(file);
     expect(again.stderr).toContain(IN_FULL);
-    expect(again.code).toBe(1);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/^Nothing to apply: .* was applied already, as apply #\d+ at /m);
   });
 }
 
