@@ -49,61 +49,85 @@ export const notifyAddresses: ConfigRule = ({ blocks }) =>
   });
 
 /**
- * One mailbox: its UPN, and `nickname@domain` at the UPN's domain and (with
- * the catalog) at every tenant domain.
+ * An owner's mailboxes, each given to `visit` as its UPN and its nickname
+ * (the nickname reaches it at the UPN's domain and, with the catalog, at
+ * every tenant domain) until `visit` returns true; true when one did. No
+ * array per owner: a rule runs over 100,000 users.
  */
-interface Mailbox {
-  readonly upn: string;
-  readonly nickname: string;
+type MailboxesOf<T> = (owner: T, visit: (upn: string, nickname: string) => boolean) => boolean;
+
+/** A lower-cased address, split at its last `@` (domain names never hold one: catalog schema). */
+interface Address {
+  readonly address: string;
+  readonly local: string | null;
+  readonly domain: string;
+}
+
+function parseAddress(address: string): Address {
+  const split = address.lastIndexOf('@');
+  return { address, local: split >= 0 ? address.slice(0, split) : null, domain: address.slice(split + 1) };
 }
 
 /**
- * Finds whose mailbox an address (lower-cased) is, among `owners` in order:
- * the first one wins. A few addresses (usually one, in defaults) are looked
- * for owner by owner: cheaper than lower-casing and indexing 100,000 UPNs
- * and nicknames. More are looked up in maps of UPNs and of nicknames, not
- * of every address an owner has (100,000 users at three domains made
- * 400,000 strings).
+ * Finds whose mailbox an address (lower-cased) is, among the owners that
+ * `counts`, in order: the first one wins. A few addresses (usually one, in
+ * defaults) are looked for owner by owner: cheaper than lower-casing and
+ * indexing 100,000 UPNs and nicknames, and `counts` is asked only of an owner
+ * that matches. More are looked up in maps of UPNs and of nicknames, not of
+ * every address an owner has (100,000 users at three domains made 400,000
+ * strings).
  */
 function ownerFinder<T>(
-  owners: readonly T[],
-  mailboxesOf: (owner: T) => readonly Mailbox[],
+  owners: () => Iterable<T>,
+  mailboxesOf: MailboxesOf<T>,
   tenantDomains: ReadonlySet<string>,
   addresses: number,
+  counts: (owner: T) => boolean = () => true,
 ): (address: string) => T | undefined {
-  const mailboxes = owners.map(mailboxesOf);
   if (addresses <= FEW_ADDRESSES) {
     return (address) => {
-      const found = mailboxes.findIndex((list) => list.some((mailbox) => isAddressOf(address, mailbox, tenantDomains)));
-      return found < 0 ? undefined : owners[found];
+      const parsed = parseAddress(address);
+      const visit = (upn: string, nickname: string) => isAddressOf(parsed, upn, nickname, tenantDomains);
+      for (const owner of owners()) if (mailboxesOf(owner, visit) && counts(owner)) return owner;
+      return undefined;
     };
   }
+  const counted: T[] = [];
   const byUpn = new Map<string, number>();
-  const byNickname = new Map<string, { readonly index: number; readonly upn: string }[]>();
-  mailboxes.forEach((list, index) => {
-    for (const { upn, nickname } of list) {
+  // Per nickname, its mailboxes in order, as indexes into owner and upn (numbers, not an object per mailbox).
+  const byNickname = new Map<string, number[]>();
+  const mailboxOwner: number[] = [];
+  const mailboxUpn: string[] = [];
+  for (const owner of owners()) {
+    if (!counts(owner)) continue;
+    const index = counted.push(owner) - 1;
+    mailboxesOf(owner, (upn, nickname) => {
       const key = upn.toLowerCase();
       if (!byUpn.has(key)) byUpn.set(key, index);
+      const mailbox = mailboxOwner.push(index) - 1;
+      mailboxUpn.push(upn);
       const lower = nickname.toLowerCase();
       const same = byNickname.get(lower);
-      if (same) same.push({ index, upn });
-      else byNickname.set(lower, [{ index, upn }]);
-    }
-  });
+      if (same) same.push(mailbox);
+      else byNickname.set(lower, [mailbox]);
+      return false;
+    });
+  }
   return (address) => {
-    let found = byUpn.get(address) ?? owners.length;
+    let found = byUpn.get(address) ?? counted.length;
     const split = address.lastIndexOf('@');
     if (split >= 0) {
       const domain = address.slice(split + 1);
-      for (const { index, upn } of byNickname.get(address.slice(0, split)) ?? []) {
+      for (const mailbox of byNickname.get(address.slice(0, split)) ?? []) {
+        const index = mailboxOwner[mailbox] ?? counted.length;
         if (index >= found) break;
-        if (atMailboxDomain(domain, upn, tenantDomains)) {
+        if (atMailboxDomain(domain, mailboxUpn[mailbox] ?? '', tenantDomains)) {
           found = index;
           break;
         }
       }
     }
-    return owners[found];
+    return counted[found];
   };
 }
 
@@ -111,13 +135,10 @@ const upnDomain = (upn: string) => upn.toLowerCase().split('@')[1] ?? '';
 
 const atMailboxDomain = (domain: string, upn: string, tenantDomains: ReadonlySet<string>) => tenantDomains.has(domain) || upnDomain(upn) === domain;
 
-/** Whether an address (lower-cased) reaches a mailbox. Domain names never hold an `@` (catalog schema), so it splits at its last one. */
-function isAddressOf(address: string, { upn, nickname }: Mailbox, tenantDomains: ReadonlySet<string>): boolean {
+/** Whether an address reaches the mailbox of this UPN and nickname. */
+function isAddressOf({ address, local, domain }: Address, upn: string, nickname: string, tenantDomains: ReadonlySet<string>): boolean {
   if (mayLowerTo(upn, address) && upn.toLowerCase() === address) return true;
-  const split = address.lastIndexOf('@');
-  if (split < 0) return false;
-  const local = address.slice(0, split);
-  return mayLowerTo(nickname, local) && nickname.toLowerCase() === local && atMailboxDomain(address.slice(split + 1), upn, tenantDomains);
+  return local !== null && mayLowerTo(nickname, local) && nickname.toLowerCase() === local && atMailboxDomain(domain, upn, tenantDomains);
 }
 
 const FEW_ADDRESSES = 16;
@@ -132,26 +153,35 @@ const mayLowerTo = (text: string, lower: string) => text.length === lower.length
  * now, which the rename keeps (its old UPN, and with the directory its old
  * nickname): the user's own mailbox all the same.
  */
-function declaredMailboxes(current: TenantState | null): (declared: DeclaredUser) => readonly Mailbox[] {
-  return ({ user }) => {
-    const own = { upn: user.userPrincipalName, nickname: user.attributes.mailNickname };
-    if (user.renamedFrom === undefined) return [own];
-    const before = current?.users.get(userKey(user.renamedFrom));
-    return [own, { upn: user.renamedFrom, nickname: before?.attributes.mailNickname ?? user.renamedFrom.split('@')[0] ?? '' }];
+function declaredMailboxes(current: TenantState | null): MailboxesOf<DeclaredUser> {
+  const oldNickname = (renamedFrom: string) => current?.users.get(userKey(renamedFrom))?.attributes.mailNickname ?? renamedFrom.split('@')[0] ?? '';
+  return ({ user }, visit) => visit(user.userPrincipalName, user.attributes.mailNickname) || (user.renamedFrom !== undefined && visit(user.renamedFrom, oldNickname(user.renamedFrom)));
+}
+
+/** A user of the directory, under its key (the lower-cased UPN the directory is keyed by). */
+type KeyedUser = readonly [string, User];
+
+const currentMailbox: MailboxesOf<KeyedUser> = ([, user], visit) => visit(user.userPrincipalName, user.attributes.mailNickname);
+
+/**
+ * Whether the plan deletes a user of the directory: managed, not deleted,
+ * declared neither under its UPN nor as a rename's old UPN. The declared
+ * UPNs are gathered once, when first needed.
+ */
+function deletedByPlan(users: readonly DeclaredUser[]): (user: KeyedUser) => boolean {
+  let declared: Set<string> | undefined;
+  return ([key, user]) => {
+    if (!user.directory?.managed || user.directory.deletedAt) return false;
+    if (!declared) {
+      declared = new Set<string>();
+      for (const { user: d } of users) {
+        declared.add(userKey(d.userPrincipalName));
+        if (d.renamedFrom !== undefined) declared.add(userKey(d.renamedFrom));
+      }
+    }
+    return !declared.has(key);
   };
 }
-
-/** The users this plan deletes: managed, not deleted, declared neither under their UPN nor as a rename's old UPN. */
-function usersDeleted(users: readonly DeclaredUser[], current: TenantState): User[] {
-  const declared = new Set<string>();
-  for (const { user } of users) {
-    declared.add(userKey(user.userPrincipalName));
-    if (user.renamedFrom !== undefined) declared.add(userKey(user.renamedFrom));
-  }
-  return [...current.users.values()].filter((user) => user.directory?.managed && !user.directory.deletedAt && !declared.has(userKey(user.userPrincipalName)));
-}
-
-const currentMailbox = (user: User): readonly Mailbox[] => [{ upn: user.userPrincipalName, nickname: user.attributes.mailNickname }];
 
 /** Whether a declared user's account is there already (under its UPN or the one it is renamed from), or restorable. */
 function existsAlready({ user }: DeclaredUser, { current, now }: RuleContext): boolean {
@@ -164,16 +194,15 @@ function existsAlready({ user }: DeclaredUser, { current, now }: RuleContext): b
 interface MailboxOwners {
   readonly tenantDomains: ReadonlySet<string>;
   readonly declared: (address: string) => DeclaredUser | undefined;
-  readonly deleted: (address: string) => User | undefined;
+  readonly deleted: (address: string) => KeyedUser | undefined;
 }
 
 function mailboxOwners({ users, catalog, current }: RuleContext, addresses: number): MailboxOwners {
   const tenantDomains = new Set((catalog?.domains ?? []).map((d) => d.name.toLowerCase()));
-  const deleted = current ? usersDeleted(users, current) : [];
   return {
     tenantDomains,
-    declared: ownerFinder(users, declaredMailboxes(current), tenantDomains, addresses),
-    deleted: deleted.length > 0 ? ownerFinder(deleted, currentMailbox, tenantDomains, addresses) : () => undefined,
+    declared: ownerFinder(() => users, declaredMailboxes(current), tenantDomains, addresses),
+    deleted: current ? ownerFinder(() => current.users.entries(), currentMailbox, tenantDomains, addresses, deletedByPlan(users)) : () => undefined,
   };
 }
 
@@ -219,7 +248,7 @@ function adminMailboxFinding(context: RuleContext, adminEmail: string, owners: M
       ),
     ];
   }
-  const gone = owner ? undefined : owners.deleted(address);
+  const [, gone] = (owner ? undefined : owners.deleted(address)) ?? [];
   if (!gone || !where) return [];
   return [
     error(
@@ -238,20 +267,18 @@ function adminMailboxFinding(context: RuleContext, adminEmail: string, owners: M
 function mailboxFinding(context: RuleContext, owners: MailboxOwners, block: FieldBlock, written: WrittenAddress): Diagnostic | undefined {
   const { address } = written;
   const lower = address.toLowerCase();
-  const location = locationOf(block, written);
   const owner = owners.declared(lower);
   if (owner && owner === block.user) {
     const upn = owner.user.userPrincipalName;
     const before = owner.user.renamedFrom;
-    const own = { upn, nickname: owner.user.attributes.mailNickname };
     const whose =
-      before !== undefined && !isAddressOf(lower, own, owners.tenantDomains)
+      before !== undefined && !isAddressOf(parseAddress(lower), upn, owner.user.attributes.mailNickname, owners.tenantDomains)
         ? `${upn}'s own mailbox, which it keeps through the rename from ${before}: it cannot read it`
         : `the new user's own mailbox: ${upn} cannot read it`;
     return error(
       'NOTIFY_OWN_MAILBOX',
       `${address} is ${whose} before signing in with these credentials; send them to a manager, the help desk or a private address`,
-      location,
+      locationOf(block, written),
     );
   }
   if (owner) {
@@ -261,16 +288,16 @@ function mailboxFinding(context: RuleContext, owners: MailboxOwners, block: Fiel
     return error(
       'NOTIFY_CREATED_MAILBOX',
       `${address} is ${whose} this configuration creates: nobody can read it yet; send the credentials to a mailbox that exists already`,
-      location,
+      locationOf(block, written),
       at(owner.location, 'userPrincipalName'),
     );
   }
-  const gone = owners.deleted(lower);
+  const [, gone] = owners.deleted(lower) ?? [];
   if (!gone) return undefined;
   const whose = lower === gone.userPrincipalName.toLowerCase() ? 'the mailbox of a user' : `a mailbox of ${gone.userPrincipalName}, a user`;
   return error(
     'NOTIFY_DELETED_MAILBOX',
     `${address} is ${whose} this plan deletes (it is no longer declared): nobody could read the credentials there; send them to a mailbox that stays`,
-    location,
+    locationOf(block, written),
   );
 }
