@@ -512,6 +512,7 @@ describe('the schema, with specific codes', () => {
     },
     { name: 'a mail nickname starting with a dot', files: user('roles: [Billing administrator]\nmailNickname: .joep'), expected: ['SCHEMA_FORMAT@tenant.yaml:10:19'] },
     { name: 'a mail nickname with two dots together', files: user('roles: [Billing administrator]\nmailNickname: joep..dv'), expected: ['SCHEMA_FORMAT@tenant.yaml:10:19'] },
+    { name: 'an empty mail nickname: said once', files: user('roles: [Billing administrator]\nmailNickname: ""'), expected: ['SCHEMA_LENGTH@tenant.yaml:10:19'] },
     { name: 'a mail nickname of every character Exchange takes', files: user("roles: [Billing administrator]\nmailNickname: \"o'k.a+b!#$%&*/=?^_`{|}~-9\""), expected: [] },
     {
       name: 'a display name of blank space only',
