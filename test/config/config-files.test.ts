@@ -234,7 +234,9 @@ describe('a -c directory file whose name holds a line break', () => {
     expect(text.stdout).toMatch(new RegExp(`^${tenant}/b\\\\u000a::error::forged\\.yaml:1:\\d+: `, 'm'));
     expect(text.stdout).not.toMatch(/^::error::forged/m);
     const github = await runCli(['validate', '-c', tenant, '--format', 'github'], { env });
-    expect(github.stdout).toMatch(/^::error file=[^,\n]*b\\u000a%3A%3Aerror%3A%3Aforged\.yaml,line=1,/m);
+    // The line break as GitHub's workflow commands encode it (%0A), which the runner decodes to name the real file; no line starts a command.
+    expect(github.stdout).toMatch(/^::error file=[^,\n]*b%0A%3A%3Aerror%3A%3Aforged\.yaml,line=1,/m);
+    expect(github.stdout).not.toMatch(/^::error::forged/m);
     const json = JSON.parse((await runCli(['validate', '-c', tenant, '--format', 'json'], { env })).stdout) as { diagnostics: { file?: string }[] };
     expect(json.diagnostics.map((d) => d.file)).toContain(`${tenant}/b\n::error::forged.yaml`);
   });
