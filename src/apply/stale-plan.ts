@@ -1,7 +1,8 @@
 import { findApplyOfPlan, type EarlierApply } from '../audit/applied-plan.js';
 import type { Queryable } from '../db/database.js';
 import { ExitCode, TenantctlError } from '../diagnostics/tenantctl-error.js';
-import { planDigest, staleMessage, type Fingerprint } from '../plan/fingerprint.js';
+import { staleMessage } from '../plan/fingerprint.js';
+import { planDigest } from '../plan/plan-document.js';
 import { terminalText } from '../render/escape-terminal.js';
 
 /** A plan made from rows that changed since: refused, unless it was applied itself (staleOrApplied). */
@@ -29,7 +30,7 @@ export class PlanAppliedAlready extends TenantctlError {
  * Rethrows why a plan was not applied: when it is stale because it was
  * applied itself (its digest is in the audit trail), PlanAppliedAlready.
  */
-export async function staleOrApplied(db: Queryable, plan: { readonly fingerprint: Fingerprint; readonly planHash: string }, cause: unknown): Promise<never> {
+export async function staleOrApplied(db: Queryable, plan: Parameters<typeof planDigest>[0], cause: unknown): Promise<never> {
   if (cause instanceof StalePlan) {
     const appliedAs = await findApplyOfPlan(db, planDigest(plan));
     if (appliedAs) throw new PlanAppliedAlready(appliedAs);

@@ -1,6 +1,6 @@
 import { changeAddress, type ChangeAddress } from './change-address.js';
 import type { Change, RiskClass } from './change.js';
-import { canonicalJson, sha256 } from './canonical-json.js';
+import { canonicalJson, quote, sha256 } from './canonical-json.js';
 import type { Fingerprint } from './fingerprint.js';
 import type { Settings } from '../state/settings.js';
 import type { Plan } from './plan.js';
@@ -119,4 +119,20 @@ export function plannedAt(plan: Pick<PlanDocument, 'changes'>): Date | null {
 /** Nothing to change and nothing to buy. */
 export function isEmptyPlanDocument(plan: Pick<PlanDocument, 'changes' | 'purchases'>): boolean {
   return plan.changes.length === 0 && plan.purchases.length === 0;
+}
+
+/**
+ * Which plan an apply applied (migration 0020): its changes and purchases
+ * (planHash), the rows it was made from (fingerprint), the configuration
+ * (configHash) and the settings it was applied with (where credentials go,
+ * the limits). Another plan with the same changes, made from other rows or
+ * another configuration, has another digest. The users' hashes are written
+ * out line by line rather than as canonical JSON: 100,000 users took
+ * 0.6-1.5 s that way, on apply's path.
+ */
+export function planDigest(plan: Pick<PlanDocument, 'planHash' | 'fingerprint' | 'configHash' | 'settings'>): string {
+  const { users, catalog } = plan.fingerprint;
+  const lines = [quote(plan.planHash), quote(plan.configHash ?? ''), canonicalJson(plan.settings), quote(catalog)];
+  for (const key of Object.keys(users).sort()) lines.push(`${quote(key)}:${quote(users[key] ?? '')}`);
+  return sha256(lines.join('\n'));
 }

@@ -65,4 +65,27 @@ describe('apply --plan of a plan applied already', () => {
     // The first plan stays applied, whatever happened since.
     expect((await cli(['apply', '--plan', first, '-c', config, ...APPROVALS])).stdout).toMatch(/^Nothing to apply: .* as apply #/);
   });
+
+  // helper-66: the same changes from the same rows, planned from two configurations whose temporary passwords go to different places.
+  it('a plan with the same changes from another configuration is not taken for one applied', async () => {
+    const other = contosoFolder('applied', path.join(work, 'db-other'));
+    const run = (args: string[]) => runCli(args, { env: { TENANTCTL_DATABASE_URL: other } });
+    const a = copyContoso();
+    const newcomer = '  - userPrincipalName: new.user@contoso.com\n    displayName: New User\n    notify: [boss@example.org]\n    roles: [Service administrator]\n';
+    fs.appendFileSync(path.join(a, 'users.yaml'), newcomer);
+    const b = copyContoso();
+    fs.appendFileSync(path.join(b, 'users.yaml'), newcomer);
+    edit(path.join(b, 'tenant.yaml'), 'adminEmail: it-desk@contoso.com', 'adminEmail: megan.bowen@contoso.com');
+    const planA = path.join(work, 'a.json');
+    const planB = path.join(work, 'b.json');
+    expect((await run(['plan', '-c', a, '--out', planA])).code).toBe(0);
+    expect((await run(['plan', '-c', b, '--out', planB])).code).toBe(0);
+    const planHash = (file: string) => (JSON.parse(fs.readFileSync(file, 'utf8')) as { planHash: string }).planHash;
+    expect(planHash(planA)).toBe(planHash(planB));
+    expect((await run(['apply', '--plan', planB, '-c', b, ...APPROVALS])).code).toBe(0);
+    const refused = await run(['apply', '--plan', planA, '-c', a, ...APPROVALS]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('the tenant changed since this plan was made, so it was not applied');
+    expect(refused.stdout).not.toContain('Nothing to apply');
+  });
 });
