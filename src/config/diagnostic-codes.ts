@@ -86,7 +86,7 @@ export const CONFIG_DIAGNOSTIC_CODES: readonly DiagnosticCodeInfo[] = [
   { code: 'NOTIFY_INVALID_EMAIL', severity: 'error', meaning: 'A notify address is not a valid email address.' },
   { code: 'NOTIFY_OWN_MAILBOX', severity: 'error', meaning: 'Credentials would go to the user\'s own mailbox, or the one it has before a rename.' },
   { code: 'NOTIFY_CREATED_MAILBOX', severity: 'error', meaning: 'Credentials would go to another mailbox this configuration creates (needs the database: a declared user who exists already has a mailbox like any other).' },
-  { code: 'NOTIFY_DELETED_MAILBOX', severity: 'error', meaning: 'Credentials would go to the mailbox of a user this plan deletes (needs the database).' },
+  { code: 'NOTIFY_DELETED_MAILBOX', severity: 'error', meaning: 'Credentials would go to the mailbox of a user this plan deletes, or of one in deleted users (needs the database).' },
   { code: 'PASSWORD_SOURCE_CONFLICT', severity: 'error', meaning: 'password sets both `generate: true` and `fromEnv`.' },
   { code: 'PASSWORD_SOURCE_MISSING', severity: 'error', meaning: 'password sets `generate: false` without `fromEnv`.' },
   { code: 'RENAME_OLD_DECLARED', severity: 'error', meaning: 'A user is `renamedFrom` a UPN that is declared too; one account cannot be two users.' },

@@ -37,10 +37,22 @@ function referenceOwners<T>(owners: readonly T[], mailboxesOf: (owner: T) => Own
 // Few letters and domains, so that UPNs, nicknames and addresses collide
 // often; "İ" lower-cases to two characters ("i̇"), so lengths differ.
 const part = fc.stringMatching(/^[aAbB.İi]{1,3}$/);
+const plusTag = fc.constantFrom('', '+x', '+');
 const domain = fc.constantFrom('contoso.com', 'Contoso.com', 'fabrikam.net', 'x.org');
 const upn = fc.oneof(fc.tuple(part, domain).map(([local, at]) => `${local}@${at}`), part);
-const address = fc.oneof(upn, fc.tuple(part, fc.constantFrom('', '@', 'b@')).map(([local, tail]) => `${local}@${tail}`));
+const address = fc.oneof(
+  upn,
+  fc.tuple(part, plusTag, domain).map(([local, tag, at]) => `${local}${tag}@${at}`),
+  fc.tuple(part, fc.constantFrom('', '@', 'b@')).map(([local, tail]) => `${local}@${tail}`),
+);
 const localOf = (name: string) => name.split('@')[0] ?? '';
+
+/** Plus addressing: `local+tag@domain` is delivered to `local@domain`. */
+function deliveredTo(address: string): string[] {
+  const at = address.lastIndexOf('@');
+  const plus = at < 0 ? -1 : address.slice(0, at).indexOf('+');
+  return plus > 0 ? [address, `${address.slice(0, plus)}${address.slice(at)}`] : [address];
+}
 
 describe('notify: mailboxes this configuration creates, renames or deletes', () => {
   it('names the same owner as indexing every address, and judges it by the directory', () => {
@@ -50,8 +62,9 @@ describe('notify: mailboxes this configuration creates, renames or deletes', () 
           minLength: 1,
           maxLength: 8,
         }),
-        // Users in the directory that the configuration does not declare: the plan deletes them.
-        fc.array(fc.record({ upn, nickname: part }), { maxLength: 3 }),
+        // Users in the directory that the configuration does not declare: the plan deletes the managed ones;
+        // those in deleted users stay there; those nobody manages stay as they are.
+        fc.array(fc.record({ upn, nickname: part, state: fc.constantFrom('managed', 'unmanaged', 'deleted') }), { maxLength: 3 }),
         fc.option(fc.subarray(['contoso.com', 'fabrikam.net']), { nil: null }),
         // Past 16 addresses the rule indexes the users; below, it reads them for each address.
         fc.boolean(),
@@ -71,7 +84,9 @@ describe('notify: mailboxes this configuration creates, renames or deletes', () 
               [
                 // Where the rule reads it, the old nickname of a rename is its old UPN's local part, as the rule guesses it without the directory.
                 ...declared.filter((d) => d.exists).map((d) => currentUser(d.renamedFrom ?? d.upn)),
-                ...gone.map((u) => currentUser(u.upn, { attributes: { mailNickname: u.nickname } })),
+                ...gone.map((u) =>
+                  currentUser(u.upn, { attributes: { mailNickname: u.nickname } }, { managed: u.state !== 'unmanaged', deletedAt: u.state === 'deleted' ? '2026-11-30T00:00:00.000Z' : null }),
+                ),
               ].map((user) => [user.userPrincipalName.toLowerCase(), user]),
             ),
           };
@@ -88,7 +103,7 @@ describe('notify: mailboxes this configuration creates, renames or deletes', () 
             catalog,
           );
           const deleted = referenceOwners(
-            [...current.users.values()].filter((u) => !declaredKeys.has(u.userPrincipalName.toLowerCase())),
+            [...current.users.values()].filter((u) => !declaredKeys.has(u.userPrincipalName.toLowerCase()) && (u.directory?.managed || u.directory?.deletedAt)),
             (u) => [{ upn: u.userPrincipalName, nickname: u.attributes.mailNickname }],
             catalog,
           );
@@ -97,11 +112,12 @@ describe('notify: mailboxes this configuration creates, renames or deletes', () 
             declared[b]!.notify
               .filter((a) => a.trim() !== '')
               .flatMap((a) => {
-                const lower = a.trim().toLowerCase();
-                const owner = owners.get(lower);
+                const forms = deliveredTo(a.trim().toLowerCase());
+                // The first declared user any form reaches, as users are listed.
+                const owner = users.find((u) => forms.some((form) => owners.get(form) === u));
                 if (owner === block.user) return [{ code: 'NOTIFY_OWN_MAILBOX', owner: 'self' }];
                 if (owner) return exists(owner) ? [] : [{ code: 'NOTIFY_CREATED_MAILBOX', owner: owner.location.path }];
-                return deleted.has(lower) ? [{ code: 'NOTIFY_DELETED_MAILBOX', owner: undefined }] : [];
+                return forms.some((form) => deleted.has(form)) ? [{ code: 'NOTIFY_DELETED_MAILBOX', owner: undefined }] : [];
               }),
           );
           expect(found.map((d) => ({ code: d.code, owner: d.code === 'NOTIFY_OWN_MAILBOX' ? 'self' : d.related?.path?.slice(0, 2) }))).toEqual(expected);

@@ -361,17 +361,41 @@ describe('notify', () => {
       files: user('roles: [Billing administrator]\nnotify: [it-desk@contoso.com, Daan@contoso.onmicrosoft.com]'),
       current: state(currentUser('admin@contoso.com'), currentUser('daan@contoso.com')),
       expected: ['NOTIFY_DELETED_MAILBOX@tenant.yaml:10:35'],
-      message: /Daan@contoso\.onmicrosoft\.com is a mailbox of daan@contoso\.com, a user this plan deletes \(it is no longer declared\): nobody could read the credentials there/,
+      message: /^Daan@contoso\.onmicrosoft\.com is a mailbox of daan@contoso\.com, a user this plan deletes \(it is no longer declared\): nobody could read the credentials there; send them to a mailbox that exists$/,
     },
     {
-      name: 'a mailbox of a user nobody manages, or one deleted already, is not judged',
+      name: 'a mailbox of a user nobody manages, or a blocked one (a shared mailbox is), is not judged',
       files: user('roles: [Billing administrator]\nnotify: [daan@contoso.com, noah@contoso.com]'),
-      current: state(
-        currentUser('admin@contoso.com'),
-        currentUser('daan@contoso.com', {}, { managed: false }),
-        currentUser('noah@contoso.com', {}, { deletedAt: '2026-11-30T00:00:00.000Z' }),
-      ),
+      current: state(currentUser('admin@contoso.com'), currentUser('daan@contoso.com', {}, { managed: false }), currentUser('noah@contoso.com', { accountEnabled: false }, { managed: false })),
       expected: [],
+    },
+    // helper-66: a mailbox in deleted users is soft-deleted; its mail goes nowhere.
+    {
+      name: 'a mailbox of a user in deleted users that the configuration does not restore',
+      files: user('roles: [Billing administrator]\nnotify: [noah@contoso.com]'),
+      current: state(currentUser('admin@contoso.com'), currentUser('noah@contoso.com', {}, { deletedAt: '2026-11-30T00:00:00.000Z' })),
+      expected: ['NOTIFY_DELETED_MAILBOX@tenant.yaml:10:14'],
+      message: /^noah@contoso\.com is the mailbox of a user in deleted users since 2026-11-30, whose mail is not delivered: nobody could read the credentials there; send them to a mailbox that exists$/,
+    },
+    {
+      name: 'a mailbox of a user in deleted users that the configuration restores is fine',
+      files: `${user('roles: [Billing administrator]\nnotify: [noah@contoso.com]')}  - userPrincipalName: noah@contoso.com\n    displayName: Noah\n    roles: [Billing administrator]\n`,
+      current: state(currentUser('admin@contoso.com'), currentUser('noah@contoso.com', {}, { deletedAt: '2026-11-30T00:00:00.000Z' })),
+      expected: [],
+    },
+    // Exchange Online delivers local+tag@domain to local@domain (plus addressing, on by default).
+    {
+      name: 'plus addressing reaches the same mailboxes',
+      files: `${user('roles: [Billing administrator]\nnotify: [Joep+creds@contoso.com, anna+x@contoso.onmicrosoft.com, daan+y@contoso.com]')}  - userPrincipalName: anna@contoso.com\n    displayName: Anna\n    roles: [Billing administrator]\n`,
+      current: state(currentUser('admin@contoso.com'), currentUser('daan@contoso.com')),
+      expected: ['NOTIFY_OWN_MAILBOX@tenant.yaml:10:14', 'NOTIFY_CREATED_MAILBOX@tenant.yaml:10:38', 'NOTIFY_DELETED_MAILBOX@tenant.yaml:10:70'],
+    },
+    {
+      name: 'a reset of a user who exists, sent to its own mailbox: not called new',
+      files: user('roles: [Billing administrator]\npassword: { reset: 2026-12-05 }\nnotify: [joep@contoso.com]'),
+      current: state(currentUser('admin@contoso.com'), currentUser('joep@contoso.com')),
+      expected: ['NOTIFY_OWN_MAILBOX@tenant.yaml:11:14'],
+      message: /^joep@contoso\.com is joep@contoso\.com's own mailbox: it cannot read it before signing in with these credentials;/,
     },
     { name: 'an address of someone not declared is fine', files: user('roles: [Billing administrator]\nnotify: [it-desk@contoso.com]'), expected: [] },
   ]);
