@@ -96,9 +96,14 @@ export function databaseSession(options: DatabaseOptions & { readonly actor: str
   return session;
 }
 
+/** A day: longer is a job that hangs, and PostgreSQL's lock_timeout holds at most about 24 days. */
+const MAX_LOCK_TIMEOUT = 86_400;
+
 export function parseSeconds(value: string): number {
   const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds < 0) throw new TenantctlError(`--lock-timeout takes seconds, e.g. 30 (got ${value})`);
+  if (!Number.isFinite(seconds) || seconds < 0 || seconds > MAX_LOCK_TIMEOUT) {
+    throw new TenantctlError(`--lock-timeout takes seconds from 0 to ${MAX_LOCK_TIMEOUT} (a day), e.g. 30 (got ${value})`);
+  }
   return seconds;
 }
 

@@ -229,7 +229,7 @@ function wrongFormat(e: ErrorObject, path: Path): Finding {
     };
   }
   if (key === 'displayName') {
-    return { code: 'SCHEMA_FORMAT', path, message: 'displayName is only blank space, which the address book would show as no name; write the name people know the user by, e.g. "Joep de Vries"' };
+    return { code: 'SCHEMA_FORMAT', path, message: 'displayName is only blank space or invisible characters, which the address book would show as no name; write the name people know the user by, e.g. "Joep de Vries"' };
   }
   if (e.keyword === 'format') return { code: 'SCHEMA_FORMAT', path, message: `${fieldLabel(path)} must be ${e.params.format === 'email' ? 'an email address, e.g. it-desk@contoso.com' : `a valid ${String(e.params.format)}`}` };
   return { code: 'SCHEMA_FORMAT', path, message: `${fieldLabel(path)} has an invalid format (it must match ${String((e.params as { pattern: string }).pattern)})` };

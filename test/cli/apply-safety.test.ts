@@ -205,6 +205,9 @@ describe('apply safety on the embedded database', SIDE_BY_SIDE, () => {
         expect(waited.code, args.join(' ')).toBe(1);
         expect(waited.stderr, args.join(' ')).toContain(`is in use by bob on ${os.hostname()} (pid ${process.pid}) since 2026-11-25T14:02:00.000Z; waited 1s (raise --lock-timeout to wait longer)`);
       }
+      // PostgreSQL's lock_timeout holds about 24 days: a longer wait is refused before anything is read.
+      const tooLong = await runCli(['plan', '-c', 'examples/contoso', '--lock-timeout', '3000000'], { env: env() });
+      expect(tooLong).toMatchObject({ code: 1, stderr: 'Error: --lock-timeout takes seconds from 0 to 86400 (a day), e.g. 30 (got 3000000)\n' });
     } finally {
       fs.rmSync(`${database}.lock`);
     }

@@ -194,7 +194,20 @@ describe('licenses', () => {
       files: user('usageLocation: NL\nlicenses: [ENTERPRISEPACK, STANDARDPACK]'),
       expected: ['LICENSE_CONFLICT@tenant.yaml:10:32'],
       message:
-        /^ENTERPRISEPACK and STANDARDPACK conflict: Entra refuses them on one user \(MutuallyExclusiveViolation\), as both would give Exchange Online \(EXCHANGE_S_ENTERPRISE in ENTERPRISEPACK, EXCHANGE_S_STANDARD in STANDARDPACK\) and SharePoint Online \(SHAREPOINTENTERPRISE in ENTERPRISEPACK, SHAREPOINTSTANDARD in STANDARDPACK\); assign only one of them to joep@contoso\.com, or switch one plan of each pair off in disabledPlans$/,
+        /^ENTERPRISEPACK and STANDARDPACK conflict: Entra refuses them on one user \(MutuallyExclusiveViolation\), as both would give Exchange Online \(EXCHANGE_S_ENTERPRISE in ENTERPRISEPACK, EXCHANGE_S_STANDARD in STANDARDPACK\) and SharePoint Online \(SHAREPOINTENTERPRISE in ENTERPRISEPACK, SHAREPOINTSTANDARD in STANDARDPACK\); assign only one of them to joep@contoso\.com, or switch EXCHANGE_S_STANDARD and SHAREPOINTSTANDARD off in STANDARDPACK's disabledPlans with SHAREPOINTWAC and SWAY, which need them$/,
+    },
+    // helper-66: the advice, followed, must not lead to LICENSE_DEPENDENCY.
+    {
+      name: 'E1 and E3 kept both as the advice says: nothing more to fix',
+      files: user('usageLocation: NL\nlicenses: [ENTERPRISEPACK, {sku: STANDARDPACK, disabledPlans: [EXCHANGE_S_STANDARD, SHAREPOINTSTANDARD, SHAREPOINTWAC, SWAY]}]'),
+      expected: [],
+    },
+    {
+      name: 'without the catalog the advice cannot name what needs the plans',
+      files: user('usageLocation: NL\nlicenses: [ENTERPRISEPACK, STANDARDPACK]'),
+      withCatalog: false,
+      expected: ['LICENSE_CONFLICT@tenant.yaml:10:32'],
+      message: /or switch EXCHANGE_S_ENTERPRISE and SHAREPOINTENTERPRISE off in ENTERPRISEPACK's disabledPlans with any plan that needs them$/,
     },
     { name: 'E1 and E3 conflict without the catalog too', files: user('usageLocation: NL\nlicenses: [ENTERPRISEPACK, STANDARDPACK]'), withCatalog: false, expected: ['LICENSE_CONFLICT@tenant.yaml:10:32'] },
     // The same clash of plans: E5 holds E3's, the Business suites E1's (DOMAIN.md).
@@ -542,8 +555,14 @@ describe('the schema, with specific codes', () => {
       name: 'a display name of blank space only',
       files: `users:\n${ADMIN}  - userPrincipalName: joep@contoso.com\n    displayName: "   "\n    roles: [Billing administrator]\n`,
       expected: ['SCHEMA_FORMAT@tenant.yaml:8:18'],
-      message: /^displayName is only blank space, which the address book would show as no name; write the name people know the user by, e\.g\. "Joep de Vries"$/,
+      message: /^displayName is only blank space or invisible characters, which the address book would show as no name; write the name people know the user by, e\.g\. "Joep de Vries"$/,
     },
+    {
+      name: 'a display name of a zero-width space and a right-to-left mark',
+      files: `users:\n${ADMIN}  - userPrincipalName: joep@contoso.com\n    displayName: "\\u200b\\u200f"\n    roles: [Billing administrator]\n`,
+      expected: ['SCHEMA_FORMAT@tenant.yaml:8:18'],
+    },
+    { name: 'a display name in any script', files: `users:\n${ADMIN}  - userPrincipalName: joep@contoso.com\n    displayName: "Zoë 李 ‏Ω"\n    roles: [Billing administrator]\n`, expected: [] },
     { name: 'a misspelt field', files: user('roles: [Billing administrator]\ndepartement: Sales'), expected: ['SCHEMA_UNKNOWN_FIELD@tenant.yaml:10:5'], message: /^unknown field "departement" \(did you mean department\?\)$/ },
     { name: 'a name from elsewhere', files: user('roles: [Billing administrator]\nfirstName: Joep'), expected: ['SCHEMA_UNKNOWN_FIELD@tenant.yaml:10:5'], message: /did you mean givenName\?/ },
     { name: 'a misspelt section', files: `user:\n${ADMIN}`, expected: ['SCHEMA_UNKNOWN_FIELD@tenant.yaml:1:1'], message: /did you mean users\?/ },

@@ -1,4 +1,4 @@
-import type { Catalog } from '../../catalog/catalog.js';
+import type { Catalog, Subscription } from '../../catalog/catalog.js';
 import { error, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { RawLicense } from '../raw-config.js';
 import { at, type FieldBlock, ownerName, type Rule } from './rule.js';
@@ -33,14 +33,14 @@ interface Licence {
   readonly index: number;
   /** Its exclusive plans that are on: every one the subscription has, less disabledPlans. */
   readonly on: ReadonlySet<string>;
+  /** Its disabledPlans, upper-cased. */
+  readonly off: ReadonlySet<string>;
 }
 
 const EXCLUSIVE = new Set(EXCLUSIVE_PLANS.flatMap((pair) => pair.plans));
 
-function plansOn(license: RawLicense, plans: readonly string[]): Set<string> {
-  const off = new Set(typeof license === 'string' ? [] : (license.disabledPlans ?? []).map((plan) => plan.trim().toUpperCase()));
-  return new Set(plans.filter((plan) => EXCLUSIVE.has(plan) && !off.has(plan)));
-}
+const disabledPlans = (license: RawLicense): Set<string> =>
+  new Set(typeof license === 'string' ? [] : (license.disabledPlans ?? []).map((plan) => plan.trim().toUpperCase()));
 
 /** A block's licences that hold an exclusive plan; a part number listed twice or unknown to the catalog is reported elsewhere. */
 function licencesOf(block: FieldBlock, plansOf: (sku: string) => readonly string[] | undefined): Licence[] {
@@ -50,25 +50,64 @@ function licencesOf(block: FieldBlock, plansOf: (sku: string) => readonly string
     const sku = (typeof license === 'string' ? license : license.sku).trim().toUpperCase();
     if (seen.has(sku)) return;
     seen.add(sku);
-    const on = plansOn(license, plansOf(sku) ?? []);
-    if (on.size > 0) licences.push({ sku, index, on });
+    const off = disabledPlans(license);
+    const on = new Set((plansOf(sku) ?? []).filter((plan) => !off.has(plan)));
+    if (on.size > 0) licences.push({ sku, index, on, off });
   });
   return licences;
 }
 
+/** Each subscription's exclusive plans: the catalog's, or without it those DOMAIN.md's part numbers have. */
 function plansBySku(catalog: Catalog | null): (sku: string) => readonly string[] | undefined {
   if (!catalog) return (sku) => KNOWN_PLANS.get(sku);
   const bySku = new Map(catalog.subscriptions.map((s) => [s.sku, s.servicePlans.filter((plan) => EXCLUSIVE.has(plan))]));
   return (sku) => bySku.get(sku);
 }
 
-/** The services two licences both give in plans Entra refuses together, as `Exchange Online (EXCHANGE_S_STANDARD in E1, …)`. */
-function clashes(earlier: Licence, later: Licence): string[] {
+/** The clashing plans of two licences: each service both give, with the plan each gives it by. */
+function clashes(earlier: Licence, later: Licence): { readonly service: string; readonly earlier: string; readonly later: string }[] {
   return EXCLUSIVE_PLANS.flatMap(({ plans: [a, b], service }) => {
-    if (earlier.on.has(a) && later.on.has(b)) return [`${service} (${a} in ${earlier.sku}, ${b} in ${later.sku})`];
-    if (earlier.on.has(b) && later.on.has(a)) return [`${service} (${b} in ${earlier.sku}, ${a} in ${later.sku})`];
+    if (earlier.on.has(a) && later.on.has(b)) return [{ service, earlier: a, later: b }];
+    if (earlier.on.has(b) && later.on.has(a)) return [{ service, earlier: b, later: a }];
     return [];
   });
+}
+
+const listed = (plans: readonly string[]): string => (plans.length === 1 ? plans[0] ?? '' : `${plans.slice(0, -1).join(', ')} and ${plans.at(-1) ?? ''}`);
+
+/**
+ * The plans of a licence that need one of `plans` (the catalog's
+ * planDependencies, followed through), and are on: switching `plans` off
+ * alone would be refused (DependencyViolation, LICENSE_DEPENDENCY).
+ */
+function dependents(licence: Licence, plans: readonly string[], subscription: Subscription | undefined): string[] {
+  const needs = subscription?.planDependencies ?? {};
+  const off = new Set(plans);
+  const found: string[] = [];
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [plan, required] of Object.entries(needs)) {
+      if (off.has(plan) || licence.off.has(plan) || !required.some((r) => off.has(r))) continue;
+      off.add(plan);
+      found.push(plan);
+      grew = true;
+    }
+  }
+  return found.sort();
+}
+
+/**
+ * How to keep both: switch the clashing plans off in one of them, the
+ * cheaper with the catalog (the add-on, most often), with what needs them.
+ */
+function keepBoth(earlier: Licence, later: Licence, pairs: ReturnType<typeof clashes>, subscriptions: ReadonlyMap<string, Subscription> | null): string {
+  const price = (licence: Licence) => subscriptions?.get(licence.sku)?.unitPrice ?? 0;
+  const side = price(later) < price(earlier) ? 'later' : 'earlier';
+  const licence = side === 'later' ? later : earlier;
+  const plans = pairs.map((pair) => pair[side]);
+  const also = subscriptions ? dependents(licence, plans, subscriptions.get(licence.sku)) : [];
+  const needing = also.length > 0 ? ` with ${listed(also)}, which need ${plans.length === 1 ? 'it' : 'them'}` : subscriptions ? '' : ' with any plan that needs them';
+  return `switch ${listed(plans)} off in ${licence.sku}'s disabledPlans${needing}`;
 }
 
 /**
@@ -78,19 +117,21 @@ function clashes(earlier: Licence, later: Licence): string[] {
  */
 export const licensesCompatible: Rule = ({ blocks, catalog }) => {
   const plansOf = plansBySku(catalog);
+  const subscriptions = catalog ? new Map(catalog.subscriptions.map((s) => [s.sku, s])) : null;
   const diagnostics: Diagnostic[] = [];
   for (const block of blocks) {
     if ((block.fields.licenses?.length ?? 0) < 2) continue;
     const licences = licencesOf(block, plansOf);
     licences.forEach((later, l) => {
       for (const earlier of licences.slice(0, l)) {
-        const services = clashes(earlier, later);
-        if (services.length === 0) continue;
+        const pairs = clashes(earlier, later);
+        if (pairs.length === 0) continue;
+        const services = pairs.map((p) => `${p.service} (${p.earlier} in ${earlier.sku}, ${p.later} in ${later.sku})`);
         diagnostics.push(
           error(
             'LICENSE_CONFLICT',
             `${earlier.sku} and ${later.sku} conflict: Entra refuses them on one user (MutuallyExclusiveViolation), as both would give ${services.join(' and ')}; ` +
-              `assign only one of them to ${ownerName(block)}, or switch one plan of each pair off in disabledPlans`,
+              `assign only one of them to ${ownerName(block)}, or ${keepBoth(earlier, later, pairs, subscriptions)}`,
             at(block.location, 'licenses', later.index),
             at(block.location, 'licenses', earlier.index),
           ),
