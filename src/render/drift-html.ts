@@ -65,7 +65,7 @@ function unmanagedSection(findings: readonly DriftFinding[], privileged: boolean
   const users = findings.filter((f): f is Unmanaged => f.kind === 'user.unmanaged' && driftClass(f) === (privileged ? 'privileged' : 'unmanaged'));
   if (users.length === 0) return null;
   const lead = privileged
-    ? '<p>These accounts hold an admin role and are neither declared nor created by tenantctl: nobody reviews them in a pull request.</p>'
+    ? '<p>These accounts hold Global administrator and are neither declared nor created by tenantctl: nobody reviews them in a pull request. Those holding another admin role follow, under users nobody manages, as high.</p>'
     : '<p class="muted">Not declared and not created by tenantctl; apply never changes them (declare one to adopt it).</p>';
   const title = privileged ? SECTION_TITLES.privileged : SECTION_TITLES.unmanaged;
   return section(`${title} (${users.length})`, [lead, table(UNMANAGED_COLUMNS, users.map(unmanagedRow), { id: privileged ? 'privileged' : 'unmanaged', filterable: true })], privileged ? 'alert' : 'warn');
