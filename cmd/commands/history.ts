@@ -39,6 +39,6 @@ export function registerHistory(program: Command): void {
         [await readHistory(db, query), await readOtherWrites(db, query)] as const,
       );
       const user = options.user ?? null;
-      out(options.format === 'json' ? renderHistoryJson(entries, user, otherWrites) : renderHistoryText(entries, user, otherWrites, query.limit));
+      out(options.format === 'json' ? renderHistoryJson(entries, user, otherWrites) : renderHistoryText(entries, user, otherWrites, query.limit, since));
     });
 }

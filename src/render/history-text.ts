@@ -146,6 +146,13 @@ function approvalsText(approvals: HistoryEntry['approvals']): string {
   return parts.join('; ');
 }
 
+/** Each subscription an apply bought seats of, as apply itself said it: what an auditor of spending asks first. */
+function purchaseLines(entry: HistoryEntry): string[] {
+  return (entry.summary.purchases ?? []).map(
+    (p) => `  bought ${p.quantity} × ${visible(p.sku)} (${visible(p.productName)}) at ${formatMoney(p.unitPrice, p.currency)}: +${formatMoney(p.monthlyCost, p.currency)}/month`,
+  );
+}
+
 function entryBlock(entry: HistoryEntry, oneUser: boolean): string {
   const header =
     `#${entry.id} ${utcMinute(entry.appliedAt)} by ${visible(entry.actor)}${passesForAscii(entry.actor)} on ${visible(entry.host)}${passesForAscii(entry.host)} ` +
@@ -154,7 +161,7 @@ function entryBlock(entry: HistoryEntry, oneUser: boolean): string {
   const plan = `plan ${visible(entry.planHash.slice(0, 'sha256:'.length + 12))}`;
   // The actor is the applier's own word; the database role is the database's.
   const role = entry.databaseRole === null ? 'database role not recorded' : `database role ${visible(entry.databaseRole)}`;
-  return [header, `  ${plan}; ${role}; ${approvalsText(entry.approvals)}`, ...groups(entry.changes).flatMap((changes) => userBlock(changes, entry.adminEmail === undefined ? null : { adminEmail: entry.adminEmail }, entry.appliedAt))].join('\n');
+  return [header, `  ${plan}; ${role}; ${approvalsText(entry.approvals)}`, ...purchaseLines(entry), ...groups(entry.changes).flatMap((changes) => userBlock(changes, entry.adminEmail === undefined ? null : { adminEmail: entry.adminEmail }, entry.appliedAt))].join('\n');
 }
 
 /** Applies and other writes in one list, newest first, at most `limit` of them. */
@@ -180,15 +187,16 @@ export function renderHistoryText(
   user: string | null = null,
   otherWrites: readonly OtherWritesEntry[] = [],
   limit: number | null = null,
+  since: Date | null = null,
 ): string {
   const blocks = timeline(entries, otherWrites, limit, user !== null);
   if (user !== null) {
-    if (blocks.length === 0) return `No apply recorded changed ${visible(user)}, and nothing else wrote it.\n`;
+    if (blocks.length === 0) return `No apply recorded changed ${visible(user)}, and nothing else wrote it${since ? ` since ${since.toISOString()}` : ''}.\n`;
     const heading = otherWrites.length === 0
       ? `Applies that changed ${visible(user)} (or renamed it from that name), newest first; each lists only its changes to that user.`
       : `Applies and other writes that changed ${visible(user)} (or renamed it from that name), newest first; each lists only its changes to that user.`;
     return `${heading}\n\n${blocks.join('\n\n')}\n`;
   }
-  if (blocks.length === 0) return 'No applies recorded.\n';
+  if (blocks.length === 0) return since ? `No applies or other writes recorded since ${since.toISOString()}.\n` : 'No applies recorded.\n';
   return `${blocks.join('\n\n')}\n`;
 }

@@ -131,6 +131,9 @@ describe.each(ENGINES)('history ($name database)', (engine) => {
     } as unknown as HistoryEntry['changes'][number];
     const text = renderHistoryText([{ ...first, changes: [deletion] }]);
     expect(text.split('\n').slice(2)).toEqual([
+      // What the apply bought, each subscription as apply said it (helper-67: an auditor of spending asks first).
+      '  bought 1 × ENTERPRISEPACK (Office 365 Enterprise E3) at $20.00: +$20.00/month',
+      '  bought 1 × VISIOCLIENT (Visio Pro for Office 365) at $15.00: +$15.00/month',
       '  - alex.wilber@contoso.com (deleted)',
       '      - user: moved to deleted users; its licenses and roles are released; restorable until 2016-02-03',
       '      - role: Global administrator (released)',
@@ -259,5 +262,12 @@ describe('the history command', () => {
     expect(await runCli(['history', ...database(), '--since', 'last week'])).toMatchObject({ exitCode: 1, stdout: '' });
     expect((await runCli(['history', ...database(), '--limit', '0'])).stderr).toContain('--limit takes a whole number of applies, at least 1');
     expect((await runCli(['history', ...database(), '--format', 'markdown'])).stderr).toContain("argument 'markdown' is invalid. Use text or json.");
+  });
+});
+
+describe('history with nothing in its window', () => {
+  it('says since when nothing was recorded, not that nothing ever was', () => {
+    expect(renderHistoryText([], null, [], null, new Date('2026-12-05T21:09:00Z'))).toBe('No applies or other writes recorded since 2026-12-05T21:09:00.000Z.\n');
+    expect(renderHistoryText([])).toBe('No applies recorded.\n');
   });
 });
