@@ -97,6 +97,13 @@ function attributionSuite(setup: () => { env: Record<string, string>; outOfBand:
     const drift = await runCli(['drift', '-c', config], { env });
     expect(drift.stdout).toMatch(new RegExp(`~ noah\\.hendriks@contoso\\.com \\[medium, changed outside tenantctl by database role ${role} at ${TIME}\\]`));
     expect(drift.stdout).not.toContain('lotte.smit@contoso.com [');
+    // helper-67: a later write that changes nothing is no change, and does not take the earlier one's place (migration 0021).
+    const stamp = (text: string) => new RegExp(`noah\\.hendriks@contoso\\.com \\[medium, changed outside tenantctl by database role \\S+ at (${TIME})\\]`).exec(text)?.[1];
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await outOfBand(`UPDATE users SET city = city WHERE user_principal_name = 'noah.hendriks@contoso.com'`);
+    const after = await runCli(['drift', '-c', config], { env });
+    expect(stamp(after.stdout)).toBeDefined();
+    expect(stamp(after.stdout)).toBe(stamp(drift.stdout));
   });
 
   it('an actor whose name breaks lines is named escaped, on the stale-plan reason\'s one line', async () => {
