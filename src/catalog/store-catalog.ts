@@ -19,10 +19,16 @@ const BOUGHT = `coalesce((SELECT sum(p.quantity) FROM purchases p WHERE p.sku = 
 /** Catalog edits that would orphan users are refused, naming what is in use. */
 async function refuseOrphaning(tx: Queryable, catalog: CatalogFile): Promise<void> {
   const domains = JSON.stringify(catalog.domains.map((d) => d.name));
+  const unverified = JSON.stringify(catalog.domains.filter((d) => !d.verified).map((d) => d.name.toLowerCase()));
   const subscriptions = JSON.stringify(catalog.subscriptions);
+  // An unverified domain is one no user may sign in with (UPN_UNKNOWN_DOMAIN): every plan and drift would stop.
   const problems = await tx.query<{ problem: string }>(
     `SELECT format('domain %s is removed but %s user(s) use it', u.domain, count(*)) AS problem
        FROM users u WHERE u.domain NOT IN (SELECT jsonb_array_elements_text($1::jsonb))
+      GROUP BY u.domain
+     UNION ALL
+     SELECT format('domain %s would no longer be verified but %s user(s) sign in with it; move them to a verified domain first', u.domain, count(*))
+       FROM users u WHERE u.domain IN (SELECT jsonb_array_elements_text($3::jsonb))
       GROUP BY u.domain
      UNION ALL
      SELECT format('subscription %s is removed but %s user(s) hold a license of it', a.sku, count(*))
@@ -39,7 +45,7 @@ async function refuseOrphaning(tx: Queryable, catalog: CatalogFile): Promise<voi
                          WHERE s.sku = d.sku AND s."servicePlans" ? d.plan)
       GROUP BY d.sku, d.plan
      ORDER BY 1`,
-    [domains, subscriptions],
+    [domains, subscriptions, unverified],
   );
   if (problems.length > 0) {
     throw new TenantctlError(`the catalog cannot be loaded without touching users:\n  ${problems.map((p) => p.problem).join('\n  ')}`);
