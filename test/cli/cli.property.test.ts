@@ -128,6 +128,9 @@ function hostileText(maxLength: number): fc.Arbitrary<string> {
     .filter((text) => storable(text) && [...text].length <= maxLength && text.length > 0);
 }
 
+/** A display name shows something: not only blank space, controls or format characters (the schema's pattern). */
+const VISIBLE = /[^\s\p{Cc}\p{Cf}]/u;
+
 interface GeneratedUser {
   readonly index: number;
   readonly fields: Partial<Record<TextField, string>>;
@@ -136,7 +139,9 @@ interface GeneratedUser {
 const generatedUser = (index: number): fc.Arbitrary<GeneratedUser> =>
   fc
     .record(
-      Object.fromEntries(Object.entries(TEXT_FIELDS).map(([field, max]) => [field, hostileText(max)])) as Record<TextField, fc.Arbitrary<string>>,
+      Object.fromEntries(
+        Object.entries(TEXT_FIELDS).map(([field, max]) => [field, field === 'displayName' ? hostileText(max).filter((text) => VISIBLE.test(text)) : hostileText(max)]),
+      ) as Record<TextField, fc.Arbitrary<string>>,
       { requiredKeys: ['displayName'] },
     )
     .map((fields) => ({ index, fields }));
