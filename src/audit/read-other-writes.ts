@@ -52,14 +52,18 @@ interface EntryRow {
 /**
  * The writes no apply made, one entry per transaction, newest first; the
  * same filters as the applies (since, limit, user: a user's rows by UPN in
- * any case, or by the id of any account that had that UPN). One
+ * any case, or by the id of any account that had that UPN, also one renamed
+ * away from it). One
  * parameterised SELECT; reads only.
  */
 export async function readOtherWrites(db: Queryable, query: HistoryQuery = {}): Promise<OtherWritesEntry[]> {
   const rows = await db.query<EntryRow>(
     `WITH accounts AS (
        SELECT id FROM users WHERE lower(user_principal_name) = $3
-       UNION SELECT user_id FROM other_writes WHERE lower(user_principal_name) = $3 AND user_id IS NOT NULL),
+       UNION SELECT user_id FROM other_writes WHERE lower(user_principal_name) = $3 AND user_id IS NOT NULL
+       -- An account renamed away from that UPN outside tenantctl: its rename row names the UPN it had.
+       UNION SELECT user_id FROM other_writes
+        WHERE $3::text IS NOT NULL AND table_name = 'users' AND lower(before->>'user_principal_name') = $3 AND user_id IS NOT NULL),
      picked AS (
        SELECT w.* FROM other_writes w
         WHERE ($1::timestamptz IS NULL OR w.written_at >= $1::timestamptz)
