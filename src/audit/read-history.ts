@@ -81,10 +81,13 @@ export async function readHistory(db: Queryable, query: HistoryQuery = {}): Prom
                 (SELECT json_agg(c.change ORDER BY c.n) FROM json_array_elements(a.changes) WITH ORDINALITY AS c(change, n)
                   WHERE lower(c.change->>'userPrincipalName') = $3 OR lower(c.change->>'fromUserPrincipalName') = $3
                      -- The same apply's other changes to the account it renamed away from that UPN (its new mailNickname, say).
-                     OR lower(c.change->>'userPrincipalName') IN (
-                          SELECT lower(r->>'userPrincipalName') FROM json_array_elements(a.changes) r
-                           WHERE r->>'kind' = 'user.rename' AND lower(r->>'fromUserPrincipalName') = $3)) END AS of_user
+                     OR lower(c.change->>'userPrincipalName') = renamed.upn) END AS of_user
          FROM applies a
+         -- Found in one pass over the apply's changes, not once per change.
+         LEFT JOIN LATERAL (
+           SELECT lower(r->>'userPrincipalName') AS upn FROM json_array_elements(a.changes) r
+            WHERE $3::text IS NOT NULL AND r->>'kind' = 'user.rename' AND lower(r->>'fromUserPrincipalName') = $3
+            LIMIT 1) AS renamed ON true
         WHERE $1::timestamptz IS NULL OR a.applied_at >= $1::timestamptz)
      SELECT id::text AS id, applied_at, actor, database_role, host, git_commit, config_hash, plan_hash, tool_version, summary, approvals,
             settings->>'adminEmail' AS admin_email, settings IS NOT NULL AS settings_recorded,

@@ -403,6 +403,19 @@ describe('notify', () => {
       current: state(currentUser('admin@contoso.com'), currentUser('daan@contoso.com')),
       expected: ['NOTIFY_OWN_MAILBOX@tenant.yaml:10:14', 'NOTIFY_CREATED_MAILBOX@tenant.yaml:10:38', 'NOTIFY_DELETED_MAILBOX@tenant.yaml:10:70'],
     },
+    // helper-68: a mailbox that has the address exactly gets it; plus addressing only when none does, whatever the order.
+    ...['carl first', 'anna first'].map((order) => {
+      const carl = '  - userPrincipalName: carl@contoso.com\n    displayName: Carl\n    mailNickname: anna+x\n    roles: [Billing administrator]\n';
+      const anna = '  - userPrincipalName: anna@contoso.com\n    displayName: Anna\n    roles: [Billing administrator]\n';
+      const bob = '  - userPrincipalName: bob@contoso.com\n    displayName: Bob\n    roles: [Billing administrator]\n    notify: [anna+x@contoso.com]\n';
+      return {
+        name: `an address that is one new user's nickname exactly, and another's plus form (${order})`,
+        files: `users:\n${ADMIN}${order === 'carl first' ? carl + anna : anna + carl}${bob}`,
+        current: state(currentUser('admin@contoso.com'), currentUser('anna@contoso.com')),
+        expected: ['NOTIFY_CREATED_MAILBOX@tenant.yaml:17:14'],
+        message: /^anna\+x@contoso\.com is a mailbox of carl@contoso\.com, a user this configuration creates/,
+      };
+    }),
     {
       name: 'a reset of a user who exists, sent to its own mailbox: not called new',
       files: user('roles: [Billing administrator]\npassword: { reset: 2026-12-05 }\nnotify: [joep@contoso.com]'),

@@ -1,6 +1,7 @@
 import type { Catalog, Subscription } from '../../catalog/catalog.js';
 import { error, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { RawLicense } from '../raw-config.js';
+import { someOf } from '../../diagnostics/message-lists.js';
 import { at, type FieldBlock, ownerName, type Rule } from './rule.js';
 
 /**
@@ -73,40 +74,59 @@ function clashes(earlier: Licence, later: Licence): { readonly service: string; 
   });
 }
 
+const SHOWN_PLANS = 100;
+
 const listed = (plans: readonly string[]): string => (plans.length === 1 ? plans[0] ?? '' : `${plans.slice(0, -1).join(', ')} and ${plans.at(-1) ?? ''}`);
 
 /**
  * The plans of a licence that need one of `plans` (the catalog's
  * planDependencies, followed through), and are on: switching `plans` off
- * alone would be refused (DependencyViolation, LICENSE_DEPENDENCY).
+ * alone would be refused (DependencyViolation, LICENSE_DEPENDENCY). Walked
+ * from the plans switched off through an index of who needs each plan, so
+ * a long chain costs its length, not its square; the same question for
+ * another user is answered from `memo`.
  */
-function dependents(licence: Licence, plans: readonly string[], subscription: Subscription | undefined): string[] {
-  const needs = subscription?.planDependencies ?? {};
-  const off = new Set(plans);
-  const found: string[] = [];
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const [plan, required] of Object.entries(needs)) {
-      if (off.has(plan) || licence.off.has(plan) || !required.some((r) => off.has(r))) continue;
-      off.add(plan);
-      found.push(plan);
-      grew = true;
+function dependents(licence: Licence, plans: readonly string[], subscription: Subscription | undefined, memo: Map<string, string[]>): string[] {
+  const key = [licence.sku, plans.join(','), [...licence.off].sort().join(',')].join('\0');
+  const known = memo.get(key);
+  if (known) return known;
+  const neededBy = new Map<string, string[]>();
+  for (const [plan, required] of Object.entries(subscription?.planDependencies ?? {})) {
+    for (const r of required) {
+      const list = neededBy.get(r);
+      if (list) list.push(plan);
+      else neededBy.set(r, [plan]);
     }
   }
-  return found.sort();
+  const off = new Set(plans);
+  const found: string[] = [];
+  const queue = [...plans];
+  for (let next = queue.pop(); next !== undefined; next = queue.pop()) {
+    for (const plan of neededBy.get(next) ?? []) {
+      if (off.has(plan) || licence.off.has(plan)) continue;
+      off.add(plan);
+      found.push(plan);
+      queue.push(plan);
+    }
+  }
+  found.sort();
+  memo.set(key, found);
+  return found;
 }
 
 /**
  * How to keep both: switch the clashing plans off in one of them, the
  * cheaper with the catalog (the add-on, most often), with what needs them.
  */
-function keepBoth(earlier: Licence, later: Licence, pairs: ReturnType<typeof clashes>, subscriptions: ReadonlyMap<string, Subscription> | null): string {
+function keepBoth(earlier: Licence, later: Licence, pairs: ReturnType<typeof clashes>, subscriptions: ReadonlyMap<string, Subscription> | null, memo: Map<string, string[]>): string {
   const price = (licence: Licence) => subscriptions?.get(licence.sku)?.unitPrice ?? 0;
   const side = price(later) < price(earlier) ? 'later' : 'earlier';
   const licence = side === 'later' ? later : earlier;
   const plans = pairs.map((pair) => pair[side]);
-  const also = subscriptions ? dependents(licence, plans, subscriptions.get(licence.sku)) : [];
-  const needing = also.length > 0 ? ` with ${listed(also)}, which need ${plans.length === 1 ? 'it' : 'them'}` : subscriptions ? '' : ' with any plan that needs them';
+  const also = subscriptions ? dependents(licence, plans, subscriptions.get(licence.sku), memo) : [];
+  // A catalog may chain 500 plans: named as other lists of plans are, the first 100 and a count.
+  const named = also.length > SHOWN_PLANS ? someOf(also, SHOWN_PLANS) : listed(also);
+  const needing = also.length > 0 ? ` with ${named}, which need ${plans.length === 1 ? 'it' : 'them'}` : subscriptions ? '' : ' with any plan that needs them';
   return `switch ${listed(plans)} off in ${licence.sku}'s disabledPlans${needing}`;
 }
 
@@ -118,6 +138,7 @@ function keepBoth(earlier: Licence, later: Licence, pairs: ReturnType<typeof cla
 export const licensesCompatible: Rule = ({ blocks, catalog }) => {
   const plansOf = plansBySku(catalog);
   const subscriptions = catalog ? new Map(catalog.subscriptions.map((s) => [s.sku, s])) : null;
+  const memo = new Map<string, string[]>();
   const diagnostics: Diagnostic[] = [];
   for (const block of blocks) {
     if ((block.fields.licenses?.length ?? 0) < 2) continue;
@@ -131,7 +152,7 @@ export const licensesCompatible: Rule = ({ blocks, catalog }) => {
           error(
             'LICENSE_CONFLICT',
             `${earlier.sku} and ${later.sku} conflict: Entra refuses them on one user (MutuallyExclusiveViolation), as both would give ${services.join(' and ')}; ` +
-              `assign only one of them to ${ownerName(block)}, or ${keepBoth(earlier, later, pairs, subscriptions)}`,
+              `assign only one of them to ${ownerName(block)}, or ${keepBoth(earlier, later, pairs, subscriptions, memo)}`,
             at(block.location, 'licenses', later.index),
             at(block.location, 'licenses', earlier.index),
           ),

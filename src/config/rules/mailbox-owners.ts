@@ -56,13 +56,14 @@ export function isAddressOf(address: string, upn: string, nickname: string, tena
 const FEW_ADDRESSES = 16;
 
 /**
- * Finds whose mailbox an address (lower-cased) is, among the owners that
- * `counts`, in order: the first one wins. A few addresses (usually one, in
- * defaults) are looked for owner by owner: cheaper than lower-casing and
- * indexing 100,000 UPNs and nicknames, and `counts` is asked only of an
- * owner that matches. More are looked up in maps, each address in constant
- * time: by UPN, by `nickname@UPN's domain`, and by nickname alone for the
- * tenant's domains (a list per nickname cost 20,000 users sharing one 103 s).
+ * Finds whose mailbox an address (lower-cased, one form of it) is, among
+ * the owners that `counts`, in order: the first one wins. A few addresses
+ * (usually one, in defaults) are looked for owner by owner: cheaper than
+ * lower-casing and indexing 100,000 UPNs and nicknames, and `counts` is
+ * asked only of an owner that matches. More are looked up in maps, each
+ * address in constant time: by UPN, by `nickname@UPN's domain`, and by
+ * nickname alone for the tenant's domains (a list per nickname cost 20,000
+ * users sharing one 103 s). The maps are built at the first lookup.
  */
 function ownerFinder<T>(
   owners: () => Iterable<T>,
@@ -70,39 +71,40 @@ function ownerFinder<T>(
   tenantDomains: ReadonlySet<string>,
   addresses: number,
   counts: (owner: T) => boolean = () => true,
-): (address: string) => T | undefined {
+): (form: Address) => T | undefined {
   if (addresses <= FEW_ADDRESSES) {
-    return (address) => {
-      const forms = addressForms(address);
-      const visit = (upn: string, nickname: string) => forms.some((form) => reaches(form, upn, nickname, tenantDomains));
+    return (form) => {
+      const visit = (upn: string, nickname: string) => reaches(form, upn, nickname, tenantDomains);
       for (const owner of owners()) if (mailboxesOf(owner, visit) && counts(owner)) return owner;
       return undefined;
     };
   }
-  const counted: T[] = [];
-  const byAddress = new Map<string, number>();
-  const byNickname = new Map<string, number>();
-  const first = (map: Map<string, number>, key: string, index: number) => {
-    if (!map.has(key)) map.set(key, index);
-  };
-  for (const owner of owners()) {
-    if (!counts(owner)) continue;
-    const index = counted.push(owner) - 1;
-    mailboxesOf(owner, (upn, nickname) => {
-      const lower = nickname.toLowerCase();
-      first(byAddress, upn.toLowerCase(), index);
-      first(byAddress, `${lower}@${upnDomain(upn)}`, index);
-      first(byNickname, lower, index);
-      return false;
-    });
-  }
-  return (address) => {
-    let found = counted.length;
-    for (const { address: form, local, domain } of addressForms(address)) {
-      found = Math.min(found, byAddress.get(form) ?? found);
-      if (local !== null && tenantDomains.has(domain)) found = Math.min(found, byNickname.get(local) ?? found);
+  let index: { readonly counted: T[]; readonly byAddress: Map<string, number>; readonly byNickname: Map<string, number> } | undefined;
+  const build = () => {
+    const counted: T[] = [];
+    const byAddress = new Map<string, number>();
+    const byNickname = new Map<string, number>();
+    const first = (map: Map<string, number>, key: string, at: number) => {
+      if (!map.has(key)) map.set(key, at);
+    };
+    for (const owner of owners()) {
+      if (!counts(owner)) continue;
+      const at = counted.push(owner) - 1;
+      mailboxesOf(owner, (upn, nickname) => {
+        const lower = nickname.toLowerCase();
+        first(byAddress, upn.toLowerCase(), at);
+        first(byAddress, `${lower}@${upnDomain(upn)}`, at);
+        first(byNickname, lower, at);
+        return false;
+      });
     }
-    return counted[found];
+    return { counted, byAddress, byNickname };
+  };
+  return ({ address, local, domain }) => {
+    index ??= build();
+    let found = index.byAddress.get(address) ?? index.counted.length;
+    if (local !== null && tenantDomains.has(domain)) found = Math.min(found, index.byNickname.get(local) ?? found);
+    return index.counted[found];
   };
 }
 
@@ -153,20 +155,37 @@ export function existsAlready({ user }: DeclaredUser, { current, now }: Pick<Rul
 /**
  * Whose mailbox an address (lower-cased) is: a declared user's; or, with the
  * directory, one of a user whose mailbox is gone once the plan is applied
- * (goneAfterPlan).
+ * (goneAfterPlan). Neither when it is another mailbox of the directory.
  */
 export interface MailboxOwners {
   readonly tenantDomains: ReadonlySet<string>;
-  readonly declared: (address: string) => DeclaredUser | undefined;
-  readonly gone: (address: string) => KeyedUser | undefined;
+  readonly owner: (address: string) => { readonly declared?: DeclaredUser; readonly gone?: KeyedUser };
 }
 
-/** Owners for `addresses` lookups: indexed when there are many, read in order when few. */
+/**
+ * Owners for `addresses` lookups: indexed when there are many, read in order
+ * when few. An address is delivered to the mailbox that has it exactly, and
+ * only when none has it, as plus addressing, to the one of its form without
+ * the tag (a nickname may hold a `+`).
+ */
 export function mailboxOwners({ users, catalog, current }: Pick<RuleContext, 'users' | 'catalog' | 'current'>, addresses: number): MailboxOwners {
   const tenantDomains = new Set((catalog?.domains ?? []).map((d) => d.name.toLowerCase()));
+  const declared = ownerFinder(() => users, declaredMailboxes(current), tenantDomains, addresses);
+  const gone = current ? ownerFinder(() => current.users.entries(), currentMailbox, tenantDomains, addresses, goneAfterPlan(users)) : () => undefined;
+  const anyone = current ? ownerFinder(() => current.users.entries(), currentMailbox, tenantDomains, addresses) : () => undefined;
   return {
     tenantDomains,
-    declared: ownerFinder(() => users, declaredMailboxes(current), tenantDomains, addresses),
-    gone: current ? ownerFinder(() => current.users.entries(), currentMailbox, tenantDomains, addresses, goneAfterPlan(users)) : () => undefined,
+    owner: (address) => {
+      const forms = addressForms(address);
+      for (const [i, form] of forms.entries()) {
+        const d = declared(form);
+        if (d) return { declared: d };
+        const g = gone(form);
+        if (g) return { gone: g };
+        // Another mailbox has it exactly: plus addressing does not apply (only asked when there is a plus form).
+        if (i < forms.length - 1 && anyone(form)) return {};
+      }
+      return {};
+    },
   };
 }

@@ -82,7 +82,7 @@ function adminMailboxFinding(context: RuleContext, adminEmail: string, owners: M
   if (!context.current) return [];
   const address = adminEmail.trim().toLowerCase();
   const where = context.settingsLocation ? at(context.settingsLocation, 'adminEmail') : context.anchor;
-  const owner = owners.declared(address);
+  const { declared: owner, gone: [, gone] = [] } = owners.owner(address);
   if (owner && !existsAlready(owner, context)) {
     return [
       error(
@@ -93,7 +93,6 @@ function adminMailboxFinding(context: RuleContext, adminEmail: string, owners: M
       ),
     ];
   }
-  const [, gone] = (owner ? undefined : owners.gone(address)) ?? [];
   if (!gone || !where) return [];
   return [
     error(
@@ -116,7 +115,7 @@ const goneUser = (user: User): string =>
 function mailboxFinding(context: RuleContext, owners: MailboxOwners, block: FieldBlock, written: WrittenAddress): Diagnostic | undefined {
   const { address } = written;
   const lower = address.toLowerCase();
-  const owner = owners.declared(lower);
+  const { declared: owner, gone: [, gone] = [] } = owners.owner(lower);
   if (owner && owner === block.user) {
     const upn = owner.user.userPrincipalName;
     const before = owner.user.renamedFrom;
@@ -143,7 +142,6 @@ function mailboxFinding(context: RuleContext, owners: MailboxOwners, block: Fiel
       at(owner.location, 'userPrincipalName'),
     );
   }
-  const [, gone] = owners.gone(lower) ?? [];
   if (!gone) return undefined;
   const whose = lower === gone.userPrincipalName.toLowerCase() ? 'the mailbox of' : `a mailbox of ${gone.userPrincipalName},`;
   return error('NOTIFY_DELETED_MAILBOX', `${address} is ${whose} ${goneUser(gone)}: nobody could read the credentials there; send them to a mailbox that exists`, locationOf(block, written));
