@@ -128,8 +128,8 @@ function hostileText(maxLength: number): fc.Arbitrary<string> {
     .filter((text) => storable(text) && [...text].length <= maxLength && text.length > 0);
 }
 
-/** A display name shows something: not only blank space, controls or format characters (the schema's pattern). */
-const VISIBLE = /[^\s\p{Cc}\p{Cf}]/u;
+/** A display name shows something: not only blank space, controls, format characters, marks or fillers (the schema's pattern). */
+const VISIBLE = /[^\s\p{Cc}\p{Cf}\p{M}\u115F\u1160\u3164\uFFA0\u2800]/u;
 
 interface GeneratedUser {
   readonly index: number;

@@ -575,7 +575,13 @@ describe('the schema, with specific codes', () => {
       files: `users:\n${ADMIN}  - userPrincipalName: joep@contoso.com\n    displayName: "\\u200b\\u200f"\n    roles: [Billing administrator]\n`,
       expected: ['SCHEMA_FORMAT@tenant.yaml:8:18'],
     },
-    { name: 'a display name in any script', files: `users:\n${ADMIN}  - userPrincipalName: joep@contoso.com\n    displayName: "Zoë 李 ‏Ω"\n    roles: [Billing administrator]\n`, expected: [] },
+    // helper-68: letters that show nothing (Hangul fillers, the blank Braille pattern) and marks with nothing to mark.
+    {
+      name: 'a display name of a Hangul filler, a blank Braille pattern and a lone combining mark',
+      files: `users:\n${ADMIN}  - userPrincipalName: joep@contoso.com\n    displayName: "\\u3164\\u2800\\u0301"\n    roles: [Billing administrator]\n`,
+      expected: ['SCHEMA_FORMAT@tenant.yaml:8:18'],
+    },
+    { name: 'a display name in any script', files: `users:\n${ADMIN}  - userPrincipalName: joep@contoso.com\n    displayName: "Zoë 李 ‏Ω 한국 e\\u0301"\n    roles: [Billing administrator]\n`, expected: [] },
     { name: 'a misspelt field', files: user('roles: [Billing administrator]\ndepartement: Sales'), expected: ['SCHEMA_UNKNOWN_FIELD@tenant.yaml:10:5'], message: /^unknown field "departement" \(did you mean department\?\)$/ },
     { name: 'a name from elsewhere', files: user('roles: [Billing administrator]\nfirstName: Joep'), expected: ['SCHEMA_UNKNOWN_FIELD@tenant.yaml:10:5'], message: /did you mean givenName\?/ },
     { name: 'a misspelt section', files: `user:\n${ADMIN}`, expected: ['SCHEMA_UNKNOWN_FIELD@tenant.yaml:1:1'], message: /did you mean users\?/ },
