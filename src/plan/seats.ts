@@ -1,4 +1,5 @@
 import type { Subscription } from '../catalog/catalog.js';
+import { andList } from '../diagnostics/message-lists.js';
 import type { Settings } from '../state/settings.js';
 import type { LicenseAssignment } from '../state/tenant-state.js';
 import type { FreedSeats, Purchase } from './plan.js';
@@ -28,9 +29,7 @@ const NAMED_HOLDERS = 3;
 /** Where seats could come from instead: blocked users who still hold one (DOMAIN.md, Lifecycle facts). */
 function reclaimHint(holders: readonly ReclaimableSeat[] | undefined): string {
   if (!holders || holders.length === 0) return '';
-  const named = holders.slice(0, NAMED_HOLDERS).map((h) => h.userPrincipalName);
-  const rest = holders.length - named.length;
-  const who = rest > 0 ? `${named.join(', ')} and ${rest} more` : named.length === 1 ? named[0] : `${named.slice(0, -1).join(', ')} and ${named.at(-1)}`;
+  const who = andList(holders.map((h) => h.userPrincipalName), NAMED_HOLDERS);
   const blocked = holders.length === 1 ? 'a blocked user, holds one' : `blocked users, hold one each`;
   return `, or reclaim seats: ${who}, ${blocked} (remove the licence from the configuration to free it)`;
 }

@@ -1,3 +1,4 @@
+import { andList } from '../diagnostics/message-lists.js';
 import type { PlanDocument } from '../plan/plan-document.js';
 import { passwordRecipients, visible } from './change-lines.js';
 import type { ShowValue } from './escape-markdown.js';
@@ -14,10 +15,7 @@ import type { ShowValue } from './escape-markdown.js';
 /** Resets named one by one; the rest are counted. Each names all its recipients: at most five notify addresses and settings.adminEmail. */
 const NAMED_RESETS = 5;
 
-const list = (items: readonly string[], show: ShowValue) => {
-  const shown = items.map(show);
-  return shown.length <= 1 ? shown.join('') : `${shown.slice(0, -1).join(', ')} and ${shown.at(-1)}`;
-};
+const list = (items: readonly string[], show: ShowValue) => andList(items, items.length, show);
 
 export function passwordResetWarnings(plan: PlanDocument, show: ShowValue = visible): string[] {
   const context = { adminEmail: plan.settings.adminEmail };

@@ -1,3 +1,4 @@
+import { andList } from '../diagnostics/message-lists.js';
 import type { RiskClass } from '../plan/change.js';
 import { isEmptyPlanDocument, type PlanDocument } from '../plan/plan-document.js';
 import type { Approval } from '../plan/plan.js';
@@ -24,13 +25,8 @@ export const APPROVAL_FLAGS: Record<Approval, string> = {
 
 const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
-/** `a, b and c`; past `cap` names, `a, b, … and 7 more`. */
-export function nameList(names: readonly string[], cap: number, show: ShowValue = visible): string {
-  const shown = names.slice(0, cap).map(show);
-  const rest = names.length - shown.length;
-  if (rest > 0) return `${shown.join(', ')} and ${rest} more`;
-  return shown.length <= 1 ? shown.join('') : `${shown.slice(0, -1).join(', ')} and ${shown.at(-1)}`;
-}
+/** `a, b and c`; past `cap` names, `a, b, c and 7 more`; each name shown escaped. */
+export const nameList = (names: readonly string[], cap: number, show: ShowValue = visible): string => andList(names, cap, show);
 
 const WARNING_NAMES = 5;
 

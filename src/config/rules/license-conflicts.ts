@@ -1,7 +1,7 @@
 import type { Catalog, Subscription } from '../../catalog/catalog.js';
 import { error, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { RawLicense } from '../raw-config.js';
-import { someOf } from '../../diagnostics/message-lists.js';
+import { andList, someOf } from '../../diagnostics/message-lists.js';
 import { at, type FieldBlock, ownerName, type Rule } from './rule.js';
 
 /**
@@ -76,7 +76,6 @@ function clashes(earlier: Licence, later: Licence): { readonly service: string; 
 
 const SHOWN_PLANS = 100;
 
-const listed = (plans: readonly string[]): string => (plans.length === 1 ? plans[0] ?? '' : `${plans.slice(0, -1).join(', ')} and ${plans.at(-1) ?? ''}`);
 
 /**
  * The plans of a licence that need one of `plans` (the catalog's
@@ -125,9 +124,9 @@ function keepBoth(earlier: Licence, later: Licence, pairs: ReturnType<typeof cla
   const plans = pairs.map((pair) => pair[side]);
   const also = subscriptions ? dependents(licence, plans, subscriptions.get(licence.sku), memo) : [];
   // A catalog may chain 500 plans: named as other lists of plans are, the first 100 and a count.
-  const named = also.length > SHOWN_PLANS ? someOf(also, SHOWN_PLANS) : listed(also);
+  const named = also.length > SHOWN_PLANS ? someOf(also, SHOWN_PLANS) : andList(also);
   const needing = also.length > 0 ? ` with ${named}, which need ${plans.length === 1 ? 'it' : 'them'}` : subscriptions ? '' : ' with any plan that needs them';
-  return `switch ${listed(plans)} off in ${licence.sku}'s disabledPlans${needing}`;
+  return `switch ${andList(plans)} off in ${licence.sku}'s disabledPlans${needing}`;
 }
 
 /**
