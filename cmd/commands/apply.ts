@@ -20,8 +20,7 @@ import type { TenantSnapshot } from '../../src/workflow/plan-tenant.js';
 import { quickCheck, reusablePlanning, type QuickCheck } from '../../src/workflow/quick-check.js';
 import { checkPlanMatchesConfig, parseSavedPlan, readPlanBytes } from '../../src/workflow/saved-plan.js';
 import { recomputeSavedPlan, recomputeUnderLock, refuseOtherTime, refuseTampered } from '../../src/workflow/verify-saved-plan.js';
-import { PlanAppliedAlready, staleOrApplied } from '../../src/apply/stale-plan.js';
-import type { EarlierApply } from '../../src/audit/applied-plan.js';
+import { appliedAlready, PlanAppliedAlready, StalePlan, staleOrApplied } from '../../src/apply/stale-plan.js';
 import { resolveActor } from '../actor.js';
 import { databaseSession, type DatabaseOptions, type DatabaseSession } from '../database-option.js';
 import { confirm, err, interactive, out, useColor } from '../terminal.js';
@@ -155,6 +154,8 @@ async function verifySavedPlan(
     plan = recomputeSavedPlan(file, saved, snapshot, planOptions, sources, planned?.result);
   } catch (cause) {
     // Its rows changed since it was made: perhaps by applying it (a pipeline's apply job run again).
+    // Only then is the database opened again to look.
+    if (!(cause instanceof StalePlan)) throw cause;
     return session.use((db) => staleOrApplied(db, saved, cause));
   }
   if (madeAt) refuseOtherTime(file, plan, snapshot, planOptions, sources, reading.checked);
@@ -255,20 +256,13 @@ export function registerApply(program: Command): void {
         await planAndApply(options, session);
       } catch (cause) {
         if (!(cause instanceof PlanAppliedAlready)) throw cause;
-        out(appliedAlready(options.plan ? terminalText(options.plan) : 'this plan', cause.appliedAs));
+        const subject = options.plan ? terminalText(options.plan) : 'this plan';
+        out(`Nothing to apply: ${appliedAlready(subject, cause.appliedAs)}.\n\`tenantctl history\` shows that apply; \`tenantctl plan\` shows what differs since.`);
         process.exitCode = ExitCode.ok;
       } finally {
         await session.close();
       }
     });
-}
-
-/** What apply says of a plan applied already; the actor and host are the audit trail's, shown escaped. */
-function appliedAlready(subject: string, { id, appliedAt, actor, host }: EarlierApply): string {
-  return (
-    `Nothing to apply: ${subject} was applied already, as apply #${id} at ${appliedAt} by ${terminalText(actor)} on ${terminalText(host)}; nothing was changed now.\n` +
-    '`tenantctl history` shows that apply; `tenantctl plan` shows what differs since.'
-  );
 }
 
 async function planAndApply(options: ApplyOptions, session: DatabaseSession): Promise<void> {

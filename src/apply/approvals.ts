@@ -45,11 +45,11 @@ export function checkApprovals(plan: PlanDocument, flags: ApprovalFlags): void {
   const [only] = missing;
   if (!only) return;
   const autoApprove = flags.autoApproveMissing ? ' --auto-approve' : '';
-  const confirm = flags.autoApproveMissing ? '; --auto-approve confirms the apply where no terminal is there to type "yes" at' : '';
+  const confirm = flags.autoApproveMissing ? ['--auto-approve confirms the apply where no terminal is there to type "yes" at'] : [];
   const rerun =
     missing.length === 1
-      ? `${only.flag}${autoApprove} ${only.why}${confirm ? ` (${confirm.slice(2)})` : ''}`
-      : `${missing.map((m) => m.flag).join(' ')}${autoApprove} if this is intended (it needs ${missing.length} approvals${confirm})`;
+      ? `${only.flag}${autoApprove} ${only.why}${confirm.map((note) => ` (${note})`).join('')}`
+      : `${missing.map((m) => m.flag).join(' ')}${autoApprove} if this is intended (${[`it needs ${missing.length} approvals`, ...confirm].join('; ')})`;
   throw new TenantctlError(
     `${missing.map((m) => m.what).join('\n')}\napply stopped before changing anything: re-run with ${rerun}`,
     ExitCode.approvalNeeded,

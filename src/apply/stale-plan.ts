@@ -12,17 +12,18 @@ export class StalePlan extends TenantctlError {
   }
 }
 
+/** `plan.json was applied already, as apply #7 at … by … on …`; the actor and host are the audit trail's, shown escaped. */
+export function appliedAlready(subject: string, { id, appliedAt, actor, host }: EarlierApply): string {
+  return `${subject} was applied already, as apply #${id} at ${appliedAt} by ${terminalText(actor)} on ${terminalText(host)}; nothing was changed now`;
+}
+
 /**
  * Exactly this plan was applied already (a pipeline's apply job run again, or
  * two applies of one plan at once): nothing to do, and not a failure.
  */
 export class PlanAppliedAlready extends TenantctlError {
   constructor(readonly appliedAs: EarlierApply) {
-    // The actor and host are the audit trail's, whoever wrote them: shown escaped.
-    super(
-      `this plan was applied already, as apply #${appliedAs.id} at ${appliedAs.appliedAt} by ${terminalText(appliedAs.actor)} on ${terminalText(appliedAs.host)}; nothing was changed now`,
-      ExitCode.ok,
-    );
+    super(appliedAlready('this plan', appliedAs), ExitCode.ok);
   }
 }
 
