@@ -7,6 +7,7 @@ import { renamedOutside, type RenamedOutside } from '../plan/outside-renames.js'
 import { resolveRenames } from '../plan/rename.js';
 import { USER_ATTRIBUTES, userKey, type TenantState, type User } from '../state/tenant-state.js';
 import { lastWriter } from '../state/last-writer.js';
+import { NO_OUTSIDE_REMOVALS, type OutsideRemovals } from './read-outside-removals.js';
 import {
   DRIFT_CLASSES,
   DRIFT_KINDS,
@@ -31,6 +32,8 @@ export interface DriftInput {
   readonly catalog: Catalog;
   /** The time passwords are checked against; drift reads no clock itself. */
   readonly now: Date;
+  /** Who deleted or released declared users outside tenantctl (readOutsideRemovals); none when not given. */
+  readonly outsideRemovals?: OutsideRemovals;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -141,14 +144,27 @@ const gainsPrivilege = (fields: readonly DriftField[], roles: ReadonlyMap<string
   return fields.some((f) => f.field === 'roles' && f.actual.some((name) => privileged.has(name) && !f.expected.includes(name)));
 };
 
-/** Findings for a declared user, from the planner's comparison. */
-function declaredUserFindings(desired: User, current: User | undefined, roles: ReadonlyMap<string, Role>, now: Date): DriftFinding[] {
+/**
+ * Findings for a declared user, from the planner's comparison. A user whose
+ * row was deleted, or who was released from management, outside tenantctl
+ * is high: a change to who tenantctl manages made outside git, which the
+ * next apply silently undoes (creating a new account, or adopting this one
+ * again); unattributed, a missing user is a declaration not applied yet and
+ * an unmanaged one an account waiting to be adopted.
+ */
+function declaredUserFindings(desired: User, current: User | undefined, roles: ReadonlyMap<string, Role>, now: Date, removals: OutsideRemovals): DriftFinding[] {
   const upn = desired.userPrincipalName;
-  if (!current?.directory) return [{ kind: 'user.missing', severity: 'medium', userPrincipalName: upn, userId: null, inDeletedUsers: false }];
+  if (!current?.directory) {
+    const outsideWrite = removals.deleted.get(userKey(upn)) ?? null;
+    return [{ kind: 'user.missing', severity: outsideWrite ? 'high' : 'medium', userPrincipalName: upn, userId: null, inDeletedUsers: false, outsideWrite }];
+  }
   const { id: userId, managed, deletedAt } = current.directory;
   const { events, fields } = readUser(desired, current, roles, now);
-  if (events.has('user.missing')) return [{ kind: 'user.missing', severity: 'medium', userPrincipalName: upn, userId, inDeletedUsers: true }];
-  if (!managed) return [{ kind: 'user.unadopted', severity: 'low', userPrincipalName: upn, userId, fields }];
+  if (events.has('user.missing')) return [{ kind: 'user.missing', severity: 'medium', userPrincipalName: upn, userId, inDeletedUsers: true, outsideWrite: null }];
+  if (!managed) {
+    const outsideWrite = removals.released.get(userId) ?? null;
+    return [{ kind: 'user.unadopted', severity: outsideWrite ? 'high' : 'low', userPrincipalName: upn, userId, fields, outsideWrite }];
+  }
   const who = { userPrincipalName: current.userPrincipalName, userId };
   const last = lastChange(current);
   const signIn: DriftField[] = [{ field: 'accountEnabled', expected: desired.accountEnabled, actual: current.accountEnabled }];
@@ -327,7 +343,7 @@ export function computeDrift(input: DriftInput): DriftReport {
     ...keys.flatMap((key) => {
       const desired = input.desired.users.get(key);
       const current = currentUsers.get(key);
-      if (desired) return declaredUserFindings(desired, current, roles, input.now);
+      if (desired) return declaredUserFindings(desired, current, roles, input.now, input.outsideRemovals ?? NO_OUTSIDE_REMOVALS);
       return current ? undeclaredUserFindings(current, roles, input.now) : [];
     }),
   ];

@@ -45,6 +45,20 @@ export interface LastChange {
   readonly at: string;
 }
 
+/**
+ * A write outside tenantctl (other_writes, migration 0016) that took a
+ * declared user out of tenantctl's hands: its row deleted (`user.missing`),
+ * or `managed` set to false (`user.unadopted`). Only the latest such write,
+ * and only when no apply touched the UPN since (read-outside-removals.ts):
+ * an older one says nothing about the state drift sees.
+ */
+export interface OutsideWrite {
+  /** The login that wrote it (session_user), set by the database. */
+  readonly databaseRole: string;
+  /** When, as the database stamped it: its transaction's start. */
+  readonly at: string;
+}
+
 interface UserFinding<K extends string> {
   readonly kind: K;
   readonly severity: DriftSeverity;
@@ -78,8 +92,13 @@ export type DriftFinding =
   | (UserFinding<'user.changed'> & { readonly fields: readonly DriftField[]; readonly lastChange: LastChange })
   /** A managed, declared user that is in the deleted users. */
   | (UserFinding<'user.deleted'> & { readonly deletedAt: string; readonly lastChange: LastChange })
-  /** A declared user the tenant does not have (or has only among the deleted users, never managed). */
-  | (UserFinding<'user.missing'> & { readonly inDeletedUsers: boolean })
+  /**
+   * A declared user the tenant does not have (or has only among the deleted
+   * users, never managed). `outsideWrite`: its row was deleted outside
+   * tenantctl (high: no recycle bin, no apply); null when nothing recorded
+   * says who removed it, or it never existed.
+   */
+  | (UserFinding<'user.missing'> & { readonly inDeletedUsers: boolean; readonly outsideWrite: OutsideWrite | null })
   /**
    * A managed user that is active but not declared: tenantctl deleted it and
    * someone restored it, its declaration was removed (or renamed, by an apply
@@ -109,8 +128,13 @@ export type DriftFinding =
   | (UserFinding<'user.blocked'> & { readonly fields: readonly DriftField[]; readonly lastChange: LastChange })
   /** A managed user who can sign in though the configuration blocks it. */
   | (UserFinding<'user.unblocked'> & { readonly fields: readonly DriftField[]; readonly lastChange: LastChange })
-  /** A declared user that exists but is not managed yet: the next apply adopts it (and makes these fields match). */
-  | (UserFinding<'user.unadopted'> & { readonly fields: readonly DriftField[] })
+  /**
+   * A declared user that exists but is not managed: the next apply adopts it
+   * (and makes these fields match). `outsideWrite`: tenantctl managed it until
+   * `managed` was set to false outside tenantctl (high: an account released
+   * from management outside git); null for an account never managed.
+   */
+  | (UserFinding<'user.unadopted'> & { readonly fields: readonly DriftField[]; readonly outsideWrite: OutsideWrite | null })
   /** An active user nobody declared and tenantctl did not create. */
   | (UserFinding<'user.unmanaged'> & {
       readonly displayName: string;

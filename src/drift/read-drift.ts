@@ -5,6 +5,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { readWhileParsing } from '../workflow/read-while-parsing.js';
 import { computeDrift } from './drift.js';
 import { toDriftDocument, type DriftDocument } from './drift-document.js';
+import { readOutsideRemovals, removalCandidates } from './read-outside-removals.js';
 
 export interface ReadDriftOptions {
   readonly configPaths: readonly string[];
@@ -31,7 +32,9 @@ export async function readDrift(db: Database, options: ReadDriftOptions): Promis
   requireCatalog(catalog);
   const loaded = finishConfig(checked, { catalog });
   if (!loaded.config) return { drift: null, diagnostics: loaded.diagnostics };
-  const report = computeDrift({ desired: loaded.config.state, current, catalog, now: options.now });
+  // One more statement, after the snapshot: only the users the comparison can find missing or unmanaged.
+  const outsideRemovals = await readOutsideRemovals(db, removalCandidates(loaded.config.state, current));
+  const report = computeDrift({ desired: loaded.config.state, current, catalog, now: options.now, outsideRemovals });
   return {
     drift: toDriftDocument(report, { tenantctlVersion: options.tenantctlVersion, configHash: loaded.config.configHash }),
     diagnostics: loaded.diagnostics,

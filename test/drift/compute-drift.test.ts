@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { computeDrift, type DriftFinding } from '../../src/drift/drift.js';
+import { removalCandidates, type OutsideRemovals } from '../../src/drift/read-outside-removals.js';
 import { diffUser } from '../../src/plan/diff-user.js';
 import type { TenantState, User } from '../../src/state/tenant-state.js';
 import { catalog, currentUser, desiredUser, EXCHANGE_ADMIN, GA, state, subscription } from '../support/fixtures.js';
@@ -396,5 +397,46 @@ describe('computeDrift: the report', () => {
     const withSecrets = currentUser('a@contoso.com', {}, { passwordResetToken: 'token-123', passwordTemporary: true, passwordExpiresAt: '2026-01-01T00:00:00.000Z' });
     const text = JSON.stringify(computeDrift({ desired: state(desiredUser('a@contoso.com')), current: state(withSecrets), catalog: noSeats, now: NOW }));
     expect(text).not.toContain('token-123');
+  });
+});
+
+describe('computeDrift: users taken out of tenantctl outside it (other_writes)', () => {
+  const WRITE = { databaseRole: 'ci_writer', at: '2026-05-30T09:00:00.000Z' };
+  const removals = (removal: Partial<OutsideRemovals>): OutsideRemovals => ({ deleted: new Map(), released: new Map(), ...removal });
+  const findingsWith = (desired: TenantState, current: TenantState, outsideRemovals: OutsideRemovals) =>
+    computeDrift({ desired, current, catalog: noSeats, now: NOW, outsideRemovals }).findings;
+
+  it('a declared user whose row was deleted outside tenantctl is high and names who and when', () => {
+    const [finding] = findingsWith(state(desiredUser(joep)), state(), removals({ deleted: new Map([[joep, WRITE]]) }));
+    expect(finding).toEqual({ kind: 'user.missing', severity: 'high', userPrincipalName: joep, userId: null, inDeletedUsers: false, outsideWrite: WRITE });
+  });
+
+  it('a declared user released from management outside tenantctl is high and names who and when', () => {
+    const current = currentUser(joep, {}, { managed: false });
+    const [finding] = findingsWith(state(desiredUser(joep)), state(current), removals({ released: new Map([[current.directory!.id, WRITE]]) }));
+    expect(finding).toEqual({ kind: 'user.unadopted', severity: 'high', userPrincipalName: joep, userId: current.directory!.id, fields: [], outsideWrite: WRITE });
+  });
+
+  it('a write recorded for another user, or of the other kind, attributes nothing', () => {
+    const current = currentUser('a@contoso.com', {}, { managed: false });
+    const findings = findingsWith(
+      state(desiredUser(joep), desiredUser('a@contoso.com')),
+      state(current),
+      // A delete of a@ (the account that is still there) and a release of another id.
+      removals({ deleted: new Map([['a@contoso.com', WRITE]]), released: new Map([['00000000-0000-4000-8000-999999999999', WRITE]]) }),
+    );
+    expect(findings.map((f) => [f.kind, f.severity, 'outsideWrite' in f ? f.outsideWrite : undefined])).toEqual([
+      ['user.missing', 'medium', null],
+      ['user.unadopted', 'low', null],
+    ]);
+  });
+
+  it('asks only about declared users the directory lacks, and declared active users it does not manage', () => {
+    const unmanaged = currentUser('b@contoso.com', {}, { managed: false });
+    const candidates = removalCandidates(
+      state(desiredUser(joep), desiredUser('a@contoso.com'), desiredUser('b@contoso.com'), desiredUser('c@contoso.com')),
+      state(currentUser('a@contoso.com'), unmanaged, currentUser('c@contoso.com', {}, { managed: false, deletedAt: '2026-05-20T08:00:00.000Z' }), currentUser('legacy@contoso.com', {}, { managed: false })),
+    );
+    expect(candidates).toEqual({ upns: [joep], userIds: [unmanaged.directory!.id] });
   });
 });
