@@ -1,6 +1,6 @@
 import type { DriftDocument } from '../drift/drift-document.js';
 import { DRIFT_SEVERITIES, driftClass, type DriftFinding, type DriftFindingOf } from '../drift/finding.js';
-import { driftHeadline, findingText, licenseText, NEXT_STEPS, noticeLine, SECTION_TITLES, traceText } from './drift-lines.js';
+import { driftHeadline, findingText, licenseText, NEXT_STEPS, noticeLine, SECTION_TITLES, findingTrace } from './drift-lines.js';
 import { htmlSentences, htmlText, htmlValue } from './escape-html.js';
 import { htmlPage } from './html-page.js';
 import { badge, cards, filterForm, kindCounts, lines, section, table, type Markup, type Row } from './html-parts.js';
@@ -74,7 +74,7 @@ function unmanagedSection(findings: readonly DriftFinding[], privileged: boolean
 function findingRow(f: DriftFinding): Row {
   const text = findingText(f);
   const summary = text.summary ? `<p>${htmlText(text.summary)}</p>` : '';
-  const trace = 'lastChange' in f ? htmlSentences((show) => [traceText(f.lastChange, show)])[0] ?? '' : '';
+  const trace = htmlSentences((show) => [findingTrace(f, show) ?? ''])[0] ?? '';
   return { kind: f.kind, cells: [htmlValue(text.subject), htmlText(f.kind), severity(f), `${summary}${lines(text.details)}`, trace] };
 }
 

@@ -9,6 +9,7 @@ import {
   type DriftFindingOf,
   type DriftKind,
   type LastChange,
+  type OutsideWrite,
 } from '../drift/finding.js';
 import type { LicenseAssignment } from '../state/tenant-state.js';
 import { attributeLines, formatValue, MAX_INLINE_VALUE, visible, type ChangeLine } from './change-lines.js';
@@ -103,6 +104,24 @@ export function traceText(change: LastChange, show: ShowValue = visible): string
   return change.by ? `last changed by ${show(change.by)}` : 'no apply recorded';
 }
 
+/**
+ * `deleted outside tenantctl by database role X at T` (`user.missing`) or
+ * `released from tenantctl outside it by database role X at T`
+ * (`user.unadopted`): the write other_writes recorded. Both are values
+ * (`show`), as in traceText.
+ */
+export function outsideWriteText(kind: 'user.missing' | 'user.unadopted', write: OutsideWrite, show: ShowValue = visible): string {
+  const what = kind === 'user.missing' ? 'deleted outside tenantctl' : 'released from tenantctl outside it (managed set to false)';
+  return `${what} by database role ${show(write.databaseRole)} at ${show(write.at)}`;
+}
+
+/** The trace of any finding, for the renderers that show it in a column of its own; null when there is nothing to trace. */
+export function findingTrace(finding: DriftFinding, show: ShowValue = visible): string | null {
+  if ('lastChange' in finding) return traceText(finding.lastChange, show);
+  if ((finding.kind === 'user.missing' || finding.kind === 'user.unadopted') && finding.outsideWrite) return outsideWriteText(finding.kind, finding.outsideWrite, show);
+  return null;
+}
+
 type Wording<K extends DriftKind> = (finding: DriftFindingOf<K>) => Omit<FindingText, 'subject'>;
 
 /** The words for each kind of finding. A kind nobody words fails to compile. */
@@ -117,9 +136,11 @@ const WORDING: { readonly [K in DriftKind]: Wording<K> } = {
   'user.missing': (f) => ({
     summary: f.inDeletedUsers
       ? 'declared, but only among the deleted users and never managed by tenantctl; apply restores and adopts it'
-      : 'declared, but the tenant has no such user; apply creates it',
+      : f.outsideWrite
+        ? 'declared, but its account was deleted outside tenantctl, past the recycle bin; apply creates a new account'
+        : 'declared, but the tenant has no such user; apply creates it',
     details: [],
-    trace: null,
+    trace: findingTrace(f),
   }),
   'user.renamed': (f) => ({
     summary: f.managed
@@ -140,7 +161,13 @@ const WORDING: { readonly [K in DriftKind]: Wording<K> } = {
   }),
   'user.blocked': (f) => ({ summary: 'blocked outside tenantctl', details: f.fields.flatMap(fieldLines), trace: traceText(f.lastChange) }),
   'user.unblocked': (f) => ({ summary: 'unblocked outside tenantctl', details: f.fields.flatMap(fieldLines), trace: traceText(f.lastChange) }),
-  'user.unadopted': (f) => ({ summary: 'declared, not yet managed by tenantctl; apply adopts it', details: f.fields.flatMap(fieldLines), trace: null }),
+  'user.unadopted': (f) => ({
+    summary: f.outsideWrite
+      ? 'declared and managed by tenantctl until it was released outside tenantctl; apply adopts it again'
+      : 'declared, not yet managed by tenantctl; apply adopts it',
+    details: f.fields.flatMap(fieldLines),
+    trace: findingTrace(f),
+  }),
   'user.unmanaged': (f) => ({
     summary: 'not declared and not created by tenantctl; apply never changes it (declare it to adopt it)',
     details: [

@@ -1,6 +1,6 @@
 import type { DriftDocument } from '../drift/drift-document.js';
 import type { DriftClass, DriftFinding, DriftFindingOf } from '../drift/finding.js';
-import { driftHeadline, driftSections, fieldLabel, fieldValue, findingText, licenseText, NEXT_STEPS, noticeLine, traceText, type DriftSection } from './drift-lines.js';
+import { driftHeadline, driftSections, fieldLabel, fieldValue, findingText, licenseText, NEXT_STEPS, noticeLine, findingTrace, type DriftSection } from './drift-lines.js';
 import { markdownCell, markdownHtml, markdownSentences, markdownWords } from './escape-markdown.js';
 import { countThatFit, joinBlocks, joinedLength, truncate } from './markdown-budget.js';
 import { DEFAULT_MARKDOWN_MAX_LENGTH } from './markdown.js';
@@ -14,8 +14,7 @@ export interface DriftMarkdownOptions {
 /** A cell is a value (a code span) or tenantctl's words; empty is a space. */
 const value = (text: string) => (text === '' ? ' ' : markdownCell(text));
 const words = (text: string) => (text === '' ? ' ' : markdownWords(text));
-const trace = (finding: { readonly lastChange: Parameters<typeof traceText>[0] }) =>
-  markdownSentences((show) => [traceText(finding.lastChange, show)], { cell: true })[0] ?? ' ';
+const trace = (finding: DriftFinding) => markdownSentences((show) => [findingTrace(finding, show) ?? ''], { cell: true })[0] || ' ';
 
 const row = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
 
@@ -75,7 +74,7 @@ function lifecycleTable(findings: readonly DriftFinding[]): Table {
       const text = findingText(f);
       // The summary is our words; the detail lines quote values.
       const detail = [...(text.summary ? [markdownWords(text.summary)] : []), ...text.details.map((line) => markdownCell(line.text))].join('; ');
-      return { finding: f, text: row([value(text.subject), detail || ' ', words(f.severity), 'lastChange' in f ? trace(f) : ' ']) };
+      return { finding: f, text: row([value(text.subject), detail || ' ', words(f.severity), trace(f)]) };
     }),
   };
 }

@@ -4,9 +4,10 @@ import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { toDriftDocument, type DriftDocument } from '../../src/drift/drift-document.js';
 import { computeDrift, DRIFT_KINDS } from '../../src/drift/drift.js';
+import { renderDriftHtml } from '../../src/render/drift-html.js';
 import { renderDriftJson } from '../../src/render/drift-json.js';
 import { renderDriftMarkdown } from '../../src/render/drift-markdown.js';
-import { liveMarkdown, markdownOutsideCode } from '../support/hostile-strings.js';
+import { HOSTILE, liveMarkdown, markdownOutsideCode, rawDangers, workflowCommandLines } from '../support/hostile-strings.js';
 import { renderDriftText } from '../../src/render/drift-text.js';
 import { catalog, currentUser, desiredUser, EXCHANGE_ADMIN, GA, state, subscription } from '../support/fixtures.js';
 
@@ -73,6 +74,23 @@ const noDrift = (): DriftDocument =>
     configHash: null,
   });
 
+/** A user deleted and one released outside tenantctl, by database roles named to break out of their markup. */
+function removedOutside(): DriftDocument {
+  id = 0;
+  const released = fixedIds(currentUser('released@contoso.com', {}, { managed: false }));
+  const report = computeDrift({
+    desired: state(desiredUser('deleted.by.sql@contoso.com'), desiredUser('released@contoso.com')),
+    current: state(released),
+    catalog: catalog([]),
+    now: NOW,
+    outsideRemovals: {
+      deleted: new Map([['deleted.by.sql@contoso.com', { databaseRole: `dba${HOSTILE.html}${HOSTILE.table}${HOSTILE.newlineCommand}`, at: '2026-05-30T09:00:00.000Z' }]]),
+      released: new Map([[released.directory!.id, { databaseRole: `ops${HOSTILE.eraseLine}${HOSTILE.backticks}${HOSTILE.rlo}`, at: '2026-05-31T10:00:00.000Z' }]]),
+    },
+  });
+  return toDriftDocument(report, { tenantctlVersion: '0.0.0-test', configHash: null });
+}
+
 describe('drift renderers', () => {
   it('has a finding of every kind in the scenario', () => {
     expect(new Set(everyKind().findings.map((f) => f.kind))).toEqual(new Set(DRIFT_KINDS));
@@ -117,6 +135,29 @@ describe('drift renderers', () => {
       const cells = (row: string) => row.replace(/\\\|/g, '').split('|').length;
       expect(new Set(rows.map(cells)).size).toBe(1);
     }
+  });
+
+  it('names who deleted or released a user outside tenantctl, in every format, escaped as a value', async () => {
+    const drift = removedOutside();
+    expect(validate(JSON.parse(renderDriftJson(drift)))).toBe(true);
+    const text = renderDriftText(drift, { color: false });
+    const markdown = renderDriftMarkdown(drift);
+    const html = renderDriftHtml(drift);
+    await expect(text).toMatchFileSnapshot('./__snapshots__/removed-outside.txt');
+    await expect(markdown).toMatchFileSnapshot('./__snapshots__/removed-outside.md');
+    for (const output of [text, markdown, html]) {
+      expect(rawDangers(output)).toEqual([]);
+      expect(workflowCommandLines(output)).toEqual([]);
+      expect(output).toContain('deleted outside tenantctl by database role');
+      expect(output).toContain('released from tenantctl outside it (managed set to false) by database role');
+    }
+    expect(liveMarkdown(markdown)).toEqual([]);
+    expect(markdownOutsideCode(markdown)).not.toMatch(/<img/);
+    for (const table of markdown.split('\n\n').filter((block) => block.startsWith('|'))) {
+      const cells = (row: string) => row.replace(/\\\|/g, '').split('|').length;
+      expect(new Set(table.split('\n').map(cells)).size).toBe(1);
+    }
+    expect(html).not.toContain('<img');
   });
 
   it('says "no drift" when only notices are left', () => {
