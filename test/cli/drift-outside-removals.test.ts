@@ -1,0 +1,172 @@
+// drift names who took a declared user out of tenantctl's hands outside it,
+// from other_writes (migration 0016): a row deleted by SQL (user.missing) or
+// `managed` set to false (user.unadopted), in every format, on the embedded
+// database and on PostgreSQL with the least-privilege roles of sql/roles.sql
+// (the writer writes, the reader runs drift). Only the latest write counts,
+// and only when no apply touched the UPN since.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import pg from 'pg';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, runCli, tempDir, type CliResult } from '../support/cli.js';
+import { contosoFolder, contosoPostgres } from '../support/contoso-database.js';
+import { describePostgres } from '../support/postgres.js';
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
+const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
+addFormats(ajv);
+const validate = ajv.compile(JSON.parse(fs.readFileSync(path.join(ROOT, 'schemas', 'drift.schema.json'), 'utf8')) as object);
+
+const CONFIG = ['-c', 'examples/contoso'];
+const DELETED = 'isabella.janssen@contoso.com';
+const RELEASED = 'emma.dekker@contoso.com';
+const ROLES_SQL = fs.readFileSync(path.join(ROOT, 'sql', 'roles.sql'), 'utf8');
+
+/** Deleted by SQL under its UPN in another case: drift matches it case-insensitively. */
+const DELETE_BY_SQL = `UPDATE tenantctl.users SET user_principal_name = 'Isabella.Janssen@contoso.com' WHERE user_principal_name = '${DELETED}';
+  DELETE FROM tenantctl.users WHERE lower(user_principal_name) = '${DELETED}'`;
+const RELEASE_BY_SQL = `UPDATE tenantctl.users SET managed = false WHERE user_principal_name = '${RELEASED}'`;
+/** As the owner, with the trigger of 0016 switched off: a delete other_writes never sees (README: not evidence against the owner). */
+const DELETE_UNRECORDED = `ALTER TABLE tenantctl.users DISABLE TRIGGER users_log_other_write;
+  DELETE FROM tenantctl.users WHERE user_principal_name = '${DELETED}';
+  ALTER TABLE tenantctl.users ENABLE TRIGGER users_log_other_write`;
+
+interface OutsideWrite {
+  readonly databaseRole: string;
+  readonly at: string;
+}
+interface Finding {
+  readonly kind: string;
+  readonly severity: string;
+  readonly userPrincipalName: string;
+  readonly outsideWrite?: OutsideWrite | null;
+}
+
+/** How one engine runs the scenario: drift and apply through the CLI, SQL as the writer or the owner. */
+interface Tenant {
+  readonly writer: string;
+  drift(format: string): Promise<CliResult>;
+  apply(): Promise<CliResult>;
+  asWriter(sql: string): Promise<void>;
+  asOwner(sql: string): Promise<void>;
+}
+
+async function findings(tenant: Tenant): Promise<Finding[]> {
+  const run = await tenant.drift('json');
+  expect(run.code, run.stderr).toBe(2);
+  const document = JSON.parse(run.stdout) as { findings: Finding[] };
+  expect(validate(document), JSON.stringify(validate.errors)).toBe(true);
+  return document.findings.filter((f) => f.userPrincipalName === DELETED || f.userPrincipalName === RELEASED);
+}
+
+function scenario(name: string, open: () => Promise<Tenant>, describeIt = describe) {
+  describeIt(`drift attributes users removed outside tenantctl (${name})`, { timeout: 120_000 }, () => {
+    let tenant: Tenant;
+    let firstDelete: OutsideWrite;
+
+    beforeAll(async () => {
+      tenant = await open();
+    });
+
+    it('a row deleted and an account released by SQL name the writer and the time, and are high', async () => {
+      await tenant.asWriter(DELETE_BY_SQL);
+      await tenant.asWriter(RELEASE_BY_SQL);
+      const [missing, unadopted] = await findings(tenant);
+      expect(missing).toMatchObject({ kind: 'user.missing', severity: 'high', userPrincipalName: DELETED, outsideWrite: { databaseRole: tenant.writer } });
+      expect(unadopted).toMatchObject({ kind: 'user.unadopted', severity: 'high', userPrincipalName: RELEASED, outsideWrite: { databaseRole: tenant.writer } });
+      firstDelete = missing!.outsideWrite!;
+      expect(firstDelete.at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      expect(Object.keys(firstDelete).sort()).toEqual(['at', 'databaseRole']);
+
+      const text = (await tenant.drift('text')).stdout;
+      expect(text).toContain(`${DELETED} [high, deleted outside tenantctl by database role ${tenant.writer} at ${firstDelete.at}]`);
+      expect(text).toContain(`${RELEASED} [high, released from tenantctl outside it (managed set to false) by database role ${tenant.writer} at ${unadopted!.outsideWrite!.at}]`);
+      const markdown = (await tenant.drift('markdown')).stdout;
+      expect(markdown).toContain(`deleted outside tenantctl by database role \`${tenant.writer}\` at \`${firstDelete.at}\``);
+      expect(markdown).toContain(`released from tenantctl outside it (managed set to false) by database role \`${tenant.writer}\``);
+      const html = (await tenant.drift('html')).stdout;
+      expect(html).toContain(`deleted outside tenantctl by database role <code>${tenant.writer}</code>`);
+      expect(html).toContain(`(managed set to false) by database role <code>${tenant.writer}</code>`);
+    });
+
+    it('a delete before the apply that created the user again says nothing about a later, unrecorded one', async () => {
+      const applied = await tenant.apply();
+      expect(applied.code, applied.stderr).toBe(0);
+      await tenant.asOwner(DELETE_UNRECORDED);
+      const found = await findings(tenant);
+      expect(found).toEqual([{ kind: 'user.missing', severity: 'medium', userPrincipalName: DELETED, userId: null, inDeletedUsers: false, outsideWrite: null }]);
+      expect((await tenant.drift('text')).stdout).toContain(`${DELETED} [medium]\n      declared, but the tenant has no such user; apply creates it`);
+    });
+
+    it('deleted again by SQL after the apply that created it: the latest write is named', async () => {
+      const applied = await tenant.apply();
+      expect(applied.code, applied.stderr).toBe(0);
+      await tenant.asWriter(DELETE_BY_SQL);
+      const [missing, ...rest] = await findings(tenant);
+      expect(rest).toEqual([]);
+      expect(missing).toMatchObject({ kind: 'user.missing', severity: 'high', outsideWrite: { databaseRole: tenant.writer } });
+      expect(missing!.outsideWrite!.at > firstDelete.at).toBe(true);
+    });
+  });
+}
+
+scenario('embedded database', async () => {
+  const database = contosoFolder('applied', path.join(tempDir('tenantctl-drift-removals-'), 'db'));
+  const sql = async (text: string) => {
+    const db = new PGlite(database);
+    try {
+      await db.exec(text);
+    } finally {
+      await db.close();
+    }
+  };
+  const env = { TENANTCTL_DATABASE_URL: database };
+  return {
+    // Every write to the embedded database is by its one role.
+    writer: 'postgres',
+    drift: (format) => runCli(['drift', ...CONFIG, '--format', format], { env }),
+    apply: () => runCli(['apply', ...CONFIG, '--auto-approve', '--approve-privileged'], { env }),
+    asWriter: sql,
+    asOwner: sql,
+  };
+});
+
+async function asLogin(url: string, sql: string): Promise<void> {
+  const client = new pg.Client(url);
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+scenario(
+  'PostgreSQL, the reader running drift and the writer writing',
+  async () => {
+    const owner = await contosoPostgres('applied', 'drift_outside_removals');
+    const suffix = randomBytes(4).toString('hex');
+    const login = (kind: string) => {
+      const url = new URL(owner);
+      url.username = `${kind}_${suffix}`;
+      return url.toString();
+    };
+    // roles.sql creates the group roles once per server; another file may be creating them at the same moment.
+    await asLogin(owner, ROLES_SQL).catch(() => asLogin(owner, ROLES_SQL));
+    await asLogin(owner, `CREATE ROLE reader_${suffix} LOGIN; GRANT tenantctl_reader TO reader_${suffix};
+      CREATE ROLE writer_${suffix} LOGIN; GRANT tenantctl_writer TO writer_${suffix}`);
+    const [reader, writer] = [login('reader'), login('writer')];
+    return {
+      writer: `writer_${suffix}`,
+      drift: (format) => runCli(['drift', ...CONFIG, '--format', format], { env: { TENANTCTL_DATABASE_URL: reader } }),
+      apply: () => runCli(['apply', ...CONFIG, '--auto-approve', '--approve-privileged'], { env: { TENANTCTL_DATABASE_URL: writer } }),
+      asWriter: (sql) => asLogin(writer, sql),
+      asOwner: (sql) => asLogin(owner, sql),
+    };
+  },
+  describePostgres,
+);
