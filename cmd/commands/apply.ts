@@ -9,7 +9,7 @@ import { toolVersion } from '../../src/package-root.js';
 import { bareChange, isEmptyPlanDocument, plannedAt, type PlanDocument } from '../../src/plan/plan-document.js';
 import type { Approval } from '../../src/plan/plan.js';
 import { renderApplyResult } from '../../src/render/apply-result.js';
-import { keepReadingTexts } from '../../src/state/read-state.js';
+import { keepRowVersions } from '../../src/state/read-state.js';
 import { formatMoney } from '../../src/render/money.js';
 import { renderPlan } from '../../src/render/index.js';
 import { terminalText } from '../../src/render/escape-terminal.js';
@@ -248,8 +248,8 @@ export function registerApply(program: Command): void {
     .option('--quiet', 'no progress on stderr, however long the apply takes (also TENANTCTL_QUIET=1)')
     .option('--verbose', 'name every user created, changed or deleted, and where each new user\'s credentials go, however many')
     .action(async (options: ApplyOptions) => {
-      // The directory is read again under the lock; equal texts spare hashing every user again.
-      keepReadingTexts();
+      // The directory is read again under the lock: while no row has a new version, not in full.
+      keepRowVersions();
       // Unattended, planning and applying share one opening of the database; a prompt never holds it open.
       const session = databaseSession({ ...options, actor: resolveActor(options.actor) }, { keepOpen: Boolean(options.autoApprove) });
       try {

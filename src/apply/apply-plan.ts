@@ -212,7 +212,7 @@ export async function applyPlan(db: Database, plan: PlanDocument, context: Apply
       await takeApplyLock(db, tx, context.lockTimeoutMs);
       progress({ stage: 'applying in one transaction', done, total });
       const stale = refuseStale(tx, plan);
-      // Built while the server works out the directory's digests (100,000
+      // Built while the server digests the directory's row versions (100,000
       // adoptions: a 120 MB text), not after, with the lock held.
       const changesText = JSON.stringify(plan.changes);
       const snapshot = await stale.catch((cause: unknown) => staleOrApplied(tx, plan, cause));

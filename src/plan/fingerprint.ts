@@ -2,7 +2,6 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { TenantState, User } from '../state/tenant-state.js';
 import { lastWriter } from '../state/last-writer.js';
 import { terminalText } from '../render/escape-terminal.js';
-import { readingOf, sameTexts, type DirectoryTexts } from '../state/read-state.js';
 import { canonicalJson, sha256 } from './canonical-json.js';
 import { canonicalUser } from './canonical-user.js';
 
@@ -21,42 +20,28 @@ const shorten = (hash: string) => hash.slice(0, 'sha256:'.length + 20);
 const short = (value: unknown) => shorten(sha256(canonicalJson(value)));
 
 /**
- * Fingerprints already computed, per directory read: apply compares the same
- * read with the saved plan and with its recomputation (100,000 users: 0.5 s each).
+ * The users' hashes of each directory read: apply fingerprints the same read
+ * for the saved plan, for its recomputation and under the lock, where the
+ * catalog is read again but the directory, unchanged, is not (100,000 users:
+ * 0.5-1 s of hashing each time).
  */
-const computed = new WeakMap<TenantState, { readonly catalog: Catalog; readonly fingerprint: Fingerprint }>();
-
-/**
- * The users' hashes of the last directory read that was fingerprinted, with
- * the texts it was read from. Apply reads the directory again under the lock;
- * when the texts are the same, so are the rows and their hashes (100,000
- * users: 1.5 s to hash again). Only the texts are kept, not the read.
- */
-let lastRead: { readonly texts: DirectoryTexts; readonly users: Readonly<Record<string, string>> } | undefined;
+const hashed = new WeakMap<TenantState, Readonly<Record<string, string>>>();
 
 export function fingerprint(current: TenantState, catalog: Catalog): Fingerprint {
-  const known = computed.get(current);
-  if (known?.catalog === catalog) return known.fingerprint;
-  const result = computeFingerprint(current, catalog);
-  computed.set(current, { catalog, fingerprint: result });
-  return result;
+  const seats = catalog.subscriptions.map(({ sku, seats: purchased, unitPrice, purchasable, servicePlans }) => ({ sku, purchased, unitPrice, purchasable, servicePlans }));
+  return { catalog: short({ domains: catalog.domains, seats }), users: userHashes(current) };
 }
 
 function userHashes(current: TenantState): Readonly<Record<string, string>> {
-  const texts = readingOf(current);
-  if (texts && lastRead && sameTexts(texts, lastRead.texts)) return lastRead.users;
+  const known = hashed.get(current);
+  if (known) return known;
   const users: Record<string, string> = {};
   for (const key of [...current.users.keys()].sort()) {
     const user = current.users.get(key);
     if (user) users[key] = shorten(sha256(canonicalUser(user)));
   }
-  if (texts) lastRead = { texts, users };
+  hashed.set(current, users);
   return users;
-}
-
-function computeFingerprint(current: TenantState, catalog: Catalog): Fingerprint {
-  const seats = catalog.subscriptions.map(({ sku, seats: purchased, unitPrice, purchasable, servicePlans }) => ({ sku, purchased, unitPrice, purchasable, servicePlans }));
-  return { catalog: short({ domains: catalog.domains, seats }), users: userHashes(current) };
 }
 
 /**
