@@ -53,7 +53,7 @@ function unmanagedTable(findings: readonly DriftFinding[]): Table {
 
 function changedTable(findings: readonly DriftFinding[]): Table {
   return {
-    header: ['User', 'Field', 'Expected (git)', 'Actual (tenant)', 'Last apply'],
+    header: ['User', 'Field', 'Expected (git)', 'Actual (tenant)', 'Last change'],
     align: ['---', '---', '---', '---', '---'],
     rows: findings.flatMap((f) =>
       f.kind !== 'user.changed'
@@ -68,7 +68,7 @@ function changedTable(findings: readonly DriftFinding[]): Table {
 
 function lifecycleTable(findings: readonly DriftFinding[]): Table {
   return {
-    header: ['User', 'Finding', 'Severity', 'Last apply'],
+    header: ['User', 'Finding', 'Severity', 'Last change'],
     align: ['---', '---', '---', '---'],
     rows: findings.map((f) => {
       const text = findingText(f);
@@ -94,7 +94,7 @@ function seatsTable(findings: readonly DriftFinding[]): Table {
 
 function passwordsTable(findings: readonly DriftFinding[]): Table {
   return {
-    header: ['User', 'Set', 'Expired', 'Days overdue', 'Last apply'],
+    header: ['User', 'Set', 'Expired', 'Days overdue', 'Last change'],
     align: ['---', '---', '---', '---:', '---'],
     rows: findings.flatMap((f) =>
       f.kind === 'password.expired'
