@@ -106,6 +106,9 @@ GRANT INSERT (apply_id, user_id, user_principal_name, recipients, sealed_passwor
 -- The ids' defaults draw from these as the writer (setval needs UPDATE: not granted).
 GRANT USAGE ON SEQUENCE tenantctl.applies_id_seq, tenantctl.purchases_id_seq, tenantctl.credential_notifications_id_seq
   TO tenantctl_writer;
+-- Whether the directory changed since apply read it (migration 0022): apply's alone.
+REVOKE ALL ON FUNCTION tenantctl.directory_row_versions() FROM PUBLIC, tenantctl_reader, tenantctl_deliverer;
+GRANT EXECUTE ON FUNCTION tenantctl.directory_row_versions() TO tenantctl_writer;
 
 -- Deliverer: the outbox alone (and the schema version every command checks).
 GRANT SELECT ON tenantctl.schema_migrations, tenantctl.outbox_key TO tenantctl_deliverer;

@@ -84,6 +84,18 @@ describePostgres('least-privilege roles from sql/roles.sql', { timeout: 120_000 
     });
   });
 
+  it('only apply\'s role may digest the directory\'s row versions (migration 0022)', async () => {
+    for (const role of ['reader', 'deliverer'] as const) {
+      await asRole(urls[role], async (client) => {
+        await expect(client.query('SELECT tenantctl.directory_row_versions()'), role).rejects.toThrow(/permission denied for function directory_row_versions/);
+      });
+    }
+    await asRole(urls.writer, async (client) => {
+      const [row] = (await client.query<{ digest: string }>('SELECT tenantctl.directory_row_versions() AS digest')).rows;
+      expect(row?.digest).toMatch(/^[0-9a-f]{64}$/);
+    });
+  });
+
   it('the reader reads every column of every table but the outbox and users.password_hash', async () => {
     await asRole(urls.reader, async (client) => {
       for (const sql of [
@@ -345,6 +357,9 @@ describePostgres('least-privilege roles from sql/roles.sql', { timeout: 120_000 
     await asRole(owner, async (client) => {
       const granted = await grantedPrivileges(client);
       await client.query(ROLES_SQL_0010);
+      // As 0022 creates its function: anyone may run it, until the migration says who.
+      await client.query('GRANT EXECUTE ON FUNCTION tenantctl.directory_row_versions() TO PUBLIC');
+      await client.query('REVOKE EXECUTE ON FUNCTION tenantctl.directory_row_versions() FROM tenantctl_writer');
       expect(await grantedPrivileges(client)).not.toEqual(granted);
       await client.query('SET search_path TO tenantctl');
       for (const migration of listMigrations().filter((m) => m.version > 10)) await client.query(migration.sql);

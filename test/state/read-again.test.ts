@@ -73,6 +73,18 @@ describe.each(ENGINES)('reading the directory again ($name)', (engine) => {
     expect(rewritten.statements).toEqual(['statement in transaction: SELECT … FROM directory_row_versions', 'statement in transaction: SELECT … FROM users']);
     expect(rewritten.state).toEqual(previous);
 
+    // A column renamed leaves every row's version as it was: the columns' versions tell it.
+    const beforeSwap = await readState(db);
+    await db.query(`ALTER TABLE users RENAME COLUMN city TO city_swapped`);
+    await db.query(`ALTER TABLE users RENAME COLUMN country TO city`);
+    await db.query(`ALTER TABLE users RENAME COLUMN city_swapped TO country`);
+    const swapped = await again();
+    expect(swapped.statements).toEqual(['statement in transaction: SELECT … FROM directory_row_versions', 'statement in transaction: SELECT … FROM users']);
+    expect(swapped.state.users.get('b@contoso.com')?.attributes.country).toBe(beforeSwap.users.get('b@contoso.com')?.attributes.city);
+    await db.query(`ALTER TABLE users RENAME COLUMN city TO city_swapped`);
+    await db.query(`ALTER TABLE users RENAME COLUMN country TO city`);
+    await db.query(`ALTER TABLE users RENAME COLUMN city_swapped TO country`);
+
     // Only the changed list differs from the first read's; the users' list still is as it was.
     expect(previous.users.get('b@contoso.com')?.directory?.updatedAt).toBe(first.users.get('b@contoso.com')?.directory?.updatedAt);
     const users = previous.users;

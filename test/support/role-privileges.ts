@@ -16,7 +16,11 @@ export async function grantedPrivileges(client: pg.Client): Promise<string[]> {
       SELECT c.relname, att.attname, a.grantee, a.privilege_type
         FROM pg_attribute att JOIN pg_class c ON c.oid = att.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace,
              aclexplode(att.attacl) a
-       WHERE n.nspname = 'tenantctl' AND att.attnum > 0 AND NOT att.attisdropped)
+       WHERE n.nspname = 'tenantctl' AND att.attnum > 0 AND NOT att.attisdropped
+      UNION ALL
+      SELECT p.proname || '()', NULL, a.grantee, a.privilege_type
+        FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace, aclexplode(p.proacl) a
+       WHERE n.nspname = 'tenantctl')
     SELECT concat_ws(' ', coalesce(r.rolname, 'PUBLIC'), g.privilege_type,
                      g.relation || coalesce('(' || g.column_name || ')', '')) AS privilege
       FROM grants g LEFT JOIN pg_roles r ON r.oid = g.grantee
