@@ -162,8 +162,11 @@ function declaredUserFindings(desired: User, current: User | undefined, roles: R
   const { events, fields } = readUser(desired, current, roles, now);
   if (events.has('user.missing')) return [{ kind: 'user.missing', severity: 'medium', userPrincipalName: upn, userId, inDeletedUsers: true, outsideWrite: null }];
   if (!managed) {
-    const outsideWrite = removals.released.get(userId) ?? null;
-    return [{ kind: 'user.unadopted', severity: outsideWrite ? 'high' : 'low', userPrincipalName: upn, userId, fields, outsideWrite }];
+    // A release of this account is its own latest loss; a replacement is the loss of the account before it.
+    const released = removals.released.get(userId);
+    const replaced = released ? undefined : removals.replaced.get(userId);
+    const outsideWrite = released ?? (replaced ? { databaseRole: replaced.databaseRole, at: replaced.at } : null);
+    return [{ kind: 'user.unadopted', severity: outsideWrite ? 'high' : 'low', userPrincipalName: upn, userId, fields, outsideWrite, replacedUserId: replaced?.replacedUserId ?? null }];
   }
   const who = { userPrincipalName: current.userPrincipalName, userId };
   const last = lastChange(current);

@@ -47,10 +47,13 @@ export interface LastChange {
 
 /**
  * A write outside tenantctl (other_writes, migration 0016) that took a
- * declared user out of tenantctl's hands: its row deleted (`user.missing`),
- * or `managed` set to false (`user.unadopted`). Only the latest such write,
- * and only when no apply touched the UPN since (read-outside-removals.ts):
- * an older one says nothing about the state drift sees.
+ * declared user out of tenantctl's hands: the row of its managed, active
+ * account deleted (`user.missing`), `managed` set to false
+ * (`user.unadopted`), or the managed account's row deleted and the row now
+ * under its UPN inserted (`user.unadopted` with `replacedUserId`). Only the
+ * latest such write, and only when no apply took up the account or the UPN
+ * since (read-outside-removals.ts): an older one says nothing about the
+ * state drift sees.
  */
 export interface OutsideWrite {
   /** The login that wrote it (session_user), set by the database. */
@@ -132,9 +135,17 @@ export type DriftFinding =
    * A declared user that exists but is not managed: the next apply adopts it
    * (and makes these fields match). `outsideWrite`: tenantctl managed it until
    * `managed` was set to false outside tenantctl (high: an account released
-   * from management outside git); null for an account never managed.
+   * from management outside git), or, with `replacedUserId`, the managed
+   * account that had this UPN was deleted outside tenantctl (the write named)
+   * and this row inserted outside tenantctl after: apply would adopt a
+   * different account (high). Null for an account never managed.
    */
-  | (UserFinding<'user.unadopted'> & { readonly fields: readonly DriftField[]; readonly outsideWrite: OutsideWrite | null })
+  | (UserFinding<'user.unadopted'> & {
+      readonly fields: readonly DriftField[];
+      readonly outsideWrite: OutsideWrite | null;
+      /** The id of the managed account deleted before this row took its UPN; null unless replaced. */
+      readonly replacedUserId: string | null;
+    })
   /** An active user nobody declared and tenantctl did not create. */
   | (UserFinding<'user.unmanaged'> & {
       readonly displayName: string;

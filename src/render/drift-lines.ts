@@ -105,20 +105,27 @@ export function traceText(change: LastChange, show: ShowValue = visible): string
 }
 
 /**
- * `deleted outside tenantctl by database role X at T` (`user.missing`) or
+ * `deleted outside tenantctl by database role X at T` (`user.missing`),
  * `released from tenantctl outside it by database role X at T`
- * (`user.unadopted`): the write other_writes recorded. Both are values
- * (`show`), as in traceText.
+ * (`user.unadopted`) or `managed account deleted outside tenantctl by
+ * database role X at T` (`user.unadopted`, replaced): the write other_writes
+ * recorded. Both are values (`show`), as in traceText.
  */
-export function outsideWriteText(kind: 'user.missing' | 'user.unadopted', write: OutsideWrite, show: ShowValue = visible): string {
-  const what = kind === 'user.missing' ? 'deleted outside tenantctl' : 'released from tenantctl outside it (managed set to false)';
+export function outsideWriteText(kind: 'user.missing' | 'user.unadopted' | 'replaced', write: OutsideWrite, show: ShowValue = visible): string {
+  const what =
+    kind === 'user.missing' ? 'deleted outside tenantctl'
+    : kind === 'replaced' ? 'managed account deleted outside tenantctl'
+    : 'released from tenantctl outside it (managed set to false)';
   return `${what} by database role ${show(write.databaseRole)} at ${show(write.at)}`;
 }
 
 /** The trace of any finding, for the renderers that show it in a column of its own; null when there is nothing to trace. */
 export function findingTrace(finding: DriftFinding, show: ShowValue = visible): string | null {
   if ('lastChange' in finding) return traceText(finding.lastChange, show);
-  if ((finding.kind === 'user.missing' || finding.kind === 'user.unadopted') && finding.outsideWrite) return outsideWriteText(finding.kind, finding.outsideWrite, show);
+  if (finding.kind === 'user.missing' && finding.outsideWrite) return outsideWriteText(finding.kind, finding.outsideWrite, show);
+  if (finding.kind === 'user.unadopted' && finding.outsideWrite) {
+    return outsideWriteText(finding.replacedUserId === null ? finding.kind : 'replaced', finding.outsideWrite, show);
+  }
   return null;
 }
 
@@ -162,10 +169,12 @@ const WORDING: { readonly [K in DriftKind]: Wording<K> } = {
   'user.blocked': (f) => ({ summary: 'blocked outside tenantctl', details: f.fields.flatMap(fieldLines), trace: traceText(f.lastChange) }),
   'user.unblocked': (f) => ({ summary: 'unblocked outside tenantctl', details: f.fields.flatMap(fieldLines), trace: traceText(f.lastChange) }),
   'user.unadopted': (f) => ({
-    summary: f.outsideWrite
-      ? 'declared and managed by tenantctl until it was released outside tenantctl; apply adopts it again'
-      : 'declared, not yet managed by tenantctl; apply adopts it',
-    details: f.fields.flatMap(fieldLines),
+    summary: f.replacedUserId !== null
+      ? 'declared, but the account tenantctl managed under this UPN was replaced outside tenantctl: deleted, and this account created in its place; apply would adopt the new account (the old one, its roles and licences, are gone)'
+      : f.outsideWrite
+        ? 'declared and managed by tenantctl until it was released outside tenantctl; apply adopts it again'
+        : 'declared, not yet managed by tenantctl; apply adopts it',
+    details: [...(f.replacedUserId !== null ? [extra(`replaced account: ${visible(f.replacedUserId)}`)] : []), ...f.fields.flatMap(fieldLines)],
     trace: findingTrace(f),
   }),
   'user.unmanaged': (f) => ({

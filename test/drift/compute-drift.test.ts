@@ -402,7 +402,7 @@ describe('computeDrift: the report', () => {
 
 describe('computeDrift: users taken out of tenantctl outside it (other_writes)', () => {
   const WRITE = { databaseRole: 'ci_writer', at: '2026-05-30T09:00:00.000Z' };
-  const removals = (removal: Partial<OutsideRemovals>): OutsideRemovals => ({ deleted: new Map(), released: new Map(), ...removal });
+  const removals = (removal: Partial<OutsideRemovals>): OutsideRemovals => ({ deleted: new Map(), released: new Map(), replaced: new Map(), ...removal });
   const findingsWith = (desired: TenantState, current: TenantState, outsideRemovals: OutsideRemovals) =>
     computeDrift({ desired, current, catalog: noSeats, now: NOW, outsideRemovals }).findings;
 
@@ -414,7 +414,14 @@ describe('computeDrift: users taken out of tenantctl outside it (other_writes)',
   it('a declared user released from management outside tenantctl is high and names who and when', () => {
     const current = currentUser(joep, {}, { managed: false });
     const [finding] = findingsWith(state(desiredUser(joep)), state(current), removals({ released: new Map([[current.directory!.id, WRITE]]) }));
-    expect(finding).toEqual({ kind: 'user.unadopted', severity: 'high', userPrincipalName: joep, userId: current.directory!.id, fields: [], outsideWrite: WRITE });
+    expect(finding).toEqual({ kind: 'user.unadopted', severity: 'high', userPrincipalName: joep, userId: current.directory!.id, fields: [], outsideWrite: WRITE, replacedUserId: null });
+  });
+
+  it('a declared user whose managed account was replaced outside tenantctl is high and names the account replaced', () => {
+    const current = currentUser(joep, {}, { managed: false });
+    const replacedUserId = '00000000-0000-4000-8000-999999999999';
+    const [finding] = findingsWith(state(desiredUser(joep)), state(current), removals({ replaced: new Map([[current.directory!.id, { ...WRITE, replacedUserId }]]) }));
+    expect(finding).toEqual({ kind: 'user.unadopted', severity: 'high', userPrincipalName: joep, userId: current.directory!.id, fields: [], outsideWrite: WRITE, replacedUserId });
   });
 
   it('a write recorded for another user, or of the other kind, attributes nothing', () => {
@@ -437,6 +444,6 @@ describe('computeDrift: users taken out of tenantctl outside it (other_writes)',
       state(desiredUser(joep), desiredUser('a@contoso.com'), desiredUser('b@contoso.com'), desiredUser('c@contoso.com')),
       state(currentUser('a@contoso.com'), unmanaged, currentUser('c@contoso.com', {}, { managed: false, deletedAt: '2026-05-20T08:00:00.000Z' }), currentUser('legacy@contoso.com', {}, { managed: false })),
     );
-    expect(candidates).toEqual({ upns: [joep], userIds: [unmanaged.directory!.id] });
+    expect(candidates).toEqual({ upns: [joep], userIds: [unmanaged.directory!.id], userUpns: ['b@contoso.com'] });
   });
 });

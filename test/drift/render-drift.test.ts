@@ -74,18 +74,22 @@ const noDrift = (): DriftDocument =>
     configHash: null,
   });
 
-/** A user deleted and one released outside tenantctl, by database roles named to break out of their markup. */
+/** A user deleted, one released and one replaced outside tenantctl, by database roles named to break out of their markup. */
 function removedOutside(): DriftDocument {
   id = 0;
   const released = fixedIds(currentUser('released@contoso.com', {}, { managed: false }));
+  const replacement = fixedIds(currentUser('replaced@contoso.com', {}, { managed: false }));
   const report = computeDrift({
-    desired: state(desiredUser('deleted.by.sql@contoso.com'), desiredUser('released@contoso.com')),
-    current: state(released),
+    desired: state(desiredUser('deleted.by.sql@contoso.com'), desiredUser('released@contoso.com'), desiredUser('replaced@contoso.com')),
+    current: state(released, replacement),
     catalog: catalog([]),
     now: NOW,
     outsideRemovals: {
       deleted: new Map([['deleted.by.sql@contoso.com', { databaseRole: `dba${HOSTILE.html}${HOSTILE.table}${HOSTILE.newlineCommand}`, at: '2026-05-30T09:00:00.000Z' }]]),
       released: new Map([[released.directory!.id, { databaseRole: `ops${HOSTILE.eraseLine}${HOSTILE.backticks}${HOSTILE.rlo}`, at: '2026-05-31T10:00:00.000Z' }]]),
+      replaced: new Map([
+        [replacement.directory!.id, { databaseRole: `dev${HOSTILE.html}${HOSTILE.backticks}`, at: '2026-05-31T11:00:00.000Z', replacedUserId: '00000000-0000-4000-8000-999999999999' }],
+      ]),
     },
   });
   return toDriftDocument(report, { tenantctlVersion: '0.0.0-test', configHash: null });
@@ -150,6 +154,8 @@ describe('drift renderers', () => {
       expect(workflowCommandLines(output)).toEqual([]);
       expect(output).toContain('deleted outside tenantctl by database role');
       expect(output).toContain('released from tenantctl outside it (managed set to false) by database role');
+      expect(output).toContain('managed account deleted outside tenantctl by database role');
+      expect(output).toContain('replaced outside tenantctl');
     }
     expect(liveMarkdown(markdown)).toEqual([]);
     expect(markdownOutsideCode(markdown)).not.toMatch(/<img/);
