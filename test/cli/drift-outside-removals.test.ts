@@ -3,7 +3,10 @@
 // `managed` set to false (user.unadopted), in every format, on the embedded
 // database and on PostgreSQL with the least-privilege roles of sql/roles.sql
 // (the writer writes, the reader runs drift). Only the latest write counts,
-// and only when no apply touched the UPN since.
+// and only when no apply took up the account or the UPN since. What does
+// not count: a row tenantctl did not manage, or had in the recycle bin; what
+// does: an account followed by its id through a rename, and a managed
+// account replaced by a new row under its UPN.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -22,8 +25,28 @@ addFormats(ajv);
 const validate = ajv.compile(JSON.parse(fs.readFileSync(path.join(ROOT, 'schemas', 'drift.schema.json'), 'utf8')) as object);
 
 const CONFIG = ['-c', 'examples/contoso'];
+/** A copy of the contoso example with users.yaml edited. */
+function contosoWith(edit: (usersYaml: string) => string): string[] {
+  const dir = tempDir('tenantctl-drift-removals-config-');
+  for (const file of fs.readdirSync(path.join(ROOT, 'examples', 'contoso'))) {
+    const text = fs.readFileSync(path.join(ROOT, 'examples', 'contoso', file), 'utf8');
+    fs.writeFileSync(path.join(dir, file), file === 'users.yaml' ? edit(text) : text);
+  }
+  return ['-c', dir];
+}
+const edited = (text: string, from: string, to: string) => {
+  expect(text).toContain(from);
+  return text.replace(from, to);
+};
+/** Without sanne: apply deletes her (the recycle bin). */
+const WITHOUT_SANNE = () =>
+  contosoWith((text) => text.replace(/  - userPrincipalName: sanne\.visser@contoso\.com\n(?:    .*\n|      .*\n)*\n/, ''));
+/** Lotte renamed l.smit in git. */
+const LOTTE_RENAMED = () =>
+  contosoWith((text) => edited(text, '  - userPrincipalName: lotte.smit@contoso.com\n', '  - userPrincipalName: l.smit@contoso.com\n    renamedFrom: lotte.smit@contoso.com\n'));
 const DELETED = 'isabella.janssen@contoso.com';
 const RELEASED = 'emma.dekker@contoso.com';
+const APPROVE = ['--auto-approve', '--approve-privileged', '--approve-purchases', '--approve-deletions'];
 const ROLES_SQL = fs.readFileSync(path.join(ROOT, 'sql', 'roles.sql'), 'utf8');
 
 /** Deleted by SQL under its UPN in another case: drift matches it case-insensitively. */
@@ -43,24 +66,31 @@ interface Finding {
   readonly kind: string;
   readonly severity: string;
   readonly userPrincipalName: string;
+  readonly userId?: string | null;
   readonly outsideWrite?: OutsideWrite | null;
+  readonly replacedUserId?: string | null;
 }
 
 /** How one engine runs the scenario: drift and apply through the CLI, SQL as the writer or the owner. */
 interface Tenant {
   readonly writer: string;
-  drift(format: string): Promise<CliResult>;
-  apply(): Promise<CliResult>;
+  drift(format: string, config?: readonly string[]): Promise<CliResult>;
+  apply(config?: readonly string[]): Promise<CliResult>;
   asWriter(sql: string): Promise<void>;
   asOwner(sql: string): Promise<void>;
 }
 
-async function findings(tenant: Tenant): Promise<Finding[]> {
-  const run = await tenant.drift('json');
+async function findings(tenant: Tenant, upns: readonly string[] = [DELETED, RELEASED], config = CONFIG): Promise<Finding[]> {
+  const run = await tenant.drift('json', config);
   expect(run.code, run.stderr).toBe(2);
   const document = JSON.parse(run.stdout) as { findings: Finding[] };
   expect(validate(document), JSON.stringify(validate.errors)).toBe(true);
-  return document.findings.filter((f) => f.userPrincipalName === DELETED || f.userPrincipalName === RELEASED);
+  return document.findings.filter((f) => upns.includes(f.userPrincipalName));
+}
+
+async function applied(tenant: Tenant, config = CONFIG): Promise<void> {
+  const run = await tenant.apply(config);
+  expect(run.code, run.stderr + run.stdout).toBe(0);
 }
 
 function scenario(name: string, open: () => Promise<Tenant>, describeIt = describe) {
@@ -111,6 +141,63 @@ function scenario(name: string, open: () => Promise<Tenant>, describeIt = descri
       expect(missing).toMatchObject({ kind: 'user.missing', severity: 'high', outsideWrite: { databaseRole: tenant.writer } });
       expect(missing!.outsideWrite!.at > firstDelete.at).toBe(true);
     });
+
+    it('a row in the recycle bin, or never managed, deleted by SQL is not pinned on its writer', async () => {
+      const SANNE = 'sanne.visser@contoso.com';
+      // Deleted by tenantctl (the recycle bin), then purged by SQL: housekeeping, not a loss outside git.
+      await applied(tenant, WITHOUT_SANNE());
+      await tenant.asWriter(`DELETE FROM tenantctl.users WHERE user_principal_name = '${SANNE}'`);
+      expect(await findings(tenant, [SANNE])).toEqual([
+        { kind: 'user.missing', severity: 'medium', userPrincipalName: SANNE, userId: null, inDeletedUsers: false, outsideWrite: null },
+      ]);
+      // A row nobody managed, written in and deleted by SQL: tenantctl lost nothing either.
+      await tenant.asWriter(`INSERT INTO tenantctl.users (user_principal_name, display_name, mail_nickname) VALUES ('${SANNE}', 'Sanne Visser', 'sanne.visser');
+        DELETE FROM tenantctl.users WHERE user_principal_name = '${SANNE}'`);
+      expect(await findings(tenant, [SANNE])).toEqual([
+        { kind: 'user.missing', severity: 'medium', userPrincipalName: SANNE, userId: null, inDeletedUsers: false, outsideWrite: null },
+      ]);
+    });
+
+    it('an account renamed by SQL and then deleted is followed by its id', async () => {
+      const LUCAS = 'lucas.vandam@contoso.com';
+      await applied(tenant);
+      await tenant.asWriter(`UPDATE tenantctl.users SET user_principal_name = 'lucas.moved@contoso.com' WHERE user_principal_name = '${LUCAS}';
+        DELETE FROM tenantctl.users WHERE user_principal_name = 'lucas.moved@contoso.com'`);
+      const [missing, ...rest] = await findings(tenant, [LUCAS]);
+      expect(rest).toEqual([]);
+      expect(missing).toMatchObject({ kind: 'user.missing', severity: 'high', outsideWrite: { databaseRole: tenant.writer } });
+    });
+
+    it('a managed account deleted and a new row inserted under its UPN by SQL is a replacement, not an account waiting to be adopted', async () => {
+      const NOAH = 'noah.hendriks@contoso.com';
+      await applied(tenant);
+      await tenant.asWriter(`DELETE FROM tenantctl.users WHERE user_principal_name = '${NOAH}';
+        INSERT INTO tenantctl.users (user_principal_name, display_name, mail_nickname, account_enabled) VALUES ('${NOAH}', 'Noah Hendriks', 'noah.hendriks', false)`);
+      const [unadopted, ...rest] = await findings(tenant, [NOAH]);
+      expect(rest).toEqual([]);
+      expect(unadopted).toMatchObject({ kind: 'user.unadopted', severity: 'high', outsideWrite: { databaseRole: tenant.writer } });
+      expect(unadopted!.replacedUserId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+      expect(unadopted!.replacedUserId).not.toBe(unadopted!.userId);
+      const text = (await tenant.drift('text')).stdout;
+      expect(text).toContain(`${NOAH} [high, managed account deleted outside tenantctl by database role ${tenant.writer} at ${unadopted!.outsideWrite!.at}]`);
+      expect(text).toContain('replaced outside tenantctl: deleted, and this account created in its place; apply would adopt the new account');
+    });
+
+    it('a release undone by an apply that adopted the account under its new UPN is not blamed for a later, unrecorded one', async () => {
+      const LOTTE = 'lotte.smit@contoso.com';
+      const RENAMED = 'l.smit@contoso.com';
+      const renamed = LOTTE_RENAMED();
+      await applied(tenant);
+      await tenant.asWriter(`UPDATE tenantctl.users SET managed = false WHERE user_principal_name = '${LOTTE}'`);
+      await tenant.asWriter(`UPDATE tenantctl.users SET user_principal_name = '${RENAMED}' WHERE user_principal_name = '${LOTTE}'`);
+      // The configuration follows the rename; apply adopts the account again.
+      await applied(tenant, renamed);
+      await tenant.asOwner(`ALTER TABLE tenantctl.users DISABLE TRIGGER USER;
+        UPDATE tenantctl.users SET managed = false WHERE user_principal_name = '${RENAMED}';
+        ALTER TABLE tenantctl.users ENABLE TRIGGER USER`);
+      const found = await findings(tenant, [RENAMED], renamed);
+      expect(found).toMatchObject([{ kind: 'user.unadopted', severity: 'low', userPrincipalName: RENAMED, outsideWrite: null, replacedUserId: null }]);
+    });
   });
 }
 
@@ -128,8 +215,8 @@ scenario('embedded database', async () => {
   return {
     // Every write to the embedded database is by its one role.
     writer: 'postgres',
-    drift: (format) => runCli(['drift', ...CONFIG, '--format', format], { env }),
-    apply: () => runCli(['apply', ...CONFIG, '--auto-approve', '--approve-privileged'], { env }),
+    drift: (format, config = CONFIG) => runCli(['drift', ...config, '--format', format], { env }),
+    apply: (config = CONFIG) => runCli(['apply', ...config, ...APPROVE], { env }),
     asWriter: sql,
     asOwner: sql,
   };
@@ -162,8 +249,8 @@ scenario(
     const [reader, writer] = [login('reader'), login('writer')];
     return {
       writer: `writer_${suffix}`,
-      drift: (format) => runCli(['drift', ...CONFIG, '--format', format], { env: { TENANTCTL_DATABASE_URL: reader } }),
-      apply: () => runCli(['apply', ...CONFIG, '--auto-approve', '--approve-privileged'], { env: { TENANTCTL_DATABASE_URL: writer } }),
+      drift: (format, config = CONFIG) => runCli(['drift', ...config, '--format', format], { env: { TENANTCTL_DATABASE_URL: reader } }),
+      apply: (config = CONFIG) => runCli(['apply', ...config, ...APPROVE], { env: { TENANTCTL_DATABASE_URL: writer } }),
       asWriter: (sql) => asLogin(writer, sql),
       asOwner: (sql) => asLogin(owner, sql),
     };
