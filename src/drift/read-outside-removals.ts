@@ -95,8 +95,8 @@ const PREFILTER_NAMES = 8;
  * soft-deleted it or renamed it away. A row never managed, or in the
  * recycle bin since an apply deleted it, is not tenantctl's loss. A release
  * counts for the id. A replacement is such a delete of the account that had
- * the UPN of an unmanaged row now there, followed by that row's insert
- * outside tenantctl (no init mark).
+ * the UPN of an unmanaged row now there, followed by that row's insert, or
+ * its rename to that UPN, outside tenantctl (no init mark).
  *
  * "Since the last apply that took it up": an apply at or after the write
  * with a change of a TAKING_UP kind naming the declared UPN, the UPN the
@@ -186,7 +186,8 @@ attributed AS (
   SELECT 'replaced', u.upn, u.user_id, l.user_id, l.written_at, l.database_role
     FROM unadopted u JOIN losses l ON l.upn = u.upn
    WHERE EXISTS (SELECT FROM other_writes i
-                  WHERE i.user_id = u.user_id AND i.table_name = 'users' AND i.operation = 'insert' AND i.command IS NULL AND i.id > l.id))
+                  WHERE i.user_id = u.user_id AND i.table_name = 'users' AND i.command IS NULL AND i.id > l.id
+                    AND (i.operation = 'insert' OR (i.operation = 'update' AND lower(i.after->>'user_principal_name') = u.upn))))
 SELECT a.what, a.upn, a.user_id::text AS user_id, a.replaced_user_id::text AS replaced_user_id, a.database_role,
        to_char(a.written_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at
   FROM attributed a`;

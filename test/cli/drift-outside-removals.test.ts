@@ -181,6 +181,14 @@ function scenario(name: string, open: () => Promise<Tenant>, describeIt = descri
       const text = (await tenant.drift('text')).stdout;
       expect(text).toContain(`${NOAH} [high, managed account deleted outside tenantctl by database role ${tenant.writer} at ${unadopted!.outsideWrite!.at}]`);
       expect(text).toContain('replaced outside tenantctl: deleted, and this account created in its place; apply would adopt the new account');
+
+      // The same with a row that was already there under another UPN, renamed into the place of the account deleted.
+      await applied(tenant);
+      await tenant.asWriter(`INSERT INTO tenantctl.users (user_principal_name, display_name, mail_nickname) VALUES ('noah.spare@contoso.com', 'Noah Spare', 'noah.spare')`);
+      await tenant.asWriter(`DELETE FROM tenantctl.users WHERE user_principal_name = '${NOAH}';
+        UPDATE tenantctl.users SET user_principal_name = '${NOAH}' WHERE user_principal_name = 'noah.spare@contoso.com'`);
+      const [renamedIn] = await findings(tenant, [NOAH]);
+      expect(renamedIn).toMatchObject({ kind: 'user.unadopted', severity: 'high', replacedUserId: unadopted!.userId, outsideWrite: { databaseRole: tenant.writer } });
     });
 
     it('a release undone by an apply that adopted the account under its new UPN is not blamed for a later, unrecorded one', async () => {
