@@ -1,4 +1,4 @@
-import type { Queryable } from '../db/database.js';
+import type { Database } from '../db/database.js';
 import { userKey, type TenantState } from '../state/tenant-state.js';
 import type { OutsideWrite } from './finding.js';
 
@@ -108,8 +108,9 @@ const PREFILTER_NAMES = 8;
  * looked for only in the applies at or after its write), its changes' text
  * contains one of them (lower-cased once, in the C collation: a UPN is
  * ASCII, and another collation's lower() costs more than the parse). Each
- * parse reads only the four fields it needs (json_to_recordset, not a
- * parse per field). A write at the same time as an apply (one
+ * change is read once for the four fields it needs (json_to_record, not a
+ * parse per field); an apply's changes that are not a list of objects (the
+ * writer may insert any) count as no change, rather than failing drift. A write at the same time as an apply (one
  * transaction's start) is not attributed: drift cannot tell which came
  * last. The reader role may read both tables (sql/roles.sql); nothing here
  * needs users.password_hash.
@@ -157,29 +158,45 @@ taking_up AS (
 touched AS (
   SELECT n.name, max(a.applied_at) AS applied_at
     FROM taking_up a
-   CROSS JOIN LATERAL json_to_recordset(a.changes) AS c(kind text, "userPrincipalName" text, "fromUserPrincipalName" text, "userId" text)
+   CROSS JOIN LATERAL json_array_elements(CASE WHEN json_typeof(a.changes) = 'array' THEN a.changes ELSE '[]' END) AS e(change)
+   CROSS JOIN LATERAL json_to_record(CASE WHEN json_typeof(e.change) = 'object' THEN e.change ELSE '{}' END)
+         AS c(kind text, "userPrincipalName" text, "fromUserPrincipalName" text, "userId" text)
    CROSS JOIN LATERAL (VALUES (lower(c."userPrincipalName")), (lower(c."fromUserPrincipalName")), (lower(c."userId"))) AS named(name)
     JOIN names n ON n.name = named.name AND a.applied_at >= n.since
    WHERE c.kind = ANY ($4::text[])
    GROUP BY n.name),
 account_touched AS (
   SELECT w.upn, w.user_id, max(t.applied_at) AS applied_at
-    FROM steps w JOIN touched t ON t.name IN (w.upn, w.row_upn, w.user_id::text)
+    FROM (SELECT upn, user_id, upn AS name FROM steps
+          UNION ALL SELECT upn, user_id, row_upn FROM steps
+          UNION ALL SELECT upn, user_id, user_id::text FROM steps) AS w
+    JOIN touched t ON t.name = w.name
    GROUP BY w.upn, w.user_id),
+-- Each write with the latest release, soft delete and rename away of its account before it: a window, not a search per delete.
+ordered AS (
+  SELECT w.*,
+         max(CASE WHEN w.released THEN w.written_at END) OVER earlier AS released_before,
+         max(CASE WHEN w.soft_deleted THEN w.written_at END) OVER earlier AS soft_deleted_before,
+         max(CASE WHEN w.renamed_away THEN w.written_at END) OVER earlier AS renamed_away_before
+    FROM steps w
+  WINDOW earlier AS (PARTITION BY w.upn, w.user_id ORDER BY w.id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)),
 losses AS (
   SELECT DISTINCT ON (d.upn) d.upn, d.id, d.user_id, d.written_at, d.database_role
-    FROM writes d LEFT JOIN account_touched t ON t.upn = d.upn AND t.user_id = d.user_id
+    FROM ordered d LEFT JOIN account_touched t ON t.upn = d.upn AND t.user_id = d.user_id
    WHERE d.operation = 'delete' AND (t.applied_at IS NULL OR t.applied_at < d.written_at)
-     AND (d.was_managed OR EXISTS (SELECT FROM writes s WHERE s.upn = d.upn AND s.user_id = d.user_id AND s.released AND s.id < d.id AND (t.applied_at IS NULL OR s.written_at > t.applied_at)))
-     AND (d.was_active OR EXISTS (SELECT FROM writes s WHERE s.upn = d.upn AND s.user_id = d.user_id AND s.soft_deleted AND s.id < d.id AND (t.applied_at IS NULL OR s.written_at > t.applied_at)))
-     AND (d.row_upn = d.upn OR EXISTS (SELECT FROM writes s WHERE s.upn = d.upn AND s.user_id = d.user_id AND s.renamed_away AND s.id < d.id AND (t.applied_at IS NULL OR s.written_at > t.applied_at)))
+     AND (d.was_managed OR d.released_before > coalesce(t.applied_at, '-infinity'))
+     AND (d.was_active OR d.soft_deleted_before > coalesce(t.applied_at, '-infinity'))
+     AND (d.row_upn = d.upn OR d.renamed_away_before > coalesce(t.applied_at, '-infinity'))
    ORDER BY d.upn, d.id DESC),
 attributed AS (
   SELECT 'deleted' AS what, l.upn, NULL::uuid AS user_id, NULL::uuid AS replaced_user_id, l.written_at, l.database_role
     FROM losses l JOIN missing m ON m.upn = l.upn
   UNION ALL
   SELECT 'released', r.upn, r.user_id, NULL, r.written_at, r.database_role
-    FROM releases r LEFT JOIN touched t ON t.name IN (r.upn, r.row_upn, r.user_id::text)
+    FROM (SELECT r.*, r.upn AS name FROM releases r
+          UNION ALL SELECT r.*, r.row_upn FROM releases r
+          UNION ALL SELECT r.*, r.user_id::text FROM releases r) AS r
+    LEFT JOIN touched t ON t.name = r.name
    GROUP BY r.upn, r.user_id, r.written_at, r.database_role
   HAVING max(t.applied_at) IS NULL OR max(t.applied_at) < r.written_at
   UNION ALL
@@ -193,15 +210,23 @@ SELECT a.what, a.upn, a.user_id::text AS user_id, a.replaced_user_id::text AS re
   FROM attributed a`;
 
 /** The outside writes that removed `candidates` from tenantctl's hands; no round trip when there are none. */
-export async function readOutsideRemovals(db: Queryable, candidates: RemovalCandidates): Promise<OutsideRemovals> {
+export async function readOutsideRemovals(db: Database, candidates: RemovalCandidates): Promise<OutsideRemovals> {
   if (candidates.upns.length === 0 && candidates.userIds.length === 0) return NO_OUTSIDE_REMOVALS;
-  const rows = await db.query<RemovalRow>(OUTSIDE_REMOVALS_QUERY, [
-    candidates.upns.map(userKey),
-    candidates.userIds,
-    candidates.userUpns.map(userKey),
-    TAKING_UP,
-    PREFILTER_NAMES,
-  ]);
+  const rows = await db.transaction(async (tx) => {
+    // The planner cannot know how many rows each step of the query gives (the
+    // embedded database never analyses its tables), and took nested loops over
+    // thousands of them: 3,000 accounts deleted, created again by an apply and
+    // deleted again took 18 s, 18 million comparisons (helper-73). Hash joins
+    // keep every join linear.
+    await tx.query('SET LOCAL enable_nestloop = off');
+    return tx.query<RemovalRow>(OUTSIDE_REMOVALS_QUERY, [
+      candidates.upns.map(userKey),
+      candidates.userIds,
+      candidates.userUpns.map(userKey),
+      TAKING_UP,
+      PREFILTER_NAMES,
+    ]);
+  });
   const deleted = new Map<string, OutsideWrite>();
   const released = new Map<string, OutsideWrite>();
   const replaced = new Map<string, OutsideReplacement>();

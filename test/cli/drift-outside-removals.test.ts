@@ -206,6 +206,18 @@ function scenario(name: string, open: () => Promise<Tenant>, describeIt = descri
       const found = await findings(tenant, [RENAMED], renamed);
       expect(found).toMatchObject([{ kind: 'user.unadopted', severity: 'low', userPrincipalName: RENAMED, outsideWrite: null, replacedUserId: null }]);
     });
+
+    // The writer may append an apply row of any changes (helper-73): one that is not a list of objects is no change, not a failed drift.
+    it('an apply row whose changes are not a list of objects, naming the user, leaves the attribution as it was', async () => {
+      await applied(tenant);
+      await tenant.asWriter(DELETE_BY_SQL);
+      const before = await findings(tenant, [DELETED]);
+      expect(before).toMatchObject([{ kind: 'user.missing', severity: 'high', outsideWrite: { databaseRole: tenant.writer } }]);
+      for (const changes of [`["${DELETED}"]`, `{"userPrincipalName": "${DELETED}"}`, `[{"kind": "user.update", "userPrincipalName": "${DELETED}"}, 7, "${DELETED}", null, [1]]`, `"${DELETED}"`]) {
+        await tenant.asWriter(`INSERT INTO tenantctl.applies (actor, host, plan_hash, tool_version, summary, changes) VALUES ('x', 'x', 'x', 'x', '{}', '${changes}')`);
+      }
+      expect(await findings(tenant, [DELETED])).toEqual(before);
+    });
   });
 }
 
