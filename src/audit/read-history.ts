@@ -71,6 +71,19 @@ interface ApplyRow {
   settings_recorded: boolean;
 }
 
+/**
+ * The changes of an apply row as tenantctl writes them: objects naming a kind
+ * and a user. The writer may append a row of anything (sql/roles.sql), which
+ * history shows without what is not a change rather than failing on it.
+ */
+function wellFormed(changes: unknown): AppliedChange[] {
+  if (!Array.isArray(changes)) return [];
+  return changes.filter(
+    (change): change is AppliedChange =>
+      change !== null && typeof change === 'object' && typeof (change as { kind?: unknown }).kind === 'string' && typeof (change as { userPrincipalName?: unknown }).userPrincipalName === 'string',
+  );
+}
+
 /** The audit trail, newest apply first. One parameterised SELECT; reads only. */
 export async function readHistory(db: Queryable, query: HistoryQuery = {}): Promise<HistoryEntry[]> {
   // The user's changes are picked out by the server: an adoption's apply stores 100,000 users' changes.
@@ -78,14 +91,14 @@ export async function readHistory(db: Queryable, query: HistoryQuery = {}): Prom
   const rows = await db.query<ApplyRow>(
     `WITH listed AS (
        SELECT a.*, CASE WHEN $3::text IS NOT NULL THEN
-                (SELECT json_agg(c.change ORDER BY c.n) FROM json_array_elements(a.changes) WITH ORDINALITY AS c(change, n)
+                (SELECT json_agg(c.change ORDER BY c.n) FROM json_array_elements(CASE WHEN json_typeof(a.changes) = 'array' THEN a.changes ELSE '[]' END) WITH ORDINALITY AS c(change, n)
                   WHERE lower(c.change->>'userPrincipalName') = $3 OR lower(c.change->>'fromUserPrincipalName') = $3
                      -- The same apply's other changes to the account it renamed away from that UPN (its new mailNickname, say).
                      OR lower(c.change->>'userPrincipalName') = renamed.upn) END AS of_user
          FROM applies a
          -- Found in one pass over the apply's changes, not once per change.
          LEFT JOIN LATERAL (
-           SELECT lower(r->>'userPrincipalName') AS upn FROM json_array_elements(a.changes) r
+           SELECT lower(r->>'userPrincipalName') AS upn FROM json_array_elements(CASE WHEN json_typeof(a.changes) = 'array' THEN a.changes ELSE '[]' END) r
             WHERE $3::text IS NOT NULL AND r->>'kind' = 'user.rename' AND lower(r->>'fromUserPrincipalName') = $3
             LIMIT 1) AS renamed ON true
         WHERE $1::timestamptz IS NULL OR a.applied_at >= $1::timestamptz)
@@ -109,7 +122,7 @@ export async function readHistory(db: Queryable, query: HistoryQuery = {}): Prom
     planHash: row.plan_hash,
     toolVersion: row.tool_version,
     summary: row.summary,
-    changes: row.changes,
+    changes: wellFormed(row.changes),
     approvals: row.approvals,
     ...(row.settings_recorded ? { adminEmail: row.admin_email ?? null } : {}),
   }));
