@@ -1,3 +1,4 @@
+import { changesList } from './changes-list.js';
 import type { Queryable } from '../db/database.js';
 import type { PlanDocument } from '../plan/plan-document.js';
 import type { ApplyApprovals } from '../apply/recorded-approvals.js';
@@ -91,14 +92,14 @@ export async function readHistory(db: Queryable, query: HistoryQuery = {}): Prom
   const rows = await db.query<ApplyRow>(
     `WITH listed AS (
        SELECT a.*, CASE WHEN $3::text IS NOT NULL THEN
-                (SELECT json_agg(c.change ORDER BY c.n) FROM json_array_elements(CASE WHEN json_typeof(a.changes) = 'array' THEN a.changes ELSE '[]' END) WITH ORDINALITY AS c(change, n)
+                (SELECT json_agg(c.change ORDER BY c.n) FROM json_array_elements(${changesList('a.changes')}) WITH ORDINALITY AS c(change, n)
                   WHERE lower(c.change->>'userPrincipalName') = $3 OR lower(c.change->>'fromUserPrincipalName') = $3
                      -- The same apply's other changes to the account it renamed away from that UPN (its new mailNickname, say).
                      OR lower(c.change->>'userPrincipalName') = renamed.upn) END AS of_user
          FROM applies a
          -- Found in one pass over the apply's changes, not once per change.
          LEFT JOIN LATERAL (
-           SELECT lower(r->>'userPrincipalName') AS upn FROM json_array_elements(CASE WHEN json_typeof(a.changes) = 'array' THEN a.changes ELSE '[]' END) r
+           SELECT lower(r->>'userPrincipalName') AS upn FROM json_array_elements(${changesList('a.changes')}) r
             WHERE $3::text IS NOT NULL AND r->>'kind' = 'user.rename' AND lower(r->>'fromUserPrincipalName') = $3
             LIMIT 1) AS renamed ON true
         WHERE $1::timestamptz IS NULL OR a.applied_at >= $1::timestamptz)

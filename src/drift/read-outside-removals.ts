@@ -1,3 +1,4 @@
+import { changesList } from '../audit/changes-list.js';
 import type { Database } from '../db/database.js';
 import { userKey, type TenantState } from '../state/tenant-state.js';
 import type { OutsideWrite } from './finding.js';
@@ -125,7 +126,7 @@ accounts AS (
     JOIN declared d ON d.upn = named.upn
    WHERE w.table_name = 'users' AND w.user_id IS NOT NULL),
 writes AS (
-  SELECT a.upn, w.id, w.operation, w.user_id, w.written_at, w.database_role, w.command, lower(w.user_principal_name) AS row_upn,
+  SELECT a.upn, w.id, w.operation, w.user_id, w.written_at, w.database_role, lower(w.user_principal_name) AS row_upn,
          w.operation = 'update' AND w.before->>'managed' = 'true' AND w.after->>'managed' = 'false' AS released,
          w.operation = 'update' AND w.before ? 'deleted_at' AND w.before->>'deleted_at' IS NULL AND w.after->>'deleted_at' IS NOT NULL AS soft_deleted,
          w.operation = 'update' AND lower(w.before->>'user_principal_name') = a.upn AS renamed_away,
@@ -158,7 +159,7 @@ taking_up AS (
 touched AS (
   SELECT n.name, max(a.applied_at) AS applied_at
     FROM taking_up a
-   CROSS JOIN LATERAL json_array_elements(CASE WHEN json_typeof(a.changes) = 'array' THEN a.changes ELSE '[]' END) AS e(change)
+   CROSS JOIN LATERAL json_array_elements(${changesList('a.changes')}) AS e(change)
    CROSS JOIN LATERAL json_to_record(CASE WHEN json_typeof(e.change) = 'object' THEN e.change ELSE '{}' END)
          AS c(kind text, "userPrincipalName" text, "fromUserPrincipalName" text, "userId" text)
    CROSS JOIN LATERAL (VALUES (lower(c."userPrincipalName")), (lower(c."fromUserPrincipalName")), (lower(c."userId"))) AS named(name)

@@ -179,28 +179,27 @@ SELECT 3 AS part, 0 AS chunk, json_agg(json_build_array(w.user_id, w.before->>'u
  WHERE ${OUTSIDE_RENAME}
 HAVING count(*) > 0`;
 
-const DIRECTORY_QUERY = `SELECT part, chunk, text FROM (\n${DIRECTORY_LISTS}\n) AS parts ORDER BY part, chunk`;
+const inOrder = (lists: string) => `SELECT part, chunk, text FROM (\n${lists}\n) AS parts ORDER BY part, chunk`;
+
+const DIRECTORY_QUERY = inOrder(DIRECTORY_LISTS);
 
 /**
  * DIRECTORY_QUERY with a fifth list, when apply asks (keepRowVersions): the
  * digest of every row's version (migration 0022), of the same snapshot as the
  * lists, which readStateAgain compares under the lock.
  */
-const DIRECTORY_WITH_VERSIONS_QUERY = `SELECT part, chunk, text FROM (
-${DIRECTORY_LISTS}
+const DIRECTORY_WITH_VERSIONS_QUERY = inOrder(`${DIRECTORY_LISTS}
 UNION ALL
-SELECT 4 AS part, 0 AS chunk, directory_row_versions() AS text
-) AS parts ORDER BY part, chunk`;
+SELECT 4 AS part, 0 AS chunk, directory_row_versions() AS text`);
 
 /**
- * The row versions each read saw (migration 0022). Kept only once a command
- * asks (apply, which reads the directory again under its lock), as the
- * function costs the server about 0.15 s at 100,000 users.
+ * Whether reads fetch the row versions: only once a command asks (apply,
+ * which reads the directory again under its lock), as the function costs the
+ * server about 0.15 s at 100,000 users.
  */
-const versions = new WeakMap<TenantState, string>();
 let keepingVersions = false;
-/** The last read that kept its versions: readStateAgain compares the directory with it. */
-let lastRead: TenantState | undefined;
+/** The last read that fetched them, and what they were: readStateAgain compares the directory with it. */
+let lastRead: { readonly state: TenantState; readonly versions: string } | undefined;
 
 /** From now on, each read also fetches the directory's row versions (apply), or no longer does. */
 export function keepRowVersions(keep = true): void {
@@ -240,10 +239,7 @@ export async function readState(db: Queryable): Promise<TenantState> {
   }
   const outsideRenames = renamesText === undefined ? undefined : readOutsideRenames(renamesText);
   const tenant: TenantState = outsideRenames ? { users: state, outsideRenames } : { users: state };
-  if (keeping && rowVersions !== undefined) {
-    versions.set(tenant, rowVersions);
-    lastRead = tenant;
-  }
+  if (keeping && rowVersions !== undefined) lastRead = { state: tenant, versions: rowVersions };
   return tenant;
 }
 
@@ -269,8 +265,7 @@ export async function readStateAgain(db: Queryable): Promise<TenantState> {
   const last = lastRead;
   // Taken, not kept: apply writes after this, and 100,000 users' state is 200 MB.
   lastRead = undefined;
-  const seen = last && versions.get(last);
-  if (!last || seen === undefined) return readState(db);
+  if (!last) return readState(db);
   const [row] = await db.query<{ versions: string }>('SELECT versions FROM directory_row_versions() AS versions');
-  return row?.versions === seen ? last : readState(db);
+  return row?.versions === last.versions ? last.state : readState(db);
 }
