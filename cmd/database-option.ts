@@ -5,6 +5,7 @@ import type { Database } from '../src/db/database.js';
 import type { DebugHooks } from '../src/db/debug-hooks.js';
 import { requireSchema } from '../src/db/migrate.js';
 import { openDatabase } from '../src/db/open-database.js';
+import { checkRowVersionsAllowed } from '../src/state/read-state.js';
 import { TenantctlError } from '../src/diagnostics/tenantctl-error.js';
 
 export interface DatabaseOptions {
@@ -42,7 +43,10 @@ async function openChecked(options: DatabaseOptions & { readonly actor: string }
     debug: debugHooks(),
   });
   try {
-    if (requireInitialised) await requireSchema(db);
+    if (requireInitialised) {
+      await requireSchema(db);
+      await checkRowVersionsAllowed(db);
+    }
     return db;
   } catch (cause) {
     await db.close();

@@ -208,6 +208,22 @@ export function keepRowVersions(keep = true): void {
 }
 
 /**
+ * Whether this connection's role may run directory_row_versions: sql/roles.sql
+ * and migration 0022 grant it to tenantctl_writer, but a role given the
+ * tables' privileges by hand has no EXECUTE. Asked once the database is open,
+ * before any file is parsed (a round trip later would wait for the parse);
+ * without the privilege the directory is read in full under the lock, as it
+ * was before 0022, instead of apply failing.
+ */
+export async function checkRowVersionsAllowed(db: Queryable): Promise<void> {
+  if (!keepingVersions) return;
+  const [row] = await db.query<{ allowed: boolean | null }>(
+    "SELECT has_function_privilege(to_regprocedure('tenantctl.directory_row_versions()'), 'EXECUTE') AS allowed",
+  );
+  if (row?.allowed !== true) keepRowVersions(false);
+}
+
+/**
  * The directory as it is: every user, soft-deleted ones included, with roles
  * and licenses. One statement of three set-wide lists whatever the number of users.
  */

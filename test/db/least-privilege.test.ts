@@ -278,6 +278,27 @@ describePostgres('least-privilege roles from sql/roles.sql', { timeout: 120_000 
     expect(await history()).toBe(before);
   });
 
+  it('a role without EXECUTE on the row-version function still applies, reading the directory in full under the lock', async () => {
+    // As a role given the tables' privileges by hand would be: sql/roles.sql and 0022 grant the function to tenantctl_writer only.
+    await asRole(owner, (client) => client.query('REVOKE EXECUTE ON FUNCTION tenantctl.directory_row_versions() FROM tenantctl_writer'));
+    // Never edit the example itself (this test alone, run with -t).
+    if (config === 'examples/contoso') config = copyContoso();
+    try {
+      editUsers(config, (users) => users.map((u) => (u.userPrincipalName === 'isabella.janssen@contoso.com' ? { ...u, jobTitle: 'Head of Accounts' } : u)));
+      const run = await runCli(['apply', '-c', config, '--auto-approve', '--approve-purchases', '--approve-privileged'], {
+        env: { TENANTCTL_DATABASE_URL: urls.writer, TENANTCTL_DEBUG_TRACE: '1' },
+      });
+      expect(run.stderr).not.toMatch(/permission denied|^Error/m);
+      expect(run.code).toBe(0);
+      expect(run.stderr).not.toContain('directory_row_versions');
+      // The directory read before planning, and again under the lock.
+      expect(run.stderr.match(/^tenantctl debug: statement in transaction: SELECT … FROM users$/gm)?.length).toBeGreaterThanOrEqual(2);
+      expect((await as('reader', ['plan', '-c', config, '--detailed-exitcode'])).code).toBe(0);
+    } finally {
+      await asRole(owner, (client) => client.query('GRANT EXECUTE ON FUNCTION tenantctl.directory_row_versions() TO tenantctl_writer'));
+    }
+  });
+
   it('the writer leaves the catalog to init, and queues credentials only as undelivered', async () => {
     await asRole(urls.writer, async (client) => {
       for (const sql of [
