@@ -155,7 +155,8 @@ const gainsPrivilege = (fields: readonly DriftField[], roles: ReadonlyMap<string
 function declaredUserFindings(desired: User, current: User | undefined, roles: ReadonlyMap<string, Role>, now: Date, removals: OutsideRemovals): DriftFinding[] {
   const upn = desired.userPrincipalName;
   if (!current?.directory) {
-    const outsideWrite = removals.deleted.get(userKey(upn)) ?? null;
+    // A pending rename's account deleted is this declaration's loss too (removalCandidates asks for both).
+    const outsideWrite = removals.deleted.get(userKey(upn)) ?? (desired.renamedFrom === undefined ? undefined : removals.deleted.get(userKey(desired.renamedFrom))) ?? null;
     return [{ kind: 'user.missing', severity: outsideWrite ? 'high' : 'medium', userPrincipalName: upn, userId: null, inDeletedUsers: false, outsideWrite }];
   }
   const { id: userId, managed, deletedAt } = current.directory;

@@ -29,11 +29,12 @@ export const NO_OUTSIDE_REMOVALS: OutsideRemovals = { deleted: new Map(), releas
 
 /**
  * The users drift may report as removed outside tenantctl: declared UPNs
- * (lower-cased) the directory has no row for, and the declared users whose
- * active row is not managed, by id with the UPN the row has now (lower-cased,
- * at the same index). A superset of the `user.missing` and `user.unadopted`
- * findings (a pending rename is not missing), so the query can run before
- * the comparison.
+ * (lower-cased) the directory has no row for, with the UPN a pending rename
+ * names (`renamedFrom`) when it has none either (the account the rename was
+ * for is the one lost), and the declared users whose active row is not
+ * managed, by id with the UPN the row has now (lower-cased, at the same
+ * index). A superset of the `user.missing` and `user.unadopted` findings (a
+ * pending rename is not missing), so the query can run before the comparison.
  */
 export interface RemovalCandidates {
   readonly upns: readonly string[];
@@ -48,8 +49,11 @@ export function removalCandidates(desired: TenantState, current: TenantState): R
   for (const key of desired.users.keys()) {
     const user = current.users.get(key);
     const directory = user?.directory;
-    if (!user || !directory) upns.push(key);
-    else if (!directory.managed && !directory.deletedAt) {
+    if (!user || !directory) {
+      upns.push(key);
+      const renamedFrom = desired.users.get(key)?.renamedFrom;
+      if (renamedFrom !== undefined && !current.users.get(userKey(renamedFrom))?.directory) upns.push(userKey(renamedFrom));
+    } else if (!directory.managed && !directory.deletedAt) {
       userIds.push(directory.id);
       userUpns.push(userKey(user.userPrincipalName));
     }

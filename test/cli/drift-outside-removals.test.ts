@@ -218,6 +218,17 @@ function scenario(name: string, open: () => Promise<Tenant>, describeIt = descri
       }
       expect(await findings(tenant, [DELETED])).toEqual(before);
     });
+
+    it('the account a pending rename in git is for, deleted by SQL before the rename is applied, names the delete', async () => {
+      const FENNA = 'fenna.deboer@contoso.com';
+      const RENAMED = 'fenna.mulder@contoso.com';
+      const renamed = contosoWith((text) => edited(text, `  - userPrincipalName: ${FENNA}\n`, `  - userPrincipalName: ${RENAMED}\n    renamedFrom: ${FENNA}\n`));
+      await applied(tenant);
+      await tenant.asWriter(`DELETE FROM tenantctl.users WHERE user_principal_name = '${FENNA}'`);
+      const [missing, ...rest] = await findings(tenant, [RENAMED, FENNA], renamed);
+      expect(rest).toEqual([]);
+      expect(missing).toMatchObject({ kind: 'user.missing', severity: 'high', userPrincipalName: RENAMED, outsideWrite: { databaseRole: tenant.writer } });
+    });
   });
 }
 
