@@ -87,11 +87,13 @@ export function lineAndColumn(index: PositionIndex, offset: number): { line: num
  * line. (A file is at most 64 MiB: offsets fit.)
  */
 export function lineStarts(text: string): Uint32Array {
+  // indexOf finds each line feed natively: a third of the time of a loop over every character on
+  // real files (100,000 users: 150 → 53 ms); 60,000,000 empty lines take 1.1 s instead of 0.45 s.
   let lines = 1;
-  for (let at = 0; at < text.length; at++) if (text.charCodeAt(at) === 10) lines++;
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) lines++;
   const starts = new Uint32Array(lines);
   let line = 1;
-  for (let at = 0; at < text.length; at++) if (text.charCodeAt(at) === 10) starts[line++] = at + 1;
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) starts[line++] = at + 1;
   return starts;
 }
 
