@@ -133,13 +133,20 @@ function tableBlock(section: DriftSection, table: Table, shown: number): string 
   return [`### ${markdownWords(section.title)} (${count})`, '', row(table.header), row(table.align), ...table.rows.slice(0, shown).map((r) => r.text)].join('\n');
 }
 
+/** Privileged unmanaged users the alert names; the rest are counted (the table lists them). */
+const ALERT_NAMED = 10;
+
 /** The finding an auditor must not miss, as a GitHub alert above everything else. */
 function privilegedAlert(drift: DriftDocument): string | null {
   const users = drift.findings.filter((f): f is Unmanaged => f.kind === 'user.unmanaged' && f.privileged);
   if (users.length === 0) return null;
   const lines = markdownSentences((show) =>
-    users.map((f) => `${show(f.userPrincipalName)} holds ${show(f.roles.filter((r) => r.privileged).map((r) => r.displayName).join(', '))} and is not managed by tenantctl.`),
+    users
+      .slice(0, ALERT_NAMED)
+      .map((f) => `${show(f.userPrincipalName)} holds ${show(f.roles.filter((r) => r.privileged).map((r) => r.displayName).join(', '))} and is not managed by tenantctl.`),
   );
+  const more = users.length - ALERT_NAMED;
+  if (more > 0) lines.push(markdownWords(`… and ${more} more privileged users nobody manages: the table below lists them.`));
   return ['> [!CAUTION]', ...lines.map((line) => `> ${line}`)].join('\n');
 }
 
@@ -156,8 +163,9 @@ function omissionNote(left: number, total: number, maxLength: number): string {
  * cost of unused seats, an alert for privileged unmanaged users, then one
  * table per class, privileged and unmanaged users first. Values are code
  * spans, so no user name or attribute can mention, link or inject markup.
- * Never longer than `maxLength`: the headline, the alert and the privileged
- * users are kept; other rows are cut from the end, with a note.
+ * Never longer than `maxLength`: the headline and the alert (ten users named,
+ * the rest counted) are kept, then the privileged users' table and the
+ * others as far as they fit; rows are cut from the end, with a note.
  */
 export function renderDriftMarkdown(drift: DriftDocument, options: DriftMarkdownOptions = {}): string {
   const maxLength = options.maxLength ?? DEFAULT_MARKDOWN_MAX_LENGTH;
@@ -175,11 +183,10 @@ export function renderDriftMarkdown(drift: DriftDocument, options: DriftMarkdown
   if (joinedLength(full) <= maxLength) return joinBlocks(full);
 
   const total = drift.findings.length;
-  const privileged = sections.filter(({ section }) => section.driftClass === 'privileged');
-  const shown = privileged.map(({ section, table }) => ({ section, table, rows: table.rows.length }));
-  let budget = maxLength - joinedLength([...top, ...shown.map((s) => tableBlock(s.section, s.table, s.rows)), omissionNote(total, total, maxLength), ...bottom]);
+  const shown: { section: DriftSection; table: Table; rows: number }[] = [];
+  let budget = maxLength - joinedLength([...top, omissionNote(total, total, maxLength), ...bottom]);
+  // Privileged users first (inReportOrder), then the rest, each table as far as it fits.
   for (const { section, table } of sections) {
-    if (section.driftClass === 'privileged') continue;
     // The frame with its longest heading (`n of n shown`), plus the blank line before it.
     const n = section.findings.length;
     const frame = tableBlock(section, table, 0).replace(`(0 of ${n} shown)`, `(${n} of ${n} shown)`).length + 2;

@@ -26,12 +26,20 @@ export function countThatFit(items: readonly string[], budget: number, separator
   return kept;
 }
 
-/** Last resort, cut at a character boundary (not inside a surrogate pair). */
+/**
+ * Last resort, cut after the last whole line that fits. Each line closes
+ * what it opens (a value is a code span on one line), so no cut leaves a
+ * value's rest outside its span, live: cut at a character, a hostile
+ * display name's `@team` or `<img>` became a mention or an image (helper-74).
+ */
 export function truncate(text: string, maxLength: number): string {
   const marker = '\n\n… (truncated)\n';
-  if (maxLength <= marker.length) return text.slice(0, Math.max(0, maxLength));
-  let end = maxLength - marker.length;
-  const last = text.charCodeAt(end - 1);
-  if (last >= 0xd800 && last <= 0xdbff) end--;
-  return `${text.slice(0, end)}${marker}`;
+  const fence = '\n```';
+  const room = maxLength - marker.length - fence.length;
+  if (maxLength <= 0) return '';
+  if (room < 0) return text.slice(0, text.lastIndexOf('\n', maxLength - 1) + 1);
+  const kept = text.slice(0, Math.max(0, text.lastIndexOf('\n', room)));
+  // Cut inside a code block (a plan's ```diff), the block is closed before the marker.
+  const open = (kept.match(/^```/gm) ?? []).length % 2 === 1;
+  return `${kept}${open ? fence : ''}${marker}`;
 }

@@ -200,7 +200,8 @@ export function renderMarkdown(plan: PlanDocument, options: MarkdownOptions = {}
 
   // Something must go. Measure what stays (the note sized for its longest wording), then
   // give the approval list what it needs and the details what is left.
-  const must = [...head, ...unmanaged, heading, omissionNote(sections.length, sections.length, maxLength, true), footer];
+  // The note's longest wording: some users shown (so it speaks of their order), every approval listed.
+  const must = [...head, ...unmanaged, heading, omissionNote(Math.max(0, sections.length - 1), sections.length, maxLength, true), footer];
   const approvalFrame = approvalBlock(approvals, 0);
   const approvalBudget = maxLength - joinedLength(approvalFrame ? [...must, approvalFrame] : must);
   const approvalsShown = Math.min(approvals.length, countThatFit(approvals, approvalBudget, 1));
@@ -216,6 +217,6 @@ export function renderMarkdown(plan: PlanDocument, options: MarkdownOptions = {}
     omissionNote(sections.length - kept, sections.length, maxLength, approvalsShown === approvals.length),
     footer,
   ]);
-  // Only a head longer than the limit on its own gets here (it is not expected to).
+  // Only a head longer than the limit on its own gets here.
   return text.length <= maxLength ? text : truncate(text, maxLength);
 }

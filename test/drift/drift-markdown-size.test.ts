@@ -80,3 +80,41 @@ describe('drift markdown of a large tenant', () => {
     expect(full.match(/^\| `legacy\d+@contoso\.com` \|/gm)).toHaveLength(20);
   });
 });
+
+/** helper-74: 250 privileged accounts nobody manages, each with a long display name of mentions and images. */
+function privilegedFlood() {
+  const hostile = '@org/secteam <img src=https://e.vil/p.png> '.repeat(6).slice(0, 256);
+  const current = Array.from({ length: 250 }, (_, i) =>
+    currentUser(`u${String(i).padStart(3, '0')}@contoso.com`, { roles: [GA], attributes: { displayName: hostile } }, { managed: false }),
+  );
+  const report = computeDrift({ desired: state(), current: state(...current), catalog: catalog([]), now: NOW });
+  return toDriftDocument(report, { tenantctlVersion: '0.0.0-test', configHash: null });
+}
+
+describe('drift markdown with more privileged unmanaged accounts than fit', () => {
+  const drift = privilegedFlood();
+
+  it('names ten in the alert, counts the rest, and cuts the table by rows with a note, nothing live', () => {
+    for (const maxLength of [60_000, 20_000, 5_000]) {
+      const output = renderDriftMarkdown(drift, { maxLength });
+      expect(output.length).toBeLessThanOrEqual(maxLength);
+      expect(liveMarkdown(output), String(maxLength)).toEqual([]);
+      expect(output.match(/^> `u\d+@contoso\.com` holds `Global administrator`/gm)).toHaveLength(10);
+      expect(output).toContain('> … and 240 more privileged users nobody manages: the table below lists them.');
+      const shown = Number(/### Privileged users nobody manages \((\d+) of 250 shown\)/.exec(output)?.[1]);
+      expect(shown).toBeGreaterThan(0);
+      expect(output.match(/^\| `u\d+@contoso\.com` \|/gm)).toHaveLength(shown);
+      expect(output).toContain(`> ${250 - shown} of 250 findings were left out to keep this report under ${maxLength} characters;`);
+      expect(output).not.toContain('(truncated)');
+    }
+  });
+
+  it('cut as a last resort (a limit near the alert\'s length), whole lines only, wherever the limit falls', () => {
+    for (let maxLength = 400; maxLength <= 1_600; maxLength += 23) {
+      const output = renderDriftMarkdown(drift, { maxLength });
+      expect(output.length).toBeLessThanOrEqual(maxLength);
+      expect(liveMarkdown(output)).toEqual([]);
+      for (const line of output.split('\n')) expect((line.match(/`/g) ?? []).length % 2, `${maxLength}: ${line}`).toBe(0);
+    }
+  });
+});
