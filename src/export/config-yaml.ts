@@ -1,5 +1,6 @@
 import { Document, isMap, isPair, isScalar, isSeq, visit, type ToStringOptions } from 'yaml';
 import type { RawConfig } from '../config/raw-config.js';
+import { escapeHiddenCharacters, needsEscapes } from './hidden-characters.js';
 
 /** Lists written on one line, as INTERFACE.md's example writes them. */
 export const FLOW_LISTS: ReadonlySet<string> = new Set(['businessPhones', 'roles', 'disabledPlans']);
@@ -43,12 +44,13 @@ export function renderConfigYaml(config: RawConfig, options: RenderOptions): str
   }
   const settings = doc.get('settings');
   if (options.settingsComment && isMap(settings)) settings.comment = asComment(options.settingsComment);
-  return doc.toString(TO_STRING);
+  return escapeHiddenCharacters(doc.toString(TO_STRING));
 }
 
 /**
  * Any part of a configuration as a Document styled as renderConfigYaml styles
- * it (FLOW_LISTS on one line, fragile multi-line text double-quoted), before
+ * it (FLOW_LISTS on one line, fragile multi-line text and text that needs
+ * escapes double-quoted; escapeHiddenCharacters then writes those), before
  * blank lines and comments: emit-config-yaml.ts hands what it cannot prove it
  * writes identically to this, so both paths share one definition of style.
  */
@@ -60,7 +62,8 @@ export function configDocument(value: unknown): Document {
       if (isPair(parent) && isScalar(parent.key) && FLOW_LISTS.has(String(parent.key.value))) seq.flow = true;
     },
     Scalar(_, scalar) {
-      if (typeof scalar.value === 'string' && fragileBlock(scalar.value)) scalar.type = 'QUOTE_DOUBLE';
+      // Hidden characters and workflow commands are written as escapes (hidden-characters.ts), which only double quotes have.
+      if (typeof scalar.value === 'string' && (fragileBlock(scalar.value) || needsEscapes(scalar.value))) scalar.type = 'QUOTE_DOUBLE';
     },
   });
   return doc;

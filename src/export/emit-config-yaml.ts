@@ -1,6 +1,7 @@
 import { isMap } from 'yaml';
 import type { RawConfig } from '../config/raw-config.js';
 import { configDocument, FLOW_LISTS, renderConfigYaml, TO_STRING, type RenderOptions } from './config-yaml.js';
+import { escapeHiddenCharacters } from './hidden-characters.js';
 import { keyWritesPlain, writesPlain, type ScalarPlace } from './plain-scalar.js';
 
 /**
@@ -165,7 +166,7 @@ function scalarByDocument(value: unknown, place: ScalarPlace): string | null {
   const text = configDocument(source).toString(TO_STRING);
   if (!text.startsWith(prefix) || !text.endsWith(suffix)) return null;
   const inner = text.slice(prefix.length, text.length - suffix.length);
-  return inner === '' || inner.includes('\n') ? null : inner;
+  return inner === '' || inner.includes('\n') ? null : escapeHiddenCharacters(inner);
 }
 
 /**
@@ -185,5 +186,5 @@ function userByDocument(user: Record<string, unknown>): { text: string; keptEnd:
   const followed = doc.toString(TO_STRING);
   const keptEnd = followed === `${prefix}${text}\n  - m: 0\n`;
   const blankAfter = followed === `${prefix}${text}\n\n  - m: 0\n`;
-  return alone.startsWith(prefix) && alone.endsWith('\n') && (keptEnd || blankAfter) ? { text, keptEnd } : null;
+  return alone.startsWith(prefix) && alone.endsWith('\n') && (keptEnd || blankAfter) ? { text: escapeHiddenCharacters(text), keptEnd } : null;
 }

@@ -1,4 +1,5 @@
 import { Document } from 'yaml';
+import { nonAsciiNeedsEscapes } from './hidden-characters.js';
 
 /**
  * Where a scalar stands, which decides how yaml writes it: a block map's
@@ -54,7 +55,8 @@ const RESOLVES: RegExp = (() => {
  * key). False means "not proven", not "quoted": the caller then asks yaml.
  */
 export function writesPlain(value: string, place: ScalarPlace): boolean {
-  if (!SAFE.test(value) || value.endsWith(' ')) return false;
+  // SAFE lets through letters that draw as nothing (a Hangul filler) and piles of marks, which need escapes.
+  if (!SAFE.test(value) || value.endsWith(' ') || nonAsciiNeedsEscapes(value)) return false;
   if (place === 'flow' && value.includes(',')) return false;
   if (KEYWORD.test(value) || NUMBERISH.test(value)) return false;
   return !RESOLVES.test(value);

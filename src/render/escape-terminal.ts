@@ -25,7 +25,7 @@
  */
 
 /** Invisible characters other than the C0 controls (U+0000–U+001F, which JSON.stringify escapes itself). */
-const BEYOND_C0 = '\\u007f-\\u009f\\p{Cf}\\p{Zl}\\p{Zp}\\p{Default_Ignorable_Code_Point}';
+export const BEYOND_C0 = '\\u007f-\\u009f\\p{Cf}\\p{Zl}\\p{Zp}\\p{Default_Ignorable_Code_Point}';
 const INVISIBLE = new RegExp(`[\\u0000-\\u001f${BEYOND_C0}]`, 'gu');
 /** The invisible characters other than C0 controls (which JSON.stringify already escapes). */
 export const INVISIBLE_BEYOND_C0 = new RegExp(`[${BEYOND_C0}]`, 'gu');
@@ -40,7 +40,7 @@ export const MAX_STACKED_MARKS = 4;
 export const MARK_PILE = new RegExp(`[\\p{Mn}\\p{Me}]{${MAX_STACKED_MARKS + 1},}`, 'gu');
 
 /** White space the Actions runner trims before looking for `::` (.NET `char.IsWhiteSpace`). */
-const LEADING_SPACE = '[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*';
+export const LEADING_SPACE = '[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*';
 const COMMAND_START = new RegExp(`^(${LEADING_SPACE}):`);
 const COMMAND_LINE = new RegExp(`^(${LEADING_SPACE})::`);
 
