@@ -1,4 +1,4 @@
-import { isScalar, LineCounter, Parser, parseDocument, YAMLParseError, type CST, type Document } from 'yaml';
+import { Composer, isScalar, LineCounter, Parser, parseDocument, YAMLParseError, type CST, type Document } from 'yaml';
 
 /** A 1-based line and column; columns count UTF-16 code units, as editors do. */
 export interface SourcePosition {
@@ -10,6 +10,8 @@ export interface SourcePosition {
 export interface SourcePositions {
   readonly document: Document.Parsed;
   readonly lineCounter: LineCounter;
+  /** Where composing stopped after MAX_YAML_PROBLEMS problems (the document is then empty). */
+  readonly stoppedAt?: number;
 }
 
 /** The object key a scalar map key becomes in JS (as yaml's `toJS` spells it); undefined for collections. */
@@ -59,13 +61,66 @@ function tooDeep(tokens: Iterable<CST.Token>): number | undefined {
 export function parseWithPositions(text: string): SourcePositions {
   const lineCounter = new LineCounter();
   const deep = tooDeep(new Parser(lineCounter.addNewLine).parse(text));
-  if (deep === undefined) {
-    const document = parseDocument(text, { prettyErrors: false, logLevel: 'error', uniqueKeys: false });
-    return { document, lineCounter };
+  if (deep === undefined) return { ...composeBounded(text), lineCounter };
+  return { document: withErrors([new YAMLParseError([deep, deep + 1], 'RESOURCE_EXHAUSTION', `the values here nest more than ${MAX_NESTING} levels deep`)]), lineCounter };
+}
+
+/**
+ * Problems composed before a file is given up on. A file of nothing but
+ * syntax errors (`a: [` on every line) made yaml build an error, with its
+ * stack trace, per line: 2 MB took 20 s and 1.7 GB, 24 MB aborted on the
+ * heap limit (helper-75).
+ */
+export const MAX_YAML_PROBLEMS = 100;
+
+const OPTIONS = { prettyErrors: false, logLevel: 'error', uniqueKeys: false } as const;
+
+/** An empty document holding `errors`: what a file not composed reports. */
+function withErrors(errors: readonly YAMLParseError[]): Document.Parsed {
+  const document = parseDocument('', OPTIONS);
+  document.errors.push(...errors);
+  return document;
+}
+
+class TooManyProblems extends Error {}
+
+type ComposerOnError = (source: unknown, code: string, message: string, warning?: boolean) => void;
+
+/**
+ * parseDocument (yaml's public-api.js), stopped once the composer has reported
+ * MAX_YAML_PROBLEMS + 1 problems: the document is then empty, with those.
+ * yaml's errors capture no stack trace meanwhile (each took as long as its parse).
+ */
+function composeBounded(text: string): { document: Document.Parsed; stoppedAt?: number } {
+  const composer = new Composer(OPTIONS);
+  // Composer's own members (compose/composer.js): it reads onError each time it composes a document.
+  const inside = composer as unknown as { onError: ComposerOnError; errors: YAMLParseError[] };
+  const report = inside.onError;
+  let problems = 0;
+  inside.onError = (source, code, message, warning) => {
+    report(source, code, message, warning);
+    if (!warning && ++problems > MAX_YAML_PROBLEMS) throw new TooManyProblems();
+  };
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    let document: Document.Parsed | undefined;
+    for (const composed of composer.compose(new Parser().parse(text), true, text.length)) {
+      if (!document) document = composed;
+      else {
+        document.errors.push(new YAMLParseError(composed.range.slice(0, 2) as [number, number], 'MULTIPLE_DOCS', 'Source contains multiple documents; please use YAML.parseAllDocuments()'));
+        break;
+      }
+    }
+    return { document: document ?? withErrors([]) };
+  } catch (cause) {
+    if (!(cause instanceof TooManyProblems)) throw cause;
+    const errors = inside.errors.slice(0, MAX_YAML_PROBLEMS);
+    // Errors come in the order of composing, not of the text: the furthest one is where it stopped.
+    return { document: withErrors(errors), stoppedAt: Math.max(0, ...inside.errors.map((e) => e.pos[0])) };
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
   }
-  const document = parseDocument('', { prettyErrors: false, logLevel: 'error' });
-  document.errors.push(new YAMLParseError([deep, deep + 1], 'RESOURCE_EXHAUSTION', `the values here nest more than ${MAX_NESTING} levels deep`));
-  return { document, lineCounter };
 }
 
 export function positionAt(positions: SourcePositions, offset: number): SourcePosition {

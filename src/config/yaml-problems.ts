@@ -2,6 +2,7 @@ import { isAlias, isNode, visit, YAMLParseError, type YAMLError } from 'yaml';
 import { error, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
 import { checkExpansion } from './alias-expansion.js';
 import { jsKeyOf, parseWithPositions, positionAt, type SourcePositions } from './locate.js';
+import { MAX_YAML_PROBLEMS } from './yaml-document.js';
 import { buildPositionIndex } from './position-index.js';
 import { couldBePassword } from '../credentials/password-policy.js';
 
@@ -148,6 +149,10 @@ function composeProblems(file: string, text: string, positions: SourcePositions)
     if (seenLines.has(line)) continue;
     seenLines.add(line);
     diagnostics.push(diagnostic);
+  }
+  if (positions.stoppedAt !== undefined) {
+    const message = `more than ${MAX_YAML_PROBLEMS} YAML problems in this file, the last here; the rest were not looked for: fix these and run validate again`;
+    diagnostics.push(error('YAML_SYNTAX', message, { file, ...positionAt(positions, positions.stoppedAt) }));
   }
   const version = document.directives?.yaml;
   if (version?.explicit && version.version !== '1.2') {

@@ -3,8 +3,9 @@ import { constructFromEvents, parseEvents, type Event } from 'js-yaml';
 import { checkExpansion, MIN_EXPANSION_LIMIT } from './alias-expansion.js';
 import { hashConfigBytes } from './config-hash.js';
 import { listConfigFiles } from './config-files.js';
+import { firstProblem, nulProblem, SLOW_PATH_LIMIT, versionProblem, type SlowPathBudget } from './large-file-problems.js';
 import { rememberRegions } from './locate.js';
-import { parseWithYaml } from './yaml-problems.js';
+import { parseWithYaml as parseAllProblems } from './yaml-problems.js';
 import { findRegions, type FileRegions } from './yaml-regions.js';
 import { buildPositionIndex } from './position-index.js';
 import { runSteps, runStepsYielding, type Steps } from './steps.js';
@@ -76,8 +77,26 @@ function decodeUtf8(bytes: Buffer): { text: string; problem?: Utf8Problem } {
  * rejects, whatever this stage would report, and any %-directive goes through
  * yaml, which finds every problem and its position.
  */
-function parseText(file: string, text: string, valueBudget: number): { value: unknown; diagnostics: Diagnostic[]; regions?: FileRegions; values?: number; written?: number } {
-  if (/^%/m.test(text)) return parseWithYaml(file, text);
+function parseText(
+  file: string,
+  text: string,
+  valueBudget: number,
+  slowBudget: SlowPathBudget,
+): { value: unknown; diagnostics: Diagnostic[]; regions?: FileRegions; values?: number; written?: number } {
+  const refused = (diagnostic: Diagnostic) => ({ value: null, diagnostics: [diagnostic] });
+  const nul = nulProblem(file, text);
+  if (nul) return refused(nul);
+  // yaml, for every problem and its position, only while that stays cheap (large-file-problems.ts).
+  const small = text.length <= slowBudget.left;
+  const parseWithYaml = (file: string, text: string) => {
+    slowBudget.left -= text.length;
+    return parseAllProblems(file, text);
+  };
+  if (/^%/m.test(text)) {
+    if (small) return parseWithYaml(file, text);
+    const version = versionProblem(file, text);
+    if (version) return refused(version);
+  }
   let value: unknown;
   let events: Event[];
   try {
@@ -86,14 +105,14 @@ function parseText(file: string, text: string, valueBudget: number): { value: un
     // Too many to keep: not built at all (the caller says so).
     if (events.length > valueBudget) return { value: null, diagnostics: [], values: events.length };
     const documents = constructFromEvents(events, { source: text });
-    if (documents.length !== 1) return parseWithYaml(file, text);
+    if (documents.length !== 1) return small ? parseWithYaml(file, text) : refused(firstProblem(file, null, documents));
     value = documents[0];
-  } catch {
-    return parseWithYaml(file, text);
+  } catch (cause) {
+    return small ? parseWithYaml(file, text) : refused(firstProblem(file, cause));
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return parseWithYaml(file, text);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return small ? parseWithYaml(file, text) : refused(firstProblem(file, null, [value]));
   const expanded = text.includes('*') ? checkExpansion(file, () => buildPositionIndex(text), value, text.length) : undefined;
-  if (expanded?.problem) return parseWithYaml(file, text);
+  if (expanded?.problem) return small ? parseWithYaml(file, text) : refused(expanded.problem);
   const regions = findRegions(text, events);
   // An event per scalar, and per collection its start and end: as many as countValues counts, give or take one per
   // collection. Aliases count what they expand to: every later stage reads each expanded value.
@@ -109,6 +128,7 @@ export function parseYamlSource(
   file: string,
   bytes: Buffer,
   valueBudget = Number.POSITIVE_INFINITY,
+  slowBudget: SlowPathBudget = { left: SLOW_PATH_LIMIT },
 ): { source: ConfigFile; diagnostics: Diagnostic[]; values: number; written: number } {
   const { text, problem } = decodeUtf8(bytes);
   if (problem) {
@@ -117,7 +137,7 @@ export function parseYamlSource(
     return { source: { file, text, value: null }, diagnostics: [error('YAML_NOT_UTF8', message, { file, line: problem.line, column: problem.column })], values: 0, written: 0 };
   }
   try {
-    const { value, diagnostics, regions, values, written } = parseText(file, text, valueBudget);
+    const { value, diagnostics, regions, values, written } = parseText(file, text, valueBudget, slowBudget);
     const source = { file, text, value };
     if (regions) rememberRegions(source, regions);
     // Without aliases (nothing measured them) what a file holds is what it writes.
@@ -216,13 +236,15 @@ function* parseEachFile(read: ReadFiles, onParsed: (done: number, total: number)
   const diagnostics: Diagnostic[] = [...read.listed];
   let values = 0;
   let written = 0;
+  // One budget for all the files: 64 files of 4 MiB each would otherwise each take the slow path.
+  const slowBudget: SlowPathBudget = { left: SLOW_PATH_LIMIT };
   onParsed(0, read.files.length);
   for (const [index, file] of read.files.entries()) {
     if ('problem' in file) {
       diagnostics.push(file.problem);
       continue;
     }
-    const parsed = parseYamlSource(file.file, file.bytes, INPUT_LIMITS.configurationValues - values);
+    const parsed = parseYamlSource(file.file, file.bytes, INPUT_LIMITS.configurationValues - values, slowBudget);
     values += parsed.values;
     written += parsed.written;
     if (values > INPUT_LIMITS.configurationValues) {
