@@ -121,7 +121,9 @@ function realTarget(link: string): string | { readonly code: string } {
 
 function brokenLink(shown: string, link: string, code: string): Diagnostic {
   if (code === 'ELOOP') {
-    return error('CONFIG_UNREADABLE', `${shown} is a symbolic link that leads round in a loop (ELOOP); point it at a file, or remove it`, { file: shown });
+    return error('CONFIG_UNREADABLE', `${shown} is a symbolic link that leads round in a loop, or through more links than the system follows (ELOOP); point it at a file, or remove it`, {
+      file: shown,
+    });
   }
   let to = '';
   try {
@@ -142,7 +144,9 @@ const within = (root: string, file: string): boolean => file.startsWith(root.end
  * configuration; a link a pull request adds to `.git/config` is no more a
  * file of the repository than one to `/etc/passwd`.
  */
-const inRepository = (root: string, real: string): boolean => within(root, real) && !path.relative(root, real).split(path.sep).some(isGitFolderName);
+const inRepository = (root: string, real: string): boolean =>
+  // The repository's top folder itself too: a link to it is a folder by a YAML name, refused as such when read (helper-75).
+  real === root || (within(root, real) && !path.relative(root, real).split(path.sep).some(isGitFolderName));
 
 /** `.git` in any case: on macOS and Windows `.GIT/config` is git's config, and realpath keeps the case it was given. */
 const isGitFolderName = (segment: string): boolean => segment.toLowerCase() === '.git';
@@ -203,8 +207,10 @@ export function listConfigFiles(paths: readonly string[]): { files: string[]; di
     diagnostics.push(warning('CONFIG_GIVEN_TWICE', message, { file: given }));
     return true;
   };
+  // A directory's entry that leads to a directory given (`self.yaml -> .`) is no repeat of it: read, it is refused as a folder.
+  const directories = new Set<string>();
   const add = (file: string, real: string, inDirectory?: string): void => {
-    if (!repeated(file, inDirectory === undefined ? file : `${file} (in the directory ${inDirectory})`, real)) files.push(file);
+    if (directories.has(real) || !repeated(file, inDirectory === undefined ? file : `${file} (in the directory ${inDirectory})`, real)) files.push(file);
   };
   if (paths.length === 0) {
     diagnostics.push(error('CONFIG_NOT_FOUND', 'no configuration was given; pass a YAML file or a directory of YAML files with -c PATH'));
@@ -236,7 +242,9 @@ export function listConfigFiles(paths: readonly string[]): { files: string[]; di
       add(shown, realOrResolved(given));
       continue;
     }
-    if (repeated(shown, shown, realOrResolved(given))) continue;
+    const realDirectory = realOrResolved(given);
+    directories.add(realDirectory);
+    if (repeated(shown, shown, realDirectory)) continue;
     let names: Entry[];
     let outside: Outside[];
     let broken: { name: string; code: string }[];

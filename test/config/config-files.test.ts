@@ -162,9 +162,20 @@ describe('an entry by a YAML name that is not a regular file', () => {
     fs.symlinkSync('loop-b.yaml', path.join(repo, 'loop-a.yaml'));
     fs.symlinkSync('loop-a.yaml', path.join(repo, 'loop-b.yaml'));
     fs.symlinkSync('/dev/null', path.join(repo, 'null.yaml'));
+    // Links to the directory itself and to the repository's top folder: folders by a YAML name, not repeats or outsiders (helper-75).
+    fs.mkdirSync(path.join(repo, 'tenant'));
+    fs.writeFileSync(path.join(repo, 'tenant', 'b.yaml'), USERS);
+    fs.symlinkSync('.', path.join(repo, 'tenant', 'self.yaml'));
+    fs.symlinkSync('..', path.join(repo, 'tenant', 'top.yaml'));
 
     const listed = listConfigFiles([repo]);
     expect(listed.files).toEqual(['a', 'fifo', 'folder'].map((name) => `${repo}/${name}.yaml`));
+    const tenant = listConfigFiles([`${repo}/tenant`]);
+    expect(tenant.diagnostics).toEqual([]);
+    expect(tenant.files).toEqual(['b', 'self', 'top'].map((name) => `${repo}/tenant/${name}.yaml`));
+    const inTenant = await runCli(['validate', '-c', `${repo}/tenant`], { env: { TENANTCTL_DATABASE_URL: path.join(newDir(), 'db') } });
+    expect(inTenant.code).toBe(1);
+    for (const name of ['self', 'top']) expect(inTenant.stdout).toContain(`${repo}/tenant/${name}.yaml: CONFIG_NOT_A_FILE: `);
     expect(listed.diagnostics.map((d) => [d.code, d.location?.file])).toEqual([
       ['CONFIG_UNREADABLE', `${repo}/dangling.yaml`],
       ['CONFIG_UNREADABLE', `${repo}/loop-a.yaml`],
@@ -181,7 +192,7 @@ describe('an entry by a YAML name that is not a regular file', () => {
     expect(said('dangling')).toBe(
       `${repo}/dangling.yaml: CONFIG_UNREADABLE: ${repo}/dangling.yaml is a symbolic link to "missing.yaml", which does not exist (ENOENT); point it at a file of the repository, or remove it`,
     );
-    expect(said('loop-a')).toBe(`${repo}/loop-a.yaml: CONFIG_UNREADABLE: ${repo}/loop-a.yaml is a symbolic link that leads round in a loop (ELOOP); point it at a file, or remove it`);
+    expect(said('loop-a')).toBe(`${repo}/loop-a.yaml: CONFIG_UNREADABLE: ${repo}/loop-a.yaml is a symbolic link that leads round in a loop, or through more links than the system follows (ELOOP); point it at a file, or remove it`);
     expect(said('null')).toContain('CONFIG_LINK_OUTSIDE: ');
   });
 });
