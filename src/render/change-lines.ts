@@ -75,7 +75,8 @@ function lineDiff(from: string, to: string): ChangeLine[] {
     return part.value
       .replace(/\n$/, '')
       .split('\n')
-      .map((line): ChangeLine => ({ sign, text: visible(line), depth: 1 }));
+      // A backslash doubled, as in the quoted one-line form: else a value holding the text `\u003a:` read the same as one holding `::`, shown escaped (helper-74).
+      .map((line): ChangeLine => ({ sign, text: visible(line.replace(/\\/g, '\\\\')), depth: 1 }));
   });
 }
 

@@ -20,6 +20,8 @@ describe('attributeLines', () => {
     ['streetAddress', 'Herengracht 1\n1015 BA Amsterdam', null, ['- streetAddress:', '  - Herengracht 1', '  - 1015 BA Amsterdam']],
     ['displayName', 'Red \u001b[31m', 'Right-to-left \u202e', ['~ displayName: "Red \\u001b[31m" → "Right-to-left \\u202e"']],
     ['streetAddress', 'a\n\u001b[2J', 'a', ['~ streetAddress:', '    a', '  - \\u001b[2J']],
+    // The text `\u003a:` and the characters `::` (a workflow command, shown escaped) read differently.
+    ['streetAddress', 'x\n::warning::y', 'x\n\\u003a:warning::y', ['~ streetAddress:', '    x', '  - \\u003a:warning::y', '  + \\\\u003a:warning::y']],
   ])('%s: %j → %j', (attribute, from, to, expected) => {
     expect(lines(attributeLines(attribute, from, to))).toEqual(expected);
   });
