@@ -3,21 +3,23 @@ import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 /**
  * The text a configuration's files that js-yaml does not read as one mapping
  * may have parsed again by yaml, together. yaml finds every problem and its
- * position but takes about 2 s a megabyte, 3.5 s and 450 MB a megabyte of
- * errors on every line: one syntax error at the end of a 60 MB file took
- * 118 s and 3.5 GB, a `%YAML` line on a valid 16 MB file 29 s, 24 MB of
- * `a: [` lines ended on the heap limit (helper-75). Past the budget a file
- * gets js-yaml's first problem instead. A file written by hand, or a
- * department's export at 100,000 users (3-5 MB), is within it.
+ * position but takes about 2 s a megabyte of plain configuration, and up to
+ * 6 s and 400 MB a megabyte of brackets (its syntax tree): one syntax error
+ * at the end of a 60 MB file took 118 s and 3.5 GB, a `%YAML` line on a
+ * valid 16 MB file 29 s, 24 MB of `a: [` lines ended on the heap limit
+ * (helper-75), 4 MiB of nested brackets 54 s and 3.2 GB (helper-76). Past
+ * the budget a file gets js-yaml's first problem instead, located. A file
+ * written by hand is well within it; a department's export of a large
+ * tenant may not be, and is then told its first problem at a time.
  */
-export const SLOW_PATH_LIMIT = 4 * 1024 * 1024;
+export const SLOW_PATH_LIMIT = 1024 * 1024;
 
 /** What is left of SLOW_PATH_LIMIT for the files still to parse. */
 export interface SlowPathBudget {
   left: number;
 }
 
-const TOO_LARGE_FOR_ALL = `the configuration's files are over ${SLOW_PATH_LIMIT / 1024 / 1024} MiB, so only the first problem of this one is shown: fix it and run again`;
+const TOO_LARGE_FOR_ALL = `the configuration's files with problems are over ${SLOW_PATH_LIMIT / 1024 / 1024} MiB, so only the first problem of this one is shown: fix it and run again`;
 
 /** `line` and `column` (1-based, UTF-16 units) of `offset` in `text`. */
 function position(text: string, offset: number): { line: number; column: number } {
@@ -44,12 +46,35 @@ export function nulProblem(file: string, text: string): Diagnostic | null {
   });
 }
 
+/**
+ * Line breaks (LF and CR each) a file may hold: a real 64 MiB configuration
+ * has about 2 million lines. js-yaml's error for a problem records where
+ * every line before it starts and ends: after 63 million blank lines, 2.8 GB
+ * (helper-76).
+ */
+export const MAX_LINE_BREAKS = 8_000_000;
+
+export function tooManyLines(file: string, text: string): Diagnostic | null {
+  let breaks = 0;
+  for (const lineBreak of ['\n', '\r']) {
+    for (let at = text.indexOf(lineBreak); at >= 0; at = text.indexOf(lineBreak, at + 1)) {
+      if (++breaks > MAX_LINE_BREAKS) {
+        const message = `the file has more than ${MAX_LINE_BREAKS.toLocaleString('en-US')} line breaks, the limit for one configuration file (a real one of 64 MiB has about 2,000,000 lines): remove the empty lines, or split the file`;
+        return error('CONFIG_TOO_LARGE', message, { file });
+      }
+    }
+  }
+  return null;
+}
+
 /** The %YAML directive's version when it is not 1.2, as yaml would report it, for a file too large for yaml. */
 export function versionProblem(file: string, text: string): Diagnostic | null {
-  const directive = /^%YAML[ \t]+([^\s#]*)/m.exec(text);
+  // Line starts as YAML has them: with the m flag, ^ also matches after U+2028 in a comment (helper-76).
+  const directive = /(?:^|[\r\n])%YAML[ \t]+([^\s#]*)/.exec(text);
   if (!directive || directive[1] === '1.2') return null;
   const message = `the file asks for YAML ${directive[1]}; tenantctl reads YAML 1.2 (where yes/no/on/off are plain strings): remove the %YAML line`;
-  return error('YAML_VERSION', message, { file, ...position(text, directive.index) });
+  const at = directive.index + (directive[0].startsWith('%') ? 0 : 1);
+  return error('YAML_VERSION', message, { file, ...position(text, at) });
 }
 
 interface JsYamlProblem {
@@ -65,7 +90,9 @@ export function firstProblem(file: string, cause: unknown, documents?: readonly 
   if (documents === undefined) {
     const { reason, mark } = (cause ?? {}) as JsYamlProblem;
     const at = typeof mark?.line === 'number' && typeof mark.column === 'number' ? { line: mark.line + 1, column: mark.column + 1 } : { line: 1, column: 1 };
-    return error('YAML_SYNTAX', `${typeof reason === 'string' ? reason : 'the YAML cannot be read'}; ${TOO_LARGE_FOR_ALL}`, { file, ...at });
+    // Not js-yaml's own error (a tag of 60 million characters overflows its stack): say what it was.
+    const what = typeof reason === 'string' ? reason : `the YAML cannot be read (${cause instanceof Error ? `${cause.name}: ${cause.message}` : 'unknown error'})`;
+    return error('YAML_SYNTAX', `${what}; ${TOO_LARGE_FOR_ALL}`, { file, ...at });
   }
   const at = { file, line: 1, column: 1 };
   if (documents.length === 0) {

@@ -60,8 +60,10 @@ function tooDeep(tokens: Iterable<CST.Token>): number | undefined {
  */
 export function parseWithPositions(text: string): SourcePositions {
   const lineCounter = new LineCounter();
-  const deep = tooDeep(new Parser(lineCounter.addNewLine).parse(text));
-  if (deep === undefined) return { ...composeBounded(text), lineCounter };
+  // The syntax tree is built once, for the depth check and then for composing: it is most of the cost (helper-76).
+  const tokens = [...new Parser(lineCounter.addNewLine).parse(text)];
+  const deep = tooDeep(tokens);
+  if (deep === undefined) return { ...composeBounded(text, tokens), lineCounter };
   return { document: withErrors([new YAMLParseError([deep, deep + 1], 'RESOURCE_EXHAUSTION', `the values here nest more than ${MAX_NESTING} levels deep`)]), lineCounter };
 }
 
@@ -91,7 +93,7 @@ type ComposerOnError = (source: unknown, code: string, message: string, warning?
  * MAX_YAML_PROBLEMS + 1 problems: the document is then empty, with those.
  * yaml's errors capture no stack trace meanwhile (each took as long as its parse).
  */
-function composeBounded(text: string): { document: Document.Parsed; stoppedAt?: number } {
+function composeBounded(text: string, tokens: readonly CST.Token[]): { document: Document.Parsed; stoppedAt?: number } {
   const composer = new Composer(OPTIONS);
   // Composer's own members (compose/composer.js): it reads onError each time it composes a document.
   const inside = composer as unknown as { onError: ComposerOnError; errors: YAMLParseError[] };
@@ -105,7 +107,7 @@ function composeBounded(text: string): { document: Document.Parsed; stoppedAt?: 
   Error.stackTraceLimit = 0;
   try {
     let document: Document.Parsed | undefined;
-    for (const composed of composer.compose(new Parser().parse(text), true, text.length)) {
+    for (const composed of composer.compose(tokens, true, text.length)) {
       if (!document) document = composed;
       else {
         document.errors.push(new YAMLParseError(composed.range.slice(0, 2) as [number, number], 'MULTIPLE_DOCS', 'Source contains multiple documents; please use YAML.parseAllDocuments()'));

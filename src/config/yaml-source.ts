@@ -3,7 +3,7 @@ import { constructFromEvents, parseEvents, type Event } from 'js-yaml';
 import { checkExpansion, MIN_EXPANSION_LIMIT } from './alias-expansion.js';
 import { hashConfigBytes } from './config-hash.js';
 import { listConfigFiles } from './config-files.js';
-import { firstProblem, nulProblem, SLOW_PATH_LIMIT, versionProblem, type SlowPathBudget } from './large-file-problems.js';
+import { firstProblem, nulProblem, SLOW_PATH_LIMIT, tooManyLines, versionProblem, type SlowPathBudget } from './large-file-problems.js';
 import { rememberRegions } from './locate.js';
 import { parseWithYaml as parseAllProblems } from './yaml-problems.js';
 import { findRegions, type FileRegions } from './yaml-regions.js';
@@ -84,7 +84,7 @@ function parseText(
   slowBudget: SlowPathBudget,
 ): { value: unknown; diagnostics: Diagnostic[]; regions?: FileRegions; values?: number; written?: number } {
   const refused = (diagnostic: Diagnostic) => ({ value: null, diagnostics: [diagnostic] });
-  const nul = nulProblem(file, text);
+  const nul = nulProblem(file, text) ?? tooManyLines(file, text);
   if (nul) return refused(nul);
   // yaml, for every problem and its position, only while that stays cheap (large-file-problems.ts).
   const small = text.length <= slowBudget.left;
@@ -92,7 +92,7 @@ function parseText(
     slowBudget.left -= text.length;
     return parseAllProblems(file, text);
   };
-  if (/^%/m.test(text)) {
+  if (/(?:^|[\r\n])%/.test(text)) {
     if (small) return parseWithYaml(file, text);
     const version = versionProblem(file, text);
     if (version) return refused(version);

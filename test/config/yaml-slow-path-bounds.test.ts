@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SLOW_PATH_LIMIT } from '../../src/config/large-file-problems.js';
+import { MAX_LINE_BREAKS, SLOW_PATH_LIMIT } from '../../src/config/large-file-problems.js';
 import { MAX_YAML_PROBLEMS } from '../../src/config/yaml-document.js';
 import { loadYamlSources, parseYamlSource } from '../../src/config/yaml-source.js';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
@@ -48,7 +48,7 @@ describe('the YAML slow path is bounded', () => {
     expect(fromText(`%YAML 1.1\n---\n${valid}`).diagnostics.map(where)).toEqual(['YAML_VERSION@1:1']);
     const read = fromText(`%YAML 1.2\n---\n${valid}`);
     expect(read.diagnostics).toEqual([]);
-    expect((read.source.value as { users: unknown[] }).users.length).toBeGreaterThan(20_000);
+    expect((read.source.value as { users: unknown[] }).users.length).toBeGreaterThan(10_000);
   });
 
   it('shares the budget among a configuration\'s files: the first gets every problem, the next its first', () => {
@@ -60,6 +60,18 @@ describe('the YAML slow path is bounded', () => {
     expect(a!.some((d) => d.message.includes('only the first problem'))).toBe(false);
     expect(b).toHaveLength(1);
     expect(b![0]?.message).toContain('only the first problem of this one is shown');
+  });
+
+  it('takes %YAML in a comment after a U+2028 for no directive (^ with the m flag matched there, helper-76)', () => {
+    const valid = usersOf(SLOW_PATH_LIMIT + 1000);
+    const read = fromText(`# see the wiki\u2028%YAML 1.1 is not used here\n${valid}`);
+    expect(read.diagnostics).toEqual([]);
+  });
+
+  it('refuses a file of more line breaks than any configuration has, before js-yaml records every line', () => {
+    const { diagnostics } = fromText(`a: 1\n${'\n'.repeat(MAX_LINE_BREAKS)}b: [\n`);
+    expect(diagnostics.map((d) => d.code)).toEqual(['CONFIG_TOO_LARGE']);
+    expect(diagnostics[0]?.message).toMatch(/^the file has more than 8,000,000 line breaks/);
   });
 
   it('refuses a NUL character where it is, before any parser reads the file', () => {
