@@ -16,22 +16,34 @@ export interface UserGroup {
 
 export const NO_DEPARTMENT_FILE = 'users-no-department.yaml';
 
+/** Characters of a slug, and its UTF-8 bytes: `users-` + slug + `-NNNNNNN.yaml` stays far under the 255 bytes of a file name. */
 const MAX_SLUG = 60;
+const MAX_SLUG_BYTES = 120;
 
 /**
  * A department as a file name part: lower case, accents dropped, every run of
  * characters other than letters and digits a single '-'. Letters of other
  * scripts are kept ("研究開発" stays); a name with no letter or digit at all
- * becomes "department".
+ * becomes "department". Letters drawn as nothing (a Hangul filler) are no
+ * letters here: `users-itㅤ.yaml` looked like `users-it.yaml` beside it in a
+ * pull request's list of files, and 60 characters of four bytes each made a
+ * name too long to create (helper-77).
  */
 export function slug(name: string): string {
   const plain = name
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')
     .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, '-')
+    .replace(/(?:[^\p{L}\p{N}]|\p{Default_Ignorable_Code_Point})+/gu, '-')
     .replace(/^-+|-+$/g, '');
-  const short = [...plain].slice(0, MAX_SLUG).join('').replace(/-+$/, '');
+  let short = '';
+  let bytes = 0;
+  for (const char of [...plain].slice(0, MAX_SLUG)) {
+    bytes += Buffer.byteLength(char);
+    if (bytes > MAX_SLUG_BYTES) break;
+    short += char;
+  }
+  short = short.replace(/-+$/, '');
   return short === '' ? 'department' : short;
 }
 

@@ -305,6 +305,20 @@ describe('exportConfig: --split', () => {
     ]);
   });
 
+  it('leaves letters drawn as nothing out of a file name, and keeps it short in bytes (helper-77)', () => {
+    expect(['IT\u3164', 'IT\u115fX', 'I\u200bT'].map(slug)).toEqual(['it', 'it-x', 'i-t']);
+    const wide = slug(`${'\u{20000}'.repeat(60)}0001`);
+    expect(Buffer.byteLength(wide)).toBeLessThanOrEqual(120);
+    expect(wide).toBe('\u{20000}'.repeat(30));
+    // 1,000 departments of one long prefix: every file name numbered, each within a file system's 255 bytes.
+    const users = Array.from({ length: 1000 }, (_, i) =>
+      currentUser(`u${i}@contoso.com`, { attributes: { displayName: `U ${i}`, department: `${'\u{20000}'.repeat(60)}${String(i).padStart(4, '0')}` } }),
+    );
+    const files = exportConfig(state(admin, ...users), null, { ...OPTIONS, split: 'department' }).files;
+    expect(files).toHaveLength(1002); // tenant.yaml, the admin without a department, and 1,000
+    for (const file of files) expect(Buffer.byteLength(file.path)).toBeLessThan(255);
+  });
+
   it('by department: tenant.yaml with defaults and settings, one users file per department, none shared', () => {
     const result = exportConfig(tenant, null, { ...OPTIONS, split: 'department' });
     expect(result.files.map((f) => f.path)).toEqual([
