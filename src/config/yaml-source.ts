@@ -236,7 +236,7 @@ function* parseEachFile(read: ReadFiles, onParsed: (done: number, total: number)
   const diagnostics: Diagnostic[] = [...read.listed];
   let values = 0;
   let written = 0;
-  // One budget for all the files: 64 files of 4 MiB each would otherwise each take the slow path.
+  // One budget for all the files: 256 files of 1 MiB each would otherwise each take the slow path.
   const slowBudget: SlowPathBudget = { left: SLOW_PATH_LIMIT };
   onParsed(0, read.files.length);
   for (const [index, file] of read.files.entries()) {

@@ -1,8 +1,9 @@
 // yaml finds every problem of a file js-yaml refuses, at about 2 s a megabyte
 // (and 3.5 s and 450 MB a megabyte of errors on every line): a hostile pull
 // request's files of syntax errors ran for minutes and ended on the heap limit
-// (helper-75). Composing stops after 100 problems, only 4 MiB of the
-// configuration's text goes that way, and a NUL character is refused first.
+// (helper-75). Composing stops after 100 problems, only 1 MiB of the
+// configuration's text goes that way (its syntax tree built once), a NUL
+// character and millions of line breaks are refused first (helper-76).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
