@@ -27,19 +27,40 @@ export function countThatFit(items: readonly string[], budget: number, separator
 }
 
 /**
+ * What closes the code block and the `<details>` a cut text leaves open: a
+ * fence as long as the one that opened it (a value holding three backticks
+ * is fenced with four), and one `</details>` each.
+ */
+function closers(kept: string): string {
+  let fence: string | null = null;
+  let details = 0;
+  for (const line of kept.split('\n')) {
+    const ticks = /^(`{3,})/.exec(line)?.[1];
+    if (fence !== null) {
+      if (ticks !== undefined && ticks.length >= fence.length && line.trimEnd() === ticks) fence = null;
+    } else if (ticks !== undefined) fence = ticks;
+    else if (line.startsWith('<details')) details++;
+    else if (line.startsWith('</details>')) details = Math.max(0, details - 1);
+  }
+  return `${fence === null ? '' : `\n${fence}`}${'\n\n</details>'.repeat(details)}`;
+}
+
+/**
  * Last resort, cut after the last whole line that fits. Each line closes
  * what it opens (a value is a code span on one line), so no cut leaves a
  * value's rest outside its span, live: cut at a character, a hostile
  * display name's `@team` or `<img>` became a mention or an image (helper-74).
+ * A code block or `<details>` cut into is closed (helper-77).
  */
 export function truncate(text: string, maxLength: number): string {
   const marker = '\n\n… (truncated)\n';
-  const fence = '\n```';
-  const room = maxLength - marker.length - fence.length;
   if (maxLength <= 0) return '';
-  if (room < 0) return text.slice(0, text.lastIndexOf('\n', maxLength - 1) + 1);
-  const kept = text.slice(0, Math.max(0, text.lastIndexOf('\n', room)));
-  // Cut inside a code block (a plan's ```diff), the block is closed before the marker.
-  const open = (kept.match(/^```/gm) ?? []).length % 2 === 1;
-  return `${kept}${open ? fence : ''}${marker}`;
+  if (maxLength < marker.length) return text.slice(0, text.lastIndexOf('\n', maxLength - 1) + 1);
+  let end = text.lastIndexOf('\n', maxLength - marker.length);
+  for (;;) {
+    const kept = text.slice(0, Math.max(0, end));
+    const closing = closers(kept);
+    if (kept.length + closing.length + marker.length <= maxLength || end <= 0) return `${kept}${end <= 0 ? '' : closing}${marker}`;
+    end = text.lastIndexOf('\n', end - 1);
+  }
 }
