@@ -1,4 +1,6 @@
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { lineAndColumn, lineStarts } from './position-index.js';
+import { EMPTY_MESSAGE, notMappingMessage, wrongVersionMessage } from './yaml-problems.js';
 
 /**
  * The text a configuration's files that js-yaml does not read as one mapping
@@ -21,16 +23,8 @@ export interface SlowPathBudget {
 
 const TOO_LARGE_FOR_ALL = `the configuration's files with problems are over ${SLOW_PATH_LIMIT / 1024 / 1024} MiB, so only the first problem of this one is shown: fix it and run again`;
 
-/** `line` and `column` (1-based, UTF-16 units) of `offset` in `text`. */
-function position(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let at = text.indexOf('\n'); at >= 0 && at < offset; at = text.indexOf('\n', at + 1)) {
-    line++;
-    lineStart = at + 1;
-  }
-  return { line, column: offset - lineStart + 1 };
-}
+/** `line` and `column` of `offset` in `text`, for the one problem reported (the file's line count is bounded first). */
+const position = (text: string, offset: number) => lineAndColumn({ root: undefined, lineStarts: lineStarts(text) }, offset);
 
 /**
  * A NUL character: no YAML holds one, and no text column can store one.
@@ -72,9 +66,8 @@ export function versionProblem(file: string, text: string): Diagnostic | null {
   // Line starts as YAML has them: with the m flag, ^ also matches after U+2028 in a comment (helper-76).
   const directive = /(?:^|[\r\n])%YAML[ \t]+([^\s#]*)/.exec(text);
   if (!directive || directive[1] === '1.2') return null;
-  const message = `the file asks for YAML ${directive[1]}; tenantctl reads YAML 1.2 (where yes/no/on/off are plain strings): remove the %YAML line`;
   const at = directive.index + (directive[0].startsWith('%') ? 0 : 1);
-  return error('YAML_VERSION', message, { file, ...position(text, at) });
+  return error('YAML_VERSION', wrongVersionMessage(directive[1] ?? ''), { file, ...position(text, at) });
 }
 
 interface JsYamlProblem {
@@ -95,9 +88,7 @@ export function firstProblem(file: string, cause: unknown, documents?: readonly 
     return error('YAML_SYNTAX', `${what}; ${TOO_LARGE_FOR_ALL}`, { file, ...at });
   }
   const at = { file, line: 1, column: 1 };
-  if (documents.length === 0) {
-    return error('YAML_EMPTY', 'the file is empty or holds only comments; add the configuration (a mapping such as "users:") or remove the file', at);
-  }
+  if (documents.length === 0) return error('YAML_EMPTY', EMPTY_MESSAGE, at);
   if (documents.length > 1) return error('YAML_SYNTAX', `the file holds ${documents.length} YAML documents (split by ---), but a configuration file holds one; ${TOO_LARGE_FOR_ALL}`, at);
-  return error('YAML_NOT_MAPPING', 'the top level of the file is not a mapping, but it must be one with keys such as "users:"', at);
+  return error('YAML_NOT_MAPPING', notMappingMessage(documents[0]), at);
 }

@@ -160,7 +160,7 @@ function composeProblems(file: string, text: string, positions: SourcePositions)
     diagnostics.push(
       error(
         'YAML_VERSION',
-        `the file asks for YAML ${version.version}; tenantctl reads YAML 1.2 (where yes/no/on/off are plain strings): remove the %YAML line`,
+        wrongVersionMessage(String(version.version)),
         { file, ...positionAt(positions, offset) },
       ),
     );
@@ -194,6 +194,15 @@ function unresolvedAliases(file: string, positions: SourcePositions): Diagnostic
   return diagnostics;
 }
 
+/** YAML_VERSION's words, for a %YAML line asking for `version`. */
+export const wrongVersionMessage = (version: string): string =>
+  `the file asks for YAML ${version}; tenantctl reads YAML 1.2 (where yes/no/on/off are plain strings): remove the %YAML line`;
+
+export const EMPTY_MESSAGE = 'the file is empty or holds only comments; add the configuration (a mapping such as "users:") or remove the file';
+
+/** YAML_NOT_MAPPING's words, for a file whose top level is `value`. */
+export const notMappingMessage = (value: unknown): string => `the top level of the file is ${describeTopLevel(value)}, but it must be a mapping with keys such as "users:"`;
+
 function describeTopLevel(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (value === null) return 'null';
@@ -206,8 +215,7 @@ export function parseWithYaml(file: string, text: string): { value: unknown; dia
   const problems = composeProblems(file, text, positions);
   if (problems.length > 0) return { value: null, diagnostics: problems };
   if (document.contents === null) {
-    const message = 'the file is empty or holds only comments; add the configuration (a mapping such as "users:") or remove the file';
-    return { value: null, diagnostics: [error('YAML_EMPTY', message, { file, line: 1, column: 1 })] };
+    return { value: null, diagnostics: [error('YAML_EMPTY', EMPTY_MESSAGE, { file, line: 1, column: 1 })] };
   }
   let value: unknown;
   try {
@@ -221,7 +229,7 @@ export function parseWithYaml(file: string, text: string): { value: unknown; dia
   const expansion = text.includes('*') ? checkExpansion(file, () => buildPositionIndex(text), value, text.length) : undefined;
   if (expansion?.problem) return { value: null, diagnostics: [expansion.problem] };
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    const message = `the top level of the file is ${describeTopLevel(value)}, but it must be a mapping with keys such as "users:"`;
+    const message = notMappingMessage(value);
     const at = positionAt(positions, document.contents.range[0]);
     return { value: null, diagnostics: [error('YAML_NOT_MAPPING', message, { file, ...at })] };
   }

@@ -5,7 +5,7 @@ import { hashConfigBytes } from './config-hash.js';
 import { listConfigFiles } from './config-files.js';
 import { firstProblem, nulProblem, SLOW_PATH_LIMIT, tooManyLines, versionProblem, type SlowPathBudget } from './large-file-problems.js';
 import { rememberRegions } from './locate.js';
-import { parseWithYaml as parseAllProblems } from './yaml-problems.js';
+import { parseWithYaml } from './yaml-problems.js';
 import { findRegions, type FileRegions } from './yaml-regions.js';
 import { buildPositionIndex } from './position-index.js';
 import { runSteps, runStepsYielding, type Steps } from './steps.js';
@@ -75,7 +75,8 @@ function decodeUtf8(bytes: Buffer): { text: string; problem?: Utf8Problem } {
  * Fast path: js-yaml (YAML 1.2 core schema, duplicate keys are errors) to
  * plain JS, about ten times faster than yaml's Document model. Whatever it
  * rejects, whatever this stage would report, and any %-directive goes through
- * yaml, which finds every problem and its position.
+ * yaml, which finds every problem and its position, within SLOW_PATH_LIMIT
+ * for all the files together.
  */
 function parseText(
   file: string,
@@ -84,16 +85,20 @@ function parseText(
   slowBudget: SlowPathBudget,
 ): { value: unknown; diagnostics: Diagnostic[]; regions?: FileRegions; values?: number; written?: number } {
   const refused = (diagnostic: Diagnostic) => ({ value: null, diagnostics: [diagnostic] });
-  const nul = nulProblem(file, text) ?? tooManyLines(file, text);
-  if (nul) return refused(nul);
-  // yaml, for every problem and its position, only while that stays cheap (large-file-problems.ts).
+  // The line count first: the NUL's position counts lines.
+  const unreadable = tooManyLines(file, text) ?? nulProblem(file, text);
+  if (unreadable) return refused(unreadable);
+  // A file js-yaml does not read as one mapping: yaml, for every problem and its position, while the
+  // budget lasts; past it, `problem` alone (large-file-problems.ts).
   const small = text.length <= slowBudget.left;
-  const parseWithYaml = (file: string, text: string) => {
+  const allProblems = () => {
     slowBudget.left -= text.length;
-    return parseAllProblems(file, text);
+    return parseWithYaml(file, text);
   };
+  const slowPath = (problem: () => Diagnostic) => (small ? allProblems() : refused(problem()));
   if (/(?:^|[\r\n])%/.test(text)) {
-    if (small) return parseWithYaml(file, text);
+    // A directive is yaml's to read; past the budget only its version is checked, and js-yaml reads the file.
+    if (small) return allProblems();
     const version = versionProblem(file, text);
     if (version) return refused(version);
   }
@@ -105,14 +110,15 @@ function parseText(
     // Too many to keep: not built at all (the caller says so).
     if (events.length > valueBudget) return { value: null, diagnostics: [], values: events.length };
     const documents = constructFromEvents(events, { source: text });
-    if (documents.length !== 1) return small ? parseWithYaml(file, text) : refused(firstProblem(file, null, documents));
+    if (documents.length !== 1) return slowPath(() => firstProblem(file, null, documents));
     value = documents[0];
   } catch (cause) {
-    return small ? parseWithYaml(file, text) : refused(firstProblem(file, cause));
+    return slowPath(() => firstProblem(file, cause));
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return small ? parseWithYaml(file, text) : refused(firstProblem(file, null, [value]));
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return slowPath(() => firstProblem(file, null, [value]));
   const expanded = text.includes('*') ? checkExpansion(file, () => buildPositionIndex(text), value, text.length) : undefined;
-  if (expanded?.problem) return small ? parseWithYaml(file, text) : refused(expanded.problem);
+  const expansion = expanded?.problem;
+  if (expansion) return slowPath(() => expansion);
   const regions = findRegions(text, events);
   // An event per scalar, and per collection its start and end: as many as countValues counts, give or take one per
   // collection. Aliases count what they expand to: every later stage reads each expanded value.

@@ -46,12 +46,12 @@ export function removalCandidates(desired: TenantState, current: TenantState): R
   const upns: string[] = [];
   const userIds: string[] = [];
   const userUpns: string[] = [];
-  for (const key of desired.users.keys()) {
+  for (const [key, declared] of desired.users) {
     const user = current.users.get(key);
     const directory = user?.directory;
     if (!user || !directory) {
       upns.push(key);
-      const renamedFrom = desired.users.get(key)?.renamedFrom;
+      const { renamedFrom } = declared;
       if (renamedFrom !== undefined && !current.users.get(userKey(renamedFrom))?.directory) upns.push(userKey(renamedFrom));
     } else if (!directory.managed && !directory.deletedAt) {
       userIds.push(directory.id);

@@ -1,4 +1,4 @@
-import { BEYOND_C0, LEADING_SPACE, MAX_STACKED_MARKS } from '../render/escape-terminal.js';
+import { BEYOND_C0, INVISIBLE_BEYOND_C0, LEADING_SPACE, MARK_PILE, MAX_STACKED_MARKS } from '../render/escape-terminal.js';
 
 /*
  * An export is committed to git and printed to CI logs: a value must not hide
@@ -11,9 +11,7 @@ import { BEYOND_C0, LEADING_SPACE, MAX_STACKED_MARKS } from '../render/escape-te
  * same string.
  */
 
-/** The characters shown only as escapes, one at a time: invisible ones, and the marks of a pile. */
-const HIDDEN = new RegExp(`[${BEYOND_C0}]|[\\p{Mn}\\p{Me}]{${MAX_STACKED_MARKS + 1},}`, 'gu');
-/** What makes a string need that: a hidden character, `##[`, or a line (after white space) starting with `:`. */
+/** What makes a string need escapes: what the terminal shows escaped (INVISIBLE_BEYOND_C0, MARK_PILE), `##[`, or a line (after white space) starting with `:`. */
 const NEEDS_ESCAPES = new RegExp(`[${BEYOND_C0}]|[\\p{Mn}\\p{Me}]{${MAX_STACKED_MARKS + 1},}|##\\[|(?:^|[\\r\\n])${LEADING_SPACE}:`, 'u');
 const NON_ASCII = /[^\x00-\x7f]/;
 
@@ -39,6 +37,7 @@ const escapeCodePoint = (char: string): string => {
  * a comment is still a comment.
  */
 export function escapeHiddenCharacters(yamlText: string): string {
-  if (!NEEDS_ESCAPES.test(yamlText) && !yamlText.includes('##[')) return yamlText;
-  return yamlText.replace(HIDDEN, (match) => [...match].map(escapeCodePoint).join('')).replace(/##\[/g, '##\\u005b');
+  if (!NEEDS_ESCAPES.test(yamlText)) return yamlText;
+  const escaped = (match: string) => [...match].map(escapeCodePoint).join('');
+  return yamlText.replace(INVISIBLE_BEYOND_C0, escaped).replace(MARK_PILE, escaped).replace(/##\[/g, '##\\u005b');
 }

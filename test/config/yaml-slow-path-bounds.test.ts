@@ -44,6 +44,16 @@ describe('the YAML slow path is bounded', () => {
     expect(diagnostics[0]?.message).toContain('so only the first problem of this one is shown: fix it and run again');
   });
 
+  it('words a large file that is no one mapping as yaml would: a list, two documents', () => {
+    const valid = usersOf(SLOW_PATH_LIMIT + 1000);
+    const list = fromText(valid.replace(/^users:\n/, '').replace(/^ {2}/gm, ''));
+    expect(list.diagnostics.map(where)).toEqual(['YAML_NOT_MAPPING@1:1']);
+    expect(list.diagnostics[0]?.message).toBe('the top level of the file is a list, but it must be a mapping with keys such as "users:"');
+    const two = fromText(`${valid}---\nsettings: {}\n`);
+    expect(two.diagnostics.map(where)).toEqual(['YAML_SYNTAX@1:1']);
+    expect(two.diagnostics[0]?.message).toMatch(/^the file holds 2 YAML documents \(split by ---\), but a configuration file holds one;/);
+  });
+
   it('checks a large file\'s %YAML version itself, and reads a 1.2 one the fast way', () => {
     const valid = usersOf(SLOW_PATH_LIMIT + 1000);
     expect(fromText(`%YAML 1.1\n---\n${valid}`).diagnostics.map(where)).toEqual(['YAML_VERSION@1:1']);
