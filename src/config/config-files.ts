@@ -45,6 +45,12 @@ interface Outside {
   readonly intoGit: boolean;
 }
 
+/** A link to a file of the repository without a YAML name: `.env`, a key, a credentials file a CI step left in the work tree. */
+interface NotYaml {
+  readonly name: string;
+  readonly target: string;
+}
+
 /** An entry of a directory to read, and the real path it is known by (one file reached twice is read once). */
 interface Entry {
   readonly name: string;
@@ -59,12 +65,13 @@ interface Entry {
  * link: one to `/proc/self/environ` or a key file on the CI runner would be
  * read and its keys named in the output. Those are `outside`.
  */
-function yamlFilesIn(dir: string): { names: Entry[]; outside: Outside[]; broken: { name: string; code: string }[] } {
+function yamlFilesIn(dir: string): { names: Entry[]; outside: Outside[]; notYaml: NotYaml[]; broken: { name: string; code: string }[] } {
   const entries = fs
     .readdirSync(dir, { withFileTypes: true })
     .filter((entry) => isConfigFileName(entry.name));
   const names: Entry[] = [];
   const outside: Outside[] = [];
+  const notYaml: NotYaml[] = [];
   // One realpath for the directory, not one per file: a file that is no link is its entry in the real directory.
   const realDir = realOrResolved(dir);
   const broken: { name: string; code: string }[] = [];
@@ -81,11 +88,28 @@ function yamlFilesIn(dir: string): { names: Entry[]; outside: Outside[]; broken:
     if (typeof target !== 'string') broken.push({ name: entry.name, code: target.code });
     else {
       root ??= fs.realpathSync(findWorkTree(link) ?? dir);
-      if (inRepository(root, target)) names.push({ name: entry.name, real: target, link: true });
-      else outside.push({ name: entry.name, intoGit: within(root, target) });
+      if (!inRepository(root, target)) outside.push({ name: entry.name, intoGit: within(root, target) });
+      else if (isFileWithoutYamlName(target)) notYaml.push({ name: entry.name, target: path.relative(root, target) });
+      else names.push({ name: entry.name, real: target, link: true });
     }
   }
-  return { names: names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)), outside: outside.sort((a, b) => (a.name < b.name ? -1 : 1)), broken: broken.sort((a, b) => (a.name < b.name ? -1 : 1)) };
+  const byName = <T extends { name: string }>(list: T[]): T[] => list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { names: byName(names), outside: byName(outside), notYaml: byName(notYaml), broken: byName(broken) };
+}
+
+/**
+ * A regular file whose name is not a YAML one. In the repository a link may
+ * share a YAML file between folders; one to `.env` or `deploy-key.json` (which
+ * a CI step may have written into the work tree) would have the file parsed
+ * as YAML and its keys named in an unknown-field error. A folder is left to
+ * the reader, which refuses it as one.
+ */
+function isFileWithoutYamlName(real: string): boolean {
+  try {
+    return fs.statSync(real).isFile() && !CONFIG_FILE_NAME.test(path.basename(real));
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -135,6 +159,11 @@ function brokenLink(shown: string, link: string, code: string): Diagnostic {
   return error('CONFIG_UNREADABLE', `${shown} is a symbolic link${to}${what}; point it at a file of the repository, or remove it`, { file: shown });
 }
 
+function linkNotYaml(shown: string, target: string): Diagnostic {
+  const message = `${shown} is a symbolic link to ${JSON.stringify(target)}, a file without a .yaml or .yml name; tenantctl follows links only to YAML files, so that no other file of the work tree (.env, a key a CI step wrote) is read as configuration: link to the YAML file itself, or remove the link`;
+  return error('CONFIG_LINK_NOT_YAML', message, { file: shown });
+}
+
 const within = (root: string, file: string): boolean => file.startsWith(root.endsWith(path.sep) ? root : `${root}${path.sep}`);
 
 /**
@@ -160,7 +189,7 @@ const isGitFolderName = (segment: string): boolean => segment.toLowerCase() === 
  * administrator's own choice. Says which: out of the work tree, or into its
  * `.git`.
  */
-function leadsOutOfWorkTree(given: string): 'out' | 'git' | null {
+function leadsOutOfWorkTree(given: string): 'out' | 'git' | { readonly notYaml: string } | null {
   const top = findWorkTree(given);
   if (top === null) return null;
   const root = fs.realpathSync(top);
@@ -169,7 +198,9 @@ function leadsOutOfWorkTree(given: string): 'out' | 'git' | null {
   if (!within(root, real)) return 'out';
   // Into .git only through a link: one given there by name is the administrator's own choice.
   const throughLink = path.relative(root, real) !== path.relative(path.resolve(top), path.resolve(given));
-  return throughLink && !inRepository(root, real) ? 'git' : null;
+  if (!throughLink) return null;
+  if (!inRepository(root, real)) return 'git';
+  return isFileWithoutYamlName(real) ? { notYaml: path.relative(root, real) } : null;
 }
 
 /**
@@ -229,6 +260,10 @@ export function listConfigFiles(paths: readonly string[]): { files: string[]; di
       continue;
     }
     const out = leadsOutOfWorkTree(given);
+    if (typeof out === 'object' && out !== null) {
+      diagnostics.push(linkNotYaml(shown, out.notYaml));
+      continue;
+    }
     if (out !== null) {
       const what = stat.isDirectory() ? 'a directory' : 'a file';
       const message =
@@ -247,9 +282,10 @@ export function listConfigFiles(paths: readonly string[]): { files: string[]; di
     if (repeated(shown, shown, realDirectory)) continue;
     let names: Entry[];
     let outside: Outside[];
+    let notYaml: NotYaml[];
     let broken: { name: string; code: string }[];
     try {
-      ({ names, outside, broken } = yamlFilesIn(given));
+      ({ names, outside, notYaml, broken } = yamlFilesIn(given));
       for (const { name, code } of broken) diagnostics.push(brokenLink(path.posix.join(shown, name), path.join(given, name), code));
       for (const { name, intoGit } of outside) {
         const file = path.posix.join(shown, name);
@@ -258,11 +294,12 @@ export function listConfigFiles(paths: readonly string[]): { files: string[]; di
           : `${file} is a symbolic link to a file outside the repository; tenantctl follows links only to files inside it: copy the file into the repository, or remove the link`;
         diagnostics.push(error('CONFIG_LINK_OUTSIDE', message, { file }));
       }
+      for (const { name, target } of notYaml) diagnostics.push(linkNotYaml(path.posix.join(shown, name), target));
     } catch (cause) {
       diagnostics.push(error('CONFIG_UNREADABLE', `cannot list the directory ${shown} (${describeFsError(cause)}); check its permissions`, { file: shown }));
       continue;
     }
-    if (names.length === 0 && outside.length === 0 && broken.length === 0) {
+    if (names.length === 0 && outside.length === 0 && notYaml.length === 0 && broken.length === 0) {
       diagnostics.push(
         error('CONFIG_NO_FILES', `the directory ${shown} holds no .yaml or .yml files; add one, or point -c at the right directory`, { file: shown }),
       );

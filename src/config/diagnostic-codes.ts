@@ -19,6 +19,12 @@ export const CONFIG_DIAGNOSTIC_CODES: readonly DiagnosticCodeInfo[] = [
   { code: 'CONFIG_UNREADABLE', severity: 'error', meaning: 'A file or directory given with -c cannot be read (permissions).' },
   { code: 'CONFIG_LINK_OUTSIDE', severity: 'error', meaning: 'A YAML file in a `-c` directory is a symbolic link to a file outside the repository (the git work tree, else the directory) or inside its `.git` folder, or a `-c` path in a git work tree leads through a link out of it or into its `.git`.' },
   {
+    code: 'CONFIG_LINK_NOT_YAML',
+    severity: 'error',
+    meaning:
+      'A YAML file in a `-c` directory, or a `-c` path in a git work tree, is a symbolic link to a file of the repository without a .yaml or .yml name (`.env`, a key a CI step wrote into the work tree): it is not read.',
+  },
+  {
     code: 'CONFIG_NOT_A_FILE',
     severity: 'error',
     meaning: 'A path given with -c (or --catalog) is a device, a named pipe (FIFO) or a socket: only regular files are read. init --catalog also refuses a directory: a catalog is one file.',

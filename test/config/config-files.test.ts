@@ -113,6 +113,35 @@ describe('symbolic links in a -c directory', () => {
     expect(run.stdout + run.stderr).not.toContain('ghp_');
   });
 
+  // A CI step can leave files in the work tree (a decrypted .env, a deploy key): a pull request's link to one is refused unread.
+  it('in a git work tree: a link to a file of the repository without a YAML name is refused, in a directory and as a -c path', async () => {
+    const repo = newDir();
+    execFileSync('git', ['init', '-q', repo]);
+    const tenant = path.join(repo, 'tenant');
+    fs.mkdirSync(tenant);
+    fs.writeFileSync(path.join(tenant, 'a.yaml'), USERS);
+    fs.writeFileSync(path.join(repo, '.env'), 'AZURE_CLIENT_SECRET: s3cr3t-value\n');
+    fs.writeFileSync(path.join(repo, 'shared.yml'), 'users: []\n');
+    fs.symlinkSync('../.env', path.join(tenant, 'env.yaml'));
+    fs.symlinkSync('../shared.yml', path.join(tenant, 'shared.yaml'));
+    fs.symlinkSync('tenant/../.env', path.join(repo, 'given.yaml'));
+
+    const { files, diagnostics } = listConfigFiles([tenant, path.join(repo, 'given.yaml')]);
+    expect(files).toEqual([`${tenant}/a.yaml`, `${tenant}/shared.yaml`]);
+    expect(diagnostics).toEqual([
+      expect.objectContaining({
+        code: 'CONFIG_LINK_NOT_YAML',
+        location: { file: `${tenant}/env.yaml` },
+        message: `${tenant}/env.yaml is a symbolic link to ".env", a file without a .yaml or .yml name; tenantctl follows links only to YAML files, so that no other file of the work tree (.env, a key a CI step wrote) is read as configuration: link to the YAML file itself, or remove the link`,
+      }),
+      expect.objectContaining({ code: 'CONFIG_LINK_NOT_YAML', location: { file: `${repo}/given.yaml` } }),
+    ]);
+    const run = await runCli(['validate', '-c', tenant], { env: { TENANTCTL_DATABASE_URL: path.join(repo, 'db') } });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(`${tenant}/env.yaml: CONFIG_LINK_NOT_YAML: `);
+    expect(run.stdout + run.stderr).not.toMatch(/AZURE_CLIENT_SECRET|s3cr3t/);
+  });
+
   it('outside git: a -c path through a link is the administrator\'s own and is read', () => {
     const dir = newDir();
     fs.mkdirSync(path.join(dir, 'real'));

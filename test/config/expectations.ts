@@ -122,6 +122,7 @@ export const NO_EXAMPLE_FILE: Readonly<Record<string, string>> = {
   NOTIFY_DELETED_MAILBOX: 'it needs a user in the database that the file no longer declares; test/config/rules.test.ts has one',
   RENAMED_OUTSIDE: 'it reads the renames the database recorded, which a file does not hold; test/cli/lifecycle.test.ts makes one in SQL',
   RENAME_SOURCE_MISSING: 'it compares with the users in the database, which a file does not hold; test/cli/lifecycle.test.ts plans one',
+  CONFIG_LINK_NOT_YAML: 'it needs a symbolic link, and examples/ holds none (a copy of the folder would follow it); test/config/config-files.test.ts makes them',
   CONFIG_LINK_OUTSIDE: 'a link out of the repository points at a different file on each machine; test/config/config-files.test.ts makes one',
   PLAN_REFUSED:
     'the planner finds it, comparing with the seats and users in the database, which a file does not hold; test/cli/plan-refusals.test.ts runs plan and apply on each that can reach them',
