@@ -1,7 +1,7 @@
 import type { DriftDocument } from '../drift/drift-document.js';
 import type { DriftClass, DriftFinding, DriftFindingOf } from '../drift/finding.js';
 import { driftHeadline, driftSections, fieldLabel, fieldValue, findingText, licenseText, NEXT_STEPS, noticeLine, findingTrace, type DriftSection } from './drift-lines.js';
-import { markdownCell, markdownHtml, markdownSentences, markdownWords } from './escape-markdown.js';
+import { MARKDOWN_KEPT_VALUE_MAX, markdownCell, markdownHtml, markdownSentences, markdownWords } from './escape-markdown.js';
 import { countThatFit, joinBlocks, joinedLength, truncate } from './markdown-budget.js';
 import { DEFAULT_MARKDOWN_MAX_LENGTH } from './markdown.js';
 import { formatMoney } from './money.js';
@@ -140,10 +140,12 @@ const ALERT_NAMED = 10;
 function privilegedAlert(drift: DriftDocument): string | null {
   const users = drift.findings.filter((f): f is Unmanaged => f.kind === 'user.unmanaged' && f.privileged);
   if (users.length === 0) return null;
-  const lines = markdownSentences((show) =>
-    users
-      .slice(0, ALERT_NAMED)
-      .map((f) => `${show(f.userPrincipalName)} holds ${show(f.roles.filter((r) => r.privileged).map((r) => r.displayName).join(', '))} and is not managed by tenantctl.`),
+  const lines = markdownSentences(
+    (show) =>
+      users
+        .slice(0, ALERT_NAMED)
+        .map((f) => `${show(f.userPrincipalName)} holds ${show(f.roles.filter((r) => r.privileged).map((r) => r.displayName).join(', '))} and is not managed by tenantctl.`),
+    { maxValue: MARKDOWN_KEPT_VALUE_MAX },
   );
   const more = users.length - ALERT_NAMED;
   if (more > 0) lines.push(markdownWords(`… and ${more} more privileged users nobody manages: the table below lists them.`));

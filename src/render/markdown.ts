@@ -2,7 +2,7 @@ import type { RiskClass } from '../plan/change.js';
 import type { Approval } from '../plan/plan.js';
 import { isEmptyPlanDocument, type PlanDocument } from '../plan/plan-document.js';
 import { changeLines, userSections, type ChangeLine, type DocumentChange, type Sign, type UserSection } from './change-lines.js';
-import { markdownCell, markdownHtml, markdownSentences, markdownWords } from './escape-markdown.js';
+import { MARKDOWN_KEPT_VALUE_MAX, markdownCell, markdownHtml, markdownSentences, markdownWords } from './escape-markdown.js';
 import { countThatFit, joinBlocks, joinedLength, truncate } from './markdown-budget.js';
 import { formatMoney } from './money.js';
 import { planWarnings, RECLAIMABLE_NAMES, reclaimableTotal, summaryLine, unmanagedNote } from './plan-notices.js';
@@ -72,7 +72,7 @@ function summaryTable(plan: PlanDocument): string {
 function reclaimableCell(purchase: PlanDocument['purchases'][number]): string {
   const seats = purchase.reclaimable;
   if (seats.length === 0) return 'none';
-  const named = seats.slice(0, RECLAIMABLE_NAMES).map((seat) => `${markdownCell(seat.userPrincipalName)} (${markdownWords(formatMoney(seat.monthlyCost, purchase.currency))})`);
+  const named = seats.slice(0, RECLAIMABLE_NAMES).map((seat) => `${markdownCell(seat.userPrincipalName, MARKDOWN_KEPT_VALUE_MAX)} (${markdownWords(formatMoney(seat.monthlyCost, purchase.currency))})`);
   if (seats.length === named.length) return named.join(', ');
   const total = reclaimableTotal(purchase);
   return `${named.join(', ')} and ${seats.length - named.length} more (${seats.length} seats, ${markdownWords(formatMoney(total, purchase.currency))}/month in all)`;
@@ -87,8 +87,8 @@ function purchasesTable(plan: PlanDocument): string | null {
     row(['---', '---', '---:', '---:', '---:', '---']),
     ...plan.purchases.map((p) =>
       row([
-        markdownCell(p.sku),
-        markdownCell(p.productName),
+        markdownCell(p.sku, MARKDOWN_KEPT_VALUE_MAX),
+        markdownCell(p.productName, MARKDOWN_KEPT_VALUE_MAX),
         String(p.quantity),
         markdownWords(formatMoney(p.unitPrice, p.currency)),
         markdownWords(formatMoney(p.monthlyCost, p.currency)),
@@ -107,12 +107,12 @@ function freedSeatsTable(plan: PlanDocument): string | null {
     '',
     row(['Subscription', 'Seats', 'Monthly value']),
     row(['---', '---:', '---:']),
-    ...plan.freedSeats.map((f) => row([markdownCell(f.sku), String(f.quantity), markdownWords(formatMoney(f.monthlyValue, plan.cost.currency))])),
+    ...plan.freedSeats.map((f) => row([markdownCell(f.sku, MARKDOWN_KEPT_VALUE_MAX), String(f.quantity), markdownWords(formatMoney(f.monthlyValue, plan.cost.currency))])),
   ].join('\n');
 }
 
 function warningAlert(plan: PlanDocument): string | null {
-  const warnings = markdownSentences((show) => planWarnings(plan, show));
+  const warnings = markdownSentences((show) => planWarnings(plan, show), { maxValue: MARKDOWN_KEPT_VALUE_MAX });
   if (warnings.length === 0) return null;
   return ['> [!WARNING]', ...warnings.map((warning) => `> - ${warning}`)].join('\n');
 }
@@ -183,7 +183,7 @@ function byImportance(sections: readonly UserSection[]): UserSection[] {
 export function renderMarkdown(plan: PlanDocument, options: MarkdownOptions = {}): string {
   const maxLength = options.maxLength ?? DEFAULT_MARKDOWN_MAX_LENGTH;
   const footer = `<sub>tenantctl ${markdownHtml(plan.tenantctlVersion)} · plan ${markdownHtml(plan.planHash.slice(0, 'sha256:'.length + 12))}</sub>`;
-  const unmanaged = markdownSentences((show) => [unmanagedNote(plan, show)].filter((note): note is string => note !== null));
+  const unmanaged = markdownSentences((show) => [unmanagedNote(plan, show)].filter((note): note is string => note !== null), { maxValue: MARKDOWN_KEPT_VALUE_MAX });
   if (isEmptyPlanDocument(plan)) return joinBlocks(['## tenantctl plan', markdownWords(summaryLine(plan)), ...unmanaged, footer]);
 
   const head = ['## tenantctl plan', warningAlert(plan), summaryTable(plan), purchasesTable(plan), freedSeatsTable(plan)].filter(

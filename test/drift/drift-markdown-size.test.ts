@@ -118,3 +118,22 @@ describe('drift markdown with more privileged unmanaged accounts than fit', () =
     }
   });
 });
+
+// helper-77: one value written by SQL, tens of thousands of characters long, filled the never-cut alert.
+describe('drift markdown with privileged accounts of very long names', () => {
+  it('shows each alert value cut, so the alert and the table still fit, nothing live', () => {
+    const current = Array.from({ length: 12 }, (_, i) =>
+      currentUser(`${String(i).padStart(2, '0')}${'@org/team '.repeat(2_000)}@contoso.com`, { roles: [GA] }, { managed: false }),
+    );
+    const drift = toDriftDocument(computeDrift({ desired: state(), current: state(...current), catalog: catalog([]), now: NOW }), {
+      tenantctlVersion: '0.0.0-test',
+      configHash: null,
+    });
+    const output = renderDriftMarkdown(drift);
+    expect(output.length).toBeLessThanOrEqual(60_000);
+    expect(liveMarkdown(output)).toEqual([]);
+    expect(output.match(/^> `\d\d@org\/team [^`]*`… \(19,758 more characters not shown\) holds `Global administrator`/gm)).toHaveLength(10);
+    expect(output).toContain('### Privileged users nobody manages (12)\n');
+    expect(output.match(/^\| `\d\d@org\/team [^`]*`… \(15,918 more characters not shown\) \| `\d\d` \| `Global administrator` \|/gm)).toHaveLength(12);
+  });
+});

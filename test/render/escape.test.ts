@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { annotationPath, annotationProperty, annotationText } from '../../src/render/escape-annotation.js';
 import { jsonText } from '../../src/render/escape-json.js';
-import { markdownCell, markdownSentences, markdownText, markdownWords } from '../../src/render/escape-markdown.js';
+import { MARKDOWN_VALUE_MAX, markdownCell, markdownSentences, markdownText, markdownWords } from '../../src/render/escape-markdown.js';
 import { neutraliseWorkflowCommands, shellWord, terminalMessage, terminalText } from '../../src/render/escape-terminal.js';
 import { HOSTILE, HOSTILE_VALUES, rawDangers, workflowCommandLines } from '../support/hostile-strings.js';
 
@@ -147,6 +147,15 @@ describe('markdownText', () => {
 
   it('escapes | in a table cell', () => {
     expect(markdownCell(HOSTILE.table)).toBe('`\\| a \\| b \\|`');
+  });
+
+  // A value written by SQL is bounded by nothing: whole, one could fill a report's never-cut part.
+  it('cuts a value past its limit at a whole character, and says how much is not shown', () => {
+    expect(markdownText('a'.repeat(MARKDOWN_VALUE_MAX))).toBe(`\`${'a'.repeat(MARKDOWN_VALUE_MAX)}\``);
+    expect(markdownText('a'.repeat(MARKDOWN_VALUE_MAX + 12_345))).toBe(`\`${'a'.repeat(MARKDOWN_VALUE_MAX)}\`… (12,345 more characters not shown)`);
+    // Characters, not UTF-16 units: no half of a surrogate pair is shown.
+    expect(markdownText('😀'.repeat(5), 3)).toBe('`😀😀😀`… (2 more characters not shown)');
+    expect(markdownCell('|@x'.repeat(4), 5)).toBe('`\\|@x\\|@`… (7 more characters not shown)');
   });
 });
 
