@@ -113,8 +113,9 @@ GRANT EXECUTE ON FUNCTION tenantctl.directory_row_versions() TO tenantctl_writer
 -- Deliverer: the outbox alone (and the schema version every command checks).
 GRANT SELECT ON tenantctl.schema_migrations, tenantctl.outbox_key TO tenantctl_deliverer;
 GRANT SELECT ON tenantctl.credential_notifications TO tenantctl_deliverer;
--- Which users are deleted (id and deletion time only): their queued credentials are held back.
-GRANT SELECT (id, deleted_at) ON tenantctl.users TO tenantctl_deliverer;
+-- Which users are deleted (their queued credentials are held back) and their current names (a
+-- rename since apply queued them is the name to sign in with): id, deletion time and UPN only.
+GRANT SELECT (id, deleted_at, user_principal_name) ON tenantctl.users TO tenantctl_deliverer;
 GRANT UPDATE (sealed_password, delivered_at, attempts, last_attempt_at, last_error)
   ON tenantctl.credential_notifications TO tenantctl_deliverer;
 

@@ -99,18 +99,22 @@ function describeFailure(cause: unknown, password: string): string {
 }
 
 /**
- * Locks the next pending notification after `afterId` for this transaction.
+ * Locks the next pending notification after `afterId` for this transaction,
+ * named as its user is now: renamed since apply queued it, the user signs in
+ * with the new name (the old one is kept in the row, for the audit).
  * SKIP LOCKED passes over a row another deliver is sending right now, so two
  * runs never hold (and never send) the same notification.
  */
 async function claimNext(tx: Queryable, afterId: number): Promise<NotificationRow | null> {
   const [row] = await tx.query<NotificationRow>(
-    `SELECT c.id, c.user_id::text AS user_id, c.user_principal_name, c.recipients, c.sealed_password, c.last_error, c.reason, c.force_change
+    `SELECT c.id, c.user_id::text AS user_id, COALESCE(u.user_principal_name, c.user_principal_name) AS user_principal_name,
+            c.recipients, c.sealed_password, c.last_error, c.reason, c.force_change
        FROM credential_notifications c
+       LEFT JOIN users u ON u.id = c.user_id
       WHERE c.delivered_at IS NULL AND c.id > $1 AND ${USER_NOT_DELETED}
       ORDER BY c.id
       LIMIT 1
-        FOR UPDATE SKIP LOCKED`,
+        FOR UPDATE OF c SKIP LOCKED`,
     [afterId],
   );
   return row ?? null;

@@ -164,7 +164,7 @@ describePostgres('least-privilege roles from sql/roles.sql', { timeout: 120_000 
     expect(runs.history.stdout.trim()).not.toBe('');
   });
 
-  it('the deliverer delivers, and reads nothing of the directory but which users are deleted', async () => {
+  it('the deliverer delivers, and reads nothing of the directory but which users are deleted and their names', async () => {
     // Deleted since apply queued its credentials: held back, as users.deleted_at says.
     const setDeleted = (deleted: boolean) =>
       asRole(owner, (client) => client.query(`UPDATE tenantctl.users SET deleted_at = ${deleted ? 'now()' : 'NULL'} WHERE user_principal_name = 'lucas.vandam@contoso.com'`));
@@ -176,7 +176,10 @@ describePostgres('least-privilege roles from sql/roles.sql', { timeout: 120_000 
     expect(deliver.stdout).toContain('Delivered 12 of 12 notification(s)');
     await asRole(urls.deliverer, async (client) => {
       await expect(client.query('SELECT * FROM tenantctl.users')).rejects.toThrow(/permission denied/);
-      await expect(client.query('SELECT user_principal_name FROM tenantctl.users')).rejects.toThrow(/permission denied/);
+      await expect(client.query('SELECT display_name FROM tenantctl.users')).rejects.toThrow(/permission denied/);
+      await expect(client.query('SELECT password_hash FROM tenantctl.users')).rejects.toThrow(/permission denied/);
+      // The name a user signs in with now: renamed since its credentials were queued, that is the name sent.
+      await client.query('SELECT id, deleted_at, user_principal_name FROM tenantctl.users');
       await expect(client.query('SELECT * FROM tenantctl.applies')).rejects.toThrow(/permission denied/);
     });
     refusedCleanly(await as('deliverer', ['plan', ...CONTOSO]));
@@ -399,8 +402,12 @@ describePostgres('least-privilege roles from sql/roles.sql', { timeout: 120_000 
     const elsewhere = (await postgresTestUrl('least_privilege_no_roles')) ?? '';
     const init = await runCli(['init', '--catalog', 'examples/contoso/catalog.yaml'], { env: { TENANTCTL_DATABASE_URL: elsewhere } });
     expect(init.code, init.stderr).toBe(0);
-    // 0010 grants the deliverer these wherever the role exists; without roles.sql's USAGE on the schema they open nothing.
-    expect(await asRole(elsewhere, grantedPrivileges)).toEqual(['tenantctl_deliverer SELECT users(deleted_at)', 'tenantctl_deliverer SELECT users(id)']);
+    // 0010 and 0023 grant the deliverer these wherever the role exists; without roles.sql's USAGE on the schema they open nothing.
+    expect(await asRole(elsewhere, grantedPrivileges)).toEqual([
+      'tenantctl_deliverer SELECT users(deleted_at)',
+      'tenantctl_deliverer SELECT users(id)',
+      'tenantctl_deliverer SELECT users(user_principal_name)',
+    ]);
   });
 });
 

@@ -419,6 +419,20 @@ function outboxSuite(open: () => Promise<Database>): void {
     expectReceivedOnce(server, anna);
   });
 
+  // helper-78: a typo in a new hire's name, fixed by the next pull request before deliver ran.
+  it('names a user renamed since its credentials were queued by its new name, the one that signs in', async () => {
+    const seeded = await seed(db, THREE);
+    const anna = seeded[1] as Seeded;
+    const renamed = { ...anna, upn: anna.upn.replace('@', '.renamed@') };
+    await db.query('UPDATE users SET user_principal_name = $2 WHERE lower(user_principal_name) = lower($1)', [anna.upn, renamed.upn]);
+    const transport = smtpTo(server.port);
+    const report = await deliverPending(db, transport, KEY);
+    transport.close();
+    expect(report.notifications.find((n) => n.id === anna.id)).toMatchObject({ userPrincipalName: renamed.upn, status: 'delivered' });
+    const mail = expectReceivedOnce(server, renamed);
+    expect(mail.raw).not.toContain(`${anna.upn}`);
+  });
+
   it('fails a queued notification whose password is missing, without sending it', async () => {
     const [anna] = (await seed(db, [THREE[1]])) as [Seeded];
     await db.query('UPDATE credential_notifications SET sealed_password = NULL');
