@@ -70,7 +70,7 @@ REVOKE ALL ON ALL SEQUENCES IN SCHEMA tenantctl FROM tenantctl_reader, tenantctl
 GRANT SELECT ON tenantctl.schema_migrations, tenantctl.domains, tenantctl.roles, tenantctl.subscriptions,
   tenantctl.service_plans, tenantctl.service_plan_dependencies, tenantctl.service_plan_unavailable_countries,
   tenantctl.user_roles, tenantctl.license_assignments, tenantctl.license_disabled_plans,
-  tenantctl.applies, tenantctl.purchases, tenantctl.outbox_key, tenantctl.other_writes
+  tenantctl.applies, tenantctl.purchases, tenantctl.outbox_key, tenantctl.other_writes, tenantctl.apply_writes
   TO tenantctl_reader;
 GRANT SELECT (id, user_principal_name, domain, display_name, given_name, surname, mail_nickname,
   account_enabled, job_title, department, mobile_phone, business_phones, street_address, city, state,

@@ -281,6 +281,65 @@ describePostgres('least-privilege roles from sql/roles.sql', { timeout: 120_000 
     expect(await history()).toBe(before);
   });
 
+  // helper-79: the writer records an apply of its own that lists nothing, and writes under its marker.
+  it('a forged apply: the database records what its transaction wrote (0024), and its purchases and credentials must be its own (0025)', async () => {
+    const applyWrites = (applyId: string) =>
+      asRole(owner, async (client) =>
+        (
+          await client.query<{ table_name: string; operation: string; row_count: string; user_principal_names: string[] }>(
+            'SELECT table_name, operation, row_count, user_principal_names FROM tenantctl.apply_writes WHERE apply_id = $1 ORDER BY id',
+            [applyId],
+          )
+        ).rows,
+      );
+    // The tenant as the writer's applies left it (this test alone, run with -t: applied here).
+    const applied = await as('writer', ['apply', '-c', config, '--auto-approve', '--approve-purchases', '--approve-privileged']);
+    expect(applied.code, applied.stderr).toBe(0);
+    const forged = await asRole(urls.writer, async (client) => {
+      await client.query('BEGIN');
+      const { rows } = await client.query<{ id: string }>(
+        `INSERT INTO tenantctl.applies (actor, host, git_commit, plan_hash, tool_version, summary, changes)
+         VALUES ('alice', 'ci-runner', '19f0fc6', 'sha256:0', '1.0.0', '{}', '[]') RETURNING id`,
+      );
+      const id = rows[0]!.id;
+      await client.query(`SELECT set_config('tenantctl.apply_id', $1, true)`, [id]);
+      await client.query(
+        `INSERT INTO tenantctl.user_roles (user_id, role_template_id)
+         SELECT id, '62e90394-69f5-4237-9190-012177145e10' FROM tenantctl.users WHERE user_principal_name = 'sanne.visser@contoso.com'`,
+      );
+      await client.query(`UPDATE tenantctl.users SET account_enabled = true, password_hash = 'scrypt$forged' WHERE user_principal_name = 'noah.hendriks@contoso.com'`);
+      for (const sql of [
+        // A purchase or a credential "of" an apply of last month.
+        `INSERT INTO tenantctl.purchases (apply_id, sku, quantity, unit_price, currency, monthly_cost, approved_by, plan_hash)
+           VALUES (1, 'VISIOCLIENT', 50, 15, 'USD', 750, 'megan.bowen', 'sha256:0')`,
+        `INSERT INTO tenantctl.credential_notifications (apply_id, user_id, user_principal_name, recipients, sealed_password, reason)
+           SELECT 1, id, user_principal_name, ARRAY['it-desk@contoso.com'], '-----BEGIN AGE ENCRYPTED FILE-----', 'reset' FROM tenantctl.users WHERE user_principal_name = 'noah.hendriks@contoso.com'`,
+      ]) {
+        await client.query('SAVEPOINT attempt');
+        await expect(client.query(sql), sql).rejects.toThrow(/must name the apply recorded in its own transaction, not apply 1/);
+        await client.query('ROLLBACK TO SAVEPOINT attempt');
+      }
+      await client.query('COMMIT');
+      return id;
+    });
+    expect(await applyWrites(forged)).toEqual([
+      { table_name: 'user_roles', operation: 'insert', row_count: '1', user_principal_names: ['sanne.visser@contoso.com'] },
+      { table_name: 'users', operation: 'update', row_count: '1', user_principal_names: ['noah.hendriks@contoso.com'] },
+    ]);
+    // Outside an apply, a credential queued by hand is kept among the other writes, its sealed password not.
+    await asRole(owner, async (client) => {
+      await client.query(
+        `INSERT INTO tenantctl.credential_notifications (apply_id, user_id, user_principal_name, recipients, sealed_password, reason)
+         SELECT 1, id, user_principal_name, ARRAY['it-desk@contoso.com'], '-----BEGIN AGE ENCRYPTED FILE----- sealed-secret', 'reset' FROM tenantctl.users WHERE user_principal_name = 'noah.hendriks@contoso.com'`,
+      );
+      const { rows } = await client.query<{ after: Record<string, unknown> }>(
+        `SELECT after FROM tenantctl.other_writes WHERE table_name = 'credential_notifications' AND operation = 'insert' ORDER BY id DESC LIMIT 1`,
+      );
+      expect(rows[0]?.after).toMatchObject({ user_principal_name: 'noah.hendriks@contoso.com', sealed_password: '(sealed, not kept here)' });
+      expect(JSON.stringify(rows)).not.toContain('sealed-secret');
+    });
+  });
+
   it('a role without EXECUTE on the row-version function still applies, reading the directory in full under the lock', async () => {
     // As a role given the tables' privileges by hand would be: sql/roles.sql and 0022 grant the function to tenantctl_writer only.
     await asRole(owner, (client) => client.query('REVOKE EXECUTE ON FUNCTION tenantctl.directory_row_versions() FROM tenantctl_writer'));
