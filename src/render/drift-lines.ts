@@ -43,7 +43,7 @@ export interface DriftSection {
 
 export const SECTION_TITLES: Record<DriftClass, string> = {
   privileged: 'Privileged users nobody manages',
-  changed: 'Changed outside tenantctl',
+  changed: 'Different from the configuration',
   lifecycle: 'Deleted, restored, blocked or missing users',
   unmanaged: 'Users nobody manages',
   seats: 'Seats',
@@ -129,12 +129,21 @@ export function findingTrace(finding: DriftFinding, show: ShowValue = visible): 
   return null;
 }
 
+/**
+ * The user was last written by an apply (the database stamps any other
+ * write to it, its roles or its licences, as outside tenantctl): the tenant
+ * is as that apply left it, so the difference is a change in git that no
+ * apply has made yet, such as a merge whose apply waits for its approval.
+ */
+const pendingInGit = (change: LastChange): boolean => change.applyId !== null;
+const NOT_APPLIED_YET = 'as the last apply left it: the configuration changed since, not applied yet';
+
 type Wording<K extends DriftKind> = (finding: DriftFindingOf<K>) => Omit<FindingText, 'subject'>;
 
 /** The words for each kind of finding. A kind nobody words fails to compile. */
 const WORDING: { readonly [K in DriftKind]: Wording<K> } = {
-  // The section title says it all; the fields are the finding.
-  'user.changed': (f) => ({ summary: '', details: f.fields.flatMap(fieldLines), trace: traceText(f.lastChange) }),
+  // The trace says who wrote the tenant's side last: a write outside tenantctl, or an apply, after which only git changed.
+  'user.changed': (f) => ({ summary: pendingInGit(f.lastChange) ? NOT_APPLIED_YET : '', details: f.fields.flatMap(fieldLines), trace: traceText(f.lastChange) }),
   'user.deleted': (f) => ({
     summary: `deleted outside tenantctl (in deleted users since ${day(f.deletedAt)}); apply restores it`,
     details: [],
@@ -166,8 +175,16 @@ const WORDING: { readonly [K in DriftKind]: Wording<K> } = {
     details: f.roles.length > 0 ? [extra(`roles: ${list(f.roles.map((role) => role.displayName))}`)] : [],
     trace: traceText(f.lastChange),
   }),
-  'user.blocked': (f) => ({ summary: 'blocked outside tenantctl', details: f.fields.flatMap(fieldLines), trace: traceText(f.lastChange) }),
-  'user.unblocked': (f) => ({ summary: 'unblocked outside tenantctl', details: f.fields.flatMap(fieldLines), trace: traceText(f.lastChange) }),
+  'user.blocked': (f) => ({
+    summary: pendingInGit(f.lastChange) ? `sign-in blocked; ${NOT_APPLIED_YET}` : 'blocked outside tenantctl',
+    details: f.fields.flatMap(fieldLines),
+    trace: traceText(f.lastChange),
+  }),
+  'user.unblocked': (f) => ({
+    summary: pendingInGit(f.lastChange) ? `sign-in allowed; ${NOT_APPLIED_YET}` : 'unblocked outside tenantctl',
+    details: f.fields.flatMap(fieldLines),
+    trace: traceText(f.lastChange),
+  }),
   'user.unadopted': (f) => ({
     summary: f.replacedUserId !== null
       ? 'declared, but the account tenantctl managed under this UPN was replaced outside tenantctl: deleted, and this account created in its place; apply would adopt the new account (the old one, its roles and licences, are gone)'
