@@ -72,6 +72,9 @@ function header(options: ExportOptions, about: string): string[] {
     `Exported by tenantctl ${options.toolVersion} at ${options.exportedAt}.`,
     about,
     'Passwords are never exported: the users keep the ones they have.',
+    // Read from the configuration when a password is made, never stored: an export that replaces one would lose them in silence.
+    'Not kept in the database, so not here: each user\'s notify addresses and password settings (generate, fromEnv, forceChange);',
+    'copy them from the configuration this replaces, or new and reset passwords go to settings.adminEmail alone.',
   ];
 }
 
