@@ -152,7 +152,8 @@ async function deliverOne(tx: Queryable, row: NotificationRow, transport: Transp
   try {
     password = await openSealed(options.identities, row.sealed_password);
   } catch {
-    const error = 'the outbox key cannot open this sealed password (it was sealed for another key); deliver with that key, or reset the user\'s password to send new credentials';
+    const error =
+      'the outbox key cannot open this sealed password: it was sealed for another key, or the stored value is damaged; deliver with the key it was sealed for, or reset the user\'s password to send new credentials';
     await markFailed(tx, id, error);
     return { ...identity, status: 'failed', error };
   }

@@ -444,6 +444,19 @@ function outboxSuite(open: () => Promise<Database>): void {
     ]);
     expect(server.received).toEqual([]);
   });
+
+  it('says a damaged sealed password cannot be opened, not only that it was sealed for another key', async () => {
+    const [anna] = (await seed(db, [THREE[1]])) as [Seeded];
+    await db.query(`UPDATE credential_notifications SET sealed_password = left(sealed_password, 120) || '-----END AGE ENCRYPTED FILE-----'`);
+    const transport = smtpTo(server.port);
+    const report = await deliverPending(db, transport, KEY);
+    transport.close();
+    const error =
+      "the outbox key cannot open this sealed password: it was sealed for another key, or the stored value is damaged; deliver with the key it was sealed for, or reset the user's password to send new credentials";
+    expect(report.notifications).toEqual([expect.objectContaining({ id: anna.id, status: 'failed', error })]);
+    const rows = await db.query('SELECT delivered_at IS NOT NULL AS delivered, attempts, last_error FROM credential_notifications');
+    expect(rows).toEqual([{ delivered: false, attempts: 1, last_error: error }]);
+  });
 }
 
 describe('deliverPending on the embedded database', () => {
