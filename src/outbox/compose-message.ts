@@ -25,6 +25,8 @@ export interface PendingNotification {
  */
 export interface CredentialMessage {
   readonly notificationId: number;
+  /** The notification's user (a UUID): with notificationId, unique across databases. */
+  readonly userId: string;
   readonly messageId: string;
   readonly from: string;
   readonly to: readonly string[];
@@ -91,6 +93,7 @@ function body(notification: PendingNotification): string {
 export function composeMessage(notification: PendingNotification, from?: string): CredentialMessage {
   return {
     notificationId: notification.id,
+    userId: notification.userId,
     messageId: credentialMessageId(notification),
     from: from ?? defaultSender(notification.userPrincipalName),
     to: notification.recipients,

@@ -14,6 +14,7 @@ import { migrate } from '../../src/db/migrate.js';
 import { openDatabase } from '../../src/db/open-database.js';
 import { composeMessage, credentialMessageId, defaultSender } from '../../src/outbox/compose-message.js';
 import { deliverPending, type Transport } from '../../src/outbox/deliver.js';
+import { RelayUnusable } from '../../src/outbox/relay-failure.js';
 import { createPickupTransport, pickupFileName } from '../../src/outbox/pickup-transport.js';
 import { openSealed, sealSecret } from '../../src/outbox/seal.js';
 import { createSmtpTransport } from '../../src/outbox/smtp-transport.js';
@@ -376,9 +377,9 @@ function outboxSuite(open: () => Promise<Database>): void {
       const report = await deliverPending(db, transport, KEY);
       expect(report.notifications.map((n) => n.status)).toEqual(['delivered', 'delivered', 'delivered']);
       expect(fs.statSync(folder).mode & 0o777).toBe(0o700);
-      expect(fs.readdirSync(folder).sort()).toEqual(seeded.map((n) => pickupFileName(n.id)).sort());
+      expect(fs.readdirSync(folder).sort()).toEqual(seeded.map((n) => pickupFileName({ notificationId: n.id, userId: n.userId })).sort());
       for (const notification of seeded) {
-        const file = path.join(folder, pickupFileName(notification.id));
+        const file = path.join(folder, pickupFileName({ notificationId: notification.id, userId: notification.userId }));
         expect(fs.statSync(file).mode & 0o777).toBe(0o600);
         const raw = fs.readFileSync(file, 'utf8');
         expect(raw).toMatch(/\r\n\r\n/); // RFC 5322 line ends
@@ -389,11 +390,16 @@ function outboxSuite(open: () => Promise<Database>): void {
       }
       expect((await outbox(db)).every((r) => r.delivered && r.temporary_password === null)).toBe(true);
 
-      // A retry of the same notification overwrites its file rather than adding one.
+      // A file already there is never replaced: the send fails, and the file stays as it was.
       const first = seeded[0] as Seeded;
-      await transport.send(composeMessage({ ...first, userPrincipalName: first.upn, temporaryPassword: 'Other#Pass1', reason: 'created', forceChange: true }));
+      const again = composeMessage({ ...first, userPrincipalName: first.upn, temporaryPassword: 'Other#Pass1', reason: 'created', forceChange: true });
+      await expect(transport.send(again)).rejects.toThrow(
+        `the pickup folder already has ${pickupFileName(again)}, left by an earlier deliver that stopped before recording it, or by someone else; nothing was overwritten`,
+      );
       expect(fs.readdirSync(folder)).toHaveLength(3);
-      expect(fs.readFileSync(path.join(folder, pickupFileName(first.id)), 'utf8')).toContain('Other#Pass1');
+      const kept = fs.readFileSync(path.join(folder, pickupFileName(again)), 'utf8');
+      expect(kept).toContain(`Temporary password: ${first.password}`);
+      expect(kept).not.toContain('Other#Pass1');
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }
@@ -456,6 +462,38 @@ function outboxSuite(open: () => Promise<Database>): void {
     expect(report.notifications).toEqual([expect.objectContaining({ id: anna.id, status: 'failed', error })]);
     const rows = await db.query('SELECT delivered_at IS NOT NULL AS delivered, attempts, last_error FROM credential_notifications');
     expect(rows).toEqual([{ delivered: false, attempts: 1, last_error: error }]);
+  });
+
+  it('stops, marking nothing delivered, once the pickup folder is swapped for a link elsewhere', async () => {
+    await seed(db, THREE);
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantctl-pickup-'));
+    const folder = path.join(root, 'outgoing');
+    const elsewhere = path.join(root, 'elsewhere');
+    fs.mkdirSync(elsewhere, { mode: 0o700 });
+    try {
+      const pickup = createPickupTransport(folder);
+      const swappingAfterTheFirst: Transport = {
+        async send(message) {
+          const outcome = await pickup.send(message);
+          fs.renameSync(folder, path.join(root, 'moved'));
+          fs.symlinkSync(elsewhere, folder);
+          return outcome;
+        },
+      };
+      const report = await deliverPending(db, swappingAfterTheFirst, KEY);
+      expect(report.notifications.map((n) => [n.status, n.relayUnusable])).toEqual([
+        ['delivered', undefined],
+        ['failed', true],
+      ]);
+      expect(report.notifications[1]?.error).toBe(
+        `the pickup folder ${folder} is now a symbolic link, not the folder deliver checked when it started; nothing more was written: find out who replaced it, then deliver again`,
+      );
+      expect(report.notTried).toBe(1);
+      expect(fs.readdirSync(elsewhere)).toEqual([]);
+      expect((await outbox(db)).map((r) => r.delivered)).toEqual([true, false, false]);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 }
 
@@ -554,6 +592,49 @@ describe('composeMessage', () => {
   it('uses the given sender, else tenantctl@ the user\'s domain', () => {
     expect(composeMessage(notification, 'IT <it@contoso.com>').from).toBe('IT <it@contoso.com>');
     expect(defaultSender('Joep@Contoso.COM')).toBe('tenantctl@contoso.com');
+  });
+});
+
+describe('createPickupTransport', () => {
+  const A = '0f8fad5b-d9cb-469f-a165-70867728950e';
+  const B = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
+  const message = (id: number, userId: string) =>
+    composeMessage({ id, userId, userPrincipalName: 'joep@contoso.com', recipients: ['a@fabrikam.com'], temporaryPassword: 'Tq7#vR2=pLm9', reason: 'created', forceChange: true });
+  let root: string;
+  beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantctl-pickup-'));
+  });
+  afterEach(() => {
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('names each file by notification and user, so two databases sharing a folder keep both', async () => {
+    const folder = path.join(root, 'outgoing');
+    const transport = createPickupTransport(folder);
+    await transport.send(message(42, A));
+    await transport.send(message(42, B));
+    expect(pickupFileName({ notificationId: 42, userId: A })).toBe(`credentials-42.${A}.eml`);
+    expect(fs.readdirSync(folder).sort()).toEqual([`credentials-42.${A}.eml`, `credentials-42.${B}.eml`]);
+  });
+
+  it('writes nothing once its folder is a symbolic link, or another folder, than the one it checked', async () => {
+    const folder = path.join(root, 'outgoing');
+    const elsewhere = path.join(root, 'elsewhere');
+    fs.mkdirSync(elsewhere, { mode: 0o700 });
+    const transport = createPickupTransport(folder);
+    await transport.send(message(1, A));
+    fs.renameSync(folder, path.join(root, 'moved'));
+    fs.symlinkSync(elsewhere, folder);
+    await expect(transport.send(message(2, A))).rejects.toBeInstanceOf(RelayUnusable);
+    expect(fs.readdirSync(elsewhere)).toEqual([]);
+
+    fs.unlinkSync(folder);
+    fs.mkdirSync(folder, { mode: 0o700 });
+    await expect(transport.send(message(3, A))).rejects.toThrow(`the pickup folder ${folder} is now another folder or file, not the folder deliver checked`);
+    expect(fs.readdirSync(folder)).toEqual([]);
+
+    fs.rmdirSync(folder);
+    await expect(transport.send(message(4, A))).rejects.toThrow(`the pickup folder ${folder} is gone`);
   });
 });
 
