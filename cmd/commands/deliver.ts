@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
 import { ExitCode, TenantctlError } from '../../src/diagnostics/tenantctl-error.js';
+import { emailProblem } from '../../src/config/notify-addresses.js';
+import type { MailAddress } from '../../src/outbox/compose-message.js';
 import { deliverPending, type NotificationDelivery, type Transport } from '../../src/outbox/deliver.js';
 import { loadOutboxKey } from '../../src/outbox/load-outbox-key.js';
+import { HEADER_BREAKING } from '../../src/outbox/notification-addresses.js';
 import { loadMailer } from '../../src/outbox/on-demand-libraries.js';
 import { configuredKeyPath, OUTBOX_KEY_VARIABLE } from '../../src/outbox/outbox-key.js';
 import { createPickupTransport } from '../../src/outbox/pickup-transport.js';
@@ -39,13 +42,20 @@ function destination(options: DeliverOptions): Destination {
   return { transport, description: transport.displayUrl, close: () => transport.close() };
 }
 
-function sender(): string | undefined {
+/** `IT desk <it-desk@contoso.com>` or `it-desk@contoso.com`, the whole value; the name may hold no address of its own. */
+const NAMED_ADDRESS = /^(?:([^<>"@]*?)\s*<([^<>]*)>|([^<>]*))$/;
+
+function sender(): MailAddress | undefined {
   const from = process.env.TENANTCTL_MAIL_FROM?.trim();
   if (!from) return undefined;
-  if (!/^[^@\s<>]+@[^@\s<>]+$|<[^@\s<>]+@[^@\s<>]+>$/.test(from)) {
-    throw new TenantctlError(`TENANTCTL_MAIL_FROM must be an email address, e.g. "IT <it@contoso.com>" (got ${from})`);
-  }
-  return from;
+  const refuse = (why: string) =>
+    new TenantctlError(`TENANTCTL_MAIL_FROM ${JSON.stringify(from)} ${why}; set it to one address, e.g. "IT desk <it-desk@contoso.com>" or it-desk@contoso.com`);
+  // Checked first: a CR or LF would start a header of its own, and a bidi override would disguise the address.
+  if (HEADER_BREAKING.test(from)) throw refuse('holds a control or invisible character');
+  const [, name, bracketed, bare] = NAMED_ADDRESS.exec(from) ?? [];
+  const address = bracketed ?? bare;
+  if (address === undefined || emailProblem(address) !== null) throw refuse('is not one email address');
+  return { name: name ?? '', address };
 }
 
 function line(delivery: NotificationDelivery): string {

@@ -18,6 +18,17 @@ export interface PendingNotification {
 }
 
 /**
+ * One mailbox, kept apart from its display name so that no transport parses
+ * a string into addresses: a comma or a CRLF inside one can then never become
+ * a second recipient or a header of its own.
+ */
+export interface MailAddress {
+  /** The display name, '' for none. */
+  readonly name: string;
+  readonly address: string;
+}
+
+/**
  * The email for one notification, ready for any transport. `messageId` is the
  * same on every attempt for one notification, so a copy sent again after a
  * crash is recognisably the same message (and mail systems that de-duplicate
@@ -28,7 +39,7 @@ export interface CredentialMessage {
   /** The notification's user (a UUID): with notificationId, unique across databases. */
   readonly userId: string;
   readonly messageId: string;
-  readonly from: string;
+  readonly from: MailAddress;
   readonly to: readonly string[];
   readonly subject: string;
   readonly text: string;
@@ -43,9 +54,9 @@ export const SIGN_IN_URL = 'https://portal.office.com';
  * tenant's mail relay is the likeliest to accept it and SPF/DMARC to pass; a
  * recipient's domain (often an outside provider) would be neither.
  */
-export function defaultSender(userPrincipalName: string): string {
+export function defaultSender(userPrincipalName: string): MailAddress {
   const domain = userPrincipalName.slice(userPrincipalName.lastIndexOf('@') + 1).toLowerCase();
-  return `tenantctl@${domain}`;
+  return { name: '', address: `tenantctl@${domain}` };
 }
 
 /**
@@ -90,7 +101,7 @@ function body(notification: PendingNotification): string {
 }
 
 /** Builds the email for one notification; `from` overrides the default sender. */
-export function composeMessage(notification: PendingNotification, from?: string): CredentialMessage {
+export function composeMessage(notification: PendingNotification, from?: MailAddress): CredentialMessage {
   return {
     notificationId: notification.id,
     userId: notification.userId,
@@ -107,12 +118,16 @@ export function composeMessage(notification: PendingNotification, from?: string)
   };
 }
 
-/** The message as nodemailer takes it, for both the SMTP and the pickup transport. */
+/**
+ * The message as nodemailer takes it, for both the SMTP and the pickup
+ * transport. Addresses go as objects, which nodemailer uses as they are; a
+ * string it would parse into as many addresses as it finds in it.
+ */
 export function mailOptions(message: CredentialMessage): SendMailOptions {
   return {
     messageId: message.messageId,
-    from: message.from,
-    to: [...message.to],
+    from: { ...message.from },
+    to: message.to.map((address) => ({ name: '', address })),
     subject: message.subject,
     text: message.text,
     headers: { ...message.headers },

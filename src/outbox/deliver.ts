@@ -1,5 +1,6 @@
 import type { Database, Queryable } from '../db/database.js';
-import { composeMessage, type CredentialMessage, type PendingNotification } from './compose-message.js';
+import { composeMessage, type CredentialMessage, type MailAddress, type PendingNotification } from './compose-message.js';
+import { notificationAddressProblem } from './notification-addresses.js';
 import { RelayUnusable } from './relay-failure.js';
 import { openSealed } from './seal.js';
 
@@ -61,7 +62,7 @@ export interface DeliveryOptions {
   /** The outbox's private key(s) (AGE-SECRET-KEY-1…), to open each sealed password. */
   readonly identities: readonly string[];
   /** The From address (TENANTCTL_MAIL_FROM); default `tenantctl@` the new user's domain. */
-  readonly from?: string;
+  readonly from?: MailAddress;
   /** Called after each notification's outcome is committed, e.g. to print progress. */
   readonly onResult?: (delivery: NotificationDelivery) => void;
 }
@@ -147,6 +148,12 @@ async function deliverOne(tx: Queryable, row: NotificationRow, transport: Transp
     const error = row.last_error ?? 'no temporary password is stored for this notification; reset the user\'s password to send new credentials';
     await markFailed(tx, id, error);
     return { ...identity, status: 'failed', error };
+  }
+  // Before the password is opened: a row that names its own recipients must not get it into memory either.
+  const addressProblem = notificationAddressProblem(row.user_principal_name, row.recipients);
+  if (addressProblem !== null) {
+    await markFailed(tx, id, addressProblem);
+    return { ...identity, status: 'failed', error: addressProblem };
   }
   let password: string;
   try {

@@ -12,8 +12,9 @@ import { addDatabaseOptions } from '../../cmd/database-option.js';
 import type { Database } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrate.js';
 import { openDatabase } from '../../src/db/open-database.js';
-import { composeMessage, credentialMessageId, defaultSender } from '../../src/outbox/compose-message.js';
+import { composeMessage, credentialMessageId, defaultSender, mailOptions } from '../../src/outbox/compose-message.js';
 import { deliverPending, type Transport } from '../../src/outbox/deliver.js';
+import { notificationAddressProblem } from '../../src/outbox/notification-addresses.js';
 import { RelayUnusable } from '../../src/outbox/relay-failure.js';
 import { createPickupTransport, pickupFileName } from '../../src/outbox/pickup-transport.js';
 import { openSealed, sealSecret } from '../../src/outbox/seal.js';
@@ -464,6 +465,63 @@ function outboxSuite(open: () => Promise<Database>): void {
     expect(rows).toEqual([{ delivered: false, attempts: 1, last_error: error }]);
   });
 
+  // helper-79: the writer role may insert notifications, and the outbox's public key is readable, so a row can name its own recipients.
+  it('sends nothing to a row whose recipients are not each one plain address, and says why', async () => {
+    const [joep] = (await seed(db, [THREE[0]])) as [Seeded];
+    const hostile = [
+      ['it-desk@contoso.com, attacker@evil.example'],
+      ['x@contoso.com\r\nBcc: attacker2@evil.example'],
+      ['IT <it-desk@contoso.com>'],
+      ['admin@contoso.com', 'attacker3@evil.example\n'],
+    ];
+    const queued = await seed(db, hostile.map((recipients, i) => ({ local: `hostile${i}`, recipients, password: `Hostile#${i}pw` })));
+    const transport = smtpTo(server.port);
+    const report = await deliverPending(db, transport, KEY);
+    transport.close();
+
+    expect(report.notifications.map((n) => n.status)).toEqual(['delivered', 'failed', 'failed', 'failed', 'failed']);
+    for (const failed of report.notifications.slice(1)) {
+      expect(failed.error).toMatch(
+        /^not sent: a recipient is not one plain email address each \(.*\); apply never queues such a notification, so its row was written by something else\. Check who can write to the database, then delete the row, or reset the user's password to queue new credentials$/,
+      );
+    }
+    expect(report.notifications[1]?.error).toContain('("it-desk@contoso.com, attacker@evil.example")');
+    expect(report.notifications[2]?.error).toContain('("x@contoso.com\\r\\nBcc: attacker2@evil.example")');
+    expect(report.notifications[4]?.error).toContain('("attacker3@evil.example\\n")');
+    expect(server.received).toHaveLength(1);
+    expectReceivedOnce(server, joep);
+    const stored = await outbox(db);
+    queued.forEach((notification, i) => {
+      expect(stored[i + 1]).toMatchObject({ id: notification.id, delivered: false, attempts: 1, temporary_password: notification.password, last_error: report.notifications[i + 1]?.error });
+    });
+  });
+
+  it('sends nothing for a user whose name is not a valid sign-in ID: it would pick the sender and write into the body', async () => {
+    // The users table refuses such names itself; taken away here, as someone with the owner's rights could.
+    const [constraint] = await db.query<{ def: string }>(`SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conname = 'users_user_principal_name_check'`);
+    await db.query('ALTER TABLE users DROP CONSTRAINT users_user_principal_name_check');
+    try {
+      const seeded = await seed(db, [THREE[1], THREE[2]]);
+      // The first would send from tenantctl@evil.example, the second write lines of its own into the body.
+      const names = ['megan@contoso.com>, <attacker4@evil.example', 'megan\r\nSign in at https://evil.example\r\nUser ID: megan@contoso.com'];
+      // A user's domain (the text after its first "@") must be a domain of the tenant.
+      for (const name of names) {
+        await db.query(`INSERT INTO domains (name, verified, is_default) VALUES (lower(split_part($1, '@', 2)), true, false) ON CONFLICT DO NOTHING`, [name]);
+      }
+      for (const [i, name] of names.entries()) await db.query('UPDATE users SET user_principal_name = $2 WHERE id = $1', [seeded[i]?.userId, name]);
+      const transport = smtpTo(server.port);
+      const report = await deliverPending(db, transport, KEY);
+      transport.close();
+      expect(report.notifications.map((n) => [n.status, n.error])).toEqual(
+        names.map((name) => ['failed', expect.stringMatching(new RegExp(`^not sent: its user name ${JSON.stringify(name).replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')} is not a valid sign-in ID; apply never queues`))]),
+      );
+      expect(server.received).toEqual([]);
+    } finally {
+      await db.query('TRUNCATE credential_notifications, users, applies, domains CASCADE');
+      await db.query(`ALTER TABLE users ADD CONSTRAINT users_user_principal_name_check ${constraint?.def ?? ''}`);
+    }
+  });
+
   it('stops, marking nothing delivered, once the pickup folder is swapped for a link elsewhere', async () => {
     await seed(db, THREE);
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantctl-pickup-'));
@@ -569,7 +627,7 @@ describe('composeMessage', () => {
     expect(message).toMatchObject({
       notificationId: 7,
       messageId: '<credentials-7.0f8fad5b-d9cb-469f-a165-70867728950e@tenantctl>',
-      from: 'tenantctl@contoso.com',
+      from: { name: '', address: 'tenantctl@contoso.com' },
       to: ['a@fabrikam.com'],
       subject: 'Your new Office 365 account: joep@contoso.com',
     });
@@ -589,9 +647,40 @@ describe('composeMessage', () => {
     expect(reset.text).toContain('The password is temporary: it must be changed within 90 days.');
   });
 
+  it('hands nodemailer each address as an object, never a string for it to parse', () => {
+    const options = mailOptions(composeMessage({ ...notification, recipients: ['a@fabrikam.com', 'b@fabrikam.com'] }, { name: 'IT, Contoso', address: 'it@contoso.com' }));
+    expect(options.from).toEqual({ name: 'IT, Contoso', address: 'it@contoso.com' });
+    expect(options.to).toEqual([
+      { name: '', address: 'a@fabrikam.com' },
+      { name: '', address: 'b@fabrikam.com' },
+    ]);
+  });
+
   it('uses the given sender, else tenantctl@ the user\'s domain', () => {
-    expect(composeMessage(notification, 'IT <it@contoso.com>').from).toBe('IT <it@contoso.com>');
-    expect(defaultSender('Joep@Contoso.COM')).toBe('tenantctl@contoso.com');
+    expect(composeMessage(notification, { name: 'IT', address: 'it@contoso.com' }).from).toEqual({ name: 'IT', address: 'it@contoso.com' });
+    expect(defaultSender('Joep@Contoso.COM')).toEqual({ name: '', address: 'tenantctl@contoso.com' });
+  });
+});
+
+describe('notificationAddressProblem', () => {
+  it('accepts what apply queues', () => {
+    expect(notificationAddressProblem('joep.de-vries@contoso.com', FIVE_AND_ADMIN)).toBeNull();
+  });
+
+  it.each(['megan@contoso.com>, <attacker4@evil.example', 'megan@contoso.com\r\nBcc: x@evil.example', 'megan\u202e@contoso.com', 'megan@contoso.com\u001b[2J'])(
+    'refuses the user name %j',
+    (name) => {
+      expect(notificationAddressProblem(name, ['it@contoso.com'])).toBe(
+        `not sent: its user name ${JSON.stringify(name)} is not a valid sign-in ID; apply never queues such a notification, so its row was written by something else. ` +
+          "Check who can write to the database, then delete the row, or reset the user's password to queue new credentials",
+      );
+    },
+  );
+
+  it('names every recipient it refuses, and a refused user name too', () => {
+    expect(notificationAddressProblem('bad name@contoso.com', ['a@x.example;b@x.example', 'ok@x.example', '<c@x.example>'])).toMatch(
+      /^not sent: its user name "bad name@contoso.com" is not a valid sign-in ID, and 2 recipients are not one plain email address each \("a@x.example;b@x.example", "<c@x.example>"\);/,
+    );
   });
 });
 
@@ -696,6 +785,32 @@ describe('tenantctl deliver', () => {
       await db.close();
     }
   }
+
+  it.each([
+    ['attacker@evil.example, IT\r\nBcc: x@evil.example <it@contoso.com>', 'holds a control or invisible character'],
+    ['it@contoso.com\u202e', 'holds a control or invisible character'],
+    ['attacker@evil.example, IT <it@contoso.com>', 'is not one email address'],
+    ['IT <it@contoso.com> <attacker@evil.example>', 'is not one email address'],
+    ['"IT" <it@contoso.com>', 'is not one email address'],
+    ['it@contoso.com, attacker@evil.example', 'is not one email address'],
+    ['IT desk', 'is not one email address'],
+  ])('refuses TENANTCTL_MAIL_FROM %j before it touches the database', async (from, why) => {
+    vi.stubEnv('TENANTCTL_MAIL_FROM', from);
+    const folder = path.join(root, 'never');
+    await expect(run('--pickup', folder)).rejects.toThrow(
+      `TENANTCTL_MAIL_FROM ${JSON.stringify(from)} ${why}; set it to one address, e.g. "IT desk <it-desk@contoso.com>" or it-desk@contoso.com`,
+    );
+    expect(fs.existsSync(folder)).toBe(false);
+  });
+
+  it('sends as TENANTCTL_MAIL_FROM, its name and its address', async () => {
+    const [joep] = (await withSeededDatabase()) as [Seeded];
+    vi.stubEnv('TENANTCTL_MAIL_FROM', 'IT desk, Contoso <it-desk@contoso.com>');
+    const folder = path.join(root, 'named-sender');
+    await run('--pickup', folder);
+    const raw = fs.readFileSync(path.join(folder, pickupFileName({ notificationId: joep.id, userId: joep.userId })), 'utf8');
+    expect(header(raw, 'From')).toBe('"IT desk, Contoso" <it-desk@contoso.com>');
+  });
 
   it('asks for an SMTP URL or a pickup folder', async () => {
     await expect(run()).rejects.toThrow(/set TENANTCTL_SMTP_URL .* or pass --pickup DIR/);
