@@ -58,15 +58,17 @@ function sender(): MailAddress | undefined {
   return { name: name ?? '', address };
 }
 
+// The UPN and recipients come from the database, which others may write: escaped like every untrusted value.
 function line(delivery: NotificationDelivery): string {
-  const who = `credentials of ${delivery.userPrincipalName}`;
+  const who = `credentials of ${terminalText(delivery.userPrincipalName)}`;
+  const to = (recipients: readonly string[]) => recipients.map((r) => terminalText(r)).join(', ');
   if (delivery.status === 'failed') {
-    return `failed: ${who} to ${delivery.recipients.join(', ')}: ${terminalText(delivery.error ?? 'unknown error')} (will retry on the next deliver)`;
+    return `failed: ${who} to ${to(delivery.recipients)}: ${terminalText(delivery.error ?? 'unknown error')} (will retry on the next deliver)`;
   }
   const refused = new Set((delivery.rejected ?? []).map((r) => r.address.toLowerCase()));
   const accepted = delivery.recipients.filter((r) => !refused.has(r.toLowerCase()));
   const rejected = (delivery.rejected ?? []).map((r) => `\n  refused: ${terminalText(r.address)} (${terminalText(r.reason)}); reset the password to send new credentials`);
-  return `delivered ${who} to ${accepted.join(', ')}${rejected.join('')}`;
+  return `delivered ${who} to ${to(accepted)}${rejected.join('')}`;
 }
 
 function summary(deliveries: readonly NotificationDelivery[], notTried: number, where: string): string {

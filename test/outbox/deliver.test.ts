@@ -812,6 +812,24 @@ describe('tenantctl deliver', () => {
     expect(header(raw, 'From')).toBe('"IT desk, Contoso" <it-desk@contoso.com>');
   });
 
+  it('escapes what the database says about a notification before it reaches the terminal', async () => {
+    const db = await openDatabase({ url: databaseDir, actor: 'test', lockTimeoutMs: 1000, create: true });
+    try {
+      await migrate(db);
+      await installTestOutboxKey(db);
+      await db.query('TRUNCATE credential_notifications, users, applies, domains CASCADE');
+      const recipients = ['\u001b]8;;https://evil.example\u0007it-desk@contoso.com\u001b]8;;\u0007', '\u202eadmin@contoso.com\r\n::error::x'];
+      await seed(db, [{ local: 'anna', recipients, password: 'Zx4$Kd8!wQe1' }]);
+    } finally {
+      await db.close();
+    }
+    await run('--pickup', path.join(root, 'escaped'));
+    const printed = output.join('');
+    expect(printed).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u202e]/);
+    expect(printed).toContain('to \\u001b]8;;https://evil.example\\u0007it-desk@contoso.com\\u001b]8;;\\u0007, \\u202eadmin@contoso.com\\u000d\\u000a::error::x: not sent:');
+    expect(process.exitCode).toBe(1);
+  });
+
   it('asks for an SMTP URL or a pickup folder', async () => {
     await expect(run()).rejects.toThrow(/set TENANTCTL_SMTP_URL .* or pass --pickup DIR/);
   });
