@@ -9,6 +9,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { TenantctlError } from '../../src/diagnostics/tenantctl-error.js';
 import { writePrivateFile, writePrivateFiles } from '../../src/files/write-private-file.js';
 import { runCli, tempDir, type CliResult } from '../support/cli.js';
+import { openDatabase } from '../../src/db/open-database.js';
+import { pickupFileName } from '../../src/outbox/pickup-transport.js';
 import { contosoDatabase } from '../support/contoso-database.js';
 import { TEST_OUTBOX_KEY_FILE } from '../support/outbox-key.js';
 
@@ -481,12 +483,15 @@ describe('the CLI writes only private files', { timeout: 120_000 }, () => {
     fs.mkdirSync(pickup, { mode: 0o700 });
     const victim = path.join(work, 'stolen.eml');
     fs.writeFileSync(victim, '');
-    for (const name of ['.credentials-1.eml.12345.tmp', 'credentials-1.eml']) fs.symlinkSync(victim, path.join(pickup, name));
+    const db = await openDatabase({ url: env.TENANTCTL_DATABASE_URL ?? '', actor: 'test', lockTimeoutMs: 5_000 });
+    const [first] = await db.query<{ user_id: string }>('SELECT user_id::text FROM credential_notifications WHERE id = 1').finally(() => db.close());
+    const target = pickupFileName({ notificationId: 1, userId: first?.user_id ?? '' });
+    for (const name of [`.${target}.12345.tmp`, target]) fs.symlinkSync(victim, path.join(pickup, name));
     const deliver = await runCli(['deliver', '--pickup', pickup], { cwd: work, env, umask: 0 });
     expect(deliver.code).toBe(1);
     expect(deliver.stdout).toContain('refusing to write');
     expect(fs.readFileSync(victim, 'utf8')).toBe('');
-    const written = fs.readdirSync(pickup).filter((n) => /^credentials-\d+\.eml$/.test(n) && !fs.lstatSync(path.join(pickup, n)).isSymbolicLink());
+    const written = fs.readdirSync(pickup).filter((n) => /^credentials-\d+\.[0-9a-f-]{36}\.eml$/.test(n) && !fs.lstatSync(path.join(pickup, n)).isSymbolicLink());
     expect(written.length).toBe(12);
     for (const name of written) expect(mode(path.join(pickup, name))).toBe(0o600);
 
