@@ -251,6 +251,8 @@ describe('roles and the lockout guard', () => {
     },
     { name: 'one role twice, written the same', files: user('roles: [Exchange administrator, Exchange administrator]'), expected: ['ROLE_DUPLICATE@tenant.yaml:9:37'], message: /^Exchange administrator is listed twice for joep@contoso\.com; list each role once$/ },
     { name: 'an abbreviated role', files: user('roles: [User admin]'), expected: ['ROLE_UNKNOWN@tenant.yaml:9:13'], message: /"User admin" \(did you mean User management administrator\?\)/ },
+    // helper-78: by its directory name, named as the admin center names it.
+    { name: 'a role abbreviated by its directory name', files: user('roles: [Helpdesk admin]'), expected: ['ROLE_UNKNOWN@tenant.yaml:9:13'], message: /"Helpdesk admin" \(did you mean Password administrator\?\)/ },
     { name: 'an unknown role, the closest suggested', files: user('roles: [Billing adminstrator]'), expected: ['ROLE_UNKNOWN@tenant.yaml:9:13'], message: /unknown admin role "Billing adminstrator" \(did you mean Billing administrator\?\)/ },
     {
       name: 'no Global administrator: at the first user',

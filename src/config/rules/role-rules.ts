@@ -7,7 +7,8 @@ import { at, type ConfigRule } from './rule.js';
 
 /**
  * The role a mistyped name most likely means: one whose words the written
- * words begin, in order ("Global admin", "User admin"), or the closest name.
+ * words begin, in order ("Global admin", "User admin", "Helpdesk admin" by
+ * its directory name), or the closest name.
  */
 function suggestRole(written: string): string {
   const words = written.toLowerCase().split(/\s+/).filter((w) => w !== '');
@@ -20,9 +21,9 @@ function suggestRole(written: string): string {
     }
     return true;
   };
-  const names = BUILTIN_ROLES.map((r) => r.displayName);
-  const matches = words.length > 0 ? names.filter(abbreviates) : [];
-  return matches.length === 1 ? ` (did you mean ${matches[0]}?)` : didYouMean(written, names);
+  // By its admin center name or its directory name ("Helpdesk admin" means Password administrator), named as the admin center does.
+  const matches = words.length > 0 ? [...new Set(BUILTIN_ROLES.filter((r) => abbreviates(r.displayName) || abbreviates(r.directoryName)).map((r) => r.displayName))] : [];
+  return matches.length === 1 ? ` (did you mean ${matches[0]}?)` : didYouMean(written, BUILTIN_ROLES.map((r) => r.displayName));
 }
 
 /** Each user's roles: a name or template id that is no role, and a role listed twice (by either). */
