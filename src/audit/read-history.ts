@@ -1,3 +1,4 @@
+import { isAppliedApprovals, isAppliedChange, isAppliedSummary } from './applied-shapes.js';
 import { changesList } from './changes-list.js';
 import type { Queryable } from '../db/database.js';
 import type { PlanDocument } from '../plan/plan-document.js';
@@ -41,6 +42,22 @@ export interface HistoryEntry {
    * recorded no settings (before migration 0006), where it is not known.
    */
   readonly adminEmail?: string | null;
+  /**
+   * The parts of the row not in the shape any apply writes, which the writer
+   * may append by hand (sql/roles.sql); absent when there are none. Not in
+   * the JSON, whose schema has no place for it: there, a malformed summary
+   * is counted from the changes and malformed approvals are null.
+   */
+  readonly malformed?: Malformed;
+}
+
+export interface Malformed {
+  readonly summary: boolean;
+  readonly approvals: boolean;
+  /** How many of the recorded changes are not a change at all (no kind or user): left out. */
+  readonly notChanges: number;
+  /** The changes listed that name a kind and a user but are not in the shape of one. */
+  readonly changes: ReadonlySet<AppliedChange>;
 }
 
 export interface HistoryQuery {
@@ -65,24 +82,69 @@ interface ApplyRow {
   config_hash: string | null;
   plan_hash: string;
   tool_version: string;
-  summary: AppliedSummary;
-  changes: AppliedChange[];
-  approvals: ApplyApprovals | null;
+  // Whatever the writer put there: checked by toEntry.
+  summary: unknown;
+  changes: unknown;
+  approvals: unknown;
   admin_email: string | null;
   settings_recorded: boolean;
 }
 
 /**
- * The changes of an apply row as tenantctl writes them: objects naming a kind
- * and a user. The writer may append a row of anything (sql/roles.sql), which
- * history shows without what is not a change rather than failing on it.
+ * The changes of an apply row that name a kind and a user, which is all the
+ * JSON's schema asks of one; the writer may append a row of anything
+ * (sql/roles.sql), which history shows without what is not a change rather
+ * than failing on it.
  */
-function wellFormed(changes: unknown): AppliedChange[] {
+function namedChanges(changes: unknown): AppliedChange[] {
   if (!Array.isArray(changes)) return [];
   return changes.filter(
     (change): change is AppliedChange =>
       change !== null && typeof change === 'object' && typeof (change as { kind?: unknown }).kind === 'string' && typeof (change as { userPrincipalName?: unknown }).userPrincipalName === 'string',
   );
+}
+
+/** The counts a plan of these changes has, per user's outcome as compute-plan.ts counts them, for a summary that is not one. */
+function countedSummary(changes: readonly AppliedChange[]): AppliedSummary {
+  const outcomes = [['user.purge', 'create'], ['user.create', 'create'], ['user.restore', 'restore'], ['user.rename', 'rename'], ['user.delete', 'delete']] as const;
+  const byKind: Partial<Record<AppliedChange['kind'], number>> = {};
+  const kindsByUser = new Map<string, Set<string>>();
+  for (const change of changes) {
+    byKind[change.kind] = (byKind[change.kind] ?? 0) + 1;
+    const key = change.userPrincipalName.toLowerCase();
+    kindsByUser.set(key, (kindsByUser.get(key) ?? new Set()).add(change.kind));
+  }
+  const counts = { create: 0, restore: 0, rename: 0, update: 0, delete: 0 };
+  for (const kinds of kindsByUser.values()) counts[outcomes.find(([kind]) => kinds.has(kind))?.[1] ?? 'update']++;
+  return { ...counts, seatsToPurchase: 0, byKind };
+}
+
+/** An entry from its row, its malformed parts checked against the shapes apply writes (applied-shapes.ts). */
+function toEntry(row: ApplyRow): HistoryEntry {
+  const raw = Array.isArray(row.changes) ? (row.changes as unknown[]) : [];
+  const named = namedChanges(raw);
+  const badChanges = new Set(named.filter((change) => !isAppliedChange(change)));
+  const summaryOk = isAppliedSummary(row.summary);
+  const approvalsOk = isAppliedApprovals(row.approvals);
+  // Changes that are not a list at all count as one thing that is not a change.
+  const notChanges = Array.isArray(row.changes) ? raw.length - named.length : 1;
+  const malformed: Malformed = { summary: !summaryOk, approvals: !approvalsOk, notChanges, changes: badChanges };
+  return {
+    id: Number(row.id),
+    appliedAt: row.applied_at.toISOString(),
+    actor: row.actor,
+    databaseRole: row.database_role,
+    host: row.host,
+    gitCommit: row.git_commit,
+    configHash: row.config_hash,
+    planHash: row.plan_hash,
+    toolVersion: row.tool_version,
+    summary: summaryOk ? (row.summary as AppliedSummary) : countedSummary(named),
+    changes: named,
+    approvals: approvalsOk ? (row.approvals as ApplyApprovals | null) : null,
+    ...(row.settings_recorded ? { adminEmail: row.admin_email ?? null } : {}),
+    ...(!summaryOk || !approvalsOk || notChanges > 0 || badChanges.size > 0 ? { malformed } : {}),
+  };
 }
 
 /** The audit trail, newest apply first. One parameterised SELECT; reads only. */
@@ -112,21 +174,7 @@ export async function readHistory(db: Queryable, query: HistoryQuery = {}): Prom
       LIMIT $2::int`,
     [query.since ? query.since.toISOString() : null, query.limit ?? null, query.user?.toLowerCase() ?? null],
   );
-  return rows.map((row) => ({
-    id: Number(row.id),
-    appliedAt: row.applied_at.toISOString(),
-    actor: row.actor,
-    databaseRole: row.database_role,
-    host: row.host,
-    gitCommit: row.git_commit,
-    configHash: row.config_hash,
-    planHash: row.plan_hash,
-    toolVersion: row.tool_version,
-    summary: row.summary,
-    changes: wellFormed(row.changes),
-    approvals: row.approvals,
-    ...(row.settings_recorded ? { adminEmail: row.admin_email ?? null } : {}),
-  }));
+  return rows.map(toEntry);
 }
 
 /** 1.1 added `approvals` and `databaseRole`, and `user` for `--user`; 1.2 `otherWrites`. */
@@ -137,11 +185,12 @@ export interface HistoryDocument {
   readonly formatVersion: typeof HISTORY_FORMAT_VERSION;
   /** `--user`: each apply lists only this user's changes. */
   readonly user?: string;
-  readonly applies: readonly HistoryEntry[];
+  readonly applies: readonly Omit<HistoryEntry, 'malformed'>[];
   /** What no apply wrote (init, or outside tenantctl), one entry per transaction, newest first. */
   readonly otherWrites: readonly OtherWritesEntry[];
 }
 
 export function toHistoryDocument(entries: readonly HistoryEntry[], user: string | null = null, otherWrites: readonly OtherWritesEntry[] = []): HistoryDocument {
-  return { formatVersion: HISTORY_FORMAT_VERSION, ...(user === null ? {} : { user }), applies: entries, otherWrites };
+  const applies = entries.map(({ malformed: _, ...entry }) => entry);
+  return { formatVersion: HISTORY_FORMAT_VERSION, ...(user === null ? {} : { user }), applies, otherWrites };
 }

@@ -1,4 +1,4 @@
-import type { AppliedChange, HistoryEntry } from '../audit/read-history.js';
+import type { AppliedChange, HistoryEntry, Malformed } from '../audit/read-history.js';
 import type { OtherWritesEntry } from '../audit/read-other-writes.js';
 import type { ChangeKind } from '../plan/change.js';
 import { restorableUntil } from '../plan/recycle-bin.js';
@@ -55,6 +55,8 @@ function summaryUsersText(summary: HistoryEntry['summary']): string {
 }
 
 function summaryText(entry: HistoryEntry, oneUser: boolean): string {
+  // Counted from the changes listed, which are only the user's with --user: the whole apply's counts are not known.
+  if (oneUser && entry.malformed?.summary) return 'the whole apply: not known (its summary is not in the shape apply writes)';
   const users = oneUser ? summaryUsersText(entry.summary) : usersText(entry.changes);
   const purchases = entry.summary.purchases ?? [];
   if (purchases.length === 0) return users;
@@ -97,21 +99,26 @@ function recipientLine(change: AppliedChange, context: LineContext | null, sign:
  * A deletion is restorable for 30 days from when it was applied, which the database recorded; the plan's
  * date is when it was planned, and a saved plan's date is only what its file says.
  */
-function linesOf(change: AppliedChange, recipients: LineContext | null, appliedAt: string): ChangeLine[] {
+function linesOf(change: AppliedChange, recipients: LineContext | null, appliedAt: string, malformed: Malformed | undefined): ChangeLine[] {
+  // Its kind and user are all that can be trusted of it; the whole of it is in the JSON.
+  if (malformed?.changes.has(change)) return [{ sign: '~', text: `${visible(change.kind)}: not in the shape apply writes (see --format json)`, depth: 0 }];
   const context = recipients ?? { adminEmail: null };
   // A creation's attributes are in the JSON; its blocked sign-in is worth a line.
   if (change.kind === 'user.create') return [...(change.accountEnabled ? [] : [{ sign: '+', text: 'sign-in: blocked', depth: 0 } as const]), ...recipientLine(change, recipients, '+')];
   if (change.kind === 'user.password-reset') return [{ sign: '~', text: 'password: reset', depth: 0 }, ...recipientLine(change, recipients, '~')];
+  // An apply before the recycle bin's dates were recorded (plan format 1.0) has none to show.
+  if (change.kind === 'user.restore' && change.deletedAt === undefined) return [{ sign: '+', text: 'user: restored from deleted users', depth: 0 }];
   if (change.kind === 'user.delete') return [...changeLines({ ...change, restorableUntil: restorableUntil(appliedAt) }, context), ...releasedLines(change)];
   return changeLines(change, context);
 }
 
-function userBlock(changes: readonly AppliedChange[], context: LineContext | null, appliedAt: string): string[] {
-  const notes = changes.flatMap((change) => USER_NOTES[change.kind] ?? []);
+function userBlock(changes: readonly AppliedChange[], context: LineContext | null, appliedAt: string, malformed: Malformed | undefined): string[] {
+  // A malformed change's kind may be anything, "constructor" too: only a known kind says what happened to the user.
+  const notes = changes.flatMap((change) => (malformed?.changes.has(change) ? [] : USER_NOTES[change.kind] ?? []));
   const sign = notes[0]?.sign ?? '~';
   const note = notes.length > 0 ? notes.map((n) => n.note).join(', ') : 'updated';
   const header = `  ${sign} ${visible(changes[0]?.userPrincipalName ?? '')} (${note})`;
-  return [header, ...changes.flatMap((change) => linesOf(change, context, appliedAt)).map((line) => `${' '.repeat(6 + 2 * line.depth)}${line.sign} ${line.text}`.trimEnd())];
+  return [header, ...changes.flatMap((change) => linesOf(change, context, appliedAt, malformed)).map((line) => `${' '.repeat(6 + 2 * line.depth)}${line.sign} ${line.text}`.trimEnd())];
 }
 
 /** The changes of one apply grouped per user (they are stored in plan order, by user). */
@@ -134,7 +141,8 @@ const APPROVALS = [
 ] as const;
 
 /** `confirmed by --auto-approve; privileged changes approved by typing "privileged" at a terminal`. */
-function approvalsText(approvals: HistoryEntry['approvals']): string {
+function approvalsText(approvals: HistoryEntry['approvals'], malformed: boolean): string {
+  if (malformed) return 'approvals: not in the shape apply writes';
   if (approvals === null || typeof approvals !== 'object') return 'approvals: not recorded (applied before tenantctl recorded them)';
   const parts: string[] = [];
   for (const [key, done, flag, word] of APPROVALS) {
@@ -153,6 +161,24 @@ function purchaseLines(entry: HistoryEntry): string[] {
   );
 }
 
+/**
+ * What of a row the writer appended by hand (sql/roles.sql) is not as apply
+ * writes it: said once under its header, so that what is shown of it is not
+ * taken for what apply did.
+ */
+function malformedLines(entry: HistoryEntry): string[] {
+  const malformed = entry.malformed;
+  if (!malformed) return [];
+  const parts = [
+    ...(malformed.summary ? ['summary'] : []),
+    ...(malformed.notChanges > 0 || malformed.changes.size > 0 ? ['changes'] : []),
+    ...(malformed.approvals ? ['approvals'] : []),
+  ];
+  const left = malformed.notChanges > 0 ? `; ${count(malformed.notChanges, 'recorded item that is not a change is', 'recorded items that are not changes are')} left out` : '';
+  const list = parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
+  return [`  ! entry #${entry.id}: its recorded ${list} ${parts.length === 1 ? 'is' : 'are'} not in the shape apply writes; shown as far as ${parts.length === 1 ? 'it' : 'they'} can be${left}`];
+}
+
 function entryBlock(entry: HistoryEntry, oneUser: boolean): string {
   const header =
     `#${entry.id} ${utcMinute(entry.appliedAt)} by ${visible(entry.actor)}${passesForAscii(entry.actor)} on ${visible(entry.host)}${passesForAscii(entry.host)} ` +
@@ -161,7 +187,14 @@ function entryBlock(entry: HistoryEntry, oneUser: boolean): string {
   const plan = `plan ${visible(entry.planHash.slice(0, 'sha256:'.length + 12))}`;
   // The actor is the applier's own word; the database role is the database's.
   const role = entry.databaseRole === null ? 'database role not recorded' : `database role ${visible(entry.databaseRole)}`;
-  return [header, `  ${plan}; ${role}; ${approvalsText(entry.approvals)}`, ...purchaseLines(entry), ...groups(entry.changes).flatMap((changes) => userBlock(changes, entry.adminEmail === undefined ? null : { adminEmail: entry.adminEmail }, entry.appliedAt))].join('\n');
+  const context = entry.adminEmail === undefined ? null : { adminEmail: entry.adminEmail };
+  return [
+    header,
+    `  ${plan}; ${role}; ${approvalsText(entry.approvals, entry.malformed?.approvals ?? false)}`,
+    ...malformedLines(entry),
+    ...purchaseLines(entry),
+    ...groups(entry.changes).flatMap((changes) => userBlock(changes, context, entry.appliedAt, entry.malformed)),
+  ].join('\n');
 }
 
 /** Applies and other writes in one list, newest first, at most `limit` of them. */
