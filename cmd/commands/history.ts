@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { followUser } from '../../src/audit/follow-user.js';
 import { readHistory } from '../../src/audit/read-history.js';
 import { readOtherWrites } from '../../src/audit/read-other-writes.js';
 import { parseLimit, parseSince, parseUser } from '../../src/audit/history-options.js';
@@ -31,14 +32,16 @@ export function registerHistory(program: Command): void {
     .addOption(formatOption(['text', 'json'], 'text or json'))
     .option('--since <date>', 'only entries since then: an age (12h, 7d, 2w), a date (2026-11-25, UTC) or an ISO time')
     .option('--limit <n>', 'at most this many entries, the newest (in JSON: this many applies, and this many other writes)', parseLimit)
-    .option('--user <upn>', 'only the entries that changed this user (or renamed it from this name), and only its changes', parseUser)
+    .option('--user <upn>', 'only the entries that changed this user (or renamed it from this name), also under its former and later names, and only its changes', parseUser)
     .action(async (options: HistoryOptions) => {
       const since = options.since === undefined ? null : parseSince(options.since, new Date());
       const query = { since, limit: options.limit ?? null, user: options.user ?? null };
-      const [entries, otherWrites] = await withDatabase({ ...options, actor: resolveActor(options.actor) }, async (db) =>
-        [await readHistory(db, query), await readOtherWrites(db, query)] as const,
-      );
+      const [entries, otherWrites, followed] = await withDatabase({ ...options, actor: resolveActor(options.actor) }, async (db) => {
+        // Found once: the header names what readHistory followed.
+        const followed = query.user === null ? null : await followUser(db, query.user);
+        return [await readHistory(db, { ...query, followed }), await readOtherWrites(db, query), followed] as const;
+      });
       const user = options.user ?? null;
-      out(options.format === 'json' ? renderHistoryJson(entries, user, otherWrites) : renderHistoryText(entries, user, otherWrites, query.limit, since));
+      out(options.format === 'json' ? renderHistoryJson(entries, user, otherWrites) : renderHistoryText(entries, user, otherWrites, query.limit, since, followed));
     });
 }

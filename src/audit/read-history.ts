@@ -1,5 +1,6 @@
 import { isAppliedApprovals, isAppliedChange, isAppliedSummary } from './applied-shapes.js';
 import { changesList } from './changes-list.js';
+import { followUser, type FollowedUser } from './follow-user.js';
 import type { Queryable } from '../db/database.js';
 import type { PlanDocument } from '../plan/plan-document.js';
 import type { ApplyApprovals } from '../apply/recorded-approvals.js';
@@ -67,9 +68,12 @@ export interface HistoryQuery {
   readonly limit?: number | null;
   /**
    * Only applies that changed this user (by UPN, in any case, or renamed it
-   * from this UPN), and of each only that user's changes.
+   * from this UPN), also under its names before and after renames and by its
+   * id (follow-user.ts), and of each only that user's changes.
    */
   readonly user?: string | null;
+  /** The user's names and ids (followUser), when the caller has them already; found here otherwise. */
+  readonly followed?: FollowedUser | null;
 }
 
 interface ApplyRow {
@@ -151,19 +155,19 @@ function toEntry(row: ApplyRow): HistoryEntry {
 export async function readHistory(db: Queryable, query: HistoryQuery = {}): Promise<HistoryEntry[]> {
   // The user's changes are picked out by the server: an adoption's apply stores 100,000 users' changes.
   // The order names listed.id: a bare `id` is the text output column, which puts #9 before #13.
+  const followed = query.user ? (query.followed ?? (await followUser(db, query.user))) : null;
+  const windows = followed?.windows ?? [];
   const rows = await db.query<ApplyRow>(
     `WITH listed AS (
        SELECT a.*, CASE WHEN $3::text IS NOT NULL THEN
                 (SELECT json_agg(c.change ORDER BY c.n) FROM json_array_elements(${changesList('a.changes')}) WITH ORDINALITY AS c(change, n)
                   WHERE lower(c.change->>'userPrincipalName') = $3 OR lower(c.change->>'fromUserPrincipalName') = $3
-                     -- The same apply's other changes to the account it renamed away from that UPN (its new mailNickname, say).
-                     OR lower(c.change->>'userPrincipalName') = renamed.upn) END AS of_user
+                     -- The account under its other names while they were its own (follow-user.ts), the rename's apply included.
+                     OR (lower(c.change->>'userPrincipalName') = ANY($4::text[])
+                         AND EXISTS (SELECT 1 FROM unnest($4::text[], $5::numeric[], $6::numeric[]) AS w(name, first_id, last_id)
+                                      WHERE w.name = lower(c.change->>'userPrincipalName') AND a.id BETWEEN w.first_id AND w.last_id))
+                     OR c.change->>'userId' = ANY($7::text[])) END AS of_user
          FROM applies a
-         -- Found in one pass over the apply's changes, not once per change.
-         LEFT JOIN LATERAL (
-           SELECT lower(r->>'userPrincipalName') AS upn FROM json_array_elements(${changesList('a.changes')}) r
-            WHERE $3::text IS NOT NULL AND r->>'kind' = 'user.rename' AND lower(r->>'fromUserPrincipalName') = $3
-            LIMIT 1) AS renamed ON true
         WHERE $1::timestamptz IS NULL OR a.applied_at >= $1::timestamptz)
      SELECT id::text AS id, applied_at, actor, database_role, host, git_commit, config_hash, plan_hash, tool_version, summary, approvals,
             settings->>'adminEmail' AS admin_email, settings IS NOT NULL AS settings_recorded,
@@ -172,7 +176,15 @@ export async function readHistory(db: Queryable, query: HistoryQuery = {}): Prom
       WHERE $3::text IS NULL OR of_user IS NOT NULL
       ORDER BY listed.id DESC
       LIMIT $2::int`,
-    [query.since ? query.since.toISOString() : null, query.limit ?? null, query.user?.toLowerCase() ?? null],
+    [
+      query.since ? query.since.toISOString() : null,
+      query.limit ?? null,
+      query.user?.toLowerCase() ?? null,
+      windows.map((w) => w.name),
+      windows.map((w) => String(w.from)),
+      windows.map((w) => String(w.to)),
+      followed?.ids ?? [],
+    ],
   );
   return rows.map(toEntry);
 }

@@ -1,4 +1,5 @@
 import type { AppliedChange, HistoryEntry, Malformed } from '../audit/read-history.js';
+import type { FollowedBy, FollowedUser } from '../audit/follow-user.js';
 import type { OtherWritesEntry } from '../audit/read-other-writes.js';
 import type { ChangeKind } from '../plan/change.js';
 import { restorableUntil } from '../plan/recycle-bin.js';
@@ -197,6 +198,13 @@ function entryBlock(entry: HistoryEntry, oneUser: boolean): string {
   ].join('\n');
 }
 
+/** What found a user's other names, for the header of `--user`. */
+const FOLLOWED_BY: Record<FollowedBy, string> = {
+  applies: 'the renames applies recorded',
+  outside: 'the renames outside tenantctl the database recorded',
+  id: "the account's id in the changes",
+};
+
 /** Applies and other writes in one list, newest first, at most `limit` of them. */
 function timeline(entries: readonly HistoryEntry[], otherWrites: readonly OtherWritesEntry[], limit: number | null, oneUser: boolean): string[] {
   const all = [
@@ -221,13 +229,19 @@ export function renderHistoryText(
   otherWrites: readonly OtherWritesEntry[] = [],
   limit: number | null = null,
   since: Date | null = null,
+  followed: Pick<FollowedUser, 'otherNames' | 'via'> | null = null,
 ): string {
   const blocks = timeline(entries, otherWrites, limit, user !== null);
   if (user !== null) {
     if (blocks.length === 0) return `No apply recorded changed ${visible(user)}, and nothing else wrote it${since ? ` since ${since.toISOString()}` : ''}.\n`;
+    // Which names were followed, so that an auditor knows the list is the account's, not the name's alone.
+    const names = followed?.otherNames ?? [];
+    const how = (followed?.via ?? []).map((source) => FOLLOWED_BY[source]);
+    const by = how.length <= 1 ? how.join('') : `${how.slice(0, -1).join(', ')} and ${how.at(-1) ?? ''}`;
+    const also = names.length === 0 ? '' : `, also under its other ${names.length === 1 ? 'name' : 'names'} ${names.map(visible).join(', ')} (followed by ${by})`;
     const heading = otherWrites.length === 0
-      ? `Applies that changed ${visible(user)} (or renamed it from that name), newest first; each lists only its changes to that user.`
-      : `Applies and other writes that changed ${visible(user)} (or renamed it from that name), newest first; each lists only its changes to that user.`;
+      ? `Applies that changed ${visible(user)} (or renamed it from that name)${also}, newest first; each lists only its changes to that user.`
+      : `Applies and other writes that changed ${visible(user)} (or renamed it from that name)${also}, newest first; each lists only its changes to that user.`;
     return `${heading}\n\n${blocks.join('\n\n')}\n`;
   }
   if (blocks.length === 0) return since ? `No applies or other writes recorded since ${since.toISOString()}.\n` : 'No applies recorded.\n';

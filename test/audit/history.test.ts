@@ -244,7 +244,7 @@ describe('the history command', () => {
     expect((await runCli(['history', ...database(), '--user', 'nobody@contoso.com'])).stdout).toBe('No apply recorded changed nobody@contoso.com, and nothing else wrote it.\n');
   });
 
-  it('--user follows a rename by its old name', async () => {
+  it('--user follows a rename by its old name, and by its new one back to the applies under the old', async () => {
     const db = await openDatabase({ url: path.join(directory, 'db'), actor: 'test', lockTimeoutMs: 1000 });
     try {
       const changes = JSON.stringify([{ kind: 'user.rename', userPrincipalName: 'joep.janssen@contoso.com', fromUserPrincipalName: 'joep.devries@contoso.com', userId: '00000000-0000-0000-0000-000000000001' }]);
@@ -254,7 +254,7 @@ describe('the history command', () => {
     }
     const json = JSON.parse((await runCli(['history', ...database(), '--user', 'joep.devries@contoso.com', '--format', 'json'])).stdout) as { applies: { id: number; approvals: unknown }[] };
     expect(json.applies.map((a) => [a.id, a.approvals])).toEqual([[3, null], [2, expect.anything()], [1, expect.anything()]]);
-    expect((await runCli(['history', ...database(), '--user', 'joep.janssen@contoso.com'])).stdout.match(/^#\d+ /gm)).toEqual(['#3 ']);
+    expect((await runCli(['history', ...database(), '--user', 'joep.janssen@contoso.com'])).stdout.match(/^#\d+ /gm)).toEqual(['#3 ', '#2 ', '#1 ']);
   });
 
   it('refuses a bad --since, --limit, --user or --format', async () => {

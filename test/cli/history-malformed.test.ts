@@ -104,7 +104,9 @@ describe('history of an apply row the writer appended by hand', { timeout: 120_0
       await db.exec(`CREATE SCHEMA tenantctl; SET search_path TO tenantctl;
         CREATE TABLE applies (id bigserial PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now(), actor text NOT NULL, database_role text DEFAULT current_user,
           host text NOT NULL, git_commit text, config_hash text, plan_hash text NOT NULL, tool_version text NOT NULL, summary jsonb NOT NULL, changes json NOT NULL,
-          settings jsonb, approvals jsonb, plan_digest text)`);
+          settings jsonb, approvals jsonb, plan_digest text);
+        CREATE TABLE other_writes (id bigserial PRIMARY KEY, written_at timestamptz NOT NULL DEFAULT now(), table_name text NOT NULL, operation text NOT NULL,
+          user_id uuid, user_principal_name text, before jsonb, after jsonb)`);
       const change = fc.oneof(
         fc.jsonValue(),
         fc.record({ kind: fc.oneof(fc.constantFrom('role.grant', 'user.update', 'user.create', 'user.delete', 'user.restore', 'user.rename', 'license.assign', '__proto__', 'toString'), fc.string()), userPrincipalName: fc.constantFrom(UPN, 'X@contoso.com') }, { requiredKeys: ['kind'] })
