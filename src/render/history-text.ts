@@ -177,7 +177,8 @@ function malformedLines(entry: HistoryEntry): string[] {
   ];
   const left = malformed.notChanges > 0 ? `; ${count(malformed.notChanges, 'recorded item that is not a change is', 'recorded items that are not changes are')} left out` : '';
   const list = parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
-  return [`  ! entry #${entry.id}: its recorded ${list} ${parts.length === 1 ? 'is' : 'are'} not in the shape apply writes; shown as far as ${parts.length === 1 ? 'it' : 'they'} can be${left}`];
+  const one = parts.length === 1 && parts[0] === 'summary';
+  return [`  ! entry #${entry.id}: its recorded ${list} ${one ? 'is' : 'are'} not in the shape apply writes; shown as far as ${one ? 'it' : 'they'} can be${left}`];
 }
 
 function entryBlock(entry: HistoryEntry, oneUser: boolean): string {

@@ -75,7 +75,7 @@ describe('history of an apply row the writer appended by hand', { timeout: 120_0
     expect(text.code).toBe(0);
     const notes = text.stdout.match(/^ {2}! entry #\d+: .*$/gm) ?? [];
     expect(notes.map((note) => note.replace(/#\d+/, '#N'))).toEqual([
-      '  ! entry #N: its recorded approvals is not in the shape apply writes; shown as far as it can be',
+      '  ! entry #N: its recorded approvals are not in the shape apply writes; shown as far as they can be',
       '  ! entry #N: its recorded summary and changes are not in the shape apply writes; shown as far as they can be',
       '  ! entry #N: its recorded summary and changes are not in the shape apply writes; shown as far as they can be',
       '  ! entry #N: its recorded summary and changes are not in the shape apply writes; shown as far as they can be',
