@@ -48,6 +48,11 @@ describe('history --user across renames (helper-67)', () => {
     expect(byOld.stdout.split('\n')[0]).toContain('also under its other name lotte.jansen@contoso.com (followed by the renames applies recorded)');
     const json = JSON.parse((await cli(['history', '--user', 'lotte.jansen@contoso.com', '--format', 'json'])).stdout) as { applies: { changes: { kind: string }[] }[] };
     expect(json.applies.flatMap((a) => a.changes.map((c) => c.kind))).toEqual(expect.arrayContaining(['user.create', 'role.grant', 'user.rename']));
+    // What apply itself wrote is in the shape apply writes: no row of a real apply is called malformed.
+    const all = await cli(['history']);
+    expect(all.stdout).toContain('(renamed)');
+    expect(all.stdout).not.toContain('! entry');
+    expect(all.stdout).not.toContain('not in the shape apply writes');
   });
 
   it('a name renamed away and given to someone else: the account is followed only while the name was its own', async () => {
