@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -21,31 +22,38 @@ const LATER_FIELDS = new Set(['address', 'before', 'after', 'patch', 'deletedAt'
 const PURCHASE_FIELDS = ['sku', 'productName', 'quantity', 'unitPrice', 'currency', 'monthlyCost'];
 const COST_FIELDS = ['currency', 'monthlyIncrease'];
 
-interface Validators {
+export interface AppliedValidators {
   readonly change: ValidateFunction;
   readonly summary: ValidateFunction;
   readonly approvals: ValidateFunction;
 }
 
-let validators: Validators | null = null;
+let validators: AppliedValidators | null = null;
 
 type Schema = Record<string, unknown> & { $defs: Record<string, Record<string, unknown>>; properties: Record<string, Record<string, unknown>> };
 
-const readSchema = (name: string): Schema => JSON.parse(fs.readFileSync(path.join(packageRoot(), 'schemas', name), 'utf8')) as Schema;
+/** The schemas the applied shapes come from, by file name: their texts are what a prebuilt validator was built from. */
+export const APPLIED_SOURCES = ['plan.schema.json', 'history.schema.json'] as const;
+
+export const APPLIED_SCHEMA_ID = 'https://tenantctl.dev/schemas/applied.schema.json';
+
+/** Where each shape is, among the schemas appliedSchemas gives. */
+export function appliedRefs(history: Record<string, unknown>): Record<keyof AppliedValidators, string> {
+  return {
+    change: `${APPLIED_SCHEMA_ID}#/$defs/change`,
+    summary: `${APPLIED_SCHEMA_ID}#/$defs/appliedSummary`,
+    approvals: `${String(history.$id)}#/$defs/apply/properties/approvals`,
+  };
+}
 
 /**
  * The shapes of an apply row's parts, from the schemas apply's output is
  * described by rather than hand-written: each change is one of the plan's
  * (plan.schema.json $defs/change), the summary the plan's with its purchases
  * and cost (as apply-plan.ts stores it), the approvals history's own
- * (history.schema.json). Compiled at the first history read, not at start.
+ * (history.schema.json). Pure, for scripts/compile-schemas.mjs as well.
  */
-function compile(): Validators {
-  const { Ajv2020: Ajv } = load('ajv/dist/2020.js') as { Ajv2020: typeof Ajv2020 };
-  const addFormats = load('ajv-formats') as (ajv: Ajv2020) => Ajv2020;
-  const ajv = addFormats(new Ajv({ strict: true, allowUnionTypes: true }));
-  const plan = readSchema('plan.schema.json');
-  const history = readSchema('history.schema.json');
+export function appliedSchemas(plan: Schema, history: Schema): object[] {
   const branches = (plan.$defs.change?.oneOf ?? []) as { required?: string[] }[];
   const change = { ...plan.$defs.change, oneOf: branches.map((branch) => ({ ...branch, required: (branch.required ?? []).filter((field) => !LATER_FIELDS.has(field)) })) };
   const purchase = (plan.properties.purchases?.items ?? {}) as Record<string, unknown>;
@@ -59,23 +67,44 @@ function compile(): Validators {
       cost: { anyOf: [{ type: 'null' }, { ...plan.properties.cost, required: COST_FIELDS }] },
     },
   };
-  const defs = { ...plan.$defs, change, appliedSummary: summary };
-  const root: object = { $schema: plan.$schema, $id: 'https://tenantctl.dev/schemas/applied.schema.json', $defs: defs };
-  ajv.addSchema(root);
-  ajv.addSchema(history);
+  return [{ $schema: plan.$schema, $id: APPLIED_SCHEMA_ID, $defs: { ...plan.$defs, change, appliedSummary: summary } }, history];
+}
+
+/** The texts of APPLIED_SOURCES, as the package holds them. */
+export const appliedSourceTexts = (): string[] => APPLIED_SOURCES.map((name) => fs.readFileSync(path.join(packageRoot(), 'schemas', name), 'utf8'));
+
+/** The shapes compiled by ajv now, from the texts of APPLIED_SOURCES. */
+export function compileAppliedValidators(texts: readonly string[]): AppliedValidators {
+  const [plan, history] = texts.map((text) => JSON.parse(text) as Schema) as [Schema, Schema];
+  const { Ajv2020: Ajv } = load('ajv/dist/2020.js') as { Ajv2020: typeof Ajv2020 };
+  const addFormats = load('ajv-formats') as (ajv: Ajv2020) => Ajv2020;
+  const ajv = addFormats(new Ajv({ strict: true, allowUnionTypes: true }));
+  for (const schema of appliedSchemas(plan, history)) ajv.addSchema(schema);
   const get = (ref: string): ValidateFunction => {
     const validate = ajv.getSchema(ref);
     if (!validate) throw new Error(`no schema at ${ref}`);
     return validate;
   };
-  return {
-    change: get('https://tenantctl.dev/schemas/applied.schema.json#/$defs/change'),
-    summary: get('https://tenantctl.dev/schemas/applied.schema.json#/$defs/appliedSummary'),
-    approvals: get(`${String(history.$id)}#/$defs/apply/properties/approvals`),
-  };
+  const refs = appliedRefs(history);
+  return { change: get(refs.change), summary: get(refs.summary), approvals: get(refs.approvals) };
 }
 
-const shapes = (): Validators => (validators ??= compile());
+/** The shapes scripts/compile-schemas.mjs built from these very texts (dist/validators/applied.cjs), or null. */
+export function prebuiltAppliedValidators(texts: readonly string[]): AppliedValidators | null {
+  const file = path.join(packageRoot(), 'dist', 'validators', 'applied.cjs');
+  if (!fs.existsSync(file)) return null;
+  const built = load(file) as Partial<AppliedValidators> & { schemaSha256?: string };
+  const sha256 = createHash('sha256').update(texts.join('\n')).digest('hex');
+  return built.schemaSha256 === sha256 && built.change && built.summary && built.approvals ? { change: built.change, summary: built.summary, approvals: built.approvals } : null;
+}
+
+/** Prebuilt, else compiled at the first history read (ajv took 0.3 s of a 0.8 s history), not at start. */
+function compile(): AppliedValidators {
+  const texts = appliedSourceTexts();
+  return prebuiltAppliedValidators(texts) ?? compileAppliedValidators(texts);
+}
+
+const shapes = (): AppliedValidators => (validators ??= compile());
 
 /** A change as some tenantctl's apply recorded it. */
 export const isAppliedChange = (value: unknown): boolean => shapes().change(value);

@@ -7,6 +7,9 @@ import { ENGINES } from '../support/engines.js';
 import { postgresTestUrl } from '../support/postgres.js';
 
 /** A change as an apply before migration 0008 recorded it, with a hostile value. */
+/** As a plan of format 1.0 counted them: no restore or rename yet. */
+const OLD_SUMMARY = { create: 0, update: 1, delete: 0, seatsToPurchase: 0, byKind: { 'user.adopt': 1 } };
+
 const OLD_CHANGES = [
   {
     kind: 'user.adopt',
@@ -39,8 +42,8 @@ describe.each(ENGINES)('the audit trail\'s changes as json (migration 0008, $nam
     await migrate(db, listMigrations().filter((m) => m.version <= 7));
     await db.query(
       `INSERT INTO applies (actor, host, plan_hash, tool_version, summary, changes)
-       VALUES ('alice', 'old-host', 'hash-1', '0.0.9', '{"adopt": 1}'::jsonb, $1::jsonb)`,
-      [JSON.stringify(OLD_CHANGES)],
+       VALUES ('alice', 'old-host', 'hash-1', '0.0.9', $2::jsonb, $1::jsonb)`,
+      [JSON.stringify(OLD_CHANGES), JSON.stringify(OLD_SUMMARY)],
     );
     const migrated = await migrate(db);
     expect(migrated).toMatchObject({ from: 7 });
@@ -48,7 +51,7 @@ describe.each(ENGINES)('the audit trail\'s changes as json (migration 0008, $nam
 
     const [old] = await readHistory(db);
     expect(old?.changes).toEqual(OLD_CHANGES);
-    expect(old?.summary).toEqual({ adopt: 1 });
+    expect(old?.summary).toEqual(OLD_SUMMARY);
 
     // Written after the migration: kept as the text sent, fields in the plan's order.
     const text = JSON.stringify([{ kind: 'user.adopt', userPrincipalName: 'lotte@contoso.com', address: 'user.adopt:lotte@contoso.com', risks: [] }]);

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { load } from 'js-yaml';
+import { appliedSourceTexts, compileAppliedValidators, prebuiltAppliedValidators } from '../../src/audit/applied-shapes.js';
 import { compileValidator, prebuiltValidator } from '../../src/config/schema-check.js';
 import { fromRoot } from './expectations.js';
 
@@ -63,5 +64,26 @@ describe('prebuilt schema validators', () => {
     };
     expect(errors(prebuilt).length).toBeGreaterThan(2);
     expect(errors(prebuilt)).toEqual(errors(compiled));
+  });
+
+  // history's checks of an apply row's parts (src/audit/applied-shapes.ts): prebuilt, and judging as ajv does at run time.
+  it('exist for history\'s checks of an apply row, agree with them compiled at run time, and none for a changed schema', () => {
+    const texts = appliedSourceTexts();
+    const prebuilt = prebuiltAppliedValidators(texts)!;
+    expect(prebuilt).not.toBeNull();
+    expect(prebuiltAppliedValidators([texts[0] ?? '', `${texts[1]} `])).toBeNull();
+    const compiled = compileAppliedValidators(texts);
+    const samples: [keyof typeof compiled, unknown][] = [
+      ['change', { kind: 'role.grant', userPrincipalName: 'x@contoso.com', userId: null, role: 'Global administrator', roleTemplateId: '62e90394-69f5-4237-9190-012177145e10', risks: ['privileged'] }],
+      ['change', { kind: 'role.grant', userPrincipalName: 'x@contoso.com' }],
+      ['change', { kind: 'user.frobnicate', userPrincipalName: 'x@contoso.com' }],
+      ['summary', { create: 1, update: 0, delete: 0, seatsToPurchase: 0, byKind: {} }],
+      ['summary', null],
+      ['summary', { purchases: [{}] }],
+      ['approvals', null],
+      ['approvals', [1]],
+    ];
+    for (const [shape, value] of samples) expect(prebuilt[shape](value), `${shape} ${JSON.stringify(value)}`).toBe(compiled[shape](value));
+    expect(samples.some(([shape, value]) => prebuilt[shape](value))).toBe(true);
   });
 });
