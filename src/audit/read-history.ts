@@ -1,6 +1,7 @@
 import { isAppliedApprovals, isAppliedChange, isAppliedSummary } from './applied-shapes.js';
 import { changesList } from './changes-list.js';
 import { followUser, type FollowedUser } from './follow-user.js';
+import { readUnlistedWrites, type UnlistedWrite } from './read-apply-writes.js';
 import type { Queryable } from '../db/database.js';
 import type { PlanDocument } from '../plan/plan-document.js';
 import type { ApplyApprovals } from '../apply/recorded-approvals.js';
@@ -50,6 +51,13 @@ export interface HistoryEntry {
    * is counted from the changes and malformed approvals are null.
    */
   readonly malformed?: Malformed;
+  /**
+   * The users the database recorded this apply's transaction writing that
+   * none of its changes names (migration 0024; with --user, that user's
+   * names alone): the applies row is what the writer said, and here it left
+   * something out. Absent when there are none.
+   */
+  readonly unlistedWrites?: readonly UnlistedWrite[];
 }
 
 export interface Malformed {
@@ -171,9 +179,13 @@ export async function readHistory(db: Queryable, query: HistoryQuery = {}): Prom
         WHERE $1::timestamptz IS NULL OR a.applied_at >= $1::timestamptz)
      SELECT id::text AS id, applied_at, actor, database_role, host, git_commit, config_hash, plan_hash, tool_version, summary, approvals,
             settings->>'adminEmail' AS admin_email, settings IS NOT NULL AS settings_recorded,
-            CASE WHEN $3::text IS NULL THEN changes ELSE of_user END AS changes
+            -- An apply found by its recorded writes alone lists none of the user's changes: an empty list, not a malformed one.
+            CASE WHEN $3::text IS NULL THEN changes ELSE coalesce(of_user, '[]'::json) END AS changes
        FROM listed
       WHERE $3::text IS NULL OR of_user IS NOT NULL
+         -- Or the database recorded it writing the user, whatever its changes say (migration 0024).
+         OR EXISTS (SELECT 1 FROM apply_writes w CROSS JOIN LATERAL unnest(w.user_principal_names) AS n(name)
+                     WHERE w.apply_id = listed.id AND (lower(n.name) = $3 OR lower(n.name) = ANY($4::text[])))
       ORDER BY listed.id DESC
       LIMIT $2::int`,
     [
@@ -186,11 +198,17 @@ export async function readHistory(db: Queryable, query: HistoryQuery = {}): Prom
       followed?.ids ?? [],
     ],
   );
-  return rows.map(toEntry);
+  const entries = rows.map(toEntry);
+  const unlisted = await readUnlistedWrites(db, entries.map((entry) => entry.id));
+  const names = query.user ? new Set([query.user.toLowerCase(), ...windows.map((w) => w.name)]) : null;
+  return entries.map((entry) => {
+    const writes = (unlisted.get(entry.id) ?? []).filter((write) => names === null || names.has(write.userPrincipalName.toLowerCase()));
+    return writes.length === 0 ? entry : { ...entry, unlistedWrites: writes };
+  });
 }
 
-/** 1.1 added `approvals` and `databaseRole`, and `user` for `--user`; 1.2 `otherWrites`. */
-export const HISTORY_FORMAT_VERSION = '1.3';
+/** 1.1 added `approvals` and `databaseRole`, and `user` for `--user`; 1.2 `otherWrites`; 1.3 `adminEmail`; 1.4 `unlistedWrites`. */
+export const HISTORY_FORMAT_VERSION = '1.4';
 
 /** `history --format json`, described by schemas/history.schema.json. */
 export interface HistoryDocument {

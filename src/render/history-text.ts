@@ -181,6 +181,26 @@ function malformedLines(entry: HistoryEntry): string[] {
   return [`  ! entry #${entry.id}: its recorded ${list} ${one ? 'is' : 'are'} not in the shape apply writes; shown as far as ${one ? 'it' : 'they'} can be${left}`];
 }
 
+/** How many users whose writes no change names are listed by name; the rest are counted. */
+const UNLISTED_NAMED = 10;
+
+/**
+ * The users the database recorded this apply writing whom its changes do not
+ * name (read-apply-writes.ts): what the apply's record left out, said under
+ * its header, so that the entry is not read as all the apply did.
+ */
+function unlistedLines(entry: HistoryEntry): string[] {
+  const unlisted = entry.unlistedWrites ?? [];
+  if (unlisted.length === 0) return [];
+  const named = unlisted.slice(0, UNLISTED_NAMED).map((write) => `      ! ${visible(write.userPrincipalName)}: ${write.writes.map(visible).join(', ')}`);
+  const more = unlisted.length - named.length;
+  return [
+    `  ! the database recorded this apply writing ${count(unlisted.length, 'user', 'users')} that none of its recorded changes names: its record is not all it did; ask the database role above`,
+    ...named,
+    ...(more > 0 ? [`      … and ${count(more, 'more user', 'more users')} (history --format json lists them all)`] : []),
+  ];
+}
+
 function entryBlock(entry: HistoryEntry, oneUser: boolean): string {
   const header =
     `#${entry.id} ${utcMinute(entry.appliedAt)} by ${visible(entry.actor)}${passesForAscii(entry.actor)} on ${visible(entry.host)}${passesForAscii(entry.host)} ` +
@@ -194,6 +214,7 @@ function entryBlock(entry: HistoryEntry, oneUser: boolean): string {
     header,
     `  ${plan}; ${role}; ${approvalsText(entry.approvals, entry.malformed?.approvals ?? false)}`,
     ...malformedLines(entry),
+    ...unlistedLines(entry),
     ...purchaseLines(entry),
     ...groups(entry.changes).flatMap((changes) => userBlock(changes, context, entry.appliedAt, entry.malformed)),
   ].join('\n');

@@ -326,6 +326,19 @@ describePostgres('least-privilege roles from sql/roles.sql', { timeout: 120_000 
       { table_name: 'user_roles', operation: 'insert', row_count: '1', user_principal_names: ['sanne.visser@contoso.com'] },
       { table_name: 'users', operation: 'update', row_count: '1', user_principal_names: ['noah.hendriks@contoso.com'] },
     ]);
+    // history names what the forged record left out, and finds the grant by the user's name.
+    const history = await as('reader', ['history', '--limit', '1']);
+    expect(history.stdout).toContain(`#${forged} `);
+    expect(history.stdout).toContain(
+      '  ! the database recorded this apply writing 2 users that none of its recorded changes names: its record is not all it did; ask the database role above\n' +
+        '      ! noah.hendriks@contoso.com: users update\n' +
+        '      ! sanne.visser@contoso.com: user_roles insert\n',
+    );
+    const ofSanne = await as('reader', ['history', '--user', 'sanne.visser@contoso.com', '--format', 'json']);
+    const applies = (JSON.parse(ofSanne.stdout) as { applies: { id: number; unlistedWrites?: unknown }[] }).applies;
+    expect(applies[0]).toMatchObject({ id: Number(forged), unlistedWrites: [{ userPrincipalName: 'sanne.visser@contoso.com', writes: ['user_roles insert'] }] });
+    // A real apply's record names every user it wrote.
+    expect(applies.slice(1).every((apply) => apply.unlistedWrites === undefined)).toBe(true);
     // Outside an apply, a credential queued by hand is kept among the other writes, its sealed password not.
     await asRole(owner, async (client) => {
       await client.query(
