@@ -76,8 +76,25 @@ function lineDiff(from: string, to: string): ChangeLine[] {
       .replace(/\n$/, '')
       .split('\n')
       // A backslash doubled, as in the quoted one-line form: else a value holding the text `\u003a:` read the same as one holding `::`, shown escaped (helper-74).
-      .map((line): ChangeLine => ({ sign, text: visible(line.replace(/\\/g, '\\\\')), depth: 1 }));
+      .map((line): ChangeLine => ({ sign, text: withVisibleEnd(visible(line.replace(/\\/g, '\\\\'))), depth: 1 }));
   });
+}
+
+/**
+ * Spaces and tabs at a line's end written as escapes (a backslash is doubled
+ * in these lines, so `\u0020` cannot be read otherwise): unseen, a line that
+ * gained or lost one showed as removed and added the same, and a markdown
+ * code block trims them away.
+ */
+const withVisibleEnd = (text: string): string => text.replace(/[ \t]+$/, (end) => end.replace(/ /g, '\\u0020').replace(/\t/g, '\\u0009'));
+
+/** How a text ends its lines, for a change of line endings alone, which the line diff cannot show. */
+function lineEndings(text: string): string {
+  const crlf = /\r\n/.test(text);
+  const lf = /(?<!\r)\n/.test(text);
+  const cr = /\r(?!\n)/.test(text);
+  const kinds = [...(crlf ? ['CRLF'] : []), ...(lf ? ['LF'] : []), ...(cr ? ['CR'] : [])];
+  return kinds.length === 0 ? 'none' : kinds.join(' and ');
 }
 
 /**
@@ -88,7 +105,12 @@ function lineDiff(from: string, to: string): ChangeLine[] {
 export function attributeLines(attribute: string, from: unknown, to: unknown): ChangeLine[] {
   const sign = isUnset(from) ? '+' : isUnset(to) ? '-' : '~';
   if (isLong(from) || isLong(to)) {
-    return [{ sign, text: `${attribute}:`, depth: 0 }, ...lineDiff(asText(from), asText(to))];
+    const [before, after] = [asText(from), asText(to)];
+    // The diff compares lines with their endings made one: a change of endings alone is said in words.
+    const endings = typeof from === 'string' && typeof to === 'string' && before === after && from !== to
+      ? [{ sign: '~', text: `(only the line endings differ: ${lineEndings(from)} → ${lineEndings(to)})`, depth: 1 } satisfies ChangeLine]
+      : [];
+    return [{ sign, text: `${attribute}:`, depth: 0 }, ...lineDiff(before, after), ...endings];
   }
   const text =
     sign === '+' ? `${attribute}: ${formatValue(to)}` : `${attribute}: ${formatValue(from)} → ${formatValue(to)}`;

@@ -22,6 +22,9 @@ describe('attributeLines', () => {
     ['streetAddress', 'a\n\u001b[2J', 'a', ['~ streetAddress:', '    a', '  - \\u001b[2J']],
     // The text `\u003a:` and the characters `::` (a workflow command, shown escaped) read differently.
     ['streetAddress', 'x\n::warning::y', 'x\n\\u003a:warning::y', ['~ streetAddress:', '    x', '  - \\u003a:warning::y', '  + \\\\u003a:warning::y']],
+    // helper-77: a change of line endings, or of spaces at a line's end, alone.
+    ['streetAddress', 'Herengracht 1\r\n1015 BA Amsterdam', 'Herengracht 1\n1015 BA Amsterdam', ['~ streetAddress:', '    Herengracht 1', '    1015 BA Amsterdam', '  ~ (only the line endings differ: CRLF → LF)']],
+    ['streetAddress', 'Herengracht 1 \n1015 BA Amsterdam', 'Herengracht 1\n1015 BA Amsterdam\t', ['~ streetAddress:', '  - Herengracht 1\\u0020', '  - 1015 BA Amsterdam', '  + Herengracht 1', '  + 1015 BA Amsterdam\\u0009']],
   ])('%s: %j → %j', (attribute, from, to, expected) => {
     expect(lines(attributeLines(attribute, from, to))).toEqual(expected);
   });
