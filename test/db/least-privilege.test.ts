@@ -339,6 +339,32 @@ describePostgres('least-privilege roles from sql/roles.sql', { timeout: 120_000 
     expect(applies[0]).toMatchObject({ id: Number(forged), unlistedWrites: [{ userPrincipalName: 'sanne.visser@contoso.com', writes: ['user_roles insert'] }] });
     // A real apply's record names every user it wrote.
     expect(applies.slice(1).every((apply) => apply.unlistedWrites === undefined)).toBe(true);
+    // helper-82: the marker set in the middle of a statement, by set_config() in its WHERE and RETURNING clauses.
+    await asRole(urls.writer, async (client) => {
+      await expect(
+        client.query(
+          `UPDATE tenantctl.users SET password_hash = 'attacker-known', account_enabled = true
+            WHERE user_principal_name = 'noah.hendriks@contoso.com' AND set_config('tenantctl.apply_id', '1', true) IS NOT NULL
+           RETURNING set_config('tenantctl.apply_id', '1', true) IS NULL`,
+        ),
+      ).rejects.toThrow(/names no apply recorded in this transaction/);
+      // With an apply of its own, the rows are recorded under it, whatever the marker says when the statement ends.
+      await client.query('BEGIN');
+      const { rows } = await client.query<{ id: string }>(
+        `INSERT INTO tenantctl.applies (actor, host, plan_hash, tool_version, summary, changes) VALUES ('alice', 'ci-runner', 'sha256:0', '1.0.0', '{}', '[]') RETURNING id`,
+      );
+      await client.query(
+        `INSERT INTO tenantctl.user_roles (user_id, role_template_id)
+         SELECT id, '62e90394-69f5-4237-9190-012177145e10' FROM tenantctl.users
+          WHERE user_principal_name = 'isabella.janssen@contoso.com' AND set_config('tenantctl.apply_id', $1, true) IS NOT NULL
+         RETURNING set_config('tenantctl.apply_id', '', true)`,
+        [rows[0]!.id],
+      );
+      await client.query('COMMIT');
+      expect(await applyWrites(rows[0]!.id)).toEqual([
+        { table_name: 'user_roles', operation: 'insert', row_count: '1', user_principal_names: ['isabella.janssen@contoso.com'] },
+      ]);
+    });
     // Outside an apply, a credential queued by hand is kept among the other writes, its sealed password not.
     await asRole(owner, async (client) => {
       await client.query(

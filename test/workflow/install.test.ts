@@ -107,6 +107,7 @@ describe('tenantctl installed from its packed tarball into an empty folder', () 
         'dist/cmd/tenantctl.js',
         'dist/embedded/cluster.json',
         'dist/embedded/cluster.tar.gz',
+        'dist/validators/applied.cjs',
         'dist/validators/catalog.schema.cjs',
         'dist/validators/plan.schema.cjs',
         'dist/validators/plan.schema.first.cjs',
