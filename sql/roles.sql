@@ -89,8 +89,8 @@ GRANT INSERT, DELETE ON tenantctl.user_roles, tenantctl.license_assignments, ten
   TO tenantctl_writer;
 -- The catalog (domains, roles, subscriptions, service plans) and the outbox key
 -- are init's: seats change by purchase, and the seat-count trigger (which runs
--- as the writer) keeps consumed; prices and plans are read-only here.
-GRANT UPDATE (seats, consumed) ON tenantctl.subscriptions TO tenantctl_writer;
+-- as the owner, migration 0027) keeps consumed; prices and plans are read-only here.
+GRANT UPDATE (seats) ON tenantctl.subscriptions TO tenantctl_writer;
 -- The audit trail is appended to, never rewritten: an apply inserts its own
 -- row and its purchases and neither updates nor deletes any, so the merge
 -- pipeline cannot rewrite or erase who applied and bought what. Id and time

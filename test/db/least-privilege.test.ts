@@ -259,6 +259,8 @@ describePostgres('least-privilege roles from sql/roles.sql', { timeout: 120_000 
         `INSERT INTO tenantctl.purchases (approved_at, apply_id, sku, quantity, unit_price, currency, monthly_cost, approved_by, plan_hash)
            VALUES ('2020-01-01', 1, 'VISIOCLIENT', 1, 15, 'USD', 15, 'ci_apply', 'sha256:0')`,
         `SELECT setval('tenantctl.applies_id_seq', 1)`,
+        // The seat count is the trigger's, as the owner (migration 0027): set by hand, it blocked every apply or lifted the cap (helper-83).
+        'UPDATE tenantctl.subscriptions SET consumed = 0',
         // Writes no apply made are kept by the database's own triggers (migration 0016): none can be forged or erased.
         `INSERT INTO tenantctl.other_writes (table_name, operation) VALUES ('users', 'update')`,
         `UPDATE tenantctl.other_writes SET database_role = 'someone else'`,
