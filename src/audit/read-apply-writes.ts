@@ -49,3 +49,27 @@ export async function readUnlistedWrites(db: Queryable, applyIds: readonly numbe
   }
   return unlisted;
 }
+
+/**
+ * For each of these applies, how many subscription rows its statements wrote
+ * (apply_writes) when it bought nothing (no purchases row) and wrote no
+ * licence: an apply writes a subscription only to count the seats its
+ * licences take (0005's trigger) or to add the seats it bought. A forged
+ * apply that sets seats by hand names no user, so readUnlistedWrites cannot
+ * say it; this does. Seat numbers themselves are not compared.
+ */
+export async function readUnexplainedSeatWrites(db: Queryable, applyIds: readonly number[]): Promise<Map<number, number>> {
+  const unexplained = new Map<number, number>();
+  if (applyIds.length === 0) return unexplained;
+  const rows = await db.query<{ apply_id: string; rows: string }>(
+    `SELECT w.apply_id::text AS apply_id, sum(w.row_count)::text AS rows
+       FROM apply_writes w
+      WHERE w.apply_id = ANY($1::bigint[]) AND w.table_name = 'subscriptions'
+        AND NOT EXISTS (SELECT 1 FROM apply_writes l WHERE l.apply_id = w.apply_id AND l.table_name = 'license_assignments')
+        AND NOT EXISTS (SELECT 1 FROM purchases p WHERE p.apply_id = w.apply_id)
+      GROUP BY w.apply_id`,
+    [applyIds.map(String)],
+  );
+  for (const row of rows) unexplained.set(Number(row.apply_id), Number(row.rows));
+  return unexplained;
+}

@@ -1,7 +1,7 @@
 import { isAppliedApprovals, isAppliedChange, isAppliedSummary } from './applied-shapes.js';
 import { changesList } from './changes-list.js';
 import { followUser, type FollowedUser } from './follow-user.js';
-import { readUnlistedWrites, type UnlistedWrite } from './read-apply-writes.js';
+import { readUnexplainedSeatWrites, readUnlistedWrites, type UnlistedWrite } from './read-apply-writes.js';
 import type { Queryable } from '../db/database.js';
 import type { PlanDocument } from '../plan/plan-document.js';
 import type { ApplyApprovals } from '../apply/recorded-approvals.js';
@@ -58,6 +58,12 @@ export interface HistoryEntry {
    * something out. Absent when there are none.
    */
   readonly unlistedWrites?: readonly UnlistedWrite[];
+  /**
+   * How many subscription rows the database recorded this apply writing
+   * although it bought nothing and wrote no licence (readUnexplainedSeatWrites):
+   * seats set by hand under an apply's name. Absent when none.
+   */
+  readonly unexplainedSeatWrites?: number;
 }
 
 export interface Malformed {
@@ -199,15 +205,19 @@ export async function readHistory(db: Queryable, query: HistoryQuery = {}): Prom
     ],
   );
   const entries = rows.map(toEntry);
-  const unlisted = await readUnlistedWrites(db, entries.map((entry) => entry.id));
+  const ids = entries.map((entry) => entry.id);
+  const unlisted = await readUnlistedWrites(db, ids);
+  // Seats are no user's: with --user they are not that user's writes.
+  const seats = query.user ? new Map<number, number>() : await readUnexplainedSeatWrites(db, ids);
   const names = query.user ? new Set([query.user.toLowerCase(), ...windows.map((w) => w.name)]) : null;
   return entries.map((entry) => {
     const writes = (unlisted.get(entry.id) ?? []).filter((write) => names === null || names.has(write.userPrincipalName.toLowerCase()));
-    return writes.length === 0 ? entry : { ...entry, unlistedWrites: writes };
+    const seatRows = seats.get(entry.id);
+    return { ...entry, ...(writes.length > 0 ? { unlistedWrites: writes } : {}), ...(seatRows ? { unexplainedSeatWrites: seatRows } : {}) };
   });
 }
 
-/** 1.1 added `approvals` and `databaseRole`, and `user` for `--user`; 1.2 `otherWrites`; 1.3 `adminEmail`; 1.4 `unlistedWrites`. */
+/** 1.1 added `approvals` and `databaseRole`, and `user` for `--user`; 1.2 `otherWrites`; 1.3 `adminEmail`; 1.4 `unlistedWrites` and `unexplainedSeatWrites`. */
 export const HISTORY_FORMAT_VERSION = '1.4';
 
 /** `history --format json`, described by schemas/history.schema.json. */

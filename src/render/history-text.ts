@@ -190,11 +190,15 @@ const UNLISTED_NAMED = 10;
  * its header, so that the entry is not read as all the apply did.
  */
 function unlistedLines(entry: HistoryEntry): string[] {
+  const seats = entry.unexplainedSeatWrites
+    ? [`  ! the database recorded this apply writing ${count(entry.unexplainedSeatWrites, 'subscription row', 'subscription rows')} (seats) though it bought nothing and wrote no licence; ask the database role above`]
+    : [];
   const unlisted = entry.unlistedWrites ?? [];
-  if (unlisted.length === 0) return [];
+  if (unlisted.length === 0) return seats;
   const named = unlisted.slice(0, UNLISTED_NAMED).map((write) => `      ! ${visible(write.userPrincipalName)}: ${write.writes.map(visible).join(', ')}`);
   const more = unlisted.length - named.length;
   return [
+    ...seats,
     `  ! the database recorded this apply writing ${count(unlisted.length, 'user', 'users')} that none of its recorded changes names: its record is not all it did; ask the database role above`,
     ...named,
     ...(more > 0 ? [`      … and ${count(more, 'more user', 'more users')} (history --format json lists them all)`] : []),

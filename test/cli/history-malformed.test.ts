@@ -108,7 +108,8 @@ describe('history of an apply row the writer appended by hand', { timeout: 120_0
         CREATE TABLE other_writes (id bigserial PRIMARY KEY, written_at timestamptz NOT NULL DEFAULT now(), table_name text NOT NULL, operation text NOT NULL,
           user_id uuid, user_principal_name text, before jsonb, after jsonb);
         CREATE TABLE apply_writes (id bigserial PRIMARY KEY, apply_id bigint NOT NULL, table_name text NOT NULL, operation text NOT NULL,
-          row_count bigint NOT NULL, user_ids uuid[] NOT NULL DEFAULT '{}', user_principal_names text[] NOT NULL DEFAULT '{}')`);
+          row_count bigint NOT NULL, user_ids uuid[] NOT NULL DEFAULT '{}', user_principal_names text[] NOT NULL DEFAULT '{}');
+        CREATE TABLE purchases (id bigserial PRIMARY KEY, apply_id bigint NOT NULL)`);
       const change = fc.oneof(
         fc.jsonValue(),
         fc.record({ kind: fc.oneof(fc.constantFrom('role.grant', 'user.update', 'user.create', 'user.delete', 'user.restore', 'user.rename', 'license.assign', '__proto__', 'toString'), fc.string()), userPrincipalName: fc.constantFrom(UPN, 'X@contoso.com') }, { requiredKeys: ['kind'] })
@@ -123,6 +124,7 @@ describe('history of an apply row the writer appended by hand', { timeout: 120_0
           await db.query(`INSERT INTO applies (actor, host, plan_hash, tool_version, summary, changes, approvals) VALUES ('m', 'h', 'sha256:p', 'v', $1::jsonb, $2::json, $3::jsonb)`, [JSON.stringify(s ?? null), JSON.stringify(c ?? null), JSON.stringify(a ?? null)]);
           // What the database recorded it writing, named or not by the changes.
           await db.query(`INSERT INTO apply_writes (apply_id, table_name, operation, row_count, user_principal_names) SELECT max(id), 'user_roles', 'insert', 2, $1 FROM applies`, [[UPN, 'Y@contoso.com']]);
+          await db.query(`INSERT INTO apply_writes (apply_id, table_name, operation, row_count) SELECT max(id), 'subscriptions', 'update', 1 FROM applies`);
           for (const user of [null, UPN]) {
             const entries = await readHistory({ query: async (sql, params) => (await db.query(sql, params as unknown[])).rows as never }, { user });
             renderHistoryText(entries, user);

@@ -367,6 +367,22 @@ describePostgres('least-privilege roles from sql/roles.sql', { timeout: 120_000 
         { table_name: 'user_roles', operation: 'insert', row_count: '1', user_principal_names: ['isabella.janssen@contoso.com'] },
       ]);
     });
+    // helper-82: seats set by hand under a forged apply that lists nothing name no user; history says so all the same.
+    const seatsForged = await asRole(urls.writer, async (client) => {
+      await client.query('BEGIN');
+      const { rows } = await client.query<{ id: string }>(
+        `INSERT INTO tenantctl.applies (actor, host, plan_hash, tool_version, summary, changes) VALUES ('alice', 'ci-runner', 'sha256:0', '1.0.0', '{}', '[]') RETURNING id`,
+      );
+      await client.query(`SELECT set_config('tenantctl.apply_id', $1, true)`, [rows[0]!.id]);
+      await client.query(`UPDATE tenantctl.subscriptions SET seats = seats + 498 WHERE sku = 'ENTERPRISEPREMIUM'`);
+      await client.query('COMMIT');
+      return Number(rows[0]!.id);
+    });
+    const all = JSON.parse((await as('reader', ['history', '--format', 'json'])).stdout) as { applies: { id: number; unexplainedSeatWrites?: number }[] };
+    expect(all.applies.filter((apply) => apply.unexplainedSeatWrites !== undefined)).toEqual([expect.objectContaining({ id: seatsForged, unexplainedSeatWrites: 1 })]);
+    expect((await as('reader', ['history', '--limit', '1'])).stdout).toContain(
+      '  ! the database recorded this apply writing 1 subscription row (seats) though it bought nothing and wrote no licence; ask the database role above\n',
+    );
     // Outside an apply, a credential queued by hand is kept among the other writes, its sealed password not.
     await asRole(owner, async (client) => {
       await client.query(
