@@ -32,16 +32,22 @@ CREATE INDEX IF NOT EXISTS apply_writes_apply ON apply_writes (apply_id);
 -- another table names its user by user_id, and the user's name as it is now
 -- (a purge's cascade finds none, and keeps the id; the purge's own delete of
 -- users names it). Aggregated without sorting where rows are one per user:
--- adopting 100,000 users costs the update about 0.3 s more.
+-- adopting 100,000 users costs the update about 0.3 s more. Recorded under
+-- the apply this transaction recorded, not the mark's value when the
+-- statement ends, which the statement itself may have changed (0026); a
+-- transaction that recorded none is other_writes' (0016).
 CREATE OR REPLACE FUNCTION record_apply_write() RETURNS trigger LANGUAGE plpgsql
 SECURITY DEFINER SET search_path FROM CURRENT AS $$
 DECLARE
-  apply bigint := current_setting('tenantctl.apply_id', true)::bigint;
+  apply bigint := (SELECT max(id) FROM applies WHERE xmin = pg_current_xact_id()::xid);
   counted text := CASE TG_OP WHEN 'DELETE' THEN 'old_rows' ELSE 'new_rows' END;
   written bigint;
   ids uuid[] := '{}';
   names text[] := '{}';
 BEGIN
+  IF apply IS NULL THEN
+    RETURN NULL;
+  END IF;
   IF TG_TABLE_NAME = 'users' THEN
     EXECUTE format('SELECT count(*), coalesce(array_agg(id), ''{}''), coalesce(array_agg(user_principal_name), ''{}'') FROM %I', counted)
       INTO written, ids, names;
@@ -65,8 +71,8 @@ BEGIN
 END $$;
 
 -- One trigger per table and event (a trigger with transition tables has one
--- event), after the statement, only in an apply's transaction: 0015's check
--- ran before it, so the marker names this transaction's apply.
+-- event), after every statement: whether it is an apply's is the function's
+-- to find, once per statement.
 DO $$
 DECLARE
   written text;
@@ -77,8 +83,7 @@ BEGIN
       EXECUTE format(
         $sql$CREATE OR REPLACE TRIGGER %I AFTER %s ON %I
                REFERENCING %s
-               FOR EACH STATEMENT WHEN (coalesce(current_setting('tenantctl.apply_id', true), '') <> '')
-               EXECUTE FUNCTION record_apply_write()$sql$,
+               FOR EACH STATEMENT EXECUTE FUNCTION record_apply_write()$sql$,
         written || '_record_apply_' || lower(event), event, written,
         CASE event WHEN 'INSERT' THEN 'NEW TABLE AS new_rows' WHEN 'DELETE' THEN 'OLD TABLE AS old_rows' ELSE 'NEW TABLE AS new_rows OLD TABLE AS old_rows' END);
     END LOOP;
