@@ -1,7 +1,7 @@
 import { isAppliedApprovals, isAppliedChange, isAppliedSummary } from './applied-shapes.js';
 import { changesList } from './changes-list.js';
 import { followUser, type FollowedUser } from './follow-user.js';
-import { readUnexplainedSeatWrites, readUnlistedWrites, type UnlistedWrite } from './read-apply-writes.js';
+import { readApplyWrites, unlistedWrites, type UnlistedWrite } from './read-apply-writes.js';
 import type { Queryable } from '../db/database.js';
 import type { PlanDocument } from '../plan/plan-document.js';
 import type { ApplyApprovals } from '../apply/recorded-approvals.js';
@@ -60,7 +60,7 @@ export interface HistoryEntry {
   readonly unlistedWrites?: readonly UnlistedWrite[];
   /**
    * How many subscription rows the database recorded this apply writing
-   * although it bought nothing and wrote no licence (readUnexplainedSeatWrites):
+   * although it bought nothing and wrote no licence (read-apply-writes.ts):
    * seats set by hand under an apply's name. Absent when none.
    */
   readonly unexplainedSeatWrites?: number;
@@ -165,7 +165,10 @@ function toEntry(row: ApplyRow): HistoryEntry {
   };
 }
 
-/** The audit trail, newest apply first. One parameterised SELECT; reads only. */
+/**
+ * The audit trail, newest apply first, each apply with what the database
+ * recorded it writing beside its own record (read-apply-writes.ts). Reads only.
+ */
 export async function readHistory(db: Queryable, query: HistoryQuery = {}): Promise<HistoryEntry[]> {
   // The user's changes are picked out by the server: an adoption's apply stores 100,000 users' changes.
   // The order names listed.id: a bare `id` is the text output column, which puts #9 before #13.
@@ -205,15 +208,16 @@ export async function readHistory(db: Queryable, query: HistoryQuery = {}): Prom
     ],
   );
   const entries = rows.map(toEntry);
-  const ids = entries.map((entry) => entry.id);
-  const unlisted = await readUnlistedWrites(db, ids);
-  // Seats are no user's: with --user they are not that user's writes.
-  const seats = query.user ? new Map<number, number>() : await readUnexplainedSeatWrites(db, ids);
-  const names = query.user ? new Set([query.user.toLowerCase(), ...windows.map((w) => w.name)]) : null;
+  const recorded = await readApplyWrites(db, entries.map((entry) => entry.id));
+  // With --user, the user's names as of each apply: a name renamed away may be another person's since.
+  const namesAt = (id: number) =>
+    query.user ? new Set([query.user.toLowerCase(), ...windows.filter((w) => id >= w.from && id <= w.to).map((w) => w.name)]) : null;
   return entries.map((entry) => {
-    const writes = (unlisted.get(entry.id) ?? []).filter((write) => names === null || names.has(write.userPrincipalName.toLowerCase()));
-    const seatRows = seats.get(entry.id);
-    return { ...entry, ...(writes.length > 0 ? { unlistedWrites: writes } : {}), ...(seatRows ? { unexplainedSeatWrites: seatRows } : {}) };
+    const names = namesAt(entry.id);
+    const writes = unlistedWrites(recorded.get(entry.id), entry.changes, names);
+    // Seats are no user's: with --user they are not that user's writes.
+    const seatRows = names === null ? (recorded.get(entry.id)?.unexplainedSeatRows ?? 0) : 0;
+    return { ...entry, ...(writes.length > 0 ? { unlistedWrites: writes } : {}), ...(seatRows > 0 ? { unexplainedSeatWrites: seatRows } : {}) };
   });
 }
 
