@@ -1,3 +1,4 @@
+import { roleName } from '../catalog/builtin-roles.js';
 import { GLOBAL_ADMINISTRATOR, type Catalog } from '../catalog/catalog.js';
 import type { Settings } from '../state/settings.js';
 import type { LicenseAssignment, TenantState, User } from '../state/tenant-state.js';
@@ -6,7 +7,7 @@ import { CHANGE_KINDS, type Change, type ChangeKind } from './change.js';
 import { diffUser } from './diff-user.js';
 import { globalAdminWarnings } from './global-admins.js';
 import { lookalikeWarnings } from './lookalike-warnings.js';
-import type { Plan, PlanSummary, PlannedChange } from './plan.js';
+import type { Plan, PlanSummary, PlannedChange, UnmanagedAdmin } from './plan.js';
 import type { PlanProblem } from './plan-problem.js';
 import { reclaimableSeats } from './reclaimable-seats.js';
 import { renameSourceWarnings, resolveRenames } from './rename.js';
@@ -124,6 +125,19 @@ function toFirstAssignment(problem: PlanProblem, changes: readonly Change[]): Pl
  * Compares desired with current state. Pure: no I/O, no clock (`now` is an
  * input), no randomness; the same inputs give the same plan in any input order.
  */
+/** The unmanaged users who hold admin roles, privileged first (drift calls them critical), each group in UPN order. */
+function unmanagedAdmins(users: readonly User[], catalog: Catalog): UnmanagedAdmin[] {
+  const roles = new Map(catalog.roles.map((role) => [role.templateId, role]));
+  const admins = users
+    .filter((user) => user.roles.length > 0)
+    .map((user): UnmanagedAdmin => ({
+      userPrincipalName: user.userPrincipalName,
+      roles: user.roles.map((id) => roles.get(id)?.displayName ?? roleName(id)).sort(),
+      privileged: user.roles.some((id) => roles.get(id)?.privileged ?? false),
+    }));
+  return [...admins.filter((admin) => admin.privileged), ...admins.filter((admin) => !admin.privileged)];
+}
+
 export function computePlan(input: PlanInput): PlanResult {
   const renames = resolveRenames(input.desired, input.current, input.now);
   const currentUsers = renames.current;
@@ -216,6 +230,7 @@ export function computePlan(input: PlanInput): PlanResult {
         ...renamedOutsideWarnings(renamedOutside(input.desired.users, currentUsers, input.current.outsideRenames, input.now)),
       ],
       unmanagedUsers: unmanagedUsers.map((user) => user.userPrincipalName),
+      unmanagedAdmins: unmanagedAdmins(unmanagedUsers, input.catalog),
     },
     problems,
   };

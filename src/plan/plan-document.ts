@@ -18,8 +18,11 @@ import type { UserSnapshot } from './user-snapshot.js';
  * Additive: a 2.0 reader that ignores unknown fields reads a 2.1 plan. Apply
  * still takes only plans of its own version: a saved plan must be exactly
  * the recomputed one, which a 2.0 plan with these kinds is not.
+ *
+ * 2.2: `unmanagedAdmins` names the unmanaged users who hold admin roles, with
+ * their roles, privileged ones first. Additive as 2.1 was.
  */
-export const PLAN_FORMAT_VERSION = '2.1';
+export const PLAN_FORMAT_VERSION = '2.2';
 
 /**
  * One change as the JSON plan holds it: the change itself, its stable
@@ -57,6 +60,7 @@ export interface PlanDocument {
   readonly freedSeats: Plan['freedSeats'];
   readonly changes: readonly DocumentChange[];
   readonly unmanagedUsers: Plan['unmanagedUsers'];
+  readonly unmanagedAdmins: Plan['unmanagedAdmins'];
 }
 
 export function planHash(plan: Pick<Plan, 'changes' | 'purchases'>): string {
@@ -96,6 +100,7 @@ export function toPlanDocument(plan: Plan, origin: PlanOrigin): PlanDocument {
     freedSeats: plan.freedSeats,
     changes: plan.changes.map(({ change, risks, states }) => ({ ...change, address: changeAddress(change), risks, ...(states ?? {}) })),
     unmanagedUsers: plan.unmanagedUsers,
+    unmanagedAdmins: plan.unmanagedAdmins,
   };
 }
 

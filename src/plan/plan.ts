@@ -56,6 +56,19 @@ export interface Plan {
   readonly warnings: readonly PlanWarning[];
   /** Users present, not declared and not managed: never touched. Sorted. */
   readonly unmanagedUsers: readonly string[];
+  /** Those of `unmanagedUsers` who hold an admin role: privileged ones first, then by UPN. */
+  readonly unmanagedAdmins: readonly UnmanagedAdmin[];
+}
+
+/**
+ * An unmanaged user holding admin roles, as drift's `user.unmanaged` names
+ * it: `roles` are admin center names, sorted; `privileged` when one of them
+ * is a privileged role of the catalog (Global administrator).
+ */
+export interface UnmanagedAdmin {
+  readonly userPrincipalName: string;
+  readonly roles: readonly string[];
+  readonly privileged: boolean;
 }
 
 /** Users counted once each, by what happens to them: created, restored, renamed, deleted, or else updated. */

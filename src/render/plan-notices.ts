@@ -134,12 +134,25 @@ function reclaimableLines(purchase: PlanDocument['purchases'][number]): ChangeLi
 
 const UNMANAGED_NAMES = 10;
 
-/** `3 users not managed by tenantctl are left alone: a, b and c.`; null when there are none. */
+/**
+ * `3 users not managed by tenantctl are left alone: a, b and c. Holding admin
+ * roles: a (Global administrator, privileged) and b (Password
+ * administrator).`; null when there are none. The admins come privileged
+ * first (drift calls them critical), as many as the names before them.
+ */
 export function unmanagedNote(plan: PlanDocument, show: ShowValue = visible): string | null {
   const users = plan.unmanagedUsers;
   if (users.length === 0) return null;
   const verb = users.length === 1 ? 'user not managed by tenantctl is' : 'users not managed by tenantctl are';
-  return `${users.length} ${verb} left alone: ${nameList(users, UNMANAGED_NAMES, show)}.`;
+  const note = `${users.length} ${verb} left alone: ${nameList(users, UNMANAGED_NAMES, show)}.`;
+  const admins = plan.unmanagedAdmins;
+  if (admins.length === 0) return note;
+  const named = admins
+    .slice(0, UNMANAGED_NAMES)
+    .map((admin) => `${show(admin.userPrincipalName)} (${admin.roles.map((role) => show(role)).join(', ')}${admin.privileged ? ', privileged' : ''})`);
+  const more = admins.length - named.length;
+  const list = more > 0 ? `${named.join(', ')} and ${more} more` : andList(named);
+  return `${note} Holding admin roles: ${list}.`;
 }
 
 /**

@@ -65,7 +65,7 @@ describe('tenantctl as a process', () => {
     const plan = await runCli(['plan', '-c', 'examples/contoso', '--format', 'json'], { env: env() });
     expect(plan.code).toBe(0);
     const document = JSON.parse(plan.stdout) as { formatVersion: string; summary: { create: number }; purchases: unknown[]; changes: { kind: string; userPrincipalName: string }[] };
-    expect(document.formatVersion).toBe('2.1');
+    expect(document.formatVersion).toBe('2.2');
     expect(document.summary.create).toBe(13);
     expect(document.purchases).toHaveLength(2);
     expect(document.changes[0]).toMatchObject({ kind: 'user.create', userPrincipalName: 'alex.wilber@contoso.com' });

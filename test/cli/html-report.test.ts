@@ -66,7 +66,7 @@ describe('HTML reports of the contoso example', () => {
     expect(html).toMatch(/<table id="purchases">[\s\S]*<code>ENTERPRISEPACK<\/code>[\s\S]*\$20\.00[\s\S]*<\/table>/);
     expect(html).toContain('<h2>Privileged changes (7)</h2>');
     const json = JSON.parse(fs.readFileSync(path.join(work, 'plan.json'), 'utf8')) as { formatVersion: string; changes: unknown[] };
-    expect(json.formatVersion).toBe('2.1');
+    expect(json.formatVersion).toBe('2.2');
     expect(html.match(/<tr data-kind="/g)).toHaveLength(json.changes.length);
     // Approvals come before the per-user changes.
     expect(html.indexOf('Needs approval')).toBeLessThan(html.indexOf('Changes per user'));

@@ -133,7 +133,7 @@ describe.each(ENGINES)('the lifecycle on the $name database', SIDE_BY_SIDE, (eng
     editUsers(config, (text) => text.replace('userPrincipalName: lotte.smit@contoso.com', 'userPrincipalName: lotte.jansen@contoso.com\n    renamedFrom: lotte.smit@contoso.com'));
 
     const { text, json: plan } = await planTextAndJson();
-    expect(plan.formatVersion).toBe('2.1');
+    expect(plan.formatVersion).toBe('2.2');
     expect(plan.changes.map((c) => `${c.kind} ${c.userPrincipalName}`)).toEqual(['user.rename lotte.jansen@contoso.com', 'user.update lotte.jansen@contoso.com']);
     expect(plan.changes[0]).toMatchObject({ fromUserPrincipalName: 'lotte.smit@contoso.com', userId: before?.id, address: 'users/lotte.jansen@contoso.com', risks: [] });
     expect(plan.changes[0]?.before).toMatchObject({ userPrincipalName: 'lotte.smit@contoso.com', roles: ['User management administrator'] });

@@ -93,8 +93,8 @@ describe('patches in the JSON plan of the edited contoso example', () => {
     fs.rmSync(config, { recursive: true, force: true });
   });
 
-  it('is format 2.1, valid against schemas/plan.schema.json, with a patch on every update and nowhere else', () => {
-    expect(plan.formatVersion).toBe('2.1');
+  it('is format 2.2 (its patches came in 2.1), valid against schemas/plan.schema.json, with a patch on every update and nowhere else', () => {
+    expect(plan.formatVersion).toBe('2.2');
     const ajv = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true });
     addFormats(ajv);
     const validate = ajv.compile(JSON.parse(fs.readFileSync(path.join(ROOT, 'schemas', 'plan.schema.json'), 'utf8')) as object);
@@ -155,10 +155,10 @@ describe('patches in the JSON plan of the edited contoso example', () => {
 
     // A plan of format 2.0 (as the version before made it) is refused, saying what to do.
     const older = path.join(dir, 'older.json');
-    fs.writeFileSync(older, stdout.replace('"formatVersion": "2.1"', '"formatVersion": "2.0"'));
+    fs.writeFileSync(older, stdout.replace('"formatVersion": "2.2"', '"formatVersion": "2.0"'));
     const old = await runCli(['apply', '--plan', older, '-c', config, '--auto-approve'], { env: env() });
     expect(old.code).toBe(1);
-    expect(old.stderr).toContain(`${older} is not a tenantctl plan of format 2.1 (formatVersion: "2.0"); make it again with \`tenantctl plan --out\``);
+    expect(old.stderr).toContain(`${older} is not a tenantctl plan of format 2.2 (formatVersion: "2.0"); make it again with \`tenantctl plan --out\``);
 
     const applied = await runCli(['apply', '--plan', planFile, '-c', config, '--auto-approve'], { env: { ...env(), TENANTCTL_DEBUG_TRACE: '1' } });
     expect(applied.code, applied.stderr).toBe(0);

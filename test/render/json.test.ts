@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { CHANGE_KINDS } from '../../src/plan/change.js';
 import type { PlanDocument } from '../../src/plan/plan-document.js';
 import { renderJson } from '../../src/render/json.js';
-import { createOnly, hostileNames, large, mixed, noChanges } from './scenarios.js';
+import { createOnly, hostileNames, large, mixed, noChanges, unmanagedAdmins } from './scenarios.js';
 
 // ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
@@ -20,6 +20,7 @@ const scenarios = [
   ['mixed', mixed],
   ['no-changes', noChanges],
   ['hostile-names', hostileNames],
+  ['unmanaged-admins', unmanagedAdmins],
 ] as const;
 
 /** The mixed plan as parsed JSON, with one change replaced, for the negative cases. */
@@ -29,7 +30,7 @@ function withCreate(edit: (create: Record<string, unknown>) => Record<string, un
 }
 
 describe('renderJson', () => {
-  it.each(scenarios.filter(([name]) => name !== 'hostile-names'))('matches the golden file (%s)', async (name, scenario) => {
+  it.each(scenarios.filter(([name]) => name !== 'hostile-names' && name !== 'unmanaged-admins'))('matches the golden file (%s)', async (name, scenario) => {
     await expect(renderJson(scenario())).toMatchFileSnapshot(`./__snapshots__/${name}.json`);
   });
 
@@ -37,7 +38,7 @@ describe('renderJson', () => {
     const plan = mixed();
     const json = renderJson(plan);
     expect(json.endsWith('}\n')).toBe(true);
-    expect(json).toContain('\n  "formatVersion": "2.1",\n');
+    expect(json).toContain('\n  "formatVersion": "2.2",\n');
     expect(JSON.parse(json)).toEqual(plan);
     expect(renderJson(mixed())).toBe(json);
   });
@@ -58,6 +59,16 @@ describe('renderJson', () => {
       'freedSeats',
       'changes',
       'unmanagedUsers',
+      'unmanagedAdmins',
+    ]);
+  });
+
+  it('names the unmanaged users who hold admin roles, with their roles, privileged first', () => {
+    const document = JSON.parse(renderJson(unmanagedAdmins())) as Pick<PlanDocument, 'unmanagedUsers' | 'unmanagedAdmins'>;
+    expect(document.unmanagedUsers).toEqual(['helpdesk@contoso.com', 'printer@contoso.com', 'root@contoso.com', 'scanner@contoso.com']);
+    expect(document.unmanagedAdmins).toEqual([
+      { userPrincipalName: 'root@contoso.com', roles: ['Global administrator'], privileged: true },
+      { userPrincipalName: 'helpdesk@contoso.com', roles: ['Billing administrator', 'Password administrator'], privileged: false },
     ]);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../../src/render/markdown.js';
 import { liveMarkdown } from '../support/hostile-strings.js';
-import { createOnly, hostileNames, large, mixed, noChanges } from './scenarios.js';
+import { createOnly, hostileNames, large, mixed, noChanges, unmanagedAdmins } from './scenarios.js';
 
 /** The lines markdown interprets: everything outside fenced code blocks. */
 function outsideFences(markdown: string): string[] {
@@ -20,6 +20,13 @@ function outsideFences(markdown: string): string[] {
 const unescapedPipes = (row: string) => row.replace(/\\\|/g, '').split('|').length - 1;
 
 describe('renderMarkdown', () => {
+  it('says which users left alone hold admin roles, the privileged ones first and flagged', () => {
+    expect(renderMarkdown(unmanagedAdmins())).toContain(
+      '4 users not managed by tenantctl are left alone: `helpdesk@contoso.com`, `printer@contoso.com`, `root@contoso.com` and `scanner@contoso.com`. ' +
+        'Holding admin roles: `root@contoso.com` (`Global administrator`, privileged) and `helpdesk@contoso.com` (`Billing administrator`, `Password administrator`).',
+    );
+  });
+
   it.each([
     ['create-only', createOnly],
     ['mixed', mixed],

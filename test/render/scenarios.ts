@@ -11,6 +11,7 @@ import type { DirectoryRecord, LicenseAssignment, PasswordPolicy, TenantState, U
 
 const BILLING_ADMINISTRATOR = 'b0f54661-2d74-4c50-afa3-1ec803f12efe';
 const EXCHANGE_ADMINISTRATOR = '29232cdf-9323-42fd-ade2-1d097af3e4de';
+const PASSWORD_ADMINISTRATOR = '729827e3-9c14-49f7-bb1b-9608f156bbb8';
 
 const subscription = (sku: string, productName: string, seats: number, unitPrice: number, servicePlans: string[]): Subscription => ({
   sku,
@@ -273,6 +274,21 @@ export function noChanges(): PlanDocument {
       existing('printer@contoso.com', { displayName: 'Printer' }, { directory: { managed: false, updatedBy: null } }),
     ],
     desired: [adminDeclared(), declared('joep@contoso.com', { displayName: 'Joep de Vries', usageLocation: 'NL' }, { licenses: [license('ENTERPRISEPACK')] })],
+  });
+}
+
+/** No changes; four accounts nobody manages, two of them admins (one a Global administrator). */
+export function unmanagedAdmins(): PlanDocument {
+  const unmanaged = { directory: { managed: false, updatedBy: null } };
+  return planDocument({
+    current: [
+      admin(),
+      existing('helpdesk@contoso.com', { displayName: 'Helpdesk' }, { ...unmanaged, roles: [PASSWORD_ADMINISTRATOR, BILLING_ADMINISTRATOR] }),
+      existing('printer@contoso.com', { displayName: 'Printer' }, unmanaged),
+      existing('root@contoso.com', { displayName: 'Root' }, { ...unmanaged, roles: [GLOBAL_ADMINISTRATOR] }),
+      existing('scanner@contoso.com', { displayName: 'Scanner' }, unmanaged),
+    ],
+    desired: [adminDeclared()],
   });
 }
 

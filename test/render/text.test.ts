@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderText } from '../../src/render/text.js';
 import { GLOBAL_ADMINISTRATOR } from '../../src/catalog/catalog.js';
-import { admin, adminDeclared, createOnly, declared, existing, hostileNames, large, mixed, noChanges, planDocument } from './scenarios.js';
+import { admin, adminDeclared, createOnly, declared, existing, hostileNames, large, mixed, noChanges, planDocument, unmanagedAdmins } from './scenarios.js';
 
 describe('renderText', () => {
   it('shows new users with every attribute they get, and where their password comes from', async () => {
@@ -49,6 +49,21 @@ describe('renderText', () => {
         'guest04@contoso.com, guest05@contoso.com, guest06@contoso.com, guest07@contoso.com, guest08@contoso.com, ' +
         'guest09@contoso.com, guest10@contoso.com and 3 more.',
     );
+  });
+
+  it('says which users left alone hold admin roles, the privileged ones first and flagged', () => {
+    expect(renderText(unmanagedAdmins(), { color: false })).toContain(
+      '4 users not managed by tenantctl are left alone: helpdesk@contoso.com, printer@contoso.com, root@contoso.com and scanner@contoso.com. ' +
+        'Holding admin roles: root@contoso.com (Global administrator, privileged) and helpdesk@contoso.com (Billing administrator, Password administrator).\n',
+    );
+  });
+
+  it('names at most ten admins left alone', () => {
+    const plan = noChanges();
+    const admins = Array.from({ length: 12 }, (_, i) => ({ userPrincipalName: `admin${String(i + 1).padStart(2, '0')}@contoso.com`, roles: ['Global administrator'], privileged: true }));
+    const output = renderText({ ...plan, unmanagedUsers: admins.map((a) => a.userPrincipalName), unmanagedAdmins: admins }, { color: false });
+    expect(output).toContain('admin10@contoso.com (Global administrator, privileged) and 2 more.\n');
+    expect(output).not.toContain('admin11@contoso.com (');
   });
 
   it('renders 2,000 users, one header each', () => {

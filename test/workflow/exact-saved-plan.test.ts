@@ -27,7 +27,7 @@ describe('scanPlanFile reads the recomputation inputs from the text plan --out w
     const text = renderJson(mixed());
     expect(scanPlanFile(Buffer.from(JSON.stringify(JSON.parse(text))))).toBeNull();
     expect(scanPlanFile(Buffer.from(`\uFEFF${text}`))).toBeNull();
-    expect(scanPlanFile(Buffer.from(text.replace('"formatVersion": "2.1"', '"formatVersion": "2.0"')))).toBeNull();
+    expect(scanPlanFile(Buffer.from(text.replace('"formatVersion": "2.2"', '"formatVersion": "2.0"')))).toBeNull();
     expect(scanPlanFile(Buffer.from(text.replace(/"restorableUntil": "[^"]*"/g, '"restorableUntil": "soon"')))).toBeNull();
     expect(scanPlanFile(Buffer.from(text.replaceAll('"restorableUntil"', '"restorable"')))).toBeNull();
     expect(scanPlanFile(Buffer.alloc(0))).toBeNull();

@@ -152,7 +152,7 @@ describe('the GitLab pipeline of examples/gitops/gitlab, run by gitlab-ci-local'
     expect(JSON.parse(fs.readFileSync(path.join(repo, 'gl-code-quality-report.json'), 'utf8'))).toEqual([]);
 
     const saved = path.join(repo, '.gitlab-ci-local/artifacts/plan/plan.json');
-    expect(JSON.parse(fs.readFileSync(saved, 'utf8'))).toMatchObject({ formatVersion: '2.1', approvals: expect.arrayContaining(['purchase']) });
+    expect(JSON.parse(fs.readFileSync(saved, 'utf8'))).toMatchObject({ formatVersion: '2.2', approvals: expect.arrayContaining(['purchase']) });
     expect(api.writes()).toEqual([`POST /api/v4/projects/${PROJECT}/merge_requests/${MR}/notes`]);
     const [note] = botNotes();
     expect(note?.body.startsWith(`${MARKER}\n## tenantctl plan`)).toBe(true);
