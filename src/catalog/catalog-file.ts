@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { mergeAliasRepeats } from '../config/alias-repeats.js';
 import { limitDiagnostics } from '../config/diagnostic-limit.js';
+import { didYouMeanSibling } from '../config/config-files.js';
 import { checkSchema } from '../config/schema-check.js';
 import { unstorableText } from '../config/storable-text.js';
 import { locateDiagnostics } from '../config/locate.js';
@@ -191,7 +192,7 @@ function priceProblems(file: string, s: RawCatalog['subscriptions'][number], ind
  */
 function givenPathProblem(path: string): Diagnostic | null {
   const stat = fs.statSync(path, { throwIfNoEntry: false });
-  if (!stat) return error('CONFIG_NOT_FOUND', `${path} does not exist; check the path given with --catalog`, { file: path });
+  if (!stat) return error('CONFIG_NOT_FOUND', `${path} does not exist${didYouMeanSibling(path)}; check the path given with --catalog`, { file: path });
   if (stat.isDirectory()) {
     return error('CONFIG_NOT_A_FILE', `${path} is a directory; --catalog takes one YAML file, such as catalog.yaml`, { file: path });
   }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { error, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { findWorkTree } from '../files/git-work-tree.js';
 import { formatCount } from '../diagnostics/message-lists.js';
+import { closestSibling } from './closest-sibling.js';
 import { INPUT_LIMITS } from './read-input-file.js';
 
 /**
@@ -27,6 +28,12 @@ export function isConfigFileName(name: string): boolean {
 /** A path as messages show it: as the user gave it, with POSIX separators. */
 export function displayPath(given: string): string {
   return path.sep === '\\' ? given.replaceAll('\\', '/') : given;
+}
+
+/** ` (did you mean confg/tenant.yaml?)` for a path that does not exist, or ''. */
+export function didYouMeanSibling(given: string): string {
+  const sibling = closestSibling(given);
+  return sibling === undefined ? '' : ` (did you mean ${displayPath(sibling)}?)`;
 }
 
 function describeFsError(cause: unknown): string {
@@ -254,7 +261,7 @@ export function listConfigFiles(paths: readonly string[]): { files: string[]; di
     } catch (cause) {
       diagnostics.push(
         isMissing(cause)
-          ? error('CONFIG_NOT_FOUND', `${shown} does not exist; check the path given with -c`, { file: shown })
+          ? error('CONFIG_NOT_FOUND', `${shown} does not exist${didYouMeanSibling(given)}; check the path given with -c`, { file: shown })
           : error('CONFIG_UNREADABLE', `cannot read ${shown} (${describeFsError(cause)}); check its permissions`, { file: shown }),
       );
       continue;
