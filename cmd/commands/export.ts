@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { createFoldersFor } from '../../src/files/create-folders.js';
 import { writePrivateFiles } from '../../src/files/write-private-file.js';
 import { TenantctlError } from '../../src/diagnostics/tenantctl-error.js';
 import { isConfigFileName } from '../../src/config/config-files.js';
@@ -66,8 +67,7 @@ function targets(where: Destination, files: readonly ExportedFile[]): { file: st
  * disk). Folders created for them are removed again when nothing was written.
  */
 function writeFiles(written: readonly { file: string; text: string }[], force: boolean): void {
-  const folders = [...new Set(written.map((w) => path.dirname(w.file)))];
-  const created = folders.map((folder) => ({ folder, top: fs.mkdirSync(folder, { recursive: true }) }));
+  const undo = createFoldersFor(written.map((w) => w.file));
   try {
     const existing = writePrivateFiles(
       written.map((w) => ({ target: w.file, content: w.text })),
@@ -77,21 +77,8 @@ function writeFiles(written: readonly { file: string; text: string }[], force: b
       throw new TenantctlError(`not overwriting ${existing.join(', ')}: move ${existing.length === 1 ? 'it' : 'them'} away, or add --force; nothing was written`);
     }
   } catch (cause) {
-    for (const { folder, top } of created) removeEmptyFolders(folder, top);
+    undo();
     throw cause;
-  }
-}
-
-/** From `folder` up to `top` (the first one mkdir created; none when undefined), as long as they are empty. */
-function removeEmptyFolders(folder: string, top: string | undefined): void {
-  if (top === undefined) return;
-  for (let current = path.resolve(folder); ; current = path.dirname(current)) {
-    try {
-      fs.rmdirSync(current);
-    } catch {
-      return;
-    }
-    if (current === path.resolve(top)) return;
   }
 }
 

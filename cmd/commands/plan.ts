@@ -1,3 +1,4 @@
+import { createFoldersFor } from '../../src/files/create-folders.js';
 import { writePrivateFile } from '../../src/files/write-private-file.js';
 import type { Command } from 'commander';
 import type { Database } from '../../src/db/database.js';
@@ -83,7 +84,14 @@ export function registerPlan(program: Command): void {
       if (options.out) {
         // Written in pieces: 100,000 adoptions are 200 MB of JSON. The JSON shown is the same text.
         const pieces = options.format === 'json' ? [Buffer.from(shown, 'utf8')] : planJsonChunks(plan);
-        writePrivateFile(options.out, withinPlanLimit(options.out, pieces));
+        // Its folder is created as export --out creates its own, and removed again if the write fails.
+        const undo = createFoldersFor([options.out]);
+        try {
+          writePrivateFile(options.out, withinPlanLimit(options.out, pieces));
+        } catch (cause) {
+          undo();
+          throw cause;
+        }
       }
       out(shown);
       if (options.out) {

@@ -33,7 +33,7 @@ function refuseNonFile(target: string): void {
  * any work tree are the machine's own layout (`/tmp` on macOS, a dotfiles
  * `~/.config`) and are followed.
  */
-function refuseLinkedFolder(directory: string, target: string): void {
+export function refuseLinkedFolder(directory: string, target: string): void {
   for (let folder = directory; path.dirname(folder) !== folder; folder = path.dirname(folder)) {
     let link: boolean;
     try {

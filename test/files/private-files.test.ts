@@ -440,7 +440,7 @@ describe('the CLI writes only private files', { timeout: 120_000 }, () => {
     const blocker = path.join(work, 'not-a-folder');
     fs.writeFileSync(blocker, '');
     const refusals: [string[], string][] = [
-      [['plan', '-c', CONFIG, '--out', path.join(missing, 'plan.json')], `cannot write ${path.join(missing, 'plan.json')}: its folder ${missing} does not exist; create it, or name another file`],
+      [['plan', '-c', CONFIG, '--out', path.join(blocker, 'plans', 'plan.json')], `cannot create the folder ${path.join(blocker, 'plans')}: a part of the path is a file, not a folder (ENOTDIR)`],
       [['drift', '-c', CONFIG, '--out', path.join(blocker, 'drift.md')], `cannot write ${path.join(blocker, 'drift.md')}: a part of the path is a file, not a folder (ENOTDIR)`],
       [['export', '--out', path.join(blocker, 'tenant.yaml')], `cannot look at ${path.join(blocker, 'tenant.yaml')}: a part of the path is a file, not a folder (ENOTDIR)`],
       [['export', '--split', 'department', '--out', path.join(blocker, 'config')], `cannot create the folder ${path.join(blocker, 'config')}: a part of the path is a file, not a folder (ENOTDIR)`],
@@ -452,12 +452,34 @@ describe('the CLI writes only private files', { timeout: 120_000 }, () => {
       expect(run.stderr).toBe(`Error: ${message}\n`);
     }
     // The plan is saved before it is shown: a plan that cannot be saved leaves only the error's document on stdout.
-    const json = await runCli(['plan', '-c', CONFIG, '--format', 'json', '--out', path.join(missing, 'plan.json')], { cwd: work, env });
+    const json = await runCli(['plan', '-c', CONFIG, '--format', 'json', '--out', path.join(blocker, 'plan.json')], { cwd: work, env });
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout).diagnostics).toEqual([
-      expect.objectContaining({ code: 'FAILED', message: `cannot write ${path.join(missing, 'plan.json')}: its folder ${missing} does not exist; create it, or name another file` }),
+      expect.objectContaining({ code: 'FAILED', message: `cannot write ${path.join(blocker, 'plan.json')}: a part of the path is a file, not a folder (ENOTDIR)` }),
     ]);
     expect(fs.existsSync(missing)).toBe(false);
+  });
+
+  it('plan --out and export --out both create a folder that does not exist yet', async () => {
+    const plans = path.join(work, 'new-plans', '2026');
+    const plan = await runCli(['plan', '-c', CONFIG, '--out', path.join(plans, 'plan.json')], { cwd: work, env });
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(JSON.parse(fs.readFileSync(path.join(plans, 'plan.json'), 'utf8'))).toMatchObject({ formatVersion: expect.any(String) });
+    expect(mode(path.join(plans, 'plan.json'))).toBe(0o600);
+    const exported = path.join(work, 'new-export', 'config');
+    const run = await runCli(['export', '--out', path.join(exported, 'tenant.yaml')], { cwd: work, env });
+    expect(run.code, run.stderr).toBe(0);
+    expect(fs.existsSync(path.join(exported, 'tenant.yaml'))).toBe(true);
+    fs.rmSync(path.join(work, 'new-plans'), { recursive: true });
+    fs.rmSync(path.join(work, 'new-export'), { recursive: true });
+  });
+
+  it('plan --out creates no folder through a symbolic link of the checkout', async () => {
+    const { repo, runnerFolder } = linkedCheckout('nested-');
+    const run = await runCli(['plan', '-c', CONFIG, '--out', 'reports/2026/plan.json'], { cwd: repo, env });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`refusing to write ${path.join(repo, 'reports', '2026', 'plan.json')}: the folder ${path.join(repo, 'reports')} on its path is a symbolic link`);
+    expect(fs.readdirSync(runnerFolder)).toEqual([]);
   });
 
   it('deliver --pickup refuses a folder git would commit or others may write, and ignores planted symlinks', async () => {
