@@ -18,7 +18,8 @@ import { readWhileParsing } from '../../src/workflow/read-while-parsing.js';
 import { findConfigCommit, parseCommitFlag } from '../../src/workflow/git-commit.js';
 import type { TenantSnapshot } from '../../src/workflow/plan-tenant.js';
 import { quickCheck, reusablePlanning, type QuickCheck } from '../../src/workflow/quick-check.js';
-import { checkPlanMatchesConfig, parseSavedPlan, readPlanBytes } from '../../src/workflow/saved-plan.js';
+import { scanPlanFile } from '../../src/workflow/exact-saved-plan.js';
+import { configAsPlanned, equivalentConfigPaths, parseSavedPlan, readPlanBytes } from '../../src/workflow/saved-plan.js';
 import { recomputeSavedPlan, recomputeUnderLock, refuseOtherTime, refuseTampered } from '../../src/workflow/verify-saved-plan.js';
 import { appliedAlready, PlanAppliedAlready, StalePlan, staleOrApplied } from '../../src/apply/stale-plan.js';
 import { resolveActor } from '../actor.js';
@@ -91,6 +92,14 @@ async function loadSavedPlan(given: string, options: ApplyOptions, session: Data
     // Byte for byte the file: under the lock the recomputation stands for it.
     return { plan, verifyUnderLock: (snapshot) => recomputeUnderLock(snapshot, file, plan, planOptions, first) };
   }
+  if (config && quick && !quick.exact && quick.why === 'made from another configuration') {
+    // The same folder given absolute where plan was given it relative (or the other way): planned again as written then.
+    const asPlanned = equivalentConfigPaths(scanPlanFile(bytes)?.configHash ?? null, config);
+    if (asPlanned) {
+      trace('the configuration as planned, written the other way');
+      return loadSavedPlan(given, { ...options, config: asPlanned }, session, report);
+    }
+  }
   if (quick) trace(`checked in full: ${quick.why}`);
   report({ stage: 'checking the saved plan', done: 0, total: 0 });
   const { plan: saved, requireValid } = parseSavedPlan(file, bytes);
@@ -129,7 +138,8 @@ async function verifySavedPlan(
       `apply --plan ${file} needs -c PATH too: the configuration the plan was made from. apply plans again from it and applies the result only if it is exactly the saved plan; nothing was changed`,
     );
   }
-  checkPlanMatchesConfig(saved, config);
+  const asPlanned = configAsPlanned(saved, config);
+  if (asPlanned !== config) return verifySavedPlan(file, saved, { ...options, config: [...asPlanned] }, session, undefined, report);
   const commit = quick?.commit ?? findConfigCommit({ flag: options.commit, env: process.env, configPaths: config });
   if (commit.notice) err(`note: ${commit.notice}`);
   noteCommitFromFile(commit.commit, saved.gitCommit);

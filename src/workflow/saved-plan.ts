@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { hashConfig } from '../config/config-hash.js';
 import { checkSchema } from '../config/schema-check.js';
 import { listConfigFiles } from '../config/config-files.js';
@@ -122,11 +124,10 @@ export function parseSavedPlan(file: string, bytes: Buffer): SavedPlan {
 }
 
 /**
- * With `apply --plan FILE -c PATH`: the configuration must be the one planned.
- * Only the files' names and text are hashed, as `loadConfig` hashes them; no
- * need to parse them again.
+ * The hash `loadConfig` gives the files `-c` names: only their names and
+ * text, as it hashes them; no need to parse them again.
  */
-export function checkPlanMatchesConfig(plan: PlanDocument, configPaths: readonly string[]): void {
+function configHashOf(configPaths: readonly string[]): string {
   const { files, diagnostics } = listConfigFiles(configPaths);
   // A warning (a path given twice) lists the same files: only errors stop the check.
   const errors = diagnostics.filter((d) => d.severity === 'error');
@@ -139,9 +140,56 @@ export function checkPlanMatchesConfig(plan: PlanDocument, configPaths: readonly
     if (read.problem) throw new TenantctlError(`cannot read the configuration given with -c: ${read.problem.message}`);
     return { file, text: decoder.decode(read.bytes) };
   });
-  if (hashConfig(texts) !== plan.configHash) {
-    throw new TenantctlError(
-      'the configuration given with -c is not the one this plan was made from: a file changed since, or -c names other files, or the same files by other paths or in another order, than when planning; give -c as it was given to `tenantctl plan --out`, or plan again',
-    );
+  return hashConfig(texts);
+}
+
+/** Whether two paths lead to the same file or folder (device and inode, symbolic links followed). */
+function samePlace(a: string, b: string): boolean {
+  const first = fs.statSync(a, { throwIfNoEntry: false });
+  const second = fs.statSync(b, { throwIfNoEntry: false });
+  return first !== undefined && second !== undefined && first.dev === second.dev && first.ino === second.ino;
+}
+
+/**
+ * The same `-c` paths written the other way: absolute ones relative to the
+ * working directory, relative ones absolute; null when one of them does not
+ * lead to the same file or folder written that way (`link/..` is not
+ * `.` when `link` is a symbolic link).
+ */
+function otherForm(configPaths: readonly string[]): string[] | null {
+  const other = configPaths.map((given) => (path.isAbsolute(given) ? path.relative(process.cwd(), given) || '.' : path.resolve(given)));
+  return other.every((form, index) => samePlace(form, configPaths[index]!)) ? other : null;
+}
+
+/**
+ * With `apply --plan FILE -c PATH`: the configuration must be the one
+ * planned. The plan's configHash covers the files' names as `-c` gave them
+ * at planning, so the same folder given absolute instead of relative (or
+ * relative instead of absolute) hashes differently: then the paths written
+ * as at planning are returned, for apply to plan again with (its plan must
+ * be the saved one byte for byte, names in the hash included). Only the same
+ * files by device and inode are taken so; any other difference is refused.
+ */
+export function configAsPlanned(plan: Pick<PlanDocument, 'configHash'>, configPaths: readonly string[]): readonly string[] {
+  if (configHashOf(configPaths) === plan.configHash) return configPaths;
+  const other = equivalentConfigPaths(plan.configHash, configPaths);
+  if (other !== null) return other;
+  throw new TenantctlError(
+    'the configuration given with -c is not the one this plan was made from: a file changed since, or -c names other files, or the same files by other paths or in another order, than when planning; give -c as it was given to `tenantctl plan --out`, or plan again',
+  );
+}
+
+/**
+ * The `-c` paths as the saved plan was made with them, when those given name
+ * the same files the other way (absolute or relative); null when they do not,
+ * or the file's hash is already theirs.
+ */
+export function equivalentConfigPaths(configHash: string | null, configPaths: readonly string[]): string[] | null {
+  const other = otherForm(configPaths);
+  if (other === null) return null;
+  try {
+    return configHashOf(other) === configHash ? other : null;
+  } catch {
+    return null;
   }
 }

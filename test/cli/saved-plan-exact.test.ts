@@ -197,6 +197,30 @@ function exactSuite(backend: Backend) {
 
   if (!backend.allCases) return;
 
+  it.sequential('the same folder given relative where plan was given it absolute is taken; an identical copy of it is not', async () => {
+    const relative = path.relative(ROOT, config);
+    expect(path.isAbsolute(relative)).toBe(false);
+    const applyWith = (file: string, configPath: string) =>
+      runCli(['apply', '--plan', file, '-c', configPath, '--approve-privileged'], { env: env() });
+    const same = await applyWith(planFile, relative);
+    expect(same.stderr).toContain(EXACT);
+    expect(same.stderr).toContain(ACCEPTED);
+    // A file not laid out as plan --out writes it is checked in full, with the folder as planned too.
+    const crlf = path.join(dir, 'crlf.json');
+    fs.writeFileSync(crlf, text.replace(/\n/g, '\r\n'));
+    const full = await applyWith(crlf, relative);
+    expect(full.stderr).toContain(IN_FULL);
+    expect(full.stderr).toContain(ACCEPTED);
+    const copy = tempDir('tenantctl-config-copy-');
+    fs.cpSync(config, copy, { recursive: true });
+    for (const other of [copy, path.relative(ROOT, copy)]) {
+      const refused = await applyWith(planFile, other);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain('the configuration given with -c is not the one this plan was made from');
+    }
+    fs.rmSync(copy, { recursive: true, force: true });
+  });
+
   it.sequential('so is the JSON plan --format json prints, saved with a redirection: the same bytes as --out', async () => {
     const file = path.join(dir, 'stdout.json');
     const saved = path.join(dir, 'saved-too.json');

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { listConfigFiles } from '../../src/config/config-files.js';
 import type { PlanDocument } from '../../src/plan/plan-document.js';
-import { checkPlanMatchesConfig } from '../../src/workflow/saved-plan.js';
+import { configAsPlanned } from '../../src/workflow/saved-plan.js';
 import { runCli, tempDir } from '../support/cli.js';
 
 const dirs: string[] = [];
@@ -373,7 +373,7 @@ describe('a path given twice with -c', () => {
     const file = path.join(dir, 'tenant.yaml');
     fs.writeFileSync(file, USERS);
     const plan = { configHash: 'sha256:not-these-files' } as unknown as PlanDocument;
-    expect(() => checkPlanMatchesConfig(plan, [file, file])).toThrow(/is not the one this plan was made from/);
-    expect(() => checkPlanMatchesConfig(plan, [file, file])).not.toThrow(/cannot read the configuration/);
+    expect(() => configAsPlanned(plan, [file, file])).toThrow(/is not the one this plan was made from/);
+    expect(() => configAsPlanned(plan, [file, file])).not.toThrow(/cannot read the configuration/);
   });
 });
