@@ -306,8 +306,8 @@ export function finishConfig(config: CheckedConfig, facts: DatabaseFacts): LoadC
  * a bad configuration; problems come back as diagnostics.
  *
  * What the schema cannot read (a value of the wrong type, a user without a
- * required field) is left out of the semantic rules, which still check
- * everything else; a rule that would mislead without what was left out
+ * userPrincipalName; of a user without a displayName, only that field) is
+ * left out of the semantic rules, which still check everything else; a rule that would mislead without what was left out
  * (see RuleNeeds) is skipped or sees only the users that are whole.
  */
 export function loadConfig(paths: readonly string[], options: LoadConfigOptions): LoadConfigResult {

@@ -10,7 +10,7 @@ import type { Path, ShapeCheck } from './schema-diagnostics.js';
  */
 export interface ReadableConfig {
   readonly value: RawConfig;
-  /** Indexes (in the file's `users`) of users left out entirely: not a mapping, or without a required field. */
+  /** Indexes (in the file's `users`) of users left out entirely: not a mapping, or without a readable userPrincipalName. */
   readonly droppedUsers: ReadonlySet<number>;
   /** Indexes of users that lost a field, or hold an unknown one. */
   readonly repairedUsers: ReadonlySet<number>;
@@ -18,8 +18,14 @@ export interface ReadableConfig {
   readonly repairedSections: boolean;
 }
 
-/** A user cannot be read without these (the schema requires them). */
-const REQUIRED_USER_FIELDS: ReadonlySet<string | number> = new Set(['userPrincipalName', 'displayName']);
+/**
+ * A user cannot be read without its key: every rule names the user by it.
+ * Without its other required field (displayName) it is kept as a repaired
+ * user, like one that lost any other field: the rules about each declaration
+ * (roles, licences, notify, …) still check it, and none of them reads the
+ * display name; the rules that need whole users do not see it.
+ */
+const REQUIRED_USER_FIELDS: ReadonlySet<string | number> = new Set(['userPrincipalName']);
 
 /**
  * Removes entries from a parsed document without changing it: each mapping

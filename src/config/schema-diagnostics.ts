@@ -19,8 +19,9 @@ export type Path = readonly (string | number)[];
  * What the tenant schema found in one file, and what the semantic rules must
  * therefore not read (see readable-config.ts):
  * - `unreadable`: values of the wrong type or users without a required field,
- *   left out as a whole: a user (`['users', 2]`), a field of a user
- *   (`['users', 2, 'licenses']`), a section or a field of one;
+ *   left out as a whole: a user without its userPrincipalName (`['users', 2]`),
+ *   a field of a user (`['users', 2, 'licenses']`, or a missing displayName:
+ *   `['users', 2, 'displayName']`), a section or a field of one;
  * - `extraneous`: keys that are not configuration (an unknown field, a photo,
  *   a password value), left out;
  * - `incomplete`: what holds an unknown field, often a misspelt one whose
@@ -308,6 +309,18 @@ function translate(e: ErrorObject, path: Path): Finding | null {
 }
 
 /**
+ * What a schema error leaves out: where it is, except that a user without a
+ * required field other than its key (`displayName`) loses only that field,
+ * not the whole entry (readable-config.ts): its roles, licences and the rest
+ * are still checked, as a user's are when another of its fields is wrong.
+ */
+function unreadablePath(e: { keyword: string; params: unknown }, path: Path): Path {
+  const missing = (e.params as { missingProperty?: unknown }).missingProperty;
+  const isUserEntry = path.length === 2 && path[0] === 'users' && typeof path[1] === 'number';
+  return e.keyword === 'required' && isUserEntry && typeof missing === 'string' && missing !== 'userPrincipalName' ? [...path, missing] : path;
+}
+
+/**
  * Checks one configuration file against schemas/tenant.schema.json. Each
  * problem gets the most specific code there is (a photo, a password, too many
  * phones are their own codes; SCHEMA_* otherwise), at most one per code and place.
@@ -327,7 +340,7 @@ export function checkTenantShape(file: string, value: unknown): ShapeCheck {
   const merging = mergeKeyParents(errors);
   for (const e of errors) {
     const path = pointerToPath(e.instancePath);
-    if (!READABLE_AFTER.has(e.keyword)) unreadable.push(path);
+    if (!READABLE_AFTER.has(e.keyword)) unreadable.push(unreadablePath(e, path));
     if (underMergeKey(e.instancePath, merging)) continue;
     const finding = translate(e, path);
     if (!finding) continue;

@@ -615,6 +615,23 @@ describe('the schema, with specific codes', () => {
     },
     { name: 'a merge key in defaults', files: `defaults:\n  <<: {usageLocation: NL}\n${user('roles: [Billing administrator]')}`, expected: ['SCHEMA_UNKNOWN_FIELD@tenant.yaml:2:3'], message: /so nothing is merged into defaults here; write the fields out$/ },
     { name: 'a user without displayName', files: `users:\n${ADMIN}  - userPrincipalName: joep@contoso.com\n`, expected: ['SCHEMA_REQUIRED@tenant.yaml:7:5'], message: /missing required field "displayName"/ },
+    {
+      name: 'a user without displayName: its other fields are still checked',
+      files: `users:\n${ADMIN}  - userPrincipalName: joep@contoso.com\n    usageLocation: XX\n    roles: [Nope]\n    notify: [joep@contoso.com]\n`,
+      expected: ['SCHEMA_REQUIRED@tenant.yaml:7:5', 'USAGE_LOCATION_INVALID@tenant.yaml:8:20', 'ROLE_UNKNOWN@tenant.yaml:9:13', 'NOTIFY_OWN_MAILBOX@tenant.yaml:10:14'],
+      message: /missing required field "displayName"/,
+    },
+    {
+      name: 'a displayName that is not text: the user\'s roles are still checked',
+      files: `users:\n${ADMIN}  - userPrincipalName: joep@contoso.com\n    displayName: [Joep]\n    roles: [Nope]\n`,
+      expected: ['SCHEMA_TYPE@tenant.yaml:8:18', 'ROLE_UNKNOWN@tenant.yaml:9:13'],
+    },
+    {
+      name: 'a user without userPrincipalName is left out: nothing else of it is checked',
+      files: `users:\n${ADMIN}  - displayName: Joep\n    roles: [Nope]\n`,
+      expected: ['SCHEMA_REQUIRED@tenant.yaml:7:5'],
+      message: /missing required field "userPrincipalName"/,
+    },
     { name: 'a license without sku', files: user('usageLocation: NL\nlicenses: [{disabledPlans: [SWAY]}]'), expected: ['SCHEMA_REQUIRED@tenant.yaml:10:16'] },
     // The hint never offers the parsed number to copy: "1015" would store a postal code without its 0.
     { name: 'a number for text', files: user('roles: [Billing administrator]\npostalCode: 01015'), expected: ['SCHEMA_TYPE@tenant.yaml:10:17'], message: /^"postalCode" must be text, not the number 1015; put the value in quotes as written \(postalCode: "…"\): unquoted, YAML reads it as a number and drops a leading 0 or \+$/ },
