@@ -1,15 +1,58 @@
 import type { Queryable } from '../db/database.js';
+import type { ChangeKind } from '../plan/change.js';
 import type { AppliedChange } from './read-history.js';
 
 /**
  * A user the database recorded an apply's transaction writing (migration
- * 0024) whom none of the apply's recorded changes names: the row in applies
- * is the writer's word, and this is where it and the writes disagree.
+ * 0024) whom none of the apply's recorded changes names, or whom they name
+ * but wrote in a way none of those changes does (`namedBy`): the row in
+ * applies is the writer's word, and this is where it and the writes disagree.
  */
 export interface UnlistedWrite {
   readonly userPrincipalName: string;
-  /** What was written to the user, e.g. `user_roles insert`, `users update`, in table order. */
+  /**
+   * What was written to the user, e.g. `user_roles insert`, `users update`, in
+   * table order; with `namedBy`, only what none of those changes writes.
+   */
   readonly writes: readonly string[];
+  /** The kinds of the recorded changes that name the user, in name order; absent when none does. */
+  readonly namedBy?: readonly string[];
+}
+
+/**
+ * What apply writes to a user for each kind of change (statements.ts,
+ * apply-plan.ts), as apply_writes records it: table and operation. Besides
+ * these, every user a change names may get the closing stamp
+ * (stampTouchedUsers), a `users update`. A licence's disabled plans go with
+ * it (ON DELETE CASCADE); a purge takes the rows that still name the user
+ * with it, its outbox rows too. Credentials are queued for created users and
+ * reset passwords alone (prepare-credentials.ts). Seats (subscriptions) name
+ * no user. A new kind nobody maps fails to compile.
+ */
+export const WRITES_OF: { readonly [K in ChangeKind]: readonly string[] } = {
+  'user.purge': ['users delete', 'user_roles delete', 'license_assignments delete', 'license_disabled_plans delete', 'credential_notifications delete'],
+  'user.rename': ['users update'],
+  'user.create': ['users insert', 'credential_notifications insert'],
+  'user.restore': ['users update'],
+  'user.adopt': ['users update'],
+  'user.update': ['users update'],
+  'user.unblock': ['users update'],
+  'user.password-reset': ['users update', 'credential_notifications insert'],
+  'license.remove': ['license_assignments delete', 'license_disabled_plans delete'],
+  'license.update': ['license_disabled_plans delete', 'license_disabled_plans insert'],
+  'license.assign': ['license_assignments insert', 'license_disabled_plans insert'],
+  'role.revoke': ['user_roles delete'],
+  'role.grant': ['user_roles insert'],
+  'user.block': ['users update'],
+  'user.delete': ['user_roles delete', 'license_assignments delete', 'license_disabled_plans delete', 'users update'],
+};
+
+/** The closing stamp apply gives every user a change names. */
+const STAMP = 'users update';
+
+/** Whether a change of this recorded kind (the writer's word: any string) writes this. */
+function explains(kind: string, write: string): boolean {
+  return Object.hasOwn(WRITES_OF, kind) && WRITES_OF[kind as ChangeKind].includes(write);
 }
 
 /** What the database recorded an apply writing, as history sets it beside the apply's own record. */
@@ -65,19 +108,34 @@ export async function readApplyWrites(db: Queryable, applyIds: readonly number[]
 
 /**
  * The users written that none of these changes names, under either name of
- * a rename, in name order; `only` (lower-cased) keeps those names alone.
- * The changes are those history already holds: their JSON is not read twice.
+ * a rename, and the users they name written in ways none of their changes
+ * does (WRITES_OF: lotte named for a job title, and granted a role by hand
+ * under the same apply), in name order; `only` (lower-cased) keeps those
+ * names alone. A rename's change names the user under both names. The
+ * changes are those history already holds: their JSON is not read twice.
  */
 export function unlistedWrites(recorded: RecordedWrites | undefined, changes: readonly AppliedChange[], only: ReadonlySet<string> | null): UnlistedWrite[] {
   if (!recorded) return [];
-  const named = new Set<string>();
+  const kinds = new Map<string, Set<string>>();
+  const name = (upn: string, kind: string) => {
+    const key = upn.toLowerCase();
+    kinds.set(key, (kinds.get(key) ?? new Set()).add(kind));
+  };
   for (const change of changes) {
-    named.add(change.userPrincipalName.toLowerCase());
+    name(change.userPrincipalName, change.kind);
     const from = (change as { fromUserPrincipalName?: unknown }).fromUserPrincipalName;
-    if (typeof from === 'string') named.add(from.toLowerCase());
+    if (typeof from === 'string') name(from, change.kind);
   }
-  return [...recorded.users]
-    .filter(([key]) => !named.has(key) && (only === null || only.has(key)))
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([, write]) => write);
+  const found: [string, UnlistedWrite][] = [];
+  for (const [key, write] of recorded.users) {
+    if (only !== null && !only.has(key)) continue;
+    const named = kinds.get(key);
+    if (!named) {
+      found.push([key, write]);
+      continue;
+    }
+    const unexplained = write.writes.filter((w) => w !== STAMP && ![...named].some((kind) => explains(kind, w)));
+    if (unexplained.length > 0) found.push([key, { userPrincipalName: write.userPrincipalName, writes: unexplained, namedBy: [...named].sort() }]);
+  }
+  return found.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, write]) => write);
 }

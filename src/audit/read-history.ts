@@ -53,7 +53,8 @@ export interface HistoryEntry {
   readonly malformed?: Malformed;
   /**
    * The users the database recorded this apply's transaction writing that
-   * none of its changes names (migration 0024; with --user, that user's
+   * none of its changes names, and those its changes name but wrote in ways
+   * none of them does (`namedBy`) (migration 0024; with --user, that user's
    * names alone): the applies row is what the writer said, and here it left
    * something out. Absent when there are none.
    */
@@ -221,8 +222,8 @@ export async function readHistory(db: Queryable, query: HistoryQuery = {}): Prom
   });
 }
 
-/** 1.1 added `approvals` and `databaseRole`, and `user` for `--user`; 1.2 `otherWrites`; 1.3 `adminEmail`; 1.4 `unlistedWrites` and `unexplainedSeatWrites`. */
-export const HISTORY_FORMAT_VERSION = '1.4';
+/** 1.1 added `approvals` and `databaseRole`, and `user` for `--user`; 1.2 `otherWrites`; 1.3 `adminEmail`; 1.4 `unlistedWrites` and `unexplainedSeatWrites`; 1.5 their `namedBy`. */
+export const HISTORY_FORMAT_VERSION = '1.5';
 
 /** `history --format json`, described by schemas/history.schema.json. */
 export interface HistoryDocument {

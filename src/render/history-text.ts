@@ -1,6 +1,7 @@
 import type { AppliedChange, HistoryEntry, Malformed } from '../audit/read-history.js';
 import type { FollowedBy, FollowedUser } from '../audit/follow-user.js';
 import type { OtherWritesEntry } from '../audit/read-other-writes.js';
+import type { UnlistedWrite } from '../audit/read-apply-writes.js';
 import type { ChangeKind } from '../plan/change.js';
 import { restorableUntil } from '../plan/recycle-bin.js';
 import { changeLines, passwordRecipients, visible, type ChangeLine, type LineContext } from './change-lines.js';
@@ -184,24 +185,46 @@ function malformedLines(entry: HistoryEntry): string[] {
 /** How many users whose writes no change names are listed by name; the rest are counted. */
 const UNLISTED_NAMED = 10;
 
+/** One user's writes that its record does not explain, and the changes it records of the user, if any. */
+function unlistedLine(write: UnlistedWrite): string {
+  const recorded = write.namedBy ? ` (its recorded changes of the user: ${write.namedBy.map(visible).join(', ')})` : '';
+  return `      ! ${visible(write.userPrincipalName)}: ${write.writes.map(visible).join(', ')}${recorded}`;
+}
+
+/** At most UNLISTED_NAMED of these users by name under their heading, the rest counted. */
+function unlistedGroup(heading: string, writes: readonly UnlistedWrite[]): string[] {
+  if (writes.length === 0) return [];
+  const more = writes.length - UNLISTED_NAMED;
+  return [
+    heading,
+    ...writes.slice(0, UNLISTED_NAMED).map(unlistedLine),
+    ...(more > 0 ? [`      … and ${count(more, 'more user', 'more users')} (history --format json lists them all)`] : []),
+  ];
+}
+
 /**
  * The users the database recorded this apply writing whom its changes do not
- * name (read-apply-writes.ts): what the apply's record left out, said under
- * its header, so that the entry is not read as all the apply did.
+ * name, and those they name but wrote in ways none of their changes does
+ * (read-apply-writes.ts): what the apply's record left out, said under its
+ * header, so that the entry is not read as all the apply did.
  */
 function unlistedLines(entry: HistoryEntry): string[] {
   const seats = entry.unexplainedSeatWrites
     ? [`  ! the database recorded this apply writing ${count(entry.unexplainedSeatWrites, 'subscription row', 'subscription rows')} (seats) though it bought nothing and wrote no licence; ask the database role above`]
     : [];
   const unlisted = entry.unlistedWrites ?? [];
-  if (unlisted.length === 0) return seats;
-  const named = unlisted.slice(0, UNLISTED_NAMED).map((write) => `      ! ${visible(write.userPrincipalName)}: ${write.writes.map(visible).join(', ')}`);
-  const more = unlisted.length - named.length;
+  const unnamed = unlisted.filter((write) => write.namedBy === undefined);
+  const named = unlisted.filter((write) => write.namedBy !== undefined);
   return [
     ...seats,
-    `  ! the database recorded this apply writing ${count(unlisted.length, 'user', 'users')} that none of its recorded changes names: its record is not all it did; ask the database role above`,
-    ...named,
-    ...(more > 0 ? [`      … and ${count(more, 'more user', 'more users')} (history --format json lists them all)`] : []),
+    ...unlistedGroup(
+      `  ! the database recorded this apply writing ${count(unnamed.length, 'user', 'users')} that none of its recorded changes names: its record is not all it did; ask the database role above`,
+      unnamed,
+    ),
+    ...unlistedGroup(
+      `  ! the database recorded this apply writing ${count(named.length, 'user', 'users')} in ways none of its recorded changes of ${named.length === 1 ? 'that user' : 'those users'} makes: its record is not all it did; ask the database role above`,
+      named,
+    ),
   ];
 }
 

@@ -1,0 +1,138 @@
+// history compares what the database recorded an apply writing to each user
+// (apply_writes, migration 0024) with what the changes its record names can
+// write (WRITES_OF): a forged apply naming lotte for a job title, under which
+// lotte was also made Global administrator by plain SQL, was not flagged
+// because lotte was named at all (helper-84). Real applies of every kind of
+// change must show nothing.
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { describe, expect, it } from 'vitest';
+import { unlistedWrites, type RecordedWrites } from '../../src/audit/read-apply-writes.js';
+import type { AppliedChange } from '../../src/audit/read-history.js';
+import { copyContoso, runCli, tempDir } from '../support/cli.js';
+import { contosoFolder } from '../support/contoso-database.js';
+
+const LOTTE = 'lotte.smit@contoso.com';
+const GLOBAL_ADMINISTRATOR = '62e90394-69f5-4237-9190-012177145e10';
+const APPROVE_ALL = ['--auto-approve', '--approve-purchases', '--approve-privileged', '--approve-deletions'];
+
+const recorded = (users: Record<string, readonly string[]>): RecordedWrites => ({
+  users: new Map(Object.entries(users).map(([upn, writes]) => [upn.toLowerCase(), { userPrincipalName: upn, writes }])),
+  unexplainedSeatRows: 0,
+});
+const change = (kind: string, userPrincipalName: string, more: object = {}) => ({ kind, userPrincipalName, ...more }) as unknown as AppliedChange;
+
+describe('the writes an apply records to the users its changes name', () => {
+  it('names a user its changes name but wrote in a way none of them does, with those changes', () => {
+    const writes = recorded({ [LOTTE]: ['user_roles insert', 'users update'], 'sanne.visser@contoso.com': ['user_roles insert'] });
+    expect(unlistedWrites(writes, [change('user.update', LOTTE)], null)).toEqual([
+      { userPrincipalName: LOTTE, writes: ['user_roles insert'], namedBy: ['user.update'] },
+      { userPrincipalName: 'sanne.visser@contoso.com', writes: ['user_roles insert'] },
+    ]);
+    // A grant the record lists explains the insert; the stamp needs no change of its own.
+    expect(unlistedWrites(writes, [change('user.update', LOTTE), change('role.grant', LOTTE), change('role.grant', 'sanne.visser@contoso.com')], null)).toEqual([]);
+    // A kind no apply writes (the writer's word) explains nothing but the stamp.
+    expect(unlistedWrites(recorded({ [LOTTE]: ['users update', 'users delete'] }), [change('user.forged', LOTTE)], null)).toEqual([
+      { userPrincipalName: LOTTE, writes: ['users delete'], namedBy: ['user.forged'] },
+    ]);
+  });
+
+  it('takes a rename to name the user under both its names, and nothing more', () => {
+    const writes = recorded({ 'lotte.jansen@contoso.com': ['users update'], [LOTTE]: ['user_roles insert', 'users update'] });
+    expect(unlistedWrites(writes, [change('user.rename', 'lotte.jansen@contoso.com', { fromUserPrincipalName: LOTTE })], null)).toEqual([
+      { userPrincipalName: LOTTE, writes: ['user_roles insert'], namedBy: ['user.rename'] },
+    ]);
+  });
+
+  it('finds nothing after real applies that create, update, rename, block, grant, revoke, license, reset, delete, restore and purge, and finds a forged grant to a user the record names', async () => {
+    const database = contosoFolder('applied', path.join(tempDir('tenantctl-apply-writes-'), 'db'));
+    const config = copyContoso();
+    const users = path.join(config, 'users.yaml');
+    const edit = (...pairs: [string, string][]) => {
+      let text = fs.readFileSync(users, 'utf8');
+      for (const [from, to] of pairs) {
+        if (!text.includes(from)) throw new Error(`not in users.yaml: ${from}`);
+        text = text.replace(from, to);
+      }
+      fs.writeFileSync(users, text);
+    };
+    const cli = (...args: string[]) => runCli([...args, '--database', database]);
+    const apply = async () => {
+      const run = await cli('apply', '-c', config, ...APPROVE_ALL);
+      expect(run.code, run.stderr).toBe(0);
+    };
+    const emma = fs.readFileSync(users, 'utf8').match(/\n {2}- userPrincipalName: emma\.dekker@contoso\.com\n[\s\S]*?\n(?=\n)/)?.[0] ?? '';
+    expect(emma).toContain('STANDARDPACK');
+    edit(
+      ['jobTitle: HR Advisor', 'jobTitle: HR Lead'],
+      ['    roles: [Password administrator]\n', ''],
+      ['jobTitle: Warehouse Operator\n', 'jobTitle: Warehouse Operator\n    roles: [Password administrator]\n'],
+      ['disabledPlans: [YAMMER_ENTERPRISE]\n      - VISIOCLIENT\n', 'disabledPlans: [YAMMER_ENTERPRISE, SWAY]\n      - VISIOCLIENT\n'],
+      ['    accountEnabled: false\n    licenses:\n      - O365_BUSINESS_PREMIUM\n', '    licenses:\n      - O365_BUSINESS_PREMIUM\n      - VISIOCLIENT\n'],
+      ['    notify: [joep.private@example.org]', '    notify: [joep.private@example.org]\n    password:\n      reset: first-reset'],
+      ['userPrincipalName: isabella.janssen@contoso.com', 'userPrincipalName: isabella.devries@contoso.com\n    renamedFrom: isabella.janssen@contoso.com'],
+      [emma, '\n  - userPrincipalName: new.hire@contoso.com\n    displayName: New Hire\n    notify: [it-desk@contoso.com]\n    licenses:\n      - STANDARDPACK\n'],
+    );
+    await apply();
+    // Emma back from the recycle bin; Noah blocked and his second licence gone.
+    edit(['\n  - userPrincipalName: new.hire', `${emma}\n  - userPrincipalName: new.hire`], ['      - O365_BUSINESS_PREMIUM\n      - VISIOCLIENT\n', '      - O365_BUSINESS_PREMIUM\n'], ['    displayName: Noah Hendriks\n', '    displayName: Noah Hendriks\n    accountEnabled: false\n']);
+    await apply();
+    // Emma deleted 31 days ago, declared again: her row purged and a new account made.
+    edit([emma, '']);
+    await apply();
+    const db = new PGlite(database);
+    try {
+      await db.query(`UPDATE tenantctl.users SET deleted_at = now() - interval '31 days' WHERE user_principal_name = 'emma.dekker@contoso.com'`);
+    } finally {
+      await db.close();
+    }
+    edit(['\n  - userPrincipalName: new.hire', `${emma}\n  - userPrincipalName: new.hire`]);
+    await apply();
+
+    type Apply = { id: number; changes: { kind: string }[]; unlistedWrites?: unknown };
+    const history = async () => {
+      const run = await cli('history', '--format', 'json');
+      expect(run.code, run.stderr).toBe(0);
+      return (JSON.parse(run.stdout) as { formatVersion: string; applies: Apply[] }).applies;
+    };
+    const real = await history();
+    expect(new Set(real.flatMap((a) => a.changes.map((c) => c.kind)))).toEqual(
+      new Set(['user.create', 'user.update', 'user.rename', 'user.block', 'user.unblock', 'user.password-reset', 'user.delete', 'user.restore', 'user.purge',
+        'role.grant', 'role.revoke', 'license.assign', 'license.update', 'license.remove']),
+    );
+    expect(real.filter((a) => a.unlistedWrites !== undefined)).toEqual([]);
+
+    // The forged apply: lotte named for her job title, and made Global administrator under it by plain SQL.
+    const forged = new PGlite(database);
+    let id = 0;
+    try {
+      await forged.query('BEGIN');
+      const [lotte] = (await forged.query<{ id: string }>(`SELECT id::text AS id FROM tenantctl.users WHERE user_principal_name = $1`, [LOTTE])).rows;
+      const changes = [{ kind: 'user.update', userPrincipalName: LOTTE, userId: lotte?.id, attributes: [{ attribute: 'jobTitle', from: 'HR Lead', to: 'HR Director' }] }];
+      const { rows } = await forged.query<{ id: string }>(
+        `INSERT INTO tenantctl.applies (actor, host, plan_hash, tool_version, summary, changes) VALUES ('alice', 'ci-runner', 'sha256:0', '1.0.0', '{}', $1::json) RETURNING id`,
+        [JSON.stringify(changes)],
+      );
+      id = Number(rows[0]?.id);
+      await forged.query(`SELECT set_config('tenantctl.apply_id', $1, true)`, [String(id)]);
+      await forged.query(`UPDATE tenantctl.users SET job_title = 'HR Director' WHERE user_principal_name = $1`, [LOTTE]);
+      await forged.query(`INSERT INTO tenantctl.user_roles (user_id, role_template_id) SELECT id, $2 FROM tenantctl.users WHERE user_principal_name = $1`, [LOTTE, GLOBAL_ADMINISTRATOR]);
+      await forged.query('COMMIT');
+    } finally {
+      await forged.close();
+    }
+    const after = await history();
+    expect(after.filter((a) => a.unlistedWrites !== undefined)).toEqual([
+      expect.objectContaining({ id, unlistedWrites: [{ userPrincipalName: LOTTE, writes: ['user_roles insert'], namedBy: ['user.update'] }] }),
+    ]);
+    const text = await cli('history', '--limit', '1');
+    expect(text.stdout).toContain(
+      '  ! the database recorded this apply writing 1 user in ways none of its recorded changes of that user makes: its record is not all it did; ask the database role above\n' +
+        `      ! ${LOTTE}: user_roles insert (its recorded changes of the user: user.update)\n`,
+    );
+    // And by her name.
+    const ofLotte = JSON.parse((await cli('history', '--user', LOTTE, '--format', 'json')).stdout) as { applies: Apply[] };
+    expect(ofLotte.applies[0]).toMatchObject({ id, unlistedWrites: [{ userPrincipalName: LOTTE, writes: ['user_roles insert'], namedBy: ['user.update'] }] });
+  });
+});
