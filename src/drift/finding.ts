@@ -43,6 +43,23 @@ export interface LastChange {
   readonly actor: string | null;
   readonly outsideRole: string | null;
   readonly at: string;
+  /**
+   * A later apply than the one the stamp names that the database recorded
+   * writing the user (read-later-applies.ts): the stamp and the record
+   * disagree, and this apply wrote the user last. Absent when they agree.
+   */
+  readonly laterApply?: LaterApply;
+}
+
+/** An apply the database recorded (apply_writes) writing a user after the apply its stamp names. */
+export interface LaterApply {
+  readonly applyId: number;
+  /** Who the apply said was acting: the writer's word. */
+  readonly actor: string;
+  /** The database role that recorded it, set by the database; null before migration 0014. */
+  readonly databaseRole: string | null;
+  /** What it wrote to the user, e.g. `user_roles insert`, sorted. */
+  readonly writes: readonly string[];
 }
 
 /**

@@ -6,6 +6,7 @@ import { readWhileParsing } from '../workflow/read-while-parsing.js';
 import { computeDrift } from './drift.js';
 import { toDriftDocument, type DriftDocument } from './drift-document.js';
 import { readOutsideRemovals, removalCandidates } from './read-outside-removals.js';
+import { readLaterApplies, withLaterApplies } from './read-later-applies.js';
 
 export interface ReadDriftOptions {
   readonly configPaths: readonly string[];
@@ -34,7 +35,9 @@ export async function readDrift(db: Database, options: ReadDriftOptions): Promis
   if (!loaded.config) return { drift: null, diagnostics: loaded.diagnostics };
   // One more statement, after the snapshot: only the users the comparison can find missing or unmanaged.
   const outsideRemovals = await readOutsideRemovals(db, removalCandidates(loaded.config.state, current));
-  const report = computeDrift({ desired: loaded.config.state, current, catalog, now: options.now, outsideRemovals });
+  const computed = computeDrift({ desired: loaded.config.state, current, catalog, now: options.now, outsideRemovals });
+  // And one after the comparison: of the users it reports, those a later apply than their stamp's wrote.
+  const report = { ...computed, findings: withLaterApplies(computed.findings, await readLaterApplies(db, computed.findings)) };
   return {
     drift: toDriftDocument(report, { tenantctlVersion: options.tenantctlVersion, configHash: loaded.config.configHash }),
     diagnostics: loaded.diagnostics,

@@ -99,6 +99,14 @@ export function fieldLines(field: DriftField): ChangeLine[] {
  * markdown, where GitHub would link it to issue 12: `show` wraps both.
  */
 export function traceText(change: LastChange, show: ShowValue = visible): string {
+  const later = change.laterApply;
+  if (change.applyId !== null && later) {
+    const role = later.databaseRole === null ? 'database role not recorded' : `database role ${show(later.databaseRole)}`;
+    return (
+      `stamped by apply ${show(`#${change.applyId}`)} by ${show(change.actor ?? '')}, but the database recorded apply ${show(`#${later.applyId}`)} by ${show(later.actor)} ` +
+      `(${role}) writing the user after it: ${later.writes.map((write) => show(write)).join(', ')}`
+    );
+  }
   if (change.applyId !== null) return `last apply ${show(`#${change.applyId}`)} by ${show(change.actor ?? '')}`;
   if (change.outsideRole !== null) return `changed outside tenantctl by database role ${show(change.outsideRole)} at ${show(change.at)}`;
   return change.by ? `last changed by ${show(change.by)}` : 'no apply recorded';
@@ -135,7 +143,7 @@ export function findingTrace(finding: DriftFinding, show: ShowValue = visible): 
  * is as that apply left it, so the difference is a change in git that no
  * apply has made yet, such as a merge whose apply waits for its approval.
  */
-const pendingInGit = (change: LastChange): boolean => change.applyId !== null;
+const pendingInGit = (change: LastChange): boolean => change.applyId !== null && change.laterApply === undefined;
 const NOT_APPLIED_YET = 'as the last apply left it: the configuration changed since, not applied yet';
 
 type Wording<K extends DriftKind> = (finding: DriftFindingOf<K>) => Omit<FindingText, 'subject'>;

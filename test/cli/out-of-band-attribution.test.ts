@@ -123,7 +123,45 @@ function attributionSuite(setup: () => { env: Record<string, string>; outOfBand:
     );
     expect(apply.stderr).not.toMatch(/^\\u003a:|^::/m);
   });
+
+  // helper-84: a role granted by plain SQL under a forged apply leaves the stamp of the last real apply; drift named that one.
+  it('a write under a forged apply: drift names the apply the database recorded writing the user, not only the stamp', async () => {
+    const before = JSON.parse((await runCli(['drift', '-c', config, '--format', 'json'], { env })).stdout) as DriftJson;
+    expect(before.findings.filter((f) => f.lastChange?.laterApply !== undefined)).toEqual([]);
+    const role = await outOfBand(
+      `BEGIN;
+       INSERT INTO tenantctl.applies (actor, host, plan_hash, tool_version, summary, changes) VALUES ('mallory', 'ci-runner', 'sha256:0', '1.0.0', '{}', '[]');
+       SELECT set_config('tenantctl.apply_id', (SELECT max(id)::text FROM tenantctl.applies), true);
+       INSERT INTO tenantctl.user_roles (user_id, role_template_id)
+         SELECT id, '62e90394-69f5-4237-9190-012177145e10' FROM tenantctl.users WHERE user_principal_name = 'sanne.visser@contoso.com';
+       COMMIT;`,
+    );
+    const json = await runCli(['drift', '-c', config, '--format', 'json'], { env });
+    expect(json.code, json.stderr).toBe(2);
+    const drift = JSON.parse(json.stdout) as DriftJson;
+    const traced = drift.findings.filter((f) => f.lastChange?.laterApply !== undefined);
+    expect(traced).toEqual([
+      expect.objectContaining({
+        kind: 'user.changed',
+        userPrincipalName: 'sanne.visser@contoso.com',
+        lastChange: expect.objectContaining({ applyId: 1, actor: 'sven', laterApply: { applyId: expect.any(Number), actor: 'mallory', databaseRole: role, writes: ['user_roles insert'] } }),
+      }),
+    ]);
+    expect(drift.formatVersion).toBe('1.4');
+    const forged = traced[0]?.lastChange?.laterApply?.applyId ?? 0;
+    expect(forged).toBeGreaterThan(1);
+    const text = await runCli(['drift', '-c', config], { env });
+    expect(text.stdout).toContain(
+      `sanne.visser@contoso.com [high, stamped by apply #1 by sven, but the database recorded apply #${forged} by mallory (database role ${role}) writing the user after it: user_roles insert]`,
+    );
+    expect(text.stdout).not.toContain('sanne.visser@contoso.com [high, last apply #1 by sven]');
+  });
 }
+
+type DriftJson = {
+  formatVersion: string;
+  findings: { kind: string; userPrincipalName?: string; lastChange?: { applyId: number | null; actor: string | null; laterApply?: { applyId: number } } }[];
+};
 
 describe('out-of-band edits are attributed (embedded database)', () => {
   const dir = tempDir();
