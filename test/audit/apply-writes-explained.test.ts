@@ -7,11 +7,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { unlistedWrites, type RecordedWrites } from '../../src/audit/read-apply-writes.js';
-import type { AppliedChange } from '../../src/audit/read-history.js';
+import type { AppliedChange, HistoryEntry } from '../../src/audit/read-history.js';
+import { renderHistoryText } from '../../src/render/history-text.js';
 import { copyContoso, runCli, tempDir } from '../support/cli.js';
 import { contosoFolder } from '../support/contoso-database.js';
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
+const historySchema = JSON.parse(fs.readFileSync(new URL('../../schemas/history.schema.json', import.meta.url), 'utf8')) as object;
+const validateHistory = addFormats(new Ajv2020({ strict: true, allowUnionTypes: true })).compile(historySchema);
 
 const LOTTE = 'lotte.smit@contoso.com';
 const GLOBAL_ADMINISTRATOR = '62e90394-69f5-4237-9190-012177145e10';
@@ -36,6 +43,17 @@ describe('the writes an apply records to the users its changes name', () => {
     expect(unlistedWrites(recorded({ [LOTTE]: ['users update', 'users delete'] }), [change('user.forged', LOTTE)], null)).toEqual([
       { userPrincipalName: LOTTE, writes: ['users delete'], namedBy: ['user.forged'] },
     ]);
+  });
+
+  it('prints the kinds the writer recorded escaped, on the user\'s one line', () => {
+    const entry = {
+      id: 7, appliedAt: '2026-12-06T07:00:00.000Z', actor: 'alice', databaseRole: 'ci', host: 'x', gitCommit: null, configHash: null, planHash: 'sha256:0', toolVersion: '1.0.0',
+      summary: { create: 0, restore: 0, rename: 0, update: 1, delete: 0, seatsToPurchase: 0, byKind: {} }, changes: [], approvals: null,
+      unlistedWrites: [{ userPrincipalName: LOTTE, writes: ['user_roles insert'], namedBy: ['user.update\n::error::forged'] }],
+    } as unknown as HistoryEntry;
+    const text = renderHistoryText([entry]);
+    expect(text).toContain(`      ! ${LOTTE}: user_roles insert (its recorded changes of the user: user.update\\u000a::error::forged)\n`);
+    expect(text).not.toMatch(/^::error::/m);
   });
 
   it('takes a rename to name the user under both its names, and nothing more', () => {
@@ -94,7 +112,10 @@ describe('the writes an apply records to the users its changes name', () => {
     const history = async () => {
       const run = await cli('history', '--format', 'json');
       expect(run.code, run.stderr).toBe(0);
-      return (JSON.parse(run.stdout) as { formatVersion: string; applies: Apply[] }).applies;
+      const document = JSON.parse(run.stdout) as { formatVersion: string; applies: Apply[] };
+      expect(validateHistory(document), JSON.stringify(validateHistory.errors)).toBe(true);
+      expect(document.formatVersion).toBe('1.5');
+      return document.applies;
     };
     const real = await history();
     expect(new Set(real.flatMap((a) => a.changes.map((c) => c.kind)))).toEqual(

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyContoso, runCli, tempDir } from '../support/cli.js';
@@ -10,6 +12,10 @@ import { describePostgres, postgresTestUrl } from '../support/postgres.js';
 type OutOfBand = (sql: string) => Promise<string>;
 
 const SEARCH_PATH = 'SET search_path TO tenantctl, public';
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
+const driftSchema = JSON.parse(fs.readFileSync(new URL('../../schemas/drift.schema.json', import.meta.url), 'utf8')) as object;
+const validateDrift = addFormats(new Ajv2020({ strict: true, allowUnionTypes: true })).compile(driftSchema);
 
 async function embeddedOutOfBand(directory: string, sql: string): Promise<string> {
   const db = new PGlite(directory);
@@ -139,6 +145,7 @@ function attributionSuite(setup: () => { env: Record<string, string>; outOfBand:
     const json = await runCli(['drift', '-c', config, '--format', 'json'], { env });
     expect(json.code, json.stderr).toBe(2);
     const drift = JSON.parse(json.stdout) as DriftJson;
+    expect(validateDrift(drift), JSON.stringify(validateDrift.errors)).toBe(true);
     const traced = drift.findings.filter((f) => f.lastChange?.laterApply !== undefined);
     expect(traced).toEqual([
       expect.objectContaining({
