@@ -21,8 +21,9 @@ function stampedByApply(findings: readonly DriftFinding[]): Map<string, number> 
  * database from stamping it), so the stamp alone would blame that apply for
  * what the later one did. Every real apply stamps each user it writes, so
  * for them the two agree. One statement, for the users drift reports alone;
- * a user's id found in a statement's users by a hash join, not a scan of
- * each array per user.
+ * only the statements of applies after the oldest of their stamps are
+ * unnested (apply_writes_apply), and a user's id is found among a
+ * statement's users by a join, not a scan of each array per user.
  */
 export async function readLaterApplies(db: Queryable, findings: readonly DriftFinding[]): Promise<Map<string, LaterApply>> {
   const stamped = stampedByApply(findings);
@@ -33,7 +34,8 @@ export async function readLaterApplies(db: Queryable, findings: readonly DriftFi
           written AS (
             SELECT s.user_id, w.apply_id, w.table_name || ' ' || w.operation AS write
               FROM apply_writes w CROSS JOIN LATERAL unnest(w.user_ids) AS u(id)
-              JOIN stamped s ON s.user_id = u.id AND w.apply_id > s.apply_id),
+              JOIN stamped s ON s.user_id = u.id AND w.apply_id > s.apply_id
+             WHERE w.apply_id > (SELECT min(apply_id) FROM stamped)),
           latest AS (SELECT user_id, max(apply_id) AS apply_id FROM written GROUP BY user_id)
      SELECT l.user_id::text AS user_id, l.apply_id::text AS apply_id, a.actor, a.database_role,
             (SELECT array_agg(DISTINCT x.write ORDER BY x.write) FROM written x WHERE x.user_id = l.user_id AND x.apply_id = l.apply_id) AS writes
