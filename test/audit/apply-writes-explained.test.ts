@@ -6,7 +6,6 @@
 // change must show nothing.
 import fs from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
@@ -14,7 +13,10 @@ import { unlistedWrites, type RecordedWrites } from '../../src/audit/read-apply-
 import type { AppliedChange, HistoryEntry } from '../../src/audit/read-history.js';
 import { renderHistoryText } from '../../src/render/history-text.js';
 import { copyContoso, runCli, tempDir } from '../support/cli.js';
-import { contosoFolder } from '../support/contoso-database.js';
+import { openDatabase } from '../../src/db/open-database.js';
+import type { Database } from '../../src/db/database.js';
+import { contosoFolder, contosoPostgres } from '../support/contoso-database.js';
+import { ENGINES } from '../support/engines.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 const historySchema = JSON.parse(fs.readFileSync(new URL('../../schemas/history.schema.json', import.meta.url), 'utf8')) as object;
@@ -62,9 +64,21 @@ describe('the writes an apply records to the users its changes name', () => {
       { userPrincipalName: LOTTE, writes: ['user_roles insert'], namedBy: ['user.rename'] },
     ]);
   });
+});
 
-  it('finds nothing after real applies that create, update, rename, block, grant, revoke, license, reset, delete, restore and purge, and finds a forged grant to a user the record names', async () => {
-    const database = contosoFolder('applied', path.join(tempDir('tenantctl-apply-writes-'), 'db'));
+describe.each(ENGINES)('real applies and a forged one on the $name database', { timeout: 180_000 }, (engine) => {
+  it.skipIf(engine.skip)('finds nothing after real applies that create, adopt, update, rename, block, grant, revoke, license, reset, delete, restore and purge, and finds a forged grant to a user the record names', async () => {
+    const database =
+      engine.name === 'embedded' ? contosoFolder('applied', path.join(tempDir('tenantctl-apply-writes-'), 'db')) : await contosoPostgres('applied', 'apply_writes_explained');
+    /** Plain SQL as the owner, outside tenantctl; the embedded database is opened only while no CLI runs. */
+    const withSql = async (work: (db: Database) => Promise<void>) => {
+      const db = await openDatabase({ url: database, actor: 'test', lockTimeoutMs: 5000 });
+      try {
+        await work(db);
+      } finally {
+        await db.close();
+      }
+    };
     const config = copyContoso();
     const users = path.join(config, 'users.yaml');
     const edit = (...pairs: [string, string][]) => {
@@ -99,13 +113,15 @@ describe('the writes an apply records to the users its changes name', () => {
     // Emma deleted 31 days ago, declared again: her row purged and a new account made.
     edit([emma, '']);
     await apply();
-    const db = new PGlite(database);
-    try {
+    await withSql(async (db) => {
       await db.query(`UPDATE tenantctl.users SET deleted_at = now() - interval '31 days' WHERE user_principal_name = 'emma.dekker@contoso.com'`);
-    } finally {
-      await db.close();
-    }
-    edit(['\n  - userPrincipalName: new.hire', `${emma}\n  - userPrincipalName: new.hire`]);
+      // And an account made outside tenantctl, to adopt.
+      await db.query(`INSERT INTO tenantctl.users (user_principal_name, display_name, mail_nickname, job_title) VALUES ('temp.worker@contoso.com', 'Temp Worker', 'temp.worker', 'Temp')`);
+    });
+    edit([
+      '\n  - userPrincipalName: new.hire',
+      `${emma}\n  - userPrincipalName: temp.worker@contoso.com\n    displayName: Temp Worker\n    jobTitle: Warehouse Temp\n    roles: [Password administrator]\n    licenses:\n      - STANDARDPACK\n\n  - userPrincipalName: new.hire`,
+    ]);
     await apply();
 
     type Apply = { id: number; changes: { kind: string }[]; unlistedWrites?: unknown };
@@ -119,30 +135,27 @@ describe('the writes an apply records to the users its changes name', () => {
     };
     const real = await history();
     expect(new Set(real.flatMap((a) => a.changes.map((c) => c.kind)))).toEqual(
-      new Set(['user.create', 'user.update', 'user.rename', 'user.block', 'user.unblock', 'user.password-reset', 'user.delete', 'user.restore', 'user.purge',
+      new Set(['user.create', 'user.adopt', 'user.update', 'user.rename', 'user.block', 'user.unblock', 'user.password-reset', 'user.delete', 'user.restore', 'user.purge',
         'role.grant', 'role.revoke', 'license.assign', 'license.update', 'license.remove']),
     );
     expect(real.filter((a) => a.unlistedWrites !== undefined)).toEqual([]);
 
     // The forged apply: lotte named for her job title, and made Global administrator under it by plain SQL.
-    const forged = new PGlite(database);
     let id = 0;
-    try {
-      await forged.query('BEGIN');
-      const [lotte] = (await forged.query<{ id: string }>(`SELECT id::text AS id FROM tenantctl.users WHERE user_principal_name = $1`, [LOTTE])).rows;
-      const changes = [{ kind: 'user.update', userPrincipalName: LOTTE, userId: lotte?.id, attributes: [{ attribute: 'jobTitle', from: 'HR Lead', to: 'HR Director' }] }];
-      const { rows } = await forged.query<{ id: string }>(
-        `INSERT INTO tenantctl.applies (actor, host, plan_hash, tool_version, summary, changes) VALUES ('alice', 'ci-runner', 'sha256:0', '1.0.0', '{}', $1::json) RETURNING id`,
-        [JSON.stringify(changes)],
-      );
-      id = Number(rows[0]?.id);
-      await forged.query(`SELECT set_config('tenantctl.apply_id', $1, true)`, [String(id)]);
-      await forged.query(`UPDATE tenantctl.users SET job_title = 'HR Director' WHERE user_principal_name = $1`, [LOTTE]);
-      await forged.query(`INSERT INTO tenantctl.user_roles (user_id, role_template_id) SELECT id, $2 FROM tenantctl.users WHERE user_principal_name = $1`, [LOTTE, GLOBAL_ADMINISTRATOR]);
-      await forged.query('COMMIT');
-    } finally {
-      await forged.close();
-    }
+    await withSql((db) =>
+      db.transaction(async (tx) => {
+        const [lotte] = await tx.query<{ id: string }>(`SELECT id::text AS id FROM tenantctl.users WHERE user_principal_name = $1`, [LOTTE]);
+        const changes = [{ kind: 'user.update', userPrincipalName: LOTTE, userId: lotte?.id, attributes: [{ attribute: 'jobTitle', from: 'HR Lead', to: 'HR Director' }] }];
+        const [row] = await tx.query<{ id: string }>(
+          `INSERT INTO tenantctl.applies (actor, host, plan_hash, tool_version, summary, changes) VALUES ('alice', 'ci-runner', 'sha256:0', '1.0.0', '{}', $1::json) RETURNING id`,
+          [JSON.stringify(changes)],
+        );
+        id = Number(row?.id);
+        await tx.query(`SELECT set_config('tenantctl.apply_id', $1, true)`, [String(id)]);
+        await tx.query(`UPDATE tenantctl.users SET job_title = 'HR Director' WHERE user_principal_name = $1`, [LOTTE]);
+        await tx.query(`INSERT INTO tenantctl.user_roles (user_id, role_template_id) SELECT id, $2 FROM tenantctl.users WHERE user_principal_name = $1`, [LOTTE, GLOBAL_ADMINISTRATOR]);
+      }),
+    );
     const after = await history();
     expect(after.filter((a) => a.unlistedWrites !== undefined)).toEqual([
       expect.objectContaining({ id, unlistedWrites: [{ userPrincipalName: LOTTE, writes: ['user_roles insert'], namedBy: ['user.update'] }] }),
