@@ -341,31 +341,29 @@ describePostgres('least-privilege roles from sql/roles.sql', { timeout: 120_000 
     expect(applies[0]).toMatchObject({ id: Number(forged), unlistedWrites: [{ userPrincipalName: 'sanne.visser@contoso.com', writes: ['user_roles insert'] }] });
     // A real apply's record names every user it wrote.
     expect(applies.slice(1).every((apply) => apply.unlistedWrites === undefined)).toBe(true);
-    // helper-84: a forged apply that names lotte for a job title, and makes her Global administrator under it by plain SQL.
-    const lotteForged = await asRole(urls.writer, async (client) => {
+    // helper-84: a forged apply that names lotte for a job title, and makes her Global administrator under it by plain SQL
+    // (under the name an earlier test's apply gave her, when the whole file runs).
+    const { lotteForged, lotteName } = await asRole(urls.writer, async (client) => {
       await client.query('BEGIN');
-      const { rows: [lotte] } = await client.query<{ id: string }>(`SELECT id::text AS id FROM tenantctl.users WHERE user_principal_name = 'lotte.smit@contoso.com'`);
-      const changes = [{ kind: 'user.update', userPrincipalName: 'lotte.smit@contoso.com', userId: lotte!.id, attributes: [{ attribute: 'jobTitle', from: 'HR Advisor', to: 'HR Lead' }] }];
+      const { rows: [lotte] } = await client.query<{ id: string; upn: string }>(
+        `SELECT id::text AS id, user_principal_name AS upn FROM tenantctl.users WHERE user_principal_name IN ('lotte.smit@contoso.com', 'lotte.jansen@contoso.com')`,
+      );
+      const changes = [{ kind: 'user.update', userPrincipalName: lotte!.upn, userId: lotte!.id, attributes: [{ attribute: 'jobTitle', from: 'HR Advisor', to: 'HR Lead' }] }];
       const { rows } = await client.query<{ id: string }>(
         `INSERT INTO tenantctl.applies (actor, host, plan_hash, tool_version, summary, changes) VALUES ('alice', 'ci-runner', 'sha256:0', '1.0.0', '{}', $1::json) RETURNING id`,
         [JSON.stringify(changes)],
       );
       await client.query(`SELECT set_config('tenantctl.apply_id', $1, true)`, [rows[0]!.id]);
-      await client.query(`UPDATE tenantctl.users SET job_title = 'HR Lead' WHERE user_principal_name = 'lotte.smit@contoso.com'`);
-      await client.query(
-        `INSERT INTO tenantctl.user_roles (user_id, role_template_id)
-         SELECT id, '62e90394-69f5-4237-9190-012177145e10' FROM tenantctl.users WHERE user_principal_name = 'lotte.smit@contoso.com'`,
-      );
+      await client.query(`UPDATE tenantctl.users SET job_title = 'HR Lead' WHERE id = $1`, [lotte!.id]);
+      await client.query(`INSERT INTO tenantctl.user_roles (user_id, role_template_id) VALUES ($1, '62e90394-69f5-4237-9190-012177145e10')`, [lotte!.id]);
       await client.query('COMMIT');
-      return Number(rows[0]!.id);
+      return { lotteForged: Number(rows[0]!.id), lotteName: lotte!.upn };
     });
-    const ofLotte = JSON.parse((await as('reader', ['history', '--user', 'lotte.smit@contoso.com', '--format', 'json'])).stdout) as { applies: { id: number; unlistedWrites?: unknown }[] };
+    const ofLotte = JSON.parse((await as('reader', ['history', '--user', lotteName, '--format', 'json'])).stdout) as { applies: { id: number; unlistedWrites?: unknown }[] };
     expect(ofLotte.applies.filter((apply) => apply.unlistedWrites !== undefined)).toEqual([
-      expect.objectContaining({ id: lotteForged, unlistedWrites: [{ userPrincipalName: 'lotte.smit@contoso.com', writes: ['user_roles insert'], namedBy: ['user.update'] }] }),
+      expect.objectContaining({ id: lotteForged, unlistedWrites: [{ userPrincipalName: lotteName, writes: ['user_roles insert'], namedBy: ['user.update'] }] }),
     ]);
-    expect((await as('reader', ['history', '--limit', '1'])).stdout).toContain(
-      '      ! lotte.smit@contoso.com: user_roles insert (its recorded changes of the user: user.update)\n',
-    );
+    expect((await as('reader', ['history', '--limit', '1'])).stdout).toContain(`      ! ${lotteName}: user_roles insert (its recorded changes of the user: user.update)\n`);
     // helper-82: the marker set in the middle of a statement, by set_config() in its WHERE and RETURNING clauses.
     await asRole(urls.writer, async (client) => {
       await expect(
