@@ -66,6 +66,25 @@ export interface RecordedWrites {
    * by hand under a forged apply name no user; this says them.
    */
   readonly unexplainedSeatRows: number;
+  /** Rows inserted into users, user_roles and license_assignments, by table (COUNTED_INSERTS). */
+  readonly insertedRows: ReadonlyMap<string, number>;
+}
+
+/**
+ * The tables where apply inserts exactly one row per recorded change of one
+ * kind: an account per creation, a role per grant, a licence per
+ * assignment. More rows than changes is a grant (or an account, or a
+ * licence) the record does not list, even to a user it names for one.
+ */
+export const COUNTED_INSERTS = { users: 'user.create', user_roles: 'role.grant', license_assignments: 'license.assign' } as const satisfies Record<string, ChangeKind>;
+
+/** Rows a statement of the apply inserted beyond its recorded changes of that kind (COUNTED_INSERTS). */
+export interface InsertsBeyondRecord {
+  readonly table: keyof typeof COUNTED_INSERTS;
+  /** The rows the database recorded the apply inserting. */
+  readonly rows: number;
+  /** The apply's recorded changes of the kind that inserts them. */
+  readonly recorded: number;
 }
 
 /**
@@ -75,13 +94,13 @@ export interface RecordedWrites {
  * after the user's row was gone) is named by the purge's own delete of users.
  */
 export async function readApplyWrites(db: Queryable, applyIds: readonly number[]): Promise<Map<number, RecordedWrites>> {
-  const recorded = new Map<number, { users: Map<string, UnlistedWrite>; unexplainedSeatRows: number }>();
+  const recorded = new Map<number, { users: Map<string, UnlistedWrite>; unexplainedSeatRows: number; insertedRows: Map<string, number> }>();
   if (applyIds.length === 0) return recorded;
   const ids = applyIds.map(String);
   const of = (id: string) => {
     const key = Number(id);
     let entry = recorded.get(key);
-    if (!entry) recorded.set(key, (entry = { users: new Map(), unexplainedSeatRows: 0 }));
+    if (!entry) recorded.set(key, (entry = { users: new Map(), unexplainedSeatRows: 0, insertedRows: new Map() }));
     return entry;
   };
   const users = await db.query<{ apply_id: string; key: string; name: string; writes: string[] }>(
@@ -103,6 +122,14 @@ export async function readApplyWrites(db: Queryable, applyIds: readonly number[]
     [ids],
   );
   for (const row of seats) of(row.apply_id).unexplainedSeatRows = Number(row.rows);
+  const inserted = await db.query<{ apply_id: string; table_name: string; rows: string }>(
+    `SELECT w.apply_id::text AS apply_id, w.table_name, sum(w.row_count)::text AS rows
+       FROM apply_writes w
+      WHERE w.apply_id = ANY($1::bigint[]) AND w.operation = 'insert' AND w.table_name = ANY($2::text[])
+      GROUP BY w.apply_id, w.table_name`,
+    [ids, Object.keys(COUNTED_INSERTS)],
+  );
+  for (const row of inserted) of(row.apply_id).insertedRows.set(row.table_name, Number(row.rows));
   return recorded;
 }
 
@@ -138,4 +165,20 @@ export function unlistedWrites(recorded: RecordedWrites | undefined, changes: re
     if (unexplained.length > 0) found.push([key, { userPrincipalName: write.userPrincipalName, writes: unexplained, namedBy: [...named].sort() }]);
   }
   return found.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, write]) => write);
+}
+
+/**
+ * The counted tables (COUNTED_INSERTS) where the apply inserted more rows
+ * than its changes of the kind that inserts them: all its changes, so not
+ * with --user, whose changes are that user's alone.
+ */
+export function insertsBeyondRecord(recorded: RecordedWrites | undefined, changes: readonly AppliedChange[]): InsertsBeyondRecord[] {
+  if (!recorded) return [];
+  const beyond: InsertsBeyondRecord[] = [];
+  for (const [table, kind] of Object.entries(COUNTED_INSERTS) as [keyof typeof COUNTED_INSERTS, ChangeKind][]) {
+    const rows = recorded.insertedRows.get(table) ?? 0;
+    const count = changes.filter((change) => change.kind === kind).length;
+    if (rows > count) beyond.push({ table, rows, recorded: count });
+  }
+  return beyond;
 }

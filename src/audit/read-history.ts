@@ -1,7 +1,7 @@
 import { isAppliedApprovals, isAppliedChange, isAppliedSummary } from './applied-shapes.js';
 import { changesList } from './changes-list.js';
 import { followUser, type FollowedUser } from './follow-user.js';
-import { readApplyWrites, unlistedWrites, type UnlistedWrite } from './read-apply-writes.js';
+import { insertsBeyondRecord, readApplyWrites, unlistedWrites, type InsertsBeyondRecord, type UnlistedWrite } from './read-apply-writes.js';
 import type { Queryable } from '../db/database.js';
 import type { PlanDocument } from '../plan/plan-document.js';
 import type { ApplyApprovals } from '../apply/recorded-approvals.js';
@@ -65,6 +65,13 @@ export interface HistoryEntry {
    * seats set by hand under an apply's name. Absent when none.
    */
   readonly unexplainedSeatWrites?: number;
+  /**
+   * Accounts, roles or licences the database recorded this apply inserting
+   * beyond its recorded changes that insert them (read-apply-writes.ts): a
+   * second grant to a user the record names for one. Absent when none, and
+   * with --user.
+   */
+  readonly insertsBeyondRecord?: readonly InsertsBeyondRecord[];
 }
 
 export interface Malformed {
@@ -218,11 +225,18 @@ export async function readHistory(db: Queryable, query: HistoryQuery = {}): Prom
     const writes = unlistedWrites(recorded.get(entry.id), entry.changes, names);
     // Seats are no user's: with --user they are not that user's writes.
     const seatRows = names === null ? (recorded.get(entry.id)?.unexplainedSeatRows ?? 0) : 0;
-    return { ...entry, ...(writes.length > 0 ? { unlistedWrites: writes } : {}), ...(seatRows > 0 ? { unexplainedSeatWrites: seatRows } : {}) };
+    // Counted against all the apply's changes: with --user, history holds that user's alone.
+    const beyond = names === null ? insertsBeyondRecord(recorded.get(entry.id), entry.changes) : [];
+    return {
+      ...entry,
+      ...(writes.length > 0 ? { unlistedWrites: writes } : {}),
+      ...(seatRows > 0 ? { unexplainedSeatWrites: seatRows } : {}),
+      ...(beyond.length > 0 ? { insertsBeyondRecord: beyond } : {}),
+    };
   });
 }
 
-/** 1.1 added `approvals` and `databaseRole`, and `user` for `--user`; 1.2 `otherWrites`; 1.3 `adminEmail`; 1.4 `unlistedWrites` and `unexplainedSeatWrites`; 1.5 their `namedBy`. */
+/** 1.1 added `approvals` and `databaseRole`, and `user` for `--user`; 1.2 `otherWrites`; 1.3 `adminEmail`; 1.4 `unlistedWrites` and `unexplainedSeatWrites`; 1.5 their `namedBy`, and `insertsBeyondRecord`. */
 export const HISTORY_FORMAT_VERSION = '1.5';
 
 /** `history --format json`, described by schemas/history.schema.json. */

@@ -1,7 +1,7 @@
 import type { AppliedChange, HistoryEntry, Malformed } from '../audit/read-history.js';
 import type { FollowedBy, FollowedUser } from '../audit/follow-user.js';
 import type { OtherWritesEntry } from '../audit/read-other-writes.js';
-import type { UnlistedWrite } from '../audit/read-apply-writes.js';
+import { COUNTED_INSERTS, type UnlistedWrite } from '../audit/read-apply-writes.js';
 import type { ChangeKind } from '../plan/change.js';
 import { restorableUntil } from '../plan/recycle-bin.js';
 import { changeLines, passwordRecipients, visible, type ChangeLine, type LineContext } from './change-lines.js';
@@ -185,6 +185,9 @@ function malformedLines(entry: HistoryEntry): string[] {
 /** How many users whose writes no change names are listed by name; the rest are counted. */
 const UNLISTED_NAMED = 10;
 
+/** The kind of change that inserts a row of each counted table. */
+const INSERTING_KIND = COUNTED_INSERTS;
+
 /** One user's writes that its record does not explain, and the changes it records of the user, if any. */
 function unlistedLine(write: UnlistedWrite): string {
   const recorded = write.namedBy ? ` (its recorded changes of the user: ${write.namedBy.map(visible).join(', ')})` : '';
@@ -215,8 +218,13 @@ function unlistedLines(entry: HistoryEntry): string[] {
   const unlisted = entry.unlistedWrites ?? [];
   const unnamed = unlisted.filter((write) => write.namedBy === undefined);
   const named = unlisted.filter((write) => write.namedBy !== undefined);
+  const beyond = (entry.insertsBeyondRecord ?? []).map(
+    (insert) =>
+      `  ! the database recorded this apply inserting ${count(insert.rows, `${insert.table} row`, `${insert.table} rows`)} though its record lists ${count(insert.recorded, `${INSERTING_KIND[insert.table]} change`, `${INSERTING_KIND[insert.table]} changes`)}: its record is not all it did; ask the database role above`,
+  );
   return [
     ...seats,
+    ...beyond,
     ...unlistedGroup(
       `  ! the database recorded this apply writing ${count(unnamed.length, 'user', 'users')} that none of its recorded changes names: its record is not all it did; ask the database role above`,
       unnamed,

@@ -124,7 +124,7 @@ describe.each(ENGINES)('real applies and a forged one on the $name database', { 
     ]);
     await apply();
 
-    type Apply = { id: number; changes: { kind: string }[]; unlistedWrites?: unknown };
+    type Apply = { id: number; changes: { kind: string }[]; unlistedWrites?: unknown; insertsBeyondRecord?: unknown };
     const history = async () => {
       const run = await cli('history', '--format', 'json');
       expect(run.code, run.stderr).toBe(0);
@@ -138,7 +138,7 @@ describe.each(ENGINES)('real applies and a forged one on the $name database', { 
       new Set(['user.create', 'user.adopt', 'user.update', 'user.rename', 'user.block', 'user.unblock', 'user.password-reset', 'user.delete', 'user.restore', 'user.purge',
         'role.grant', 'role.revoke', 'license.assign', 'license.update', 'license.remove']),
     );
-    expect(real.filter((a) => a.unlistedWrites !== undefined)).toEqual([]);
+    expect(real.filter((a) => a.unlistedWrites !== undefined || a.insertsBeyondRecord !== undefined)).toEqual([]);
 
     // The forged apply: lotte named for her job title, and made Global administrator under it by plain SQL.
     let id = 0;
@@ -164,6 +164,32 @@ describe.each(ENGINES)('real applies and a forged one on the $name database', { 
     expect(text.stdout).toContain(
       '  ! the database recorded this apply writing 1 user in ways none of its recorded changes of that user makes: its record is not all it did; ask the database role above\n' +
         `      ! ${LOTTE}: user_roles insert (its recorded changes of the user: user.update)\n`,
+    );
+    // A forged apply that lists one grant to daan and inserts two: the record names every write's kind, not its count.
+    let doubled = 0;
+    await withSql((db) =>
+      db.transaction(async (tx) => {
+        const changes = [{ kind: 'role.grant', userPrincipalName: 'daan.mulder@contoso.com', roleTemplateId: '729827e3-9c14-49f7-bb1b-9608f156bbb8', roleName: 'Password administrator' }];
+        const [row] = await tx.query<{ id: string }>(
+          `INSERT INTO tenantctl.applies (actor, host, plan_hash, tool_version, summary, changes) VALUES ('alice', 'ci-runner', 'sha256:0', '1.0.0', '{}', $1::json) RETURNING id`,
+          [JSON.stringify(changes)],
+        );
+        doubled = Number(row?.id);
+        await tx.query(`SELECT set_config('tenantctl.apply_id', $1, true)`, [String(doubled)]);
+        await tx.query(
+          `INSERT INTO tenantctl.user_roles (user_id, role_template_id) SELECT id, unnest($1::uuid[]) FROM tenantctl.users WHERE user_principal_name = 'daan.mulder@contoso.com'`,
+          [['729827e3-9c14-49f7-bb1b-9608f156bbb8', GLOBAL_ADMINISTRATOR]],
+        );
+      }),
+    );
+    const last = (await history()).filter((a) => a.unlistedWrites !== undefined || a.insertsBeyondRecord !== undefined);
+    expect(last).toEqual([
+      expect.objectContaining({ id: doubled, insertsBeyondRecord: [{ table: 'user_roles', rows: 2, recorded: 1 }] }),
+      expect.objectContaining({ id }),
+    ]);
+    expect(last[0]?.unlistedWrites).toBeUndefined();
+    expect((await cli('history', '--limit', '1')).stdout).toContain(
+      '  ! the database recorded this apply inserting 2 user_roles rows though its record lists 1 role.grant change: its record is not all it did; ask the database role above\n',
     );
     // And by her name.
     const ofLotte = JSON.parse((await cli('history', '--user', LOTTE, '--format', 'json')).stdout) as { applies: Apply[] };
