@@ -61,9 +61,14 @@ export function configDocument(value: unknown): Document {
       const parent = path[path.length - 1];
       if (isPair(parent) && isScalar(parent.key) && FLOW_LISTS.has(String(parent.key.value))) seq.flow = true;
     },
-    Scalar(_, scalar) {
+    Scalar(_, scalar, path) {
+      if (typeof scalar.value !== 'string') return;
       // Hidden characters and workflow commands are written as escapes (hidden-characters.ts), which only double quotes have.
-      if (typeof scalar.value === 'string' && (fragileBlock(scalar.value) || needsEscapes(scalar.value))) scalar.type = 'QUOTE_DOUBLE';
+      if (fragileBlock(scalar.value) || needsEscapes(scalar.value)) scalar.type = 'QUOTE_DOUBLE';
+      // Plain text over several lines in a [flow] list: yaml folds it, and a line ending in `:` then reads as a key
+      // (`warning::x:` then a line break came back as a map), so it is quoted there.
+      const parent = path[path.length - 1];
+      if (isSeq(parent) && parent.flow && /[\r\n]/.test(scalar.value)) scalar.type = 'QUOTE_DOUBLE';
     },
   });
   return doc;

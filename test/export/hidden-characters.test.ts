@@ -47,6 +47,17 @@ describe('an export of values that hide characters or are workflow commands', ()
     expect(emitConfigYaml(configOf('x\n::warning::y'), { header: [] })).toContain('streetAddress: "x\\n::warning::y"');
   });
 
+  it('quotes text over several lines in a one-line list, where a line ending in a colon would read as a key', () => {
+    // fast-check's counterexample (seed 1450427620): the business phone and the disabled plan came back as maps.
+    for (const value of ['warning::x:\n\u0301', 'a:\nb', 'x:\r\ny']) {
+      const config = configOf(value);
+      const text = emitConfigYaml(config, { header: [] });
+      expect(renderConfigYaml(config, { header: [] })).toBe(text);
+      expect(parse(text)).toEqual(config);
+      expect(load(text)).toEqual(config);
+    }
+  });
+
   it('leaves everything else as it was', () => {
     for (const value of ['Zoë Ångström', '+31 6 1234 0001', 'Kraków', 'Rue de la Loi 16\nBâtiment B']) {
       expect(emitConfigYaml(configOf(value), { header: [] })).not.toMatch(/\\u|\\U/);
