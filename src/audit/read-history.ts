@@ -200,9 +200,13 @@ export async function readHistory(db: Queryable, query: HistoryQuery = {}): Prom
             CASE WHEN $3::text IS NULL THEN changes ELSE coalesce(of_user, '[]'::json) END AS changes
        FROM listed
       WHERE $3::text IS NULL OR of_user IS NOT NULL
-         -- Or the database recorded it writing the user, whatever its changes say (migration 0024).
+         -- Or the database recorded it writing the user, whatever its changes say (migration 0024):
+         -- under its other names only while they were its own, as for its changes.
          OR EXISTS (SELECT 1 FROM apply_writes w CROSS JOIN LATERAL unnest(w.user_principal_names) AS n(name)
-                     WHERE w.apply_id = listed.id AND (lower(n.name) = $3 OR lower(n.name) = ANY($4::text[])))
+                     WHERE w.apply_id = listed.id
+                       AND (lower(n.name) = $3
+                            OR EXISTS (SELECT 1 FROM unnest($4::text[], $5::numeric[], $6::numeric[]) AS x(name, first_id, last_id)
+                                        WHERE x.name = lower(n.name) AND listed.id BETWEEN x.first_id AND x.last_id)))
       ORDER BY listed.id DESC
       LIMIT $2::int`,
     [
