@@ -74,6 +74,27 @@ export function out(text: string): void {
   process.stdout.write(neutraliseWorkflowCommands(line(text)));
 }
 
+/**
+ * Standard output written as it is made, in pieces that may end inside a
+ * line: each line goes through the guard whole (it looks at a line's start),
+ * so a line is held until its end arrives; `end` writes what is left.
+ */
+export function outPieces(): { write(piece: string): void; end(): void } {
+  let held = '';
+  return {
+    write(piece) {
+      const text = held + piece;
+      const cut = text.lastIndexOf('\n') + 1;
+      held = text.slice(cut);
+      if (cut > 0) process.stdout.write(neutraliseWorkflowCommands(text.slice(0, cut)));
+    },
+    end() {
+      if (held !== '') process.stdout.write(neutraliseWorkflowCommands(held));
+      held = '';
+    },
+  };
+}
+
 export function err(text: string): void {
   process.stderr.write(neutraliseWorkflowCommands(line(text)));
 }

@@ -1,14 +1,13 @@
 import type { Command } from 'commander';
 import { followUser } from '../../src/audit/follow-user.js';
-import { readHistory } from '../../src/audit/read-history.js';
-import { readOtherWrites } from '../../src/audit/read-other-writes.js';
+import { openHistoryPages } from '../../src/audit/history-pages.js';
 import { parseLimit, parseSince, parseUser } from '../../src/audit/history-options.js';
-import { renderHistoryJson } from '../../src/render/history-json.js';
-import { renderHistoryText } from '../../src/render/history-text.js';
+import { historyJsonPieces } from '../../src/render/history-json.js';
+import { historyTextPieces } from '../../src/render/history-text.js';
 import { resolveActor } from '../actor.js';
 import { withDatabase, type DatabaseOptions } from '../database-option.js';
 import { formatOption } from '../format-option.js';
-import { out } from '../terminal.js';
+import { outPieces } from '../terminal.js';
 
 interface HistoryOptions extends DatabaseOptions {
   readonly format: string;
@@ -36,12 +35,19 @@ export function registerHistory(program: Command): void {
     .action(async (options: HistoryOptions) => {
       const since = options.since === undefined ? null : parseSince(options.since, new Date());
       const query = { since, limit: options.limit ?? null, user: options.user ?? null };
-      const [entries, otherWrites, followed] = await withDatabase({ ...options, actor: resolveActor(options.actor) }, async (db) => {
-        // Found once: the header names what readHistory followed.
-        const followed = query.user === null ? null : await followUser(db, query.user);
-        return [await readHistory(db, { ...query, followed }), await readOtherWrites(db, query), followed] as const;
-      });
       const user = options.user ?? null;
-      out(options.format === 'json' ? renderHistoryJson(entries, user, otherWrites) : renderHistoryText(entries, user, otherWrites, query.limit, since, followed));
+      await withDatabase({ ...options, actor: resolveActor(options.actor) }, (db) =>
+        // One snapshot for the list and every page read after it; written out a page at a time (history-pages.ts).
+        db.transaction(async (tx) => {
+          await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+          // Found once: the heading names what was followed.
+          const followed = query.user === null ? null : await followUser(tx, query.user);
+          const pages = await openHistoryPages(tx, { ...query, followed });
+          const pieces = options.format === 'json' ? historyJsonPieces(pages, user) : historyTextPieces(pages, user, since, followed);
+          const stdout = outPieces();
+          for await (const piece of pieces) stdout.write(piece);
+          stdout.end();
+        }),
+      );
     });
 }

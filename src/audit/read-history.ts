@@ -175,9 +175,11 @@ function toEntry(row: ApplyRow): HistoryEntry {
 
 /**
  * The audit trail, newest apply first, each apply with what the database
- * recorded it writing beside its own record (read-apply-writes.ts). Reads only.
+ * recorded it writing beside its own record (read-apply-writes.ts). Reads
+ * only. `ids`: those applies alone (history-pages.ts reads a long trail a
+ * few applies at a time).
  */
-export async function readHistory(db: Queryable, query: HistoryQuery = {}): Promise<HistoryEntry[]> {
+export async function readHistory(db: Queryable, query: HistoryQuery & { readonly ids?: readonly number[] } = {}): Promise<HistoryEntry[]> {
   // The user's changes are picked out by the server: an adoption's apply stores 100,000 users' changes.
   // The order names listed.id: a bare `id` is the text output column, which puts #9 before #13.
   const followed = query.user ? (query.followed ?? (await followUser(db, query.user))) : null;
@@ -193,7 +195,7 @@ export async function readHistory(db: Queryable, query: HistoryQuery = {}): Prom
                                       WHERE w.name = lower(c.change->>'userPrincipalName') AND a.id BETWEEN w.first_id AND w.last_id))
                      OR c.change->>'userId' = ANY($7::text[])) END AS of_user
          FROM applies a
-        WHERE $1::timestamptz IS NULL OR a.applied_at >= $1::timestamptz)
+        WHERE ($1::timestamptz IS NULL OR a.applied_at >= $1::timestamptz) AND ($8::bigint[] IS NULL OR a.id = ANY($8::bigint[])))
      SELECT id::text AS id, applied_at, actor, database_role, host, git_commit, config_hash, plan_hash, tool_version, summary, approvals,
             settings->>'adminEmail' AS admin_email, settings IS NOT NULL AS settings_recorded,
             -- An apply found by its recorded writes alone lists none of the user's changes: an empty list, not a malformed one.
@@ -217,6 +219,7 @@ export async function readHistory(db: Queryable, query: HistoryQuery = {}): Prom
       windows.map((w) => String(w.from)),
       windows.map((w) => String(w.to)),
       followed?.ids ?? [],
+      query.ids ? query.ids.map(String) : null,
     ],
   );
   const entries = rows.map(toEntry);
@@ -238,6 +241,28 @@ export async function readHistory(db: Queryable, query: HistoryQuery = {}): Prom
       ...(beyond.length > 0 ? { insertsBeyondRecord: beyond } : {}),
     };
   });
+}
+
+/** An apply of the trail before its changes are read: where it falls, and how large its changes are. */
+export interface ApplyHead {
+  readonly id: number;
+  readonly appliedAt: string;
+  /** The bytes of its recorded changes, as stored (the server knows it without reading them). */
+  readonly bytes: number;
+}
+
+/** The applies readHistory would list without `user`, newest first, without their changes. */
+export async function readApplyHeads(db: Queryable, query: Pick<HistoryQuery, 'since' | 'limit'> = {}): Promise<ApplyHead[]> {
+  const rows = await db.query<{ id: string; applied_at: Date; bytes: string | null }>(
+    `SELECT a.id::text AS id, a.applied_at, octet_length(a.changes::text)::text AS bytes
+       FROM applies a
+      WHERE $1::timestamptz IS NULL OR a.applied_at >= $1::timestamptz
+      -- a.id: a bare id is the text column above, which puts #9 before #13.
+      ORDER BY a.id DESC
+      LIMIT $2::int`,
+    [query.since ? query.since.toISOString() : null, query.limit ?? null],
+  );
+  return rows.map((row) => ({ id: Number(row.id), appliedAt: row.applied_at.toISOString(), bytes: Number(row.bytes ?? 0) }));
 }
 
 /** 1.1 added `approvals` and `databaseRole`, and `user` for `--user`; 1.2 `otherWrites`; 1.3 `adminEmail`; 1.4 `unlistedWrites` and `unexplainedSeatWrites`; 1.5 their `namedBy`, and `insertsBeyondRecord`. */

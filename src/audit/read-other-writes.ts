@@ -46,6 +46,7 @@ interface EntryRow {
   command: 'init' | null;
   actor: string | null;
   host: string | null;
+  first: string;
   writes: OtherWrite[];
 }
 
@@ -53,10 +54,19 @@ interface EntryRow {
  * The writes no apply made, one entry per transaction, newest first; the
  * same filters as the applies (since, limit, user: a user's rows by UPN in
  * any case, or by the id of any account that had that UPN, also one renamed
- * away from it). One
- * parameterised SELECT; reads only.
+ * away from it). One parameterised SELECT; reads only. `firsts`: only the
+ * entries whose first row is one of these (history-pages.ts reads a long
+ * trail a few entries at a time; readOtherWriteHeads gives them).
  */
-export async function readOtherWrites(db: Queryable, query: HistoryQuery = {}): Promise<OtherWritesEntry[]> {
+export async function readOtherWrites(db: Queryable, query: HistoryQuery & { readonly firsts?: readonly string[] } = {}): Promise<OtherWritesEntry[]> {
+  return (await readOtherWritesByFirst(db, query)).map(({ entry }) => entry);
+}
+
+/** readOtherWrites, each entry with the id of its first row (OtherWritesHead's `first`). */
+export async function readOtherWritesByFirst(
+  db: Queryable,
+  query: HistoryQuery & { readonly firsts?: readonly string[] } = {},
+): Promise<{ readonly first: string; readonly entry: OtherWritesEntry }[]> {
   const rows = await db.query<EntryRow>(
     `WITH accounts AS (
        SELECT id FROM users WHERE lower(user_principal_name) = $3
@@ -67,22 +77,50 @@ export async function readOtherWrites(db: Queryable, query: HistoryQuery = {}): 
      picked AS (
        SELECT w.* FROM other_writes w
         WHERE ($1::timestamptz IS NULL OR w.written_at >= $1::timestamptz)
-          AND ($3::text IS NULL OR lower(w.user_principal_name) = $3 OR w.user_id IN (SELECT id FROM accounts)))
-     SELECT written_at, database_role, command, actor, host,
+          AND ($3::text IS NULL OR lower(w.user_principal_name) = $3 OR w.user_id IN (SELECT id FROM accounts))
+          AND ($4::bigint[] IS NULL OR w.transaction_id IN (SELECT transaction_id FROM other_writes WHERE id = ANY($4::bigint[]))))
+     SELECT written_at, database_role, command, actor, host, min(id)::text AS first,
             json_agg(json_build_object('table', table_name, 'operation', operation, 'userId', user_id,
               'userPrincipalName', user_principal_name, 'key', row_key, 'before', before, 'after', after) ORDER BY id) AS writes
        FROM picked
       GROUP BY transaction_id, written_at, database_role, command, actor, host
+     HAVING $4::bigint[] IS NULL OR min(id) = ANY($4::bigint[])
       ORDER BY min(id) DESC
       LIMIT $2::int`,
-    [query.since ? query.since.toISOString() : null, query.limit ?? null, query.user?.toLowerCase() ?? null],
+    [query.since ? query.since.toISOString() : null, query.limit ?? null, query.user?.toLowerCase() ?? null, query.firsts ?? null],
   );
   return rows.map((row) => ({
-    writtenAt: row.written_at.toISOString(),
-    databaseRole: row.database_role,
-    command: row.command,
-    actor: row.actor,
-    host: row.host,
-    writes: row.writes,
+    first: row.first,
+    entry: {
+      writtenAt: row.written_at.toISOString(),
+      databaseRole: row.database_role,
+      command: row.command,
+      actor: row.actor,
+      host: row.host,
+      writes: row.writes,
+    },
   }));
+}
+
+/** One entry of other writes before its rows are read: where it falls, and how large its rows are. */
+export interface OtherWritesHead {
+  /** The id of its first row, which names the entry. */
+  readonly first: string;
+  readonly writtenAt: string;
+  /** About the bytes of its rows as stored (the server knows it without reading them). */
+  readonly bytes: number;
+}
+
+/** The entries readOtherWrites would list without `user`, newest first, without their rows. */
+export async function readOtherWriteHeads(db: Queryable, query: Pick<HistoryQuery, 'since' | 'limit'> = {}): Promise<OtherWritesHead[]> {
+  const rows = await db.query<{ first: string; written_at: Date; bytes: string | null }>(
+    `SELECT min(id)::text AS first, written_at, sum(coalesce(pg_column_size(before), 0) + coalesce(pg_column_size(after), 0) + 100)::text AS bytes
+       FROM other_writes
+      WHERE $1::timestamptz IS NULL OR written_at >= $1::timestamptz
+      GROUP BY transaction_id, written_at, database_role, command, actor, host
+      ORDER BY min(id) DESC
+      LIMIT $2::int`,
+    [query.since ? query.since.toISOString() : null, query.limit ?? null],
+  );
+  return rows.map((row) => ({ first: row.first, writtenAt: row.written_at.toISOString(), bytes: Number(row.bytes ?? 0) }));
 }

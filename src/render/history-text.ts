@@ -1,5 +1,6 @@
 import type { AppliedChange, HistoryEntry, Malformed } from '../audit/read-history.js';
 import type { FollowedBy, FollowedUser } from '../audit/follow-user.js';
+import type { HistoryPages } from '../audit/history-pages.js';
 import type { OtherWritesEntry } from '../audit/read-other-writes.js';
 import { COUNTED_INSERTS, type UnlistedWrite } from '../audit/read-apply-writes.js';
 import type { ChangeKind } from '../plan/change.js';
@@ -272,6 +273,33 @@ function timeline(entries: readonly HistoryEntry[], otherWrites: readonly OtherW
 }
 
 /**
+ * What comes before the entries: the whole text when there are none, the
+ * heading of `--user` (which names the names followed, so that an auditor
+ * knows the list is the account's, not the name's alone), or nothing.
+ */
+function frame(
+  count: number,
+  otherWriteCount: number,
+  user: string | null,
+  since: Date | null,
+  followed: Pick<FollowedUser, 'otherNames' | 'via'> | null,
+): { readonly whole: string } | { readonly heading: string | null } {
+  if (user !== null) {
+    if (count === 0) return { whole: `No apply recorded changed ${visible(user)}, and nothing else wrote it${since ? ` since ${since.toISOString()}` : ''}.\n` };
+    const names = followed?.otherNames ?? [];
+    const how = (followed?.via ?? []).map((source) => FOLLOWED_BY[source]);
+    const by = how.length <= 1 ? how.join('') : `${how.slice(0, -1).join(', ')} and ${how.at(-1) ?? ''}`;
+    const also = names.length === 0 ? '' : `, also under its other ${names.length === 1 ? 'name' : 'names'} ${names.map(visible).join(', ')} (followed by ${by})`;
+    const heading = otherWriteCount === 0
+      ? `Applies that changed ${visible(user)} (or renamed it from that name)${also}, newest first; each lists only its changes to that user.`
+      : `Applies and other writes that changed ${visible(user)} (or renamed it from that name)${also}, newest first; each lists only its changes to that user.`;
+    return { heading };
+  }
+  if (count === 0) return { whole: since ? `No applies or other writes recorded since ${since.toISOString()}.\n` : 'No applies recorded.\n' };
+  return { heading: null };
+}
+
+/**
  * The audit trail for a terminal, newest first: one header line per apply
  * (id, time, actor, host, commit, counts); a line with its plan's hash, the
  * database role that wrote it, how it was confirmed and its approvals given;
@@ -289,18 +317,32 @@ export function renderHistoryText(
   followed: Pick<FollowedUser, 'otherNames' | 'via'> | null = null,
 ): string {
   const blocks = timeline(entries, otherWrites, limit, user !== null);
-  if (user !== null) {
-    if (blocks.length === 0) return `No apply recorded changed ${visible(user)}, and nothing else wrote it${since ? ` since ${since.toISOString()}` : ''}.\n`;
-    // Which names were followed, so that an auditor knows the list is the account's, not the name's alone.
-    const names = followed?.otherNames ?? [];
-    const how = (followed?.via ?? []).map((source) => FOLLOWED_BY[source]);
-    const by = how.length <= 1 ? how.join('') : `${how.slice(0, -1).join(', ')} and ${how.at(-1) ?? ''}`;
-    const also = names.length === 0 ? '' : `, also under its other ${names.length === 1 ? 'name' : 'names'} ${names.map(visible).join(', ')} (followed by ${by})`;
-    const heading = otherWrites.length === 0
-      ? `Applies that changed ${visible(user)} (or renamed it from that name)${also}, newest first; each lists only its changes to that user.`
-      : `Applies and other writes that changed ${visible(user)} (or renamed it from that name)${also}, newest first; each lists only its changes to that user.`;
-    return `${heading}\n\n${blocks.join('\n\n')}\n`;
+  const framed = frame(blocks.length, otherWrites.length, user, since, followed);
+  if ('whole' in framed) return framed.whole;
+  return `${framed.heading === null ? '' : `${framed.heading}\n\n`}${blocks.join('\n\n')}\n`;
+}
+
+/**
+ * renderHistoryText's text in pieces of whole lines, the entries read a page
+ * at a time (history-pages.ts): the same text, without holding the whole
+ * trail.
+ */
+export async function* historyTextPieces(
+  pages: HistoryPages,
+  user: string | null = null,
+  since: Date | null = null,
+  followed: Pick<FollowedUser, 'otherNames' | 'via'> | null = null,
+): AsyncGenerator<string> {
+  const framed = frame(pages.timelineCount, pages.otherWriteCount, user, since, followed);
+  if ('whole' in framed) {
+    yield framed.whole;
+    return;
   }
-  if (blocks.length === 0) return since ? `No applies or other writes recorded since ${since.toISOString()}.\n` : 'No applies recorded.\n';
-  return `${blocks.join('\n\n')}\n`;
+  if (framed.heading !== null) yield `${framed.heading}\n\n`;
+  let first = true;
+  for await (const item of pages.timeline()) {
+    const block = 'apply' in item ? entryBlock(item.apply, user !== null) : otherWritesBlock(item.other);
+    yield `${first ? '' : '\n'}${block}\n`;
+    first = false;
+  }
 }
