@@ -44,14 +44,16 @@ export interface LastChange {
   readonly outsideRole: string | null;
   readonly at: string;
   /**
-   * A later apply than the one the stamp names that the database recorded
-   * writing the user (read-later-applies.ts): the stamp and the record
-   * disagree, and this apply wrote the user last. Absent when they agree.
+   * The last apply the database recorded writing the user, where it is not
+   * the one the stamp names (read-later-applies.ts): the stamp and the record
+   * disagree, and this apply wrote the user last. Usually later than the
+   * stamp's; earlier when the stamp itself was set to name another apply.
+   * Absent when they agree.
    */
   readonly laterApply?: LaterApply;
 }
 
-/** An apply the database recorded (apply_writes) writing a user after the apply its stamp names. */
+/** The apply the database recorded (apply_writes) writing a user last, where its stamp names another. */
 export interface LaterApply {
   readonly applyId: number;
   /** Who the apply said was acting: the writer's word. */

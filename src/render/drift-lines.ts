@@ -102,10 +102,12 @@ export function traceText(change: LastChange, show: ShowValue = visible): string
   const later = change.laterApply;
   if (change.applyId !== null && later) {
     const role = later.databaseRole === null ? 'database role not recorded' : `database role ${show(later.databaseRole)}`;
-    return (
-      `stamped by apply ${show(`#${change.applyId}`)} by ${show(change.actor ?? '')}, but the database recorded apply ${show(`#${later.applyId}`)} by ${show(later.actor)} ` +
-      `(${role}) writing the user after it: ${later.writes.map((write) => show(write)).join(', ')}`
-    );
+    const writes = later.writes.map((write) => show(write)).join(', ');
+    const stamp = `stamped by apply ${show(`#${change.applyId}`)} by ${show(change.actor ?? '')}`;
+    // An earlier apply than the stamp's: the stamp was set to name an apply that did not write the user.
+    return later.applyId > change.applyId
+      ? `${stamp}, but the database recorded apply ${show(`#${later.applyId}`)} by ${show(later.actor)} (${role}) writing the user after it: ${writes}`
+      : `${stamp}, but the last apply the database recorded writing the user is ${show(`#${later.applyId}`)} by ${show(later.actor)} (${role}): ${writes}`;
   }
   if (change.applyId !== null) return `last apply ${show(`#${change.applyId}`)} by ${show(change.actor ?? '')}`;
   if (change.outsideRole !== null) return `changed outside tenantctl by database role ${show(change.outsideRole)} at ${show(change.at)}`;

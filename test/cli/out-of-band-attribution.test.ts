@@ -163,6 +163,34 @@ function attributionSuite(setup: () => { env: Record<string, string>; outOfBand:
     );
     expect(text.stdout).not.toContain('sanne.visser@contoso.com [high, last apply #1 by sven]');
   });
+
+  // helper-87: the writer may set a user's stamp itself, to name an apply that never was; drift named "#99".
+  it('a stamp set by hand to name another apply: drift names the last apply the database recorded writing the user', async () => {
+    const role = await outOfBand(
+      `BEGIN;
+       INSERT INTO tenantctl.applies (actor, host, plan_hash, tool_version, summary, changes) VALUES ('mallory', 'ci-runner', 'sha256:0', '1.0.0', '{}', '[]');
+       SELECT set_config('tenantctl.apply_id', (SELECT max(id)::text FROM tenantctl.applies), true);
+       UPDATE tenantctl.users SET updated_by = 'apply #99 (root)' WHERE user_principal_name = 'lotte.smit@contoso.com';
+       INSERT INTO tenantctl.user_roles (user_id, role_template_id)
+         SELECT id, '62e90394-69f5-4237-9190-012177145e10' FROM tenantctl.users WHERE user_principal_name = 'lotte.smit@contoso.com';
+       COMMIT;`,
+    );
+    const json = await runCli(['drift', '-c', config, '--format', 'json'], { env });
+    expect(json.code, json.stderr).toBe(2);
+    const drift = JSON.parse(json.stdout) as DriftJson;
+    expect(validateDrift(drift), JSON.stringify(validateDrift.errors)).toBe(true);
+    const lotte = drift.findings.find((f) => f.userPrincipalName === 'lotte.smit@contoso.com');
+    expect(lotte?.lastChange).toEqual(
+      expect.objectContaining({ applyId: 99, actor: 'root', laterApply: { applyId: expect.any(Number), actor: 'mallory', databaseRole: role, writes: ['user_roles insert', 'users update'] } }),
+    );
+    const forged = lotte?.lastChange?.laterApply?.applyId ?? 99;
+    expect(forged).toBeLessThan(99);
+    const text = await runCli(['drift', '-c', config], { env });
+    expect(text.stdout).toContain(
+      `lotte.smit@contoso.com [high, stamped by apply #99 by root, but the last apply the database recorded writing the user is #${forged} by mallory (database role ${role}): user_roles insert, users update]`,
+    );
+    expect(text.stdout).not.toMatch(/lotte\.smit@contoso\.com \[[^\n]*\]\n +as the last apply left it/);
+  });
 }
 
 type DriftJson = {
