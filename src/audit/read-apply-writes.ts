@@ -47,6 +47,49 @@ export const WRITES_OF: { readonly [K in ChangeKind]: readonly string[] } = {
   'user.delete': ['user_roles delete', 'license_assignments delete', 'license_disabled_plans delete', 'users update'],
 };
 
+/**
+ * What apply always writes to the user of a change of each kind, as
+ * apply_writes records it: each of these statements writes a row naming the
+ * user whenever the change is real (statements.ts: no insert skips a row on
+ * conflict, a grant or an assignment into a row that is there fails; a
+ * revoke, a removal or a purge deletes the row the plan found; an update of
+ * a user's row is recorded even where it leaves the row as it was). The
+ * kinds left out may write nothing to a user (license.update from no
+ * disabled plans to some deletes none; a credential is queued only for a
+ * notify list). A recorded change whose write the database never saw did not
+ * happen as the record says.
+ */
+export const ALWAYS_WRITES: { readonly [K in ChangeKind]?: string } = {
+  'user.purge': 'users delete',
+  'user.rename': 'users update',
+  'user.create': 'users insert',
+  'user.restore': 'users update',
+  'user.adopt': 'users update',
+  'user.update': 'users update',
+  'user.unblock': 'users update',
+  'user.block': 'users update',
+  'user.password-reset': 'users update',
+  'user.delete': 'users update',
+  'license.remove': 'license_assignments delete',
+  'license.assign': 'license_assignments insert',
+  'role.revoke': 'user_roles delete',
+  'role.grant': 'user_roles insert',
+};
+
+/**
+ * A user the apply's recorded changes name for writes the database never
+ * recorded the apply making to that user (migration 0024): a grant recorded
+ * to daan whose row went to lotte.
+ */
+export interface UnwrittenChange {
+  /** The user's name as the first such change records it. */
+  readonly userPrincipalName: string;
+  /** The kinds of those changes, in name order. */
+  readonly kinds: readonly string[];
+  /** What they write (ALWAYS_WRITES) that the database did not record written to the user, in name order. */
+  readonly writes: readonly string[];
+}
+
 /** The closing stamp apply gives every user a change names. */
 const STAMP = 'users update';
 
@@ -181,4 +224,33 @@ export function insertsBeyondRecord(recorded: RecordedWrites | undefined, change
     if (rows > count) beyond.push({ table, rows, recorded: count });
   }
   return beyond;
+}
+
+/**
+ * The users the apply's recorded changes name for a write (ALWAYS_WRITES)
+ * that the database did not record the apply making to that user, under the
+ * name the change gives (a rename's new name: every other change of a renamed
+ * user finds it under that name, and the rename's update records both), in
+ * name order; `only` (lower-cased) keeps those names alone. Nothing for an
+ * apply with no recorded writes at all (before migration 0024).
+ */
+export function unwrittenChanges(recorded: RecordedWrites | undefined, changes: readonly AppliedChange[], only: ReadonlySet<string> | null): UnwrittenChange[] {
+  if (!recorded) return [];
+  const missing = new Map<string, { userPrincipalName: string; kinds: Set<string>; writes: Set<string> }>();
+  for (const change of changes) {
+    if (!Object.hasOwn(ALWAYS_WRITES, change.kind)) continue;
+    const write = ALWAYS_WRITES[change.kind];
+    if (write === undefined) continue;
+    const key = change.userPrincipalName.toLowerCase();
+    if (only !== null && !only.has(key)) continue;
+    if (recorded.users.get(key)?.writes.includes(write)) continue;
+    let entry = missing.get(key);
+    if (!entry) missing.set(key, (entry = { userPrincipalName: change.userPrincipalName, kinds: new Set(), writes: new Set() }));
+    entry.kinds.add(change.kind);
+    entry.writes.add(write);
+  }
+  const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return [...missing]
+    .sort(([a], [b]) => byName(a, b))
+    .map(([, entry]) => ({ userPrincipalName: entry.userPrincipalName, kinds: [...entry.kinds].sort(byName), writes: [...entry.writes].sort(byName) }));
 }

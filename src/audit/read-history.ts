@@ -1,7 +1,7 @@
 import { isAppliedApprovals, isAppliedChange, isAppliedSummary } from './applied-shapes.js';
 import { changesList } from './changes-list.js';
 import { followUser, type FollowedUser } from './follow-user.js';
-import { insertsBeyondRecord, readApplyWrites, unlistedWrites, type InsertsBeyondRecord, type UnlistedWrite } from './read-apply-writes.js';
+import { insertsBeyondRecord, readApplyWrites, unlistedWrites, unwrittenChanges, type InsertsBeyondRecord, type UnlistedWrite, type UnwrittenChange } from './read-apply-writes.js';
 import type { Queryable } from '../db/database.js';
 import type { PlanDocument } from '../plan/plan-document.js';
 import type { ApplyApprovals } from '../apply/recorded-approvals.js';
@@ -72,6 +72,14 @@ export interface HistoryEntry {
    * with --user.
    */
   readonly insertsBeyondRecord?: readonly InsertsBeyondRecord[];
+  /**
+   * The users its recorded changes name for a write the database never
+   * recorded this apply making to them (read-apply-writes.ts, migration
+   * 0024): a grant recorded to daan whose row went to lotte. Absent when
+   * none, and for applies before the database recorded writes; with --user,
+   * that user's names alone.
+   */
+  readonly unwrittenChanges?: readonly UnwrittenChange[];
 }
 
 export interface Malformed {
@@ -234,11 +242,13 @@ export async function readHistory(db: Queryable, query: HistoryQuery & { readonl
     const seatRows = names === null ? (recorded.get(entry.id)?.unexplainedSeatRows ?? 0) : 0;
     // Counted against all the apply's changes: with --user, history holds that user's alone.
     const beyond = names === null ? insertsBeyondRecord(recorded.get(entry.id), entry.changes) : [];
+    const unwritten = unwrittenChanges(recorded.get(entry.id), entry.changes, names);
     return {
       ...entry,
       ...(writes.length > 0 ? { unlistedWrites: writes } : {}),
       ...(seatRows > 0 ? { unexplainedSeatWrites: seatRows } : {}),
       ...(beyond.length > 0 ? { insertsBeyondRecord: beyond } : {}),
+      ...(unwritten.length > 0 ? { unwrittenChanges: unwritten } : {}),
     };
   });
 }
@@ -265,8 +275,8 @@ export async function readApplyHeads(db: Queryable, query: Pick<HistoryQuery, 's
   return rows.map((row) => ({ id: Number(row.id), appliedAt: row.applied_at.toISOString(), bytes: Number(row.bytes ?? 0) }));
 }
 
-/** 1.1 added `approvals` and `databaseRole`, and `user` for `--user`; 1.2 `otherWrites`; 1.3 `adminEmail`; 1.4 `unlistedWrites` and `unexplainedSeatWrites`; 1.5 their `namedBy`, and `insertsBeyondRecord`. */
-export const HISTORY_FORMAT_VERSION = '1.5';
+/** 1.1 added `approvals` and `databaseRole`, and `user` for `--user`; 1.2 `otherWrites`; 1.3 `adminEmail`; 1.4 `unlistedWrites` and `unexplainedSeatWrites`; 1.5 their `namedBy`, and `insertsBeyondRecord`; 1.6 `unwrittenChanges`. */
+export const HISTORY_FORMAT_VERSION = '1.6';
 
 /** `history --format json`, described by schemas/history.schema.json. */
 export interface HistoryDocument {

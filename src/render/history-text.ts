@@ -2,7 +2,7 @@ import type { AppliedChange, HistoryEntry, Malformed } from '../audit/read-histo
 import type { FollowedBy, FollowedUser } from '../audit/follow-user.js';
 import type { HistoryPages } from '../audit/history-pages.js';
 import type { OtherWritesEntry } from '../audit/read-other-writes.js';
-import { COUNTED_INSERTS, type UnlistedWrite } from '../audit/read-apply-writes.js';
+import { COUNTED_INSERTS, type UnlistedWrite, type UnwrittenChange } from '../audit/read-apply-writes.js';
 import type { ChangeKind } from '../plan/change.js';
 import { restorableUntil } from '../plan/recycle-bin.js';
 import { changeLines, passwordRecipients, visible, type ChangeLine, type LineContext } from './change-lines.js';
@@ -195,22 +195,28 @@ function unlistedLine(write: UnlistedWrite): string {
   return `      ! ${visible(write.userPrincipalName)}: ${write.writes.map(visible).join(', ')}${recorded}`;
 }
 
+/** One user a recorded change names for a write the database never recorded, and those changes. */
+function unwrittenLine(change: UnwrittenChange): string {
+  return `      ! ${visible(change.userPrincipalName)}: ${change.writes.map(visible).join(', ')} (its recorded changes of the user: ${change.kinds.map(visible).join(', ')})`;
+}
+
 /** At most UNLISTED_NAMED of these users by name under their heading, the rest counted. */
-function unlistedGroup(heading: string, writes: readonly UnlistedWrite[]): string[] {
+function unlistedGroup<T>(heading: string, writes: readonly T[], line: (write: T) => string): string[] {
   if (writes.length === 0) return [];
   const more = writes.length - UNLISTED_NAMED;
   return [
     heading,
-    ...writes.slice(0, UNLISTED_NAMED).map(unlistedLine),
+    ...writes.slice(0, UNLISTED_NAMED).map(line),
     ...(more > 0 ? [`      … and ${count(more, 'more user', 'more users')} (history --format json lists them all)`] : []),
   ];
 }
 
 /**
  * The users the database recorded this apply writing whom its changes do not
- * name, and those they name but wrote in ways none of their changes does
- * (read-apply-writes.ts): what the apply's record left out, said under its
- * header, so that the entry is not read as all the apply did.
+ * name, those they name but wrote in ways none of their changes does, and
+ * those they name for a write the database never saw (read-apply-writes.ts):
+ * what the apply's record left out or made up, said under its header, so
+ * that the entry is not read as all the apply did.
  */
 function unlistedLines(entry: HistoryEntry): string[] {
   const seats = entry.unexplainedSeatWrites
@@ -219,6 +225,7 @@ function unlistedLines(entry: HistoryEntry): string[] {
   const unlisted = entry.unlistedWrites ?? [];
   const unnamed = unlisted.filter((write) => write.namedBy === undefined);
   const named = unlisted.filter((write) => write.namedBy !== undefined);
+  const unwritten = entry.unwrittenChanges ?? [];
   const beyond = (entry.insertsBeyondRecord ?? []).map(
     (insert) =>
       `  ! the database recorded this apply inserting ${count(insert.rows, `${insert.table} row`, `${insert.table} rows`)} though its record lists ${count(insert.recorded, `${INSERTING_KIND[insert.table]} change`, `${INSERTING_KIND[insert.table]} changes`)}: its record is not all it did; ask the database role above`,
@@ -229,10 +236,17 @@ function unlistedLines(entry: HistoryEntry): string[] {
     ...unlistedGroup(
       `  ! the database recorded this apply writing ${count(unnamed.length, 'user', 'users')} that none of its recorded changes names: its record is not all it did; ask the database role above`,
       unnamed,
+      unlistedLine,
     ),
     ...unlistedGroup(
       `  ! the database recorded this apply writing ${count(named.length, 'user', 'users')} in ways none of its recorded changes of ${named.length === 1 ? 'that user' : 'those users'} makes: its record is not all it did; ask the database role above`,
       named,
+      unlistedLine,
+    ),
+    ...unlistedGroup(
+      `  ! the database recorded none of these writes of this apply's recorded changes of ${count(unwritten.length, 'user', 'users')}: its record claims what did not happen; ask the database role above`,
+      unwritten,
+      unwrittenLine,
     ),
   ];
 }

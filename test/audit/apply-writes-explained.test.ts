@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { unlistedWrites, type RecordedWrites } from '../../src/audit/read-apply-writes.js';
+import { unlistedWrites, unwrittenChanges, type RecordedWrites } from '../../src/audit/read-apply-writes.js';
 import type { AppliedChange, HistoryEntry } from '../../src/audit/read-history.js';
 import { renderHistoryText } from '../../src/render/history-text.js';
 import { copyContoso, runCli, tempDir } from '../support/cli.js';
@@ -24,11 +24,14 @@ const validateHistory = addFormats(new Ajv2020({ strict: true, allowUnionTypes: 
 
 const LOTTE = 'lotte.smit@contoso.com';
 const GLOBAL_ADMINISTRATOR = '62e90394-69f5-4237-9190-012177145e10';
+const PASSWORD_ADMINISTRATOR = '729827e3-9c14-49f7-bb1b-9608f156bbb8';
+const EXCHANGE_ADMINISTRATOR = '29232cdf-9323-42fd-ade2-1d097af3e4de';
 const APPROVE_ALL = ['--auto-approve', '--approve-purchases', '--approve-privileged', '--approve-deletions'];
 
 const recorded = (users: Record<string, readonly string[]>): RecordedWrites => ({
   users: new Map(Object.entries(users).map(([upn, writes]) => [upn.toLowerCase(), { userPrincipalName: upn, writes }])),
   unexplainedSeatRows: 0,
+  insertedRows: new Map(),
 });
 const change = (kind: string, userPrincipalName: string, more: object = {}) => ({ kind, userPrincipalName, ...more }) as unknown as AppliedChange;
 
@@ -55,6 +58,43 @@ describe('the writes an apply records to the users its changes name', () => {
     } as unknown as HistoryEntry;
     const text = renderHistoryText([entry]);
     expect(text).toContain(`      ! ${LOTTE}: user_roles insert (its recorded changes of the user: user.update\\u000a::error::forged)\n`);
+    expect(text).not.toMatch(/^::error::/m);
+  });
+
+  it('names a user a recorded change names for a write the database never recorded for that user', () => {
+    const DAAN = 'daan.mulder@contoso.com';
+    // helper-87: grants recorded to daan and lotte, both rows lotte's.
+    const writes = recorded({ [LOTTE]: ['user_roles insert', 'users update'] });
+    const grants = [change('role.grant', DAAN), change('role.grant', LOTTE)];
+    expect(unwrittenChanges(writes, grants, null)).toEqual([{ userPrincipalName: DAAN, kinds: ['role.grant'], writes: ['user_roles insert'] }]);
+    // With --user, that user's names alone.
+    expect(unwrittenChanges(writes, grants, new Set([LOTTE]))).toEqual([]);
+    expect(unwrittenChanges(writes, grants, new Set([DAAN]))).toHaveLength(1);
+    // Before migration 0024 an apply has no recorded writes: nothing to compare.
+    expect(unwrittenChanges(undefined, grants, null)).toEqual([]);
+    // A licence update may write nothing; a kind no apply writes claims no write.
+    expect(unwrittenChanges(recorded({}), [change('license.update', DAAN), change('user.forged', DAAN)], null)).toEqual([]);
+    // A rename's other changes find the user under its new name, where the rename's update names it too.
+    const renamed = recorded({ 'lotte.jansen@contoso.com': ['user_roles insert', 'users update'], [LOTTE]: ['users update'] });
+    expect(
+      unwrittenChanges(renamed, [change('user.rename', 'lotte.jansen@contoso.com', { fromUserPrincipalName: LOTTE }), change('role.grant', 'lotte.jansen@contoso.com')], null),
+    ).toEqual([]);
+  });
+
+  it('prints the users whose recorded changes wrote nothing, ten by name', () => {
+    const entry = {
+      id: 7, appliedAt: '2026-12-06T07:00:00.000Z', actor: 'alice', databaseRole: 'ci', host: 'x', gitCommit: null, configHash: null, planHash: 'sha256:0', toolVersion: '1.0.0',
+      summary: { create: 0, restore: 0, rename: 0, update: 1, delete: 0, seatsToPurchase: 0, byKind: {} }, changes: [], approvals: null,
+      unwrittenChanges: Array.from({ length: 12 }, (_, n) => ({ userPrincipalName: `user${String(n).padStart(2, '0')}\n::error::x`, kinds: ['role.grant'], writes: ['user_roles insert'] })),
+    } as unknown as HistoryEntry;
+    const text = renderHistoryText([entry]);
+    expect(text).toContain(
+      "  ! the database recorded none of these writes of this apply's recorded changes of 12 users: its record claims what did not happen; ask the database role above\n" +
+        '      ! user00\\u000a::error::x: user_roles insert (its recorded changes of the user: role.grant)\n',
+    );
+    expect(text).toContain('      ! user09\\u000a::error::x: user_roles insert');
+    expect(text).not.toContain('user10');
+    expect(text).toContain('      … and 2 more users (history --format json lists them all)\n');
     expect(text).not.toMatch(/^::error::/m);
   });
 
@@ -124,13 +164,13 @@ describe.each(ENGINES)('real applies and a forged one on the $name database', { 
     ]);
     await apply();
 
-    type Apply = { id: number; changes: { kind: string }[]; unlistedWrites?: unknown; insertsBeyondRecord?: unknown };
+    type Apply = { id: number; changes: { kind: string }[]; unlistedWrites?: unknown; insertsBeyondRecord?: unknown; unwrittenChanges?: unknown };
     const history = async () => {
       const run = await cli('history', '--format', 'json');
       expect(run.code, run.stderr).toBe(0);
       const document = JSON.parse(run.stdout) as { formatVersion: string; applies: Apply[] };
       expect(validateHistory(document), JSON.stringify(validateHistory.errors)).toBe(true);
-      expect(document.formatVersion).toBe('1.5');
+      expect(document.formatVersion).toBe('1.6');
       return document.applies;
     };
     const real = await history();
@@ -138,7 +178,7 @@ describe.each(ENGINES)('real applies and a forged one on the $name database', { 
       new Set(['user.create', 'user.adopt', 'user.update', 'user.rename', 'user.block', 'user.unblock', 'user.password-reset', 'user.delete', 'user.restore', 'user.purge',
         'role.grant', 'role.revoke', 'license.assign', 'license.update', 'license.remove']),
     );
-    expect(real.filter((a) => a.unlistedWrites !== undefined || a.insertsBeyondRecord !== undefined)).toEqual([]);
+    expect(real.filter((a) => a.unlistedWrites !== undefined || a.insertsBeyondRecord !== undefined || a.unwrittenChanges !== undefined)).toEqual([]);
 
     // The forged apply: lotte named for her job title, and made Global administrator under it by plain SQL.
     let id = 0;
@@ -188,11 +228,45 @@ describe.each(ENGINES)('real applies and a forged one on the $name database', { 
       expect.objectContaining({ id }),
     ]);
     expect(last[0]?.unlistedWrites).toBeUndefined();
+    expect(last[0]?.unwrittenChanges).toBeUndefined();
     expect((await cli('history', '--limit', '1')).stdout).toContain(
       '  ! the database recorded this apply inserting 2 user_roles rows though its record lists 1 role.grant change: its record is not all it did; ask the database role above\n',
     );
     // And by her name.
     const ofLotte = JSON.parse((await cli('history', '--user', LOTTE, '--format', 'json')).stdout) as { applies: Apply[] };
     expect(ofLotte.applies[0]).toMatchObject({ id, unlistedWrites: [{ userPrincipalName: LOTTE, writes: ['user_roles insert'], namedBy: ['user.update'] }] });
+    // helper-87: a forged apply that lists a grant to daan and one to lotte, and inserts two roles for lotte: the counts match,
+    // lotte's grant explains her rows, and daan's grant never happened. (Lotte is Global administrator since the first forgery.)
+    const DAAN = 'daan.mulder@contoso.com';
+    let swapped = 0;
+    await withSql((db) =>
+      db.transaction(async (tx) => {
+        const changes = [DAAN, LOTTE].map((upn) => ({ kind: 'role.grant', userPrincipalName: upn, roleTemplateId: PASSWORD_ADMINISTRATOR, roleName: 'Password administrator' }));
+        const [row] = await tx.query<{ id: string }>(
+          `INSERT INTO tenantctl.applies (actor, host, plan_hash, tool_version, summary, changes) VALUES ('alice', 'ci-runner', 'sha256:0', '1.0.0', '{}', $1::json) RETURNING id`,
+          [JSON.stringify(changes)],
+        );
+        swapped = Number(row?.id);
+        await tx.query(`SELECT set_config('tenantctl.apply_id', $1, true)`, [String(swapped)]);
+        await tx.query(`INSERT INTO tenantctl.user_roles (user_id, role_template_id) SELECT id, unnest($2::uuid[]) FROM tenantctl.users WHERE user_principal_name = $1`, [
+          LOTTE,
+          [PASSWORD_ADMINISTRATOR, EXCHANGE_ADMINISTRATOR],
+        ]);
+      }),
+    );
+    const flagged = (await history()).filter((a) => a.unwrittenChanges !== undefined);
+    expect(flagged).toEqual([expect.objectContaining({ id: swapped, unwrittenChanges: [{ userPrincipalName: DAAN, kinds: ['role.grant'], writes: ['user_roles insert'] }] })]);
+    expect(flagged[0]?.unlistedWrites).toBeUndefined();
+    expect(flagged[0]?.insertsBeyondRecord).toBeUndefined();
+    expect((await cli('history', '--limit', '1')).stdout).toContain(
+      "  ! the database recorded none of these writes of this apply's recorded changes of 1 user: its record claims what did not happen; ask the database role above\n" +
+        `      ! ${DAAN}: user_roles insert (its recorded changes of the user: role.grant)\n`,
+    );
+    // With --user, daan's alone: lotte's history does not say it, daan's does.
+    const ofLotteNow = JSON.parse((await cli('history', '--user', LOTTE, '--format', 'json', '--limit', '1')).stdout) as { applies: Apply[] };
+    expect(ofLotteNow.applies[0]).toMatchObject({ id: swapped });
+    expect(ofLotteNow.applies[0]?.unwrittenChanges).toBeUndefined();
+    const ofDaan = JSON.parse((await cli('history', '--user', DAAN, '--format', 'json', '--limit', '1')).stdout) as { applies: Apply[] };
+    expect(ofDaan.applies[0]).toMatchObject({ id: swapped, unwrittenChanges: [{ userPrincipalName: DAAN, kinds: ['role.grant'], writes: ['user_roles insert'] }] });
   });
 });
