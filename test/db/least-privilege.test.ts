@@ -364,6 +364,37 @@ describePostgres('least-privilege roles from sql/roles.sql', { timeout: 120_000 
       expect.objectContaining({ id: lotteForged, unlistedWrites: [{ userPrincipalName: lotteName, writes: ['user_roles insert'], namedBy: ['user.update'] }] }),
     ]);
     expect((await as('reader', ['history', '--limit', '1'])).stdout).toContain(`      ! ${lotteName}: user_roles insert (its recorded changes of the user: user.update)\n`);
+    // helper-87: the writer records a grant of Password administrator to daan and one to lotte, and inserts two roles for
+    // lotte alone: per table the counts match and lotte's grant explains her rows, but daan's grant never happened.
+    const swapped = await asRole(urls.writer, async (client) => {
+      await client.query('BEGIN');
+      const grant = (upn: string) => ({ kind: 'role.grant', userPrincipalName: upn, roleTemplateId: '729827e3-9c14-49f7-bb1b-9608f156bbb8', roleName: 'Password administrator' });
+      const { rows } = await client.query<{ id: string }>(
+        `INSERT INTO tenantctl.applies (actor, host, plan_hash, tool_version, summary, changes) VALUES ('alice', 'ci-runner', 'sha256:0', '1.0.0', '{}', $1::json) RETURNING id`,
+        [JSON.stringify([grant('daan.mulder@contoso.com'), grant(lotteName)])],
+      );
+      await client.query(`SELECT set_config('tenantctl.apply_id', $1, true)`, [rows[0]!.id]);
+      // Lotte is Global administrator since the forgery above: Password and Exchange administrator, both hers.
+      await client.query(
+        `INSERT INTO tenantctl.user_roles (user_id, role_template_id)
+         SELECT id, unnest(ARRAY['729827e3-9c14-49f7-bb1b-9608f156bbb8', '29232cdf-9323-42fd-ade2-1d097af3e4de']::uuid[]) FROM tenantctl.users WHERE user_principal_name = $1`,
+        [lotteName],
+      );
+      await client.query('COMMIT');
+      return Number(rows[0]!.id);
+    });
+    const afterSwap = JSON.parse((await as('reader', ['history', '--format', 'json'])).stdout) as {
+      applies: { id: number; unwrittenChanges?: unknown; unlistedWrites?: unknown; insertsBeyondRecord?: unknown }[];
+    };
+    expect(afterSwap.applies.filter((apply) => apply.unwrittenChanges !== undefined)).toEqual([
+      expect.objectContaining({ id: swapped, unwrittenChanges: [{ userPrincipalName: 'daan.mulder@contoso.com', kinds: ['role.grant'], writes: ['user_roles insert'] }] }),
+    ]);
+    expect(afterSwap.applies[0]).toMatchObject({ id: swapped });
+    expect(afterSwap.applies[0]?.insertsBeyondRecord).toBeUndefined();
+    expect((await as('reader', ['history', '--limit', '1'])).stdout).toContain(
+      "  ! the database recorded none of these writes of this apply's recorded changes of 1 user: its record claims what did not happen; ask the database role above\n" +
+        '      ! daan.mulder@contoso.com: user_roles insert (its recorded changes of the user: role.grant)\n',
+    );
     // helper-82: the marker set in the middle of a statement, by set_config() in its WHERE and RETURNING clauses.
     await asRole(urls.writer, async (client) => {
       await expect(
