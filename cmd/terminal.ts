@@ -78,19 +78,37 @@ export function out(text: string): void {
  * Standard output written as it is made, in pieces that may end inside a
  * line: each line goes through the guard whole (it looks at a line's start),
  * so a line is held until its end arrives; `end` writes what is left.
+ * `write` resolves once the stream has taken the piece in: a pipe is written
+ * asynchronously, so without waiting for it to drain a slow reader (`| less`,
+ * `| gzip` to a slow disk) had every piece queued in memory, the whole trail
+ * history reads a page at a time to keep out of it.
  */
-export function outPieces(): { write(piece: string): void; end(): void } {
+export function outPieces(stream: NodeJS.WritableStream = process.stdout): { write(piece: string): Promise<void>; end(): Promise<void> } {
   let held = '';
+  const put = async (text: string) => {
+    if (stream.write(text)) return;
+    // An error (a closed pipe) ends the process (endQuietlyOnClosedPipe); 'close' so that no other stream waits for ever.
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        stream.off('drain', done);
+        stream.off('close', done);
+        resolve();
+      };
+      stream.on('drain', done);
+      stream.on('close', done);
+    });
+  };
   return {
-    write(piece) {
+    async write(piece) {
       const text = held + piece;
       const cut = text.lastIndexOf('\n') + 1;
       held = text.slice(cut);
-      if (cut > 0) process.stdout.write(neutraliseWorkflowCommands(text.slice(0, cut)));
+      if (cut > 0) await put(neutraliseWorkflowCommands(text.slice(0, cut)));
     },
-    end() {
-      if (held !== '') process.stdout.write(neutraliseWorkflowCommands(held));
+    async end() {
+      const rest = held;
       held = '';
+      if (rest !== '') await put(neutraliseWorkflowCommands(rest));
     },
   };
 }

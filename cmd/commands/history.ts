@@ -45,8 +45,9 @@ export function registerHistory(program: Command): void {
           const pages = await openHistoryPages(tx, { ...query, followed });
           const pieces = options.format === 'json' ? historyJsonPieces(pages, user) : historyTextPieces(pages, user, since, followed);
           const stdout = outPieces();
-          for await (const piece of pieces) stdout.write(piece);
-          stdout.end();
+          // Each piece taken in before the next is made: a slow reader holds the pages back, not memory.
+          for await (const piece of pieces) await stdout.write(piece);
+          await stdout.end();
         }),
       );
     });
