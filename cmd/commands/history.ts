@@ -40,6 +40,9 @@ export function registerHistory(program: Command): void {
         // One snapshot for the list and every page read after it; written out a page at a time (history-pages.ts).
         db.transaction(async (tx) => {
           await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+          // Written out while it is open, at the reader's pace (a pager may wait on a person): a server's
+          // idle_in_transaction_session_timeout ended the session mid-trail. Read only: it holds no lock.
+          await tx.query('SET LOCAL idle_in_transaction_session_timeout = 0');
           // Found once: the heading names what was followed.
           const followed = query.user === null ? null : await followUser(tx, query.user);
           const pages = await openHistoryPages(tx, { ...query, followed });
