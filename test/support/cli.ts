@@ -48,8 +48,11 @@ export function runCli(args: readonly string[], options: CliOptions = {}): Promi
     const child = spawn(file, argv, { cwd: options.cwd ?? ROOT, env: env as NodeJS.ProcessEnv });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // Decoded as a stream: a chunk of a pipe (64 KiB) may end inside a character, which decoded alone is two U+FFFD.
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.on('data', (chunk: string) => (stderr += chunk));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
     child.stdin.end(options.input ?? '');
