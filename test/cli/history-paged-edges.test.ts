@@ -1,0 +1,77 @@
+// Edges of `history` read in pages (history-pages.ts) against the whole read, through the CLI and its
+// output guard: applies appended by hand with changes of any shape, `::` and `##[` in values, an apply and
+// other writes at the same time, one transaction's other writes under two actors, and a reader that stops early.
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { PGlite } from '@electric-sql/pglite';
+import { describe, expect, it } from 'vitest';
+import { followUser } from '../../src/audit/follow-user.js';
+import { readHistory, type HistoryQuery } from '../../src/audit/read-history.js';
+import { readOtherWrites } from '../../src/audit/read-other-writes.js';
+import { renderHistoryJson } from '../../src/render/history-json.js';
+import { renderHistoryText } from '../../src/render/history-text.js';
+import { neutraliseWorkflowCommands } from '../../src/render/escape-terminal.js';
+import { runCli, tempDir, ROOT } from '../support/cli.js';
+import { contosoFolder } from '../support/contoso-database.js';
+import { openEmbedded } from '../../src/db/embedded-database.js';
+import type { Queryable } from '../../src/db/database.js';
+
+const UPN = 'isabella.janssen@contoso.com';
+
+async function whole(q: Queryable, query: HistoryQuery): Promise<{ text: string; json: string }> {
+  const followed = query.user ? await followUser(q, query.user) : null;
+  const entries = await readHistory(q, { ...query, followed });
+  const others = await readOtherWrites(q, query);
+  const user = query.user ?? null;
+  return {
+    text: neutraliseWorkflowCommands(renderHistoryText(entries, user, others, query.limit ?? null, query.since ?? null, followed)),
+    json: neutraliseWorkflowCommands(renderHistoryJson(entries, user, others)),
+  };
+}
+
+describe('history in pages, edges', { timeout: 300_000 }, () => {
+  it('matches the whole read on a hostile trail', async () => {
+    const database = contosoFolder('applied', path.join(tempDir('tenantctl-history-edges-'), 'db'));
+    const db = new PGlite(database);
+    try {
+      const big = Array.from({ length: 12000 }, (_, n) => ({ kind: 'user.update', userPrincipalName: UPN, fields: { jobTitle: { from: null, to: `::warning::x${n} ##[group]é€😀` } } }));
+      for (const changes of [`["${UPN}"]`, `{"userPrincipalName": "${UPN}"}`, `"${'x'.repeat(100_000)}"`, 'null', JSON.stringify(big)]) {
+        await db.query(`INSERT INTO tenantctl.applies (actor, host, plan_hash, tool_version, summary, changes) VALUES ('::by-hand', '##[x', 'x', 'x', '{}', $1::json)`, [changes]);
+      }
+      // An apply and other writes in one transaction: the same time.
+      await db.exec(`BEGIN; INSERT INTO tenantctl.applies (actor, host, plan_hash, tool_version, summary, changes) VALUES ('tie', 'x', 'x', 'x', '{}', '[]');
+        UPDATE tenantctl.users SET job_title = E'::error::a\\n::x' WHERE user_principal_name = '${UPN}'; COMMIT;`);
+      await db.exec(`BEGIN; UPDATE tenantctl.users SET job_title = 'one' WHERE user_principal_name = '${UPN}';
+        SELECT set_config('tenantctl.actor', 'other', true); UPDATE tenantctl.users SET department = 'two' WHERE user_principal_name = '${UPN}'; COMMIT;`);
+    } finally {
+      await db.close();
+    }
+    const queries: HistoryQuery[] = [{}, { limit: 3 }, { user: UPN }, { limit: 1 }];
+    const expected: { text: string; json: string }[] = [];
+    {
+      const db2 = await openEmbedded(database, database);
+      try {
+        for (const q of queries) expected.push(await whole(db2, q));
+      } finally {
+        await db2.close();
+      }
+    }
+    const env = { TENANTCTL_DATABASE_URL: database };
+    const args = (q: HistoryQuery) => [...(q.limit ? ['--limit', String(q.limit)] : []), ...(q.user ? ['--user', q.user] : [])];
+    for (const [i, q] of queries.entries()) {
+      const text = await runCli(['history', ...args(q)], { env });
+      expect(text.stderr).toBe('');
+      expect(text.stdout).toBe(expected[i]!.text);
+      const json = await runCli(['history', '--format', 'json', ...args(q)], { env });
+      expect(json.stderr).toBe('');
+      expect(json.stdout).toBe(expected[i]!.json);
+    }
+    // A reader that stops early: quietly, with a closed pipe's status, and the embedded database still opens.
+    const head = spawnSync('/bin/bash', ['-c', `"${process.execPath}" dist/cmd/tenantctl.js history --format json | head -c 100 >/dev/null; echo "status \${PIPESTATUS[0]}"`], { cwd: ROOT, env: { ...process.env, TENANTCTL_DATABASE_URL: database, TENANTCTL_QUIET: '1' }, encoding: 'utf8' });
+    expect(head.stderr).toBe('');
+    expect(head.stdout).toMatch(/^status (0|141)\n$/);
+    const again = await runCli(['history'], { env });
+    expect(again.stderr).toBe('');
+    expect(again.stdout).toBe(expected[0]!.text);
+  });
+});
