@@ -135,6 +135,10 @@ export interface InsertsBeyondRecord {
  * writes no purchase or licence explains (apply_writes); applies before
  * migration 0024 have none. A user known only by its id (a purge's cascade,
  * after the user's row was gone) is named by the purge's own delete of users.
+ * An apply recorded after the first one the database recorded writes for,
+ * that has none, recorded nothing: an empty record, not none (every real
+ * apply since 0024 has one; a forged apply that writes nothing under its
+ * mark otherwise passed for one from before it).
  */
 export async function readApplyWrites(db: Queryable, applyIds: readonly number[]): Promise<Map<number, RecordedWrites>> {
   const recorded = new Map<number, { users: Map<string, UnlistedWrite>; unexplainedSeatRows: number; insertedRows: Map<string, number> }>();
@@ -173,6 +177,8 @@ export async function readApplyWrites(db: Queryable, applyIds: readonly number[]
     [ids, Object.keys(COUNTED_INSERTS)],
   );
   for (const row of inserted) of(row.apply_id).insertedRows.set(row.table_name, Number(row.rows));
+  const [first] = await db.query<{ id: string | null }>('SELECT min(apply_id)::text AS id FROM apply_writes');
+  if (first?.id != null) for (const id of ids) if (Number(id) > Number(first.id)) of(id);
   return recorded;
 }
 

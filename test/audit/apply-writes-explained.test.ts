@@ -268,5 +268,18 @@ describe.each(ENGINES)('real applies and a forged one on the $name database', { 
     expect(ofLotteNow.applies[0]?.unwrittenChanges).toBeUndefined();
     const ofDaan = JSON.parse((await cli('history', '--user', DAAN, '--format', 'json', '--limit', '1')).stdout) as { applies: Apply[] };
     expect(ofDaan.applies[0]).toMatchObject({ id: swapped, unwrittenChanges: [{ userPrincipalName: DAAN, kinds: ['role.grant'], writes: ['user_roles insert'] }] });
+    // A forged apply that records a grant and writes nothing under its mark: the database recorded nothing for it,
+    // as for an apply from before migration 0024, but it came after the first apply the database recorded.
+    let empty = 0;
+    await withSql(async (db) => {
+      const [row] = await db.query<{ id: string }>(
+        `INSERT INTO tenantctl.applies (actor, host, plan_hash, tool_version, summary, changes) VALUES ('alice', 'ci-runner', 'sha256:0', '1.0.0', '{}', $1::json) RETURNING id`,
+        [JSON.stringify([{ kind: 'role.grant', userPrincipalName: DAAN, roleTemplateId: PASSWORD_ADMINISTRATOR, roleName: 'Password administrator' }])],
+      );
+      empty = Number(row?.id);
+    });
+    const latest = await history();
+    expect(latest.filter((a) => a.unwrittenChanges !== undefined).map((a) => a.id)).toEqual([empty, swapped]);
+    expect(latest.find((a) => a.id === empty)).toMatchObject({ unwrittenChanges: [{ userPrincipalName: DAAN, kinds: ['role.grant'], writes: ['user_roles insert'] }] });
   });
 });
