@@ -1,4 +1,4 @@
-import { roleName } from '../catalog/builtin-roles.js';
+import { roleRefs } from '../catalog/role-refs.js';
 import type { Catalog, Role } from '../catalog/catalog.js';
 import type { ChangeKind, ChangeOf } from '../plan/change.js';
 import { diffUser } from '../plan/diff-user.js';
@@ -21,7 +21,6 @@ import {
   type DriftSummary,
   type FieldValue,
   type LastChange,
-  type RoleRef,
 } from './finding.js';
 
 export * from './finding.js';
@@ -49,16 +48,6 @@ function lastChange(user: User): LastChange {
     outsideRole: writer.kind === 'outside' ? writer.role : null,
     at: user.directory?.updatedAt ?? '',
   };
-}
-
-/** Role template ids → roles as findings name them, by the tenant's catalog (built-in names as a fallback). */
-function roleRefs(ids: readonly string[], roles: ReadonlyMap<string, Role>): RoleRef[] {
-  return ids
-    .map((id) => {
-      const role = roles.get(id);
-      return { templateId: id, displayName: role?.displayName ?? roleName(id), privileged: role?.privileged ?? false };
-    })
-    .sort((a, b) => compareText(a.displayName, b.displayName));
 }
 
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

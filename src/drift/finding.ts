@@ -1,3 +1,4 @@
+import type { RoleRef } from '../catalog/role-refs.js';
 import type { LicenseAssignment, UserAttributeName } from '../state/tenant-state.js';
 
 /**
@@ -89,12 +90,7 @@ interface UserFinding<K extends string> {
   readonly userId: string | null;
 }
 
-/** A role as a finding names it. */
-export interface RoleRef {
-  readonly templateId: string;
-  readonly displayName: string;
-  readonly privileged: boolean;
-}
+export type { RoleRef };
 
 interface SeatFinding<K extends string> {
   readonly kind: K;

@@ -1,4 +1,4 @@
-import { roleName } from '../catalog/builtin-roles.js';
+import { roleRefs } from '../catalog/role-refs.js';
 import { GLOBAL_ADMINISTRATOR, type Catalog } from '../catalog/catalog.js';
 import type { Settings } from '../state/settings.js';
 import type { LicenseAssignment, TenantState, User } from '../state/tenant-state.js';
@@ -121,23 +121,22 @@ function toFirstAssignment(problem: PlanProblem, changes: readonly Change[]): Pl
   return first ? { ...problem, concerns: { kind: 'license', userPrincipalName: first.userPrincipalName, sku: concerns.sku } } : problem;
 }
 
-/**
- * Compares desired with current state. Pure: no I/O, no clock (`now` is an
- * input), no randomness; the same inputs give the same plan in any input order.
- */
 /** The unmanaged users who hold admin roles, privileged first (drift calls them critical), each group in UPN order. */
 function unmanagedAdmins(users: readonly User[], catalog: Catalog): UnmanagedAdmin[] {
   const roles = new Map(catalog.roles.map((role) => [role.templateId, role]));
   const admins = users
     .filter((user) => user.roles.length > 0)
-    .map((user): UnmanagedAdmin => ({
-      userPrincipalName: user.userPrincipalName,
-      roles: user.roles.map((id) => roles.get(id)?.displayName ?? roleName(id)).sort(),
-      privileged: user.roles.some((id) => roles.get(id)?.privileged ?? false),
-    }));
+    .map((user): UnmanagedAdmin => {
+      const held = roleRefs(user.roles, roles);
+      return { userPrincipalName: user.userPrincipalName, roles: held.map((role) => role.displayName), privileged: held.some((role) => role.privileged) };
+    });
   return [...admins.filter((admin) => admin.privileged), ...admins.filter((admin) => !admin.privileged)];
 }
 
+/**
+ * Compares desired with current state. Pure: no I/O, no clock (`now` is an
+ * input), no randomness; the same inputs give the same plan in any input order.
+ */
 export function computePlan(input: PlanInput): PlanResult {
   const renames = resolveRenames(input.desired, input.current, input.now);
   const currentUsers = renames.current;
