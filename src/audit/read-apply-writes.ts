@@ -21,60 +21,44 @@ export interface UnlistedWrite {
 
 /**
  * What apply writes to a user for each kind of change (statements.ts,
- * apply-plan.ts), as apply_writes records it: table and operation. Besides
- * these, every user a change names may get the closing stamp
- * (stampTouchedUsers), a `users update`. A licence's disabled plans go with
- * it (ON DELETE CASCADE); a purge takes the rows that still name the user
- * with it, its outbox rows too. Credentials are queued for created users and
- * reset passwords alone (prepare-credentials.ts). Seats (subscriptions) name
- * no user. A new kind nobody maps fails to compile.
+ * apply-plan.ts), as apply_writes records it: table and operation.
+ * `always`: the write every real change of the kind makes to its user
+ * (no insert skips a row on conflict, a grant or an assignment into a row
+ * that is there fails; a revoke, a removal or a purge deletes the row the
+ * plan found; an update of a user's row is recorded even where it leaves the
+ * row as it was), so a recorded change whose write the database never saw did
+ * not happen as the record says; null where the kind may write nothing
+ * (license.update from no disabled plans to some deletes none). `also`: what
+ * else it may write. Besides these, every user a change names may get the
+ * closing stamp (stampTouchedUsers), a `users update`. A licence's disabled
+ * plans go with it (ON DELETE CASCADE); a purge takes the rows that still
+ * name the user with it, its outbox rows too. Credentials are queued for
+ * created users and reset passwords alone, and only for a notify list
+ * (prepare-credentials.ts). Seats (subscriptions) name no user. A new kind
+ * nobody maps fails to compile.
  */
-export const WRITES_OF: { readonly [K in ChangeKind]: readonly string[] } = {
-  'user.purge': ['users delete', 'user_roles delete', 'license_assignments delete', 'license_disabled_plans delete', 'credential_notifications delete'],
-  'user.rename': ['users update'],
-  'user.create': ['users insert', 'credential_notifications insert'],
-  'user.restore': ['users update'],
-  'user.adopt': ['users update'],
-  'user.update': ['users update'],
-  'user.unblock': ['users update'],
-  'user.password-reset': ['users update', 'credential_notifications insert'],
-  'license.remove': ['license_assignments delete', 'license_disabled_plans delete'],
-  'license.update': ['license_disabled_plans delete', 'license_disabled_plans insert'],
-  'license.assign': ['license_assignments insert', 'license_disabled_plans insert'],
-  'role.revoke': ['user_roles delete'],
-  'role.grant': ['user_roles insert'],
-  'user.block': ['users update'],
-  'user.delete': ['user_roles delete', 'license_assignments delete', 'license_disabled_plans delete', 'users update'],
+export const WRITES_OF: { readonly [K in ChangeKind]: { readonly always: string | null; readonly also: readonly string[] } } = {
+  'user.purge': { always: 'users delete', also: ['user_roles delete', 'license_assignments delete', 'license_disabled_plans delete', 'credential_notifications delete'] },
+  'user.rename': { always: 'users update', also: [] },
+  'user.create': { always: 'users insert', also: ['credential_notifications insert'] },
+  'user.restore': { always: 'users update', also: [] },
+  'user.adopt': { always: 'users update', also: [] },
+  'user.update': { always: 'users update', also: [] },
+  'user.unblock': { always: 'users update', also: [] },
+  'user.password-reset': { always: 'users update', also: ['credential_notifications insert'] },
+  'license.remove': { always: 'license_assignments delete', also: ['license_disabled_plans delete'] },
+  'license.update': { always: null, also: ['license_disabled_plans delete', 'license_disabled_plans insert'] },
+  'license.assign': { always: 'license_assignments insert', also: ['license_disabled_plans insert'] },
+  'role.revoke': { always: 'user_roles delete', also: [] },
+  'role.grant': { always: 'user_roles insert', also: [] },
+  'user.block': { always: 'users update', also: [] },
+  'user.delete': { always: 'users update', also: ['user_roles delete', 'license_assignments delete', 'license_disabled_plans delete'] },
 };
 
-/**
- * What apply always writes to the user of a change of each kind, as
- * apply_writes records it: each of these statements writes a row naming the
- * user whenever the change is real (statements.ts: no insert skips a row on
- * conflict, a grant or an assignment into a row that is there fails; a
- * revoke, a removal or a purge deletes the row the plan found; an update of
- * a user's row is recorded even where it leaves the row as it was). The
- * kinds left out may write nothing to a user (license.update from no
- * disabled plans to some deletes none; a credential is queued only for a
- * notify list). A recorded change whose write the database never saw did not
- * happen as the record says.
- */
-export const ALWAYS_WRITES: { readonly [K in ChangeKind]?: string } = {
-  'user.purge': 'users delete',
-  'user.rename': 'users update',
-  'user.create': 'users insert',
-  'user.restore': 'users update',
-  'user.adopt': 'users update',
-  'user.update': 'users update',
-  'user.unblock': 'users update',
-  'user.block': 'users update',
-  'user.password-reset': 'users update',
-  'user.delete': 'users update',
-  'license.remove': 'license_assignments delete',
-  'license.assign': 'license_assignments insert',
-  'role.revoke': 'user_roles delete',
-  'role.grant': 'user_roles insert',
-};
+/** What apply writes for a change of this recorded kind (the writer's word: any string); undefined for a kind apply has not. */
+function writesOf(kind: string): (typeof WRITES_OF)[ChangeKind] | undefined {
+  return Object.hasOwn(WRITES_OF, kind) ? WRITES_OF[kind as ChangeKind] : undefined;
+}
 
 /**
  * A user the apply's recorded changes name for writes the database never
@@ -86,7 +70,7 @@ export interface UnwrittenChange {
   readonly userPrincipalName: string;
   /** The kinds of those changes, in name order. */
   readonly kinds: readonly string[];
-  /** What they write (ALWAYS_WRITES) that the database did not record written to the user, in name order. */
+  /** What they write (WRITES_OF's `always`) that the database did not record written to the user, in name order. */
   readonly writes: readonly string[];
 }
 
@@ -95,7 +79,8 @@ const STAMP = 'users update';
 
 /** Whether a change of this recorded kind (the writer's word: any string) writes this. */
 function explains(kind: string, write: string): boolean {
-  return Object.hasOwn(WRITES_OF, kind) && WRITES_OF[kind as ChangeKind].includes(write);
+  const writes = writesOf(kind);
+  return writes !== undefined && (writes.always === write || writes.also.includes(write));
 }
 
 /** What the database recorded an apply writing, as history sets it beside the apply's own record. */
@@ -233,7 +218,7 @@ export function insertsBeyondRecord(recorded: RecordedWrites | undefined, change
 }
 
 /**
- * The users the apply's recorded changes name for a write (ALWAYS_WRITES)
+ * The users the apply's recorded changes name for a write (WRITES_OF's `always`)
  * that the database did not record the apply making to that user, under the
  * name the change gives (a rename's new name: every other change of a renamed
  * user finds it under that name, and the rename's update records both), in
@@ -244,9 +229,8 @@ export function unwrittenChanges(recorded: RecordedWrites | undefined, changes: 
   if (!recorded) return [];
   const missing = new Map<string, { userPrincipalName: string; kinds: Set<string>; writes: Set<string> }>();
   for (const change of changes) {
-    if (!Object.hasOwn(ALWAYS_WRITES, change.kind)) continue;
-    const write = ALWAYS_WRITES[change.kind];
-    if (write === undefined) continue;
+    const write = writesOf(change.kind)?.always;
+    if (!write) continue;
     const key = change.userPrincipalName.toLowerCase();
     if (only !== null && !only.has(key)) continue;
     if (recorded.users.get(key)?.writes.includes(write)) continue;

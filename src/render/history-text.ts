@@ -186,9 +186,6 @@ function malformedLines(entry: HistoryEntry): string[] {
 /** How many users whose writes no change names are listed by name; the rest are counted. */
 const UNLISTED_NAMED = 10;
 
-/** The kind of change that inserts a row of each counted table. */
-const INSERTING_KIND = COUNTED_INSERTS;
-
 /** One user's writes that its record does not explain, and the changes it records of the user, if any. */
 function unlistedLine(write: UnlistedWrite): string {
   const recorded = write.namedBy ? ` (its recorded changes of the user: ${write.namedBy.map(visible).join(', ')})` : '';
@@ -228,7 +225,7 @@ function unlistedLines(entry: HistoryEntry): string[] {
   const unwritten = entry.unwrittenChanges ?? [];
   const beyond = (entry.insertsBeyondRecord ?? []).map(
     (insert) =>
-      `  ! the database recorded this apply inserting ${count(insert.rows, `${insert.table} row`, `${insert.table} rows`)} though its record lists ${count(insert.recorded, `${INSERTING_KIND[insert.table]} change`, `${INSERTING_KIND[insert.table]} changes`)}: its record is not all it did; ask the database role above`,
+      `  ! the database recorded this apply inserting ${count(insert.rows, `${insert.table} row`, `${insert.table} rows`)} though its record lists ${count(insert.recorded, `${COUNTED_INSERTS[insert.table]} change`, `${COUNTED_INSERTS[insert.table]} changes`)}: its record is not all it did; ask the database role above`,
   );
   return [
     ...seats,
