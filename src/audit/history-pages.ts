@@ -40,10 +40,12 @@ export interface HistoryPages {
   timeline(): AsyncGenerator<HistoryItem>;
 }
 
-/** Newest first; at the same millisecond, applies before other writes, each in its own order (a stable sort). */
-function byTime(heads: readonly Head[]): Head[] {
-  return [...heads].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
-}
+/**
+ * The order of history's text: newest first; at the same millisecond the
+ * order given (sorted stably: applies, listed before other writes, stay
+ * before them). renderHistoryText sorts by it too, so that both read alike.
+ */
+export const newestFirst = (a: { readonly at: string }, b: { readonly at: string }): number => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0);
 
 /**
  * The items of `heads`, in their order, read by `read` a page of the same
@@ -131,7 +133,7 @@ export async function openHistoryPages(db: Queryable, query: HistoryQuery, pageB
       return new Map(entries.map(({ first, entry }) => [first, { other: entry }]));
     };
   }
-  const timeline = byTime([...applyHeads, ...otherHeads]).slice(0, query.limit ?? undefined);
+  const timeline = [...applyHeads, ...otherHeads].sort(newestFirst).slice(0, query.limit ?? undefined);
   return {
     applyCount: applyHeads.length,
     otherWriteCount: otherHeads.length,

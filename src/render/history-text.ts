@@ -1,6 +1,6 @@
 import type { AppliedChange, HistoryEntry, Malformed } from '../audit/read-history.js';
 import type { FollowedBy, FollowedUser } from '../audit/follow-user.js';
-import type { HistoryPages } from '../audit/history-pages.js';
+import { newestFirst, type HistoryPages } from '../audit/history-pages.js';
 import type { OtherWritesEntry } from '../audit/read-other-writes.js';
 import { COUNTED_INSERTS, type UnlistedWrite, type UnwrittenChange } from '../audit/read-apply-writes.js';
 import type { ChangeKind } from '../plan/change.js';
@@ -279,7 +279,7 @@ function timeline(entries: readonly HistoryEntry[], otherWrites: readonly OtherW
   const all = [
     ...entries.map((entry) => ({ at: entry.appliedAt, block: () => entryBlock(entry, oneUser) })),
     ...otherWrites.map((entry) => ({ at: entry.writtenAt, block: () => otherWritesBlock(entry) })),
-  ].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+  ].sort(newestFirst);
   return all.slice(0, limit ?? all.length).map((item) => item.block());
 }
 
