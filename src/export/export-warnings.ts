@@ -8,8 +8,13 @@ import { someOf } from '../diagnostics/message-lists.js';
 import { warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { USER_ATTRIBUTES, type User } from '../state/tenant-state.js';
 
+// schemas/tenant.schema.json's displayName pattern: a name needs one character the address book shows.
+const SHOWN_CHARACTER = /[^\s\p{Cc}\p{Cf}\p{M}\u115F\u1160\u3164\uFFA0\u2800]/u;
+
+/** Empty values a configuration cannot state; displayName, which it must state, has its own warning. */
 function emptyAttributes(user: User): string[] {
   return USER_ATTRIBUTES.filter((name) => {
+    if (name === 'displayName') return false;
     const value = user.attributes[name];
     return Array.isArray(value) ? value.some((phone) => phone === '') : value === '';
   });
@@ -60,6 +65,15 @@ function userWarnings(user: User, catalog: Catalog | null, refusals: RefusalChec
   const domain = upn.split('@')[1]?.toLowerCase();
   if (!problem && catalog && domain !== undefined && !catalog.domains.some((d) => d.name === domain && d.verified)) {
     found.push(warning('EXPORT_DOMAIN_NOT_VERIFIED', `${upn} signs in with ${domain}, which is not a verified domain of the tenant; validate will reject the user until the domain is verified`));
+  }
+  const displayName = user.attributes.displayName;
+  if (!SHOWN_CHARACTER.test(displayName)) {
+    found.push(
+      warning(
+        'EXPORT_DISPLAY_NAME_BLANK',
+        `${upn} has ${displayName === '' ? 'an empty' : 'a blank (only spaces or invisible characters)'} displayName in the database; validate will reject the user until you write the name people know them by, e.g. displayName: Joep de Vries`,
+      ),
+    );
   }
   for (const id of user.roles) {
     if (!findRole(id)) found.push(warning('EXPORT_UNKNOWN_ROLE', `${upn} holds role ${id}, which is not a built-in admin role; validate will reject it`));

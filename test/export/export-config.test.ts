@@ -395,6 +395,17 @@ describe('exportConfig: warnings', () => {
     expect(parse(only(result)).users[2]).toEqual({ userPrincipalName: 'y@contoso.com', displayName: 'y' });
   });
 
+  it('names an empty or blank display name, which validate then refuses', () => {
+    const blank = ['', '   ', '\u200b', '\u3164'];
+    const users = blank.map((displayName, i) => currentUser(`blank${i}@contoso.com`, { attributes: { displayName } }));
+    const result = exportConfig(state(admin, ...users), null, OPTIONS);
+    expect(codes(result)).toEqual(blank.map(() => 'warning EXPORT_DISPLAY_NAME_BLANK'));
+    expect(result.diagnostics[0]?.message).toMatch(/^blank0@contoso\.com has an empty displayName in the database; validate will reject the user until/);
+    expect(result.diagnostics[1]?.message).toMatch(/^blank1@contoso\.com has a blank \(only spaces or invisible characters\) displayName/);
+    const refused = reload(result).diagnostics.filter((d) => d.severity === 'error');
+    expect(refused.map((d) => d.code)).toEqual(['SCHEMA_LENGTH', 'SCHEMA_FORMAT', 'SCHEMA_FORMAT', 'SCHEMA_FORMAT']);
+  });
+
   it('lists at most 1,000 warnings, the tenant-wide one first, and counts the rest', () => {
     const users = Array.from({ length: 1_200 }, (_, i) => currentUser(`u${i}@contoso.com`, { licenses: [{ sku: 'STANDARDPACK', disabledPlans: [] }], attributes: { usageLocation: null } }));
     const result = exportConfig(state(...users), null, OPTIONS);
