@@ -1,5 +1,6 @@
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { lineAndColumn, lineStarts } from './position-index.js';
+import { withoutPasswordLikeWords } from '../credentials/password-policy.js';
 import { EMPTY_MESSAGE, notMappingMessage, wrongVersionMessage } from './yaml-problems.js';
 
 /**
@@ -84,7 +85,8 @@ export function firstProblem(file: string, cause: unknown, documents?: readonly 
     const { reason, mark } = (cause ?? {}) as JsYamlProblem;
     const at = typeof mark?.line === 'number' && typeof mark.column === 'number' ? { line: mark.line + 1, column: mark.column + 1 } : { line: 1, column: 1 };
     // Not js-yaml's own error (a tag of 60 million characters overflows its stack): say what it was.
-    const what = typeof reason === 'string' ? reason : `the YAML cannot be read (${cause instanceof Error ? `${cause.name}: ${cause.message}` : 'unknown error'})`;
+    // js-yaml quotes the source it stumbles on (`unknown tag !<!Welkom2016>`), so words written like a password are left out.
+    const what = typeof reason === 'string' ? withoutPasswordLikeWords(reason) : `the YAML cannot be read (${cause instanceof Error ? `${cause.name}: ${cause.message}` : 'unknown error'})`;
     return error('YAML_SYNTAX', `${what}; ${TOO_LARGE_FOR_ALL}`, { file, ...at });
   }
   const at = { file, line: 1, column: 1 };

@@ -4,7 +4,7 @@ import { checkExpansion } from './alias-expansion.js';
 import { jsKeyOf, parseWithPositions, positionAt, type SourcePositions } from './locate.js';
 import { MAX_YAML_PROBLEMS } from './yaml-document.js';
 import { buildPositionIndex } from './position-index.js';
-import { couldBePassword } from '../credentials/password-policy.js';
+import { couldBePassword, NOT_SHOWN_PASSWORD, withoutPasswordLikeWords } from '../credentials/password-policy.js';
 
 /*
  * The slow path of reading a configuration file: yaml's Document model, which
@@ -73,7 +73,7 @@ function describeYamlError(context: ProblemContext, problem: YAMLError): Diagnos
     }
     case 'TAG_RESOLVE_FAILED':
     case 'BAD_COLLECTION_TYPE':
-      return error('YAML_UNKNOWN_TAG', `${problem.message}; remove the "!" tag: tenantctl reads plain YAML values only`, at(offset));
+      return error('YAML_UNKNOWN_TAG', `${withoutPasswordLikeWords(problem.message)}; remove the "!" tag: tenantctl reads plain YAML values only`, at(offset));
     default:
       return syntaxError(problem, at(offset));
   }
@@ -81,7 +81,7 @@ function describeYamlError(context: ProblemContext, problem: YAMLError): Diagnos
 
 function syntaxError(problem: YAMLError, location: SourceLocation): Diagnostic {
   const hint = SYNTAX_HINTS[problem.code] ?? 'check the indentation, quotes and brackets around here';
-  const message = problem.message.replace(/^[A-Z](?=[a-z])/, (first) => first.toLowerCase());
+  const message = withoutPasswordLikeWords(problem.message).replace(/^[A-Z](?=[a-z])/, (first) => first.toLowerCase());
   return error('YAML_SYNTAX', `${message}; ${hint}`, location);
 }
 
@@ -168,6 +168,12 @@ function composeProblems(file: string, text: string, positions: SourcePositions)
   return diagnostics;
 }
 
+/** A password that starts with `*` is read as an alias, so the name is quoted only when it could not be one. */
+function unresolvedAliasMessage(name: string): string {
+  if (couldBePassword(name)) return `an alias ${NOT_SHOWN_PASSWORD} refers to no anchor; if it is a password, remove it: a password is never written in the configuration; else define the anchor on an earlier value, or fix the name`;
+  return `alias *${name} refers to no anchor; define &${name} on an earlier value, or fix the name`;
+}
+
 /**
  * Aliases that name no earlier anchor; yaml reports them only when converting
  * to JS. One pass in document order, the order in which yaml looks anchors up
@@ -184,7 +190,7 @@ function unresolvedAliases(file: string, positions: SourcePositions): Diagnostic
       }
       if (anchors.has(node.source)) return;
       diagnostics.push(
-        error('YAML_SYNTAX', `alias *${node.source} refers to no anchor; define &${node.source} on an earlier value, or fix the name`, {
+        error('YAML_SYNTAX', unresolvedAliasMessage(node.source), {
           file,
           ...positionAt(positions, node.range?.[0] ?? 0),
         }),

@@ -45,6 +45,25 @@ export function couldBePassword(text: string): boolean {
   return text.length >= PASSWORD_MIN_LENGTH && classes.size >= PASSWORD_MIN_CLASSES;
 }
 
+/** What stands in a message for text written like a password. */
+export const NOT_SHOWN_PASSWORD = '(not shown here: it may be a password)';
+
+/**
+ * A parser's message with each word written like a password (couldBePassword)
+ * left out. YAML parsers quote the source they stumble on: a tag
+ * (`password: !Welkom2016`), a block scalar's header (`|Welkom2016`), an
+ * alias (`*Welkom2016`), an escape (`\UWelkom20`). A password that starts with
+ * one of those characters is read as one, and the message would put it in CI
+ * logs and pull-request annotations. Their fixed words are plain English,
+ * which is kept.
+ */
+export function withoutPasswordLikeWords(message: string): string {
+  return message
+    .split(/(\s+)/)
+    .map((word) => (couldBePassword(word) ? NOT_SHOWN_PASSWORD : word))
+    .join('');
+}
+
 /**
  * Checks a password against the tenant's strong-password policy.
  *

@@ -44,6 +44,18 @@ describe('the YAML slow path is bounded', () => {
     expect(diagnostics[0]?.message).toContain('so only the first problem of this one is shown: fix it and run again');
   });
 
+  // js-yaml quotes what it stumbles on; a password that starts with ! or * is read as a tag or an alias.
+  it.each([
+    ['a tag', '!Welkom2016x', 'unknown scalar tag'],
+    ['an alias', '*Welkom2016x', 'unidentified alias'],
+  ])('never quotes back a password read as %s in a file too large for yaml', (_, value, what) => {
+    const valid = usersOf(SLOW_PATH_LIMIT + 1000);
+    const { diagnostics } = fromText(`${valid}  - userPrincipalName: megan@contoso.com\n    password: ${value}\n`);
+    expect(diagnostics).toHaveLength(1);
+    expect(diagnostics[0]?.message).toContain(`${what} (not shown here: it may be a password);`);
+    expect(diagnostics[0]?.message).not.toContain('Welkom');
+  });
+
   it('words a large file that is no one mapping as yaml would: a list, two documents', () => {
     const valid = usersOf(SLOW_PATH_LIMIT + 1000);
     const list = fromText(valid.replace(/^users:\n/, '').replace(/^ {2}/gm, ''));

@@ -136,6 +136,32 @@ describe('loadYamlSources: one diagnostic per YAML mistake, located', () => {
   });
 });
 
+// A password that starts with !, |, > or * is read as YAML syntax: what yaml says of it must not quote it back.
+describe('a password read as YAML syntax is never quoted back', () => {
+  const user = (value: string) => `users:\n  - userPrincipalName: megan@contoso.com\n    password: ${value}\n`;
+  it.each([
+    ['a tag', '!Welkom2016x', 'YAML_UNKNOWN_TAG@3:15'],
+    ['a secondary tag', '!!Welkom2016x', 'YAML_UNKNOWN_TAG@3:15'],
+    ['a named tag handle', '!Wel!kom2016x', 'YAML_UNKNOWN_TAG@3:15'],
+    ['a verbatim tag', '!<Welkom2016x> a', 'YAML_UNKNOWN_TAG@3:15'],
+    ['a tag in a flow list', '[!Welkom2016x]', 'YAML_UNKNOWN_TAG@3:16'],
+    ['a literal block header', '|Welkom2016x', 'YAML_SYNTAX@3:16'],
+    ['a folded block header', '>Welkom2016x', 'YAML_SYNTAX@3:16'],
+    ['an escape', '"Ab\\UWelkom2016x"', 'YAML_SYNTAX@3:18'],
+    ['an alias', '*Welkom2016x', 'YAML_SYNTAX@3:15'],
+  ])('%s', (_, value, expected) => {
+    const { diagnostics } = fromText(user(value));
+    expect(diagnostics.map(where)).toEqual([expected]);
+    expect(diagnostics[0]?.message).toContain('(not shown here: it may be a password)');
+    expect(diagnostics[0]?.message).not.toMatch(/Welkom|kom2016/);
+  });
+
+  it('still quotes what cannot be a password', () => {
+    expect(fromText('users: !group [a]\n').diagnostics[0]?.message).toBe('Unresolved tag: !group; remove the "!" tag: tenantctl reads plain YAML values only');
+    expect(fromText('a: |x\n').diagnostics[0]?.message).toMatch(/^block scalar header includes extra characters: \|x;/);
+  });
+});
+
 describe('alias expansion is bounded', () => {
   it('stops a 9-level billion laughs file fast and small', () => {
     const bytes = fs.readFileSync(fixture('billion-laughs.yaml'));
