@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
+import { gitEnvironment } from './git-environment.js';
 
 /** The top of the git work tree holding `file`: the nearest folder above it with a `.git`. */
 export function findWorkTree(file: string): string | null {
@@ -18,7 +19,8 @@ export function findWorkTree(file: string): string | null {
  * Whether git ignores `file` in the work tree `top`. git runs with the
  * repository named explicitly (no discovery, so a folder dressed up as a
  * bare repository is never used), fsmonitor off (a repository's config
- * cannot make it run a command), and ceiling directories set.
+ * cannot make it run a command), ceiling directories set, and none of this
+ * process's secrets in its environment (git-environment.ts).
  */
 function gitIgnores(top: string, file: string): boolean {
   const run = spawnSync(
@@ -28,7 +30,7 @@ function gitIgnores(top: string, file: string): boolean {
     {
       cwd: top,
       encoding: 'utf8',
-      env: { ...process.env, GIT_CEILING_DIRECTORIES: path.dirname(top), GIT_CONFIG_NOSYSTEM: '1', GIT_OPTIONAL_LOCKS: '0' },
+      env: gitEnvironment({ GIT_CEILING_DIRECTORIES: path.dirname(top), GIT_CONFIG_NOSYSTEM: '1', GIT_OPTIONAL_LOCKS: '0' }),
       timeout: 10_000,
     },
   );

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
+import { gitEnvironment } from '../files/git-environment.js';
 
 /**
  * Where CI services publish the commit being built, in the order looked at.
@@ -116,6 +117,7 @@ function readPathspecs(given: string): string[] {
  * own `.git`, found by looking for it ourselves), so git never discovers a
  * repository planted inside the configuration; system configuration, hooks
  * and fsmonitor are switched off, and implicit bare repositories refused.
+ * Its environment holds none of this process's secrets (git-environment.ts).
  * A folder between the configuration and the work tree's top that looks like
  * a repository itself is not trusted at all.
  */
@@ -134,9 +136,7 @@ function askGit(configPaths: readonly string[]): FoundCommit {
       };
     }
   }
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !key.startsWith('GIT_')) env[key] = value;
-  Object.assign(env, {
+  const env = gitEnvironment({
     GIT_DIR: path.join(top, '.git'),
     GIT_WORK_TREE: top,
     GIT_CEILING_DIRECTORIES: path.dirname(top),

@@ -132,6 +132,35 @@ describe('plan never runs a command planted in the configuration folder', () => 
     fs.rmSync(repo, { recursive: true, force: true });
   });
 
+  // apply holds the password.fromEnv variables, deliver the SMTP URL: git would hand them on to whatever it starts.
+  it('git is given none of the job\'s secrets in its environment, and still names the commit', async () => {
+    const repo = tempDir('tenantctl-repo-');
+    git(repo, 'init', '-q');
+    const config = path.join(repo, 'tenant');
+    fs.cpSync(copyContoso(), config, { recursive: true });
+    fs.writeFileSync(path.join(repo, '.gitignore'), 'keys/\n');
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-q', '-m', 'configuration');
+    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+    const wrapper = tempDir('tenantctl-git-wrapper-');
+    const seen = path.join(wrapper, 'environments');
+    fs.writeFileSync(path.join(wrapper, 'git'), `#!/bin/sh\necho "git $*" >> '${seen}'\nenv >> '${seen}'\nexec '${realGit}' "$@"\n`, { mode: 0o755 });
+    const secrets = { KEEPER_PASSWORD: 'Kq4#Wn8!secretA', TENANTCTL_SMTP_URL: 'smtp://mailer:Sm7p!secretB@relay.example.org:587' };
+    const withWrapper = env({ ...secrets, PATH: `${wrapper}${path.delimiter}${process.env.PATH ?? ''}` });
+    const planFile = path.join(dir, 'secrets.json');
+    expect((await runCli(['plan', '-c', config, '--out', planFile], { env: withWrapper })).code).toBe(0);
+    expect(savedCommit(planFile)).toBe(git(repo, 'rev-parse', 'HEAD'));
+    const init = await runCli(['init', '--database', 'memory://', '--outbox-key', path.join(repo, 'keys', 'outbox.key')], { env: withWrapper });
+    expect(init.code, init.stderr).toBe(0);
+    const environments = fs.readFileSync(seen, 'utf8');
+    // Both ways tenantctl runs git: for the commit (plan), and whether it ignores a secret's path (init).
+    expect(environments).toMatch(/^git .*rev-parse/m);
+    expect(environments).toMatch(/^git .*check-ignore/m);
+    expect(environments).not.toMatch(/secretA|secretB|KEEPER_PASSWORD|TENANTCTL_/);
+    fs.rmSync(repo, { recursive: true, force: true });
+    fs.rmSync(wrapper, { recursive: true, force: true });
+  });
+
   it('the CI variable or --commit give the commit, and a planted repository still runs nothing; a malformed --commit is refused', async () => {
     const config = copyContoso();
     const marker = plantRepository(config);
