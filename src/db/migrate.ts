@@ -75,11 +75,34 @@ function newerThanTool(version: number, latest: number): TenantctlError {
   );
 }
 
+/** Migration 0003_sealed_outbox, which dropped the column of queued clear-text passwords. */
+const SEALING_VERSION = 3;
+
+/**
+ * A dropped column's values stay in the table's rows, and so in its files,
+ * until the table is rewritten: 0003 dropped temporary_password, so a
+ * database migrated from before it still held every clear-text password it
+ * had queued. VACUUM FULL rewrites the table without them and empties the old
+ * file (its WAL keeps them until the server recycles the segments). It cannot
+ * run in a transaction, hence after the migrations' one.
+ */
+async function rewriteWithoutClearPasswords(db: Database): Promise<void> {
+  await db.exec(`VACUUM FULL ${SCHEMA}.credential_notifications`);
+}
+
 /**
  * Brings the schema to the newest migration, each migration in its own
  * transaction and recorded in schema_migrations. Running it again is a no-op.
+ * A database from before 0003 has its outbox table rewritten afterwards.
  */
 export async function migrate(db: Database, migrations = listMigrations()): Promise<MigrationResult> {
+  const result = await migrateInOneTransaction(db, migrations);
+  const sealed = migrations.some((m) => m.version === SEALING_VERSION && result.applied.includes(m.name));
+  if (result.from > 0 && sealed) await rewriteWithoutClearPasswords(db);
+  return result;
+}
+
+async function migrateInOneTransaction(db: Database, migrations: readonly Migration[]): Promise<MigrationResult> {
   const latest = migrations.at(-1)?.version ?? 0;
   return db.transaction(async (tx) => {
     if (db.kind === 'postgres') await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
