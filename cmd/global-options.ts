@@ -1,4 +1,5 @@
 import type { Command, Option } from 'commander';
+import { closest } from '../src/config/suggest.js';
 import { LOCK_TIMEOUT_HELP, parseSeconds } from './database-option.js';
 
 /** Options that mean the same to every command and may come before its name. */
@@ -42,4 +43,26 @@ export function checkRequiredOptionsAfterUnknownOnes(program: Command): void {
       }
     }
   });
+}
+
+/**
+ * `tenantctl help COMMAND`. Commander's own help command answers a name it
+ * does not know (`help aply`) with the whole program's help on stderr and
+ * exit 1, naming nothing: a script that misspelled the command is left to
+ * guess. This one refuses it as an unknown command is refused anywhere else,
+ * naming it and the closest command.
+ */
+export function helpNamesUnknownCommand(program: Command): void {
+  program.helpCommand(false);
+  program
+    .command('help [command]')
+    .description('display help for command')
+    .action((name: string | undefined) => {
+      if (name === undefined || name === 'help') program.help();
+      const names = program.commands.map((command) => command.name()).filter((commandName) => commandName !== 'help');
+      const command = program.commands.find((candidate) => candidate.name() === name);
+      if (command !== undefined) command.help();
+      const suggestion = closest(name, names);
+      program.error(`error: unknown command '${name}'${suggestion === undefined ? '' : `\n(Did you mean ${suggestion}?)`}`, { code: 'commander.unknownCommand' });
+    });
 }

@@ -11,7 +11,7 @@ import { registerPlan } from './commands/plan.js';
 import { registerValidate } from './commands/validate.js';
 import { addDatabaseOptions } from './database-option.js';
 import { asksForJson, reportFailure } from './failure.js';
-import { acceptGlobalOptionsBeforeCommand, checkRequiredOptionsAfterUnknownOnes } from './global-options.js';
+import { acceptGlobalOptionsBeforeCommand, checkRequiredOptionsAfterUnknownOnes, helpNamesUnknownCommand } from './global-options.js';
 import { endQuietlyOnClosedPipe } from './terminal.js';
 
 endQuietlyOnClosedPipe();
@@ -31,6 +31,7 @@ program.hook('preAction', (_program, command) => {
 });
 acceptGlobalOptionsBeforeCommand(program);
 checkRequiredOptionsAfterUnknownOnes(program);
+helpNamesUnknownCommand(program);
 program.addHelpText(
   'after',
   '\nExamples:\n' +

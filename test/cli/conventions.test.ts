@@ -60,6 +60,23 @@ describe('tenantctl follows the command-line conventions', () => {
     expect(run.stderr).not.toContain('required option');
   });
 
+  it('help with a command it does not know names that command and the closest one, as any unknown command is', async () => {
+    const typo = await runCli(['help', 'aply'], { env: env() });
+    expect(typo.code).toBe(1);
+    expect(typo.stdout).toBe('');
+    expect(typo.stderr).toMatch(/^error: unknown command 'aply'\n\(Did you mean apply\?\)\n/);
+    expect(typo.stderr).not.toContain('Usage:');
+    const far = await runCli(['help', 'frobnicate'], { env: env() });
+    expect(far.code).toBe(1);
+    expect(far.stderr).toMatch(/^error: unknown command 'frobnicate'\n/);
+    // The known ones still show their help on stdout, exit 0.
+    for (const args of [['help'], ['help', 'help'], ['help', 'apply']]) {
+      const known = await runCli(args, { env: env() });
+      expect(known.code, args.join(' ')).toBe(0);
+      expect(known.stdout, args.join(' ')).toMatch(/^Usage: tenantctl /);
+    }
+  });
+
   it('still says a required option is missing when nothing is misspelt', async () => {
     const run = await runCli(['drift'], { env: env() });
     expect(run.code).toBe(1);
