@@ -14,3 +14,18 @@ export function formatOption<F extends string>(formats: readonly [F, ...F[]], de
     throw new InvalidArgumentError(`${suggestion ? `Did you mean ${suggestion}? ` : ''}Use ${choices}.`);
   });
 }
+
+/** The commands that take --format, for the refusal below. */
+const FORMATTED_COMMANDS = 'validate, plan, drift and history';
+
+/**
+ * A hidden `--format` for a command with one output (init, apply, export,
+ * deliver). Without it commander refuses `export --format json` suggesting
+ * the nearest option it knows, `--force` (or `--commit` for apply): a
+ * different option that, followed, overwrites files. This says what is true.
+ */
+export function noFormatOption(command: string): Option {
+  return new Option('--format <format>').hideHelp().argParser((): never => {
+    throw new InvalidArgumentError(`${command} has one output and takes no --format (${FORMATTED_COMMANDS} do).`);
+  });
+}

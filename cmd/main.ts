@@ -11,6 +11,7 @@ import { registerPlan } from './commands/plan.js';
 import { registerValidate } from './commands/validate.js';
 import { addDatabaseOptions } from './database-option.js';
 import { asksForJson, reportFailure } from './failure.js';
+import { noFormatOption } from './format-option.js';
 import { acceptGlobalOptionsBeforeCommand, checkRequiredOptionsAfterUnknownOnes, helpNamesUnknownCommand } from './global-options.js';
 import { endQuietlyOnClosedPipe } from './terminal.js';
 
@@ -23,7 +24,10 @@ const program = new Command('tenantctl')
   .exitOverride();
 
 for (const register of [registerInit, registerValidate, registerPlan, registerApply, registerDrift, registerExport, registerHistory, registerDeliver]) register(program);
-for (const command of program.commands) addDatabaseOptions(command);
+for (const command of program.commands) {
+  addDatabaseOptions(command);
+  if (!command.options.some((option) => option.long === '--format')) command.addOption(noFormatOption(command.name()));
+}
 /** The command that ran, for its --format when it fails. */
 let running: Command | undefined;
 program.hook('preAction', (_program, command) => {

@@ -77,6 +77,18 @@ describe('tenantctl follows the command-line conventions', () => {
     }
   });
 
+  it.each([['export'], ['init'], ['deliver'], ['apply', '-c', 'examples/contoso']])(
+    '%j --format json says the command has no --format, not the nearest option (export: --force)',
+    async (...args) => {
+      const run = await runCli([...args, '--format', 'json'], { env: env() });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`${args[0]} has one output and takes no --format (validate, plan, drift and history do).`);
+      expect(run.stderr).not.toContain('Did you mean');
+      // Asked for JSON, the refusal is JSON too.
+      expect(diagnosticsOf(run.stdout).diagnostics[0]?.code).toBe('USAGE');
+    },
+  );
+
   it('still says a required option is missing when nothing is misspelt', async () => {
     const run = await runCli(['drift'], { env: env() });
     expect(run.code).toBe(1);
