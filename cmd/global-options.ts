@@ -1,4 +1,4 @@
-import type { Command, Option } from 'commander';
+import { Option, type Command } from 'commander';
 import { closest } from '../src/config/suggest.js';
 import { LOCK_TIMEOUT_HELP, parseSeconds } from './database-option.js';
 
@@ -65,4 +65,14 @@ export function helpNamesUnknownCommand(program: Command): void {
       const suggestion = closest(name, names);
       program.error(`error: unknown command '${name}'${suggestion === undefined ? '' : `\n(Did you mean ${suggestion}?)`}`, { code: 'commander.unknownCommand' });
     });
+}
+
+/**
+ * `--no-color` on a command that prints no colours (init, validate, export,
+ * history, deliver): accepted and hidden, so that a script passing it to every
+ * command, as it may to terraform's, is not refused by `validate` alone.
+ * plan, apply and drift colour, and list it in their help.
+ */
+export function acceptNoColor(command: Command): void {
+  if (!command.options.some((option) => option.long === '--no-color')) command.addOption(new Option('--no-color').hideHelp());
 }

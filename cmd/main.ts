@@ -12,7 +12,7 @@ import { registerValidate } from './commands/validate.js';
 import { addDatabaseOptions } from './database-option.js';
 import { asksForJson, reportFailure } from './failure.js';
 import { noFormatOption } from './format-option.js';
-import { acceptGlobalOptionsBeforeCommand, checkRequiredOptionsAfterUnknownOnes, helpNamesUnknownCommand } from './global-options.js';
+import { acceptGlobalOptionsBeforeCommand, acceptNoColor, checkRequiredOptionsAfterUnknownOnes, helpNamesUnknownCommand } from './global-options.js';
 import { endQuietlyOnClosedPipe } from './terminal.js';
 
 endQuietlyOnClosedPipe();
@@ -27,6 +27,7 @@ for (const register of [registerInit, registerValidate, registerPlan, registerAp
 for (const command of program.commands) {
   addDatabaseOptions(command);
   if (!command.options.some((option) => option.long === '--format')) command.addOption(noFormatOption(command.name()));
+  acceptNoColor(command);
 }
 /** The command that ran, for its --format when it fails. */
 let running: Command | undefined;

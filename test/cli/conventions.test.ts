@@ -89,6 +89,15 @@ describe('tenantctl follows the command-line conventions', () => {
     },
   );
 
+  it.each([['validate', '-c', 'examples/contoso'], ['history', '--limit', '1'], ['export']])(
+    '%j takes --no-color, as plan, apply and drift do, though it prints no colours',
+    async (...args) => {
+      const run = await runCli([...args, '--no-color'], { env: env() });
+      expect(run.stderr).not.toContain('unknown option');
+      expect(run.code).toBe(0);
+    },
+  );
+
   it('still says a required option is missing when nothing is misspelt', async () => {
     const run = await runCli(['drift'], { env: env() });
     expect(run.code).toBe(1);
