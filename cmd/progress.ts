@@ -32,7 +32,7 @@ const barLine: cliProgress.GenericFormatter = (options, params, payload: { stage
 /**
  * Progress on stderr for a command that may take long: nothing for the first
  * two seconds or with --quiet; then a live bar at a terminal, or a plain line
- * every few seconds without one. `started`: when the command's clock began. Events come from src/ through `report`;
+ * every few seconds without one or at a terminal that cannot move the cursor (TERM=dumb). `started`: when the command's clock began. Events come from src/ through `report`;
  * a timer also prints while the process waits (on the database, say).
  */
 export function startProgress(options: ProgressOptions, started = Date.now()): ProgressDisplay {
@@ -67,7 +67,7 @@ export function startProgress(options: ProgressOptions, started = Date.now()): P
   const show = () => {
     // A report after stop (a stage reached once the results are printing) must not draw again.
     if (stopped || !latest || Date.now() - started < SHOW_AFTER_MS) return;
-    if (stream.isTTY) showBar(latest);
+    if (stream.isTTY && process.env.TERM !== 'dumb') showBar(latest);
     else if (Date.now() - lastLine >= LINE_EVERY_MS) printLine(latest);
   };
   // CPU-bound stages block timers, so events also render directly; the

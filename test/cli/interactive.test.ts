@@ -83,6 +83,16 @@ describe.skipIf(!hasScript && process.env.CI !== 'true')('apply at a terminal', 
     expect(dumb.output).not.toMatch(/\u001b\[3\dm/);
   });
 
+  it('TERM=dumb at a terminal: progress as plain lines, no live bar drawn with cursor moves', async () => {
+    // Each statement sleeps 2.5 s (the test-only hook of README "Guarantees"), so reading the
+    // directory passes the two seconds after which progress shows.
+    const run = await atTerminal(['plan', '-c', 'examples/contoso'], database, [], { TERM: 'dumb', TENANTCTL_QUIET: '', TENANTCTL_DEBUG_STATEMENT_DELAY_MS: '2500' });
+    expect(run.code).toBe(0);
+    expect(run.output).toMatch(/^tenantctl: [a-z ]+(: \d+\/\d+ \(\d+ %\))?, \d+ s\r?$/m);
+    expect(run.output).toContain('tenantctl will perform the following actions');
+    expect(run.output).not.toMatch(/\u001b\[/);
+  }, 60_000);
+
   it.each([
     ['Ctrl-C', CTRL_C, 'purchase'],
     ['Ctrl-D', CTRL_D, 'purchase'],
