@@ -62,9 +62,22 @@ function databaseRefusal(cause: unknown): string | null {
     return `the database role of this connection may not do what this command needs (${pgError.message}); ${ROLES_FOR_COMMANDS}; nothing was changed`;
   }
   const constraint = pgError.constraint ? ` (constraint ${pgError.constraint})` : '';
-  const detail = pgError.detail ? `: ${pgError.detail}` : '';
-  return `the database refused the change${constraint}: ${pgError.message}${detail}; nothing was changed`;
+  return `the database refused the change${constraint}: ${pgError.message}${shownDetail(pgError.code, pgError.detail)}; nothing was changed`;
 }
+
+/**
+ * PostgreSQL details a CHECK or NOT NULL failure with the whole row: of a
+ * user, that is its password hash and sealed credential, which must not reach
+ * a CI log. The row is named, not shown; other details (a duplicate key) are.
+ */
+function shownDetail(code: string, detail: string | undefined): string {
+  if (!detail) return '';
+  const wholeRow = ROW_DETAILED.has(code) || detail.startsWith('Failing row contains');
+  return wholeRow ? ': the failing row is not shown, as it may hold a password hash' : `: ${detail}`;
+}
+
+/** not_null_violation and check_violation, by code: a server may word its details in another language. */
+const ROW_DETAILED = new Set(['23502', '23514']);
 
 /**
  * Whether the command line asked for JSON: from the parsed command when it
