@@ -75,6 +75,20 @@ export function out(text: string): void {
 }
 
 /**
+ * `out`, resolved once the text is written: what is said after it on stderr
+ * ("Exported 13 users.") must not come before a failed write's error. A
+ * failed write never resolves; its 'error' event ends the process
+ * (endQuietlyOnClosedPipe).
+ */
+export function outWritten(text: string): Promise<void> {
+  return new Promise((resolve) => {
+    process.stdout.write(neutraliseWorkflowCommands(line(text)), (cause) => {
+      if (!cause) resolve();
+    });
+  });
+}
+
+/**
  * Standard output written as it is made, in pieces that may end inside a
  * line: each line goes through the guard whole (it looks at a line's start),
  * so a line is held until its end arrives; `end` writes what is left.

@@ -14,7 +14,7 @@ import { resolveActor } from '../actor.js';
 import { withDatabase, type DatabaseOptions } from '../database-option.js';
 import { reportDiagnostics } from '../report-diagnostics.js';
 import { startProgress, type ProgressOptions } from '../progress.js';
-import { err, out } from '../terminal.js';
+import { err, outWritten } from '../terminal.js';
 
 interface ExportOptions extends DatabaseOptions, ProgressOptions {
   readonly out?: string;
@@ -128,7 +128,7 @@ export function registerExport(program: Command): void {
       if (result.diagnostics.length > 0) err(reportDiagnostics(result.diagnostics, 'text'));
       const users = `${result.userCount} user${result.userCount === 1 ? '' : 's'}`;
       if (where.kind === 'stdout') {
-        for (const file of result.files) out(file.text);
+        for (const file of result.files) await outWritten(file.text);
         err(`Exported ${users}.`);
         return;
       }

@@ -101,6 +101,18 @@ describe('in a pipe whose reader stops early (| head -1)', () => {
     expect(run.status).toBe(141);
   });
 
+  it('export to a full disk says so, and not first that it exported', () => {
+    const full = fs.openSync('/dev/full', 'w');
+    try {
+      const run = spawnSync(process.execPath, [CLI, 'export'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', full, 'pipe'], env: { ...process.env, TENANTCTL_DATABASE_URL: database } });
+      expect(run.stderr).toMatch(/^Error: cannot write the output: ENOSPC/m);
+      expect(run.stderr).not.toContain('Exported');
+      expect(run.status).toBe(1);
+    } finally {
+      fs.closeSync(full);
+    }
+  });
+
   it('export to standard output ends quietly with 141 too', () => {
     const full = spawnSync(process.execPath, [CLI, 'export'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, TENANTCTL_DATABASE_URL: database } });
     expect(full.stdout.length).toBeGreaterThan(2 * 65_536);
