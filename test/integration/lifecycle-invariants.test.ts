@@ -1,0 +1,259 @@
+// The directory's lifecycle invariants, by random sequences of edits to a
+// configuration applied to PostgreSQL (fast-check, fixed seed): after each
+// apply the same configuration plans nothing and drifts nothing, its export
+// plans nothing, the seats consumed are the licence rows, a rename keeps the
+// account and a restore within 30 days the same account. A refused plan or
+// apply leaves the database as it was.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import YAML from 'yaml';
+import { applyPlan, type ApplyContext } from '../../src/apply/apply-plan.js';
+import { readCatalogFile } from '../../src/catalog/catalog-file.js';
+import { storeCatalog } from '../../src/catalog/store-catalog.js';
+import type { Database } from '../../src/db/database.js';
+import { readDrift } from '../../src/drift/read-drift.js';
+import { exportConfig } from '../../src/export/export-config.js';
+import { readTenant } from '../../src/state/read-tenant.js';
+import { planTenant } from '../../src/workflow/plan-tenant.js';
+import { ALL_APPROVALS } from '../support/approvals.js';
+import { ENGINES } from '../support/engines.js';
+
+const POSTGRES = ENGINES.find((e) => e.name === 'postgres')!;
+const context: ApplyContext = { actor: 'tester', host: 'test-host', gitCommit: null, toolVersion: '0.0.0-test', approvals: ALL_APPROVALS, lockTimeoutMs: 5000, env: {} };
+const VERSION = '0.0.0-test';
+
+const CATALOG = `domains:
+  - { name: contoso.com, verified: true, default: true }
+subscriptions:
+  - sku: STANDARDPACK
+    productName: Office 365 Enterprise E1
+    seats: 2
+    unitPrice: 8.00
+    currency: USD
+    servicePlans: [EXCHANGE_S_STANDARD, SHAREPOINTSTANDARD, SHAREPOINTWAC, MCOSTANDARD, YAMMER_ENTERPRISE, SWAY]
+  - sku: ENTERPRISEPACK
+    productName: Office 365 Enterprise E3
+    seats: 2
+    unitPrice: 20.00
+    currency: USD
+    servicePlans: [EXCHANGE_S_ENTERPRISE, SHAREPOINTENTERPRISE, SHAREPOINTWAC, MCOSTANDARD, OFFICESUBSCRIPTION, RMS_S_ENTERPRISE, YAMMER_ENTERPRISE, SWAY]
+  - sku: VISIOCLIENT
+    productName: Visio Pro for Office 365
+    seats: 1
+    unitPrice: 15.00
+    currency: USD
+    servicePlans: [VISIO_CLIENT_SUBSCRIPTION, VISIOONLINE]
+`;
+
+const SKUS = ['STANDARDPACK', 'ENTERPRISEPACK', 'VISIOCLIENT'] as const;
+const PEOPLE = 5;
+
+interface Person {
+  declared: boolean;
+  renamed: boolean;
+  /** The UPN written before the latest rename, while the configuration still says renamedFrom. */
+  renamedFrom: string | null;
+  licenses: Set<(typeof SKUS)[number]>;
+  yammerOff: boolean;
+  globalAdmin: boolean;
+  enabled: boolean;
+}
+
+const upnOf = (i: number, p: Person) => (p.renamed ? `person${i}.new@contoso.com` : `person${i}@contoso.com`);
+
+type Op =
+  | { kind: 'declare' | 'undeclare' | 'rename' | 'toggle-admin' | 'toggle-enabled' | 'toggle-yammer'; who: number }
+  | { kind: 'toggle-license'; who: number; sku: (typeof SKUS)[number] }
+  | { kind: 'age' };
+
+const opArb: fc.Arbitrary<Op> = fc.oneof(
+  { arbitrary: fc.record({ kind: fc.constant('declare' as const), who: fc.integer({ min: 0, max: PEOPLE - 1 }) }), weight: 3 },
+  fc.record({ kind: fc.constantFrom('declare', 'undeclare', 'rename', 'toggle-admin', 'toggle-enabled', 'toggle-yammer'), who: fc.integer({ min: 0, max: PEOPLE - 1 }) }) as fc.Arbitrary<Op>,
+  fc.record({ kind: fc.constant('toggle-license' as const), who: fc.integer({ min: 0, max: PEOPLE - 1 }), sku: fc.constantFrom(...SKUS) }),
+  fc.constant({ kind: 'age' as const }),
+);
+
+function usersYaml(people: readonly Person[]): string {
+  const users = [
+    // Two fixed Global administrators keep the lockout guard out of the way of the random edits.
+    { userPrincipalName: 'admin1@contoso.com', displayName: 'Admin One', roles: ['Global administrator'] },
+    { userPrincipalName: 'admin2@contoso.com', displayName: 'Admin Two', roles: ['Global administrator'] },
+  ] as Record<string, unknown>[];
+  people.forEach((p, i) => {
+    if (!p.declared) return;
+    const user: Record<string, unknown> = { userPrincipalName: upnOf(i, p), displayName: `Person ${i}`, accountEnabled: p.enabled };
+    if (p.renamedFrom) user.renamedFrom = p.renamedFrom;
+    if (p.globalAdmin) user.roles = ['Global administrator'];
+    user.licenses = [...p.licenses].sort().map((sku) => (p.yammerOff && sku !== 'VISIOCLIENT' ? { sku, disabledPlans: ['YAMMER_ENTERPRISE'] } : sku));
+    users.push(user);
+  });
+  return YAML.stringify({ users });
+}
+
+const TENANT = 'defaults:\n  usageLocation: NL\nsettings:\n  adminEmail: it@contoso.com\n  minGlobalAdmins: 1\n  maxDeletions: 100\n  maxDeletionPercent: 100\n';
+
+interface Row { id: string; upn: string; deleted: boolean; password_hash: string | null }
+
+async function rows(db: Database): Promise<Row[]> {
+  return db.query<Row>('SELECT id::text, lower(user_principal_name) AS upn, deleted_at IS NOT NULL AS deleted, password_hash FROM users ORDER BY id');
+}
+
+async function directoryDump(db: Database): Promise<string> {
+  const parts: unknown[] = [];
+  for (const statement of [
+    'SELECT * FROM users ORDER BY id',
+    'SELECT * FROM user_roles ORDER BY user_id, role_template_id',
+    'SELECT * FROM license_assignments ORDER BY user_id, sku',
+    'SELECT * FROM license_disabled_plans ORDER BY user_id, sku, plan',
+    'SELECT sku, seats, consumed FROM subscriptions ORDER BY sku',
+    'SELECT count(*)::int AS n FROM applies',
+  ]) parts.push(await db.query(statement));
+  return JSON.stringify(parts);
+}
+
+describe.skipIf(POSTGRES.skip)('lifecycle invariants under random edits, on PostgreSQL', () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('every applied configuration plans nothing again, drifts nothing, exports to itself, and keeps seats and ids right', async () => {
+    let run = 0;
+    const stats = { applied: 0, refused: [] as string[] };
+    await fc.assert(
+      fc.asyncProperty(fc.array(opArb, { minLength: 10, maxLength: 20 }), async (ops) => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifecycle-inv-'));
+        dirs.push(dir);
+        fs.writeFileSync(path.join(dir, 'catalog.yaml'), CATALOG);
+        const configDir = path.join(dir, 'config');
+        fs.mkdirSync(configDir);
+        fs.writeFileSync(path.join(configDir, 'tenant.yaml'), TENANT);
+        const { db } = await POSTGRES.open(`lifecycle_inv_${run++}`);
+        try {
+          const { catalog } = readCatalogFile(path.join(dir, 'catalog.yaml'));
+          await storeCatalog(db, catalog!);
+          const people: Person[] = Array.from({ length: PEOPLE }, () => ({ declared: false, renamed: false, renamedFrom: null, licenses: new Set(), yammerOff: false, globalAdmin: false, enabled: true }));
+          /** Each person's object id while it exists (declared, or in the recycle bin), null after a purge. */
+          const ids: (string | null)[] = Array.from({ length: PEOPLE }, () => null);
+          const passwords: (string | null)[] = Array.from({ length: PEOPLE }, () => null);
+          const aged = new Set<number>();
+          const configPaths = [configDir];
+
+          const step = async (op: Op, trail: string): Promise<void> => {
+            const before = people.map((p) => ({ ...p, licenses: new Set(p.licenses) }));
+            let restoring = -1;
+            if (op.kind !== 'age') {
+              const p = people[op.who]!;
+              p.renamedFrom = null; // once applied, renamedFrom is dropped (it is harmless either way)
+              if (op.kind === 'declare') {
+                if (p.declared) return;
+                p.declared = true;
+                if (p.licenses.size === 0 && !p.globalAdmin) p.licenses.add('STANDARDPACK');
+                restoring = op.who;
+              } else if (!p.declared) return;
+              else if (op.kind === 'undeclare') p.declared = false;
+              else if (op.kind === 'rename') {
+                p.renamedFrom = upnOf(op.who, p);
+                p.renamed = !p.renamed;
+              } else if (op.kind === 'toggle-admin') p.globalAdmin = !p.globalAdmin;
+              else if (op.kind === 'toggle-enabled') p.enabled = !p.enabled;
+              else if (op.kind === 'toggle-yammer') p.yammerOff = !p.yammerOff;
+              else if (op.kind === 'toggle-license') {
+                if (p.licenses.has(op.sku)) p.licenses.delete(op.sku);
+                else {
+                  // E1 with E3 is refused (LICENSE_CONFLICT): the model keeps one of the two.
+                  if (op.sku === 'STANDARDPACK') p.licenses.delete('ENTERPRISEPACK');
+                  if (op.sku === 'ENTERPRISEPACK') p.licenses.delete('STANDARDPACK');
+                  p.licenses.add(op.sku);
+                }
+              }
+            } else {
+              // 31 days pass for everyone in the recycle bin.
+              await db.query(`UPDATE users SET deleted_at = deleted_at - interval '31 days' WHERE deleted_at IS NOT NULL`);
+              for (let i = 0; i < PEOPLE; i++) if (!people[i]!.declared && ids[i]) aged.add(i);
+            }
+            fs.writeFileSync(path.join(configDir, 'users.yaml'), usersYaml(people));
+            const dumped = await directoryDump(db);
+            const planned = await planTenant(db, { configPaths, env: {}, tenantctlVersion: VERSION, forApply: true });
+            if (!planned.plan) {
+              // A refusal must be located and change nothing; the model goes back.
+              expect(planned.diagnostics.filter((d) => d.severity === 'error').length, trail).toBeGreaterThan(0);
+              expect(await directoryDump(db), trail).toBe(dumped);
+              stats.refused.push(planned.diagnostics.map((d) => `${d.code}: ${d.message}`).join(" | "));
+              people.splice(0, PEOPLE, ...before);
+              fs.writeFileSync(path.join(configDir, 'users.yaml'), usersYaml(people));
+              return;
+            }
+            if (planned.plan.changes.length > 0 || planned.plan.purchases.length > 0) {
+              await applyPlan(db, planned.plan, context);
+              stats.applied++;
+            }
+
+            // Applied: the same configuration plans nothing and drifts nothing.
+            const again = await planTenant(db, { configPaths, env: {}, tenantctlVersion: VERSION });
+            expect(again.plan?.changes, `${trail}: plan after apply`).toEqual([]);
+            expect(again.plan?.purchases, trail).toEqual([]);
+            const drift = await readDrift(db, { configPaths, now: new Date(), tenantctlVersion: VERSION });
+            expect(drift.drift?.drift, `${trail}: drift after apply: ${JSON.stringify(drift.drift?.findings)}`).toBe(false);
+
+            // Seats consumed are the licence rows; deleted users hold none.
+            const seats = await db.query<{ sku: string; consumed: number; counted: number; seats: number }>(
+              `SELECT s.sku, s.consumed, s.seats, (SELECT count(*)::int FROM license_assignments a WHERE a.sku = s.sku) AS counted FROM subscriptions s ORDER BY s.sku`,
+            );
+            for (const s of seats) {
+              expect(s.consumed, `${trail}: ${s.sku}`).toBe(s.counted);
+              expect(s.consumed).toBeLessThanOrEqual(s.seats);
+            }
+            const [held] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM license_assignments a JOIN users u ON u.id = a.user_id WHERE u.deleted_at IS NOT NULL');
+            expect(held?.n, trail).toBe(0);
+
+            // Identity: renames and restores within 30 days keep the id and the password; after 30 days a new account.
+            const now = await rows(db);
+            for (let i = 0; i < PEOPLE; i++) {
+              const p = people[i]!;
+              const row = now.find((r) => r.upn === upnOf(i, p));
+              if (p.declared) {
+                expect(row, `${trail}: person${i}`).toBeDefined();
+                expect(row!.deleted).toBe(false);
+                if (ids[i] && !(restoring === i && aged.has(i))) {
+                  expect(row!.id, `${trail}: person${i} keeps its id`).toBe(ids[i]);
+                  expect(row!.password_hash, `${trail}: person${i} keeps its password`).toBe(passwords[i]);
+                }
+                if (restoring === i && aged.has(i)) {
+                  expect(row!.id, `${trail}: person${i} is a new account`).not.toBe(ids[i]);
+                  expect(now.some((r) => r.id === ids[i])).toBe(false);
+                }
+                aged.delete(i);
+                ids[i] = row!.id;
+                passwords[i] = row!.password_hash;
+              } else if (ids[i]) {
+                const gone = now.find((r) => r.id === ids[i]);
+                if (gone) expect(gone.deleted, `${trail}: person${i} in the recycle bin`).toBe(true);
+              }
+            }
+
+            // The export of the directory plans nothing either.
+            const tenant = await readTenant(db);
+            const exported = exportConfig(tenant.current, tenant.catalog, { split: null, schemaRef: 'x', toolVersion: VERSION, exportedAt: new Date().toISOString(), settings: tenant.applied });
+            const exportDir = path.join(dir, 'export');
+            fs.rmSync(exportDir, { recursive: true, force: true });
+            fs.mkdirSync(exportDir);
+            for (const file of exported.files) fs.writeFileSync(path.join(exportDir, file.path), file.text);
+            const ofExport = await planTenant(db, { configPaths: [exportDir], env: {}, tenantctlVersion: VERSION });
+            expect(ofExport.diagnostics.filter((d) => d.severity === 'error'), `${trail}: export`).toEqual([]);
+            expect(ofExport.plan?.changes, `${trail}: plan of the export`).toEqual([]);
+          };
+
+          for (const [n, op] of ops.entries()) await step(op, `step ${n} ${JSON.stringify(op)} of ${JSON.stringify(ops)}`);
+        } finally {
+          await db.close();
+        }
+      }),
+      { seed: Number(process.env.LIFECYCLE_SEED ?? 20261206), numRuns: Number(process.env.LIFECYCLE_RUNS ?? 6), endOnFailure: true },
+    );
+    if (process.env.LIFECYCLE_STATS) console.log(stats);
+  }, 60_000);
+});
