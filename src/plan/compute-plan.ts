@@ -152,6 +152,9 @@ export function computePlan(input: PlanInput): PlanResult {
   // them after the plan: declared ones as declared, the rest as they are.
   const activeNow: User[] = [];
   const after: User[] = [];
+  /** Licences held by users in the recycle bin (assigned outside tenantctl): now, and still after the plan. */
+  const heldInBin: (readonly LicenseAssignment[])[] = [];
+  const binAfter: (readonly LicenseAssignment[])[] = [];
   for (const key of keys) {
     const desired = input.desired.users.get(key);
     const current = currentUsers.get(key);
@@ -161,6 +164,13 @@ export function computePlan(input: PlanInput): PlanResult {
     }
     const active = isActive(current);
     if (active) activeNow.push(current);
+    if (current?.directory?.deletedAt && current.licenses.length > 0) {
+      // A user in the recycle bin holds no licence when tenantctl deleted it,
+      // but one assigned to it outside still takes a seat (the database counts
+      // it): until the plan restores or purges the user, before and after.
+      heldInBin.push(current.licenses);
+      if (!desired) binAfter.push(current.licenses);
+    }
     if (desired) after.push(desired);
     else if (active && !current.directory?.managed) after.push(current);
   }
@@ -169,8 +179,8 @@ export function computePlan(input: PlanInput): PlanResult {
   const unitPrices = new Map(input.catalog.subscriptions.map((s) => [s.sku, s.unitPrice]));
   const seats = seatOutcome(
     input.catalog.subscriptions,
-    activeNow.map((user) => user.licenses),
-    after.map((user): readonly LicenseAssignment[] => user.licenses),
+    [...activeNow.map((user) => user.licenses), ...heldInBin],
+    [...after.map((user): readonly LicenseAssignment[] => user.licenses), ...binAfter],
     input.settings,
     reclaimableSeats(after, unitPrices),
   );
