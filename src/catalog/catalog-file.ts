@@ -3,6 +3,7 @@ import { mergeAliasRepeats } from '../config/alias-repeats.js';
 import { limitDiagnostics } from '../config/diagnostic-limit.js';
 import { didYouMeanSibling } from '../config/config-files.js';
 import { checkSchema } from '../config/schema-check.js';
+import { countValues } from '../config/schema-bounds.js';
 import { unstorableText } from '../config/storable-text.js';
 import { locateDiagnostics } from '../config/locate.js';
 import { loadYamlSources } from '../config/yaml-source.js';
@@ -66,7 +67,48 @@ export const CATALOG_LIMITS = {
   dependencies: 20_000,
   /** unavailableIn pairs (a plan, a country), all subscriptions together. */
   unavailable: 20_000,
+  /**
+   * Values (keys, list items and scalars) of the whole file. A catalog at every
+   * limit above holds about 200,000 (5,000 domains of 7, 1,000 subscriptions
+   * of 19, and 20,000 each of plans, dependencies and countries with their
+   * keys). The schema check reports every problem, each costing a kilobyte
+   * or more on its way to a diagnostic: a 13 MB catalog of a million unknown
+   * keys took 40 s and 2.7 GB, and a 64 MiB one could take Node's whole heap.
+   */
+  values: 250_000,
 } as const;
+
+/**
+ * CATALOG_TOO_LARGE at the domain, subscription or section that takes the
+ * file past CATALOG_LIMITS.values, counted before the schema check, which is
+ * then not run. Counting stops where the limit is passed.
+ */
+function valuesPastLimit(file: string, value: unknown): Diagnostic | null {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
+  const limit = CATALOG_LIMITS.values;
+  let used = 1;
+  const past = (path: (string | number)[]) =>
+    error(
+      'CATALOG_TOO_LARGE',
+      `here the catalog passes ${formatCount(limit)} values (keys, list items and scalars), more than a catalog at every limit holds (about 200,000); remove what does not belong in a catalog`,
+      { file, path },
+    );
+  for (const key in value) {
+    const section = (value as Record<string, unknown>)[key];
+    used += 1;
+    if (Array.isArray(section)) {
+      used += 1;
+      for (let i = 0; i < section.length; i++) {
+        used += countValues(section[i], limit - used + 1);
+        if (used > limit) return past([key, i]);
+      }
+    } else {
+      used += countValues(section, limit - used + 1);
+      if (used > limit) return past([key]);
+    }
+  }
+  return null;
+}
 
 const pairs = (record: Record<string, string[]> | undefined): number => Object.values(record ?? {}).reduce((sum, list) => sum + list.length, 0);
 
@@ -207,7 +249,9 @@ export function readCatalogFile(path: string): { catalog: CatalogFile | null; di
   const diagnostics: Diagnostic[] = [...sources.diagnostics];
   const atKey = new Set<Diagnostic>();
   const file = sources.files[0];
-  if (file && file.value !== null) {
+  const pastLimit = file && file.value !== null ? valuesPastLimit(file.file, file.value) : null;
+  if (pastLimit) diagnostics.push(pastLimit);
+  else if (file && file.value !== null) {
     const shape = checkSchema('catalog.schema.json', file.file, file.value, 'CATALOG_SCHEMA', { pointAtKey: atKey });
     for (const d of shape) diagnostics.push(d);
     for (const d of unstorableText(file.file, file.value, file.text)) diagnostics.push(d);

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../support/cli.js';
 import { contosoDatabase } from '../support/contoso-database.js';
+import { readCatalogFile } from '../../src/catalog/catalog-file.js';
 
 const scratch = tempDir('tenantctl-hostile-');
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
@@ -422,6 +423,33 @@ describe('hostile catalogs: refused by init before the database is touched, loca
     expect(result.stderr).toContain(
       `${file}:10:5: CATALOG_TOO_LARGE: PACK_0 states 20,000 plan dependencies, more than the 1,000 a subscription may; state only the dependencies Entra enforces\n1 error, 0 warnings\n`,
     );
+  });
+
+  it('a million unknown keys in one subscription (13 MB): one CATALOG_TOO_LARGE where the catalog passes 250,000 values, not a million schema problems', async () => {
+    const keys = Array.from({ length: 1_000_000 }, (_, i) => `k${i}: 1`).join(', ');
+    const file = write('catalog-unknown-keys.yaml', `domains:\n  - { name: contoso.com, verified: true, default: true }\nsubscriptions:\n  - {${keys}}\n`);
+    const result = await init(file);
+    expectNoCrash(result);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `Error: the catalog ${file} is invalid:\n${file}:4:5: CATALOG_TOO_LARGE: here the catalog passes 250,000 values (keys, list items and scalars), more than a catalog at every limit holds (about 200,000); remove what does not belong in a catalog\n1 error, 0 warnings\n`,
+    );
+    expect(fs.existsSync(path.join(scratch, 'never-made'))).toBe(false);
+  });
+
+  it('a catalog at every limit (5,000 domains, 1,000 subscriptions, 20,000 plans, dependencies and countries) is within the bound on values', () => {
+    const domains = Array.from({ length: 5_000 }, (_, i) => `  - { name: d${i}.contoso.com, verified: true, default: ${i === 0} }\n`).join('');
+    const subscription = (i: number, plans: number, extra: number): string => {
+      const names = Array.from({ length: plans }, (_, p) => `P${i}_${p}`);
+      const needs = (p: number) => (p < extra ? [names[(p + 1) % plans], names[(p + 2) % plans]] : [names[(p + 1) % plans]]);
+      const lists = plans < 2 ? '' : `    planDependencies: {${names.map((n, p) => `${n}: [${needs(p).join(', ')}]`).join(', ')}}\n    unavailableIn: {${names.map((n, p) => `${n}: [${p < extra ? 'US, NL' : 'US'}]`).join(', ')}}\n`;
+      return `  - sku: S${i}\n    productName: Product ${i}\n    seats: 10\n    unitPrice: 1.00\n    currency: USD\n    purchasable: true\n    servicePlans: [${names.join(', ')}]\n${lists}`;
+    };
+    // 38 subscriptions of 500 plans, each plan needing one (two for the first 27) and missing from one country (two for the first 27); 962 of one plan.
+    const subscriptions = Array.from({ length: 1_000 }, (_, i) => (i < 38 ? subscription(i, 500, i < 37 ? 27 : 1) : subscription(i, 1, 0))).join('');
+    const file = write('catalog-at-every-limit.yaml', `domains:\n${domains}subscriptions:\n${subscriptions}`);
+    const { diagnostics } = readCatalogFile(file);
+    expect(diagnostics).toEqual([]);
   });
 
   it('41 subscriptions of 500 plans: CATALOG_TOO_LARGE at the subscription that passes 20,000 plans, once', async () => {
