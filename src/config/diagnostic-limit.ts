@@ -33,3 +33,19 @@ export function limitDiagnostics(sorted: readonly Diagnostic[], uncounted: Diagn
   };
   return [...sorted.slice(0, MAX_DIAGNOSTICS), notice];
 }
+
+/**
+ * `listed` (a list limitDiagnostics made) followed by `more` problems found
+ * later (a plan's refusals after the configuration's warnings), within the
+ * same limit: a list already capped counts them all on its notice, which
+ * keeps pointing where it did.
+ */
+export function appendLimited(listed: readonly Diagnostic[], more: readonly Diagnostic[]): Diagnostic[] {
+  if (more.length === 0) return [...listed];
+  const notice = listed.at(-1);
+  if (notice?.code !== 'DIAGNOSTICS_LIMIT' || !notice.omitted) return limitDiagnostics([...listed, ...more]);
+  const added = countDiagnostics(more);
+  const limited = limitDiagnostics(listed.slice(0, -1), { errors: notice.omitted.errors + added.errors, warnings: notice.omitted.warnings + added.warnings });
+  const last = limited[limited.length - 1];
+  return notice.location && last ? [...limited.slice(0, -1), { ...last, location: notice.location }] : limited;
+}

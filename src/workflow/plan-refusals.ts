@@ -1,11 +1,12 @@
 import type { DesiredConfig } from '../config/load-config.js';
-import { locateDiagnostics } from '../config/locate.js';
+import { MAX_DIAGNOSTICS } from '../config/diagnostic-limit.js';
+import { locateFirst } from '../config/locate-first.js';
 import { normalizeLicense } from '../config/normalize-user.js';
 import { fromEnvLocation } from '../config/rules/password-rules.js';
 import { at } from '../config/rules/rule.js';
 import { checkPasswordPolicy } from '../credentials/password-policy.js';
 import { variableValue } from '../credentials/password-variable.js';
-import { error, warning, sortDiagnostics, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
+import { error, warning, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
 import type { Change } from '../plan/change.js';
 import type { PlanProblem, PlanProblemSubject } from '../plan/plan-problem.js';
 import { costAboveCap } from '../render/money.js';
@@ -116,5 +117,6 @@ export function planRefusals(
     ...problems.map((problem) => error('PLAN_REFUSED', problem.message, subjectLocation(config, problem.concerns))),
     ...passwordVariableProblems(changes, env, config, forApply),
   ];
-  return refusals.length === 0 ? refusals : sortDiagnostics(locateDiagnostics(config.files, refusals));
+  // Only those listed need their line: at most MAX_DIAGNOSTICS are, and the first left out gives the limit's notice its place.
+  return refusals.length === 0 ? refusals : locateFirst(config.files, refusals, MAX_DIAGNOSTICS + 1);
 }

@@ -1,5 +1,6 @@
 import type { Catalog } from '../catalog/catalog.js';
 import { requireCatalog } from '../catalog/require-catalog.js';
+import { appendLimited } from '../config/diagnostic-limit.js';
 import { loadConfig, type CheckedConfig } from '../config/load-config.js';
 import type { LoadedSources } from '../config/yaml-source.js';
 import type { Database } from '../db/database.js';
@@ -79,7 +80,9 @@ export function planFromSnapshot(
   const { plan, problems } = computePlan({ desired: loaded.config.state, current, catalog, settings: loaded.config.settings, applied: applied ?? null, now });
   const capped = purchaseCapProblems({ monthlyIncrease: plan.monthlyCostIncrease, currency: plan.currency }, loaded.config.settings);
   const refusals = planRefusals([...problems, ...capped], plan.changes.map((c) => c.change), options.env, loaded.config, options.forApply === true);
-  if (hasErrors(refusals)) return { plan: null, diagnostics: [...loaded.diagnostics, ...refusals] };
+  // Listed within the limit the configuration's problems are: a refusal per user of 100,000 was 100,000 lines.
+  const diagnostics = appendLimited(loaded.diagnostics, refusals);
+  if (hasErrors(refusals)) return { plan: null, diagnostics };
   return {
     plan: toPlanDocument(plan, {
       tenantctlVersion: options.tenantctlVersion,
@@ -88,6 +91,6 @@ export function planFromSnapshot(
       fingerprint: () => fingerprint(current, catalog),
       settings: loaded.config.settings,
     }),
-    diagnostics: refusals.length > 0 ? [...loaded.diagnostics, ...refusals] : loaded.diagnostics,
+    diagnostics,
   };
 }

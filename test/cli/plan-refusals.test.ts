@@ -159,6 +159,41 @@ describe('plan-time refusals are located in the configuration', () => {
     fs.rmSync(config, { recursive: true, force: true });
   });
 
+  it('1,500 refusals are listed as the configuration\'s problems are: 1,000, then one notice that counts the rest', async () => {
+    const config = tempDir();
+    const users = (roles: string) =>
+      Array.from({ length: 1_500 }, (_, i) => `  - { userPrincipalName: u${String(i).padStart(4, '0')}@contoso.com, displayName: U${i}${roles} }\n`).join('');
+    // No settings.adminEmail and no notify: nobody would receive any of their temporary passwords.
+    fs.writeFileSync(path.join(config, 'users.yaml'), `users:\n${users(', roles: [Global administrator]')}`);
+    const result = await cli(['plan', '-c', config]);
+    expect(result.code).toBe(1);
+    const shown = lines(result.stderr);
+    expect(shown.filter((line) => / PLAN_REFUSED: nobody would receive the temporary password of /.test(line))).toHaveLength(1_000);
+    const file = path.join(config, 'users.yaml');
+    expect(shown.slice(-3)).toEqual([
+      `${file}:1002:5: DIAGNOSTICS_LIMIT: … and 500 more problems not shown (limit 1,000); fix the ones above and run validate again`,
+      '1500 errors, 0 warnings',
+      NOT_MADE,
+    ]);
+    const json = JSON.parse((await cli(['plan', '-c', config, '--format', 'json'])).stdout) as JsonDiagnostics & { errors: number };
+    expect(json.errors).toBe(1_500);
+    expect(json.diagnostics).toHaveLength(1_001);
+
+    // 1,500 warnings listed already up to the limit: the refusals are counted on its notice, which becomes an error and keeps its place.
+    const admin = '  - { userPrincipalName: admin@contoso.com, displayName: Admin, roles: [Global administrator], notify: [it@example.org] }\n';
+    fs.writeFileSync(path.join(config, 'users.yaml'), `users:\n${admin}${users('')}`);
+    const capped = await cli(['plan', '-c', config]);
+    expect(capped.code).toBe(1);
+    const listed = lines(capped.stderr);
+    expect(listed.filter((line) => / USER_NO_ACCESS: warning: /.test(line))).toHaveLength(1_000);
+    expect(listed.some((line) => / PLAN_REFUSED: /.test(line))).toBe(false);
+    expect(listed.slice(-3)).toEqual([
+      `${file}:1003:5: DIAGNOSTICS_LIMIT: … and 2,000 more problems not shown (limit 1,000); fix the ones above and run validate again`,
+      '1500 errors, 1500 warnings',
+      NOT_MADE,
+    ]);
+  });
+
   it('a -c path under a folder that does not exist is CONFIG_NOT_FOUND at plan and apply, as at validate', async () => {
     const cwd = tempDir();
     for (const command of [['plan'], ['plan', '--format', 'json'], ['apply', '--auto-approve']]) {
