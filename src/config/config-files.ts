@@ -72,7 +72,7 @@ interface Entry {
  * link: one to `/proc/self/environ` or a key file on the CI runner would be
  * read and its keys named in the output. Those are `outside`.
  */
-function yamlFilesIn(dir: string): { names: Entry[]; outside: Outside[]; notYaml: NotYaml[]; broken: { name: string; code: string }[] } {
+function yamlFilesIn(dir: string): { names: Entry[]; outside: Outside[]; notYaml: NotYaml[]; broken: { name: string; code: string }[]; notUtf8: string[] } {
   const entries = fs
     .readdirSync(dir, { withFileTypes: true })
     .filter((entry) => isConfigFileName(entry.name));
@@ -83,7 +83,14 @@ function yamlFilesIn(dir: string): { names: Entry[]; outside: Outside[]; notYaml
   const realDir = realOrResolved(dir);
   const broken: { name: string; code: string }[] = [];
   let root: string | undefined;
+  const notUtf8: string[] = [];
   for (const entry of entries) {
+    // A name whose bytes are not UTF-8 is listed with U+FFFD in their place, a name no file has: opened by it,
+    // it was "no such file", of a file that is there.
+    if (entry.name.includes('\ufffd') && fs.lstatSync(path.join(dir, entry.name), { throwIfNoEntry: false }) === undefined) {
+      notUtf8.push(entry.name);
+      continue;
+    }
     // Anything else by a YAML name is read, and refused by the reader as what it is (a folder, a FIFO, a
     // device): skipped in silence, its users would be planned deleted.
     if (!entry.isSymbolicLink()) {
@@ -101,7 +108,7 @@ function yamlFilesIn(dir: string): { names: Entry[]; outside: Outside[]; notYaml
     }
   }
   const byName = <T extends { name: string }>(list: T[]): T[] => list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { names: byName(names), outside: byName(outside), notYaml: byName(notYaml), broken: byName(broken) };
+  return { names: byName(names), outside: byName(outside), notYaml: byName(notYaml), broken: byName(broken), notUtf8: notUtf8.sort() };
 }
 
 /**
@@ -291,8 +298,14 @@ export function listConfigFiles(paths: readonly string[]): { files: string[]; di
     let outside: Outside[];
     let notYaml: NotYaml[];
     let broken: { name: string; code: string }[];
+    let notUtf8: string[];
     try {
-      ({ names, outside, notYaml, broken } = yamlFilesIn(given));
+      ({ names, outside, notYaml, broken, notUtf8 } = yamlFilesIn(given));
+      for (const name of notUtf8) {
+        const file = path.posix.join(shown, name);
+        const message = `${file} has a name that is not valid UTF-8 (shown with \ufffd where its bytes are not), by which tenantctl cannot open it; rename the file with UTF-8 characters`;
+        diagnostics.push(error('CONFIG_UNREADABLE', message, { file }));
+      }
       for (const { name, code } of broken) diagnostics.push(brokenLink(path.posix.join(shown, name), path.join(given, name), code));
       for (const { name, intoGit } of outside) {
         const file = path.posix.join(shown, name);
@@ -306,7 +319,7 @@ export function listConfigFiles(paths: readonly string[]): { files: string[]; di
       diagnostics.push(error('CONFIG_UNREADABLE', `cannot list the directory ${shown} (${describeFsError(cause)}); check its permissions`, { file: shown }));
       continue;
     }
-    if (names.length === 0 && outside.length === 0 && notYaml.length === 0 && broken.length === 0) {
+    if (names.length === 0 && outside.length === 0 && notYaml.length === 0 && broken.length === 0 && notUtf8.length === 0) {
       diagnostics.push(
         error('CONFIG_NO_FILES', `the directory ${shown} holds no .yaml or .yml files; add one, or point -c at the right directory`, { file: shown }),
       );

@@ -226,6 +226,25 @@ describe('an entry by a YAML name that is not a regular file', () => {
   });
 });
 
+describe('file names that are not UTF-8', () => {
+  // Linux keeps a name's bytes as they are; macOS and Windows refuse such a name, so nothing there lists one.
+  it.skipIf(process.platform !== 'linux')('a YAML file by one is refused as such, not as "no such file" of a file that is there, nor skipped', async () => {
+    const dir = newDir();
+    fs.writeFileSync(path.join(dir, 'a.yaml'), USERS);
+    fs.writeFileSync(Buffer.concat([Buffer.from(`${dir}/us`), Buffer.from([0xff]), Buffer.from('ers.yaml')]), 'users: []\n');
+
+    const { files, diagnostics } = listConfigFiles([dir]);
+    expect(files).toEqual([`${dir}/a.yaml`]);
+    const shown = `${dir}/us\ufffders.yaml`;
+    expect(diagnostics.map((d) => [d.code, d.location?.file])).toEqual([['CONFIG_UNREADABLE', shown]]);
+    const run = await runCli(['validate', '-c', dir], { env: { TENANTCTL_DATABASE_URL: path.join(newDir(), 'db') } });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(
+      `${shown}: CONFIG_UNREADABLE: ${shown} has a name that is not valid UTF-8 (shown with \ufffd where its bytes are not), by which tenantctl cannot open it; rename the file with UTF-8 characters\n`,
+    );
+  });
+});
+
 describe('the number of files', () => {
   it('more than 100,000 YAML files are refused before one is read, naming the file that passed the limit', () => {
     const dir = newDir();
