@@ -255,6 +255,32 @@ function recycleBinFindings(current: TenantState, now: Date): DriftFinding[] {
   });
 }
 
+/**
+ * Deleted users that still hold licences, each a seat billed for nobody who
+ * can sign in: found in the users the planner compares (renames resolved), in
+ * the one pass over them, as the planner counts them (compute-plan.ts,
+ * heldInBin). Whether the configuration declares the user decides what
+ * apply does about it.
+ */
+function licensedInRecycleBinFindings(desired: TenantState, currentUsers: ReadonlyMap<string, User>): DriftFinding[] {
+  const findings: DriftFinding[] = [];
+  for (const [key, user] of currentUsers) {
+    const directory = user.directory;
+    if (!directory?.deletedAt || user.licenses.length === 0) continue;
+    findings.push({
+      kind: 'user.licensed-in-recycle-bin',
+      severity: 'medium',
+      userPrincipalName: user.userPrincipalName,
+      userId: directory.id,
+      managed: directory.managed,
+      declared: desired.users.has(key),
+      deletedAt: directory.deletedAt,
+      licenses: [...user.licenses].sort((a, b) => compareText(a.sku, b.sku)),
+    });
+  }
+  return findings;
+}
+
 /** Temporary passwords tenantctl set that were never changed and are past their expiry. */
 function passwordFindings(current: TenantState, now: Date): DriftFinding[] {
   return [...current.users.values()].flatMap((user): DriftFinding[] => {
@@ -343,6 +369,7 @@ export function computeDrift(input: DriftInput): DriftReport {
   const findings = [
     ...userFindings,
     ...recycleBinFindings(input.current, input.now),
+    ...licensedInRecycleBinFindings(input.desired, currentUsers),
     ...seatFindings(input.catalog, input.current),
     ...passwordFindings(input.current, input.now),
   ].sort(

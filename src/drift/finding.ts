@@ -176,6 +176,23 @@ export type DriftFinding =
       readonly restorableUntil: string;
       readonly daysRemaining: number;
     })
+  /**
+   * A deleted user (in the recycle bin, or past it and not yet purged) that
+   * holds licences: tenantctl releases them when it deletes a user, so these
+   * were assigned outside tenantctl, or the user was deleted outside it. Each
+   * takes a seat, billed, until the licence is removed or the user purged;
+   * the planner counts them (compute-plan.ts). Drift (medium): a seat paid for
+   * nobody who can sign in. `declared`: the configuration declares the user,
+   * and apply restores it (or, past the recycle bin, purges it and creates it
+   * again) with the licences declared; otherwise tenantctl leaves it as it is.
+   */
+  | (UserFinding<'user.licensed-in-recycle-bin'> & {
+      readonly managed: boolean;
+      readonly declared: boolean;
+      readonly deletedAt: string;
+      /** Sorted by sku; one seat each. */
+      readonly licenses: readonly LicenseAssignment[];
+    })
   /** Seats bought and not assigned: billed every month for nothing. */
   | (SeatFinding<'seats.unused'> & { readonly unused: number; readonly monthlyCost: number })
   /** More licenses assigned than seats bought; `monthlyCost` is what the missing seats cost. */
@@ -203,6 +220,7 @@ export const DRIFT_KINDS: readonly DriftKind[] = [
   'user.unblocked',
   'user.unadopted',
   'user.unmanaged',
+  'user.licensed-in-recycle-bin',
   'user.in-recycle-bin',
   'seats.overconsumed',
   'seats.unused',
@@ -227,6 +245,7 @@ const CLASS_OF: Record<DriftKind, DriftClass> = {
   'user.unblocked': 'lifecycle',
   'user.unadopted': 'lifecycle',
   'user.unmanaged': 'unmanaged',
+  'user.licensed-in-recycle-bin': 'lifecycle',
   'user.in-recycle-bin': 'lifecycle',
   'seats.overconsumed': 'seats',
   'seats.unused': 'seats',

@@ -214,6 +214,16 @@ const WORDING: { readonly [K in DriftKind]: Wording<K> } = {
     ],
     trace: null,
   }),
+  'user.licensed-in-recycle-bin': (f) => ({
+    // Our words only: the user and the skus are values, in the subject and the detail line.
+    summary: `deleted ${day(f.deletedAt)} but still holds ${count(f.licenses.length, 'licence', 'licences')}, ${f.licenses.length === 1 ? 'which takes' : 'each taking'} a seat that is billed until the licence is removed or the user is purged; ${
+      f.declared
+        ? 'the configuration declares it, so apply restores it (past the recycle bin: purges it and creates it again) with the licences declared'
+        : 'no configuration declares it, so apply leaves it as it is: remove its licences in the database (tenantctl releases them only when it deletes a user) or purge the user'
+    }`,
+    details: [extra(`licenses: ${list(f.licenses.map(licenseText))}`)],
+    trace: null,
+  }),
   'user.in-recycle-bin': (f) => ({
     // Also shown for a user still declared (deleted outside tenantctl), which apply restores: not "declare it again".
     summary: `in the recycle bin since ${day(f.deletedAt)}: ${count(f.daysRemaining, 'day', 'days')} left to restore it (until ${day(f.restorableUntil)}), which apply does while the configuration declares it; then it is deleted for good`,
@@ -266,6 +276,7 @@ const HEADLINE_NOUNS: Record<Exclude<DriftKind, NoticeKind>, [string, string]> =
   'user.unblocked': ['unblocked user', 'unblocked users'],
   'user.unadopted': ['user not yet adopted', 'users not yet adopted'],
   'user.unmanaged': ['unmanaged user', 'unmanaged users'],
+  'user.licensed-in-recycle-bin': ['deleted user holding licences', 'deleted users holding licences'],
   'seats.overconsumed': ['over-consumed subscription', 'over-consumed subscriptions'],
   'password.expired': ['expired temporary password', 'expired temporary passwords'],
 };

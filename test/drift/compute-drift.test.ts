@@ -324,8 +324,44 @@ describe('computeDrift: seats', () => {
       catalog: catalog([subscription('STANDARDPACK', 1, 8)]),
       now: NOW,
     });
-    expect(report.findings).toEqual([expect.objectContaining({ kind: 'seats.overconsumed', severity: 'high', purchased: 1, consumed: 2, excess: 1, monthlyCost: 8 })]);
+    expect(report.findings).toEqual([
+      expect.objectContaining({ kind: 'user.licensed-in-recycle-bin', userPrincipalName: 'gone@contoso.com' }),
+      expect.objectContaining({ kind: 'seats.overconsumed', severity: 'high', purchased: 1, consumed: 2, excess: 1, monthlyCost: 8 }),
+    ]);
     expect(report.summary.drift).toBe(true);
+  });
+
+  it('reports each deleted user that still holds licences, as drift, whether declared or not, in the recycle bin or past it', () => {
+    const e1 = { sku: 'STANDARDPACK', disabledPlans: ['SWAY'] };
+    const report = computeDrift({
+      desired: state(desiredUser('back@contoso.com', { licenses: [E3] })),
+      current: state(
+        // Assigned by SQL after tenantctl deleted it: listed sorted by sku.
+        currentUser('binned@contoso.com', { licenses: [E3, e1] }, { deletedAt: '2026-05-20T08:00:00.000Z' }),
+        // Past the 30 days and not purged: no notice, but still a seat.
+        currentUser('old@contoso.com', { licenses: [E3] }, { managed: false, deletedAt: '2026-01-01T00:00:00.000Z' }),
+        // Deleted by SQL with its licences, and declared: apply restores it.
+        currentUser('back@contoso.com', { licenses: [E3] }, { ...APPLIED, deletedAt: '2026-05-20T08:00:00.000Z' }),
+        // Deleted without licences: a notice only.
+        currentUser('empty@contoso.com', {}, { deletedAt: '2026-05-20T08:00:00.000Z' }),
+      ),
+      catalog: noSeats,
+      now: NOW,
+    });
+    const held = report.findings.filter((f) => f.kind === 'user.licensed-in-recycle-bin');
+    expect(held).toEqual([
+      { kind: 'user.licensed-in-recycle-bin', severity: 'medium', userPrincipalName: 'back@contoso.com', userId: expect.any(String), managed: true, declared: true, deletedAt: '2026-05-20T08:00:00.000Z', licenses: [E3] },
+      { kind: 'user.licensed-in-recycle-bin', severity: 'medium', userPrincipalName: 'binned@contoso.com', userId: expect.any(String), managed: true, declared: false, deletedAt: '2026-05-20T08:00:00.000Z', licenses: [E3, e1] },
+      { kind: 'user.licensed-in-recycle-bin', severity: 'medium', userPrincipalName: 'old@contoso.com', userId: expect.any(String), managed: false, declared: false, deletedAt: '2026-01-01T00:00:00.000Z', licenses: [E3] },
+    ]);
+    expect(report.findings.filter((f) => f.kind === 'user.in-recycle-bin').map((f) => f.userPrincipalName)).toEqual(['back@contoso.com', 'binned@contoso.com', 'empty@contoso.com']);
+    expect(report.summary).toMatchObject({ drift: true, byKind: expect.objectContaining({ 'user.licensed-in-recycle-bin': 3 }) });
+  });
+
+  it('a deleted user without licences is a notice, not drift', () => {
+    const report = computeDrift({ desired: state(), current: state(currentUser('empty@contoso.com', {}, { deletedAt: '2026-05-20T08:00:00.000Z' })), catalog: noSeats, now: NOW });
+    expect(report.findings.map((f) => f.kind)).toEqual(['user.in-recycle-bin']);
+    expect(report.summary.drift).toBe(false);
   });
 
   it('reports nothing when the seats are exactly used', () => {

@@ -58,6 +58,8 @@ function everyKind(): DriftDocument {
     currentUser('expired@contoso.com', {}, { ...APPLIED, passwordTemporary: true, passwordSetAt: '2026-01-01T09:00:00.000Z', passwordExpiresAt: '2026-04-01T09:00:00.000Z' }),
     currentUser('mallory@contoso.com', { attributes: { displayName: '<img src=x onerror=alert(1)> | **Mallory**' }, roles: [GA] }, { managed: false }),
     currentUser('legacy@contoso.com', { licenses: [license('STANDARDPACK', ['SWAY'])] }, { managed: false }),
+    // Deleted by tenantctl, then given a licence by SQL: it holds a seat in the recycle bin.
+    currentUser('binned@contoso.com', { licenses: [license('STANDARDPACK', ['SWAY'])] }, { ...APPLIED, deletedAt: DELETED }),
     currentUser('renamed.new@contoso.com', { roles: [GA] }, { updatedBy: 'ops', updatedAt: '2026-05-03T00:00:00.000Z' }),
   ].map(fixedIds);
   const tenantCatalog = catalog([subscription('ENTERPRISEPACK', 0, 20), subscription('STANDARDPACK', 4, 8)]);
@@ -91,6 +93,23 @@ function removedOutside(): DriftDocument {
         [replacement.directory!.id, { databaseRole: `dev${HOSTILE.html}${HOSTILE.backticks}`, at: '2026-05-31T11:00:00.000Z', replacedUserId: '00000000-0000-4000-8000-999999999999' }],
       ]),
     },
+  });
+  return toDriftDocument(report, { tenantctlVersion: '0.0.0-test', configHash: null });
+}
+
+/** Deleted users holding licences, named (and their skus and disabled plans, as the database may hold them) to break out of their markup. */
+function licensedInBin(): DriftDocument {
+  id = 0;
+  const hostileSku = `E3${HOSTILE.eraseLine}${HOSTILE.table}${HOSTILE.newlineCommand}`;
+  const current = [
+    currentUser(`bin${HOSTILE.html}${HOSTILE.backticks}${HOSTILE.mention}@contoso.com`, { licenses: [license(hostileSku, [`${HOSTILE.osc8}${HOSTILE.link}`])] }, { ...APPLIED, deletedAt: DELETED }),
+    currentUser(`declared${HOSTILE.rlo}${HOSTILE.addMaskHash}@contoso.com`, { licenses: [license('ENTERPRISEPACK'), license(`${HOSTILE.errorColon}${HOSTILE.zalgo}`)] }, { ...APPLIED, deletedAt: DELETED }),
+  ].map(fixedIds);
+  const report = computeDrift({
+    desired: state(desiredUser(`declared${HOSTILE.rlo}${HOSTILE.addMaskHash}@contoso.com`, { licenses: [license('ENTERPRISEPACK')] })),
+    current: state(...current),
+    catalog: catalog([]),
+    now: NOW,
   });
   return toDriftDocument(report, { tenantctlVersion: '0.0.0-test', configHash: null });
 }
@@ -159,6 +178,33 @@ describe('drift renderers', () => {
     }
     expect(liveMarkdown(markdown)).toEqual([]);
     expect(markdownOutsideCode(markdown)).not.toMatch(/<img/);
+    for (const table of markdown.split('\n\n').filter((block) => block.startsWith('|'))) {
+      const cells = (row: string) => row.replace(/\\\|/g, '').split('|').length;
+      expect(new Set(table.split('\n').map(cells)).size).toBe(1);
+    }
+    expect(html).not.toContain('<img');
+  });
+
+  it('names deleted users holding licences and their skus, in every format, escaped as values', async () => {
+    const drift = licensedInBin();
+    expect(drift.findings.filter((f) => f.kind === 'user.licensed-in-recycle-bin')).toHaveLength(2);
+    expect(drift.drift).toBe(true);
+    const text = renderDriftText(drift, { color: false });
+    const markdown = renderDriftMarkdown(drift);
+    const html = renderDriftHtml(drift);
+    await expect(text).toMatchFileSnapshot('./__snapshots__/licensed-in-recycle-bin.txt');
+    await expect(markdown).toMatchFileSnapshot('./__snapshots__/licensed-in-recycle-bin.md');
+    expect(text).toContain('Drift: 4 findings (1 changed user, 1 deleted user, 2 deleted users holding licences).');
+    for (const output of [text, markdown, html]) {
+      expect(rawDangers(output)).toEqual([]);
+      expect(workflowCommandLines(output)).toEqual([]);
+      expect(output).toContain('but still holds 1 licence, which takes a seat that is billed until the licence is removed or the user is purged');
+      expect(output).toContain('but still holds 2 licences, each taking a seat that is billed until the licence is removed or the user is purged');
+      expect(output).toContain('no configuration declares it, so apply leaves it as it is: remove its licences in the database');
+      expect(output).toContain('the configuration declares it, so apply restores it');
+    }
+    expect(liveMarkdown(markdown)).toEqual([]);
+    expect(markdownOutsideCode(markdown)).not.toMatch(/<img|@team|\]\(/);
     for (const table of markdown.split('\n\n').filter((block) => block.startsWith('|'))) {
       const cells = (row: string) => row.replace(/\\\|/g, '').split('|').length;
       expect(new Set(table.split('\n').map(cells)).size).toBe(1);
