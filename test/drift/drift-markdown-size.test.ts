@@ -137,3 +137,23 @@ describe('drift markdown with privileged accounts of very long names', () => {
     expect(output.match(/^\| `\d\d@org\/team [^`]*`… \(15,918 more characters not shown\) \| `\d\d` \| `Global administrator` \|/gm)).toHaveLength(12);
   });
 });
+
+// helper-95: a licence given by SQL to each of 100,000 users in the recycle bin is a finding each, found in one pass.
+describe('drift of 100,000 deleted users holding licences', () => {
+  it('names each one, and the markdown stays under its limit', () => {
+    const e3 = { sku: 'ENTERPRISEPACK', disabledPlans: [] };
+    const current = Array.from({ length: 100_000 }, (_, i) =>
+      currentUser(`binned${String(i).padStart(6, '0')}@contoso.com`, { licenses: [e3] }, { deletedAt: '2026-05-20T08:00:00.000Z' }),
+    );
+    const drift = toDriftDocument(computeDrift({ desired: state(), current: state(...current), catalog: catalog([]), now: NOW }), {
+      tenantctlVersion: '0.0.0-test',
+      configHash: null,
+    });
+    expect(drift.summary.byKind).toEqual({ 'user.licensed-in-recycle-bin': 100_000, 'user.in-recycle-bin': 100_000 });
+    expect(drift.summary).toMatchObject({ drift: true, findings: 100_000, notices: 100_000 });
+    const output = renderDriftMarkdown(drift);
+    expect(output.length).toBeLessThanOrEqual(60_000);
+    expect(output).toContain('**Drift: 100000 findings (100000 deleted users holding licences).**');
+    expect(output).toMatch(/### Deleted, restored, blocked or missing users \(\d+ of 200000 shown\)/);
+  });
+});
