@@ -4,7 +4,7 @@ import { checkExpansion } from './alias-expansion.js';
 import { jsKeyOf, parseWithPositions, positionAt, type SourcePositions } from './locate.js';
 import { MAX_YAML_PROBLEMS } from './yaml-document.js';
 import { buildPositionIndex } from './position-index.js';
-import { couldBePassword, NOT_SHOWN_PASSWORD, withoutPasswordLikeWords } from '../credentials/password-policy.js';
+import { couldBePassword, NOT_SHOWN_PASSWORD, quotesPasswordLike, withoutPasswordLikeWords } from '../credentials/password-policy.js';
 
 /*
  * The slow path of reading a configuration file: yaml's Document model, which
@@ -67,21 +67,28 @@ function describeYamlError(context: ProblemContext, problem: YAMLError): Diagnos
     }
     case 'MISSING_CHAR': {
       const quote = openingQuote(positions, offset);
-      if (quote === undefined) return syntaxError(problem, at(offset));
+      if (quote === undefined) return syntaxError(problem, at(offset), lineAt(context, offset));
       const message = `the quote opened here is never closed, so the value runs on to line ${positionAt(positions, offset).line}; add the closing ${text[quote]}`;
       return error('YAML_SYNTAX', message, at(quote));
     }
     case 'TAG_RESOLVE_FAILED':
     case 'BAD_COLLECTION_TYPE':
-      return error('YAML_UNKNOWN_TAG', `${withoutPasswordLikeWords(problem.message)}; remove the "!" tag: tenantctl reads plain YAML values only`, at(offset));
+      return error('YAML_UNKNOWN_TAG', `${withoutPasswordLikeWords(problem.message, lineAt(context, offset))}; remove the "!" tag: tenantctl reads plain YAML values only`, at(offset));
     default:
-      return syntaxError(problem, at(offset));
+      return syntaxError(problem, at(offset), lineAt(context, offset));
   }
 }
 
-function syntaxError(problem: YAMLError, location: SourceLocation): Diagnostic {
+/** The source line holding `offset`, which yaml's message may quote a part of. */
+function lineAt({ text, positions }: ProblemContext | { text: string; positions: SourcePositions }, offset: number): string {
+  const { line } = positionAt(positions, offset);
+  const starts = positions.lineCounter.lineStarts;
+  return text.slice(starts[line - 1] ?? 0, starts[line] ?? text.length);
+}
+
+function syntaxError(problem: YAMLError, location: SourceLocation, line: string): Diagnostic {
   const hint = SYNTAX_HINTS[problem.code] ?? 'check the indentation, quotes and brackets around here';
-  const message = withoutPasswordLikeWords(problem.message).replace(/^[A-Z](?=[a-z])/, (first) => first.toLowerCase());
+  const message = withoutPasswordLikeWords(problem.message, line).replace(/^[A-Z](?=[a-z])/, (first) => first.toLowerCase());
   return error('YAML_SYNTAX', `${message}; ${hint}`, location);
 }
 
@@ -168,9 +175,14 @@ function composeProblems(file: string, text: string, positions: SourcePositions)
   return diagnostics;
 }
 
-/** A password that starts with `*` is read as an alias, so the name is quoted only when it could not be one. */
-function unresolvedAliasMessage(name: string): string {
-  if (couldBePassword(name)) return `an alias ${NOT_SHOWN_PASSWORD} refers to no anchor; if it is a password, remove it: a password is never written in the configuration; else define the anchor on an earlier value, or fix the name`;
+/**
+ * A password that starts with `*` is read as an alias, so the name is quoted
+ * only when it could not be one: with its `*`, which may be the symbol that
+ * makes it look like a password (`*welkom2016`), and nor when the line's word
+ * it is part of could be one (`[*welk20,16]`).
+ */
+function unresolvedAliasMessage(name: string, line: string): string {
+  if (couldBePassword(`*${name}`) || quotesPasswordLike(name, line)) return `an alias ${NOT_SHOWN_PASSWORD} refers to no anchor; if it is a password, remove it: a password is never written in the configuration; else define the anchor on an earlier value, or fix the name`;
   return `alias *${name} refers to no anchor; define &${name} on an earlier value, or fix the name`;
 }
 
@@ -179,7 +191,7 @@ function unresolvedAliasMessage(name: string): string {
  * to JS. One pass in document order, the order in which yaml looks anchors up
  * (asking each alias to resolve itself walks the whole document each time).
  */
-function unresolvedAliases(file: string, positions: SourcePositions): Diagnostic[] {
+function unresolvedAliases(file: string, text: string, positions: SourcePositions): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const anchors = new Set<string>();
   visit(positions.document, {
@@ -190,7 +202,7 @@ function unresolvedAliases(file: string, positions: SourcePositions): Diagnostic
       }
       if (anchors.has(node.source)) return;
       diagnostics.push(
-        error('YAML_SYNTAX', unresolvedAliasMessage(node.source), {
+        error('YAML_SYNTAX', unresolvedAliasMessage(node.source, lineAt({ text, positions }, node.range?.[0] ?? 0)), {
           file,
           ...positionAt(positions, node.range?.[0] ?? 0),
         }),
@@ -227,7 +239,7 @@ export function parseWithYaml(file: string, text: string): { value: unknown; dia
   try {
     value = document.toJS({ maxAliasCount: -1 });
   } catch (cause) {
-    const aliases = unresolvedAliases(file, positions);
+    const aliases = unresolvedAliases(file, text, positions);
     if (aliases.length > 0) return { value: null, diagnostics: aliases };
     throw cause;
   }

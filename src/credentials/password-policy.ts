@@ -57,11 +57,27 @@ export const NOT_SHOWN_PASSWORD = '(not shown here: it may be a password)';
  * logs and pull-request annotations. Their fixed words are plain English,
  * which is kept.
  */
-export function withoutPasswordLikeWords(message: string): string {
+export function withoutPasswordLikeWords(message: string, source = ''): string {
   return message
     .split(/(\s+)/)
-    .map((word) => (couldBePassword(word) ? NOT_SHOWN_PASSWORD : word))
+    .map((word) => (couldBePassword(word) || quotesPasswordLike(word, source) ? NOT_SHOWN_PASSWORD : word))
     .join('');
+}
+
+/** Shortest part of a word compared with the source's words: parts of English words are shorter. */
+const MIN_QUOTED_PART = 4;
+
+/**
+ * Whether `word` of a message is part of a word of `source` (the line the
+ * message is about) written like a password. A parser quotes the source
+ * without the syntax around it, and that syntax may be what makes it look
+ * like a password: `!<welkom2016>` is quoted `welkom2016`, `"\uwelk2016"`
+ * `\uwelk`, the alias `*welkom2016` `welkom2016`.
+ */
+export function quotesPasswordLike(word: string, source: string): boolean {
+  const part = word.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
+  if (part.length < MIN_QUOTED_PART) return false;
+  return source.split(/\s+/).some((sourceWord) => sourceWord.includes(part) && couldBePassword(sourceWord));
 }
 
 /**

@@ -156,6 +156,19 @@ describe('a password read as YAML syntax is never quoted back', () => {
     expect(diagnostics[0]?.message).not.toMatch(/Welkom|kom2016/);
   });
 
+  // The character yaml reads as syntax may be the symbol that makes the password one, and yaml quotes the rest without it.
+  it.each([
+    ['an alias', '*welkom2016', 'YAML_SYNTAX@3:15'],
+    ['an alias in a flow list', '[*welk20,16]', 'YAML_SYNTAX@3:16'],
+    ['a verbatim tag', '!<welkom2016> a', 'YAML_UNKNOWN_TAG@3:15'],
+    ['a short escape', '"\\uwelk2016"', 'YAML_SYNTAX@3:16'],
+  ])('%s whose other characters are of two classes', (_, value, expected) => {
+    const { diagnostics } = fromText(user(value));
+    expect(diagnostics.map(where)).toEqual([expected]);
+    expect(diagnostics[0]?.message).toContain('(not shown here: it may be a password)');
+    expect(diagnostics[0]?.message).not.toMatch(/welk/);
+  });
+
   it('still quotes what cannot be a password', () => {
     expect(fromText('users: !group [a]\n').diagnostics[0]?.message).toBe('Unresolved tag: !group; remove the "!" tag: tenantctl reads plain YAML values only');
     expect(fromText('a: |x\n').diagnostics[0]?.message).toMatch(/^block scalar header includes extra characters: \|x;/);
