@@ -81,11 +81,14 @@ const ROW_DETAILED = new Set(['23502', '23514']);
 
 /**
  * Whether the command line asked for JSON: from the parsed command when it
- * got that far, else from the raw arguments (commander refused them).
+ * got that far, else from the raw arguments (commander refused them) before
+ * a `--`, after which `--format json` is two operands, not the option.
  */
 export function asksForJson(argv: readonly string[], command: Command | undefined): boolean {
   if (command) return command.opts().format === 'json';
-  return argv.some((arg, i) => arg === '--format=json' || (arg === '--format' && argv[i + 1] === 'json'));
+  const end = argv.indexOf('--');
+  const options = end < 0 ? argv : argv.slice(0, end);
+  return options.some((arg, i) => arg === '--format=json' || (arg === '--format' && options[i + 1] === 'json'));
 }
 
 interface Failure {

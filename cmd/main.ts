@@ -37,6 +37,8 @@ program.hook('preAction', (_program, command) => {
 acceptGlobalOptionsBeforeCommand(program);
 checkRequiredOptionsAfterUnknownOnes(program);
 helpNamesUnknownCommand(program);
+// `help` is a command too: a script passing --no-color to every command is not refused by it.
+for (const command of program.commands) acceptNoColor(command);
 program.addHelpText(
   'after',
   '\nExamples:\n' +

@@ -89,7 +89,7 @@ describe('tenantctl follows the command-line conventions', () => {
     },
   );
 
-  it.each([['validate', '-c', 'examples/contoso'], ['history', '--limit', '1'], ['export']])(
+  it.each([['validate', '-c', 'examples/contoso'], ['history', '--limit', '1'], ['export'], ['help'], ['help', 'plan']])(
     '%j takes --no-color, as plan, apply and drift do, though it prints no colours',
     async (...args) => {
       const run = await runCli([...args, '--no-color'], { env: env() });
@@ -140,6 +140,13 @@ describe('tenantctl follows the command-line conventions', () => {
     expect(run.stderr).toContain('cannot connect to postgres://tenantctl@127.0.0.1:1/none');
     const document = diagnosticsOf(run.stdout);
     expect(document.diagnostics).toEqual([expect.objectContaining({ code: 'FAILED', message: expect.stringContaining('cannot connect'), file: null })]);
+  });
+
+  it('--format json after a -- is two operands: a refusal of them is not printed as JSON', async () => {
+    const run = await runCli(['validate', '-c', 'examples/contoso', '--', '--format', 'json'], { env: env() });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("too many arguments for 'validate'");
+    expect(run.stdout).toBe('');
   });
 
   it('--format json with a command line commander refuses prints it as JSON too', async () => {
