@@ -80,4 +80,31 @@ describe.each(ENGINES)('seats held in the recycle bin on the $name database', (e
     expect(e3).toEqual({ seats: 3, consumed: 3 });
     expect((await plan(users)).changes).toEqual([]);
   });
+
+  const renamed = (upn: string, from: string) => `  - userPrincipalName: ${upn}\n    displayName: ${upn}\n    renamedFrom: ${from}\n    licenses: [ENTERPRISEPACK]\n`;
+  const seatsOf = async () => (await db.query<{ seats: number; consumed: number }>(`SELECT seats, consumed FROM subscriptions WHERE sku = 'ENTERPRISEPACK'`))[0];
+
+  it.skipIf(engine.skip)('restoring and renaming a user holding a seat in the recycle bin counts that seat once', async () => {
+    const users = user('c1@contoso.com', true) + user('c2@contoso.com', true);
+    await applyPlan(db, await plan(users), context); // ann back to the recycle bin, her seat released
+    await db.query(`INSERT INTO license_assignments (user_id, sku) SELECT id, 'ENTERPRISEPACK' FROM users WHERE user_principal_name = 'ann@contoso.com'`);
+    expect(await seatsOf()).toEqual({ seats: 3, consumed: 3 });
+    const restore = await plan(users + renamed('ann.smith@contoso.com', 'ann@contoso.com'));
+    expect(restore.changes.map((c) => c.kind)).toEqual(expect.arrayContaining(['user.restore', 'user.rename']));
+    expect(restore.purchases).toEqual([]);
+    await applyPlan(db, restore, context);
+    expect(await seatsOf()).toEqual({ seats: 3, consumed: 3 });
+  });
+
+  it.skipIf(engine.skip)('a user in the recycle bin past 30 days, declared again, is purged with its seat and created anew: the seat is counted once', async () => {
+    const users = user('c1@contoso.com', true) + user('c2@contoso.com', true);
+    await applyPlan(db, await plan(users), context); // ann.smith to the recycle bin
+    await db.query(`INSERT INTO license_assignments (user_id, sku) SELECT id, 'ENTERPRISEPACK' FROM users WHERE user_principal_name = 'ann.smith@contoso.com'`);
+    await db.query(`UPDATE users SET deleted_at = now() - interval '40 days' WHERE user_principal_name = 'ann.smith@contoso.com'`);
+    const again = await plan(users + user('ann.smith@contoso.com', true));
+    expect(again.changes.map((c) => c.kind)).toEqual(expect.arrayContaining(['user.purge', 'user.create']));
+    expect(again.purchases).toEqual([]);
+    await applyPlan(db, again, context);
+    expect(await seatsOf()).toEqual({ seats: 3, consumed: 3 });
+  });
 });
