@@ -37,15 +37,27 @@ export function limitDiagnostics(sorted: readonly Diagnostic[], uncounted: Diagn
 /**
  * `listed` (a list limitDiagnostics made) followed by `more` problems found
  * later (a plan's refusals after the configuration's warnings), within the
- * same limit: a list already capped counts them all on its notice, which
- * keeps pointing where it did.
+ * same limit. The errors are listed first when not all fit: they are why the
+ * run is refused, and a configuration of 100,000 users may well have 1,000
+ * warnings, which left no room for the refusal that said what to fix. What is
+ * left out is counted on the notice, which keeps pointing where it did when
+ * the list was capped already.
  */
 export function appendLimited(listed: readonly Diagnostic[], more: readonly Diagnostic[]): Diagnostic[] {
   if (more.length === 0) return [...listed];
   const notice = listed.at(-1);
-  if (notice?.code !== 'DIAGNOSTICS_LIMIT' || !notice.omitted) return limitDiagnostics([...listed, ...more]);
-  const added = countDiagnostics(more);
-  const limited = limitDiagnostics(listed.slice(0, -1), { errors: notice.omitted.errors + added.errors, warnings: notice.omitted.warnings + added.warnings });
+  const capped = notice?.code === 'DIAGNOSTICS_LIMIT' && notice.omitted !== undefined ? notice : undefined;
+  const all = [...(capped ? listed.slice(0, -1) : listed), ...more];
+  if (!capped && all.length <= MAX_DIAGNOSTICS) return all;
+  const errors = all.filter((d) => d.severity === 'error').slice(0, MAX_DIAGNOSTICS);
+  const warnings = all.filter((d) => d.severity !== 'error').slice(0, MAX_DIAGNOSTICS - errors.length);
+  const kept = new Set([...errors, ...warnings]);
+  const left = all.filter((d) => !kept.has(d));
+  const counted = countDiagnostics(left);
+  const uncounted = { errors: counted.errors + (capped?.omitted?.errors ?? 0), warnings: counted.warnings + (capped?.omitted?.warnings ?? 0) };
+  const limited = limitDiagnostics(all.filter((d) => kept.has(d)), uncounted);
   const last = limited[limited.length - 1];
-  return notice.location && last ? [...limited.slice(0, -1), { ...last, location: notice.location }] : limited;
+  const location = capped ? capped.location : left[0]?.location;
+  if (!last || last.code !== 'DIAGNOSTICS_LIMIT') return limited;
+  return [...limited.slice(0, -1), location ? { ...last, location } : last];
 }

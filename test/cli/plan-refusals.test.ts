@@ -179,14 +179,15 @@ describe('plan-time refusals are located in the configuration', () => {
     expect(json.errors).toBe(1_500);
     expect(json.diagnostics).toHaveLength(1_001);
 
-    // 1,500 warnings listed already up to the limit: the refusals are counted on its notice, which becomes an error and keeps its place.
+    // 1,500 warnings listed already up to the limit: the refusals, why the plan is refused, are listed in their place, and
+    // the warnings counted on the notice, which becomes an error and keeps its place.
     const admin = '  - { userPrincipalName: admin@contoso.com, displayName: Admin, roles: [Global administrator], notify: [it@example.org] }\n';
     fs.writeFileSync(path.join(config, 'users.yaml'), `users:\n${admin}${users('')}`);
     const capped = await cli(['plan', '-c', config]);
     expect(capped.code).toBe(1);
     const listed = lines(capped.stderr);
-    expect(listed.filter((line) => / USER_NO_ACCESS: warning: /.test(line))).toHaveLength(1_000);
-    expect(listed.some((line) => / PLAN_REFUSED: /.test(line))).toBe(false);
+    expect(listed.filter((line) => / PLAN_REFUSED: /.test(line))).toHaveLength(1_000);
+    expect(listed.some((line) => / USER_NO_ACCESS: warning: /.test(line))).toBe(false);
     expect(listed.slice(-3)).toEqual([
       `${file}:1003:5: DIAGNOSTICS_LIMIT: … and 2,000 more problems not shown (limit 1,000); fix the ones above and run validate again`,
       '1500 errors, 1500 warnings',
