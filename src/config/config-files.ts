@@ -218,6 +218,16 @@ function leadsOutOfWorkTree(given: string): 'out' | 'git' | { readonly notYaml: 
 }
 
 /**
+ * The command line reaches Node as UTF-8: a name whose bytes are not is
+ * given with U+FFFD in their place, a name no file has, so such a path "does
+ * not exist" although it is there. Said when the path holds one.
+ */
+function notUtf8Hint(given: string): string {
+  if (!given.includes('\ufffd')) return '';
+  return ' (its \ufffd may stand for bytes of a name that are not valid UTF-8: tenantctl cannot open a path by such a name; rename it with UTF-8 characters)';
+}
+
+/**
  * Expands `-c` paths into the files to read, in order: a file is taken as
  * given; a directory contributes its `*.yaml`/`*.yml` files (not recursively),
  * sorted by name, except `catalog.yaml`. A file or directory reached twice is read once, with a
@@ -268,7 +278,7 @@ export function listConfigFiles(paths: readonly string[]): { files: string[]; di
     } catch (cause) {
       diagnostics.push(
         isMissing(cause)
-          ? error('CONFIG_NOT_FOUND', `${shown} does not exist${didYouMeanSibling(given)}; check the path given with -c`, { file: shown })
+          ? error('CONFIG_NOT_FOUND', `${shown} does not exist${didYouMeanSibling(given)}; check the path given with -c${notUtf8Hint(given)}`, { file: shown })
           : error('CONFIG_UNREADABLE', `cannot read ${shown} (${describeFsError(cause)}); check its permissions`, { file: shown }),
       );
       continue;

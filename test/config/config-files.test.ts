@@ -245,6 +245,20 @@ describe('file names that are not UTF-8', () => {
   });
 });
 
+describe('a path given with -c that is not UTF-8', () => {
+  // The command line reaches Node decoded as UTF-8: the byte 0xff of the folder's name arrives as U+FFFD.
+  it.skipIf(process.platform !== 'linux')('says why it cannot be opened, not only that it does not exist', () => {
+    const dir = newDir();
+    const folder = Buffer.concat([Buffer.from(`${dir}/conf`), Buffer.from([0xff])]);
+    fs.mkdirSync(folder);
+    fs.writeFileSync(Buffer.concat([folder, Buffer.from('/users.yaml')]), USERS);
+    const { diagnostics } = listConfigFiles([`${dir}/conf\ufffd`]);
+    expect(diagnostics.map((d) => d.code)).toEqual(['CONFIG_NOT_FOUND']);
+    expect(diagnostics[0]?.message).toContain('not valid UTF-8');
+    expect(listConfigFiles([`${dir}/nothing`]).diagnostics[0]?.message).not.toContain('UTF-8');
+  });
+});
+
 describe('the number of files', () => {
   it('more than 100,000 YAML files are refused before one is read, naming the file that passed the limit', () => {
     const dir = newDir();
