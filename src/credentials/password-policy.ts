@@ -60,8 +60,22 @@ export const NOT_SHOWN_PASSWORD = '(not shown here: it may be a password)';
 export function withoutPasswordLikeWords(message: string, source = ''): string {
   return message
     .split(/(\s+)/)
-    .map((word) => (couldBePassword(word) || quotesPasswordLike(word, source) ? NOT_SHOWN_PASSWORD : word))
+    .map((word) => (wordCouldBePassword(word) || quotesPasswordLike(word, source) ? NOT_SHOWN_PASSWORD : word))
     .join('');
+}
+
+/** What yaml writes for the `!!` of a tag: `!!int` is quoted `tag:yaml.org,2002:int`. */
+const YAML_TAG_PREFIX = 'tag:yaml.org,2002:';
+
+/**
+ * couldBePassword of a message's word, but a YAML tag yaml quotes in full
+ * (`tag:yaml.org,2002:int`, whose prefix alone has three classes) is judged
+ * as it was written, `!!int`, so the standard tags are still named.
+ */
+function wordCouldBePassword(word: string): boolean {
+  const at = word.indexOf(YAML_TAG_PREFIX);
+  if (at < 0) return couldBePassword(word);
+  return couldBePassword(word.slice(0, at)) || couldBePassword(`!!${word.slice(at + YAML_TAG_PREFIX.length)}`);
 }
 
 /** Shortest part of a word compared with the source's words: parts of English words are shorter. */

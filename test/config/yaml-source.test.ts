@@ -172,6 +172,10 @@ describe('a password read as YAML syntax is never quoted back', () => {
   it('still quotes what cannot be a password', () => {
     expect(fromText('users: !group [a]\n').diagnostics[0]?.message).toBe('Unresolved tag: !group; remove the "!" tag: tenantctl reads plain YAML values only');
     expect(fromText('a: |x\n').diagnostics[0]?.message).toMatch(/^block scalar header includes extra characters: \|x;/);
+    // yaml names a !! tag in full, tag:yaml.org,2002:…, whose prefix alone has three classes of characters.
+    expect(fromText('a: !!int x\n').diagnostics[0]?.message).toMatch(/^Unresolved tag: tag:yaml\.org,2002:int;/);
+    expect(fromText('a: !!set [x]\n').diagnostics[0]?.message).toMatch(/^tag:yaml\.org,2002:set used for seq collection/);
+    expect(fromText('a: !!welkom20 x\n').diagnostics[0]?.message).toContain('(not shown here: it may be a password)');
   });
 });
 
