@@ -83,11 +83,21 @@ const SEALING_VERSION = 3;
  * until the table is rewritten: 0003 dropped temporary_password, so a
  * database migrated from before it still held every clear-text password it
  * had queued. VACUUM FULL rewrites the table without them and empties the old
- * file (its WAL keeps them until the server recycles the segments). It cannot
- * run in a transaction, hence after the migrations' one.
+ * file. A server's WAL keeps them until the server recycles its segments;
+ * the embedded database's segment is ended and removed. It cannot run in a
+ * transaction, hence after the migrations' one.
  */
 async function rewriteWithoutClearPasswords(db: Database): Promise<void> {
   await db.exec(`VACUUM FULL ${SCHEMA}.credential_notifications`);
+  if (db.kind !== 'embedded') return;
+  // The embedded database's folder is tenantctl's, and its WAL held the old
+  // rows too (the pages 0003 changed, written whole): end that segment and
+  // remove it, rather than keep it for reuse with its contents.
+  await db.exec('SET wal_recycle = off');
+  await db.exec('CHECKPOINT');
+  await db.exec('SELECT pg_switch_wal()');
+  await db.exec('CHECKPOINT');
+  await db.exec('RESET wal_recycle');
 }
 
 /**

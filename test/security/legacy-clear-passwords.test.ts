@@ -13,14 +13,14 @@ import { describePostgres, postgresTestUrl } from '../support/postgres.js';
 
 const CLEAR = 'Qv7#Legacy!Pw2016';
 
-/** The table files of an embedded database folder that hold `needle`; the WAL is left out (recycled by the server, not by tenantctl). */
+/** The files of an embedded database folder that hold `needle`, its WAL included: the folder is tenantctl's, copied and backed up whole. */
 function tableFilesHolding(folder: string, needle: string): string[] {
   const found: string[] = [];
   const walk = (dir: string) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const file = path.join(dir, entry.name);
       if (entry.isDirectory()) {
-        if (entry.name !== 'pg_wal') walk(file);
+        walk(file);
       } else if (entry.isFile() && fs.readFileSync(file).includes(needle)) found.push(path.relative(folder, file));
     }
   };
