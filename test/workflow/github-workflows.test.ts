@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -27,7 +28,7 @@ describe('the GitHub Actions workflows of examples/gitops/github', () => {
     };
     const secret = (name: string) => [`\${{ secrets.${name} }}`];
     // A pull request's configuration is untrusted: validate and plan run as tenantctl_reader, like drift.
-    expect(databaseOf('plan.yml')).toEqual({ plan: secret('TENANTCTL_DATABASE_READONLY_URL') });
+    expect(databaseOf('plan.yml')).toEqual({ plan: secret('TENANTCTL_DATABASE_READONLY_URL'), comment: [] });
     expect(databaseOf('drift.yml')).toEqual({ drift: secret('TENANTCTL_DATABASE_READONLY_URL') });
     expect(databaseOf('apply.yml')).toEqual({
       apply: secret('TENANTCTL_DATABASE_WRITER_URL'),
@@ -67,7 +68,8 @@ describe('who can read the secrets of the GitHub workflows', () => {
   it('a pull request\'s jobs get only the read-only role\'s URL', () => {
     const onPullRequests = workflows.filter((w) => w.on.some((event) => event.startsWith('pull_request')));
     expect(onPullRequests.map((w) => w.file)).toEqual(['plan.yml']);
-    for (const { jobs } of onPullRequests) for (const [, job] of jobs) expect(secretsIn(job)).toEqual(['TENANTCTL_DATABASE_READONLY_URL']);
+    // The job that posts the comment runs nothing of the pull request's and needs no secret.
+    for (const { jobs } of onPullRequests) for (const [name, job] of jobs) expect(secretsIn(job)).toEqual(name === 'comment' ? [] : ['TENANTCTL_DATABASE_READONLY_URL']);
   });
 
   it('every other secret is an environment\'s, whose deployment branches the README limits to main', () => {
@@ -101,11 +103,83 @@ describe('who can read the secrets of the GitHub workflows', () => {
   });
 });
 
+/** Where a shell script writes: the target of each `>`, `>>`, `>|` or `&>` (not `=>`, `->`, `2>&1`). */
+export const redirectTargets = (script: string) =>
+  [...script.matchAll(/(?<![=\-<>&])(?:\d|&)?>[>|]?\s*("[^"]*"|'[^']*'|&\d|[^\s;|&)<>]+)/g)].map((m) => m[1]!).filter((t) => !/^&\d$/.test(t));
+
+describe('what a hostile pull request can make the GitHub workflows do', () => {
+  interface Step {
+    readonly uses?: string;
+    readonly run?: string;
+    readonly with?: Record<string, unknown>;
+  }
+  interface HardenedJob {
+    readonly permissions?: Record<string, string>;
+    readonly steps: readonly Step[];
+  }
+  const workflows = fs.readdirSync(WORKFLOWS).map((file) => {
+    const workflow = parse(fs.readFileSync(path.join(WORKFLOWS, file), 'utf8')) as { on: Record<string, unknown>; permissions?: unknown; jobs: Record<string, HardenedJob> };
+    return { file, workflow, jobs: Object.entries(workflow.jobs) };
+  });
+  const steps = () => workflows.flatMap(({ file, jobs }) => jobs.flatMap(([job, { steps }]) => steps.map((step) => ({ where: `${file}: job ${job}`, step }))));
+
+  it('no step writes into the checkout, where any file may be a symbolic link: only to $RUNNER_TEMP, $GITHUB_OUTPUT or /dev/null', () => {
+    const targets = steps().flatMap(({ where, step }) => redirectTargets(step.run ?? '').map((target) => ({ where, target })));
+    expect(targets.length).toBeGreaterThanOrEqual(5);
+    for (const { where, target } of targets) expect(target, where).toMatch(/^(?:"\$RUNNER_TEMP\/[^"]+"|"\$GITHUB_OUTPUT"|\/dev\/null)$/);
+    // Actions that write files (download-artifact) write into a folder of the runner's temporary one; upload-artifact reads from there.
+    for (const { where, step } of steps().filter(({ step }) => /^actions\/(?:down|up)load-artifact@/.test(step.uses ?? ''))) {
+      expect(String(step.with?.path), where).toMatch(/^\$\{\{ runner\.temp \}\}\/[\w.-]+$/);
+    }
+    // Scripts of github-script read the files of $RUNNER_TEMP, never a relative path.
+    for (const { where, step } of steps().filter(({ step }) => step.uses?.startsWith('actions/github-script@'))) {
+      for (const read of String(step.with?.script).matchAll(/readFileSync\((.+?), 'utf8'\)/g)) expect(read[1], where).toMatch(/^path\.join\(process\.env\.RUNNER_TEMP, /);
+    }
+  });
+
+  it('no ${{ }} expression is pasted into a script (shell or github-script): data reaches them through env', () => {
+    for (const { where, step } of steps()) {
+      expect(step.run ?? '', where).not.toContain('${{');
+      if (step.uses?.startsWith('actions/github-script@')) expect(String(step.with?.script), where).not.toContain('${{');
+    }
+  });
+
+  it('each job gets only the token permissions it uses: none by default, and no write where the pull request\'s code runs', () => {
+    for (const { file, workflow, jobs } of workflows) {
+      expect(Object.keys(workflow.on), file).not.toContain('pull_request_target');
+      expect(Object.keys(workflow.on), file).not.toContain('workflow_run');
+      if (file !== 'drift.yml') expect(workflow.permissions, file).toEqual({});
+      for (const [name, job] of jobs) {
+        const checkouts = job.steps.filter((step) => step.uses?.startsWith('actions/checkout@'));
+        // The token stays out of .git/config, where every later step (npm ci, tenantctl) could read it.
+        for (const step of checkouts) expect(step.with?.['persist-credentials'], `${file}: job ${name}`).toBe(false);
+        if (file === 'plan.yml' && checkouts.length > 0) expect(job.permissions, `${file}: job ${name}`).toEqual({ contents: 'read' });
+      }
+    }
+    // The plan comment is posted by a job that checks nothing out and runs no script.
+    const plan = workflows.find((w) => w.file === 'plan.yml')!;
+    const writers = plan.jobs.filter(([, job]) => Object.values(job.permissions ?? {}).includes('write'));
+    expect(writers.map(([name]) => name)).toEqual(['comment']);
+    for (const [, job] of writers) {
+      expect(job.permissions).toEqual({ 'pull-requests': 'write' });
+      expect(job.steps.map((step) => step.uses?.replace(/@.*/, ''))).toEqual(['actions/download-artifact', 'actions/github-script']);
+    }
+  });
+
+  it('the redirect check sees what it must', () => {
+    expect(redirectTargets('a > plan.md\nb >>"$GITHUB_OUTPUT" 2>&1\nc 2> err.log >&2\nd &> all.log\n(x) => x\ne >| "$RUNNER_TEMP/x"')).toEqual(['plan.md', '"$GITHUB_OUTPUT"', 'err.log', 'all.log', '"$RUNNER_TEMP/x"']);
+  });
+});
+
 describe('every tenantctl line of the GitHub workflows, run against the contoso example', { timeout: 120_000 }, () => {
   let repo: string;
   let database: string;
   let relay: TlsSmtpRelay;
-  const env = () => ({ TENANTCTL_DATABASE_URL: database, NO_COLOR: '1', XDG_CONFIG_HOME: path.join(repo, '.xdg'), GITHUB_SHA: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678' });
+  // The runner's temporary folder: outside the checkout, as on GitHub.
+  let runnerTemp: string;
+  /** A file the runner's user may write, that a pull request's symbolic links point at. */
+  let victim: string;
+  const env = () => ({ TENANTCTL_DATABASE_URL: database, NO_COLOR: '1', XDG_CONFIG_HOME: path.join(repo, '.xdg'), GITHUB_SHA: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678', RUNNER_TEMP: runnerTemp });
   const steps = (file: string) => githubRunSteps(path.join(WORKFLOWS, file));
   const step = (file: string, name: string): WorkflowStep => {
     const found = steps(file).find((s) => s.name === name);
@@ -120,6 +194,11 @@ describe('every tenantctl line of the GitHub workflows, run against the contoso 
 
   beforeAll(async () => {
     repo = gitopsRepo('github');
+    runnerTemp = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantctl-runner-temp-'));
+    victim = path.join(runnerTemp, '..', `${path.basename(runnerTemp)}-profile`);
+    fs.writeFileSync(victim, 'export PATH=/usr/bin\n');
+    // The pull request (or a merged one) adds symbolic links where the workflows once wrote.
+    for (const name of ['plan.md', 'plan.json', 'drift.md']) fs.symlinkSync(victim, path.join(repo, name));
     // What `init --catalog catalog.yaml` makes: that catalog is the contoso example's (see
     // gitlab-pipeline.test.ts), so a copy of the contoso database after init. On PostgreSQL
     // where the suite's server runs (the workflows, not the engine, are the subject; its URL is
@@ -132,6 +211,8 @@ describe('every tenantctl line of the GitHub workflows, run against the contoso 
   afterAll(async () => {
     await relay?.stop();
     fs.rmSync(repo, { recursive: true, force: true });
+    fs.rmSync(runnerTemp, { recursive: true, force: true });
+    fs.rmSync(victim, { force: true });
   });
 
   it('pull request: validate passes, plan writes the comment and the plan file', () => {
@@ -141,8 +222,13 @@ describe('every tenantctl line of the GitHub workflows, run against the contoso 
     const plan = run('plan.yml', 'Plan');
     expect(plan.status).toBe(0);
     expect(plan.outputs).toEqual({ made: 'true' });
-    expect(fs.readFileSync(path.join(repo, 'plan.md'), 'utf8')).toContain('megan.bowen@contoso.com');
-    expect(JSON.parse(fs.readFileSync(path.join(repo, 'plan.json'), 'utf8'))).toMatchObject({ formatVersion: expect.any(String) });
+    expect(fs.readFileSync(path.join(runnerTemp, 'plan.md'), 'utf8')).toContain('megan.bowen@contoso.com');
+    expect(JSON.parse(fs.readFileSync(path.join(runnerTemp, 'plan.json'), 'utf8'))).toMatchObject({ formatVersion: expect.any(String) });
+    // The links the pull request added were not written through.
+    expect(fs.readFileSync(victim, 'utf8')).toBe('export PATH=/usr/bin\n');
+    // What download-artifact does in apply.yml: the artifact into a fresh folder of $RUNNER_TEMP.
+    fs.mkdirSync(path.join(runnerTemp, 'saved-plan'));
+    fs.copyFileSync(path.join(runnerTemp, 'plan.json'), path.join(runnerTemp, 'saved-plan', 'plan.json'));
   });
 
   it('merge: the saved plan stops for approval (exit 3 → needs-approval), then the approved job applies it, then deliver sends the credentials', async () => {
@@ -160,20 +246,20 @@ describe('every tenantctl line of the GitHub workflows, run against the contoso 
     expect(history.stdout).toContain(env().GITHUB_SHA);
 
     // The deliver job: the key comes from a secret (its text), the relay's URL from another.
-    const runnerTemp = fs.mkdtempSync(path.join(repo, '.runner-temp-'));
+    const deliverTemp = fs.mkdtempSync(path.join(runnerTemp, 'deliver-'));
     executed.add("apply.yml: Deliver the new users' credentials");
     const deliver = await runStepAsync(repo, step('apply.yml', "Deliver the new users' credentials"), {
       ...env(),
       OUTBOX_KEY: fs.readFileSync(process.env.TENANTCTL_OUTBOX_KEY!, 'utf8'),
       TENANTCTL_SMTP_URL: relay.url,
       NODE_EXTRA_CA_CERTS: relay.caFile,
-      RUNNER_TEMP: runnerTemp,
+      RUNNER_TEMP: deliverTemp,
     });
     expect(deliver.stderr).toBe('');
     expect(deliver.status).toBe(0);
     expect(deliver.stdout).toMatch(/^Delivered 13 of 13 notification\(s\) via smtp:\/\/tenantctl:\*+@127\.0\.0\.1:\d+\.$/m);
     expect(relay.received.length).toBeGreaterThanOrEqual(13);
-    expect(fs.readdirSync(runnerTemp)).toEqual([]);
+    expect(fs.readdirSync(deliverTemp)).toEqual([]);
   });
 
   it('nightly: no drift says drift=false; a change behind git\'s back says drift=true with the report', async () => {
@@ -191,7 +277,8 @@ describe('every tenantctl line of the GitHub workflows, run against the contoso 
     const drifted = run('drift.yml', 'Drift');
     expect(drifted.status).toBe(0);
     expect(drifted.outputs).toEqual({ drift: 'true' });
-    expect(fs.readFileSync(path.join(repo, 'drift.md'), 'utf8')).toContain('Chief Everything Officer');
+    expect(fs.readFileSync(path.join(runnerTemp, 'drift.md'), 'utf8')).toContain('Chief Everything Officer');
+    expect(fs.readFileSync(victim, 'utf8')).toBe('export PATH=/usr/bin\n');
   });
 
   it('ran every step of the workflows that calls tenantctl', () => {
