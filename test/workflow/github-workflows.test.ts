@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ROOT, runCli } from '../support/cli.js';
 import { contosoDatabase } from '../support/contoso-database.js';
-import { githubRunSteps, gitopsRepo, runStep, runStepAsync, type WorkflowStep } from './gitops-repo.js';
+import { githubRunSteps, gitopsRepo, redirectTargets, runStep, runStepAsync, type WorkflowStep } from './gitops-repo.js';
 import { TlsSmtpRelay } from './tls-smtp-relay.js';
 
 const WORKFLOWS = path.join(ROOT, 'examples/gitops/github/.github/workflows');
@@ -102,10 +102,6 @@ describe('who can read the secrets of the GitHub workflows', () => {
     expect(gitlab.default.before_script.filter((line) => line.includes('npm ci'))).toEqual([expect.stringContaining('--ignore-scripts')]);
   });
 });
-
-/** Where a shell script writes: the target of each `>`, `>>`, `>|` or `&>` (not `=>`, `->`, `2>&1`). */
-export const redirectTargets = (script: string) =>
-  [...script.matchAll(/(?<![=\-<>&])(?:\d|&)?>[>|]?\s*("[^"]*"|'[^']*'|&\d|[^\s;|&)<>]+)/g)].map((m) => m[1]!).filter((t) => !/^&\d$/.test(t));
 
 describe('what a hostile pull request can make the GitHub workflows do', () => {
   interface Step {

@@ -58,8 +58,14 @@ function runValidateJob(): { status: number | null; stderr: string } {
 
 describe('the GitLab validate job, on a merge request that writes escapes into a UPN and a file name', () => {
   it('validate --format json quotes the UPN in its message as the text format does, and keeps the file exact', () => {
-    expect(runValidateJob().status).toBe(1);
-    const { diagnostics } = JSON.parse(fs.readFileSync(path.join(repo, 'validate.json'), 'utf8')) as Diagnostics;
+    // What the job's first line runs; it keeps that JSON in a scratch folder outside the project.
+    const run = spawnSync(process.execPath, [path.join(ROOT, 'dist/cmd/tenantctl.cjs'), 'validate', '-c', 'tenant', '--format', 'json'], {
+      cwd: repo,
+      encoding: 'utf8',
+      env: { ...process.env, TENANTCTL_DATABASE_URL: path.join(repo, 'no-database'), NO_COLOR: '1', TENANTCTL_QUIET: '1' },
+    });
+    expect(run.status).toBe(1);
+    const { diagnostics } = JSON.parse(run.stdout) as Diagnostics;
     const invalid = diagnostics.find((d) => d.code === 'UPN_INVALID');
     expect(invalid?.message).toContain('"x\\u001b[2K\\u000dJob succeeded\\u000a\\u001b[32;1mvalidate passed@contoso.com"');
     expect(invalid?.file).toBe(`tenant/${HOSTILE_FILE}`);

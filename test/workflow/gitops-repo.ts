@@ -114,6 +114,10 @@ export function gitlabJobs(file: string): GitlabJob[] {
     .map((name) => ({ name, script: flatten(scriptOf(name)) }));
 }
 
+/** Where a shell script writes: the target of each `>`, `>>`, `>|` or `&>` (not `=>`, `->`, `2>&1`). */
+export const redirectTargets = (script: string) =>
+  [...script.matchAll(/(?<![=\-<>&])(?:\d|&)?>[>|]?\s*("[^"]*"|'[^']*'|&\d|[^\s;|&)<>]+)/g)].map((m) => m[1]!).filter((t) => !/^&\d$/.test(t));
+
 const execFileAsync = promisify(execFile);
 
 /** A command's stdout, without blocking this process (other work goes on meanwhile); rejects, with its stderr, if it fails. */

@@ -1,0 +1,154 @@
+// A merge request's files are untrusted, and any of them may be a symbolic
+// link: `plan.md -> ~/.profile` had the plan job's redirect write the plan
+// into the runner user's profile, which a shell runner runs in a later job.
+// The jobs of examples/gitops/gitlab write their scratch files into a fresh
+// private folder, and the artifacts (which GitLab wants in the project
+// directory) as new files, never through a link. Each job's script runs here
+// as GitLab's runner runs it (bash, -e and pipefail, in the project directory),
+// against the local stand-in for GitLab's API.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { ROOT, tempDir } from '../support/cli.js';
+import { contosoDatabase } from '../support/contoso-database.js';
+import { gitlabJobs, gitopsRepo, redirectTargets } from './gitops-repo.js';
+import { LocalGitlabApi } from './local-gitlab-api.js';
+
+const PIPELINE = path.join(ROOT, 'examples/gitops/gitlab/.gitlab-ci.yml');
+const TOKEN = 'glpat-local-test-token';
+const PROJECT = '7';
+const MR = 4;
+const MERGE = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
+const PROFILE = 'export PATH=/usr/bin\n';
+/** Every file the jobs wrote in the project directory before: the scratch files and the artifacts. */
+const WRITTEN = ['plan.md', 'plan.json', 'note.md', 'notes.json', 'notes.headers', 'validate.json', 'gl-code-quality-report.json', 'drift.md', 'issue.md', 'needs-approval'];
+
+describe('the GitLab jobs, on a merge request whose files are symbolic links to a file of the runner user', { timeout: 120_000 }, () => {
+  let repo: string;
+  let outside: string;
+  let victim: string;
+  let tmp: string;
+  let db: string;
+  let api: LocalGitlabApi;
+
+  beforeAll(async () => {
+    repo = gitopsRepo('gitlab');
+    outside = tempDir('tenantctl-gitlab-outside-');
+    victim = path.join(outside, '.profile');
+    fs.writeFileSync(victim, PROFILE);
+    tmp = path.join(outside, 'tmp');
+    fs.mkdirSync(tmp);
+    for (const name of WRITTEN) fs.symlinkSync(victim, path.join(repo, name));
+    db = await contosoDatabase('initialised', 'gitlab_scratch_files', path.join(outside, 'db'));
+    api = new LocalGitlabApi(TOKEN, PROJECT);
+    await api.start();
+  });
+  afterAll(async () => {
+    await api?.stop();
+    if (repo) fs.rmSync(repo, { recursive: true, force: true });
+    if (outside) fs.rmSync(outside, { recursive: true, force: true });
+  });
+
+  function runJob(name: string, more: Record<string, string> = {}): Promise<{ status: number | null; output: string }> {
+    const job = gitlabJobs(PIPELINE).find((j) => j.name === name)!;
+    const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', job.script.join('\n')], {
+      cwd: repo,
+      env: {
+        PATH: process.env.PATH, HOME: outside, TMPDIR: tmp, XDG_CONFIG_HOME: path.join(outside, 'xdg'),
+        TENANTCTL_DATABASE_URL: db, NO_COLOR: '1', TENANTCTL_QUIET: '1', TENANTCTL_GITLAB_TOKEN: TOKEN,
+        CI_API_V4_URL: api.url, CI_PROJECT_ID: PROJECT, CI_MERGE_REQUEST_IID: String(MR), CI_COMMIT_SHORT_SHA: 'abcdef12',
+        CI_COMMIT_SHA: MERGE, CI_PIPELINE_URL: 'https://gitlab.contoso.com/it/contoso-tenant/-/pipelines/100',
+        ...more,
+      },
+    });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    return new Promise((resolve) => child.on('close', (status) => resolve({ status, output })));
+  }
+
+  /** Nothing was written through a link, the files the job keeps are regular files, and its scratch folder is gone. */
+  const expectUntouched = (kept: readonly string[]) => {
+    expect(fs.readFileSync(victim, 'utf8')).toBe(PROFILE);
+    for (const name of kept) expect(fs.lstatSync(path.join(repo, name)).isFile(), name).toBe(true);
+    expect(fs.readdirSync(tmp)).toEqual([]);
+  };
+
+  it('validate: the code-quality report replaces the link; validate.json stays out of the project', async () => {
+    const run = await runJob('validate');
+    expect(run.output).not.toMatch(/Error|refusing/);
+    expect(run.status).toBe(0);
+    expectUntouched(['gl-code-quality-report.json']);
+    expect(JSON.parse(fs.readFileSync(path.join(repo, 'gl-code-quality-report.json'), 'utf8'))).toEqual([]);
+    expect(fs.lstatSync(path.join(repo, 'validate.json')).isSymbolicLink()).toBe(true);
+  });
+
+  it('plan: plan.json and plan.md replace the links, the note is posted from the scratch folder', async () => {
+    const run = await runJob('plan');
+    expect(run.status, run.output).toBe(0);
+    expectUntouched(['plan.json', 'plan.md']);
+    expect(fs.readFileSync(path.join(repo, 'plan.md'), 'utf8')).toContain('megan.bowen@contoso.com');
+    expect(api.writes()).toEqual([`POST /api/v4/projects/${PROJECT}/merge_requests/${MR}/notes`]);
+    expect(api.notes.get(MR)?.[0]?.body).toContain('megan.bowen@contoso.com');
+    for (const name of ['note.md', 'notes.json', 'notes.headers']) expect(fs.lstatSync(path.join(repo, name)).isSymbolicLink()).toBe(true);
+  });
+
+  it('apply: the saved plan is downloaded into the scratch folder; plan.json and needs-approval, its artifacts, replace the links', async () => {
+    const artifact = path.join(outside, 'plan-job-artifact.json');
+    fs.copyFileSync(path.join(repo, 'plan.json'), artifact);
+    fs.rmSync(path.join(repo, 'plan.json'));
+    fs.symlinkSync(victim, path.join(repo, 'plan.json'));
+    api.merged.push({ iid: MR, mergeCommitSha: MERGE, pipeline: { id: 100, status: 'success' }, planJob: { id: 500, artifact } });
+    const run = await runJob('apply');
+    // The contoso plan buys seats: it stops for approval.
+    expect(run.status, run.output).toBe(3);
+    expect(run.output).toContain('run apply-approved');
+    expectUntouched(['plan.json', 'needs-approval']);
+    expect(fs.readFileSync(path.join(repo, 'plan.json'))).toEqual(fs.readFileSync(artifact));
+  });
+
+  it('drift: drift.md replaces the link', async () => {
+    const run = await runJob('drift');
+    expect(run.status, run.output).toBe(0);
+    expectUntouched(['drift.md']);
+    expect(fs.lstatSync(path.join(repo, 'issue.md')).isSymbolicLink()).toBe(true);
+  });
+  it('deliver: the private copy of the outbox key is removed however the job ends', async () => {
+    // The File variable is missing (here: a path with nothing there), so copying it fails.
+    const run = await runJob('deliver', { TENANTCTL_OUTBOX_KEY: path.join(outside, 'no-such-key') });
+    expect(run.status).not.toBe(0);
+    expect(run.output).toContain('no-such-key');
+    expect(fs.readdirSync(tmp)).toEqual([]);
+  });
+});
+
+describe('where the scripts of the GitLab pipeline write', () => {
+  it('only into their scratch folder, /dev/null, or an artifact removed first and created with noclobber', () => {
+    const jobs = gitlabJobs(PIPELINE);
+    let checked = 0;
+    for (const job of jobs) {
+      const script = job.script.join('\n');
+      const targets = [
+        ...redirectTargets(script),
+        ...[...script.matchAll(/--(?:output|dump-header)\s+("[^"]*"|\S+)/g)].map((m) => m[1]!),
+      ];
+      for (const target of targets) {
+        checked++;
+        if (/^(?:"\$scratch\/[^"]+"|"\$key"|\/dev\/null)$/.test(target)) continue;
+        // An artifact, which GitLab wants in the project directory: `rm -f` before, and noclobber on where it is written.
+        const at = script.indexOf(`> ${target}`);
+        const before = script.slice(0, at);
+        expect(before, `${job.name}: ${target}`).toMatch(new RegExp(`rm -f [^\\n]*\\b${target.replace('.', '\\.')}\\b`));
+        expect(before.lastIndexOf('set -o noclobber'), `${job.name}: ${target}`).toBeGreaterThan(before.lastIndexOf('set +o noclobber'));
+      }
+      // Node writes its files as new ones ("wx"), never through a link.
+      for (const write of script.matchAll(/writeFileSync\(([^\n]*)\)/g)) expect(write[1], job.name).toContain('{ flag: "wx" }');
+    }
+    expect(checked).toBeGreaterThanOrEqual(10);
+    // npm's cache is in the project directory (GitLab caches only paths there): a link there is refused before npm ci.
+    const pipeline = parse(fs.readFileSync(PIPELINE, 'utf8')) as { default: { before_script: string[] } };
+    expect(pipeline.default.before_script[0]).toMatch(/^if \[ -L \.npm \]; then .*exit 1; fi/);
+  });
+});
