@@ -162,6 +162,12 @@ describe('what a hostile pull request can make the GitHub workflows do', () => {
     }
   });
 
+  it('drift reports on the default branch\'s configuration only, never a branch run by hand', () => {
+    const drift = workflows.find((w) => w.file === 'drift.yml')!;
+    expect(Object.keys(drift.workflow.on).sort()).toEqual(['schedule', 'workflow_dispatch']);
+    expect((drift.workflow.jobs.drift as { if?: string }).if).toBe("github.event_name == 'schedule' || github.ref_name == github.event.repository.default_branch");
+  });
+
   it('the redirect check sees what it must', () => {
     expect(redirectTargets('a > plan.md\nb >>"$GITHUB_OUTPUT" 2>&1\nc 2> err.log >&2\nd &> all.log\n(x) => x\ne >| "$RUNNER_TEMP/x"')).toEqual(['plan.md', '"$GITHUB_OUTPUT"', 'err.log', 'all.log', '"$RUNNER_TEMP/x"']);
   });

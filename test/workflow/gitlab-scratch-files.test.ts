@@ -124,6 +124,13 @@ describe('the GitLab jobs, on a merge request whose files are symbolic links to 
   });
 });
 
+describe('the GitLab drift job', () => {
+  it('reports on the default branch\'s configuration only: a pipeline run by hand on another branch has no drift job', () => {
+    const pipeline = parse(fs.readFileSync(PIPELINE, 'utf8')) as { drift: { rules: { if: string }[] } };
+    expect(pipeline.drift.rules.map((r) => r.if)).toEqual(['($CI_PIPELINE_SOURCE == "schedule" || $CI_PIPELINE_SOURCE == "web") && $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH']);
+  });
+});
+
 describe('where the scripts of the GitLab pipeline write', () => {
   it('only into their scratch folder, /dev/null, or an artifact removed first and created with noclobber', () => {
     const jobs = gitlabJobs(PIPELINE);
