@@ -11,6 +11,7 @@ import { buildPositionIndex } from './position-index.js';
 import { runSteps, runStepsYielding, type Steps } from './steps.js';
 import { formatBytes, INPUT_LIMITS, readInputFile, type InputProblem } from './read-input-file.js';
 import { countValues } from './schema-bounds.js';
+import { wrongEncoding, wrongEncodingMessage } from './text-encoding.js';
 import { formatCount } from '../diagnostics/message-lists.js';
 
 /**
@@ -137,6 +138,11 @@ export function parseYamlSource(
   slowBudget: SlowPathBudget = { left: SLOW_PATH_LIMIT },
 ): { source: ConfigFile; diagnostics: Diagnostic[]; values: number; written: number } {
   const { text, problem } = decodeUtf8(bytes);
+  const encoding = wrongEncoding(bytes);
+  if (encoding) {
+    // Before the first byte that is not UTF-8: UTF-16 without a BOM is mostly valid UTF-8, with a NUL every other byte.
+    return { source: { file, text, value: null }, diagnostics: [error('YAML_NOT_UTF8', wrongEncodingMessage(encoding), { file, line: 1, column: 1 })], values: 0, written: 0 };
+  }
   if (problem) {
     const byte = problem.byte.toString(16).toUpperCase().padStart(2, '0');
     const message = `the file is not valid UTF-8 (byte 0x${byte} here); save it with UTF-8 encoding`;

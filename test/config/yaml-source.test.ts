@@ -85,6 +85,43 @@ describe('loadYamlSources: one diagnostic per YAML mistake, located', () => {
     expect(parseYamlSource('x.yaml', onFirstLine).diagnostics.map(where)).toEqual(['YAML_NOT_UTF8@1:3']);
   });
 
+  describe('YAML_NOT_UTF8 names a file saved as UTF-16 or UTF-32 instead of its first byte', () => {
+    const yaml = 'users:\n  - userPrincipalName: megan.bowen@contoso.com\n';
+    const utf16be = (text: string): Buffer => Buffer.from(text, 'utf16le').swap16();
+    const utf32 = (text: string, littleEndian: boolean): Buffer => {
+      const out = Buffer.alloc(text.length * 4);
+      [...text].forEach((c, i) => (littleEndian ? out.writeUInt32LE(c.codePointAt(0) ?? 0, i * 4) : out.writeUInt32BE(c.codePointAt(0) ?? 0, i * 4)));
+      return out;
+    };
+    it.each([
+      ['UTF-16 LE with a BOM', Buffer.from(`\uFEFF${yaml}`, 'utf16le'), 'UTF-16 (little endian)', 'UTF-16'],
+      ['UTF-16 BE with a BOM', utf16be(`\uFEFF${yaml}`), 'UTF-16 (big endian)', 'UTF-16'],
+      ['UTF-16 LE without a BOM', Buffer.from(yaml, 'utf16le'), 'UTF-16 (little endian)', 'UTF-16LE'],
+      ['UTF-16 BE without a BOM', utf16be(yaml), 'UTF-16 (big endian)', 'UTF-16BE'],
+      ['UTF-16 LE, a comment in Cyrillic first', Buffer.from(`# Пользователи\n${yaml}`, 'utf16le'), 'UTF-16 (little endian)', 'UTF-16LE'],
+      ['UTF-32 LE with a BOM', utf32(`\uFEFF${yaml}`, true), 'UTF-32 (little endian)', 'UTF-32'],
+      ['UTF-32 BE with a BOM', utf32(`\uFEFF${yaml}`, false), 'UTF-32 (big endian)', 'UTF-32'],
+      ['UTF-32 LE without a BOM', utf32(yaml, true), 'UTF-32 (little endian)', 'UTF-32LE'],
+    ])('%s', (_, bytes, encoding, iconvName) => {
+      const { source, diagnostics } = parseYamlSource('x.yaml', bytes);
+      expect(diagnostics.map(where)).toEqual(['YAML_NOT_UTF8@1:1']);
+      expect(diagnostics[0]?.message).toBe(
+        `the file is saved as ${encoding}, but tenantctl reads UTF-8 only: save it as UTF-8 (in most editors "Save with Encoding" or the encoding in the status bar), or convert it with iconv -f ${iconvName} -t UTF-8 FILE > NEW_FILE`,
+      );
+      expect(source.value).toBeNull();
+    });
+
+    it('still reports a stray NUL or a Latin-1 byte in a UTF-8 file as such', () => {
+      expect(fromText('users: []\nx: "a\0b"\n').diagnostics.map(where)).toEqual(['YAML_SYNTAX@2:6']);
+      expect(fromText('a: "b\0"\n').diagnostics.map(where)).toEqual(['YAML_SYNTAX@1:6']);
+      expect(fromText('ab\0\n').diagnostics.map(where)).toEqual(['YAML_SYNTAX@1:3']);
+      const latin1 = Buffer.concat([Buffer.from('a: '), Buffer.from([0xff, 0xfe]), Buffer.from('\n')]);
+      expect(parseYamlSource('x.yaml', latin1).diagnostics.map((d) => `${where(d)} ${d.message}`)).toEqual([
+        'YAML_NOT_UTF8@1:4 the file is not valid UTF-8 (byte 0xFF here); save it with UTF-8 encoding',
+      ]);
+    });
+  });
+
   it('accepts a UTF-8 BOM and leaves it out of the text', () => {
     const { source, diagnostics } = loadOne('bom.yaml');
     expect(diagnostics).toEqual([]);
