@@ -42,7 +42,7 @@ export const CONFIG_DIAGNOSTIC_CODES: readonly DiagnosticCodeInfo[] = [
   { code: 'YAML_TAB_INDENT', severity: 'error', meaning: 'A tab is used for indentation; YAML allows only spaces.' },
   { code: 'YAML_DUPLICATE_KEY', severity: 'error', meaning: 'A key appears twice in one mapping.' },
   { code: 'YAML_MULTIPLE_DOCUMENTS', severity: 'error', meaning: 'The file holds more than one YAML document (`---`).' },
-  { code: 'YAML_UNKNOWN_TAG', severity: 'error', meaning: 'A `!tag` is used; only plain YAML values are read.' },
+  { code: 'YAML_UNKNOWN_TAG', severity: 'error', meaning: 'A `!tag` is used, or one of YAML 1.1\'s tags for a date, binary data, a set, ... (`!!timestamp`, `!!binary`, `!!set`, `!!omap`, `!!pairs`); only plain YAML values are read.' },
   { code: 'YAML_VERSION', severity: 'error', meaning: 'A `%YAML` directive asks for a version other than 1.2.' },
   { code: 'YAML_EMPTY', severity: 'error', meaning: 'The file is empty or holds only comments.' },
   { code: 'YAML_NOT_MAPPING', severity: 'error', meaning: 'The top level of the file is not a mapping (`users:`, `defaults:`, `settings:`).' },

@@ -1,6 +1,7 @@
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { lineAndColumn, lineStarts } from './position-index.js';
 import { withoutPasswordLikeWords } from '../credentials/password-policy.js';
+import { isTaggedValue, taggedValueMessage } from './yaml-tags.js';
 import { EMPTY_MESSAGE, notMappingMessage, wrongVersionMessage } from './yaml-problems.js';
 
 /**
@@ -87,6 +88,9 @@ export function firstProblem(file: string, cause: unknown, documents?: readonly 
     // Not js-yaml's own error (a tag of 60 million characters overflows its stack): say what it was.
     // js-yaml quotes the source it stumbles on (`unknown tag !<!Welkom2016>`), so words written like a password are left out.
     const what = typeof reason === 'string' ? withoutPasswordLikeWords(reason) : `the YAML cannot be read (${cause instanceof Error ? `${cause.name}: ${cause.message}` : 'unknown error'})`;
+    // js-yaml's core schema refuses the YAML 1.1 tags yaml reads: worded as yaml's path words them.
+    const tag = typeof reason === 'string' ? /^unknown (?:scalar |sequence |mapping )?tag !<([^>]*)>$/.exec(reason)?.[1] : undefined;
+    if (isTaggedValue(tag)) return error('YAML_UNKNOWN_TAG', `${taggedValueMessage(tag)}; ${TOO_LARGE_FOR_ALL}`, { file, ...at });
     return error('YAML_SYNTAX', `${what}; ${TOO_LARGE_FOR_ALL}`, { file, ...at });
   }
   const at = { file, line: 1, column: 1 };

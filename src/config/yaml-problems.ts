@@ -5,6 +5,7 @@ import { jsKeyOf, parseWithPositions, positionAt, type SourcePositions } from '.
 import { MAX_YAML_PROBLEMS } from './yaml-document.js';
 import { buildPositionIndex } from './position-index.js';
 import { couldBePassword, NOT_SHOWN_PASSWORD, quotesPasswordLike, withoutPasswordLikeWords } from '../credentials/password-policy.js';
+import { isTaggedValue, tagOffset, taggedValueMessage } from './yaml-tags.js';
 
 /*
  * The slow path of reading a configuration file: yaml's Document model, which
@@ -39,6 +40,8 @@ interface ProblemContext {
   readonly positions: SourcePositions;
   /** Offset of a repeated key → the key and the offset of its first occurrence. */
   readonly duplicates: ReadonlyMap<number, { readonly key: string; readonly first: number }>;
+  /** Offset of a tag → the YAML 1.1 tag written there (see yaml-tags.ts). */
+  readonly tagged: ReadonlyMap<number, string>;
 }
 
 /** Describes one of yaml's errors or warnings (all of them are errors here). */
@@ -72,8 +75,11 @@ function describeYamlError(context: ProblemContext, problem: YAMLError): Diagnos
       return error('YAML_SYNTAX', message, at(quote));
     }
     case 'TAG_RESOLVE_FAILED':
-    case 'BAD_COLLECTION_TYPE':
+    case 'BAD_COLLECTION_TYPE': {
+      const tag = context.tagged.get(offset);
+      if (tag !== undefined) return error('YAML_UNKNOWN_TAG', taggedValueMessage(tag), at(offset));
       return error('YAML_UNKNOWN_TAG', `${withoutPasswordLikeWords(problem.message, lineAt(context, offset))}; remove the "!" tag: tenantctl reads plain YAML values only`, at(offset));
+    }
     default:
       return syntaxError(problem, at(offset), lineAt(context, offset));
   }
@@ -128,6 +134,17 @@ function findDuplicates(positions: SourcePositions): ProblemContext['duplicates'
   return duplicates;
 }
 
+/** Every value tagged with one of YAML 1.1's tags yaml reads (`!!timestamp`, `!!set`, ...), by where its tag is written. */
+function findTaggedValues(text: string, positions: SourcePositions): ProblemContext['tagged'] {
+  const tagged = new Map<number, string>();
+  visit(positions.document, {
+    Node(_, node) {
+      if (!isAlias(node) && isTaggedValue(node.tag) && node.range) tagged.set(tagOffset(text, node.range[0]), node.tag);
+    },
+  });
+  return tagged;
+}
+
 function describeDuplicateKey({ file, positions, duplicates }: ProblemContext, keyOffset: number): Diagnostic {
   const here: SourceLocation = { file, ...positionAt(positions, keyOffset) };
   const duplicate = duplicates.get(keyOffset);
@@ -146,8 +163,11 @@ function composeProblems(file: string, text: string, positions: SourcePositions)
   const { document } = positions;
   const duplicates = findDuplicates(positions);
   const repeatedKeys = [...duplicates.keys()].map((offset) => new YAMLParseError([offset, offset + 1], 'DUPLICATE_KEY', 'Map keys must be unique'));
-  const problems = [...document.errors, ...document.warnings, ...repeatedKeys].sort((a, b) => a.pos[0] - b.pos[0]);
-  const context: ProblemContext = { file, text, positions, duplicates };
+  const tagged = findTaggedValues(text, positions);
+  // yaml resolves these tags without a word (unless the value does not fit the tag): each is a problem here.
+  const taggedValues = [...tagged.keys()].map((offset) => new YAMLParseError([offset, offset + 1], 'TAG_RESOLVE_FAILED', 'a YAML 1.1 tag'));
+  const problems = [...document.errors, ...document.warnings, ...repeatedKeys, ...taggedValues].sort((a, b) => a.pos[0] - b.pos[0]);
+  const context: ProblemContext = { file, text, positions, duplicates, tagged };
   const seenLines = new Set<number>();
   const diagnostics: Diagnostic[] = [];
   for (const problem of problems) {

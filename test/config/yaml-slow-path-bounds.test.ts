@@ -56,6 +56,15 @@ describe('the YAML slow path is bounded', () => {
     expect(diagnostics[0]?.message).not.toContain('Welkom');
   });
 
+  it('names a YAML 1.1 tag in a file too large for yaml as yaml\'s path does, where it is written', () => {
+    const valid = usersOf(SLOW_PATH_LIMIT + 1000);
+    const lines = valid.split('\n').length;
+    const { diagnostics } = fromText(`${valid}  - userPrincipalName: megan@contoso.com\n    displayName: !!timestamp 2016-01-01\n`);
+    const small = fromText(`users:\n  - userPrincipalName: megan@contoso.com\n    displayName: !!timestamp 2016-01-01\n`).diagnostics;
+    expect(diagnostics.map(where)).toEqual([`YAML_UNKNOWN_TAG@${lines + 1}:18`]);
+    expect(diagnostics[0]?.message).toBe(`${small[0]?.message}; the configuration's files with problems are over 1 MiB, so only the first problem of this one is shown: fix it and run again`);
+  });
+
   it('words a large file that is no one mapping as yaml would: a list, two documents', () => {
     const valid = usersOf(SLOW_PATH_LIMIT + 1000);
     const list = fromText(valid.replace(/^users:\n/, '').replace(/^ {2}/gm, ''));

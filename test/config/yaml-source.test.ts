@@ -166,6 +166,33 @@ describe('loadYamlSources: one diagnostic per YAML mistake, located', () => {
     expect(alias?.message).toBe('alias *missing refers to no anchor; define &missing on an earlier value, or fix the name');
   });
 
+  // yaml reads YAML 1.1's tags for dates, binary data, sets, ...; the schema check then said "must be text, not a mapping".
+  it.each([
+    ['!!timestamp 2016-01-01', 'YAML_UNKNOWN_TAG@3:18', '!!timestamp', 'a date'],
+    ['!<tag:yaml.org,2002:timestamp> 2016-01-01', 'YAML_UNKNOWN_TAG@3:18', '!!timestamp', 'a date'],
+    ['!!binary aGVsbG8=', 'YAML_UNKNOWN_TAG@3:18', '!!binary', 'binary data'],
+    ['!!set {a, b}', 'YAML_UNKNOWN_TAG@3:18', '!!set', 'a set'],
+    ['&s !!set {a, b}', 'YAML_UNKNOWN_TAG@3:21', '!!set', 'a set'],
+    ['!!omap [a: 1]', 'YAML_UNKNOWN_TAG@3:18', '!!omap', 'an ordered mapping'],
+    ['!!omap # ordered\n      - a: 1', 'YAML_UNKNOWN_TAG@4:7', '!!omap', 'an ordered mapping'],
+    ['!!pairs [a: 1]', 'YAML_UNKNOWN_TAG@3:18', '!!pairs', 'a list of pairs'],
+    ['[a,!!binary aGk=]', 'YAML_UNKNOWN_TAG@3:21', '!!binary', 'binary data'],
+  ])('names the YAML 1.1 tag of displayName: %s, where it is written', (value, expected, tag, what) => {
+    const { source, diagnostics } = fromText(`users:\n  - userPrincipalName: megan@contoso.com\n    displayName: ${value}\n`);
+    expect(diagnostics.map(where)).toEqual([expected]);
+    expect(diagnostics[0]?.message).toBe(
+      `the ${tag} tag makes this value ${what}, but tenantctl's configuration takes plain text there (or a plain number, list or mapping), never a tagged value: remove the tag, or put the value in quotes`,
+    );
+    expect(source.value).toBeNull();
+  });
+
+  it('words a tagged value that does not fit its tag the same, and never quotes the value', () => {
+    const { diagnostics } = fromText('users:\n  - userPrincipalName: megan@contoso.com\n    password:\n      value: !!timestamp Welkom2016x\n');
+    expect(diagnostics.map(where)).toEqual(['YAML_UNKNOWN_TAG@4:14']);
+    expect(diagnostics[0]?.message).toMatch(/^the !!timestamp tag makes this value a date,/);
+    expect(diagnostics[0]?.message).not.toContain('Welkom');
+  });
+
   it('rejects an alias inside the value it refers to', () => {
     const [d] = fromText('a: 1\nb: &loop [x, *loop]\n').diagnostics;
     expect(d && where(d)).toBe('YAML_ALIAS_LIMIT@2:14');
