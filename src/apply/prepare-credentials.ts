@@ -1,5 +1,5 @@
 import { checkPasswordPolicy } from '../credentials/password-policy.js';
-import { variableValue } from '../credentials/password-variable.js';
+import { shownVariable, variableValue } from '../credentials/password-variable.js';
 import { generatePassword } from '../credentials/generate-password.js';
 import { hashPasswords, type HashingOptions } from '../credentials/hash-passwords.js';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
@@ -28,8 +28,8 @@ const needsCredential = (change: Change): change is CredentialChange =>
 function obtainPassword(change: CredentialChange, env: Readonly<Record<string, string | undefined>>): string {
   const account = change.userPrincipalName.split('@')[0] ?? '';
   if (change.password.kind === 'generate') return generatePassword(account);
-  const variable = change.password.variable;
-  const value = variableValue(env, variable);
+  const variable = shownVariable(change.password.variable);
+  const value = variableValue(env, change.password.variable);
   if (value === undefined || value === '') {
     throw new TenantctlError(`${change.userPrincipalName}: environment variable ${variable} (password.fromEnv) is not set; export it or remove fromEnv to generate a password`);
   }

@@ -106,6 +106,11 @@ export const CONFIG_DIAGNOSTIC_CODES: readonly DiagnosticCodeInfo[] = [
     severity: 'warning at validate and plan, error at apply',
     meaning: 'The environment variable named by `password.fromEnv` is not set (or empty).',
   },
+  {
+    code: 'PASSWORD_ENV_NAME_LIKE_PASSWORD',
+    severity: 'warning',
+    meaning: 'password.fromEnv is written like a password (8 or more characters mixing lower case, upper case and digits, e.g. `Welkom2016x`) rather than a variable name such as JOEP_INITIAL_PASSWORD: most likely the password itself. It is never shown, here nor in PASSWORD_ENV_UNSET.',
+  },
   { code: 'PASSWORD_ENV_RESERVED', severity: 'error', meaning: 'password.fromEnv names one of tenantctl\'s own variables (TENANTCTL_*), one a CI platform sets for its jobs (CI_*, GITLAB_*, GITHUB_*, SYSTEM_*, BITBUCKET_*, …), or one named as another service\'s credential (PGPASSWORD, AWS_*, *_TOKEN, *_SECRET, …), which are never a password source.' },
   { code: 'PASSWORD_POLICY', severity: 'error', meaning: 'The password in a set `fromEnv` variable breaks the password policy (its value is never printed; whether it holds the account name is checked at apply only).' },
   { code: 'USER_NO_ACCESS', severity: 'warning', meaning: 'A user who can sign in but has no license and no admin role (a blocked one is not flagged: that is how a leaver\'s account is kept).' },

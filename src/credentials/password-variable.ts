@@ -1,3 +1,4 @@
+import { couldBePassword } from './password-policy.js';
 /**
  * Where password.fromEnv may read. A pull request names the variable, and
  * validate and plan run with the CI job's environment, so a variable that
@@ -44,3 +45,20 @@ export function isReservedVariable(name: string): boolean {
 export function variableValue(env: Readonly<Record<string, string | undefined>>, name: string): string | undefined {
   return Object.hasOwn(env, name) ? env[name] : undefined;
 }
+
+/**
+ * Whether a fromEnv "variable name" is written like a password: long enough,
+ * and mixing lower case, upper case and digits (`fromEnv: Welkom2016x`, a
+ * valid name, is most likely the password typed where its variable's name
+ * belongs). Names written by convention are upper case (JOEP_INITIAL_PASSWORD,
+ * MEGAN_PW_2016) or lower case, and are not.
+ */
+export function nameLikePassword(name: string): boolean {
+  return couldBePassword(name) && /[a-z]/.test(name) && /[A-Z]/.test(name) && /[0-9]/.test(name);
+}
+
+/** What stands in messages for a fromEnv name written like a password. */
+export const NAME_NOT_SHOWN = 'a variable whose name is written like a password (not shown here)';
+
+/** `name` as messages and the plan show it: a name written like a password is never shown. */
+export const shownVariable = (name: string): string => (nameLikePassword(name) ? NAME_NOT_SHOWN : name);

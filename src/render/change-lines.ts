@@ -3,6 +3,7 @@ import type { ChangeKind, ChangeOf, RiskClass } from '../plan/change.js';
 import type { PlanDocument } from '../plan/plan-document.js';
 import { USER_ATTRIBUTES, type PasswordPolicy } from '../state/tenant-state.js';
 import { terminalText } from './escape-terminal.js';
+import { NAME_NOT_SHOWN, nameLikePassword } from '../credentials/password-variable.js';
 
 /**
  * The wording of every change, shared by the text and markdown renderers so
@@ -120,7 +121,9 @@ export function attributeLines(attribute: string, from: unknown, to: unknown): C
 const line = (sign: Sign, text: string): ChangeLine => ({ sign, text, depth: 0 });
 
 function passwordText(source: PasswordPolicy['source'], forceChange: boolean): string {
-  const origin = source.kind === 'generate' ? 'generated' : `from $${visible(source.variable)}`;
+  // A fromEnv written like a password (PASSWORD_ENV_NAME_LIKE_PASSWORD) is most likely the password itself.
+  const variable = source.kind === 'env' && nameLikePassword(source.variable) ? NAME_NOT_SHOWN : undefined;
+  const origin = source.kind === 'generate' ? 'generated' : variable !== undefined ? `from ${variable}` : `from $${visible(source.variable)}`;
   return forceChange ? `${origin}, to be changed at next sign-in` : origin;
 }
 

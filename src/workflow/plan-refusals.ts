@@ -5,7 +5,7 @@ import { normalizeLicense } from '../config/normalize-user.js';
 import { fromEnvLocation } from '../config/rules/password-rules.js';
 import { at } from '../config/rules/rule.js';
 import { checkPasswordPolicy } from '../credentials/password-policy.js';
-import { variableValue } from '../credentials/password-variable.js';
+import { shownVariable, variableValue } from '../credentials/password-variable.js';
 import { error, warning, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
 import type { Change } from '../plan/change.js';
 import type { PlanProblem, PlanProblemSubject } from '../plan/plan-problem.js';
@@ -75,11 +75,11 @@ function passwordVariableProblems(changes: readonly Change[], env: Readonly<Reco
   return changes.flatMap((change) => {
     if (change.kind !== 'user.create' && change.kind !== 'user.password-reset') return [];
     if (change.password.kind !== 'env') return [];
-    const variable = change.password.variable;
+    const variable = shownVariable(change.password.variable);
     const why = change.kind === 'user.create' ? 'is created' : 'has its password reset';
     const declared = config.declarations.get(userKey(change.userPrincipalName));
     const where = declared && fromEnvLocation(declared, config.defaultsLocation);
-    const value = variableValue(env, variable);
+    const value = variableValue(env, change.password.variable);
     if (!value) {
       const unset = `${change.userPrincipalName} ${why} with its temporary password from ${variable} (password.fromEnv), which is not set`;
       // A plan for review is made without the password secrets; apply needs them.

@@ -159,6 +159,34 @@ describe('plan-time refusals are located in the configuration', () => {
     fs.rmSync(config, { recursive: true, force: true });
   });
 
+  it('a fromEnv written like a password (the password typed in its place) is flagged where it is, and shown by no message nor the plan\'s text', async () => {
+    const config = copyContoso();
+    const users = path.join(config, 'users.yaml');
+    fs.appendFileSync(users, '\n  - userPrincipalName: typed@contoso.com\n    displayName: Typed\n    roles: [Exchange administrator]\n    password:\n      fromEnv: Welkom2016x\n');
+    const fromEnv = positionOf(users, 'fromEnv: Welkom2016x', { offset: 'fromEnv: '.length });
+    const flagged = `${fromEnv}: PASSWORD_ENV_NAME_LIKE_PASSWORD: warning: password.fromEnv of typed@contoso.com is written like a password`;
+
+    const plan = await cli(['plan', '-c', config]);
+    expect(plan.code, plan.stderr).toBe(0);
+    const warnings = lines(plan.stderr).filter((line) => line.includes(`${fromEnv}: `));
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]?.startsWith(flagged), warnings[0]).toBe(true);
+    expect(warnings[1]).toBe(
+      `${fromEnv}: PASSWORD_ENV_UNSET: warning: typed@contoso.com is created with its temporary password from a variable whose name is written like a password (not shown here) (password.fromEnv), which is not set here; apply needs it: set it (e.g. from a CI secret) where apply runs, or remove fromEnv to generate a password`,
+    );
+    expect(plan.stdout).toContain('+ password: from a variable whose name is written like a password (not shown here), to be changed at next sign-in');
+    const markdown = await cli(['plan', '-c', config, '--format', 'markdown']);
+    expect(markdown.code).toBe(0);
+    const validate = await cli(['validate', '-c', config]);
+    expect(validate.stdout).toContain(flagged);
+
+    const apply = await cli(['apply', '-c', config, '--auto-approve', '--approve-privileged']);
+    expect(apply.code).toBe(1);
+    expect(apply.stderr).toContain(`${fromEnv}: PASSWORD_ENV_UNSET: typed@contoso.com is created with its temporary password from a variable whose name is written like a password (not shown here)`);
+    for (const output of [plan.stdout, plan.stderr, markdown.stdout, validate.stdout, apply.stdout, apply.stderr]) expect(output).not.toContain('Welkom');
+    fs.rmSync(config, { recursive: true, force: true });
+  });
+
   it('1,500 refusals are listed as the configuration\'s problems are: 1,000, then one notice that counts the rest', async () => {
     const config = tempDir();
     const users = (roles: string) =>

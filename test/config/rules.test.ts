@@ -530,6 +530,39 @@ describe('passwords', () => {
     },
   ]);
 
+  // The password itself typed where its variable's name belongs is a valid name: flagged, and never printed.
+  it.each([
+    ['unset, at validate', {}, ['PASSWORD_ENV_NAME_LIKE_PASSWORD(warning)@tenant.yaml:10:25', 'PASSWORD_ENV_UNSET(warning)@tenant.yaml:10:25']],
+    ['set, meeting the policy', { Welkom2016x: 'Str0ng&Long' }, ['PASSWORD_ENV_NAME_LIKE_PASSWORD(warning)@tenant.yaml:10:25']],
+    ['set, breaking the policy', { Welkom2016x: 'abc' }, ['PASSWORD_ENV_NAME_LIKE_PASSWORD(warning)@tenant.yaml:10:25', 'PASSWORD_POLICY@tenant.yaml:10:25']],
+  ] as const)('a fromEnv written like a password, %s, is flagged and never shown', (_, env, expected) => {
+    const result = run({ files: user('roles: [Billing administrator]\npassword: {fromEnv: Welkom2016x}'), env });
+    expect(result.diagnostics.map((d) => where(d, result.dir))).toEqual(expected);
+    expect(JSON.stringify(result.diagnostics)).not.toContain('Welkom');
+    expect(result.diagnostics[0]?.message).toBe(
+      "password.fromEnv of joep@contoso.com is written like a password (lower case, upper case and digits mixed; not shown here), not like the name of an environment variable: fromEnv names the variable that holds the password, e.g. JOEP_INITIAL_PASSWORD, never the password itself; if this is the password, write the variable's name instead and change the password: it is in the Git history",
+    );
+  });
+
+  it('names a fromEnv written like a password in no other message either: unset, reserved, with generate: true, in defaults', () => {
+    const unset = run({ files: user('roles: [Billing administrator]\npassword: {fromEnv: Welkom2016x}') });
+    expect(unset.diagnostics[1]?.message).toMatch(/^the variable password\.fromEnv names for joep@contoso\.com \(not shown here: it is written like a password\) is not set here;/);
+    const reserved = run({ files: user('roles: [Billing administrator]\npassword: {fromEnv: CI_Welkom2016x}'), phase: 'plan' });
+    expect(reserved.diagnostics.map((d) => where(d, reserved.dir))).toEqual(['PASSWORD_ENV_NAME_LIKE_PASSWORD(warning)@tenant.yaml:10:25', 'PASSWORD_ENV_RESERVED@tenant.yaml:10:25']);
+    const conflict = run({ files: user('roles: [Billing administrator]\npassword: {fromEnv: Welkom2016x, generate: true}') });
+    expect(conflict.diagnostics.map((d) => d.code)).toEqual(['PASSWORD_ENV_NAME_LIKE_PASSWORD', 'PASSWORD_SOURCE_CONFLICT']);
+    const inDefaults = run({ files: `defaults:\n  password: {fromEnv: Welkom2016x}\n${user('roles: [Billing administrator]')}` });
+    expect(inDefaults.diagnostics.map((d) => where(d, inDefaults.dir))).toEqual(['PASSWORD_ENV_NAME_LIKE_PASSWORD(warning)@tenant.yaml:2:23', 'PASSWORD_ENV_UNSET(warning)@tenant.yaml:2:23']);
+    expect(inDefaults.diagnostics[0]?.message).toMatch(/^password\.fromEnv of defaults is written like a password/);
+    for (const result of [unset, reserved, conflict, inDefaults]) expect(JSON.stringify(result.diagnostics)).not.toContain('Welkom');
+  });
+
+  it.each(['JOEP_INITIAL_PASSWORD', 'MEGAN_PW_2016', 'megan_pw_2016', 'JoepPassword', 'Pw2016'])('does not flag %s, a name written as names are', (variable) => {
+    const result = run({ files: user(`roles: [Billing administrator]\npassword: {fromEnv: ${variable}}`) });
+    expect(result.diagnostics.map((d) => d.code)).toEqual(['PASSWORD_ENV_UNSET']);
+    expect(result.diagnostics[0]?.message).toContain(`environment variable ${variable} (the password of joep@contoso.com)`);
+  });
+
   it('never prints the value of a fromEnv variable', () => {
     const result = run({ files: user('roles: [Billing administrator]\npassword: {fromEnv: JOEP_PW}'), env: { JOEP_PW: 'zz top' } });
     expect(result.diagnostics).toHaveLength(1);

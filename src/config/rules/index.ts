@@ -4,7 +4,7 @@ import { licensesCompatible } from './license-conflicts.js';
 import { licensesKnown, seatSettingsKnown } from './license-rules.js';
 import { usageLocationRequired, usageLocationValid } from './location-rules.js';
 import { notifyAddresses, notifyMailboxes } from './notify-rules.js';
-import { passwordFromEnv, passwordSource } from './password-rules.js';
+import { passwordEnvName, passwordFromEnv, passwordSource } from './password-rules.js';
 import { renamedFromDirectory, renamedFromUnique, renamedOutsideDirectory } from './rename-rules.js';
 import { enoughGlobalAdmins, globalAdminLimits, rolesKnown } from './role-rules.js';
 import type { ConfigRule, Rule } from './rule.js';
@@ -47,6 +47,7 @@ export const RULES: readonly RuleEntry[] = [
   { rule: notifyAddresses, needs: 'declarations', reads: 'configuration' },
   { rule: notifyMailboxes, needs: 'declarations', reads: 'database' },
   { rule: passwordSource, needs: 'declarations', reads: 'configuration' },
+  { rule: passwordEnvName, needs: 'declarations', reads: 'configuration' },
   { rule: passwordFromEnv, needs: 'defaults', reads: 'configuration' },
   { rule: userHasAccess, needs: 'defaults', reads: 'configuration' },
   { rule: globalAdminLimits, needs: 'defaults', reads: 'configuration' },

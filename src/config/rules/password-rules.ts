@@ -1,5 +1,5 @@
 import { checkPasswordPolicy } from '../../credentials/password-policy.js';
-import { CI_PREFIXES, CREDENTIAL_PREFIXES, isReservedVariable, reservedVariable, variableValue } from '../../credentials/password-variable.js';
+import { CI_PREFIXES, CREDENTIAL_PREFIXES, isReservedVariable, nameLikePassword, reservedVariable, shownVariable, variableValue } from '../../credentials/password-variable.js';
 import { error, warning, type Diagnostic, type SourceLocation } from '../../diagnostics/diagnostic.js';
 import { at, type ConfigRule, type DeclaredUser, type FieldBlock, ownerName } from './rule.js';
 
@@ -16,7 +16,7 @@ export const passwordSource: ConfigRule = ({ blocks }) =>
     if (password === undefined) return [];
     if (password.generate === true && password.fromEnv !== undefined) {
       // A fromEnv that is no variable name may be the password itself, typed in: never repeated.
-      const variable = typeof password.fromEnv === 'string' && VARIABLE_NAME.test(password.fromEnv) ? password.fromEnv : null;
+      const variable = typeof password.fromEnv === 'string' && VARIABLE_NAME.test(password.fromEnv) && !nameLikePassword(password.fromEnv) ? password.fromEnv : null;
       return [
         error(
           'PASSWORD_SOURCE_CONFLICT',
@@ -35,7 +35,7 @@ export const passwordSource: ConfigRule = ({ blocks }) =>
       return [
         error(
           'PASSWORD_ENV_RESERVED',
-          `the password of ${ownerName(block)} would be read from ${password.fromEnv}, ${whose}, which are never a password source; name a variable that holds only this password, e.g. ${suggestedVariable(block)}`,
+          `the password of ${ownerName(block)} would be read from ${shownVariable(password.fromEnv ?? '')}, ${whose}, which are never a password source; name a variable that holds only this password, e.g. ${suggestedVariable(block)}`,
           at(block.location, 'password', 'fromEnv'),
         ),
       ];
@@ -50,6 +50,24 @@ export const passwordSource: ConfigRule = ({ blocks }) =>
       ];
     }
     return [];
+  });
+
+/**
+ * A fromEnv written like a password (Welkom2016x) rather than a variable's
+ * name: most likely the password itself, typed where the name belongs, and
+ * now in Git. A warning, never quoting it: the name is valid, and may be one.
+ */
+export const passwordEnvName: ConfigRule = ({ blocks }) =>
+  blocks.flatMap((block): Diagnostic[] => {
+    const fromEnv = block.fields.password?.fromEnv;
+    if (typeof fromEnv !== 'string' || !VARIABLE_NAME.test(fromEnv) || !nameLikePassword(fromEnv)) return [];
+    return [
+      warning(
+        'PASSWORD_ENV_NAME_LIKE_PASSWORD',
+        `password.fromEnv of ${ownerName(block)} is written like a password (lower case, upper case and digits mixed; not shown here), not like the name of an environment variable: fromEnv names the variable that holds the password, e.g. ${suggestedVariable(block)}, never the password itself; if this is the password, write the variable's name instead and change the password: it is in the Git history`,
+        at(block.location, 'password', 'fromEnv'),
+      ),
+    ];
   });
 
 /** The schema's pattern for password.fromEnv. */
@@ -115,12 +133,12 @@ export const passwordFromEnv: ConfigRule = ({ users, defaults, env, phase }) =>
       return [
         warning(
           'PASSWORD_ENV_UNSET',
-          `environment variable ${use.variable} (the password of ${whose(use)}) is not set here; apply needs it when the user is created or its password reset: set it (e.g. from a CI secret) where apply runs`,
+          `${nameLikePassword(use.variable) ? `the variable password.fromEnv names for ${whose(use)} (not shown here: it is written like a password)` : `environment variable ${use.variable} (the password of ${whose(use)})`} is not set here; apply needs it when the user is created or its password reset: set it (e.g. from a CI secret) where apply runs`,
           use.location,
         ),
       ];
     }
     const problems = checkPasswordPolicy(value, '');
     if (problems.length === 0) return [];
-    return [error('PASSWORD_POLICY', `the password in ${use.variable} for ${whose(use)} breaks the password policy: it ${problems.join('; it ')}`, use.location)];
+    return [error('PASSWORD_POLICY', `the password in ${shownVariable(use.variable)} for ${whose(use)} breaks the password policy: it ${problems.join('; it ')}`, use.location)];
   });
