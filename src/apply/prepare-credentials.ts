@@ -31,7 +31,8 @@ function obtainPassword(change: CredentialChange, env: Readonly<Record<string, s
   const variable = shownVariable(change.password.variable);
   const value = variableValue(env, change.password.variable);
   if (value === undefined || value === '') {
-    throw new TenantctlError(`${change.userPrincipalName}: environment variable ${variable} (password.fromEnv) is not set; export it or remove fromEnv to generate a password`);
+    const named = variable === change.password.variable ? `environment variable ${variable}` : variable;
+    throw new TenantctlError(`${change.userPrincipalName}: ${named} (password.fromEnv) is not set; export it or remove fromEnv to generate a password`);
   }
   const problems = checkPasswordPolicy(value, account);
   if (problems.length > 0) {
