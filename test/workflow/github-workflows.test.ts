@@ -12,6 +12,10 @@ import { TlsSmtpRelay } from './tls-smtp-relay.js';
 const WORKFLOWS = path.join(ROOT, 'examples/gitops/github/.github/workflows');
 const VALIDATOR = path.join(ROOT, 'node_modules/.bin/action-validator');
 
+/** The files of $RUNNER_TEMP a shell step writes: a redirect into it, or tenantctl's --out. */
+const shellWrites = (run: string): string[] =>
+  [...redirectTargets(run), ...[...run.matchAll(/--out ("[^"]+")/g)].map((m) => m[1]!)].flatMap((target) => /^"\$RUNNER_TEMP\/([^"]+)"$/.exec(target)?.[1] ?? []);
+
 describe('the GitHub Actions workflows of examples/gitops/github', () => {
   it.each(fs.readdirSync(WORKFLOWS))('%s passes action-validator (the official workflow schema)', (file) => {
     const run = spawnSync(VALIDATOR, [path.join(WORKFLOWS, file)], { encoding: 'utf8' });
@@ -166,6 +170,55 @@ describe('what a hostile pull request can make the GitHub workflows do', () => {
     const drift = workflows.find((w) => w.file === 'drift.yml')!;
     expect(Object.keys(drift.workflow.on).sort()).toEqual(['schedule', 'workflow_dispatch']);
     expect((drift.workflow.jobs.drift as { if?: string }).if).toBe("github.event_name == 'schedule' || github.ref_name == github.event.repository.default_branch");
+  });
+
+  it('each file a step reads is one an earlier step of its job wrote, or an artifact another job uploaded under that name, from where it was written', () => {
+    // Where a step names a file of $RUNNER_TEMP: in a shell ("$RUNNER_TEMP/a/b"), in an action's path (${{ runner.temp }}/a/b), in github-script (path.join(process.env.RUNNER_TEMP, 'a', 'b')).
+    const shellFiles = (text: string) => [...text.matchAll(/"\$RUNNER_TEMP\/([^"]+)"/g)].map((m) => m[1]!);
+    const scriptFiles = (text: string) => [...text.matchAll(/path\.join\(process\.env\.RUNNER_TEMP, ([^)]+)\)/g)].map((m) => [...m[1]!.matchAll(/'([^']+)'/g)].map((part) => part[1]).join('/'));
+    const actionPath = (step: Step) => String(step.with?.path).replace(/^\$\{\{ runner\.temp \}\}\//, '');
+    const uploads = new Map<string, { where: string; file: string }>();
+    for (const { file, jobs } of workflows) {
+      for (const [job, { steps: jobSteps }] of jobs) {
+        for (const [index, step] of jobSteps.entries()) {
+          if (!step.uses?.startsWith('actions/upload-artifact@')) continue;
+          const where = `${file}: job ${job}`;
+          const uploaded = actionPath(step);
+          // What is uploaded was written by an earlier step of the job.
+          expect(jobSteps.slice(0, index).flatMap((earlier) => shellWrites(earlier.run ?? '')), where).toContain(uploaded);
+          uploads.set(String(step.with?.name), { where, file: uploaded });
+        }
+      }
+    }
+    const read: string[] = [];
+    for (const { file, jobs } of workflows) {
+      for (const [job, { steps: jobSteps }] of jobs) {
+        const where = `${file}: job ${job}`;
+        const available = new Set<string>();
+        for (const step of jobSteps) {
+          const reads = step.uses?.startsWith('actions/github-script@') ? scriptFiles(String(step.with?.script)) : shellFiles(step.run ?? '');
+          if (step.uses?.startsWith('actions/download-artifact@')) {
+            const upload = uploads.get(String(step.with?.name));
+            expect(upload, `${where}: artifact ${String(step.with?.name)}`).toBeDefined();
+            // A single file's artifact holds the file by its name alone; it is downloaded into the folder of `path`.
+            available.add(`${actionPath(step)}/${path.basename(upload!.file)}`);
+            continue;
+          }
+          for (const needed of reads.filter((name) => !shellWrites(step.run ?? '').includes(name))) {
+            expect([...available], `${where} reads ${needed}`).toContain(needed);
+            read.push(`${where}: ${needed}`);
+          }
+          for (const written of step.run === undefined ? [] : shellWrites(step.run)) available.add(written);
+        }
+      }
+    }
+    // Each file a later step needs: the saved plan, the plan's markdown, the drift report.
+    expect(read.sort()).toEqual([
+      'apply.yml: job apply-approved: saved-plan/plan.json',
+      'apply.yml: job apply: saved-plan/plan.json',
+      'drift.yml: job drift: drift.md',
+      'plan.yml: job comment: comment/plan.md',
+    ]);
   });
 
   it('the redirect check sees what it must', () => {
