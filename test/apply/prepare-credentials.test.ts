@@ -89,6 +89,14 @@ describe('prepareCredentials', () => {
     expect(seen.started).toBe(0);
   });
 
+  it('a variable whose name is written like a password (the password typed into fromEnv) is never named, unset or breaking the policy', async () => {
+    const unset = prepareCredentials([create('env@contoso.com', 'Welkom2016x')], {}, undefined, async () => TEST_OUTBOX_RECIPIENT);
+    await expect(unset).rejects.toThrow('env@contoso.com: a variable whose name is written like a password (not shown here) (password.fromEnv) is not set; export it or remove fromEnv to generate a password');
+    const weak = prepareCredentials([create('env@contoso.com', 'Welkom2016x')], { Welkom2016x: 'short' }, undefined, async () => TEST_OUTBOX_RECIPIENT);
+    await expect(weak).rejects.toThrow('env@contoso.com: the password in a variable whose name is written like a password (not shown here) breaks the password policy');
+    for (const run of [unset, weak]) await expect(run).rejects.not.toThrow(/Welkom2016x/);
+  });
+
   it('one failed hash fails it, once no hash runs any more, and no hash starts after it', async () => {
     const changes = users(12);
     // The password of the third user is only known inside: fail on the third hash started.
