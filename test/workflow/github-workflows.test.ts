@@ -221,6 +221,39 @@ describe('what a hostile pull request can make the GitHub workflows do', () => {
     ]);
   });
 
+  it('apply finds the plan run of the merged pull request\'s head commit (what actions/github-script runs, with a stand-in API)', async () => {
+    const apply = workflows.find((w) => w.file === 'apply.yml')!;
+    const [, job] = apply.jobs.find(([name]) => name === 'apply')!;
+    const script = String(job.steps.find((step) => step.uses?.startsWith('actions/github-script@'))!.with?.script);
+    // The download that follows takes the run id this step outputs, and the artifact plan.yml uploads.
+    const download = job.steps.find((step) => step.uses?.startsWith('actions/download-artifact@'))!;
+    expect(download.with).toMatchObject({ name: 'tenantctl-plan', 'run-id': '${{ steps.saved.outputs.run-id }}' });
+    const run = async (pulls: object[], runs: object[]) => {
+      const asked: object[] = [];
+      const result: { output?: Record<string, string>; failed?: string } = {};
+      const github = {
+        rest: {
+          repos: { listPullRequestsAssociatedWithCommit: async (query: object) => (asked.push(query), { data: pulls }) },
+          actions: { listWorkflowRuns: async (query: object) => (asked.push(query), { data: { workflow_runs: runs } }) },
+        },
+      };
+      const core = { setOutput: (key: string, value: string) => (result.output = { ...result.output, [key]: value }), setFailed: (message: string) => (result.failed = message) };
+      const context = { repo: { owner: 'contoso', repo: 'tenant' }, sha: 'merge-sha' };
+      await new Function('github', 'context', 'core', `return (async () => {\n${script}\n})();`)(github, context, core);
+      return { ...result, asked };
+    };
+    const merged = { number: 7, merged_at: '2026-12-06T09:00:00Z', head: { sha: 'head-sha' } };
+    expect(await run([{ number: 6, merged_at: null, head: { sha: 'other' } }, merged], [{ id: 42 }, { id: 41 }])).toEqual({
+      output: { 'run-id': '42' },
+      asked: [
+        { owner: 'contoso', repo: 'tenant', commit_sha: 'merge-sha' },
+        { owner: 'contoso', repo: 'tenant', workflow_id: 'plan.yml', head_sha: 'head-sha', status: 'success' },
+      ],
+    });
+    expect((await run([], [])).failed).toBe('merge-sha was not merged from a pull request: change the tenant through one');
+    expect((await run([merged], [])).failed).toBe('no successful plan for head-sha of pull request #7');
+  });
+
   it('the redirect check sees what it must', () => {
     expect(redirectTargets('a > plan.md\nb >>"$GITHUB_OUTPUT" 2>&1\nc 2> err.log >&2\nd &> all.log\n(x) => x\ne >| "$RUNNER_TEMP/x"')).toEqual(['plan.md', '"$GITHUB_OUTPUT"', 'err.log', 'all.log', '"$RUNNER_TEMP/x"']);
   });
