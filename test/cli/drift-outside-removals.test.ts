@@ -7,16 +7,15 @@
 // not count: a row tenantctl did not manage, or had in the recycle bin; what
 // does: an account followed by its id through a rename, and a managed
 // account replaced by a new row under its UPN.
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli, tempDir, type CliResult } from '../support/cli.js';
 import { contosoFolder, contosoPostgres } from '../support/contoso-database.js';
+import { asLogin, readerAndWriter } from '../support/login-roles.js';
 import { describePostgres } from '../support/postgres.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
@@ -47,7 +46,6 @@ const LOTTE_RENAMED = () =>
 const DELETED = 'isabella.janssen@contoso.com';
 const RELEASED = 'emma.dekker@contoso.com';
 const APPROVE = ['--auto-approve', '--approve-privileged', '--approve-purchases', '--approve-deletions'];
-const ROLES_SQL = fs.readFileSync(path.join(ROOT, 'sql', 'roles.sql'), 'utf8');
 
 /** Deleted by SQL under its UPN in another case: drift matches it case-insensitively. */
 const DELETE_BY_SQL = `UPDATE tenantctl.users SET user_principal_name = 'Isabella.Janssen@contoso.com' WHERE user_principal_name = '${DELETED}';
@@ -253,33 +251,13 @@ scenario('embedded database', async () => {
   };
 });
 
-async function asLogin(url: string, sql: string): Promise<void> {
-  const client = new pg.Client(url);
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 scenario(
   'PostgreSQL, the reader running drift and the writer writing',
   async () => {
     const owner = await contosoPostgres('applied', 'drift_outside_removals');
-    const suffix = randomBytes(4).toString('hex');
-    const login = (kind: string) => {
-      const url = new URL(owner);
-      url.username = `${kind}_${suffix}`;
-      return url.toString();
-    };
-    // roles.sql creates the group roles once per server; another file may be creating them at the same moment.
-    await asLogin(owner, ROLES_SQL).catch(() => asLogin(owner, ROLES_SQL));
-    await asLogin(owner, `CREATE ROLE reader_${suffix} LOGIN; GRANT tenantctl_reader TO reader_${suffix};
-      CREATE ROLE writer_${suffix} LOGIN; GRANT tenantctl_writer TO writer_${suffix}`);
-    const [reader, writer] = [login('reader'), login('writer')];
+    const { reader, writer, writerRole } = await readerAndWriter(owner);
     return {
-      writer: `writer_${suffix}`,
+      writer: writerRole,
       drift: (format, config = CONFIG) => runCli(['drift', ...config, '--format', format], { env: { TENANTCTL_DATABASE_URL: reader } }),
       apply: (config = CONFIG) => runCli(['apply', ...config, ...APPROVE], { env: { TENANTCTL_DATABASE_URL: writer } }),
       asWriter: (sql) => asLogin(writer, sql),

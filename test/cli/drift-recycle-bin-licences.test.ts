@@ -3,17 +3,16 @@
 // licences and what to do, as drift (exit 2), in every format, on the
 // embedded database and on PostgreSQL with the least-privilege roles of
 // sql/roles.sql (the writer gives the licence by SQL, the reader runs drift).
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli, tempDir, type CliResult } from '../support/cli.js';
 import { contosoFolder, contosoPostgres } from '../support/contoso-database.js';
 import { liveMarkdown, markdownOutsideCode, rawDangers, workflowCommandLines } from '../support/hostile-strings.js';
+import { asLogin, readerAndWriter } from '../support/login-roles.js';
 import { describePostgres } from '../support/postgres.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
@@ -29,7 +28,6 @@ const SANNE = 'sanne.visser@contoso.com';
  */
 const HOSTILE_UPN = "__bin__~~x~~#1^'!@contoso.com";
 const APPROVE = ['--auto-approve', '--approve-privileged', '--approve-purchases', '--approve-deletions'];
-const ROLES_SQL = fs.readFileSync(path.join(ROOT, 'sql', 'roles.sql'), 'utf8');
 
 /** The contoso example without sanne: apply deletes her (the recycle bin), releasing her licence. */
 function withoutSanne(): string[] {
@@ -163,31 +161,11 @@ scenario('embedded database', async () => {
   };
 });
 
-async function asLogin(url: string, sql: string): Promise<void> {
-  const client = new pg.Client(url);
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 scenario(
   'PostgreSQL, the reader running drift and the writer writing',
   async () => {
     const owner = await contosoPostgres('applied', 'drift_bin_licences');
-    const suffix = randomBytes(4).toString('hex');
-    const login = (kind: string) => {
-      const url = new URL(owner);
-      url.username = `${kind}_${suffix}`;
-      return url.toString();
-    };
-    // roles.sql creates the group roles once per server; another file may be creating them at the same moment.
-    await asLogin(owner, ROLES_SQL).catch(() => asLogin(owner, ROLES_SQL));
-    await asLogin(owner, `CREATE ROLE reader_${suffix} LOGIN; GRANT tenantctl_reader TO reader_${suffix};
-      CREATE ROLE writer_${suffix} LOGIN; GRANT tenantctl_writer TO writer_${suffix}`);
-    const [reader, writer] = [login('reader'), login('writer')];
+    const { reader, writer } = await readerAndWriter(owner);
     return {
       drift: (format, config) => runCli(['drift', ...config, '--format', format], { env: { TENANTCTL_DATABASE_URL: reader } }),
       apply: (config) => runCli(['apply', ...config, ...APPROVE], { env: { TENANTCTL_DATABASE_URL: writer } }),

@@ -1,0 +1,37 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import { ROOT } from './cli.js';
+
+const ROLES_SQL = fs.readFileSync(path.join(ROOT, 'sql', 'roles.sql'), 'utf8');
+
+/** Runs `sql` as the login of `url`, on a connection of its own. */
+export async function asLogin(url: string, sql: string): Promise<void> {
+  const client = new pg.Client(url);
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * A reader and a writer login, members of sql/roles.sql's group roles, on the
+ * database whose owner's URL is `owner`: their URLs, and the writer's name
+ * (what the audit trail records for its writes).
+ */
+export async function readerAndWriter(owner: string): Promise<{ reader: string; writer: string; writerRole: string }> {
+  const suffix = randomBytes(4).toString('hex');
+  const login = (kind: string) => {
+    const url = new URL(owner);
+    url.username = `${kind}_${suffix}`;
+    return url.toString();
+  };
+  // roles.sql creates the group roles once per server; another file may be creating them at the same moment.
+  await asLogin(owner, ROLES_SQL).catch(() => asLogin(owner, ROLES_SQL));
+  await asLogin(owner, `CREATE ROLE reader_${suffix} LOGIN; GRANT tenantctl_reader TO reader_${suffix};
+    CREATE ROLE writer_${suffix} LOGIN; GRANT tenantctl_writer TO writer_${suffix}`);
+  return { reader: login('reader'), writer: login('writer'), writerRole: `writer_${suffix}` };
+}
