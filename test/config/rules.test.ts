@@ -566,7 +566,8 @@ describe('passwords', () => {
   it('never prints the value of a fromEnv variable', () => {
     const result = run({ files: user('roles: [Billing administrator]\npassword: {fromEnv: JOEP_PW}'), env: { JOEP_PW: 'zz top' } });
     expect(result.diagnostics).toHaveLength(1);
-    expect(JSON.stringify(result.diagnostics)).not.toMatch(/zz|top/);
+    // The messages, not the whole diagnostic: its file is under a temporary folder, whose random name may hold "zz".
+    expect(result.diagnostics.map((d) => d.message).join('\n')).not.toMatch(/zz|top/);
   });
 });
 
