@@ -5,7 +5,7 @@ import { diffUser } from '../plan/diff-user.js';
 import { daysRemaining, isExpired, restorableUntil } from '../plan/recycle-bin.js';
 import { renamedOutside, type RenamedOutside } from '../plan/outside-renames.js';
 import { resolveRenames } from '../plan/rename.js';
-import { USER_ATTRIBUTES, userKey, type TenantState, type User } from '../state/tenant-state.js';
+import { holdsLicencesWhileDeleted, USER_ATTRIBUTES, userKey, type TenantState, type User } from '../state/tenant-state.js';
 import { lastWriter } from '../state/last-writer.js';
 import { NO_OUTSIDE_REMOVALS, type OutsideRemovals } from './read-outside-removals.js';
 import {
@@ -258,15 +258,15 @@ function recycleBinFindings(current: TenantState, now: Date): DriftFinding[] {
 /**
  * Deleted users that still hold licences, each a seat billed for nobody who
  * can sign in: found in the users the planner compares (renames resolved), in
- * the one pass over them, as the planner counts them (compute-plan.ts,
- * heldInBin). Whether the configuration declares the user decides what
+ * the one pass over them, as the planner counts them
+ * (holdsLicencesWhileDeleted). Whether the configuration declares the user decides what
  * apply does about it.
  */
 function licensedInRecycleBinFindings(desired: TenantState, currentUsers: ReadonlyMap<string, User>): DriftFinding[] {
   const findings: DriftFinding[] = [];
   for (const [key, user] of currentUsers) {
     const directory = user.directory;
-    if (!directory?.deletedAt || user.licenses.length === 0) continue;
+    if (!holdsLicencesWhileDeleted(user) || !directory?.deletedAt) continue;
     findings.push({
       kind: 'user.licensed-in-recycle-bin',
       severity: 'medium',

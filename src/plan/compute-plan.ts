@@ -1,7 +1,7 @@
 import { roleRefs } from '../catalog/role-refs.js';
 import { GLOBAL_ADMINISTRATOR, type Catalog } from '../catalog/catalog.js';
 import type { Settings } from '../state/settings.js';
-import type { LicenseAssignment, TenantState, User } from '../state/tenant-state.js';
+import { holdsLicencesWhileDeleted, type LicenseAssignment, type TenantState, type User } from '../state/tenant-state.js';
 import { isUserChange } from './change-address.js';
 import { CHANGE_KINDS, type Change, type ChangeKind } from './change.js';
 import { diffUser } from './diff-user.js';
@@ -164,10 +164,8 @@ export function computePlan(input: PlanInput): PlanResult {
     }
     const active = isActive(current);
     if (active) activeNow.push(current);
-    if (current?.directory?.deletedAt && current.licenses.length > 0) {
-      // A user in the recycle bin holds no licence when tenantctl deleted it,
-      // but one assigned to it outside still takes a seat (the database counts
-      // it): until the plan restores or purges the user, before and after.
+    if (holdsLicencesWhileDeleted(current)) {
+      // Its seats count (the database counts them) until the plan restores or purges the user, before and after.
       heldInBin.push(current.licenses);
       if (!desired) binAfter.push(current.licenses);
     }

@@ -133,3 +133,12 @@ export interface OutsideRename {
 export function userKey(userPrincipalName: string): string {
   return userPrincipalName.toLowerCase();
 }
+
+/**
+ * A deleted user (in the recycle bin, or past it and not yet purged) that
+ * still holds licences. tenantctl releases a user's licences when it deletes
+ * it, so these were assigned outside it; each still takes a seat. The
+ * planner counts them, and drift reports them.
+ */
+export const holdsLicencesWhileDeleted = (user: User | undefined): user is User =>
+  user !== undefined && Boolean(user.directory?.deletedAt) && user.licenses.length > 0;
