@@ -27,7 +27,6 @@ for (const register of [registerInit, registerValidate, registerPlan, registerAp
 for (const command of program.commands) {
   addDatabaseOptions(command);
   if (!command.options.some((option) => option.long === '--format')) command.addOption(noFormatOption(command.name()));
-  acceptNoColor(command);
 }
 /** The command that ran, for its --format when it fails. */
 let running: Command | undefined;
@@ -37,7 +36,7 @@ program.hook('preAction', (_program, command) => {
 acceptGlobalOptionsBeforeCommand(program);
 checkRequiredOptionsAfterUnknownOnes(program);
 helpNamesUnknownCommand(program);
-// `help` is a command too: a script passing --no-color to every command is not refused by it.
+// After `help` is registered, as it is a command too: a script passing --no-color to every command is refused by none.
 for (const command of program.commands) acceptNoColor(command);
 program.addHelpText(
   'after',
