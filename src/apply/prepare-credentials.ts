@@ -1,5 +1,5 @@
 import { checkPasswordPolicy } from '../credentials/password-policy.js';
-import { shownVariable, variableValue } from '../credentials/password-variable.js';
+import { NAME_NOT_SHOWN, nameLikePassword, shownVariable, variableValue } from '../credentials/password-variable.js';
 import { generatePassword } from '../credentials/generate-password.js';
 import { hashPasswords, type HashingOptions } from '../credentials/hash-passwords.js';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
@@ -28,15 +28,15 @@ const needsCredential = (change: Change): change is CredentialChange =>
 function obtainPassword(change: CredentialChange, env: Readonly<Record<string, string | undefined>>): string {
   const account = change.userPrincipalName.split('@')[0] ?? '';
   if (change.password.kind === 'generate') return generatePassword(account);
-  const variable = shownVariable(change.password.variable);
-  const value = variableValue(env, change.password.variable);
+  const variable = change.password.variable;
+  const value = variableValue(env, variable);
   if (value === undefined || value === '') {
-    const named = variable === change.password.variable ? `environment variable ${variable}` : variable;
+    const named = nameLikePassword(variable) ? NAME_NOT_SHOWN : `environment variable ${variable}`;
     throw new TenantctlError(`${change.userPrincipalName}: ${named} (password.fromEnv) is not set; export it or remove fromEnv to generate a password`);
   }
   const problems = checkPasswordPolicy(value, account);
   if (problems.length > 0) {
-    throw new TenantctlError(`${change.userPrincipalName}: the password in ${variable} breaks the password policy: ${problems.join('; ')}`);
+    throw new TenantctlError(`${change.userPrincipalName}: the password in ${shownVariable(variable)} breaks the password policy: ${problems.join('; ')}`);
   }
   return value;
 }

@@ -122,8 +122,7 @@ const line = (sign: Sign, text: string): ChangeLine => ({ sign, text, depth: 0 }
 
 function passwordText(source: PasswordPolicy['source'], forceChange: boolean): string {
   // A fromEnv written like a password (PASSWORD_ENV_NAME_LIKE_PASSWORD) is most likely the password itself.
-  const variable = source.kind === 'env' && nameLikePassword(source.variable) ? NAME_NOT_SHOWN : undefined;
-  const origin = source.kind === 'generate' ? 'generated' : variable !== undefined ? `from ${variable}` : `from $${visible(source.variable)}`;
+  const origin = source.kind === 'generate' ? 'generated' : nameLikePassword(source.variable) ? `from ${NAME_NOT_SHOWN}` : `from $${visible(source.variable)}`;
   return forceChange ? `${origin}, to be changed at next sign-in` : origin;
 }
 
