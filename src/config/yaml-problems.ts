@@ -152,7 +152,7 @@ function describeDuplicateKey({ file, positions, duplicates }: ProblemContext, k
   const related: SourceLocation = { file, ...positionAt(positions, duplicate.first) };
   return error(
     'YAML_DUPLICATE_KEY',
-    `${couldBePassword(duplicate.key) ? 'a key (not shown here: it may be a password)' : `key "${duplicate.key}"`} appears twice in one mapping (first on line ${related.line}); remove or rename one of them`,
+    `${couldBePassword(duplicate.key) ? `a key ${NOT_SHOWN_PASSWORD}` : `key "${duplicate.key}"`} appears twice in one mapping (first on line ${related.line}); remove or rename one of them`,
     here,
     related,
   );
