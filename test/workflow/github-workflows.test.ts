@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -133,7 +134,7 @@ describe('what a hostile pull request can make the GitHub workflows do', () => {
     }
     // Scripts of github-script read the files of $RUNNER_TEMP, never a relative path.
     for (const { where, step } of steps().filter(({ step }) => step.uses?.startsWith('actions/github-script@'))) {
-      for (const read of String(step.with?.script).matchAll(/readFileSync\((.+?), 'utf8'\)/g)) expect(read[1], where).toMatch(/^path\.join\(process\.env\.RUNNER_TEMP, /);
+      for (const read of String(step.with?.script).matchAll(/(?:readFileSync|openSync)\((.+?), '(?:utf8|r)'\)/g)) expect(read[1], where).toMatch(/^path\.join\(process\.env\.RUNNER_TEMP, /);
     }
   });
 
@@ -258,6 +259,127 @@ describe('what a hostile pull request can make the GitHub workflows do', () => {
     });
     expect((await run([], [])).failed).toBe('merge-sha was not merged from a pull request: change the tenant through one');
     expect((await run([merged], [])).failed).toBe('no successful plan for head-sha of pull request #7');
+  });
+
+  describe('the plan comment (what actions/github-script runs in the comment job, with a stand-in API)', () => {
+    const MARKER = '<!-- tenantctl-plan -->';
+    const LIMIT = 65_536;
+    const plan = workflows.find((w) => w.file === 'plan.yml')!;
+    const [, job] = plan.jobs.find(([name]) => name === 'comment')!;
+    const scriptStep = job.steps.find((step) => step.uses?.startsWith('actions/github-script@'))! as Step & { env?: Record<string, string> };
+    const script = String(scriptStep.with?.script);
+    const download = job.steps.find((step) => step.uses?.startsWith('actions/download-artifact@'))! as Step & { if?: string };
+
+    /** GitHub's issue comments of one pull request: its paging, its author check, its size limit. */
+    class StandInApi {
+      readonly comments: { id: number; user: { login: string }; body: string }[] = [];
+      readonly writes: string[] = [];
+      private nextId = 1;
+      add(login: string, body: string) {
+        this.comments.push({ id: this.nextId++, user: { login }, body });
+      }
+      private checked(body: string) {
+        // GitHub counts characters, and refuses a longer body with 422.
+        if ([...body].length > LIMIT) throw Object.assign(new Error('Validation Failed: body is too long (maximum is 65536 characters)'), { status: 422 });
+        return body;
+      }
+      readonly github = {
+        paginate: async (list: (query: object) => Promise<{ data: unknown[] }>, query: object) => {
+          const all: unknown[] = [];
+          for (let page = 1; ; page++) {
+            const { data } = await list({ ...query, page, per_page: 30 });
+            all.push(...data);
+            if (data.length < 30) return all;
+          }
+        },
+        rest: {
+          issues: {
+            listComments: async ({ page = 1, per_page = 30 }: { page?: number; per_page?: number }) => ({ data: this.comments.slice((page - 1) * per_page, page * per_page).map((c) => ({ ...c })) }),
+            updateComment: async ({ comment_id, body }: { comment_id: number; body: string }) => {
+              const comment = this.comments.find((c) => c.id === comment_id)!;
+              if (comment.user.login !== 'github-actions[bot]') throw Object.assign(new Error('Forbidden'), { status: 403 });
+              comment.body = this.checked(body);
+              this.writes.push(`update ${comment_id}`);
+            },
+            createComment: async ({ body }: { body: string }) => {
+              this.add('github-actions[bot]', this.checked(body));
+              this.writes.push('create');
+            },
+          },
+        },
+      };
+    }
+
+    const HEAD = 'c0ffee1d2e3f405162738495a6b7c8d9e0f1a2b3';
+    const RUN = 'https://github.com/contoso/tenant/actions/runs/4242';
+    /** Runs the comment job as GitHub would after a plan job with this result (and, on success, that plan's markdown). */
+    const commentJob = async (api: StandInApi, result: string, planMarkdown?: string) => {
+      const runnerTemp = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantctl-comment-job-'));
+      try {
+        if (result === 'success') {
+          fs.mkdirSync(path.join(runnerTemp, 'comment'));
+          fs.writeFileSync(path.join(runnerTemp, 'comment', 'plan.md'), planMarkdown ?? '');
+        }
+        const printed: unknown[] = [];
+        const console = { log: (...args: unknown[]) => printed.push(args), error: (...args: unknown[]) => printed.push(args), warn: (...args: unknown[]) => printed.push(args), info: (...args: unknown[]) => printed.push(args) };
+        const context = { repo: { owner: 'contoso', repo: 'tenant' }, serverUrl: 'https://github.com', runId: 4242, payload: { pull_request: { number: 7, head: { sha: HEAD } } } };
+        const process = { env: { RUNNER_TEMP: runnerTemp, PLAN_RESULT: result } };
+        await new Function('github', 'context', 'require', 'process', 'console', `return (async () => {\n${script}\n})();`)(api.github, context, createRequire(import.meta.url), process, console);
+        // Nothing of the plan reaches the log, where a line could be a workflow command.
+        expect(printed).toEqual([]);
+      } finally {
+        fs.rmSync(runnerTemp, { recursive: true, force: true });
+      }
+    };
+
+    it('the comment job runs after a failed plan job too (not a cancelled run), is told its result, and downloads only a successful one\'s artifact', () => {
+      expect((job as { if?: string }).if).toBe('${{ !cancelled() }}');
+      expect(download.if).toBe("needs.plan.result == 'success'");
+      expect(scriptStep.env).toEqual({ PLAN_RESULT: '${{ needs.plan.result }}' });
+    });
+
+    it('a failed plan job turns the plan comment of an earlier push into one that says the plan of this commit failed; a later plan restores it', async () => {
+      const api = new StandInApi();
+      api.add('alice', `${MARKER}\nquoted by a reviewer`);
+      for (let i = 0; i < 40; i++) api.add('bob', 'looks good');
+      api.add('github-actions[bot]', `${MARKER}\n_Plan of 1111111; applied as is when this pull request is merged._\n\n| users to create | 1 |`);
+      const id = api.comments.at(-1)!.id;
+
+      await commentJob(api, 'failure');
+      expect(api.writes).toEqual([`update ${id}`]);
+      const failed = api.comments.at(-1)!.body;
+      expect(failed.startsWith(`${MARKER}\n### The plan for commit c0ffee1 failed\n`)).toBe(true);
+      expect(failed).toContain(`[The run](${RUN})`);
+      expect(failed).toContain('no longer applies');
+      expect(failed).not.toContain('users to create');
+      expect(api.comments[0]!.body).toBe(`${MARKER}\nquoted by a reviewer`);
+
+      await commentJob(api, 'success', '## tenantctl plan\n\n| users to create | 2 |\n');
+      expect(api.writes).toEqual([`update ${id}`, `update ${id}`]);
+      expect(api.comments.at(-1)!.body).toBe(`${MARKER}\n_Plan of c0ffee1 ([run](${RUN})); applied as is when this pull request is merged._\n\n## tenantctl plan\n\n| users to create | 2 |\n`);
+    });
+
+    it('a pull request whose first plan fails gets a comment saying so', async () => {
+      const api = new StandInApi();
+      await commentJob(api, 'failure');
+      expect(api.writes).toEqual(['create']);
+      expect(api.comments[0]!.body).toMatch(/^<!-- tenantctl-plan -->\n### The plan for commit c0ffee1 failed\n/);
+    });
+
+    it('a plan\'s markdown (the pull request\'s own tenantctl writes it) can neither push the comment over GitHub\'s limit nor hide the lines naming its commit', async () => {
+      const api = new StandInApi();
+      // 70 KB, in characters of 1 to 4 bytes, opening a comment and a code block it never closes.
+      const hostile = `<!--\n\`\`\`\n::set-output name=made::false\n::add-mask::x\n@contoso/admins <img src=x>\n${'é€𝄞a\n'.repeat(14_000)}`;
+      expect([...hostile].length).toBeGreaterThan(70_000);
+      await commentJob(api, 'success', hostile);
+      expect(api.writes).toEqual(['create']);
+      const body = api.comments[0]!.body;
+      expect([...body].length).toBeLessThanOrEqual(LIMIT);
+      expect(body.startsWith(`${MARKER}\n_Plan of c0ffee1 ([run](${RUN})); applied as is when this pull request is merged._\n\n<!--\n`)).toBe(true);
+      expect(body).toMatch(/\n\n… \(cut to fit a comment: the saved plan, the artifact tenantctl-plan of \[the run\]\(https:\/\/github\.com\/contoso\/tenant\/actions\/runs\/4242\), has all of it\)$/);
+      // No character is cut in half.
+      expect(body).not.toContain('\ufffd');
+    });
   });
 
   it('the redirect check sees what it must', () => {
