@@ -46,6 +46,27 @@ describe('the GitHub Actions workflows of examples/gitops/github', () => {
     for (const name of used) expect(setup, name).toContain(`\`${name}\``);
   });
 
+  it('the README\'s walkthrough names the workflows\' jobs, artifacts, tenantctl command lines and approval flags as they are', () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const setup = readme.slice(readme.indexOf('## From an empty repository'), readme.indexOf('### The same on GitLab')).replace(/```[\s\S]*?```/g, '');
+    // Code spans, a span broken over lines read as one line.
+    const spans = [...setup.replace(/\n\s*/g, ' ').matchAll(/`([^`]+)`/g)].map((m) => m[1]!);
+    const workflows = fs.readdirSync(WORKFLOWS).map((file) => parse(fs.readFileSync(path.join(WORKFLOWS, file), 'utf8')) as { jobs: Record<string, { steps: { uses?: string; run?: string; with?: Record<string, unknown> }[] }> });
+    const jobs = workflows.flatMap((w) => Object.keys(w.jobs));
+    expect([...new Set([...setup.replace(/\n\s*/g, ' ').matchAll(/\bjob `([\w-]+)`/g)].map((m) => m[1]!))].sort()).toEqual([...jobs].sort());
+    const steps = workflows.flatMap((w) => Object.values(w.jobs).flatMap((job) => job.steps));
+    const artifacts = [...new Set(steps.filter((step) => step.uses?.startsWith('actions/upload-artifact@')).map((step) => String(step.with?.name)))];
+    expect(spans.filter((span) => /^tenantctl-plan[\w-]*$/.test(span)).sort()).toEqual([...artifacts].sort());
+    // Each command the walkthrough quotes is, as it is, one that a step runs.
+    const runs = steps.flatMap((step) => step.run?.split('\n') ?? []).flatMap((line) => /npx --no tenantctl (.*)$/.exec(line)?.[1] ?? []);
+    const quoted = spans.filter((span) => /^(?:validate|plan|apply|drift|deliver)(?: |$)/.test(span));
+    expect(quoted.length).toBeGreaterThanOrEqual(5);
+    for (const command of quoted) expect(runs.some((run) => run.startsWith(command)), command).toBe(true);
+    // And the flags that let CI buy seats, grant admin roles and delete many users, only where apply-approved passes them.
+    expect(spans).toContain('--approve-purchases --approve-privileged --approve-deletions');
+    expect(runs.filter((run) => run.includes('--approve-purchases'))).toEqual([expect.stringContaining('--approve-purchases --approve-privileged --approve-deletions')]);
+  });
+
   it('action-validator does catch a broken workflow', () => {
     const broken = path.join(fs.mkdtempSync(path.join(ROOT, 'node_modules', '.tmp-workflow-')), 'broken.yml');
     fs.writeFileSync(broken, 'name: broken\non: [pull_request]\njobs:\n  plan:\n    runs-on: ubuntu-latest\n    step:\n      - run: echo\n');
