@@ -155,9 +155,10 @@ describe('the GitLab pipeline of examples/gitops/gitlab, run by gitlab-ci-local'
     expect(JSON.parse(fs.readFileSync(saved, 'utf8'))).toMatchObject({ formatVersion: '2.2', approvals: expect.arrayContaining(['purchase']) });
     expect(api.writes()).toEqual([`POST /api/v4/projects/${PROJECT}/merge_requests/${MR}/notes`]);
     const [note] = botNotes();
-    expect(note?.body.startsWith(`${MARKER}\n## tenantctl plan`)).toBe(true);
+    // Its own lines first, where nothing in the plan's markdown can hide them.
+    expect(note?.body.startsWith(`${MARKER}\n_Plan of ${git('rev-parse', '--short=8', 'HEAD')} ([pipeline](`)).toBe(true);
+    expect(note?.body).toContain('\n## tenantctl plan');
     expect(note?.body).toContain('Director of IT');
-    expect(note?.body).toContain(`_Plan of ${git('rev-parse', '--short=8', 'HEAD')}`);
   });
 
   it('merge request, next push: the same note is updated (PUT), never a second one', async () => {
@@ -178,6 +179,30 @@ describe('the GitLab pipeline of examples/gitops/gitlab, run by gitlab-ci-local'
     expect(botNotes()[0]!.body).not.toContain('Director of IT');
     // It looked past the first page of notes.
     expect(api.requests.some((r) => r.path.endsWith('/notes') && r.method === 'GET' && r.query.get('page') === '2')).toBe(true);
+  });
+
+  it('merge request, a push with a mistake: validate and plan fail, and the note says this commit has no plan; the fix brings the plan back', async () => {
+    editUsers('jobTitle: Head of IT', 'jobTitle: 5');
+    git('commit', '-qam', 'a mistake');
+    const broken = git('rev-parse', '--short=8', 'HEAD');
+    const first = botNotes()[0]!.id;
+
+    const failed = await mergeRequestPipeline();
+    expect(failed.code).not.toBe(0);
+    // plan runs after a failed validate: otherwise the plan of the push before stays up as if current.
+    expect(failed.results).toEqual({ validate: 'FAIL', plan: 'FAIL' });
+    expect(botNotes().map((n) => n.id)).toEqual([first]);
+    expect(botNotes()[0]!.body.startsWith(`${MARKER}\n### The plan for commit ${broken} failed\n`)).toBe(true);
+    expect(botNotes()[0]!.body).toContain('no longer applies');
+    expect(botNotes()[0]!.body).not.toContain('Head of IT');
+
+    editUsers('jobTitle: 5', 'jobTitle: Head of IT');
+    git('commit', '-qam', 'the mistake fixed');
+    const fixed = await mergeRequestPipeline(['plan']);
+    expect(fixed.results).toEqual({ plan: 'PASS' });
+    expect(botNotes().map((n) => n.id)).toEqual([first]);
+    expect(botNotes()[0]!.body.startsWith(`${MARKER}\n_Plan of ${git('rev-parse', '--short=8', 'HEAD')} `)).toBe(true);
+    expect(botNotes()[0]!.body).toContain('Head of IT');
   });
 
   it('merge: apply stops for approval (exit 3), the manual approved job applies exactly the saved plan, credentials are delivered', async () => {

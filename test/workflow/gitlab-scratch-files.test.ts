@@ -122,6 +122,33 @@ describe('the GitLab jobs, on a merge request whose files are symbolic links to 
     expect(run.output).toContain('no-such-key');
     expect(fs.readdirSync(tmp)).toEqual([]);
   });
+
+  it('plan, failing: the note of the earlier plan is updated to say this commit has no plan; the next plan brings it back', async () => {
+    const users = path.join(repo, 'tenant', 'users.yaml');
+    const text = fs.readFileSync(users, 'utf8');
+    const notes = `/api/v4/projects/${PROJECT}/merge_requests/${MR}/notes`;
+    const [note] = api.notes.get(MR)!;
+    fs.writeFileSync(users, text.replace('city: Utrecht', 'city: 5'));
+    const failed = await runJob('plan');
+    expect(failed.status).toBe(1);
+    expect(failed.output).toContain('"city" must be text');
+    expect(api.writes().at(-1)).toBe(`PUT ${notes}/${note!.id}`);
+    expect(api.notes.get(MR)).toHaveLength(1);
+    expect(note!.body).toBe(
+      '<!-- tenantctl-plan -->\n### The plan for commit abcdef12 failed\n\n[The pipeline](https://gitlab.contoso.com/it/contoso-tenant/-/pipelines/100) made no plan for abcdef12; ' +
+        'the log of its plan job says why (an invalid configuration, a refused plan, the database). The plan this note showed before was made for an earlier commit and no longer applies: ' +
+        'merged as it is, this merge request would apply nothing, as its latest pipeline has no plan. Push a fix to plan again.\n',
+    );
+    expect(fs.readFileSync(victim, 'utf8')).toBe(PROFILE);
+    expect(fs.readdirSync(tmp)).toEqual([]);
+
+    fs.writeFileSync(users, text);
+    const fixed = await runJob('plan');
+    expect(fixed.status, fixed.output).toBe(0);
+    expect(api.writes().at(-1)).toBe(`PUT ${notes}/${note!.id}`);
+    expect(note!.body.startsWith('<!-- tenantctl-plan -->\n_Plan of abcdef12 ([pipeline](https://gitlab.contoso.com/it/contoso-tenant/-/pipelines/100)); applied as is when this merge request is merged._\n\n## tenantctl plan')).toBe(true);
+    expect(note!.body).toContain('megan.bowen@contoso.com');
+  });
 });
 
 describe('the GitLab drift job', () => {
