@@ -10,6 +10,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { ROOT, runCli } from '../support/cli.js';
 import { contosoDatabase } from '../support/contoso-database.js';
 import { commandOutput, gitlabJobs, packTenantctl } from './gitops-repo.js';
@@ -325,6 +326,22 @@ describe('the GitLab pipeline of examples/gitops/gitlab, run by gitlab-ci-local'
 });
 
 describe('the configuration repositories of examples/gitops', () => {
+  // Their .gitignore lists what the pipelines really write into the checkout, and no scratch file
+  // (those go to $RUNNER_TEMP, or a folder from mktemp -d): npm's install and cache, the embedded
+  // database of `tenantctl init`, gitlab-ci-local's folder, and GitLab's artifacts.
+  it.each(['github', 'gitlab'])('%s: .gitignore lists what the pipeline writes into the checkout, nothing else', (example) => {
+    const dir = path.join(ROOT, 'examples/gitops', example);
+    const listed = fs.readFileSync(path.join(dir, '.gitignore'), 'utf8').split('\n').filter((line) => line && !line.startsWith('#'));
+    if (example === 'github') {
+      expect(listed).toEqual(['node_modules/', '.tenantctl/']);
+      return;
+    }
+    const pipeline = parse(fs.readFileSync(path.join(dir, '.gitlab-ci.yml'), 'utf8')) as Record<string, { paths?: string[]; cache?: { paths: string[] }; artifacts?: { paths?: string[]; reports?: Record<string, string> } }>;
+    const cached = pipeline.default!.cache!.paths;
+    const artifacts = Object.values(pipeline).flatMap((job) => [...(job?.artifacts?.paths ?? []), ...Object.values(job?.artifacts?.reports ?? {})]);
+    expect(listed.sort()).toEqual([...new Set(['node_modules/', '.tenantctl/', '.gitlab-ci-local/', ...cached, ...artifacts])].sort());
+  });
+
   // They are the contoso example, with the schema taken from the installed package.
   it.each(['github', 'gitlab'])('%s holds the contoso example as it is', (example) => {
     const dir = path.join(ROOT, 'examples/gitops', example);
