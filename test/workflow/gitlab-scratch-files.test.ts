@@ -158,6 +158,14 @@ describe('the GitLab drift job', () => {
   });
 });
 
+describe('the GitLab merge-request jobs', () => {
+  it('are cancelled by a newer push\'s pipeline, so an older plan cannot put its note back over a newer one; no other job is', () => {
+    const pipeline = parse(fs.readFileSync(PIPELINE, 'utf8')) as Record<string, { interruptible?: boolean; extends?: string }>;
+    const interruptible = (name: string): boolean => pipeline[name]?.interruptible ?? (pipeline[name]?.extends ? interruptible(pipeline[name]!.extends!) : false);
+    expect(gitlabJobs(PIPELINE).map((job) => job.name).filter(interruptible).sort()).toEqual(['plan', 'validate']);
+  });
+});
+
 describe('where the scripts of the GitLab pipeline write', () => {
   it('only into their scratch folder, /dev/null, or an artifact removed first and created with noclobber', () => {
     const jobs = gitlabJobs(PIPELINE);
