@@ -294,7 +294,10 @@ describe('what a hostile pull request can make the GitHub workflows do', () => {
     /** GitHub's issue comments of one pull request: its paging, its author check, its size limit. */
     class StandInApi {
       readonly comments: { id: number; user: { login: string }; body: string }[] = [];
+      /** The pull request's head now: a push after the run's may have moved it. */
+      head = 'c0ffee1d2e3f405162738495a6b7c8d9e0f1a2b3';
       readonly writes: string[] = [];
+      readonly notices: string[] = [];
       private nextId = 1;
       add(login: string, body: string) {
         this.comments.push({ id: this.nextId++, user: { login }, body });
@@ -314,6 +317,7 @@ describe('what a hostile pull request can make the GitHub workflows do', () => {
           }
         },
         rest: {
+          pulls: { get: async ({ pull_number }: { pull_number: number }) => ({ data: { number: pull_number, head: { sha: this.head } } }) },
           issues: {
             listComments: async ({ page = 1, per_page = 30 }: { page?: number; per_page?: number }) => ({ data: this.comments.slice((page - 1) * per_page, page * per_page).map((c) => ({ ...c })) }),
             updateComment: async ({ comment_id, body }: { comment_id: number; body: string }) => {
@@ -342,10 +346,11 @@ describe('what a hostile pull request can make the GitHub workflows do', () => {
           fs.writeFileSync(path.join(runnerTemp, 'comment', 'plan.md'), planMarkdown ?? '');
         }
         const printed: unknown[] = [];
+        const core = { notice: (message: string) => api.notices.push(message) };
         const console = { log: (...args: unknown[]) => printed.push(args), error: (...args: unknown[]) => printed.push(args), warn: (...args: unknown[]) => printed.push(args), info: (...args: unknown[]) => printed.push(args) };
         const context = { repo: { owner: 'contoso', repo: 'tenant' }, serverUrl: 'https://github.com', runId: 4242, payload: { pull_request: { number: 7, head: { sha: HEAD } } } };
         const process = { env: { RUNNER_TEMP: runnerTemp, PLAN_RESULT: result } };
-        await new Function('github', 'context', 'require', 'process', 'console', `return (async () => {\n${script}\n})();`)(api.github, context, createRequire(import.meta.url), process, console);
+        await new Function('github', 'context', 'core', 'require', 'process', 'console', `return (async () => {\n${script}\n})();`)(api.github, context, core, createRequire(import.meta.url), process, console);
         // Nothing of the plan reaches the log, where a line could be a workflow command.
         expect(printed).toEqual([]);
       } finally {
@@ -378,6 +383,17 @@ describe('what a hostile pull request can make the GitHub workflows do', () => {
       await commentJob(api, 'success', '## tenantctl plan\n\n| users to create | 2 |\n');
       expect(api.writes).toEqual([`update ${id}`, `update ${id}`]);
       expect(api.comments.at(-1)!.body).toBe(`${MARKER}\n_Plan of c0ffee1 ([run](${RUN})); applied as is when this pull request is merged._\n\n## tenantctl plan\n\n| users to create | 2 |\n`);
+    });
+
+    it('a run of an earlier push (re-run, or finishing late) leaves the comment of the pull request\'s head alone', async () => {
+      const api = new StandInApi();
+      api.add('github-actions[bot]', `${MARKER}\n_Plan of 2222222 ([run](${RUN})); applied as is when this pull request is merged._\n\n| users to create | 3 |`);
+      api.head = '2222222aaaabbbbccccddddeeeeffff000011112';
+      await commentJob(api, 'success', '| users to create | 2 |\n');
+      await commentJob(api, 'failure');
+      expect(api.writes).toEqual([]);
+      expect(api.comments[0]!.body).toContain('| users to create | 3 |');
+      expect(api.notices).toEqual(['not commenting: the pull request is at 2222222 now, this run planned c0ffee1', 'not commenting: the pull request is at 2222222 now, this run planned c0ffee1']);
     });
 
     it('a pull request whose first plan fails gets a comment saying so', async () => {
