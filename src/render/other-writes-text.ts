@@ -20,7 +20,7 @@ interface TableWording {
   /** True for the table whose insert or delete creates or removes the object itself. */
   readonly primary?: boolean;
   /** The object's own line for an insert or delete of a row of a dependent table. */
-  readonly line?: (row: WrittenRow) => string;
+  readonly line?: (row: WrittenRow, operation: OtherWrite['operation']) => string;
   /** Columns an insert's lines leave out: keys and bookkeeping, in the heading or beside the point. */
   readonly hidden?: readonly string[];
 }
@@ -29,12 +29,26 @@ const userObject = (_row: WrittenRow, write: OtherWrite) =>
   write.userPrincipalName === null ? `user ${text(write.userId)}` : text(write.userPrincipalName);
 const subscriptionObject = (row: WrittenRow) => `subscription ${text(row.sku)}`;
 
+/**
+ * A credential notification written outside an apply. An insert is one that
+ * deliver will send, to the recipients its row names (whoever wrote it chose
+ * them), under the apply it names (any earlier one: migration 0025 checks
+ * that only for rows written under an apply's mark); a delete erased one
+ * before delivery, or the record of one already sent.
+ */
+function credentialLine(row: WrittenRow, operation: OtherWrite['operation']): string {
+  const recipients = Array.isArray(row.recipients) ? row.recipients.map(text).join(', ') : text(row.recipients);
+  const what = `temporary password for ${recipients} (naming apply #${text(row.apply_id)})`;
+  if (operation === 'insert') return `queued ${what}: deliver sends it`;
+  return row.delivered_at === null || row.delivered_at === undefined ? `queued ${what}: erased, not delivered` : `${what}, delivered before: its record deleted`;
+}
+
 const TABLES: Readonly<Record<string, TableWording>> = {
   users: { kind: 'user', object: userObject, primary: true, hidden: ['id', 'domain', 'created_at', 'updated_at', 'updated_by', 'user_principal_name'] },
   user_roles: { kind: 'user', object: userObject, line: (row) => `role: ${text(roleName(String(row.role_template_id)))}` },
   license_assignments: { kind: 'user', object: userObject, line: (row) => `license: ${text(row.sku)}` },
   license_disabled_plans: { kind: 'user', object: userObject, line: (row) => `license ${text(row.sku)} disabled plan: ${text(row.plan)}` },
-  credential_notifications: { kind: 'user', object: userObject, line: () => 'queued temporary password: erased, not delivered' },
+  credential_notifications: { kind: 'user', object: userObject, line: credentialLine },
   subscriptions: { kind: 'catalog', object: subscriptionObject, primary: true, hidden: ['sku', 'consumed'] },
   service_plans: { kind: 'catalog', object: subscriptionObject, line: (row) => `service plan: ${text(row.name)}` },
   service_plan_dependencies: { kind: 'catalog', object: subscriptionObject, line: (row) => `plan dependency: ${text(row.plan)} needs ${text(row.requires)}` },
@@ -62,10 +76,10 @@ function linesOf(write: OtherWrite, wording: TableWording): string[] {
   const row = write.after ?? write.before ?? {};
   if (write.operation === 'update') {
     const columns = [...new Set([...Object.keys(write.before ?? {}), ...Object.keys(write.after ?? {})])];
-    const label = wording.line && !wording.primary ? `${wording.line({ ...write.key, ...write.before })}: ` : '';
+    const label = wording.line && !wording.primary ? `${wording.line({ ...write.key, ...write.before }, write.operation)}: ` : '';
     return columns.map((c) => `~ ${label}${fieldName(c)}: ${value(write.before?.[c] ?? null)} → ${value(write.after?.[c] ?? null)}`);
   }
-  if (wording.line) return [`${SIGN[write.operation]} ${wording.line(row)}`];
+  if (wording.line) return [`${SIGN[write.operation]} ${wording.line(row, write.operation)}`];
   if (write.operation === 'delete') return [];
   const hidden = new Set(wording.hidden ?? []);
   return Object.entries(row)
