@@ -1,20 +1,31 @@
 import type { Database, Queryable } from '../db/database.js';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
+import { SCHEMA } from '../db/schema.js';
 
-/** Any fixed number; every apply on one tenant database takes this key. */
-export const APPLY_LOCK_KEY = 7_346_011;
+/**
+ * The tenant lock: SHARE ROW EXCLUSIVE on the users table, which conflicts
+ * with itself and with every write of users, never with a read. Taking it
+ * needs UPDATE (or DELETE, TRUNCATE) on users, which apply has and the reader
+ * and the deliverer of sql/roles.sql have not: an advisory lock, which it was,
+ * can be taken by any role that can connect, and the pull-request job's reader
+ * role held it to make every apply give up (exit 1), an offboarding included.
+ */
+export const TENANT_LOCK = `LOCK TABLE ${SCHEMA}.users IN SHARE ROW EXCLUSIVE MODE`;
+
+/** Modes of a lock on users that hold up the tenant lock (all but ACCESS SHARE and ROW SHARE, which reads take). */
+const HOLDING_MODES = ['RowExclusiveLock', 'ShareUpdateExclusiveLock', 'ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'];
 
 /**
  * Serialises applies on a PostgreSQL tenant: waits up to `timeoutMs` for the
- * transaction-scoped advisory lock, then fails naming the holder (its
- * application_name carries actor and host; backend_start says since when).
+ * transaction-scoped tenant lock, then fails naming the holder (its
+ * application_name carries actor and host; xact_start says since when).
  * The embedded database is serialised by its lock file instead.
  */
 export async function takeApplyLock(db: Database, tx: Queryable, timeoutMs: number): Promise<void> {
   if (db.kind !== 'postgres') return;
   await tx.query(`SELECT set_config('lock_timeout', $1, true)`, [`${Math.max(1, Math.round(timeoutMs))}ms`]);
   try {
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [APPLY_LOCK_KEY]);
+    await tx.query(TENANT_LOCK);
   } catch (cause) {
     if ((cause as { code?: string }).code === '55P03') throw new LockNotObtained(timeoutMs);
     throw cause;
@@ -30,25 +41,28 @@ export class LockNotObtained extends Error {
 }
 
 export async function lockTimeoutError(db: Database, timeoutMs: number): Promise<TenantctlError> {
-  return new TenantctlError(
-    `another apply holds the tenant lock (${await describeLockHolder(db)}); gave up after ${timeoutMs / 1000}s — wait for it to finish or raise --lock-timeout`,
-  );
+  const holder = await describeLockHolder(db);
+  const who = holder.writing ? `a transaction writing users holds up the tenant lock (${holder.text})` : `another apply holds the tenant lock (${holder.text})`;
+  return new TenantctlError(`${who}; gave up after ${timeoutMs / 1000}s — wait for it to finish or raise --lock-timeout`);
 }
 
-async function describeLockHolder(db: Database): Promise<string> {
+/** Who holds the tenant lock, or holds it up: `writing` when that is a write of users rather than the lock itself. */
+async function describeLockHolder(db: Database): Promise<{ readonly text: string; readonly writing: boolean }> {
   try {
-    const rows = await db.query<{ application_name: string; client_addr: string | null; xact_start: Date | null }>(
-      `SELECT a.application_name, a.client_addr::text AS client_addr, a.xact_start
+    const rows = await db.query<{ application_name: string; xact_start: Date | null; mode: string }>(
+      `SELECT a.application_name, a.xact_start, l.mode
          FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-        WHERE l.locktype = 'advisory' AND l.granted AND l.objid = $1 AND a.pid <> pg_backend_pid()
+        WHERE l.locktype = 'relation' AND l.relation = to_regclass($1) AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+          AND l.granted AND l.mode = ANY ($2::text[]) AND a.pid <> pg_backend_pid()
+        ORDER BY l.mode = 'ShareRowExclusiveLock' DESC
         LIMIT 1`,
-      [APPLY_LOCK_KEY],
+      [`${SCHEMA}.users`, HOLDING_MODES],
     );
     const holder = rows[0];
-    if (!holder) return 'holder unknown';
+    if (!holder) return { text: 'holder unknown', writing: false };
     const since = holder.xact_start ? ` since ${holder.xact_start.toISOString()}` : '';
-    return `${holder.application_name || 'unknown client'}${since}`;
+    return { text: `${holder.application_name || 'unknown client'}${since}`, writing: holder.mode === 'RowExclusiveLock' };
   } catch {
-    return 'holder unknown';
+    return { text: 'holder unknown', writing: false };
   }
 }

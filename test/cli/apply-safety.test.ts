@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APPLY_LOCK_KEY } from '../../src/apply/apply-lock.js';
+import { TENANT_LOCK } from '../../src/apply/apply-lock.js';
 import { count, whileApplyWaits } from '../support/apply-lock-wait.js';
 import { copyContoso, ROOT, runCli, tempDir } from '../support/cli.js';
 import { describePostgres, postgresTestUrl } from '../support/postgres.js';
@@ -39,7 +39,7 @@ describePostgres('apply safety on PostgreSQL', SIDE_BY_SIDE, () => {
     const holder = new pg.Client({ connectionString: url, application_name: 'tenantctl alice@build-7' });
     await holder.connect();
     await holder.query('BEGIN');
-    await holder.query('SELECT pg_advisory_xact_lock($1)', [APPLY_LOCK_KEY]);
+    await holder.query(TENANT_LOCK);
     try {
       const started = Date.now();
       const apply = await runCli([...APPLY, '--lock-timeout', '1'], { env: env() });

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { APPLY_LOCK_KEY } from '../../src/apply/apply-lock.js';
 import { runCli, tempDir } from '../support/cli.js';
 import { describePostgres, postgresTestUrl } from '../support/postgres.js';
 import { writeBulkTenant, type BulkTenant } from './support/bulk-tenant.js';
@@ -64,8 +63,8 @@ describePostgres('crash consistency on PostgreSQL', () => {
           const { n } = await queryOne<{ n: number }>(
             url,
             `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_database d ON d.oid = l.database
-              WHERE l.locktype = 'advisory' AND l.objid = $1 AND d.datname = current_database()`,
-            [APPLY_LOCK_KEY],
+              WHERE l.locktype = 'relation' AND l.relation = 'tenantctl.users'::regclass AND l.mode = 'ShareRowExclusiveLock'
+                AND d.datname = current_database()`,
           );
           expect(n).toBe(0);
         },

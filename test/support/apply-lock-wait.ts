@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { APPLY_LOCK_KEY } from '../../src/apply/apply-lock.js';
+import { TENANT_LOCK } from '../../src/apply/apply-lock.js';
 import type { CliResult } from './cli.js';
 
 /** The `n` column of one row of `sql`, run in tenantctl's schema. */
@@ -23,7 +23,7 @@ export async function whileApplyWaits(url: string, apply: () => Promise<CliResul
   const holder = new pg.Client({ connectionString: url, application_name: 'tenantctl holder' });
   await holder.connect();
   await holder.query('BEGIN');
-  await holder.query('SELECT pg_advisory_xact_lock($1)', [APPLY_LOCK_KEY]);
+  await holder.query(TENANT_LOCK);
   const waiting = apply();
   try {
     const deadline = Date.now() + 20_000;
