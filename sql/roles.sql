@@ -26,6 +26,13 @@
 
 BEGIN;
 
+-- Names resolve in the system catalog alone, whatever the session's search_path:
+-- run from psql it includes public, where on PostgreSQL 14 and older (and on
+-- a database upgraded from one) any role may create a function, and one named
+-- like a built-in with a closer argument type (format(text, name)) would be
+-- called here as the owner.
+SET LOCAL search_path TO pg_catalog, pg_temp;
+
 -- Creating the group roles takes CREATEROLE, which the owner of a database
 -- usually lacks: say so, rather than PostgreSQL's "permission denied to create role".
 DO $$
