@@ -15,6 +15,7 @@ import {
   driftClass,
   type DriftField,
   type DriftFinding,
+  type DriftFindingOf,
   type DriftKind,
   type DriftReport,
   type DriftSeverity,
@@ -262,8 +263,8 @@ function recycleBinFindings(current: TenantState, now: Date): DriftFinding[] {
  * (holdsLicencesWhileDeleted). Whether the configuration declares the user decides what
  * apply does about it.
  */
-function licensedInRecycleBinFindings(desired: TenantState, currentUsers: ReadonlyMap<string, User>): DriftFinding[] {
-  const findings: DriftFinding[] = [];
+function licensedInRecycleBinFindings(desired: TenantState, currentUsers: ReadonlyMap<string, User>): DriftFindingOf<'user.licensed-in-recycle-bin'>[] {
+  const findings: DriftFindingOf<'user.licensed-in-recycle-bin'>[] = [];
   for (const [key, user] of currentUsers) {
     const directory = user.directory;
     if (!holdsLicencesWhileDeleted(user) || !directory?.deletedAt) continue;
@@ -279,6 +280,24 @@ function licensedInRecycleBinFindings(desired: TenantState, currentUsers: Readon
     });
   }
   return findings;
+}
+
+/**
+ * One finding for a declared user deleted while holding licences, not one for
+ * the deletion and another for its licences: the most precise of the two. A
+ * managed user in the recycle bin was deleted outside tenantctl (tenantctl
+ * releases the licences of a user it deletes, so the licences kept are how
+ * such a delete shows): `user.deleted`, high. Any other (past the recycle bin,
+ * or never managed) is `user.licensed-in-recycle-bin` in place of
+ * `user.missing`: it says the same (apply restores it, or purges it and creates
+ * it again) and names the seats it holds.
+ */
+function oneFindingPerDeletedUser(userFindings: readonly DriftFinding[], licensed: readonly DriftFindingOf<'user.licensed-in-recycle-bin'>[]): DriftFinding[] {
+  const deleted = new Set(userFindings.flatMap((f) => (f.kind === 'user.deleted' ? [f.userId] : [])));
+  const kept = licensed.filter((f) => !(f.declared && deleted.has(f.userId)));
+  const licensedDeclared = new Set(kept.flatMap((f) => (f.declared ? [f.userId] : [])));
+  const precise = userFindings.filter((f) => !(f.kind === 'user.missing' && f.inDeletedUsers && licensedDeclared.has(f.userId)));
+  return [...precise, ...kept];
 }
 
 /** Temporary passwords tenantctl set that were never changed and are past their expiry. */
@@ -367,9 +386,8 @@ export function computeDrift(input: DriftInput): DriftReport {
     }),
   ];
   const findings = [
-    ...userFindings,
+    ...oneFindingPerDeletedUser(userFindings, licensedInRecycleBinFindings(input.desired, currentUsers)),
     ...recycleBinFindings(input.current, input.now),
-    ...licensedInRecycleBinFindings(input.desired, currentUsers),
     ...seatFindings(input.catalog, input.current),
     ...passwordFindings(input.current, input.now),
   ].sort(

@@ -21,6 +21,8 @@ addFormats(ajv);
 const validate = ajv.compile(JSON.parse(fs.readFileSync(path.join(ROOT, 'schemas', 'drift.schema.json'), 'utf8')) as object);
 
 const SANNE = 'sanne.visser@contoso.com';
+/** Declared, with one licence (O365_BUSINESS_PREMIUM). */
+const ISABELLA = 'isabella.janssen@contoso.com';
 /**
  * A deleted user written in by another tool, named with what the database's
  * UPN check lets through that markdown would read: emphasis, strike-through,
@@ -140,6 +142,22 @@ function scenario(name: string, open: () => Promise<Tenant>, describeIt = descri
       const run = await json();
       expect(run.findings.filter((f) => f.kind === 'user.licensed-in-recycle-bin')).toEqual([]);
       expect(run.code).toBe(0);
+    });
+
+    it('a declared user deleted by SQL with its licences is one finding, user.deleted (high), not a second for its licences', async () => {
+      await tenant.asWriter(`UPDATE tenantctl.users SET deleted_at = now() WHERE user_principal_name = '${ISABELLA}'`);
+      const run = await json();
+      expect(run.code).toBe(2);
+      const hers = run.findings.filter((f) => f.userPrincipalName === ISABELLA);
+      expect(hers.map((f) => [f.kind, f.severity])).toEqual([
+        ['user.deleted', 'high'],
+        ['user.in-recycle-bin', 'info'],
+      ]);
+      const text = await tenant.drift('text', config);
+      expect(text.code).toBe(2);
+      expect(text.stdout).toMatch(/^Drift: 1 finding \(1 deleted user\)\./);
+      expect(text.stdout).not.toContain('holds 1 licence');
+      await tenant.asWriter(`UPDATE tenantctl.users SET deleted_at = NULL WHERE user_principal_name = '${ISABELLA}'`);
     });
   });
 }

@@ -334,7 +334,7 @@ describe('computeDrift: seats', () => {
   it('reports each deleted user that still holds licences, as drift, whether declared or not, in the recycle bin or past it', () => {
     const e1 = { sku: 'STANDARDPACK', disabledPlans: ['SWAY'] };
     const report = computeDrift({
-      desired: state(desiredUser('back@contoso.com', { licenses: [E3] })),
+      desired: state(desiredUser('back@contoso.com', { licenses: [E3] }), desiredUser('gone@contoso.com', { licenses: [E3] })),
       current: state(
         // Assigned by SQL after tenantctl deleted it: listed sorted by sku.
         currentUser('binned@contoso.com', { licenses: [E3, e1] }, { deletedAt: '2026-05-20T08:00:00.000Z' }),
@@ -344,18 +344,36 @@ describe('computeDrift: seats', () => {
         currentUser('back@contoso.com', { licenses: [E3] }, { ...APPLIED, deletedAt: '2026-05-20T08:00:00.000Z' }),
         // Deleted without licences: a notice only.
         currentUser('empty@contoso.com', {}, { deletedAt: '2026-05-20T08:00:00.000Z' }),
+        // Declared, past the 30 days with its licence: apply purges it and creates it again.
+        currentUser('gone@contoso.com', { licenses: [E3] }, { ...APPLIED, deletedAt: '2026-01-01T00:00:00.000Z' }),
       ),
       catalog: noSeats,
       now: NOW,
     });
     const held = report.findings.filter((f) => f.kind === 'user.licensed-in-recycle-bin');
     expect(held).toEqual([
-      { kind: 'user.licensed-in-recycle-bin', severity: 'medium', userPrincipalName: 'back@contoso.com', userId: expect.any(String), managed: true, declared: true, deletedAt: '2026-05-20T08:00:00.000Z', licenses: [E3] },
       { kind: 'user.licensed-in-recycle-bin', severity: 'medium', userPrincipalName: 'binned@contoso.com', userId: expect.any(String), managed: true, declared: false, deletedAt: '2026-05-20T08:00:00.000Z', licenses: [E3, e1] },
+      { kind: 'user.licensed-in-recycle-bin', severity: 'medium', userPrincipalName: 'gone@contoso.com', userId: expect.any(String), managed: true, declared: true, deletedAt: '2026-01-01T00:00:00.000Z', licenses: [E3] },
       { kind: 'user.licensed-in-recycle-bin', severity: 'medium', userPrincipalName: 'old@contoso.com', userId: expect.any(String), managed: false, declared: false, deletedAt: '2026-01-01T00:00:00.000Z', licenses: [E3] },
     ]);
     expect(report.findings.filter((f) => f.kind === 'user.in-recycle-bin').map((f) => f.userPrincipalName)).toEqual(['back@contoso.com', 'binned@contoso.com', 'empty@contoso.com']);
     expect(report.summary).toMatchObject({ drift: true, byKind: expect.objectContaining({ 'user.licensed-in-recycle-bin': 3 }) });
+  });
+
+  it('one finding per deleted declared user holding licences: user.deleted in the recycle bin, user.licensed-in-recycle-bin past it', () => {
+    const report = computeDrift({
+      desired: state(desiredUser('back@contoso.com', { licenses: [E3] }), desiredUser('gone@contoso.com', { licenses: [E3] })),
+      current: state(
+        // Deleted by SQL with its licences (tenantctl would have released them): deleted outside tenantctl.
+        currentUser('back@contoso.com', { licenses: [E3] }, { ...APPLIED, deletedAt: '2026-05-20T08:00:00.000Z' }),
+        currentUser('gone@contoso.com', { licenses: [E3] }, { ...APPLIED, deletedAt: '2026-01-01T00:00:00.000Z' }),
+      ),
+      catalog: noSeats,
+      now: NOW,
+    });
+    const drift = report.findings.filter((f) => f.severity !== 'info').map((f) => `${f.kind} ${f.severity} ${'userPrincipalName' in f ? f.userPrincipalName : ''}`);
+    expect(drift).toEqual(['user.deleted high back@contoso.com', 'user.licensed-in-recycle-bin medium gone@contoso.com']);
+    expect(report.summary).toMatchObject({ findings: 2, byKind: { 'user.deleted': 1, 'user.licensed-in-recycle-bin': 1, 'user.in-recycle-bin': 1 } });
   });
 
   it('a deleted user without licences is a notice, not drift', () => {
