@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import readline from 'node:readline';
 import { ExitCode, TenantctlError } from '../src/diagnostics/tenantctl-error.js';
 import { neutraliseWorkflowCommands } from '../src/render/escape-terminal.js';
@@ -78,14 +79,43 @@ export function out(text: string): void {
  * `out`, resolved once the text is written: what is said after it on stderr
  * ("Exported 13 users.") must not come before a failed write's error. A
  * failed write never resolves; its 'error' event ends the process
- * (endQuietlyOnClosedPipe).
+ * (endQuietlyOnClosedPipe). `cutShort`, when given, is said on stderr first
+ * if the reader went away (EPIPE): for output that is incomplete when cut,
+ * e.g. a configuration, which a 141 alone leaves a pipeline without
+ * `pipefail` to take as written.
  */
-export function outWritten(text: string): Promise<void> {
+export function outWritten(text: string, cutShort?: string): Promise<void> {
   return new Promise((resolve) => {
     process.stdout.write(neutraliseWorkflowCommands(line(text)), (cause) => {
       if (!cause) resolve();
+      else if (cutShort !== undefined && (cause as NodeJS.ErrnoException).code === 'EPIPE') {
+        process.stderr.write(`Error: ${cutShort}\n`);
+        process.exit(ExitCode.closedPipe);
+      }
     });
   });
+}
+
+/**
+ * Whether standard output leads nowhere: closed when tenantctl started
+ * (`tenantctl export >&-`), or discarded by the program that started it
+ * (Node's `stdio: 'ignore'`, Python's `subprocess.DEVNULL`). Node puts
+ * /dev/null, opened for reading and writing, in place of a closed
+ * descriptor, and those programs open it the same way, so the two cannot be
+ * told apart; a shell's `> /dev/null` opens it for writing only, and is not
+ * counted: whoever wrote it asked for the output to be dropped. Linux only
+ * (it reads /proc); false where that cannot be read.
+ */
+export function stdoutLeadsNowhere(): boolean {
+  try {
+    const stat = fs.fstatSync(1);
+    if (!stat.isCharacterDevice() || stat.rdev !== fs.statSync('/dev/null').rdev) return false;
+    const flags = /^flags:\s*([0-7]+)$/m.exec(fs.readFileSync('/proc/self/fdinfo/1', 'utf8'))?.[1];
+    // The access mode: the low two bits (O_ACCMODE, which Node does not export).
+    return flags !== undefined && (Number.parseInt(flags, 8) & 0o3) === fs.constants.O_RDWR;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -14,7 +14,7 @@ import { resolveActor } from '../actor.js';
 import { withDatabase, type DatabaseOptions } from '../database-option.js';
 import { reportDiagnostics } from '../report-diagnostics.js';
 import { startProgress, type ProgressOptions } from '../progress.js';
-import { err, outWritten } from '../terminal.js';
+import { err, outWritten, stdoutLeadsNowhere } from '../terminal.js';
 
 interface ExportOptions extends DatabaseOptions, ProgressOptions {
   readonly out?: string;
@@ -111,6 +111,11 @@ export function registerExport(program: Command): void {
     .action(async (options: ExportOptions) => {
       const split = parseSplit(options.split);
       const where = destination(options, split);
+      if (where.kind === 'stdout' && stdoutLeadsNowhere()) {
+        throw new TenantctlError(
+          'standard output is closed (or was discarded by the program that started tenantctl): the export would be written nowhere; write it to a file with --out FILE, or redirect standard output (> tenant.yaml); nothing was exported',
+        );
+      }
       const progress = startProgress(options);
       const result = await withDatabase({ ...options, actor: resolveActor(options.actor) }, async (db) => {
         progress.report({ stage: 'reading the directory', done: 0, total: 0 });
@@ -128,7 +133,9 @@ export function registerExport(program: Command): void {
       if (result.diagnostics.length > 0) err(reportDiagnostics(result.diagnostics, 'text'));
       const users = `${result.userCount} user${result.userCount === 1 ? '' : 's'}`;
       if (where.kind === 'stdout') {
-        for (const file of result.files) await outWritten(file.text);
+        // Cut short, what the reader took is an incomplete configuration: say so, not only exit 141.
+        const cutShort = 'the reader of standard output went away before the export was written whole: what it read is an incomplete configuration; nothing more was exported';
+        for (const file of result.files) await outWritten(file.text, cutShort);
         err(`Exported ${users}.`);
         return;
       }

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -113,12 +113,84 @@ describe('in a pipe whose reader stops early (| head -1)', () => {
     }
   });
 
-  it('export to standard output ends quietly with 141 too', () => {
+  it('export to standard output cut short ends with 141 too, saying the configuration read is incomplete', () => {
     const full = spawnSync(process.execPath, [CLI, 'export'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, TENANTCTL_DATABASE_URL: database } });
     expect(full.stdout.length).toBeGreaterThan(2 * 65_536);
     const run = throughHead(['export'], database);
     expect(run.stderr).not.toMatch(/EPIPE|Unhandled|at .*\.js:\d+|internal error/);
+    expect(run.stderr).toMatch(/^Error: the reader of standard output went away before the export was written whole: what it read is an incomplete configuration/m);
+    expect(run.stderr).not.toContain('Exported');
     expect(run.stdout).toMatch(/^#|^defaults:|^users:/);
+    expect(run.status).toBe(141);
+  });
+});
+
+/** The built CLI as a process, with its standard output as `stdout` says; what it wrote to stderr, and its status. */
+function withStdout(args: readonly string[], database: string, stdout: 'ignore' | 'closed-reader' | number): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: ROOT,
+      stdio: ['ignore', stdout === 'closed-reader' ? 'pipe' : stdout, 'pipe'],
+      env: { ...process.env, NO_COLOR: '1', TENANTCTL_QUIET: '1', TENANTCTL_DATABASE_URL: database },
+    });
+    // The reader exits before tenantctl has started: its first write meets a pipe nobody reads (EPIPE).
+    if (stdout === 'closed-reader') child.stdout!.destroy();
+    let stderr = '';
+    child.stderr!.setEncoding('utf8').on('data', (piece: string) => (stderr += piece));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stderr }));
+  });
+}
+
+/** `tenantctl ARGS` in bash with its standard output as `redirect` says (e.g. `>&-`). */
+function inBash(args: readonly string[], database: string, redirect: string) {
+  const quoted = [process.execPath, CLI, ...args].map((a) => `'${a}'`).join(' ');
+  return spawnSync('bash', ['-c', `${quoted} ${redirect}`], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', TENANTCTL_QUIET: '1', TENANTCTL_DATABASE_URL: database } });
+}
+
+describe('export when its standard output leads nowhere', { timeout: 60_000 }, () => {
+  let database: string;
+  const CLOSED = /^Error: standard output is closed \(or was discarded by the program that started tenantctl\): the export would be written nowhere; write it to a file with --out FILE, or redirect standard output \(> tenant\.yaml\); nothing was exported$/m;
+
+  beforeAll(() => {
+    database = contosoFolder('applied', path.join(tempDir('tenantctl-export-nowhere-'), 'db'));
+  });
+
+  it('closed by the shell (>&-): fails with 1 and says why, not "Exported"', () => {
+    const run = inBash(['export'], database, '>&-');
+    expect(run.stderr).toMatch(CLOSED);
+    expect(run.stderr).not.toContain('Exported');
+    expect(run.status).toBe(1);
+  });
+
+  it('discarded by the program that started it (stdio ignore): the same', async () => {
+    const run = await withStdout(['export'], database, 'ignore');
+    expect(run.stderr).toMatch(CLOSED);
+    expect(run.status).toBe(1);
+  });
+
+  it('a pipe whose reader has exited: 141, and says the configuration is incomplete', async () => {
+    const run = await withStdout(['export'], database, 'closed-reader');
+    expect(run.stderr).toMatch(/^Error: the reader of standard output went away before the export was written whole/m);
+    expect(run.stderr).not.toMatch(/EPIPE|Unhandled|at .*\.js:\d+|Exported/);
+    expect(run.status).toBe(141);
+  });
+
+  it('> /dev/null, which a shell opens for writing only, is asked for: exported (its warnings read), 0', () => {
+    const run = inBash(['export'], database, '> /dev/null');
+    expect(run.stderr).toMatch(/^Exported \d+ users\.$/m);
+    expect(run.status).toBe(0);
+  });
+
+  it.each([
+    ['plan', ['plan', '-c', 'examples/contoso']],
+    ['plan --format json', ['plan', '--format', 'json', '-c', 'examples/contoso']],
+    ['drift --format json', ['drift', '--format', 'json', '-c', 'examples/contoso']],
+    ['history --format json', ['history', '--format', 'json']],
+    ['validate --format json', ['validate', '--format', 'json', '-c', 'examples/contoso']],
+  ])('%s to a pipe whose reader has exited: 141, never 0', async (_name, args) => {
+    const run = await withStdout(args, database, 'closed-reader');
+    expect(run.stderr).not.toMatch(/EPIPE|Unhandled|at .*\.js:\d+/);
     expect(run.status).toBe(141);
   });
 });
