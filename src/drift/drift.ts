@@ -157,7 +157,9 @@ function declaredUserFindings(desired: User, current: User | undefined, roles: R
     const released = removals.released.get(userId);
     const replaced = released ? undefined : removals.replaced.get(userId);
     const outsideWrite = released ?? (replaced ? { databaseRole: replaced.databaseRole, at: replaced.at } : null);
-    return [{ kind: 'user.unadopted', severity: outsideWrite ? 'high' : 'low', userPrincipalName: upn, userId, fields, outsideWrite, replacedUserId: replaced?.replacedUserId ?? null }];
+    // Holding a privileged role the configuration does not give it (granted by SQL, say) is high, as on a managed user: not hidden by the account not being adopted yet.
+    const severity = outsideWrite || gainsPrivilege(fields, roles) ? 'high' : 'low';
+    return [{ kind: 'user.unadopted', severity, userPrincipalName: upn, userId, fields, outsideWrite, replacedUserId: replaced?.replacedUserId ?? null }];
   }
   const who = { userPrincipalName: current.userPrincipalName, userId };
   const last = lastChange(current);

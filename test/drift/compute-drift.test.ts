@@ -131,6 +131,12 @@ const cases: Case[] = [
     expected: [{ kind: 'user.unadopted', severity: 'low', fields: [{ field: 'department', expected: 'Sales', actual: null }] }],
   },
   {
+    name: 'declared, not yet adopted, holding a Global administrator role the configuration does not give it: high, as on a managed user',
+    desired: [desiredUser(joep)],
+    current: [currentUser(joep, { roles: [GA] }, { managed: false })],
+    expected: [{ kind: 'user.unadopted', severity: 'high', fields: [{ field: 'roles', expected: [], actual: ['Global administrator'] }], outsideWrite: null }],
+  },
+  {
     name: 'managed, active, not declared: restored outside tenantctl',
     desired: [],
     current: [currentUser(joep, {}, APPLIED)],
