@@ -37,11 +37,12 @@ function parseSplit(value: string | undefined): ExportSplit | null {
 function destination(options: ExportOptions, split: ExportSplit | null): Destination {
   const target = options.out;
   if (split) {
-    if (!target) throw new TenantctlError(`--split ${split} writes several files: name the directory for them with --out DIR`);
+    if (!target || target === '-') throw new TenantctlError(`--split ${split} writes several files: name the directory for them with --out DIR`);
     if (fs.existsSync(target) && !isDirectory(target)) throw new TenantctlError(`--out ${target} is a file, but --split needs a directory`);
     return { kind: 'directory', dir: target };
   }
-  if (!target) return { kind: 'stdout' };
+  // `-` is standard output, as for most tools, not a file named `-` that `-c -` would not read back.
+  if (!target || target === '-') return { kind: 'stdout' };
   if (isDirectory(target)) {
     throw new TenantctlError(`--out ${target} is a directory: name a file (e.g. ${path.join(target, 'tenant.yaml')}), or add --split department|domain`);
   }
@@ -104,7 +105,7 @@ export function registerExport(program: Command): void {
         '  tenantctl export --split department --out config  # tenant.yaml, users-*.yaml\n' +
         '  tenantctl export --split domain --out config --force\n  tenantctl plan -c config                          # only user.adopt changes',
     )
-    .option('--out <path>', 'the file to write (with --split, the directory); default: standard output')
+    .option('--out <path>', 'the file to write (with --split, the directory); - or none: standard output')
     .option('--split <by>', 'department or domain: tenant.yaml plus one users-<name>.yaml per department or UPN domain')
     .option('--force', 'overwrite files that already exist')
     .option('--quiet', 'no progress on stderr, however long the export takes (also TENANTCTL_QUIET=1)')

@@ -176,6 +176,15 @@ describe('export when its standard output leads nowhere', { timeout: 60_000 }, (
     expect(run.status).toBe(141);
   });
 
+  it('--out - is standard output, not a file named -', () => {
+    const cwd = tempDir('tenantctl-export-dash-');
+    const run = spawnSync(process.execPath, [CLI, 'export', '--out', '-'], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', TENANTCTL_QUIET: '1', TENANTCTL_DATABASE_URL: database } });
+    expect(run.stderr).toMatch(/^Exported \d+ users\.$/m);
+    expect(run.stdout).toMatch(/^users:$/m);
+    expect(fs.existsSync(path.join(cwd, '-'))).toBe(false);
+    expect(run.status).toBe(0);
+  });
+
   it('> /dev/null, which a shell opens for writing only, is asked for: exported (its warnings read), 0', () => {
     const run = inBash(['export'], database, '> /dev/null');
     expect(run.stderr).toMatch(/^Exported \d+ users\.$/m);
