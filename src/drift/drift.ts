@@ -129,10 +129,13 @@ function readUser(desired: User, current: User, roles: ReadonlyMap<string, Role>
   return { events, fields: [...fields.entries()].sort(([a], [b]) => compareText(a, b)).map(([, field]) => field) };
 }
 
-const gainsPrivilege = (fields: readonly DriftField[], roles: ReadonlyMap<string, Role>) => {
-  const privileged = new Set([...roles.values()].filter((role) => role.privileged).map((role) => role.displayName));
-  return fields.some((f) => f.field === 'roles' && f.actual.some((name) => privileged.has(name) && !f.expected.includes(name)));
-};
+/**
+ * Whether the user holds an admin role the configuration does not give it.
+ * Any admin role, not Global administrator alone: each can reset passwords,
+ * buy or change what users can reach, a plan grants none without
+ * --approve-privileged, and an unmanaged user holding one is high too.
+ */
+const gainsAdminRole = (fields: readonly DriftField[]) => fields.some((f) => f.field === 'roles' && f.actual.some((name) => !f.expected.includes(name)));
 
 /**
  * Findings for a declared user, from the planner's comparison. A user whose
@@ -157,8 +160,8 @@ function declaredUserFindings(desired: User, current: User | undefined, roles: R
     const released = removals.released.get(userId);
     const replaced = released ? undefined : removals.replaced.get(userId);
     const outsideWrite = released ?? (replaced ? { databaseRole: replaced.databaseRole, at: replaced.at } : null);
-    // Holding a privileged role the configuration does not give it (granted by SQL, say) is high, as on a managed user: not hidden by the account not being adopted yet.
-    const severity = outsideWrite || gainsPrivilege(fields, roles) ? 'high' : 'low';
+    // Holding an admin role the configuration does not give it (granted by SQL, say) is high, as on a managed user: not hidden by the account not being adopted yet.
+    const severity = outsideWrite || gainsAdminRole(fields) ? 'high' : 'low';
     return [{ kind: 'user.unadopted', severity, userPrincipalName: upn, userId, fields, outsideWrite, replacedUserId: replaced?.replacedUserId ?? null }];
   }
   const who = { userPrincipalName: current.userPrincipalName, userId };
@@ -166,7 +169,7 @@ function declaredUserFindings(desired: User, current: User | undefined, roles: R
   const signIn: DriftField[] = [{ field: 'accountEnabled', expected: desired.accountEnabled, actual: current.accountEnabled }];
   const findings: DriftFinding[] = [];
   if (fields.length > 0) {
-    findings.push({ kind: 'user.changed', severity: gainsPrivilege(fields, roles) ? 'high' : 'medium', ...who, fields, lastChange: last });
+    findings.push({ kind: 'user.changed', severity: gainsAdminRole(fields) ? 'high' : 'medium', ...who, fields, lastChange: last });
   }
   if (events.has('user.deleted') && deletedAt) findings.push({ kind: 'user.deleted', severity: 'high', ...who, deletedAt, lastChange: last });
   if (events.has('user.blocked')) findings.push({ kind: 'user.blocked', severity: 'medium', ...who, fields: signIn, lastChange: last });

@@ -71,6 +71,12 @@ const cases: Case[] = [
     ],
   },
   {
+    name: 'any admin role granted outside tenantctl is high, not Global administrator alone',
+    desired: [desiredUser(joep)],
+    current: [currentUser(joep, { roles: [EXCHANGE_ADMIN] }, APPLIED)],
+    expected: [{ kind: 'user.changed', severity: 'high', fields: [{ field: 'roles', expected: [], actual: ['Exchange administrator'] }] }],
+  },
+  {
     name: 'a role revoked outside tenantctl',
     desired: [desiredUser(joep, { roles: [EXCHANGE_ADMIN] })],
     current: [currentUser(joep, {}, APPLIED)],
