@@ -1,3 +1,4 @@
+import os from 'node:os';
 import type { Command } from 'commander';
 import { ExitCode, TenantctlError } from '../../src/diagnostics/tenantctl-error.js';
 import { emailProblem } from '../../src/config/notify-addresses.js';
@@ -7,12 +8,13 @@ import { loadOutboxKey } from '../../src/outbox/load-outbox-key.js';
 import { HEADER_BREAKING } from '../../src/outbox/notification-addresses.js';
 import { loadMailer } from '../../src/outbox/on-demand-libraries.js';
 import { configuredKeyPath, OUTBOX_KEY_VARIABLE } from '../../src/outbox/outbox-key.js';
+import { sweepPickupLeftovers, type Leftover } from '../../src/outbox/pickup-leftovers.js';
 import { createPickupTransport } from '../../src/outbox/pickup-transport.js';
 import { createSmtpTransport } from '../../src/outbox/smtp-transport.js';
 import { terminalText } from '../../src/render/escape-terminal.js';
 import { resolveActor } from '../actor.js';
 import { withDatabase, type DatabaseOptions } from '../database-option.js';
-import { out } from '../terminal.js';
+import { err, out } from '../terminal.js';
 
 interface DeliverOptions extends DatabaseOptions {
   readonly pickup?: string;
@@ -25,12 +27,14 @@ interface Destination {
   readonly transport: Transport;
   readonly description: string;
   readonly close: () => void;
+  /** The pickup folder (resolved), when messages go there. */
+  readonly pickup?: string;
 }
 
 function destination(options: DeliverOptions): Destination {
   if (options.pickup) {
     const transport = createPickupTransport(options.pickup);
-    return { transport, description: `the pickup folder ${transport.directory}`, close: () => undefined };
+    return { transport, description: `the pickup folder ${transport.directory}`, close: () => undefined, pickup: transport.directory };
   }
   const url = process.env.TENANTCTL_SMTP_URL;
   if (!url) {
@@ -71,15 +75,71 @@ function line(delivery: NotificationDelivery): string {
   return `delivered ${who} to ${to(accepted)}${rejected.join('')}`;
 }
 
-function summary(deliveries: readonly NotificationDelivery[], notTried: number, where: string): string {
+function summary(deliveries: readonly NotificationDelivery[], notTried: number, where: string, stoppedBy: NodeJS.Signals | null): string {
   const delivered = deliveries.filter((d) => d.status === 'delivered').length;
   const failed = deliveries.length - delivered;
   const refused = deliveries.filter((d) => (d.rejected ?? []).length > 0).length;
   const parts = [`Delivered ${delivered} of ${deliveries.length + notTried} notification(s) via ${where}.`];
-  if (notTried > 0) parts.push(`${failed} failed and ${notTried} more ${notTried === 1 ? 'was' : 'were'} not tried, as the relay itself failed (above); all ${failed + notTried} stay queued for the next deliver.`);
+  const why = stoppedBy === null ? 'as the relay itself failed (above)' : `as deliver was stopped by ${stoppedBy}`;
+  if (notTried > 0) parts.push(`${failed} failed and ${notTried} more ${notTried === 1 ? 'was' : 'were'} not tried, ${why}; all ${failed + notTried} stay queued for the next deliver.`);
   else if (failed > 0) parts.push(`${failed} failed and stay queued.`);
   if (refused > 0) parts.push(`${refused} reached only some of their recipients.`);
   return parts.join(' ');
+}
+
+/** The signal that asked deliver to stop, if one did, and how to stop listening. */
+interface Interruption {
+  readonly signal: () => NodeJS.Signals | null;
+  readonly release: () => void;
+}
+
+/**
+ * SIGINT (Ctrl-C) and SIGTERM (a CI job cancelled, systemd stopping a unit)
+ * stop deliver between two notifications: the one being sent is finished and
+ * recorded (its message written and renamed into the pickup folder, or the
+ * relay's answer awaited), the rest stay queued, and the summary says so. By
+ * default either signal would end the process mid-write, leaving a temporary
+ * .eml with a password in the clear, or after the relay accepted a message
+ * and before it was recorded, so that the next deliver sends it again. A
+ * second signal (the relay hangs) stops at once: the message in flight stays
+ * queued; writes to the pickup folder are synchronous, so none is cut.
+ */
+function stopOnSignals(): Interruption {
+  let received: NodeJS.Signals | null = null;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (received === null) {
+      received = signal;
+      err(`tenantctl: ${signal}: stopping once the notification being sent is recorded; the rest stay queued (${signal} again stops at once)`);
+      return;
+    }
+    err(
+      `tenantctl: ${signal} again: stopped at once; the notification being sent stays queued, and if the relay had accepted it already the next deliver sends it again (with the same Message-ID)`,
+    );
+    process.exit(128 + os.constants.signals[signal]);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal: () => received,
+    release: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
+/** What sweepPickupLeftovers found, on stderr: names only (tenantctl's own, matched by pattern), never a message's content. */
+function reportLeftovers(folder: string, leftovers: readonly Leftover[]): void {
+  const where = terminalText(folder);
+  for (const l of leftovers) {
+    if (l.outcome === 'removed') {
+      err(`tenantctl: removed ${l.name} from the pickup folder ${where}: the half-written message of notification ${l.notificationId}, left by an earlier deliver that was stopped while writing it (it is sent again if still queued)`);
+    } else {
+      err(
+        `tenantctl: warning: left ${l.name} in the pickup folder ${where}: a temporary message file that names no notification of this database (another database's deliver, or a user deleted since); it holds a password in the clear: if no deliver is writing it, remove it`,
+      );
+    }
+  }
 }
 
 export function registerDeliver(program: Command): void {
@@ -104,29 +164,40 @@ export function registerDeliver(program: Command): void {
       // Both are checked before the database is touched.
       const from = sender();
       const target = destination(options);
+      const interruption = stopOnSignals();
       try {
         const report = await withDatabase({ ...options, actor: resolveActor(options.actor) }, async (db) => {
           // Checked even with nothing queued, so a misconfigured job fails now, not at the first credential.
           const key = await loadOutboxKey(db, configuredKeyPath(options.outboxKey));
+          if (target.pickup !== undefined) reportLeftovers(target.pickup, await sweepPickupLeftovers(db, target.pickup));
           const [pending] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM credential_notifications WHERE delivered_at IS NULL');
-          if (!pending?.n) return { notifications: [], heldBack: 0, notTried: 0 };
+          if (!pending?.n) return { notifications: [], heldBack: 0, notTried: 0, stopped: false };
           // Without the mailer every notification would fail the same way, one by one: said once, before any is tried.
           await loadMailer().catch((cause: unknown) => {
             throw new TenantctlError(`${(cause as Error).message}; nothing was sent, and all ${pending.n} notification(s) stay queued`);
           });
-          return deliverPending(db, target.transport, { identities: key.identities, from, onResult: (delivery) => out(line(delivery)) });
+          return deliverPending(db, target.transport, {
+            identities: key.identities,
+            from,
+            onResult: (delivery) => out(line(delivery)),
+            stopRequested: () => interruption.signal() !== null,
+          });
         });
         const deliveries = report.notifications;
+        // A stop asked for once nothing was left to send changed nothing: a normal end.
+        const stoppedBy = report.stopped && report.notTried > 0 ? interruption.signal() : null;
         if (report.heldBack > 0) {
           out(`Held back ${report.heldBack} notification(s) of users deleted since apply queued them: sent if they are restored, erased when they are deleted for good.`);
         }
-        if (deliveries.length === 0) {
+        if (stoppedBy !== null) process.exitCode = 128 + os.constants.signals[stoppedBy];
+        if (deliveries.length === 0 && stoppedBy === null) {
           out('Nothing to deliver.');
           return;
         }
-        out(summary(deliveries, report.notTried, target.description));
-        if (deliveries.some((d) => d.status === 'failed' || (d.rejected ?? []).length > 0)) process.exitCode = ExitCode.error;
+        out(summary(deliveries, report.notTried, target.description, stoppedBy));
+        if (stoppedBy === null && deliveries.some((d) => d.status === 'failed' || (d.rejected ?? []).length > 0)) process.exitCode = ExitCode.error;
       } finally {
+        interruption.release();
         target.close();
       }
     });

@@ -45,8 +45,10 @@ export interface DeliveryReport {
   readonly notifications: readonly NotificationDelivery[];
   /** Queued for users deleted since (in the recycle bin): kept, not sent, until a restore. */
   readonly heldBack: number;
-  /** Still queued and not tried, as the relay failed on the last one tried. */
+  /** Still queued and not tried, as the relay failed on the last one tried or a stop was asked for. */
   readonly notTried: number;
+  /** Stopped before the outbox was empty because `stopRequested` said so (SIGINT, SIGTERM). */
+  readonly stopped: boolean;
 }
 
 /**
@@ -65,6 +67,11 @@ export interface DeliveryOptions {
   readonly from?: MailAddress;
   /** Called after each notification's outcome is committed, e.g. to print progress. */
   readonly onResult?: (delivery: NotificationDelivery) => void;
+  /**
+   * Asked before each notification: true stops delivery there, the one being
+   * sent finished and recorded first, the rest left queued (SIGINT, SIGTERM).
+   */
+  readonly stopRequested?: () => boolean;
 }
 
 interface NotificationRow {
@@ -203,7 +210,12 @@ async function deliverOne(tx: Queryable, row: NotificationRow, transport: Transp
 export async function deliverPending(db: Database, transport: Transport, options: DeliveryOptions): Promise<DeliveryReport> {
   const notifications: NotificationDelivery[] = [];
   let afterId = 0;
+  let stopped = false;
   for (;;) {
+    if (options.stopRequested?.()) {
+      stopped = true;
+      break;
+    }
     const delivery = await db.transaction(async (tx) => {
       const row = await claimNext(tx, afterId);
       return row === null ? null : deliverOne(tx, row, transport, options);
@@ -218,8 +230,8 @@ export async function deliverPending(db: Database, transport: Transport, options
     `SELECT count(*) FILTER (WHERE NOT ${USER_NOT_DELETED})::int AS held,
             count(*) FILTER (WHERE c.id > $1::bigint AND ${USER_NOT_DELETED})::int AS not_tried
        FROM credential_notifications c WHERE c.delivered_at IS NULL`,
-    // Null (nothing counted) unless the relay stopped the run.
-    [notifications.at(-1)?.relayUnusable ? afterId : null],
+    // Null (nothing counted) unless the relay or a stop ended the run.
+    [notifications.at(-1)?.relayUnusable || stopped ? afterId : null],
   );
-  return { notifications, heldBack: counts?.held ?? 0, notTried: counts?.not_tried ?? 0 };
+  return { notifications, heldBack: counts?.held ?? 0, notTried: counts?.not_tried ?? 0, stopped };
 }

@@ -239,7 +239,7 @@ function outboxSuite(open: () => Promise<Database>): void {
     await deliverPending(db, transport, KEY);
     const again = await deliverPending(db, transport, KEY);
     transport.close();
-    expect(again).toEqual({ notifications: [], heldBack: 0, notTried: 0 });
+    expect(again).toEqual({ notifications: [], heldBack: 0, notTried: 0, stopped: false });
     expect(server.received).toHaveLength(3);
   });
 
@@ -422,7 +422,7 @@ function outboxSuite(open: () => Promise<Database>): void {
     await db.query('UPDATE users SET deleted_at = NULL');
     const restored = await deliverPending(db, transport, KEY);
     transport.close();
-    expect(restored).toEqual({ notifications: [expect.objectContaining({ id: anna.id, status: 'delivered' })], heldBack: 0, notTried: 0 });
+    expect(restored).toEqual({ notifications: [expect.objectContaining({ id: anna.id, status: 'delivered' })], heldBack: 0, notTried: 0, stopped: false });
     expectReceivedOnce(server, anna);
   });
 

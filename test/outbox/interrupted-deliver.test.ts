@@ -1,0 +1,118 @@
+// deliver --pickup interrupted while it writes a message, as a real process:
+// held inside writePrivateFile between creating the temporary file and
+// renaming it (test/support/hold-pickup-write.cjs), then signalled. That
+// temporary file holds a password in the clear; it must not outlive the run,
+// and a run killed outright (SIGKILL) has the next deliver remove it.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { QUIET, ROOT, tempDir } from '../support/cli.js';
+import { contosoDatabase } from '../support/contoso-database.js';
+import { databaseRows } from '../support/database-rows.js';
+
+const CLI = path.join(ROOT, 'dist', 'cmd', 'tenantctl.js');
+const HOOK = path.join(ROOT, 'test', 'support', 'hold-pickup-write.cjs');
+
+interface Exit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** `tenantctl deliver --pickup` on `database`, held at its first message's write when `hold` names a folder. */
+function deliver(database: string, pickup: string, hold?: string) {
+  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', TENANTCTL_DATABASE_URL: undefined, NODE_EXTRA_CA_CERTS: undefined, ...QUIET };
+  if (hold) Object.assign(env, { NODE_OPTIONS: `--require ${HOOK}`, HOLD_PICKUP_DIR: hold });
+  for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
+  const child = spawn(process.execPath, [CLI, 'deliver', '--pickup', pickup, '--database', database], { cwd: ROOT, env: env as NodeJS.ProcessEnv });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exit = new Promise<Exit>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  return { child, exit };
+}
+
+/** Resolves once the held process has created `held` (the temporary file's name), or rejects if it ended first. */
+async function held(hold: string, exit: Promise<Exit>): Promise<string> {
+  let ended: Exit | null = null;
+  void exit.then((e) => (ended = e));
+  const marker = path.join(hold, 'held');
+  while (!fs.existsSync(marker)) {
+    if (ended) throw new Error(`deliver ended before it wrote a message: ${JSON.stringify(ended)}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return fs.readFileSync(marker, 'utf8');
+}
+
+const queued = async (database: string) =>
+  (await databaseRows<{ n: number }>(database, 'SELECT count(*)::int AS n FROM tenantctl.credential_notifications WHERE delivered_at IS NULL'))[0]?.n;
+
+describe.runIf(process.platform === 'linux')('deliver interrupted while writing a pickup message', () => {
+  const dir = tempDir('tenantctl-interrupted-');
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('SIGTERM mid-write: the message is finished and recorded, the rest stay queued, no temporary file is left, exit 143', async () => {
+    const database = await contosoDatabase('applied', 'deliver_sigterm', path.join(dir, 'db-term'));
+    const before = await queued(database);
+    expect(before).toBeGreaterThan(1);
+    const pickup = path.join(dir, 'pickup-term');
+    const hold = fs.mkdtempSync(path.join(dir, 'hold-'));
+    const run = deliver(database, pickup, hold);
+    const temporary = await held(hold, run.exit);
+    expect(fs.readdirSync(pickup)).toEqual([temporary]);
+    run.child.kill('SIGTERM');
+    fs.writeFileSync(path.join(hold, 'release'), '');
+    const result = await run.exit;
+    expect(result.signal).toBeNull();
+    expect(result.code).toBe(143);
+    expect(result.stderr).toContain('tenantctl: SIGTERM: stopping once the notification being sent is recorded; the rest stay queued');
+    expect(result.stdout).toMatch(/^delivered credentials of /);
+    expect(result.stdout).toContain(`Delivered 1 of ${before} notification(s) via the pickup folder ${pickup}. 0 failed and ${before! - 1} more were not tried, as deliver was stopped by SIGTERM`);
+    const files = fs.readdirSync(pickup);
+    expect(files).toHaveLength(1);
+    expect(files[0]).toBe(temporary.replace(/^\./, '').replace(/\.[0-9a-f]{24}\.tmp$/, ''));
+    expect(await queued(database)).toBe(before! - 1);
+  }, 60_000);
+
+  it('SIGKILL mid-write leaves the temporary file; the next deliver removes it, says so without the password, and sends everything', async () => {
+    const database = await contosoDatabase('applied', 'deliver_sigkill', path.join(dir, 'db-kill'));
+    const before = await queued(database);
+    const pickup = path.join(dir, 'pickup-kill');
+    const hold = fs.mkdtempSync(path.join(dir, 'hold-'));
+    const run = deliver(database, pickup, hold);
+    const temporary = await held(hold, run.exit);
+    run.child.kill('SIGKILL');
+    expect((await run.exit).signal).toBe('SIGKILL');
+    // What the operator had before: a 0600 file holding a password in the clear, nothing recorded.
+    expect(fs.readdirSync(pickup)).toEqual([temporary]);
+    const secret = /^Temporary password: (.+)$/m.exec(fs.readFileSync(path.join(pickup, temporary), 'utf8'))?.[1];
+    expect(secret).toBeTruthy();
+    expect(await queued(database)).toBe(before);
+    // A file named like a leftover that is a symlink, or that names another database's notification, is left alone.
+    const outside = path.join(dir, 'outside-kill');
+    fs.writeFileSync(outside, 'keep me');
+    const link = `.credentials-1.00000000-0000-4000-8000-000000000000.eml.${'a'.repeat(24)}.tmp`;
+    fs.symlinkSync(outside, path.join(pickup, link));
+    const foreign = `.credentials-999999.00000000-0000-4000-8000-000000000001.eml.${'b'.repeat(24)}.tmp`;
+    fs.writeFileSync(path.join(pickup, foreign), 'another database', { mode: 0o600 });
+
+    const again = deliver(database, pickup);
+    const result = await again.exit;
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain(`tenantctl: removed ${temporary} from the pickup folder ${pickup}: the half-written message of notification `);
+    expect(result.stderr).toContain(`tenantctl: warning: left ${foreign} in the pickup folder ${pickup}: a temporary message file that names no notification of this database`);
+    expect(result.stderr).not.toContain(link);
+    expect(result.stdout + result.stderr).not.toContain(secret);
+    const files = fs.readdirSync(pickup).sort();
+    expect(files.filter((f) => f.endsWith('.tmp')).sort()).toEqual([link, foreign].sort());
+    expect(files.filter((f) => f.endsWith('.eml'))).toHaveLength(before!);
+    expect(fs.readFileSync(outside, 'utf8')).toBe('keep me');
+    expect(await queued(database)).toBe(0);
+  }, 60_000);
+});
