@@ -32,8 +32,20 @@ export interface SmtpTransport extends Transport {
 // server must not hold it for long.
 const DEFAULT_TIMEOUT_MS = 30_000;
 
+/**
+ * The value of TENANTCTL_SMTP_URL as an error may show it. maskUrl finds the
+ * password only after a `scheme://`; a value mistyped short of it
+ * (`smtps//user:password@host`, `smtp:user:password@host`) or the password
+ * alone would otherwise be printed whole, into a CI log.
+ */
+function shownSmtpValue(url: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) return maskUrl(url);
+  const at = url.lastIndexOf('@');
+  return at === -1 ? '(not shown: it may hold the password)' : `****${url.slice(at)} (what comes before the last @ not shown: it may hold the password)`;
+}
+
 function parseSmtpUrl(url: string): URL {
-  const problem = `unsupported SMTP URL ${maskUrl(url)}: use smtp://user:password@host:587 (STARTTLS) or smtps://user:password@host:465`;
+  const problem = `unsupported SMTP URL ${shownSmtpValue(url)}: use smtp://user:password@host:587 (STARTTLS) or smtps://user:password@host:465`;
   let parsed: URL;
   try {
     parsed = new URL(url);

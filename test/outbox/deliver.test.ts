@@ -733,6 +733,13 @@ describe('createSmtpTransport', () => {
     expect(() => createSmtpTransport('http://user:hunter2@mail.contoso.com')).not.toThrow(/hunter2/);
   });
 
+  it('refuses a value mistyped short of scheme:// without printing the password in it', () => {
+    for (const url of ['smtps//user:hunter2-secret@mail.contoso.com', 'smtp:user:hunter2-secret@mail.contoso.com', 'user:hunter2-secret@mail.contoso.com']) {
+      expect(() => createSmtpTransport(url)).toThrow('unsupported SMTP URL ****@mail.contoso.com (what comes before the last @ not shown: it may hold the password): use smtp://');
+    }
+    expect(() => createSmtpTransport('hunter2-secret')).toThrow('unsupported SMTP URL (not shown: it may hold the password): use smtp://');
+  });
+
   it('shows its URL with the password masked', () => {
     const transport = createSmtpTransport('smtps://tenantctl:hunter2@mail.contoso.com:465');
     expect(transport.displayUrl).toBe('smtps://tenantctl:****@mail.contoso.com:465');
