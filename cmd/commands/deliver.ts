@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { ExitCode, TenantctlError } from '../../src/diagnostics/tenantctl-error.js';
 import { emailProblem } from '../../src/config/notify-addresses.js';
 import type { MailAddress } from '../../src/outbox/compose-message.js';
-import { deliverPending, type NotificationDelivery, type Transport } from '../../src/outbox/deliver.js';
+import { deliverPending, type DeliveryCounts, type NotificationDelivery, type Transport } from '../../src/outbox/deliver.js';
 import { loadOutboxKey } from '../../src/outbox/load-outbox-key.js';
 import { HEADER_BREAKING } from '../../src/outbox/notification-addresses.js';
 import { loadMailer } from '../../src/outbox/on-demand-libraries.js';
@@ -75,11 +75,8 @@ function line(delivery: NotificationDelivery): string {
   return `delivered ${who} to ${to(accepted)}${rejected.join('')}`;
 }
 
-function summary(deliveries: readonly NotificationDelivery[], notTried: number, where: string, stoppedBy: NodeJS.Signals | null): string {
-  const delivered = deliveries.filter((d) => d.status === 'delivered').length;
-  const failed = deliveries.length - delivered;
-  const refused = deliveries.filter((d) => (d.rejected ?? []).length > 0).length;
-  const parts = [`Delivered ${delivered} of ${deliveries.length + notTried} notification(s) via ${where}.`];
+function summary({ delivered, failed, partial: refused }: DeliveryCounts, notTried: number, where: string, stoppedBy: NodeJS.Signals | null): string {
+  const parts = [`Delivered ${delivered} of ${delivered + failed + notTried} notification(s) via ${where}.`];
   const why = stoppedBy === null ? 'as the relay itself failed (above)' : `as deliver was stopped by ${stoppedBy}`;
   if (notTried > 0) parts.push(`${failed} failed and ${notTried} more ${notTried === 1 ? 'was' : 'were'} not tried, ${why}; all ${failed + notTried} stay queued for the next deliver.`);
   else if (failed > 0) parts.push(`${failed} failed and stay queued.`);
@@ -171,7 +168,7 @@ export function registerDeliver(program: Command): void {
           const key = await loadOutboxKey(db, configuredKeyPath(options.outboxKey));
           if (target.pickup !== undefined) reportLeftovers(target.pickup, await sweepPickupLeftovers(db, target.pickup));
           const [pending] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM credential_notifications WHERE delivered_at IS NULL');
-          if (!pending?.n) return { notifications: [], heldBack: 0, notTried: 0, stopped: false };
+          if (!pending?.n) return { notifications: [], counts: { delivered: 0, failed: 0, partial: 0 }, heldBack: 0, notTried: 0, stopped: false };
           // Without the mailer every notification would fail the same way, one by one: said once, before any is tried.
           await loadMailer().catch((cause: unknown) => {
             throw new TenantctlError(`${(cause as Error).message}; nothing was sent, and all ${pending.n} notification(s) stay queued`);
@@ -181,21 +178,23 @@ export function registerDeliver(program: Command): void {
             from,
             onResult: (delivery) => out(line(delivery)),
             stopRequested: () => interruption.signal() !== null,
+            // Each outcome is printed as it comes; only the counts are needed after.
+            keepDeliveries: false,
           });
         });
-        const deliveries = report.notifications;
+        const { counts } = report;
         // A stop asked for once nothing was left to send changed nothing: a normal end.
         const stoppedBy = report.stopped && report.notTried > 0 ? interruption.signal() : null;
         if (report.heldBack > 0) {
           out(`Held back ${report.heldBack} notification(s) of users deleted since apply queued them: sent if they are restored, erased when they are deleted for good.`);
         }
         if (stoppedBy !== null) process.exitCode = 128 + os.constants.signals[stoppedBy];
-        if (deliveries.length === 0 && stoppedBy === null) {
+        if (counts.delivered + counts.failed === 0 && stoppedBy === null) {
           out('Nothing to deliver.');
           return;
         }
-        out(summary(deliveries, report.notTried, target.description, stoppedBy));
-        if (stoppedBy === null && deliveries.some((d) => d.status === 'failed' || (d.rejected ?? []).length > 0)) process.exitCode = ExitCode.error;
+        out(summary(counts, report.notTried, target.description, stoppedBy));
+        if (stoppedBy === null && (counts.failed > 0 || counts.partial > 0)) process.exitCode = ExitCode.error;
       } finally {
         interruption.release();
         target.close();

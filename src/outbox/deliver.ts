@@ -40,9 +40,19 @@ export interface NotificationDelivery {
   readonly relayUnusable?: true;
 }
 
-/** Every notification one deliverPending call tried, in id order. */
+/** How many notifications one deliverPending call tried, by outcome. */
+export interface DeliveryCounts {
+  readonly delivered: number;
+  readonly failed: number;
+  /** Delivered, but refused for some of their recipients. */
+  readonly partial: number;
+}
+
+/** What one deliverPending call did. */
 export interface DeliveryReport {
+  /** Every notification tried, in id order; empty with `keepDeliveries: false`. */
   readonly notifications: readonly NotificationDelivery[];
+  readonly counts: DeliveryCounts;
   /** Queued for users deleted since (in the recycle bin): kept, not sent, until a restore. */
   readonly heldBack: number;
   /** Still queued and not tried, as the relay failed on the last one tried or a stop was asked for. */
@@ -72,6 +82,12 @@ export interface DeliveryOptions {
    * sent finished and recorded first, the rest left queued (SIGINT, SIGTERM).
    */
   readonly stopRequested?: () => boolean;
+  /**
+   * False: `notifications` stays empty, and only `counts` tell what happened
+   * (each outcome goes to onResult). An outbox of 100,000 notifications would
+   * otherwise keep every outcome, with its error text, in memory to the end.
+   */
+  readonly keepDeliveries?: boolean;
 }
 
 interface NotificationRow {
@@ -209,8 +225,10 @@ async function deliverOne(tx: Queryable, row: NotificationRow, transport: Transp
  */
 export async function deliverPending(db: Database, transport: Transport, options: DeliveryOptions): Promise<DeliveryReport> {
   const notifications: NotificationDelivery[] = [];
+  const tally = { delivered: 0, failed: 0, partial: 0 };
   let afterId = 0;
   let stopped = false;
+  let relayUnusable = false;
   for (;;) {
     if (options.stopRequested?.()) {
       stopped = true;
@@ -222,16 +240,21 @@ export async function deliverPending(db: Database, transport: Transport, options
     });
     if (delivery === null) break;
     afterId = delivery.id;
-    notifications.push(delivery);
+    tally[delivery.status] += 1;
+    if ((delivery.rejected ?? []).length > 0) tally.partial += 1;
+    if (options.keepDeliveries !== false) notifications.push(delivery);
     options.onResult?.(delivery);
-    if (delivery.relayUnusable) break;
+    if (delivery.relayUnusable) {
+      relayUnusable = true;
+      break;
+    }
   }
   const [counts] = await db.query<{ held: number; not_tried: number }>(
     `SELECT count(*) FILTER (WHERE NOT ${USER_NOT_DELETED})::int AS held,
             count(*) FILTER (WHERE c.id > $1::bigint AND ${USER_NOT_DELETED})::int AS not_tried
        FROM credential_notifications c WHERE c.delivered_at IS NULL`,
     // Null (nothing counted) unless the relay or a stop ended the run.
-    [notifications.at(-1)?.relayUnusable || stopped ? afterId : null],
+    [relayUnusable || stopped ? afterId : null],
   );
-  return { notifications, heldBack: counts?.held ?? 0, notTried: counts?.not_tried ?? 0, stopped };
+  return { notifications, counts: tally, heldBack: counts?.held ?? 0, notTried: counts?.not_tried ?? 0, stopped };
 }

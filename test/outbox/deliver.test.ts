@@ -239,8 +239,29 @@ function outboxSuite(open: () => Promise<Database>): void {
     await deliverPending(db, transport, KEY);
     const again = await deliverPending(db, transport, KEY);
     transport.close();
-    expect(again).toEqual({ notifications: [], heldBack: 0, notTried: 0, stopped: false });
+    expect(again).toEqual({ notifications: [], counts: { delivered: 0, failed: 0, partial: 0 }, heldBack: 0, notTried: 0, stopped: false });
     expect(server.received).toHaveLength(3);
+  });
+
+  it('keeps no outcome in memory with keepDeliveries false (an outbox of 100,000): each goes to onResult, the report counts them', async () => {
+    const seeded = await seed(db, THREE);
+    server.refuse.add((seeded[0] as Seeded).recipients[0] as string);
+    const transport = smtpTo(server.port);
+    const seen: number[] = [];
+    const report = await deliverPending(db, transport, { ...KEY, keepDeliveries: false, onResult: (d) => seen.push(d.id) });
+    transport.close();
+    expect(seen).toEqual(seeded.map((n) => n.id));
+    expect(report).toEqual({ notifications: [], counts: { delivered: 3, failed: 0, partial: 1 }, heldBack: 0, notTried: 0, stopped: false });
+  });
+
+  it('stops before the next notification once stopRequested says so, and counts the rest as not tried', async () => {
+    const seeded = await seed(db, THREE);
+    const transport = smtpTo(server.port);
+    const report = await deliverPending(db, transport, { ...KEY, stopRequested: () => server.received.length > 0 });
+    transport.close();
+    expect(report.notifications.map((n) => n.id)).toEqual([(seeded[0] as Seeded).id]);
+    expect(report).toMatchObject({ counts: { delivered: 1, failed: 0, partial: 0 }, notTried: 2, stopped: true });
+    expect((await outbox(db)).map((r) => r.delivered)).toEqual([true, false, false]);
   });
 
   it('keeps a refused notification queued with its password, and delivers it on the next deliver', async () => {
@@ -422,7 +443,7 @@ function outboxSuite(open: () => Promise<Database>): void {
     await db.query('UPDATE users SET deleted_at = NULL');
     const restored = await deliverPending(db, transport, KEY);
     transport.close();
-    expect(restored).toEqual({ notifications: [expect.objectContaining({ id: anna.id, status: 'delivered' })], heldBack: 0, notTried: 0, stopped: false });
+    expect(restored).toEqual({ notifications: [expect.objectContaining({ id: anna.id, status: 'delivered' })], counts: { delivered: 1, failed: 0, partial: 0 }, heldBack: 0, notTried: 0, stopped: false });
     expectReceivedOnce(server, anna);
   });
 
