@@ -72,7 +72,8 @@ function line(delivery: NotificationDelivery): string {
   const refused = new Set((delivery.rejected ?? []).map((r) => r.address.toLowerCase()));
   const accepted = delivery.recipients.filter((r) => !refused.has(r.toLowerCase()));
   const rejected = (delivery.rejected ?? []).map((r) => `\n  refused: ${terminalText(r.address)} (${terminalText(r.reason)}); reset the password to send new credentials`);
-  return `delivered ${who} to ${to(accepted)}${rejected.join('')}`;
+  const note = delivery.note ? ` (${terminalText(delivery.note)})` : '';
+  return `delivered ${who} to ${to(accepted)}${note}${rejected.join('')}`;
 }
 
 function summary({ delivered, failed, partial: refused }: DeliveryCounts, notTried: number, where: string, stoppedBy: NodeJS.Signals | null): string {

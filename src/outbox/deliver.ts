@@ -14,6 +14,8 @@ export interface RejectedRecipient {
 /** What a transport reports once the message is out of tenantctl's hands. */
 export interface SendOutcome {
   readonly rejected: readonly RejectedRecipient[];
+  /** Something the operator should know about how it was delivered (no secret). */
+  readonly note?: string;
 }
 
 /**
@@ -38,6 +40,8 @@ export interface NotificationDelivery {
   readonly rejected?: readonly RejectedRecipient[];
   /** Failed for the relay itself (no connection, no TLS, login refused): the rest were not tried. */
   readonly relayUnusable?: true;
+  /** Delivered, with this said about how (SendOutcome.note). */
+  readonly note?: string;
 }
 
 /** How many notifications one deliverPending call tried, by outcome. */
@@ -198,7 +202,7 @@ async function deliverOne(tx: Queryable, row: NotificationRow, transport: Transp
   }
   await markDelivered(tx, id);
   const rejected = outcome.rejected.map((r) => ({ address: r.address, reason: describeFailure(r.reason, password) }));
-  return rejected.length > 0 ? { ...identity, status: 'delivered', rejected } : { ...identity, status: 'delivered' };
+  return { ...identity, status: 'delivered', ...(rejected.length > 0 ? { rejected } : {}), ...(outcome.note ? { note: outcome.note } : {}) };
 }
 
 /**

@@ -718,6 +718,34 @@ describe('createPickupTransport', () => {
     fs.rmSync(root, { recursive: true, force: true });
   });
 
+  it('counts its own message, left by a deliver killed before recording it, as delivered; any other file of that name fails the send', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantctl-pickup-'));
+    try {
+      const folder = path.join(root, 'out');
+      const transport = createPickupTransport(folder);
+      expect(await transport.send(message(1, A))).toEqual({ rejected: [] });
+      const file = path.join(folder, pickupFileName(message(1, A)));
+      // The same message composed again (a later Date, the crash window): delivered, the file left as it was.
+      const written = fs.readFileSync(file, 'utf8').replace(/^Date: .*$/m, 'Date: Thu, 01 Jan 2026 00:00:00 +0000');
+      fs.writeFileSync(file, written);
+      expect(await transport.send(message(1, A))).toEqual({
+        rejected: [],
+        note: 'its message was in the pickup folder already, written by an earlier deliver that was stopped before it could record it',
+      });
+      expect(fs.readFileSync(file, 'utf8')).toBe(written);
+      // Not the same message: a changed body, or anything but a regular file, is left for a person.
+      fs.writeFileSync(file, written.replace('Temporary password: ', 'Temporary password: x'));
+      await expect(transport.send(message(1, A))).rejects.toThrow('the pickup folder already has');
+      fs.rmSync(file);
+      fs.writeFileSync(path.join(root, 'elsewhere.eml'), written);
+      fs.symlinkSync(path.join(root, 'elsewhere.eml'), file);
+      await expect(transport.send(message(1, A))).rejects.toThrow();
+      expect(fs.lstatSync(file).isSymbolicLink()).toBe(true);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('names each file by notification and user, so two databases sharing a folder keep both', async () => {
     const folder = path.join(root, 'outgoing');
     const transport = createPickupTransport(folder);
