@@ -39,7 +39,20 @@ function isSameMessage(file: string, raw: Buffer): boolean {
     const existing = Buffer.alloc(stat.size);
     const read = fs.readSync(fd, existing, 0, stat.size, 0);
     const strip = (b: Buffer) => b.toString('latin1').replace(DATE_LINE, '');
-    return read === stat.size && strip(existing) === strip(raw);
+    if (read !== stat.size || strip(existing) !== strip(raw)) return false;
+    // The run that wrote it may have died before syncing its folder: made durable before the password is erased.
+    fs.fsyncSync(fd);
+    try {
+      const folder = fs.openSync(path.dirname(file), fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
+      try {
+        fs.fsyncSync(folder);
+      } finally {
+        fs.closeSync(folder);
+      }
+    } catch {
+      // Some platforms cannot fsync a folder (as in write-private-file.ts); the file itself is synced.
+    }
+    return true;
   } catch {
     return false;
   } finally {
