@@ -4,8 +4,10 @@
 // temporary file holds a password in the clear; it must not outlive the run,
 // and a run killed outright (SIGKILL) has the next deliver remove it.
 import { spawn } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
 import fs from 'node:fs';
 import path from 'node:path';
+import { SMTPServer } from 'smtp-server';
 import { afterAll, describe, expect, it } from 'vitest';
 import { QUIET, ROOT, tempDir } from '../support/cli.js';
 import { contosoDatabase } from '../support/contoso-database.js';
@@ -21,12 +23,14 @@ interface Exit {
   readonly stderr: string;
 }
 
-/** `tenantctl deliver --pickup` on `database`, held at its first message's write when `hold` names a folder. */
-function deliver(database: string, pickup: string, hold?: string) {
+/** `tenantctl deliver --pickup` on `database`, held at its first message's write when `hold` names a folder; `smtp`: to that relay instead. */
+function deliver(database: string, pickup: string, hold?: string, smtp?: string) {
   const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', TENANTCTL_DATABASE_URL: undefined, NODE_EXTRA_CA_CERTS: undefined, ...QUIET };
+  const where = smtp ? ['--smtp-insecure-loopback'] : ['--pickup', pickup];
+  if (smtp) env.TENANTCTL_SMTP_URL = smtp;
   if (hold) Object.assign(env, { NODE_OPTIONS: `--require ${HOOK}`, HOLD_PICKUP_DIR: hold });
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
-  const child = spawn(process.execPath, [CLI, 'deliver', '--pickup', pickup, '--database', database], { cwd: ROOT, env: env as NodeJS.ProcessEnv });
+  const child = spawn(process.execPath, [CLI, 'deliver', ...where, '--database', database], { cwd: ROOT, env: env as NodeJS.ProcessEnv });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -114,5 +118,49 @@ describe.runIf(process.platform === 'linux')('deliver interrupted while writing 
     expect(files.filter((f) => f.endsWith('.eml'))).toHaveLength(before!);
     expect(fs.readFileSync(outside, 'utf8')).toBe('keep me');
     expect(await queued(database)).toBe(0);
+  }, 60_000);
+
+  it('SIGTERM while the relay hangs after DATA: a second SIGTERM stops at once, the message stays queued, with a warning that it may come twice', async () => {
+    const database = await contosoDatabase('applied', 'deliver_smtp_hang', path.join(dir, 'db-hang'));
+    const before = await queued(database);
+    let dataStarted: () => void = () => undefined;
+    const inData = new Promise<void>((resolve) => (dataStarted = resolve));
+    // A relay that takes the message and then never answers: the window where it may or may not have accepted it.
+    const server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onData(stream) {
+        stream.resume();
+        stream.on('end', () => dataStarted());
+      },
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.server.address() as AddressInfo;
+      const run = deliver(database, '', undefined, `smtp://127.0.0.1:${port}`);
+      let stderr = '';
+      const warned = new Promise<void>((resolve) =>
+        run.child.stderr.on('data', (chunk: string) => {
+          stderr += chunk;
+          if (stderr.includes('tenantctl: SIGTERM: stopping')) resolve();
+        }),
+      );
+      await Promise.race([inData, run.exit.then((e) => Promise.reject(new Error(`deliver ended before it sent: ${JSON.stringify(e)}`)))]);
+      run.child.kill('SIGTERM');
+      await Promise.race([warned, run.exit.then((e) => Promise.reject(new Error(`deliver ended at the first SIGTERM: ${JSON.stringify(e)}`)))]);
+      run.child.kill('SIGTERM');
+      const result = await run.exit;
+      expect(result.code).toBe(143);
+      expect(result.stderr).toContain(
+        'tenantctl: SIGTERM again: stopped at once; the notification being sent stays queued, and if the relay had accepted it already the next deliver sends it again (with the same Message-ID)',
+      );
+      expect(result.stdout).toBe('');
+      expect(await queued(database)).toBe(before);
+      const sealed = await databaseRows<{ n: number }>(database, 'SELECT count(*)::int AS n FROM tenantctl.credential_notifications WHERE sealed_password IS NOT NULL');
+      expect(sealed[0]?.n).toBe(before);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   }, 60_000);
 });
