@@ -10,7 +10,7 @@ import path from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, describe, expect, it } from 'vitest';
 import { QUIET, ROOT, tempDir } from '../support/cli.js';
-import { contosoDatabase } from '../support/contoso-database.js';
+import { contosoDatabase, contosoFolder } from '../support/contoso-database.js';
 import { databaseRows } from '../support/database-rows.js';
 
 const CLI = path.join(ROOT, 'dist', 'cmd', 'tenantctl.js');
@@ -84,10 +84,12 @@ describe.runIf(process.platform === 'linux')('deliver interrupted while writing 
     expect(await queued(database)).toBe(before! - 1);
   }, 60_000);
 
-  it('SIGKILL mid-write leaves the temporary file; the next deliver removes it, says so without the password, and sends everything', async () => {
-    const database = await contosoDatabase('applied', 'deliver_sigkill', path.join(dir, 'db-kill'));
+  // On both engines: the sweep locks each leftover's row (SKIP LOCKED) to tell a running deliver's file from a dead one's.
+  it.each(['server', 'embedded'] as const)('SIGKILL mid-write leaves the temporary file; the next deliver removes it, says so without the password, and sends everything (%s database)', async (engine) => {
+    const folder = path.join(dir, `db-kill-${engine}`);
+    const database = engine === 'embedded' ? contosoFolder('applied', folder) : await contosoDatabase('applied', 'deliver_sigkill', folder);
     const before = await queued(database);
-    const pickup = path.join(dir, 'pickup-kill');
+    const pickup = path.join(dir, `pickup-kill-${engine}`);
     const hold = fs.mkdtempSync(path.join(dir, 'hold-'));
     const run = deliver(database, pickup, hold);
     const temporary = await held(hold, run.exit);
@@ -99,7 +101,7 @@ describe.runIf(process.platform === 'linux')('deliver interrupted while writing 
     expect(secret).toBeTruthy();
     expect(await queued(database)).toBe(before);
     // A file named like a leftover that is a symlink, or that names another database's notification, is left alone.
-    const outside = path.join(dir, 'outside-kill');
+    const outside = path.join(dir, `outside-kill-${engine}`);
     fs.writeFileSync(outside, 'keep me');
     const link = `.credentials-1.00000000-0000-4000-8000-000000000000.eml.${'a'.repeat(24)}.tmp`;
     fs.symlinkSync(outside, path.join(pickup, link));
