@@ -191,8 +191,16 @@ describePostgres('least-privilege roles from sql/roles.sql', { timeout: 120_000 
       await client.query(fs.readFileSync(path.join(ROOT, 'migrations', '0010_deliverer_sees_deleted_users.sql'), 'utf8'));
     });
     await setDeleted(false);
+    // A temporary file a killed deliver left for Lucas's message: the deliverer may lock the row to tell it is no running deliver's, and removes it.
+    const { rows: [lucas] } = await asRole(owner, (client) =>
+      client.query<{ id: number; user_id: string }>(`SELECT id::int AS id, user_id::text AS user_id FROM tenantctl.credential_notifications WHERE user_principal_name = 'lucas.vandam@contoso.com'`),
+    );
+    const leftover = `.credentials-${lucas!.id}.${lucas!.user_id}.eml.${'0'.repeat(24)}.tmp`;
+    fs.writeFileSync(path.join(pickup, leftover), 'half a message', { mode: 0o600 });
     const restored = await as('deliverer', ['deliver', '--pickup', pickup]);
-    expect(restored.stderr).toBe('');
+    expect(restored.stderr).toMatch(new RegExp(`^tenantctl: removed ${leftover.replaceAll('.', '\\.')} from the pickup folder `));
+    expect(restored.stderr.trim().split('\n')).toHaveLength(1);
+    expect(fs.existsSync(path.join(pickup, leftover))).toBe(false);
     expect(restored.stdout).toContain('Delivered 1 of 1 notification(s)');
     expect(restored.stdout).not.toContain('Held back');
   });
