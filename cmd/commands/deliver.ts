@@ -129,12 +129,12 @@ function stopOnSignals(): Interruption {
 /** What sweepPickupLeftovers found, on stderr: names only (tenantctl's own, matched by pattern), never a message's content. */
 function reportLeftovers(folder: string, leftovers: readonly Leftover[]): void {
   const where = terminalText(folder);
-  for (const l of leftovers) {
-    if (l.outcome === 'removed') {
-      err(`tenantctl: removed ${l.name} from the pickup folder ${where}: the half-written message of notification ${l.notificationId}, left by an earlier deliver that was stopped while writing it (it is sent again if still queued)`);
+  for (const leftover of leftovers) {
+    if (leftover.outcome === 'removed') {
+      err(`tenantctl: removed ${leftover.name} from the pickup folder ${where}: the half-written message of notification ${leftover.notificationId}, left by an earlier deliver that was stopped while writing it (it is sent again if still queued)`);
     } else {
       err(
-        `tenantctl: warning: left ${l.name} in the pickup folder ${where}: a temporary message file that names no notification of this database (another database's deliver, or a user deleted since); it holds a password in the clear: if no deliver is writing it, remove it`,
+        `tenantctl: warning: left ${leftover.name} in the pickup folder ${where}: a temporary message file that names no notification of this database (another database's deliver, or a user deleted since); it holds a password in the clear: if no deliver is writing it, remove it`,
       );
     }
   }

@@ -24,7 +24,9 @@ if (dir) {
     }
     if (!/^\.credentials-.*\.tmp$/.test(name)) return;
     held = true;
-    fs.writeFileSync(path.join(dir, 'held'), name);
+    // Renamed into place, so the test never reads it created but still empty.
+    fs.writeFileSync(path.join(dir, 'held.part'), name);
+    fs.renameSync(path.join(dir, 'held.part'), path.join(dir, 'held'));
     const wait = new Int32Array(new SharedArrayBuffer(4));
     while (!fs.existsSync(path.join(dir, 'release'))) Atomics.wait(wait, 0, 0, 10);
   };
