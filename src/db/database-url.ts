@@ -77,6 +77,14 @@ const CONNINFO = new RegExp(`(?:^|\\s)(?:${LIBPQ_KEYWORDS.join('|')})\\s*=`, 'i'
 /** A password anywhere (`./db/password=…`) is never a folder name anybody meant. */
 const PASSWORD_ASSIGNMENT = /(?:^|[^a-z0-9_])(?:ssl)?password\s*=/i;
 
+/**
+ * `postgres//user:secret@host/db`, `postgres:user:secret@host`, `user:secret@host/db`: a URL
+ * mistyped short of its `://`, which as a folder path would print its password (in "there is
+ * no database at …") and, at init, make it a folder's name. No folder anybody meant holds a
+ * `:` and, after it, an `@`.
+ */
+const USERINFO_SHORT_OF_SCHEME = /:[^]*@/;
+
 const FORMS = 'use postgres://user:password@host:port/database, memory:// or a folder path for the embedded database';
 
 /**
@@ -88,6 +96,12 @@ function notAFolder(url: string): string | null {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) return `unsupported database URL ${masked}: ${FORMS}`;
   if (url.includes('://') || /^\s*(?:postgres(?:ql)?|memory):/i.test(url)) {
     return `malformed database URL ${masked}: a database URL starts with postgres:// or memory://, with no spaces or quotes around it; or give a folder path for the embedded database`;
+  }
+  if (USERINFO_SHORT_OF_SCHEME.test(url)) {
+    return (
+      `malformed database URL ****${url.slice(url.lastIndexOf('@'))} (what comes before its last @ is not shown: it may hold the password): ` +
+      'a database URL starts with postgres:// (the colon and both slashes); a folder path for the embedded database has no user:password@ in it'
+    );
   }
   if (CONNINFO.test(url) || PASSWORD_ASSIGNMENT.test(url)) {
     return (

@@ -28,6 +28,10 @@ describe('parseDatabaseUrl', () => {
     ['"postgres://u:S3cretPW@db/tenant"', 'malformed database URL "postgres://u:****@db/tenant"'],
     ['postgres:/u:S3cretPW@db/tenant', 'malformed database URL postgres:/u:****@db/tenant'],
     ['memory:', 'malformed database URL memory:'],
+    // Mistyped short of `://`: taken as a folder, the password was printed and, at init, made a folder's name.
+    ['postgres//u:S3cretPW@db/tenant', 'malformed database URL ****@db/tenant (what comes before its last @ is not shown'],
+    ['postgresql//u:S3cret@PW@db/tenant', 'malformed database URL ****@db/tenant'],
+    ['u:S3cretPW@db:5432/tenant', 'malformed database URL ****@db:5432/tenant'],
     ['', 'empty database URL'],
   ])('refuses %j', (url, message) => {
     expect(() => parseDatabaseUrl(url)).toThrow(message);
