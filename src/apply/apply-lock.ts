@@ -42,12 +42,18 @@ export class LockNotObtained extends Error {
 
 export async function lockTimeoutError(db: Database, timeoutMs: number): Promise<TenantctlError> {
   const holder = await describeLockHolder(db);
-  const who = holder.writing ? `a transaction writing users holds up the tenant lock (${holder.text})` : `another apply holds the tenant lock (${holder.text})`;
+  const who =
+    holder.mode === 'ShareRowExclusiveLock' || holder.mode === null
+      ? `another apply holds the tenant lock (${holder.text})`
+      : holder.mode === 'RowExclusiveLock'
+        ? `a transaction writing users holds up the tenant lock (${holder.text})`
+        : // VACUUM, ANALYZE, CREATE INDEX, ALTER TABLE: not an apply, which is what an administrator would look for.
+          `a transaction holding a ${holder.mode} on users (VACUUM, ANALYZE, an index or a schema change) holds up the tenant lock (${holder.text})`;
   return new TenantctlError(`${who}; gave up after ${timeoutMs / 1000}s — wait for it to finish or raise --lock-timeout`);
 }
 
-/** Who holds the tenant lock, or holds it up: `writing` when that is a write of users rather than the lock itself. */
-async function describeLockHolder(db: Database): Promise<{ readonly text: string; readonly writing: boolean }> {
+/** Who holds the tenant lock, or holds it up, and the mode of its lock on users (null: unknown). */
+async function describeLockHolder(db: Database): Promise<{ readonly text: string; readonly mode: string | null }> {
   try {
     const rows = await db.query<{ application_name: string; xact_start: Date | null; mode: string }>(
       `SELECT a.application_name, a.xact_start, l.mode
@@ -59,10 +65,10 @@ async function describeLockHolder(db: Database): Promise<{ readonly text: string
       [`${SCHEMA}.users`, HOLDING_MODES],
     );
     const holder = rows[0];
-    if (!holder) return { text: 'holder unknown', writing: false };
+    if (!holder) return { text: 'holder unknown', mode: null };
     const since = holder.xact_start ? ` since ${holder.xact_start.toISOString()}` : '';
-    return { text: `${holder.application_name || 'unknown client'}${since}`, writing: holder.mode === 'RowExclusiveLock' };
+    return { text: `${holder.application_name || 'unknown client'}${since}`, mode: holder.mode };
   } catch {
-    return { text: 'holder unknown', writing: false };
+    return { text: 'holder unknown', mode: null };
   }
 }

@@ -64,4 +64,28 @@ describePostgres('the tenant lock and the reader role', { timeout: 120_000 }, ()
       await holder.end();
     }
   });
+
+  it('a lock on users that is neither an apply nor a write (ANALYZE, VACUUM, an index) is named as what it is, not as another apply', async () => {
+    const owner = await contosoPostgres('initialised', 'maintenance_holds_up_apply');
+    const { writer } = await readerAndWriter(owner);
+    const maintenance = new pg.Client({ connectionString: owner, application_name: 'nightly analyze' });
+    await maintenance.connect();
+    try {
+      await maintenance.query('BEGIN');
+      // Another role's transaction: the writer may not see since when (pg_stat_activity hides it).
+      // The mode ANALYZE, VACUUM and CREATE INDEX CONCURRENTLY take: reads go on, the tenant lock waits.
+      await maintenance.query('LOCK TABLE tenantctl.users IN SHARE UPDATE EXCLUSIVE MODE');
+      const held = await runCli(['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases', '--approve-privileged', '--lock-timeout', '1'], {
+        env: { TENANTCTL_DATABASE_URL: writer },
+      });
+      expect(held.code).toBe(1);
+      expect(held.stderr).not.toMatch(/another apply/);
+      expect(held.stderr).toMatch(
+        /^Error: a transaction holding a ShareUpdateExclusiveLock on users \(VACUUM, ANALYZE, an index or a schema change\) holds up the tenant lock \(nightly analyze\); gave up after 1s/m,
+      );
+    } finally {
+      await maintenance.query('ROLLBACK');
+      await maintenance.end();
+    }
+  });
 });
