@@ -91,8 +91,11 @@ describe('the GitLab pipeline of examples/gitops/gitlab, run by gitlab-ci-local'
       });
     });
   }
-  const mergeRequestPipeline = (args: string[] = []) =>
-    pipeline(args, { CI_PIPELINE_SOURCE: 'merge_request_event', CI_MERGE_REQUEST_IID: String(MR), TENANTCTL_DATABASE_READONLY_URL: db });
+  const mergeRequestPipeline = (args: string[] = []) => {
+    // The pushed commit is the merge request's head, as for a pipeline of the latest push.
+    api.heads.set(MR, git('rev-parse', 'HEAD'));
+    return pipeline(args, { CI_PIPELINE_SOURCE: 'merge_request_event', CI_MERGE_REQUEST_IID: String(MR), TENANTCTL_DATABASE_READONLY_URL: db });
+  };
   const driftPipeline = () => pipeline(['drift'], { CI_PIPELINE_SOURCE: 'schedule', TENANTCTL_DATABASE_READONLY_URL: db });
   const botNotes = () => (api.notes.get(MR) ?? []).filter((n) => n.author.id === api.botUserId);
 

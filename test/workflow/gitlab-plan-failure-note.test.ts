@@ -42,7 +42,8 @@ describe('the GitLab plan job, when the plan cannot be made', { timeout: 120_000
    * The plan job's script, after its before_script (its own, or the default's) when `install`:
    * here tenantctl is linked into node_modules already, and npm ci would look for it online.
    */
-  function planJob(sha: string, install: boolean): Promise<{ status: number | null; output: string }> {
+  function planJob(sha: string, install: boolean, head = sha.repeat(5)): Promise<{ status: number | null; output: string }> {
+    api.heads.set(MR, head);
     const pipeline = parse(fs.readFileSync(PIPELINE, 'utf8')) as { default: { before_script: string[] }; plan: { before_script?: string[] } };
     const before = install ? (pipeline.plan.before_script ?? pipeline.default.before_script) : [];
     const script = gitlabJobs(PIPELINE).find((j) => j.name === 'plan')!.script;
@@ -51,7 +52,7 @@ describe('the GitLab plan job, when the plan cannot be made', { timeout: 120_000
       env: {
         PATH: process.env.PATH, HOME: outside, TMPDIR: outside,
         TENANTCTL_DATABASE_URL: db, NO_COLOR: '1', TENANTCTL_QUIET: '1', TENANTCTL_GITLAB_TOKEN: TOKEN,
-        CI_API_V4_URL: api.url, CI_PROJECT_ID: PROJECT, CI_MERGE_REQUEST_IID: String(MR), CI_COMMIT_SHORT_SHA: sha,
+        CI_API_V4_URL: api.url, CI_PROJECT_ID: PROJECT, CI_MERGE_REQUEST_IID: String(MR), CI_COMMIT_SHORT_SHA: sha, CI_COMMIT_SHA: sha.repeat(5),
         CI_PIPELINE_URL: 'https://gitlab.contoso.com/it/contoso-tenant/-/pipelines/100',
       },
     });
@@ -94,5 +95,15 @@ describe('the GitLab plan job, when the plan cannot be made', { timeout: 120_000
     } finally {
       fs.rmSync(path.join(repo, 'plan.md'), { recursive: true });
     }
+  });
+
+  it('a pipeline of an earlier push (its plan job retried) leaves the note to the head, whose plan apply takes', async () => {
+    const before = note();
+    const writes = api.writes().length;
+    const run = await planJob('ddddddd4', false, 'eeeeeee5'.repeat(5));
+    expect(run.status, run.output).toBe(0);
+    expect(run.output).toContain(`not updating the note: merge request !${MR} is at eeeeeee5 now, this pipeline planned ddddddd4`);
+    expect(note()).toBe(before);
+    expect(api.writes()).toHaveLength(writes);
   });
 });

@@ -44,6 +44,7 @@ describe('the GitLab jobs, on a merge request whose files are symbolic links to 
     db = await contosoDatabase('initialised', 'gitlab_scratch_files', path.join(outside, 'db'));
     api = new LocalGitlabApi(TOKEN, PROJECT);
     await api.start();
+    api.heads.set(MR, MERGE);
   });
   afterAll(async () => {
     await api?.stop();

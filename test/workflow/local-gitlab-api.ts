@@ -45,6 +45,8 @@ export class LocalGitlabApi {
   readonly notes = new Map<number, Note[]>();
   readonly issues: Issue[] = [];
   readonly merged: MergedRequest[] = [];
+  /** Each open merge request's head commit (its source branch's), by iid. */
+  readonly heads = new Map<number, string>();
   private server?: http.Server;
   private nextId = 1000;
 
@@ -105,6 +107,10 @@ export class LocalGitlabApi {
 
     if (method === 'GET' && route === '/user') return send(200, { id: this.botUserId, username: `project_${this.projectId}_bot` });
 
+    if (method === 'GET' && (m = route.match(/^\/merge_requests\/(\d+)$/))) {
+      const sha = this.heads.get(Number(m[1]));
+      return sha === undefined ? send(404, { message: '404 Not found' }) : send(200, { iid: Number(m[1]), state: 'opened', sha });
+    }
     if ((m = route.match(/^\/merge_requests\/(\d+)\/notes(?:\/(\d+))?$/))) {
       const list = this.notesOf(Number(m[1]));
       if (method === 'GET' && !m[2]) {
