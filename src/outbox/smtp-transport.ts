@@ -53,6 +53,14 @@ function parseSmtpUrl(url: string): URL {
     throw new TenantctlError(problem);
   }
   if ((parsed.protocol !== 'smtp:' && parsed.protocol !== 'smtps:') || parsed.hostname === '') throw new TenantctlError(problem);
+  // A raw `/`, `?` or `#` in a password of digits (smtp://relay:2024?Summer@host) ends the
+  // authority early: the URL parses as host `relay`, port 2024, and the rest of the password
+  // becomes a path, parameter or fragment, which the message below would list as a name.
+  if (/@/.test(parsed.pathname + parsed.search + parsed.hash)) {
+    throw new TenantctlError(
+      `unsupported SMTP URL ${maskUrl(url)}: an @ after the host means a / ? or # in the password ended it early; percent-encode them in the password (/ as %2F, ? as %3F, # as %23, @ as %40)`,
+    );
+  }
   // nodemailer would let URL parameters (ignoreTLS, requireTLS, tls.*) override the TLS rules below.
   if (parsed.search !== '') {
     throw new TenantctlError(`the SMTP URL ${maskUrl(url)} has parameters (${parsed.search.slice(1).split('&').map((p) => p.split('=')[0]).join(', ')}); tenantctl takes none: remove them`);

@@ -789,6 +789,15 @@ describe('createSmtpTransport', () => {
     expect(() => createSmtpTransport('hunter2-secret')).toThrow('unsupported SMTP URL (not shown: it may hold the password): use smtp://');
   });
 
+  it('refuses a password whose raw / ? or # cut the URL short, printing no part of it past the cut', () => {
+    // Parsed as host `relay`, port 2024: the rest of the password was a parameter's name, a path or a fragment.
+    for (const cut of ['?', '#', '/']) {
+      const url = `smtp://relay:2024${cut}Summer-secret@mail.contoso.com:587`;
+      expect(() => createSmtpTransport(url)).toThrow(`unsupported SMTP URL smtp://relay:****@mail.contoso.com:587: an @ after the host means a / ? or # in the password ended it early`);
+      expect(() => createSmtpTransport(url)).not.toThrow(/Summer-secret/);
+    }
+  });
+
   it('shows its URL with the password masked', () => {
     const transport = createSmtpTransport('smtps://tenantctl:hunter2@mail.contoso.com:465');
     expect(transport.displayUrl).toBe('smtps://tenantctl:****@mail.contoso.com:465');
