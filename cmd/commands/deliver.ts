@@ -9,7 +9,7 @@ import { HEADER_BREAKING } from '../../src/outbox/notification-addresses.js';
 import { loadMailer } from '../../src/outbox/on-demand-libraries.js';
 import { configuredKeyPath, OUTBOX_KEY_VARIABLE } from '../../src/outbox/outbox-key.js';
 import { sweepPickupLeftovers, type Leftover } from '../../src/outbox/pickup-leftovers.js';
-import { createPickupTransport } from '../../src/outbox/pickup-transport.js';
+import { createPickupTransport, type PickupTransport } from '../../src/outbox/pickup-transport.js';
 import { createSmtpTransport } from '../../src/outbox/smtp-transport.js';
 import { terminalText } from '../../src/render/escape-terminal.js';
 import { resolveActor } from '../actor.js';
@@ -27,14 +27,14 @@ interface Destination {
   readonly transport: Transport;
   readonly description: string;
   readonly close: () => void;
-  /** The pickup folder (resolved), when messages go there. */
-  readonly pickup?: string;
+  /** The pickup folder's transport, when messages go there. */
+  readonly pickup?: PickupTransport;
 }
 
 function destination(options: DeliverOptions): Destination {
   if (options.pickup) {
     const transport = createPickupTransport(options.pickup);
-    return { transport, description: `the pickup folder ${transport.directory}`, close: () => undefined, pickup: transport.directory };
+    return { transport, description: `the pickup folder ${transport.directory}`, close: () => undefined, pickup: transport };
   }
   const url = process.env.TENANTCTL_SMTP_URL;
   if (!url) {
@@ -167,7 +167,8 @@ export function registerDeliver(program: Command): void {
         const report = await withDatabase({ ...options, actor: resolveActor(options.actor) }, async (db) => {
           // Checked even with nothing queued, so a misconfigured job fails now, not at the first credential.
           const key = await loadOutboxKey(db, configuredKeyPath(options.outboxKey));
-          if (target.pickup !== undefined) reportLeftovers(target.pickup, await sweepPickupLeftovers(db, target.pickup));
+          const { pickup } = target;
+          if (pickup !== undefined) reportLeftovers(pickup.directory, await sweepPickupLeftovers(db, pickup.directory, pickup.checked));
           const [pending] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM credential_notifications WHERE delivered_at IS NULL');
           if (!pending?.n) return { notifications: [], counts: { delivered: 0, failed: 0, partial: 0 }, heldBack: 0, notTried: 0, stopped: false };
           // Without the mailer every notification would fail the same way, one by one: said once, before any is tried.

@@ -1,6 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Database } from '../db/database.js';
+import { TenantctlError } from '../diagnostics/tenantctl-error.js';
+import { confirmPickupFolder, type CheckedFolder } from './pickup-folder.js';
+import { RelayUnusable } from './relay-failure.js';
 
 /**
  * The temporary name writePrivateFile gives a pickup message while it writes
@@ -33,10 +36,22 @@ export interface Leftover {
  * (the row is locked, SKIP LOCKED, while its message is written: a file a
  * running deliver is writing is left to it). A file naming no notification of
  * this database is left and reported. Returns what it found, in folder order.
+ * Throws, removing nothing more, once `folder` is not the folder `checked`
+ * (checkPickupFolder) any longer.
  */
-export async function sweepPickupLeftovers(db: Database, folder: string): Promise<Leftover[]> {
+export async function sweepPickupLeftovers(db: Database, folder: string, checked: CheckedFolder): Promise<Leftover[]> {
   const found: Leftover[] = [];
   const uid = process.getuid?.();
+  // Still the folder checked when deliver started (before waiting for the database): the sweep
+  // goes by path, so a folder swapped since for a symlink would have it remove files elsewhere.
+  const confirm = () => {
+    try {
+      confirmPickupFolder(folder, checked);
+    } catch (cause) {
+      throw cause instanceof RelayUnusable ? new TenantctlError(cause.message) : cause;
+    }
+  };
+  confirm();
   const dir = fs.opendirSync(folder);
   try {
     // Read an entry at a time: a pickup folder may hold as many messages as were ever delivered.
@@ -56,6 +71,7 @@ export async function sweepPickupLeftovers(db: Database, folder: string): Promis
         // The same file as looked at: not one put in its place since.
         const now = fs.lstatSync(file, { throwIfNoEntry: false });
         if (!now?.isFile() || now.dev !== before.dev || now.ino !== before.ino) return null;
+        confirm();
         fs.unlinkSync(file);
         return 'removed' as const;
       });

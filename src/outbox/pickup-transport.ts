@@ -4,11 +4,13 @@ import { mailOptions, type CredentialMessage } from './compose-message.js';
 import { loadMailer } from './on-demand-libraries.js';
 import type { Transport } from './deliver.js';
 import { writePrivateFile } from '../files/write-private-file.js';
-import { checkPickupFolder, confirmPickupFolder } from './pickup-folder.js';
+import { checkPickupFolder, confirmPickupFolder, type CheckedFolder } from './pickup-folder.js';
 
 /** A folder a mail server (IIS, Exchange, Postfix tooling) picks messages up from. */
 export interface PickupTransport extends Transport {
   readonly directory: string;
+  /** The folder as checkPickupFolder found it: what it must still be (confirmPickupFolder). */
+  readonly checked: CheckedFolder;
 }
 
 /**
@@ -80,6 +82,7 @@ export function createPickupTransport(directory: string): PickupTransport {
   const compose = () => (composer ??= loadMailer().then(({ default: mailer }) => mailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' })));
   return {
     directory: folder,
+    checked,
     async send(message) {
       const info = await (await compose()).sendMail(mailOptions(message));
       const raw = Buffer.isBuffer(info.message) ? info.message : Buffer.from(String(info.message));

@@ -16,6 +16,7 @@ import { composeMessage, credentialMessageId, defaultSender, mailOptions } from 
 import { deliverPending, type Transport } from '../../src/outbox/deliver.js';
 import { notificationAddressProblem } from '../../src/outbox/notification-addresses.js';
 import { RelayUnusable } from '../../src/outbox/relay-failure.js';
+import { sweepPickupLeftovers } from '../../src/outbox/pickup-leftovers.js';
 import { createPickupTransport, pickupFileName } from '../../src/outbox/pickup-transport.js';
 import { openSealed, sealSecret } from '../../src/outbox/seal.js';
 import { createSmtpTransport } from '../../src/outbox/smtp-transport.js';
@@ -773,6 +774,31 @@ describe('createPickupTransport', () => {
 
     fs.rmdirSync(folder);
     await expect(transport.send(message(4, A))).rejects.toThrow(`the pickup folder ${folder} is gone`);
+  });
+});
+
+describe.runIf(process.platform !== 'win32')('sweepPickupLeftovers', () => {
+  it('removes nothing once the pickup folder was swapped for a symlink after deliver checked it (while it waited for the database, say)', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantctl-sweep-'));
+    const db = await openDatabase({ url: 'memory://', actor: 'test', lockTimeoutMs: 1000 });
+    try {
+      await migrate(db);
+      const [queued] = await seed(db, [THREE[0]]);
+      const folder = path.join(root, 'out');
+      const transport = createPickupTransport(folder);
+      // Elsewhere: a file named as a leftover of this database's notification, the sweep's to remove were it in the pickup folder.
+      const elsewhere = path.join(root, 'elsewhere');
+      fs.mkdirSync(elsewhere, { mode: 0o700 });
+      const name = `.credentials-${queued?.id}.${queued?.userId}.eml.${'c'.repeat(24)}.tmp`;
+      fs.writeFileSync(path.join(elsewhere, name), 'not in the pickup folder', { mode: 0o600 });
+      fs.renameSync(folder, path.join(root, 'moved'));
+      fs.symlinkSync(elsewhere, folder);
+      await expect(sweepPickupLeftovers(db, folder, transport.checked)).rejects.toThrow(`the pickup folder ${folder} is now a symbolic link, not the folder deliver checked`);
+      expect(fs.readFileSync(path.join(elsewhere, name), 'utf8')).toBe('not in the pickup folder');
+    } finally {
+      await db.close();
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 
