@@ -88,6 +88,8 @@ function summary({ delivered, failed, partial: refused }: DeliveryCounts, notTri
 /** The signal that asked deliver to stop, if one did, and how to stop listening. */
 interface Interruption {
   readonly signal: () => NodeJS.Signals | null;
+  /** From now on a signal stops between two notifications (until then, at once). */
+  readonly sending: () => void;
   readonly release: () => void;
 }
 
@@ -101,10 +103,19 @@ interface Interruption {
  * and before it was recorded, so that the next deliver sends it again. A
  * second signal (the relay hangs) stops at once: the message in flight stays
  * queued; writes to the pickup folder are synchronous, so none is cut.
+ * Before the first notification is claimed (waiting for the embedded
+ * database's lock or the server, loading the key) nothing is in flight, and
+ * a signal stops at once: waiting on to the lock timeout (up to a day) only
+ * to stop then would leave Ctrl-C seemingly ignored.
  */
 function stopOnSignals(): Interruption {
   let received: NodeJS.Signals | null = null;
+  let sending = false;
   const onSignal = (signal: NodeJS.Signals) => {
+    if (!sending) {
+      err(`tenantctl: ${signal}: stopped before sending any notification; all stay queued`);
+      process.exit(128 + os.constants.signals[signal]);
+    }
     if (received === null) {
       received = signal;
       err(`tenantctl: ${signal}: stopping once the notification being sent is recorded; the rest stay queued (${signal} again stops at once)`);
@@ -119,6 +130,9 @@ function stopOnSignals(): Interruption {
   process.on('SIGTERM', onSignal);
   return {
     signal: () => received,
+    sending: () => {
+      sending = true;
+    },
     release: () => {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
@@ -179,7 +193,11 @@ export function registerDeliver(program: Command): void {
             identities: key.identities,
             from,
             onResult: (delivery) => out(line(delivery)),
-            stopRequested: () => interruption.signal() !== null,
+            // Asked before each notification is claimed: from the first on, a signal waits for the one in flight.
+            stopRequested: () => {
+              interruption.sending();
+              return interruption.signal() !== null;
+            },
             // Each outcome is printed as it comes; only the counts are needed after.
             keepDeliveries: false,
           });

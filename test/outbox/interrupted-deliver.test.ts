@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -24,13 +25,13 @@ interface Exit {
 }
 
 /** `tenantctl deliver --pickup` on `database`, held at its first message's write when `hold` names a folder; `smtp`: to that relay instead. */
-function deliver(database: string, pickup: string, hold?: string, smtp?: string) {
+function deliver(database: string, pickup: string, hold?: string, smtp?: string, extra: readonly string[] = []) {
   const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', TENANTCTL_DATABASE_URL: undefined, NODE_EXTRA_CA_CERTS: undefined, ...QUIET };
   const where = smtp ? ['--smtp-insecure-loopback'] : ['--pickup', pickup];
   if (smtp) env.TENANTCTL_SMTP_URL = smtp;
   if (hold) Object.assign(env, { NODE_OPTIONS: `--require ${HOOK}`, HOLD_PICKUP_DIR: hold });
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
-  const child = spawn(process.execPath, [CLI, 'deliver', ...where, '--database', database], { cwd: ROOT, env: env as NodeJS.ProcessEnv });
+  const child = spawn(process.execPath, [CLI, 'deliver', ...where, '--database', database, ...extra], { cwd: ROOT, env: env as NodeJS.ProcessEnv });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -120,6 +121,38 @@ describe.runIf(process.platform === 'linux')('deliver interrupted while writing 
     expect(files.filter((f) => f.endsWith('.eml'))).toHaveLength(before!);
     expect(fs.readFileSync(outside, 'utf8')).toBe('keep me');
     expect(await queued(database)).toBe(0);
+  }, 60_000);
+
+  it('SIGTERM while waiting for the embedded database another process holds stops at once, exit 143, everything queued', async () => {
+    const folder = path.join(dir, 'db-waiting');
+    const database = contosoFolder('applied', folder);
+    const before = await queued(database);
+    // Held by this (live) process, as another tenantctl would hold it.
+    const lock = `${database}.lock`;
+    const holder = JSON.stringify({ actor: 'holder', host: os.hostname(), pid: process.pid, since: new Date().toISOString() });
+    fs.writeFileSync(lock, holder, { mode: 0o600 });
+    try {
+      const run = deliver(database, path.join(dir, 'pickup-waiting'), undefined, undefined, ['--lock-timeout', '30']);
+      // It tries the lock (after its handlers are in place) through a staging file beside it, named with its pid.
+      const tried = `${path.basename(lock)}.${run.child.pid}.`;
+      const watcher = fs.watch(path.dirname(lock));
+      await new Promise<void>((resolve, reject) => {
+        watcher.on('change', (_event, name) => {
+          if (String(name).startsWith(tried)) resolve();
+        });
+        void run.exit.then((e) => reject(new Error(`deliver ended before it waited: ${JSON.stringify(e)}`)));
+      }).finally(() => watcher.close());
+      run.child.kill('SIGTERM');
+      const result = await run.exit;
+      // Before: the first SIGTERM said it would stop after the notification being sent, waited out the lock timeout, and failed with exit 1.
+      expect(result.stderr).toContain('tenantctl: SIGTERM: stopped before sending any notification; all stay queued');
+      expect(result.stderr).not.toContain('in use by');
+      expect(result.code).toBe(143);
+      expect(fs.readFileSync(lock, 'utf8')).toBe(holder);
+    } finally {
+      fs.rmSync(lock, { force: true });
+    }
+    expect(await queued(database)).toBe(before);
   }, 60_000);
 
   it('SIGTERM while the relay hangs after DATA: a second SIGTERM stops at once, the message stays queued, with a warning that it may come twice', async () => {
