@@ -72,7 +72,13 @@ export async function sweepPickupLeftovers(db: Database, folder: string, checked
         const now = fs.lstatSync(file, { throwIfNoEntry: false });
         if (!now?.isFile() || now.dev !== before.dev || now.ino !== before.ino) return null;
         confirm();
-        fs.unlinkSync(file);
+        try {
+          fs.unlinkSync(file);
+        } catch (cause) {
+          // Removed meanwhile by someone else (a person cleaning up): gone, as wanted; not this run's doing.
+          if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return null;
+          throw cause;
+        }
         return 'removed' as const;
       });
       if (outcome !== null) found.push({ name: entry.name, notificationId, outcome });

@@ -802,6 +802,34 @@ describe.runIf(process.platform !== 'win32')('sweepPickupLeftovers', () => {
   });
 });
 
+describe.runIf(process.platform !== 'win32')('sweepPickupLeftovers, a leftover removed by someone else', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('goes on when a leftover is removed by someone else between its check and its removal', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantctl-sweep-'));
+    const db = await openDatabase({ url: 'memory://', actor: 'test', lockTimeoutMs: 1000 });
+    try {
+      await migrate(db);
+      const [queued] = await seed(db, [THREE[0]]);
+      const folder = path.join(root, 'out');
+      const transport = createPickupTransport(folder);
+      const name = `.credentials-${queued?.id}.${queued?.userId}.eml.${'d'.repeat(24)}.tmp`;
+      fs.writeFileSync(path.join(folder, name), 'left by a killed deliver', { mode: 0o600 });
+      // Someone removes it just before the sweep does: the race, made to happen.
+      const unlink = fs.unlinkSync;
+      vi.spyOn(fs, 'unlinkSync').mockImplementationOnce((file) => {
+        fs.rmSync(file);
+        unlink(file);
+      });
+      await expect(sweepPickupLeftovers(db, folder, transport.checked)).resolves.toEqual([]);
+      expect(fs.readdirSync(folder)).toEqual([]);
+    } finally {
+      await db.close();
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('createSmtpTransport', () => {
   it('refuses a URL that is not smtp:// or smtps://, with the password masked', () => {
     expect(() => createSmtpTransport('http://user:hunter2@mail.contoso.com')).toThrow(/unsupported SMTP URL http:\/\/user:\*\*\*\*@mail\.contoso\.com/);
