@@ -81,9 +81,12 @@ const PASSWORD_ASSIGNMENT = /(?:^|[^a-z0-9_])(?:ssl)?password\s*=/i;
  * `postgres//user:secret@host/db`, `postgres:user:secret@host`, `user:secret@host/db`: a URL
  * mistyped short of its `://`, which as a folder path would print its password (in "there is
  * no database at …") and, at init, make it a folder's name. No folder anybody meant holds a
- * `:` and, after it, an `@`.
+ * `:` and, after it, an `@`, but for a Windows drive's (`C:\Users\jan@contoso.com\db`, a
+ * profile folder named by the sign-in address).
  */
 const USERINFO_SHORT_OF_SCHEME = /:[^]*@/;
+/** `C:\` or `C:/`, a Windows drive, whose colon is no password's. */
+const WINDOWS_DRIVE = /^[a-z]:(?=[\\/])/i;
 
 const FORMS = 'use postgres://user:password@host:port/database, memory:// or a folder path for the embedded database';
 
@@ -97,7 +100,7 @@ function notAFolder(url: string): string | null {
   if (url.includes('://') || /^\s*(?:postgres(?:ql)?|memory):/i.test(url)) {
     return `malformed database URL ${masked}: a database URL starts with postgres:// or memory://, with no spaces or quotes around it; or give a folder path for the embedded database`;
   }
-  if (USERINFO_SHORT_OF_SCHEME.test(url)) {
+  if (USERINFO_SHORT_OF_SCHEME.test(url.replace(WINDOWS_DRIVE, ''))) {
     return (
       `malformed database URL ****${url.slice(url.lastIndexOf('@'))} (what comes before its last @ is not shown: it may hold the password): ` +
       'a database URL starts with postgres:// (the colon and both slashes); a folder path for the embedded database has no user:password@ in it'

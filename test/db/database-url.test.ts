@@ -12,6 +12,9 @@ describe('parseDatabaseUrl', () => {
     ['data=1', { kind: 'embedded', directory: path.resolve('data=1') }],
     ['backups/hostname=web1', { kind: 'embedded', directory: path.resolve('backups/hostname=web1') }],
     ['my passwords', { kind: 'embedded', directory: path.resolve('my passwords') }],
+    // A Windows drive's colon is no password's: a profile folder may be named by the sign-in address.
+    ['C:\\Users\\jan@contoso.com\\tenantctl', { kind: 'embedded', directory: path.resolve('C:\\Users\\jan@contoso.com\\tenantctl') }],
+    ['D:/Users/jan@contoso.com/db', { kind: 'embedded', directory: path.resolve('D:/Users/jan@contoso.com/db') }],
   ])('%j', (url, location) => {
     expect(parseDatabaseUrl(url)).toEqual(location);
   });
@@ -32,6 +35,7 @@ describe('parseDatabaseUrl', () => {
     ['postgres//u:S3cretPW@db/tenant', 'malformed database URL ****@db/tenant (what comes before its last @ is not shown'],
     ['postgresql//u:S3cret@PW@db/tenant', 'malformed database URL ****@db/tenant'],
     ['u:S3cretPW@db:5432/tenant', 'malformed database URL ****@db:5432/tenant'],
+    ['C:/u:S3cretPW@db/tenant', 'malformed database URL ****@db/tenant'],
     ['', 'empty database URL'],
   ])('refuses %j', (url, message) => {
     expect(() => parseDatabaseUrl(url)).toThrow(message);
