@@ -118,12 +118,20 @@ function notAFolder(url: string): string | null {
 
 export function parseDatabaseUrl(url: string): DatabaseLocation {
   if (/^postgres(ql)?:\/\//i.test(url)) {
+    let parsed: URL;
     try {
-      const parsed = new URL(url);
+      parsed = new URL(url);
       if (!parsed.hostname && !parsed.searchParams.get('host')) throw new Error('no host');
     } catch {
       throw new TenantctlError(
         `malformed database URL ${maskUrl(url)}: expected postgres://user:password@host:port/database`,
+      );
+    }
+    // A raw `/`, `?` or `#` in a password of digits (postgres://owner:2024?Summer@db/tenant) ends the
+    // authority early: host `owner`, port 2024, the rest of the password a path, parameter or fragment.
+    if (parsed.pathname.includes('@') || parsed.hash.includes('@') || [...parsed.searchParams.keys()].some((name) => name.includes('@'))) {
+      throw new TenantctlError(
+        `malformed database URL ${maskUrl(url)}: an @ after the host means a / ? or # in the password ended it early; percent-encode them in the password (/ as %2F, ? as %3F, # as %23, @ as %40)`,
       );
     }
     return { kind: 'postgres', url };

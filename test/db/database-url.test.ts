@@ -7,6 +7,8 @@ describe('parseDatabaseUrl', () => {
   it.each([
     ['postgres://owner:s3cret@db:5432/tenant', { kind: 'postgres', url: 'postgres://owner:s3cret@db:5432/tenant' }],
     ['memory://', { kind: 'embedded', directory: null }],
+    // An @ in a parameter's value (an Azure role named user@server) is no cut-short password.
+    ['postgres://db:5432/tenant?user=owner@server', { kind: 'postgres', url: 'postgres://db:5432/tenant?user=owner@server' }],
     ['.tenantctl/db', { kind: 'embedded', directory: path.resolve('.tenantctl/db') }],
     // Folder names that merely look like settings stay folders.
     ['data=1', { kind: 'embedded', directory: path.resolve('data=1') }],
@@ -36,6 +38,10 @@ describe('parseDatabaseUrl', () => {
     ['postgresql//u:S3cret@PW@db/tenant', 'malformed database URL ****@db/tenant'],
     ['u:S3cretPW@db:5432/tenant', 'malformed database URL ****@db:5432/tenant'],
     ['C:/u:S3cretPW@db/tenant', 'malformed database URL ****@db/tenant'],
+    // A raw / ? # in a password of digits cut the authority short: host u, port 2024, the rest a path, parameter or fragment.
+    ['postgres://u:2024?S3cretPW@db/tenant', 'malformed database URL postgres://u:****@db/tenant: an @ after the host'],
+    ['postgres://u:2024#S3cretPW@db/tenant', 'malformed database URL postgres://u:****@db/tenant: an @ after the host'],
+    ['postgres://u:2024/S3cretPW@db/tenant', 'malformed database URL postgres://u:****@db/tenant: an @ after the host'],
     ['', 'empty database URL'],
   ])('refuses %j', (url, message) => {
     expect(() => parseDatabaseUrl(url)).toThrow(message);
