@@ -141,8 +141,14 @@ function stopOnSignals(): Interruption {
 }
 
 /** What sweepPickupLeftovers found, on stderr: names only (tenantctl's own, matched by pattern), never a message's content. */
-function reportLeftovers(folder: string, leftovers: readonly Leftover[]): void {
+function reportLeftovers(folder: string, leftovers: readonly Leftover[] | null): void {
   const where = terminalText(folder);
+  if (leftovers === null) {
+    err(
+      `tenantctl: warning: cannot list the pickup folder ${where} (no read permission), so the temporary message files an earlier deliver stopped mid-write may have left there (.credentials-….eml.<random>.tmp, a password in the clear) were not looked for; let this user read the folder, or look for them yourself`,
+    );
+    return;
+  }
   for (const leftover of leftovers) {
     if (leftover.outcome === 'removed') {
       err(`tenantctl: removed ${leftover.name} from the pickup folder ${where}: the half-written message of notification ${leftover.notificationId}, left by an earlier deliver that was stopped while writing it (it is sent again if still queued)`);

@@ -37,9 +37,9 @@ export interface Leftover {
  * running deliver is writing is left to it). A file naming no notification of
  * this database is left and reported. Returns what it found, in folder order.
  * Throws, removing nothing more, once `folder` is not the folder `checked`
- * (checkPickupFolder) any longer.
+ * (checkPickupFolder) any longer. Null when this user may not list the folder.
  */
-export async function sweepPickupLeftovers(db: Database, folder: string, checked: CheckedFolder): Promise<Leftover[]> {
+export async function sweepPickupLeftovers(db: Database, folder: string, checked: CheckedFolder): Promise<Leftover[] | null> {
   const found: Leftover[] = [];
   const uid = process.getuid?.();
   // Still the folder checked when deliver started (before waiting for the database): the sweep
@@ -52,7 +52,14 @@ export async function sweepPickupLeftovers(db: Database, folder: string, checked
     }
   };
   confirm();
-  const dir = fs.opendirSync(folder);
+  let dir: fs.Dir;
+  try {
+    dir = fs.opendirSync(folder);
+  } catch (cause) {
+    // A folder this user may write to but not list (mode 0300, a drop box): messages can still be written.
+    if ((cause as NodeJS.ErrnoException).code === 'EACCES') return null;
+    throw cause;
+  }
   try {
     // Read an entry at a time: a pickup folder may hold as many messages as were ever delivered.
     for (let entry = dir.readSync(); entry !== null; entry = dir.readSync()) {

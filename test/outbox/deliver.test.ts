@@ -802,7 +802,7 @@ describe.runIf(process.platform !== 'win32')('sweepPickupLeftovers', () => {
   });
 });
 
-describe.runIf(process.platform !== 'win32')('sweepPickupLeftovers, a leftover removed by someone else', () => {
+describe.runIf(process.platform !== 'win32')('sweepPickupLeftovers, refused by the file system', () => {
   afterEach(() => vi.restoreAllMocks());
 
   it('goes on when a leftover is removed by someone else between its check and its removal', async () => {
@@ -823,6 +823,25 @@ describe.runIf(process.platform !== 'win32')('sweepPickupLeftovers, a leftover r
       });
       await expect(sweepPickupLeftovers(db, folder, transport.checked)).resolves.toEqual([]);
       expect(fs.readdirSync(folder)).toEqual([]);
+    } finally {
+      await db.close();
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('gives null, failing nothing, for a pickup folder this user may write to but not list (mode 0300)', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantctl-sweep-'));
+    const db = await openDatabase({ url: 'memory://', actor: 'test', lockTimeoutMs: 1000 });
+    try {
+      await migrate(db);
+      const folder = path.join(root, 'drop');
+      fs.mkdirSync(folder, { mode: 0o300 });
+      const transport = createPickupTransport(folder);
+      // The refusal a user other than root gets there (root may list any folder, so it is made to happen).
+      vi.spyOn(fs, 'opendirSync').mockImplementationOnce(() => {
+        throw Object.assign(new Error(`EACCES: permission denied, opendir '${folder}'`), { code: 'EACCES', syscall: 'opendir', path: folder });
+      });
+      await expect(sweepPickupLeftovers(db, folder, transport.checked)).resolves.toBeNull();
     } finally {
       await db.close();
       fs.rmSync(root, { recursive: true, force: true });
