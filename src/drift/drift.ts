@@ -2,11 +2,11 @@ import { roleRefs } from '../catalog/role-refs.js';
 import type { Catalog, Role } from '../catalog/catalog.js';
 import type { ChangeKind, ChangeOf } from '../plan/change.js';
 import { diffUser } from '../plan/diff-user.js';
-import { daysRemaining, isExpired, restorableUntil } from '../plan/recycle-bin.js';
 import { renamedOutside, type RenamedOutside } from '../plan/outside-renames.js';
 import { resolveRenames } from '../plan/rename.js';
-import { holdsLicencesWhileDeleted, USER_ATTRIBUTES, userKey, type TenantState, type User } from '../state/tenant-state.js';
+import { USER_ATTRIBUTES, userKey, type TenantState, type User } from '../state/tenant-state.js';
 import { lastWriter } from '../state/last-writer.js';
+import { compareText, licensedInRecycleBinFindings, oneFindingPerDeletedUser, recycleBinFindings } from './recycle-bin-findings.js';
 import { NO_OUTSIDE_REMOVALS, type OutsideRemovals } from './read-outside-removals.js';
 import {
   DRIFT_CLASSES,
@@ -15,7 +15,6 @@ import {
   driftClass,
   type DriftField,
   type DriftFinding,
-  type DriftFindingOf,
   type DriftKind,
   type DriftReport,
   type DriftSeverity,
@@ -51,7 +50,6 @@ function lastChange(user: User): LastChange {
   };
 }
 
-const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 type UserEvent = 'user.missing' | 'user.deleted' | 'user.restored' | 'user.blocked' | 'user.unblocked' | 'user.unadopted';
 
@@ -239,70 +237,6 @@ function seatFindings(catalog: Catalog, current: TenantState): DriftFinding[] {
     }
     return [];
   });
-}
-
-/** Deleted users the recycle bin still holds, with the days left to restore them (a notice each). */
-function recycleBinFindings(current: TenantState, now: Date): DriftFinding[] {
-  return [...current.users.values()].flatMap((user): DriftFinding[] => {
-    const directory = user.directory;
-    if (!directory?.deletedAt || isExpired(directory.deletedAt, now)) return [];
-    return [
-      {
-        kind: 'user.in-recycle-bin',
-        severity: 'info',
-        userPrincipalName: user.userPrincipalName,
-        userId: directory.id,
-        managed: directory.managed,
-        deletedAt: directory.deletedAt,
-        restorableUntil: restorableUntil(directory.deletedAt),
-        daysRemaining: daysRemaining(directory.deletedAt, now),
-      },
-    ];
-  });
-}
-
-/**
- * Deleted users that still hold licences, each a seat billed for nobody who
- * can sign in: found in the users the planner compares (renames resolved), in
- * the one pass over them, as the planner counts them
- * (holdsLicencesWhileDeleted). Whether the configuration declares the user decides what
- * apply does about it.
- */
-function licensedInRecycleBinFindings(desired: TenantState, currentUsers: ReadonlyMap<string, User>): DriftFindingOf<'user.licensed-in-recycle-bin'>[] {
-  const findings: DriftFindingOf<'user.licensed-in-recycle-bin'>[] = [];
-  for (const [key, user] of currentUsers) {
-    const directory = user.directory;
-    if (!holdsLicencesWhileDeleted(user) || !directory?.deletedAt) continue;
-    findings.push({
-      kind: 'user.licensed-in-recycle-bin',
-      severity: 'medium',
-      userPrincipalName: user.userPrincipalName,
-      userId: directory.id,
-      managed: directory.managed,
-      declared: desired.users.has(key),
-      deletedAt: directory.deletedAt,
-      licenses: [...user.licenses].sort((a, b) => compareText(a.sku, b.sku)),
-    });
-  }
-  return findings;
-}
-
-/**
- * One finding for a declared user deleted while holding licences, not one for
- * the deletion and another for its licences: the most precise of the two. A
- * managed user in the recycle bin was deleted outside tenantctl (tenantctl
- * releases the licences of a user it deletes, so the licences kept are how
- * such a delete shows): `user.deleted`, high. Any other (past the recycle bin,
- * or never managed) is `user.licensed-in-recycle-bin` in place of
- * `user.missing`: it says the same (apply restores it, or purges it and creates
- * it again) and names the seats it holds.
- */
-function oneFindingPerDeletedUser(userFindings: readonly DriftFinding[], licensed: readonly DriftFindingOf<'user.licensed-in-recycle-bin'>[]): DriftFinding[] {
-  const deleted = new Set(userFindings.flatMap((f) => (f.kind === 'user.deleted' ? [f.userId] : [])));
-  const kept = licensed.filter((f) => !(f.declared && deleted.has(f.userId)));
-  const licensedDeclared = new Set(kept.flatMap((f) => (f.declared ? [f.userId] : [])));
-  const precise = userFindings.filter((f) => !(f.kind === 'user.missing' && f.inDeletedUsers && licensedDeclared.has(f.userId)));
-  return [...precise, ...kept];
 }
 
 /** Temporary passwords tenantctl set that were never changed and are past their expiry. */
