@@ -8,6 +8,7 @@ import { rememberRegions } from './locate.js';
 import { parseWithYaml } from './yaml-problems.js';
 import { findRegions, type FileRegions } from './yaml-regions.js';
 import { buildPositionIndex } from './position-index.js';
+import { readBlockYaml } from './block-reader.js';
 import { runSteps, runStepsYielding, type Steps } from './steps.js';
 import { formatBytes, INPUT_LIMITS, readInputFile, type InputProblem } from './read-input-file.js';
 import { countValues } from './schema-bounds.js';
@@ -72,6 +73,14 @@ function decodeUtf8(bytes: Buffer): { text: string; problem?: Utf8Problem } {
   }
 }
 
+interface ParsedText {
+  readonly value: unknown;
+  readonly diagnostics: Diagnostic[];
+  readonly regions?: FileRegions;
+  readonly values?: number;
+  readonly written?: number;
+}
+
 /**
  * Fast path: js-yaml (YAML 1.2 core schema, duplicate keys are errors) to
  * plain JS, about ten times faster than yaml's Document model. Whatever it
@@ -84,7 +93,7 @@ function parseText(
   text: string,
   valueBudget: number,
   slowBudget: SlowPathBudget,
-): { value: unknown; diagnostics: Diagnostic[]; regions?: FileRegions; values?: number; written?: number } {
+): ParsedText {
   const refused = (diagnostic: Diagnostic) => ({ value: null, diagnostics: [diagnostic] });
   // The line count first: the NUL's position counts lines.
   const unreadable = tooManyLines(file, text) ?? nulProblem(file, text);
@@ -103,6 +112,9 @@ function parseText(
     const version = versionProblem(file, text);
     if (version) return refused(version);
   }
+  // The plain block YAML most files are, read straight into values; anything else, js-yaml.
+  const block = readBlockYaml(text, valueBudget);
+  if (block) return accepted(file, text, block.value, block.events, block.regions, slowPath);
   let value: unknown;
   let events: Event[];
   try {
@@ -117,13 +129,24 @@ function parseText(
     return slowPath(() => firstProblem(file, cause));
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return slowPath(() => firstProblem(file, null, [value]));
+  return accepted(file, text, value, events.length, findRegions(text, events), slowPath);
+}
+
+/** A file read as one mapping, once its aliases are measured. */
+function accepted(
+  file: string,
+  text: string,
+  value: object,
+  events: number,
+  regions: FileRegions | undefined,
+  slowPath: (problem: () => Diagnostic) => ParsedText,
+): ParsedText {
   const expanded = text.includes('*') ? checkExpansion(file, () => buildPositionIndex(text), value, text.length) : undefined;
   const expansion = expanded?.problem;
   if (expansion) return slowPath(() => expansion);
-  const regions = findRegions(text, events);
   // An event per scalar, and per collection its start and end: as many as countValues counts, give or take one per
   // collection. Aliases count what they expand to: every later stage reads each expanded value.
-  return { value, diagnostics: [], values: expanded?.values ?? events.length, written: events.length, ...(regions ? { regions } : {}) };
+  return { value, diagnostics: [], values: expanded?.values ?? events, written: events, ...(regions ? { regions } : {}) };
 }
 
 /**
