@@ -38,6 +38,24 @@ describe('prebuilt schema validators', () => {
     }
   });
 
+  // compile-schemas.mjs asks a string's length before counting its code points: the same answers at the edges.
+  it('count characters as ajv does: astral ones are one, an empty string is too short', () => {
+    const text = schemaText('tenant.schema.json');
+    const prebuilt = prebuiltValidator('tenant.schema.json', text)!;
+    const compiled = compileValidator(text);
+    const emoji = '\u{1F600}';
+    const names = ['', 'a', emoji, emoji.repeat(256), emoji.repeat(257), 'a'.repeat(256), 'a'.repeat(257), `${'a'.repeat(255)}${emoji}`, '\uD800'];
+    const errors = (validate: typeof prebuilt, value: unknown) =>
+      validate(value) ? [] : (validate.errors ?? []).map(({ instancePath, keyword, params }) => ({ instancePath, keyword, params }));
+    const verdicts = names.map((displayName) => {
+      const value = { users: [{ userPrincipalName: 'a@contoso.com', displayName, city: displayName.slice(0, 300) }] };
+      expect(errors(prebuilt, value), JSON.stringify(displayName.slice(0, 12))).toEqual(errors(compiled, value));
+      return errors(prebuilt, value).some((e) => e.instancePath === '/users/0/displayName' && /Length$/.test(e.keyword));
+    });
+    // '' too short, 256 emoji within the limit though 512 UTF-16 units, 257 of either too long.
+    expect(verdicts).toEqual([true, false, false, false, true, false, true, false, false]);
+  });
+
   it('give the same errors for a plan document', () => {
     const text = schemaText('plan.schema.json');
     const bad = { formatVersion: '2.0', changes: [{ kind: 'user.create', userPrincipalName: 7 }], extra: true };
