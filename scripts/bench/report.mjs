@@ -66,7 +66,7 @@ export function renderReport(run, { command, started }) {
     'Each figure is the median wall time of the repeats, the median CPU time (user + system, steadier than',
     'wall time when the machine is shared) and the highest peak RSS of the process.',
     'The floor is the same run\'s cost of parsing the same files with the fastest parser at hand (tenantctl\'s',
-    'block reader, `src/config/block-reader.ts`, since 6 December\'s thirtieth session; js-yaml before) and reading the same rows',
+    'block reader, `src/config/block-reader.ts`, since the thirty-first session; js-yaml before) and reading the same rows',
     'with one plain query per table (`scripts/bench/floor.mjs`); for creating users it is the',
     `hashing alone: count × one scrypt hash (${run.msPerHash.toFixed(0)} ms of CPU) ÷ ${run.cores} cores.`,
     '',
