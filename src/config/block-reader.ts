@@ -103,6 +103,7 @@ class BlockReader {
   /** Document start and end, as js-yaml counts. */
   private events = 2;
   private readonly entries: Entry[] = [];
+  private readonly knownKeys: string[] = [];
 
   constructor(
     private readonly text: string,
@@ -228,11 +229,23 @@ class BlockReader {
     return end;
   }
 
+  /**
+   * The key from `at` to `colon`: one read before when it is the same text (a file repeats a dozen keys
+   * 100,000 times; no new string for each, nor its lookup), else checked by plainKey.
+   */
+  private keyAt(at: number, colon: number): string {
+    const length = colon - at;
+    for (const known of this.knownKeys) if (known.length === length && this.text.startsWith(known, at)) return known;
+    const key = this.text.slice(at, colon);
+    if (!plainKey(key)) bail();
+    if (this.knownKeys.length < 64) this.knownKeys.push(key);
+    return key;
+  }
+
   private entry(at: number, indent: number): void {
     const colon = this.keyEnd(at);
     if (colon < 0) bail();
-    const key = this.text.slice(at, colon);
-    if (!plainKey(key)) bail();
+    const key = this.keyAt(at, colon);
     this.events++;
     if (this.open.length === 1) this.entries.push({ name: key, start: this.lineStart, items: undefined });
     let value = colon + 1;
