@@ -62,6 +62,23 @@ export function maskUrl(url: string): string {
   return masked.replace(new RegExp(`(^|[\\s/\\\\])((?:${SECRET_PARAMETERS})\\s*=\\s*)('(?:[^'\\\\]|\\\\.)*(?:'|$)|\\S*)`, 'gi'), '$1$2****');
 }
 
+/**
+ * A value mistyped short of its `scheme://` (`postgres//user:secret@host`, `smtp:user:secret@host`),
+ * where maskUrl cannot tell the password from the rest, as a message may show it: only what
+ * follows its last `@` (a password may hold a raw `@`), or nothing when it has none.
+ */
+export function maskBeforeLastAt(value: string): string {
+  const at = value.lastIndexOf('@');
+  return at === -1 ? '(not shown: it may hold the password)' : `****${value.slice(at)} (what comes before its last @ is not shown: it may hold the password)`;
+}
+
+/**
+ * Why a URL with an `@` after its host is refused: a raw `/`, `?` or `#` in a password of
+ * digits (`scheme://owner:2024?Summer@host`) ends the authority early, the URL parses as host
+ * `owner`, port 2024, and the rest of the password becomes a path, parameter or fragment.
+ */
+export const PASSWORD_CUT_SHORT = 'an @ after the host means a / ? or # in the password ended it early; percent-encode them in the password (/ as %2F, ? as %3F, # as %23, @ as %40)';
+
 /** libpq's connection keywords (PostgreSQL 17), as in `host=db port=5432 user=owner`. */
 const LIBPQ_KEYWORDS = [
   'host', 'hostaddr', 'port', 'dbname', 'user', 'password', 'passfile', 'require_auth', 'channel_binding',
@@ -102,7 +119,7 @@ function notAFolder(url: string): string | null {
   }
   if (USERINFO_SHORT_OF_SCHEME.test(url.replace(WINDOWS_DRIVE, ''))) {
     return (
-      `malformed database URL ****${url.slice(url.lastIndexOf('@'))} (what comes before its last @ is not shown: it may hold the password): ` +
+      `malformed database URL ${maskBeforeLastAt(url)}: ` +
       'a database URL starts with postgres:// (the colon and both slashes); a folder path for the embedded database has no user:password@ in it'
     );
   }
@@ -127,12 +144,9 @@ export function parseDatabaseUrl(url: string): DatabaseLocation {
         `malformed database URL ${maskUrl(url)}: expected postgres://user:password@host:port/database`,
       );
     }
-    // A raw `/`, `?` or `#` in a password of digits (postgres://owner:2024?Summer@db/tenant) ends the
-    // authority early: host `owner`, port 2024, the rest of the password a path, parameter or fragment.
+    // An @ in a parameter's value (an Azure role named user@server) is no cut-short password.
     if (parsed.pathname.includes('@') || parsed.hash.includes('@') || [...parsed.searchParams.keys()].some((name) => name.includes('@'))) {
-      throw new TenantctlError(
-        `malformed database URL ${maskUrl(url)}: an @ after the host means a / ? or # in the password ended it early; percent-encode them in the password (/ as %2F, ? as %3F, # as %23, @ as %40)`,
-      );
+      throw new TenantctlError(`malformed database URL ${maskUrl(url)}: ${PASSWORD_CUT_SHORT}`);
     }
     return { kind: 'postgres', url };
   }

@@ -1,7 +1,7 @@
 import type { SMTPSentMessageInfo } from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import type { ConnectionOptions } from 'node:tls';
-import { maskUrl } from '../db/database-url.js';
+import { maskBeforeLastAt, maskUrl, PASSWORD_CUT_SHORT } from '../db/database-url.js';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 import { loadMailer } from './on-demand-libraries.js';
 import { mailOptions } from './compose-message.js';
@@ -39,9 +39,7 @@ const DEFAULT_TIMEOUT_MS = 30_000;
  * alone would otherwise be printed whole, into a CI log.
  */
 function shownSmtpValue(url: string): string {
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) return maskUrl(url);
-  const at = url.lastIndexOf('@');
-  return at === -1 ? '(not shown: it may hold the password)' : `****${url.slice(at)} (what comes before the last @ not shown: it may hold the password)`;
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? maskUrl(url) : maskBeforeLastAt(url);
 }
 
 function parseSmtpUrl(url: string): URL {
@@ -57,9 +55,7 @@ function parseSmtpUrl(url: string): URL {
   // authority early: the URL parses as host `relay`, port 2024, and the rest of the password
   // becomes a path, parameter or fragment, which the message below would list as a name.
   if (/@/.test(parsed.pathname + parsed.search + parsed.hash)) {
-    throw new TenantctlError(
-      `unsupported SMTP URL ${maskUrl(url)}: an @ after the host means a / ? or # in the password ended it early; percent-encode them in the password (/ as %2F, ? as %3F, # as %23, @ as %40)`,
-    );
+    throw new TenantctlError(`unsupported SMTP URL ${maskUrl(url)}: ${PASSWORD_CUT_SHORT}`);
   }
   // nodemailer would let URL parameters (ignoreTLS, requireTLS, tls.*) override the TLS rules below.
   if (parsed.search !== '') {

@@ -857,7 +857,7 @@ describe('createSmtpTransport', () => {
 
   it('refuses a value mistyped short of scheme:// without printing the password in it', () => {
     for (const url of ['smtps//user:hunter2-secret@mail.contoso.com', 'smtp:user:hunter2-secret@mail.contoso.com', 'user:hunter2-secret@mail.contoso.com']) {
-      expect(() => createSmtpTransport(url)).toThrow('unsupported SMTP URL ****@mail.contoso.com (what comes before the last @ not shown: it may hold the password): use smtp://');
+      expect(() => createSmtpTransport(url)).toThrow('unsupported SMTP URL ****@mail.contoso.com (what comes before its last @ is not shown: it may hold the password): use smtp://');
     }
     expect(() => createSmtpTransport('hunter2-secret')).toThrow('unsupported SMTP URL (not shown: it may hold the password): use smtp://');
   });
