@@ -85,6 +85,8 @@ function summary({ delivered, failed, partial: refused }: DeliveryCounts, notTri
   return parts.join(' ');
 }
 
+const STOPPING_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
 /** The signal that asked deliver to stop, if one did, and how to stop listening. */
 interface Interruption {
   readonly signal: () => NodeJS.Signals | null;
@@ -94,11 +96,12 @@ interface Interruption {
 }
 
 /**
- * SIGINT (Ctrl-C) and SIGTERM (a CI job cancelled, systemd stopping a unit)
- * stop deliver between two notifications: the one being sent is finished and
- * recorded (its message written and renamed into the pickup folder, or the
- * relay's answer awaited), the rest stay queued, and the summary says so. By
- * default either signal would end the process mid-write, leaving a temporary
+ * SIGINT (Ctrl-C), SIGTERM (a CI job cancelled, systemd stopping a unit) and
+ * SIGHUP (the terminal or ssh session it runs in closed) stop deliver between
+ * two notifications: the one being sent is finished and recorded (its message
+ * written and renamed into the pickup folder, or the relay's answer awaited),
+ * the rest stay queued, and the summary says so. By default each of these
+ * signals would end the process mid-write, leaving a temporary
  * .eml with a password in the clear, or after the relay accepted a message
  * and before it was recorded, so that the next deliver sends it again. A
  * second signal (the relay hangs) stops at once: the message in flight stays
@@ -126,16 +129,14 @@ function stopOnSignals(): Interruption {
     );
     process.exit(128 + os.constants.signals[signal]);
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  for (const signal of STOPPING_SIGNALS) process.on(signal, onSignal);
   return {
     signal: () => received,
     sending: () => {
       sending = true;
     },
     release: () => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      for (const signal of STOPPING_SIGNALS) process.off(signal, onSignal);
     },
   };
 }

@@ -61,7 +61,7 @@ export interface DeliveryReport {
   readonly heldBack: number;
   /** Still queued and not tried, as the relay failed on the last one tried or a stop was asked for. */
   readonly notTried: number;
-  /** Stopped before the outbox was empty because `stopRequested` said so (SIGINT, SIGTERM). */
+  /** Stopped before the outbox was empty because `stopRequested` said so (SIGINT, SIGTERM, SIGHUP). */
   readonly stopped: boolean;
 }
 
@@ -83,7 +83,7 @@ export interface DeliveryOptions {
   readonly onResult?: (delivery: NotificationDelivery) => void;
   /**
    * Asked before each notification: true stops delivery there, the one being
-   * sent finished and recorded first, the rest left queued (SIGINT, SIGTERM).
+   * sent finished and recorded first, the rest left queued (SIGINT, SIGTERM, SIGHUP).
    */
   readonly stopRequested?: () => boolean;
   /**

@@ -62,23 +62,28 @@ describe.runIf(process.platform === 'linux')('deliver interrupted while writing 
   const dir = tempDir('tenantctl-interrupted-');
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('SIGTERM mid-write: the message is finished and recorded, the rest stay queued, no temporary file is left, exit 143', async () => {
-    const database = await contosoDatabase('applied', 'deliver_sigterm', path.join(dir, 'db-term'));
+  // SIGHUP: the terminal or ssh session deliver ran in closed; by default it ended deliver mid-write.
+  it.each([
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const)('%s mid-write: the message is finished and recorded, the rest stay queued, no temporary file is left, exit %i', async (signal, status) => {
+    const name = signal.toLowerCase();
+    const database = await contosoDatabase('applied', `deliver_${name}`, path.join(dir, `db-${name}`));
     const before = await queued(database);
     expect(before).toBeGreaterThan(1);
-    const pickup = path.join(dir, 'pickup-term');
+    const pickup = path.join(dir, `pickup-${name}`);
     const hold = fs.mkdtempSync(path.join(dir, 'hold-'));
     const run = deliver(database, pickup, hold);
     const temporary = await held(hold, run.exit);
     expect(fs.readdirSync(pickup)).toEqual([temporary]);
-    run.child.kill('SIGTERM');
+    run.child.kill(signal);
     fs.writeFileSync(path.join(hold, 'release'), '');
     const result = await run.exit;
     expect(result.signal).toBeNull();
-    expect(result.code).toBe(143);
-    expect(result.stderr).toContain('tenantctl: SIGTERM: stopping once the notification being sent is recorded; the rest stay queued');
+    expect(result.code).toBe(status);
+    expect(result.stderr).toContain(`tenantctl: ${signal}: stopping once the notification being sent is recorded; the rest stay queued`);
     expect(result.stdout).toMatch(/^delivered credentials of /);
-    expect(result.stdout).toContain(`Delivered 1 of ${before} notification(s) via the pickup folder ${pickup}. 0 failed and ${before! - 1} more were not tried, as deliver was stopped by SIGTERM`);
+    expect(result.stdout).toContain(`Delivered 1 of ${before} notification(s) via the pickup folder ${pickup}. 0 failed and ${before! - 1} more were not tried, as deliver was stopped by ${signal}`);
     const files = fs.readdirSync(pickup);
     expect(files).toHaveLength(1);
     expect(files[0]).toBe(temporary.replace(/^\./, '').replace(/\.[0-9a-f]{24}\.tmp$/, ''));
