@@ -777,13 +777,26 @@ describe('createPickupTransport', () => {
   });
 });
 
+/**
+ * A sweepPickupLeftovers case: a folder to put the pickup folder in, and a migrated in-memory database with one
+ * queued notification (`queued`, whose leftovers the sweep is to remove); both are gone afterwards.
+ */
+async function sweepCase(run: (setUp: { readonly root: string; readonly db: Database; readonly queued: Seeded | undefined }) => Promise<void>): Promise<void> {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantctl-sweep-'));
+  const db = await openDatabase({ url: 'memory://', actor: 'test', lockTimeoutMs: 1000 });
+  try {
+    await migrate(db);
+    const [queued] = await seed(db, [THREE[0]]);
+    await run({ root, db, queued });
+  } finally {
+    await db.close();
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
 describe.runIf(process.platform !== 'win32')('sweepPickupLeftovers', () => {
-  it('removes nothing once the pickup folder was swapped for a symlink after deliver checked it (while it waited for the database, say)', async () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantctl-sweep-'));
-    const db = await openDatabase({ url: 'memory://', actor: 'test', lockTimeoutMs: 1000 });
-    try {
-      await migrate(db);
-      const [queued] = await seed(db, [THREE[0]]);
+  it('removes nothing once the pickup folder was swapped for a symlink after deliver checked it (while it waited for the database, say)', () =>
+    sweepCase(async ({ root, db, queued }) => {
       const folder = path.join(root, 'out');
       const transport = createPickupTransport(folder);
       // Elsewhere: a file named as a leftover of this database's notification, the sweep's to remove were it in the pickup folder.
@@ -795,22 +808,14 @@ describe.runIf(process.platform !== 'win32')('sweepPickupLeftovers', () => {
       fs.symlinkSync(elsewhere, folder);
       await expect(sweepPickupLeftovers(db, folder, transport.checked)).rejects.toThrow(`the pickup folder ${folder} is now a symbolic link, not the folder deliver checked`);
       expect(fs.readFileSync(path.join(elsewhere, name), 'utf8')).toBe('not in the pickup folder');
-    } finally {
-      await db.close();
-      fs.rmSync(root, { recursive: true, force: true });
-    }
-  });
+    }));
 });
 
 describe.runIf(process.platform !== 'win32')('sweepPickupLeftovers, refused by the file system', () => {
   afterEach(() => vi.restoreAllMocks());
 
-  it('goes on when a leftover is removed by someone else between its check and its removal', async () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantctl-sweep-'));
-    const db = await openDatabase({ url: 'memory://', actor: 'test', lockTimeoutMs: 1000 });
-    try {
-      await migrate(db);
-      const [queued] = await seed(db, [THREE[0]]);
+  it('goes on when a leftover is removed by someone else between its check and its removal', () =>
+    sweepCase(async ({ root, db, queued }) => {
       const folder = path.join(root, 'out');
       const transport = createPickupTransport(folder);
       const name = `.credentials-${queued?.id}.${queued?.userId}.eml.${'d'.repeat(24)}.tmp`;
@@ -823,17 +828,10 @@ describe.runIf(process.platform !== 'win32')('sweepPickupLeftovers, refused by t
       });
       await expect(sweepPickupLeftovers(db, folder, transport.checked)).resolves.toEqual([]);
       expect(fs.readdirSync(folder)).toEqual([]);
-    } finally {
-      await db.close();
-      fs.rmSync(root, { recursive: true, force: true });
-    }
-  });
+    }));
 
-  it('gives null, failing nothing, for a pickup folder this user may write to but not list (mode 0300)', async () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantctl-sweep-'));
-    const db = await openDatabase({ url: 'memory://', actor: 'test', lockTimeoutMs: 1000 });
-    try {
-      await migrate(db);
+  it('gives null, failing nothing, for a pickup folder this user may write to but not list (mode 0300)', () =>
+    sweepCase(async ({ root, db }) => {
       const folder = path.join(root, 'drop');
       fs.mkdirSync(folder, { mode: 0o300 });
       const transport = createPickupTransport(folder);
@@ -842,11 +840,7 @@ describe.runIf(process.platform !== 'win32')('sweepPickupLeftovers, refused by t
         throw Object.assign(new Error(`EACCES: permission denied, opendir '${folder}'`), { code: 'EACCES', syscall: 'opendir', path: folder });
       });
       await expect(sweepPickupLeftovers(db, folder, transport.checked)).resolves.toBeNull();
-    } finally {
-      await db.close();
-      fs.rmSync(root, { recursive: true, force: true });
-    }
-  });
+    }));
 });
 
 describe('createSmtpTransport', () => {
