@@ -6,19 +6,13 @@
 // directory) as new files, never through a link. Each job's script runs here
 // as GitLab's runner runs it (bash, -e and pipefail, in the project directory),
 // against the local stand-in for GitLab's API.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ROOT, tempDir } from '../support/cli.js';
-import { contosoDatabase } from '../support/contoso-database.js';
-import { gitlabJobs, gitopsRepo, redirectTargets } from './gitops-repo.js';
-import { LocalGitlabApi } from './local-gitlab-api.js';
+import { GITLAB_PIPELINE as PIPELINE, GITLAB_PROJECT as PROJECT, gitlabProject, mergeRequestJobEnv, runGitlabScript, type GitlabJobRun } from './gitlab-job.js';
+import { gitlabJobs, redirectTargets } from './gitops-repo.js';
 
-const PIPELINE = path.join(ROOT, 'examples/gitops/gitlab/.gitlab-ci.yml');
-const TOKEN = 'glpat-local-test-token';
-const PROJECT = '7';
 const MR = 4;
 const MERGE = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 const PROFILE = 'export PATH=/usr/bin\n';
@@ -26,54 +20,29 @@ const PROFILE = 'export PATH=/usr/bin\n';
 const WRITTEN = ['plan.md', 'plan.json', 'note.md', 'notes.json', 'notes.headers', 'validate.json', 'gl-code-quality-report.json', 'drift.md', 'issue.md', 'needs-approval'];
 
 describe('the GitLab jobs, on a merge request whose files are symbolic links to a file of the runner user', { timeout: 120_000 }, () => {
-  let repo: string;
-  let outside: string;
+  const project = gitlabProject('tenantctl-gitlab-outside-', 'gitlab_scratch_files');
   let victim: string;
   let tmp: string;
-  let db: string;
-  let api: LocalGitlabApi;
 
-  beforeAll(async () => {
-    repo = gitopsRepo('gitlab');
-    outside = tempDir('tenantctl-gitlab-outside-');
-    victim = path.join(outside, '.profile');
+  beforeAll(() => {
+    victim = path.join(project.outside, '.profile');
     fs.writeFileSync(victim, PROFILE);
-    tmp = path.join(outside, 'tmp');
+    tmp = path.join(project.outside, 'tmp');
     fs.mkdirSync(tmp);
-    for (const name of WRITTEN) fs.symlinkSync(victim, path.join(repo, name));
-    db = await contosoDatabase('initialised', 'gitlab_scratch_files', path.join(outside, 'db'));
-    api = new LocalGitlabApi(TOKEN, PROJECT);
-    await api.start();
-    api.heads.set(MR, MERGE);
-  });
-  afterAll(async () => {
-    await api?.stop();
-    if (repo) fs.rmSync(repo, { recursive: true, force: true });
-    if (outside) fs.rmSync(outside, { recursive: true, force: true });
+    for (const name of WRITTEN) fs.symlinkSync(victim, path.join(project.repo, name));
+    project.api.heads.set(MR, MERGE);
   });
 
-  function runJob(name: string, more: Record<string, string> = {}): Promise<{ status: number | null; output: string }> {
+  function runJob(name: string, more: Record<string, string> = {}): Promise<GitlabJobRun> {
     const job = gitlabJobs(PIPELINE).find((j) => j.name === name)!;
-    const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', job.script.join('\n')], {
-      cwd: repo,
-      env: {
-        PATH: process.env.PATH, HOME: outside, TMPDIR: tmp, XDG_CONFIG_HOME: path.join(outside, 'xdg'),
-        TENANTCTL_DATABASE_URL: db, NO_COLOR: '1', TENANTCTL_QUIET: '1', TENANTCTL_GITLAB_TOKEN: TOKEN,
-        CI_API_V4_URL: api.url, CI_PROJECT_ID: PROJECT, CI_MERGE_REQUEST_IID: String(MR), CI_COMMIT_SHORT_SHA: 'abcdef12',
-        CI_COMMIT_SHA: MERGE, CI_PIPELINE_URL: 'https://gitlab.contoso.com/it/contoso-tenant/-/pipelines/100',
-        ...more,
-      },
-    });
-    let output = '';
-    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-    return new Promise((resolve) => child.on('close', (status) => resolve({ status, output })));
+    const pipeline = { apiUrl: project.api.url, database: project.db, mergeRequest: MR, shortSha: 'abcdef12', sha: MERGE, home: project.outside, tmp };
+    return runGitlabScript(project.repo, job.script, mergeRequestJobEnv(pipeline, { XDG_CONFIG_HOME: path.join(project.outside, 'xdg'), ...more }));
   }
 
   /** Nothing was written through a link, the files the job keeps are regular files, and its scratch folder is gone. */
   const expectUntouched = (kept: readonly string[]) => {
     expect(fs.readFileSync(victim, 'utf8')).toBe(PROFILE);
-    for (const name of kept) expect(fs.lstatSync(path.join(repo, name)).isFile(), name).toBe(true);
+    for (const name of kept) expect(fs.lstatSync(path.join(project.repo, name)).isFile(), name).toBe(true);
     expect(fs.readdirSync(tmp)).toEqual([]);
   };
 
@@ -82,59 +51,59 @@ describe('the GitLab jobs, on a merge request whose files are symbolic links to 
     expect(run.output).not.toMatch(/Error|refusing/);
     expect(run.status).toBe(0);
     expectUntouched(['gl-code-quality-report.json']);
-    expect(JSON.parse(fs.readFileSync(path.join(repo, 'gl-code-quality-report.json'), 'utf8'))).toEqual([]);
-    expect(fs.lstatSync(path.join(repo, 'validate.json')).isSymbolicLink()).toBe(true);
+    expect(JSON.parse(fs.readFileSync(path.join(project.repo, 'gl-code-quality-report.json'), 'utf8'))).toEqual([]);
+    expect(fs.lstatSync(path.join(project.repo, 'validate.json')).isSymbolicLink()).toBe(true);
   });
 
   it('plan: plan.json and plan.md replace the links, the note is posted from the scratch folder', async () => {
     const run = await runJob('plan');
     expect(run.status, run.output).toBe(0);
     expectUntouched(['plan.json', 'plan.md']);
-    expect(fs.readFileSync(path.join(repo, 'plan.md'), 'utf8')).toContain('megan.bowen@contoso.com');
-    expect(api.writes()).toEqual([`POST /api/v4/projects/${PROJECT}/merge_requests/${MR}/notes`]);
-    expect(api.notes.get(MR)?.[0]?.body).toContain('megan.bowen@contoso.com');
-    for (const name of ['note.md', 'notes.json', 'notes.headers']) expect(fs.lstatSync(path.join(repo, name)).isSymbolicLink()).toBe(true);
+    expect(fs.readFileSync(path.join(project.repo, 'plan.md'), 'utf8')).toContain('megan.bowen@contoso.com');
+    expect(project.api.writes()).toEqual([`POST /api/v4/projects/${PROJECT}/merge_requests/${MR}/notes`]);
+    expect(project.api.notes.get(MR)?.[0]?.body).toContain('megan.bowen@contoso.com');
+    for (const name of ['note.md', 'notes.json', 'notes.headers']) expect(fs.lstatSync(path.join(project.repo, name)).isSymbolicLink()).toBe(true);
   });
 
   it('apply: the saved plan is downloaded into the scratch folder; plan.json and needs-approval, its artifacts, replace the links', async () => {
-    const artifact = path.join(outside, 'plan-job-artifact.json');
-    fs.copyFileSync(path.join(repo, 'plan.json'), artifact);
-    fs.rmSync(path.join(repo, 'plan.json'));
-    fs.symlinkSync(victim, path.join(repo, 'plan.json'));
-    api.merged.push({ iid: MR, mergeCommitSha: MERGE, pipeline: { id: 100, status: 'success' }, planJob: { id: 500, artifact } });
+    const artifact = path.join(project.outside, 'plan-job-artifact.json');
+    fs.copyFileSync(path.join(project.repo, 'plan.json'), artifact);
+    fs.rmSync(path.join(project.repo, 'plan.json'));
+    fs.symlinkSync(victim, path.join(project.repo, 'plan.json'));
+    project.api.merged.push({ iid: MR, mergeCommitSha: MERGE, pipeline: { id: 100, status: 'success' }, planJob: { id: 500, artifact } });
     const run = await runJob('apply');
     // The contoso plan buys seats: it stops for approval.
     expect(run.status, run.output).toBe(3);
     expect(run.output).toContain('run apply-approved');
     expectUntouched(['plan.json', 'needs-approval']);
-    expect(fs.readFileSync(path.join(repo, 'plan.json'))).toEqual(fs.readFileSync(artifact));
+    expect(fs.readFileSync(path.join(project.repo, 'plan.json'))).toEqual(fs.readFileSync(artifact));
   });
 
   it('drift: drift.md replaces the link', async () => {
     const run = await runJob('drift');
     expect(run.status, run.output).toBe(0);
     expectUntouched(['drift.md']);
-    expect(fs.lstatSync(path.join(repo, 'issue.md')).isSymbolicLink()).toBe(true);
+    expect(fs.lstatSync(path.join(project.repo, 'issue.md')).isSymbolicLink()).toBe(true);
   });
   it('deliver: the private copy of the outbox key is removed however the job ends', async () => {
     // The File variable is missing (here: a path with nothing there), so copying it fails.
-    const run = await runJob('deliver', { TENANTCTL_OUTBOX_KEY: path.join(outside, 'no-such-key') });
+    const run = await runJob('deliver', { TENANTCTL_OUTBOX_KEY: path.join(project.outside, 'no-such-key') });
     expect(run.status).not.toBe(0);
     expect(run.output).toContain('no-such-key');
     expect(fs.readdirSync(tmp)).toEqual([]);
   });
 
   it('plan, failing: the note of the earlier plan is updated to say this commit has no plan; the next plan brings it back', async () => {
-    const users = path.join(repo, 'tenant', 'users.yaml');
+    const users = path.join(project.repo, 'tenant', 'users.yaml');
     const text = fs.readFileSync(users, 'utf8');
     const notes = `/api/v4/projects/${PROJECT}/merge_requests/${MR}/notes`;
-    const [note] = api.notes.get(MR)!;
+    const [note] = project.api.notes.get(MR)!;
     fs.writeFileSync(users, text.replace('city: Utrecht', 'city: 5'));
     const failed = await runJob('plan');
     expect(failed.status).toBe(1);
     expect(failed.output).toContain('"city" must be text');
-    expect(api.writes().at(-1)).toBe(`PUT ${notes}/${note!.id}`);
-    expect(api.notes.get(MR)).toHaveLength(1);
+    expect(project.api.writes().at(-1)).toBe(`PUT ${notes}/${note!.id}`);
+    expect(project.api.notes.get(MR)).toHaveLength(1);
     expect(note!.body).toBe(
       '<!-- tenantctl-plan -->\n### The plan for commit abcdef12 failed\n\n[The pipeline](https://gitlab.contoso.com/it/contoso-tenant/-/pipelines/100) made no plan for abcdef12; ' +
         'the log of its plan job says why (an invalid configuration, a refused plan, the database). The plan this note showed before was made for an earlier commit and no longer applies: ' +
@@ -146,7 +115,7 @@ describe('the GitLab jobs, on a merge request whose files are symbolic links to 
     fs.writeFileSync(users, text);
     const fixed = await runJob('plan');
     expect(fixed.status, fixed.output).toBe(0);
-    expect(api.writes().at(-1)).toBe(`PUT ${notes}/${note!.id}`);
+    expect(project.api.writes().at(-1)).toBe(`PUT ${notes}/${note!.id}`);
     expect(note!.body.startsWith('<!-- tenantctl-plan -->\n_Plan of abcdef12 ([pipeline](https://gitlab.contoso.com/it/contoso-tenant/-/pipelines/100)); applied as is when this merge request is merged._\n\n## tenantctl plan')).toBe(true);
     expect(note!.body).toContain('megan.bowen@contoso.com');
   });
