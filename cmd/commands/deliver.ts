@@ -1,5 +1,6 @@
 import os from 'node:os';
 import type { Command } from 'commander';
+import { parseDatabaseUrl } from '../../src/db/database-url.js';
 import { ExitCode, TenantctlError } from '../../src/diagnostics/tenantctl-error.js';
 import { emailProblem } from '../../src/config/notify-addresses.js';
 import type { MailAddress } from '../../src/outbox/compose-message.js';
@@ -13,7 +14,7 @@ import { createPickupTransport, type PickupTransport } from '../../src/outbox/pi
 import { createSmtpTransport } from '../../src/outbox/smtp-transport.js';
 import { terminalText } from '../../src/render/escape-terminal.js';
 import { resolveActor } from '../actor.js';
-import { withDatabase, type DatabaseOptions } from '../database-option.js';
+import { databaseUrl, withDatabase, type DatabaseOptions } from '../database-option.js';
 import { err, out } from '../terminal.js';
 
 interface DeliverOptions extends DatabaseOptions {
@@ -180,7 +181,9 @@ export function registerDeliver(program: Command): void {
     .option('--smtp-insecure-loopback', 'send without TLS, to a relay on this machine only (127.0.0.1, ::1, localhost)')
     .option('--outbox-key <file>', `the outbox's private key, to open the sealed credentials (default: $${OUTBOX_KEY_VARIABLE}, else where init put it)`)
     .action(async (options: DeliverOptions) => {
-      // Both are checked before the database is touched.
+      // Checked before the database is touched. A database value refused (a key=value string, a
+      // mistyped URL) is refused first: `destination` makes the pickup folder.
+      parseDatabaseUrl(databaseUrl(options));
       const from = sender();
       const target = destination(options);
       const interruption = stopOnSignals();

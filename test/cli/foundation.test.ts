@@ -204,3 +204,33 @@ describe('a database URL meant for a server is never taken for a folder', () => 
     }
   });
 });
+
+describe('a libpq key=value string as the database is refused by every command before it creates anything', () => {
+  const conninfo = 'host=db user=owner password=S3cretPW dbname=t';
+  const config = path.join(ROOT, 'examples/contoso');
+  it.each([
+    ['init', '--catalog', path.join(ROOT, CATALOG)],
+    ['plan', '-c', config],
+    ['apply', '-c', config, '--auto-approve'],
+    ['drift', '-c', config],
+    // Its pickup folder was made (empty, 0700) before the database was looked at.
+    ['deliver', '--pickup', 'pickup'],
+  ])('%s', async (...args) => {
+    for (const given of ['flag', 'environment'] as const) {
+      const cwd = tempDir();
+      try {
+        const run = given === 'flag' ? await runCli([...args, '--database', conninfo], { cwd }) : await runCli(args, { cwd, env: { TENANTCTL_DATABASE_URL: conninfo } });
+        expect(run.code, given).toBe(1);
+        expect(run.stderr.trim().split('\n')).toEqual([
+          'Error: the database URL host=db user=owner password=**** dbname=t is a key=value connection string, which tenantctl does not take: ' +
+            'write it as postgres://user:password@host:port/dbname (percent-encode @ : / ? # % in the password, e.g. @ as %40) ' +
+            'with any other keys as parameters (?sslmode=verify-full), or give memory:// or a folder path for the embedded database',
+        ]);
+        expect(run.stdout).toBe('');
+        expect(fs.readdirSync(cwd), given).toEqual([]);
+      } finally {
+        fs.rmSync(cwd, { recursive: true, force: true });
+      }
+    }
+  });
+});

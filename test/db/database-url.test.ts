@@ -12,6 +12,10 @@ describe('parseDatabaseUrl', () => {
     ['.tenantctl/db', { kind: 'embedded', directory: path.resolve('.tenantctl/db') }],
     // Folder names that merely look like settings stay folders.
     ['data=1', { kind: 'embedded', directory: path.resolve('data=1') }],
+    ['./db=2', { kind: 'embedded', directory: path.resolve('db=2') }],
+    // A folder named like a key=value pair, as README says to give it.
+    ['./host=db', { kind: 'embedded', directory: path.resolve('host=db') }],
+    ['backups/port=5433', { kind: 'embedded', directory: path.resolve('backups/port=5433') }],
     ['backups/hostname=web1', { kind: 'embedded', directory: path.resolve('backups/hostname=web1') }],
     ['my passwords', { kind: 'embedded', directory: path.resolve('my passwords') }],
     // A Windows drive's colon is no password's: a profile folder may be named by the sign-in address.
