@@ -1,5 +1,7 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import readline from 'node:readline';
+import tty from 'node:tty';
 import { ExitCode, TenantctlError } from '../src/diagnostics/tenantctl-error.js';
 import { neutraliseWorkflowCommands } from '../src/render/escape-terminal.js';
 
@@ -51,6 +53,33 @@ export function confirm(question: string, expected: string): Promise<boolean> {
   });
 }
 
+let outliveTerminal = false;
+/** As Node records it at start, to restore the terminal's settings at exit. */
+const startedAtTerminal = [0, 1, 2].some((fd) => tty.isatty(fd));
+
+/**
+ * From now on a write to a terminal that is gone (the terminal or ssh session closed: EIO) no
+ * longer ends the process, so that deliver, which stops on the SIGHUP that comes with it, still
+ * records the message it wrote. The failed write may come before the SIGHUP is handled.
+ */
+export function outliveTheTerminal(): void {
+  outliveTerminal = true;
+}
+
+/**
+ * Ends the process as `signal` would have: the status a shell shows is 128 + its number. After
+ * SIGHUP, begun at a terminal, by the signal itself: at exit Node 20 restores the terminal's
+ * settings, fails (EIO: it is gone) and aborts (nodejs/node#58200), and a core dump would hold
+ * whatever secrets were in memory.
+ */
+export function exitForSignal(signal: NodeJS.Signals): never {
+  if (signal === 'SIGHUP' && startedAtTerminal) {
+    process.removeAllListeners('SIGHUP');
+    process.kill(process.pid, 'SIGHUP');
+  }
+  process.exit(128 + os.constants.signals[signal]);
+}
+
 /**
  * A reader that stops early (`tenantctl plan | head -1`) closes the pipe:
  * stop at once, quietly, with the status of a process that a shell's
@@ -61,6 +90,7 @@ export function endQuietlyOnClosedPipe(): void {
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (cause: NodeJS.ErrnoException) => {
       if (cause.code === 'EPIPE') process.exit(ExitCode.closedPipe);
+      if (cause.code === 'EIO' && outliveTerminal) return;
       if (stream !== process.stderr) process.stderr.write(`Error: cannot write the output: ${cause.message}\n`);
       process.exit(ExitCode.error);
     });

@@ -15,7 +15,7 @@ import { createSmtpTransport } from '../../src/outbox/smtp-transport.js';
 import { terminalText } from '../../src/render/escape-terminal.js';
 import { resolveActor } from '../actor.js';
 import { databaseUrl, withDatabase, type DatabaseOptions } from '../database-option.js';
-import { err, out } from '../terminal.js';
+import { err, exitForSignal, out, outliveTheTerminal } from '../terminal.js';
 
 interface DeliverOptions extends DatabaseOptions {
   readonly pickup?: string;
@@ -110,7 +110,9 @@ interface Interruption {
  * Before the first notification is claimed (waiting for the embedded
  * database's lock or the server, loading the key) nothing is in flight, and
  * a signal stops at once: waiting on to the lock timeout (up to a day) only
- * to stop then would leave Ctrl-C seemingly ignored.
+ * to stop then would leave Ctrl-C seemingly ignored. With SIGHUP the terminal
+ * is often gone: writing to it fails (EIO), which must not end deliver before
+ * it records the message it wrote (outliveTheTerminal).
  */
 function stopOnSignals(): Interruption {
   let received: NodeJS.Signals | null = null;
@@ -118,7 +120,7 @@ function stopOnSignals(): Interruption {
   const onSignal = (signal: NodeJS.Signals) => {
     if (!sending) {
       err(`tenantctl: ${signal}: stopped before sending any notification; all stay queued`);
-      process.exit(128 + os.constants.signals[signal]);
+      exitForSignal(signal);
     }
     if (received === null) {
       received = signal;
@@ -128,9 +130,10 @@ function stopOnSignals(): Interruption {
     err(
       `tenantctl: ${signal} again: stopped at once; the notification being sent stays queued, and if the relay had accepted it already the next deliver sends it again (with the same Message-ID)`,
     );
-    process.exit(128 + os.constants.signals[signal]);
+    exitForSignal(signal);
   };
   for (const signal of STOPPING_SIGNALS) process.on(signal, onSignal);
+  outliveTheTerminal();
   return {
     signal: () => received,
     sending: () => {
@@ -229,5 +232,7 @@ export function registerDeliver(program: Command): void {
         interruption.release();
         target.close();
       }
+      // Also when nothing was left to stop: the terminal may be gone.
+      if (interruption.signal() === 'SIGHUP') exitForSignal('SIGHUP');
     });
 }

@@ -3,7 +3,7 @@
 // renaming it (test/support/hold-pickup-write.cjs), then signalled. That
 // temporary file holds a password in the clear; it must not outlive the run,
 // and a run killed outright (SIGKILL) has the next deliver remove it.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -55,6 +55,15 @@ async function held(hold: string, exit: Promise<Exit>): Promise<string> {
   return fs.readFileSync(marker, 'utf8');
 }
 
+const hasScript = (() => {
+  try {
+    execFileSync('script', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
 const queued = async (database: string) =>
   (await databaseRows<{ n: number }>(database, 'SELECT count(*)::int AS n FROM tenantctl.credential_notifications WHERE delivered_at IS NULL'))[0]?.n;
 
@@ -87,6 +96,46 @@ describe.runIf(process.platform === 'linux')('deliver interrupted while writing 
     const files = fs.readdirSync(pickup);
     expect(files).toHaveLength(1);
     expect(files[0]).toBe(temporary.replace(/^\./, '').replace(/\.[0-9a-f]{24}\.tmp$/, ''));
+    expect(await queued(database)).toBe(before! - 1);
+  }, 60_000);
+
+  // The terminal itself goes away (not a SIGHUP sent by hand): deliver runs at a pseudo-terminal (util-linux `script`),
+  // which is killed, closing it. The kernel sends SIGHUP, and every write to the terminal fails (EIO) from then on:
+  // that failure ended deliver (exit 1) before it recorded the message it had finished writing.
+  it.runIf(hasScript)('its terminal closed mid-write: the message is finished and recorded, the rest stay queued, no temporary file is left', async () => {
+    const database = await contosoDatabase('applied', 'deliver_hangup', path.join(dir, 'db-hangup'));
+    const before = await queued(database);
+    const pickup = path.join(dir, 'pickup-hangup');
+    const hold = fs.mkdtempSync(path.join(dir, 'hold-'));
+    const command = [process.execPath, CLI, 'deliver', '--pickup', pickup, '--database', database].map((part) => `'${part}'`).join(' ');
+    const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', TENANTCTL_DATABASE_URL: undefined, ...QUIET, NODE_OPTIONS: `--require ${HOOK}`, HOLD_PICKUP_DIR: hold };
+    for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
+    const terminal = spawn('script', ['-qfec', command, '/dev/null'], { cwd: ROOT, env: env as NodeJS.ProcessEnv, stdio: 'ignore' });
+    const exit = new Promise<Exit>((resolve) => terminal.on('close', (code, signal) => resolve({ code, signal, stdout: '', stderr: '' })));
+    const temporary = await held(hold, exit);
+    const pid = Number(fs.readFileSync(path.join(hold, 'pid'), 'utf8'));
+    terminal.kill('SIGKILL');
+    await exit;
+    fs.writeFileSync(path.join(hold, 'release'), '');
+    // Not this test's child: ended once /proc has no such process (reaped), or only its zombie, whose
+    // last field is its wait status; in a container whose first process reaps no orphans, it stays.
+    const ended = (): { status: number | null } | null => {
+      let stat: string;
+      try {
+        stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      } catch {
+        return { status: null };
+      }
+      return /^\d+ \(.*\) Z /.test(stat) ? { status: Number(stat.trim().split(' ').at(-1)) } : null;
+    };
+    let end = ended();
+    while (end === null) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      end = ended();
+    }
+    // Killed by SIGHUP (a shell shows 129), not aborted by Node restoring the terminal's settings (134, a core dump).
+    if (end.status !== null) expect(end.status).toBe(os.constants.signals.SIGHUP);
+    expect(fs.readdirSync(pickup)).toEqual([temporary.replace(/^\./, '').replace(/\.[0-9a-f]{24}\.tmp$/, '')]);
     expect(await queued(database)).toBe(before! - 1);
   }, 60_000);
 

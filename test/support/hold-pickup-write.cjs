@@ -24,6 +24,8 @@ if (dir) {
     }
     if (!/^\.credentials-.*\.tmp$/.test(name)) return;
     held = true;
+    // Who is held, for a test whose deliver is not its own child (run at a terminal by `script`).
+    fs.writeFileSync(path.join(dir, 'pid'), String(process.pid));
     // Renamed into place, so the test never reads it created but still empty.
     fs.writeFileSync(path.join(dir, 'held.part'), name);
     fs.renameSync(path.join(dir, 'held.part'), path.join(dir, 'held'));
