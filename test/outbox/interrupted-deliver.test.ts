@@ -3,7 +3,7 @@
 // renaming it (test/support/hold-pickup-write.cjs), then signalled. That
 // temporary file holds a password in the clear; it must not outlive the run,
 // and a run killed outright (SIGKILL) has the next deliver remove it.
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { QUIET, ROOT, tempDir } from '../support/cli.js';
 import { contosoDatabase, contosoFolder } from '../support/contoso-database.js';
 import { databaseRows } from '../support/database-rows.js';
+import { hasScript } from '../support/pseudo-terminal.js';
 
 const CLI = path.join(ROOT, 'dist', 'cmd', 'tenantctl.js');
 const HOOK = path.join(ROOT, 'test', 'support', 'hold-pickup-write.cjs');
@@ -54,15 +55,6 @@ async function held(hold: string, exit: Promise<Exit>): Promise<string> {
   }
   return fs.readFileSync(marker, 'utf8');
 }
-
-const hasScript = (() => {
-  try {
-    execFileSync('script', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 const queued = async (database: string) =>
   (await databaseRows<{ n: number }>(database, 'SELECT count(*)::int AS n FROM tenantctl.credential_notifications WHERE delivered_at IS NULL'))[0]?.n;
