@@ -224,7 +224,9 @@ class BlockReader {
   private keyEnd(at: number): number {
     const { text } = this;
     let end = at;
-    while (end < this.lineEnd && keyChar(text.charCodeAt(end))) end++;
+    // No further than one character past the longest key read: a 64 MiB line of key characters is left at once.
+    const last = Math.min(this.lineEnd, at + MAX_KEY + 1);
+    while (end < last && keyChar(text.charCodeAt(end))) end++;
     if (end === at || end - at > MAX_KEY || text.charCodeAt(end) !== COLON || !this.after(end + 1)) return -1;
     return end;
   }
@@ -308,7 +310,8 @@ class BlockReader {
   private quotedValue(at: number, end: number): string {
     this.events++;
     const value = this.text.slice(at + 1, end);
-    return this.text.charCodeAt(at) === SINGLE_QUOTE && value.includes("''") ? value.replaceAll("''", "'") : value;
+    // split and join: replaceAll took 19 s on a value of 33 million '' pairs (helper-108), this an eighth of it.
+    return this.text.charCodeAt(at) === SINGLE_QUOTE && value.includes("''") ? value.split("''").join("'") : value;
   }
 
   /** `[a, 'b', "c"]` of plain and quoted scalars on one line; anything else in it is js-yaml's. */
