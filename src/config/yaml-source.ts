@@ -17,7 +17,7 @@ import { formatCount } from '../diagnostics/message-lists.js';
 
 /**
  * One configuration file as read from disk. `text` is the decoded UTF-8 (no
- * BOM); `value` is the document as plain JS (objects, arrays, scalars; YAML
+ * BOM; empty for a file refused as UTF-16 or UTF-32, which is not decoded); `value` is the document as plain JS (objects, arrays, scalars; YAML
  * 1.2 core schema, the values of yaml's `parse`), and is a mapping whenever
  * the file had no problem. It is null when the file could not be parsed or
  * broke a rule of this stage; its diagnostics say why.
@@ -160,12 +160,14 @@ export function parseYamlSource(
   valueBudget = Number.POSITIVE_INFINITY,
   slowBudget: SlowPathBudget = { left: SLOW_PATH_LIMIT },
 ): { source: ConfigFile; diagnostics: Diagnostic[]; values: number; written: number } {
-  const { text, problem } = decodeUtf8(bytes);
+  // From the first bytes alone, before decoding: a 64 MiB UTF-16 file was decoded twice (strictly, then with
+  // replacements to find its first bad byte) only to be refused. Before the first byte that is not UTF-8 too:
+  // UTF-16 without a BOM is mostly valid UTF-8, with a NUL every other byte. Its text is not kept (nor hashed).
   const encoding = wrongEncoding(bytes);
   if (encoding) {
-    // Before the first byte that is not UTF-8: UTF-16 without a BOM is mostly valid UTF-8, with a NUL every other byte.
-    return { source: { file, text, value: null }, diagnostics: [error('YAML_NOT_UTF8', wrongEncodingMessage(encoding), { file, line: 1, column: 1 })], values: 0, written: 0 };
+    return { source: { file, text: '', value: null }, diagnostics: [error('YAML_NOT_UTF8', wrongEncodingMessage(encoding), { file, line: 1, column: 1 })], values: 0, written: 0 };
   }
+  const { text, problem } = decodeUtf8(bytes);
   if (problem) {
     const byte = problem.byte.toString(16).toUpperCase().padStart(2, '0');
     const message = `the file is not valid UTF-8 (byte 0x${byte} here); save it with UTF-8 encoding`;

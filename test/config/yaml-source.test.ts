@@ -3,7 +3,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import { listConfigFiles } from '../../src/config/config-files.js';
 import { locate, locateDiagnostics } from '../../src/config/locate.js';
@@ -109,6 +109,19 @@ describe('loadYamlSources: one diagnostic per YAML mistake, located', () => {
         `the file is saved as ${encoding}, but tenantctl reads UTF-8 only: save it as UTF-8 (in most editors "Save with Encoding" or the encoding in the status bar), or convert it with iconv -f ${iconvName} -t UTF-8 FILE > NEW_FILE`,
       );
       expect(source.value).toBeNull();
+    });
+
+    it('refuses a large UTF-16 file from its first bytes, without decoding it', () => {
+      const decode = vi.spyOn(TextDecoder.prototype, 'decode');
+      try {
+        const bytes = Buffer.from(`\uFEFF${yaml.repeat(100_000)}`, 'utf16le');
+        const { source, diagnostics } = parseYamlSource('x.yaml', bytes);
+        expect(diagnostics.map(where)).toEqual(['YAML_NOT_UTF8@1:1']);
+        expect(source.text).toBe('');
+        expect(decode).not.toHaveBeenCalled();
+      } finally {
+        decode.mockRestore();
+      }
     });
 
     it('still reports a stray NUL or a Latin-1 byte in a UTF-8 file as such', () => {
