@@ -2,7 +2,22 @@ import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { lineAndColumn, lineStarts } from './position-index.js';
 import { withoutPasswordLikeWords } from '../credentials/password-policy.js';
 import { isTaggedValue, taggedValueMessage } from './yaml-tags.js';
-import { EMPTY_MESSAGE, notMappingMessage, wrongVersionMessage } from './yaml-problems.js';
+import {
+  COLLECTION_KEY_MESSAGE,
+  duplicateKeyMessage,
+  EMPTY_MESSAGE,
+  multipleDocumentsMessage,
+  NESTING_MESSAGE,
+  notMappingMessage,
+  REPEATED_KEY_MESSAGE,
+  SYNTAX_HINT,
+  TAB_INDENT_MESSAGE,
+  unknownTagMessage,
+  unresolvedAliasMessage,
+  wrongVersionMessage,
+} from './yaml-problems.js';
+import type { Event } from 'js-yaml';
+import { firstKeyProblem } from './event-key-problems.js';
 
 /**
  * The text a configuration's files that js-yaml does not read as one mapping
@@ -43,6 +58,20 @@ export function nulProblem(file: string, text: string): Diagnostic | null {
 }
 
 /**
+ * A character YAML text may not hold (YAML 1.2 c-printable; NUL is nulProblem's): js-yaml refuses it, yaml
+ * reads it, so a control character in a value was refused in a file over SLOW_PATH_LIMIT and stored from a
+ * small one. Both are refused, located, whatever the file's size.
+ */
+export function controlCharacterProblem(file: string, text: string): Diagnostic | null {
+  const at = text.search(/[\x01-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]/);
+  if (at < 0) return null;
+  const code = (text.codePointAt(at) ?? 0).toString(16).toUpperCase().padStart(4, '0');
+  const escape = code.startsWith('00') ? `\\x${code.slice(2)}` : `\\u${code}`;
+  const message = `the file holds the control character U+${code} here, which no YAML text may hold; remove it, or write it as the escape "${escape}" inside double quotes`;
+  return error('YAML_SYNTAX', message, { file, ...position(text, at) });
+}
+
+/**
  * Line breaks (LF and CR each) a file may hold: a real 64 MiB configuration
  * has about 2 million lines. js-yaml's error for a problem records where
  * every line before it starts and ends: after 63 million blank lines, 2.8 GB
@@ -77,24 +106,65 @@ interface JsYamlProblem {
   readonly mark?: { readonly line?: unknown; readonly column?: unknown };
 }
 
+/** Where a second document starts: its `---` line, or the first content after a `...` line (as yaml's path says). */
+function secondDocument(text: string): { marker: '---' | '...'; offset: number } | undefined {
+  const markers = /^(---|\.\.\.)(?=[ \t\r\n]|$)/gm;
+  let content = false;
+  for (let found = markers.exec(text); found; found = markers.exec(text)) {
+    // A "---" before any content starts the first document.
+    content ||= /^[ \t]*[^\s#%]/m.test(text.slice(0, found.index));
+    if (found[1] === '---' && content) return { marker: '---', offset: found.index };
+    if (found[1] === '...') {
+      const after = /^[ \t]*[^\s#]/m.exec(text.slice(found.index + 3));
+      return { marker: '...', offset: after ? found.index + 3 + after.index + after[0].length - 1 : found.index };
+    }
+  }
+  return undefined;
+}
+
 /**
  * The one problem reported for a file over SLOW_PATH_LIMIT that js-yaml
- * refused (`cause`) or read as something other than one mapping (`documents`).
+ * refused (`cause`) or read as something other than one mapping (`documents`),
+ * with the code, words and position yaml's path gives the same mistake in a
+ * small file, where js-yaml's words and position differ (test/config/fast-slow-parity.test.ts).
+ * `events`: js-yaml's, when it read them and failed only building the values.
  */
-export function firstProblem(file: string, cause: unknown, documents?: readonly unknown[]): Diagnostic {
+export function firstProblem(file: string, text: string, cause: unknown, documents?: readonly unknown[], events?: readonly Event[]): Diagnostic {
+  const note = (message: string) => `${message}; ${TOO_LARGE_FOR_ALL}`;
+  const atOffset = (offset: number) => ({ file, ...position(text, offset) });
   if (documents === undefined) {
     const { reason, mark } = (cause ?? {}) as JsYamlProblem;
-    const at = typeof mark?.line === 'number' && typeof mark.column === 'number' ? { line: mark.line + 1, column: mark.column + 1 } : { line: 1, column: 1 };
-    // Not js-yaml's own error (a tag of 60 million characters overflows its stack): say what it was.
+    const at = typeof mark?.line === 'number' && typeof mark.column === 'number' ? { file, line: mark.line + 1, column: mark.column + 1 } : { file, line: 1, column: 1 };
+    if (typeof reason !== 'string') {
+      // Not js-yaml's own error (a tag of 60 million characters overflows its stack): say what it was.
+      return error('YAML_SYNTAX', note(`the YAML cannot be read (${cause instanceof Error ? `${cause.name}: ${cause.message}` : 'unknown error'})`), at);
+    }
+    const line = text.split(/\r\n?|\n/, at.line)[at.line - 1] ?? '';
+    const tag = /^(?:unknown (?:scalar |sequence |mapping )?tag|cannot resolve a node with) !<([^>]*)>(?: explicit tag)?$/.exec(reason)?.[1];
+    if (tag !== undefined) {
+      // js-yaml's core schema refuses the YAML 1.1 tags yaml reads; other tags are named as yaml names them.
+      return error('YAML_UNKNOWN_TAG', note(isTaggedValue(tag) ? taggedValueMessage(tag) : unknownTagMessage(`Unresolved tag: ${tag}`, line)), at);
+    }
+    const keyProblem = events && (reason === 'duplicated mapping key' || reason.endsWith('does not support complex keys')) ? firstKeyProblem(text, events) : undefined;
+    if (keyProblem?.kind === 'collection') return error('YAML_SYNTAX', note(COLLECTION_KEY_MESSAGE), atOffset(keyProblem.offset));
+    if (keyProblem?.kind === 'duplicate') {
+      const first = atOffset(keyProblem.first);
+      return error('YAML_DUPLICATE_KEY', note(duplicateKeyMessage(keyProblem.key, first.line)), atOffset(keyProblem.offset), first);
+    }
+    if (reason === 'duplicated mapping key') return error('YAML_DUPLICATE_KEY', note(REPEATED_KEY_MESSAGE), at);
+    if (reason === 'tab characters must not be used in indentation') return error('YAML_TAB_INDENT', note(TAB_INDENT_MESSAGE), at);
+    if (reason.startsWith('nesting exceeded maxDepth')) return error('YAML_SYNTAX', note(NESTING_MESSAGE), at);
+    const alias = /^unidentified alias "(.*)"$/.exec(reason)?.[1];
+    // js-yaml's position is the alias's name, yaml's its "*".
+    if (alias !== undefined) return error('YAML_SYNTAX', note(unresolvedAliasMessage(alias, line)), { ...at, column: Math.max(1, at.column - 1) });
     // js-yaml quotes the source it stumbles on (`unknown tag !<!Welkom2016>`), so words written like a password are left out.
-    const what = typeof reason === 'string' ? withoutPasswordLikeWords(reason) : `the YAML cannot be read (${cause instanceof Error ? `${cause.name}: ${cause.message}` : 'unknown error'})`;
-    // js-yaml's core schema refuses the YAML 1.1 tags yaml reads: worded as yaml's path words them.
-    const tag = typeof reason === 'string' ? /^unknown (?:scalar |sequence |mapping )?tag !<([^>]*)>$/.exec(reason)?.[1] : undefined;
-    if (isTaggedValue(tag)) return error('YAML_UNKNOWN_TAG', `${taggedValueMessage(tag)}; ${TOO_LARGE_FOR_ALL}`, { file, ...at });
-    return error('YAML_SYNTAX', `${what}; ${TOO_LARGE_FOR_ALL}`, { file, ...at });
+    return error('YAML_SYNTAX', note(`${withoutPasswordLikeWords(reason, line)}; ${SYNTAX_HINT}`), at);
   }
-  const at = { file, line: 1, column: 1 };
-  if (documents.length === 0) return error('YAML_EMPTY', EMPTY_MESSAGE, at);
-  if (documents.length > 1) return error('YAML_SYNTAX', `the file holds ${documents.length} YAML documents (split by ---), but a configuration file holds one; ${TOO_LARGE_FOR_ALL}`, at);
-  return error('YAML_NOT_MAPPING', notMappingMessage(documents[0]), at);
+  if (documents.length === 0) return error('YAML_EMPTY', EMPTY_MESSAGE, { file, line: 1, column: 1 });
+  if (documents.length > 1) {
+    const second = secondDocument(text);
+    if (second) return error('YAML_MULTIPLE_DOCUMENTS', note(multipleDocumentsMessage(second.marker)), atOffset(second.offset));
+    return error('YAML_MULTIPLE_DOCUMENTS', note(`the file holds ${documents.length} YAML documents (split by ---), but a configuration file holds one`), { file, line: 1, column: 1 });
+  }
+  return error('YAML_NOT_MAPPING', notMappingMessage(documents[0]), { file, line: 1, column: 1 });
 }

@@ -87,6 +87,7 @@ export function lineAndColumn(index: PositionIndex, offset: number): { line: num
  * line. (A file is at most 64 MiB: offsets fit.)
  */
 export function lineStarts(text: string): Uint32Array {
+  if (text.includes('\r') && LONE_CR.test(text)) return lineStartsWithCr(text);
   // indexOf finds each line feed natively: a third of the time of a loop over every character on
   // real files (100,000 users: 150 → 53 ms); 60,000,000 empty lines take 1.1 s instead of 0.45 s.
   let lines = 1;
@@ -94,6 +95,20 @@ export function lineStarts(text: string): Uint32Array {
   const starts = new Uint32Array(lines);
   let line = 1;
   for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) starts[line++] = at + 1;
+  return starts;
+}
+
+/** A carriage return that is not half of a CRLF: YAML ends a line there (old Mac line ends), as editors do. */
+export const LONE_CR = /\r(?!\n)/;
+
+/** lineStarts of a text with a lone CR: LF, CRLF and CR each end a line (js-yaml's marks count them so). */
+function lineStartsWithCr(text: string): Uint32Array {
+  const breaks = /\r\n?|\n/g;
+  let lines = 1;
+  while (breaks.exec(text)) lines++;
+  const starts = new Uint32Array(lines);
+  let line = 1;
+  for (let found = breaks.exec(text); found; found = breaks.exec(text)) starts[line++] = found.index + found[0].length;
   return starts;
 }
 

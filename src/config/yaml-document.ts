@@ -30,6 +30,9 @@ export function jsKeyOf(key: unknown): string | undefined {
  */
 export const MAX_NESTING = 64;
 
+/** yaml's RESOURCE_EXHAUSTION message for a file nested deeper than MAX_NESTING. */
+export const nestingProblem = `the values here nest more than ${MAX_NESTING} levels deep`;
+
 /**
  * Where the first collection nested deeper than MAX_NESTING starts, from
  * yaml's concrete syntax tree (which its parser builds without recursion,
@@ -64,7 +67,7 @@ export function parseWithPositions(text: string): SourcePositions {
   const tokens = [...new Parser(lineCounter.addNewLine).parse(text)];
   const deep = tooDeep(tokens);
   if (deep === undefined) return { ...composeBounded(text, tokens), lineCounter };
-  return { document: withErrors([new YAMLParseError([deep, deep + 1], 'RESOURCE_EXHAUSTION', `the values here nest more than ${MAX_NESTING} levels deep`)]), lineCounter };
+  return { document: withErrors([new YAMLParseError([deep, deep + 1], 'RESOURCE_EXHAUSTION', nestingProblem)]), lineCounter };
 }
 
 /**

@@ -1,9 +1,9 @@
-import { isAlias, isNode, visit, YAMLParseError, type YAMLError } from 'yaml';
+import { isAlias, isMap, isNode, isSeq, visit, YAMLParseError, type YAMLError } from 'yaml';
 import { error, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
 import { checkExpansion } from './alias-expansion.js';
 import { jsKeyOf, parseWithPositions, positionAt, type SourcePositions } from './locate.js';
-import { MAX_YAML_PROBLEMS } from './yaml-document.js';
-import { buildPositionIndex } from './position-index.js';
+import { MAX_YAML_PROBLEMS, nestingProblem } from './yaml-document.js';
+import { buildPositionIndex, LONE_CR } from './position-index.js';
 import { couldBePassword, NOT_SHOWN_PASSWORD, quotesPasswordLike, withoutPasswordLikeWords } from '../credentials/password-policy.js';
 import { isTaggedValue, tagOffset, taggedValueMessage } from './yaml-tags.js';
 
@@ -24,13 +24,21 @@ function indentationTab(text: string, lineStart: number): number {
   return -1;
 }
 
+const NESTING_HINT = 'flatten them: a configuration nests 6 levels at most';
+
+/** The words for values nested deeper than MAX_NESTING, yaml's problem and the hint. */
+export const NESTING_MESSAGE = `${nestingProblem}; ${NESTING_HINT}`;
+
+/** A list or mapping written as a key: yaml would make it a text key (`[a]: 1` the key "[ a ]"), js-yaml refuses it. */
+export const COLLECTION_KEY_MESSAGE = 'a list or mapping is used as a key here, but a key must be plain text; put the key in quotes, or write the value after its own key';
+
 const SYNTAX_HINTS: Partial<Record<YAMLError['code'], string>> = {
   BAD_INDENT: 'indent the entries of one mapping or list by the same number of spaces',
   BLOCK_AS_IMPLICIT_KEY: 'put a value that contains ": " or " #" in quotes, or start a nested mapping on its own line',
   MULTILINE_IMPLICIT_KEY: 'a key and its ":" must be on one line; put a value that contains ": " in quotes',
   MISSING_CHAR: 'add the missing character',
   BAD_DQ_ESCAPE: 'inside double quotes a backslash starts an escape; write \\\\ for a backslash, or use single quotes',
-  RESOURCE_EXHAUSTION: 'flatten them: a configuration nests 6 levels at most',
+  RESOURCE_EXHAUSTION: NESTING_HINT,
 };
 
 /** What describing yaml's problems needs: the source, its parse, and where repeated keys were first given. */
@@ -53,32 +61,29 @@ function describeYamlError(context: ProblemContext, problem: YAMLError): Diagnos
   const tab = indentationTab(text, lineStart);
   if (problem.code === 'TAB_AS_INDENT' || tab >= 0) {
     const where = tab >= 0 ? tab : offset;
-    return error('YAML_TAB_INDENT', 'a tab is used for indentation, which YAML forbids; indent with spaces instead', at(where));
+    return error('YAML_TAB_INDENT', TAB_INDENT_MESSAGE, at(where));
   }
   switch (problem.code) {
     case 'DUPLICATE_KEY':
       return describeDuplicateKey(context, offset);
     case 'MULTIPLE_DOCS': {
       // Without "---", the first document was ended by a "..." line.
-      const marker = text.startsWith('---', offset) ? '---' : '...';
-      const started = marker === '---' ? 'starts here ("---")' : 'starts here, after the "..." line that ends the first';
-      return error(
-        'YAML_MULTIPLE_DOCUMENTS',
-        `a second YAML document ${started}; a file holds one document: remove the "${marker}" line or move the rest into its own file in the same directory`,
-        at(offset),
-      );
+      return error('YAML_MULTIPLE_DOCUMENTS', multipleDocumentsMessage(text.startsWith('---', offset) ? '---' : '...'), at(offset));
     }
     case 'MISSING_CHAR': {
-      const quote = openingQuote(positions, offset);
+      // Only yaml's "Missing closing "quote": its other MISSING_CHAR ("Comments must be separated ...") may be just after a closed one.
+      const quote = problem.message.startsWith('Missing closing') ? openingQuote(positions, offset) : undefined;
       if (quote === undefined) return syntaxError(problem, at(offset), lineAt(context, offset));
       const message = `the quote opened here is never closed, so the value runs on to line ${positionAt(positions, offset).line}; add the closing ${text[quote]}`;
       return error('YAML_SYNTAX', message, at(quote));
     }
+    case 'NON_STRING_KEY':
+      return error('YAML_SYNTAX', COLLECTION_KEY_MESSAGE, at(offset));
     case 'TAG_RESOLVE_FAILED':
     case 'BAD_COLLECTION_TYPE': {
       const tag = context.tagged.get(offset);
       if (tag !== undefined) return error('YAML_UNKNOWN_TAG', taggedValueMessage(tag), at(offset));
-      return error('YAML_UNKNOWN_TAG', `${withoutPasswordLikeWords(problem.message, lineAt(context, offset))}; remove the "!" tag: tenantctl reads plain YAML values only`, at(offset));
+      return error('YAML_UNKNOWN_TAG', unknownTagMessage(problem.message, lineAt(context, offset)), at(offset));
     }
     default:
       return syntaxError(problem, at(offset), lineAt(context, offset));
@@ -93,7 +98,7 @@ function lineAt({ text, positions }: ProblemContext | { text: string; positions:
 }
 
 function syntaxError(problem: YAMLError, location: SourceLocation, line: string): Diagnostic {
-  const hint = SYNTAX_HINTS[problem.code] ?? 'check the indentation, quotes and brackets around here';
+  const hint = SYNTAX_HINTS[problem.code] ?? SYNTAX_HINT;
   const message = withoutPasswordLikeWords(problem.message, line).replace(/^[A-Z](?=[a-z])/, (first) => first.toLowerCase());
   return error('YAML_SYNTAX', `${message}; ${hint}`, location);
 }
@@ -118,11 +123,13 @@ function openingQuote(positions: SourcePositions, end: number): number | undefin
  */
 function findDuplicates(positions: SourcePositions): ProblemContext['duplicates'] {
   const duplicates = new Map<number, { key: string; first: number }>();
+  const anchored = anchoredNodes(positions);
   visit(positions.document, {
     Map(_, map) {
       const firstOffsets = new Map<string, number>();
       for (const pair of map.items) {
-        const key = jsKeyOf(pair.key);
+        // An alias key is the key it refers to: `*k : 2` after `&k x: 1` repeats x (js-yaml says so too).
+        const key = jsKeyOf(isAlias(pair.key) ? anchoredBefore(anchored, pair.key.source, pair.key.range?.[0] ?? 0) : pair.key);
         const offset = isNode(pair.key) ? pair.key.range?.[0] : undefined;
         if (key === undefined || offset === undefined) continue;
         const first = firstOffsets.get(key);
@@ -132,6 +139,44 @@ function findDuplicates(positions: SourcePositions): ProblemContext['duplicates'
     },
   });
   return duplicates;
+}
+
+/** Each anchor's nodes, in document order (an anchor may be given again; an alias means the last before it). */
+function anchoredNodes(positions: SourcePositions): ReadonlyMap<string, readonly { offset: number; node: unknown }[]> {
+  const anchored = new Map<string, { offset: number; node: unknown }[]>();
+  visit(positions.document, {
+    Node(_, node) {
+      if (isAlias(node) || !node.anchor) return;
+      const list = anchored.get(node.anchor) ?? [];
+      list.push({ offset: node.range?.[0] ?? 0, node });
+      anchored.set(node.anchor, list);
+    },
+  });
+  return anchored;
+}
+
+/** The node anchored `name` last before `offset`, by binary search. */
+function anchoredBefore(anchored: ReturnType<typeof anchoredNodes>, name: string, offset: number): unknown {
+  const list = anchored.get(name) ?? [];
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((list[middle]?.offset ?? 0) < offset) low = middle + 1;
+    else high = middle;
+  }
+  return list[low - 1]?.node;
+}
+
+/** Where each key that is a list or mapping starts: yaml would make it a text key, js-yaml refuses it. */
+function findCollectionKeys(positions: SourcePositions): number[] {
+  const offsets: number[] = [];
+  visit(positions.document, {
+    Pair(_, pair) {
+      if ((isMap(pair.key) || isSeq(pair.key)) && pair.key.range) offsets.push(pair.key.range[0]);
+    },
+  });
+  return offsets;
 }
 
 /** Every value tagged with one of YAML 1.1's tags yaml reads (`!!timestamp`, `!!set`, ...), by where its tag is written. */
@@ -148,14 +193,31 @@ function findTaggedValues(text: string, positions: SourcePositions): ProblemCont
 function describeDuplicateKey({ file, positions, duplicates }: ProblemContext, keyOffset: number): Diagnostic {
   const here: SourceLocation = { file, ...positionAt(positions, keyOffset) };
   const duplicate = duplicates.get(keyOffset);
-  if (!duplicate) return error('YAML_DUPLICATE_KEY', 'this key appears twice in one mapping; remove or rename one of them', here);
+  if (!duplicate) return error('YAML_DUPLICATE_KEY', REPEATED_KEY_MESSAGE, here);
   const related: SourceLocation = { file, ...positionAt(positions, duplicate.first) };
-  return error(
-    'YAML_DUPLICATE_KEY',
-    `${couldBePassword(duplicate.key) ? `a key ${NOT_SHOWN_PASSWORD}` : `key "${duplicate.key}"`} appears twice in one mapping (first on line ${related.line}); remove or rename one of them`,
-    here,
-    related,
-  );
+  return error('YAML_DUPLICATE_KEY', duplicateKeyMessage(duplicate.key, related.line), here, related);
+}
+
+/** YAML_DUPLICATE_KEY's words for `key`, first given on line `firstLine`. */
+export const duplicateKeyMessage = (key: string, firstLine: number | undefined): string =>
+  `${couldBePassword(key) ? `a key ${NOT_SHOWN_PASSWORD}` : `key "${key}"`} appears twice in one mapping (first on line ${firstLine}); remove or rename one of them`;
+
+/** The duplicate-key message when the first occurrence was not found. */
+export const REPEATED_KEY_MESSAGE = 'this key appears twice in one mapping; remove or rename one of them';
+
+export const TAB_INDENT_MESSAGE = 'a tab is used for indentation, which YAML forbids; indent with spaces instead';
+
+/** What to check for a syntax error no hint fits. */
+export const SYNTAX_HINT = 'check the indentation, quotes and brackets around here';
+
+/** YAML_UNKNOWN_TAG's words for a tag yaml names in `parserMessage` (`Unresolved tag: !foo`), on the source line `line`. */
+export const unknownTagMessage = (parserMessage: string, line: string): string =>
+  `${withoutPasswordLikeWords(parserMessage, line)}; remove the "!" tag: tenantctl reads plain YAML values only`;
+
+/** YAML_MULTIPLE_DOCUMENTS's words, where a second document starts with `marker` or after it. */
+export function multipleDocumentsMessage(marker: '---' | '...'): string {
+  const started = marker === '---' ? 'starts here ("---")' : 'starts here, after the "..." line that ends the first';
+  return `a second YAML document ${started}; a file holds one document: remove the "${marker}" line or move the rest into its own file in the same directory`;
 }
 
 /** Diagnostics for what yaml reports while composing, one per line (the first problem of a line explains the rest). */
@@ -166,7 +228,8 @@ function composeProblems(file: string, text: string, positions: SourcePositions)
   const tagged = findTaggedValues(text, positions);
   // yaml resolves these tags without a word (unless the value does not fit the tag): each is a problem here.
   const taggedValues = [...tagged.keys()].map((offset) => new YAMLParseError([offset, offset + 1], 'TAG_RESOLVE_FAILED', 'a YAML 1.1 tag'));
-  const problems = [...document.errors, ...document.warnings, ...repeatedKeys, ...taggedValues].sort((a, b) => a.pos[0] - b.pos[0]);
+  const collectionKeys = findCollectionKeys(positions).map((offset) => new YAMLParseError([offset, offset + 1], 'NON_STRING_KEY', 'a collection key'));
+  const problems = [...document.errors, ...document.warnings, ...repeatedKeys, ...taggedValues, ...collectionKeys].sort((a, b) => a.pos[0] - b.pos[0]);
   const context: ProblemContext = { file, text, positions, duplicates, tagged };
   const seenLines = new Set<number>();
   const diagnostics: Diagnostic[] = [];
@@ -201,7 +264,7 @@ function composeProblems(file: string, text: string, positions: SourcePositions)
  * makes it look like a password (`*welkom2016`), and nor when the line's word
  * it is part of could be one (`[*welk20,16]`).
  */
-function unresolvedAliasMessage(name: string, line: string): string {
+export function unresolvedAliasMessage(name: string, line: string): string {
   if (couldBePassword(`*${name}`) || quotesPasswordLike(name, line)) return `an alias ${NOT_SHOWN_PASSWORD} refers to no anchor; if it is a password, remove it: a password is never written in the configuration; else define the anchor on an earlier value, or fix the name`;
   return `alias *${name} refers to no anchor; define &${name} on an earlier value, or fix the name`;
 }
@@ -247,7 +310,9 @@ function describeTopLevel(value: unknown): string {
   return `a ${typeof value === 'string' ? 'string' : typeof value}`;
 }
 
-export function parseWithYaml(file: string, text: string): { value: unknown; diagnostics: Diagnostic[]; values?: number; written?: number } {
+export function parseWithYaml(file: string, source: string): { value: unknown; diagnostics: Diagnostic[]; values?: number; written?: number } {
+  // yaml ends lines at LF only; YAML, js-yaml and lineStarts also at a lone CR. Offsets stay the same.
+  const text = LONE_CR.test(source) ? source.replace(/\r(?!\n)/g, '\n') : source;
   const positions = parseWithPositions(text);
   const { document } = positions;
   const problems = composeProblems(file, text, positions);

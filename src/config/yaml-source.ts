@@ -3,9 +3,10 @@ import { constructFromEvents, parseEvents, type Event } from 'js-yaml';
 import { checkExpansion, MIN_EXPANSION_LIMIT } from './alias-expansion.js';
 import { hashConfigBytes } from './config-hash.js';
 import { listConfigFiles } from './config-files.js';
-import { firstProblem, nulProblem, SLOW_PATH_LIMIT, tooManyLines, versionProblem, type SlowPathBudget } from './large-file-problems.js';
+import { controlCharacterProblem, firstProblem, nulProblem, SLOW_PATH_LIMIT, tooManyLines, versionProblem, type SlowPathBudget } from './large-file-problems.js';
 import { rememberRegions } from './locate.js';
 import { parseWithYaml } from './yaml-problems.js';
+import { MAX_NESTING } from './yaml-document.js';
 import { findRegions, type FileRegions } from './yaml-regions.js';
 import { buildPositionIndex } from './position-index.js';
 import { readBlockYaml } from './block-reader.js';
@@ -96,7 +97,7 @@ function parseText(
 ): ParsedText {
   const refused = (diagnostic: Diagnostic) => ({ value: null, diagnostics: [diagnostic] });
   // The line count first: the NUL's position counts lines.
-  const unreadable = tooManyLines(file, text) ?? nulProblem(file, text);
+  const unreadable = tooManyLines(file, text) ?? nulProblem(file, text) ?? controlCharacterProblem(file, text);
   if (unreadable) return refused(unreadable);
   // A file js-yaml does not read as one mapping: yaml, for every problem and its position, while the
   // budget lasts; past it, `problem` alone (large-file-problems.ts).
@@ -116,19 +117,19 @@ function parseText(
   const block = readBlockYaml(text, valueBudget);
   if (block) return accepted(file, text, block.value, block.events, block.regions, slowPath);
   let value: unknown;
-  let events: Event[];
+  let events: Event[] | undefined;
   try {
     // js-yaml's load() is these two steps; the events also give where each entry is.
-    events = parseEvents(text, {});
+    events = parseEvents(text, { maxDepth: MAX_NESTING });
     // Too many to keep: not built at all (the caller says so).
     if (events.length > valueBudget) return { value: null, diagnostics: [], values: events.length };
     const documents = constructFromEvents(events, { source: text });
-    if (documents.length !== 1) return slowPath(() => firstProblem(file, null, documents));
+    if (documents.length !== 1) return slowPath(() => firstProblem(file, text, null, documents));
     value = documents[0];
   } catch (cause) {
-    return slowPath(() => firstProblem(file, cause));
+    return slowPath(() => firstProblem(file, text, cause, undefined, events));
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return slowPath(() => firstProblem(file, null, [value]));
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return slowPath(() => firstProblem(file, text, null, [value]));
   return accepted(file, text, value, events.length, findRegions(text, events), slowPath);
 }
 

@@ -1,0 +1,93 @@
+import { EVENT_ID, getScalarValue, SCALAR_STYLE, type Event } from 'js-yaml';
+
+/**
+ * Where js-yaml's construction problems with mapping keys are, found again
+ * from its events in one pass: js-yaml says "duplicated mapping key" without
+ * naming the key or its first occurrence, and "object-based map does not
+ * support complex keys" at the top of the file. yaml's path (yaml-problems.ts)
+ * names and locates both; a file too large for it is told the same.
+ */
+export type KeyProblem =
+  | { readonly kind: 'collection'; readonly offset: number }
+  | { readonly kind: 'duplicate'; readonly key: string; readonly offset: number; readonly first: number };
+
+interface Frame {
+  readonly mapping: boolean;
+  /** Nodes completed in it: in a mapping, an even count means the next node is a key. */
+  nodes: number;
+  readonly keys: Map<string, number>;
+}
+
+/** The JS property a plain scalar key becomes under the core schema, near enough for naming a repeat. */
+function plainKey(source: string): string {
+  if (/^(?:null|Null|NULL|~|)$/.test(source)) return 'null';
+  if (/^(?:true|True|TRUE|false|False|FALSE)$/.test(source)) return source.toLowerCase();
+  if (/^[-+]?(?:0|[1-9]\d*)$/.test(source)) return String(Number(source));
+  return source;
+}
+
+/** Offset where a node starts as yaml's path locates it: a scalar's value (its opening quote), an alias's `*`, a collection's bracket or first entry. */
+function nodeStart(event: Event): number {
+  switch (event.type) {
+    case EVENT_ID.SCALAR: {
+      const quoted = event.style === SCALAR_STYLE.SINGLE_QUOTED || event.style === SCALAR_STYLE.DOUBLE_QUOTED;
+      if (event.valueStart >= 0) return event.valueStart - (quoted ? 1 : 0);
+      return Math.max(event.tagStart, event.anchorStart, 0);
+    }
+    case EVENT_ID.ALIAS:
+      return Math.max(event.anchorStart - 1, 0);
+    case EVENT_ID.MAPPING:
+    case EVENT_ID.SEQUENCE:
+      return event.start;
+    default:
+      return 0;
+  }
+}
+
+/** The first collection used as a key, or the first key repeated in one mapping (as JS properties), in document order. */
+export function firstKeyProblem(text: string, events: readonly Event[]): KeyProblem | undefined {
+  const frames: Frame[] = [];
+  const anchoredKeys = new Map<string, string>();
+  const completed = () => {
+    const parent = frames.at(-1);
+    if (parent) parent.nodes++;
+  };
+  for (const event of events) {
+    const parent = frames.at(-1);
+    const isKey = parent?.mapping === true && parent.nodes % 2 === 0;
+    switch (event.type) {
+      case EVENT_ID.DOCUMENT:
+        frames.push({ mapping: false, nodes: 0, keys: new Map() });
+        break;
+      case EVENT_ID.MAPPING:
+      case EVENT_ID.SEQUENCE:
+        if (isKey) return { kind: 'collection', offset: nodeStart(event) };
+        frames.push({ mapping: event.type === EVENT_ID.MAPPING, nodes: 0, keys: new Map() });
+        break;
+      case EVENT_ID.POP:
+        frames.pop();
+        completed();
+        break;
+      case EVENT_ID.SCALAR:
+      case EVENT_ID.ALIAS: {
+        let key: string | undefined;
+        if (event.type === EVENT_ID.SCALAR) {
+          const source = event.valueStart < 0 ? '' : getScalarValue(text, event);
+          key = event.style === SCALAR_STYLE.PLAIN && event.tagStart < 0 ? plainKey(source) : source;
+          if (event.anchorStart >= 0) anchoredKeys.set(text.slice(event.anchorStart, event.anchorEnd), key);
+        } else {
+          key = anchoredKeys.get(text.slice(event.anchorStart, event.anchorEnd));
+        }
+        if (isKey && parent && key !== undefined) {
+          const offset = nodeStart(event);
+          const first = parent.keys.get(key);
+          if (first !== undefined) return { kind: 'duplicate', key, offset, first };
+          parent.keys.set(key, offset);
+        }
+        completed();
+        break;
+      }
+    }
+  }
+  return undefined;
+}
