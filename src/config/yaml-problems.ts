@@ -265,7 +265,7 @@ function composeProblems(file: string, text: string, positions: SourcePositions)
  * it is part of could be one (`[*welk20,16]`).
  */
 export function unresolvedAliasMessage(name: string, line: string): string {
-  if (couldBePassword(`*${name}`) || quotesPasswordLike(name, line)) return `an alias ${NOT_SHOWN_PASSWORD} refers to no anchor; if it is a password, remove it: a password is never written in the configuration; else define the anchor on an earlier value, or fix the name`;
+  if (couldBePassword(`*${name}`) || quotesPasswordLike(`*${name}`, line)) return `an alias ${NOT_SHOWN_PASSWORD} refers to no anchor; if it is a password, remove it: a password is never written in the configuration; else define the anchor on an earlier value, or fix the name`;
   return `alias *${name} refers to no anchor; define &${name} on an earlier value, or fix the name`;
 }
 

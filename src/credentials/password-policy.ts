@@ -82,15 +82,26 @@ function wordCouldBePassword(word: string): boolean {
 const MIN_QUOTED_PART = 4;
 
 /**
+ * A word a parser quotes from the source, not one of its own English words:
+ * it starts (after an opening quote or bracket) with the indicator YAML read
+ * it by, a tag's `!`, an alias's `*`, an anchor's `&`, a block header's `|`
+ * or `>`, an escape's `\`. No English word does, so such a word is left out
+ * however short its part of a password is: `[!Wel,kom2016]` is the tag
+ * `!Wel` and the text `kom2016`.
+ */
+const QUOTED_SOURCE = /^["'(<[]*[!*&|>\\]/;
+
+/**
  * Whether `word` of a message is part of a word of `source` (the line the
  * message is about) written like a password. A parser quotes the source
  * without the syntax around it, and that syntax may be what makes it look
  * like a password: `!<welkom2016>` is quoted `welkom2016`, `"\uwelk2016"`
- * `\uwelk`, the alias `*welkom2016` `welkom2016`.
+ * `\uwelk`, the alias `*welkom2016` `welkom2016`. Parts shorter than
+ * MIN_QUOTED_PART are compared only when the word is QUOTED_SOURCE.
  */
 export function quotesPasswordLike(word: string, source: string): boolean {
   const part = word.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
-  if (part.length < MIN_QUOTED_PART) return false;
+  if (part.length === 0 || (part.length < MIN_QUOTED_PART && !QUOTED_SOURCE.test(word))) return false;
   return source.split(/\s+/).some((sourceWord) => sourceWord.includes(part) && couldBePassword(sourceWord));
 }
 

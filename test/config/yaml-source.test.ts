@@ -246,6 +246,18 @@ describe('a password read as YAML syntax is never quoted back', () => {
     expect(diagnostics[0]?.message).not.toMatch(/welk/);
   });
 
+  // A comma in a flow list splits the password: yaml quotes the piece it read as syntax, however short.
+  it.each([
+    ['a tag', '[!Wel,kom2016]', 'YAML_UNKNOWN_TAG@3:16', /Wel/],
+    ['an alias', '[*We,lkom2016]', 'YAML_SYNTAX@3:16', /\*We|&We/],
+    ['a one-letter tag', '[!W,elkom2016]', 'YAML_UNKNOWN_TAG@3:16', /!W\b/],
+  ])('%s that is a short piece of a password split in a flow collection', (_, value, expected, piece) => {
+    const { diagnostics } = fromText(user(value));
+    expect(diagnostics.map(where)).toEqual([expected]);
+    expect(diagnostics[0]?.message).toContain('(not shown here: it may be a password)');
+    expect(diagnostics[0]?.message).not.toMatch(piece);
+  });
+
   it('still quotes what cannot be a password', () => {
     expect(fromText('users: !group [a]\n').diagnostics[0]?.message).toBe('Unresolved tag: !group; remove the "!" tag: tenantctl reads plain YAML values only');
     expect(fromText('a: |x\n').diagnostics[0]?.message).toMatch(/^block scalar header includes extra characters: \|x;/);
@@ -254,6 +266,10 @@ describe('a password read as YAML syntax is never quoted back', () => {
     expect(fromText('a: !!set [x]\n').diagnostics[0]?.message).toMatch(/^the !!set tag makes this value a set, but tenantctl's configuration takes plain text there/);
     expect(fromText('a: !!str [x]\n').diagnostics[0]?.message).toMatch(/tag:yaml\.org,2002:str/);
     expect(fromText('a: !!welkom20 x\n').diagnostics[0]?.message).toContain('(not shown here: it may be a password)');
+    // Short tags and aliases beside ordinary words, and English words of a message beside a password-like word.
+    expect(fromText('a: [!x, b]\n').diagnostics[0]?.message).toMatch(/^Unresolved tag: !x;/);
+    expect(fromText('a: [*ab, Login2016!]\n').diagnostics[0]?.message).toBe('alias *ab refers to no anchor; define &ab on an earlier value, or fix the name');
+    expect(fromText('a: [!x, Vintage2016!]\n').diagnostics[0]?.message).toBe('Unresolved tag: !x; remove the "!" tag: tenantctl reads plain YAML values only');
   });
 });
 
