@@ -106,18 +106,24 @@ interface JsYamlProblem {
   readonly mark?: { readonly line?: unknown; readonly column?: unknown };
 }
 
-/** Where a second document starts: its `---` line, or the first content after a `...` line (as yaml's path says). */
+/**
+ * Where a second document starts: its `---` line (the first `---` starts the first document unless
+ * content came before it), or the first content after a `...` line, as yaml's path says. One pass.
+ */
 function secondDocument(text: string): { marker: '---' | '...'; offset: number } | undefined {
   const markers = /^(---|\.\.\.)(?=[ \t\r\n]|$)/gm;
-  let content = false;
+  let started = false;
+  let segmentStart = 0;
   for (let found = markers.exec(text); found; found = markers.exec(text)) {
-    // A "---" before any content starts the first document.
-    content ||= /^[ \t]*[^\s#%]/m.test(text.slice(0, found.index));
-    if (found[1] === '---' && content) return { marker: '---', offset: found.index };
-    if (found[1] === '...') {
-      const after = /^[ \t]*[^\s#]/m.exec(text.slice(found.index + 3));
-      return { marker: '...', offset: after ? found.index + 3 + after.index + after[0].length - 1 : found.index };
+    const content = /^[ \t]*[^\s#%]/m.test(text.slice(segmentStart, found.index));
+    segmentStart = found.index + 3;
+    if (found[1] === '---') {
+      if (content || started) return { marker: '---', offset: found.index };
+      started = true;
+      continue;
     }
+    const after = /^[ \t]*[^\s#]/m.exec(text.slice(segmentStart));
+    return { marker: '...', offset: after ? segmentStart + after.index + after[0].length - 1 : found.index };
   }
   return undefined;
 }

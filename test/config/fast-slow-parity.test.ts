@@ -33,6 +33,8 @@ const SAME: Record<string, string> = {
   'an alias to no anchor': 'x: *nope\n',
   'a second document after ---': 'x: 1\n---\ny: 2\n',
   'a second document after ...': 'x: 1\n...\ny: 2\n',
+  'a second document after an empty first': '# a comment\n---\n---\ny: 2\n',
+  'a second document after a first started on the --- line': '--- {x: 1}\n---\ny: 2\n',
   'a list as a block key': 'x:\n  ? [a]\n  : 1\n',
   'a list as a flow key': 'x: {[a]: 1}\n',
   'nesting past 64 levels': `x: ${'['.repeat(70)}${']'.repeat(70)}\n`,
