@@ -91,3 +91,23 @@ export function firstKeyProblem(text: string, events: readonly Event[]): KeyProb
   }
   return undefined;
 }
+
+/**
+ * Where the first list or mapping nested deeper than `max` starts (the top
+ * one is level 1), counting collections only, as yaml-document.ts's tooDeep
+ * does: js-yaml's maxDepth counts a scalar as a level too, so it refused a
+ * file yaml read, or read one yaml refused, by the file's size.
+ */
+export function firstTooDeep(events: readonly Event[], max: number): number | undefined {
+  // Per open node: whether it is a collection (a POP closes documents too).
+  const open: boolean[] = [];
+  let depth = 0;
+  for (const event of events) {
+    if (event.type === EVENT_ID.MAPPING || event.type === EVENT_ID.SEQUENCE) {
+      open.push(true);
+      if (++depth > max) return event.start;
+    } else if (event.type === EVENT_ID.DOCUMENT) open.push(false);
+    else if (event.type === EVENT_ID.POP && open.pop()) depth--;
+  }
+  return undefined;
+}

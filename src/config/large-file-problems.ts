@@ -128,6 +128,10 @@ function secondDocument(text: string): { marker: '---' | '...'; offset: number }
   return undefined;
 }
 
+/** Values nested deeper than MAX_NESTING, at `offset`: worded as yaml's path words them. */
+export const tooDeep = (file: string, text: string, offset: number): Diagnostic =>
+  error('YAML_SYNTAX', `${NESTING_MESSAGE}; ${TOO_LARGE_FOR_ALL}`, { file, ...position(text, offset) });
+
 /**
  * The one problem reported for a file over SLOW_PATH_LIMIT that js-yaml
  * refused (`cause`) or read as something other than one mapping (`documents`),

@@ -3,10 +3,11 @@ import { constructFromEvents, parseEvents, type Event } from 'js-yaml';
 import { checkExpansion, MIN_EXPANSION_LIMIT } from './alias-expansion.js';
 import { hashConfigBytes } from './config-hash.js';
 import { listConfigFiles } from './config-files.js';
-import { controlCharacterProblem, firstProblem, nulProblem, SLOW_PATH_LIMIT, tooManyLines, versionProblem, type SlowPathBudget } from './large-file-problems.js';
+import { controlCharacterProblem, firstProblem, tooDeep, nulProblem, SLOW_PATH_LIMIT, tooManyLines, versionProblem, type SlowPathBudget } from './large-file-problems.js';
 import { rememberRegions } from './locate.js';
 import { parseWithYaml } from './yaml-problems.js';
 import { MAX_NESTING } from './yaml-document.js';
+import { firstTooDeep } from './event-key-problems.js';
 import { findRegions, type FileRegions } from './yaml-regions.js';
 import { buildPositionIndex } from './position-index.js';
 import { readBlockYaml } from './block-reader.js';
@@ -120,7 +121,10 @@ function parseText(
   let events: Event[] | undefined;
   try {
     // js-yaml's load() is these two steps; the events also give where each entry is.
-    events = parseEvents(text, { maxDepth: MAX_NESTING });
+    // Deep enough for firstTooDeep to find where yaml's path stops (js-yaml counts scalars as a level).
+    events = parseEvents(text, { maxDepth: 4 * MAX_NESTING });
+    const deep = firstTooDeep(events, MAX_NESTING);
+    if (deep !== undefined) return slowPath(() => tooDeep(file, text, deep));
     // Too many to keep: not built at all (the caller says so).
     if (events.length > valueBudget) return { value: null, diagnostics: [], values: events.length };
     const documents = constructFromEvents(events, { source: text });

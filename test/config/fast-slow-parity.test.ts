@@ -39,6 +39,8 @@ const SAME: Record<string, string> = {
   'a list as a flow key': 'x: {[a]: 1}\n',
   'nesting past 64 levels': `x: ${'['.repeat(70)}${']'.repeat(70)}\n`,
   'nesting of 65 levels, which js-yaml read before': `x: ${'['.repeat(64)}${']'.repeat(64)}\n`,
+  'nesting of 65 levels around a scalar': `x: ${'[a, '.repeat(64)}b${']'.repeat(64)}\n`,
+  'nesting of 65 block levels': `${Array.from({ length: 65 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n')} 1\n`,
   'a control character': 'x: a\u0007b\n',
   'a C1 control character': 'x:\n  y: a\u009bb\n',
   'a %YAML 1.1 directive': '%YAML 1.1\n---\nx: 1\n',
@@ -78,6 +80,13 @@ describe('a mistake is told alike in a small file and in one over SLOW_PATH_LIMI
     expect([large[0]?.code, large[0]?.location?.line]).toEqual([small[0]?.code, small[0]?.location?.line]);
     expect(large[0]?.message).toMatch(/; check the indentation, quotes and brackets around here; the configuration's files with problems are over 1 MiB/);
   });
+});
+
+it('nesting past js-yaml\'s own limit (4 × 64): the same words, on the same line', () => {
+  const snippet = `x: ${'['.repeat(300)}${']'.repeat(300)}\n`;
+  const [small] = read(snippet);
+  const [large] = read(snippet + COMMENTS);
+  expect([large?.code, large?.location?.line, large?.message.replace(TOO_LARGE_NOTE, '')]).toEqual([small?.code, small?.location?.line, small?.message]);
 });
 
 describe('mistakes yaml read silently, refused by both paths', () => {
