@@ -9,6 +9,7 @@ import { EVENT_ID, getScalarValue, SCALAR_STYLE, type Event } from 'js-yaml';
  */
 export type KeyProblem =
   | { readonly kind: 'collection'; readonly offset: number }
+  /** `first` is -1 when the first occurrence is an empty key, which has no offset. */
   | { readonly kind: 'duplicate'; readonly key: string; readonly offset: number; readonly first: number };
 
 interface Frame {
@@ -18,11 +19,14 @@ interface Frame {
   readonly keys: Map<string, number>;
 }
 
-/** The JS property a plain scalar key becomes under the core schema, near enough for naming a repeat. */
+/** Core-schema numbers (decimal, 0x, 0o, floats) whose JS property is String(Number(text)). */
+const CORE_NUMBER = /^(?:[-+]?(?:\.\d+|\d+(?:\.\d*)?)(?:[eE][-+]?\d+)?|0x[0-9a-fA-F]+|0o[0-7]+)$/;
+
+/** The name a plain scalar key is compared and shown by: its JS property under the core schema, "" for null as yaml's path has it. */
 function plainKey(source: string): string {
-  if (/^(?:null|Null|NULL|~|)$/.test(source)) return 'null';
+  if (/^(?:null|Null|NULL|~|)$/.test(source)) return '';
   if (/^(?:true|True|TRUE|false|False|FALSE)$/.test(source)) return source.toLowerCase();
-  if (/^[-+]?(?:0|[1-9]\d*)$/.test(source)) return String(Number(source));
+  if (CORE_NUMBER.test(source)) return String(Number(source));
   return source;
 }
 
@@ -32,7 +36,8 @@ function nodeStart(event: Event): number {
     case EVENT_ID.SCALAR: {
       const quoted = event.style === SCALAR_STYLE.SINGLE_QUOTED || event.style === SCALAR_STYLE.DOUBLE_QUOTED;
       if (event.valueStart >= 0) return event.valueStart - (quoted ? 1 : 0);
-      return Math.max(event.tagStart, event.anchorStart, 0);
+      // An empty key (`: 1`) has no offset of its own: -1, unknown.
+      return Math.max(event.tagStart, event.anchorStart);
     }
     case EVENT_ID.ALIAS:
       return Math.max(event.anchorStart - 1, 0);
@@ -52,7 +57,7 @@ export function firstKeyProblem(text: string, events: readonly Event[]): KeyProb
     const parent = frames.at(-1);
     if (parent) parent.nodes++;
   };
-  for (const event of events) {
+  for (const [index, event] of events.entries()) {
     const parent = frames.at(-1);
     const isKey = parent?.mapping === true && parent.nodes % 2 === 0;
     switch (event.type) {
@@ -81,7 +86,9 @@ export function firstKeyProblem(text: string, events: readonly Event[]): KeyProb
         if (isKey && parent && key !== undefined) {
           const offset = nodeStart(event);
           const first = parent.keys.get(key);
-          if (first !== undefined) return { kind: 'duplicate', key, offset, first };
+          // A repeated empty key is told at its value, on its line.
+          const next = events[index + 1];
+          if (first !== undefined) return { kind: 'duplicate', key, offset: offset < 0 && next ? nodeStart(next) : offset, first };
           parent.keys.set(key, offset);
         }
         completed();

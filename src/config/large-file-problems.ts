@@ -157,11 +157,13 @@ export function firstProblem(file: string, text: string, cause: unknown, documen
     }
     const keyProblem = events && (reason === 'duplicated mapping key' || reason.endsWith('does not support complex keys')) ? firstKeyProblem(text, events) : undefined;
     if (keyProblem?.kind === 'collection') return error('YAML_SYNTAX', note(COLLECTION_KEY_MESSAGE), atOffset(keyProblem.offset));
-    if (keyProblem?.kind === 'duplicate') {
+    // An empty key has no offset: js-yaml's own position then.
+    if (keyProblem && keyProblem.offset < 0) return error('YAML_DUPLICATE_KEY', note(REPEATED_KEY_MESSAGE), at);
+    if (keyProblem?.kind === 'duplicate' && keyProblem.first >= 0) {
       const first = atOffset(keyProblem.first);
       return error('YAML_DUPLICATE_KEY', note(duplicateKeyMessage(keyProblem.key, first.line)), atOffset(keyProblem.offset), first);
     }
-    if (reason === 'duplicated mapping key') return error('YAML_DUPLICATE_KEY', note(REPEATED_KEY_MESSAGE), at);
+    if (reason === 'duplicated mapping key') return error('YAML_DUPLICATE_KEY', note(REPEATED_KEY_MESSAGE), keyProblem ? atOffset(keyProblem.offset) : at);
     if (reason === 'tab characters must not be used in indentation') return error('YAML_TAB_INDENT', note(TAB_INDENT_MESSAGE), at);
     if (reason.startsWith('nesting exceeded maxDepth')) return error('YAML_SYNTAX', note(NESTING_MESSAGE), at);
     const alias = /^unidentified alias "(.*)"$/.exec(reason)?.[1];

@@ -29,6 +29,9 @@ const SAME: Record<string, string> = {
   'a repeated key': 'x: 1\nx: 2\n',
   'a key repeated as another JS property, quoted': 'x:\n  1: a\n  "1": b\n',
   'a key repeated through an alias': 'x: { &a k: 1, *a : 2 }\n',
+  'a null key repeated': 'x:\n  null: 1\n  ~: 2\n',
+  'a number key repeated in another notation': 'x:\n  0x10: 1\n  16.0: 2\n',
+  'a boolean key repeated': 'x:\n  true: 1\n  True: 2\n',
   'a tab in indentation': 'x:\n\ty: 1\n',
   'an alias to no anchor': 'x: *nope\n',
   'a second document after ---': 'x: 1\n---\ny: 2\n',
@@ -87,6 +90,14 @@ it('nesting past js-yaml\'s own limit (4 × 64): the same words, on the same lin
   const [small] = read(snippet);
   const [large] = read(snippet + COMMENTS);
   expect([large?.code, large?.location?.line, large?.message.replace(TOO_LARGE_NOTE, '')]).toEqual([small?.code, small?.location?.line, small?.message]);
+});
+
+it('a repeated empty key: YAML_DUPLICATE_KEY where it is, never "first on line 1"', () => {
+  const [large] = read('x:\n  : 1\n  ~: 2\n' + COMMENTS);
+  expect(where(large)).toBe('YAML_DUPLICATE_KEY@3:3');
+  expect(large?.message).toMatch(/^this key appears twice in one mapping; remove or rename one of them;/);
+  const [second] = read('x:\n  ~: 1\n  : 2\n' + COMMENTS);
+  expect(where(second)).toMatch(/^YAML_DUPLICATE_KEY@3:/);
 });
 
 describe('mistakes yaml read silently, refused by both paths', () => {
