@@ -4,6 +4,7 @@ import { withoutPasswordLikeWords } from '../credentials/password-policy.js';
 import { isTaggedValue, taggedValueMessage } from './yaml-tags.js';
 import {
   COLLECTION_KEY_MESSAGE,
+  DIRECTIVE_HINT,
   duplicateKeyMessage,
   EMPTY_MESSAGE,
   multipleDocumentsMessage,
@@ -99,6 +100,26 @@ export function versionProblem(file: string, text: string): Diagnostic | null {
   if (!directive || directive[1] === '1.2') return null;
   const at = directive.index + (directive[0].startsWith('%') ? 0 : 1);
   return error('YAML_VERSION', wrongVersionMessage(directive[1] ?? ''), { file, ...position(text, at) });
+}
+
+/**
+ * A directive other than %YAML and %TAG before the document, which yaml's
+ * path refuses and js-yaml ignores: told as yaml's path tells it. Only the
+ * lines before the document are looked at.
+ */
+export function unknownDirective(file: string, text: string): Diagnostic | null {
+  const line = /[^\r\n]*(?:\r\n?|\n|$)/g;
+  for (let found = line.exec(text); found && found[0] !== ''; found = line.exec(text)) {
+    const name = /^%([^\s#]*)/.exec(found[0])?.[1];
+    if (name === undefined) {
+      if (/^[ \t]*(?:#|$)/.test(found[0].trimEnd())) continue;
+      return null;
+    }
+    if (name === 'YAML' || name === 'TAG') continue;
+    const message = `${withoutPasswordLikeWords(`unknown directive %${name}`, found[0])}; ${DIRECTIVE_HINT}`;
+    return error('YAML_SYNTAX', `${message}; ${TOO_LARGE_FOR_ALL}`, { file, ...position(text, found.index) });
+  }
+  return null;
 }
 
 interface JsYamlProblem {

@@ -24,6 +24,9 @@ function indentationTab(text: string, lineStart: number): number {
   return -1;
 }
 
+/** What to do about a %-line yaml does not read: tenantctl reads no directive but %YAML 1.2. */
+export const DIRECTIVE_HINT = 'a line that starts with % before the document is a directive, and tenantctl reads only "%YAML 1.2": remove the line';
+
 const NESTING_HINT = 'flatten them: a configuration nests 6 levels at most';
 
 /** The words for values nested deeper than MAX_NESTING, yaml's problem and the hint. */
@@ -39,6 +42,7 @@ const SYNTAX_HINTS: Partial<Record<YAMLError['code'], string>> = {
   MISSING_CHAR: 'add the missing character',
   BAD_DQ_ESCAPE: 'inside double quotes a backslash starts an escape; write \\\\ for a backslash, or use single quotes',
   RESOURCE_EXHAUSTION: NESTING_HINT,
+  BAD_DIRECTIVE: DIRECTIVE_HINT,
 };
 
 /** What describing yaml's problems needs: the source, its parse, and where repeated keys were first given. */

@@ -3,7 +3,7 @@ import { constructFromEvents, parseEvents, type Event } from 'js-yaml';
 import { checkExpansion, MIN_EXPANSION_LIMIT } from './alias-expansion.js';
 import { hashConfigBytes } from './config-hash.js';
 import { listConfigFiles } from './config-files.js';
-import { controlCharacterProblem, firstProblem, tooDeep, nulProblem, SLOW_PATH_LIMIT, tooManyLines, versionProblem, type SlowPathBudget } from './large-file-problems.js';
+import { controlCharacterProblem, firstProblem, tooDeep, unknownDirective, nulProblem, SLOW_PATH_LIMIT, tooManyLines, versionProblem, type SlowPathBudget } from './large-file-problems.js';
 import { rememberRegions } from './locate.js';
 import { parseWithYaml } from './yaml-problems.js';
 import { MAX_NESTING } from './yaml-document.js';
@@ -111,8 +111,8 @@ function parseText(
   if (/(?:^|[\r\n])%/.test(text)) {
     // A directive is yaml's to read; past the budget only its version is checked, and js-yaml reads the file.
     if (small) return allProblems();
-    const version = versionProblem(file, text);
-    if (version) return refused(version);
+    const directive = versionProblem(file, text) ?? unknownDirective(file, text);
+    if (directive) return refused(directive);
   }
   // The plain block YAML most files are, read straight into values; anything else, js-yaml.
   const block = readBlockYaml(text, valueBudget);

@@ -47,6 +47,8 @@ const SAME: Record<string, string> = {
   'a control character': 'x: a\u0007b\n',
   'a C1 control character': 'x:\n  y: a\u009bb\n',
   'a %YAML 1.1 directive': '%YAML 1.1\n---\nx: 1\n',
+  'an unknown directive': '# header\n%YAML 1.2\n%FOO bar\n---\nx: 1\n',
+  'an unknown directive written like a password': '%Welkom2016x\n---\nx: 1\n',
   'a short piece of a password read as a tag': 'x:\n  password: [!Wel,kom2016]\n',
   'an unknown tag after lone-CR line ends': 'x: 1\ry: 2\rz: !foo 3\r',
   'a repeated key after CRLF line ends': 'x: 1\r\ny: 2\r\nx: !!str 3\r\n',
