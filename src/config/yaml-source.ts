@@ -3,7 +3,7 @@ import { constructFromEvents, parseEvents, type Event } from 'js-yaml';
 import { checkExpansion, MIN_EXPANSION_LIMIT } from './alias-expansion.js';
 import { hashConfigBytes } from './config-hash.js';
 import { listConfigFiles } from './config-files.js';
-import { controlCharacterProblem, firstProblem, tooDeep, unknownDirective, nulProblem, SLOW_PATH_LIMIT, tooManyLines, versionProblem, type SlowPathBudget } from './large-file-problems.js';
+import { controlCharacterProblem, firstProblem, mayHoldSpecial, tooDeep, unknownDirective, nulProblem, SLOW_PATH_LIMIT, tooManyLines, versionProblem, type SlowPathBudget } from './large-file-problems.js';
 import { rememberRegions } from './locate.js';
 import { parseWithYaml } from './yaml-problems.js';
 import { MAX_NESTING } from './yaml-document.js';
@@ -98,7 +98,10 @@ function parseText(
 ): ParsedText {
   const refused = (diagnostic: Diagnostic) => ({ value: null, diagnostics: [diagnostic] });
   // The line count first: the NUL's position counts lines.
-  const unreadable = tooManyLines(file, text) ?? nulProblem(file, text) ?? controlCharacterProblem(file, text);
+  const lines = tooManyLines(file, text);
+  if (lines) return refused(lines);
+  const special = mayHoldSpecial(text);
+  const unreadable = special ? (nulProblem(file, text) ?? controlCharacterProblem(file, text)) : null;
   if (unreadable) return refused(unreadable);
   // A file js-yaml does not read as one mapping: yaml, for every problem and its position, while the
   // budget lasts; past it, `problem` alone (large-file-problems.ts).
@@ -108,7 +111,7 @@ function parseText(
     return parseWithYaml(file, text);
   };
   const slowPath = (problem: () => Diagnostic) => (small ? allProblems() : refused(problem()));
-  if (/(?:^|[\r\n])%/.test(text)) {
+  if (special && /(?:^|[\r\n])%/.test(text)) {
     // A directive is yaml's to read; past the budget only its version is checked, and js-yaml reads the file.
     if (small) return allProblems();
     const directive = versionProblem(file, text) ?? unknownDirective(file, text);
@@ -121,9 +124,9 @@ function parseText(
   let events: Event[] | undefined;
   try {
     // js-yaml's load() is these two steps; the events also give where each entry is.
-    // Deep enough for firstTooDeep to find where yaml's path stops (js-yaml counts scalars as a level).
-    events = parseEvents(text, { maxDepth: 4 * MAX_NESTING });
-    const deep = firstTooDeep(events, MAX_NESTING);
+    const parsed = parseEventsNested(text);
+    events = parsed.events;
+    const deep = parsed.deep ? firstTooDeep(events, MAX_NESTING) : undefined;
     if (deep !== undefined) return slowPath(() => tooDeep(file, text, deep));
     // Too many to keep: not built at all (the caller says so).
     if (events.length > valueBudget) return { value: null, diagnostics: [], values: events.length };
@@ -152,6 +155,23 @@ function accepted(
   // An event per scalar, and per collection its start and end: as many as countValues counts, give or take one per
   // collection. Aliases count what they expand to: every later stage reads each expanded value.
   return { value, diagnostics: [], values: expanded?.values ?? events, written: events, ...(regions ? { regions } : {}) };
+}
+
+/**
+ * js-yaml's events. Its maxDepth counts a scalar as a level, yaml's path (and firstTooDeep) collections only:
+ * a file no node of which is deeper than MAX_NESTING (every real one) is read in one parse and needs no
+ * firstTooDeep pass over its events; a deeper one is parsed again deep enough for firstTooDeep to find where
+ * yaml's path stops (`deep`). The parser does not backtrack over its errors: up to where the first parse
+ * stopped, the second does the same, so any other mistake there is still the one told.
+ */
+function parseEventsNested(text: string): { events: Event[]; deep: boolean } {
+  try {
+    return { events: parseEvents(text, { maxDepth: MAX_NESTING }), deep: false };
+  } catch (cause) {
+    const reason = (cause as { reason?: unknown } | null)?.reason;
+    if (typeof reason !== 'string' || !reason.startsWith('nesting exceeded maxDepth')) throw cause;
+  }
+  return { events: parseEvents(text, { maxDepth: 4 * MAX_NESTING }), deep: true };
 }
 
 /**

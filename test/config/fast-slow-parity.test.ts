@@ -43,9 +43,16 @@ const SAME: Record<string, string> = {
   'nesting past 64 levels': `x: ${'['.repeat(70)}${']'.repeat(70)}\n`,
   'nesting of 65 levels, which js-yaml read before': `x: ${'['.repeat(64)}${']'.repeat(64)}\n`,
   'nesting of 65 levels around a scalar': `x: ${'[a, '.repeat(64)}b${']'.repeat(64)}\n`,
+  // js-yaml refuses 64 levels and a scalar, so the file is parsed again deeper (yaml-source.ts parseEventsNested).
+  'nesting of 64 levels around a scalar, after a repeated key': `x: 1\nx: ${'[a, '.repeat(63)}b${']'.repeat(63)}\n`,
   'nesting of 65 block levels': `${Array.from({ length: 65 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n')} 1\n`,
   'a control character': 'x: a\u0007b\n',
   'a C1 control character': 'x:\n  y: a\u009bb\n',
+  // Where js-yaml looks for none (comments, quoted values), after a % inside a line, after a directive.
+  'a control character in a comment': 'x: 1 # a\u0001b\n',
+  'a DEL in a quoted value after 100%': 'x: 100%\ny: "a\u007fb"\n',
+  'a U+FFFE in a quoted value': "x: 'a\ufffeb'\n",
+  'a control character after a directive': '%YAML 1.2\n---\nx: "\u0084"\n',
   'a %YAML 1.1 directive': '%YAML 1.1\n---\nx: 1\n',
   'an unknown directive': '# header\n%YAML 1.2\n%FOO bar\n---\nx: 1\n',
   'an unknown directive written like a password': '%Welkom2016x\n---\nx: 1\n',
