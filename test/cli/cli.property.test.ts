@@ -14,7 +14,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { HOSTILE_VALUES } from '../support/hostile-strings.js';
+import { escapeRawControls, HOSTILE_VALUES } from '../support/hostile-strings.js';
 import { ROOT, tempDir } from '../support/cli.js';
 import { contosoDatabase } from '../support/contoso-database.js';
 
@@ -152,9 +152,10 @@ const upn = (index: number): string => `user${index}@contoso.com`;
 /** A valid configuration of the generated users (and an admin, for the lockout guard), as YAML. */
 function configurationOf(users: readonly GeneratedUser[], useAliases: boolean): string {
   const document = { settings: { adminEmail: 'it-desk@contoso.com' }, users: [ADMIN, ...users.map((u) => ({ userPrincipalName: upn(u.index), ...u.fields }))] };
-  if (!useAliases) return stringify(document);
+  // yaml writes DEL and C1 controls raw (inside double quotes), which a YAML file may not hold.
+  if (!useAliases) return escapeRawControls(stringify(document));
   // The same values again, written once and referred to by aliases.
-  return stringify(document, { aliasDuplicateObjects: true });
+  return escapeRawControls(stringify(document, { aliasDuplicateObjects: true }));
 }
 
 beforeAll(async () => {

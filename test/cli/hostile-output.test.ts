@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/open-database.js';
 import { runCli, tempDir, type CliResult } from '../support/cli.js';
 import { postgresTestUrl } from '../support/postgres.js';
-import { HOSTILE, liveMarkdown, rawDangers, workflowCommandLines } from '../support/hostile-strings.js';
+import { HOSTILE, liveMarkdown, rawDangers, workflowCommandLines, yamlString } from '../support/hostile-strings.js';
 import { HOSTILE_CATALOG as CATALOG, HOSTILE_UNMANAGED as UNMANAGED, HOSTILE_USERS as USERS } from '../support/hostile-tenant.js';
 import { inject } from 'vitest';
 
@@ -16,7 +16,7 @@ import { inject } from 'vitest';
  * live mention, HTML or link.
  */
 
-const q = (value: string) => JSON.stringify(value); // YAML reads JSON strings, \u escapes included
+const q = yamlString;
 
 /**
  * ESC c resets the terminal (clearing the screen). A key with digits, letters and symbols, like

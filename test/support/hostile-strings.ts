@@ -86,3 +86,14 @@ export function liveMarkdown(markdown: string): string[] {
   for (const match of outside.replace(ours, '').matchAll(/<[a-z!/][^>]*>|(?<![\w`])@[a-z0-9]|https?:\/\/|www\.|\]\(|\b[\w.+-]+@[\w-]+\.[\w.]+/gi)) problems.push(match[0]);
   return problems;
 }
+
+/**
+ * `value` as a YAML double-quoted string: JSON's, whose \u escapes YAML reads, with DEL and the C1
+ * controls (JSON leaves them raw) as escapes too. A raw one is refused in a YAML file (YAML_SYNTAX: no YAML
+ * text may hold it), so a hostile value is written as a pipeline's YAML tool must write it.
+ */
+export const yamlString = (value: string): string => escapeRawControls(JSON.stringify(value));
+
+/** YAML text (as yaml's stringify writes it: such characters only inside double quotes) with DEL and C1 controls as escapes. */
+export const escapeRawControls = (yamlText: string): string =>
+  yamlText.replace(/[\x7f-\x84\x86-\x9f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);

@@ -1,4 +1,4 @@
-import { HOSTILE } from './hostile-strings.js';
+import { HOSTILE, yamlString } from './hostile-strings.js';
 
 /**
  * A tenant made of the hostile corpus (issue 9, finding 8): a catalog, a
@@ -6,7 +6,7 @@ import { HOSTILE } from './hostile-strings.js';
  * shared by every test that proves an output kind escapes what it prints.
  */
 
-const q = (value: string) => JSON.stringify(value); // YAML reads JSON strings, \u escapes included
+const q = yamlString;
 
 export const HOSTILE_CATALOG = `domains:
   - { name: contoso.com, verified: true, default: true }
