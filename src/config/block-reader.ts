@@ -5,10 +5,10 @@ import type { EntryRegion, FileRegions } from './yaml-regions.js';
  * What js-yaml's `load` and `findRegions` give for the plain block YAML that
  * `export` writes and most hand-written configurations are: a mapping at the
  * top, block mappings and lists, `key: value` lines with simple keys, one-line
- * quoted scalars, one-line flow lists of plain scalars, comments and blank
- * lines. Read line by line into the values directly, without js-yaml's events
- * and constructor: about three times faster on a 100,000-user configuration
- * (37 MB; BENCHMARKS.md).
+ * quoted scalars, one-line flow lists of plain and quoted scalars, comments
+ * and blank lines. Read line by line into the values directly, without
+ * js-yaml's events and constructor: about 2.5 times faster on a 100,000-user
+ * configuration (37 MB; BENCHMARKS.md, step 45).
  *
  * The result is exactly js-yaml's (the same values, in the same key order,
  * plain scalars typed by js-yaml's own core schema), the number of events
