@@ -1,5 +1,6 @@
 import { CORE_SCHEMA } from 'js-yaml';
 import type { EntryRegion, FileRegions } from './yaml-regions.js';
+import { CONTROL_CHARACTERS } from './yaml-characters.js';
 
 /**
  * What js-yaml's `load` and `findRegions` give for the plain block YAML that
@@ -32,8 +33,8 @@ export function readBlockYaml(text: string, valueBudget = Number.POSITIVE_INFINI
 
 // Tabs, CR line ends and a BOM inside the text are read by js-yaml in ways this reader does not copy;
 // the rest js-yaml refuses as non-printable (split from surrogates, as one alternation scans slowly).
-const UNREADABLE = /[\t\r\uFEFF\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]/;
-const UNREADABLE_OR_SURROGATE = /[\t\r\uFEFF\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF\uD800-\uDFFF]/;
+const UNREADABLE = new RegExp(`[\\t\\r\\uFEFF\\0${CONTROL_CHARACTERS}]`);
+const UNREADABLE_OR_SURROGATE = new RegExp(`[\\t\\r\\uFEFF\\0${CONTROL_CHARACTERS}\\uD800-\\uDFFF]`);
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/;
 
 const SPACE = 32;

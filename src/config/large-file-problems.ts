@@ -19,6 +19,7 @@ import {
 } from './yaml-problems.js';
 import type { Event } from 'js-yaml';
 import { firstKeyProblem } from './event-key-problems.js';
+import { CONTROL_CHARACTERS } from './yaml-characters.js';
 
 /**
  * The text a configuration's files that js-yaml does not read as one mapping
@@ -64,7 +65,7 @@ export function nulProblem(file: string, text: string): Diagnostic | null {
  * small one. Both are refused, located, whatever the file's size.
  */
 export function controlCharacterProblem(file: string, text: string): Diagnostic | null {
-  const at = text.search(/[\x01-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]/);
+  const at = text.search(CONTROL_CHARACTER);
   if (at < 0) return null;
   const code = (text.codePointAt(at) ?? 0).toString(16).toUpperCase().padStart(4, '0');
   const escape = code.startsWith('00') ? `\\x${code.slice(2)}` : `\\u${code}`;
@@ -86,8 +87,9 @@ export function mayHoldSpecial(text: string): boolean {
   SPECIAL.lastIndex = found.index + 1;
   return SPECIAL.test(text);
 }
-const SPECIAL_OR_PERCENT = /[\0-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF%]/g;
-const SPECIAL = /[\0-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]|[\r\n]%/g;
+const CONTROL_CHARACTER = new RegExp(`[${CONTROL_CHARACTERS}]`);
+const SPECIAL_OR_PERCENT = new RegExp(`[\\0${CONTROL_CHARACTERS}%]`, 'g');
+const SPECIAL = new RegExp(`[\\0${CONTROL_CHARACTERS}]|[\\r\\n]%`, 'g');
 
 /**
  * Line breaks (LF and CR each) a file may hold: a real 64 MiB configuration
