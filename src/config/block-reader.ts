@@ -64,15 +64,9 @@ function keyChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
 }
 
-/** Keys that js-yaml keeps as the same string: not null, true, 0x10 or the like, nor `__proto__`. */
-const keyCache = new Map<string, boolean>();
+/** A key that js-yaml keeps as the same string: not null, true, 0x10 or the like, nor `__proto__`. */
 function plainKey(key: string): boolean {
-  let known = keyCache.get(key);
-  if (known === undefined) {
-    known = key !== '__proto__' && CORE_SCHEMA.resolveImplicitScalarTag(key).value === key;
-    if (keyCache.size < 10_000) keyCache.set(key, known);
-  }
-  return known;
+  return key !== '__proto__' && CORE_SCHEMA.resolveImplicitScalarTag(key).value === key;
 }
 
 class Bail extends Error {}
@@ -234,7 +228,7 @@ class BlockReader {
 
   /**
    * The key from `at` to `colon`: one read before when it is the same text (a file repeats a dozen keys
-   * 100,000 times; no new string for each, nor its lookup), else checked by plainKey.
+   * 100,000 times; no new string for each, nor its check), else checked by plainKey.
    */
   private keyAt(at: number, colon: number): string {
     const length = colon - at;
