@@ -145,13 +145,16 @@ describe('readBlockYaml reads what js-yaml reads, or leaves the file to it', () 
       fc.string({ unit: 'grapheme', maxLength: 30 }),
       fc.constantFrom('null', 'true', 'False', '~', '0x1F', '1e3', '.inf', '-0', '+31 20', 'a: b', 'a #b', "O'Brien", '"q"', '- x', '[a]', '', ' x'),
     );
+    let read = 0;
     fc.assert(
       fc.property(fc.dictionary(fc.constantFrom('displayName', 'city', 'jobTitle', 'postalCode', 'x_1'), text, { minKeys: 1 }), fc.array(text, { maxLength: 3 }), (user, phones) => {
         const written = userYaml({ userPrincipalName: 'a@contoso.com', ...user, businessPhones: phones });
-        if (written !== null) sameAsJsYaml(`users:\n  - ${written}\n`);
+        if (written !== null && sameAsJsYaml(`users:\n  - ${written}\n`)) read++;
       }),
       { numRuns: 2_000 },
     );
+    // Compared, not all left to js-yaml (about a fifth are read: arbitrary text is mostly escapes and quotes).
+    expect(read).toBeGreaterThan(200);
   });
 
   it('reads the layouts people write by hand', () => {
