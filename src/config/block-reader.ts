@@ -1,6 +1,7 @@
 import { CORE_SCHEMA } from 'js-yaml';
 import type { EntryRegion, FileRegions } from './yaml-regions.js';
 import { CONTROL_CHARACTERS } from './yaml-characters.js';
+import { INPUT_LIMITS } from './read-input-file.js';
 
 /**
  * What js-yaml's `load` and `findRegions` give for the plain block YAML that
@@ -78,6 +79,8 @@ interface Open {
   readonly sequence: boolean;
   readonly indent: number;
   readonly value: unknown[] | Record<string, unknown>;
+  /** Keys so far, of a mapping: past INPUT_LIMITS.mappingKeys, js-yaml's path refuses the file there. */
+  keys: number;
 }
 
 interface Entry {
@@ -181,7 +184,7 @@ class BlockReader {
     if (this.open.length >= MAX_DEPTH) bail();
     const value = sequence ? [] : {};
     if (this.open.length > 0) this.add(key, value);
-    this.open.push({ sequence, indent, value });
+    this.open.push({ sequence, indent, value, keys: 0 });
     this.events += 2;
   }
 
@@ -199,8 +202,8 @@ class BlockReader {
       return;
     }
     const map = top.value as Record<string, unknown>;
-    // A repeated key is js-yaml's to refuse and locate.
-    if (Object.prototype.hasOwnProperty.call(map, key)) bail();
+    // A repeated key, or one key too many, is js-yaml's path's to refuse and locate.
+    if (++top.keys > INPUT_LIMITS.mappingKeys || Object.prototype.hasOwnProperty.call(map, key)) bail();
     map[key] = value;
   }
 

@@ -118,3 +118,38 @@ export function firstTooDeep(events: readonly Event[], max: number): number | un
   }
   return undefined;
 }
+
+/**
+ * Where the first key past `max` of one mapping starts, in document order:
+ * the file is refused there, before its values are built (a mapping of
+ * millions of keys cost seconds and gigabytes in every later stage).
+ */
+export function firstTooWide(events: readonly Event[], max: number): number | undefined {
+  // Such a mapping alone makes more than 2 × max events.
+  if (events.length <= 2 * max) return undefined;
+  // Per open node, the nodes completed in it: counted up from 0 in a mapping, -1 in anything else.
+  const nodes: number[] = [];
+  let top = -1;
+  for (let index = 0; index < events.length; index++) {
+    const event = events[index]!;
+    const type = event.type;
+    if (type === EVENT_ID.POP) {
+      nodes.pop();
+      top = nodes.length > 0 && nodes[nodes.length - 1]! >= 0 ? ++nodes[nodes.length - 1]! : -1;
+      continue;
+    }
+    if (top === 2 * max) {
+      const offset = nodeStart(event);
+      // An empty key (`: 1`) has no offset: its value's, on its line.
+      const next = events[index + 1];
+      return offset >= 0 ? offset : Math.max(next ? nodeStart(next) : 0, 0);
+    }
+    if (type === EVENT_ID.SCALAR || type === EVENT_ID.ALIAS) {
+      if (top >= 0) nodes[nodes.length - 1] = ++top;
+    } else {
+      top = type === EVENT_ID.MAPPING ? 0 : -1;
+      nodes.push(top);
+    }
+  }
+  return undefined;
+}

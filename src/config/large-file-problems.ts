@@ -1,4 +1,5 @@
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { formatCount } from '../diagnostics/message-lists.js';
 import { lineAndColumn, lineStarts } from './position-index.js';
 import { withoutPasswordLikeWords } from '../credentials/password-policy.js';
 import { isTaggedValue, taggedValueMessage } from './yaml-tags.js';
@@ -169,6 +170,14 @@ function secondDocument(text: string): { marker: '---' | '...'; offset: number }
 }
 
 /** Values nested deeper than MAX_NESTING, at `offset`: worded as yaml's path words them. */
+/** A mapping with a key past INPUT_LIMITS.mappingKeys, at that key: refused whatever the file's size. */
+export const tooWide = (file: string, text: string, offset: number, max: number): Diagnostic =>
+  error(
+    'CONFIG_TOO_LARGE',
+    `this mapping has more than ${formatCount(max)} keys, the limit for one mapping (no configuration or catalog needs as many: a user has a few dozen fields, a catalog at most 1,000 subscriptions), so the file's values were not checked: remove what does not belong there`,
+    { file, ...position(text, offset) },
+  );
+
 export const tooDeep = (file: string, text: string, offset: number): Diagnostic =>
   error('YAML_SYNTAX', `${NESTING_MESSAGE}; ${TOO_LARGE_FOR_ALL}`, { file, ...position(text, offset) });
 

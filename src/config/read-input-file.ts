@@ -26,6 +26,13 @@ export const INPUT_LIMITS = {
    * 100,000 users fits.
    */
   configurationFiles: 100_000,
+  /**
+   * Keys of one mapping in a configuration or catalog file. The widest real
+   * one is a catalog's or spareSeats' list of subscriptions (1,000 at most);
+   * a user has a few dozen. A mapping of millions of keys made of one 44 MB
+   * file 36 s and 3 GB of work before it was refused; now the parse stops there.
+   */
+  mappingKeys: 10_000,
   /** A plan saved by `plan --out`, read by `apply --plan`. */
   plan: 256 * MiB,
 } as const;

@@ -3,11 +3,11 @@ import { constructFromEvents, parseEvents, type Event } from 'js-yaml';
 import { checkExpansion, MIN_EXPANSION_LIMIT } from './alias-expansion.js';
 import { hashConfigBytes } from './config-hash.js';
 import { listConfigFiles } from './config-files.js';
-import { controlCharacterProblem, firstProblem, mayHoldSpecial, tooDeep, unknownDirective, nulProblem, SLOW_PATH_LIMIT, tooManyLines, versionProblem, type SlowPathBudget } from './large-file-problems.js';
+import { controlCharacterProblem, firstProblem, mayHoldSpecial, tooDeep, tooWide, unknownDirective, nulProblem, SLOW_PATH_LIMIT, tooManyLines, versionProblem, type SlowPathBudget } from './large-file-problems.js';
 import { rememberRegions } from './locate.js';
 import { parseWithYaml } from './yaml-problems.js';
 import { MAX_NESTING } from './yaml-document.js';
-import { firstTooDeep } from './event-key-problems.js';
+import { firstTooDeep, firstTooWide } from './event-key-problems.js';
 import { findRegions, type FileRegions } from './yaml-regions.js';
 import { buildPositionIndex } from './position-index.js';
 import { readBlockYaml } from './block-reader.js';
@@ -128,6 +128,8 @@ function parseText(
     events = parsed.events;
     const deep = parsed.deep ? firstTooDeep(events, MAX_NESTING) : undefined;
     if (deep !== undefined) return slowPath(() => tooDeep(file, text, deep));
+    const wide = firstTooWide(events, INPUT_LIMITS.mappingKeys);
+    if (wide !== undefined) return refused(tooWide(file, text, wide, INPUT_LIMITS.mappingKeys));
     // Too many to keep: not built at all (the caller says so).
     if (events.length > valueBudget) return { value: null, diagnostics: [], values: events.length };
     const documents = constructFromEvents(events, { source: text });

@@ -182,4 +182,10 @@ describe('readBlockYaml reads what js-yaml reads, or leaves the file to it', () 
     expect(readBlockYaml(text, 1_000)?.events).toBe(107);
     expect(readBlockYaml(text, 50)).toBeUndefined();
   });
+
+  it('leaves a mapping of more than 10,000 keys to js-yaml\'s path, which refuses it', () => {
+    const keys = (count: number) => Array.from({ length: count }, (_, i) => `  k${i}: 1\n`).join('');
+    expect(readBlockYaml(`a:\n${keys(10_000)}`)).toBeDefined();
+    expect(readBlockYaml(`a:\n${keys(10_001)}`)).toBeUndefined();
+  });
 });

@@ -325,6 +325,40 @@ describe('nesting is bounded', () => {
   });
 });
 
+describe('the keys of one mapping are bounded', () => {
+  const keys = (count: number, indent = '', value = '1') => Array.from({ length: count }, (_, i) => `${indent}k${i}: ${value}\n`).join('');
+  const flow = `spareSeats: {${Array.from({ length: 10_001 }, (_, i) => `k${i}: 1`).join(', ')}}\n`;
+
+  it('refuses the 10,001st key of one mapping where it is, on every path', () => {
+    const cases: [string, string, string][] = [
+      ['block', `spareSeats:\n${keys(10_001, '  ')}`, 'CONFIG_TOO_LARGE@10002:3'],
+      // A tab sends the file to js-yaml.
+      ['tab', `#\t\nspareSeats:\n${keys(10_001, '  ')}`, 'CONFIG_TOO_LARGE@10003:3'],
+      ['flow', flow, `CONFIG_TOO_LARGE@1:${flow.indexOf('k10000:') + 1}`],
+      // Values that are lists count as one node each, as scalars do.
+      ['lists', `#\t\nspareSeats:\n${keys(10_001, '  ', '[a, {b: c}]')}`, 'CONFIG_TOO_LARGE@10003:3'],
+    ];
+    for (const [name, text, expected] of cases) {
+      const { source, diagnostics } = fromText(text);
+      expect(source.value, name).toBeNull();
+      expect(diagnostics.map(where), name).toEqual([expected]);
+      expect(diagnostics[0]!.message, name).toMatch(/^this mapping has more than 10,000 keys, the limit for one mapping/);
+    }
+  });
+
+  it('counts each mapping apart: 10,000 keys in one, and in each of many, are read', () => {
+    for (const text of [
+      `spareSeats:\n${keys(10_000, '  ')}`,
+      `#\t\nspareSeats:\n${keys(10_000, '  ', '{a: 1}')}`,
+      `users:\n${`  - \n${keys(10_000, '    ')}`.repeat(3)}`,
+    ]) {
+      const { source, diagnostics } = fromText(text);
+      expect(diagnostics).toEqual([]);
+      expect(source.value).not.toBeNull();
+    }
+  });
+});
+
 describe('values', () => {
   it.each(['valid/tenant.yaml', 'bom.yaml', 'ordered/a-defaults.yml', 'ordered/b-users.yaml', 'broken/4-valid.yaml'])(
     '%s equals yaml’s parse',
