@@ -169,7 +169,6 @@ function secondDocument(text: string): { marker: '---' | '...'; offset: number }
   return undefined;
 }
 
-/** Values nested deeper than MAX_NESTING, at `offset`: worded as yaml's path words them. */
 /** A mapping with a key past INPUT_LIMITS.mappingKeys, at that key: refused whatever the file's size. */
 export const tooWide = (file: string, text: string, offset: number, max: number): Diagnostic =>
   error(
@@ -178,6 +177,7 @@ export const tooWide = (file: string, text: string, offset: number, max: number)
     { file, ...position(text, offset) },
   );
 
+/** Values nested deeper than MAX_NESTING, at `offset`: worded as yaml's path words them. */
 export const tooDeep = (file: string, text: string, offset: number): Diagnostic =>
   error('YAML_SYNTAX', `${NESTING_MESSAGE}; ${TOO_LARGE_FOR_ALL}`, { file, ...position(text, offset) });
 
