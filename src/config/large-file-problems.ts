@@ -173,7 +173,7 @@ function secondDocument(text: string): { marker: '---' | '...'; offset: number }
 export const tooWide = (file: string, text: string, offset: number, max: number): Diagnostic =>
   error(
     'CONFIG_TOO_LARGE',
-    `this mapping has more than ${formatCount(max)} keys, the limit for one mapping (no configuration or catalog needs as many: a user has a few dozen fields, a catalog at most 1,000 subscriptions), so the file's values were not checked: remove what does not belong there`,
+    `this mapping has more than ${formatCount(max)} keys, the limit for one mapping (no configuration or catalog needs as many: a user has a few dozen fields, spareSeats one per subscription), so the file's values were not checked: remove what does not belong there`,
     { file, ...position(text, offset) },
   );
 

@@ -28,9 +28,10 @@ export const INPUT_LIMITS = {
   configurationFiles: 100_000,
   /**
    * Keys of one mapping in a configuration or catalog file. The widest real
-   * one is a catalog's or spareSeats' list of subscriptions (1,000 at most);
-   * a user has a few dozen. A mapping of millions of keys made of one 44 MB
-   * file 36 s and 3 GB of work before it was refused; now the parse stops there.
+   * ones are spareSeats and maxSeats, a key per subscription (a catalog has
+   * at most 1,000); a user has a few dozen. One mapping of 4,000,000 keys
+   * (44 MB) cost 36 s and 3 GB before it was refused; now it is refused once
+   * parsed, before its values are built.
    */
   mappingKeys: 10_000,
   /** A plan saved by `plan --out`, read by `apply --plan`. */

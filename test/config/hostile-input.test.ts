@@ -56,7 +56,7 @@ describe('hostile configurations: bounded work, located errors', () => {
   }, 120_000);
 
   const WIDE = (max: string) =>
-    `CONFIG_TOO_LARGE: this mapping has more than ${max} keys, the limit for one mapping (no configuration or catalog needs as many: a user has a few dozen fields, a catalog at most 1,000 subscriptions), so the file's values were not checked: remove what does not belong there`;
+    `CONFIG_TOO_LARGE: this mapping has more than ${max} keys, the limit for one mapping (no configuration or catalog needs as many: a user has a few dozen fields, spareSeats one per subscription), so the file's values were not checked: remove what does not belong there`;
 
   // 4,000,000 such keys (44 MB) cost 36 s and 3 GB before the limit, every later stage walking them.
   it('one user of 100,000 unknown keys (1.5 MB): refused at the mapping\'s 10,001st key, as plain block YAML and as any other', async () => {
@@ -472,7 +472,7 @@ describe('hostile catalogs: refused by init before the database is touched, loca
     expect(result.code).toBe(1);
     const column = `  - {${keys}`.indexOf('k10000:') + 1;
     expect(result.stderr).toBe(
-      `Error: the catalog ${file} is invalid:\n${file}:4:${column}: CONFIG_TOO_LARGE: this mapping has more than 10,000 keys, the limit for one mapping (no configuration or catalog needs as many: a user has a few dozen fields, a catalog at most 1,000 subscriptions), so the file's values were not checked: remove what does not belong there\n1 error, 0 warnings\n`,
+      `Error: the catalog ${file} is invalid:\n${file}:4:${column}: CONFIG_TOO_LARGE: this mapping has more than 10,000 keys, the limit for one mapping (no configuration or catalog needs as many: a user has a few dozen fields, spareSeats one per subscription), so the file's values were not checked: remove what does not belong there\n1 error, 0 warnings\n`,
     );
   });
 
