@@ -6,6 +6,7 @@ import { DEFAULT_SETTINGS, type Settings } from '../state/settings.js';
 import { userKey, type TenantState, type User } from '../state/tenant-state.js';
 import { limitDiagnostics, MAX_DIAGNOSTICS } from './diagnostic-limit.js';
 import { locateFirst } from './locate-first.js';
+import { locatePartStart } from './locate.js';
 import { normalizeUser, withDefaults } from './normalize-user.js';
 import type { RawConfig, RawDefaults, RawSettings, RawUser } from './raw-config.js';
 import { RULES, type RuleEntry, type RuleNeeds } from './rules/index.js';
@@ -156,6 +157,13 @@ interface CheckedFiles {
   omitted: number;
 }
 
+/** A part too large to check, located where it starts without re-reading it (locatePartStart). */
+function atPartStart(source: ConfigFile, diagnostic: Diagnostic): Diagnostic {
+  const location = diagnostic.location;
+  const position = location?.path && location.line === undefined ? locatePartStart(source, location.path) : undefined;
+  return position && location ? { ...diagnostic, location: { ...location, ...position } } : diagnostic;
+}
+
 /** Checks each parsed file against the schema and keeps what the rules can read, a file per step. */
 function* checkFiles(sources: LoadedSources): Steps<CheckedFiles> {
   const checked: CheckedFiles = { files: [], diagnostics: [...sources.diagnostics], pointAtKey: new Set(), omitted: 0 };
@@ -163,7 +171,7 @@ function* checkFiles(sources: LoadedSources): Steps<CheckedFiles> {
     if (source.value === null) continue;
     const shape = checkTenantShape(source.file, source.value);
     // Not push(...): a file may hold more problems than a call takes arguments.
-    for (const d of shape.diagnostics) checked.diagnostics.push(d);
+    for (const d of shape.diagnostics) checked.diagnostics.push(d.code === 'SCHEMA_VALUE_TOO_LARGE' ? atPartStart(source, d) : d);
     for (const d of shape.pointAtKey) checked.pointAtKey.add(d);
     checked.omitted += shape.omitted;
     // Too large to check, or checked only in part: what the rules would read is not known to be sound.

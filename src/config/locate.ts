@@ -140,6 +140,42 @@ function locateInRegion(source: ConfigFile, regions: FileRegions, path: readonly
   return toFile(offsetFor(descend(root, path), pointAt), entry.start);
 }
 
+/**
+ * Where a part of a file starts, from the loader's regions alone: a top-level
+ * entry (`[key]`) at its key, an item of a top-level block list (`[key, i]`)
+ * after its `- `, the top level (`[]`) at its first entry. For a part too
+ * large to check (SCHEMA_VALUE_TOO_LARGE), which is large by definition:
+ * locating it by re-reading its region cost a second parse of it, 0.7 GB for
+ * a 20 MB section. Undefined when the regions cannot tell (none were kept, a
+ * CR ends a line, the item's value starts on a later line): locate() then.
+ */
+export function locatePartStart(source: ConfigFile, path: readonly (string | number)[]): SourcePosition | undefined {
+  const regions = regionsOf.get(source);
+  if (!regions || source.text.includes('\r')) return undefined;
+  const [first, second] = path;
+  let at: number | undefined;
+  if (first === undefined) {
+    at = regions.entries.values().next().value?.start;
+  } else if (path.length <= 2) {
+    const entry = regions.entries.get(String(first));
+    const item = second === undefined || !entry?.items ? -1 : seqIndex(second);
+    if (path.length === 1) at = entry?.start;
+    else if (entry?.items && item >= 0 && item < entry.items.length - 1) at = entry.items[item];
+  }
+  if (at === undefined) return undefined;
+  const { text } = source;
+  while (text[at] === ' ') at++;
+  if (path.length === 2) {
+    if (text[at] !== '-') return undefined;
+    at++;
+    while (text[at] === ' ') at++;
+  }
+  if (at >= text.length || text[at] === '\n' || text[at] === '#') return undefined;
+  let starts = lineStartsOf.get(source);
+  if (!starts) lineStartsOf.set(source, (starts = { root: undefined, lineStarts: lineStarts(text) }));
+  return lineAndColumn(starts, at);
+}
+
 const aliased = new WeakMap<ConfigFile, boolean>();
 
 /** Whether the text has a `*` anywhere, looked for once per file. */
