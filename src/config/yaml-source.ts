@@ -119,6 +119,8 @@ function parseText(
   }
   // The plain block YAML most files are, read straight into values; anything else, js-yaml.
   const block = readBlockYaml(text, valueBudget);
+  // Too many to keep: not built, nor parsed further (the caller says so).
+  if (block && 'overBudget' in block) return { value: null, diagnostics: [], values: block.events };
   if (block) return accepted(file, text, block.value, block.events, block.regions, slowPath);
   let value: unknown;
   let events: Event[] | undefined;

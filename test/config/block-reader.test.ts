@@ -31,7 +31,7 @@ const regionsText = (regions: FileRegions): string =>
 /** Reads `text` both ways; when the block reader accepts it, everything must be js-yaml's. Returns whether it did. */
 function sameAsJsYaml(text: string): boolean {
   const block = readBlockYaml(text);
-  if (block === undefined) return false;
+  if (block === undefined || 'overBudget' in block) return false;
   const expected = reference(text);
   expect(expected, `js-yaml refuses what the block reader read:\n${text.slice(0, 500)}`).not.toBe('refused');
   if (expected === 'refused') return false;
@@ -176,11 +176,14 @@ describe('readBlockYaml reads what js-yaml reads, or leaves the file to it', () 
     ]) expect(readBlockYaml(text), JSON.stringify(text)).toBeUndefined();
   });
 
-  it('stops at the value budget, leaving the refusal to js-yaml', () => {
+  it('stops at the value budget, and says how many events the lines before made', () => {
     const text = `users:\n${'  - a\n'.repeat(100)}`;
     // The document, the mapping and the list open and close; a key and 100 items.
-    expect(readBlockYaml(text, 1_000)?.events).toBe(107);
-    expect(readBlockYaml(text, 50)).toBeUndefined();
+    expect(readBlockYaml(text, 1_000)).toMatchObject({ events: 107 });
+    // Past 50 at the 46th item: 5 for the document, mapping, key and list, and 46 items.
+    expect(readBlockYaml(text, 50)).toEqual({ overBudget: true, events: 51 });
+    // Within one line's flow list too, before the rest of it is read.
+    expect(readBlockYaml(`users: [${'a, '.repeat(1_000)}a]\n`, 50)).toEqual({ overBudget: true, events: 51 });
   });
 
   it('leaves a mapping of more than 10,000 keys to js-yaml\'s path, which refuses it', () => {

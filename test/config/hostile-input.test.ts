@@ -143,6 +143,18 @@ describe('hostile configurations: bounded work, located errors', () => {
     expect(result.stdout).not.toMatch(/b\.yaml:\d/);
   }, 120_000);
 
+  // js-yaml's events for all of it were 1.4 GB (and 4.5 GB for 64 MiB, 20 s) before it was refused for them.
+  it('a one-line list of 10,000,001 items (20 MB): refused for its values once the block reader passes them, unparsed', async () => {
+    const file = write('dense-list.yaml', `junk: [${'1,'.repeat(10_000_000)}1]\n`);
+    const result = await runCli(['validate', '--database', NO_DATABASE, '-c', file], { env: { NODE_OPTIONS: '--max-old-space-size=200' } });
+    expect(result.code).toBe(1);
+    expectNoCrash(result);
+    expect(result.stdout.trimEnd().split('\n')).toEqual([
+      `${file}: CONFIG_TOO_LARGE: the configuration's files hold more than 10,000,000 values (keys, list items and scalars) together, the limit for one configuration (about 300,000 users); ${file} goes past it: split the tenant into several configurations`,
+      '1 error, 0 warnings',
+    ]);
+  }, 120_000);
+
   /** `users` users sharing one anchored list of `items` unknown roles: items × users problems from a small file. */
   const sharedRoles = (prefix: string, items: number, users: number): string =>
     `users:\n  - {userPrincipalName: ${prefix}0@contoso.com, displayName: U, roles: &r [${Array(items).fill('x').join(',')}]}\n` +
