@@ -33,7 +33,7 @@ export const CONFIG_DIAGNOSTIC_CODES: readonly DiagnosticCodeInfo[] = [
     code: 'CONFIG_TOO_LARGE',
     severity: 'error',
     meaning:
-      'A file is larger than 64 MiB, has more than 8,000,000 line breaks or a mapping of more than 10,000 keys (located at the 10,001st), or the files of one configuration are larger than 256 MiB or hold more than 10,000,000 values together (README, "Limits on input").',
+      'A file is larger than 64 MiB, has more than 8,000,000 line breaks, a mapping of more than 10,000 keys (located at the 10,001st) or a key of more than 1,024 characters (located at it), or the files of one configuration are larger than 256 MiB or hold more than 10,000,000 values together (README, "Limits on input").',
   },
   { code: 'CONFIG_NO_FILES', severity: 'error', meaning: 'A directory given with -c holds no .yaml or .yml file (catalog.yaml does not count).' },
   { code: 'CONFIG_SECTION_TWICE', severity: 'error', meaning: '`defaults` or `settings` is declared in more than one file.' },

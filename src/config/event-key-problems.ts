@@ -120,6 +120,49 @@ export function firstTooDeep(events: readonly Event[], max: number): number | un
 }
 
 /**
+ * Where the first key of more than `max` characters starts, in document order, or an alias of such a
+ * scalar used as a key: V8 hashes a string of more than 16,383 characters by its length alone, so
+ * mappings of such keys of one length cost time quadratic in their number, when built and in every
+ * Map and Set of their names after.
+ */
+export function firstLongKey(text: string, events: readonly Event[], max: number): number | undefined {
+  // Per open node, the nodes completed in it: counted up from 0 in a mapping, -1 in anything else.
+  const nodes: number[] = [];
+  const longAnchors = new Set<string>();
+  for (const event of events) {
+    if (event.type === EVENT_ID.POP) {
+      nodes.pop();
+      if (nodes.length > 0 && nodes[nodes.length - 1]! >= 0) nodes[nodes.length - 1]!++;
+      continue;
+    }
+    const top = nodes.length > 0 ? nodes[nodes.length - 1]! : -1;
+    const isKey = top >= 0 && top % 2 === 0;
+    if (event.type === EVENT_ID.SCALAR || event.type === EVENT_ID.ALIAS) {
+      let long: boolean;
+      if (event.type === EVENT_ID.SCALAR) {
+        // Decoding only makes a scalar shorter than its source (escapes, folding, indentation).
+        long = event.valueEnd - event.valueStart > max && getScalarValue(text, event).length > max;
+        if (event.anchorStart >= 0) {
+          const anchor = text.slice(event.anchorStart, event.anchorEnd);
+          if (long) longAnchors.add(anchor);
+          else longAnchors.delete(anchor);
+        }
+      } else {
+        long = longAnchors.has(text.slice(event.anchorStart, event.anchorEnd));
+      }
+      if (long && isKey) return nodeStart(event);
+      if (top >= 0) nodes[nodes.length - 1]!++;
+    } else {
+      if ((event.type === EVENT_ID.MAPPING || event.type === EVENT_ID.SEQUENCE) && event.anchorStart >= 0) {
+        longAnchors.delete(text.slice(event.anchorStart, event.anchorEnd));
+      }
+      nodes.push(event.type === EVENT_ID.MAPPING ? 0 : -1);
+    }
+  }
+  return undefined;
+}
+
+/**
  * Where the first key past `max` of one mapping starts, in document order:
  * the file is refused there, before its values are built (a mapping of
  * millions of keys cost seconds and gigabytes in every later stage).

@@ -177,6 +177,14 @@ export const tooWide = (file: string, text: string, offset: number, max: number)
     { file, ...position(text, offset) },
   );
 
+/** A key of more than INPUT_LIMITS.keyCharacters, at that key: refused whatever the file's size. */
+export const tooLongKey = (file: string, text: string, offset: number, max: number): Diagnostic =>
+  error(
+    'CONFIG_TOO_LARGE',
+    `this key is longer than ${formatCount(max)} characters, the limit for a key (no configuration or catalog needs one as long: a field, a SKU or a domain name has a few dozen), so the file's values were not checked: shorten it or remove it`,
+    { file, ...position(text, offset) },
+  );
+
 /** Values nested deeper than MAX_NESTING, at `offset`: worded as yaml's path words them. */
 export const tooDeep = (file: string, text: string, offset: number): Diagnostic =>
   error('YAML_SYNTAX', `${NESTING_MESSAGE}; ${TOO_LARGE_FOR_ALL}`, { file, ...position(text, offset) });

@@ -34,6 +34,12 @@ export const INPUT_LIMITS = {
    * parsed, before its values are built.
    */
   mappingKeys: 10_000,
+  /**
+   * Characters of one key (a field, a SKU, a domain: a few dozen at most; YAML's own limit for a key
+   * without `?`). V8 hashes a string of more than 16,383 characters by its length alone, so keys of one
+   * such length collide: 2,000 of them in one mapping (33 MB) cost 22 s, quadratic in their number.
+   */
+  keyCharacters: 1_024,
   /** A plan saved by `plan --out`, read by `apply --plan`. */
   plan: 256 * MiB,
 } as const;

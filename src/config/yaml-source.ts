@@ -3,11 +3,11 @@ import { constructFromEvents, parseEvents, type Event } from 'js-yaml';
 import { checkExpansion, MIN_EXPANSION_LIMIT } from './alias-expansion.js';
 import { hashConfigBytes } from './config-hash.js';
 import { listConfigFiles } from './config-files.js';
-import { controlCharacterProblem, firstProblem, mayHoldSpecial, tooDeep, tooWide, unknownDirective, nulProblem, SLOW_PATH_LIMIT, tooManyLines, versionProblem, type SlowPathBudget } from './large-file-problems.js';
+import { controlCharacterProblem, firstProblem, mayHoldSpecial, tooDeep, tooLongKey, tooWide, unknownDirective, nulProblem, SLOW_PATH_LIMIT, tooManyLines, versionProblem, type SlowPathBudget } from './large-file-problems.js';
 import { rememberRegions } from './locate.js';
 import { parseWithYaml } from './yaml-problems.js';
 import { MAX_NESTING } from './yaml-document.js';
-import { firstTooDeep, firstTooWide } from './event-key-problems.js';
+import { firstLongKey, firstTooDeep, firstTooWide } from './event-key-problems.js';
 import { findRegions, type FileRegions } from './yaml-regions.js';
 import { buildPositionIndex } from './position-index.js';
 import { readBlockYaml } from './block-reader.js';
@@ -132,6 +132,9 @@ function parseText(
     if (deep !== undefined) return slowPath(() => tooDeep(file, text, deep));
     const wide = firstTooWide(events, INPUT_LIMITS.mappingKeys);
     if (wide !== undefined) return refused(tooWide(file, text, wide, INPUT_LIMITS.mappingKeys));
+    // The block reader reads no key of more than 256 characters: only here.
+    const long = firstLongKey(text, events, INPUT_LIMITS.keyCharacters);
+    if (long !== undefined) return refused(tooLongKey(file, text, long, INPUT_LIMITS.keyCharacters));
     // Too many to keep: not built at all (the caller says so).
     if (events.length > valueBudget) return { value: null, diagnostics: [], values: events.length };
     const documents = constructFromEvents(events, { source: text });
