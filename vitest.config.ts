@@ -1,9 +1,13 @@
 import os from 'node:os';
 import { defineConfig } from 'vitest/config';
 import LongestFirst from './test/support/longest-first.js';
+import { JS_YAML_MODULE, limitJsYamlEvents } from './scripts/js-yaml-event-limit.mjs';
 
 export default defineConfig({
+  // The tests run js-yaml's parser as the CLI's bundle has it (scripts/js-yaml-event-limit.mjs).
+  plugins: [{ name: 'js-yaml-event-limit', transform: (code, id) => (JS_YAML_MODULE.test(id) ? { code: limitJsYamlEvents(code), map: null } : undefined) }],
   test: {
+    server: { deps: { inline: [/[\\/]js-yaml[\\/]/] } },
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/support/build-cli.ts', 'test/support/global-setup.ts'],
     setupFiles: ['test/support/outbox-key-setup.ts'],

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { JS_YAML_MODULE, limitJsYamlEvents } from './js-yaml-event-limit.mjs';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -32,6 +33,13 @@ const notCloudflare = {
     });
   },
 };
+// js-yaml's parser, with the bound on its events that src/config/yaml-source.ts asks for.
+const jsYamlEventLimit = {
+  name: 'js-yaml-event-limit',
+  setup(build) {
+    build.onLoad({ filter: JS_YAML_MODULE }, async (args) => ({ contents: limitJsYamlEvents(await fs.promises.readFile(args.path, 'utf8')), loader: 'js' }));
+  },
+};
 await build({
   // The password hasher runs as a process of its own (src/credentials/hasher-process.ts).
   entryPoints: { tenantctl: path.join(root, 'dist', 'cmd', 'main.js'), 'tenantctl-hasher': path.join(root, 'dist', 'cmd', 'hasher.js') },
@@ -47,5 +55,5 @@ await build({
   banner: { js: "import { createRequire as tenantctlRequire } from 'node:module'; const require = tenantctlRequire(import.meta.url);" },
   logLevel: 'warning',
   legalComments: 'none',
-  plugins: [notCloudflare],
+  plugins: [notCloudflare, jsYamlEventLimit],
 });

@@ -1,5 +1,5 @@
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { constructFromEvents, parseEvents, type Event } from 'js-yaml';
+import { constructFromEvents, parseEvents, type Event, type ParserOptions } from 'js-yaml';
 import { checkExpansion, MIN_EXPANSION_LIMIT } from './alias-expansion.js';
 import { hashConfigBytes } from './config-hash.js';
 import { listConfigFiles } from './config-files.js';
@@ -126,7 +126,7 @@ function parseText(
   let events: Event[] | undefined;
   try {
     // js-yaml's load() is these two steps; the events also give where each entry is.
-    const parsed = parseEventsNested(text);
+    const parsed = parseEventsNested(text, valueBudget);
     events = parsed.events;
     const deep = parsed.deep ? firstTooDeep(events, MAX_NESTING) : undefined;
     if (deep !== undefined) return slowPath(() => tooDeep(file, text, deep));
@@ -141,6 +141,8 @@ function parseText(
     if (documents.length !== 1) return slowPath(() => firstProblem(file, text, null, documents));
     value = documents[0];
   } catch (cause) {
+    // Too many to keep: js-yaml stopped at the budget, none built (the caller says so).
+    if (reasonOf(cause).startsWith(EVENTS_EXCEEDED)) return { value: null, diagnostics: [], values: valueBudget + 1 };
     return slowPath(() => firstProblem(file, text, cause, undefined, events));
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return slowPath(() => firstProblem(file, text, null, [value]));
@@ -171,15 +173,27 @@ function accepted(
  * yaml's path stops (`deep`). The parser does not backtrack over its errors: up to where the first parse
  * stopped, the second does the same, so any other mistake there is still the one told.
  */
-function parseEventsNested(text: string): { events: Event[]; deep: boolean } {
+function parseEventsNested(text: string, valueBudget: number): { events: Event[]; deep: boolean } {
+  // Past the budget js-yaml stops (EVENTS_EXCEEDED) rather than make an event for every value first.
+  const options = (maxDepth: number): ParserOptions & { maxEvents: number } => ({ maxDepth, maxEvents: valueBudget + 1 });
   try {
-    return { events: parseEvents(text, { maxDepth: MAX_NESTING }), deep: false };
+    return { events: parseEvents(text, options(MAX_NESTING)), deep: false };
   } catch (cause) {
-    const reason = (cause as { reason?: unknown } | null)?.reason;
-    if (typeof reason !== 'string' || !reason.startsWith('nesting exceeded maxDepth')) throw cause;
+    if (!reasonOf(cause).startsWith('nesting exceeded maxDepth')) throw cause;
   }
-  return { events: parseEvents(text, { maxDepth: 4 * MAX_NESTING }), deep: true };
+  return { events: parseEvents(text, options(4 * MAX_NESTING)), deep: true };
 }
+
+/**
+ * js-yaml's reason when parseEvents passed `maxEvents`, an option the build adds to js-yaml
+ * (scripts/js-yaml-event-limit.mjs, which says why; test/config/js-yaml-event-limit.test.ts checks the two agree).
+ */
+export const EVENTS_EXCEEDED = 'events exceeded maxEvents';
+
+const reasonOf = (cause: unknown): string => {
+  const reason = (cause as { reason?: unknown } | null)?.reason;
+  return typeof reason === 'string' ? reason : '';
+};
 
 /**
  * Decodes and parses one file's bytes. Never throws: every problem (bad UTF-8,

@@ -194,6 +194,23 @@ describe('hostile configurations: bounded work, located errors', () => {
     ]);
   }, 120_000);
 
+  // 66 MB to write and 1.7 GB to refuse: with the long tests.
+  it.runIf(LONG)('a 66 MB one-line list that js-yaml reads (33 million items): js-yaml stops at the budget, within a 7 GB runner\'s heap', async () => {
+    // Before the bound on js-yaml's events (scripts/js-yaml-event-limit.mjs): 18 s and 4.6 GB, out of memory here.
+    const file = path.join(scratch, 'dense-66.yaml');
+    const fd = fs.openSync(file, 'w');
+    fs.writeSync(fd, 'y: {a: 1}\nx: [');
+    const chunk = '1,'.repeat(1_000_000);
+    for (let i = 0; i < 33; i++) fs.writeSync(fd, chunk);
+    fs.writeSync(fd, '1]\n');
+    fs.closeSync(fd);
+    const result = await runCli(['validate', '--database', NO_DATABASE, '-c', file], { env: { NODE_OPTIONS: '--max-old-space-size=1750' } });
+    expect(result.code).toBe(1);
+    expectNoCrash(result);
+    expect(result.stdout).toContain(`${file}: CONFIG_TOO_LARGE: the configuration's files hold more than 10,000,000 values`);
+    fs.rmSync(file);
+  }, 300_000);
+
   /** `users` users sharing one anchored list of `items` unknown roles: items × users problems from a small file. */
   const sharedRoles = (prefix: string, items: number, users: number): string =>
     `users:\n  - {userPrincipalName: ${prefix}0@contoso.com, displayName: U, roles: &r [${Array(items).fill('x').join(',')}]}\n` +
