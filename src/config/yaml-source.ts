@@ -254,9 +254,20 @@ function unreadFile(file: string, problem: InputProblem, pastTotal: boolean): Di
  * files are read, each and all together within INPUT_LIMITS; `what` names
  * one file in messages ("one configuration file", "a catalog file").
  */
-export function loadYamlSources(paths: readonly string[], what = 'one configuration file'): LoadedSources {
-  return runSteps(parseEachFile(readFiles(paths, what), () => undefined));
+export function loadYamlSources(paths: readonly string[], what = 'one configuration file', limit: ValueLimit = CONFIGURATION_VALUES): LoadedSources {
+  return runSteps(parseEachFile(readFiles(paths, what), () => undefined, limit));
 }
+
+/** The values the files may hold together (parsed no further past them), and what a file past them is told. */
+export interface ValueLimit {
+  readonly values: number;
+  readonly refusal: (file: string) => Diagnostic;
+}
+
+const CONFIGURATION_VALUES: ValueLimit = {
+  values: INPUT_LIMITS.configurationValues,
+  refusal: (file) => error('CONFIG_TOO_LARGE', tooManyValues(file), { file }),
+};
 
 /**
  * The same, letting the event loop run between files: a query sent before
@@ -314,7 +325,7 @@ function aliasesTooMany(values: number, written: number): string {
 }
 
 /** Parses the files one by one, pausing (yield) after each. */
-function* parseEachFile(read: ReadFiles, onParsed: (done: number, total: number) => void): Steps<LoadedSources> {
+function* parseEachFile(read: ReadFiles, onParsed: (done: number, total: number) => void, limit: ValueLimit = CONFIGURATION_VALUES): Steps<LoadedSources> {
   const files: ConfigFile[] = [];
   const diagnostics: Diagnostic[] = [...read.listed];
   let values = 0;
@@ -327,13 +338,13 @@ function* parseEachFile(read: ReadFiles, onParsed: (done: number, total: number)
       diagnostics.push(file.problem);
       continue;
     }
-    const parsed = parseYamlSource(file.file, file.bytes, INPUT_LIMITS.configurationValues - values, slowBudget);
+    const parsed = parseYamlSource(file.file, file.bytes, limit.values - values, slowBudget);
     values += parsed.values;
     written += parsed.written;
-    if (values > INPUT_LIMITS.configurationValues) {
+    if (values > limit.values) {
       // Not built, or let go at once: the limit is there so that the values fit in memory.
       files.push({ ...parsed.source, value: null });
-      diagnostics.push(error('CONFIG_TOO_LARGE', tooManyValues(file.file), { file: file.file }));
+      diagnostics.push(limit.refusal(file.file));
     } else if (parsed.values > parsed.written && values > Math.max(MIN_EXPANSION_LIMIT, 2 * written)) {
       // Each file within its own limit, a dozen of them are a dozen bombs: the limit holds for all files together.
       files.push({ ...parsed.source, value: null });
