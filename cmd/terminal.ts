@@ -19,8 +19,23 @@ export function useColor(flag: boolean | undefined, env: NodeJS.ProcessEnv = pro
   return isTTY;
 }
 
+/**
+ * Whether this runs in CI: `CI` set, not empty and not `false` or `0`, as
+ * GitHub Actions, GitLab CI and the other platforms set it for every job.
+ */
+export function inCi(env: NodeJS.ProcessEnv = process.env): boolean {
+  const ci = env.CI?.trim().toLowerCase();
+  return ci !== undefined && ci !== '' && ci !== 'false' && ci !== '0';
+}
+
+/**
+ * Whether apply may ask at a prompt: at a terminal, and not in CI. A CI job
+ * given a pseudo-terminal (`docker run -t`, `script`) has nobody to type at
+ * it, so apply asks nothing there and wants its flags instead of waiting
+ * until the job times out.
+ */
 export function interactive(): boolean {
-  return Boolean(process.stdin.isTTY && process.stdout.isTTY);
+  return Boolean(process.stdin.isTTY && process.stdout.isTTY) && !inCi();
 }
 
 /** What Ctrl-C or Ctrl-D at a prompt throws: exit 130, nothing changed. */

@@ -224,6 +224,9 @@ async function approvalsGiven(plan: PlanDocument, options: ApplyOptions): Promis
 async function confirmApply(options: ApplyOptions): Promise<ApprovalSource> {
   if (options.autoApprove) return 'flag';
   if (!interactive()) {
+    if (process.stdin.isTTY && process.stdout.isTTY) {
+      throw new TenantctlError('apply needs confirmation: CI is set, so apply asks nothing at this terminal; pass --auto-approve in automation; nothing was changed');
+    }
     throw new TenantctlError('apply needs confirmation: run it at a terminal, or pass --auto-approve in automation; nothing was changed');
   }
   if (!(await confirm('Apply these changes? Only "yes" is accepted: ', 'yes'))) {

@@ -21,9 +21,11 @@ const CTRL_D = '\u0004';
  */
 function atTerminal(args: readonly string[], database: string, exchanges: readonly Exchange[], env: Record<string, string> = {}): Promise<{ code: number | null; output: string }> {
   const command = [process.execPath, path.join(ROOT, 'dist/cmd/tenantctl.js'), ...args].map((part) => `'${part}'`).join(' ');
+  // The suite's own CI=true (.ci/run) is not the terminal's: a test that wants it passes it.
+  const { CI: _ci, ...inherited } = process.env;
   const child = spawn('script', ['-qfec', command, '/dev/null'], {
     cwd: ROOT,
-    env: { ...process.env, TENANTCTL_DATABASE_URL: database, NO_COLOR: '', TENANTCTL_QUIET: '1', ...env },
+    env: { ...inherited, TENANTCTL_DATABASE_URL: database, NO_COLOR: '', TENANTCTL_QUIET: '1', ...env },
   });
   let output = '';
   let next = 0;
@@ -99,6 +101,28 @@ describe.skipIf(!hasScript && process.env.CI !== 'true')('apply at a terminal', 
     expect(run.output).toContain('cancelled, nothing was changed');
     expect(run.output).not.toMatch(/internal error|This is a bug|Aborted/);
     expect(run.code).toBe(130);
+    const plan = await runCli(['plan', '-c', 'examples/contoso', '--detailed-exitcode'], { env: { TENANTCTL_DATABASE_URL: database } });
+    expect(plan.code).toBe(2);
+  });
+
+  it('in CI (CI=true) at a terminal apply asks nothing: a missing approval is exit 3 naming its flags, a missing --auto-approve exit 1', async () => {
+    // Ctrl-C answers a prompt that should not be there: exit 130, not the 3 or 1 expected.
+    const approvals = await atTerminal(['apply', '-c', 'examples/contoso', '--no-color'], database, [{ prompt: PURCHASE, answer: CTRL_C }], { CI: 'true' });
+    expect(approvals.output).not.toContain(PURCHASE);
+    expect(approvals.output).toContain('re-run with --approve-purchases --approve-privileged --auto-approve');
+    expect(approvals.code).toBe(3);
+    const confirmation = await atTerminal(
+      ['apply', '-c', 'examples/contoso', '--no-color', '--approve-purchases', '--approve-privileged'],
+      database,
+      [{ prompt: YES, answer: CTRL_C }],
+      { CI: 'true' },
+    );
+    expect(confirmation.output).not.toContain(YES);
+    expect(confirmation.output).toContain('apply needs confirmation: CI is set, so apply asks nothing at this terminal; pass --auto-approve');
+    expect(confirmation.code).toBe(1);
+    // CI=false is no CI: the prompt is back.
+    const local = await atTerminal(['apply', '-c', 'examples/contoso', '--no-color'], database, [{ prompt: PURCHASE, answer: CTRL_C }], { CI: 'false' });
+    expect(local.code).toBe(130);
     const plan = await runCli(['plan', '-c', 'examples/contoso', '--detailed-exitcode'], { env: { TENANTCTL_DATABASE_URL: database } });
     expect(plan.code).toBe(2);
   });
