@@ -111,6 +111,46 @@ function yamlFilesIn(dir: string): { names: Entry[]; outside: Outside[]; notYaml
   return { names: byName(names), outside: byName(outside), notYaml: byName(notYaml), broken: byName(broken), notUtf8: notUtf8.sort() };
 }
 
+/** How many subfolders of one `-c` directory are looked into, and how many entries of each, for YAML files it does not read. */
+const SUBFOLDERS_LOOKED_AT = 1_000;
+const SUBFOLDER_ENTRIES_LOOKED_AT = 10_000;
+
+/**
+ * The subfolders of `dir` (real folders, not links; not hidden ones such as
+ * `.git` or `.github`, nor `node_modules`) that directly hold files by a
+ * name `-c` would read, each with those names (at most
+ * SUBFOLDER_ENTRIES_LOOKED_AT entries of it are looked at). `-c DIR` does not
+ * read them: users declared only there would count as undeclared, and those
+ * tenantctl manages would be planned deleted without a word.
+ */
+function subfoldersWithYaml(dir: string): { name: string; files: string[] }[] {
+  const folders = fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.') && entry.name !== 'node_modules' && !isConfigFileName(entry.name))
+    .map((entry) => entry.name)
+    .sort()
+    .slice(0, SUBFOLDERS_LOOKED_AT);
+  const found: { name: string; files: string[] }[] = [];
+  for (const name of folders) {
+    let folder: fs.Dir | undefined;
+    const files: string[] = [];
+    try {
+      folder = fs.opendirSync(path.join(dir, name));
+      for (let i = 0; i < SUBFOLDER_ENTRIES_LOOKED_AT; i++) {
+        const entry = folder.readSync();
+        if (entry === null) break;
+        if (isConfigFileName(entry.name)) files.push(entry.name);
+      }
+    } catch {
+      // A subfolder that cannot be listed is not configuration either; nothing to say of it.
+    } finally {
+      folder?.closeSync();
+    }
+    if (files.length > 0) found.push({ name, files: files.sort() });
+  }
+  return found;
+}
+
 /**
  * A regular file whose name is not a YAML one. In the repository a link may
  * share a YAML file between folders; one to `.env` or `deploy-key.json` (which
@@ -264,6 +304,9 @@ export function listConfigFiles(paths: readonly string[]): { files: string[]; di
   };
   // A directory's entry that leads to a directory given (`self.yaml -> .`) is no repeat of it: read, it is refused as a folder.
   const directories = new Set<string>();
+  // Every path given, by its real path; and the subfolders of given directories that hold YAML files -c does not read.
+  const givenReal = new Set<string>();
+  const unread: { folder: string; shown: string; files: string[]; directory: string }[] = [];
   const add = (file: string, real: string, inDirectory?: string): void => {
     if (directories.has(real) || !repeated(file, inDirectory === undefined ? file : `${file} (in the directory ${inDirectory})`, real)) files.push(file);
   };
@@ -283,6 +326,7 @@ export function listConfigFiles(paths: readonly string[]): { files: string[]; di
       );
       continue;
     }
+    givenReal.add(realOrResolved(given));
     const out = leadsOutOfWorkTree(given);
     if (typeof out === 'object' && out !== null) {
       diagnostics.push(linkNotYaml(shown, out.notYaml));
@@ -336,6 +380,23 @@ export function listConfigFiles(paths: readonly string[]): { files: string[]; di
       continue;
     }
     for (const { name, real } of fileBeforeItsLinks(names)) add(path.posix.join(shown, name), real, shown);
+    try {
+      for (const { name, files: inFolder } of subfoldersWithYaml(given)) {
+        unread.push({ folder: path.join(realDirectory, name), shown: path.posix.join(shown, name), files: inFolder, directory: shown });
+      }
+    } catch {
+      // Listed a moment ago; a directory that cannot be listed again has had its say above.
+    }
+  }
+  for (const { folder, shown, files: inFolder, directory } of unread) {
+    // A subfolder given with -c itself, or a file of it (or of a folder below it), is read; so is a file a link leads to.
+    if ([...givenReal].some((real) => real === folder || real.startsWith(`${folder}${path.sep}`))) continue;
+    const file = inFolder.find((name) => !seen.has(path.join(folder, name)));
+    if (file === undefined) continue;
+    const message =
+      `${shown} holds YAML files (${path.posix.join(shown, file)}, maybe more) that -c ${directory} does not read: a directory contributes only its own files, not its subfolders'; ` +
+      `users declared only there count as undeclared, and those tenantctl manages are planned for deletion: give the folder with its own -c (-c ${directory} -c ${shown}), or move its files up`;
+    diagnostics.push(warning('CONFIG_SUBFOLDER_NOT_READ', message, { file: shown }));
   }
   const past = files[INPUT_LIMITS.configurationFiles];
   if (past !== undefined) {

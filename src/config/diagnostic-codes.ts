@@ -35,6 +35,12 @@ export const CONFIG_DIAGNOSTIC_CODES: readonly DiagnosticCodeInfo[] = [
     meaning:
       'A file is larger than 64 MiB, has more than 8,000,000 line breaks, a mapping of more than 10,000 keys (located at the 10,001st) or a key of more than 1,024 characters (located at it), or the files of one configuration are larger than 256 MiB or hold more than 10,000,000 values together (README, "Limits on input").',
   },
+  {
+    code: 'CONFIG_SUBFOLDER_NOT_READ',
+    severity: 'warning',
+    meaning:
+      'A subfolder of a directory given with -c holds .yaml or .yml files, which that -c does not read (a directory contributes only its own files): users declared only there count as undeclared, and those tenantctl manages are planned for deletion. Give the folder with its own -c. Hidden folders and node_modules are not looked into.',
+  },
   { code: 'CONFIG_NO_FILES', severity: 'error', meaning: 'A directory given with -c holds no .yaml or .yml file (catalog.yaml does not count).' },
   { code: 'CONFIG_SECTION_TWICE', severity: 'error', meaning: '`defaults` or `settings` is declared in more than one file.' },
   { code: 'YAML_NOT_UTF8', severity: 'error', meaning: 'The file is not UTF-8 text.' },

@@ -210,6 +210,8 @@ describe('an entry by a YAML name that is not a regular file', () => {
       ['CONFIG_UNREADABLE', `${repo}/loop-a.yaml`],
       ['CONFIG_UNREADABLE', `${repo}/loop-b.yaml`],
       ['CONFIG_LINK_OUTSIDE', `${repo}/null.yaml`],
+      // tenant/b.yaml is in a subfolder, which -c repo does not read.
+      ['CONFIG_SUBFOLDER_NOT_READ', `${repo}/tenant`],
     ]);
 
     const run = await runCli(['validate', '-c', repo], { env: { TENANTCTL_DATABASE_URL: path.join(newDir(), 'db') } });
@@ -408,5 +410,45 @@ describe('a path given twice with -c', () => {
     const plan = { configHash: 'sha256:not-these-files' } as unknown as PlanDocument;
     expect(() => configAsPlanned(plan, [file, file])).toThrow(/is not the one this plan was made from/);
     expect(() => configAsPlanned(plan, [file, file])).not.toThrow(/cannot read the configuration/);
+  });
+});
+
+describe('a -c directory with YAML files in a subfolder', () => {
+  it('reads only its own files, and warns of each subfolder holding YAML files that no -c reads', async () => {
+    const dir = newDir();
+    const tenant = path.join(dir, 'tenant');
+    for (const folder of ['sales', 'hr', 'empty', '.github/workflows', 'node_modules/x', 'given', 'file-given']) fs.mkdirSync(path.join(tenant, folder), { recursive: true });
+    fs.writeFileSync(path.join(tenant, 'tenant.yaml'), USERS.replace('displayName: Joep\n', 'displayName: Joep\n    roles: [Global administrator]\n'));
+    fs.writeFileSync(path.join(tenant, 'sales', 'users.yaml'), 'users: []\n');
+    // A file a link of the directory leads to is read: its folder is no cause for a warning.
+    fs.mkdirSync(path.join(tenant, 'parts'));
+    fs.writeFileSync(path.join(tenant, 'parts', 'shared.yaml'), 'users: []\n');
+    fs.symlinkSync('parts/shared.yaml', path.join(tenant, 'shared.yaml'));
+    fs.writeFileSync(path.join(tenant, 'hr', 'b.yml'), 'users: []\n');
+    fs.writeFileSync(path.join(tenant, 'empty', 'notes.txt'), 'no YAML here\n');
+    fs.writeFileSync(path.join(tenant, '.github', 'workflows', 'plan.yml'), 'on: push\n');
+    fs.writeFileSync(path.join(tenant, 'node_modules', 'x', 'a.yaml'), 'a: 1\n');
+    fs.writeFileSync(path.join(tenant, 'given', 'c.yaml'), 'users: []\n');
+    fs.writeFileSync(path.join(tenant, 'file-given', 'd.yaml'), 'users: []\n');
+
+    const { files, diagnostics } = listConfigFiles([tenant, path.join(tenant, 'given'), path.join(tenant, 'file-given', 'd.yaml')]);
+    expect(files).toEqual([`${tenant}/shared.yaml`, `${tenant}/tenant.yaml`, `${tenant}/given/c.yaml`, path.join(tenant, 'file-given', 'd.yaml')]);
+    expect(diagnostics.map((d) => [d.severity, d.code, d.location?.file, d.message])).toEqual(
+      ['hr', 'sales'].map((folder) => {
+        const shown = `${tenant}/${folder}`;
+        const file = folder === 'hr' ? 'b.yml' : 'users.yaml';
+        return [
+          'warning',
+          'CONFIG_SUBFOLDER_NOT_READ',
+          shown,
+          `${shown} holds YAML files (${shown}/${file}, maybe more) that -c ${tenant} does not read: a directory contributes only its own files, not its subfolders'; ` +
+            `users declared only there count as undeclared, and those tenantctl manages are planned for deletion: give the folder with its own -c (-c ${tenant} -c ${shown}), or move its files up`,
+        ];
+      }),
+    );
+    // A warning: validate still passes, and says it.
+    const run = await runCli(['validate', '-c', tenant], { env: { TENANTCTL_DATABASE_URL: path.join(dir, 'no-db') } });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout + run.stderr).toContain(`${tenant}/sales: CONFIG_SUBFOLDER_NOT_READ: warning: ${tenant}/sales holds YAML files`);
   });
 });
