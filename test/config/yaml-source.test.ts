@@ -430,7 +430,8 @@ describe('files and directories', () => {
 
   it('takes a directory’s *.yaml and *.yml files in name order, not recursively, without dotfiles', () => {
     const { files, diagnostics } = loadYamlSources([`${fixture('ordered')}/`]);
-    expect(diagnostics).toEqual([]);
+    // The subfolder's file is not read, and said so.
+    expect(diagnostics.map((d) => [d.code, d.severity, d.location?.file])).toEqual([['CONFIG_SUBFOLDER_NOT_READ', 'warning', fixture('ordered/nested')]]);
     expect(files.map((f) => f.file)).toEqual(['a-defaults.yml', 'b-users.yaml', 'c-more.yaml'].map((n) => fixture(`ordered/${n}`)));
     expect(files.map((f) => f.value)).toEqual([
       { defaults: { usageLocation: 'NL' } },
