@@ -309,12 +309,6 @@ function translate(e: ErrorObject, path: Path): Finding | null {
 }
 
 /**
- * What a schema error leaves out: where it is, except that a user without a
- * required field other than its key (`displayName`) loses only that field,
- * not the whole entry (readable-config.ts): its roles, licences and the rest
- * are still checked, as a user's are when another of its fields is wrong.
- */
-/**
  * V8 hashes a string of more than this many characters by its length alone, so such strings of one length
  * collide in every Map and Set the rules keep of names (2,000 licence names of 16,405 characters, 33 MB:
  * 10.5 s, quadratic). A value past its maxLength and this long is left out of what the rules read; its
@@ -324,6 +318,12 @@ const HASHED_BY_LENGTH = 16_383;
 
 const unhashable = (e: { keyword: string; data?: unknown }): boolean => e.keyword === 'maxLength' && typeof e.data === 'string' && e.data.length > HASHED_BY_LENGTH;
 
+/**
+ * What a schema error leaves out: where it is, except that a user without a
+ * required field other than its key (`displayName`) loses only that field,
+ * not the whole entry (readable-config.ts): its roles, licences and the rest
+ * are still checked, as a user's are when another of its fields is wrong.
+ */
 function unreadablePath(e: { keyword: string; params: unknown }, path: Path): Path {
   const missing = (e.params as { missingProperty?: unknown }).missingProperty;
   const isUserEntry = path.length === 2 && path[0] === 'users' && typeof path[1] === 'number';
