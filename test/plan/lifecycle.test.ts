@@ -180,7 +180,7 @@ describe('computePlan: seats worth reclaiming and spare seats', () => {
   });
 });
 
-describe('computePlan: Global administrators above settings.maxGlobalAdmins', () => {
+describe('computePlan: Global administrators, at most settings.maxGlobalAdmins and at least two', () => {
   const admins = (n: number) => Array.from({ length: n }, (_, i) => `ga${i}@contoso.com`);
   it('a plan adding one above the maximum raises GLOBAL_ADMINS_ABOVE_MAX; an existing excess only GLOBAL_ADMINS_MANY', () => {
     const current = admins(2).map((upn) => currentUser(upn, { roles: [GA] }));
@@ -195,6 +195,21 @@ describe('computePlan: Global administrators above settings.maxGlobalAdmins', ()
       now: NOW,
     });
     expect(keeping.plan.warnings.map((w) => w.code)).toEqual(['GLOBAL_ADMINS_MANY']);
+  });
+
+  it('a tenant left with one Global administrator is reminded of a second (GLOBAL_ADMINS_ONE); two are enough', () => {
+    const plan = (keep: number) =>
+      computePlan({
+        desired: state(...admins(keep).map((upn) => desiredUser(upn, { roles: [GA] }))),
+        current: state(...admins(2).map((upn) => currentUser(upn, { roles: [GA] }))),
+        catalog: catalog(),
+        settings: settings(),
+        now: NOW,
+      }).plan.warnings;
+    // ga1 is deleted (DELETION_THRESHOLD), leaving ga0 alone.
+    const one = plan(1).find((w) => w.code === 'GLOBAL_ADMINS_ONE');
+    expect(one?.message).toMatch(/^the tenant keeps 1 enabled Global administrator; Microsoft recommends at least two/);
+    expect(plan(2)).toEqual([]);
   });
 });
 
