@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { createFoldersFor } from '../../src/files/create-folders.js';
 import { writePrivateFiles } from '../../src/files/write-private-file.js';
 import { TenantctlError } from '../../src/diagnostics/tenantctl-error.js';
-import { isConfigFileName } from '../../src/config/config-files.js';
+import { isConfigFileName } from '../../src/config/config-file-name.js';
 import { terminalText } from '../../src/render/escape-terminal.js';
 import { exportConfig, type ExportedFile } from '../../src/export/export-config.js';
 import { readTenant } from '../../src/state/read-tenant.js';

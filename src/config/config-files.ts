@@ -4,26 +4,9 @@ import { error, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { findWorkTree } from '../files/git-work-tree.js';
 import { formatCount } from '../diagnostics/message-lists.js';
 import { closestSibling } from './closest-sibling.js';
+import { isConfigFileName, isYamlFileName } from './config-file-name.js';
 import { INPUT_LIMITS } from './read-input-file.js';
-
-/**
- * Names a directory contributes: `*.yaml` and `*.yml`, like a shell glob (so
- * no dotfiles). With `s`, `.` also matches a line break: a file named
- * `a<newline>b.yaml` is a YAML file like any other, and skipping it silently
- * would leave its users out and plan them deleted. Messages show it escaped.
- */
-const CONFIG_FILE_NAME = /^[^.].*\.ya?ml$/s;
-
-/**
- * The tenant's catalog (`init --catalog`) may live beside the configuration
- * it describes; it is not configuration, so a directory never contributes it.
- */
-const CATALOG_FILE_NAME = /^catalog\.ya?ml$/;
-
-/** Whether `-c DIR` reads the file of this name in DIR (export warns of those it did not write). */
-export function isConfigFileName(name: string): boolean {
-  return CONFIG_FILE_NAME.test(name) && !CATALOG_FILE_NAME.test(name);
-}
+import { subfoldersWithYaml, unreadSubfolders, type SubfolderWithYaml } from './unread-subfolders.js';
 
 /** A path as messages show it: as the user gave it, with POSIX separators. */
 export function displayPath(given: string): string {
@@ -72,10 +55,18 @@ interface Entry {
  * link: one to `/proc/self/environ` or a key file on the CI runner would be
  * read and its keys named in the output. Those are `outside`.
  */
-function yamlFilesIn(dir: string): { names: Entry[]; outside: Outside[]; notYaml: NotYaml[]; broken: { name: string; code: string }[]; notUtf8: string[] } {
-  const entries = fs
-    .readdirSync(dir, { withFileTypes: true })
-    .filter((entry) => isConfigFileName(entry.name));
+function yamlFilesIn(dir: string): {
+  names: Entry[];
+  outside: Outside[];
+  notYaml: NotYaml[];
+  broken: { name: string; code: string }[];
+  notUtf8: string[];
+  /** The folders among the entries (not by a YAML name), for unread-subfolders.ts. */
+  folders: string[];
+} {
+  const listed = fs.readdirSync(dir, { withFileTypes: true });
+  const entries = listed.filter((entry) => isConfigFileName(entry.name));
+  const folders = listed.filter((entry) => entry.isDirectory() && !isConfigFileName(entry.name)).map((entry) => entry.name);
   const names: Entry[] = [];
   const outside: Outside[] = [];
   const notYaml: NotYaml[] = [];
@@ -108,47 +99,7 @@ function yamlFilesIn(dir: string): { names: Entry[]; outside: Outside[]; notYaml
     }
   }
   const byName = <T extends { name: string }>(list: T[]): T[] => list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { names: byName(names), outside: byName(outside), notYaml: byName(notYaml), broken: byName(broken), notUtf8: notUtf8.sort() };
-}
-
-/** How many subfolders of one `-c` directory are looked into, and how many entries of each, for YAML files it does not read. */
-const SUBFOLDERS_LOOKED_AT = 1_000;
-const SUBFOLDER_ENTRIES_LOOKED_AT = 10_000;
-
-/**
- * The subfolders of `dir` (real folders, not links; not hidden ones such as
- * `.git` or `.github`, nor `node_modules`) that directly hold files by a
- * name `-c` would read, each with those names (at most
- * SUBFOLDER_ENTRIES_LOOKED_AT entries of it are looked at). `-c DIR` does not
- * read them: users declared only there would count as undeclared, and those
- * tenantctl manages would be planned deleted without a word.
- */
-function subfoldersWithYaml(dir: string): { name: string; files: string[] }[] {
-  const folders = fs
-    .readdirSync(dir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.') && entry.name !== 'node_modules' && !isConfigFileName(entry.name))
-    .map((entry) => entry.name)
-    .sort()
-    .slice(0, SUBFOLDERS_LOOKED_AT);
-  const found: { name: string; files: string[] }[] = [];
-  for (const name of folders) {
-    let folder: fs.Dir | undefined;
-    const files: string[] = [];
-    try {
-      folder = fs.opendirSync(path.join(dir, name));
-      for (let i = 0; i < SUBFOLDER_ENTRIES_LOOKED_AT; i++) {
-        const entry = folder.readSync();
-        if (entry === null) break;
-        if (isConfigFileName(entry.name)) files.push(entry.name);
-      }
-    } catch {
-      // A subfolder that cannot be listed is not configuration either; nothing to say of it.
-    } finally {
-      folder?.closeSync();
-    }
-    if (files.length > 0) found.push({ name, files: files.sort() });
-  }
-  return found;
+  return { names: byName(names), outside: byName(outside), notYaml: byName(notYaml), broken: byName(broken), notUtf8: notUtf8.sort(), folders };
 }
 
 /**
@@ -160,7 +111,7 @@ function subfoldersWithYaml(dir: string): { name: string; files: string[] }[] {
  */
 function isFileWithoutYamlName(real: string): boolean {
   try {
-    return fs.statSync(real).isFile() && !CONFIG_FILE_NAME.test(path.basename(real));
+    return fs.statSync(real).isFile() && !isYamlFileName(path.basename(real));
   } catch {
     return false;
   }
@@ -304,9 +255,9 @@ export function listConfigFiles(paths: readonly string[]): { files: string[]; di
   };
   // A directory's entry that leads to a directory given (`self.yaml -> .`) is no repeat of it: read, it is refused as a folder.
   const directories = new Set<string>();
-  // Every path given, by its real path; and the subfolders of given directories that hold YAML files -c does not read.
+  // Every path given, by its real path; and the subfolders of given directories that hold YAML files.
   const givenReal = new Set<string>();
-  const unread: { folder: string; shown: string; files: string[]; directory: string }[] = [];
+  const subfolders: SubfolderWithYaml[] = [];
   const add = (file: string, real: string, inDirectory?: string): void => {
     if (directories.has(real) || !repeated(file, inDirectory === undefined ? file : `${file} (in the directory ${inDirectory})`, real)) files.push(file);
   };
@@ -326,7 +277,8 @@ export function listConfigFiles(paths: readonly string[]): { files: string[]; di
       );
       continue;
     }
-    givenReal.add(realOrResolved(given));
+    const real = realOrResolved(given);
+    givenReal.add(real);
     const out = leadsOutOfWorkTree(given);
     if (typeof out === 'object' && out !== null) {
       diagnostics.push(linkNotYaml(shown, out.notYaml));
@@ -342,19 +294,19 @@ export function listConfigFiles(paths: readonly string[]): { files: string[]; di
       continue;
     }
     if (!stat.isDirectory()) {
-      add(shown, realOrResolved(given));
+      add(shown, real);
       continue;
     }
-    const realDirectory = realOrResolved(given);
-    directories.add(realDirectory);
-    if (repeated(shown, shown, realDirectory)) continue;
+    directories.add(real);
+    if (repeated(shown, shown, real)) continue;
     let names: Entry[];
     let outside: Outside[];
     let notYaml: NotYaml[];
     let broken: { name: string; code: string }[];
     let notUtf8: string[];
+    let folders: string[];
     try {
-      ({ names, outside, notYaml, broken, notUtf8 } = yamlFilesIn(given));
+      ({ names, outside, notYaml, broken, notUtf8, folders } = yamlFilesIn(given));
       for (const name of notUtf8) {
         const file = path.posix.join(shown, name);
         const message = `${file} has a name that is not valid UTF-8 (shown with \ufffd where its bytes are not), by which tenantctl cannot open it; rename the file with UTF-8 characters`;
@@ -379,25 +331,10 @@ export function listConfigFiles(paths: readonly string[]): { files: string[]; di
       );
       continue;
     }
-    for (const { name, real } of fileBeforeItsLinks(names)) add(path.posix.join(shown, name), real, shown);
-    try {
-      for (const { name, files: inFolder } of subfoldersWithYaml(given)) {
-        unread.push({ folder: path.join(realDirectory, name), shown: path.posix.join(shown, name), files: inFolder, directory: shown });
-      }
-    } catch {
-      // Listed a moment ago; a directory that cannot be listed again has had its say above.
-    }
+    for (const { name, real: file } of fileBeforeItsLinks(names)) add(path.posix.join(shown, name), file, shown);
+    subfolders.push(...subfoldersWithYaml(given, real, shown, folders));
   }
-  for (const { folder, shown, files: inFolder, directory } of unread) {
-    // A subfolder given with -c itself, or a file of it (or of a folder below it), is read; so is a file a link leads to.
-    if ([...givenReal].some((real) => real === folder || real.startsWith(`${folder}${path.sep}`))) continue;
-    const file = inFolder.find((name) => !seen.has(path.join(folder, name)));
-    if (file === undefined) continue;
-    const message =
-      `${shown} holds YAML files (${path.posix.join(shown, file)}, maybe more) that -c ${directory} does not read: a directory contributes only its own files, not its subfolders'; ` +
-      `users declared only there count as undeclared, and those tenantctl manages are planned for deletion: give the folder with its own -c (-c ${directory} -c ${shown}), or move its files up`;
-    diagnostics.push(warning('CONFIG_SUBFOLDER_NOT_READ', message, { file: shown }));
-  }
+  diagnostics.push(...unreadSubfolders(subfolders, givenReal, (file) => seen.has(file)));
   const past = files[INPUT_LIMITS.configurationFiles];
   if (past !== undefined) {
     // None is read: each costs a read and a parse, whatever it holds.
