@@ -2,6 +2,7 @@ import { CORE_SCHEMA } from 'js-yaml';
 import type { EntryRegion, FileRegions } from './yaml-regions.js';
 import { CONTROL_CHARACTERS } from './yaml-characters.js';
 import { INPUT_LIMITS } from './read-input-file.js';
+import { emptyList } from '../empty-list.js';
 
 /**
  * What js-yaml's `load` and `findRegions` give for the plain block YAML that
@@ -98,19 +99,6 @@ interface Entry {
   readonly name: string;
   readonly start: number;
   items: number[] | undefined;
-}
-
-/**
- * An empty list of V8's general kind of elements. `[]` starts as a list of small integers and
- * changes kind, and with it its hidden class, at its first object or string: each file's reader
- * then met lists of a class its optimised code, made while reading the file before, did not
- * expect, and V8 threw that code away at the new file's first push (14 deoptimisations reading the
- * 10,000-user tenant's 9 files, 5 with this; the read about 125 -> 108 ms, BENCHMARKS.md step 48).
- */
-function emptyList<T>(): T[] {
-  const list = [undefined] as unknown[];
-  list.pop();
-  return list as T[];
 }
 
 class BlockReader {
