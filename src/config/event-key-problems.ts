@@ -119,78 +119,56 @@ export function firstTooDeep(events: readonly Event[], max: number): number | un
   return undefined;
 }
 
-/**
- * Where the first key of more than `max` characters starts, in document order, or an alias of such a
- * scalar used as a key: V8 hashes a string of more than 16,383 characters by its length alone, so
- * mappings of such keys of one length cost time quadratic in their number, when built and in every
- * Map and Set of their names after.
- */
-export function firstLongKey(text: string, events: readonly Event[], max: number): number | undefined {
-  // Per open node, the nodes completed in it: counted up from 0 in a mapping, -1 in anything else.
-  const nodes: number[] = [];
-  const longAnchors = new Set<string>();
-  for (const event of events) {
-    if (event.type === EVENT_ID.POP) {
-      nodes.pop();
-      if (nodes.length > 0 && nodes[nodes.length - 1]! >= 0) nodes[nodes.length - 1]!++;
-      continue;
-    }
-    const top = nodes.length > 0 ? nodes[nodes.length - 1]! : -1;
-    const isKey = top >= 0 && top % 2 === 0;
-    if (event.type === EVENT_ID.SCALAR || event.type === EVENT_ID.ALIAS) {
-      let long: boolean;
-      if (event.type === EVENT_ID.SCALAR) {
-        // Decoding only makes a scalar shorter than its source (escapes, folding, indentation).
-        long = event.valueEnd - event.valueStart > max && getScalarValue(text, event).length > max;
-        if (event.anchorStart >= 0) {
-          const anchor = text.slice(event.anchorStart, event.anchorEnd);
-          if (long) longAnchors.add(anchor);
-          else longAnchors.delete(anchor);
-        }
-      } else {
-        long = longAnchors.has(text.slice(event.anchorStart, event.anchorEnd));
-      }
-      if (long && isKey) return nodeStart(event);
-      if (top >= 0) nodes[nodes.length - 1]!++;
-    } else {
-      if ((event.type === EVENT_ID.MAPPING || event.type === EVENT_ID.SEQUENCE) && event.anchorStart >= 0) {
-        longAnchors.delete(text.slice(event.anchorStart, event.anchorEnd));
-      }
-      nodes.push(event.type === EVENT_ID.MAPPING ? 0 : -1);
-    }
-  }
-  return undefined;
-}
+/** A key a file is refused at, before its values are built: past the keys of its mapping, or too long. */
+export type KeyPastLimit = { readonly kind: 'wide' | 'long'; readonly offset: number };
 
 /**
- * Where the first key past `max` of one mapping starts, in document order:
- * the file is refused there, before its values are built (a mapping of
- * millions of keys cost seconds and gigabytes in every later stage).
+ * The first key, in document order, past `limits.keys` of its mapping (a
+ * mapping of millions of keys cost seconds and gigabytes in every later
+ * stage) or of more than `limits.characters` characters, written or through
+ * an alias (V8 hashes a string of more than 16,383 characters by its length
+ * alone, so keys of one such length cost time quadratic in their number, when
+ * built and in every Map and Set of their names after). One walk for both.
  */
-export function firstTooWide(events: readonly Event[], max: number): number | undefined {
-  // Such a mapping alone makes more than 2 × max events.
-  if (events.length <= 2 * max) return undefined;
+export function firstKeyPastLimits(text: string, events: readonly Event[], limits: { readonly keys: number; readonly characters: number }): KeyPastLimit | undefined {
   // Per open node, the nodes completed in it: counted up from 0 in a mapping, -1 in anything else.
   const nodes: number[] = [];
   let top = -1;
+  const longAnchors = new Set<string>();
+  const anchor = (start: number, end: number) => text.slice(start, end);
   for (let index = 0; index < events.length; index++) {
     const event = events[index]!;
-    const type = event.type;
-    if (type === EVENT_ID.POP) {
+    if (event.type === EVENT_ID.POP) {
       nodes.pop();
       top = nodes.length > 0 && nodes[nodes.length - 1]! >= 0 ? ++nodes[nodes.length - 1]! : -1;
       continue;
     }
-    if (top === 2 * max) {
+    const isKey = top >= 0 && top % 2 === 0;
+    if (top === 2 * limits.keys) {
       const offset = nodeStart(event);
       // An empty key (`: 1`) has no offset: its value's, on its line.
       const next = events[index + 1];
-      return offset >= 0 ? offset : Math.max(next ? nodeStart(next) : 0, 0);
+      return { kind: 'wide', offset: offset >= 0 ? offset : Math.max(next ? nodeStart(next) : 0, 0) };
     }
-    if (type === EVENT_ID.SCALAR || type === EVENT_ID.ALIAS) {
+    if (event.type === EVENT_ID.SCALAR || event.type === EVENT_ID.ALIAS) {
+      let long: boolean;
+      if (event.type === EVENT_ID.SCALAR) {
+        // Decoding only makes a scalar shorter than its source (escapes, folding, indentation).
+        long = event.valueEnd - event.valueStart > limits.characters && getScalarValue(text, event).length > limits.characters;
+        if (event.anchorStart >= 0) {
+          if (long) longAnchors.add(anchor(event.anchorStart, event.anchorEnd));
+          else longAnchors.delete(anchor(event.anchorStart, event.anchorEnd));
+        }
+      } else {
+        long = longAnchors.size > 0 && longAnchors.has(anchor(event.anchorStart, event.anchorEnd));
+      }
+      if (long && isKey) return { kind: 'long', offset: nodeStart(event) };
       if (top >= 0) nodes[nodes.length - 1] = ++top;
     } else {
-      top = type === EVENT_ID.MAPPING ? 0 : -1;
+      if ((event.type === EVENT_ID.MAPPING || event.type === EVENT_ID.SEQUENCE) && event.anchorStart >= 0 && longAnchors.size > 0) {
+        longAnchors.delete(anchor(event.anchorStart, event.anchorEnd));
+      }
+      top = event.type === EVENT_ID.MAPPING ? 0 : -1;
       nodes.push(top);
     }
   }

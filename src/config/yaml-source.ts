@@ -7,7 +7,7 @@ import { controlCharacterProblem, firstProblem, mayHoldSpecial, tooDeep, tooLong
 import { rememberRegions } from './locate.js';
 import { parseWithYaml } from './yaml-problems.js';
 import { MAX_NESTING } from './yaml-document.js';
-import { firstLongKey, firstTooDeep, firstTooWide } from './event-key-problems.js';
+import { firstKeyPastLimits, firstTooDeep } from './event-key-problems.js';
 import { findRegions, type FileRegions } from './yaml-regions.js';
 import { buildPositionIndex } from './position-index.js';
 import { readBlockYaml } from './block-reader.js';
@@ -130,11 +130,10 @@ function parseText(
     events = parsed.events;
     const deep = parsed.deep ? firstTooDeep(events, MAX_NESTING) : undefined;
     if (deep !== undefined) return slowPath(() => tooDeep(file, text, deep));
-    const wide = firstTooWide(events, INPUT_LIMITS.mappingKeys);
-    if (wide !== undefined) return refused(tooWide(file, text, wide, INPUT_LIMITS.mappingKeys));
-    // The block reader reads no key of more than 256 characters: only here.
-    const long = firstLongKey(text, events, INPUT_LIMITS.keyCharacters);
-    if (long !== undefined) return refused(tooLongKey(file, text, long, INPUT_LIMITS.keyCharacters));
+    // The block reader reads no mapping past these, nor a key of more than 256 characters: only here.
+    const pastLimit = firstKeyPastLimits(text, events, { keys: INPUT_LIMITS.mappingKeys, characters: INPUT_LIMITS.keyCharacters });
+    if (pastLimit?.kind === 'wide') return refused(tooWide(file, text, pastLimit.offset, INPUT_LIMITS.mappingKeys));
+    if (pastLimit?.kind === 'long') return refused(tooLongKey(file, text, pastLimit.offset, INPUT_LIMITS.keyCharacters));
     // Too many to keep: not built at all (the caller says so).
     if (events.length > valueBudget) return { value: null, diagnostics: [], values: events.length };
     const documents = constructFromEvents(events, { source: text });
