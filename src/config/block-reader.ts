@@ -113,7 +113,8 @@ class BlockReader {
   /** Document start and end, as js-yaml counts. */
   private events = 2;
   private readonly entries: Entry[] = emptyList();
-  private readonly knownKeys: string[] = emptyList();
+  /** Keys read before, by length and first and last character (keyAt). */
+  private readonly knownKeys = new Map<number, string>();
 
   constructor(
     private readonly text: string,
@@ -251,11 +252,15 @@ class BlockReader {
    * 100,000 times; no new string for each, nor its check), else checked by plainKey.
    */
   private keyAt(at: number, colon: number): string {
-    const length = colon - at;
-    for (const known of this.knownKeys) if (known.length === length && this.text.startsWith(known, at)) return known;
-    const key = this.text.slice(at, colon);
+    const { text } = this;
+    // Keys are [A-Za-z0-9_] (keyChar): one candidate per length, first and last character, so a file of
+    // millions of distinct keys of one length costs one comparison each, not one per known key (3.4 s for 3.6 million).
+    const slot = ((colon - at) * 128 + text.charCodeAt(at)) * 128 + text.charCodeAt(colon - 1);
+    const known = this.knownKeys.get(slot);
+    if (known !== undefined && text.startsWith(known, at)) return known;
+    const key = text.slice(at, colon);
     if (!plainKey(key)) bail();
-    if (this.knownKeys.length < 64) this.knownKeys.push(key);
+    if (known === undefined && this.knownKeys.size < 64) this.knownKeys.set(slot, key);
     return key;
   }
 

@@ -73,6 +73,20 @@ const regionsOf = new WeakMap<ConfigFile, FileRegions>();
 const regionIndexes = new WeakMap<ConfigFile, Map<number, IndexedNode | undefined>>();
 const lineStartsOf = new WeakMap<ConfigFile, PositionIndex>();
 
+function lineStartsIn(source: ConfigFile): PositionIndex {
+  let starts = lineStartsOf.get(source);
+  if (!starts) lineStartsOf.set(source, (starts = { root: undefined, lineStarts: lineStarts(source.text) }));
+  return starts;
+}
+
+/** Whether a file's text holds a CR, asked once per file: a file of 400 parts too large was scanned 400 times. */
+const crOf = new WeakMap<ConfigFile, boolean>();
+function holdsCr(source: ConfigFile): boolean {
+  let cr = crOf.get(source);
+  if (cr === undefined) crOf.set(source, (cr = source.text.includes('\r')));
+  return cr;
+}
+
 /** Keeps where a file's entries and list items are (see yaml-regions.ts), for as long as the file is. */
 export function rememberRegions(source: ConfigFile, regions: FileRegions): void {
   regionsOf.set(source, regions);
@@ -123,8 +137,7 @@ function locateInRegion(source: ConfigFile, regions: FileRegions, path: readonly
   if (!entry) return null;
   const item = second === undefined || !entry.items ? -1 : seqIndex(second);
   const toFile = (offset: number | undefined, base: number): SourcePosition | undefined => {
-    let starts = lineStartsOf.get(source);
-    if (!starts) lineStartsOf.set(source, (starts = { root: undefined, lineStarts: lineStarts(source.text) }));
+    const starts = lineStartsIn(source);
     return offset === undefined ? undefined : lineAndColumn(starts, base + offset);
   };
   if (entry.items && item >= 0 && item < entry.items.length - 1) {
@@ -151,7 +164,7 @@ function locateInRegion(source: ConfigFile, regions: FileRegions, path: readonly
  */
 export function locatePartStart(source: ConfigFile, path: readonly (string | number)[]): SourcePosition | undefined {
   const regions = regionsOf.get(source);
-  if (!regions || source.text.includes('\r')) return undefined;
+  if (!regions || holdsCr(source)) return undefined;
   const [first, second] = path;
   let at: number | undefined;
   if (first === undefined) {
@@ -171,8 +184,7 @@ export function locatePartStart(source: ConfigFile, path: readonly (string | num
     while (text[at] === ' ') at++;
   }
   if (at >= text.length || text[at] === '\n' || text[at] === '#') return undefined;
-  let starts = lineStartsOf.get(source);
-  if (!starts) lineStartsOf.set(source, (starts = { root: undefined, lineStarts: lineStarts(text) }));
+  const starts = lineStartsIn(source);
   return lineAndColumn(starts, at);
 }
 
