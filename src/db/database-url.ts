@@ -79,6 +79,20 @@ export function maskBeforeLastAt(value: string): string {
  */
 export const PASSWORD_CUT_SHORT = 'an @ after the host means a / ? or # in the password ended it early; percent-encode them in the password (/ as %2F, ? as %3F, # as %23, @ as %40)';
 
+/**
+ * Whether `url` has the shape a raw `/`, `?` or `#` in its password leaves: no `@` between
+ * `scheme://` and the first `/ ? #` after it, and an `@` later. The URL parser then either
+ * fails (`owner:Summer?x@host`: the port is not a number) or takes `owner` for the host and
+ * the rest for a path, parameters or fragment (`owner:2024?a=b@host`).
+ */
+export function passwordCutShort(url: string): boolean {
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url);
+  if (!scheme) return false;
+  const rest = url.slice(scheme[0].length);
+  const cut = rest.search(/[/?#]/);
+  return cut !== -1 && !rest.slice(0, cut).includes('@') && rest.indexOf('@', cut) !== -1;
+}
+
 /** libpq's connection keywords (PostgreSQL 17), as in `host=db port=5432 user=owner`. */
 const LIBPQ_KEYWORDS = [
   'host', 'hostaddr', 'port', 'dbname', 'user', 'password', 'passfile', 'require_auth', 'channel_binding',
@@ -133,6 +147,17 @@ function notAFolder(url: string): string | null {
   return null;
 }
 
+/**
+ * An @ in a parameter's value is no cut-short password when the URL names a database
+ * (`postgres://db/tenant?user=owner@server`, an Azure role). With neither a user nor a
+ * database before the `?` it is: `postgres://owner:2024?a=S3cret@db/tenant` would have pg
+ * look up a host `owner`, and `?user=S3cret@db/tenant` would send part of the password to
+ * it as the role's name, to come back in the server's refusal.
+ */
+function noUserNorDatabase(parsed: URL): boolean {
+  return parsed.username === '' && parsed.password === '' && parsed.pathname.replace(/^\//, '') === '' && [...parsed.searchParams.values()].some((value) => value.includes('@'));
+}
+
 export function parseDatabaseUrl(url: string): DatabaseLocation {
   if (/^postgres(ql)?:\/\//i.test(url)) {
     let parsed: URL;
@@ -140,12 +165,10 @@ export function parseDatabaseUrl(url: string): DatabaseLocation {
       parsed = new URL(url);
       if (!parsed.hostname && !parsed.searchParams.get('host')) throw new Error('no host');
     } catch {
-      throw new TenantctlError(
-        `malformed database URL ${maskUrl(url)}: expected postgres://user:password@host:port/database`,
-      );
+      const hint = passwordCutShort(url) ? `; ${PASSWORD_CUT_SHORT}` : '';
+      throw new TenantctlError(`malformed database URL ${maskUrl(url)}: expected postgres://user:password@host:port/database${hint}`);
     }
-    // An @ in a parameter's value (an Azure role named user@server) is no cut-short password.
-    if (parsed.pathname.includes('@') || parsed.hash.includes('@') || [...parsed.searchParams.keys()].some((name) => name.includes('@'))) {
+    if (parsed.pathname.includes('@') || parsed.hash.includes('@') || [...parsed.searchParams.keys()].some((name) => name.includes('@')) || noUserNorDatabase(parsed)) {
       throw new TenantctlError(`malformed database URL ${maskUrl(url)}: ${PASSWORD_CUT_SHORT}`);
     }
     return { kind: 'postgres', url };

@@ -1,7 +1,7 @@
 import type { SMTPSentMessageInfo } from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import type { ConnectionOptions } from 'node:tls';
-import { maskBeforeLastAt, maskUrl, PASSWORD_CUT_SHORT } from '../db/database-url.js';
+import { maskBeforeLastAt, maskUrl, PASSWORD_CUT_SHORT, passwordCutShort } from '../db/database-url.js';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 import { loadMailer } from './on-demand-libraries.js';
 import { mailOptions } from './compose-message.js';
@@ -48,7 +48,7 @@ function parseSmtpUrl(url: string): URL {
   try {
     parsed = new URL(url);
   } catch {
-    throw new TenantctlError(problem);
+    throw new TenantctlError(passwordCutShort(url) ? `${problem}; ${PASSWORD_CUT_SHORT}` : problem);
   }
   if ((parsed.protocol !== 'smtp:' && parsed.protocol !== 'smtps:') || parsed.hostname === '') throw new TenantctlError(problem);
   // A raw `/`, `?` or `#` in a password of digits (smtp://relay:2024?Summer@host) ends the

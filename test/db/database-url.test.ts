@@ -9,6 +9,7 @@ describe('parseDatabaseUrl', () => {
     ['memory://', { kind: 'embedded', directory: null }],
     // An @ in a parameter's value (an Azure role named user@server) is no cut-short password.
     ['postgres://db:5432/tenant?user=owner@server', { kind: 'postgres', url: 'postgres://db:5432/tenant?user=owner@server' }],
+    ['postgres://owner:s3cret@db/tenant?application_name=ops@site', { kind: 'postgres', url: 'postgres://owner:s3cret@db/tenant?application_name=ops@site' }],
     ['.tenantctl/db', { kind: 'embedded', directory: path.resolve('.tenantctl/db') }],
     // Folder names that merely look like settings stay folders.
     ['data=1', { kind: 'embedded', directory: path.resolve('data=1') }],
@@ -46,6 +47,13 @@ describe('parseDatabaseUrl', () => {
     ['postgres://u:2024?S3cretPW@db/tenant', 'malformed database URL postgres://u:****@db/tenant: an @ after the host'],
     ['postgres://u:2024#S3cretPW@db/tenant', 'malformed database URL postgres://u:****@db/tenant: an @ after the host'],
     ['postgres://u:2024/S3cretPW@db/tenant', 'malformed database URL postgres://u:****@db/tenant: an @ after the host'],
+    // A raw ? after a password's digits, with a = after it: host u, port 2024, the rest of the password a parameter's value.
+    ['postgres://u:2024?a=S3cretPW@db/tenant', 'malformed database URL postgres://u:****@db/tenant: an @ after the host'],
+    ['postgres://u:2024?user=S3cretPW@db:5432/tenant', 'malformed database URL postgres://u:****@db:5432/tenant: an @ after the host'],
+    // A raw / ? or # after a password's letters: no port, so no URL at all; the message still says why.
+    ['postgres://u:S3cret?PW@db/tenant', 'expected postgres://user:password@host:port/database; an @ after the host means'],
+    ['postgres://u:S3cret#PW@db/tenant', 'expected postgres://user:password@host:port/database; an @ after the host means'],
+    ['postgres://u:S3cret/PW@db/tenant', 'expected postgres://user:password@host:port/database; an @ after the host means'],
     ['', 'empty database URL'],
   ])('refuses %j', (url, message) => {
     expect(() => parseDatabaseUrl(url)).toThrow(message);

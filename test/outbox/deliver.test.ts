@@ -865,6 +865,17 @@ describe('createSmtpTransport', () => {
     }
   });
 
+  it('says how to write a password whose raw / ? or # leaves no number for a port', () => {
+    // `relay:Summer` is no host and port, so the URL does not parse at all.
+    for (const cut of ['?', '#', '/']) {
+      const url = `smtp://relay:Summer${cut}secret@mail.contoso.com:587`;
+      expect(() => createSmtpTransport(url)).toThrow(
+        'unsupported SMTP URL smtp://relay:****@mail.contoso.com:587: use smtp://user:password@host:587 (STARTTLS) or smtps://user:password@host:465; an @ after the host means a / ? or # in the password ended it early; percent-encode them',
+      );
+      expect(() => createSmtpTransport(url)).not.toThrow(/Summer|secret/);
+    }
+  });
+
   it('shows its URL with the password masked', () => {
     const transport = createSmtpTransport('smtps://tenantctl:hunter2@mail.contoso.com:465');
     expect(transport.displayUrl).toBe('smtps://tenantctl:****@mail.contoso.com:465');
