@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { CommanderError } from 'commander';
 import { connectionLoss } from '../src/db/connection-loss.js';
+import { commandLineSecretsHider } from './command-line-secrets.js';
 import { DEFAULT_DATABASE, maskUrl } from '../src/db/database-url.js';
 import { error, type Diagnostic } from '../src/diagnostics/diagnostic.js';
 import { ExitCode, TenantctlError } from '../src/diagnostics/tenantctl-error.js';
@@ -134,9 +135,30 @@ function describe(cause: unknown): Failure {
   };
 }
 
+/**
+ * What stopped the command, every argument that may hold a password masked
+ * wherever a message quotes it (command-line-secrets.ts). Masked before the
+ * diagnostics are made, which cut a long quoted value short.
+ */
+function describeHidden(cause: unknown, hide: (message: string) => string): Failure {
+  if (cause instanceof Error) {
+    const message = hide(cause.message);
+    if (message !== cause.message) cause.message = message;
+  }
+  const failure = describe(cause);
+  return {
+    ...failure,
+    text: failure.text === null ? null : hide(failure.text),
+    diagnostics: failure.diagnostics.map((diagnostic) => {
+      const message = hide(diagnostic.message);
+      return message === diagnostic.message ? diagnostic : { ...diagnostic, message };
+    }),
+  };
+}
+
 /** Reports what stopped the command, on stderr and (when JSON was asked for) on stdout; returns the exit code. */
 export function reportFailure(cause: unknown, json: boolean): number {
-  const failure = describe(cause);
+  const failure = describeHidden(cause, commandLineSecretsHider(process.argv.slice(2)));
   // Messages quote file names, paths and values: shown, never obeyed.
   if (failure.text) err(terminalMessage(failure.text));
   if (json && failure.exitCode !== ExitCode.ok) out(reportDiagnostics(failure.diagnostics, 'json'));

@@ -1,0 +1,40 @@
+import { maskBeforeLastAt, maskUrl } from '../src/db/database-url.js';
+
+/** `C:\` or `C:/`, a Windows drive, whose colon is no password's. */
+const WINDOWS_DRIVE = /^[a-z]:(?=[\\/])/i;
+
+/** A value as a message may show it: a URL's password masked, and `user:password@host` typed short of its scheme. */
+function shownValue(value: string): string {
+  if (/[a-z][a-z0-9+.-]*:\/\//i.test(value)) return maskUrl(value);
+  if (/:[^]*@/.test(value.replace(WINDOWS_DRIVE, ''))) return maskBeforeLastAt(value);
+  return maskUrl(value);
+}
+
+/**
+ * An argument and what a message may show of it, and of `--name=value` the
+ * value alone too (commander quotes an option's refused value without its name).
+ */
+function shownForms(argument: string): (readonly [string, string])[] {
+  const option = /^(--?[^=\s]*=)([^]*)$/.exec(argument);
+  if (!option) return [[argument, shownValue(argument)]];
+  const [, name = '', value = ''] = option;
+  return [[argument, `${name}${shownValue(value)}`], [value, shownValue(value)]];
+}
+
+/**
+ * A function that masks, in a message, every command-line argument that may
+ * hold a password, as given. Commander quotes what it refuses whole
+ * (`unknown option '--databse=postgres://owner:secret@db/tenant'`, `unknown
+ * command 'postgres://…'`), and an option's own check may quote its value
+ * (`--lock-timeout … (got …)`): a typo would otherwise put the database's
+ * password in a CI log. Arguments that hold none are left as they are.
+ */
+export function commandLineSecretsHider(argv: readonly string[]): (message: string) => string {
+  const replacements = argv
+    .flatMap(shownForms)
+    .filter(([argument, shown]) => argument !== '' && argument !== shown)
+    // The longest first: one argument may contain another.
+    .sort(([a], [b]) => b.length - a.length);
+  if (replacements.length === 0) return (message) => message;
+  return (message) => replacements.reduce((text, [argument, shown]) => text.split(argument).join(shown), message);
+}
