@@ -38,3 +38,30 @@ export function commandLineSecretsHider(argv: readonly string[]): (message: stri
   if (replacements.length === 0) return (message) => message;
   return (message) => replacements.reduce((text, [argument, shown]) => text.split(argument).join(shown), message);
 }
+
+/** The options that name a file or folder, by commander's attribute name, and their flags. */
+const PATH_OPTIONS: Readonly<Record<string, string>> = {
+  config: '-c',
+  out: '--out',
+  plan: '--plan',
+  pickup: '--pickup',
+  outboxKey: '--outbox-key',
+  catalog: '--catalog',
+};
+
+/**
+ * A path written like a URL with a password (`--out postgres://owner:secret@db/tenant`,
+ * `-c` given the database URL by mistake) is refused before anything reads or writes it:
+ * taken as a path it would be printed whole (`Saved the plan to …`, `file:line:column`
+ * diagnostics) and, written, become a file's or folder's name. Returns the refusal, or null.
+ */
+export function pathWithPassword(options: Readonly<Record<string, unknown>>): string | null {
+  for (const [name, flag] of Object.entries(PATH_OPTIONS)) {
+    const given = options[name];
+    for (const value of Array.isArray(given) ? given : [given]) {
+      if (typeof value !== 'string' || shownValue(value) === value) continue;
+      return `${flag} takes a file or folder path, and ${shownValue(value)} is written like a URL with a password (shown masked): give the path (a database URL goes in --database or TENANTCTL_DATABASE_URL, an SMTP URL in TENANTCTL_SMTP_URL); nothing was read or written`;
+    }
+  }
+  return null;
+}

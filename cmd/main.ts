@@ -9,7 +9,8 @@ import { registerHistory } from './commands/history.js';
 import { registerInit } from './commands/init.js';
 import { registerPlan } from './commands/plan.js';
 import { registerValidate } from './commands/validate.js';
-import { commandLineSecretsHider } from './command-line-secrets.js';
+import { TenantctlError } from '../src/diagnostics/tenantctl-error.js';
+import { commandLineSecretsHider, pathWithPassword } from './command-line-secrets.js';
 import { addDatabaseOptions } from './database-option.js';
 import { asksForJson, reportFailure } from './failure.js';
 import { noFormatOption } from './format-option.js';
@@ -37,6 +38,8 @@ for (const command of program.commands) {
 let running: Command | undefined;
 program.hook('preAction', (_program, command) => {
   running = command;
+  const refusal = pathWithPassword(command.opts());
+  if (refusal !== null) throw new TenantctlError(refusal);
 });
 acceptGlobalOptionsBeforeCommand(program);
 checkRequiredOptionsAfterUnknownOnes(program);

@@ -1,8 +1,10 @@
 // A typo on the command line must not print the database's password: commander and
 // the options' own checks quote what they refuse.
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commandLineSecretsHider } from '../../cmd/command-line-secrets.js';
-import { runCli } from '../support/cli.js';
+import { ROOT, runCli, tempDir } from '../support/cli.js';
 
 const URL = 'postgres://owner:S3cretPW@127.0.0.1:1/tenant';
 
@@ -37,5 +39,33 @@ describe('commandLineSecretsHider', () => {
     const hide = commandLineSecretsHider(['--database=host=db password=S3cretPW', `--url=${URL}`]);
     expect(hide("unknown option '--database=host=db password=S3cretPW'")).toBe("unknown option '--database=host=db password=****'");
     expect(hide(`argument '${URL}' is invalid`)).toBe("argument 'postgres://owner:****@127.0.0.1:1/tenant' is invalid");
+  });
+});
+
+describe('a path option given a URL with a password is refused before anything is read or written', () => {
+  const config = path.join(ROOT, 'examples/contoso');
+  it.each([
+    { args: ['validate', '-c', URL], flag: '-c' },
+    { args: ['validate', '-c', config, '-c', URL, '--format', 'json'], flag: '-c' },
+    { args: ['plan', '-c', config, '--out', URL], flag: '--out' },
+    { args: ['drift', '-c', config, `--out=${URL}`], flag: '--out' },
+    { args: ['export', '--out', URL], flag: '--out' },
+    { args: ['apply', '-c', config, '--plan', URL], flag: '--plan' },
+    { args: ['init', '--catalog', URL], flag: '--catalog' },
+    { args: ['deliver', '--pickup', 'mailer:S3cretPW@relay.contoso.com'], flag: '--pickup' },
+    { args: ['deliver', '--outbox-key', URL], flag: '--outbox-key' },
+  ])('$args', async ({ args, flag }) => {
+    // Taken as a path, `postgres://owner:S3cretPW@…` was printed whole and made the folders postgres:/owner:S3cretPW@….
+    const cwd = tempDir();
+    try {
+      const run = await runCli(args, { cwd, env: { TENANTCTL_DATABASE_URL: path.join(cwd, 'db') } });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`Error: ${flag} takes a file or folder path, and `);
+      expect(run.stderr).toContain('is written like a URL with a password (shown masked)');
+      expect(`${run.stdout}${run.stderr}`).not.toContain('S3cretPW');
+      expect(fs.readdirSync(cwd)).toEqual([]);
+    } finally {
+      fs.rmSync(cwd, { recursive: true, force: true });
+    }
   });
 });
