@@ -152,10 +152,12 @@ function notAFolder(url: string): string | null {
  * (`postgres://db/tenant?user=owner@server`, an Azure role). With neither a user nor a
  * database before the `?` it is: `postgres://owner:2024?a=S3cret@db/tenant` would have pg
  * look up a host `owner`, and `?user=S3cret@db/tenant` would send part of the password to
- * it as the role's name, to come back in the server's refusal.
+ * it as the role's name, to come back in the server's refusal. A password parameter's @ is its own.
  */
 function noUserNorDatabase(parsed: URL): boolean {
-  return parsed.username === '' && parsed.password === '' && parsed.pathname.replace(/^\//, '') === '' && [...parsed.searchParams.values()].some((value) => value.includes('@'));
+  if (parsed.username !== '' || parsed.password !== '' || parsed.pathname.replace(/^\//, '') !== '') return false;
+  // A password given as a parameter may hold a raw @ (`?user=owner&password=p@ss`).
+  return [...parsed.searchParams].some(([name, value]) => value.includes('@') && !SECRET_NAME.test(name.trim()));
 }
 
 export function parseDatabaseUrl(url: string): DatabaseLocation {

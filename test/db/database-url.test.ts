@@ -10,6 +10,7 @@ describe('parseDatabaseUrl', () => {
     // An @ in a parameter's value (an Azure role named user@server) is no cut-short password.
     ['postgres://db:5432/tenant?user=owner@server', { kind: 'postgres', url: 'postgres://db:5432/tenant?user=owner@server' }],
     ['postgres://owner:s3cret@db/tenant?application_name=ops@site', { kind: 'postgres', url: 'postgres://owner:s3cret@db/tenant?application_name=ops@site' }],
+    ['postgres://db:5432?user=owner&password=p@ss', { kind: 'postgres', url: 'postgres://db:5432?user=owner&password=p@ss' }],
     ['.tenantctl/db', { kind: 'embedded', directory: path.resolve('.tenantctl/db') }],
     // Folder names that merely look like settings stay folders.
     ['data=1', { kind: 'embedded', directory: path.resolve('data=1') }],
