@@ -50,18 +50,36 @@ const PATH_OPTIONS: Readonly<Record<string, string>> = {
 };
 
 /**
+ * Options that take a name, where a `:` and an `@` are no mistake (`--actor ci:jan@contoso.com`):
+ * only a URL with a password is refused. --actor is kept in the audit trail, which nobody can edit.
+ */
+const NAME_OPTIONS: Readonly<Record<string, string>> = {
+  actor: '--actor',
+  user: '--user',
+};
+
+/** The values of one option, one or several (`-c` may be repeated). */
+function values(given: unknown): string[] {
+  return (Array.isArray(given) ? given : [given]).filter((value): value is string => typeof value === 'string');
+}
+
+const ELSEWHERE = 'a database URL goes in --database or TENANTCTL_DATABASE_URL, an SMTP URL in TENANTCTL_SMTP_URL; nothing was read or written';
+
+/**
  * A path written like a URL with a password (`--out postgres://owner:secret@db/tenant`,
  * `-c` given the database URL by mistake) is refused before anything reads or writes it:
  * taken as a path it would be printed whole (`Saved the plan to …`, `file:line:column`
- * diagnostics) and, written, become a file's or folder's name. Returns the refusal, or null.
+ * diagnostics) and, written, become a file's or folder's name. So is such a URL given as
+ * --actor, which the audit trail would keep for good. Returns the refusal, or null.
  */
 export function pathWithPassword(options: Readonly<Record<string, unknown>>): string | null {
   for (const [name, flag] of Object.entries(PATH_OPTIONS)) {
-    const given = options[name];
-    for (const value of Array.isArray(given) ? given : [given]) {
-      if (typeof value !== 'string' || shownValue(value) === value) continue;
-      return `${flag} takes a file or folder path, and ${shownValue(value)} is written like a URL with a password (shown masked): give the path (a database URL goes in --database or TENANTCTL_DATABASE_URL, an SMTP URL in TENANTCTL_SMTP_URL); nothing was read or written`;
-    }
+    const value = values(options[name]).find((v) => shownValue(v) !== v);
+    if (value !== undefined) return `${flag} takes a file or folder path, and ${shownValue(value)} is written like a URL with a password (shown masked): give the path (${ELSEWHERE})`;
+  }
+  for (const [name, flag] of Object.entries(NAME_OPTIONS)) {
+    const value = values(options[name]).find((v) => maskUrl(v) !== v);
+    if (value !== undefined) return `${flag} takes a name, and ${maskUrl(value)} is a URL with a password (shown masked) (${ELSEWHERE})`;
   }
   return null;
 }

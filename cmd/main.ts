@@ -38,7 +38,8 @@ for (const command of program.commands) {
 let running: Command | undefined;
 program.hook('preAction', (_program, command) => {
   running = command;
-  const refusal = pathWithPassword(command.opts());
+  // --actor given to the program (before or after the command) is handed to the command by a later hook.
+  const refusal = pathWithPassword({ ...program.opts(), ...command.opts() });
   if (refusal !== null) throw new TenantctlError(refusal);
 });
 acceptGlobalOptionsBeforeCommand(program);

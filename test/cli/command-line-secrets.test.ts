@@ -28,6 +28,19 @@ describe('arguments refused on the command line are quoted with their passwords 
   });
 });
 
+describe('names with a : and an @ in them', () => {
+  it('are taken as --actor', async () => {
+    const cwd = tempDir();
+    try {
+      const run = await runCli(['history', '--actor', 'ci:jan@contoso.com'], { cwd, env: { TENANTCTL_DATABASE_URL: path.join(cwd, 'db') } });
+      expect(run.stderr).not.toContain('--actor takes a name');
+      expect(run.stderr).toContain('there is no database at');
+    } finally {
+      fs.rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('commandLineSecretsHider', () => {
   it('leaves arguments that hold no password as they are', () => {
     const hide = commandLineSecretsHider(['plan', '-c', 'C:\\Users\\jan@contoso.com\\tenant', '--out=plan.json', 'jan@contoso.com']);
@@ -54,14 +67,18 @@ describe('a path option given a URL with a password is refused before anything i
     { args: ['init', '--catalog', URL], flag: '--catalog' },
     { args: ['deliver', '--pickup', 'mailer:S3cretPW@relay.contoso.com'], flag: '--pickup' },
     { args: ['deliver', '--outbox-key', URL], flag: '--outbox-key' },
+    // Kept in the audit trail, which nobody can edit.
+    { args: ['init', '--actor', URL], flag: '--actor' },
+    { args: ['--actor', URL, 'history'], flag: '--actor' },
+    { args: ['history', '--user', URL], flag: '--user' },
   ])('$args', async ({ args, flag }) => {
     // Taken as a path, `postgres://owner:S3cretPW@…` was printed whole and made the folders postgres:/owner:S3cretPW@….
     const cwd = tempDir();
     try {
       const run = await runCli(args, { cwd, env: { TENANTCTL_DATABASE_URL: path.join(cwd, 'db') } });
       expect(run.code).toBe(1);
-      expect(run.stderr).toContain(`Error: ${flag} takes a file or folder path, and `);
-      expect(run.stderr).toContain('is written like a URL with a password (shown masked)');
+      expect(run.stderr).toContain(`Error: ${flag} takes a ${flag === '--actor' || flag === '--user' ? 'name' : 'file or folder path'}, and `);
+      expect(run.stderr).toContain('a URL with a password (shown masked)');
       expect(`${run.stdout}${run.stderr}`).not.toContain('S3cretPW');
       expect(fs.readdirSync(cwd)).toEqual([]);
     } finally {
