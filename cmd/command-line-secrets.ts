@@ -72,7 +72,7 @@ const ELSEWHERE = 'a database URL goes in --database or TENANTCTL_DATABASE_URL, 
  * diagnostics) and, written, become a file's or folder's name. So is such a URL given as
  * --actor, which the audit trail would keep for good. Returns the refusal, or null.
  */
-export function pathWithPassword(options: Readonly<Record<string, unknown>>): string | null {
+export function argumentWithPassword(options: Readonly<Record<string, unknown>>): string | null {
   for (const [name, flag] of Object.entries(PATH_OPTIONS)) {
     const value = values(options[name]).find((v) => shownValue(v) !== v);
     if (value !== undefined) return `${flag} takes a file or folder path, and ${shownValue(value)} is written like a URL with a password (shown masked): give the path (${ELSEWHERE})`;

@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import { CommanderError } from 'commander';
 import { connectionLoss } from '../src/db/connection-loss.js';
-import { commandLineSecretsHider } from './command-line-secrets.js';
 import { DEFAULT_DATABASE, maskUrl } from '../src/db/database-url.js';
 import { error, type Diagnostic } from '../src/diagnostics/diagnostic.js';
 import { ExitCode, TenantctlError } from '../src/diagnostics/tenantctl-error.js';
 import { fileSystemReason, isFileSystemError } from '../src/files/file-system-refusal.js';
 import { terminalMessage } from '../src/render/escape-terminal.js';
+import { commandLineSecretsHider } from './command-line-secrets.js';
 import { reportDiagnostics } from './report-diagnostics.js';
 import { err, out } from './terminal.js';
 
@@ -141,6 +141,7 @@ function describe(cause: unknown): Failure {
  * diagnostics are made, which cut a long quoted value short.
  */
 function describeHidden(cause: unknown, hide: (message: string) => string): Failure {
+  // describe reads the cause's own message (a CommanderError's, a TenantctlError's): masked there too.
   if (cause instanceof Error) {
     const message = hide(cause.message);
     if (message !== cause.message) cause.message = message;

@@ -10,7 +10,7 @@ import { registerInit } from './commands/init.js';
 import { registerPlan } from './commands/plan.js';
 import { registerValidate } from './commands/validate.js';
 import { TenantctlError } from '../src/diagnostics/tenantctl-error.js';
-import { commandLineSecretsHider, pathWithPassword } from './command-line-secrets.js';
+import { commandLineSecretsHider, argumentWithPassword } from './command-line-secrets.js';
 import { addDatabaseOptions } from './database-option.js';
 import { asksForJson, reportFailure } from './failure.js';
 import { noFormatOption } from './format-option.js';
@@ -39,7 +39,7 @@ let running: Command | undefined;
 program.hook('preAction', (_program, command) => {
   running = command;
   // --actor given to the program (before or after the command) is handed to the command by a later hook.
-  const refusal = pathWithPassword({ ...program.opts(), ...command.opts() });
+  const refusal = argumentWithPassword({ ...program.opts(), ...command.opts() });
   if (refusal !== null) throw new TenantctlError(refusal);
 });
 acceptGlobalOptionsBeforeCommand(program);
