@@ -24,8 +24,14 @@ export interface PlanFileInputs {
   readonly plannedAt: Date | null;
 }
 
-/** How `plan --out` starts a document (schemas/plan.schema.json, in toPlanDocument's key order). */
-const STRING = String.raw`"(?:[^"\\\n]|\\.)*"`;
+/**
+ * How `plan --out` starts a document (schemas/plan.schema.json, in
+ * toPlanDocument's key order). A string as JSON writes one: no control
+ * character unescaped, only JSON's escapes, so JSON.parse takes every string
+ * this matches (an edited file's raw ESC or NUL is not a head, and is named by
+ * the full check, not thrown at the user as a bug).
+ */
+const STRING = String.raw`"(?:[^"\\\u0000-\u001f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*"`;
 const HEAD = new RegExp(
   String.raw`^\{\n  "formatVersion": (${STRING}),\n  "tenantctlVersion": (${STRING}),\n  "configHash": (${STRING}|null),\n` +
     String.raw`(?:  "gitCommit": (${STRING}|null),\n)?  "planHash": "`,

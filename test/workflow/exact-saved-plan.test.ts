@@ -32,6 +32,14 @@ describe('scanPlanFile reads the recomputation inputs from the text plan --out w
     expect(scanPlanFile(Buffer.from(text.replaceAll('"restorableUntil"', '"restorable"')))).toBeNull();
     expect(scanPlanFile(Buffer.alloc(0))).toBeNull();
   });
+
+  it('nothing, and no exception, from a head string JSON.parse refuses: a raw control character or an unknown escape', () => {
+    const text = renderJson(mixed());
+    expect(scanPlanFile(Buffer.from(text.replace('"formatVersion": "2.2"', '"formatVersion": "\u001b[31m2.2"')))).toBeNull();
+    expect(scanPlanFile(Buffer.from(text.replace('"tenantctlVersion": "0.1.0"', '"tenantctlVersion": "0.1\u00000"')))).toBeNull();
+    expect(scanPlanFile(Buffer.from(text.replace('"tenantctlVersion": "0.1.0"', '"tenantctlVersion": "0.1\\q0"')))).toBeNull();
+    expect(scanPlanFile(Buffer.from(text.replace('"tenantctlVersion": "0.1.0"', '"tenantctlVersion": "0.1\\u00e9"')))?.tenantctlVersion).toBe('0.1\u00e9');
+  });
 });
 
 describe('firstDifference compares pieces of text with bytes', () => {
