@@ -4,6 +4,7 @@ import { hashConfig } from '../config/config-hash.js';
 import { checkSchema } from '../config/schema-check.js';
 import { listConfigFiles } from '../config/config-files.js';
 import { formatBytes, INPUT_LIMITS, readInputFile } from '../config/read-input-file.js';
+import { boundMessage } from '../diagnostics/bounded-message.js';
 import { formatDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 import { beyondBounds, PLAN_BOUNDS } from '../files/json-bounds.js';
@@ -72,6 +73,17 @@ function notJson(file: string, text: string, cause: unknown): TenantctlError {
   );
 }
 
+/**
+ * The formatVersion a file gives, for the message refusing it: the file's
+ * text, so bounded (a 50 MB string was echoed whole on stderr), and an array
+ * or object only named.
+ */
+function shownVersion(version: unknown): string {
+  if (version === undefined) return 'undefined';
+  if (typeof version === 'object' && version !== null) return Array.isArray(version) ? 'an array' : 'an object';
+  return boundMessage(JSON.stringify(version));
+}
+
 /** More than a plan's envelope has (15, schemas/plan.schema.json, which allows no others). */
 const ENVELOPE_FIELDS = 64;
 
@@ -105,7 +117,7 @@ export function parseSavedPlan(file: string, bytes: Buffer): SavedPlan {
   }
   const version = (value as { formatVersion?: unknown } | null)?.formatVersion;
   if (version !== PLAN_FORMAT_VERSION) {
-    throw new TenantctlError(`${file} is not a tenantctl plan of format ${PLAN_FORMAT_VERSION} (formatVersion: ${JSON.stringify(version)}); make it again with \`tenantctl plan --out\``);
+    throw new TenantctlError(`${file} is not a tenantctl plan of format ${PLAN_FORMAT_VERSION} (formatVersion: ${shownVersion(version)}); make it again with \`tenantctl plan --out\``);
   }
   let checked = false;
   const requireValid = () => {

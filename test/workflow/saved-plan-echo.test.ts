@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { TenantctlError } from '../../src/diagnostics/tenantctl-error.js';
+import { parseSavedPlan } from '../../src/workflow/saved-plan.js';
+
+/** The message parseSavedPlan refuses `text` with. */
+function refusal(text: string): string {
+  try {
+    parseSavedPlan('plan.json', Buffer.from(text, 'utf8'));
+  } catch (cause) {
+    expect(cause).toBeInstanceOf(TenantctlError);
+    return (cause as Error).message;
+  }
+  throw new Error('the file was taken as a plan');
+}
+
+describe('parseSavedPlan quotes a wrong formatVersion within bounds', () => {
+  it('a short one whole, as before', () => {
+    expect(refusal('{"formatVersion": "2.0"}')).toBe('plan.json is not a tenantctl plan of format 2.2 (formatVersion: "2.0"); make it again with `tenantctl plan --out`');
+    expect(refusal('{"formatVersion": 2.2}')).toContain('(formatVersion: 2.2)');
+    expect(refusal('{}')).toContain('(formatVersion: undefined)');
+  });
+
+  it('a string of 10 million characters as its first 200 and its length, not whole', () => {
+    const message = refusal(`{"formatVersion": "${'A'.repeat(10_000_000)}"}`);
+    expect(message).toBe(`plan.json is not a tenantctl plan of format 2.2 (formatVersion: "${'A'.repeat(200)}… (10,000,000 characters)"); make it again with \`tenantctl plan --out\``);
+  });
+
+  it('long text with spaces in it cut in the middle, what to do kept', () => {
+    const message = refusal(`{"formatVersion": "${'word '.repeat(1_000_000)}"}`);
+    expect(message.length).toBeLessThan(3_000);
+    expect(message).toMatch(/make it again with `tenantctl plan --out`$/);
+  });
+
+  it('an array or object named, not written out', () => {
+    const items = Array.from({ length: 10_000 }, (_, i) => `"v${i}"`).join(',');
+    expect(refusal(`{"formatVersion": [${items}]}`)).toContain('(formatVersion: an array)');
+    expect(refusal('{"formatVersion": {"major": 2}}')).toContain('(formatVersion: an object)');
+  });
+});
