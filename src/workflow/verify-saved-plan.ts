@@ -1,6 +1,7 @@
 import { sourcesUnchanged } from '../config/sources-unchanged.js';
 import type { CheckedConfig } from '../config/load-config.js';
 import { loadYamlSources, type LoadedSources } from '../config/yaml-source.js';
+import { boundMessage } from '../diagnostics/bounded-message.js';
 import { formatDiagnostic } from '../diagnostics/diagnostic.js';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 import type { Catalog } from '../catalog/catalog.js';
@@ -37,9 +38,14 @@ export function refuseTampered(file: string, plan: PlanDocument): void {
 
 const SHOWN = 10;
 
+/**
+ * The first SHOWN reasons, one a line. Each quotes the saved file (a user
+ * principal name, a role name), which may be megabytes long: bounded as
+ * diagnostics are.
+ */
 function listed(reasons: readonly string[]): string {
   const more = reasons.length > SHOWN ? `\n  … and ${reasons.length - SHOWN} more` : '';
-  return `  ${reasons.slice(0, SHOWN).join('\n  ')}${more}`;
+  return `  ${reasons.slice(0, SHOWN).map(boundMessage).join('\n  ')}${more}`;
 }
 
 /**

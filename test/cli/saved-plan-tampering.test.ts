@@ -82,6 +82,13 @@ const ATTACKS: readonly Attack[] = [
     ],
   },
   {
+    name: 'a role name of a million characters',
+    edit: (plan) => Object.assign(find(plan, 'role.grant', 'joep.devries@contoso.com'), { roleName: 'X'.repeat(1_000_000) }),
+    flags: ['--approve-privileged'],
+    // Quoted as diagnostics quote a value: its first 200 characters and its length, not a megabyte on stderr.
+    expected: [`the saved plan grants ${'X'.repeat(200)}… (1,000,000 characters) to joep.devries@contoso.com with different roleName than the configuration`],
+  },
+  {
     name: 'a purchase of 1,000 seats at unitPrice 0',
     edit: (plan) => {
       plan.purchases.push({ sku: 'ENTERPRISEPACK', productName: 'Office 365 Enterprise E3', quantity: 1000, unitPrice: 0, currency: 'USD', monthlyCost: 0, spare: 0, reclaimable: [] } as never);
@@ -202,6 +209,8 @@ function attackSuite(backend: Backend, attacks: readonly Attack[], { bothVariant
           for (const line of attack.expected) expect(run.stderr).toContain(line);
         }
         expect(run.stdout + run.stderr).not.toContain(CI_SECRET);
+        // At most ten reasons, each bounded: whatever the file quotes.
+        expect(run.stderr.length).toBeLessThan(30_000);
         expect(after).toEqual(before);
       });
     }
