@@ -186,7 +186,8 @@ function tooManyItems(offset: number, max: number): BoundsProblem {
   return { offset, problem: `more than ${count(max)} values, far more for its size than any plan holds` };
 }
 
-function escapedQuote(bytes: Buffer, quote: number): boolean {
+/** Whether the quote at `quote` is escaped: preceded by an odd number of backslashes. */
+export function escapedQuote(bytes: Buffer, quote: number): boolean {
   let backslashes = 0;
   for (let k = quote - 1; bytes[k] === 0x5c; k--) backslashes++;
   return backslashes % 2 === 1;

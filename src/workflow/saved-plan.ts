@@ -8,6 +8,7 @@ import { boundMessage } from '../diagnostics/bounded-message.js';
 import { formatDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 import { beyondBounds, PLAN_BOUNDS } from '../files/json-bounds.js';
+import { firstDuplicateName } from '../files/json-duplicate-names.js';
 import { jsonSyntaxError, lineAndColumn } from '../files/json-syntax-error.js';
 import { PLAN_FORMAT_VERSION, type PlanDocument } from '../plan/plan-document.js';
 
@@ -114,6 +115,15 @@ export function parseSavedPlan(file: string, bytes: Buffer): SavedPlan {
     value = JSON.parse(text);
   } catch (cause) {
     throw notJson(file, text, cause);
+  }
+  const duplicate = firstDuplicateName(bytes);
+  if (duplicate) {
+    const before = bytes.toString('utf8', 0, duplicate.offset);
+    const where = lineAndColumn(before, before.length);
+    throw new TenantctlError(
+      `cannot read the plan ${file}: ${file}:${where.line}:${where.column}: the field ${JSON.stringify(duplicate.name)} is given twice in one object ` +
+        '(JSON.parse keeps the last, other readers the first, so the file reads as two plans); it is not a plan tenantctl wrote: make it again with `tenantctl plan --out`',
+    );
   }
   const version = (value as { formatVersion?: unknown } | null)?.formatVersion;
   if (version !== PLAN_FORMAT_VERSION) {

@@ -37,3 +37,13 @@ describe('parseSavedPlan quotes a wrong formatVersion within bounds', () => {
     expect(refusal('{"formatVersion": {"major": 2}}')).toContain('(formatVersion: an object)');
   });
 });
+
+describe('parseSavedPlan refuses a field given twice in one object', () => {
+  it('at the line and column of the second, whichever value JSON.parse would keep', () => {
+    const text = '{\n  "formatVersion": "2.0",\n  "formatVersion": "2.2"\n}';
+    expect(refusal(text)).toBe(
+      'cannot read the plan plan.json: plan.json:3:3: the field "formatVersion" is given twice in one object ' +
+        '(JSON.parse keeps the last, other readers the first, so the file reads as two plans); it is not a plan tenantctl wrote: make it again with `tenantctl plan --out`',
+    );
+  });
+});
