@@ -9,6 +9,7 @@ import { formatDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js'
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 import { beyondBounds, PLAN_BOUNDS } from '../files/json-bounds.js';
 import { firstDuplicateName } from '../files/json-duplicate-names.js';
+import { locateJsonPath } from '../files/json-locate.js';
 import { jsonSyntaxError, lineAndColumn } from '../files/json-syntax-error.js';
 import { PLAN_FORMAT_VERSION, type PlanDocument } from '../plan/plan-document.js';
 
@@ -24,8 +25,23 @@ export interface SavedPlan {
   readonly requireValid: () => void;
 }
 
-function invalidPlan(file: string, problems: readonly Diagnostic[]): TenantctlError {
-  return new TenantctlError(`${file} is not a valid plan:\n${problems.slice(0, 10).map(formatDiagnostic).join('\n')}`);
+/**
+ * A schema problem at the line and column of the place it names in the file
+ * (`plan.json:13:5: PLAN_FILE: …`), as every other refusal of a plan file is.
+ */
+function located(problem: Diagnostic, bytes: Buffer): Diagnostic {
+  const place = problem.location;
+  if (!place?.path || place.line !== undefined) return problem;
+  const offset = locateJsonPath(bytes, place.path);
+  if (offset === null) return problem;
+  const before = bytes.toString('utf8', 0, offset);
+  const { line, column } = lineAndColumn(before, before.length);
+  return { ...problem, location: { ...place, line, column } };
+}
+
+function invalidPlan(file: string, bytes: Buffer, problems: readonly Diagnostic[]): TenantctlError {
+  const shown = problems.slice(0, 10).map((problem) => formatDiagnostic(located(problem, bytes)));
+  return new TenantctlError(`${file} is not a valid plan:\n${shown.join('\n')}`);
 }
 
 /**
@@ -134,14 +150,14 @@ export function parseSavedPlan(file: string, bytes: Buffer): SavedPlan {
     if (checked) return;
     // The first problem: a plan tenantctl wrote has none, and a hostile one's every error would cost minutes (firstErrorValidator).
     const problems = checkSchema('plan.schema.json', file, value, 'PLAN_FILE', { firstOnly: true });
-    if (problems.length > 0) throw invalidPlan(file, problems);
+    if (problems.length > 0) throw invalidPlan(file, bytes, problems);
     checked = true;
   };
   const changes = (value as { changes?: unknown }).changes;
   // Setting the changes aside copies the envelope: a plan's has 15 fields, a hostile one's may have millions (seconds to copy).
   if (!Array.isArray(changes) || hasMoreFields(value as object, ENVELOPE_FIELDS)) requireValid();
   const envelope = checkSchema('plan.schema.json', file, { ...(value as object), changes: [] }, 'PLAN_FILE', { firstOnly: true });
-  if (envelope.length > 0) throw invalidPlan(file, envelope);
+  if (envelope.length > 0) throw invalidPlan(file, bytes, envelope);
   return { plan: value as PlanDocument, requireValid };
 }
 

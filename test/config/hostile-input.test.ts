@@ -483,7 +483,12 @@ describe('hostile input files: only regular files, within the limits', () => {
     const empty = path.join(scratch, 'empty-changes.json');
     fs.writeFileSync(empty, JSON.stringify({ ...plan, changes: [] }, null, 2).replace('"changes": []', `"changes": [${Array(10_000).fill('{}').join(',')}]`));
     const apply = await runCli(['apply', '--database', 'memory://', '--plan', empty, '-c', 'examples/contoso', '--auto-approve'], { env: { NODE_OPTIONS: '--max-old-space-size=200' } });
-    expect(apply).toMatchObject({ code: 1, stderr: `Error: ${empty} is not a valid plan:\n${empty}: PLAN_FILE: missing required field "kind"\n` });
+    // At the first change, where the file names it.
+    const text = fs.readFileSync(empty, 'utf8');
+    const first = text.indexOf('"changes": [') + '"changes": ['.length;
+    const line = text.slice(0, first).split('\n').length;
+    const column = first - text.lastIndexOf('\n', first - 1);
+    expect(apply).toMatchObject({ code: 1, stderr: `Error: ${empty} is not a valid plan:\n${empty}:${line}:${column}: PLAN_FILE: missing required field "kind"\n` });
   }, 60_000);
 
   it('init --catalog names --catalog for a path that is not there, and refuses a directory rather than read its first file', async () => {

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { TenantctlError } from '../../src/diagnostics/tenantctl-error.js';
 import { parseSavedPlan } from '../../src/workflow/saved-plan.js';
@@ -45,5 +46,22 @@ describe('parseSavedPlan refuses a field given twice in one object', () => {
       'cannot read the plan plan.json: plan.json:3:3: the field "formatVersion" is given twice in one object ' +
         '(JSON.parse keeps the last, other readers the first, so the file reads as two plans); it is not a plan tenantctl wrote: make it again with `tenantctl plan --out`',
     );
+  });
+});
+
+describe('parseSavedPlan names a schema problem at its line and column', () => {
+  const plan = fs.readFileSync('test/render/__snapshots__/mixed.json', 'utf8');
+
+  it('an unknown field of the envelope at its name', () => {
+    const text = plan.replace('{\n  "formatVersion"', '{\n  "__proto__": {"approvals": []},\n  "formatVersion"');
+    expect(refusal(text)).toBe('plan.json is not a valid plan:\nplan.json:2:3: PLAN_FILE: unknown field "__proto__"; check the spelling against schemas/plan.schema.json');
+  });
+
+  it('a value of a change at its field', () => {
+    const text = plan.replace('"forceChangePasswordNextSignIn": true', '"forceChangePasswordNextSignIn": "yes"');
+    const before = text.slice(0, text.indexOf('"forceChangePasswordNextSignIn": "yes"'));
+    const where = `${before.split('\n').length}:${before.length - before.lastIndexOf('\n')}`;
+    const { requireValid } = parseSavedPlan('plan.json', Buffer.from(text, 'utf8'));
+    expect(requireValid).toThrow(`\nplan.json:${where}: PLAN_FILE: "forceChangePasswordNextSignIn" must be boolean`);
   });
 });
