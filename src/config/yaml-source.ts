@@ -47,8 +47,8 @@ interface Utf8Problem {
   readonly byte: number;
 }
 
-/** Where the first byte that is not UTF-8 is, found only after strict decoding failed. */
-function findBadUtf8(bytes: Buffer): { text: string; problem: Utf8Problem } {
+/** Where the first byte that is not UTF-8 is, found only after strict decoding failed (a saved plan's check uses it too). */
+export function findBadUtf8(bytes: Buffer): { text: string; problem: Utf8Problem } {
   const lossy = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
   const bom = lossy.startsWith('\uFEFF') ? 1 : 0;
   // The text before the first bad sequence re-encodes to the same bytes, so

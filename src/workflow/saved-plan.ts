@@ -1,9 +1,12 @@
+import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs';
 import path from 'node:path';
 import { hashConfig } from '../config/config-hash.js';
 import { checkSchema } from '../config/schema-check.js';
 import { listConfigFiles } from '../config/config-files.js';
 import { formatBytes, INPUT_LIMITS, readInputFile } from '../config/read-input-file.js';
+import { wrongEncoding, wrongEncodingMessage } from '../config/text-encoding.js';
+import { findBadUtf8 } from '../config/yaml-source.js';
 import { boundMessage } from '../diagnostics/bounded-message.js';
 import { formatDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
@@ -101,6 +104,24 @@ function shownVersion(version: unknown): string {
   return boundMessage(JSON.stringify(version));
 }
 
+/**
+ * `plan --out` writes UTF-8. Decoded leniently, a byte that is not UTF-8
+ * becomes U+FFFD and the file is read as some other plan; a file saved as
+ * UTF-16 (PowerShell 5's `>` of `plan --format json`) fails as JSON at 1:1
+ * without saying why. Both are refused as what they are, located.
+ */
+function refuseNotUtf8(file: string, bytes: Buffer): void {
+  const encoding = wrongEncoding(bytes);
+  if (encoding) throw new TenantctlError(`cannot read the plan ${file}: ${file}:1:1: ${wrongEncodingMessage(encoding)}`);
+  if (isUtf8(bytes)) return;
+  const { problem } = findBadUtf8(bytes);
+  const byte = problem.byte.toString(16).toUpperCase().padStart(2, '0');
+  throw new TenantctlError(
+    `cannot read the plan ${file}: ${file}:${problem.line}:${problem.column}: not valid UTF-8 (byte 0x${byte} here), which \`tenantctl plan --out\` always writes; ` +
+      'it is not a plan tenantctl wrote, or it was damaged: make it again with `tenantctl plan --out`',
+  );
+}
+
 /** More than a plan's envelope has (15, schemas/plan.schema.json, which allows no others). */
 const ENVELOPE_FIELDS = 64;
 
@@ -118,6 +139,7 @@ function hasMoreFields(value: object, max: number): boolean {
  */
 export function parseSavedPlan(file: string, bytes: Buffer): SavedPlan {
   let value: unknown;
+  refuseNotUtf8(file, bytes);
   const beyond = beyondBounds(bytes, PLAN_BOUNDS);
   if (beyond) {
     const before = bytes.toString('utf8', 0, beyond.offset);

@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { TenantctlError } from '../../src/diagnostics/tenantctl-error.js';
 import { parseSavedPlan } from '../../src/workflow/saved-plan.js';
 
-/** The message parseSavedPlan refuses `text` with. */
-function refusal(text: string): string {
+/** The message parseSavedPlan refuses `text` (written in `encoding`) with. */
+function refusal(text: string, encoding: BufferEncoding = 'utf8'): string {
   try {
-    parseSavedPlan('plan.json', Buffer.from(text, 'utf8'));
+    parseSavedPlan('plan.json', Buffer.from(text, encoding));
   } catch (cause) {
     expect(cause).toBeInstanceOf(TenantctlError);
     return (cause as Error).message;
@@ -63,5 +63,21 @@ describe('parseSavedPlan names a schema problem at its line and column', () => {
     const where = `${before.split('\n').length}:${before.length - before.lastIndexOf('\n')}`;
     const { requireValid } = parseSavedPlan('plan.json', Buffer.from(text, 'utf8'));
     expect(requireValid).toThrow(`\nplan.json:${where}: PLAN_FILE: "forceChangePasswordNextSignIn" must be boolean`);
+  });
+});
+
+describe('parseSavedPlan refuses a file that is not UTF-8, as such', () => {
+  const plan = fs.readFileSync('test/render/__snapshots__/mixed.json');
+
+  it('a byte that is not UTF-8 at its line and column, not read as U+FFFD', () => {
+    const at = plan.indexOf('"tenantctlVersion": "') + '"tenantctlVersion": "'.length;
+    const bytes = Buffer.concat([plan.subarray(0, at), Buffer.from([0xff]), plan.subarray(at)]);
+    expect(refusal(bytes.toString('latin1'), 'latin1')).toBe(
+      'cannot read the plan plan.json: plan.json:3:24: not valid UTF-8 (byte 0xFF here), which `tenantctl plan --out` always writes; it is not a plan tenantctl wrote, or it was damaged: make it again with `tenantctl plan --out`',
+    );
+  });
+
+  it('UTF-16, as PowerShell 5 saves `plan --format json > plan.json`, named with what to do', () => {
+    expect(refusal(`\uFEFF${plan.toString('utf8')}`, 'utf16le')).toMatch(/^cannot read the plan plan\.json: plan\.json:1:1: the file is saved as UTF-16 \(little endian\), but tenantctl reads UTF-8 only: .*iconv -f UTF-16 -t UTF-8/);
   });
 });
