@@ -33,39 +33,8 @@ function debugHooks(): DebugHooks | undefined {
   };
 }
 
-/** Whether `work` may run while the schema check is still on its way (see openChecked). */
-export interface CheckOptions {
-  readonly requireInitialised?: boolean;
-  readonly checkWhileWorking?: boolean;
-}
-
-/**
- * `db`, whose statements wait for `checked` and fail with its failure: the
- * command's work starts (plan parses its files) while the schema's version is
- * still being read, instead of after that round trip, or after the embedded
- * database's start (its thread, embedded-thread.ts) and first statement.
- */
-function afterCheck(db: Database, checked: Promise<void>): Database {
-  return {
-    kind: db.kind,
-    displayUrl: db.displayUrl,
-    query: (sql, params) => checked.then(() => db.query(sql, params)),
-    exec: (sql) => checked.then(() => db.exec(sql)),
-    transaction: (work) => checked.then(() => db.transaction(work)),
-    close: () => db.close(),
-  };
-}
-
-/**
- * The database `work` needs, opened and checked; closed again if the check
- * fails. With `checkWhileWorking`, returned before the check ends (afterCheck),
- * for work whose first act on the database or the world is a statement
- * (readWhileParsing): a failed check still stops it before it does anything.
- */
-async function openChecked(
-  options: DatabaseOptions & { readonly actor: string },
-  { requireInitialised = true, checkWhileWorking = false }: CheckOptions,
-): Promise<{ db: Database; checked: Promise<void> }> {
+/** The database `work` needs, opened and checked; closed again if the check fails. */
+async function openChecked(options: DatabaseOptions & { readonly actor: string }, requireInitialised: boolean): Promise<Database> {
   const db = await openDatabase({
     url: databaseUrl(options),
     actor: `${options.actor}@${os.hostname()}`,
@@ -73,13 +42,12 @@ async function openChecked(
     create: !requireInitialised,
     debug: debugHooks(),
   });
-  const checked = requireInitialised ? requireSchema(db).then(() => checkRowVersionsAllowed(db)) : Promise.resolve();
-  // Its failure is thrown by the statements that wait for it, or below.
-  checked.catch(() => undefined);
-  if (checkWhileWorking) return { db: afterCheck(db, checked), checked };
   try {
-    await checked;
-    return { db, checked };
+    if (requireInitialised) {
+      await requireSchema(db);
+      await checkRowVersionsAllowed(db);
+    }
+    return db;
   } catch (cause) {
     await db.close();
     throw cause;
@@ -88,20 +56,16 @@ async function openChecked(
 
 /**
  * Opens the database, runs `work`, and always closes it. Every command but
- * init requires an initialised schema of this tool's version; when the check
- * fails, its failure is the command's, whatever `work` then failed with.
+ * init requires an initialised schema of this tool's version.
  */
 export async function withDatabase<T>(
   options: DatabaseOptions & { readonly actor: string },
   work: (db: Database) => Promise<T>,
-  check: CheckOptions = {},
+  { requireInitialised = true } = {},
 ): Promise<T> {
-  const { db, checked } = await openChecked(options, check);
+  const db = await openChecked(options, requireInitialised);
   try {
     return await work(db);
-  } catch (cause) {
-    await checked;
-    throw cause;
   } finally {
     await db.close();
   }
@@ -119,26 +83,18 @@ export interface DatabaseSession {
  * twice (0.3–0.4 s of CPU each start). Without it each step opens and closes
  * it, so nothing is held open while a person answers a prompt.
  */
-export function databaseSession(
-  options: DatabaseOptions & { readonly actor: string },
-  { keepOpen, checkWhileWorking = false }: { readonly keepOpen: boolean; readonly checkWhileWorking?: boolean },
-): DatabaseSession {
-  let kept: { db: Database; checked: Promise<void> } | undefined;
+export function databaseSession(options: DatabaseOptions & { readonly actor: string }, { keepOpen }: { readonly keepOpen: boolean }): DatabaseSession {
+  let kept: Database | undefined;
   const session: DatabaseSession = {
     async use(work) {
-      if (!keepOpen) return withDatabase(options, work, { checkWhileWorking });
-      kept ??= await openChecked(options, { checkWhileWorking });
-      try {
-        return await work(kept.db);
-      } catch (cause) {
-        await kept.checked;
-        throw cause;
-      }
+      if (!keepOpen) return withDatabase(options, work);
+      kept ??= await openChecked(options, true);
+      return work(kept);
     },
     async close() {
-      const open = kept;
+      const db = kept;
       kept = undefined;
-      await open?.db.close();
+      await db?.close();
     },
   };
   return session;

@@ -41,13 +41,8 @@ const jsYamlEventLimit = {
   },
 };
 await build({
-  // The password hasher runs as a process of its own (src/credentials/hasher-process.ts),
-  // the embedded database in a thread of its own (src/db/embedded-thread.ts).
-  entryPoints: {
-    tenantctl: path.join(root, 'dist', 'cmd', 'main.js'),
-    'tenantctl-hasher': path.join(root, 'dist', 'cmd', 'hasher.js'),
-    'tenantctl-embedded': path.join(root, 'dist', 'cmd', 'embedded-worker.js'),
-  },
+  // The password hasher runs as a process of its own (src/credentials/hasher-process.ts).
+  entryPoints: { tenantctl: path.join(root, 'dist', 'cmd', 'main.js'), 'tenantctl-hasher': path.join(root, 'dist', 'cmd', 'hasher.js') },
   outdir: path.join(root, 'dist', 'cmd'),
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',

@@ -11,12 +11,9 @@ export function onDemand<T>(library: string, purpose: string, load: () => Promis
   let loading: Promise<T> | undefined;
   return () =>
     (loading ??= load().catch((cause: unknown) => {
-      throw notLoaded(library, purpose, cause);
+      const reason = cause instanceof Error ? cause.message : String(cause);
+      throw new TenantctlError(
+        `tenantctl could not load ${library}, which it needs ${purpose} (${reason}); its installation is incomplete: install tenantctl again`,
+      );
     }));
-}
-
-/** What a module that could not be loaded means: an incomplete installation. */
-export function notLoaded(library: string, purpose: string, cause: unknown): TenantctlError {
-  const reason = cause instanceof Error ? cause.message : String(cause);
-  return new TenantctlError(`tenantctl could not load ${library}, which it needs ${purpose} (${reason}); its installation is incomplete: install tenantctl again`);
 }

@@ -264,7 +264,7 @@ export function registerApply(program: Command): void {
       // The directory is read again under the lock: while no row has a new version, not in full.
       keepRowVersions();
       // Unattended, planning and applying share one opening of the database; a prompt never holds it open.
-      const session = databaseSession({ ...options, actor: resolveActor(options.actor) }, { keepOpen: Boolean(options.autoApprove), checkWhileWorking: true });
+      const session = databaseSession({ ...options, actor: resolveActor(options.actor) }, { keepOpen: Boolean(options.autoApprove) });
       try {
         await planAndApply(options, session);
       } catch (cause) {

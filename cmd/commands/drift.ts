@@ -55,7 +55,6 @@ export function registerDrift(program: Command): void {
     .action(async (options: DriftOptions) => {
       const { drift, diagnostics } = await withDatabase({ ...options, actor: resolveActor(options.actor) }, (db) =>
         readDrift(db, { configPaths: options.config, now: new Date(), tenantctlVersion: toolVersion() }),
-        { checkWhileWorking: true },
       );
       if (diagnostics.length > 0) err(reportDiagnostics(diagnostics, 'text'));
       if (!drift || hasErrors(diagnostics)) {

@@ -42,7 +42,7 @@ export async function makePlan(
   const progress = report ? { report, stop: () => undefined } : startProgress(options);
   const work = (db: Database) =>
     planTenant(db, { configPaths: options.config, env: process.env, tenantctlVersion: toolVersion(), gitCommit, onProgress: progress.report, forApply: options.forApply === true });
-  const { plan, diagnostics } = await (session ? session.use(work) : withDatabase({ ...options, actor: resolveActor(options.actor) }, work, { checkWhileWorking: true })).finally(() =>
+  const { plan, diagnostics } = await (session ? session.use(work) : withDatabase({ ...options, actor: resolveActor(options.actor) }, work)).finally(() =>
     progress.stop(),
   );
   if (diagnostics.length > 0) err(reportDiagnostics(diagnostics, 'text'));

@@ -8,7 +8,6 @@ import { maskUrl, parseDatabaseUrl } from './database-url.js';
 import { instrumentDatabase, type DebugHooks } from './debug-hooks.js';
 import { checkEmbeddedFolder } from './embedded-folder.js';
 import { acquireEmbeddedLock } from './embedded-lock.js';
-import { embeddedThreadScript, openEmbeddedThread } from './embedded-thread.js';
 import { makeTreePrivate, restrictUmask } from '../files/private-tree.js';
 import { prepareDatabaseParent } from '../files/state-folder.js';
 
@@ -74,18 +73,6 @@ function missingOrEmpty(directory: string): boolean {
   }
 }
 
-/**
- * PGlite in a thread of its own where the build made one (embedded-thread.ts),
- * else on this one. Loaded only now: a folder that holds no database is
- * refused without compiling PGlite.
- */
-async function openEmbeddedEngine(directory: string | null, displayUrl: string, trace: DebugHooks['trace'] | undefined): Promise<Database> {
-  const script = embeddedThreadScript();
-  if (script === null) return (await loadEmbedded()).openEmbedded(directory, displayUrl, trace);
-  const opened = (cause: unknown) => new TenantctlError(`cannot open the embedded database at ${displayUrl}: ${embeddedProblem(cause)}`);
-  return openEmbeddedThread(script, directory, displayUrl, opened, trace);
-}
-
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   const db = await openLocation(options);
   return options.debug ? instrumentDatabase(db, options.debug) : db;
@@ -102,7 +89,10 @@ async function openLocation(options: OpenOptions): Promise<Database> {
       throw new TenantctlError(`cannot connect to ${displayUrl}: ${connectionProblem(cause)}`);
     }
   }
-  if (location.directory === null) return openEmbeddedEngine(null, displayUrl, options.debug?.trace);
+  if (location.directory === null) {
+    const { openEmbedded } = await loadEmbedded();
+    return openEmbedded(null, displayUrl, options.debug?.trace);
+  }
   const directory = location.directory;
   if (!options.create && missingOrEmpty(directory)) {
     throw new TenantctlError(`there is no database at ${displayUrl}: run \`tenantctl init --catalog FILE\` first`);
@@ -117,6 +107,8 @@ async function openLocation(options: OpenOptions): Promise<Database> {
     if (cause instanceof TenantctlError) throw cause;
     throw new TenantctlError(`cannot create the embedded database at ${displayUrl}: ${connectionProblem(cause)}`);
   }
+  // Loaded only now: a folder that holds no database is refused without compiling PGlite.
+  const { openEmbedded } = await loadEmbedded();
   const release = await acquireEmbeddedLock(directory, options.actor, options.lockTimeoutMs);
   try {
     checkEmbeddedFolder(directory, displayUrl);
@@ -127,7 +119,7 @@ async function openLocation(options: OpenOptions): Promise<Database> {
     throw cause;
   }
   try {
-    const db = await openEmbeddedEngine(directory, displayUrl, options.debug?.trace);
+    const db = await openEmbedded(directory, displayUrl, options.debug?.trace);
     return {
       ...db,
       async close() {

@@ -103,7 +103,6 @@ describe('tenantctl installed from its packed tarball into an empty folder', () 
       [
         ...chunks,
         'dist/cmd/tenantctl-hasher.js',
-        'dist/cmd/tenantctl-embedded.js',
         'dist/cmd/tenantctl.cjs',
         'dist/cmd/tenantctl.js',
         'dist/embedded/cluster.json',

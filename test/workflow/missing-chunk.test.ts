@@ -30,7 +30,7 @@ describe('a tenantctl whose on-demand chunk is missing', () => {
   /** The CLI copied without the chunk that holds `text` (or whole), run with `args`. */
   const cliWithout = (text: string | null) => {
     const dir = fs.mkdtempSync(path.join(copies, 'cmd-'));
-    for (const file of ['tenantctl.js', 'tenantctl-embedded.js']) fs.copyFileSync(path.join(ROOT, 'dist', 'cmd', file), path.join(dir, file));
+    fs.copyFileSync(path.join(ROOT, 'dist', 'cmd', 'tenantctl.js'), path.join(dir, 'tenantctl.js'));
     fs.cpSync(CHUNKS, path.join(dir, 'chunks'), { recursive: true });
     if (text !== null) fs.rmSync(path.join(dir, 'chunks', chunkHolding(text)));
     return (args: readonly string[], extra: Record<string, string> = {}) => {
