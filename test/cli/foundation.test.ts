@@ -77,6 +77,16 @@ describe('tenantctl as a process', () => {
     expect(apply.stderr).toContain('apply needs confirmation');
   });
 
+  it('in CI without a terminal, the refusal to apply unconfirmed does not send the job to a terminal, where apply would not ask either', async () => {
+    const apply = await runCli(['apply', '-c', 'examples/contoso', '--approve-purchases', '--approve-privileged'], { env: { ...env(), CI: 'true' } });
+    expect(apply.code).toBe(1);
+    expect(apply.stderr).toContain('apply needs confirmation: CI is set, so apply asks nothing, also at a terminal; pass --auto-approve in automation; nothing was changed');
+    expect(apply.stderr).not.toContain('run it at a terminal');
+    const local = await runCli(['apply', '-c', 'examples/contoso', '--approve-purchases', '--approve-privileged'], { env: { ...env(), CI: 'false' } });
+    expect(local.code).toBe(1);
+    expect(local.stderr).toContain('apply needs confirmation: run it at a terminal, or pass --auto-approve in automation; nothing was changed');
+  });
+
   it('apply without --approve-purchases stops with exit 3 and says what it would buy', async () => {
     const apply = await runCli(['apply', '-c', 'examples/contoso', '--auto-approve'], { env: env() });
     expect(apply.code).toBe(3);

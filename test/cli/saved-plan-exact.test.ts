@@ -18,7 +18,8 @@ import { CI_COMMIT_VARIABLES } from '../../src/workflow/git-commit.js';
 const EXACT = 'tenantctl debug: saved plan: exactly the recomputed plan';
 const IN_FULL = 'tenantctl debug: saved plan: checked in full';
 /** What apply says once a saved plan passed every check, run without --auto-approve and without a terminal. */
-const ACCEPTED = 'apply needs confirmation: run it at a terminal, or pass --auto-approve in automation; nothing was changed';
+// Reached the confirmation (worded for CI when the suite runs with CI set).
+const ACCEPTED = 'pass --auto-approve in automation; nothing was changed';
 const NOT_THE_PLAN = 'is not the plan the configuration and the tenant give, so it was not applied:';
 
 /** `text` with `from` replaced once, at its first occurrence after `after` (which must be there too). */
