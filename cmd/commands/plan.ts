@@ -77,6 +77,13 @@ export function registerPlan(program: Command): void {
             'write the page with --format html > plan.html, and the plan with --out plan.json',
         );
       }
+      // So is a markdown or text name: `--format markdown --out plan.md` would put JSON where the comment was meant to go.
+      if (options.out && /\.(md|markdown|txt)$/i.test(options.out)) {
+        throw new TenantctlError(
+          `--out saves the JSON plan for \`apply --plan\`, not a report (got ${terminalText(options.out)}): ` +
+            'write the comment with --format markdown > plan.md (or the text plan with > plan.txt), and the plan with --out plan.json',
+        );
+      }
       const plan = await makePlan(options);
       const shown = renderPlan(plan, options.format, { color: useColor(options.color) });
       // Saved before it is shown: a plan that cannot be saved is an error, and under --format json

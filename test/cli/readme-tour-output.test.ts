@@ -32,6 +32,21 @@ describe("the README's tour, on the embedded database, prints what the README sh
     expect(readme).toContain('`Did you mean json? Use text, json, markdown or html.`');
   });
 
+  it('plan --out refuses a markdown or text name, where JSON would land in place of the comment, as the README says', async () => {
+    for (const name of ['plan.md', 'PLAN.Markdown', 'plan.txt']) {
+      const out = path.join(dir, name);
+      const plan = await runCli(['plan', '-c', 'examples/contoso', '--format', 'markdown', '--out', out], { env: env() });
+      expect(plan.code).toBe(1);
+      expect(plan.stdout).toBe('');
+      expect(plan.stderr).toContain(`--out saves the JSON plan for \`apply --plan\`, not a report (got ${out}): write the comment with --format markdown > plan.md`);
+      expect(fs.existsSync(out)).toBe(false);
+    }
+    const saved = await runCli(['plan', '-c', 'examples/contoso', '--format', 'markdown', '--out', path.join(dir, 'plan.json')], { env: env() });
+    expect(saved.code).toBe(0);
+    expect(saved.stdout).toContain('## tenantctl plan');
+    expect(readme).toContain('(`--out` refuses a name ending in `.md`, `.txt` or `.html`)');
+  });
+
   it("history's database role in the README's example is the one an embedded apply records", async () => {
     const apply = await runCli(['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases', '--approve-privileged', '--actor', 'alice'], { env: env() });
     expect(apply.code).toBe(0);
