@@ -1,12 +1,16 @@
 import { maskBeforeLastAt, maskUrl } from '../src/db/database-url.js';
 
-/** `C:\` or `C:/`, a Windows drive, whose colon is no password's. */
-const WINDOWS_DRIVE = /^[a-z]:(?=[\\/])/i;
+/**
+ * A path written as one: from the root, `./`, `../`, `~/` or a Windows drive (`C:\`), with
+ * either slash. Its `:` and `@` are no password's (`./team:ops@2024/config`,
+ * `C:\Users\jan@contoso.com\tenant`); `user:password@host` starts with none of these.
+ */
+const WRITTEN_AS_PATH = /^(?:\.{0,2}|~|[a-z]:)[\\/]/i;
 
 /** A value as a message may show it: a URL's password masked, and `user:password@host` typed short of its scheme. */
 function shownValue(value: string): string {
-  if (/[a-z][a-z0-9+.-]*:\/\//i.test(value)) return maskUrl(value);
-  if (/:[^]*@/.test(value.replace(WINDOWS_DRIVE, ''))) return maskBeforeLastAt(value);
+  if (/[a-z][a-z0-9+.-]*:\/\//i.test(value) || WRITTEN_AS_PATH.test(value)) return maskUrl(value);
+  if (/:[^]*@/.test(value)) return maskBeforeLastAt(value);
   return maskUrl(value);
 }
 
@@ -75,7 +79,7 @@ const ELSEWHERE = 'a database URL goes in --database or TENANTCTL_DATABASE_URL, 
 export function argumentWithPassword(options: Readonly<Record<string, unknown>>): string | null {
   for (const [name, flag] of Object.entries(PATH_OPTIONS)) {
     const value = values(options[name]).find((v) => shownValue(v) !== v);
-    if (value !== undefined) return `${flag} takes a file or folder path, and ${shownValue(value)} is written like a URL with a password (shown masked): give the path (${ELSEWHERE})`;
+    if (value !== undefined) return `${flag} takes a file or folder path, and ${shownValue(value)} is written like a URL with a password (shown masked): give the path, from ./ or / when it holds a : and an @ (./team:…@…) (${ELSEWHERE})`;
   }
   for (const [name, flag] of Object.entries(NAME_OPTIONS)) {
     const value = values(options[name]).find((v) => maskUrl(v) !== v);

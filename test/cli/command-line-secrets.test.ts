@@ -41,6 +41,35 @@ describe('names with a : and an @ in them', () => {
   });
 });
 
+describe('paths with a : and an @ in them, written as paths', () => {
+  // ./team:ops@2024/config was refused as "written like a URL with a password", and masked in every message.
+  it.each(['./team:ops@2024/config', 'ABSOLUTE'])('are read by -c (%s), and named whole in diagnostics', async (given) => {
+    const cwd = tempDir();
+    try {
+      const folder = path.join(cwd, 'team:ops@2024', 'config');
+      fs.cpSync(path.join(ROOT, 'examples/contoso'), folder, { recursive: true });
+      const config = given === 'ABSOLUTE' ? folder : given;
+      const valid = await runCli(['validate', '-c', config], { cwd });
+      expect(valid.stderr).not.toContain('takes a file or folder path');
+      expect(valid.code).toBe(0);
+      fs.writeFileSync(path.join(folder, 'broken.yaml'), 'users: [\n');
+      const broken = await runCli(['validate', '-c', config], { cwd });
+      expect(broken.code).toBe(1);
+      expect(`${broken.stdout}${broken.stderr}`).toContain('team:ops@2024/config/broken.yaml:');
+      expect(`${broken.stdout}${broken.stderr}`).not.toContain('****');
+    } finally {
+      fs.rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+
+  it('are still refused when written short of a path, as user:password@host', async () => {
+    const run = await runCli(['validate', '-c', 'team:S3cretPW@2024/config']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('./team:…@…');
+    expect(run.stderr).not.toContain('S3cretPW');
+  });
+});
+
 describe('commandLineSecretsHider', () => {
   it('leaves arguments that hold no password as they are', () => {
     const hide = commandLineSecretsHider(['plan', '-c', 'C:\\Users\\jan@contoso.com\\tenant', '--out=plan.json', 'jan@contoso.com']);
