@@ -1,4 +1,5 @@
 import { maskBeforeLastAt, maskUrl } from '../src/db/database-url.js';
+import { terminalText } from '../src/render/escape-terminal.js';
 
 /**
  * A path written as one: from the root, `./`, `../`, `~/` or a Windows drive (`C:\`), with
@@ -12,6 +13,11 @@ function shownValue(value: string): string {
   if (/[a-z][a-z0-9+.-]*:\/\//i.test(value) || WRITTEN_AS_PATH.test(value)) return maskUrl(value);
   if (/:[^]*@/.test(value)) return maskBeforeLastAt(value);
   return maskUrl(value);
+}
+
+/** A string as JSON.stringify writes it, without the quotes around it. */
+function jsonInner(text: string): string {
+  return JSON.stringify(text).slice(1, -1);
 }
 
 /**
@@ -36,6 +42,8 @@ function shownForms(argument: string): (readonly [string, string])[] {
 export function commandLineSecretsHider(argv: readonly string[]): (message: string) => string {
   const replacements = argv
     .flatMap(shownForms)
+    // Also as a message may quote it escaped: inside JSON.stringify's quotes (`--since "…"`), or through terminalText.
+    .flatMap(([argument, shown]) => [[argument, shown], [jsonInner(argument), jsonInner(shown)], [terminalText(argument), terminalText(shown)]] as const)
     .filter(([argument, shown]) => argument !== '' && argument !== shown)
     // The longest first: one argument may contain another.
     .sort(([a], [b]) => b.length - a.length);

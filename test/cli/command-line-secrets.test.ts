@@ -28,6 +28,24 @@ describe('arguments refused on the command line are quoted with their passwords 
   });
 });
 
+describe('arguments an option quotes escaped are masked too', () => {
+  // JSON.stringify and terminalText write a tab, a quote or a backslash escaped: the argument as given was not found in the message.
+  const escaped = ['postgres://owner:S3cret\tPW@db/tenant', 'postgres://owner:S3cret"PW@db/tenant', 'postgres://owner:S3cret\\PW@db/tenant', 'postgres://owner:S3cret\u001bPW@db/tenant'];
+  it.each(escaped.flatMap((url) => [
+    { args: ['history', '--since', url] },
+    { args: ['history', '--limit', url] },
+    { args: ['history', '--user', url] },
+    { args: ['plan', '-c', path.join(ROOT, 'examples/contoso'), '--database', 'memory://', '--commit', url] },
+  ]))('$args', async ({ args }) => {
+    for (const format of [[], ['--format', 'json']]) {
+      const run = await runCli([...args, ...format]);
+      expect(run.code).toBe(1);
+      expect(`${run.stdout}${run.stderr}`).toContain('postgres://owner:****@db/tenant');
+      expect(`${run.stdout}${run.stderr}`).not.toContain('S3cret');
+    }
+  });
+});
+
 describe('names with a : and an @ in them', () => {
   it('are taken as --actor', async () => {
     const cwd = tempDir();
