@@ -24,11 +24,14 @@ function jsonInner(text: string): string {
  * An argument and what a message may show of it, and of `--name=value` the
  * value alone too (commander quotes an option's refused value without its name).
  */
-function shownForms(argument: string): (readonly [string, string])[] {
+function shownForms(argument: string, afterName: boolean): (readonly [string, string])[] {
+  // A name's `:` and `@` are no mistake (`--actor ci:jan@contoso.com`), as argumentWithPassword takes them.
+  if (afterName) return [[argument, maskUrl(argument)]];
   const option = /^(--?[^=\s]*=)([^]*)$/.exec(argument);
   if (!option) return [[argument, shownValue(argument)]];
   const [, name = '', value = ''] = option;
-  return [[argument, `${name}${shownValue(value)}`], [value, shownValue(value)]];
+  const shown = Object.values(NAME_OPTIONS).includes(name.slice(0, -1)) ? maskUrl(value) : shownValue(value);
+  return [[argument, `${name}${shown}`], [value, shown]];
 }
 
 /**
@@ -41,7 +44,7 @@ function shownForms(argument: string): (readonly [string, string])[] {
  */
 export function commandLineSecretsHider(argv: readonly string[]): (message: string) => string {
   const replacements = argv
-    .flatMap(shownForms)
+    .flatMap((argument, i) => shownForms(argument, Object.values(NAME_OPTIONS).includes(argv[i - 1] ?? '')))
     // Also as a message may quote it escaped: inside JSON.stringify's quotes (`--since "…"`), or through terminalText.
     .flatMap(([argument, shown]) => [[argument, shown], [jsonInner(argument), jsonInner(shown)], [terminalText(argument), terminalText(shown)]] as const)
     .filter(([argument, shown]) => argument !== '' && argument !== shown)

@@ -88,6 +88,24 @@ describe('paths with a : and an @ in them, written as paths', () => {
   });
 });
 
+describe('an --actor with a : and an @ in it, quoted back', () => {
+  it('is shown whole: names are masked only when a URL with a password', async () => {
+    // A CI job run twice as ci:jan@contoso.com was told the database is in use by ****@contoso.com (…).
+    const cwd = tempDir();
+    try {
+      const db = path.join(cwd, 'db');
+      fs.writeFileSync(`${db}.lock`, JSON.stringify({ actor: 'ci:jan@contoso.com', host: 'runner-7', pid: process.pid, since: '2026-11-25T14:02:00.000Z' }));
+      const run = await runCli(['init', '--catalog', path.join(ROOT, 'examples/contoso/catalog.yaml'), '--actor', 'ci:jan@contoso.com', '--lock-timeout', '0'], { cwd, env: { TENANTCTL_DATABASE_URL: db } });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('in use by ci:jan@contoso.com on runner-7');
+      const named = commandLineSecretsHider(['history', '--user=ci:jan@contoso.com', '--actor', `${URL}`]);
+      expect(named(`ci:jan@contoso.com and ${URL}`)).toBe('ci:jan@contoso.com and postgres://owner:****@127.0.0.1:1/tenant');
+    } finally {
+      fs.rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('commandLineSecretsHider', () => {
   it('leaves arguments that hold no password as they are', () => {
     const hide = commandLineSecretsHider(['plan', '-c', 'C:\\Users\\jan@contoso.com\\tenant', '--out=plan.json', 'jan@contoso.com']);
