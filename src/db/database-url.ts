@@ -170,8 +170,13 @@ export function parseDatabaseUrl(url: string): DatabaseLocation {
       const hint = passwordCutShort(url) ? `; ${PASSWORD_CUT_SHORT}` : '';
       throw new TenantctlError(`malformed database URL ${maskUrl(url)}: expected postgres://user:password@host:port/database${hint}`);
     }
-    if (parsed.pathname.includes('@') || parsed.hash.includes('@') || [...parsed.searchParams.keys()].some((name) => name.includes('@')) || noUserNorDatabase(parsed)) {
+    if (parsed.pathname.includes('@') || parsed.hash.includes('@') || [...parsed.searchParams.keys()].some((name) => name.includes('@'))) {
       throw new TenantctlError(`malformed database URL ${maskUrl(url)}: ${PASSWORD_CUT_SHORT}`);
+    }
+    if (noUserNorDatabase(parsed)) {
+      // postgres://db:5432?user=owner@server is read as a cut-short password too; written with its database, it is not.
+      const own = "if the @ is the parameter's own (?user=owner@server), name the database before the ?: postgres://host:port/database?user=…";
+      throw new TenantctlError(`malformed database URL ${maskUrl(url)}: ${PASSWORD_CUT_SHORT}; ${own}`);
     }
     return { kind: 'postgres', url };
   }

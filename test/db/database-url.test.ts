@@ -51,6 +51,8 @@ describe('parseDatabaseUrl', () => {
     // A raw ? after a password's digits, with a = after it: host u, port 2024, the rest of the password a parameter's value.
     ['postgres://u:2024?a=S3cretPW@db/tenant', 'malformed database URL postgres://u:****@db/tenant: an @ after the host'],
     ['postgres://u:2024?user=S3cretPW@db:5432/tenant', 'malformed database URL postgres://u:****@db:5432/tenant: an @ after the host'],
+    // Read the same way as the line above, but meant as an Azure role: the refusal says how to write it.
+    ['postgres://db:5432?user=owner@server', 'if the @ is the parameter\'s own (?user=owner@server), name the database before the ?: postgres://host:port/database?user=…'],
     // A raw / ? or # after a password's letters: no port, so no URL at all; the message still says why.
     ['postgres://u:S3cret?PW@db/tenant', 'expected postgres://user:password@host:port/database; an @ after the host means'],
     ['postgres://u:S3cret#PW@db/tenant', 'expected postgres://user:password@host:port/database; an @ after the host means'],
