@@ -162,10 +162,13 @@ function noUserNorDatabase(parsed: URL): boolean {
 
 export function parseDatabaseUrl(url: string): DatabaseLocation {
   if (/^postgres(ql)?:\/\//i.test(url)) {
+    // postgres://user:password@/database?host=/var/run/postgresql: libpq's form for a Unix socket, which the
+    // URL parser refuses (credentials, no host) and pg reads with a stand-in host, as here.
+    const noHost = /^postgres(?:ql)?:\/\/[^/?#]*@(?=\/)/i.exec(url);
     let parsed: URL;
     try {
-      parsed = new URL(url);
-      if (!parsed.hostname && !parsed.searchParams.get('host')) throw new Error('no host');
+      parsed = new URL(noHost ? `${noHost[0]}host.invalid${url.slice(noHost[0].length)}` : url);
+      if ((noHost || !parsed.hostname) && !parsed.searchParams.get('host')) throw new Error('no host');
     } catch {
       const hint = passwordCutShort(url) ? `; ${PASSWORD_CUT_SHORT}` : '';
       throw new TenantctlError(`malformed database URL ${maskUrl(url)}: expected postgres://user:password@host:port/database${hint}`);
