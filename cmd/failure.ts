@@ -17,8 +17,10 @@ import { err, out } from './terminal.js';
 function lostConnection(cause: unknown): string | null {
   const why = connectionLoss(cause);
   if (why === null) return null;
-  const argv = process.argv;
-  const flag = argv.findIndex((arg) => arg === '--database' || arg.startsWith('--database='));
+  // The last --database before a `--` is the one used (given before and after the command, the command's).
+  const end = process.argv.indexOf('--');
+  const argv = end < 0 ? process.argv : process.argv.slice(0, end);
+  const flag = argv.findLastIndex((arg, i) => (arg === '--database' && i + 1 < argv.length) || arg.startsWith('--database='));
   const given = flag < 0 ? undefined : argv[flag]?.includes('=') ? argv[flag]?.slice('--database='.length) : argv[flag + 1];
   return `lost the connection to ${maskUrl(given ?? process.env.TENANTCTL_DATABASE_URL ?? DEFAULT_DATABASE)} (${why})`;
 }
