@@ -2,16 +2,17 @@ import { maskBeforeLastAt, maskUrl } from '../src/db/database-url.js';
 import { terminalText } from '../src/render/escape-terminal.js';
 
 /**
- * A path written as one: from the root, `./`, `../`, `~/` or a Windows drive (`C:\`), with
- * either slash. Its `:` and `@` are no password's (`./team:ops@2024/config`,
- * `C:\Users\jan@contoso.com\tenant`); `user:password@host` starts with none of these.
+ * A path written as one: from the root, `./`, `../` or `~/`, with either slash. Its `:` and `@`
+ * are no password's (`./team:ops@2024/config`); `user:password@host` starts with none of these.
  */
-const WRITTEN_AS_PATH = /^(?:\.{0,2}|~|[a-z]:)[\\/]/i;
+const WRITTEN_AS_PATH = /^(?:\.{0,2}|~)[\\/]/;
+/** `C:\` or `C:/`, a Windows drive, whose colon is no password's; Windows allows no other in a path. */
+const WINDOWS_DRIVE = /^[a-z]:(?=[\\/])/i;
 
 /** A value as a message may show it: a URL's password masked, and `user:password@host` typed short of its scheme. */
 function shownValue(value: string): string {
   if (/[a-z][a-z0-9+.-]*:\/\//i.test(value) || WRITTEN_AS_PATH.test(value)) return maskUrl(value);
-  if (/:[^]*@/.test(value)) return maskBeforeLastAt(value);
+  if (/:[^]*@/.test(value.replace(WINDOWS_DRIVE, ''))) return maskBeforeLastAt(value);
   return maskUrl(value);
 }
 

@@ -80,6 +80,13 @@ describe('paths with a : and an @ in them, written as paths', () => {
     }
   });
 
+  it('do not reach past a Windows drive, after which Windows allows no :', () => {
+    const hide = commandLineSecretsHider(['-c', 'C:/u:S3cretPW@db/tenant', '-c', './team:ops@2024/config']);
+    expect(hide('C:/u:S3cretPW@db/tenant ./team:ops@2024/config')).toBe(
+      '****@db/tenant (what comes before its last @ is not shown: it may hold the password) ./team:ops@2024/config',
+    );
+  });
+
   it('are still refused when written short of a path, as user:password@host', async () => {
     const run = await runCli(['validate', '-c', 'team:S3cretPW@2024/config']);
     expect(run.code).toBe(1);
