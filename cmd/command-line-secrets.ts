@@ -26,12 +26,12 @@ function jsonInner(text: string): string {
  * value alone too (commander quotes an option's refused value without its name).
  */
 function shownForms(argument: string, afterName: boolean): (readonly [string, string])[] {
-  // A name's `:` and `@` are no mistake (`--actor ci:jan@contoso.com`), as argumentWithPassword takes them.
+  // An actor's `:` and `@` are no mistake (`--actor ci:jan@contoso.com`), as argumentWithPassword takes them.
   if (afterName) return [[argument, maskUrl(argument)]];
   const option = /^(--?[^=\s]*=)([^]*)$/.exec(argument);
   if (!option) return [[argument, shownValue(argument)]];
   const [, name = '', value = ''] = option;
-  const shown = Object.values(NAME_OPTIONS).includes(name.slice(0, -1)) ? maskUrl(value) : shownValue(value);
+  const shown = name === '--actor=' ? maskUrl(value) : shownValue(value);
   return [[argument, `${name}${shown}`], [value, shown]];
 }
 
@@ -45,7 +45,8 @@ function shownForms(argument: string, afterName: boolean): (readonly [string, st
  */
 export function commandLineSecretsHider(argv: readonly string[]): (message: string) => string {
   const replacements = argv
-    .flatMap((argument, i) => shownForms(argument, Object.values(NAME_OPTIONS).includes(argv[i - 1] ?? '')))
+    // A user principal name holds no `:`: --user is masked as any other argument.
+    .flatMap((argument, i) => shownForms(argument, argv[i - 1] === '--actor'))
     // Also as a message may quote it escaped: inside JSON.stringify's quotes (`--since "…"`), or through terminalText.
     .flatMap(([argument, shown]) => [[argument, shown], [jsonInner(argument), jsonInner(shown)], [terminalText(argument), terminalText(shown)]] as const)
     .filter(([argument, shown]) => argument !== '' && argument !== shown)

@@ -105,8 +105,10 @@ describe('an --actor with a : and an @ in it, quoted back', () => {
       const run = await runCli(['init', '--catalog', path.join(ROOT, 'examples/contoso/catalog.yaml'), '--actor', 'ci:jan@contoso.com', '--lock-timeout', '0'], { cwd, env: { TENANTCTL_DATABASE_URL: db } });
       expect(run.code).toBe(1);
       expect(run.stderr).toContain('in use by ci:jan@contoso.com on runner-7');
-      const named = commandLineSecretsHider(['history', '--user=ci:jan@contoso.com', '--actor', `${URL}`]);
-      expect(named(`ci:jan@contoso.com and ${URL}`)).toBe('ci:jan@contoso.com and postgres://owner:****@127.0.0.1:1/tenant');
+      const named = commandLineSecretsHider(['history', '--actor=ci:jan@contoso.com', '--actor', `${URL}`, '--user', 'u:S3cretPW@db']);
+      expect(named(`ci:jan@contoso.com and ${URL}, u:S3cretPW@db`)).toBe(
+        'ci:jan@contoso.com and postgres://owner:****@127.0.0.1:1/tenant, ****@db (what comes before its last @ is not shown: it may hold the password)',
+      );
     } finally {
       fs.rmSync(cwd, { recursive: true, force: true });
     }
