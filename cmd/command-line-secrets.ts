@@ -3,9 +3,10 @@ import { terminalText } from '../src/render/escape-terminal.js';
 
 /**
  * A path written as one: from the root, `./`, `../` or `~/`, with either slash. Its `:` and `@`
- * are no password's (`./team:ops@2024/config`); `user:password@host` starts with none of these.
+ * are no password's (`./team:ops@2024/config`); `user:password@host` starts with none of these,
+ * and `//user:password@host` (a URL that lost its `scheme:`) with two slashes.
  */
-const WRITTEN_AS_PATH = /^(?:\.{0,2}|~)[\\/]/;
+const WRITTEN_AS_PATH = /^(?:\.{0,2}|~)[\\/](?![\\/])/;
 /** `C:\` or `C:/`, a Windows drive, whose colon is no password's; Windows allows no other in a path. */
 const WINDOWS_DRIVE = /^[a-z]:(?=[\\/])/i;
 
@@ -25,9 +26,9 @@ function jsonInner(text: string): string {
  * An argument and what a message may show of it, and of `--name=value` the
  * value alone too (commander quotes an option's refused value without its name).
  */
-function shownForms(argument: string, afterName: boolean): (readonly [string, string])[] {
+function shownForms(argument: string, afterActor: boolean): (readonly [string, string])[] {
   // An actor's `:` and `@` are no mistake (`--actor ci:jan@contoso.com`), as argumentWithPassword takes them.
-  if (afterName) return [[argument, maskUrl(argument)]];
+  if (afterActor) return [[argument, maskUrl(argument)]];
   const option = /^(--?[^=\s]*=)([^]*)$/.exec(argument);
   if (!option) return [[argument, shownValue(argument)]];
   const [, name = '', value = ''] = option;

@@ -87,6 +87,11 @@ describe('paths with a : and an @ in them, written as paths', () => {
     );
   });
 
+  it('do not include a URL that lost its scheme: (//user:password@host)', () => {
+    const hide = commandLineSecretsHider(['--databse=//u:S3cretPW@db/tenant']);
+    expect(hide("unknown option '--databse=//u:S3cretPW@db/tenant'")).not.toContain('S3cretPW');
+  });
+
   it('are still refused when written short of a path, as user:password@host', async () => {
     const run = await runCli(['validate', '-c', 'team:S3cretPW@2024/config']);
     expect(run.code).toBe(1);
