@@ -199,6 +199,8 @@ function undeclaredUserFindings(current: User, roles: ReadonlyMap<string, Role>,
       privileged,
       roles: held,
       licenses: current.licenses,
+      // Who inserted the row outside tenantctl: read after the comparison (readCreatedOutside), for these findings alone.
+      createdOutside: null,
     },
   ];
 }

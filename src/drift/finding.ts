@@ -73,7 +73,8 @@ export interface LaterApply {
  * under its UPN inserted (`user.unadopted` with `replacedUserId`). Only the
  * latest such write, and only when no apply took up the account or the UPN
  * since (read-outside-removals.ts): an older one says nothing about the
- * state drift sees.
+ * state drift sees. Also the insert of an unmanaged user's row outside
+ * tenantctl (`user.unmanaged`'s `createdOutside`).
  */
 export interface OutsideWrite {
   /** The login that wrote it (session_user), set by the database. */
@@ -161,13 +162,20 @@ export type DriftFinding =
       /** The id of the managed account deleted before this row took its UPN; null unless replaced. */
       readonly replacedUserId: string | null;
     })
-  /** An active user nobody declared and tenantctl did not create. */
+  /**
+   * An active user nobody declared and tenantctl did not create.
+   * `createdOutside`: the latest insert of its row (by id) that other_writes
+   * recorded, outside tenantctl (read-created-outside.ts); null when none is
+   * recorded (a row from before migration 0016, or written with the trigger
+   * off).
+   */
   | (UserFinding<'user.unmanaged'> & {
       readonly displayName: string;
       readonly accountEnabled: boolean;
       readonly privileged: boolean;
       readonly roles: readonly RoleRef[];
       readonly licenses: readonly LicenseAssignment[];
+      readonly createdOutside: OutsideWrite | null;
     })
   /** A deleted user still in the recycle bin: restorable (apply restores it while it is declared) until `restorableUntil`. A notice, not drift. */
   | (UserFinding<'user.in-recycle-bin'> & {

@@ -7,6 +7,7 @@ import { computeDrift } from './drift.js';
 import { toDriftDocument, type DriftDocument } from './drift-document.js';
 import { readOutsideRemovals, removalCandidates } from './read-outside-removals.js';
 import { readLaterApplies, withLaterApplies } from './read-later-applies.js';
+import { readCreatedOutside, withCreatedOutside } from './read-created-outside.js';
 
 export interface ReadDriftOptions {
   readonly configPaths: readonly string[];
@@ -37,7 +38,9 @@ export async function readDrift(db: Database, options: ReadDriftOptions): Promis
   const outsideRemovals = await readOutsideRemovals(db, removalCandidates(loaded.config.state, current));
   const computed = computeDrift({ desired: loaded.config.state, current, catalog, now: options.now, outsideRemovals });
   // And one after the comparison: of the users it reports, those a later apply than their stamp's wrote.
-  const report = { ...computed, findings: withLaterApplies(computed.findings, await readLaterApplies(db, computed.findings)) };
+  const later = withLaterApplies(computed.findings, await readLaterApplies(db, computed.findings));
+  // And one for the users nobody manages: who inserted each row outside tenantctl, when the database recorded it.
+  const report = { ...computed, findings: withCreatedOutside(later, await readCreatedOutside(db, later)) };
   return {
     drift: toDriftDocument(report, { tenantctlVersion: options.tenantctlVersion, configHash: loaded.config.configHash }),
     diagnostics: loaded.diagnostics,

@@ -55,11 +55,12 @@ function unmanagedRow(f: Unmanaged): Row {
       f.licenses.length > 0 ? f.licenses.map((license) => htmlValue(licenseText(license))).join('<br>') : none,
       htmlText(f.accountEnabled ? 'allowed' : 'blocked'),
       severity(f),
+      htmlSentences((show) => [findingTrace(f, show) ?? ''])[0] ?? '',
     ],
   };
 }
 
-const UNMANAGED_COLUMNS = [{ title: 'User' }, { title: 'Display name' }, { title: 'Roles' }, { title: 'Licenses' }, { title: 'Sign-in' }, { title: 'Severity' }];
+const UNMANAGED_COLUMNS = [{ title: 'User' }, { title: 'Display name' }, { title: 'Roles' }, { title: 'Licenses' }, { title: 'Sign-in' }, { title: 'Severity' }, { title: 'Created' }];
 
 function unmanagedSection(findings: readonly DriftFinding[], privileged: boolean): Markup | null {
   const users = findings.filter((f): f is Unmanaged => f.kind === 'user.unmanaged' && driftClass(f) === (privileged ? 'privileged' : 'unmanaged'));

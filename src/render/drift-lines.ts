@@ -117,14 +117,16 @@ export function traceText(change: LastChange, show: ShowValue = visible): string
 /**
  * `deleted outside tenantctl by database role X at T` (`user.missing`),
  * `released from tenantctl outside it by database role X at T`
- * (`user.unadopted`) or `managed account deleted outside tenantctl by
- * database role X at T` (`user.unadopted`, replaced): the write other_writes
- * recorded. Both are values (`show`), as in traceText.
+ * (`user.unadopted`), `managed account deleted outside tenantctl by
+ * database role X at T` (`user.unadopted`, replaced) or `created outside
+ * tenantctl by database role X at T` (`user.unmanaged`): the write
+ * other_writes recorded. Both are values (`show`), as in traceText.
  */
-export function outsideWriteText(kind: 'user.missing' | 'user.unadopted' | 'replaced', write: OutsideWrite, show: ShowValue = visible): string {
+export function outsideWriteText(kind: 'user.missing' | 'user.unadopted' | 'replaced' | 'user.unmanaged', write: OutsideWrite, show: ShowValue = visible): string {
   const what =
     kind === 'user.missing' ? 'deleted outside tenantctl'
     : kind === 'replaced' ? 'managed account deleted outside tenantctl'
+    : kind === 'user.unmanaged' ? 'created outside tenantctl'
     : 'released from tenantctl outside it (managed set to false)';
   return `${what} by database role ${show(write.databaseRole)} at ${show(write.at)}`;
 }
@@ -136,6 +138,7 @@ export function findingTrace(finding: DriftFinding, show: ShowValue = visible): 
   if (finding.kind === 'user.unadopted' && finding.outsideWrite) {
     return outsideWriteText(finding.replacedUserId === null ? finding.kind : 'replaced', finding.outsideWrite, show);
   }
+  if (finding.kind === 'user.unmanaged' && finding.createdOutside) return outsideWriteText(finding.kind, finding.createdOutside, show);
   return null;
 }
 
@@ -212,7 +215,7 @@ const WORDING: { readonly [K in DriftKind]: Wording<K> } = {
       extra(`licenses: ${list(f.licenses.map(licenseText))}`),
       extra(`sign-in: ${f.accountEnabled ? 'allowed' : 'blocked'}`),
     ],
-    trace: null,
+    trace: findingTrace(f),
   }),
   'user.licensed-in-recycle-bin': (f) => ({
     // Our words only: the user and the skus are values, in the subject and the detail line.

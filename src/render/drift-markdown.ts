@@ -35,8 +35,8 @@ type Unmanaged = DriftFindingOf<'user.unmanaged'>;
 function unmanagedTable(findings: readonly DriftFinding[]): Table {
   const users = findings.filter((f): f is Unmanaged => f.kind === 'user.unmanaged');
   return {
-    header: ['User', 'Display name', 'Roles', 'Licenses', 'Sign-in', 'Severity'],
-    align: ['---', '---', '---', '---', '---', '---'],
+    header: ['User', 'Display name', 'Roles', 'Licenses', 'Sign-in', 'Severity', 'Created'],
+    align: ['---', '---', '---', '---', '---', '---', '---'],
     rows: users.map((f) => ({
       finding: f,
       text: row([
@@ -46,6 +46,7 @@ function unmanagedTable(findings: readonly DriftFinding[]): Table {
         f.licenses.length > 0 ? value(f.licenses.map(licenseText).join(', ')) : words('(none)'),
         words(f.accountEnabled ? 'allowed' : 'blocked'),
         words(f.severity),
+        trace(f),
       ]),
     })),
   };

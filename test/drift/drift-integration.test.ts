@@ -52,6 +52,7 @@ function masked(json: string): string {
     .replace(/"userId": "[0-9a-f-]{36}"/g, '"userId": "<user id>"')
     .replace(/"at": "[^"]+"/g, '"at": "<apply time>"')
     .replace(/"outsideRole": "[^"]+"/g, '"outsideRole": "<role>"')
+    .replace(/"databaseRole": "[^"]+"/g, '"databaseRole": "<role>"')
     .replace(/sha256:[0-9a-f]{64}/g, 'sha256:<config hash>');
 }
 

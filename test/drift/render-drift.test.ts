@@ -4,6 +4,7 @@ import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { toDriftDocument, type DriftDocument } from '../../src/drift/drift-document.js';
 import { computeDrift, DRIFT_KINDS } from '../../src/drift/drift.js';
+import { withCreatedOutside } from '../../src/drift/read-created-outside.js';
 import { renderDriftHtml } from '../../src/render/drift-html.js';
 import { renderDriftJson } from '../../src/render/drift-json.js';
 import { renderDriftMarkdown } from '../../src/render/drift-markdown.js';
@@ -98,6 +99,17 @@ function removedOutside(): DriftDocument {
   return toDriftDocument(report, { tenantctlVersion: '0.0.0-test', configHash: null });
 }
 
+/** Two unmanaged users, a Global administrator inserted by SQL (by a database role named to break out of its markup) and one from before the record. */
+function createdOutside(): DriftDocument {
+  id = 0;
+  const admin = fixedIds(currentUser('intruder@contoso.com', { roles: [GA] }, { managed: false }));
+  const legacy = fixedIds(currentUser('legacy@contoso.com', {}, { managed: false }));
+  const report = computeDrift({ desired: state(), current: state(admin, legacy), catalog: catalog([]), now: NOW });
+  const role = `dba${HOSTILE.html}${HOSTILE.table}${HOSTILE.backticks}${HOSTILE.eraseLine}${HOSTILE.newlineCommand}`;
+  const findings = withCreatedOutside(report.findings, new Map([[admin.directory!.id, { databaseRole: role, at: '2026-05-30T09:00:00.000Z' }]]));
+  return toDriftDocument({ ...report, findings }, { tenantctlVersion: '0.0.0-test', configHash: null });
+}
+
 /** Deleted users holding licences, named (and their skus and disabled plans, as the database may hold them) to break out of their markup. */
 function licensedInBin(): DriftDocument {
   id = 0;
@@ -178,6 +190,37 @@ describe('drift renderers', () => {
       expect(output).toContain('managed account deleted outside tenantctl by database role');
       expect(output).toContain('replaced outside tenantctl');
     }
+    expect(liveMarkdown(markdown)).toEqual([]);
+    expect(markdownOutsideCode(markdown)).not.toMatch(/<img/);
+    for (const table of markdown.split('\n\n').filter((block) => block.startsWith('|'))) {
+      const cells = (row: string) => row.replace(/\\\|/g, '').split('|').length;
+      expect(new Set(table.split('\n').map(cells)).size).toBe(1);
+    }
+    expect(html).not.toContain('<img');
+  });
+
+  it('names who created an unmanaged user outside tenantctl, in every format, escaped as a value; nothing for one not recorded', async () => {
+    const drift = createdOutside();
+    const document = JSON.parse(renderDriftJson(drift)) as { findings: { userPrincipalName: string; createdOutside: unknown }[] };
+    expect(validate(document), JSON.stringify(validate.errors)).toBe(true);
+    expect(document.findings.map((f) => [f.userPrincipalName, f.createdOutside])).toEqual([
+      ['intruder@contoso.com', { databaseRole: expect.stringMatching(/^dba/) as unknown, at: '2026-05-30T09:00:00.000Z' }],
+      ['legacy@contoso.com', null],
+    ]);
+    const text = renderDriftText(drift, { color: false });
+    const markdown = renderDriftMarkdown(drift);
+    const html = renderDriftHtml(drift);
+    await expect(text).toMatchFileSnapshot('./__snapshots__/created-outside.txt');
+    await expect(markdown).toMatchFileSnapshot('./__snapshots__/created-outside.md');
+    expect(text).toMatch(/intruder@contoso\.com \[critical, created outside tenantctl by database role dba.* at 2026-05-30T09:00:00\.000Z\]/);
+    expect(text).toContain('legacy@contoso.com [medium]\n');
+    for (const output of [text, markdown, html]) {
+      expect(rawDangers(output)).toEqual([]);
+      expect(workflowCommandLines(output)).toEqual([]);
+      expect(output.match(/created outside tenantctl by database role/g)).toHaveLength(1);
+    }
+    expect(markdown).toMatch(/created outside tenantctl by database role `+ ?dba.*` at `2026-05-30T09:00:00\.000Z` \|\n/);
+    expect(html).toMatch(/created outside tenantctl by database role <code>dba.*<\/code> at <code>2026-05-30T09:00:00\.000Z<\/code>/);
     expect(liveMarkdown(markdown)).toEqual([]);
     expect(markdownOutsideCode(markdown)).not.toMatch(/<img/);
     for (const table of markdown.split('\n\n').filter((block) => block.startsWith('|'))) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { toDriftDocument, type DriftDocument } from '../../src/drift/drift-document.js';
 import { computeDrift } from '../../src/drift/drift.js';
+import { withCreatedOutside } from '../../src/drift/read-created-outside.js';
 import { renderDriftHtml } from '../../src/render/drift-html.js';
 import { htmlSentences, htmlText } from '../../src/render/escape-html.js';
 import { terminalText } from '../../src/render/escape-terminal.js';
@@ -115,7 +116,9 @@ function hostileDrift(): DriftDocument {
     currentUser('legacy@contoso.com', { attributes: { displayName: HOSTILE.zeroWidth } }, { managed: false }),
   ];
   const report = computeDrift({ desired: state(...desired), current: state(...current), catalog: catalog([subscription('ENTERPRISEPACK', 3, 20)]), now: NOW });
-  return toDriftDocument(report, { tenantctlVersion: '0.0.0-test', configHash: null });
+  // Inserted by SQL, by a database role named to break out of the page.
+  const created = new Map([[current[1]!.directory!.id, { databaseRole: `dba${HOSTILE.html}${HOSTILE.rlo}`, at: '2026-05-30T09:00:00.000Z' }]]);
+  return toDriftDocument({ ...report, findings: withCreatedOutside(report.findings, created) }, { tenantctlVersion: '0.0.0-test', configHash: null });
 }
 
 describe('drift page', () => {
@@ -130,6 +133,7 @@ describe('drift page', () => {
     expect(html).toContain('<table id="privileged" data-filterable>');
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;\\u001b]8;;https://evil.example\\u0007click');
     expect(html).toContain('ad\\u200bmin\\u200d\\ufeff');
+    expect(html).toContain('created outside tenantctl by database role <code>dba&lt;img src=x onerror=alert(1)&gt;invoice\\u202etxt.exe</code> at <code>2026-05-30T09:00:00.000Z</code>');
     await expect(html).toMatchFileSnapshot('__snapshots__/drift-hostile.html');
   });
 
