@@ -1,6 +1,6 @@
 import type { DriftDocument } from '../drift/drift-document.js';
 import { DRIFT_SEVERITIES, driftClass, type DriftFinding, type DriftFindingOf } from '../drift/finding.js';
-import { driftHeadline, findingText, licenseText, NEXT_STEPS, noticeLine, SECTION_TITLES, findingTrace } from './drift-lines.js';
+import { DELETE_UNMANAGED, driftHeadline, findingText, licenseText, NEXT_STEPS, noticeLine, SECTION_TITLES, findingTrace } from './drift-lines.js';
 import { htmlSentences, htmlText, htmlValue } from './escape-html.js';
 import { htmlPage } from './html-page.js';
 import { badge, cards, filterForm, kindCounts, lines, section, table, type Markup, type Row } from './html-parts.js';
@@ -66,8 +66,8 @@ function unmanagedSection(findings: readonly DriftFinding[], privileged: boolean
   const users = findings.filter((f): f is Unmanaged => f.kind === 'user.unmanaged' && driftClass(f) === (privileged ? 'privileged' : 'unmanaged'));
   if (users.length === 0) return null;
   const lead = privileged
-    ? '<p>These accounts hold Global administrator and are neither declared nor created by tenantctl: nobody reviews them in a pull request. Those holding another admin role follow, under users nobody manages, as high.</p>'
-    : '<p class="muted">Not declared and not created by tenantctl; apply never changes them (declare one to adopt it).</p>';
+    ? `<p>These accounts hold Global administrator and are neither declared nor created by tenantctl: nobody reviews them in a pull request. Those holding another admin role follow, under users nobody manages, as high. ${htmlText(DELETE_UNMANAGED)}</p>`
+    : '<p class="muted">Not declared and not created by tenantctl; apply never changes them (declare one to adopt it; to delete one, adopt it, then remove its declaration).</p>';
   const title = privileged ? SECTION_TITLES.privileged : SECTION_TITLES.unmanaged;
   return section(`${title} (${users.length})`, [lead, table(UNMANAGED_COLUMNS, users.map(unmanagedRow), { id: privileged ? 'privileged' : 'unmanaged', filterable: true })], privileged ? 'alert' : 'warn');
 }

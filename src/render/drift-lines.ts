@@ -16,6 +16,9 @@ import { attributeLines, formatValue, MAX_INLINE_VALUE, visible, type ChangeLine
 import type { ShowValue } from './escape-markdown.js';
 import { formatMoney } from './money.js';
 
+/** How an account nobody manages is deleted: adopted first, as apply deletes only the users tenantctl manages. */
+export const DELETE_UNMANAGED = 'To delete one that should not exist, declare it so that apply adopts it, then remove its declaration.';
+
 /**
  * The wording of drift findings, shared by the text and markdown renderers so
  * the two never disagree. Plain, unescaped text (values already made visible);
@@ -208,7 +211,7 @@ const WORDING: { readonly [K in DriftKind]: Wording<K> } = {
     trace: findingTrace(f),
   }),
   'user.unmanaged': (f) => ({
-    summary: 'not declared and not created by tenantctl; apply never changes it (declare it to adopt it)',
+    summary: 'not declared and not created by tenantctl; apply never changes it (declare it to adopt it; to delete it, adopt it, then remove its declaration)',
     details: [
       extra(`displayName: ${formatValue(f.displayName)}`),
       extra(`roles: ${list(f.roles.map((role) => role.displayName))}`),

@@ -1,6 +1,6 @@
 import type { DriftDocument } from '../drift/drift-document.js';
 import type { DriftClass, DriftFinding, DriftFindingOf } from '../drift/finding.js';
-import { driftHeadline, driftSections, fieldLabel, fieldValue, findingText, licenseText, NEXT_STEPS, noticeLine, findingTrace, type DriftSection } from './drift-lines.js';
+import { DELETE_UNMANAGED, driftHeadline, driftSections, fieldLabel, fieldValue, findingText, licenseText, NEXT_STEPS, noticeLine, findingTrace, type DriftSection } from './drift-lines.js';
 import { MARKDOWN_KEPT_VALUE_MAX, markdownCell, markdownHtml, markdownSentences, markdownWords } from './escape-markdown.js';
 import { countThatFit, joinBlocks, joinedLength, truncate } from './markdown-budget.js';
 import { DEFAULT_MARKDOWN_MAX_LENGTH } from './markdown.js';
@@ -150,6 +150,7 @@ function privilegedAlert(drift: DriftDocument): string | null {
   );
   const more = users.length - ALERT_NAMED;
   if (more > 0) lines.push(markdownWords(`… and ${more} more privileged users nobody manages: the table below lists them.`));
+  lines.push(markdownWords(DELETE_UNMANAGED));
   return ['> [!CAUTION]', ...lines.map((line) => `> ${line}`)].join('\n');
 }
 
