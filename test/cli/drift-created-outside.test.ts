@@ -8,12 +8,13 @@
 // migration 0016, here with its trigger off) and for one tenantctl created.
 import fs from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli, tempDir, type CliResult } from '../support/cli.js';
+import { contosoWithoutSanne } from '../support/contoso-config.js';
 import { contosoFolder, contosoPostgres } from '../support/contoso-database.js';
+import { databaseRows } from '../support/database-rows.js';
 import { asLogin, readerAndWriter } from '../support/login-roles.js';
 import { describePostgres } from '../support/postgres.js';
 
@@ -36,17 +37,6 @@ const INSERT_UNRECORDED = `ALTER TABLE tenantctl.users DISABLE TRIGGER users_log
   ${insertAdmin(LEGACY)};
   ALTER TABLE tenantctl.users ENABLE TRIGGER users_log_other_write`;
 
-/** A copy of the contoso example without sanne: tenantctl created her, and no longer declares her. */
-function withoutSanne(): string[] {
-  const dir = tempDir('tenantctl-drift-created-config-');
-  for (const file of fs.readdirSync(path.join(ROOT, 'examples', 'contoso'))) {
-    const text = fs.readFileSync(path.join(ROOT, 'examples', 'contoso', file), 'utf8');
-    const edited = file === 'users.yaml' ? text.replace(/  - userPrincipalName: sanne\.visser@contoso\.com\n(?:    .*\n|      .*\n)*\n/, '') : text;
-    if (file === 'users.yaml') expect(edited).not.toContain(SANNE);
-    fs.writeFileSync(path.join(dir, file), edited);
-  }
-  return ['-c', dir];
-}
 
 interface Finding {
   readonly kind: string;
@@ -110,7 +100,7 @@ function scenario(name: string, open: () => Promise<Tenant>, describeIt = descri
 
     it('an account tenantctl created, released by SQL and no longer declared, was not created outside tenantctl', async () => {
       await tenant.asWriter(`UPDATE tenantctl.users SET managed = false WHERE user_principal_name = '${SANNE}'`);
-      const config = withoutSanne();
+      const config = contosoWithoutSanne();
       const sanne = (await unmanaged(tenant, config)).find((f) => f.userPrincipalName === SANNE);
       expect(sanne).toMatchObject({ severity: 'medium', createdOutside: null });
       expect((await tenant.drift('text', config)).stdout).toContain(`${SANNE} [medium]\n`);
@@ -121,12 +111,7 @@ function scenario(name: string, open: () => Promise<Tenant>, describeIt = descri
 scenario('embedded database', async () => {
   const database = contosoFolder('applied', path.join(tempDir('tenantctl-drift-created-'), 'db'));
   const sql = async (text: string) => {
-    const db = new PGlite(database);
-    try {
-      await db.exec(text);
-    } finally {
-      await db.close();
-    }
+    await databaseRows(database, text);
   };
   const env = { TENANTCTL_DATABASE_URL: database };
   return {

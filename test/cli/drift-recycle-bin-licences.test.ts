@@ -10,6 +10,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli, tempDir, type CliResult } from '../support/cli.js';
+import { contosoWithoutSanne } from '../support/contoso-config.js';
 import { contosoFolder, contosoPostgres } from '../support/contoso-database.js';
 import { liveMarkdown, markdownOutsideCode, rawDangers, workflowCommandLines } from '../support/hostile-strings.js';
 import { asLogin, readerAndWriter } from '../support/login-roles.js';
@@ -31,20 +32,6 @@ const ISABELLA = 'isabella.janssen@contoso.com';
 const HOSTILE_UPN = "__bin__~~x~~#1^'!@contoso.com";
 const APPROVE = ['--auto-approve', '--approve-privileged', '--approve-purchases', '--approve-deletions'];
 
-/** The contoso example without sanne: apply deletes her (the recycle bin), releasing her licence. */
-function withoutSanne(): string[] {
-  const dir = tempDir('tenantctl-drift-bin-config-');
-  for (const file of fs.readdirSync(path.join(ROOT, 'examples', 'contoso'))) {
-    let text = fs.readFileSync(path.join(ROOT, 'examples', 'contoso', file), 'utf8');
-    if (file === 'users.yaml') {
-      const without = text.replace(/  - userPrincipalName: sanne\.visser@contoso\.com\n(?:    .*\n|      .*\n)*\n/, '');
-      expect(without).not.toBe(text);
-      text = without;
-    }
-    fs.writeFileSync(path.join(dir, file), text);
-  }
-  return ['-c', dir];
-}
 
 interface Finding {
   readonly kind: string;
@@ -65,7 +52,7 @@ function scenario(name: string, open: () => Promise<Tenant>, describeIt = descri
 
     beforeAll(async () => {
       tenant = await open();
-      config = withoutSanne();
+      config = contosoWithoutSanne();
       const applied = await tenant.apply(config);
       expect(applied.code, applied.stderr + applied.stdout).toBe(0);
     });
