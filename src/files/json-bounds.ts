@@ -131,11 +131,8 @@ export function beyondBounds(bytes: Buffer, bounds: JsonBounds): BoundsProblem |
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i];
     if (b === 0x22) {
-      let end = i;
-      do {
-        end = bytes.indexOf(0x22, end + 1);
-        if (end < 0) return null;
-      } while (escapedQuote(bytes, end));
+      const end = closingQuote(bytes, i);
+      if (end < 0) return null;
       let next = 0;
       if (depth > 0 && expectName[depth]) {
         expectName[depth] = false;
@@ -186,9 +183,18 @@ function tooManyItems(offset: number, max: number): BoundsProblem {
   return { offset, problem: `more than ${count(max)} values, far more for its size than any plan holds` };
 }
 
-/** Whether the quote at `quote` is escaped: preceded by an odd number of backslashes. */
-export function escapedQuote(bytes: Buffer, quote: number): boolean {
+function escapedQuote(bytes: Buffer, quote: number): boolean {
   let backslashes = 0;
   for (let k = quote - 1; bytes[k] === 0x5c; k--) backslashes++;
   return backslashes % 2 === 1;
+}
+
+/** The offset of the quote closing the string opened at `open` (one not preceded by an odd number of backslashes), or -1. */
+export function closingQuote(bytes: Buffer, open: number): number {
+  let end = open;
+  do {
+    end = bytes.indexOf(0x22, end + 1);
+    if (end < 0) return -1;
+  } while (escapedQuote(bytes, end));
+  return end;
 }

@@ -1,4 +1,4 @@
-import { escapedQuote } from './json-bounds.js';
+import { closingQuote } from './json-bounds.js';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -46,11 +46,8 @@ export function firstDuplicateName(bytes: Buffer): DuplicateName | null {
     // Digits, letters and white space, most of a file outside its strings: one lookup each.
     if (STRUCTURAL[b] === 0) continue;
     if (b === QUOTE) {
-      let end = i;
-      do {
-        end = bytes.indexOf(QUOTE, end + 1);
-        if (end < 0) return null;
-      } while (escapedQuote(bytes, end));
+      const end = closingQuote(bytes, i);
+      if (end < 0) return null;
       const seen = names[depth];
       if (expectName && seen) {
         expectName = false;

@@ -1,4 +1,4 @@
-import { escapedQuote } from './json-bounds.js';
+import { closingQuote } from './json-bounds.js';
 
 const QUOTE = 0x22;
 
@@ -11,12 +11,8 @@ function skipSpace(bytes: Buffer, i: number): number {
 
 /** Just past the string whose opening quote is at `i`. */
 function skipString(bytes: Buffer, i: number): number {
-  let end = i;
-  do {
-    end = bytes.indexOf(QUOTE, end + 1);
-    if (end < 0) return bytes.length;
-  } while (escapedQuote(bytes, end));
-  return end + 1;
+  const end = closingQuote(bytes, i);
+  return end < 0 ? bytes.length : end + 1;
 }
 
 /** Just past the value that starts at `i`. */

@@ -123,3 +123,9 @@ export function lineAndColumn(text: string, offset: number): { readonly line: nu
   }
   return { line, column: offset - lineStart + 1 };
 }
+
+/** The line and column of byte `offset` of a UTF-8 text (columns in characters, as editors count them). */
+export function lineAndColumnAt(bytes: Buffer, offset: number): { readonly line: number; readonly column: number } {
+  const before = bytes.toString('utf8', 0, offset);
+  return lineAndColumn(before, before.length);
+}

@@ -13,7 +13,7 @@ import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 import { beyondBounds, PLAN_BOUNDS } from '../files/json-bounds.js';
 import { firstDuplicateName } from '../files/json-duplicate-names.js';
 import { locateJsonPath } from '../files/json-locate.js';
-import { jsonSyntaxError, lineAndColumn } from '../files/json-syntax-error.js';
+import { jsonSyntaxError, lineAndColumn, lineAndColumnAt } from '../files/json-syntax-error.js';
 import { PLAN_FORMAT_VERSION, type PlanDocument } from '../plan/plan-document.js';
 
 /** A plan file as read, and the check of its changes against the schema. */
@@ -37,9 +37,7 @@ function located(problem: Diagnostic, bytes: Buffer): Diagnostic {
   if (!place?.path || place.line !== undefined) return problem;
   const offset = locateJsonPath(bytes, place.path);
   if (offset === null) return problem;
-  const before = bytes.toString('utf8', 0, offset);
-  const { line, column } = lineAndColumn(before, before.length);
-  return { ...problem, location: { ...place, line, column } };
+  return { ...problem, location: { ...place, ...lineAndColumnAt(bytes, offset) } };
 }
 
 function invalidPlan(file: string, bytes: Buffer, problems: readonly Diagnostic[]): TenantctlError {
@@ -142,8 +140,7 @@ export function parseSavedPlan(file: string, bytes: Buffer): SavedPlan {
   refuseNotUtf8(file, bytes);
   const beyond = beyondBounds(bytes, PLAN_BOUNDS);
   if (beyond) {
-    const before = bytes.toString('utf8', 0, beyond.offset);
-    const where = lineAndColumn(before, before.length);
+    const where = lineAndColumnAt(bytes, beyond.offset);
     throw new TenantctlError(
       `cannot read the plan ${file}: ${file}:${where.line}:${where.column}: ${beyond.problem}; it is not a plan tenantctl wrote: make it again with \`tenantctl plan --out\``,
     );
@@ -156,8 +153,7 @@ export function parseSavedPlan(file: string, bytes: Buffer): SavedPlan {
   }
   const duplicate = firstDuplicateName(bytes);
   if (duplicate) {
-    const before = bytes.toString('utf8', 0, duplicate.offset);
-    const where = lineAndColumn(before, before.length);
+    const where = lineAndColumnAt(bytes, duplicate.offset);
     throw new TenantctlError(
       `cannot read the plan ${file}: ${file}:${where.line}:${where.column}: the field ${JSON.stringify(duplicate.name)} is given twice in one object ` +
         '(JSON.parse keeps the last, other readers the first, so the file reads as two plans); it is not a plan tenantctl wrote: make it again with `tenantctl plan --out`',
