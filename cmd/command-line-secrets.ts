@@ -57,6 +57,14 @@ export function commandLineSecretsHider(argv: readonly string[]): (message: stri
   return (message) => replacements.reduce((text, [argument, shown]) => text.split(argument).join(shown), message);
 }
 
+let ownHider: ((message: string) => string) | undefined;
+
+/** `message` with this process's own arguments masked (commandLineSecretsHider, made once). */
+export function hideCommandLineSecrets(message: string): string {
+  ownHider ??= commandLineSecretsHider(process.argv.slice(2));
+  return ownHider(message);
+}
+
 /** The options that name a file or folder, by commander's attribute name, and their flags. */
 const PATH_OPTIONS: Readonly<Record<string, string>> = {
   config: '-c',

@@ -6,7 +6,7 @@ import { error, type Diagnostic } from '../src/diagnostics/diagnostic.js';
 import { ExitCode, TenantctlError } from '../src/diagnostics/tenantctl-error.js';
 import { fileSystemReason, isFileSystemError } from '../src/files/file-system-refusal.js';
 import { terminalMessage } from '../src/render/escape-terminal.js';
-import { commandLineSecretsHider } from './command-line-secrets.js';
+import { hideCommandLineSecrets } from './command-line-secrets.js';
 import { reportDiagnostics } from './report-diagnostics.js';
 import { err, out } from './terminal.js';
 
@@ -161,7 +161,7 @@ function describeHidden(cause: unknown, hide: (message: string) => string): Fail
 
 /** Reports what stopped the command, on stderr and (when JSON was asked for) on stdout; returns the exit code. */
 export function reportFailure(cause: unknown, json: boolean): number {
-  const failure = describeHidden(cause, commandLineSecretsHider(process.argv.slice(2)));
+  const failure = describeHidden(cause, hideCommandLineSecrets);
   // Messages quote file names, paths and values: shown, never obeyed.
   if (failure.text) err(terminalMessage(failure.text));
   if (json && failure.exitCode !== ExitCode.ok) out(reportDiagnostics(failure.diagnostics, 'json'));

@@ -10,7 +10,7 @@ import { registerInit } from './commands/init.js';
 import { registerPlan } from './commands/plan.js';
 import { registerValidate } from './commands/validate.js';
 import { TenantctlError } from '../src/diagnostics/tenantctl-error.js';
-import { commandLineSecretsHider, argumentWithPassword } from './command-line-secrets.js';
+import { argumentWithPassword, hideCommandLineSecrets } from './command-line-secrets.js';
 import { addDatabaseOptions } from './database-option.js';
 import { asksForJson, reportFailure } from './failure.js';
 import { noFormatOption } from './format-option.js';
@@ -19,14 +19,12 @@ import { endQuietlyOnClosedPipe } from './terminal.js';
 
 endQuietlyOnClosedPipe();
 
-const hideSecrets = commandLineSecretsHider(process.argv.slice(2));
-
 const program = new Command('tenantctl')
   .description('Declarative users, admin roles and licenses for an Office 365 for Business tenant.')
   .version(toolVersion())
   .showHelpAfterError('(run `tenantctl help` for the commands, `tenantctl help <command>` for one)')
   // Before the commands are added, which take this setting over: commander quotes the arguments it refuses.
-  .configureOutput({ outputError: (message, write) => write(hideSecrets(message)) })
+  .configureOutput({ outputError: (message, write) => write(hideCommandLineSecrets(message)) })
   .exitOverride();
 
 for (const register of [registerInit, registerValidate, registerPlan, registerApply, registerDrift, registerExport, registerHistory, registerDeliver]) register(program);
