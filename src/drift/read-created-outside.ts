@@ -30,9 +30,9 @@ export async function readCreatedOutside(db: Queryable, findings: readonly Drift
 
 /** The findings with each unmanaged user's insert outside tenantctl set in `createdOutside`. */
 export function withCreatedOutside(findings: readonly DriftFinding[], created: ReadonlyMap<string, OutsideWrite>): DriftFinding[] {
-  if (created.size === 0) return [...findings];
   return findings.map((finding) => {
-    const write = finding.kind === 'user.unmanaged' && finding.userId !== null ? created.get(finding.userId) : undefined;
-    return write && finding.kind === 'user.unmanaged' ? { ...finding, createdOutside: write } : finding;
+    if (finding.kind !== 'user.unmanaged' || finding.userId === null) return finding;
+    const write = created.get(finding.userId);
+    return write ? { ...finding, createdOutside: write } : finding;
   });
 }

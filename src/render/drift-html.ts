@@ -44,6 +44,11 @@ function summaryCards(drift: DriftDocument): Markup {
   ]);
 }
 
+/** Who last wrote the finding's user, or who created it outside tenantctl (findingTrace); empty when nothing is recorded. */
+function traceCell(f: DriftFinding): string {
+  return htmlSentences((show) => [findingTrace(f, show) ?? ''])[0] ?? '';
+}
+
 function unmanagedRow(f: Unmanaged): Row {
   const roles = f.roles.map((role) => `${htmlValue(role.displayName)}${role.privileged ? ` ${badge('privileged', 'needs')}` : ''}`).join('<br>');
   return {
@@ -55,7 +60,7 @@ function unmanagedRow(f: Unmanaged): Row {
       f.licenses.length > 0 ? f.licenses.map((license) => htmlValue(licenseText(license))).join('<br>') : none,
       htmlText(f.accountEnabled ? 'allowed' : 'blocked'),
       severity(f),
-      htmlSentences((show) => [findingTrace(f, show) ?? ''])[0] ?? '',
+      traceCell(f),
     ],
   };
 }
@@ -75,8 +80,7 @@ function unmanagedSection(findings: readonly DriftFinding[], privileged: boolean
 function findingRow(f: DriftFinding): Row {
   const text = findingText(f);
   const summary = text.summary ? `<p>${htmlText(text.summary)}</p>` : '';
-  const trace = htmlSentences((show) => [findingTrace(f, show) ?? ''])[0] ?? '';
-  return { kind: f.kind, cells: [htmlValue(text.subject), htmlText(f.kind), severity(f), `${summary}${lines(text.details)}`, trace] };
+  return { kind: f.kind, cells: [htmlValue(text.subject), htmlText(f.kind), severity(f), `${summary}${lines(text.details)}`, traceCell(f)] };
 }
 
 function otherSection(findings: readonly DriftFinding[]): Markup | null {
