@@ -52,6 +52,15 @@ export async function makePlan(
   return plan;
 }
 
+/**
+ * Names of reports, which --out refuses, with how to write each: --out is the JSON plan apply
+ * reads, and `--format markdown --out plan.md` would put JSON where the comment was meant to go.
+ */
+const REPORT_NAMES: readonly (readonly [RegExp, string])[] = [
+  [/\.html?$/i, 'write the page with --format html > plan.html'],
+  [/\.(md|markdown|txt)$/i, 'write the comment with --format markdown > plan.md (or the text plan with > plan.txt)'],
+];
+
 export function registerPlan(program: Command): void {
   program
     .command('plan')
@@ -70,19 +79,10 @@ export function registerPlan(program: Command): void {
     .option('--no-color', 'no colours, even at a terminal (NO_COLOR is honoured too)')
     .option('--quiet', 'no progress on stderr, however long planning takes (also TENANTCTL_QUIET=1)')
     .action(async (options: PlanOptions) => {
-      // --out is the JSON plan apply reads; a page written there would be a plan apply cannot use.
-      if (options.out && /\.html?$/i.test(options.out)) {
-        throw new TenantctlError(
-          `--out saves the JSON plan for \`apply --plan\`, not a report (got ${terminalText(options.out)}): ` +
-            'write the page with --format html > plan.html, and the plan with --out plan.json',
-        );
-      }
-      // So is a markdown or text name: `--format markdown --out plan.md` would put JSON where the comment was meant to go.
-      if (options.out && /\.(md|markdown|txt)$/i.test(options.out)) {
-        throw new TenantctlError(
-          `--out saves the JSON plan for \`apply --plan\`, not a report (got ${terminalText(options.out)}): ` +
-            'write the comment with --format markdown > plan.md (or the text plan with > plan.txt), and the plan with --out plan.json',
-        );
+      const saveTo = options.out;
+      const report = saveTo === undefined ? undefined : REPORT_NAMES.find(([name]) => name.test(saveTo));
+      if (saveTo !== undefined && report) {
+        throw new TenantctlError(`--out saves the JSON plan for \`apply --plan\`, not a report (got ${terminalText(saveTo)}): ${report[1]}, and the plan with --out plan.json`);
       }
       const plan = await makePlan(options);
       const shown = renderPlan(plan, options.format, { color: useColor(options.color) });
