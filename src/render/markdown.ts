@@ -139,7 +139,7 @@ function approvalBlock(rows: readonly string[], shown: number): string | null {
   const left = rows.length - shown;
   const note = left > 0 ? [`${left} more of the ${rows.length} changes needing approval are not listed here, to stay under the comment size limit; the warnings above count them all, and the saved plan lists every one.`] : [];
   return [
-    `### Needs approval (${rows.length})`,
+    `### Needs approval (${rows.length} ${rows.length === 1 ? 'change' : 'changes'})`,
     '',
     row(['User', 'Change', 'Needs']),
     row(['---', '---', '---']),

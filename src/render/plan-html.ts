@@ -46,7 +46,8 @@ function approvalSection(plan: PlanDocument): Markup | null {
   if (warnings.length === 0 && plan.approvals.length === 0) return null;
   const flags = plan.approvals.map((approval) => badge(`${approval}: ${APPROVAL_FLAGS[approval]}`, 'needs')).join(' ');
   return section(
-    plan.approvals.length > 0 ? `Needs approval (${plan.approvals.length})` : 'Warnings',
+    // Counts the approvals (flags), where the markdown comment's heading counts the changes needing them.
+    plan.approvals.length > 0 ? `Needs ${plan.approvals.length} ${plan.approvals.length === 1 ? 'approval' : 'approvals'}` : 'Warnings',
     [...(flags ? [`<p id="approvals">${flags}</p>`] : []), `<ul class="warnings">${warnings.map((w) => `<li>${w}</li>`).join('')}</ul>`],
     plan.approvals.length > 0 ? 'alert' : 'warn',
   );

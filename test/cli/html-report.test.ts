@@ -60,7 +60,7 @@ describe('HTML reports of the contoso example', () => {
     const html = plan.stdout;
     expectSafePage(html);
     expect(html).toContain('<p class="lead">Plan: 13 to create, 0 to update, 0 to delete; 2 seats to purchase (+$35.00/month).</p>');
-    expect(html).toContain('<h2>Needs approval (2)</h2>');
+    expect(html).toContain('<h2>Needs 2 approvals</h2>');
     expect(html).toContain('purchase: --approve-purchases');
     expect(html).toContain('privileged: --approve-privileged');
     expect(html).toMatch(/<table id="purchases">[\s\S]*<code>ENTERPRISEPACK<\/code>[\s\S]*\$20\.00[\s\S]*<\/table>/);
@@ -69,7 +69,7 @@ describe('HTML reports of the contoso example', () => {
     expect(json.formatVersion).toBe('2.2');
     expect(html.match(/<tr data-kind="/g)).toHaveLength(json.changes.length);
     // Approvals come before the per-user changes.
-    expect(html.indexOf('Needs approval')).toBeLessThan(html.indexOf('Changes per user'));
+    expect(html.indexOf('Needs 2 approvals')).toBeLessThan(html.indexOf('Changes per user'));
 
     // --out is the plan apply reads: a page name there is a mistake, refused before planning.
     const mistaken = await cli(db, ['plan', '-c', CONTOSO, '--format', 'html', '--out', 'plan.html']);

@@ -42,7 +42,7 @@ describe('renderMarkdown', () => {
     const deletion = '| `dave@contoso.com` | `- user: moved to deleted users;';
     expect(renderMarkdown(plan)).toContain(deletion);
     const withinThreshold = renderMarkdown({ ...plan, approvals: plan.approvals.filter((approval) => approval !== 'deletions') });
-    expect(withinThreshold).toContain('### Needs approval (2)');
+    expect(withinThreshold).toContain('### Needs approval (2 changes)');
     expect(withinThreshold).not.toContain(deletion);
     expect(withinThreshold).toContain('<details><summary><code>- dave@contoso.com</code>');
   });
