@@ -8,6 +8,13 @@ import { utcMinute } from './utc-minute.js';
 const fieldName = (column: string) => column.replace(/_([a-z])/g, (_m, letter: string) => letter.toUpperCase());
 
 const value = (v: unknown) => terminalText(JSON.stringify(v) ?? 'null');
+
+/** Columns named as plans and drift name them (`sign-in: allowed → blocked`), not by the column. */
+const WORDED: Readonly<Record<string, { readonly name: string; readonly value: (v: unknown) => string }>> = {
+  account_enabled: { name: 'sign-in', value: (v) => (typeof v === 'boolean' ? (v ? 'allowed' : 'blocked') : value(v)) },
+};
+const columnName = (column: string) => WORDED[column]?.name ?? fieldName(column);
+const columnValue = (column: string, v: unknown) => (WORDED[column]?.value ?? value)(v);
 const text = (v: unknown) => terminalText(typeof v === 'string' ? v : JSON.stringify(v) ?? '');
 
 /** What a row's object is: a user, a subscription (with its plans), a domain, a role or the outbox key. */
@@ -77,14 +84,14 @@ function linesOf(write: OtherWrite, wording: TableWording): string[] {
   if (write.operation === 'update') {
     const columns = [...new Set([...Object.keys(write.before ?? {}), ...Object.keys(write.after ?? {})])];
     const label = wording.line && !wording.primary ? `${wording.line({ ...write.key, ...write.before }, write.operation)}: ` : '';
-    return columns.map((c) => `~ ${label}${fieldName(c)}: ${value(write.before?.[c] ?? null)} → ${value(write.after?.[c] ?? null)}`);
+    return columns.map((c) => `~ ${label}${columnName(c)}: ${columnValue(c, write.before?.[c] ?? null)} → ${columnValue(c, write.after?.[c] ?? null)}`);
   }
   if (wording.line) return [`${SIGN[write.operation]} ${wording.line(row, write.operation)}`];
   if (write.operation === 'delete') return [];
   const hidden = new Set(wording.hidden ?? []);
   return Object.entries(row)
     .filter(([column, v]) => !hidden.has(column) && v !== null && !(Array.isArray(v) && v.length === 0))
-    .map(([column, v]) => `+ ${fieldName(column)}: ${value(v)}`);
+    .map(([column, v]) => `+ ${columnName(column)}: ${columnValue(column, v)}`);
 }
 
 /** One transaction's rows grouped per object, in the order each object was first written. */
