@@ -324,9 +324,28 @@ describe('notify', () => {
     },
     {
       name: 'a created mailbox in defaults is reported once, at defaults',
-      files: `defaults:\n  notify: [joep@contoso.com]\n${user('roles: [Billing administrator]')}  - userPrincipalName: anna@contoso.com\n    displayName: Anna\n    roles: [Billing administrator]\n`,
+      files: `defaults:\n  notify: [joep@contoso.com]\n${user('roles: [Billing administrator]\nnotify: [it-desk@example.org]')}  - userPrincipalName: anna@contoso.com\n    displayName: Anna\n    roles: [Billing administrator]\n`,
       current: state(),
       expected: ['NOTIFY_CREATED_MAILBOX@tenant.yaml:2:12'],
+    },
+    // helper-117: defaults.notify reaches its owner too when the owner writes no notify of its own.
+    {
+      name: 'defaults.notify holding the mailbox of a user who exists and inherits it: that user’s own mailbox',
+      files: `defaults:\n  notify: [it-desk@example.org, Joep@Contoso.com]\n${user('roles: [Billing administrator]\npassword: { reset: 2026-12-05 }')}`,
+      current: state(currentUser('admin@contoso.com'), currentUser('joep@contoso.com')),
+      expected: ['NOTIFY_OWN_MAILBOX@tenant.yaml:2:33'],
+      message: /^Joep@Contoso\.com in defaults\.notify is joep@contoso\.com's own mailbox: it cannot read it .*give joep@contoso\.com its own notify/,
+    },
+    {
+      name: 'defaults.notify holding an inheriting user’s mailbox by nickname, without the directory',
+      files: `defaults:\n  notify: [jdv@contoso.onmicrosoft.com]\n${user('mailNickname: jdv\nroles: [Billing administrator]')}`,
+      expected: ['NOTIFY_OWN_MAILBOX@tenant.yaml:2:12'],
+    },
+    {
+      name: 'defaults.notify holding the mailbox of a user with a notify of its own is fine',
+      files: `defaults:\n  notify: [joep@contoso.com]\n${user('roles: [Billing administrator]\nnotify: [it-desk@example.org]')}  - userPrincipalName: anna@contoso.com\n    displayName: Anna\n    roles: [Billing administrator]\n`,
+      current: state(currentUser('admin@contoso.com'), currentUser('joep@contoso.com'), currentUser('anna@contoso.com')),
+      expected: [],
     },
     // The everyday case once users are managed: a newcomer's credentials go to a colleague declared here.
     {

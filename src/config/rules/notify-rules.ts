@@ -3,7 +3,7 @@ import { emailProblem, MAX_NOTIFY_ADDRESSES, tooManyAddresses } from '../notify-
 import { splitNotify } from '../normalize-user.js';
 import type { User } from '../../state/tenant-state.js';
 import { existsAlready, isAddressOf, mailboxOwners, type MailboxOwners } from './mailbox-owners.js';
-import { at, type ConfigRule, type FieldBlock, type Rule, type RuleContext } from './rule.js';
+import { at, type ConfigRule, type DeclaredUser, type FieldBlock, type Rule, type RuleContext } from './rule.js';
 
 interface WrittenAddress {
   /** Trimmed, as the credentials would be sent to it. */
@@ -107,6 +107,16 @@ function adminMailboxFinding(context: RuleContext, adminEmail: string, owners: M
 const goneUser = (user: User): string =>
   user.directory?.deletedAt ? `a user in deleted users since ${user.directory.deletedAt.slice(0, 10)}, whose mail is not delivered` : 'a user this plan deletes (it is no longer declared)';
 
+/** `megan@contoso.com's own mailbox: it cannot read it`, for an address (lower-cased) of `owner`'s mailbox. */
+function ownMailbox(context: RuleContext, owners: MailboxOwners, owner: DeclaredUser, lower: string): string {
+  const upn = owner.user.userPrincipalName;
+  const before = owner.user.renamedFrom;
+  if (before !== undefined && !isAddressOf(lower, upn, owner.user.attributes.mailNickname, owners.tenantDomains)) {
+    return `${upn}'s own mailbox, which it keeps through the rename from ${before}: it cannot read it`;
+  }
+  return context.current && existsAlready(owner, context) ? `${upn}'s own mailbox: it cannot read it` : `the new user's own mailbox: ${upn} cannot read it`;
+}
+
 /**
  * Why sending credentials to an address fails: it is the user's own mailbox,
  * or one of a user this plan creates, deletes or leaves in deleted users;
@@ -117,18 +127,20 @@ function mailboxFinding(context: RuleContext, owners: MailboxOwners, block: Fiel
   const lower = address.toLowerCase();
   const { declared: owner, gone: [, gone] = [] } = owners.owner(lower);
   if (owner && owner === block.user) {
-    const upn = owner.user.userPrincipalName;
-    const before = owner.user.renamedFrom;
-    const whose =
-      before !== undefined && !isAddressOf(lower, upn, owner.user.attributes.mailNickname, owners.tenantDomains)
-        ? `${upn}'s own mailbox, which it keeps through the rename from ${before}: it cannot read it`
-        : context.current && existsAlready(owner, context)
-          ? `${upn}'s own mailbox: it cannot read it`
-          : `the new user's own mailbox: ${upn} cannot read it`;
     return error(
       'NOTIFY_OWN_MAILBOX',
-      `${address} is ${whose} before signing in with these credentials; send them to a manager, the help desk or a private address`,
+      `${address} is ${ownMailbox(context, owners, owner, lower)} before signing in with these credentials; send them to a manager, the help desk or a private address`,
       locationOf(block, written),
+    );
+  }
+  // defaults.notify reaches every user that writes no notify of its own: for its owner, its own mailbox.
+  if (owner && block.user === undefined && owner.own.notify === undefined) {
+    const upn = owner.user.userPrincipalName;
+    return error(
+      'NOTIFY_OWN_MAILBOX',
+      `${address} in defaults.notify is ${ownMailbox(context, owners, owner, lower)} before signing in with credentials sent there, and ${upn} writes no notify of its own, so it gets defaults.notify; give ${upn} its own notify (a manager, the help desk or a private address), or remove ${address} from defaults.notify`,
+      locationOf(block, written),
+      at(owner.location, 'userPrincipalName'),
     );
   }
   if (owner) {
