@@ -49,7 +49,7 @@ function credentialLines(credentials: ApplyResult['credentials'], verbose: boole
 }
 
 /**
- * The confirmation screen: what was created, restored, renamed, changed, deleted and bought,
+ * The confirmation screen: what was created, restored, renamed, changed, deleted, purged and bought,
  * and where each new user's credentials go, summarised by recipients when
  * there are many. Never a password. UPNs, recipients, skus and product names
  * are shown through `terminalText`.
@@ -61,9 +61,11 @@ export function renderApplyResult(result: ApplyResult, options: ApplyResultOptio
   const created = users(['user.create']);
   const restored = users(['user.restore']);
   const deleted = users(['user.delete']);
+  // An account past the recycle bin whose row is removed: not a change to whoever takes its UPN now.
+  const purged = users(['user.purge']);
   // A rename is the same account under a new UPN: named with both, as the plan shows it.
   const renames = result.changes.flatMap((c) => (c.kind === 'user.rename' ? [c] : []));
-  const lifecycle = new Set([...created, ...restored, ...deleted, ...renames.map((c) => c.userPrincipalName)]);
+  const lifecycle = new Set([...created, ...restored, ...deleted, ...purged, ...renames.map((c) => c.userPrincipalName)]);
   const changed = [...new Set(result.changes.map((c) => c.userPrincipalName))].filter((upn) => !lifecycle.has(upn));
   const lines = [`Apply #${result.applyId} complete: ${result.changes.length} change(s) committed in one transaction.`];
   const verbose = Boolean(options.verbose);
@@ -78,6 +80,7 @@ export function renderApplyResult(result: ApplyResult, options: ApplyResultOptio
   list('renamed', renames, (c) => `${terminalText(c.fromUserPrincipalName)} → ${terminalText(c.userPrincipalName)}`);
   list('changed', changed, terminalText);
   list('deleted', deleted, terminalText);
+  list('purged', purged, terminalText);
   if (shortened) lines.push('  (--verbose names every user; `tenantctl history` keeps every change)');
   for (const p of result.purchases) {
     lines.push(`  bought ${p.quantity} × ${terminalText(p.sku)} (${terminalText(p.productName)}) at ${formatMoney(p.unitPrice, p.currency)}: +${formatMoney(p.monthlyCost, p.currency)}/month`);
