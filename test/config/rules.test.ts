@@ -94,6 +94,14 @@ describe('UPN rules', () => {
     { name: 'a "." right before the "@"', files: user('roles: [Billing administrator]', 'joep.@contoso.com'), expected: ['UPN_INVALID@tenant.yaml:7:24'], message: /"\." right before the "@"/ },
     { name: 'a "." first', files: user('roles: [Billing administrator]', '.joep@contoso.com'), expected: ['UPN_INVALID@tenant.yaml:7:24'], message: /must not start with "\."/ },
     { name: 'a domain with an empty name', files: user('roles: [Billing administrator]', 'joep@contoso..com'), expected: ['UPN_INVALID@tenant.yaml:7:24'], message: /single dots/ },
+    // helper-117: the default mailNickname is the local part, which must then be an alias the schema accepts.
+    {
+      name: 'two dots in a row before the "@", with mailNickname left to its default',
+      files: user('roles: [Billing administrator]', 'joep..devries@contoso.com'),
+      expected: ['SCHEMA_FORMAT@tenant.yaml:7:24'],
+      message: /^the mailNickname of joep\.\.devries@contoso\.com defaults to "joep\.\.devries", .*declare mailNickname \(e\.g\. joep\.devries\)/,
+    },
+    { name: 'two dots in a row before the "@", with a mailNickname declared', files: user('mailNickname: joep.devries\nroles: [Billing administrator]', 'joep..devries@contoso.com'), expected: [] },
     {
       name: 'a domain that is not the tenant’s, with the closest suggested',
       files: user('roles: [Billing administrator]', 'joep@contoso.co'),

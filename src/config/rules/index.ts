@@ -8,7 +8,7 @@ import { passwordEnvName, passwordFromEnv, passwordSource } from './password-rul
 import { renamedFromDirectory, renamedFromUnique, renamedOutsideDirectory } from './rename-rules.js';
 import { enoughGlobalAdmins, globalAdminLimits, rolesKnown } from './role-rules.js';
 import type { ConfigRule, Rule } from './rule.js';
-import { upnDomain, upnSyntax, upnUnique } from './upn-rules.js';
+import { defaultNickname, upnDomain, upnSyntax, upnUnique } from './upn-rules.js';
 
 /**
  * What a rule must know to be right rather than misleading when part of the
@@ -33,6 +33,7 @@ export const RULES: readonly RuleEntry[] = [
   { rule: upnSyntax, needs: 'declarations', reads: 'configuration' },
   { rule: upnDomain, needs: 'declarations', reads: 'database' },
   { rule: upnUnique, needs: 'declarations', reads: 'configuration' },
+  { rule: defaultNickname, needs: 'declarations', reads: 'configuration' },
   { rule: renamedFromUnique, needs: 'declarations', reads: 'configuration' },
   { rule: renamedFromDirectory, needs: 'declarations', reads: 'database' },
   { rule: renamedOutsideDirectory, needs: 'everything', reads: 'database' },

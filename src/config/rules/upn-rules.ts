@@ -72,6 +72,33 @@ export const upnSyntax: ConfigRule = ({ users }) => {
   return diagnostics;
 };
 
+/** The schema's pattern for mailNickname: a mail alias Exchange accepts (dots only between other characters). */
+const MAIL_ALIAS = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
+
+/**
+ * A user that declares no mailNickname gets its UPN's local part, which the
+ * UPN rules let hold two dots in a row (`a..b`) where a mail alias may not:
+ * the default must be an alias the schema would accept if written out.
+ */
+export const defaultNickname: ConfigRule = ({ users }) => {
+  const diagnostics: Diagnostic[] = [];
+  for (const { user, raw, location } of users) {
+    if (raw.mailNickname !== undefined) continue;
+    const upn = user.userPrincipalName;
+    if (upnProblem(upn)) continue;
+    const local = upn.slice(0, upn.lastIndexOf('@'));
+    if (MAIL_ALIAS.test(local)) continue;
+    diagnostics.push(
+      error(
+        'SCHEMA_FORMAT',
+        `the mailNickname of ${upn} defaults to "${local}", the part before "@", which is not a mail alias Exchange accepts: dots may stand only between other characters, never two in a row; declare mailNickname (e.g. ${local.replace(/\.{2,}/g, '.')}), or choose a userPrincipalName without ".."`,
+        at(location, 'userPrincipalName'),
+      ),
+    );
+  }
+  return diagnostics;
+};
+
 /** Verified domains named in one UPN_UNKNOWN_DOMAIN message; the rest are counted. */
 const SHOWN_DOMAINS = 20;
 
