@@ -6,7 +6,7 @@ import { usageLocationProblem } from './country-codes.js';
 import { MAX_DIAGNOSTICS } from './diagnostic-limit.js';
 import type { PointAt } from './locate.js';
 import { emailProblem, MAX_NOTIFY_ADDRESSES, tooManyAddresses } from './notify-addresses.js';
-import { upnInvalidMessage } from './rules/upn-rules.js';
+import { upnInvalidMessage, upnProblem } from './rules/upn-rules.js';
 import { boundedSchemaErrors, checkStopped, measureParts } from './schema-bounds.js';
 import { MERGE_KEY, mergeKeyMessage, mergeKeyParents, mergeNote, underMergeKey } from './merge-key.js';
 import { pointerToPath } from './schema-check.js';
@@ -285,6 +285,10 @@ function translate(e: ErrorObject, path: Path): Finding | null {
     if (problem) return { code: 'NOTIFY_INVALID_EMAIL', path, message: problem };
   }
   if (key === 'userPrincipalName' && typeof e.data === 'string') return { code: 'UPN_INVALID', path, message: upnInvalidMessage(e.data) };
+  // The old UPN of a rename: a sign-in ID like any other, so the same words say what is wrong with it.
+  if (key === 'renamedFrom' && typeof e.data === 'string' && e.keyword === 'pattern') {
+    return { code: 'UPN_INVALID', path, message: `renamedFrom "${e.data}" ${upnProblem(e.data) ?? 'is not a valid sign-in ID (local@domain)'}` };
+  }
   if (key === 'usageLocation' && typeof e.data === 'string') {
     const problem = usageLocationProblem(e.data);
     if (problem) return { code: 'USAGE_LOCATION_INVALID', path, message: problem };

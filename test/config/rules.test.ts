@@ -854,6 +854,19 @@ describe('licence rules on a catalog already in the database: bounded output wha
   });
 });
 
+// helper-117: a malformed old UPN was described by the schema's regular expression, and warned about as a missing account too.
+describe('a malformed renamedFrom', () => {
+  check([
+    {
+      name: 'is UPN_INVALID in the words of the UPN rules, and no RENAME_SOURCE_MISSING',
+      files: `users:\n${ADMIN}  - userPrincipalName: joep.jansen@contoso.com\n    displayName: Joep\n    roles: [Billing administrator]\n    renamedFrom: " joep.devries@contoso.com"\n`,
+      current: state(currentUser('admin@contoso.com')),
+      expected: ['UPN_INVALID@tenant.yaml:10:18'],
+      message: /^renamedFrom " joep\.devries@contoso\.com" the part before "@" may only contain A-Z a-z 0-9 ' \. - _ ! # \^ ~; it holds " " \(U\+0020\)$/,
+    },
+  ]);
+});
+
 describe('renamedFrom against the directory (validate with a database)', () => {
   it('a new UPN held by a deleted user: RENAME_BOTH_EXIST says until when, not to delete one of them', () => {
     const files = `users:\n${ADMIN}  - userPrincipalName: joep.jansen@contoso.com\n    displayName: Joep\n    renamedFrom: joep.devries@contoso.com\n`;

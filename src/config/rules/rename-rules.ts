@@ -3,6 +3,7 @@ import { renamedOutside } from '../../plan/outside-renames.js';
 import { bothExistProblem, isLiveAccount } from '../../plan/rename.js';
 import { userKey } from '../../state/tenant-state.js';
 import { at, type ConfigRule, type DeclaredUser, type Rule } from './rule.js';
+import { upnProblem } from './upn-rules.js';
 
 /**
  * `renamedFrom` names the account a user was before. That account cannot be
@@ -59,6 +60,8 @@ export const renamedFromDirectory: Rule = ({ users, current, now }) => {
   return users.flatMap(({ user, location }): Diagnostic[] => {
     const from = user.renamedFrom;
     if (!from || userKey(from) === userKey(user.userPrincipalName)) return [];
+    // A malformed old UPN is the schema's to report (UPN_INVALID); no account can have it.
+    if (upnProblem(from)) return [];
     const old = isLiveAccount(current.users.get(userKey(from)), now);
     const holder = current.users.get(userKey(user.userPrincipalName));
     const renamed = isLiveAccount(holder, now);
