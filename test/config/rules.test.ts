@@ -350,6 +350,12 @@ describe('notify', () => {
       expected: ['NOTIFY_OWN_MAILBOX@tenant.yaml:2:12'],
     },
     {
+      name: 'defaults.notify holding the mailbox of a blocked user who inherits it (a shared mailbox) is fine',
+      files: `defaults:\n  notify: [helpdesk@contoso.com]\n${user('roles: [Billing administrator]')}  - userPrincipalName: helpdesk@contoso.com\n    displayName: Help desk\n    accountEnabled: false\n`,
+      current: state(currentUser('admin@contoso.com'), currentUser('joep@contoso.com'), currentUser('helpdesk@contoso.com', { accountEnabled: false })),
+      expected: [],
+    },
+    {
       name: 'defaults.notify holding the mailbox of a user with a notify of its own is fine',
       files: `defaults:\n  notify: [joep@contoso.com]\n${user('roles: [Billing administrator]\nnotify: [it-desk@example.org]')}  - userPrincipalName: anna@contoso.com\n    displayName: Anna\n    roles: [Billing administrator]\n`,
       current: state(currentUser('admin@contoso.com'), currentUser('joep@contoso.com'), currentUser('anna@contoso.com')),

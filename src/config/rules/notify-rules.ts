@@ -134,7 +134,8 @@ function mailboxFinding(context: RuleContext, owners: MailboxOwners, block: Fiel
     );
   }
   // defaults.notify reaches every user that writes no notify of its own: for its owner, its own mailbox.
-  if (owner && block.user === undefined && owner.own.notify === undefined) {
+  // Unless the owner is blocked: a shared mailbox (the help desk's) is one, and those given access read it.
+  if (owner && block.user === undefined && owner.own.notify === undefined && owner.user.accountEnabled) {
     const upn = owner.user.userPrincipalName;
     return error(
       'NOTIFY_OWN_MAILBOX',
