@@ -155,6 +155,8 @@ export function computePlan(input: PlanInput): PlanResult {
   /** Licences held by users in the recycle bin (assigned outside tenantctl): now, and still after the plan. */
   const heldInBin: (readonly LicenseAssignment[])[] = [];
   const binAfter: (readonly LicenseAssignment[])[] = [];
+  /** The subscriptions each active user holds a seat of now, by key: seats to reclaim are among them. */
+  const heldNow = new Map<string, ReadonlySet<string>>();
   for (const key of keys) {
     const desired = input.desired.users.get(key);
     const current = currentUsers.get(key);
@@ -163,7 +165,10 @@ export function computePlan(input: PlanInput): PlanResult {
       unsorted.push(change);
     }
     const active = isActive(current);
-    if (active) activeNow.push(current);
+    if (active) {
+      activeNow.push(current);
+      heldNow.set(key, new Set(current.licenses.map((licence) => licence.sku)));
+    }
     if (holdsLicencesWhileDeleted(current)) {
       // Its seats count (the database counts them) until the plan restores or purges the user, before and after.
       heldInBin.push(current.licenses);
@@ -180,7 +185,7 @@ export function computePlan(input: PlanInput): PlanResult {
     [...activeNow.map((user) => user.licenses), ...heldInBin],
     [...after.map((user): readonly LicenseAssignment[] => user.licenses), ...binAfter],
     input.settings,
-    reclaimableSeats(after, unitPrices),
+    reclaimableSeats(after, unitPrices, heldNow),
   );
   const purchased = new Set(seats.purchases.map((p) => p.sku));
   const planned: PlannedChange[] = changes.map((change) => {

@@ -12,15 +12,25 @@ export interface ReclaimableSeat {
 }
 
 /**
- * Per subscription, the blocked users holding one of its seats once the plan
- * is applied (`after`: every active user as the plan leaves it; deleted users
- * have released theirs), sorted by UPN.
+ * Per subscription, the blocked users holding one of its seats now and still
+ * once the plan is applied (`after`: every active user as the plan leaves it;
+ * deleted users have released theirs), sorted by UPN. `heldNow`: the
+ * subscriptions each active user holds now, by lower-cased UPN (as the plan
+ * names it). A user the plan creates or restores holds no seat yet: the
+ * purchase is for it, not a seat to take back from it.
  */
-export function reclaimableSeats(after: Iterable<User>, unitPrices: ReadonlyMap<string, number>): Map<string, ReclaimableSeat[]> {
+export function reclaimableSeats(
+  after: Iterable<User>,
+  unitPrices: ReadonlyMap<string, number>,
+  heldNow: ReadonlyMap<string, ReadonlySet<string>>,
+): Map<string, ReclaimableSeat[]> {
   const bySku = new Map<string, ReclaimableSeat[]>();
   for (const user of after) {
     if (user.accountEnabled) continue;
+    const held = heldNow.get(user.userPrincipalName.toLowerCase());
+    if (!held) continue;
     for (const { sku } of user.licenses) {
+      if (!held.has(sku)) continue;
       const list = bySku.get(sku) ?? [];
       list.push({ userPrincipalName: user.userPrincipalName, monthlyCost: unitPrices.get(sku) ?? 0 });
       bySku.set(sku, list);

@@ -154,6 +154,25 @@ describe('computePlan: seats worth reclaiming and spare seats', () => {
     ]);
   });
 
+  // helper-117: a blocked user the plan creates or restores holds no seat yet; the purchase is for it.
+  it('a blocked user the plan creates or restores is not a seat to reclaim; one blocked by this plan is', () => {
+    const result = computePlan({
+      desired: state(
+        admin.desired,
+        desiredUser('new@contoso.com', { accountEnabled: false, licenses: [E3] }),
+        desiredUser('back@contoso.com', { accountEnabled: false, licenses: [E3] }),
+        desiredUser('leaving@contoso.com', { accountEnabled: false, licenses: [E3] }),
+      ),
+      current: state(admin.current, currentUser('back@contoso.com', {}, { deletedAt: '2026-11-20T12:00:00.000Z' }), currentUser('leaving@contoso.com', { licenses: [E3] })),
+      catalog: catalog([subscription('ENTERPRISEPACK', 1, 20)]),
+      settings: settings(),
+      now: NOW,
+    });
+    expect(result.plan.purchases).toEqual([
+      expect.objectContaining({ sku: 'ENTERPRISEPACK', quantity: 2, reclaimable: [{ userPrincipalName: 'leaving@contoso.com', monthlyCost: 20 }] }),
+    ]);
+  });
+
   it('spareSeats proposes a purchase when free seats would fall below it, even with nothing else to change', () => {
     const result = computePlan({
       desired: state(admin.desired, desiredUser('a@contoso.com', { licenses: [E3] })),
