@@ -14,6 +14,7 @@ import { argumentWithPassword, hideCommandLineSecrets } from './command-line-sec
 import { addDatabaseOptions } from './database-option.js';
 import { asksForJson, reportFailure } from './failure.js';
 import { noFormatOption } from './format-option.js';
+import { reportSignalsInJson } from './signals-in-json.js';
 import { acceptGlobalOptionsBeforeCommand, acceptNoColor, checkRequiredOptionsAfterUnknownOnes, helpNamesUnknownCommand } from './global-options.js';
 import { endQuietlyOnClosedPipe } from './terminal.js';
 
@@ -34,8 +35,12 @@ for (const command of program.commands) {
 }
 /** The command that ran, for its --format when it fails. */
 let running: Command | undefined;
+const wantsJson = () => asksForJson(process.argv.slice(2), running);
+// From the arguments as given until they are parsed: a Ctrl-C while tenantctl starts is answered too.
+if (wantsJson()) reportSignalsInJson(wantsJson);
 program.hook('preAction', (_program, command) => {
   running = command;
+  if (wantsJson()) reportSignalsInJson(wantsJson);
   // --actor given to the program (before or after the command) is handed to the command by a later hook.
   const refusal = argumentWithPassword({ ...program.opts(), ...command.opts() });
   if (refusal !== null) throw new TenantctlError(refusal);

@@ -116,8 +116,19 @@ export function endQuietlyOnClosedPipe(): void {
 // a value a renderer failed to escape still cannot command a GitHub runner.
 const line = (text: string) => (text.endsWith('\n') ? text : `${text}\n`);
 
+let stdoutUsed = false;
+/** Whether anything was written to standard output yet: a JSON document begun cannot be followed by another. */
+export function stdoutBegun(): boolean {
+  return stdoutUsed;
+}
+
+function toStdout(text: string, done?: (cause?: Error | null) => void): void {
+  stdoutUsed = true;
+  process.stdout.write(text, done);
+}
+
 export function out(text: string): void {
-  process.stdout.write(neutraliseWorkflowCommands(line(text)));
+  toStdout(neutraliseWorkflowCommands(line(text)));
 }
 
 /**
@@ -131,7 +142,7 @@ export function out(text: string): void {
  */
 export function outWritten(text: string, cutShort?: string): Promise<void> {
   return new Promise((resolve) => {
-    process.stdout.write(neutraliseWorkflowCommands(line(text)), (cause) => {
+    toStdout(neutraliseWorkflowCommands(line(text)), (cause) => {
       if (!cause) resolve();
       else if (cutShort !== undefined && (cause as NodeJS.ErrnoException).code === 'EPIPE') {
         process.stderr.write(`Error: ${cutShort}\n`);
@@ -175,6 +186,7 @@ export function stdoutLeadsNowhere(): boolean {
 export function outPieces(stream: NodeJS.WritableStream = process.stdout): { write(piece: string): Promise<void>; end(): Promise<void> } {
   let held = '';
   const put = async (text: string) => {
+    if (stream === process.stdout) stdoutUsed = true;
     if (stream.write(text)) return;
     // An error (a closed pipe) ends the process (endQuietlyOnClosedPipe); 'close' so that no other stream waits for ever.
     await new Promise<void>((resolve) => {
@@ -208,5 +220,5 @@ export function err(text: string): void {
 
 /** tenantctl's own GitHub annotations (`::error file=…::…`), values already escaped with annotationText. */
 export function outAnnotations(text: string): void {
-  process.stdout.write(neutraliseWorkflowCommands(line(text), true));
+  toStdout(neutraliseWorkflowCommands(line(text), true));
 }
