@@ -64,6 +64,21 @@ describe("the README's tour, on the embedded database, prints what the README sh
     expect(nowhere.stderr).toContain('deliver needs somewhere to send the credentials: set TENANTCTL_SMTP_URL');
     expect(nowhere.stderr).toContain('or pass --pickup DIR');
     expect(readme).toContain('`deliver needs somewhere to send the credentials: set TENANTCTL_SMTP_URL … or pass --pickup DIR`');
+    // Step 4's edits, applied as step 5 does: Lucas is deleted before deliver runs, Tim is created.
+    const config = path.join(dir, 'contoso');
+    fs.cpSync(path.join(ROOT, 'examples', 'contoso'), config, { recursive: true });
+    const users = path.join(config, 'users.yaml');
+    const edited = fs
+      .readFileSync(users, 'utf8')
+      .replace('jobTitle: Sales Lead', 'jobTitle: Head of Sales')
+      .replace(/(sanne\.visser[\s\S]*?disabledPlans: )\[YAMMER_ENTERPRISE\]/, '$1[SWAY, YAMMER_ENTERPRISE]')
+      .replace(/\n {2}- userPrincipalName: lucas\.vandam@contoso\.com\n[\s\S]*?\n\n/, '\n');
+    const heredoc = "cat >> examples/contoso/users.yaml <<'EOF'\n";
+    const timStart = readme.indexOf(heredoc) + heredoc.length;
+    const tim = readme.slice(timStart, readme.indexOf('\nEOF\n', timStart));
+    fs.writeFileSync(users, `${edited}${tim}\n`);
+    const apply = await runCli(['apply', '-c', config, '--auto-approve', '--approve-purchases', '--actor', 'alice'], { env: env() });
+    expect(apply.stdout).toContain('Apply #2 complete: 5 change(s) committed in one transaction.');
     const pickup = path.join(dir, 'pickup');
     const deliver = await runCli(['deliver', '--outbox-key', key, '--pickup', pickup], { env: env() });
     expect(deliver.code).toBe(0);
@@ -72,6 +87,9 @@ describe("the README's tour, on the embedded database, prints what the README sh
     expect(readme).toContain('created (mode 0700) when it does not\nexist');
     const again = await runCli(['deliver', '--outbox-key', key, '--pickup', pickup], { env: env() });
     expect(again.code).toBe(0);
-    expect(again.stdout).toContain('Nothing to deliver.');
+    // The README's second deliver, to the end of its block.
+    const second = '$ npx tenantctl deliver --pickup /tmp/tenantctl-pickup\n';
+    const shown = readme.slice(readme.lastIndexOf(second) + second.length, readme.indexOf('```', readme.lastIndexOf(second)));
+    expect(again.stdout).toBe(shown);
   });
 });
