@@ -15,7 +15,14 @@ export interface DatabaseOptions {
 }
 
 export function databaseUrl(options: DatabaseOptions): string {
-  return options.database ?? process.env.TENANTCTL_DATABASE_URL ?? DEFAULT_DATABASE;
+  const fromEnvironment = process.env.TENANTCTL_DATABASE_URL;
+  // A CI secret the job cannot read (a fork's pull request) is set, empty: name the variable, not an "empty URL".
+  if (options.database === undefined && fromEnvironment !== undefined && fromEnvironment.trim() === '') {
+    throw new TenantctlError(
+      'TENANTCTL_DATABASE_URL is set but empty (a CI secret this job cannot read?): set it to postgres://…, memory:// or a folder path, or unset it for the embedded database in .tenantctl/db',
+    );
+  }
+  return options.database ?? fromEnvironment ?? DEFAULT_DATABASE;
 }
 
 /**
