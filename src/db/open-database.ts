@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import path from 'node:path';
+import { firstMissingFolder, removeEmptyFolders } from '../files/create-folders.js';
 import { refuseTrackedPath } from '../files/git-work-tree.js';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 import { onDemand } from '../on-demand.js';
@@ -97,6 +99,8 @@ async function openLocation(options: OpenOptions): Promise<Database> {
   if (!options.create && missingOrEmpty(directory)) {
     throw new TenantctlError(`there is no database at ${displayUrl}: run \`tenantctl init --catalog FILE\` first`);
   }
+  // Made for the database below; a refused database leaves no empty folders behind either.
+  const firstMade = firstMissingFolder(path.dirname(directory));
   try {
     restrictUmask();
     prepareDatabaseParent(directory);
@@ -104,6 +108,7 @@ async function openLocation(options: OpenOptions): Promise<Database> {
     // `git add -A` must not commit them (checked once .tenantctl/'s .gitignore is in place).
     if (options.create && missingOrEmpty(directory)) refuseTrackedPath(directory, 'to create the embedded database at', NOT_IN_GIT, 'PG_VERSION');
   } catch (cause) {
+    removeEmptyFolders(path.dirname(directory), firstMade);
     if (cause instanceof TenantctlError) throw cause;
     throw new TenantctlError(`cannot create the embedded database at ${displayUrl}: ${connectionProblem(cause)}`);
   }

@@ -159,6 +159,12 @@ describe('a --database folder inside a git work tree', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(`refusing to create the embedded database at ${tracked}: it is inside the git work tree ${repo} and git does not ignore it; give --database a folder outside the repository, or have git ignore it`);
     expect(fs.existsSync(tracked)).toBe(false);
+    // Nor the folders it would have been made in.
+    const nested = path.join(repo, 'state', 'tenant', 'db');
+    const refusedNested = await runCli(['init'], { cwd: repo, env: { TENANTCTL_DATABASE_URL: nested, TENANTCTL_OUTBOX_KEY: path.join(tempDir(), 'outbox.key') } });
+    expect(refusedNested.code).toBe(1);
+    expect(refusedNested.stderr).toContain(`refusing to create the embedded database at ${nested}: it is inside the git work tree ${repo}`);
+    expect(fs.existsSync(path.join(repo, 'state'))).toBe(false);
 
     fs.writeFileSync(path.join(repo, '.gitignore'), 'tenantdb/\n');
     const ignored = await runCli(['init'], { cwd: repo, env: { TENANTCTL_DATABASE_URL: tracked, TENANTCTL_OUTBOX_KEY: path.join(tempDir(), 'outbox.key') } });
