@@ -21,3 +21,14 @@ export function isConfigFileName(name: string): boolean {
 export function isYamlFileName(name: string): boolean {
   return CONFIG_FILE_NAME.test(name);
 }
+
+/**
+ * For a name `-c DIR` skips only for the case of its extension (`users.YAML`,
+ * `sales.Yml`), the name it would be read by; else null. Skipped in silence,
+ * its users would be planned deleted (CONFIG_FILE_NOT_READ says so).
+ */
+export function readableSpelling(name: string): string | null {
+  if (isConfigFileName(name)) return null;
+  const spelt = name.replace(/\.(ya?ml)$/is, (extension) => extension.toLowerCase());
+  return spelt !== name && isConfigFileName(spelt) ? spelt : null;
+}

@@ -4,7 +4,7 @@ import { error, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { findWorkTree } from '../files/git-work-tree.js';
 import { formatCount } from '../diagnostics/message-lists.js';
 import { closestSibling } from './closest-sibling.js';
-import { isConfigFileName, isYamlFileName } from './config-file-name.js';
+import { isConfigFileName, isYamlFileName, readableSpelling } from './config-file-name.js';
 import { INPUT_LIMITS } from './read-input-file.js';
 import { subfoldersWithYaml, unreadSubfolders, type SubfolderWithYaml } from './unread-subfolders.js';
 
@@ -63,10 +63,16 @@ function yamlFilesIn(dir: string): {
   notUtf8: string[];
   /** The folders among the entries (not by a YAML name), for unread-subfolders.ts. */
   folders: string[];
+  /** Files by a YAML name but for the case of its extension, which are not read, with the name they would be read by. */
+  otherCase: { name: string; spelt: string }[];
 } {
   const listed = fs.readdirSync(dir, { withFileTypes: true });
   const entries = listed.filter((entry) => isConfigFileName(entry.name));
   const folders = listed.filter((entry) => entry.isDirectory() && !isConfigFileName(entry.name)).map((entry) => entry.name);
+  const otherCase = listed
+    .filter((entry) => !entry.isDirectory())
+    .map((entry) => ({ name: entry.name, spelt: readableSpelling(entry.name) }))
+    .filter((file): file is { name: string; spelt: string } => file.spelt !== null);
   const names: Entry[] = [];
   const outside: Outside[] = [];
   const notYaml: NotYaml[] = [];
@@ -99,7 +105,7 @@ function yamlFilesIn(dir: string): {
     }
   }
   const byName = <T extends { name: string }>(list: T[]): T[] => list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { names: byName(names), outside: byName(outside), notYaml: byName(notYaml), broken: byName(broken), notUtf8: notUtf8.sort(), folders };
+  return { names: byName(names), outside: byName(outside), notYaml: byName(notYaml), broken: byName(broken), notUtf8: notUtf8.sort(), folders, otherCase: byName(otherCase) };
 }
 
 /**
@@ -306,7 +312,15 @@ export function listConfigFiles(paths: readonly string[]): { files: string[]; di
     let notUtf8: string[];
     let folders: string[];
     try {
-      ({ names, outside, notYaml, broken, notUtf8, folders } = yamlFilesIn(given));
+      let otherCase: { name: string; spelt: string }[];
+      ({ names, outside, notYaml, broken, notUtf8, folders, otherCase } = yamlFilesIn(given));
+      for (const { name, spelt } of otherCase) {
+        const file = path.posix.join(shown, name);
+        const message =
+          `${file} is not read: a directory given with -c contributes only its files named *.yaml or *.yml, the extension in lower case; ` +
+          `users declared only there count as undeclared, and those tenantctl manages are planned for deletion: rename it ${spelt}`;
+        diagnostics.push(warning('CONFIG_FILE_NOT_READ', message, { file }));
+      }
       for (const name of notUtf8) {
         const file = path.posix.join(shown, name);
         const message = `${file} has a name that is not valid UTF-8 (shown with \ufffd where its bytes are not), by which tenantctl cannot open it; rename the file with UTF-8 characters`;

@@ -41,6 +41,12 @@ export const CONFIG_DIAGNOSTIC_CODES: readonly DiagnosticCodeInfo[] = [
     meaning:
       'A subfolder of a directory given with -c holds .yaml or .yml files, which that -c does not read (a directory contributes only its own files): users declared only there count as undeclared, and those tenantctl manages are planned for deletion. Give the folder with its own -c. Hidden folders and node_modules are not looked into.',
   },
+  {
+    code: 'CONFIG_FILE_NOT_READ',
+    severity: 'warning',
+    meaning:
+      'A file in a directory given with -c has a YAML name but for the case of its extension (`users.YAML`, `sales.Yml`), which that -c does not read (only `*.yaml` and `*.yml`): users declared only there count as undeclared, and those tenantctl manages are planned for deletion. Rename it.',
+  },
   { code: 'CONFIG_NO_FILES', severity: 'error', meaning: 'A directory given with -c holds no .yaml or .yml file (catalog.yaml does not count).' },
   { code: 'CONFIG_SECTION_TWICE', severity: 'error', meaning: '`defaults` or `settings` is declared in more than one file.' },
   { code: 'YAML_NOT_UTF8', severity: 'error', meaning: 'The file is not UTF-8 text.' },

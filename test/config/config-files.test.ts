@@ -452,3 +452,36 @@ describe('a -c directory with YAML files in a subfolder', () => {
     expect(run.stdout + run.stderr).toContain(`${tenant}/sales: CONFIG_SUBFOLDER_NOT_READ: warning: ${tenant}/sales holds YAML files`);
   });
 });
+
+describe('a -c directory with a YAML file whose extension is not in lower case', () => {
+  it('reads only *.yaml and *.yml, and warns of users.YAML and sales.Yml, each with the name it would be read by', async () => {
+    const tenant = newDir();
+    fs.writeFileSync(path.join(tenant, 'tenant.yaml'), `${USERS}    roles: [Global administrator]\n`);
+    fs.writeFileSync(path.join(tenant, 'users.YAML'), 'users: []\n');
+    fs.writeFileSync(path.join(tenant, 'sales.Yml'), 'users: []\n');
+    fs.writeFileSync(path.join(tenant, 'CATALOG.YAML'), 'domains: []\n');
+    fs.writeFileSync(path.join(tenant, 'catalog.YAML'), 'domains: []\n');
+    fs.writeFileSync(path.join(tenant, 'notes.txt'), 'users.YAML\n');
+    fs.mkdirSync(path.join(tenant, 'old.YAML'));
+
+    const { files, diagnostics } = listConfigFiles([tenant]);
+    expect(files).toEqual([`${tenant}/tenant.yaml`]);
+    expect(diagnostics.map((d) => [d.severity, d.code, d.location?.file, d.message])).toEqual(
+      [
+        ['CATALOG.YAML', 'CATALOG.yaml'],
+        ['sales.Yml', 'sales.yml'],
+        ['users.YAML', 'users.yaml'],
+      ].map(([name, spelt]) => [
+        'warning',
+        'CONFIG_FILE_NOT_READ',
+        `${tenant}/${name}`,
+        `${tenant}/${name} is not read: a directory given with -c contributes only its files named *.yaml or *.yml, the extension in lower case; ` +
+          `users declared only there count as undeclared, and those tenantctl manages are planned for deletion: rename it ${spelt}`,
+      ]),
+    );
+    // A warning: validate still passes, and says it.
+    const run = await runCli(['validate', '-c', tenant], { env: { TENANTCTL_DATABASE_URL: path.join(newDir(), 'no-db') } });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toContain(`${tenant}/users.YAML: CONFIG_FILE_NOT_READ: warning: ${tenant}/users.YAML is not read`);
+  });
+});

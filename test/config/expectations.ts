@@ -117,6 +117,8 @@ export const NO_EXAMPLE_FILE: Readonly<Record<string, string>> = {
   CONFIG_UNREADABLE: 'it needs file permissions that Git does not keep',
   CONFIG_GIVEN_TWICE: 'it is made by how -c is given, not by a file; test/config/config-files.test.ts gives paths twice',
   CONFIG_SUBFOLDER_NOT_READ: 'it is made by a folder, not a file, and a directory example lists only files; test/config/config-files.test.ts makes one',
+  CONFIG_FILE_NOT_READ:
+    'it names, without a line, a file of a directory example, and an example states a problem without a line only for the example as a whole; test/config/config-files.test.ts makes one',
   SCHEMA_INVALID: 'no rule of the current schema reports it; it is kept for rules a later schema adds',
   RENAME_BOTH_EXIST: 'it compares with the users in the database, which a file does not hold',
   RENAME_DONE: 'it compares with the users in the database, which a file does not hold',
