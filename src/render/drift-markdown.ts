@@ -137,8 +137,12 @@ function tableBlock(section: DriftSection, table: Table, shown: number): string 
 /** Privileged unmanaged users the alert names; the rest are counted (the table lists them). */
 const ALERT_NAMED = 10;
 
-/** The finding an auditor must not miss, as a GitHub alert above everything else. */
-function privilegedAlert(drift: DriftDocument): string | null {
+/**
+ * The finding an auditor must not miss, as a GitHub alert above everything
+ * else. `listed`: the privileged users' table below lists every one of them
+ * (a report cut to its limit may not).
+ */
+function privilegedAlert(drift: DriftDocument, listed: boolean): string | null {
   const users = drift.findings.filter((f): f is Unmanaged => f.kind === 'user.unmanaged' && f.privileged);
   if (users.length === 0) return null;
   const lines = markdownSentences(
@@ -149,15 +153,19 @@ function privilegedAlert(drift: DriftDocument): string | null {
     { maxValue: MARKDOWN_KEPT_VALUE_MAX },
   );
   const more = users.length - ALERT_NAMED;
-  if (more > 0) lines.push(markdownWords(`… and ${more} more privileged users nobody manages: the table below lists them.`));
+  const where = listed ? 'the table below lists them' : 'the table below lists those that fit, and drift --format json every one';
+  if (more > 0) lines.push(markdownWords(`… and ${more} more privileged users nobody manages: ${where}.`));
   lines.push(markdownWords(DELETE_UNMANAGED));
   return ['> [!CAUTION]', ...lines.map((line) => `> ${line}`)].join('\n');
 }
 
-function omissionNote(left: number, total: number, maxLength: number): string {
+/** Counted as the headline counts: its findings, and the notices (unused seats, deleted users) beside them. */
+function omissionNote(left: number, drift: DriftDocument, maxLength: number): string {
+  const notices = drift.findings.length - drift.summary.findings;
+  const of = notices > 0 ? `the ${drift.summary.findings} findings and ${notices} ${notices === 1 ? 'notice' : 'notices'}` : `${drift.findings.length} findings`;
   return [
     '> [!NOTE]',
-    `> ${left} of ${total} findings were left out to keep this report under ${maxLength} characters; ` +
+    `> ${left} of ${of} were left out to keep this report under ${maxLength} characters; ` +
       'privileged and unmanaged users come first. See every finding with `tenantctl drift -c PATH --format json` (or `--format text`).',
   ].join('\n');
 }
@@ -176,10 +184,10 @@ export function renderDriftMarkdown(drift: DriftDocument, options: DriftMarkdown
   const notice = noticeLine(drift);
   const headline = `**${markdownWords(driftHeadline(drift))}**${notice ? ` ${markdownWords(notice)}` : ''}`;
   const footer = `<sub>tenantctl ${markdownHtml(drift.tenantctlVersion)} · checked ${markdownHtml(drift.checkedAt)}</sub>`;
-  const alert = privilegedAlert(drift);
   // Our own words, with code spans meant as such: no value from the tenant in it.
   const nextSteps = drift.drift ? NEXT_STEPS : null;
-  const top = ['## tenantctl drift', headline, alert].filter((block): block is string => block !== null);
+  const topWith = (alert: string | null) => ['## tenantctl drift', headline, alert].filter((block): block is string => block !== null);
+  const top = topWith(privilegedAlert(drift, true));
   const bottom = [nextSteps, footer].filter((block): block is string => block !== null);
   const sections = inReportOrder(driftSections(drift)).map((section) => ({ section, table: TABLES[section.driftClass](section.findings) }));
 
@@ -188,7 +196,8 @@ export function renderDriftMarkdown(drift: DriftDocument, options: DriftMarkdown
 
   const total = drift.findings.length;
   const shown: { section: DriftSection; table: Table; rows: number }[] = [];
-  let budget = maxLength - joinedLength([...top, omissionNote(total, total, maxLength), ...bottom]);
+  // Budgeted with the alert's longer words, for a privileged users' table that may be cut.
+  let budget = maxLength - joinedLength([...topWith(privilegedAlert(drift, false)), omissionNote(total, drift, maxLength), ...bottom]);
   // Privileged users first (inReportOrder), then the rest, each table as far as it fits.
   for (const { section, table } of sections) {
     // The frame with its longest heading (`n of n shown`), plus the blank line before it.
@@ -202,6 +211,8 @@ export function renderDriftMarkdown(drift: DriftDocument, options: DriftMarkdown
   }
   const blocks = shown.map((s) => tableBlock(s.section, s.table, s.rows));
   const shownFindings = new Set(shown.flatMap((s) => s.table.rows.slice(0, s.rows).map((r) => r.finding))).size;
-  const text = joinBlocks([...top, ...blocks, omissionNote(total - shownFindings, total, maxLength), ...bottom]);
+  const privileged = sections.find(({ section }) => section.driftClass === 'privileged');
+  const listed = !privileged || shown.some((s) => s.section === privileged.section && s.rows === s.table.rows.length);
+  const text = joinBlocks([...topWith(privilegedAlert(drift, listed)), ...blocks, omissionNote(total - shownFindings, drift, maxLength), ...bottom]);
   return text.length <= maxLength ? text : truncate(text, maxLength);
 }

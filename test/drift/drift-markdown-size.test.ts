@@ -3,7 +3,7 @@ import { toDriftDocument } from '../../src/drift/drift-document.js';
 import { computeDrift } from '../../src/drift/drift.js';
 import { renderDriftMarkdown } from '../../src/render/drift-markdown.js';
 import { HOSTILE_VALUES, liveMarkdown } from '../support/hostile-strings.js';
-import { catalog, currentUser, desiredUser, GA, state } from '../support/fixtures.js';
+import { catalog, currentUser, desiredUser, GA, state, subscription } from '../support/fixtures.js';
 
 const NOW = new Date('2026-06-01T12:00:00.000Z');
 const APPLIED = { updatedBy: 'apply #3 (ci-bot)', updatedAt: '2026-05-01T10:00:00.000Z' };
@@ -13,7 +13,7 @@ const APPLIED = { updatedBy: 'apply #3 (ci-bot)', updatedAt: '2026-05-01T10:00:0
  * 1,500 of them, with hostile display names, 150 changed users, and three
  * privileged unmanaged accounts that sort last by name.
  */
-function bigDrift(unmanaged = 1500) {
+function bigDrift(unmanaged = 1500, { privileged = 3, seats = catalog([]) } = {}) {
   const desired = [];
   const current = [];
   for (let i = 0; i < 150; i++) {
@@ -25,8 +25,8 @@ function bigDrift(unmanaged = 1500) {
     const upn = `legacy${String(i).padStart(5, '0')}@contoso.com`;
     current.push(currentUser(upn, { attributes: { displayName: `Legacy ${i} ${HOSTILE_VALUES[i % HOSTILE_VALUES.length]}` } }, { managed: false }));
   }
-  for (const name of ['zz-root1', 'zz-root2', 'zz-root3']) current.push(currentUser(`${name}@contoso.com`, { roles: [GA] }, { managed: false }));
-  const report = computeDrift({ desired: state(...desired), current: state(...current), catalog: catalog([]), now: NOW });
+  for (let i = 1; i <= privileged; i++) current.push(currentUser(`zz-root${i}@contoso.com`, { roles: [GA] }, { managed: false }));
+  const report = computeDrift({ desired: state(...desired), current: state(...current), catalog: seats, now: NOW });
   return toDriftDocument(report, { tenantctlVersion: '0.0.0-test', configHash: null });
 }
 
@@ -81,6 +81,23 @@ describe('drift markdown of a large tenant', () => {
   });
 });
 
+describe('drift markdown cut, with notices beside the findings', () => {
+  it('counts what it left out as the headline counts, the notices apart from the findings', () => {
+    const drift = bigDrift(1500, { seats: catalog([subscription('ENTERPRISEPACK', 10, 20), subscription('STANDARDPACK', 5, 8)]) });
+    expect(drift.findings.length - drift.summary.findings).toBe(2);
+    const output = renderDriftMarkdown(drift);
+    expect(output).toContain('**Drift: 1653 findings (');
+    expect(output).toMatch(/^> \d+ of the 1653 findings and 2 notices were left out to keep this report under 60000 characters;/m);
+  });
+
+  it('says the privileged users\' table lists every one when it does, though the report is cut after it', () => {
+    const output = renderDriftMarkdown(bigDrift(1500, { privileged: 25 }));
+    expect(output).toContain('### Privileged users nobody manages (25)');
+    expect(output).toContain('> … and 15 more privileged users nobody manages: the table below lists them.');
+    expect(output).toMatch(/^> \d+ of 1675 findings were left out/m);
+  });
+});
+
 /** helper-74: 250 privileged accounts nobody manages, each with a long display name of mentions and images. */
 function privilegedFlood() {
   const hostile = '@org/secteam <img src=https://e.vil/p.png> '.repeat(6).slice(0, 256);
@@ -100,7 +117,7 @@ describe('drift markdown with more privileged unmanaged accounts than fit', () =
       expect(output.length).toBeLessThanOrEqual(maxLength);
       expect(liveMarkdown(output), String(maxLength)).toEqual([]);
       expect(output.match(/^> `u\d+@contoso\.com` holds `Global administrator`/gm)).toHaveLength(10);
-      expect(output).toContain('> … and 240 more privileged users nobody manages: the table below lists them.');
+      expect(output).toContain('> … and 240 more privileged users nobody manages: the table below lists those that fit, and drift --format json every one.');
       const shown = Number(/### Privileged users nobody manages \((\d+) of 250 shown\)/.exec(output)?.[1]);
       expect(shown).toBeGreaterThan(0);
       expect(output.match(/^\| `u\d+@contoso\.com` \|/gm)).toHaveLength(shown);
