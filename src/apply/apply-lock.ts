@@ -1,16 +1,7 @@
 import type { Database, Queryable } from '../db/database.js';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 import { SCHEMA } from '../db/schema.js';
-
-/**
- * The tenant lock: SHARE ROW EXCLUSIVE on the users table, which conflicts
- * with itself and with every write of users, never with a read. Taking it
- * needs UPDATE (or DELETE, TRUNCATE) on users, which apply has and the reader
- * and the deliverer of sql/roles.sql have not: an advisory lock, which it was,
- * can be taken by any role that can connect, and the pull-request job's reader
- * role held it to make every apply give up (exit 1), an offboarding included.
- */
-export const TENANT_LOCK = `LOCK TABLE ${SCHEMA}.users IN SHARE ROW EXCLUSIVE MODE`;
+import { TENANT_LOCK } from '../db/tenant-lock.js';
 
 /** Modes of a lock on users that hold up the tenant lock (all but ACCESS SHARE and ROW SHARE, which reads take). */
 const HOLDING_MODES = ['RowExclusiveLock', 'ShareUpdateExclusiveLock', 'ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'];

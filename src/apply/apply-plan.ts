@@ -2,6 +2,7 @@ import { readCatalogAndSettings } from '../catalog/read-catalog.js';
 import { requireCatalog } from '../catalog/require-catalog.js';
 import { GLOBAL_ADMINISTRATOR } from '../catalog/catalog.js';
 import type { Database, Queryable } from '../db/database.js';
+import { refuseSchemaChangedSince } from '../db/migrate.js';
 import type { TenantSnapshot } from '../workflow/plan-tenant.js';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 import type { Change, ChangeKind, ChangeOf } from '../plan/change.js';
@@ -210,6 +211,7 @@ export async function applyPlan(db: Database, plan: PlanDocument, context: Apply
   try {
     return await db.transaction(async (tx) => {
       await takeApplyLock(db, tx, context.lockTimeoutMs);
+      await refuseSchemaChangedSince(tx);
       progress({ stage: 'applying in one transaction', done, total });
       const stale = refuseStale(tx, plan);
       // Built while the server digests the directory's row versions (100,000

@@ -4,6 +4,7 @@ import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 import { packageRoot } from '../package-root.js';
 import type { Database, Queryable } from './database.js';
 import { SCHEMA } from './schema.js';
+import { TENANT_LOCK } from './tenant-lock.js';
 
 /** A numbered plain-SQL file of migrations/, e.g. `0001_directory.sql`. */
 export interface Migration {
@@ -15,16 +16,28 @@ export interface Migration {
 /** Any fixed number: it only has to differ from the apply lock's key. */
 const MIGRATION_LOCK_KEY = 7_346_010;
 
-export function listMigrations(directory = path.join(packageRoot(), 'migrations')): Migration[] {
+const MIGRATIONS = path.join(packageRoot(), 'migrations');
+
+function migrationFiles(directory: string): string[] {
   return fs
     .readdirSync(directory)
     .filter((name) => /^\d{4}_[a-z0-9_]+\.sql$/.test(name))
-    .sort()
+    .sort();
+}
+
+export function listMigrations(directory = MIGRATIONS): Migration[] {
+  return migrationFiles(directory)
     .map((name) => ({
       version: Number(name.slice(0, 4)),
       name: name.replace(/\.sql$/, ''),
       sql: fs.readFileSync(path.join(directory, name), 'utf8'),
     }));
+}
+
+/** The version of the newest migration, without reading the SQL of any. */
+export function latestMigrationVersion(directory = MIGRATIONS): number {
+  const newest = migrationFiles(directory).at(-1);
+  return newest === undefined ? 0 : Number(newest.slice(0, 4));
 }
 
 async function tableExists(db: Queryable, qualifiedName: string): Promise<boolean> {
@@ -124,6 +137,12 @@ async function migrateInOneTransaction(db: Database, migrations: readonly Migrat
       applied_at timestamptz NOT NULL DEFAULT now())`);
     const from = (await appliedVersion(tx)) ?? 0;
     if (from > latest) throw newerThanTool(from, latest);
+    if (db.kind === 'postgres' && from < latest && (await tableExists(tx, `${SCHEMA}.users`))) {
+      // An apply that began before checked the schema version when it
+      // started: it finishes before the schema changes, and one waiting for
+      // the lock finds the new version once it has it (refuseSchemaChangedSince).
+      await tx.exec(TENANT_LOCK);
+    }
     const applied: string[] = [];
     for (const migration of migrations.filter((m) => m.version > from)) {
       await tx.exec(migration.sql);
@@ -132,6 +151,23 @@ async function migrateInOneTransaction(db: Database, migrations: readonly Migrat
     }
     return { from, to: Math.max(from, latest), applied };
   });
+}
+
+/**
+ * An apply's last look at the schema version, under the tenant lock: the one
+ * `requireSchema` checked when the command started may have been migrated
+ * since by a newer tenantctl's init, which holds that lock while it migrates
+ * (a pinned CI runner applying while a colleague upgrades). Writing rows into
+ * a schema this release does not know would bypass whatever the newer one
+ * guards; the transaction is refused instead, before anything is written.
+ */
+export async function refuseSchemaChangedSince(tx: Queryable, latest = latestMigrationVersion()): Promise<void> {
+  const version = (await appliedVersion(tx)) ?? 0;
+  if (version === latest) return;
+  throw new TenantctlError(
+    `the database schema was migrated to version ${version} while this command ran; this tenantctl knows version ${latest}: ` +
+      `${version > latest ? 'upgrade tenantctl' : 'run `tenantctl init`'} and run it again; nothing was changed`,
+  );
 }
 
 /** Every command but init refuses a database whose schema is missing or foreign. */

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TENANT_LOCK } from '../../src/apply/apply-lock.js';
+import { TENANT_LOCK } from '../../src/db/tenant-lock.js';
 import { count, whileApplyWaits } from '../support/apply-lock-wait.js';
 import { copyContoso, ROOT, runCli, tempDir } from '../support/cli.js';
 import { describePostgres, postgresTestUrl } from '../support/postgres.js';

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { TENANT_LOCK } from '../../src/apply/apply-lock.js';
+import { TENANT_LOCK } from '../../src/db/tenant-lock.js';
 import type { CliResult } from './cli.js';
 
 /** The `n` column of one row of `sql`, run in tenantctl's schema. */
