@@ -2,7 +2,7 @@ import { readCatalogAndSettings } from '../catalog/read-catalog.js';
 import { requireCatalog } from '../catalog/require-catalog.js';
 import { GLOBAL_ADMINISTRATOR } from '../catalog/catalog.js';
 import type { Database, Queryable } from '../db/database.js';
-import { refuseSchemaChangedSince } from '../db/migrate.js';
+import { latestMigrationVersion, refuseSchemaChangedSince } from '../db/migrate.js';
 import type { TenantSnapshot } from '../workflow/plan-tenant.js';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 import type { Change, ChangeKind, ChangeOf } from '../plan/change.js';
@@ -208,10 +208,11 @@ export async function applyPlan(db: Database, plan: PlanDocument, context: Apply
   const prepared = new Map(credentials.map((c) => [c.userPrincipalName.toLowerCase(), c.stored]));
   // Which plan this is, so a saved plan applied again is told it was (stale-plan.ts); worked out before the lock.
   const digest = planDigest(plan);
+  const latest = latestMigrationVersion();
   try {
     return await db.transaction(async (tx) => {
       await takeApplyLock(db, tx, context.lockTimeoutMs);
-      await refuseSchemaChangedSince(tx);
+      await refuseSchemaChangedSince(tx, latest, 'nothing was changed');
       progress({ stage: 'applying in one transaction', done, total });
       const stale = refuseStale(tx, plan);
       // Built while the server digests the directory's row versions (100,000

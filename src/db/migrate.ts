@@ -125,6 +125,21 @@ export async function migrate(db: Database, migrations = listMigrations()): Prom
   return result;
 }
 
+/**
+ * Commands check the schema version when they start; apply and deliver check
+ * it again under a lock this takes too (refuseSchemaChangedSince). So an
+ * apply, or a deliver's notification, in progress when a newer release's init
+ * starts commits before the schema changes, and one waiting for the lock finds
+ * the new version once it has it. EXCLUSIVE on the outbox conflicts with the
+ * row lock deliver takes on a notification, never with a plain read.
+ */
+async function waitForWriters(tx: Queryable): Promise<void> {
+  if (await tableExists(tx, `${SCHEMA}.users`)) await tx.exec(TENANT_LOCK);
+  if (await tableExists(tx, `${SCHEMA}.credential_notifications`)) {
+    await tx.exec(`LOCK TABLE ${SCHEMA}.credential_notifications IN EXCLUSIVE MODE`);
+  }
+}
+
 async function migrateInOneTransaction(db: Database, migrations: readonly Migration[]): Promise<MigrationResult> {
   const latest = migrations.at(-1)?.version ?? 0;
   return db.transaction(async (tx) => {
@@ -137,12 +152,7 @@ async function migrateInOneTransaction(db: Database, migrations: readonly Migrat
       applied_at timestamptz NOT NULL DEFAULT now())`);
     const from = (await appliedVersion(tx)) ?? 0;
     if (from > latest) throw newerThanTool(from, latest);
-    if (db.kind === 'postgres' && from < latest && (await tableExists(tx, `${SCHEMA}.users`))) {
-      // An apply that began before checked the schema version when it
-      // started: it finishes before the schema changes, and one waiting for
-      // the lock finds the new version once it has it (refuseSchemaChangedSince).
-      await tx.exec(TENANT_LOCK);
-    }
+    if (db.kind === 'postgres' && from < latest) await waitForWriters(tx);
     const applied: string[] = [];
     for (const migration of migrations.filter((m) => m.version > from)) {
       await tx.exec(migration.sql);
@@ -154,19 +164,20 @@ async function migrateInOneTransaction(db: Database, migrations: readonly Migrat
 }
 
 /**
- * An apply's last look at the schema version, under the tenant lock: the one
- * `requireSchema` checked when the command started may have been migrated
- * since by a newer tenantctl's init, which holds that lock while it migrates
- * (a pinned CI runner applying while a colleague upgrades). Writing rows into
- * a schema this release does not know would bypass whatever the newer one
- * guards; the transaction is refused instead, before anything is written.
+ * A writer's last look at the schema version, under a lock a migration takes
+ * too (waitForWriters): the one `requireSchema` checked when the command
+ * started may have been migrated since by a newer tenantctl's init (a pinned
+ * CI runner applying while a colleague upgrades). Writing rows into a schema
+ * this release does not know, or sending credentials as it no longer says,
+ * would bypass whatever the newer one guards; the transaction is refused
+ * instead, before anything is written or sent.
  */
-export async function refuseSchemaChangedSince(tx: Queryable, latest = latestMigrationVersion()): Promise<void> {
+export async function refuseSchemaChangedSince(tx: Queryable, latest: number, outcome: string): Promise<void> {
   const version = (await appliedVersion(tx)) ?? 0;
   if (version === latest) return;
   throw new TenantctlError(
     `the database schema was migrated to version ${version} while this command ran; this tenantctl knows version ${latest}: ` +
-      `${version > latest ? 'upgrade tenantctl' : 'run `tenantctl init`'} and run it again; nothing was changed`,
+      `${version > latest ? 'upgrade tenantctl' : 'run `tenantctl init`'} and run it again; ${outcome}`,
   );
 }
 

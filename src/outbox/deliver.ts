@@ -1,4 +1,5 @@
 import type { Database, Queryable } from '../db/database.js';
+import { latestMigrationVersion, refuseSchemaChangedSince } from '../db/migrate.js';
 import { composeMessage, type CredentialMessage, type MailAddress, type PendingNotification } from './compose-message.js';
 import { notificationAddressProblem } from './notification-addresses.js';
 import { RelayUnusable } from './relay-failure.js';
@@ -233,6 +234,7 @@ export async function deliverPending(db: Database, transport: Transport, options
   let afterId = 0;
   let stopped = false;
   let relayUnusable = false;
+  const latest = latestMigrationVersion();
   for (;;) {
     if (options.stopRequested?.()) {
       stopped = true;
@@ -240,7 +242,10 @@ export async function deliverPending(db: Database, transport: Transport, options
     }
     const delivery = await db.transaction(async (tx) => {
       const row = await claimNext(tx, afterId);
-      return row === null ? null : deliverOne(tx, row, transport, options);
+      if (row === null) return null;
+      // Its row lock waited for a migration in progress: the version is read after it.
+      await refuseSchemaChangedSince(tx, latest, 'the notifications not sent yet stay queued');
+      return deliverOne(tx, row, transport, options);
     });
     if (delivery === null) break;
     afterId = delivery.id;

@@ -1,0 +1,113 @@
+// Version skew between releases: a CI runner pinned to this release applies
+// or delivers while a colleague's newer tenantctl runs init, which migrates the
+// schema to a version this release does not know. The command checked the
+// version when it started (an apply, then hashes its passwords for seconds); it
+// must not then write into the migrated schema, nor send credentials. A newer release is simulated by a migration past the
+// newest one, run by this release's migrate() with the longer list, as the
+// newer release's init would run it.
+import fs from 'node:fs';
+import pg from 'pg';
+import { afterAll, expect, it } from 'vitest';
+import { latestMigrationVersion, listMigrations, migrate, type MigrationResult } from '../../src/db/migrate.js';
+import { openDatabase } from '../../src/db/open-database.js';
+import { TENANT_LOCK } from '../../src/db/tenant-lock.js';
+import { runCli, tempDir, type CliResult } from '../support/cli.js';
+import { contosoPostgres } from '../support/contoso-database.js';
+import { describePostgres } from '../support/postgres.js';
+import { count } from '../support/apply-lock-wait.js';
+
+const LATEST = latestMigrationVersion();
+/** Held by the test while the newer release's migration runs, so that it is still running when the command gets going. */
+const GATE = 4_242_116;
+const FUTURE = {
+  version: LATEST + 1,
+  name: `${String(LATEST + 1).padStart(4, '0')}_future_guard`,
+  sql: `CREATE TABLE future_guard (written_by text NOT NULL); SELECT pg_advisory_xact_lock(${GATE});`,
+};
+
+async function until(what: string, condition: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
+ * Runs `args` while the newer release's migration is in progress: started
+ * after the migration, the command finds the version it knows (the migration
+ * has not committed). The migration commits once the command waits for the
+ * lock `waitsFor` (or has finished without waiting).
+ */
+async function whileNewerReleaseMigrates(url: string, args: readonly string[], waitsFor: string): Promise<CliResult> {
+  const newer = await openDatabase({ url, actor: 'newer-release@laptop', lockTimeoutMs: 10_000, create: false });
+  const gate = new pg.Client(url);
+  await gate.connect();
+  let migrating: Promise<MigrationResult> | undefined;
+  let result: CliResult | undefined;
+  try {
+    await gate.query('BEGIN');
+    await gate.query('SELECT pg_advisory_xact_lock($1)', [GATE]);
+    migrating = migrate(newer, [...listMigrations(), FUTURE]);
+    await until('the newer release migrates', async () =>
+      (await count(url, `SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%future_guard%'`)) === 1);
+    const running = runCli(args, { env: { TENANTCTL_DATABASE_URL: url } }).then((done) => (result = done));
+    await until(`the command waits for the lock of \`${waitsFor}\`, or has finished`, async () =>
+      result !== undefined ||
+      (await count(url, `SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '${waitsFor}'`)) === 1);
+    await gate.query('COMMIT');
+    expect(await migrating).toMatchObject({ from: LATEST, to: LATEST + 1, applied: [FUTURE.name] });
+    return await running;
+  } finally {
+    await gate.end();
+    await migrating?.catch(() => undefined);
+    await newer.close();
+  }
+}
+
+function refusal(outcome: string): string {
+  return `Error: the database schema was migrated to version ${LATEST + 1} while this command ran; this tenantctl knows version ${LATEST}: ` +
+    `upgrade tenantctl and run it again; ${outcome}\n`;
+}
+
+describePostgres('a command of this release while a newer release migrates the schema', { timeout: 120_000 }, () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('apply: refused, writing nothing, when the migration commits while it waits for the tenant lock', async () => {
+    const url = await contosoPostgres('initialised', 'migrated_during_apply');
+    const apply = await whileNewerReleaseMigrates(
+      url,
+      ['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases', '--approve-privileged', '--lock-timeout', '60'],
+      TENANT_LOCK,
+    );
+    expect(apply.stdout).not.toMatch(/complete/);
+    expect(apply.stderr).toBe(refusal('nothing was changed'));
+    expect(apply.code).toBe(1);
+    expect(await count(url, 'SELECT count(*) AS n FROM applies')).toBe(0);
+    expect(await count(url, 'SELECT count(*) AS n FROM users')).toBe(0);
+    expect(await count(url, 'SELECT count(*) AS n FROM credential_notifications')).toBe(0);
+
+    // From now on this release refuses the database before it starts.
+    const later = await runCli(['plan', '-c', 'examples/contoso'], { env: { TENANTCTL_DATABASE_URL: url } });
+    expect(later.code).toBe(1);
+    expect(later.stderr).toContain(`the database schema is at version ${LATEST + 1}, newer than this tenantctl knows (${LATEST}): upgrade tenantctl`);
+  });
+
+  it('deliver: sends nothing, the credentials staying queued, when the migration commits while it waits for a notification', async () => {
+    const url = await contosoPostgres('applied', 'migrated_during_deliver');
+    const queued = await count(url, 'SELECT count(*) AS n FROM credential_notifications WHERE delivered_at IS NULL');
+    expect(queued).toBeGreaterThan(0);
+    const pickup = tempDir('tenantctl-migrated-pickup-');
+    dirs.push(pickup);
+    const deliver = await whileNewerReleaseMigrates(url, ['deliver', '--pickup', pickup], '%FOR UPDATE OF c SKIP LOCKED');
+    expect(deliver.stdout).toBe('');
+    expect(deliver.stderr).toBe(refusal('the notifications not sent yet stay queued'));
+    expect(deliver.code).toBe(1);
+    expect(fs.readdirSync(pickup)).toEqual([]);
+    expect(await count(url, 'SELECT count(*) AS n FROM credential_notifications WHERE delivered_at IS NULL AND attempts = 0')).toBe(queued);
+  });
+});
+
