@@ -82,9 +82,9 @@ export interface MigrationResult {
   readonly applied: readonly string[];
 }
 
-function newerThanTool(version: number, latest: number): TenantctlError {
+function newerThanTool(db: Database, version: number, latest: number): TenantctlError {
   return new TenantctlError(
-    `the database schema is at version ${version}, newer than this tenantctl knows (${latest}): upgrade tenantctl`,
+    `the database ${db.displayUrl} has schema version ${version}, newer than this tenantctl knows (${latest}): upgrade tenantctl`,
   );
 }
 
@@ -151,7 +151,7 @@ async function migrateInOneTransaction(db: Database, migrations: readonly Migrat
       name       text NOT NULL,
       applied_at timestamptz NOT NULL DEFAULT now())`);
     const from = (await appliedVersion(tx)) ?? 0;
-    if (from > latest) throw newerThanTool(from, latest);
+    if (from > latest) throw newerThanTool(db, from, latest);
     if (db.kind === 'postgres' && from < latest) await waitForWriters(tx);
     const applied: string[] = [];
     for (const migration of migrations.filter((m) => m.version > from)) {
@@ -193,7 +193,7 @@ export async function requireSchema(db: Database, migrations = listMigrations())
   if (version === null || version === 0) {
     throw new TenantctlError(`the database ${db.displayUrl} is not initialised: run \`tenantctl init --catalog FILE\` first`);
   }
-  if (version > latest) throw newerThanTool(version, latest);
+  if (version > latest) throw newerThanTool(db, version, latest);
   if (version < latest) {
     throw new TenantctlError(
       `the database ${db.displayUrl} has schema version ${version}, this tenantctl needs ${latest}: run \`tenantctl init\` to migrate`,

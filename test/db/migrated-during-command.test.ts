@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import pg from 'pg';
 import { afterAll, expect, it } from 'vitest';
+import { maskUrl } from '../../src/db/database-url.js';
 import { latestMigrationVersion, listMigrations, migrate, type MigrationResult } from '../../src/db/migrate.js';
 import { openDatabase } from '../../src/db/open-database.js';
 import { TENANT_LOCK } from '../../src/db/tenant-lock.js';
@@ -93,7 +94,7 @@ describePostgres('a command of this release while a newer release migrates the s
     // From now on this release refuses the database before it starts.
     const later = await runCli(['plan', '-c', 'examples/contoso'], { env: { TENANTCTL_DATABASE_URL: url } });
     expect(later.code).toBe(1);
-    expect(later.stderr).toContain(`the database schema is at version ${LATEST + 1}, newer than this tenantctl knows (${LATEST}): upgrade tenantctl`);
+    expect(later.stderr).toBe(`Error: the database ${maskUrl(url)} has schema version ${LATEST + 1}, newer than this tenantctl knows (${LATEST}): upgrade tenantctl\n`);
   });
 
   it('deliver: sends nothing, the credentials staying queued, when the migration commits while it waits for a notification', async () => {
