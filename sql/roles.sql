@@ -33,6 +33,32 @@ BEGIN;
 -- called here as the owner.
 SET LOCAL search_path TO pg_catalog, pg_temp;
 
+-- What this script grants fits one schema version, that of the release it came
+-- with. The script of an older release, run after a newer one migrated (a
+-- pipeline pinned to it), would grant again what a later migration revoked: the
+-- release of schema 26 gave the writer back UPDATE of a subscription's consumed
+-- seats, which 0027 took away. Against an older schema it names tables that do
+-- not exist yet. Either way: stop before changing anything.
+DO $$
+DECLARE
+  known constant integer := 27;
+  found integer;
+BEGIN
+  IF to_regclass('tenantctl.schema_migrations') IS NOT NULL THEN
+    SELECT max(m.version) INTO found FROM tenantctl.schema_migrations m;
+  END IF;
+  IF found IS NULL THEN
+    RAISE EXCEPTION 'the database has no tenantctl schema yet; nothing was changed'
+      USING HINT = 'run tenantctl init (as this role), then roles.sql again';
+  ELSIF found > known THEN
+    RAISE EXCEPTION 'this roles.sql is for tenantctl schema version %, and the database has version %; nothing was changed', known, found
+      USING HINT = 'run the roles.sql of the tenantctl release whose init migrated the database';
+  ELSIF found < known THEN
+    RAISE EXCEPTION 'this roles.sql is for tenantctl schema version %, and the database has version %; nothing was changed', known, found
+      USING HINT = 'run tenantctl init of this release first, then roles.sql again';
+  END IF;
+END $$;
+
 -- Creating the group roles takes CREATEROLE, which the owner of a database
 -- usually lacks: say so, rather than PostgreSQL's "permission denied to create role".
 DO $$
