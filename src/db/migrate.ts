@@ -13,8 +13,8 @@ export interface Migration {
   readonly sql: string;
 }
 
-/** Any fixed number: it only has to differ from the apply lock's key. */
-const MIGRATION_LOCK_KEY = 7_346_010;
+/** Any fixed number (below 2^32: pg_locks shows it as objid, classid 0). */
+export const MIGRATION_LOCK_KEY = 7_346_010;
 
 const MIGRATIONS = path.join(packageRoot(), 'migrations');
 

@@ -35,35 +35,46 @@ async function until(what: string, condition: () => Promise<boolean>): Promise<v
 }
 
 /**
- * Runs `args` while the newer release's migration is in progress: started
- * after the migration, the command finds the version it knows (the migration
- * has not committed). The migration commits once the command waits for the
- * lock `waitsFor` (or has finished without waiting).
+ * Runs `during` while the newer release's migration is in progress (it has not
+ * committed), then lets the migration commit; resolves to what `during` did.
  */
-async function whileNewerReleaseMigrates(url: string, args: readonly string[], waitsFor: string): Promise<CliResult> {
+async function whileNewerReleaseMigrates<T>(url: string, during: () => Promise<T>): Promise<T> {
   const newer = await openDatabase({ url, actor: 'newer-release@laptop', lockTimeoutMs: 10_000, create: false });
   const gate = new pg.Client(url);
   await gate.connect();
   let migrating: Promise<MigrationResult> | undefined;
-  let result: CliResult | undefined;
   try {
     await gate.query('BEGIN');
     await gate.query('SELECT pg_advisory_xact_lock($1)', [GATE]);
     migrating = migrate(newer, [...listMigrations(), FUTURE]);
     await until('the newer release migrates', async () =>
       (await count(url, `SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%future_guard%'`)) === 1);
-    const running = runCli(args, { env: { TENANTCTL_DATABASE_URL: url } }).then((done) => (result = done));
-    await until(`the command waits for the lock of \`${waitsFor}\`, or has finished`, async () =>
-      result !== undefined ||
-      (await count(url, `SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '${waitsFor}'`)) === 1);
+    const outcome = await during();
     await gate.query('COMMIT');
     expect(await migrating).toMatchObject({ from: LATEST, to: LATEST + 1, applied: [FUTURE.name] });
-    return await running;
+    return outcome;
   } finally {
     await gate.end();
     await migrating?.catch(() => undefined);
     await newer.close();
   }
+}
+
+/**
+ * Starts `args`, which finds the version it knows, and lets the migration
+ * commit once the command waits for the lock `waitsFor` (or has finished
+ * without waiting); resolves to the command's result.
+ */
+async function runWhileNewerReleaseMigrates(url: string, args: readonly string[], waitsFor: string): Promise<CliResult> {
+  let result: CliResult | undefined;
+  const running = await whileNewerReleaseMigrates(url, async () => {
+    const started = runCli(args, { env: { TENANTCTL_DATABASE_URL: url } }).then((done) => (result = done));
+    await until(`the command waits for the lock of \`${waitsFor}\`, or has finished`, async () =>
+      result !== undefined ||
+      (await count(url, `SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '${waitsFor}'`)) === 1);
+    return { started };
+  });
+  return running.started;
 }
 
 function refusal(outcome: string): string {
@@ -79,7 +90,7 @@ describePostgres('a command of this release while a newer release migrates the s
 
   it('apply: refused, writing nothing, when the migration commits while it waits for the tenant lock', async () => {
     const url = await contosoPostgres('initialised', 'migrated_during_apply');
-    const apply = await whileNewerReleaseMigrates(
+    const apply = await runWhileNewerReleaseMigrates(
       url,
       ['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases', '--approve-privileged', '--lock-timeout', '60'],
       TENANT_LOCK,
@@ -103,12 +114,23 @@ describePostgres('a command of this release while a newer release migrates the s
     expect(queued).toBeGreaterThan(0);
     const pickup = tempDir('tenantctl-migrated-pickup-');
     dirs.push(pickup);
-    const deliver = await whileNewerReleaseMigrates(url, ['deliver', '--pickup', pickup], '%FOR UPDATE OF c SKIP LOCKED');
+    const deliver = await runWhileNewerReleaseMigrates(url, ['deliver', '--pickup', pickup], '%FOR UPDATE OF c SKIP LOCKED');
     expect(deliver.stdout).toBe('');
     expect(deliver.stderr).toBe(refusal('the notifications not sent yet stay queued'));
     expect(deliver.code).toBe(1);
     expect(fs.readdirSync(pickup)).toEqual([]);
     expect(await count(url, 'SELECT count(*) AS n FROM credential_notifications WHERE delivered_at IS NULL AND attempts = 0')).toBe(queued);
   });
-});
 
+  it('apply: gives up after --lock-timeout naming init\'s migration, not another apply', async () => {
+    const url = await contosoPostgres('initialised', 'apply_waits_for_migration');
+    const apply = await whileNewerReleaseMigrates(url, () =>
+      runCli(['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases', '--approve-privileged', '--lock-timeout', '1'],
+        { env: { TENANTCTL_DATABASE_URL: url } }));
+    expect(apply.stderr).toMatch(
+      /^Error: tenantctl init is migrating the database's schema \(tenantctl newer-release@laptop since \S+\); gave up after 1s — wait for it to finish or raise --lock-timeout\n$/,
+    );
+    expect(apply.code).toBe(1);
+    expect(await count(url, 'SELECT count(*) AS n FROM applies')).toBe(0);
+  });
+});
