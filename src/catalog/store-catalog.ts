@@ -1,5 +1,6 @@
 import { markCommand, type CommandMark } from '../audit/command-mark.js';
 import type { Database, Queryable } from '../db/database.js';
+import { holdSchemaVersion } from '../db/migrate.js';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 import type { CatalogFile } from './catalog-file.js';
 
@@ -95,6 +96,7 @@ async function storePlanFacts(tx: Queryable, catalog: CatalogFile): Promise<void
  */
 export async function storeCatalog(db: Database, catalog: CatalogFile, mark?: CommandMark): Promise<CatalogChanges> {
   return db.transaction(async (tx) => {
+    await holdSchemaVersion(db, tx);
     if (mark) await markCommand(tx, mark);
     await refuseOrphaning(tx, catalog);
     const domains = JSON.stringify(catalog.domains);

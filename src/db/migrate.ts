@@ -181,6 +181,17 @@ export async function refuseSchemaChangedSince(tx: Queryable, latest: number, ou
   );
 }
 
+/**
+ * init's own writes after it migrated (the outbox key, the catalog) run in
+ * transactions of their own: another init, of a newer release, may migrate in
+ * between. Each holds the migration lock shared, so it waits for a migration
+ * in progress, and then finds the version this release migrated to, or stops.
+ */
+export async function holdSchemaVersion(db: Database, tx: Queryable): Promise<void> {
+  if (db.kind === 'postgres') await tx.query('SELECT pg_advisory_xact_lock_shared($1)', [MIGRATION_LOCK_KEY]);
+  await refuseSchemaChangedSince(tx, latestMigrationVersion(), 'nothing was changed');
+}
+
 /** Every command but init refuses a database whose schema is missing or foreign. */
 export async function requireSchema(db: Database, migrations = listMigrations()): Promise<void> {
   const latest = migrations.at(-1)?.version ?? 0;

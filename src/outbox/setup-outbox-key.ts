@@ -4,6 +4,7 @@ import { LockNotObtained, lockTimeoutError, takeApplyLock } from '../apply/apply
 import { markCommand, type CommandMark } from '../audit/command-mark.js';
 import { CommitOutcomeUnknown } from '../db/commit-outcome-unknown.js';
 import type { Database } from '../db/database.js';
+import { holdSchemaVersion } from '../db/migrate.js';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 import { refuseTrackedPath } from '../files/git-work-tree.js';
 import { writePrivateFile } from '../files/write-private-file.js';
@@ -62,6 +63,7 @@ function createKeyFile(file: string, identity: string, recipient: string): boole
 /** Stores the first public key, marked as init's. */
 async function storeFirstRecipient(db: Database, recipient: string, mark: CommandMark | undefined): Promise<void> {
   await db.transaction(async (tx) => {
+    await holdSchemaVersion(db, tx);
     if (mark) await markCommand(tx, mark);
     await storeRecipient(tx, recipient);
   });
@@ -152,6 +154,8 @@ async function rotate(db: Database, stored: string, request: OutboxKeyRequest): 
   let discarded: string[] = [];
   try {
     await db.transaction(async (tx) => {
+      // In the order a migration takes them (migration lock, then tenant lock): the other would deadlock with it.
+      await holdSchemaVersion(db, tx);
       await takeApplyLock(db, tx, request.lockTimeoutMs);
       if (request.mark) await markCommand(tx, request.mark);
       const rows = await tx.query<{ id: string; sealed_password: string; user_principal_name: string }>(

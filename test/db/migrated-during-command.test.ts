@@ -6,16 +6,20 @@
 // newest one, run by this release's migrate() with the longer list, as the
 // newer release's init would run it.
 import fs from 'node:fs';
+import path from 'node:path';
 import pg from 'pg';
 import { afterAll, expect, it } from 'vitest';
 import { maskUrl } from '../../src/db/database-url.js';
 import { latestMigrationVersion, listMigrations, migrate, type MigrationResult } from '../../src/db/migrate.js';
 import { openDatabase } from '../../src/db/open-database.js';
 import { TENANT_LOCK } from '../../src/db/tenant-lock.js';
-import { runCli, tempDir, type CliResult } from '../support/cli.js';
+import { readCatalogFile } from '../../src/catalog/catalog-file.js';
+import { storeCatalog } from '../../src/catalog/store-catalog.js';
+import { ROOT, runCli, tempDir, type CliResult } from '../support/cli.js';
 import { contosoPostgres } from '../support/contoso-database.js';
 import { describePostgres } from '../support/postgres.js';
 import { count } from '../support/apply-lock-wait.js';
+import { databaseRows } from '../support/database-rows.js';
 
 const LATEST = latestMigrationVersion();
 /** Held by the test while the newer release's migration runs, so that it is still running when the command gets going. */
@@ -132,5 +136,34 @@ describePostgres('a command of this release while a newer release migrates the s
     );
     expect(apply.code).toBe(1);
     expect(await count(url, 'SELECT count(*) AS n FROM applies')).toBe(0);
+  });
+
+  it('init: its catalog, stored after it migrated, waits for a newer release\'s migration in progress and then stops', async () => {
+    const url = await contosoPostgres('initialised', 'catalog_during_migration');
+    const catalog = readCatalogFile(path.join(ROOT, 'examples', 'contoso', 'catalog.yaml')).catalog;
+    if (catalog === null) throw new Error('the example catalog does not load');
+    await databaseRows(url, 'UPDATE tenantctl.subscriptions SET seats = seats + 5');
+    const seats = await count(url, 'SELECT sum(seats)::int AS n FROM subscriptions');
+    const db = await openDatabase({ url, actor: 'pinned-runner@ci', lockTimeoutMs: 10_000, create: false });
+    try {
+      // This release's init migrated (nothing to do) and now stores the catalog, as the newer release's init migrates.
+      expect(await migrate(db)).toMatchObject({ from: LATEST, applied: [] });
+      let settled = false;
+      const storing = await whileNewerReleaseMigrates(url, async () => {
+        const started = storeCatalog(db, catalog).then(
+          () => 'stored',
+          (cause: unknown) => (cause instanceof Error ? cause.message : String(cause)),
+        ).finally(() => (settled = true));
+        await until('the catalog waits for the migration, or is stored', async () =>
+          settled || (await count(url, `SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%advisory_xact_lock_shared%'`)) === 1);
+        return { started };
+      });
+      expect(await storing.started).toBe(
+        `the database schema was migrated to version ${LATEST + 1} while this command ran; this tenantctl knows version ${LATEST}: upgrade tenantctl and run it again; nothing was changed`,
+      );
+    } finally {
+      await db.close();
+    }
+    expect(await count(url, 'SELECT sum(seats)::int AS n FROM subscriptions')).toBe(seats);
   });
 });
