@@ -14,12 +14,13 @@ export const MAX_ECHOED_RUN = 200;
 export const MAX_MESSAGE = 2_000;
 
 /** `text` cut to about `length` characters, never between the two halves of a character. */
-function headOf(text: string, length: number): string {
+export function headOf(text: string, length: number): string {
   const code = text.charCodeAt(length - 1);
   return text.slice(0, code >= 0xd800 && code <= 0xdbff ? length - 1 : length);
 }
 
-function tailOf(text: string, length: number): string {
+/** The last `length` characters or so of `text`, never from between the two halves of a character. */
+export function tailOf(text: string, length: number): string {
   const start = text.length - length;
   const code = text.charCodeAt(start);
   return text.slice(code >= 0xdc00 && code <= 0xdfff ? start + 1 : start);

@@ -1,3 +1,6 @@
+import { headOf, tailOf } from '../diagnostics/bounded-message.js';
+import { formatCount } from '../diagnostics/message-lists.js';
+
 /**
  * Untrusted text (configuration, catalog, database values, file names) for a
  * terminal or a CI log. Two dangers, both handled here so every printing path
@@ -67,13 +70,33 @@ export function visibleCharacters(value: string): string {
 }
 
 /**
+ * The longest text shown whole, in UTF-16 code units. The longest value a
+ * configuration or catalog can hold is a streetAddress of 1,024 characters
+ * (2,048 units, quoted as JSON at most twice that); the database holds
+ * longer ones where its columns have no bound (a business phone, a product
+ * name, an apply's actor, host or database role, the changes it recorded),
+ * and one of a few megabytes would be one line of as many in a terminal, a
+ * CI log or an HTML report.
+ */
+export const MAX_SHOWN_TEXT = 16_384;
+
+/** `text` as it is, or past MAX_SHOWN_TEXT its start and end around how much was left out: the JSON formats keep it whole. */
+function shownPart(text: string): string {
+  if (text.length <= MAX_SHOWN_TEXT) return text;
+  const head = headOf(text, MAX_SHOWN_TEXT * 0.75);
+  const tail = tailOf(text, MAX_SHOWN_TEXT * 0.125);
+  return `${head} … (${formatCount(text.length - head.length - tail.length)} characters left out) … ${tail}`;
+}
+
+/**
  * One value for terminal text, on one line: every invisible or control
  * character (newlines included) shown as `\uXXXX`, `##[` neutralised, and a
  * value that starts with `::` neutralised, since the caller may print it at
- * the start of a line (a file name in a diagnostic, say).
+ * the start of a line (a file name in a diagnostic, say). A value longer
+ * than MAX_SHOWN_TEXT is cut in its middle first.
  */
 export function terminalText(value: string): string {
-  const shown = visibleCharacters(value);
+  const shown = visibleCharacters(shownPart(value));
   return COMMAND_LINE.test(shown) ? shown.replace(COMMAND_START, '$1\\u003a') : shown;
 }
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { annotationPath, annotationProperty, annotationText } from '../../src/render/escape-annotation.js';
 import { jsonText } from '../../src/render/escape-json.js';
 import { MARKDOWN_VALUE_MAX, markdownCell, markdownSentences, markdownText, markdownWords } from '../../src/render/escape-markdown.js';
-import { neutraliseWorkflowCommands, shellWord, terminalMessage, terminalText } from '../../src/render/escape-terminal.js';
+import { MAX_SHOWN_TEXT, neutraliseWorkflowCommands, shellWord, terminalMessage, terminalText } from '../../src/render/escape-terminal.js';
 import { HOSTILE, HOSTILE_VALUES, rawDangers, workflowCommandLines } from '../support/hostile-strings.js';
 
 describe('terminalText', () => {
@@ -57,6 +57,15 @@ describe('terminalText', () => {
       expect(workflowCommandLines(shown)).toEqual([]);
       expect(shown).not.toMatch(/[\r\n]/);
     }
+  });
+
+  it('cuts a value longer than any a configuration holds in its middle, never between the halves of a character, and says how much', () => {
+    expect(terminalText('x'.repeat(MAX_SHOWN_TEXT))).toBe('x'.repeat(MAX_SHOWN_TEXT));
+    const emoji = '\u{1f600}'.repeat(MAX_SHOWN_TEXT);
+    const shown = terminalText(`\u001b${emoji}\u202e`);
+    expect(shown.length).toBeLessThan(MAX_SHOWN_TEXT + 100);
+    expect(shown).toMatch(/^\\u001b(\u{1f600})+ … \(\d{2},\d{3} characters left out\) … (\u{1f600})+\\u202e$/u);
+    expect(shown).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);
   });
 
   it('terminalMessage keeps line breaks but checks each line', () => {
