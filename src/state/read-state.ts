@@ -61,7 +61,7 @@ type UserRow = [
   jobTitle: string | null,
   department: string | null,
   mobilePhone: string | null,
-  businessPhones: string[],
+  businessPhones: (string | null)[],
   streetAddress: string | null,
   city: string | null,
   state: string | null,
@@ -88,6 +88,14 @@ function timestamp(value: string | null, upn: string, column: string): string | 
 /** '' written by another tool means "not set", as it does in a configuration. */
 const text = (value: string | null): string | null => (value === '' ? null : value);
 
+/**
+ * A NULL entry (the column's type allows one, tenantctl never writes one) is
+ * an entry with no phone, as '' is: read as '', which plans clear it. Kept as
+ * null it was a value no plan's schema allows, so `apply --plan` refused the
+ * very plan `plan --out` had saved.
+ */
+const phones = (values: readonly (string | null)[]): string[] => values.map((phone) => phone ?? '');
+
 function toUser(row: UserRow, roles: readonly string[], licenses: readonly LicenseAssignment[]): User {
   const upn = row[1];
   return {
@@ -101,7 +109,7 @@ function toUser(row: UserRow, roles: readonly string[], licenses: readonly Licen
       jobTitle: text(row[7]),
       department: text(row[8]),
       mobilePhone: text(row[9]),
-      businessPhones: row[10],
+      businessPhones: phones(row[10]),
       streetAddress: text(row[11]),
       city: text(row[12]),
       state: text(row[13]),
