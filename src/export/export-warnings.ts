@@ -20,6 +20,32 @@ function emptyAttributes(user: User): string[] {
   });
 }
 
+// schemas/tenant.schema.json's mailNickname pattern: dot-separated atoms of what Exchange accepts in an alias.
+const MAIL_NICKNAME = /^([A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*)?$/;
+/** schemas/tenant.schema.json's maxLength of a businessPhones entry; the database's array has none. */
+const MAX_PHONE = 64;
+
+/** Values the database holds and validate refuses by the schema, beyond the ones with warnings of their own. */
+function schemaRefusals(user: User): Diagnostic[] {
+  const upn = user.userPrincipalName;
+  const found: Diagnostic[] = [];
+  const nickname = user.attributes.mailNickname;
+  if (!MAIL_NICKNAME.test(nickname)) {
+    found.push(
+      warning(
+        'EXPORT_MAIL_NICKNAME_INVALID',
+        `${upn} has mailNickname ${JSON.stringify(nickname)} in the database, which is not a mail alias Exchange accepts; validate will reject the user until it is corrected (letters, digits and ! # $ % & ' * + - / = ? ^ _ \` { | } ~, with dots only between them)`,
+      ),
+    );
+  }
+  if (user.attributes.businessPhones.some((phone) => [...phone].length > MAX_PHONE)) {
+    found.push(
+      warning('EXPORT_PHONE_TOO_LONG', `${upn} has a businessPhones entry longer than ${MAX_PHONE} characters in the database; validate will reject the user until it is shortened`),
+    );
+  }
+  return found;
+}
+
 type RefusalCheck = ReturnType<typeof licenceRefusals>;
 
 /** Licences as the directory holds them that validate refuses (set outside tenantctl, or before the catalog stated the fact). */
@@ -75,6 +101,7 @@ function userWarnings(user: User, catalog: Catalog | null, refusals: RefusalChec
       ),
     );
   }
+  found.push(...schemaRefusals(user));
   for (const id of user.roles) {
     if (!findRole(id)) found.push(warning('EXPORT_UNKNOWN_ROLE', `${upn} holds role ${id}, which is not a built-in admin role; validate will reject it`));
   }

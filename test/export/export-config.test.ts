@@ -406,6 +406,20 @@ describe('exportConfig: warnings', () => {
     expect(refused.map((d) => d.code)).toEqual(['SCHEMA_LENGTH', 'SCHEMA_FORMAT', 'SCHEMA_FORMAT', 'SCHEMA_FORMAT']);
   });
 
+  it('names a mailNickname and a business phone the database holds and validate refuses (helper-119)', () => {
+    const users = [
+      currentUser('nick@contoso.com', { attributes: { mailNickname: 'a\nb' } }),
+      currentUser('dots@contoso.com', { attributes: { mailNickname: 'a..b' } }),
+      currentUser('phone@contoso.com', { attributes: { businessPhones: ['9'.repeat(65)] } }),
+      currentUser('fine@contoso.com', { attributes: { mailNickname: "o'neil.{x}", businessPhones: ['9'.repeat(64)] } }),
+    ];
+    const result = exportConfig(state(admin, ...users), null, OPTIONS);
+    expect(codes(result)).toEqual(['warning EXPORT_MAIL_NICKNAME_INVALID', 'warning EXPORT_MAIL_NICKNAME_INVALID', 'warning EXPORT_PHONE_TOO_LONG']);
+    expect(result.diagnostics[1]?.message).toMatch(/^nick@contoso\.com has mailNickname "a\\nb" in the database, which is not a mail alias Exchange accepts; validate will reject/);
+    const refused = reload(result).diagnostics.filter((d) => d.severity === 'error');
+    expect(refused.map((d) => d.code)).toEqual(['SCHEMA_FORMAT', 'SCHEMA_FORMAT', 'SCHEMA_LENGTH']);
+  });
+
   it('lists at most 1,000 warnings, the tenant-wide one first, and counts the rest', () => {
     const users = Array.from({ length: 1_200 }, (_, i) => currentUser(`u${i}@contoso.com`, { licenses: [{ sku: 'STANDARDPACK', disabledPlans: [] }], attributes: { usageLocation: null } }));
     const result = exportConfig(state(...users), null, OPTIONS);
