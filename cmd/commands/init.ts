@@ -4,6 +4,7 @@ import type { CommandMark } from '../../src/audit/command-mark.js';
 import { readCatalogFile } from '../../src/catalog/catalog-file.js';
 import { readCatalog } from '../../src/catalog/read-catalog.js';
 import { hasCatalog, NO_CATALOG } from '../../src/catalog/require-catalog.js';
+import { restoreBuiltinRoles } from '../../src/catalog/restore-builtin-roles.js';
 import { storeCatalog } from '../../src/catalog/store-catalog.js';
 import { migrate } from '../../src/db/migrate.js';
 import { configuredKeyPath, OUTBOX_KEY_VARIABLE } from '../../src/outbox/outbox-key.js';
@@ -80,6 +81,8 @@ export function registerInit(program: Command): void {
               ? `Schema: up to date (version ${result.to}) in ${db.displayUrl}`
               : `Schema: migrated from version ${result.from} to ${result.to} (${result.applied.join(', ')}) in ${db.displayUrl}`,
           );
+          const restored = await restoreBuiltinRoles(db, mark);
+          if (restored.length > 0) out(`Roles: restored ${restored.length} built-in admin role(s) missing from the database: ${restored.join(', ')}`);
           out(describeKey(await setupOutboxKey(db, {
             configured: configuredKey,
             rotate: options.rotateOutboxKey === true,
