@@ -15,8 +15,14 @@ export interface Subscription {
   readonly productName: string;
   /** Purchased seats. */
   readonly seats: number;
-  /** Seats consumed by license assignments right now. */
+  /** Seats consumed by license assignments right now, as the database's count (migration 0005's triggers) keeps it. */
   readonly consumed: number;
+  /**
+   * The licence assignments of it the database holds, counted when the
+   * catalog was read (absent for a catalog not read from a database). Equal to
+   * `consumed` unless that count was changed outside tenantctl.
+   */
+  readonly assigned?: number;
   readonly unitPrice: number;
   readonly currency: string;
   /** False when more seats cannot be bought (e.g. a trial). */

@@ -11,10 +11,11 @@ import type { Catalog } from './catalog.js';
  */
 const CATALOG_QUERY = `SELECT
   (SELECT coalesce(json_agg(json_build_array(name, verified, is_default) ORDER BY name), '[]')::text FROM domains) AS domains,
-  (SELECT coalesce(json_agg(json_build_array(sku, product_name, seats, consumed, unit_price, currency, purchasable, plans) ORDER BY sku COLLATE "C"), '[]')::text
+  (SELECT coalesce(json_agg(json_build_array(sku, product_name, seats, consumed, unit_price, currency, purchasable, plans, assigned) ORDER BY sku COLLATE "C"), '[]')::text
      FROM (SELECT s.sku, s.product_name, s.seats, s.consumed, s.unit_price::text AS unit_price, s.currency, s.purchasable,
-                  array_remove(array_agg(p.name ORDER BY p.name COLLATE "C"), NULL) AS plans
+                  array_remove(array_agg(p.name ORDER BY p.name COLLATE "C"), NULL) AS plans, coalesce(min(a.assigned), 0) AS assigned
              FROM subscriptions s LEFT JOIN service_plans p USING (sku)
+                  LEFT JOIN (SELECT sku, count(*)::int AS assigned FROM license_assignments GROUP BY sku) a USING (sku)
             GROUP BY s.sku) AS s) AS subscriptions,
   (SELECT coalesce(json_agg(json_build_array(sku, plan, requires) ORDER BY sku COLLATE "C", plan COLLATE "C"), '[]')::text
      FROM (SELECT sku, plan, array_agg(requires ORDER BY requires COLLATE "C") AS requires
@@ -35,6 +36,7 @@ type SubscriptionRow = [
   currency: string,
   purchasable: boolean,
   plans: string[] | null,
+  assigned: number,
 ];
 type PlanFactRow<T> = [sku: string, plan: string, facts: T];
 type RoleRow = [templateId: string, displayName: string, directoryName: string, privileged: boolean];
@@ -75,11 +77,12 @@ function catalogFrom(row: Record<'domains' | 'subscriptions' | 'dependencies' | 
   const unavailableOf = factsBySku(unavailable);
   return {
     domains: domains.map(([name, verified, isDefault]) => ({ name, verified, isDefault })),
-    subscriptions: subscriptions.map(([sku, productName, seats, consumed, unitPrice, currency, purchasable, plans]) => ({
+    subscriptions: subscriptions.map(([sku, productName, seats, consumed, unitPrice, currency, purchasable, plans, assigned]) => ({
       sku,
       productName,
       seats,
       consumed,
+      assigned,
       unitPrice: Number(unitPrice),
       currency,
       purchasable,

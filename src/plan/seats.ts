@@ -60,6 +60,15 @@ export function seatOutcome(
     const then = assigned.get(sku) ?? 0;
     if (then < now) freedSeats.push({ sku, quantity: now - then, monthlyValue: cents((now - then) * unitPrice) });
     // settings.spareSeats asks for that many seats to stay free after the plan.
+    const counted = subscription.assigned;
+    if (then !== now && counted !== undefined && subscription.consumed !== counted) {
+      // The triggers of migration 0005 keep the two equal; only a write outside tenantctl can part them.
+      problems.push({
+        message: `the database counts ${subscription.consumed} seat(s) of ${sku} consumed, but ${counted} licence(s) of it are assigned: its count was changed outside tenantctl, and the database would refuse or miscount this plan's licences; correct it as the database's owner (UPDATE tenantctl.subscriptions SET consumed = ${counted} WHERE sku = '${sku}') and plan again`,
+        concerns: { kind: 'subscription', sku },
+      });
+      continue;
+    }
     const spare = settings.spareSeats[sku] ?? 0;
     const needed = then - seats;
     let quantity = then + spare - seats;
