@@ -2,6 +2,7 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { RawConfig, RawDefaults, RawSettings, RawUser } from '../config/raw-config.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Settings } from '../state/settings.js';
+import { settingsWarnings } from './settings-warnings.js';
 import { userKey, type TenantState, type User } from '../state/tenant-state.js';
 import { emitConfigYaml } from './emit-config-yaml.js';
 import { declareUser, HOISTABLE_FIELDS, sharedDefaults, type HoistableField } from './declare-user.js';
@@ -100,8 +101,8 @@ export function exportConfig(current: TenantState, catalog: Catalog | null, opti
   const defaults = sharedDefaults(users);
   const hoisted = new Set<HoistableField>(HOISTABLE_FIELDS.filter((field) => field in defaults));
   const declare = (list: readonly User[]) => list.map((user) => declareUser(user, hoisted));
-  const diagnostics = exportWarnings(users, catalog);
   const applied = options.settings ? appliedSettings(options.settings) : null;
+  const diagnostics = [...settingsWarnings(applied), ...exportWarnings(users, catalog)];
   const settings = applied ?? SETTINGS;
   // The settings last applied are written back as they were; without any, a comment says what to add.
   const settingsComment = applied ? undefined : SETTINGS_COMMENT;

@@ -7,6 +7,7 @@ import type { Catalog } from '../../src/catalog/catalog.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { exportConfig, type ExportOptions, type ExportResult } from '../../src/export/export-config.js';
 import { slug } from '../../src/export/split-users.js';
+import { DEFAULT_SETTINGS, type Settings } from '../../src/state/settings.js';
 import type { TenantState, User } from '../../src/state/tenant-state.js';
 import { currentUser, EXCHANGE_ADMIN, GA, state } from '../support/fixtures.js';
 
@@ -418,6 +419,15 @@ describe('exportConfig: warnings', () => {
     expect(result.diagnostics[1]?.message).toMatch(/^nick@contoso\.com has mailNickname "a\\nb" in the database, which is not a mail alias Exchange accepts; validate will reject/);
     const refused = reload(result).diagnostics.filter((d) => d.severity === 'error');
     expect(refused.map((d) => d.code)).toEqual(['SCHEMA_FORMAT', 'SCHEMA_FORMAT', 'SCHEMA_LENGTH']);
+  });
+
+  it('names recorded settings validate will refuse, as an apply row written by hand may hold them (helper-119)', () => {
+    const forged = { ...DEFAULT_SETTINGS, adminEmail: 'a@b.c\nusers: []', maxDeletions: 'lots', maxSeats: { STANDARDPACK: -5 } } as unknown as Settings;
+    const result = exportConfig(state(admin), null, { ...OPTIONS, settings: forged });
+    expect(codes(result)).toEqual(['warning EXPORT_SETTINGS_INVALID']);
+    expect(result.diagnostics[0]?.message).toMatch(/^the settings the latest apply recorded hold values validate will refuse \(settings\.adminEmail, settings\.maxDeletions and settings\.maxSeats\), written as recorded/);
+    expect(reload(result).diagnostics.filter((d) => d.severity === 'error')).toHaveLength(3);
+    expect(codes(exportConfig(state(admin), null, { ...OPTIONS, settings: { ...DEFAULT_SETTINGS, adminEmail: 'it-desk@contoso.com' } }))).toEqual([]);
   });
 
   it('lists at most 1,000 warnings, the tenant-wide one first, and counts the rest', () => {
