@@ -12,7 +12,11 @@ import type { Change } from './change.js';
  * Resetting such a user's password is too: the temporary password goes to
  * the addresses the configuration names, so a pull request that changes an
  * admin's notify and resets the password would otherwise take the account
- * over with no approval beyond the merge.
+ * over with no approval beyond the merge. Restoring a deleted user who holds
+ * one gives the role back to an account that can sign in again, as a grant
+ * does: tenantctl releases the roles of a user it deletes, but one deleted by
+ * another tool, or written into the recycle bin by SQL, keeps them, and a
+ * configuration declaring that user with the role then planned no grant.
  */
 export function isPrivilegedChange(change: Change, heldRoles: readonly string[]): boolean {
   switch (change.kind) {
@@ -23,6 +27,7 @@ export function isPrivilegedChange(change: Change, heldRoles: readonly string[])
     case 'user.delete':
     case 'user.block':
     case 'user.password-reset':
+    case 'user.restore':
       return heldRoles.length > 0;
     default:
       return false;
@@ -42,6 +47,8 @@ export function describePrivilegedChange(change: Change): string {
       return `blocks sign-in of ${change.userPrincipalName}, who holds an admin role`;
     case 'user.password-reset':
       return `resets the password of ${change.userPrincipalName}, who holds an admin role`;
+    case 'user.restore':
+      return `restores ${change.userPrincipalName}, who holds an admin role`;
     default:
       return `${change.kind} ${change.userPrincipalName}`;
   }

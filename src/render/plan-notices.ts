@@ -45,6 +45,7 @@ function privilegedWarnings(_plan: PlanDocument, changes: readonly DocumentChang
       : change.kind === 'role.revoke' ? () => `Revokes ${show(change.roleName)} from`
       : change.kind === 'user.delete' ? (users: number) => `Deletes ${adminUsers(users)}`
       : change.kind === 'user.block' ? (users: number) => `Blocks sign-in of ${adminUsers(users)}`
+      : change.kind === 'user.restore' ? (users: number) => `Restores deleted ${adminUsers(users)}`
       : () => `${change.kind}:`;
     const key = `${change.kind} ${'roleName' in change ? change.roleName : ''}`;
     const entry = byAction.get(key) ?? { words, upns: [] };

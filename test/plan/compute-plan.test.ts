@@ -183,6 +183,16 @@ describe('computePlan: combinations', () => {
       expect(result.plan.approvals).toEqual(['privileged']);
     });
 
+    it('restoring a deleted user who still holds an admin role (deleted outside tenantctl, which releases them); one without is not (helper-119)', () => {
+      const deleted = { deletedAt: '2026-11-25T00:00:00.000Z' };
+      const result = plan(
+        state(admin.desired, desiredUser('ghost@contoso.com', { roles: [GA] }), desiredUser('plain@contoso.com')),
+        state(admin.current, currentUser('ghost@contoso.com', { roles: [GA] }, deleted), currentUser('plain@contoso.com', {}, deleted)),
+      );
+      expect(risks(result)).toEqual({ 'user.restore ghost@contoso.com': ['privileged'], 'user.restore plain@contoso.com': [] });
+      expect(result.plan.approvals).toEqual(['privileged']);
+    });
+
     it('resetting the password of a user who holds an admin role (it goes where the configuration says); of another user it is not', () => {
       const reset = { password: { source: { kind: 'generate' as const }, forceChangePasswordNextSignIn: true, resetToken: '2026-12-01' } };
       const result = plan(
