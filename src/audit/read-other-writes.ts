@@ -40,15 +40,29 @@ export interface OtherWritesEntry {
   readonly writes: readonly OtherWrite[];
 }
 
-interface EntryRow {
+interface PartRow {
   written_at: Date;
   database_role: string;
   command: 'init' | null;
   actor: string | null;
   host: string | null;
   first: string;
-  writes: OtherWrite[];
+  /** JSON text of up to WRITES_PER_PART of the entry's writes, in order. */
+  writes: string;
 }
+
+/**
+ * The most writes, and about the most bytes of their rows (one row may pass
+ * it), in one part of an entry's list. One transaction outside tenantctl may
+ * write hundreds of thousands of rows (a bulk import by another tool), or
+ * rows of megabytes (anyone with SQL: a business phone has no bound): built
+ * as one JSON value, 400,000 user rows (about 600 MB) made the embedded
+ * database run out of memory, and a server refuses a value past 1 GB, so
+ * history could no longer be read at all. Parts stay a few megabytes, as
+ * read-state.ts sends the directory; each part's number grows with both counts.
+ */
+const WRITES_PER_PART = 2000;
+const BYTES_PER_PART = 8_000_000;
 
 /**
  * The writes no apply made, one entry per transaction, newest first; the
@@ -67,7 +81,7 @@ export async function readOtherWritesByFirst(
   db: Queryable,
   query: HistoryQuery & { readonly firsts?: readonly string[] } = {},
 ): Promise<{ readonly first: string; readonly entry: OtherWritesEntry }[]> {
-  const rows = await db.query<EntryRow>(
+  const rows = await db.query<PartRow>(
     `WITH accounts AS (
        SELECT id FROM users WHERE lower(user_principal_name) = $3
        UNION SELECT user_id FROM other_writes WHERE lower(user_principal_name) = $3 AND user_id IS NOT NULL
@@ -78,28 +92,52 @@ export async function readOtherWritesByFirst(
        SELECT w.* FROM other_writes w
         WHERE ($1::timestamptz IS NULL OR w.written_at >= $1::timestamptz)
           AND ($3::text IS NULL OR lower(w.user_principal_name) = $3 OR w.user_id IN (SELECT id FROM accounts))
-          AND ($4::bigint[] IS NULL OR w.transaction_id IN (SELECT transaction_id FROM other_writes WHERE id = ANY($4::bigint[]))))
-     SELECT written_at, database_role, command, actor, host, min(id)::text AS first,
+          AND ($4::bigint[] IS NULL OR w.transaction_id IN (SELECT transaction_id FROM other_writes WHERE id = ANY($4::bigint[])))),
+     entries AS (
+       SELECT transaction_id, written_at, database_role, command, actor, host, min(id) AS first
+         FROM picked
+        GROUP BY transaction_id, written_at, database_role, command, actor, host
+       HAVING $4::bigint[] IS NULL OR min(id) = ANY($4::bigint[])
+        ORDER BY min(id) DESC
+        LIMIT $2::int),
+     numbered AS (
+       SELECT e.first, p.*,
+              (row_number() OVER earlier - 1) / ${WRITES_PER_PART}
+              + coalesce(sum(octet_length(coalesce(p.before::text, '')) + octet_length(coalesce(p.after::text, '')))
+                  OVER (earlier ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) / ${BYTES_PER_PART} AS part
+         FROM picked p JOIN entries e
+           ON p.transaction_id = e.transaction_id AND p.written_at = e.written_at AND p.database_role = e.database_role
+          AND p.command IS NOT DISTINCT FROM e.command AND p.actor IS NOT DISTINCT FROM e.actor AND p.host IS NOT DISTINCT FROM e.host
+       WINDOW earlier AS (PARTITION BY e.first ORDER BY p.id))
+     SELECT written_at, database_role, command, actor, host, first::text AS first,
             json_agg(json_build_object('table', table_name, 'operation', operation, 'userId', user_id,
-              'userPrincipalName', user_principal_name, 'key', row_key, 'before', before, 'after', after) ORDER BY id) AS writes
-       FROM picked
-      GROUP BY transaction_id, written_at, database_role, command, actor, host
-     HAVING $4::bigint[] IS NULL OR min(id) = ANY($4::bigint[])
-      ORDER BY min(id) DESC
-      LIMIT $2::int`,
+              'userPrincipalName', user_principal_name, 'key', row_key, 'before', before, 'after', after) ORDER BY id)::text AS writes
+       FROM numbered
+      GROUP BY first, part, written_at, database_role, command, actor, host
+      ORDER BY numbered.first DESC, part`,
     [query.since ? query.since.toISOString() : null, query.limit ?? null, query.user?.toLowerCase() ?? null, query.firsts ?? null],
   );
-  return rows.map((row) => ({
-    first: row.first,
-    entry: {
-      writtenAt: row.written_at.toISOString(),
-      databaseRole: row.database_role,
-      command: row.command,
-      actor: row.actor,
-      host: row.host,
-      writes: row.writes,
-    },
-  }));
+  const entries: { first: string; entry: OtherWritesEntry & { writes: OtherWrite[] } }[] = [];
+  for (const row of rows) {
+    const writes = JSON.parse(row.writes) as OtherWrite[];
+    const last = entries.at(-1);
+    if (last?.first === row.first) {
+      for (const write of writes) last.entry.writes.push(write);
+      continue;
+    }
+    entries.push({
+      first: row.first,
+      entry: {
+        writtenAt: row.written_at.toISOString(),
+        databaseRole: row.database_role,
+        command: row.command,
+        actor: row.actor,
+        host: row.host,
+        writes,
+      },
+    });
+  }
+  return entries;
 }
 
 /** One entry of other writes before its rows are read: where it falls, and how large its rows are. */
