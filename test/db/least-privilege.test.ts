@@ -11,6 +11,7 @@ import YAML from 'yaml';
 import { listMigrations } from '../../src/db/migrate.js';
 import { copyContoso, ROOT, runCli, tempDir, type CliResult } from '../support/cli.js';
 import { describePostgres, postgresTestUrl } from '../support/postgres.js';
+import { onConnection } from '../support/login-roles.js';
 import { grantedPrivileges, unreadableColumns } from '../support/role-privileges.js';
 
 const CONTOSO = ['-c', 'examples/contoso'];
@@ -18,15 +19,7 @@ const ROLES_SQL = fs.readFileSync(path.join(ROOT, 'sql', 'roles.sql'), 'utf8');
 /** What a tenant that last ran roles.sql before migration 0011 has. */
 const ROLES_SQL_0010 = fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'roles-sql', 'roles-0010.sql'), 'utf8');
 
-async function asRole<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client(url);
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
+const asRole = onConnection;
 
 type UserEntry = Record<string, unknown> & { userPrincipalName: string };
 

@@ -14,21 +14,14 @@ import { latestMigrationVersion } from '../../src/db/migrate.js';
 import { ROOT } from '../support/cli.js';
 import { contosoPostgres } from '../support/contoso-database.js';
 import { describePostgres } from '../support/postgres.js';
+import { onConnection } from '../support/login-roles.js';
 import { grantedPrivileges } from '../support/role-privileges.js';
 
 const ROLES_SQL = fs.readFileSync(path.join(ROOT, 'sql', 'roles.sql'), 'utf8');
 const LATEST = latestMigrationVersion();
 const WRITER_SEATS = 'tenantctl_writer UPDATE subscriptions(seats)';
 
-async function asOwner<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client(url);
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
+const asOwner = onConnection;
 
 /** The error roles.sql stops with, as psql -v ON_ERROR_STOP=1 would show it; null when it ran. */
 async function runRolesSql(client: pg.Client): Promise<{ message: string; hint?: string } | null> {

@@ -6,15 +6,20 @@ import { ROOT } from './cli.js';
 
 const ROLES_SQL = fs.readFileSync(path.join(ROOT, 'sql', 'roles.sql'), 'utf8');
 
-/** Runs `sql` as the login of `url`, on a connection of its own. */
-export async function asLogin(url: string, sql: string): Promise<void> {
+/** Runs `work` as the login of `url`, on a connection of its own, closed after. */
+export async function onConnection<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client(url);
   await client.connect();
   try {
-    await client.query(sql);
+    return await work(client);
   } finally {
     await client.end();
   }
+}
+
+/** Runs `sql` as the login of `url`, on a connection of its own. */
+export async function asLogin(url: string, sql: string): Promise<void> {
+  await onConnection(url, (client) => client.query(sql));
 }
 
 /**
