@@ -4,24 +4,17 @@
 // INTERFACE.md says the built-in admin roles are always present (helper-119).
 // init restores each one missing, as its own write in the audit trail.
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../support/cli.js';
-import { contosoFolder } from '../support/contoso-database.js';
+import { contosoFolderWritten } from '../support/contoso-database.js';
 
 const EXCHANGE = '29232cdf-9323-42fd-ade2-1d097af3e4de';
 
 describe('a built-in admin role deleted from the database', { timeout: 120_000 }, () => {
   it('makes apply fail with nothing changed, and init puts it back so that apply grants it', async () => {
-    const database = contosoFolder('applied', path.join(tempDir('tenantctl-roles-restored-'), 'db'));
-    const db = new PGlite(database);
-    try {
-      await db.exec(`SET search_path TO tenantctl;
+    const database = await contosoFolderWritten('applied', path.join(tempDir('tenantctl-roles-restored-'), 'db'), `
         DELETE FROM user_roles WHERE role_template_id = '${EXCHANGE}';
         DELETE FROM roles WHERE template_id = '${EXCHANGE}';`);
-    } finally {
-      await db.close();
-    }
     const cli = (args: string[]) => runCli(args, { env: { TENANTCTL_DATABASE_URL: database } });
     const apply = ['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-privileged'];
     const refused = await cli(apply);

@@ -5,11 +5,10 @@
 // report (helper-119). The human formats now cut it in its middle and say how
 // much they left out; the JSON formats keep it exact.
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { describe, expect, it } from 'vitest';
 import { MAX_SHOWN_TEXT } from '../../src/render/escape-terminal.js';
 import { QUIET, ROOT, runCli, tempDir } from '../support/cli.js';
-import { contosoFolder } from '../support/contoso-database.js';
+import { contosoFolderWritten } from '../support/contoso-database.js';
 
 const LONG = 1_000_000;
 const PHONE = `+31 ${'9'.repeat(LONG)}`;
@@ -20,19 +19,13 @@ const longestLine = (text: string) => Math.max(...text.split('\n').map((line) =>
 
 describe('values of a megabyte in the database', { timeout: 180_000 }, () => {
   it('are shown cut in plan, drift and history, and exact in their JSON', async () => {
-    const database = contosoFolder('applied', path.join(tempDir('tenantctl-long-values-'), 'db'));
-    const db = new PGlite(database);
-    try {
-      await db.exec(`SET search_path TO tenantctl;
+    const database = await contosoFolderWritten('applied', path.join(tempDir('tenantctl-long-values-'), 'db'), `
         UPDATE users SET business_phones = ARRAY['${PHONE}'] WHERE user_principal_name = 'joep.devries@contoso.com';
         UPDATE subscriptions SET product_name = repeat('P', ${LONG}) WHERE sku = 'STANDARDPACK';
         INSERT INTO applies (actor, host, plan_hash, tool_version, summary, changes, database_role)
           VALUES (repeat('A', ${LONG}), 'x', 'sha256:x', 'x', '{}',
                   json_build_array(json_build_object('kind', 'user.update', 'userPrincipalName', repeat('z', ${LONG}) || '@contoso.com', 'patch', '[]'::json)),
                   repeat('R', ${LONG}));`);
-    } finally {
-      await db.close();
-    }
     const env = { ...QUIET, TENANTCTL_DATABASE_URL: database };
     const config = path.join(ROOT, 'examples', 'contoso');
     for (const [command, code] of [['plan', 0], ['drift', 2]] as const) {

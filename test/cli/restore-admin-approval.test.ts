@@ -4,25 +4,18 @@
 // plan, so without --approve-privileged (helper-119): the restore is privileged.
 import fs from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { describe, expect, it } from 'vitest';
 import { copyContoso, runCli, tempDir } from '../support/cli.js';
-import { contosoFolder } from '../support/contoso-database.js';
+import { contosoFolderWritten } from '../support/contoso-database.js';
 
 const GLOBAL_ADMINISTRATOR = '62e90394-69f5-4237-9190-012177145e10';
 
 describe('a deleted user who still holds an admin role', { timeout: 120_000 }, () => {
   it('is restored only with --approve-privileged, and every format says why', async () => {
-    const database = contosoFolder('applied', path.join(tempDir('tenantctl-restore-admin-'), 'db'));
-    const db = new PGlite(database);
-    try {
-      await db.exec(`SET search_path TO tenantctl;
+    const database = await contosoFolderWritten('applied', path.join(tempDir('tenantctl-restore-admin-'), 'db'), `
         INSERT INTO users (user_principal_name, display_name, mail_nickname, managed, deleted_at)
           VALUES ('ghost@contoso.com', 'Ghost', 'ghost', true, now() - interval '1 day');
         INSERT INTO user_roles (user_id, role_template_id) SELECT id, '${GLOBAL_ADMINISTRATOR}' FROM users WHERE user_principal_name = 'ghost@contoso.com';`);
-    } finally {
-      await db.close();
-    }
     const config = copyContoso();
     fs.rmSync(path.join(config, 'catalog.yaml'));
     fs.appendFileSync(path.join(config, 'users.yaml'), '  - userPrincipalName: ghost@contoso.com\n    displayName: Ghost\n    roles: [Global administrator]\n');

@@ -4,6 +4,7 @@
 // subject starts after that point; tests of init or of that first apply run
 // them themselves.
 import fs from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
 import { inject } from 'vitest';
 import type { ContosoStage } from './contoso-templates.js';
 import { postgresTestUrl } from './postgres.js';
@@ -14,6 +15,18 @@ export { CONTOSO_APPLY, type ContosoStage } from './contoso-templates.js';
 export function contosoFolder(stage: ContosoStage, folder: string): string {
   if (fs.existsSync(folder)) throw new Error(`${folder} exists already`);
   fs.cpSync(inject('contosoTemplates').folders[stage], folder, { recursive: true });
+  return folder;
+}
+
+/** contosoFolder, then `sql` run in tenantctl's schema as its owner: rows no tenantctl command would write. */
+export async function contosoFolderWritten(stage: ContosoStage, folder: string, sql: string): Promise<string> {
+  contosoFolder(stage, folder);
+  const db = new PGlite(folder);
+  try {
+    await db.exec(`SET search_path TO tenantctl;\n${sql}`);
+  } finally {
+    await db.close();
+  }
   return folder;
 }
 
