@@ -6,24 +6,17 @@
 // failed on every run, so the trail could no longer be read (helper-119). It
 // now reads such an entry in parts of a bounded size.
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { describe, expect, it } from 'vitest';
 import { QUIET, runCli, tempDir } from '../support/cli.js';
-import { contosoFolder } from '../support/contoso-database.js';
+import { contosoFolderWritten } from '../support/contoso-database.js';
 
 const USERS = 160;
 const PHONE = 2_500_000;
 
 describe('history of one outside transaction of hundreds of megabytes', { timeout: 300_000 }, () => {
   it('is read and shown, each value cut, instead of failing', async () => {
-    const database = contosoFolder('applied', path.join(tempDir('tenantctl-history-large-'), 'db'));
-    const db = new PGlite(database);
-    try {
-      await db.exec(`INSERT INTO tenantctl.users (user_principal_name, display_name, mail_nickname, business_phones)
+    const database = await contosoFolderWritten('applied', path.join(tempDir('tenantctl-history-large-'), 'db'), `INSERT INTO tenantctl.users (user_principal_name, display_name, mail_nickname, business_phones)
         SELECT 'bulk' || g || '@contoso.com', 'Bulk ' || g, 'bulk' || g, ARRAY[g || repeat('9', ${PHONE})] FROM generate_series(1, ${USERS}) g`);
-    } finally {
-      await db.close();
-    }
     const history = await runCli(['history', '--limit', '1'], { env: { ...QUIET, TENANTCTL_DATABASE_URL: database } });
     expect(history.stderr).toBe('');
     expect(history.code).toBe(0);

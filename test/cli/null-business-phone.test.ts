@@ -6,21 +6,14 @@
 // an empty entry, which plans clear and export leaves out, saying so.
 import fs from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { describe, expect, it } from 'vitest';
 import { QUIET, copyContoso, runCli, tempDir } from '../support/cli.js';
-import { contosoFolder } from '../support/contoso-database.js';
+import { contosoFolderWritten } from '../support/contoso-database.js';
 
 describe('a NULL entry in a user\'s business phones', { timeout: 120_000 }, () => {
   it('is planned away by a saved plan apply accepts, and exported as nothing, with a warning', async () => {
     const work = tempDir('tenantctl-null-phone-');
-    const database = contosoFolder('applied', path.join(work, 'db'));
-    const db = new PGlite(database);
-    try {
-      await db.exec(`UPDATE tenantctl.users SET business_phones = '{NULL}' WHERE user_principal_name = 'lotte.smit@contoso.com'`);
-    } finally {
-      await db.close();
-    }
+    const database = await contosoFolderWritten('applied', path.join(work, 'db'), `UPDATE tenantctl.users SET business_phones = '{NULL}' WHERE user_principal_name = 'lotte.smit@contoso.com'`);
     const env = { ...QUIET, TENANTCTL_DATABASE_URL: database };
     const config = copyContoso();
     fs.rmSync(path.join(config, 'catalog.yaml'));
