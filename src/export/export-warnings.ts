@@ -2,7 +2,7 @@ import { findRole } from '../catalog/builtin-roles.js';
 import { GLOBAL_ADMINISTRATOR, type Catalog } from '../catalog/catalog.js';
 import { usageLocationProblem } from '../config/country-codes.js';
 import { dependencyMessage, licenceRefusals, SHOWN_PLANS } from '../config/rules/assignable-rules.js';
-import { upnProblem } from '../config/rules/upn-rules.js';
+import { isMailAlias, upnProblem } from '../config/rules/upn-rules.js';
 import { limitDiagnostics } from '../config/diagnostic-limit.js';
 import { someOf } from '../diagnostics/message-lists.js';
 import { warning, type Diagnostic } from '../diagnostics/diagnostic.js';
@@ -20,24 +20,13 @@ function emptyAttributes(user: User): string[] {
   });
 }
 
-// schemas/tenant.schema.json's mailNickname pattern: dot-separated atoms of what Exchange accepts in an alias.
-const MAIL_NICKNAME = /^([A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*)?$/;
 /** schemas/tenant.schema.json's maxLength of a businessPhones entry; the database's array has none. */
 const MAX_PHONE = 64;
 
-/** Values the database holds and validate refuses by the schema, beyond the ones with warnings of their own. */
+/** Values the database holds and validate refuses by the schema, beyond the ones with warnings of their own (the nickname's: nicknameWarning). */
 function schemaRefusals(user: User): Diagnostic[] {
   const upn = user.userPrincipalName;
   const found: Diagnostic[] = [];
-  const nickname = user.attributes.mailNickname;
-  if (!MAIL_NICKNAME.test(nickname)) {
-    found.push(
-      warning(
-        'EXPORT_MAIL_NICKNAME_INVALID',
-        `${upn} has mailNickname ${JSON.stringify(nickname)} in the database, which is not a mail alias Exchange accepts; validate will reject the user until it is corrected (letters, digits and ! # $ % & ' * + - / = ? ^ _ \` { | } ~, with dots only between them)`,
-      ),
-    );
-  }
   if (user.attributes.businessPhones.some((phone) => [...phone].length > MAX_PHONE)) {
     found.push(
       warning('EXPORT_PHONE_TOO_LONG', `${upn} has a businessPhones entry longer than ${MAX_PHONE} characters in the database; validate will reject the user until it is shortened`),
@@ -72,6 +61,29 @@ function refusedLicences(user: User, refusals: RefusalCheck): Diagnostic[] {
   });
 }
 
+/**
+ * A nickname stored before validate judged the default one (`joep..devries`
+ * from `joep..devries@`), or set outside tenantctl: left out (it is the
+ * UPN's local part) validate refuses the default, and written out the schema
+ * refuses it, so no configuration keeps it: the user must declare another.
+ */
+function nicknameWarning(user: User, upnInvalid: boolean): Diagnostic[] {
+  const upn = user.userPrincipalName;
+  const nickname = user.attributes.mailNickname;
+  // An empty one is EXPORT_EMPTY_VALUE's.
+  if (nickname === '' || isMailAlias(nickname)) return [];
+  // Its UPN is refused already (EXPORT_UPN_INVALID), and with it the default nickname.
+  if (upnInvalid && nickname === upn.slice(0, upn.lastIndexOf('@'))) return [];
+  const mended = nickname.replace(/\.{2,}/g, '.').replace(/^\.+|\.+$/g, '');
+  const example = isMailAlias(mended) ? ` (e.g. mailNickname: ${mended})` : '';
+  return [
+    warning(
+      'EXPORT_MAIL_NICKNAME_INVALID',
+      `${upn} has mailNickname ${JSON.stringify(nickname)} in the database, which is not a mail alias Exchange accepts (letters, digits and ! # $ % & ' * + - / = ? ^ _ \` { | } ~, with dots only between them, never two in a row); no configuration can keep it: validate will reject the user until you declare another mailNickname${example}, which the first apply then sets (a user.update)`,
+    ),
+  ];
+}
+
 function userWarnings(user: User, catalog: Catalog | null, refusals: RefusalCheck | null): Diagnostic[] {
   const upn = user.userPrincipalName;
   const found: Diagnostic[] = [];
@@ -88,6 +100,7 @@ function userWarnings(user: User, catalog: Catalog | null, refusals: RefusalChec
   if (locationProblem) found.push(warning('EXPORT_USAGE_LOCATION_INVALID', `${upn}: ${locationProblem}; validate will reject it until it is corrected`));
   const problem = upnProblem(upn);
   if (problem) found.push(warning('EXPORT_UPN_INVALID', `userPrincipalName "${upn}" ${problem}; validate will reject it until the user is renamed`));
+  found.push(...nicknameWarning(user, problem !== null));
   const domain = upn.split('@')[1]?.toLowerCase();
   if (!problem && catalog && domain !== undefined && !catalog.domains.some((d) => d.name === domain && d.verified)) {
     found.push(warning('EXPORT_DOMAIN_NOT_VERIFIED', `${upn} signs in with ${domain}, which is not a verified domain of the tenant; validate will reject the user until the domain is verified`));

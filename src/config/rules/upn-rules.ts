@@ -75,6 +75,9 @@ export const upnSyntax: ConfigRule = ({ users }) => {
 /** The schema's pattern for mailNickname: a mail alias Exchange accepts (dots only between other characters). */
 const MAIL_ALIAS = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
 
+/** Whether a mailNickname is one the schema accepts written out (its length aside). */
+export const isMailAlias = (nickname: string): boolean => MAIL_ALIAS.test(nickname);
+
 /**
  * A user that declares no mailNickname gets its UPN's local part, which the
  * UPN rules let hold two dots in a row (`a..b`) where a mail alias may not:
