@@ -13,9 +13,9 @@ interface Owner {
 }
 
 /**
- * The definition: every address of every mailbox in one map, the first owner
- * to have it owning it. A mailbox is its UPN, and its nickname at the UPN's
- * domain and every tenant domain.
+ * The definition: every address of every mailbox in one map, the owner whose
+ * UPN it is owning it, else the first owner to have it. A mailbox is its UPN,
+ * and its nickname at the UPN's domain and every tenant domain.
  */
 function referenceOwners<T>(owners: readonly T[], mailboxesOf: (owner: T) => Owner[], catalog: Catalog | null): Map<string, T> {
   const tenantDomains = (catalog?.domains ?? []).map((d) => d.name.toLowerCase());
@@ -23,10 +23,10 @@ function referenceOwners<T>(owners: readonly T[], mailboxesOf: (owner: T) => Own
   const add = (address: string, owner: T) => {
     if (!addresses.has(address)) addresses.set(address, owner);
   };
+  for (const owner of owners) for (const mailbox of mailboxesOf(owner)) add(mailbox.upn.toLowerCase(), owner);
   for (const owner of owners) {
     for (const mailbox of mailboxesOf(owner)) {
       const upn = mailbox.upn.toLowerCase();
-      add(upn, owner);
       const nickname = mailbox.nickname.toLowerCase();
       for (const domain of new Set([upn.split('@')[1] ?? '', ...tenantDomains])) add(`${nickname}@${domain}`, owner);
     }

@@ -355,6 +355,12 @@ describe('notify', () => {
       current: state(currentUser('admin@contoso.com'), currentUser('joep@contoso.com'), currentUser('helpdesk@contoso.com', { accountEnabled: false })),
       expected: [],
     },
+    // helper-120: the shared mailbox's UPN was taken for the mailbox of a user declared before it whose nickname is the same.
+    {
+      name: 'defaults.notify holding a blocked user’s UPN that an earlier user’s nickname spells is the blocked user’s mailbox',
+      files: `defaults:\n  notify: [helpdesk@contoso.com]\n${user('mailNickname: helpdesk\nroles: [Billing administrator]')}  - userPrincipalName: helpdesk@contoso.com\n    displayName: Help desk\n    accountEnabled: false\n`,
+      expected: [],
+    },
     {
       name: 'defaults.notify holding the mailbox of a user with a notify of its own is fine',
       files: `defaults:\n  notify: [joep@contoso.com]\n${user('roles: [Billing administrator]\nnotify: [it-desk@example.org]')}  - userPrincipalName: anna@contoso.com\n    displayName: Anna\n    roles: [Billing administrator]\n`,

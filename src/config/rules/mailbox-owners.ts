@@ -42,9 +42,13 @@ const NON_ASCII = /[^\x00-\x7f]/;
 /** Whether `text` lower-cased may be `lower`: lower-casing keeps an ASCII text's length. */
 const mayLowerTo = (text: string, lower: string) => text.length === lower.length || NON_ASCII.test(text);
 
+/** Whether one form of an address is this UPN. */
+const isUpn = ({ address }: Address, upn: string): boolean => mayLowerTo(upn, address) && upn.toLowerCase() === address;
+
 /** Whether one form of an address reaches the mailbox of this UPN and nickname. */
-function reaches({ address, local, domain }: Address, upn: string, nickname: string, tenantDomains: ReadonlySet<string>): boolean {
-  if (mayLowerTo(upn, address) && upn.toLowerCase() === address) return true;
+function reaches(form: Address, upn: string, nickname: string, tenantDomains: ReadonlySet<string>): boolean {
+  if (isUpn(form, upn)) return true;
+  const { local, domain } = form;
   return local !== null && mayLowerTo(nickname, local) && nickname.toLowerCase() === local && (tenantDomains.has(domain) || upnDomain(upn) === domain);
 }
 
@@ -57,7 +61,10 @@ const FEW_ADDRESSES = 16;
 
 /**
  * Finds whose mailbox an address (lower-cased, one form of it) is, among
- * the owners that `counts`, in order: the first one wins. A few addresses
+ * the owners that `counts`: the one whose UPN it is, else the first one in
+ * order whose nickname reaches it (`helpdesk@` is the shared mailbox signed
+ * in as helpdesk@, not that of a user declared before it whose nickname is
+ * helpdesk, which Exchange cannot give that address). A few addresses
  * (usually one, in defaults) are looked for owner by owner: cheaper than
  * lower-casing and indexing 100,000 UPNs and nicknames, and `counts` is
  * asked only of an owner that matches. More are looked up in maps, each
@@ -74,14 +81,24 @@ function ownerFinder<T>(
 ): (form: Address) => T | undefined {
   if (addresses <= FEW_ADDRESSES) {
     return (form) => {
+      let byNickname: T | undefined;
+      // One pass: a UPN ends it, the first nickname is kept in case none follows.
+      const upnVisit = (upn: string) => isUpn(form, upn);
       const visit = (upn: string, nickname: string) => reaches(form, upn, nickname, tenantDomains);
-      for (const owner of owners()) if (mailboxesOf(owner, visit) && counts(owner)) return owner;
-      return undefined;
+      for (const owner of owners()) {
+        if (mailboxesOf(owner, upnVisit)) {
+          if (counts(owner)) return owner;
+        } else if (byNickname === undefined && mailboxesOf(owner, visit) && counts(owner)) byNickname = owner;
+      }
+      return byNickname;
     };
   }
-  let index: { readonly counted: T[]; readonly byAddress: Map<string, number>; readonly byNickname: Map<string, number> } | undefined;
+  let index:
+    | { readonly counted: T[]; readonly byUpn: Map<string, number>; readonly byAddress: Map<string, number>; readonly byNickname: Map<string, number> }
+    | undefined;
   const build = () => {
     const counted: T[] = [];
+    const byUpn = new Map<string, number>();
     const byAddress = new Map<string, number>();
     const byNickname = new Map<string, number>();
     const first = (map: Map<string, number>, key: string, at: number) => {
@@ -92,16 +109,18 @@ function ownerFinder<T>(
       const at = counted.push(owner) - 1;
       mailboxesOf(owner, (upn, nickname) => {
         const lower = nickname.toLowerCase();
-        first(byAddress, upn.toLowerCase(), at);
+        first(byUpn, upn.toLowerCase(), at);
         first(byAddress, `${lower}@${upnDomain(upn)}`, at);
         first(byNickname, lower, at);
         return false;
       });
     }
-    return { counted, byAddress, byNickname };
+    return { counted, byUpn, byAddress, byNickname };
   };
   return ({ address, local, domain }) => {
     index ??= build();
+    const upn = index.byUpn.get(address);
+    if (upn !== undefined) return index.counted[upn];
     let found = index.byAddress.get(address) ?? index.counted.length;
     if (local !== null && tenantDomains.has(domain)) found = Math.min(found, index.byNickname.get(local) ?? found);
     return index.counted[found];
