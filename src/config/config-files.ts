@@ -48,6 +48,46 @@ interface Entry {
   readonly link: boolean;
 }
 
+/** A file by a YAML name but for the case of its extension; `taken` when a file has the name it would be read by. */
+interface OtherCase {
+  readonly name: string;
+  readonly spelt: string;
+  readonly taken: boolean;
+}
+
+/** The identity of what a name leads to (links followed), or null when it leads nowhere. */
+function fileIdentity(file: string): fs.Stats | null {
+  try {
+    return fs.statSync(file);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Files `-c DIR` skips only for the case of their extension (`users.YAML`).
+ * Not a link to a folder (`old.YAML -> archive/`), nor a second name of the
+ * file read already (`users.YAML -> users.yaml`): neither holds users left out.
+ */
+function otherCaseFiles(dir: string, listed: readonly fs.Dirent[]): OtherCase[] {
+  const names = new Set(listed.map((entry) => entry.name));
+  const found: OtherCase[] = [];
+  for (const entry of listed) {
+    if (entry.isDirectory()) continue;
+    const spelt = readableSpelling(entry.name);
+    if (spelt === null) continue;
+    const taken = names.has(spelt);
+    if (entry.isSymbolicLink() || taken) {
+      const target = fileIdentity(path.join(dir, entry.name));
+      if (target?.isDirectory()) continue;
+      const read = taken ? fileIdentity(path.join(dir, spelt)) : null;
+      if (target && read && target.dev === read.dev && target.ino === read.ino) continue;
+    }
+    found.push({ name: entry.name, spelt, taken });
+  }
+  return found;
+}
+
 /**
  * The entries by a YAML name directly inside `dir`, sorted by name, whatever
  * they are; symbolic links count when they lead inside the repository (the
@@ -64,15 +104,12 @@ function yamlFilesIn(dir: string): {
   /** The folders among the entries (not by a YAML name), for unread-subfolders.ts. */
   folders: string[];
   /** Files by a YAML name but for the case of its extension, which are not read, with the name they would be read by. */
-  otherCase: { name: string; spelt: string }[];
+  otherCase: OtherCase[];
 } {
   const listed = fs.readdirSync(dir, { withFileTypes: true });
   const entries = listed.filter((entry) => isConfigFileName(entry.name));
   const folders = listed.filter((entry) => entry.isDirectory() && !isConfigFileName(entry.name)).map((entry) => entry.name);
-  const otherCase = listed
-    .filter((entry) => !entry.isDirectory())
-    .map((entry) => ({ name: entry.name, spelt: readableSpelling(entry.name) }))
-    .filter((file): file is { name: string; spelt: string } => file.spelt !== null);
+  const otherCase = otherCaseFiles(dir, listed);
   const names: Entry[] = [];
   const outside: Outside[] = [];
   const notYaml: NotYaml[] = [];
@@ -312,13 +349,15 @@ export function listConfigFiles(paths: readonly string[]): { files: string[]; di
     let notUtf8: string[];
     let folders: string[];
     try {
-      let otherCase: { name: string; spelt: string }[];
+      let otherCase: OtherCase[];
       ({ names, outside, notYaml, broken, notUtf8, folders, otherCase } = yamlFilesIn(given));
-      for (const { name, spelt } of otherCase) {
+      for (const { name, spelt, taken } of otherCase) {
         const file = path.posix.join(shown, name);
+        // Renamed over a file of that name, it would replace it.
+        const fix = taken ? `move what it declares into ${spelt}, which is read, then remove it` : `rename it ${spelt}`;
         const message =
           `${file} is not read: a directory given with -c contributes only its files named *.yaml or *.yml, the extension in lower case; ` +
-          `users declared only there count as undeclared, and those tenantctl manages are planned for deletion: rename it ${spelt}`;
+          `users declared only there count as undeclared, and those tenantctl manages are planned for deletion: ${fix}`;
         diagnostics.push(warning('CONFIG_FILE_NOT_READ', message, { file }));
       }
       for (const name of notUtf8) {

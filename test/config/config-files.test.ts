@@ -484,4 +484,27 @@ describe('a -c directory with a YAML file whose extension is not in lower case',
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toContain(`${tenant}/users.YAML: CONFIG_FILE_NOT_READ: warning: ${tenant}/users.YAML is not read`);
   });
+
+  // helper-120: a link to a folder, or a second name of a file read already, holds no users left out; and
+  // renamed over a file of the name it would be read by, a file would replace that file.
+  it('says nothing of a link to a folder or to the file read under that name, and no rename over a file there', () => {
+    const tenant = newDir();
+    fs.writeFileSync(path.join(tenant, 'tenant.yaml'), `${USERS}    roles: [Global administrator]\n`);
+    fs.mkdirSync(path.join(tenant, 'archive'));
+    fs.symlinkSync('archive', path.join(tenant, 'old.YAML'));
+    fs.symlinkSync('tenant.yaml', path.join(tenant, 'tenant.YAML'));
+    fs.writeFileSync(path.join(tenant, 'team.yaml'), 'users: []\n');
+    fs.writeFileSync(path.join(tenant, 'team.YAML'), 'users: []\n');
+
+    const { files, diagnostics } = listConfigFiles([tenant]);
+    expect(files).toEqual([`${tenant}/team.yaml`, `${tenant}/tenant.yaml`]);
+    expect(diagnostics.map((d) => [d.code, d.location?.file, d.message])).toEqual([
+      [
+        'CONFIG_FILE_NOT_READ',
+        `${tenant}/team.YAML`,
+        `${tenant}/team.YAML is not read: a directory given with -c contributes only its files named *.yaml or *.yml, the extension in lower case; ` +
+          'users declared only there count as undeclared, and those tenantctl manages are planned for deletion: move what it declares into team.yaml, which is read, then remove it',
+      ],
+    ]);
+  });
 });
