@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { firstMissingFolder, removeEmptyFolders } from '../files/create-folders.js';
+import { removeEmptyFolders } from '../files/create-folders.js';
 import { refuseTrackedPath } from '../files/git-work-tree.js';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 import { onDemand } from '../on-demand.js';
@@ -100,10 +100,12 @@ async function openLocation(options: OpenOptions): Promise<Database> {
     throw new TenantctlError(`there is no database at ${displayUrl}: run \`tenantctl init --catalog FILE\` first`);
   }
   // Made for the database below; a refused database leaves no empty folders behind either.
-  const firstMade = firstMissingFolder(path.dirname(directory));
+  let firstMade: string | undefined;
   try {
     restrictUmask();
-    prepareDatabaseParent(directory);
+    prepareDatabaseParent(directory, (top) => {
+      firstMade ??= top;
+    });
     // Its files hold password hashes, sealed credentials and the audit trail: a routine
     // `git add -A` must not commit them (checked once .tenantctl/'s .gitignore is in place).
     if (options.create && missingOrEmpty(directory)) refuseTrackedPath(directory, 'to create the embedded database at', NOT_IN_GIT, 'PG_VERSION');

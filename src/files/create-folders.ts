@@ -59,24 +59,6 @@ function makeFolders(folder: string): string | undefined {
   return top;
 }
 
-/**
- * The highest of `folder` and the folders above it that do not exist yet,
- * which `mkdir -p folder` would create first; undefined when `folder` exists
- * (or cannot be looked at: then nothing is taken for created).
- */
-export function firstMissingFolder(folder: string): string | undefined {
-  let missing: string | undefined;
-  for (let current = path.resolve(folder); path.dirname(current) !== current; current = path.dirname(current)) {
-    try {
-      if (fs.lstatSync(current, { throwIfNoEntry: false }) !== undefined) break;
-    } catch {
-      return undefined;
-    }
-    missing = current;
-  }
-  return missing;
-}
-
 /** From `folder` up to `top` (the first one mkdir created; none when undefined), as long as they are empty. */
 export function removeEmptyFolders(folder: string, top: string | undefined): void {
   if (top === undefined) return;

@@ -29,18 +29,27 @@ const myUid = (): number | null => (typeof process.geteuid === 'function' ? proc
  *   may write it, unless it is sticky like /tmp, as they could swap the
  *   database or plant its lock.
  */
-export function prepareDatabaseParent(directory: string): void {
+export function prepareDatabaseParent(directory: string, made: MadeFolder = () => {}): void {
   const parent = path.dirname(directory);
-  if (path.basename(parent) === STATE_FOLDER) prepareStateFolder(parent, directory);
-  else prepareChosenParent(parent, directory);
+  if (path.basename(parent) === STATE_FOLDER) prepareStateFolder(parent, directory, made);
+  else prepareChosenParent(parent, directory, made);
 }
 
-function prepareStateFolder(folder: string, directory: string): void {
+/**
+ * Told the highest folder prepareDatabaseParent created, as soon as it is
+ * created (also when it then refuses): what mkdir made, not what was missing
+ * before, as a folder another process makes meanwhile is its own.
+ */
+export type MadeFolder = (top: string) => void;
+
+function prepareStateFolder(folder: string, directory: string, made: MadeFolder): void {
   let stat = fs.lstatSync(folder, { throwIfNoEntry: false });
   if (!stat) {
-    fs.mkdirSync(path.dirname(folder), { recursive: true, mode: 0o700 });
+    const top = fs.mkdirSync(path.dirname(folder), { recursive: true, mode: 0o700 });
+    if (top !== undefined) made(top);
     try {
       fs.mkdirSync(folder, { mode: 0o700 });
+      if (top === undefined) made(folder);
     } catch (cause) {
       if ((cause as NodeJS.ErrnoException).code !== 'EEXIST') throw cause;
     }
@@ -94,8 +103,9 @@ function ignoreEverything(file: string): void {
   writePrivateFile(file, IGNORE_ALL);
 }
 
-function prepareChosenParent(parent: string, directory: string): void {
-  fs.mkdirSync(parent, { recursive: true, mode: 0o700 });
+function prepareChosenParent(parent: string, directory: string, made: MadeFolder): void {
+  const top = fs.mkdirSync(parent, { recursive: true, mode: 0o700 });
+  if (top !== undefined) made(top);
   const stat = fs.statSync(parent);
   const sticky = (stat.mode & 0o1000) !== 0;
   if ((stat.mode & 0o022) !== 0 && !sticky) {

@@ -5,7 +5,8 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { openDatabase } from '../../src/db/open-database.js';
 import { prepareDatabaseParent } from '../../src/files/state-folder.js';
 import { runCli, tempDir } from '../support/cli.js';
 
@@ -172,5 +173,36 @@ describe('a --database folder inside a git work tree', () => {
     const byDefault = await runCli(['init'], { cwd: repo, env: { TENANTCTL_OUTBOX_KEY: path.join(tempDir(), 'outbox.key') } });
     expect(byDefault.code, byDefault.stderr).toBe(0);
     expect(execFileSync('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: repo, encoding: 'utf8' })).toBe('?? .gitignore\n');
+  });
+});
+
+// helper-120: the folders to remove were those missing before the database's parent was made, so a folder
+// another process made meanwhile (an empty state/ it was about to fill) was removed with tenantctl's own.
+describe('a refused database folder in a git work tree, while another process makes folders', () => {
+  let repo: string;
+  beforeAll(() => {
+    repo = tempDir('tenantctl-db-race-');
+    execFileSync('git', ['init', '-q', repo]);
+  });
+  afterAll(() => {
+    vi.restoreAllMocks();
+    fs.rmSync(repo, { recursive: true, force: true });
+  });
+
+  it('removes only the folders tenantctl made', async () => {
+    const theirs = path.join(repo, 'state');
+    const database = path.join(theirs, 'tenant', 'db');
+    const mkdir = fs.mkdirSync.bind(fs);
+    vi.spyOn(fs, 'mkdirSync').mockImplementation(((folder: fs.PathLike, options?: fs.MakeDirectoryOptions) => {
+      // The other process makes state/ just before tenantctl makes state/tenant/ in it.
+      if (folder === path.dirname(database) && !fs.existsSync(theirs)) mkdir(theirs);
+      return mkdir(folder, options);
+    }) as typeof fs.mkdirSync);
+    await expect(openDatabase({ url: database, actor: 'test', lockTimeoutMs: 1_000, create: true })).rejects.toThrow(
+      `refusing to create the embedded database at ${database}: it is inside the git work tree`,
+    );
+    vi.restoreAllMocks();
+    expect(fs.existsSync(path.join(theirs, 'tenant'))).toBe(false);
+    expect(fs.statSync(theirs).isDirectory()).toBe(true);
   });
 });
