@@ -247,6 +247,9 @@ function outOfRange(e: ErrorObject, path: Path): Finding {
 }
 
 /** The code and message for one ajv error, or null when another error explains it. */
+/** What the schema checks of an old UPN (renamedFrom) that the UPN rules say in their own words. */
+const SIGN_IN_ID_KEYWORDS: ReadonlySet<string> = new Set(['pattern', 'minLength', 'maxLength']);
+
 function translate(e: ErrorObject, path: Path): Finding | null {
   const key = lastKey(path);
   const notifyEntry = path.at(-2) === 'notify' && typeof path.at(-1) === 'number';
@@ -286,7 +289,8 @@ function translate(e: ErrorObject, path: Path): Finding | null {
   }
   if (key === 'userPrincipalName' && typeof e.data === 'string') return { code: 'UPN_INVALID', path, message: upnInvalidMessage(e.data) };
   // The old UPN of a rename: a sign-in ID like any other, so the same words say what is wrong with it.
-  if (key === 'renamedFrom' && typeof e.data === 'string' && e.keyword === 'pattern') {
+  // Its lengths too, as the UPN's: one finding where a long malformed value broke pattern and maxLength both.
+  if (key === 'renamedFrom' && typeof e.data === 'string' && SIGN_IN_ID_KEYWORDS.has(e.keyword)) {
     return { code: 'UPN_INVALID', path, message: `renamedFrom "${e.data}" ${upnProblem(e.data) ?? 'is not a valid sign-in ID (local@domain)'}` };
   }
   if (key === 'usageLocation' && typeof e.data === 'string') {

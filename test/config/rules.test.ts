@@ -876,6 +876,20 @@ describe('a malformed renamedFrom', () => {
       expected: ['UPN_INVALID@tenant.yaml:10:18'],
       message: /^renamedFrom " joep\.devries@contoso\.com" the part before "@" may only contain A-Z a-z 0-9 ' \. - _ ! # \^ ~; it holds " " \(U\+0020\)$/,
     },
+    // helper-120: one too long was SCHEMA_LENGTH, and beside it UPN_INVALID when the pattern failed as well.
+    {
+      name: 'too long: UPN_INVALID alone, in the words of the UPN rules',
+      files: `users:\n${ADMIN}  - userPrincipalName: joep.jansen@contoso.com\n    displayName: Joep\n    roles: [Billing administrator]\n    renamedFrom: ${'j'.repeat(120)}@contoso.com\n`,
+      current: state(currentUser('admin@contoso.com')),
+      expected: ['UPN_INVALID@tenant.yaml:10:18'],
+      message: /^renamedFrom "j{120}@contoso\.com" the part before "@" must be 1 to 64 characters \(it is 120\)$/,
+    },
+    {
+      name: 'too long and malformed: one UPN_INVALID',
+      files: `users:\n${ADMIN}  - userPrincipalName: joep.jansen@contoso.com\n    displayName: Joep\n    roles: [Billing administrator]\n    renamedFrom: "${'j'.repeat(120)} @contoso.com"\n`,
+      current: state(currentUser('admin@contoso.com')),
+      expected: ['UPN_INVALID@tenant.yaml:10:18'],
+    },
   ]);
 });
 
