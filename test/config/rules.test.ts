@@ -348,6 +348,8 @@ describe('notify', () => {
       name: 'defaults.notify holding an inheriting user’s mailbox by nickname, without the directory',
       files: `defaults:\n  notify: [jdv@contoso.onmicrosoft.com]\n${user('mailNickname: jdv\nroles: [Billing administrator]')}`,
       expected: ['NOTIFY_OWN_MAILBOX@tenant.yaml:2:12'],
+      // helper-120: without the directory the user may exist already; it was called "the new user".
+      message: /^jdv@contoso\.onmicrosoft\.com in defaults\.notify is joep@contoso\.com's own mailbox: it cannot read it before signing in/,
     },
     {
       name: 'defaults.notify holding the mailbox of a blocked user who inherits it (a shared mailbox) is fine',

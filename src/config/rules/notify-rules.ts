@@ -114,7 +114,8 @@ function ownMailbox(context: RuleContext, owners: MailboxOwners, owner: Declared
   if (before !== undefined && !isAddressOf(lower, upn, owner.user.attributes.mailNickname, owners.tenantDomains)) {
     return `${upn}'s own mailbox, which it keeps through the rename from ${before}: it cannot read it`;
   }
-  return context.current && existsAlready(owner, context) ? `${upn}'s own mailbox: it cannot read it` : `the new user's own mailbox: ${upn} cannot read it`;
+  // Without the directory (validate offline) whether the user is new is not known: an existing one is not called new.
+  return !context.current || existsAlready(owner, context) ? `${upn}'s own mailbox: it cannot read it` : `the new user's own mailbox: ${upn} cannot read it`;
 }
 
 /**
