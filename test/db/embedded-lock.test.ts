@@ -109,6 +109,19 @@ describe('the embedded database lock file', () => {
     release();
   });
 
+  /** The compiled module and every module it imports by a relative path, as paths under dist/src. */
+  function importClosure(first: string): string[] {
+    const found = new Set<string>();
+    const visit = (file: string) => {
+      if (found.has(file)) return;
+      found.add(file);
+      const text = fs.readFileSync(path.join(ROOT, 'dist', 'src', file), 'utf8');
+      for (const [, relative] of text.matchAll(/from ['"](\.{1,2}\/[^'"]+)['"]/g)) visit(path.posix.join(path.posix.dirname(file), relative!));
+    };
+    visit(first);
+    return [...found];
+  }
+
   // Another OS user's lock (mode 0600) cannot be read; its holder is alive, so it must be waited for.
   it.runIf(process.getuid?.() === 0)('is never taken over from a live holder of another OS user whose lock cannot be read', async () => {
     const shared = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantctl-shared-lock-'));
@@ -116,7 +129,7 @@ describe('the embedded database lock file', () => {
       fs.chmodSync(shared, 0o777);
       // The compiled lock module, where the other user can read it. Modes are set explicitly:
       // an earlier test in this worker may have left the umask at 077, as tenantctl does.
-      for (const file of ['db/embedded-lock.js', 'diagnostics/tenantctl-error.js', 'render/escape-terminal.js']) {
+      for (const file of importClosure('db/embedded-lock.js')) {
         for (const folder of ['lib', path.join('lib', path.dirname(file))]) {
           fs.mkdirSync(path.join(shared, folder), { recursive: true });
           fs.chmodSync(path.join(shared, folder), 0o755);
