@@ -125,6 +125,10 @@ export async function migrate(db: Database, migrations = listMigrations()): Prom
   return result;
 }
 
+/** How long a migration holding the tenant lock waits for the outbox before it lets go of both and tries again. */
+const OUTBOX_WAIT_MS = 1_000;
+const OUTBOX_RETRY_MS = 200;
+
 /**
  * Commands check the schema version when they start; apply and deliver check
  * it again under a lock this takes too (refuseSchemaChangedSince). So an
@@ -132,12 +136,35 @@ export async function migrate(db: Database, migrations = listMigrations()): Prom
  * starts commits before the schema changes, and one waiting for the lock finds
  * the new version once it has it. EXCLUSIVE on the outbox conflicts with the
  * row lock deliver takes on a notification, never with a plain read.
+ *
+ * The outbox lock is waited for a bounded time only, holding the tenant lock:
+ * a notification being sent (a slow relay) or the deliverer role's own
+ * `SELECT ... FOR UPDATE`, held open, would otherwise keep the tenant lock
+ * taken, and so every apply waiting, for as long as it lasts. Taking the outbox
+ * first would deadlock with an apply, which queues credentials under the
+ * tenant lock. Rolling back to the savepoint lets go of both.
  */
 async function waitForWriters(tx: Queryable): Promise<void> {
-  if (await tableExists(tx, `${SCHEMA}.users`)) await tx.exec(TENANT_LOCK);
-  if (await tableExists(tx, `${SCHEMA}.credential_notifications`)) {
-    await tx.exec(`LOCK TABLE ${SCHEMA}.credential_notifications IN EXCLUSIVE MODE`);
+  const users = await tableExists(tx, `${SCHEMA}.users`);
+  const outbox = await tableExists(tx, `${SCHEMA}.credential_notifications`);
+  const [setting] = await tx.query<{ lock_timeout: string }>(`SELECT current_setting('lock_timeout') AS lock_timeout`);
+  for (;;) {
+    await tx.exec('SAVEPOINT wait_for_writers');
+    if (users) await tx.exec(TENANT_LOCK);
+    if (!outbox) break;
+    await tx.query(`SELECT set_config('lock_timeout', $1, true)`, [`${OUTBOX_WAIT_MS}ms`]);
+    try {
+      await tx.exec(`LOCK TABLE ${SCHEMA}.credential_notifications IN EXCLUSIVE MODE`);
+      await tx.query(`SELECT set_config('lock_timeout', $1, true)`, [setting?.lock_timeout ?? '0']);
+      break;
+    } catch (cause) {
+      if ((cause as { code?: string }).code !== '55P03') throw cause;
+      await tx.exec('ROLLBACK TO SAVEPOINT wait_for_writers');
+      await tx.exec('RELEASE SAVEPOINT wait_for_writers');
+      await new Promise((resolve) => setTimeout(resolve, OUTBOX_RETRY_MS));
+    }
   }
+  await tx.exec('RELEASE SAVEPOINT wait_for_writers');
 }
 
 async function migrateInOneTransaction(db: Database, migrations: readonly Migration[]): Promise<MigrationResult> {
