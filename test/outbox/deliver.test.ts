@@ -244,6 +244,25 @@ function outboxSuite(open: () => Promise<Database>): void {
     expect(server.received).toHaveLength(3);
   });
 
+  it('reads the schema version in one statement per notification: an outbox of 500 pays 500 more, not 1,000', async () => {
+    const seeded = await seed(db, THREE);
+    const statements: string[] = [];
+    const counted: Database = {
+      ...db,
+      transaction: (work) =>
+        db.transaction((tx) =>
+          work({
+            query: (sql, params) => (statements.push(sql), tx.query(sql, params)),
+            exec: (sql) => (statements.push(sql), tx.exec(sql)),
+          })),
+    };
+    const transport = smtpTo(server.port);
+    const report = await deliverPending(counted, transport, KEY);
+    transport.close();
+    expect(report.counts.delivered).toBe(seeded.length);
+    expect(statements.filter((sql) => /schema_migrations|to_regclass/.test(sql))).toHaveLength(seeded.length);
+  });
+
   it('keeps no outcome in memory with keepDeliveries false (an outbox of 100,000): each goes to onResult, the report counts them', async () => {
     const seeded = await seed(db, THREE);
     server.refuse.add((seeded[0] as Seeded).recipients[0] as string);
