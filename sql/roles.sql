@@ -38,12 +38,17 @@ SET LOCAL search_path TO pg_catalog, pg_temp;
 -- pipeline pinned to it), would grant again what a later migration revoked: the
 -- release of schema 26 gave the writer back UPDATE of a subscription's consumed
 -- seats, which 0027 took away. Against an older schema it names tables that do
--- not exist yet. Either way: stop before changing anything.
+-- not exist yet. Either way: stop before changing anything. init's migration
+-- lock (src/db/migrate.ts), held shared to the end, makes it wait for a
+-- migration in progress, and read the version that one commits: without it, the
+-- version read before a newer init commits would let this script grant again,
+-- right after it, what that init revoked.
 DO $$
 DECLARE
   known constant integer := 27;
   found integer;
 BEGIN
+  PERFORM pg_advisory_xact_lock_shared(7346010);
   IF to_regclass('tenantctl.schema_migrations') IS NOT NULL THEN
     SELECT max(m.version) INTO found FROM tenantctl.schema_migrations m;
   END IF;

@@ -10,11 +10,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { expect, it } from 'vitest';
-import { latestMigrationVersion } from '../../src/db/migrate.js';
+import { latestMigrationVersion, MIGRATION_LOCK_KEY } from '../../src/db/migrate.js';
 import { ROOT } from '../support/cli.js';
 import { contosoPostgres } from '../support/contoso-database.js';
 import { describePostgres } from '../support/postgres.js';
 import { onConnection } from '../support/login-roles.js';
+import { count } from '../support/apply-lock-wait.js';
 import { grantedPrivileges } from '../support/role-privileges.js';
 
 const ROLES_SQL = fs.readFileSync(path.join(ROOT, 'sql', 'roles.sql'), 'utf8');
@@ -56,6 +57,34 @@ describePostgres('sql/roles.sql against a schema of another release', { timeout:
         hint: 'run the roles.sql of the tenantctl release whose init migrated the database',
       });
       expect(await grantedPrivileges(client)).toEqual(granted);
+    });
+  });
+
+  it('waits for a newer release\'s migration in progress, and refuses the version it commits', async () => {
+    const url = await contosoPostgres('initialised', 'roles_sql_during_migration');
+    await asOwner(url, async (migration) => {
+      expect(await runRolesSql(migration)).toBeNull();
+      // The newer release's init, migrating: its lock, a grant taken away, its version, not committed yet.
+      await migration.query(`BEGIN; SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY});
+        REVOKE UPDATE (seats) ON tenantctl.subscriptions FROM tenantctl_writer;
+        INSERT INTO tenantctl.schema_migrations (version, name) VALUES (${LATEST + 1}, 'future_narrower_grants')`);
+      await asOwner(url, async (client) => {
+        let outcome: { message: string; hint?: string } | null | undefined;
+        const running = runRolesSql(client).then((done) => (outcome = done));
+        const deadline = Date.now() + 30_000;
+        while (outcome === undefined &&
+          (await count(url, `SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '-- Least privilege for tenantctl%'`)) === 0) {
+          if (Date.now() > deadline) throw new Error('roles.sql neither waited nor ended');
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        await migration.query('COMMIT');
+        await running;
+        expect(outcome).toEqual({
+          message: `this roles.sql is for tenantctl schema version ${LATEST}, and the database has version ${LATEST + 1}; nothing was changed`,
+          hint: 'run the roles.sql of the tenantctl release whose init migrated the database',
+        });
+        expect(await grantedPrivileges(client)).not.toContain(WRITER_SEATS);
+      });
     });
   });
 
