@@ -34,6 +34,14 @@ export function defaultKeyPath(recipient: string): string {
 
 export function configuredKeyPath(option: string | undefined): string | null {
   const named = option ?? process.env[OUTBOX_KEY_VARIABLE];
+  // The key's text where its file's name belongs (a CI secret put in the variable as it is) was
+  // quoted as a path in the refusal: the private key printed in the job's log.
+  if (named && /AGE-SECRET-KEY-|[\r\n]/i.test(named)) {
+    throw new TenantctlError(
+      `${option === undefined ? `$${OUTBOX_KEY_VARIABLE}` : '--outbox-key'} holds a key (not shown), not the name of a file: ` +
+        'write the key to a file only you may read and name that file',
+    );
+  }
   return named ? path.resolve(named) : null;
 }
 
