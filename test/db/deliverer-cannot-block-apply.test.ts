@@ -47,7 +47,7 @@ describePostgres('the deliverer role and init\'s migration', { timeout: 120_000 
       await deliverer.query('SELECT id FROM tenantctl.credential_notifications FOR UPDATE');
       migrating = migrate(newer, [...listMigrations(), FUTURE]);
       await until('the migration waits for the outbox', async () =>
-        (await count(owner, `SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%credential_notifications IN EXCLUSIVE MODE'`)) === 1);
+        (await count(owner, `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%credential_notifications IN EXCLUSIVE MODE'`)) === 1);
 
       const applied = await runCli(['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases', '--approve-privileged', '--lock-timeout', '5'], {
         env: { TENANTCTL_DATABASE_URL: writer },

@@ -52,7 +52,7 @@ async function whileNewerReleaseMigrates<T>(url: string, during: () => Promise<T
     await gate.query('SELECT pg_advisory_xact_lock($1)', [GATE]);
     migrating = migrate(newer, [...listMigrations(), FUTURE]);
     await until('the newer release migrates', async () =>
-      (await count(url, `SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%future_guard%'`)) === 1);
+      (await count(url, `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%future_guard%'`)) === 1);
     const outcome = await during();
     await gate.query('COMMIT');
     expect(await migrating).toMatchObject({ from: LATEST, to: LATEST + 1, applied: [FUTURE.name] });
@@ -75,7 +75,7 @@ async function runWhileNewerReleaseMigrates(url: string, args: readonly string[]
     const started = runCli(args, { env: { TENANTCTL_DATABASE_URL: url } }).then((done) => (result = done));
     await until(`the command waits for the lock of \`${waitsFor}\`, or has finished`, async () =>
       result !== undefined ||
-      (await count(url, `SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '${waitsFor}'`)) === 1);
+      (await count(url, `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '${waitsFor}'`)) === 1);
     return { started };
   });
   return running.started;
@@ -155,7 +155,7 @@ describePostgres('a command of this release while a newer release migrates the s
           (cause: unknown) => (cause instanceof Error ? cause.message : String(cause)),
         ).finally(() => (settled = true));
         await until('the catalog waits for the migration, or is stored', async () =>
-          settled || (await count(url, `SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%advisory_xact_lock_shared%'`)) === 1);
+          settled || (await count(url, `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%advisory_xact_lock_shared%'`)) === 1);
         return { started };
       });
       expect(await storing.started).toBe(

@@ -73,7 +73,7 @@ describePostgres('sql/roles.sql against a schema of another release', { timeout:
         const running = runRolesSql(client).then((done) => (outcome = done));
         const deadline = Date.now() + 30_000;
         while (outcome === undefined &&
-          (await count(url, `SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '-- Least privilege for tenantctl%'`)) === 0) {
+          (await count(url, `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '-- Least privilege for tenantctl%'`)) === 0) {
           if (Date.now() > deadline) throw new Error('roles.sql neither waited nor ended');
           await new Promise((resolve) => setTimeout(resolve, 50));
         }
