@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { LockNotObtained, lockTimeoutError, takeApplyLock } from '../apply/apply-lock.js';
+import { LockNotObtained, lockTimeoutError } from '../apply/apply-lock.js';
 import { markCommand, type CommandMark } from '../audit/command-mark.js';
 import { CommitOutcomeUnknown } from '../db/commit-outcome-unknown.js';
 import type { Database } from '../db/database.js';
@@ -11,6 +11,7 @@ import { writePrivateFile } from '../files/write-private-file.js';
 import {
   defaultKeyPath, formatKeyFile, generateIdentity, readKeyFile, refuseReadableKey, storedRecipient, storeRecipient, OUTBOX_KEY_VARIABLE,
 } from './outbox-key.js';
+import { lockQueuedCredentials } from './lock-queued-credentials.js';
 import { openSealed, sealSecret } from './seal.js';
 
 /** What init did about the outbox key, for its report. */
@@ -156,12 +157,8 @@ async function rotate(db: Database, stored: string, request: OutboxKeyRequest): 
     await db.transaction(async (tx) => {
       // In the order a migration takes them (migration lock, then tenant lock): the other would deadlock with it.
       await holdSchemaVersion(db, tx);
-      await takeApplyLock(db, tx, request.lockTimeoutMs);
+      const rows = await lockQueuedCredentials(db, tx, request.lockTimeoutMs);
       if (request.mark) await markCommand(tx, request.mark);
-      const rows = await tx.query<{ id: string; sealed_password: string; user_principal_name: string }>(
-        `SELECT id, sealed_password, user_principal_name FROM credential_notifications
-          WHERE delivered_at IS NULL AND sealed_password IS NOT NULL ORDER BY id FOR UPDATE`,
-      );
       const resealedRows: { id: number; sealed: string }[] = [];
       const lost: { id: number; upn: string }[] = [];
       for (const row of rows) {
