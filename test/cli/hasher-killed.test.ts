@@ -39,18 +39,28 @@ describe.runIf(process.platform === 'linux')('apply, when the password hasher di
   const dir = tempDir();
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('fails with the reason, exit 1, and changes nothing', async () => {
+  it('fails with the reason, exit 1, and changes nothing', async ({ onTestFailed }) => {
+    // It timed out twice in many full runs, each time beside other heavy work, and never alone:
+    // should it again, the failure says which step the time went to.
+    const started = Date.now();
+    const steps: string[] = [];
+    const step = (what: string) => steps.push(`${((Date.now() - started) / 1000).toFixed(1)} s: ${what}`);
+    onTestFailed(() => console.error(`hasher-killed, its steps:\n${steps.join('\n')}`));
     const database = contosoFolder('initialised', path.join(dir, 'db-hasher-killed'));
     const config = copyContoso();
     const extra = Array.from({ length: EXTRA_USERS }, (_, i) => `  - userPrincipalName: hashed.${i}@contoso.com\n    displayName: Hashed ${i}\n    roles: [Service administrator]\n`);
     fs.appendFileSync(path.join(config, 'users.yaml'), `\n${extra.join('')}`);
     const args = CONTOSO_APPLY.map((arg) => (arg === 'examples/contoso' ? config : arg));
     const apply = runCli([...args, '--database', database]);
+    step('apply started');
+    void apply.then((ended) => step(`apply ended with ${ended.code}`));
     try {
       const hasher = await hasherOf(database, apply);
+      step(`hasher found: ${hasher}`);
       if (hasher === null) throw new Error(`the apply ended before its hasher was found: ${JSON.stringify(await apply)}`);
       try {
         process.kill(hasher, 'SIGKILL');
+        step('hasher killed');
       } catch (cause) {
         throw new Error(`the hasher (pid ${hasher}) had ended before it could be killed: ${String(cause)}`);
       }
@@ -62,6 +72,7 @@ describe.runIf(process.platform === 'linux')('apply, when the password hasher di
     expect(result.stderr).toBe(
       'Error: the password hasher (the process tenantctl hashes new passwords in) was stopped by SIGKILL before it had hashed every password: nothing was applied; run the apply again\n',
     );
+    step('checking the database');
     const db = await openDatabase({ url: database, actor: 'test' });
     try {
       expect(await db.query('SELECT count(*)::int AS n FROM users')).toEqual([{ n: 0 }]);
