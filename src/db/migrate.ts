@@ -4,6 +4,7 @@ import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 import { packageRoot } from '../package-root.js';
 import type { Database, Queryable } from './database.js';
 import { SCHEMA } from './schema.js';
+import { lockBothOrNeither } from './lock-both-or-neither.js';
 import { TENANT_LOCK } from './tenant-lock.js';
 
 /** A numbered plain-SQL file of migrations/, e.g. `0001_directory.sql`. */
@@ -142,29 +143,21 @@ const OUTBOX_RETRY_MS = 200;
  * `SELECT ... FOR UPDATE`, held open, would otherwise keep the tenant lock
  * taken, and so every apply waiting, for as long as it lasts. Taking the outbox
  * first would deadlock with an apply, which queues credentials under the
- * tenant lock. Rolling back to the savepoint lets go of both.
+ * tenant lock. lockBothOrNeither lets go of both between tries.
  */
 async function waitForWriters(tx: Queryable): Promise<void> {
   const users = await tableExists(tx, `${SCHEMA}.users`);
   const outbox = await tableExists(tx, `${SCHEMA}.credential_notifications`);
-  const [setting] = await tx.query<{ lock_timeout: string }>(`SELECT current_setting('lock_timeout') AS lock_timeout`);
-  for (;;) {
-    await tx.exec('SAVEPOINT wait_for_writers');
+  const hold = async () => {
     if (users) await tx.exec(TENANT_LOCK);
-    if (!outbox) break;
-    await tx.query(`SELECT set_config('lock_timeout', $1, true)`, [`${OUTBOX_WAIT_MS}ms`]);
-    try {
-      await tx.exec(`LOCK TABLE ${SCHEMA}.credential_notifications IN EXCLUSIVE MODE`);
-      await tx.query(`SELECT set_config('lock_timeout', $1, true)`, [setting?.lock_timeout ?? '0']);
-      break;
-    } catch (cause) {
-      if ((cause as { code?: string }).code !== '55P03') throw cause;
-      await tx.exec('ROLLBACK TO SAVEPOINT wait_for_writers');
-      await tx.exec('RELEASE SAVEPOINT wait_for_writers');
-      await new Promise((resolve) => setTimeout(resolve, OUTBOX_RETRY_MS));
-    }
-  }
-  await tx.exec('RELEASE SAVEPOINT wait_for_writers');
+  };
+  if (!outbox) return hold();
+  await lockBothOrNeither(tx, 'wait_for_writers', {
+    hold,
+    attempt: () => tx.exec(`LOCK TABLE ${SCHEMA}.credential_notifications IN EXCLUSIVE MODE`),
+    waitMs: OUTBOX_WAIT_MS,
+    retryMs: OUTBOX_RETRY_MS,
+  });
 }
 
 async function migrateInOneTransaction(db: Database, migrations: readonly Migration[]): Promise<MigrationResult> {

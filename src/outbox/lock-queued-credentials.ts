@@ -1,5 +1,6 @@
 import { takeApplyLock } from '../apply/apply-lock.js';
 import type { Database, Queryable } from '../db/database.js';
+import { lockBothOrNeither } from '../db/lock-both-or-neither.js';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 
 /** How long a rotation holding the tenant lock waits for a notification being sent before it lets go and tries again. */
@@ -27,25 +28,16 @@ const QUEUED = `SELECT id, sealed_password, user_principal_name FROM credential_
 export async function lockQueuedCredentials(db: Database, tx: Queryable, lockTimeoutMs: number): Promise<QueuedCredential[]> {
   if (db.kind !== 'postgres') return tx.query<QueuedCredential>(QUEUED);
   const deadline = Date.now() + lockTimeoutMs;
-  for (;;) {
-    await tx.exec('SAVEPOINT lock_queued_credentials');
-    await takeApplyLock(db, tx, lockTimeoutMs);
-    await tx.query(`SELECT set_config('lock_timeout', $1, true)`, [`${ROW_WAIT_MS}ms`]);
-    try {
-      const rows = await tx.query<QueuedCredential>(QUEUED);
-      await tx.query(`SELECT set_config('lock_timeout', '0', true)`);
-      await tx.exec('RELEASE SAVEPOINT lock_queued_credentials');
-      return rows;
-    } catch (cause) {
-      if ((cause as { code?: string }).code !== '55P03') throw cause;
-      await tx.exec('ROLLBACK TO SAVEPOINT lock_queued_credentials');
-      await tx.exec('RELEASE SAVEPOINT lock_queued_credentials');
-    }
-    if (Date.now() >= deadline) {
+  return lockBothOrNeither(tx, 'lock_queued_credentials', {
+    hold: () => takeApplyLock(db, tx, lockTimeoutMs),
+    attempt: () => tx.query<QueuedCredential>(QUEUED),
+    waitMs: ROW_WAIT_MS,
+    retryMs: RETRY_MS,
+    beforeRetry: () => {
+      if (Date.now() < deadline) return;
       throw new TenantctlError(
         `a deliver is sending a queued credential, which the rotation must seal again (its row is locked); gave up after ${lockTimeoutMs / 1000}s — wait for it to finish or raise --lock-timeout`,
       );
-    }
-    await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
-  }
+    },
+  });
 }
