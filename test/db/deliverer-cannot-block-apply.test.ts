@@ -6,38 +6,26 @@
 // offboarding included. The deliverer's credentials must not be able to stop an
 // apply (README, "Least-privilege roles"), and before init took these locks
 // they could not.
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { expect, it } from 'vitest';
 import { latestMigrationVersion, listMigrations, migrate, type MigrationResult } from '../../src/db/migrate.js';
 import { openDatabase } from '../../src/db/open-database.js';
-import { count } from '../support/apply-lock-wait.js';
+import { count, until } from '../support/apply-lock-wait.js';
 import { runCli } from '../support/cli.js';
 import { contosoPostgres } from '../support/contoso-database.js';
-import { asLogin, readerAndWriter } from '../support/login-roles.js';
+import { delivererLogin, readerAndWriter } from '../support/login-roles.js';
 import { describePostgres } from '../support/postgres.js';
 
 const LATEST = latestMigrationVersion();
 const FUTURE = { version: LATEST + 1, name: `${String(LATEST + 1).padStart(4, '0')}_future_table`, sql: 'CREATE TABLE future_table (id integer)' };
 
-async function until(what: string, condition: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 describePostgres('the deliverer role and init\'s migration', { timeout: 120_000 }, () => {
   it('a notification row lock held open delays the migration, never an apply', async () => {
     const owner = await contosoPostgres('initialised', 'deliverer_cannot_block_apply');
     const { writer } = await readerAndWriter(owner);
-    const name = `deliverer_${randomBytes(4).toString('hex')}`;
-    await asLogin(owner, `CREATE ROLE ${name} LOGIN; GRANT tenantctl_deliverer TO ${name}`);
-    const delivererUrl = new URL(owner);
-    delivererUrl.username = name;
+    const delivererUrl = await delivererLogin(owner);
 
-    const deliverer = new pg.Client({ connectionString: delivererUrl.toString(), application_name: 'hung relay' });
+    const deliverer = new pg.Client({ connectionString: delivererUrl, application_name: 'hung relay' });
     await deliverer.connect();
     const newer = await openDatabase({ url: owner, actor: 'newer-release@laptop', lockTimeoutMs: 10_000, create: false });
     let migrating: Promise<MigrationResult> | undefined;

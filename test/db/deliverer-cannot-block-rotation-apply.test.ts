@@ -3,29 +3,20 @@
 // it sends that credential: the rotation waited for it without limit holding
 // the tenant lock, so a hung relay, or the deliverer role's own
 // `SELECT ... FOR UPDATE` held open, kept every apply waiting until it gave up.
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, expect, it } from 'vitest';
 import { TENANT_LOCK } from '../../src/db/tenant-lock.js';
-import { count } from '../support/apply-lock-wait.js';
+import { count, until } from '../support/apply-lock-wait.js';
 import { runCli, tempDir, type CliResult } from '../support/cli.js';
 import { contosoPostgres } from '../support/contoso-database.js';
-import { asLogin, readerAndWriter } from '../support/login-roles.js';
+import { delivererLogin, readerAndWriter } from '../support/login-roles.js';
 import { TEST_OUTBOX_IDENTITY, TEST_OUTBOX_RECIPIENT } from '../support/outbox-key.js';
 import { describePostgres } from '../support/postgres.js';
 
 const dir = tempDir('tenantctl-rotation-deliverer-');
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-async function until(what: string, condition: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describePostgres('the deliverer role and a key rotation', { timeout: 120_000 }, () => {
   it('a queued credential\'s row lock held open delays the rotation, never an apply', async () => {
@@ -33,14 +24,11 @@ describePostgres('the deliverer role and a key rotation', { timeout: 120_000 }, 
     const queued = await count(owner, 'SELECT count(*) AS n FROM credential_notifications WHERE delivered_at IS NULL');
     expect(queued).toBeGreaterThan(0);
     const { writer } = await readerAndWriter(owner);
-    const name = `deliverer_${randomBytes(4).toString('hex')}`;
-    await asLogin(owner, `CREATE ROLE ${name} LOGIN; GRANT tenantctl_deliverer TO ${name}`);
-    const delivererUrl = new URL(owner);
-    delivererUrl.username = name;
+    const delivererUrl = await delivererLogin(owner);
     const keyFile = path.join(dir, 'outbox.key');
     fs.writeFileSync(keyFile, `# public key: ${TEST_OUTBOX_RECIPIENT}\n${TEST_OUTBOX_IDENTITY}\n`, { mode: 0o600 });
 
-    const deliverer = new pg.Client({ connectionString: delivererUrl.toString(), application_name: 'hung relay' });
+    const deliverer = new pg.Client({ connectionString: delivererUrl, application_name: 'hung relay' });
     await deliverer.connect();
     const applier = new pg.Client({ connectionString: writer, application_name: 'apply' });
     await applier.connect();

@@ -18,7 +18,7 @@ import { storeCatalog } from '../../src/catalog/store-catalog.js';
 import { ROOT, runCli, tempDir, type CliResult } from '../support/cli.js';
 import { contosoPostgres } from '../support/contoso-database.js';
 import { describePostgres } from '../support/postgres.js';
-import { count } from '../support/apply-lock-wait.js';
+import { count, until } from '../support/apply-lock-wait.js';
 import { databaseRows } from '../support/database-rows.js';
 
 const LATEST = latestMigrationVersion();
@@ -29,14 +29,6 @@ const FUTURE = {
   name: `${String(LATEST + 1).padStart(4, '0')}_future_guard`,
   sql: `CREATE TABLE future_guard (written_by text NOT NULL); SELECT pg_advisory_xact_lock(${GATE});`,
 };
-
-async function until(what: string, condition: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /**
  * Runs `during` while the newer release's migration is in progress (it has not

@@ -2,6 +2,15 @@ import pg from 'pg';
 import { TENANT_LOCK } from '../../src/db/tenant-lock.js';
 import type { CliResult } from './cli.js';
 
+/** Waits until `condition` holds (polled every 50 ms), at most 30 s. */
+export async function until(what: string, condition: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** The `n` column of one row of `sql`, run in tenantctl's schema. */
 export async function count(url: string, sql: string): Promise<number> {
   const client = new pg.Client(url);

@@ -40,3 +40,12 @@ export async function readerAndWriter(owner: string): Promise<{ reader: string; 
     CREATE ROLE writer_${suffix} LOGIN; GRANT tenantctl_writer TO writer_${suffix}`);
   return { reader: login('reader'), writer: login('writer'), writerRole: `writer_${suffix}` };
 }
+
+/** A login of sql/roles.sql's deliverer group role on the database whose owner's URL is `owner`: its URL. */
+export async function delivererLogin(owner: string): Promise<string> {
+  const name = `deliverer_${randomBytes(4).toString('hex')}`;
+  await asLogin(owner, `CREATE ROLE ${name} LOGIN; GRANT tenantctl_deliverer TO ${name}`);
+  const url = new URL(owner);
+  url.username = name;
+  return url.toString();
+}
