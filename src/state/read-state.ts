@@ -92,9 +92,9 @@ const text = (value: string | null): string | null => (value === '' ? null : val
  * A NULL entry (the column's type allows one, tenantctl never writes one) is
  * an entry with no phone, as '' is: read as '', which plans clear it. Kept as
  * null it was a value no plan's schema allows, so `apply --plan` refused the
- * very plan `plan --out` had saved.
+ * very plan `plan --out` had saved. Copied only then: every user's list passes here.
  */
-const phones = (values: readonly (string | null)[]): string[] => values.map((phone) => phone ?? '');
+const phones = (values: (string | null)[]): string[] => (values.includes(null) ? values.map((phone) => phone ?? '') : (values as string[]));
 
 function toUser(row: UserRow, roles: readonly string[], licenses: readonly LicenseAssignment[]): User {
   const upn = row[1];
