@@ -76,7 +76,7 @@ export function seatOutcome(
     if (!subscription.purchasable) {
       if (needed > 0) {
         problems.push({
-          message: `${sku} needs ${needed} more seat(s) (${then} assigned, ${seats} purchased) but the catalog marks it as not purchasable; free seats or remove licenses${reclaimHint(reclaimable.get(sku))}`,
+          message: `${sku} needs ${needed} more seat(s) (${then} assigned, ${seats} purchased) but the catalog marks it as not purchasable (Entra would refuse the assignment: CountViolation); free seats or remove licenses${reclaimHint(reclaimable.get(sku))}`,
           concerns: { kind: 'subscription', sku },
         });
       }

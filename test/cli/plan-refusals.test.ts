@@ -270,7 +270,7 @@ describe('a subscription whose seats cannot be bought', () => {
     const plan = await runCli(['plan', '-c', config], { env: { TENANTCTL_DATABASE_URL: database } });
     expect(plan.code).toBe(1);
     expect(lines(plan.stderr)).toEqual([
-      `${expected}: PLAN_REFUSED: VISIOCLIENT needs 1 more seat(s) (2 assigned, 1 purchased) but the catalog marks it as not purchasable; free seats or remove licenses`,
+      `${expected}: PLAN_REFUSED: VISIOCLIENT needs 1 more seat(s) (2 assigned, 1 purchased) but the catalog marks it as not purchasable (Entra would refuse the assignment: CountViolation); free seats or remove licenses`,
       '1 error, 0 warnings',
       NOT_MADE,
     ]);

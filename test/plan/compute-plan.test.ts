@@ -300,7 +300,7 @@ describe('computePlan: safety', () => {
       settings: settings(),
     });
     expect(one.problems.map((p) => p.message)).toEqual([
-      'STANDARDPACK needs 1 more seat(s) (2 assigned, 1 purchased) but the catalog marks it as not purchasable; free seats or remove licenses, or reclaim seats: ' +
+      'STANDARDPACK needs 1 more seat(s) (2 assigned, 1 purchased) but the catalog marks it as not purchasable (Entra would refuse the assignment: CountViolation); free seats or remove licenses, or reclaim seats: ' +
         'b@contoso.com, a blocked user, holds one (remove the licence from the configuration to free it)',
     ]);
   });
@@ -333,7 +333,7 @@ describe('computePlan: safety', () => {
     });
     expect(result.problems).toEqual([
       {
-        message: 'ENTERPRISEPACK needs 1 more seat(s) (1 assigned, 0 purchased) but the catalog marks it as not purchasable; free seats or remove licenses',
+        message: 'ENTERPRISEPACK needs 1 more seat(s) (1 assigned, 0 purchased) but the catalog marks it as not purchasable (Entra would refuse the assignment: CountViolation); free seats or remove licenses',
         concerns: { kind: 'subscription', sku: 'ENTERPRISEPACK' },
       },
     ]);
