@@ -358,6 +358,15 @@ describe('what a hostile pull request can make the GitHub workflows do', () => {
       }
     };
 
+    it('a newer push cancels an older push\'s run, but a run re-run by hand never cancels a newer one', () => {
+      // The group is the pull request's; a re-run cancelling the head's run would leave apply.yml no plan to take on merge.
+      const workflow = parse(fs.readFileSync(path.join(WORKFLOWS, 'plan.yml'), 'utf8')) as { concurrency: Record<string, unknown> };
+      expect(workflow.concurrency).toEqual({
+        group: 'tenantctl-plan-${{ github.event.pull_request.number }}',
+        'cancel-in-progress': "${{ github.run_attempt == '1' }}",
+      });
+    });
+
     it('the comment job runs after a failed plan job too (not a cancelled run), is told its result, and downloads only a successful one\'s artifact', () => {
       expect((job as { if?: string }).if).toBe('${{ !cancelled() }}');
       expect(download.if).toBe("needs.plan.result == 'success'");
