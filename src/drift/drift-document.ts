@@ -1,6 +1,6 @@
 import type { DriftFinding, DriftReport, DriftSummary } from './finding.js';
 
-export const DRIFT_FORMAT_VERSION = '1.6';
+export const DRIFT_FORMAT_VERSION = '1.7';
 
 /**
  * The JSON drift report (`drift --format json`), described by

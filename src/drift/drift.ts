@@ -7,6 +7,7 @@ import { resolveRenames } from '../plan/rename.js';
 import { USER_ATTRIBUTES, userKey, type TenantState, type User } from '../state/tenant-state.js';
 import { lastWriter } from '../state/last-writer.js';
 import { compareText, licensedInRecycleBinFindings, oneFindingPerDeletedUser, recycleBinFindings } from './recycle-bin-findings.js';
+import { withLookalikes } from './lookalike-findings.js';
 import { NO_OUTSIDE_REMOVALS, type OutsideRemovals } from './read-outside-removals.js';
 import {
   DRIFT_CLASSES,
@@ -201,6 +202,8 @@ function undeclaredUserFindings(current: User, roles: ReadonlyMap<string, Role>,
       licenses: current.licenses,
       // Who inserted the row outside tenantctl: read after the comparison (readCreatedOutside), for these findings alone.
       createdOutside: null,
+      // The managed users it looks like: found once every unmanaged user is known (withLookalikes).
+      lookalikeOf: [],
     },
   ];
 }
@@ -295,6 +298,7 @@ function summarize(findings: readonly DriftFinding[], currency: string): DriftSu
     findings: findings.length - notices,
     notices,
     privilegedUnmanaged: findings.filter((f) => driftClass(f) === 'privileged').length,
+    lookalikes: findings.filter((f) => f.kind === 'user.unmanaged' && f.lookalikeOf.length > 0).length,
     bySeverity,
     byKind,
     unusedSeats,
@@ -327,8 +331,8 @@ export function computeDrift(input: DriftInput): DriftReport {
     }),
   ];
   const findings = [
-    ...oneFindingPerDeletedUser(userFindings, licensedInRecycleBinFindings(input.desired, currentUsers)),
-    ...recycleBinFindings(input.current, input.now),
+    ...withLookalikes(oneFindingPerDeletedUser(userFindings, licensedInRecycleBinFindings(input.desired, currentUsers)), input.desired.users.values()),
+    ...recycleBinFindings(input.current, roles, input.now),
     ...seatFindings(input.catalog, input.current),
     ...passwordFindings(input.current, input.now),
   ].sort(

@@ -93,6 +93,35 @@ interface UserFinding<K extends string> {
 
 export type { RoleRef };
 
+/**
+ * How an unmanaged account's name differs from the managed user's it looks
+ * like: `domain`, the same local part at another domain; `case`; `separators`,
+ * its dots, hyphens or underscores moved, added or removed; `characters`,
+ * written with characters that are not ASCII (`characters` names them);
+ * `drawn-alike`, other ASCII letters drawn alike (rn for m, 1 for l, 0 for o)
+ * or spaced differently; `identical`, the same display name.
+ */
+export type LookalikeDifference = 'domain' | 'case' | 'separators' | 'characters' | 'drawn-alike' | 'identical';
+
+/**
+ * A managed user an unmanaged account's name looks like (lookalike-findings.ts):
+ * its UPN's local part (any domain) or its display name has the skeleton of
+ * the managed user's (plan/confusable-skeleton.ts). The classic impersonation
+ * account.
+ */
+export interface Lookalike {
+  /** Which of the unmanaged account's names looks like the same name of the managed user. */
+  readonly name: 'userPrincipalName' | 'displayName';
+  /** The declared user it looks like. */
+  readonly userPrincipalName: string;
+  /** That user's name it looks like: its UPN, or its display name. */
+  readonly looksLike: string;
+  /** How the two differ, at least one, in LookalikeDifference's order. */
+  readonly differences: readonly LookalikeDifference[];
+  /** The characters of the account's name that are not ASCII and not in the managed user's, as `U+0430`: what tells them apart. */
+  readonly characters: readonly string[];
+}
+
 interface SeatFinding<K extends string> {
   readonly kind: K;
   readonly severity: DriftSeverity;
@@ -167,7 +196,8 @@ export type DriftFinding =
    * `createdOutside`: the latest insert of its row (by id) that other_writes
    * recorded, outside tenantctl (read-created-outside.ts); null when none is
    * recorded (a row from before migration 0016, or written with the trigger
-   * off).
+   * off). `lookalikeOf`: the managed users its names look like, empty for
+   * most; one makes it high (critical still when it holds a privileged role).
    */
   | (UserFinding<'user.unmanaged'> & {
       readonly displayName: string;
@@ -176,10 +206,17 @@ export type DriftFinding =
       readonly roles: readonly RoleRef[];
       readonly licenses: readonly LicenseAssignment[];
       readonly createdOutside: OutsideWrite | null;
+      readonly lookalikeOf: readonly Lookalike[];
     })
-  /** A deleted user still in the recycle bin: restorable (apply restores it while it is declared) until `restorableUntil`. A notice, not drift. */
+  /**
+   * A deleted user still in the recycle bin: restorable (apply restores it
+   * while it is declared) until `restorableUntil`, with `roles`, the admin
+   * roles it still holds (one deleted outside tenantctl keeps them; tenantctl
+   * releases them when it deletes). A notice, not drift.
+   */
   | (UserFinding<'user.in-recycle-bin'> & {
       readonly managed: boolean;
+      readonly roles: readonly RoleRef[];
       readonly deletedAt: string;
       readonly restorableUntil: string;
       readonly daysRemaining: number;
@@ -237,11 +274,12 @@ export const DRIFT_KINDS: readonly DriftKind[] = [
 
 /**
  * The sections a report is read in: an unmanaged privileged user first (the
- * finding an auditor wants at the top), then the classes of the issue.
+ * finding an auditor wants at the top), then an unmanaged look-alike of a
+ * managed user, then the classes of the issue.
  */
-export type DriftClass = 'privileged' | 'changed' | 'lifecycle' | 'unmanaged' | 'seats' | 'passwords';
+export type DriftClass = 'privileged' | 'lookalike' | 'changed' | 'lifecycle' | 'unmanaged' | 'seats' | 'passwords';
 
-export const DRIFT_CLASSES: readonly DriftClass[] = ['privileged', 'changed', 'lifecycle', 'unmanaged', 'seats', 'passwords'];
+export const DRIFT_CLASSES: readonly DriftClass[] = ['privileged', 'lookalike', 'changed', 'lifecycle', 'unmanaged', 'seats', 'passwords'];
 
 const CLASS_OF: Record<DriftKind, DriftClass> = {
   'user.changed': 'changed',
@@ -260,8 +298,11 @@ const CLASS_OF: Record<DriftKind, DriftClass> = {
   'password.expired': 'passwords',
 };
 
+/** A privileged unmanaged user first, then an unmanaged look-alike of a managed user, each in a section of its own. */
 export function driftClass(finding: DriftFinding): DriftClass {
-  return finding.kind === 'user.unmanaged' && finding.privileged ? 'privileged' : CLASS_OF[finding.kind];
+  if (finding.kind === 'user.unmanaged' && finding.privileged) return 'privileged';
+  if (finding.kind === 'user.unmanaged' && finding.lookalikeOf.length > 0) return 'lookalike';
+  return CLASS_OF[finding.kind];
 }
 
 /** Counts for the headline and for scripts. */
@@ -273,6 +314,8 @@ export interface DriftSummary {
   /** `info` findings: reported, not drift. */
   readonly notices: number;
   readonly privilegedUnmanaged: number;
+  /** Unmanaged users whose names look like a managed user's, privileged ones included. */
+  readonly lookalikes: number;
   readonly bySeverity: Readonly<Record<DriftSeverity, number>>;
   readonly byKind: Readonly<Partial<Record<DriftKind, number>>>;
   readonly unusedSeats: number;

@@ -1,3 +1,5 @@
+import type { Role } from '../catalog/catalog.js';
+import { roleRefs } from '../catalog/role-refs.js';
 import { daysRemaining, isExpired, restorableUntil } from '../plan/recycle-bin.js';
 import { holdsLicencesWhileDeleted, type TenantState, type User } from '../state/tenant-state.js';
 import type { DriftFinding, DriftFindingOf } from './finding.js';
@@ -5,8 +7,11 @@ import type { DriftFinding, DriftFindingOf } from './finding.js';
 /** Code-unit order, not the locale's: findings and their licences list the same on every machine. */
 export const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Deleted users the recycle bin still holds, with the days left to restore them (a notice each). */
-export function recycleBinFindings(current: TenantState, now: Date): DriftFinding[] {
+/**
+ * Deleted users the recycle bin still holds, with the days left to restore
+ * them and the admin roles a restore gives back (a notice each).
+ */
+export function recycleBinFindings(current: TenantState, roles: ReadonlyMap<string, Role>, now: Date): DriftFinding[] {
   return [...current.users.values()].flatMap((user): DriftFinding[] => {
     const directory = user.directory;
     if (!directory?.deletedAt || isExpired(directory.deletedAt, now)) return [];
@@ -17,6 +22,7 @@ export function recycleBinFindings(current: TenantState, now: Date): DriftFindin
         userPrincipalName: user.userPrincipalName,
         userId: directory.id,
         managed: directory.managed,
+        roles: roleRefs(user.roles, roles),
         deletedAt: directory.deletedAt,
         restorableUntil: restorableUntil(directory.deletedAt),
         daysRemaining: daysRemaining(directory.deletedAt, now),

@@ -1,6 +1,6 @@
 import type { DriftDocument } from '../drift/drift-document.js';
-import { DRIFT_SEVERITIES, driftClass, type DriftFinding, type DriftFindingOf } from '../drift/finding.js';
-import { DELETE_UNMANAGED, driftHeadline, findingText, licenseText, NEXT_STEPS, noticeLine, SECTION_TITLES, findingTrace } from './drift-lines.js';
+import { DRIFT_SEVERITIES, driftClass, type DriftClass, type DriftFinding, type DriftFindingOf } from '../drift/finding.js';
+import { DELETE_UNMANAGED, driftHeadline, findingText, licenseText, lookalikeText, NEXT_STEPS, noticeLine, SECTION_TITLES, findingTrace } from './drift-lines.js';
 import { htmlSentences, htmlText, htmlValue } from './escape-html.js';
 import { htmlPage } from './html-page.js';
 import { badge, cards, filterForm, kindCounts, lines, section, table, type Markup, type Row } from './html-parts.js';
@@ -9,7 +9,8 @@ import { formatMoney } from './money.js';
 /**
  * The drift report as one self-contained HTML page: the headline, then the
  * accounts an auditor asks about first (privileged users nobody manages,
- * then every unmanaged user), then the other findings; all three tables
+ * then unmanaged look-alikes of managed users, then every other unmanaged
+ * user), then the other findings; all four tables
  * answer the same kind filter and text search. Same wording as the text and
  * markdown reports (drift-lines.ts); every value through `htmlText`.
  */
@@ -38,6 +39,8 @@ function summaryCards(drift: DriftDocument): Markup {
     ['Findings (drift)', String(summary.findings)],
     ['Privileged unmanaged', String(summary.privilegedUnmanaged)],
     ['Unmanaged users', String(summary.byKind['user.unmanaged'] ?? 0)],
+    // Only when there are some: a page without them reads as before.
+    ...(summary.lookalikes > 0 ? [['Look-alikes of managed users', String(summary.lookalikes)] as const] : []),
     ...DRIFT_SEVERITIES.filter((s) => s !== 'info').map((s): [string, string] => [s[0]?.toUpperCase() + s.slice(1), String(summary.bySeverity[s])]),
     ['Notices', String(summary.notices)],
     ['Unused seats', `${summary.unusedSeats} (${formatMoney(summary.unusedMonthlyCost, summary.currency)}/month)`],
@@ -49,12 +52,16 @@ function traceCell(f: DriftFinding): string {
   return htmlSentences((show) => [findingTrace(f, show) ?? ''])[0] ?? '';
 }
 
-function unmanagedRow(f: Unmanaged): Row {
+/** The managed users it looks like, and how: values as code, in our words. */
+const lookalikeCell = (f: Unmanaged) => htmlSentences((show) => f.lookalikeOf.map((lookalike) => lookalikeText(lookalike, show, show))).join('<br>');
+
+function unmanagedRow(f: Unmanaged, lookalikeColumn: boolean): Row {
   const roles = f.roles.map((role) => `${htmlValue(role.displayName)}${role.privileged ? ` ${badge('privileged', 'needs')}` : ''}`).join('<br>');
   return {
     kind: f.kind,
     cells: [
       htmlValue(f.userPrincipalName),
+      ...(lookalikeColumn ? [lookalikeCell(f)] : []),
       htmlValue(f.displayName),
       roles || none,
       f.licenses.length > 0 ? f.licenses.map((license) => htmlValue(licenseText(license))).join('<br>') : none,
@@ -65,16 +72,29 @@ function unmanagedRow(f: Unmanaged): Row {
   };
 }
 
+const LOOKS_LIKE = { title: 'Looks like' };
 const UNMANAGED_COLUMNS = [{ title: 'User' }, { title: 'Display name' }, { title: 'Roles' }, { title: 'Licenses' }, { title: 'Sign-in' }, { title: 'Severity' }, { title: 'Created' }];
 
-function unmanagedSection(findings: readonly DriftFinding[], privileged: boolean): Markup | null {
-  const users = findings.filter((f): f is Unmanaged => f.kind === 'user.unmanaged' && driftClass(f) === (privileged ? 'privileged' : 'unmanaged'));
+type UnmanagedClass = Extract<DriftClass, 'privileged' | 'lookalike' | 'unmanaged'>;
+
+const UNMANAGED_LEADS: Record<UnmanagedClass, Markup> = {
+  privileged: `<p>These accounts hold Global administrator and are neither declared nor created by tenantctl: nobody reviews them in a pull request. Those holding another admin role follow, under users nobody manages, as high. ${htmlText(DELETE_UNMANAGED)}</p>`,
+  lookalike: `<p>These accounts are neither declared nor created by tenantctl, and a name of each looks like a managed user's: make sure none is an account posing as that user. ${htmlText(DELETE_UNMANAGED)}</p>`,
+  unmanaged: '<p class="muted">Not declared and not created by tenantctl; apply never changes them (declare one to adopt it; to delete one, adopt it, then remove its declaration).</p>',
+};
+
+/** A `Looks like` column only where a user of the table looks like a managed one: other tables read as before. */
+function unmanagedSection(findings: readonly DriftFinding[], driftClassShown: UnmanagedClass): Markup | null {
+  const users = findings.filter((f): f is Unmanaged => f.kind === 'user.unmanaged' && driftClass(f) === driftClassShown);
   if (users.length === 0) return null;
-  const lead = privileged
-    ? `<p>These accounts hold Global administrator and are neither declared nor created by tenantctl: nobody reviews them in a pull request. Those holding another admin role follow, under users nobody manages, as high. ${htmlText(DELETE_UNMANAGED)}</p>`
-    : '<p class="muted">Not declared and not created by tenantctl; apply never changes them (declare one to adopt it; to delete one, adopt it, then remove its declaration).</p>';
-  const title = privileged ? SECTION_TITLES.privileged : SECTION_TITLES.unmanaged;
-  return section(`${title} (${users.length})`, [lead, table(UNMANAGED_COLUMNS, users.map(unmanagedRow), { id: privileged ? 'privileged' : 'unmanaged', filterable: true })], privileged ? 'alert' : 'warn');
+  const lookalikeColumn = users.some((f) => f.lookalikeOf.length > 0);
+  const columns = lookalikeColumn ? [UNMANAGED_COLUMNS[0]!, LOOKS_LIKE, ...UNMANAGED_COLUMNS.slice(1)] : UNMANAGED_COLUMNS;
+  const rows = users.map((f) => unmanagedRow(f, lookalikeColumn));
+  return section(
+    `${SECTION_TITLES[driftClassShown]} (${users.length})`,
+    [UNMANAGED_LEADS[driftClassShown], table(columns, rows, { id: driftClassShown, filterable: true })],
+    driftClassShown === 'unmanaged' ? 'warn' : 'alert',
+  );
 }
 
 function findingRow(f: DriftFinding): Row {
@@ -105,8 +125,9 @@ export function renderDriftHtml(drift: DriftDocument): string {
     header(drift),
     summaryCards(drift),
     findings.length > 0 ? filterForm(kindCounts(findings.map((f) => f.kind)), 'field, subscription') : null,
-    unmanagedSection(findings, true),
-    unmanagedSection(findings, false),
+    unmanagedSection(findings, 'privileged'),
+    unmanagedSection(findings, 'lookalike'),
+    unmanagedSection(findings, 'unmanaged'),
     otherSection(findings),
     drift.drift ? nextSteps() : null,
     `<footer>${htmlText(`Made by tenantctl ${drift.tenantctlVersion} at ${drift.checkedAt}.`)}</footer>`,

@@ -9,6 +9,8 @@ import {
   type DriftFindingOf,
   type DriftKind,
   type LastChange,
+  type Lookalike,
+  type LookalikeDifference,
   type OutsideWrite,
 } from '../drift/finding.js';
 import type { LicenseAssignment } from '../state/tenant-state.js';
@@ -46,6 +48,7 @@ export interface DriftSection {
 
 export const SECTION_TITLES: Record<DriftClass, string> = {
   privileged: 'Privileged users nobody manages',
+  lookalike: 'Unmanaged look-alikes of managed users',
   changed: 'Different from the configuration',
   lifecycle: 'Deleted, restored, blocked or missing users',
   unmanaged: 'Users nobody manages',
@@ -94,6 +97,41 @@ export function fieldLines(field: DriftField): ChangeLine[] {
     return attributeLines(field.field, field.expected, field.actual);
   }
   return [line(`${fieldLabel(field)}: ${fieldValue(field, 'expected')} → ${fieldValue(field, 'actual')}`)];
+}
+
+/** Characters named as the difference between two look-alikes; the rest are counted. */
+const MAX_UNLIKE = 8;
+
+const DIFFERENCE_WORDS: Record<Exclude<LookalikeDifference, 'characters'>, string> = {
+  domain: 'at another domain',
+  case: 'in another case',
+  separators: 'with other dots, hyphens or underscores',
+  'drawn-alike': 'with other letters drawn alike (such as rn for m, 1 for l, 0 for o) or spaced differently',
+  identical: 'the same',
+};
+
+function differenceText(lookalike: Lookalike): string {
+  return lookalike.differences
+    .map((difference) => {
+      if (difference !== 'characters') return DIFFERENCE_WORDS[difference];
+      const { characters } = lookalike;
+      const more = characters.length > MAX_UNLIKE ? ` and ${characters.length - MAX_UNLIKE} more` : '';
+      return `written with ${characters.slice(0, MAX_UNLIKE).join(', ')}${more}`;
+    })
+    .join(', ');
+}
+
+/**
+ * `its userPrincipalName looks like managed user megan@contoso.com: at
+ * another domain`, or `its displayName looks like that of managed user
+ * megan.bowen@contoso.com, "Megan Bowen": written with U+041C`. The managed user's UPN is
+ * shown by `show`, its display name by `showName` (quoted in text); the
+ * characters named (`U+0430`) are our words, which is how a disguise that
+ * renders as nothing, or as a Latin letter, is seen.
+ */
+export function lookalikeText(lookalike: Lookalike, show: ShowValue = visible, showName: ShowValue = formatValue): string {
+  if (lookalike.name === 'userPrincipalName') return `its userPrincipalName looks like managed user ${show(lookalike.looksLike)}: ${differenceText(lookalike)}`;
+  return `its displayName looks like that of managed user ${show(lookalike.userPrincipalName)}, ${showName(lookalike.looksLike)}: ${differenceText(lookalike)}`;
 }
 
 /**
@@ -154,6 +192,8 @@ export function findingTrace(finding: DriftFinding, show: ShowValue = visible): 
 const pendingInGit = (change: LastChange): boolean => change.applyId !== null && change.laterApply === undefined;
 const NOT_APPLIED_YET = 'as the last apply left it: the configuration changed since, not applied yet';
 
+const UNMANAGED_ADVICE = 'apply never changes it (declare it to adopt it; to delete it, adopt it, then remove its declaration)';
+
 type Wording<K extends DriftKind> = (finding: DriftFindingOf<K>) => Omit<FindingText, 'subject'>;
 
 /** The words for each kind of finding. A kind nobody words fails to compile. */
@@ -211,8 +251,12 @@ const WORDING: { readonly [K in DriftKind]: Wording<K> } = {
     trace: findingTrace(f),
   }),
   'user.unmanaged': (f) => ({
-    summary: 'not declared and not created by tenantctl; apply never changes it (declare it to adopt it; to delete it, adopt it, then remove its declaration)',
+    summary:
+      f.lookalikeOf.length > 0
+        ? `not declared and not created by tenantctl, and its name looks like a managed user's: make sure it is not an account posing as that user; ${UNMANAGED_ADVICE}`
+        : `not declared and not created by tenantctl; ${UNMANAGED_ADVICE}`,
     details: [
+      ...f.lookalikeOf.map((lookalike) => extra(lookalikeText(lookalike))),
       extra(`displayName: ${formatValue(f.displayName)}`),
       extra(`roles: ${list(f.roles.map((role) => role.displayName))}`),
       extra(`licenses: ${list(f.licenses.map(licenseText))}`),
@@ -233,7 +277,8 @@ const WORDING: { readonly [K in DriftKind]: Wording<K> } = {
   'user.in-recycle-bin': (f) => ({
     // Also shown for a user still declared (deleted outside tenantctl), which apply restores: not "declare it again".
     summary: `in the recycle bin since ${day(f.deletedAt)}: ${count(f.daysRemaining, 'day', 'days')} left to restore it (until ${day(f.restorableUntil)}), which apply does while the configuration declares it; then it is deleted for good`,
-    details: [],
+    // A restore gives them back: the admin roles an auditor must know can return.
+    details: f.roles.length > 0 ? [extra(`roles a restore gives back: ${list(f.roles.map((role) => role.displayName))}`)] : [],
     trace: null,
   }),
   'seats.overconsumed': (f) => ({
@@ -295,9 +340,12 @@ export function driftHeadline(drift: DriftDocument): string {
   const { summary } = drift;
   if (!summary.drift) return 'No drift: the tenant matches the configuration.';
   const parts = summary.privilegedUnmanaged > 0 ? [count(summary.privilegedUnmanaged, 'privileged unmanaged user', 'privileged unmanaged users')] : [];
+  // Look-alikes holding a privileged role are counted with those, as their section lists them.
+  const lookalikes = drift.findings.filter((f) => driftClass(f) === 'lookalike').length;
+  if (lookalikes > 0) parts.push(count(lookalikes, 'unmanaged look-alike of a managed user', 'unmanaged look-alikes of managed users'));
   for (const kind of DRIFT_KINDS) {
     if (kind === 'seats.unused' || kind === 'user.in-recycle-bin') continue;
-    const n = (summary.byKind[kind] ?? 0) - (kind === 'user.unmanaged' ? summary.privilegedUnmanaged : 0);
+    const n = (summary.byKind[kind] ?? 0) - (kind === 'user.unmanaged' ? summary.privilegedUnmanaged + lookalikes : 0);
     const [one, many] = HEADLINE_NOUNS[kind];
     if (n > 0) parts.push(count(n, one, many));
   }

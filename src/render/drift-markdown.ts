@@ -1,6 +1,6 @@
 import type { DriftDocument } from '../drift/drift-document.js';
 import type { DriftClass, DriftFinding, DriftFindingOf } from '../drift/finding.js';
-import { DELETE_UNMANAGED, driftHeadline, driftSections, fieldLabel, fieldValue, findingText, licenseText, NEXT_STEPS, noticeLine, findingTrace, type DriftSection } from './drift-lines.js';
+import { DELETE_UNMANAGED, driftHeadline, driftSections, fieldLabel, fieldValue, findingText, licenseText, lookalikeText, NEXT_STEPS, noticeLine, findingTrace, type DriftSection } from './drift-lines.js';
 import { MARKDOWN_KEPT_VALUE_MAX, markdownCell, markdownHtml, markdownSentences, markdownWords } from './escape-markdown.js';
 import { countThatFit, joinBlocks, joinedLength, truncate } from './markdown-budget.js';
 import { DEFAULT_MARKDOWN_MAX_LENGTH } from './markdown.js';
@@ -32,15 +32,21 @@ interface Table {
 
 type Unmanaged = DriftFindingOf<'user.unmanaged'>;
 
+/** The managed users an unmanaged one looks like, and how: values as code spans, in our words. */
+const lookalikes = (f: Unmanaged) => markdownSentences((show) => f.lookalikeOf.map((lookalike) => lookalikeText(lookalike, show, show)), { cell: true }).join('; ') || ' ';
+
+/** A `Looks like` column only where a user of the table looks like a managed one: other tables read as before. */
 function unmanagedTable(findings: readonly DriftFinding[]): Table {
   const users = findings.filter((f): f is Unmanaged => f.kind === 'user.unmanaged');
+  const lookalikeColumn = users.some((f) => f.lookalikeOf.length > 0);
   return {
-    header: ['User', 'Display name', 'Roles', 'Licenses', 'Sign-in', 'Severity', 'Created'],
-    align: ['---', '---', '---', '---', '---', '---', '---'],
+    header: ['User', ...(lookalikeColumn ? ['Looks like'] : []), 'Display name', 'Roles', 'Licenses', 'Sign-in', 'Severity', 'Created'],
+    align: ['---', ...(lookalikeColumn ? ['---'] : []), '---', '---', '---', '---', '---', '---'],
     rows: users.map((f) => ({
       finding: f,
       text: row([
         value(f.userPrincipalName),
+        ...(lookalikeColumn ? [lookalikes(f)] : []),
         value(f.displayName),
         f.roles.length > 0 ? value(f.roles.map((role) => role.displayName).join(', ')) : words('(none)'),
         f.licenses.length > 0 ? value(f.licenses.map(licenseText).join(', ')) : words('(none)'),
@@ -113,6 +119,7 @@ function passwordsTable(findings: readonly DriftFinding[]): Table {
 /** The table each class is shown in. A class nobody tabulates fails to compile. */
 const TABLES: Record<DriftClass, (findings: readonly DriftFinding[]) => Table> = {
   privileged: unmanagedTable,
+  lookalike: unmanagedTable,
   changed: changedTable,
   lifecycle: lifecycleTable,
   unmanaged: unmanagedTable,
@@ -120,8 +127,8 @@ const TABLES: Record<DriftClass, (findings: readonly DriftFinding[]) => Table> =
   passwords: passwordsTable,
 };
 
-/** Report order: privileged and unmanaged users first (an auditor's first question), then the rest. */
-const FIRST: readonly DriftClass[] = ['privileged', 'unmanaged'];
+/** Report order: privileged users, look-alikes of managed ones and other unmanaged users first (an auditor's first question), then the rest. */
+const FIRST: readonly DriftClass[] = ['privileged', 'lookalike', 'unmanaged'];
 const inReportOrder = (sections: readonly DriftSection[]) => [
   ...FIRST.flatMap((c) => sections.filter((s) => s.driftClass === c)),
   ...sections.filter((s) => !FIRST.includes(s.driftClass)),

@@ -446,6 +446,7 @@ describe('computeDrift: the report', () => {
       findings: 5,
       notices: 1,
       privilegedUnmanaged: 1,
+      lookalikes: 0,
       bySeverity: { critical: 1, high: 0, medium: 4, low: 0, info: 1 },
       byKind: { 'user.unmanaged': 2, 'user.changed': 1, 'user.blocked': 1, 'seats.unused': 1, 'password.expired': 1 },
       unusedSeats: 2,

@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { toDriftDocument } from '../../src/drift/drift-document.js';
+import { computeDrift, driftClass, type DriftFindingOf, type Lookalike } from '../../src/drift/drift.js';
+import { driftHeadline } from '../../src/render/drift-lines.js';
+import type { User } from '../../src/state/tenant-state.js';
+import { catalog, currentUser, desiredUser, EXCHANGE_ADMIN, GA, state } from '../support/fixtures.js';
+
+const NOW = new Date('2026-06-01T12:00:00.000Z');
+const APPLIED = { updatedBy: 'apply #7 (alice)', updatedAt: '2026-05-01T10:00:00.000Z' };
+
+const megan = desiredUser('megan.bowen@contoso.com', { attributes: { displayName: 'Megan Bowen' } });
+const managedMegan = currentUser('megan.bowen@contoso.com', { attributes: { displayName: 'Megan Bowen' } }, APPLIED);
+const unmanaged = (upn: string, displayName = 'Someone Else', overrides: Partial<User> = {}) => currentUser(upn, { attributes: { displayName }, ...overrides }, { managed: false });
+
+function report(desired: User[], current: User[]) {
+  return computeDrift({ desired: state(...desired), current: state(...current), catalog: catalog([]), now: NOW });
+}
+
+function unmanagedFinding(account: User, desired: User[] = [megan], current: User[] = [managedMegan]): DriftFindingOf<'user.unmanaged'> {
+  const found = report(desired, [...current, account]).findings.find((f): f is DriftFindingOf<'user.unmanaged'> => f.kind === 'user.unmanaged');
+  if (!found) throw new Error('no user.unmanaged finding');
+  return found;
+}
+
+const byUpn = (looksLike: string, differences: Lookalike['differences'], characters: string[] = []): Lookalike => ({
+  name: 'userPrincipalName',
+  userPrincipalName: looksLike,
+  looksLike,
+  differences,
+  characters,
+});
+
+describe('unmanaged look-alikes of managed users', () => {
+  it.each([
+    ['rn for m', 'rnegan.bowen@contoso.com', byUpn('megan.bowen@contoso.com', ['drawn-alike'])],
+    ['a Cyrillic а', 'megаn.bowen@contoso.com', byUpn('megan.bowen@contoso.com', ['characters'], ['U+0430'])],
+    ['another of the tenant\'s domains', 'megan.bowen@contoso.onmicrosoft.com', byUpn('megan.bowen@contoso.com', ['domain'])],
+    ['another domain and case', 'Megan.Bowen@contoso.onmicrosoft.com', byUpn('megan.bowen@contoso.com', ['domain', 'case'])],
+    ['a dot left out', 'meganbowen@contoso.com', byUpn('megan.bowen@contoso.com', ['separators'])],
+    ['a dot for a hyphen, a capital', 'Megan-Bowen@contoso.com', byUpn('megan.bowen@contoso.com', ['case', 'separators'])],
+    ['a character more, not drawn alike', 'megan.b0wen1@contoso.com', null],
+    ['a zero-width space', 'megan.\u200bbowen@contoso.com', byUpn('megan.bowen@contoso.com', ['characters'], ['U+200B'])],
+  ])('by its UPN: %s', (_name, upn, expected) => {
+    const finding = unmanagedFinding(unmanaged(upn));
+    expect(finding.lookalikeOf).toEqual(expected ? [expected] : []);
+    expect(finding.severity).toBe(expected ? 'high' : 'medium');
+    expect(driftClass(finding)).toBe(expected ? 'lookalike' : 'unmanaged');
+  });
+
+  it('1 for l and 0 for o, in a UPN that has the letters', () => {
+    const finding = unmanagedFinding(unmanaged('a1ex.wi1ber@contoso.com'), [desiredUser('alex.wilber@contoso.com')], []);
+    expect(finding.lookalikeOf).toEqual([byUpn('alex.wilber@contoso.com', ['drawn-alike'])]);
+  });
+
+  it.each([
+    ['Cyrillic М and е', 'Меgan Bowen', ['characters'], ['U+041C', 'U+0435']],
+    ['a zero-width joiner', 'Megan Bo\u200dwen', ['characters'], ['U+200D']],
+    ['another case', 'MEGAN BOWEN', ['case'], []],
+    ['two spaces', 'Megan  Bowen', ['drawn-alike'], []],
+    ['the same name', 'Megan Bowen', ['identical'], []],
+  ])('by its display name: %s', (_name, displayName, differences, characters) => {
+    const finding = unmanagedFinding(unmanaged('helpdesk@contoso.com', displayName));
+    expect(finding.lookalikeOf).toEqual([{ name: 'displayName', userPrincipalName: 'megan.bowen@contoso.com', looksLike: 'Megan Bowen', differences, characters }]);
+    expect(finding.severity).toBe('high');
+  });
+
+  it('names both of its names, the UPN first, and the managed user each looks like', () => {
+    const alex = desiredUser('alex.wilber@contoso.com', { attributes: { displayName: 'Alex Wilber' } });
+    const finding = unmanagedFinding(unmanaged('rnegan.bowen@contoso.com', 'Alex Wi1ber'), [megan, alex], []);
+    expect(finding.lookalikeOf.map((l) => [l.name, l.userPrincipalName, l.differences])).toEqual([
+      ['userPrincipalName', 'megan.bowen@contoso.com', ['drawn-alike']],
+      ['displayName', 'alex.wilber@contoso.com', ['drawn-alike']],
+    ]);
+  });
+
+  it('a privileged look-alike stays critical and first; an admin role keeps it high', () => {
+    const admin = unmanagedFinding(unmanaged('megan.bowen@contoso.onmicrosoft.com', 'Someone Else', { roles: [GA] }));
+    expect(admin).toMatchObject({ severity: 'critical', privileged: true, lookalikeOf: [byUpn('megan.bowen@contoso.com', ['domain'])] });
+    expect(driftClass(admin)).toBe('privileged');
+    expect(unmanagedFinding(unmanaged('rnegan.bowen@contoso.com', 'Someone Else', { roles: [EXCHANGE_ADMIN] })).severity).toBe('high');
+  });
+
+  it('only declared users are looked like: two unmanaged accounts alike, or an undeclared managed one, are not', () => {
+    const restored = currentUser('alex.wilber@contoso.com', {}, APPLIED);
+    const result = report([], [unmanaged('megan.bowen@contoso.com'), unmanaged('rnegan.bowen@contoso.com'), restored, unmanaged('a1ex.wilber@contoso.com')]);
+    expect(result.findings.flatMap((f) => (f.kind === 'user.unmanaged' ? [f.lookalikeOf] : []))).toEqual([[], [], []]);
+    expect(result.summary.lookalikes).toBe(0);
+  });
+
+  it('keeps a few managed users per skeleton: the first three in the configuration', () => {
+    const namesakes = ['megan.bowen', 'megan.b0wen', 'megan.bowen1x', 'rnegan.bowen'].map((local) => desiredUser(`${local}@contoso.com`, { attributes: { displayName: 'Megan Bowen' } }));
+    const finding = unmanagedFinding(unmanaged('megan.bowen@contoso.onmicrosoft.com', 'Megan Bowen'), namesakes, []);
+    expect(finding.lookalikeOf.map((l) => `${l.name} ${l.userPrincipalName}`)).toEqual([
+      'userPrincipalName megan.bowen@contoso.com',
+      'userPrincipalName megan.b0wen@contoso.com',
+      'userPrincipalName rnegan.bowen@contoso.com',
+      'displayName megan.bowen@contoso.com',
+      'displayName megan.b0wen@contoso.com',
+      'displayName megan.bowen1x@contoso.com',
+    ]);
+  });
+
+  it('counts them in the summary and the headline, apart from privileged and other unmanaged users; drift either way', () => {
+    const result = report(
+      [megan],
+      [managedMegan, unmanaged('rnegan.bowen@contoso.com'), unmanaged('megan.bowen@contoso.onmicrosoft.com', 'x', { roles: [GA] }), unmanaged('legacy@contoso.com')],
+    );
+    expect(result.summary).toMatchObject({ drift: true, lookalikes: 2, privilegedUnmanaged: 1, byKind: { 'user.unmanaged': 3 } });
+    expect(result.findings.map((f) => `${driftClass(f)} ${'userPrincipalName' in f ? f.userPrincipalName : ''}`)).toEqual([
+      'privileged megan.bowen@contoso.onmicrosoft.com',
+      'lookalike rnegan.bowen@contoso.com',
+      'unmanaged legacy@contoso.com',
+    ]);
+    const document = toDriftDocument(result, { tenantctlVersion: '0.0.0-test', configHash: null });
+    expect(driftHeadline(document)).toBe('Drift: 3 findings (1 privileged unmanaged user, 1 unmanaged look-alike of a managed user, 1 unmanaged user).');
+  });
+});
+
+describe('the recycle bin names the roles a restore gives back', () => {
+  it('lists a deleted user\'s admin roles by name, privileged (Global administrator) marked; none for one tenantctl deleted', () => {
+    const result = report(
+      [],
+      [
+        currentUser('kept@contoso.com', { roles: [GA, EXCHANGE_ADMIN] }, { ...APPLIED, deletedAt: '2026-05-20T08:00:00.000Z' }),
+        currentUser('released@contoso.com', {}, { ...APPLIED, deletedAt: '2026-05-20T08:00:00.000Z' }),
+      ],
+    );
+    expect(result.findings.flatMap((f) => (f.kind === 'user.in-recycle-bin' ? [[f.userPrincipalName, f.roles]] : []))).toEqual([
+      [
+        'kept@contoso.com',
+        [
+          { templateId: EXCHANGE_ADMIN, displayName: 'Exchange administrator', privileged: false },
+          { templateId: GA, displayName: 'Global administrator', privileged: true },
+        ],
+      ],
+      ['released@contoso.com', []],
+    ]);
+  });
+});
