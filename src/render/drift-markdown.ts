@@ -1,7 +1,7 @@
 import type { DriftDocument } from '../drift/drift-document.js';
 import type { DriftClass, DriftFinding, DriftFindingOf } from '../drift/finding.js';
 import { DELETE_UNMANAGED, driftHeadline, driftSections, fieldLabel, fieldValue, findingText, licenseText, lookalikeText, NEXT_STEPS, noticeLine, findingTrace, type DriftSection } from './drift-lines.js';
-import { MARKDOWN_KEPT_VALUE_MAX, markdownCell, markdownHtml, markdownSentences, markdownWords } from './escape-markdown.js';
+import { MARKDOWN_KEPT_VALUE_MAX, markdownCell, type ShowValue, markdownHtml, markdownSentences, markdownWords } from './escape-markdown.js';
 import { countThatFit, joinBlocks, joinedLength, truncate } from './markdown-budget.js';
 import { DEFAULT_MARKDOWN_MAX_LENGTH } from './markdown.js';
 import { formatMoney } from './money.js';
@@ -141,6 +141,12 @@ function tableBlock(section: DriftSection, table: Table, shown: number): string 
   return [`### ${markdownWords(section.title)} (${count})`, '', row(table.header), row(table.align), ...table.rows.slice(0, shown).map((r) => r.text)].join('\n');
 }
 
+/** ` It looks like managed user megan.bowen@contoso.com.` for a privileged look-alike: an admin posing as a colleague. */
+function posingAs(f: Unmanaged, show: ShowValue): string {
+  const managed = [...new Set(f.lookalikeOf.map((lookalike) => lookalike.userPrincipalName))];
+  return managed.length > 0 ? ` It looks like managed user ${managed.map(show).join(', ')}.` : '';
+}
+
 /** Privileged unmanaged users the alert names; the rest are counted (the table lists them). */
 const ALERT_NAMED = 10;
 
@@ -156,7 +162,7 @@ function privilegedAlert(drift: DriftDocument, listed: boolean): string | null {
     (show) =>
       users
         .slice(0, ALERT_NAMED)
-        .map((f) => `${show(f.userPrincipalName)} holds ${show(f.roles.filter((r) => r.privileged).map((r) => r.displayName).join(', '))} and is not managed by tenantctl.`),
+        .map((f) => `${show(f.userPrincipalName)} holds ${show(f.roles.filter((r) => r.privileged).map((r) => r.displayName).join(', '))} and is not managed by tenantctl.${posingAs(f, show)}`),
     { maxValue: MARKDOWN_KEPT_VALUE_MAX },
   );
   const more = users.length - ALERT_NAMED;

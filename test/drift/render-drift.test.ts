@@ -128,6 +128,36 @@ function licensedInBin(): DriftDocument {
   return toDriftDocument(report, { tenantctlVersion: '0.0.0-test', configHash: null });
 }
 
+const HOSTILE_NAME = `${HOSTILE.html}${HOSTILE.table}${HOSTILE.backticks}${HOSTILE.eraseLine}${HOSTILE.mention}${HOSTILE.osc8}`;
+const HOSTILE_ROLE = 'hostile-role-template';
+
+/**
+ * Unmanaged look-alikes of managed users, one a Global administrator, and a
+ * deleted user whose roles a restore gives back, named (by the configuration,
+ * the database and the catalog) to break out of their markup.
+ */
+function lookalikes(): DriftDocument {
+  id = 0;
+  const desired = [
+    desiredUser('megan.bowen@contoso.com', { attributes: { displayName: `Megan Bowen ${HOSTILE_NAME}` } }),
+    desiredUser('alex.wilber@contoso.com', { attributes: { displayName: 'Alex Wilber' } }),
+  ];
+  const current = [
+    currentUser('megan.bowen@contoso.com', { attributes: { displayName: `Megan Bowen ${HOSTILE_NAME}` } }, APPLIED),
+    currentUser('alex.wilber@contoso.com', { attributes: { displayName: 'Alex Wilber' } }, APPLIED),
+    // The UPN at the tenant's other domain, with a right-to-left override and a zero-width space; the display name in Cyrillic е, with another.
+    currentUser('megan.bowen\u202e\u200b@contoso.onmicrosoft.com', { attributes: { displayName: `M\u0435gan Bo\u200bwen ${HOSTILE_NAME}` }, roles: [GA] }, { managed: false }),
+    currentUser('rnegan.bowen@contoso.com', { attributes: { displayName: `${HOSTILE.newlineCommand}` } }, { managed: false }),
+    currentUser('a1ex.wilber@contoso.com', { attributes: { displayName: 'Alex Wilber' } }, { managed: false }),
+    currentUser('legacy@contoso.com', {}, { managed: false }),
+    currentUser('binned@contoso.com', { roles: [EXCHANGE_ADMIN, GA, HOSTILE_ROLE] }, { ...APPLIED, deletedAt: DELETED }),
+  ].map(fixedIds);
+  const base = catalog([]);
+  const roles = [...base.roles, { templateId: HOSTILE_ROLE, displayName: `Role ${HOSTILE.html}${HOSTILE.eraseLine}${HOSTILE.backticks}${HOSTILE.newlineCommand}`, directoryName: 'x', privileged: false }];
+  const report = computeDrift({ desired: state(...desired), current: state(...current), catalog: { ...base, roles }, now: NOW });
+  return toDriftDocument(report, { tenantctlVersion: '0.0.0-test', configHash: null });
+}
+
 describe('drift renderers', () => {
   it('has a finding of every kind in the scenario', () => {
     expect(new Set(everyKind().findings.map((f) => f.kind))).toEqual(new Set(DRIFT_KINDS));
@@ -255,6 +285,43 @@ describe('drift renderers', () => {
       expect(new Set(table.split('\n').map(cells)).size).toBe(1);
     }
     expect(html).not.toContain('<img');
+  });
+
+  it('names the managed user each unmanaged look-alike resembles, and the roles a restore gives back, in every format, escaped as values', async () => {
+    const drift = lookalikes();
+    const json = renderDriftJson(drift);
+    expect(validate(JSON.parse(json)), JSON.stringify(validate.errors)).toBe(true);
+    const text = renderDriftText(drift, { color: false });
+    const markdown = renderDriftMarkdown(drift);
+    const html = renderDriftHtml(drift);
+    await expect(text).toMatchFileSnapshot('./__snapshots__/lookalikes.txt');
+    await expect(markdown).toMatchFileSnapshot('./__snapshots__/lookalikes.md');
+    await expect(json).toMatchFileSnapshot('./__snapshots__/lookalikes.json');
+    await expect(html).toMatchFileSnapshot('./__snapshots__/lookalikes.html');
+    expect(text).toContain('Drift: 4 findings (1 privileged unmanaged user, 2 unmanaged look-alikes of managed users, 1 unmanaged user).');
+    expect(text).toContain('Unmanaged look-alikes of managed users (2):');
+    expect(text).toContain('+ its userPrincipalName looks like managed user megan.bowen@contoso.com: at another domain, written with U+202E, U+200B');
+    expect(text).toContain('+ its userPrincipalName looks like managed user megan.bowen@contoso.com: with other letters drawn alike');
+    expect(text).toContain('+ its displayName looks like that of managed user alex.wilber@contoso.com, "Alex Wilber": the same');
+    expect(text).toMatch(/\+ its displayName looks like that of managed user megan\.bowen@contoso\.com, "Megan Bowen .*": written with U\+0435, U\+200B\n/);
+    expect(text).toContain('+ roles a restore gives back: [Exchange administrator, Global administrator, Role ');
+    // The hidden characters of the look-alike's own UPN are shown, not drawn as nothing.
+    expect(text).toContain('megan.bowen\\u202e\\u200b@contoso.onmicrosoft.com [critical]');
+    for (const output of [text, markdown, html]) {
+      expect(rawDangers(output)).toEqual([]);
+      expect(workflowCommandLines(output)).toEqual([]);
+      expect(output).toContain('written with U+0435, U+200B');
+      expect(output).toContain('roles a restore gives back');
+    }
+    expect(markdown).toContain('### Unmanaged look-alikes of managed users (2)');
+    expect(liveMarkdown(markdown)).toEqual([]);
+    expect(markdownOutsideCode(markdown)).not.toMatch(/<img|@team|\]\(/);
+    for (const table of markdown.split('\n\n').filter((block) => block.startsWith('|'))) {
+      const cells = (row: string) => row.replace(/\\\|/g, '').split('|').length;
+      expect(new Set(table.split('\n').map(cells)).size).toBe(1);
+    }
+    expect(html).not.toContain('<img');
+    expect(html).toContain('<dt>Look-alikes of managed users</dt><dd>3</dd>');
   });
 
   it('says "no drift" when only notices are left', () => {
