@@ -19,6 +19,7 @@ import { ENGINES } from '../support/engines.js';
 import { applyContext, applyContoso, CONTOSO_CONFIG, loadContosoCatalog, tamper } from './contoso-tenant.js';
 import { runCli } from './run-cli.js';
 import { installTestOutboxKey } from '../support/outbox-key.js';
+import { rawDangers, workflowCommandLines } from '../support/hostile-strings.js';
 
 // ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
@@ -211,6 +212,56 @@ describe('the drift command', () => {
     expect(text.stdout).toContain('~ sign-in: allowed → blocked');
     const markdown = await runCli(['drift', '-c', ...CONTOSO_CONFIG, ...database(), '--format', 'markdown']);
     expect(markdown.stdout).toMatch(/^## tenantctl drift\n\n\*\*Drift: 1 finding \(1 blocked user\)\.\*\*/);
+  });
+
+  it('names unmanaged look-alikes of managed users and the roles a deleted user gets back, in every format; exit 2 as for any unmanaged user', async () => {
+    const db = await openDatabase({ url: path.join(directory, 'db'), actor: 'test', lockTimeoutMs: 1000 });
+    try {
+      const insert = 'INSERT INTO users (user_principal_name, display_name, mail_nickname) VALUES ($1, $2, $3)';
+      // Megan Bowen's name at the tenant's other domain, under a display name that tries to break out of its markup and the terminal.
+      await db.query(insert, ['megan.bowen@contoso.onmicrosoft.com', '<img src=x onerror=alert(1)> | **Megan** \u001b[1A\u001b[2K', 'megan.bowen']);
+      // Her display name with a Cyrillic е.
+      await db.query(insert, ['helpdesk@contoso.com', 'M\u0435gan Bowen', 'helpdesk']);
+      // A Password administrator deleted by SQL keeps the role in the recycle bin.
+      await db.query(`UPDATE users SET deleted_at = now() - interval '2 days' WHERE user_principal_name = 'daan.mulder@contoso.com'`);
+    } finally {
+      await db.close();
+    }
+
+    const json = await runCli(['drift', '-c', ...CONTOSO_CONFIG, ...database(), '--format', 'json']);
+    expect(json.exitCode).toBe(2);
+    const document = JSON.parse(json.stdout) as DriftDocument;
+    expect(validate(document), JSON.stringify(validate.errors)).toBe(true);
+    expect(document.formatVersion).toBe('1.7');
+    expect(document.summary.lookalikes).toBe(2);
+    const lookalikes = document.findings.flatMap((f) => (f.kind === 'user.unmanaged' ? [[f.userPrincipalName, f.severity, f.lookalikeOf.map((l) => `${l.name} ${l.userPrincipalName} ${l.differences.join('+')} ${l.characters.join('+')}`)]] : []));
+    expect(lookalikes).toEqual([
+      ['helpdesk@contoso.com', 'high', ['displayName megan.bowen@contoso.com characters U+0435']],
+      ['megan.bowen@contoso.onmicrosoft.com', 'high', ['userPrincipalName megan.bowen@contoso.com domain ']],
+    ]);
+    const binned = document.findings.find((f) => f.kind === 'user.in-recycle-bin' && f.userPrincipalName === 'daan.mulder@contoso.com');
+    expect(binned).toMatchObject({ roles: [{ displayName: 'Password administrator' }] });
+
+    const text = await runCli(['drift', '-c', ...CONTOSO_CONFIG, ...database(), '--no-color']);
+    expect(text.exitCode).toBe(2);
+    expect(text.stdout).toContain('2 unmanaged look-alikes of managed users');
+    expect(text.stdout).toContain('Unmanaged look-alikes of managed users (2):');
+    expect(text.stdout).toContain('+ its userPrincipalName looks like managed user megan.bowen@contoso.com: at another domain');
+    expect(text.stdout).toContain('+ its displayName looks like that of managed user megan.bowen@contoso.com, "Megan Bowen": written with U+0435');
+    expect(text.stdout).toContain('+ displayName: "<img src=x onerror=alert(1)> | **Megan** \\u001b[1A\\u001b[2K"');
+    expect(text.stdout).toContain('+ roles a restore gives back: [Password administrator]');
+    const markdown = await runCli(['drift', '-c', ...CONTOSO_CONFIG, ...database(), '--format', 'markdown']);
+    expect(markdown.stdout).toContain('### Unmanaged look-alikes of managed users (2)');
+    expect(markdown.stdout).toContain('`<img src=x onerror=alert(1)> \\| **Megan** \\u001b[1A\\u001b[2K`');
+    const html = await runCli(['drift', '-c', ...CONTOSO_CONFIG, ...database(), '--format', 'html']);
+    expect(html.stdout).toContain('<h2>Unmanaged look-alikes of managed users (2)</h2>');
+    expect(html.stdout).not.toContain('<img');
+    for (const output of [text.stdout, markdown.stdout, html.stdout]) {
+      expect(rawDangers(output)).toEqual([]);
+      expect(workflowCommandLines(output)).toEqual([]);
+      expect(output).toContain('written with U+0435');
+      expect(output).toContain('roles a restore gives back');
+    }
   });
 
   it('refuses an invalid configuration with its diagnostics (exit 1), and an unknown format', async () => {
