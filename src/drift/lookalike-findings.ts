@@ -1,4 +1,4 @@
-import { confusableSkeleton, unlikeCharacters } from '../plan/confusable-skeleton.js';
+import { confusableSkeleton, skeletonKey, unlikeCharacters } from '../plan/confusable-skeleton.js';
 import { userKey, type User } from '../state/tenant-state.js';
 import type { DriftFinding, Lookalike, LookalikeDifference } from './finding.js';
 
@@ -10,9 +10,10 @@ import type { DriftFinding, Lookalike, LookalikeDifference } from './finding.js'
  * drift names the managed user it resembles, and how. Names are compared by
  * the planner's skeleton (confusable-skeleton.ts), a UPN by its local part
  * whatever its domain and without its dots, hyphens and underscores, a
- * display name whole. Both sides are indexed by skeleton, never compared
- * pairwise: one skeleton per name, so 100,000 declared and 100,000 unmanaged
- * users cost 400,000 skeletons and as many map look-ups.
+ * display name whole. Never pairwise: every name gets its skeletonKey (one
+ * pass over an ASCII name, no allocation), and only a name whose key a
+ * managed name has is given its skeleton, as are, once, the managed names
+ * of that key.
  */
 
 /** Managed users named per skeleton, and so per account and per name: a few say it, the bucket's first in configuration order. */
@@ -24,7 +25,70 @@ function splitUpn(upn: string): [local: string, domain: string] {
   return at < 0 ? [upn, ''] : [upn.slice(0, at), upn.slice(at + 1)];
 }
 
-const upnSkeleton = (upn: string) => confusableSkeleton(splitUpn(upn)[0]).replace(SEPARATORS, '');
+interface NameKind {
+  readonly nameOf: (user: User) => string;
+  /** skeletonKey of what is compared: two names with one skeleton share it. */
+  readonly keyOf: (name: string) => number;
+  readonly skeletonOf: (name: string) => string;
+}
+
+const UPN: NameKind = {
+  nameOf: (user) => user.userPrincipalName,
+  keyOf: (upn) => {
+    const at = upn.lastIndexOf('@');
+    return skeletonKey(upn, at < 0 ? upn.length : at);
+  },
+  skeletonOf: (upn) => confusableSkeleton(splitUpn(upn)[0]).replace(SEPARATORS, ''),
+};
+
+const DISPLAY_NAME: NameKind = {
+  nameOf: (user) => user.attributes.displayName,
+  keyOf: (name) => skeletonKey(name),
+  skeletonOf: confusableSkeleton,
+};
+
+/**
+ * The managed users by the key of one of their names; a key's users are
+ * grouped by skeleton (KEPT each) the first time an unmanaged name has that
+ * key, so each managed name is given its skeleton at most once.
+ */
+class ManagedNames {
+  private readonly byKey = new Map<number, User[] | Map<string, User[]>>();
+
+  constructor(
+    private readonly kind: NameKind,
+    declared: Iterable<User>,
+  ) {
+    for (const user of declared) {
+      const key = kind.keyOf(kind.nameOf(user));
+      const bucket = this.byKey.get(key);
+      if (Array.isArray(bucket)) bucket.push(user);
+      else this.byKey.set(key, [user]);
+    }
+  }
+
+  /** The managed users (KEPT at most) whose name has the skeleton of `name`. */
+  like(name: string): readonly User[] {
+    const key = this.kind.keyOf(name);
+    const entry = this.byKey.get(key);
+    if (!entry) return [];
+    const bySkeleton = Array.isArray(entry) ? this.grouped(key, entry) : entry;
+    return bySkeleton.get(this.kind.skeletonOf(name)) ?? [];
+  }
+
+  private grouped(key: number, users: readonly User[]): Map<string, User[]> {
+    const bySkeleton = new Map<string, User[]>();
+    for (const user of users) {
+      const skeleton = this.kind.skeletonOf(this.kind.nameOf(user));
+      if (skeleton === '') continue;
+      const bucket = bySkeleton.get(skeleton);
+      if (!bucket) bySkeleton.set(skeleton, [user]);
+      else if (bucket.length < KEPT) bucket.push(user);
+    }
+    this.byKey.set(key, bySkeleton);
+    return bySkeleton;
+  }
+}
 
 /** How `text` differs from `other`, two names with one skeleton; empty when they are the same. */
 function textDifferences(text: string, other: string, characters: readonly string[]): LookalikeDifference[] {
@@ -51,13 +115,6 @@ function displayNameLookalike(displayName: string, managed: User): Lookalike {
   return { name: 'displayName', userPrincipalName: managed.userPrincipalName, looksLike: other, differences: differences.length > 0 ? differences : ['identical'], characters };
 }
 
-function put(index: Map<string, User[]>, skeleton: string, user: User): void {
-  if (skeleton === '') return;
-  const bucket = index.get(skeleton);
-  if (!bucket) index.set(skeleton, [user]);
-  else if (bucket.length < KEPT) bucket.push(user);
-}
-
 /** Whether `managed` is the unmanaged account itself, by its UPN or a rename pending in git. */
 const isItself = (managed: User, key: string) => userKey(managed.userPrincipalName) === key || (managed.renamedFrom !== undefined && userKey(managed.renamedFrom) === key);
 
@@ -66,21 +123,17 @@ const isItself = (managed: User, key: string) => userKey(managed.userPrincipalNa
  * (`lookalikeOf`), one of which makes it high; the other findings as they
  * are. `declared`: the configuration's users, as the configuration names them.
  */
-export function withLookalikes(findings: readonly DriftFinding[], declared: Iterable<User>): DriftFinding[] {
+export function withLookalikes(findings: readonly DriftFinding[], declared: readonly User[]): DriftFinding[] {
   if (!findings.some((f) => f.kind === 'user.unmanaged')) return [...findings];
-  const byUpn = new Map<string, User[]>();
-  const byDisplayName = new Map<string, User[]>();
-  for (const user of declared) {
-    put(byUpn, upnSkeleton(user.userPrincipalName), user);
-    put(byDisplayName, confusableSkeleton(user.attributes.displayName), user);
-  }
+  const upns = new ManagedNames(UPN, declared);
+  const displayNames = new ManagedNames(DISPLAY_NAME, declared);
   return findings.map((finding) => {
     if (finding.kind !== 'user.unmanaged') return finding;
     const key = userKey(finding.userPrincipalName);
-    const others = (bucket: readonly User[] | undefined) => (bucket ?? []).filter((managed) => !isItself(managed, key));
+    const others = (users: readonly User[]) => users.filter((managed) => !isItself(managed, key));
     const lookalikeOf = [
-      ...others(byUpn.get(upnSkeleton(finding.userPrincipalName))).flatMap((managed) => upnLookalike(finding.userPrincipalName, managed) ?? []),
-      ...others(byDisplayName.get(confusableSkeleton(finding.displayName))).map((managed) => displayNameLookalike(finding.displayName, managed)),
+      ...others(upns.like(finding.userPrincipalName)).flatMap((managed) => upnLookalike(finding.userPrincipalName, managed) ?? []),
+      ...others(displayNames.like(finding.displayName)).map((managed) => displayNameLookalike(finding.displayName, managed)),
     ];
     if (lookalikeOf.length === 0) return finding;
     return { ...finding, severity: finding.severity === 'medium' ? 'high' : finding.severity, lookalikeOf };

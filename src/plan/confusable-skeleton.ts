@@ -70,15 +70,18 @@ function visibleLetters(text: string): string {
 /**
  * Characters the skeleton turns into others or makes of others (and i, which
  * I folds to), and the white space it folds or trims; the rest it only
- * lower-cases.
+ * lower-cases. And the separators `.`, `-` and `_`, which drift compares
+ * UPNs without (drift/lookalike-findings.ts): left out of the key, so names
+ * that differ only in them share it too.
  */
 const UNSTABLE = new Uint8Array(128);
-for (const ch of 'il|10ornmvwcd \t\n\v\f\r') UNSTABLE[ch.charCodeAt(0)] = 1;
+for (const ch of 'il|10ornmvwcd \t\n\v\f\r._-') UNSTABLE[ch.charCodeAt(0)] = 1;
 
 /**
  * A number two names with the same skeleton always share (of `text`, its
- * first `end` characters): a hash of the
- * characters the skeleton keeps as they are (lower-cased), in their order.
+ * first `end` characters), also when the skeletons differ only in `.`, `-`
+ * and `_`: a hash of the other characters the skeleton keeps as they are
+ * (lower-cased), in their order.
  * For ASCII text it takes one pass of char codes and allocates nothing, so
  * a plan can skip the skeletons of the 200,000 names of a large directory
  * that cannot look like any name it brings in; other text goes through its

@@ -92,4 +92,10 @@ describe('skeletonKey', () => {
     expect(skeletonKey('megan.bowen')).not.toBe(skeletonKey('megan.bowes'));
     expect(skeletonKey('Aiko Smith')).not.toBe(skeletonKey('Aiko Smyth'));
   });
+
+  it('is shared by names that differ only in dots, hyphens and underscores, which drift compares UPNs without', () => {
+    expect(skeletonKey('megan.bowen')).toBe(skeletonKey('meganbowen'));
+    expect(skeletonKey('megan-bowen_x')).toBe(skeletonKey('megan.bowen.x'));
+    expect(skeletonKey('megаn.bowen')).toBe(skeletonKey('meganbowen'));
+  });
 });
