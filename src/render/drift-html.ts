@@ -1,9 +1,10 @@
 import type { DriftDocument } from '../drift/drift-document.js';
 import { DRIFT_SEVERITIES, driftClass, type DriftClass, type DriftFinding, type DriftFindingOf } from '../drift/finding.js';
-import { DELETE_UNMANAGED, driftHeadline, findingText, licenseText, lookalikeText, NEXT_STEPS, noticeLine, SECTION_TITLES, findingTrace } from './drift-lines.js';
+import { DELETE_UNMANAGED, driftHeadline, findingText, licenseText, NEXT_STEPS, noticeLine, SECTION_TITLES, findingTrace } from './drift-lines.js';
 import { htmlSentences, htmlText, htmlValue } from './escape-html.js';
 import { htmlPage } from './html-page.js';
 import { badge, cards, filterForm, kindCounts, lines, section, table, type Markup, type Row } from './html-parts.js';
+import { lookalikeText } from './lookalike-text.js';
 import { formatMoney } from './money.js';
 
 /**

@@ -1,9 +1,10 @@
 import type { DriftDocument } from '../drift/drift-document.js';
 import type { DriftClass, DriftFinding, DriftFindingOf } from '../drift/finding.js';
-import { DELETE_UNMANAGED, driftHeadline, driftSections, fieldLabel, fieldValue, findingText, licenseText, lookalikeText, NEXT_STEPS, noticeLine, findingTrace, type DriftSection } from './drift-lines.js';
+import { DELETE_UNMANAGED, driftHeadline, driftSections, fieldLabel, fieldValue, findingText, licenseText, NEXT_STEPS, noticeLine, findingTrace, type DriftSection } from './drift-lines.js';
 import { MARKDOWN_KEPT_VALUE_MAX, markdownCell, type ShowValue, markdownHtml, markdownSentences, markdownWords } from './escape-markdown.js';
 import { countThatFit, joinBlocks, joinedLength, truncate } from './markdown-budget.js';
 import { DEFAULT_MARKDOWN_MAX_LENGTH } from './markdown.js';
+import { lookalikeText } from './lookalike-text.js';
 import { formatMoney } from './money.js';
 
 export interface DriftMarkdownOptions {
