@@ -45,7 +45,7 @@ SET LOCAL search_path TO pg_catalog, pg_temp;
 -- right after it, what that init revoked.
 DO $$
 DECLARE
-  known constant integer := 27;
+  known constant integer := 28;
   found integer;
 BEGIN
   PERFORM pg_advisory_xact_lock_shared(7346010);
@@ -113,7 +113,8 @@ GRANT SELECT ON tenantctl.schema_migrations, tenantctl.domains, tenantctl.roles,
 GRANT SELECT (id, user_principal_name, domain, display_name, given_name, surname, mail_nickname,
   account_enabled, job_title, department, mobile_phone, business_phones, street_address, city, state,
   postal_code, country, usage_location, password_set_at, password_expires_at, force_change_password,
-  password_reset_token, managed, created_at, updated_at, updated_by, deleted_at, password_temporary)
+  password_reset_token, managed, created_at, updated_at, updated_by, deleted_at, password_temporary,
+  password_policies)
   ON tenantctl.users TO tenantctl_reader;
 
 -- Writer: what the reader reads, plus what an apply writes, named statement by

@@ -28,6 +28,11 @@ const credentialOf = (context: StatementContext, upn: string): StoredCredential 
 /** Resolves the user of a change by UPN, so rows created in this apply are found too. */
 const BY_UPN = `JOIN users u ON lower(u.user_principal_name) = lower(x.upn)`;
 
+/*
+ * A temporary password expires after 90 days whatever the user's
+ * passwordPolicies: the first password (and a reset one) must be changed
+ * (DOMAIN.md). DisablePasswordExpiration spares the passwords the user chooses.
+ */
 const PASSWORD_COLUMNS = `password_hash = x.hash, password_set_at = now(), password_expires_at = now() + interval '90 days',
   force_change_password = x.force, password_reset_token = coalesce(x.token, u.password_reset_token), password_temporary = true`;
 
@@ -51,12 +56,12 @@ export const WRITERS: { readonly [K in ChangeKind]: Writer<K> } = {
       `INSERT INTO users (user_principal_name, display_name, given_name, surname, mail_nickname, account_enabled,
          job_title, department, mobile_phone, business_phones, street_address, city, state, postal_code, country,
          usage_location, password_hash, password_set_at, password_expires_at, force_change_password,
-         password_reset_token, password_temporary, managed)
+         password_reset_token, password_temporary, managed, password_policies)
        SELECT x.upn, x.a->>'displayName', x.a->>'givenName', x.a->>'surname', x.a->>'mailNickname', x.enabled,
          x.a->>'jobTitle', x.a->>'department', x.a->>'mobilePhone',
          ARRAY(SELECT jsonb_array_elements_text(x.a->'businessPhones')), x.a->>'streetAddress', x.a->>'city',
          x.a->>'state', x.a->>'postalCode', x.a->>'country', x.a->>'usageLocation',
-         x.hash, now(), now() + interval '90 days', x.force, x.token, true, true
+         x.hash, now(), now() + interval '90 days', x.force, x.token, true, true, x.a->>'passwordPolicies'
        FROM jsonb_to_recordset($1::jsonb) AS x(upn text, a jsonb, enabled boolean, hash text, force boolean, token text)`,
       [
         json(
@@ -99,6 +104,7 @@ export const WRITERS: { readonly [K in ChangeKind]: Writer<K> } = {
           ['postal_code', 'postalCode'],
           ['country', 'country'],
           ['usage_location', 'usageLocation'],
+          ['password_policies', 'passwordPolicies'],
         ]
           .map(([column, field]) => set(column as string, field as string))
           .join(',\n')},

@@ -82,6 +82,11 @@ export const CONFIG_DIAGNOSTIC_CODES: readonly DiagnosticCodeInfo[] = [
     meaning: 'A text holds what the database cannot store: a NUL character (`"\\0"`) or half of a character (a lone surrogate such as `"\\uDC00"`).',
   },
   { code: 'PHOTO_NOT_ALLOWED', severity: 'error', meaning: 'A photo field (`photo`, `thumbnailPhoto`, `picture`, `avatar`, ...): admins cannot set users\' photos.' },
+  {
+    code: 'STRONG_PASSWORD_REQUIRED',
+    severity: 'error',
+    meaning: "passwordPolicies asks for Microsoft Graph's `DisableStrongPassword` (alone or with `DisablePasswordExpiration`): the strong-password rules apply to every user; only `DisablePasswordExpiration` may be set.",
+  },
   { code: 'PASSWORD_IN_CONFIG', severity: 'error', meaning: 'A password is written in the configuration (`password: "..."`, `password: {value: ...}`, ...).' },
   { code: 'BUSINESS_PHONES_TOO_MANY', severity: 'error', meaning: 'More than one business phone.' },
   { code: 'UPN_INVALID', severity: 'error', meaning: 'The userPrincipalName breaks the syntax or length rules.' },

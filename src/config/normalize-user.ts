@@ -1,5 +1,5 @@
 import { findRole } from '../catalog/builtin-roles.js';
-import type { LicenseAssignment, PasswordPolicy, User, UserAttributes } from '../state/tenant-state.js';
+import { DISABLE_PASSWORD_EXPIRATION, type LicenseAssignment, type PasswordPolicy, type User, type UserAttributes } from '../state/tenant-state.js';
 import type { RawDefaults, RawLicense, RawUser } from './raw-config.js';
 
 const orNull = (value: string | undefined): string | null => (value === undefined || value === '' ? null : value);
@@ -67,7 +67,7 @@ export function withDefaults(user: RawUser, defaults: RawDefaults | undefined): 
  */
 export function normalizeUser(raw: RawUser): User {
   const localPart = raw.userPrincipalName.split('@')[0] ?? raw.userPrincipalName;
-  const attributes: UserAttributes = {
+  const written: UserAttributes = {
     displayName: raw.displayName,
     givenName: orNull(raw.givenName),
     surname: orNull(raw.surname),
@@ -83,6 +83,9 @@ export function normalizeUser(raw: RawUser): User {
     country: orNull(raw.country),
     usageLocation: raw.usageLocation ? raw.usageLocation.toUpperCase() : null,
   };
+  // Left out when not set (tenant-state.ts); the schema lets no other value through.
+  const attributes: UserAttributes =
+    raw.passwordPolicies === DISABLE_PASSWORD_EXPIRATION ? { ...written, passwordPolicies: DISABLE_PASSWORD_EXPIRATION } : written;
   // Most users hold no role, and one licence or none: no Set or sort for those.
   const ownRoles = raw.roles ?? [];
   const roles = ownRoles.length === 0 ? [] : [...new Set(ownRoles.map((role) => findRole(role)?.templateId ?? role))].sort();

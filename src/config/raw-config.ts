@@ -30,6 +30,8 @@ export interface RawUser {
   readonly postalCode?: string;
   readonly country?: string;
   readonly usageLocation?: string;
+  /** Graph's passwordPolicies: only `DisablePasswordExpiration` passes the schema. */
+  readonly passwordPolicies?: string;
   readonly password?: RawPassword;
   readonly notify?: readonly string[] | string;
   readonly roles?: readonly string[];
@@ -38,7 +40,7 @@ export interface RawUser {
   readonly renamedFrom?: string;
 }
 
-export type RawDefaults = Partial<Omit<RawUser, 'userPrincipalName' | 'displayName' | 'givenName' | 'surname' | 'mailNickname' | 'mobilePhone' | 'roles' | 'renamedFrom'>>;
+export type RawDefaults = Partial<Omit<RawUser, 'userPrincipalName' | 'displayName' | 'givenName' | 'surname' | 'mailNickname' | 'mobilePhone' | 'passwordPolicies' | 'roles' | 'renamedFrom'>>;
 
 export interface RawSettings {
   readonly minGlobalAdmins?: number;

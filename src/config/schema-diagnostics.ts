@@ -12,6 +12,7 @@ import { MERGE_KEY, mergeKeyMessage, mergeKeyParents, mergeNote, underMergeKey }
 import { pointerToPath } from './schema-check.js';
 import { closest } from './suggest.js';
 import { lastKey, PASSWORD_FIELD, typeMismatch } from './type-messages.js';
+import { DISABLE_PASSWORD_EXPIRATION } from '../state/tenant-state.js';
 
 export type Path = readonly (string | number)[];
 
@@ -164,6 +165,10 @@ function unknownField(e: ErrorObject, path: Path, key: string): Finding {
   const allowed = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
   const alias = FIELD_ALIASES[key.toLowerCase()];
   if (couldBePassword(key)) return unknownSecretKey(path, key, allowed);
+  if (key === 'passwordPolicies' && path.length === 1 && path[0] === 'defaults') {
+    const message = 'passwordPolicies is not a default: passwords that never expire are an exception for an account that needs one (an emergency "break-glass" account); write it on that user instead';
+    return { code: 'SCHEMA_UNKNOWN_FIELD', path: [...path, key], pointAt: 'key', message };
+  }
   const message = (): string => {
     const suggestion = alias && allowed.includes(alias) ? alias : closest(key, allowed);
     return suggestion ? `unknown field "${key}" (did you mean ${suggestion}?)` : `unknown field "${key}"; ${ownerLabel(path)} takes: ${allowed.join(', ')}`;
@@ -246,7 +251,29 @@ function outOfRange(e: ErrorObject, path: Path): Finding {
   return { code: 'SCHEMA_RANGE', path, message: `${fieldLabel(path)} is ${value}; it must be ${bound}` };
 }
 
-/** The code and message for one ajv error, or null when another error explains it. */
+/**
+ * passwordPolicies other than DisablePasswordExpiration (the schema's enum).
+ * Graph's DisableStrongPassword, alone or in a list ("DisablePasswordExpiration,
+ * DisableStrongPassword"), has its own code: the strong-password rules are not
+ * optional. The value is not quoted back: it may be any text.
+ */
+function passwordPoliciesValue(path: Path, value: string): Finding {
+  if (/DisableStrongPassword/i.test(value)) {
+    return {
+      code: 'STRONG_PASSWORD_REQUIRED',
+      path,
+      message:
+        'passwordPolicies asks for DisableStrongPassword, which tenantctl refuses: every password must meet the strong-password rules (8 to 16 characters, 3 of the 4 kinds: lower case, upper case, digits, symbols); ' +
+        'remove DisableStrongPassword (write passwordPolicies: DisablePasswordExpiration if the user\'s passwords must not expire, or leave passwordPolicies out)',
+    };
+  }
+  return {
+    code: 'SCHEMA_FORMAT',
+    path,
+    message: `passwordPolicies takes one value, ${DISABLE_PASSWORD_EXPIRATION} (the passwords the user chooses never expire); leave it out for the default, passwords that expire after 90 days`,
+  };
+}
+
 /** What the schema checks of an old UPN (renamedFrom) that the UPN rules say in their own words. */
 const SIGN_IN_ID_KEYWORDS: ReadonlySet<string> = new Set(['pattern', 'minLength', 'maxLength']);
 
@@ -267,6 +294,9 @@ function translate(e: ErrorObject, path: Path): Finding | null {
     }
     case 'propertyNames':
       return null; // its 'pattern' error names the property
+    case 'enum':
+      // The schema's only enum; a value that is no text has its 'type' error.
+      return key === 'passwordPolicies' && typeof e.data === 'string' ? passwordPoliciesValue(path, e.data) : null;
     case 'required':
       return missingField(e, path);
     case 'type':

@@ -98,6 +98,8 @@ function declaredAttribute(user: User, name: UserAttributeName): string | string
       return a.mailNickname === localPart(user.userPrincipalName) ? undefined : a.mailNickname;
     case 'businessPhones':
       return phonesValue(a);
+    case 'passwordPolicies':
+      return a.passwordPolicies;
     default:
       return textValue(a[name]);
   }

@@ -11,19 +11,22 @@ import { canonicalJson, quote, writeJson } from './canonical-json.js';
 
 interface Shape {
   readonly keys: ReadonlySet<string>;
+  /** Keys an object of the shape may leave out (never written as undefined). */
+  readonly optional: readonly string[];
   /** The keys in canonicalJson's order (no key is an array index). */
   readonly sorted: readonly string[];
   /** `"key":` for each sorted key. */
   readonly heads: readonly string[];
 }
 
-function shape(keys: readonly string[]): Shape {
+function shape(keys: readonly string[], optional: readonly string[] = []): Shape {
   const sorted = [...keys].sort();
-  return { keys: new Set(keys), sorted, heads: sorted.map((key) => `${quote(key)}:`) };
+  return { keys: new Set(keys), optional, sorted, heads: sorted.map((key) => `${quote(key)}:`) };
 }
 
 const USER = shape(['userPrincipalName', 'accountEnabled', 'attributes', 'roles', 'licenses', 'directory']);
-const ATTRIBUTES = shape(USER_ATTRIBUTES);
+// passwordPolicies is left out when not set (tenant-state.ts).
+const ATTRIBUTES = shape(USER_ATTRIBUTES, ['passwordPolicies']);
 const DIRECTORY = shape([
   'id', 'managed', 'deletedAt', 'updatedAt', 'updatedBy', 'passwordResetToken',
   'passwordSetAt', 'passwordExpiresAt', 'forceChangePassword', 'passwordTemporary',
@@ -31,10 +34,12 @@ const DIRECTORY = shape([
 const LICENSE = shape(['sku', 'disabledPlans']);
 
 /** A plain object with exactly `shape`'s own keys (no toJSON of its own, none inherited from its prototype). */
-function fits(value: unknown, { keys }: Shape): value is Readonly<Record<string, unknown>> {
+function fits(value: unknown, { keys, optional }: Shape): value is Readonly<Record<string, unknown>> {
   if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return false;
   const own = Object.keys(value);
-  if (own.length !== keys.size) return false;
+  let missing = keys.size - own.length;
+  for (const key of optional) if (!Object.hasOwn(value, key)) missing--;
+  if (missing !== 0) return false;
   for (const key of own) if (!keys.has(key)) return false;
   return true;
 }

@@ -27,7 +27,11 @@ function attributeChanges(from: UserAttributes, to: UserAttributes): AttributeCh
     const a = from[name];
     const b = to[name];
     if (Array.isArray(a) && Array.isArray(b) ? sameList(a, b) : a === b) continue;
-    (changes ??= []).push({ attribute: name, from: a, to: b });
+    (changes ??= []).push({ attribute: name, from: a ?? null, to: b ?? null });
+  }
+  // Left out when not set (tenant-state.ts), so for-in over `to` never meets the one the current user alone has.
+  if (from.passwordPolicies !== undefined && to.passwordPolicies === undefined) {
+    (changes ??= []).push({ attribute: 'passwordPolicies', from: from.passwordPolicies, to: null });
   }
   return changes ?? (NO_CHANGES as never[]);
 }

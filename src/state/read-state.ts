@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/database.js';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
-import { userKey, type LicenseAssignment, type OutsideRename, type TenantState, type User } from './tenant-state.js';
+import { userKey, type LicenseAssignment, type OutsideRename, type PasswordPolicies, type TenantState, type User, type UserAttributes } from './tenant-state.js';
 import { groupInto } from '../group-into.js';
 
 /*
@@ -43,6 +43,7 @@ const USER_TABLE_COLUMNS = [
   'password_expires_at',
   'force_change_password',
   'password_temporary',
+  'password_policies',
 ] as const;
 
 const TIMESTAMP_COLUMNS: ReadonlySet<string> = new Set(['deleted_at', 'updated_at', 'password_set_at', 'password_expires_at']);
@@ -77,6 +78,7 @@ type UserRow = [
   passwordExpiresAt: string | null,
   forceChangePassword: boolean,
   passwordTemporary: boolean,
+  passwordPolicies: PasswordPolicies | null,
 ];
 
 /** A timestamp column's text; `infinity` (which the schema does not forbid) has no place in a directory. */
@@ -98,25 +100,27 @@ const phones = (values: (string | null)[]): string[] => (values.includes(null) ?
 
 function toUser(row: UserRow, roles: readonly string[], licenses: readonly LicenseAssignment[]): User {
   const upn = row[1];
+  const attributes: UserAttributes = {
+    displayName: row[2],
+    givenName: text(row[3]),
+    surname: text(row[4]),
+    mailNickname: row[5],
+    jobTitle: text(row[7]),
+    department: text(row[8]),
+    mobilePhone: text(row[9]),
+    businessPhones: phones(row[10]),
+    streetAddress: text(row[11]),
+    city: text(row[12]),
+    state: text(row[13]),
+    postalCode: text(row[14]),
+    country: text(row[15]),
+    usageLocation: row[16],
+  };
   return {
     userPrincipalName: upn,
     accountEnabled: row[6],
-    attributes: {
-      displayName: row[2],
-      givenName: text(row[3]),
-      surname: text(row[4]),
-      mailNickname: row[5],
-      jobTitle: text(row[7]),
-      department: text(row[8]),
-      mobilePhone: text(row[9]),
-      businessPhones: phones(row[10]),
-      streetAddress: text(row[11]),
-      city: text(row[12]),
-      state: text(row[13]),
-      postalCode: text(row[14]),
-      country: text(row[15]),
-      usageLocation: row[16],
-    },
+    // Left out when not set (tenant-state.ts); the column's CHECK (0028) allows no other value.
+    attributes: row[26] === null ? attributes : { ...attributes, passwordPolicies: row[26] },
     roles,
     licenses,
     directory: {

@@ -20,6 +20,7 @@ export const USER_ATTRIBUTES = [
   'postalCode',
   'country',
   'usageLocation',
+  'passwordPolicies',
 ] as const;
 
 export type UserAttributeName = (typeof USER_ATTRIBUTES)[number];
@@ -44,7 +45,19 @@ export interface UserAttributes {
   readonly postalCode: string | null;
   readonly country: string | null;
   readonly usageLocation: string | null;
+  /**
+   * Graph's `passwordPolicies`: absent (never null) when the user's passwords
+   * expire, the default, so that the attributes of every user without it, and
+   * the plans, fingerprints and exports made of them, are what they were
+   * before tenantctl knew it. `DisableStrongPassword` is never a value: the
+   * strong-password rules are not optional here.
+   */
+  readonly passwordPolicies?: PasswordPolicies;
 }
+
+/** The one user-level password policy tenantctl lets a configuration set. */
+export const DISABLE_PASSWORD_EXPIRATION = 'DisablePasswordExpiration';
+export type PasswordPolicies = typeof DISABLE_PASSWORD_EXPIRATION;
 
 /** A license of one subscription; `disabledPlans` sorted and unique. */
 export interface LicenseAssignment {
