@@ -71,6 +71,9 @@ const READABLE_AFTER = new Set([
   'propertyNames',
 ]);
 
+/** passwordPolicies as written, or nearly: Graph's policy, never a password. */
+const PASSWORD_POLICIES_FIELD = /^passwordpolic/i;
+
 /** Field names that hold (or ask for) a user's photo, which admins cannot set. */
 const PHOTO_FIELD = /photo|picture|avatar|image|portrait|headshot/i;
 
@@ -289,7 +292,8 @@ function translate(e: ErrorObject, path: Path): Finding | null {
     case 'additionalProperties': {
       const extra = (e.params as { additionalProperty: string }).additionalProperty;
       if (PHOTO_FIELD.test(extra)) return photoNotAllowed([...path, extra], extra);
-      if (PASSWORD_FIELD.test(extra)) return passwordInConfig([...path, extra], extra);
+      // passwordPolicies (or a misspelling of it) names a policy, not a password.
+      if (PASSWORD_FIELD.test(extra) && !PASSWORD_POLICIES_FIELD.test(extra)) return passwordInConfig([...path, extra], extra);
       return unknownField(e, path, extra);
     }
     case 'propertyNames':

@@ -137,6 +137,13 @@ function readUser(desired: User, current: User, roles: ReadonlyMap<string, Role>
 const gainsAdminRole = (fields: readonly DriftField[]) => fields.some((f) => f.field === 'roles' && f.actual.some((name) => !f.expected.includes(name)));
 
 /**
+ * Whether the user's passwords stopped expiring without the configuration
+ * saying so: a password that never expires outlives a leak, which is why it
+ * is kept for an emergency account, declared in git.
+ */
+const losesPasswordExpiry = (fields: readonly DriftField[]) => fields.some((f) => f.field === 'passwordPolicies' && f.actual !== null && f.expected === null);
+
+/**
  * Findings for a declared user, from the planner's comparison. A user whose
  * row was deleted, or who was released from management, outside tenantctl
  * is high: a change to who tenantctl manages made outside git, which the
@@ -168,7 +175,7 @@ function declaredUserFindings(desired: User, current: User | undefined, roles: R
   const signIn: DriftField[] = [{ field: 'accountEnabled', expected: desired.accountEnabled, actual: current.accountEnabled }];
   const findings: DriftFinding[] = [];
   if (fields.length > 0) {
-    findings.push({ kind: 'user.changed', severity: gainsAdminRole(fields) ? 'high' : 'medium', ...who, fields, lastChange: last });
+    findings.push({ kind: 'user.changed', severity: gainsAdminRole(fields) || losesPasswordExpiry(fields) ? 'high' : 'medium', ...who, fields, lastChange: last });
   }
   if (events.has('user.deleted') && deletedAt) findings.push({ kind: 'user.deleted', severity: 'high', ...who, deletedAt, lastChange: last });
   if (events.has('user.blocked')) findings.push({ kind: 'user.blocked', severity: 'medium', ...who, fields: signIn, lastChange: last });
