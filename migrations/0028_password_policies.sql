@@ -7,7 +7,7 @@
 -- policy (password_expires_at): the first password must be changed.
 --
 -- Existing rows get NULL, which is what they had: every password expired.
-ALTER TABLE users ADD COLUMN password_policies text
+ALTER TABLE users ADD COLUMN IF NOT EXISTS password_policies text
   CONSTRAINT users_password_policies_check CHECK (password_policies = 'DisablePasswordExpiration');
 
 -- The reader reads users by named columns (0011); where roles.sql ran (the
