@@ -120,6 +120,18 @@ export function attributeLines(attribute: string, from: unknown, to: unknown): C
 
 const line = (sign: Sign, text: string): ChangeLine => ({ sign, text, depth: 0 });
 
+/**
+ * attributeLines, and for passwordPolicies what the change means: its Graph
+ * value alone tells a reviewer little, and passwords that never expire
+ * deserve a second look.
+ */
+function userAttributeLines(attribute: string, from: unknown, to: unknown): ChangeLine[] {
+  const lines = attributeLines(attribute, from, to);
+  const [only] = lines;
+  if (attribute !== 'passwordPolicies' || lines.length !== 1 || !only) return lines;
+  return [{ ...only, text: `${only.text}${isUnset(to) ? ', so passwords expire after 90 days' : ' (passwords the user chooses never expire)'}` }];
+}
+
 function passwordText(source: PasswordPolicy['source'], forceChange: boolean): string {
   // A fromEnv written like a password (PASSWORD_ENV_NAME_LIKE_PASSWORD) is most likely the password itself.
   const origin = source.kind === 'generate' ? 'generated' : nameLikePassword(source.variable) ? `from ${NAME_NOT_SHOWN}` : `from $${visible(source.variable)}`;
@@ -148,13 +160,13 @@ type LineBuilder<K extends ChangeKind> = (change: ChangeOf<K>, context: LineCont
 const CHANGE_LINES: { readonly [K in ChangeKind]: LineBuilder<K> } = {
   'user.create': (change, context) => [
     ...USER_ATTRIBUTES.filter((name) => !isUnset(change.attributes[name])).flatMap((name) =>
-      attributeLines(name, null, change.attributes[name]),
+      userAttributeLines(name, null, change.attributes[name]),
     ),
     line('+', `sign-in: ${change.accountEnabled ? 'allowed' : 'blocked'}`),
     line('+', `password: ${passwordText(change.password, change.forceChangePasswordNextSignIn)}`),
     line('+', `temporary password sent to: ${recipientsText(change.notify, context)}`),
   ],
-  'user.update': (change) => change.attributes.flatMap(({ attribute, from, to }) => attributeLines(attribute, from, to)),
+  'user.update': (change) => change.attributes.flatMap(({ attribute, from, to }) => userAttributeLines(attribute, from, to)),
   'user.delete': (change) => [
     line('-', `user: moved to deleted users; its licenses and roles are released; restorable until ${day(change.restorableUntil)}`),
   ],

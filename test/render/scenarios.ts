@@ -277,6 +277,30 @@ export function noChanges(): PlanDocument {
   });
 }
 
+/**
+ * passwordPolicies set on an existing user, cleared on another (left out of
+ * the configuration), and on a new break-glass account; a user without it,
+ * unchanged, shows none.
+ */
+export function passwordPolicies(): PlanDocument {
+  const never = { passwordPolicies: 'DisablePasswordExpiration' } as const;
+  return planDocument({
+    current: [
+      admin(),
+      existing('emergency@contoso.onmicrosoft.com', { displayName: 'Emergency access' }, { roles: [GLOBAL_ADMINISTRATOR] }),
+      existing('joep@contoso.com', { displayName: 'Joep de Vries', ...never }),
+      existing('sanne@contoso.com', { displayName: 'Sanne Bakker', jobTitle: 'Sales' }),
+    ],
+    desired: [
+      adminDeclared(),
+      declared('emergency@contoso.onmicrosoft.com', { displayName: 'Emergency access', ...never }, { roles: [GLOBAL_ADMINISTRATOR] }),
+      declared('joep@contoso.com', { displayName: 'Joep de Vries' }),
+      declared('sanne@contoso.com', { displayName: 'Sanne Bakker', jobTitle: 'Sales Lead' }),
+      declared('breakglass@contoso.onmicrosoft.com', { displayName: 'Break-glass administrator', ...never }, { roles: [GLOBAL_ADMINISTRATOR], notify: ['security@contoso.com'] }),
+    ],
+  });
+}
+
 /** No changes; four accounts nobody manages, two of them admins (one a Global administrator). */
 export function unmanagedAdmins(): PlanDocument {
   const unmanaged = { directory: { managed: false, updatedBy: null } };
