@@ -7,6 +7,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyPlan, type ApplyContext } from '../../src/apply/apply-plan.js';
+import { readHistory } from '../../src/audit/read-history.js';
 import { readCatalogFile } from '../../src/catalog/catalog-file.js';
 import { storeCatalog } from '../../src/catalog/store-catalog.js';
 import type { Database } from '../../src/db/database.js';
@@ -129,6 +130,13 @@ describe.each(ENGINES)('passwordPolicies on the $name database', (engine) => {
     await applyPlan(db, flip, context);
     expect(await policies(db)).toEqual({ [BREAK_GLASS]: null, [JOEP]: 'DisablePasswordExpiration' });
     expect((await plan(db, flipped)).changes).toEqual([]);
+    // History lists the apply's changes as they were, in the shape an apply writes.
+    const [latest] = await readHistory(db, { limit: 1 });
+    expect(latest?.malformed).toBeUndefined();
+    expect(latest?.changes.flatMap((c) => (c.kind === 'user.update' ? c.attributes : []))).toEqual([
+      { attribute: 'passwordPolicies', from: 'DisablePasswordExpiration', to: null },
+      { attribute: 'passwordPolicies', from: null, to: 'DisablePasswordExpiration' },
+    ]);
   });
 
   it.skipIf(engine.skip)('reports a change made with SQL outside tenantctl as drift, high where expiry was switched off', async () => {
