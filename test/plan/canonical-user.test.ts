@@ -17,11 +17,16 @@ const timestamp = maybe(fc.constantFrom('2026-12-01T18:39:33.228Z', '1970-01-01T
 const user = fc.record({
   userPrincipalName: text,
   accountEnabled: fc.boolean(),
-  attributes: fc.record({
-    displayName: text, givenName: maybe(text), surname: maybe(text), mailNickname: text, jobTitle: maybe(text),
-    department: maybe(text), mobilePhone: maybe(text), businessPhones: fc.array(text, { maxLength: 2 }), streetAddress: maybe(text),
-    city: maybe(text), state: maybe(text), postalCode: maybe(text), country: maybe(text), usageLocation: maybe(text),
-  }),
+  // passwordPolicies is left out when not set (tenant-state.ts), so a user may have it or not.
+  attributes: fc.record(
+    {
+      displayName: text, givenName: maybe(text), surname: maybe(text), mailNickname: text, jobTitle: maybe(text),
+      department: maybe(text), mobilePhone: maybe(text), businessPhones: fc.array(text, { maxLength: 2 }), streetAddress: maybe(text),
+      city: maybe(text), state: maybe(text), postalCode: maybe(text), country: maybe(text), usageLocation: maybe(text),
+      passwordPolicies: fc.oneof(fc.constant('DisablePasswordExpiration'), text),
+    },
+    { requiredKeys: ['displayName', 'givenName', 'surname', 'mailNickname', 'jobTitle', 'department', 'mobilePhone', 'businessPhones', 'streetAddress', 'city', 'state', 'postalCode', 'country', 'usageLocation'] },
+  ),
   roles: fc.array(text, { maxLength: 3 }),
   licenses: fc.array(fc.record({ sku: text, disabledPlans: fc.array(text, { maxLength: 3 }) }), { maxLength: 3 }),
   directory: fc.record({
@@ -48,7 +53,7 @@ function bend(value: Record<string, unknown>, path: readonly string[], change: '
 }
 
 const paths = fc.constantFrom(
-  [], ['userPrincipalName'], ['attributes'], ['attributes', 'city'], ['attributes', 'businessPhones'], ['directory'], ['directory', 'id'],
+  [], ['userPrincipalName'], ['attributes'], ['attributes', 'city'], ['attributes', 'businessPhones'], ['attributes', 'passwordPolicies'], ['directory'], ['directory', 'id'],
   ['directory', 'updatedAt'], ['licenses'], ['licenses', '0'], ['licenses', '0', 'sku'], ['licenses', '1', 'disabledPlans'], ['roles'], ['roles', '0'],
 );
 const other = fc.oneof(
