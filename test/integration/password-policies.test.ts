@@ -14,6 +14,7 @@ import type { Database } from '../../src/db/database.js';
 import { readDrift } from '../../src/drift/read-drift.js';
 import { exportConfig } from '../../src/export/export-config.js';
 import type { PlanDocument } from '../../src/plan/plan-document.js';
+import { renderDriftText } from '../../src/render/drift-text.js';
 import { renderJson } from '../../src/render/json.js';
 import { readTenant } from '../../src/state/read-tenant.js';
 import { planTenant } from '../../src/workflow/plan-tenant.js';
@@ -148,6 +149,9 @@ describe.each(ENGINES)('passwordPolicies on the $name database', (engine) => {
       { upn: BREAK_GLASS, severity: 'high', fields: [{ field: 'passwordPolicies', expected: null, actual: 'DisablePasswordExpiration' }] },
       { upn: JOEP, severity: 'medium', fields: [{ field: 'passwordPolicies', expected: 'DisablePasswordExpiration', actual: null }] },
     ]);
+    const text = result.drift ? renderDriftText(result.drift, { color: false }) : '';
+    expect(text).toContain('~ passwordPolicies: (not set) → "DisablePasswordExpiration"');
+    expect(text).toContain('~ passwordPolicies: "DisablePasswordExpiration" → (not set)');
     // The plan puts both back.
     expect(updates(await plan(db, flipped)).map((u) => u.upn)).toEqual([BREAK_GLASS, JOEP]);
   });
