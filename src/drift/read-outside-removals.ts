@@ -214,23 +214,35 @@ SELECT a.what, a.upn, a.user_id::text AS user_id, a.replaced_user_id::text AS re
        to_char(a.written_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at
   FROM attributed a`;
 
+/**
+ * Run in the query's transaction before it. The planner cannot know how many
+ * rows each step of the query gives (the embedded database never analyses its
+ * tables), and took nested loops over thousands of them: 3,000 accounts
+ * deleted, created again by an apply and deleted again took 18 s, 18 million
+ * comparisons (helper-73). Hash joins keep every join linear. But the nested
+ * loops the lateral joins still need then cost the planner's "disabled"
+ * 10^10 each, far past every JIT threshold: a PostgreSQL server built with
+ * JIT (the default of the PGDG and Debian packages) compiled and optimised
+ * the query with LLVM on every drift that had a removal to look up, about 3 s
+ * of CPU for a query that runs in milliseconds.
+ */
+export const OUTSIDE_REMOVALS_SETTINGS = ['SET LOCAL enable_nestloop = off', 'SET LOCAL jit = off'] as const;
+
+/** The statement and its parameters for `candidates`. */
+export function outsideRemovalsStatement(candidates: RemovalCandidates): { text: string; params: unknown[] } {
+  return {
+    text: OUTSIDE_REMOVALS_QUERY,
+    params: [candidates.upns.map(userKey), candidates.userIds, candidates.userUpns.map(userKey), TAKING_UP, PREFILTER_NAMES],
+  };
+}
+
 /** The outside writes that removed `candidates` from tenantctl's hands; no round trip when there are none. */
 export async function readOutsideRemovals(db: Database, candidates: RemovalCandidates): Promise<OutsideRemovals> {
   if (candidates.upns.length === 0 && candidates.userIds.length === 0) return NO_OUTSIDE_REMOVALS;
+  const { text, params } = outsideRemovalsStatement(candidates);
   const rows = await db.transaction(async (tx) => {
-    // The planner cannot know how many rows each step of the query gives (the
-    // embedded database never analyses its tables), and took nested loops over
-    // thousands of them: 3,000 accounts deleted, created again by an apply and
-    // deleted again took 18 s, 18 million comparisons (helper-73). Hash joins
-    // keep every join linear.
-    await tx.query('SET LOCAL enable_nestloop = off');
-    return tx.query<RemovalRow>(OUTSIDE_REMOVALS_QUERY, [
-      candidates.upns.map(userKey),
-      candidates.userIds,
-      candidates.userUpns.map(userKey),
-      TAKING_UP,
-      PREFILTER_NAMES,
-    ]);
+    for (const setting of OUTSIDE_REMOVALS_SETTINGS) await tx.query(setting);
+    return tx.query<RemovalRow>(text, params);
   });
   const deleted = new Map<string, OutsideWrite>();
   const released = new Map<string, OutsideWrite>();
