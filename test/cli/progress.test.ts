@@ -9,7 +9,9 @@ import type { ApplyResult } from '../../src/apply/apply-plan.js';
 import { copyContoso, runCli, tempDir } from '../support/cli.js';
 import { contosoFolder } from '../support/contoso-database.js';
 
-describe('progress of a long apply, without a terminal', () => {
+// The commands of these two suites mostly sleep (TENANTCTL_DEBUG_STATEMENT_DELAY_MS), each on a
+// database of its own: run side by side, the four take as long as the longest, not their sum.
+describe.concurrent('progress of a long apply, without a terminal', () => {
   const dir = tempDir();
   const databases = { quiet: path.join(dir, 'quiet'), shown: path.join(dir, 'shown') };
   // Every statement sleeps (the test-only hook of README "Guarantees"), so each apply takes several seconds.
@@ -39,7 +41,7 @@ describe('progress of a long apply, without a terminal', () => {
   }, 120_000);
 });
 
-describe('progress while reading, without a terminal', () => {
+describe.concurrent('progress while reading, without a terminal', () => {
   const dir = tempDir();
   // Each of the directory read's three statements sleeps 2.5 s: the read takes about 7.5 s. On a
   // loaded host opening the database may pass the two seconds, so the first line names an earlier
