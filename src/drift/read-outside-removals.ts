@@ -226,7 +226,16 @@ SELECT a.what, a.upn, a.user_id::text AS user_id, a.replaced_user_id::text AS re
  * the query with LLVM on every drift that had a removal to look up, about 3 s
  * of CPU for a query that runs in milliseconds.
  */
-export const OUTSIDE_REMOVALS_SETTINGS = ['SET LOCAL enable_nestloop = off', 'SET LOCAL jit = off'] as const;
+export const OUTSIDE_REMOVALS_SETTINGS: Readonly<Record<string, string>> = { enable_nestloop: 'off', jit: 'off' };
+
+/** One statement setting `settings` for the rest of the transaction: one round trip, whatever their number. */
+export function setLocally(settings: Readonly<Record<string, string>>): { text: string; params: string[] } {
+  const names = Object.keys(settings);
+  return {
+    text: `SELECT ${names.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`).join(', ')}`,
+    params: names.flatMap((name) => [name, settings[name]!]),
+  };
+}
 
 /** The statement and its parameters for `candidates`. */
 export function outsideRemovalsStatement(candidates: RemovalCandidates): { text: string; params: unknown[] } {
@@ -241,7 +250,8 @@ export async function readOutsideRemovals(db: Database, candidates: RemovalCandi
   if (candidates.upns.length === 0 && candidates.userIds.length === 0) return NO_OUTSIDE_REMOVALS;
   const { text, params } = outsideRemovalsStatement(candidates);
   const rows = await db.transaction(async (tx) => {
-    for (const setting of OUTSIDE_REMOVALS_SETTINGS) await tx.query(setting);
+    const settings = setLocally(OUTSIDE_REMOVALS_SETTINGS);
+    await tx.query(settings.text, settings.params);
     return tx.query<RemovalRow>(text, params);
   });
   const deleted = new Map<string, OutsideWrite>();

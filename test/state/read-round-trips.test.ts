@@ -20,7 +20,8 @@ const READ = [
 /** drift's lookup of the users removed outside tenantctl (src/drift/read-outside-removals.ts). */
 const REMOVALS = [
   'transaction begin',
-  'statement in transaction: SET LOCAL',
+  // Its settings (no nested loops, no JIT) in one statement.
+  'statement in transaction: SELECT',
   'statement in transaction: WITH … FROM unnest',
   'transaction commit',
   'transaction committed',
