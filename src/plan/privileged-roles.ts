@@ -1,5 +1,6 @@
 import { GLOBAL_ADMINISTRATOR } from '../catalog/catalog.js';
 import type { Change } from './change.js';
+import { DISABLE_PASSWORD_EXPIRATION } from '../state/tenant-state.js';
 
 /**
  * Which changes need `--approve-privileged` (README "Approvals and saved
@@ -17,6 +18,10 @@ import type { Change } from './change.js';
  * does: tenantctl releases the roles of a user it deletes, but one deleted by
  * another tool, or written into the recycle bin by SQL, keeps them, and a
  * configuration declaring that user with the role then planned no grant.
+ * Making an admin's passwords never expire (passwordPolicies) is too: a
+ * password that never expires outlives a leak, on the accounts a leak costs
+ * most; for the break-glass account Microsoft recommends it for, the review
+ * is the point, and a new one needs the approval of its role's grant anyway.
  */
 export function isPrivilegedChange(change: Change, heldRoles: readonly string[]): boolean {
   switch (change.kind) {
@@ -29,10 +34,15 @@ export function isPrivilegedChange(change: Change, heldRoles: readonly string[])
     case 'user.password-reset':
     case 'user.restore':
       return heldRoles.length > 0;
+    case 'user.update':
+      return heldRoles.length > 0 && stopsPasswordExpiry(change);
     default:
       return false;
   }
 }
+
+const stopsPasswordExpiry = (change: Extract<Change, { kind: 'user.update' }>): boolean =>
+  change.attributes.some((a) => a.attribute === 'passwordPolicies' && a.to === DISABLE_PASSWORD_EXPIRATION);
 
 /** `grants Global administrator to a@contoso.com`: one privileged change, in words. Plain, unescaped text. */
 export function describePrivilegedChange(change: Change): string {
@@ -49,6 +59,8 @@ export function describePrivilegedChange(change: Change): string {
       return `resets the password of ${change.userPrincipalName}, who holds an admin role`;
     case 'user.restore':
       return `restores ${change.userPrincipalName}, who holds an admin role`;
+    case 'user.update':
+      return `turns off password expiry of ${change.userPrincipalName}, who holds an admin role`;
     default:
       return `${change.kind} ${change.userPrincipalName}`;
   }

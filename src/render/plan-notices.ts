@@ -46,6 +46,8 @@ function privilegedWarnings(_plan: PlanDocument, changes: readonly DocumentChang
       : change.kind === 'user.delete' ? (users: number) => `Deletes ${adminUsers(users)}`
       : change.kind === 'user.block' ? (users: number) => `Blocks sign-in of ${adminUsers(users)}`
       : change.kind === 'user.restore' ? (users: number) => `Restores deleted ${adminUsers(users)}`
+      // Privileged only where it makes an admin's passwords never expire (privileged-roles.ts).
+      : change.kind === 'user.update' ? (users: number) => `Turns off password expiry of ${adminUsers(users)}`
       : () => `${change.kind}:`;
     const key = `${change.kind} ${'roleName' in change ? change.roleName : ''}`;
     const entry = byAction.get(key) ?? { words, upns: [] };

@@ -7,6 +7,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyPlan, type ApplyContext } from '../../src/apply/apply-plan.js';
+import { checkApprovals } from '../../src/apply/approvals.js';
 import { readHistory } from '../../src/audit/read-history.js';
 import { readCatalogFile } from '../../src/catalog/catalog-file.js';
 import { storeCatalog } from '../../src/catalog/store-catalog.js';
@@ -154,6 +155,19 @@ describe.each(ENGINES)('passwordPolicies on the $name database', (engine) => {
     expect(text).toContain('~ passwordPolicies: "DisablePasswordExpiration" → (not set)');
     // The plan puts both back.
     expect(updates(await plan(db, flipped)).map((u) => u.upn)).toEqual([BREAK_GLASS, JOEP]);
+  });
+
+  it.skipIf(engine.skip)('needs --approve-privileged to turn off the password expiry of an admin, and names why', async () => {
+    await db.query('UPDATE users SET password_policies = NULL WHERE user_principal_name = $1', [BREAK_GLASS]);
+    const again = await plan(db, first);
+    expect(again.changes.map((c) => [c.kind, c.userPrincipalName, c.risks])).toEqual([['user.update', BREAK_GLASS, ['privileged']]]);
+    expect(again.approvals).toEqual(['privileged']);
+    const flags = { approvePurchases: true, approveDeletions: true, approvePrivileged: false, maxPurchaseCost: null };
+    expect(() => checkApprovals(again, flags)).toThrow(
+      expect.objectContaining({ exitCode: 3, message: expect.stringContaining(`turns off password expiry of ${BREAK_GLASS}, who holds an admin role`) }),
+    );
+    await applyPlan(db, again, context);
+    expect((await policies(db))[BREAK_GLASS]).toBe('DisablePasswordExpiration');
   });
 
   it.skipIf(engine.skip)('refuses any other value in the database', async () => {

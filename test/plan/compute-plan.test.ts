@@ -203,6 +203,26 @@ describe('computePlan: combinations', () => {
       expect(result.plan.approvals).toEqual(['privileged']);
     });
 
+    it('making the passwords of a user who holds an admin role never expire; turning expiry back on, or either for another user, is not', () => {
+      const never = { attributes: { passwordPolicies: 'DisablePasswordExpiration' as const } };
+      const result = plan(
+        state(
+          admin.desired,
+          desiredUser('ex@contoso.com', { roles: [EXCHANGE_ADMIN], ...never }),
+          desiredUser('back@contoso.com', { roles: [EXCHANGE_ADMIN] }),
+          desiredUser('plain@contoso.com', never),
+        ),
+        state(
+          admin.current,
+          currentUser('ex@contoso.com', { roles: [EXCHANGE_ADMIN] }),
+          currentUser('back@contoso.com', { roles: [EXCHANGE_ADMIN], ...never }),
+          currentUser('plain@contoso.com'),
+        ),
+      );
+      expect(risks(result)).toEqual({ 'user.update back@contoso.com': [], 'user.update ex@contoso.com': ['privileged'], 'user.update plain@contoso.com': [] });
+      expect(result.plan.approvals).toEqual(['privileged']);
+    });
+
     it('revoking Global administrator is privileged, revoking another role is not', () => {
       const result = plan(
         state(admin.desired, desiredUser('second@contoso.com'), desiredUser('third@contoso.com')),
