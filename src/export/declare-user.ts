@@ -99,7 +99,8 @@ function declaredAttribute(user: User, name: UserAttributeName): string | string
     case 'businessPhones':
       return phonesValue(a);
     case 'passwordPolicies':
-      return a.passwordPolicies;
+      // Empty only where the column's CHECK was dropped: left out, as EXPORT_EMPTY_VALUE says.
+      return textValue(a.passwordPolicies ?? null);
     default:
       return textValue(a[name]);
   }

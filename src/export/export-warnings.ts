@@ -6,7 +6,7 @@ import { isMailAlias, upnProblem } from '../config/rules/upn-rules.js';
 import { limitDiagnostics } from '../config/diagnostic-limit.js';
 import { someOf } from '../diagnostics/message-lists.js';
 import { warning, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { USER_ATTRIBUTES, type User } from '../state/tenant-state.js';
+import { DISABLE_PASSWORD_EXPIRATION, USER_ATTRIBUTES, type User } from '../state/tenant-state.js';
 
 // schemas/tenant.schema.json's displayName pattern: a name needs one character the address book shows.
 const SHOWN_CHARACTER = /[^\s\p{Cc}\p{Cf}\p{M}\u115F\u1160\u3164\uFFA0\u2800]/u;
@@ -30,6 +30,16 @@ function schemaRefusals(user: User): Diagnostic[] {
   if (user.attributes.businessPhones.some((phone) => [...phone].length > MAX_PHONE)) {
     found.push(
       warning('EXPORT_PHONE_TOO_LONG', `${upn} has a businessPhones entry longer than ${MAX_PHONE} characters in the database; validate will reject the user until it is shortened`),
+    );
+  }
+  // Only where the column's CHECK (0028) was dropped; an empty one is EXPORT_EMPTY_VALUE's.
+  const policies: string | undefined = user.attributes.passwordPolicies;
+  if (policies !== undefined && policies !== '' && policies !== DISABLE_PASSWORD_EXPIRATION) {
+    found.push(
+      warning(
+        'EXPORT_PASSWORD_POLICIES_INVALID',
+        `${upn} has passwordPolicies ${JSON.stringify(policies)} in the database, which no configuration can keep (it takes ${DISABLE_PASSWORD_EXPIRATION} alone); validate will reject the user until you write passwordPolicies: ${DISABLE_PASSWORD_EXPIRATION} or remove the line, which the first apply then sets (a user.update)`,
+      ),
     );
   }
   return found;

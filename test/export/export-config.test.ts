@@ -421,6 +421,20 @@ describe('exportConfig: warnings', () => {
     expect(refused.map((d) => d.code)).toEqual(['SCHEMA_FORMAT', 'SCHEMA_FORMAT', 'SCHEMA_LENGTH']);
   });
 
+  it('leaves out an empty passwordPolicies as it says, and names another value the database holds with its CHECK dropped (helper-125)', () => {
+    const policy = (upn: string, passwordPolicies: string) => currentUser(upn, { attributes: { passwordPolicies } as never });
+    const users = [policy('empty@contoso.com', ''), policy('weak@contoso.com', 'DisablePasswordExpiration, DisableStrongPassword'), policy('never@contoso.com', 'DisablePasswordExpiration')];
+    const result = exportConfig(state(admin, ...users), null, OPTIONS);
+    expect(codes(result)).toEqual(['warning EXPORT_EMPTY_VALUE', 'warning EXPORT_PASSWORD_POLICIES_INVALID']);
+    expect(result.diagnostics[0]?.message).toMatch(/^empty@contoso\.com has an empty passwordPolicies in the database; .* it was left out/);
+    expect(result.diagnostics[1]?.message).toMatch(
+      /^weak@contoso\.com has passwordPolicies "DisablePasswordExpiration, DisableStrongPassword" in the database, which no configuration can keep .*validate will reject the user until/,
+    );
+    const exported = parse(only(result)).users as Record<string, unknown>[];
+    expect(exported.map((u) => u['passwordPolicies'])).toEqual([undefined, undefined, 'DisablePasswordExpiration', 'DisablePasswordExpiration, DisableStrongPassword']);
+    expect(reload(result).diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)).toEqual(['STRONG_PASSWORD_REQUIRED']);
+  });
+
   it('names recorded settings validate will refuse, as an apply row written by hand may hold them (helper-119)', () => {
     const forged = { ...DEFAULT_SETTINGS, adminEmail: 'a@b.c\nusers: []', maxDeletions: 'lots', maxSeats: { STANDARDPACK: -5 } } as unknown as Settings;
     const result = exportConfig(state(admin), null, { ...OPTIONS, settings: forged });
