@@ -19,8 +19,11 @@ const LIKE_LATIN: Readonly<Record<string, string>> = {
   // Greek
   Α: 'A', Β: 'B', Ε: 'E', Ζ: 'Z', Η: 'H', Ι: 'I', Κ: 'K', Μ: 'M', Ν: 'N', Ο: 'O', Ρ: 'P', Τ: 'T', Υ: 'Y', Χ: 'X',
   α: 'a', ι: 'i', κ: 'k', ν: 'v', ο: 'o', ρ: 'p', υ: 'u',
+  Ϳ: 'J', ϳ: 'j',
+  // Armenian, and Cyrillic izhitsa
+  Օ: 'O', Ս: 'U', Տ: 'S', օ: 'o', ս: 'u', հ: 'h', ո: 'n', Ѵ: 'V', ѵ: 'v',
   // Latin letters outside ASCII drawn like ASCII ones
-  ı: 'i', ɩ: 'i', ℓ: 'l', ɡ: 'g', ꓲ: 'l',
+  ı: 'i', ɩ: 'i', ℓ: 'l', ɡ: 'g', ꓲ: 'l', ɑ: 'a',
 };
 
 const NOT_ASCII = /[^\u0000-\u007f]/;
@@ -30,8 +33,12 @@ const NOT_ASCII = /[^\u0000-\u007f]/;
  * removes them, since a name with one reads as the name without it.
  */
 const DRAWN_AS_NOTHING = /\p{Default_Ignorable_Code_Point}/gu;
-/** White space a reader cannot count or tell apart (a run of spaces, a tab, U+00A0, U+3000): read as one space, and none at the ends. */
-const SPACE_TO_FOLD = /\s{2,}|[^\S ]/g;
+/**
+ * White space a reader cannot count or tell apart (a run of spaces, a tab,
+ * U+00A0, U+3000), and the blank braille pattern U+2800, drawn as a space
+ * but no white space to the engine: read as one space, and none at the ends.
+ */
+const SPACE_TO_FOLD = /[\s\u2800]{2,}|[^\S ]|\u2800/g;
 const LIKE_LATIN_CHARACTER = new RegExp(`[${Object.keys(LIKE_LATIN).join('')}]`, 'gu');
 
 /** Two letters in a row drawn as one. */

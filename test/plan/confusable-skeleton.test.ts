@@ -16,6 +16,10 @@ describe('confusableSkeleton', () => {
     ['ΑΒΕ', 'ABE'], // Greek capitals
     ['Ｍｅｇａｎ', 'Megan'], // fullwidth
     ['𝐌𝐞𝐠𝐚𝐧', 'Megan'], // mathematical bold
+    ['Megan B\u0585wen', 'Megan Bowen'], // Armenian small oh
+    ['\u054f\u0585phie Ho\u057dsto\u0578', 'Sophie Houston'], // Armenian capital tiwn, small oh, seh and vo
+    ['\u0570ans', 'hans'], // Armenian small ho
+    ['\u0251nna \u0475an \u037fansen', 'anna van Jansen'], // Latin alpha, Cyrillic izhitsa, Greek capital yot
   ])('%s looks like %s', (text, other) => {
     expect(confusableSkeleton(text)).toBe(confusableSkeleton(other));
   });
@@ -38,6 +42,8 @@ describe('confusableSkeleton', () => {
     ['an em space and a thin space', 'Megan\u2003\u2009Bowen'],
     ['an ideographic space', 'Megan\u3000Bowen'],
     ['an ogham space mark', 'Megan\u1680Bowen'],
+    ['a blank braille pattern for a space', 'Megan\u2800Bowen'],
+    ['a blank braille pattern beside a space, and at the end', 'Megan\u2800 Bowen\u2800'],
     ['a zero-width space between two spaces', 'Megan \u200b Bowen'],
   ])('a name with %s looks like the name without it', (_what, text, other = 'Megan Bowen') => {
     expect(confusableSkeleton(text)).toBe(confusableSkeleton(other));
