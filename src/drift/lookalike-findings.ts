@@ -119,9 +119,19 @@ function displayNameLookalike(displayName: string, managed: User): Lookalike {
 const isItself = (managed: User, key: string) => userKey(managed.userPrincipalName) === key || (managed.renamedFrom !== undefined && userKey(managed.renamedFrom) === key);
 
 /**
+ * Whether the resemblance takes a disguise: a UPN that looks like a managed
+ * user's, or a display name written with other characters, spaced otherwise
+ * or drawn alike. A display name the same as a managed user's, case aside,
+ * beside a UPN like no managed user's, is a namesake: several Jan de Vries
+ * work in a large tenant, and an unmanaged one is named but not raised.
+ */
+const isDisguise = (lookalike: Lookalike) => lookalike.name === 'userPrincipalName' || lookalike.differences.some((d) => d !== 'identical' && d !== 'case');
+
+/**
  * The unmanaged users' findings with the declared users each looks like
- * (`lookalikeOf`), one of which makes it high; the other findings as they
- * are. `declared`: the configuration's users, as the configuration names them.
+ * (`lookalikeOf`), a disguise among which makes it high; the other findings
+ * as they are. `declared`: the configuration's users, as the configuration
+ * names them.
  */
 export function withLookalikes(findings: readonly DriftFinding[], declared: readonly User[]): DriftFinding[] {
   if (!findings.some((f) => f.kind === 'user.unmanaged')) return [...findings];
@@ -136,6 +146,7 @@ export function withLookalikes(findings: readonly DriftFinding[], declared: read
       ...others(displayNames.like(finding.displayName)).map((managed) => displayNameLookalike(finding.displayName, managed)),
     ];
     if (lookalikeOf.length === 0) return finding;
-    return { ...finding, severity: finding.severity === 'medium' ? 'high' : finding.severity, lookalikeOf };
+    const raised = finding.severity === 'medium' && lookalikeOf.some(isDisguise);
+    return { ...finding, severity: raised ? 'high' : finding.severity, lookalikeOf };
   });
 }

@@ -53,15 +53,27 @@ describe('unmanaged look-alikes of managed users', () => {
   });
 
   it.each([
-    ['Cyrillic М and е', 'Меgan Bowen', ['characters'], ['U+041C', 'U+0435']],
-    ['a zero-width joiner', 'Megan Bo\u200dwen', ['characters'], ['U+200D']],
-    ['another case', 'MEGAN BOWEN', ['case'], []],
-    ['two spaces', 'Megan  Bowen', ['drawn-alike'], []],
-    ['the same name', 'Megan Bowen', ['identical'], []],
-  ])('by its display name: %s', (_name, displayName, differences, characters) => {
+    ['Cyrillic М and е', 'Меgan Bowen', ['characters'], ['U+041C', 'U+0435'], 'high'],
+    ['a zero-width joiner', 'Megan Bo\u200dwen', ['characters'], ['U+200D'], 'high'],
+    ['two spaces', 'Megan  Bowen', ['drawn-alike'], [], 'high'],
+    // A namesake: named, for an auditor to check, but no disguise to raise it.
+    ['another case', 'MEGAN BOWEN', ['case'], [], 'medium'],
+    ['the same name', 'Megan Bowen', ['identical'], [], 'medium'],
+  ])('by its display name: %s', (_name, displayName, differences, characters, severity) => {
     const finding = unmanagedFinding(unmanaged('helpdesk@contoso.com', displayName));
     expect(finding.lookalikeOf).toEqual([{ name: 'displayName', userPrincipalName: 'megan.bowen@contoso.com', looksLike: 'Megan Bowen', differences, characters }]);
-    expect(finding.severity).toBe('high');
+    expect(finding.severity).toBe(severity);
+    expect(driftClass(finding)).toBe('lookalike');
+  });
+
+  it('a namesake beside a UPN like no managed user\'s stays medium; with a UPN alike, or a role, it is raised', () => {
+    const jan = desiredUser('jan.devries@contoso.com', { attributes: { displayName: 'Jan de Vries' } });
+    const managedJan = currentUser('jan.devries@contoso.com', { attributes: { displayName: 'Jan de Vries' } }, APPLIED);
+    const namesake = (upn: string, overrides: Partial<User> = {}) => unmanagedFinding(unmanaged(upn, 'Jan de Vries', overrides), [jan], [managedJan]);
+    expect(namesake('jan.devries2@contoso.com')).toMatchObject({ severity: 'medium', lookalikeOf: [{ name: 'displayName', differences: ['identical'] }] });
+    expect(namesake('jandevries@contoso.com')).toMatchObject({ severity: 'high', lookalikeOf: [{ name: 'userPrincipalName', differences: ['separators'] }, { name: 'displayName' }] });
+    expect(namesake('jan.devries2@contoso.com', { roles: [EXCHANGE_ADMIN] }).severity).toBe('high');
+    expect(namesake('jan.devries2@contoso.com', { roles: [GA] }).severity).toBe('critical');
   });
 
   it('names both of its names, the UPN first, and the managed user each looks like', () => {
