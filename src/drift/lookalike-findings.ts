@@ -115,6 +115,21 @@ function displayNameLookalike(displayName: string, managed: User): Lookalike {
   return { name: 'displayName', userPrincipalName: managed.userPrincipalName, looksLike: other, differences: differences.length > 0 ? differences : ['identical'], characters };
 }
 
+/**
+ * The Hangul filler and its halfwidth form: the skeleton reads them as
+ * nothing (the plan's choice: `Bo\u3164wen` is Bowen), yet many fonts draw
+ * them as a blank, so `Megan\u3164Bowen` reads as Megan Bowen. A display
+ * name with one is compared both ways.
+ */
+const BLANK_FILLERS = /[\u3164\uffa0]/g;
+
+function displayNamesLike(displayNames: ManagedNames, name: string): readonly User[] {
+  const users = displayNames.like(name);
+  if (!/[\u3164\uffa0]/.test(name)) return users;
+  const spaced = displayNames.like(name.replace(BLANK_FILLERS, ' '));
+  return [...users, ...spaced.filter((user) => !users.includes(user))];
+}
+
 /** Whether `managed` is the unmanaged account itself, by its UPN or a rename pending in git. */
 const isItself = (managed: User, key: string) => userKey(managed.userPrincipalName) === key || (managed.renamedFrom !== undefined && userKey(managed.renamedFrom) === key);
 
@@ -143,7 +158,7 @@ export function withLookalikes(findings: readonly DriftFinding[], declared: read
     const others = (users: readonly User[]) => users.filter((managed) => !isItself(managed, key));
     const lookalikeOf = [
       ...others(upns.like(finding.userPrincipalName)).flatMap((managed) => upnLookalike(finding.userPrincipalName, managed) ?? []),
-      ...others(displayNames.like(finding.displayName)).map((managed) => displayNameLookalike(finding.displayName, managed)),
+      ...others(displayNamesLike(displayNames, finding.displayName)).map((managed) => displayNameLookalike(finding.displayName, managed)),
     ];
     if (lookalikeOf.length === 0) return finding;
     const raised = finding.severity === 'medium' && lookalikeOf.some(isDisguise);

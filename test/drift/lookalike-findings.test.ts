@@ -56,6 +56,8 @@ describe('unmanaged look-alikes of managed users', () => {
     ['Cyrillic М and е', 'Меgan Bowen', ['characters'], ['U+041C', 'U+0435'], 'high'],
     ['a zero-width joiner', 'Megan Bo\u200dwen', ['characters'], ['U+200D'], 'high'],
     ['two spaces', 'Megan  Bowen', ['drawn-alike'], [], 'high'],
+    ['a Hangul filler drawn as a blank for the space', 'Megan\u3164Bowen', ['characters'], ['U+3164'], 'high'],
+    ['a halfwidth Hangul filler drawn as nothing', 'Megan Bo\uffa0wen', ['characters'], ['U+FFA0'], 'high'],
     // A namesake: named, for an auditor to check, but no disguise to raise it.
     ['another case', 'MEGAN BOWEN', ['case'], [], 'medium'],
     ['the same name', 'Megan Bowen', ['identical'], [], 'medium'],
