@@ -108,11 +108,13 @@ function upnLookalike(upn: string, managed: User): Lookalike | null {
   return { name: 'userPrincipalName', userPrincipalName: managed.userPrincipalName, looksLike: managed.userPrincipalName, differences, characters };
 }
 
-function displayNameLookalike(displayName: string, managed: User): Lookalike {
+/** `compared`: the account's display name, or (`qualified`) its part before a qualifier in brackets. */
+function displayNameLookalike(compared: string, qualified: boolean, managed: User): Lookalike {
   const other = managed.attributes.displayName;
-  const characters = unlikeCharacters(displayName, other);
-  const differences = textDifferences(displayName, other, characters);
-  return { name: 'displayName', userPrincipalName: managed.userPrincipalName, looksLike: other, differences: differences.length > 0 ? differences : ['identical'], characters };
+  const characters = unlikeCharacters(compared, other);
+  const differences = textDifferences(compared, other, characters);
+  const how: LookalikeDifference[] = qualified ? [...differences, 'qualified'] : differences.length > 0 ? differences : ['identical'];
+  return { name: 'displayName', userPrincipalName: managed.userPrincipalName, looksLike: other, differences: how, characters };
 }
 
 /**
@@ -121,13 +123,34 @@ function displayNameLookalike(displayName: string, managed: User): Lookalike {
  * them as a blank, so `Megan\u3164Bowen` reads as Megan Bowen. A display
  * name with one is compared both ways.
  */
-const BLANK_FILLERS = /[\u3164\uffa0]/g;
+const BLANK_FILLER = /[\u3164\uffa0]/;
+const BLANK_FILLERS = new RegExp(BLANK_FILLER.source, 'g');
+/**
+ * A qualifier in brackets that ends a display name: `Megan Bowen (IT)`. No
+ * white space matched before it (trimmed after), so that a long run of it
+ * cannot make the match quadratic.
+ */
+const QUALIFIER = /[([{][^()[\]{}]*[)\]}]\s*$/;
 
-function displayNamesLike(displayNames: ManagedNames, name: string): readonly User[] {
-  const users = displayNames.like(name);
-  if (!/[\u3164\uffa0]/.test(name)) return users;
-  const spaced = displayNames.like(name.replace(BLANK_FILLERS, ' '));
-  return [...users, ...spaced.filter((user) => !users.includes(user))];
+interface DisplayNameMatch {
+  readonly managed: User;
+  readonly compared: string;
+  readonly qualified: boolean;
+}
+
+/** The managed users (KEPT per skeleton) whose display name `name` looks like: as it is, then without a qualifier in brackets at its end. */
+function displayNameMatches(displayNames: ManagedNames, name: string): DisplayNameMatch[] {
+  const qualifier = QUALIFIER.exec(name);
+  const base = qualifier ? name.slice(0, qualifier.index).trimEnd() : '';
+  const candidates = [{ compared: name, qualified: false }, ...(base !== '' ? [{ compared: base, qualified: true }] : [])];
+  const matches: DisplayNameMatch[] = [];
+  for (const { compared, qualified } of candidates) {
+    const variants = BLANK_FILLER.test(compared) ? [compared, compared.replace(BLANK_FILLERS, ' ')] : [compared];
+    for (const variant of variants) {
+      for (const managed of displayNames.like(variant)) if (!matches.some((m) => m.managed === managed)) matches.push({ managed, compared, qualified });
+    }
+  }
+  return matches;
 }
 
 /** Whether `managed` is the unmanaged account itself, by its UPN or a rename pending in git. */
@@ -136,11 +159,13 @@ const isItself = (managed: User, key: string) => userKey(managed.userPrincipalNa
 /**
  * Whether the resemblance takes a disguise: a UPN that looks like a managed
  * user's, or a display name written with other characters, spaced otherwise
- * or drawn alike. A display name the same as a managed user's, case aside,
- * beside a UPN like no managed user's, is a namesake: several Jan de Vries
+ * or drawn alike. A display name the same as a managed user's, case aside
+ * and a qualifier in brackets added (`Megan Bowen (IT)`), beside a UPN like
+ * no managed user's, is a namesake: several Jan de Vries
  * work in a large tenant, and an unmanaged one is named but not raised.
  */
-const isDisguise = (lookalike: Lookalike) => lookalike.name === 'userPrincipalName' || lookalike.differences.some((d) => d !== 'identical' && d !== 'case');
+const NAMESAKE: ReadonlySet<LookalikeDifference> = new Set(['identical', 'case', 'qualified']);
+const isDisguise = (lookalike: Lookalike) => lookalike.name === 'userPrincipalName' || lookalike.differences.some((d) => !NAMESAKE.has(d));
 
 /**
  * The unmanaged users' findings with the declared users each looks like
@@ -158,7 +183,9 @@ export function withLookalikes(findings: readonly DriftFinding[], declared: read
     const others = (users: readonly User[]) => users.filter((managed) => !isItself(managed, key));
     const lookalikeOf = [
       ...others(upns.like(finding.userPrincipalName)).flatMap((managed) => upnLookalike(finding.userPrincipalName, managed) ?? []),
-      ...others(displayNamesLike(displayNames, finding.displayName)).map((managed) => displayNameLookalike(finding.displayName, managed)),
+      ...displayNameMatches(displayNames, finding.displayName)
+        .filter(({ managed }) => !isItself(managed, key))
+        .map(({ managed, compared, qualified }) => displayNameLookalike(compared, qualified, managed)),
     ];
     if (lookalikeOf.length === 0) return finding;
     const raised = finding.severity === 'medium' && lookalikeOf.some(isDisguise);

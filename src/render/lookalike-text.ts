@@ -13,6 +13,7 @@ const DIFFERENCE_WORDS: Record<Exclude<LookalikeDifference, 'characters'>, strin
   separators: 'with other dots, hyphens or underscores',
   'drawn-alike': 'with other letters drawn alike (such as rn for m, 1 for l, 0 for o) or spaced differently',
   identical: 'the same',
+  qualified: 'with a qualifier in brackets added',
 };
 
 function differenceText(lookalike: Lookalike): string {

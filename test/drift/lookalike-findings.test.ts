@@ -61,6 +61,10 @@ describe('unmanaged look-alikes of managed users', () => {
     // A namesake: named, for an auditor to check, but no disguise to raise it.
     ['another case', 'MEGAN BOWEN', ['case'], [], 'medium'],
     ['the same name', 'Megan Bowen', ['identical'], [], 'medium'],
+    ['the same name and a qualifier in brackets', 'Megan Bowen (IT)', ['qualified'], [], 'medium'],
+    ['another case and a qualifier', 'megan bowen {admin} ', ['case', 'qualified'], [], 'medium'],
+    // The qualifier does not hide a disguise in front of it.
+    ['a Cyrillic е and a qualifier', 'M\u0435gan Bowen [Finance]', ['characters', 'qualified'], ['U+0435'], 'high'],
   ])('by its display name: %s', (_name, displayName, differences, characters, severity) => {
     const finding = unmanagedFinding(unmanaged('helpdesk@contoso.com', displayName));
     expect(finding.lookalikeOf).toEqual([{ name: 'displayName', userPrincipalName: 'megan.bowen@contoso.com', looksLike: 'Megan Bowen', differences, characters }]);
