@@ -305,7 +305,8 @@ function summarize(findings: readonly DriftFinding[], currency: string): DriftSu
     findings: findings.length - notices,
     notices,
     privilegedUnmanaged: findings.filter((f) => driftClass(f) === 'privileged').length,
-    lookalikes: findings.filter((f) => f.kind === 'user.unmanaged' && f.lookalikeOf.length > 0).length,
+    // Privileged look-alikes are counted in privilegedUnmanaged, as the headline and the sections count them: the counts add up.
+    lookalikes: findings.filter((f) => driftClass(f) === 'lookalike').length,
     bySeverity,
     byKind,
     unusedSeats,

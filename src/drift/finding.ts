@@ -316,7 +316,7 @@ export interface DriftSummary {
   /** `info` findings: reported, not drift. */
   readonly notices: number;
   readonly privilegedUnmanaged: number;
-  /** Unmanaged users whose names look like a managed user's, privileged ones included. */
+  /** Unmanaged users whose names look like a managed user's, privileged ones aside (counted in privilegedUnmanaged). */
   readonly lookalikes: number;
   readonly bySeverity: Readonly<Record<DriftSeverity, number>>;
   readonly byKind: Readonly<Partial<Record<DriftKind, number>>>;

@@ -304,8 +304,8 @@ export function driftHeadline(drift: DriftDocument): string {
   const { summary } = drift;
   if (!summary.drift) return 'No drift: the tenant matches the configuration.';
   const parts = summary.privilegedUnmanaged > 0 ? [count(summary.privilegedUnmanaged, 'privileged unmanaged user', 'privileged unmanaged users')] : [];
-  // Look-alikes holding a privileged role are counted with those, as their section lists them.
-  const lookalikes = drift.findings.filter((f) => driftClass(f) === 'lookalike').length;
+  // Look-alikes holding a privileged role are counted with those, as their section lists them (and summary.lookalikes).
+  const { lookalikes } = summary;
   if (lookalikes > 0) parts.push(count(lookalikes, 'unmanaged look-alike of a managed user', 'unmanaged look-alikes of managed users'));
   for (const kind of DRIFT_KINDS) {
     if (kind === 'seats.unused' || kind === 'user.in-recycle-bin') continue;
