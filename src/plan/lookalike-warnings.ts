@@ -42,8 +42,12 @@ class Skeletons {
   /** skeletonKey of the wanted skeletons: a name without one of these cannot have one of them. */
   private readonly keys = new Set<number>();
 
-  /** `skeletons[i]` is the skeleton of `names[i]`; the key is the name's (a skeleton's own may differ). */
-  constructor(names: readonly string[], skeletons: readonly string[]) {
+  /** `skeletons[i]` is `skeletonOf(names[i])`; the key is the name's (a skeleton's own may differ). */
+  constructor(
+    names: readonly string[],
+    skeletons: readonly string[],
+    private readonly skeletonOf: (name: string) => string,
+  ) {
     for (const skeleton of skeletons) this.buckets.set(skeleton, []);
     for (const name of names) this.keys.add(skeletonKey(name));
   }
@@ -55,7 +59,7 @@ class Skeletons {
 
   /** Keeps `holder`, named `name`, if its skeleton is wanted and its bucket not full. */
   put(name: string, holder: Holder): void {
-    const bucket = this.buckets.get(confusableSkeleton(name));
+    const bucket = this.buckets.get(this.skeletonOf(name));
     if (!bucket || bucket.length >= KEPT) return;
     if (!bucket.some((h) => h.text === holder.text)) bucket.push(holder);
   }
@@ -94,6 +98,14 @@ const localEnd = (upn: string) => {
   return at < 0 ? upn.length - 1 : at;
 };
 const localPart = (upn: string) => upn.slice(0, localEnd(upn));
+/**
+ * A UPN's local part is compared without its dots, hyphens and underscores,
+ * as drift compares it: `meganbowen` and `megan_bowen` pass for
+ * `megan.bowen` in a plan as well as in the directory. (skeletonKey leaves
+ * them out already, so this costs nothing for the names it skips.)
+ */
+const SEPARATORS = /[._-]/g;
+const upnSkeleton = (local: string) => confusableSkeleton(local).replace(SEPARATORS, '');
 const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1).toLowerCase();
 
 function whose(other: Holder): string {
@@ -135,10 +147,10 @@ function nameWarnings({ changes, current, desired }: LookalikeInput): PlanWarnin
   if (newUpns.length === 0 && newNames.length === 0) return [];
 
   const upnParts = newUpns.map(({ upn }) => localPart(upn));
-  const upnSkeletons = upnParts.map(confusableSkeleton);
+  const upnSkeletons = upnParts.map(upnSkeleton);
   const nameSkeletons = newNames.map(({ name }) => confusableSkeleton(name));
-  const upns = new Skeletons(upnParts, upnSkeletons);
-  const names = new Skeletons(newNames.map(({ name }) => name), nameSkeletons);
+  const upns = new Skeletons(upnParts, upnSkeletons, upnSkeleton);
+  const names = new Skeletons(newNames.map(({ name }) => name), nameSkeletons, confusableSkeleton);
   const addUpn = (user: User, existing: boolean) => {
     const upn = user.userPrincipalName;
     if (!upns.wants(upn, localEnd(upn))) return;
@@ -172,7 +184,9 @@ function nameWarnings({ changes, current, desired }: LookalikeInput): PlanWarnin
     const other = upns.otherThan(upnSkeletons[i] ?? '', key, key, from);
     if (!other) return [];
     const what = from ? `the new name this plan gives ${from}` : 'created by this plan';
-    return [`${upn}, ${what}, looks like ${quoted(other.shown)}, ${whose(other)}`];
+    // Said only where the separators make the likeness, so that other warnings read as they did.
+    const separated = confusableSkeleton(upnParts[i] ?? '') === confusableSkeleton(localPart(other.shown)) ? '' : ', but written with other dots, hyphens or underscores';
+    return [`${upn}, ${what}, looks like ${quoted(other.shown)}, ${whose(other)}${separated}`];
   });
   const nameItems = newNames.flatMap(({ key, upn, name, renamedFrom: from }, i) => {
     const other = names.otherThan(nameSkeletons[i] ?? '', name.toLowerCase(), key, from);

@@ -1,0 +1,51 @@
+// Whatever a pull request does to the dots, hyphens and underscores of an
+// admin's UPN, the plan that creates the copy says whose it passes for: drift
+// flags the same account once it exists, and the pull request is the place
+// to catch it before.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { GLOBAL_ADMINISTRATOR } from '../../src/catalog/catalog.js';
+import { DEFAULT_SETTINGS } from '../../src/state/settings.js';
+import { admin, adminDeclared, declared, existing, planDocument } from '../render/scenarios.js';
+
+const GA = { roles: [GLOBAL_ADMINISTRATOR] };
+const SETTINGS = { ...DEFAULT_SETTINGS, adminEmail: 'it-desk@contoso.com' };
+const megan = () => existing('megan.bowen@contoso.com', { displayName: 'Megan Bowen' }, GA);
+const meganDeclared = () => declared('megan.bowen@contoso.com', { displayName: 'Megan Bowen' }, GA);
+
+const lookalikeWarnings = (desired: Parameters<typeof planDocument>[0]['desired']) =>
+  planDocument({ desired, current: [admin(), megan()], settings: SETTINGS }).warnings.filter((w) => w.code.startsWith('LOOKALIKE_'));
+
+/** `meganbowen` with nothing or one separator in each gap between its letters: always a valid local part. */
+const separated = fc.array(fc.constantFrom('', '.', '-', '_'), { minLength: 9, maxLength: 9 }).map((gaps) => {
+  const letters = [...'meganbowen'];
+  return letters.map((letter, i) => `${letter}${gaps[i] ?? ''}`).join('');
+});
+
+describe('look-alike UPNs by their separators', () => {
+  it('a created user whose UPN is an admin\'s but for its dots, hyphens and underscores is named with the admin it passes for', () => {
+    fc.assert(
+      fc.property(
+        separated.filter((local) => local !== 'megan.bowen'),
+        fc.constantFrom('contoso.com', 'contoso.onmicrosoft.com'),
+        (local, domain) => {
+          const warnings = lookalikeWarnings([adminDeclared(), meganDeclared(), declared(`${local}@${domain}`, { displayName: 'Someone Else' })]);
+          expect(warnings.map((w) => w.code)).toEqual(['LOOKALIKE_UPN']);
+          expect(warnings[0]?.message).toContain(
+            `${local}@${domain}, created by this plan, looks like megan.bowen@contoso.com, an existing user holding Global administrator, but written with other dots, hyphens or underscores.`,
+          );
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('but not a name that differs in a letter too', () => {
+    fc.assert(
+      fc.property(separated, (local) => {
+        expect(lookalikeWarnings([adminDeclared(), meganDeclared(), declared(`${local.replace('w', 'l')}@contoso.com`, { displayName: 'Someone Else' })])).toEqual([]);
+      }),
+      { numRuns: 30 },
+    );
+  });
+});
