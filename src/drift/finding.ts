@@ -99,11 +99,14 @@ export type { RoleRef };
  * its dots, hyphens or underscores moved, added or removed; `characters`,
  * written with characters that are not ASCII (`characters` names them);
  * `drawn-alike`, other ASCII letters drawn alike (rn for m, 1 for l, 0 for o)
- * or spaced differently; `identical`, the same display name; `qualified`,
+ * or spaced differently; `reordered`, a display name with its surname put
+ * first after a comma (`Bowen, Megan`), or the other way round;
+ * `punctuated`, a display name with other punctuation at its end
+ * (`Megan Bowen.`); `identical`, the same display name; `qualified`,
  * a display name with a qualifier in brackets added (`Megan Bowen (IT)`),
  * after how the rest differs.
  */
-export type LookalikeDifference = 'domain' | 'case' | 'separators' | 'characters' | 'drawn-alike' | 'identical' | 'qualified';
+export type LookalikeDifference = 'domain' | 'case' | 'separators' | 'characters' | 'drawn-alike' | 'reordered' | 'punctuated' | 'identical' | 'qualified';
 
 /**
  * A managed user an unmanaged account's name looks like (lookalike-findings.ts):

@@ -1,4 +1,5 @@
 import { confusableSkeleton, skeletonKey, unlikeCharacters } from '../plan/confusable-skeleton.js';
+import { displayNameForm, displayNameKey, displayNameSkeleton, rearrangements } from '../plan/display-name-skeleton.js';
 import { userKey, type User } from '../state/tenant-state.js';
 import type { DriftFinding, Lookalike, LookalikeDifference } from './finding.js';
 
@@ -41,10 +42,11 @@ const UPN: NameKind = {
   skeletonOf: (upn) => confusableSkeleton(splitUpn(upn)[0]).replace(SEPARATORS, ''),
 };
 
+/** A display name in the form the plan compares it (display-name-skeleton.ts): `Bowen, Megan.` as Megan Bowen. */
 const DISPLAY_NAME: NameKind = {
   nameOf: (user) => user.attributes.displayName,
-  keyOf: (name) => skeletonKey(name),
-  skeletonOf: confusableSkeleton,
+  keyOf: displayNameKey,
+  skeletonOf: displayNameSkeleton,
 };
 
 /**
@@ -112,7 +114,8 @@ function upnLookalike(upn: string, managed: User): Lookalike | null {
 function displayNameLookalike(compared: string, qualified: boolean, managed: User): Lookalike {
   const other = managed.attributes.displayName;
   const characters = unlikeCharacters(compared, other);
-  const differences = textDifferences(compared, other, characters);
+  const moved = rearrangements(compared, other);
+  const differences = moved.length === 0 ? textDifferences(compared, other, characters) : [...textDifferences(displayNameForm(compared), displayNameForm(other), characters), ...moved];
   const how: LookalikeDifference[] = qualified ? [...differences, 'qualified'] : differences.length > 0 ? differences : ['identical'];
   return { name: 'displayName', userPrincipalName: managed.userPrincipalName, looksLike: other, differences: how, characters };
 }
@@ -160,11 +163,12 @@ const isItself = (managed: User, key: string) => userKey(managed.userPrincipalNa
  * Whether the resemblance takes a disguise: a UPN that looks like a managed
  * user's, or a display name written with other characters, spaced otherwise
  * or drawn alike. A display name the same as a managed user's, case aside
- * and a qualifier in brackets added (`Megan Bowen (IT)`), beside a UPN like
+ * a qualifier in brackets added (`Megan Bowen (IT)`) or its surname put
+ * first (`Bowen, Megan`, as many directories file names), beside a UPN like
  * no managed user's, is a namesake: several Jan de Vries
  * work in a large tenant, and an unmanaged one is named but not raised.
  */
-const NAMESAKE: ReadonlySet<LookalikeDifference> = new Set(['identical', 'case', 'qualified']);
+const NAMESAKE: ReadonlySet<LookalikeDifference> = new Set(['identical', 'case', 'qualified', 'reordered']);
 const isDisguise = (lookalike: Lookalike) => lookalike.name === 'userPrincipalName' || lookalike.differences.some((d) => !NAMESAKE.has(d));
 
 /**

@@ -4,6 +4,7 @@ import type { Settings } from '../state/settings.js';
 import type { User } from '../state/tenant-state.js';
 import type { Change } from './change.js';
 import { confusableSkeleton, skeletonKey, unlikeCharacters } from './confusable-skeleton.js';
+import { displayNameKey, displayNameSkeleton, rearrangements, type Rearrangement } from './display-name-skeleton.js';
 import type { PlanWarning } from './plan.js';
 
 /**
@@ -32,6 +33,12 @@ interface Holder {
   readonly user: User;
 }
 
+/** How a kind of name is compared: two names with one skeleton share a key, which most names get without allocating. */
+interface NameKind {
+  readonly keyOf: (name: string, end?: number) => number;
+  readonly skeletonOf: (name: string) => string;
+}
+
 /**
  * The names of the directory that share a skeleton with a name the plan
  * brings in: a few distinct ones each, existing users' first. Only those
@@ -42,24 +49,24 @@ class Skeletons {
   /** skeletonKey of the wanted skeletons: a name without one of these cannot have one of them. */
   private readonly keys = new Set<number>();
 
-  /** `skeletons[i]` is `skeletonOf(names[i])`; the key is the name's (a skeleton's own may differ). */
+  /** `skeletons[i]` is the skeleton of `names[i]` by `kind`; the key is the name's (a skeleton's own may differ). */
   constructor(
     names: readonly string[],
     skeletons: readonly string[],
-    private readonly skeletonOf: (name: string) => string,
+    private readonly kind: NameKind,
   ) {
     for (const skeleton of skeletons) this.buckets.set(skeleton, []);
-    for (const name of names) this.keys.add(skeletonKey(name));
+    for (const name of names) this.keys.add(kind.keyOf(name));
   }
 
   /** Whether `name` (its first `end` characters) may have a wanted skeleton: one pass, no allocation, and false for most names. */
   wants(name: string, end = name.length): boolean {
-    return this.keys.has(skeletonKey(name, end));
+    return this.keys.has(this.kind.keyOf(name, end));
   }
 
   /** Keeps `holder`, named `name`, if its skeleton is wanted and its bucket not full. */
   put(name: string, holder: Holder): void {
-    const bucket = this.buckets.get(this.skeletonOf(name));
+    const bucket = this.buckets.get(this.kind.skeletonOf(name));
     if (!bucket || bucket.length >= KEPT) return;
     if (!bucket.some((h) => h.text === holder.text)) bucket.push(holder);
   }
@@ -106,7 +113,19 @@ const localPart = (upn: string) => upn.slice(0, localEnd(upn));
  */
 const SEPARATORS = /[._-]/g;
 const upnSkeleton = (local: string) => confusableSkeleton(local).replace(SEPARATORS, '');
+const LOCAL_PART: NameKind = { keyOf: skeletonKey, skeletonOf: upnSkeleton };
+/** A display name is compared in the form displayNameSkeleton gives it: `Bowen, Megan.` as Megan Bowen. */
+const DISPLAY_NAME: NameKind = { keyOf: (name) => displayNameKey(name), skeletonOf: displayNameSkeleton };
 const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1).toLowerCase();
+
+const REARRANGED: Readonly<Record<Rearrangement, string>> = { reordered: 'in the other order', punctuated: 'with other punctuation at its end' };
+
+/** `written in the other order and with U+0435`, when the two names' skeletons differ but in their order or their last punctuation; else null. */
+function rearranged(name: string, other: string, characters: string | null): string | null {
+  const how = rearrangements(name, other);
+  if (how.length === 0) return null;
+  return `written ${[...how.map((r) => REARRANGED[r]), ...(characters ? [characters] : [])].join(' and ')}`;
+}
 
 function whose(other: Holder): string {
   const roles = other.user.roles.length > 0 ? ` holding ${other.user.roles.map(roleName).sort().join(', ')}` : '';
@@ -148,9 +167,9 @@ function nameWarnings({ changes, current, desired }: LookalikeInput): PlanWarnin
 
   const upnParts = newUpns.map(({ upn }) => localPart(upn));
   const upnSkeletons = upnParts.map(upnSkeleton);
-  const nameSkeletons = newNames.map(({ name }) => confusableSkeleton(name));
-  const upns = new Skeletons(upnParts, upnSkeletons, upnSkeleton);
-  const names = new Skeletons(newNames.map(({ name }) => name), nameSkeletons, confusableSkeleton);
+  const nameSkeletons = newNames.map(({ name }) => displayNameSkeleton(name));
+  const upns = new Skeletons(upnParts, upnSkeletons, LOCAL_PART);
+  const names = new Skeletons(newNames.map(({ name }) => name), nameSkeletons, DISPLAY_NAME);
   const addUpn = (user: User, existing: boolean) => {
     const upn = user.userPrincipalName;
     if (!upns.wants(upn, localEnd(upn))) return;
@@ -193,7 +212,7 @@ function nameWarnings({ changes, current, desired }: LookalikeInput): PlanWarnin
     if (!other) return [];
     const unlike = unlikeCharacters(name, other.shown);
     const listed = unlike.length > MAX_UNLIKE ? `${unlike.slice(0, MAX_UNLIKE).join(', ')} and ${unlike.length - MAX_UNLIKE} more` : unlike.join(', ');
-    const how = unlike.length > 0 ? `written with ${listed}` : SPACED_ODDLY.test(name) ? 'spaced differently' : 'written differently';
+    const how = rearranged(name, other.shown, unlike.length > 0 ? `with ${listed}` : null) ?? (unlike.length > 0 ? `written with ${listed}` : SPACED_ODDLY.test(name) ? 'spaced differently' : 'written differently');
     return [`the displayName "${quoted(name)}" of ${upn} looks like "${quoted(other.shown)}" of ${quoted(other.user.userPrincipalName)}, ${whose(other)}, but is ${how}`];
   });
   return [

@@ -12,6 +12,8 @@ const DIFFERENCE_WORDS: Record<Exclude<LookalikeDifference, 'characters'>, strin
   case: 'in another case',
   separators: 'with other dots, hyphens or underscores',
   'drawn-alike': 'with other letters drawn alike (such as rn for m, 1 for l, 0 for o) or spaced differently',
+  reordered: 'in the other order (surname first after a comma)',
+  punctuated: 'with other punctuation at its end',
   identical: 'the same',
   qualified: 'with a qualifier in brackets added',
 };

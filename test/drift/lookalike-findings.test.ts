@@ -65,6 +65,14 @@ describe('unmanaged look-alikes of managed users', () => {
     ['another case and a qualifier', 'megan bowen {admin} ', ['case', 'qualified'], [], 'medium'],
     // The qualifier does not hide a disguise in front of it.
     ['a Cyrillic е and a qualifier', 'M\u0435gan Bowen [Finance]', ['characters', 'qualified'], ['U+0435'], 'high'],
+    // The surname first after a comma is how many directories file a name: a namesake too, unless disguised.
+    ['the surname first', 'Bowen, Megan', ['reordered'], [], 'medium'],
+    ['the surname first, in capitals', 'BOWEN,MEGAN', ['case', 'reordered'], [], 'medium'],
+    ['the surname first, a Cyrillic е', 'Bowen, M\u0435gan', ['characters', 'reordered'], ['U+0435'], 'high'],
+    // No one's name ends in a dot a reader passes over.
+    ['a dot at its end', 'Megan Bowen.', ['punctuated'], [], 'high'],
+    ['an exclamation mark behind a zero-width space', 'Megan Bowen!\u200b', ['characters', 'punctuated'], ['U+200B'], 'high'],
+    ['the surname first and a dot', 'Bowen, Megan.', ['reordered', 'punctuated'], [], 'high'],
   ])('by its display name: %s', (_name, displayName, differences, characters, severity) => {
     const finding = unmanagedFinding(unmanaged('helpdesk@contoso.com', displayName));
     expect(finding.lookalikeOf).toEqual([{ name: 'displayName', userPrincipalName: 'megan.bowen@contoso.com', looksLike: 'Megan Bowen', differences, characters }]);

@@ -88,6 +88,29 @@ describe('look-alike names a plan brings in', () => {
     expect(warnings[0]!.message).toMatch(/^the displayName "Һelen Smith" of h\.smith@contoso\.com looks like "Һe1en Smith" of helen\.smith@contoso\.com/);
   });
 
+  it.each([
+    ['Bowen, Megan', 'written in the other order'],
+    ['Megan Bowen.', 'written with other punctuation at its end'],
+    ['BOWEN,  Megan !', 'written in the other order and with other punctuation at its end'],
+    ['Bowen, M\u0435gan', 'written in the other order and with U+0435'],
+  ])('a display name %j: the surname first after a comma, punctuation at its end', (displayName, how) => {
+    const warnings = warningsOf([adminDeclared(), meganDeclared(), declared('m.bowen@contoso.com', { displayName }, GA)]);
+    expect(warnings).toEqual([
+      {
+        code: 'LOOKALIKE_DISPLAY_NAME',
+        message:
+          `the displayName "${displayName}" of m.bowen@contoso.com looks like "Megan Bowen" of megan.bowen@contoso.com, an existing user holding Global administrator, ` +
+          `but is ${how}. Make sure this is not an account posing as the other in the address book.`,
+      },
+    ]);
+  });
+
+  it('not for a name in the other order without a comma, nor one with more than two parts around commas', () => {
+    for (const displayName of ['Bowen Megan', 'Bowen, Megan, Jr', 'Megan Bowen, Jr.', 'Megan Bowen-']) {
+      expect(warningsOf([adminDeclared(), meganDeclared(), declared('m.bowen@contoso.com', { displayName }, GA)])).toEqual([]);
+    }
+  });
+
   it('a rename to a look-alike of another user, but not of its own old name', () => {
     const lotte = existing('lotte.smit@contoso.com', { displayName: 'Lotte Smit' });
     const renamed = (upn: string) => declared(upn, { displayName: 'Lotte Smit' }, { renamedFrom: 'lotte.smit@contoso.com' });
