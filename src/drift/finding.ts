@@ -104,9 +104,10 @@ export type { RoleRef };
  * `punctuated`, a display name with other punctuation at its end
  * (`Megan Bowen.`); `identical`, the same display name; `qualified`,
  * a display name with a qualifier in brackets added (`Megan Bowen (IT)`),
- * after how the rest differs.
+ * after how the rest differs; `address`, a display name written as the
+ * managed user's UPN (`looksLike`), after how the two differ as UPNs.
  */
-export type LookalikeDifference = 'domain' | 'case' | 'separators' | 'characters' | 'drawn-alike' | 'reordered' | 'punctuated' | 'identical' | 'qualified';
+export type LookalikeDifference = 'domain' | 'case' | 'separators' | 'characters' | 'drawn-alike' | 'reordered' | 'punctuated' | 'identical' | 'qualified' | 'address';
 
 /**
  * A managed user an unmanaged account's name looks like (lookalike-findings.ts):

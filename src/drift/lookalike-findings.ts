@@ -160,6 +160,25 @@ function displayNameMatches(displayNames: ManagedNames, name: string): DisplayNa
 const isItself = (managed: User, key: string) => userKey(managed.userPrincipalName) === key || (managed.renamedFrom !== undefined && userKey(managed.renamedFrom) === key);
 
 /**
+ * A display name written as an address (`megan.bowen@contoso.com`) shows
+ * in the address book as the managed user's sign-in name: compared as a UPN
+ * is, with the managed users' UPNs. Only a name with an `@` is, so that
+ * costs most names a scan for it.
+ */
+function addressLookalikes(upns: ManagedNames, displayName: string, key: string): Lookalike[] {
+  if (!displayName.includes('@')) return [];
+  const address = displayName.trim();
+  return upns
+    .like(address)
+    .filter((managed) => !isItself(managed, key))
+    .map((managed) => {
+      const how = upnLookalike(address, managed);
+      const upn = managed.userPrincipalName;
+      return { name: 'displayName', userPrincipalName: upn, looksLike: upn, differences: [...(how?.differences ?? []), 'address'], characters: how?.characters ?? [] };
+    });
+}
+
+/**
  * Whether the resemblance takes a disguise: a UPN that looks like a managed
  * user's, or a display name written with other characters, spaced otherwise
  * or drawn alike. A display name the same as a managed user's, case aside
@@ -190,6 +209,7 @@ export function withLookalikes(findings: readonly DriftFinding[], declared: read
       ...displayNameMatches(displayNames, finding.displayName)
         .filter(({ managed }) => !isItself(managed, key))
         .map(({ managed, compared, qualified }) => displayNameLookalike(compared, qualified, managed)),
+      ...addressLookalikes(upns, finding.displayName, key),
     ];
     if (lookalikeOf.length === 0) return finding;
     const raised = finding.severity === 'medium' && lookalikeOf.some(isDisguise);

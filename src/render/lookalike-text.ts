@@ -16,6 +16,7 @@ const DIFFERENCE_WORDS: Record<Exclude<LookalikeDifference, 'characters'>, strin
   punctuated: 'with other punctuation at its end',
   identical: 'the same',
   qualified: 'with a qualifier in brackets added',
+  address: 'shown as a display name',
 };
 
 function differenceText(lookalike: Lookalike): string {
@@ -39,5 +40,6 @@ function differenceText(lookalike: Lookalike): string {
  */
 export function lookalikeText(lookalike: Lookalike, show: ShowValue = visible, showName: ShowValue = formatValue): string {
   if (lookalike.name === 'userPrincipalName') return `its userPrincipalName looks like managed user ${show(lookalike.looksLike)}: ${differenceText(lookalike)}`;
+  if (lookalike.differences.includes('address')) return `its displayName looks like the userPrincipalName of managed user ${show(lookalike.looksLike)}: ${differenceText(lookalike)}`;
   return `its displayName looks like that of managed user ${show(lookalike.userPrincipalName)}, ${showName(lookalike.looksLike)}: ${differenceText(lookalike)}`;
 }

@@ -80,6 +80,22 @@ describe('unmanaged look-alikes of managed users', () => {
     expect(driftClass(finding)).toBe('lookalike');
   });
 
+  it.each([
+    ['the very UPN', 'megan.bowen@contoso.com', ['address'], []],
+    ['at another domain, in capitals', ' Megan.Bowen@Contoso.Onmicrosoft.com', ['domain', 'case', 'address'], []],
+    ['without its dot, rn for m', 'rneganbowen@contoso.com', ['drawn-alike', 'address'], []],
+    ['a Cyrillic а', 'meg\u0430n.bowen@contoso.com', ['characters', 'address'], ['U+0430']],
+  ])('by a display name written as a managed user\'s UPN: %s', (_name, displayName, differences, characters) => {
+    const finding = unmanagedFinding(unmanaged('helpdesk@contoso.com', displayName));
+    expect(finding.lookalikeOf).toEqual([{ name: 'displayName', userPrincipalName: 'megan.bowen@contoso.com', looksLike: 'megan.bowen@contoso.com', differences, characters }]);
+    expect(finding.severity).toBe('high');
+  });
+
+  it('not by a display name written as its own UPN, nor as an address like no managed user\'s', () => {
+    expect(unmanagedFinding(unmanaged('meg@contoso.com', 'meg@contoso.com')).lookalikeOf).toEqual([]);
+    expect(unmanagedFinding(unmanaged('helpdesk@contoso.com', 'megan.bowen.it@contoso.com')).lookalikeOf).toEqual([]);
+  });
+
   it('a namesake beside a UPN like no managed user\'s stays medium; with a UPN alike, or a role, it is raised', () => {
     const jan = desiredUser('jan.devries@contoso.com', { attributes: { displayName: 'Jan de Vries' } });
     const managedJan = currentUser('jan.devries@contoso.com', { attributes: { displayName: 'Jan de Vries' } }, APPLIED);
