@@ -165,8 +165,11 @@ function nameWarnings({ changes, current, desired }: LookalikeInput): PlanWarnin
   }
   if (newUpns.length === 0 && newNames.length === 0) return [];
 
-  const upnParts = newUpns.map(({ upn }) => localPart(upn));
+  // A display name written as an address passes for a user's UPN in the address book: compared as its local part is.
+  const addresses = newNames.flatMap((named) => (named.name.includes('@') ? [{ ...named, local: localPart(named.name.trim()) }] : [])).filter(({ local }) => local !== '');
+  const upnParts = [...newUpns.map(({ upn }) => localPart(upn)), ...addresses.map(({ local }) => local)];
   const upnSkeletons = upnParts.map(upnSkeleton);
+  const comparesUpns = upnParts.length > 0;
   const nameSkeletons = newNames.map(({ name }) => displayNameSkeleton(name));
   const upns = new Skeletons(upnParts, upnSkeletons, LOCAL_PART);
   const names = new Skeletons(newNames.map(({ name }) => name), nameSkeletons, DISPLAY_NAME);
@@ -184,7 +187,7 @@ function nameWarnings({ changes, current, desired }: LookalikeInput): PlanWarnin
   const live = (user: User | undefined) => (user && !user.directory?.deletedAt ? user : undefined);
   for (const [key, user] of desired) {
     const now = live(current.get(key));
-    if (newUpns.length > 0) {
+    if (comparesUpns) {
       if (now) addUpn(now, true);
       if (now?.userPrincipalName !== user.userPrincipalName) addUpn(user, false);
     }
@@ -195,7 +198,7 @@ function nameWarnings({ changes, current, desired }: LookalikeInput): PlanWarnin
   }
   for (const [key, user] of current) {
     if (desired.has(key) || !live(user)) continue;
-    if (newUpns.length > 0) addUpn(user, true);
+    if (comparesUpns) addUpn(user, true);
     if (newNames.length > 0) addName(user, true);
   }
 
@@ -215,9 +218,15 @@ function nameWarnings({ changes, current, desired }: LookalikeInput): PlanWarnin
     const how = rearranged(name, other.shown, unlike.length > 0 ? `with ${listed}` : null) ?? (unlike.length > 0 ? `written with ${listed}` : SPACED_ODDLY.test(name) ? 'spaced differently' : 'written differently');
     return [`the displayName "${quoted(name)}" of ${upn} looks like "${quoted(other.shown)}" of ${quoted(other.user.userPrincipalName)}, ${whose(other)}, but is ${how}`];
   });
+  const addressItems = addresses.flatMap(({ key, upn, name, local, renamedFrom: from }) => {
+    // No text is excluded: a display name that is another user's very UPN is the plainest case.
+    const other = upns.otherThan(upnSkeleton(local), '', key, from);
+    if (!other) return [];
+    return [`the displayName "${quoted(name)}" of ${upn} looks like the UPN ${quoted(other.shown)}, ${whose(other)}, written as a display name`];
+  });
   return [
     ...warning('LOOKALIKE_UPN', upnItems, 'Make sure each is the account meant: in the plan, a look-alike passes for the other.'),
-    ...warning('LOOKALIKE_DISPLAY_NAME', nameItems, 'Make sure this is not an account posing as the other in the address book.'),
+    ...warning('LOOKALIKE_DISPLAY_NAME', [...nameItems, ...addressItems], 'Make sure this is not an account posing as the other in the address book.'),
   ];
 }
 

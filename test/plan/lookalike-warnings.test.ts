@@ -111,6 +111,28 @@ describe('look-alike names a plan brings in', () => {
     }
   });
 
+  it.each([
+    ['megan.bowen@contoso.com', 'megan.bowen@contoso.com'],
+    [' MeganBowen@contoso.onmicrosoft.com', 'megan.bowen@contoso.com'],
+    ['rnegan.bowen@fabrikam.example', 'megan.bowen@contoso.com'],
+  ])('a display name %j written as an existing admin\'s UPN', (displayName, looksLike) => {
+    const warnings = warningsOf([adminDeclared(), meganDeclared(), declared('m.bowen@contoso.com', { displayName }, GA)]);
+    expect(warnings).toEqual([
+      {
+        code: 'LOOKALIKE_DISPLAY_NAME',
+        message:
+          `the displayName "${displayName}" of m.bowen@contoso.com looks like the UPN ${looksLike}, an existing user holding Global administrator, written as a display name. ` +
+          'Make sure this is not an account posing as the other in the address book.',
+      },
+    ]);
+  });
+
+  it('not for a display name written as the user\'s own UPN, nor as an address like no one\'s', () => {
+    expect(warningsOf([adminDeclared(), meganDeclared(), declared('svc.backup@contoso.com', { displayName: 'svc.backup@contoso.com' })])).toEqual([]);
+    expect(warningsOf([adminDeclared(), meganDeclared(), declared('m.bowen@contoso.com', { displayName: 'megan.bowen.it@contoso.com' })])).toEqual([]);
+    expect(warningsOf([adminDeclared(), meganDeclared(), declared('m.bowen@contoso.com', { displayName: '@megan' })])).toEqual([]);
+  });
+
   it('a rename to a look-alike of another user, but not of its own old name', () => {
     const lotte = existing('lotte.smit@contoso.com', { displayName: 'Lotte Smit' });
     const renamed = (upn: string) => declared(upn, { displayName: 'Lotte Smit' }, { renamedFrom: 'lotte.smit@contoso.com' });
