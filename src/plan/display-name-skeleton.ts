@@ -10,11 +10,22 @@ import { confusableSkeleton, skeletonKey } from './confusable-skeleton.js';
  */
 
 /** Punctuation, and white space, at a name's end that a reader does not see as part of it. */
-const TRAILING = /[\s.,;:!?]+$/;
+const TRAILING = /[\s.,;:!?]/;
+
+/**
+ * `text` without TRAILING characters at its end. A loop from the end, not
+ * `/[…]+$/`: that regular expression retries from each character of a long
+ * run that does not end the text, quadratic in a name from the database.
+ */
+function withoutTrailing(text: string): string {
+  let end = text.length;
+  while (end > 0 && TRAILING.test(text[end - 1]!)) end -= 1;
+  return end === text.length ? text : text.slice(0, end);
+}
 
 /** `text` without TRAILING, and `last, first` (one comma, text either side) as `first last`; white space folded. */
 export function displayNameForm(text: string): string {
-  const bare = text.replace(TRAILING, '');
+  const bare = withoutTrailing(text);
   const comma = bare.indexOf(',');
   const folded = (part: string) => part.trim().replace(/\s+/g, ' ');
   if (comma < 0 || bare.indexOf(',', comma + 1) >= 0) return bare === text ? text : bare;
@@ -51,7 +62,7 @@ export type Rearrangement = 'reordered' | 'punctuated';
 export function rearrangements(text: string, other: string): Rearrangement[] {
   const [mine, theirs] = [confusableSkeleton(text), confusableSkeleton(other)];
   if (mine === theirs) return [];
-  const [myBare, theirBare] = [mine.replace(TRAILING, ''), theirs.replace(TRAILING, '')];
+  const [myBare, theirBare] = [withoutTrailing(mine), withoutTrailing(theirs)];
   const reordered = myBare !== theirBare && (displayNameForm(myBare) !== myBare) !== (displayNameForm(theirBare) !== theirBare);
   const punctuated = mine.slice(myBare.length) !== theirs.slice(theirBare.length);
   return [...(reordered ? ['reordered' as const] : []), ...(punctuated ? ['punctuated' as const] : [])];
