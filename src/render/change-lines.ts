@@ -1,7 +1,7 @@
 import { diffLines } from 'diff';
 import type { ChangeKind, ChangeOf, RiskClass } from '../plan/change.js';
 import type { PlanDocument } from '../plan/plan-document.js';
-import { USER_ATTRIBUTES, type PasswordPolicy } from '../state/tenant-state.js';
+import { DISABLE_PASSWORD_EXPIRATION, USER_ATTRIBUTES, type PasswordPolicy } from '../state/tenant-state.js';
 import { terminalText } from './escape-terminal.js';
 import { NAME_NOT_SHOWN, nameLikePassword } from '../credentials/password-variable.js';
 
@@ -123,13 +123,16 @@ const line = (sign: Sign, text: string): ChangeLine => ({ sign, text, depth: 0 }
 /**
  * attributeLines, and for passwordPolicies what the change means: its Graph
  * value alone tells a reviewer little, and passwords that never expire
- * deserve a second look.
+ * deserve a second look. Clearing another value (one written with 0028's
+ * CHECK dropped: "", DisableStrongPassword) turns no expiry back on, so the
+ * line says nothing of expiry then.
  */
 function userAttributeLines(attribute: string, from: unknown, to: unknown): ChangeLine[] {
   const lines = attributeLines(attribute, from, to);
   const [only] = lines;
   if (attribute !== 'passwordPolicies' || lines.length !== 1 || !only) return lines;
-  return [{ ...only, text: `${only.text}${isUnset(to) ? ', so passwords expire after 90 days' : ' (passwords the user chooses never expire)'}` }];
+  if (!isUnset(to)) return [{ ...only, text: `${only.text} (passwords the user chooses never expire)` }];
+  return from === DISABLE_PASSWORD_EXPIRATION ? [{ ...only, text: `${only.text}, so passwords expire after 90 days` }] : lines;
 }
 
 function passwordText(source: PasswordPolicy['source'], forceChange: boolean): string {

@@ -8,7 +8,8 @@ import { renderPlanHtml } from '../../src/render/plan-html.js';
 import { renderJson } from '../../src/render/json.js';
 import { renderMarkdown } from '../../src/render/markdown.js';
 import { renderText } from '../../src/render/text.js';
-import { passwordPolicies } from './scenarios.js';
+import { admin, adminDeclared, declared, existing, passwordPolicies, planDocument } from './scenarios.js';
+import type { PasswordPolicies } from '../../src/state/tenant-state.js';
 
 // ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
@@ -31,5 +32,30 @@ describe('a plan that sets and clears passwordPolicies', () => {
     const sanne = document.changes.find((change) => change.userPrincipalName === 'sanne@contoso.com');
     expect(sanne?.before?.attributes).not.toHaveProperty('passwordPolicies');
     expect(sanne?.after?.attributes).not.toHaveProperty('passwordPolicies');
+  });
+
+  it('says passwords expire again only when the value cleared had turned expiry off', () => {
+    // Values the database holds only with 0028's CHECK dropped; clearing them turns no expiry back on.
+    const other = (passwordPolicies: string) => ({ passwordPolicies: passwordPolicies as PasswordPolicies });
+    const plan = planDocument({
+      current: [
+        admin(),
+        existing('anna@contoso.com', { displayName: 'Anna', ...other('DisableStrongPassword') }),
+        existing('bram@contoso.com', { displayName: 'Bram', ...other('') }),
+        existing('cees@contoso.com', { displayName: 'Cees', passwordPolicies: 'DisablePasswordExpiration' }),
+      ],
+      desired: [
+        adminDeclared(),
+        declared('anna@contoso.com', { displayName: 'Anna' }),
+        declared('bram@contoso.com', { displayName: 'Bram' }),
+        declared('cees@contoso.com', { displayName: 'Cees' }),
+      ],
+    });
+    const lines = renderText(plan, { color: false }).split('\n').filter((line) => line.includes('passwordPolicies'));
+    expect(lines.map((line) => line.trim())).toEqual([
+      '- passwordPolicies: "DisableStrongPassword" → (not set)',
+      '- passwordPolicies: "" → (not set)',
+      '- passwordPolicies: "DisablePasswordExpiration" → (not set), so passwords expire after 90 days',
+    ]);
   });
 });
