@@ -26,13 +26,23 @@ const LIKE_LATIN: Readonly<Record<string, string>> = {
   ı: 'i', ɩ: 'i', ℓ: 'l', ɡ: 'g', ꓲ: 'l', ɑ: 'a',
 };
 
-const NOT_ASCII = /[^\u0000-\u007f]/;
+/**
+ * Control characters but the white space folded below (U+0000-U+0008,
+ * U+000E-U+001F, DEL and the C1 controls): no font draws them, and an
+ * address book shows 'Megan Bowen\u0007' as Megan Bowen. UTS #39 leaves them
+ * to its identifier profile, which refuses them; a display name written
+ * outside tenantctl may hold them, and slipped past drift's look-alikes.
+ */
+const CONTROL = '\\u0000-\\u0008\\u000e-\\u001f\\u007f-\\u009f';
+/** What the skeleton changes beyond ASCII letters: other characters, and the controls it removes. */
+const NOT_PLAIN_ASCII = new RegExp(`[^\\u0000-\\u007f]|[${CONTROL}]`);
 /**
  * Characters drawn as nothing (zero-width spaces and joiners, the soft
- * hyphen, variation selectors, tags, bidi controls, Hangul fillers): UTS #39
- * removes them, since a name with one reads as the name without it.
+ * hyphen, variation selectors, tags, bidi controls, Hangul fillers, and the
+ * controls above): UTS #39 removes them, since a name with one reads as the
+ * name without it.
  */
-const DRAWN_AS_NOTHING = /\p{Default_Ignorable_Code_Point}/gu;
+const DRAWN_AS_NOTHING = new RegExp(`[\\p{Default_Ignorable_Code_Point}${CONTROL}]`, 'gu');
 /**
  * White space a reader cannot count or tell apart (a run of spaces, a tab,
  * U+00A0, U+3000), and the blank braille pattern U+2800, drawn as a space
@@ -59,7 +69,7 @@ const PAIRS: Readonly<Record<string, string>> = { rn: 'm', vv: 'w', cl: 'd' };
  */
 export function confusableSkeleton(text: string): string {
   // Other scripts' capitals become Latin ones first, so that a Cyrillic І is drawn as l too.
-  const latin = NOT_ASCII.test(text) ? visibleLetters(text).replace(LIKE_LATIN_CHARACTER, (ch) => LIKE_LATIN[ch] ?? ch) : text;
+  const latin = NOT_PLAIN_ASCII.test(text) ? visibleLetters(text).replace(LIKE_LATIN_CHARACTER, (ch) => LIKE_LATIN[ch] ?? ch) : text;
   return latin
     .replace(SPACE_TO_FOLD, ' ')
     .trim()
@@ -83,6 +93,9 @@ function visibleLetters(text: string): string {
  */
 const UNSTABLE = new Uint8Array(128);
 for (const ch of 'il|10ornmvwcd \t\n\v\f\r._-') UNSTABLE[ch.charCodeAt(0)] = 1;
+// The controls the skeleton removes (CONTROL): a name with one keys as the name without it.
+for (let code = 0; code < 0x20; code++) UNSTABLE[code] = 1;
+UNSTABLE[0x7f] = 1;
 
 /**
  * A number two names with the same skeleton always share (of `text`, its
@@ -113,9 +126,9 @@ function keyOfSkeleton(text: string, end = text.length): number {
   return hash >>> 0;
 }
 
-/** The characters of `text` that are not ASCII and do not occur in `other`, as `U+041C`: what tells two look-alikes apart. */
+/** The characters of `text` that are not ASCII, or are controls, and do not occur in `other`, as `U+041C`: what tells two look-alikes apart. */
 export function unlikeCharacters(text: string, other: string): string[] {
   const theirs = new Set(other);
-  const codes = [...new Set(text)].filter((c) => NOT_ASCII.test(c) && !theirs.has(c));
+  const codes = [...new Set(text)].filter((c) => NOT_PLAIN_ASCII.test(c) && !theirs.has(c));
   return codes.map(codePointName);
 }

@@ -5,6 +5,8 @@ const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 const ASCII_LETTER = /[A-Za-z]/;
 /** Letters of a language's own alphabet, not a disguise: the Turkish dotless and dotted i. */
 const OWN_LETTERS = new Set(['\u0131', '\u0130']);
+/** Controls: drawn as nothing by an address book (the skeleton drops them), but escaped where tenantctl prints a name, so seen. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /**
  * ` (written with U+0430)` when `name` holds characters that pass for ASCII
@@ -17,7 +19,7 @@ const OWN_LETTERS = new Set(['\u0131', '\u0130']);
  */
 export function passesForAscii(name: string): string {
   if (PRINTABLE_ASCII.test(name)) return '';
-  const chars = [...new Set(name)].filter((c) => !PRINTABLE_ASCII.test(c) && !OWN_LETTERS.has(c));
+  const chars = [...new Set(name)].filter((c) => !PRINTABLE_ASCII.test(c) && !OWN_LETTERS.has(c) && !CONTROL.test(c));
   const mixed = ASCII_LETTER.test(name);
   const disguised = chars.filter((c) => {
     const skeleton = confusableSkeleton(`x${c}x`).slice(1, -1);

@@ -58,6 +58,8 @@ describe('unmanaged look-alikes of managed users', () => {
     ['two spaces', 'Megan  Bowen', ['drawn-alike'], [], 'high'],
     ['a Hangul filler drawn as a blank for the space', 'Megan\u3164Bowen', ['characters'], ['U+3164'], 'high'],
     ['a halfwidth Hangul filler drawn as nothing', 'Megan Bo\uffa0wen', ['characters'], ['U+FFA0'], 'high'],
+    ['a bell at its end, which no font draws', 'Megan Bowen\u0007', ['characters'], ['U+0007'], 'high'],
+    ['a C1 control inside it', 'Megan Bo\u0090wen', ['characters'], ['U+0090'], 'high'],
     // A namesake: named, for an auditor to check, but no disguise to raise it.
     ['another case', 'MEGAN BOWEN', ['case'], [], 'medium'],
     ['the same name', 'Megan Bowen', ['identical'], [], 'medium'],
