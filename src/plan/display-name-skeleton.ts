@@ -41,11 +41,13 @@ export function displayNameSkeleton(name: string): string {
 
 /**
  * ASCII names with a comma or a character of TRAILING at their end: only
- * these have a form other than their skeleton. Other scripts' names may
+ * these have a form other than their skeleton. So may a name with a control
+ * character, which the skeleton removes: `Megan Bowen.\u0007` ends in a dot
+ * once it is gone. Other scripts' names may
  * fold to a comma (U+FF0C) or end in one behind a character drawn as
  * nothing, and are given their skeleton by skeletonKey anyway.
  */
-const REARRANGEABLE = /[\s.,;:!?]$|,|[^\u0000-\u007f]/;
+const REARRANGEABLE = /[\s.,;:!?]$|,|[^\u0020-\u007e]/;
 
 /**
  * A number two display names with one displayNameSkeleton always share.
