@@ -188,7 +188,28 @@ function addressLookalikes(upns: ManagedNames, displayName: string, key: string)
  * work in a large tenant, and an unmanaged one is named but not raised.
  */
 const NAMESAKE: ReadonlySet<LookalikeDifference> = new Set(['identical', 'case', 'qualified', 'reordered']);
-const isDisguise = (lookalike: Lookalike) => lookalike.name === 'userPrincipalName' || lookalike.differences.some((d) => !NAMESAKE.has(d));
+export const isDisguise = (lookalike: Lookalike) => lookalike.name === 'userPrincipalName' || lookalike.differences.some((d) => !NAMESAKE.has(d));
+
+/**
+ * What the declared users a name looks like, and how: `upn` and
+ * `displayName` are one account's, which is never its own look-alike.
+ * Export asks it of every exported account, with all of them declared.
+ */
+export function lookalikeFinder(declared: readonly User[]): (upn: string, displayName: string) => Lookalike[] {
+  const upns = new ManagedNames(UPN, declared);
+  const displayNames = new ManagedNames(DISPLAY_NAME, declared);
+  return (upn, displayName) => {
+    const key = userKey(upn);
+    const others = (users: readonly User[]) => users.filter((managed) => !isItself(managed, key));
+    return [
+      ...others(upns.like(upn)).flatMap((managed) => upnLookalike(upn, managed) ?? []),
+      ...displayNameMatches(displayNames, displayName)
+        .filter(({ managed }) => !isItself(managed, key))
+        .map(({ managed, compared, qualified }) => displayNameLookalike(compared, qualified, managed)),
+      ...addressLookalikes(upns, displayName, key),
+    ];
+  };
+}
 
 /**
  * The unmanaged users' findings with the declared users each looks like
@@ -198,19 +219,10 @@ const isDisguise = (lookalike: Lookalike) => lookalike.name === 'userPrincipalNa
  */
 export function withLookalikes(findings: readonly DriftFinding[], declared: readonly User[]): DriftFinding[] {
   if (!findings.some((f) => f.kind === 'user.unmanaged')) return [...findings];
-  const upns = new ManagedNames(UPN, declared);
-  const displayNames = new ManagedNames(DISPLAY_NAME, declared);
+  const lookalikesOf = lookalikeFinder(declared);
   return findings.map((finding) => {
     if (finding.kind !== 'user.unmanaged') return finding;
-    const key = userKey(finding.userPrincipalName);
-    const others = (users: readonly User[]) => users.filter((managed) => !isItself(managed, key));
-    const lookalikeOf = [
-      ...others(upns.like(finding.userPrincipalName)).flatMap((managed) => upnLookalike(finding.userPrincipalName, managed) ?? []),
-      ...displayNameMatches(displayNames, finding.displayName)
-        .filter(({ managed }) => !isItself(managed, key))
-        .map(({ managed, compared, qualified }) => displayNameLookalike(compared, qualified, managed)),
-      ...addressLookalikes(upns, finding.displayName, key),
-    ];
+    const lookalikeOf = lookalikesOf(finding.userPrincipalName, finding.displayName);
     if (lookalikeOf.length === 0) return finding;
     const raised = finding.severity === 'medium' && lookalikeOf.some(isDisguise);
     return { ...finding, severity: raised ? 'high' : finding.severity, lookalikeOf };

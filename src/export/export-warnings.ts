@@ -6,6 +6,7 @@ import { isMailAlias, upnProblem } from '../config/rules/upn-rules.js';
 import { limitDiagnostics } from '../config/diagnostic-limit.js';
 import { someOf } from '../diagnostics/message-lists.js';
 import { warning, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { lookalikeExportWarnings } from './lookalike-exports.js';
 import { DISABLE_PASSWORD_EXPIRATION, USER_ATTRIBUTES, type User } from '../state/tenant-state.js';
 
 // schemas/tenant.schema.json's displayName pattern: a name needs one character the address book shows.
@@ -158,6 +159,8 @@ export function exportWarnings(users: readonly User[], catalog: Catalog | null):
       ),
     );
   }
+  // Before the per-user warnings: a long list of those must not cut off an impersonation account.
+  found.push(...lookalikeExportWarnings(users));
   for (const user of users) found.push(...userWarnings(user, catalog, refusals));
   // As validate lists them: a directory of 100,000 users may hold as many, which nobody reads one by one.
   return limitDiagnostics(found);

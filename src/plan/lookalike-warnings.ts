@@ -6,6 +6,7 @@ import type { Change } from './change.js';
 import { confusableSkeleton, skeletonKey, unlikeCharacters } from './confusable-skeleton.js';
 import { displayNameKey, displayNameSkeleton, rearrangements, type Rearrangement } from './display-name-skeleton.js';
 import type { PlanWarning } from './plan.js';
+import { SharedKeys } from './shared-keys.js';
 
 /**
  * A pull request can grant Global administrator to `rnegan.bowen@contoso.com`
@@ -15,7 +16,9 @@ import type { PlanWarning } from './plan.js';
  * plan says so, for every name it brings in (a created user, a rename's new
  * UPN, a new display name, a recipient of a temporary password) that looks
  * like another one without being it. Names that were there already are not
- * the plan's doing and are not repeated on every plan.
+ * the plan's doing and are not repeated on every plan, but for an adopted
+ * account's: an impersonation account created outside git, once adopted, is
+ * managed and drift no longer names it, so its adoption is where it is seen.
  */
 
 /** Look-alikes named in one warning; the rest are counted. */
@@ -143,22 +146,86 @@ interface NewName {
   readonly upn: string;
   readonly name: string;
   readonly renamedFrom: string | undefined;
+  readonly adopted: boolean;
+}
+
+/**
+ * The adopted names that may look like another account's: an adopted name
+ * was in the directory already, so an adoption of 100,000 users would
+ * otherwise give a skeleton to every name of the directory, twice. Keys
+ * cost a pass and no allocation; only the names that share one with another
+ * account's UPN, or with another display name as written (namesakes are not
+ * look-alikes), are given a skeleton here, and only an adopted name whose
+ * skeleton is shared too is kept. A display name written as an address is
+ * kept, as it is compared with UPNs (and rare).
+ */
+function mayLookAlike({ current, desired }: LookalikeInput): { upn: (upn: string) => boolean; name: (name: string) => boolean } {
+  const upnKey = (upn: string) => LOCAL_PART.keyOf(upn, localEnd(upn));
+  const upnKeys = new SharedKeys<number>();
+  const nameKeys = new SharedKeys<number>();
+  // Each account's names once: as declared, and as it is now where that differs. A name in another case is held as another: kept, and compared.
+  const eachName = (visit: (key: string, upn: string, name: string) => void) => {
+    for (const [key, user] of desired) {
+      visit(key, user.userPrincipalName, user.attributes.displayName);
+      const now = current.get(key);
+      if (now && !now.directory?.deletedAt && (now.userPrincipalName !== user.userPrincipalName || now.attributes.displayName !== user.attributes.displayName)) {
+        visit(key, now.userPrincipalName, now.attributes.displayName);
+      }
+    }
+    for (const [key, user] of current) if (!desired.has(key) && !user.directory?.deletedAt) visit(key, user.userPrincipalName, user.attributes.displayName);
+  };
+  eachName((key, upn, name) => {
+    upnKeys.hold(upnKey(upn), key);
+    nameKeys.hold(DISPLAY_NAME.keyOf(name), name);
+  });
+  // Each name's skeleton once: the adopted names are among the accounts'.
+  const upnSkeletonOf = new Map<string, string>();
+  const nameSkeletonOf = new Map<string, string>();
+  const upnSkeletons = new SharedKeys<string>();
+  const nameSkeletons = new SharedKeys<string>();
+  eachName((key, upn, name) => {
+    if (upnKeys.shared(upnKey(upn))) {
+      const skeleton = upnSkeleton(localPart(upn));
+      upnSkeletonOf.set(upn, skeleton);
+      upnSkeletons.hold(skeleton, key);
+    }
+    if (nameKeys.shared(DISPLAY_NAME.keyOf(name))) {
+      const skeleton = displayNameSkeleton(name);
+      nameSkeletonOf.set(name, skeleton);
+      nameSkeletons.hold(skeleton, name);
+    }
+  });
+  return {
+    upn: (upn) => upnKeys.shared(upnKey(upn)) && upnSkeletons.shared(upnSkeletonOf.get(upn) ?? upnSkeleton(localPart(upn))),
+    name: (name) => name.includes('@') || (nameKeys.shared(DISPLAY_NAME.keyOf(name)) && nameSkeletons.shared(nameSkeletonOf.get(name) ?? displayNameSkeleton(name))),
+  };
 }
 
 /** Both kinds of user names: a UPN by its local part (the domain aside), a display name whole. */
-function nameWarnings({ changes, current, desired }: LookalikeInput): PlanWarning[] {
+function nameWarnings(input: LookalikeInput): PlanWarning[] {
+  const { changes, current, desired } = input;
   const renamedFrom = new Map<string, string>();
   for (const change of changes) if (change.kind === 'user.rename') renamedFrom.set(change.userPrincipalName.toLowerCase(), change.fromUserPrincipalName.toLowerCase());
+  const adopted = new Set<string>();
+  for (const change of changes) if (change.kind === 'user.adopt') adopted.add(change.userPrincipalName.toLowerCase());
+  const may = adopted.size > 0 ? mayLookAlike(input) : null;
   const newUpns: NewName[] = [];
   const newNames: NewName[] = [];
   for (const change of changes) {
     const key = change.userPrincipalName.toLowerCase();
-    const named = (name: string): NewName => ({ key, upn: change.userPrincipalName, name, renamedFrom: renamedFrom.get(key) });
+    const named = (name: string): NewName => ({ key, upn: change.userPrincipalName, name, renamedFrom: renamedFrom.get(key), adopted: adopted.has(key) });
     // A rename to the same name in another case brings in no new name: its look-alikes were there before.
     const newCase = change.kind === 'user.rename' && change.fromUserPrincipalName.toLowerCase() === key;
-    if (change.kind === 'user.create' || (change.kind === 'user.rename' && !newCase)) newUpns.push(named(change.userPrincipalName));
+    // An account adopted under a new UPN is said once, by its rename.
+    const adoptedAsIs = change.kind === 'user.adopt' && !renamedFrom.has(key) && may?.upn(change.userPrincipalName) === true;
+    if (change.kind === 'user.create' || adoptedAsIs || (change.kind === 'user.rename' && !newCase)) newUpns.push(named(change.userPrincipalName));
     if (change.kind === 'user.create') newNames.push(named(change.attributes.displayName));
-    if (change.kind === 'user.update') {
+    // An adopted account's display name is the declared one, whether the adoption changes it or not: said once.
+    if (change.kind === 'user.adopt') {
+      const name = desired.get(key)?.attributes.displayName ?? '';
+      if (may?.name(name) === true) newNames.push(named(name));
+    }
+    if (change.kind === 'user.update' && !adopted.has(key)) {
       const to = change.attributes.find((a) => a.attribute === 'displayName')?.to;
       if (typeof to === 'string') newNames.push(named(to));
     }
@@ -202,27 +269,27 @@ function nameWarnings({ changes, current, desired }: LookalikeInput): PlanWarnin
     if (newNames.length > 0) addName(user, true);
   }
 
-  const upnItems = newUpns.flatMap(({ key, upn, renamedFrom: from }, i) => {
+  const upnItems = newUpns.flatMap(({ key, upn, renamedFrom: from, adopted: adoptedHere }, i) => {
     const other = upns.otherThan(upnSkeletons[i] ?? '', key, key, from);
     if (!other) return [];
-    const what = from ? `the new name this plan gives ${from}` : 'created by this plan';
+    const what = from ? `the new name this plan gives ${from}` : adoptedHere ? 'adopted by this plan' : 'created by this plan';
     // Said only where the separators make the likeness, so that other warnings read as they did.
     const separated = confusableSkeleton(upnParts[i] ?? '') === confusableSkeleton(localPart(other.shown)) ? '' : ', but written with other dots, hyphens or underscores';
     return [`${upn}, ${what}, looks like ${quoted(other.shown)}, ${whose(other)}${separated}`];
   });
-  const nameItems = newNames.flatMap(({ key, upn, name, renamedFrom: from }, i) => {
+  const nameItems = newNames.flatMap(({ key, upn, name, renamedFrom: from, adopted: adoptedHere }, i) => {
     const other = names.otherThan(nameSkeletons[i] ?? '', name.toLowerCase(), key, from);
     if (!other) return [];
     const unlike = unlikeCharacters(name, other.shown);
     const listed = unlike.length > MAX_UNLIKE ? `${unlike.slice(0, MAX_UNLIKE).join(', ')} and ${unlike.length - MAX_UNLIKE} more` : unlike.join(', ');
     const how = rearranged(name, other.shown, unlike.length > 0 ? `with ${listed}` : null) ?? (unlike.length > 0 ? `written with ${listed}` : SPACED_ODDLY.test(name) ? 'spaced differently' : 'written differently');
-    return [`the displayName "${quoted(name)}" of ${upn} looks like "${quoted(other.shown)}" of ${quoted(other.user.userPrincipalName)}, ${whose(other)}, but is ${how}`];
+    return [`the displayName "${quoted(name)}" of ${upn}${adoptedHere ? ', adopted by this plan,' : ''} looks like "${quoted(other.shown)}" of ${quoted(other.user.userPrincipalName)}, ${whose(other)}, but is ${how}`];
   });
-  const addressItems = addresses.flatMap(({ key, upn, name, local, renamedFrom: from }) => {
+  const addressItems = addresses.flatMap(({ key, upn, name, local, renamedFrom: from, adopted: adoptedHere }) => {
     // No text is excluded: a display name that is another user's very UPN is the plainest case.
     const other = upns.otherThan(upnSkeleton(local), '', key, from);
     if (!other) return [];
-    return [`the displayName "${quoted(name)}" of ${upn} looks like the UPN ${quoted(other.shown)}, ${whose(other)}, written as a display name`];
+    return [`the displayName "${quoted(name)}" of ${upn}${adoptedHere ? ', adopted by this plan,' : ''} looks like the UPN ${quoted(other.shown)}, ${whose(other)}, written as a display name`];
   });
   return [
     ...warning('LOOKALIKE_UPN', upnItems, 'Make sure each is the account meant: in the plan, a look-alike passes for the other.'),

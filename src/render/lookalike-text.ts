@@ -19,7 +19,7 @@ const DIFFERENCE_WORDS: Record<Exclude<LookalikeDifference, 'characters'>, strin
   address: 'shown as a display name',
 };
 
-function differenceText(lookalike: Lookalike): string {
+export function differenceText(lookalike: Lookalike): string {
   return lookalike.differences
     .map((difference) => {
       if (difference !== 'characters') return DIFFERENCE_WORDS[difference];
