@@ -190,26 +190,42 @@ function addressLookalikes(upns: ManagedNames, displayName: string, key: string)
 const NAMESAKE: ReadonlySet<LookalikeDifference> = new Set(['identical', 'case', 'qualified', 'reordered']);
 export const isDisguise = (lookalike: Lookalike) => lookalike.name === 'userPrincipalName' || lookalike.differences.some((d) => !NAMESAKE.has(d));
 
-/**
- * What the declared users a name looks like, and how: `upn` and
- * `displayName` are one account's, which is never its own look-alike.
- * Export asks it of every exported account, with all of them declared.
- */
-export function lookalikeFinder(declared: readonly User[]): (upn: string, displayName: string) => Lookalike[] {
+/** What the declared users an account's names look like, and how; never the account itself. */
+export interface LookalikeFinder {
+  readonly byUpn: (upn: string) => Lookalike[];
+  readonly byDisplayName: (upn: string, displayName: string) => Lookalike[];
+}
+
+/** Export asks it of the exported accounts, with all of them declared; drift of the unmanaged ones. */
+export function lookalikeFinder(declared: readonly User[]): LookalikeFinder {
   const upns = new ManagedNames(UPN, declared);
   const displayNames = new ManagedNames(DISPLAY_NAME, declared);
-  return (upn, displayName) => {
-    const key = userKey(upn);
-    const others = (users: readonly User[]) => users.filter((managed) => !isItself(managed, key));
-    return [
-      ...others(upns.like(upn)).flatMap((managed) => upnLookalike(upn, managed) ?? []),
-      ...displayNameMatches(displayNames, displayName)
-        .filter(({ managed }) => !isItself(managed, key))
-        .map(({ managed, compared, qualified }) => displayNameLookalike(compared, qualified, managed)),
-      ...addressLookalikes(upns, displayName, key),
-    ];
+  return {
+    byUpn: (upn) => {
+      const key = userKey(upn);
+      return upns
+        .like(upn)
+        .filter((managed) => !isItself(managed, key))
+        .flatMap((managed) => upnLookalike(upn, managed) ?? []);
+    },
+    byDisplayName: (upn, displayName) => {
+      const key = userKey(upn);
+      return [
+        ...displayNameMatches(displayNames, displayName)
+          .filter(({ managed }) => !isItself(managed, key))
+          .map(({ managed, compared, qualified }) => displayNameLookalike(compared, qualified, managed)),
+        ...addressLookalikes(upns, displayName, key),
+      ];
+    },
   };
 }
+
+/**
+ * Whether a display name is compared otherwise than whole (a qualifier in
+ * brackets left out, a filler read as a blank, an address as a UPN), so
+ * that its own key does not say whether it may look like another.
+ */
+export const comparedInParts = (displayName: string) => /[@([{]/.test(displayName) || BLANK_FILLER.test(displayName);
 
 /**
  * The unmanaged users' findings with the declared users each looks like
@@ -219,10 +235,10 @@ export function lookalikeFinder(declared: readonly User[]): (upn: string, displa
  */
 export function withLookalikes(findings: readonly DriftFinding[], declared: readonly User[]): DriftFinding[] {
   if (!findings.some((f) => f.kind === 'user.unmanaged')) return [...findings];
-  const lookalikesOf = lookalikeFinder(declared);
+  const lookalikes = lookalikeFinder(declared);
   return findings.map((finding) => {
     if (finding.kind !== 'user.unmanaged') return finding;
-    const lookalikeOf = lookalikesOf(finding.userPrincipalName, finding.displayName);
+    const lookalikeOf = [...lookalikes.byUpn(finding.userPrincipalName), ...lookalikes.byDisplayName(finding.userPrincipalName, finding.displayName)];
     if (lookalikeOf.length === 0) return finding;
     const raised = finding.severity === 'medium' && lookalikeOf.some(isDisguise);
     return { ...finding, severity: raised ? 'high' : finding.severity, lookalikeOf };

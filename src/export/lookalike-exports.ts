@@ -1,6 +1,9 @@
-import { isDisguise, lookalikeFinder } from '../drift/lookalike-findings.js';
+import { comparedInParts, isDisguise, lookalikeFinder } from '../drift/lookalike-findings.js';
 import type { Lookalike } from '../drift/finding.js';
 import { warning, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { skeletonKey } from '../plan/confusable-skeleton.js';
+import { displayNameKey } from '../plan/display-name-skeleton.js';
+import { SharedKeys } from '../plan/shared-keys.js';
 import { differenceText } from '../render/lookalike-text.js';
 import { userKey, type User } from '../state/tenant-state.js';
 
@@ -34,11 +37,25 @@ function resemblance(user: User, lookalike: Lookalike): string {
  * not `Megan`), which is what a reader looks for.
  */
 export function lookalikeExportWarnings(users: readonly User[]): Diagnostic[] {
-  const lookalikesOf = lookalikeFinder(users);
+  // Only names whose key another account's name has too (another display name as written: namesakes are not look-alikes) are compared.
+  const upnKey = (upn: string) => skeletonKey(upn, upn.lastIndexOf('@') < 0 ? upn.length : upn.lastIndexOf('@'));
+  const upnKeys = new SharedKeys<number>();
+  const nameKeys = new SharedKeys<number>();
+  for (const user of users) {
+    upnKeys.hold(upnKey(user.userPrincipalName), userKey(user.userPrincipalName));
+    nameKeys.hold(displayNameKey(user.attributes.displayName), user.attributes.displayName);
+  }
+  const lookalikes = lookalikeFinder(users);
   const pairs = new Map<string, { user: User; lookalike: Lookalike }>();
   for (const user of users) {
-    const key = userKey(user.userPrincipalName);
-    for (const lookalike of lookalikesOf(user.userPrincipalName, user.attributes.displayName)) {
+    const { userPrincipalName: upn, attributes } = user;
+    const name = attributes.displayName;
+    const found = [
+      ...(upnKeys.shared(upnKey(upn)) ? lookalikes.byUpn(upn) : []),
+      ...(nameKeys.shared(displayNameKey(name)) || comparedInParts(name) ? lookalikes.byDisplayName(upn, name) : []),
+    ];
+    const key = userKey(upn);
+    for (const lookalike of found) {
       if (!isDisguise(lookalike)) continue;
       const other = userKey(lookalike.userPrincipalName);
       const kind = lookalike.differences.includes('address') ? 'address' : lookalike.name;

@@ -28,6 +28,13 @@ describe('export names accounts that look like another exported account', () => 
     ]);
   });
 
+  it('a look-alike behind a qualifier in brackets, whose whole name has a key no other name has', () => {
+    const found = lookalikes(user('megan.bowen@contoso.com', 'Megan Bowen', [GA]), user('helpdesk@contoso.com', 'Mеgan Bowen (IT)'));
+    expect(found).toEqual([
+      `warning: the displayName "Mеgan Bowen (IT)" of helpdesk@contoso.com looks like "Megan Bowen", the displayName of another exported user, megan.bowen@contoso.com: written with U+0435, with a qualifier in brackets added; ${ADVICE}`,
+    ]);
+  });
+
   it('namesakes and accounts that look like nobody are not named', () => {
     expect(lookalikes(user('jan.devries@contoso.com', 'Jan de Vries', [GA]), user('j.devries@contoso.com', 'Jan de Vries'), user('alex.wilber@contoso.com', 'Alex Wilber'))).toEqual([]);
   });
