@@ -174,30 +174,41 @@ function mayLookAlike({ current, desired }: LookalikeInput): { upn: (upn: string
     }
     for (const [key, user] of current) if (!desired.has(key) && !user.directory?.deletedAt) visit(key, user.userPrincipalName, user.attributes.displayName);
   };
+  // Keys once per name: the second pass and the adopted names' checks read them here.
+  const visits: { key: string; upn: string; name: string; upnKey: number; nameKey: number }[] = [];
   eachName((key, upn, name) => {
-    upnKeys.hold(upnKey(upn), key);
-    nameKeys.hold(DISPLAY_NAME.keyOf(name), name);
+    const visit = { key, upn, name, upnKey: upnKey(upn), nameKey: DISPLAY_NAME.keyOf(name) };
+    visits.push(visit);
+    upnKeys.hold(visit.upnKey, key);
+    nameKeys.hold(visit.nameKey, name);
   });
   // Each name's skeleton once: the adopted names are among the accounts'.
   const upnSkeletonOf = new Map<string, string>();
   const nameSkeletonOf = new Map<string, string>();
   const upnSkeletons = new SharedKeys<string>();
   const nameSkeletons = new SharedKeys<string>();
-  eachName((key, upn, name) => {
-    if (upnKeys.shared(upnKey(upn))) {
+  for (const { key, upn, name, upnKey: ofUpn, nameKey: ofName } of visits) {
+    if (upnKeys.shared(ofUpn)) {
       const skeleton = upnSkeleton(localPart(upn));
       upnSkeletonOf.set(upn, skeleton);
       upnSkeletons.hold(skeleton, key);
     }
-    if (nameKeys.shared(DISPLAY_NAME.keyOf(name))) {
+    if (nameKeys.shared(ofName)) {
       const skeleton = displayNameSkeleton(name);
       nameSkeletonOf.set(name, skeleton);
       nameSkeletons.hold(skeleton, name);
     }
-  });
+  }
   return {
-    upn: (upn) => upnKeys.shared(upnKey(upn)) && upnSkeletons.shared(upnSkeletonOf.get(upn) ?? upnSkeleton(localPart(upn))),
-    name: (name) => name.includes('@') || (nameKeys.shared(DISPLAY_NAME.keyOf(name)) && nameSkeletons.shared(nameSkeletonOf.get(name) ?? displayNameSkeleton(name))),
+    // An adopted account's names are its declared ones, among those given a skeleton above where their key is shared.
+    upn: (upn) => {
+      const skeleton = upnSkeletonOf.get(upn);
+      return skeleton !== undefined && upnSkeletons.shared(skeleton);
+    },
+    name: (name) => {
+      const skeleton = nameSkeletonOf.get(name);
+      return name.includes('@') || (skeleton !== undefined && nameSkeletons.shared(skeleton));
+    },
   };
 }
 
