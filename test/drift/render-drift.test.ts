@@ -158,6 +158,17 @@ function lookalikes(): DriftDocument {
   return toDriftDocument(report, { tenantctlVersion: '0.0.0-test', configHash: null });
 }
 
+/** The markdown and HTML of a report whose values hold hostile text: nothing live, tables whole, no image. */
+function expectHostileTextInert(markdown: string, html: string): void {
+  expect(liveMarkdown(markdown)).toEqual([]);
+  expect(markdownOutsideCode(markdown)).not.toMatch(/<img|@team|\]\(/);
+  for (const table of markdown.split('\n\n').filter((block) => block.startsWith('|'))) {
+    const cells = (row: string) => row.replace(/\\\|/g, '').split('|').length;
+    expect(new Set(table.split('\n').map(cells)).size).toBe(1);
+  }
+  expect(html).not.toContain('<img');
+}
+
 describe('drift renderers', () => {
   it('has a finding of every kind in the scenario', () => {
     expect(new Set(everyKind().findings.map((f) => f.kind))).toEqual(new Set(DRIFT_KINDS));
@@ -278,13 +289,7 @@ describe('drift renderers', () => {
       expect(output).toContain('no configuration declares it, so apply leaves it as it is: remove its licences in the database');
       expect(output).toContain('the configuration declares it, so apply restores it');
     }
-    expect(liveMarkdown(markdown)).toEqual([]);
-    expect(markdownOutsideCode(markdown)).not.toMatch(/<img|@team|\]\(/);
-    for (const table of markdown.split('\n\n').filter((block) => block.startsWith('|'))) {
-      const cells = (row: string) => row.replace(/\\\|/g, '').split('|').length;
-      expect(new Set(table.split('\n').map(cells)).size).toBe(1);
-    }
-    expect(html).not.toContain('<img');
+    expectHostileTextInert(markdown, html);
   });
 
   it('names the managed user each unmanaged look-alike resembles, and the roles a restore gives back, in every format, escaped as values', async () => {
@@ -314,13 +319,7 @@ describe('drift renderers', () => {
       expect(output).toContain('roles a restore gives back');
     }
     expect(markdown).toContain('### Unmanaged look-alikes of managed users (2)');
-    expect(liveMarkdown(markdown)).toEqual([]);
-    expect(markdownOutsideCode(markdown)).not.toMatch(/<img|@team|\]\(/);
-    for (const table of markdown.split('\n\n').filter((block) => block.startsWith('|'))) {
-      const cells = (row: string) => row.replace(/\\\|/g, '').split('|').length;
-      expect(new Set(table.split('\n').map(cells)).size).toBe(1);
-    }
-    expect(html).not.toContain('<img');
+    expectHostileTextInert(markdown, html);
     expect(html).toContain('<dt>Look-alikes of managed users</dt><dd>2</dd>'); // as the headline counts them: the privileged one is counted there
   });
 
