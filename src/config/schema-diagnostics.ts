@@ -11,8 +11,8 @@ import { boundedSchemaErrors, checkStopped, measureParts } from './schema-bounds
 import { MERGE_KEY, mergeKeyMessage, mergeKeyParents, mergeNote, underMergeKey } from './merge-key.js';
 import { pointerToPath } from './schema-check.js';
 import { closest } from './suggest.js';
-import { lastKey, PASSWORD_FIELD, typeMismatch } from './type-messages.js';
-import { DISABLE_PASSWORD_EXPIRATION } from '../state/tenant-state.js';
+import { lastKey, typeMismatch } from './type-messages.js';
+import { namesPassword, passwordInConfig, passwordPoliciesInDefaults, passwordPoliciesValue, unknownSecretKey } from './password-findings.js';
 
 export type Path = readonly (string | number)[];
 
@@ -45,7 +45,7 @@ export interface ShapeCheck {
   readonly abandoned: boolean;
 }
 
-interface Finding {
+export interface Finding {
   readonly code: string;
   readonly path: Path;
   /** A function when the message costs work (a suggestion), so that only listed problems pay for it. */
@@ -70,9 +70,6 @@ const READABLE_AFTER = new Set([
   'multipleOf',
   'propertyNames',
 ]);
-
-/** passwordPolicies as written, or nearly: Graph's policy, never a password. */
-const PASSWORD_POLICIES_FIELD = /^passwordpolic/i;
 
 /** Field names that hold (or ask for) a user's photo, which admins cannot set. */
 const PHOTO_FIELD = /photo|picture|avatar|image|portrait|headshot/i;
@@ -137,17 +134,6 @@ function ownerLabel(path: Path): string {
   return lastKey(path) === 'licenses' ? 'a license' : `"${lastKey(path) ?? ''}"`;
 }
 
-function passwordInConfig(path: Path, key: string | undefined): Finding {
-  const shown = key !== undefined && !couldBePassword(key);
-  const what = key && key !== 'password' ? (shown ? `"${key}" looks like a password: ` : 'this key looks like a password (not shown here): ') : '';
-  return {
-    code: 'PASSWORD_IN_CONFIG',
-    path,
-    pointAt: 'key',
-    message: `${what}a password is never written in the configuration (it would be kept in Git); remove it and use password: { fromEnv: VARIABLE_NAME } to read it from the environment when apply runs, or leave it out to have one generated`,
-  };
-}
-
 function photoNotAllowed(path: Path, key: string): Finding {
   return {
     code: 'PHOTO_NOT_ALLOWED',
@@ -167,24 +153,11 @@ function unknownField(e: ErrorObject, path: Path, key: string): Finding {
   if (key === MERGE_KEY) return mergeKey(path);
   const allowed = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
   const alias = FIELD_ALIASES[key.toLowerCase()];
-  if (couldBePassword(key)) return unknownSecretKey(path, key, allowed);
-  if (key === 'passwordPolicies' && path.length === 1 && path[0] === 'defaults') {
-    const message = 'passwordPolicies is not a default: passwords that never expire are an exception for an account that needs one (an emergency "break-glass" account); write it on that user instead';
-    return { code: 'SCHEMA_UNKNOWN_FIELD', path: [...path, key], pointAt: 'key', message };
-  }
+  if (couldBePassword(key)) return unknownSecretKey(path, key, allowed, ownerLabel(path));
+  if (key === 'passwordPolicies' && path.length === 1 && path[0] === 'defaults') return passwordPoliciesInDefaults(path, key);
   const message = (): string => {
     const suggestion = alias && allowed.includes(alias) ? alias : closest(key, allowed);
     return suggestion ? `unknown field "${key}" (did you mean ${suggestion}?)` : `unknown field "${key}"; ${ownerLabel(path)} takes: ${allowed.join(', ')}`;
-  };
-  return { code: 'SCHEMA_UNKNOWN_FIELD', path: [...path, key], pointAt: 'key', message };
-}
-
-/** An unknown key not quoted back: written like a password, it may be one. */
-function unknownSecretKey(path: Path, key: string, allowed: readonly string[]): Finding {
-  const message = (): string => {
-    const suggestion = closest(key, allowed);
-    const instead = suggestion ? `did you mean ${suggestion}?` : `${ownerLabel(path)} takes: ${allowed.join(', ')}`;
-    return `unknown field, not shown here: it may be a password (${instead}); a password is never written in the configuration: use password: { fromEnv: VARIABLE_NAME }, or leave it out to have one generated`;
   };
   return { code: 'SCHEMA_UNKNOWN_FIELD', path: [...path, key], pointAt: 'key', message };
 }
@@ -254,32 +227,10 @@ function outOfRange(e: ErrorObject, path: Path): Finding {
   return { code: 'SCHEMA_RANGE', path, message: `${fieldLabel(path)} is ${value}; it must be ${bound}` };
 }
 
-/**
- * passwordPolicies other than DisablePasswordExpiration (the schema's enum).
- * Graph's DisableStrongPassword, alone or in a list ("DisablePasswordExpiration,
- * DisableStrongPassword"), has its own code: the strong-password rules are not
- * optional. The value is not quoted back: it may be any text.
- */
-function passwordPoliciesValue(path: Path, value: string): Finding {
-  if (/DisableStrongPassword/i.test(value)) {
-    return {
-      code: 'STRONG_PASSWORD_REQUIRED',
-      path,
-      message:
-        'passwordPolicies asks for DisableStrongPassword, which tenantctl refuses: every password must meet the strong-password rules (8 to 16 characters, 3 of the 4 kinds: lower case, upper case, digits, symbols); ' +
-        'remove DisableStrongPassword (write passwordPolicies: DisablePasswordExpiration if the user\'s passwords must not expire, or leave passwordPolicies out)',
-    };
-  }
-  return {
-    code: 'SCHEMA_FORMAT',
-    path,
-    message: `passwordPolicies takes one value, ${DISABLE_PASSWORD_EXPIRATION} (the passwords the user chooses never expire); leave it out for the default, passwords that expire after 90 days`,
-  };
-}
-
 /** What the schema checks of an old UPN (renamedFrom) that the UPN rules say in their own words. */
 const SIGN_IN_ID_KEYWORDS: ReadonlySet<string> = new Set(['pattern', 'minLength', 'maxLength']);
 
+/** The code and message for one ajv error, or null when another error explains it. */
 function translate(e: ErrorObject, path: Path): Finding | null {
   const key = lastKey(path);
   const notifyEntry = path.at(-2) === 'notify' && typeof path.at(-1) === 'number';
@@ -292,8 +243,7 @@ function translate(e: ErrorObject, path: Path): Finding | null {
     case 'additionalProperties': {
       const extra = (e.params as { additionalProperty: string }).additionalProperty;
       if (PHOTO_FIELD.test(extra)) return photoNotAllowed([...path, extra], extra);
-      // passwordPolicies (or a misspelling of it) names a policy, not a password.
-      if (PASSWORD_FIELD.test(extra) && !PASSWORD_POLICIES_FIELD.test(extra)) return passwordInConfig([...path, extra], extra);
+      if (namesPassword(extra)) return passwordInConfig([...path, extra], extra);
       return unknownField(e, path, extra);
     }
     case 'propertyNames':
