@@ -41,18 +41,21 @@ export function lookalikeExportWarnings(users: readonly User[]): Diagnostic[] {
   const upnKey = (upn: string) => skeletonKey(upn, upn.lastIndexOf('@') < 0 ? upn.length : upn.lastIndexOf('@'));
   const upnKeys = new SharedKeys<number>();
   const nameKeys = new SharedKeys<number>();
-  for (const user of users) {
-    upnKeys.hold(upnKey(user.userPrincipalName), userKey(user.userPrincipalName));
-    nameKeys.hold(displayNameKey(user.attributes.displayName), user.attributes.displayName);
-  }
+  const keys = users.map((user) => {
+    const upn = upnKey(user.userPrincipalName);
+    const name = displayNameKey(user.attributes.displayName);
+    upnKeys.hold(upn, userKey(user.userPrincipalName));
+    nameKeys.hold(name, user.attributes.displayName);
+    return { upn, name };
+  });
   const lookalikes = lookalikeFinder(users);
   const pairs = new Map<string, { user: User; lookalike: Lookalike }>();
-  for (const user of users) {
+  users.forEach((user, i) => {
     const { userPrincipalName: upn, attributes } = user;
     const name = attributes.displayName;
     const found = [
-      ...(upnKeys.shared(upnKey(upn)) ? lookalikes.byUpn(upn) : []),
-      ...(nameKeys.shared(displayNameKey(name)) || comparedInParts(name) ? lookalikes.byDisplayName(upn, name) : []),
+      ...(upnKeys.shared(keys[i]!.upn) ? lookalikes.byUpn(upn) : []),
+      ...(nameKeys.shared(keys[i]!.name) || comparedInParts(name) ? lookalikes.byDisplayName(upn, name) : []),
     ];
     const key = userKey(upn);
     for (const lookalike of found) {
@@ -64,6 +67,6 @@ export function lookalikeExportWarnings(users: readonly User[]): Diagnostic[] {
       const said = pairs.get(pair);
       if (!said || said.lookalike.characters.length < lookalike.characters.length) pairs.set(pair, { user, lookalike });
     }
-  }
+  });
   return [...pairs.values()].map(({ user, lookalike }) => warning('EXPORT_LOOKALIKE_USER', `${resemblance(user, lookalike)}; ${ADVICE}`));
 }
