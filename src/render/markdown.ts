@@ -184,7 +184,13 @@ export function renderMarkdown(plan: PlanDocument, options: MarkdownOptions = {}
   const maxLength = options.maxLength ?? DEFAULT_MARKDOWN_MAX_LENGTH;
   const footer = `<sub>tenantctl ${markdownHtml(plan.tenantctlVersion)} · plan ${markdownHtml(plan.planHash.slice(0, 'sha256:'.length + 12))}</sub>`;
   const unmanaged = markdownSentences((show) => [unmanagedNote(plan, show)].filter((note): note is string => note !== null), { maxValue: MARKDOWN_KEPT_VALUE_MAX });
-  if (isEmptyPlanDocument(plan)) return joinBlocks(['## tenantctl plan', markdownWords(summaryLine(plan)), ...unmanaged, footer]);
+  // An empty plan's warnings too: a pull request that only changes settings (a raised deletion limit, where
+  // temporary passwords are copied) changes no user, and its comment said no more than "No changes".
+  if (isEmptyPlanDocument(plan)) {
+    const blocks = ['## tenantctl plan', warningAlert(plan), markdownWords(summaryLine(plan)), ...unmanaged, footer];
+    const text = joinBlocks(blocks.filter((block): block is string => block !== null));
+    return text.length <= maxLength ? text : truncate(text, maxLength);
+  }
 
   const head = ['## tenantctl plan', warningAlert(plan), summaryTable(plan), purchasesTable(plan), freedSeatsTable(plan)].filter(
     (block): block is string => block !== null,

@@ -123,7 +123,7 @@ export function renderPlanHtml(plan: PlanDocument): string {
   const context: LineContext = { adminEmail: plan.settings.adminEmail };
   const unmanaged = htmlSentences((show) => [unmanagedNote(plan, show)].filter((note): note is string => note !== null));
   const parts = isEmptyPlanDocument(plan)
-    ? [header(plan), summaryCards(plan), ...unmanaged.map((note) => `<p>${note}</p>`)]
+    ? [header(plan), summaryCards(plan), approvalSection(plan), ...unmanaged.map((note) => `<p>${note}</p>`)]
     : [
         header(plan),
         summaryCards(plan),
