@@ -3,6 +3,7 @@ import { GLOBAL_ADMINISTRATOR, type Catalog } from '../catalog/catalog.js';
 import type { Settings } from '../state/settings.js';
 import { holdsLicencesWhileDeleted, type LicenseAssignment, type TenantState, type User } from '../state/tenant-state.js';
 import { isUserChange } from './change-address.js';
+import { adminEmailWarnings } from './admin-email-warnings.js';
 import { CHANGE_KINDS, type Change, type ChangeKind } from './change.js';
 import { diffUser } from './diff-user.js';
 import { globalAdminWarnings } from './global-admins.js';
@@ -236,6 +237,7 @@ export function computePlan(input: PlanInput): PlanResult {
       warnings: [
         ...deletionWarning(deletionProblem),
         ...loosenedLimitWarnings(input.settings, input.applied ?? null),
+        ...adminEmailWarnings(input.settings, input.applied ?? null),
         ...tooManyAdmins,
         ...lookalikeWarnings({ changes, current: currentUsers, desired: input.desired.users, catalog: input.catalog, settings: input.settings }),
         ...renameSourceWarnings(changes, input.desired.users),

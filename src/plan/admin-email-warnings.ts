@@ -1,0 +1,22 @@
+import type { Settings } from '../state/settings.js';
+import type { PlanWarning } from './plan.js';
+
+/**
+ * `settings.adminEmail` receives a copy of every temporary password a
+ * creation or reset sends, an administrator's included, yet changing it
+ * changes no user: a pull request that points it at another mailbox planned
+ * to "No changes", and the plans after it named the address only among each
+ * new user's recipients. Compared with the latest apply's record, as the
+ * deletion limits are (loosenedLimitWarnings), case aside.
+ */
+export function adminEmailWarnings(settings: Settings, applied: Settings | null): PlanWarning[] {
+  if (!applied) return [];
+  const before = applied.adminEmail;
+  const after = settings.adminEmail;
+  if ((before ?? '').toLowerCase() === (after ?? '').toLowerCase()) return [];
+  const message =
+    after === null
+      ? `settings.adminEmail is removed (${before} as last applied): temporary passwords are no longer copied to an administrator's address`
+      : `settings.adminEmail ${before === null ? `is set to ${after} (none as last applied)` : `changes from ${before} (as last applied) to ${after}`}: every temporary password a creation or password reset sends from now on, an administrator's too, is copied to ${after}`;
+  return [{ code: 'ADMIN_EMAIL_CHANGED', message }];
+}
