@@ -1,5 +1,6 @@
-import { confusableSkeleton, skeletonKey, unlikeCharacters } from '../plan/confusable-skeleton.js';
-import { displayNameForm, displayNameKey, displayNameSkeleton, rearrangements } from '../plan/display-name-skeleton.js';
+import { unlikeCharacters } from '../plan/confusable-skeleton.js';
+import { displayNameForm, rearrangements } from '../plan/display-name-skeleton.js';
+import { DISPLAY_NAME, NameIndex, UPN_LOCAL_PART, withoutSeparators, type NameKind } from '../plan/name-index.js';
 import { userKey, type User } from '../state/tenant-state.js';
 import type { DriftFinding, Lookalike, LookalikeDifference } from './finding.js';
 
@@ -10,93 +11,30 @@ import type { DriftFinding, Lookalike, LookalikeDifference } from './finding.js'
  * `meganbowen` beside `megan.bowen`) is the classic impersonation account:
  * drift names the managed user it resembles, and how. Names are compared by
  * the planner's skeleton (confusable-skeleton.ts), a UPN by its local part
- * whatever its domain and without its dots, hyphens and underscores, a
- * display name whole. Never pairwise: every name gets its skeletonKey (one
- * pass over an ASCII name, no allocation), and only a name whose key a
- * managed name has is given its skeleton, as are, once, the managed names
- * of that key.
+ * whatever its domain and without its separators, a display name whole, in
+ * the plan's index of names (name-index.ts): never pairwise.
  */
 
 /** Managed users named per skeleton, and so per account and per name: a few say it, the bucket's first in configuration order. */
 const KEPT = 3;
-const SEPARATORS = /[._-]/g;
 
 function splitUpn(upn: string): [local: string, domain: string] {
   const at = upn.lastIndexOf('@');
   return at < 0 ? [upn, ''] : [upn.slice(0, at), upn.slice(at + 1)];
 }
 
-interface NameKind {
-  readonly nameOf: (user: User) => string;
-  /** skeletonKey of what is compared: two names with one skeleton share it. */
-  readonly keyOf: (name: string) => number;
-  readonly skeletonOf: (name: string) => string;
-}
-
-const UPN: NameKind = {
-  nameOf: (user) => user.userPrincipalName,
-  keyOf: (upn) => {
-    const at = upn.lastIndexOf('@');
-    return skeletonKey(upn, at < 0 ? upn.length : at);
-  },
-  skeletonOf: (upn) => confusableSkeleton(splitUpn(upn)[0]).replace(SEPARATORS, ''),
-};
-
-/** A display name in the form the plan compares it (display-name-skeleton.ts): `Bowen, Megan.` as Megan Bowen. */
-const DISPLAY_NAME: NameKind = {
-  nameOf: (user) => user.attributes.displayName,
-  keyOf: displayNameKey,
-  skeletonOf: displayNameSkeleton,
-};
-
-/**
- * The managed users by the key of one of their names; a key's users are
- * grouped by skeleton (KEPT each) the first time an unmanaged name has that
- * key, so each managed name is given its skeleton at most once.
- */
-class ManagedNames {
-  private readonly byKey = new Map<number, User[] | Map<string, User[]>>();
-
-  constructor(
-    private readonly kind: NameKind,
-    declared: Iterable<User>,
-  ) {
-    for (const user of declared) {
-      const key = kind.keyOf(kind.nameOf(user));
-      const bucket = this.byKey.get(key);
-      if (Array.isArray(bucket)) bucket.push(user);
-      else this.byKey.set(key, [user]);
-    }
-  }
-
-  /** The managed users (KEPT at most) whose name has the skeleton of `name`. */
-  like(name: string): readonly User[] {
-    const key = this.kind.keyOf(name);
-    const entry = this.byKey.get(key);
-    if (!entry) return [];
-    const bySkeleton = Array.isArray(entry) ? this.grouped(key, entry) : entry;
-    return bySkeleton.get(this.kind.skeletonOf(name)) ?? [];
-  }
-
-  private grouped(key: number, users: readonly User[]): Map<string, User[]> {
-    const bySkeleton = new Map<string, User[]>();
-    for (const user of users) {
-      const skeleton = this.kind.skeletonOf(this.kind.nameOf(user));
-      if (skeleton === '') continue;
-      const bucket = bySkeleton.get(skeleton);
-      if (!bucket) bySkeleton.set(skeleton, [user]);
-      else if (bucket.length < KEPT) bucket.push(user);
-    }
-    this.byKey.set(key, bySkeleton);
-    return bySkeleton;
-  }
+/** The managed users by one of their names: `kind`'s, as `nameOf` reads it. */
+function managedNames(kind: NameKind, nameOf: (user: User) => string, declared: Iterable<User>): NameIndex<User> {
+  const index = new NameIndex<User>(kind, { kept: KEPT });
+  for (const user of declared) index.hold(nameOf(user), user);
+  return index;
 }
 
 /** How `text` differs from `other`, two names with one skeleton; empty when they are the same. */
 function textDifferences(text: string, other: string, characters: readonly string[]): LookalikeDifference[] {
   if (text === other) return [];
   if (text.toLowerCase() === other.toLowerCase()) return ['case'];
-  const bare = (name: string) => name.replace(SEPARATORS, '');
+  const bare = withoutSeparators;
   if (bare(text).toLowerCase() === bare(other).toLowerCase()) return [...(bare(text) === bare(other) ? [] : ['case' as const]), 'separators'];
   return [characters.length > 0 ? 'characters' : 'drawn-alike'];
 }
@@ -142,7 +80,7 @@ interface DisplayNameMatch {
 }
 
 /** The managed users (KEPT per skeleton) whose display name `name` looks like: as it is, then without a qualifier in brackets at its end. */
-function displayNameMatches(displayNames: ManagedNames, name: string): DisplayNameMatch[] {
+function displayNameMatches(displayNames: NameIndex<User>, name: string): DisplayNameMatch[] {
   const qualifier = QUALIFIER.exec(name);
   const base = qualifier ? name.slice(0, qualifier.index).trimEnd() : '';
   const candidates = [{ compared: name, qualified: false }, ...(base !== '' ? [{ compared: base, qualified: true }] : [])];
@@ -165,7 +103,7 @@ const isItself = (managed: User, key: string) => userKey(managed.userPrincipalNa
  * is, with the managed users' UPNs. Only a name with an `@` is, so that
  * costs most names a scan for it.
  */
-function addressLookalikes(upns: ManagedNames, displayName: string, key: string): Lookalike[] {
+function addressLookalikes(upns: NameIndex<User>, displayName: string, key: string): Lookalike[] {
   if (!displayName.includes('@')) return [];
   const address = displayName.trim();
   return upns
@@ -198,8 +136,8 @@ export interface LookalikeFinder {
 
 /** Export asks it of the exported accounts, with all of them declared; drift of the unmanaged ones. */
 export function lookalikeFinder(declared: readonly User[]): LookalikeFinder {
-  const upns = new ManagedNames(UPN, declared);
-  const displayNames = new ManagedNames(DISPLAY_NAME, declared);
+  const upns = managedNames(UPN_LOCAL_PART, (user) => user.userPrincipalName, declared);
+  const displayNames = managedNames(DISPLAY_NAME, (user) => user.attributes.displayName, declared);
   return {
     byUpn: (upn) => {
       const key = userKey(upn);

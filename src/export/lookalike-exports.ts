@@ -1,8 +1,7 @@
 import { comparedInParts, isDisguise, lookalikeFinder } from '../drift/lookalike-findings.js';
 import type { Lookalike } from '../drift/finding.js';
 import { warning, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { skeletonKey } from '../plan/confusable-skeleton.js';
-import { displayNameKey } from '../plan/display-name-skeleton.js';
+import { DISPLAY_NAME, UPN_LOCAL_PART } from '../plan/name-index.js';
 import { SharedKeys } from '../plan/shared-keys.js';
 import { differenceText } from '../render/lookalike-text.js';
 import { userKey, type User } from '../state/tenant-state.js';
@@ -38,12 +37,11 @@ function resemblance(user: User, lookalike: Lookalike): string {
  */
 export function lookalikeExportWarnings(users: readonly User[]): Diagnostic[] {
   // Only names whose key another account's name has too (another display name as written: namesakes are not look-alikes) are compared.
-  const upnKey = (upn: string) => skeletonKey(upn, upn.lastIndexOf('@') < 0 ? upn.length : upn.lastIndexOf('@'));
   const upnKeys = new SharedKeys<number>();
   const nameKeys = new SharedKeys<number>();
   const keys = users.map((user) => {
-    const upn = upnKey(user.userPrincipalName);
-    const name = displayNameKey(user.attributes.displayName);
+    const upn = UPN_LOCAL_PART.keyOf(user.userPrincipalName);
+    const name = DISPLAY_NAME.keyOf(user.attributes.displayName);
     upnKeys.hold(upn, userKey(user.userPrincipalName));
     nameKeys.hold(name, user.attributes.displayName);
     return { upn, name };

@@ -3,8 +3,9 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { Settings } from '../state/settings.js';
 import type { User } from '../state/tenant-state.js';
 import type { Change } from './change.js';
-import { confusableSkeleton, skeletonKey, unlikeCharacters } from './confusable-skeleton.js';
-import { displayNameKey, displayNameSkeleton, rearrangements, type Rearrangement } from './display-name-skeleton.js';
+import { confusableSkeleton, unlikeCharacters } from './confusable-skeleton.js';
+import { displayNameSkeleton, rearrangements, type Rearrangement } from './display-name-skeleton.js';
+import { DISPLAY_NAME, localEnd, NameIndex, UPN_LOCAL_PART, type NameKind } from './name-index.js';
 import type { PlanWarning } from './plan.js';
 import { SharedKeys } from './shared-keys.js';
 
@@ -36,49 +37,17 @@ interface Holder {
   readonly user: User;
 }
 
-/** How a kind of name is compared: two names with one skeleton share a key, which most names get without allocating. */
-interface NameKind {
-  readonly keyOf: (name: string, end?: number) => number;
-  readonly skeletonOf: (name: string) => string;
-}
-
 /**
- * The names of the directory that share a skeleton with a name the plan
- * brings in: a few distinct ones each, existing users' first. Only those
- * skeletons are kept, so a plan adding five users to 100,000 stores five.
+ * The directory's names that share a skeleton with a name the plan brings
+ * in, a few distinct ones each (existing users' first): only names with the
+ * key of one of those are held, so a plan adding five users to 100,000
+ * gives skeletons to a handful.
  */
-class Skeletons {
-  private readonly buckets = new Map<string, Holder[]>();
-  /** skeletonKey of the wanted skeletons: a name without one of these cannot have one of them. */
-  private readonly keys = new Set<number>();
+const directoryNames = (kind: NameKind, wanted: readonly string[]) => new NameIndex<Holder>(kind, { kept: KEPT, keys: new Set(wanted.map(kind.keyOf)), textOf: (h) => h.text });
 
-  /** `skeletons[i]` is the skeleton of `names[i]` by `kind`; the key is the name's (a skeleton's own may differ). */
-  constructor(
-    names: readonly string[],
-    skeletons: readonly string[],
-    private readonly kind: NameKind,
-  ) {
-    for (const skeleton of skeletons) this.buckets.set(skeleton, []);
-    for (const name of names) this.keys.add(kind.keyOf(name));
-  }
-
-  /** Whether `name` (its first `end` characters) may have a wanted skeleton: one pass, no allocation, and false for most names. */
-  wants(name: string, end = name.length): boolean {
-    return this.keys.has(this.kind.keyOf(name, end));
-  }
-
-  /** Keeps `holder`, named `name`, if its skeleton is wanted and its bucket not full. */
-  put(name: string, holder: Holder): void {
-    const bucket = this.buckets.get(this.kind.skeletonOf(name));
-    if (!bucket || bucket.length >= KEPT) return;
-    if (!bucket.some((h) => h.text === holder.text)) bucket.push(holder);
-  }
-
-  /** Another account's name with this skeleton, written differently from `text`; `key` and `renamedFrom` are the account asked about. */
-  otherThan(skeleton: string, text: string, key: string, renamedFrom: string | undefined): Holder | undefined {
-    return this.buckets.get(skeleton)?.find((h) => h.text !== text && h.key !== key && h.key !== renamedFrom);
-  }
-}
+/** Another account's name like `name`, written differently from `text`; `key` and `renamedFrom` are the account asked about. */
+const otherThan = (index: NameIndex<Holder>, name: string, text: string, key: string, renamedFrom: string | undefined): Holder | undefined =>
+  index.like(name).find((h) => h.text !== text && h.key !== key && h.key !== renamedFrom);
 
 export interface LookalikeInput {
   readonly changes: readonly Change[];
@@ -102,23 +71,7 @@ function quoted(name: string): string {
   return `${name.slice(0, end)}… (${name.length} characters)`;
 }
 
-/** Where a UPN's local part ends (as `slice` reads `lastIndexOf`'s -1: one before the end). */
-const localEnd = (upn: string) => {
-  const at = upn.lastIndexOf('@');
-  return at < 0 ? upn.length - 1 : at;
-};
 const localPart = (upn: string) => upn.slice(0, localEnd(upn));
-/**
- * A UPN's local part is compared without its dots, hyphens and underscores,
- * as drift compares it: `meganbowen` and `megan_bowen` pass for
- * `megan.bowen` in a plan as well as in the directory. (skeletonKey leaves
- * them out already, so this costs nothing for the names it skips.)
- */
-const SEPARATORS = /[._-]/g;
-const upnSkeleton = (local: string) => confusableSkeleton(local).replace(SEPARATORS, '');
-const LOCAL_PART: NameKind = { keyOf: skeletonKey, skeletonOf: upnSkeleton };
-/** A display name is compared in the form displayNameSkeleton gives it: `Bowen, Megan.` as Megan Bowen. */
-const DISPLAY_NAME: NameKind = { keyOf: (name) => displayNameKey(name), skeletonOf: displayNameSkeleton };
 const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1).toLowerCase();
 
 const REARRANGED: Readonly<Record<Rearrangement, string>> = { reordered: 'in the other order', punctuated: 'with other punctuation at its end' };
@@ -160,7 +113,6 @@ interface NewName {
  * kept, as it is compared with UPNs (and rare).
  */
 function mayLookAlike({ current, desired }: LookalikeInput): { upn: (upn: string) => boolean; name: (name: string) => boolean } {
-  const upnKey = (upn: string) => LOCAL_PART.keyOf(upn, localEnd(upn));
   const upnKeys = new SharedKeys<number>();
   const nameKeys = new SharedKeys<number>();
   // Each account's names once: as declared, and as it is now where that differs. A name in another case is held as another: kept, and compared.
@@ -177,7 +129,7 @@ function mayLookAlike({ current, desired }: LookalikeInput): { upn: (upn: string
   // Keys once per name: the second pass and the adopted names' checks read them here.
   const visits: { key: string; upn: string; name: string; upnKey: number; nameKey: number }[] = [];
   eachName((key, upn, name) => {
-    const visit = { key, upn, name, upnKey: upnKey(upn), nameKey: DISPLAY_NAME.keyOf(name) };
+    const visit = { key, upn, name, upnKey: UPN_LOCAL_PART.keyOf(upn), nameKey: DISPLAY_NAME.keyOf(name) };
     visits.push(visit);
     upnKeys.hold(visit.upnKey, key);
     nameKeys.hold(visit.nameKey, name);
@@ -189,7 +141,7 @@ function mayLookAlike({ current, desired }: LookalikeInput): { upn: (upn: string
   const nameSkeletons = new SharedKeys<string>();
   for (const { key, upn, name, upnKey: ofUpn, nameKey: ofName } of visits) {
     if (upnKeys.shared(ofUpn)) {
-      const skeleton = upnSkeleton(localPart(upn));
+      const skeleton = UPN_LOCAL_PART.skeletonOf(upn);
       upnSkeletonOf.set(upn, skeleton);
       upnSkeletons.hold(skeleton, key);
     }
@@ -246,20 +198,16 @@ function nameWarnings(input: LookalikeInput): PlanWarning[] {
   // A display name written as an address passes for a user's UPN in the address book: compared as its local part is.
   const addresses = newNames.flatMap((named) => (named.name.includes('@') ? [{ ...named, local: localPart(named.name.trim()) }] : [])).filter(({ local }) => local !== '');
   const upnParts = [...newUpns.map(({ upn }) => localPart(upn)), ...addresses.map(({ local }) => local)];
-  const upnSkeletons = upnParts.map(upnSkeleton);
   const comparesUpns = upnParts.length > 0;
-  const nameSkeletons = newNames.map(({ name }) => displayNameSkeleton(name));
-  const upns = new Skeletons(upnParts, upnSkeletons, LOCAL_PART);
-  const names = new Skeletons(newNames.map(({ name }) => name), nameSkeletons, DISPLAY_NAME);
+  const upns = directoryNames(UPN_LOCAL_PART, upnParts);
+  const names = directoryNames(DISPLAY_NAME, newNames.map(({ name }) => name));
   const addUpn = (user: User, existing: boolean) => {
     const upn = user.userPrincipalName;
-    if (!upns.wants(upn, localEnd(upn))) return;
-    upns.put(localPart(upn), { key: upn.toLowerCase(), text: upn.toLowerCase(), shown: upn, existing, user });
+    if (upns.wants(upn)) upns.hold(upn, { key: upn.toLowerCase(), text: upn.toLowerCase(), shown: upn, existing, user });
   };
   const addName = (user: User, existing: boolean) => {
     const name = user.attributes.displayName;
-    if (!names.wants(name)) return;
-    names.put(name, { key: user.userPrincipalName.toLowerCase(), text: name.toLowerCase(), shown: name, existing, user });
+    if (names.wants(name)) names.hold(name, { key: user.userPrincipalName.toLowerCase(), text: name.toLowerCase(), shown: name, existing, user });
   };
   // Each account's names once, as it is now; a declared name only where it differs from that.
   const live = (user: User | undefined) => (user && !user.directory?.deletedAt ? user : undefined);
@@ -281,7 +229,7 @@ function nameWarnings(input: LookalikeInput): PlanWarning[] {
   }
 
   const upnItems = newUpns.flatMap(({ key, upn, renamedFrom: from, adopted: adoptedHere }, i) => {
-    const other = upns.otherThan(upnSkeletons[i] ?? '', key, key, from);
+    const other = otherThan(upns, upnParts[i] ?? '', key, key, from);
     if (!other) return [];
     const what = from ? `the new name this plan gives ${from}` : adoptedHere ? 'adopted by this plan' : 'created by this plan';
     // Said only where the separators make the likeness, so that other warnings read as they did.
@@ -289,7 +237,7 @@ function nameWarnings(input: LookalikeInput): PlanWarning[] {
     return [`${upn}, ${what}, looks like ${quoted(other.shown)}, ${whose(other)}${separated}`];
   });
   const nameItems = newNames.flatMap(({ key, upn, name, renamedFrom: from, adopted: adoptedHere }, i) => {
-    const other = names.otherThan(nameSkeletons[i] ?? '', name.toLowerCase(), key, from);
+    const other = otherThan(names, name, name.toLowerCase(), key, from);
     if (!other) return [];
     const unlike = unlikeCharacters(name, other.shown);
     const listed = unlike.length > MAX_UNLIKE ? `${unlike.slice(0, MAX_UNLIKE).join(', ')} and ${unlike.length - MAX_UNLIKE} more` : unlike.join(', ');
@@ -298,7 +246,7 @@ function nameWarnings(input: LookalikeInput): PlanWarning[] {
   });
   const addressItems = addresses.flatMap(({ key, upn, name, local, renamedFrom: from, adopted: adoptedHere }) => {
     // No text is excluded: a display name that is another user's very UPN is the plainest case.
-    const other = upns.otherThan(upnSkeleton(local), '', key, from);
+    const other = otherThan(upns, local, '', key, from);
     if (!other) return [];
     return [`the displayName "${quoted(name)}" of ${upn}${adoptedHere ? ', adopted by this plan,' : ''} looks like the UPN ${quoted(other.shown)}, ${whose(other)}, written as a display name`];
   });
