@@ -1,5 +1,6 @@
 import { unlikeCharacters } from '../plan/confusable-skeleton.js';
 import { displayNameForm, rearrangements } from '../plan/display-name-skeleton.js';
+import { displayNameForms } from '../plan/display-name-forms.js';
 import { DISPLAY_NAME, NameIndex, UPN_LOCAL_PART, withoutSeparators, type NameKind } from '../plan/name-index.js';
 import { userKey, type User } from '../state/tenant-state.js';
 import type { DriftFinding, Lookalike, LookalikeDifference } from './finding.js';
@@ -58,21 +59,6 @@ function displayNameLookalike(compared: string, qualified: boolean, managed: Use
   return { name: 'displayName', userPrincipalName: managed.userPrincipalName, looksLike: other, differences: how, characters };
 }
 
-/**
- * The Hangul filler and its halfwidth form: the skeleton reads them as
- * nothing (the plan's choice: `Bo\u3164wen` is Bowen), yet many fonts draw
- * them as a blank, so `Megan\u3164Bowen` reads as Megan Bowen. A display
- * name with one is compared both ways.
- */
-const BLANK_FILLER = /[\u3164\uffa0]/;
-const BLANK_FILLERS = new RegExp(BLANK_FILLER.source, 'g');
-/**
- * A qualifier in brackets that ends a display name: `Megan Bowen (IT)`. No
- * white space matched before it (trimmed after), so that a long run of it
- * cannot make the match quadratic.
- */
-const QUALIFIER = /[([{][^()[\]{}]*[)\]}]\s*$/;
-
 interface DisplayNameMatch {
   readonly managed: User;
   readonly compared: string;
@@ -81,12 +67,8 @@ interface DisplayNameMatch {
 
 /** The managed users (KEPT per skeleton) whose display name `name` looks like: as it is, then without a qualifier in brackets at its end. */
 function displayNameMatches(displayNames: NameIndex<User>, name: string): DisplayNameMatch[] {
-  const qualifier = QUALIFIER.exec(name);
-  const base = qualifier ? name.slice(0, qualifier.index).trimEnd() : '';
-  const candidates = [{ compared: name, qualified: false }, ...(base !== '' ? [{ compared: base, qualified: true }] : [])];
   const matches: DisplayNameMatch[] = [];
-  for (const { compared, qualified } of candidates) {
-    const variants = BLANK_FILLER.test(compared) ? [compared, compared.replace(BLANK_FILLERS, ' ')] : [compared];
+  for (const { compared, qualified, variants } of displayNameForms(name)) {
     for (const variant of variants) {
       for (const managed of displayNames.like(variant)) if (!matches.some((m) => m.managed === managed)) matches.push({ managed, compared, qualified });
     }
@@ -157,13 +139,6 @@ export function lookalikeFinder(declared: readonly User[]): LookalikeFinder {
     },
   };
 }
-
-/**
- * Whether a display name is compared otherwise than whole (a qualifier in
- * brackets left out, a filler read as a blank, an address as a UPN), so
- * that its own key does not say whether it may look like another.
- */
-export const comparedInParts = (displayName: string) => /[@([{]/.test(displayName) || BLANK_FILLER.test(displayName);
 
 /**
  * The unmanaged users' findings with the declared users each looks like

@@ -1,4 +1,5 @@
-import { comparedInParts, isDisguise, lookalikeFinder } from '../drift/lookalike-findings.js';
+import { isDisguise, lookalikeFinder } from '../drift/lookalike-findings.js';
+import { comparedInParts } from '../plan/display-name-forms.js';
 import type { Lookalike } from '../drift/finding.js';
 import { warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { DISPLAY_NAME, UPN_LOCAL_PART } from '../plan/name-index.js';

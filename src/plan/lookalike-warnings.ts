@@ -5,8 +5,11 @@ import type { User } from '../state/tenant-state.js';
 import type { Change } from './change.js';
 import { confusableSkeleton, unlikeCharacters } from './confusable-skeleton.js';
 import { displayNameSkeleton, rearrangements, type Rearrangement } from './display-name-skeleton.js';
+import { comparedInParts, displayNameForms } from './display-name-forms.js';
 import { DISPLAY_NAME, localEnd, NameIndex, UPN_LOCAL_PART, type NameKind } from './name-index.js';
 import type { PlanWarning } from './plan.js';
+import { administratorNamesakes, type GivenName } from './admin-namesakes.js';
+import { quoted } from './quoted-name.js';
 import { SharedKeys } from './shared-keys.js';
 
 /**
@@ -58,18 +61,11 @@ export interface LookalikeInput {
   readonly settings: Settings;
 }
 
-/** Longest name a warning quotes whole: the warnings are shown in full at the top of every plan, and the database may hold any length. */
-const MAX_QUOTED = 120;
 /** Code points named as the difference between two display names. */
 const MAX_UNLIKE = 8;
 /** ASCII white space the skeleton folds (a run, a tab, a space at either end), which a quoted name barely shows: said in words. */
 const SPACED_ODDLY = /\s\s|[\t\n\v\f\r]|^\s|\s$/;
 
-function quoted(name: string): string {
-  if (name.length <= MAX_QUOTED) return name;
-  const end = /[\ud800-\udbff]/.test(name.charAt(MAX_QUOTED - 1)) ? MAX_QUOTED - 1 : MAX_QUOTED;
-  return `${name.slice(0, end)}… (${name.length} characters)`;
-}
 
 const localPart = (upn: string) => upn.slice(0, localEnd(upn));
 const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1).toLowerCase();
@@ -109,8 +105,8 @@ interface NewName {
  * cost a pass and no allocation; only the names that share one with another
  * account's UPN, or with another display name as written (namesakes are not
  * look-alikes), are given a skeleton here, and only an adopted name whose
- * skeleton is shared too is kept. A display name written as an address is
- * kept, as it is compared with UPNs (and rare).
+ * skeleton is shared too is kept. A display name compared in parts (as an
+ * address, without a qualifier, with a filler drawn as a blank) is kept.
  */
 function mayLookAlike({ current, desired }: LookalikeInput): { upn: (upn: string) => boolean; name: (name: string) => boolean } {
   const upnKeys = new SharedKeys<number>();
@@ -159,7 +155,7 @@ function mayLookAlike({ current, desired }: LookalikeInput): { upn: (upn: string
     },
     name: (name) => {
       const skeleton = nameSkeletonOf.get(name);
-      return name.includes('@') || (skeleton !== undefined && nameSkeletons.shared(skeleton));
+      return comparedInParts(name) || (skeleton !== undefined && nameSkeletons.shared(skeleton));
     },
   };
 }
@@ -174,6 +170,8 @@ function nameWarnings(input: LookalikeInput): PlanWarning[] {
   const may = adopted.size > 0 ? mayLookAlike(input) : null;
   const newUpns: NewName[] = [];
   const newNames: NewName[] = [];
+  // Display names the plan gives, as a namesake of an administrator is said of them (adopted ones were in the directory already).
+  const given: GivenName[] = [];
   for (const change of changes) {
     const key = change.userPrincipalName.toLowerCase();
     const named = (name: string): NewName => ({ key, upn: change.userPrincipalName, name, renamedFrom: renamedFrom.get(key), adopted: adopted.has(key) });
@@ -182,7 +180,10 @@ function nameWarnings(input: LookalikeInput): PlanWarning[] {
     // An account adopted under a new UPN is said once, by its rename.
     const adoptedAsIs = change.kind === 'user.adopt' && !renamedFrom.has(key) && may?.upn(change.userPrincipalName) === true;
     if (change.kind === 'user.create' || adoptedAsIs || (change.kind === 'user.rename' && !newCase)) newUpns.push(named(change.userPrincipalName));
-    if (change.kind === 'user.create') newNames.push(named(change.attributes.displayName));
+    if (change.kind === 'user.create') {
+      newNames.push(named(change.attributes.displayName));
+      given.push({ ...named(change.attributes.displayName), created: true });
+    }
     // An adopted account's display name is the declared one, whether the adoption changes it or not: said once.
     if (change.kind === 'user.adopt') {
       const name = desired.get(key)?.attributes.displayName ?? '';
@@ -190,7 +191,10 @@ function nameWarnings(input: LookalikeInput): PlanWarning[] {
     }
     if (change.kind === 'user.update' && !adopted.has(key)) {
       const to = change.attributes.find((a) => a.attribute === 'displayName')?.to;
-      if (typeof to === 'string') newNames.push(named(to));
+      if (typeof to === 'string') {
+        newNames.push(named(to));
+        given.push({ ...named(to), created: false });
+      }
     }
   }
   if (newUpns.length === 0 && newNames.length === 0) return [];
@@ -200,7 +204,8 @@ function nameWarnings(input: LookalikeInput): PlanWarning[] {
   const upnParts = [...newUpns.map(({ upn }) => localPart(upn)), ...addresses.map(({ local }) => local)];
   const comparesUpns = upnParts.length > 0;
   const upns = directoryNames(UPN_LOCAL_PART, upnParts);
-  const names = directoryNames(DISPLAY_NAME, newNames.map(({ name }) => name));
+  const formsOf = newNames.map(({ name }) => displayNameForms(name));
+  const names = directoryNames(DISPLAY_NAME, formsOf.flatMap((forms) => forms.flatMap(({ variants }) => variants)));
   const addUpn = (user: User, existing: boolean) => {
     const upn = user.userPrincipalName;
     if (upns.wants(upn)) upns.hold(upn, { key: upn.toLowerCase(), text: upn.toLowerCase(), shown: upn, existing, user });
@@ -237,12 +242,15 @@ function nameWarnings(input: LookalikeInput): PlanWarning[] {
     return [`${upn}, ${what}, looks like ${quoted(other.shown)}, ${whose(other)}${separated}`];
   });
   const nameItems = newNames.flatMap(({ key, upn, name, renamedFrom: from, adopted: adoptedHere }, i) => {
-    const other = otherThan(names, name, name.toLowerCase(), key, from);
-    if (!other) return [];
-    const unlike = unlikeCharacters(name, other.shown);
+    // As drift compares it: whole, then without a qualifier in brackets; each with Hangul fillers as they are and drawn as blanks. The same name, case aside, is a namesake.
+    const found = (formsOf[i] ?? []).flatMap(({ compared, qualified, variants }) => variants.map((variant) => ({ compared, qualified, other: otherThan(names, variant, compared.toLowerCase(), key, from) })));
+    const { compared, qualified, other } = found.find((f) => f.other) ?? {};
+    if (!other || compared === undefined) return [];
+    const unlike = unlikeCharacters(compared, other.shown);
     const listed = unlike.length > MAX_UNLIKE ? `${unlike.slice(0, MAX_UNLIKE).join(', ')} and ${unlike.length - MAX_UNLIKE} more` : unlike.join(', ');
-    const how = rearranged(name, other.shown, unlike.length > 0 ? `with ${listed}` : null) ?? (unlike.length > 0 ? `written with ${listed}` : SPACED_ODDLY.test(name) ? 'spaced differently' : 'written differently');
-    return [`the displayName "${quoted(name)}" of ${upn}${adoptedHere ? ', adopted by this plan,' : ''} looks like "${quoted(other.shown)}" of ${quoted(other.user.userPrincipalName)}, ${whose(other)}, but is ${how}`];
+    const how = rearranged(compared, other.shown, unlike.length > 0 ? `with ${listed}` : null) ?? (unlike.length > 0 ? `written with ${listed}` : SPACED_ODDLY.test(compared) ? 'spaced differently' : 'written differently');
+    const added = qualified ? ', with a qualifier in brackets added' : '';
+    return [`the displayName "${quoted(name)}" of ${upn}${adoptedHere ? ', adopted by this plan,' : ''} looks like "${quoted(other.shown)}" of ${quoted(other.user.userPrincipalName)}, ${whose(other)}, but is ${how}${added}`];
   });
   const addressItems = addresses.flatMap(({ key, upn, name, local, renamedFrom: from, adopted: adoptedHere }) => {
     // No text is excluded: a display name that is another user's very UPN is the plainest case.
@@ -253,6 +261,7 @@ function nameWarnings(input: LookalikeInput): PlanWarning[] {
   return [
     ...warning('LOOKALIKE_UPN', upnItems, 'Make sure each is the account meant: in the plan, a look-alike passes for the other.'),
     ...warning('LOOKALIKE_DISPLAY_NAME', [...nameItems, ...addressItems], 'Make sure this is not an account posing as the other in the address book.'),
+    ...warning('LOOKALIKE_NAMESAKE', administratorNamesakes(given, current, desired), 'A namesake of an administrator: make sure this is not an account posing as them in the address book.'),
   ];
 }
 

@@ -36,6 +36,12 @@ describe('look-alike names a plan brings in', () => {
           'rnegan.bowen@contoso.com, created by this plan, looks like megan.bowen@contoso.com, an existing user holding Global administrator. ' +
           'Make sure each is the account meant: in the plan, a look-alike passes for the other.',
       },
+      {
+        code: 'LOOKALIKE_NAMESAKE',
+        message:
+          'the displayName "Megan Bowen" of rnegan.bowen@contoso.com, created by this plan, is the name of megan.bowen@contoso.com, "Megan Bowen", an existing user holding Global administrator. ' +
+          'A namesake of an administrator: make sure this is not an account posing as them in the address book.',
+      },
     ]);
   });
 

@@ -1,0 +1,67 @@
+import { roleName } from '../catalog/builtin-roles.js';
+import type { User } from '../state/tenant-state.js';
+import { displayNameForms } from './display-name-forms.js';
+import { quoted } from './quoted-name.js';
+
+/**
+ * A new account given the very display name of an administrator (case
+ * aside, or with a qualifier in brackets added: `Megan Bowen (IT)`) is how a
+ * disguise starts in a pull request: the address book shows the two alike,
+ * and the letters need no trick. Namesakes of ordinary users are not named:
+ * several Jan de Vries work in a large tenant. Only the administrators'
+ * names are held, so this costs a pass over the users and a map of a few.
+ */
+
+/** A display name the plan gives an account (created, or changed by an update). */
+export interface GivenName {
+  readonly key: string;
+  readonly upn: string;
+  readonly name: string;
+  readonly renamedFrom: string | undefined;
+  readonly created: boolean;
+}
+
+interface Administrator {
+  readonly key: string;
+  readonly upn: string;
+  readonly shown: string;
+  readonly roles: readonly string[];
+  readonly existing: boolean;
+}
+
+/** Users holding an admin role now or as declared, by each display name they have now or as declared, lower-cased. */
+function administratorsByName(current: ReadonlyMap<string, User>, desired: ReadonlyMap<string, User>): Map<string, Administrator[]> {
+  const byName = new Map<string, Administrator[]>();
+  const live = (user: User | undefined) => (user && !user.directory?.deletedAt ? user : undefined);
+  const add = (key: string, now: User | undefined, declared: User | undefined) => {
+    if (!(now?.roles.length || declared?.roles.length)) return;
+    const roles = [...new Set([...(now?.roles ?? []), ...(declared?.roles ?? [])])];
+    const upn = (declared ?? now)!.userPrincipalName;
+    for (const shown of new Set([now?.attributes.displayName, declared?.attributes.displayName])) {
+      if (shown === undefined) continue;
+      const name = shown.toLowerCase();
+      byName.set(name, [...(byName.get(name) ?? []), { key, upn, shown, roles, existing: now !== undefined }]);
+    }
+  };
+  for (const [key, declared] of desired) add(key, live(current.get(key)), declared);
+  for (const [key, now] of current) if (!desired.has(key)) add(key, live(now), undefined);
+  return byName;
+}
+
+/** `the displayName "Megan Bowen" of m.bowen2@contoso.com, created by this plan, is the name of megan.bowen@contoso.com, …`, one per given name. */
+export function administratorNamesakes(given: readonly GivenName[], current: ReadonlyMap<string, User>, desired: ReadonlyMap<string, User>): string[] {
+  if (given.length === 0) return [];
+  const administrators = administratorsByName(current, desired);
+  if (administrators.size === 0) return [];
+  return given.flatMap(({ key, upn, name, renamedFrom, created }) => {
+    for (const { compared, qualified } of displayNameForms(name)) {
+      const admin = administrators.get(compared.toLowerCase())?.find((a) => a.key !== key && a.key !== renamedFrom);
+      if (!admin) continue;
+      const roles = admin.roles.map(roleName).sort().join(', ');
+      const whose = `${admin.existing ? 'an existing user' : 'also in this plan'} holding ${roles}`;
+      const how = qualified ? ', with a qualifier in brackets added' : compared === admin.shown ? '' : ', in another case';
+      return [`the displayName "${quoted(name)}" of ${upn}${created ? ', created by this plan,' : ''} is the name of ${quoted(admin.upn)}, "${quoted(admin.shown)}", ${whose}${how}`];
+    }
+    return [];
+  });
+}
