@@ -96,7 +96,7 @@ export type { RoleRef };
 /**
  * How an unmanaged account's name differs from the managed user's it looks
  * like: `domain`, the same local part at another domain; `case`; `separators`,
- * its dots, hyphens or underscores moved, added or removed; `characters`,
+ * its separators (. - _ ' ~) moved, added or removed; `characters`,
  * written with characters that are not ASCII (`characters` names them);
  * `drawn-alike`, other ASCII letters drawn alike (rn for m, 1 for l, 0 for o)
  * or spaced differently; `reordered`, a display name with its surname put

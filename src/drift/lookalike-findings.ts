@@ -1,6 +1,6 @@
 import { unlikeCharacters } from '../plan/confusable-skeleton.js';
 import { displayNameForm, rearrangements } from '../plan/display-name-skeleton.js';
-import { displayNameForms } from '../plan/display-name-forms.js';
+import { displayNameForms, shownAsAddress } from '../plan/display-name-forms.js';
 import { DISPLAY_NAME, NameIndex, UPN_LOCAL_PART, withoutSeparators, type NameKind } from '../plan/name-index.js';
 import { userKey, type User } from '../state/tenant-state.js';
 import type { DriftFinding, Lookalike, LookalikeDifference } from './finding.js';
@@ -80,19 +80,20 @@ function displayNameMatches(displayNames: NameIndex<User>, name: string): Displa
 const isItself = (managed: User, key: string) => userKey(managed.userPrincipalName) === key || (managed.renamedFrom !== undefined && userKey(managed.renamedFrom) === key);
 
 /**
- * A display name written as an address (`megan.bowen@contoso.com`) shows
- * in the address book as the managed user's sign-in name: compared as a UPN
- * is, with the managed users' UPNs. Only a name with an `@` is, so that
- * costs most names a scan for it.
+ * A display name written as an address (`megan.bowen@contoso.com`, or a
+ * bare `megan.bowen`) shows in the address book as the managed user's
+ * sign-in name: compared as a UPN is, with the managed users' UPNs. Only a
+ * name shaped so is, so that costs most names a scan for it.
  */
 function addressLookalikes(upns: NameIndex<User>, displayName: string, key: string): Lookalike[] {
-  if (!displayName.includes('@')) return [];
-  const address = displayName.trim();
+  const address = shownAsAddress(displayName);
+  if (address === null) return [];
   return upns
     .like(address)
     .filter((managed) => !isItself(managed, key))
     .map((managed) => {
-      const how = upnLookalike(address, managed);
+      // A bare local part is at no other domain: compared as if at the managed user's.
+      const how = upnLookalike(address.includes('@') ? address : `${address}@${splitUpn(managed.userPrincipalName)[1]}`, managed);
       const upn = managed.userPrincipalName;
       return { name: 'displayName', userPrincipalName: upn, looksLike: upn, differences: [...(how?.differences ?? []), 'address'], characters: how?.characters ?? [] };
     });

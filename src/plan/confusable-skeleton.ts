@@ -79,20 +79,29 @@ export function confusableSkeleton(text: string): string {
     .replace(/rn|vv|cl/g, (pair) => PAIRS[pair]!);
 }
 
+/**
+ * Letters drawn like a Latin one that NFKC would fold into a letter that is
+ * not: the Greek lunate sigma ϲ and Ϲ are drawn as c and C, but NFKC makes
+ * them ς and Σ. Read as Latin before it.
+ */
+const LIKE_LATIN_BEFORE_NFKC: Readonly<Record<string, string>> = { ϲ: 'c', Ϲ: 'C' };
+const LIKE_LATIN_BEFORE_NFKC_CHARACTER = new RegExp(`[${Object.keys(LIKE_LATIN_BEFORE_NFKC).join('')}]`, 'gu');
+
 /** `text` without the characters drawn as nothing, its compatibility forms folded. */
 function visibleLetters(text: string): string {
-  return text.replace(DRAWN_AS_NOTHING, '').normalize('NFKC').replace(DRAWN_AS_NOTHING, '');
+  const visible = text.replace(DRAWN_AS_NOTHING, '').replace(LIKE_LATIN_BEFORE_NFKC_CHARACTER, (ch) => LIKE_LATIN_BEFORE_NFKC[ch] ?? ch);
+  return visible.normalize('NFKC').replace(DRAWN_AS_NOTHING, '');
 }
 
 /**
  * Characters the skeleton turns into others or makes of others (and i, which
  * I folds to), and the white space it folds or trims; the rest it only
- * lower-cases. And the separators `.`, `-` and `_`, which drift compares
- * UPNs without (drift/lookalike-findings.ts): left out of the key, so names
- * that differ only in them share it too.
+ * lower-cases. And the separators of a UPN's local part (`.`, `-`, `_`, `'`,
+ * `~`), which UPNs are compared without (name-index.ts): left out of the
+ * key, so names that differ only in them share it too.
  */
 const UNSTABLE = new Uint8Array(128);
-for (const ch of 'il|10ornmvwcd \t\n\v\f\r._-') UNSTABLE[ch.charCodeAt(0)] = 1;
+for (const ch of "il|10ornmvwcd \t\n\v\f\r._'~-") UNSTABLE[ch.charCodeAt(0)] = 1;
 // The controls the skeleton removes (CONTROL): a name with one keys as the name without it.
 for (let code = 0; code < 0x20; code++) UNSTABLE[code] = 1;
 UNSTABLE[0x7f] = 1;

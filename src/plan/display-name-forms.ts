@@ -36,7 +36,24 @@ export function displayNameForms(name: string): DisplayNameForm[] {
 
 /**
  * Whether a display name is compared otherwise than whole (a qualifier in
- * brackets left out, a filler read as a blank, an address as a UPN), so
+ * brackets left out, a filler read as a blank, an address or a bare local
+ * part as a UPN), so
  * that its own key does not say whether it may look like another.
  */
-export const comparedInParts = (displayName: string): boolean => /[@([{]/.test(displayName) || BLANK_FILLER.test(displayName);
+export const comparedInParts = (displayName: string): boolean => /[@([{]/.test(displayName) || BLANK_FILLER.test(displayName) || shownAsAddress(displayName) !== null;
+
+/** What a UPN's local part may hold (DOMAIN.md), and the separators that names of people rarely do (`Anne-Marie` and `O'Brien` are names). */
+const LOCAL_PART_SHAPED = /^[A-Za-z0-9'._!#^~-]+$/;
+const RARE_IN_NAMES = /[._~]/;
+
+/**
+ * The display name as the address it is written as, trimmed: one with an
+ * `@` (`megan.bowen@contoso.com`), or a bare local part (`megan.bowen`),
+ * which the address book shows as that user's sign-in name all the same;
+ * else null. Compared with the users' UPNs as a UPN is.
+ */
+export function shownAsAddress(displayName: string): string | null {
+  const address = displayName.trim();
+  if (address.includes('@')) return address;
+  return LOCAL_PART_SHAPED.test(address) && RARE_IN_NAMES.test(address) ? address : null;
+}

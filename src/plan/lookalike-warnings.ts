@@ -5,7 +5,7 @@ import type { User } from '../state/tenant-state.js';
 import type { Change } from './change.js';
 import { confusableSkeleton, unlikeCharacters } from './confusable-skeleton.js';
 import { displayNameSkeleton, rearrangements, type Rearrangement } from './display-name-skeleton.js';
-import { comparedInParts, displayNameForms } from './display-name-forms.js';
+import { comparedInParts, displayNameForms, shownAsAddress } from './display-name-forms.js';
 import { DISPLAY_NAME, localEnd, NameIndex, UPN_LOCAL_PART, type NameKind } from './name-index.js';
 import type { PlanWarning } from './plan.js';
 import { administratorNamesakes, type GivenName } from './admin-namesakes.js';
@@ -199,8 +199,11 @@ function nameWarnings(input: LookalikeInput): PlanWarning[] {
   }
   if (newUpns.length === 0 && newNames.length === 0) return [];
 
-  // A display name written as an address passes for a user's UPN in the address book: compared as its local part is.
-  const addresses = newNames.flatMap((named) => (named.name.includes('@') ? [{ ...named, local: localPart(named.name.trim()) }] : [])).filter(({ local }) => local !== '');
+  // A display name written as an address (or a bare local part) passes for a user's UPN in the address book: compared as its local part is.
+  const addresses = newNames.flatMap((named) => {
+    const address = shownAsAddress(named.name);
+    return address === null ? [] : [{ ...named, local: localPart(address) }];
+  }).filter(({ local }) => local !== '');
   const upnParts = [...newUpns.map(({ upn }) => localPart(upn)), ...addresses.map(({ local }) => local)];
   const comparesUpns = upnParts.length > 0;
   const upns = directoryNames(UPN_LOCAL_PART, upnParts);
@@ -238,7 +241,7 @@ function nameWarnings(input: LookalikeInput): PlanWarning[] {
     if (!other) return [];
     const what = from ? `the new name this plan gives ${from}` : adoptedHere ? 'adopted by this plan' : 'created by this plan';
     // Said only where the separators make the likeness, so that other warnings read as they did.
-    const separated = confusableSkeleton(upnParts[i] ?? '') === confusableSkeleton(localPart(other.shown)) ? '' : ', but written with other dots, hyphens or underscores';
+    const separated = confusableSkeleton(upnParts[i] ?? '') === confusableSkeleton(localPart(other.shown)) ? '' : ', but written with other dots, hyphens, underscores, apostrophes or tildes';
     return [`${upn}, ${what}, looks like ${quoted(other.shown)}, ${whose(other)}${separated}`];
   });
   const nameItems = newNames.flatMap(({ key, upn, name, renamedFrom: from, adopted: adoptedHere }, i) => {

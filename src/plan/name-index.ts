@@ -23,11 +23,12 @@ export const localEnd = (upn: string) => {
 };
 
 /**
- * The characters that separate a UPN's local part's words: `megan_bowen`
- * and `meganbowen` pass for `megan.bowen`. skeletonKey leaves them out too,
- * so names that differ only in them share a key.
+ * The characters DOMAIN.md allows in a UPN's local part that can separate
+ * its words: `megan_bowen`, `meganbowen`, `megan'bowen` and `megan~bowen`
+ * pass for `megan.bowen`. skeletonKey leaves them out too, so names that
+ * differ only in them share a key.
  */
-export const UPN_SEPARATORS = /[._-]/g;
+export const UPN_SEPARATORS = /[._'~-]/g;
 export const withoutSeparators = (local: string) => local.replace(UPN_SEPARATORS, '');
 
 /** A UPN (or an address, or a bare local part) by its local part, whatever its domain, its separators aside. */

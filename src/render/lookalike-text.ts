@@ -10,7 +10,7 @@ const MAX_UNLIKE = 8;
 const DIFFERENCE_WORDS: Record<Exclude<LookalikeDifference, 'characters'>, string> = {
   domain: 'at another domain',
   case: 'in another case',
-  separators: 'with other dots, hyphens or underscores',
+  separators: 'with other dots, hyphens, underscores, apostrophes or tildes',
   'drawn-alike': 'with other letters drawn alike (such as rn for m, 1 for l, 0 for o) or spaced differently',
   reordered: 'in the other order (surname first after a comma)',
   punctuated: 'with other punctuation at its end',

@@ -21,6 +21,15 @@ describe('export names accounts that look like another exported account', () => 
     ]);
   });
 
+  it('a tilde for the dot, and a display name that is another account\'s bare local part', () => {
+    expect(lookalikes(user('megan.bowen@contoso.com', 'Megan Bowen', [GA]), user('megan~bowen@contoso.com', 'Someone Else'))).toEqual([
+      `warning: megan.bowen@contoso.com looks like megan~bowen@contoso.com, another exported user: with other dots, hyphens, underscores, apostrophes or tildes; ${ADVICE}`,
+    ]);
+    expect(lookalikes(user('megan.bowen@contoso.com', 'Megan Bowen', [GA]), user('it-help@contoso.com', 'megan.bowen'))).toEqual([
+      `warning: the displayName "megan.bowen" of it-help@contoso.com looks like the userPrincipalName of another exported user, megan.bowen@contoso.com: shown as a display name; ${ADVICE}`,
+    ]);
+  });
+
   it('a display name written as another account\'s UPN, escaped as the other warnings escape a value from the database', () => {
     const found = lookalikes(user('megan.bowen@contoso.com', 'Megan Bowen', [GA]), user('x@contoso.com', 'megan.bowen@contoso.com\u0007'));
     expect(found).toEqual([

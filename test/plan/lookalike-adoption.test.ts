@@ -36,7 +36,7 @@ describe('look-alike accounts a plan adopts', () => {
   it('two unmanaged look-alikes adopted together: each is named, as which is the impostor cannot be told', () => {
     const current = [admin(), unmanaged('megan.bowen@contoso.com', 'Megan Bowen'), unmanaged('megan_bowen@contoso.com', 'Megan Bowen (IT)')];
     const [upn] = warningsOf(exported(current), current);
-    expect(upn?.message).toContain('megan.bowen@contoso.com, adopted by this plan, looks like megan_bowen@contoso.com, an existing user, but written with other dots, hyphens or underscores');
+    expect(upn?.message).toContain('megan.bowen@contoso.com, adopted by this plan, looks like megan_bowen@contoso.com, an existing user, but written with other dots, hyphens, underscores, apostrophes or tildes');
     expect(upn?.message).toContain('megan_bowen@contoso.com, adopted by this plan, looks like megan.bowen@contoso.com');
   });
 

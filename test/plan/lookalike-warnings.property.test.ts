@@ -1,4 +1,4 @@
-// Whatever a pull request does to the dots, hyphens and underscores of an
+// Whatever a pull request does to the separators (. - _ ' ~) of an
 // admin's UPN, the plan that creates the copy says whose it passes for: drift
 // flags the same account once it exists, and the pull request is the place
 // to catch it before.
@@ -17,7 +17,7 @@ const lookalikeWarnings = (desired: Parameters<typeof planDocument>[0]['desired'
   planDocument({ desired, current: [admin(), megan()], settings: SETTINGS }).warnings.filter((w) => w.code.startsWith('LOOKALIKE_'));
 
 /** `meganbowen` with nothing or one separator in each gap between its letters: always a valid local part. */
-const separated = fc.array(fc.constantFrom('', '.', '-', '_'), { minLength: 9, maxLength: 9 }).map((gaps) => {
+const separated = fc.array(fc.constantFrom('', '.', '-', '_', "'", '~'), { minLength: 9, maxLength: 9 }).map((gaps) => {
   const letters = [...'meganbowen'];
   return letters.map((letter, i) => `${letter}${gaps[i] ?? ''}`).join('');
 });
@@ -32,7 +32,7 @@ describe('look-alike UPNs by their separators', () => {
           const warnings = lookalikeWarnings([adminDeclared(), meganDeclared(), declared(`${local}@${domain}`, { displayName: 'Someone Else' })]);
           expect(warnings.map((w) => w.code)).toEqual(['LOOKALIKE_UPN']);
           expect(warnings[0]?.message).toContain(
-            `${local}@${domain}, created by this plan, looks like megan.bowen@contoso.com, an existing user holding Global administrator, but written with other dots, hyphens or underscores.`,
+            `${local}@${domain}, created by this plan, looks like megan.bowen@contoso.com, an existing user holding Global administrator, but written with other dots, hyphens, underscores, apostrophes or tildes.`,
           );
         },
       ),
