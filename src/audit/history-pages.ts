@@ -1,6 +1,7 @@
 import type { Queryable } from '../db/database.js';
 import { followUser } from './follow-user.js';
 import { readApplyHeads, readHistory, type HistoryEntry, type HistoryQuery } from './read-history.js';
+import { LARGE_ENTRY, readLargeOtherWrites, type LargeEntryBudget, type LargeOtherWrites } from './large-other-writes.js';
 import { readOtherWriteHeads, readOtherWrites, readOtherWritesByFirst, type OtherWritesEntry } from './read-other-writes.js';
 
 /**
@@ -12,8 +13,17 @@ import { readOtherWriteHeads, readOtherWrites, readOtherWritesByFirst, type Othe
  */
 export const PAGE_BYTES = 16 * 1024 * 1024;
 
+/**
+ * What else one transaction wrote: its writes whole, or, past LARGE_ENTRY,
+ * counted and read a part at a time (`large`; `other.writes` is then empty).
+ */
+export interface OtherWritesItem {
+  readonly other: OtherWritesEntry;
+  readonly large?: LargeOtherWrites;
+}
+
 /** One entry of the trail as the text shows it: an apply, or what else one transaction wrote. */
-export type HistoryItem = { readonly apply: HistoryEntry } | { readonly other: OtherWritesEntry };
+export type HistoryItem = { readonly apply: HistoryEntry } | OtherWritesItem;
 
 /** An entry before it is read: its kind, the key its page is read by, where it falls and its stored size. */
 interface Head {
@@ -36,7 +46,7 @@ export interface HistoryPages {
   /** How many entries `timeline` yields. */
   readonly timelineCount: number;
   applies(): AsyncGenerator<HistoryEntry>;
-  otherWrites(): AsyncGenerator<OtherWritesEntry>;
+  otherWrites(): AsyncGenerator<OtherWritesItem>;
   timeline(): AsyncGenerator<HistoryItem>;
 }
 
@@ -105,8 +115,11 @@ async function* paged(
   }
 }
 
-/** Reads the heads of the trail (`query` as readHistory takes it); the entries are read as the pages are walked. */
-export async function openHistoryPages(db: Queryable, query: HistoryQuery, pageBytes = PAGE_BYTES): Promise<HistoryPages> {
+/**
+ * Reads the heads of the trail (`query` as readHistory takes it); the entries are read as the pages are walked.
+ * `large`: when one transaction's writes are too many to hold (tests make it small).
+ */
+export async function openHistoryPages(db: Queryable, query: HistoryQuery, pageBytes = PAGE_BYTES, large: LargeEntryBudget = LARGE_ENTRY): Promise<HistoryPages> {
   let applyHeads: Head[];
   let otherHeads: Head[];
   let read: (kind: Head['kind'], keys: readonly string[]) => Promise<Map<string, HistoryItem>>;
@@ -123,14 +136,23 @@ export async function openHistoryPages(db: Queryable, query: HistoryQuery, pageB
     read = async (kind, keys) => new Map(keys.map((key) => [key, held.get(`${kind} ${key}`)!]));
   } else {
     applyHeads = (await readApplyHeads(db, query)).map((h) => ({ kind: 'apply', key: String(h.id), at: h.appliedAt, bytes: h.bytes }));
-    otherHeads = (await readOtherWriteHeads(db, query)).map((h) => ({ kind: 'other', key: h.first, at: h.writtenAt, bytes: h.bytes }));
+    const otherWriteHeads = await readOtherWriteHeads(db, query);
+    const isLarge = new Set(otherWriteHeads.filter((h) => h.rows > large.rows || h.bytes > large.bytes).map((h) => h.first));
+    otherHeads = otherWriteHeads.map((h) => ({ kind: 'other', key: h.first, at: h.writtenAt, bytes: h.bytes }));
     read = async (kind, keys) => {
       if (kind === 'apply') {
         const entries = await readHistory(db, { ids: keys.map(Number) });
         return new Map(entries.map((apply) => [String(apply.id), { apply }]));
       }
-      const entries = await readOtherWritesByFirst(db, { firsts: keys });
-      return new Map(entries.map(({ first, entry }) => [first, { other: entry }]));
+      const items = new Map<string, HistoryItem>();
+      // Only its counts now: its rows are read as they are written out (large-other-writes.ts).
+      for (const first of keys.filter((key) => isLarge.has(key))) {
+        const counted = await readLargeOtherWrites(db, first, large);
+        items.set(first, { other: counted.entry, large: counted });
+      }
+      const whole = keys.filter((key) => !isLarge.has(key));
+      if (whole.length > 0) for (const { first, entry } of await readOtherWritesByFirst(db, { firsts: whole })) items.set(first, { other: entry });
+      return items;
     };
   }
   const timeline = [...applyHeads, ...otherHeads].sort(newestFirst).slice(0, query.limit ?? undefined);
@@ -142,7 +164,7 @@ export async function openHistoryPages(db: Queryable, query: HistoryQuery, pageB
       for await (const item of paged(applyHeads, pageBytes, read)) if ('apply' in item) yield item.apply;
     },
     async *otherWrites() {
-      for await (const item of paged(otherHeads, pageBytes, read)) if ('other' in item) yield item.other;
+      for await (const item of paged(otherHeads, pageBytes, read)) if ('other' in item) yield item;
     },
     timeline: () => paged(timeline, pageBytes, read),
   };

@@ -147,12 +147,15 @@ export interface OtherWritesHead {
   readonly writtenAt: string;
   /** About the bytes of its rows as stored (the server knows it without reading them). */
   readonly bytes: number;
+  /** How many rows it wrote. */
+  readonly rows: number;
 }
 
 /** The entries readOtherWrites would list without `user`, newest first, without their rows. */
 export async function readOtherWriteHeads(db: Queryable, query: Pick<HistoryQuery, 'since' | 'limit'> = {}): Promise<OtherWritesHead[]> {
-  const rows = await db.query<{ first: string; written_at: Date; bytes: string | null }>(
-    `SELECT min(id)::text AS first, written_at, sum(coalesce(pg_column_size(before), 0) + coalesce(pg_column_size(after), 0) + 100)::text AS bytes
+  const rows = await db.query<{ first: string; written_at: Date; bytes: string | null; rows: string }>(
+    `SELECT min(id)::text AS first, written_at, sum(coalesce(pg_column_size(before), 0) + coalesce(pg_column_size(after), 0) + 100)::text AS bytes,
+            count(*)::text AS rows
        FROM other_writes
       WHERE $1::timestamptz IS NULL OR written_at >= $1::timestamptz
       GROUP BY transaction_id, written_at, database_role, command, actor, host
@@ -160,5 +163,5 @@ export async function readOtherWriteHeads(db: Queryable, query: Pick<HistoryQuer
       LIMIT $2::int`,
     [query.since ? query.since.toISOString() : null, query.limit ?? null],
   );
-  return rows.map((row) => ({ first: row.first, writtenAt: row.written_at.toISOString(), bytes: Number(row.bytes ?? 0) }));
+  return rows.map((row) => ({ first: row.first, writtenAt: row.written_at.toISOString(), bytes: Number(row.bytes ?? 0), rows: Number(row.rows) }));
 }

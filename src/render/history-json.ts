@@ -1,4 +1,5 @@
-import type { HistoryPages } from '../audit/history-pages.js';
+import type { HistoryPages, OtherWritesItem } from '../audit/history-pages.js';
+import type { LargeOtherWrites } from '../audit/large-other-writes.js';
 import { HISTORY_FORMAT_VERSION, toHistoryDocument, type HistoryEntry } from '../audit/read-history.js';
 import type { OtherWritesEntry } from '../audit/read-other-writes.js';
 import { jsonText } from './escape-json.js';
@@ -20,12 +21,47 @@ async function* listPieces(name: string, items: AsyncIterable<unknown>, last: bo
   let index = 0;
   for await (const item of items) {
     yield index === 0 ? `  ${JSON.stringify(name)}: [\n    ` : ',\n    ';
+    if (item instanceof LargeWrites) {
+      yield* largeEntryPieces(item.large, index++);
+      continue;
+    }
     const out = new ByteChunks();
     writeJsonValue(out, index++, item, 2);
     for (const chunk of out.finish()) yield chunk.toString('utf8');
   }
   const close = last ? '\n' : ',\n';
   yield index === 0 ? `  ${JSON.stringify(name)}: []${close}` : `\n  ]${close}`;
+}
+
+const itemValue = (item: OtherWritesItem) => (item.large ? new LargeWrites(item.large) : item.other);
+
+/** An entry of `otherWrites` whose rows are read a part at a time: written as they arrive. */
+class LargeWrites {
+  constructor(readonly large: LargeOtherWrites) {}
+}
+
+/**
+ * The bytes writeJsonValue writes for the entry with all its writes, without
+ * holding them: the entry with no writes (`"writes": []` last, as its type
+ * orders it), opened where its list is, and each part's rows written into it.
+ */
+async function* largeEntryPieces(large: LargeOtherWrites, index: number): AsyncGenerator<string> {
+  const head = new ByteChunks();
+  writeJsonValue(head, index, large.entry, 2);
+  const text = Buffer.concat(head.finish()).toString('utf8');
+  const empty = '"writes": []\n    }';
+  if (!text.endsWith(empty)) throw new Error('history: an entry of other writes does not end with its writes');
+  yield `${text.slice(0, -'[]\n    }'.length)}[`;
+  let n = 0;
+  for await (const part of large.parts()) {
+    const out = new ByteChunks();
+    for (const write of part) {
+      out.text(n === 0 ? '\n        ' : ',\n        ');
+      writeJsonValue(out, n++, write, 4);
+    }
+    for (const chunk of out.finish()) yield chunk.toString('utf8');
+  }
+  yield n === 0 ? ']\n    }' : '\n      ]\n    }';
 }
 
 /**
@@ -39,6 +75,9 @@ export async function* historyJsonPieces(pages: HistoryPages, user: string | nul
     for await (const { malformed: _, ...entry } of pages.applies()) yield entry;
   }
   yield* listPieces('applies', applies(), false);
-  yield* listPieces('otherWrites', pages.otherWrites(), true);
+  async function* otherWrites() {
+    for await (const item of pages.otherWrites()) yield itemValue(item);
+  }
+  yield* listPieces('otherWrites', otherWrites(), true);
   yield '}\n';
 }

@@ -7,6 +7,7 @@ import type { ChangeKind } from '../plan/change.js';
 import { restorableUntil } from '../plan/recycle-bin.js';
 import { changeLines, passwordRecipients, visible, type ChangeLine, type LineContext } from './change-lines.js';
 import { formatMoney } from './money.js';
+import { largeOtherWritesBlock } from './large-other-writes-text.js';
 import { otherWritesBlock } from './other-writes-text.js';
 import { passesForAscii } from './passes-for-ascii.js';
 import { utcMinute } from './utc-minute.js';
@@ -352,7 +353,7 @@ export async function* historyTextPieces(
   if (framed.heading !== null) yield `${framed.heading}\n\n`;
   let first = true;
   for await (const item of pages.timeline()) {
-    const block = 'apply' in item ? entryBlock(item.apply, user !== null) : otherWritesBlock(item.other);
+    const block = 'apply' in item ? entryBlock(item.apply, user !== null) : item.large ? await largeOtherWritesBlock(item.large) : otherWritesBlock(item.other);
     yield `${first ? '' : '\n'}${block}\n`;
     first = false;
   }

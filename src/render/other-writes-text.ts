@@ -13,12 +13,12 @@ const value = (v: unknown) => terminalText(JSON.stringify(v) ?? 'null');
 const WORDED: Readonly<Record<string, { readonly name: string; readonly value: (v: unknown) => string }>> = {
   account_enabled: { name: 'sign-in', value: (v) => (typeof v === 'boolean' ? (v ? 'allowed' : 'blocked') : value(v)) },
 };
-const columnName = (column: string) => WORDED[column]?.name ?? fieldName(column);
+export const columnName = (column: string) => WORDED[column]?.name ?? fieldName(column);
 const columnValue = (column: string, v: unknown) => (WORDED[column]?.value ?? value)(v);
 const text = (v: unknown) => terminalText(typeof v === 'string' ? v : JSON.stringify(v) ?? '');
 
 /** What a row's object is: a user, a subscription (with its plans), a domain, a role or the outbox key. */
-type ObjectKind = 'user' | 'catalog' | 'outbox';
+export type ObjectKind = 'user' | 'catalog' | 'outbox';
 
 interface TableWording {
   readonly kind: ObjectKind;
@@ -94,6 +94,9 @@ function linesOf(write: OtherWrite, wording: TableWording): string[] {
     .map(([column, v]) => `+ ${columnName(column)}: ${columnValue(column, v)}`);
 }
 
+/** What a table's rows are of: a user, the catalog or the outbox key. */
+export const tableKind = (table: string): ObjectKind => (TABLES[table] ?? GENERIC).kind;
+
 /** One transaction's rows grouped per object, in the order each object was first written. */
 function blocksOf(writes: readonly OtherWrite[]): ObjectBlock[] {
   const blocks = new Map<string, ObjectBlock>();
@@ -117,11 +120,15 @@ function blocksOf(writes: readonly OtherWrite[]): ObjectBlock[] {
 
 /** `changed 1 user, the catalog`. */
 function whatChanged(blocks: readonly ObjectBlock[]): string {
-  const users = blocks.filter((b) => b.kind === 'user').length;
+  return changedText(blocks.filter((b) => b.kind === 'user').length, new Set(blocks.map((b) => b.kind)));
+}
+
+/** `changed 1 user, the catalog`, from the users counted and the kinds of object written. */
+export function changedText(users: number, kinds: ReadonlySet<ObjectKind>): string {
   const parts = [
     ...(users > 0 ? [`${users} ${users === 1 ? 'user' : 'users'}`] : []),
-    ...(blocks.some((b) => b.kind === 'catalog') ? ['the catalog'] : []),
-    ...(blocks.some((b) => b.kind === 'outbox') ? ['the outbox key'] : []),
+    ...(kinds.has('catalog') ? ['the catalog'] : []),
+    ...(kinds.has('outbox') ? ['the outbox key'] : []),
   ];
   return `changed ${parts.join(', ')}`;
 }
@@ -145,12 +152,22 @@ function withKnownUsers(writes: readonly OtherWrite[]): readonly OtherWrite[] {
  */
 export function otherWritesBlock(entry: OtherWritesEntry): string {
   const blocks = blocksOf(withKnownUsers(entry.writes));
+  return [`${whoWrote(entry)} — ${whatChanged(blocks)}`, ...blockLines(blocks)].join('\n');
+}
+
+/** `init … by alice on vm (database role dba_owner)` or `outside tenantctl … by database role bob_dba`. */
+export function whoWrote(entry: OtherWritesEntry): string {
   const role = `database role ${terminalText(entry.databaseRole)}`;
-  const who = entry.command === 'init'
+  return entry.command === 'init'
     ? `init ${utcMinute(entry.writtenAt)} by ${terminalText(entry.actor ?? 'unknown')}${passesForAscii(entry.actor ?? '')} on ${terminalText(entry.host ?? 'unknown')}${passesForAscii(entry.host ?? '')} (${role})`
     : `outside tenantctl ${utcMinute(entry.writtenAt)} by ${role}`;
-  return [
-    `${who} — ${whatChanged(blocks)}`,
-    ...blocks.flatMap((b) => [`  ${b.sign} ${b.heading} (${b.note})`, ...b.lines.map((line) => `      ${line}`)]),
-  ].join('\n');
+}
+
+/** Each object the rows wrote, with its lines. */
+export function objectLines(writes: readonly OtherWrite[]): string[] {
+  return blockLines(blocksOf(withKnownUsers(writes)));
+}
+
+function blockLines(blocks: readonly ObjectBlock[]): string[] {
+  return blocks.flatMap((b) => [`  ${b.sign} ${b.heading} (${b.note})`, ...b.lines.map((line) => `      ${line}`)]);
 }
