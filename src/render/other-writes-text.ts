@@ -41,9 +41,12 @@ const subscriptionObject = (row: WrittenRow) => `subscription ${text(row.sku)}`;
  * deliver will send, to the recipients its row names (whoever wrote it chose
  * them), under the apply it names (any earlier one: migration 0025 checks
  * that only for rows written under an apply's mark); a delete erased one
- * before delivery, or the record of one already sent.
+ * before delivery, or the record of one already sent; an update redirected
+ * one (its recipients, user or apply changed).
  */
 function credentialLine(row: WrittenRow, operation: OtherWrite['operation']): string {
+  // An update (migration 0029) names the notification; its lines show what changed, recipients first of all.
+  if (operation === 'update') return `queued temporary password #${text(row.id)}, which deliver sends as it now reads`;
   const recipients = Array.isArray(row.recipients) ? row.recipients.map(text).join(', ') : text(row.recipients);
   const what = `temporary password for ${recipients} (naming apply #${text(row.apply_id)})`;
   if (operation === 'insert') return `queued ${what}: deliver sends it`;
