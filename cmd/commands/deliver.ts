@@ -74,7 +74,8 @@ function line(delivery: NotificationDelivery): string {
   const accepted = delivery.recipients.filter((r) => !refused.has(r.toLowerCase()));
   const rejected = (delivery.rejected ?? []).map((r) => `\n  refused: ${terminalText(r.address)} (${terminalText(r.reason)}); reset the password to send new credentials`);
   const note = delivery.note ? ` (${terminalText(delivery.note)})` : '';
-  return `delivered ${who} to ${to(accepted)}${note}${rejected.join('')}`;
+  const withheld = delivery.withheld && delivery.withheld.length > 0 ? ` (not to settings.adminEmail ${to(delivery.withheld)}: the user's own mailbox)` : '';
+  return `delivered ${who} to ${to(accepted)}${withheld}${note}${rejected.join('')}`;
 }
 
 function summary({ delivered, failed, partial: refused }: DeliveryCounts, notTried: number, where: string, stoppedBy: NodeJS.Signals | null): string {

@@ -44,6 +44,8 @@ export interface ApplyContext {
 export interface CredentialDelivery {
   readonly userPrincipalName: string;
   readonly recipients: readonly string[];
+  /** settings.adminEmail where it is the reset user's own mailbox and got no copy; absent otherwise. */
+  readonly withheld?: readonly string[];
 }
 
 /** What an apply did, for the confirmation screen. Never a password. */
@@ -137,10 +139,14 @@ async function guardAgainstLockout(tx: Queryable, minimum: number): Promise<void
   }
 }
 
+/** The notify list and settings.adminEmail, each once; adminEmail not where it is the reset user's own mailbox (admin-copy.ts). */
 function recipientsOf(credential: NewCredential, adminEmail: string | null): string[] {
-  const all = [...credential.notify, ...(adminEmail ? [adminEmail] : [])];
+  const all = [...credential.notify, ...(adminEmail && !credential.adminCopyWithheld ? [adminEmail] : [])];
   return [...new Map(all.map((address) => [address.toLowerCase(), address])).values()];
 }
+
+/** settings.adminEmail where this credential withholds its copy, else nothing. */
+const withheldOf = (credential: NewCredential, adminEmail: string | null): string[] => (adminEmail && credential.adminCopyWithheld ? [adminEmail] : []);
 
 /**
  * Queues one notification per new credential that has somewhere to go, each
@@ -151,6 +157,7 @@ async function queueNotifications(tx: Queryable, credentials: readonly NewCreden
   const rows = credentials.map((c) => ({
     upn: c.userPrincipalName,
     recipients: recipientsOf(c, adminEmail),
+    withheld: withheldOf(c, adminEmail),
     password: c.temporaryPassword,
     reason: c.reason,
     force: c.stored.forceChange,
@@ -169,20 +176,22 @@ async function queueNotifications(tx: Queryable, credentials: readonly NewCreden
       queued.map(async (r) => ({
         upn: r.upn,
         recipients: r.recipients,
+        withheld: r.withheld,
         sealed: r.sealed?.recipient === recipient ? r.sealed.value : await sealSecret(recipient, r.password),
         reason: r.reason,
         force: r.force,
       })),
     );
     await tx.query(
-      `INSERT INTO credential_notifications (apply_id, user_id, user_principal_name, recipients, sealed_password, reason, force_change)
-       SELECT $2, u.id, u.user_principal_name, ARRAY(SELECT jsonb_array_elements_text(x.recipients)), x.sealed, x.reason, x.force
-         FROM jsonb_to_recordset($1::jsonb) AS x(upn text, recipients jsonb, sealed text, reason text, force boolean)
+      `INSERT INTO credential_notifications (apply_id, user_id, user_principal_name, recipients, withheld_recipients, sealed_password, reason, force_change)
+       SELECT $2, u.id, u.user_principal_name, ARRAY(SELECT jsonb_array_elements_text(x.recipients)),
+              ARRAY(SELECT jsonb_array_elements_text(x.withheld)), x.sealed, x.reason, x.force
+         FROM jsonb_to_recordset($1::jsonb) AS x(upn text, recipients jsonb, withheld jsonb, sealed text, reason text, force boolean)
          JOIN users u ON lower(u.user_principal_name) = lower(x.upn)`,
       [JSON.stringify(sealed), applyId],
     );
   }
-  return rows.map((r) => ({ userPrincipalName: r.upn, recipients: r.recipients }));
+  return rows.map((r) => ({ userPrincipalName: r.upn, recipients: r.recipients, ...(r.withheld.length > 0 ? { withheld: r.withheld } : {}) }));
 }
 
 /**

@@ -14,6 +14,8 @@ export interface NewCredential {
   readonly temporaryPassword: string;
   readonly stored: StoredCredential;
   readonly notify: readonly string[];
+  /** settings.adminEmail is this reset user's own mailbox: no copy goes there (plan/admin-copy.ts). */
+  readonly adminCopyWithheld: boolean;
   /** What the notification tells: a new account, or a reset password. */
   readonly reason: 'created' | 'reset';
   /** The password sealed for the outbox key that was current before the transaction, and that key. */
@@ -101,6 +103,7 @@ export function startCredentials(
         userPrincipalName: change.userPrincipalName,
         temporaryPassword: password,
         notify: change.notify,
+        adminCopyWithheld: change.kind === 'user.password-reset' && change.adminCopyWithheld === true,
         reason: change.kind === 'user.create' ? ('created' as const) : ('reset' as const),
         stored: { passwordHash: hashes[i]!, forceChange: change.forceChangePasswordNextSignIn, resetToken: change.resetToken },
         sealed: sealed[i] ?? null,

@@ -34,6 +34,8 @@ export interface NotificationDelivery {
   readonly id: number;
   readonly userPrincipalName: string;
   readonly recipients: readonly string[];
+  /** settings.adminEmail, not sent to as the reset user's own mailbox (as apply queued it); absent when none. */
+  readonly withheld?: readonly string[];
   /** `failed`: still queued, with attempts and last_error recorded; the next deliver retries it. */
   readonly status: 'delivered' | 'failed';
   readonly error?: string;
@@ -100,6 +102,7 @@ interface NotificationRow {
   readonly user_id: string;
   readonly user_principal_name: string;
   readonly recipients: string[];
+  readonly withheld_recipients: string[];
   readonly sealed_password: string | null;
   readonly last_error: string | null;
   readonly reason: 'created' | 'reset';
@@ -137,7 +140,7 @@ function describeFailure(cause: unknown, password: string): string {
 async function claimNext(tx: Queryable, afterId: number): Promise<NotificationRow | null> {
   const [row] = await tx.query<NotificationRow>(
     `SELECT c.id, c.user_id::text AS user_id, COALESCE(u.user_principal_name, c.user_principal_name) AS user_principal_name,
-            c.recipients, c.sealed_password, c.last_error, c.reason, c.force_change
+            c.recipients, c.withheld_recipients, c.sealed_password, c.last_error, c.reason, c.force_change
        FROM credential_notifications c
        LEFT JOIN users u ON u.id = c.user_id
       WHERE c.delivered_at IS NULL AND c.id > $1 AND ${USER_NOT_DELETED}
@@ -171,7 +174,8 @@ async function markFailed(tx: Queryable, id: number, error: string): Promise<voi
 
 async function deliverOne(tx: Queryable, row: NotificationRow, transport: Transport, options: DeliveryOptions): Promise<NotificationDelivery> {
   const id = Number(row.id);
-  const identity = { id, userPrincipalName: row.user_principal_name, recipients: row.recipients };
+  const withheld = row.withheld_recipients.length > 0 ? { withheld: row.withheld_recipients } : {};
+  const identity = { id, userPrincipalName: row.user_principal_name, recipients: row.recipients, ...withheld };
   if (row.sealed_password === null) {
     const error = row.last_error ?? 'no temporary password is stored for this notification; reset the user\'s password to send new credentials';
     await markFailed(tx, id, error);

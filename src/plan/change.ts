@@ -75,6 +75,11 @@ export type Change =
       readonly forceChangePasswordNextSignIn: boolean;
       readonly notify: readonly string[];
       readonly resetToken: string;
+      /**
+       * settings.adminEmail is this user's own mailbox, so it gets no copy of
+       * the password (admin-copy.ts); absent when it does get one.
+       */
+      readonly adminCopyWithheld?: true;
     }
   | RoleChange<'role.grant'>
   | RoleChange<'role.revoke'>

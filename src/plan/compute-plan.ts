@@ -16,6 +16,7 @@ import { renamedOutside, renamedOutsideWarnings } from './outside-renames.js';
 import { approvalsFor, deletionsAboveThreshold, deletionWarning, loosenedLimitWarnings, risksOf } from './risk.js';
 import { seatOutcome } from './seats.js';
 import { userSnapshot } from './user-snapshot.js';
+import { unsentResets, withheldAdminCopies } from './withheld-admin-copies.js';
 
 export interface PlanInput {
   readonly desired: TenantState;
@@ -144,7 +145,9 @@ export function computePlan(input: PlanInput): PlanResult {
   const allKeys = new Set(input.desired.users.keys());
   for (const key of currentUsers.keys()) allKeys.add(key);
   const keys = [...allKeys].sort();
-  const context = { now: input.now };
+  const adminEmail = input.settings.adminEmail;
+  const adminCopy = adminEmail ? { adminEmail, tenantDomains: new Set(input.catalog.domains.map((d) => d.name.toLowerCase())) } : undefined;
+  const context = { now: input.now, adminCopy };
   // The roles each change's user holds now, whatever UPN the change carries (renames).
   const heldRoles = new Map<Change, readonly string[]>();
   for (const change of renames.changes) heldRoles.set(change, currentUsers.get(change.userPrincipalName.toLowerCase())?.roles ?? []);
@@ -216,6 +219,7 @@ export function computePlan(input: PlanInput): PlanResult {
       });
     }
   }
+  problems.push(...unsentResets(changes, adminEmail));
   const monthlyCostIncrease = Math.round(seats.purchases.reduce((sum, p) => sum + p.monthlyCost * 100, 0)) / 100;
   const seatsToPurchase = seats.purchases.reduce((sum, p) => sum + p.quantity, 0);
   const unmanagedUsers = activeNow.filter((user) => !user.directory?.managed && !input.desired.users.has(user.userPrincipalName.toLowerCase()));
@@ -239,6 +243,7 @@ export function computePlan(input: PlanInput): PlanResult {
         ...loosenedLimitWarnings(input.settings, input.applied ?? null),
         ...adminEmailWarnings(input.settings, input.applied ?? null),
         ...tooManyAdmins,
+        ...withheldAdminCopies(changes, adminEmail),
         ...lookalikeWarnings({ changes, current: currentUsers, desired: input.desired.users, catalog: input.catalog, settings: input.settings }),
         ...renameSourceWarnings(changes, input.desired.users),
         ...renamedOutsideWarnings(renamedOutside(input.desired.users, currentUsers, input.current.outsideRenames, input.now)),

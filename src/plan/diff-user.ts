@@ -2,12 +2,15 @@ import jsonpatch from 'fast-json-patch';
 import { roleName } from '../catalog/builtin-roles.js';
 import type { LicenseAssignment, User, UserAttributes } from '../state/tenant-state.js';
 import type { AttributeChange, Change } from './change.js';
+import { withholdsAdminCopy, type AdminCopy } from './admin-copy.js';
 import { isExpired, restorableUntil } from './recycle-bin.js';
 import { accountEnabledPatch, disabledPlansPatch } from './state-patch.js';
 
-/** What diffing needs besides the two users: the planning time (the planner reads no clock). */
+/** What diffing needs besides the two users: the planning time (the planner reads no clock), and settings.adminEmail. */
 export interface DiffContext {
   readonly now: Date;
+  /** settings.adminEmail, where a reset may have to withhold its copy (admin-copy.ts); absent: nothing is withheld. */
+  readonly adminCopy?: AdminCopy;
 }
 
 const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((v, i) => v === b[i]);
@@ -94,7 +97,7 @@ function createUser(desired: User): Change[] {
 }
 
 /** Brings an existing user (active, deleted, or not yet managed) in line. */
-function reconcileUser(desired: User, current: User, userId: string): Change[] {
+function reconcileUser(desired: User, current: User, userId: string, adminCopy: AdminCopy | undefined): Change[] {
   const upn = desired.userPrincipalName;
   const directory = current.directory;
   const changes: Change[] = [];
@@ -120,6 +123,7 @@ function reconcileUser(desired: User, current: User, userId: string): Change[] {
       forceChangePasswordNextSignIn: password.forceChangePasswordNextSignIn,
       notify: desired.notify ?? [],
       resetToken: password.resetToken,
+      ...(adminCopy && withholdsAdminCopy(adminCopy, desired, current) ? { adminCopyWithheld: true as const } : {}),
     });
   }
   for (const change of roleChanges(upn, current.roles, desired.roles)) changes.push(change);
@@ -140,7 +144,7 @@ export function diffUser(desired: User | undefined, current: User | undefined, c
     // one is created, and the expired row removed so the UPN is free again.
     return [{ kind: 'user.purge', userPrincipalName: current.userPrincipalName, userId: id, deletedAt }, ...createUser(desired)];
   }
-  if (desired) return reconcileUser(desired, current, id);
+  if (desired) return reconcileUser(desired, current, id, context.adminCopy);
   if (managed && !deletedAt) {
     return [{ kind: 'user.delete', userPrincipalName: current.userPrincipalName, userId: id, restorableUntil: restorableUntil(context.now) }];
   }

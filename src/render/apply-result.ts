@@ -27,11 +27,15 @@ function firstOf<T>(entries: readonly T[], show: (entry: T) => string, all: bool
 
 const NOBODY = 'nobody (no notify, no settings.adminEmail): reset the password to send new credentials';
 
+/** ` (not to settings.adminEmail a@contoso.com: the user's own mailbox)` where a reset withheld that copy. */
+const withheldNote = (c: ApplyResult['credentials'][number]) =>
+  c.withheld && c.withheld.length > 0 ? ` (not to settings.adminEmail ${names(c.withheld)}: the user's own mailbox)` : '';
+
 function credentialLines(credentials: ApplyResult['credentials'], verbose: boolean): string[] {
   if (verbose || credentials.length <= CREDENTIALS_LISTED) {
-    return credentials.map((c) => `  ${terminalText(c.userPrincipalName)} → ${c.recipients.length > 0 ? names(c.recipients) : NOBODY}`);
+    return credentials.map((c) => `  ${terminalText(c.userPrincipalName)} → ${c.recipients.length > 0 ? names(c.recipients) : NOBODY}${withheldNote(c)}`);
   }
-  // Hundreds of new users: one line per set of recipients, largest first.
+  // Hundreds of new users: one line per set of recipients, largest first; a withheld copy is told on its own line.
   const groups = new Map<string, string[]>();
   for (const c of credentials) {
     const key = c.recipients.join(', ');
@@ -45,7 +49,9 @@ function credentialLines(credentials: ApplyResult['credentials'], verbose: boole
       const named = names(users.slice(0, 5)) + (users.length > 5 ? ` and ${users.length - 5} more` : '');
       return `  ${who} (${named}) → ${NOBODY}`;
     });
-  return [...lines, '  (--verbose lists each user)'];
+  // Few (an admin resets their own password): each named, so none hides in a group.
+  const withheld = credentials.filter((c) => c.withheld && c.withheld.length > 0).map((c) => `  ${terminalText(c.userPrincipalName)}${withheldNote(c)}`);
+  return [...lines, ...withheld, '  (--verbose lists each user)'];
 }
 
 /**

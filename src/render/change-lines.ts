@@ -141,15 +141,24 @@ function passwordText(source: PasswordPolicy['source'], forceChange: boolean): s
   return forceChange ? `${origin}, to be changed at next sign-in` : origin;
 }
 
-/** Who gets the temporary password: the user's notify list, then settings.adminEmail (as apply sends it), each once. */
-export function passwordRecipients(notify: readonly string[], context: LineContext): string[] {
-  const all = [...notify, ...(context.adminEmail ? [context.adminEmail] : [])];
+/**
+ * Who gets the temporary password: the user's notify list, then
+ * settings.adminEmail unless a reset withholds it (the user's own mailbox),
+ * each once, as apply sends it.
+ */
+export function passwordRecipients(notify: readonly string[], context: LineContext, adminCopyWithheld = false): string[] {
+  const all = [...notify, ...(context.adminEmail && !adminCopyWithheld ? [context.adminEmail] : [])];
   return [...new Map(all.map((address) => [address.toLowerCase(), address])).values()];
 }
 
-function recipientsText(notify: readonly string[], context: LineContext): string {
-  const unique = passwordRecipients(notify, context);
-  return unique.length > 0 ? unique.map(visible).join(', ') : 'nobody (set notify or settings.adminEmail)';
+/** `, not admin@contoso.com (the user's own mailbox)` where a reset withholds settings.adminEmail's copy. */
+export function withheldText(context: LineContext, adminCopyWithheld: boolean | undefined): string {
+  return adminCopyWithheld && context.adminEmail ? ` (not to settings.adminEmail ${visible(context.adminEmail)}: the user's own mailbox)` : '';
+}
+
+function recipientsText(notify: readonly string[], context: LineContext, adminCopyWithheld = false): string {
+  const unique = passwordRecipients(notify, context, adminCopyWithheld);
+  return (unique.length > 0 ? unique.map(visible).join(', ') : 'nobody (set notify or settings.adminEmail)') + withheldText(context, adminCopyWithheld);
 }
 
 const plans = (list: readonly string[]) => `[${list.map(visible).join(', ')}]`;
@@ -185,7 +194,7 @@ const CHANGE_LINES: { readonly [K in ChangeKind]: LineBuilder<K> } = {
   'user.unblock': () => [line('~', 'sign-in: blocked → allowed')],
   'user.password-reset': (change, context) => [
     line('~', `password: reset, ${passwordText(change.password, change.forceChangePasswordNextSignIn)}`),
-    line('~', `temporary password sent to: ${recipientsText(change.notify, context)}`),
+    line('~', `temporary password sent to: ${recipientsText(change.notify, context, change.adminCopyWithheld)}`),
   ],
   'role.grant': (change) => [line('+', `role: ${visible(change.roleName)}`)],
   'role.revoke': (change) => [line('-', `role: ${visible(change.roleName)}`)],

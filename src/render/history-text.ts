@@ -5,7 +5,7 @@ import type { OtherWritesEntry } from '../audit/read-other-writes.js';
 import { COUNTED_INSERTS, type UnlistedWrite, type UnwrittenChange } from '../audit/read-apply-writes.js';
 import type { ChangeKind } from '../plan/change.js';
 import { restorableUntil } from '../plan/recycle-bin.js';
-import { changeLines, passwordRecipients, visible, type ChangeLine, type LineContext } from './change-lines.js';
+import { changeLines, passwordRecipients, visible, withheldText, type ChangeLine, type LineContext } from './change-lines.js';
 import { formatMoney } from './money.js';
 import { largeOtherWritesBlock } from './large-other-writes-text.js';
 import { otherWritesBlock } from './other-writes-text.js';
@@ -94,8 +94,9 @@ function releasedLines(change: AppliedChange): ChangeLine[] {
 function recipientLine(change: AppliedChange, context: LineContext | null, sign: '+' | '~'): ChangeLine[] {
   const notify = (change as { notify?: unknown }).notify;
   if (context === null || !Array.isArray(notify)) return [];
-  const recipients = passwordRecipients(notify.map(String), context);
-  return recipients.length > 0 ? [{ sign, text: `temporary password sent to: ${recipients.map(visible).join(', ')}`, depth: 0 }] : [];
+  const withheld = (change as { adminCopyWithheld?: unknown }).adminCopyWithheld === true;
+  const recipients = passwordRecipients(notify.map(String), context, withheld);
+  return recipients.length > 0 ? [{ sign, text: `temporary password sent to: ${recipients.map(visible).join(', ')}${withheldText(context, withheld)}`, depth: 0 }] : [];
 }
 
 /**

@@ -26,8 +26,9 @@ export function passwordResetWarnings(plan: PlanDocument, show: ShowValue = visi
   const named = ordered.slice(0, NAMED_RESETS).map((change) => {
     const roles = rolesOf(change);
     const admin = roles.length > 0 ? `, who holds ${list(roles, show)},` : '';
-    const recipients = passwordRecipients(change.notify, context);
-    return `Resets the password of ${show(change.userPrincipalName)}${admin} and sends the temporary password to ${list(recipients, show) || 'nobody'}.`;
+    const recipients = passwordRecipients(change.notify, context, change.adminCopyWithheld);
+    const withheld = change.adminCopyWithheld && context.adminEmail ? `, not to settings.adminEmail ${show(context.adminEmail)} (the user's own mailbox)` : '';
+    return `Resets the password of ${show(change.userPrincipalName)}${admin} and sends the temporary password to ${list(recipients, show) || 'nobody'}${withheld}.`;
   });
   const rest = ordered.length - named.length;
   return rest > 0 ? [...named, `Resets the passwords of ${rest} more users; where each one's goes is in its details.`] : named;
