@@ -9,7 +9,7 @@ export const HEADER_BREAKING = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
  * they can. apply writes only what validate accepted: a UPN that upnProblem
  * passes and recipients that are each one address of the schema's `email`
  * format. Anything else came from some other writer of the database (the
- * writer role may insert notifications), and sending it would let the row
+ * owner may insert notifications, migration 0029), and sending it would let the row
  * pick the recipients (`a@contoso.com, b@evil.example`, a CRLF and a `Bcc:`)
  * or, through the UPN, the sender and the body.
  */
