@@ -1,5 +1,6 @@
 import { isAppliedApprovals, isAppliedChange, isAppliedSummary } from './applied-shapes.js';
 import { changesList } from './changes-list.js';
+import { readCredentialWrites, unexplainedCredentialWrites, type UnexplainedCredentialWrite } from './credential-writes.js';
 import { followUser, type FollowedUser } from './follow-user.js';
 import { insertsBeyondRecord, readApplyWrites, unlistedWrites, unwrittenChanges, type InsertsBeyondRecord, type UnlistedWrite, type UnwrittenChange } from './read-apply-writes.js';
 import type { Queryable } from '../db/database.js';
@@ -80,6 +81,16 @@ export interface HistoryEntry {
    * that user's names alone.
    */
   readonly unwrittenChanges?: readonly UnwrittenChange[];
+  /**
+   * The users whose password hash, forced change, temporary mark, expiry,
+   * reset token or password policy the database recorded this apply's
+   * updates changing (migration 0029) where none of its recorded changes of
+   * the user explains it (credential-writes.ts): a password replaced by hand
+   * under the apply's name. The columns' names only, never their values.
+   * Absent when none, and for applies before migration 0029; with --user,
+   * that user's names alone.
+   */
+  readonly unexplainedCredentialWrites?: readonly UnexplainedCredentialWrite[];
 }
 
 export interface Malformed {
@@ -232,6 +243,7 @@ export async function readHistory(db: Queryable, query: HistoryQuery & { readonl
   );
   const entries = rows.map(toEntry);
   const recorded = await readApplyWrites(db, entries.map((entry) => entry.id));
+  const credentials = await readCredentialWrites(db, entries.map((entry) => String(entry.id)));
   // With --user, the user's names as of each apply: a name renamed away may be another person's since.
   const namesAt = (id: number) =>
     query.user ? new Set([query.user.toLowerCase(), ...windows.filter((w) => id >= w.from && id <= w.to).map((w) => w.name)]) : null;
@@ -243,12 +255,14 @@ export async function readHistory(db: Queryable, query: HistoryQuery & { readonl
     // Counted against all the apply's changes: with --user, history holds that user's alone.
     const beyond = names === null ? insertsBeyondRecord(recorded.get(entry.id), entry.changes) : [];
     const unwritten = unwrittenChanges(recorded.get(entry.id), entry.changes, names);
+    const credential = unexplainedCredentialWrites(credentials.get(entry.id), entry.changes, names);
     return {
       ...entry,
       ...(writes.length > 0 ? { unlistedWrites: writes } : {}),
       ...(seatRows > 0 ? { unexplainedSeatWrites: seatRows } : {}),
       ...(beyond.length > 0 ? { insertsBeyondRecord: beyond } : {}),
       ...(unwritten.length > 0 ? { unwrittenChanges: unwritten } : {}),
+      ...(credential.length > 0 ? { unexplainedCredentialWrites: credential } : {}),
     };
   });
 }
@@ -275,8 +289,8 @@ export async function readApplyHeads(db: Queryable, query: Pick<HistoryQuery, 's
   return rows.map((row) => ({ id: Number(row.id), appliedAt: row.applied_at.toISOString(), bytes: Number(row.bytes ?? 0) }));
 }
 
-/** 1.1 added `approvals` and `databaseRole`, and `user` for `--user`; 1.2 `otherWrites`; 1.3 `adminEmail`; 1.4 `unlistedWrites` and `unexplainedSeatWrites`; 1.5 their `namedBy`, and `insertsBeyondRecord`; 1.6 `unwrittenChanges`. */
-export const HISTORY_FORMAT_VERSION = '1.6';
+/** 1.1 added `approvals` and `databaseRole`, and `user` for `--user`; 1.2 `otherWrites`; 1.3 `adminEmail`; 1.4 `unlistedWrites` and `unexplainedSeatWrites`; 1.5 their `namedBy`, and `insertsBeyondRecord`; 1.6 `unwrittenChanges`; 1.7 `unexplainedCredentialWrites`. */
+export const HISTORY_FORMAT_VERSION = '1.7';
 
 /** `history --format json`, described by schemas/history.schema.json. */
 export interface HistoryDocument {

@@ -3,6 +3,7 @@ import type { FollowedBy, FollowedUser } from '../audit/follow-user.js';
 import { newestFirst, type HistoryPages } from '../audit/history-pages.js';
 import type { OtherWritesEntry } from '../audit/read-other-writes.js';
 import { COUNTED_INSERTS, type UnlistedWrite, type UnwrittenChange } from '../audit/read-apply-writes.js';
+import type { UnexplainedCredentialWrite } from '../audit/credential-writes.js';
 import type { ChangeKind } from '../plan/change.js';
 import { restorableUntil } from '../plan/recycle-bin.js';
 import { changeLines, passwordRecipients, visible, withheldText, type ChangeLine, type LineContext } from './change-lines.js';
@@ -199,6 +200,12 @@ function unwrittenLine(change: UnwrittenChange): string {
   return `      ! ${visible(change.userPrincipalName)}: ${change.writes.map(visible).join(', ')} (its recorded changes of the user: ${change.kinds.map(visible).join(', ')})`;
 }
 
+/** One user whose credential columns were changed beyond what the record explains: the columns' names, never their values. */
+function credentialLine(write: UnexplainedCredentialWrite): string {
+  const recorded = write.namedBy ? `its recorded changes of the user: ${write.namedBy.map(visible).join(', ')}` : 'no recorded change names the user';
+  return `      ! ${visible(write.userPrincipalName)}: ${write.columns.map(visible).join(', ')} changed (${recorded})`;
+}
+
 /** At most UNLISTED_NAMED of these users by name under their heading, the rest counted. */
 function unlistedGroup<T>(heading: string, writes: readonly T[], line: (write: T) => string): string[] {
   if (writes.length === 0) return [];
@@ -225,11 +232,18 @@ function unlistedLines(entry: HistoryEntry): string[] {
   const unnamed = unlisted.filter((write) => write.namedBy === undefined);
   const named = unlisted.filter((write) => write.namedBy !== undefined);
   const unwritten = entry.unwrittenChanges ?? [];
+  const credentials = entry.unexplainedCredentialWrites ?? [];
   const beyond = (entry.insertsBeyondRecord ?? []).map(
     (insert) =>
       `  ! the database recorded this apply inserting ${count(insert.rows, `${insert.table} row`, `${insert.table} rows`)} though its record lists ${count(insert.recorded, `${COUNTED_INSERTS[insert.table]} change`, `${COUNTED_INSERTS[insert.table]} changes`)}: its record is not all it did; ask the database role above`,
   );
   return [
+    // First: a password replaced under an apply's name is the takeover of an account.
+    ...unlistedGroup(
+      `  ! the database recorded this apply changing the password columns of ${count(credentials.length, 'user', 'users')} (named below, never their values) though no recorded change of ${credentials.length === 1 ? 'that user creates it, resets its password or sets its' : 'those users creates them, resets their password or sets their'} passwordPolicies: its record is not all it did; ask the database role above`,
+      credentials,
+      credentialLine,
+    ),
     ...seats,
     ...beyond,
     ...unlistedGroup(

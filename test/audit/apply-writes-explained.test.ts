@@ -164,13 +164,13 @@ describe.each(ENGINES)('real applies and a forged one on the $name database', { 
     ]);
     await apply();
 
-    type Apply = { id: number; changes: { kind: string }[]; unlistedWrites?: unknown; insertsBeyondRecord?: unknown; unwrittenChanges?: unknown };
+    type Apply = { id: number; changes: { kind: string }[]; unlistedWrites?: unknown; insertsBeyondRecord?: unknown; unwrittenChanges?: unknown; unexplainedCredentialWrites?: unknown };
     const history = async () => {
       const run = await cli('history', '--format', 'json');
       expect(run.code, run.stderr).toBe(0);
       const document = JSON.parse(run.stdout) as { formatVersion: string; applies: Apply[] };
       expect(validateHistory(document), JSON.stringify(validateHistory.errors)).toBe(true);
-      expect(document.formatVersion).toBe('1.6');
+      expect(document.formatVersion).toBe('1.7');
       return document.applies;
     };
     const real = await history();
@@ -178,7 +178,9 @@ describe.each(ENGINES)('real applies and a forged one on the $name database', { 
       new Set(['user.create', 'user.adopt', 'user.update', 'user.rename', 'user.block', 'user.unblock', 'user.password-reset', 'user.delete', 'user.restore', 'user.purge',
         'role.grant', 'role.revoke', 'license.assign', 'license.update', 'license.remove']),
     );
-    expect(real.filter((a) => a.unlistedWrites !== undefined || a.insertsBeyondRecord !== undefined || a.unwrittenChanges !== undefined)).toEqual([]);
+    expect(
+      real.filter((a) => a.unlistedWrites !== undefined || a.insertsBeyondRecord !== undefined || a.unwrittenChanges !== undefined || a.unexplainedCredentialWrites !== undefined),
+    ).toEqual([]);
 
     // The forged apply: lotte named for her job title, and made Global administrator under it by plain SQL.
     let id = 0;

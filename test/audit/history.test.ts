@@ -96,7 +96,7 @@ describe.each(ENGINES)('history ($name database)', (engine) => {
   it.skipIf(engine.skip)('writes JSON the schema accepts', async () => {
     const json = JSON.parse(renderHistoryJson(await readHistory(db))) as { formatVersion: string; applies: { id: number }[] };
     expect(validate(json), JSON.stringify(validate.errors)).toBe(true);
-    expect(json.formatVersion).toBe('1.6');
+    expect(json.formatVersion).toBe('1.7');
     expect(json.applies.map((a) => a.id)).toEqual([2, 1]);
   });
 

@@ -150,7 +150,7 @@ describe('history of init and of writes outside tenantctl', { timeout: 120_000 }
     ok(await runCli(['init', '--catalog', catalog, '--actor', 'carol'], { env }));
     ok(await runCli(['init', '--catalog', catalog, '--actor', 'carol'], { env }));
     const first = await historyJson();
-    expect(first.formatVersion).toBe('1.6');
+    expect(first.formatVersion).toBe('1.7');
     expect(first.otherWrites.map((e) => [e.command, e.actor, e.host, [...new Set(e.writes.map((w) => w.table))].sort()])).toEqual([
       ['init', 'carol', os.hostname(), ['domains', 'service_plan_dependencies', 'service_plan_unavailable_countries', 'service_plans', 'subscriptions']],
       ['init', 'carol', os.hostname(), ['outbox_key']],
