@@ -108,7 +108,7 @@ describe('history of an apply row the writer appended by hand', { timeout: 120_0
         CREATE TABLE other_writes (id bigserial PRIMARY KEY, written_at timestamptz NOT NULL DEFAULT now(), table_name text NOT NULL, operation text NOT NULL,
           user_id uuid, user_principal_name text, before jsonb, after jsonb);
         CREATE TABLE apply_writes (id bigserial PRIMARY KEY, apply_id bigint NOT NULL, table_name text NOT NULL, operation text NOT NULL,
-          row_count bigint NOT NULL, user_ids uuid[] NOT NULL DEFAULT '{}', user_principal_names text[] NOT NULL DEFAULT '{}');
+          row_count bigint NOT NULL, user_ids uuid[] NOT NULL DEFAULT '{}', user_principal_names text[] NOT NULL DEFAULT '{}', credential_writes jsonb);
         CREATE TABLE purchases (id bigserial PRIMARY KEY, apply_id bigint NOT NULL)`);
       const change = fc.oneof(
         fc.jsonValue(),
@@ -125,6 +125,11 @@ describe('history of an apply row the writer appended by hand', { timeout: 120_0
           // What the database recorded it writing, named or not by the changes.
           await db.query(`INSERT INTO apply_writes (apply_id, table_name, operation, row_count, user_principal_names) SELECT max(id), 'user_roles', 'insert', 2, $1 FROM applies`, [[UPN, 'Y@contoso.com']]);
           await db.query(`INSERT INTO apply_writes (apply_id, table_name, operation, row_count) SELECT max(id), 'subscriptions', 'update', 1 FROM applies`);
+          // And a password hash and policy changed (migration 0029), which any change's attributes may or may not explain.
+          await db.query(
+            `INSERT INTO apply_writes (apply_id, table_name, operation, row_count, user_principal_names, credential_writes) SELECT max(id), 'users', 'update', 1, $1, $2::jsonb FROM applies`,
+            [[UPN], JSON.stringify([{ userId: '00000000-0000-0000-0000-000000000001', userPrincipalName: UPN, columns: ['password_hash', 'password_policies'] }])],
+          );
           for (const user of [null, UPN]) {
             const entries = await readHistory({ query: async (sql, params) => (await db.query(sql, params as unknown[])).rows as never }, { user });
             renderHistoryText(entries, user);
