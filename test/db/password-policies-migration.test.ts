@@ -45,9 +45,8 @@ describe.each(ENGINES)('migration 0028 on an existing $name database', (engine) 
     if (fresh.url) await onConnection(fresh.url, (client) => client.query(ROLES_SQL_0027));
     const before = await db.query('SELECT * FROM users ORDER BY user_principal_name');
 
-    const migrated = await migrate(db);
-    expect(migrated).toMatchObject({ from: 27 });
-    expect(migrated.applied[0]).toBe('0028_password_policies');
+    // And the migrations after it, which roles.sql below needs.
+    expect(await migrate(db)).toMatchObject({ from: 27, applied: listMigrations().filter((m) => m.version >= 28).map((m) => m.name) });
 
     const after = await db.query<Record<string, unknown>>('SELECT * FROM users ORDER BY user_principal_name');
     expect(after.map(({ password_policies: _, ...rest }) => rest)).toEqual(before);
