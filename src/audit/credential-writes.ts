@@ -2,7 +2,7 @@ import type { Queryable } from '../db/database.js';
 import type { AppliedChange } from './read-history.js';
 
 /**
- * The columns of a user that make or govern its password, as migration 0029
+ * The columns of a user that make or govern its password, as migration 0030
  * records an apply's update changing them (old row against new), in the
  * order history names them. Their values are never recorded, nor shown.
  */
@@ -10,7 +10,7 @@ export const CREDENTIAL_COLUMNS = ['password_hash', 'force_change_password', 'pa
 
 /**
  * A user whose credential columns the database recorded an apply's update
- * changing (migration 0029) where none of the apply's recorded changes of
+ * changing (migration 0030) where none of the apply's recorded changes of
  * the user explains it: a password replaced, its forced change switched off
  * or its expiry moved by hand under an apply's name.
  */
@@ -26,7 +26,7 @@ export interface UnexplainedCredentialWrite {
 /** The credential columns an apply's updates changed, by user's lower-cased name. */
 export type CredentialWrites = ReadonlyMap<string, { readonly userPrincipalName: string; readonly columns: readonly string[] }>;
 
-/** Those of these applies that have any (migration 0029; none before it), by apply id. */
+/** Those of these applies that have any (migration 0030; none before it), by apply id. */
 export async function readCredentialWrites(db: Queryable, applyIds: readonly string[]): Promise<Map<number, Map<string, { userPrincipalName: string; columns: string[] }>>> {
   const found = new Map<number, Map<string, { userPrincipalName: string; columns: string[] }>>();
   if (applyIds.length === 0) return found;
@@ -72,7 +72,7 @@ function columnsExplainedBy(change: AppliedChange): readonly string[] {
  * recorded changes of them explain (columnsExplainedBy), under either name
  * of a rename, in name order; `only` (lower-cased) keeps those names alone.
  * Nothing for an apply with no credential writes recorded (every apply
- * before migration 0029).
+ * before migration 0030).
  */
 export function unexplainedCredentialWrites(written: CredentialWrites | undefined, changes: readonly AppliedChange[], only: ReadonlySet<string> | null): UnexplainedCredentialWrite[] {
   if (!written || written.size === 0) return [];

@@ -84,10 +84,10 @@ export interface HistoryEntry {
   /**
    * The users whose password hash, forced change, temporary mark, expiry,
    * reset token or password policy the database recorded this apply's
-   * updates changing (migration 0029) where none of its recorded changes of
+   * updates changing (migration 0030) where none of its recorded changes of
    * the user explains it (credential-writes.ts): a password replaced by hand
    * under the apply's name. The columns' names only, never their values.
-   * Absent when none, and for applies before migration 0029; with --user,
+   * Absent when none, and for applies before migration 0030; with --user,
    * that user's names alone.
    */
   readonly unexplainedCredentialWrites?: readonly UnexplainedCredentialWrite[];

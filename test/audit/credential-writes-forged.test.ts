@@ -5,7 +5,7 @@
 // the job title alone, drift and plan found nothing, and the pipeline's own
 // `apply --plan` said the plan was applied already. apply_writes (0024) named
 // the table and operation only, and a `users update` of a user the record
-// names passes for apply's stamp. Migration 0029 records which users'
+// names passes for apply's stamp. Migration 0030 records which users'
 // password columns an apply's update changed; history names each one no
 // recorded change explains, with the column and never its value.
 import fs from 'node:fs';

@@ -1,4 +1,4 @@
-// What apply itself writes to the password columns (migration 0029 records
+// What apply itself writes to the password columns (migration 0030 records
 // it): a creation, a password reset, passwordPolicies set and cleared. None
 // of it may read as a password changed beyond the apply's record, on either
 // engine; on PostgreSQL the applies run as sql/roles.sql's writer, as CI's.

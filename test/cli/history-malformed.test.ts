@@ -125,7 +125,7 @@ describe('history of an apply row the writer appended by hand', { timeout: 120_0
           // What the database recorded it writing, named or not by the changes.
           await db.query(`INSERT INTO apply_writes (apply_id, table_name, operation, row_count, user_principal_names) SELECT max(id), 'user_roles', 'insert', 2, $1 FROM applies`, [[UPN, 'Y@contoso.com']]);
           await db.query(`INSERT INTO apply_writes (apply_id, table_name, operation, row_count) SELECT max(id), 'subscriptions', 'update', 1 FROM applies`);
-          // And a password hash and policy changed (migration 0029), which any change's attributes may or may not explain.
+          // And a password hash and policy changed (migration 0030), which any change's attributes may or may not explain.
           await db.query(
             `INSERT INTO apply_writes (apply_id, table_name, operation, row_count, user_principal_names, credential_writes) SELECT max(id), 'users', 'update', 1, $1, $2::jsonb FROM applies`,
             [[UPN], JSON.stringify([{ userId: '00000000-0000-0000-0000-000000000001', userPrincipalName: UPN, columns: ['password_hash', 'password_policies'] }])],

@@ -53,8 +53,9 @@ describe.each(ENGINES)('migration 0029 on an existing $name database', (engine) 
     const before = await db.query('SELECT * FROM credential_notifications ORDER BY id');
 
     const migrated = await migrate(db);
-    expect(migrated).toMatchObject({ from: 28, applied: ['0029_writer_queues_credentials_only_in_apply'] });
-    expect(await migrate(db)).toMatchObject({ from: 29, applied: [] });
+    // And the migrations after it, which the current roles.sql needs.
+    expect(migrated).toMatchObject({ from: 28, applied: listMigrations().filter((m) => m.version >= 29).map((m) => m.name) });
+    expect(await migrate(db)).toMatchObject({ applied: [] });
     // The file itself, run again (as the owner's psql might): nothing changes.
     await db.exec(MIGRATION_0029!.sql);
 
