@@ -1,6 +1,6 @@
 import type { DriftFinding, DriftReport, DriftSummary } from './finding.js';
 
-export const DRIFT_FORMAT_VERSION = '1.7';
+export const DRIFT_FORMAT_VERSION = '1.8';
 
 /**
  * The JSON drift report (`drift --format json`), described by

@@ -105,9 +105,12 @@ export type { RoleRef };
  * (`Megan Bowen.`); `identical`, the same display name; `qualified`,
  * a display name with a qualifier in brackets added (`Megan Bowen (IT)`),
  * after how the rest differs; `address`, a display name written as the
- * managed user's UPN (`looksLike`), after how the two differ as UPNs.
+ * managed user's UPN (`looksLike`), after how the two differ as UPNs;
+ * `typo` (since 1.8), a UPN whose local part is one edit (a letter added,
+ * left out, changed, or two neighbours swapped) from that of a managed user
+ * holding an admin role (plan/typo-squats.ts).
  */
-export type LookalikeDifference = 'domain' | 'case' | 'separators' | 'characters' | 'drawn-alike' | 'reordered' | 'punctuated' | 'identical' | 'qualified' | 'address';
+export type LookalikeDifference = 'domain' | 'case' | 'separators' | 'characters' | 'drawn-alike' | 'reordered' | 'punctuated' | 'identical' | 'qualified' | 'address' | 'typo';
 
 /**
  * A managed user an unmanaged account's name looks like (lookalike-findings.ts):

@@ -2,6 +2,7 @@ import { unlikeCharacters } from '../plan/confusable-skeleton.js';
 import { displayNameForm, rearrangements } from '../plan/display-name-skeleton.js';
 import { displayNameForms, shownAsAddress } from '../plan/display-name-forms.js';
 import { DISPLAY_NAME, NameIndex, UPN_LOCAL_PART, withoutSeparators, type NameKind } from '../plan/name-index.js';
+import { TypoIndex } from '../plan/typo-squats.js';
 import { userKey, type User } from '../state/tenant-state.js';
 import type { DriftFinding, Lookalike, LookalikeDifference } from './finding.js';
 
@@ -113,7 +114,10 @@ export const isDisguise = (lookalike: Lookalike) => lookalike.name === 'userPrin
 
 /** What the declared users an account's names look like, and how; never the account itself. */
 export interface LookalikeFinder {
+  /** Look-alikes of the UPN by skeleton, then its typo-squats of administrators (byTypo). */
   readonly byUpn: (upn: string) => Lookalike[];
+  /** The declared administrators whose local part `upn`'s is one edit from. */
+  readonly byTypo: (upn: string) => Lookalike[];
   readonly byDisplayName: (upn: string, displayName: string) => Lookalike[];
 }
 
@@ -121,14 +125,28 @@ export interface LookalikeFinder {
 export function lookalikeFinder(declared: readonly User[]): LookalikeFinder {
   const upns = managedNames(UPN_LOCAL_PART, (user) => user.userPrincipalName, declared);
   const displayNames = managedNames(DISPLAY_NAME, (user) => user.attributes.displayName, declared);
+  // Only the administrators: a one-letter neighbour of an ordinary user is as often a colleague (jan.devrie, jan.devries).
+  const administrators = new TypoIndex<User>();
+  for (const user of declared) if (user.roles.length > 0) administrators.hold(user.userPrincipalName, user);
+  const byTypo = (upn: string, key = userKey(upn)): Lookalike[] =>
+    administrators
+      .near(upn)
+      .filter((managed) => !isItself(managed, key))
+      .map((managed) => {
+        const sameDomain = splitUpn(upn)[1].toLowerCase() === splitUpn(managed.userPrincipalName)[1].toLowerCase();
+        const upnOf = managed.userPrincipalName;
+        return { name: 'userPrincipalName', userPrincipalName: upnOf, looksLike: upnOf, differences: [...(sameDomain ? [] : ['domain' as const]), 'typo'], characters: [] };
+      });
   return {
     byUpn: (upn) => {
       const key = userKey(upn);
-      return upns
+      const alike = upns
         .like(upn)
         .filter((managed) => !isItself(managed, key))
         .flatMap((managed) => upnLookalike(upn, managed) ?? []);
+      return [...alike, ...byTypo(upn, key)];
     },
+    byTypo: (upn) => byTypo(upn),
     byDisplayName: (upn, displayName) => {
       const key = userKey(upn);
       return [

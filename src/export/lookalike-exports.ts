@@ -53,7 +53,8 @@ export function lookalikeExportWarnings(users: readonly User[]): Diagnostic[] {
     const { userPrincipalName: upn, attributes } = user;
     const name = attributes.displayName;
     const found = [
-      ...(upnKeys.shared(keys[i]!.upn) ? lookalikes.byUpn(upn) : []),
+      // A typo-squat shares no key with the administrator's name: asked of every account (a few map reads each).
+      ...(upnKeys.shared(keys[i]!.upn) ? lookalikes.byUpn(upn) : lookalikes.byTypo(upn)),
       ...(nameKeys.shared(keys[i]!.name) || comparedInParts(name) ? lookalikes.byDisplayName(upn, name) : []),
     ];
     const key = userKey(upn);

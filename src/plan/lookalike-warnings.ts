@@ -9,6 +9,7 @@ import { comparedInParts, displayNameForms, shownAsAddress } from './display-nam
 import { DISPLAY_NAME, localEnd, NameIndex, UPN_LOCAL_PART, type NameKind } from './name-index.js';
 import type { PlanWarning } from './plan.js';
 import { administratorNamesakes, type GivenName } from './admin-namesakes.js';
+import { administratorTypoSquats } from './admin-typo-squats.js';
 import { quoted } from './quoted-name.js';
 import { SharedKeys } from './shared-keys.js';
 
@@ -236,9 +237,11 @@ function nameWarnings(input: LookalikeInput): PlanWarning[] {
     if (newNames.length > 0) addName(user, true);
   }
 
+  // A name one letter from an administrator's, where no skeleton is shared: said among the look-alikes, in the plan's order.
+  const typoSquats = administratorTypoSquats(newUpns, current, desired);
   const upnItems = newUpns.flatMap(({ key, upn, renamedFrom: from, adopted: adoptedHere }, i) => {
     const other = otherThan(upns, upnParts[i] ?? '', key, key, from);
-    if (!other) return [];
+    if (!other) return typoSquats.has(i) ? [typoSquats.get(i)!] : [];
     const what = from ? `the new name this plan gives ${from}` : adoptedHere ? 'adopted by this plan' : 'created by this plan';
     // Said only where the separators make the likeness, so that other warnings read as they did.
     const separated = confusableSkeleton(upnParts[i] ?? '') === confusableSkeleton(localPart(other.shown)) ? '' : ', but written with other dots, hyphens, underscores, apostrophes or tildes';

@@ -17,6 +17,7 @@ const DIFFERENCE_WORDS: Record<Exclude<LookalikeDifference, 'characters'>, strin
   identical: 'the same',
   qualified: 'with a qualifier in brackets added',
   address: 'shown as a display name',
+  typo: "one letter away from that administrator's (a letter added, left out, changed, or two swapped)",
 };
 
 export function differenceText(lookalike: Lookalike): string {

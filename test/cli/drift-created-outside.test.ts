@@ -57,7 +57,7 @@ async function unmanaged(tenant: Tenant, config = CONFIG): Promise<Finding[]> {
   expect(run.code, run.stderr).toBe(2);
   const document = JSON.parse(run.stdout) as { formatVersion: string; findings: Finding[] };
   expect(validate(document), JSON.stringify(validate.errors)).toBe(true);
-  expect(document.formatVersion).toBe('1.7');
+  expect(document.formatVersion).toBe('1.8');
   return document.findings.filter((f) => f.kind === 'user.unmanaged');
 }
 

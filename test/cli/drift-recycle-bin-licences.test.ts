@@ -74,7 +74,7 @@ function scenario(name: string, open: () => Promise<Tenant>, describeIt = descri
       await tenant.asWriter(`INSERT INTO tenantctl.license_assignments (user_id, sku) SELECT id, 'ENTERPRISEPACK' FROM tenantctl.users WHERE user_principal_name = '${SANNE}'`);
       const run = await json();
       expect(run.code).toBe(2);
-      expect(run.formatVersion).toBe('1.7');
+      expect(run.formatVersion).toBe('1.8');
       expect(run.findings.filter((f) => f.kind === 'user.licensed-in-recycle-bin')).toEqual([
         {
           kind: 'user.licensed-in-recycle-bin',

@@ -154,7 +154,7 @@ function attributionSuite(setup: () => { env: Record<string, string>; outOfBand:
         lastChange: expect.objectContaining({ applyId: 1, actor: 'sven', laterApply: { applyId: expect.any(Number), actor: 'mallory', databaseRole: role, writes: ['user_roles insert'] } }),
       }),
     ]);
-    expect(drift.formatVersion).toBe('1.7');
+    expect(drift.formatVersion).toBe('1.8');
     const forged = traced[0]?.lastChange?.laterApply?.applyId ?? 0;
     expect(forged).toBeGreaterThan(1);
     const text = await runCli(['drift', '-c', config], { env });

@@ -232,7 +232,7 @@ describe('the drift command', () => {
     expect(json.exitCode).toBe(2);
     const document = JSON.parse(json.stdout) as DriftDocument;
     expect(validate(document), JSON.stringify(validate.errors)).toBe(true);
-    expect(document.formatVersion).toBe('1.7');
+    expect(document.formatVersion).toBe('1.8');
     expect(document.summary.lookalikes).toBe(2);
     const lookalikes = document.findings.flatMap((f) => (f.kind === 'user.unmanaged' ? [[f.userPrincipalName, f.severity, f.lookalikeOf.map((l) => `${l.name} ${l.userPrincipalName} ${l.differences.join('+')} ${l.characters.join('+')}`)]] : []));
     expect(lookalikes).toEqual([

@@ -48,3 +48,12 @@ describe('export names accounts that look like another exported account', () => 
     expect(lookalikes(user('jan.devries@contoso.com', 'Jan de Vries', [GA]), user('j.devries@contoso.com', 'Jan de Vries'), user('alex.wilber@contoso.com', 'Alex Wilber'))).toEqual([]);
   });
 });
+
+describe('export names a typo-squat of an exported administrator', () => {
+  it('one letter from an admin, but not between two ordinary users', () => {
+    expect(lookalikes(user('megan.bowen@contoso.com', 'Megan Bowen', [GA]), user('megann.bowen@contoso.com', 'Someone Else'))).toEqual([
+      `warning: megann.bowen@contoso.com looks like megan.bowen@contoso.com, another exported user: one letter away from that administrator's (a letter added, left out, changed, or two swapped); ${ADVICE}`,
+    ]);
+    expect(lookalikes(user('jan.devries@contoso.com', 'Jan de Vries'), user('jan.devrie@contoso.com', 'Jan Devrie'))).toEqual([]);
+  });
+});

@@ -40,10 +40,21 @@ describe('look-alike UPNs by their separators', () => {
     );
   });
 
-  it('but not a name that differs in a letter too', () => {
+  it('one letter away too: a typo-squat of the admin, named as such', () => {
     fc.assert(
       fc.property(separated, (local) => {
-        expect(lookalikeWarnings([adminDeclared(), meganDeclared(), declared(`${local.replace('w', 'l')}@contoso.com`, { displayName: 'Someone Else' })])).toEqual([]);
+        const warnings = lookalikeWarnings([adminDeclared(), meganDeclared(), declared(`${local.replace('w', 'l')}@contoso.com`, { displayName: 'Someone Else' })]);
+        expect(warnings.map((w) => w.code)).toEqual(['LOOKALIKE_UPN']);
+        expect(warnings[0]?.message).toContain("is one letter away from the administrator megan.bowen@contoso.com's user name");
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it('but not a name that differs in two letters', () => {
+    fc.assert(
+      fc.property(separated, (local) => {
+        expect(lookalikeWarnings([adminDeclared(), meganDeclared(), declared(`${local.replace('w', 'l').replace('g', 'q')}@contoso.com`, { displayName: 'Someone Else' })])).toEqual([]);
       }),
       { numRuns: 30 },
     );

@@ -1,0 +1,65 @@
+import { roleName } from '../catalog/builtin-roles.js';
+import type { User } from '../state/tenant-state.js';
+import { quoted } from './quoted-name.js';
+import { TypoIndex } from './typo-squats.js';
+
+/**
+ * A pull request creating `megann.bowen@` or `mgean.bowen@` beside the
+ * Global administrator `megan.bowen@` disguises no letter, so the skeleton
+ * does not see it; the reviewer reads the admin's name. Only users holding
+ * an admin role (now or as declared) are held (typo-squats.ts), so this
+ * costs a pass over the users and the new UPNs' lengths in map reads.
+ */
+
+/** A UPN the plan brings in (created, or a rename's new one). */
+export interface NewUpn {
+  readonly key: string;
+  readonly upn: string;
+  readonly renamedFrom: string | undefined;
+  readonly adopted: boolean;
+}
+
+interface Administrator {
+  readonly key: string;
+  readonly upn: string;
+  readonly roles: readonly string[];
+  readonly existing: boolean;
+}
+
+function administrators(current: ReadonlyMap<string, User>, desired: ReadonlyMap<string, User>): TypoIndex<Administrator> {
+  const index = new TypoIndex<Administrator>();
+  const live = (user: User | undefined) => (user && !user.directory?.deletedAt ? user : undefined);
+  const add = (key: string, now: User | undefined, declared: User | undefined) => {
+    if (!(now?.roles.length || declared?.roles.length)) return;
+    const roles = [...new Set([...(now?.roles ?? []), ...(declared?.roles ?? [])])];
+    // Each UPN it has: an admin being renamed is squatted under either.
+    for (const upn of new Set([now?.userPrincipalName, declared?.userPrincipalName])) {
+      if (upn !== undefined) index.hold(upn, { key, upn, roles, existing: now !== undefined });
+    }
+  };
+  for (const [key, declared] of desired) add(key, live(current.get(key)), declared);
+  for (const [key, now] of current) if (!desired.has(key)) add(key, live(now), undefined);
+  return index;
+}
+
+/**
+ * `megann.bowen@contoso.com, created by this plan, is one letter away from
+ * the administrator megan.bowen@contoso.com's user name, …` for each new
+ * UPN one edit from an administrator's other than its own account's; by
+ * the new UPN's index in `upns`.
+ */
+export function administratorTypoSquats(upns: readonly NewUpn[], current: ReadonlyMap<string, User>, desired: ReadonlyMap<string, User>): Map<number, string> {
+  const said = new Map<number, string>();
+  if (upns.length === 0) return said;
+  const index = administrators(current, desired);
+  if (index.size === 0) return said;
+  upns.forEach(({ key, upn, renamedFrom, adopted }, i) => {
+    const admin = index.near(upn).find((a) => a.key !== key && a.key !== renamedFrom);
+    if (!admin) return;
+    const what = renamedFrom ? `the new name this plan gives ${renamedFrom}` : adopted ? 'adopted by this plan' : 'created by this plan';
+    const roles = admin.roles.map(roleName).sort().join(', ');
+    const whose = `${admin.existing ? 'an existing user' : 'also in this plan'} holding ${roles}`;
+    said.set(i, `${upn}, ${what}, is one letter away from the administrator ${quoted(admin.upn)}'s user name (a letter added, left out, changed, or two swapped), ${whose}`);
+  });
+  return said;
+}

@@ -1,0 +1,75 @@
+// Typo-squats of administrators: a UPN one edit from an admin's local part,
+// which no confusable skeleton sees (megann.bowen, mgean.bowen, megan.bowem).
+import { describe, expect, it } from 'vitest';
+import { GLOBAL_ADMINISTRATOR } from '../../src/catalog/catalog.js';
+import { oneEditApart, TypoIndex } from '../../src/plan/typo-squats.js';
+import { DEFAULT_SETTINGS } from '../../src/state/settings.js';
+import { admin, adminDeclared, declared, existing, planDocument } from '../render/scenarios.js';
+
+const GA = { roles: [GLOBAL_ADMINISTRATOR] };
+const megan = () => existing('megan.bowen@contoso.com', { displayName: 'Megan Bowen' }, GA);
+const meganDeclared = () => declared('megan.bowen@contoso.com', { displayName: 'Megan Bowen' }, GA);
+const SETTINGS = { ...DEFAULT_SETTINGS, adminEmail: 'it-desk@contoso.com' };
+const warningsOf = (desired: Parameters<typeof planDocument>[0]['desired'], current = [admin(), megan()]) =>
+  planDocument({ desired, current, settings: SETTINGS }).warnings.filter((w) => w.code.startsWith('LOOKALIKE_'));
+
+describe('one edit apart', () => {
+  it.each([
+    ['meganbowen', 'megannbowen', true],
+    ['meganbowen', 'mgeanbowen', true],
+    ['meganbowen', 'meganbowem', true],
+    ['meganbowen', 'meganbowe', true],
+    ['meganbowen', 'meganbwoen', true],
+    ['meganbowen', 'meganbowen', false],
+    ['meganbowen', 'mgaenbowen', false],
+    ['meganbowen', 'megnbowem', false],
+    // The first letter is what initial-and-surname schemes tell colleagues apart by.
+    ['jsmithers', 'asmithers', false],
+    ['meganbowen', 'xmeganbowen', false],
+  ])('%s and %s: %s', (a, b, apart) => {
+    expect(oneEditApart(a, b)).toBe(apart);
+    expect(oneEditApart(b, a)).toBe(apart);
+  });
+
+  it('finds by deletion neighbourhood what a full comparison finds, and only local parts of six letters or more', () => {
+    const index = new TypoIndex<string>();
+    for (const upn of ['megan.bowen@contoso.com', 'alex.wilber@contoso.com', 'admin@contoso.com']) index.hold(upn, upn);
+    expect(index.near('megann.bowen@contoso.com')).toEqual(['megan.bowen@contoso.com']);
+    expect(index.near('megan_bowem@fabrikam.com')).toEqual(['megan.bowen@contoso.com']);
+    expect(index.near('alex.wilbre@contoso.com')).toEqual(['alex.wilber@contoso.com']);
+    // admin is five letters: admins@, adnin@ are not typo-squats of it.
+    expect(index.near('admins@contoso.com')).toEqual([]);
+    expect(index.near('adnin@contoso.com')).toEqual([]);
+  });
+});
+
+describe('LOOKALIKE_UPN names a typo-squat of an administrator', () => {
+  it.each(['megann.bowen', 'mgean.bowen', 'megan.bowem', 'megan_bowem'])('a created %s@', (local) => {
+    expect(warningsOf([adminDeclared(), meganDeclared(), declared(`${local}@contoso.onmicrosoft.com`, { displayName: 'Someone Else' })])).toEqual([
+      {
+        code: 'LOOKALIKE_UPN',
+        message:
+          `${local}@contoso.onmicrosoft.com, created by this plan, is one letter away from the administrator megan.bowen@contoso.com's user name (a letter added, left out, changed, or two swapped), an existing user holding Global administrator. ` +
+          'Make sure each is the account meant: in the plan, a look-alike passes for the other.',
+      },
+    ]);
+  });
+
+  it('a rename of another user to one, naming what it was', () => {
+    const lotte = existing('lotte.smit@contoso.com', { displayName: 'Lotte Smit' });
+    const renamed = declared('megan.bowem@contoso.com', { displayName: 'Lotte Smit' }, { renamedFrom: 'lotte.smit@contoso.com' });
+    expect(warningsOf([adminDeclared(), meganDeclared(), renamed], [admin(), megan(), lotte])[0]?.message).toMatch(
+      /^megan\.bowem@contoso\.com, the new name this plan gives lotte\.smit@contoso\.com, is one letter away from the administrator megan\.bowen@contoso\.com's/,
+    );
+  });
+
+  it('not between two ordinary users, nor an admin renamed one letter from its own name, nor short local parts', () => {
+    const jan = existing('jan.devries@contoso.com', { displayName: 'Jan de Vries' });
+    expect(warningsOf([adminDeclared(), meganDeclared(), declared('jan.devries@contoso.com', { displayName: 'Jan de Vries' }), declared('jan.devrie@contoso.com', { displayName: 'Jan Devrie' })], [admin(), megan(), jan])).toEqual([]);
+    const ownRename = declared('megan.bowem@contoso.com', { displayName: 'Megan Bowen' }, { ...GA, renamedFrom: 'megan.bowen@contoso.com' });
+    expect(warningsOf([adminDeclared(), ownRename])).toEqual([]);
+    // admin@ (five letters) holds Global administrator: admins@ is another name, not a squat.
+    expect(warningsOf([adminDeclared(), meganDeclared(), declared('admins@contoso.com', { displayName: 'Admins Mailbox' })])).toEqual([]);
+    expect(warningsOf([adminDeclared(), meganDeclared(), declared('negan.bowen@contoso.com', { displayName: 'Negan Bowen' })])).toEqual([]);
+  });
+});
