@@ -1,6 +1,7 @@
 import { roleName } from '../catalog/builtin-roles.js';
 import type { User } from '../state/tenant-state.js';
 import { displayNameForms } from './display-name-forms.js';
+import { localEnd, withoutSeparators } from './name-index.js';
 import { quoted } from './quoted-name.js';
 
 /**
@@ -48,14 +49,28 @@ function administratorsByName(current: ReadonlyMap<string, User>, desired: Reado
   return byName;
 }
 
+const bareLocal = (upn: string) => withoutSeparators(upn.slice(0, localEnd(upn)).toLowerCase());
+
+/**
+ * `megan.bowen.admin@` or `adm-megan.bowen@` named "Megan Bowen (admin)"
+ * beside `megan.bowen@`: an administrator's separate admin account, which
+ * many tenants give every administrator. Not named when the account is
+ * declared with an admin role: that grant is in the plan's approvals
+ * (`--approve-privileged` for a privileged one) and names the account, so
+ * the reviewer asks whose it is there. Without a role, such an account has
+ * no reason to be the admin's own, and is named.
+ */
+const ownAdminAccount = (upn: string, adminUpn: string) => bareLocal(upn).includes(bareLocal(adminUpn));
+
 /** `the displayName "Megan Bowen" of m.bowen2@contoso.com, created by this plan, is the name of megan.bowen@contoso.com, …`, one per given name. */
 export function administratorNamesakes(given: readonly GivenName[], current: ReadonlyMap<string, User>, desired: ReadonlyMap<string, User>): string[] {
   if (given.length === 0) return [];
   const administrators = administratorsByName(current, desired);
   if (administrators.size === 0) return [];
   return given.flatMap(({ key, upn, name, renamedFrom, created }) => {
+    const holdsRole = (desired.get(key)?.roles.length ?? 0) > 0;
     for (const { compared, qualified } of displayNameForms(name)) {
-      const admin = administrators.get(compared.toLowerCase())?.find((a) => a.key !== key && a.key !== renamedFrom);
+      const admin = administrators.get(compared.toLowerCase())?.find((a) => a.key !== key && a.key !== renamedFrom && !(holdsRole && ownAdminAccount(upn, a.upn)));
       if (!admin) continue;
       const roles = admin.roles.map(roleName).sort().join(', ');
       const whose = `${admin.existing ? 'an existing user' : 'also in this plan'} holding ${roles}`;

@@ -73,3 +73,16 @@ describe('LOOKALIKE_UPN names a typo-squat of an administrator', () => {
     expect(warningsOf([adminDeclared(), meganDeclared(), declared('negan.bowen@contoso.com', { displayName: 'Negan Bowen' })])).toEqual([]);
   });
 });
+
+describe('an administrator\'s separate admin account', () => {
+  const adminAccount = (upn: string, shape = GA) => declared(upn, { displayName: 'Megan Bowen (admin)' }, shape);
+
+  it.each(['megan.bowen.admin', 'adm-megan.bowen'])('%s@ holding an admin role is not a namesake: its grant is reviewed as such', (local) => {
+    expect(warningsOf([adminDeclared(), meganDeclared(), adminAccount(`${local}@contoso.com`)])).toEqual([]);
+  });
+
+  it('named all the same without a role, or under a UPN that is not built on the admin\'s', () => {
+    expect(warningsOf([adminDeclared(), meganDeclared(), adminAccount('megan.bowen.admin@contoso.com', { roles: [] })]).map((w) => w.code)).toEqual(['LOOKALIKE_NAMESAKE']);
+    expect(warningsOf([adminDeclared(), meganDeclared(), adminAccount('helpdesk7@contoso.com')]).map((w) => w.code)).toEqual(['LOOKALIKE_NAMESAKE']);
+  });
+});
