@@ -1,4 +1,5 @@
-import { UPN_LOCAL_PART } from './name-index.js';
+import { confusableSkeleton } from './confusable-skeleton.js';
+import { localEnd, withoutSeparators } from './name-index.js';
 
 /**
  * A typo-squat of an administrator: `megann.bowen@`, `mgean.bowen@` or
@@ -40,7 +41,7 @@ function deletions(text: string): string[] {
  * substituted, or two neighbours swapped) and that edit keeps the first
  * letter: a different first letter is how initial-and-surname schemes tell
  * colleagues apart (`asmith`, `jsmith`), and it is the letter a reader
- * checks; a squat keeps it.
+ * checks; a squat keeps it. An edit of digits alone is not one (DIGIT).
  */
 export function oneEditApart(a: string, b: string): boolean {
   if (a === b) return false;
@@ -49,9 +50,34 @@ export function oneEditApart(a: string, b: string): boolean {
   let i = 0;
   while (i < short.length && short[i] === long[i]) i++;
   if (i === 0) return false;
-  if (short.length < long.length) return short.slice(i) === long.slice(i + 1);
-  if (short.slice(i + 1) === long.slice(i + 1)) return true;
-  return i + 1 < short.length && short[i] === long[i + 1] && short[i + 1] === long[i] && short.slice(i + 2) === long.slice(i + 2);
+  if (short.length < long.length) return short.slice(i) === long.slice(i + 1) && !numbered(long, i);
+  if (short.slice(i + 1) === long.slice(i + 1)) return !(numbered(short, i) || numbered(long, i));
+  const swapped = i + 1 < short.length && short[i] === long[i + 1] && short[i + 1] === long[i] && short.slice(i + 2) === long.slice(i + 2);
+  return swapped && !(numbered(short, i) || numbered(short, i + 1));
+}
+
+/**
+ * A digit alone changed, added or removed is how directories number
+ * namesakes and accounts (`jan.devries2` and `jan.devries3` beside
+ * `jan.devries`, `noor.u205` beside `noor.u25`), and a reader sees it: no
+ * typo. So digits are kept as they are (typoSkeleton).
+ */
+const DIGIT = /[0-9]/;
+const numbered = (text: string, i: number) => DIGIT.test(text[i] ?? '');
+
+const PAIRS: Readonly<Record<string, string>> = { rn: 'm', vv: 'w', cl: 'd' };
+
+/**
+ * The local part as the look-alikes compare it (confusable skeleton,
+ * separators aside) but with its digits kept: the skeleton reads 0 as o and
+ * 1 as l, which would make `noor.u10` and `noor.u14` a letter apart. A 1 for
+ * an l is the skeleton's own look-alike, found before this.
+ */
+export function typoSkeleton(upn: string): string {
+  const local = upn.slice(0, localEnd(upn));
+  // UPNs are ASCII (validation); a name written outside tenantctl may not be.
+  if (!/^[\x20-\x7e]*$/.test(local)) return withoutSeparators(confusableSkeleton(local));
+  return withoutSeparators(local.replace(/[I|]/g, 'l').toLowerCase()).replace(/rn|vv|cl/g, (pair) => PAIRS[pair]!);
 }
 
 interface Held<T> {
@@ -69,7 +95,7 @@ export class TypoIndex<T> {
 
   /** Holds `holder` under the UPN `upn`, unless its local part is shorter than TYPO_MIN_LENGTH. */
   hold(upn: string, holder: T): void {
-    const skeleton = UPN_LOCAL_PART.skeletonOf(upn);
+    const skeleton = typoSkeleton(upn);
     if (skeleton.length < TYPO_MIN_LENGTH) return;
     for (const variant of [skeleton, ...deletions(skeleton)]) {
       const bucket = this.byVariant.get(variant);
@@ -81,7 +107,7 @@ export class TypoIndex<T> {
   /** The holders whose local part is one edit from `upn`'s (not the same: that is the skeleton's look-alike), in the order held. */
   near(upn: string): T[] {
     if (this.byVariant.size === 0) return [];
-    const skeleton = UPN_LOCAL_PART.skeletonOf(upn);
+    const skeleton = typoSkeleton(upn);
     if (skeleton.length < TYPO_MIN_LENGTH - 1) return [];
     const found: T[] = [];
     for (const variant of [skeleton, ...deletions(skeleton)]) {

@@ -26,6 +26,15 @@ describe('one edit apart', () => {
     // The first letter is what initial-and-surname schemes tell colleagues apart by.
     ['jsmithers', 'asmithers', false],
     ['meganbowen', 'xmeganbowen', false],
+    // Numbered namesakes, and numbered accounts: a digit alone is no typo.
+    ['jandevries', 'jandevries2', false],
+    ['jandevries2', 'jandevries3', false],
+    ['noor.u14', 'noor.u10', false],
+    ['sanne.u73', 'sanne.u7', false],
+    ['sanne.u73', 'sanne.u37', false],
+    ['noor.u10', 'noor.u14', false],
+    ['noor.u205', 'noor.u25', false],
+    ['meganbowen', 'meganbowen1', false],
   ])('%s and %s: %s', (a, b, apart) => {
     expect(oneEditApart(a, b)).toBe(apart);
     expect(oneEditApart(b, a)).toBe(apart);
@@ -37,6 +46,9 @@ describe('one edit apart', () => {
     expect(index.near('megann.bowen@contoso.com')).toEqual(['megan.bowen@contoso.com']);
     expect(index.near('megan_bowem@fabrikam.com')).toEqual(['megan.bowen@contoso.com']);
     expect(index.near('alex.wilbre@contoso.com')).toEqual(['alex.wilber@contoso.com']);
+    // Drawn alike and one letter off: rn for m, then a letter added.
+    expect(index.near('rnegann.bowen@contoso.com')).toEqual(['megan.bowen@contoso.com']);
+    expect(index.near('sanne.u1@contoso.com')).toEqual([]);
     // admin is five letters: admins@, adnin@ are not typo-squats of it.
     expect(index.near('admins@contoso.com')).toEqual([]);
     expect(index.near('adnin@contoso.com')).toEqual([]);
