@@ -48,6 +48,13 @@ export interface LargeOtherWrites {
   readonly listed: number;
   /** The rows in the order written, a part (LargeEntryBudget) at a time. */
   parts(): AsyncGenerator<readonly OtherWrite[]>;
+  /**
+   * The rows after the first `skipped` of each kind counted `listed` times or
+   * fewer (a table and operation, or an update's column), `listed` of them at
+   * most and about a part's bytes: a lone role grant or changed password hash
+   * among 200,000 department updates, which the counts name but not whose.
+   */
+  rare(skipped: number): Promise<{ readonly rows: number; readonly listed: readonly OtherWrite[] }>;
 }
 
 /**
@@ -99,7 +106,35 @@ export async function readLargeOtherWrites(db: Queryable, first: string, budget:
     tables,
     listed: budget.listed,
     parts: () => readParts(db, first, head.last, budget),
+    rare: (skipped) => readRare(db, first, skipped, budget),
   };
+}
+
+const CHANGED_COLUMNS = `jsonb_object_keys(coalesce(before, '{}'::jsonb) || coalesce(after, '{}'::jsonb))`;
+
+/** LargeOtherWrites.rare: one query; the rows in the order written. */
+async function readRare(db: Queryable, first: string, skipped: number, budget: LargeEntryBudget): Promise<{ rows: number; listed: OtherWrite[] }> {
+  const [found] = await db.query<{ rows: string; writes: string | null }>(
+    `WITH ${ENTRY_ROWS},
+     operations AS (SELECT table_name, operation FROM mine GROUP BY table_name, operation HAVING count(*) <= $2::int),
+     columns AS (SELECT table_name, c.column_name FROM mine CROSS JOIN LATERAL ${CHANGED_COLUMNS} AS c(column_name)
+                  WHERE operation = 'update' GROUP BY table_name, c.column_name HAVING count(*) <= $2::int),
+     numbered AS (SELECT m.*, row_number() OVER (ORDER BY m.id) AS n FROM mine m),
+     rare AS (SELECT r.* FROM numbered r
+               WHERE r.n > $3::bigint
+                 AND ((r.table_name, r.operation) IN (SELECT table_name, operation FROM operations)
+                      OR (r.operation = 'update' AND EXISTS (SELECT FROM ${CHANGED_COLUMNS.replace(/before|after/g, (c) => `r.${c}`)} AS k(column_name)
+                                                              WHERE (r.table_name, k.column_name) IN (SELECT table_name, column_name FROM columns))))),
+     sized AS (SELECT r.*, sum(octet_length(coalesce(r.before::text, '')) + octet_length(coalesce(r.after::text, '')))
+                             OVER (ORDER BY r.id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before_bytes
+                 FROM (SELECT * FROM rare ORDER BY id LIMIT $2::int) r),
+     taken AS (SELECT * FROM sized WHERE coalesce(before_bytes, 0) < $4::bigint)
+     SELECT (SELECT count(*) FROM rare)::text AS rows,
+            (SELECT json_agg(json_build_object('table', table_name, 'operation', operation, 'userId', user_id,
+              'userPrincipalName', user_principal_name, 'key', row_key, 'before', before, 'after', after) ORDER BY id) FROM taken)::text AS writes`,
+    [first, budget.listed, skipped, budget.partBytes],
+  );
+  return { rows: Number(found?.rows ?? 0), listed: found?.writes ? (JSON.parse(found.writes) as OtherWrite[]) : [] };
 }
 
 /**

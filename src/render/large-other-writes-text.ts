@@ -21,10 +21,10 @@ function countLine(table: TableCount): string {
 /**
  * One transaction outside an apply too large to list whole (a bulk update of
  * every user): its header as any other's, the rows it wrote counted per table,
- * operation and column by the server, so that its scale is never hidden, and
- * its first rows (`large.listed`, of the first part read) as other entries
- * show theirs. Only those rows are
- * read; `history --format json` lists them all.
+ * operation and column by the server, so that its scale is never hidden, the
+ * rows of the rarer kinds past the first ones (`large.rare`), and its first
+ * rows (`large.listed`, of the first part read) as other entries show theirs.
+ * Only those rows are read; `history --format json` lists them all.
  */
 export async function largeOtherWritesBlock(large: LargeOtherWrites): Promise<string> {
   // The first part alone, which is bounded in bytes too: listed rows of megabytes each would be held whole.
@@ -35,9 +35,16 @@ export async function largeOtherWritesBlock(large: LargeOtherWrites): Promise<st
   }
   const kinds = new Set(large.tables.map((table) => tableKind(table.table)));
   const rest = large.rows - first.length;
+  // Counted alone, a role granted or a password hash replaced among the bulk names neither whose nor what.
+  const rare = await large.rare(first.length);
+  const rareLines = rare.rows === 0 ? [] : [
+    `  ! of a kind counted ${large.listed} times or fewer above, ${rare.rows === rare.listed.length ? `the ${count(rare.rows, 'row', 'rows')}` : `the first ${rare.listed.length} of the ${rare.rows} rows`} past the first ${first.length}:`,
+    ...objectLines(rare.listed),
+  ];
   return [
     `${whoWrote(large.entry)} — ${changedText(large.users, kinds)}: ${count(large.rows, 'row', 'rows')} in one transaction`,
     ...large.tables.map(countLine),
+    ...rareLines,
     `  ! too many rows to list here: the first ${first.length} follow, the other ${rest} are counted above; history --format json lists them all`,
     ...objectLines(first),
   ].join('\n');
