@@ -9,6 +9,10 @@ import type { PlanWarning } from './plan.js';
  * new user's recipients. Compared with the latest apply's record, as the
  * deletion limits are (loosenedLimitWarnings), case aside.
  */
+// An apply of a plan that changes nothing records nothing, settings included: without this a
+// reviewer would wonder why the warning is back on the next pull request.
+const UNTIL_RECORDED = '; this warning repeats until an apply that changes the tenant records the new value';
+
 export function adminEmailWarnings(settings: Settings, applied: Settings | null): PlanWarning[] {
   if (!applied) return [];
   const before = applied.adminEmail;
@@ -18,5 +22,5 @@ export function adminEmailWarnings(settings: Settings, applied: Settings | null)
     after === null
       ? `settings.adminEmail is removed (${before} as last applied): temporary passwords are no longer copied to an administrator's address`
       : `settings.adminEmail ${before === null ? `is set to ${after} (none as last applied)` : `changes from ${before} (as last applied) to ${after}`}: every temporary password a creation or password reset sends from now on, an administrator's too, is copied to ${after}`;
-  return [{ code: 'ADMIN_EMAIL_CHANGED', message }];
+  return [{ code: 'ADMIN_EMAIL_CHANGED', message: `${message}${UNTIL_RECORDED}` }];
 }
