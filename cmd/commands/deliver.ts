@@ -30,6 +30,8 @@ interface Destination {
   readonly close: () => void;
   /** The pickup folder's transport, when messages go there. */
   readonly pickup?: PickupTransport;
+  /** The relay's login, when it logs in. */
+  readonly login?: string | null;
 }
 
 function destination(options: DeliverOptions): Destination {
@@ -44,7 +46,7 @@ function destination(options: DeliverOptions): Destination {
     );
   }
   const transport = createSmtpTransport(url, { insecureLoopback: options.smtpInsecureLoopback === true });
-  return { transport, description: transport.displayUrl, close: () => transport.close() };
+  return { transport, description: transport.displayUrl, close: () => transport.close(), login: transport.login };
 }
 
 /** `IT desk <it-desk@contoso.com>` or `it-desk@contoso.com`, the whole value; the name may hold no address of its own. */
@@ -76,6 +78,15 @@ function line(delivery: NotificationDelivery): string {
   const note = delivery.note ? ` (${terminalText(delivery.note)})` : '';
   const withheld = delivery.withheld && delivery.withheld.length > 0 ? ` (not to settings.adminEmail ${to(delivery.withheld)}: the user's own mailbox)` : '';
   return `delivered ${who} to ${to(accepted)}${withheld}${note}${rejected.join('')}`;
+}
+
+/**
+ * A relay that logs in as a mailbox that is also sent temporary passwords (settings.adminEmail,
+ * most often) puts them in reach of whoever holds TENANTCTL_SMTP_URL, a pipeline secret that
+ * needs only to send: with that login and password they sign in to the mailbox and read every copy.
+ */
+function loginReadsCopies(login: string, received: number): string {
+  return `tenantctl: warning: the relay's login ${terminalText(login)} is also a recipient of ${received} of these temporary password(s): whoever holds TENANTCTL_SMTP_URL can read them in that mailbox; have deliver log in with an account that may only send, and no recipient's`;
 }
 
 function summary({ delivered, failed, partial: refused }: DeliveryCounts, notTried: number, where: string, stoppedBy: NodeJS.Signals | null): string {
@@ -191,6 +202,8 @@ export function registerDeliver(program: Command): void {
       const from = sender();
       const target = destination(options);
       const interruption = stopOnSignals();
+      const login = target.login?.includes('@') ? target.login.toLowerCase() : null;
+      let toLogin = 0;
       try {
         const report = await withDatabase({ ...options, actor: resolveActor(options.actor) }, async (db) => {
           // Checked even with nothing queued, so a misconfigured job fails now, not at the first credential.
@@ -206,7 +219,10 @@ export function registerDeliver(program: Command): void {
           return deliverPending(db, target.transport, {
             identities: key.identities,
             from,
-            onResult: (delivery) => out(line(delivery)),
+            onResult: (delivery) => {
+              out(line(delivery));
+              if (login !== null && delivery.status !== 'failed' && delivery.recipients.some((r) => r.toLowerCase() === login)) toLogin += 1;
+            },
             // Asked before each notification is claimed: from the first on, a signal waits for the one in flight.
             stopRequested: () => {
               interruption.sending();
@@ -228,6 +244,7 @@ export function registerDeliver(program: Command): void {
           return;
         }
         out(summary(counts, report.notTried, target.description, stoppedBy));
+        if (login !== null && toLogin > 0) err(loginReadsCopies(login, toLogin));
         if (stoppedBy === null && (counts.failed > 0 || counts.partial > 0)) process.exitCode = ExitCode.error;
       } finally {
         interruption.release();

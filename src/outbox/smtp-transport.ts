@@ -25,6 +25,8 @@ export interface SmtpTransportOptions {
 /** An SMTP relay; `displayUrl` has the password masked and is safe to print. */
 export interface SmtpTransport extends Transport {
   readonly displayUrl: string;
+  /** The user name the relay is logged in to, if any (often a mailbox's address). */
+  readonly login: string | null;
   close(): void;
 }
 
@@ -162,6 +164,7 @@ export function createSmtpTransport(url: string, options: SmtpTransportOptions =
   const relay = `${host.includes(':') ? `[${host}]` : host}:${settings.port ?? ''}`;
   return {
     displayUrl: maskUrl(url),
+    login: user || null,
     async send(message) {
       let info: SMTPSentMessageInfo;
       try {
