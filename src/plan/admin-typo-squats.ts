@@ -19,14 +19,14 @@ export interface NewUpn {
   readonly adopted: boolean;
 }
 
-interface Administrator {
+export interface Administrator {
   readonly key: string;
   readonly upn: string;
   readonly roles: readonly string[];
   readonly existing: boolean;
 }
 
-function administrators(current: ReadonlyMap<string, User>, desired: ReadonlyMap<string, User>): TypoIndex<Administrator> {
+export function administrators(current: ReadonlyMap<string, User>, desired: ReadonlyMap<string, User>): TypoIndex<Administrator> {
   const index = new TypoIndex<Administrator>();
   const live = (user: User | undefined) => (user && !user.directory?.deletedAt ? user : undefined);
   const add = (key: string, now: User | undefined, declared: User | undefined) => {
@@ -42,19 +42,28 @@ function administrators(current: ReadonlyMap<string, User>, desired: ReadonlyMap
   return index;
 }
 
+/** The administrator, other than the account itself, whose local part `upn`'s is one edit from. */
+export const squatted = (index: TypoIndex<Administrator>, upn: string, key: string, renamedFrom?: string): Administrator | undefined =>
+  index.near(upn).find((a) => a.key !== key && a.key !== renamedFrom);
+
 /**
  * `megann.bowen@contoso.com, created by this plan, is one letter away from
  * the administrator megan.bowen@contoso.com's user name, …` for each new
  * UPN one edit from an administrator's other than its own account's; by
  * the new UPN's index in `upns`.
  */
-export function administratorTypoSquats(upns: readonly NewUpn[], current: ReadonlyMap<string, User>, desired: ReadonlyMap<string, User>): Map<number, string> {
+export function administratorTypoSquats(
+  upns: readonly NewUpn[],
+  current: ReadonlyMap<string, User>,
+  desired: ReadonlyMap<string, User>,
+  held?: TypoIndex<Administrator>,
+): Map<number, string> {
   const said = new Map<number, string>();
   if (upns.length === 0) return said;
-  const index = administrators(current, desired);
+  const index = held ?? administrators(current, desired);
   if (index.size === 0) return said;
   upns.forEach(({ key, upn, renamedFrom, adopted }, i) => {
-    const admin = index.near(upn).find((a) => a.key !== key && a.key !== renamedFrom);
+    const admin = squatted(index, upn, key, renamedFrom);
     if (!admin) return;
     const what = renamedFrom ? `the new name this plan gives ${renamedFrom}` : adopted ? 'adopted by this plan' : 'created by this plan';
     const roles = admin.roles.map(roleName).sort().join(', ');

@@ -9,7 +9,7 @@ import { comparedInParts, displayNameForms, shownAsAddress } from './display-nam
 import { DISPLAY_NAME, localEnd, NameIndex, UPN_LOCAL_PART, type NameKind } from './name-index.js';
 import type { PlanWarning } from './plan.js';
 import { administratorNamesakes, type GivenName } from './admin-namesakes.js';
-import { administratorTypoSquats } from './admin-typo-squats.js';
+import { administrators, administratorTypoSquats, squatted } from './admin-typo-squats.js';
 import { quoted } from './quoted-name.js';
 import { SharedKeys } from './shared-keys.js';
 
@@ -169,6 +169,10 @@ function nameWarnings(input: LookalikeInput): PlanWarning[] {
   const adopted = new Set<string>();
   for (const change of changes) if (change.kind === 'user.adopt') adopted.add(change.userPrincipalName.toLowerCase());
   const may = adopted.size > 0 ? mayLookAlike(input) : null;
+  // A typo-squat shares no skeleton, so mayLookAlike passes it by: an adopted UPN is also looked up among the administrators (map reads, no pairs).
+  let admins: ReturnType<typeof administrators> | undefined;
+  const adminIndex = () => (admins ??= administrators(current, desired));
+  const squats = (upn: string, key: string) => adminIndex().size > 0 && squatted(adminIndex(), upn, key) !== undefined;
   const newUpns: NewName[] = [];
   const newNames: NewName[] = [];
   // Display names the plan gives, as a namesake of an administrator is said of them (adopted ones were in the directory already).
@@ -179,7 +183,7 @@ function nameWarnings(input: LookalikeInput): PlanWarning[] {
     // A rename to the same name in another case brings in no new name: its look-alikes were there before.
     const newCase = change.kind === 'user.rename' && change.fromUserPrincipalName.toLowerCase() === key;
     // An account adopted under a new UPN is said once, by its rename.
-    const adoptedAsIs = change.kind === 'user.adopt' && !renamedFrom.has(key) && may?.upn(change.userPrincipalName) === true;
+    const adoptedAsIs = change.kind === 'user.adopt' && !renamedFrom.has(key) && (may?.upn(change.userPrincipalName) === true || squats(change.userPrincipalName, key));
     if (change.kind === 'user.create' || adoptedAsIs || (change.kind === 'user.rename' && !newCase)) newUpns.push(named(change.userPrincipalName));
     if (change.kind === 'user.create') {
       newNames.push(named(change.attributes.displayName));
@@ -238,7 +242,7 @@ function nameWarnings(input: LookalikeInput): PlanWarning[] {
   }
 
   // A name one letter from an administrator's, where no skeleton is shared: said among the look-alikes, in the plan's order.
-  const typoSquats = administratorTypoSquats(newUpns, current, desired);
+  const typoSquats = administratorTypoSquats(newUpns, current, desired, admins);
   const upnItems = newUpns.flatMap(({ key, upn, renamedFrom: from, adopted: adoptedHere }, i) => {
     const other = otherThan(upns, upnParts[i] ?? '', key, key, from);
     if (!other) return typoSquats.has(i) ? [typoSquats.get(i)!] : [];

@@ -55,3 +55,22 @@ describe('look-alike accounts a plan adopts', () => {
     expect(warningsOf([adminDeclared(), ...exported(current.slice(1))], current)).toEqual([]);
   });
 });
+
+describe('a typo-squat of an administrator a plan adopts', () => {
+  it('is named as a created one is, though it shares no skeleton with anyone', () => {
+    const current = [admin(), existing('megan.bowen@contoso.com', { displayName: 'Megan Bowen' }, GA), unmanaged('megann.bowen@contoso.com', 'Someone Else')];
+    expect(warningsOf(exported(current), current)).toEqual([
+      {
+        code: 'LOOKALIKE_UPN',
+        message:
+          "megann.bowen@contoso.com, adopted by this plan, is one letter away from the administrator megan.bowen@contoso.com's user name (a letter added, left out, changed, or two swapped), an existing user holding Global administrator. " +
+          'Make sure each is the account meant: in the plan, a look-alike passes for the other.',
+      },
+    ]);
+  });
+
+  it('not the administrator itself, nor an ordinary user one letter from another', () => {
+    const current = [admin(), unmanaged('megan.bowen@contoso.com', 'Megan Bowen', GA), unmanaged('jan.devrie@contoso.com', 'Jan Devrie'), existing('jan.devries@contoso.com', { displayName: 'Jan de Vries' })];
+    expect(warningsOf([adminDeclared(), ...exported(current.slice(1))], current)).toEqual([]);
+  });
+});
