@@ -339,7 +339,7 @@ export function computeDrift(input: DriftInput): DriftReport {
     }),
   ];
   const findings = [
-    ...withLookalikes(oneFindingPerDeletedUser(userFindings, licensedInRecycleBinFindings(input.desired, currentUsers)), [...input.desired.users.values()]),
+    ...withLookalikes(oneFindingPerDeletedUser(userFindings, licensedInRecycleBinFindings(input.desired, currentUsers)), [...input.desired.users.values()], currentUsers),
     ...recycleBinFindings(input.current, roles, input.now),
     ...seatFindings(input.catalog, input.current),
     ...passwordFindings(input.current, input.now),

@@ -121,13 +121,19 @@ export interface LookalikeFinder {
   readonly byDisplayName: (upn: string, displayName: string) => Lookalike[];
 }
 
-/** Export asks it of the exported accounts, with all of them declared; drift of the unmanaged ones. */
-export function lookalikeFinder(declared: readonly User[]): LookalikeFinder {
+const declaresRole = (user: User) => user.roles.length > 0;
+
+/**
+ * Export asks it of the exported accounts, with all of them declared; drift
+ * of the unmanaged ones. `administrator`: which declared users' names are
+ * guarded from typo-squats (by default, those declared with a role).
+ */
+export function lookalikeFinder(declared: readonly User[], administrator: (user: User) => boolean = declaresRole): LookalikeFinder {
   const upns = managedNames(UPN_LOCAL_PART, (user) => user.userPrincipalName, declared);
   const displayNames = managedNames(DISPLAY_NAME, (user) => user.attributes.displayName, declared);
   // Only the administrators: a one-letter neighbour of an ordinary user is as often a colleague (jan.devrie, jan.devries).
   const administrators = new TypoIndex<User>();
-  for (const user of declared) if (user.roles.length > 0) administrators.hold(user.userPrincipalName, user);
+  for (const user of declared) if (administrator(user)) administrators.hold(user.userPrincipalName, user);
   const byTypo = (upn: string, key = userKey(upn)): Lookalike[] =>
     administrators
       .near(upn)
@@ -163,11 +169,24 @@ export function lookalikeFinder(declared: readonly User[]): LookalikeFinder {
  * The unmanaged users' findings with the declared users each looks like
  * (`lookalikeOf`), a disguise among which makes it high; the other findings
  * as they are. `declared`: the configuration's users, as the configuration
- * names them.
+ * names them; `current`: the directory's accounts by the declared users'
+ * keys (a pending rename under its new UPN).
+ *
+ * A declared user is guarded from typo-squats as an administrator when the
+ * configuration gives it a role or its account holds one in the directory:
+ * a role granted outside git signs in as the admin all the same, and it is
+ * the role a squat is after (the grant is drift of its own, but the squat
+ * beside it would otherwise go unnamed). Unmanaged admins are not guarded:
+ * they are findings themselves, and an impostor holding a role would make
+ * the genuine colleague one letter away read as its squat.
  */
-export function withLookalikes(findings: readonly DriftFinding[], declared: readonly User[]): DriftFinding[] {
+export function withLookalikes(findings: readonly DriftFinding[], declared: readonly User[], current: ReadonlyMap<string, User> = new Map()): DriftFinding[] {
   if (!findings.some((f) => f.kind === 'user.unmanaged')) return [...findings];
-  const lookalikes = lookalikeFinder(declared);
+  const holdsRole = (user: User) => {
+    const account = current.get(userKey(user.userPrincipalName));
+    return account !== undefined && !account.directory?.deletedAt && account.roles.length > 0;
+  };
+  const lookalikes = lookalikeFinder(declared, (user) => declaresRole(user) || holdsRole(user));
   return findings.map((finding) => {
     if (finding.kind !== 'user.unmanaged') return finding;
     const lookalikeOf = [...lookalikes.byUpn(finding.userPrincipalName), ...lookalikes.byDisplayName(finding.userPrincipalName, finding.displayName)];

@@ -34,3 +34,26 @@ describe('typo-squats of managed administrators', () => {
     expect(unmanagedFinding(unmanaged('megan.bowen.admin@contoso.com', 'Megan Bowen (admin)')).lookalikeOf.map((l) => l.name)).toEqual(['displayName']);
   });
 });
+
+describe('administrators as the directory has them', () => {
+  const MEGAN = { name: 'userPrincipalName', userPrincipalName: 'megan.bowen@contoso.com', looksLike: 'megan.bowen@contoso.com', differences: ['typo'], characters: [] };
+  const squat = () => unmanaged('megann.bowen@contoso.com', 'Someone Else');
+
+  it('a managed user granted a role outside git guards its name, though the configuration lists none', () => {
+    const grantedOutside = [desiredUser('megan.bowen@contoso.com', { attributes: { displayName: 'Megan Bowen' } }), currentUser('megan.bowen@contoso.com', { roles: [GA], attributes: { displayName: 'Megan Bowen' } }, APPLIED)] as const;
+    const finding = unmanagedFinding(squat(), grantedOutside);
+    expect(finding.lookalikeOf).toEqual([MEGAN]);
+    expect(finding.severity).toBe('high');
+  });
+
+  it('an unmanaged administrator guards none: it is a finding itself', () => {
+    const admin = currentUser('megan.bowen@contoso.com', { roles: [GA], attributes: { displayName: 'Megan Bowen' } }, { managed: false });
+    const [declared, applied] = managed('alex.wilber@contoso.com', 'Alex Wilber');
+    const { findings } = computeDrift({ desired: state(declared), current: state(applied, admin, squat()), catalog: catalog([]), now: NOW });
+    const unmanagedOnes = findings.filter((f): f is DriftFindingOf<'user.unmanaged'> => f.kind === 'user.unmanaged');
+    expect(unmanagedOnes.map((f) => [f.userPrincipalName, f.lookalikeOf])).toEqual([
+      ['megan.bowen@contoso.com', []],
+      ['megann.bowen@contoso.com', []],
+    ]);
+  });
+});
