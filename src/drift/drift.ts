@@ -9,6 +9,7 @@ import { lastWriter } from '../state/last-writer.js';
 import { compareText, licensedInRecycleBinFindings, oneFindingPerDeletedUser, recycleBinFindings } from './recycle-bin-findings.js';
 import { withLookalikes } from './lookalike-findings.js';
 import { NO_OUTSIDE_REMOVALS, type OutsideRemovals } from './read-outside-removals.js';
+import type { PasswordWrittenOutside } from './read-passwords-outside.js';
 import {
   DRIFT_CLASSES,
   DRIFT_KINDS,
@@ -34,6 +35,8 @@ export interface DriftInput {
   readonly now: Date;
   /** Who deleted or released declared users outside tenantctl (readOutsideRemovals); none when not given. */
   readonly outsideRemovals?: OutsideRemovals;
+  /** Password writes outside tenantctl since an apply last set each user's password, by id (readPasswordsWrittenOutside); none when not given. */
+  readonly passwordsWrittenOutside?: ReadonlyMap<string, PasswordWrittenOutside>;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -274,6 +277,36 @@ function passwordFindings(current: TenantState, now: Date): DriftFinding[] {
   });
 }
 
+/**
+ * Passwords reset, or their required change switched off, outside tenantctl
+ * and still temporary now: once the user chooses their own password the
+ * directory sets password_temporary to false (migration 0002), and that is
+ * no finding. The required change counts only while it is still off.
+ */
+function passwordOutsideFindings(current: TenantState, written: ReadonlyMap<string, PasswordWrittenOutside>, roles: ReadonlyMap<string, Role>): DriftFinding[] {
+  if (written.size === 0) return [];
+  return [...current.users.values()].flatMap((user): DriftFinding[] => {
+    const directory = user.directory;
+    const outside = directory && !directory.deletedAt && directory.passwordTemporary ? written.get(directory.id) : undefined;
+    if (!directory || !outside) return [];
+    const changes = outside.changes.filter((change) => change === 'reset' || !directory.forceChangePassword);
+    if (changes.length === 0) return [];
+    const held = roleRefs(user.roles, roles);
+    return [
+      {
+        kind: 'password.changed-outside',
+        severity: held.length > 0 ? 'critical' : 'high',
+        userPrincipalName: user.userPrincipalName,
+        userId: directory.id,
+        managed: directory.managed,
+        roles: held,
+        changes,
+        outsideWrite: outside.write,
+      },
+    ];
+  });
+}
+
 const CLASS_ORDER = new Map(DRIFT_CLASSES.map((c, index) => [c, index]));
 const KIND_ORDER = new Map(DRIFT_KINDS.map((kind, index) => [kind, index]));
 const subjectKey = (finding: DriftFinding) => ('sku' in finding ? finding.sku : finding.userPrincipalName.toLowerCase());
@@ -343,6 +376,7 @@ export function computeDrift(input: DriftInput): DriftReport {
     ...recycleBinFindings(input.current, roles, input.now),
     ...seatFindings(input.catalog, input.current),
     ...passwordFindings(input.current, input.now),
+    ...passwordOutsideFindings(input.current, input.passwordsWrittenOutside ?? new Map(), roles),
   ].sort(
     compareFindings,
   );

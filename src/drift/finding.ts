@@ -1,4 +1,5 @@
 import type { RoleRef } from '../catalog/role-refs.js';
+import type { PasswordChangeOutside } from './read-passwords-outside.js';
 import type { LicenseAssignment, UserAttributeName } from '../state/tenant-state.js';
 
 /**
@@ -251,6 +252,21 @@ export type DriftFinding =
   | (SeatFinding<'seats.unused'> & { readonly unused: number; readonly monthlyCost: number })
   /** More licenses assigned than seats bought; `monthlyCost` is what the missing seats cost. */
   | (SeatFinding<'seats.overconsumed'> & { readonly excess: number; readonly monthlyCost: number })
+  /**
+   * An active user whose password was reset outside tenantctl (its hash
+   * replaced while still temporary: an admin center reset or SQL), or whose
+   * required change at next sign-in was switched off outside it while the
+   * password is still temporary, since an apply last set it (other_writes,
+   * migration 0016). Which (`changes`), never a value. The user's own change
+   * (password_temporary false) is not one; a password.reset clears it.
+   * Critical when the user holds an admin role, high otherwise.
+   */
+  | (UserFinding<'password.changed-outside'> & {
+      readonly managed: boolean;
+      readonly roles: readonly RoleRef[];
+      readonly changes: readonly PasswordChangeOutside[];
+      readonly outsideWrite: OutsideWrite;
+    })
   /** A temporary password set by tenantctl, never changed, past its expiry. */
   | (UserFinding<'password.expired'> & {
       readonly managed: boolean;
@@ -278,17 +294,19 @@ export const DRIFT_KINDS: readonly DriftKind[] = [
   'user.in-recycle-bin',
   'seats.overconsumed',
   'seats.unused',
+  'password.changed-outside',
   'password.expired',
 ];
 
 /**
  * The sections a report is read in: an unmanaged privileged user first (the
  * finding an auditor wants at the top), then an unmanaged look-alike of a
- * managed user, then the classes of the issue.
+ * managed user, then a password changed outside tenantctl (an account
+ * possibly taken over), then the classes of the issue.
  */
-export type DriftClass = 'privileged' | 'lookalike' | 'changed' | 'lifecycle' | 'unmanaged' | 'seats' | 'passwords';
+export type DriftClass = 'privileged' | 'lookalike' | 'credentials' | 'changed' | 'lifecycle' | 'unmanaged' | 'seats' | 'passwords';
 
-export const DRIFT_CLASSES: readonly DriftClass[] = ['privileged', 'lookalike', 'changed', 'lifecycle', 'unmanaged', 'seats', 'passwords'];
+export const DRIFT_CLASSES: readonly DriftClass[] = ['privileged', 'lookalike', 'credentials', 'changed', 'lifecycle', 'unmanaged', 'seats', 'passwords'];
 
 const CLASS_OF: Record<DriftKind, DriftClass> = {
   'user.changed': 'changed',
@@ -304,6 +322,7 @@ const CLASS_OF: Record<DriftKind, DriftClass> = {
   'user.in-recycle-bin': 'lifecycle',
   'seats.overconsumed': 'seats',
   'seats.unused': 'seats',
+  'password.changed-outside': 'credentials',
   'password.expired': 'passwords',
 };
 

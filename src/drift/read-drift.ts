@@ -8,6 +8,7 @@ import { toDriftDocument, type DriftDocument } from './drift-document.js';
 import { readOutsideRemovals, removalCandidates } from './read-outside-removals.js';
 import { readLaterApplies, withLaterApplies } from './read-later-applies.js';
 import { readCreatedOutside, withCreatedOutside } from './read-created-outside.js';
+import { readPasswordsWrittenOutside } from './read-passwords-outside.js';
 
 export interface ReadDriftOptions {
   readonly configPaths: readonly string[];
@@ -36,7 +37,9 @@ export async function readDrift(db: Database, options: ReadDriftOptions): Promis
   if (!loaded.config) return { drift: null, diagnostics: loaded.diagnostics };
   // One more statement, after the snapshot: only the users the comparison can find missing or unmanaged.
   const outsideRemovals = await readOutsideRemovals(db, removalCandidates(loaded.config.state, current));
-  const computed = computeDrift({ desired: loaded.config.state, current, catalog, now: options.now, outsideRemovals });
+  // And one for the passwords reset, or their required change switched off, outside tenantctl.
+  const passwordsWrittenOutside = await readPasswordsWrittenOutside(db);
+  const computed = computeDrift({ desired: loaded.config.state, current, catalog, now: options.now, outsideRemovals, passwordsWrittenOutside });
   // And one after the comparison: of the users it reports, those a later apply than their stamp's wrote.
   const later = withLaterApplies(computed.findings, await readLaterApplies(db, computed.findings));
   // And one for the users nobody manages: who inserted each row outside tenantctl, when the database recorded it.

@@ -48,6 +48,7 @@ export interface DriftSection {
 export const SECTION_TITLES: Record<DriftClass, string> = {
   privileged: 'Privileged users nobody manages',
   lookalike: 'Unmanaged look-alikes of managed users',
+  credentials: 'Passwords reset outside tenantctl',
   changed: 'Different from the configuration',
   lifecycle: 'Deleted, restored, blocked or missing users',
   unmanaged: 'Users nobody manages',
@@ -127,9 +128,10 @@ export function traceText(change: LastChange, show: ShowValue = visible): string
  * tenantctl by database role X at T` (`user.unmanaged`): the write
  * other_writes recorded. Both are values (`show`), as in traceText.
  */
-export function outsideWriteText(kind: 'user.missing' | 'user.unadopted' | 'replaced' | 'user.unmanaged', write: OutsideWrite, show: ShowValue = visible): string {
+export function outsideWriteText(kind: 'user.missing' | 'user.unadopted' | 'replaced' | 'user.unmanaged' | 'password.changed-outside', write: OutsideWrite, show: ShowValue = visible): string {
   const what =
     kind === 'user.missing' ? 'deleted outside tenantctl'
+    : kind === 'password.changed-outside' ? 'password written outside tenantctl'
     : kind === 'replaced' ? 'managed account deleted outside tenantctl'
     : kind === 'user.unmanaged' ? 'created outside tenantctl'
     : 'released from tenantctl outside it (managed set to false)';
@@ -144,6 +146,7 @@ export function findingTrace(finding: DriftFinding, show: ShowValue = visible): 
     return outsideWriteText(finding.replacedUserId === null ? finding.kind : 'replaced', finding.outsideWrite, show);
   }
   if (finding.kind === 'user.unmanaged' && finding.createdOutside) return outsideWriteText(finding.kind, finding.createdOutside, show);
+  if (finding.kind === 'password.changed-outside') return outsideWriteText(finding.kind, finding.outsideWrite, show);
   return null;
 }
 
@@ -255,6 +258,16 @@ const WORDING: { readonly [K in DriftKind]: Wording<K> } = {
     details: [],
     trace: null,
   }),
+  // What happened, in our words: no value of the password is kept anywhere drift reads.
+  'password.changed-outside': (f) => ({
+    summary: `${
+      f.changes.includes('reset') ? 'password reset outside tenantctl' : 'password change at next sign-in switched off outside tenantctl'
+    }${
+      f.changes.includes('reset') && f.changes.includes('forcedChangeOff') ? ', with its change at next sign-in switched off' : ''
+    }, and the user has not chosen their own since: whoever did it may know it; reset it with tenantctl (password.reset) and ask the database role`,
+    details: f.roles.length > 0 ? [extra(`roles: ${list(f.roles.map((role) => role.displayName))}`)] : [],
+    trace: outsideWriteText(f.kind, f.outsideWrite),
+  }),
   'password.expired': (f) => ({
     summary: `temporary password set ${day(f.passwordSetAt)}, expired ${day(f.passwordExpiresAt)} (${count(f.daysOverdue, 'day', 'days')} ago), never changed`,
     details: [],
@@ -293,6 +306,7 @@ const HEADLINE_NOUNS: Record<Exclude<DriftKind, NoticeKind>, [string, string]> =
   'user.unmanaged': ['unmanaged user', 'unmanaged users'],
   'user.licensed-in-recycle-bin': ['deleted user holding licences', 'deleted users holding licences'],
   'seats.overconsumed': ['over-consumed subscription', 'over-consumed subscriptions'],
+  'password.changed-outside': ['password reset outside tenantctl', 'passwords reset outside tenantctl'],
   'password.expired': ['expired temporary password', 'expired temporary passwords'],
 };
 

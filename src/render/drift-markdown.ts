@@ -121,6 +121,7 @@ function passwordsTable(findings: readonly DriftFinding[]): Table {
 const TABLES: Record<DriftClass, (findings: readonly DriftFinding[]) => Table> = {
   privileged: unmanagedTable,
   lookalike: unmanagedTable,
+  credentials: lifecycleTable,
   changed: changedTable,
   lifecycle: lifecycleTable,
   unmanaged: unmanagedTable,
@@ -129,7 +130,7 @@ const TABLES: Record<DriftClass, (findings: readonly DriftFinding[]) => Table> =
 };
 
 /** Report order: privileged users, look-alikes of managed ones and other unmanaged users first (an auditor's first question), then the rest. */
-const FIRST: readonly DriftClass[] = ['privileged', 'lookalike', 'unmanaged'];
+const FIRST: readonly DriftClass[] = ['privileged', 'lookalike', 'credentials', 'unmanaged'];
 const inReportOrder = (sections: readonly DriftSection[]) => [
   ...FIRST.flatMap((c) => sections.filter((s) => s.driftClass === c)),
   ...sections.filter((s) => !FIRST.includes(s.driftClass)),

@@ -45,6 +45,7 @@ function everyKind(): DriftDocument {
     desiredUser('adoptme@contoso.com', { attributes: { department: 'IT' } }),
     desiredUser('expired@contoso.com'),
     desiredUser('renamed.old@contoso.com', { roles: [GA] }),
+    desiredUser('reset.outside@contoso.com', { roles: [GA] }),
   ];
   const current = [
     currentUser('changed@contoso.com', {
@@ -63,12 +64,15 @@ function everyKind(): DriftDocument {
     // Deleted by tenantctl, then given a licence by SQL: it holds a seat in the recycle bin.
     currentUser('binned@contoso.com', { licenses: [license('STANDARDPACK', ['SWAY'])] }, { ...APPLIED, deletedAt: DELETED }),
     currentUser('renamed.new@contoso.com', { roles: [GA] }, { updatedBy: 'ops', updatedAt: '2026-05-03T00:00:00.000Z' }),
+    currentUser('reset.outside@contoso.com', { roles: [GA] }, { ...APPLIED, passwordTemporary: true }),
   ].map(fixedIds);
   const tenantCatalog = catalog([subscription('ENTERPRISEPACK', 0, 20), subscription('STANDARDPACK', 4, 8)]);
-  const renamedId = current.at(-1)!.directory!.id;
+  const renamedId = current.at(-2)!.directory!.id;
+  const resetId = current.at(-1)!.directory!.id;
   const rename = { from: 'renamed.old@contoso.com', to: 'renamed.new@contoso.com', at: '2026-05-03T00:00:00.000Z', databaseRole: 'ops` | <b>@admins</b>' };
   const tenant = { ...state(...current), outsideRenames: new Map([[renamedId, [rename]]]) };
-  const report = computeDrift({ desired: state(...desired), current: tenant, catalog: tenantCatalog, now: NOW });
+  const passwordsWrittenOutside = new Map([[resetId, { changes: ['reset' as const], write: { databaseRole: 'helpdesk', at: '2026-05-04T00:00:00.000Z' } }]]);
+  const report = computeDrift({ desired: state(...desired), current: tenant, catalog: tenantCatalog, now: NOW, passwordsWrittenOutside });
   return toDriftDocument(report, { tenantctlVersion: '0.0.0-test', configHash: null });
 }
 
@@ -124,6 +128,33 @@ function licensedInBin(): DriftDocument {
     current: state(...current),
     catalog: catalog([]),
     now: NOW,
+  });
+  return toDriftDocument(report, { tenantctlVersion: '0.0.0-test', configHash: null });
+}
+
+/**
+ * Passwords written outside tenantctl by database roles named to break out
+ * of their markup: a Global administrator's reset (and its forced change
+ * switched off), a user's forced change switched off, and one whose user has
+ * chosen their own password since (no finding).
+ */
+function passwordsOutside(): DriftDocument {
+  id = 0;
+  const admin = fixedIds(currentUser(`admin${HOSTILE.html}${HOSTILE.backticks}@contoso.com`, { roles: [GA] }, { ...APPLIED, passwordTemporary: true }));
+  const user = fixedIds(currentUser('joep@contoso.com', {}, { ...APPLIED, passwordTemporary: true }));
+  const own = fixedIds(currentUser('own@contoso.com', {}, { ...APPLIED, passwordTemporary: false }));
+  const role = `dba${HOSTILE.html}${HOSTILE.table}${HOSTILE.backticks}${HOSTILE.eraseLine}${HOSTILE.newlineCommand}`;
+  const at = '2026-05-30T09:00:00.000Z';
+  const report = computeDrift({
+    desired: state(desiredUser(admin.userPrincipalName, { roles: [GA] }), desiredUser('joep@contoso.com'), desiredUser('own@contoso.com')),
+    current: state(admin, user, own),
+    catalog: catalog([]),
+    now: NOW,
+    passwordsWrittenOutside: new Map([
+      [admin.directory!.id, { changes: ['reset', 'forcedChangeOff'] as const, write: { databaseRole: role, at } }],
+      [user.directory!.id, { changes: ['forcedChangeOff'] as const, write: { databaseRole: role, at } }],
+      [own.directory!.id, { changes: ['reset'] as const, write: { databaseRole: role, at } }],
+    ]),
   });
   return toDriftDocument(report, { tenantctlVersion: '0.0.0-test', configHash: null });
 }
@@ -321,6 +352,32 @@ describe('drift renderers', () => {
     expect(markdown).toContain('### Unmanaged look-alikes of managed users (2)');
     expectHostileTextInert(markdown, html);
     expect(html).toContain('<dt>Look-alikes of managed users</dt><dd>2</dd>'); // as the headline counts them: the privileged one is counted there
+  });
+
+  it('names passwords reset outside tenantctl, and what was done, never a value, in every format, escaped as values', async () => {
+    const drift = passwordsOutside();
+    const json = renderDriftJson(drift);
+    expect(validate(JSON.parse(json)), JSON.stringify(validate.errors)).toBe(true);
+    expect(drift.findings.filter((f) => f.kind === 'password.changed-outside').map((f) => [f.userPrincipalName, f.severity, 'changes' in f ? f.changes : null])).toEqual([
+      [`admin${HOSTILE.html}${HOSTILE.backticks}@contoso.com`, 'critical', ['reset', 'forcedChangeOff']],
+      ['joep@contoso.com', 'high', ['forcedChangeOff']],
+    ]);
+    const text = renderDriftText(drift, { color: false });
+    const markdown = renderDriftMarkdown(drift);
+    const html = renderDriftHtml(drift);
+    await expect(text).toMatchFileSnapshot('./__snapshots__/passwords-outside.txt');
+    await expect(markdown).toMatchFileSnapshot('./__snapshots__/passwords-outside.md');
+    await expect(json).toMatchFileSnapshot('./__snapshots__/passwords-outside.json');
+    for (const output of [text, markdown, html]) {
+      expect(rawDangers(output)).toEqual([]);
+      expect(workflowCommandLines(output)).toEqual([]);
+      expect(output).toContain('password reset outside tenantctl, with its change at next sign-in switched off');
+      expect(output).toContain('password change at next sign-in switched off outside tenantctl');
+      expect(output).toContain('password written outside tenantctl by database role');
+      expect(output).not.toContain('own@contoso.com');
+    }
+    expect(text).toContain('Drift: 2 findings (2 passwords reset outside tenantctl');
+    expectHostileTextInert(markdown, html);
   });
 
   it('says "no drift" when only notices are left', () => {
