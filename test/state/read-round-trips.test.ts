@@ -58,13 +58,23 @@ describe.each([
     // outside tenantctl: one statement, in a transaction of its own for its planner setting.
     expect(transactions(drift.stderr)).toEqual([READ, REMOVALS]);
 
-    const apply = await runCli(['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases', '--approve-privileged'], { env: traced });
-    expect(apply.code, apply.stderr).toBe(0);
-    const [read, applied] = transactions(apply.stderr);
-    expect(read).toEqual(READ);
+    const applyReads = async (url: string) => {
+      const apply = await runCli(['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases', '--approve-privileged'], { env: { TENANTCTL_DATABASE_URL: url, TENANTCTL_DEBUG_TRACE: '1' } });
+      expect(apply.code, apply.stderr).toBe(0);
+      const [read, applied] = transactions(apply.stderr);
+      expect(read).toEqual(READ);
+      return applied!.filter((event) => /^statement in transaction: SELECT … FROM/.test(event));
+    };
+    let reads = await applyReads(database);
+    // The digest holds the server's last checkpoint (migration 0022), so a checkpoint between the
+    // read and the lock, which another test file's database work on the shared server can cause,
+    // makes apply read the rows again, as it must. Once more on a fresh copy: a digest that never
+    // matches fails both.
+    if (name === 'postgres' && reads[2] === 'statement in transaction: SELECT … FROM users') {
+      reads = await applyReads(await contosoPostgres('initialised', 'read-round-trips-again'));
+    }
     // Under the lock, before any write: the schema version (a newer release's init may have migrated since),
     // the digest of the rows' versions (the same rows, so not sent again), then the catalog.
-    const reads = applied!.filter((event) => /^statement in transaction: SELECT … FROM/.test(event));
     expect(reads.slice(0, 3)).toEqual([
       'statement in transaction: SELECT … FROM tenantctl.schema_migrations',
       'statement in transaction: SELECT … FROM directory_row_versions',
