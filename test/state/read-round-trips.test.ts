@@ -27,6 +27,15 @@ const REMOVALS = [
   'transaction committed',
 ];
 
+/** drift's lookup of the passwords reset outside tenantctl (src/drift/read-passwords-outside.ts), with the same settings. */
+const PASSWORDS = [
+  'transaction begin',
+  'statement in transaction: SELECT',
+  'statement in transaction: WITH … FROM other_writes',
+  'transaction commit',
+  'transaction committed',
+];
+
 /** The traced events of each transaction, in order. */
 function transactions(stderr: string): string[][] {
   const found: string[][] = [];
@@ -56,7 +65,8 @@ describe.each([
     const drift = await runCli(['drift', '-c', 'examples/contoso'], { env: traced });
     // Then, for the users declared but not found (contoso's are not created yet), who removed them
     // outside tenantctl: one statement, in a transaction of its own for its planner setting.
-    expect(transactions(drift.stderr)).toEqual([READ, REMOVALS]);
+    // Then the passwords written outside tenantctl: one statement, with the same settings.
+    expect(transactions(drift.stderr)).toEqual([READ, REMOVALS, PASSWORDS]);
 
     const applyReads = async (url: string) => {
       const apply = await runCli(['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases', '--approve-privileged'], { env: { TENANTCTL_DATABASE_URL: url, TENANTCTL_DEBUG_TRACE: '1' } });
