@@ -2,17 +2,11 @@
 // in a local part beyond . - _, the Greek lunate sigma drawn as c, and a
 // display name that is another user's bare local part.
 import { describe, expect, it } from 'vitest';
-import { GLOBAL_ADMINISTRATOR } from '../../src/catalog/catalog.js';
-import { DEFAULT_SETTINGS } from '../../src/state/settings.js';
-import { admin, adminDeclared, declared, existing, planDocument } from '../render/scenarios.js';
+import { admin, adminDeclared, declared, existing } from '../render/scenarios.js';
+import { GA, lookalikeWarningsOf, megan, meganDeclared } from './lookalike-scenario.js';
 
-const GA = { roles: [GLOBAL_ADMINISTRATOR] };
-const megan = () => existing('megan.bowen@contoso.com', { displayName: 'Megan Bowen' }, GA);
-const meganDeclared = () => declared('megan.bowen@contoso.com', { displayName: 'Megan Bowen' }, GA);
-const SETTINGS = { ...DEFAULT_SETTINGS, adminEmail: 'it-desk@contoso.com' };
 
-const warningsOf = (desired: Parameters<typeof planDocument>[0]['desired'], current = [admin(), megan()]) =>
-  planDocument({ desired, current, settings: SETTINGS }).warnings.filter((w) => w.code.startsWith('LOOKALIKE_'));
+const warningsOf = lookalikeWarningsOf;
 
 describe('look-alikes the plan once missed', () => {
   it.each(["megan'bowen", 'megan~bowen'])('a created %s@, an apostrophe or a tilde for the dot', (local) => {

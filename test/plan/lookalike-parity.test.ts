@@ -2,19 +2,13 @@
 // brackets or a Hangul filler drawn as a blank, and (its own rule) a new
 // account given the very name of an administrator.
 import { describe, expect, it } from 'vitest';
-import { GLOBAL_ADMINISTRATOR } from '../../src/catalog/catalog.js';
-import { DEFAULT_SETTINGS } from '../../src/state/settings.js';
-import { admin, adminDeclared, declared, existing, planDocument } from '../render/scenarios.js';
+import { admin, adminDeclared, declared, existing } from '../render/scenarios.js';
+import { GA, lookalikeWarningsOf, megan, meganDeclared } from './lookalike-scenario.js';
 
-const GA = { roles: [GLOBAL_ADMINISTRATOR] };
-const megan = () => existing('megan.bowen@contoso.com', { displayName: 'Megan Bowen' }, GA);
-const meganDeclared = () => declared('megan.bowen@contoso.com', { displayName: 'Megan Bowen' }, GA);
-const SETTINGS = { ...DEFAULT_SETTINGS, adminEmail: 'it-desk@contoso.com' };
 const ADVICE = 'Make sure this is not an account posing as the other in the address book.';
 const NAMESAKE_ADVICE = 'A namesake of an administrator: make sure this is not an account posing as them in the address book.';
 
-const warningsOf = (desired: Parameters<typeof planDocument>[0]['desired'], current = [admin(), megan()]) =>
-  planDocument({ desired, current, settings: SETTINGS }).warnings.filter((w) => w.code.startsWith('LOOKALIKE_'));
+const warningsOf = lookalikeWarningsOf;
 const created = (displayName: string, roles = {}) => declared('m.bowen@contoso.com', { displayName }, roles);
 
 describe('look-alike display names the plan compares as drift does', () => {

@@ -4,17 +4,11 @@
 // to catch it before.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { GLOBAL_ADMINISTRATOR } from '../../src/catalog/catalog.js';
-import { DEFAULT_SETTINGS } from '../../src/state/settings.js';
-import { admin, adminDeclared, declared, existing, planDocument } from '../render/scenarios.js';
+import { adminDeclared, declared } from '../render/scenarios.js';
+import { lookalikeWarningsOf, meganDeclared } from './lookalike-scenario.js';
 
-const GA = { roles: [GLOBAL_ADMINISTRATOR] };
-const SETTINGS = { ...DEFAULT_SETTINGS, adminEmail: 'it-desk@contoso.com' };
-const megan = () => existing('megan.bowen@contoso.com', { displayName: 'Megan Bowen' }, GA);
-const meganDeclared = () => declared('megan.bowen@contoso.com', { displayName: 'Megan Bowen' }, GA);
 
-const lookalikeWarnings = (desired: Parameters<typeof planDocument>[0]['desired']) =>
-  planDocument({ desired, current: [admin(), megan()], settings: SETTINGS }).warnings.filter((w) => w.code.startsWith('LOOKALIKE_'));
+const lookalikeWarnings = (desired: Parameters<typeof lookalikeWarningsOf>[0]) => lookalikeWarningsOf(desired);
 
 /** `meganbowen` with nothing or one separator in each gap between its letters: always a valid local part. */
 const separated = fc.array(fc.constantFrom('', '.', '-', '_', "'", '~'), { minLength: 9, maxLength: 9 }).map((gaps) => {

@@ -1,17 +1,11 @@
 // Typo-squats of administrators: a UPN one edit from an admin's local part,
 // which no confusable skeleton sees (megann.bowen, mgean.bowen, megan.bowem).
 import { describe, expect, it } from 'vitest';
-import { GLOBAL_ADMINISTRATOR } from '../../src/catalog/catalog.js';
 import { oneEditApart, TypoIndex } from '../../src/plan/typo-squats.js';
-import { DEFAULT_SETTINGS } from '../../src/state/settings.js';
-import { admin, adminDeclared, declared, existing, planDocument } from '../render/scenarios.js';
+import { admin, adminDeclared, declared, existing } from '../render/scenarios.js';
+import { GA, lookalikeWarningsOf, megan, meganDeclared } from './lookalike-scenario.js';
 
-const GA = { roles: [GLOBAL_ADMINISTRATOR] };
-const megan = () => existing('megan.bowen@contoso.com', { displayName: 'Megan Bowen' }, GA);
-const meganDeclared = () => declared('megan.bowen@contoso.com', { displayName: 'Megan Bowen' }, GA);
-const SETTINGS = { ...DEFAULT_SETTINGS, adminEmail: 'it-desk@contoso.com' };
-const warningsOf = (desired: Parameters<typeof planDocument>[0]['desired'], current = [admin(), megan()]) =>
-  planDocument({ desired, current, settings: SETTINGS }).warnings.filter((w) => w.code.startsWith('LOOKALIKE_'));
+const warningsOf = lookalikeWarningsOf;
 
 describe('one edit apart', () => {
   it.each([
