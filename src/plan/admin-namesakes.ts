@@ -1,5 +1,5 @@
-import { roleName } from '../catalog/builtin-roles.js';
 import type { User } from '../state/tenant-state.js';
+import { administratorAccounts, holding } from './administrators.js';
 import { displayNameForms } from './display-name-forms.js';
 import { localEnd, withoutSeparators } from './name-index.js';
 import { quoted } from './quoted-name.js';
@@ -30,22 +30,17 @@ interface Administrator {
   readonly existing: boolean;
 }
 
-/** Users holding an admin role now or as declared, by each display name they have now or as declared, lower-cased. */
+/** Administrators (administrators.ts) by each display name they have now or as declared, lower-cased. */
 function administratorsByName(current: ReadonlyMap<string, User>, desired: ReadonlyMap<string, User>): Map<string, Administrator[]> {
   const byName = new Map<string, Administrator[]>();
-  const live = (user: User | undefined) => (user && !user.directory?.deletedAt ? user : undefined);
-  const add = (key: string, now: User | undefined, declared: User | undefined) => {
-    if (!(now?.roles.length || declared?.roles.length)) return;
-    const roles = [...new Set([...(now?.roles ?? []), ...(declared?.roles ?? [])])];
+  for (const { key, now, declared, roles } of administratorAccounts(current, desired)) {
     const upn = (declared ?? now)!.userPrincipalName;
     for (const shown of new Set([now?.attributes.displayName, declared?.attributes.displayName])) {
       if (shown === undefined) continue;
       const name = shown.toLowerCase();
       byName.set(name, [...(byName.get(name) ?? []), { key, upn, shown, roles, existing: now !== undefined }]);
     }
-  };
-  for (const [key, declared] of desired) add(key, live(current.get(key)), declared);
-  for (const [key, now] of current) if (!desired.has(key)) add(key, live(now), undefined);
+  }
   return byName;
 }
 
@@ -72,10 +67,8 @@ export function administratorNamesakes(given: readonly GivenName[], current: Rea
     for (const { compared, qualified } of displayNameForms(name)) {
       const admin = administrators.get(compared.toLowerCase())?.find((a) => a.key !== key && a.key !== renamedFrom && !(holdsRole && ownAdminAccount(upn, a.upn)));
       if (!admin) continue;
-      const roles = admin.roles.map(roleName).sort().join(', ');
-      const whose = `${admin.existing ? 'an existing user' : 'also in this plan'} holding ${roles}`;
       const how = qualified ? ', with a qualifier in brackets added' : compared === admin.shown ? '' : ', in another case';
-      return [`the displayName "${quoted(name)}" of ${upn}${created ? ', created by this plan,' : ''} is the name of ${quoted(admin.upn)}, "${quoted(admin.shown)}", ${whose}${how}`];
+      return [`the displayName "${quoted(name)}" of ${upn}${created ? ', created by this plan,' : ''} is the name of ${quoted(admin.upn)}, "${quoted(admin.shown)}", ${holding(admin.existing, admin.roles)}${how}`];
     }
     return [];
   });

@@ -1,5 +1,5 @@
-import { roleName } from '../catalog/builtin-roles.js';
 import type { User } from '../state/tenant-state.js';
+import { administratorAccounts, holding } from './administrators.js';
 import { quoted } from './quoted-name.js';
 import { TypoIndex } from './typo-squats.js';
 
@@ -28,17 +28,12 @@ export interface Administrator {
 
 export function administrators(current: ReadonlyMap<string, User>, desired: ReadonlyMap<string, User>): TypoIndex<Administrator> {
   const index = new TypoIndex<Administrator>();
-  const live = (user: User | undefined) => (user && !user.directory?.deletedAt ? user : undefined);
-  const add = (key: string, now: User | undefined, declared: User | undefined) => {
-    if (!(now?.roles.length || declared?.roles.length)) return;
-    const roles = [...new Set([...(now?.roles ?? []), ...(declared?.roles ?? [])])];
+  for (const { key, now, declared, roles } of administratorAccounts(current, desired)) {
     // Each UPN it has: an admin being renamed is squatted under either.
     for (const upn of new Set([now?.userPrincipalName, declared?.userPrincipalName])) {
       if (upn !== undefined) index.hold(upn, { key, upn, roles, existing: now !== undefined });
     }
-  };
-  for (const [key, declared] of desired) add(key, live(current.get(key)), declared);
-  for (const [key, now] of current) if (!desired.has(key)) add(key, live(now), undefined);
+  }
   return index;
 }
 
@@ -66,9 +61,7 @@ export function administratorTypoSquats(
     const admin = squatted(index, upn, key, renamedFrom);
     if (!admin) return;
     const what = renamedFrom ? `the new name this plan gives ${renamedFrom}` : adopted ? 'adopted by this plan' : 'created by this plan';
-    const roles = admin.roles.map(roleName).sort().join(', ');
-    const whose = `${admin.existing ? 'an existing user' : 'also in this plan'} holding ${roles}`;
-    said.set(i, `${upn}, ${what}, is one letter away from the administrator ${quoted(admin.upn)}'s user name (a letter added, left out, changed, or two swapped), ${whose}`);
+    said.set(i, `${upn}, ${what}, is one letter away from the administrator ${quoted(admin.upn)}'s user name (a letter added, left out, changed, or two swapped), ${holding(admin.existing, admin.roles)}`);
   });
   return said;
 }
