@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/database.js';
+import { changesByName } from './read-apply-writes.js';
 import type { AppliedChange } from './read-history.js';
 
 /**
@@ -76,19 +77,9 @@ function columnsExplainedBy(change: AppliedChange): readonly string[] {
  */
 export function unexplainedCredentialWrites(written: CredentialWrites | undefined, changes: readonly AppliedChange[], only: ReadonlySet<string> | null): UnexplainedCredentialWrite[] {
   if (!written || written.size === 0) return [];
-  const explained = new Map<string, { kinds: Set<string>; columns: Set<string> }>();
-  const name = (upn: string, change: AppliedChange) => {
-    const key = upn.toLowerCase();
-    let entry = explained.get(key);
-    if (!entry) explained.set(key, (entry = { kinds: new Set(), columns: new Set() }));
-    entry.kinds.add(change.kind);
-    for (const column of columnsExplainedBy(change)) entry.columns.add(column);
-  };
-  for (const change of changes) {
-    name(change.userPrincipalName, change);
-    const from = (change as { fromUserPrincipalName?: unknown }).fromUserPrincipalName;
-    if (typeof from === 'string') name(from, change);
-  }
+  const explained = new Map(
+    [...changesByName(changes)].map(([key, named]) => [key, { kinds: new Set(named.map((change) => change.kind)), columns: new Set(named.flatMap(columnsExplainedBy)) }]),
+  );
   const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   const found: [string, UnexplainedCredentialWrite][] = [];
   for (const [key, write] of written) {

@@ -168,6 +168,25 @@ export async function readApplyWrites(db: Queryable, applyIds: readonly number[]
 }
 
 /**
+ * The recorded changes that name each user, by lower-cased name: a rename's
+ * under both its names. The writer's word: `fromUserPrincipalName` is used
+ * only when it is a string.
+ */
+export function changesByName(changes: readonly AppliedChange[]): Map<string, AppliedChange[]> {
+  const named = new Map<string, AppliedChange[]>();
+  const add = (upn: string, change: AppliedChange) => {
+    const key = upn.toLowerCase();
+    named.set(key, [...(named.get(key) ?? []), change]);
+  };
+  for (const change of changes) {
+    add(change.userPrincipalName, change);
+    const from = (change as { fromUserPrincipalName?: unknown }).fromUserPrincipalName;
+    if (typeof from === 'string') add(from, change);
+  }
+  return named;
+}
+
+/**
  * The users written that none of these changes names, under either name of
  * a rename, and the users they name written in ways none of their changes
  * does (WRITES_OF: lotte named for a job title, and granted a role by hand
@@ -177,16 +196,7 @@ export async function readApplyWrites(db: Queryable, applyIds: readonly number[]
  */
 export function unlistedWrites(recorded: RecordedWrites | undefined, changes: readonly AppliedChange[], only: ReadonlySet<string> | null): UnlistedWrite[] {
   if (!recorded) return [];
-  const kinds = new Map<string, Set<string>>();
-  const name = (upn: string, kind: string) => {
-    const key = upn.toLowerCase();
-    kinds.set(key, (kinds.get(key) ?? new Set()).add(kind));
-  };
-  for (const change of changes) {
-    name(change.userPrincipalName, change.kind);
-    const from = (change as { fromUserPrincipalName?: unknown }).fromUserPrincipalName;
-    if (typeof from === 'string') name(from, change.kind);
-  }
+  const kinds = new Map([...changesByName(changes)].map(([key, named]) => [key, new Set(named.map((change) => change.kind))]));
   const found: [string, UnlistedWrite][] = [];
   for (const [key, write] of recorded.users) {
     if (only !== null && !only.has(key)) continue;
