@@ -19,8 +19,8 @@ export function resolveActor(flag: string | undefined): string {
  * The configuration's commit for plans and the audit trail (`--commit`, the
  * CI's variable, or git run safely); a reason git was not asked goes to stderr.
  */
-export function configCommit(configPaths: readonly string[], flag: string | undefined): string | null {
-  const { commit, notice } = findConfigCommit({ flag, env: process.env, configPaths });
+export async function configCommit(configPaths: readonly string[], flag: string | undefined): Promise<string | null> {
+  const { commit, notice } = await findConfigCommit({ flag, env: process.env, configPaths });
   if (notice) err(`note: ${notice}`);
   return commit;
 }

@@ -140,7 +140,7 @@ async function verifySavedPlan(
   }
   const asPlanned = configAsPlanned(saved, config);
   if (asPlanned !== config) return verifySavedPlan(file, saved, { ...options, config: [...asPlanned] }, session, undefined, report);
-  const commit = quick?.commit ?? findConfigCommit({ flag: options.commit, env: process.env, configPaths: config });
+  const commit = quick?.commit ?? (await findConfigCommit({ flag: options.commit, env: process.env, configPaths: config }));
   if (commit.notice) err(`note: ${commit.notice}`);
   noteCommitFromFile(commit.commit, saved.gitCommit);
   const gitCommit = commit.commit ?? saved.gitCommit ?? null;

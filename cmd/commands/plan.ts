@@ -38,7 +38,10 @@ export async function makePlan(
   session?: DatabaseSession,
   report?: ProgressReporter,
 ): Promise<PlanDocument> {
+  // Asked while the directory is read and the configuration parsed (planTenant waits for it).
   const gitCommit = configCommit(options.config, options.commit);
+  // Awaited by planTenant, unless reading fails first: not an unhandled rejection then.
+  gitCommit.catch(() => undefined);
   const progress = report ? { report, stop: () => undefined } : startProgress(options);
   const work = (db: Database) =>
     planTenant(db, { configPaths: options.config, env: process.env, tenantctlVersion: toolVersion(), gitCommit, onProgress: progress.report, forApply: options.forApply === true });

@@ -34,6 +34,11 @@ export interface PlanTenantOptions {
   readonly forApply?: boolean;
 }
 
+/** planTenant's options: the commit may still be coming (git is asked while the directory is read). */
+export interface PlanTenantRequest extends Omit<PlanTenantOptions, 'gitCommit'> {
+  readonly gitCommit?: string | null | Promise<string | null>;
+}
+
 export interface PlanTenantResult {
   /** Null when the configuration is invalid or the plan cannot be applied. */
   readonly plan: PlanDocument | null;
@@ -45,9 +50,11 @@ export interface PlanTenantResult {
  * configuration against the tenant's catalog, read the directory, compute
  * the plan and fingerprint what it was computed from. Reads only.
  */
-export async function planTenant(db: Database, options: PlanTenantOptions): Promise<PlanTenantResult> {
-  const progress = options.onProgress ?? NO_PROGRESS;
-  const { snapshot, sources, checked } = await readWhileParsing(db, options.configPaths, { env: options.env, phase: 'plan' }, progress);
+export async function planTenant(db: Database, request: PlanTenantRequest): Promise<PlanTenantResult> {
+  const progress = request.onProgress ?? NO_PROGRESS;
+  const { snapshot, sources, checked } = await readWhileParsing(db, request.configPaths, { env: request.env, phase: 'plan' }, progress);
+  const { gitCommit, ...rest } = request;
+  const options: PlanTenantOptions = gitCommit === undefined ? rest : { ...rest, gitCommit: await gitCommit };
   return planFromSnapshot(snapshot, options, sources, checked);
 }
 

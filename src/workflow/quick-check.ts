@@ -47,15 +47,20 @@ export interface QuickCheckContext {
 export async function quickCheck(file: string, bytes: Buffer, context: QuickCheckContext): Promise<QuickCheck> {
   const inputs = scanPlanFile(bytes);
   if (!inputs) return { exact: false, why: 'not laid out as plan --out writes a plan' };
+  // Asked while the directory is read.
+  const asked = findConfigCommit({ flag: context.commitFlag, env: context.env, configPaths: context.configPaths });
+  const read = context.read();
   let commit: FoundCommit;
   try {
-    commit = findConfigCommit({ flag: context.commitFlag, env: context.env, configPaths: context.configPaths });
+    commit = await asked;
   } catch {
+    // Awaited, so that its failure is not left unhandled: the full check reads again.
+    await read.catch(() => undefined);
     return { exact: false, why: 'the configuration has no commit to read' };
   }
   let reading: Read;
   try {
-    reading = await context.read();
+    reading = await read;
   } catch (failure) {
     return { exact: false, why: 'the database was not read', commit, reading: { failure } };
   }
