@@ -6,7 +6,9 @@ import { codePointName } from '../diagnostics/code-point.js';
  * `contoso.com`, a display name written with Cyrillic `М`, `е`, `а` and the
  * same name in Latin letters, `Megan Bowen` with a zero-width space, a soft
  * hyphen or a second space in it. After the skeletons of Unicode's confusable
- * detection (UTS #39), cut down to the letters that pass for Latin ones:
+ * detection (UTS #39), cut down to the letters that pass for Latin ones
+ * (Cherokee and Lisu capitals and Latin small capitals included: fonts draw
+ * them as Latin letters, and no real name mixes them with Latin ones):
  * names in this directory are read as Latin text, and UPNs and email
  * addresses are ASCII already (validation refuses anything else).
  */
@@ -23,8 +25,32 @@ const LIKE_LATIN: Readonly<Record<string, string>> = {
   // Armenian, and Cyrillic izhitsa
   Օ: 'O', Ս: 'U', Տ: 'S', օ: 'o', ս: 'u', հ: 'h', ո: 'n', Ѵ: 'V', ѵ: 'v',
   // Latin letters outside ASCII drawn like ASCII ones
-  ı: 'i', ɩ: 'i', ℓ: 'l', ɡ: 'g', ꓲ: 'l', ɑ: 'a',
+  ı: 'i', ɩ: 'i', ℓ: 'l', ɡ: 'g', ꓲ: 'l', ɑ: 'a', ȷ: 'j', ǀ: 'l', Ɩ: 'l',
+  // Latin small capitals: a capital drawn at the height of a small letter, read as that letter
+  ᴀ: 'A', ʙ: 'B', ᴄ: 'C', ᴅ: 'D', ᴇ: 'E', ꜰ: 'F', ɢ: 'G', ʜ: 'H', ɪ: 'I', ᴊ: 'J', ᴋ: 'K', ʟ: 'L', ᴍ: 'M',
+  ɴ: 'N', ᴏ: 'O', ᴘ: 'P', ʀ: 'R', ꜱ: 'S', ᴛ: 'T', ᴜ: 'U', ᴠ: 'V', ᴡ: 'W', ʏ: 'Y', ᴢ: 'Z',
+  // More Cyrillic, Greek and Armenian letters
+  Һ: 'H', ѡ: 'w', γ: 'y', Ϝ: 'F', Լ: 'L', ց: 'g', զ: 'q', ռ: 'n',
+  // Lisu (the Fraser alphabet is drawn with Latin capitals)
+  ꓮ: 'A', ꓐ: 'B', ꓚ: 'C', ꓓ: 'D', ꓰ: 'E', ꓝ: 'F', ꓖ: 'G', ꓧ: 'H', ꓙ: 'J', ꓗ: 'K', ꓡ: 'L', ꓟ: 'M', ꓠ: 'N',
+  ꓳ: 'O', ꓑ: 'P', ꓣ: 'R', ꓢ: 'S', ꓔ: 'T', ꓴ: 'U', ꓦ: 'V', ꓪ: 'W', ꓫ: 'X', ꓬ: 'Y', ꓜ: 'Z',
+  // Coptic
+  Ⲟ: 'O', ⲟ: 'o', Ⲣ: 'P', ⲣ: 'p', Ⲥ: 'C', ⲥ: 'c', Ⲭ: 'X', Ⲃ: 'B', Ⲏ: 'H', Ⲓ: 'l', Ⲕ: 'K', Ⲙ: 'M', Ⲛ: 'N', Ⲧ: 'T', Ⲩ: 'Y',
+  // Canadian syllabics
+  ᗷ: 'B', ᑕ: 'C', ᗪ: 'D', ᕼ: 'H', ᒍ: 'J', ᒪ: 'L', ᑭ: 'P', ᔕ: 'S', ᐯ: 'V', ᗯ: 'W', ᑌ: 'U', '᙭': 'X',
+  ...withSmallLetters({
+    // Cherokee capitals, and below their small letters (U+AB70-U+ABBF), drawn as small capitals
+    Ꭰ: 'D', Ꭱ: 'R', Ꭲ: 'T', Ꭵ: 'i', Ꭹ: 'Y', Ꭺ: 'A', Ꭻ: 'J', Ꭼ: 'E', Ꮃ: 'W', Ꮇ: 'M', Ꮋ: 'H', Ꮍ: 'Y', Ꮐ: 'G',
+    Ꮒ: 'h', Ꮓ: 'Z', Ꮟ: 'b', Ꮢ: 'R', Ꮤ: 'W', Ꮥ: 'S', Ꮩ: 'V', Ꮪ: 'S', Ꮮ: 'L', Ꮯ: 'C', Ꮲ: 'P', Ꮶ: 'K', Ꮷ: 'd', Ᏼ: 'B',
+  }),
 };
+
+/** `letters`, and the small letter of each capital in it with the same reading. */
+function withSmallLetters(letters: Readonly<Record<string, string>>): Record<string, string> {
+  const all: Record<string, string> = { ...letters };
+  for (const [capital, latin] of Object.entries(letters)) all[capital.toLowerCase()] = latin;
+  return all;
+}
 
 /**
  * Control characters but the white space folded below (U+0000-U+0008,
