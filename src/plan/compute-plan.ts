@@ -4,6 +4,7 @@ import type { Settings } from '../state/settings.js';
 import { holdsLicencesWhileDeleted, type LicenseAssignment, type TenantState, type User } from '../state/tenant-state.js';
 import { isUserChange } from './change-address.js';
 import { adminEmailWarnings } from './admin-email-warnings.js';
+import { heldNote, heldSettings, loosenedGuardWarnings } from './held-limits.js';
 import { CHANGE_KINDS, type Change, type ChangeKind } from './change.js';
 import { diffUser } from './diff-user.js';
 import { globalAdminWarnings } from './global-admins.js';
@@ -184,11 +185,12 @@ export function computePlan(input: PlanInput): PlanResult {
   const changes = sortChanges(unsorted);
 
   const unitPrices = new Map(input.catalog.subscriptions.map((s) => [s.sku, s.unitPrice]));
+  const held = heldSettings(input.settings, input.applied ?? null);
   const seats = seatOutcome(
     input.catalog.subscriptions,
     [...activeNow.map((user) => user.licenses), ...heldInBin],
     [...after.map((user): readonly LicenseAssignment[] => user.licenses), ...binAfter],
-    input.settings,
+    held,
     reclaimableSeats(after, unitPrices, heldNow),
   );
   const purchased = new Set(seats.purchases.map((p) => p.sku));
@@ -205,9 +207,9 @@ export function computePlan(input: PlanInput): PlanResult {
 
   const problems: PlanProblem[] = [...renames.problems, ...seats.problems.map((problem) => toFirstAssignment(problem, changes))];
   const admins = enabledGlobalAdmins(after);
-  if (admins < input.settings.minGlobalAdmins) {
+  if (admins < held.minGlobalAdmins) {
     problems.push({
-      message: `this plan would leave ${admins} enabled Global administrator(s), fewer than settings.minGlobalAdmins (${input.settings.minGlobalAdmins}); the tenant would be locked out of administration`,
+      message: `this plan would leave ${admins} enabled Global administrator(s), fewer than settings.minGlobalAdmins (${held.minGlobalAdmins}${held.minGlobalAdmins === input.settings.minGlobalAdmins ? '' : heldNote(input.settings.minGlobalAdmins)}); the tenant would be locked out of administration`,
       concerns: { kind: 'setting', path: ['minGlobalAdmins'] },
     });
   }
@@ -223,7 +225,7 @@ export function computePlan(input: PlanInput): PlanResult {
   const monthlyCostIncrease = Math.round(seats.purchases.reduce((sum, p) => sum + p.monthlyCost * 100, 0)) / 100;
   const seatsToPurchase = seats.purchases.reduce((sum, p) => sum + p.quantity, 0);
   const unmanagedUsers = activeNow.filter((user) => !user.directory?.managed && !input.desired.users.has(user.userPrincipalName.toLowerCase()));
-  const tooManyAdmins = globalAdminWarnings({ before: enabledGlobalAdmins(activeNow), after: admins, settings: input.settings });
+  const tooManyAdmins = globalAdminWarnings({ before: enabledGlobalAdmins(activeNow), after: admins, settings: held });
   return {
     plan: {
       changes: planned,
@@ -241,6 +243,7 @@ export function computePlan(input: PlanInput): PlanResult {
       warnings: [
         ...deletionWarning(deletionProblem),
         ...loosenedLimitWarnings(input.settings, input.applied ?? null),
+        ...loosenedGuardWarnings(input.settings, input.applied ?? null),
         ...adminEmailWarnings(input.settings, input.applied ?? null),
         ...tooManyAdmins,
         ...withheldAdminCopies(changes, adminEmail),

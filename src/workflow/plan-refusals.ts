@@ -9,6 +9,7 @@ import { shownVariable, variableValue } from '../credentials/password-variable.j
 import { error, warning, type Diagnostic, type SourceLocation } from '../diagnostics/diagnostic.js';
 import type { Change } from '../plan/change.js';
 import type { PlanProblem, PlanProblemSubject } from '../plan/plan-problem.js';
+import { heldNote } from '../plan/held-limits.js';
 import { costAboveCap } from '../render/money.js';
 import type { Settings } from '../state/settings.js';
 import { userKey } from '../state/tenant-state.js';
@@ -54,12 +55,18 @@ function subjectLocation(config: DesiredConfig, subject: PlanProblemSubject): So
  * purchases cost more cannot be applied, so plan says so (located at the
  * setting) rather than ask a reviewer to approve what apply then refuses.
  */
-export function purchaseCapProblems(cost: { readonly monthlyIncrease: number; readonly currency: string }, settings: Pick<Settings, 'maxMonthlyPurchaseCost'>): PlanProblem[] {
+export function purchaseCapProblems(
+  cost: { readonly monthlyIncrease: number; readonly currency: string },
+  settings: Pick<Settings, 'maxMonthlyPurchaseCost'>,
+  configured: number | null = settings.maxMonthlyPurchaseCost,
+): PlanProblem[] {
   const cap = settings.maxMonthlyPurchaseCost;
   if (cap === null || cost.monthlyIncrease <= cap) return [];
+  // Held to the latest apply's cap (held-limits.ts): say so, as the file says otherwise.
+  const note = configured === cap ? '' : `,${heldNote(configured)}`;
   return [
     {
-      message: `${costAboveCap(cost.monthlyIncrease, cap, cost.currency, 'settings.maxMonthlyPurchaseCost')}; raise the limit, or assign fewer licenses of subscriptions without free seats`,
+      message: `${costAboveCap(cost.monthlyIncrease, cap, cost.currency, 'settings.maxMonthlyPurchaseCost')}${note}; raise the limit, or assign fewer licenses of subscriptions without free seats`,
       concerns: { kind: 'setting', path: ['maxMonthlyPurchaseCost'] },
     },
   ];

@@ -8,6 +8,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { computePlan } from '../plan/compute-plan.js';
 import { fingerprint } from '../plan/fingerprint.js';
+import { heldSettings } from '../plan/held-limits.js';
 import { toPlanDocument, type PlanDocument } from '../plan/plan-document.js';
 import type { Settings } from '../state/settings.js';
 import type { TenantState } from '../state/tenant-state.js';
@@ -85,7 +86,7 @@ export function planFromSnapshot(
   if (!loaded.config) return { plan: null, diagnostics: loaded.diagnostics };
   progress({ stage: 'computing the plan', done: 0, total: 0 });
   const { plan, problems } = computePlan({ desired: loaded.config.state, current, catalog, settings: loaded.config.settings, applied: applied ?? null, now });
-  const capped = purchaseCapProblems({ monthlyIncrease: plan.monthlyCostIncrease, currency: plan.currency }, loaded.config.settings);
+  const capped = purchaseCapProblems({ monthlyIncrease: plan.monthlyCostIncrease, currency: plan.currency }, heldSettings(loaded.config.settings, applied ?? null), loaded.config.settings.maxMonthlyPurchaseCost);
   const refusals = planRefusals([...problems, ...capped], plan.changes.map((c) => c.change), options.env, loaded.config, options.forApply === true);
   // Listed within the limit the configuration's problems are: a refusal per user of 100,000 was 100,000 lines.
   const diagnostics = appendLimited(loaded.diagnostics, refusals);
