@@ -6,6 +6,7 @@ import type { Change } from './change.js';
 import { confusableSkeleton, unlikeCharacters } from './confusable-skeleton.js';
 import { displayNameSkeleton, rearrangements, type Rearrangement } from './display-name-skeleton.js';
 import { comparedInParts, displayNameForms, shownAsAddress } from './display-name-forms.js';
+import { tenantDomainSquat } from './domain-squats.js';
 import { DISPLAY_NAME, localEnd, NameIndex, UPN_LOCAL_PART, type NameKind } from './name-index.js';
 import type { PlanWarning } from './plan.js';
 import { administratorNamesakes, type GivenName } from './admin-namesakes.js';
@@ -277,8 +278,9 @@ function nameWarnings(input: LookalikeInput): PlanWarning[] {
 
 /**
  * Where temporary passwords go: a recipient outside the tenant's domains at
- * one that looks like them or like another recipient's (`contoso.corn`), or
- * that begins like one of the tenant's (`contoso.com.evil.example`).
+ * one that looks like them or like another recipient's (`contoso.corn`),
+ * that begins like one of the tenant's (`contoso.com.evil.example`), is one
+ * letter from one (`contosso.com`) or holds one (`mail.contoso.com.evil.example`).
  */
 function domainWarnings({ changes, desired, catalog, settings }: LookalikeInput): PlanWarning[] {
   const sends = changes.flatMap((change) => (change.kind === 'user.create' || change.kind === 'user.password-reset' ? [change] : []));
@@ -312,7 +314,7 @@ function domainWarnings({ changes, desired, catalog, settings }: LookalikeInput)
       const tenant = tenantBySkeleton.get(confusableSkeleton(domain.slice(0, at)));
       if (tenant !== undefined) return `which begins like ${tenant}, a domain of the tenant, but is another domain`;
     }
-    return null;
+    return tenantDomainSquat(domain, tenantBySkeleton);
   };
 
   const items: string[] = [];
