@@ -18,6 +18,10 @@ import { DISABLE_PASSWORD_EXPIRATION } from '../state/tenant-state.js';
  * does: tenantctl releases the roles of a user it deletes, but one deleted by
  * another tool, or written into the recycle bin by SQL, keeps them, and a
  * configuration declaring that user with the role then planned no grant.
+ * Allowing sign-in again to a blocked user who holds one is too, for the
+ * same reason: a departed administrator's account is blocked with its roles
+ * kept, and whoever still knows its password is an administrator again once
+ * a pull request unblocks it.
  * Making an admin's passwords never expire (passwordPolicies) is too: a
  * password that never expires outlives a leak, on the accounts a leak costs
  * most; for the break-glass account Microsoft recommends it for, the review
@@ -33,6 +37,7 @@ export function isPrivilegedChange(change: Change, heldRoles: readonly string[])
     case 'user.block':
     case 'user.password-reset':
     case 'user.restore':
+    case 'user.unblock':
       return heldRoles.length > 0;
     case 'user.update':
       return heldRoles.length > 0 && stopsPasswordExpiry(change);
@@ -59,6 +64,8 @@ export function describePrivilegedChange(change: Change): string {
       return `resets the password of ${change.userPrincipalName}, who holds an admin role`;
     case 'user.restore':
       return `restores ${change.userPrincipalName}, who holds an admin role`;
+    case 'user.unblock':
+      return `allows sign-in again of ${change.userPrincipalName}, who holds an admin role`;
     case 'user.update':
       return `turns off password expiry of ${change.userPrincipalName}, who holds an admin role`;
     default:

@@ -46,6 +46,7 @@ function privilegedWarnings(_plan: PlanDocument, changes: readonly DocumentChang
       : change.kind === 'user.delete' ? (users: number) => `Deletes ${adminUsers(users)}`
       : change.kind === 'user.block' ? (users: number) => `Blocks sign-in of ${adminUsers(users)}`
       : change.kind === 'user.restore' ? (users: number) => `Restores deleted ${adminUsers(users)}`
+      : change.kind === 'user.unblock' ? (users: number) => `Allows sign-in again of blocked ${adminUsers(users)}`
       // Privileged only where it makes an admin's passwords never expire (privileged-roles.ts).
       : change.kind === 'user.update' ? (users: number) => `Turns off password expiry of ${adminUsers(users)}`
       : () => `${change.kind}:`;
