@@ -7,6 +7,7 @@ import { adminEmailWarnings } from './admin-email-warnings.js';
 import { heldNote, heldSettings, loosenedGuardWarnings } from './held-limits.js';
 import { CHANGE_KINDS, type Change, type ChangeKind } from './change.js';
 import { diffUser } from './diff-user.js';
+import { formerNamesOf } from './former-names.js';
 import { globalAdminWarnings } from './global-admins.js';
 import { lookalikeWarnings } from './lookalike-warnings.js';
 import type { Plan, PlanSummary, PlannedChange, UnmanagedAdmin } from './plan.js';
@@ -147,7 +148,13 @@ export function computePlan(input: PlanInput): PlanResult {
   for (const key of currentUsers.keys()) allKeys.add(key);
   const keys = [...allKeys].sort();
   const adminEmail = input.settings.adminEmail;
-  const adminCopy = adminEmail ? { adminEmail, tenantDomains: new Set(input.catalog.domains.map((d) => d.name.toLowerCase())) } : undefined;
+  const adminCopy = adminEmail
+    ? {
+        adminEmail,
+        tenantDomains: new Set(input.catalog.domains.map((d) => d.name.toLowerCase())),
+        formerNames: formerNamesOf(input.current, (key) => input.desired.users.has(key)),
+      }
+    : undefined;
   const context = { now: input.now, adminCopy };
   // The roles each change's user holds now, whatever UPN the change carries (renames).
   const heldRoles = new Map<Change, readonly string[]>();

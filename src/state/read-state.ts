@@ -166,9 +166,11 @@ const OUTSIDE_RENAME = `w.table_name = 'users' AND w.operation = 'update' AND w.
  * and each further round trip would wait for the parse to let the event loop
  * run. Users come first: the statement's trace label names them. An empty
  * table has no parts. A fourth list, in one part and only when there is one,
- * holds the UPN changes made outside tenantctl (TenantState.outsideRenames);
- * apply does not compare it under the lock (readStateAgain), as each such
- * change is a write of the user's row, which it does compare.
+ * holds the UPN changes made outside tenantctl (TenantState.outsideRenames),
+ * and a sixth (part 5), the same way, every account's former names
+ * (TenantState.formerNames, migration 0031); apply compares neither under
+ * the lock (readStateAgain), as each rename is a write of the user's row,
+ * which it does compare.
  */
 const DIRECTORY_LISTS = `${listParts(0, `json_build_array(${USER_COLUMNS})`, USER_TABLE_COLUMNS.join(', '), 'users', 'lower(user_principal_name)')}
 UNION ALL
@@ -189,6 +191,11 @@ SELECT 3 AS part, 0 AS chunk, json_agg(json_build_array(w.user_id, w.before->>'u
          ${iso('w.written_at')}, w.database_role) ORDER BY w.id)::text AS text
   FROM other_writes w JOIN users u ON u.id = w.user_id AND u.deleted_at IS NULL
  WHERE ${OUTSIDE_RENAME}
+HAVING count(*) > 0
+UNION ALL
+SELECT 5 AS part, 0 AS chunk, json_agg(json_build_array(f.user_id, f.user_principal_name) ORDER BY f.id)::text AS text
+  FROM former_names f JOIN users u ON u.id = f.user_id
+ WHERE lower(f.user_principal_name) <> lower(u.user_principal_name)
 HAVING count(*) > 0`;
 
 const inOrder = (lists: string) => `SELECT part, chunk, text FROM (\n${lists}\n) AS parts ORDER BY part, chunk`;
@@ -245,9 +252,11 @@ export async function readState(db: Queryable): Promise<TenantState> {
   const texts: [string[], string[], string[]] = [[], [], []];
   let renamesText: string | undefined;
   let rowVersions: string | undefined;
+  let formerNamesText: string | undefined;
   for (const { part, text } of rows) {
     if (part === 3) renamesText = text;
     else if (part === 4) rowVersions = text;
+    else if (part === 5) formerNamesText = text;
     else texts[part]!.push(text);
   }
   const [usersTexts, rolesTexts, licensesTexts] = texts;
@@ -266,7 +275,8 @@ export async function readState(db: Queryable): Promise<TenantState> {
     for (const row of JSON.parse(text) as UserRow[]) state.set(userKey(row[1]), toUser(row, roles.get(row[0]) ?? [], licenses.get(row[0]) ?? []));
   }
   const outsideRenames = renamesText === undefined ? undefined : readOutsideRenames(renamesText);
-  const tenant: TenantState = outsideRenames ? { users: state, outsideRenames } : { users: state };
+  const formerNames = formerNamesText === undefined ? undefined : readFormerNames(formerNamesText);
+  const tenant: TenantState = { users: state, ...(outsideRenames ? { outsideRenames } : {}), ...(formerNames ? { formerNames } : {}) };
   if (keeping && rowVersions !== undefined) lastRead = { state: tenant, versions: rowVersions };
   return tenant;
 }
@@ -279,6 +289,16 @@ function readOutsideRenames(text: string): ReadonlyMap<string, readonly OutsideR
     if (typeof from === 'string' && typeof to === 'string') groupInto(renames, userId, { from, to, at, databaseRole });
   }
   return renames;
+}
+
+/** Part 5 of DIRECTORY_QUERY: each account's former names, oldest first, without the one it has now. */
+function readFormerNames(text: string): ReadonlyMap<string, readonly string[]> {
+  const names = new Map<string, string[]>();
+  for (const [userId, name] of JSON.parse(text) as [string, string][]) {
+    const had = names.get(userId);
+    if (!had?.some((n) => n.toLowerCase() === name.toLowerCase())) groupInto(names, userId, name);
+  }
+  return names;
 }
 
 /**

@@ -131,6 +131,13 @@ export interface TenantState {
    * are none.
    */
   readonly outsideRenames?: ReadonlyMap<string, readonly OutsideRename[]>;
+  /**
+   * Current state only: the UPNs each account had before the one it has now,
+   * by account id, oldest first, each once (case aside), whoever renamed it
+   * (migration 0031). Exchange keeps each as an alias of the mailbox: mail
+   * to it reaches the account. Absent when there are none.
+   */
+  readonly formerNames?: ReadonlyMap<string, readonly string[]>;
 }
 
 /** One UPN change written outside tenantctl, as the database recorded it. */
