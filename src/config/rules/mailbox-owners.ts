@@ -1,3 +1,5 @@
+import { nicknameOf } from '../../plan/admin-copy.js';
+import { formerNamesOf } from '../../plan/former-names.js';
 import { isLiveAccount } from '../../plan/rename.js';
 import { userKey, type TenantState, type User } from '../../state/tenant-state.js';
 import type { DeclaredUser, RuleContext } from './rule.js';
@@ -132,9 +134,25 @@ function ownerFinder<T>(
  * now, which the rename keeps (its old UPN, and with the directory its old
  * nickname): the user's own mailbox all the same.
  */
-function declaredMailboxes(current: TenantState | null): MailboxesOf<DeclaredUser> {
+function declaredMailboxes(current: TenantState | null, formerNames: (user: User) => readonly string[]): MailboxesOf<DeclaredUser> {
   const oldNickname = (renamedFrom: string) => current?.users.get(userKey(renamedFrom))?.attributes.mailNickname ?? renamedFrom.split('@')[0] ?? '';
-  return ({ user }, visit) => visit(user.userPrincipalName, user.attributes.mailNickname) || (user.renamedFrom !== undefined && visit(user.renamedFrom, oldNickname(user.renamedFrom)));
+  return ({ user }, visit) =>
+    visit(user.userPrincipalName, user.attributes.mailNickname) ||
+    (user.renamedFrom !== undefined && visit(user.renamedFrom, oldNickname(user.renamedFrom))) ||
+    formerNames(user).some((name) => visit(name, nicknameOf(name)));
+}
+
+/**
+ * The names a declared user's account had before, by earlier renames
+ * (former-names.ts): the account under its UPN, or the one it is renamed
+ * from. The declared UPNs are gathered only for a directory with renames.
+ */
+export function accountFormerNames(current: TenantState | null | undefined, users: readonly DeclaredUser[]): (user: User) => readonly string[] {
+  if (!current?.formerNames || current.formerNames.size === 0) return () => [];
+  let declared: Set<string> | undefined;
+  const namesOf = formerNamesOf(current, (key) => (declared ??= new Set(users.map(({ user }) => userKey(user.userPrincipalName)))).has(key));
+  const accountOf = (user: User) => current.users.get(userKey(user.userPrincipalName)) ?? (user.renamedFrom === undefined ? undefined : current.users.get(userKey(user.renamedFrom)));
+  return (user) => namesOf(accountOf(user)?.directory?.id);
 }
 
 /** A user of the directory, under its key (the lower-cased UPN the directory is keyed by). */
@@ -178,6 +196,8 @@ export function existsAlready({ user }: DeclaredUser, { current, now }: Pick<Rul
  */
 export interface MailboxOwners {
   readonly tenantDomains: ReadonlySet<string>;
+  /** A declared user's account's names from earlier renames (accountFormerNames). */
+  readonly formerNames: (user: User) => readonly string[];
   readonly owner: (address: string) => { readonly declared?: DeclaredUser; readonly gone?: KeyedUser };
 }
 
@@ -189,11 +209,13 @@ export interface MailboxOwners {
  */
 export function mailboxOwners({ users, catalog, current }: Pick<RuleContext, 'users' | 'catalog' | 'current'>, addresses: number): MailboxOwners {
   const tenantDomains = new Set((catalog?.domains ?? []).map((d) => d.name.toLowerCase()));
-  const declared = ownerFinder(() => users, declaredMailboxes(current), tenantDomains, addresses);
+  const formerNames = accountFormerNames(current, users);
+  const declared = ownerFinder(() => users, declaredMailboxes(current, formerNames), tenantDomains, addresses);
   const gone = current ? ownerFinder(() => current.users.entries(), currentMailbox, tenantDomains, addresses, goneAfterPlan(users)) : () => undefined;
   const anyone = current ? ownerFinder(() => current.users.entries(), currentMailbox, tenantDomains, addresses) : () => undefined;
   return {
     tenantDomains,
+    formerNames,
     owner: (address) => {
       const forms = addressForms(address);
       for (const [i, form] of forms.entries()) {

@@ -1,6 +1,7 @@
 import { error, type Diagnostic, type SourceLocation } from '../../diagnostics/diagnostic.js';
 import { emailProblem, MAX_NOTIFY_ADDRESSES, tooManyAddresses } from '../notify-addresses.js';
 import { splitNotify } from '../normalize-user.js';
+import { nicknameOf } from '../../plan/admin-copy.js';
 import type { User } from '../../state/tenant-state.js';
 import { existsAlready, isAddressOf, mailboxOwners, type MailboxOwners } from './mailbox-owners.js';
 import { at, type ConfigRule, type DeclaredUser, type FieldBlock, type Rule, type RuleContext } from './rule.js';
@@ -111,7 +112,13 @@ const goneUser = (user: User): string =>
 function ownMailbox(context: RuleContext, owners: MailboxOwners, owner: DeclaredUser, lower: string): string {
   const upn = owner.user.userPrincipalName;
   const before = owner.user.renamedFrom;
-  if (before !== undefined && !isAddressOf(lower, upn, owner.user.attributes.mailNickname, owners.tenantDomains)) {
+  const itsOwn = isAddressOf(lower, upn, owner.user.attributes.mailNickname, owners.tenantDomains);
+  // A name of an earlier rename, unless the rename this plan makes is what names it.
+  const former = itsOwn ? undefined : owners.formerNames(owner.user).find((name) => isAddressOf(lower, name, nicknameOf(name), owners.tenantDomains));
+  if (former !== undefined && (before === undefined || !isAddressOf(lower, before, nicknameOf(before), owners.tenantDomains))) {
+    return `${upn}'s own mailbox, which keeps ${former}, a name it had before, as an alias: it cannot read it`;
+  }
+  if (before !== undefined && !itsOwn) {
     return `${upn}'s own mailbox, which it keeps through the rename from ${before}: it cannot read it`;
   }
   // Without the directory (validate offline) whether the user is new is not known: an existing one is not called new.
