@@ -349,6 +349,15 @@ function summarize(findings: readonly DriftFinding[], currency: string): DriftSu
 }
 
 /**
+ * A declared user renamed outside git, under the names its account has now:
+ * those sign in and show in the address book, so an impostor of them is
+ * named as one of the declared names is; with the declared roles too, as the
+ * configuration's administrator is guarded from typo-squats whatever its
+ * account holds.
+ */
+const asDeclaredNow = ({ declared, account }: RenamedOutside): User => ({ ...account, roles: [...new Set([...account.roles, ...declared.roles])] });
+
+/**
  * What differs between the configuration (desired) and the tenant (current),
  * classified. Declared users are compared with the planner's own `diffUser`,
  * read backwards, so drift and plan never disagree on what differs. Pure: no
@@ -372,7 +381,11 @@ export function computeDrift(input: DriftInput): DriftReport {
     }),
   ];
   const findings = [
-    ...withLookalikes(oneFindingPerDeletedUser(userFindings, licensedInRecycleBinFindings(input.desired, currentUsers)), [...input.desired.users.values()], currentUsers),
+    ...withLookalikes(
+      oneFindingPerDeletedUser(userFindings, licensedInRecycleBinFindings(input.desired, currentUsers)),
+      [...input.desired.users.values(), ...renamed.map(asDeclaredNow)],
+      currentUsers,
+    ),
     ...recycleBinFindings(input.current, roles, input.now),
     ...seatFindings(input.catalog, input.current),
     ...passwordFindings(input.current, input.now),
