@@ -13,13 +13,20 @@ import { quoted } from './quoted-name.js';
  * names are held, so this costs a pass over the users and a map of a few.
  */
 
-/** A display name the plan gives an account (created, or changed by an update). */
+/**
+ * A display name the plan gives an account (created, or changed by an
+ * update), or the declared one of an account it adopts: an adoption is where
+ * the administrators decide which accounts of the directory to trust, and an
+ * account created outside git under an admin's name is trusted from then on,
+ * and no longer named by drift.
+ */
 export interface GivenName {
   readonly key: string;
   readonly upn: string;
   readonly name: string;
   readonly renamedFrom: string | undefined;
   readonly created: boolean;
+  readonly adopted: boolean;
 }
 
 interface Administrator {
@@ -62,13 +69,13 @@ export function administratorNamesakes(given: readonly GivenName[], current: Rea
   if (given.length === 0) return [];
   const administrators = administratorsByName(current, desired);
   if (administrators.size === 0) return [];
-  return given.flatMap(({ key, upn, name, renamedFrom, created }) => {
+  return given.flatMap(({ key, upn, name, renamedFrom, created, adopted }) => {
     const holdsRole = (desired.get(key)?.roles.length ?? 0) > 0;
     for (const { compared, qualified } of displayNameForms(name)) {
       const admin = administrators.get(compared.toLowerCase())?.find((a) => a.key !== key && a.key !== renamedFrom && !(holdsRole && ownAdminAccount(upn, a.upn)));
       if (!admin) continue;
       const how = qualified ? ', with a qualifier in brackets added' : compared === admin.shown ? '' : ', in another case';
-      return [`the displayName "${quoted(name)}" of ${upn}${created ? ', created by this plan,' : ''} is the name of ${quoted(admin.upn)}, "${quoted(admin.shown)}", ${holding(admin.existing, admin.roles)}${how}`];
+      return [`the displayName "${quoted(name)}" of ${upn}${created ? ', created by this plan,' : adopted ? ', adopted by this plan,' : ''} is the name of ${quoted(admin.upn)}, "${quoted(admin.shown)}", ${holding(admin.existing, admin.roles)}${how}`];
     }
     return [];
   });

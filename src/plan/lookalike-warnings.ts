@@ -176,7 +176,7 @@ function nameWarnings(input: LookalikeInput): PlanWarning[] {
   const squats = (upn: string, key: string) => adminIndex().size > 0 && squatted(adminIndex(), upn, key) !== undefined;
   const newUpns: NewName[] = [];
   const newNames: NewName[] = [];
-  // Display names the plan gives, as a namesake of an administrator is said of them (adopted ones were in the directory already).
+  // Display names the plan gives or adopts, as a namesake of an administrator is said of them.
   const given: GivenName[] = [];
   for (const change of changes) {
     const key = change.userPrincipalName.toLowerCase();
@@ -194,6 +194,8 @@ function nameWarnings(input: LookalikeInput): PlanWarning[] {
     if (change.kind === 'user.adopt') {
       const name = desired.get(key)?.attributes.displayName ?? '';
       if (may?.name(name) === true) newNames.push(named(name));
+      // Adopting is deciding which accounts to trust: one named as an administrator is said as a created one is.
+      given.push({ ...named(name), created: false });
     }
     if (change.kind === 'user.update' && !adopted.has(key)) {
       const to = change.attributes.find((a) => a.attribute === 'displayName')?.to;
@@ -203,7 +205,8 @@ function nameWarnings(input: LookalikeInput): PlanWarning[] {
       }
     }
   }
-  if (newUpns.length === 0 && newNames.length === 0) return [];
+  const namesakes = () => warning('LOOKALIKE_NAMESAKE', administratorNamesakes(given, current, desired), 'A namesake of an administrator: make sure this is not an account posing as them in the address book.');
+  if (newUpns.length === 0 && newNames.length === 0) return namesakes();
 
   // A display name written as an address (or a bare local part) passes for a user's UPN in the address book: compared as its local part is.
   const addresses = newNames.flatMap((named) => {
@@ -272,7 +275,7 @@ function nameWarnings(input: LookalikeInput): PlanWarning[] {
   return [
     ...warning('LOOKALIKE_UPN', upnItems, 'Make sure each is the account meant: in the plan, a look-alike passes for the other.'),
     ...warning('LOOKALIKE_DISPLAY_NAME', [...nameItems, ...addressItems], 'Make sure this is not an account posing as the other in the address book.'),
-    ...warning('LOOKALIKE_NAMESAKE', administratorNamesakes(given, current, desired), 'A namesake of an administrator: make sure this is not an account posing as them in the address book.'),
+    ...namesakes(),
   ];
 }
 
