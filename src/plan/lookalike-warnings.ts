@@ -178,6 +178,8 @@ function nameWarnings(input: LookalikeInput): PlanWarning[] {
   const newNames: NewName[] = [];
   // Display names the plan gives or adopts, as a namesake of an administrator is said of them.
   const given: GivenName[] = [];
+  // After the names the plan gives: a namesake a pull request brings in is named first, however many an adoption of the whole tenant finds.
+  const adoptedNames: GivenName[] = [];
   for (const change of changes) {
     const key = change.userPrincipalName.toLowerCase();
     const named = (name: string): NewName => ({ key, upn: change.userPrincipalName, name, renamedFrom: renamedFrom.get(key), adopted: adopted.has(key) });
@@ -195,7 +197,7 @@ function nameWarnings(input: LookalikeInput): PlanWarning[] {
       const name = desired.get(key)?.attributes.displayName ?? '';
       if (may?.name(name) === true) newNames.push(named(name));
       // Adopting is deciding which accounts to trust: one named as an administrator is said as a created one is.
-      given.push({ ...named(name), created: false });
+      adoptedNames.push({ ...named(name), created: false });
     }
     if (change.kind === 'user.update' && !adopted.has(key)) {
       const to = change.attributes.find((a) => a.attribute === 'displayName')?.to;
@@ -205,6 +207,7 @@ function nameWarnings(input: LookalikeInput): PlanWarning[] {
       }
     }
   }
+  given.push(...adoptedNames);
   const namesakes = () => warning('LOOKALIKE_NAMESAKE', administratorNamesakes(given, current, desired), 'A namesake of an administrator: make sure this is not an account posing as them in the address book.');
   if (newUpns.length === 0 && newNames.length === 0) return namesakes();
 
