@@ -50,6 +50,8 @@ BEGIN
        WHERE a.changes::text LIKE '%"user.rename"%' AND r->>'kind' = 'user.rename'
          AND json_typeof(r->'fromUserPrincipalName') = 'string' AND json_typeof(r->'userPrincipalName') = 'string'
          AND (r->>'userId') ~ '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
+         -- The writer may append an apply row of any changes: only a name users could have held is taken.
+         AND r->>'fromUserPrincipalName' ~ '^[A-Za-z0-9''._!#^~-]{1,64}@[A-Za-z0-9.-]{1,48}$'
       UNION ALL
       SELECT w.user_id, w.before->>'user_principal_name', w.after->>'user_principal_name', w.written_at, 0, w.id
         FROM other_writes w

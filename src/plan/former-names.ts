@@ -22,7 +22,7 @@ export function formerNamesOf(current: TenantState | null | undefined, declares:
   if (!current || !formerNames || formerNames.size === 0) return () => NONE;
   const kept = new Map<string, readonly string[]>();
   return (userId) => {
-    if (userId === undefined) return NONE;
+    if (userId === undefined || !formerNames.has(userId)) return NONE;
     const known = kept.get(userId);
     if (known) return known;
     // Never its own name now: the read leaves that out. Declared under it, it is the account renamed back, or another one.
