@@ -4,9 +4,11 @@
 // it. The adoption plan names it as the plan of its creation would have;
 // namesakes among ordinary users (several Jan de Vries) stay quiet.
 import { describe, expect, it } from 'vitest';
+import { renderPlan } from '../../src/render/index.js';
 import type { User } from '../../src/state/tenant-state.js';
-import { admin, adminDeclared, declared, existing } from '../render/scenarios.js';
-import { GA, lookalikeWarningsOf } from './lookalike-scenario.js';
+import { HOSTILE, liveMarkdown, rawDangers, workflowCommandLines } from '../support/hostile-strings.js';
+import { admin, adminDeclared, declared, existing, planDocument } from '../render/scenarios.js';
+import { GA, lookalikeWarningsOf, SETTINGS } from './lookalike-scenario.js';
 
 const unmanaged = (upn: string, displayName: string, shape = {}) => existing(upn, { displayName }, { ...shape, directory: { managed: false } });
 /** The export of `users`: each declared as the directory has it. */
@@ -47,5 +49,19 @@ describe('an adopted namesake of an administrator', () => {
   it('namesakes among ordinary users adopted together stay quiet', () => {
     const current = [admin(), existing('megan.bowen@contoso.com', { displayName: 'Megan Bowen' }, GA), unmanaged('jan.devries@contoso.com', 'Jan de Vries'), unmanaged('jan.de.vries@fabrikam.com', 'Jan de Vries')];
     expect(lookalikeWarningsOf(exported(current), current).filter((w) => w.code === 'LOOKALIKE_NAMESAKE')).toEqual([]);
+  });
+
+  it('a hostile admin name it shares is shown escaped in every format', () => {
+    const name = `Megan ${HOSTILE.eraseLine} ${HOSTILE.errorColon} <b>@admins</b>`;
+    const current = [admin(), existing('megan.bowen@contoso.com', { displayName: name }, GA), unmanaged('m.b@contoso.com', name)];
+    const plan = planDocument({ desired: exported(current), current, settings: SETTINGS });
+    expect(plan.warnings.map((w) => w.code)).toContain('LOOKALIKE_NAMESAKE');
+    const text = renderPlan(plan, 'text', { color: false });
+    expect(text).toContain('adopted by this plan, is the name of megan.bowen@contoso.com');
+    expect(rawDangers(text)).toEqual([]);
+    expect(workflowCommandLines(text)).toEqual([]);
+    const markdown = renderPlan(plan, 'markdown', { color: false });
+    expect(liveMarkdown(markdown)).toEqual([]);
+    expect(renderPlan(plan, 'html', { color: false })).not.toContain('<b>@admins');
   });
 });
