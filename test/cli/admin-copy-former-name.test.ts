@@ -128,4 +128,23 @@ describe.each(engines)('settings.adminEmail at a name the reset user had before,
     const rows = await databaseRows<{ n: string }>(database, `SELECT count(*)::text AS n FROM tenantctl.former_names WHERE lower(user_principal_name) = '${OLD}'`);
     expect(rows).toEqual([{ n: '1' }]);
   });
+
+  it.skipIf(engine.skip)('deleted after the rename and restored with a reset: still her old name', async () => {
+    const { cli } = await open('former_name_restored');
+    const config = renamedMegan(copyContoso(), { declareRename: true });
+    expect((await cli(['apply', '-c', config, '--auto-approve'])).code).toBe(0);
+    const users = path.join(config, 'users.yaml');
+    const declaredNow = fs.readFileSync(users, 'utf8').replace(`    renamedFrom: ${OLD}\n`, '');
+    const entry = /  - userPrincipalName: megan\.smith@contoso\.com\n(?:    .*\n|      .*\n)*\n/.exec(declaredNow)?.[0] ?? '';
+    expect(entry).not.toBe('');
+    fs.writeFileSync(users, declaredNow.replace(entry, ''));
+    const deleted = await cli(['apply', '-c', config, '--auto-approve', '--approve-privileged']);
+    expect(deleted.code, deleted.stderr).toBe(0);
+    fs.writeFileSync(users, declaredNow.replace('    notify: [megan.bowen@example.org]\n', RESET));
+    const plan = await cli(['plan', '-c', config, '--format', 'json']);
+    expect(plan.code, plan.stderr).toBe(0);
+    const json = JSON.parse(plan.stdout) as { changes: { kind: string; adminCopyWithheld?: boolean }[] };
+    expect(json.changes.map((c) => c.kind)).toContain('user.restore');
+    expect(json.changes.filter((c) => c.kind === 'user.password-reset')).toMatchObject([{ adminCopyWithheld: true }]);
+  });
 });
