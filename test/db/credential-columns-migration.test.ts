@@ -47,8 +47,9 @@ describe.each(ENGINES)('migration 0030 on an existing $name database', { timeout
     await db.query(`INSERT INTO users (user_principal_name, display_name, mail_nickname, job_title, managed, password_hash) VALUES ($1, 'Megan', 'megan', 'IT Director', true, 'h0')`, [MEGAN]);
     const before = await forgedApply(db, 'h1');
 
-    expect(await migrate(db)).toMatchObject({ from: 29, applied: ['0030_apply_writes_name_credential_columns'] });
-    expect(await migrate(db)).toMatchObject({ from: 30, applied: [] });
+    const later = listMigrations().filter((m) => m.version >= 30);
+    expect(await migrate(db)).toMatchObject({ from: 29, applied: later.map((m) => m.name) });
+    expect(await migrate(db)).toMatchObject({ from: later.at(-1)!.version, applied: [] });
 
     const old = (await readHistory(db)).find((entry) => entry.id === before);
     expect(old).toBeDefined();
