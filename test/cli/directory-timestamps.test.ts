@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { startPGlite } from '../../src/db/embedded-database.js';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../support/cli.js';
@@ -16,7 +16,7 @@ import { contosoFolder, contosoPostgres } from '../support/contoso-database.js';
 type Sql = (sql: string) => Promise<void>;
 
 async function embeddedSql(directory: string, sql: string): Promise<void> {
-  const db = new PGlite(directory);
+  const db = startPGlite(directory);
   try {
     await db.exec(`SET search_path TO tenantctl, public; ${sql}`);
   } finally {

@@ -2,7 +2,7 @@
 // drift-outside-removals-scenario.ts) on the embedded database, whose one
 // role does every write.
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { startPGlite } from '../../src/db/embedded-database.js';
 import { runCli, tempDir } from '../support/cli.js';
 import { contosoFolder } from '../support/contoso-database.js';
 import { APPROVE, CONFIG, scenario } from './drift-outside-removals-scenario.js';
@@ -10,7 +10,7 @@ import { APPROVE, CONFIG, scenario } from './drift-outside-removals-scenario.js'
 scenario('embedded database', async () => {
   const database = contosoFolder('applied', path.join(tempDir('tenantctl-drift-removals-'), 'db'));
   const sql = async (text: string) => {
-    const db = new PGlite(database);
+    const db = startPGlite(database);
     try {
       await db.exec(text);
     } finally {

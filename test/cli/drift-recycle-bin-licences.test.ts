@@ -5,7 +5,7 @@
 // sql/roles.sql (the writer gives the licence by SQL, the reader runs drift).
 import fs from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { startPGlite } from '../../src/db/embedded-database.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -156,7 +156,7 @@ scenario('embedded database', async () => {
     drift: (format, config) => runCli(['drift', ...config, '--format', format], { env }),
     apply: (config) => runCli(['apply', ...config, ...APPROVE], { env }),
     asWriter: async (sql) => {
-      const db = new PGlite(database);
+      const db = startPGlite(database);
       try {
         await db.exec(sql);
       } finally {

@@ -6,7 +6,7 @@
 // a user (helper-79), so that no renderer meets a shape it does not know.
 import fs from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { startPGlite } from '../../src/db/embedded-database.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import fc from 'fast-check';
@@ -28,7 +28,7 @@ const validateHistory = addFormats(new Ajv2020({ strict: true, allowUnionTypes: 
 describe('history of an apply row the writer appended by hand', { timeout: 120_000 }, () => {
   it('lists it, whatever its changes hold, in text and JSON, with and without --user', async () => {
     const database = contosoFolder('applied', path.join(tempDir('tenantctl-history-malformed-'), 'db'));
-    const db = new PGlite(database);
+    const db = startPGlite(database);
     try {
       for (const changes of [`["${UPN}"]`, `{"userPrincipalName": "${UPN}"}`, `[{"kind": "user.update"}, 7, null, {"userPrincipalName": "${UPN}"}]`, `"${UPN}"`]) {
         await db.query(`INSERT INTO tenantctl.applies (actor, host, plan_hash, tool_version, summary, changes) VALUES ('by-hand', 'x', 'x', 'x', '{}', $1::json)`, [changes]);
@@ -63,7 +63,7 @@ describe('history of an apply row the writer appended by hand', { timeout: 120_0
       ['{}', one('constructor'), null],
       ['{"create": 0, "update": 0, "delete": 0, "seatsToPurchase": 0, "byKind": {}}', '[]', '[1]'],
     ];
-    const db = new PGlite(database);
+    const db = startPGlite(database);
     try {
       for (const row of rows) await db.query(INSERT, row);
     } finally {
@@ -99,7 +99,7 @@ describe('history of an apply row the writer appended by hand', { timeout: 120_0
   });
 
   it('never fails on any JSON in a row, in text or JSON (property)', async () => {
-    const db = new PGlite();
+    const db = startPGlite(null);
     try {
       await db.exec(`CREATE SCHEMA tenantctl; SET search_path TO tenantctl;
         CREATE TABLE applies (id bigserial PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now(), actor text NOT NULL, database_role text DEFAULT current_user,

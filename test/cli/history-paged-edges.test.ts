@@ -3,7 +3,6 @@
 // other writes at the same time, one transaction's other writes under two actors, and a reader that stops early.
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { PGlite } from '@electric-sql/pglite';
 import { describe, expect, it } from 'vitest';
 import { followUser } from '../../src/audit/follow-user.js';
 import { readHistory, type HistoryQuery } from '../../src/audit/read-history.js';
@@ -13,7 +12,7 @@ import { renderHistoryText } from '../../src/render/history-text.js';
 import { neutraliseWorkflowCommands } from '../../src/render/escape-terminal.js';
 import { runCli, tempDir, ROOT } from '../support/cli.js';
 import { contosoFolder } from '../support/contoso-database.js';
-import { openEmbedded } from '../../src/db/embedded-database.js';
+import { openEmbedded, startPGlite } from '../../src/db/embedded-database.js';
 import type { Queryable } from '../../src/db/database.js';
 
 const UPN = 'isabella.janssen@contoso.com';
@@ -32,7 +31,7 @@ async function whole(q: Queryable, query: HistoryQuery): Promise<{ text: string;
 describe('history in pages, edges', { timeout: 300_000 }, () => {
   it('matches the whole read on a hostile trail', async () => {
     const database = contosoFolder('applied', path.join(tempDir('tenantctl-history-edges-'), 'db'));
-    const db = new PGlite(database);
+    const db = startPGlite(database);
     try {
       const big = Array.from({ length: 12000 }, (_, n) => ({ kind: 'user.update', userPrincipalName: UPN, fields: { jobTitle: { from: null, to: `::warning::x${n} ##[group]é€😀` } } }));
       for (const changes of [`["${UPN}"]`, `{"userPrincipalName": "${UPN}"}`, `"${'x'.repeat(100_000)}"`, 'null', JSON.stringify(big)]) {

@@ -5,7 +5,7 @@
 // roles (helper-78).
 import fs from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { startPGlite } from '../../src/db/embedded-database.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { copyContoso, runCli, tempDir } from '../support/cli.js';
 import { contosoFolder } from '../support/contoso-database.js';
@@ -56,7 +56,7 @@ describe('history --user across renames (helper-67)', () => {
   });
 
   it('a name renamed away and given to someone else: the account is followed only while the name was its own', async () => {
-    const db = new PGlite(database);
+    const db = startPGlite(database);
     const insert = (changes: object[]) =>
       db.query(`INSERT INTO tenantctl.applies (actor, host, plan_hash, tool_version, summary, changes) VALUES ('by-hand', 'x', 'sha256:x', 'x', '{}', $1::json)`, [JSON.stringify(changes)]);
     try {
@@ -75,7 +75,7 @@ describe('history --user across renames (helper-67)', () => {
     const json = JSON.parse((await cli(['history', '--user', 'lotte.jansen@contoso.com', '--format', 'json'])).stdout) as { applies: { changes: { kind: string; userId?: string }[] }[] };
     const userId = json.applies.flatMap((a) => a.changes).find((c) => c.kind === 'user.rename')?.userId;
     expect(userId).toBeDefined();
-    const db = new PGlite(database);
+    const db = startPGlite(database);
     try {
       const block = { kind: 'user.block', userPrincipalName: 'l.jansen@contoso.com', userId, risks: [] };
       await db.query(`INSERT INTO tenantctl.applies (actor, host, plan_hash, tool_version, summary, changes) VALUES ('by-hand', 'x', 'sha256:x', 'x', '{}', $1::json)`, [JSON.stringify([block])]);
@@ -88,7 +88,7 @@ describe('history --user across renames (helper-67)', () => {
   });
 
   it('a rename outside tenantctl: the old name finds it', async () => {
-    const db = new PGlite(database);
+    const db = startPGlite(database);
     try {
       await db.exec(`UPDATE tenantctl.users SET user_principal_name = 'daan.smith@contoso.com' WHERE user_principal_name = 'daan.mulder@contoso.com'`);
     } finally {

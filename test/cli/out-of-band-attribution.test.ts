@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { startPGlite } from '../../src/db/embedded-database.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import pg from 'pg';
@@ -18,7 +18,7 @@ const driftSchema = JSON.parse(fs.readFileSync(new URL('../../schemas/drift.sche
 const validateDrift = addFormats(new Ajv2020({ strict: true, allowUnionTypes: true })).compile(driftSchema);
 
 async function embeddedOutOfBand(directory: string, sql: string): Promise<string> {
-  const db = new PGlite(directory);
+  const db = startPGlite(directory);
   try {
     await db.exec(`${SEARCH_PATH}; ${sql}`);
     const { rows } = await db.query<{ role: string }>('SELECT current_user AS role');

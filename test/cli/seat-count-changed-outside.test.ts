@@ -6,7 +6,7 @@
 // licences is now refused, naming the count to correct; others go on.
 import fs from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { startPGlite } from '../../src/db/embedded-database.js';
 import { describe, expect, it } from 'vitest';
 import { copyContoso, runCli, tempDir } from '../support/cli.js';
 import { contosoFolder } from '../support/contoso-database.js';
@@ -15,7 +15,7 @@ describe('a seat count changed outside tenantctl', { timeout: 120_000 }, () => {
   it('refuses a plan that changes that subscription\'s licences, saying what to correct, and plans the rest', async () => {
     const database = contosoFolder('applied', path.join(tempDir('tenantctl-seat-count-'), 'db'));
     const setConsumed = async (value: number) => {
-      const db = new PGlite(database);
+      const db = startPGlite(database);
       try {
         await db.query(`UPDATE tenantctl.subscriptions SET consumed = $1 WHERE sku = 'STANDARDPACK'`, [value]);
       } finally {

@@ -4,7 +4,7 @@
 import type { AddressInfo } from 'node:net';
 import fs from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { startPGlite } from '../../src/db/embedded-database.js';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { credentialForms, isLoopbackHost, relayRedactor } from '../../src/outbox/smtp-transport.js';
@@ -31,7 +31,7 @@ describe('deliver over SMTP without TLS', { timeout: 120_000 }, () => {
   const env = () => ({ TENANTCTL_DATABASE_URL: path.join(dir, 'db'), TENANTCTL_SMTP_URL: `smtp://tenantctl:hunter2@127.0.0.1:${port}` });
 
   async function pending(): Promise<number> {
-    const db = new PGlite(path.join(dir, 'db'));
+    const db = startPGlite(path.join(dir, 'db'));
     try {
       return (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM tenantctl.credential_notifications WHERE delivered_at IS NULL AND sealed_password IS NOT NULL')).rows[0]?.n ?? -1;
     } finally {
@@ -130,7 +130,7 @@ describe('deliver to a relay that echoes the login it refuses', { timeout: 120_0
     const run = await runCli(['deliver', '--smtp-insecure-loopback'], { env: { TENANTCTL_DATABASE_URL: path.join(dir, 'db'), TENANTCTL_SMTP_URL: url } });
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/failed: credentials of \S+ to .*refused AUTH PLAIN \*\*\*\* \(\*\*\*\*\) for \*\*\*\*/);
-    const db = new PGlite(path.join(dir, 'db'));
+    const db = startPGlite(path.join(dir, 'db'));
     try {
       const { rows } = await db.query<{ last_error: string }>('SELECT last_error FROM tenantctl.credential_notifications WHERE last_error IS NOT NULL');
       expect(rows.length).toBeGreaterThan(0);

@@ -4,7 +4,7 @@
 // subject starts after that point; tests of init or of that first apply run
 // them themselves.
 import fs from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
+import { startPGlite } from '../../src/db/embedded-database.js';
 import { inject } from 'vitest';
 import type { ContosoStage } from './contoso-templates.js';
 import { postgresTestUrl } from './postgres.js';
@@ -21,7 +21,7 @@ export function contosoFolder(stage: ContosoStage, folder: string): string {
 /** contosoFolder, then `sql` run in tenantctl's schema as its owner: rows no tenantctl command would write. */
 export async function contosoFolderWritten(stage: ContosoStage, folder: string, sql: string): Promise<string> {
   contosoFolder(stage, folder);
-  const db = new PGlite(folder);
+  const db = startPGlite(folder);
   try {
     await db.exec(`SET search_path TO tenantctl;\n${sql}`);
   } finally {

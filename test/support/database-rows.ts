@@ -16,8 +16,8 @@ export async function databaseRows<T>(database: string, sql: string): Promise<T[
       await client.end();
     }
   }
-  const { PGlite } = await import('@electric-sql/pglite');
-  const db = new PGlite(database);
+  const { startPGlite } = await import('../../src/db/embedded-database.js');
+  const db = startPGlite(database);
   try {
     return ((await db.exec(sql)).at(-1)?.rows ?? []) as T[];
   } finally {

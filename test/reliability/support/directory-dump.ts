@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { openEmbedded } from '../../../src/db/embedded-database.js';
+import { openEmbedded, startPGlite } from '../../../src/db/embedded-database.js';
 
 /**
  * The tenant directory as canonical text: users (every column but the two
@@ -85,7 +84,7 @@ export async function dumpEmbeddedCopy(directory: string): Promise<DirectoryDump
 
 /** Runs SQL on an embedded folder no process has open (test setup). */
 export async function execEmbedded(directory: string, sql: string): Promise<void> {
-  const db = new PGlite(directory);
+  const db = startPGlite(directory);
   try {
     await db.exec(`${SEARCH_PATH};\n${sql}`);
   } finally {
@@ -132,7 +131,7 @@ export async function queryRows<Row extends object>(location: string, sql: strin
       await client.end();
     }
   }
-  const db = new PGlite(location);
+  const db = startPGlite(location);
   try {
     await db.exec(SEARCH_PATH);
     return (await db.query<Row>(sql)).rows;
