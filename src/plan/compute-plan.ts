@@ -214,9 +214,13 @@ export function computePlan(input: PlanInput): PlanResult {
 
   const problems: PlanProblem[] = [...renames.problems, ...seats.problems.map((problem) => toFirstAssignment(problem, changes))];
   const admins = enabledGlobalAdmins(after);
-  if (admins < held.minGlobalAdmins) {
+  const adminsNow = enabledGlobalAdmins(activeNow);
+  // The recorded minimum holds a plan that takes a Global administrator away; one
+  // that takes none (a tenant already below it) is how a lower minimum gets recorded.
+  const minGlobalAdmins = admins < adminsNow ? held.minGlobalAdmins : input.settings.minGlobalAdmins;
+  if (admins < minGlobalAdmins) {
     problems.push({
-      message: `this plan would leave ${admins} enabled Global administrator(s), fewer than settings.minGlobalAdmins (${held.minGlobalAdmins}${held.minGlobalAdmins === input.settings.minGlobalAdmins ? '' : heldNote(input.settings.minGlobalAdmins)}); the tenant would be locked out of administration`,
+      message: `this plan would leave ${admins} enabled Global administrator(s), fewer than settings.minGlobalAdmins (${minGlobalAdmins}${minGlobalAdmins === input.settings.minGlobalAdmins ? '' : heldNote(input.settings.minGlobalAdmins)}); the tenant would be locked out of administration`,
       concerns: { kind: 'setting', path: ['minGlobalAdmins'] },
     });
   }
@@ -232,7 +236,7 @@ export function computePlan(input: PlanInput): PlanResult {
   const monthlyCostIncrease = Math.round(seats.purchases.reduce((sum, p) => sum + p.monthlyCost * 100, 0)) / 100;
   const seatsToPurchase = seats.purchases.reduce((sum, p) => sum + p.quantity, 0);
   const unmanagedUsers = activeNow.filter((user) => !user.directory?.managed && !input.desired.users.has(user.userPrincipalName.toLowerCase()));
-  const tooManyAdmins = globalAdminWarnings({ before: enabledGlobalAdmins(activeNow), after: admins, settings: held });
+  const tooManyAdmins = globalAdminWarnings({ before: adminsNow, after: admins, settings: held });
   return {
     plan: {
       changes: planned,
