@@ -292,11 +292,16 @@ function readOutsideRenames(text: string): ReadonlyMap<string, readonly OutsideR
 }
 
 /** Part 5 of DIRECTORY_QUERY: each account's former names, oldest first, without the one it has now. */
-function readFormerNames(text: string): ReadonlyMap<string, readonly string[]> {
+export function readFormerNames(text: string): ReadonlyMap<string, readonly string[]> {
   const names = new Map<string, string[]>();
+  // Looked up, not searched: each rename is a row (a script renaming one account 50,000 times is 50,000),
+  // and comparing each name with the account's earlier ones took every plan quadratic time.
+  const seen = new Set<string>();
   for (const [userId, name] of JSON.parse(text) as [string, string][]) {
-    const had = names.get(userId);
-    if (!had?.some((n) => n.toLowerCase() === name.toLowerCase())) groupInto(names, userId, name);
+    const key = `${userId}\n${name.toLowerCase()}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    groupInto(names, userId, name);
   }
   return names;
 }
