@@ -45,7 +45,7 @@ SET LOCAL search_path TO pg_catalog, pg_temp;
 -- right after it, what that init revoked.
 DO $$
 DECLARE
-  known constant integer := 31;
+  known constant integer := 32;
   found integer;
 BEGIN
   PERFORM pg_advisory_xact_lock_shared(7346010);
@@ -148,6 +148,19 @@ GRANT USAGE ON SEQUENCE tenantctl.applies_id_seq, tenantctl.purchases_id_seq, te
   TO tenantctl_writer;
 -- Whether the directory changed since apply read it (migration 0022): apply's alone.
 REVOKE ALL ON FUNCTION tenantctl.directory_row_versions() FROM PUBLIC, tenantctl_reader, tenantctl_deliverer;
+-- Trigger functions fire whoever writes; a role that may call one may fire it
+-- from a trigger on a temporary table of its own, as the owner where it is
+-- SECURITY DEFINER (migration 0032): none may, a later one's included.
+DO $$
+DECLARE
+  f regprocedure;
+BEGIN
+  FOR f IN SELECT p.oid::regprocedure FROM pg_proc p
+            WHERE p.pronamespace = 'tenantctl'::regnamespace AND p.prorettype = 'trigger'::regtype
+  LOOP
+    EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC, tenantctl_reader, tenantctl_writer, tenantctl_deliverer', f);
+  END LOOP;
+END $$;
 GRANT EXECUTE ON FUNCTION tenantctl.directory_row_versions() TO tenantctl_writer;
 
 -- Deliverer: the outbox alone (and the schema version every command checks).
