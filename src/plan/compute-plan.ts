@@ -254,7 +254,7 @@ export function computePlan(input: PlanInput): PlanResult {
       warnings: [
         ...deletionWarning(deletionProblem),
         ...loosenedLimitWarnings(input.settings, input.applied ?? null),
-        ...loosenedGuardWarnings(input.settings, input.applied ?? null),
+        ...loosenedGuardWarnings(input.settings, input.applied ?? null, admins < adminsNow),
         ...adminEmailWarnings(input.settings, input.applied ?? null),
         ...tooManyAdmins,
         ...withheldAdminCopies(changes, adminEmail),

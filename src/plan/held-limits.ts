@@ -36,8 +36,13 @@ export function heldNote(configured: number | null): string {
 
 const shown = (value: number | null | undefined): string => (value === null || value === undefined ? 'none' : String(value));
 
-/** One warning per limit the configuration loosens from the latest apply's, naming both values. */
-export function loosenedGuardWarnings(settings: Settings, applied: Settings | null): PlanWarning[] {
+/**
+ * One warning per limit the configuration loosens from the latest apply's,
+ * naming both values. `takesAdminAway`: whether the plan leaves fewer enabled
+ * Global administrators than there are; one that does not is held to the
+ * configuration's minGlobalAdmins (compute-plan.ts), and is told so.
+ */
+export function loosenedGuardWarnings(settings: Settings, applied: Settings | null, takesAdminAway = true): PlanWarning[] {
   if (!applied) return [];
   const held = heldSettings(settings, applied);
   const loosened: { readonly name: string; readonly from: number | null; readonly to: number | null | undefined }[] = [];
@@ -51,6 +56,9 @@ export function loosenedGuardWarnings(settings: Settings, applied: Settings | nu
   }
   return loosened.map(({ name, from, to }) => ({
     code: 'SAFETY_LIMIT_LOOSENED',
-    message: `settings.${name} changes from ${shown(from)} (as last applied) to ${shown(to)}, a looser limit: this plan is still held to ${shown(from)}, and the new limit counts once an apply has recorded it`,
+    message:
+      name === 'minGlobalAdmins' && !takesAdminAway
+        ? `settings.${name} changes from ${shown(from)} (as last applied) to ${shown(to)}, a looser limit: this plan takes no Global administrator away and counts ${shown(to)}; one that takes one away is held to ${shown(from)} until an apply has recorded the new limit`
+        : `settings.${name} changes from ${shown(from)} (as last applied) to ${shown(to)}, a looser limit: this plan is still held to ${shown(from)}, and the new limit counts once an apply has recorded it`,
   }));
 }
