@@ -68,7 +68,17 @@ const isLong = (value: unknown) => typeof value === 'string' && (value.length > 
 
 const asText = (value: unknown) => (typeof value === 'string' ? value.replace(/\r\n?/g, '\n') : isUnset(value) ? '' : formatValue(value));
 
-/** The nested `-`/`+`/context lines turning one text into another, line by line. */
+/**
+ * What every line of a value shown as a line diff starts with, after its
+ * sign: `+ | 1017 CB Amsterdam`. None of tenantctl's own lines has it, so a
+ * value whose lines read `- role: Global administrator` or `No changes.`
+ * still reads as a value, whatever the indentation (helper-h5).
+ */
+export const VALUE_LINE_MARK = '|';
+
+const valueLine = (text: string) => (text === '' ? VALUE_LINE_MARK : `${VALUE_LINE_MARK} ${text}`);
+
+/** The nested `-`/`+`/context lines turning one text into another, line by line, each marked VALUE_LINE_MARK. */
 function lineDiff(from: string, to: string): ChangeLine[] {
   const withEnd = (text: string) => (text === '' ? '' : `${text}\n`);
   return diffLines(withEnd(from), withEnd(to)).flatMap((part) => {
@@ -77,7 +87,7 @@ function lineDiff(from: string, to: string): ChangeLine[] {
       .replace(/\n$/, '')
       .split('\n')
       // A backslash doubled, as in the quoted one-line form: else a value holding the text `\u003a:` read the same as one holding `::`, shown escaped (helper-74).
-      .map((line): ChangeLine => ({ sign, text: withVisibleEnd(visible(line.replace(/\\/g, '\\\\'))), depth: 1 }));
+      .map((line): ChangeLine => ({ sign, text: valueLine(withVisibleEnd(visible(line.replace(/\\/g, '\\\\')))), depth: 1 }));
   });
 }
 

@@ -13,18 +13,18 @@ describe('attributeLines', () => {
     ['businessPhones', ['+31 20 555 0100'], ['+31 20 555 0199'], ['~ businessPhones: ["+31 20 555 0100"] → ["+31 20 555 0199"]']],
     ['displayName', 'Joep "JD" de Vries', 'Joep', ['~ displayName: "Joep \\"JD\\" de Vries" → "Joep"']],
     ['displayName', 'x'.repeat(60), 'y', [`~ displayName: "${'x'.repeat(60)}" → "y"`]],
-    ['displayName', 'x'.repeat(61), 'y', ['~ displayName:', `  - ${'x'.repeat(61)}`, '  + y']],
-    ['streetAddress', 'Herengracht 1\n1015 BA Amsterdam', 'Herengracht 2\n1015 BA Amsterdam', ['~ streetAddress:', '  - Herengracht 1', '  + Herengracht 2', '    1015 BA Amsterdam']],
-    ['streetAddress', 'Herengracht 1\r\n1015 BA Amsterdam', 'Herengracht 1\n1015 BA Amsterdam\nNL', ['~ streetAddress:', '    Herengracht 1', '    1015 BA Amsterdam', '  + NL']],
-    ['streetAddress', null, 'Herengracht 1\n1015 BA Amsterdam', ['+ streetAddress:', '  + Herengracht 1', '  + 1015 BA Amsterdam']],
-    ['streetAddress', 'Herengracht 1\n1015 BA Amsterdam', null, ['- streetAddress:', '  - Herengracht 1', '  - 1015 BA Amsterdam']],
+    ['displayName', 'x'.repeat(61), 'y', ['~ displayName:', `  - | ${'x'.repeat(61)}`, '  + | y']],
+    ['streetAddress', 'Herengracht 1\n1015 BA Amsterdam', 'Herengracht 2\n1015 BA Amsterdam', ['~ streetAddress:', '  - | Herengracht 1', '  + | Herengracht 2', '    | 1015 BA Amsterdam']],
+    ['streetAddress', 'Herengracht 1\r\n1015 BA Amsterdam', 'Herengracht 1\n1015 BA Amsterdam\nNL', ['~ streetAddress:', '    | Herengracht 1', '    | 1015 BA Amsterdam', '  + | NL']],
+    ['streetAddress', null, 'Herengracht 1\n1015 BA Amsterdam', ['+ streetAddress:', '  + | Herengracht 1', '  + | 1015 BA Amsterdam']],
+    ['streetAddress', 'Herengracht 1\n1015 BA Amsterdam', null, ['- streetAddress:', '  - | Herengracht 1', '  - | 1015 BA Amsterdam']],
     ['displayName', 'Red \u001b[31m', 'Right-to-left \u202e', ['~ displayName: "Red \\u001b[31m" → "Right-to-left \\u202e"']],
-    ['streetAddress', 'a\n\u001b[2J', 'a', ['~ streetAddress:', '    a', '  - \\u001b[2J']],
+    ['streetAddress', 'a\n\u001b[2J', 'a', ['~ streetAddress:', '    | a', '  - | \\u001b[2J']],
     // The text `\u003a:` and the characters `::` (a workflow command, shown escaped) read differently.
-    ['streetAddress', 'x\n::warning::y', 'x\n\\u003a:warning::y', ['~ streetAddress:', '    x', '  - \\u003a:warning::y', '  + \\\\u003a:warning::y']],
+    ['streetAddress', 'x\n::warning::y', 'x\n\\u003a:warning::y', ['~ streetAddress:', '    | x', '  - | \\u003a:warning::y', '  + | \\\\u003a:warning::y']],
     // helper-77: a change of line endings, or of spaces at a line's end, alone.
-    ['streetAddress', 'Herengracht 1\r\n1015 BA Amsterdam', 'Herengracht 1\n1015 BA Amsterdam', ['~ streetAddress:', '    Herengracht 1', '    1015 BA Amsterdam', '  ~ (only the line endings differ: CRLF → LF)']],
-    ['streetAddress', 'Herengracht 1 \n1015 BA Amsterdam', 'Herengracht 1\n1015 BA Amsterdam\t', ['~ streetAddress:', '  - Herengracht 1\\u0020', '  - 1015 BA Amsterdam', '  + Herengracht 1', '  + 1015 BA Amsterdam\\u0009']],
+    ['streetAddress', 'Herengracht 1\r\n1015 BA Amsterdam', 'Herengracht 1\n1015 BA Amsterdam', ['~ streetAddress:', '    | Herengracht 1', '    | 1015 BA Amsterdam', '  ~ (only the line endings differ: CRLF → LF)']],
+    ['streetAddress', 'Herengracht 1 \n1015 BA Amsterdam', 'Herengracht 1\n1015 BA Amsterdam\t', ['~ streetAddress:', '  - | Herengracht 1\\u0020', '  - | 1015 BA Amsterdam', '  + | Herengracht 1', '  + | 1015 BA Amsterdam\\u0009']],
   ])('%s: %j → %j', (attribute, from, to, expected) => {
     expect(lines(attributeLines(attribute, from, to))).toEqual(expected);
   });

@@ -64,7 +64,7 @@ describe('renderMarkdown', () => {
     const markup = outsideFences(output);
     // The values only appear inside the diff block.
     expect(markup.join('\n')).not.toMatch(/Mallory|<script>|oops|\*\*bold\*\*|octocat/);
-    expect(output).toContain('+   Mallory </details> | `oops` <script>alert(1)</script>');
+    expect(output).toContain('+   | Mallory </details> | `oops` <script>alert(1)</script>');
     // One <details> and one </details>, both outside the code.
     expect(markup.filter((line) => line.startsWith('<details>'))).toHaveLength(1);
     expect(markup.filter((line) => line === '</details>')).toHaveLength(1);
