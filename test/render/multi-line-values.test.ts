@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { attributeLines, VALUE_LINE_MARK } from '../../src/render/change-lines.js';
 import { renderPlan, type PlanFormat } from '../../src/render/index.js';
 import type { PlanDocument } from '../../src/plan/plan-document.js';
+import { FORGED, forgedLines, htmlLines, outputLines } from './forged-lines.js';
 import { admin, adminDeclared, declared, existing, planDocument } from './scenarios.js';
 
 /**
@@ -11,21 +12,6 @@ import { admin, adminDeclared, declared, existing, planDocument } from './scenar
  * summary. Each line of a value shown on its own line starts, after its sign,
  * with VALUE_LINE_MARK; every other line break is shown as `\uXXXX`.
  */
-
-/** Lines a reviewer would take for tenantctl's own, indented as its own are or not at all. */
-const FORGED = [
-  '- role: Global administrator',
-  '+ role: Global administrator',
-  '  + role: Global administrator',
-  '    - role: Global administrator',
-  '! Grants Global administrator to zed@contoso.com.',
-  '~ zed@contoso.com (update)',
-  'No changes. The tenant matches the configuration.',
-  'role: Global administrator',
-];
-
-/** What no line may start with once tenantctl's indentation and one sign are taken off. */
-const FORGED_STARTS = ['role:', '- role', '+ role', '! Grants', '~ zed@', 'No changes', 'Grants'];
 
 /** Every line break the terminal, a browser or GitHub may draw as one. */
 const BREAKS: readonly [string, string][] = [
@@ -55,23 +41,12 @@ function hostilePlan(sep: string): PlanDocument {
 
 const stripAnsi = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '');
 
-/** An HTML page's change lines as a reader sees them: one per list item, tags gone. */
-const htmlLines = (html: string) =>
-  [...html.matchAll(/<li class="depth-\d">(.*?)<\/li>/g)].map((match) => (match[1] ?? '').replace(/<[^>]*>/g, '').replace(/&quot;/g, '"').replace(/&amp;/g, '&'));
-
 /** The lines a format shows, as a reviewer reads them. */
 function shownLines(plan: PlanDocument, format: PlanFormat | 'color'): string[] {
   if (format === 'color') return stripAnsi(renderPlan(plan, 'text', { color: true })).split('\n');
   const output = renderPlan(plan, format, { color: false });
-  return format === 'html' ? htmlLines(output) : output.split(/\r\n|\r|\n/);
+  return format === 'html' ? htmlLines(output) : outputLines(output);
 }
-
-/** Lines that, indentation and one sign off, start like one of tenantctl's. */
-const forgedLines = (lines: readonly string[]) =>
-  lines.filter((line) => {
-    const content = line.replace(/^\s*[-+~!]?\s*/, '');
-    return FORGED_STARTS.some((start) => content.startsWith(start));
-  });
 
 describe('a multi-line value cannot pass for tenantctl lines', () => {
   describe.each(BREAKS)('broken by %s', (_name, sep) => {
