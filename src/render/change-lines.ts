@@ -72,7 +72,7 @@ const asText = (value: unknown) => (typeof value === 'string' ? value.replace(/\
  * What every line of a value shown as a line diff starts with, after its
  * sign: `+ | 1017 CB Amsterdam`. None of tenantctl's own lines has it, so a
  * value whose lines read `- role: Global administrator` or `No changes.`
- * still reads as a value, whatever the indentation (helper-h5).
+ * still reads as a value, whatever the indentation (helper-143).
  */
 export const VALUE_LINE_MARK = '|';
 
