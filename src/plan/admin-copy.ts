@@ -1,4 +1,4 @@
-import { isAddressOf } from '../config/rules/mailbox-owners.js';
+import { isAddressOf, nicknameOf } from '../config/rules/mailbox-owners.js';
 import type { User } from '../state/tenant-state.js';
 
 /**
@@ -18,15 +18,12 @@ export interface AdminCopy {
  * name it had before (a rename keeps the mailbox, and the old address as an
  * alias: megan.bowen@ renamed to megan.smith@ last month still receives
  * megan.bowen@'s mail; its old nickname is taken to reach it at the
- * tenant's domains, as the nickname of a rename in the plan is). A reset is often for an account taken over, and its
- * owner cannot sign in to read the password, so that copy is withheld; the
- * user's notify still gets it. A blocked user's mailbox is a shared one
- * (the help desk's), read by those given access: not withheld, as for
- * defaults.notify.
+ * tenant's domains, as the nickname of a rename in the plan is). A reset is
+ * often for an account taken over, and its owner cannot sign in to read the
+ * password, so that copy is withheld; the user's notify still gets it. A
+ * blocked user's mailbox is a shared one (the help desk's), read by those
+ * given access: not withheld, as for defaults.notify.
  */
-/** A former UPN's nickname, which no row keeps: its local part, the default (DOMAIN.md). */
-export const nicknameOf = (upn: string): string => upn.slice(0, Math.max(0, upn.lastIndexOf('@')));
-
 export function withholdsAdminCopy(copy: AdminCopy, desired: User, current: User): boolean {
   if (!desired.accountEnabled) return false;
   const address = copy.adminEmail.trim().toLowerCase();

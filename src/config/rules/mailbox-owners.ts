@@ -1,4 +1,3 @@
-import { nicknameOf } from '../../plan/admin-copy.js';
 import { formerNamesOf } from '../../plan/former-names.js';
 import { isLiveAccount } from '../../plan/rename.js';
 import { userKey, type TenantState, type User } from '../../state/tenant-state.js';
@@ -53,6 +52,9 @@ function reaches(form: Address, upn: string, nickname: string, tenantDomains: Re
   const { local, domain } = form;
   return local !== null && mayLowerTo(nickname, local) && nickname.toLowerCase() === local && (tenantDomains.has(domain) || upnDomain(upn) === domain);
 }
+
+/** A former UPN's nickname, which no row keeps: its local part, the default (DOMAIN.md). */
+export const nicknameOf = (upn: string): string => upn.slice(0, Math.max(0, upn.lastIndexOf('@')));
 
 /** Whether an address (lower-cased), in any form it is delivered under, reaches the mailbox of this UPN and nickname. */
 export function isAddressOf(address: string, upn: string, nickname: string, tenantDomains: ReadonlySet<string>): boolean {

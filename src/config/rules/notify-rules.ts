@@ -1,9 +1,8 @@
 import { error, type Diagnostic, type SourceLocation } from '../../diagnostics/diagnostic.js';
 import { emailProblem, MAX_NOTIFY_ADDRESSES, tooManyAddresses } from '../notify-addresses.js';
 import { splitNotify } from '../normalize-user.js';
-import { nicknameOf } from '../../plan/admin-copy.js';
 import type { User } from '../../state/tenant-state.js';
-import { existsAlready, isAddressOf, mailboxOwners, type MailboxOwners } from './mailbox-owners.js';
+import { existsAlready, isAddressOf, mailboxOwners, nicknameOf, type MailboxOwners } from './mailbox-owners.js';
 import { at, type ConfigRule, type DeclaredUser, type FieldBlock, type Rule, type RuleContext } from './rule.js';
 
 interface WrittenAddress {
