@@ -26,13 +26,12 @@ export interface PasswordWrittenOutside {
  * one statement over them, not one per user. The ids apply wrote are
  * unnested once and matched by a semi-join: filtered inside the unnest, the
  * planner unnested every creating apply's ids once per user found (50 users
- * beside one apply creating 100,000: 0.74 s; 5,000 users: minutes).
- * other_writes keeps no hash,
- * only that one was written; the reader role may read both tables.
+ * beside one apply creating 100,000: 0.74 s; 5,000 users: minutes), so the
+ * statement runs with the removals' lookup's settings (hash joins, no JIT).
+ * other_writes keeps no hash, only that one was written; the reader role may
+ * read both tables.
  */
 export async function readPasswordsWrittenOutside(db: Database): Promise<Map<string, PasswordWrittenOutside>> {
-  // The planner takes the few outside writes for one row (their filters are on JSON) and loops over the
-  // ids apply wrote once per write: hash joins, as for the removals' lookup (OUTSIDE_REMOVALS_SETTINGS).
   const rows = await db.transaction(async (tx) => {
     const settings = setLocally(OUTSIDE_REMOVALS_SETTINGS);
     await tx.query(settings.text, settings.params);
