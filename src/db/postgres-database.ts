@@ -49,7 +49,13 @@ export async function openPostgres(url: string, displayUrl: string, applicationN
     query: run,
     exec,
     async transaction(work) {
-      await send('BEGIN');
+      // Explicit, whatever default_transaction_isolation the server, database
+      // or role sets: apply's checks under the tenant lock (row versions, the
+      // catalog, the schema version, the lockout guard) must see what was
+      // committed while it waited, and a REPEATABLE READ default takes the
+      // snapshot at the first statement, before the lock. A transaction that
+      // wants a snapshot of its own says so first thing (read-tenant.ts).
+      await send('BEGIN ISOLATION LEVEL READ COMMITTED');
       inTransaction = true;
       let result;
       try {
