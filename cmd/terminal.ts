@@ -29,13 +29,30 @@ export function inCi(env: NodeJS.ProcessEnv = process.env): boolean {
 }
 
 /**
+ * Where a prompt is shown: standard output at a terminal, else standard
+ * error at one, so that `tenantctl apply | tee apply.log` typed at a
+ * terminal still asks there (the log keeps the plan and the result);
+ * undefined when neither is a terminal, or input is not typed at one.
+ */
+function promptStream(): NodeJS.WriteStream | undefined {
+  if (!process.stdin.isTTY) return undefined;
+  if (process.stdout.isTTY) return process.stdout;
+  return process.stderr.isTTY ? process.stderr : undefined;
+}
+
+/** Whether input is typed at a terminal that shows tenantctl's output (stdout or stderr), CI aside. */
+export function atTerminal(): boolean {
+  return promptStream() !== undefined;
+}
+
+/**
  * Whether apply may ask at a prompt: at a terminal, and not in CI. A CI job
  * given a pseudo-terminal (`docker run -t`, `script`) has nobody to type at
  * it, so apply asks nothing there and wants its flags instead of waiting
  * until the job times out.
  */
 export function interactive(): boolean {
-  return Boolean(process.stdin.isTTY && process.stdout.isTTY) && !inCi();
+  return atTerminal() && !inCi();
 }
 
 /** What Ctrl-C or Ctrl-D at a prompt throws: exit 130, nothing changed. */
@@ -51,13 +68,14 @@ export class Cancelled extends TenantctlError {
  * Cancelled rather than leave the question hanging.
  */
 export function confirm(question: string, expected: string): Promise<boolean> {
-  const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
+  const output = promptStream() ?? process.stdout;
+  const rl = readline.createInterface({ input: process.stdin, output });
   return new Promise<boolean>((resolve, reject) => {
     let answered = false;
     rl.on('SIGINT', () => rl.close());
     rl.on('close', () => {
       if (answered) return;
-      process.stdout.write('\n');
+      output.write('\n');
       reject(new Cancelled());
     });
     rl.question(question, (answer) => {

@@ -24,7 +24,7 @@ import { recomputeSavedPlan, recomputeUnderLock, refuseOtherTime, refuseTampered
 import { appliedAlready, PlanAppliedAlready, StalePlan, staleOrApplied } from '../../src/apply/stale-plan.js';
 import { resolveActor } from '../actor.js';
 import { databaseSession, type DatabaseOptions, type DatabaseSession } from '../database-option.js';
-import { confirm, err, inCi, interactive, out, useColor } from '../terminal.js';
+import { atTerminal, confirm, err, inCi, interactive, out, useColor } from '../terminal.js';
 import { makePlan } from './plan.js';
 import { startProgress, type ProgressOptions } from '../progress.js';
 
@@ -224,7 +224,7 @@ async function approvalsGiven(plan: PlanDocument, options: ApplyOptions): Promis
 async function confirmApply(options: ApplyOptions): Promise<ApprovalSource> {
   if (options.autoApprove) return 'flag';
   if (!interactive()) {
-    if (process.stdin.isTTY && process.stdout.isTTY) {
+    if (atTerminal()) {
       throw new TenantctlError('apply needs confirmation: CI is set, so apply asks nothing at this terminal; pass --auto-approve in automation; nothing was changed');
     }
     // In CI a terminal would not help either: apply asks nothing there (see interactive()).
