@@ -1,4 +1,5 @@
 import { GLOBAL_ADMINISTRATOR } from '../catalog/catalog.js';
+import { andList } from '../diagnostics/message-lists.js';
 import type { Change } from './change.js';
 import { DISABLE_PASSWORD_EXPIRATION } from '../state/tenant-state.js';
 
@@ -26,6 +27,13 @@ import { DISABLE_PASSWORD_EXPIRATION } from '../state/tenant-state.js';
  * password that never expires outlives a leak, on the accounts a leak costs
  * most; for the break-glass account Microsoft recommends it for, the review
  * is the point, and a new one needs the approval of its role's grant anyway.
+ * Setting an admin's phones (mobilePhone, businessPhones) or sign-in name
+ * (a rename) is too: Microsoft lets only an administrator of higher privilege
+ * change these of a user holding an admin role ("sensitive actions"), since
+ * the phones are where a self-service password reset sends its code and the
+ * name is what the administrator signs in with; a pull request pointing a
+ * Global administrator's mobile phone at its author's was approved by the
+ * merge alone.
  */
 export function isPrivilegedChange(change: Change, heldRoles: readonly string[]): boolean {
   switch (change.kind) {
@@ -38,16 +46,33 @@ export function isPrivilegedChange(change: Change, heldRoles: readonly string[])
     case 'user.password-reset':
     case 'user.restore':
     case 'user.unblock':
+    case 'user.rename':
       return heldRoles.length > 0;
     case 'user.update':
-      return heldRoles.length > 0 && stopsPasswordExpiry(change);
+      return heldRoles.length > 0 && privilegedUpdates(change).length > 0;
     default:
       return false;
   }
 }
 
-const stopsPasswordExpiry = (change: Extract<Change, { kind: 'user.update' }>): boolean =>
-  change.attributes.some((a) => a.attribute === 'passwordPolicies' && a.to === DISABLE_PASSWORD_EXPIRATION);
+type UserUpdate = Extract<Change, { kind: 'user.update' }>;
+
+/** Where a self-service password reset sends its code: an admin's are privileged to change. */
+const RESET_CONTACTS: ReadonlySet<string> = new Set(['mobilePhone', 'businessPhones']);
+
+const setsPhone = (to: unknown): boolean =>
+  typeof to === 'string' ? to.trim() !== '' : Array.isArray(to) && to.some((phone) => typeof phone === 'string' && phone.trim() !== '');
+
+/** What makes an update of an admin-role holder privileged, in words ("changes the mobile phone"), in the order of its attributes. */
+export function privilegedUpdates(change: UserUpdate): string[] {
+  const words = change.attributes.flatMap((a) => {
+    if (a.attribute === 'passwordPolicies') return a.to === DISABLE_PASSWORD_EXPIRATION ? ['turns off password expiry'] : [];
+    // Pointing a phone somewhere is the way in; taking one away is not.
+    if (!RESET_CONTACTS.has(a.attribute) || !setsPhone(a.to)) return [];
+    return [a.attribute === 'mobilePhone' ? 'changes the mobile phone' : 'changes the business phone'];
+  });
+  return [...new Set(words)];
+}
 
 /** `grants Global administrator to a@contoso.com`: one privileged change, in words. Plain, unescaped text. */
 export function describePrivilegedChange(change: Change): string {
@@ -66,8 +91,10 @@ export function describePrivilegedChange(change: Change): string {
       return `restores ${change.userPrincipalName}, who holds an admin role`;
     case 'user.unblock':
       return `allows sign-in again of ${change.userPrincipalName}, who holds an admin role`;
+    case 'user.rename':
+      return `renames ${change.fromUserPrincipalName} to ${change.userPrincipalName}, who holds an admin role`;
     case 'user.update':
-      return `turns off password expiry of ${change.userPrincipalName}, who holds an admin role`;
+      return `${andList(privilegedUpdates(change))} of ${change.userPrincipalName}, who holds an admin role`;
     default:
       return `${change.kind} ${change.userPrincipalName}`;
   }

@@ -1,4 +1,5 @@
 import { andList } from '../diagnostics/message-lists.js';
+import { privilegedUpdates } from '../plan/privileged-roles.js';
 import type { RiskClass } from '../plan/change.js';
 import { isEmptyPlanDocument, type PlanDocument } from '../plan/plan-document.js';
 import type { Approval } from '../plan/plan.js';
@@ -22,6 +23,8 @@ export const APPROVAL_FLAGS: Record<Approval, string> = {
   deletions: '--approve-deletions',
   privileged: '--approve-privileged',
 };
+
+const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
@@ -47,12 +50,14 @@ function privilegedWarnings(_plan: PlanDocument, changes: readonly DocumentChang
       : change.kind === 'user.block' ? (users: number) => `Blocks sign-in of ${adminUsers(users)}`
       : change.kind === 'user.restore' ? (users: number) => `Restores deleted ${adminUsers(users)}`
       : change.kind === 'user.unblock' ? (users: number) => `Allows sign-in again of blocked ${adminUsers(users)}`
-      // Privileged only where it makes an admin's passwords never expire (privileged-roles.ts).
-      : change.kind === 'user.update' ? (users: number) => `Turns off password expiry of ${adminUsers(users)}`
+      : change.kind === 'user.rename' ? (users: number) => `Renames ${adminUsers(users)}`
+      // Privileged only for what privilegedUpdates names: password expiry turned off, phones changed.
+      : change.kind === 'user.update' ? (users: number) => `${capitalised(andList(privilegedUpdates(change)))} of ${adminUsers(users)}`
       : () => `${change.kind}:`;
-    const key = `${change.kind} ${'roleName' in change ? change.roleName : ''}`;
+    const key = `${change.kind} ${'roleName' in change ? change.roleName : change.kind === 'user.update' ? privilegedUpdates(change).join() : ''}`;
     const entry = byAction.get(key) ?? { words, upns: [] };
-    entry.upns.push(change.userPrincipalName);
+    // A renamed admin is named as reviewers know her: by the name she has now.
+    entry.upns.push(change.kind === 'user.rename' ? change.fromUserPrincipalName : change.userPrincipalName);
     byAction.set(key, entry);
   }
   return [...byAction.values()].map(({ words, upns }) => `${words(upns.length)} ${nameList(upns, WARNING_NAMES, show)}.`);

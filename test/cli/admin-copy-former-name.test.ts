@@ -53,7 +53,7 @@ describe.each(engines)('settings.adminEmail at a name the reset user had before,
   it.skipIf(engine.skip)('renamed by an earlier apply: the copy is withheld, and her notify may not name the old address', async () => {
     const { database, cli } = await open('former_name_apply');
     const config = renamedMegan(copyContoso(), { declareRename: true });
-    const rename = await cli(['apply', '-c', config, '--auto-approve']);
+    const rename = await cli(['apply', '-c', config, '--auto-approve', '--approve-privileged']);
     expect(rename.code, rename.stderr).toBe(0);
     expect(rename.stdout).toContain(`renamed`);
     // Declared as she is now: the rename is done, and her old name is known only from the database.
@@ -101,7 +101,7 @@ describe.each(engines)('settings.adminEmail at a name the reset user had before,
   it.skipIf(engine.skip)('once the old name is another account, that account gets the copy', async () => {
     const { database, cli } = await open('former_name_reused');
     const config = renamedMegan(copyContoso(), { declareRename: true });
-    const rename = await cli(['apply', '-c', config, '--auto-approve']);
+    const rename = await cli(['apply', '-c', config, '--auto-approve', '--approve-privileged']);
     expect(rename.code, rename.stderr).toBe(0);
     // A new colleague takes the freed name (the admin center allows it); adminEmail is now hers.
     const users = path.join(config, 'users.yaml');
@@ -132,7 +132,7 @@ describe.each(engines)('settings.adminEmail at a name the reset user had before,
   it.skipIf(engine.skip)('deleted after the rename and restored with a reset: still her old name', async () => {
     const { cli } = await open('former_name_restored');
     const config = renamedMegan(copyContoso(), { declareRename: true });
-    expect((await cli(['apply', '-c', config, '--auto-approve'])).code).toBe(0);
+    expect((await cli(['apply', '-c', config, '--auto-approve', '--approve-privileged'])).code).toBe(0);
     const users = path.join(config, 'users.yaml');
     const declaredNow = fs.readFileSync(users, 'utf8').replace(`    renamedFrom: ${OLD}\n`, '');
     const entry = /  - userPrincipalName: megan\.smith@contoso\.com\n(?:    .*\n|      .*\n)*\n/.exec(declaredNow)?.[0] ?? '';

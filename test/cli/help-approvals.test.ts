@@ -14,6 +14,8 @@ const PRIVILEGED = [
   ['user.unblock', 'allowing sign-in again to'],
   ['user.restore', 'restoring'],
   ['user.password-reset', 'resetting the password of'],
+  ['user.rename', 'renaming'],
+  ['user.update', 'setting a phone of'],
   ['user.update', 'turning off password expiry of'],
 ] as const;
 

@@ -135,20 +135,26 @@ describe.each(ENGINES)('the lifecycle on the $name database', SIDE_BY_SIDE, (eng
     const { text, json: plan } = await planTextAndJson();
     expect(plan.formatVersion).toBe('2.2');
     expect(plan.changes.map((c) => `${c.kind} ${c.userPrincipalName}`)).toEqual(['user.rename lotte.jansen@contoso.com', 'user.update lotte.jansen@contoso.com']);
-    expect(plan.changes[0]).toMatchObject({ fromUserPrincipalName: 'lotte.smit@contoso.com', userId: before?.id, address: 'users/lotte.jansen@contoso.com', risks: [] });
+    expect(plan.changes[0]).toMatchObject({ fromUserPrincipalName: 'lotte.smit@contoso.com', userId: before?.id, address: 'users/lotte.jansen@contoso.com', risks: ['privileged'] });
+    // Lotte is a User management administrator: her sign-in name is privileged to change (privileged-roles.ts).
+    expect(plan.approvals).toEqual(['privileged']);
+    expect(text.stdout).toContain('! Renames admin user lotte.smit@contoso.com.\n');
     expect(plan.changes[0]?.before).toMatchObject({ userPrincipalName: 'lotte.smit@contoso.com', roles: ['User management administrator'] });
     expect(plan.changes[0]?.after).toMatchObject({ userPrincipalName: 'lotte.jansen@contoso.com', licenses: [{ sku: 'O365_BUSINESS_ESSENTIALS', disabledPlans: ['YAMMER_ENTERPRISE'] }] });
     expect(plan.summary).toMatchObject({ create: 0, rename: 1, update: 0, delete: 0 });
     expect(text.stdout).toContain('userPrincipalName: "lotte.smit@contoso.com" → "lotte.jansen@contoso.com" (same account');
     expect(text.stdout).toContain('Plan: 0 to create, 1 to rename, 0 to update, 0 to delete.');
 
-    const applied = await apply('--auto-approve');
+    const refused = await cli('apply', '-c', config, '--auto-approve');
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain('  renames lotte.smit@contoso.com to lotte.jansen@contoso.com, who holds an admin role\n');
+    const applied = await apply('--auto-approve', '--approve-privileged');
     // The confirmation says what the plan said: a rename, naming both UPNs, not a changed user.
     expect(applied.stdout).toContain('\n  renamed (1): lotte.smit@contoso.com → lotte.jansen@contoso.com\n');
     expect(applied.stdout).not.toContain('changed (');
     // And the audit trail too.
     const history = await cli('history', '--limit', '1');
-    expect(history.stdout).toMatch(/^#\d+ .* — 1 renamed\n  plan sha256:[0-9a-f]{12}; database role [^;\n]+; confirmed by --auto-approve\n  ~ lotte\.jansen@contoso\.com \(renamed\)\n      ~ userPrincipalName: "lotte\.smit@contoso\.com" → "lotte\.jansen@contoso\.com"/);
+    expect(history.stdout).toMatch(/^#\d+ .* — 1 renamed\n  plan sha256:[0-9a-f]{12}; database role [^;\n]+; confirmed by --auto-approve; privileged changes approved by --approve-privileged\n  ~ lotte\.jansen@contoso\.com \(renamed\)\n      ~ userPrincipalName: "lotte\.smit@contoso\.com" → "lotte\.jansen@contoso\.com"/);
     const [after, gone, heldAfter] = await withSql(async (run) => {
       const row = await userRowQuery(run, 'lotte.jansen@contoso.com');
       return [row, await userRowQuery(run, 'lotte.smit@contoso.com'), await roles(run, row?.id ?? '')] as const;

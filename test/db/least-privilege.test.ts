@@ -213,7 +213,8 @@ describePostgres('least-privilege roles from sql/roles.sql', { timeout: 120_000 
         .map((u) => (u.userPrincipalName === 'isabella.janssen@contoso.com' ? { ...u, jobTitle: 'Senior Account Manager' } : u))
         .map((u) => (u.userPrincipalName === 'lotte.smit@contoso.com' ? { ...u, userPrincipalName: 'lotte.jansen@contoso.com', renamedFrom: 'lotte.smit@contoso.com' } : u)),
     );
-    await apply();
+    // Lotte holds an admin role: renaming her is privileged.
+    await apply('--approve-privileged');
     // Emma's 30 days in the recycle bin are over: declared again, her row (and,
     // by cascade as the table's owner, her delivered notification) is purged.
     const emma = await asRole(owner, async (client) => {

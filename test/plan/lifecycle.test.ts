@@ -26,7 +26,9 @@ describe('computePlan: renames keep the account', () => {
     // Only the mail nickname follows the new name; roles and licences are kept, nothing is deleted.
     expect(result.plan.changes[1]?.change).toMatchObject({ attributes: [{ attribute: 'mailNickname', from: 'joep.devries', to: 'joep.jansen' }] });
     expect(result.plan.summary).toMatchObject({ create: 0, rename: 1, update: 0, delete: 0 });
-    expect(result.plan.approvals).toEqual([]);
+    // Joep is a Global administrator: his sign-in name is privileged to change (privileged-roles.ts); the nickname is not.
+    expect(result.plan.approvals).toEqual(['privileged']);
+    expect(result.plan.changes.map((c) => c.risks)).toEqual([['privileged'], []]);
     expect(result.plan.changes[0]?.states?.before?.userPrincipalName).toBe('joep.devries@contoso.com');
     expect(result.plan.changes[0]?.states?.after?.roles).toEqual(['Global administrator']);
   });
