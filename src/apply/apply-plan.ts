@@ -9,6 +9,7 @@ import type { Change, ChangeKind, ChangeOf } from '../plan/change.js';
 import { fingerprint, staleness } from '../plan/fingerprint.js';
 import { StalePlan, staleOrApplied } from './stale-plan.js';
 import { bareChange, planDigest, type PlanDocument } from '../plan/plan-document.js';
+import { recordedSettingsChanged, settingsToRecord, type SettingToRecord } from '../plan/settings-to-record.js';
 import { storedRecipient } from '../outbox/outbox-key.js';
 import { sealSecret } from '../outbox/seal.js';
 import { readStateAgain } from '../state/read-state.js';
@@ -54,6 +55,8 @@ export interface ApplyResult {
   readonly changes: readonly Change[];
   readonly purchases: PlanDocument['purchases'];
   readonly credentials: readonly CredentialDelivery[];
+  /** The settings this apply recorded that differ from the previous record; absent when none did. */
+  readonly settingsRecorded?: readonly SettingToRecord[];
 }
 
 function byKind<K extends ChangeKind>(changes: readonly Change[], kind: K): ChangeOf<K>[] {
@@ -76,6 +79,9 @@ async function refuseStale(tx: Queryable, plan: PlanDocument): Promise<TenantSna
   const { catalog, applied } = await readCatalogAndSettings(tx);
   requireCatalog(catalog);
   const reasons = staleness(plan.fingerprint, fingerprint(current, catalog), current);
+  // The record it was planned against: what it records (its before values) and the limits it was held to.
+  const recorded = recordedSettingsChanged(plan.settingsToRecord, settingsToRecord(plan.settings, applied));
+  if (recorded) reasons.push(recorded);
   if (reasons.length > 0) throw new StalePlan(reasons);
   return { current, catalog, applied };
 }
@@ -217,6 +223,8 @@ export async function applyPlan(db: Database, plan: PlanDocument, context: Apply
   const prepared = new Map(credentials.map((c) => [c.userPrincipalName.toLowerCase(), c.stored]));
   // Which plan this is, so a saved plan applied again is told it was (stale-plan.ts); worked out before the lock.
   const digest = planDigest(plan);
+  // With the summary, for `history`: the settings column holds only the values after.
+  const settingsRecorded = plan.settingsToRecord && plan.settingsToRecord.length > 0 ? { settingsRecorded: plan.settingsToRecord } : {};
   const latest = latestMigrationVersion();
   try {
     return await db.transaction(async (tx) => {
@@ -239,7 +247,7 @@ export async function applyPlan(db: Database, plan: PlanDocument, context: Apply
         `INSERT INTO applies (actor, host, git_commit, config_hash, plan_hash, tool_version, summary, changes, settings, approvals, plan_digest)
          VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::json, $9::jsonb, $10::jsonb, $11) RETURNING id`,
         [context.actor, context.host, context.gitCommit, plan.configHash, plan.planHash, context.toolVersion,
-          JSON.stringify({ ...plan.summary, purchases: plan.purchases, cost: plan.cost }), changesText,
+          JSON.stringify({ ...plan.summary, purchases: plan.purchases, cost: plan.cost, ...settingsRecorded }), changesText,
           // The settings travel with the apply, so `export` can write back those last applied.
           JSON.stringify(plan.settings), JSON.stringify(approvals.record),
           digest],
@@ -256,7 +264,7 @@ export async function applyPlan(db: Database, plan: PlanDocument, context: Apply
       await guardAgainstLockout(tx, plan.settings.minGlobalAdmins);
       const delivered = await queueNotifications(tx, credentials, applyId, plan.settings.adminEmail);
       step();
-      return { applyId, changes, purchases: plan.purchases, credentials: delivered };
+      return { applyId, changes, purchases: plan.purchases, credentials: delivered, ...settingsRecorded };
     });
   } catch (cause) {
     if (cause instanceof LockNotObtained) throw await lockTimeoutError(db, cause.timeoutMs);

@@ -49,8 +49,8 @@ export function appliedRefs(history: Record<string, unknown>): Record<keyof Appl
 /**
  * The shapes of an apply row's parts, from the schemas apply's output is
  * described by rather than hand-written: each change is one of the plan's
- * (plan.schema.json $defs/change), the summary the plan's with its purchases
- * and cost (as apply-plan.ts stores it), the approvals history's own
+ * (plan.schema.json $defs/change), the summary the plan's with its purchases,
+ * cost and settings recorded (as apply-plan.ts stores it), the approvals history's own
  * (history.schema.json). Pure, for scripts/compile-schemas.mjs as well.
  */
 export function appliedSchemas(plan: Schema, history: Schema): object[] {
@@ -65,6 +65,8 @@ export function appliedSchemas(plan: Schema, history: Schema): object[] {
       ...(plan.properties.summary?.properties as object),
       purchases: { type: 'array', items: { ...purchase, required: PURCHASE_FIELDS } },
       cost: { anyOf: [{ type: 'null' }, { ...plan.properties.cost, required: COST_FIELDS }] },
+      // An apply that recorded settings other than the record before it (apply-plan.ts).
+      settingsRecorded: { type: 'array', items: { $ref: '#/$defs/settingToRecord' } },
     },
   };
   return [{ $schema: plan.$schema, $id: APPLIED_SCHEMA_ID, $defs: { ...plan.$defs, change, appliedSummary: summary } }, history];

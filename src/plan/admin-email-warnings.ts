@@ -9,9 +9,9 @@ import type { PlanWarning } from './plan.js';
  * new user's recipients. Compared with the latest apply's record, as the
  * deletion limits are (loosenedLimitWarnings), case aside.
  */
-// An apply of a plan that changes nothing records nothing, settings included: without this a
-// reviewer would wonder why the warning is back on the next pull request.
-const UNTIL_RECORDED = '; this warning repeats until an apply that changes the tenant records the new value';
+// The plan records the new value (settings-to-record.ts), changing no user or not: said, so a
+// reviewer knows that merging the pull request is what makes the address count.
+const UNTIL_RECORDED = '; applying this plan records the new value, and the plans after it no longer warn';
 
 export function adminEmailWarnings(settings: Settings, applied: Settings | null): PlanWarning[] {
   if (!applied) return [];

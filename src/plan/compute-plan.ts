@@ -17,6 +17,7 @@ import { renameSourceWarnings, resolveRenames } from './rename.js';
 import { renamedOutside, renamedOutsideWarnings } from './outside-renames.js';
 import { approvalsFor, deletionsAboveThreshold, deletionWarning, loosenedLimitWarnings, risksOf } from './risk.js';
 import { seatOutcome } from './seats.js';
+import { settingsToRecord } from './settings-to-record.js';
 import { userSnapshot } from './user-snapshot.js';
 import { unsentResets, withheldAdminCopies } from './withheld-admin-copies.js';
 
@@ -264,6 +265,7 @@ export function computePlan(input: PlanInput): PlanResult {
       ],
       unmanagedUsers: unmanagedUsers.map((user) => user.userPrincipalName),
       unmanagedAdmins: unmanagedAdmins(unmanagedUsers, input.catalog),
+      settingsToRecord: settingsToRecord(input.settings, input.applied ?? null),
     },
     problems,
   };

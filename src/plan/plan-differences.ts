@@ -15,11 +15,12 @@ export function planDifferences(saved: PlanDocument, fresh: PlanDocument): strin
     ...changeDifferences(saved.changes, fresh.changes),
     ...purchaseDifferences(saved, fresh),
     ...settingDifferences(saved.settings, fresh.settings),
+    ...recordDifferences(saved.settingsToRecord ?? [], fresh.settingsToRecord ?? []),
   ];
   if (!jsonEqual(saved.approvals, fresh.approvals)) {
     differences.push(`the saved plan asks for the approvals ${list(saved.approvals)}, the configuration needs ${list(fresh.approvals)}`);
   }
-  const covered = new Set(['changes', 'purchases', 'settings', 'approvals', 'tenantctlVersion', 'gitCommit']);
+  const covered = new Set(['changes', 'purchases', 'settings', 'settingsToRecord', 'approvals', 'tenantctlVersion', 'gitCommit']);
   for (const key of Object.keys({ ...saved, ...fresh }) as (keyof PlanDocument)[]) {
     if (covered.has(key)) continue;
     if (!jsonEqual(saved[key], fresh[key])) {
@@ -140,4 +141,18 @@ function settingDifferences(saved: PlanDocument['settings'], fresh: PlanDocument
   return keys
     .filter((key) => !jsonEqual(saved[key], fresh[key]))
     .map((key) => `the saved plan has settings.${key} ${brief(saved[key])}, the configuration ${brief(fresh[key])}`);
+}
+
+type Recorded = NonNullable<PlanDocument['settingsToRecord']>;
+
+/** `settings.minGlobalAdmins 2 -> 1, …`: the settings a plan records (five at most), or `no settings`. */
+function recordedList(records: Recorded): string {
+  if (records.length === 0) return 'no settings';
+  const named = records.slice(0, 5).map((r) => `settings.${brief(r.setting)} ${brief(r.before)} -> ${brief(r.after)}`);
+  return records.length > named.length ? `${named.join(', ')} and ${records.length - named.length} more` : named.join(', ');
+}
+
+function recordDifferences(saved: Recorded, fresh: Recorded): string[] {
+  if (jsonEqual(saved, fresh)) return [];
+  return [`the saved plan records ${recordedList(saved)}, the recomputed plan ${recordedList(fresh)}`];
 }

@@ -4,6 +4,7 @@ import { canonicalJson, quote, sha256 } from './canonical-json.js';
 import type { Fingerprint } from './fingerprint.js';
 import type { Settings } from '../state/settings.js';
 import type { Plan } from './plan.js';
+import type { SettingToRecord } from './settings-to-record.js';
 import { RECYCLE_BIN_DAYS } from './recycle-bin.js';
 import type { UserSnapshot } from './user-snapshot.js';
 
@@ -21,6 +22,10 @@ import type { UserSnapshot } from './user-snapshot.js';
  *
  * 2.2: `unmanagedAdmins` names the unmanaged users who hold admin roles, with
  * their roles, privileged ones first. Additive as 2.1 was.
+ *
+ * Still 2.2: `settingsToRecord` (the settings applying the plan records), only
+ * in a plan that has some, as `adminCopyWithheld` is only on a change that
+ * withholds: every plan without them is the same document, byte for byte.
  */
 export const PLAN_FORMAT_VERSION = '2.2';
 
@@ -52,6 +57,8 @@ export interface PlanDocument {
   readonly fingerprint: Fingerprint;
   /** The safety settings the plan was made with; apply enforces these. */
   readonly settings: Settings;
+  /** The settings that differ from the latest apply's record, which applying this plan records; absent when none. */
+  readonly settingsToRecord?: readonly SettingToRecord[];
   readonly summary: Plan['summary'];
   readonly approvals: Plan['approvals'];
   readonly warnings: Plan['warnings'];
@@ -63,8 +70,14 @@ export interface PlanDocument {
   readonly unmanagedAdmins: Plan['unmanagedAdmins'];
 }
 
-export function planHash(plan: Pick<Plan, 'changes' | 'purchases'>): string {
-  return sha256(canonicalJson({ changes: plan.changes.map((c) => c.change), purchases: plan.purchases }));
+/**
+ * The settings to record count only when there are some, so every other
+ * plan keeps the hash it had: a file whose settingsToRecord were edited is
+ * refused as one whose changes were (refuseTampered).
+ */
+export function planHash(plan: Pick<Plan, 'changes' | 'purchases'> & { readonly settingsToRecord?: readonly SettingToRecord[] }): string {
+  const recorded = plan.settingsToRecord && plan.settingsToRecord.length > 0 ? { settingsToRecord: plan.settingsToRecord } : {};
+  return sha256(canonicalJson({ changes: plan.changes.map((c) => c.change), purchases: plan.purchases, ...recorded }));
 }
 
 export interface PlanOrigin {
@@ -92,6 +105,7 @@ export function toPlanDocument(plan: Plan, origin: PlanOrigin): PlanDocument {
       return fingerprint;
     },
     settings: origin.settings,
+    ...(plan.settingsToRecord.length > 0 ? { settingsToRecord: plan.settingsToRecord } : {}),
     summary: plan.summary,
     approvals: plan.approvals,
     warnings: plan.warnings,
@@ -121,9 +135,9 @@ export function plannedAt(plan: Pick<PlanDocument, 'changes'>): Date | null {
   return new Date(Date.parse(deletion.restorableUntil) - RECYCLE_BIN_DAYS * 24 * 60 * 60 * 1000);
 }
 
-/** Nothing to change and nothing to buy. */
-export function isEmptyPlanDocument(plan: Pick<PlanDocument, 'changes' | 'purchases'>): boolean {
-  return plan.changes.length === 0 && plan.purchases.length === 0;
+/** Nothing to change, nothing to buy and no setting to record. */
+export function isEmptyPlanDocument(plan: Pick<PlanDocument, 'changes' | 'purchases' | 'settingsToRecord'>): boolean {
+  return plan.changes.length === 0 && plan.purchases.length === 0 && (plan.settingsToRecord ?? []).length === 0;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Change, ChangeKind, RiskClass } from './change.js';
 import type { ReclaimableSeat } from './reclaimable-seats.js';
+import type { SettingToRecord } from './settings-to-record.js';
 import type { UserSnapshot } from './user-snapshot.js';
 
 /** Seats to buy for one subscription so the plan's assignments fit. */
@@ -58,6 +59,8 @@ export interface Plan {
   readonly unmanagedUsers: readonly string[];
   /** Those of `unmanagedUsers` who hold an admin role: privileged ones first, then by UPN. */
   readonly unmanagedAdmins: readonly UnmanagedAdmin[];
+  /** The settings applying this plan records (settings-to-record.ts): a plan with some has changes, though it changes no user. */
+  readonly settingsToRecord: readonly SettingToRecord[];
 }
 
 /**

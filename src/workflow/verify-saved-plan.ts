@@ -10,6 +10,7 @@ import { fingerprint, staleness } from '../plan/fingerprint.js';
 import { jsonEqual } from '../plan/json-equal.js';
 import { planDifferences } from '../plan/plan-differences.js';
 import { isExpired } from '../plan/recycle-bin.js';
+import { recordedSettingsChanged } from '../plan/settings-to-record.js';
 import type { User } from '../state/tenant-state.js';
 import { bareChange, planHash, plannedAt, type PlanDocument } from '../plan/plan-document.js';
 import { planFromSnapshot, type PlanTenantOptions, type PlanTenantResult, type TenantSnapshot } from './plan-tenant.js';
@@ -22,17 +23,18 @@ import { planFromSnapshot, type PlanTenantOptions, type PlanTenantResult, type T
  * come from the configuration, never from the file.
  */
 
-/** planHash as `plan --out` computed it from the file's own changes and purchases. */
-export function contentHash(plan: Pick<PlanDocument, 'changes' | 'purchases'>): string {
+/** planHash as `plan --out` computed it from the file's own changes, purchases and settings to record. */
+export function contentHash(plan: Pick<PlanDocument, 'changes' | 'purchases' | 'settingsToRecord'>): string {
   const changes = plan.changes.map((change) => ({ change: bareChange(change), risks: change.risks }));
-  return planHash({ changes, purchases: plan.purchases });
+  return planHash({ changes, purchases: plan.purchases, ...(plan.settingsToRecord ? { settingsToRecord: plan.settingsToRecord } : {}) });
 }
 
 /** Refuses a file whose changes or purchases were edited without its planHash. */
 export function refuseTampered(file: string, plan: PlanDocument): void {
   if (contentHash(plan) === plan.planHash) return;
+  const content = plan.settingsToRecord ? 'changes, purchases and settings to record' : 'changes and purchases';
   throw new TenantctlError(
-    `${file} was edited after \`tenantctl plan --out\` wrote it: its planHash does not match its changes and purchases, so it was not applied; make the plan again with \`tenantctl plan --out\` and review it`,
+    `${file} was edited after \`tenantctl plan --out\` wrote it: its planHash does not match its ${content}, so it was not applied; make the plan again with \`tenantctl plan --out\` and review it`,
   );
 }
 
@@ -71,6 +73,9 @@ export function recomputeSavedPlan(
   }
   const now = fingerprint(snapshot.current, snapshot.catalog);
   const stale = staleness(saved.fingerprint, now, snapshot.current);
+  // Made from the same configuration, a plan records other settings only when the record changed since.
+  const recorded = jsonEqual(saved.settings, plan.settings) ? recordedSettingsChanged(saved.settingsToRecord, plan.settingsToRecord ?? []) : null;
+  if (recorded) stale.push(recorded);
   if (stale.length > 0) throw new StalePlan(stale);
   const differences = planDifferences(saved, plan);
   if (differences.length > 0) {

@@ -25,17 +25,17 @@ describe('settings.adminEmail changed by the configuration', () => {
       {
         code: 'ADMIN_EMAIL_CHANGED',
         message:
-          'settings.adminEmail changes from it-desk@contoso.com (as last applied) to it-desk@c0ntoso-support.com: every temporary password a creation or password reset sends from now on, an administrator\'s too, is copied to it-desk@c0ntoso-support.com; this warning repeats until an apply that changes the tenant records the new value',
+          'settings.adminEmail changes from it-desk@contoso.com (as last applied) to it-desk@c0ntoso-support.com: every temporary password a creation or password reset sends from now on, an administrator\'s too, is copied to it-desk@c0ntoso-support.com; applying this plan records the new value, and the plans after it no longer warn',
       },
     ]);
   });
 
   it('is named when set where the last apply had none, and when removed', () => {
     expect(adminEmailWarningsOf('helpdesk@example.org', settings({ adminEmail: null }))[0]?.message).toBe(
-      'settings.adminEmail is set to helpdesk@example.org (none as last applied): every temporary password a creation or password reset sends from now on, an administrator\'s too, is copied to helpdesk@example.org; this warning repeats until an apply that changes the tenant records the new value',
+      'settings.adminEmail is set to helpdesk@example.org (none as last applied): every temporary password a creation or password reset sends from now on, an administrator\'s too, is copied to helpdesk@example.org; applying this plan records the new value, and the plans after it no longer warn',
     );
     expect(adminEmailWarningsOf(null, settings({ adminEmail: 'it-desk@contoso.com' }))[0]?.message).toBe(
-      "settings.adminEmail is removed (it-desk@contoso.com as last applied): temporary passwords are no longer copied to an administrator's address; this warning repeats until an apply that changes the tenant records the new value",
+      "settings.adminEmail is removed (it-desk@contoso.com as last applied): temporary passwords are no longer copied to an administrator's address; applying this plan records the new value, and the plans after it no longer warn",
     );
   });
 
