@@ -1,6 +1,7 @@
 import type { ApplyResult } from '../apply/apply-plan.js';
 import { terminalText } from './escape-terminal.js';
 import { formatMoney } from './money.js';
+import { settingCount, settingLines } from './setting-lines.js';
 
 const names = (values: readonly string[]) => values.map(terminalText).join(', ');
 
@@ -56,6 +57,7 @@ function credentialLines(credentials: ApplyResult['credentials'], verbose: boole
 
 /**
  * The confirmation screen: what was created, restored, renamed, changed, deleted, purged and bought,
+ * the settings recorded,
  * and where each new user's credentials go, summarised by recipients when
  * there are many. Never a password. UPNs, recipients, skus and product names
  * are shown through `terminalText`.
@@ -90,6 +92,11 @@ export function renderApplyResult(result: ApplyResult, options: ApplyResultOptio
   if (shortened) lines.push('  (--verbose names every user; `tenantctl history` keeps every change)');
   for (const p of result.purchases) {
     lines.push(`  bought ${p.quantity} × ${terminalText(p.sku)} (${terminalText(p.productName)}) at ${formatMoney(p.unitPrice, p.currency)}: +${formatMoney(p.monthlyCost, p.currency)}/month`);
+  }
+  const recorded = result.settingsRecorded ?? [];
+  if (recorded.length > 0) {
+    lines.push(`  recorded ${settingCount(recorded.length)}: later plans are held to them`);
+    lines.push(...settingLines(recorded).map((line) => `    ${line.sign} ${line.text}`));
   }
   if (result.credentials.length > 0) {
     lines.push('Temporary passwords (never shown here) are queued for delivery:');

@@ -5,9 +5,11 @@ import type { OtherWritesEntry } from '../audit/read-other-writes.js';
 import { COUNTED_INSERTS, type UnlistedWrite, type UnwrittenChange } from '../audit/read-apply-writes.js';
 import type { UnexplainedCredentialWrite } from '../audit/credential-writes.js';
 import type { ChangeKind } from '../plan/change.js';
+import type { SettingToRecord } from '../plan/settings-to-record.js';
 import { restorableUntil } from '../plan/recycle-bin.js';
 import { changeLines, passwordRecipients, visible, withheldText, type ChangeLine, type LineContext } from './change-lines.js';
 import { formatMoney } from './money.js';
+import { settingCount, settingLines } from './setting-lines.js';
 import { largeOtherWritesBlock } from './large-other-writes-text.js';
 import { otherWritesBlock } from './other-writes-text.js';
 import { passesForAscii } from './passes-for-ascii.js';
@@ -62,7 +64,8 @@ function summaryUsersText(summary: HistoryEntry['summary']): string {
 function summaryText(entry: HistoryEntry, oneUser: boolean): string {
   // Counted from the changes listed, which are only the user's with --user: the whole apply's counts are not known.
   if (oneUser && entry.malformed?.summary) return 'the whole apply: not known (its summary is not in the shape apply writes)';
-  const users = oneUser ? summaryUsersText(entry.summary) : usersText(entry.changes);
+  const recorded = recordedSettings(entry).length;
+  const users = `${oneUser ? summaryUsersText(entry.summary) : usersText(entry.changes)}${recorded > 0 ? `; recorded ${settingCount(recorded)}` : ''}`;
   const purchases = entry.summary.purchases ?? [];
   if (purchases.length === 0) return users;
   const seats = purchases.reduce((sum, p) => sum + p.quantity, 0);
@@ -161,6 +164,9 @@ function approvalsText(approvals: HistoryEntry['approvals'], malformed: boolean)
 }
 
 /** Each subscription an apply bought seats of, as apply itself said it: what an auditor of spending asks first. */
+/** The settings an apply recorded that differ from the record before it (apply-plan.ts keeps them in the summary). */
+const recordedSettings = (entry: HistoryEntry): readonly SettingToRecord[] => (entry.summary as { settingsRecorded?: readonly SettingToRecord[] }).settingsRecorded ?? [];
+
 function purchaseLines(entry: HistoryEntry): string[] {
   return (entry.summary.purchases ?? []).map(
     (p) => `  bought ${p.quantity} × ${visible(p.sku)} (${visible(p.productName)}) at ${formatMoney(p.unitPrice, p.currency)}: +${formatMoney(p.monthlyCost, p.currency)}/month`,
@@ -279,6 +285,7 @@ function entryBlock(entry: HistoryEntry, oneUser: boolean): string {
     ...malformedLines(entry),
     ...unlistedLines(entry),
     ...purchaseLines(entry),
+    ...settingLines(recordedSettings(entry)).map((line) => `  ${line.sign} ${line.text}`),
     ...groups(entry.changes).flatMap((changes) => userBlock(changes, context, entry.appliedAt, entry.malformed)),
   ].join('\n');
 }

@@ -6,6 +6,7 @@ import { MARKDOWN_KEPT_VALUE_MAX, markdownCell, markdownHtml, markdownSentences,
 import { countThatFit, joinBlocks, joinedLength, truncate } from './markdown-budget.js';
 import { formatMoney } from './money.js';
 import { planWarnings, RECLAIMABLE_NAMES, reclaimableTotal, summaryLine, unmanagedNote } from './plan-notices.js';
+import { settingCount, settingLines } from './setting-lines.js';
 
 export interface MarkdownOptions {
   /** Hard limit on the comment's length in characters (GitHub allows 65,536). Default 60,000. */
@@ -111,6 +112,13 @@ function freedSeatsTable(plan: PlanDocument): string | null {
   ].join('\n');
 }
 
+/** What applying the plan records, as a `diff` block; never cut (a setting per subscription at most). */
+function settingsBlock(plan: PlanDocument): string | null {
+  const lines = settingLines(plan.settingsToRecord ?? []);
+  if (lines.length === 0) return null;
+  return [`### Settings to record (${settingCount(lines.length)})`, '', fenced('diff', lines.map(diffLine))].join('\n');
+}
+
 function warningAlert(plan: PlanDocument): string | null {
   const warnings = markdownSentences((show) => planWarnings(plan, show), { maxValue: MARKDOWN_KEPT_VALUE_MAX });
   if (warnings.length === 0) return null;
@@ -186,13 +194,14 @@ export function renderMarkdown(plan: PlanDocument, options: MarkdownOptions = {}
   const unmanaged = markdownSentences((show) => [unmanagedNote(plan, show)].filter((note): note is string => note !== null), { maxValue: MARKDOWN_KEPT_VALUE_MAX });
   // An empty plan's warnings too: a pull request that only changes settings (a raised deletion limit, where
   // temporary passwords are copied) changes no user, and its comment said no more than "No changes".
-  if (isEmptyPlanDocument(plan)) {
-    const blocks = ['## tenantctl plan', warningAlert(plan), markdownWords(summaryLine(plan)), ...unmanaged, footer];
+  // So is one that only records settings: no table of users' changes, all of them nought.
+  if (isEmptyPlanDocument(plan) || (plan.changes.length === 0 && plan.purchases.length === 0)) {
+    const blocks = ['## tenantctl plan', warningAlert(plan), settingsBlock(plan), markdownWords(summaryLine(plan)), ...unmanaged, footer];
     const text = joinBlocks(blocks.filter((block): block is string => block !== null));
     return text.length <= maxLength ? text : truncate(text, maxLength);
   }
 
-  const head = ['## tenantctl plan', warningAlert(plan), summaryTable(plan), purchasesTable(plan), freedSeatsTable(plan)].filter(
+  const head = ['## tenantctl plan', warningAlert(plan), summaryTable(plan), settingsBlock(plan), purchasesTable(plan), freedSeatsTable(plan)].filter(
     (block): block is string => block !== null,
   );
   const approvals = approvalRows(plan);

@@ -5,6 +5,7 @@ import { htmlPage } from './html-page.js';
 import { badge, cards, filterForm, kindCounts, lines, section, table, type Markup } from './html-parts.js';
 import { formatMoney } from './money.js';
 import { APPROVAL_FLAGS, planWarnings, summaryLine, unmanagedNote } from './plan-notices.js';
+import { settingCount, settingLines } from './setting-lines.js';
 
 /**
  * The plan as one self-contained HTML page for auditors and CI artifacts:
@@ -51,6 +52,16 @@ function approvalSection(plan: PlanDocument): Markup | null {
     [...(flags ? [`<p id="approvals">${flags}</p>`] : []), `<ul class="warnings">${warnings.map((w) => `<li>${w}</li>`).join('')}</ul>`],
     plan.approvals.length > 0 ? 'alert' : 'warn',
   );
+}
+
+/** The settings applying the plan records, as the latest apply recorded them and as they will be. */
+function settingsSection(plan: PlanDocument): Markup | null {
+  const records = plan.settingsToRecord ?? [];
+  if (records.length === 0) return null;
+  return section(`Settings to record (${settingCount(records.length)})`, [
+    '<p class="muted">Applying this plan records them: the limits plans are held to, and where temporary passwords are copied, change with it.</p>',
+    lines(settingLines(records)),
+  ]);
 }
 
 function purchasesSection(plan: PlanDocument): Markup | null {
@@ -128,6 +139,7 @@ export function renderPlanHtml(plan: PlanDocument): string {
         header(plan),
         summaryCards(plan),
         approvalSection(plan),
+        settingsSection(plan),
         purchasesSection(plan),
         riskSection(plan, 'Deletions', 'deletions', (change) => change.kind === 'user.delete', context),
         riskSection(plan, 'Privileged changes', 'privileged', (change) => change.risks.includes('privileged'), context),

@@ -7,6 +7,7 @@ import { visible, type ChangeLine, type DocumentChange } from './change-lines.js
 import type { ShowValue } from './escape-markdown.js';
 import { formatMoney } from './money.js';
 import { passwordResetWarnings } from './password-reset-notices.js';
+import { settingCount } from './setting-lines.js';
 
 /**
  * Plan-wide wording shared by the text and markdown renderers: the warnings a
@@ -166,15 +167,19 @@ export function unmanagedNote(plan: PlanDocument, show: ShowValue = visible): st
 
 /**
  * `Plan: 3 to create, 2 to update, 1 to delete; 2 seats to purchase (+$40.00/month).`,
+ * `…; 1 setting to record.`, `Plan: no change to users; 1 setting to record.`,
  * or `No changes. The tenant matches the configuration.`
  */
 export function summaryLine(plan: PlanDocument): string {
   if (isEmptyPlanDocument(plan)) return 'No changes. The tenant matches the configuration.';
   const { create, restore, rename, update, delete: deletions, seatsToPurchase } = plan.summary;
+  const records = plan.settingsToRecord ?? [];
+  const recorded = records.length > 0 ? [`${settingCount(records.length)} to record`] : [];
+  if (plan.changes.length === 0 && plan.purchases.length === 0) return `Plan: no change to users; ${recorded.join('')}.`;
   // Restores and renames are named only when there are some, so the usual line stays short.
   const lifecycle = [...(restore > 0 ? [`${restore} to restore`] : []), ...(rename > 0 ? [`${rename} to rename`] : [])];
   const users = `Plan: ${[`${create} to create`, ...lifecycle, `${update} to update`, `${deletions} to delete`].join(', ')}`;
-  if (seatsToPurchase === 0) return `${users}.`;
   const cost = formatMoney(plan.cost.monthlyIncrease, plan.cost.currency);
-  return `${users}; ${count(seatsToPurchase, 'seat', 'seats')} to purchase (+${cost}/month).`;
+  const seats = seatsToPurchase === 0 ? [] : [`${count(seatsToPurchase, 'seat', 'seats')} to purchase (+${cost}/month)`];
+  return `${[users, ...seats, ...recorded].join('; ')}.`;
 }

@@ -1,6 +1,7 @@
 import type { PlanDocument } from '../plan/plan-document.js';
 import { userSections, type ChangeLine, type Sign, type UserSection } from './change-lines.js';
 import { planWarnings, seatLines, summaryLine, unmanagedNote } from './plan-notices.js';
+import { settingLines } from './setting-lines.js';
 
 export interface TextOptions {
   /** ANSI colours; false gives plain text without a single escape code. */
@@ -43,8 +44,8 @@ function userBlock(section: UserSection, palette: Palette): string {
 
 /**
  * The plan for a terminal, Terraform style: warnings first (`!` lines), then
- * each user's changes, seats bought and freed, the users left alone, and the
- * summary line last. Pure: no printing, colour only when asked for.
+ * each user's changes, seats bought and freed, the settings applying it
+ * records, the users left alone, and the summary line last. Pure: no printing, colour only when asked for.
  */
 export function renderText(plan: PlanDocument, options: TextOptions): string {
   const palette = options.color ? COLORS : NO_COLORS;
@@ -61,6 +62,9 @@ export function renderText(plan: PlanDocument, options: TextOptions): string {
 
   const seats = seatLines(plan);
   if (seats.length > 0) blocks.push([palette.bold('Seats:'), ...seats.map((line) => changeLine(line, palette))].join('\n'));
+
+  const settings = settingLines(plan.settingsToRecord ?? []);
+  if (settings.length > 0) blocks.push([palette.bold('Settings to record:'), ...settings.map((line) => changeLine(line, palette))].join('\n'));
 
   const unmanaged = unmanagedNote(plan);
   if (unmanaged) blocks.push(unmanaged);
