@@ -5,7 +5,7 @@ import { formatValue, visible, type ChangeLine } from './change-lines.js';
 const shown = (value: SettingToRecord['before']): string => (value === null ? 'none' : formatValue(value));
 
 /**
- * `~ settings.minGlobalAdmins: 2 -> 1`: one line per setting a plan records
+ * `~ settings.minGlobalAdmins: 2 → 1`: one line per setting a plan records
  * (or an apply recorded), as the latest apply recorded it, then as it will
  * be. `+` where none was recorded, `-` where the configuration has none.
  * Plain text with every value (a part number, an address) through `visible`,
@@ -15,7 +15,7 @@ const shown = (value: SettingToRecord['before']): string => (value === null ? 'n
 export function settingLines(records: readonly SettingToRecord[]): ChangeLine[] {
   return records.map((record) => ({
     sign: record.before === null ? '+' : record.after === null ? '-' : '~',
-    text: `settings.${visible(record.setting)}: ${shown(record.before)} -> ${shown(record.after)}`,
+    text: `settings.${visible(record.setting)}: ${shown(record.before)} → ${shown(record.after)}`,
     depth: 0,
   }));
 }

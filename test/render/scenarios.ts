@@ -140,11 +140,13 @@ interface ScenarioInput {
   readonly current: readonly User[];
   readonly settings?: Settings;
   readonly catalog?: Catalog;
+  /** The settings the latest apply recorded; none by default. */
+  readonly applied?: Settings | null;
 }
 
 /** The plan document the CLI would show, with a fixed origin; fails on a plan the planner refuses. */
-export function planDocument({ desired, current, settings = DEFAULT_SETTINGS, catalog = CATALOG }: ScenarioInput): PlanDocument {
-  const { plan, problems } = computePlan({ desired: state(desired), current: state(current), catalog, settings, now: NOW });
+export function planDocument({ desired, current, settings = DEFAULT_SETTINGS, catalog = CATALOG, applied = null }: ScenarioInput): PlanDocument {
+  const { plan, problems } = computePlan({ desired: state(desired), current: state(current), catalog, settings, applied, now: NOW });
   if (problems.length > 0) throw new Error(`the planner refused the scenario:\n${problems.map((p) => p.message).join('\n')}`);
   return toPlanDocument(plan, {
     tenantctlVersion: '0.1.0',
