@@ -2,6 +2,7 @@ import type { Change, ChangeKind } from './change.js';
 import { jsonEqual } from './json-equal.js';
 import type { PlanDocument } from './plan-document.js';
 import { groupInto } from '../group-into.js';
+import { terminalText } from '../render/escape-terminal.js';
 
 /**
  * How a saved plan differs from the plan recomputed from the configuration
@@ -145,10 +146,10 @@ function settingDifferences(saved: PlanDocument['settings'], fresh: PlanDocument
 
 type Recorded = NonNullable<PlanDocument['settingsToRecord']>;
 
-/** `settings.minGlobalAdmins 2 -> 1, …`: the settings a plan records (five at most), or `no settings`. */
+/** `settings.minGlobalAdmins 2 → 1, …`: the settings a plan records (five at most; a file's, shown escaped), or `no settings`. */
 function recordedList(records: Recorded): string {
   if (records.length === 0) return 'no settings';
-  const named = records.slice(0, 5).map((r) => `settings.${brief(r.setting)} ${brief(r.before)} -> ${brief(r.after)}`);
+  const named = records.slice(0, 5).map((r) => terminalText(`settings.${String(r.setting)} ${brief(r.before)} → ${brief(r.after)}`));
   return records.length > named.length ? `${named.join(', ')} and ${records.length - named.length} more` : named.join(', ');
 }
 

@@ -69,7 +69,9 @@ describe('apply --plan of a plan applied already', { timeout: 90_000 }, () => {
     expect((await cli(['apply', '--plan', first, '-c', config, ...APPROVALS])).stdout).toMatch(/^Nothing to apply: .* as apply #/);
   });
 
-  // helper-66: the same changes from the same rows, planned from two configurations whose temporary passwords go to different places.
+  // helper-66: the same changes from the same rows, planned from two configurations. Those were configurations whose
+  // temporary passwords go to different places; another settings.adminEmail is now a setting to record, in the
+  // planHash, so here the second configuration differs by a comment: the plans' changes and hash are the same.
   it('a plan with the same changes from another configuration is not taken for one applied', async () => {
     const other = await contosoDatabase('applied', 'saved_plan_rerun_other', path.join(work, 'db-other'));
     const run = (args: string[]) => runCli(args, { env: { TENANTCTL_DATABASE_URL: other } });
@@ -78,7 +80,7 @@ describe('apply --plan of a plan applied already', { timeout: 90_000 }, () => {
     fs.appendFileSync(path.join(a, 'users.yaml'), newcomer);
     const b = copyContoso();
     fs.appendFileSync(path.join(b, 'users.yaml'), newcomer);
-    edit(path.join(b, 'tenant.yaml'), 'adminEmail: it-desk@contoso.com', 'adminEmail: megan.bowen@contoso.com');
+    edit(path.join(b, 'tenant.yaml'), 'adminEmail: it-desk@contoso.com', 'adminEmail: it-desk@contoso.com # reviewed');
     const planA = path.join(work, 'a.json');
     const planB = path.join(work, 'b.json');
     expect((await run(['plan', '-c', a, '--out', planA])).code).toBe(0);

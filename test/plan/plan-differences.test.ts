@@ -74,3 +74,19 @@ describe('planDifferences', () => {
     expect(differences[0]).toBe('the saved plan buys 1 seats of SKU_0 at 1 USD each (1 USD/month), the configuration buys no seats of SKU_0');
   }, 30_000);
 });
+
+describe('planDifferences of the settings a plan records', () => {
+  const records = (after: number) => [{ setting: 'minGlobalAdmins', before: 2, after }];
+  const recording = (list: object[] | undefined) => ({ ...plan([]), ...(list ? { settingsToRecord: list } : {}) }) as PlanDocument;
+
+  it('names them, before and after, rather than as an unknown field', () => {
+    expect(planDifferences(recording(records(1)), recording(records(0)))).toEqual(['the saved plan records settings.minGlobalAdmins 2 → 1, the recomputed plan settings.minGlobalAdmins 2 → 0']);
+    expect(planDifferences(recording(records(1)), recording(undefined))).toEqual(['the saved plan records settings.minGlobalAdmins 2 → 1, the recomputed plan no settings']);
+    expect(planDifferences(recording(records(1)), recording(records(1)))).toEqual([]);
+  });
+
+  it('shows a line break or escape in a forged setting name escaped', () => {
+    const [message] = planDifferences(recording([{ setting: 'x\n\u001b[2Jy', before: 1, after: 2 }]), recording(undefined));
+    expect(message).not.toMatch(/[\n\u001b]/);
+  });
+});
