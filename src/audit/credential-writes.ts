@@ -27,8 +27,8 @@ export interface UnexplainedCredentialWrite {
 /** The credential columns an apply's updates changed, by user's lower-cased name. */
 export type CredentialWrites = ReadonlyMap<string, { readonly userPrincipalName: string; readonly columns: readonly string[] }>;
 
-/** Those of these applies that have any (migration 0030; none before it), by apply id. */
-export async function readCredentialWrites(db: Queryable, applyIds: readonly string[]): Promise<Map<number, Map<string, { userPrincipalName: string; columns: string[] }>>> {
+/** Those of these applies that have any (migration 0030; none before it), by apply id; `names` (lower-cased): those users' alone. */
+export async function readCredentialWrites(db: Queryable, applyIds: readonly string[], names: readonly string[] | null = null): Promise<Map<number, Map<string, { userPrincipalName: string; columns: string[] }>>> {
   const found = new Map<number, Map<string, { userPrincipalName: string; columns: string[] }>>();
   if (applyIds.length === 0) return found;
   const rows = await db.query<{ apply_id: string; key: string; name: string; columns: string[] }>(
@@ -38,8 +38,9 @@ export async function readCredentialWrites(db: Queryable, applyIds: readonly str
             CROSS JOIN LATERAL jsonb_array_elements(w.credential_writes) AS c(written)
             CROSS JOIN LATERAL jsonb_array_elements_text(c.written->'columns') AS k(column_name)
       WHERE w.apply_id = ANY($1::bigint[]) AND w.credential_writes IS NOT NULL
+        AND ($2::text[] IS NULL OR lower(c.written->>'userPrincipalName') = ANY($2::text[]))
       GROUP BY w.apply_id, lower(c.written->>'userPrincipalName')`,
-    [applyIds],
+    [applyIds, names],
   );
   for (const row of rows) {
     const id = Number(row.apply_id);

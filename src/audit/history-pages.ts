@@ -1,6 +1,7 @@
 import type { Queryable } from '../db/database.js';
 import { followUser } from './follow-user.js';
 import { readApplyHeads, readHistory, type HistoryEntry, type HistoryQuery } from './read-history.js';
+import { LARGE_APPLY, readLargeApply, type LargeApply, type LargeApplyBudget } from './large-apply.js';
 import { LARGE_ENTRY, readLargeOtherWrites, type LargeEntryBudget, type LargeOtherWrites } from './large-other-writes.js';
 import { readOtherWriteHeads, readOtherWrites, readOtherWritesByFirst, type OtherWritesEntry } from './read-other-writes.js';
 
@@ -22,8 +23,17 @@ export interface OtherWritesItem {
   readonly large?: LargeOtherWrites;
 }
 
+/**
+ * An apply: its entry whole, or, past LARGE_APPLY, its changes read as they
+ * are written out (`large`; `apply.changes` is then empty).
+ */
+export interface ApplyItem {
+  readonly apply: HistoryEntry;
+  readonly large?: LargeApply;
+}
+
 /** One entry of the trail as the text shows it: an apply, or what else one transaction wrote. */
-export type HistoryItem = { readonly apply: HistoryEntry } | OtherWritesItem;
+export type HistoryItem = ApplyItem | OtherWritesItem;
 
 /** An entry before it is read: its kind, the key its page is read by, where it falls and its stored size. */
 interface Head {
@@ -45,7 +55,7 @@ export interface HistoryPages {
   readonly otherWriteCount: number;
   /** How many entries `timeline` yields. */
   readonly timelineCount: number;
-  applies(): AsyncGenerator<HistoryEntry>;
+  applies(): AsyncGenerator<ApplyItem>;
   otherWrites(): AsyncGenerator<OtherWritesItem>;
   timeline(): AsyncGenerator<HistoryItem>;
 }
@@ -117,9 +127,15 @@ async function* paged(
 
 /**
  * Reads the heads of the trail (`query` as readHistory takes it); the entries are read as the pages are walked.
- * `large`: when one transaction's writes are too many to hold (tests make it small).
+ * `large`: when one transaction's writes are too many to hold; `largeApply`: one apply's changes (tests make them small).
  */
-export async function openHistoryPages(db: Queryable, query: HistoryQuery, pageBytes = PAGE_BYTES, large: LargeEntryBudget = LARGE_ENTRY): Promise<HistoryPages> {
+export async function openHistoryPages(
+  db: Queryable,
+  query: HistoryQuery,
+  pageBytes = PAGE_BYTES,
+  large: LargeEntryBudget = LARGE_ENTRY,
+  largeApply: LargeApplyBudget = LARGE_APPLY,
+): Promise<HistoryPages> {
   let applyHeads: Head[];
   let otherHeads: Head[];
   let read: (kind: Head['kind'], keys: readonly string[]) => Promise<Map<string, HistoryItem>>;
@@ -135,14 +151,23 @@ export async function openHistoryPages(db: Queryable, query: HistoryQuery, pageB
     ]);
     read = async (kind, keys) => new Map(keys.map((key) => [key, held.get(`${kind} ${key}`)!]));
   } else {
-    applyHeads = (await readApplyHeads(db, query)).map((h) => ({ kind: 'apply', key: String(h.id), at: h.appliedAt, bytes: h.bytes }));
+    const heads = await readApplyHeads(db, query, largeApply);
+    const isLargeApply = new Set(heads.filter((h) => h.large).map((h) => String(h.id)));
+    applyHeads = heads.map((h) => ({ kind: 'apply', key: String(h.id), at: h.appliedAt, bytes: h.bytes }));
     const otherWriteHeads = await readOtherWriteHeads(db, query);
     const isLarge = new Set(otherWriteHeads.filter((h) => h.rows > large.rows || h.bytes > large.bytes).map((h) => h.first));
     otherHeads = otherWriteHeads.map((h) => ({ kind: 'other', key: h.first, at: h.writtenAt, bytes: h.bytes }));
     read = async (kind, keys) => {
       if (kind === 'apply') {
-        const entries = await readHistory(db, { ids: keys.map(Number) });
-        return new Map(entries.map((apply) => [String(apply.id), { apply }]));
+        const items = new Map<string, HistoryItem>();
+        // Its counts and checks now: its changes are read as they are written out (large-apply.ts).
+        for (const key of keys.filter((k) => isLargeApply.has(k))) {
+          const counted = await readLargeApply(db, Number(key), largeApply);
+          if (counted) items.set(key, { apply: counted.entry, large: counted });
+        }
+        const whole = keys.filter((key) => !isLargeApply.has(key));
+        if (whole.length > 0) for (const apply of await readHistory(db, { ids: whole.map(Number) })) items.set(String(apply.id), { apply });
+        return items;
       }
       const items = new Map<string, HistoryItem>();
       // Only its counts now: its rows are read as they are written out (large-other-writes.ts).
@@ -161,7 +186,7 @@ export async function openHistoryPages(db: Queryable, query: HistoryQuery, pageB
     otherWriteCount: otherHeads.length,
     timelineCount: timeline.length,
     async *applies() {
-      for await (const item of paged(applyHeads, pageBytes, read)) if ('apply' in item) yield item.apply;
+      for await (const item of paged(applyHeads, pageBytes, read)) if ('apply' in item) yield item;
     },
     async *otherWrites() {
       for await (const item of paged(otherHeads, pageBytes, read)) if ('other' in item) yield item;

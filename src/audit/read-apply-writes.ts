@@ -123,9 +123,11 @@ export interface InsertsBeyondRecord {
  * An apply recorded after the first one the database recorded writes for,
  * that has none, recorded nothing: an empty record, not none (every real
  * apply since 0024 has one; a forged apply that writes nothing under its
- * mark otherwise passed for one from before it).
+ * mark otherwise passed for one from before it). `names` (lower-cased):
+ * those users alone, picked out by the server (`history --user`: an
+ * adoption's apply wrote 100,000 users, of whom one is asked for).
  */
-export async function readApplyWrites(db: Queryable, applyIds: readonly number[]): Promise<Map<number, RecordedWrites>> {
+export async function readApplyWrites(db: Queryable, applyIds: readonly number[], names: readonly string[] | null = null): Promise<Map<number, RecordedWrites>> {
   const recorded = new Map<number, { users: Map<string, UnlistedWrite>; unexplainedSeatRows: number; insertedRows: Map<string, number> }>();
   if (applyIds.length === 0) return recorded;
   const ids = applyIds.map(String);
@@ -139,9 +141,9 @@ export async function readApplyWrites(db: Queryable, applyIds: readonly number[]
     `SELECT w.apply_id::text AS apply_id, lower(n.name) AS key, min(n.name) AS name,
             array_agg(DISTINCT w.table_name || ' ' || w.operation ORDER BY w.table_name || ' ' || w.operation) AS writes
        FROM apply_writes w CROSS JOIN LATERAL unnest(w.user_principal_names) AS n(name)
-      WHERE w.apply_id = ANY($1::bigint[])
+      WHERE w.apply_id = ANY($1::bigint[]) AND ($2::text[] IS NULL OR lower(n.name) = ANY($2::text[]))
       GROUP BY w.apply_id, lower(n.name)`,
-    [ids],
+    [ids, names],
   );
   for (const row of users) of(row.apply_id).users.set(row.key, { userPrincipalName: row.name, writes: row.writes });
   const seats = await db.query<{ apply_id: string; rows: string }>(

@@ -1,7 +1,7 @@
 import { isAppliedApprovals, isAppliedChange, isAppliedSummary } from './applied-shapes.js';
 import { changesList } from './changes-list.js';
 import { readCredentialWrites, unexplainedCredentialWrites, type UnexplainedCredentialWrite } from './credential-writes.js';
-import { followUser, type FollowedUser } from './follow-user.js';
+import { followUser, type FollowedUser, type NameWindow } from './follow-user.js';
 import { insertsBeyondRecord, readApplyWrites, unlistedWrites, unwrittenChanges, type InsertsBeyondRecord, type UnlistedWrite, type UnwrittenChange } from './read-apply-writes.js';
 import type { Queryable } from '../db/database.js';
 import type { PlanDocument } from '../plan/plan-document.js';
@@ -141,7 +141,7 @@ interface ApplyRow {
  * (sql/roles.sql), which history shows without what is not a change rather
  * than failing on it.
  */
-function namedChanges(changes: unknown): AppliedChange[] {
+export function namedChanges(changes: unknown): AppliedChange[] {
   if (!Array.isArray(changes)) return [];
   return changes.filter(
     (change): change is AppliedChange =>
@@ -164,16 +164,18 @@ function countedSummary(changes: readonly AppliedChange[]): AppliedSummary {
   return { ...counts, seatsToPurchase: 0, byKind };
 }
 
-/** An entry from its row, its malformed parts checked against the shapes apply writes (applied-shapes.ts). */
-function toEntry(row: ApplyRow): HistoryEntry {
-  const raw = Array.isArray(row.changes) ? (row.changes as unknown[]) : [];
-  const named = namedChanges(raw);
-  const badChanges = new Set(named.filter((change) => !isAppliedChange(change)));
+/** An apply's row without its changes, as an entry is made from it. */
+export type ApplyRowHead = Omit<ApplyRow, 'changes'> & { readonly changes?: unknown };
+
+/**
+ * An entry from its row, given its changes already sorted: those that name a
+ * kind and a user (`named`), those of them not in a change's shape (`bad`,
+ * applied-shapes.ts), and how many recorded items are not a change at all.
+ */
+export function entryFrom(row: ApplyRowHead, named: AppliedChange[], bad: ReadonlySet<AppliedChange>, notChanges: number): HistoryEntry {
   const summaryOk = isAppliedSummary(row.summary);
   const approvalsOk = isAppliedApprovals(row.approvals);
-  // Changes that are not a list at all count as one thing that is not a change.
-  const notChanges = Array.isArray(row.changes) ? raw.length - named.length : 1;
-  const malformed: Malformed = { summary: !summaryOk, approvals: !approvalsOk, notChanges, changes: badChanges };
+  const malformed: Malformed = { summary: !summaryOk, approvals: !approvalsOk, notChanges, changes: bad };
   return {
     id: Number(row.id),
     appliedAt: row.applied_at.toISOString(),
@@ -188,9 +190,22 @@ function toEntry(row: ApplyRow): HistoryEntry {
     changes: named,
     approvals: approvalsOk ? (row.approvals as ApplyApprovals | null) : null,
     ...(row.settings_recorded ? { adminEmail: row.admin_email ?? null } : {}),
-    ...(!summaryOk || !approvalsOk || notChanges > 0 || badChanges.size > 0 ? { malformed } : {}),
+    ...(!summaryOk || !approvalsOk || notChanges > 0 || bad.size > 0 ? { malformed } : {}),
   };
 }
+
+/** An entry from its row, its malformed parts checked against the shapes apply writes (applied-shapes.ts). */
+function toEntry(row: ApplyRow): HistoryEntry {
+  const raw = Array.isArray(row.changes) ? (row.changes as unknown[]) : [];
+  const named = namedChanges(raw);
+  // Changes that are not a list at all count as one thing that is not a change.
+  const notChanges = Array.isArray(row.changes) ? raw.length - named.length : 1;
+  return entryFrom(row, named, new Set(named.filter((change) => !isAppliedChange(change))), notChanges);
+}
+
+/** The columns of an apply's row but its changes, as readHistory and large-apply.ts select them. */
+export const APPLY_HEAD_COLUMNS = `id::text AS id, applied_at, actor, database_role, host, git_commit, config_hash, plan_hash, tool_version, summary, approvals,
+            settings->>'adminEmail' AS admin_email, settings IS NOT NULL AS settings_recorded`;
 
 /**
  * The audit trail, newest apply first, each apply with what the database
@@ -215,10 +230,10 @@ export async function readHistory(db: Queryable, query: HistoryQuery & { readonl
                      OR c.change->>'userId' = ANY($7::text[])) END AS of_user
          FROM applies a
         WHERE ($1::timestamptz IS NULL OR a.applied_at >= $1::timestamptz) AND ($8::bigint[] IS NULL OR a.id = ANY($8::bigint[])))
-     SELECT id::text AS id, applied_at, actor, database_role, host, git_commit, config_hash, plan_hash, tool_version, summary, approvals,
-            settings->>'adminEmail' AS admin_email, settings IS NOT NULL AS settings_recorded,
+     SELECT ${APPLY_HEAD_COLUMNS},
             -- An apply found by its recorded writes alone lists none of the user's changes: an empty list, not a malformed one.
-            CASE WHEN $3::text IS NULL THEN changes ELSE coalesce(of_user, '[]'::json) END AS changes
+            -- Changes that are no list are none, whatever they hold: not sent.
+            CASE WHEN $3::text IS NOT NULL THEN coalesce(of_user, '[]'::json) WHEN json_typeof(changes) = 'array' THEN changes ELSE 'null'::json END AS changes
        FROM listed
       WHERE $3::text IS NULL OR of_user IS NOT NULL
          -- Or the database recorded it writing the user, whatever its changes say (migration 0024):
@@ -241,12 +256,22 @@ export async function readHistory(db: Queryable, query: HistoryQuery & { readonl
       query.ids ? query.ids.map(String) : null,
     ],
   );
-  const entries = rows.map(toEntry);
-  const recorded = await readApplyWrites(db, entries.map((entry) => entry.id));
-  const credentials = await readCredentialWrites(db, entries.map((entry) => String(entry.id)));
+  return withRecordedWrites(db, rows.map(toEntry), query.user ?? null, windows);
+}
+
+/**
+ * These entries with what the database recorded their applies writing that
+ * their records do not say (read-apply-writes.ts, credential-writes.ts);
+ * with `user`, that user's under its names as of each apply (`windows`),
+ * and only those are read.
+ */
+export async function withRecordedWrites(db: Queryable, entries: readonly HistoryEntry[], user: string | null, windows: readonly NameWindow[]): Promise<HistoryEntry[]> {
+  const asked = user === null ? null : [...new Set([user.toLowerCase(), ...windows.map((w) => w.name)])];
+  const recorded = await readApplyWrites(db, entries.map((entry) => entry.id), asked);
+  const credentials = await readCredentialWrites(db, entries.map((entry) => String(entry.id)), asked);
   // With --user, the user's names as of each apply: a name renamed away may be another person's since.
   const namesAt = (id: number) =>
-    query.user ? new Set([query.user.toLowerCase(), ...windows.filter((w) => id >= w.from && id <= w.to).map((w) => w.name)]) : null;
+    user ? new Set([user.toLowerCase(), ...windows.filter((w) => id >= w.from && id <= w.to).map((w) => w.name)]) : null;
   return entries.map((entry) => {
     const names = namesAt(entry.id);
     const writes = unlistedWrites(recorded.get(entry.id), entry.changes, names);
@@ -271,22 +296,39 @@ export async function readHistory(db: Queryable, query: HistoryQuery & { readonl
 export interface ApplyHead {
   readonly id: number;
   readonly appliedAt: string;
-  /** The bytes of its recorded changes, as stored (the server knows it without reading them). */
+  /** The bytes of its recorded changes as text; for a large one, as stored (compressed: fewer). */
   readonly bytes: number;
+  /** Whether its changes pass `large` (large-apply.ts): read as they are written out. */
+  readonly large: boolean;
 }
 
-/** The applies readHistory would list without `user`, newest first, without their changes. */
-export async function readApplyHeads(db: Queryable, query: Pick<HistoryQuery, 'since' | 'limit'> = {}): Promise<ApplyHead[]> {
-  const rows = await db.query<{ id: string; applied_at: Date; bytes: string | null }>(
-    `SELECT a.id::text AS id, a.applied_at, octet_length(a.changes::text)::text AS bytes
+/**
+ * The applies readHistory would list without `user`, newest first, without
+ * their changes. json has no cast to text but through its output function:
+ * the size of an adoption's changes as text (123 MB) cost the server their
+ * whole decompression and copy, 3 s, at every `history`. Their stored size
+ * is known without reading them: past `large.storedBytes`, an apply is large
+ * whatever its text's size, and only a smaller one is measured as text.
+ */
+export async function readApplyHeads(
+  db: Queryable,
+  query: Pick<HistoryQuery, 'since' | 'limit'>,
+  large: { readonly bytes: number; readonly storedBytes: number },
+): Promise<ApplyHead[]> {
+  const rows = await db.query<{ id: string; applied_at: Date; stored: string | null; bytes: string | null }>(
+    `SELECT a.id::text AS id, a.applied_at, pg_column_size(a.changes)::text AS stored,
+            CASE WHEN pg_column_size(a.changes) <= $3::bigint THEN octet_length(a.changes::text) END::text AS bytes
        FROM applies a
       WHERE $1::timestamptz IS NULL OR a.applied_at >= $1::timestamptz
       -- a.id: a bare id is the text column above, which puts #9 before #13.
       ORDER BY a.id DESC
       LIMIT $2::int`,
-    [query.since ? query.since.toISOString() : null, query.limit ?? null],
+    [query.since ? query.since.toISOString() : null, query.limit ?? null, String(large.storedBytes)],
   );
-  return rows.map((row) => ({ id: Number(row.id), appliedAt: row.applied_at.toISOString(), bytes: Number(row.bytes ?? 0) }));
+  return rows.map((row) => {
+    const bytes = row.bytes === null ? null : Number(row.bytes);
+    return { id: Number(row.id), appliedAt: row.applied_at.toISOString(), bytes: bytes ?? Number(row.stored ?? 0), large: bytes === null || bytes > large.bytes };
+  });
 }
 
 /** 1.1 added `approvals` and `databaseRole`, and `user` for `--user`; 1.2 `otherWrites`; 1.3 `adminEmail`; 1.4 `unlistedWrites` and `unexplainedSeatWrites`; 1.5 their `namedBy`, and `insertsBeyondRecord`; 1.6 `unwrittenChanges`; 1.7 `unexplainedCredentialWrites`. */

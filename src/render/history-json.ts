@@ -1,9 +1,10 @@
 import type { HistoryPages, OtherWritesItem } from '../audit/history-pages.js';
+import type { LargeApply } from '../audit/large-apply.js';
 import type { LargeOtherWrites } from '../audit/large-other-writes.js';
 import { HISTORY_FORMAT_VERSION, toHistoryDocument, type HistoryEntry } from '../audit/read-history.js';
 import type { OtherWritesEntry } from '../audit/read-other-writes.js';
 import { jsonText } from './escape-json.js';
-import { ByteChunks, writeJsonValue } from './json-bytes.js';
+import { ByteChunks, OWN, own, writeAscii, writeByte, writeJsonValue, writeKey, writeLineStart, writeOwn } from './json-bytes.js';
 
 /** `history --format json` (schemas/history.schema.json): two-space indentation and a final newline. */
 export function renderHistoryJson(entries: readonly HistoryEntry[], user: string | null = null, otherWrites: readonly OtherWritesEntry[] = []): string {
@@ -25,6 +26,11 @@ async function* listPieces(name: string, items: AsyncIterable<unknown>, last: bo
       yield* largeEntryPieces(item.large, index++);
       continue;
     }
+    if (item instanceof LargeChanges) {
+      index++;
+      yield* largeApplyPieces(item.large);
+      continue;
+    }
     const out = new ByteChunks();
     writeJsonValue(out, index++, item, 2);
     for (const chunk of out.finish()) yield chunk.toString('utf8');
@@ -38,6 +44,63 @@ const itemValue = (item: OtherWritesItem) => (item.large ? new LargeWrites(item.
 /** An entry of `otherWrites` whose rows are read a part at a time: written as they arrive. */
 class LargeWrites {
   constructor(readonly large: LargeOtherWrites) {}
+}
+
+/** An apply whose changes are read as they are written out. */
+class LargeChanges {
+  constructor(readonly large: LargeApply) {}
+}
+
+/** One property of an object at `depth` as writeJsonValue writes it there; returns whether the object is still empty. */
+function writeProperty(out: ByteChunks, first: boolean, key: string, value: unknown, depth: number): boolean {
+  const how = own(key, value, depth + 1);
+  if (how === undefined) return first;
+  writeKey(out, first, depth + 1, key);
+  if (how === OWN) writeOwn(out, value, depth + 1);
+  else out.text(how);
+  return false;
+}
+
+/**
+ * The bytes writeJsonValue writes for an apply (an element of `applies`, at
+ * depth 2) with all its changes, written property by property as its object
+ * would be, its changes as they are read, a slice at a time.
+ */
+async function* largeApplyPieces(large: LargeApply): AsyncGenerator<string> {
+  const depth = 2;
+  const { malformed: _, ...entry } = large.entry;
+  const out = new ByteChunks();
+  let first = true;
+  for (const [key, value] of Object.entries(entry)) {
+    if (key !== 'changes') {
+      first = writeProperty(out, first, key, value, depth);
+      continue;
+    }
+    writeKey(out, first, depth + 1, key);
+    first = false;
+    let n = 0;
+    for await (const slice of large.slices()) {
+      for (const change of slice.changes) {
+        if (n === 0) writeByte(out, 0x5b);
+        writeLineStart(out, n === 0, depth + 2);
+        const how = own(n++, change, depth + 2);
+        if (how === OWN) writeOwn(out, change, depth + 2);
+        else out.text(how ?? 'null');
+      }
+      for (const chunk of out.take()) yield chunk.toString('utf8');
+    }
+    if (n === 0) writeAscii(out, '[]');
+    else {
+      writeLineStart(out, true, depth + 1);
+      writeByte(out, 0x5d);
+    }
+  }
+  if (first) writeAscii(out, '{}');
+  else {
+    writeLineStart(out, true, depth);
+    writeByte(out, 0x7d);
+  }
+  for (const chunk of out.finish()) yield chunk.toString('utf8');
 }
 
 /**
@@ -72,7 +135,13 @@ async function* largeEntryPieces(large: LargeOtherWrites, index: number): AsyncG
 export async function* historyJsonPieces(pages: HistoryPages, user: string | null = null): AsyncGenerator<string> {
   yield `{\n  "formatVersion": ${JSON.stringify(HISTORY_FORMAT_VERSION)},\n${user === null ? '' : `  "user": ${jsonText(user)},\n`}`;
   async function* applies() {
-    for await (const { malformed: _, ...entry } of pages.applies()) yield entry;
+    for await (const item of pages.applies()) {
+      if (item.large) yield new LargeChanges(item.large);
+      else {
+        const { malformed: _, ...entry } = item.apply;
+        yield entry;
+      }
+    }
   }
   yield* listPieces('applies', applies(), false);
   async function* otherWrites() {

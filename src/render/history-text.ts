@@ -1,13 +1,13 @@
 import type { AppliedChange, HistoryEntry, Malformed } from '../audit/read-history.js';
 import type { FollowedBy, FollowedUser } from '../audit/follow-user.js';
 import { newestFirst, type HistoryPages } from '../audit/history-pages.js';
+import type { LargeApply } from '../audit/large-apply.js';
 import type { OtherWritesEntry } from '../audit/read-other-writes.js';
-import { COUNTED_INSERTS, type UnlistedWrite, type UnwrittenChange } from '../audit/read-apply-writes.js';
-import type { UnexplainedCredentialWrite } from '../audit/credential-writes.js';
 import type { ChangeKind } from '../plan/change.js';
 import type { SettingToRecord } from '../plan/settings-to-record.js';
 import { restorableUntil } from '../plan/recycle-bin.js';
 import { changeLines, passwordRecipients, visible, withheldText, type ChangeLine, type LineContext } from './change-lines.js';
+import { unlistedLines } from './history-unlisted-text.js';
 import { formatMoney } from './money.js';
 import { settingCount, settingLines } from './setting-lines.js';
 import { largeOtherWritesBlock } from './large-other-writes-text.js';
@@ -61,11 +61,12 @@ function summaryUsersText(summary: HistoryEntry['summary']): string {
   return `the whole apply: ${outcomesText([['created', create], ['restored', restore], ['renamed', rename], ['updated', update], ['deleted', deleted]])}`;
 }
 
-function summaryText(entry: HistoryEntry, oneUser: boolean): string {
+/** `changes`: all the apply's, or those listed (with --user, the user's); of each, its kind and user are read. */
+function summaryText(entry: HistoryEntry, oneUser: boolean, changes: readonly AppliedChange[]): string {
   // Counted from the changes listed, which are only the user's with --user: the whole apply's counts are not known.
   if (oneUser && entry.malformed?.summary) return 'the whole apply: not known (its summary is not in the shape apply writes)';
   const recorded = recordedSettings(entry).length;
-  const users = `${oneUser ? summaryUsersText(entry.summary) : usersText(entry.changes)}${recorded > 0 ? `; recorded ${settingCount(recorded)}` : ''}`;
+  const users = `${oneUser ? summaryUsersText(entry.summary) : usersText(changes)}${recorded > 0 ? `; recorded ${settingCount(recorded)}` : ''}`;
   const purchases = entry.summary.purchases ?? [];
   if (purchases.length === 0) return users;
   const seats = purchases.reduce((sum, p) => sum + p.quantity, 0);
@@ -192,93 +193,15 @@ function malformedLines(entry: HistoryEntry): string[] {
   return [`  ! entry #${entry.id}: its recorded ${list} ${one ? 'is' : 'are'} not in the shape apply writes; shown as far as ${one ? 'it' : 'they'} can be${left}`];
 }
 
-/** How many users whose writes no change names are listed by name; the rest are counted. */
-const UNLISTED_NAMED = 10;
-
-/** One user's writes that its record does not explain, and the changes it records of the user, if any. */
-function unlistedLine(write: UnlistedWrite): string {
-  const recorded = write.namedBy ? ` (its recorded changes of the user: ${write.namedBy.map(visible).join(', ')})` : '';
-  return `      ! ${visible(write.userPrincipalName)}: ${write.writes.map(visible).join(', ')}${recorded}`;
-}
-
-/** One user a recorded change names for a write the database never recorded, and those changes. */
-function unwrittenLine(change: UnwrittenChange): string {
-  return `      ! ${visible(change.userPrincipalName)}: ${change.writes.map(visible).join(', ')} (its recorded changes of the user: ${change.kinds.map(visible).join(', ')})`;
-}
-
-/** One user whose credential columns were changed beyond what the record explains: the columns' names, never their values. */
-function credentialLine(write: UnexplainedCredentialWrite): string {
-  const recorded = write.namedBy ? `its recorded changes of the user: ${write.namedBy.map(visible).join(', ')}` : 'no recorded change names the user';
-  return `      ! ${visible(write.userPrincipalName)}: ${write.columns.map(visible).join(', ')} changed (${recorded})`;
-}
-
-/** At most UNLISTED_NAMED of these users by name under their heading, the rest counted. */
-function unlistedGroup<T>(heading: string, writes: readonly T[], line: (write: T) => string): string[] {
-  if (writes.length === 0) return [];
-  const more = writes.length - UNLISTED_NAMED;
-  return [
-    heading,
-    ...writes.slice(0, UNLISTED_NAMED).map(line),
-    ...(more > 0 ? [`      … and ${count(more, 'more user', 'more users')} (history --format json lists them all)`] : []),
-  ];
-}
-
-/**
- * The users the database recorded this apply writing whom its changes do not
- * name, those they name but wrote in ways none of their changes does, and
- * those they name for a write the database never saw (read-apply-writes.ts):
- * what the apply's record left out or made up, said under its header, so
- * that the entry is not read as all the apply did.
- */
-function unlistedLines(entry: HistoryEntry): string[] {
-  const seats = entry.unexplainedSeatWrites
-    ? [`  ! the database recorded this apply writing ${count(entry.unexplainedSeatWrites, 'subscription row', 'subscription rows')} (seats) though it bought nothing and wrote no licence; ask the database role above`]
-    : [];
-  const unlisted = entry.unlistedWrites ?? [];
-  const unnamed = unlisted.filter((write) => write.namedBy === undefined);
-  const named = unlisted.filter((write) => write.namedBy !== undefined);
-  const unwritten = entry.unwrittenChanges ?? [];
-  const credentials = entry.unexplainedCredentialWrites ?? [];
-  const beyond = (entry.insertsBeyondRecord ?? []).map(
-    (insert) =>
-      `  ! the database recorded this apply inserting ${count(insert.rows, `${insert.table} row`, `${insert.table} rows`)} though its record lists ${count(insert.recorded, `${COUNTED_INSERTS[insert.table]} change`, `${COUNTED_INSERTS[insert.table]} changes`)}: its record is not all it did; ask the database role above`,
-  );
-  return [
-    // First: a password replaced under an apply's name is the takeover of an account.
-    ...unlistedGroup(
-      `  ! the database recorded this apply changing the password columns of ${count(credentials.length, 'user', 'users')} (named below, never their values) though no recorded change of ${credentials.length === 1 ? 'that user creates it, resets its password or sets its' : 'those users creates them, resets their password or sets their'} passwordPolicies: its record is not all it did; ask the database role above`,
-      credentials,
-      credentialLine,
-    ),
-    ...seats,
-    ...beyond,
-    ...unlistedGroup(
-      `  ! the database recorded this apply writing ${count(unnamed.length, 'user', 'users')} that none of its recorded changes names: its record is not all it did; ask the database role above`,
-      unnamed,
-      unlistedLine,
-    ),
-    ...unlistedGroup(
-      `  ! the database recorded this apply writing ${count(named.length, 'user', 'users')} in ways none of its recorded changes of ${named.length === 1 ? 'that user' : 'those users'} makes: its record is not all it did; ask the database role above`,
-      named,
-      unlistedLine,
-    ),
-    ...unlistedGroup(
-      `  ! the database recorded none of these writes of this apply's recorded changes of ${count(unwritten.length, 'user', 'users')}: its record claims what did not happen; ask the database role above`,
-      unwritten,
-      unwrittenLine,
-    ),
-  ];
-}
-
-function entryBlock(entry: HistoryEntry, oneUser: boolean): string {
+/** The lines above an apply's users: who, when, what it bought and what its record leaves out. `changes` as summaryText takes them. */
+function entryHead(entry: HistoryEntry, oneUser: boolean, changes: readonly AppliedChange[]): string[] {
   const header =
     `#${entry.id} ${utcMinute(entry.appliedAt)} by ${visible(entry.actor)}${passesForAscii(entry.actor)} on ${visible(entry.host)}${passesForAscii(entry.host)} ` +
-    `(${shortCommit(entry.gitCommit)}) — ${summaryText(entry, oneUser)}`;
+    `(${shortCommit(entry.gitCommit)}) — ${summaryText(entry, oneUser, changes)}`;
   // The plan's hash as the pull request's comment shows it in its footer, to match the two.
   const plan = `plan ${visible(entry.planHash.slice(0, 'sha256:'.length + 12))}`;
   // The actor is the applier's own word; the database role is the database's.
   const role = entry.databaseRole === null ? 'database role not recorded' : `database role ${visible(entry.databaseRole)}`;
-  const context = entry.adminEmail === undefined ? null : { adminEmail: entry.adminEmail };
   return [
     header,
     `  ${plan}; ${role}; ${approvalsText(entry.approvals, entry.malformed?.approvals ?? false)}`,
@@ -286,8 +209,46 @@ function entryBlock(entry: HistoryEntry, oneUser: boolean): string {
     ...unlistedLines(entry),
     ...purchaseLines(entry),
     ...settingLines(recordedSettings(entry)).map((line) => `  ${line.sign} ${line.text}`),
+  ];
+}
+
+/** Where the apply's temporary passwords went, as recipientLine reads it; null before settings were recorded. */
+const contextOf = (entry: HistoryEntry): LineContext | null => (entry.adminEmail === undefined ? null : { adminEmail: entry.adminEmail });
+
+function entryBlock(entry: HistoryEntry, oneUser: boolean): string {
+  const context = contextOf(entry);
+  return [
+    ...entryHead(entry, oneUser, entry.changes),
     ...groups(entry.changes).flatMap((changes) => userBlock(changes, context, entry.appliedAt, entry.malformed)),
   ].join('\n');
+}
+
+/**
+ * entryBlock's text of an apply whose changes are read a slice at a time
+ * (large-apply.ts) with its last line break, in pieces of whole lines: a
+ * user's changes are grouped across slices as groups() groups them.
+ */
+async function* largeApplyBlock(large: LargeApply): AsyncGenerator<string> {
+  const { entry } = large;
+  const context = contextOf(entry);
+  yield `${entryHead(entry, false, large.named).join('\n')}\n`;
+  const malformed = (bad: ReadonlySet<AppliedChange>): Malformed => ({ summary: false, approvals: false, notChanges: 0, ...entry.malformed, changes: bad });
+  let user: AppliedChange[] = [];
+  let bad = new Set<AppliedChange>();
+  for await (const slice of large.slices()) {
+    const lines: string[] = [];
+    for (const change of slice.changes) {
+      if (user.length > 0 && user[0]!.userPrincipalName.toLowerCase() !== change.userPrincipalName.toLowerCase()) {
+        lines.push(...userBlock(user, context, entry.appliedAt, malformed(bad)));
+        user = [];
+        bad = new Set();
+      }
+      user.push(change);
+      if (slice.malformed.has(change)) bad.add(change);
+    }
+    if (lines.length > 0) yield `${lines.join('\n')}\n`;
+  }
+  if (user.length > 0) yield `${userBlock(user, context, entry.appliedAt, malformed(bad)).join('\n')}\n`;
 }
 
 /** What found a user's other names, for the header of `--user`. */
@@ -375,8 +336,13 @@ export async function* historyTextPieces(
   if (framed.heading !== null) yield `${framed.heading}\n\n`;
   let first = true;
   for await (const item of pages.timeline()) {
-    const block = 'apply' in item ? entryBlock(item.apply, user !== null) : item.large ? await largeOtherWritesBlock(item.large) : otherWritesBlock(item.other);
-    yield `${first ? '' : '\n'}${block}\n`;
+    if ('apply' in item && item.large) {
+      if (!first) yield '\n';
+      yield* largeApplyBlock(item.large);
+    } else {
+      const block = 'apply' in item ? entryBlock(item.apply, user !== null) : item.large ? await largeOtherWritesBlock(item.large) : otherWritesBlock(item.other);
+      yield `${first ? '' : '\n'}${block}\n`;
+    }
     first = false;
   }
 }

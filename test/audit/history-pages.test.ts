@@ -6,6 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { followUser } from '../../src/audit/follow-user.js';
 import { openHistoryPages, PAGE_BYTES } from '../../src/audit/history-pages.js';
+import { LARGE_APPLY, type LargeApplyBudget } from '../../src/audit/large-apply.js';
+import { LARGE_ENTRY } from '../../src/audit/large-other-writes.js';
 import { readHistory, type HistoryQuery } from '../../src/audit/read-history.js';
 import { readOtherWrites } from '../../src/audit/read-other-writes.js';
 import type { Database, Queryable } from '../../src/db/database.js';
@@ -29,11 +31,12 @@ async function whole(db: Queryable, query: HistoryQuery): Promise<{ text: string
   return { text: renderHistoryText(entries, user, others, query.limit ?? null, query.since ?? null, followed), json: renderHistoryJson(entries, user, others) };
 }
 
-async function paged(db: Queryable, query: HistoryQuery, pageBytes: number): Promise<{ text: string; json: string }> {
+async function paged(db: Queryable, query: HistoryQuery, pageBytes: number, largeApply: LargeApplyBudget = LARGE_APPLY): Promise<{ text: string; json: string }> {
   const followed = query.user ? await followUser(db, query.user) : null;
   const user = query.user ?? null;
-  const text = await joined(historyTextPieces(await openHistoryPages(db, { ...query, followed }, pageBytes), user, query.since ?? null, followed));
-  const json = await joined(historyJsonPieces(await openHistoryPages(db, { ...query, followed }, pageBytes), user));
+  const open = () => openHistoryPages(db, { ...query, followed }, pageBytes, LARGE_ENTRY, largeApply);
+  const text = await joined(historyTextPieces(await open(), user, query.since ?? null, followed));
+  const json = await joined(historyJsonPieces(await open(), user));
   return { text, json };
 }
 
@@ -78,6 +81,10 @@ describe.each(ENGINES)('history read in pages ($name database)', (engine) => {
       const expected = await whole(db, query);
       expect(await paged(db, query, 1)).toEqual(expected);
       expect(await paged(db, query, PAGE_BYTES)).toEqual(expected);
+      // Every apply read as a large one (large-apply.ts), its changes fetched one or a few at a time.
+      expect(await paged(db, query, PAGE_BYTES, { bytes: 0, storedBytes: Number.MAX_SAFE_INTEGER, fetchRows: 1 })).toEqual(expected);
+      // Large by their stored size alone, not measured as text.
+      expect(await paged(db, query, 1, { bytes: Number.MAX_SAFE_INTEGER, storedBytes: 0, fetchRows: 3 })).toEqual(expected);
     }
     const all = await whole(db, {});
     expect(all.text).toMatch(/^#13 /);
