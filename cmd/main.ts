@@ -1,14 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { toolVersion } from '../src/package-root.js';
-import { registerApply } from './commands/apply.js';
-import { registerDeliver } from './commands/deliver.js';
-import { registerDrift } from './commands/drift.js';
-import { registerExport } from './commands/export.js';
-import { registerHistory } from './commands/history.js';
-import { registerInit } from './commands/init.js';
-import { registerPlan } from './commands/plan.js';
-import { registerValidate } from './commands/validate.js';
+import { commandRegistrations } from './command-modules.js';
 import { TenantctlError } from '../src/diagnostics/tenantctl-error.js';
 import { argumentWithPassword, hideCommandLineSecrets } from './command-line-secrets.js';
 import { addDatabaseOptions } from './database-option.js';
@@ -28,7 +21,12 @@ const program = new Command('tenantctl')
   .configureOutput({ outputError: (message, write) => write(hideCommandLineSecrets(message)) })
   .exitOverride();
 
-for (const register of [registerInit, registerValidate, registerPlan, registerApply, registerDrift, registerExport, registerHistory, registerDeliver]) register(program);
+// A command's module that cannot be loaded is a damaged installation, said so (onDemand) as any failure is.
+const registrations = await commandRegistrations(process.argv.slice(2)).catch((cause: unknown) => {
+  process.exitCode = reportFailure(cause, asksForJson(process.argv.slice(2), undefined));
+  return null;
+});
+for (const register of registrations ?? []) register(program);
 for (const command of program.commands) {
   addDatabaseOptions(command);
   if (!command.options.some((option) => option.long === '--format')) command.addOption(noFormatOption(command.name()));
@@ -70,8 +68,10 @@ program.addHelpText(
 );
 
 
-try {
-  await program.parseAsync(process.argv);
-} catch (cause) {
-  process.exitCode = reportFailure(cause, asksForJson(process.argv.slice(2), running));
+if (registrations !== null) {
+  try {
+    await program.parseAsync(process.argv);
+  } catch (cause) {
+    process.exitCode = reportFailure(cause, asksForJson(process.argv.slice(2), running));
+  }
 }

@@ -6,8 +6,9 @@ import { QUIET, ROOT, tempDir } from '../support/cli.js';
 import { contosoFolder } from '../support/contoso-database.js';
 
 /**
- * nodemailer, age-encryption and each database's driver are bundled into
- * chunks that the CLI imports only when a command needs them (scripts/bundle.mjs). An installation that
+ * nodemailer, age-encryption, each database's driver and the commands' own
+ * modules are bundled into chunks that the CLI imports only when a command
+ * needs them (scripts/bundle.mjs, cmd/command-modules.ts). An installation that
  * lacks one must say so in words, never as a stack trace or "a bug in
  * tenantctl", and change nothing. The CLI runs from a copy of dist/cmd in
  * ROOT/dist (so that its own files and node_modules are found as installed)
@@ -15,6 +16,7 @@ import { contosoFolder } from '../support/contoso-database.js';
  */
 const CHUNKS = path.join(ROOT, 'dist', 'cmd', 'chunks');
 
+/** The one chunk holding `text`: a text only that library's or module's own code has. */
 function chunkHolding(text: string): string {
   const found = fs.readdirSync(CHUNKS).filter((name) => fs.readFileSync(path.join(CHUNKS, name), 'utf8').includes(text));
   expect(found).toHaveLength(1);
@@ -57,7 +59,7 @@ describe('a tenantctl whose on-demand chunk is missing', () => {
   });
 
   it('without the mailer, deliver to a pickup folder or by SMTP says what is missing, keeps every password queued, and prints no stack', () => {
-    const deliver = cliWithout('nodemailer');
+    const deliver = cliWithout('Nodemailer');
     const pickup = path.join(work, 'pickup');
     fs.mkdirSync(pickup, { mode: 0o700 });
     const toFolder = deliver(['deliver', '--pickup', pickup]);
@@ -84,7 +86,7 @@ describe('a tenantctl whose on-demand chunk is missing', () => {
 
   it('without age, apply refuses to create a user whose password it cannot seal, says why, and changes nothing', () => {
     fs.appendFileSync(path.join(config, 'users.yaml'), '  - userPrincipalName: new.hire@contoso.com\n    displayName: New Hire\n');
-    const cli = cliWithout('AGE-SECRET-KEY-1');
+    const cli = cliWithout('function identityToRecipient');
     const apply = cli(['apply', '-c', config, '--auto-approve', '--approve-purchases', '--approve-privileged']);
     expect(apply.code).toBe(1);
     expect(apply.output).toContain('tenantctl could not load age-encryption, which it needs to seal and open temporary passwords');
@@ -95,7 +97,7 @@ describe('a tenantctl whose on-demand chunk is missing', () => {
   });
 
   it('without PGlite, a command on the embedded database says what is missing and changes nothing', () => {
-    const cli = cliWithout('kind: "embedded"');
+    const cli = cliWithout('new PGlite(');
     for (const args of [['plan', '-c', config], ['drift', '-c', config]]) {
       const run = cli(args);
       expect(run.code).toBe(1);
@@ -104,5 +106,20 @@ describe('a tenantctl whose on-demand chunk is missing', () => {
     }
     const plan = cliWithout(null)(['plan', '-c', config, '--detailed-exitcode']);
     expect(plan.code, plan.output).toBe(2);
+  });
+
+  it("without the plan, apply and drift commands' module, they say the installation is incomplete; validate, which never loads it, still checks", () => {
+    const cli = cliWithout('function registerPlan(');
+    for (const args of [['plan', '-c', config], ['apply', '-c', config, '--auto-approve'], ['drift', '-c', config, '--format', 'json']]) {
+      const run = cli(args);
+      expect(run.code).toBe(1);
+      expect(run.output).toContain('tenantctl could not load its plan, apply and drift commands, which it needs to run this command');
+      expect(run.output).toContain('install tenantctl again');
+      expect(run.output).not.toMatch(unclear);
+    }
+    const validate = cli(['validate', '-c', config]);
+    expect(validate.code, validate.output).toBe(0);
+    expect(validate.output).toContain('The configuration is valid.');
+    expect(cli(['--version']).output).toMatch(/^\d+\.\d+\.\d+\n$/);
   });
 });
