@@ -31,9 +31,9 @@ const isCommandName = (word: string): word is CommandName => Object.hasOwn(COMMA
 
 /**
  * The commands this run needs registered, found as commander finds the command: the first
- * word that is neither an option nor the value of one of the program's options. Every
- * command when no word names one (help, a typo: help lists them all, and a did-you-mean
- * picks among them); none for a bare --version.
+ * word after the program's options that take a value. Every command when anything else
+ * comes first (`--help plan` lists them all, as does help) or the word names no command (a
+ * typo's did-you-mean picks among them all); none for a bare --version.
  * Why: a command's code, and the libraries only it uses, is compiled only when it runs.
  */
 export function commandsToRegister(args: readonly string[]): readonly CommandName[] {
@@ -41,9 +41,8 @@ export function commandsToRegister(args: readonly string[]): readonly CommandNam
   if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) return [];
   for (let i = 0; i < args.length; i++) {
     const word = args[i]!;
-    if (word === '--') return all;
     if (PROGRAM_OPTIONS_WITH_VALUE.has(word)) i++;
-    else if (!word.startsWith('-')) return isCommandName(word) ? [word] : all;
+    else if (!PROGRAM_OPTIONS_WITH_VALUE.has(word.split('=')[0]!)) return isCommandName(word) ? [word] : all;
   }
   return all;
 }
