@@ -2,6 +2,7 @@ import { isAppliedApprovals, isAppliedChange, isAppliedSummary } from './applied
 import { changesList } from './changes-list.js';
 import { readCredentialWrites, unexplainedCredentialWrites, type UnexplainedCredentialWrite } from './credential-writes.js';
 import { followUser, type FollowedUser, type NameWindow } from './follow-user.js';
+import { nestedWithin } from './nesting-depth.js';
 import { insertsBeyondRecord, readApplyWrites, unlistedWrites, unwrittenChanges, type InsertsBeyondRecord, type UnlistedWrite, type UnwrittenChange } from './read-apply-writes.js';
 import type { Queryable } from '../db/database.js';
 import type { PlanDocument } from '../plan/plan-document.js';
@@ -139,13 +140,18 @@ interface ApplyRow {
  * The changes of an apply row that name a kind and a user, which is all the
  * JSON's schema asks of one; the writer may append a row of anything
  * (sql/roles.sql), which history shows without what is not a change rather
- * than failing on it.
+ * than failing on it. A change nested too deep to render is not one either.
  */
 export function namedChanges(changes: unknown): AppliedChange[] {
   if (!Array.isArray(changes)) return [];
   return changes.filter(
     (change): change is AppliedChange =>
-      change !== null && typeof change === 'object' && typeof (change as { kind?: unknown }).kind === 'string' && typeof (change as { userPrincipalName?: unknown }).userPrincipalName === 'string',
+      change !== null &&
+      typeof change === 'object' &&
+      typeof (change as { kind?: unknown }).kind === 'string' &&
+      typeof (change as { userPrincipalName?: unknown }).userPrincipalName === 'string' &&
+      // Too deep to render (nesting-depth.ts): left out as what is not a change is.
+      nestedWithin(change),
   );
 }
 

@@ -98,6 +98,33 @@ describe('history of an apply row the writer appended by hand', { timeout: 120_0
     expect(byHand.map((a) => a.changes.length)).toEqual([0, 1, 1, 1, 1, 0, 0]);
   });
 
+  it('leaves out a change nested thousands of levels deep, with a note, instead of failing half-way through the JSON', async () => {
+    const database = contosoFolder('applied', path.join(tempDir('tenantctl-history-malformed-'), 'db'));
+    // JSON.stringify overflowed the stack from about 4,500 levels: every `history --format json` exited 1 after "applies": [.
+    const deep = `${'['.repeat(6000)}${']'.repeat(6000)}`;
+    const changes = `[{"kind": "user.update", "userPrincipalName": "${UPN}", "attributes": [{"attribute": "jobTitle", "from": null, "to": ${deep}}]}]`;
+    const db = startPGlite(database);
+    try {
+      await db.query(INSERT, ['{"create": 0, "update": 1, "delete": 0}', changes, null]);
+    } finally {
+      await db.close();
+    }
+    const env = { TENANTCTL_DATABASE_URL: database };
+    for (const args of [['history'], ['history', '--user', UPN]]) {
+      const json = await runCli([...args, '--format', 'json'], { env });
+      expect(json.stderr).toBe('');
+      expect(json.code).toBe(0);
+      const document = JSON.parse(json.stdout) as { applies: { actor: string; changes: unknown[] }[] };
+      expect(validateHistory(document), JSON.stringify(validateHistory.errors)).toBe(true);
+      expect(document.applies.find((a) => a.actor === 'by-hand')?.changes).toEqual([]);
+      const text = await runCli(args, { env });
+      expect(text.stderr).toBe('');
+      expect(text.code).toBe(0);
+    }
+    const text = await runCli(['history', '--limit', '1'], { env });
+    expect(text.stdout).toContain('1 recorded item that is not a change is left out');
+  });
+
   it('never fails on any JSON in a row, in text or JSON (property)', async () => {
     const db = startPGlite(null);
     try {
