@@ -17,7 +17,8 @@ export function appliedSettings(text: string | null): Settings | null {
   const settings: Record<string, unknown> = { ...DEFAULT_SETTINGS };
   for (const [name, fallback] of Object.entries(DEFAULT_SETTINGS) as [keyof Settings, unknown][]) {
     const value = (recorded as Record<string, unknown>)[name];
-    if (value !== undefined && fits(value, fallback, name)) settings[name] = value;
+    if (value === undefined || !fits(value, fallback, name)) continue;
+    settings[name] = name === 'maxSeats' || name === 'spareSeats' ? partNumbers(value as Record<string, number>) : value;
   }
   return settings as unknown as Settings;
 }
@@ -32,5 +33,20 @@ function fits(value: unknown, fallback: unknown, name: keyof Settings): boolean 
   }
   return false;
 }
+
+/**
+ * A per-subscription setting's entries named by a part number, as a
+ * configuration's and a catalog's are (tenant.schema.json): the record may
+ * name anything, and a key such as `toString` read by indexing was what every
+ * object inherits (plans showed `settings.maxSeats.toString: 1 → function
+ * toString() { [native code] }`, held the cap to NaN, and wrote plan JSON
+ * outside its schema). No configuration can hold such an entry, so none is
+ * recorded or to record.
+ */
+function partNumbers(map: Readonly<Record<string, number>>): Record<string, number> {
+  return Object.fromEntries(Object.entries(map).filter(([sku]) => PART_NUMBER.test(sku)));
+}
+
+const PART_NUMBER = /^[A-Z0-9_]+$/;
 
 const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value >= 0;
