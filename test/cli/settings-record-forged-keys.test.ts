@@ -4,8 +4,10 @@
 // `settings.maxSeats.toString: 1 → function toString() { [native code] }`,
 // held the limit to NaN, and wrote a plan JSON whose settingsToRecord broke
 // its schema (no `after`, or `{}`, and a setting not named by a part number).
-// No configuration can hold an entry not named by a part number: such
-// entries are not read; the others are.
+// No configuration can hold an entry not named by a part number, nor one of
+// a subscription the catalog does not have: such entries are not read (a
+// writer's thousands of them cut the pull-request comment's approvals off);
+// the others are.
 import fs from 'node:fs';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -20,6 +22,9 @@ const validatePlan = addFormats(new Ajv2020({ allErrors: true, strict: true, all
   JSON.parse(fs.readFileSync(path.join(ROOT, 'schemas', 'plan.schema.json'), 'utf8')) as object,
 );
 
+/** Caps of subscriptions the catalog does not have: each was a setting to record and a warning on every plan. */
+const thousands = Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`NO_SUCH_SKU_${i}`, 1]));
+
 /** The contoso example's settings, as its apply recorded them, with entries the writer added by hand. */
 const FORGED = {
   minGlobalAdmins: 2,
@@ -27,7 +32,7 @@ const FORGED = {
   maxDeletions: 5,
   maxDeletionPercent: 25,
   maxMonthlyPurchaseCost: 250,
-  maxSeats: { constructor: 5, toString: 1, ['__proto__']: 3, 'visioclient\u001b[2J': 4, VISIOCLIENT: 3 },
+  maxSeats: { constructor: 5, toString: 1, ['__proto__']: 3, 'visioclient\u001b[2J': 4, VISIOCLIENT: 3, ...thousands },
   spareSeats: { hasOwnProperty: 2 },
   maxGlobalAdmins: 4,
 };
@@ -50,6 +55,7 @@ describe('settings recorded by hand under the names every object inherits', { ti
     expect(text.code, text.stderr).toBe(2);
     expect(text.stdout).not.toContain('native code');
     expect(text.stdout).not.toContain('NaN');
+    expect(text.stdout).not.toContain('NO_SUCH_SKU');
     expect(text.stdout).toContain('Settings to record:\n    - settings.maxSeats.VISIOCLIENT: 3 → none\n\nPlan: no change to users; 1 setting to record.\n');
     const json = await runCli(['plan', '-c', config, '--format', 'json'], { env });
     const document = JSON.parse(json.stdout) as { settingsToRecord: unknown };
