@@ -30,14 +30,30 @@ export function inCi(env: NodeJS.ProcessEnv = process.env): boolean {
 
 /**
  * Where a prompt is shown: standard output at a terminal, else standard
- * error at one, so that `tenantctl apply | tee apply.log` typed at a
- * terminal still asks there (the log keeps the plan and the result);
- * undefined when neither is a terminal, or input is not typed at one.
+ * error at one while standard output is a pipe, so that `tenantctl apply |
+ * tee apply.log` typed at a terminal still asks there (tee shows the plan,
+ * the log keeps it and the result); undefined when neither is a terminal, or
+ * input is not typed at one. Not when standard output is a file (`>
+ * apply.log`): the terminal would show the question and not the plan it asks
+ * about.
  */
 function promptStream(): NodeJS.WriteStream | undefined {
   if (!process.stdin.isTTY) return undefined;
   if (process.stdout.isTTY) return process.stdout;
-  return process.stderr.isTTY ? process.stderr : undefined;
+  return process.stderr.isTTY && stdoutIsPipe() ? process.stderr : undefined;
+}
+
+function stdoutIsPipe(): boolean {
+  try {
+    return fs.fstatSync(1).isFIFO();
+  } catch {
+    return false;
+  }
+}
+
+/** Standard output is not what the person at the terminal reads, though input is typed there. */
+export function outputNotShown(): boolean {
+  return Boolean(process.stdin.isTTY) && !process.stdout.isTTY && promptStream() === undefined;
 }
 
 /** Whether input is typed at a terminal that shows tenantctl's output (stdout or stderr), CI aside. */

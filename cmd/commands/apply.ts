@@ -24,7 +24,7 @@ import { recomputeSavedPlan, recomputeUnderLock, refuseOtherTime, refuseTampered
 import { appliedAlready, PlanAppliedAlready, StalePlan, staleOrApplied } from '../../src/apply/stale-plan.js';
 import { resolveActor } from '../actor.js';
 import { databaseSession, type DatabaseOptions, type DatabaseSession } from '../database-option.js';
-import { atTerminal, confirm, err, inCi, interactive, out, useColor } from '../terminal.js';
+import { atTerminal, confirm, err, inCi, interactive, out, outputNotShown, useColor } from '../terminal.js';
 import { makePlan } from './plan.js';
 import { startProgress, type ProgressOptions } from '../progress.js';
 
@@ -229,6 +229,12 @@ async function confirmApply(options: ApplyOptions): Promise<ApprovalSource> {
     }
     // In CI a terminal would not help either: apply asks nothing there (see interactive()).
     if (inCi()) throw new TenantctlError('apply needs confirmation: CI is set, so apply asks nothing, also at a terminal; pass --auto-approve in automation; nothing was changed');
+    if (outputNotShown()) {
+      throw new TenantctlError(
+        'apply needs confirmation: its output goes to a file, so the terminal would ask without showing the plan; ' +
+          'run it with its output at the terminal or through `| tee FILE`, or pass --auto-approve in automation; nothing was changed',
+      );
+    }
     throw new TenantctlError('apply needs confirmation: run it at a terminal, or pass --auto-approve in automation; nothing was changed');
   }
   if (!(await confirm('Apply these changes? Only "yes" is accepted: ', 'yes'))) {
