@@ -46,8 +46,10 @@ export function isPrivilegedChange(change: Change, heldRoles: readonly string[])
     case 'user.password-reset':
     case 'user.restore':
     case 'user.unblock':
-    case 'user.rename':
       return heldRoles.length > 0;
+    case 'user.rename':
+      // UPNs compare case-insensitively: a name written in another case signs in as before.
+      return heldRoles.length > 0 && change.userPrincipalName.toLowerCase() !== change.fromUserPrincipalName.toLowerCase();
     case 'user.update':
       return heldRoles.length > 0 && privilegedUpdates(change).length > 0;
     default:
@@ -60,15 +62,24 @@ type UserUpdate = Extract<Change, { kind: 'user.update' }>;
 /** Where a self-service password reset sends its code: an admin's are privileged to change. */
 const RESET_CONTACTS: ReadonlySet<string> = new Set(['mobilePhone', 'businessPhones']);
 
-const setsPhone = (to: unknown): boolean =>
-  typeof to === 'string' ? to.trim() !== '' : Array.isArray(to) && to.some((phone) => typeof phone === 'string' && phone.trim() !== '');
+/**
+ * Whether `to` holds a number `from` did not, compared by its digits (and a
+ * leading +): taking a phone away, or writing the same number with other
+ * spaces or dashes, points no reset code anywhere new.
+ */
+function setsNewPhone(from: unknown, to: unknown): boolean {
+  const numbers = (value: unknown) =>
+    (Array.isArray(value) ? value : [value]).filter((phone): phone is string => typeof phone === 'string').map((phone) => phone.replace(/[^0-9+]/g, '')).filter((phone) => phone !== '');
+  const before = new Set(numbers(from));
+  return numbers(to).some((phone) => !before.has(phone));
+}
 
 /** What makes an update of an admin-role holder privileged, in words ("changes the mobile phone"), in the order of its attributes. */
 export function privilegedUpdates(change: UserUpdate): string[] {
   const words = change.attributes.flatMap((a) => {
     if (a.attribute === 'passwordPolicies') return a.to === DISABLE_PASSWORD_EXPIRATION ? ['turns off password expiry'] : [];
-    // Pointing a phone somewhere is the way in; taking one away is not.
-    if (!RESET_CONTACTS.has(a.attribute) || !setsPhone(a.to)) return [];
+    // Pointing a phone somewhere new is the way in; taking one away is not.
+    if (!RESET_CONTACTS.has(a.attribute) || !setsNewPhone(a.from, a.to)) return [];
     return [a.attribute === 'mobilePhone' ? 'changes the mobile phone' : 'changes the business phone'];
   });
   return [...new Set(words)];
