@@ -106,6 +106,12 @@ async function runOne({ size, kind, dir, configDir, churnDir, createDir, catalog
     prepare: async () => { adopted = await engine.copy(base, `${kind}_${size}_adopted`); },
   }), readFloor);
 
+  // The configuration's settings (its adminEmail, which no export can write before an apply
+  // recorded one) recorded by an apply of their own, as the pull request setting them would be:
+  // the steady state is after it, with no settings left to record.
+  const settled = await cli(adopted, ['apply', '-c', configDir, '--auto-approve']);
+  if (settled.code !== 0) throw new Error(`recording the configuration's settings failed: ${settled.stderr}`);
+
   // steady: nothing to change.
   const steadyFloor = await floor(adopted, configDir);
   const steadyPlan = await repeated('steady plan', repeat, () => cli(adopted, ['plan', '-c', configDir, '--detailed-exitcode']));
