@@ -4,13 +4,14 @@ import { DEFAULT_SETTINGS, type Settings } from '../state/settings.js';
  * The settings of the latest apply that recorded them (every apply does
  * since migration 0006; read with the catalog, read-catalog.ts), as their
  * JSON text, with settings added since filled in by their defaults; null
- * when no apply recorded any. The text is what the writer role appended, so
+ * when no apply recorded any; per-subscription entries only for
+ * `subscriptions`. The text is what the writer role appended, so
  * a value of the wrong type is left out (its default stands): plans hold the
  * configuration's limits to these, and a text where a number belongs
  * (Math.max(2, 'x') is NaN, and no count is below NaN) turned the
  * configuration's own limit off, or a null map stopped every plan.
  */
-export function appliedSettings(text: string | null): Settings | null {
+export function appliedSettings(text: string | null, subscriptions: ReadonlySet<string>): Settings | null {
   if (text === null) return null;
   const recorded: unknown = JSON.parse(text);
   if (typeof recorded !== 'object' || recorded === null || Array.isArray(recorded)) return { ...DEFAULT_SETTINGS };
@@ -18,7 +19,7 @@ export function appliedSettings(text: string | null): Settings | null {
   for (const [name, fallback] of Object.entries(DEFAULT_SETTINGS) as [keyof Settings, unknown][]) {
     const value = (recorded as Record<string, unknown>)[name];
     if (value === undefined || !fits(value, fallback, name)) continue;
-    settings[name] = name === 'maxSeats' || name === 'spareSeats' ? partNumbers(value as Record<string, number>) : value;
+    settings[name] = name === 'maxSeats' || name === 'spareSeats' ? ofSubscriptions(value as Record<string, number>, subscriptions) : value;
   }
   return settings as unknown as Settings;
 }
@@ -35,18 +36,17 @@ function fits(value: unknown, fallback: unknown, name: keyof Settings): boolean 
 }
 
 /**
- * A per-subscription setting's entries named by a part number, as a
- * configuration's and a catalog's are (tenant.schema.json): the record may
- * name anything, and a key such as `toString` read by indexing was what every
- * object inherits (plans showed `settings.maxSeats.toString: 1 → function
- * toString() { [native code] }`, held the cap to NaN, and wrote plan JSON
- * outside its schema). No configuration can hold such an entry, so none is
- * recorded or to record.
+ * A per-subscription setting's entries for the catalog's subscriptions
+ * (`subscriptions`, their part numbers): a configuration can name no other
+ * (LICENSE_UNKNOWN_SKU), and the record may name anything. A key such as
+ * `toString`, read by indexing, was what every object inherits (plans showed
+ * `settings.maxSeats.toString: 1 → function toString() { [native code] }`,
+ * held the cap to NaN, and wrote plan JSON outside its schema); thousands of
+ * keys were each a setting to record and a loosened limit in every plan,
+ * cutting the pull-request comment's approvals off after its warnings.
  */
-function partNumbers(map: Readonly<Record<string, number>>): Record<string, number> {
-  return Object.fromEntries(Object.entries(map).filter(([sku]) => PART_NUMBER.test(sku)));
+function ofSubscriptions(map: Readonly<Record<string, number>>, subscriptions: ReadonlySet<string>): Record<string, number> {
+  return Object.fromEntries(Object.entries(map).filter(([sku]) => subscriptions.has(sku)));
 }
-
-const PART_NUMBER = /^[A-Z0-9_]+$/;
 
 const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value >= 0;

@@ -65,21 +65,7 @@ export async function readCatalog(db: Queryable): Promise<Catalog> {
 export async function readCatalogAndSettings(db: Queryable): Promise<{ catalog: Catalog; applied: Settings | null }> {
   const [row] = await db.query<Record<'domains' | 'subscriptions' | 'dependencies' | 'unavailable' | 'roles', string> & { applied: string | null }>(CATALOG_QUERY);
   const catalog = catalogFrom(row!);
-  return { catalog, applied: ofSubscriptions(appliedSettings(row!.applied), catalog) };
-}
-
-/**
- * The record's per-subscription settings of the catalog's subscriptions: a
- * configuration can name no other (LICENSE_UNKNOWN_SKU), and the writer role
- * may append a record naming thousands, each of which every plan listed as a
- * setting to record and a loosened limit, cutting the pull-request comment's
- * approvals and settings off after its warnings.
- */
-function ofSubscriptions(applied: Settings | null, catalog: Catalog): Settings | null {
-  if (!applied) return null;
-  const skus = new Set(catalog.subscriptions.map((s) => s.sku));
-  const kept = (map: Readonly<Record<string, number>>) => Object.fromEntries(Object.entries(map).filter(([sku]) => skus.has(sku)));
-  return { ...applied, maxSeats: kept(applied.maxSeats), spareSeats: kept(applied.spareSeats) };
+  return { catalog, applied: appliedSettings(row!.applied, new Set(catalog.subscriptions.map((s) => s.sku))) };
 }
 
 function catalogFrom(row: Record<'domains' | 'subscriptions' | 'dependencies' | 'unavailable' | 'roles', string>): Catalog {

@@ -40,7 +40,7 @@ describe('a loosened minGlobalAdmins on a tenant already below the recorded one'
 
 describe('recorded settings that are not numbers', () => {
   it('leave the configuration limits in force', () => {
-    const forged = appliedSettings(JSON.stringify({ minGlobalAdmins: 'x', maxGlobalAdmins: null, maxMonthlyPurchaseCost: 'x', maxSeats: null, spareSeats: 7 }));
+    const forged = appliedSettings(JSON.stringify({ minGlobalAdmins: 'x', maxGlobalAdmins: null, maxMonthlyPurchaseCost: 'x', maxSeats: null, spareSeats: 7 }), new Set());
     const current = state(admin.current, currentUser('megan@contoso.com', { roles: [GA] }));
     const desired = state(admin.desired, desiredUser('megan@contoso.com'));
     const { problems } = computePlan({ now: NOW, desired, current, catalog: catalog(), settings: settings({ minGlobalAdmins: 2 }), applied: forged });
