@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { startPGlite } from '../../src/db/embedded-database.js';
 import { inject } from 'vitest';
 import type { ContosoStage } from './contoso-templates.js';
+import { copyTree } from './copy-tree.js';
 import { postgresTestUrl } from './postgres.js';
 
 export { CONTOSO_APPLY, type ContosoStage } from './contoso-templates.js';
@@ -14,7 +15,7 @@ export { CONTOSO_APPLY, type ContosoStage } from './contoso-templates.js';
 /** Copies the embedded database to `folder`, which must not exist yet; returns `folder`. */
 export function contosoFolder(stage: ContosoStage, folder: string): string {
   if (fs.existsSync(folder)) throw new Error(`${folder} exists already`);
-  fs.cpSync(inject('contosoTemplates').folders[stage], folder, { recursive: true });
+  copyTree(inject('contosoTemplates').folders[stage], folder);
   return folder;
 }
 

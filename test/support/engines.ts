@@ -2,9 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { inject } from 'vitest';
 import type { Database } from '../../src/db/database.js';
-import { migrate } from '../../src/db/migrate.js';
 import { openDatabase } from '../../src/db/open-database.js';
-import { installTestOutboxKey } from './outbox-key.js';
+import { copyTree } from './copy-tree.js';
 import { postgresTestUrl } from './postgres.js';
 
 /**
@@ -30,7 +29,7 @@ export const ENGINES: readonly Engine[] = [
     // memory:// from the cluster's tarball, then the migrations run).
     async open() {
       const folder = path.join(newFolder(), 'db');
-      fs.cpSync(inject('contosoTemplates').migrated, folder, { recursive: true });
+      copyTree(inject('contosoTemplates').migrated, folder);
       const db = await openDatabase({ url: folder, actor: 'test', lockTimeoutMs: 1000 });
       return { db, url: null };
     },
@@ -39,11 +38,10 @@ export const ENGINES: readonly Engine[] = [
     name: 'postgres',
     skip: inject('postgresUrl') === null,
     async open(label) {
-      const url = await postgresTestUrl(label);
+      // A copy of the migrated template (contoso-templates.ts), as on the embedded engine.
+      const url = await postgresTestUrl(label, inject('contosoTemplates').postgresMigrated ?? undefined);
       if (!url) throw new Error('PostgreSQL is not available');
       const db = await openDatabase({ url, actor: 'test', lockTimeoutMs: 1000 });
-      await migrate(db);
-      await installTestOutboxKey(db);
       return { db, url };
     },
   },
