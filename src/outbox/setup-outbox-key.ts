@@ -3,7 +3,7 @@ import path from 'node:path';
 import { LockNotObtained, lockTimeoutError } from '../apply/apply-lock.js';
 import { markCommand, type CommandMark } from '../audit/command-mark.js';
 import { CommitOutcomeUnknown } from '../db/commit-outcome-unknown.js';
-import type { Database } from '../db/database.js';
+import type { Database, Queryable } from '../db/database.js';
 import { holdSchemaVersion } from '../db/migrate.js';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 import { refuseTrackedPath } from '../files/git-work-tree.js';
@@ -211,6 +211,29 @@ export function refuseKeyPathEarly(configured: string | null, rotate: boolean): 
   refuseTrackedPath(configured, exists ? 'the outbox key' : 'to write the outbox key to', HOW);
   // Rotating is the remedy for a key others may have read: the new file is 0600.
   if (exists && !rotate) refuseReadableKey(configured);
+}
+
+/**
+ * A key file named (--outbox-key or the variable) that does not exist, for a
+ * database that has a key already: init would create no file (it makes a key
+ * only for a database without one), and an administrator who asked for one
+ * would take the missing file for her key. Checked before init migrates, so
+ * the refusal changes nothing. `named`: how the file was named, for the message.
+ */
+export async function refuseKeyFileNotMade(db: Queryable, configured: string | null, named: string, rotate: boolean): Promise<void> {
+  if (configured === null || rotate || fs.existsSync(configured)) return;
+  const [table] = await db.query<{ present: boolean }>("SELECT to_regclass('outbox_key') IS NOT NULL AS present");
+  const stored = table?.present ? await storedRecipient(db) : null;
+  if (stored === null) return;
+  const usual = defaultKeyPath(stored);
+  const where = fs.existsSync(usual)
+    ? `Its private key is ${usual}, where deliver finds it without ${named}`
+    : `Its private key is in the file init created with it (${usual} unless named otherwise, and not there): name that file with ${named}`;
+  throw new TenantctlError(
+    `the database already has an outbox key (credentials are sealed for ${stored}), so init creates no new key and did not create ${configured}; nothing was changed. ` +
+      `${where}; to replace the key, run \`tenantctl init --rotate-outbox-key\` with ${named} naming the current key's file, ` +
+      `or, if that key is lost, \`tenantctl init --rotate-outbox-key --discard-lost-credentials\` with ${named} naming the new file`,
+  );
 }
 
 /** The new key's folder is made (createKeyFile) below the nearest one that exists, which must be a folder. */
