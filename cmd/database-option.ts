@@ -7,6 +7,7 @@ import { requireSchema } from '../src/db/migrate.js';
 import { openDatabase } from '../src/db/open-database.js';
 import { checkRowVersionsAllowed } from '../src/state/read-state.js';
 import { TenantctlError } from '../src/diagnostics/tenantctl-error.js';
+import { booleanVariable } from './boolean-variables.js';
 
 export interface DatabaseOptions {
   readonly database?: string;
@@ -32,7 +33,7 @@ export function databaseUrl(options: DatabaseOptions): string {
  */
 function debugHooks(): DebugHooks | undefined {
   const delay = Number(process.env.TENANTCTL_DEBUG_STATEMENT_DELAY_MS ?? 0);
-  const tracing = process.env.TENANTCTL_DEBUG_TRACE === '1';
+  const tracing = booleanVariable('TENANTCTL_DEBUG_TRACE');
   if (!tracing && !(delay > 0)) return undefined;
   return {
     statementDelayMs: Number.isFinite(delay) && delay > 0 ? delay : 0,

@@ -6,6 +6,7 @@ import { error, type Diagnostic } from '../src/diagnostics/diagnostic.js';
 import { ExitCode, TenantctlError } from '../src/diagnostics/tenantctl-error.js';
 import { fileSystemReason, isFileSystemError } from '../src/files/file-system-refusal.js';
 import { terminalMessage } from '../src/render/escape-terminal.js';
+import { booleanVariable } from './boolean-variables.js';
 import { hideCommandLineSecrets } from './command-line-secrets.js';
 import { reportDiagnostics } from './report-diagnostics.js';
 import { err, out } from './terminal.js';
@@ -103,6 +104,19 @@ interface Failure {
 }
 
 /**
+ * TENANTCTL_DEBUG. A value neither yes nor no is refused before a command runs
+ * (main.ts); a bug before that (loading a command) shows the trace for it, as
+ * whoever set the variable wanted something shown.
+ */
+function debugWanted(): boolean {
+  try {
+    return booleanVariable('TENANTCTL_DEBUG');
+  } catch {
+    return true;
+  }
+}
+
+/**
  * Stable codes for failures that are not about one place in the
  * configuration: USAGE (the command line), FAILED (an expected refusal, its
  * message says why), CANCELLED (Ctrl-C/Ctrl-D at a prompt), DATABASE_REFUSED,
@@ -129,7 +143,7 @@ function describe(cause: unknown): Failure {
   const refusal = databaseRefusal(cause);
   if (refusal) return { exitCode: ExitCode.error, text: `Error: ${refusal}`, diagnostics: [error('DATABASE_REFUSED', refusal)] };
   const message = `internal error: ${(cause as Error)?.message ?? String(cause)}`;
-  const debug = process.env.TENANTCTL_DEBUG ? `\n${String((cause as Error)?.stack ?? cause)}` : '';
+  const debug = debugWanted() ? `\n${String((cause as Error)?.stack ?? cause)}` : '';
   return {
     exitCode: ExitCode.error,
     text: `Error: ${message}\nThis is a bug in tenantctl; please report it. Set TENANTCTL_DEBUG=1 to see the stack trace.${debug}`,

@@ -4,6 +4,7 @@ import { toolVersion } from '../src/package-root.js';
 import { commandRegistrations } from './command-modules.js';
 import { TenantctlError } from '../src/diagnostics/tenantctl-error.js';
 import { argumentWithPassword, hideCommandLineSecrets } from './command-line-secrets.js';
+import { refuseUnreadableBooleanVariables } from './boolean-variables.js';
 import { addDatabaseOptions } from './database-option.js';
 import { asksForJson, reportFailure } from './failure.js';
 import { noFormatOption } from './format-option.js';
@@ -42,6 +43,7 @@ program.hook('preAction', (_program, command) => {
   // --actor given to the program (before or after the command) is handed to the command by a later hook.
   const refusal = argumentWithPassword({ ...program.opts(), ...command.opts() });
   if (refusal !== null) throw new TenantctlError(refusal);
+  refuseUnreadableBooleanVariables();
 });
 acceptGlobalOptionsBeforeCommand(program);
 checkRequiredOptionsAfterUnknownOnes(program);

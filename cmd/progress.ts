@@ -1,6 +1,7 @@
 import cliProgress from 'cli-progress';
 import type { ProgressEvent, ProgressReporter } from '../src/workflow/progress.js';
 import { terminalText } from '../src/render/escape-terminal.js';
+import { booleanVariable } from './boolean-variables.js';
 
 /** Quick commands print nothing: progress appears only once a command has run this long. */
 const SHOW_AFTER_MS = 2_000;
@@ -17,9 +18,9 @@ export interface ProgressOptions {
   readonly quiet?: boolean;
 }
 
-/** --quiet, or TENANTCTL_QUIET=1 for pipelines (and test suites) that want no progress at all. */
+/** --quiet, or TENANTCTL_QUIET=1 (or true, yes, on) for pipelines (and test suites) that want no progress at all. */
 export function quietRequested(options: ProgressOptions): boolean {
-  return Boolean(options.quiet) || process.env.TENANTCTL_QUIET === '1';
+  return Boolean(options.quiet) || booleanVariable('TENANTCTL_QUIET');
 }
 
 /** `: 120/500 (24 %)`; nothing for a stage of no countable units (total 0), such as waiting on the database. */

@@ -4,6 +4,7 @@ import readline from 'node:readline';
 import tty from 'node:tty';
 import { ExitCode, TenantctlError } from '../src/diagnostics/tenantctl-error.js';
 import { neutraliseWorkflowCommands } from '../src/render/escape-terminal.js';
+import { saysNo } from './boolean-variables.js';
 
 /**
  * Whether to colour, by the common conventions, strongest first: --no-color;
@@ -20,12 +21,11 @@ export function useColor(flag: boolean | undefined, env: NodeJS.ProcessEnv = pro
 }
 
 /**
- * Whether this runs in CI: `CI` set, not empty and not `false` or `0`, as
+ * Whether this runs in CI: `CI` set, and not empty nor a no (`false`, `0`, `no`, `off`), as
  * GitHub Actions, GitLab CI and the other platforms set it for every job.
  */
 export function inCi(env: NodeJS.ProcessEnv = process.env): boolean {
-  const ci = env.CI?.trim().toLowerCase();
-  return ci !== undefined && ci !== '' && ci !== 'false' && ci !== '0';
+  return !saysNo(env.CI);
 }
 
 /**

@@ -23,6 +23,7 @@ import { configAsPlanned, equivalentConfigPaths, parseSavedPlan, readPlanBytes }
 import { recomputeSavedPlan, recomputeUnderLock, refuseOtherTime, refuseTampered } from '../../src/workflow/verify-saved-plan.js';
 import { appliedAlready, PlanAppliedAlready, StalePlan, staleOrApplied } from '../../src/apply/stale-plan.js';
 import { resolveActor } from '../actor.js';
+import { booleanVariable } from '../boolean-variables.js';
 import { databaseSession, type DatabaseOptions, type DatabaseSession } from '../database-option.js';
 import { atTerminal, confirm, err, inCi, interactive, out, outputNotShown, useColor } from '../terminal.js';
 import { makePlan } from './plan.js';
@@ -55,7 +56,7 @@ interface LoadedPlan {
 
 /** TENANTCTL_DEBUG_TRACE: which check a saved plan went through, for the tests. */
 function trace(event: string): void {
-  if (process.env.TENANTCTL_DEBUG_TRACE === '1') process.stderr.write(`tenantctl debug: saved plan: ${event}\n`);
+  if (booleanVariable('TENANTCTL_DEBUG_TRACE')) process.stderr.write(`tenantctl debug: saved plan: ${event}\n`);
 }
 
 /**
