@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { findConfigCommit } from '../src/workflow/git-commit.js';
+import { findConfigCommit, type FoundCommit } from '../src/workflow/git-commit.js';
 import { err } from './terminal.js';
 
 /** --actor, else the CI's user, else the OS user: who the audit trail names. */
@@ -20,7 +20,13 @@ export function resolveActor(flag: string | undefined): string {
  * CI's variable, or git run safely); a reason git was not asked goes to stderr.
  */
 export async function configCommit(configPaths: readonly string[], flag: string | undefined): Promise<string | null> {
-  const { commit, notice } = await findConfigCommit({ flag, env: process.env, configPaths });
-  if (notice) err(`note: ${notice}`);
-  return commit;
+  const found = await findConfigCommit({ flag, env: process.env, configPaths });
+  reportCommitLookup(found);
+  return found.commit;
+}
+
+/** What finding the configuration's commit has to say, on stderr. */
+export function reportCommitLookup(found: FoundCommit): void {
+  if (found.warning) err(`warning: ${found.warning}`);
+  if (found.notice) err(`note: ${found.notice}`);
 }

@@ -22,7 +22,7 @@ import { scanPlanFile } from '../../src/workflow/exact-saved-plan.js';
 import { configAsPlanned, equivalentConfigPaths, parseSavedPlan, readPlanBytes } from '../../src/workflow/saved-plan.js';
 import { recomputeSavedPlan, recomputeUnderLock, refuseOtherTime, refuseTampered } from '../../src/workflow/verify-saved-plan.js';
 import { appliedAlready, PlanAppliedAlready, StalePlan, staleOrApplied } from '../../src/apply/stale-plan.js';
-import { resolveActor } from '../actor.js';
+import { reportCommitLookup, resolveActor } from '../actor.js';
 import { booleanVariable } from '../boolean-variables.js';
 import { databaseSession, type DatabaseOptions, type DatabaseSession } from '../database-option.js';
 import { atTerminal, confirm, err, inCi, interactive, out, outputNotShown, useColor } from '../terminal.js';
@@ -85,7 +85,7 @@ async function loadSavedPlan(given: string, options: ApplyOptions, session: Data
     : undefined;
   if (quick?.exact) {
     trace('exactly the recomputed plan');
-    if (quick.commit.notice) err(`note: ${quick.commit.notice}`);
+    reportCommitLookup(quick.commit);
     noteCommitFromFile(quick.commit.commit, quick.plan.gitCommit);
     const { plan, options: planOptions, reading } = quick;
     if (plannedAt(plan)) refuseOtherTime(file, plan, reading.snapshot, planOptions, reading.sources, reading.checked);
@@ -142,7 +142,7 @@ async function verifySavedPlan(
   const asPlanned = configAsPlanned(saved, config);
   if (asPlanned !== config) return verifySavedPlan(file, saved, { ...options, config: [...asPlanned] }, session, undefined, report);
   const commit = quick?.commit ?? (await findConfigCommit({ flag: options.commit, env: process.env, configPaths: config }));
-  if (commit.notice) err(`note: ${commit.notice}`);
+  reportCommitLookup(commit);
   noteCommitFromFile(commit.commit, saved.gitCommit);
   const gitCommit = commit.commit ?? saved.gitCommit ?? null;
   const madeAt = plannedAt(saved);

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 import { gitEnvironment } from '../files/git-environment.js';
+import { terminalText } from '../render/escape-terminal.js';
 
 /**
  * Where CI services publish the commit being built, in the order looked at.
@@ -40,6 +41,12 @@ export interface FoundCommit {
   readonly commit: string | null;
   /** Why git was not asked, for a one-line notice; null when there is nothing to say. */
   readonly notice: string | null;
+  /**
+   * A CI variable whose value is not a commit id, passed over (a platform may put
+   * another kind of revision there, e.g. a TFVC changeset): for a warning, its
+   * value escaped for a terminal; absent when every one set was a commit id.
+   */
+  readonly warning?: string;
 }
 
 /** `--commit` must be a commit id, so nothing else is written into the audit trail as one. */
@@ -58,13 +65,25 @@ export function parseCommitFlag(value: string): string {
 export async function findConfigCommit(lookup: CommitLookup): Promise<FoundCommit> {
   if (lookup.flag) return { commit: parseCommitFlag(lookup.flag), notice: null };
   const asked = await askGit(lookup.configPaths);
+  const passedOver: string[] = [];
+  let found: FoundCommit = asked;
   for (const name of CI_COMMIT_VARIABLES) {
     const value = lookup.env[name]?.trim();
-    if (!value || !COMMIT_ID.test(value)) continue;
+    if (!value) continue;
+    if (!COMMIT_ID.test(value)) {
+      passedOver.push(`${name} is ${terminalText(JSON.stringify(value))}`);
+      continue;
+    }
     // A job that edits the configuration after checkout applies what no commit holds: say so, as git would.
-    return { commit: `${value.toLowerCase()}${asked.commit?.endsWith(DIRTY) ? DIRTY : ''}`, notice: null };
+    found = { commit: `${value.toLowerCase()}${asked.commit?.endsWith(DIRTY) ? DIRTY : ''}`, notice: null };
+    break;
   }
-  return asked;
+  if (passedOver.length === 0) return found;
+  const recorded = found.commit === null ? 'no commit is recorded: pass --commit SHA to record one' : `the commit recorded is ${found.commit}`;
+  return {
+    ...found,
+    warning: `${passedOver.join(', ')}: not a git commit id (7 to 64 hexadecimal digits), so not recorded as the configuration's commit; ${recorded}`,
+  };
 }
 
 const folderOf = (target: string): string => {
