@@ -56,7 +56,8 @@ program.addHelpText(
     '  tenantctl init --catalog examples/contoso/catalog.yaml\n' +
     '  tenantctl validate -c examples/contoso\n' +
     '  tenantctl plan -c examples/contoso --out plan.json\n' +
-    '  tenantctl apply --plan plan.json -c examples/contoso --approve-purchases\n' +
+    '  tenantctl apply --plan plan.json -c examples/contoso --auto-approve \\\n' +
+    '      --approve-purchases --approve-privileged\n' +
     '  tenantctl drift -c examples/contoso --format markdown\n' +
     '  tenantctl export --out tenant.yaml\n' +
     '  tenantctl history --since 7d\n' +

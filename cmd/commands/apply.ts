@@ -257,7 +257,7 @@ export function registerApply(program: Command): void {
         '(or typing "privileged" at a terminal).\n\n' +
         'A saved plan is applied only if planning again from the configuration (-c, required) and the database gives ' +
         'exactly that plan; what it needs approved, costs and mails comes from that recomputation, never from the file.\n\n' +
-        'Examples:\n  tenantctl apply -c examples/contoso\n  tenantctl apply --plan plan.json -c examples/contoso --auto-approve \\\n      --approve-purchases',
+        'Examples:\n  tenantctl apply -c examples/contoso\n  tenantctl apply --plan plan.json -c examples/contoso --auto-approve \\\n      --approve-purchases --approve-privileged',
     )
     .option('-c, --config <path...>', 'YAML file or directory of YAML files (repeatable)')
     .option('--plan <file>', 'apply exactly this plan, saved by `plan --out`, if -c still gives it')
