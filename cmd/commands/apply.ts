@@ -19,7 +19,7 @@ import { findConfigCommit, parseCommitFlag } from '../../src/workflow/git-commit
 import type { TenantSnapshot } from '../../src/workflow/plan-tenant.js';
 import { quickCheck, reusablePlanning, type QuickCheck } from '../../src/workflow/quick-check.js';
 import { scanPlanFile } from '../../src/workflow/exact-saved-plan.js';
-import { configAsPlanned, equivalentConfigPaths, parseSavedPlan, readPlanBytes } from '../../src/workflow/saved-plan.js';
+import { configAsPlanned, equivalentConfigPaths, parseSavedPlan, plannedNamesFolder, readPlanBytes } from '../../src/workflow/saved-plan.js';
 import { recomputeSavedPlan, recomputeUnderLock, refuseOtherTime, refuseTampered } from '../../src/workflow/verify-saved-plan.js';
 import { appliedAlready, PlanAppliedAlready, StalePlan, staleOrApplied } from '../../src/apply/stale-plan.js';
 import { reportCommitLookup, resolveActor } from '../actor.js';
@@ -40,6 +40,8 @@ interface ApplyOptions extends DatabaseOptions, ProgressOptions {
   readonly maxPurchaseCost?: number;
   readonly color?: boolean;
   readonly commit?: string;
+  /** Not a flag: set when -c reaches the saved plan's files by other paths (PlanTenantOptions.configNamedFrom). */
+  readonly configNamedFrom?: string;
 }
 
 function parseAmount(value: string): number {
@@ -76,6 +78,7 @@ async function loadSavedPlan(given: string, options: ApplyOptions, session: Data
   const quick = config
     ? await quickCheck(file, bytes, {
         configPaths: config,
+        configNamedFrom: options.configNamedFrom,
         commitFlag: options.commit,
         env: process.env,
         tenantctlVersion: toolVersion(),
@@ -99,6 +102,11 @@ async function loadSavedPlan(given: string, options: ApplyOptions, session: Data
     if (asPlanned) {
       trace('the configuration as planned, written the other way');
       return loadSavedPlan(given, { ...options, config: asPlanned }, session, report);
+    }
+    const namedFrom = options.configNamedFrom === undefined ? plannedNamesFolder(scanPlanFile(bytes)?.configHash ?? null, config) : null;
+    if (namedFrom !== null) {
+      trace('the configuration as planned, reached by another path');
+      return loadSavedPlan(given, { ...options, configNamedFrom: namedFrom }, session, report);
     }
   }
   if (quick) trace(`checked in full: ${quick.why}`);
@@ -139,8 +147,10 @@ async function verifySavedPlan(
       `apply --plan ${file} needs -c PATH too: the configuration the plan was made from. apply plans again from it and applies the result only if it is exactly the saved plan; nothing was changed`,
     );
   }
-  const asPlanned = configAsPlanned(saved, config);
-  if (asPlanned !== config) return verifySavedPlan(file, saved, { ...options, config: [...asPlanned] }, session, undefined, report);
+  const asPlanned = configAsPlanned(saved, config, options.configNamedFrom);
+  if (asPlanned.configPaths !== config || asPlanned.namedFrom !== options.configNamedFrom) {
+    return verifySavedPlan(file, saved, { ...options, config: [...asPlanned.configPaths], configNamedFrom: asPlanned.namedFrom }, session, undefined, report);
+  }
   const commit = quick?.commit ?? (await findConfigCommit({ flag: options.commit, env: process.env, configPaths: config }));
   reportCommitLookup(commit);
   noteCommitFromFile(commit.commit, saved.gitCommit);
@@ -149,6 +159,7 @@ async function verifySavedPlan(
   const planned = reusablePlanning(quick, madeAt, gitCommit);
   const planOptions = planned?.options ?? {
     configPaths: config,
+    ...(options.configNamedFrom === undefined ? {} : { configNamedFrom: options.configNamedFrom }),
     env: process.env,
     tenantctlVersion: toolVersion(),
     forApply: true,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import path from 'node:path';
 import type { ConfigFile } from './yaml-source.js';
 
 /** Hash of the files' names and texts, in the order they are read (the plan's configHash). */
@@ -22,4 +23,14 @@ export function hashConfigBytes(files: readonly { readonly file: string; readonl
   const hash = createHash('sha256');
   for (const { file, bytes } of files) hash.update(file, 'utf8').update('\0').update(hasBom(bytes) ? bytes.subarray(3) : bytes).update('\0');
   return `sha256:${hash.digest('hex')}`;
+}
+
+/**
+ * hashConfig with each file named as from `folder` (POSIX separators): the
+ * hash a plan made with -c paths relative to that folder has, for the same
+ * files read here by other paths (apply run from a subfolder, say). `file`
+ * names are relative to the working directory, or absolute.
+ */
+export function hashConfigNamedFrom(files: readonly Pick<ConfigFile, 'file' | 'text'>[], folder: string): string {
+  return hashConfig(files.map(({ file, text }) => ({ file: path.relative(folder, path.resolve(file)).split(path.sep).join('/'), text })));
 }

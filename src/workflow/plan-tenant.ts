@@ -1,5 +1,6 @@
 import type { Catalog } from '../catalog/catalog.js';
 import { requireCatalog } from '../catalog/require-catalog.js';
+import { hashConfigNamedFrom } from '../config/config-hash.js';
 import { appendLimited } from '../config/diagnostic-limit.js';
 import { loadConfig, type CheckedConfig } from '../config/load-config.js';
 import type { LoadedSources } from '../config/yaml-source.js';
@@ -33,6 +34,13 @@ export interface PlanTenantOptions {
    * is a warning there.
    */
   readonly forApply?: boolean;
+  /**
+   * The folder the configuration's file names were relative to when the saved
+   * plan being recomputed was made (its configHash covers them), when -c
+   * reaches the same files by another path here (see plannedNamesFolder);
+   * absent: the names as -c gives them.
+   */
+  readonly configNamedFrom?: string;
 }
 
 /** planTenant's options: the commit may still be coming (git is asked while the directory is read). */
@@ -94,7 +102,7 @@ export function planFromSnapshot(
   return {
     plan: toPlanDocument(plan, {
       tenantctlVersion: options.tenantctlVersion,
-      configHash: loaded.config.configHash,
+      configHash: options.configNamedFrom === undefined ? loaded.config.configHash : hashConfigNamedFrom(loaded.config.files, options.configNamedFrom),
       ...(options.gitCommit === undefined ? {} : { gitCommit: options.gitCommit }),
       fingerprint: () => fingerprint(current, catalog),
       settings: loaded.config.settings,

@@ -1,4 +1,4 @@
-import { hashConfig } from '../config/config-hash.js';
+import { hashConfig, hashConfigNamedFrom } from '../config/config-hash.js';
 import { exactSavedPlan, scanPlanFile, type PlanFileInputs } from './exact-saved-plan.js';
 import { findConfigCommit, type FoundCommit } from './git-commit.js';
 import { planFromSnapshot, type PlanTenantOptions, type PlanTenantResult } from './plan-tenant.js';
@@ -29,6 +29,8 @@ export type QuickCheck =
 
 export interface QuickCheckContext {
   readonly configPaths: readonly string[];
+  /** PlanTenantOptions.configNamedFrom, when apply found the plan's files by other paths. */
+  readonly configNamedFrom?: string | undefined;
   readonly commitFlag: string | undefined;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly tenantctlVersion: string;
@@ -66,9 +68,12 @@ export async function quickCheck(file: string, bytes: Buffer, context: QuickChec
   }
   const { snapshot, sources } = reading;
   // The hash loadConfig gives the plan: another configuration cannot give the same bytes, so no need to plan.
-  if ((sources.configHash ?? hashConfig(sources.files)) !== inputs.configHash) return { exact: false, why: 'made from another configuration', commit, reading };
+  const namedFrom = context.configNamedFrom;
+  const configHash = namedFrom === undefined ? (sources.configHash ?? hashConfig(sources.files)) : hashConfigNamedFrom(sources.files, namedFrom);
+  if (configHash !== inputs.configHash) return { exact: false, why: 'made from another configuration', commit, reading };
   const options: SavedPlanOptions = {
     configPaths: context.configPaths,
+    ...(namedFrom === undefined ? {} : { configNamedFrom: namedFrom }),
     env: context.env,
     tenantctlVersion: context.tenantctlVersion,
     // Only apply checks a saved plan: the password variables must be there.

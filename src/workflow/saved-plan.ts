@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs';
 import path from 'node:path';
-import { hashConfig } from '../config/config-hash.js';
+import { hashConfig, hashConfigNamedFrom } from '../config/config-hash.js';
 import { checkSchema } from '../config/schema-check.js';
 import { listConfigFiles } from '../config/config-files.js';
 import { formatBytes, INPUT_LIMITS, readInputFile } from '../config/read-input-file.js';
@@ -180,10 +180,10 @@ export function parseSavedPlan(file: string, bytes: Buffer): SavedPlan {
 }
 
 /**
- * The hash `loadConfig` gives the files `-c` names: only their names and
- * text, as it hashes them; no need to parse them again.
+ * The files `-c` names, with their text, as `loadConfig` hashes them; no need
+ * to parse them again.
  */
-function configHashOf(configPaths: readonly string[]): string {
+function configTexts(configPaths: readonly string[]): { file: string; text: string }[] {
   const { files, diagnostics } = listConfigFiles(configPaths);
   // A warning (a path given twice) lists the same files: only errors stop the check.
   const errors = diagnostics.filter((d) => d.severity === 'error');
@@ -191,12 +191,49 @@ function configHashOf(configPaths: readonly string[]): string {
     throw new TenantctlError(`cannot read the configuration given with -c:\n${errors.map(formatDiagnostic).join('\n')}`);
   }
   const decoder = new TextDecoder('utf-8');
-  const texts = files.map((file) => {
+  return files.map((file) => {
     const read = readInputFile(file, INPUT_LIMITS.file, 'one configuration file');
     if (read.problem) throw new TenantctlError(`cannot read the configuration given with -c: ${read.problem.message}`);
     return { file, text: decoder.decode(read.bytes) };
   });
-  return hashConfig(texts);
+}
+
+/** The hash `loadConfig` gives the files `-c` names, or as from `namedFrom` (hashConfigNamedFrom). */
+function configHashOf(configPaths: readonly string[], namedFrom?: string): string {
+  const texts = configTexts(configPaths);
+  return namedFrom === undefined ? hashConfig(texts) : hashConfigNamedFrom(texts, namedFrom);
+}
+
+/** A folder and those above it, up to the root. */
+function foldersUp(folder: string): string[] {
+  const found = [folder];
+  for (let dir = folder; path.dirname(dir) !== dir; dir = path.dirname(dir)) found.push(path.dirname(dir));
+  return found;
+}
+
+/**
+ * The folder the saved plan's -c paths were relative to, when those given
+ * here reach the same files, of the same text, by other paths: `plan -c
+ * tenant` in the repository, `apply -c .` inside `tenant/`. Looked for among
+ * the first path's folder and those above it (as written, and with symbolic
+ * links resolved); the hash still covers every file's text and its name below
+ * that folder, so other files, or files in another order, match none. Null
+ * when none matches, or the files cannot be read.
+ */
+export function plannedNamesFolder(configHash: string | null, configPaths: readonly string[]): string | null {
+  const first = configPaths[0];
+  if (configHash === null || first === undefined) return null;
+  try {
+    const texts = configTexts(configPaths);
+    const given = path.resolve(first);
+    const start = fs.statSync(given).isDirectory() ? given : path.dirname(given);
+    const real = fs.realpathSync.native(start);
+    const candidates = new Set([...foldersUp(start), ...foldersUp(real)]);
+    for (const folder of candidates) if (hashConfigNamedFrom(texts, folder) === configHash) return folder;
+    return null;
+  } catch {
+    return null;
+  }
 }
 
 /** Whether two paths lead to the same file or folder (device and inode, symbolic links followed). */
@@ -217,6 +254,12 @@ function otherForm(configPaths: readonly string[]): string[] | null {
   return other.every((form, index) => samePlace(form, configPaths[index]!)) ? other : null;
 }
 
+/** The -c paths to plan again with, and the folder the file names are hashed from (PlanTenantOptions.configNamedFrom). */
+export interface ConfigAsPlanned {
+  readonly configPaths: readonly string[];
+  readonly namedFrom?: string | undefined;
+}
+
 /**
  * With `apply --plan FILE -c PATH`: the configuration must be the one
  * planned. The plan's configHash covers the files' names as `-c` gave them
@@ -224,12 +267,17 @@ function otherForm(configPaths: readonly string[]): string[] | null {
  * relative instead of absolute) hashes differently: then the paths written
  * as at planning are returned, for apply to plan again with (its plan must
  * be the saved one byte for byte, names in the hash included). Only the same
- * files by device and inode are taken so; any other difference is refused.
+ * files by device and inode are taken so. Files reached from elsewhere (-c .
+ * inside the folder planned as -c tenant) are planned again as given, their
+ * names hashed from the folder the plan's were relative to (`namedFrom`,
+ * plannedNamesFolder). Any other difference is refused.
  */
-export function configAsPlanned(plan: Pick<PlanDocument, 'configHash'>, configPaths: readonly string[]): readonly string[] {
-  if (configHashOf(configPaths) === plan.configHash) return configPaths;
+export function configAsPlanned(plan: Pick<PlanDocument, 'configHash'>, configPaths: readonly string[], namedFrom?: string): ConfigAsPlanned {
+  if (configHashOf(configPaths, namedFrom) === plan.configHash) return { configPaths, namedFrom };
   const other = equivalentConfigPaths(plan.configHash, configPaths);
-  if (other !== null) return other;
+  if (other !== null) return { configPaths: other };
+  const folder = plannedNamesFolder(plan.configHash, configPaths);
+  if (folder !== null) return { configPaths, namedFrom: folder };
   throw new TenantctlError(
     'the configuration given with -c is not the one this plan was made from: a file changed since, or -c names other files, or the same files by other paths or in another order, than when planning; give -c as it was given to `tenantctl plan --out`, or plan again',
   );
