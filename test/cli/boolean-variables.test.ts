@@ -26,7 +26,7 @@ describe.concurrent('boolean environment variables', () => {
     const run = await runCli(['history', '--limit', '1'], { env: { TENANTCTL_DATABASE_URL: database, TENANTCTL_DEBUG_TRACE: 'Yes' } });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/^tenantctl debug: /m);
-  });
+  }, 60_000);
 
   it.each([
     ['TENANTCTL_QUIET', 'ture', '"ture"'],
@@ -41,5 +41,5 @@ describe.concurrent('boolean environment variables', () => {
       `Error: ${name} is ${shown}, which is neither yes nor no: set it to 1, true, yes or on (any case), or to 0, false, no, off or nothing, or unset it\n`,
     );
     expect(fs.existsSync(database)).toBe(false);
-  });
+  }, 60_000);
 });

@@ -37,7 +37,7 @@ it('plan warns of a malformed GITHUB_SHA, escaped, and records the next variable
   const flagged = await runCli(['plan', '-c', config, '--format', 'json', '--database', database, '--commit', 'abcdef1'], { env: { GITHUB_SHA: HOSTILE } });
   expect(flagged.stderr).toBe('');
   expect(JSON.parse(flagged.stdout).gitCommit).toBe('abcdef1');
-});
+}, 120_000);
 
 it('apply records no commit for a malformed CI_COMMIT_SHA, and says so', async () => {
   const database = contosoFolder('initialised', path.join(dir, 'apply'));
@@ -48,4 +48,4 @@ it('apply records no commit for a malformed CI_COMMIT_SHA, and says so', async (
   expect(apply.stderr).toBe(`warning: CI_COMMIT_SHA is ${SHOWN}: ${NOT_AN_ID}; no commit is recorded: pass --commit SHA to record one\n`);
   const history = await runCli(['history', '--format', 'json', '--database', database]);
   expect(JSON.parse(history.stdout).applies.map((a: { gitCommit: unknown }) => a.gitCommit)).toEqual([null]);
-});
+}, 120_000);

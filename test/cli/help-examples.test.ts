@@ -144,5 +144,5 @@ describe.concurrent('the examples of each help page', () => {
       const run = await runExample(example, cwd, database, pickup);
       expect({ example, code: run.code }, run.stderr).toEqual({ example, code });
     }
-  }, 240_000);
+  }, 600_000);
 });

@@ -45,4 +45,4 @@ it('a key file named for a database that has a key is refused, exit 1, no file m
   const kept = await runCli(['init', '--database', db, '--outbox-key', usual], { env, cwd: root });
   expect(kept.code, kept.stderr).toBe(0);
   expect(kept.stdout).toContain(`Outbox key: credentials are sealed for ${TEST_OUTBOX_RECIPIENT}; the private key is ${usual}`);
-});
+}, 120_000);

@@ -50,7 +50,7 @@ describe.concurrent('apply --plan with -c reaching the planned files by another 
     expect(applied.stderr).toContain('tenantctl debug: saved plan: exactly the recomputed plan');
     const history = JSON.parse((await runCli(['history', '--format', 'json'], { env: { TENANTCTL_DATABASE_URL: database } })).stdout);
     expect(history.applies.map((a: { configHash: string }) => a.configHash)).toEqual([JSON.parse(fs.readFileSync(path.join(repo, 'p.json'), 'utf8')).configHash]);
-  }, 120_000);
+  }, 300_000);
 
   it('accepts a plan made inside the folder and applied from another checkout\'s top, also when checked in full', async () => {
     const planned = checkout('planned');
@@ -67,5 +67,5 @@ describe.concurrent('apply --plan with -c reaching the planned files by another 
     expect(applied.code, applied.stderr).toBe(0);
     expect(applied.stderr).toContain('tenantctl debug: saved plan: checked in full: not laid out as plan --out writes a plan');
     expect(applied.stdout).toContain('complete: ');
-  }, 120_000);
+  }, 300_000);
 });
