@@ -6,7 +6,8 @@ import addFormatsModule from 'ajv-formats';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyContoso, runCli, tempDir } from '../support/cli.js';
-import { describePostgres, postgresTestUrl } from '../support/postgres.js';
+import { contosoFolder, contosoPostgres } from '../support/contoso-database.js';
+import { describePostgres } from '../support/postgres.js';
 
 /** Runs SQL as an administrator with psql would, outside tenantctl; returns the database role it ran as. */
 type OutOfBand = (sql: string) => Promise<string>;
@@ -44,7 +45,7 @@ async function postgresOutOfBand(url: string, sql: string): Promise<string> {
 const TIME = '\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z';
 
 /** Finding 10: a change made directly in the database was blamed on the last apply. */
-function attributionSuite(setup: () => { env: Record<string, string>; outOfBand: OutOfBand }) {
+function attributionSuite(setup: () => Promise<{ env: Record<string, string>; outOfBand: OutOfBand }>) {
   let config: string;
   let planFile: string;
   let dir: string;
@@ -52,9 +53,9 @@ function attributionSuite(setup: () => { env: Record<string, string>; outOfBand:
   let outOfBand: OutOfBand;
 
   beforeAll(async () => {
-    ({ env, outOfBand } = setup());
+    // The contoso example as init leaves it (copied, contoso-database.ts): the first apply is this suite's own, by sven.
+    ({ env, outOfBand } = await setup());
     dir = tempDir();
-    expect((await runCli(['init', '--catalog', 'examples/contoso/catalog.yaml'], { env })).code).toBe(0);
     expect((await runCli(['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases', '--approve-privileged', '--actor', 'sven'], { env })).code).toBe(0);
     config = copyContoso();
     const users = path.join(config, 'users.yaml');
@@ -202,13 +203,15 @@ describe('out-of-band edits are attributed (embedded database)', () => {
   const dir = tempDir();
   const database = path.join(dir, 'db');
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-  attributionSuite(() => ({ env: { TENANTCTL_DATABASE_URL: database }, outOfBand: (sql) => embeddedOutOfBand(database, sql) }));
+  attributionSuite(async () => {
+    contosoFolder('initialised', database);
+    return { env: { TENANTCTL_DATABASE_URL: database }, outOfBand: (sql) => embeddedOutOfBand(database, sql) };
+  });
 });
 
 describePostgres('out-of-band edits are attributed (PostgreSQL)', () => {
-  let url = '';
-  beforeAll(async () => {
-    url = (await postgresTestUrl('out_of_band')) ?? '';
+  attributionSuite(async () => {
+    const url = await contosoPostgres('initialised', 'out_of_band');
+    return { env: { TENANTCTL_DATABASE_URL: url }, outOfBand: (sql) => postgresOutOfBand(url, sql) };
   });
-  attributionSuite(() => ({ env: { TENANTCTL_DATABASE_URL: url }, outOfBand: (sql) => postgresOutOfBand(url, sql) }));
 });
