@@ -182,10 +182,15 @@ describe.each(ENGINES)('real applies and a forged one on the $name database', { 
       real.filter((a) => a.unlistedWrites !== undefined || a.insertsBeyondRecord !== undefined || a.unwrittenChanges !== undefined || a.unexplainedCredentialWrites !== undefined),
     ).toEqual([]);
 
-    // The forged apply: lotte named for her job title, and made Global administrator under it by plain SQL.
+    const DAAN = 'daan.mulder@contoso.com';
     let id = 0;
-    await withSql((db) =>
-      db.transaction(async (tx) => {
+    let doubled = 0;
+    let swapped = 0;
+    let empty = 0;
+    // Four forged applies, written in one opening of the database.
+    await withSql(async (db) => {
+      // The forged apply: lotte named for her job title, and made Global administrator under it by plain SQL.
+      await db.transaction(async (tx) => {
         const [lotte] = await tx.query<{ id: string }>(`SELECT id::text AS id FROM tenantctl.users WHERE user_principal_name = $1`, [LOTTE]);
         const changes = [{ kind: 'user.update', userPrincipalName: LOTTE, userId: lotte?.id, attributes: [{ attribute: 'jobTitle', from: 'HR Lead', to: 'HR Director' }] }];
         const [row] = await tx.query<{ id: string }>(
@@ -196,21 +201,9 @@ describe.each(ENGINES)('real applies and a forged one on the $name database', { 
         await tx.query(`SELECT set_config('tenantctl.apply_id', $1, true)`, [String(id)]);
         await tx.query(`UPDATE tenantctl.users SET job_title = 'HR Director' WHERE user_principal_name = $1`, [LOTTE]);
         await tx.query(`INSERT INTO tenantctl.user_roles (user_id, role_template_id) SELECT id, $2 FROM tenantctl.users WHERE user_principal_name = $1`, [LOTTE, GLOBAL_ADMINISTRATOR]);
-      }),
-    );
-    const after = await history();
-    expect(after.filter((a) => a.unlistedWrites !== undefined)).toEqual([
-      expect.objectContaining({ id, unlistedWrites: [{ userPrincipalName: LOTTE, writes: ['user_roles insert'], namedBy: ['user.update'] }] }),
-    ]);
-    const text = await cli('history', '--limit', '1');
-    expect(text.stdout).toContain(
-      '  ! the database recorded this apply writing 1 user in ways none of its recorded changes of that user makes: its record is not all it did; ask the database role above\n' +
-        `      ! ${LOTTE}: user_roles insert (its recorded changes of the user: user.update)\n`,
-    );
-    // A forged apply that lists one grant to daan and inserts two: the record names every write's kind, not its count.
-    let doubled = 0;
-    await withSql((db) =>
-      db.transaction(async (tx) => {
+      });
+      // A forged apply that lists one grant to daan and inserts two: the record names every write's kind, not its count.
+      await db.transaction(async (tx) => {
         const changes = [{ kind: 'role.grant', userPrincipalName: 'daan.mulder@contoso.com', roleTemplateId: '729827e3-9c14-49f7-bb1b-9608f156bbb8', roleName: 'Password administrator' }];
         const [row] = await tx.query<{ id: string }>(
           `INSERT INTO tenantctl.applies (actor, host, plan_hash, tool_version, summary, changes) VALUES ('alice', 'ci-runner', 'sha256:0', '1.0.0', '{}', $1::json) RETURNING id`,
@@ -222,27 +215,10 @@ describe.each(ENGINES)('real applies and a forged one on the $name database', { 
           `INSERT INTO tenantctl.user_roles (user_id, role_template_id) SELECT id, unnest($1::uuid[]) FROM tenantctl.users WHERE user_principal_name = 'daan.mulder@contoso.com'`,
           [['729827e3-9c14-49f7-bb1b-9608f156bbb8', GLOBAL_ADMINISTRATOR]],
         );
-      }),
-    );
-    const last = (await history()).filter((a) => a.unlistedWrites !== undefined || a.insertsBeyondRecord !== undefined);
-    expect(last).toEqual([
-      expect.objectContaining({ id: doubled, insertsBeyondRecord: [{ table: 'user_roles', rows: 2, recorded: 1 }] }),
-      expect.objectContaining({ id }),
-    ]);
-    expect(last[0]?.unlistedWrites).toBeUndefined();
-    expect(last[0]?.unwrittenChanges).toBeUndefined();
-    expect((await cli('history', '--limit', '1')).stdout).toContain(
-      '  ! the database recorded this apply inserting 2 user_roles rows though its record lists 1 role.grant change: its record is not all it did; ask the database role above\n',
-    );
-    // And by her name.
-    const ofLotte = JSON.parse((await cli('history', '--user', LOTTE, '--format', 'json')).stdout) as { applies: Apply[] };
-    expect(ofLotte.applies[0]).toMatchObject({ id, unlistedWrites: [{ userPrincipalName: LOTTE, writes: ['user_roles insert'], namedBy: ['user.update'] }] });
-    // helper-87: a forged apply that lists a grant to daan and one to lotte, and inserts two roles for lotte: the counts match,
-    // lotte's grant explains her rows, and daan's grant never happened. (Lotte is Global administrator since the first forgery.)
-    const DAAN = 'daan.mulder@contoso.com';
-    let swapped = 0;
-    await withSql((db) =>
-      db.transaction(async (tx) => {
+      });
+      // helper-87: a forged apply that lists a grant to daan and one to lotte, and inserts two roles for lotte: the counts match,
+      // lotte's grant explains her rows, and daan's grant never happened. (Lotte is Global administrator since the first forgery.)
+      await db.transaction(async (tx) => {
         const changes = [DAAN, LOTTE].map((upn) => ({ kind: 'role.grant', userPrincipalName: upn, roleTemplateId: PASSWORD_ADMINISTRATOR, roleName: 'Password administrator' }));
         const [row] = await tx.query<{ id: string }>(
           `INSERT INTO tenantctl.applies (actor, host, plan_hash, tool_version, summary, changes) VALUES ('alice', 'ci-runner', 'sha256:0', '1.0.0', '{}', $1::json) RETURNING id`,
@@ -254,34 +230,57 @@ describe.each(ENGINES)('real applies and a forged one on the $name database', { 
           LOTTE,
           [PASSWORD_ADMINISTRATOR, EXCHANGE_ADMINISTRATOR],
         ]);
-      }),
+      });
+      // A forged apply that records a grant and writes nothing under its mark: the database recorded nothing for it,
+      // as for an apply from before migration 0024, but it came after the first apply the database recorded.
+      {
+        const [row] = await db.query<{ id: string }>(
+          `INSERT INTO tenantctl.applies (actor, host, plan_hash, tool_version, summary, changes) VALUES ('alice', 'ci-runner', 'sha256:0', '1.0.0', '{}', $1::json) RETURNING id`,
+          [JSON.stringify([{ kind: 'role.grant', userPrincipalName: DAAN, roleTemplateId: PASSWORD_ADMINISTRATOR, roleName: 'Password administrator' }])],
+        );
+        empty = Number(row?.id);
+      }
+    });
+    // The four forgeries read back at once: each is told apart by its id, and history's text by its block.
+    const latest = await history();
+    expect(latest.filter((a) => a.unlistedWrites !== undefined)).toEqual([
+      expect.objectContaining({ id, unlistedWrites: [{ userPrincipalName: LOTTE, writes: ['user_roles insert'], namedBy: ['user.update'] }] }),
+    ]);
+    const last = latest.filter((a) => a.unlistedWrites !== undefined || a.insertsBeyondRecord !== undefined);
+    expect(last).toEqual([
+      expect.objectContaining({ id: doubled, insertsBeyondRecord: [{ table: 'user_roles', rows: 2, recorded: 1 }] }),
+      expect.objectContaining({ id }),
+    ]);
+    expect(last[0]?.unlistedWrites).toBeUndefined();
+    expect(last[0]?.unwrittenChanges).toBeUndefined();
+    const flagged = latest.filter((a) => a.unwrittenChanges !== undefined);
+    expect(flagged.map((a) => a.id)).toEqual([empty, swapped]);
+    expect(flagged[1]).toEqual(expect.objectContaining({ id: swapped, unwrittenChanges: [{ userPrincipalName: DAAN, kinds: ['role.grant'], writes: ['user_roles insert'] }] }));
+    expect(flagged[1]?.unlistedWrites).toBeUndefined();
+    expect(flagged[1]?.insertsBeyondRecord).toBeUndefined();
+    expect(flagged[0]).toMatchObject({ unwrittenChanges: [{ userPrincipalName: DAAN, kinds: ['role.grant'], writes: ['user_roles insert'] }] });
+
+    const text = await cli('history', '--limit', '4');
+    expect(text.code, text.stderr).toBe(0);
+    const blocks = new Map([...text.stdout.matchAll(/^#(\d+) [\s\S]*?(?=^#\d+ |(?![\s\S]))/gm)].map((m) => [Number(m[1]), m[0]]));
+    expect([...blocks.keys()]).toEqual([empty, swapped, doubled, id]);
+    expect(blocks.get(id)).toContain(
+      '  ! the database recorded this apply writing 1 user in ways none of its recorded changes of that user makes: its record is not all it did; ask the database role above\n' +
+        `      ! ${LOTTE}: user_roles insert (its recorded changes of the user: user.update)\n`,
     );
-    const flagged = (await history()).filter((a) => a.unwrittenChanges !== undefined);
-    expect(flagged).toEqual([expect.objectContaining({ id: swapped, unwrittenChanges: [{ userPrincipalName: DAAN, kinds: ['role.grant'], writes: ['user_roles insert'] }] })]);
-    expect(flagged[0]?.unlistedWrites).toBeUndefined();
-    expect(flagged[0]?.insertsBeyondRecord).toBeUndefined();
-    expect((await cli('history', '--limit', '1')).stdout).toContain(
+    expect(blocks.get(doubled)).toContain(
+      '  ! the database recorded this apply inserting 2 user_roles rows though its record lists 1 role.grant change: its record is not all it did; ask the database role above\n',
+    );
+    expect(blocks.get(swapped)).toContain(
       "  ! the database recorded none of these writes of this apply's recorded changes of 1 user: its record claims what did not happen; ask the database role above\n" +
         `      ! ${DAAN}: user_roles insert (its recorded changes of the user: role.grant)\n`,
     );
-    // With --user, daan's alone: lotte's history does not say it, daan's does.
-    const ofLotteNow = JSON.parse((await cli('history', '--user', LOTTE, '--format', 'json', '--limit', '1')).stdout) as { applies: Apply[] };
-    expect(ofLotteNow.applies[0]).toMatchObject({ id: swapped });
-    expect(ofLotteNow.applies[0]?.unwrittenChanges).toBeUndefined();
-    const ofDaan = JSON.parse((await cli('history', '--user', DAAN, '--format', 'json', '--limit', '1')).stdout) as { applies: Apply[] };
-    expect(ofDaan.applies[0]).toMatchObject({ id: swapped, unwrittenChanges: [{ userPrincipalName: DAAN, kinds: ['role.grant'], writes: ['user_roles insert'] }] });
-    // A forged apply that records a grant and writes nothing under its mark: the database recorded nothing for it,
-    // as for an apply from before migration 0024, but it came after the first apply the database recorded.
-    let empty = 0;
-    await withSql(async (db) => {
-      const [row] = await db.query<{ id: string }>(
-        `INSERT INTO tenantctl.applies (actor, host, plan_hash, tool_version, summary, changes) VALUES ('alice', 'ci-runner', 'sha256:0', '1.0.0', '{}', $1::json) RETURNING id`,
-        [JSON.stringify([{ kind: 'role.grant', userPrincipalName: DAAN, roleTemplateId: PASSWORD_ADMINISTRATOR, roleName: 'Password administrator' }])],
-      );
-      empty = Number(row?.id);
-    });
-    const latest = await history();
-    expect(latest.filter((a) => a.unwrittenChanges !== undefined).map((a) => a.id)).toEqual([empty, swapped]);
-    expect(latest.find((a) => a.id === empty)).toMatchObject({ unwrittenChanges: [{ userPrincipalName: DAAN, kinds: ['role.grant'], writes: ['user_roles insert'] }] });
+    // By her name: her forged grant, and the swapped one, whose missing grant was daan's, so lotte's history does not say it; daan's does.
+    const ofLotte = JSON.parse((await cli('history', '--user', LOTTE, '--format', 'json')).stdout) as { applies: Apply[] };
+    expect(ofLotte.applies[0]).toMatchObject({ id: swapped });
+    expect(ofLotte.applies[0]?.unwrittenChanges).toBeUndefined();
+    expect(ofLotte.applies.find((a) => a.id === id)).toMatchObject({ id, unlistedWrites: [{ userPrincipalName: LOTTE, writes: ['user_roles insert'], namedBy: ['user.update'] }] });
+    const ofDaan = JSON.parse((await cli('history', '--user', DAAN, '--format', 'json')).stdout) as { applies: Apply[] };
+    expect(ofDaan.applies.find((a) => a.id === swapped)).toMatchObject({ id: swapped, unwrittenChanges: [{ userPrincipalName: DAAN, kinds: ['role.grant'], writes: ['user_roles insert'] }] });
   });
 });
