@@ -16,6 +16,7 @@ import { TEST_OUTBOX_KEY_FILE } from '../support/outbox-key.js';
 import { contosoDatabase, type ContosoStage } from '../support/contoso-database.js';
 import { postgresTestUrl } from '../support/postgres.js';
 import { databaseRows } from '../support/database-rows.js';
+import { formatKeyFile, generateIdentity } from '../../src/outbox/outbox-key.js';
 
 const CATALOG = 'examples/contoso/catalog.yaml';
 const APPLY = ['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases', '--approve-privileged'];
@@ -60,6 +61,15 @@ function deliveredPasswords(folder: string): Map<string, string> {
     if (upn && password) found.set(upn, password);
   }
   return found;
+}
+
+/**
+ * Another tenant's outbox key, in the file init writes: what deliver and a rotation must
+ * refuse needs only a key that is not this database's, not a database of its own to make it.
+ */
+async function otherTenantKey(file: string): Promise<void> {
+  const { identity, recipient } = await generateIdentity();
+  fs.writeFileSync(file, formatKeyFile([{ identity, recipient, note: 'another tenant' }]), { mode: 0o600 });
 }
 
 function ok(run: CliResult): CliResult {
@@ -131,7 +141,7 @@ describe('sealed credentials', { timeout: 120_000 }, () => {
     expect(noKey.stderr).toContain(`deliver needs the outbox's private key to open the queued credentials, and there is no file ${missing}`);
 
     const other = path.join(dir, 'other.key');
-    ok(await runCli(['init'], { env: { TENANTCTL_DATABASE_URL: await emptyDatabase('other'), TENANTCTL_OUTBOX_KEY: other } }));
+    await otherTenantKey(other);
     const wrong = await runCli(['deliver', '--pickup', pickup, '--outbox-key', other], { env });
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toContain(`the key in ${other} is not this database's outbox key: credentials are sealed for ${publicKeyOf(keyFile)}`);
@@ -202,7 +212,7 @@ describe('sealed credentials', { timeout: 120_000 }, () => {
     const keyFile = path.join(dir, 'rotate-foreign.key');
     ok(await runCli(['init'], { env: { TENANTCTL_DATABASE_URL: database, TENANTCTL_OUTBOX_KEY: keyFile } }));
     const foreign = path.join(dir, 'foreign.key');
-    ok(await runCli(['init'], { env: { TENANTCTL_DATABASE_URL: await emptyDatabase('foreign'), TENANTCTL_OUTBOX_KEY: foreign } }));
+    await otherTenantKey(foreign);
     const before = fs.readFileSync(foreign, 'utf8');
     const refused = await runCli(['init', '--rotate-outbox-key', '--outbox-key', foreign], { env: { TENANTCTL_DATABASE_URL: database } });
     expect(refused.code).toBe(1);
@@ -243,7 +253,7 @@ describe('sealed credentials', { timeout: 120_000 }, () => {
     expect(ok(await runCli(['deliver', '--pickup', pickup], { env })).stdout).toBe('Nothing to deliver.\n');
 
     const other = path.join(dir, 'idle-other.key');
-    ok(await runCli(['init'], { env: { TENANTCTL_DATABASE_URL: await emptyDatabase('idle-other'), TENANTCTL_OUTBOX_KEY: other } }));
+    await otherTenantKey(other);
     const cases: [string, string][] = [
       [other, `the key in ${other} is not this database's outbox key: credentials are sealed for ${publicKeyOf(keyFile)}`],
       [path.join(dir, 'idle-missing.key'), `there is no file ${path.join(dir, 'idle-missing.key')}`],
