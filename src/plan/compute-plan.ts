@@ -15,6 +15,7 @@ import type { PlanProblem } from './plan-problem.js';
 import { reclaimableSeats } from './reclaimable-seats.js';
 import { renameSourceWarnings, resolveRenames } from './rename.js';
 import { renamedOutside, renamedOutsideWarnings } from './outside-renames.js';
+import { recipientMailboxWarnings } from './recipient-mailboxes.js';
 import { approvalsFor, deletionsAboveThreshold, deletionWarning, loosenedLimitWarnings, risksOf } from './risk.js';
 import { seatOutcome } from './seats.js';
 import { settingsToRecord } from './settings-to-record.js';
@@ -149,13 +150,9 @@ export function computePlan(input: PlanInput): PlanResult {
   for (const key of currentUsers.keys()) allKeys.add(key);
   const keys = [...allKeys].sort();
   const adminEmail = input.settings.adminEmail;
-  const adminCopy = adminEmail
-    ? {
-        adminEmail,
-        tenantDomains: new Set(input.catalog.domains.map((d) => d.name.toLowerCase())),
-        formerNames: formerNamesOf(input.current, (key) => input.desired.users.has(key)),
-      }
-    : undefined;
+  const tenantDomains = new Set(input.catalog.domains.map((d) => d.name.toLowerCase()));
+  const formerNames = formerNamesOf(input.current, (key) => input.desired.users.has(key));
+  const adminCopy = adminEmail ? { adminEmail, tenantDomains, formerNames } : undefined;
   const context = { now: input.now, adminCopy };
   // The roles each change's user holds now, whatever UPN the change carries (renames).
   const heldRoles = new Map<Change, readonly string[]>();
@@ -238,6 +235,7 @@ export function computePlan(input: PlanInput): PlanResult {
   const seatsToPurchase = seats.purchases.reduce((sum, p) => sum + p.quantity, 0);
   const unmanagedUsers = activeNow.filter((user) => !user.directory?.managed && !input.desired.users.has(user.userPrincipalName.toLowerCase()));
   const tooManyAdmins = globalAdminWarnings({ before: adminsNow, after: admins, settings: held });
+  const recipientsTaken = recipientMailboxWarnings({ changes, desired: input.desired.users, current: currentUsers, adminEmail, tenantDomains, formerNames });
   return {
     plan: {
       changes: planned,
@@ -246,11 +244,12 @@ export function computePlan(input: PlanInput): PlanResult {
       currency: input.catalog.subscriptions[0]?.currency ?? 'USD',
       monthlyCostIncrease,
       summary: summarize(changes, seatsToPurchase),
-      // More Global administrators than settings.maxGlobalAdmins added by this plan is privileged too.
+      // More Global administrators than settings.maxGlobalAdmins added by this plan is privileged too, and so
+      // is a mailbox given an address temporary passwords are sent to.
       approvals: approvalsFor(
         seats.purchases.length > 0,
         deletionProblem,
-        planned.some((p) => p.risks.includes('privileged')) || tooManyAdmins.some((w) => w.code === 'GLOBAL_ADMINS_ABOVE_MAX'),
+        planned.some((p) => p.risks.includes('privileged')) || tooManyAdmins.some((w) => w.code === 'GLOBAL_ADMINS_ABOVE_MAX') || recipientsTaken.length > 0,
       ),
       warnings: [
         ...deletionWarning(deletionProblem),
@@ -258,6 +257,7 @@ export function computePlan(input: PlanInput): PlanResult {
         ...loosenedGuardWarnings(input.settings, input.applied ?? null, admins < adminsNow),
         ...adminEmailWarnings(input.settings, input.applied ?? null),
         ...tooManyAdmins,
+        ...recipientsTaken,
         ...withheldAdminCopies(changes, adminEmail),
         ...lookalikeWarnings({ changes, current: currentUsers, desired: input.desired.users, catalog: input.catalog, settings: input.settings }),
         ...renameSourceWarnings(changes, input.desired.users),

@@ -1,0 +1,132 @@
+import { nicknameOf } from '../config/rules/mailbox-owners.js';
+import type { User } from '../state/tenant-state.js';
+import type { Change } from './change.js';
+import type { PlanWarning } from './plan.js';
+
+/** The warning that makes apply ask --approve-privileged (approvals.ts lists its messages). */
+export const RECIPIENT_MAILBOX_CODE = 'RECIPIENT_MAILBOX_TAKEN';
+
+/** How each such warning ends; apply's refusal lists the warnings without it, as its own line says so. */
+export const NEEDS_APPROVAL = 'apply needs --approve-privileged';
+
+export interface RecipientMailboxInput {
+  readonly changes: readonly Change[];
+  /** Declared users, by lower-cased UPN: their notify is where temporary passwords go. */
+  readonly desired: ReadonlyMap<string, User>;
+  /** The directory's users, by the lower-cased UPN they are planned under (renames resolved). */
+  readonly current: ReadonlyMap<string, User>;
+  readonly adminEmail: string | null;
+  /** The tenant's domains, lower-cased: a nickname reaches its mailbox at each. */
+  readonly tenantDomains: ReadonlySet<string>;
+  /** The names an account (by id) had before and still receives mail at (former-names.ts). */
+  readonly formerNames: (userId: string | undefined) => readonly string[];
+}
+
+/** `local+tag@domain` is delivered to `local@domain` (plus addressing), as mailbox-owners.ts reads it. */
+function deliveredForms(address: string): string[] {
+  const lower = address.trim().toLowerCase();
+  const at = lower.lastIndexOf('@');
+  const plus = lower.indexOf('+');
+  return plus > 0 && plus < at ? [lower, `${lower.slice(0, plus)}${lower.slice(at)}`] : [lower];
+}
+
+/** The addresses a mailbox of this UPN and nickname receives: its UPN, its nickname at each tenant domain and at the UPN's own. */
+function addressesOf(upn: string, nickname: string, tenantDomains: ReadonlySet<string>): string[] {
+  const lower = upn.toLowerCase();
+  const local = nickname.toLowerCase();
+  const domains = new Set(tenantDomains).add(lower.slice(lower.lastIndexOf('@') + 1));
+  return [lower, ...[...domains].map((domain) => `${local}@${domain}`)];
+}
+
+interface Recipients {
+  /** Each delivered form of an address temporary passwords are sent to, with the first place that names it. */
+  readonly sent: ReadonlyMap<string, string>;
+  /** The delivered forms of settings.adminEmail. */
+  readonly adminCopy: ReadonlySet<string>;
+}
+
+const ADMIN_COPY = 'settings.adminEmail';
+
+function recipients(input: RecipientMailboxInput): Recipients {
+  const sent = new Map<string, string>();
+  const add = (address: string, where: string) => {
+    for (const form of deliveredForms(address)) if (!sent.has(form)) sent.set(form, where);
+  };
+  if (input.adminEmail) add(input.adminEmail, ADMIN_COPY);
+  for (const user of input.desired.values()) for (const address of user.notify ?? []) add(address, `notify of ${user.userPrincipalName}`);
+  return { sent, adminCopy: new Set(input.adminEmail ? deliveredForms(input.adminEmail) : []) };
+}
+
+/**
+ * The addresses a user's mailbox receives, as it is (`user` of the
+ * directory, with the names it had before) or as declared: its UPN, and its
+ * nickname at each tenant domain unless another account signs in with that
+ * address (Exchange keeps it for that account).
+ */
+function mailboxAddresses(user: User, key: string, input: RecipientMailboxInput, formerNames: readonly string[]): Set<string> {
+  const addresses = new Set<string>();
+  for (const [upn, nickname] of [[user.userPrincipalName, user.attributes.mailNickname] as const, ...formerNames.map((name) => [name, nicknameOf(name)] as const)]) {
+    addressesOf(upn, nickname, input.tenantDomains).forEach((address, index) => {
+      if (index === 0 || !isSignInNameOfAnother(address, key, input)) addresses.add(address);
+    });
+  }
+  return addresses;
+}
+
+/**
+ * The addresses temporary passwords are sent to (settings.adminEmail, every
+ * notify) that a change of the plan gives to another mailbox, and the
+ * changes that reset the password of settings.adminEmail's mailbox or let
+ * it sign in again. Each is a way to read the credentials sent there,
+ * administrators' among them, made of changes that are not privileged on
+ * their own: a pull request setting a colleague's mailNickname to `it-desk`
+ * (settings.adminEmail it-desk@contoso.com, not a declared user) planned one
+ * plain update, after which the copy of every temporary password reached
+ * that colleague. An address the mailbox received before (its names, those
+ * it had before a rename) is not taken. Apply asks --approve-privileged, as
+ * for GLOBAL_ADMINS_ABOVE_MAX.
+ */
+export function recipientMailboxWarnings(input: RecipientMailboxInput): PlanWarning[] {
+  const concerned = input.changes.filter(
+    (c) => c.kind === 'user.rename' || c.kind === 'user.password-reset' || c.kind === 'user.unblock' || (c.kind === 'user.update' && c.attributes.some((a) => a.attribute === 'mailNickname')),
+  );
+  if (concerned.length === 0) return [];
+  const { sent, adminCopy } = recipients(input);
+  if (sent.size === 0) return [];
+  const warnings: PlanWarning[] = [];
+  const seen = new Set<string>();
+  for (const change of concerned) {
+    const key = change.userPrincipalName.toLowerCase();
+    const desired = input.desired.get(key);
+    const current = input.current.get(key);
+    if (!desired || !current) continue;
+    const upn = desired.userPrincipalName;
+    const before = mailboxAddresses(current, key, input, input.formerNames(current.directory?.id));
+    if (change.kind === 'user.password-reset' || change.kind === 'user.unblock') {
+      const owned = [...before].find((address) => adminCopy.has(address));
+      if (owned === undefined) continue;
+      const what = change.kind === 'user.password-reset' ? `resets the password of ${upn}` : `allows ${upn} to sign in again`;
+      warnings.push({
+        code: RECIPIENT_MAILBOX_CODE,
+        message: `this plan ${what}, whose mailbox is settings.adminEmail ${owned}, which gets a copy of every temporary password; ${NEEDS_APPROVAL}`,
+      });
+      continue;
+    }
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const how = current.userPrincipalName.toLowerCase() === key ? `its mailNickname becomes ${desired.attributes.mailNickname}` : `renamed from ${current.userPrincipalName}`;
+    for (const address of mailboxAddresses(desired, key, input, [])) {
+      const where = before.has(address) ? undefined : sent.get(address);
+      if (where === undefined) continue;
+      const sentThere = where === ADMIN_COPY ? `settings.adminEmail ${address}` : `${address}, ${where},`;
+      const reads = where === ADMIN_COPY ? 'the copy of every temporary password' : 'the temporary passwords sent there';
+      warnings.push({ code: RECIPIENT_MAILBOX_CODE, message: `${sentThere} would reach the mailbox of ${upn} (${how}), which then reads ${reads}; ${NEEDS_APPROVAL}` });
+    }
+  }
+  return warnings;
+}
+
+/** Whether an address is the sign-in name of an account other than `key`'s, declared or in the directory. */
+function isSignInNameOfAnother(address: string, key: string, input: RecipientMailboxInput): boolean {
+  return address !== key && (input.desired.has(address) || input.current.has(address));
+}

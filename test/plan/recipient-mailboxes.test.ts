@@ -1,0 +1,52 @@
+// Which addresses a mailbox takes (RECIPIENT_MAILBOX_TAKEN, recipient-mailboxes.ts):
+// the end-to-end case is recipient-mailbox-scenario.ts; these are the edges of
+// how an address reaches a mailbox, as mailbox-owners.ts reads it.
+import { describe, expect, it } from 'vitest';
+import { computePlan } from '../../src/plan/compute-plan.js';
+import type { TenantState, User } from '../../src/state/tenant-state.js';
+import { admin, catalog, currentUser, desiredUser, settings, state } from '../support/fixtures.js';
+
+const NOW = new Date('2026-12-01T00:00:00Z');
+
+/** Emma's mailNickname set to `nickname`; the codes of the plan's warnings and its approvals. */
+function plan(adminEmail: string, nickname: string, others: { desired?: User[]; current?: User[] } = {}, current?: TenantState) {
+  const emma = desiredUser('emma@contoso.com', { attributes: { mailNickname: nickname }, notify: ['emma@example.org'] });
+  const result = computePlan({
+    now: NOW,
+    desired: state(admin.desired, emma, ...(others.desired ?? [])),
+    current: current ?? state(admin.current, currentUser('emma@contoso.com'), ...(others.current ?? [])),
+    catalog: catalog(),
+    settings: settings({ adminEmail }),
+  });
+  return { taken: result.plan.warnings.filter((w) => w.code === 'RECIPIENT_MAILBOX_TAKEN').map((w) => w.message), approvals: result.plan.approvals };
+}
+
+describe('RECIPIENT_MAILBOX_TAKEN', () => {
+  it.each([
+    ['settings.adminEmail in another case', 'IT-Desk@Contoso.com'],
+    ['settings.adminEmail with a plus tag', 'it-desk+copies@contoso.com'],
+    ['settings.adminEmail at another tenant domain', 'it-desk@contoso.onmicrosoft.com'],
+  ])('a nickname reaching %s', (_name, adminEmail) => {
+    const { taken, approvals } = plan(adminEmail, 'it-desk');
+    expect(taken).toHaveLength(1);
+    expect(taken[0]).toMatch(/^settings\.adminEmail it-desk@contoso\.(com|onmicrosoft\.com) would reach the mailbox of emma@contoso\.com \(its mailNickname becomes it-desk\)/);
+    expect(approvals).toEqual(['privileged']);
+  });
+
+  it("a nickname reaching another user's notify", () => {
+    const joep = desiredUser('joep@contoso.com', { notify: ['security@contoso.onmicrosoft.com'] });
+    const { taken } = plan('it-desk@example.org', 'security', { desired: [joep], current: [currentUser('joep@contoso.com')] });
+    expect(taken).toEqual([
+      'security@contoso.onmicrosoft.com, notify of joep@contoso.com, would reach the mailbox of emma@contoso.com (its mailNickname becomes security), which then reads the temporary passwords sent there; apply needs --approve-privileged',
+    ]);
+  });
+
+  it('not an address outside the tenant domains, nor one another account signs in with, nor one the mailbox had', () => {
+    expect(plan('it-desk@example.org', 'it-desk')).toEqual({ taken: [], approvals: [] });
+    // it-desk@contoso.com is the shared mailbox's own name: Exchange keeps it for that account.
+    const shared = desiredUser('it-desk@contoso.com', { accountEnabled: false });
+    expect(plan('it-desk@contoso.com', 'it-desk', { desired: [shared], current: [currentUser('it-desk@contoso.com', { accountEnabled: false })] }).taken).toEqual([]);
+    // Emma's own name: her mailbox receives it already.
+    expect(plan('emma@contoso.com', 'emma2', {}).taken).toEqual([]);
+  });
+});
