@@ -49,4 +49,16 @@ describe('RECIPIENT_MAILBOX_TAKEN', () => {
     // Emma's own name: her mailbox receives it already.
     expect(plan('emma@contoso.com', 'emma2', {}).taken).toEqual([]);
   });
+
+  it("allowing the shared mailbox settings.adminEmail is to sign in again, and no other user's", () => {
+    const unblocked = desiredUser('it-desk@contoso.com', { accountEnabled: true });
+    const blocked = currentUser('it-desk@contoso.com', { accountEnabled: false });
+    const result = computePlan({ now: NOW, desired: state(admin.desired, unblocked), current: state(admin.current, blocked), catalog: catalog(), settings: settings({ adminEmail: 'it-desk@contoso.com' }) });
+    expect(result.plan.warnings.filter((w) => w.code === 'RECIPIENT_MAILBOX_TAKEN').map((w) => w.message)).toEqual([
+      'this plan allows it-desk@contoso.com to sign in again, whose mailbox is settings.adminEmail it-desk@contoso.com, which gets a copy of every temporary password; apply needs --approve-privileged',
+    ]);
+    expect(result.plan.approvals).toEqual(['privileged']);
+    const other = computePlan({ now: NOW, desired: state(admin.desired, unblocked), current: state(admin.current, blocked), catalog: catalog(), settings: settings({ adminEmail: 'helpdesk@contoso.com' }) });
+    expect(other.plan.approvals).toEqual([]);
+  });
 });
