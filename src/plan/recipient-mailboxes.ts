@@ -34,8 +34,11 @@ function deliveredForms(address: string): string[] {
 function addressesOf(upn: string, nickname: string, tenantDomains: ReadonlySet<string>): string[] {
   const lower = upn.toLowerCase();
   const local = nickname.toLowerCase();
-  const domains = new Set(tenantDomains).add(lower.slice(lower.lastIndexOf('@') + 1));
-  return [lower, ...[...domains].map((domain) => `${local}@${domain}`)];
+  const own = lower.slice(lower.lastIndexOf('@') + 1);
+  const addresses = [lower];
+  for (const domain of tenantDomains) addresses.push(`${local}@${domain}`);
+  if (!tenantDomains.has(own)) addresses.push(`${local}@${own}`);
+  return addresses;
 }
 
 interface Recipients {
@@ -101,9 +104,10 @@ export function recipientMailboxWarnings(input: RecipientMailboxInput): PlanWarn
     const current = input.current.get(key);
     if (!desired || !current) continue;
     const upn = desired.userPrincipalName;
-    const before = mailboxAddresses(current, key, input, input.formerNames(current.directory?.id));
+    const formerNames = () => input.formerNames(current.directory?.id);
     if (change.kind === 'user.password-reset' || change.kind === 'user.unblock') {
-      const owned = [...before].find((address) => adminCopy.has(address));
+      if (adminCopy.size === 0) continue;
+      const owned = [...mailboxAddresses(current, key, input, formerNames())].find((address) => adminCopy.has(address));
       if (owned === undefined) continue;
       const what = change.kind === 'user.password-reset' ? `resets the password of ${upn}` : `allows ${upn} to sign in again`;
       warnings.push({
@@ -114,10 +118,15 @@ export function recipientMailboxWarnings(input: RecipientMailboxInput): PlanWarn
     }
     if (seen.has(key)) continue;
     seen.add(key);
+    // Usually no address of the mailbox as declared is one passwords are sent to: what it had before is read only then.
+    const reached = addressesOf(upn, desired.attributes.mailNickname, input.tenantDomains).filter(
+      (address, index) => sent.has(address) && (index === 0 || !isSignInNameOfAnother(address, key, input)),
+    );
+    if (reached.length === 0) continue;
+    const before = mailboxAddresses(current, key, input, formerNames());
     const how = current.userPrincipalName.toLowerCase() === key ? `its mailNickname becomes ${desired.attributes.mailNickname}` : `renamed from ${current.userPrincipalName}`;
-    for (const address of mailboxAddresses(desired, key, input, [])) {
-      const where = before.has(address) ? undefined : sent.get(address);
-      if (where === undefined) continue;
+    for (const address of reached.filter((address) => !before.has(address))) {
+      const where = sent.get(address);
       const sentThere = where === ADMIN_COPY ? `settings.adminEmail ${address}` : `${address}, ${where},`;
       const reads = where === ADMIN_COPY ? 'the copy of every temporary password' : 'the temporary passwords sent there';
       warnings.push({ code: RECIPIENT_MAILBOX_CODE, message: `${sentThere} would reach the mailbox of ${upn} (${how}), which then reads ${reads}; ${NEEDS_APPROVAL}` });
