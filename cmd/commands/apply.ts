@@ -265,7 +265,7 @@ export function registerApply(program: Command): void {
         '(or typing "purchase" at a terminal); deletions above the threshold need --approve-deletions (or typing ' +
         '"deletions"); granting an admin role, revoking Global administrator, or deleting, blocking, allowing sign-in again to, ' +
         'restoring, renaming, resetting the password of, setting a phone of or turning off password expiry of a user who holds one, or giving a ' +
-        'mailbox an address temporary passwords are sent to (settings.adminEmail, a notify) or resetting or unblocking the one settings.adminEmail is, needs --approve-privileged ' +
+        'mailbox an address temporary passwords are sent to (settings.adminEmail, an admin\'s notify) or resetting or unblocking the one settings.adminEmail is, needs --approve-privileged ' +
         '(or typing "privileged" at a terminal).\n\n' +
         'A saved plan is applied only if planning again from the configuration (-c, required) and the database gives ' +
         'exactly that plan; what it needs approved, costs and mails comes from that recomputation, never from the file.\n\n' +

@@ -11,7 +11,7 @@ export const NEEDS_APPROVAL = 'apply needs --approve-privileged';
 
 export interface RecipientMailboxInput {
   readonly changes: readonly Change[];
-  /** Declared users, by lower-cased UPN: their notify is where temporary passwords go. */
+  /** Declared users, by lower-cased UPN: an administrator's notify is where its temporary passwords go. */
   readonly desired: ReadonlyMap<string, User>;
   /** The directory's users, by the lower-cased UPN they are planned under (renames resolved). */
   readonly current: ReadonlyMap<string, User>;
@@ -56,7 +56,11 @@ function recipients(input: RecipientMailboxInput): Recipients {
     for (const form of deliveredForms(address)) if (!sent.has(form)) sent.set(form, where);
   };
   if (input.adminEmail) add(input.adminEmail, ADMIN_COPY);
-  for (const user of input.desired.values()) for (const address of user.notify ?? []) add(address, `notify of ${user.userPrincipalName}`);
+  // An administrator's: another user's password a pull request may send anywhere with a reset, which needs no approval.
+  for (const [key, user] of input.desired) {
+    if (!user.notify?.length || (user.roles.length === 0 && !input.current.get(key)?.roles.length)) continue;
+    for (const address of user.notify) add(address, `notify of ${user.userPrincipalName}, an administrator`);
+  }
   return { sent, adminCopy: new Set(input.adminEmail ? deliveredForms(input.adminEmail) : []) };
 }
 
@@ -77,17 +81,19 @@ function mailboxAddresses(user: User, key: string, input: RecipientMailboxInput,
 }
 
 /**
- * The addresses temporary passwords are sent to (settings.adminEmail, every
- * notify) that a change of the plan gives to another mailbox, and the
- * changes that reset the password of settings.adminEmail's mailbox or let
- * it sign in again. Each is a way to read the credentials sent there,
- * administrators' among them, made of changes that are not privileged on
- * their own: a pull request setting a colleague's mailNickname to `it-desk`
- * (settings.adminEmail it-desk@contoso.com, not a declared user) planned one
- * plain update, after which the copy of every temporary password reached
- * that colleague. An address the mailbox received before (its names, those
- * it had before a rename) is not taken. Apply asks --approve-privileged, as
- * for GLOBAL_ADMINS_ABOVE_MAX.
+ * The addresses temporary passwords are sent to (settings.adminEmail, an
+ * administrator's notify) that a change of the plan gives to another
+ * mailbox, and the changes that reset the password of settings.adminEmail's
+ * mailbox or let it sign in again. Each is a way to read the credentials
+ * sent there, administrators' among them, made of changes that are not
+ * privileged on their own: a pull request setting a colleague's
+ * mailNickname to `it-desk` (settings.adminEmail it-desk@contoso.com, not a
+ * declared user) planned one plain update, after which the copy of every
+ * temporary password reached that colleague. Another user's notify is left
+ * out: a reset sending that user's password anywhere needs no approval
+ * either. An address the mailbox received before (its names, those it had
+ * before a rename) is not taken. Apply asks --approve-privileged, as for
+ * GLOBAL_ADMINS_ABOVE_MAX.
  */
 export function recipientMailboxWarnings(input: RecipientMailboxInput): PlanWarning[] {
   const concerned = input.changes.filter(

@@ -100,7 +100,7 @@ export function scenario(name: string, open: () => Promise<Tenant>, describeIt =
       const refused = await tenant.write(['apply', '-c', config, '--auto-approve']);
       expect(refused.code, refused.stderr).toBe(3);
       expect(refused.stderr).toContain(
-        '  security@contoso.com, notify of alex.wilber@contoso.com, would reach the mailbox of security@contoso.com (renamed from lucas.vandam@contoso.com), which then reads the temporary passwords sent there\n',
+        '  security@contoso.com, notify of alex.wilber@contoso.com, an administrator, would reach the mailbox of security@contoso.com (renamed from lucas.vandam@contoso.com), which then reads the temporary passwords sent there\n',
       );
       expect((await tenant.write(['apply', '-c', config, '--auto-approve', '--approve-privileged'])).code).toBe(0);
       expect((await tenant.read(['plan', '-c', config, '--detailed-exitcode'])).code).toBe(0);

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { computePlan } from '../../src/plan/compute-plan.js';
 import type { TenantState, User } from '../../src/state/tenant-state.js';
-import { admin, catalog, currentUser, desiredUser, settings, state } from '../support/fixtures.js';
+import { admin, catalog, currentUser, desiredUser, EXCHANGE_ADMIN, settings, state } from '../support/fixtures.js';
 
 const NOW = new Date('2026-12-01T00:00:00Z');
 
@@ -33,12 +33,16 @@ describe('RECIPIENT_MAILBOX_TAKEN', () => {
     expect(approvals).toEqual(['privileged']);
   });
 
-  it("a nickname reaching another user's notify", () => {
-    const joep = desiredUser('joep@contoso.com', { notify: ['security@contoso.onmicrosoft.com'] });
-    const { taken } = plan('it-desk@example.org', 'security', { desired: [joep], current: [currentUser('joep@contoso.com')] });
+  it("a nickname reaching an administrator's notify, not another user's", () => {
+    const joep = (roles: string[]) => desiredUser('joep@contoso.com', { notify: ['security@contoso.onmicrosoft.com'], roles });
+    const { taken } = plan('it-desk@example.org', 'security', { desired: [joep([EXCHANGE_ADMIN])], current: [currentUser('joep@contoso.com')] });
     expect(taken).toEqual([
-      'security@contoso.onmicrosoft.com, notify of joep@contoso.com, would reach the mailbox of emma@contoso.com (its mailNickname becomes security), which then reads the temporary passwords sent there; apply needs --approve-privileged',
+      'security@contoso.onmicrosoft.com, notify of joep@contoso.com, an administrator, would reach the mailbox of emma@contoso.com (its mailNickname becomes security), which then reads the temporary passwords sent there; apply needs --approve-privileged',
     ]);
+    // A role held now counts as one the configuration gives.
+    expect(plan('it-desk@example.org', 'security', { desired: [joep([])], current: [currentUser('joep@contoso.com', { roles: [EXCHANGE_ADMIN] })] }).taken).toHaveLength(1);
+    // A user without one: a reset sending its password anywhere needs no approval either.
+    expect(plan('it-desk@example.org', 'security', { desired: [joep([])], current: [currentUser('joep@contoso.com')] })).toEqual({ taken: [], approvals: [] });
   });
 
   it('not an address outside the tenant domains, nor one another account signs in with, nor one the mailbox had', () => {
