@@ -265,7 +265,8 @@ export function registerApply(program: Command): void {
         '(or typing "purchase" at a terminal); deletions above the threshold need --approve-deletions (or typing ' +
         '"deletions"); granting an admin role, revoking Global administrator, or deleting, blocking, allowing sign-in again to, ' +
         'restoring, renaming, resetting the password of, setting a phone of or turning off password expiry of a user who holds one, or giving a ' +
-        'mailbox an address temporary passwords are sent to (settings.adminEmail, an admin\'s notify) or resetting or unblocking the one settings.adminEmail is, needs --approve-privileged ' +
+        'mailbox an address temporary passwords are sent to (settings.adminEmail, an admin\'s notify) or resetting or unblocking the one settings.adminEmail is, or setting settings.adminEmail to a new address, ' +
+        'needs --approve-privileged ' +
         '(or typing "privileged" at a terminal).\n\n' +
         'A saved plan is applied only if planning again from the configuration (-c, required) and the database gives ' +
         'exactly that plan; what it needs approved, costs and mails comes from that recomputation, never from the file.\n\n' +
@@ -277,7 +278,7 @@ export function registerApply(program: Command): void {
     .option('--auto-approve', 'do not ask for confirmation')
     .option('--approve-purchases', 'allow buying the seats the plan needs')
     .option('--approve-deletions', 'allow deleting more users than the settings threshold')
-    .option('--approve-privileged', 'allow granting admin roles, revoking Global administrator, and deleting, blocking, allowing sign-in again to, restoring, renaming, resetting the password of, setting a phone of or turning off password expiry of users who hold one, and giving a mailbox an address temporary passwords are sent to')
+    .option('--approve-privileged', 'allow granting admin roles, revoking Global administrator, and deleting, blocking, allowing sign-in again to, restoring, renaming, resetting the password of, setting a phone of or turning off password expiry of users who hold one, giving a mailbox an address temporary passwords are sent to, and setting settings.adminEmail to a new address')
     .option('--max-purchase-cost <amount>', 'refuse purchases costing more than this per month', parseAmount)
     .option('--no-color', 'no colours, even at a terminal (NO_COLOR is honoured too)')
     .option('--quiet', 'no progress on stderr, however long the apply takes (also TENANTCTL_QUIET=1)')

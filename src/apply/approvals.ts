@@ -5,6 +5,7 @@ import { costAboveCap, formatMoney } from '../render/money.js';
 import { describePrivilegedChange } from '../plan/privileged-roles.js';
 import type { Change } from '../plan/change.js';
 import { NEEDS_APPROVAL, RECIPIENT_MAILBOX_CODE } from '../plan/recipient-mailboxes.js';
+import { isPrivilegedAdminEmail } from '../plan/admin-email-warnings.js';
 
 export interface ApprovalFlags {
   readonly approvePurchases: boolean;
@@ -64,9 +65,9 @@ export function privilegedLines(plan: PlanDocument): string[] {
   const changes = plan.changes.filter((c) => c.risks.includes('privileged'));
   const lines = changes.slice(0, SHOWN_PRIVILEGED).map((c) => `  ${terminalText(describePrivilegedChange(c as Change))}`);
   if (changes.length > SHOWN_PRIVILEGED) lines.push(`  … and ${changes.length - SHOWN_PRIVILEGED} more`);
-  // A plan that brings the Global administrators above settings.maxGlobalAdmins, or gives a mailbox an
-  // address temporary passwords are sent to, needs the same approval.
-  for (const warning of plan.warnings.filter((w) => w.code === 'GLOBAL_ADMINS_ABOVE_MAX' || w.code === RECIPIENT_MAILBOX_CODE)) {
+  // A plan that brings the Global administrators above settings.maxGlobalAdmins, gives a mailbox an
+  // address temporary passwords are sent to, or points settings.adminEmail at a new one needs the same approval.
+  for (const warning of plan.warnings.filter((w) => w.code === 'GLOBAL_ADMINS_ABOVE_MAX' || w.code === RECIPIENT_MAILBOX_CODE || isPrivilegedAdminEmail(w))) {
     lines.push(`  ${terminalText(warning.message.replace(`; ${NEEDS_APPROVAL}`, ''))}`);
   }
   return lines;

@@ -3,7 +3,7 @@ import { GLOBAL_ADMINISTRATOR, type Catalog } from '../catalog/catalog.js';
 import type { Settings } from '../state/settings.js';
 import { holdsLicencesWhileDeleted, type LicenseAssignment, type TenantState, type User } from '../state/tenant-state.js';
 import { isUserChange } from './change-address.js';
-import { adminEmailWarnings } from './admin-email-warnings.js';
+import { adminEmailWarnings, isPrivilegedAdminEmail } from './admin-email-warnings.js';
 import { heldNote, heldSettings, loosenedGuardWarnings } from './held-limits.js';
 import { CHANGE_KINDS, type Change, type ChangeKind } from './change.js';
 import { diffUser } from './diff-user.js';
@@ -235,6 +235,7 @@ export function computePlan(input: PlanInput): PlanResult {
   const seatsToPurchase = seats.purchases.reduce((sum, p) => sum + p.quantity, 0);
   const unmanagedUsers = activeNow.filter((user) => !user.directory?.managed && !input.desired.users.has(user.userPrincipalName.toLowerCase()));
   const tooManyAdmins = globalAdminWarnings({ before: adminsNow, after: admins, settings: held });
+  const adminEmailChanged = adminEmailWarnings(input.settings, input.applied ?? null);
   const recipientsTaken = recipientMailboxWarnings({ changes, desired: input.desired.users, current: currentUsers, adminEmail, tenantDomains, formerNames });
   return {
     plan: {
@@ -245,17 +246,20 @@ export function computePlan(input: PlanInput): PlanResult {
       monthlyCostIncrease,
       summary: summarize(changes, seatsToPurchase),
       // More Global administrators than settings.maxGlobalAdmins added by this plan is privileged too, and so
-      // is a mailbox given an address temporary passwords are sent to.
+      // is a mailbox given an address temporary passwords are sent to, or settings.adminEmail a new one.
       approvals: approvalsFor(
         seats.purchases.length > 0,
         deletionProblem,
-        planned.some((p) => p.risks.includes('privileged')) || tooManyAdmins.some((w) => w.code === 'GLOBAL_ADMINS_ABOVE_MAX') || recipientsTaken.length > 0,
+        planned.some((p) => p.risks.includes('privileged')) ||
+          tooManyAdmins.some((w) => w.code === 'GLOBAL_ADMINS_ABOVE_MAX') ||
+          recipientsTaken.length > 0 ||
+          adminEmailChanged.some(isPrivilegedAdminEmail),
       ),
       warnings: [
         ...deletionWarning(deletionProblem),
         ...loosenedLimitWarnings(input.settings, input.applied ?? null),
         ...loosenedGuardWarnings(input.settings, input.applied ?? null, admins < adminsNow),
-        ...adminEmailWarnings(input.settings, input.applied ?? null),
+        ...adminEmailChanged,
         ...tooManyAdmins,
         ...recipientsTaken,
         ...withheldAdminCopies(changes, adminEmail),

@@ -18,6 +18,7 @@ const PRIVILEGED = [
   ['user.update', 'setting a phone of'],
   ['user.update', 'turning off password expiry of'],
   ['RECIPIENT_MAILBOX_TAKEN', 'giving a mailbox an address temporary passwords are sent to'],
+  ['ADMIN_EMAIL_CHANGED', 'setting settings.adminEmail to a new address'],
 ] as const;
 
 /** The help as one line: commander wraps it to 80 columns wherever a space falls. */
