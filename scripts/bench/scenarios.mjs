@@ -108,8 +108,8 @@ async function runOne({ size, kind, dir, configDir, churnDir, createDir, catalog
 
   // The configuration's settings (its adminEmail, which no export can write before an apply
   // recorded one) recorded by an apply of their own, as the pull request setting them would be:
-  // the steady state is after it, with no settings left to record.
-  const settled = await cli(adopted, ['apply', '-c', configDir, '--auto-approve']);
+  // the steady state is after it, with no settings left to record. A new adminEmail is privileged.
+  const settled = await cli(adopted, ['apply', '-c', configDir, '--auto-approve', '--approve-privileged']);
   if (settled.code !== 0) throw new Error(`recording the configuration's settings failed: ${settled.stderr}`);
 
   // steady: nothing to change.

@@ -142,7 +142,8 @@ describe.each(engines)('settings.adminEmail at a name the reset user had before,
     const tenant = path.join(config, 'tenant.yaml');
     const adminEmail = fs.readFileSync(tenant, 'utf8');
     fs.writeFileSync(tenant, adminEmail.replace(`  adminEmail: ${OLD}\n`, '  adminEmail: it-desk@contoso.com\n'));
-    const created = await cli(['apply', '-c', config, '--auto-approve', '--approve-purchases']);
+    // Pointing adminEmail back at it-desk is privileged (ADMIN_EMAIL_CHANGED).
+    const created = await cli(['apply', '-c', config, '--auto-approve', '--approve-purchases', '--approve-privileged']);
     expect(created.code, created.stderr).toBe(0);
     fs.writeFileSync(tenant, adminEmail);
     fs.writeFileSync(users, withNew.replace('    notify: [megan.bowen@example.org]\n', RESET));
