@@ -5,7 +5,7 @@ import { costAboveCap, formatMoney } from '../render/money.js';
 import { describePrivilegedChange } from '../plan/privileged-roles.js';
 import type { Change } from '../plan/change.js';
 import { NEEDS_APPROVAL, RECIPIENT_MAILBOX_CODE } from '../plan/recipient-mailboxes.js';
-import { isPrivilegedAdminEmail } from '../plan/admin-email-warnings.js';
+import { ADMIN_EMAIL_CODE, newAdminEmail } from '../plan/admin-email-warnings.js';
 
 export interface ApprovalFlags {
   readonly approvePurchases: boolean;
@@ -67,7 +67,8 @@ export function privilegedLines(plan: PlanDocument): string[] {
   if (changes.length > SHOWN_PRIVILEGED) lines.push(`  … and ${changes.length - SHOWN_PRIVILEGED} more`);
   // A plan that brings the Global administrators above settings.maxGlobalAdmins, gives a mailbox an
   // address temporary passwords are sent to, or points settings.adminEmail at a new one needs the same approval.
-  for (const warning of plan.warnings.filter((w) => w.code === 'GLOBAL_ADMINS_ABOVE_MAX' || w.code === RECIPIENT_MAILBOX_CODE || isPrivilegedAdminEmail(w))) {
+  const adminEmailMoves = (plan.settingsToRecord ?? []).some((s) => s.setting === 'adminEmail' && newAdminEmail(s.before, s.after));
+  for (const warning of plan.warnings.filter((w) => w.code === 'GLOBAL_ADMINS_ABOVE_MAX' || w.code === RECIPIENT_MAILBOX_CODE || (adminEmailMoves && w.code === ADMIN_EMAIL_CODE))) {
     lines.push(`  ${terminalText(warning.message.replace(`; ${NEEDS_APPROVAL}`, ''))}`);
   }
   return lines;

@@ -2,7 +2,7 @@ import type { Settings } from '../state/settings.js';
 import type { PlanWarning } from './plan.js';
 import { NEEDS_APPROVAL } from './recipient-mailboxes.js';
 
-/** The warning; when it ends with NEEDS_APPROVAL apply asks --approve-privileged (approvals.ts lists it). */
+/** The warning; for a new address (newAdminEmail) it ends with NEEDS_APPROVAL, and apply lists it (approvals.ts). */
 export const ADMIN_EMAIL_CODE = 'ADMIN_EMAIL_CHANGED';
 
 /**
@@ -26,19 +26,20 @@ export function adminEmailWarnings(settings: Settings, applied: Settings | null)
     after === null
       ? `settings.adminEmail is removed (${before} as last applied): temporary passwords are no longer copied to an administrator's address`
       : `settings.adminEmail ${before === null ? `is set to ${after} (none as last applied)` : `changes from ${before} (as last applied) to ${after}`}: every temporary password a creation or password reset sends from now on, an administrator's too, is copied to ${after}`;
-  return [{ code: ADMIN_EMAIL_CODE, message: `${message}${UNTIL_RECORDED}${after === null ? '' : `; ${NEEDS_APPROVAL}`}` }];
+  return [{ code: ADMIN_EMAIL_CODE, message: `${message}${UNTIL_RECORDED}${newAdminEmail(before, after) ? `; ${NEEDS_APPROVAL}` : ''}` }];
 }
 
 /**
- * An ADMIN_EMAIL_CHANGED warning that asks --approve-privileged: the plan
- * points settings.adminEmail at an address the latest apply did not record
- * (changed, or set where it had none). From then on the copy of every
- * temporary password, an administrator's too, goes there, so it is as
- * privileged as giving a mailbox that address (RECIPIENT_MAILBOX_TAKEN); a
- * pull request changing that one line was applied on the merge alone.
- * Removing it stops the copies and a case-only change reaches the same
- * mailbox: neither needs the approval.
+ * Whether recording `after` points settings.adminEmail at an address the
+ * latest apply did not record (changed, or set where it had none). From then
+ * on the copy of every temporary password, an administrator's too, goes
+ * there, so it is as privileged as giving a mailbox that address
+ * (RECIPIENT_MAILBOX_TAKEN); a pull request changing that one line was
+ * applied on the merge alone. Removing it stops the copies and a case-only
+ * change reaches the same mailbox: neither needs the approval. Decided from
+ * the addresses, never from a warning's words: the plan's approval, its
+ * warning's ending and apply's list (the plan's settingsToRecord) agree.
  */
-export function isPrivilegedAdminEmail(warning: PlanWarning): boolean {
-  return warning.code === ADMIN_EMAIL_CODE && warning.message.endsWith(`; ${NEEDS_APPROVAL}`);
+export function newAdminEmail(before: unknown, after: unknown): boolean {
+  return typeof after === 'string' && after !== '' && after.toLowerCase() !== (typeof before === 'string' ? before.toLowerCase() : null);
 }

@@ -3,7 +3,7 @@ import { GLOBAL_ADMINISTRATOR, type Catalog } from '../catalog/catalog.js';
 import type { Settings } from '../state/settings.js';
 import { holdsLicencesWhileDeleted, type LicenseAssignment, type TenantState, type User } from '../state/tenant-state.js';
 import { isUserChange } from './change-address.js';
-import { adminEmailWarnings, isPrivilegedAdminEmail } from './admin-email-warnings.js';
+import { adminEmailWarnings, newAdminEmail } from './admin-email-warnings.js';
 import { heldNote, heldSettings, loosenedGuardWarnings } from './held-limits.js';
 import { CHANGE_KINDS, type Change, type ChangeKind } from './change.js';
 import { diffUser } from './diff-user.js';
@@ -253,7 +253,7 @@ export function computePlan(input: PlanInput): PlanResult {
         planned.some((p) => p.risks.includes('privileged')) ||
           tooManyAdmins.some((w) => w.code === 'GLOBAL_ADMINS_ABOVE_MAX') ||
           recipientsTaken.length > 0 ||
-          adminEmailChanged.some(isPrivilegedAdminEmail),
+          (input.applied != null && newAdminEmail(input.applied.adminEmail, input.settings.adminEmail)),
       ),
       warnings: [
         ...deletionWarning(deletionProblem),
