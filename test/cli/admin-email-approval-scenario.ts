@@ -10,13 +10,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { copyContoso, tempDir, type CliResult } from '../support/cli.js';
+import { copyContoso, tempDir } from '../support/cli.js';
+import type { ScenarioLogins } from '../support/scenario-logins.js';
 
 /** What tenantctl runs against: plan (the reader's), apply (the writer's). */
-export interface Tenant {
-  readonly read: (args: readonly string[]) => Promise<CliResult>;
-  readonly write: (args: readonly string[]) => Promise<CliResult>;
-}
+/** How the scenario reads (plans) and writes (applies) on its engine. */
+export type Tenant = ScenarioLogins;
 
 const EXAMPLE = '  adminEmail: it-desk@contoso.com\n';
 

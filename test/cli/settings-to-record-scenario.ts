@@ -12,7 +12,8 @@ import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, tempDir, type CliResult } from '../support/cli.js';
+import { ROOT, tempDir } from '../support/cli.js';
+import type { ScenarioLogins } from '../support/scenario-logins.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
@@ -20,10 +21,8 @@ addFormats(ajv);
 const validatePlan = ajv.compile(JSON.parse(fs.readFileSync(path.join(ROOT, 'schemas', 'plan.schema.json'), 'utf8')) as object);
 
 /** What tenantctl runs against: plan and history (the reader's), apply (the writer's). */
-export interface Tenant {
-  readonly read: (args: readonly string[]) => Promise<CliResult>;
-  readonly write: (args: readonly string[]) => Promise<CliResult>;
-}
+/** How the scenario reads (plans) and writes (applies) on its engine. */
+export type Tenant = ScenarioLogins;
 
 /** A copy of the contoso example (which the database's only apply applied) with tenant.yaml edited. */
 function contosoWith(edits: readonly (readonly [string, string])[], usersEdit?: readonly [string, string]): string {
