@@ -45,7 +45,7 @@ SET LOCAL search_path TO pg_catalog, pg_temp;
 -- right after it, what that init revoked.
 DO $$
 DECLARE
-  known constant integer := 32;
+  known constant integer := 33;
   found integer;
 BEGIN
   PERFORM pg_advisory_xact_lock_shared(7346010);
@@ -162,6 +162,9 @@ BEGIN
   END LOOP;
 END $$;
 GRANT EXECUTE ON FUNCTION tenantctl.directory_row_versions() TO tenantctl_writer;
+-- tenantctl.queued_recipients() (migration 0033) keeps PostgreSQL's default, EXECUTE for
+-- every role with USAGE on the schema: the addresses of the credentials not delivered yet,
+-- nothing else of the outbox, which plan needs whoever runs it.
 
 -- Deliverer: the outbox alone (and the schema version every command checks).
 GRANT SELECT ON tenantctl.schema_migrations, tenantctl.outbox_key TO tenantctl_deliverer;

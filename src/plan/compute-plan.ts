@@ -236,7 +236,15 @@ export function computePlan(input: PlanInput): PlanResult {
   const unmanagedUsers = activeNow.filter((user) => !user.directory?.managed && !input.desired.users.has(user.userPrincipalName.toLowerCase()));
   const tooManyAdmins = globalAdminWarnings({ before: adminsNow, after: admins, settings: held });
   const adminEmailChanged = adminEmailWarnings(input.settings, input.applied ?? null);
-  const recipientsTaken = recipientMailboxWarnings({ changes, desired: input.desired.users, current: currentUsers, adminEmail, tenantDomains, formerNames });
+  const recipientsTaken = recipientMailboxWarnings({
+    changes,
+    desired: input.desired.users,
+    current: currentUsers,
+    adminEmail,
+    tenantDomains,
+    formerNames,
+    ...(input.current.queuedRecipients ? { queuedRecipients: input.current.queuedRecipients } : {}),
+  });
   return {
     plan: {
       changes: planned,

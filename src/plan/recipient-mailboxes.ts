@@ -20,6 +20,8 @@ export interface RecipientMailboxInput {
   readonly tenantDomains: ReadonlySet<string>;
   /** The names an account (by id) had before and still receives mail at (former-names.ts). */
   readonly formerNames: (userId: string | undefined) => readonly string[];
+  /** The recipients of temporary passwords queued and not delivered yet (TenantState.queuedRecipients). */
+  readonly queuedRecipients?: ReadonlySet<string>;
 }
 
 /** `local+tag@domain` is delivered to `local@domain` (plus addressing), as mailbox-owners.ts reads it. */
@@ -49,6 +51,7 @@ interface Recipients {
 }
 
 const ADMIN_COPY = 'settings.adminEmail';
+const QUEUED = 'a recipient of temporary passwords queued and not delivered yet';
 
 function recipients(input: RecipientMailboxInput): Recipients {
   const sent = new Map<string, string>();
@@ -61,6 +64,8 @@ function recipients(input: RecipientMailboxInput): Recipients {
     if (!user.notify?.length || (user.roles.length === 0 && !input.current.get(key)?.roles.length)) continue;
     for (const address of user.notify) add(address, `notify of ${user.userPrincipalName}, an administrator`);
   }
+  // Sent where apply queued them, whatever the configuration says since (adminEmail removed, an admin's notify changed).
+  for (const address of input.queuedRecipients ?? []) add(address, QUEUED);
   return { sent, adminCopy: new Set(input.adminEmail ? deliveredForms(input.adminEmail) : []) };
 }
 
@@ -92,8 +97,12 @@ function mailboxAddresses(user: User, key: string, input: RecipientMailboxInput,
  * temporary password reached that colleague. Another user's notify is left
  * out: a reset sending that user's password anywhere needs no approval
  * either. An address the mailbox received before (its names, those it had
- * before a rename) is not taken. Apply asks --approve-privileged, as for
- * GLOBAL_ADMINS_ABOVE_MAX.
+ * before a rename) is not taken. So is the recipient of a temporary
+ * password queued and not delivered yet, whatever the configuration says
+ * since: deliver sends it where apply queued it, and a pull request that
+ * removed settings.adminEmail and gave a colleague `mailNickname: it-desk`
+ * had the next deliver send that colleague every copy still waiting.
+ * Apply asks --approve-privileged, as for GLOBAL_ADMINS_ABOVE_MAX.
  */
 export function recipientMailboxWarnings(input: RecipientMailboxInput): PlanWarning[] {
   const concerned = input.changes.filter(
@@ -134,7 +143,7 @@ export function recipientMailboxWarnings(input: RecipientMailboxInput): PlanWarn
     for (const address of reached.filter((address) => !before.has(address))) {
       const where = sent.get(address);
       const sentThere = where === ADMIN_COPY ? `settings.adminEmail ${address}` : `${address}, ${where},`;
-      const reads = where === ADMIN_COPY ? 'the copy of every temporary password' : 'the temporary passwords sent there';
+      const reads = where === ADMIN_COPY ? 'the copy of every temporary password' : where === QUEUED ? 'those the next deliver sends there' : 'the temporary passwords sent there';
       warnings.push({ code: RECIPIENT_MAILBOX_CODE, message: `${sentThere} would reach the mailbox of ${upn} (${how}), which then reads ${reads}; ${NEEDS_APPROVAL}` });
     }
   }

@@ -170,7 +170,9 @@ const OUTSIDE_RENAME = `w.table_name = 'users' AND w.operation = 'update' AND w.
  * and a sixth (part 5), the same way, every account's former names
  * (TenantState.formerNames, migration 0031); apply compares neither under
  * the lock (readStateAgain), as each rename is a write of the user's row,
- * which it does compare.
+ * which it does compare. A seventh (part 6), the same way, the recipients of
+ * the credentials not delivered yet (TenantState.queuedRecipients, migration
+ * 0033).
  */
 const DIRECTORY_LISTS = `${listParts(0, `json_build_array(${USER_COLUMNS})`, USER_TABLE_COLUMNS.join(', '), 'users', 'lower(user_principal_name)')}
 UNION ALL
@@ -196,6 +198,9 @@ UNION ALL
 SELECT 5 AS part, 0 AS chunk, json_agg(json_build_array(f.user_id, f.user_principal_name) ORDER BY f.id)::text AS text
   FROM former_names f JOIN users u ON u.id = f.user_id
  WHERE lower(f.user_principal_name) <> lower(u.user_principal_name)
+HAVING count(*) > 0
+UNION ALL
+SELECT 6 AS part, 0 AS chunk, json_agg(r)::text AS text FROM queued_recipients() AS r
 HAVING count(*) > 0`;
 
 const inOrder = (lists: string) => `SELECT part, chunk, text FROM (\n${lists}\n) AS parts ORDER BY part, chunk`;
@@ -253,10 +258,12 @@ export async function readState(db: Queryable): Promise<TenantState> {
   let renamesText: string | undefined;
   let rowVersions: string | undefined;
   let formerNamesText: string | undefined;
+  let queuedText: string | undefined;
   for (const { part, text } of rows) {
     if (part === 3) renamesText = text;
     else if (part === 4) rowVersions = text;
     else if (part === 5) formerNamesText = text;
+    else if (part === 6) queuedText = text;
     else texts[part]!.push(text);
   }
   const [usersTexts, rolesTexts, licensesTexts] = texts;
@@ -276,7 +283,13 @@ export async function readState(db: Queryable): Promise<TenantState> {
   }
   const outsideRenames = renamesText === undefined ? undefined : readOutsideRenames(renamesText);
   const formerNames = formerNamesText === undefined ? undefined : readFormerNames(formerNamesText);
-  const tenant: TenantState = { users: state, ...(outsideRenames ? { outsideRenames } : {}), ...(formerNames ? { formerNames } : {}) };
+  const queuedRecipients = queuedText === undefined ? undefined : new Set(JSON.parse(queuedText) as string[]);
+  const tenant: TenantState = {
+    users: state,
+    ...(outsideRenames ? { outsideRenames } : {}),
+    ...(formerNames ? { formerNames } : {}),
+    ...(queuedRecipients ? { queuedRecipients } : {}),
+  };
   if (keeping && rowVersions !== undefined) lastRead = { state: tenant, versions: rowVersions };
   return tenant;
 }

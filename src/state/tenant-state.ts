@@ -138,6 +138,12 @@ export interface TenantState {
    * to it reaches the account. Absent when there are none.
    */
   readonly formerNames?: ReadonlyMap<string, readonly string[]>;
+  /**
+   * Current state only: every recipient (lower-cased) of a temporary password
+   * queued and not delivered yet, whatever the configuration says now:
+   * deliver sends it there (migration 0033). Absent when there are none.
+   */
+  readonly queuedRecipients?: ReadonlySet<string>;
 }
 
 /** One UPN change written outside tenantctl, as the database recorded it. */

@@ -54,6 +54,23 @@ describe('RECIPIENT_MAILBOX_TAKEN', () => {
     expect(plan('emma@contoso.com', 'emma2', {}).taken).toEqual([]);
   });
 
+  it('a nickname reaching the recipient of a password still queued, whatever the configuration says now (helper-154)', () => {
+    const emma = desiredUser('emma@contoso.com', { attributes: { mailNickname: 'it-desk' }, notify: ['emma@example.org'] });
+    const taken = (queued: readonly string[]) => {
+      const current: TenantState = { ...state(admin.current, currentUser('emma@contoso.com')), ...(queued.length > 0 ? { queuedRecipients: new Set(queued) } : {}) };
+      const result = computePlan({ now: NOW, desired: state(admin.desired, emma), current, catalog: catalog(), settings: settings({ adminEmail: null }) });
+      return { taken: result.plan.warnings.filter((w) => w.code === 'RECIPIENT_MAILBOX_TAKEN').map((w) => w.message), approvals: result.plan.approvals };
+    };
+    expect(taken(['it-desk+copies@contoso.com', 'emma@example.org'])).toEqual({
+      taken: [
+        'it-desk@contoso.com, a recipient of temporary passwords queued and not delivered yet, would reach the mailbox of emma@contoso.com (its mailNickname becomes it-desk), which then reads those the next deliver sends there; apply needs --approve-privileged',
+      ],
+      approvals: ['privileged'],
+    });
+    expect(taken(['emma@example.org'])).toEqual({ taken: [], approvals: [] });
+    expect(taken([])).toEqual({ taken: [], approvals: [] });
+  });
+
   it("allowing the shared mailbox settings.adminEmail is to sign in again, and no other user's", () => {
     const unblocked = desiredUser('it-desk@contoso.com', { accountEnabled: true });
     const blocked = currentUser('it-desk@contoso.com', { accountEnabled: false });
