@@ -1,6 +1,7 @@
 import type { Database, Queryable } from '../db/database.js';
 import { latestMigrationVersion, refuseSchemaChangedSince } from '../db/migrate.js';
 import { composeMessage, type CredentialMessage, type MailAddress, type PendingNotification } from './compose-message.js';
+import { checkPasswordPolicy } from '../credentials/password-policy.js';
 import { notificationAddressProblem } from './notification-addresses.js';
 import { RelayUnusable } from './relay-failure.js';
 import { openSealed } from './seal.js';
@@ -193,6 +194,17 @@ async function deliverOne(tx: Queryable, row: NotificationRow, transport: Transp
   } catch {
     const error =
       'the outbox key cannot open this sealed password: it was sealed for another key, or the stored value is damaged; deliver with the key it was sealed for, or reset the user\'s password to send new credentials';
+    await markFailed(tx, id, error);
+    return { ...identity, status: 'failed', error };
+  }
+  // apply seals only what the policy allows (8 to 16 characters of its alphabet, no line break). Anything
+  // else was sealed by another writer of the database (the public key is readable) and would write
+  // lines of its own into the body of a message sent in the tenant's name. The account name is not
+  // checked: a rename since the password was queued is no reason to hold it back.
+  if (checkPasswordPolicy(password, '').length > 0) {
+    const error =
+      'not sent: the sealed temporary password is not one the password policy allows; apply never queues such a notification, so its row was written by something else. ' +
+      "Check who can write to the database, then delete the row, or reset the user's password to queue new credentials";
     await markFailed(tx, id, error);
     return { ...identity, status: 'failed', error };
   }

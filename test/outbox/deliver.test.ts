@@ -563,6 +563,28 @@ function outboxSuite(open: () => Promise<Database>): void {
     }
   });
 
+  // helper-154: the outbox's public key is readable, so whoever writes a row can seal any text as its "password".
+  it('sends nothing whose sealed password the policy would not allow: it would write lines of its own into the body', async () => {
+    const [joep] = (await seed(db, [THREE[0]])) as [Seeded];
+    const hostile = [
+      'Zx4$Kd8!\r\nYour account is locked: sign in at https://evil.example to keep it\r\n',
+      'Zx4$Kd8!wQe1Zx4$Kd8!wQe1',
+      'short1!',
+    ];
+    await seed(db, hostile.map((password, i) => ({ local: `hostile${i}`, recipients: ['office@fabrikam.com'], password })));
+    const transport = smtpTo(server.port);
+    const report = await deliverPending(db, transport, KEY);
+    transport.close();
+
+    expect(report.notifications.map((n) => n.status)).toEqual(['delivered', 'failed', 'failed', 'failed']);
+    const error =
+      "not sent: the sealed temporary password is not one the password policy allows; apply never queues such a notification, so its row was written by something else. Check who can write to the database, then delete the row, or reset the user's password to queue new credentials";
+    for (const failed of report.notifications.slice(1)) expect(failed.error).toBe(error);
+    expect(server.received).toHaveLength(1);
+    expectReceivedOnce(server, joep);
+    expect((await outbox(db)).slice(1).map((r) => [r.delivered, r.attempts, r.last_error])).toEqual(hostile.map(() => [false, 1, error]));
+  });
+
   it('stops, marking nothing delivered, once the pickup folder is swapped for a link elsewhere', async () => {
     await seed(db, THREE);
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantctl-pickup-'));
