@@ -61,15 +61,23 @@ function groupBy(users: readonly User[], keyOf: (user: User) => string | undefin
   return [...groups.entries()].sort(([a], [b]) => (a === undefined ? -1 : b === undefined ? 1 : byText(a, b)));
 }
 
+/**
+ * A file name as a case-insensitive file system (macOS, Windows) compares it:
+ * `users-σας.yaml` ("ΣΑΣ") and `users-σασ.yaml` ("σασ"), or `users-it.yaml`
+ * and `users-ıt.yaml`, differ here but are one file there, and the second
+ * written replaced the first, its users missing from the export.
+ */
+const folded = (fileName: string): string => fileName.toUpperCase();
+
 function byDepartment(users: readonly User[]): UserGroup[] {
-  const taken = new Set<string>([NO_DEPARTMENT_FILE]);
+  const taken = new Set<string>([folded(NO_DEPARTMENT_FILE)]);
   return groupBy(users, (user) => textValue(user.attributes.department)).map(([department, members]) => {
     if (department === undefined) return { fileName: NO_DEPARTMENT_FILE, description: 'Users without a department.', users: members };
     // Departments that differ only in case or punctuation ("R&D", "R-D") get -2, -3, … rather than share a file.
     const base = `users-${slug(department)}`;
     let fileName = `${base}.yaml`;
-    for (let n = 2; taken.has(fileName); n++) fileName = `${base}-${n}.yaml`;
-    taken.add(fileName);
+    for (let n = 2; taken.has(folded(fileName)); n++) fileName = `${base}-${n}.yaml`;
+    taken.add(folded(fileName));
     return { fileName, description: `Users of the department ${JSON.stringify(department)}.`, users: members };
   });
 }

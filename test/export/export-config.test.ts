@@ -342,6 +342,30 @@ describe('exportConfig: --split', () => {
     expectSameUsers(tenant, result);
   });
 
+  // helper-154: on macOS and Windows `users-σας.yaml` and `users-σασ.yaml` are one file; the second written replaced the first.
+  it('by department: never two file names that a case-insensitive file system takes for one', () => {
+    const lookalikes = state(
+      admin,
+      ...['ΣΑΣ', 'σασ', 'IT', 'ıt', 'Straße', 'STRASSE'].map((department, i) =>
+        currentUser(`d${i}@contoso.com`, { attributes: { displayName: `D ${i}`, department } }),
+      ),
+    );
+    const result = exportConfig(lookalikes, null, { ...OPTIONS, split: 'department' });
+    const paths = result.files.map((f) => f.path);
+    expect(new Set(paths.map((p) => p.toUpperCase())).size).toBe(paths.length);
+    expect(paths).toEqual([
+      'tenant.yaml',
+      'users-it.yaml',
+      'users-no-department.yaml',
+      'users-strasse.yaml',
+      'users-straße-2.yaml',
+      'users-ıt-2.yaml',
+      'users-σας.yaml',
+      'users-σασ-2.yaml',
+    ]);
+    expectSameUsers(lookalikes, result);
+  });
+
   it('by domain: one users file per UPN domain, lower-cased', () => {
     const result = exportConfig(tenant, null, { ...OPTIONS, split: 'domain' });
     expect(result.files.map((f) => f.path)).toEqual(['tenant.yaml', 'users-contoso.com.yaml', 'users-contoso.onmicrosoft.com.yaml']);
