@@ -244,6 +244,7 @@ export function computePlan(input: PlanInput): PlanResult {
     tenantDomains,
     formerNames,
     ...(input.current.queuedRecipients ? { queuedRecipients: input.current.queuedRecipients } : {}),
+    ...(input.current.recordedAdminEmails ? { recordedAdminEmails: input.current.recordedAdminEmails } : {}),
   });
   return {
     plan: {

@@ -22,6 +22,8 @@ export interface RecipientMailboxInput {
   readonly formerNames: (userId: string | undefined) => readonly string[];
   /** The recipients of temporary passwords queued and not delivered yet (TenantState.queuedRecipients). */
   readonly queuedRecipients?: ReadonlySet<string>;
+  /** Every settings.adminEmail an apply recorded (TenantState.recordedAdminEmails). */
+  readonly recordedAdminEmails?: ReadonlySet<string>;
 }
 
 /** `local+tag@domain` is delivered to `local@domain` (plus addressing), as mailbox-owners.ts reads it. */
@@ -46,8 +48,11 @@ function addressesOf(upn: string, nickname: string, tenantDomains: ReadonlySet<s
 interface Recipients {
   /** Each delivered form of an address temporary passwords are sent to, with the first place that names it. */
   readonly sent: ReadonlyMap<string, string>;
-  /** The delivered forms of settings.adminEmail. */
-  readonly adminCopy: ReadonlySet<string>;
+  /**
+   * The delivered forms of settings.adminEmail, true, and of each one an
+   * apply recorded before, false: its mailbox keeps the copies sent then.
+   */
+  readonly adminCopy: ReadonlyMap<string, boolean>;
 }
 
 const ADMIN_COPY = 'settings.adminEmail';
@@ -66,7 +71,10 @@ function recipients(input: RecipientMailboxInput): Recipients {
   }
   // Sent where apply queued them, whatever the configuration says since (adminEmail removed, an admin's notify changed).
   for (const address of input.queuedRecipients ?? []) add(address, QUEUED);
-  return { sent, adminCopy: new Set(input.adminEmail ? deliveredForms(input.adminEmail) : []) };
+  const adminCopy = new Map<string, boolean>();
+  for (const form of input.adminEmail ? deliveredForms(input.adminEmail) : []) adminCopy.set(form, true);
+  for (const address of input.recordedAdminEmails ?? []) for (const form of deliveredForms(address)) if (!adminCopy.has(form)) adminCopy.set(form, false);
+  return { sent, adminCopy };
 }
 
 /**
@@ -89,7 +97,10 @@ function mailboxAddresses(user: User, key: string, input: RecipientMailboxInput,
  * The addresses temporary passwords are sent to (settings.adminEmail, an
  * administrator's notify) that a change of the plan gives to another
  * mailbox, and the changes that reset the password of settings.adminEmail's
- * mailbox or let it sign in again. Each is a way to read the credentials
+ * mailbox or let it sign in again, or of a mailbox an earlier apply recorded
+ * as settings.adminEmail: it keeps the copies sent there, and removing the
+ * setting in the same pull request (which needs no approval) took the reset
+ * of it-desk's owner out of this check. Each is a way to read the credentials
  * sent there, administrators' among them, made of changes that are not
  * privileged on their own: a pull request setting a colleague's
  * mailNickname to `it-desk` (settings.adminEmail it-desk@contoso.com, not a
@@ -110,7 +121,7 @@ export function recipientMailboxWarnings(input: RecipientMailboxInput): PlanWarn
   );
   if (concerned.length === 0) return [];
   const { sent, adminCopy } = recipients(input);
-  if (sent.size === 0) return [];
+  if (sent.size === 0 && adminCopy.size === 0) return [];
   const warnings: PlanWarning[] = [];
   const seen = new Set<string>();
   for (const change of concerned) {
@@ -125,10 +136,10 @@ export function recipientMailboxWarnings(input: RecipientMailboxInput): PlanWarn
       const owned = [...mailboxAddresses(current, key, input, formerNames())].find((address) => adminCopy.has(address));
       if (owned === undefined) continue;
       const what = change.kind === 'user.password-reset' ? `resets the password of ${upn}` : `allows ${upn} to sign in again`;
-      warnings.push({
-        code: RECIPIENT_MAILBOX_CODE,
-        message: `this plan ${what}, whose mailbox is settings.adminEmail ${owned}, which gets a copy of every temporary password; ${NEEDS_APPROVAL}`,
-      });
+      const whose = adminCopy.get(owned)
+        ? `settings.adminEmail ${owned}, which gets a copy of every temporary password`
+        : `${owned}, settings.adminEmail as an earlier apply recorded it, which keeps the copies of the temporary passwords sent there then`;
+      warnings.push({ code: RECIPIENT_MAILBOX_CODE, message: `this plan ${what}, whose mailbox is ${whose}; ${NEEDS_APPROVAL}` });
       continue;
     }
     if (seen.has(key)) continue;

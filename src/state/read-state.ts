@@ -172,7 +172,8 @@ const OUTSIDE_RENAME = `w.table_name = 'users' AND w.operation = 'update' AND w.
  * the lock (readStateAgain), as each rename is a write of the user's row,
  * which it does compare. A seventh (part 6), the same way, the recipients of
  * the credentials not delivered yet (TenantState.queuedRecipients, migration
- * 0033).
+ * 0033), and an eighth (part 7) every settings.adminEmail an apply recorded
+ * (TenantState.recordedAdminEmails).
  */
 const DIRECTORY_LISTS = `${listParts(0, `json_build_array(${USER_COLUMNS})`, USER_TABLE_COLUMNS.join(', '), 'users', 'lower(user_principal_name)')}
 UNION ALL
@@ -201,6 +202,10 @@ SELECT 5 AS part, 0 AS chunk, json_agg(json_build_array(f.user_id, f.user_princi
 HAVING count(*) > 0
 UNION ALL
 SELECT 6 AS part, 0 AS chunk, json_agg(r)::text AS text FROM queued_recipients() AS r
+HAVING count(*) > 0
+UNION ALL
+SELECT 7 AS part, 0 AS chunk, json_agg(DISTINCT lower(a.settings->>'adminEmail'))::text AS text
+  FROM applies a WHERE a.settings->>'adminEmail' IS NOT NULL
 HAVING count(*) > 0`;
 
 const inOrder = (lists: string) => `SELECT part, chunk, text FROM (\n${lists}\n) AS parts ORDER BY part, chunk`;
@@ -259,11 +264,13 @@ export async function readState(db: Queryable): Promise<TenantState> {
   let rowVersions: string | undefined;
   let formerNamesText: string | undefined;
   let queuedText: string | undefined;
+  let adminEmailsText: string | undefined;
   for (const { part, text } of rows) {
     if (part === 3) renamesText = text;
     else if (part === 4) rowVersions = text;
     else if (part === 5) formerNamesText = text;
     else if (part === 6) queuedText = text;
+    else if (part === 7) adminEmailsText = text;
     else texts[part]!.push(text);
   }
   const [usersTexts, rolesTexts, licensesTexts] = texts;
@@ -284,11 +291,13 @@ export async function readState(db: Queryable): Promise<TenantState> {
   const outsideRenames = renamesText === undefined ? undefined : readOutsideRenames(renamesText);
   const formerNames = formerNamesText === undefined ? undefined : readFormerNames(formerNamesText);
   const queuedRecipients = queuedText === undefined ? undefined : new Set(JSON.parse(queuedText) as string[]);
+  const recordedAdminEmails = adminEmailsText === undefined ? undefined : new Set(JSON.parse(adminEmailsText) as string[]);
   const tenant: TenantState = {
     users: state,
     ...(outsideRenames ? { outsideRenames } : {}),
     ...(formerNames ? { formerNames } : {}),
     ...(queuedRecipients ? { queuedRecipients } : {}),
+    ...(recordedAdminEmails ? { recordedAdminEmails } : {}),
   };
   if (keeping && rowVersions !== undefined) lastRead = { state: tenant, versions: rowVersions };
   return tenant;

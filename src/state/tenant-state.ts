@@ -144,6 +144,13 @@ export interface TenantState {
    * deliver sends it there (migration 0033). Absent when there are none.
    */
   readonly queuedRecipients?: ReadonlySet<string>;
+  /**
+   * Current state only: every settings.adminEmail an apply recorded
+   * (lower-cased), the one in force included. Each such mailbox holds the
+   * copies of the temporary passwords sent while it was the one, whatever the
+   * configuration says now. Absent when none was.
+   */
+  readonly recordedAdminEmails?: ReadonlySet<string>;
 }
 
 /** One UPN change written outside tenantctl, as the database recorded it. */

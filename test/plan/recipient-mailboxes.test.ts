@@ -71,6 +71,31 @@ describe('RECIPIENT_MAILBOX_TAKEN', () => {
     expect(taken([])).toEqual({ taken: [], approvals: [] });
   });
 
+  it('resetting the password of a mailbox an earlier apply recorded as settings.adminEmail, removed since or now (helper-154)', () => {
+    const reset = { source: { kind: 'generate' }, forceChangePasswordNextSignIn: true, resetToken: '2026-12-01' } as const;
+    const emma = desiredUser('emma@contoso.com', { attributes: { mailNickname: 'it-desk' }, notify: ['emma@example.org'], password: reset });
+    const resetOf = (adminEmail: string | null, recorded: readonly string[]) => {
+      const current: TenantState = {
+        ...state(admin.current, currentUser('emma@contoso.com', { attributes: { mailNickname: 'it-desk' } })),
+        ...(recorded.length > 0 ? { recordedAdminEmails: new Set(recorded) } : {}),
+      };
+      const result = computePlan({ now: NOW, desired: state(admin.desired, emma), current, catalog: catalog(), settings: settings({ adminEmail }) });
+      return { taken: result.plan.warnings.filter((w) => w.code === 'RECIPIENT_MAILBOX_TAKEN').map((w) => w.message), approvals: result.plan.approvals };
+    };
+    expect(resetOf(null, ['helpdesk@contoso.com', 'it-desk@contoso.com'])).toEqual({
+      taken: [
+        'this plan resets the password of emma@contoso.com, whose mailbox is it-desk@contoso.com, settings.adminEmail as an earlier apply recorded it, which keeps the copies of the temporary passwords sent there then; apply needs --approve-privileged',
+      ],
+      approvals: ['privileged'],
+    });
+    // In force, it is said so.
+    expect(resetOf('it-desk@contoso.com', ['it-desk@contoso.com']).taken).toEqual([
+      'this plan resets the password of emma@contoso.com, whose mailbox is settings.adminEmail it-desk@contoso.com, which gets a copy of every temporary password; apply needs --approve-privileged',
+    ]);
+    expect(resetOf(null, ['helpdesk@contoso.com'])).toEqual({ taken: [], approvals: [] });
+    expect(resetOf(null, [])).toEqual({ taken: [], approvals: [] });
+  });
+
   it("allowing the shared mailbox settings.adminEmail is to sign in again, and no other user's", () => {
     const unblocked = desiredUser('it-desk@contoso.com', { accountEnabled: true });
     const blocked = currentUser('it-desk@contoso.com', { accountEnabled: false });
