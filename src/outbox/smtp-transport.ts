@@ -18,7 +18,7 @@ export interface SmtpTransportOptions {
    * any other host (`deliver --smtp-insecure-loopback`).
    */
   readonly insecureLoopback?: boolean;
-  /** Milliseconds to wait for the connection, the greeting and each reply. */
+  /** Milliseconds to wait for the connection, the greeting and each reply; a whole message gets that for each reply it waits for. */
   readonly timeoutMs?: number;
 }
 
@@ -33,6 +33,24 @@ export interface SmtpTransport extends Transport {
 // A deliver holds the notification's row lock while it sends, so a silent
 // server must not hold it for long.
 const DEFAULT_TIMEOUT_MS = 30_000;
+
+/**
+ * The replies one message can wait for besides one RCPT TO per recipient: the
+ * connection, the greeting, EHLO, STARTTLS, EHLO again, up to three for AUTH,
+ * RSET on a reused connection, MAIL FROM, DATA and the end of the data.
+ */
+const REPLIES_BESIDES_RECIPIENTS = 12;
+
+/**
+ * How long one message may take in all: the timeout for each reply it waits
+ * for. nodemailer's socket timeout counts only silence, so a relay that
+ * trickles a reply (a `250-` line every few seconds, never the last one) kept
+ * a send waiting for ever, the notification's row locked, and a deliver run
+ * from cron never ended.
+ */
+function messageDeadlineMs(timeoutMs: number, recipients: number): number {
+  return timeoutMs * (REPLIES_BESIDES_RECIPIENTS + recipients);
+}
 
 /**
  * The value of TENANTCTL_SMTP_URL as an error may show it. maskUrl finds the
@@ -166,10 +184,18 @@ export function createSmtpTransport(url: string, options: SmtpTransportOptions =
     displayUrl: maskUrl(url),
     login: user || null,
     async send(message) {
+      const deadlineMs = messageDeadlineMs(timeout, message.to.length);
+      // nodemailer's pool closes the connection of a message whose signal aborts, and fails that message.
+      const deadline = AbortSignal.timeout(deadlineMs);
       let info: SMTPSentMessageInfo;
       try {
-        info = await (await connect()).sendMail(mailOptions(message));
+        info = await (await connect()).sendMail({ ...mailOptions(message), signal: deadline });
       } catch (cause) {
+        if (deadline.aborted) {
+          throw new Error(
+            `the relay ${relay} had not taken the message after ${deadlineMs / 1000}s (its replies came too slowly, or one never ended), so deliver closed the connection; if it had accepted the message already, the next deliver sends it again with the same Message-ID`,
+          );
+        }
         throw sendFailure(cause, relay, redact);
       }
       const errors = info.rejectedErrors ?? [];
