@@ -230,6 +230,7 @@ export function registerDeliver(program: Command): void {
             },
             // Each outcome is printed as it comes; only the counts are needed after.
             keepDeliveries: false,
+            lockTimeoutMs: (options.lockTimeout ?? 10) * 1000,
           });
         });
         const { counts } = report;

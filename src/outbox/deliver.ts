@@ -3,6 +3,7 @@ import { latestMigrationVersion, refuseSchemaChangedSince } from '../db/migrate.
 import { composeMessage, type CredentialMessage, type MailAddress, type PendingNotification } from './compose-message.js';
 import { checkPasswordPolicy } from '../credentials/password-policy.js';
 import { notificationAddressProblem } from './notification-addresses.js';
+import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 import { RelayUnusable } from './relay-failure.js';
 import { openSealed } from './seal.js';
 
@@ -96,6 +97,12 @@ export interface DeliveryOptions {
    * otherwise keep every outcome, with its error text, in memory to the end.
    */
   readonly keepDeliveries?: boolean;
+  /**
+   * On PostgreSQL, how long a statement may wait for a lock another session
+   * holds (a migration in progress, a transaction left open on the outbox);
+   * without it deliver waited for as long as that session lived.
+   */
+  readonly lockTimeoutMs?: number;
 }
 
 interface NotificationRow {
@@ -245,6 +252,25 @@ async function deliverOne(tx: Queryable, row: NotificationRow, transport: Transp
  * reported in `rejected`.
  */
 export async function deliverPending(db: Database, transport: Transport, options: DeliveryOptions): Promise<DeliveryReport> {
+  const { lockTimeoutMs } = options;
+  if (db.kind !== 'postgres' || lockTimeoutMs === undefined) return deliverAll(db, transport, options);
+  // For the session, once (not a statement more per notification); put back as it was afterwards.
+  const [setting] = await db.query<{ previous: string }>(`SELECT current_setting('lock_timeout') AS previous, set_config('lock_timeout', $1, false)`, [
+    `${Math.max(1, Math.round(lockTimeoutMs))}ms`,
+  ]);
+  try {
+    return await deliverAll(db, transport, options);
+  } catch (cause) {
+    if ((cause as { code?: unknown }).code !== '55P03') throw cause;
+    throw new TenantctlError(
+      `deliver waited ${lockTimeoutMs / 1000}s for a lock on the outbox that another session holds (a migration in progress, or a transaction left open); the notifications not sent yet stay queued: end that session, or raise --lock-timeout`,
+    );
+  } finally {
+    await db.query(`SELECT set_config('lock_timeout', $1, false)`, [setting?.previous ?? '0']).catch(() => undefined);
+  }
+}
+
+async function deliverAll(db: Database, transport: Transport, options: DeliveryOptions): Promise<DeliveryReport> {
   const notifications: NotificationDelivery[] = [];
   const tally = { delivered: 0, failed: 0, partial: 0 };
   let afterId = 0;

@@ -8,9 +8,9 @@ import type { Database } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrate.js';
 import { openDatabase } from '../../src/db/open-database.js';
 import { deliverPending } from '../../src/outbox/deliver.js';
-import { sealSecret } from '../../src/outbox/seal.js';
 import { createSmtpTransport } from '../../src/outbox/smtp-transport.js';
-import { installTestOutboxKey, TEST_OUTBOX_IDENTITY, TEST_OUTBOX_RECIPIENT } from '../support/outbox-key.js';
+import { TEST_OUTBOX_IDENTITY } from '../support/outbox-key.js';
+import { queueNotification } from '../support/queued-notification.js';
 
 /** Greets, then answers EHLO with `250-` lines, one every 100 ms, and never the last one. */
 async function tricklingRelay(): Promise<{ port: number; connections: () => number; hungUp: Promise<void>; close(): Promise<void> }> {
@@ -55,16 +55,7 @@ async function queuedNotification(): Promise<Database> {
   const db = await openDatabase({ url: 'memory://', actor: 'test', lockTimeoutMs: 1000 });
   cleanups.push(() => db.close());
   await migrate(db);
-  await installTestOutboxKey(db);
-  await db.query(`INSERT INTO domains (name, verified, is_default) VALUES ('contoso.com', true, true)`);
-  const [apply] = await db.query<{ id: string }>(
-    `INSERT INTO applies (actor, host, plan_hash, tool_version, summary, changes) VALUES ('test', 'test-host', 'plan-hash', '0.0.0', '{}'::jsonb, '[]'::jsonb) RETURNING id`,
-  );
-  const [user] = await db.query<{ id: string }>(`INSERT INTO users (user_principal_name, display_name, mail_nickname) VALUES ('anna@contoso.com', 'Anna', 'anna') RETURNING id::text AS id`);
-  await db.query(
-    `INSERT INTO credential_notifications (apply_id, user_id, user_principal_name, recipients, sealed_password) VALUES ($1, $2, 'anna@contoso.com', ARRAY['office@fabrikam.com'], $3)`,
-    [Number(apply?.id), user?.id, await sealSecret(TEST_OUTBOX_RECIPIENT, 'Zx4$Kd8!wQe1')],
-  );
+  await queueNotification(db);
   return db;
 }
 
