@@ -119,8 +119,8 @@ export function parseSeconds(value: string): number {
   return seconds;
 }
 
-/** How long a command waits for the embedded database another process has open, or for another apply. */
-export const LOCK_TIMEOUT_HELP = 'seconds to wait while another tenantctl holds the embedded database, or another apply the tenant lock (default 10)';
+/** How long a command waits for the embedded database another process has open, for another apply, or (deliver) for a lock on the outbox. */
+export const LOCK_TIMEOUT_HELP = 'seconds to wait while another tenantctl holds the embedded database, another apply the tenant lock, or another session the outbox deliver sends from (default 10)';
 
 /** --database, --actor and --lock-timeout, on every command that opens the database. */
 export function addDatabaseOptions(command: Command): Command {
