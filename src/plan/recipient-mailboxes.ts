@@ -45,9 +45,15 @@ function addressesOf(upn: string, nickname: string, tenantDomains: ReadonlySet<s
   return addresses;
 }
 
+/** A place that sends temporary passwords to an address; `admin` is the lower-cased UPN whose notify names it. */
+interface Place {
+  readonly where: string;
+  readonly admin?: string;
+}
+
 interface Recipients {
-  /** Each delivered form of an address temporary passwords are sent to, with the first place that names it. */
-  readonly sent: ReadonlyMap<string, string>;
+  /** Each delivered form of an address temporary passwords are sent to, with every place that names it, first first. */
+  readonly sent: ReadonlyMap<string, readonly Place[]>;
   /**
    * The delivered forms of settings.adminEmail, true, and of each one an
    * apply recorded before, false: its mailbox keeps the copies sent then.
@@ -59,18 +65,22 @@ const ADMIN_COPY = 'settings.adminEmail';
 const QUEUED = 'a recipient of temporary passwords queued and not delivered yet';
 
 function recipients(input: RecipientMailboxInput): Recipients {
-  const sent = new Map<string, string>();
-  const add = (address: string, where: string) => {
-    for (const form of deliveredForms(address)) if (!sent.has(form)) sent.set(form, where);
+  const sent = new Map<string, Place[]>();
+  const add = (address: string, place: Place) => {
+    for (const form of deliveredForms(address)) {
+      const places = sent.get(form);
+      if (places === undefined) sent.set(form, [place]);
+      else places.push(place);
+    }
   };
-  if (input.adminEmail) add(input.adminEmail, ADMIN_COPY);
+  if (input.adminEmail) add(input.adminEmail, { where: ADMIN_COPY });
   // An administrator's: another user's password a pull request may send anywhere with a reset, which needs no approval.
   for (const [key, user] of input.desired) {
     if (!user.notify?.length || (user.roles.length === 0 && !input.current.get(key)?.roles.length)) continue;
-    for (const address of user.notify) add(address, `notify of ${user.userPrincipalName}, an administrator`);
+    for (const address of user.notify) add(address, { where: `notify of ${user.userPrincipalName}, an administrator`, admin: key });
   }
   // Sent where apply queued them, whatever the configuration says since (adminEmail removed, an admin's notify changed).
-  for (const address of input.queuedRecipients ?? []) add(address, QUEUED);
+  for (const address of input.queuedRecipients ?? []) add(address, { where: QUEUED });
   const adminCopy = new Map<string, boolean>();
   for (const form of input.adminEmail ? deliveredForms(input.adminEmail) : []) adminCopy.set(form, true);
   for (const address of input.recordedAdminEmails ?? []) for (const form of deliveredForms(address)) if (!adminCopy.has(form)) adminCopy.set(form, false);
@@ -96,8 +106,8 @@ function mailboxAddresses(user: User, key: string, input: RecipientMailboxInput,
 /**
  * The addresses temporary passwords are sent to (settings.adminEmail, an
  * administrator's notify) that a change of the plan gives to another
- * mailbox, and the changes that reset the password of settings.adminEmail's
- * mailbox or let it sign in again, or of a mailbox an earlier apply recorded
+ * mailbox, and the changes that reset the password of a mailbox receiving
+ * one or let it sign in again, or of a mailbox an earlier apply recorded
  * as settings.adminEmail: it keeps the copies sent there, and removing the
  * setting in the same pull request (which needs no approval) took the reset
  * of it-desk's owner out of this check. Each is a way to read the credentials
@@ -113,6 +123,11 @@ function mailboxAddresses(user: User, key: string, input: RecipientMailboxInput,
  * since: deliver sends it where apply queued it, and a pull request that
  * removed settings.adminEmail and gave a colleague `mailNickname: it-desk`
  * had the next deliver send that colleague every copy still waiting.
+ * Resetting the password of, or unblocking, a mailbox that receives any of
+ * these addresses is the same: security@ (an administrator's notify, the
+ * mailbox of a user holding no role) reset with `notify` a pull request's
+ * author's address gave that author the administrator's temporary
+ * passwords, past and next, with no approval.
  * Apply asks --approve-privileged, as for GLOBAL_ADMINS_ABOVE_MAX.
  */
 export function recipientMailboxWarnings(input: RecipientMailboxInput): PlanWarning[] {
@@ -132,13 +147,9 @@ export function recipientMailboxWarnings(input: RecipientMailboxInput): PlanWarn
     const upn = desired.userPrincipalName;
     const formerNames = () => input.formerNames(current.directory?.id);
     if (change.kind === 'user.password-reset' || change.kind === 'user.unblock') {
-      if (adminCopy.size === 0) continue;
-      const owned = [...mailboxAddresses(current, key, input, formerNames())].find((address) => adminCopy.has(address));
-      if (owned === undefined) continue;
+      const whose = mailboxReceiving(mailboxAddresses(current, key, input, formerNames()), key, sent, adminCopy);
+      if (whose === undefined) continue;
       const what = change.kind === 'user.password-reset' ? `resets the password of ${upn}` : `allows ${upn} to sign in again`;
-      const whose = adminCopy.get(owned)
-        ? `settings.adminEmail ${owned}, which gets a copy of every temporary password`
-        : `${owned}, settings.adminEmail as an earlier apply recorded it, which keeps the copies of the temporary passwords sent there then`;
       warnings.push({ code: RECIPIENT_MAILBOX_CODE, message: `this plan ${what}, whose mailbox is ${whose}; ${NEEDS_APPROVAL}` });
       continue;
     }
@@ -152,13 +163,34 @@ export function recipientMailboxWarnings(input: RecipientMailboxInput): PlanWarn
     const before = mailboxAddresses(current, key, input, formerNames());
     const how = current.userPrincipalName.toLowerCase() === key ? `its mailNickname becomes ${desired.attributes.mailNickname}` : `renamed from ${current.userPrincipalName}`;
     for (const address of reached.filter((address) => !before.has(address))) {
-      const where = sent.get(address);
+      const where = sent.get(address)?.[0]?.where;
       const sentThere = where === ADMIN_COPY ? `settings.adminEmail ${address}` : `${address}, ${where},`;
       const reads = where === ADMIN_COPY ? 'the copy of every temporary password' : where === QUEUED ? 'those the next deliver sends there' : 'the temporary passwords sent there';
       warnings.push({ code: RECIPIENT_MAILBOX_CODE, message: `${sentThere} would reach the mailbox of ${upn} (${how}), which then reads ${reads}; ${NEEDS_APPROVAL}` });
     }
   }
   return warnings;
+}
+
+/**
+ * What a mailbox of these addresses receives that makes a new password of
+ * `key`'s account a way to read credentials, said for a warning, or
+ * undefined: settings.adminEmail (or one an apply recorded) first, then an
+ * administrator's notify or a queued password. The administrator's own
+ * notify is left out: a reset of that account sends its own password.
+ */
+function mailboxReceiving(addresses: ReadonlySet<string>, key: string, sent: Recipients['sent'], adminCopy: Recipients['adminCopy']): string | undefined {
+  for (const address of addresses) {
+    const inForce = adminCopy.get(address);
+    if (inForce === true) return `settings.adminEmail ${address}, which gets a copy of every temporary password`;
+    if (inForce === false) return `${address}, settings.adminEmail as an earlier apply recorded it, which keeps the copies of the temporary passwords sent there then`;
+  }
+  for (const address of addresses) {
+    const place = sent.get(address)?.find((p) => p.admin !== key);
+    if (place === undefined) continue;
+    return `${address}, ${place.where}, which gets ${place.where === QUEUED ? 'those the next deliver sends there' : 'the temporary passwords sent there'}`;
+  }
+  return undefined;
 }
 
 /** Whether an address is the sign-in name of an account other than `key`'s, declared or in the directory. */

@@ -5,7 +5,7 @@
 // alone: from then on that colleague's mailbox received the copy of every
 // temporary password, a new Global administrator's among them. Renaming a user
 // to an address a notify names, or resetting the password of the mailbox
-// settings.adminEmail is, did the same. Each now needs --approve-privileged
+// settings.adminEmail is or an administrator's notify names, did the same. Each now needs --approve-privileged
 // (RECIPIENT_MAILBOX_TAKEN). Run as a user runs the CLI, on the embedded
 // database and on PostgreSQL with the reader planning and the writer applying
 // (recipient-mailbox-*.test.ts).
@@ -103,6 +103,17 @@ export function scenario(name: string, open: () => Promise<Tenant>, describeIt =
       );
       expect((await tenant.write(['apply', '-c', config, '--auto-approve', '--approve-privileged'])).code).toBe(0);
       expect((await tenant.read(['plan', '-c', config, '--detailed-exitcode'])).code).toBe(0);
+    });
+
+    it.sequential("resetting the password of a mailbox an administrator's notify names needs it, whoever's mailbox it is (helper-156)", async () => {
+      // Lucas, now security@ and holding no role: a reset sent to the pull request's author would open Alex's passwords to them.
+      edit(config, [['    jobTitle: Warehouse Operator\n', '    jobTitle: Warehouse Operator\n    notify: [attacker@evil.example]\n    password: { reset: "2026-12-07" }\n']]);
+      const refused = await tenant.write(['apply', '-c', config, '--auto-approve']);
+      expect(refused.code, refused.stderr).toBe(3);
+      expect(refused.stderr).toContain(
+        'this plan makes privileged changes:\n  this plan resets the password of security@contoso.com, whose mailbox is security@contoso.com, notify of alex.wilber@contoso.com, an administrator, which gets the temporary passwords sent there\napply stopped',
+      );
+      expect((await tenant.write(['apply', '-c', config, '--auto-approve', '--approve-privileged'])).code).toBe(0);
     });
   });
 }

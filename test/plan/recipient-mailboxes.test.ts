@@ -4,9 +4,10 @@
 import { describe, expect, it } from 'vitest';
 import { computePlan } from '../../src/plan/compute-plan.js';
 import type { TenantState, User } from '../../src/state/tenant-state.js';
-import { admin, catalog, currentUser, desiredUser, EXCHANGE_ADMIN, settings, state } from '../support/fixtures.js';
+import { admin, catalog, currentUser, desiredUser, EXCHANGE_ADMIN, GA, settings, state } from '../support/fixtures.js';
 
 const NOW = new Date('2026-12-01T00:00:00Z');
+type UserOverrides = NonNullable<Parameters<typeof desiredUser>[1]>;
 
 /** Emma's mailNickname set to `nickname`; the codes of the plan's warnings and its approvals. */
 function plan(adminEmail: string, nickname: string, others: { desired?: User[]; current?: User[] } = {}, current?: TenantState) {
@@ -94,6 +95,57 @@ describe('RECIPIENT_MAILBOX_TAKEN', () => {
     ]);
     expect(resetOf(null, ['helpdesk@contoso.com'])).toEqual({ taken: [], approvals: [] });
     expect(resetOf(null, [])).toEqual({ taken: [], approvals: [] });
+  });
+
+  it("resetting the password of or unblocking a mailbox an administrator's notify names or a queued password goes to (helper-156)", () => {
+    const reset = { source: { kind: 'generate' }, forceChangePasswordNextSignIn: true, resetToken: '2026-12-07' } as const;
+    /** Sam (no role, notify the pull request author's) as declared and as in the directory, beside Joep, who may be an administrator. */
+    const taken = (sam: { desired: UserOverrides; current?: UserOverrides; nickname?: string }, joepRoles: string[], queued: readonly string[] = []) => {
+      const attributes = { mailNickname: sam.nickname ?? 'security' };
+      // Joep's notify reaches Sam's mailbox by its nickname at another tenant domain, in another case, with a plus tag.
+      const joep = desiredUser('joep@contoso.com', { notify: ['Security+pw@Contoso.onmicrosoft.com'], roles: joepRoles });
+      const current: TenantState = {
+        ...state(admin.current, currentUser('sam@contoso.com', { attributes, ...sam.current }), currentUser('joep@contoso.com', { roles: joepRoles })),
+        ...(queued.length > 0 ? { queuedRecipients: new Set(queued) } : {}),
+      };
+      const desired = state(admin.desired, desiredUser('sam@contoso.com', { attributes, notify: ['attacker@evil.example'], ...sam.desired }), joep);
+      const result = computePlan({ now: NOW, desired, current, catalog: catalog(), settings: settings({ adminEmail: 'it-desk@example.org' }) });
+      return { taken: result.plan.warnings.filter((w) => w.code === 'RECIPIENT_MAILBOX_TAKEN').map((w) => w.message), approvals: result.plan.approvals };
+    };
+    const whose = 'whose mailbox is security@contoso.onmicrosoft.com, notify of joep@contoso.com, an administrator, which gets the temporary passwords sent there; apply needs --approve-privileged';
+    expect(taken({ desired: { password: reset } }, [EXCHANGE_ADMIN])).toEqual({ taken: [`this plan resets the password of sam@contoso.com, ${whose}`], approvals: ['privileged'] });
+    expect(taken({ desired: { accountEnabled: true }, current: { accountEnabled: false } }, [EXCHANGE_ADMIN])).toEqual({
+      taken: [`this plan allows sam@contoso.com to sign in again, ${whose}`],
+      approvals: ['privileged'],
+    });
+    // Sam's mailbox receiving no such address, or Joep holding no role now or after the plan: no approval.
+    expect(taken({ desired: { password: reset }, nickname: 'sam' }, [EXCHANGE_ADMIN])).toEqual({ taken: [], approvals: [] });
+    expect(taken({ desired: { password: reset } }, [])).toEqual({ taken: [], approvals: [] });
+    // A password queued for Sam's mailbox counts, whatever the configuration says now.
+    expect(taken({ desired: { password: reset } }, [], ['security@contoso.com']).taken).toEqual([
+      'this plan resets the password of sam@contoso.com, whose mailbox is security@contoso.com, a recipient of temporary passwords queued and not delivered yet, which gets those the next deliver sends there; apply needs --approve-privileged',
+    ]);
+  });
+
+  it("an administrator's notify naming its own mailbox: its reset sends it its own password, privileged as an administrator's (helper-156)", () => {
+    const reset = { source: { kind: 'generate' }, forceChangePasswordNextSignIn: true, resetToken: '2026-12-07' } as const;
+    const resetOfJoep = (otherNotify: readonly string[]) => {
+      const joep = desiredUser('joep@contoso.com', { notify: ['joep@contoso.com'], roles: [EXCHANGE_ADMIN], password: reset });
+      const other = desiredUser('admin@contoso.com', { roles: [GA], notify: [...otherNotify] });
+      const result = computePlan({
+        now: NOW,
+        desired: state(other, joep),
+        current: state(admin.current, currentUser('joep@contoso.com', { roles: [EXCHANGE_ADMIN] })),
+        catalog: catalog(),
+        settings: settings({ adminEmail: 'it-desk@example.org' }),
+      });
+      return { taken: result.plan.warnings.filter((w) => w.code === 'RECIPIENT_MAILBOX_TAKEN').map((w) => w.message), approvals: result.plan.approvals };
+    };
+    expect(resetOfJoep([])).toEqual({ taken: [], approvals: ['privileged'] });
+    // Another administrator's passwords sent there are another matter.
+    expect(resetOfJoep(['joep@contoso.com']).taken).toEqual([
+      'this plan resets the password of joep@contoso.com, whose mailbox is joep@contoso.com, notify of admin@contoso.com, an administrator, which gets the temporary passwords sent there; apply needs --approve-privileged',
+    ]);
   });
 
   it("allowing the shared mailbox settings.adminEmail is to sign in again, and no other user's", () => {
