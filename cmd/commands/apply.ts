@@ -265,7 +265,7 @@ export function registerApply(program: Command): void {
         '(or typing "purchase" at a terminal); deletions above the threshold need --approve-deletions (or typing ' +
         '"deletions"); granting an admin role, revoking Global administrator, or deleting, blocking, allowing sign-in again to, ' +
         'restoring, renaming, resetting the password of, setting a phone of or turning off password expiry of a user who holds one, or giving a ' +
-        'mailbox an address temporary passwords are sent to (settings.adminEmail, an admin\'s notify) or resetting or unblocking the one settings.adminEmail is, or setting settings.adminEmail to a new address, ' +
+        'mailbox an address temporary passwords are sent to (settings.adminEmail, an admin\'s notify) or resetting or unblocking a mailbox that receives one, or setting settings.adminEmail to a new address, ' +
         'needs --approve-privileged ' +
         '(or typing "privileged" at a terminal).\n\n' +
         'A saved plan is applied only if planning again from the configuration (-c, required) and the database gives ' +
