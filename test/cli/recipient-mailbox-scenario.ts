@@ -15,7 +15,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { copyContoso } from '../support/cli.js';
 import type { ScenarioLogins } from '../support/scenario-logins.js';
 
-/** What tenantctl runs against: plan (the reader's), apply (the writer's). */
 /** How the scenario reads (plans) and writes (applies) on its engine. */
 export type Tenant = ScenarioLogins;
 
@@ -29,6 +28,16 @@ function edit(config: string, edits: readonly (readonly [string, string])[]): vo
     text = text.replace(from, to);
   }
   fs.writeFileSync(users, text);
+}
+
+/** Apply refuses the plan (exit 3) naming `privileged` among its privileged changes, then applies it with --approve-privileged; the refusal's stderr. */
+async function refusedThenApproved(tenant: Tenant, config: string, privileged: string): Promise<string> {
+  const refused = await tenant.write(['apply', '-c', config, '--auto-approve']);
+  expect(refused.code, refused.stderr).toBe(3);
+  expect(refused.stderr).toContain(privileged);
+  const approved = await tenant.write(['apply', '-c', config, '--auto-approve', '--approve-privileged']);
+  expect(approved.code, approved.stderr).toBe(0);
+  return refused.stderr;
 }
 
 interface JsonPlan {
@@ -84,36 +93,33 @@ export function scenario(name: string, open: () => Promise<Tenant>, describeIt =
         ['    notify: [emma.dekker@example.org]\n', '    notify: [emma.dekker@example.org]\n    password: { reset: "2026-12-07" }\n'],
         ['    jobTitle: Account Manager\n', '    jobTitle: Account Manager\n    password: { reset: "2026-12-07" }\n'],
       ]);
-      const refused = await tenant.write(['apply', '-c', config, '--auto-approve']);
-      expect(refused.code, refused.stderr).toBe(3);
-      expect(refused.stderr).toContain(
+      const refusal = await refusedThenApproved(
+        tenant,
+        config,
         'this plan makes privileged changes:\n  this plan resets the password of emma.dekker@contoso.com, whose mailbox is settings.adminEmail it-desk@contoso.com, which gets a copy of every temporary password\napply stopped',
       );
-      expect(refused.stderr).not.toContain('isabella');
-      expect((await tenant.write(['apply', '-c', config, '--auto-approve', '--approve-privileged'])).code).toBe(0);
+      expect(refusal).not.toContain('isabella');
     });
 
     it.sequential("renaming a user to an address an administrator's notify names needs it", async () => {
       // security@contoso.com receives the temporary passwords of alex.wilber and the break-glass account.
       edit(config, [['  - userPrincipalName: lucas.vandam@contoso.com\n', '  - userPrincipalName: security@contoso.com\n    renamedFrom: lucas.vandam@contoso.com\n']]);
-      const refused = await tenant.write(['apply', '-c', config, '--auto-approve']);
-      expect(refused.code, refused.stderr).toBe(3);
-      expect(refused.stderr).toContain(
+      await refusedThenApproved(
+        tenant,
+        config,
         '  security@contoso.com, notify of alex.wilber@contoso.com, an administrator, would reach the mailbox of security@contoso.com (renamed from lucas.vandam@contoso.com), which then reads the temporary passwords sent there\n',
       );
-      expect((await tenant.write(['apply', '-c', config, '--auto-approve', '--approve-privileged'])).code).toBe(0);
       expect((await tenant.read(['plan', '-c', config, '--detailed-exitcode'])).code).toBe(0);
     });
 
     it.sequential("resetting the password of a mailbox an administrator's notify names needs it, whoever's mailbox it is (helper-156)", async () => {
       // Lucas, now security@ and holding no role: a reset sent to the pull request's author would open Alex's passwords to them.
       edit(config, [['    jobTitle: Warehouse Operator\n', '    jobTitle: Warehouse Operator\n    notify: [attacker@evil.example]\n    password: { reset: "2026-12-07" }\n']]);
-      const refused = await tenant.write(['apply', '-c', config, '--auto-approve']);
-      expect(refused.code, refused.stderr).toBe(3);
-      expect(refused.stderr).toContain(
+      await refusedThenApproved(
+        tenant,
+        config,
         'this plan makes privileged changes:\n  this plan resets the password of security@contoso.com, whose mailbox is security@contoso.com, notify of alex.wilber@contoso.com, an administrator, which gets the temporary passwords sent there\napply stopped',
       );
-      expect((await tenant.write(['apply', '-c', config, '--auto-approve', '--approve-privileged'])).code).toBe(0);
     });
   });
 }
