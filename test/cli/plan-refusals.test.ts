@@ -9,6 +9,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { copyContoso, runCli, tempDir } from '../support/cli.js';
 import { contosoDatabase } from '../support/contoso-database.js';
+import { editFile } from '../support/edit-file.js';
 
 const NOT_MADE = 'Error: no plan was made: fix the problems above; nothing was changed';
 
@@ -24,12 +25,6 @@ function positionOf(file: string, text: string, { offset = 0, after = '' }: { of
   const line = before.split('\n').length;
   const column = index - (before.lastIndexOf('\n') + 1) + 1 + offset;
   return `${file}:${line}:${column}`;
-}
-
-function edit(file: string, from: string, to: string): void {
-  const text = fs.readFileSync(file, 'utf8');
-  expect(text).toContain(from);
-  fs.writeFileSync(file, text.replace(from, to));
 }
 
 const lines = (text: string): string[] => text.trimEnd().split('\n');
@@ -56,7 +51,7 @@ describe('plan-time refusals are located in the configuration', () => {
   it('a seat cap exceeded points at settings.maxSeats.SKU, in text and JSON, at plan and apply, and nothing changes', async () => {
     const config = copyContoso();
     const tenant = path.join(config, 'tenant.yaml');
-    edit(tenant, '  maxMonthlyPurchaseCost: 250\n', '  maxMonthlyPurchaseCost: 250\n  maxSeats:\n    VISIOCLIENT: 1\n');
+    editFile(tenant, '  maxMonthlyPurchaseCost: 250\n', '  maxMonthlyPurchaseCost: 250\n  maxSeats:\n    VISIOCLIENT: 1\n');
     const where = positionOf(tenant, 'VISIOCLIENT: 1', { offset: 'VISIOCLIENT: '.length });
     const refusal = `${where}: PLAN_REFUSED: VISIOCLIENT would need 2 seats, above settings.maxSeats.VISIOCLIENT (1); raise the cap or assign fewer licenses`;
 
@@ -92,7 +87,7 @@ describe('plan-time refusals are located in the configuration', () => {
     const config = copyContoso();
     const tenant = path.join(config, 'tenant.yaml');
     // The example buys 1 × ENTERPRISEPACK and 1 × VISIOCLIENT: $35.00/month.
-    edit(tenant, '  maxMonthlyPurchaseCost: 250\n', '  maxMonthlyPurchaseCost: 30\n');
+    editFile(tenant, '  maxMonthlyPurchaseCost: 250\n', '  maxMonthlyPurchaseCost: 30\n');
     const where = positionOf(tenant, 'maxMonthlyPurchaseCost: 30', { offset: 'maxMonthlyPurchaseCost: '.length });
     const refusal = `${where}: PLAN_REFUSED: the purchases cost $35.00/month, more than settings.maxMonthlyPurchaseCost ($30.00/month); raise the limit, or assign fewer licenses of subscriptions without free seats`;
 
@@ -108,7 +103,7 @@ describe('plan-time refusals are located in the configuration', () => {
     expect((JSON.parse(history.stdout) as { applies: unknown[] }).applies).toEqual([]);
 
     // At the limit it plans and needs only the approval of the purchase.
-    edit(tenant, '  maxMonthlyPurchaseCost: 30\n', '  maxMonthlyPurchaseCost: 35\n');
+    editFile(tenant, '  maxMonthlyPurchaseCost: 30\n', '  maxMonthlyPurchaseCost: 35\n');
     const within = await cli(['plan', '-c', config]);
     expect(within.code, within.stderr).toBe(0);
     expect(within.stdout).toContain('2 seats to purchase (+$35.00/month)');
@@ -118,7 +113,7 @@ describe('plan-time refusals are located in the configuration', () => {
   it("a password nobody would receive points at the user's declaration; its fromEnv variable where validate points", async () => {
     const config = copyContoso();
     const users = path.join(config, 'users.yaml');
-    edit(path.join(config, 'tenant.yaml'), '  adminEmail: it-desk@contoso.com\n', '');
+    editFile(path.join(config, 'tenant.yaml'), '  adminEmail: it-desk@contoso.com\n', '');
     fs.appendFileSync(users, '\n  - userPrincipalName: quiet@contoso.com\n    displayName: Quiet\n    roles: [Exchange administrator]\n    notify: []\n    password:\n      fromEnv: QUIET_PASSWORD\n');
     const declared = positionOf(users, 'userPrincipalName: quiet@contoso.com');
     const fromEnv = positionOf(users, 'fromEnv: QUIET_PASSWORD', { offset: 'fromEnv: '.length });
@@ -237,7 +232,7 @@ describe('plan-time refusals are located in the configuration', () => {
   it('a fromEnv inherited from defaults is located at defaults, as validate locates it', async () => {
     const config = copyContoso();
     const tenant = path.join(config, 'tenant.yaml');
-    edit(tenant, '  notify: [it-desk@contoso.com]\n', '  notify: [it-desk@contoso.com]\n  password:\n    fromEnv: CONTOSO_PASSWORD\n');
+    editFile(tenant, '  notify: [it-desk@contoso.com]\n', '  notify: [it-desk@contoso.com]\n  password:\n    fromEnv: CONTOSO_PASSWORD\n');
     const fromEnv = positionOf(tenant, 'fromEnv: CONTOSO_PASSWORD', { offset: 'fromEnv: '.length });
     const validate = await cli(['validate', '-c', config]);
     expect(validate.stdout).toContain(`${fromEnv}: PASSWORD_ENV_UNSET: warning: environment variable CONTOSO_PASSWORD`);
@@ -261,7 +256,7 @@ describe('a subscription whose seats cannot be bought', () => {
   it('points at the first license the plan assigns of it', async () => {
     const config = copyContoso();
     const catalog = path.join(config, 'catalog.yaml');
-    edit(catalog, '    productName: Visio Pro for Office 365\n', '    productName: Visio Pro for Office 365\n    purchasable: false\n');
+    editFile(catalog, '    productName: Visio Pro for Office 365\n', '    productName: Visio Pro for Office 365\n    purchasable: false\n');
     const database = await initDatabase(catalog);
     const users = path.join(config, 'users.yaml');
     // alex.wilber@contoso.com sorts first of the two users given VISIOCLIENT; at the entry's value, as validate points at a licence.

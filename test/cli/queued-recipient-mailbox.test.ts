@@ -8,12 +8,12 @@
 // named it-desk@ either). The
 // recipients of what is still queued now count as addresses passwords are
 // sent to (RECIPIENT_MAILBOX_TAKEN); once delivered, they no longer do.
-import fs from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { copyContoso, tempDir } from '../support/cli.js';
 import { TEST_OUTBOX_KEY_FILE } from '../support/outbox-key.js';
 import { embeddedLogins } from '../support/scenario-logins.js';
+import { editFile } from '../support/edit-file.js';
 
 interface JsonPlan {
   readonly approvals: string[];
@@ -21,19 +21,13 @@ interface JsonPlan {
   readonly warnings: { code: string; message: string }[];
 }
 
-function edit(file: string, from: string, to: string): void {
-  const text = fs.readFileSync(file, 'utf8');
-  expect(text).toContain(from);
-  fs.writeFileSync(file, text.replace(from, to));
-}
-
 it('a mailbox taking the address of credentials still queued needs --approve-privileged, settings.adminEmail removed or not', { timeout: 180_000 }, async () => {
   const tenant = embeddedLogins('tenantctl-queued-recipient-');
   const config = copyContoso();
-  edit(path.join(config, 'tenant.yaml'), '  adminEmail: it-desk@contoso.com\n', '');
+  editFile(path.join(config, 'tenant.yaml'), '  adminEmail: it-desk@contoso.com\n', '');
   // Nor does an administrator's notify name it-desk@ any longer (Pieter's came from the defaults).
-  edit(path.join(config, 'tenant.yaml'), '  notify: [it-desk@contoso.com]\n', '  notify: [helpdesk@example.org]\n');
-  edit(path.join(config, 'users.yaml'), '    jobTitle: Sales Lead\n', '    jobTitle: Sales Lead\n    mailNickname: it-desk\n');
+  editFile(path.join(config, 'tenant.yaml'), '  notify: [it-desk@contoso.com]\n', '  notify: [helpdesk@example.org]\n');
+  editFile(path.join(config, 'users.yaml'), '    jobTitle: Sales Lead\n', '    jobTitle: Sales Lead\n    mailNickname: it-desk\n');
   const plan = async () => JSON.parse((await tenant.read(['plan', '-c', config, '--format', 'json'])).stdout) as JsonPlan;
 
   const queued = await plan();

@@ -7,17 +7,11 @@
 // address, or its author's) was applied on the merge alone, and so was the
 // same split over two pull requests (helper-154). A mailbox an apply ever
 // recorded as settings.adminEmail now counts.
-import fs from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { copyContoso } from '../support/cli.js';
 import { embeddedLogins } from '../support/scenario-logins.js';
-
-function edit(file: string, from: string, to: string): void {
-  const text = fs.readFileSync(file, 'utf8');
-  expect(text).toContain(from);
-  fs.writeFileSync(file, text.replace(from, to));
-}
+import { editFile } from '../support/edit-file.js';
 
 const EMMA = '    jobTitle: Warehouse Coordinator\n';
 
@@ -26,11 +20,11 @@ it('resetting the password of a mailbox settings.adminEmail was needs --approve-
   const config = copyContoso();
   const users = path.join(config, 'users.yaml');
   // Emma's mailbox becomes it-desk@ (approved, as it must be).
-  edit(users, EMMA, `${EMMA}    mailNickname: it-desk\n    notify: [emma.dekker@example.org]\n`);
+  editFile(users, EMMA, `${EMMA}    mailNickname: it-desk\n    notify: [emma.dekker@example.org]\n`);
   expect((await tenant.write(['apply', '-c', config, '--auto-approve', '--approve-privileged'])).code).toBe(0);
 
-  edit(path.join(config, 'tenant.yaml'), '  adminEmail: it-desk@contoso.com\n', '');
-  edit(users, '    notify: [emma.dekker@example.org]\n', '    notify: [emma.dekker@example.org]\n    password: { reset: "2026-12-07" }\n');
+  editFile(path.join(config, 'tenant.yaml'), '  adminEmail: it-desk@contoso.com\n', '');
+  editFile(users, '    notify: [emma.dekker@example.org]\n', '    notify: [emma.dekker@example.org]\n    password: { reset: "2026-12-07" }\n');
   const taken =
     'this plan resets the password of emma.dekker@contoso.com, whose mailbox is it-desk@contoso.com, settings.adminEmail as an earlier apply recorded it, which keeps the copies of the temporary passwords sent there then';
   const together = await tenant.write(['apply', '-c', config, '--auto-approve']);
@@ -38,10 +32,10 @@ it('resetting the password of a mailbox settings.adminEmail was needs --approve-
   expect(together.stderr).toContain(`this plan makes privileged changes:\n  ${taken}\napply stopped before changing anything`);
 
   // Split: the removal alone needs nothing, and the reset after it still needs the approval.
-  edit(users, '    password: { reset: "2026-12-07" }\n', '');
+  editFile(users, '    password: { reset: "2026-12-07" }\n', '');
   const removed = await tenant.write(['apply', '-c', config, '--auto-approve']);
   expect(removed.code, removed.stderr).toBe(0);
-  edit(users, '    notify: [emma.dekker@example.org]\n', '    notify: [emma.dekker@example.org]\n    password: { reset: "2026-12-07" }\n');
+  editFile(users, '    notify: [emma.dekker@example.org]\n', '    notify: [emma.dekker@example.org]\n    password: { reset: "2026-12-07" }\n');
   const after = await tenant.write(['apply', '-c', config, '--auto-approve']);
   expect(after.code, after.stderr).toBe(3);
   expect(after.stderr).toContain(`this plan makes privileged changes:\n  ${taken}\napply stopped before changing anything`);

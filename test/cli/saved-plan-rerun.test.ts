@@ -7,14 +7,9 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { copyContoso, runCli, tempDir } from '../support/cli.js';
 import { contosoDatabase } from '../support/contoso-database.js';
+import { editFile } from '../support/edit-file.js';
 
 const APPROVALS = ['--auto-approve', '--approve-purchases', '--approve-privileged'];
-
-function edit(file: string, from: string, to: string): void {
-  const text = fs.readFileSync(file, 'utf8');
-  expect(text).toContain(from);
-  fs.writeFileSync(file, text.replace(from, to));
-}
 
 // Nothing here is about the engine: on PostgreSQL when the test server runs (contosoDatabase), where a
 // CLI process costs a third of the CPU of one that starts the embedded database. Eleven CLI runs in the
@@ -33,7 +28,7 @@ describe('apply --plan of a plan applied already', { timeout: 90_000 }, () => {
   it('says which apply applied it, exits 0 and changes nothing; the same changes planned from other rows stay stale', async () => {
     const config = copyContoso();
     const users = path.join(config, 'users.yaml');
-    edit(users, 'jobTitle: Sales Lead', 'jobTitle: Head of Sales');
+    editFile(users, 'jobTitle: Sales Lead', 'jobTitle: Head of Sales');
     const first = path.join(work, 'first.json');
     expect((await cli(['plan', '-c', config, '--out', first])).code).toBe(0);
     const applied = await cli(['apply', '--plan', first, '-c', config, ...APPROVALS]);
@@ -80,7 +75,7 @@ describe('apply --plan of a plan applied already', { timeout: 90_000 }, () => {
     fs.appendFileSync(path.join(a, 'users.yaml'), newcomer);
     const b = copyContoso();
     fs.appendFileSync(path.join(b, 'users.yaml'), newcomer);
-    edit(path.join(b, 'tenant.yaml'), 'adminEmail: it-desk@contoso.com', 'adminEmail: it-desk@contoso.com # reviewed');
+    editFile(path.join(b, 'tenant.yaml'), 'adminEmail: it-desk@contoso.com', 'adminEmail: it-desk@contoso.com # reviewed');
     const planA = path.join(work, 'a.json');
     const planB = path.join(work, 'b.json');
     expect((await run(['plan', '-c', a, '--out', planA])).code).toBe(0);
