@@ -41,12 +41,17 @@ function debugHooks(): DebugHooks | undefined {
   };
 }
 
+/** --lock-timeout in milliseconds: how long a command waits for a lock another process or session holds (10 s unless given). */
+export function lockTimeoutMs(options: { readonly lockTimeout?: number | undefined }): number {
+  return (options.lockTimeout ?? 10) * 1000;
+}
+
 /** The database `work` needs, opened and checked; closed again if the check fails. */
 async function openChecked(options: DatabaseOptions & { readonly actor: string }, requireInitialised: boolean): Promise<Database> {
   const db = await openDatabase({
     url: databaseUrl(options),
     actor: `${options.actor}@${os.hostname()}`,
-    lockTimeoutMs: (options.lockTimeout ?? 10) * 1000,
+    lockTimeoutMs: lockTimeoutMs(options),
     create: !requireInitialised,
     debug: debugHooks(),
   });

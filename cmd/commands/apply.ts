@@ -24,7 +24,7 @@ import { recomputeSavedPlan, recomputeUnderLock, refuseOtherTime, refuseTampered
 import { appliedAlready, PlanAppliedAlready, StalePlan, staleOrApplied } from '../../src/apply/stale-plan.js';
 import { reportCommitLookup, resolveActor } from '../actor.js';
 import { booleanVariable } from '../boolean-variables.js';
-import { databaseSession, type DatabaseOptions, type DatabaseSession } from '../database-option.js';
+import { databaseSession, lockTimeoutMs, type DatabaseOptions, type DatabaseSession } from '../database-option.js';
 import { atTerminal, confirm, err, inCi, interactive, out, outputNotShown, useColor } from '../terminal.js';
 import { makePlan } from './plan.js';
 import { startProgress, type ProgressOptions } from '../progress.js';
@@ -331,7 +331,7 @@ async function planAndApply(options: ApplyOptions, session: DatabaseSession): Pr
         gitCommit: plan.gitCommit ?? null,
         toolVersion: toolVersion(),
         approvals,
-        lockTimeoutMs: (options.lockTimeout ?? 10) * 1000,
+        lockTimeoutMs: lockTimeoutMs(options),
         env: process.env,
         ...(verifyUnderLock ? { verifyUnderLock } : {}),
         onProgress: progress.report,

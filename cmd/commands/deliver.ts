@@ -14,7 +14,7 @@ import { createPickupTransport, type PickupTransport } from '../../src/outbox/pi
 import { createSmtpTransport } from '../../src/outbox/smtp-transport.js';
 import { terminalText } from '../../src/render/escape-terminal.js';
 import { resolveActor } from '../actor.js';
-import { databaseUrl, withDatabase, type DatabaseOptions } from '../database-option.js';
+import { databaseUrl, lockTimeoutMs, type DatabaseOptions, withDatabase } from '../database-option.js';
 import { err, exitForSignal, out, outliveTheTerminal } from '../terminal.js';
 
 interface DeliverOptions extends DatabaseOptions {
@@ -230,7 +230,7 @@ export function registerDeliver(program: Command): void {
             },
             // Each outcome is printed as it comes; only the counts are needed after.
             keepDeliveries: false,
-            lockTimeoutMs: (options.lockTimeout ?? 10) * 1000,
+            lockTimeoutMs: lockTimeoutMs(options),
           });
         });
         const { counts } = report;

@@ -12,7 +12,7 @@ import { refuseKeyFileNotMade, refuseKeyPathEarly, setupOutboxKey, type OutboxKe
 import { TenantctlError } from '../../src/diagnostics/tenantctl-error.js';
 import { terminalText } from '../../src/render/escape-terminal.js';
 import { resolveActor } from '../actor.js';
-import { withDatabase, type DatabaseOptions } from '../database-option.js';
+import { lockTimeoutMs, type DatabaseOptions, withDatabase } from '../database-option.js';
 import { reportDiagnostics } from '../report-diagnostics.js';
 import { out } from '../terminal.js';
 
@@ -88,7 +88,7 @@ export function registerInit(program: Command): void {
             configured: configuredKey,
             rotate: options.rotateOutboxKey === true,
             discardLost: options.discardLostCredentials === true,
-            lockTimeoutMs: (options.lockTimeout ?? 10) * 1000,
+            lockTimeoutMs: lockTimeoutMs(options),
             mark,
           })));
           if (catalog?.catalog) {
