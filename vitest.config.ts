@@ -10,7 +10,7 @@ export default defineConfig({
     server: { deps: { inline: [/[\\/]js-yaml[\\/]/] } },
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/support/build-cli.ts', 'test/support/global-setup.ts'],
-    setupFiles: ['test/support/outbox-key-setup.ts'],
+    setupFiles: ['test/support/temp-root-setup.ts', 'test/support/outbox-key-setup.ts'],
     testTimeout: 30_000,
     // Most tests wait on the processes they start (the CLI, PostgreSQL, Chromium,
     // gitlab-ci-local), so one test file per core keeps the cores busy; vitest's

@@ -1,6 +1,9 @@
 // vitest globalSetup: one PostgreSQL server per test run, shared by all test
 // files through inject('postgresUrl'), and the contoso databases they may copy
 // (contoso-templates.ts) through inject('contosoTemplates').
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { makeContosoTemplates, type ContosoTemplates } from './contoso-templates.js';
 import { postgresAvailable, startPostgres } from './postgres-server.js';
@@ -10,6 +13,8 @@ declare module 'vitest' {
     /** Admin URL of the test server, or null when PostgreSQL tests are skipped. */
     postgresUrl: string | null;
     contosoTemplates: ContosoTemplates;
+    /** The run's temporary folder (temp-root-setup.ts), removed when the run ends. */
+    testTemporaryRoot: string;
   }
 }
 
@@ -36,18 +41,37 @@ async function server(project: TestProject): Promise<{ url: string | null; stop?
   return { url: started.url, stop: () => started.stop() };
 }
 
+/**
+ * One folder for everything the run's tests leave in the temporary folder (a
+ * suite run makes about a thousand), so that nothing piles up in /tmp run after
+ * run. 0711: as root, PostgreSQL runs as the postgres user and must reach its
+ * own folders inside.
+ */
+function temporaryRoot(project: TestProject): { remove: () => void } {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantctl-test-run-'));
+  fs.chmodSync(root, 0o711);
+  process.env.TMPDIR = root;
+  project.provide('testTemporaryRoot', root);
+  return { remove: () => fs.rmSync(root, { recursive: true, force: true }) };
+}
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const { url, stop } = await server(project);
+  const temporary = temporaryRoot(project);
+  let stop: (() => Promise<void>) | undefined;
   let templates;
   try {
-    templates = await makeContosoTemplates(url);
+    const started = await server(project);
+    stop = started.stop;
+    templates = await makeContosoTemplates(started.url);
   } catch (error) {
     await stop?.();
+    temporary.remove();
     throw error;
   }
   project.provide('contosoTemplates', templates.templates);
   return async () => {
     await templates.remove();
     await stop?.();
+    temporary.remove();
   };
 }
