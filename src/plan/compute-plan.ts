@@ -207,8 +207,9 @@ export function computePlan(input: PlanInput): PlanResult {
   });
 
   const deletions = changes.filter((c) => c.kind === 'user.delete').length;
+  const blocks = changes.filter((c) => c.kind === 'user.block').length;
   const managedUsers = activeNow.filter((user) => user.directory?.managed).length;
-  const deletionProblem = deletionsAboveThreshold({ deletions, managedUsers, settings: input.settings, applied: input.applied ?? null });
+  const deletionProblem = deletionsAboveThreshold({ deletions, blocks, managedUsers, settings: input.settings, applied: input.applied ?? null });
 
   const problems: PlanProblem[] = [...renames.problems, ...seats.problems.map((problem) => toFirstAssignment(problem, changes))];
   const admins = enabledGlobalAdmins(after);

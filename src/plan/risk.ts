@@ -35,6 +35,12 @@ export function risksOf(change: Change, purchasedSkus: ReadonlySet<string>, held
 
 export interface DeletionCheck {
   readonly deletions: number;
+  /**
+   * Existing users whose sign-in the plan blocks. They count with the
+   * deletions: one line (`defaults: {accountEnabled: false}`) locks a whole
+   * company out as surely as deleting it, and more quietly.
+   */
+  readonly blocks: number;
   readonly managedUsers: number;
   readonly settings: Settings;
   /** The settings the latest apply recorded; null when none did. */
@@ -58,18 +64,29 @@ function deletionLimit(setting: DeletionSetting, { settings, applied }: Deletion
   return { value: settings[setting], text: `${settings[setting]}${unit}` };
 }
 
-/** Over the threshold: more than maxDeletions users, or more than maxDeletionPercent of the managed users. */
+/** "would be deleted", or with blocks "would be deleted or blocked (2 deleted, 9 blocked)". */
+function lostAccess({ deletions, blocks }: DeletionCheck): string {
+  if (blocks === 0) return 'would be deleted';
+  if (deletions === 0) return 'would be blocked from signing in';
+  return `would be deleted or blocked from signing in (${deletions} deleted, ${blocks} blocked)`;
+}
+
+/**
+ * Over the threshold: more than maxDeletions users, or more than
+ * maxDeletionPercent of the managed users, deleted or blocked.
+ */
 export function deletionsAboveThreshold(check: DeletionCheck): string | null {
-  const { deletions, managedUsers } = check;
-  if (deletions === 0) return null;
+  const { managedUsers } = check;
+  const users = check.deletions + check.blocks;
+  if (users === 0) return null;
   const most = deletionLimit('maxDeletions', check);
-  if (deletions > most.value) {
-    return `${deletions} users would be deleted, more than settings.maxDeletions (${most.text})`;
+  if (users > most.value) {
+    return `${users} users ${lostAccess(check)}, more than settings.maxDeletions (${most.text})`;
   }
-  const percent = managedUsers === 0 ? 100 : (deletions / managedUsers) * 100;
+  const percent = managedUsers === 0 ? 100 : (users / managedUsers) * 100;
   const share = deletionLimit('maxDeletionPercent', check);
   if (percent > share.value) {
-    return `${deletions} of ${managedUsers} managed users (${Math.round(percent)}%) would be deleted, more than settings.maxDeletionPercent (${share.text})`;
+    return `${users} of ${managedUsers} managed users (${Math.round(percent)}%) ${lostAccess(check)}, more than settings.maxDeletionPercent (${share.text})`;
   }
   return null;
 }

@@ -1,8 +1,8 @@
 /**
  * Safety limits from the configuration's `settings`, with the documented
- * defaults filled in. Thresholds: an apply deleting more than `maxDeletions`
- * users, or more than `maxDeletionPercent` of the managed users, needs
- * `--approve-deletions`.
+ * defaults filled in. Thresholds: an apply deleting or blocking more than
+ * `maxDeletions` users, or more than `maxDeletionPercent` of the managed
+ * users (deleted and blocked together), needs `--approve-deletions`.
  */
 export interface Settings {
   readonly minGlobalAdmins: number;
