@@ -262,7 +262,7 @@ export function registerApply(program: Command): void {
     .description(
       // Paragraphs without line breaks of their own: commander wraps them to the terminal (example lines it leaves alone up to 80 columns).
       'Apply the configuration (planned afresh) or a saved plan, all or nothing. Purchases need --approve-purchases ' +
-        '(or typing "purchase" at a terminal); deleting or blocking more users than the threshold needs --approve-deletions (or typing ' +
+        '(or typing "purchase" at a terminal); deleting, blocking or taking every licence from more users than the threshold needs --approve-deletions (or typing ' +
         '"deletions"); granting an admin role, revoking Global administrator, or deleting, blocking, allowing sign-in again to, ' +
         'restoring, renaming, resetting the password of, setting a phone of or turning off password expiry of a user who holds one, or giving a ' +
         'mailbox an address temporary passwords are sent to (settings.adminEmail, an admin\'s notify) or resetting or unblocking a mailbox that receives one, or setting settings.adminEmail to a new address, ' +
@@ -277,7 +277,7 @@ export function registerApply(program: Command): void {
     .option('--commit <sha>', 'the configuration\'s git commit for the audit trail (default: the CI\'s variable, else git)', parseCommitFlag)
     .option('--auto-approve', 'do not ask for confirmation')
     .option('--approve-purchases', 'allow buying the seats the plan needs')
-    .option('--approve-deletions', 'allow deleting or blocking sign-in of more users than the settings threshold')
+    .option('--approve-deletions', 'allow deleting, blocking sign-in of or taking every licence from more users than the settings threshold')
     .option('--approve-privileged', 'allow granting admin roles, revoking Global administrator, and deleting, blocking, allowing sign-in again to, restoring, renaming, resetting the password of, setting a phone of or turning off password expiry of users who hold one, giving a mailbox an address temporary passwords are sent to, and setting settings.adminEmail to a new address')
     .option('--max-purchase-cost <amount>', 'refuse purchases costing more than this per month', parseAmount)
     .option('--no-color', 'no colours, even at a terminal (NO_COLOR is honoured too)')

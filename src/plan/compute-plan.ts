@@ -167,6 +167,8 @@ export function computePlan(input: PlanInput): PlanResult {
   const binAfter: (readonly LicenseAssignment[])[] = [];
   /** The subscriptions each active user holds a seat of now, by key: seats to reclaim are among them. */
   const heldNow = new Map<string, ReadonlySet<string>>();
+  /** Active users who hold a licence now and are declared with none (they count toward the deletion threshold). */
+  const losingEveryLicence: string[] = [];
   for (const key of keys) {
     const desired = input.desired.users.get(key);
     const current = currentUsers.get(key);
@@ -178,6 +180,7 @@ export function computePlan(input: PlanInput): PlanResult {
     if (active) {
       activeNow.push(current);
       heldNow.set(key, new Set(current.licenses.map((licence) => licence.sku)));
+      if (desired && desired.licenses.length === 0 && current.licenses.length > 0) losingEveryLicence.push(key);
     }
     if (holdsLicencesWhileDeleted(current)) {
       // Its seats count (the database counts them) until the plan restores or purges the user, before and after.
@@ -207,9 +210,10 @@ export function computePlan(input: PlanInput): PlanResult {
   });
 
   const deletions = changes.filter((c) => c.kind === 'user.delete').length;
-  const blocks = changes.filter((c) => c.kind === 'user.block').length;
+  const blocked = new Set(changes.filter((c) => c.kind === 'user.block').map((c) => c.userPrincipalName.toLowerCase()));
+  const unlicensed = losingEveryLicence.filter((key) => !blocked.has(key)).length;
   const managedUsers = activeNow.filter((user) => user.directory?.managed).length;
-  const deletionProblem = deletionsAboveThreshold({ deletions, blocks, managedUsers, settings: input.settings, applied: input.applied ?? null });
+  const deletionProblem = deletionsAboveThreshold({ deletions, blocks: blocked.size, unlicensed, managedUsers, settings: input.settings, applied: input.applied ?? null });
 
   const problems: PlanProblem[] = [...renames.problems, ...seats.problems.map((problem) => toFirstAssignment(problem, changes))];
   const admins = enabledGlobalAdmins(after);

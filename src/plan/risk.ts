@@ -37,10 +37,13 @@ export interface DeletionCheck {
   readonly deletions: number;
   /**
    * Existing users whose sign-in the plan blocks. They count with the
-   * deletions: one line (`defaults: {accountEnabled: false}`) locks a whole
-   * company out as surely as deleting it, and more quietly.
+   * deletions, as do users left without any licence: one line
+   * (`defaults: {accountEnabled: false}`, or `licenses` removed from the
+   * defaults) takes a whole company's access away as surely as deleting it.
    */
   readonly blocks: number;
+  /** Existing users, neither deleted nor blocked, left without any licence: no mail, no Office. */
+  readonly unlicensed: number;
   readonly managedUsers: number;
   readonly settings: Settings;
   /** The settings the latest apply recorded; null when none did. */
@@ -64,20 +67,28 @@ function deletionLimit(setting: DeletionSetting, { settings, applied }: Deletion
   return { value: settings[setting], text: `${settings[setting]}${unit}` };
 }
 
-/** "would be deleted", or with blocks "would be deleted or blocked (2 deleted, 9 blocked)". */
-function lostAccess({ deletions, blocks }: DeletionCheck): string {
-  if (blocks === 0) return 'would be deleted';
-  if (deletions === 0) return 'would be blocked from signing in';
-  return `would be deleted or blocked from signing in (${deletions} deleted, ${blocks} blocked)`;
+const LOSSES = [
+  { count: (check: DeletionCheck) => check.deletions, verb: 'deleted', label: 'deleted' },
+  { count: (check: DeletionCheck) => check.blocks, verb: 'blocked from signing in', label: 'blocked' },
+  { count: (check: DeletionCheck) => check.unlicensed, verb: 'left without any licence', label: 'without a licence' },
+] as const;
+
+/** "would be deleted", or with more kinds "would be deleted or blocked from signing in (2 deleted, 9 blocked)". */
+function lostAccess(check: DeletionCheck): string {
+  const losses = LOSSES.filter((loss) => loss.count(check) > 0);
+  const verbs = losses.map((loss) => loss.verb);
+  const said = verbs.length === 1 ? verbs[0] : `${verbs.slice(0, -1).join(', ')} or ${verbs.at(-1)}`;
+  return losses.length === 1 ? `would be ${said}` : `would be ${said} (${losses.map((loss) => `${loss.count(check)} ${loss.label}`).join(', ')})`;
 }
 
 /**
  * Over the threshold: more than maxDeletions users, or more than
- * maxDeletionPercent of the managed users, deleted or blocked.
+ * maxDeletionPercent of the managed users, deleted, blocked or left without
+ * any licence (each user counted once).
  */
 export function deletionsAboveThreshold(check: DeletionCheck): string | null {
   const { managedUsers } = check;
-  const users = check.deletions + check.blocks;
+  const users = check.deletions + check.blocks + check.unlicensed;
   if (users === 0) return null;
   const most = deletionLimit('maxDeletions', check);
   if (users > most.value) {

@@ -1,8 +1,9 @@
 /**
  * Safety limits from the configuration's `settings`, with the documented
- * defaults filled in. Thresholds: an apply deleting or blocking more than
- * `maxDeletions` users, or more than `maxDeletionPercent` of the managed
- * users (deleted and blocked together), needs `--approve-deletions`.
+ * defaults filled in. Thresholds: an apply deleting, blocking or taking every
+ * licence from more than `maxDeletions` users, or more than
+ * `maxDeletionPercent` of the managed users (counted together), needs
+ * `--approve-deletions`.
  */
 export interface Settings {
   readonly minGlobalAdmins: number;

@@ -1,23 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { computePlan } from '../../src/plan/compute-plan.js';
 import type { Settings } from '../../src/state/settings.js';
-import { admin, catalog, currentUser, desiredUser, settings, state } from '../support/fixtures.js';
+import { admin, catalog, currentUser, desiredUser, settings, state, subscription } from '../support/fixtures.js';
 
 const NOW = new Date('2026-12-01T12:00:00.000Z');
 
-// Blocking sign-in takes a company's access away as surely as deleting its
-// users, in one line (`defaults: {accountEnabled: false}`), so blocks count
-// toward the deletion threshold with the deletions.
-describe('blocks count toward the deletion threshold', () => {
+// Blocking sign-in, or removing every licence, takes a company's access away
+// as surely as deleting its users, in one line (`defaults: {accountEnabled:
+// false}`, or `licenses` gone from the defaults), so both count toward the
+// deletion threshold with the deletions, each user once.
+describe('blocks and users left without a licence count toward the deletion threshold', () => {
   const users = (n: number) => Array.from({ length: n }, (_, i) => `u${i}@contoso.com`);
-  const plan = (options: { managed: number; blocked: number; deleted?: number; config?: Partial<Settings> }) => {
+  const licensed = { licenses: [{ sku: 'STANDARDPACK', disabledPlans: [] }] };
+  /** The first `blocked` kept users blocked; of them and the next ones, the first `unlicensed` declared without their licence. */
+  const plan = (options: { managed: number; blocked: number; deleted?: number; unlicensed?: number; config?: Partial<Settings> }) => {
     const names = users(options.managed);
     const kept = names.slice(options.deleted ?? 0);
+    const declared = (upn: string, i: number) => desiredUser(upn, { accountEnabled: i >= options.blocked, ...(i < (options.unlicensed ?? 0) ? {} : licensed) });
     return computePlan({
       now: NOW,
-      desired: state(admin.desired, ...kept.map((upn, i) => desiredUser(upn, { accountEnabled: i >= options.blocked }))),
-      current: state(admin.current, ...names.map((upn) => currentUser(upn))),
-      catalog: catalog(),
+      desired: state(admin.desired, ...kept.map(declared)),
+      current: state(admin.current, ...names.map((upn) => currentUser(upn, licensed))),
+      catalog: catalog([subscription('STANDARDPACK', 1000, 8)]),
       settings: settings(options.config ?? {}),
     }).plan;
   };
@@ -39,6 +43,16 @@ describe('blocks count toward the deletion threshold', () => {
     const p = plan({ managed: 100, blocked: 6, deleted: 5 });
     expect(p.approvals).toEqual(['deletions']);
     expect(threshold(p)).toBe('11 users would be deleted or blocked from signing in (5 deleted, 6 blocked), more than settings.maxDeletions (10); apply needs --approve-deletions');
+  });
+
+  it('users left without any licence count, and a blocked one losing its licence counts once', () => {
+    const p = plan({ managed: 100, blocked: 0, unlicensed: 11 });
+    expect(p.approvals).toEqual(['deletions']);
+    expect(threshold(p)).toBe('11 users would be left without any licence, more than settings.maxDeletions (10); apply needs --approve-deletions');
+    const all = plan({ managed: 100, blocked: 4, unlicensed: 8, deleted: 2, config: { maxDeletions: 9 } });
+    expect(threshold(all)).toBe(
+      '10 users would be deleted, blocked from signing in or left without any licence (2 deleted, 4 blocked, 4 without a licence), more than settings.maxDeletions (9); apply needs --approve-deletions',
+    );
   });
 
   it('within the limits, blocks need no approval and warn nothing', () => {
