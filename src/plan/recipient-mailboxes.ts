@@ -127,12 +127,24 @@ function mailboxAddresses(user: User, key: string, input: RecipientMailboxInput,
  * these addresses is the same: security@ (an administrator's notify, the
  * mailbox of a user holding no role) reset with `notify` a pull request's
  * author's address gave that author the administrator's temporary
- * passwords, past and next, with no approval.
+ * passwords, past and next, with no approval. So is creating such a
+ * mailbox, or restoring one from deleted users, whose mail was not
+ * delivered: validation refuses a created one at an address in force
+ * (NOTIFY_CREATED_MAILBOX), not at one only queued, and a pull request
+ * removing settings.adminEmail and creating it-desk@ with its author's
+ * notify planned one plain creation, the copies still queued for it-desk@
+ * then sent to that author's new mailbox.
  * Apply asks --approve-privileged, as for GLOBAL_ADMINS_ABOVE_MAX.
  */
 export function recipientMailboxWarnings(input: RecipientMailboxInput): PlanWarning[] {
   const concerned = input.changes.filter(
-    (c) => c.kind === 'user.rename' || c.kind === 'user.password-reset' || c.kind === 'user.unblock' || (c.kind === 'user.update' && c.attributes.some((a) => a.attribute === 'mailNickname')),
+    (c) =>
+      c.kind === 'user.create' ||
+      c.kind === 'user.restore' ||
+      c.kind === 'user.rename' ||
+      c.kind === 'user.password-reset' ||
+      c.kind === 'user.unblock' ||
+      (c.kind === 'user.update' && c.attributes.some((a) => a.attribute === 'mailNickname')),
   );
   if (concerned.length === 0) return [];
   const { sent, adminCopy } = recipients(input);
@@ -143,7 +155,16 @@ export function recipientMailboxWarnings(input: RecipientMailboxInput): PlanWarn
     const key = change.userPrincipalName.toLowerCase();
     const desired = input.desired.get(key);
     const current = input.current.get(key);
-    if (!desired || !current) continue;
+    if (!desired) continue;
+    // A mailbox created, or given back from deleted users (whose mail was not delivered), received nothing before.
+    if (change.kind === 'user.create' || change.kind === 'user.restore') {
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const how = change.kind === 'user.create' ? 'a user this plan creates' : 'restored from deleted users';
+      warnings.push(...takenAddresses(desired, key, new Set(), how, sent, input));
+      continue;
+    }
+    if (!current) continue;
     const upn = desired.userPrincipalName;
     const formerNames = () => input.formerNames(current.directory?.id);
     if (change.kind === 'user.password-reset' || change.kind === 'user.unblock') {
@@ -155,21 +176,44 @@ export function recipientMailboxWarnings(input: RecipientMailboxInput): PlanWarn
     }
     if (seen.has(key)) continue;
     seen.add(key);
-    // Usually no address of the mailbox as declared is one passwords are sent to: what it had before is read only then.
-    const reached = addressesOf(upn, desired.attributes.mailNickname, input.tenantDomains).filter(
-      (address, index) => sent.has(address) && (index === 0 || !isSignInNameOfAnother(address, key, input)),
-    );
-    if (reached.length === 0) continue;
-    const before = mailboxAddresses(current, key, input, formerNames());
     const how = current.userPrincipalName.toLowerCase() === key ? `its mailNickname becomes ${desired.attributes.mailNickname}` : `renamed from ${current.userPrincipalName}`;
-    for (const address of reached.filter((address) => !before.has(address))) {
+    warnings.push(...takenAddresses(desired, key, () => mailboxAddresses(current, key, input, formerNames()), how, sent, input));
+  }
+  return warnings;
+}
+
+/**
+ * A warning for each address passwords are sent to that the mailbox of
+ * `desired` receives and did not receive `before` (read only when one is
+ * reached: usually no address of the mailbox as declared is one passwords
+ * are sent to). `how` says what gives the mailbox its addresses.
+ */
+function takenAddresses(
+  desired: User,
+  key: string,
+  before: ReadonlySet<string> | (() => ReadonlySet<string>),
+  how: string,
+  sent: Recipients['sent'],
+  input: RecipientMailboxInput,
+): PlanWarning[] {
+  // The UPN is also its nickname at its own domain: each address once.
+  const reached = [
+    ...new Set(
+      addressesOf(desired.userPrincipalName, desired.attributes.mailNickname, input.tenantDomains).filter(
+        (address, index) => sent.has(address) && (index === 0 || !isSignInNameOfAnother(address, key, input)),
+      ),
+    ),
+  ];
+  if (reached.length === 0) return [];
+  const had = typeof before === 'function' ? before() : before;
+  return reached
+    .filter((address) => !had.has(address))
+    .map((address) => {
       const where = sent.get(address)?.[0]?.where;
       const sentThere = where === ADMIN_COPY ? `settings.adminEmail ${address}` : `${address}, ${where},`;
       const reads = where === ADMIN_COPY ? 'the copy of every temporary password' : where === QUEUED ? 'those the next deliver sends there' : 'the temporary passwords sent there';
-      warnings.push({ code: RECIPIENT_MAILBOX_CODE, message: `${sentThere} would reach the mailbox of ${upn} (${how}), which then reads ${reads}; ${NEEDS_APPROVAL}` });
-    }
-  }
-  return warnings;
+      return { code: RECIPIENT_MAILBOX_CODE, message: `${sentThere} would reach the mailbox of ${desired.userPrincipalName} (${how}), which then reads ${reads}; ${NEEDS_APPROVAL}` };
+    });
 }
 
 /**

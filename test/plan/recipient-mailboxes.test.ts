@@ -148,6 +148,34 @@ describe('RECIPIENT_MAILBOX_TAKEN', () => {
     ]);
   });
 
+  it('a mailbox created or restored from deleted users at the address of a password still queued (helper-158)', () => {
+    // settings.adminEmail removed and the administrator's notify changed in the same pull request, which creates the mailbox with notify its author's.
+    const taken = (user: User, directory: readonly User[], queued: readonly string[]) => {
+      const current: TenantState = { ...state(admin.current, ...directory), queuedRecipients: new Set(queued) };
+      const result = computePlan({ now: NOW, desired: state(admin.desired, user), current, catalog: catalog(), settings: settings({ adminEmail: null }) });
+      return { taken: result.plan.warnings.filter((w) => w.code === 'RECIPIENT_MAILBOX_TAKEN').map((w) => w.message), approvals: result.plan.approvals };
+    };
+    const created = (upn: string, mailNickname?: string) => desiredUser(upn, { notify: ['attacker@evil.example'], ...(mailNickname ? { attributes: { mailNickname } } : {}) });
+    expect(taken(created('it-desk@contoso.com'), [], ['it-desk@contoso.com'])).toEqual({
+      taken: [
+        'it-desk@contoso.com, a recipient of temporary passwords queued and not delivered yet, would reach the mailbox of it-desk@contoso.com (a user this plan creates), which then reads those the next deliver sends there; apply needs --approve-privileged',
+      ],
+      approvals: ['privileged'],
+    });
+    // By its nickname at another tenant domain, and a queued address with a plus tag.
+    expect(taken(created('sam@contoso.com', 'security'), [], ['Security+pw@contoso.onmicrosoft.com']).taken).toEqual([
+      'security@contoso.onmicrosoft.com, a recipient of temporary passwords queued and not delivered yet, would reach the mailbox of sam@contoso.com (a user this plan creates), which then reads those the next deliver sends there; apply needs --approve-privileged',
+    ]);
+    // A deleted user's mail is not delivered: restored, its mailbox receives what is still queued there.
+    const deleted = currentUser('it-desk@contoso.com', {}, { deletedAt: '2026-11-25T00:00:00.000Z' });
+    expect(taken(created('it-desk@contoso.com'), [deleted], ['it-desk@contoso.com']).taken).toEqual([
+      'it-desk@contoso.com, a recipient of temporary passwords queued and not delivered yet, would reach the mailbox of it-desk@contoso.com (restored from deleted users), which then reads those the next deliver sends there; apply needs --approve-privileged',
+    ]);
+    // A mailbox no queued password goes to, or nothing queued: no approval.
+    expect(taken(created('sam@contoso.com'), [], ['it-desk@contoso.com'])).toEqual({ taken: [], approvals: [] });
+    expect(taken(created('it-desk@contoso.com'), [], [])).toEqual({ taken: [], approvals: [] });
+  });
+
   it("allowing the shared mailbox settings.adminEmail is to sign in again, and no other user's", () => {
     const unblocked = desiredUser('it-desk@contoso.com', { accountEnabled: true });
     const blocked = currentUser('it-desk@contoso.com', { accountEnabled: false });
