@@ -151,7 +151,10 @@ export function recipientMailboxWarnings(input: RecipientMailboxInput): PlanWarn
   if (sent.size === 0 && adminCopy.size === 0) return [];
   const warnings: PlanWarning[] = [];
   const seen = new Set<string>();
-  for (const change of concerned) {
+  // A mailbox created or restored first: a rename or nickname of it in the same plan has nothing before it either.
+  const fresh = (c: Change) => c.kind === 'user.create' || c.kind === 'user.restore';
+  const formerNames = (user: User) => input.formerNames(user.directory?.id);
+  for (const change of [...concerned.filter(fresh), ...concerned.filter((c) => !fresh(c))]) {
     const key = change.userPrincipalName.toLowerCase();
     const desired = input.desired.get(key);
     const current = input.current.get(key);
@@ -161,14 +164,15 @@ export function recipientMailboxWarnings(input: RecipientMailboxInput): PlanWarn
       if (seen.has(key)) continue;
       seen.add(key);
       const how = change.kind === 'user.create' ? 'a user this plan creates' : 'restored from deleted users';
-      warnings.push(...takenAddresses(desired, key, new Set(), how, sent, input));
+      // Restored, it has its addresses back, those of a name it had before (renamed in the same plan) among them.
+      const restored = change.kind === 'user.restore' && current ? [...mailboxAddresses(current, key, input, formerNames(current))] : [];
+      warnings.push(...takenAddresses(desired, key, new Set(), how, sent, input, restored));
       continue;
     }
     if (!current) continue;
     const upn = desired.userPrincipalName;
-    const formerNames = () => input.formerNames(current.directory?.id);
     if (change.kind === 'user.password-reset' || change.kind === 'user.unblock') {
-      const whose = mailboxReceiving(mailboxAddresses(current, key, input, formerNames()), key, sent, adminCopy);
+      const whose = mailboxReceiving(mailboxAddresses(current, key, input, formerNames(current)), key, sent, adminCopy);
       if (whose === undefined) continue;
       const what = change.kind === 'user.password-reset' ? `resets the password of ${upn}` : `allows ${upn} to sign in again`;
       warnings.push({ code: RECIPIENT_MAILBOX_CODE, message: `this plan ${what}, whose mailbox is ${whose}; ${NEEDS_APPROVAL}` });
@@ -177,16 +181,17 @@ export function recipientMailboxWarnings(input: RecipientMailboxInput): PlanWarn
     if (seen.has(key)) continue;
     seen.add(key);
     const how = current.userPrincipalName.toLowerCase() === key ? `its mailNickname becomes ${desired.attributes.mailNickname}` : `renamed from ${current.userPrincipalName}`;
-    warnings.push(...takenAddresses(desired, key, () => mailboxAddresses(current, key, input, formerNames()), how, sent, input));
+    warnings.push(...takenAddresses(desired, key, () => mailboxAddresses(current, key, input, formerNames(current)), how, sent, input));
   }
   return warnings;
 }
 
 /**
  * A warning for each address passwords are sent to that the mailbox of
- * `desired` receives and did not receive `before` (read only when one is
- * reached: usually no address of the mailbox as declared is one passwords
- * are sent to). `how` says what gives the mailbox its addresses.
+ * `desired` receives (or one of `also`, addresses it gets back) and did not
+ * receive `before` (read only when one is reached: usually no address of the
+ * mailbox as declared is one passwords are sent to). `how` says what gives
+ * the mailbox its addresses.
  */
 function takenAddresses(
   desired: User,
@@ -195,14 +200,16 @@ function takenAddresses(
   how: string,
   sent: Recipients['sent'],
   input: RecipientMailboxInput,
+  also: readonly string[] = [],
 ): PlanWarning[] {
   // The UPN is also its nickname at its own domain: each address once.
   const reached = [
-    ...new Set(
-      addressesOf(desired.userPrincipalName, desired.attributes.mailNickname, input.tenantDomains).filter(
+    ...new Set([
+      ...addressesOf(desired.userPrincipalName, desired.attributes.mailNickname, input.tenantDomains).filter(
         (address, index) => sent.has(address) && (index === 0 || !isSignInNameOfAnother(address, key, input)),
       ),
-    ),
+      ...also.filter((address) => sent.has(address)),
+    ]),
   ];
   if (reached.length === 0) return [];
   const had = typeof before === 'function' ? before() : before;

@@ -171,6 +171,19 @@ describe('RECIPIENT_MAILBOX_TAKEN', () => {
     expect(taken(created('it-desk@contoso.com'), [deleted], ['it-desk@contoso.com']).taken).toEqual([
       'it-desk@contoso.com, a recipient of temporary passwords queued and not delivered yet, would reach the mailbox of it-desk@contoso.com (restored from deleted users), which then reads those the next deliver sends there; apply needs --approve-privileged',
     ]);
+    // Restored under a new name, it gets its old one back as well.
+    const renamed = desiredUser('desk.old@contoso.com', { notify: ['attacker@evil.example'], renamedFrom: 'it-desk@contoso.com' });
+    const both = computePlan({
+      now: NOW,
+      desired: state(admin.desired, renamed),
+      current: { ...state(admin.current, deleted), queuedRecipients: new Set(['it-desk@contoso.com']) },
+      catalog: catalog(),
+      settings: settings({ adminEmail: null }),
+    });
+    expect(both.plan.changes.map(({ change }) => change.kind).filter((kind) => kind === 'user.restore' || kind === 'user.rename')).toEqual(['user.rename', 'user.restore']);
+    expect(both.plan.warnings.filter((w) => w.code === 'RECIPIENT_MAILBOX_TAKEN').map((w) => w.message)).toEqual([
+      'it-desk@contoso.com, a recipient of temporary passwords queued and not delivered yet, would reach the mailbox of desk.old@contoso.com (restored from deleted users), which then reads those the next deliver sends there; apply needs --approve-privileged',
+    ]);
     // A mailbox no queued password goes to, or nothing queued: no approval.
     expect(taken(created('sam@contoso.com'), [], ['it-desk@contoso.com'])).toEqual({ taken: [], approvals: [] });
     expect(taken(created('it-desk@contoso.com'), [], [])).toEqual({ taken: [], approvals: [] });
