@@ -66,7 +66,7 @@ export function hideCommandLineSecrets(message: string): string {
 }
 
 /** The options that name a file or folder, by commander's attribute name, and their flags. */
-const PATH_OPTIONS: Readonly<Record<string, string>> = {
+export const PATH_OPTIONS: Readonly<Record<string, string>> = {
   config: '-c',
   out: '--out',
   plan: '--plan',

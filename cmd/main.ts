@@ -4,6 +4,7 @@ import { toolVersion } from '../src/package-root.js';
 import { commandRegistrations } from './command-modules.js';
 import { TenantctlError } from '../src/diagnostics/tenantctl-error.js';
 import { argumentWithPassword, hideCommandLineSecrets } from './command-line-secrets.js';
+import { emptyPathArgument } from './empty-path-option.js';
 import { refuseUnreadableBooleanVariables } from './boolean-variables.js';
 import { addDatabaseOptions } from './database-option.js';
 import { asksForJson, reportFailure } from './failure.js';
@@ -41,7 +42,8 @@ program.hook('preAction', (_program, command) => {
   running = command;
   if (wantsJson()) reportSignalsInJson(wantsJson);
   // --actor given to the program (before or after the command) is handed to the command by a later hook.
-  const refusal = argumentWithPassword({ ...program.opts(), ...command.opts() });
+  const options = { ...program.opts(), ...command.opts() };
+  const refusal = argumentWithPassword(options) ?? emptyPathArgument(options);
   if (refusal !== null) throw new TenantctlError(refusal);
   refuseUnreadableBooleanVariables();
 });

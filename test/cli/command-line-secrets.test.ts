@@ -165,3 +165,24 @@ describe('a path option given a URL with a password is refused before anything i
     }
   });
 });
+
+describe('a path option given an empty value (a variable that is not set)', () => {
+  // `apply --plan "$PLAN_FILE"` with the variable empty applied what the configuration gives now instead of the reviewed plan, exit 0.
+  it.each([
+    { args: ['apply', '--plan', '', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases', '--approve-privileged'], flag: '--plan' },
+    { args: ['plan', '-c', 'examples/contoso', '--out', ''], flag: '--out' },
+    { args: ['export', '--out', ' '], flag: '--out' },
+    { args: ['deliver', '--pickup', ''], flag: '--pickup' },
+  ])('is refused: $args', async ({ args, flag }) => {
+    const cwd = tempDir();
+    try {
+      fs.cpSync(path.join(ROOT, 'examples'), path.join(cwd, 'examples'), { recursive: true });
+      const run = await runCli(args, { cwd, env: { TENANTCTL_DATABASE_URL: 'memory://' } });
+      expect(run.code, run.stderr).toBe(1);
+      expect(run.stderr).toContain(`Error: ${flag} was given an empty path, which names no file or folder (a variable that is not set?): give the path; nothing was read or written`);
+      expect(fs.readdirSync(cwd)).toEqual(['examples']);
+    } finally {
+      fs.rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+});
