@@ -7,19 +7,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderApplyResult } from '../../src/render/apply-result.js';
 import type { ApplyResult } from '../../src/apply/apply-plan.js';
 import { copyContoso, runCli, tempDir } from '../support/cli.js';
-import { contosoFolder } from '../support/contoso-database.js';
+import { contosoDatabase } from '../support/contoso-database.js';
 
 // The commands of these two suites mostly sleep (TENANTCTL_DEBUG_STATEMENT_DELAY_MS), each on a
 // database of its own: run side by side, the four take as long as the longest, not their sum.
+// Progress is the CLI's, not the engine's (the statement delay wraps either): each database is
+// on the test server when it runs (contosoDatabase), a third of the CPU of the embedded start.
 describe.concurrent('progress of a long apply, without a terminal', () => {
   const dir = tempDir();
-  const databases = { quiet: path.join(dir, 'quiet'), shown: path.join(dir, 'shown') };
+  const databases = { quiet: '', shown: '' };
   // Every statement sleeps (the test-only hook of README "Guarantees"), so each apply takes several seconds.
   const slow = (database: string) => ({ TENANTCTL_DATABASE_URL: database, TENANTCTL_DEBUG_STATEMENT_DELAY_MS: '150', TENANTCTL_QUIET: undefined });
   const apply = ['apply', '-c', 'examples/contoso', '--auto-approve', '--approve-purchases', '--approve-privileged'];
 
-  beforeAll(() => {
-    for (const database of Object.values(databases)) contosoFolder('initialised', database);
+  beforeAll(async () => {
+    for (const name of ['quiet', 'shown'] as const) databases[name] = await contosoDatabase('initialised', `progress_apply_${name}`, path.join(dir, name));
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -51,13 +53,13 @@ describe.concurrent('progress while reading, without a terminal', () => {
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('plan names what it waits for once two seconds have passed', async () => {
-    const run = await runCli(['plan', '-c', 'examples/contoso'], { env: slow(contosoFolder('applied', path.join(dir, 'applied'))) });
+    const run = await runCli(['plan', '-c', 'examples/contoso'], { env: slow(await contosoDatabase('applied', 'progress_plan', path.join(dir, 'applied'))) });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/^tenantctl: reading the directory, \d+ s$/m);
   }, 60_000);
 
   it('apply --plan shows progress while it reads and plans again, before anything is printed', async () => {
-    const database = contosoFolder('initialised', path.join(dir, 'initialised'));
+    const database = await contosoDatabase('initialised', 'progress_apply_plan', path.join(dir, 'initialised'));
     const saved = path.join(dir, 'plan.json');
     expect((await runCli(['plan', '-c', 'examples/contoso', '--out', saved], { env: { TENANTCTL_DATABASE_URL: database } })).code).toBe(0);
     const changed = copyContoso();
