@@ -9,10 +9,10 @@ import { APPROVE, CONFIG, scenario } from './drift-outside-removals-scenario.js'
 
 scenario('embedded database', async () => {
   const database = contosoFolder('applied', path.join(tempDir('tenantctl-drift-removals-'), 'db'));
-  const sql = async (text: string) => {
+  const sql = async (...texts: readonly string[]) => {
     const db = startPGlite(database);
     try {
-      await db.exec(text);
+      for (const text of texts) await db.exec(text);
     } finally {
       await db.close();
     }

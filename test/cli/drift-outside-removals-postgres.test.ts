@@ -16,7 +16,9 @@ scenario(
       writer: writerRole,
       drift: (format, config = CONFIG) => runCli(['drift', ...config, '--format', format], { env: { TENANTCTL_DATABASE_URL: reader } }),
       apply: (config = CONFIG) => runCli(['apply', ...config, ...APPROVE], { env: { TENANTCTL_DATABASE_URL: writer } }),
-      asWriter: (sql) => asLogin(writer, sql),
+      asWriter: async (...sql) => {
+        for (const text of sql) await asLogin(writer, text);
+      },
       asOwner: (sql) => asLogin(owner, sql),
     };
   },

@@ -70,12 +70,17 @@ interface Finding {
   readonly replacedUserId?: string | null;
 }
 
-/** How one engine runs the scenario: drift and apply through the CLI, SQL as the writer or the owner. */
+/**
+ * How one engine runs the scenario: drift and apply through the CLI, SQL as
+ * the writer or the owner. Each of `asWriter`'s texts is run on its own, one
+ * after the other (a transaction each, as psql would run them), in one session
+ * where the engine can: the embedded database's start is its cost.
+ */
 export interface Tenant {
   readonly writer: string;
   drift(format: string, config?: readonly string[]): Promise<CliResult>;
   apply(config?: readonly string[]): Promise<CliResult>;
-  asWriter(sql: string): Promise<void>;
+  asWriter(...sql: readonly string[]): Promise<void>;
   asOwner(sql: string): Promise<void>;
 }
 
@@ -102,8 +107,7 @@ export function scenario(name: string, open: () => Promise<Tenant>, describeIt =
     });
 
     it('a row deleted and an account released by SQL name the writer and the time, and are high', async () => {
-      await tenant.asWriter(DELETE_BY_SQL);
-      await tenant.asWriter(RELEASE_BY_SQL);
+      await tenant.asWriter(DELETE_BY_SQL, RELEASE_BY_SQL);
       const [missing, unadopted] = await findings(tenant);
       expect(missing).toMatchObject({ kind: 'user.missing', severity: 'high', userPrincipalName: DELETED, outsideWrite: { databaseRole: tenant.writer } });
       expect(unadopted).toMatchObject({ kind: 'user.unadopted', severity: 'high', userPrincipalName: RELEASED, outsideWrite: { databaseRole: tenant.writer } });
@@ -183,9 +187,11 @@ export function scenario(name: string, open: () => Promise<Tenant>, describeIt =
 
       // The same with a row that was already there under another UPN, renamed into the place of the account deleted.
       await applied(tenant);
-      await tenant.asWriter(`INSERT INTO tenantctl.users (user_principal_name, display_name, mail_nickname) VALUES ('noah.spare@contoso.com', 'Noah Spare', 'noah.spare')`);
-      await tenant.asWriter(`DELETE FROM tenantctl.users WHERE user_principal_name = '${NOAH}';
-        UPDATE tenantctl.users SET user_principal_name = '${NOAH}' WHERE user_principal_name = 'noah.spare@contoso.com'`);
+      await tenant.asWriter(
+        `INSERT INTO tenantctl.users (user_principal_name, display_name, mail_nickname) VALUES ('noah.spare@contoso.com', 'Noah Spare', 'noah.spare')`,
+        `DELETE FROM tenantctl.users WHERE user_principal_name = '${NOAH}';
+        UPDATE tenantctl.users SET user_principal_name = '${NOAH}' WHERE user_principal_name = 'noah.spare@contoso.com'`,
+      );
       const [renamedIn] = await findings(tenant, [NOAH]);
       expect(renamedIn).toMatchObject({ kind: 'user.unadopted', severity: 'high', replacedUserId: unadopted!.userId, outsideWrite: { databaseRole: tenant.writer } });
     });
@@ -195,8 +201,10 @@ export function scenario(name: string, open: () => Promise<Tenant>, describeIt =
       const RENAMED = 'l.smit@contoso.com';
       const renamed = LOTTE_RENAMED();
       await applied(tenant);
-      await tenant.asWriter(`UPDATE tenantctl.users SET managed = false WHERE user_principal_name = '${LOTTE}'`);
-      await tenant.asWriter(`UPDATE tenantctl.users SET user_principal_name = '${RENAMED}' WHERE user_principal_name = '${LOTTE}'`);
+      await tenant.asWriter(
+        `UPDATE tenantctl.users SET managed = false WHERE user_principal_name = '${LOTTE}'`,
+        `UPDATE tenantctl.users SET user_principal_name = '${RENAMED}' WHERE user_principal_name = '${LOTTE}'`,
+      );
       // The configuration follows the rename; apply adopts the account again.
       await applied(tenant, renamed);
       await tenant.asOwner(`ALTER TABLE tenantctl.users DISABLE TRIGGER USER;
@@ -212,9 +220,8 @@ export function scenario(name: string, open: () => Promise<Tenant>, describeIt =
       await tenant.asWriter(DELETE_BY_SQL);
       const before = await findings(tenant, [DELETED]);
       expect(before).toMatchObject([{ kind: 'user.missing', severity: 'high', outsideWrite: { databaseRole: tenant.writer } }]);
-      for (const changes of [`["${DELETED}"]`, `{"userPrincipalName": "${DELETED}"}`, `[{"kind": "user.update", "userPrincipalName": "${DELETED}"}, 7, "${DELETED}", null, [1]]`, `"${DELETED}"`]) {
-        await tenant.asWriter(`INSERT INTO tenantctl.applies (actor, host, plan_hash, tool_version, summary, changes) VALUES ('x', 'x', 'x', 'x', '{}', '${changes}')`);
-      }
+      const changes = [`["${DELETED}"]`, `{"userPrincipalName": "${DELETED}"}`, `[{"kind": "user.update", "userPrincipalName": "${DELETED}"}, 7, "${DELETED}", null, [1]]`, `"${DELETED}"`];
+      await tenant.asWriter(...changes.map((list) => `INSERT INTO tenantctl.applies (actor, host, plan_hash, tool_version, summary, changes) VALUES ('x', 'x', 'x', 'x', '{}', '${list}')`));
       expect(await findings(tenant, [DELETED])).toEqual(before);
     });
 
