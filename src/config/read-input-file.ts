@@ -53,8 +53,11 @@ export function formatBytes(bytes: number): string {
 export type InputProblem =
   | { readonly kind: 'not-a-file'; readonly message: string }
   | { readonly kind: 'too-large'; readonly message: string }
-  /** `reason`: why, in words with the code (`no such file or folder (ENOENT)`), for callers that name the file their own way. */
-  | { readonly kind: 'unreadable'; readonly message: string; readonly reason: string };
+  /**
+   * `reason`: why, in words with the code (`no such file or folder (ENOENT)`), for callers that name the file their own way;
+   * `code`: the system's code, when the system refused, for callers to whom a missing file is no error.
+   */
+  | { readonly kind: 'unreadable'; readonly message: string; readonly reason: string; readonly code?: string };
 
 export type InputRead = { readonly bytes: Buffer; readonly problem?: undefined } | { readonly bytes?: undefined; readonly problem: InputProblem };
 
@@ -115,7 +118,8 @@ export function readInputFile(file: string, limit: number, what: string, advice 
   } catch (cause) {
     // In words, with the code to search for: `no such file or folder (ENOENT)`, `permission denied (EACCES)`.
     const why = isFileSystemError(cause) ? fileSystemReason(cause) : (cause as Error).message;
-    return { problem: { kind: 'unreadable', message: `cannot read ${shown}: ${why}`, reason: why } };
+    const code = isFileSystemError(cause) ? { code: cause.code } : {};
+    return { problem: { kind: 'unreadable', message: `cannot read ${shown}: ${why}`, reason: why, ...code } };
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }

@@ -6,6 +6,8 @@ import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 // Loaded when first needed (see seal.ts).
 import { loadAge as age } from './on-demand-libraries.js';
 import { modeText } from '../files/file-mode.js';
+import { readInputFile } from '../config/read-input-file.js';
+import { terminalText } from '../render/escape-terminal.js';
 
 /**
  * The outbox's private key as `age-keygen` writes it: comment lines and one
@@ -56,15 +58,29 @@ export function formatKeyFile(entries: readonly { identity: string; recipient: s
   return entries.map((e) => `# ${e.note}\n# public key: ${e.recipient}\n${e.identity}\n`).join('');
 }
 
+/**
+ * A key file is a few lines (about 150 bytes a key; two keys during a
+ * rotation). Anything much larger is not one, and is not read whole.
+ */
+export const KEY_FILE_LIMIT = 64 * 1024;
+
+/**
+ * The key file's identities, or null when there is no such file. Read as
+ * every input is (readInputFile): a FIFO without a writer was opened with a
+ * blocking read and hung deliver for good (SIGTERM too, the thread being
+ * stuck in open), and /dev/zero was read until memory ran out. A symbolic
+ * link is followed, as before: the administrator named the path, and secret
+ * mounts (Kubernetes) are links; the mode checked is the target's.
+ */
 export async function readKeyFile(file: string): Promise<OutboxKeyFile | null> {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return null;
-    throw new TenantctlError(`cannot read the outbox key ${file}: ${code ?? String(cause)}`);
+  const shown = terminalText(file);
+  const read = readInputFile(file, KEY_FILE_LIMIT, 'an outbox key file', 'name the key file init wrote', shown);
+  if (read.problem?.kind === 'unreadable') {
+    if (read.problem.code === 'ENOENT') return null;
+    throw new TenantctlError(`cannot read the outbox key ${shown}: ${read.problem.reason}`);
   }
+  if (read.problem) throw new TenantctlError(`refusing the outbox key: ${read.problem.message}`);
+  const text = read.bytes.toString('utf8');
   const identities = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.startsWith('AGE-SECRET-KEY-1'));
   const recipients: string[] = [];
   const { identityToRecipient } = await age();
@@ -72,11 +88,11 @@ export async function readKeyFile(file: string): Promise<OutboxKeyFile | null> {
     try {
       recipients.push(await identityToRecipient(identity));
     } catch {
-      throw new TenantctlError(`the outbox key ${file} holds a malformed AGE-SECRET-KEY line; restore the file init wrote`);
+      throw new TenantctlError(`the outbox key ${shown} holds a malformed AGE-SECRET-KEY line; restore the file init wrote`);
     }
   }
   if (identities.length === 0) {
-    throw new TenantctlError(`${file} holds no outbox key (no AGE-SECRET-KEY-1… line); restore the file init wrote`);
+    throw new TenantctlError(`${shown} holds no outbox key (no AGE-SECRET-KEY-1… line); restore the file init wrote`);
   }
   return { path: file, identities, recipients };
 }

@@ -8,6 +8,7 @@ import { holdSchemaVersion } from '../db/migrate.js';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 import { refuseTrackedPath } from '../files/git-work-tree.js';
 import { writePrivateFile } from '../files/write-private-file.js';
+import { terminalText } from '../render/escape-terminal.js';
 import {
   defaultKeyPath, formatKeyFile, generateIdentity, readKeyFile, refuseReadableKey, storedRecipient, storeRecipient, OUTBOX_KEY_VARIABLE,
 } from './outbox-key.js';
@@ -206,7 +207,9 @@ async function rotate(db: Database, stored: string, request: OutboxKeyRequest): 
 export function refuseKeyPathEarly(configured: string | null, rotate: boolean): void {
   if (configured === null) return;
   const exists = fs.existsSync(configured);
-  if (exists && !fs.statSync(configured).isFile()) throw new TenantctlError(`the outbox key ${configured} is not a file; name the key file, or a new file for init to create`);
+  if (exists && !fs.statSync(configured).isFile()) {
+    throw new TenantctlError(`the outbox key ${terminalText(configured)} is not a regular file; name the key file, or a new file for init to create`);
+  }
   if (!exists) refuseUncreatableFolder(configured);
   refuseTrackedPath(configured, exists ? 'the outbox key' : 'to write the outbox key to', HOW);
   // Rotating is the remedy for a key others may have read: the new file is 0600.

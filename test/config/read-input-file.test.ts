@@ -51,6 +51,7 @@ describe('readInputFile', () => {
       kind: 'unreadable',
       message: `cannot read ${path.join(scratch, 'missing.yaml')}: no such file or folder (ENOENT)`,
       reason: 'no such file or folder (ENOENT)',
+      code: 'ENOENT',
     });
   });
 });

@@ -257,7 +257,7 @@ describe('sealed credentials', { timeout: 120_000 }, () => {
     const cases: [string, string][] = [
       [other, `the key in ${other} is not this database's outbox key: credentials are sealed for ${publicKeyOf(keyFile)}`],
       [path.join(dir, 'idle-missing.key'), `there is no file ${path.join(dir, 'idle-missing.key')}`],
-      [dir, `cannot read the outbox key ${dir}: EISDIR`],
+      [dir, `refusing the outbox key: ${dir} is a directory, not a regular file`],
     ];
     for (const [key, message] of cases) {
       const run = await runCli(['deliver', '--pickup', pickup, '--outbox-key', key], { env });
@@ -312,7 +312,7 @@ describe('sealed credentials', { timeout: 120_000 }, () => {
     fs.mkdirSync(folder, { mode: 0o700 });
     const refusals: [string, string][] = [
       [path.join(file, 'outbox', 'outbox.key'), `cannot create the outbox key ${path.join(file, 'outbox', 'outbox.key')}: ${file} is a file, not a folder; name a file in a folder`],
-      [folder, `the outbox key ${folder} is not a file; name the key file, or a new file for init to create`],
+      [folder, `the outbox key ${folder} is not a regular file; name the key file, or a new file for init to create`],
     ];
     for (const [key, message] of refusals) {
       const refused = await runCli(['init', '--outbox-key', key], { env: { TENANTCTL_DATABASE_URL: database } });

@@ -18,6 +18,12 @@ export interface CliOptions {
   readonly input?: string;
   /** Run under this umask (e.g. 0o000), through /bin/sh. */
   readonly umask?: number;
+  /**
+   * SIGKILL the process if it has not ended after this long: for a command
+   * that, broken, would block in a system call (opening a FIFO), where it
+   * ignores SIGTERM and would outlive the test. The result then has code null.
+   */
+  readonly killAfterMs?: number;
 }
 
 /**
@@ -53,8 +59,12 @@ export function runCli(args: readonly string[], options: CliOptions = {}): Promi
     child.stderr.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => (stdout += chunk));
     child.stderr.on('data', (chunk: string) => (stderr += chunk));
+    const killer = options.killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), options.killAfterMs);
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code) => {
+      clearTimeout(killer);
+      resolve({ code, stdout, stderr });
+    });
     child.stdin.end(options.input ?? '');
   });
 }
