@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { readInputFile } from '../config/read-input-file.js';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 
 /**
@@ -33,9 +34,9 @@ export function checkEmbeddedFolder(directory: string, displayUrl: string): void
     );
   }
   const version = readVersion(path.join(directory, 'PG_VERSION'));
-  if (version === null) {
+  if (typeof version !== 'string') {
     throw new TenantctlError(
-      `the embedded database at ${displayUrl} is damaged: its PG_VERSION file is unreadable; restore the folder from a backup, or move it away and run \`tenantctl init\``,
+      `the embedded database at ${displayUrl} is damaged: its PG_VERSION file is ${version.why}; restore the folder from a backup, or move it away and run \`tenantctl init\``,
     );
   }
   if (version !== EMBEDDED_POSTGRES_MAJOR) {
@@ -46,11 +47,15 @@ export function checkEmbeddedFolder(directory: string, displayUrl: string): void
   }
 }
 
-function readVersion(file: string): string | null {
-  try {
-    const text = fs.readFileSync(file, 'utf8');
-    return /^\d{1,3}\n?$/.test(text) ? text.trim() : null;
-  } catch {
-    return null;
-  }
+/**
+ * PG_VERSION holds a few bytes. Read as every input is (readInputFile): a
+ * FIFO there hung every command for good, a link to /dev/zero read until
+ * memory ran out.
+ */
+function readVersion(file: string): string | { readonly why: string } {
+  const read = readInputFile(file, 16, 'PG_VERSION');
+  if (read.problem?.kind === 'not-a-file') return { why: 'not a regular file' };
+  if (read.problem) return { why: 'unreadable' };
+  const text = read.bytes.toString('utf8');
+  return /^\d{1,3}\n?$/.test(text) ? text.trim() : { why: 'unreadable' };
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
+import { readInputFile } from '../config/read-input-file.js';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 import { terminalText } from '../render/escape-terminal.js';
 
@@ -67,9 +68,19 @@ function pidReused(holder: LockHolder): boolean {
   return now !== null && now !== holder.started;
 }
 
+/** A holder is a line of JSON; a lock file larger than this is no lock tenantctl wrote. */
+const LOCK_FILE_LIMIT = 64 * 1024;
+
+/**
+ * Read as every input is (readInputFile): a FIFO in the lock's place hung the
+ * waiting process for good instead of letting it time out; /dev/zero was read
+ * until memory ran out.
+ */
 function readHolder(lockFile: string): LockHolder | null {
+  const read = readInputFile(lockFile, LOCK_FILE_LIMIT, 'a lock file');
+  if (read.problem) return null;
   try {
-    return JSON.parse(fs.readFileSync(lockFile, 'utf8')) as LockHolder;
+    return JSON.parse(read.bytes.toString('utf8')) as LockHolder;
   } catch {
     return null;
   }

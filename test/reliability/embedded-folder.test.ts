@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -77,6 +78,24 @@ describe('an embedded database folder that is damaged or foreign', () => {
     fs.truncateSync(path.join(damaged, 'PG_VERSION'), 0);
     expectOneLine(await runCli(['history'], { env: { TENANTCTL_DATABASE_URL: damaged } }), /the embedded database at .*truncated is damaged: its PG_VERSION file is unreadable/);
   });
+
+  it('a FIFO as PG_VERSION, or as the lock beside the folder, is refused, not waited on for good', async () => {
+    // Broken, the read blocks in open() for good (deaf to SIGTERM): killed long after a healthy run ends.
+    const killAfterMs = 60_000;
+    const piped = copy('piped');
+    fs.rmSync(path.join(piped, 'PG_VERSION'));
+    execFileSync('mkfifo', [path.join(piped, 'PG_VERSION')]);
+    expectOneLine(
+      await runCli(['history'], { env: { TENANTCTL_DATABASE_URL: piped }, killAfterMs }),
+      /the embedded database at .*piped is damaged: its PG_VERSION file is not a regular file; restore the folder/,
+    );
+    const locked = copy('locked');
+    execFileSync('mkfifo', [`${locked}.lock`]);
+    expectOneLine(
+      await runCli(['history', '--lock-timeout', '1'], { env: { TENANTCTL_DATABASE_URL: locked }, killAfterMs }),
+      /the embedded database .*locked is in use by another process; waited 1s/,
+    );
+  }, 150_000);
 
   it('damaged control files give one line, not a WebAssembly abort', async () => {
     const damaged = copy('control');
