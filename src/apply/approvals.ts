@@ -2,7 +2,9 @@ import { ExitCode, TenantctlError } from '../diagnostics/tenantctl-error.js';
 import type { PlanDocument } from '../plan/plan-document.js';
 import { terminalText } from '../render/escape-terminal.js';
 import { costAboveCap, formatMoney } from '../render/money.js';
-import { describePrivilegedChange } from '../plan/privileged-roles.js';
+import { describePrivilegedChange, rolesGranted } from '../plan/privileged-roles.js';
+import { andList } from '../diagnostics/message-lists.js';
+import { passwordRecipients } from '../render/change-lines.js';
 import type { Change } from '../plan/change.js';
 import { NEEDS_APPROVAL, RECIPIENT_MAILBOX_CODE } from '../plan/recipient-mailboxes.js';
 import { ADMIN_EMAIL_CODE, newAdminEmail } from '../plan/admin-email-warnings.js';
@@ -60,10 +62,29 @@ export function checkApprovals(plan: PlanDocument, flags: ApprovalFlags): void {
 
 const SHOWN_PRIVILEGED = 20;
 
+type PlannedChange = PlanDocument['changes'][number];
+
+/**
+ * How a privileged change's user is named: as an admin now, or, for a way
+ * into an account the same plan grants a role (privileged-roles.ts), with the
+ * roles granted and, for a reset, where its temporary password goes; the
+ * approver of the grant approves these too.
+ */
+function holderOf(change: PlannedChange, granted: ReadonlyMap<string, readonly string[]>, adminEmail: string | null): string | undefined {
+  const roles = granted.get(change.userPrincipalName.toLowerCase());
+  if (!roles || (change.before?.roles ?? []).length > 0 || change.kind === 'role.grant') return undefined;
+  const sent = change.kind === 'user.password-reset'
+    ? `, its temporary password sent to ${andList(passwordRecipients(change.notify, { adminEmail }, change.adminCopyWithheld)) || 'nobody'}`
+    : '';
+  return `whom this plan grants ${andList(roles)}${sent}`;
+}
+
 /** One line per privileged change, the first 20 and a count of the rest. */
 export function privilegedLines(plan: PlanDocument): string[] {
   const changes = plan.changes.filter((c) => c.risks.includes('privileged'));
-  const lines = changes.slice(0, SHOWN_PRIVILEGED).map((c) => `  ${terminalText(describePrivilegedChange(c as Change))}`);
+  const granted = rolesGranted(plan.changes);
+  const adminEmail = plan.settings.adminEmail ?? null;
+  const lines = changes.slice(0, SHOWN_PRIVILEGED).map((c) => `  ${terminalText(describePrivilegedChange(c as Change, holderOf(c, granted, adminEmail)))}`);
   if (changes.length > SHOWN_PRIVILEGED) lines.push(`  … and ${changes.length - SHOWN_PRIVILEGED} more`);
   // A plan that brings the Global administrators above settings.maxGlobalAdmins, gives a mailbox an
   // address temporary passwords are sent to, or points settings.adminEmail at a new one needs the same approval.

@@ -12,6 +12,7 @@ import { globalAdminWarnings } from './global-admins.js';
 import { lookalikeWarnings } from './lookalike-warnings.js';
 import type { Plan, PlanSummary, PlannedChange, UnmanagedAdmin } from './plan.js';
 import type { PlanProblem } from './plan-problem.js';
+import { rolesForPrivilege, rolesGranted } from './privileged-roles.js';
 import { reclaimableSeats } from './reclaimable-seats.js';
 import { renameSourceWarnings, resolveRenames } from './rename.js';
 import { renamedOutside, renamedOutsideWarnings } from './outside-renames.js';
@@ -202,8 +203,9 @@ export function computePlan(input: PlanInput): PlanResult {
     reclaimableSeats(after, unitPrices, heldNow),
   );
   const purchased = new Set(seats.purchases.map((p) => p.sku));
+  const granted = rolesGranted(changes);
   const planned: PlannedChange[] = changes.map((change) => {
-    const risks = risksOf(change, purchased, heldRoles.get(change) ?? []);
+    const risks = risksOf(change, purchased, rolesForPrivilege(change, heldRoles.get(change) ?? [], granted));
     if (!isUserChange(change)) return { change, risks };
     const key = change.userPrincipalName.toLowerCase();
     return { change, risks, states: statesOf(change, input.desired.users.get(key), currentUsers.get(key)) };

@@ -1,6 +1,6 @@
 import { GLOBAL_ADMINISTRATOR } from '../catalog/catalog.js';
 import { andList } from '../diagnostics/message-lists.js';
-import type { Change } from './change.js';
+import type { Change, ChangeKind } from './change.js';
 import { DISABLE_PASSWORD_EXPIRATION } from '../state/tenant-state.js';
 
 /**
@@ -57,6 +57,37 @@ export function isPrivilegedChange(change: Change, heldRoles: readonly string[])
   }
 }
 
+/**
+ * Ways into an account: a password reset (its temporary password goes to the
+ * `notify` addresses), a phone set (where a self-service reset sends its
+ * code), sign-in allowed again.
+ */
+const WAYS_IN: ReadonlySet<ChangeKind> = new Set(['user.password-reset', 'user.update', 'user.unblock']);
+
+/** The admin role names each user is granted by these changes, by lower-cased UPN. */
+export function rolesGranted(changes: readonly Change[]): ReadonlyMap<string, readonly string[]> {
+  const granted = new Map<string, string[]>();
+  for (const change of changes) {
+    if (change.kind !== 'role.grant') continue;
+    const key = change.userPrincipalName.toLowerCase();
+    granted.set(key, [...(granted.get(key) ?? []), change.roleName]);
+  }
+  return granted;
+}
+
+/**
+ * The roles that make `change` privileged: those its user holds now and, for
+ * a way into the account, those the same plan grants. A plan that granted a
+ * role and reset the same user's password (to its own notify address) or set
+ * its phone showed the approver the grant alone, not how the account it
+ * empowers would be taken.
+ */
+export function rolesForPrivilege(change: Change, held: readonly string[], granted: ReadonlyMap<string, readonly string[]>): readonly string[] {
+  if (!WAYS_IN.has(change.kind)) return held;
+  const more = granted.get(change.userPrincipalName.toLowerCase()) ?? [];
+  return more.length === 0 ? held : [...held, ...more];
+}
+
 type UserUpdate = Extract<Change, { kind: 'user.update' }>;
 
 /** Where a self-service password reset sends its code: an admin's are privileged to change. */
@@ -85,27 +116,31 @@ export function privilegedUpdates(change: UserUpdate): string[] {
   return [...new Set(words)];
 }
 
-/** `grants Global administrator to a@contoso.com`: one privileged change, in words. Plain, unescaped text. */
-export function describePrivilegedChange(change: Change): string {
+/**
+ * `grants Global administrator to a@contoso.com`: one privileged change, in
+ * words. Plain, unescaped text. `holder`: how a user's admin role is named,
+ * `whom this plan grants Global administrator` for a user who holds none yet.
+ */
+export function describePrivilegedChange(change: Change, holder = 'who holds an admin role'): string {
   switch (change.kind) {
     case 'role.grant':
       return `grants ${change.roleName} to ${change.userPrincipalName}`;
     case 'role.revoke':
       return `revokes ${change.roleName} from ${change.userPrincipalName}`;
     case 'user.delete':
-      return `deletes ${change.userPrincipalName}, who holds an admin role`;
+      return `deletes ${change.userPrincipalName}, ${holder}`;
     case 'user.block':
-      return `blocks sign-in of ${change.userPrincipalName}, who holds an admin role`;
+      return `blocks sign-in of ${change.userPrincipalName}, ${holder}`;
     case 'user.password-reset':
-      return `resets the password of ${change.userPrincipalName}, who holds an admin role`;
+      return `resets the password of ${change.userPrincipalName}, ${holder}`;
     case 'user.restore':
-      return `restores ${change.userPrincipalName}, who holds an admin role`;
+      return `restores ${change.userPrincipalName}, ${holder}`;
     case 'user.unblock':
-      return `allows sign-in again of ${change.userPrincipalName}, who holds an admin role`;
+      return `allows sign-in again of ${change.userPrincipalName}, ${holder}`;
     case 'user.rename':
-      return `renames ${change.fromUserPrincipalName} to ${change.userPrincipalName}, who holds an admin role`;
+      return `renames ${change.fromUserPrincipalName} to ${change.userPrincipalName}, ${holder}`;
     case 'user.update':
-      return `${andList(privilegedUpdates(change))} of ${change.userPrincipalName}, who holds an admin role`;
+      return `${andList(privilegedUpdates(change))} of ${change.userPrincipalName}, ${holder}`;
     default:
       return `${change.kind} ${change.userPrincipalName}`;
   }

@@ -1,5 +1,6 @@
 import { andList } from '../diagnostics/message-lists.js';
 import type { PlanDocument } from '../plan/plan-document.js';
+import { rolesGranted } from '../plan/privileged-roles.js';
 import { passwordRecipients, visible } from './change-lines.js';
 import type { ShowValue } from './escape-markdown.js';
 
@@ -21,11 +22,17 @@ export function passwordResetWarnings(plan: PlanDocument, show: ShowValue = visi
   const context = { adminEmail: plan.settings.adminEmail };
   const resets = plan.changes.flatMap((change) => (change.kind === 'user.password-reset' ? [change] : []));
   if (resets.length === 0) return [];
-  const rolesOf = (change: (typeof resets)[number]) => change.before?.roles ?? [];
-  const ordered = [...resets.filter((change) => rolesOf(change).length > 0), ...resets.filter((change) => rolesOf(change).length === 0)];
+  // A user the same plan makes an admin is named as one: the reset is the way into the account the grant empowers.
+  const granted = rolesGranted(plan.changes);
+  const heldOf = (change: (typeof resets)[number]) => change.before?.roles ?? [];
+  const grantedOf = (change: (typeof resets)[number]) => (heldOf(change).length > 0 ? [] : (granted.get(change.userPrincipalName.toLowerCase()) ?? []));
+  const isAdmin = (change: (typeof resets)[number]) => heldOf(change).length > 0 || grantedOf(change).length > 0;
+  const ordered = [...resets.filter(isAdmin), ...resets.filter((change) => !isAdmin(change))];
   const named = ordered.slice(0, NAMED_RESETS).map((change) => {
-    const roles = rolesOf(change);
-    const admin = roles.length > 0 ? `, who holds ${list(roles, show)},` : '';
+    const roles = heldOf(change);
+    const admin = roles.length > 0 ? `, who holds ${list(roles, show)},`
+      : grantedOf(change).length > 0 ? `, whom this plan grants ${list(grantedOf(change), show)},`
+      : '';
     const recipients = passwordRecipients(change.notify, context, change.adminCopyWithheld);
     const withheld = change.adminCopyWithheld && context.adminEmail ? `, not to settings.adminEmail ${show(context.adminEmail)} (the user's own mailbox)` : '';
     return `Resets the password of ${show(change.userPrincipalName)}${admin} and sends the temporary password to ${list(recipients, show) || 'nobody'}${withheld}.`;
