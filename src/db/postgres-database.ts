@@ -5,8 +5,23 @@ import { connectionLoss } from './connection-loss.js';
 import type { Database, Queryable } from './database.js';
 import { SET_SEARCH_PATH } from './schema.js';
 
+/**
+ * Silence, in ms, after which the kernel starts probing the connection. A
+ * server that vanished without closing it (host powered off, network cut, a
+ * NAT or firewall dropping the flow) sent nothing more, and without probes a
+ * command waiting for its reply waited for ever. A server that is busy (a
+ * long statement, a lock wait) still answers probes from its kernel, so a slow
+ * reply is never taken for a lost one.
+ */
+export const KEEPALIVE_IDLE_MS = 10_000;
+
+/** The pg client's configuration: TCP keepalive on (a Unix socket ignores it). */
+export function postgresClientConfig(url: string, applicationName: string): pg.ClientConfig {
+  return { connectionString: url, application_name: applicationName.slice(0, 63), keepAlive: true, keepAliveInitialDelayMillis: KEEPALIVE_IDLE_MS };
+}
+
 export async function openPostgres(url: string, displayUrl: string, applicationName: string): Promise<Database> {
-  const client = new pg.Client({ connectionString: url, application_name: applicationName.slice(0, 63) });
+  const client = new pg.Client(postgresClientConfig(url, applicationName));
   // A lost connection would otherwise surface as an unhandled 'error' event;
   // kept, as it says why better than the next query's "not queryable".
   let lost: unknown = null;
