@@ -43,6 +43,8 @@ function privilegedWarnings(_plan: PlanDocument, changes: readonly DocumentChang
   for (const change of changes) {
     // An admin's password reset is named by passwordResetNotices, with the roles and where the password goes.
     if (change.kind === 'user.password-reset') continue;
+    // Privileged only for what privilegedUpdates names: password expiry turned off, phones changed. Named once, for the words and the grouping.
+    const updates = change.kind === 'user.update' ? privilegedUpdates(change) : [];
     // The role name is a value (it may come from a catalog): shown, not trusted.
     const words =
       change.kind === 'role.grant' ? () => `Grants ${show(change.roleName)} to`
@@ -52,10 +54,9 @@ function privilegedWarnings(_plan: PlanDocument, changes: readonly DocumentChang
       : change.kind === 'user.restore' ? (users: number) => `Restores deleted ${adminUsers(users)}`
       : change.kind === 'user.unblock' ? (users: number) => `Allows sign-in again of blocked ${adminUsers(users)}`
       : change.kind === 'user.rename' ? (users: number) => `Renames ${adminUsers(users)}`
-      // Privileged only for what privilegedUpdates names: password expiry turned off, phones changed.
-      : change.kind === 'user.update' ? (users: number) => `${capitalised(andList(privilegedUpdates(change)))} of ${adminUsers(users)}`
+      : change.kind === 'user.update' ? (users: number) => `${capitalised(andList(updates))} of ${adminUsers(users)}`
       : () => `${change.kind}:`;
-    const key = `${change.kind} ${'roleName' in change ? change.roleName : change.kind === 'user.update' ? privilegedUpdates(change).join() : ''}`;
+    const key = `${change.kind} ${'roleName' in change ? change.roleName : change.kind === 'user.update' ? updates.join() : ''}`;
     const entry = byAction.get(key) ?? { words, upns: [] };
     // A renamed admin is named as reviewers know her: by the name she has now.
     entry.upns.push(change.kind === 'user.rename' ? change.fromUserPrincipalName : change.userPrincipalName);
