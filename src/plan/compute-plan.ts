@@ -19,6 +19,7 @@ import { renamedOutside, renamedOutsideWarnings } from './outside-renames.js';
 import { recipientMailboxWarnings } from './recipient-mailboxes.js';
 import { approvalsFor, deletionsAboveThreshold, deletionWarning, loosenedLimitWarnings, risksOf } from './risk.js';
 import { seatOutcome } from './seats.js';
+import { servingLicences } from './serving-licences.js';
 import { settingsToRecord } from './settings-to-record.js';
 import { userSnapshot } from './user-snapshot.js';
 import { unsentResets, withheldAdminCopies } from './withheld-admin-copies.js';
@@ -168,8 +169,13 @@ export function computePlan(input: PlanInput): PlanResult {
   const binAfter: (readonly LicenseAssignment[])[] = [];
   /** The subscriptions each active user holds a seat of now, by key: seats to reclaim are among them. */
   const heldNow = new Map<string, ReadonlySet<string>>();
-  /** Active users who hold a licence now and are declared with none (they count toward the deletion threshold). */
+  /**
+   * Active users who hold a licence that serves now and are declared with none
+   * that does, every plan of it switched off counting as none (they count
+   * toward the deletion threshold).
+   */
   const losingEveryLicence: string[] = [];
+  const serves = servingLicences(input.catalog);
   for (const key of keys) {
     const desired = input.desired.users.get(key);
     const current = currentUsers.get(key);
@@ -181,7 +187,7 @@ export function computePlan(input: PlanInput): PlanResult {
     if (active) {
       activeNow.push(current);
       heldNow.set(key, new Set(current.licenses.map((licence) => licence.sku)));
-      if (desired && desired.licenses.length === 0 && current.licenses.length > 0) losingEveryLicence.push(key);
+      if (desired && !serves(desired.licenses) && serves(current.licenses)) losingEveryLicence.push(key);
     }
     if (holdsLicencesWhileDeleted(current)) {
       // Its seats count (the database counts them) until the plan restores or purges the user, before and after.

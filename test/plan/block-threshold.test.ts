@@ -72,4 +72,22 @@ describe('blocks and users left without a licence count toward the deletion thre
     }).plan;
     expect(p.approvals).toEqual([]);
   });
+
+  // Every service plan switched off leaves the seat held but no mailbox, files or Office: a licence in name only.
+  it('a licence with every service plan switched off counts as none, one with a plan left on does not', () => {
+    const withOff = (disabledPlans: string[]) => {
+      const names = users(11);
+      return computePlan({
+        now: NOW,
+        desired: state(admin.desired, ...names.map((upn) => desiredUser(upn, { licenses: [{ sku: 'STANDARDPACK', disabledPlans }] }))),
+        current: state(admin.current, ...names.map((upn) => currentUser(upn, licensed))),
+        catalog: catalog([subscription('STANDARDPACK', 1000, 8, ['EXCHANGE_S_STANDARD', 'SWAY'])]),
+        settings: settings(),
+      }).plan;
+    };
+    const emptied = withOff(['EXCHANGE_S_STANDARD', 'SWAY']);
+    expect(emptied.approvals).toEqual(['deletions']);
+    expect(threshold(emptied)).toBe('11 users would be left without any licence, more than settings.maxDeletions (10); apply needs --approve-deletions');
+    expect(withOff(['SWAY']).approvals).toEqual([]);
+  });
 });
