@@ -36,6 +36,14 @@ export function defaultKeyPath(recipient: string): string {
 
 export function configuredKeyPath(option: string | undefined): string | null {
   const named = option ?? process.env[OUTBOX_KEY_VARIABLE];
+  // Set but blank (a CI secret the job cannot read) was taken for unset, and init made a new key
+  // where nobody keeps it (the runner's home), or, for " ", a private key file named " " in the
+  // working directory: refused, as an empty TENANTCTL_DATABASE_URL and an empty --outbox-key are.
+  if (option === undefined && named !== undefined && named.trim() === '') {
+    throw new TenantctlError(
+      `$${OUTBOX_KEY_VARIABLE} is set but empty (a CI secret this job cannot read?): set it to the outbox key's file, or unset it for the default under ~/.config/tenantctl/outbox`,
+    );
+  }
   // The key's text where its file's name belongs (a CI secret put in the variable as it is) was
   // quoted as a path in the refusal: the private key printed in the job's log.
   if (named && /AGE-SECRET-KEY-|[\r\n]/i.test(named)) {
