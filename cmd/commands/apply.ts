@@ -196,9 +196,14 @@ const PROMPTS: Readonly<Record<Approval, (plan: PlanDocument) => { readonly show
   purchase: (plan) => ({
     question: `This plan buys seats for +${formatMoney(plan.cost.monthlyIncrease, plan.cost.currency)}/month. Type "purchase" to approve the purchase: `,
   }),
-  deletions: (plan) => ({
-    question: `This plan deletes ${plan.changes.filter((c) => c.kind === 'user.delete').length} users, more than the settings allow. Type "deletions" to approve the deletions: `,
-  }),
+  deletions: (plan) => {
+    // Blocks and users left without any licence count too (src/plan/risk.ts): "deletes 0 users" asked to approve them.
+    const threshold = plan.warnings.find((warning) => warning.code === 'DELETION_THRESHOLD')?.message.replace(/; apply needs --approve-deletions$/, '');
+    if (threshold === undefined || threshold.includes(' would be deleted, more than ')) {
+      return { question: `This plan deletes ${plan.changes.filter((c) => c.kind === 'user.delete').length} users, more than the settings allow. Type "deletions" to approve the deletions: ` };
+    }
+    return { question: `This plan takes access away from more users than the settings allow: ${threshold}. Type "deletions" to approve: ` };
+  },
   privileged: (plan) => ({
     shown: `This plan makes privileged changes:\n${privilegedLines(plan).join('\n')}`,
     question: 'Type "privileged" to approve the privileged changes: ',
