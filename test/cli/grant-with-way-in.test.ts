@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { copyContoso, runCli, tempDir } from '../support/cli.js';
 import { contosoFolder } from '../support/contoso-database.js';
+import { editFile } from '../support/edit-file.js';
 
 const root = tempDir('tenantctl-grant-way-in-');
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -24,13 +25,8 @@ describe('a grant with a way into the same account', { timeout: 120_000 }, () =>
     const config = copyContoso();
     const users = path.join(config, 'users.yaml');
     // Joep holds no role: the plan makes him a Global administrator, resets his password to a new address and moves his phone.
-    fs.writeFileSync(
-      users,
-      fs
-        .readFileSync(users, 'utf8')
-        .replace('mobilePhone: "+31 6 1234 5678"', 'mobilePhone: "+44 7700 900123"')
-        .replace('    notify: [joep.private@example.org]\n', '    notify: [attacker@evil.example]\n    password:\n      reset: 2026-12-07\n    roles: [Global administrator]\n'),
-    );
+    editFile(users, 'mobilePhone: "+31 6 1234 5678"', 'mobilePhone: "+44 7700 900123"');
+    editFile(users, '    notify: [joep.private@example.org]\n', '    notify: [attacker@evil.example]\n    password:\n      reset: 2026-12-07\n    roles: [Global administrator]\n');
     const cli = (args: string[]) => runCli(args, { env: { TENANTCTL_DATABASE_URL: database } });
 
     const json = JSON.parse((await cli(['plan', '-c', config, '--format', 'json'])).stdout) as JsonPlan;
