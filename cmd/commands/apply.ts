@@ -1,7 +1,7 @@
 import os from 'node:os';
 import type { Command } from 'commander';
 import { applyPlan, type ApplyResult } from '../../src/apply/apply-plan.js';
-import { checkApprovals, privilegedLines } from '../../src/apply/approvals.js';
+import { checkApprovals, deletionThreshold, privilegedLines } from '../../src/apply/approvals.js';
 import type { ApprovalSource } from '../../src/apply/recorded-approvals.js';
 import { startCredentials, type CredentialsInProgress } from '../../src/apply/prepare-credentials.js';
 import { ExitCode, TenantctlError } from '../../src/diagnostics/tenantctl-error.js';
@@ -198,7 +198,7 @@ const PROMPTS: Readonly<Record<Approval, (plan: PlanDocument) => { readonly show
   }),
   deletions: (plan) => {
     // Blocks and users left without any licence count too (src/plan/risk.ts): "deletes 0 users" asked to approve them.
-    const threshold = plan.warnings.find((warning) => warning.code === 'DELETION_THRESHOLD')?.message.replace(/; apply needs --approve-deletions$/, '');
+    const threshold = deletionThreshold(plan);
     if (threshold === undefined || threshold.includes(' would be deleted, more than ')) {
       return { question: `This plan deletes ${plan.changes.filter((c) => c.kind === 'user.delete').length} users, more than the settings allow. Type "deletions" to approve the deletions: ` };
     }

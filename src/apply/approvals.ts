@@ -39,8 +39,7 @@ export function checkApprovals(plan: PlanDocument, flags: ApprovalFlags): void {
     missing.push({ what: `this plan buys seats:\n${lines.join('\n')}\n  total +${formatMoney(monthlyIncrease, currency)}/month`, flag: '--approve-purchases', why: 'to buy them' });
   }
   if (plan.approvals.includes('deletions') && !flags.approveDeletions) {
-    const warning = plan.warnings.find((w) => w.code === 'DELETION_THRESHOLD')?.message ?? 'too many deletions';
-    missing.push({ what: warning.replace(/; apply needs --approve-deletions$/, ''), flag: '--approve-deletions', why: 'if this is intended' });
+    missing.push({ what: deletionThreshold(plan) ?? 'too many deletions', flag: '--approve-deletions', why: 'if this is intended' });
   }
   if (plan.approvals.includes('privileged') && !flags.approvePrivileged) {
     missing.push({ what: `this plan makes privileged changes:\n${privilegedLines(plan).join('\n')}`, flag: '--approve-privileged', why: 'if this is intended' });
@@ -58,6 +57,11 @@ export function checkApprovals(plan: PlanDocument, flags: ApprovalFlags): void {
     `${missing.map((m) => m.what).join('\n')}\napply stopped before changing anything: re-run with ${rerun}`,
     ExitCode.approvalNeeded,
   );
+}
+
+/** What DELETION_THRESHOLD says the plan passes, without its advice (the refusal and the prompt give their own); undefined below it. */
+export function deletionThreshold(plan: PlanDocument): string | undefined {
+  return plan.warnings.find((w) => w.code === 'DELETION_THRESHOLD')?.message.replace(/; apply needs --approve-deletions$/, '');
 }
 
 const SHOWN_PRIVILEGED = 20;

@@ -76,9 +76,10 @@ const LOSSES = [
 /** "would be deleted", or with more kinds "would be deleted or blocked from signing in (2 deleted, 9 blocked)". */
 function lostAccess(check: DeletionCheck): string {
   const losses = LOSSES.filter((loss) => loss.count(check) > 0);
+  const [only] = losses;
+  if (only && losses.length === 1) return `would be ${only.verb}`;
   const verbs = losses.map((loss) => loss.verb);
-  const said = verbs.length === 1 ? verbs[0] : `${verbs.slice(0, -1).join(', ')} or ${verbs.at(-1)}`;
-  return losses.length === 1 ? `would be ${said}` : `would be ${said} (${losses.map((loss) => `${loss.count(check)} ${loss.label}`).join(', ')})`;
+  return `would be ${verbs.slice(0, -1).join(', ')} or ${verbs.at(-1)} (${losses.map((loss) => `${loss.count(check)} ${loss.label}`).join(', ')})`;
 }
 
 /**
