@@ -9,9 +9,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';
-import { copyContoso } from '../support/cli.js';
+import { contosoWithoutItDeskRecipient } from '../support/contoso-config.js';
 import { embeddedLogins } from '../support/scenario-logins.js';
-import { editFile } from '../support/edit-file.js';
 
 interface JsonPlan {
   readonly approvals: string[];
@@ -21,9 +20,7 @@ interface JsonPlan {
 
 it('creating the mailbox of credentials still queued needs --approve-privileged', { timeout: 180_000 }, async () => {
   const tenant = embeddedLogins('tenantctl-queued-created-');
-  const config = copyContoso();
-  editFile(path.join(config, 'tenant.yaml'), '  adminEmail: it-desk@contoso.com\n', '');
-  editFile(path.join(config, 'tenant.yaml'), '  notify: [it-desk@contoso.com]\n', '  notify: [helpdesk@example.org]\n');
+  const config = contosoWithoutItDeskRecipient();
   fs.appendFileSync(path.join(config, 'users.yaml'), '\n  - userPrincipalName: it-desk@contoso.com\n    displayName: IT desk\n    notify: [attacker@example.org]\n');
 
   const plan = JSON.parse((await tenant.read(['plan', '-c', config, '--format', 'json'])).stdout) as JsonPlan;

@@ -10,7 +10,8 @@
 // sent to (RECIPIENT_MAILBOX_TAKEN); once delivered, they no longer do.
 import path from 'node:path';
 import { expect, it } from 'vitest';
-import { copyContoso, tempDir } from '../support/cli.js';
+import { tempDir } from '../support/cli.js';
+import { contosoWithoutItDeskRecipient } from '../support/contoso-config.js';
 import { TEST_OUTBOX_KEY_FILE } from '../support/outbox-key.js';
 import { embeddedLogins } from '../support/scenario-logins.js';
 import { editFile } from '../support/edit-file.js';
@@ -23,10 +24,7 @@ interface JsonPlan {
 
 it('a mailbox taking the address of credentials still queued needs --approve-privileged, settings.adminEmail removed or not', { timeout: 180_000 }, async () => {
   const tenant = embeddedLogins('tenantctl-queued-recipient-');
-  const config = copyContoso();
-  editFile(path.join(config, 'tenant.yaml'), '  adminEmail: it-desk@contoso.com\n', '');
-  // Nor does an administrator's notify name it-desk@ any longer (Pieter's came from the defaults).
-  editFile(path.join(config, 'tenant.yaml'), '  notify: [it-desk@contoso.com]\n', '  notify: [helpdesk@example.org]\n');
+  const config = contosoWithoutItDeskRecipient();
   editFile(path.join(config, 'users.yaml'), '    jobTitle: Sales Lead\n', '    jobTitle: Sales Lead\n    mailNickname: it-desk\n');
   const plan = async () => JSON.parse((await tenant.read(['plan', '-c', config, '--format', 'json'])).stdout) as JsonPlan;
 

@@ -2,7 +2,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { ROOT, tempDir } from './cli.js';
+import { copyContoso, ROOT, tempDir } from './cli.js';
+import { editFile } from './edit-file.js';
 
 const SANNE_ENTRY = /  - userPrincipalName: sanne\.visser@contoso\.com\n(?:    .*\n|      .*\n)*\n/;
 
@@ -20,4 +21,18 @@ export function contosoWithoutSanne(): string[] {
     fs.writeFileSync(path.join(dir, file), edited);
   }
   return ['-c', dir];
+}
+
+/**
+ * A copy of the contoso example in which it-desk@contoso.com is no longer an
+ * address temporary passwords are sent to by the configuration: no
+ * settings.adminEmail, and the defaults' notify (the one Pieter, an
+ * administrator, has) points elsewhere. Copies queued for it-desk@ by an
+ * earlier apply still go there.
+ */
+export function contosoWithoutItDeskRecipient(): string {
+  const config = copyContoso();
+  editFile(path.join(config, 'tenant.yaml'), '  adminEmail: it-desk@contoso.com\n', '');
+  editFile(path.join(config, 'tenant.yaml'), '  notify: [it-desk@contoso.com]\n', '  notify: [helpdesk@example.org]\n');
+  return config;
 }
