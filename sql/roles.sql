@@ -45,7 +45,7 @@ SET LOCAL search_path TO pg_catalog, pg_temp;
 -- right after it, what that init revoked.
 DO $$
 DECLARE
-  known constant integer := 33;
+  known constant integer := 34;
   found integer;
 BEGIN
   PERFORM pg_advisory_xact_lock_shared(7346010);
@@ -109,7 +109,7 @@ GRANT SELECT ON tenantctl.schema_migrations, tenantctl.domains, tenantctl.roles,
   tenantctl.service_plans, tenantctl.service_plan_dependencies, tenantctl.service_plan_unavailable_countries,
   tenantctl.user_roles, tenantctl.license_assignments, tenantctl.license_disabled_plans,
   tenantctl.applies, tenantctl.purchases, tenantctl.outbox_key, tenantctl.other_writes, tenantctl.apply_writes,
-  tenantctl.former_names
+  tenantctl.former_names, tenantctl.unapproved_ways_in
   TO tenantctl_reader;
 GRANT SELECT (id, user_principal_name, domain, display_name, given_name, surname, mail_nickname,
   account_enabled, job_title, department, mobile_phone, business_phones, street_address, city, state,

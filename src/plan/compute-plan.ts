@@ -16,6 +16,7 @@ import { rolesForPrivilege, rolesGranted } from './privileged-roles.js';
 import { reclaimableSeats } from './reclaimable-seats.js';
 import { renameSourceWarnings, resolveRenames } from './rename.js';
 import { renamedOutside, renamedOutsideWarnings } from './outside-renames.js';
+import { unapprovedWayInWarnings } from './unapproved-ways-in.js';
 import { recipientMailboxWarnings } from './recipient-mailboxes.js';
 import { approvalsFor, deletionsAboveThreshold, deletionWarning, loosenedLimitWarnings, risksOf } from './risk.js';
 import { seatOutcome } from './seats.js';
@@ -284,6 +285,7 @@ export function computePlan(input: PlanInput): PlanResult {
         ...adminEmailChanged,
         ...tooManyAdmins,
         ...recipientsTaken,
+        ...unapprovedWayInWarnings(changes, currentUsers, input.current.unapprovedWaysIn),
         ...withheldAdminCopies(changes, adminEmail),
         ...lookalikeWarnings({ changes, current: currentUsers, desired: input.desired.users, catalog: input.catalog, settings: input.settings }),
         ...renameSourceWarnings(changes, input.desired.users),

@@ -1,6 +1,16 @@
 import type { Queryable } from '../db/database.js';
 import { TenantctlError } from '../diagnostics/tenantctl-error.js';
-import { userKey, type LicenseAssignment, type OutsideRename, type PasswordPolicies, type TenantState, type User, type UserAttributes } from './tenant-state.js';
+import {
+  isWayIn,
+  userKey,
+  type LicenseAssignment,
+  type OutsideRename,
+  type PasswordPolicies,
+  type TenantState,
+  type UnapprovedWayIn,
+  type User,
+  type UserAttributes,
+} from './tenant-state.js';
 import { groupInto } from '../group-into.js';
 
 /*
@@ -172,8 +182,10 @@ const OUTSIDE_RENAME = `w.table_name = 'users' AND w.operation = 'update' AND w.
  * the lock (readStateAgain), as each rename is a write of the user's row,
  * which it does compare. A seventh (part 6), the same way, the recipients of
  * the credentials not delivered yet (TenantState.queuedRecipients, migration
- * 0033), and an eighth (part 7) every settings.adminEmail an apply recorded
- * (TenantState.recordedAdminEmails).
+ * 0033), an eighth (part 7) every settings.adminEmail an apply recorded
+ * (TenantState.recordedAdminEmails), and a ninth (part 8) the ways into
+ * accounts changed while they held no admin role (TenantState.unapprovedWaysIn,
+ * migration 0034).
  */
 const DIRECTORY_LISTS = `${listParts(0, `json_build_array(${USER_COLUMNS})`, USER_TABLE_COLUMNS.join(', '), 'users', 'lower(user_principal_name)')}
 UNION ALL
@@ -206,6 +218,11 @@ HAVING count(*) > 0
 UNION ALL
 SELECT 7 AS part, 0 AS chunk, json_agg(DISTINCT lower(a.settings->>'adminEmail'))::text AS text
   FROM applies a WHERE a.settings->>'adminEmail' IS NOT NULL
+HAVING count(*) > 0
+UNION ALL
+SELECT 8 AS part, 0 AS chunk, json_agg(json_build_array(w.user_id, w.way, w.apply_id, ${iso('w.changed_at')}, w.recipients)
+         ORDER BY w.user_id, w.way COLLATE "C")::text AS text
+  FROM unapproved_ways_in w
 HAVING count(*) > 0`;
 
 const inOrder = (lists: string) => `SELECT part, chunk, text FROM (\n${lists}\n) AS parts ORDER BY part, chunk`;
@@ -265,12 +282,14 @@ export async function readState(db: Queryable): Promise<TenantState> {
   let formerNamesText: string | undefined;
   let queuedText: string | undefined;
   let adminEmailsText: string | undefined;
+  let waysInText: string | undefined;
   for (const { part, text } of rows) {
     if (part === 3) renamesText = text;
     else if (part === 4) rowVersions = text;
     else if (part === 5) formerNamesText = text;
     else if (part === 6) queuedText = text;
     else if (part === 7) adminEmailsText = text;
+    else if (part === 8) waysInText = text;
     else texts[part]!.push(text);
   }
   const [usersTexts, rolesTexts, licensesTexts] = texts;
@@ -292,12 +311,14 @@ export async function readState(db: Queryable): Promise<TenantState> {
   const formerNames = formerNamesText === undefined ? undefined : readFormerNames(formerNamesText);
   const queuedRecipients = queuedText === undefined ? undefined : new Set(JSON.parse(queuedText) as string[]);
   const recordedAdminEmails = adminEmailsText === undefined ? undefined : new Set(JSON.parse(adminEmailsText) as string[]);
+  const unapprovedWaysIn = waysInText === undefined ? undefined : readUnapprovedWaysIn(waysInText);
   const tenant: TenantState = {
     users: state,
     ...(outsideRenames ? { outsideRenames } : {}),
     ...(formerNames ? { formerNames } : {}),
     ...(queuedRecipients ? { queuedRecipients } : {}),
     ...(recordedAdminEmails ? { recordedAdminEmails } : {}),
+    ...(unapprovedWaysIn ? { unapprovedWaysIn } : {}),
   };
   if (keeping && rowVersions !== undefined) lastRead = { state: tenant, versions: rowVersions };
   return tenant;
@@ -326,6 +347,15 @@ export function readFormerNames(text: string): ReadonlyMap<string, readonly stri
     groupInto(names, userId, name);
   }
   return names;
+}
+
+/** Part 8 of DIRECTORY_QUERY: by account id, each way in changed while it held no admin role. */
+function readUnapprovedWaysIn(text: string): ReadonlyMap<string, readonly UnapprovedWayIn[]> {
+  const ways = new Map<string, UnapprovedWayIn[]>();
+  for (const [userId, way, applyId, at, recipients] of JSON.parse(text) as [string, string, number | null, string, string[]][]) {
+    if (isWayIn(way)) groupInto(ways, userId, { way, applyId, at, recipients });
+  }
+  return ways;
 }
 
 /**

@@ -151,6 +151,28 @@ export interface TenantState {
    * configuration says now. Absent when none was.
    */
   readonly recordedAdminEmails?: ReadonlySet<string>;
+  /**
+   * Current state only: by account id, the latest change of each way into
+   * the account made while it held no admin role, so with no approval, since
+   * it last held one (migration 0034). Absent when there are none.
+   */
+  readonly unapprovedWaysIn?: ReadonlyMap<string, readonly UnapprovedWayIn[]>;
+}
+
+/** A way into an account: its password, the phones a self-service reset sends its code to, sign-in itself. */
+export const WAY_IN_NAMES = ['password', 'mobilePhone', 'businessPhones', 'signIn'] as const;
+export type WayIn = (typeof WAY_IN_NAMES)[number];
+export const isWayIn = (way: string): way is WayIn => (WAY_IN_NAMES as readonly string[]).includes(way);
+
+/** One way into an account changed while it held no admin role, as the database recorded it. */
+export interface UnapprovedWayIn {
+  readonly way: WayIn;
+  /** The apply that changed it, or null: changed outside tenantctl. */
+  readonly applyId: number | null;
+  /** ISO time of the change. */
+  readonly at: string;
+  /** A password's: where apply queued its temporary password (none outside tenantctl). */
+  readonly recipients: readonly string[];
 }
 
 /** One UPN change written outside tenantctl, as the database recorded it. */

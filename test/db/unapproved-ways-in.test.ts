@@ -1,0 +1,95 @@
+// Migration 0034 records each way into an account (password, phones, sign-in)
+// changed while it held no admin role, whoever wrote it, for the plan that
+// later grants it one (WAY_IN_CHANGED_WITHOUT_ROLE). Only the database's
+// triggers write the table: these tests write users as apply and psql do and
+// read what it kept.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/db/database.js';
+import { readState } from '../../src/state/read-state.js';
+import { ENGINES } from '../support/engines.js';
+
+const JOEP = '00000000-0000-4000-8000-0000000000a1';
+const MEGAN = '00000000-0000-4000-8000-0000000000a2';
+
+const rows = async (db: Database) =>
+  (await db.query<{ user_id: string; way: string; apply_id: string | null; recipients: string[] }>(
+    'SELECT user_id::text, way, apply_id::text, recipients FROM unapproved_ways_in ORDER BY user_id, way COLLATE "C"',
+  )).map((r) => [r.user_id === JOEP ? 'joep' : 'megan', r.way, r.apply_id === null ? null : 'apply', r.recipients]);
+
+/** As apply writes: its applies row, its mark on the transaction, then `sql`, then the queued credentials `queue` names. */
+async function asApply(db: Database, sql: string, queue: readonly { user: string; recipients: string[] }[] = []): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [apply] = await tx.query<{ id: string }>(
+      `INSERT INTO applies (actor, host, plan_hash, tool_version, summary, changes) VALUES ('ci', 'runner', 'sha256:x', '0.0.0', '{}', '[]') RETURNING id::text`,
+    );
+    await tx.query(`SELECT set_config('tenantctl.apply_id', $1, true)`, [apply!.id]);
+    await tx.exec(sql);
+    for (const { user, recipients } of queue) {
+      await tx.query(
+        `INSERT INTO credential_notifications (apply_id, user_id, user_principal_name, recipients, sealed_password, reason)
+         SELECT $1, id, user_principal_name, $3::text[], '-----BEGIN AGE ENCRYPTED FILE-----', 'reset' FROM users WHERE id = $2`,
+        [apply!.id, user, recipients],
+      );
+    }
+  });
+}
+
+describe.each(ENGINES)('ways into an account changed without a role ($name)', (engine) => {
+  let db: Database | undefined;
+  afterEach(async () => {
+    await db?.close();
+    db = undefined;
+  });
+
+  it.skipIf(engine.skip)('are recorded for an account holding no role, latest per way, and cleared by a grant', async () => {
+    db = (await engine.open('unapproved_ways_in')).db;
+    await db.query(`INSERT INTO domains (name, verified, is_default) VALUES ('contoso.com', true, true)`);
+    await db.query(
+      `INSERT INTO users (id, user_principal_name, display_name, mail_nickname, mobile_phone, business_phones, account_enabled) VALUES
+         ('${JOEP}', 'joep@contoso.com', 'Joep', 'joep', '+31 6 1234 5678', '{"+31 20 555 0100"}', false),
+         ('${MEGAN}', 'megan@contoso.com', 'Megan', 'megan', '+31 6 1234 0001', '{}', true)`,
+    );
+    const [role] = await db.query<{ template_id: string }>(`SELECT template_id::text FROM roles WHERE display_name = 'Billing administrator'`);
+    await db.query(`INSERT INTO user_roles (user_id, role_template_id) VALUES ('${MEGAN}', $1)`, [role!.template_id]);
+
+    // The same numbers written another way, a phone taken away, a block: no way in.
+    await asApply(db, `UPDATE users SET mobile_phone = '+31 (6) 1234-5678', business_phones = '{}' WHERE id = '${JOEP}'`);
+    await asApply(db, `UPDATE users SET account_enabled = false WHERE id = '${MEGAN}'`);
+    expect(await rows(db)).toEqual([]);
+
+    // Megan holds a role: her changes were privileged, approved. Joep's were not.
+    await asApply(db, `UPDATE users SET mobile_phone = '+1 555 0199', password_hash = 'h1' WHERE id IN ('${JOEP}', '${MEGAN}')`, [
+      { user: JOEP, recipients: ['attacker@evil.example'] },
+      { user: MEGAN, recipients: ['megan@example.org'] },
+    ]);
+    // Outside tenantctl (psql): no apply to name.
+    await db.query(`UPDATE users SET account_enabled = true, business_phones = '{"+1 555 0100"}' WHERE id = '${JOEP}'`);
+    expect(await rows(db)).toEqual([
+      ['joep', 'businessPhones', null, []],
+      ['joep', 'mobilePhone', 'apply', []],
+      ['joep', 'password', 'apply', ['attacker@evil.example']],
+      ['joep', 'signIn', null, []],
+    ]);
+
+    // A later reset is the one kept, with its own recipients; a digit of another script is a new number.
+    await asApply(db, `UPDATE users SET password_hash = 'h2', mobile_phone = '+1 555 ０199' WHERE id = '${JOEP}'`, [{ user: JOEP, recipients: ['joep@example.org'] }]);
+    expect((await rows(db)).filter(([, way]) => way === 'password' || way === 'mobilePhone')).toEqual([
+      ['joep', 'mobilePhone', 'apply', []],
+      ['joep', 'password', 'apply', ['joep@example.org']],
+    ]);
+
+    // The planner reads them by account.
+    const state = await readState(db);
+    expect(state.unapprovedWaysIn?.get(JOEP)?.map((w) => [w.way, w.applyId === null, w.recipients])).toEqual([
+      ['businessPhones', true, []],
+      ['mobilePhone', false, []],
+      ['password', false, ['joep@example.org']],
+      ['signIn', true, []],
+    ]);
+
+    // The grant's approver was shown them: cleared.
+    await asApply(db, `INSERT INTO user_roles (user_id, role_template_id) VALUES ('${JOEP}', '${role!.template_id}')`);
+    expect(await rows(db)).toEqual([]);
+    expect((await readState(db)).unapprovedWaysIn).toBeUndefined();
+  });
+});
