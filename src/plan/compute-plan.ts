@@ -2,6 +2,7 @@ import { roleRefs } from '../catalog/role-refs.js';
 import { GLOBAL_ADMINISTRATOR, type Catalog } from '../catalog/catalog.js';
 import type { Settings } from '../state/settings.js';
 import { holdsLicencesWhileDeleted, type LicenseAssignment, type TenantState, type User } from '../state/tenant-state.js';
+import { accessLosses, countLosses } from './access-losses.js';
 import { isUserChange } from './change-address.js';
 import { adminEmailWarnings, newAdminEmail } from './admin-email-warnings.js';
 import { heldNote, heldSettings, loosenedGuardWarnings } from './held-limits.js';
@@ -170,25 +171,22 @@ export function computePlan(input: PlanInput): PlanResult {
   const binAfter: (readonly LicenseAssignment[])[] = [];
   /** The subscriptions each active user holds a seat of now, by key: seats to reclaim are among them. */
   const heldNow = new Map<string, ReadonlySet<string>>();
-  /**
-   * Active users who hold a licence that serves now and are declared with none
-   * that does, every plan of it switched off counting as none (they count
-   * toward the deletion threshold).
-   */
-  const losingEveryLicence: string[] = [];
+  /** The changes the deletion threshold counts, which carry the `deletion` risk (access-losses.ts). */
+  const losses = new Set<Change>();
   const serves = servingLicences(input.catalog);
   for (const key of keys) {
     const desired = input.desired.users.get(key);
     const current = currentUsers.get(key);
-    for (const change of diffUser(desired, current, context)) {
+    const userChanges = diffUser(desired, current, context);
+    for (const change of userChanges) {
       heldRoles.set(change, current?.roles ?? []);
       unsorted.push(change);
     }
     const active = isActive(current);
+    for (const change of accessLosses(userChanges, desired, active ? current : undefined, serves)) losses.add(change);
     if (active) {
       activeNow.push(current);
       heldNow.set(key, new Set(current.licenses.map((licence) => licence.sku)));
-      if (desired && !serves(desired.licenses) && serves(current.licenses)) losingEveryLicence.push(key);
     }
     if (holdsLicencesWhileDeleted(current)) {
       // Its seats count (the database counts them) until the plan restores or purges the user, before and after.
@@ -212,17 +210,14 @@ export function computePlan(input: PlanInput): PlanResult {
   const purchased = new Set(seats.purchases.map((p) => p.sku));
   const granted = rolesGranted(changes);
   const planned: PlannedChange[] = changes.map((change) => {
-    const risks = risksOf(change, purchased, rolesForPrivilege(change, heldRoles.get(change) ?? [], granted));
+    const risks = risksOf(change, purchased, rolesForPrivilege(change, heldRoles.get(change) ?? [], granted), losses.has(change));
     if (!isUserChange(change)) return { change, risks };
     const key = change.userPrincipalName.toLowerCase();
     return { change, risks, states: statesOf(change, input.desired.users.get(key), currentUsers.get(key)) };
   });
 
-  const deletions = changes.filter((c) => c.kind === 'user.delete').length;
-  const blocked = new Set(changes.filter((c) => c.kind === 'user.block').map((c) => c.userPrincipalName.toLowerCase()));
-  const unlicensed = losingEveryLicence.filter((key) => !blocked.has(key)).length;
   const managedUsers = activeNow.filter((user) => user.directory?.managed).length;
-  const deletionProblem = deletionsAboveThreshold({ deletions, blocks: blocked.size, unlicensed, managedUsers, settings: input.settings, applied: input.applied ?? null });
+  const deletionProblem = deletionsAboveThreshold({ ...countLosses([...losses]), managedUsers, settings: input.settings, applied: input.applied ?? null });
 
   const problems: PlanProblem[] = [...renames.problems, ...seats.problems.map((problem) => toFirstAssignment(problem, changes))];
   const admins = enabledGlobalAdmins(after);

@@ -1,15 +1,19 @@
 import type { Settings } from '../state/settings.js';
+import type { LossCounts } from './access-losses.js';
 import type { Change, ChangeKind, RiskClass } from './change.js';
 import type { Approval, PlanWarning } from './plan.js';
 import { isPrivilegedChange } from './privileged-roles.js';
 
 const none = (): RiskClass[] => [];
 
-/** The risk classes of each kind of change; purchases (by sku) and privileged (privileged-roles.ts) are added by risksOf. */
+/**
+ * The risk classes of each kind of change; deletion (access-losses.ts),
+ * purchases (by sku) and privileged (privileged-roles.ts) are added by risksOf.
+ */
 const RISKS: Record<ChangeKind, (change: Change) => RiskClass[]> = {
   'user.create': (change) => (change.kind === 'user.create' && !change.accountEnabled ? ['sign-in-blocked'] : []),
   'user.update': none,
-  'user.delete': () => ['deletion'],
+  'user.delete': none,
   'user.restore': none,
   // A rename keeps the account, its roles and licences: it deletes nothing.
   'user.rename': none,
@@ -25,25 +29,29 @@ const RISKS: Record<ChangeKind, (change: Change) => RiskClass[]> = {
   'license.remove': none,
 };
 
-/** `heldRoles`: the admin roles the change's user holds now (empty for a new user). */
-export function risksOf(change: Change, purchasedSkus: ReadonlySet<string>, heldRoles: readonly string[]): RiskClass[] {
+/**
+ * `heldRoles`: the admin roles the change's user holds now (empty for a new
+ * user). `countsAsLoss`: the deletion threshold counts the change
+ * (accessLosses), whether or not the plan passes the threshold: as a deletion
+ * always carries `deletion`, so does every change counted with it, and
+ * renderers list them as needing --approve-deletions only when the plan's
+ * approvals include `deletions`.
+ */
+export function risksOf(change: Change, purchasedSkus: ReadonlySet<string>, heldRoles: readonly string[], countsAsLoss: boolean): RiskClass[] {
   const risks = RISKS[change.kind](change);
+  if (countsAsLoss) risks.push('deletion');
   if (change.kind === 'license.assign' && purchasedSkus.has(change.license.sku)) risks.push('purchase');
   if (isPrivilegedChange(change, heldRoles)) risks.push('privileged');
   return risks;
 }
 
-export interface DeletionCheck {
-  readonly deletions: number;
-  /**
-   * Existing users whose sign-in the plan blocks. They count with the
-   * deletions, as do users left without any licence: one line
-   * (`defaults: {accountEnabled: false}`, or `licenses` removed from the
-   * defaults) takes a whole company's access away as surely as deleting it.
-   */
-  readonly blocks: number;
-  /** Existing users, neither deleted nor blocked, left without any licence: no mail, no Office. */
-  readonly unlicensed: number;
+/**
+ * What the deletion threshold weighs. Blocks and users left without any
+ * licence count with the deletions (access-losses.ts): one line
+ * (`defaults: {accountEnabled: false}`, or `licenses` removed from the
+ * defaults) takes a whole company's access away as surely as deleting it.
+ */
+export interface DeletionCheck extends LossCounts {
   readonly managedUsers: number;
   readonly settings: Settings;
   /** The settings the latest apply recorded; null when none did. */
@@ -68,13 +76,13 @@ function deletionLimit(setting: DeletionSetting, { settings, applied }: Deletion
 }
 
 const LOSSES = [
-  { count: (check: DeletionCheck) => check.deletions, verb: 'deleted', label: 'deleted' },
-  { count: (check: DeletionCheck) => check.blocks, verb: 'blocked from signing in', label: 'blocked' },
-  { count: (check: DeletionCheck) => check.unlicensed, verb: 'left without any licence', label: 'without a licence' },
+  { count: (check: LossCounts) => check.deletions, verb: 'deleted', label: 'deleted' },
+  { count: (check: LossCounts) => check.blocks, verb: 'blocked from signing in', label: 'blocked' },
+  { count: (check: LossCounts) => check.unlicensed, verb: 'left without any licence', label: 'without a licence' },
 ] as const;
 
 /** "would be deleted", or with more kinds "would be deleted or blocked from signing in (2 deleted, 9 blocked)". */
-function lostAccess(check: DeletionCheck): string {
+export function lostAccess(check: LossCounts): string {
   const losses = LOSSES.filter((loss) => loss.count(check) > 0);
   const [only] = losses;
   if (only && losses.length === 1) return `would be ${only.verb}`;

@@ -74,7 +74,8 @@ const RISK_WARNINGS: Record<RiskClass, (plan: PlanDocument, changes: readonly Do
     return [`Buys ${count(seats, 'seat', 'seats')} (${items}) for +${formatMoney(plan.cost.monthlyIncrease, plan.cost.currency)}/month.`];
   },
   deletion: (_plan, changes, show) => {
-    const upns = upnsOf(changes);
+    // Blocks and lost licences carry the risk too (they count toward the threshold): named as blocks, and by the threshold's warning.
+    const upns = upnsOf(changes.filter((change) => change.kind === 'user.delete'));
     return upns.length > 0 ? [`Deletes ${count(upns.length, 'user', 'users')}: ${nameList(upns, WARNING_NAMES, show)}.`] : [];
   },
   privileged: privilegedWarnings,

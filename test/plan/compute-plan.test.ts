@@ -177,8 +177,8 @@ describe('computePlan: combinations', () => {
       expect(risks(result)).toEqual({
         'user.delete gone.admin@contoso.com': ['deletion', 'privileged'],
         'user.delete gone@contoso.com': ['deletion'],
-        'user.block blocked.admin@contoso.com': ['sign-in-blocked', 'privileged'],
-        'user.block blocked@contoso.com': ['sign-in-blocked'],
+        'user.block blocked.admin@contoso.com': ['sign-in-blocked', 'deletion', 'privileged'],
+        'user.block blocked@contoso.com': ['sign-in-blocked', 'deletion'],
       });
       expect(result.plan.approvals).toEqual(['privileged']);
     });
