@@ -125,23 +125,20 @@ function warningAlert(plan: PlanDocument): string | null {
   return ['> [!WARNING]', ...warnings.map((warning) => `> - ${warning}`)].join('\n');
 }
 
-/** A block counts toward the deletion threshold (src/plan/risk.ts), so above it a block needs that approval too. */
-const approvalRisks = (change: DocumentChange): readonly RiskClass[] => (change.kind === 'user.block' ? [...change.risks, 'deletion'] : change.risks);
-
 /** One row per change that needs approval, most binding first: `| user | change | needs |`. */
 function approvalRows(plan: PlanDocument): string[] {
   const context = { adminEmail: plan.settings.adminEmail };
-  // Deletions within settings.maxDeletions need no --approve-deletions: listing them here would say they did.
+  // Changes marked deletion (deletions, and the blocks and licence removals the threshold counts with them)
+  // need no --approve-deletions within the threshold: listing them here would say they did.
   const needed = APPROVAL_RISKS.filter((risk) => plan.approvals.includes(APPROVAL_OF[risk] ?? 'privileged'));
   return plan.changes
-    .map((change, index) => ({ change, index, risks: approvalRisks(change) }))
-    .map((entry) => ({ ...entry, rank: rank(entry.risks, needed) }))
+    .map((change, index) => ({ change, index, rank: rank(change.risks, needed) }))
     .filter(({ rank: r }) => r < needed.length)
     .sort((a, b) => a.rank - b.rank || a.index - b.index)
-    .map(({ change, risks }: { change: DocumentChange; risks: readonly RiskClass[] }) => {
+    .map(({ change }: { change: DocumentChange }) => {
       const first = changeLines(change, context)[0];
       const what = first ? `${first.sign} ${first.text}` : change.kind;
-      const needs = needed.filter((risk) => risks.includes(risk)).join(', ');
+      const needs = needed.filter((risk) => change.risks.includes(risk)).join(', ');
       return row([markdownCell(change.userPrincipalName), markdownCell(what), markdownWords(needs)]);
     });
 }

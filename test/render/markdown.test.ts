@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../../src/render/markdown.js';
 import { liveMarkdown } from '../support/hostile-strings.js';
-import { createOnly, hostileNames, large, mixed, noChanges, unmanagedAdmins } from './scenarios.js';
+import { DEFAULT_SETTINGS } from '../../src/state/settings.js';
+import { admin, adminDeclared, createOnly, declared, existing, hostileNames, large, license, mixed, noChanges, planDocument, unmanagedAdmins } from './scenarios.js';
 
 /** The lines markdown interprets: everything outside fenced code blocks. */
 function outsideFences(markdown: string): string[] {
@@ -45,6 +46,26 @@ describe('renderMarkdown', () => {
     expect(withinThreshold).toContain('### Needs approval (2 changes)');
     expect(withinThreshold).not.toContain(deletion);
     expect(withinThreshold).toContain('<details><summary><code>- dave@contoso.com</code>');
+  });
+
+  // The table listed the deletions and blocks the threshold counts, not the licence removals
+  // that leave a user with none (which it counts too): the plan did not say which they were.
+  it('lists the removal of a user\'s last licence under "Needs approval" when the threshold counts it, a move to another licence not', () => {
+    const licensed = (upn: string, name: string, sku = 'STANDARDPACK') => existing(upn, { displayName: name, usageLocation: 'NL' }, { licenses: [license(sku)] });
+    const plan = planDocument({
+      settings: { ...DEFAULT_SETTINGS, maxDeletions: 0 },
+      current: [admin(), licensed('pim@contoso.com', 'Pim Vos'), licensed('moved@contoso.com', 'Moved Kok')],
+      desired: [
+        adminDeclared(),
+        declared('pim@contoso.com', { displayName: 'Pim Vos', usageLocation: 'NL' }),
+        declared('moved@contoso.com', { displayName: 'Moved Kok', usageLocation: 'NL' }, { licenses: [license('ENTERPRISEPACK')] }),
+      ],
+    });
+    expect(plan.approvals).toEqual(['deletions']);
+    const removal = '| `pim@contoso.com` | `- license: STANDARDPACK` | deletion |';
+    const output = renderMarkdown(plan);
+    expect(output).toContain(`### Needs approval (1 change)\n\n| User | Change | Needs |\n| --- | --- | --- |\n${removal}\n`);
+    expect(renderMarkdown({ ...plan, approvals: [] })).not.toContain('### Needs approval');
   });
 
   it('puts warnings and the summary table before any detail', () => {
