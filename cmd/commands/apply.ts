@@ -1,7 +1,7 @@
 import os from 'node:os';
 import type { Command } from 'commander';
 import { applyPlan, type ApplyResult } from '../../src/apply/apply-plan.js';
-import { checkApprovals, deletionThreshold, privilegedLines } from '../../src/apply/approvals.js';
+import { checkApprovals, deletionsQuestion, privilegedLines } from '../../src/apply/approvals.js';
 import type { ApprovalSource } from '../../src/apply/recorded-approvals.js';
 import { startCredentials, type CredentialsInProgress } from '../../src/apply/prepare-credentials.js';
 import { ExitCode, TenantctlError } from '../../src/diagnostics/tenantctl-error.js';
@@ -196,14 +196,7 @@ const PROMPTS: Readonly<Record<Approval, (plan: PlanDocument) => { readonly show
   purchase: (plan) => ({
     question: `This plan buys seats for +${formatMoney(plan.cost.monthlyIncrease, plan.cost.currency)}/month. Type "purchase" to approve the purchase: `,
   }),
-  deletions: (plan) => {
-    // Blocks and users left without any licence count too (src/plan/risk.ts): "deletes 0 users" asked to approve them.
-    const threshold = deletionThreshold(plan);
-    if (threshold === undefined || threshold.includes(' would be deleted, more than ')) {
-      return { question: `This plan deletes ${plan.changes.filter((c) => c.kind === 'user.delete').length} users, more than the settings allow. Type "deletions" to approve the deletions: ` };
-    }
-    return { question: `This plan takes access away from more users than the settings allow: ${threshold}. Type "deletions" to approve: ` };
-  },
+  deletions: (plan) => ({ question: deletionsQuestion(plan) }),
   privileged: (plan) => ({
     shown: `This plan makes privileged changes:\n${privilegedLines(plan).join('\n')}`,
     question: 'Type "privileged" to approve the privileged changes: ',

@@ -6,6 +6,8 @@ import { describePrivilegedChange, rolesGranted } from '../plan/privileged-roles
 import { andList } from '../diagnostics/message-lists.js';
 import { passwordRecipients } from '../render/change-lines.js';
 import type { Change } from '../plan/change.js';
+import { countLosses } from '../plan/access-losses.js';
+import { lostAccess } from '../plan/risk.js';
 import { NEEDS_APPROVAL, RECIPIENT_MAILBOX_CODE } from '../plan/recipient-mailboxes.js';
 import { ADMIN_EMAIL_CODE, newAdminEmail } from '../plan/admin-email-warnings.js';
 
@@ -62,6 +64,22 @@ export function checkApprovals(plan: PlanDocument, flags: ApprovalFlags): void {
 /** What DELETION_THRESHOLD says the plan passes, without its advice (the refusal and the prompt give their own); undefined below it. */
 export function deletionThreshold(plan: PlanDocument): string | undefined {
   return plan.warnings.find((w) => w.code === 'DELETION_THRESHOLD')?.message.replace(/; apply needs --approve-deletions$/, '');
+}
+
+/**
+ * What the terminal asks to approve deletions above the threshold, from the
+ * changes the plan marks `deletion` (access-losses.ts): a plan that only
+ * deletes says how many users it deletes; one that also blocks or takes
+ * every licence away says what the threshold counts ("deletes 0 users" asked
+ * to approve blocks).
+ */
+export function deletionsQuestion(plan: PlanDocument): string {
+  const losses = countLosses(plan.changes.filter((c) => c.risks.includes('deletion')));
+  if (losses.blocks === 0 && losses.unlicensed === 0) {
+    return `This plan deletes ${losses.deletions} users, more than the settings allow. Type "deletions" to approve the deletions: `;
+  }
+  const threshold = deletionThreshold(plan) ?? `${losses.deletions + losses.blocks + losses.unlicensed} users ${lostAccess(losses)}`;
+  return `This plan takes access away from more users than the settings allow: ${threshold}. Type "deletions" to approve: `;
 }
 
 const SHOWN_PRIVILEGED = 20;
