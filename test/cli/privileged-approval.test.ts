@@ -66,7 +66,7 @@ describe('privileged changes need --approve-privileged', () => {
     expect(document.approvals).toEqual(['privileged']);
     expect(document.changes.map(({ kind, userPrincipalName, risks }) => ({ kind, userPrincipalName, risks }))).toEqual([
       { kind: 'user.delete', userPrincipalName: 'alex.wilber@contoso.com', risks: ['deletion', 'privileged'] },
-      { kind: 'user.block', userPrincipalName: 'breakglass@contoso.onmicrosoft.com', risks: ['sign-in-blocked', 'privileged'] },
+      { kind: 'user.block', userPrincipalName: 'breakglass@contoso.onmicrosoft.com', risks: ['sign-in-blocked', 'deletion', 'privileged'] },
     ]);
     const refused = await runCli(['apply', '-c', config, '--auto-approve', '--approve-deletions'], { env: env() });
     expect(refused.code).toBe(3);
