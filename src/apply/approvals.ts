@@ -76,9 +76,10 @@ export function deletionThreshold(plan: PlanDocument): string | undefined {
 export function deletionsQuestion(plan: PlanDocument): string {
   const losses = countLosses(plan.changes.filter((c) => c.risks.includes('deletion')));
   if (losses.blocks === 0 && losses.unlicensed === 0) {
-    return `This plan deletes ${losses.deletions} users, more than the settings allow. Type "deletions" to approve the deletions: `;
+    return `This plan deletes ${losses.deletions} ${losses.deletions === 1 ? 'user' : 'users'}, more than the settings allow. Type "deletions" to approve the deletions: `;
   }
-  const threshold = deletionThreshold(plan) ?? `${losses.deletions + losses.blocks + losses.unlicensed} users ${lostAccess(losses)}`;
+  const lost = losses.deletions + losses.blocks + losses.unlicensed;
+  const threshold = deletionThreshold(plan) ?? `${lost} ${lost === 1 ? 'user' : 'users'} ${lostAccess(losses)}`;
   return `This plan takes access away from more users than the settings allow: ${threshold}. Type "deletions" to approve: `;
 }
 

@@ -101,7 +101,7 @@ export function deletionsAboveThreshold(check: DeletionCheck): string | null {
   if (users === 0) return null;
   const most = deletionLimit('maxDeletions', check);
   if (users > most.value) {
-    return `${users} users ${lostAccess(check)}, more than settings.maxDeletions (${most.text})`;
+    return `${users} ${users === 1 ? 'user' : 'users'} ${lostAccess(check)}, more than settings.maxDeletions (${most.text})`;
   }
   const percent = managedUsers === 0 ? 100 : (users / managedUsers) * 100;
   const share = deletionLimit('maxDeletionPercent', check);

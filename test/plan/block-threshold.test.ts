@@ -33,6 +33,11 @@ describe('blocks and users left without a licence count toward the deletion thre
     expect(threshold(p)).toBe('11 users would be blocked from signing in, more than settings.maxDeletions (10); apply needs --approve-deletions');
   });
 
+  it('one user over a limit of none is one user', () => {
+    const p = plan({ managed: 100, blocked: 1, config: { maxDeletions: 0 } });
+    expect(threshold(p)).toBe('1 user would be blocked from signing in, more than settings.maxDeletions (0); apply needs --approve-deletions');
+  });
+
   it('blocking more than settings.maxDeletionPercent of the managed users needs it too', () => {
     const p = plan({ managed: 7, blocked: 3 });
     expect(p.approvals).toEqual(['deletions']);
