@@ -9,7 +9,7 @@ const NO_LOSSES: readonly never[] = Object.freeze([]);
  * an approval above the threshold is for:
  *
  * - its deletion;
- * - else the block of its sign-in;
+ * - else the block of its sign-in, if it is active now (not one restored blocked);
  * - else, for an active user who holds a licence that serves (serving-licences.ts)
  *   and is declared with none that does, each change that takes such a licence
  *   away: its removal, or the update that switches off its last plans.
@@ -29,8 +29,11 @@ export function accessLosses(
 ): readonly Change[] {
   // Nearly every user of a large tenant is unchanged: no licence to look at.
   if (changes.length === 0) return NO_LOSSES;
-  const whole = changes.find((change) => change.kind === 'user.delete' || change.kind === 'user.block');
-  if (whole) return [whole];
+  const deletion = changes.find((change) => change.kind === 'user.delete');
+  if (deletion) return [deletion];
+  // Restored blocked from the recycle bin: no sign-in it has now is taken away.
+  const block = changes.find((change) => change.kind === 'user.block');
+  if (block) return active ? [block] : NO_LOSSES;
   if (!desired || !active || serves(desired.licenses) || !serves(active.licenses)) return NO_LOSSES;
   return changes.filter((change) => {
     if (change.kind !== 'license.remove' && change.kind !== 'license.update') return false;

@@ -49,6 +49,12 @@ describe('the changes the deletion threshold counts carry the deletion risk', ()
     });
   });
 
+  it('not a user restored blocked from the recycle bin: it could not sign in before either', () => {
+    const binned = currentUser('binned@contoso.com', { accountEnabled: true }, { deletedAt: '2026-11-28T12:00:00.000Z' });
+    const { byChange } = risks([desiredUser('binned@contoso.com', { accountEnabled: false })], [binned]);
+    expect(byChange['user.block binned@contoso.com']).toEqual(['sign-in-blocked']);
+  });
+
   it('the removal of a user\'s last serving licence, not that of a licence serving nothing', () => {
     const current = currentUser('pim@contoso.com', { licenses: [e1(), e3(['EXCHANGE_S_ENTERPRISE', 'SWAY'])] });
     const { byChange } = risks([desiredUser('pim@contoso.com')], [current]);
@@ -90,6 +96,6 @@ describe('the changes the deletion threshold counts carry the deletion risk', ()
       'license.remove carol@contoso.com STANDARDPACK': [],
       'user.block carol@contoso.com': ['sign-in-blocked', 'deletion'],
     });
-    expect(plan.warnings.find((w) => w.code === 'DELETION_THRESHOLD')?.message).toMatch(/ users would be blocked from signing in, more than /);
+    expect(plan.warnings.find((w) => w.code === 'DELETION_THRESHOLD')?.message).toBe('1 user would be blocked from signing in, more than settings.maxDeletions (0); apply needs --approve-deletions');
   });
 });
