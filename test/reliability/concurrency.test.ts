@@ -37,7 +37,8 @@ for (const engine of ENGINES) {
       expect(plan.purchases.length).toBeGreaterThan(0);
       const seatsBefore = await queryRows<{ sku: string; seats: number }>(database, 'SELECT sku, seats FROM subscriptions ORDER BY sku');
 
-      // The embedded database lets one process in at a time: the others wait on its lock file.
+      // The embedded database lets one process in at a time: the others wait on its lock file, then
+      // each plans again to find the plan applied; one after another, that passed 30 s on a loaded host.
       const runs = await Promise.all(
         [1, 2, 3, 4].map(() => runCli(['apply', '--plan', planFile, '-c', 'examples/contoso', ...APPROVALS, '--lock-timeout', '300'], { env: env() })),
       );
@@ -54,7 +55,7 @@ for (const engine of ENGINES) {
       const seatsAfter = await queryRows<{ sku: string; seats: number }>(database, 'SELECT sku, seats FROM subscriptions ORDER BY sku');
       const bought = new Map(plan.purchases.map((p) => [p.sku, p.quantity]));
       expect(seatsAfter).toEqual(seatsBefore.map(({ sku, seats }) => ({ sku, seats: seats + (bought.get(sku) ?? 0) })));
-    });
+    }, 120_000);
 
     it('two deliver runs at once send each notification exactly once', async () => {
       const queued = await queryRows<{ upn: string }>(
