@@ -225,8 +225,7 @@ export function refuseKeyPathEarly(configured: string | null, rotate: boolean): 
  */
 export async function refuseKeyFileNotMade(db: Queryable, configured: string | null, named: string, rotate: boolean): Promise<void> {
   if (configured === null || rotate || fs.existsSync(configured)) return;
-  const [table] = await db.query<{ present: boolean }>("SELECT to_regclass('outbox_key') IS NOT NULL AS present");
-  const stored = table?.present ? await storedRecipient(db) : null;
+  const stored = await storedRecipientIfAny(db);
   if (stored === null) return;
   const usual = defaultKeyPath(stored);
   const where = fs.existsSync(usual)
@@ -237,6 +236,25 @@ export async function refuseKeyFileNotMade(db: Queryable, configured: string | n
       `${where}; to replace the key, run \`tenantctl init --rotate-outbox-key\` with ${named} naming the current key's file, ` +
       `or, if that key is lost, \`tenantctl init --rotate-outbox-key --discard-lost-credentials\` with ${named} naming the new file`,
   );
+}
+
+/** The stored public key, or null before init made one or before the schema has the table. */
+async function storedRecipientIfAny(db: Queryable): Promise<string | null> {
+  const [table] = await db.query<{ present: boolean }>("SELECT to_regclass('outbox_key') IS NOT NULL AS present");
+  return table?.present ? storedRecipient(db) : null;
+}
+
+/**
+ * The default place (~/.config/tenantctl/outbox), when init is to make a key
+ * there: a first key, or a rotation. Its file is named after a key not made
+ * yet, so the folder is checked, as the files git would see there: refused
+ * after migrating, init left exit 1 with a migrated (or new embedded) database.
+ */
+export async function refuseDefaultKeyFolderEarly(db: Queryable, configured: string | null, rotate: boolean): Promise<void> {
+  if (configured !== null || (!rotate && (await storedRecipientIfAny(db)) !== null)) return;
+  const folder = path.dirname(defaultKeyPath('age1'));
+  refuseUncreatableFolder(path.join(folder, 'age1.key'));
+  refuseTrackedPath(folder, 'to write the outbox key into', HOW, `age1${'q'.repeat(58)}.key`);
 }
 
 /** The new key's folder is made (createKeyFile) below the nearest one that exists, which must be a folder. */

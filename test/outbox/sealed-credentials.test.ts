@@ -304,6 +304,30 @@ describe('sealed credentials', { timeout: 120_000 }, () => {
     expect(fs.statSync(tracked).mode & 0o777).toBe(0o600);
   });
 
+  // A home folder kept in git (dotfiles) puts the default place in a work tree: the key file's name
+  // comes from the key, so init checked it only after migrating, and left exit 1 with a migrated database.
+  it('init refuses the default key folder git would commit before it migrates, and accepts it once git ignores it', async () => {
+    const repo = path.join(dir, 'home-repo');
+    fs.mkdirSync(repo);
+    execFileSync('git', ['init', '-q', repo]);
+    const database = await emptyDatabase('default-git');
+    const env = { TENANTCTL_DATABASE_URL: database, TENANTCTL_OUTBOX_KEY: undefined, XDG_CONFIG_HOME: path.join(repo, '.config') };
+    const folder = path.join(repo, '.config', 'tenantctl', 'outbox');
+    const refused = await runCli(['init', '--catalog', CATALOG], { env });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(
+      `Error: refusing to write the outbox key into ${folder}: it is inside the git work tree ${repo} and git does not ignore it; ` +
+        'name a file outside the repository with --outbox-key or TENANTCTL_OUTBOX_KEY, or have git ignore it\n',
+    );
+    expect(refused.stdout).toBe('');
+    expect(fs.existsSync(folder)).toBe(false);
+
+    fs.writeFileSync(path.join(repo, '.gitignore'), '*.key\n');
+    const accepted = ok(await runCli(['init', '--catalog', CATALOG], { env }));
+    expect(accepted.stdout).toContain('Schema: migrated from version 0 to ');
+    expect(fs.readdirSync(folder)).toEqual([`${await storedRecipient(database)}.key`]);
+  });
+
   it('init refuses a key path it could not create, or a folder given as the key, before the database is touched', async () => {
     const database = path.join(dir, 'db-bad-key');
     const file = path.join(dir, 'a-file');
