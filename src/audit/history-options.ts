@@ -33,11 +33,11 @@ export function parseSince(text: string, now: Date): Date {
   );
 }
 
-/** `--limit`: a whole number of applies, at least 1. */
+/** `--limit`: a whole number of entries (applies and other writes), at least 1. */
 export function parseLimit(text: string): number {
   const value = text.trim();
   if (!/^\d+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
-    throw new TenantctlError(`--limit takes a whole number of applies, at least 1 (got ${JSON.stringify(text)})`);
+    throw new TenantctlError(`--limit takes a whole number of entries, at least 1 (got ${JSON.stringify(text)})`);
   }
   return Number(value);
 }

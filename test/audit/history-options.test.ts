@@ -33,7 +33,7 @@ describe('parseLimit', () => {
   });
 
   it.each(['0', '-1', '1.5', 'ten', '', '99999999999999999999'])('refuses %j', (text) => {
-    expect(() => parseLimit(text)).toThrow(/--limit takes a whole number of applies, at least 1/);
+    expect(() => parseLimit(text)).toThrow(/--limit takes a whole number of entries, at least 1/);
   });
 });
 

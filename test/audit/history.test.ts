@@ -260,7 +260,7 @@ describe('the history command', () => {
   it('refuses a bad --since, --limit, --user or --format', async () => {
     expect((await runCli(['history', ...database(), '--user', 'joep'])).stderr).toContain('--user takes a user principal name such as megan.bowen@contoso.com (got "joep")');
     expect(await runCli(['history', ...database(), '--since', 'last week'])).toMatchObject({ exitCode: 1, stdout: '' });
-    expect((await runCli(['history', ...database(), '--limit', '0'])).stderr).toContain('--limit takes a whole number of applies, at least 1');
+    expect((await runCli(['history', ...database(), '--limit', '0'])).stderr).toContain('--limit takes a whole number of entries, at least 1');
     expect((await runCli(['history', ...database(), '--format', 'markdown'])).stderr).toContain("argument 'markdown' is invalid. Use text or json.");
   });
 });
