@@ -5,7 +5,7 @@ import { createFoldersFor } from '../../src/files/create-folders.js';
 import { writePrivateFiles } from '../../src/files/write-private-file.js';
 import { TenantctlError } from '../../src/diagnostics/tenantctl-error.js';
 import { isConfigFileName } from '../../src/config/config-file-name.js';
-import { terminalText } from '../../src/render/escape-terminal.js';
+import { shellWord, terminalText } from '../../src/render/escape-terminal.js';
 import { exportConfig, type ExportedFile } from '../../src/export/export-config.js';
 import { readTenant } from '../../src/state/read-tenant.js';
 import { EXPORT_SPLITS, type ExportSplit } from '../../src/export/split-users.js';
@@ -150,7 +150,7 @@ export function registerExport(program: Command): void {
         const dir = terminalText(where.dir);
         if (others.length > 0) err(`Note: ${dir} also holds ${others.join(', ')}, which \`-c ${dir}\` reads too; remove what an earlier export left behind.`);
       }
-      const next = `tenantctl plan -c ${terminalText(config)}   (it should change nothing but adopt users tenantctl does not manage yet)`;
+      const next = `tenantctl plan -c ${shellWord(config)}   (it should change nothing but adopt users tenantctl does not manage yet)`;
       err(result.diagnostics.length > 0 ? `Next: resolve the warnings above, then ${next}` : `Next: ${next}`);
     });
 }
