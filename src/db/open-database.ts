@@ -47,6 +47,9 @@ function connectionProblem(cause: unknown): string {
       return `authentication rejected by the server (${String(err.message ?? '').split('\n')[0]})`;
     case '3D000':
       return 'the database does not exist';
+    case '42501':
+      // CONNECT revoked from PUBLIC, as the README's roles setup does for a server with several tenants.
+      return `${String(err.message ?? '').split('\n')[0]}: the database's owner lets a login role connect with GRANT CONNECT ON DATABASE name TO role`;
     default:
       return connectionLoss(cause) ?? String(err.message ?? cause).split('\n')[0] ?? 'unknown error';
   }
