@@ -90,14 +90,15 @@ type PlannedChange = PlanDocument['changes'][number];
 /**
  * How a privileged change's user is named: as an admin now, or, for a way
  * into an account the same plan grants a role (privileged-roles.ts), with the
- * roles granted and, for a reset, where its temporary password goes; the
+ * roles granted and, for a creation or a reset, where its temporary password goes; the
  * approver of the grant approves these too.
  */
 function holderOf(change: PlannedChange, granted: ReadonlyMap<string, readonly string[]>, adminEmail: string | null): string | undefined {
   const roles = granted.get(change.userPrincipalName.toLowerCase());
   if (!roles || (change.before?.roles ?? []).length > 0 || change.kind === 'role.grant') return undefined;
-  const sent = change.kind === 'user.password-reset'
-    ? `, its temporary password sent to ${andList(passwordRecipients(change.notify, { adminEmail }, change.adminCopyWithheld)) || 'nobody'}`
+  const withheld = change.kind === 'user.password-reset' && change.adminCopyWithheld === true;
+  const sent = change.kind === 'user.password-reset' || change.kind === 'user.create'
+    ? `, its temporary password sent to ${andList(passwordRecipients(change.notify, { adminEmail }, withheld)) || 'nobody'}`
     : '';
   return `whom this plan grants ${andList(roles)}${sent}`;
 }

@@ -34,6 +34,9 @@ import { DISABLE_PASSWORD_EXPIRATION } from '../state/tenant-state.js';
  * name is what the administrator signs in with; a pull request pointing a
  * Global administrator's mobile phone at its author's was approved by the
  * merge alone.
+ * Creating a user the same plan grants a role is too (rolesForPrivilege
+ * passes those roles): its temporary password goes to the `notify` addresses
+ * and settings.adminEmail, so whoever reads them holds the new administrator.
  */
 export function isPrivilegedChange(change: Change, heldRoles: readonly string[]): boolean {
   switch (change.kind) {
@@ -41,6 +44,7 @@ export function isPrivilegedChange(change: Change, heldRoles: readonly string[])
       return true;
     case 'role.revoke':
       return change.roleTemplateId === GLOBAL_ADMINISTRATOR;
+    case 'user.create':
     case 'user.delete':
     case 'user.block':
     case 'user.password-reset':
@@ -58,11 +62,12 @@ export function isPrivilegedChange(change: Change, heldRoles: readonly string[])
 }
 
 /**
- * Ways into an account: a password reset (its temporary password goes to the
- * `notify` addresses), a phone set (where a self-service reset sends its
- * code), sign-in allowed again.
+ * Ways into an account: a creation or a password reset (its temporary
+ * password goes to the `notify` addresses and settings.adminEmail), a phone
+ * set (where a self-service reset sends its code), sign-in allowed again. A
+ * restore sends no password: the account keeps the one it had.
  */
-const WAYS_IN: ReadonlySet<ChangeKind> = new Set(['user.password-reset', 'user.update', 'user.unblock']);
+const WAYS_IN: ReadonlySet<ChangeKind> = new Set(['user.create', 'user.password-reset', 'user.update', 'user.unblock']);
 
 /** The admin role names each user is granted by these changes, by lower-cased UPN. */
 export function rolesGranted(changes: readonly Change[]): ReadonlyMap<string, readonly string[]> {
@@ -80,11 +85,13 @@ export function rolesGranted(changes: readonly Change[]): ReadonlyMap<string, re
  * a way into the account, those the same plan grants. A plan that granted a
  * role and reset the same user's password (to its own notify address) or set
  * its phone showed the approver the grant alone, not how the account it
- * empowers would be taken.
+ * empowers would be taken. A new account holds only what the plan grants it,
+ * whatever the purged account of the same name held.
  */
 export function rolesForPrivilege(change: Change, held: readonly string[], granted: ReadonlyMap<string, readonly string[]>): readonly string[] {
   if (!WAYS_IN.has(change.kind)) return held;
   const more = granted.get(change.userPrincipalName.toLowerCase()) ?? [];
+  if (change.kind === 'user.create') return more;
   return more.length === 0 ? held : [...held, ...more];
 }
 
@@ -127,6 +134,8 @@ export function describePrivilegedChange(change: Change, holder = 'who holds an 
       return `grants ${change.roleName} to ${change.userPrincipalName}`;
     case 'role.revoke':
       return `revokes ${change.roleName} from ${change.userPrincipalName}`;
+    case 'user.create':
+      return `creates ${change.userPrincipalName}, ${holder}`;
     case 'user.delete':
       return `deletes ${change.userPrincipalName}, ${holder}`;
     case 'user.block':

@@ -166,6 +166,9 @@ export function withheldText(context: LineContext, adminCopyWithheld: boolean | 
   return adminCopyWithheld && context.adminEmail ? ` (not to settings.adminEmail ${visible(context.adminEmail)}: the user's own mailbox)` : '';
 }
 
+/** How the line naming a temporary password's recipients starts. */
+export const SENT_TO = 'temporary password sent to: ';
+
 function recipientsText(notify: readonly string[], context: LineContext, adminCopyWithheld = false): string {
   const unique = passwordRecipients(notify, context, adminCopyWithheld);
   return (unique.length > 0 ? unique.map(visible).join(', ') : 'nobody (set notify or settings.adminEmail)') + withheldText(context, adminCopyWithheld);
@@ -186,7 +189,7 @@ const CHANGE_LINES: { readonly [K in ChangeKind]: LineBuilder<K> } = {
     ),
     line('+', `sign-in: ${change.accountEnabled ? 'allowed' : 'blocked'}`),
     line('+', `password: ${passwordText(change.password, change.forceChangePasswordNextSignIn)}`),
-    line('+', `temporary password sent to: ${recipientsText(change.notify, context)}`),
+    line('+', `${SENT_TO}${recipientsText(change.notify, context)}`),
   ],
   'user.update': (change) => change.attributes.flatMap(({ attribute, from, to }) => userAttributeLines(attribute, from, to)),
   'user.delete': (change) => [
@@ -204,7 +207,7 @@ const CHANGE_LINES: { readonly [K in ChangeKind]: LineBuilder<K> } = {
   'user.unblock': () => [line('~', 'sign-in: blocked → allowed')],
   'user.password-reset': (change, context) => [
     line('~', `password: reset, ${passwordText(change.password, change.forceChangePasswordNextSignIn)}`),
-    line('~', `temporary password sent to: ${recipientsText(change.notify, context, change.adminCopyWithheld)}`),
+    line('~', `${SENT_TO}${recipientsText(change.notify, context, change.adminCopyWithheld)}`),
   ],
   'role.grant': (change) => [line('+', `role: ${visible(change.roleName)}`)],
   'role.revoke': (change) => [line('-', `role: ${visible(change.roleName)}`)],

@@ -1,7 +1,7 @@
 import type { RiskClass } from '../plan/change.js';
 import type { Approval } from '../plan/plan.js';
 import { isEmptyPlanDocument, type PlanDocument } from '../plan/plan-document.js';
-import { changeLines, userSections, type ChangeLine, type DocumentChange, type Sign, type UserSection } from './change-lines.js';
+import { changeLines, SENT_TO, userSections, type ChangeLine, type DocumentChange, type Sign, type UserSection } from './change-lines.js';
 import { MARKDOWN_KEPT_VALUE_MAX, markdownCell, markdownHtml, markdownSentences, markdownWords } from './escape-markdown.js';
 import { countThatFit, joinBlocks, joinedLength, truncate } from './markdown-budget.js';
 import { formatMoney } from './money.js';
@@ -136,7 +136,9 @@ function approvalRows(plan: PlanDocument): string[] {
     .filter(({ rank: r }) => r < needed.length)
     .sort((a, b) => a.rank - b.rank || a.index - b.index)
     .map(({ change }: { change: DocumentChange }) => {
-      const first = changeLines(change, context)[0];
+      const lines = changeLines(change, context);
+      // A creation needs approval for where its temporary password goes (the account is an admin's), not for its first attribute.
+      const first = (change.kind === 'user.create' && lines.find((l) => l.text.startsWith(SENT_TO))) || lines[0];
       const what = first ? `${first.sign} ${first.text}` : change.kind;
       const needs = needed.filter((risk) => change.risks.includes(risk)).join(', ');
       return row([markdownCell(change.userPrincipalName), markdownCell(what), markdownWords(needs)]);

@@ -6,7 +6,7 @@ import type { Approval } from '../plan/plan.js';
 import { visible, type ChangeLine, type DocumentChange } from './change-lines.js';
 import type { ShowValue } from './escape-markdown.js';
 import { formatMoney } from './money.js';
-import { passwordResetWarnings } from './password-reset-notices.js';
+import { newAdminPasswordWarnings, passwordResetWarnings } from './temporary-password-notices.js';
 import { settingCount } from './setting-lines.js';
 
 /**
@@ -41,8 +41,9 @@ function privilegedWarnings(_plan: PlanDocument, changes: readonly DocumentChang
   const byAction = new Map<string, { words: (users: number) => string; upns: string[] }>();
   const adminUsers = (users: number) => (users === 1 ? 'admin user' : 'admin users');
   for (const change of changes) {
-    // An admin's password reset is named by passwordResetNotices, with the roles and where the password goes.
-    if (change.kind === 'user.password-reset') continue;
+    // An admin's password reset, and the creation of a user this plan makes an admin, are named by
+    // temporary-password-notices.ts, with the roles and where the temporary password goes.
+    if (change.kind === 'user.password-reset' || change.kind === 'user.create') continue;
     // Privileged only for what privilegedUpdates names: password expiry turned off, phones changed. Named once, for the words and the grouping.
     const updates = change.kind === 'user.update' ? privilegedUpdates(change) : [];
     // The role name is a value (it may come from a catalog): shown, not trusted.
@@ -91,7 +92,8 @@ const RISK_ORDER: readonly RiskClass[] = ['purchase', 'deletion', 'privileged', 
 /**
  * What a reviewer must read before approving, most binding first: the
  * approvals apply will ask for, purchases, deletions, privileged role changes,
- * sign-in blocks, password resets and where they go, then the plan's own
+ * sign-in blocks, new admins and password resets and where their temporary
+ * passwords go, then the plan's own
  * warnings (e.g. DELETION_THRESHOLD).
  */
 export function planWarnings(plan: PlanDocument, show: ShowValue = visible): string[] {
@@ -99,6 +101,7 @@ export function planWarnings(plan: PlanDocument, show: ShowValue = visible): str
   return [
     ...(approvals.length > 0 ? [`Applying this plan needs approval: ${approvals.join(', ')}.`] : []),
     ...RISK_ORDER.flatMap((risk) => RISK_WARNINGS[risk](plan, plan.changes.filter((change) => change.risks.includes(risk)), show)),
+    ...newAdminPasswordWarnings(plan, show),
     ...passwordResetWarnings(plan, show),
     // A warning's message quotes values (UPNs, limits): shown whole as a value.
     ...plan.warnings.map((warning) => `${warning.code}: ${show(warning.message)}`),

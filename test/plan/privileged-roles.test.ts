@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Change } from '../../src/plan/change.js';
-import { describePrivilegedChange, isPrivilegedChange } from '../../src/plan/privileged-roles.js';
+import { describePrivilegedChange, isPrivilegedChange, rolesForPrivilege } from '../../src/plan/privileged-roles.js';
 
 const ADMIN = ['User management administrator'];
 const update = (attribute: 'mobilePhone' | 'businessPhones' | 'jobTitle', from: unknown, to: unknown): Change => ({
@@ -34,5 +34,27 @@ describe("an admin's phones and sign-in name", () => {
     expect(isPrivilegedChange(rename('lotte.smit@contoso.com', 'lotte.jansen@contoso.com'), ADMIN)).toBe(true);
     expect(isPrivilegedChange(rename('lotte.smit@contoso.com', 'Lotte.Smit@contoso.com'), ADMIN)).toBe(false);
     expect(isPrivilegedChange(rename('lotte.smit@contoso.com', 'lotte.jansen@contoso.com'), [])).toBe(false);
+  });
+});
+
+describe('a new user', () => {
+  const create: Change = {
+    kind: 'user.create',
+    userPrincipalName: 'eve@contoso.com',
+    accountEnabled: true,
+    attributes: {} as never,
+    password: { kind: 'generate' },
+    forceChangePasswordNextSignIn: true,
+    notify: ['attacker@example.org'],
+    resetToken: null,
+  };
+
+  it('is privileged by the roles the same plan grants it, not by those of a purged account of its name', () => {
+    const granted = new Map([['eve@contoso.com', ['Global administrator']]]);
+    expect(rolesForPrivilege(create, [], granted)).toEqual(['Global administrator']);
+    expect(rolesForPrivilege(create, ['Global administrator'], new Map())).toEqual([]);
+    expect(isPrivilegedChange(create, ['Global administrator'])).toBe(true);
+    expect(isPrivilegedChange(create, [])).toBe(false);
+    expect(describePrivilegedChange(create, 'whom this plan grants Global administrator')).toBe('creates eve@contoso.com, whom this plan grants Global administrator');
   });
 });

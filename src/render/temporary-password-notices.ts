@@ -1,8 +1,41 @@
+import { GLOBAL_ADMINISTRATOR } from '../catalog/catalog.js';
 import { andList } from '../diagnostics/message-lists.js';
 import type { PlanDocument } from '../plan/plan-document.js';
 import { rolesGranted } from '../plan/privileged-roles.js';
 import { passwordRecipients, visible } from './change-lines.js';
 import type { ShowValue } from './escape-markdown.js';
+
+/** Resets (and creations of admins) named one by one; the rest are counted. Each names all its recipients: at most five notify addresses and settings.adminEmail. */
+const NAMED_RESETS = 5;
+
+const list = (items: readonly string[], show: ShowValue) => andList(items, items.length, show);
+
+/**
+ * A user the plan creates and grants an admin role gets a temporary password
+ * sent to its `notify` addresses and settings.adminEmail (as the admin center
+ * emails the admin a copy): a pull request that adds a Global administrator
+ * with its own address in `notify` showed the approver only the grant, not
+ * who would sign in as that administrator. Each is named with its roles and
+ * where the password goes; past NAMED_RESETS, the rest are counted.
+ */
+export function newAdminPasswordWarnings(plan: PlanDocument, show: ShowValue = visible): string[] {
+  const context = { adminEmail: plan.settings.adminEmail };
+  const granted = rolesGranted(plan.changes);
+  // Past the names shown, the Global administrators' are the ones to keep.
+  const global = new Set(plan.changes.flatMap((c) => (c.kind === 'role.grant' && c.roleTemplateId === GLOBAL_ADMINISTRATOR ? [c.userPrincipalName.toLowerCase()] : [])));
+  const creations = plan.changes.flatMap((change) => {
+    const roles = granted.get(change.userPrincipalName.toLowerCase()) ?? [];
+    return change.kind === 'user.create' && roles.length > 0 ? [{ change, roles, global: global.has(change.userPrincipalName.toLowerCase()) }] : [];
+  });
+  creations.sort((a, b) => Number(b.global) - Number(a.global));
+  const named = creations.slice(0, NAMED_RESETS).map(({ change, roles }) => {
+    const recipients = passwordRecipients(change.notify, context);
+    return `Creates ${show(change.userPrincipalName)}, whom this plan grants ${list(roles, show)}, and sends the temporary password to ${list(recipients, show) || 'nobody'}.`;
+  });
+  const rest = creations.length - named.length;
+  const more = rest === 1 ? '1 more user' : `${rest} more users`;
+  return rest > 0 ? [...named, `Creates ${more} this plan grants an admin role; where each one's temporary password goes is in its details.`] : named;
+}
 
 /**
  * A password reset hands a working credential for an account that exists,
@@ -12,12 +45,6 @@ import type { ShowValue } from './escape-markdown.js';
  * user's needs no approval). So each reset is named up front, with where its
  * password goes, admins first, instead of only in the user's folded details.
  */
-
-/** Resets named one by one; the rest are counted. Each names all its recipients: at most five notify addresses and settings.adminEmail. */
-const NAMED_RESETS = 5;
-
-const list = (items: readonly string[], show: ShowValue) => andList(items, items.length, show);
-
 export function passwordResetWarnings(plan: PlanDocument, show: ShowValue = visible): string[] {
   const context = { adminEmail: plan.settings.adminEmail };
   const resets = plan.changes.flatMap((change) => (change.kind === 'user.password-reset' ? [change] : []));
