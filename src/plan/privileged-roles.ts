@@ -101,13 +101,22 @@ type UserUpdate = Extract<Change, { kind: 'user.update' }>;
 const RESET_CONTACTS: ReadonlySet<string> = new Set(['mobilePhone', 'businessPhones']);
 
 /**
- * Whether `to` holds a number `from` did not, compared by its digits (and a
- * leading +): taking a phone away, or writing the same number with other
+ * The characters that only lay a phone number out: ASCII spaces, dashes,
+ * dots, parentheses and slashes. Every other one counts. Comparing by the
+ * ASCII digits alone made `+31 6 1234 0001 ٧٧` (Arabic-Indic digits, which a
+ * phone dials as 7s) or a number with fullwidth `０`s added the old number,
+ * and an admin's phone changed with no approval.
+ */
+const LAYOUT = /[ \-.()/]/g;
+
+/**
+ * Whether `to` holds a number `from` did not, compared as written but for its
+ * layout (LAYOUT): taking a phone away, or writing the same number with other
  * spaces or dashes, points no reset code anywhere new.
  */
 function setsNewPhone(from: unknown, to: unknown): boolean {
   const numbers = (value: unknown) =>
-    (Array.isArray(value) ? value : [value]).filter((phone): phone is string => typeof phone === 'string').map((phone) => phone.replace(/[^0-9+]/g, '')).filter((phone) => phone !== '');
+    (Array.isArray(value) ? value : [value]).filter((phone): phone is string => typeof phone === 'string').map((phone) => phone.replace(LAYOUT, '')).filter((phone) => phone !== '');
   const before = new Set(numbers(from));
   return numbers(to).some((phone) => !before.has(phone));
 }

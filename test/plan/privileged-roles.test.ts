@@ -28,6 +28,15 @@ describe("an admin's phones and sign-in name", () => {
     expect(isPrivilegedChange(update('mobilePhone', '+31 6 1234 0001', '+31612340001'), ADMIN)).toBe(false);
     expect(isPrivilegedChange(update('businessPhones', ['+31 20 555 0101'], ['+31-20-555-0101']), ADMIN)).toBe(false);
     expect(isPrivilegedChange(update('jobTitle', 'Sales Lead', 'Head of Sales'), ADMIN)).toBe(false);
+    expect(isPrivilegedChange(update('mobilePhone', '+31 6 1234 0001', '+31 (6) 1234.0001'), ADMIN)).toBe(false);
+  });
+
+  it('digits of another script, or any other character, make another number', () => {
+    // Arabic-Indic and fullwidth digits are dialled as digits: the ASCII digits alone are the old number.
+    expect(isPrivilegedChange(update('mobilePhone', '+31 6 1234 0001', '+31 6 1234 0001 \u0667\u0667'), ADMIN)).toBe(true);
+    expect(isPrivilegedChange(update('businessPhones', ['+31 20 555 0101'], ['+31 20 555 0101\uff10']), ADMIN)).toBe(true);
+    expect(isPrivilegedChange(update('mobilePhone', '+31 6 1234 0001', '\uff0b\uff13\uff11 6 1234 0001'), ADMIN)).toBe(true);
+    expect(isPrivilegedChange(update('mobilePhone', '+31 6 1234 0001', '+31 6 1234 0001 ext 7'), ADMIN)).toBe(true);
   });
 
   it('a rename is privileged, one that only changes the case of the name is not', () => {
