@@ -4,6 +4,7 @@ import { toolVersion } from '../src/package-root.js';
 import { commandRegistrations } from './command-modules.js';
 import { TenantctlError } from '../src/diagnostics/tenantctl-error.js';
 import { argumentWithPassword, hideCommandLineSecrets } from './command-line-secrets.js';
+import { dashPathArgument } from './dash-path-option.js';
 import { emptyPathArgument } from './empty-path-option.js';
 import { refuseUnreadableBooleanVariables } from './boolean-variables.js';
 import { addDatabaseOptions } from './database-option.js';
@@ -43,7 +44,7 @@ program.hook('preAction', (_program, command) => {
   if (wantsJson()) reportSignalsInJson(wantsJson);
   // --actor given to the program (before or after the command) is handed to the command by a later hook.
   const options = { ...program.opts(), ...command.opts() };
-  const refusal = argumentWithPassword(options) ?? emptyPathArgument(options);
+  const refusal = argumentWithPassword(options) ?? emptyPathArgument(options) ?? dashPathArgument(command.name(), options);
   if (refusal !== null) throw new TenantctlError(refusal);
   refuseUnreadableBooleanVariables();
 });

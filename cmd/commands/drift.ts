@@ -10,6 +10,7 @@ import { renderDriftJson } from '../../src/render/drift-json.js';
 import { renderDriftMarkdown } from '../../src/render/drift-markdown.js';
 import { renderDriftText } from '../../src/render/drift-text.js';
 import { resolveActor } from '../actor.js';
+import { isStandardOutput } from '../dash-path-option.js';
 import { withDatabase, type DatabaseOptions } from '../database-option.js';
 import { formatOption } from '../format-option.js';
 import { reportDiagnostics } from '../report-diagnostics.js';
@@ -50,7 +51,7 @@ export function registerDrift(program: Command): void {
     )
     .requiredOption('-c, --config <path...>', 'YAML file or directory of YAML files (repeatable)')
     .addOption(formatOption(['text', 'json', 'markdown', 'html'], 'text, json, markdown or html (one self-contained page)'))
-    .option('--out <file>', 'write the report to this file (mode 0600, never through a symlink) instead of standard output')
+    .option('--out <file>', 'write the report to this file (mode 0600, never through a symlink) instead of standard output (-: standard output)')
     .option('--no-color', 'no colours, even at a terminal (NO_COLOR is honoured too)')
     .action(async (options: DriftOptions) => {
       const { drift, diagnostics } = await withDatabase({ ...options, actor: resolveActor(options.actor) }, (db) =>
@@ -60,7 +61,8 @@ export function registerDrift(program: Command): void {
       if (!drift || hasErrors(diagnostics)) {
         throw new TenantctlError('no drift report was made: fix the configuration problems above', ExitCode.error, diagnostics);
       }
-      if (options.out) {
+      // `--out -` is standard output, as export's is (dash-path-option.ts).
+      if (options.out && !isStandardOutput(options.out)) {
         // A file is read later, not at this terminal: no colours in it.
         writePrivateFile(options.out, ensureFinalNewline(RENDERERS[options.format](drift, false)));
         err(`Wrote the drift report (${options.format}) to ${terminalText(options.out)}`);

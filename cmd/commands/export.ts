@@ -14,6 +14,7 @@ import { resolveActor } from '../actor.js';
 import { withDatabase, type DatabaseOptions } from '../database-option.js';
 import { reportDiagnostics } from '../report-diagnostics.js';
 import { startProgress, type ProgressOptions } from '../progress.js';
+import { isStandardOutput } from '../dash-path-option.js';
 import { err, outWritten, stdoutLeadsNowhere } from '../terminal.js';
 
 interface ExportOptions extends DatabaseOptions, ProgressOptions {
@@ -37,12 +38,12 @@ function parseSplit(value: string | undefined): ExportSplit | null {
 function destination(options: ExportOptions, split: ExportSplit | null): Destination {
   const target = options.out;
   if (split) {
-    if (!target || target === '-') throw new TenantctlError(`--split ${split} writes several files: name the directory for them with --out DIR`);
+    if (!target || isStandardOutput(target)) throw new TenantctlError(`--split ${split} writes several files: name the directory for them with --out DIR`);
     if (fs.existsSync(target) && !isDirectory(target)) throw new TenantctlError(`--out ${target} is a file, but --split needs a directory`);
     return { kind: 'directory', dir: target };
   }
   // `-` is standard output, as for most tools, not a file named `-` that `-c -` would not read back.
-  if (!target || target === '-') return { kind: 'stdout' };
+  if (!target || isStandardOutput(target)) return { kind: 'stdout' };
   if (isDirectory(target)) {
     throw new TenantctlError(`--out ${target} is a directory: name a file (e.g. ${path.join(target, 'tenant.yaml')}), or add --split department|domain`);
   }

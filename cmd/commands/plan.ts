@@ -75,7 +75,7 @@ export function registerPlan(program: Command): void {
         '  tenantctl plan -c examples/contoso --format html > plan.html',
     )
     .requiredOption('-c, --config <path...>', 'YAML file or directory of YAML files (repeatable)')
-    .option('--out <file>', 'save the plan (JSON, with its fingerprint) for `apply --plan`')
+    .option('--out <file>', 'save the plan (JSON, with its fingerprint) for `apply --plan`; - is refused: print the JSON plan with --format json')
     .addOption(formatOption(['text', 'json', 'markdown', 'html'], 'text, json, markdown or html (one self-contained page; --out still saves the JSON plan)'))
     .option('--commit <sha>', 'the configuration\'s git commit to record (default: the CI\'s variable, else git)', parseCommitFlag)
     .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when there are, 1 on error')
