@@ -22,7 +22,17 @@ export interface RenderOptions {
   readonly settingsComment?: readonly string[];
 }
 
-const asComment = (lines: readonly string[]): string => lines.map((line) => ` ${line.replace(/[\r\n]+/g, ' ')}`).join('\n');
+/**
+ * Line separators other than CR and LF, written as their escapes: yaml starts
+ * a new `#` line at each (a JavaScript line terminator), so a department named
+ * `Sales\u2028Ops` split the header's `Users of the department "…"` in two.
+ * NEL is a line break to YAML 1.1 tools and some editors.
+ */
+const OTHER_LINE_BREAKS = /[\u0085\u2028\u2029]/g;
+const escaped = (char: string) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
+const asComment = (lines: readonly string[]): string =>
+  lines.map((line) => ` ${line.replace(/[\r\n]+/g, ' ').replace(OTHER_LINE_BREAKS, escaped)}`).join('\n');
 
 /**
  * A configuration as YAML text through yaml's Document API, so that every

@@ -320,6 +320,23 @@ describe('exportConfig: --split', () => {
     for (const file of files) expect(Buffer.byteLength(file.path)).toBeLessThan(255);
   });
 
+  it("a line separator in a department name starts no new line of the file's header comment", () => {
+    const separators = ['Sales\u2028Ops', 'Sales\u2029Ops', 'Sales\u0085Ops'];
+    const users = separators.map((department, i) => currentUser(`u${i}@contoso.com`, { attributes: { displayName: `U ${i}`, department } }));
+    const files = exportConfig(state(admin, ...users), null, { ...OPTIONS, split: 'department' }).files.filter((f) => f.text.includes('Ops'));
+    expect(files.map((f) => f.text.split('\n').find((line) => line.includes('department'))).sort()).toEqual([
+      '# Users of the department "Sales\\u0085Ops".',
+      '# Users of the department "Sales\\u2028Ops".',
+      '# Users of the department "Sales\\u2029Ops".',
+    ]);
+    for (const file of files) {
+      // Every line of the header is a comment, and none is an empty one left by a split.
+      const header = file.text.slice(0, file.text.indexOf('\nusers:'));
+      expect(header.split(/\r?\n|[\u0085\u2028\u2029]/u).filter((line) => line !== '' && !line.startsWith('# '))).toEqual([]);
+      expect((parse(file.text) as { users: { department: string }[] }).users[0]?.department).toMatch(/^Sales[\u0085\u2028\u2029]Ops$/u);
+    }
+  });
+
   it('by department: tenant.yaml with defaults and settings, one users file per department, none shared', () => {
     const result = exportConfig(tenant, null, { ...OPTIONS, split: 'department' });
     expect(result.files.map((f) => f.path)).toEqual([
