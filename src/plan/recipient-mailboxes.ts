@@ -166,7 +166,7 @@ export function recipientMailboxWarnings(input: RecipientMailboxInput): PlanWarn
       const how = change.kind === 'user.create' ? 'a user this plan creates' : 'restored from deleted users';
       // Restored, it has its addresses back, those of a name it had before (renamed in the same plan) among them.
       const restored = change.kind === 'user.restore' && current ? [...mailboxAddresses(current, key, input, formerNames(current))] : [];
-      warnings.push(...takenAddresses(desired, key, new Set(), how, sent, input, restored));
+      warnings.push(...takenAddresses({ desired, key, before: new Set(), how, sent, input, also: restored }));
       continue;
     }
     if (!current) continue;
@@ -181,27 +181,33 @@ export function recipientMailboxWarnings(input: RecipientMailboxInput): PlanWarn
     if (seen.has(key)) continue;
     seen.add(key);
     const how = current.userPrincipalName.toLowerCase() === key ? `its mailNickname becomes ${desired.attributes.mailNickname}` : `renamed from ${current.userPrincipalName}`;
-    warnings.push(...takenAddresses(desired, key, () => mailboxAddresses(current, key, input, formerNames(current)), how, sent, input));
+    warnings.push(...takenAddresses({ desired, key, before: () => mailboxAddresses(current, key, input, formerNames(current)), how, sent, input }));
   }
   return warnings;
 }
 
+/** A mailbox that may be given addresses temporary passwords are sent to, and what it had before. */
+interface MailboxTaking {
+  /** The user as declared, by lower-cased UPN `key`. */
+  readonly desired: User;
+  readonly key: string;
+  /** The addresses it received before the plan; read only when one of its addresses is reached. */
+  readonly before: ReadonlySet<string> | (() => ReadonlySet<string>);
+  /** What gives the mailbox its addresses, for the warning: `a user this plan creates`. */
+  readonly how: string;
+  readonly sent: Recipients['sent'];
+  readonly input: RecipientMailboxInput;
+  /** Addresses it gets back besides those of its name (a restore's former names); none when absent. */
+  readonly also?: readonly string[];
+}
+
 /**
  * A warning for each address passwords are sent to that the mailbox of
- * `desired` receives (or one of `also`, addresses it gets back) and did not
- * receive `before` (read only when one is reached: usually no address of the
- * mailbox as declared is one passwords are sent to). `how` says what gives
- * the mailbox its addresses.
+ * `desired` receives (or one of `also`) and did not receive `before`
+ * (usually no address of the mailbox as declared is one passwords are sent
+ * to, so `before` is rarely read).
  */
-function takenAddresses(
-  desired: User,
-  key: string,
-  before: ReadonlySet<string> | (() => ReadonlySet<string>),
-  how: string,
-  sent: Recipients['sent'],
-  input: RecipientMailboxInput,
-  also: readonly string[] = [],
-): PlanWarning[] {
+function takenAddresses({ desired, key, before, how, sent, input, also = [] }: MailboxTaking): PlanWarning[] {
   // The UPN is also its nickname at its own domain: each address once.
   const reached = [
     ...new Set([
