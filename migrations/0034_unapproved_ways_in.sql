@@ -18,10 +18,18 @@
 -- A purged account's rows go with it. Changes made before this migration are
 -- not recorded: the applies recorded them, but not whether the account held
 -- a role then. Running this file again changes nothing.
+--
+-- An account apply creates is recorded too ('created', its phones): its first
+-- password went where the creating plan's notify said, with no approval, as
+-- no role can be held before the row exists. Renaming Pieter away (no role)
+-- and creating a new pieter.bakker@ for the author, then granting the role
+-- to the name, showed the grant's approver the name that held it before and
+-- nothing else. Accounts written by SQL (a directory seeded to be adopted)
+-- are not: no pull request chose where their password went.
 
 CREATE TABLE IF NOT EXISTS unapproved_ways_in (
   user_id    uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-  way        text NOT NULL CHECK (way IN ('password', 'mobilePhone', 'businessPhones', 'signIn')),
+  way        text NOT NULL CHECK (way IN ('created', 'password', 'mobilePhone', 'businessPhones', 'signIn')),
   -- The apply that made the change (its marker, migration 0015), or null outside tenantctl.
   apply_id   bigint,
   changed_at timestamptz NOT NULL DEFAULT now(),
@@ -79,13 +87,40 @@ CREATE OR REPLACE TRIGGER users_record_unapproved_way_in
         OR OLD.business_phones IS DISTINCT FROM NEW.business_phones OR (NEW.account_enabled AND NOT OLD.account_enabled))
   EXECUTE FUNCTION record_unapproved_way_in();
 
--- Where the reset's temporary password goes: apply queues it after the reset, in the same transaction.
+-- A statement's new accounts at once: an apply creating thousands fires this once.
+CREATE OR REPLACE FUNCTION record_created_ways_in() RETURNS trigger LANGUAGE plpgsql
+SECURITY DEFINER SET search_path FROM CURRENT AS $$
+DECLARE
+  marker bigint := CASE WHEN current_setting('tenantctl.apply_id', true) ~ '^[0-9]{1,18}$' THEN current_setting('tenantctl.apply_id', true)::bigint END;
+BEGIN
+  IF marker IS NULL THEN
+    RETURN NULL;
+  END IF;
+  INSERT INTO unapproved_ways_in (user_id, way, apply_id)
+  SELECT c.id, w.way, marker
+    FROM created c
+   CROSS JOIN LATERAL (VALUES
+     ('created', c.password_hash IS NOT NULL),
+     ('mobilePhone', phone_digits(c.mobile_phone) <> ''),
+     ('businessPhones', EXISTS (SELECT FROM unnest(c.business_phones) AS n(phone) WHERE phone_digits(n.phone) <> ''))
+   ) AS w(way, taken)
+   WHERE w.taken AND c.deleted_at IS NULL
+  ON CONFLICT (user_id, way) DO NOTHING;
+  RETURN NULL;
+END $$;
+
+CREATE OR REPLACE TRIGGER users_record_created_ways_in
+  AFTER INSERT ON users
+  REFERENCING NEW TABLE AS created
+  FOR EACH STATEMENT EXECUTE FUNCTION record_created_ways_in();
+
+-- Where the reset's (or the creation's) temporary password goes: apply queues it after the reset, in the same transaction.
 CREATE OR REPLACE FUNCTION record_unapproved_reset_recipients() RETURNS trigger LANGUAGE plpgsql
 SECURITY DEFINER SET search_path FROM CURRENT AS $$
 BEGIN
   UPDATE unapproved_ways_in w SET recipients = q.recipients
     FROM queued q
-   WHERE w.user_id = q.user_id AND w.way = 'password' AND w.apply_id = q.apply_id AND w.changed_at = now();
+   WHERE w.user_id = q.user_id AND w.way IN ('created', 'password') AND w.apply_id = q.apply_id AND w.changed_at = now();
   RETURN NULL;
 END $$;
 
@@ -109,6 +144,7 @@ CREATE OR REPLACE TRIGGER user_roles_clear_unapproved_ways_in
 
 -- As migration 0032: no role may fire these from a trigger of its own.
 REVOKE ALL ON FUNCTION record_unapproved_way_in() FROM PUBLIC;
+REVOKE ALL ON FUNCTION record_created_ways_in() FROM PUBLIC;
 REVOKE ALL ON FUNCTION record_unapproved_reset_recipients() FROM PUBLIC;
 REVOKE ALL ON FUNCTION clear_unapproved_ways_in() FROM PUBLIC;
 

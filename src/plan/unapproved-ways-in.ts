@@ -7,6 +7,7 @@ import type { PlanWarning } from './plan.js';
 export const UNAPPROVED_WAY_IN_CODE = 'WAY_IN_CHANGED_WITHOUT_ROLE';
 
 const CHANGED: Readonly<Record<WayIn, string>> = {
+  created: 'account created',
   password: 'password reset',
   mobilePhone: 'mobile phone set',
   businessPhones: 'business phone set',

@@ -159,8 +159,11 @@ export interface TenantState {
   readonly unapprovedWaysIn?: ReadonlyMap<string, readonly UnapprovedWayIn[]>;
 }
 
-/** A way into an account: its password, the phones a self-service reset sends its code to, sign-in itself. */
-export const WAY_IN_NAMES = ['password', 'mobilePhone', 'businessPhones', 'signIn'] as const;
+/**
+ * A way into an account: its creation (its first password), its password,
+ * the phones a self-service reset sends its code to, sign-in itself.
+ */
+export const WAY_IN_NAMES = ['created', 'password', 'mobilePhone', 'businessPhones', 'signIn'] as const;
 export type WayIn = (typeof WAY_IN_NAMES)[number];
 export const isWayIn = (way: string): way is WayIn => (WAY_IN_NAMES as readonly string[]).includes(way);
 
@@ -171,7 +174,7 @@ export interface UnapprovedWayIn {
   readonly applyId: number | null;
   /** ISO time of the change. */
   readonly at: string;
-  /** A password's: where apply queued its temporary password (none outside tenantctl). */
+  /** A creation's or a password's: where apply queued its temporary password (none outside tenantctl). */
   readonly recipients: readonly string[];
 }
 

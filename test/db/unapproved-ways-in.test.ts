@@ -92,4 +92,30 @@ describe.each(ENGINES)('ways into an account changed without a role ($name)', (e
     expect(await rows(db)).toEqual([]);
     expect((await readState(db)).unapprovedWaysIn).toBeUndefined();
   });
+
+  it.skipIf(engine.skip)('record an account apply creates, where its first password went and its phones, not one SQL writes', async () => {
+    db = (await engine.open('unapproved_ways_in_created')).db;
+    await db.query(`INSERT INTO domains (name, verified, is_default) VALUES ('contoso.com', true, true)`);
+    // Seeded by SQL, to be adopted: no pull request chose where its password went.
+    await db.query(`INSERT INTO users (id, user_principal_name, display_name, mail_nickname, mobile_phone, password_hash)
+      VALUES ('${MEGAN}', 'megan@contoso.com', 'Megan', 'megan', '+31 6 1234 0001', 'h0')`);
+    expect(await rows(db)).toEqual([]);
+
+    await asApply(
+      db,
+      `INSERT INTO users (id, user_principal_name, display_name, mail_nickname, mobile_phone, business_phones, password_hash)
+       VALUES ('${JOEP}', 'joep@contoso.com', 'Joep', 'joep', '+1 555 0199', '{" "}', 'h1')`,
+      [{ user: JOEP, recipients: ['attacker@evil.example'] }],
+    );
+    expect(await rows(db)).toEqual([
+      ['joep', 'created', 'apply', ['attacker@evil.example']],
+      ['joep', 'mobilePhone', 'apply', []],
+    ]);
+    expect((await readState(db)).unapprovedWaysIn?.get(JOEP)?.map((w) => w.way)).toEqual(['created', 'mobilePhone']);
+
+    // Created with its role in the same apply: the grant's approver saw the creation.
+    const [role] = await db.query<{ template_id: string }>(`SELECT template_id::text FROM roles WHERE display_name = 'Billing administrator'`);
+    await asApply(db, `INSERT INTO user_roles (user_id, role_template_id) VALUES ('${JOEP}', '${role!.template_id}')`);
+    expect(await rows(db)).toEqual([]);
+  });
 });
