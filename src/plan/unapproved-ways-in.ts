@@ -31,8 +31,10 @@ const SHOWN = 5;
  * but for Global administrator), setting the phone, then granting the role
  * back, each in its own pull request, handed the account to whoever chose the
  * phone. Every grant is privileged already; this says what its approver must
- * check first. A warning per account, in UPN order, what changed first: the
- * markdown comment shows 256 characters of each.
+ * check first. A warning per account, in UPN order, which ways changed first,
+ * then the details and the roles granted: the markdown comment shows 256
+ * characters of each, and all the roles at once or five long recipients ahead
+ * of the ways pushed them out.
  */
 export function unapprovedWayInWarnings(changes: readonly Change[], current: ReadonlyMap<string, User>, recorded: TenantState['unapprovedWaysIn']): PlanWarning[] {
   if (!recorded || recorded.size === 0) return [];
@@ -42,12 +44,18 @@ export function unapprovedWayInWarnings(changes: readonly Change[], current: Rea
     const ways = user?.directory ? recorded.get(user.directory.id) : undefined;
     if (!user || !ways || ways.length === 0) continue;
     const ordered = [...ways].sort((a, b) => WAY_IN_NAMES.indexOf(a.way) - WAY_IN_NAMES.indexOf(b.way));
-    accounts.push({ name: user.userPrincipalName, text: `${user.userPrincipalName} (granted ${andList(roles)}): ${ordered.map(wayInText).join('; ')}` });
+    // What changed, in words of a fixed vocabulary, right after the UPN (≤ 113 characters): at most 210
+    // characters, inside the 256 the markdown comment keeps, however many roles or recipients follow.
+    const changed = andList(ordered.map(({ way }) => CHANGED[way]));
+    accounts.push({
+      name: user.userPrincipalName,
+      text: `${user.userPrincipalName}: ${changed} while it held no admin role, so with no approval (${ordered.map(wayInText).join('; ')}); this plan grants it ${andList(roles)}`,
+    });
   }
   const warning = (message: string): PlanWarning => ({ code: UNAPPROVED_WAY_IN_CODE, message });
   const rest = accounts.slice(SHOWN);
   return [
-    ...accounts.slice(0, SHOWN).map(({ text }) => warning(`${text}, while it held no admin role, so with no approval. ${CHECK}`)),
+    ...accounts.slice(0, SHOWN).map(({ text }) => warning(`${text}. ${CHECK}`)),
     ...(rest.length > 0 ? [warning(`${rest.length} more accounts this plan grants an admin role had a way in changed while they held none: ${someOf(rest.map((a) => a.name), SHOWN)}. ${CHECK}`)] : []),
   ];
 }

@@ -17,7 +17,7 @@ afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
 const ROLE = '    roles: [Billing administrator]\n';
 const WARNING =
-  /WAY_IN_CHANGED_WITHOUT_ROLE: pieter\.bakker@contoso\.com \(granted Billing administrator\): account created by apply #(\d+) on \d{4}-\d\d-\d\d, its temporary password sent to attacker@evil\.example and it-desk@contoso\.com; mobile phone set by apply #\1 on \d{4}-\d\d-\d\d, while it held no admin role, so with no approval\./;
+  /WAY_IN_CHANGED_WITHOUT_ROLE: pieter\.bakker@contoso\.com: account created and mobile phone set while it held no admin role, so with no approval \(account created by apply #(\d+) on \d{4}-\d\d-\d\d, its temporary password sent to attacker@evil\.example and it-desk@contoso\.com; mobile phone set by apply #\1 on \d{4}-\d\d-\d\d\); this plan grants it Billing administrator\./;
 
 describe('a grant to a new account under the name of one that held the role', { timeout: 180_000 }, () => {
   it('names the account its creation, where its first password went and its phone', async () => {

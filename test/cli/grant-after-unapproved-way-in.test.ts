@@ -17,7 +17,7 @@ afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
 const ROLE = '    roles: [Billing administrator]\n';
 const WARNING =
-  /WAY_IN_CHANGED_WITHOUT_ROLE: pieter\.bakker@contoso\.com \(granted Billing administrator\): password reset by apply #(\d+) on \d{4}-\d\d-\d\d, its temporary password sent to attacker@evil\.example and it-desk@contoso\.com; mobile phone set by apply #\1 on \d{4}-\d\d-\d\d, while it held no admin role, so with no approval\. Whoever received such a password or holds such a phone can sign in as the new administrator: check with `tenantctl history --user UPN` before approving the grant/;
+  /WAY_IN_CHANGED_WITHOUT_ROLE: pieter\.bakker@contoso\.com: password reset and mobile phone set while it held no admin role, so with no approval \(password reset by apply #(\d+) on \d{4}-\d\d-\d\d, its temporary password sent to attacker@evil\.example and it-desk@contoso\.com; mobile phone set by apply #\1 on \d{4}-\d\d-\d\d\); this plan grants it Billing administrator\. Whoever received such a password or holds such a phone can sign in as the new administrator: check with `tenantctl history --user UPN` before approving the grant/;
 
 interface JsonPlan {
   readonly warnings: { code: string; message: string }[];
@@ -53,7 +53,7 @@ describe('a grant to an account whose way in changed while it held no role', { t
     const markdown = (await cli(['plan', '-c', config, '--format', 'markdown'])).stdout;
     // Shown as every warning is there, its message a value escaped as one, and cut at 256 characters: what changed comes first.
     expect(markdown).toContain(
-      `> - WAY\\_IN\\_CHANGED\\_WITHOUT\\_ROLE: \`pieter.bakker@contoso.com (granted Billing administrator): password reset by apply #${applyId} on `,
+      `> - WAY\\_IN\\_CHANGED\\_WITHOUT\\_ROLE: \`pieter.bakker@contoso.com: password reset and mobile phone set while it held no admin role, so with no approval (password reset by apply #${applyId} on `,
     );
     expect(markdown).toContain('its temporary password sent to attacker@evil.example and it-desk@contoso.com; mobile phone set by apply');
 
