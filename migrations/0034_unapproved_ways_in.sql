@@ -19,13 +19,18 @@
 -- not recorded: the applies recorded them, but not whether the account held
 -- a role then. Running this file again changes nothing.
 --
--- An account apply creates is recorded too ('created', its phones): its first
--- password went where the creating plan's notify said, with no approval, as
--- no role can be held before the row exists. Renaming Pieter away (no role)
--- and creating a new pieter.bakker@ for the author, then granting the role
--- to the name, showed the grant's approver the name that held it before and
--- nothing else. Accounts written by SQL (a directory seeded to be adopted)
--- are not: no pull request chose where their password went.
+-- An account apply creates under a name another account had (former_names,
+-- migration 0031) is recorded too ('created', its phones): its first password
+-- went where the creating plan's notify said, with no approval, as no role
+-- can be held before the row exists. Renaming Pieter away (no role) and
+-- creating a new pieter.bakker@ for the author, then granting the role to the
+-- name, showed the grant's approver the name that held it before and nothing
+-- else. A new name is not recorded: every plan reads this table, and a row per
+-- account tenantctl ever created (up to three) cost a 10,000-user embedded
+-- read 234 -> 402 ms of CPU; a grant to a new name is a grant to an account
+-- its approver does not know yet. Accounts written by SQL (a directory seeded
+-- to be adopted) are not recorded either: no pull request chose where their
+-- password went.
 
 CREATE TABLE IF NOT EXISTS unapproved_ways_in (
   user_id    uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
@@ -38,12 +43,14 @@ CREATE TABLE IF NOT EXISTS unapproved_ways_in (
   PRIMARY KEY (user_id, way)
 );
 
--- A phone number as written, without the spaces, dashes, dots and brackets
--- that only format it: writing the same number another way points no code
--- anywhere new. Any other difference counts (a digit of another script too).
+-- A phone number as written, without the ASCII spaces, dashes, dots,
+-- brackets and slashes that only format it, as the planner compares an
+-- admin's (privileged-roles.ts): writing the same number another way points
+-- no code anywhere new. Any other difference counts (a digit of another
+-- script, another kind of space).
 CREATE OR REPLACE FUNCTION phone_digits(phone text) RETURNS text LANGUAGE sql IMMUTABLE
 SET search_path FROM CURRENT AS $$
-  SELECT regexp_replace(coalesce(phone, ''), '[\s().-]', '', 'g')
+  SELECT regexp_replace(coalesce(phone, ''), '[ ()./-]', '', 'g')
 $$;
 
 CREATE OR REPLACE FUNCTION record_unapproved_way_in() RETURNS trigger LANGUAGE plpgsql
@@ -88,6 +95,7 @@ CREATE OR REPLACE TRIGGER users_record_unapproved_way_in
   EXECUTE FUNCTION record_unapproved_way_in();
 
 -- A statement's new accounts at once: an apply creating thousands fires this once.
+-- Only a name another account had is looked up, once per new account.
 CREATE OR REPLACE FUNCTION record_created_ways_in() RETURNS trigger LANGUAGE plpgsql
 SECURITY DEFINER SET search_path FROM CURRENT AS $$
 DECLARE
@@ -105,6 +113,7 @@ BEGIN
      ('businessPhones', EXISTS (SELECT FROM unnest(c.business_phones) AS n(phone) WHERE phone_digits(n.phone) <> ''))
    ) AS w(way, taken)
    WHERE w.taken AND c.deleted_at IS NULL
+     AND EXISTS (SELECT FROM former_names f WHERE lower(f.user_principal_name) = lower(c.user_principal_name) AND f.user_id <> c.id)
   ON CONFLICT (user_id, way) DO NOTHING;
   RETURN NULL;
 END $$;
