@@ -1,7 +1,5 @@
 import { andList, someOf } from '../diagnostics/message-lists.js';
 import { WAY_IN_NAMES, type TenantState, type UnapprovedWayIn, type User, type WayIn } from '../state/tenant-state.js';
-import type { Change } from './change.js';
-import { rolesGranted } from './privileged-roles.js';
 import type { PlanWarning } from './plan.js';
 
 export const UNAPPROVED_WAY_IN_CODE = 'WAY_IN_CHANGED_WITHOUT_ROLE';
@@ -21,6 +19,9 @@ function wayInText({ way, applyId, at, recipients }: UnapprovedWayIn): string {
   return `${CHANGED[way]} ${by} on ${at.slice(0, 10)}${sent}`;
 }
 
+const CHECK =
+  'Whoever received such a password or holds such a phone can sign in as the new administrator: check with `tenantctl history --user UPN` before approving the grant';
+
 /** Accounts named in a warning of their own; the rest share one that names them. */
 const SHOWN = 5;
 
@@ -34,12 +35,17 @@ const SHOWN = 5;
  * check first. A warning per account, in UPN order, which ways changed first,
  * then the details and the roles granted: the markdown comment shows 256
  * characters of each, and all the roles at once or five long recipients ahead
- * of the ways pushed them out.
+ * of the ways pushed them out. `granted`: the roles the plan grants, by
+ * lower-cased UPN (rolesGranted), as the planner has them already.
  */
-export function unapprovedWayInWarnings(changes: readonly Change[], current: ReadonlyMap<string, User>, recorded: TenantState['unapprovedWaysIn']): PlanWarning[] {
+export function unapprovedWayInWarnings(
+  granted: ReadonlyMap<string, readonly string[]>,
+  current: ReadonlyMap<string, User>,
+  recorded: TenantState['unapprovedWaysIn'],
+): PlanWarning[] {
   if (!recorded || recorded.size === 0) return [];
   const accounts: { name: string; text: string }[] = [];
-  for (const [key, roles] of [...rolesGranted(changes)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const [key, roles] of [...granted].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const user = current.get(key);
     const ways = user?.directory ? recorded.get(user.directory.id) : undefined;
     if (!user || !ways || ways.length === 0) continue;
@@ -60,5 +66,3 @@ export function unapprovedWayInWarnings(changes: readonly Change[], current: Rea
   ];
 }
 
-const CHECK =
-  'Whoever received such a password or holds such a phone can sign in as the new administrator: check with `tenantctl history --user UPN` before approving the grant';

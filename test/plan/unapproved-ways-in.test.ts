@@ -6,6 +6,7 @@
 // What changed comes first now, each way named, whatever the UPN's length.
 import { describe, expect, it } from 'vitest';
 import type { Change } from '../../src/plan/change.js';
+import { rolesGranted } from '../../src/plan/privileged-roles.js';
 import { unapprovedWayInWarnings } from '../../src/plan/unapproved-ways-in.js';
 import type { UnapprovedWayIn, User } from '../../src/state/tenant-state.js';
 import { BUILTIN_ROLES } from '../../src/catalog/builtin-roles.js';
@@ -28,7 +29,7 @@ const ways: UnapprovedWayIn[] = [
 
 describe('WAY_IN_CHANGED_WITHOUT_ROLE', () => {
   it('names the account and every way changed in the characters markdown keeps', () => {
-    const [warning, ...rest] = unapprovedWayInWarnings(grants, new Map([[UPN, user]]), new Map([[ID, ways]]));
+    const [warning, ...rest] = unapprovedWayInWarnings(rolesGranted(grants), new Map([[UPN, user]]), new Map([[ID, ways]]));
     expect(rest).toEqual([]);
     const kept = warning!.message.slice(0, SHOWN);
     expect(kept.startsWith(`${UPN}: `)).toBe(true);
