@@ -1,6 +1,6 @@
 import { GLOBAL_ADMINISTRATOR } from '../catalog/catalog.js';
 import { andList } from '../diagnostics/message-lists.js';
-import type { Change, ChangeKind } from './change.js';
+import type { AttributeChange, Change, ChangeKind } from './change.js';
 import { DISABLE_PASSWORD_EXPIRATION } from '../state/tenant-state.js';
 
 /**
@@ -121,13 +121,22 @@ function setsNewPhone(from: unknown, to: unknown): boolean {
   return numbers(to).some((phone) => !before.has(phone));
 }
 
+/** `changes the mobile phone` when this attribute change points a phone somewhere new; taking one away is not. */
+function phoneSet(a: AttributeChange): string[] {
+  if (!RESET_CONTACTS.has(a.attribute) || !setsNewPhone(a.from, a.to)) return [];
+  return [a.attribute === 'mobilePhone' ? 'changes the mobile phone' : 'changes the business phone'];
+}
+
+/** The phones an update points somewhere new, in words: where a self-service password reset sends its code. */
+export function phonesSet(change: UserUpdate): string[] {
+  return [...new Set(change.attributes.flatMap(phoneSet))];
+}
+
 /** What makes an update of an admin-role holder privileged, in words ("changes the mobile phone"), in the order of its attributes. */
 export function privilegedUpdates(change: UserUpdate): string[] {
   const words = change.attributes.flatMap((a) => {
     if (a.attribute === 'passwordPolicies') return a.to === DISABLE_PASSWORD_EXPIRATION ? ['turns off password expiry'] : [];
-    // Pointing a phone somewhere new is the way in; taking one away is not.
-    if (!RESET_CONTACTS.has(a.attribute) || !setsNewPhone(a.from, a.to)) return [];
-    return [a.attribute === 'mobilePhone' ? 'changes the mobile phone' : 'changes the business phone'];
+    return phoneSet(a);
   });
   return [...new Set(words)];
 }

@@ -1,7 +1,9 @@
 import { nicknameOf } from '../config/rules/mailbox-owners.js';
+import { andList } from '../diagnostics/message-lists.js';
 import type { User } from '../state/tenant-state.js';
 import type { Change } from './change.js';
 import type { PlanWarning } from './plan.js';
+import { phonesSet } from './privileged-roles.js';
 
 /** The warning that makes apply ask --approve-privileged (approvals.ts lists its messages). */
 export const RECIPIENT_MAILBOX_CODE = 'RECIPIENT_MAILBOX_TAKEN';
@@ -127,7 +129,8 @@ function mailboxAddresses(user: User, key: string, input: RecipientMailboxInput,
  * these addresses is the same: security@ (an administrator's notify, the
  * mailbox of a user holding no role) reset with `notify` a pull request's
  * author's address gave that author the administrator's temporary
- * passwords, past and next, with no approval. So is creating such a
+ * passwords, past and next, with no approval, and so did pointing its phone
+ * at the author's (a self-service reset sends its code there). So is creating such a
  * mailbox, or restoring one from deleted users, whose mail was not
  * delivered: validation refuses a created one at an address in force
  * (NOTIFY_CREATED_MAILBOX), not at one only queued, and a pull request
@@ -144,7 +147,7 @@ export function recipientMailboxWarnings(input: RecipientMailboxInput): PlanWarn
       c.kind === 'user.rename' ||
       c.kind === 'user.password-reset' ||
       c.kind === 'user.unblock' ||
-      (c.kind === 'user.update' && c.attributes.some((a) => a.attribute === 'mailNickname')),
+      (c.kind === 'user.update' && (c.attributes.some((a) => a.attribute === 'mailNickname') || phonesSet(c).length > 0)),
   );
   if (concerned.length === 0) return [];
   const { sent, adminCopy } = recipients(input);
@@ -171,12 +174,15 @@ export function recipientMailboxWarnings(input: RecipientMailboxInput): PlanWarn
     }
     if (!current) continue;
     const upn = desired.userPrincipalName;
-    if (change.kind === 'user.password-reset' || change.kind === 'user.unblock') {
+    // A phone set is where a self-service reset sends its code: a way in as a reset is (privileged-roles.ts).
+    const phones = change.kind === 'user.update' ? phonesSet(change) : [];
+    if (change.kind === 'user.password-reset' || change.kind === 'user.unblock' || phones.length > 0) {
       const whose = mailboxReceiving(mailboxAddresses(current, key, input, formerNames(current)), key, sent, adminCopy);
-      if (whose === undefined) continue;
-      const what = change.kind === 'user.password-reset' ? `resets the password of ${upn}` : `allows ${upn} to sign in again`;
-      warnings.push({ code: RECIPIENT_MAILBOX_CODE, message: `this plan ${what}, whose mailbox is ${whose}; ${NEEDS_APPROVAL}` });
-      continue;
+      const what =
+        change.kind === 'user.password-reset' ? `resets the password of ${upn}` : change.kind === 'user.unblock' ? `allows ${upn} to sign in again` : `${andList(phones)} of ${upn}`;
+      if (whose !== undefined) warnings.push({ code: RECIPIENT_MAILBOX_CODE, message: `this plan ${what}, whose mailbox is ${whose}; ${NEEDS_APPROVAL}` });
+      // The same update may give the mailbox a nickname too, checked below.
+      if (change.kind !== 'user.update' || !change.attributes.some((a) => a.attribute === 'mailNickname')) continue;
     }
     if (seen.has(key)) continue;
     seen.add(key);
