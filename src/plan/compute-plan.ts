@@ -280,7 +280,7 @@ export function computePlan(input: PlanInput): PlanResult {
         ...adminEmailChanged,
         ...tooManyAdmins,
         ...recipientsTaken,
-        ...unapprovedWayInWarnings(granted, currentUsers, input.current.unapprovedWaysIn),
+        ...unapprovedWayInWarnings(granted, currentUsers, input.current.unapprovedWaysIn, input.current.formerNames),
         ...withheldAdminCopies(changes, adminEmail),
         ...lookalikeWarnings({ changes, current: currentUsers, desired: input.desired.users, catalog: input.catalog, settings: input.settings }),
         ...renameSourceWarnings(changes, input.desired.users),
