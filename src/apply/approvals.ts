@@ -4,7 +4,7 @@ import { terminalText } from '../render/escape-terminal.js';
 import { costAboveCap, formatMoney } from '../render/money.js';
 import { describePrivilegedChange, rolesGranted } from '../plan/privileged-roles.js';
 import { andList } from '../diagnostics/message-lists.js';
-import { passwordRecipients } from '../render/change-lines.js';
+import { passwordRecipients, passwordSource } from '../render/change-lines.js';
 import type { Change } from '../plan/change.js';
 import { countLosses } from '../plan/access-losses.js';
 import { lostAccess } from '../plan/risk.js';
@@ -98,7 +98,7 @@ function holderOf(change: PlannedChange, granted: ReadonlyMap<string, readonly s
   if (!roles || (change.before?.roles ?? []).length > 0 || change.kind === 'role.grant') return undefined;
   const withheld = change.kind === 'user.password-reset' && change.adminCopyWithheld === true;
   const sent = change.kind === 'user.password-reset' || change.kind === 'user.create'
-    ? `, its temporary password sent to ${andList(passwordRecipients(change.notify, { adminEmail }, withheld)) || 'nobody'}`
+    ? `, its temporary password${passwordSource(change.password, (text) => text)} sent to ${andList(passwordRecipients(change.notify, { adminEmail }, withheld)) || 'nobody'}`
     : '';
   return `whom this plan grants ${andList(roles)}${sent}`;
 }

@@ -152,6 +152,20 @@ function passwordText(source: PasswordPolicy['source'], forceChange: boolean): s
 }
 
 /**
+ * ` from $VARIABLE` for a temporary password read from the environment,
+ * empty for a generated one: where it goes is not all that knows it. A pull
+ * request naming a variable the runner sets to a known value
+ * (XDG_RUNTIME_DIR is /run/user/1001 on many) knows the password of the
+ * account it creates or resets; the approval lines named only the
+ * recipients, the variable only the folded details. `show` escapes the name
+ * for the output; a name written like a password is never shown.
+ */
+export function passwordSource(source: PasswordPolicy['source'], show: (text: string) => string = visible): string {
+  if (source.kind === 'generate') return '';
+  return nameLikePassword(source.variable) ? ` from ${NAME_NOT_SHOWN}` : ` from ${show(`$${source.variable}`)}`;
+}
+
+/**
  * Who gets the temporary password: the user's notify list, then
  * settings.adminEmail unless a reset withholds it (the user's own mailbox),
  * each once, as apply sends it.

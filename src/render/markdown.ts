@@ -1,7 +1,7 @@
 import type { RiskClass } from '../plan/change.js';
 import type { Approval } from '../plan/plan.js';
 import { isEmptyPlanDocument, type PlanDocument } from '../plan/plan-document.js';
-import { changeLines, SENT_TO, userSections, type ChangeLine, type DocumentChange, type Sign, type UserSection } from './change-lines.js';
+import { changeLines, passwordSource, SENT_TO, userSections, type ChangeLine, type DocumentChange, type Sign, type UserSection } from './change-lines.js';
 import { MARKDOWN_KEPT_VALUE_MAX, markdownCell, markdownHtml, markdownSentences, markdownWords } from './escape-markdown.js';
 import { countThatFit, joinBlocks, joinedLength, truncate } from './markdown-budget.js';
 import { formatMoney } from './money.js';
@@ -137,9 +137,12 @@ function approvalRows(plan: PlanDocument): string[] {
     .sort((a, b) => a.rank - b.rank || a.index - b.index)
     .map(({ change }: { change: DocumentChange }) => {
       const lines = changeLines(change, context);
-      // A creation needs approval for where its temporary password goes (the account is an admin's), not for its first attribute.
-      const first = (change.kind === 'user.create' && lines.find((l) => l.text.startsWith(SENT_TO))) || lines[0];
-      const what = first ? `${first.sign} ${first.text}` : change.kind;
+      // A creation needs approval for where its temporary password goes (the account is an admin's), not for its first
+      // attribute; and for where it comes from, when that is a variable (passwordSource): its value is the password.
+      const sent = change.kind === 'user.create' ? lines.find((l) => l.text.startsWith(SENT_TO)) : undefined;
+      const first = sent ?? lines[0];
+      const from = sent && change.kind === 'user.create' ? passwordSource(change.password) : '';
+      const what = first ? `${first.sign} ${from ? `password${from}; ` : ''}${first.text}` : change.kind;
       const needs = needed.filter((risk) => change.risks.includes(risk)).join(', ');
       return row([markdownCell(change.userPrincipalName), markdownCell(what), markdownWords(needs)]);
     });

@@ -2,7 +2,7 @@ import { GLOBAL_ADMINISTRATOR } from '../catalog/catalog.js';
 import { andList } from '../diagnostics/message-lists.js';
 import type { PlanDocument } from '../plan/plan-document.js';
 import { rolesGranted } from '../plan/privileged-roles.js';
-import { passwordRecipients, visible } from './change-lines.js';
+import { passwordRecipients, passwordSource, visible } from './change-lines.js';
 import type { ShowValue } from './escape-markdown.js';
 
 /** Resets (and creations of admins) named one by one; the rest are counted. Each names all its recipients: at most five notify addresses and settings.adminEmail. */
@@ -30,7 +30,7 @@ export function newAdminPasswordWarnings(plan: PlanDocument, show: ShowValue = v
   creations.sort((a, b) => Number(b.global) - Number(a.global));
   const named = creations.slice(0, NAMED_RESETS).map(({ change, roles }) => {
     const recipients = passwordRecipients(change.notify, context);
-    return `Creates ${show(change.userPrincipalName)}, whom this plan grants ${list(roles, show)}, and sends the temporary password to ${list(recipients, show) || 'nobody'}.`;
+    return `Creates ${show(change.userPrincipalName)}, whom this plan grants ${list(roles, show)}, and sends the temporary password${passwordSource(change.password, show)} to ${list(recipients, show) || 'nobody'}.`;
   });
   const rest = creations.length - named.length;
   const more = rest === 1 ? '1 more user' : `${rest} more users`;
@@ -62,7 +62,7 @@ export function passwordResetWarnings(plan: PlanDocument, show: ShowValue = visi
       : '';
     const recipients = passwordRecipients(change.notify, context, change.adminCopyWithheld);
     const withheld = change.adminCopyWithheld && context.adminEmail ? `, not to settings.adminEmail ${show(context.adminEmail)} (the user's own mailbox)` : '';
-    return `Resets the password of ${show(change.userPrincipalName)}${admin} and sends the temporary password to ${list(recipients, show) || 'nobody'}${withheld}.`;
+    return `Resets the password of ${show(change.userPrincipalName)}${admin} and sends the temporary password${passwordSource(change.password, show)} to ${list(recipients, show) || 'nobody'}${withheld}.`;
   });
   const rest = ordered.length - named.length;
   return rest > 0 ? [...named, `Resets the passwords of ${rest} more users; where each one's goes is in its details.`] : named;
