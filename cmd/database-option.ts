@@ -4,7 +4,7 @@ import { DEFAULT_DATABASE } from '../src/db/database-url.js';
 import type { Database } from '../src/db/database.js';
 import type { DebugHooks } from '../src/db/debug-hooks.js';
 import { requireSchema } from '../src/db/migrate.js';
-import { openDatabase } from '../src/db/open-database.js';
+import { openDatabase, type OpenedDatabase } from '../src/db/open-database.js';
 import { checkRowVersionsAllowed } from '../src/state/read-state.js';
 import { TenantctlError } from '../src/diagnostics/tenantctl-error.js';
 import { booleanVariable } from './boolean-variables.js';
@@ -47,7 +47,7 @@ export function lockTimeoutMs(options: { readonly lockTimeout?: number | undefin
 }
 
 /** The database `work` needs, opened and checked; closed again if the check fails. */
-async function openChecked(options: DatabaseOptions & { readonly actor: string }, requireInitialised: boolean): Promise<Database> {
+async function openChecked(options: DatabaseOptions & { readonly actor: string }, requireInitialised: boolean): Promise<OpenedDatabase> {
   const db = await openDatabase({
     url: databaseUrl(options),
     actor: `${options.actor}@${os.hostname()}`,
@@ -69,7 +69,9 @@ async function openChecked(options: DatabaseOptions & { readonly actor: string }
 
 /**
  * Opens the database, runs `work`, and always closes it. Every command but
- * init requires an initialised schema of this tool's version.
+ * init requires an initialised schema of this tool's version; init creates an
+ * embedded database that is not there, and removes it again when `work`
+ * fails: a refused init leaves no database (nor folder) behind.
  */
 export async function withDatabase<T>(
   options: DatabaseOptions & { readonly actor: string },
@@ -77,10 +79,13 @@ export async function withDatabase<T>(
   { requireInitialised = true } = {},
 ): Promise<T> {
   const db = await openChecked(options, requireInitialised);
+  let done = false;
   try {
-    return await work(db);
+    const result = await work(db);
+    done = true;
+    return result;
   } finally {
-    await db.close();
+    await (done || requireInitialised ? db.close() : db.closeDiscarding());
   }
 }
 

@@ -6,6 +6,7 @@ import { TenantctlError } from '../diagnostics/tenantctl-error.js';
 import { onDemand } from '../on-demand.js';
 import { connectionLoss } from './connection-loss.js';
 import type { Database } from './database.js';
+import { removeDatabaseFiles, removeMadeFolders, type CreatedDatabase } from './discard-created-database.js';
 import { maskUrl, parseDatabaseUrl } from './database-url.js';
 import { instrumentDatabase, type DebugHooks } from './debug-hooks.js';
 import { checkEmbeddedFolder } from './embedded-folder.js';
@@ -78,25 +79,36 @@ function missingOrEmpty(directory: string): boolean {
   }
 }
 
-export async function openDatabase(options: OpenOptions): Promise<Database> {
-  const db = await openLocation(options);
-  return options.debug ? instrumentDatabase(db, options.debug) : db;
+/**
+ * A database as opened. `closeDiscarding` closes it and removes the embedded
+ * database this opening created (with `create`), for init refused after
+ * opening it; any other database it only closes.
+ */
+export interface OpenedDatabase extends Database {
+  closeDiscarding(): Promise<void>;
 }
 
-async function openLocation(options: OpenOptions): Promise<Database> {
+export async function openDatabase(options: OpenOptions): Promise<OpenedDatabase> {
+  const db = await openLocation(options);
+  return options.debug ? { ...instrumentDatabase(db, options.debug), closeDiscarding: db.closeDiscarding } : db;
+}
+
+const closingOnly = (db: Database): OpenedDatabase => ({ ...db, closeDiscarding: db.close });
+
+async function openLocation(options: OpenOptions): Promise<OpenedDatabase> {
   const location = parseDatabaseUrl(options.url);
   const displayUrl = maskUrl(options.url);
   if (location.kind === 'postgres') {
     const { openPostgres } = await loadPostgres();
     try {
-      return await openPostgres(location.url, displayUrl, `tenantctl ${options.actor}`);
+      return closingOnly(await openPostgres(location.url, displayUrl, `tenantctl ${options.actor}`));
     } catch (cause) {
       throw new TenantctlError(`cannot connect to ${displayUrl}: ${connectionProblem(cause)}`);
     }
   }
   if (location.directory === null) {
     const { openEmbedded } = await loadEmbedded();
-    return openEmbedded(null, displayUrl, options.debug?.trace);
+    return closingOnly(await openEmbedded(null, displayUrl, options.debug?.trace));
   }
   const directory = location.directory;
   if (!options.create && missingOrEmpty(directory)) {
@@ -120,8 +132,10 @@ async function openLocation(options: OpenOptions): Promise<Database> {
   // Loaded only now: a folder that holds no database is refused without compiling PGlite.
   const { openEmbedded } = await loadEmbedded();
   const release = await acquireEmbeddedLock(directory, options.actor, options.lockTimeoutMs);
+  let created: CreatedDatabase | undefined;
   try {
     checkEmbeddedFolder(directory, displayUrl);
+    if (options.create && missingOrEmpty(directory)) created = { directory, folderExisted: fs.existsSync(directory), firstMade };
     // Files an older tenantctl (or another umask) left readable become private.
     makeTreePrivate(directory);
   } catch (cause) {
@@ -130,8 +144,18 @@ async function openLocation(options: OpenOptions): Promise<Database> {
   }
   try {
     const db = await openEmbedded(directory, displayUrl, options.debug?.trace);
-    return {
+    const opened: OpenedDatabase = {
       ...db,
+      async closeDiscarding() {
+        if (created === undefined) return opened.close();
+        try {
+          await db.close();
+          removeDatabaseFiles(created);
+        } finally {
+          release();
+        }
+        removeMadeFolders(created);
+      },
       async close() {
         try {
           await db.close();
@@ -146,8 +170,12 @@ async function openLocation(options: OpenOptions): Promise<Database> {
         }
       },
     };
+    return opened;
   } catch (cause) {
+    // What PGlite made of a new database before failing is no database either.
+    if (created !== undefined) removeDatabaseFiles(created);
     release();
+    if (created !== undefined) removeMadeFolders(created);
     throw new TenantctlError(`cannot open the embedded database at ${displayUrl}: ${embeddedProblem(cause)}`);
   }
 }
