@@ -8,7 +8,7 @@ import { restoreBuiltinRoles } from '../../src/catalog/restore-builtin-roles.js'
 import { storeCatalog } from '../../src/catalog/store-catalog.js';
 import { migrate } from '../../src/db/migrate.js';
 import { configuredKeyPath, OUTBOX_KEY_VARIABLE } from '../../src/outbox/outbox-key.js';
-import { refuseDefaultKeyFolderEarly, refuseKeyFileNotMade, refuseKeyPathEarly, setupOutboxKey, type OutboxKeySetup } from '../../src/outbox/setup-outbox-key.js';
+import { refuseDefaultKeyFolderEarly, refuseKeyFileNotMade, refuseKeyMismatchEarly, refuseKeyPathEarly, setupOutboxKey, type OutboxKeySetup } from '../../src/outbox/setup-outbox-key.js';
 import { TenantctlError } from '../../src/diagnostics/tenantctl-error.js';
 import { terminalText } from '../../src/render/escape-terminal.js';
 import { resolveActor } from '../actor.js';
@@ -77,6 +77,7 @@ export function registerInit(program: Command): void {
         async (db) => {
           await refuseKeyFileNotMade(db, configuredKey, options.outboxKey === undefined ? `$${OUTBOX_KEY_VARIABLE}` : '--outbox-key', options.rotateOutboxKey === true);
           await refuseDefaultKeyFolderEarly(db, configuredKey, options.rotateOutboxKey === true);
+          await refuseKeyMismatchEarly(db, { configured: configuredKey, rotate: options.rotateOutboxKey === true, discardLost: options.discardLostCredentials === true });
           const result = await migrate(db);
           out(
             result.applied.length === 0

@@ -121,15 +121,20 @@ function rotationOutcomeUnknown(lost: CommitOutcomeUnknown, file: string, previo
  * (the file is rewritten with the new key alone), only a confirmed rollback
  * drops the new one; when the commit's outcome is unknown both stay.
  */
-async function rotate(db: Database, stored: string, request: OutboxKeyRequest): Promise<OutboxKeySetup> {
-  const currentFile = request.configured ?? defaultKeyPath(stored);
-  const current = await readKeyFile(currentFile);
+/** Why a rotation cannot go on with the key file it found (`current`, null when there is none), or null. */
+async function rotationRefusal(
+  db: Queryable,
+  stored: string,
+  request: Pick<OutboxKeyRequest, 'configured' | 'discardLost'>,
+  currentFile: string,
+  current: { readonly recipients: readonly string[] } | null,
+): Promise<TenantctlError | null> {
   const usable = current !== null && current.recipients.includes(stored);
   const [queued] = await db.query<{ n: number }>(
     'SELECT count(*)::int AS n FROM credential_notifications WHERE delivered_at IS NULL AND sealed_password IS NOT NULL',
   );
   if ((queued?.n ?? 0) > 0 && !usable && !request.discardLost) {
-    throw new TenantctlError(
+    return new TenantctlError(
       `${queued?.n} queued credential(s) are sealed for the current outbox key ${stored}, which is not in ${currentFile}: ` +
         'pass --outbox-key with that key\'s file so they can be sealed again, or deliver them first; ' +
         'if that key is lost, add --discard-lost-credentials to erase them and reset those users\' passwords',
@@ -137,11 +142,46 @@ async function rotate(db: Database, stored: string, request: OutboxKeyRequest): 
   }
   if (current !== null && !usable && request.configured !== null) {
     // Rewriting it would destroy a key that may be another database's.
-    throw new TenantctlError(
+    return new TenantctlError(
       `refusing to rotate the outbox key into ${currentFile}: it holds ${current.recipients.join(', ')}, not this database's key ${stored}; ` +
         'pass --outbox-key with the current key\'s file, or with a file that does not exist yet',
     );
   }
+  return null;
+}
+
+const notThisDatabasesKey = (file: string, stored: string, recipients: readonly string[]) =>
+  new TenantctlError(
+    `the key in ${file} is not this database's outbox key: credentials are sealed for ${stored}, the file holds ${recipients.join(', ')}; ` +
+      'pass the right file, or --rotate-outbox-key with the current key to replace it',
+  );
+
+/**
+ * setupOutboxKey's refusals about a database that has a key (a file others
+ * may read or holding another key; a rotation without the current key's file), checked before
+ * init migrates or puts back built-in roles: refused after, init left exit 1
+ * with a changed database. setupOutboxKey checks them again, as they stand then.
+ */
+export async function refuseKeyMismatchEarly(db: Queryable, request: Pick<OutboxKeyRequest, 'configured' | 'rotate' | 'discardLost'>): Promise<void> {
+  const stored = await storedRecipientIfAny(db);
+  if (stored === null) return;
+  const file = request.configured ?? defaultKeyPath(stored);
+  const key = await readKeyFile(file);
+  if (request.rotate) {
+    const refusal = await rotationRefusal(db, stored, request, file, key);
+    if (refusal !== null) throw refusal;
+  } else if (key !== null) {
+    refuseReadableKey(file);
+    if (!key.recipients.includes(stored)) throw notThisDatabasesKey(file, stored, key.recipients);
+  }
+}
+
+async function rotate(db: Database, stored: string, request: OutboxKeyRequest): Promise<OutboxKeySetup> {
+  const currentFile = request.configured ?? defaultKeyPath(stored);
+  const current = await readKeyFile(currentFile);
+  const usable = current !== null && current.recipients.includes(stored);
+  const refusal = await rotationRefusal(db, stored, request, currentFile, current);
+  if (refusal !== null) throw refusal;
   const fresh = await generateIdentity();
   const file = request.configured ?? defaultKeyPath(fresh.recipient);
   const previousFile = file === currentFile ? null : currentFile;
@@ -278,11 +318,6 @@ export async function setupOutboxKey(db: Database, request: OutboxKeyRequest): P
   const file = request.configured ?? defaultKeyPath(stored);
   const key = await readKeyFile(file);
   if (key !== null) refuseReadableKey(file);
-  if (key !== null && !key.recipients.includes(stored)) {
-    throw new TenantctlError(
-      `the key in ${file} is not this database's outbox key: credentials are sealed for ${stored}, the file holds ${key.recipients.join(', ')}; ` +
-        'pass the right file, or --rotate-outbox-key with the current key to replace it',
-    );
-  }
+  if (key !== null && !key.recipients.includes(stored)) throw notThisDatabasesKey(file, stored, key.recipients);
   return { status: 'kept', file, recipient: stored, fileFound: key !== null, otherKeys: key === null ? 0 : key.recipients.length - 1 };
 }
