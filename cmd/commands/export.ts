@@ -16,6 +16,7 @@ import { reportDiagnostics } from '../report-diagnostics.js';
 import { startProgress, type ProgressOptions } from '../progress.js';
 import { isStandardOutput } from '../dash-path-option.js';
 import { err, outWritten, stdoutLeadsNowhere } from '../terminal.js';
+import { databaseArgument } from '../suggested-command.js';
 
 interface ExportOptions extends DatabaseOptions, ProgressOptions {
   readonly out?: string;
@@ -151,7 +152,8 @@ export function registerExport(program: Command): void {
         const dir = terminalText(where.dir);
         if (others.length > 0) err(`Note: ${dir} also holds ${others.join(', ')}, which \`-c ${dir}\` reads too; remove what an earlier export left behind.`);
       }
-      const next = `tenantctl plan -c ${shellWord(config)}   (it should change nothing but adopt users tenantctl does not manage yet)`;
+      const database = databaseArgument(options);
+      const next = `tenantctl plan -c ${shellWord(config)}${database.argument}   (it should change nothing but adopt users tenantctl does not manage yet)${database.passwordNote}`;
       err(result.diagnostics.length > 0 ? `Next: resolve the warnings above, then ${next}` : `Next: ${next}`);
     });
 }

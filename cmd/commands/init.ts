@@ -14,6 +14,7 @@ import { terminalText } from '../../src/render/escape-terminal.js';
 import { resolveActor } from '../actor.js';
 import { lockTimeoutMs, type DatabaseOptions, withDatabase } from '../database-option.js';
 import { reportDiagnostics } from '../report-diagnostics.js';
+import { databaseArgument } from '../suggested-command.js';
 import { out } from '../terminal.js';
 
 interface InitOptions extends DatabaseOptions {
@@ -23,7 +24,8 @@ interface InitOptions extends DatabaseOptions {
   readonly discardLostCredentials?: boolean;
 }
 
-function describeKey(setup: OutboxKeySetup): string {
+/** `database`: the suggested command's --database (suggested-command.ts). */
+function describeKey(setup: OutboxKeySetup, database: { readonly argument: string; readonly passwordNote: string }): string {
   switch (setup.status) {
     case 'created':
       return `Outbox key: created ${setup.file} (mode 0600; public key ${setup.recipient}). deliver needs this file: keep it outside the repository, with whoever runs deliver`;
@@ -32,7 +34,7 @@ function describeKey(setup: OutboxKeySetup): string {
     case 'kept':
       if (setup.otherKeys > 0) {
         return `Outbox key: credentials are sealed for ${setup.recipient}, one of the ${setup.otherKeys + 1} keys in ${setup.file} ` +
-          '(a key rotation whose commit went unconfirmed keeps both); run `tenantctl init --rotate-outbox-key` to seal every queued credential for one new key and keep it alone';
+          `(a key rotation whose commit went unconfirmed keeps both); run \`tenantctl init --rotate-outbox-key${database.argument}\` to seal every queued credential for one new key and keep it alone${database.passwordNote}`;
       }
       return setup.fileFound
         ? `Outbox key: credentials are sealed for ${setup.recipient}; the private key is ${setup.file}`
@@ -92,7 +94,7 @@ export function registerInit(program: Command): void {
             discardLost: options.discardLostCredentials === true,
             lockTimeoutMs: lockTimeoutMs(options),
             mark,
-          })));
+          }), databaseArgument(options)));
           if (catalog?.catalog) {
             const stored = await storeCatalog(db, catalog.catalog, mark);
             const plans = catalog.catalog.subscriptions.reduce((n, s) => n + s.servicePlans.length, 0);

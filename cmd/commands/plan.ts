@@ -18,6 +18,7 @@ import { withDatabase, type DatabaseOptions, type DatabaseSession } from '../dat
 import { formatOption } from '../format-option.js';
 import { reportDiagnostics } from '../report-diagnostics.js';
 import { startProgress, type ProgressOptions } from '../progress.js';
+import { databaseArgument } from '../suggested-command.js';
 import { err, out, useColor } from '../terminal.js';
 
 export interface PlanOptions extends DatabaseOptions, ProgressOptions {
@@ -107,7 +108,11 @@ export function registerPlan(program: Command): void {
       if (options.out) {
         // apply recomputes a saved plan from the configuration, so it needs -c as well.
         const config = options.config.map((c) => `-c ${shellWord(c)}`).join(' ');
-        err(`Saved the plan to ${terminalText(options.out)}; apply exactly this plan with: tenantctl apply --plan ${shellWord(options.out)} ${config}`);
+        const database = databaseArgument(options);
+        err(
+          `Saved the plan to ${terminalText(options.out)}; apply exactly this plan with: ` +
+            `tenantctl apply --plan ${shellWord(options.out)} ${config}${database.argument}${database.passwordNote}`,
+        );
       }
       if (options.detailedExitcode && !isEmptyPlanDocument(plan)) process.exitCode = ExitCode.changes;
     });
