@@ -69,8 +69,10 @@ program.addHelpText(
     '\nDatabase: --database URL (before or after the command) or\n' +
     '$TENANTCTL_DATABASE_URL; postgres://…, a folder path (embedded), or memory://.\n' +
     'Exit codes: 0 success, 1 error (nothing changed), 2 changes (plan\n' +
-    '--detailed-exitcode) or drift, 3 approval needed, 130 cancelled at a prompt,\n' +
-    '141 the reader of the output went away (e.g. | head).',
+    '--detailed-exitcode) or drift, 3 approval needed, 130 cancelled at a prompt\n' +
+    'or stopped by SIGINT (Ctrl-C), 143 stopped by SIGTERM (a cancelled CI job),\n' +
+    '129 by SIGHUP (deliver first finishes the notification in flight; the rest\n' +
+    'stay queued), 141 the reader of the output went away (e.g. | head).',
 );
 
 

@@ -187,7 +187,8 @@ export function registerDeliver(program: Command): void {
         'or as .eml files (mode 0600) into a pickup folder. Each password is opened from its sealed form with the outbox key ' +
         '($TENANTCTL_OUTBOX_KEY or --outbox-key). A delivered password is erased from the database; a failed ' +
         'one stays queued for the next deliver. The sender is $TENANTCTL_MAIL_FROM, else tenantctl@ the user\'s domain.\n\n' +
-        'Exits 1 when any notification failed or reached only some of its recipients.\n\n' +
+        'Exits 1 when any notification failed or reached only some of its recipients. Stopped by SIGINT, SIGTERM or SIGHUP, it finishes ' +
+        'the notification in flight, leaves the rest queued and exits 130, 143 or 129.\n\n' +
         'Examples:\n' +
         '  TENANTCTL_SMTP_URL=smtp://tenantctl:secret@smtp.contoso.com:587 \\\n      tenantctl deliver\n' +
         '  tenantctl deliver --pickup /var/spool/tenantctl',
