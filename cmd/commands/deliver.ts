@@ -16,6 +16,7 @@ import { terminalText } from '../../src/render/escape-terminal.js';
 import { resolveActor } from '../actor.js';
 import { databaseUrl, lockTimeoutMs, type DatabaseOptions, withDatabase } from '../database-option.js';
 import { err, exitForSignal, out, outliveTheTerminal } from '../terminal.js';
+import { removeEmptyFolders } from '../../src/files/create-folders.js';
 
 interface DeliverOptions extends DatabaseOptions {
   readonly pickup?: string;
@@ -248,6 +249,11 @@ export function registerDeliver(program: Command): void {
         out(summary(counts, report.notTried, target.description, stoppedBy));
         if (login !== null && toLogin > 0) err(loginReadsCopies(login, toLogin));
         if (stoppedBy === null && (counts.failed > 0 || counts.partial > 0)) process.exitCode = ExitCode.error;
+      } catch (cause) {
+        // Refused (no database, no key, the relay unusable): the pickup folder it made, still empty, goes again.
+        const made = target.pickup?.checked.made;
+        if (target.pickup !== undefined && made !== undefined) removeEmptyFolders(target.pickup.directory, made);
+        throw cause;
       } finally {
         interruption.release();
         target.close();

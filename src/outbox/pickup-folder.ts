@@ -8,6 +8,8 @@ import { RelayUnusable } from './relay-failure.js';
 export interface CheckedFolder {
   readonly dev: number;
   readonly ino: number;
+  /** The highest folder checkPickupFolder created for it, if it created any: removed again, empty, by a deliver refused. */
+  readonly made?: string;
 }
 
 /**
@@ -21,10 +23,10 @@ export function checkPickupFolder(folder: string): CheckedFolder {
   refuseTrackedPath(folder, 'the pickup folder', 'pick a folder outside the repository, or have git ignore it', 'credentials-0.eml');
   const stat = fs.lstatSync(folder, { throwIfNoEntry: false });
   if (!stat) {
-    fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
+    const made = fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
     fs.chmodSync(folder, 0o700);
     const created = fs.lstatSync(folder);
-    return { dev: created.dev, ino: created.ino };
+    return { dev: created.dev, ino: created.ino, ...(made === undefined ? {} : { made }) };
   }
   if (stat.isSymbolicLink()) throw new TenantctlError(`refusing the pickup folder ${folder}: it is a symbolic link; name the real folder`);
   if (!stat.isDirectory()) throw new TenantctlError(`refusing the pickup folder ${folder}: it is not a folder`);
