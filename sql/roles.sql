@@ -45,7 +45,7 @@ SET LOCAL search_path TO pg_catalog, pg_temp;
 -- right after it, what that init revoked.
 DO $$
 DECLARE
-  known constant integer := 34;
+  known constant integer := 35;
   found integer;
 BEGIN
   PERFORM pg_advisory_xact_lock_shared(7346010);

@@ -1,21 +1,12 @@
-// KNOWN GAP, NOT FIXED (needs a migration): reproduces an attack that still
-// works, as `it.fails`, so the suite stays green while it does and says so
-// once it is fixed (then drop `.fails`).
-//
 // Revoke Pieter's Billing administrator (not privileged), delete him (one
 // user, under the deletion threshold), wait out the recycle bin's 30 days,
 // declare pieter.bakker@ again with the author's notify: the plan purges the
 // expired row and creates a new account whose first password goes to the
 // author, with no approval. Then grant Billing administrator to
-// pieter.bakker@: its approver sees the grant to the name that held the role
-// before, and nothing else. Migration 0034 records an account created under a
-// name another account had only from former_names (0031), which holds names
-// an account was renamed from; Pieter was never renamed, and his purge leaves
-// no trace the creation trigger reads. The fix: a migration whose trigger on
-// DELETE FROM users (the purge) keeps the purged account's name in
-// former_names (the read joins users, so nothing else sees it), so that
-// record_created_ways_in records the new account's creation and the grant
-// warns WAY_IN_CHANGED_WITHOUT_ROLE with where its first password went.
+// pieter.bakker@: its approver saw the grant to the name that held the role
+// before, and nothing else. Migration 0035 keeps a purged account's name in
+// former_names, so 0034 records the new account's creation under it and the
+// grant warns WAY_IN_CHANGED_WITHOUT_ROLE with where its first password went.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -31,7 +22,7 @@ const ROLE = '    roles: [Billing administrator]\n';
 const PIETER = '  - userPrincipalName: pieter.bakker@contoso.com\n';
 
 describe('a grant to a new account under the name of a purged one that held the role', { timeout: 180_000 }, () => {
-  it.fails('KNOWN GAP: names the account its creation and where its first password went', async () => {
+  it('names the account its creation and where its first password went', async () => {
     const database = contosoFolder('applied', path.join(root, 'db'));
     const config = copyContoso();
     const users = path.join(config, 'users.yaml');

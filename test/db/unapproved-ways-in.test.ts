@@ -127,4 +127,26 @@ describe.each(ENGINES)('ways into an account changed without a role ($name)', (e
     await asApply(db, `INSERT INTO user_roles (user_id, role_template_id) VALUES ('${JOEP}', '${role!.template_id}')`);
     expect(await rows(db)).toEqual([]);
   });
+
+  it.skipIf(engine.skip)('record an account created under the name of a purged one (migration 0035), in the apply that purges it too', async () => {
+    db = (await engine.open('unapproved_ways_in_purged')).db;
+    await db.query(`INSERT INTO domains (name, verified, is_default) VALUES ('contoso.com', true, true)`);
+    await asApply(
+      db,
+      `INSERT INTO users (id, user_principal_name, display_name, mail_nickname, password_hash, deleted_at)
+       VALUES ('${MEGAN}', 'joep@contoso.com', 'Joep', 'joep', 'h0', now() - interval '31 days')`,
+    );
+    // As apply orders them: the purge frees the name, then the new account takes it.
+    await asApply(
+      db,
+      `DELETE FROM users WHERE id = '${MEGAN}' AND deleted_at IS NOT NULL;
+       INSERT INTO users (id, user_principal_name, display_name, mail_nickname, password_hash) VALUES ('${JOEP}', 'joep@contoso.com', 'Joep', 'joep', 'h1')`,
+      [{ user: JOEP, recipients: ['attacker@evil.example'] }],
+    );
+    expect(await rows(db)).toEqual([['joep', 'created', 'apply', ['attacker@evil.example']]]);
+    // The purged account's row names nobody in the plan's read of former names.
+    const state = await readState(db);
+    expect(state.unapprovedWaysIn?.get(JOEP)?.map((w) => w.way)).toEqual(['created']);
+    expect(state.formerNames?.size ?? 0).toBe(0);
+  });
 });
