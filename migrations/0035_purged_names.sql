@@ -34,5 +34,36 @@ CREATE OR REPLACE TRIGGER users_record_purged_names
 -- index rather than a scan of the table per account created.
 CREATE INDEX IF NOT EXISTS former_names_name ON former_names (lower(user_principal_name));
 
--- As migration 0032: no role may fire it from a trigger of its own.
+-- And where a reset's password came from. Revoke Pieter's role, reset his
+-- password with `fromEnv: XDG_RUNTIME_DIR` (/run/user/1001 on many runners,
+-- known to the pull request's author) and his notify left alone, grant the
+-- role back: the grant's warning said the reset's temporary password was sent
+-- to it-desk@, which reads as the help desk's own reset. Apply now keeps the
+-- fromEnv variable with the notification it queues (null: generated; '': a
+-- name written like a password, never stored), and 0034's trigger copies it
+-- beside the recipients. A later change of the way in empties the recipients
+-- (0034), and the variable is shown only with them.
+ALTER TABLE credential_notifications ADD COLUMN IF NOT EXISTS password_from text;
+ALTER TABLE unapproved_ways_in ADD COLUMN IF NOT EXISTS password_from text;
+
+CREATE OR REPLACE FUNCTION record_unapproved_reset_recipients() RETURNS trigger LANGUAGE plpgsql
+SECURITY DEFINER SET search_path FROM CURRENT AS $$
+BEGIN
+  UPDATE unapproved_ways_in w SET recipients = q.recipients, password_from = q.password_from
+    FROM queued q
+   WHERE w.user_id = q.user_id AND w.way IN ('created', 'password') AND w.apply_id = q.apply_id AND w.changed_at = now();
+  RETURN NULL;
+END $$;
+
+-- As migration 0032: no role may fire these from a trigger of its own.
 REVOKE ALL ON FUNCTION record_purged_names() FROM PUBLIC;
+REVOKE ALL ON FUNCTION record_unapproved_reset_recipients() FROM PUBLIC;
+
+-- Here as well as in sql/roles.sql: apply writes the new column, where roles.sql ran.
+DO $$
+BEGIN
+  IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'tenantctl_writer')
+     AND has_column_privilege('tenantctl_writer', 'credential_notifications', 'recipients', 'INSERT') THEN
+    GRANT INSERT (password_from) ON credential_notifications TO tenantctl_writer;
+  END IF;
+END $$;

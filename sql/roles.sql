@@ -141,7 +141,7 @@ GRANT INSERT (actor, host, git_commit, config_hash, plan_hash, tool_version, sum
 GRANT INSERT (apply_id, sku, quantity, unit_price, currency, monthly_cost, approved_by, plan_hash)
   ON tenantctl.purchases TO tenantctl_writer;
 -- It queues a sealed credential, undelivered, but cannot read one back.
-GRANT INSERT (apply_id, user_id, user_principal_name, recipients, withheld_recipients, sealed_password, reason, force_change)
+GRANT INSERT (apply_id, user_id, user_principal_name, recipients, withheld_recipients, sealed_password, reason, force_change, password_from)
   ON tenantctl.credential_notifications TO tenantctl_writer;
 -- The ids' defaults draw from these as the writer (setval needs UPDATE: not granted).
 GRANT USAGE ON SEQUENCE tenantctl.applies_id_seq, tenantctl.purchases_id_seq, tenantctl.credential_notifications_id_seq

@@ -168,6 +168,7 @@ async function queueNotifications(tx: Queryable, credentials: readonly NewCreden
     reason: c.reason,
     force: c.stored.forceChange,
     sealed: c.sealed,
+    from: c.passwordFrom,
   }));
   const queued = rows.filter((r) => r.recipients.length > 0);
   if (queued.length > 0) {
@@ -186,13 +187,14 @@ async function queueNotifications(tx: Queryable, credentials: readonly NewCreden
         sealed: r.sealed?.recipient === recipient ? r.sealed.value : await sealSecret(recipient, r.password),
         reason: r.reason,
         force: r.force,
+        from: r.from,
       })),
     );
     await tx.query(
-      `INSERT INTO credential_notifications (apply_id, user_id, user_principal_name, recipients, withheld_recipients, sealed_password, reason, force_change)
+      `INSERT INTO credential_notifications (apply_id, user_id, user_principal_name, recipients, withheld_recipients, sealed_password, reason, force_change, password_from)
        SELECT $2, u.id, u.user_principal_name, ARRAY(SELECT jsonb_array_elements_text(x.recipients)),
-              ARRAY(SELECT jsonb_array_elements_text(x.withheld)), x.sealed, x.reason, x.force
-         FROM jsonb_to_recordset($1::jsonb) AS x(upn text, recipients jsonb, withheld jsonb, sealed text, reason text, force boolean)
+              ARRAY(SELECT jsonb_array_elements_text(x.withheld)), x.sealed, x.reason, x.force, x."from"
+         FROM jsonb_to_recordset($1::jsonb) AS x(upn text, recipients jsonb, withheld jsonb, sealed text, reason text, force boolean, "from" text)
          JOIN users u ON lower(u.user_principal_name) = lower(x.upn)`,
       [JSON.stringify(sealed), applyId],
     );

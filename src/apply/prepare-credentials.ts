@@ -18,6 +18,12 @@ export interface NewCredential {
   readonly adminCopyWithheld: boolean;
   /** What the notification tells: a new account, or a reset password. */
   readonly reason: 'created' | 'reset';
+  /**
+   * The fromEnv variable the password came from (kept with the queued
+   * notification, migration 0035), '' for one whose name is written like a
+   * password (never stored), null for a generated one.
+   */
+  readonly passwordFrom: string | null;
   /** The password sealed for the outbox key that was current before the transaction, and that key. */
   readonly sealed: { readonly recipient: string; readonly value: string } | null;
 }
@@ -105,6 +111,7 @@ export function startCredentials(
         notify: change.notify,
         adminCopyWithheld: change.kind === 'user.password-reset' && change.adminCopyWithheld === true,
         reason: change.kind === 'user.create' ? ('created' as const) : ('reset' as const),
+        passwordFrom: change.password.kind === 'generate' ? null : nameLikePassword(change.password.variable) ? '' : change.password.variable,
         stored: { passwordHash: hashes[i]!, forceChange: change.forceChangePasswordNextSignIn, resetToken: change.resetToken },
         sealed: sealed[i] ?? null,
       }));

@@ -1,3 +1,4 @@
+import { NAME_NOT_SHOWN, nameLikePassword } from '../credentials/password-variable.js';
 import { andList, someOf } from '../diagnostics/message-lists.js';
 import { WAY_IN_NAMES, type TenantState, type UnapprovedWayIn, type User, type WayIn } from '../state/tenant-state.js';
 import type { PlanWarning } from './plan.js';
@@ -13,10 +14,20 @@ const CHANGED: Readonly<Record<WayIn, string>> = {
 };
 
 /** `password reset by apply #3 on 2026-12-07, its temporary password sent to a@x and b@y`. */
-function wayInText({ way, applyId, at, recipients }: UnapprovedWayIn): string {
+function wayInText({ way, applyId, at, recipients, passwordFrom }: UnapprovedWayIn): string {
   const by = applyId === null ? 'outside tenantctl' : `by apply #${applyId}`;
-  const sent = recipients.length > 0 ? `, its temporary password sent to ${andList(recipients)}` : '';
+  const sent = recipients.length > 0 ? `, its temporary password${fromText(passwordFrom)} sent to ${andList(recipients)}` : '';
   return `${CHANGED[way]} ${by} on ${at.slice(0, 10)}${sent}`;
+}
+
+/**
+ * ` from $XDG_RUNTIME_DIR`: a password from a variable is known to whoever
+ * chose the variable, not only to its recipients. The database's text is
+ * shown as a name is (a name written like a password never).
+ */
+function fromText(passwordFrom: string | null | undefined): string {
+  if (passwordFrom === null || passwordFrom === undefined) return '';
+  return passwordFrom === '' || nameLikePassword(passwordFrom) ? ` from ${NAME_NOT_SHOWN}` : ` from $${passwordFrom}`;
 }
 
 const CHECK =

@@ -220,7 +220,7 @@ SELECT 7 AS part, 0 AS chunk, json_agg(DISTINCT lower(a.settings->>'adminEmail')
   FROM applies a WHERE a.settings->>'adminEmail' IS NOT NULL
 HAVING count(*) > 0
 UNION ALL
-SELECT 8 AS part, 0 AS chunk, json_agg(json_build_array(w.user_id, w.way, w.apply_id, ${iso('w.changed_at')}, w.recipients)
+SELECT 8 AS part, 0 AS chunk, json_agg(json_build_array(w.user_id, w.way, w.apply_id, ${iso('w.changed_at')}, w.recipients, w.password_from)
          ORDER BY w.user_id, w.way COLLATE "C")::text AS text
   FROM unapproved_ways_in w
 HAVING count(*) > 0`;
@@ -352,8 +352,8 @@ export function readFormerNames(text: string): ReadonlyMap<string, readonly stri
 /** Part 8 of DIRECTORY_QUERY: by account id, each way in changed while it held no admin role. */
 function readUnapprovedWaysIn(text: string): ReadonlyMap<string, readonly UnapprovedWayIn[]> {
   const ways = new Map<string, UnapprovedWayIn[]>();
-  for (const [userId, way, applyId, at, recipients] of JSON.parse(text) as [string, string, number | null, string, string[]][]) {
-    if (isWayIn(way)) groupInto(ways, userId, { way, applyId, at, recipients });
+  for (const [userId, way, applyId, at, recipients, passwordFrom] of JSON.parse(text) as [string, string, number | null, string, string[], string | null][]) {
+    if (isWayIn(way)) groupInto(ways, userId, { way, applyId, at, recipients, passwordFrom });
   }
   return ways;
 }

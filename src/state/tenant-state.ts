@@ -176,6 +176,8 @@ export interface UnapprovedWayIn {
   readonly at: string;
   /** A creation's or a password's: where apply queued its temporary password (none outside tenantctl). */
   readonly recipients: readonly string[];
+  /** With the recipients: the fromEnv variable that password came from ('' a name not shown), null generated (migration 0035). */
+  readonly passwordFrom?: string | null;
 }
 
 /** One UPN change written outside tenantctl, as the database recorded it. */

@@ -1,19 +1,11 @@
-// KNOWN GAP, NOT FIXED (needs a migration): reproduces an attack that still
-// works, as `it.fails`, so the suite stays green while it does and says so
-// once it is fixed (then drop `.fails`).
-//
 // Revoke Pieter's Billing administrator (not privileged), reset his password
 // with `fromEnv: XDG_RUNTIME_DIR` (/run/user/1001 on many runners) and his
 // notify left alone (no role: no approval), then grant the role back. The
-// grant's WAY_IN_CHANGED_WITHOUT_ROLE says the reset's temporary password
-// was sent to it-desk@contoso.com, which reads as the help desk's own reset;
-// the author knows the password from the variable. unapproved_ways_in (0034)
-// keeps a reset's recipients, not where its password came from, and
-// credential_notifications does not keep it either. The fix: a migration
-// adding the source (the variable's name, or generated) to the row, set by
-// apply as it queues the password, and wayInText naming it
-// (`password reset by apply #3 on …, its temporary password from
-// $XDG_RUNTIME_DIR, sent to …`).
+// grant's WAY_IN_CHANGED_WITHOUT_ROLE said the reset's temporary password was
+// sent to it-desk@contoso.com, which reads as the help desk's own reset; the
+// author knows the password from the variable. Migration 0035 keeps the
+// variable with the queued notification and the record of the reset, and the
+// warning names it (`its temporary password from $XDG_RUNTIME_DIR sent to …`).
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -28,7 +20,7 @@ const ROLE = '    roles: [Billing administrator]\n';
 const PIETER = '  - userPrincipalName: pieter.bakker@contoso.com\n';
 
 describe('a grant to an account whose password was reset from a variable while it held no role', { timeout: 180_000 }, () => {
-  it.fails('KNOWN GAP: names the variable the reset password came from', async () => {
+  it('names the variable the reset password came from', async () => {
     const database = contosoFolder('applied', path.join(root, 'db'));
     const config = copyContoso();
     const users = path.join(config, 'users.yaml');
@@ -48,6 +40,6 @@ describe('a grant to an account whose password was reset from a variable while i
     const plan = await cli(['plan', '-c', config]);
     expect(plan.code, plan.stderr).toBe(0);
     expect(plan.stdout).toContain('WAY_IN_CHANGED_WITHOUT_ROLE: pieter.bakker@contoso.com: password reset while it held no admin role');
-    expect(plan.stdout).toContain('$XDG_RUNTIME_DIR');
+    expect(plan.stdout).toMatch(/password reset by apply #\d+ on [0-9-]{10}, its temporary password from \$XDG_RUNTIME_DIR sent to it-desk@contoso\.com/);
   });
 });

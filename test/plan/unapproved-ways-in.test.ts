@@ -38,4 +38,16 @@ describe('WAY_IN_CHANGED_WITHOUT_ROLE', () => {
     expect(warning!.message).toContain(`password reset by apply #12345 on 2026-12-07, its temporary password sent to ${recipients.slice(0, 4).join(', ')} and ${recipients[4]}`);
     expect(warning!.message).toContain(`this plan grants it ${BUILTIN_ROLES.slice(0, -1).map((r) => r.displayName).join(', ')} and ${BUILTIN_ROLES.at(-1)!.displayName}`);
   });
+
+  it('names the variable a password came from, never one whose name is written like a password', () => {
+    const warn = (passwordFrom: string | null) =>
+      unapprovedWayInWarnings(rolesGranted(grants.slice(0, 1)), new Map([[UPN, user]]), new Map([[ID, [{ way: 'password', applyId: 3, at, recipients: ['it-desk@contoso.com'], passwordFrom }]]]))[0]!.message;
+    expect(warn('XDG_RUNTIME_DIR')).toContain('password reset by apply #3 on 2026-12-07, its temporary password from $XDG_RUNTIME_DIR sent to it-desk@contoso.com');
+    expect(warn(null)).toContain('its temporary password sent to it-desk@contoso.com');
+    // Apply stores '' for such a name; the database's text is checked again all the same.
+    for (const hidden of ['', 'Welkom2016x']) {
+      expect(warn(hidden)).toContain('its temporary password from a variable whose name is written like a password (not shown here) sent to');
+      expect(warn(hidden)).not.toContain('Welkom2016x');
+    }
+  });
 });
