@@ -46,6 +46,11 @@ export function desiredUser(upn: string, overrides: UserOverrides = {}): User {
 
 let nextId = 1;
 
+/** Ids start again from 1, as in a fresh process (shared-process-setup.ts). */
+export function resetFixtureIds(): void {
+  nextId = 1;
+}
+
 /** A user as the database has it; managed unless said otherwise. */
 export function currentUser(upn: string, overrides: UserOverrides = {}, directory: Partial<DirectoryRecord> = {}): User {
   const { attributes: attrs, ...rest } = overrides;

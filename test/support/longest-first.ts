@@ -10,6 +10,9 @@ import { FILE_SECONDS } from './file-seconds.js';
  * long test (crash-embedded.test.ts, about 20 s) started last and ran alone.
  * A file's seconds come from that cache when it has them, else from
  * FILE_SECONDS; ties (the many quick files) go larger file first, as vitest's.
+ * The files that share worker processes (shared-process.ts) all come last: a
+ * worker goes on to the next file only if that one shares processes too, so
+ * an isolated file queued between two of them would cost a new process.
  */
 export default class LongestFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
@@ -20,6 +23,7 @@ export default class LongestFirst extends BaseSequencer {
       return cached ? cached.duration / 1000 : (FILE_SECONDS[path.relative(config.root, spec.moduleId)] ?? 0);
     };
     const size = (spec: TestSpecification): number => cache.getFileStats(key(spec))?.size ?? 0;
-    return [...files].sort((a, b) => seconds(b) - seconds(a) || size(b) - size(a));
+    const shared = (spec: TestSpecification): number => (spec.project.config.isolate === false ? 1 : 0);
+    return [...files].sort((a, b) => shared(a) - shared(b) || seconds(b) - seconds(a) || size(b) - size(a));
   }
 }
