@@ -11,9 +11,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/open-database.js';
-import { copyContoso, runCli, tempDir } from '../support/cli.js';
+import { tempDir } from '../support/cli.js';
 import { contosoFolder } from '../support/contoso-database.js';
 import { editFile } from '../support/edit-file.js';
+import { pullRequests } from '../support/merged-pull-requests.js';
 
 const root = tempDir('tenantctl-name-reused-');
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -24,13 +25,7 @@ const PIETER = '  - userPrincipalName: pieter.bakker@contoso.com\n';
 describe('a grant to a new account under the name of a purged one that held the role', { timeout: 180_000 }, () => {
   it('names the account its creation and where its first password went', async () => {
     const database = contosoFolder('applied', path.join(root, 'db'));
-    const config = copyContoso();
-    const users = path.join(config, 'users.yaml');
-    const cli = (args: string[]) => runCli(args, { env: { TENANTCTL_DATABASE_URL: database } });
-    const merged = async () => {
-      const run = await cli(['apply', '-c', config, '--auto-approve']);
-      expect(run.code, run.stdout + run.stderr).toBe(0);
-    };
+    const { config, users, cli, merged } = pullRequests(database);
 
     editFile(users, ROLE, '');
     await merged();

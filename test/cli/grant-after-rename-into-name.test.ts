@@ -8,9 +8,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { copyContoso, runCli, tempDir } from '../support/cli.js';
+import { tempDir } from '../support/cli.js';
 import { contosoDatabase } from '../support/contoso-database.js';
 import { editFile } from '../support/edit-file.js';
+import { pullRequests } from '../support/merged-pull-requests.js';
 
 const root = tempDir('tenantctl-rename-into-name-');
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -28,13 +29,7 @@ const WARNING =
 describe('a grant to an account renamed into the name of one that held the role', { timeout: 180_000 }, () => {
   it('says the name was another account’s, and which one this account was', async () => {
     const database = await contosoDatabase('applied', 'rename_into_name', path.join(root, 'db'));
-    const config = copyContoso();
-    const users = path.join(config, 'users.yaml');
-    const cli = (args: string[]) => runCli(args, { env: { TENANTCTL_DATABASE_URL: database } });
-    const merged = async () => {
-      const run = await cli(['apply', '-c', config, '--auto-approve']);
-      expect(run.code, run.stdout + run.stderr).toBe(0);
-    };
+    const { config, users, cli, merged } = pullRequests(database);
 
     editFile(users, ROLE, '');
     fs.appendFileSync(users, HELPER);

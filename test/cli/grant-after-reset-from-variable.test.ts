@@ -9,9 +9,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { copyContoso, runCli, tempDir } from '../support/cli.js';
+import { tempDir } from '../support/cli.js';
 import { contosoFolder } from '../support/contoso-database.js';
 import { editFile } from '../support/edit-file.js';
+import { pullRequests } from '../support/merged-pull-requests.js';
 
 const root = tempDir('tenantctl-reset-from-variable-');
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -22,14 +23,7 @@ const PIETER = '  - userPrincipalName: pieter.bakker@contoso.com\n';
 describe('a grant to an account whose password was reset from a variable while it held no role', { timeout: 180_000 }, () => {
   it('names the variable the reset password came from', async () => {
     const database = contosoFolder('applied', path.join(root, 'db'));
-    const config = copyContoso();
-    const users = path.join(config, 'users.yaml');
-    const env = { TENANTCTL_DATABASE_URL: database, XDG_RUNTIME_DIR: '/run/user/1001' };
-    const cli = (args: string[]) => runCli(args, { env });
-    const merged = async () => {
-      const run = await cli(['apply', '-c', config, '--auto-approve']);
-      expect(run.code, run.stdout + run.stderr).toBe(0);
-    };
+    const { config, users, cli, merged } = pullRequests(database, { XDG_RUNTIME_DIR: '/run/user/1001' });
 
     editFile(users, ROLE, '');
     await merged();

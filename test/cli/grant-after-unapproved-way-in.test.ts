@@ -8,9 +8,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { copyContoso, runCli, tempDir } from '../support/cli.js';
+import { tempDir } from '../support/cli.js';
 import { contosoDatabase } from '../support/contoso-database.js';
 import { editFile } from '../support/edit-file.js';
+import { pullRequests } from '../support/merged-pull-requests.js';
 
 const root = tempDir('tenantctl-unapproved-way-in-');
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -26,14 +27,7 @@ interface JsonPlan {
 describe('a grant to an account whose way in changed while it held no role', { timeout: 180_000 }, () => {
   it('is shown with those changes in every format, until the grant is applied', async () => {
     const database = await contosoDatabase('applied', 'unapproved_way_in', path.join(root, 'db'));
-    const config = copyContoso();
-    const users = path.join(config, 'users.yaml');
-    const cli = (args: string[]) => runCli(args, { env: { TENANTCTL_DATABASE_URL: database } });
-    const merged = async (actor: string) => {
-      const run = await cli(['apply', '-c', config, '--auto-approve', '--actor', actor]);
-      expect(run.code, run.stderr).toBe(0);
-      return run;
-    };
+    const { config, users, cli, merged } = pullRequests(database);
 
     editFile(users, ROLE, '');
     await merged('pr-revoke');
