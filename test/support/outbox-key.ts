@@ -1,24 +1,10 @@
 // The outbox key every test shares unless it tests keys themselves: made once
 // with `age-keygen`, and only ever used for test databases.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Queryable } from '../../src/db/database.js';
 import { storeRecipient } from '../../src/outbox/outbox-key.js';
+import { TEST_OUTBOX_RECIPIENT } from './outbox-key-file.js';
 
-export const TEST_OUTBOX_IDENTITY = 'AGE-SECRET-KEY-1VX6KFD2CKXL9KY0F2AGZ7VEJY6NDZ2N6XPN99ACMFMGXARLPVVESC4484V';
-export const TEST_OUTBOX_RECIPIENT = 'age1cd0vhkkp8lrttfquamua9flygeeux62vex6cxlaxkyqqk72kustq355ydt';
-
-/** Outside every repository, one per user, the same content for every worker. */
-export const TEST_OUTBOX_KEY_FILE = path.join(os.tmpdir(), `tenantctl-test-outbox-${process.getuid?.() ?? 'user'}.key`);
-
-export function writeTestOutboxKey(): void {
-  const text = `# test key\n# public key: ${TEST_OUTBOX_RECIPIENT}\n${TEST_OUTBOX_IDENTITY}\n`;
-  const temporary = `${TEST_OUTBOX_KEY_FILE}.${process.pid}.tmp`;
-  fs.writeFileSync(temporary, text, { mode: 0o600 });
-  fs.chmodSync(temporary, 0o600);
-  fs.renameSync(temporary, TEST_OUTBOX_KEY_FILE);
-}
+export { TEST_OUTBOX_IDENTITY, TEST_OUTBOX_KEY_FILE, TEST_OUTBOX_RECIPIENT, writeTestOutboxKey } from './outbox-key-file.js';
 
 /** What `tenantctl init` stores, for databases a test migrates itself. */
 export async function installTestOutboxKey(db: Queryable): Promise<void> {
