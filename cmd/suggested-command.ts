@@ -2,6 +2,13 @@ import { maskUrl } from '../src/db/database-url.js';
 import { shellWord } from '../src/render/escape-terminal.js';
 import type { DatabaseOptions } from './database-option.js';
 
+export interface DatabaseArgument {
+  /** ` --database URL`, quoted for a shell, or empty. */
+  readonly argument: string;
+  /** Said after the command when the URL's password is masked, else empty. */
+  readonly passwordNote: string;
+}
+
 /**
  * The `--database` of a command tenantctl suggests running next (`Saved the
  * plan …; apply exactly this plan with: …`, export's `Next:`), when the
@@ -14,7 +21,7 @@ import type { DatabaseOptions } from './database-option.js';
  * URL): the suggestion then names the server with `****` in its place, which
  * fails to log in rather than reach another database, and `passwordNote` says how to give it.
  */
-export function databaseArgument(options: DatabaseOptions): { readonly argument: string; readonly passwordNote: string } {
+export function databaseArgument(options: DatabaseOptions): DatabaseArgument {
   if (options.database === undefined) return { argument: '', passwordNote: '' };
   const shown = maskUrl(options.database);
   return {

@@ -14,7 +14,7 @@ import { terminalText } from '../../src/render/escape-terminal.js';
 import { resolveActor } from '../actor.js';
 import { lockTimeoutMs, type DatabaseOptions, withDatabase } from '../database-option.js';
 import { reportDiagnostics } from '../report-diagnostics.js';
-import { databaseArgument } from '../suggested-command.js';
+import { databaseArgument, type DatabaseArgument } from '../suggested-command.js';
 import { out } from '../terminal.js';
 
 interface InitOptions extends DatabaseOptions {
@@ -25,7 +25,7 @@ interface InitOptions extends DatabaseOptions {
 }
 
 /** `database`: the suggested command's --database (suggested-command.ts). */
-function describeKey(setup: OutboxKeySetup, database: { readonly argument: string; readonly passwordNote: string }): string {
+function describeKey(setup: OutboxKeySetup, database: DatabaseArgument): string {
   switch (setup.status) {
     case 'created':
       return `Outbox key: created ${setup.file} (mode 0600; public key ${setup.recipient}). deliver needs this file: keep it outside the repository, with whoever runs deliver`;
