@@ -60,5 +60,14 @@ export function nameLikePassword(name: string): boolean {
 /** What stands in messages for a fromEnv name written like a password. */
 export const NAME_NOT_SHOWN = 'a variable whose name is written like a password (not shown here)';
 
+/**
+ * ` from $NAME`: where a temporary password came from, as the approval lines
+ * and warnings say it (`show` escapes it for the output). A name written like
+ * a password, or '' (one apply did not store, migration 0035), is never shown.
+ */
+export function fromVariableText(name: string, show: (text: string) => string = (text) => text): string {
+  return name === '' || nameLikePassword(name) ? ` from ${NAME_NOT_SHOWN}` : ` from ${show(`$${name}`)}`;
+}
+
 /** `name` as messages and the plan show it: a name written like a password is never shown. */
 export const shownVariable = (name: string): string => (nameLikePassword(name) ? NAME_NOT_SHOWN : name);

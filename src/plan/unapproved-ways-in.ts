@@ -1,4 +1,4 @@
-import { NAME_NOT_SHOWN, nameLikePassword } from '../credentials/password-variable.js';
+import { fromVariableText } from '../credentials/password-variable.js';
 import { andList, someOf } from '../diagnostics/message-lists.js';
 import { WAY_IN_NAMES, type TenantState, type UnapprovedWayIn, type User, type WayIn } from '../state/tenant-state.js';
 import type { PlanWarning } from './plan.js';
@@ -23,12 +23,9 @@ function wayInText({ way, applyId, at, recipients, passwordFrom }: UnapprovedWay
 /**
  * ` from $XDG_RUNTIME_DIR`: a password from a variable is known to whoever
  * chose the variable, not only to its recipients. The database's text is
- * shown as a name is (a name written like a password never).
+ * checked again as a name (a name written like a password is never shown).
  */
-function fromText(passwordFrom: string | null | undefined): string {
-  if (passwordFrom === null || passwordFrom === undefined) return '';
-  return passwordFrom === '' || nameLikePassword(passwordFrom) ? ` from ${NAME_NOT_SHOWN}` : ` from $${passwordFrom}`;
-}
+const fromText = (passwordFrom: string | null | undefined): string => (passwordFrom === null || passwordFrom === undefined ? '' : fromVariableText(passwordFrom));
 
 const CHECK =
   'Whoever received such a password or holds such a phone can sign in as the new administrator: check with `tenantctl history --user UPN` before approving the grant';

@@ -3,7 +3,7 @@ import type { ChangeKind, ChangeOf, RiskClass } from '../plan/change.js';
 import type { PlanDocument } from '../plan/plan-document.js';
 import { DISABLE_PASSWORD_EXPIRATION, USER_ATTRIBUTES, type PasswordPolicy } from '../state/tenant-state.js';
 import { terminalText } from './escape-terminal.js';
-import { NAME_NOT_SHOWN, nameLikePassword } from '../credentials/password-variable.js';
+import { fromVariableText, NAME_NOT_SHOWN, nameLikePassword } from '../credentials/password-variable.js';
 
 /**
  * The wording of every change, shared by the text and markdown renderers so
@@ -161,8 +161,7 @@ function passwordText(source: PasswordPolicy['source'], forceChange: boolean): s
  * for the output; a name written like a password is never shown.
  */
 export function passwordSource(source: PasswordPolicy['source'], show: (text: string) => string = visible): string {
-  if (source.kind === 'generate') return '';
-  return nameLikePassword(source.variable) ? ` from ${NAME_NOT_SHOWN}` : ` from ${show(`$${source.variable}`)}`;
+  return source.kind === 'generate' ? '' : fromVariableText(source.variable, show);
 }
 
 /**
