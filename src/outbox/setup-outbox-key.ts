@@ -113,28 +113,20 @@ function rotationOutcomeUnknown(lost: CommitOutcomeUnknown, file: string, previo
   );
 }
 
-/**
- * Replaces the outbox key: every queued credential is opened with the current
- * key and sealed again for a new one, in one transaction under the apply lock.
- * The new key file first holds both keys, so a crash at any point leaves every
- * queued credential openable. Only a confirmed commit drops the previous key
- * (the file is rewritten with the new key alone), only a confirmed rollback
- * drops the new one; when the commit's outcome is unknown both stay.
- */
-/** Why a rotation cannot go on with the key file it found (`current`, null when there is none), or null. */
-async function rotationRefusal(
+/** Refuses a rotation that cannot go on with the key file it found (`current`, null when there is none). */
+async function refuseRotation(
   db: Queryable,
   stored: string,
   request: Pick<OutboxKeyRequest, 'configured' | 'discardLost'>,
   currentFile: string,
   current: { readonly recipients: readonly string[] } | null,
-): Promise<TenantctlError | null> {
+): Promise<void> {
   const usable = current !== null && current.recipients.includes(stored);
   const [queued] = await db.query<{ n: number }>(
     'SELECT count(*)::int AS n FROM credential_notifications WHERE delivered_at IS NULL AND sealed_password IS NOT NULL',
   );
   if ((queued?.n ?? 0) > 0 && !usable && !request.discardLost) {
-    return new TenantctlError(
+    throw new TenantctlError(
       `${queued?.n} queued credential(s) are sealed for the current outbox key ${stored}, which is not in ${currentFile}: ` +
         'pass --outbox-key with that key\'s file so they can be sealed again, or deliver them first; ' +
         'if that key is lost, add --discard-lost-credentials to erase them and reset those users\' passwords',
@@ -142,12 +134,11 @@ async function rotationRefusal(
   }
   if (current !== null && !usable && request.configured !== null) {
     // Rewriting it would destroy a key that may be another database's.
-    return new TenantctlError(
+    throw new TenantctlError(
       `refusing to rotate the outbox key into ${currentFile}: it holds ${current.recipients.join(', ')}, not this database's key ${stored}; ` +
         'pass --outbox-key with the current key\'s file, or with a file that does not exist yet',
     );
   }
-  return null;
 }
 
 const notThisDatabasesKey = (file: string, stored: string, recipients: readonly string[]) =>
@@ -168,20 +159,26 @@ export async function refuseKeyMismatchEarly(db: Queryable, request: Pick<Outbox
   const file = request.configured ?? defaultKeyPath(stored);
   const key = await readKeyFile(file);
   if (request.rotate) {
-    const refusal = await rotationRefusal(db, stored, request, file, key);
-    if (refusal !== null) throw refusal;
+    await refuseRotation(db, stored, request, file, key);
   } else if (key !== null) {
     refuseReadableKey(file);
     if (!key.recipients.includes(stored)) throw notThisDatabasesKey(file, stored, key.recipients);
   }
 }
 
+/**
+ * Replaces the outbox key: every queued credential is opened with the current
+ * key and sealed again for a new one, in one transaction under the apply lock.
+ * The new key file first holds both keys, so a crash at any point leaves every
+ * queued credential openable. Only a confirmed commit drops the previous key
+ * (the file is rewritten with the new key alone), only a confirmed rollback
+ * drops the new one; when the commit's outcome is unknown both stay.
+ */
 async function rotate(db: Database, stored: string, request: OutboxKeyRequest): Promise<OutboxKeySetup> {
   const currentFile = request.configured ?? defaultKeyPath(stored);
   const current = await readKeyFile(currentFile);
   const usable = current !== null && current.recipients.includes(stored);
-  const refusal = await rotationRefusal(db, stored, request, currentFile, current);
-  if (refusal !== null) throw refusal;
+  await refuseRotation(db, stored, request, currentFile, current);
   const fresh = await generateIdentity();
   const file = request.configured ?? defaultKeyPath(fresh.recipient);
   const previousFile = file === currentFile ? null : currentFile;
