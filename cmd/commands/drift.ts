@@ -4,7 +4,7 @@ import { ExitCode, TenantctlError } from '../../src/diagnostics/tenantctl-error.
 import type { DriftDocument } from '../../src/drift/drift-document.js';
 import { readDrift } from '../../src/drift/read-drift.js';
 import { toolVersion } from '../../src/package-root.js';
-import { createFoldersFor } from '../../src/files/create-folders.js';
+import { writeInFoldersFor } from '../../src/files/create-folders.js';
 import { writePrivateFile } from '../../src/files/write-private-file.js';
 import { renderDriftHtml } from '../../src/render/drift-html.js';
 import { renderDriftJson } from '../../src/render/drift-json.js';
@@ -67,13 +67,8 @@ export function registerDrift(program: Command): void {
         // A file is read later, not at this terminal: no colours in it.
         const report = ensureFinalNewline(RENDERERS[options.format](drift, false));
         // Its folder is created as plan --out creates its own, and removed again if the write fails.
-        const undo = createFoldersFor([options.out]);
-        try {
-          writePrivateFile(options.out, report);
-        } catch (cause) {
-          undo();
-          throw cause;
-        }
+        const file = options.out;
+        writeInFoldersFor([file], () => writePrivateFile(file, report));
         err(`Wrote the drift report (${options.format}) to ${terminalText(options.out)}`);
       } else {
         out(RENDERERS[options.format](drift, useColor(options.color)));

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { createFoldersFor } from '../../src/files/create-folders.js';
+import { writeInFoldersFor } from '../../src/files/create-folders.js';
 import { writePrivateFiles } from '../../src/files/write-private-file.js';
 import { TenantctlError } from '../../src/diagnostics/tenantctl-error.js';
 import { isConfigFileName } from '../../src/config/config-file-name.js';
@@ -70,8 +70,7 @@ function targets(where: Destination, files: readonly ExportedFile[]): { file: st
  * disk). Folders created for them are removed again when nothing was written.
  */
 function writeFiles(written: readonly { file: string; text: string }[], force: boolean): void {
-  const undo = createFoldersFor(written.map((w) => w.file));
-  try {
+  writeInFoldersFor(written.map((w) => w.file), () => {
     const existing = writePrivateFiles(
       written.map((w) => ({ target: w.file, content: w.text })),
       { replace: force },
@@ -79,10 +78,7 @@ function writeFiles(written: readonly { file: string; text: string }[], force: b
     if (existing.length > 0) {
       throw new TenantctlError(`not overwriting ${existing.join(', ')}: move ${existing.length === 1 ? 'it' : 'them'} away, or add --force; nothing was written`);
     }
-  } catch (cause) {
-    undo();
-    throw cause;
-  }
+  });
 }
 
 /** Other YAML files in the directory would be merged into the configuration by `-c DIR`. */

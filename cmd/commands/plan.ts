@@ -1,4 +1,4 @@
-import { createFoldersFor } from '../../src/files/create-folders.js';
+import { writeInFoldersFor } from '../../src/files/create-folders.js';
 import { writePrivateFile } from '../../src/files/write-private-file.js';
 import type { Command } from 'commander';
 import type { Database } from '../../src/db/database.js';
@@ -96,13 +96,8 @@ export function registerPlan(program: Command): void {
         // Written in pieces: 100,000 adoptions are 200 MB of JSON. The JSON shown is the same text.
         const pieces = options.format === 'json' ? [Buffer.from(shown, 'utf8')] : planJsonChunks(plan);
         // Its folder is created as export --out creates its own, and removed again if the write fails.
-        const undo = createFoldersFor([options.out]);
-        try {
-          writePrivateFile(options.out, withinPlanLimit(options.out, pieces));
-        } catch (cause) {
-          undo();
-          throw cause;
-        }
+        const file = options.out;
+        writeInFoldersFor([file], () => writePrivateFile(file, withinPlanLimit(file, pieces)));
       }
       out(shown);
       if (options.out) {

@@ -3,6 +3,21 @@ import path from 'node:path';
 import { refuseLinkedFolder } from './write-private-file.js';
 
 /**
+ * Runs `write` once the folders the `targets` go in exist (createFoldersFor),
+ * and removes those it created again if `write` throws: `plan --out`,
+ * `drift --out` and `export --out` write their files so.
+ */
+export function writeInFoldersFor<T>(targets: readonly string[], write: () => T): T {
+  const undo = createFoldersFor(targets);
+  try {
+    return write();
+  } catch (cause) {
+    undo();
+    throw cause;
+  }
+}
+
+/**
  * Creates the missing folders the `targets` go in (`--out reports/2026/plan.json`),
  * as `mkdir -p` does, and returns how to remove again those it created, for a
  * write that then fails: a refused write leaves no empty folders behind.
